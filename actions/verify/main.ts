@@ -1,0 +1,63 @@
+/** The `verify` action: a door onto `runVerifyGate`. */
+import * as core from '@actions/core'
+import { join } from 'node:path'
+import { ActionsReporter } from '../../src/core/actions-reporter.js'
+import {
+  ActionInputs,
+  errorMessage,
+  expandGlobs,
+  InputError
+} from '../../src/core/index.js'
+import { runVerifyGate, verifyGateSummary } from '../../src/verify/gate.js'
+
+export async function main(): Promise<void> {
+  const reporter = new ActionsReporter()
+  try {
+    const input = new ActionInputs('verify')
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+    const definitions = join(workspace, input.required('definitions'))
+    const patterns = input.lines('jobs')
+    if (patterns.length === 0)
+      input.fail('jobs', 'is required and was not supplied')
+    const files = (await expandGlobs(workspace, patterns)).map((f) =>
+      join(workspace, f)
+    )
+    if (files.length === 0)
+      throw new InputError(`verify: no job files match ${patterns.join(', ')}`)
+    const report = join(
+      process.env.RUNNER_TEMP ?? workspace,
+      'stackci-verify-report.json'
+    )
+    const tags = input.list('tags')
+    const result = await runVerifyGate(
+      {
+        definitions,
+        files,
+        tags,
+        strict: input.boolean('strict', false),
+        reportFile: report
+      },
+      reporter
+    )
+    await reporter.summary(verifyGateSummary(result))
+    const t = result.totals
+    for (const [k, v] of Object.entries({
+      passed: t.passed,
+      failed: t.failed,
+      'no-value': t.noValue,
+      jobs: t.jobs,
+      report
+    })) {
+      core.setOutput(k, v)
+    }
+    if (!result.passed && input.boolean('fail-on-failure', true)) {
+      core.setFailed(
+        `${t.failed} specification(s) failed${t.errors > 0 ? `, ${t.errors} job file(s) unreadable` : ''}`
+      )
+    }
+  } catch (error) {
+    core.setFailed(errorMessage(error))
+  }
+}
+
+void main()

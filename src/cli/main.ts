@@ -1,0 +1,67 @@
+/**
+ * The `stackci` command. Each step registers its own subcommands; this file
+ * only wires global options, error handling and exit codes.
+ */
+
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
+import { registerRunCommand } from './run-command.js'
+import { registerVerifyCommands } from './verify-command.js'
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
+    ) as { version?: string }
+    return pkg.version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** Builds the program; exported for tests and for `stackci help`. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('stackci')
+    .description(
+      'CI for large scientific software stacks: lint, Jenkins builds, stack images,\n' +
+        'integration datasets, lsst.verify metrics and the Jenkins bridge.'
+    )
+    .version(version(), '-V, --version')
+    .option('-v, --verbose', 'show debug output')
+    .option('--summary <file>', 'append a Markdown job summary to this file')
+    .option('--no-color', 'no colours or in-place progress on stderr')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s)
+    })
+    .exitOverride()
+  registerRunCommand(program, ctx)
+  registerVerifyCommands(program, ctx)
+  return program
+}
+
+/** Runs the CLI on `argv` (without the node and script entries). */
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr }
+): Promise<number> {
+  const holder: { program?: Command } = {}
+  const ctx = new CliContext(
+    io,
+    () => holder.program?.opts<GlobalOptions>() ?? {}
+  )
+  const program = buildProgram(ctx)
+  holder.program = program
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; usage errors are bad input.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error
+    }
+    ctx.fail(error)
+  }
+  return ctx.exitCode
+}

@@ -1,0 +1,17 @@
+/**
+ * Shared foundations: errors, the Reporter, retries and timeouts, secret
+ * masking, durations, YAML, and the stackci.yml loader. (The Actions
+ * Reporter lives in `actions-reporter.ts`, imported only by actions.)
+ */
+
+export * from './errors.js'
+export * from './reporter.js'
+export * from './cli-reporter.js'
+export * from './secrets.js'
+export * from './retry.js'
+export * from './duration.js'
+export * from './schema.js'
+export * from './yaml.js'
+export * from './config.js'
+export * from './action-inputs.js'
+export * from './glob.js'

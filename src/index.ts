@@ -1,0 +1,4 @@
+/** stackci as a library: the same code the actions, CLI and bridge use. */
+
+export * as core from './core/index.js'
+export * as verify from './verify/index.js'

@@ -1,0 +1,2 @@
+/** The stackci.yml pipeline runner used by the root action and `stackci run`. */
+export * from './run.js'

@@ -1,0 +1,16 @@
+/** The verification framework: lsst.verify-compatible metrics and specs. */
+
+export * from './units.js'
+export * from './naming.js'
+export * from './merge.js'
+export * from './metric.js'
+export * from './specification.js'
+export * from './spec-loader.js'
+export * from './definitions.js'
+export * from './metadata-query.js'
+export * from './job.js'
+export * from './evaluate.js'
+export * from './report.js'
+export * from './python-json.js'
+export * from './check.js'
+export * from './gate.js'

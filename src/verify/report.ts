@@ -1,0 +1,112 @@
+/**
+ * The verification report: one row per evaluated specification, sorted by
+ * specification name, with lsst.verify's status marks (✅ pass, ❌ fail,
+ * ➖ no value) and number formats, as plain text or Markdown.
+ */
+
+import type { SpecResult } from './evaluate.js'
+import { pythonFloatRepr } from './python-json.js'
+
+export const STATUS_MARK = { pass: '✅', fail: '❌', noValue: '➖' } as const
+
+export function statusMark(passed: boolean | null): string {
+  if (passed === null) return STATUS_MARK.noValue
+  return passed ? STATUS_MARK.pass : STATUS_MARK.fail
+}
+
+/** Python's `format(v, '0.2e')`: `6.10e-03`. */
+function exponential2(v: number): string {
+  const [m = '', e = '0'] = v.toExponential(2).split('e')
+  const n = Number(e)
+  return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
+}
+
+/**
+ * A measurement as the report prints it: two decimals, or e-notation for
+ * small magnitudes (upstream switches at 1e-2).
+ */
+export function formatMeasurement(value: number, unit: string): string {
+  if (Number.isNaN(value)) return 'nan'
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
+  const text =
+    value !== 0 && Math.abs(value) < 1e-2
+      ? exponential2(value)
+      : value.toFixed(2)
+  return unit === '' ? text : `${text} ${unit}`
+}
+
+export function formatTest(r: SpecResult): string {
+  const t = r.spec.threshold
+  const unit = t.unit.name === '' ? '' : ` ${t.unit.name}`
+  return `${t.operator} ${pythonFloatRepr(t.value)}${unit}`
+}
+
+export interface ReportRow {
+  status: string
+  spec: string
+  measurement: string
+  test: string
+  tags: string
+}
+
+export function reportRows(results: readonly SpecResult[]): ReportRow[] {
+  return results.map((r) => ({
+    status: statusMark(r.passed),
+    spec: r.spec.name,
+    measurement:
+      r.measurement === null
+        ? 'no value'
+        : formatMeasurement(r.measurement.value, r.measurement.unit),
+    test: formatTest(r),
+    tags: r.spec.tags.join(', ')
+  }))
+}
+
+const HEADERS: Record<keyof ReportRow, string> = {
+  status: 'Status',
+  spec: 'Specification',
+  measurement: 'Measurement',
+  test: 'Test',
+  tags: 'Spec. Tags'
+}
+
+const COLUMNS = Object.keys(HEADERS) as (keyof ReportRow)[]
+
+/** Display width: the status marks take two columns on a terminal. */
+function width(text: string): number {
+  let w = 0
+  for (const ch of text) w += /[\u2705\u274c\u2796]/.test(ch) ? 2 : 1
+  return w
+}
+
+/** A fixed-width text table. */
+export function formatTextTable(rows: readonly ReportRow[]): string {
+  const widths = COLUMNS.map((c) =>
+    Math.max(width(HEADERS[c]), ...rows.map((r) => width(r[c])))
+  )
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - width(cell)))
+      .join('  ')
+      .trimEnd()
+  return [
+    line(COLUMNS.map((c) => HEADERS[c])),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(COLUMNS.map((c) => r[c])))
+  ].join('\n')
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/\|/g, '\\|')
+}
+
+/** A GitHub-flavoured Markdown table. */
+export function formatMarkdownTable(rows: readonly ReportRow[]): string {
+  return [
+    `| ${COLUMNS.map((c) => HEADERS[c]).join(' | ')} |`,
+    `| ${COLUMNS.map(() => '---').join(' | ')} |`,
+    ...rows.map(
+      (r) => `| ${COLUMNS.map((c) => escapeMarkdown(r[c])).join(' | ')} |`
+    )
+  ].join('\n')
+}
