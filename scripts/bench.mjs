@@ -16,7 +16,9 @@ const names = readdirSync(join(root, 'bench'))
   .sort()
 const [name, ...args] = process.argv.slice(2)
 if (name === undefined || !names.includes(name)) {
-  console.error(`usage: npm run bench -- <name> [args]\nbenchmarks: ${names.join(', ')}`)
+  console.error(
+    `usage: npm run bench -- <name> [args]\nbenchmarks: ${names.join(', ')}`
+  )
   process.exit(name === undefined ? 0 : 2)
 }
 const outdir = join(root, 'node_modules', '.cache', 'stackci-bench')
