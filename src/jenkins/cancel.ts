@@ -9,6 +9,9 @@ import { JenkinsError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { JenkinsClient, StopMode } from './client.js'
 
+/** The name the action saves its {@link BuildState} under (`GITHUB_STATE`). */
+export const STATE_KEY = 'jenkins-build'
+
 /** What the step knew, saved as it learns it (the post step reads it back). */
 export interface BuildState {
   /** The job as given (`folder/job`). */
@@ -93,6 +96,38 @@ export async function stopBuildOrItem(
     `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number)}`
   )
   return what
+}
+
+/**
+ * The post step: when the step never got to the end (the job was cancelled
+ * or timed out and the runner killed it), stop what it left running.
+ */
+export async function stopAbandoned(
+  jenkins: JenkinsClient,
+  state: BuildState | undefined,
+  options: StopOptions & { cancelOnAbort: boolean }
+): Promise<void> {
+  const { reporter } = options
+  if (state === undefined || state.done) {
+    reporter.info(
+      'the Jenkins build finished or was stopped by the step; nothing to stop'
+    )
+    return
+  }
+  const what =
+    state.build === undefined
+      ? `queue item ${state.queueId}`
+      : `#${state.build}`
+  if (!options.cancelOnAbort) {
+    reporter.warning(
+      `the step did not finish; leaving ${what} of '${state.job}' running (cancel-on-abort is off)`
+    )
+    return
+  }
+  reporter.info(
+    `the step did not finish (cancelled or timed out): stopping ${what} of '${state.job}'`
+  )
+  await stopBuildOrItem(jenkins, state, options)
 }
 
 /** The reason a door aborts with on SIGINT/SIGTERM. */

@@ -147,6 +147,7 @@ export async function runJenkinsBuild(
     outcome.failed = request.failOn.has(result)
     outcome.message = `${name} #${ref.number} finished: ${result}${info.duration > 0 ? ` after ${formatMs(info.duration)}` : ''}${outcome.failed ? ` (fail-on: ${[...request.failOn].join(', ')})` : ''}`
     state.done = true
+    if (!outcome.failed) reporter.info(outcome.message)
     return outcome
   } catch (error) {
     if (error instanceof QueueCancelledError) {
