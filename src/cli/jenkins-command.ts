@@ -189,7 +189,7 @@ export function registerJenkinsCommands(
     .option(
       '--param <key=value>',
       'a build parameter (repeat for more)',
-      (v: string, prev: string[] = []) => [...prev, v]
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v]
     )
     .option('--no-wait', 'return once queued (prints the queue item URL)')
     .option(
