@@ -172,7 +172,6 @@ export class JenkinsClient {
     switch (error.status) {
       case 404:
         return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
-          where,
           hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${this.user === undefined ? 'anonymous users' : `user '${this.user}'`} may not see the job`
         })
       case 409:
@@ -277,10 +276,7 @@ export class JenkinsClient {
     )
     const size = Number(res.headers.get('x-text-size'))
     if (!Number.isSafeInteger(size) || size < 0) {
-      throw new JenkinsError(
-        `GET ${res.url} sent no valid X-Text-Size header`,
-        { where: { url: res.url } }
-      )
+      throw new JenkinsError(`GET ${res.url} sent no valid X-Text-Size header`)
     }
     return {
       bytes: res.body,

@@ -133,7 +133,6 @@ export class JenkinsHttp {
       throw new JenkinsError(
         `GET ${res.url} did not return JSON (${snippet(text)})`,
         {
-          where: { url: res.url },
           hint: 'is the URL a Jenkins server? A proxy or SSO login page answers with HTML'
         }
       )
@@ -266,9 +265,7 @@ export class JenkinsHttp {
       typeof json.crumb !== 'string' ||
       typeof json.crumbRequestField !== 'string'
     ) {
-      throw new JenkinsError(`GET ${res.url} returned no crumb`, {
-        where: { url: res.url }
-      })
+      throw new JenkinsError(`GET ${res.url} returned no crumb`)
     }
     this.#crumb = { field: json.crumbRequestField, value: json.crumb }
     this.#options.reporter.mask(json.crumb)
@@ -308,7 +305,6 @@ export class JenkinsHttp {
     }
     const error = new JenkinsHttpError(message, {
       status: res.status,
-      where: { url: res.url },
       ...(hint === undefined ? {} : { hint })
     })
     error.text = text
@@ -333,7 +329,6 @@ function networkError(method: string, url: string, error: unknown): unknown {
     cause?.message ??
     (error instanceof Error ? error.message : String(error))
   return new JenkinsError(`${method} ${url} failed: ${detail}`, {
-    where: { url },
     cause: error,
     hint: 'is Jenkins reachable from here (URL, VPN, proxy)?'
   })

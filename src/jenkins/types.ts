@@ -74,7 +74,6 @@ function invalid(url: string, field: string, value: unknown): never {
   throw new JenkinsError(
     `unexpected Jenkins answer from ${url}: field '${field}' is ${JSON.stringify(value)}`,
     {
-      where: { url },
       hint: 'is this URL a Jenkins server (and not a proxy or login page)?'
     }
   )

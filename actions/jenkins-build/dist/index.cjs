@@ -59349,7 +59349,6 @@ function invalid(url, field, value) {
   throw new JenkinsError(
     `unexpected Jenkins answer from ${url}: field '${field}' is ${JSON.stringify(value)}`,
     {
-      where: { url },
       hint: "is this URL a Jenkins server (and not a proxy or login page)?"
     }
   );
@@ -59594,7 +59593,6 @@ var JenkinsHttp = class {
       throw new JenkinsError(
         `GET ${res.url} did not return JSON (${snippet2(text)})`,
         {
-          where: { url: res.url },
           hint: "is the URL a Jenkins server? A proxy or SSO login page answers with HTML"
         }
       );
@@ -59689,9 +59687,7 @@ var JenkinsHttp = class {
     }
     const json2 = JSON.parse(new TextDecoder().decode(res.body));
     if (typeof json2.crumb !== "string" || typeof json2.crumbRequestField !== "string") {
-      throw new JenkinsError(`GET ${res.url} returned no crumb`, {
-        where: { url: res.url }
-      });
+      throw new JenkinsError(`GET ${res.url} returned no crumb`);
     }
     this.#crumb = { field: json2.crumbRequestField, value: json2.crumb };
     this.#options.reporter.mask(json2.crumb);
@@ -59721,7 +59717,6 @@ var JenkinsHttp = class {
     }
     const error2 = new JenkinsHttpError(message, {
       status: res.status,
-      where: { url: res.url },
       ...hint === void 0 ? {} : { hint }
     });
     error2.text = text;
@@ -59739,7 +59734,6 @@ function networkError(method, url, error2) {
   const cause = error2?.cause;
   const detail = cause?.code ?? cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
   return new JenkinsError(`${method} ${url} failed: ${detail}`, {
-    where: { url },
     cause: error2,
     hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
   });
@@ -59844,7 +59838,6 @@ var JenkinsClient = class {
     switch (error2.status) {
       case 404:
         return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
-          where,
           hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${this.user === void 0 ? "anonymous users" : `user '${this.user}'`} may not see the job`
         });
       case 409:
@@ -59926,10 +59919,7 @@ var JenkinsClient = class {
     );
     const size = Number(res.headers.get("x-text-size"));
     if (!Number.isSafeInteger(size) || size < 0) {
-      throw new JenkinsError(
-        `GET ${res.url} sent no valid X-Text-Size header`,
-        { where: { url: res.url } }
-      );
+      throw new JenkinsError(`GET ${res.url} sent no valid X-Text-Size header`);
     }
     return {
       bytes: res.body,
@@ -60248,16 +60238,14 @@ function escapeMarkdown(text) {
   return text.replace(/([\\`*_[\]<>|])/g, "\\$1");
 }
 __name(escapeMarkdown, "escapeMarkdown");
-function jenkinsBuildOutputs(outcome) {
-  return {
-    "queue-url": outcome.queueUrl,
-    "build-number": outcome.buildNumber === void 0 ? "" : String(outcome.buildNumber),
-    "build-url": outcome.buildUrl ?? "",
-    result: outcome.result ?? "",
-    duration: outcome.durationMs === void 0 ? "" : String(outcome.durationMs)
-  };
+function writeJenkinsBuildOutputs(outcome, setOutput2) {
+  setOutput2("queue-url", outcome.queueUrl);
+  setOutput2("build-number", outcome.buildNumber?.toString() ?? "");
+  setOutput2("build-url", outcome.buildUrl ?? "");
+  setOutput2("result", outcome.result ?? "");
+  setOutput2("duration", outcome.durationMs?.toString() ?? "");
 }
-__name(jenkinsBuildOutputs, "jenkinsBuildOutputs");
+__name(writeJenkinsBuildOutputs, "writeJenkinsBuildOutputs");
 
 // src/jenkins/cancel.ts
 var STATE_KEY = "jenkins-build";
@@ -60419,6 +60407,7 @@ async function runJenkinsBuild(request, deps) {
     outcome.failed = request.failOn.has(result);
     outcome.message = `${name} #${ref.number} finished: ${result}${info2.duration > 0 ? ` after ${formatMs(info2.duration)}` : ""}${outcome.failed ? ` (fail-on: ${[...request.failOn].join(", ")})` : ""}`;
     state.done = true;
+    if (!outcome.failed) reporter.info(outcome.message);
     return outcome;
   } catch (error2) {
     if (error2 instanceof QueueCancelledError) {
@@ -60594,13 +60583,9 @@ async function main() {
         saveState(STATE_KEY, JSON.stringify(state));
       }, "saveState")
     });
-    const outputs = jenkinsBuildOutputs(outcome);
-    for (const [name, value] of Object.entries(outputs)) {
-      setOutput(name, value);
-    }
+    writeJenkinsBuildOutputs(outcome, setOutput);
     await reporter.summary(summaryLine(outcome));
     if (outcome.failed) setFailed(outcome.message);
-    else reporter.info(outcome.message);
   } catch (error2) {
     setFailed(errorMessage(error2));
   } finally {

@@ -59306,7 +59306,6 @@ function invalid(url, field, value) {
   throw new JenkinsError(
     `unexpected Jenkins answer from ${url}: field '${field}' is ${JSON.stringify(value)}`,
     {
-      where: { url },
       hint: "is this URL a Jenkins server (and not a proxy or login page)?"
     }
   );
@@ -59551,7 +59550,6 @@ var JenkinsHttp = class {
       throw new JenkinsError(
         `GET ${res.url} did not return JSON (${snippet2(text)})`,
         {
-          where: { url: res.url },
           hint: "is the URL a Jenkins server? A proxy or SSO login page answers with HTML"
         }
       );
@@ -59646,9 +59644,7 @@ var JenkinsHttp = class {
     }
     const json2 = JSON.parse(new TextDecoder().decode(res.body));
     if (typeof json2.crumb !== "string" || typeof json2.crumbRequestField !== "string") {
-      throw new JenkinsError(`GET ${res.url} returned no crumb`, {
-        where: { url: res.url }
-      });
+      throw new JenkinsError(`GET ${res.url} returned no crumb`);
     }
     this.#crumb = { field: json2.crumbRequestField, value: json2.crumb };
     this.#options.reporter.mask(json2.crumb);
@@ -59678,7 +59674,6 @@ var JenkinsHttp = class {
     }
     const error2 = new JenkinsHttpError(message, {
       status: res.status,
-      where: { url: res.url },
       ...hint === void 0 ? {} : { hint }
     });
     error2.text = text;
@@ -59696,7 +59691,6 @@ function networkError(method, url, error2) {
   const cause = error2?.cause;
   const detail = cause?.code ?? cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
   return new JenkinsError(`${method} ${url} failed: ${detail}`, {
-    where: { url },
     cause: error2,
     hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
   });
@@ -59801,7 +59795,6 @@ var JenkinsClient = class {
     switch (error2.status) {
       case 404:
         return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
-          where,
           hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${this.user === void 0 ? "anonymous users" : `user '${this.user}'`} may not see the job`
         });
       case 409:
@@ -59883,10 +59876,7 @@ var JenkinsClient = class {
     );
     const size = Number(res.headers.get("x-text-size"));
     if (!Number.isSafeInteger(size) || size < 0) {
-      throw new JenkinsError(
-        `GET ${res.url} sent no valid X-Text-Size header`,
-        { where: { url: res.url } }
-      );
+      throw new JenkinsError(`GET ${res.url} sent no valid X-Text-Size header`);
     }
     return {
       bytes: res.body,

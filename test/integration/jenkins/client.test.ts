@@ -135,7 +135,10 @@ describe('trigger', () => {
     expect(error.message).toMatch(
       /^Jenkins rejected the credentials of user 'ci-bot' \(401 Unauthorized\) for POST http:\/\/127\.0\.0\.1:\d+\/job\/app\/build$/
     )
-    expect((error as JenkinsError).hint).toContain('API token')
+    expect(error).toBeInstanceOf(JenkinsError)
+    expect(error instanceof JenkinsError ? error.hint : '').toContain(
+      'API token'
+    )
     expect(jenkins.requests).toHaveLength(1)
     expect(reporter.masker.apply(`${error.message} ${bad}`)).not.toContain(
       TOKEN

@@ -5,7 +5,10 @@ import {
   runJenkinsBuild,
   type JenkinsBuildRequest
 } from '../../../src/jenkins/run-build.js'
-import { DEFAULT_FAIL_ON } from '../../../src/jenkins/results.js'
+import {
+  DEFAULT_FAIL_ON,
+  type JenkinsBuildOutcome
+} from '../../../src/jenkins/results.js'
 import { BUILD_RESULTS, type BuildResult } from '../../../src/jenkins/types.js'
 import type { JenkinsEmulator } from '../../emulators/jenkins/index.js'
 import {
@@ -50,7 +53,7 @@ async function run(
     states?: BuildState[]
     console?: string[]
   } = {}
-) {
+): Promise<JenkinsBuildOutcome> {
   return runJenkinsBuild(request(overrides), {
     jenkins: clientFor(jenkins, reporter),
     reporter,
@@ -130,10 +133,9 @@ describe('runJenkinsBuild', () => {
       })
       expect(custom.result).toBe(result)
       expect(custom.failed).toBe(strict.has(result))
-      if (custom.failed) {
-        expect(custom.message).toContain(`finished: ${result}`)
-        expect(custom.message).toContain('(fail-on: UNSTABLE, FAILURE)')
-      }
+      expect(custom.message).toBe(
+        `stack-os-matrix #2 finished: ${result} after 20s${strict.has(result) ? ' (fail-on: UNSTABLE, FAILURE)' : ''}`
+      )
     }
   )
 
