@@ -8,6 +8,7 @@
 
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { htmlError, type Answer } from './routes.js'
 
 export type Permission = 'read' | 'build' | 'cancel'
 
@@ -110,6 +111,46 @@ export class Security {
     )
       return false
     return sent === this.crumbFor(user, sessionId)
+  }
+
+  /**
+   * `GET /crumbIssuer/api/json` (or the older `api/xml?xpath=concat(…)` text
+   * form): a crumb for the caller's session, starting one (Set-Cookie) if
+   * needed. 404 when CSRF protection is off.
+   */
+  crumbAnswer(
+    req: IncomingMessage,
+    auth: Authentication,
+    xml: boolean
+  ): Answer {
+    if (!this.options.csrf) {
+      return {
+        status: 404,
+        body: htmlError(404, 'Not Found'),
+        headers: { 'Content-Type': 'text/html;charset=utf-8' }
+      }
+    }
+    const user =
+      auth.kind === 'token' || auth.kind === 'password'
+        ? auth.user
+        : 'anonymous'
+    const session = this.session(req, user)
+    const crumb = this.crumbFor(user, session.id)
+    const headers: Record<string, string | string[]> = xml
+      ? { 'Content-Type': 'text/plain;charset=utf-8' }
+      : { 'Content-Type': 'application/json;charset=utf-8' }
+    if (session.isNew)
+      headers['Set-Cookie'] = [
+        `${this.cookieName}=${session.id}; Path=/; HttpOnly`
+      ]
+    const body = xml
+      ? `Jenkins-Crumb:${crumb}`
+      : JSON.stringify({
+          _class: 'hudson.security.csrf.DefaultCrumbIssuer',
+          crumb,
+          crumbRequestField: 'Jenkins-Crumb'
+        })
+    return { status: 200, body, headers }
   }
 }
 

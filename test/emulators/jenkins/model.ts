@@ -14,6 +14,8 @@ export type JobKind = 'freestyle' | 'pipeline'
 
 export interface ParameterDef {
   name: string
+  /** Boolean parameters export `true`/`false` as JSON booleans. */
+  type?: 'string' | 'boolean'
   default?: string
   description?: string
 }
@@ -32,6 +34,8 @@ export interface BuildScript {
   /** When `result` is set; before `durationMs` models result-set-while-building. */
   resultAtMs?: number
   log?: LogStep[]
+  /** The first line, when not "Started by user <who triggered>". */
+  startedBy?: string
   artifacts?: string[]
   changes?: Change[]
 }
@@ -117,7 +121,8 @@ export class Build {
       Math.min(script.resultAtMs ?? script.durationMs, script.durationMs)
     this.log.add(
       startedAt,
-      `Started by user ${consoleNote(`/user/${item.user}`)}${item.user}\n`
+      script.startedBy ??
+        `Started by user ${consoleNote(`/user/${item.user}`)}${item.user}\n`
     )
     for (const step of script.log ?? [])
       this.log.add(startedAt + step.at, step.text)

@@ -7,15 +7,10 @@
 import type { IncomingMessage } from 'node:http'
 import type { Authentication, Permission, Security } from './auth.js'
 import { PERMISSION_NAMES } from './auth.js'
-import {
-  buildJson,
-  buildUrl,
-  folderJson,
-  jobJson,
-  queueItemJson,
-  queueJson,
-  rootJson
-} from './json.js'
+import { buildJson } from './json-build.js'
+import { buildUrl } from './json-common.js'
+import { folderJson, jobJson, rootJson } from './json-job.js'
+import { queueItemJson, queueJson } from './json-queue.js'
 import { stripNotes } from './log.js'
 import { Folder, Job, type Build, type JenkinsModel } from './model.js'
 import { parseTree, pruneTree, TreeSyntaxError } from './tree.js'
@@ -167,7 +162,7 @@ export class Routes {
           })
         )
       case 'queue': {
-        const id = route.rest[2]
+        const id = route.rest[1] === 'item' ? route.rest[2] : undefined
         if (id === undefined)
           return this.json(ctx, () => queueJson(this.model, ctx.root, now))
         const item = this.model.queueItem(Number(id))

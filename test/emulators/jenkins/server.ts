@@ -288,7 +288,9 @@ export class JenkinsEmulator {
         'X-Permission-Implied-By': 'hudson.security.Permission.GenericRead'
       })
     }
-    if (route.kind === 'crumb') return this.#crumb(req, auth)
+    if (route.kind === 'crumb') {
+      return this.security.crumbAnswer(req, auth, route.rest[2] === 'xml')
+    }
     if (
       method === 'POST' &&
       !this.security.crumbValid(req, auth, form, query)
@@ -306,36 +308,6 @@ export class JenkinsEmulator {
       root: this.rootUrl,
       requestBase: `http://${host}${this.#prefix}/`
     })
-  }
-
-  #crumb(
-    req: IncomingMessage,
-    auth: ReturnType<Security['authenticate']>
-  ): Answer {
-    if (!this.security.options.csrf)
-      return {
-        status: 404,
-        body: htmlError(404, 'Not Found'),
-        headers: { 'Content-Type': 'text/html;charset=utf-8' }
-      }
-    const user =
-      auth.kind === 'token' || auth.kind === 'password'
-        ? auth.user
-        : 'anonymous'
-    const session = this.security.session(req, user)
-    const body = JSON.stringify({
-      _class: 'hudson.security.csrf.DefaultCrumbIssuer',
-      crumb: this.security.crumbFor(user, session.id),
-      crumbRequestField: 'Jenkins-Crumb'
-    })
-    const headers: Record<string, string | string[]> = {
-      'Content-Type': 'application/json;charset=utf-8'
-    }
-    if (session.isNew)
-      headers['Set-Cookie'] = [
-        `${this.security.cookieName}=${session.id}; Path=/; HttpOnly`
-      ]
-    return { status: 200, body, headers }
   }
 
   #send(res: ServerResponse, record: RequestRecord, answer: Answer): void {
