@@ -8,18 +8,14 @@
 import { JenkinsError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { silentReporter } from '../core/reporter.js'
+import { JenkinsHttp, type JenkinsHttpOptions } from './http.js'
+import { buildPath, jobName, jobPath, normalizeBaseUrl } from './paths.js'
 import {
-  JenkinsHttp,
-  JenkinsHttpError,
-  type JenkinsHttpOptions
-} from './http.js'
-import {
-  buildPath,
-  jobName,
-  jobPath,
-  normalizeBaseUrl,
-  queueIdFromLocation
-} from './paths.js'
+  triggerBuild,
+  type BuildParameters,
+  type TriggerOptions,
+  type TriggerResult
+} from './trigger.js'
 import {
   BUILD_TREE,
   QUEUE_TREE,
@@ -38,17 +34,6 @@ export interface JenkinsClientOptions extends Omit<
   /** Jenkins' base URL, e.g. `https://ci.example.org/jenkins` (credentials in it are used, then dropped). */
   url: string
   reporter?: Reporter
-}
-
-/** Parameters in the order given; names may repeat only if Jenkins allows it. */
-export type BuildParameters = readonly (readonly [string, string])[]
-
-export interface TriggerResult {
-  queueId: number
-  /** The `Location` Jenkins sent: `<scheme>://<host>/queue/item/<id>/`. */
-  queueUrl: string
-  /** True on a 303: an identical request was already queued, and this one was merged into it. */
-  coalesced: boolean
 }
 
 export interface ConsoleChunk {
@@ -100,103 +85,19 @@ export class JenkinsClient {
 
   /**
    * Queues a build: `buildWithParameters` when parameters are given, `build`
-   * otherwise (falling back to `buildWithParameters` with the job's defaults
-   * when Jenkins says the job is parameterized). A retried trigger is safe
-   * while the first is still queued: Jenkins merges identical requests.
+   * otherwise (see trigger.ts).
    */
   async trigger(
     job: string,
     parameters: BuildParameters = [],
-    options: Call & { delaySeconds?: number } = {}
+    options: TriggerOptions = {}
   ): Promise<TriggerResult> {
     const path = this.jobPath(job)
-    const name = jobName(path)
-    const query =
-      options.delaySeconds === undefined
-        ? undefined
-        : { delay: `${options.delaySeconds}sec` }
-    const post = async (
-      endpoint: string,
-      form?: URLSearchParams
-    ): Promise<TriggerResult> => {
-      const res = await this.http.post(`${path}/${endpoint}`, {
-        accept: [200, 201, 302, 303],
-        ...(query === undefined ? {} : { query }),
-        ...(form === undefined ? {} : { form }),
-        ...(options.signal === undefined ? {} : { signal: options.signal })
-      })
-      const location = res.headers.get('location') ?? ''
-      const queueId = queueIdFromLocation(location)
-      if (queueId === undefined) {
-        throw new JenkinsError(
-          `Jenkins accepted the trigger of '${name}' (${res.status}) but sent no queue item Location (got ${JSON.stringify(location)})`,
-          {
-            where: { url: res.url },
-            hint: 'a very old Jenkins, or a proxy rewriting redirects'
-          }
-        )
-      }
-      return { queueId, queueUrl: location, coalesced: res.status === 303 }
-    }
-    try {
-      if (parameters.length === 0) {
-        try {
-          return await post('build')
-        } catch (error) {
-          // A parameterized job refuses `build` without a form: use its defaults.
-          if (error instanceof JenkinsHttpError && error.status === 400) {
-            return await post('buildWithParameters', new URLSearchParams())
-          }
-          throw error
-        }
-      }
-      return await post(
-        'buildWithParameters',
-        new URLSearchParams(
-          parameters.map(([k, v]): [string, string] => [k, v])
-        )
-      )
-    } catch (error) {
-      throw this.#triggerError(error, name, parameters)
-    }
-  }
-
-  #triggerError(
-    error: unknown,
-    name: string,
-    parameters: BuildParameters
-  ): unknown {
-    if (!(error instanceof JenkinsHttpError)) return error
-    const url = this.pageUrl(name)
-    const where = { url }
-    switch (error.status) {
-      case 404:
-        return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
-          hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${this.user === undefined ? 'anonymous users' : `user '${this.user}'`} may not see the job`
-        })
-      case 409:
-        return new JenkinsError(
-          `job '${name}' is disabled in Jenkins (409: not buildable)`,
-          {
-            where,
-            hint: 'enable the job in Jenkins, or trigger another one'
-          }
-        )
-      case 400:
-      case 500:
-        if (/not parameterized/i.test(error.text)) {
-          return new JenkinsError(
-            `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(', ')} ${parameters.length === 1 ? 'was' : 'were'} given (${error.status})`,
-            {
-              where,
-              hint: 'remove the parameters, or add them to the job in Jenkins'
-            }
-          )
-        }
-        return error
-      default:
-        return error
-    }
+    return triggerBuild(this.http, path, parameters, {
+      ...options,
+      pageUrl: this.pageUrl(job),
+      user: this.user
+    })
   }
 
   /** A queue item, or undefined once Jenkins has forgotten it (404, ~5 min after it left). */

@@ -5,16 +5,21 @@
  */
 
 import { Agent, fetch, type Dispatcher } from 'undici'
-import { JenkinsError, TimeoutError } from '../core/errors.js'
+import { JenkinsError } from '../core/errors.js'
+import {
+  CRUMB_REJECTED,
+  JenkinsHttpError,
+  httpError,
+  networkError,
+  snippet
+} from './http-errors.js'
 import type { Reporter } from '../core/reporter.js'
 import {
   describeRetry,
-  parseRetryAfter,
   retry,
   systemClock,
   withTimeout,
-  type Clock,
-  type RetryAfterCarrier
+  type Clock
 } from '../core/retry.js'
 import { basicAuthHeader } from '../core/secrets.js'
 
@@ -53,18 +58,6 @@ export interface JenkinsResponse {
   /** The URL asked for (no credentials). */
   url: string
 }
-
-/** A Jenkins HTTP error; carries Retry-After for the retry policy. */
-export class JenkinsHttpError
-  extends JenkinsError
-  implements RetryAfterCarrier
-{
-  retryAfterMs?: number
-  /** The response text (HTML stripped), for callers that branch on it. */
-  text = ''
-}
-
-const CRUMB_REJECTED = /No valid crumb/i
 
 export class JenkinsHttp {
   readonly base: string
@@ -242,7 +235,8 @@ export class JenkinsHttp {
       accept === undefined
         ? response.status >= 200 && response.status < 300
         : accept.includes(response.status)
-    if (!ok) throw this.#httpError(method, response)
+    if (!ok)
+      throw httpError(method, response, this.#options.user, this.clock.now())
     return response
   }
 
@@ -270,83 +264,4 @@ export class JenkinsHttp {
     this.#crumb = { field: json.crumbRequestField, value: json.crumb }
     this.#options.reporter.mask(json.crumb)
   }
-
-  #httpError(method: string, res: JenkinsResponse): JenkinsHttpError {
-    const text = htmlText(new TextDecoder().decode(res.body))
-    const who =
-      this.#options.user === undefined
-        ? 'anonymous'
-        : `user '${this.#options.user}'`
-    let message = `${method} ${res.url} failed: ${res.status}`
-    let hint: string | undefined
-    switch (res.status) {
-      case 401:
-        message = `Jenkins rejected the credentials of ${who} (401 Unauthorized) for ${method} ${res.url}`
-        hint =
-          'check the user name and API token (Jenkins → your user → Security → API Token)'
-        break
-      case 403: {
-        const permission = res.headers.get('x-required-permission')
-        const as = res.headers.get('x-you-are-authenticated-as')
-        message = CRUMB_REJECTED.test(text)
-          ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)`
-          : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? '' : `: ${as ?? who} lacks ${permission}`}`
-        hint =
-          as === 'anonymous'
-            ? 'no credentials reached Jenkins: give a user and API token'
-            : 'ask a Jenkins admin for the permission, or use an API token rather than a password'
-        break
-      }
-      case 404:
-        message = `not found (404): ${method} ${res.url}`
-        break
-      default:
-        if (text !== '') message += ` (${snippet(text)})`
-    }
-    const error = new JenkinsHttpError(message, {
-      status: res.status,
-      ...(hint === undefined ? {} : { hint })
-    })
-    error.text = text
-    const after = parseRetryAfter(
-      res.headers.get('retry-after'),
-      this.clock.now()
-    )
-    if (after !== undefined) error.retryAfterMs = after
-    return error
-  }
-}
-
-/** Wraps a fetch failure so the message names the call and the cause. */
-function networkError(method: string, url: string, error: unknown): unknown {
-  if (error instanceof JenkinsError || error instanceof TimeoutError)
-    return error
-  const cause = (
-    error as { cause?: { code?: string; message?: string } } | null
-  )?.cause
-  const detail =
-    cause?.code ??
-    cause?.message ??
-    (error instanceof Error ? error.message : String(error))
-  return new JenkinsError(`${method} ${url} failed: ${detail}`, {
-    cause: error,
-    hint: 'is Jenkins reachable from here (URL, VPN, proxy)?'
-  })
-}
-
-function htmlText(text: string): string {
-  return text
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
-
-function snippet(text: string): string {
-  const t = htmlText(text)
-  return t.length > 200 ? `${t.slice(0, 200)}…` : t
 }

@@ -59536,6 +59536,9 @@ __name(normalizeBaseUrl, "normalizeBaseUrl");
 
 // src/jenkins/http.ts
 var import_undici2 = __toESM(require_undici2(), 1);
+
+// src/jenkins/http-errors.ts
+var CRUMB_REJECTED = /No valid crumb/i;
 var JenkinsHttpError = class extends JenkinsError {
   static {
     __name(this, "JenkinsHttpError");
@@ -59544,7 +59547,61 @@ var JenkinsHttpError = class extends JenkinsError {
   /** The response text (HTML stripped), for callers that branch on it. */
   text = "";
 };
-var CRUMB_REJECTED = /No valid crumb/i;
+function httpError(method, res, user, now) {
+  const text = htmlText(new TextDecoder().decode(res.body));
+  const who = user === void 0 ? "anonymous" : `user '${user}'`;
+  let message = `${method} ${res.url} failed: ${res.status}`;
+  let hint;
+  switch (res.status) {
+    case 401:
+      message = `Jenkins rejected the credentials of ${who} (401 Unauthorized) for ${method} ${res.url}`;
+      hint = "check the user name and API token (Jenkins \u2192 your user \u2192 Security \u2192 API Token)";
+      break;
+    case 403: {
+      const permission = res.headers.get("x-required-permission");
+      const as = res.headers.get("x-you-are-authenticated-as");
+      message = CRUMB_REJECTED.test(text) ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)` : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? "" : `: ${as ?? who} lacks ${permission}`}`;
+      hint = as === "anonymous" ? "no credentials reached Jenkins: give a user and API token" : "ask a Jenkins admin for the permission, or use an API token rather than a password";
+      break;
+    }
+    case 404:
+      message = `not found (404): ${method} ${res.url}`;
+      break;
+    default:
+      if (text !== "") message += ` (${snippet2(text)})`;
+  }
+  const error2 = new JenkinsHttpError(message, {
+    status: res.status,
+    ...hint === void 0 ? {} : { hint }
+  });
+  error2.text = text;
+  const after = parseRetryAfter(res.headers.get("retry-after"), now);
+  if (after !== void 0) error2.retryAfterMs = after;
+  return error2;
+}
+__name(httpError, "httpError");
+function networkError(method, url, error2) {
+  if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
+    return error2;
+  const cause = error2?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
+  return new JenkinsError(`${method} ${url} failed: ${detail}`, {
+    cause: error2,
+    hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
+  });
+}
+__name(networkError, "networkError");
+function htmlText(text) {
+  return text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+}
+__name(htmlText, "htmlText");
+function snippet2(text) {
+  const t = htmlText(text);
+  return t.length > 200 ? `${t.slice(0, 200)}\u2026` : t;
+}
+__name(snippet2, "snippet");
+
+// src/jenkins/http.ts
 var JenkinsHttp = class {
   static {
     __name(this, "JenkinsHttp");
@@ -59672,7 +59729,8 @@ var JenkinsHttp = class {
     }
     const accept = options.accept;
     const ok = accept === void 0 ? response.status >= 200 && response.status < 300 : accept.includes(response.status);
-    if (!ok) throw this.#httpError(method, response);
+    if (!ok)
+      throw httpError(method, response, this.#options.user, this.clock.now());
     return response;
   }
   async #fetchCrumb(signal) {
@@ -59692,62 +59750,84 @@ var JenkinsHttp = class {
     this.#crumb = { field: json2.crumbRequestField, value: json2.crumb };
     this.#options.reporter.mask(json2.crumb);
   }
-  #httpError(method, res) {
-    const text = htmlText(new TextDecoder().decode(res.body));
-    const who = this.#options.user === void 0 ? "anonymous" : `user '${this.#options.user}'`;
-    let message = `${method} ${res.url} failed: ${res.status}`;
-    let hint;
-    switch (res.status) {
-      case 401:
-        message = `Jenkins rejected the credentials of ${who} (401 Unauthorized) for ${method} ${res.url}`;
-        hint = "check the user name and API token (Jenkins \u2192 your user \u2192 Security \u2192 API Token)";
-        break;
-      case 403: {
-        const permission = res.headers.get("x-required-permission");
-        const as = res.headers.get("x-you-are-authenticated-as");
-        message = CRUMB_REJECTED.test(text) ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)` : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? "" : `: ${as ?? who} lacks ${permission}`}`;
-        hint = as === "anonymous" ? "no credentials reached Jenkins: give a user and API token" : "ask a Jenkins admin for the permission, or use an API token rather than a password";
-        break;
-      }
-      case 404:
-        message = `not found (404): ${method} ${res.url}`;
-        break;
-      default:
-        if (text !== "") message += ` (${snippet2(text)})`;
-    }
-    const error2 = new JenkinsHttpError(message, {
-      status: res.status,
-      ...hint === void 0 ? {} : { hint }
-    });
-    error2.text = text;
-    const after = parseRetryAfter(
-      res.headers.get("retry-after"),
-      this.clock.now()
-    );
-    if (after !== void 0) error2.retryAfterMs = after;
-    return error2;
-  }
 };
-function networkError(method, url, error2) {
-  if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
-    return error2;
-  const cause = error2?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
-  return new JenkinsError(`${method} ${url} failed: ${detail}`, {
-    cause: error2,
-    hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
-  });
+
+// src/jenkins/trigger.ts
+async function triggerBuild(http, path, parameters, options) {
+  const name = jobName(path);
+  const query = options.delaySeconds === void 0 ? void 0 : { delay: `${options.delaySeconds}sec` };
+  const post = /* @__PURE__ */ __name(async (endpoint, form) => {
+    const res = await http.post(`${path}/${endpoint}`, {
+      // Never follow: a followed 303 would GET an HTML page.
+      accept: [200, 201, 302, 303],
+      ...query === void 0 ? {} : { query },
+      ...form === void 0 ? {} : { form },
+      ...options.signal === void 0 ? {} : { signal: options.signal }
+    });
+    const location = res.headers.get("location") ?? "";
+    const queueId = queueIdFromLocation(location);
+    if (queueId === void 0) {
+      throw new JenkinsError(
+        `Jenkins accepted the trigger of '${name}' (${res.status}) but sent no queue item Location (got ${JSON.stringify(location)})`,
+        {
+          where: { url: res.url },
+          hint: "a very old Jenkins, or a proxy rewriting redirects"
+        }
+      );
+    }
+    return { queueId, queueUrl: location, coalesced: res.status === 303 };
+  }, "post");
+  try {
+    if (parameters.length === 0) {
+      try {
+        return await post("build");
+      } catch (error2) {
+        if (error2 instanceof JenkinsHttpError && error2.status === 400) {
+          return await post("buildWithParameters", new URLSearchParams());
+        }
+        throw error2;
+      }
+    }
+    const form = new URLSearchParams(
+      parameters.map(([k, v]) => [k, v])
+    );
+    return await post("buildWithParameters", form);
+  } catch (error2) {
+    throw triggerError(error2, name, parameters, options);
+  }
 }
-__name(networkError, "networkError");
-function htmlText(text) {
-  return text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+__name(triggerBuild, "triggerBuild");
+function triggerError(error2, name, parameters, options) {
+  if (!(error2 instanceof JenkinsHttpError)) return error2;
+  const url = options.pageUrl;
+  const where = { url };
+  switch (error2.status) {
+    case 404:
+      return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
+        hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${options.user === void 0 ? "anonymous users" : `user '${options.user}'`} may not see the job`
+      });
+    case 409:
+      return new JenkinsError(
+        `job '${name}' is disabled in Jenkins (409: not buildable)`,
+        { where, hint: "enable the job in Jenkins, or trigger another one" }
+      );
+    case 400:
+    case 500:
+      if (/not parameterized/i.test(error2.text)) {
+        return new JenkinsError(
+          `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(", ")} ${parameters.length === 1 ? "was" : "were"} given (${error2.status})`,
+          {
+            where,
+            hint: "remove the parameters, or add them to the job in Jenkins"
+          }
+        );
+      }
+      return error2;
+    default:
+      return error2;
+  }
 }
-__name(htmlText, "htmlText");
-function snippet2(text) {
-  const t = htmlText(text);
-  return t.length > 200 ? `${t.slice(0, 200)}\u2026` : t;
-}
-__name(snippet2, "snippet");
+__name(triggerError, "triggerError");
 
 // src/jenkins/client.ts
 var JenkinsClient = class {
@@ -59782,87 +59862,15 @@ var JenkinsClient = class {
   }
   /**
    * Queues a build: `buildWithParameters` when parameters are given, `build`
-   * otherwise (falling back to `buildWithParameters` with the job's defaults
-   * when Jenkins says the job is parameterized). A retried trigger is safe
-   * while the first is still queued: Jenkins merges identical requests.
+   * otherwise (see trigger.ts).
    */
   async trigger(job, parameters = [], options = {}) {
     const path = this.jobPath(job);
-    const name = jobName(path);
-    const query = options.delaySeconds === void 0 ? void 0 : { delay: `${options.delaySeconds}sec` };
-    const post = /* @__PURE__ */ __name(async (endpoint, form) => {
-      const res = await this.http.post(`${path}/${endpoint}`, {
-        accept: [200, 201, 302, 303],
-        ...query === void 0 ? {} : { query },
-        ...form === void 0 ? {} : { form },
-        ...options.signal === void 0 ? {} : { signal: options.signal }
-      });
-      const location = res.headers.get("location") ?? "";
-      const queueId = queueIdFromLocation(location);
-      if (queueId === void 0) {
-        throw new JenkinsError(
-          `Jenkins accepted the trigger of '${name}' (${res.status}) but sent no queue item Location (got ${JSON.stringify(location)})`,
-          {
-            where: { url: res.url },
-            hint: "a very old Jenkins, or a proxy rewriting redirects"
-          }
-        );
-      }
-      return { queueId, queueUrl: location, coalesced: res.status === 303 };
-    }, "post");
-    try {
-      if (parameters.length === 0) {
-        try {
-          return await post("build");
-        } catch (error2) {
-          if (error2 instanceof JenkinsHttpError && error2.status === 400) {
-            return await post("buildWithParameters", new URLSearchParams());
-          }
-          throw error2;
-        }
-      }
-      return await post(
-        "buildWithParameters",
-        new URLSearchParams(
-          parameters.map(([k, v]) => [k, v])
-        )
-      );
-    } catch (error2) {
-      throw this.#triggerError(error2, name, parameters);
-    }
-  }
-  #triggerError(error2, name, parameters) {
-    if (!(error2 instanceof JenkinsHttpError)) return error2;
-    const url = this.pageUrl(name);
-    const where = { url };
-    switch (error2.status) {
-      case 404:
-        return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
-          hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${this.user === void 0 ? "anonymous users" : `user '${this.user}'`} may not see the job`
-        });
-      case 409:
-        return new JenkinsError(
-          `job '${name}' is disabled in Jenkins (409: not buildable)`,
-          {
-            where,
-            hint: "enable the job in Jenkins, or trigger another one"
-          }
-        );
-      case 400:
-      case 500:
-        if (/not parameterized/i.test(error2.text)) {
-          return new JenkinsError(
-            `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(", ")} ${parameters.length === 1 ? "was" : "were"} given (${error2.status})`,
-            {
-              where,
-              hint: "remove the parameters, or add them to the job in Jenkins"
-            }
-          );
-        }
-        return error2;
-      default:
-        return error2;
-    }
+    return triggerBuild(this.http, path, parameters, {
+      ...options,
+      pageUrl: this.pageUrl(job),
+      user: this.user
+    });
   }
   /** A queue item, or undefined once Jenkins has forgotten it (404, ~5 min after it left). */
   async queueItem(id, options = {}) {

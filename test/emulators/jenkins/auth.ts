@@ -8,7 +8,7 @@
 
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { htmlError, type Answer } from './routes.js'
+import { htmlError, type Answer } from './answers.js'
 
 export type Permission = 'read' | 'build' | 'cancel'
 

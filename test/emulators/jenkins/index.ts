@@ -1,6 +1,7 @@
 export * from './server.js'
 export * from './model.js'
 export * from './routes.js'
+export * from './answers.js'
 export * from './auth.js'
 export * from './clock.js'
 export * from './log.js'

@@ -13,59 +13,14 @@ import {
   type ServerResponse
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Security, type UserConfig } from './auth.js'
+import { Security } from './auth.js'
 import { ScaledClock } from './clock.js'
 import { JenkinsModel, type Build, type Job, type JobConfig } from './model.js'
-import {
-  classify,
-  htmlError,
-  Routes,
-  type Answer,
-  type RouteKind
-} from './routes.js'
+import { classify, htmlError, type Answer, type RouteKind } from './answers.js'
+import { Routes } from './routes.js'
+import type { EmulatorOptions, Fault, RequestRecord } from './options.js'
 
-export type Fault =
-  | { kind: 'drop' }
-  | { kind: 'status'; status: number; retryAfter?: number }
-  | { kind: 'slow'; delayMs: number }
-
-export interface RequestRecord {
-  method: string
-  path: string
-  query: URLSearchParams
-  route: RouteKind
-  /** 0 when the connection was dropped. */
-  status: number
-  /** Response body bytes. */
-  bytes: number
-  /** Emulated time of arrival. */
-  at: number
-  auth: string
-  user?: string
-  fault?: Fault['kind']
-  /** Form fields of a POST. */
-  form: URLSearchParams
-  headers: IncomingMessage['headers']
-}
-
-export interface EmulatorOptions {
-  /** Emulated ms per real ms (default 1). */
-  timeScale?: number
-  /** The configured root URL used in JSON (default: the bound address). */
-  rootUrl?: string
-  /** Path prefix, e.g. `/jenkins`. */
-  prefix?: string
-  users?: Record<string, UserConfig>
-  anonymousRead?: boolean
-  csrf?: boolean
-  excludeSessionId?: boolean
-  executors?: number
-  quietPeriodMs?: number
-  leftItemTtlMs?: number
-  /** Jenkins 2.308–2.523: `buildWithParameters` on a plain job is a 500. */
-  legacyNotParameterized500?: boolean
-  version?: string
-}
+export type { EmulatorOptions, Fault, RequestRecord } from './options.js'
 
 interface FaultRule {
   route: RouteKind
