@@ -47,8 +47,6 @@ export interface RequestOptions {
   /** Statuses that are answers, not errors (default: 200–299). */
   accept?: readonly number[]
   signal?: AbortSignal
-  /** No retries (for calls whose caller decides). */
-  once?: boolean
 }
 
 export interface JenkinsResponse {
@@ -91,12 +89,13 @@ export class JenkinsHttp {
     for (const [k, v] of Object.entries(query ?? {})) {
       url.searchParams.set(k, String(v))
     }
-    // `tree=a[b,c]` reads better unescaped; Jenkins accepts both.
-    return url
-      .toString()
+    // `tree=a[b,c]` reads better unescaped (in logs and errors); Jenkins
+    // accepts both. Only the query: job names in the path stay encoded.
+    const search = url.search
       .replace(/%5B/g, '[')
       .replace(/%5D/g, ']')
       .replace(/%2C/g, ',')
+    return `${url.origin}${url.pathname}${search}`
   }
 
   async get(
@@ -166,7 +165,6 @@ export class JenkinsHttp {
         throw error
       }
     }
-    if (options.once === true) return attempt()
     return retry(attempt, {
       retries: this.#options.retries ?? 4,
       clock: this.clock,

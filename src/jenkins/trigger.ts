@@ -30,8 +30,14 @@ export interface TriggerResult {
 /**
  * `buildWithParameters` when parameters are given, `build` otherwise
  * (falling back to `buildWithParameters` with the job's defaults when Jenkins
- * says the job is parameterized). A retried trigger is safe while the first
- * is still queued: Jenkins merges identical requests.
+ * says the job is parameterized).
+ *
+ * Transient faults are retried like any other call. Jenkins has no
+ * idempotency key; a retry is safe because Jenkins merges a trigger into an
+ * identical item still in the queue (its quiet period is 5 s by default). If
+ * an answer is lost after Jenkins queued the build *and* the item already
+ * left the queue (quiet period shorter than the retry delay), a retry can
+ * queue a second build.
  */
 export async function triggerBuild(
   http: JenkinsHttp,

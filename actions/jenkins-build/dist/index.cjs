@@ -59632,7 +59632,8 @@ var JenkinsHttp = class {
     for (const [k, v] of Object.entries(query ?? {})) {
       url.searchParams.set(k, String(v));
     }
-    return url.toString().replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
+    const search = url.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
+    return `${url.origin}${url.pathname}${search}`;
   }
   async get(path, options = {}) {
     return this.request("GET", path, options);
@@ -59675,7 +59676,6 @@ var JenkinsHttp = class {
         throw error2;
       }
     }, "attempt");
-    if (options.once === true) return attempt();
     return retry(attempt, {
       retries: this.#options.retries ?? 4,
       clock: this.clock,

@@ -45,11 +45,14 @@ describe('trigger', () => {
     const c = await client.trigger(
       `${jenkins.baseUrl}/job/release/job/weekly/job/weekly-release/`
     )
+    jenkins.addJob('odd, [name]')
+    await client.trigger('odd, [name]')
     const posts = jenkins.requestsTo('trigger', 'POST').map((r) => r.path)
     expect(posts).toEqual([
       '/job/release/job/weekly/job/weekly-release/build',
       '/job/Folder%201/job/R%C3%A9seau%20%E2%9C%93/build',
-      '/job/release/job/weekly/job/weekly-release/build'
+      '/job/release/job/weekly/job/weekly-release/build',
+      '/job/odd%2C%20%5Bname%5D/build'
     ])
     expect(a.queueUrl).toBe(`${jenkins.baseUrl}/queue/item/${a.queueId}/`)
     expect(b.queueId).not.toBe(a.queueId)
@@ -93,7 +96,10 @@ describe('trigger', () => {
   })
 
   it('follows a 303 to the queued twin of an identical request', async () => {
-    jenkins.addJob('twin', { parameters: [{ name: 'SHA' }] })
+    jenkins.addJob('twin', {
+      parameters: [{ name: 'SHA' }],
+      quietPeriodMs: 3_600_000
+    })
     const client = clientFor(jenkins, reporter)
     const first = await client.trigger('twin', [['SHA', 'abc']])
     const second = await client.trigger('twin', [['SHA', 'abc']])

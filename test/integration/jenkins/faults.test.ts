@@ -23,8 +23,8 @@ import {
   startJenkins
 } from '../../helpers/jenkins.js'
 
-/** Real ms: a healthy loopback answer takes a few. */
-const REQUEST_TIMEOUT_MS = 250
+/** Real ms: a healthy loopback answer takes a few, even on a busy machine. */
+const REQUEST_TIMEOUT_MS = 1000
 
 const FAULTS: Record<string, Fault> = {
   drop: { kind: 'drop' },
@@ -33,7 +33,7 @@ const FAULTS: Record<string, Fault> = {
   '503': { kind: 'status', status: 503 },
   '504': { kind: 'status', status: 504 },
   '429': { kind: 'status', status: 429, retryAfter: 3 },
-  slow: { kind: 'slow', delayMs: 600 }
+  slow: { kind: 'slow', delayMs: 2500 }
 }
 
 /** What a persistent fault must say. */
@@ -44,7 +44,7 @@ const SAYS: Record<string, RegExp> = {
   '503': /failed: 503/,
   '504': /failed: 504/,
   '429': /failed: 429/,
-  slow: /timed out after 250ms/
+  slow: /timed out after 1s/
 }
 
 /** The URL path each route kind is reached by in its scenario. */
