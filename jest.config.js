@@ -10,7 +10,7 @@ const common = {
   transform: {
     '^.+\\.ts$': [
       'ts-jest',
-      { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }
+      { useESM: true, tsconfig: 'tsconfig.json' }
     ]
   },
   testEnvironment: 'node'
