@@ -1,5 +1,5 @@
 import { thrown } from '../../helpers/thrown.js'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -260,13 +260,19 @@ describe('globs', () => {
       'x/notes.txt'
     ]) {
       const path = join(dir, f)
-      const { mkdirSync } = await import('node:fs')
       mkdirSync(join(path, '..'), { recursive: true })
       writeFileSync(path, '{}')
     }
     expect(
       await expandGlobs(dir, ['**/*.verify.json', 'x/*.verify.json'])
-    ).toEqual(['a.verify.json', 'x/b.verify.json', 'x/y/c.verify.json'])
+    ).toEqual(
+      ['a.verify.json', 'x/b.verify.json', 'x/y/c.verify.json'].map((f) =>
+        join(dir, f)
+      )
+    )
+    expect(await expandGlobs('/elsewhere', [`${dir}/*.verify.json`])).toEqual([
+      join(dir, 'a.verify.json')
+    ])
     expect(await expandGlobs(dir, ['missing/**'])).toEqual([])
   })
 })
