@@ -63,7 +63,10 @@ describe('action bundles', () => {
         (m) => m[1] ?? ''
       )
       expect(booleans.map((b) => [b, inputs[b]?.default])).toEqual(
-        booleans.map((b) => [b, expect.stringMatching(/^(true|false)$/)])
+        booleans.map((b) => [
+          b,
+          expect.stringMatching(/^(true|false)$/) as unknown
+        ])
       )
     }
   )
