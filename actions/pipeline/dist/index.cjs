@@ -34118,13 +34118,17 @@ function escapeMarkdown(text) {
   return text.replace(/\|/g, "\\|");
 }
 __name(escapeMarkdown, "escapeMarkdown");
-function formatMarkdownTable(rows) {
+function formatMarkdownTable(rows, jobs) {
+  const head = COLUMNS.map((c) => HEADERS[c]);
+  const lead = jobs === void 0 ? [] : ["Job"];
   return [
-    `| ${COLUMNS.map((c) => HEADERS[c]).join(" | ")} |`,
-    `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-    ...rows.map(
-      (r) => `| ${COLUMNS.map((c) => escapeMarkdown(r[c])).join(" | ")} |`
-    )
+    `| ${[...lead, ...head].join(" | ")} |`,
+    `| ${[...lead, ...head].map(() => "---").join(" | ")} |`,
+    ...rows.map((r, i) => {
+      const cells = COLUMNS.map((c) => escapeMarkdown(r[c]));
+      const job = jobs === void 0 ? [] : [`\`${escapeMarkdown(jobs[i] ?? "")}\``];
+      return `| ${[...job, ...cells].join(" | ")} |`;
+    })
   ].join("\n");
 }
 __name(formatMarkdownTable, "formatMarkdownTable");
@@ -34180,7 +34184,14 @@ function verifyGateSummary(result, limit = 200) {
     ""
   ];
   if (result.failures.length > 0) {
-    lines.push(formatMarkdownTable(result.failures.slice(0, limit)));
+    const files = new Set(result.failures.map((f) => f.file));
+    const shown = result.failures.slice(0, limit);
+    lines.push(
+      files.size > 1 ? formatMarkdownTable(
+        shown,
+        shown.map((f) => displayPath(f.file))
+      ) : formatMarkdownTable(shown)
+    );
     if (result.failures.length > limit) {
       lines.push(
         "",
