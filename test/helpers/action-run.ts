@@ -1,7 +1,13 @@
+/**
+ * Long-running children for the Jenkins action and CLI tests: started,
+ * watched and signalled while they run (helpers/actions.ts runs a bundle to
+ * its end; these tests kill one halfway, as the runner does on cancel).
+ */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { inputEnv, parseCommandFile } from './actions.js'
 
 /** The runner's files for one step, in a fresh temp directory. */
 export interface RunnerFiles {
@@ -27,18 +33,9 @@ export function runnerFiles(): RunnerFiles {
   return files
 }
 
-/** Reads a GITHUB_OUTPUT / GITHUB_STATE file (`name<<DELIM\nvalue\nDELIM`). */
+/** Reads a GITHUB_OUTPUT / GITHUB_STATE file. */
 export function readCommandFile(path: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const text = readFileSync(path, 'utf8')
-  const entry = /^(.+?)<<(\S+)\n([\s\S]*?)\n\2$/gm
-  for (const m of text.matchAll(entry)) out[m[1] ?? ''] = m[3] ?? ''
-  for (const line of text.split('\n')) {
-    const eq = line.indexOf('=')
-    if (eq > 0 && !line.includes('<<'))
-      out[line.slice(0, eq)] = line.slice(eq + 1)
-  }
-  return out
+  return parseCommandFile(readFileSync(path, 'utf8'))
 }
 
 /** The environment the runner gives a step: INPUT_*, the command files, STATE_*. */
@@ -51,9 +48,7 @@ export function actionEnv(
   for (const [k, v] of Object.entries(process.env)) {
     if (!/^(INPUT_|GITHUB_|STATE_|RUNNER_|JENKINS_)/.test(k)) env[k] = v
   }
-  for (const [k, v] of Object.entries(inputs)) {
-    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
-  }
+  Object.assign(env, inputEnv(inputs))
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
   return {
     ...env,

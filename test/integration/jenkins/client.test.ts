@@ -1,4 +1,5 @@
 import { RecordingReporter } from '../../../src/core/reporter.js'
+import { rejection } from '../../helpers/thrown.js'
 import { JenkinsError } from '../../../src/core/errors.js'
 import { JenkinsClient } from '../../../src/jenkins/client.js'
 import type { JenkinsEmulator } from '../../emulators/jenkins/index.js'
@@ -24,13 +25,12 @@ afterEach(async () => {
   await jenkins.stop()
 })
 
+/** The error a call fails with (as an Error: our client throws nothing else). */
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
+  const error = await rejection(promise)
+  if (!(error instanceof Error))
+    throw new Error(`not an Error: ${String(error)}`)
+  return error
 }
 
 describe('trigger', () => {
