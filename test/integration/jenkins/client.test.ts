@@ -213,6 +213,46 @@ describe('crumbs', () => {
     expectNoSecrets(reporter.text())
   })
 
+  it('binds a crumb to the session that issued it, unless told not to', async () => {
+    const password = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`
+    const post = async (
+      emulator: JenkinsEmulator,
+      headers: Record<string, string>
+    ): Promise<number> =>
+      (
+        await fetch(`${emulator.baseUrl}/job/app/build`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { Authorization: password, ...headers }
+        })
+      ).status
+    const crumbOf = async (
+      emulator: JenkinsEmulator
+    ): Promise<{ crumb: string; cookie: string }> => {
+      const res = await fetch(`${emulator.baseUrl}/crumbIssuer/api/json`, {
+        headers: { Authorization: password }
+      })
+      const body = (await res.json()) as { crumb: string }
+      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+      return { crumb: body.crumb, cookie }
+    }
+    jenkins.addJob('app')
+    const { crumb, cookie } = await crumbOf(jenkins)
+    expect(await post(jenkins, {})).toBe(403)
+    expect(await post(jenkins, { 'Jenkins-Crumb': crumb })).toBe(403)
+    expect(
+      await post(jenkins, { 'Jenkins-Crumb': crumb, Cookie: cookie })
+    ).toBe(201)
+    const unbound = await startJenkins({ excludeSessionId: true })
+    try {
+      unbound.addJob('app')
+      const issued = await crumbOf(unbound)
+      expect(await post(unbound, { 'Jenkins-Crumb': issued.crumb })).toBe(201)
+    } finally {
+      await unbound.stop()
+    }
+  })
+
   it('works when CSRF protection is off (no crumb issuer)', async () => {
     const open = await startJenkins({ csrf: false })
     try {
