@@ -34,7 +34,7 @@ export function printTable(title: string, rows: Row[]): void {
     const ratio = r.baseline === 0 ? Infinity : r.ours / r.baseline
     const mark = r.met === undefined ? '' : r.met ? ' ✅' : ' ❌'
     lines.push(
-      `| ${r.metric} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio.toFixed(2)}× | ${r.aim ?? ''}${mark} |`
+      `| ${r.metric} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio !== 0 && ratio < 0.01 ? ratio.toPrecision(2) : ratio.toFixed(2)}× | ${r.aim ?? ''}${mark} |`
     )
   }
   console.log(lines.join('\n'))

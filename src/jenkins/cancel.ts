@@ -1,0 +1,161 @@
+/**
+ * Never leave a Jenkins build running that nobody waits for. Shared by the
+ * step itself (on SIGINT/SIGTERM or its own timeout), the action's post step
+ * (when the job was cancelled or timed out and the step was killed), and
+ * `stackci jenkins stop`.
+ */
+
+import { JenkinsError } from '../core/errors.js'
+import type { Reporter } from '../core/reporter.js'
+import type { JenkinsClient, StopMode } from './client.js'
+
+/** The name the action saves its {@link BuildState} under (`GITHUB_STATE`). */
+export const STATE_KEY = 'jenkins-build'
+
+/** What the step knew, saved as it learns it (the post step reads it back). */
+export interface BuildState {
+  /** The job as given (`folder/job`). */
+  job: string
+  queueId: number
+  /** Known once the item has left the queue. */
+  build?: number
+  /** True once nothing is left to stop (finished, stopped, or not waited for). */
+  done: boolean
+}
+
+/** Reads a saved state; undefined when empty or not ours. */
+export function parseBuildState(
+  text: string | undefined
+): BuildState | undefined {
+  if (text === undefined || text.trim() === '') return undefined
+  try {
+    const value = JSON.parse(text) as Partial<BuildState>
+    if (typeof value.job !== 'string' || typeof value.queueId !== 'number') {
+      return undefined
+    }
+    return {
+      job: value.job,
+      queueId: value.queueId,
+      done: value.done === true,
+      ...(typeof value.build === 'number' ? { build: value.build } : {})
+    }
+  } catch {
+    return undefined
+  }
+}
+
+export interface StopOptions {
+  reporter: Reporter
+  mode?: StopMode
+  signal?: AbortSignal
+}
+
+/**
+ * Stops the build, or cancels the queue item when no build is known yet. A
+ * cancel that comes too late (the item just became a build) stops that build.
+ * Returns what was stopped, for the log.
+ */
+export async function stopBuildOrItem(
+  jenkins: JenkinsClient,
+  state: Pick<BuildState, 'job' | 'queueId' | 'build'>,
+  options: StopOptions
+): Promise<string> {
+  const call = options.signal === undefined ? {} : { signal: options.signal }
+  let number = state.build
+  if (number === undefined) {
+    const outcome = await jenkins.cancelQueueItem(state.queueId, call)
+    const item = await jenkins.queueItem(state.queueId, call)
+    number = item?.executable?.number
+    if (number === undefined && outcome === 'gone' && item === undefined) {
+      // Forgotten by the queue: find the build that came from it.
+      const builds = await jenkins.recentBuilds(state.job, call)
+      number = builds.find((b) => b.queueId === state.queueId)?.number
+    }
+    if (number === undefined) {
+      if (outcome === 'gone' && item === undefined) {
+        throw new JenkinsError(
+          `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
+          {
+            hint: `look for the build in Jenkins: ${jenkins.pageUrl(state.job)}`
+          }
+        )
+      }
+      const what = `queue item ${state.queueId} of '${state.job}'`
+      options.reporter.info(`cancelled ${what}`)
+      return what
+    }
+  }
+  const mode = await jenkins.stop(
+    state.job,
+    number,
+    options.mode ?? 'stop',
+    call
+  )
+  const what = `'${state.job}' #${number}`
+  options.reporter.info(
+    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number)}`
+  )
+  return what
+}
+
+/**
+ * The post step: when the step never got to the end (the job was cancelled
+ * or timed out and the runner killed it), stop what it left running.
+ */
+export async function stopAbandoned(
+  jenkins: JenkinsClient,
+  state: BuildState | undefined,
+  options: StopOptions & { cancelOnAbort: boolean }
+): Promise<void> {
+  const { reporter } = options
+  if (state === undefined || state.done) {
+    reporter.info(
+      'the Jenkins build finished or was stopped by the step; nothing to stop'
+    )
+    return
+  }
+  const what =
+    state.build === undefined
+      ? `queue item ${state.queueId}`
+      : `#${state.build}`
+  if (!options.cancelOnAbort) {
+    reporter.warning(
+      `the step did not finish; leaving ${what} of '${state.job}' running (cancel-on-abort is off)`
+    )
+    return
+  }
+  reporter.info(
+    `the step did not finish (cancelled or timed out): stopping ${what} of '${state.job}'`
+  )
+  await stopBuildOrItem(jenkins, state, options)
+}
+
+/** The reason a door aborts with on SIGINT/SIGTERM. */
+export class CancelledError extends JenkinsError {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`received ${signal}`)
+  }
+}
+
+/**
+ * Aborts `controller` with a {@link CancelledError} on the first SIGINT or
+ * SIGTERM, so the build can be stopped before the process ends; a second
+ * signal exits at once. Returns a function that removes the handlers.
+ */
+export function abortOnSignals(
+  controller: AbortController,
+  reporter: Reporter
+): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+  const handler = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`)
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    }
+    controller.abort(new CancelledError(signal))
+  }
+  for (const s of signals) process.on(s, handler)
+  return () => {
+    for (const s of signals) process.off(s, handler)
+  }
+}
