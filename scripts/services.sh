@@ -60,12 +60,12 @@ pid_alive() {
 # images are built FROM scratch with Debian's static busybox.
 #
 # Exports:
-#   STACKCI_DOCKER_HOST        unix:///var/run/docker.sock (the daemon tests use)
-#   STACKCI_REGISTRY           127.0.0.1:PORT, an open registry (no auth)
-#   STACKCI_AUTH_REGISTRY      127.0.0.1:PORT, a registry with htpasswd auth
-#   STACKCI_REGISTRY_USER      the user of STACKCI_AUTH_REGISTRY
-#   STACKCI_REGISTRY_PASSWORD  its password (random, kept in $STACKCI_RUN_DIR)
-#   STACKCI_BASE_IMAGE         stackci/busybox:<hash>, FROM scratch + busybox
+#   STACKCI_DOCKER_HOST             unix:///var/run/docker.sock
+#   STACKCI_REGISTRY                127.0.0.1:PORT, an open registry (no auth)
+#   STACKCI_AUTH_REGISTRY           127.0.0.1:PORT, a registry with htpasswd auth
+#   STACKCI_AUTH_REGISTRY_USER      its user
+#   STACKCI_AUTH_REGISTRY_PASSWORD  its password (random, kept in $STACKCI_RUN_DIR)
+#   STACKCI_BASE_IMAGE              stackci/busybox:<hash>, FROM scratch + busybox
 #
 # State, logs and data live under $STACKCI_RUN_DIR/docker and
 # $STACKCI_RUN_DIR/registry-{open,auth}; stop everything with stop_docker.
@@ -166,11 +166,11 @@ ensure_docker() {
   if [ ! -s "$auth/password" ]; then
     head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$auth/password"
   fi
-  export STACKCI_REGISTRY_USER=stackci
-  STACKCI_REGISTRY_PASSWORD=$(cat "$auth/password")
-  export STACKCI_REGISTRY_PASSWORD
-  htpasswd -Bbc "$auth/htpasswd" "$STACKCI_REGISTRY_USER" \
-    "$STACKCI_REGISTRY_PASSWORD" 2>/dev/null
+  export STACKCI_AUTH_REGISTRY_USER=stackci
+  STACKCI_AUTH_REGISTRY_PASSWORD=$(cat "$auth/password")
+  export STACKCI_AUTH_REGISTRY_PASSWORD
+  htpasswd -Bbc "$auth/htpasswd" "$STACKCI_AUTH_REGISTRY_USER" \
+    "$STACKCI_AUTH_REGISTRY_PASSWORD" 2>/dev/null
   STACKCI_AUTH_REGISTRY=$(start_registry auth yes) || return 1
   export STACKCI_AUTH_REGISTRY
 

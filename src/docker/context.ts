@@ -14,6 +14,7 @@ import { createReadStream, type Stats } from 'node:fs'
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { once } from 'node:events'
+import { Readable } from 'node:stream'
 import { pack as tarPack, type Header, type Pack } from 'tar-stream'
 import { InputError, errorMessage } from '../core/errors.js'
 import {
@@ -44,8 +45,8 @@ export interface ContextStats {
 }
 
 export interface PackedContext {
-  /** The tar stream to send (a readable stream). */
-  stream: Pack
+  /** The tar stream to send. */
+  stream: Readable
   /** The Dockerfile's name inside the tar, for the build API. */
   dockerfile: string
   /** Counts so far (final once `done` resolves). */
@@ -345,5 +346,10 @@ export async function packContext(
   )
   // The caller reports `done`; keep an unobserved rejection from crashing.
   done.catch(() => undefined)
-  return { stream: tar, dockerfile: p.dockerfile, stats, done }
+  // A Node stream for the HTTP client; pulling from it drives the packing.
+  const stream = Readable.from(tar, { objectMode: false })
+  stream.on('close', () => {
+    if (!tar.destroyed) tar.destroy()
+  })
+  return { stream, dockerfile: p.dockerfile, stats, done }
 }
