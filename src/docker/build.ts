@@ -46,8 +46,16 @@ export interface BuildResult {
 
 export const DEFAULT_BUILD_TIMEOUT_MS = 6 * 3600_000
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MB`
+/** `512 B`, `3.4 KiB`, `1.2 GiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ''}`
 }
 
 /** Builds an image; see the module comment. */
@@ -73,7 +81,7 @@ export async function buildImage(
   })
   const upload = reporter.progress('sending build context')
   const ticker = setInterval(() => {
-    upload.update(packed.stats.files, megabytes(packed.stats.bytes))
+    upload.update(packed.stats.files, formatBytes(packed.stats.bytes))
   }, 1000)
   const log = new BuildLog({
     onLine: (line) => {
@@ -88,7 +96,7 @@ export async function buildImage(
       packed_ = true
       clearInterval(ticker)
       upload.done(
-        `sent build context: ${packed.stats.files} files, ${megabytes(packed.stats.bytes)}`
+        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
       )
     },
     (error: unknown) => {

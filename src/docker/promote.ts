@@ -71,13 +71,22 @@ export async function resolveImage(
 ): Promise<string> {
   const local = await inspectId(engine, from, reporter)
   if (local !== undefined) return local
-  await pullImage(engine, from, auth, reporter)
-  const pulled = await inspectId(engine, from, reporter)
-  if (pulled === undefined) {
-    throw new DockerError(`image ${from} is neither local nor pullable`, {
-      hint: 'give promote-from as an image this engine built or one its registry holds'
-    })
+  const hint =
+    'give promote-from as an image this engine built, or one its registry holds'
+  try {
+    await pullImage(engine, from, auth, reporter)
+  } catch (error) {
+    throw new DockerError(
+      `image to promote ${from} is not local, and pulling it failed: ${(error as Error).message}`,
+      { hint, cause: error }
+    )
   }
+  const pulled = await inspectId(engine, from, reporter)
+  if (pulled === undefined)
+    throw new DockerError(
+      `image to promote ${from} is not there after pulling it`,
+      { hint }
+    )
   return pulled
 }
 

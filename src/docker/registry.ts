@@ -124,7 +124,6 @@ export async function checkRegistryAuth(
       throw new DockerError(
         `registry ${auth.serveraddress} refused the credentials of user ${JSON.stringify(auth.username)}`,
         {
-          where: { url: auth.serveraddress },
           hint: 'check the username and the password or token (it is not shown); a token also needs the right to push'
         }
       )
@@ -255,10 +254,10 @@ export async function pushTags(
       if (engineStatus(error) !== undefined)
         throw dockerError(engine, `push ${ref}`, error)
       const hint = pushHint(attemptMessage, auth)
-      throw new DockerError(`push of ${ref} failed: ${attemptMessage}`, {
-        where: { url: registryOf(repository) },
-        ...(hint === undefined ? {} : { hint })
-      })
+      throw new DockerError(
+        `push of ${ref} failed: ${attemptMessage}`,
+        hint === undefined ? {} : { hint }
+      )
     })
     reporter.info(`pushed ${ref} (${digest})`)
     out.push({ tag, digest })
@@ -329,10 +328,7 @@ export async function pullImage(
     if (engineStatus(error) !== undefined)
       throw dockerError(engine, `pull ${ref}`, error)
     throw new DockerError(
-      `pull of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        where: { url: registryOf(ref) }
-      }
+      `pull of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`
     )
   }
 }

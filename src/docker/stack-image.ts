@@ -178,7 +178,7 @@ export function stackImageSummary(result: StackImageResult): string {
     '',
     '| | |',
     '| --- | --- |',
-    `| release | ${r.kind}${r.git === undefined ? '' : ` \`${r.git}\``}${r.eups === undefined ? '' : ` (EUPS \`${r.eups}\`)`} |`,
+    `| release | ${r.kind} \`${r.git ?? r.tag}\`${r.eups === undefined ? '' : ` (EUPS \`${r.eups}\`)`} |`,
     `| digest | ${result.digest === undefined ? 'not pushed' : `\`${result.digest}\``} |`,
     `| image id | \`${result.imageId}\` |`
   ]

@@ -92694,10 +92694,17 @@ __name(checkEngine, "checkEngine");
 var import_promises2 = require("node:fs/promises");
 var import_node_path4 = require("node:path");
 var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-function megabytes(bytes) {
-  return `${(bytes / 1048576).toFixed(1)} MB`;
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
 }
-__name(megabytes, "megabytes");
+__name(formatBytes, "formatBytes");
 async function buildImage(engine, options, reporter) {
   const started = Date.now();
   const dockerfilePath = (0, import_node_path4.resolve)(
@@ -92716,7 +92723,7 @@ async function buildImage(engine, options, reporter) {
   });
   const upload = reporter.progress("sending build context");
   const ticker = setInterval(() => {
-    upload.update(packed.stats.files, megabytes(packed.stats.bytes));
+    upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
   }, 1e3);
   const log = new BuildLog({
     onLine: /* @__PURE__ */ __name((line) => {
@@ -92731,7 +92738,7 @@ async function buildImage(engine, options, reporter) {
       packed_ = true;
       clearInterval(ticker);
       upload.done(
-        `sent build context: ${packed.stats.files} files, ${megabytes(packed.stats.bytes)}`
+        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
       );
     },
     (error2) => {
@@ -92926,7 +92933,6 @@ async function checkRegistryAuth(engine, auth, reporter) {
       throw new DockerError(
         `registry ${auth.serveraddress} refused the credentials of user ${JSON.stringify(auth.username)}`,
         {
-          where: { url: auth.serveraddress },
           hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
         }
       );
@@ -93021,10 +93027,10 @@ async function pushTags(engine, repository, tags, auth, reporter, options = {}) 
       if (engineStatus(error2) !== void 0)
         throw dockerError(engine, `push ${ref}`, error2);
       const hint = pushHint(attemptMessage, auth);
-      throw new DockerError(`push of ${ref} failed: ${attemptMessage}`, {
-        where: { url: registryOf(repository) },
-        ...hint === void 0 ? {} : { hint }
-      });
+      throw new DockerError(
+        `push of ${ref} failed: ${attemptMessage}`,
+        hint === void 0 ? {} : { hint }
+      );
     });
     reporter.info(`pushed ${ref} (${digest})`);
     out.push({ tag, digest });
@@ -93073,10 +93079,7 @@ async function pullImage(engine, ref, auth, reporter) {
     if (engineStatus(error2) !== void 0)
       throw dockerError(engine, `pull ${ref}`, error2);
     throw new DockerError(
-      `pull of ${ref} failed: ${error2 instanceof Error ? error2.message : String(error2)}`,
-      {
-        where: { url: registryOf(ref) }
-      }
+      `pull of ${ref} failed: ${error2 instanceof Error ? error2.message : String(error2)}`
     );
   }
 }
@@ -93102,13 +93105,21 @@ __name(inspectId, "inspectId");
 async function resolveImage(engine, from, auth, reporter) {
   const local = await inspectId(engine, from, reporter);
   if (local !== void 0) return local;
-  await pullImage(engine, from, auth, reporter);
-  const pulled = await inspectId(engine, from, reporter);
-  if (pulled === void 0) {
-    throw new DockerError(`image ${from} is neither local nor pullable`, {
-      hint: "give promote-from as an image this engine built or one its registry holds"
-    });
+  const hint = "give promote-from as an image this engine built, or one its registry holds";
+  try {
+    await pullImage(engine, from, auth, reporter);
+  } catch (error2) {
+    throw new DockerError(
+      `image to promote ${from} is not local, and pulling it failed: ${error2.message}`,
+      { hint, cause: error2 }
+    );
   }
+  const pulled = await inspectId(engine, from, reporter);
+  if (pulled === void 0)
+    throw new DockerError(
+      `image to promote ${from} is not there after pulling it`,
+      { hint }
+    );
   return pulled;
 }
 __name(resolveImage, "resolveImage");
@@ -93291,7 +93302,7 @@ function stackImageSummary(result) {
     "",
     "| | |",
     "| --- | --- |",
-    `| release | ${r.kind}${r.git === void 0 ? "" : ` \`${r.git}\``}${r.eups === void 0 ? "" : ` (EUPS \`${r.eups}\`)`} |`,
+    `| release | ${r.kind} \`${r.git ?? r.tag}\`${r.eups === void 0 ? "" : ` (EUPS \`${r.eups}\`)`} |`,
     `| digest | ${result.digest === void 0 ? "not pushed" : `\`${result.digest}\``} |`,
     `| image id | \`${result.imageId}\` |`
   ];
