@@ -32,7 +32,10 @@ const RELEASE_COMMANDS = new Set(['tags', 'image'])
  * so for the release commands it is renamed before parsing.
  */
 export function releaseVersionArgs(argv: readonly string[]): string[] {
-  const command = argv.findIndex((a) => !a.startsWith('-'))
+  // The program's only option with a value is --summary FILE.
+  const command = argv.findIndex(
+    (a, i) => !a.startsWith('-') && argv[i - 1] !== '--summary'
+  )
   if (command === -1 || !RELEASE_COMMANDS.has(argv[command] ?? ''))
     return [...argv]
   return argv.map((a, i) =>

@@ -22,7 +22,7 @@ export interface EngineMessage {
 
 /** Splits a byte stream into JSON messages (newline or back-to-back). */
 export async function* engineMessages(
-  stream: AsyncIterable<Buffer | string>
+  stream: AsyncIterable<Buffer | string> | NodeJS.ReadableStream
 ): AsyncGenerator<EngineMessage> {
   let pending = ''
   for await (const chunk of stream) {

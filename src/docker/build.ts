@@ -119,9 +119,7 @@ export async function buildImage(
     })
     // The log is read while the context is still going out: the engine
     // may answer (and stop reading) early, on an error.
-    for await (const message of engineMessages(
-      response as unknown as AsyncIterable<Buffer>
-    )) {
+    for await (const message of engineMessages(response)) {
       log.add(message)
     }
     log.end()
@@ -139,7 +137,7 @@ export async function buildImage(
     await withTimeout(run, timeoutMs, 'docker build', options.signal)
   } catch (error) {
     const own = await settle()
-    if (own !== undefined) throw own
+    if (own !== undefined) throw own as Error
     if (log.error === undefined) throw dockerError(engine, 'build', error)
   }
   await settle()

@@ -104,7 +104,7 @@ export function dockerError(
   const code = (error as { code?: unknown }).code
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
     return new DockerError(
-      `cannot reach the Docker engine at ${engine.host} (${String(code)}) to ${what}`,
+      `cannot reach the Docker engine at ${engine.host} (${code}) to ${what}`,
       {
         where: { url: engine.host },
         hint:

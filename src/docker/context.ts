@@ -89,8 +89,8 @@ async function plan(options: ContextOptions): Promise<Plan> {
     )
   }
   const ignoreText = await readFile(join(root, '.dockerignore'), 'utf8').catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return ''
+    (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ''
       throw error
     }
   )
@@ -195,7 +195,11 @@ function hardLink(seen: Map<string, string>, f: Found): string | undefined {
   return first
 }
 
-function addEntry(tar: Pack, header: TarHeader, body?: Buffer): Promise<void> {
+async function addEntry(
+  tar: Pack,
+  header: TarHeader,
+  body?: Buffer
+): Promise<void> {
   return new Promise((done, fail) => {
     const cb = (error?: Error | null): void => {
       if (error) fail(error)

@@ -122,10 +122,11 @@ export async function promoteImage(
     await engineCall(
       engine,
       `tag ${imageId} as ${ref}`,
-      async (abortSignal) =>
-        engine.docker
+      async (abortSignal) => {
+        await engine.docker
           .getImage(imageId)
-          .tag({ repo: options.repository, tag, abortSignal }),
+          .tag({ repo: options.repository, tag, abortSignal })
+      },
       reporter
     )
     moves.push(move)

@@ -104,13 +104,14 @@ export async function checkRegistryAuth(
 ): Promise<void> {
   try {
     await withTimeout(
-      async (abortSignal) =>
-        engine.docker.checkAuth({
+      async (abortSignal) => {
+        await engine.docker.checkAuth({
           username: auth.username,
           password: auth.password,
           serveraddress: auth.serveraddress,
           abortSignal
-        }),
+        })
+      },
       60_000,
       `log in to ${auth.serveraddress}`
     )
@@ -166,9 +167,7 @@ async function followStream(
   stream: NodeJS.ReadableStream,
   onMessage: (m: EngineMessage) => void
 ): Promise<void> {
-  for await (const message of engineMessages(
-    stream as unknown as AsyncIterable<Buffer>
-  )) {
+  for await (const message of engineMessages(stream)) {
     const error = messageError(message)
     if (error !== undefined) throw new Error(error.trim())
     onMessage(message)

@@ -92206,7 +92206,7 @@ function hardLink(seen, f) {
   return first;
 }
 __name(hardLink, "hardLink");
-function addEntry(tar, header, body) {
+async function addEntry(tar, header, body) {
   return new Promise((done, fail) => {
     const cb = /* @__PURE__ */ __name((error2) => {
       if (error2) fail(error2);
@@ -92631,7 +92631,7 @@ function dockerError(engine, what, error2) {
   const code = error2.code;
   if (code === "ENOENT" || code === "ECONNREFUSED" || code === "EACCES") {
     return new DockerError(
-      `cannot reach the Docker engine at ${engine.host} (${String(code)}) to ${what}`,
+      `cannot reach the Docker engine at ${engine.host} (${code}) to ${what}`,
       {
         where: { url: engine.host },
         hint: code === "EACCES" ? "this user may not use the socket: join the docker group or use sudo" : "start dockerd (npm test starts one: scripts/services.sh ensure_docker) or point DOCKER_HOST at a running engine",
@@ -92759,9 +92759,7 @@ async function buildImage(engine, options, reporter) {
       version: "1",
       abortSignal
     });
-    for await (const message of engineMessages(
-      response
-    )) {
+    for await (const message of engineMessages(response)) {
       log.add(message);
     }
     log.end();
@@ -92918,12 +92916,14 @@ __name(registryAuth, "registryAuth");
 async function checkRegistryAuth(engine, auth, reporter) {
   try {
     await withTimeout(
-      async (abortSignal) => engine.docker.checkAuth({
-        username: auth.username,
-        password: auth.password,
-        serveraddress: auth.serveraddress,
-        abortSignal
-      }),
+      async (abortSignal) => {
+        await engine.docker.checkAuth({
+          username: auth.username,
+          password: auth.password,
+          serveraddress: auth.serveraddress,
+          abortSignal
+        });
+      },
       6e4,
       `log in to ${auth.serveraddress}`
     );
@@ -92963,9 +92963,7 @@ function pushHint(message, auth) {
 }
 __name(pushHint, "pushHint");
 async function followStream(stream, onMessage) {
-  for await (const message of engineMessages(
-    stream
-  )) {
+  for await (const message of engineMessages(stream)) {
     const error2 = messageError(message);
     if (error2 !== void 0) throw new Error(error2.trim());
     onMessage(message);
@@ -93149,7 +93147,9 @@ async function promoteImage(engine, options, reporter) {
     await engineCall(
       engine,
       `tag ${imageId} as ${ref}`,
-      async (abortSignal) => engine.docker.getImage(imageId).tag({ repo: options.repository, tag, abortSignal }),
+      async (abortSignal) => {
+        await engine.docker.getImage(imageId).tag({ repo: options.repository, tag, abortSignal });
+      },
       reporter
     );
     moves.push(move);
