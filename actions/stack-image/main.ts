@@ -16,7 +16,7 @@ export async function main(): Promise<void> {
   try {
     const inputs = readStackImageInputs(process.env)
     reporter.mask(inputs.password)
-    const engine = connectDocker(inputs['docker-host'])
+    const engine = await connectDocker(inputs['docker-host'])
     const result = await runStackImage(
       engine,
       stackImageOptions(inputs, process.env),

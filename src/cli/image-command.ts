@@ -158,7 +158,7 @@ export function registerImageCommands(program: Command, ctx: CliContext): void {
         const r = ctx.reporter
         const creds = await credentials(options, r)
         const result = await runStackImage(
-          connectDocker(options.dockerHost),
+          await connectDocker(options.dockerHost),
           {
             release: releaseRequest(options),
             context,
@@ -190,7 +190,7 @@ export function registerImageCommands(program: Command, ctx: CliContext): void {
   ).action(async (refs: string[], options: RegistryOptions) => {
     const r = ctx.reporter
     const creds = await credentials(options, r)
-    const engine = connectDocker(options.dockerHost)
+    const engine = await connectDocker(options.dockerHost)
     await checkEngine(engine, r)
     const out: { ref: string; digest: string }[] = []
     for (const ref of refs) {
@@ -236,7 +236,7 @@ export function registerImageCommands(program: Command, ctx: CliContext): void {
       const r = ctx.reporter
       const creds = await credentials(options, r)
       const result = await runStackImage(
-        connectDocker(options.dockerHost),
+        await connectDocker(options.dockerHost),
         {
           release: releaseRequest(options),
           context: '.',

@@ -6,7 +6,7 @@
  * do about it.
  */
 
-import Docker from 'dockerode'
+import type Docker from 'dockerode'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DockerError, InputError, errorMessage } from '../core/errors.js'
@@ -33,10 +33,13 @@ type Env = Readonly<Record<string, string | undefined>>
  * else `DOCKER_HOST`, else the local socket. `DOCKER_TLS_VERIFY` and
  * `DOCKER_CERT_PATH` add TLS to tcp hosts, as for the docker CLI.
  */
-export function connectDocker(
+export async function connectDocker(
   host?: string,
   env: Env = process.env
-): DockerEngine {
+): Promise<DockerEngine> {
+  // Loaded on first use: dockerode (with ssh2 and the BuildKit protocol)
+  // would add most of a second to every other stackci command.
+  const { default: Docker } = await import('dockerode')
   const spec = host ?? env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST
   if (spec.startsWith('/')) {
     return { docker: new Docker({ socketPath: spec }), host: `unix://${spec}` }

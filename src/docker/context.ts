@@ -10,8 +10,16 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import { createReadStream, type Stats } from 'node:fs'
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+  readFileSync,
+  type Stats
+} from 'node:fs'
+import { lstat, readFile, readlink } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { once } from 'node:events'
 import { Readable } from 'node:stream'
@@ -58,8 +66,15 @@ export interface PackedContext {
 /** A tar header as tar-stream takes it. */
 type TarHeader = Partial<Header> & Pick<Header, 'name'>
 
-/** Files up to this size are read in one call rather than streamed. */
+/**
+ * Files up to this size are read in one call rather than streamed. Reads
+ * and stats are synchronous: from the page cache they take microseconds,
+ * while a round trip through libuv's thread pool per call left the packer
+ * waiting most of the time (about 3× slower on 20,000 files).
+ */
 const SMALL_FILE = 1 << 20
+/** Large files go out in pieces of this size. */
+const CHUNK = 1 << 20
 
 interface Plan {
   root: string
@@ -133,11 +148,11 @@ async function* walk(
   dir = '',
   parent?: MatchInfo
 ): AsyncGenerator<Found> {
-  const names = (await readdir(join(root, dir))).sort(compareBytes)
+  const names = readdirSync(join(root, dir)).sort(compareBytes)
   for (const base of names) {
     const name = dir === '' ? base : `${dir}/${base}`
     const path = join(root, name)
-    const stat = await lstat(path)
+    const stat = lstatSync(path)
     const { excluded, info } = matcher.match(name, parent)
     if (excluded) {
       if (stat.isDirectory() && matcher.mustDescend(name)) {
@@ -217,7 +232,7 @@ async function addFile(
   size: number
 ): Promise<void> {
   if (size <= SMALL_FILE) {
-    const body = await readFile(path)
+    const body = readFileSync(path)
     if (body.length !== size) throw changed(path)
     await addEntry(tar, header, body)
     return
@@ -230,15 +245,21 @@ async function addFile(
     })
   })
   const writer = sink as NonNullable<typeof sink>
-  let sent = 0
-  for await (const chunk of createReadStream(path, { end: size - 1 })) {
-    sent += (chunk as Buffer).length
-    if (!writer.write(chunk)) await once(writer, 'drain')
-  }
-  if (sent !== size) {
-    writer.destroy(changed(path))
-  } else {
-    writer.end(undefined)
+  const fd = openSync(path, 'r')
+  try {
+    let sent = 0
+    while (sent < size) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent))
+      const n = readSync(fd, chunk, 0, chunk.length, sent)
+      if (n === 0) break
+      sent += n
+      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
+        await once(writer, 'drain')
+    }
+    if (sent !== size) writer.destroy(changed(path))
+    else writer.end(undefined)
+  } finally {
+    closeSync(fd)
   }
   await finished
 }

@@ -36,7 +36,7 @@ export function dockerServices(): {
   }
 }
 
-export function testEngine(): DockerEngine {
+export async function testEngine(): Promise<DockerEngine> {
   return connectDocker(dockerServices().host)
 }
 

@@ -55024,10 +55024,10 @@ var require_chownr = __commonJS({
       }
     } : (path2, uid, gid) => lchownSync(path2, uid, gid);
     var nodeVersion = process.version;
-    var readdir3 = /* @__PURE__ */ __name((path2, options, cb) => fs3.readdir(path2, options, cb), "readdir");
-    var readdirSync = /* @__PURE__ */ __name((path2, options) => fs3.readdirSync(path2, options), "readdirSync");
+    var readdir2 = /* @__PURE__ */ __name((path2, options, cb) => fs3.readdir(path2, options, cb), "readdir");
+    var readdirSync2 = /* @__PURE__ */ __name((path2, options) => fs3.readdirSync(path2, options), "readdirSync");
     if (/^v4\./.test(nodeVersion))
-      readdir3 = /* @__PURE__ */ __name((path2, options, cb) => fs3.readdir(path2, cb), "readdir");
+      readdir2 = /* @__PURE__ */ __name((path2, options, cb) => fs3.readdir(path2, cb), "readdir");
     var chown = /* @__PURE__ */ __name((cpath, uid, gid, cb) => {
       fs3[LCHOWN](cpath, uid, gid, handleEISDIR(cpath, uid, gid, (er) => {
         cb(er && er.code !== "ENOENT" ? er : null);
@@ -55054,7 +55054,7 @@ var require_chownr = __commonJS({
       }
     }, "chownrKid");
     var chownr = /* @__PURE__ */ __name((p, uid, gid, cb) => {
-      readdir3(p, { withFileTypes: true }, (er, children) => {
+      readdir2(p, { withFileTypes: true }, (er, children) => {
         if (er) {
           if (er.code === "ENOENT")
             return cb();
@@ -55096,7 +55096,7 @@ var require_chownr = __commonJS({
     var chownrSync = /* @__PURE__ */ __name((p, uid, gid) => {
       let children;
       try {
-        children = readdirSync(p, { withFileTypes: true });
+        children = readdirSync2(p, { withFileTypes: true });
       } catch (er) {
         if (er.code === "ENOENT")
           return;
@@ -85558,8 +85558,8 @@ var require_docker = __commonJS({
     var util = require_util9();
     var withSession = require_session();
     var extend = util.extend;
-    var Docker2 = /* @__PURE__ */ __name(function(opts) {
-      if (!(this instanceof Docker2)) return new Docker2(opts);
+    var Docker = /* @__PURE__ */ __name(function(opts) {
+      if (!(this instanceof Docker)) return new Docker(opts);
       var plibrary = global.Promise;
       if (opts && opts.Promise) {
         plibrary = opts.Promise;
@@ -85574,7 +85574,7 @@ var require_docker = __commonJS({
       }
       this.modem.Promise = plibrary;
     }, "Docker");
-    Docker2.prototype.createContainer = function(opts, callback) {
+    Docker.prototype.createContainer = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/containers/create?",
@@ -85609,7 +85609,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createImage = function(auth, opts, callback) {
+    Docker.prototype.createImage = function(auth, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -85646,7 +85646,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.loadImage = function(file, opts, callback) {
+    Docker.prototype.loadImage = function(file, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -85679,7 +85679,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.importImage = function(file, opts, callback) {
+    Docker.prototype.importImage = function(file, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -85715,7 +85715,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.checkAuth = function(opts, callback) {
+    Docker.prototype.checkAuth = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/auth",
@@ -85743,7 +85743,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.buildImage = function(file, opts, callback) {
+    Docker.prototype.buildImage = function(file, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -85813,44 +85813,44 @@ var require_docker = __commonJS({
         dialWithSession(callback);
       }
     };
-    Docker2.prototype.followProgress = function(stream, onFinished, onProgress) {
+    Docker.prototype.followProgress = function(stream, onFinished, onProgress) {
       var buildkit = require_buildkit();
       return buildkit.followProgress(stream, onFinished, onProgress);
     };
-    Docker2.prototype.getContainer = function(id) {
+    Docker.prototype.getContainer = function(id) {
       return new Container(this.modem, id);
     };
-    Docker2.prototype.getImage = function(name) {
+    Docker.prototype.getImage = function(name) {
       return new Image(this.modem, name);
     };
-    Docker2.prototype.getVolume = function(name) {
+    Docker.prototype.getVolume = function(name) {
       return new Volume(this.modem, name);
     };
-    Docker2.prototype.getPlugin = function(name, remote) {
+    Docker.prototype.getPlugin = function(name, remote) {
       return new Plugin(this.modem, name, remote);
     };
-    Docker2.prototype.getService = function(id) {
+    Docker.prototype.getService = function(id) {
       return new Service(this.modem, id);
     };
-    Docker2.prototype.getTask = function(id) {
+    Docker.prototype.getTask = function(id) {
       return new Task(this.modem, id);
     };
-    Docker2.prototype.getNode = function(id) {
+    Docker.prototype.getNode = function(id) {
       return new Node(this.modem, id);
     };
-    Docker2.prototype.getNetwork = function(id) {
+    Docker.prototype.getNetwork = function(id) {
       return new Network(this.modem, id);
     };
-    Docker2.prototype.getSecret = function(id) {
+    Docker.prototype.getSecret = function(id) {
       return new Secret(this.modem, id);
     };
-    Docker2.prototype.getConfig = function(id) {
+    Docker.prototype.getConfig = function(id) {
       return new Config(this.modem, id);
     };
-    Docker2.prototype.getExec = function(id) {
+    Docker.prototype.getExec = function(id) {
       return new Exec(this.modem, id);
     };
-    Docker2.prototype.listContainers = function(opts, callback) {
+    Docker.prototype.listContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -85879,7 +85879,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listImages = function(opts, callback) {
+    Docker.prototype.listImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -85908,7 +85908,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.getImages = function(opts, callback) {
+    Docker.prototype.getImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -85938,7 +85938,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listServices = function(opts, callback) {
+    Docker.prototype.listServices = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -85966,7 +85966,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listNodes = function(opts, callback) {
+    Docker.prototype.listNodes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -85997,7 +85997,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listTasks = function(opts, callback) {
+    Docker.prototype.listTasks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86025,7 +86025,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createSecret = function(opts, callback) {
+    Docker.prototype.createSecret = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -86058,7 +86058,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createConfig = function(opts, callback) {
+    Docker.prototype.createConfig = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -86091,7 +86091,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listSecrets = function(opts, callback) {
+    Docker.prototype.listSecrets = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86119,7 +86119,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listConfigs = function(opts, callback) {
+    Docker.prototype.listConfigs = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86147,7 +86147,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createPlugin = function(opts, callback) {
+    Docker.prototype.createPlugin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86178,7 +86178,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listPlugins = function(opts, callback) {
+    Docker.prototype.listPlugins = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86206,7 +86206,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneImages = function(opts, callback) {
+    Docker.prototype.pruneImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86234,7 +86234,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneBuilder = function(opts, callback) {
+    Docker.prototype.pruneBuilder = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86261,7 +86261,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneContainers = function(opts, callback) {
+    Docker.prototype.pruneContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86289,7 +86289,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneVolumes = function(opts, callback) {
+    Docker.prototype.pruneVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86317,7 +86317,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneNetworks = function(opts, callback) {
+    Docker.prototype.pruneNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86345,7 +86345,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createVolume = function(opts, callback) {
+    Docker.prototype.createVolume = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86377,7 +86377,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createService = function(auth, opts, callback) {
+    Docker.prototype.createService = function(auth, opts, callback) {
       if (!callback && typeof opts === "function") {
         callback = opts;
         opts = auth;
@@ -86414,7 +86414,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listVolumes = function(opts, callback) {
+    Docker.prototype.listVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86443,7 +86443,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createNetwork = function(opts, callback) {
+    Docker.prototype.createNetwork = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86475,7 +86475,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listNetworks = function(opts, callback) {
+    Docker.prototype.listNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86504,7 +86504,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.searchImages = function(opts, callback) {
+    Docker.prototype.searchImages = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/images/search?",
@@ -86532,7 +86532,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.info = function(opts, callback) {
+    Docker.prototype.info = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -86559,7 +86559,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.version = function(opts, callback) {
+    Docker.prototype.version = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -86586,7 +86586,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.ping = function(opts, callback) {
+    Docker.prototype.ping = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86613,7 +86613,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.df = function(opts, callback) {
+    Docker.prototype.df = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86640,7 +86640,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.getEvents = function(opts, callback) {
+    Docker.prototype.getEvents = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86669,7 +86669,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pull = function(repoTag, opts, callback, auth) {
+    Docker.prototype.pull = function(repoTag, opts, callback, auth) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -86680,7 +86680,7 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker2.prototype.pullAll = function(repoTag, opts, callback, auth) {
+    Docker.prototype.pullAll = function(repoTag, opts, callback, auth) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -86690,14 +86690,14 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker2.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (typeof arguments[arguments.length - 1] === "function") {
         return this.runCallback(image, cmd, streamo, createOptions, startOptions, callback);
       } else {
         return this.runPromise(image, cmd, streamo, createOptions, startOptions);
       }
     };
-    Docker2.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (!callback && typeof createOptions === "function") {
         callback = createOptions;
         createOptions = {};
@@ -86767,7 +86767,7 @@ var require_docker = __commonJS({
       this.createContainer(optsc, handler);
       return hub;
     };
-    Docker2.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
+    Docker.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
       var self2 = this;
       createOptions = createOptions || {};
       startOptions = startOptions || {};
@@ -86827,7 +86827,7 @@ var require_docker = __commonJS({
         });
       });
     };
-    Docker2.prototype.swarmInit = function(opts, callback) {
+    Docker.prototype.swarmInit = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86856,7 +86856,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmJoin = function(opts, callback) {
+    Docker.prototype.swarmJoin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86885,7 +86885,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmLeave = function(opts, callback) {
+    Docker.prototype.swarmLeave = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86913,7 +86913,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmUpdate = function(opts, callback) {
+    Docker.prototype.swarmUpdate = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86942,7 +86942,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmInspect = function(opts, callback) {
+    Docker.prototype.swarmInspect = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -86970,17 +86970,17 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.Container = Container;
-    Docker2.Image = Image;
-    Docker2.Volume = Volume;
-    Docker2.Network = Network;
-    Docker2.Service = Service;
-    Docker2.Plugin = Plugin;
-    Docker2.Secret = Secret;
-    Docker2.Task = Task;
-    Docker2.Node = Node;
-    Docker2.Exec = Exec;
-    module2.exports = Docker2;
+    Docker.Container = Container;
+    Docker.Image = Image;
+    Docker.Volume = Volume;
+    Docker.Network = Network;
+    Docker.Service = Service;
+    Docker.Plugin = Plugin;
+    Docker.Secret = Secret;
+    Docker.Task = Task;
+    Docker.Node = Node;
+    Docker.Exec = Exec;
+    module2.exports = Docker;
   }
 });
 
@@ -92121,6 +92121,7 @@ var import_node_events = require("node:events");
 var import_node_stream = require("node:stream");
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 var SMALL_FILE = 1 << 20;
+var CHUNK = 1 << 20;
 async function plan(options) {
   const root = (0, import_node_path2.resolve)(options.dir);
   const rootStat = await (0, import_promises.lstat)(root).catch(() => void 0);
@@ -92169,11 +92170,11 @@ async function plan(options) {
 }
 __name(plan, "plan");
 async function* walk(root, matcher, dir = "", parent) {
-  const names = (await (0, import_promises.readdir)((0, import_node_path2.join)(root, dir))).sort(compareBytes);
+  const names = (0, import_node_fs.readdirSync)((0, import_node_path2.join)(root, dir)).sort(compareBytes);
   for (const base of names) {
     const name = dir === "" ? base : `${dir}/${base}`;
     const path = (0, import_node_path2.join)(root, name);
-    const stat2 = await (0, import_promises.lstat)(path);
+    const stat2 = (0, import_node_fs.lstatSync)(path);
     const { excluded, info: info2 } = matcher.match(name, parent);
     if (excluded) {
       if (stat2.isDirectory() && matcher.mustDescend(name)) {
@@ -92219,7 +92220,7 @@ async function addEntry(tar, header, body) {
 __name(addEntry, "addEntry");
 async function addFile(tar, header, path, size) {
   if (size <= SMALL_FILE) {
-    const body = await (0, import_promises.readFile)(path);
+    const body = (0, import_node_fs.readFileSync)(path);
     if (body.length !== size) throw changed(path);
     await addEntry(tar, header, body);
     return;
@@ -92232,15 +92233,21 @@ async function addFile(tar, header, path, size) {
     });
   });
   const writer = sink;
-  let sent = 0;
-  for await (const chunk of (0, import_node_fs.createReadStream)(path, { end: size - 1 })) {
-    sent += chunk.length;
-    if (!writer.write(chunk)) await (0, import_node_events.once)(writer, "drain");
-  }
-  if (sent !== size) {
-    writer.destroy(changed(path));
-  } else {
-    writer.end(void 0);
+  const fd = (0, import_node_fs.openSync)(path, "r");
+  try {
+    let sent = 0;
+    while (sent < size) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
+      const n = (0, import_node_fs.readSync)(fd, chunk, 0, chunk.length, sent);
+      if (n === 0) break;
+      sent += n;
+      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
+        await (0, import_node_events.once)(writer, "drain");
+    }
+    if (sent !== size) writer.destroy(changed(path));
+    else writer.end(void 0);
+  } finally {
+    (0, import_node_fs.closeSync)(fd);
   }
   await finished;
 }
@@ -92570,18 +92577,18 @@ function truncate(text, max = 120) {
 __name(truncate, "truncate");
 
 // src/docker/client.ts
-var import_dockerode = __toESM(require_docker(), 1);
 var import_node_fs2 = require("node:fs");
 var import_node_path3 = require("node:path");
 var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
-function connectDocker(host, env = process.env) {
+async function connectDocker(host, env = process.env) {
+  const { default: Docker } = await Promise.resolve().then(() => __toESM(require_docker(), 1));
   const spec = host ?? env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST;
   if (spec.startsWith("/")) {
-    return { docker: new import_dockerode.default({ socketPath: spec }), host: `unix://${spec}` };
+    return { docker: new Docker({ socketPath: spec }), host: `unix://${spec}` };
   }
   if (spec.startsWith("unix://")) {
     return {
-      docker: new import_dockerode.default({ socketPath: spec.slice("unix://".length) }),
+      docker: new Docker({ socketPath: spec.slice("unix://".length) }),
       host: spec
     };
   }
@@ -92592,7 +92599,7 @@ function connectDocker(host, env = process.env) {
     const tls = (env.DOCKER_TLS_VERIFY ?? "") !== "" || spec.startsWith("https");
     const certs = env.DOCKER_CERT_PATH;
     return {
-      docker: new import_dockerode.default({
+      docker: new Docker({
         host: tcp[1],
         port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
         protocol: tls ? "https" : "http",
@@ -93421,7 +93428,7 @@ async function main() {
   try {
     const inputs = readStackImageInputs(process.env);
     reporter.mask(inputs.password);
-    const engine = connectDocker(inputs["docker-host"]);
+    const engine = await connectDocker(inputs["docker-host"]);
     const result = await runStackImage(
       engine,
       stackImageOptions(inputs, process.env),

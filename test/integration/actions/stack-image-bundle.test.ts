@@ -16,7 +16,7 @@ import {
  * directory, a pull_request event on disk.
  */
 const services = dockerServices()
-const engine = testEngine()
+const engine = await testEngine()
 const cleanup: string[] = []
 afterAll(async () => {
   await removeImages(engine, cleanup)

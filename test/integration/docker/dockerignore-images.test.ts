@@ -85,7 +85,7 @@ const FILES = [
 
 it('builds the same /ctx tree as the docker CLI', async () => {
   const services = dockerServices()
-  const engine = testEngine()
+  const engine = await testEngine()
   const dir = tempDir('stackci-tricky-')
   for (const f of FILES) {
     mkdirSync(dirname(join(dir, f)), { recursive: true })

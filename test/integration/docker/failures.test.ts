@@ -21,7 +21,7 @@ import {
 } from '../../helpers/docker.js'
 
 const services = dockerServices()
-const engine = testEngine()
+const engine = await testEngine()
 const cleanup: string[] = []
 afterAll(async () => {
   await removeImages(engine, cleanup)

@@ -18,7 +18,7 @@ import {
 import { RegistryProxy } from '../../helpers/registry-proxy.js'
 
 const services = dockerServices()
-const engine = testEngine()
+const engine = await testEngine()
 const cleanup: string[] = []
 
 afterAll(async () => {
