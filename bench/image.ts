@@ -30,6 +30,7 @@ const arg = (name: string, fallback: number): number => {
 const files = arg('files', 20_000)
 const gib = arg('gib', 1)
 const runs = arg('runs', 3)
+const dockerCli = process.env.STACKCI_DOCKER_CLI ?? 'docker'
 const host =
   process.env.STACKCI_DOCKER_HOST ??
   process.env.DOCKER_HOST ??
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
           env
         )
       )
-      await measure('docker', ['rmi', '-f', 'stackci/stack:sha-bec0000'], env)
+      await measure(dockerCli, ['rmi', '-f', 'stackci/stack:sha-bec0000'], env)
     }
     const docker = async (): Promise<void> => {
       const labels = LABELS.flatMap((l) => [
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
       ])
       theirs.push(
         await measure(
-          'docker',
+          dockerCli,
           [
             'build',
             '-q',
@@ -172,7 +173,11 @@ async function main(): Promise<void> {
           env
         )
       )
-      await measure('docker', ['rmi', '-f', 'stackci-bench/docker:latest'], env)
+      await measure(
+        dockerCli,
+        ['rmi', '-f', 'stackci-bench/docker:latest'],
+        env
+      )
     }
     for (let i = 0; i < runs; i++) {
       // Alternate who goes first, so neither always gets the warmer cache.

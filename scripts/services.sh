@@ -66,6 +66,8 @@ pid_alive() {
 #   STACKCI_AUTH_REGISTRY_USER      its user
 #   STACKCI_AUTH_REGISTRY_PASSWORD  its password (random, kept in $STACKCI_RUN_DIR)
 #   STACKCI_BASE_IMAGE              stackci/busybox:<hash>, FROM scratch + busybox
+#   STACKCI_DOCKER_CLI              the newest docker CLI on PATH (the tests
+#                                   compare .dockerignore handling with it)
 #
 # State, logs and data live under $STACKCI_RUN_DIR/docker and
 # $STACKCI_RUN_DIR/registry-{open,auth}; stop everything with stop_docker.
@@ -153,10 +155,26 @@ build_base_image() {
   export STACKCI_BASE_IMAGE
 }
 
+# newest_docker_cli : prints the path of the newest docker CLI on PATH.
+# .dockerignore semantics changed in CLI 23 (moby/patternmatcher); Debian's
+# docker.io ships a 20.10 CLI, so a newer one found first is preferred.
+newest_docker_cli() {
+  local best="" best_version=0 cli version
+  for cli in $(type -ap docker); do
+    version=$("$cli" version --format '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)
+    if [ -n "$version" ] && [ "$version" -gt "$best_version" ] 2>/dev/null; then
+      best=$cli best_version=$version
+    fi
+  done
+  echo "$best"
+}
+
 ensure_docker() {
   need_apt docker.io docker-registry busybox-static apache2-utils
   start_dockerd || return 1
   export STACKCI_DOCKER_HOST="unix://$STACKCI_DOCKER_SOCKET"
+  STACKCI_DOCKER_CLI=$(newest_docker_cli)
+  export STACKCI_DOCKER_CLI
 
   STACKCI_REGISTRY=$(start_registry open no) || return 1
   export STACKCI_REGISTRY
@@ -176,7 +194,8 @@ ensure_docker() {
 
   build_base_image || return 1
   echo "docker: $STACKCI_DOCKER_HOST, registries $STACKCI_REGISTRY (open)" \
-    "and $STACKCI_AUTH_REGISTRY (auth), base image $STACKCI_BASE_IMAGE"
+    "and $STACKCI_AUTH_REGISTRY (auth), base image $STACKCI_BASE_IMAGE," \
+    "CLI $STACKCI_DOCKER_CLI"
 }
 
 # stop_docker : stops the registries and the dockerd that ensure_docker

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { displayPath } from '../core/glob.js'
-import type { Reporter } from '../core/reporter.js'
+import type { Progress, Reporter } from '../core/reporter.js'
 import { formatMs, withTimeout } from '../core/retry.js'
 import { BuildLog, engineMessages } from './build-log.js'
 import { dockerError, type DockerEngine } from './client.js'
@@ -33,6 +33,11 @@ export interface BuildOptions {
   /** Give up after this long (default 6 h). */
   timeoutMs?: number | undefined
   signal?: AbortSignal | undefined
+  /**
+   * Credentials for pulling base images (X-Registry-Config), already
+   * base64-encoded so the caller could mask exactly what is sent.
+   */
+  registryConfig?: string | undefined
 }
 
 export interface BuildResult {
@@ -83,9 +88,14 @@ export async function buildImage(
   const ticker = setInterval(() => {
     upload.update(packed.stats.files, formatBytes(packed.stats.bytes))
   }, 1000)
+  let stepProgress: Progress | undefined
   const log = new BuildLog({
     onLine: (line) => {
       reporter.info(line)
+    },
+    onStep: (index, total, text) => {
+      stepProgress ??= reporter.progress('build step', total)
+      stepProgress.update(index, text)
     }
   })
   const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS
@@ -115,7 +125,10 @@ export async function buildImage(
       rm: true,
       forcerm: true,
       version: '1',
-      abortSignal
+      abortSignal,
+      ...(options.registryConfig === undefined
+        ? {}
+        : { registryconfig: { base64: options.registryConfig } as never })
     })
     // The log is read while the context is still going out: the engine
     // may answer (and stop reading) early, on an error.
@@ -141,6 +154,11 @@ export async function buildImage(
     if (log.error === undefined) throw dockerError(engine, 'build', error)
   }
   await settle()
+  stepProgress?.done(
+    log.error === undefined
+      ? `${log.step?.total ?? 0} steps done`
+      : `stopped at step ${log.step?.index ?? 0}`
+  )
   if (log.error !== undefined || log.imageId === undefined) {
     throw log.failure(shown, steps)
   }

@@ -151,7 +151,8 @@ export async function runStackImage(
         target: options.target,
         noCache: options.noCache,
         timeoutMs: options.timeoutMs,
-        signal: options.signal
+        signal: options.signal,
+        registryConfig: auth?.config
       },
       reporter
     )

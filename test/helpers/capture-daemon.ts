@@ -75,13 +75,17 @@ export class CaptureDaemon {
   }
 
   /** Runs `docker build` (legacy builder) on `context`; returns the names sent. */
-  async cliContext(context: string, dockerfile?: string): Promise<string[]> {
+  async cliContext(
+    cli: string,
+    context: string,
+    dockerfile?: string
+  ): Promise<string[]> {
     const before = this.contexts.length
     const args = ['build', '-q']
     if (dockerfile !== undefined) args.push('-f', dockerfile)
     args.push(context)
     const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn('docker', args, {
+      const child = spawn(cli, args, {
         env: {
           ...process.env,
           DOCKER_HOST: `unix://${this.socket}`,

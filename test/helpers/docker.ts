@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,6 +34,35 @@ export function dockerServices(): {
     password: need('STACKCI_AUTH_REGISTRY_PASSWORD'),
     baseImage: need('STACKCI_BASE_IMAGE')
   }
+}
+
+/**
+ * The docker CLI the tests compare stackci with (STACKCI_DOCKER_CLI). Its
+ * .dockerignore handling is moby/patternmatcher's since CLI 23; older CLIs
+ * (Debian's 20.10) had bugs stackci does not reproduce, so they are refused.
+ */
+export function dockerCli(): string {
+  const cli = process.env.STACKCI_DOCKER_CLI
+  if (cli === undefined || cli === '') {
+    throw new Error(
+      'STACKCI_DOCKER_CLI is not set: run the tests through npm test, or source scripts/services.sh and run ensure_docker first'
+    )
+  }
+  const version = execFileSync(
+    cli,
+    ['version', '--format', '{{.Client.Version}}'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent' },
+      stdio: ['ignore', 'pipe', 'ignore']
+    }
+  ).trim()
+  if (Number(version.split('.')[0]) < 23) {
+    throw new Error(
+      `${cli} is docker CLI ${version}; the .dockerignore tests need CLI 23 or later (install docker-ce-cli, or put a newer docker first on PATH)`
+    )
+  }
+  return cli
 }
 
 export async function testEngine(): Promise<DockerEngine> {

@@ -37898,7 +37898,7 @@ var require_agent2 = __commonJS({
     var { Socket } = require("net");
     var { Duplex } = require("stream");
     var { resolve: resolve3 } = require("path");
-    var { readFile: readFile3 } = require("fs");
+    var { readFile: readFile4 } = require("fs");
     var { execFile, spawn } = require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -38138,7 +38138,7 @@ var require_agent2 = __commonJS({
           cb = once2(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile3(socketPath, /* @__PURE__ */ __name(function readCygsocket(err, data) {
+          readFile4(socketPath, /* @__PURE__ */ __name(function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -38147,7 +38147,7 @@ var require_agent2 = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile3(socketPath, readCygsocket);
+                readFile4(socketPath, readCygsocket);
               });
               return;
             }
@@ -92113,15 +92113,17 @@ function matchesAParent(pattern, path) {
 __name(matchesAParent, "matchesAParent");
 
 // src/docker/context.ts
+var import_node_fs2 = require("node:fs");
+var import_promises2 = require("node:fs/promises");
+var import_node_events = require("node:events");
+var import_node_stream = require("node:stream");
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+
+// src/docker/context-walk.ts
 var import_node_crypto = require("node:crypto");
 var import_node_fs = require("node:fs");
 var import_promises = require("node:fs/promises");
 var import_node_path2 = require("node:path");
-var import_node_events = require("node:events");
-var import_node_stream = require("node:stream");
-var import_tar_stream = __toESM(require_tar_stream(), 1);
-var SMALL_FILE = 1 << 20;
-var CHUNK = 1 << 20;
 async function plan(options) {
   const root = (0, import_node_path2.resolve)(options.dir);
   const rootStat = await (0, import_promises.lstat)(root).catch(() => void 0);
@@ -92207,6 +92209,10 @@ function hardLink(seen, f) {
   return first;
 }
 __name(hardLink, "hardLink");
+
+// src/docker/context.ts
+var SMALL_FILE = 1 << 20;
+var CHUNK = 1 << 20;
 async function addEntry(tar, header, body) {
   return new Promise((done, fail) => {
     const cb = /* @__PURE__ */ __name((error2) => {
@@ -92220,7 +92226,7 @@ async function addEntry(tar, header, body) {
 __name(addEntry, "addEntry");
 async function addFile(tar, header, path, size) {
   if (size <= SMALL_FILE) {
-    const body = (0, import_node_fs.readFileSync)(path);
+    const body = (0, import_node_fs2.readFileSync)(path);
     if (body.length !== size) throw changed(path);
     await addEntry(tar, header, body);
     return;
@@ -92233,12 +92239,12 @@ async function addFile(tar, header, path, size) {
     });
   });
   const writer = sink;
-  const fd = (0, import_node_fs.openSync)(path, "r");
+  const fd = (0, import_node_fs2.openSync)(path, "r");
   try {
     let sent = 0;
     while (sent < size) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
-      const n = (0, import_node_fs.readSync)(fd, chunk, 0, chunk.length, sent);
+      const n = (0, import_node_fs2.readSync)(fd, chunk, 0, chunk.length, sent);
       if (n === 0) break;
       sent += n;
       if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
@@ -92247,7 +92253,7 @@ async function addFile(tar, header, path, size) {
     if (sent !== size) writer.destroy(changed(path));
     else writer.end(void 0);
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    (0, import_node_fs2.closeSync)(fd);
   }
   await finished;
 }
@@ -92282,7 +92288,7 @@ ${p.dockerfile}
       stats.directories++;
       await addEntry(tar, header);
     } else if (type2 === "symlink") {
-      await addEntry(tar, { ...header, linkname: await (0, import_promises.readlink)(f.path) });
+      await addEntry(tar, { ...header, linkname: await (0, import_promises2.readlink)(f.path) });
     } else if (type2 === "fifo") {
       await addEntry(tar, header);
     } else {
@@ -92293,7 +92299,7 @@ ${p.dockerfile}
       } else if (f.name === ".dockerignore" && extraIgnore !== "") {
         ignoreSeen = true;
         const body = Buffer.concat([
-          await (0, import_promises.readFile)(f.path),
+          await (0, import_promises2.readFile)(f.path),
           Buffer.from(extraIgnore)
         ]);
         await addEntry(tar, { ...header, size: body.length }, body);
@@ -92310,7 +92316,7 @@ ${p.dockerfile}
   }
   if (p.outside !== void 0) {
     const mtime = /* @__PURE__ */ new Date();
-    const body = await (0, import_promises.readFile)(p.outside);
+    const body = await (0, import_promises2.readFile)(p.outside);
     await addEntry(
       tar,
       { name: p.dockerfile, mode: 384, mtime, size: body.length },
@@ -92577,7 +92583,7 @@ function truncate(text, max = 120) {
 __name(truncate, "truncate");
 
 // src/docker/client.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
 var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 async function connectDocker(host, env = process.env) {
@@ -92604,9 +92610,9 @@ async function connectDocker(host, env = process.env) {
         port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
         protocol: tls ? "https" : "http",
         ...tls && certs !== void 0 ? {
-          ca: (0, import_node_fs2.readFileSync)((0, import_node_path3.join)(certs, "ca.pem")),
-          cert: (0, import_node_fs2.readFileSync)((0, import_node_path3.join)(certs, "cert.pem")),
-          key: (0, import_node_fs2.readFileSync)((0, import_node_path3.join)(certs, "key.pem"))
+          ca: (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(certs, "ca.pem")),
+          cert: (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(certs, "cert.pem")),
+          key: (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(certs, "key.pem"))
         } : {}
       }),
       host: spec
@@ -92698,7 +92704,7 @@ async function checkEngine(engine, reporter) {
 __name(checkEngine, "checkEngine");
 
 // src/docker/build.ts
-var import_promises2 = require("node:fs/promises");
+var import_promises3 = require("node:fs/promises");
 var import_node_path4 = require("node:path");
 var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
 function formatBytes(bytes) {
@@ -92718,7 +92724,7 @@ async function buildImage(engine, options, reporter) {
     options.dockerfile ?? (0, import_node_path4.join)(options.context, "Dockerfile")
   );
   const shown = displayPath(dockerfilePath);
-  const text = await (0, import_promises2.readFile)(dockerfilePath, "utf8").catch(() => {
+  const text = await (0, import_promises3.readFile)(dockerfilePath, "utf8").catch(() => {
     throw new InputError(`cannot read the Dockerfile ${shown}`, {
       hint: "check the path given as the Dockerfile (--file, input dockerfile)"
     });
@@ -92732,10 +92738,15 @@ async function buildImage(engine, options, reporter) {
   const ticker = setInterval(() => {
     upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
   }, 1e3);
+  let stepProgress;
   const log = new BuildLog({
     onLine: /* @__PURE__ */ __name((line) => {
       reporter.info(line);
-    }, "onLine")
+    }, "onLine"),
+    onStep: /* @__PURE__ */ __name((index, total, text2) => {
+      stepProgress ??= reporter.progress("build step", total);
+      stepProgress.update(index, text2);
+    }, "onStep")
   });
   const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
   let packError;
@@ -92764,7 +92775,8 @@ async function buildImage(engine, options, reporter) {
       rm: true,
       forcerm: true,
       version: "1",
-      abortSignal
+      abortSignal,
+      ...options.registryConfig === void 0 ? {} : { registryconfig: { base64: options.registryConfig } }
     });
     for await (const message of engineMessages(response)) {
       log.add(message);
@@ -92786,6 +92798,9 @@ async function buildImage(engine, options, reporter) {
     if (log.error === void 0) throw dockerError(engine, "build", error2);
   }
   await settle();
+  stepProgress?.done(
+    log.error === void 0 ? `${log.step?.total ?? 0} steps done` : `stopped at step ${log.step?.index ?? 0}`
+  );
   if (log.error !== void 0 || log.imageId === void 0) {
     throw log.failure(shown, steps);
   }
@@ -92872,7 +92887,7 @@ function parseKeyValues(lines, what) {
 }
 __name(parseKeyValues, "parseKeyValues");
 
-// src/docker/registry.ts
+// src/docker/registry-auth.ts
 function registryOf(repository) {
   const first = repository.split("/")[0] ?? "";
   const explicit = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
@@ -92911,13 +92926,18 @@ function registryAuth(repository, username, password, reporter) {
       }
     );
   }
-  const serveraddress = registryOf(repository);
+  const host = registryOf(repository);
+  const serveraddress = host === "docker.io" ? "https://index.docker.io/v1/" : host;
   const json2 = JSON.stringify({ username, password, serveraddress });
   const key = Buffer.from(json2).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
   reporter.mask(key);
   reporter.mask(Buffer.from(json2).toString("base64"));
   reporter.mask(basicAuthHeader(username, password).slice("Basic ".length));
-  return { username, password, serveraddress, key };
+  const config = Buffer.from(
+    JSON.stringify({ [serveraddress]: { username, password, serveraddress } })
+  ).toString("base64");
+  reporter.mask(config);
+  return { username, password, serveraddress, key, config };
 }
 __name(registryAuth, "registryAuth");
 async function checkRegistryAuth(engine, auth, reporter) {
@@ -92949,6 +92969,8 @@ async function checkRegistryAuth(engine, auth, reporter) {
   reporter.info(`logged in to ${auth.serveraddress} as ${auth.username}`);
 }
 __name(checkRegistryAuth, "checkRegistryAuth");
+
+// src/docker/registry.ts
 function transientRegistryError(message) {
   if (/unauthorized|denied|forbidden|not found|manifest invalid|name invalid/i.test(
     message
@@ -93282,7 +93304,8 @@ async function runStackImage(engine, options, reporter) {
         target: options.target,
         noCache: options.noCache,
         timeoutMs: options.timeoutMs,
-        signal: options.signal
+        signal: options.signal,
+        registryConfig: auth?.config
       },
       reporter
     )
@@ -93330,7 +93353,7 @@ function stackImageSummary(result) {
 __name(stackImageSummary, "stackImageSummary");
 
 // src/docker/stack-image-inputs.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
 function readStackImageInputs(env) {
   const input = new ActionInputs("stack-image", env);
@@ -93367,7 +93390,7 @@ function readEvent(env) {
   const path = env.GITHUB_EVENT_PATH;
   if (path === void 0 || path === "") return {};
   try {
-    return JSON.parse((0, import_node_fs3.readFileSync)(path, "utf8"));
+    return JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
   } catch {
     return {};
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { listContext } from '../../../src/docker/context.js'
 import { CaptureDaemon } from '../../helpers/capture-daemon.js'
+import { dockerCli } from '../../helpers/docker.js'
 
 /**
  * Differential tests against the real docker CLI: the CLI packs the context
@@ -11,6 +12,7 @@ import { CaptureDaemon } from '../../helpers/capture-daemon.js'
  * list the very same entries, in the same order, for hand-picked and for
  * generated trees and .dockerignore files.
  */
+const cliPath = dockerCli()
 const daemon = new CaptureDaemon()
 const roots: string[] = []
 
@@ -37,7 +39,7 @@ async function both(
   dir: string,
   dockerfile?: string
 ): Promise<[string[], string[]]> {
-  const cli = await daemon.cliContext(dir, dockerfile)
+  const cli = await daemon.cliContext(cliPath, dir, dockerfile)
   const ours = (await listContext({ dir, dockerfile })).map((e) => e.name)
   return [ours, cli]
 }
@@ -141,7 +143,7 @@ it('agrees with the docker CLI on generated trees and patterns', async () => {
         const dir = tree(usable, `${patterns.join('\n')}\n`)
         const [ours, cli] = await Promise.allSettled([
           listContext({ dir }).then((l) => l.map((e) => e.name)),
-          daemon.cliContext(dir)
+          daemon.cliContext(cliPath, dir)
         ])
         // A pattern both reject (a bare "!") fails both; otherwise the
         // entries must be the same.

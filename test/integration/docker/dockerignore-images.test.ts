@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { RecordingReporter } from '../../../src/core/index.js'
 import { buildImage } from '../../../src/docker/index.js'
 import {
+  dockerCli,
   dockerServices,
   imageFiles,
   removeImages,
@@ -110,7 +111,7 @@ it('builds the same /ctx tree as the docker CLI', async () => {
   const oursRef = `${name}:stackci`
   try {
     const cli = await run(
-      'docker',
+      dockerCli(),
       ['build', '--no-cache', '-t', cliRef, dir],
       {
         env: {

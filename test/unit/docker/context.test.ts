@@ -1,5 +1,8 @@
 import {
   chmodSync,
+  closeSync,
+  openSync,
+  writeSync,
   linkSync,
   mkdirSync,
   mkdtempSync,
@@ -131,6 +134,26 @@ describe('packContext', () => {
     ])
     expect(entries[1]?.body).toBe('FROM scratch\n')
     expect(entries[2]?.body).toBe(`.dockerignore\n${packed.dockerfile}\n`)
+  })
+
+  it('reads ahead only a few MiB of a large file nobody is consuming', async () => {
+    const dir = tree({ Dockerfile: '' })
+    const fd = openSync(join(dir, 'big.bin'), 'w')
+    const block = Buffer.alloc(1 << 20, 7)
+    for (let i = 0; i < 96; i++) writeSync(fd, block)
+    closeSync(fd)
+    const before = process.memoryUsage().arrayBuffers
+    const packed = await packContext({ dir })
+    // Give the packer every chance to run ahead while nothing reads.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setTimeout(r, 200))
+    const ahead = process.memoryUsage().arrayBuffers - before
+    expect(ahead).toBeLessThan(16 << 20)
+    // And it all arrives once read.
+    let bytes = 0
+    for await (const chunk of packed.stream) bytes += (chunk as Buffer).length
+    await packed.done
+    expect(bytes).toBeGreaterThan(96 << 20)
   })
 
   it('lists the same entries it sends', async () => {
