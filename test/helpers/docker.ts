@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { extract } from 'tar-stream'
@@ -70,8 +70,19 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`
 }
 
+const tempDirs: string[] = []
+
+/** A temp directory, removed by {@link removeTempDirs}. */
 export function tempDir(prefix = 'stackci-docker-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  tempDirs.push(dir)
+  return dir
+}
+
+/** Removes every {@link tempDir} this test file made (call it in afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0))
+    rmSync(dir, { recursive: true, force: true })
 }
 
 /** The paths in an image's filesystem (via a created, never started, container). */

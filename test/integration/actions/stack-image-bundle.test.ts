@@ -4,6 +4,7 @@ import {
   dockerServices,
   registryDigest,
   removeImages,
+  removeTempDirs,
   run,
   tempDir,
   testEngine,
@@ -20,6 +21,7 @@ const engine = await testEngine()
 const cleanup: string[] = []
 afterAll(async () => {
   await removeImages(engine, cleanup)
+  removeTempDirs()
 })
 
 /** Parses the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */

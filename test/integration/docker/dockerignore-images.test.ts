@@ -7,6 +7,7 @@ import {
   dockerServices,
   imageFiles,
   removeImages,
+  removeTempDirs,
   run,
   tempDir,
   testEngine,
@@ -160,5 +161,6 @@ it('builds the same /ctx tree as the docker CLI', async () => {
     }
   } finally {
     await removeImages(engine, [cliRef, oursRef])
+    removeTempDirs()
   }
 })

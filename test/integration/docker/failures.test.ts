@@ -14,6 +14,7 @@ import {
   dockerServices,
   registryDigest,
   removeImages,
+  removeTempDirs,
   run,
   tempDir,
   testEngine,
@@ -25,6 +26,7 @@ const engine = await testEngine()
 const cleanup: string[] = []
 afterAll(async () => {
   await removeImages(engine, cleanup)
+  removeTempDirs()
 })
 
 const FAILING = (base: string): string =>

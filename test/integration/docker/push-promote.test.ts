@@ -11,6 +11,7 @@ import {
   imageIds,
   registryDigest,
   removeImages,
+  removeTempDirs,
   tempDir,
   testEngine,
   uniqueName
@@ -23,6 +24,7 @@ const cleanup: string[] = []
 
 afterAll(async () => {
   await removeImages(engine, cleanup)
+  removeTempDirs()
 })
 
 /** A context whose image differs by the STAMP build arg. */

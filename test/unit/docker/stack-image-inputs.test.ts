@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InputError } from '../../../src/core/index.js'
@@ -79,6 +79,7 @@ describe('stack-image inputs', () => {
       'push1234567'
     )
     expect(defaultVersion('weekly', env)).toBeUndefined()
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('resolves paths in the workspace', () => {
