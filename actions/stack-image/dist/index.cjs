@@ -2317,9 +2317,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2357,12 +2357,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -4697,8 +4697,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7025,12 +7025,12 @@ upgrade: ${upgrade}\r
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve3, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       }), "waitForDrain");
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7720,12 +7720,12 @@ var require_client_h2 = __commonJS({
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve3, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       }), "waitForDrain");
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8219,16 +8219,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -8239,7 +8239,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           }, "callback");
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8291,7 +8291,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8303,7 +8303,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8655,8 +8655,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9964,7 +9964,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9977,7 +9977,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9998,7 +9998,7 @@ var require_readable = __commonJS({
     __name(isUnusable, "isUnusable");
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10015,7 +10015,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -10089,18 +10089,18 @@ var require_readable = __commonJS({
     }
     __name(chunksConcat, "chunksConcat");
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve3, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10364,9 +10364,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10596,9 +10596,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10897,9 +10897,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10995,9 +10995,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -14974,7 +14974,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15050,7 +15050,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -15093,7 +15093,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18925,8 +18925,8 @@ var require_util8 = __commonJS({
     }
     __name(isASCIINumber, "isASCIINumber");
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     __name(delay, "delay");
@@ -28633,8 +28633,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve3, reject) {
-              promiseResolve = resolve3;
+            return new Promise(function(resolve4, reject) {
+              promiseResolve = resolve4;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -28670,11 +28670,11 @@ var require_streamx = __commonJS({
         __name(ondata, "ondata");
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve3, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
+          return new Promise((resolve4, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve4({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve3({ value: void 0, done: true });
+              else resolve4({ value: void 0, done: true });
             });
           });
         }
@@ -28722,8 +28722,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve3) => {
-          state.drains.push({ writes, resolve: resolve3 });
+        return new Promise((resolve4) => {
+          state.drains.push({ writes, resolve: resolve4 });
         });
       }
       write(data) {
@@ -28838,10 +28838,10 @@ var require_streamx = __commonJS({
     }
     __name(transformAfterFlush, "transformAfterFlush");
     function pipelinePromise(...streams) {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         return pipeline(...streams, (err) => {
           if (err) return reject(err);
-          resolve3();
+          resolve4();
         });
       });
     }
@@ -29555,16 +29555,16 @@ var require_extract = __commonJS({
           cb(err);
         }
         __name(consumeCallback, "consumeCallback");
-        function onnext(resolve3, reject) {
+        function onnext(resolve4, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve3({ value: entryStream, done: false });
+            resolve4({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve3;
+          promiseResolve = resolve4;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -29595,11 +29595,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve3, reject) => {
-            if (extract.destroyed) return resolve3({ value: void 0, done: true });
+          return new Promise((resolve4, reject) => {
+            if (extract.destroyed) return resolve4({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve3({ value: void 0, done: true });
+              else resolve4({ value: void 0, done: true });
             });
           });
         }
@@ -36599,7 +36599,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve3, reject) => {
+        return new Promise(async (resolve4, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -36611,7 +36611,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve3();
+          resolve4();
         });
       })(),
       NullCipher,
@@ -37897,7 +37897,7 @@ var require_agent2 = __commonJS({
     "use strict";
     var { Socket } = require("net");
     var { Duplex } = require("stream");
-    var { resolve: resolve3 } = require("path");
+    var { resolve: resolve4 } = require("path");
     var { readFile: readFile4 } = require("fs");
     var { execFile, spawn } = require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -38045,7 +38045,7 @@ var require_agent2 = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve3(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve4(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -52125,14 +52125,14 @@ var require_async_iterator = __commonJS({
     }
     __name(createIterResult, "createIterResult");
     function readAndResolve(iter) {
-      var resolve3 = iter[kLastResolve];
-      if (resolve3 !== null) {
+      var resolve4 = iter[kLastResolve];
+      if (resolve4 !== null) {
         var data = iter[kStream].read();
         if (data !== null) {
           iter[kLastPromise] = null;
           iter[kLastResolve] = null;
           iter[kLastReject] = null;
-          resolve3(createIterResult(data, false));
+          resolve4(createIterResult(data, false));
         }
       }
     }
@@ -52142,13 +52142,13 @@ var require_async_iterator = __commonJS({
     }
     __name(onReadable, "onReadable");
     function wrapForNext(lastPromise, iter) {
-      return function(resolve3, reject) {
+      return function(resolve4, reject) {
         lastPromise.then(function() {
           if (iter[kEnded]) {
-            resolve3(createIterResult(void 0, true));
+            resolve4(createIterResult(void 0, true));
             return;
           }
-          iter[kHandlePromise](resolve3, reject);
+          iter[kHandlePromise](resolve4, reject);
         }, reject);
       };
     }
@@ -52169,12 +52169,12 @@ var require_async_iterator = __commonJS({
           return Promise.resolve(createIterResult(void 0, true));
         }
         if (this[kStream].destroyed) {
-          return new Promise(function(resolve3, reject) {
+          return new Promise(function(resolve4, reject) {
             process.nextTick(function() {
               if (_this[kError]) {
                 reject(_this[kError]);
               } else {
-                resolve3(createIterResult(void 0, true));
+                resolve4(createIterResult(void 0, true));
               }
             });
           });
@@ -52197,13 +52197,13 @@ var require_async_iterator = __commonJS({
       return this;
     }), _defineProperty(_Object$setPrototypeO, "return", /* @__PURE__ */ __name(function _return() {
       var _this2 = this;
-      return new Promise(function(resolve3, reject) {
+      return new Promise(function(resolve4, reject) {
         _this2[kStream].destroy(null, function(err) {
           if (err) {
             reject(err);
             return;
           }
-          resolve3(createIterResult(void 0, true));
+          resolve4(createIterResult(void 0, true));
         });
       });
     }, "_return")), _Object$setPrototypeO), AsyncIteratorPrototype);
@@ -52225,15 +52225,15 @@ var require_async_iterator = __commonJS({
         value: stream._readableState.endEmitted,
         writable: true
       }), _defineProperty(_Object$create, kHandlePromise, {
-        value: /* @__PURE__ */ __name(function value(resolve3, reject) {
+        value: /* @__PURE__ */ __name(function value(resolve4, reject) {
           var data = iterator[kStream].read();
           if (data) {
             iterator[kLastPromise] = null;
             iterator[kLastResolve] = null;
             iterator[kLastReject] = null;
-            resolve3(createIterResult(data, false));
+            resolve4(createIterResult(data, false));
           } else {
-            iterator[kLastResolve] = resolve3;
+            iterator[kLastResolve] = resolve4;
             iterator[kLastReject] = reject;
           }
         }, "value"),
@@ -52252,12 +52252,12 @@ var require_async_iterator = __commonJS({
           iterator[kError] = err;
           return;
         }
-        var resolve3 = iterator[kLastResolve];
-        if (resolve3 !== null) {
+        var resolve4 = iterator[kLastResolve];
+        if (resolve4 !== null) {
           iterator[kLastPromise] = null;
           iterator[kLastResolve] = null;
           iterator[kLastReject] = null;
-          resolve3(createIterResult(void 0, true));
+          resolve4(createIterResult(void 0, true));
         }
         iterator[kEnded] = true;
       });
@@ -52272,7 +52272,7 @@ var require_async_iterator = __commonJS({
 var require_from = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/from.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve4, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -52281,7 +52281,7 @@ var require_from = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve3(value);
+        resolve4(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -52290,14 +52290,14 @@ var require_from = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve4, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve4, reject, _next, _throw, "next", value);
           }
           __name(_next, "_next");
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve4, reject, _next, _throw, "throw", err);
           }
           __name(_throw, "_throw");
           _next(void 0);
@@ -54344,11 +54344,11 @@ var require_modem = __commonJS({
       return opts;
     }, "defaultOpts");
     var findDefaultUnixSocket = /* @__PURE__ */ __name(function() {
-      return new Promise(function(resolve3) {
+      return new Promise(function(resolve4) {
         var userDockerSocket = path.join(os5.homedir(), ".docker", "run", "docker.sock");
         fs3.access(userDockerSocket, function(err) {
-          if (err) resolve3("/var/run/docker.sock");
-          else resolve3(userDockerSocket);
+          if (err) resolve4("/var/run/docker.sock");
+          else resolve4(userDockerSocket);
         });
       });
     }, "findDefaultUnixSocket");
@@ -56985,12 +56985,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57015,12 +57015,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57044,12 +57044,12 @@ var require_exec = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57114,12 +57114,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57144,12 +57144,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57175,12 +57175,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57204,12 +57204,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57232,12 +57232,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57261,12 +57261,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57292,12 +57292,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57325,12 +57325,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57354,12 +57354,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57386,12 +57386,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57416,12 +57416,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57447,12 +57447,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57479,12 +57479,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(new Exec(self2.modem, data.Id));
+            resolve4(new Exec(self2.modem, data.Id));
           });
         });
       } else {
@@ -57512,12 +57512,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57544,12 +57544,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57575,12 +57575,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57606,12 +57606,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57636,12 +57636,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57668,12 +57668,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, stream) {
             if (err) {
               return reject(err);
             }
-            resolve3(stream);
+            resolve4(stream);
           });
         });
       } else {
@@ -57698,12 +57698,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57730,12 +57730,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57761,12 +57761,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57792,12 +57792,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57823,12 +57823,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57855,12 +57855,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57885,12 +57885,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57919,12 +57919,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57962,12 +57962,12 @@ var require_image = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -57991,12 +57991,12 @@ var require_image = __commonJS({
         authconfig: args.opts ? args.opts.authconfig : void 0
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(fopts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58018,12 +58018,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58045,12 +58045,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58082,12 +58082,12 @@ var require_image = __commonJS({
       };
       delete optsf.options.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58114,12 +58114,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58144,12 +58144,12 @@ var require_image = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58187,12 +58187,12 @@ var require_volume = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58217,12 +58217,12 @@ var require_volume = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58260,12 +58260,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58291,12 +58291,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58321,12 +58321,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58351,12 +58351,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58394,12 +58394,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58423,12 +58423,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58463,12 +58463,12 @@ var require_service = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58494,12 +58494,12 @@ var require_service = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58538,12 +58538,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58567,12 +58567,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58598,12 +58598,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58635,12 +58635,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58663,12 +58663,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58691,12 +58691,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58720,12 +58720,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58750,12 +58750,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58785,12 +58785,12 @@ var require_plugin = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58829,12 +58829,12 @@ var require_secret = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58860,12 +58860,12 @@ var require_secret = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58890,12 +58890,12 @@ var require_secret = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58934,12 +58934,12 @@ var require_config = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58964,12 +58964,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -58995,12 +58995,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -59041,12 +59041,12 @@ var require_task = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -59073,12 +59073,12 @@ var require_task = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -59116,12 +59116,12 @@ var require_node3 = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -59148,12 +59148,12 @@ var require_node3 = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -59177,12 +59177,12 @@ var require_node3 = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -59769,7 +59769,7 @@ var require_call_credentials = __commonJS({
           if (isCurrentOauth2Client(googleCredentials)) {
             getHeaders = googleCredentials.getRequestHeaders(options.service_url);
           } else {
-            getHeaders = new Promise((resolve3, reject) => {
+            getHeaders = new Promise((resolve4, reject) => {
               googleCredentials.getRequestMetadata(options.service_url, (err, headers) => {
                 if (err) {
                   reject(err);
@@ -59779,7 +59779,7 @@ var require_call_credentials = __commonJS({
                   reject(new Error("Headers not set by metadata plugin"));
                   return;
                 }
-                resolve3(headers);
+                resolve4(headers);
               });
             });
           }
@@ -59841,10 +59841,10 @@ var require_call_credentials = __commonJS({
         this.metadataGenerator = metadataGenerator;
       }
       generateMetadata(options) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           this.metadataGenerator(options, (err, metadata) => {
             if (metadata !== void 0) {
-              resolve3(metadata);
+              resolve4(metadata);
             } else {
               reject(err);
             }
@@ -60256,14 +60256,14 @@ var require_channel_credentials = __commonJS({
       }
       connect(socket) {
         const tlsConnectOptions = Object.assign({ socket }, this.connectionOptions);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           const tlsSocket = (0, tls_1.connect)(tlsConnectOptions, () => {
             var _a;
             if (((_a = this.connectionOptions.rejectUnauthorized) !== null && _a !== void 0 ? _a : true) && !tlsSocket.authorized) {
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve3({
+            resolve4({
               socket: tlsSocket,
               secure: true
             });
@@ -60388,8 +60388,8 @@ var require_channel_credentials = __commonJS({
         if (this.hasReceivedUpdates()) {
           return Promise.resolve(this.getLatestSecureContext());
         } else {
-          return new Promise((resolve3) => {
-            this.secureContextWatchers.push(resolve3);
+          return new Promise((resolve4) => {
+            this.secureContextWatchers.push(resolve4);
           });
         }
       }
@@ -60422,7 +60422,7 @@ var require_channel_credentials = __commonJS({
         this.callCredentials = callCredentials;
       }
       connect(socket) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           const secureContext = this.parent.getLatestSecureContext();
           if (!secureContext) {
             reject(new Error("Failed to load credentials"));
@@ -60447,7 +60447,7 @@ var require_channel_credentials = __commonJS({
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve3({
+            resolve4({
               socket: tlsSocket,
               secure: true
             });
@@ -64202,7 +64202,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(/* @__PURE__ */ __name(function executor(resolve3, reject) {
+      return new Promise(/* @__PURE__ */ __name(function executor(resolve4, reject) {
         params[offset] = /* @__PURE__ */ __name(function callback(err) {
           if (pending) {
             pending = false;
@@ -64212,7 +64212,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve3.apply(null, params2);
+              resolve4.apply(null, params2);
             }
           }
         }, "callback");
@@ -66831,7 +66831,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }, "normalize")
     );
-    path.resolve = /* @__PURE__ */ __name(function resolve3(originPath, includePath, alreadyNormalized) {
+    path.resolve = /* @__PURE__ */ __name(function resolve4(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute4(includePath))
@@ -67192,7 +67192,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     }, "toJSON");
-    MapField.prototype.resolve = /* @__PURE__ */ __name(function resolve3() {
+    MapField.prototype.resolve = /* @__PURE__ */ __name(function resolve4() {
       if (this.resolved)
         return this;
       if (types2.mapKey[this.keyType] === void 0)
@@ -67270,7 +67270,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     }, "toJSON");
-    Method.prototype.resolve = /* @__PURE__ */ __name(function resolve3() {
+    Method.prototype.resolve = /* @__PURE__ */ __name(function resolve4() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -68911,7 +68911,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     }, "toJSON");
-    Field.prototype.resolve = /* @__PURE__ */ __name(function resolve3() {
+    Field.prototype.resolve = /* @__PURE__ */ __name(function resolve4() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types2.defaults[this.type]) === void 0) {
@@ -69187,7 +69187,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     }, "onRemove");
-    ReflectionObject.prototype.resolve = /* @__PURE__ */ __name(function resolve3() {
+    ReflectionObject.prototype.resolve = /* @__PURE__ */ __name(function resolve4() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -74300,18 +74300,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           zlib.deflate(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
-              resolve3(output);
+              resolve4(output);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib.createInflate();
@@ -74333,7 +74333,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve3(Buffer.concat(messageParts));
+            resolve4(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -74349,18 +74349,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           zlib.gzip(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
-              resolve3(output);
+              resolve4(output);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib.createGunzip();
@@ -74382,7 +74382,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve3(Buffer.concat(messageParts));
+            resolve4(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -75776,7 +75776,7 @@ var require_http_proxy = __commonJS({
       options.headers = headers;
       const proxyAddressString = (0, subchannel_address_1.subchannelAddressToString)(address);
       trace("Using proxy " + proxyAddressString + " to connect to " + options.path);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         const request = http.request(options);
         request.once("connect", (res, socket, head) => {
           request.removeAllListeners();
@@ -75787,7 +75787,7 @@ var require_http_proxy = __commonJS({
               socket.unshift(head);
             }
             trace("Successfully established a plaintext connection to " + options.path + " through proxy " + proxyAddressString);
-            resolve3(socket);
+            resolve4(socket);
           } else {
             (0, logging_1.log)(constants_1.LogVerbosity.ERROR, "Failed to connect to " + options.path + " through proxy " + proxyAddressString + " with status " + res.statusCode);
             reject();
@@ -76790,7 +76790,7 @@ var require_transport = __commonJS({
         if (secureConnectResult.socket.closed) {
           return Promise.reject("Connection closed before starting HTTP/2 handshake");
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           var _a, _b, _c, _d, _e, _f, _g, _h;
           let remoteName = null;
           let realTarget = this.channelTarget;
@@ -76861,7 +76861,7 @@ var require_transport = __commonJS({
             session.removeAllListeners();
             secureConnectResult.socket.removeListener("close", closeHandler);
             secureConnectResult.socket.removeListener("error", errorHandler);
-            resolve3(new Http2Transport(session, address, options, remoteName));
+            resolve4(new Http2Transport(session, address, options, remoteName));
             this.session = null;
           });
           session.once("close", closeHandler);
@@ -76875,7 +76875,7 @@ var require_transport = __commonJS({
           if (proxiedSocket) {
             return proxiedSocket;
           } else {
-            return new Promise((resolve3, reject) => {
+            return new Promise((resolve4, reject) => {
               const closeCallback = /* @__PURE__ */ __name(() => {
                 reject(new Error("Socket closed"));
               }, "closeCallback");
@@ -76885,7 +76885,7 @@ var require_transport = __commonJS({
               const socket = net.connect(address, () => {
                 socket.removeListener("close", closeCallback);
                 socket.removeListener("error", errorCallback);
-                resolve3(socket);
+                resolve4(socket);
               });
               socket.once("close", closeCallback);
               socket.once("error", errorCallback);
@@ -80447,7 +80447,7 @@ var require_server_interceptors = __commonJS({
           } else {
             decompresser = zlib.createGunzip();
           }
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             let totalLength = 0;
             const messageParts = [];
             decompresser.on("error", (error2) => {
@@ -80468,7 +80468,7 @@ var require_server_interceptors = __commonJS({
               }
             });
             decompresser.on("end", () => {
-              resolve3(Buffer.concat(messageParts));
+              resolve4(Buffer.concat(messageParts));
             });
             decompresser.write(messageContents);
             decompresser.end();
@@ -81089,10 +81089,10 @@ var require_server2 = __commonJS({
         bindOneAddress(address, boundPortObject) {
           this.trace("Attempting to bind " + (0, subchannel_address_1.subchannelAddressToString)(address));
           const http2Server = this.createHttp2Server(boundPortObject.credentials);
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             const onError = /* @__PURE__ */ __name((err) => {
               this.trace("Failed to bind " + (0, subchannel_address_1.subchannelAddressToString)(address) + " with error " + err.message);
-              resolve3({
+              resolve4({
                 port: "port" in address ? address.port : 1,
                 error: err.message
               });
@@ -81120,7 +81120,7 @@ var require_server2 = __commonJS({
               });
               boundPortObject.listeningServers.add(http2Server);
               this.trace("Successfully bound " + (0, subchannel_address_1.subchannelAddressToString)(boundSubchannelAddress));
-              resolve3({
+              resolve4({
                 port: "port" in boundSubchannelAddress ? boundSubchannelAddress.port : 1
               });
               http2Server.removeListener("error", onError);
@@ -81173,7 +81173,7 @@ var require_server2 = __commonJS({
           }
         }
         resolvePort(port) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             let seenResolution = false;
             const resolverListener = /* @__PURE__ */ __name((endpointList, attributes, serviceConfig, resolutionNote) => {
               if (seenResolution) {
@@ -81189,7 +81189,7 @@ var require_server2 = __commonJS({
                 reject(new Error(`No addresses resolved for port ${port}`));
                 return true;
               }
-              resolve3(addressList);
+              resolve4(addressList);
               return true;
             }, "resolverListener");
             const resolver = (0, resolver_1.createResolver)(port, resolverListener, this.options);
@@ -85594,12 +85594,12 @@ var require_docker = __commonJS({
       };
       delete opts.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getContainer(data.Id));
+            resolve4(self2.getContainer(data.Id));
           });
         });
       } else {
@@ -85632,12 +85632,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85665,12 +85665,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85701,12 +85701,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85729,12 +85729,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85801,12 +85801,12 @@ var require_docker = __commonJS({
       }
       __name(dialWithSession, "dialWithSession");
       if (callback === void 0) {
-        return new self2.modem.Promise(function(resolve3, reject) {
+        return new self2.modem.Promise(function(resolve4, reject) {
           dialWithSession(function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85865,12 +85865,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85894,12 +85894,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85924,12 +85924,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85952,12 +85952,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -85983,12 +85983,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86011,12 +86011,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86043,12 +86043,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getSecret(data.ID));
+            resolve4(self2.getSecret(data.ID));
           });
         });
       } else {
@@ -86076,12 +86076,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getConfig(data.ID));
+            resolve4(self2.getConfig(data.ID));
           });
         });
       } else {
@@ -86105,12 +86105,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86133,12 +86133,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86163,12 +86163,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getPlugin(args.opts.name));
+            resolve4(self2.getPlugin(args.opts.name));
           });
         });
       } else {
@@ -86192,12 +86192,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86220,12 +86220,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86247,12 +86247,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86275,12 +86275,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86303,12 +86303,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86331,12 +86331,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86362,12 +86362,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getVolume(data.Name));
+            resolve4(self2.getVolume(data.Name));
           });
         });
       } else {
@@ -86399,12 +86399,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getService(data.ID || data.Id));
+            resolve4(self2.getService(data.ID || data.Id));
           });
         });
       } else {
@@ -86429,12 +86429,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86460,12 +86460,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(self2.getNetwork(data.Id));
+            resolve4(self2.getNetwork(data.Id));
           });
         });
       } else {
@@ -86490,12 +86490,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86518,12 +86518,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86545,12 +86545,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86572,12 +86572,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86599,12 +86599,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86626,12 +86626,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86655,12 +86655,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86788,7 +86788,7 @@ var require_docker = __commonJS({
       };
       extend(optsc, createOptions);
       var containero;
-      return new this.modem.Promise(function(resolve3, reject) {
+      return new this.modem.Promise(function(resolve4, reject) {
         self2.createContainer(optsc).then(function(container) {
           containero = container;
           return container.attach({
@@ -86821,7 +86821,7 @@ var require_docker = __commonJS({
         }).then(function(data) {
           return containero.wait();
         }).then(function(data) {
-          resolve3([data, containero]);
+          resolve4([data, containero]);
         }).catch(function(err) {
           reject(err);
         });
@@ -86842,12 +86842,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86871,12 +86871,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86899,12 +86899,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86928,12 +86928,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -86956,12 +86956,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve3, reject) {
+        return new this.modem.Promise(function(resolve4, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve3(data);
+            resolve4(data);
           });
         });
       } else {
@@ -87167,12 +87167,12 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -87190,7 +87190,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -87473,12 +87473,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -87496,7 +87496,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -87772,14 +87772,14 @@ __name(errorMessage, "errorMessage");
 // src/core/retry.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve3, reject) => {
+  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve4, reject) => {
     if (signal?.aborted === true) {
       reject(abortReason(signal));
       return;
     }
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve3();
+      resolve4();
     }, ms);
     const onAbort = /* @__PURE__ */ __name(() => {
       clearTimeout(timer);
@@ -88120,7 +88120,10 @@ function closest(word, candidates) {
   let best;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const d = Math.min(
+      editDistance(word, c),
+      editDistance(word.toLowerCase(), c.toLowerCase()) + 0.5
+    );
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
