@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { runActionBundle, type ActionRun } from '../../helpers/actions.js'
 import {
   dockerServices,
   registryDigest,
   removeImages,
   removeTempDirs,
-  run,
   tempDir,
   testEngine,
   uniqueName
@@ -24,73 +24,39 @@ afterAll(async () => {
   removeTempDirs()
 })
 
-/** Parses the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = readFileSync(file, 'utf8').split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (m?.[1] === undefined) continue
-    const value: string[] = []
-    while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i] ?? '')
-    out[m[1]] = value.join('\n')
-  }
-  return out
-}
-
-async function runAction(inputs: Record<string, string>): Promise<{
-  code: number
-  stdout: string
-  stderr: string
-  outputs: Record<string, string>
-  summary: string
-}> {
-  const dir = tempDir('stackci-action-')
-  const workspace = join(dir, 'workspace')
-  const context = join(workspace, 'stack')
-  mkdirSync(context, { recursive: true })
+async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  const workspace = tempDir('stackci-action-')
+  mkdirSync(join(workspace, 'stack'))
   writeFileSync(
-    join(context, 'Dockerfile'),
+    join(workspace, 'stack', 'Dockerfile'),
     `FROM ${services.baseImage}\nARG STAMP\nRUN echo "$STAMP" > /stamp\n`
   )
-  const files = {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    GITHUB_EVENT_PATH: join(dir, 'event.json')
-  }
-  for (const f of Object.values(files)) writeFileSync(f, '')
-  writeFileSync(
-    files.GITHUB_EVENT_PATH,
-    JSON.stringify({
-      pull_request: { number: 42, head: { sha: 'feedfacecafe0123', ref: 'x' } }
-    })
+  return runActionBundle(
+    join(process.cwd(), 'actions/stack-image/dist/index.cjs'),
+    {
+      context: 'stack',
+      'docker-host': services.host,
+      'build-args': 'STAMP=from the action',
+      push: 'true',
+      ...inputs
+    },
+    {
+      cwd: workspace,
+      dir: tempDir('stackci-action-run-'),
+      event: {
+        pull_request: {
+          number: 42,
+          head: { sha: 'feedfacecafe0123', ref: 'x' }
+        }
+      },
+      env: {
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'lsst/stack',
+        GITHUB_SHA: '0000000000000000000000000000000000000000',
+        GITHUB_RUN_ID: '4242'
+      }
+    }
   )
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    ...files,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'lsst/stack',
-    GITHUB_SHA: '0000000000000000000000000000000000000000',
-    GITHUB_RUN_ID: '4242',
-    INPUT_CONTEXT: 'stack',
-    'INPUT_DOCKER-HOST': services.host,
-    'INPUT_BUILD-ARGS': 'STAMP=from the action',
-    INPUT_PUSH: 'true'
-  }
-  for (const [k, v] of Object.entries(inputs))
-    env[`INPUT_${k.toUpperCase()}`] = v
-  const result = await run(
-    process.execPath,
-    ['actions/stack-image/dist/index.cjs'],
-    { env }
-  )
-  return {
-    ...result,
-    outputs: readOutputs(files.GITHUB_OUTPUT),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
-  }
 }
 
 it('builds, pushes and writes the four outputs and the summary', async () => {
