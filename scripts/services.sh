@@ -41,6 +41,176 @@ wait_for() {
   return 1
 }
 
+# free_port : prints a TCP port that is free on 127.0.0.1 right now.
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# pid_alive FILE : true when FILE holds the pid of a running process.
+pid_alive() {
+  [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# --- Docker: dockerd, two local registries, a busybox base image ------------
+#
+# ensure_docker is idempotent: a daemon already answering on the socket, a
+# registry already answering on its recorded port and a base image already
+# built from the same bytes are all reused, so calling it from several test
+# scripts (or twice in a row) is cheap. Nothing can be pulled here, so base
+# images are built FROM scratch with Debian's static busybox.
+#
+# Exports:
+#   STACKCI_DOCKER_HOST             unix:///var/run/docker.sock
+#   STACKCI_REGISTRY                127.0.0.1:PORT, an open registry (no auth)
+#   STACKCI_AUTH_REGISTRY           127.0.0.1:PORT, a registry with htpasswd auth
+#   STACKCI_AUTH_REGISTRY_USER      its user
+#   STACKCI_AUTH_REGISTRY_PASSWORD  its password (random, kept in $STACKCI_RUN_DIR)
+#   STACKCI_BASE_IMAGE              stackci/busybox:<hash>, FROM scratch + busybox
+#   STACKCI_DOCKER_CLI              the newest docker CLI on PATH (the tests
+#                                   compare .dockerignore handling with it)
+#
+# State, logs and data live under $STACKCI_RUN_DIR/docker and
+# $STACKCI_RUN_DIR/registry-{open,auth}; stop everything with stop_docker.
+STACKCI_DOCKER_SOCKET=/var/run/docker.sock
+
+docker_answers() {
+  docker --host "unix://$STACKCI_DOCKER_SOCKET" version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+start_dockerd() {
+  local dir="$STACKCI_RUN_DIR/docker"
+  mkdir -p "$dir"
+  if docker_answers; then return 0; fi
+  echo "starting dockerd (log: $dir/dockerd.log)"
+  # setsid: the daemon outlives this shell and the test run, to be reused.
+  as_root setsid nohup dockerd \
+    --host "unix://$STACKCI_DOCKER_SOCKET" \
+    --pidfile "$dir/dockerd.pid" \
+    >"$dir/dockerd.log" 2>&1 </dev/null &
+  wait_for "dockerd on $STACKCI_DOCKER_SOCKET" 60 docker_answers || {
+    tail -n 20 "$dir/dockerd.log" >&2
+    return 1
+  }
+}
+
+# start_registry NAME AUTH(yes|no) : a docker-registry on 127.0.0.1, its own
+# config, storage and port; prints the address.
+start_registry() {
+  local name=$1 auth=$2
+  local dir="$STACKCI_RUN_DIR/registry-$name"
+  mkdir -p "$dir/data"
+  if pid_alive "$dir/pid" && [ -f "$dir/port" ] &&
+    curl -s -o /dev/null "http://127.0.0.1:$(cat "$dir/port")/v2/"; then
+    echo "127.0.0.1:$(cat "$dir/port")"
+    return 0
+  fi
+  local port
+  port=$(free_port)
+  {
+    echo "version: 0.1"
+    echo "log: {level: warn, accesslog: {disabled: true}}"
+    echo "storage:"
+    echo "  filesystem: {rootdirectory: $dir/data}"
+    echo "  delete: {enabled: true}"
+    echo "http:"
+    echo "  addr: 127.0.0.1:$port"
+    echo "  secret: stackci-$name-$port"
+    if [ "$auth" = yes ]; then
+      echo "auth:"
+      echo "  htpasswd: {realm: stackci, path: $dir/htpasswd}"
+    fi
+  } >"$dir/config.yml"
+  setsid nohup docker-registry serve "$dir/config.yml" \
+    >"$dir/registry.log" 2>&1 </dev/null &
+  echo $! >"$dir/pid"
+  echo "$port" >"$dir/port"
+  wait_for "docker-registry $name on 127.0.0.1:$port" 30 \
+    curl -s -o /dev/null "http://127.0.0.1:$port/v2/" || {
+    tail -n 20 "$dir/registry.log" >&2
+    return 1
+  }
+  echo "127.0.0.1:$port"
+}
+
+# The busybox base image, built FROM scratch and tagged by the hash of what
+# goes into it, so a rebuild happens only when busybox or the recipe changes.
+build_base_image() {
+  local dir="$STACKCI_RUN_DIR/docker/busybox-base"
+  mkdir -p "$dir"
+  cp /bin/busybox "$dir/busybox"
+  printf '%s\n' 'FROM scratch' 'COPY busybox /bin/busybox' \
+    'RUN ["/bin/busybox", "--install", "-s", "/bin"]' 'CMD ["/bin/sh"]' \
+    >"$dir/Dockerfile"
+  local hash
+  hash=$(cat "$dir/busybox" "$dir/Dockerfile" | sha256sum | cut -c1-12)
+  STACKCI_BASE_IMAGE="stackci/busybox:$hash"
+  if ! docker image inspect "$STACKCI_BASE_IMAGE" >/dev/null 2>&1; then
+    echo "building $STACKCI_BASE_IMAGE"
+    DOCKER_BUILDKIT=0 docker build -q -t "$STACKCI_BASE_IMAGE" "$dir" \
+      >"$dir/build.log" 2>&1 || {
+      cat "$dir/build.log" >&2
+      return 1
+    }
+  fi
+  export STACKCI_BASE_IMAGE
+}
+
+# newest_docker_cli : prints the path of the newest docker CLI on PATH.
+# .dockerignore semantics changed in CLI 23 (moby/patternmatcher); Debian's
+# docker.io ships a 20.10 CLI, so a newer one found first is preferred.
+newest_docker_cli() {
+  local best="" best_version=0 cli version
+  for cli in $(type -ap docker); do
+    version=$("$cli" version --format '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)
+    if [ -n "$version" ] && [ "$version" -gt "$best_version" ] 2>/dev/null; then
+      best=$cli best_version=$version
+    fi
+  done
+  echo "$best"
+}
+
+ensure_docker() {
+  need_apt docker.io docker-registry busybox-static apache2-utils
+  start_dockerd || return 1
+  export STACKCI_DOCKER_HOST="unix://$STACKCI_DOCKER_SOCKET"
+  STACKCI_DOCKER_CLI=$(newest_docker_cli)
+  export STACKCI_DOCKER_CLI
+
+  STACKCI_REGISTRY=$(start_registry open no) || return 1
+  export STACKCI_REGISTRY
+
+  local auth="$STACKCI_RUN_DIR/registry-auth"
+  mkdir -p "$auth"
+  if [ ! -s "$auth/password" ]; then
+    head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$auth/password"
+  fi
+  export STACKCI_AUTH_REGISTRY_USER=stackci
+  STACKCI_AUTH_REGISTRY_PASSWORD=$(cat "$auth/password")
+  export STACKCI_AUTH_REGISTRY_PASSWORD
+  htpasswd -Bbc "$auth/htpasswd" "$STACKCI_AUTH_REGISTRY_USER" \
+    "$STACKCI_AUTH_REGISTRY_PASSWORD" 2>/dev/null
+  STACKCI_AUTH_REGISTRY=$(start_registry auth yes) || return 1
+  export STACKCI_AUTH_REGISTRY
+
+  build_base_image || return 1
+  echo "docker: $STACKCI_DOCKER_HOST, registries $STACKCI_REGISTRY (open)" \
+    "and $STACKCI_AUTH_REGISTRY (auth), base image $STACKCI_BASE_IMAGE," \
+    "CLI $STACKCI_DOCKER_CLI"
+}
+
+# stop_docker : stops the registries and the dockerd that ensure_docker
+# started (a daemon it found already running is left alone).
+stop_docker() {
+  local name
+  for name in open auth; do
+    local pidfile="$STACKCI_RUN_DIR/registry-$name/pid"
+    if pid_alive "$pidfile"; then kill "$(cat "$pidfile")"; fi
+    rm -f "$pidfile"
+  done
+  local pidfile="$STACKCI_RUN_DIR/docker/dockerd.pid"
+  if pid_alive "$pidfile"; then as_root kill "$(cat "$pidfile")"; fi
+}
+
 ensure_services() {
-  : # no service is needed yet
+  ensure_docker
 }

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
 import { registerJenkinsCommands } from './jenkins-command.js'
+import { registerImageCommands } from './image-command.js'
+import { releaseVersionArgs } from './tags-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -41,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRunCommand(program, ctx)
   registerVerifyCommands(program, ctx)
   registerJenkinsCommands(program, ctx)
+  registerImageCommands(program, ctx)
   return program
 }
 
@@ -57,7 +60,7 @@ export async function main(
   const program = buildProgram(ctx)
   holder.program = program
   try {
-    await program.parseAsync(argv, { from: 'user' })
+    await program.parseAsync(releaseVersionArgs(argv), { from: 'user' })
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; usage errors are bad input.

@@ -1,0 +1,252 @@
+/**
+ * `stackci image build|push|promote`: the stack-image step from a shell or
+ * a Jenkinsfile. Registry credentials come from STACKCI_REGISTRY_USERNAME /
+ * STACKCI_REGISTRY_PASSWORD or --username with --password-stdin, never from
+ * a flag value (which `ps` would show).
+ */
+
+import type { Command } from 'commander'
+import { InputError } from '../core/errors.js'
+import { parseDuration } from '../core/duration.js'
+import type { Reporter } from '../core/reporter.js'
+import { BuildStepError } from '../docker/build-log.js'
+import { connectDocker, checkEngine } from '../docker/client.js'
+import { parseKeyValues } from '../docker/labels.js'
+import {
+  checkRegistryAuth,
+  checkRepository,
+  pushTags,
+  registryAuth
+} from '../docker/registry.js'
+import {
+  runStackImage,
+  stackImageSummary,
+  type StackImageResult
+} from '../docker/stack-image.js'
+import { EXIT, type CliContext } from './context.js'
+import {
+  addReleaseOptions,
+  registerTagsCommand,
+  releaseRequest,
+  type TagsOptions
+} from './tags-command.js'
+
+interface RegistryOptions {
+  registry?: string
+  username?: string
+  passwordStdin?: boolean
+  dockerHost?: string
+  json?: boolean
+}
+
+interface BuildOptions extends TagsOptions, RegistryOptions {
+  file?: string
+  buildArg?: string[]
+  label?: string[]
+  target?: string
+  cache?: boolean
+  push?: boolean
+  timeout?: string
+}
+
+interface PromoteOptions extends TagsOptions, RegistryOptions {
+  from: string
+  push?: boolean
+}
+
+function repeat(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+async function readPassword(
+  options: RegistryOptions
+): Promise<string | undefined> {
+  if (options.passwordStdin !== true)
+    return process.env.STACKCI_REGISTRY_PASSWORD || undefined
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
+}
+
+async function credentials(
+  options: RegistryOptions,
+  reporter: Reporter
+): Promise<{ username?: string; password?: string }> {
+  const password = await readPassword(options)
+  reporter.mask(password)
+  const username =
+    options.username ?? (process.env.STACKCI_REGISTRY_USERNAME || undefined)
+  return {
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password })
+  }
+}
+
+async function report(
+  ctx: CliContext,
+  result: StackImageResult,
+  json: boolean
+): Promise<void> {
+  await ctx.reporter.summary(stackImageSummary(result))
+  if (json) {
+    const { release, ...rest } = result
+    await ctx.write(`${JSON.stringify({ ...rest, release }, null, 2)}\n`)
+  } else {
+    await ctx.write(
+      `${[`image     ${result.image}`, `image id  ${result.imageId}`, `digest    ${result.digest ?? '(not pushed)'}`, ...result.tags.map((t) => `tag       ${t}`)].join('\n')}\n`
+    )
+  }
+}
+
+/** A failed build step is the thing checked failing (exit 1), not bad input. */
+function failedBuild(ctx: CliContext, error: unknown): void {
+  ctx.fail(error)
+  if (error instanceof BuildStepError) ctx.exitCode = EXIT.failed
+}
+
+function addRegistryOptions(command: Command): Command {
+  return command
+    .option(
+      '--registry <repository>',
+      'where the image goes: host[:port]/path (e.g. ghcr.io/lsst/scipipe)'
+    )
+    .option(
+      '--username <user>',
+      'registry user (default $STACKCI_REGISTRY_USERNAME)'
+    )
+    .option(
+      '--password-stdin',
+      'read the registry password from stdin (default $STACKCI_REGISTRY_PASSWORD)'
+    )
+    .option(
+      '--docker-host <host>',
+      'Docker engine (default $DOCKER_HOST or unix:///var/run/docker.sock)'
+    )
+    .option('--json', 'machine-readable result on stdout')
+}
+
+/** Adds `tags` and `image build|push|promote`. */
+export function registerImageCommands(program: Command, ctx: CliContext): void {
+  registerTagsCommand(program, ctx)
+  const image = program
+    .command('image')
+    .description(
+      'stack images: build with release tags and provenance labels, push, promote'
+    )
+
+  addRegistryOptions(
+    addReleaseOptions(
+      image
+        .command('build')
+        .description(
+          'build the stack image (classic builder), tag it by the release conventions, push it with --push'
+        )
+        .argument('[context]', 'build context directory', '.')
+    )
+  )
+    .option('-f, --file <path>', 'Dockerfile (default <context>/Dockerfile)')
+    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', repeat)
+    .option('--label <KEY=VALUE>', 'extra image label (repeatable)', repeat)
+    .option('--target <stage>', 'build up to this stage')
+    .option('--no-cache', 'do not use the build cache')
+    .option('--push', 'push every tag to --registry')
+    .option('--timeout <duration>', 'give up after this long (e.g. 2h)', '6h')
+    .action(async (context: string, options: BuildOptions) => {
+      try {
+        const r = ctx.reporter
+        const creds = await credentials(options, r)
+        const result = await runStackImage(
+          await connectDocker(options.dockerHost),
+          {
+            release: releaseRequest(options),
+            context,
+            dockerfile: options.file,
+            registry: options.registry,
+            ...creds,
+            buildArgs: parseKeyValues(options.buildArg ?? [], '--build-arg'),
+            labels: parseKeyValues(options.label ?? [], '--label'),
+            target: options.target,
+            noCache: options.cache === false,
+            push: options.push === true,
+            timeoutMs: parseDuration(options.timeout ?? '6h', '--timeout')
+          },
+          r
+        )
+        await report(ctx, result, options.json === true)
+      } catch (error) {
+        failedBuild(ctx, error)
+      }
+    })
+
+  addRegistryOptions(
+    image
+      .command('push')
+      .description(
+        'push local images (repository:tag …) with registry auth; prints each digest'
+      )
+      .argument('<refs...>', 'local images to push, as repository:tag')
+  ).action(async (refs: string[], options: RegistryOptions) => {
+    const r = ctx.reporter
+    const creds = await credentials(options, r)
+    const engine = await connectDocker(options.dockerHost)
+    await checkEngine(engine, r)
+    const out: { ref: string; digest: string }[] = []
+    for (const ref of refs) {
+      const colon = ref.lastIndexOf(':')
+      if (colon <= ref.lastIndexOf('/'))
+        throw new InputError(`${ref} has no tag`, {
+          hint: 'give repository:tag'
+        })
+      const repository = checkRepository(ref.slice(0, colon), 'image')
+      const auth = registryAuth(repository, creds.username, creds.password, r)
+      if (auth !== undefined) await checkRegistryAuth(engine, auth, r)
+      const [pushed] = await pushTags(
+        engine,
+        repository,
+        [ref.slice(colon + 1)],
+        auth,
+        r
+      )
+      if (pushed !== undefined) out.push({ ref, digest: pushed.digest })
+    }
+    await ctx.write(
+      options.json === true
+        ? `${JSON.stringify(out, null, 2)}\n`
+        : `${out.map((o) => `${o.ref} ${o.digest}`).join('\n')}\n`
+    )
+  })
+
+  addRegistryOptions(
+    addReleaseOptions(
+      image
+        .command('promote')
+        .description(
+          'publish an already built (and tested) image under its release tags and move the aliases, without rebuilding'
+        )
+        .requiredOption(
+          '--from <image>',
+          'the image to promote: local name or id, repository:tag or repository@sha256:…'
+        )
+    )
+  )
+    .option('--no-push', 'only tag locally')
+    .action(async (options: PromoteOptions) => {
+      const r = ctx.reporter
+      const creds = await credentials(options, r)
+      const result = await runStackImage(
+        await connectDocker(options.dockerHost),
+        {
+          release: releaseRequest(options),
+          context: '.',
+          registry: options.registry,
+          ...creds,
+          push: options.push !== false,
+          promoteFrom: options.from
+        },
+        r
+      )
+      await report(ctx, result, options.json === true)
+    })
+}
