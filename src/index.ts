@@ -2,3 +2,4 @@
 
 export * as core from './core/index.js'
 export * as verify from './verify/index.js'
+export * as lint from './lint/index.js'
