@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
+import { registerLintCommand } from './lint-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .exitOverride()
   registerRunCommand(program, ctx)
+  registerLintCommand(program, ctx)
   registerVerifyCommands(program, ctx)
   return program
 }

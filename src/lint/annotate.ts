@@ -22,19 +22,27 @@ export function totalOf(counts: Record<Severity, number>): number {
 
 /**
  * Annotates up to `limit` findings of each severity, in the order given, and
- * logs how many were left out.
+ * logs how many were left out. `reserveError` keeps one error slot free for
+ * the step's own failure message (`setFailed` is an error annotation too,
+ * and the runner would drop it first).
  */
 export function annotateFindings(
   findings: readonly Finding[],
   reporter: Reporter,
-  limit = ANNOTATIONS_PER_KIND
+  limit = ANNOTATIONS_PER_KIND,
+  reserveError = false
 ): AnnotationTally {
+  const limits: Record<Severity, number> = {
+    error: reserveError ? Math.max(limit - 1, 0) : limit,
+    warning: limit,
+    notice: limit
+  }
   const tally: AnnotationTally = {
     annotated: { error: 0, warning: 0, notice: 0 },
     notAnnotated: { error: 0, warning: 0, notice: 0 }
   }
   for (const f of findings) {
-    if (tally.annotated[f.severity] >= limit) {
+    if (tally.annotated[f.severity] >= limits[f.severity]) {
       tally.notAnnotated[f.severity]++
       continue
     }

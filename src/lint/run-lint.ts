@@ -5,8 +5,9 @@
  * summary, the JSON report and the ratchet's metrics job.
  */
 
+import { resolve } from 'node:path'
 import { formatMs } from '../core/retry.js'
-import type { Reporter } from '../core/reporter.js'
+import type { Progress, Reporter } from '../core/reporter.js'
 import { annotateFindings, type AnnotationTally } from './annotate.js'
 import type { Env } from '../core/action-inputs.js'
 import { resolveBase } from './base.js'
@@ -98,7 +99,7 @@ export function lintFails(totals: SeverityCounts, failOn: FailOn): boolean {
 async function runOne(
   linter: Linter,
   options: LintOptions,
-  reporter: Reporter
+  progress: Progress
 ): Promise<LinterRun> {
   if (linter.kind === 'verify-yaml') {
     return runVerifyYamlLinter(linter, {
@@ -106,32 +107,78 @@ async function runOne(
       ...(options.severity === undefined ? {} : { severity: options.severity })
     })
   }
-  const progress = reporter.progress(`${linter.name}: findings`)
   let n = 0
-  try {
-    return await runCommandLinter(linter, {
-      root: options.root,
-      ...(options.paths === undefined ? {} : { paths: options.paths }),
-      ...(options.severity === undefined ? {} : { severity: options.severity }),
-      ...(options.timeoutMs === undefined
-        ? {}
-        : { timeoutMs: options.timeoutMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      onFinding: () => {
-        // Every 50th: progress costs nothing next to the linter.
-        if (++n % 50 === 0) progress.update(n)
+  return runCommandLinter(linter, {
+    root: options.root,
+    ...(options.paths === undefined ? {} : { paths: options.paths }),
+    ...(options.severity === undefined ? {} : { severity: options.severity }),
+    ...(options.timeoutMs === undefined
+      ? {}
+      : { timeoutMs: options.timeoutMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    onFinding: () => {
+      // Every 50th: progress costs nothing next to the linter.
+      if (++n % 50 === 0) progress.update(n)
+    }
+  })
+}
+
+/** Runs one linter in its own log group; returns its result and kept findings. */
+async function lintOne(
+  linter: Linter,
+  options: LintOptions,
+  changed: ChangedLines | undefined,
+  reporter: Reporter
+): Promise<{ result: LinterResult; kept: Finding[] }> {
+  return reporter.group(`lint: ${linter.name}`, async () => {
+    reporter.debug(`${linter.name}: ${linter.source}`)
+    const progress = reporter.progress(`${linter.name}: findings so far`)
+    let run: LinterRun
+    try {
+      run = await runOne(linter, options, progress)
+    } catch (error) {
+      progress.done(`${linter.name}: failed`)
+      throw error
+    }
+    const kept =
+      changed === undefined
+        ? run.findings
+        : filterChanged(run.findings, changed)
+    const counts = countSeverities(kept)
+    progress.done(
+      `${linter.name}: ${plural(run.findings.length, 'finding')}${changed === undefined ? '' : `, ${counts.findings} on changed lines`} (${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}, ${plural(counts.notices, 'notice')}) in ${formatMs(run.durationMs)}: ${run.command.join(' ')}`
+    )
+    if (run.stderr.trim() !== '') {
+      const tail = run.stderr.trimEnd().split('\n').slice(-20).join('\n')
+      reporter.info(`${linter.name} stderr:\n${tail}`)
+    }
+    if (run.unparsed > 0) {
+      reporter.debug(
+        `${linter.name}: ${plural(run.unparsed, 'output line')} not findings, e.g. ${JSON.stringify(run.unparsedSample[0])}`
+      )
+    }
+    return {
+      kept,
+      result: {
+        name: run.linter,
+        command: run.command,
+        exitCode: run.exitCode,
+        durationMs: run.durationMs,
+        all: run.findings.length,
+        counts: countCodes(run.findings),
+        kept: counts,
+        unparsed: run.unparsed
       }
-    })
-  } finally {
-    progress.done(`${linter.name}: ${plural(n, 'finding')}`)
-  }
+    }
+  })
 }
 
 /** Runs the step (see the module comment). Linter failures throw. */
 export async function runLint(
-  options: LintOptions,
+  given: LintOptions,
   reporter: Reporter
 ): Promise<LintResult> {
+  const options = { ...given, root: resolve(given.root) }
   const failOn = options.failOn ?? 'error'
   const choice =
     options.onlyChanged === true
@@ -152,39 +199,10 @@ export async function runLint(
   const findings: Finding[] = []
   let all = 0
   for (const linter of options.linters) {
-    const run = await reporter.group(`lint: ${linter.name}`, async () => {
-      reporter.debug(`${linter.name}: ${linter.source}`)
-      const r = await runOne(linter, options, reporter)
-      if (r.stderr.trim() !== '')
-        reporter.info(
-          `${linter.name} stderr:\n${r.stderr.trimEnd().split('\n').slice(-20).join('\n')}`
-        )
-      if (r.unparsed > 0)
-        reporter.debug(
-          `${linter.name}: ${plural(r.unparsed, 'output line')} not findings, e.g. ${JSON.stringify(r.unparsedSample[0])}`
-        )
-      return r
-    })
-    const kept =
-      changed === undefined
-        ? run.findings
-        : filterChanged(run.findings, changed)
-    const keptCounts = countSeverities(kept)
-    reporter.info(
-      `${linter.name}: ${plural(run.findings.length, 'finding')}${changed === undefined ? '' : `, ${keptCounts.findings} on changed lines`} (${plural(keptCounts.errors, 'error')}, ${plural(keptCounts.warnings, 'warning')}) in ${formatMs(run.durationMs)}`
-    )
-    all += run.findings.length
-    for (const f of kept) findings.push(f)
-    linters.push({
-      name: run.linter,
-      command: run.command,
-      exitCode: run.exitCode,
-      durationMs: run.durationMs,
-      all: run.findings.length,
-      counts: countCodes(run.findings),
-      kept: keptCounts,
-      unparsed: run.unparsed
-    })
+    const one = await lintOne(linter, options, changed, reporter)
+    linters.push(one.result)
+    all += one.result.all
+    for (const f of one.kept) findings.push(f)
   }
   findings.sort(compareFindings)
   const totals = countSeverities(findings)
@@ -201,7 +219,12 @@ export async function runLint(
   }
   const limit = options.annotationLimit ?? 0
   if (limit > 0)
-    result.annotations = annotateFindings(findings, reporter, limit)
+    result.annotations = annotateFindings(
+      findings,
+      reporter,
+      limit,
+      !result.passed
+    )
   await reporter.summary(lintSummary(result))
   if (options.reportFile !== undefined)
     await writeLintReport(options.reportFile, result)

@@ -6,7 +6,7 @@
  * to know (duplicate names, …) are warnings.
  */
 
-import { isAbsolute, join, relative } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SpecError, type Problem } from '../core/errors.js'
 import { loadDefinitions } from '../verify/definitions.js'
 import type { Finding, Severity } from './finding.js'
@@ -37,13 +37,16 @@ function toFinding(
         ? VERIFY_YAML_CODES.syntax
         : VERIFY_YAML_CODES.invalid
   const where = p.where.path === undefined ? '' : ` (at ${p.where.path})`
+  // Messages name other files by the path they were read from; show them
+  // relative to the root like the finding's own file.
+  const message = p.message.split(`${root}${sep}`).join('')
   const hint = p.hint === undefined ? '' : `; ${p.hint}`
   const finding: Finding = {
     linter,
-    file: rel.startsWith('..') ? file : rel.replace(/\\/g, '/'),
+    file: rel.replace(/\\/g, '/'),
     line: p.where.line ?? 0,
     code,
-    message: `${p.message}${where}${hint}`,
+    message: `${message}${where}${hint}`,
     severity: resolveSeverity(code, severity, user, new Map())
   }
   if (p.where.column !== undefined) finding.column = p.where.column
@@ -59,19 +62,20 @@ export async function runVerifyYamlLinter(
   options: { root: string; severity?: SeverityRules }
 ): Promise<LinterRun> {
   const started = Date.now()
-  const dir = join(options.root, linter.definitions)
+  const root = resolve(options.root)
+  const dir = join(root, linter.definitions)
   const user = options.severity ?? new Map()
   const findings: Finding[] = []
   try {
     const defs = await loadDefinitions(dir)
     for (const w of defs.warnings)
-      findings.push(toFinding(w, options.root, linter.name, 'warning', user))
+      findings.push(toFinding(w, root, linter.name, 'warning', user))
   } catch (error) {
     // A SpecError without problems is "not a metrics package": bad input.
     if (!(error instanceof SpecError) || error.problems.length === 0)
       throw error
     for (const p of error.problems)
-      findings.push(toFinding(p, options.root, linter.name, 'error', user))
+      findings.push(toFinding(p, root, linter.name, 'error', user))
   }
   return {
     linter: linter.name,
