@@ -49,22 +49,33 @@ export function unquoteGitPath(text: string): string {
   return Buffer.from(bytes).toString('utf8')
 }
 
+/** The range of a file the pull request added: all of it, wherever a finding lands. */
+export const WHOLE_FILE: [number, number] = [1, Number.MAX_SAFE_INTEGER]
+
 /**
  * Parses a zero-context unified diff into the added/modified lines of each
- * file. Deleted files and pure deletions add nothing.
+ * file. A file the diff adds is new in every line (even past its end, where
+ * parsers put "unexpected end of file"). Deleted files and pure deletions
+ * add nothing.
  */
 export function parseUnifiedDiff(diff: string): ChangedLines {
   const changed: ChangedLines = new Map()
+  const added = new Set<string>()
   let file: string | undefined
   let inHeader = false
+  let fromNothing = false
   for (const line of diff.split('\n')) {
     if (line.startsWith('diff --git ')) {
       inHeader = true
       file = undefined
+      fromNothing = false
+    } else if (inHeader && line.startsWith('--- ')) {
+      fromNothing = line === '--- /dev/null'
     } else if (inHeader && line.startsWith('+++ ')) {
       // git ends the name with a tab when it holds a space.
       const name = unquoteGitPath(line.slice(4).replace(/\t$/, ''))
       file = name === '/dev/null' ? undefined : name.replace(/^b\//, '')
+      if (file !== undefined && fromNothing) added.add(file)
     } else if (line.startsWith('@@ ')) {
       inHeader = false
       const m = HUNK.exec(line)
@@ -78,8 +89,21 @@ export function parseUnifiedDiff(diff: string): ChangedLines {
       else ranges.push(range)
     }
   }
+  for (const f of added) changed.set(f, [WHOLE_FILE])
   return changed
 }
+
+/**
+ * Codes that speak for the whole file: a file that no longer parses (or
+ * cannot be read) is the pull request's doing when it changed the file, even
+ * when the parser stops on a line further down (an unclosed bracket, an
+ * unterminated quote).
+ */
+export const WHOLE_FILE_CODES: ReadonlySet<string> = new Set([
+  'E902',
+  'E999',
+  'yaml-syntax'
+])
 
 /** Is `line` of `file` among the changed lines? Line 0 (whole file) counts when the file changed. */
 export function isChanged(
@@ -93,12 +117,16 @@ export function isChanged(
   return ranges.some(([a, b]) => line >= a && line <= b)
 }
 
-/** The findings on changed lines. */
+/** The findings on changed lines (and whole-file findings of changed files). */
 export function filterChanged(
   findings: readonly Finding[],
   changed: ChangedLines
 ): Finding[] {
-  return findings.filter((f) => isChanged(changed, f.file, f.line))
+  return findings.filter((f) =>
+    f.code !== undefined && WHOLE_FILE_CODES.has(f.code)
+      ? isChanged(changed, f.file, 0)
+      : isChanged(changed, f.file, f.line)
+  )
 }
 
 const GIT_TIMEOUT_MS = 120_000

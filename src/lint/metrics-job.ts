@@ -6,7 +6,8 @@
  * dispatch-metrics stores and compares it like any other measurement.
  */
 
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import {
   newIdentifier,
   serializeJob,
@@ -88,5 +89,6 @@ export async function writeLintMetricsJob(
   meta: Record<string, unknown> = {}
 ): Promise<void> {
   const { job, metrics } = lintMetricsJob(linters, meta)
+  await mkdir(dirname(file), { recursive: true })
   await writeFile(file, serializeJob(job, { metrics }))
 }

@@ -4,7 +4,8 @@
  * counts per code, and every kept finding.
  */
 
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { AnnotationTally } from './annotate.js'
 import type { Finding, SeverityCounts } from './finding.js'
 import type { FailOn, LintResult, LinterResult } from './run-lint.js'
@@ -51,6 +52,7 @@ export async function writeLintReport(
   file: string,
   r: LintResult
 ): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
   await writeFile(file, lintReportText(r))
 }
 

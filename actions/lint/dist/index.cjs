@@ -27875,7 +27875,7 @@ function group(name, fn) {
 __name(group, "group");
 
 // actions/lint/main.ts
-var import_node_path6 = require("node:path");
+var import_node_path8 = require("node:path");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -33984,17 +33984,24 @@ function unquoteGitPath(text) {
   return Buffer.from(bytes).toString("utf8");
 }
 __name(unquoteGitPath, "unquoteGitPath");
+var WHOLE_FILE = [1, Number.MAX_SAFE_INTEGER];
 function parseUnifiedDiff(diff) {
   const changed = /* @__PURE__ */ new Map();
+  const added = /* @__PURE__ */ new Set();
   let file;
   let inHeader = false;
+  let fromNothing = false;
   for (const line of diff.split("\n")) {
     if (line.startsWith("diff --git ")) {
       inHeader = true;
       file = void 0;
+      fromNothing = false;
+    } else if (inHeader && line.startsWith("--- ")) {
+      fromNothing = line === "--- /dev/null";
     } else if (inHeader && line.startsWith("+++ ")) {
       const name = unquoteGitPath(line.slice(4).replace(/\t$/, ""));
       file = name === "/dev/null" ? void 0 : name.replace(/^b\//, "");
+      if (file !== void 0 && fromNothing) added.add(file);
     } else if (line.startsWith("@@ ")) {
       inHeader = false;
       const m = HUNK.exec(line);
@@ -34008,9 +34015,15 @@ function parseUnifiedDiff(diff) {
       else ranges.push(range);
     }
   }
+  for (const f of added) changed.set(f, [WHOLE_FILE]);
   return changed;
 }
 __name(parseUnifiedDiff, "parseUnifiedDiff");
+var WHOLE_FILE_CODES = /* @__PURE__ */ new Set([
+  "E902",
+  "E999",
+  "yaml-syntax"
+]);
 function isChanged(changed, file, line) {
   const ranges = changed.get(file);
   if (ranges === void 0) return false;
@@ -34019,7 +34032,9 @@ function isChanged(changed, file, line) {
 }
 __name(isChanged, "isChanged");
 function filterChanged(findings, changed) {
-  return findings.filter((f) => isChanged(changed, f.file, f.line));
+  return findings.filter(
+    (f) => f.code !== void 0 && WHOLE_FILE_CODES.has(f.code) ? isChanged(changed, f.file, 0) : isChanged(changed, f.file, f.line)
+  );
 }
 __name(filterChanged, "filterChanged");
 var GIT_TIMEOUT_MS = 12e4;
@@ -34163,13 +34178,18 @@ function totalOf(counts) {
   return counts.error + counts.warning + counts.notice;
 }
 __name(totalOf, "totalOf");
-function annotateFindings(findings, reporter, limit = ANNOTATIONS_PER_KIND) {
+function annotateFindings(findings, reporter, limit = ANNOTATIONS_PER_KIND, reserveError = false) {
+  const limits = {
+    error: reserveError ? Math.max(limit - 1, 0) : limit,
+    warning: limit,
+    notice: limit
+  };
   const tally = {
     annotated: { error: 0, warning: 0, notice: 0 },
     notAnnotated: { error: 0, warning: 0, notice: 0 }
   };
   for (const f of findings) {
-    if (tally.annotated[f.severity] >= limit) {
+    if (tally.annotated[f.severity] >= limits[f.severity]) {
       tally.notAnnotated[f.severity]++;
       continue;
     }
@@ -34285,6 +34305,7 @@ __name(lintSummary, "lintSummary");
 
 // src/lint/report.ts
 var import_promises3 = require("node:fs/promises");
+var import_node_path4 = require("node:path");
 function lintReport(r) {
   return {
     version: 1,
@@ -34315,6 +34336,7 @@ ${body}
 }
 __name(lintReportText, "lintReportText");
 async function writeLintReport(file, r) {
+  await (0, import_promises3.mkdir)((0, import_node_path4.dirname)(file), { recursive: true });
   await (0, import_promises3.writeFile)(file, lintReportText(r));
 }
 __name(writeLintReport, "writeLintReport");
@@ -34325,6 +34347,7 @@ __name(lintCounts, "lintCounts");
 
 // src/lint/metrics-job.ts
 var import_promises4 = require("node:fs/promises");
+var import_node_path5 = require("node:path");
 
 // src/verify/job.ts
 var import_node_crypto = require("node:crypto");
@@ -34518,12 +34541,13 @@ function lintMetricsJob(linters, meta = {}) {
 __name(lintMetricsJob, "lintMetricsJob");
 async function writeLintMetricsJob(file, linters, meta = {}) {
   const { job, metrics } = lintMetricsJob(linters, meta);
+  await (0, import_promises4.mkdir)((0, import_node_path5.dirname)(file), { recursive: true });
   await (0, import_promises4.writeFile)(file, serializeJob(job, { metrics }));
 }
 __name(writeLintMetricsJob, "writeLintMetricsJob");
 
 // src/lint/run-lint.ts
-var import_node_path4 = require("node:path");
+var import_node_path6 = require("node:path");
 var FAIL_ON = ["error", "warning", "never"];
 function lintFails(totals, failOn) {
   if (failOn === "never") return false;
@@ -34593,7 +34617,7 @@ ${tail2}`);
 }
 __name(lintOne, "lintOne");
 async function runLint(given, reporter) {
-  const options = { ...given, root: (0, import_node_path4.resolve)(given.root) };
+  const options = { ...given, root: (0, import_node_path6.resolve)(given.root) };
   const failOn = options.failOn ?? "error";
   const choice = options.onlyChanged === true ? await resolveBase(options.baseRef, options.env ?? process.env) : { reason: "only-changed is off: every finding is reported" };
   reporter.info(choice.reason);
@@ -34627,7 +34651,12 @@ async function runLint(given, reporter) {
   };
   const limit = options.annotationLimit ?? 0;
   if (limit > 0)
-    result.annotations = annotateFindings(findings, reporter, limit);
+    result.annotations = annotateFindings(
+      findings,
+      reporter,
+      limit,
+      !result.passed
+    );
   await reporter.summary(lintSummary(result));
   if (options.reportFile !== void 0)
     await writeLintReport(options.reportFile, result);
@@ -34644,7 +34673,7 @@ async function runLint(given, reporter) {
 __name(runLint, "runLint");
 
 // src/lint/inputs.ts
-var import_node_path5 = require("node:path");
+var import_node_path7 = require("node:path");
 function readLintInputs(env = process.env) {
   const input = new ActionInputs("lint", env);
   const lines = input.lines("linters");
@@ -34697,7 +34726,7 @@ function lintOptionsFromInputs(inputs, workspace, reportFile, env = process.env)
   if (inputs["base-ref"] !== void 0) options.baseRef = inputs["base-ref"];
   const job = inputs["metrics-job"];
   if (job !== void 0)
-    options.metricsJob = (0, import_node_path5.isAbsolute)(job) ? job : (0, import_node_path5.join)(workspace, job);
+    options.metricsJob = (0, import_node_path7.isAbsolute)(job) ? job : (0, import_node_path7.join)(workspace, job);
   if (inputs.timeout !== void 0) options.timeoutMs = inputs.timeout;
   return options;
 }
@@ -34727,7 +34756,7 @@ async function main() {
   try {
     const inputs = readLintInputs(process.env);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const report = (0, import_node_path6.join)(
+    const report = (0, import_node_path8.join)(
       process.env.RUNNER_TEMP ?? workspace,
       "stackci-lint-report.json"
     );

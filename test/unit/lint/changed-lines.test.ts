@@ -63,7 +63,11 @@ describe('parseUnifiedDiff', () => {
       [4, 5],
       [12, 12]
     ])
-    expect(changed.get('pkg/new.py')).toEqual([[1, 3]])
+  })
+
+  it('counts every line of a new file, even past its end', () => {
+    expect(changed.get('pkg/new.py')).toEqual([[1, Number.MAX_SAFE_INTEGER]])
+    expect(isChanged(changed, 'pkg/new.py', 4)).toBe(true)
   })
 
   it('adds nothing for deletions, deleted files and binaries', () => {
@@ -116,6 +120,16 @@ describe('filterChanged', () => {
       'pkg/core.py:12',
       'pkg/new.py:2'
     ])
+  })
+
+  it('keeps syntax errors of changed files wherever the parser stopped', () => {
+    const syntax = [
+      { ...finding('pkg/core.py', 30), code: 'E999' },
+      { ...finding('pkg/core.py', 31), code: 'E501' },
+      { ...finding('pkg/untouched.py', 3), code: 'E999' },
+      { ...finding('spec.yaml', 9), code: 'yaml-syntax' }
+    ]
+    expect(filterChanged(syntax, changed).map((f) => f.code)).toEqual(['E999'])
   })
 
   it('keeps whole-file findings (line 0) of changed files only', () => {
