@@ -1,6 +1,6 @@
 /** The root action: a door onto `runPipeline`. */
 import * as core from '@actions/core'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
 import {
   ActionInputs,
@@ -15,7 +15,7 @@ export async function main(): Promise<void> {
     const input = new ActionInputs('stackci')
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
     const config = await readStackciConfig(
-      join(workspace, input.string('config') ?? 'stackci.yml')
+      resolve(workspace, input.string('config') ?? 'stackci.yml')
     )
     const result = await runPipeline(config, reporter)
     reporter.info(formatPipelineTable(result))

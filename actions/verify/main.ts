@@ -1,6 +1,6 @@
 /** The `verify` action: a door onto `runVerifyGate`. */
 import * as core from '@actions/core'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
 import {
   ActionInputs,
@@ -15,13 +15,11 @@ export async function main(): Promise<void> {
   try {
     const input = new ActionInputs('verify')
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
-    const definitions = join(workspace, input.required('definitions'))
+    const definitions = resolve(workspace, input.required('definitions'))
     const patterns = input.lines('jobs')
     if (patterns.length === 0)
       input.fail('jobs', 'is required and was not supplied')
-    const files = (await expandGlobs(workspace, patterns)).map((f) =>
-      join(workspace, f)
-    )
+    const files = await expandGlobs(workspace, patterns)
     if (files.length === 0)
       throw new InputError(`verify: no job files match ${patterns.join(', ')}`)
     const report = join(

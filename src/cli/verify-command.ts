@@ -13,10 +13,15 @@ import {
   reportRows,
   resultToJson,
   specToJson,
+  verifyGateSummary,
   type Definitions,
-  type JobOutcome
+  type JobOutcome,
+  type ReportRow
 } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
+
+/** Failing specifications listed in the `--summary` Markdown, at most. */
+const SUMMARY_LIMIT = 1000
 
 /** Splits `a,b` and repeated flags into one list. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -169,7 +174,14 @@ async function checkCommand(
       : undefined
   let first = true
   if (json) await ctx.write('{"jobs":[')
+  const failures: (ReportRow & { file: string })[] = []
   const onJob = async (outcome: JobOutcome): Promise<void> => {
+    const results = outcome.results ?? []
+    reportRows(results).forEach((row, i) => {
+      if (results[i]?.passed === false && failures.length < SUMMARY_LIMIT) {
+        failures.push({ ...row, file: outcome.file })
+      }
+    })
     if (json) {
       const entry = {
         file: outcome.file,
@@ -198,6 +210,14 @@ async function checkCommand(
   const summary = `${totals.jobs} job${totals.jobs === 1 ? '' : 's'}: ${totals.passed} passed, ${totals.failed} failed, ${totals.noValue} without a value${totals.errors > 0 ? `, ${totals.errors} unreadable` : ''}`
   if (json) ctx.reporter.info(summary)
   else await ctx.write(`\n${summary}\n`)
+  await ctx.reporter.summary(
+    verifyGateSummary({
+      totals,
+      passed: totals.failed === 0 && totals.errors === 0,
+      failures,
+      errors: []
+    })
+  )
   if (totals.errors > 0) ctx.exitCode = EXIT.error
   else if (
     totals.failed > 0 ||

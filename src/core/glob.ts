@@ -4,7 +4,7 @@
  */
 
 import { readdir } from 'node:fs/promises'
-import { isAbsolute, join, relative } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 
 /** Compiles a glob (with `/` separators) to an anchored RegExp. */
 export function globToRegExp(pattern: string): RegExp {
@@ -76,8 +76,8 @@ async function walk(base: string, rel: string, out: string[]): Promise<void> {
 }
 
 /**
- * Files under `base` matching any of `patterns` (relative paths with `/`),
- * sorted and unique. A pattern without wildcards names a file directly.
+ * Files matching any of `patterns`, as absolute paths, sorted and unique.
+ * Relative patterns are resolved against `base`; absolute ones stand alone.
  */
 export async function expandGlobs(
   base: string,
@@ -85,12 +85,17 @@ export async function expandGlobs(
 ): Promise<string[]> {
   const found = new Set<string>()
   for (const raw of patterns) {
-    const pattern = raw.replace(/\\/g, '/').replace(/^\.\//, '')
+    const absolute = isAbsolute(raw)
+    const root = absolute ? '/' : base
+    const pattern = raw
+      .replace(/\\/g, '/')
+      .replace(/^\.\//, '')
+      .replace(/^\/+/, '')
     const prefix = staticPrefix(pattern)
     const files: string[] = []
-    await walk(base, prefix, files)
+    await walk(root, prefix, files)
     const re = globToRegExp(pattern)
-    for (const f of files) if (re.test(f)) found.add(f)
+    for (const f of files) if (re.test(f)) found.add(resolve(root, f))
   }
   return [...found].sort()
 }

@@ -380,7 +380,11 @@ export function closest(
   let best: string | undefined
   let bestDistance = Infinity
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase())
+    // Case counts, but only as half a typo: `Definitions` still finds `definitions`.
+    const d = Math.min(
+      editDistance(word, c),
+      editDistance(word.toLowerCase(), c.toLowerCase()) + 0.5
+    )
     if (d < bestDistance) {
       bestDistance = d
       best = c

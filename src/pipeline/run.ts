@@ -4,7 +4,7 @@
  * Jenkins, image, integration, metrics) join the `STEPS` list as they arrive.
  */
 
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { StackciConfig } from '../core/config.js'
 import { errorMessage, InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
@@ -45,9 +45,7 @@ async function verifyStep({
     return { status: 'skipped', detail: 'no verify: section in the config' }
   }
   const patterns = section.jobs ?? ['**/*.verify.json']
-  const files = (await expandGlobs(config.baseDir, patterns)).map((f) =>
-    join(config.baseDir, f)
-  )
+  const files = await expandGlobs(config.baseDir, patterns)
   if (files.length === 0) {
     throw new InputError(
       `verify: no job files match ${patterns.join(', ')} under ${config.baseDir}`

@@ -93,7 +93,16 @@ export function verifyGateSummary(
     ''
   ]
   if (result.failures.length > 0) {
-    lines.push(formatMarkdownTable(result.failures.slice(0, limit)))
+    const files = new Set(result.failures.map((f) => f.file))
+    const shown = result.failures.slice(0, limit)
+    lines.push(
+      files.size > 1
+        ? formatMarkdownTable(
+            shown,
+            shown.map((f) => displayPath(f.file))
+          )
+        : formatMarkdownTable(shown)
+    )
     if (result.failures.length > limit) {
       lines.push(
         '',

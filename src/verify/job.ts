@@ -11,6 +11,7 @@ import { isMapping, type Doc } from './merge.js'
 import { metricToJson, type Metric } from './metric.js'
 import { PyFloat, toPythonJson } from './python-json.js'
 import { specToJson, type Specification } from './specification.js'
+import { findJsonError } from './json-error.js'
 import { convertValue, parseUnit } from './units.js'
 
 export interface Measurement {
@@ -92,13 +93,12 @@ function parseJsonText(text: string, file: string): unknown {
         // Report the original error below.
       }
     }
-    const message = (first as Error).message
-    const at = /position (\d+)/.exec(message)
-    const offset = at === null ? text.length : Number(at[1])
+    const found = findJsonError(text)
+    const offset = found?.offset ?? text.length
     const pos = positionOf(text, offset)
-    const truncated = at === null || offset >= text.trimEnd().length
+    const truncated = offset >= text.trimEnd().length
     throw new JobError(
-      `${file} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      `${file} is not valid JSON: ${found?.message ?? (first as Error).message}`,
       {
         where: { file, line: pos.line, column: pos.column },
         hint: truncated

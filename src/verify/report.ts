@@ -100,13 +100,21 @@ function escapeMarkdown(text: string): string {
   return text.replace(/\|/g, '\\|')
 }
 
-/** A GitHub-flavoured Markdown table. */
-export function formatMarkdownTable(rows: readonly ReportRow[]): string {
+/** A GitHub-flavoured Markdown table, with a leading Job column if given. */
+export function formatMarkdownTable(
+  rows: readonly ReportRow[],
+  jobs?: readonly string[]
+): string {
+  const head = COLUMNS.map((c) => HEADERS[c])
+  const lead = jobs === undefined ? [] : ['Job']
   return [
-    `| ${COLUMNS.map((c) => HEADERS[c]).join(' | ')} |`,
-    `| ${COLUMNS.map(() => '---').join(' | ')} |`,
-    ...rows.map(
-      (r) => `| ${COLUMNS.map((c) => escapeMarkdown(r[c])).join(' | ')} |`
-    )
+    `| ${[...lead, ...head].join(' | ')} |`,
+    `| ${[...lead, ...head].map(() => '---').join(' | ')} |`,
+    ...rows.map((r, i) => {
+      const cells = COLUMNS.map((c) => escapeMarkdown(r[c]))
+      const job =
+        jobs === undefined ? [] : [`\`${escapeMarkdown(jobs[i] ?? '')}\``]
+      return `| ${[...job, ...cells].join(' | ')} |`
+    })
   ].join('\n')
 }

@@ -2309,9 +2309,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2349,12 +2349,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4689,8 +4689,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7017,12 +7017,12 @@ upgrade: ${upgrade}\r
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve3, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve5;
         }
       }), "waitForDrain");
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7712,12 +7712,12 @@ var require_client_h2 = __commonJS({
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve3, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve5;
         }
       }), "waitForDrain");
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8211,16 +8211,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve3(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -8231,7 +8231,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve5(null);
           }, "callback");
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8283,7 +8283,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8295,7 +8295,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8647,8 +8647,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9956,7 +9956,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9969,7 +9969,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve5(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9990,7 +9990,7 @@ var require_readable = __commonJS({
     __name(isUnusable, "isUnusable");
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10007,7 +10007,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve3,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -10081,18 +10081,18 @@ var require_readable = __commonJS({
     }
     __name(chunksConcat, "chunksConcat");
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve3, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10356,9 +10356,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10588,9 +10588,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10889,9 +10889,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10987,9 +10987,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14966,7 +14966,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15042,7 +15042,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -15085,7 +15085,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18917,8 +18917,8 @@ var require_util8 = __commonJS({
     }
     __name(isASCIINumber, "isASCIINumber");
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     __name(delay, "delay");
@@ -27474,12 +27474,12 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27497,7 +27497,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -27780,12 +27780,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27803,7 +27803,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -28302,7 +28302,10 @@ function closest(word, candidates) {
   let best;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const d = Math.min(
+      editDistance(word, c),
+      editDistance(word.toLowerCase(), c.toLowerCase()) + 0.5
+    );
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
@@ -31943,12 +31946,14 @@ __name(walk, "walk");
 async function expandGlobs(base, patterns) {
   const found = /* @__PURE__ */ new Set();
   for (const raw of patterns) {
-    const pattern = raw.replace(/\\/g, "/").replace(/^\.\//, "");
+    const absolute = (0, import_node_path2.isAbsolute)(raw);
+    const root = absolute ? "/" : base;
+    const pattern = raw.replace(/\\/g, "/").replace(/^\.\//, "").replace(/^\/+/, "");
     const prefix = staticPrefix(pattern);
     const files = [];
-    await walk(base, prefix, files);
+    await walk(root, prefix, files);
     const re = globToRegExp(pattern);
-    for (const f of files) if (re.test(f)) found.add(f);
+    for (const f of files) if (re.test(f)) found.add((0, import_node_path2.resolve)(root, f));
   }
   return [...found].sort();
 }
@@ -33296,6 +33301,121 @@ function buildSpecification(doc, source, problems) {
 }
 __name(buildSpecification, "buildSpecification");
 
+// src/verify/json-error.ts
+var JsonSyntaxAt = class extends Error {
+  constructor(offset, message) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+  static {
+    __name(this, "JsonSyntaxAt");
+  }
+};
+function findJsonError(text) {
+  let i = 0;
+  const fail = /* @__PURE__ */ __name((message) => {
+    throw new JsonSyntaxAt(i, message);
+  }, "fail");
+  const ws = /* @__PURE__ */ __name(() => {
+    while (i < text.length && " 	\n\r".includes(text[i] ?? "")) i++;
+  }, "ws");
+  const expect = /* @__PURE__ */ __name((ch, what) => {
+    ws();
+    if (text[i] !== ch)
+      fail(
+        i >= text.length ? `unexpected end of input, expected ${what}` : `expected ${what}, found ${JSON.stringify(text[i])}`
+      );
+    i++;
+  }, "expect");
+  const string2 = /* @__PURE__ */ __name(() => {
+    i++;
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === '"') {
+        i++;
+        return;
+      }
+      if (ch === "\\") i++;
+      else if (ch !== void 0 && ch < " ")
+        fail("control character in a string");
+      i++;
+    }
+    fail("unexpected end of input inside a string");
+  }, "string");
+  const value = /* @__PURE__ */ __name(() => {
+    ws();
+    const ch = text[i];
+    if (ch === void 0) fail("unexpected end of input, expected a value");
+    if (ch === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      for (; ; ) {
+        ws();
+        if (text[i] !== '"')
+          fail(
+            i >= text.length ? "unexpected end of input, expected a property name" : `expected a double-quoted property name, found ${JSON.stringify(text[i])}`
+          );
+        string2();
+        expect(":", "':'");
+        value();
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        expect("}", "',' or '}'");
+        return;
+      }
+    }
+    if (ch === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return;
+      }
+      for (; ; ) {
+        value();
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        expect("]", "',' or ']'");
+        return;
+      }
+    }
+    if (ch === '"') {
+      string2();
+      return;
+    }
+    const literal2 = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      text.slice(i, i + 400)
+    );
+    if (literal2 === null) fail(`unexpected ${JSON.stringify(ch)}`);
+    else i += literal2[0].length;
+  }, "value");
+  try {
+    value();
+    ws();
+    if (i < text.length)
+      fail(
+        `unexpected ${JSON.stringify(text[i])} after the end of the document`
+      );
+    return void 0;
+  } catch (error2) {
+    if (typeof error2 === "object" && error2 !== null && "offset" in error2)
+      return error2;
+    throw error2;
+  }
+}
+__name(findJsonError, "findJsonError");
+
 // src/verify/job.ts
 function newIdentifier() {
   return (0, import_node_crypto.randomUUID)().replace(/-/g, "");
@@ -33331,13 +33451,12 @@ function parseJsonText(text, file) {
       } catch {
       }
     }
-    const message = first.message;
-    const at = /position (\d+)/.exec(message);
-    const offset = at === null ? text.length : Number(at[1]);
+    const found = findJsonError(text);
+    const offset = found?.offset ?? text.length;
     const pos = positionOf(text, offset);
-    const truncated = at === null || offset >= text.trimEnd().length;
+    const truncated = offset >= text.trimEnd().length;
     throw new JobError(
-      `${file} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+      `${file} is not valid JSON: ${found?.message ?? first.message}`,
       {
         where: { file, line: pos.line, column: pos.column },
         hint: truncated ? "the file ends early (truncated?); rewrite it completely" : "fix the JSON syntax at this position"
@@ -33999,13 +34118,17 @@ function escapeMarkdown(text) {
   return text.replace(/\|/g, "\\|");
 }
 __name(escapeMarkdown, "escapeMarkdown");
-function formatMarkdownTable(rows) {
+function formatMarkdownTable(rows, jobs) {
+  const head = COLUMNS.map((c) => HEADERS[c]);
+  const lead = jobs === void 0 ? [] : ["Job"];
   return [
-    `| ${COLUMNS.map((c) => HEADERS[c]).join(" | ")} |`,
-    `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-    ...rows.map(
-      (r) => `| ${COLUMNS.map((c) => escapeMarkdown(r[c])).join(" | ")} |`
-    )
+    `| ${[...lead, ...head].join(" | ")} |`,
+    `| ${[...lead, ...head].map(() => "---").join(" | ")} |`,
+    ...rows.map((r, i) => {
+      const cells = COLUMNS.map((c) => escapeMarkdown(r[c]));
+      const job = jobs === void 0 ? [] : [`\`${escapeMarkdown(jobs[i] ?? "")}\``];
+      return `| ${[...job, ...cells].join(" | ")} |`;
+    })
   ].join("\n");
 }
 __name(formatMarkdownTable, "formatMarkdownTable");
@@ -34061,7 +34184,14 @@ function verifyGateSummary(result, limit = 200) {
     ""
   ];
   if (result.failures.length > 0) {
-    lines.push(formatMarkdownTable(result.failures.slice(0, limit)));
+    const files = new Set(result.failures.map((f) => f.file));
+    const shown = result.failures.slice(0, limit);
+    lines.push(
+      files.size > 1 ? formatMarkdownTable(
+        shown,
+        shown.map((f) => displayPath(f.file))
+      ) : formatMarkdownTable(shown)
+    );
     if (result.failures.length > limit) {
       lines.push(
         "",
@@ -34085,9 +34215,7 @@ async function verifyStep({
     return { status: "skipped", detail: "no verify: section in the config" };
   }
   const patterns = section.jobs ?? ["**/*.verify.json"];
-  const files = (await expandGlobs(config.baseDir, patterns)).map(
-    (f) => (0, import_node_path4.join)(config.baseDir, f)
-  );
+  const files = await expandGlobs(config.baseDir, patterns);
   if (files.length === 0) {
     throw new InputError(
       `verify: no job files match ${patterns.join(", ")} under ${config.baseDir}`
@@ -34168,7 +34296,7 @@ async function main() {
     const input = new ActionInputs("stackci");
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const config = await readStackciConfig(
-      (0, import_node_path5.join)(workspace, input.string("config") ?? "stackci.yml")
+      (0, import_node_path5.resolve)(workspace, input.string("config") ?? "stackci.yml")
     );
     const result = await runPipeline(config, reporter);
     reporter.info(formatPipelineTable(result));
