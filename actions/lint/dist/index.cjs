@@ -28286,7 +28286,10 @@ function closest(word, candidates) {
   let best;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const d = Math.min(
+      editDistance(word, c),
+      editDistance(word.toLowerCase(), c.toLowerCase()) + 0.5
+    );
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
