@@ -4,11 +4,9 @@
  * files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH)
  * in a real git checkout of a pull request.
  */
-import { spawnSync } from 'node:child_process'
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   readFileSync,
   rmSync,
   writeFileSync
@@ -16,6 +14,7 @@ import {
 import { join } from 'node:path'
 import type { LintReportJson } from '../../../src/lint/index.js'
 import { parseJob } from '../../../src/verify/index.js'
+import { runActionBundle, type ActionRun } from '../../helpers/actions.js'
 import {
   copyFixture,
   flake8Path,
@@ -26,29 +25,11 @@ import {
 
 const bundle = join(process.cwd(), 'actions', 'lint', 'dist', 'index.cjs')
 
-/** The runner's `name<<delimiter` output file, as a map. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const re = /^(.+?)<<(.+)\n([^]*?)\n\2$/gm
-  for (const m of readFileSync(file, 'utf8').matchAll(re))
-    out[m[1] as string] = m[3] as string
-  return out
-}
-
-interface Run {
-  code: number | null
-  stdout: string
-  outputs: Record<string, string>
-  summary: string
-}
-
 describe('the lint action bundle', () => {
   let ws: string
-  let runner: string
   let base: string
   beforeAll(() => {
     ws = tempDir('lint-action-ws')
-    runner = tempDir('lint-action-runner')
     copyFixture('pyproject', ws)
     copyFixture('specs-warn', join(ws, 'metrics-pkg'))
     git(ws, 'init', '-q', '-b', 'main')
@@ -70,52 +51,22 @@ describe('the lint action bundle', () => {
     git(ws, 'commit', '-q', '-m', 'pull request')
   })
   afterAll(() => {
-    rmSync(ws, { recursive: true, force: true })
-    rmSync(runner, { recursive: true, force: true })
+    for (const dir of [ws, ...runs])
+      rmSync(dir, { recursive: true, force: true })
   })
 
-  function run(
-    name: string,
+  const runs: string[] = []
+  async function run(
     inputs: Record<string, string>,
     event: { name: string; payload: unknown }
-  ): Run {
-    const dir = join(runner, name)
-    mkdirSync(dir)
-    const files = {
-      GITHUB_OUTPUT: join(dir, 'output'),
-      GITHUB_STATE: join(dir, 'state'),
-      GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
-      GITHUB_EVENT_PATH: join(dir, 'event.json')
-    }
-    for (const f of [
-      files.GITHUB_OUTPUT,
-      files.GITHUB_STATE,
-      files.GITHUB_STEP_SUMMARY
-    ])
-      writeFileSync(f, '')
-    writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(event.payload))
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      GITHUB_WORKSPACE: ws,
-      GITHUB_EVENT_NAME: event.name,
-      RUNNER_TEMP: dir,
-      ...files
-    }
-    for (const [k, v] of Object.entries(inputs))
-      env[`INPUT_${k.toUpperCase()}`] = v
-    const r = spawnSync(process.execPath, [bundle], {
-      env,
+  ): Promise<ActionRun> {
+    const r = await runActionBundle(bundle, inputs, {
       cwd: ws,
-      encoding: 'utf8',
-      timeout: 120_000
+      env: { GITHUB_EVENT_NAME: event.name },
+      event: event.payload
     })
-    return {
-      code: r.status,
-      stdout: r.stdout,
-      outputs: readOutputs(files.GITHUB_OUTPUT),
-      summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
-    }
+    runs.push(r.dir)
+    return r
   }
 
   const inputs = (
@@ -128,8 +79,8 @@ describe('the lint action bundle', () => {
     ...extra
   })
 
-  it('annotates within the limits, summarises everything and fails on errors in a pull request', () => {
-    const r = run('pr', inputs({ 'metrics-job': 'out/lint.verify.json' }), {
+  it('annotates within the limits, summarises everything and fails on errors in a pull request', async () => {
+    const r = await run(inputs({ 'metrics-job': 'out/lint.verify.json' }), {
       name: 'pull_request',
       payload: { pull_request: { base: { sha: base, ref: 'main' } } }
     })
@@ -192,8 +143,8 @@ describe('the lint action bundle', () => {
     ])
   })
 
-  it('reports every finding on a push and passes with fail-on never', () => {
-    const r = run('push', inputs({ 'fail-on': 'never' }), {
+  it('reports every finding on a push and passes with fail-on never', async () => {
+    const r = await run(inputs({ 'fail-on': 'never' }), {
       name: 'push',
       payload: {}
     })
@@ -205,8 +156,8 @@ describe('the lint action bundle', () => {
     expect(r.summary).toContain('### ✅ Lint: ')
   })
 
-  it('fails naming the input when an input is wrong', () => {
-    const r = run('bad', inputs({ 'fail-on': 'sometimes' }), {
+  it('fails naming the input when an input is wrong', async () => {
+    const r = await run(inputs({ 'fail-on': 'sometimes' }), {
       name: 'push',
       payload: {}
     })
@@ -214,8 +165,6 @@ describe('the lint action bundle', () => {
     expect(r.stdout).toContain(
       '::error::lint: input \'fail-on\' must be one of error, warning, never, got "sometimes"'
     )
-    expect(existsSync(join(runner, 'bad', 'stackci-lint-report.json'))).toBe(
-      false
-    )
+    expect(existsSync(join(r.dir, 'stackci-lint-report.json'))).toBe(false)
   })
 })
