@@ -211,6 +211,18 @@ stop_docker() {
   if pid_alive "$pidfile"; then as_root kill "$(cat "$pidfile")"; fi
 }
 
+# ensure_flake8: Debian's flake8 (with pycodestyle and pyflakes) for the lint
+# tests. Exports STACKCI_FLAKE8 (the executable) and STACKCI_PYTHON (the
+# interpreter flake8 runs on, for `python3 -m pycodestyle`).
+ensure_flake8() {
+  need_apt flake8 git
+  STACKCI_FLAKE8="$(command -v flake8)"
+  STACKCI_PYTHON="$(head -n1 "$STACKCI_FLAKE8" | sed -e 's/^#! *//' -e 's/ .*//')"
+  export STACKCI_FLAKE8 STACKCI_PYTHON
+  echo "flake8: $("$STACKCI_FLAKE8" --version | head -n1) ($STACKCI_FLAKE8, python $STACKCI_PYTHON)"
+}
+
 ensure_services() {
   ensure_docker
+  ensure_flake8
 }

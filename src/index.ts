@@ -3,3 +3,4 @@
 export * as core from './core/index.js'
 export * as verify from './verify/index.js'
 export * as jenkins from './jenkins/index.js'
+export * as lint from './lint/index.js'

@@ -9,6 +9,7 @@ import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
 import { registerJenkinsCommands } from './jenkins-command.js'
 import { registerImageCommands } from './image-command.js'
 import { releaseVersionArgs } from './tags-command.js'
+import { registerLintCommand } from './lint-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .exitOverride()
   registerRunCommand(program, ctx)
+  registerLintCommand(program, ctx)
   registerVerifyCommands(program, ctx)
   registerJenkinsCommands(program, ctx)
   registerImageCommands(program, ctx)

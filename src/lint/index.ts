@@ -1,0 +1,16 @@
+/** Linters and their findings: run, parse, filter to changed lines, report, ratchet. */
+
+export * from './finding.js'
+export * from './severity.js'
+export * from './formats.js'
+export * from './linters.js'
+export * from './runner.js'
+export * from './verify-yaml.js'
+export * from './changed-lines.js'
+export * from './base.js'
+export * from './annotate.js'
+export * from './summary.js'
+export * from './report.js'
+export * from './metrics-job.js'
+export * from './run-lint.js'
+export * from './inputs.js'
