@@ -1,0 +1,177 @@
+/**
+ * The HTTP calls of the metric stores: one request with a timeout, inside
+ * bounded retries with backoff, errors as {@link HttpError} carrying the
+ * status, the (credential-free) URL, the server's own error text and any
+ * Retry-After. Redirects are not followed on purpose (as dispatch_verify):
+ * a POST silently turned into a GET would lose the measurements.
+ */
+
+import { HttpError, errorMessage } from '../core/errors.js'
+import type { Reporter } from '../core/reporter.js'
+import {
+  defaultShouldRetry,
+  describeRetry,
+  parseRetryAfter,
+  retry,
+  withTimeout,
+  type Clock,
+  type RetryDecision
+} from '../core/retry.js'
+import { redactUrl } from '../core/secrets.js'
+
+export interface HttpOptions {
+  /** What is called, for messages: `InfluxDB`, `SQuaSH`. */
+  service: string
+  reporter: Reporter
+  /** Per attempt (default 30 s). */
+  timeoutMs?: number
+  /** Extra attempts after the first (default 4). */
+  retries?: number
+  minDelayMs?: number
+  clock?: Clock
+  shouldRetry?: (error: unknown) => RetryDecision
+  signal?: AbortSignal
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'HEAD'
+  url: string
+  headers?: Record<string, string>
+  body?: string | Uint8Array
+  /** Statuses that count as success (default: any 2xx). */
+  ok?: readonly number[]
+  /** A short description for logs: `write 5000 points`. */
+  what?: string
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Headers
+  text: string
+}
+
+/** The service's own error text, from JSON `{error}`/`{message}` or the body. */
+export function serverMessage(text: string, headers?: Headers): string {
+  const header = headers?.get('x-influxdb-error')
+  if (header !== null && header !== undefined && header !== '') return header
+  try {
+    const json = JSON.parse(text) as { error?: unknown; message?: unknown }
+    const msg = json.error ?? json.message
+    if (typeof msg === 'string') return msg
+  } catch {
+    // not JSON: the body itself
+  }
+  const trimmed = text.trim()
+  return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed
+}
+
+/** Sends one request (with retries); throws HttpError on failure. */
+export async function httpRequest(
+  options: HttpOptions,
+  request: HttpRequest
+): Promise<HttpResponse> {
+  const safeUrl = redactUrl(stripSecrets(request.url))
+  const what = `${options.service} ${request.what ?? `${request.method} ${safeUrl}`}`
+  return retry(
+    async () =>
+      withTimeout(
+        async (signal) => once(request, safeUrl, options.service, signal),
+        options.timeoutMs ?? 30_000,
+        what,
+        options.signal
+      ),
+    {
+      retries: options.retries ?? 4,
+      ...(options.minDelayMs === undefined
+        ? {}
+        : { minDelayMs: options.minDelayMs }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      shouldRetry: options.shouldRetry ?? defaultShouldRetry,
+      onRetry: (info) => {
+        options.reporter.warning(describeRetry(what, info))
+      }
+    }
+  )
+}
+
+async function once(
+  request: HttpRequest,
+  safeUrl: string,
+  service: string,
+  signal: AbortSignal
+): Promise<HttpResponse> {
+  let response: Response
+  try {
+    response = await fetch(request.url, {
+      method: request.method,
+      redirect: 'manual',
+      signal,
+      ...(request.headers === undefined ? {} : { headers: request.headers }),
+      ...(request.body === undefined ? {} : { body: request.body })
+    })
+  } catch (error) {
+    if (signal.aborted) throw signal.reason
+    throw new HttpError(
+      `${service} is unreachable at ${safeUrl}: ${errorMessage(causeOf(error))}`,
+      {
+        where: { url: safeUrl },
+        hint: `check that ${service} is running and the URL is right`,
+        cause: error
+      }
+    )
+  }
+  const text = await response.text()
+  const ok = request.ok ?? []
+  if (ok.length > 0 ? ok.includes(response.status) : response.ok) {
+    return { status: response.status, headers: response.headers, text }
+  }
+  const message = serverMessage(text, response.headers)
+  const error = new HttpError(
+    `${service} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${message === '' ? '' : `: ${message}`}`,
+    {
+      status: response.status,
+      where: { url: safeUrl },
+      ...hintFor(response.status, response.headers, service)
+    }
+  )
+  const after = parseRetryAfter(response.headers.get('retry-after'))
+  if (after !== undefined) {
+    ;(error as HttpError & { retryAfterMs?: number }).retryAfterMs = after
+  }
+  throw error
+}
+
+function hintFor(
+  status: number,
+  headers: Headers,
+  service: string
+): { hint?: string } {
+  if (status === 401) return { hint: `check the ${service} credentials` }
+  if (status === 403)
+    return { hint: `the ${service} user lacks the permission for this` }
+  if (status >= 300 && status < 400) {
+    return {
+      hint: `the server redirects to ${redactUrl(headers.get('location') ?? '?')}: configure that URL instead`
+    }
+  }
+  return {}
+}
+
+/** Drops credential query parameters (`u`, `p`, `password`, `token`). */
+function stripSecrets(url: string): string {
+  try {
+    const parsed = new URL(url)
+    for (const key of ['p', 'password', 'token', 'u']) {
+      if (parsed.searchParams.has(key)) parsed.searchParams.set(key, '***')
+    }
+    return parsed.toString()
+  } catch {
+    return url
+  }
+}
+
+function causeOf(error: unknown): unknown {
+  const cause = (error as { cause?: unknown }).cause
+  return cause ?? error
+}
