@@ -70,7 +70,7 @@ export async function httpRequest(
   options: HttpOptions,
   request: HttpRequest
 ): Promise<HttpResponse> {
-  const safeUrl = redactUrl(stripSecrets(request.url))
+  const safeUrl = displayUrl(request.url)
   const what = `${options.service} ${request.what ?? `${request.method} ${safeUrl}`}`
   return retry(
     async () =>
@@ -113,7 +113,7 @@ async function once(
   } catch (error) {
     if (signal.aborted) throw signal.reason
     throw new HttpError(
-      `${service} is unreachable at ${safeUrl}: ${errorMessage(causeOf(error))}`,
+      `${service} is unreachable: ${errorMessage(causeOf(error))}`,
       {
         where: { url: safeUrl },
         hint: `check that ${service} is running and the URL is right`,
@@ -158,16 +158,16 @@ function hintFor(
   return {}
 }
 
-/** Drops credential query parameters (`u`, `p`, `password`, `token`). */
-function stripSecrets(url: string): string {
+/**
+ * A URL for messages: no credentials and no query string (it can hold
+ * credentials, and an InfluxQL query makes it unreadable).
+ */
+export function displayUrl(url: string): string {
   try {
-    const parsed = new URL(url)
-    for (const key of ['p', 'password', 'token', 'u']) {
-      if (parsed.searchParams.has(key)) parsed.searchParams.set(key, '***')
-    }
-    return parsed.toString()
+    const parsed = new URL(redactUrl(url))
+    return `${parsed.origin}${parsed.pathname}`
   } catch {
-    return url
+    return redactUrl(url).split('?')[0] ?? ''
   }
 }
 

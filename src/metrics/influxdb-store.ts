@@ -8,7 +8,7 @@
  * overwrites its points instead of adding new ones.
  */
 
-import { InputError } from '../core/errors.js'
+import { InputError, StoreError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Clock } from '../core/retry.js'
 import { InfluxClient } from './influxdb-client.js'
@@ -186,9 +186,20 @@ export class InfluxStore implements MetricStore {
       ...(q.before === undefined ? [] : [`time < ${Math.round(q.before)}ms`])
     ].join(' AND ')
     const limit = q.limit === undefined ? '' : ` LIMIT ${q.limit}`
-    const series = await this.client.query(
-      `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
-    )
+    let series
+    try {
+      series = await this.client.query(
+        `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
+      )
+    } catch (error) {
+      // Before the first write there is no database: no history yet.
+      if (
+        error instanceof StoreError &&
+        /database not found/.test(error.message)
+      )
+        return []
+      throw error
+    }
     const out: HistoryPoint[] = []
     for (const s of series) {
       for (const row of s.values) {

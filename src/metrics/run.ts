@@ -114,6 +114,7 @@ export async function runMetrics(
       )
     }
     const history = historyStore(stores, settings.history)
+    const historyErrors: string[] = []
     let comparisons: Comparison[] = []
     if (history !== undefined) {
       const sqlite = stores.find((s) => s instanceof SqliteStore)
@@ -124,10 +125,18 @@ export async function runMetrics(
           ...(sqlite instanceof SqliteStore ? sqlite.acceptances() : [])
         ]
       }
-      comparisons = await reporter.group(
-        `Compare with ${settings.baseline.series} (${history.label})`,
-        async () => compareWithHistory(jobs, history, definitions, baseline)
-      )
+      try {
+        comparisons = await reporter.group(
+          `Compare with ${settings.baseline.series} (${history.label})`,
+          async () => compareWithHistory(jobs, history, definitions, baseline)
+        )
+      } catch (error) {
+        // The measurements must still be sent (or spooled): no comparison
+        // this time. It fails the run only when regressions gate it.
+        const message = `cannot read history from ${history.label}, so nothing was compared: ${errorMessage(error)}`
+        if (settings.gate.regressions === 'fail') historyErrors.push(message)
+        else reporter.warning(message)
+      }
     }
     let dispatch: DispatchResult | undefined
     let preview: unknown
@@ -170,7 +179,7 @@ export async function runMetrics(
     }
     const markdown = metricsMarkdown(outcome, reportOptions)
     await reporter.summary(markdown)
-    const errors: string[] = []
+    const errors: string[] = [...historyErrors]
     const told =
       dryRun || options.publish === false
         ? {}

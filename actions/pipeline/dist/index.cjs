@@ -1125,15 +1125,15 @@ var require_util = __commonJS({
       }
     }
     __name(isBlobLike, "isBlobLike");
-    function buildURL(url, queryParams) {
-      if (url.includes("?") || url.includes("#")) {
+    function buildURL(url2, queryParams) {
+      if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
       const stringified = stringify(queryParams);
       if (stringified) {
-        url += "?" + stringified;
+        url2 += "?" + stringified;
       }
-      return url;
+      return url2;
     }
     __name(buildURL, "buildURL");
     function isValidPort(port) {
@@ -1145,39 +1145,39 @@ var require_util = __commonJS({
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
     }
     __name(isHttpOrHttpsPrefixed, "isHttpOrHttpsPrefixed");
-    function parseURL(url) {
-      if (typeof url === "string") {
-        url = new URL(url);
-        if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
+    function parseURL(url2) {
+      if (typeof url2 === "string") {
+        url2 = new URL(url2);
+        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        return url;
+        return url2;
       }
-      if (!url || typeof url !== "object") {
+      if (!url2 || typeof url2 !== "object") {
         throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.");
       }
-      if (!(url instanceof URL)) {
-        if (url.port != null && url.port !== "" && isValidPort(url.port) === false) {
+      if (!(url2 instanceof URL)) {
+        if (url2.port != null && url2.port !== "" && isValidPort(url2.port) === false) {
           throw new InvalidArgumentError("Invalid URL: port must be a valid integer or a string representation of an integer.");
         }
-        if (url.path != null && typeof url.path !== "string") {
+        if (url2.path != null && typeof url2.path !== "string") {
           throw new InvalidArgumentError("Invalid URL path: the path must be a string or null/undefined.");
         }
-        if (url.pathname != null && typeof url.pathname !== "string") {
+        if (url2.pathname != null && typeof url2.pathname !== "string") {
           throw new InvalidArgumentError("Invalid URL pathname: the pathname must be a string or null/undefined.");
         }
-        if (url.hostname != null && typeof url.hostname !== "string") {
+        if (url2.hostname != null && typeof url2.hostname !== "string") {
           throw new InvalidArgumentError("Invalid URL hostname: the hostname must be a string or null/undefined.");
         }
-        if (url.origin != null && typeof url.origin !== "string") {
+        if (url2.origin != null && typeof url2.origin !== "string") {
           throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
         }
-        if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
+        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
-        let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
+        let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
+        let path = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
@@ -1186,18 +1186,18 @@ var require_util = __commonJS({
         }
         return new URL(`${origin}${path}`);
       }
-      if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
+      if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
       }
-      return url;
+      return url2;
     }
     __name(parseURL, "parseURL");
-    function parseOrigin(url) {
-      url = parseURL(url);
-      if (url.pathname !== "/" || url.search || url.hash) {
+    function parseOrigin(url2) {
+      url2 = parseURL(url2);
+      if (url2.pathname !== "/" || url2.search || url2.hash) {
         throw new InvalidArgumentError("invalid url");
       }
-      return url;
+      return url2;
     }
     __name(parseOrigin, "parseOrigin");
     function getHostname(host) {
@@ -3515,12 +3515,12 @@ var require_data_url = __commonJS({
       return { mimeType: mimeTypeRecord, body };
     }
     __name(dataURLProcessor, "dataURLProcessor");
-    function URLSerializer(url, excludeFragment = false) {
+    function URLSerializer(url2, excludeFragment = false) {
       if (!excludeFragment) {
-        return url.href;
+        return url2.href;
       }
-      const href = url.href;
-      const hashLength = url.hash.length;
+      const href = url2.href;
+      const hashLength = url2.hash.length;
       const serialized = hashLength === 0 ? href : href.substring(0, href.length - hashLength);
       if (!hashLength && href.endsWith("#")) {
         return serialized.slice(0, -1);
@@ -4302,9 +4302,9 @@ var require_util2 = __commonJS({
       return location;
     }
     __name(responseLocationURL, "responseLocationURL");
-    function isValidEncodedURL(url) {
-      for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
+    function isValidEncodedURL(url2) {
+      for (let i = 0; i < url2.length; ++i) {
+        const code = url2.charCodeAt(i);
         if (code > 126 || // Non-US-ASCII + DEL
         code < 32) {
           return false;
@@ -4322,8 +4322,8 @@ var require_util2 = __commonJS({
     }
     __name(requestCurrentURL, "requestCurrentURL");
     function requestBadPort(request) {
-      const url = requestCurrentURL(request);
-      if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
+      const url2 = requestCurrentURL(request);
+      if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
       return "allowed";
@@ -4533,32 +4533,32 @@ var require_util2 = __commonJS({
       }
     }
     __name(determineRequestsReferrer, "determineRequestsReferrer");
-    function stripURLForReferrer(url, originOnly) {
-      assert(url instanceof URL);
-      url = new URL(url);
-      if (url.protocol === "file:" || url.protocol === "about:" || url.protocol === "blank:") {
+    function stripURLForReferrer(url2, originOnly) {
+      assert(url2 instanceof URL);
+      url2 = new URL(url2);
+      if (url2.protocol === "file:" || url2.protocol === "about:" || url2.protocol === "blank:") {
         return "no-referrer";
       }
-      url.username = "";
-      url.password = "";
-      url.hash = "";
+      url2.username = "";
+      url2.password = "";
+      url2.hash = "";
       if (originOnly) {
-        url.pathname = "";
-        url.search = "";
+        url2.pathname = "";
+        url2.search = "";
       }
-      return url;
+      return url2;
     }
     __name(stripURLForReferrer, "stripURLForReferrer");
-    function isURLPotentiallyTrustworthy(url) {
-      if (!(url instanceof URL)) {
+    function isURLPotentiallyTrustworthy(url2) {
+      if (!(url2 instanceof URL)) {
         return false;
       }
-      if (url.href === "about:blank" || url.href === "about:srcdoc") {
+      if (url2.href === "about:blank" || url2.href === "about:srcdoc") {
         return true;
       }
-      if (url.protocol === "data:") return true;
-      if (url.protocol === "file:") return true;
-      return isOriginPotentiallyTrustworthy(url.origin);
+      if (url2.protocol === "data:") return true;
+      if (url2.protocol === "file:") return true;
+      return isOriginPotentiallyTrustworthy(url2.origin);
       function isOriginPotentiallyTrustworthy(origin) {
         if (origin == null || origin === "null") return false;
         const originAsURL = new URL(origin);
@@ -4903,19 +4903,19 @@ var require_util2 = __commonJS({
       }
     }
     __name(readAllBytes, "readAllBytes");
-    function urlIsLocal(url) {
-      assert("protocol" in url);
-      const protocol = url.protocol;
+    function urlIsLocal(url2) {
+      assert("protocol" in url2);
+      const protocol = url2.protocol;
       return protocol === "about:" || protocol === "blob:" || protocol === "data:";
     }
     __name(urlIsLocal, "urlIsLocal");
-    function urlHasHttpsScheme(url) {
-      return typeof url === "string" && url[5] === ":" && url[0] === "h" && url[1] === "t" && url[2] === "t" && url[3] === "p" && url[4] === "s" || url.protocol === "https:";
+    function urlHasHttpsScheme(url2) {
+      return typeof url2 === "string" && url2[5] === ":" && url2[0] === "h" && url2[1] === "t" && url2[2] === "t" && url2[3] === "p" && url2[4] === "s" || url2.protocol === "https:";
     }
     __name(urlHasHttpsScheme, "urlHasHttpsScheme");
-    function urlIsHttpHttpsScheme(url) {
-      assert("protocol" in url);
-      const protocol = url.protocol;
+    function urlIsHttpHttpsScheme(url2) {
+      assert("protocol" in url2);
+      const protocol = url2.protocol;
       return protocol === "http:" || protocol === "https:";
     }
     __name(urlIsHttpHttpsScheme, "urlIsHttpHttpsScheme");
@@ -8018,7 +8018,7 @@ var require_client = __commonJS({
        * @param {string|URL} url
        * @param {import('../../types/client.js').Client.Options} options
        */
-      constructor(url, {
+      constructor(url2, {
         interceptors,
         maxHeaderSize,
         headersTimeout,
@@ -8136,7 +8136,7 @@ var require_client = __commonJS({
         } else {
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
-        this[kUrl] = util.parseOrigin(url);
+        this[kUrl] = util.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http.maxHeaderSize;
@@ -9153,8 +9153,8 @@ var require_proxy_agent = __commonJS({
           throw new InvalidArgumentError("Proxy opts.clientFactory must be a function.");
         }
         const { proxyTunnel = true } = opts;
-        const url = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url;
+        const url2 = this.#getUrl(opts);
+        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -9184,7 +9184,7 @@ var require_proxy_agent = __commonJS({
           }
           return agentFactory(origin2, options);
         }, "factory");
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url2, { connect });
         this[kAgent] = new Agent({
           ...opts,
           factory,
@@ -9335,8 +9335,8 @@ var require_env_http_proxy_agent = __commonJS({
         this.#parseNoProxy();
       }
       [kDispatch](opts, handler) {
-        const url = new URL(opts.origin);
-        const agent = this.#getProxyAgentForUrl(url);
+        const url2 = new URL(opts.origin);
+        const agent = this.#getProxyAgentForUrl(url2);
         return agent.dispatch(opts, handler);
       }
       async [kClose]() {
@@ -9357,8 +9357,8 @@ var require_env_http_proxy_agent = __commonJS({
           await this[kHttpsProxyAgent].destroy(err);
         }
       }
-      #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
+      #getProxyAgentForUrl(url2) {
+        let { protocol, host: hostname, port } = url2;
         hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
         if (!this.#shouldProxy(hostname, port)) {
@@ -11358,10 +11358,10 @@ var require_mock_utils = __commonJS({
     }
     __name(buildMockDispatch, "buildMockDispatch");
     function checkNetConnect(netConnect, origin) {
-      const url = new URL(origin);
+      const url2 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
         return true;
       }
       return false;
@@ -12274,16 +12274,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp2 = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record of addresses) {
-          record.timestamp = timestamp2;
-          if (typeof record.ttl === "number") {
-            record.ttl = Math.min(record.ttl, this.#maxTTL);
+        for (const record2 of addresses) {
+          record2.timestamp = timestamp2;
+          if (typeof record2.ttl === "number") {
+            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
-            record.ttl = this.#maxTTL;
+            record2.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          const familyRecords = records.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2);
+          records.records[record2.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -12918,15 +12918,15 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url, status = 302) {
+      static redirect(url2, status = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
-        url = webidl.converters.USVString(url);
+        url2 = webidl.converters.USVString(url2);
         status = webidl.converters["unsigned short"](status);
         let parsedURL;
         try {
-          parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
+          parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
-          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err });
+          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -12967,11 +12967,11 @@ var require_response = __commonJS({
       get url() {
         webidl.brandCheck(this, _Response);
         const urlList = this[kState].urlList;
-        const url = urlList[urlList.length - 1] ?? null;
-        if (url === null) {
+        const url2 = urlList[urlList.length - 1] ?? null;
+        if (url2 === null) {
           return "";
         }
-        return URLSerializer(url, true);
+        return URLSerializer(url2, true);
       }
       // Returns whether response was obtained through a redirect.
       get redirected() {
@@ -14964,12 +14964,12 @@ var require_fetch = __commonJS({
       __name(onAborted, "onAborted");
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request);
+        const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve5, reject) => agent.dispatch(
           {
-            path: url.pathname + url.search,
-            origin: url.origin,
+            path: url2.pathname + url2.search,
+            origin: url2.origin,
             method: request.method,
             body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body,
             headers: request.headersList.entries,
@@ -17782,9 +17782,9 @@ var require_connection = __commonJS({
       crypto2 = require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
-      const requestURL = url;
-      requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
+    function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
+      const requestURL = url2;
+      requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
       const request = makeRequest({
         urlList: [requestURL],
         client,
@@ -18555,18 +18555,18 @@ var require_websocket = __commonJS({
        * @param {string} url
        * @param {string|string[]} protocols
        */
-      constructor(url, protocols = []) {
+      constructor(url2, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
-        url = webidl.converters.USVString(url, prefix, "url");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
         try {
-          urlRecord = new URL(url, baseURL);
+          urlRecord = new URL(url2, baseURL);
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
         }
@@ -19390,7 +19390,7 @@ var require_eventsource = __commonJS({
        * @param {EventSourceInit} [eventSourceInitDict]
        * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
        */
-      constructor(url, eventSourceInitDict = {}) {
+      constructor(url2, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix = "EventSource constructor";
@@ -19401,7 +19401,7 @@ var require_eventsource = __commonJS({
             code: "UNDICI-ES"
           });
         }
-        url = webidl.converters.USVString(url, prefix, "url");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
         eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
@@ -19411,7 +19411,7 @@ var require_eventsource = __commonJS({
         const settings = environmentSettingsObject;
         let urlRecord;
         try {
-          urlRecord = new URL(url, settings.settingsObject.baseUrl);
+          urlRecord = new URL(url2, settings.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
@@ -19697,12 +19697,12 @@ var require_undici = __commonJS({
       headerNameToString: util.headerNameToString
     };
     function makeDispatcher(fn) {
-      return (url, opts, handler) => {
+      return (url2, opts, handler) => {
         if (typeof opts === "function") {
           handler = opts;
           opts = null;
         }
-        if (!url || typeof url !== "string" && typeof url !== "object" && !(url instanceof URL)) {
+        if (!url2 || typeof url2 !== "string" && typeof url2 !== "object" && !(url2 instanceof URL)) {
           throw new InvalidArgumentError("invalid url");
         }
         if (opts != null && typeof opts !== "object") {
@@ -19716,12 +19716,12 @@ var require_undici = __commonJS({
           if (!opts.path.startsWith("/")) {
             path = `/${path}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url2 = new URL(util.parseOrigin(url2).origin + path);
         } else {
           if (!opts) {
-            opts = typeof url === "object" ? url : {};
+            opts = typeof url2 === "object" ? url2 : {};
           }
-          url = util.parseURL(url);
+          url2 = util.parseURL(url2);
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
@@ -19729,8 +19729,8 @@ var require_undici = __commonJS({
         }
         return fn.call(dispatcher, {
           ...opts,
-          origin: url.origin,
-          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
+          origin: url2.origin,
+          path: url2.search ? `${url2.pathname}${url2.search}` : url2.pathname,
           method: opts.method || (opts.body ? "PUT" : "GET")
         }, handler);
       };
@@ -20031,11 +20031,11 @@ var require_directives = __commonJS({
       static {
         __name(this, "Directives");
       }
-      constructor(yaml2, tags) {
+      constructor(yaml2, tags2) {
         this.docStart = null;
         this.docEnd = false;
         this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
-        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
         const copy = new _Directives(this.yaml, this.tags);
@@ -20163,12 +20163,12 @@ var require_directives = __commonJS({
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
-          const tags = {};
+          const tags2 = {};
           visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
-              tags[node.tag] = true;
+              tags2[node.tag] = true;
           });
-          tagNames = Object.keys(tags);
+          tagNames = Object.keys(tags2);
         } else
           tagNames = [];
         for (const [handle, prefix] of tagEntries) {
@@ -20549,15 +20549,15 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value, tagName, tags2) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
+        const match = tags2.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags2.find((t) => t.identify?.(value) && !t.format);
     }
     __name(findTagObject, "findTagObject");
     function createNode(value, tagName, ctx) {
@@ -21166,8 +21166,8 @@ ${indent}${start}${value}${end}`;
 ${indent}`);
       if (actualString) {
         const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
-        const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        const { compat, tags: tags2 } = ctx.doc.schema;
+        if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -21262,9 +21262,9 @@ var require_stringify = __commonJS({
       };
     }
     __name(createStringifyContext, "createStringifyContext");
-    function getTagObject(tags, item) {
+    function getTagObject(tags2, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
+        const match = tags2.filter((t) => t.tag === item.tag);
         if (match.length > 0)
           return match.find((t) => t.format === item.format) ?? match[0];
       }
@@ -21272,7 +21272,7 @@ var require_stringify = __commonJS({
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        let match = tags2.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -21281,7 +21281,7 @@ var require_stringify = __commonJS({
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        tagObj = tags2.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
@@ -23090,10 +23090,10 @@ var require_tags = __commonJS({
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
       }
-      let tags = schemaTags;
-      if (!tags) {
+      let tags2 = schemaTags;
+      if (!tags2) {
         if (Array.isArray(customTags))
-          tags = [];
+          tags2 = [];
         else {
           const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
@@ -23101,22 +23101,22 @@ var require_tags = __commonJS({
       }
       if (Array.isArray(customTags)) {
         for (const tag of customTags)
-          tags = tags.concat(tag);
+          tags2 = tags2.concat(tag);
       } else if (typeof customTags === "function") {
-        tags = customTags(tags.slice());
+        tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
-      return tags.reduce((tags2, tag) => {
+        tags2 = tags2.concat(merge2.merge);
+      return tags2.reduce((tags3, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
-        if (!tags2.includes(tagObj))
-          tags2.push(tagObj);
-        return tags2;
+        if (!tags3.includes(tagObj))
+          tags3.push(tagObj);
+        return tags3;
       }, []);
     }
     __name(getTags, "getTags");
@@ -23133,17 +23133,17 @@ var require_Schema = __commonJS({
     var map2 = require_map();
     var seq2 = require_seq();
     var string2 = require_string();
-    var tags = require_tags();
+    var tags2 = require_tags();
     var sortMapEntriesByKey = /* @__PURE__ */ __name((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0, "sortMapEntriesByKey");
     var Schema2 = class _Schema {
       static {
         __name(this, "Schema");
       }
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
-        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.compat = Array.isArray(compat) ? tags2.getTags(compat, "compat") : compat ? tags2.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
-        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.knownTags = resolveKnownTags ? tags2.coreKnownTags : {};
+        this.tags = tags2.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string2.string });
@@ -28181,6 +28181,49 @@ function string(options = {}) {
   };
 }
 __name(string, "string");
+function number(options = {}) {
+  const expected = options.integer === true ? "an integer" : "a number";
+  return {
+    description: expected,
+    validate(value, path, ctx) {
+      if (typeof value !== "number" || Number.isNaN(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.integer === true && !Number.isInteger(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.min !== void 0 && value < options.min) {
+        ctx.report({
+          path,
+          message: `must be \u2265 ${options.min}, got ${value}`
+        });
+        return void 0;
+      }
+      if (options.max !== void 0 && value > options.max) {
+        ctx.report({
+          path,
+          message: `must be \u2264 ${options.max}, got ${value}`
+        });
+        return void 0;
+      }
+      return value;
+    }
+  };
+}
+__name(number, "number");
+function boolean() {
+  return {
+    description: "true or false",
+    validate(value, path, ctx) {
+      if (typeof value === "boolean") return value;
+      wrongType(ctx, path, "true or false", value);
+      return void 0;
+    }
+  };
+}
+__name(boolean, "boolean");
 function literal(...values) {
   const list = values.map((v) => JSON.stringify(v)).join(", ");
   return {
@@ -28201,6 +28244,54 @@ function literal(...values) {
   };
 }
 __name(literal, "literal");
+function duration() {
+  return {
+    description: "a duration like 30m",
+    validate(value, path, ctx) {
+      if (typeof value === "number" && value >= 0) return value * 1e3;
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a duration like 30m or 2h", value);
+        return void 0;
+      }
+      try {
+        return parseDuration(value, "value");
+      } catch {
+        ctx.report({
+          path,
+          message: `${JSON.stringify(value)} is not a duration`,
+          hint: "write it like 90s, 30m, 2h or 1h30m"
+        });
+        return void 0;
+      }
+    }
+  };
+}
+__name(duration, "duration");
+function url() {
+  return {
+    description: "an http(s) URL",
+    validate(value, path, ctx) {
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a URL", value);
+        return void 0;
+      }
+      try {
+        const parsed = new URL(value);
+        if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+          return value;
+        }
+      } catch {
+      }
+      ctx.report({
+        path,
+        message: `${JSON.stringify(value)} is not an http(s) URL`,
+        hint: "write it like https://ci.example.org/"
+      });
+      return void 0;
+    }
+  };
+}
+__name(url, "url");
 function array(item, options = {}) {
   return {
     description: `a list of ${item.description}`,
@@ -28240,6 +28331,26 @@ function listOrOne(item) {
   };
 }
 __name(listOrOne, "listOrOne");
+function record(item) {
+  return {
+    description: `a mapping of ${item.description}`,
+    validate(value, path, ctx) {
+      if (!isPlainObject(value)) {
+        wrongType(ctx, path, "a mapping", value);
+        return void 0;
+      }
+      const out = {};
+      let ok = true;
+      for (const [k, v] of Object.entries(value)) {
+        const r = item.validate(v, [...path, k], ctx);
+        if (r === void 0) ok = false;
+        else out[k] = r;
+      }
+      return ok ? out : void 0;
+    }
+  };
+}
+__name(record, "record");
 function required(schema2) {
   return { schema: schema2, required: true };
 }
@@ -28379,8 +28490,8 @@ function requireCommon() {
     return result;
   }
   __name(repeat, "repeat");
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  function isNegativeZero(number2) {
+    return number2 === 0 && Number.NEGATIVE_INFINITY === 1 / number2;
   }
   __name(isNegativeZero, "isNegativeZero");
   common.isNothing = isNothing;
@@ -31722,9 +31833,113 @@ var verifySectionSchema = object({
   /** Only evaluate specifications carrying all of these tags. */
   tags: optional(listOrOne(string({ nonEmpty: true })))
 });
+var envName = string({
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
+});
+var tags = listOrOne(string({ nonEmpty: true }));
+var metricsSectionSchema = object({
+  /** Metric definitions (default: verify.definitions). */
+  definitions: optional(string({ nonEmpty: true })),
+  /** Globs of job files (default: verify.jobs). */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Where failed sends wait for `stackci metrics replay`. */
+  spool: optional(string({ nonEmpty: true })),
+  stores: optional(
+    object({
+      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
+      influxdb: optional(
+        object({
+          url: required(url()),
+          database: required(string({ nonEmpty: true })),
+          "retention-policy": optional(string({ nonEmpty: true })),
+          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
+          "username-env": optional(envName),
+          "password-env": optional(envName),
+          "batch-size": optional(
+            number({ integer: true, min: 1, max: 1e5 })
+          ),
+          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
+          "create-database": optional(boolean()),
+          "tag-keys": optional(tags),
+          timeout: optional(duration())
+        })
+      ),
+      squash: optional(
+        object({
+          url: required(url()),
+          "user-env": optional(envName),
+          "password-env": optional(envName),
+          timeout: optional(duration())
+        })
+      )
+    })
+  ),
+  /** The store history is read from (default: sqlite if set, else influxdb). */
+  history: optional(literal("sqlite", "influxdb")),
+  gate: optional(
+    object({
+      fail: optional(tags),
+      warn: optional(tags),
+      regressions: optional(literal("fail", "warn", "ignore"))
+    })
+  ),
+  baseline: optional(
+    object({
+      series: optional(string({ nonEmpty: true })),
+      statistic: optional(literal("mad", "iqr")),
+      sigma: optional(number({ min: 0 })),
+      window: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "min-samples": optional(number({ integer: true, min: 1 })),
+      consecutive: optional(number({ integer: true, min: 1 })),
+      "min-change": optional(number({ min: 0 })),
+      lookback: optional(number({ integer: true, min: 1 })),
+      directions: optional(record(literal("up", "down", "both"))),
+      accept: optional(
+        array(
+          object({
+            metric: required(string({ nonEmpty: true })),
+            dataset: optional(string()),
+            instrument: optional(string()),
+            filter: optional(string()),
+            series: optional(string()),
+            since: required(
+              string({
+                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
+              })
+            ),
+            reason: required(string({ nonEmpty: true }))
+          })
+        )
+      )
+    })
+  ),
+  report: optional(
+    object({
+      "key-metrics": optional(tags),
+      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
+    })
+  ),
+  notify: optional(
+    object({
+      slack: optional(
+        object({
+          channel: required(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          on: optional(
+            listOrOne(literal("failures", "warnings", "regressions"))
+          )
+        })
+      ),
+      "pr-comment": optional(boolean())
+    })
+  )
+});
 var stackciConfigSchema = object({
   version: required(literal(1)),
-  verify: optional(verifySectionSchema)
+  verify: optional(verifySectionSchema),
+  metrics: optional(metricsSectionSchema)
 });
 function loadYamlConfig(text, file, schema2) {
   const lineCounter = new import_yaml2.LineCounter();
@@ -32859,12 +33074,12 @@ function countResults(results) {
 }
 __name(countResults, "countResults");
 function evaluateJob(job, definitions, file, options = {}) {
-  const tags = options.tags ?? [];
+  const tags2 = options.tags ?? [];
   const byMetric = /* @__PURE__ */ new Map();
   job.measurements.forEach((m, index) => byMetric.set(m.metric, { m, index }));
   const problems = [];
   const results = [];
-  const applies = /* @__PURE__ */ __name((spec) => tags.every((t) => spec.tags.includes(t)) && matchesQuery(spec.metadataQuery, job.meta), "applies");
+  const applies = /* @__PURE__ */ __name((spec) => tags2.every((t) => spec.tags.includes(t)) && matchesQuery(spec.metadataQuery, job.meta), "applies");
   for (const [metricName, { m, index }] of byMetric) {
     const specs = definitions.specsByMetric.get(metricName);
     const unit = parseUnit(m.unit);
@@ -33022,7 +33237,7 @@ function readMetric(pkg, name, doc, file, problems) {
       });
     }
   }
-  const tags = readTags(doc.tags, [name, "tags"], problems);
+  const tags2 = readTags(doc.tags, [name, "tags"], problems);
   const reference = readReference(doc.reference, [name, "reference"], problems);
   if (problems.length > before || unit === void 0) return void 0;
   return {
@@ -33032,7 +33247,7 @@ function readMetric(pkg, name, doc, file, problems) {
     // lsst.verify strips trailing newlines (folded `>` scalars end in one).
     description: description.replace(/\n+$/, ""),
     unit,
-    tags,
+    tags: tags2,
     reference,
     source: { file }
   };
@@ -33276,7 +33491,7 @@ function buildSpecification(doc, source, problems) {
       built = { value, unit, operator };
     }
   }
-  const tags = readTags(doc.tags, ["tags"], problems);
+  const tags2 = readTags(doc.tags, ["tags"], problems);
   const query = doc.metadata_query;
   if (query !== void 0 && query !== null && !isMapping(query)) {
     problems.push({
@@ -33294,7 +33509,7 @@ function buildSpecification(doc, source, problems) {
     spec: name.spec ?? "",
     metricName: `${pkg}.${name.metric ?? ""}`,
     threshold: built,
-    tags,
+    tags: tags2,
     metadataQuery: isMapping(query) ? query : {},
     source
   };
