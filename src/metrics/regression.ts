@@ -3,13 +3,15 @@
  *
  * The baseline is the last `window` normal points: its median, and a spread
  * from the MAD (×1.4826) or the IQR (÷1.349), both σ-equivalent for normal
- * noise. A point worse than `median ± max(sigma·spread, minChange·|median|)`
- * — worse as the specification's operator says (`<=` → up is worse) — is a
- * breach; `consecutive` breaches in a row are a regression. Breaching points
- * stay out of the baseline, so a step does not drag the baseline after it.
- * An acceptance at time t forgets the baseline: from t the series starts
- * over (insufficient until `minSamples` points), which is how a team accepts
- * a step change.
+ * noise. A point worse than `median ± max(f·spread, minChange·|median|)` —
+ * worse as the specification's operator says (`<=` → up is worse) — is a
+ * breach, where f widens `sigma` into a prediction interval for the
+ * baseline's size (see {@link predictionFactor}). `consecutive` breaches in
+ * a row, on the same side, are a regression; its points stay out of the
+ * baseline, so a step does not drag the baseline after it (a shorter streak
+ * was noise and joins it). An acceptance at time t forgets the baseline:
+ * from t the series starts over (insufficient until `minSamples` points),
+ * which is how a team accepts a step change.
  */
 
 import type { Operator } from '../verify/index.js'
@@ -38,7 +40,7 @@ export const DEFAULT_REGRESSION: RegressionOptions = {
   statistic: 'mad',
   sigma: 3,
   window: 30,
-  minSamples: 5,
+  minSamples: 10,
   consecutive: 3,
   minChange: 0
 }
@@ -122,6 +124,13 @@ export class SortedWindow {
     return this.quantile(0.5)
   }
 
+  meanAbsoluteDeviation(m: number): number {
+    let sum = 0
+    for (let i = 0; i < this.#size; i++)
+      sum += Math.abs((this.#sorted[i] as number) - m)
+    return this.#size === 0 ? 0 : sum / this.#size
+  }
+
   /** Median absolute deviation from `m`: merges the two sorted halves. */
   mad(m: number): number {
     const s = this.#sorted
@@ -171,12 +180,34 @@ function lowerBound(s: Float64Array, n: number, v: number): number {
   return lo
 }
 
+/**
+ * The half-width, in estimated σ, of a band that holds a new point as often
+ * as `z` true σ would: Student's t for the spread's effective degrees of
+ * freedom (MAD and IQR are ~37 % efficient: n points weigh like 0.37·n),
+ * by the Cornish–Fisher expansion, times √(1 + 1/n) for the centre's own
+ * error. A 30-point baseline at z = 3 gives ≈ 4.0; a 200-point one ≈ 3.1.
+ */
+export function predictionFactor(z: number, n: number): number {
+  const v = Math.max(1, 0.37 * (n - 1))
+  const z3 = z ** 3
+  const z5 = z ** 5
+  const t =
+    z +
+    (z3 + z) / (4 * v) +
+    (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
+    (3 * z ** 7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3)
+  return t * Math.sqrt(1 + 1 / Math.max(1, n))
+}
+
 /** Walks one series point by point; see the module comment. */
 export class RegressionDetector {
   readonly #window: SortedWindow
   readonly #acceptances: number[]
   #nextAcceptance = 0
   #streak = 0
+  #side = 0
+  /** Breaching values of a streak not (yet) long enough to be a regression. */
+  readonly #pending: number[] = []
 
   constructor(
     readonly worse: Worse,
@@ -196,12 +227,15 @@ export class RegressionDetector {
     const w = this.#window
     if (w.size < Math.max(1, this.options.minSamples)) return undefined
     const median = w.median()
-    const spread =
+    let spread =
       this.options.statistic === 'iqr'
         ? (w.quantile(0.75) - w.quantile(0.25)) / 1.349
         : w.mad(median) * 1.4826
+    // Quantised metrics (counts, rounded values) can have a zero MAD/IQR
+    // while still varying: fall back to the mean absolute deviation.
+    if (spread === 0) spread = w.meanAbsoluteDeviation(median) * 1.2533
     const half = Math.max(
-      this.options.sigma * spread,
+      predictionFactor(this.options.sigma, w.size) * spread,
       this.options.minChange * Math.abs(median),
       // A perfectly flat history still tolerates float noise.
       Number.EPSILON * 16 * Math.max(1, Math.abs(median))
@@ -227,23 +261,43 @@ export class RegressionDetector {
       (this.#acceptances[this.#nextAcceptance] as number) <= time
     ) {
       this.#window.clear()
+      this.#pending.length = 0
       this.#streak = 0
       this.#nextAcceptance++
     }
     const band = this.band()
     const verdict = this.judge(value, band)
     if (verdict === 'breach') {
-      this.#streak++
-      return {
-        verdict:
-          this.#streak >= this.options.consecutive ? 'regression' : 'breach',
-        streak: this.#streak,
-        band
+      // Breaches in a row count only on one side: up, down, up is noise.
+      const side = value > (band?.median ?? value) ? 1 : -1
+      if (this.#streak > 0 && side !== this.#side) {
+        this.#readmit()
+        this.#streak = 0
       }
+      this.#side = side
+      this.#streak++
+      if (this.#streak < this.options.consecutive) {
+        this.#pending.push(value)
+        return { verdict: 'breach', streak: this.#streak, band }
+      }
+      // A regression: its runs stay out of the baseline until accepted.
+      this.#pending.length = 0
+      return { verdict: 'regression', streak: this.#streak, band }
     }
+    this.#readmit()
     this.#streak = 0
     this.#window.push(value)
     return { verdict, streak: 0, band }
+  }
+
+  /**
+   * A streak that ended short of K was noise after all: its values join the
+   * baseline, or the baseline would shrink to what never breaches.
+   */
+  #readmit(): void {
+    if (this.#streak < this.options.consecutive)
+      for (const p of this.#pending) this.#window.push(p)
+    this.#pending.length = 0
   }
 }
 
