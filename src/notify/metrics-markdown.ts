@@ -158,12 +158,13 @@ function charts(o: MetricsOutcome, options: MarkdownOptions): string[] {
   if (chosen.length === 0) return []
   const out = ['', '#### Trends']
   for (const c of chosen) {
-    const row = o.gate?.rows.find(
-      (r) =>
-        r.jobId === c.jobId &&
-        r.result.spec.metricName === c.metric &&
-        r.level !== 'info'
+    // The threshold that gates: fail level first, else warn.
+    const rows = (o.gate?.rows ?? []).filter(
+      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric
     )
+    const row =
+      rows.find((r) => r.level === 'fail') ??
+      rows.find((r) => r.level === 'warn')
     const threshold =
       row === undefined ? undefined : thresholdInUnit(row, c.unit)
     out.push(
