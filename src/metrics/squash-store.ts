@@ -184,11 +184,23 @@ export class SquashStore implements MetricStore {
       ).text
     let text: string
     try {
-      text = await post(this.#token ?? (await this.#login()))
+      try {
+        text = await post(this.#token ?? (await this.#login()))
+      } catch (error) {
+        // An expired token: log in again, once.
+        if (!(error instanceof HttpError && error.status === 401)) throw error
+        text = await post(await this.#login())
+      }
     } catch (error) {
-      // An expired token: log in again, once.
-      if (!(error instanceof HttpError && error.status === 401)) throw error
-      text = await post(await this.#login())
+      if (error instanceof HttpError && error.status === 500) {
+        throw new HttpError(error.message, {
+          status: 500,
+          ...(error.where === undefined ? {} : { where: error.where }),
+          hint: 'SQuaSH answers 500 when it is overloaded, and when a measurement is of an unknown metric: load the metric definitions first (POST /metrics), then replay',
+          cause: error
+        })
+      }
+      throw error
     }
     let message = ''
     try {
