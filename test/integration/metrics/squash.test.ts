@@ -136,9 +136,9 @@ describe('the SQuaSH emulator (squash-api as dispatch_verify meets it)', () => {
     expect(
       (await post('/metrics', { metrics: [{ name: 'x.y' }] }, token)).status
     ).toBe(201)
-    expect(
-      (await (await fetch(`${squash.url}/metrics`)).json())
-    ).toEqual({ metrics: ['validate_drp.PA1', 'x.y'] })
+    expect(await (await fetch(`${squash.url}/metrics`)).json()).toEqual({
+      metrics: ['validate_drp.PA1', 'x.y']
+    })
   })
 })
 
