@@ -38,9 +38,18 @@ export function startInfluxd(): void {
   services('ensure_influxdb')
 }
 
-/** A database name no other test uses. */
+const created: string[] = []
+
+/** A database name no other test uses (dropped by dropTestDatabases). */
 export function uniqueDatabase(prefix: string): string {
-  return `${prefix}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
+  const name = `${prefix}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
+  created.push(name)
+  return name
+}
+
+/** Drops every database this test file named. */
+export async function dropTestDatabases(): Promise<void> {
+  for (const name of created.splice(0)) await dropDatabase(name)
 }
 
 /** Runs an InfluxQL statement against the real server; returns the JSON. */
@@ -59,4 +68,14 @@ export async function influxQuery(
   url.searchParams.set('epoch', 'ms')
   const r = await fetch(url)
   return (await r.json()) as Awaited<ReturnType<typeof influxQuery>>
+}
+
+/** Drops a test database (tests clean up after themselves). */
+export async function dropDatabase(database: string): Promise<void> {
+  const url = new URL('/query', influxUrl())
+  await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ q: `DROP DATABASE "${database}"` }).toString()
+  })
 }

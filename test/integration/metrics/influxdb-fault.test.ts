@@ -11,7 +11,8 @@ import {
   influxUrl,
   startInfluxd,
   stopInfluxd,
-  uniqueDatabase
+  uniqueDatabase,
+  dropTestDatabases
 } from '../../helpers/influxdb.js'
 import { DAY, T0, dispatchJob, tempDir } from '../../helpers/metrics.js'
 
@@ -20,9 +21,10 @@ import { DAY, T0, dispatchJob, tempDir } from '../../helpers/metrics.js'
  * lost, and once it is back a replay stores every point exactly once.
  */
 describe('influxd stopped during a dispatch', () => {
-  afterAll(() => {
+  afterAll(async () => {
     // Whatever happened, leave the shared influxd running.
     startInfluxd()
+    await dropTestDatabases()
   })
 
   it('spools every job, and a replay after the restart stores every point exactly once', async () => {

@@ -12,7 +12,8 @@ import {
 import {
   influxQuery,
   influxUrl,
-  uniqueDatabase
+  uniqueDatabase,
+  dropTestDatabases
 } from '../../helpers/influxdb.js'
 import { DAY, T0, dispatchJob, tempDir } from '../../helpers/metrics.js'
 import { rejection } from '../../helpers/thrown.js'
@@ -32,6 +33,9 @@ const HOSTILE = [
 ]
 
 describe('the InfluxDB store on the real influxd 1.6', () => {
+  afterAll(async () => {
+    await dropTestDatabases()
+  })
   const reporter = new RecordingReporter()
   let store: InfluxStore
   let database: string
