@@ -41,6 +41,11 @@ export interface DispatchOptions {
   /** Without a spool, a failed send is an error. */
   spool?: Spool
   reporter: Reporter
+  /**
+   * `<job id>.<store type>` pairs already sent in this run (by the replay
+   * that preceded it): not sent twice, since SQuaSH would keep both.
+   */
+  alreadySent?: ReadonlySet<string>
 }
 
 function tally(store: MetricStore): StoreTally {
@@ -67,6 +72,10 @@ export async function dispatchJobs(
     await Promise.all(
       stores.map(async (store, i) => {
         const t = tallies[i] as StoreTally
+        if (options.alreadySent?.has(`${d.id}.${store.type}`) === true) {
+          t.skipped += d.job.measurements.length
+          return
+        }
         const claim =
           spool === undefined
             ? undefined
@@ -156,6 +165,8 @@ function throwIfFailed(result: DispatchResult): void {
 export interface ReplayResult {
   /** Entries sent and removed from the spool. */
   sent: number
+  /** `<job id>.<store type>` of each entry sent. */
+  sentKeys: string[]
   /** Entries still in the spool (failed again, or no such store now). */
   left: number
   errors: string[]
@@ -168,7 +179,7 @@ export async function replaySpool(
   reporter: Reporter
 ): Promise<ReplayResult> {
   const claims = await spool.claimAll()
-  const result: ReplayResult = { sent: 0, left: 0, errors: [] }
+  const result: ReplayResult = { sent: 0, sentKeys: [], left: 0, errors: [] }
   if (claims.length === 0) return result
   const progress = reporter.progress('replaying the spool', claims.length)
   const down = new Set<string>()
@@ -196,6 +207,7 @@ export async function replaySpool(
         await store.write(d)
         await spool.done(claim)
         result.sent++
+        result.sentKeys.push(`${d.id}.${store.type}`)
       } catch (error) {
         await fail(error)
         if (storeIsDown(error)) down.add(store.type)

@@ -155,6 +155,7 @@ export async function runMetrics(
         dispatchJobs(jobs, {
           stores,
           reporter,
+          alreadySent: new Set(replay?.sentKeys ?? []),
           ...(spool === undefined ? {} : { spool })
         })
       )

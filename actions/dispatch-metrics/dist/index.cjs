@@ -61854,9 +61854,10 @@ function charts(o, options) {
   if (chosen.length === 0) return [];
   const out = ["", "#### Trends"];
   for (const c of chosen) {
-    const row = o.gate?.rows.find(
-      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric && r.level !== "info"
+    const rows = (o.gate?.rows ?? []).filter(
+      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric
     );
+    const row = rows.find((r) => r.level === "fail") ?? rows.find((r) => r.level === "warn");
     const threshold = row === void 0 ? void 0 : thresholdInUnit(row, c.unit);
     out.push(
       "",
@@ -62752,6 +62753,10 @@ async function dispatchJobs(jobs, options) {
     await Promise.all(
       stores.map(async (store, i) => {
         const t = tallies[i];
+        if (options.alreadySent?.has(`${d.id}.${store.type}`) === true) {
+          t.skipped += d.job.measurements.length;
+          return;
+        }
         const claim = spool === void 0 ? void 0 : await spool.hold(d, { type: store.type, label: store.label });
         if (down.has(i)) {
           if (claim !== void 0 && spool !== void 0)
@@ -62825,7 +62830,7 @@ function throwIfFailed(result) {
 __name(throwIfFailed, "throwIfFailed");
 async function replaySpool(spool, stores, reporter) {
   const claims = await spool.claimAll();
-  const result = { sent: 0, left: 0, errors: [] };
+  const result = { sent: 0, sentKeys: [], left: 0, errors: [] };
   if (claims.length === 0) return result;
   const progress = reporter.progress("replaying the spool", claims.length);
   const down = /* @__PURE__ */ new Set();
@@ -62853,6 +62858,7 @@ async function replaySpool(spool, stores, reporter) {
         await store.write(d);
         await spool.done(claim);
         result.sent++;
+        result.sentKeys.push(`${d.id}.${store.type}`);
       } catch (error2) {
         await fail(error2);
         if (storeIsDown(error2)) down.add(store.type);
@@ -62920,7 +62926,7 @@ var DEFAULT_REGRESSION = {
   statistic: "mad",
   sigma: 3,
   window: 30,
-  minSamples: 5,
+  minSamples: 10,
   consecutive: 3,
   minChange: 0
 };
@@ -62983,6 +62989,12 @@ var SortedWindow = class {
   median() {
     return this.quantile(0.5);
   }
+  meanAbsoluteDeviation(m) {
+    let sum = 0;
+    for (let i = 0; i < this.#size; i++)
+      sum += Math.abs(this.#sorted[i] - m);
+    return this.#size === 0 ? 0 : sum / this.#size;
+  }
   /** Median absolute deviation from `m`: merges the two sorted halves. */
   mad(m) {
     const s = this.#sorted;
@@ -63030,6 +63042,14 @@ function lowerBound(s, n, v) {
   return lo;
 }
 __name(lowerBound, "lowerBound");
+function predictionFactor(z, n) {
+  const v = Math.max(1, 0.37 * (n - 1));
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  const t = z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) + (3 * z ** 7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3);
+  return t * Math.sqrt(1 + 1 / Math.max(1, n));
+}
+__name(predictionFactor, "predictionFactor");
 var RegressionDetector = class {
   constructor(worse, options = DEFAULT_REGRESSION, acceptances = []) {
     this.worse = worse;
@@ -63046,6 +63066,9 @@ var RegressionDetector = class {
   #acceptances;
   #nextAcceptance = 0;
   #streak = 0;
+  #side = 0;
+  /** Breaching values of a streak not (yet) long enough to be a regression. */
+  #pending = [];
   get streak() {
     return this.#streak;
   }
@@ -63054,9 +63077,10 @@ var RegressionDetector = class {
     const w = this.#window;
     if (w.size < Math.max(1, this.options.minSamples)) return void 0;
     const median = w.median();
-    const spread = this.options.statistic === "iqr" ? (w.quantile(0.75) - w.quantile(0.25)) / 1.349 : w.mad(median) * 1.4826;
+    let spread = this.options.statistic === "iqr" ? (w.quantile(0.75) - w.quantile(0.25)) / 1.349 : w.mad(median) * 1.4826;
+    if (spread === 0) spread = w.meanAbsoluteDeviation(median) * 1.2533;
     const half = Math.max(
-      this.options.sigma * spread,
+      predictionFactor(this.options.sigma, w.size) * spread,
       this.options.minChange * Math.abs(median),
       // A perfectly flat history still tolerates float noise.
       Number.EPSILON * 16 * Math.max(1, Math.abs(median))
@@ -63077,22 +63101,40 @@ var RegressionDetector = class {
   push(time, value) {
     while (this.#nextAcceptance < this.#acceptances.length && this.#acceptances[this.#nextAcceptance] <= time) {
       this.#window.clear();
+      this.#pending.length = 0;
       this.#streak = 0;
       this.#nextAcceptance++;
     }
     const band = this.band();
     const verdict = this.judge(value, band);
     if (verdict === "breach") {
+      const side = value > (band?.median ?? value) ? 1 : -1;
+      if (this.#streak > 0 && side !== this.#side) {
+        this.#readmit();
+        this.#streak = 0;
+      }
+      this.#side = side;
       this.#streak++;
-      return {
-        verdict: this.#streak >= this.options.consecutive ? "regression" : "breach",
-        streak: this.#streak,
-        band
-      };
+      if (this.#streak < this.options.consecutive) {
+        this.#pending.push(value);
+        return { verdict: "breach", streak: this.#streak, band };
+      }
+      this.#pending.length = 0;
+      return { verdict: "regression", streak: this.#streak, band };
     }
+    this.#readmit();
     this.#streak = 0;
     this.#window.push(value);
     return { verdict, streak: 0, band };
+  }
+  /**
+   * A streak that ended short of K was noise after all: its values join the
+   * baseline, or the baseline would shrink to what never breaches.
+   */
+  #readmit() {
+    if (this.#streak < this.options.consecutive)
+      for (const p of this.#pending) this.#window.push(p);
+    this.#pending.length = 0;
   }
 };
 
@@ -64015,10 +64057,22 @@ var SquashStore = class {
     })).text, "post");
     let text2;
     try {
-      text2 = await post(this.#token ?? await this.#login());
+      try {
+        text2 = await post(this.#token ?? await this.#login());
+      } catch (error2) {
+        if (!(error2 instanceof HttpError && error2.status === 401)) throw error2;
+        text2 = await post(await this.#login());
+      }
     } catch (error2) {
-      if (!(error2 instanceof HttpError && error2.status === 401)) throw error2;
-      text2 = await post(await this.#login());
+      if (error2 instanceof HttpError && error2.status === 500) {
+        throw new HttpError(error2.message, {
+          status: 500,
+          ...error2.where === void 0 ? {} : { where: error2.where },
+          hint: "SQuaSH answers 500 when it is overloaded, and when a measurement is of an unknown metric: load the metric definitions first (POST /metrics), then replay",
+          cause: error2
+        });
+      }
+      throw error2;
     }
     let message = "";
     try {
@@ -64167,6 +64221,7 @@ async function runMetrics(options, deps) {
         async () => dispatchJobs(jobs, {
           stores,
           reporter,
+          alreadySent: new Set(replay?.sentKeys ?? []),
           ...spool === void 0 ? {} : { spool }
         })
       );

@@ -231,7 +231,9 @@ describe('stackci metrics', () => {
     )
     expect(existsSync(join(dir, 'm.sqlite'))).toBe(false)
     const q = await influxQuery(database, 'SHOW DATABASES')
-    expect(q.results[0]?.series?.[0]?.values.flat()).not.toContain(database)
+    expect((q.results[0]?.series?.[0]?.values ?? []).flat()).not.toContain(
+      database
+    )
   })
 
   it('replay: sends what a dispatch spooled while InfluxDB was unreachable', async () => {
