@@ -16,14 +16,13 @@ import {
   runMetrics
 } from '../metrics/index.js'
 import { EXIT, type CliContext } from './context.js'
+import { dispatchOptions, storeOptions } from './metrics-flags.js'
 import { registerMetricsHistoryCommands } from './metrics-history-command.js'
 import {
-  dispatchOptions,
   jobFiles,
   loadConfig,
   prepareFrom,
   settingsFrom,
-  storeOptions,
   type DispatchFlags,
   type StoreFlags
 } from './metrics-options.js'

@@ -25,12 +25,8 @@ import {
 } from '../metrics/index.js'
 import { loadDefinitions, type Definitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
-import {
-  loadConfig,
-  settingsFrom,
-  storeOptions,
-  type StoreFlags
-} from './metrics-options.js'
+import { storeOptions } from './metrics-flags.js'
+import { loadConfig, settingsFrom, type StoreFlags } from './metrics-options.js'
 
 interface KeyFlags extends StoreFlags {
   dataset?: string
@@ -118,7 +114,7 @@ async function history(
       } else {
         for (const s of flagged) {
           await ctx.write(
-            `${s.last?.verdict === 'regression' ? 'REGRESSION' : 'breach    '}  ${describeKey(s)}  ${s.lastPoint?.value ?? ''} (median ${s.last?.band?.median.toPrecision(4) ?? '?'}, ${s.last?.streak ?? 0} in a row since ${s.streakSince === undefined ? '?' : new Date(s.streakSince).toISOString()})\n`
+            `${s.last?.verdict === 'regression' ? 'REGRESSION' : 'breach    '}  ${describeKey(s)}  ${s.lastValue ?? ''} (median ${s.last?.band?.median.toPrecision(4) ?? '?'}, ${s.last?.streak ?? 0} in a row since ${s.streakSince === undefined ? '?' : new Date(s.streakSince).toISOString()})\n`
           )
         }
         await ctx.write(
@@ -192,9 +188,11 @@ async function accept(
       )
     } else {
       // Default: accept the step the series is in now.
+      const { values, times } = sqlite.seriesValues(key, series, true)
       const s = summarizeSeries(
         { ...key, series },
-        sqlite.historySync({ ...key, series }),
+        values,
+        times,
         metricDirection(metric, definitions, settings.baseline.directions),
         settings.baseline,
         acceptanceTimes(

@@ -24,7 +24,7 @@ export interface InfluxOptions {
   password?: string
   /** Lines per request (default 5,000, InfluxData's advice). */
   batchSize?: number
-  /** Requests in flight at once (default 2). */
+  /** Requests in flight at once (default 3). */
   concurrency?: number
   timeoutMs?: number
   retries?: number
@@ -157,30 +157,48 @@ export class InfluxClient {
     this.#created = true
   }
 
-  /** Encodes and writes points; returns how many lines were sent. */
+  /**
+   * Encodes and writes points. Each batch is encoded when it is about to be
+   * sent (while others are in flight), into one string: a million points
+   * never sit in memory as a million small strings.
+   */
   async writePoints(points: readonly Point[]): Promise<number> {
-    return this.writeLines(points.map(encodePoint))
+    return this.#send(points.length, (from, to) => {
+      let body = ''
+      for (let i = from; i < to; i++)
+        body += `${i === from ? '' : '\n'}${encodePoint(points[i] as Point)}`
+      return body
+    })
   }
 
-  /** Writes encoded lines in batches, `concurrency` requests at a time. */
+  /** Writes encoded lines (no line breaks inside) in batches. */
   async writeLines(lines: readonly string[]): Promise<number> {
+    return this.#send(lines.length, (from, to) =>
+      lines.slice(from, to).join('\n')
+    )
+  }
+
+  /** Sends `count` lines in batches, `concurrency` requests at a time. */
+  async #send(
+    count: number,
+    body: (from: number, to: number) => string
+  ): Promise<number> {
     const size = Math.max(1, this.#o.batchSize ?? 5000)
-    const batches: string[][] = []
-    for (let i = 0; i < lines.length; i += size)
-      batches.push(lines.slice(i, i + size))
+    const batches = Math.ceil(count / size)
     let next = 0
     const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next++] as string[]
-        await this.#writeBatch(batch)
+      while (next < batches) {
+        const from = size * next++
+        const to = Math.min(count, from + size)
+        await this.#writeBatch(body(from, to), to - from)
       }
     }
-    const n = Math.min(Math.max(1, this.#o.concurrency ?? 2), batches.length)
+    const n = Math.min(Math.max(1, this.#o.concurrency ?? 3), batches)
     await Promise.all(Array.from({ length: n }, worker))
-    return lines.length
+    return count
   }
 
-  async #writeBatch(lines: string[]): Promise<void> {
+  async #writeBatch(body: string, count: number): Promise<void> {
     const params = new URLSearchParams({ db: this.#o.database })
     if (this.#o.retentionPolicy !== undefined)
       params.set('rp', this.#o.retentionPolicy)
@@ -190,19 +208,24 @@ export class InfluxClient {
         method: 'POST',
         url: `${this.url}/write?${params.toString()}`,
         headers: { ...this.#auth, 'content-type': 'text/plain; charset=utf-8' },
-        body: lines.join('\n'),
+        body,
         ok: [204],
-        what: `write of ${lines.length} point${lines.length === 1 ? '' : 's'} to ${this.#o.database}`
+        what: `write of ${count} point${count === 1 ? '' : 's'} to ${this.#o.database}`
       })
     } catch (error) {
       if (!(error instanceof HttpError)) throw error
-      if (error.status === 413 && lines.length > 1) {
+      if (error.status === 413 && count > 1) {
+        // Too big for the server: halve it (lines hold no raw line breaks).
+        const lines = body.split('\n')
         const half = Math.ceil(lines.length / 2)
-        await this.#writeBatch(lines.slice(0, half))
-        await this.#writeBatch(lines.slice(half))
+        await this.#writeBatch(lines.slice(0, half).join('\n'), half)
+        await this.#writeBatch(
+          lines.slice(half).join('\n'),
+          lines.length - half
+        )
         return
       }
-      throw this.#explain(error, lines.length)
+      throw this.#explain(error, count)
     }
   }
 

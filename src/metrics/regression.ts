@@ -15,6 +15,7 @@
  */
 
 import type { Operator } from '../verify/index.js'
+import { SortedWindow } from './sorted-window.js'
 
 /** Which way a value gets worse. */
 export type Worse = 'up' | 'down' | 'both'
@@ -67,119 +68,6 @@ export function worseDirection(operators: readonly Operator[]): Worse {
   return up ? 'up' : down ? 'down' : 'both'
 }
 
-/** A fixed-capacity window kept sorted, for O(1) medians and quartiles. */
-export class SortedWindow {
-  readonly #fifo: Float64Array
-  readonly #sorted: Float64Array
-  #head = 0
-  #size = 0
-
-  constructor(readonly capacity: number) {
-    this.#fifo = new Float64Array(capacity)
-    this.#sorted = new Float64Array(capacity)
-  }
-
-  get size(): number {
-    return this.#size
-  }
-
-  clear(): void {
-    this.#head = 0
-    this.#size = 0
-  }
-
-  push(value: number): void {
-    const s = this.#sorted
-    if (this.#size === this.capacity) {
-      const old = this.#fifo[this.#head] as number
-      let i = lowerBound(s, this.#size, old)
-      for (; i < this.#size - 1; i++) s[i] = s[i + 1] as number
-      this.#size--
-      this.#fifo[this.#head] = value
-      this.#head = (this.#head + 1) % this.capacity
-    } else {
-      this.#fifo[(this.#head + this.#size) % this.capacity] = value
-    }
-    let j = this.#size
-    while (j > 0 && (s[j - 1] as number) > value) {
-      s[j] = s[j - 1] as number
-      j--
-    }
-    s[j] = value
-    this.#size++
-  }
-
-  /** Linear-interpolated quantile (p in [0, 1]). */
-  quantile(p: number): number {
-    const s = this.#sorted
-    const pos = (this.#size - 1) * p
-    const lo = Math.floor(pos)
-    const hi = Math.min(lo + 1, this.#size - 1)
-    return (
-      (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo)
-    )
-  }
-
-  median(): number {
-    return this.quantile(0.5)
-  }
-
-  meanAbsoluteDeviation(m: number): number {
-    let sum = 0
-    for (let i = 0; i < this.#size; i++)
-      sum += Math.abs((this.#sorted[i] as number) - m)
-    return this.#size === 0 ? 0 : sum / this.#size
-  }
-
-  /** Median absolute deviation from `m`: merges the two sorted halves. */
-  mad(m: number): number {
-    const s = this.#sorted
-    const n = this.#size
-    // Deviations grow leftwards from a and rightwards from b.
-    let b = upperBound(s, n, m)
-    let a = b - 1
-    const lo = (n - 1) >> 1
-    const hi = n >> 1
-    let d = 0
-    let dLo = 0
-    for (let k = 0; k <= hi; k++) {
-      const left = a >= 0 ? m - (s[a] as number) : Infinity
-      const right = b < n ? (s[b] as number) - m : Infinity
-      if (left <= right) {
-        d = left
-        a--
-      } else {
-        d = right
-        b++
-      }
-      if (k === lo) dLo = d
-    }
-    return (dLo + d) / 2
-  }
-}
-
-function upperBound(s: Float64Array, n: number, v: number): number {
-  let lo = 0
-  let hi = n
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((s[mid] as number) <= v) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-function lowerBound(s: Float64Array, n: number, v: number): number {
-  let lo = 0
-  let hi = n
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((s[mid] as number) < v) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 /**
  * The half-width, in estimated σ, of a band that holds a new point as often
  * as `z` true σ would: Student's t for the spread's effective degrees of
@@ -199,33 +87,51 @@ export function predictionFactor(z: number, n: number): number {
   return t * Math.sqrt(1 + 1 / Math.max(1, n))
 }
 
-/** Walks one series point by point; see the module comment. */
+/**
+ * Walks one series point by point; see the module comment. `step` is the
+ * allocation-free core (whole-history analysis runs it millions of times);
+ * `push` wraps it with the band for callers that show it.
+ */
 export class RegressionDetector {
   readonly #window: SortedWindow
   readonly #acceptances: number[]
+  /** predictionFactor(sigma, n) for every window size n. */
+  readonly #factors: Float64Array
   #nextAcceptance = 0
   #streak = 0
   #side = 0
   /** Breaching values of a streak not (yet) long enough to be a regression. */
   readonly #pending: number[] = []
+  // The band of the last computation (valid when #samples > 0).
+  #median = 0
+  #low = 0
+  #high = 0
+  #samples = 0
 
   constructor(
     readonly worse: Worse,
     readonly options: RegressionOptions = DEFAULT_REGRESSION,
     acceptances: readonly number[] = []
   ) {
-    this.#window = new SortedWindow(Math.max(1, options.window))
+    const capacity = Math.max(1, options.window)
+    this.#window = new SortedWindow(capacity)
     this.#acceptances = [...acceptances].sort((a, b) => a - b)
+    this.#factors = new Float64Array(capacity + 1)
+    for (let n = 0; n <= capacity; n++)
+      this.#factors[n] = predictionFactor(options.sigma, n)
   }
 
   get streak(): number {
     return this.#streak
   }
 
-  /** The current baseline band, once there are enough samples. */
-  band(): Band | undefined {
+  /** Computes the band into fields; false while there are too few samples. */
+  #computeBand(): boolean {
     const w = this.#window
-    if (w.size < Math.max(1, this.options.minSamples)) return undefined
+    if (w.size < Math.max(1, this.options.minSamples)) {
+      this.#samples = 0
+      return false
+    }
     const median = w.median()
     let spread =
       this.options.statistic === 'iqr'
@@ -235,19 +141,48 @@ export class RegressionDetector {
     // while still varying: fall back to the mean absolute deviation.
     if (spread === 0) spread = w.meanAbsoluteDeviation(median) * 1.2533
     const half = Math.max(
-      predictionFactor(this.options.sigma, w.size) * spread,
+      (this.#factors[w.size] as number) * spread,
       this.options.minChange * Math.abs(median),
       // A perfectly flat history still tolerates float noise.
       Number.EPSILON * 16 * Math.max(1, Math.abs(median))
     )
-    return { median, low: median - half, high: median + half, samples: w.size }
+    this.#median = median
+    this.#low = median - half
+    this.#high = median + half
+    this.#samples = w.size
+    return true
+  }
+
+  #bandObject(): Band | undefined {
+    return this.#samples === 0
+      ? undefined
+      : {
+          median: this.#median,
+          low: this.#low,
+          high: this.#high,
+          samples: this.#samples
+        }
+  }
+
+  /** The current baseline band, once there are enough samples. */
+  band(): Band | undefined {
+    this.#computeBand()
+    return this.#bandObject()
   }
 
   /** The verdict on `value` against the current band, without recording it. */
   judge(value: number, band = this.band()): Exclude<Verdict, 'regression'> {
     if (band === undefined) return 'insufficient'
-    const above = value > band.high
-    const below = value < band.low
+    return this.#classify(value, band.low, band.high)
+  }
+
+  #classify(
+    value: number,
+    low: number,
+    high: number
+  ): Exclude<Verdict, 'regression' | 'insufficient'> {
+    const above = value > high
+    const below = value < low
     if (this.worse === 'up') return above ? 'breach' : below ? 'improved' : 'ok'
     if (this.worse === 'down')
       return below ? 'breach' : above ? 'improved' : 'ok'
@@ -256,20 +191,30 @@ export class RegressionDetector {
 
   /** Records the next point of the series (chronological order). */
   push(time: number, value: number): PointVerdict {
+    const verdict = this.step(time, value)
+    return { verdict, streak: this.#streak, band: this.#bandObject() }
+  }
+
+  /** {@link push} without the allocations: the verdict only. */
+  step(time: number, value: number): Verdict {
     while (
       this.#nextAcceptance < this.#acceptances.length &&
       (this.#acceptances[this.#nextAcceptance] as number) <= time
     ) {
       this.#window.clear()
-      this.#pending.length = 0
+      if (this.#pending.length > 0) this.#pending.length = 0
       this.#streak = 0
       this.#nextAcceptance++
     }
-    const band = this.band()
-    const verdict = this.judge(value, band)
+    if (!this.#computeBand()) {
+      this.#streak = 0
+      this.#window.push(value)
+      return 'insufficient'
+    }
+    const verdict = this.#classify(value, this.#low, this.#high)
     if (verdict === 'breach') {
       // Breaches in a row count only on one side: up, down, up is noise.
-      const side = value > (band?.median ?? value) ? 1 : -1
+      const side = value > this.#median ? 1 : -1
       if (this.#streak > 0 && side !== this.#side) {
         this.#readmit()
         this.#streak = 0
@@ -278,16 +223,16 @@ export class RegressionDetector {
       this.#streak++
       if (this.#streak < this.options.consecutive) {
         this.#pending.push(value)
-        return { verdict: 'breach', streak: this.#streak, band }
+        return 'breach'
       }
       // A regression: its runs stay out of the baseline until accepted.
-      this.#pending.length = 0
-      return { verdict: 'regression', streak: this.#streak, band }
+      if (this.#pending.length > 0) this.#pending.length = 0
+      return 'regression'
     }
     this.#readmit()
     this.#streak = 0
     this.#window.push(value)
-    return { verdict, streak: 0, band }
+    return verdict
   }
 
   /**
@@ -295,6 +240,7 @@ export class RegressionDetector {
    * baseline, or the baseline would shrink to what never breaches.
    */
   #readmit(): void {
+    if (this.#pending.length === 0) return
     if (this.#streak < this.options.consecutive)
       for (const p of this.#pending) this.#window.push(p)
     this.#pending.length = 0

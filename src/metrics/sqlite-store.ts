@@ -1,16 +1,18 @@
 /**
  * The embedded default store: one SQLite file (better-sqlite3), WAL mode,
  * schema migrations by `PRAGMA user_version`. Measurements are keyed by
- * (job id, metric, identifier): writing a job twice stores it once. The
- * history of a series is one range scan of a covering index.
+ * (job id, metric, identifier): writing a job twice stores it once. Each
+ * history series has a number, and its history is one range scan of a
+ * compact covering index (series, time, value).
  */
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { StoreError, errorMessage } from '../core/errors.js'
 import type { DispatchJob, SeriesKey } from './record.js'
-import { jobRecords } from './record.js'
+import { jobRecords, keyString } from './record.js'
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js'
+import { migrate } from './sqlite-schema.js'
 import type {
   Acceptance,
   HistoryPoint,
@@ -19,59 +21,11 @@ import type {
   WriteOutcome
 } from './store.js'
 
-/** Each entry moves the schema up one version; never edit a shipped one. */
-const MIGRATIONS: string[] = [
-  `CREATE TABLE jobs (
-     job_id TEXT PRIMARY KEY,
-     created_at INTEGER NOT NULL,
-     series TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     git_sha TEXT,
-     release_tag TEXT,
-     image_digest TEXT,
-     jenkins_build_url TEXT,
-     workflow_run_url TEXT,
-     source TEXT NOT NULL,
-     meta TEXT NOT NULL,
-     stored_at INTEGER NOT NULL
-   );
-   CREATE TABLE measurements (
-     job_id TEXT NOT NULL REFERENCES jobs (job_id),
-     metric TEXT NOT NULL,
-     identifier TEXT NOT NULL,
-     value REAL,
-     unit TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     series TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     PRIMARY KEY (job_id, metric, identifier)
-   ) WITHOUT ROWID;
-   CREATE INDEX measurements_history ON measurements
-     (metric, dataset, instrument, filter, series, created_at, value, job_id);
-   CREATE TABLE acceptances (
-     id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
-     since INTEGER NOT NULL,
-     reason TEXT NOT NULL,
-     accepted_by TEXT,
-     accepted_at INTEGER NOT NULL
-   );`
-]
-
-export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length
-
 export class SqliteStore implements MetricStore {
   readonly type = 'sqlite'
   readonly label: string
   readonly #db: SqliteDatabase
+  readonly #series = new Map<string, number>()
 
   constructor(
     readonly path: string,
@@ -88,7 +42,7 @@ export class SqliteStore implements MetricStore {
         this.#db.pragma('journal_mode = WAL')
         this.#db.pragma('synchronous = NORMAL')
       }
-      this.#migrate()
+      migrate(this.#db, path)
     } catch (error) {
       if (error instanceof StoreError) throw error
       throw new StoreError(
@@ -100,26 +54,6 @@ export class SqliteStore implements MetricStore {
         }
       )
     }
-  }
-
-  #migrate(): void {
-    const version = this.#db.pragma('user_version', { simple: true }) as number
-    if (version > MIGRATIONS.length) {
-      throw new StoreError(
-        `${this.path} has schema version ${version}, newer than this stackci knows (${MIGRATIONS.length})`,
-        { where: { file: this.path }, hint: 'upgrade stackci' }
-      )
-    }
-    const pending = MIGRATIONS.slice(version)
-    if (pending.length === 0) return
-    this.#db
-      .transaction(() => {
-        pending.forEach((sql, i) => {
-          this.#db.exec(sql)
-          this.#db.pragma(`user_version = ${version + i + 1}`)
-        })
-      })
-      .immediate()
   }
 
   /** The schema version of the open file. */
@@ -145,18 +79,17 @@ export class SqliteStore implements MetricStore {
 
   async write(d: DispatchJob): Promise<WriteOutcome> {
     const p = d.provenance
-    const insertJob = this.#db.prepare(
-      `INSERT INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT (job_id) DO NOTHING`
-    )
-    const insert = this.#db.prepare(
-      `INSERT INTO measurements VALUES (?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT (job_id, metric, identifier) DO NOTHING`
-    )
+    const db = this.#db
     const records = jobRecords(d)
-    const written = this.#db
+    const written = db
       .transaction(() => {
-        insertJob.run(
+        db.prepare(
+          `INSERT INTO jobs (job_id, created_at, series, dataset, instrument,
+             filter, git_sha, release_tag, image_digest, jenkins_build_url,
+             workflow_run_url, source, meta, stored_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT (job_id) DO NOTHING`
+        ).run(
           d.id,
           d.createdAt,
           d.series,
@@ -172,19 +105,25 @@ export class SqliteStore implements MetricStore {
           JSON.stringify(d.job.meta),
           Date.now()
         )
+        const job = db
+          .prepare('SELECT id FROM jobs WHERE job_id = ?')
+          .pluck()
+          .get(d.id) as number
+        const insert = db.prepare(
+          `INSERT INTO measurements
+             (job, series, identifier, value, unit, created_at)
+           VALUES (?,?,?,?,?,?)
+           ON CONFLICT (job, series, identifier) DO NOTHING`
+        )
         let n = 0
         for (const r of records) {
           n += insert.run(
-            r.jobId,
-            r.metric,
+            job,
+            this.#seriesId(r, r.series),
             r.identifier,
             Number.isNaN(r.value) ? null : r.value,
             r.unit,
-            r.createdAt,
-            r.series,
-            r.dataset,
-            r.instrument,
-            r.filter
+            r.createdAt
           ).changes
         }
         return n
@@ -196,29 +135,64 @@ export class SqliteStore implements MetricStore {
     })
   }
 
+  /** The id of a series, created on first use (cached). */
+  #seriesId(key: SeriesKey, series: string): number {
+    const id = `${keyString(key)}|${series}`
+    let n = this.#series.get(id)
+    if (n === undefined) {
+      n = this.#db
+        .prepare(
+          `INSERT INTO series (metric, dataset, instrument, filter, series)
+           VALUES (?,?,?,?,?)
+           ON CONFLICT DO UPDATE SET series = excluded.series
+           RETURNING id`
+        )
+        .pluck()
+        .get(
+          key.metric,
+          key.dataset,
+          key.instrument,
+          key.filter,
+          series
+        ) as number
+      this.#series.set(id, n)
+    }
+    return n
+  }
+
+  /** The id of an existing series, or undefined. */
+  #findSeries(key: SeriesKey, series: string): number | undefined {
+    return this.#db
+      .prepare(
+        `SELECT id FROM series WHERE metric = ? AND dataset = ?
+           AND instrument = ? AND filter = ? AND series = ?`
+      )
+      .pluck()
+      .get(key.metric, key.dataset, key.instrument, key.filter, series) as
+      number | undefined
+  }
+
   async history(q: HistoryQuery): Promise<HistoryPoint[]> {
     return Promise.resolve(this.historySync(q))
   }
 
   /** The history of one series, oldest first (NaN values left out). */
   historySync(q: HistoryQuery): HistoryPoint[] {
+    const series = this.#findSeries(q, q.series)
+    if (series === undefined) return []
     const rows = this.#db
       .prepare(
-        `SELECT job_id, created_at, value FROM measurements
-         WHERE metric = ? AND dataset = ? AND instrument = ? AND filter = ?
-           AND series = ? AND created_at < ? AND value IS NOT NULL
-         ORDER BY created_at DESC LIMIT ?`
+        `SELECT j.job_id, m.created_at, m.value
+         FROM measurements m JOIN jobs j ON j.id = m.job
+         WHERE m.series = ? AND m.created_at < ? AND m.value IS NOT NULL
+         ORDER BY m.created_at DESC LIMIT ?`
       )
       .raw(true)
-      .all(
-        q.metric,
-        q.dataset,
-        q.instrument,
-        q.filter,
-        q.series,
-        q.before ?? Number.MAX_SAFE_INTEGER,
-        q.limit ?? -1
-      ) as [string, number, number][]
+      .all(series, q.before ?? Number.MAX_SAFE_INTEGER, q.limit ?? -1) as [
+      string,
+      number,
+      number
+    ][]
     const out: HistoryPoint[] = new Array<HistoryPoint>(rows.length)
     for (let i = 0; i < rows.length; i++) {
       const [jobId, time, value] = rows[rows.length - 1 - i] as [
@@ -231,16 +205,60 @@ export class SqliteStore implements MetricStore {
     return out
   }
 
+  /**
+   * The values of a series, oldest first (and their times when asked):
+   * the lean read behind whole-history analysis.
+   */
+  seriesValues(
+    key: SeriesKey,
+    series: string,
+    withTimes: boolean
+  ): { values: number[]; times: number[] } {
+    const id = this.#findSeries(key, series)
+    if (id === undefined) return { values: [], times: [] }
+    const where = 'WHERE series = ? AND value IS NOT NULL ORDER BY created_at'
+    const values = this.#db
+      .prepare(`SELECT value FROM measurements ${where}`)
+      .pluck()
+      .all(id) as number[]
+    const times = withTimes
+      ? (this.#db
+          .prepare(`SELECT created_at FROM measurements ${where}`)
+          .pluck()
+          .all(id) as number[])
+      : []
+    return { values, times }
+  }
+
+  /** The time of the `index`-th value (oldest first) of a series. */
+  seriesTimeAt(
+    key: SeriesKey,
+    series: string,
+    index: number
+  ): number | undefined {
+    const id = this.#findSeries(key, series)
+    if (id === undefined) return undefined
+    return this.#db
+      .prepare(
+        `SELECT created_at FROM measurements
+         WHERE series = ? AND value IS NOT NULL
+         ORDER BY created_at LIMIT 1 OFFSET ?`
+      )
+      .pluck()
+      .get(id, index) as number | undefined
+  }
+
   /** Every series key stored for `series` (all series when omitted). */
   keys(series?: string): (SeriesKey & { series: string })[] {
-    const rows = this.#db
+    return this.#db
       .prepare(
-        `SELECT DISTINCT metric, dataset, instrument, filter, series
-         FROM measurements ${series === undefined ? '' : 'WHERE series = ?'}
+        `SELECT metric, dataset, instrument, filter, series FROM series
+         ${series === undefined ? '' : 'WHERE series = ?'}
          ORDER BY metric, dataset, instrument, filter, series`
       )
-      .all(...(series === undefined ? [] : [series]))
-    return rows as (SeriesKey & { series: string })[]
+      .all(...(series === undefined ? [] : [series])) as (SeriesKey & {
+      series: string
+    })[]
   }
 
   accept(a: Acceptance): void {

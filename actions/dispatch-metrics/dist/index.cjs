@@ -158,13 +158,13 @@ var require_tunnel = __commonJS({
         res.upgrade = true;
       }
       __name(onResponse, "onResponse");
-      function onUpgrade(res, socket, head) {
+      function onUpgrade(res, socket, head2) {
         process.nextTick(function() {
-          onConnect(res, socket, head);
+          onConnect(res, socket, head2);
         });
       }
       __name(onUpgrade, "onUpgrade");
-      function onConnect(res, socket, head) {
+      function onConnect(res, socket, head2) {
         connectReq.removeAllListeners();
         socket.removeAllListeners();
         if (res.statusCode !== 200) {
@@ -179,7 +179,7 @@ var require_tunnel = __commonJS({
           self2.removeSocket(placeholder);
           return;
         }
-        if (head.length > 0) {
+        if (head2.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
           var error2 = new Error("got illegal response body from proxy");
@@ -6351,7 +6351,7 @@ var require_client_h1 = __commonJS({
           util.destroy(this.socket, new HeadersOverflowError());
         }
       }
-      onUpgrade(head) {
+      onUpgrade(head2) {
         const { upgrade, client, socket, headers, statusCode, statusText } = this;
         assert(upgrade);
         assert(client[kSocket] === socket);
@@ -6366,7 +6366,7 @@ var require_client_h1 = __commonJS({
         this.shouldKeepAlive = null;
         this.headers = [];
         this.headersSize = 0;
-        socket.unshift(head);
+        socket.unshift(head2);
         socket[kParser].destroy();
         socket[kParser] = null;
         socket[kClient] = null;
@@ -25248,10 +25248,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -25313,19 +25313,19 @@ var require_cst_scalar = __commonJS({
     __name(setScalarValue, "setScalarValue");
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header.source = head2;
         token.source = body;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -42797,7 +42797,7 @@ var require_axios = __commonJS({
       samplesCount = samplesCount || 10;
       const bytes = new Array(samplesCount);
       const timestamps = new Array(samplesCount);
-      let head = 0;
+      let head2 = 0;
       let tail = 0;
       let firstSampleTS;
       min = min !== void 0 ? min : 1e3;
@@ -42807,16 +42807,16 @@ var require_axios = __commonJS({
         if (!firstSampleTS) {
           firstSampleTS = now;
         }
-        bytes[head] = chunkLength;
-        timestamps[head] = now;
+        bytes[head2] = chunkLength;
+        timestamps[head2] = now;
         let i = tail;
         let bytesCount = 0;
-        while (i !== head) {
+        while (i !== head2) {
           bytesCount += bytes[i++];
           i = i % samplesCount;
         }
-        head = (head + 1) % samplesCount;
-        if (head === tail) {
+        head2 = (head2 + 1) % samplesCount;
+        if (head2 === tail) {
           tail = (tail + 1) % samplesCount;
         }
         if (now - firstSampleTS < min) {
@@ -51505,20 +51505,20 @@ function requireSnippet() {
   hasRequiredSnippet = 1;
   const common2 = requireCommon();
   function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
-    let head = "";
+    let head2 = "";
     let tail = "";
     const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
     if (position - lineStart > maxHalfLength) {
-      head = " ... ";
-      lineStart = position - maxHalfLength + head.length;
+      head2 = " ... ";
+      lineStart = position - maxHalfLength + head2.length;
     }
     if (lineEnd - position > maxHalfLength) {
       tail = " ...";
       lineEnd = position + maxHalfLength - tail.length;
     }
     return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
-      pos: position - lineStart + head.length
+      str: head2 + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+      pos: position - lineStart + head2.length
       // relative position
     };
   }
@@ -61788,7 +61788,7 @@ function specTable(o, maxRows) {
   const rows = [...o.gate?.rows ?? []].sort((a, b) => rank(a) - rank(b));
   if (rows.length === 0) return [];
   const several = o.jobs.length > 1;
-  const head = [
+  const head2 = [
     "Status",
     "Specification",
     ...several ? ["Job"] : [],
@@ -61799,8 +61799,8 @@ function specTable(o, maxRows) {
   ];
   const out = [
     "",
-    `| ${head.join(" | ")} |`,
-    `| ${head.map((h) => h === "Value" || h === "\u0394 vs baseline" ? "---:" : "---").join(" | ")} |`
+    `| ${head2.join(" | ")} |`,
+    `| ${head2.map((h) => h === "Value" || h === "\u0394 vs baseline" ? "---:" : "---").join(" | ")} |`
   ];
   for (const r of rows.slice(0, maxRows)) {
     const m = r.result.measurement;
@@ -62287,6 +62287,7 @@ function refuse(what, value, why, hint) {
   );
 }
 __name(refuse, "refuse");
+var SPECIAL = /[,= \\\n\r"]/;
 function check(what, value) {
   if (LINE_BREAK.test(value)) {
     refuse(
@@ -62316,11 +62317,13 @@ function escapeMeasurement(name) {
 }
 __name(escapeMeasurement, "escapeMeasurement");
 function escapeKey(text2, what = "the key") {
+  if (!SPECIAL.test(text2)) return text2;
   check(what, text2);
   return KEY_SPECIAL.test(text2) ? text2.replace(/([,= ])/g, "\\$1") : text2;
 }
 __name(escapeKey, "escapeKey");
 function escapeStringField(value, what) {
+  if (!SPECIAL.test(value)) return `"${value}"`;
   if (LINE_BREAK.test(value)) {
     refuse(
       what,
@@ -62346,18 +62349,31 @@ function fieldText(key, field) {
   }
 }
 __name(fieldText, "fieldText");
-function encodePoint(point) {
+var heads = /* @__PURE__ */ new WeakMap();
+function head(point) {
+  let byMeasurement = heads.get(point.tags);
+  const cached2 = byMeasurement?.get(point.measurement);
+  if (cached2 !== void 0) return cached2;
   let line = escapeMeasurement(point.measurement);
-  const tagKeys = Object.keys(point.tags).sort();
-  for (const key of tagKeys) {
+  for (const key of Object.keys(point.tags).sort()) {
     const value = point.tags[key];
     if (value === void 0 || value === "") continue;
     if (key === "time")
       refuse("the tag key", key, "it is reserved", "rename it");
     line += `,${escapeKey(key, "the tag key")}=${escapeKey(value, `the value of tag ${key}`)}`;
   }
+  if (byMeasurement === void 0) {
+    byMeasurement = /* @__PURE__ */ new Map();
+    heads.set(point.tags, byMeasurement);
+  }
+  byMeasurement.set(point.measurement, line);
+  return line;
+}
+__name(head, "head");
+function encodePoint(point) {
   let fields = "";
-  for (const [key, field] of Object.entries(point.fields)) {
+  for (const key in point.fields) {
+    const field = point.fields[key];
     if (field === void 0) continue;
     const text2 = fieldText(key, field);
     if (text2 === void 0) continue;
@@ -62372,16 +62388,12 @@ function encodePoint(point) {
       { hint: "a point needs at least one finite measurement or field" }
     );
   }
-  line += ` ${fields}`;
-  if (point.time !== void 0) {
-    if (typeof point.time === "number" && !Number.isSafeInteger(point.time)) {
-      throw new InputError(
-        `InfluxDB timestamps are integers, got ${point.time}`
-      );
-    }
-    line += ` ${point.time}`;
+  const time = point.time;
+  if (time === void 0) return `${head(point)} ${fields}`;
+  if (typeof time === "number" && !Number.isSafeInteger(time)) {
+    throw new InputError(`InfluxDB timestamps are integers, got ${time}`);
   }
-  return line;
+  return `${head(point)} ${fields} ${time}`;
 }
 __name(encodePoint, "encodePoint");
 function quoteIdentifier(name) {
@@ -62496,28 +62508,43 @@ var InfluxClient = class {
     }
     this.#created = true;
   }
-  /** Encodes and writes points; returns how many lines were sent. */
+  /**
+   * Encodes and writes points. Each batch is encoded when it is about to be
+   * sent (while others are in flight), into one string: a million points
+   * never sit in memory as a million small strings.
+   */
   async writePoints(points) {
-    return this.writeLines(points.map(encodePoint));
+    return this.#send(points.length, (from, to) => {
+      let body = "";
+      for (let i = from; i < to; i++)
+        body += `${i === from ? "" : "\n"}${encodePoint(points[i])}`;
+      return body;
+    });
   }
-  /** Writes encoded lines in batches, `concurrency` requests at a time. */
+  /** Writes encoded lines (no line breaks inside) in batches. */
   async writeLines(lines) {
+    return this.#send(
+      lines.length,
+      (from, to) => lines.slice(from, to).join("\n")
+    );
+  }
+  /** Sends `count` lines in batches, `concurrency` requests at a time. */
+  async #send(count, body) {
     const size = Math.max(1, this.#o.batchSize ?? 5e3);
-    const batches = [];
-    for (let i = 0; i < lines.length; i += size)
-      batches.push(lines.slice(i, i + size));
+    const batches = Math.ceil(count / size);
     let next = 0;
     const worker = /* @__PURE__ */ __name(async () => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        await this.#writeBatch(batch);
+      while (next < batches) {
+        const from = size * next++;
+        const to = Math.min(count, from + size);
+        await this.#writeBatch(body(from, to), to - from);
       }
     }, "worker");
-    const n = Math.min(Math.max(1, this.#o.concurrency ?? 2), batches.length);
+    const n = Math.min(Math.max(1, this.#o.concurrency ?? 3), batches);
     await Promise.all(Array.from({ length: n }, worker));
-    return lines.length;
+    return count;
   }
-  async #writeBatch(lines) {
+  async #writeBatch(body, count) {
     const params = new URLSearchParams({ db: this.#o.database });
     if (this.#o.retentionPolicy !== void 0)
       params.set("rp", this.#o.retentionPolicy);
@@ -62527,19 +62554,23 @@ var InfluxClient = class {
         method: "POST",
         url: `${this.url}/write?${params.toString()}`,
         headers: { ...this.#auth, "content-type": "text/plain; charset=utf-8" },
-        body: lines.join("\n"),
+        body,
         ok: [204],
-        what: `write of ${lines.length} point${lines.length === 1 ? "" : "s"} to ${this.#o.database}`
+        what: `write of ${count} point${count === 1 ? "" : "s"} to ${this.#o.database}`
       });
     } catch (error2) {
       if (!(error2 instanceof HttpError)) throw error2;
-      if (error2.status === 413 && lines.length > 1) {
+      if (error2.status === 413 && count > 1) {
+        const lines = body.split("\n");
         const half = Math.ceil(lines.length / 2);
-        await this.#writeBatch(lines.slice(0, half));
-        await this.#writeBatch(lines.slice(half));
+        await this.#writeBatch(lines.slice(0, half).join("\n"), half);
+        await this.#writeBatch(
+          lines.slice(half).join("\n"),
+          lines.length - half
+        );
         return;
       }
-      throw this.#explain(error2, lines.length);
+      throw this.#explain(error2, count);
     }
   }
   #explain(error2, count) {
@@ -62921,22 +62952,7 @@ function evaluateGate(jobs, definitions, comparisons, settings) {
 }
 __name(evaluateGate, "evaluateGate");
 
-// src/metrics/regression.ts
-var DEFAULT_REGRESSION = {
-  statistic: "mad",
-  sigma: 3,
-  window: 30,
-  minSamples: 10,
-  consecutive: 3,
-  minChange: 0
-};
-function worseDirection(operators) {
-  const up = operators.every((o) => o === "<" || o === "<=");
-  const down = operators.every((o) => o === ">" || o === ">=");
-  if (operators.length === 0 || up && down) return "both";
-  return up ? "up" : down ? "down" : "both";
-}
-__name(worseDirection, "worseDirection");
+// src/metrics/sorted-window.ts
 var SortedWindow = class {
   constructor(capacity) {
     this.capacity = capacity;
@@ -62960,17 +62976,28 @@ var SortedWindow = class {
   }
   push(value) {
     const s = this.#sorted;
-    if (this.#size === this.capacity) {
+    const n = this.#size;
+    if (n === this.capacity) {
       const old = this.#fifo[this.#head];
-      let i = lowerBound(s, this.#size, old);
-      for (; i < this.#size - 1; i++) s[i] = s[i + 1];
-      this.#size--;
       this.#fifo[this.#head] = value;
       this.#head = (this.#head + 1) % this.capacity;
-    } else {
-      this.#fifo[(this.#head + this.#size) % this.capacity] = value;
+      let i = lowerBound(s, n, old);
+      if (value > old) {
+        while (i + 1 < n && s[i + 1] < value) {
+          s[i] = s[i + 1];
+          i++;
+        }
+      } else {
+        while (i > 0 && s[i - 1] > value) {
+          s[i] = s[i - 1];
+          i--;
+        }
+      }
+      s[i] = value;
+      return;
     }
-    let j = this.#size;
+    this.#fifo[(this.#head + n) % this.capacity] = value;
+    let j = n;
     while (j > 0 && s[j - 1] > value) {
       s[j] = s[j - 1];
       j--;
@@ -62995,29 +63022,41 @@ var SortedWindow = class {
       sum += Math.abs(this.#sorted[i] - m);
     return this.#size === 0 ? 0 : sum / this.#size;
   }
-  /** Median absolute deviation from `m`: merges the two sorted halves. */
+  /**
+   * Median absolute deviation from `m`. The deviations form two sorted runs
+   * (leftwards and rightwards of `m`); the middle ones are found by binary
+   * search over how many come from each run, in O(log n).
+   */
   mad(m) {
     const s = this.#sorted;
     const n = this.#size;
-    let b = upperBound(s, n, m);
-    let a = b - 1;
+    if (n === 0) return NaN;
+    const b = upperBound(s, n, m);
+    const a = b - 1;
+    const nl = a + 1;
+    const nr = n - b;
     const lo = n - 1 >> 1;
-    const hi = n >> 1;
-    let d = 0;
-    let dLo = 0;
-    for (let k = 0; k <= hi; k++) {
-      const left = a >= 0 ? m - s[a] : Infinity;
-      const right = b < n ? s[b] - m : Infinity;
-      if (left <= right) {
-        d = left;
-        a--;
-      } else {
-        d = right;
-        b++;
+    const need = lo + 1;
+    let from = Math.max(0, need - nr);
+    let to = Math.min(need, nl);
+    let kth = 0;
+    let next = 0;
+    while (from <= to) {
+      const i = from + to >> 1;
+      const j = need - i;
+      const l1 = i > 0 ? m - s[a - i + 1] : -Infinity;
+      const l = i < nl ? m - s[a - i] : Infinity;
+      const r1 = j > 0 ? s[b + j - 1] - m : -Infinity;
+      const r = j < nr ? s[b + j] - m : Infinity;
+      if (l1 > r) to = i - 1;
+      else if (r1 > l) from = i + 1;
+      else {
+        kth = l1 > r1 ? l1 : r1;
+        next = l < r ? l : r;
+        break;
       }
-      if (k === lo) dLo = d;
     }
-    return (dLo + d) / 2;
+    return n % 2 === 1 ? kth : (kth + next) / 2;
   }
 };
 function upperBound(s, n, v) {
@@ -63042,6 +63081,23 @@ function lowerBound(s, n, v) {
   return lo;
 }
 __name(lowerBound, "lowerBound");
+
+// src/metrics/regression.ts
+var DEFAULT_REGRESSION = {
+  statistic: "mad",
+  sigma: 3,
+  window: 30,
+  minSamples: 10,
+  consecutive: 3,
+  minChange: 0
+};
+function worseDirection(operators) {
+  const up = operators.every((o) => o === "<" || o === "<=");
+  const down = operators.every((o) => o === ">" || o === ">=");
+  if (operators.length === 0 || up && down) return "both";
+  return up ? "up" : down ? "down" : "both";
+}
+__name(worseDirection, "worseDirection");
 function predictionFactor(z, n) {
   const v = Math.max(1, 0.37 * (n - 1));
   const z3 = z ** 3;
@@ -63054,8 +63110,12 @@ var RegressionDetector = class {
   constructor(worse, options = DEFAULT_REGRESSION, acceptances = []) {
     this.worse = worse;
     this.options = options;
-    this.#window = new SortedWindow(Math.max(1, options.window));
+    const capacity = Math.max(1, options.window);
+    this.#window = new SortedWindow(capacity);
     this.#acceptances = [...acceptances].sort((a, b) => a - b);
+    this.#factors = new Float64Array(capacity + 1);
+    for (let n = 0; n <= capacity; n++)
+      this.#factors[n] = predictionFactor(options.sigma, n);
   }
   worse;
   options;
@@ -63064,34 +63124,64 @@ var RegressionDetector = class {
   }
   #window;
   #acceptances;
+  /** predictionFactor(sigma, n) for every window size n. */
+  #factors;
   #nextAcceptance = 0;
   #streak = 0;
   #side = 0;
   /** Breaching values of a streak not (yet) long enough to be a regression. */
   #pending = [];
+  // The band of the last computation (valid when #samples > 0).
+  #median = 0;
+  #low = 0;
+  #high = 0;
+  #samples = 0;
   get streak() {
     return this.#streak;
   }
-  /** The current baseline band, once there are enough samples. */
-  band() {
+  /** Computes the band into fields; false while there are too few samples. */
+  #computeBand() {
     const w = this.#window;
-    if (w.size < Math.max(1, this.options.minSamples)) return void 0;
+    if (w.size < Math.max(1, this.options.minSamples)) {
+      this.#samples = 0;
+      return false;
+    }
     const median = w.median();
     let spread = this.options.statistic === "iqr" ? (w.quantile(0.75) - w.quantile(0.25)) / 1.349 : w.mad(median) * 1.4826;
     if (spread === 0) spread = w.meanAbsoluteDeviation(median) * 1.2533;
     const half = Math.max(
-      predictionFactor(this.options.sigma, w.size) * spread,
+      this.#factors[w.size] * spread,
       this.options.minChange * Math.abs(median),
       // A perfectly flat history still tolerates float noise.
       Number.EPSILON * 16 * Math.max(1, Math.abs(median))
     );
-    return { median, low: median - half, high: median + half, samples: w.size };
+    this.#median = median;
+    this.#low = median - half;
+    this.#high = median + half;
+    this.#samples = w.size;
+    return true;
+  }
+  #bandObject() {
+    return this.#samples === 0 ? void 0 : {
+      median: this.#median,
+      low: this.#low,
+      high: this.#high,
+      samples: this.#samples
+    };
+  }
+  /** The current baseline band, once there are enough samples. */
+  band() {
+    this.#computeBand();
+    return this.#bandObject();
   }
   /** The verdict on `value` against the current band, without recording it. */
   judge(value, band = this.band()) {
     if (band === void 0) return "insufficient";
-    const above = value > band.high;
-    const below = value < band.low;
+    return this.#classify(value, band.low, band.high);
+  }
+  #classify(value, low, high) {
+    const above = value > high;
+    const below = value < low;
     if (this.worse === "up") return above ? "breach" : below ? "improved" : "ok";
     if (this.worse === "down")
       return below ? "breach" : above ? "improved" : "ok";
@@ -63099,16 +63189,25 @@ var RegressionDetector = class {
   }
   /** Records the next point of the series (chronological order). */
   push(time, value) {
+    const verdict = this.step(time, value);
+    return { verdict, streak: this.#streak, band: this.#bandObject() };
+  }
+  /** {@link push} without the allocations: the verdict only. */
+  step(time, value) {
     while (this.#nextAcceptance < this.#acceptances.length && this.#acceptances[this.#nextAcceptance] <= time) {
       this.#window.clear();
-      this.#pending.length = 0;
+      if (this.#pending.length > 0) this.#pending.length = 0;
       this.#streak = 0;
       this.#nextAcceptance++;
     }
-    const band = this.band();
-    const verdict = this.judge(value, band);
+    if (!this.#computeBand()) {
+      this.#streak = 0;
+      this.#window.push(value);
+      return "insufficient";
+    }
+    const verdict = this.#classify(value, this.#low, this.#high);
     if (verdict === "breach") {
-      const side = value > (band?.median ?? value) ? 1 : -1;
+      const side = value > this.#median ? 1 : -1;
       if (this.#streak > 0 && side !== this.#side) {
         this.#readmit();
         this.#streak = 0;
@@ -63117,21 +63216,22 @@ var RegressionDetector = class {
       this.#streak++;
       if (this.#streak < this.options.consecutive) {
         this.#pending.push(value);
-        return { verdict: "breach", streak: this.#streak, band };
+        return "breach";
       }
-      this.#pending.length = 0;
-      return { verdict: "regression", streak: this.#streak, band };
+      if (this.#pending.length > 0) this.#pending.length = 0;
+      return "regression";
     }
     this.#readmit();
     this.#streak = 0;
     this.#window.push(value);
-    return { verdict, streak: 0, band };
+    return verdict;
   }
   /**
    * A streak that ended short of K was noise after all: its values join the
    * baseline, or the baseline would shrink to what never breaches.
    */
   #readmit() {
+    if (this.#pending.length === 0) return;
     if (this.#streak < this.options.consecutive)
       for (const p of this.#pending) this.#window.push(p);
     this.#pending.length = 0;
@@ -63522,10 +63622,11 @@ function sqliteDriver(env = process.env) {
 }
 __name(sqliteDriver, "sqliteDriver");
 
-// src/metrics/sqlite-store.ts
+// src/metrics/sqlite-schema.ts
 var MIGRATIONS = [
   `CREATE TABLE jobs (
-     job_id TEXT PRIMARY KEY,
+     id INTEGER PRIMARY KEY,
+     job_id TEXT NOT NULL UNIQUE,
      created_at INTEGER NOT NULL,
      series TEXT NOT NULL,
      dataset TEXT NOT NULL,
@@ -63540,21 +63641,30 @@ var MIGRATIONS = [
      meta TEXT NOT NULL,
      stored_at INTEGER NOT NULL
    );
-   CREATE TABLE measurements (
-     job_id TEXT NOT NULL REFERENCES jobs (job_id),
+   -- One row per history series: measurements point at it by number, so
+   -- the history index holds integers and floats, not repeated strings.
+   CREATE TABLE series (
+     id INTEGER PRIMARY KEY,
      metric TEXT NOT NULL,
+     dataset TEXT NOT NULL,
+     instrument TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     series TEXT NOT NULL,
+     UNIQUE (metric, dataset, instrument, filter, series)
+   );
+   CREATE TABLE measurements (
+     id INTEGER PRIMARY KEY,
+     job INTEGER NOT NULL REFERENCES jobs (id),
+     series INTEGER NOT NULL REFERENCES series (id),
      identifier TEXT NOT NULL,
      value REAL,
      unit TEXT NOT NULL,
      created_at INTEGER NOT NULL,
-     series TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     PRIMARY KEY (job_id, metric, identifier)
-   ) WITHOUT ROWID;
+     -- The series fixes the metric: this is (job id, metric, identifier).
+     UNIQUE (job, series, identifier)
+   );
    CREATE INDEX measurements_history ON measurements
-     (metric, dataset, instrument, filter, series, created_at, value, job_id);
+     (series, created_at, value, job);
    CREATE TABLE acceptances (
      id INTEGER PRIMARY KEY,
      metric TEXT NOT NULL,
@@ -63569,6 +63679,26 @@ var MIGRATIONS = [
    );`
 ];
 var SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+function migrate(db, path) {
+  const version = db.pragma("user_version", { simple: true });
+  if (version > MIGRATIONS.length) {
+    throw new StoreError(
+      `${path} has schema version ${version}, newer than this stackci knows (${MIGRATIONS.length})`,
+      { where: { file: path }, hint: "upgrade stackci" }
+    );
+  }
+  const pending = MIGRATIONS.slice(version);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    pending.forEach((sql, i) => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + i + 1}`);
+    });
+  }).immediate();
+}
+__name(migrate, "migrate");
+
+// src/metrics/sqlite-store.ts
 var SqliteStore = class {
   constructor(path, options = {}) {
     this.path = path;
@@ -63583,7 +63713,7 @@ var SqliteStore = class {
         this.#db.pragma("journal_mode = WAL");
         this.#db.pragma("synchronous = NORMAL");
       }
-      this.#migrate();
+      migrate(this.#db, path);
     } catch (error2) {
       if (error2 instanceof StoreError) throw error2;
       throw new StoreError(
@@ -63603,23 +63733,7 @@ var SqliteStore = class {
   type = "sqlite";
   label;
   #db;
-  #migrate() {
-    const version = this.#db.pragma("user_version", { simple: true });
-    if (version > MIGRATIONS.length) {
-      throw new StoreError(
-        `${this.path} has schema version ${version}, newer than this stackci knows (${MIGRATIONS.length})`,
-        { where: { file: this.path }, hint: "upgrade stackci" }
-      );
-    }
-    const pending = MIGRATIONS.slice(version);
-    if (pending.length === 0) return;
-    this.#db.transaction(() => {
-      pending.forEach((sql, i) => {
-        this.#db.exec(sql);
-        this.#db.pragma(`user_version = ${version + i + 1}`);
-      });
-    }).immediate();
-  }
+  #series = /* @__PURE__ */ new Map();
   /** The schema version of the open file. */
   get schemaVersion() {
     return this.#db.pragma("user_version", { simple: true });
@@ -63639,17 +63753,16 @@ var SqliteStore = class {
   }
   async write(d) {
     const p = d.provenance;
-    const insertJob = this.#db.prepare(
-      `INSERT INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT (job_id) DO NOTHING`
-    );
-    const insert = this.#db.prepare(
-      `INSERT INTO measurements VALUES (?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT (job_id, metric, identifier) DO NOTHING`
-    );
+    const db = this.#db;
     const records = jobRecords(d);
-    const written = this.#db.transaction(() => {
-      insertJob.run(
+    const written = db.transaction(() => {
+      db.prepare(
+        `INSERT INTO jobs (job_id, created_at, series, dataset, instrument,
+             filter, git_sha, release_tag, image_digest, jenkins_build_url,
+             workflow_run_url, source, meta, stored_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT (job_id) DO NOTHING`
+      ).run(
         d.id,
         d.createdAt,
         d.series,
@@ -63665,19 +63778,22 @@ var SqliteStore = class {
         JSON.stringify(d.job.meta),
         Date.now()
       );
+      const job = db.prepare("SELECT id FROM jobs WHERE job_id = ?").pluck().get(d.id);
+      const insert = db.prepare(
+        `INSERT INTO measurements
+             (job, series, identifier, value, unit, created_at)
+           VALUES (?,?,?,?,?,?)
+           ON CONFLICT (job, series, identifier) DO NOTHING`
+      );
       let n = 0;
       for (const r of records) {
         n += insert.run(
-          r.jobId,
-          r.metric,
+          job,
+          this.#seriesId(r, r.series),
           r.identifier,
           Number.isNaN(r.value) ? null : r.value,
           r.unit,
-          r.createdAt,
-          r.series,
-          r.dataset,
-          r.instrument,
-          r.filter
+          r.createdAt
         ).changes;
       }
       return n;
@@ -63687,25 +63803,47 @@ var SqliteStore = class {
       skipped: records.length - written
     });
   }
+  /** The id of a series, created on first use (cached). */
+  #seriesId(key, series) {
+    const id = `${keyString(key)}|${series}`;
+    let n = this.#series.get(id);
+    if (n === void 0) {
+      n = this.#db.prepare(
+        `INSERT INTO series (metric, dataset, instrument, filter, series)
+           VALUES (?,?,?,?,?)
+           ON CONFLICT DO UPDATE SET series = excluded.series
+           RETURNING id`
+      ).pluck().get(
+        key.metric,
+        key.dataset,
+        key.instrument,
+        key.filter,
+        series
+      );
+      this.#series.set(id, n);
+    }
+    return n;
+  }
+  /** The id of an existing series, or undefined. */
+  #findSeries(key, series) {
+    return this.#db.prepare(
+      `SELECT id FROM series WHERE metric = ? AND dataset = ?
+           AND instrument = ? AND filter = ? AND series = ?`
+    ).pluck().get(key.metric, key.dataset, key.instrument, key.filter, series);
+  }
   async history(q) {
     return Promise.resolve(this.historySync(q));
   }
   /** The history of one series, oldest first (NaN values left out). */
   historySync(q) {
+    const series = this.#findSeries(q, q.series);
+    if (series === void 0) return [];
     const rows = this.#db.prepare(
-      `SELECT job_id, created_at, value FROM measurements
-         WHERE metric = ? AND dataset = ? AND instrument = ? AND filter = ?
-           AND series = ? AND created_at < ? AND value IS NOT NULL
-         ORDER BY created_at DESC LIMIT ?`
-    ).raw(true).all(
-      q.metric,
-      q.dataset,
-      q.instrument,
-      q.filter,
-      q.series,
-      q.before ?? Number.MAX_SAFE_INTEGER,
-      q.limit ?? -1
-    );
+      `SELECT j.job_id, m.created_at, m.value
+         FROM measurements m JOIN jobs j ON j.id = m.job
+         WHERE m.series = ? AND m.created_at < ? AND m.value IS NOT NULL
+         ORDER BY m.created_at DESC LIMIT ?`
+    ).raw(true).all(series, q.before ?? Number.MAX_SAFE_INTEGER, q.limit ?? -1);
     const out = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const [jobId2, time, value] = rows[rows.length - 1 - i];
@@ -63713,14 +63851,35 @@ var SqliteStore = class {
     }
     return out;
   }
+  /**
+   * The values of a series, oldest first (and their times when asked):
+   * the lean read behind whole-history analysis.
+   */
+  seriesValues(key, series, withTimes) {
+    const id = this.#findSeries(key, series);
+    if (id === void 0) return { values: [], times: [] };
+    const where = "WHERE series = ? AND value IS NOT NULL ORDER BY created_at";
+    const values = this.#db.prepare(`SELECT value FROM measurements ${where}`).pluck().all(id);
+    const times = withTimes ? this.#db.prepare(`SELECT created_at FROM measurements ${where}`).pluck().all(id) : [];
+    return { values, times };
+  }
+  /** The time of the `index`-th value (oldest first) of a series. */
+  seriesTimeAt(key, series, index) {
+    const id = this.#findSeries(key, series);
+    if (id === void 0) return void 0;
+    return this.#db.prepare(
+      `SELECT created_at FROM measurements
+         WHERE series = ? AND value IS NOT NULL
+         ORDER BY created_at LIMIT 1 OFFSET ?`
+    ).pluck().get(id, index);
+  }
   /** Every series key stored for `series` (all series when omitted). */
   keys(series) {
-    const rows = this.#db.prepare(
-      `SELECT DISTINCT metric, dataset, instrument, filter, series
-         FROM measurements ${series === void 0 ? "" : "WHERE series = ?"}
+    return this.#db.prepare(
+      `SELECT metric, dataset, instrument, filter, series FROM series
+         ${series === void 0 ? "" : "WHERE series = ?"}
          ORDER BY metric, dataset, instrument, filter, series`
     ).all(...series === void 0 ? [] : [series]);
-    return rows;
   }
   accept(a) {
     this.#db.prepare(
@@ -64477,10 +64636,10 @@ function eventInfo(env) {
     const event = JSON.parse((0, import_node_fs3.readFileSync)(path, "utf8"));
     const pr = event.pull_request;
     if (pr?.number === void 0) return { fork: false };
-    const head = pr.head?.repo?.full_name;
+    const head2 = pr.head?.repo?.full_name;
     return {
       pr: pr.number,
-      fork: head !== void 0 && head !== pr.base?.repo?.full_name
+      fork: head2 !== void 0 && head2 !== pr.base?.repo?.full_name
     };
   } catch {
     return { fork: false };
