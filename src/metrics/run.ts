@@ -97,7 +97,8 @@ export async function runMetrics(
   )
   const stores = openStores(settings.stores, {
     reporter,
-    dryRun,
+    // Nothing is written: a missing SQLite file is not created.
+    dryRun: dryRun || options.store === false,
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     ...(deps.retries === undefined ? {} : { retries: deps.retries }),
     ...(deps.minDelayMs === undefined ? {} : { minDelayMs: deps.minDelayMs })
