@@ -172,9 +172,16 @@ export async function runDispatchMetricsAction(
     inputs.config === undefined
       ? undefined
       : await readStackciConfig(resolve(workspace, inputs.config))
+  // Paths given as inputs are relative to the workspace (paths in the
+  // config file, to the file).
+  const overrides = { ...inputs.overrides }
+  for (const key of ['definitions', 'sqlite', 'spool'] as const) {
+    const value = overrides[key]
+    if (typeof value === 'string') overrides[key] = resolve(workspace, value)
+  }
   const settings = resolveMetricsSettings(
     config?.metrics,
-    inputs.overrides,
+    overrides,
     env,
     config?.baseDir ?? workspace,
     {

@@ -64323,7 +64323,8 @@ async function runMetrics(options, deps) {
   );
   const stores = openStores(settings.stores, {
     reporter,
-    dryRun,
+    // Nothing is written: a missing SQLite file is not created.
+    dryRun: dryRun || options.store === false,
     ...deps.clock === void 0 ? {} : { clock: deps.clock },
     ...deps.retries === void 0 ? {} : { retries: deps.retries },
     ...deps.minDelayMs === void 0 ? {} : { minDelayMs: deps.minDelayMs }
@@ -64728,9 +64729,14 @@ __name(readDispatchMetricsInputs, "readDispatchMetricsInputs");
 async function runDispatchMetricsAction(inputs, env, reporter) {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const config = inputs.config === void 0 ? void 0 : await readStackciConfig((0, import_node_path10.resolve)(workspace, inputs.config));
+  const overrides = { ...inputs.overrides };
+  for (const key of ["definitions", "sqlite", "spool"]) {
+    const value = overrides[key];
+    if (typeof value === "string") overrides[key] = (0, import_node_path10.resolve)(workspace, value);
+  }
   const settings = resolveMetricsSettings(
     config?.metrics,
-    inputs.overrides,
+    overrides,
     env,
     config?.baseDir ?? workspace,
     {
