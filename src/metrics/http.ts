@@ -61,7 +61,14 @@ export function serverMessage(text: string, headers?: Headers): string {
   } catch {
     // not JSON: the body itself
   }
-  const trimmed = text.trim()
+  let trimmed = text.trim()
+  if (trimmed.startsWith('<')) {
+    // An HTML error page (Flask, a proxy): its title says it all.
+    const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1]
+    trimmed = (title ?? trimmed.replace(/<[^>]*>/g, ' '))
+      .replace(/\s+/g, ' ')
+      .trim()
+  }
   return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed
 }
 

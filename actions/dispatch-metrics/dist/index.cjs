@@ -62168,7 +62168,11 @@ function serverMessage(text2, headers) {
     if (typeof msg === "string") return msg;
   } catch {
   }
-  const trimmed = text2.trim();
+  let trimmed = text2.trim();
+  if (trimmed.startsWith("<")) {
+    const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1];
+    trimmed = (title ?? trimmed.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  }
   return trimmed.length > 300 ? `${trimmed.slice(0, 300)}\u2026` : trimmed;
 }
 __name(serverMessage, "serverMessage");

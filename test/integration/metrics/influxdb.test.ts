@@ -200,6 +200,27 @@ describe('the InfluxDB store on the real influxd 1.6', () => {
     await s.write(d)
     const r = await influxQuery(database, 'SELECT "PA1" FROM "validate_drp"')
     expect(r.results[0]?.series?.[0]?.values).toEqual([[T0 + 1000, 3]])
+    // History reads back by time and limit.
+    for (let i = 1; i <= 5; i++)
+      await s.write(
+        dispatchJob(`n${i}`, { 'validate_drp.PA1': i }, { time: T0 + i * DAY })
+      )
+    const key = {
+      metric: 'validate_drp.PA1',
+      dataset: '',
+      instrument: '',
+      filter: '',
+      series: 'main'
+    }
+    expect(
+      (await s.history({ ...key, before: T0 + 4 * DAY, limit: 2 })).map((p) => [
+        p.jobId,
+        p.value
+      ])
+    ).toEqual([
+      ['n2', 2],
+      ['n3', 3]
+    ])
   })
 
   it('sends credentials as Basic auth and never logs them', async () => {

@@ -319,7 +319,9 @@ describe('the SQuaSH store', () => {
     expect(r.spooled).toBe(1)
     const again = await replaySpool(spool, [store({ retries: 0 })], reporter)
     expect(again.left).toBe(1)
-    expect(again.errors[0]).toMatch(/SQuaSH answered 500/)
+    expect(again.errors[0]).toMatch(
+      /SQuaSH answered 500 INTERNAL SERVER ERROR: 500 Internal Server Error\n/i
+    )
     expect(again.errors[0]).toMatch(/unknown metric|POST \/metrics/)
   })
 
