@@ -68,6 +68,10 @@ export async function dispatchJobs(
   for (const store of stores) store.prepare(jobs)
   const tallies = stores.map(tally)
   const down = new Set<number>()
+  const progress =
+    jobs.length > 20
+      ? reporter.progress('sending jobs', jobs.length)
+      : undefined
   for (const d of jobs) {
     await Promise.all(
       stores.map(async (store, i) => {
@@ -101,7 +105,9 @@ export async function dispatchJobs(
         }
       })
     )
+    progress?.tick()
   }
+  progress?.done()
   const result = {
     jobs: jobs.length,
     stores: tallies,

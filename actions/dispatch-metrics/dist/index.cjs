@@ -62784,6 +62784,7 @@ async function dispatchJobs(jobs, options) {
   for (const store of stores) store.prepare(jobs);
   const tallies = stores.map(tally);
   const down = /* @__PURE__ */ new Set();
+  const progress = jobs.length > 20 ? reporter.progress("sending jobs", jobs.length) : void 0;
   for (const d of jobs) {
     await Promise.all(
       stores.map(async (store, i) => {
@@ -62814,7 +62815,9 @@ async function dispatchJobs(jobs, options) {
         }
       })
     );
+    progress?.tick();
   }
+  progress?.done();
   const result = {
     jobs: jobs.length,
     stores: tallies,

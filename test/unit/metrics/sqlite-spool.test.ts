@@ -3,7 +3,9 @@ import { readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { StoreError } from '../../../src/core/index.js'
 import {
+  DEFAULT_REGRESSION,
   SQLITE_SCHEMA_VERSION,
+  analyzeStore,
   Spool,
   SqliteStore,
   entryJob,
@@ -202,5 +204,42 @@ describe('the spool', () => {
     writeFileSync(join(dir, 'x.sqlite.json'), '{ not json')
     const error = await rejection(new Spool(dir).claimAll())
     expect((error as StoreError).message).toMatch(/is not valid JSON/)
+  })
+})
+
+describe('whole-history analysis', () => {
+  it('walks every series of the store, counts regression episodes and dates the running streak', async () => {
+    const store = new SqliteStore(':memory:')
+    // 40 nights flat, a 5-night excursion, back to normal, then a step.
+    const level = (i: number): number =>
+      i >= 40 && i < 45 ? 20 : i >= 60 ? 30 : 10 + (i % 3) * 0.1
+    for (let i = 0; i < 65; i++) await store.write(at(i, level(i)))
+    const summaries = analyzeStore(
+      store,
+      'main',
+      DEFAULT_REGRESSION,
+      () => 'up'
+    )
+    const pa1 = summaries.find((s) => s.metric === 'pkg.PA1')
+    expect(summaries.map((s) => s.metric)).toEqual(['pkg.AM1', 'pkg.PA1'])
+    expect(pa1).toMatchObject({
+      points: 65,
+      regressions: 2,
+      lastValue: 30,
+      streakStart: 60,
+      streakSince: T0 + 60 * DAY
+    })
+    expect(pa1?.last).toMatchObject({ verdict: 'regression', streak: 5 })
+    // An acceptance at the step: nothing is running any more.
+    const accepted = analyzeStore(
+      store,
+      'main',
+      DEFAULT_REGRESSION,
+      () => 'up',
+      [{ ...key, series: 'main', since: T0 + 60 * DAY, reason: 'new level' }]
+    ).find((s) => s.metric === 'pkg.PA1')
+    expect(accepted).toMatchObject({ regressions: 1, streakStart: undefined })
+    expect(accepted?.last?.verdict).toBe('insufficient')
+    await store.close()
   })
 })
