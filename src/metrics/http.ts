@@ -6,6 +6,8 @@
  * a POST silently turned into a GET would lose the measurements.
  */
 
+import { STATUS_CODES } from 'node:http'
+import { request } from 'undici'
 import { HttpError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import {
@@ -46,12 +48,12 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number
-  headers: Headers
+  headers: ResponseHeaders
   text: string
 }
 
 /** The service's own error text, from JSON `{error}`/`{message}` or the body. */
-export function serverMessage(text: string, headers?: Headers): string {
+export function serverMessage(text: string, headers?: ResponseHeaders): string {
   const header = headers?.get('x-influxdb-error')
   if (header !== null && header !== undefined && header !== '') return header
   try {
@@ -103,20 +105,26 @@ export async function httpRequest(
 }
 
 async function once(
-  request: HttpRequest,
+  req: HttpRequest,
   safeUrl: string,
   service: string,
   signal: AbortSignal
 ): Promise<HttpResponse> {
-  let response: Response
+  let status: number
+  let headers: ResponseHeaders
+  let text: string
   try {
-    response = await fetch(request.url, {
-      method: request.method,
-      redirect: 'manual',
+    // undici's request (not fetch): the same client, a fraction of the CPU
+    // per call, which counts at a million points. It never follows redirects.
+    const response = await request(req.url, {
+      method: req.method,
       signal,
-      ...(request.headers === undefined ? {} : { headers: request.headers }),
-      ...(request.body === undefined ? {} : { body: request.body })
+      ...(req.headers === undefined ? {} : { headers: req.headers }),
+      ...(req.body === undefined ? {} : { body: req.body })
     })
+    status = response.statusCode
+    headers = new ResponseHeaders(response.headers)
+    text = await response.body.text()
   } catch (error) {
     if (signal.aborted) throw signal.reason
     throw new HttpError(
@@ -128,30 +136,41 @@ async function once(
       }
     )
   }
-  const text = await response.text()
-  const ok = request.ok ?? []
-  if (ok.length > 0 ? ok.includes(response.status) : response.ok) {
-    return { status: response.status, headers: response.headers, text }
+  const ok = req.ok ?? []
+  if (ok.length > 0 ? ok.includes(status) : status >= 200 && status < 300) {
+    return { status, headers, text }
   }
-  const message = serverMessage(text, response.headers)
+  const message = serverMessage(text, headers)
+  const reason = STATUS_CODES[status]
   const error = new HttpError(
-    `${service} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${message === '' ? '' : `: ${message}`}`,
+    `${service} answered ${status}${reason === undefined ? '' : ` ${reason}`}${message === '' ? '' : `: ${message}`}`,
     {
-      status: response.status,
+      status,
       where: { url: safeUrl },
-      ...hintFor(response.status, response.headers, service)
+      ...hintFor(status, headers, service)
     }
   )
-  const after = parseRetryAfter(response.headers.get('retry-after'))
+  const after = parseRetryAfter(headers.get('retry-after'))
   if (after !== undefined) {
     ;(error as HttpError & { retryAfterMs?: number }).retryAfterMs = after
   }
   throw error
 }
 
+/** Response headers with a `get` like fetch's (case-insensitive, joined). */
+export class ResponseHeaders {
+  constructor(readonly raw: Record<string, string | string[] | undefined>) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()]
+    if (value === undefined) return null
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
 function hintFor(
   status: number,
-  headers: Headers,
+  headers: ResponseHeaders,
   service: string
 ): { hint?: string } {
   if (status === 401) return { hint: `check the ${service} credentials` }
