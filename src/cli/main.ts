@@ -10,6 +10,7 @@ import { registerJenkinsCommands } from './jenkins-command.js'
 import { registerImageCommands } from './image-command.js'
 import { releaseVersionArgs } from './tags-command.js'
 import { registerLintCommand } from './lint-command.js'
+import { registerMetricsCommands } from './metrics-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerVerifyCommands(program, ctx)
   registerJenkinsCommands(program, ctx)
   registerImageCommands(program, ctx)
+  registerMetricsCommands(program, ctx)
   return program
 }
 

@@ -11,13 +11,19 @@ import { ConfigError } from './errors.js'
 import type { Problem } from './errors.js'
 import {
   SchemaContext,
+  array,
+  boolean,
+  duration,
   formatPath,
   listOrOne,
   literal,
+  number,
   object,
   optional,
+  record,
   required,
-  string
+  string,
+  url
 } from './schema.js'
 import type { Infer, Schema, SchemaProblem } from './schema.js'
 import { locateYamlPath } from './yaml.js'
@@ -32,10 +38,126 @@ export const verifySectionSchema = object({
   tags: optional(listOrOne(string({ nonEmpty: true })))
 })
 
+const envName = string({
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: 'the name of an environment variable, like INFLUXDB_PASSWORD'
+})
+const tags = listOrOne(string({ nonEmpty: true }))
+
+/**
+ * The `metrics:` section: where measurements are stored (several stores at
+ * once), how they are compared with history and gated, who is told.
+ * Credentials are never written here: only the names of the environment
+ * variables holding them.
+ */
+export const metricsSectionSchema = object({
+  /** Metric definitions (default: verify.definitions). */
+  definitions: optional(string({ nonEmpty: true })),
+  /** Globs of job files (default: verify.jobs). */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Where failed sends wait for `stackci metrics replay`. */
+  spool: optional(string({ nonEmpty: true })),
+  stores: optional(
+    object({
+      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
+      influxdb: optional(
+        object({
+          url: required(url()),
+          database: required(string({ nonEmpty: true })),
+          'retention-policy': optional(string({ nonEmpty: true })),
+          precision: optional(literal('n', 'u', 'ms', 's', 'm', 'h')),
+          'username-env': optional(envName),
+          'password-env': optional(envName),
+          'batch-size': optional(
+            number({ integer: true, min: 1, max: 100_000 })
+          ),
+          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
+          'create-database': optional(boolean()),
+          'tag-keys': optional(tags),
+          timeout: optional(duration())
+        })
+      ),
+      squash: optional(
+        object({
+          url: required(url()),
+          'user-env': optional(envName),
+          'password-env': optional(envName),
+          timeout: optional(duration())
+        })
+      )
+    })
+  ),
+  /** The store history is read from (default: sqlite if set, else influxdb). */
+  history: optional(literal('sqlite', 'influxdb')),
+  gate: optional(
+    object({
+      fail: optional(tags),
+      warn: optional(tags),
+      regressions: optional(literal('fail', 'warn', 'ignore'))
+    })
+  ),
+  baseline: optional(
+    object({
+      series: optional(string({ nonEmpty: true })),
+      statistic: optional(literal('mad', 'iqr')),
+      sigma: optional(number({ min: 0 })),
+      window: optional(number({ integer: true, min: 1, max: 10_000 })),
+      'min-samples': optional(number({ integer: true, min: 1 })),
+      consecutive: optional(number({ integer: true, min: 1 })),
+      'min-change': optional(number({ min: 0 })),
+      lookback: optional(number({ integer: true, min: 1 })),
+      directions: optional(record(literal('up', 'down', 'both'))),
+      accept: optional(
+        array(
+          object({
+            metric: required(string({ nonEmpty: true })),
+            dataset: optional(string()),
+            instrument: optional(string()),
+            filter: optional(string()),
+            series: optional(string()),
+            since: required(
+              string({
+                pattern:
+                  /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+                patternHint:
+                  'a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)'
+              })
+            ),
+            reason: required(string({ nonEmpty: true }))
+          })
+        )
+      )
+    })
+  ),
+  report: optional(
+    object({
+      'key-metrics': optional(tags),
+      'trend-points': optional(number({ integer: true, min: 2, max: 500 }))
+    })
+  ),
+  notify: optional(
+    object({
+      slack: optional(
+        object({
+          channel: required(string({ nonEmpty: true })),
+          'token-env': optional(envName),
+          on: optional(
+            listOrOne(literal('failures', 'warnings', 'regressions'))
+          )
+        })
+      ),
+      'pr-comment': optional(boolean())
+    })
+  )
+})
+
+export type MetricsSection = Infer<typeof metricsSectionSchema>
+
 /** The whole `stackci.yml`. Later steps add their sections here. */
 export const stackciConfigSchema = object({
   version: required(literal(1)),
-  verify: optional(verifySectionSchema)
+  verify: optional(verifySectionSchema),
+  metrics: optional(metricsSectionSchema)
 })
 
 export type StackciConfig = Infer<typeof stackciConfigSchema> & {

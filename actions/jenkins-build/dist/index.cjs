@@ -279,11 +279,11 @@ var require_directives = __commonJS({
       static {
         __name(this, "Directives");
       }
-      constructor(yaml2, tags) {
+      constructor(yaml2, tags2) {
         this.docStart = null;
         this.docEnd = false;
         this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
-        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
         const copy = new _Directives(this.yaml, this.tags);
@@ -411,12 +411,12 @@ var require_directives = __commonJS({
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
-          const tags = {};
+          const tags2 = {};
           visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
-              tags[node.tag] = true;
+              tags2[node.tag] = true;
           });
-          tagNames = Object.keys(tags);
+          tagNames = Object.keys(tags2);
         } else
           tagNames = [];
         for (const [handle, prefix] of tagEntries) {
@@ -797,15 +797,15 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value, tagName, tags2) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
+        const match = tags2.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags2.find((t) => t.identify?.(value) && !t.format);
     }
     __name(findTagObject, "findTagObject");
     function createNode(value, tagName, ctx) {
@@ -1414,8 +1414,8 @@ ${indent}${start}${value}${end}`;
 ${indent}`);
       if (actualString) {
         const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
-        const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        const { compat, tags: tags2 } = ctx.doc.schema;
+        if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -1510,9 +1510,9 @@ var require_stringify = __commonJS({
       };
     }
     __name(createStringifyContext, "createStringifyContext");
-    function getTagObject(tags, item) {
+    function getTagObject(tags2, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
+        const match = tags2.filter((t) => t.tag === item.tag);
         if (match.length > 0)
           return match.find((t) => t.format === item.format) ?? match[0];
       }
@@ -1520,7 +1520,7 @@ var require_stringify = __commonJS({
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        let match = tags2.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -1529,7 +1529,7 @@ var require_stringify = __commonJS({
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        tagObj = tags2.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
@@ -3338,10 +3338,10 @@ var require_tags = __commonJS({
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
       }
-      let tags = schemaTags;
-      if (!tags) {
+      let tags2 = schemaTags;
+      if (!tags2) {
         if (Array.isArray(customTags))
-          tags = [];
+          tags2 = [];
         else {
           const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
@@ -3349,22 +3349,22 @@ var require_tags = __commonJS({
       }
       if (Array.isArray(customTags)) {
         for (const tag of customTags)
-          tags = tags.concat(tag);
+          tags2 = tags2.concat(tag);
       } else if (typeof customTags === "function") {
-        tags = customTags(tags.slice());
+        tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
-      return tags.reduce((tags2, tag) => {
+        tags2 = tags2.concat(merge2.merge);
+      return tags2.reduce((tags3, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
-        if (!tags2.includes(tagObj))
-          tags2.push(tagObj);
-        return tags2;
+        if (!tags3.includes(tagObj))
+          tags3.push(tagObj);
+        return tags3;
       }, []);
     }
     __name(getTags, "getTags");
@@ -3381,17 +3381,17 @@ var require_Schema = __commonJS({
     var map2 = require_map();
     var seq2 = require_seq();
     var string2 = require_string();
-    var tags = require_tags();
+    var tags2 = require_tags();
     var sortMapEntriesByKey = /* @__PURE__ */ __name((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0, "sortMapEntriesByKey");
     var Schema2 = class _Schema {
       static {
         __name(this, "Schema");
       }
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
-        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.compat = Array.isArray(compat) ? tags2.getTags(compat, "compat") : compat ? tags2.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
-        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.knownTags = resolveKnownTags ? tags2.coreKnownTags : {};
+        this.tags = tags2.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string2.string });
@@ -8690,19 +8690,19 @@ var require_util = __commonJS({
       }
     }
     __name(isBlobLike, "isBlobLike");
-    function pathHasQueryOrFragment(url) {
-      return url.includes("?") || url.includes("#");
+    function pathHasQueryOrFragment(url2) {
+      return url2.includes("?") || url2.includes("#");
     }
     __name(pathHasQueryOrFragment, "pathHasQueryOrFragment");
-    function serializePathWithQuery(url, queryParams) {
-      if (pathHasQueryOrFragment(url)) {
+    function serializePathWithQuery(url2, queryParams) {
+      if (pathHasQueryOrFragment(url2)) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
       const stringified = stringify(queryParams);
       if (stringified) {
-        url += "?" + stringified;
+        url2 += "?" + stringified;
       }
-      return url;
+      return url2;
     }
     __name(serializePathWithQuery, "serializePathWithQuery");
     function isValidPort(port) {
@@ -8714,39 +8714,39 @@ var require_util = __commonJS({
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
     }
     __name(isHttpOrHttpsPrefixed, "isHttpOrHttpsPrefixed");
-    function parseURL(url) {
-      if (typeof url === "string") {
-        url = new URL(url);
-        if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
+    function parseURL(url2) {
+      if (typeof url2 === "string") {
+        url2 = new URL(url2);
+        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        return url;
+        return url2;
       }
-      if (!url || typeof url !== "object") {
+      if (!url2 || typeof url2 !== "object") {
         throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.");
       }
-      if (!(url instanceof URL)) {
-        if (url.port != null && url.port !== "" && isValidPort(url.port) === false) {
+      if (!(url2 instanceof URL)) {
+        if (url2.port != null && url2.port !== "" && isValidPort(url2.port) === false) {
           throw new InvalidArgumentError("Invalid URL: port must be a valid integer or a string representation of an integer.");
         }
-        if (url.path != null && typeof url.path !== "string") {
+        if (url2.path != null && typeof url2.path !== "string") {
           throw new InvalidArgumentError("Invalid URL path: the path must be a string or null/undefined.");
         }
-        if (url.pathname != null && typeof url.pathname !== "string") {
+        if (url2.pathname != null && typeof url2.pathname !== "string") {
           throw new InvalidArgumentError("Invalid URL pathname: the pathname must be a string or null/undefined.");
         }
-        if (url.hostname != null && typeof url.hostname !== "string") {
+        if (url2.hostname != null && typeof url2.hostname !== "string") {
           throw new InvalidArgumentError("Invalid URL hostname: the hostname must be a string or null/undefined.");
         }
-        if (url.origin != null && typeof url.origin !== "string") {
+        if (url2.origin != null && typeof url2.origin !== "string") {
           throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
         }
-        if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
+        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
-        let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
+        let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
+        let path = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
@@ -8755,18 +8755,18 @@ var require_util = __commonJS({
         }
         return new URL(`${origin}${path}`);
       }
-      if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
+      if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
       }
-      return url;
+      return url2;
     }
     __name(parseURL, "parseURL");
-    function parseOrigin(url) {
-      url = parseURL(url);
-      if (url.pathname !== "/" || url.search || url.hash) {
+    function parseOrigin(url2) {
+      url2 = parseURL(url2);
+      if (url2.pathname !== "/" || url2.search || url2.hash) {
         throw new InvalidArgumentError("invalid url");
       }
-      return url;
+      return url2;
     }
     __name(parseOrigin, "parseOrigin");
     function getHostname(host) {
@@ -11813,12 +11813,12 @@ var require_data_url = __commonJS({
       return { mimeType: mimeTypeRecord, body };
     }
     __name(dataURLProcessor, "dataURLProcessor");
-    function URLSerializer(url, excludeFragment = false) {
+    function URLSerializer(url2, excludeFragment = false) {
       if (!excludeFragment) {
-        return url.href;
+        return url2.href;
       }
-      const href = url.href;
-      const hashLength = url.hash.length;
+      const href = url2.href;
+      const hashLength = url2.hash.length;
       const serialized = hashLength === 0 ? href : href.substring(0, href.length - hashLength);
       if (!hashLength && href.endsWith("#")) {
         return serialized.slice(0, -1);
@@ -12804,9 +12804,9 @@ var require_util2 = __commonJS({
       return location;
     }
     __name(responseLocationURL, "responseLocationURL");
-    function isValidEncodedURL(url) {
-      for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
+    function isValidEncodedURL(url2) {
+      for (let i = 0; i < url2.length; ++i) {
+        const code = url2.charCodeAt(i);
         if (code > 126 || // Non-US-ASCII + DEL
         code < 32) {
           return false;
@@ -12824,8 +12824,8 @@ var require_util2 = __commonJS({
     }
     __name(requestCurrentURL, "requestCurrentURL");
     function requestBadPort(request) {
-      const url = requestCurrentURL(request);
-      if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
+      const url2 = requestCurrentURL(request);
+      if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
       return "allowed";
@@ -13044,20 +13044,20 @@ var require_util2 = __commonJS({
       }
     }
     __name(determineRequestsReferrer, "determineRequestsReferrer");
-    function stripURLForReferrer(url, originOnly = false) {
-      assert(webidl.is.URL(url));
-      url = new URL(url);
-      if (urlIsLocal(url)) {
+    function stripURLForReferrer(url2, originOnly = false) {
+      assert(webidl.is.URL(url2));
+      url2 = new URL(url2);
+      if (urlIsLocal(url2)) {
         return "no-referrer";
       }
-      url.username = "";
-      url.password = "";
-      url.hash = "";
+      url2.username = "";
+      url2.password = "";
+      url2.hash = "";
       if (originOnly === true) {
-        url.pathname = "";
-        url.search = "";
+        url2.pathname = "";
+        url2.search = "";
       }
-      return url;
+      return url2;
     }
     __name(stripURLForReferrer, "stripURLForReferrer");
     var isPotentialleTrustworthyIPv4 = RegExp.prototype.test.bind(/^127\.(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){2}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/);
@@ -13095,16 +13095,16 @@ var require_util2 = __commonJS({
       return false;
     }
     __name(isOriginPotentiallyTrustworthy, "isOriginPotentiallyTrustworthy");
-    function isURLPotentiallyTrustworthy(url) {
-      if (!webidl.is.URL(url)) {
+    function isURLPotentiallyTrustworthy(url2) {
+      if (!webidl.is.URL(url2)) {
         return false;
       }
-      if (url.href === "about:blank" || url.href === "about:srcdoc") {
+      if (url2.href === "about:blank" || url2.href === "about:srcdoc") {
         return true;
       }
-      if (url.protocol === "data:") return true;
-      if (url.protocol === "blob:") return true;
-      return isOriginPotentiallyTrustworthy(url.origin);
+      if (url2.protocol === "data:") return true;
+      if (url2.protocol === "blob:") return true;
+      return isOriginPotentiallyTrustworthy(url2.origin);
     }
     __name(isURLPotentiallyTrustworthy, "isURLPotentiallyTrustworthy");
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
@@ -13308,19 +13308,19 @@ var require_util2 = __commonJS({
       }
     }
     __name(readAllBytes, "readAllBytes");
-    function urlIsLocal(url) {
-      assert("protocol" in url);
-      const protocol = url.protocol;
+    function urlIsLocal(url2) {
+      assert("protocol" in url2);
+      const protocol = url2.protocol;
       return protocol === "about:" || protocol === "blob:" || protocol === "data:";
     }
     __name(urlIsLocal, "urlIsLocal");
-    function urlHasHttpsScheme(url) {
-      return typeof url === "string" && url[5] === ":" && url[0] === "h" && url[1] === "t" && url[2] === "t" && url[3] === "p" && url[4] === "s" || url.protocol === "https:";
+    function urlHasHttpsScheme(url2) {
+      return typeof url2 === "string" && url2[5] === ":" && url2[0] === "h" && url2[1] === "t" && url2[2] === "t" && url2[3] === "p" && url2[4] === "s" || url2.protocol === "https:";
     }
     __name(urlHasHttpsScheme, "urlHasHttpsScheme");
-    function urlIsHttpHttpsScheme(url) {
-      assert("protocol" in url);
-      const protocol = url.protocol;
+    function urlIsHttpHttpsScheme(url2) {
+      assert("protocol" in url2);
+      const protocol = url2.protocol;
       return protocol === "http:" || protocol === "https:";
     }
     __name(urlIsHttpHttpsScheme, "urlIsHttpHttpsScheme");
@@ -13515,8 +13515,8 @@ var require_util2 = __commonJS({
       return false;
     }
     __name(hasAuthenticationEntry, "hasAuthenticationEntry");
-    function includesCredentials(url) {
-      return !!(url.username || url.password);
+    function includesCredentials(url2) {
+      return !!(url2.username || url2.password);
     }
     __name(includesCredentials, "includesCredentials");
     function isTraversableNavigable(navigable) {
@@ -15948,7 +15948,7 @@ var require_client_h2 = __commonJS({
         return;
       }
       session.ping(onPing.bind(session));
-      function onPing(err, duration) {
+      function onPing(err, duration2) {
         const client = this[kClient];
         const socket = this[kClient];
         if (err != null) {
@@ -15956,7 +15956,7 @@ var require_client_h2 = __commonJS({
           socket[kError] = error2;
           client[kOnError](error2);
         } else {
-          client.emit("ping", duration);
+          client.emit("ping", duration2);
         }
       }
       __name(onPing, "onPing");
@@ -16604,7 +16604,7 @@ var require_client = __commonJS({
        * @param {string|URL} url
        * @param {import('../../types/client.js').Client.Options} options
        */
-      constructor(url, {
+      constructor(url2, {
         maxHeaderSize,
         headersTimeout,
         socketTimeout,
@@ -16734,7 +16734,7 @@ var require_client = __commonJS({
             ...allowH2 != null ? { allowH2 } : null
           }, callback), "connect");
         }
-        this[kUrl] = util.parseOrigin(url);
+        this[kUrl] = util.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize;
@@ -18382,21 +18382,21 @@ var require_socks5_proxy_agent = __commonJS({
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
-        const url = typeof proxyUrl === "string" ? new URL2(proxyUrl) : proxyUrl;
-        if (url.protocol !== "socks5:" && url.protocol !== "socks:") {
+        const url2 = typeof proxyUrl === "string" ? new URL2(proxyUrl) : proxyUrl;
+        if (url2.protocol !== "socks5:" && url2.protocol !== "socks:") {
           throw new InvalidArgumentError("Proxy URL must use socks5:// or socks:// protocol");
         }
-        this[kProxyUrl] = url;
+        this[kProxyUrl] = url2;
         this[kProxyHeaders] = options.headers || {};
         this[kProxyProtocol] = options.proxyTls ? "https:" : "http:";
         this[kRequestTls] = options.requestTls;
         this[kProxyAuth] = {
-          username: options.username || (url.username ? decodeURIComponent(url.username) : null),
-          password: options.password || (url.password ? decodeURIComponent(url.password) : null)
+          username: options.username || (url2.username ? decodeURIComponent(url2.username) : null),
+          password: options.password || (url2.password ? decodeURIComponent(url2.password) : null)
         };
         this[kConnector] = options.connect || buildConnector({
           ...options.proxyTls,
-          servername: options.proxyTls?.servername || url.hostname
+          servername: options.proxyTls?.servername || url2.hostname
         });
         this[kPools] = /* @__PURE__ */ new Map();
       }
@@ -18485,13 +18485,13 @@ var require_socks5_proxy_agent = __commonJS({
               connections: opts.connections,
               connect: /* @__PURE__ */ __name(async (connectOpts, callback) => {
                 try {
-                  const url = new URL2(origin);
-                  const targetHost = url.hostname;
-                  const targetPort = parseInt(url.port) || (url.protocol === "https:" ? 443 : 80);
+                  const url2 = new URL2(origin);
+                  const targetHost = url2.hostname;
+                  const targetPort = parseInt(url2.port) || (url2.protocol === "https:" ? 443 : 80);
                   debug2("establishing SOCKS5 connection to", targetHost, targetPort);
                   const socket = await this.createSocks5Connection(targetHost, targetPort);
                   let finalSocket = socket;
-                  if (url.protocol === "https:") {
+                  if (url2.protocol === "https:") {
                     if (!tls) {
                       tls = require("node:tls");
                     }
@@ -18649,8 +18649,8 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         super();
-        const url = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url;
+        const url2 = this.#getUrl(opts);
+        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
         this[kProxy] = { uri: href, protocol };
         this[kRequestTls] = opts.requestTls;
         this[kProxyTls] = opts.proxyTls;
@@ -18693,7 +18693,7 @@ var require_proxy_agent = __commonJS({
         if (protocol === "socks5:" || protocol === "socks:") {
           this[kClient] = null;
         } else {
-          this[kClient] = clientFactory(url, { connect });
+          this[kClient] = clientFactory(url2, { connect });
         }
         this[kAgent] = new Agent2({
           ...opts,
@@ -18857,8 +18857,8 @@ var require_env_http_proxy_agent = __commonJS({
         this.#parseNoProxy();
       }
       [kDispatch](opts, handler) {
-        const url = new URL(opts.origin);
-        const agent = this.#getProxyAgentForUrl(url);
+        const url2 = new URL(opts.origin);
+        const agent = this.#getProxyAgentForUrl(url2);
         return agent.dispatch(opts, handler);
       }
       [kClose]() {
@@ -18875,8 +18875,8 @@ var require_env_http_proxy_agent = __commonJS({
           !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err)
         ]);
       }
-      #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
+      #getProxyAgentForUrl(url2) {
+        let { protocol, host: hostname, port } = url2;
         hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
         if (!this.#shouldProxy(hostname, port)) {
@@ -21091,10 +21091,10 @@ var require_mock_utils = __commonJS({
     }
     __name(buildMockDispatch, "buildMockDispatch");
     function checkNetConnect(netConnect, origin) {
-      const url = new URL(origin);
+      const url2 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
         return true;
       }
       return false;
@@ -21430,12 +21430,12 @@ var require_mock_call_history = __commonJS({
     __name(makeFilterCalls, "makeFilterCalls");
     function computeUrlWithMaybeSearchParameters(requestInit) {
       try {
-        const url = new URL(requestInit.path, requestInit.origin);
-        if (url.search.length !== 0) {
-          return url;
+        const url2 = new URL(requestInit.path, requestInit.origin);
+        if (url2.search.length !== 0) {
+          return url2;
         }
-        url.search = new URLSearchParams(requestInit.query).toString();
-        return url;
+        url2.search = new URLSearchParams(requestInit.query).toString();
+        return url2;
       } catch (error2) {
         throw new InvalidArgumentError("An error occurred when computing MockCallHistoryLog.url", { cause: error2 });
       }
@@ -21449,15 +21449,15 @@ var require_mock_call_history = __commonJS({
         this.body = requestInit.body;
         this.headers = requestInit.headers;
         this.method = requestInit.method;
-        const url = computeUrlWithMaybeSearchParameters(requestInit);
-        this.fullUrl = url.toString();
-        this.origin = url.origin;
-        this.path = url.pathname;
-        this.searchParams = Object.fromEntries(url.searchParams);
-        this.protocol = url.protocol;
-        this.host = url.host;
-        this.port = url.port;
-        this.hash = url.hash;
+        const url2 = computeUrlWithMaybeSearchParameters(requestInit);
+        this.fullUrl = url2.toString();
+        this.origin = url2.origin;
+        this.path = url2.pathname;
+        this.searchParams = Object.fromEntries(url2.searchParams);
+        this.protocol = url2.protocol;
+        this.host = url2.host;
+        this.port = url2.port;
+        this.hash = url2.hash;
       }
       toMap() {
         return /* @__PURE__ */ new Map(
@@ -21504,17 +21504,17 @@ var require_mock_call_history = __commonJS({
       lastCall() {
         return this.logs.at(-1);
       }
-      nthCall(number) {
-        if (typeof number !== "number") {
+      nthCall(number2) {
+        if (typeof number2 !== "number") {
           throw new InvalidArgumentError("nthCall must be called with a number");
         }
-        if (!Number.isInteger(number)) {
+        if (!Number.isInteger(number2)) {
           throw new InvalidArgumentError("nthCall must be called with an integer");
         }
-        if (Math.sign(number) !== 1) {
+        if (Math.sign(number2) !== 1) {
           throw new InvalidArgumentError("nthCall must be called with a positive value. use firstCall or lastCall instead");
         }
-        return this.logs.at(number - 1);
+        return this.logs.at(number2 - 1);
       }
       filterCalls(criteria, options) {
         if (this.logs.length === 0) {
@@ -21910,18 +21910,18 @@ var require_snapshot_utils = __commonJS({
       if (excludePatterns.length === 0) {
         return () => false;
       }
-      return /* @__PURE__ */ __name(function isUrlExcluded(url) {
+      return /* @__PURE__ */ __name(function isUrlExcluded(url2) {
         let urlLowerCased;
         for (const pattern of excludePatterns) {
           if (typeof pattern === "string") {
             if (!urlLowerCased) {
-              urlLowerCased = url.toLowerCase();
+              urlLowerCased = url2.toLowerCase();
             }
             if (urlLowerCased.includes(pattern.toLowerCase())) {
               return true;
             }
           } else if (pattern instanceof RegExp) {
-            if (pattern.test(url)) {
+            if (pattern.test(url2)) {
               return true;
             }
           }
@@ -21986,14 +21986,14 @@ var require_snapshot_recorder = __commonJS({
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
     function formatRequestKey(opts, headerFilters, matchOptions = {}) {
-      const url = new URL(opts.path, opts.origin);
+      const url2 = new URL(opts.path, opts.origin);
       const normalized = opts._normalizedHeaders || normalizeHeaders(opts.headers);
       if (!opts._normalizedHeaders) {
         opts._normalizedHeaders = normalized;
       }
       return {
         method: opts.method || "GET",
-        url: matchOptions.matchQuery !== false ? url.toString() : `${url.origin}${url.pathname}`,
+        url: matchOptions.matchQuery !== false ? url2.toString() : `${url2.origin}${url2.pathname}`,
         headers: filterHeadersForMatching(normalized, headerFilters, matchOptions),
         body: matchOptions.matchBody !== false && opts.body ? String(opts.body) : ""
       };
@@ -22149,8 +22149,8 @@ var require_snapshot_recorder = __commonJS({
        * @returns {boolean} - True if URL is excluded
        */
       isUrlExcluded(requestOpts) {
-        const url = new URL(requestOpts.path, requestOpts.origin).toString();
-        return this.#isUrlExcluded(url);
+        const url2 = new URL(requestOpts.path, requestOpts.origin).toString();
+        return this.#isUrlExcluded(url2);
       }
       /**
        * Finds a matching snapshot for the given request
@@ -22568,12 +22568,12 @@ var require_snapshot_agent = __commonJS({
       #setupMockInterceptors() {
         for (const snapshot of this[kSnapshotRecorder].getSnapshots()) {
           const { request, responses, response } = snapshot;
-          const url = new URL(request.url);
-          const mockPool = this.get(url.origin);
+          const url2 = new URL(request.url);
+          const mockPool = this.get(url2.origin);
           const responseData = responses ? responses[0] : response;
           if (!responseData) continue;
           mockPool.intercept({
-            path: url.pathname + url.search,
+            path: url2.pathname + url2.search,
             method: request.method,
             headers: request.headers,
             body: request.body
@@ -23456,17 +23456,17 @@ var require_dns = __commonJS({
         const timestamp2 = Date.now();
         const records = { records: { 4: null, 6: null } };
         let minTTL = this.#maxTTL;
-        for (const record of addresses) {
-          record.timestamp = timestamp2;
-          if (typeof record.ttl === "number") {
-            record.ttl = Math.min(record.ttl, this.#maxTTL);
-            minTTL = Math.min(minTTL, record.ttl);
+        for (const record2 of addresses) {
+          record2.timestamp = timestamp2;
+          if (typeof record2.ttl === "number") {
+            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+            minTTL = Math.min(minTTL, record2.ttl);
           } else {
-            record.ttl = this.#maxTTL;
+            record2.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          const familyRecords = records.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2);
+          records.records[record2.family] = familyRecords;
         }
         this.storage.set(origin.hostname, records, { ttl: minTTL });
       }
@@ -27431,7 +27431,7 @@ var require_sqlite_cache_store = __commonJS({
        */
       set(key, value) {
         assertCacheKey(key);
-        const url = this.#makeValueUrl(key);
+        const url2 = this.#makeValueUrl(key);
         const body = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
         const size = body?.byteLength;
         if (size && size > this.#maxEntrySize) {
@@ -27453,7 +27453,7 @@ var require_sqlite_cache_store = __commonJS({
           );
         } else {
           this.#insertValueQuery.run(
-            url,
+            url2,
             key.method,
             body,
             value.deleteAt,
@@ -27545,9 +27545,9 @@ var require_sqlite_cache_store = __commonJS({
        * @returns {SqliteStoreValue | undefined}
        */
       #findValue(key, canBeExpired = false) {
-        const url = this.#makeValueUrl(key);
+        const url2 = this.#makeValueUrl(key);
         const { headers, method } = key;
-        const values = this.#getValuesQuery.all(url, method);
+        const values = this.#getValuesQuery.all(url2, method);
         if (values.length === 0) {
           return void 0;
         }
@@ -28123,15 +28123,15 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url, status = 302) {
+      static redirect(url2, status = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
-        url = webidl.converters.USVString(url);
+        url2 = webidl.converters.USVString(url2);
         status = webidl.converters["unsigned short"](status);
         let parsedURL;
         try {
-          parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
+          parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
-          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err });
+          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -28172,11 +28172,11 @@ var require_response = __commonJS({
       get url() {
         webidl.brandCheck(this, _Response);
         const urlList = this.#state.urlList;
-        const url = urlList[urlList.length - 1] ?? null;
-        if (url === null) {
+        const url2 = urlList[urlList.length - 1] ?? null;
+        if (url2 === null) {
           return "";
         }
-        return URLSerializer(url, true);
+        return URLSerializer(url2, true);
       }
       // Returns whether response was obtained through a redirect.
       get redirected() {
@@ -30379,14 +30379,14 @@ var require_fetch = __commonJS({
       __name(onAborted, "onAborted");
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request);
+        const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        const path = url.pathname + url.search;
-        const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
+        const path = url2.pathname + url2.search;
+        const hasTrailingQuestionMark = url2.search.length === 0 && url2.href[url2.href.length - url2.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
-            origin: url.origin,
+            origin: url2.origin,
             method: request.method,
             body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body,
             headers: request.headersList.entries,
@@ -32238,10 +32238,10 @@ var require_util5 = __commonJS({
       return num >= 8 && num <= 15;
     }
     __name(isValidClientWindowBits, "isValidClientWindowBits");
-    function getURLRecord(url, baseURL) {
+    function getURLRecord(url2, baseURL) {
       let urlRecord;
       try {
-        urlRecord = new URL(url, baseURL);
+        urlRecord = new URL(url2, baseURL);
       } catch (e) {
         throw new DOMException(e, "SyntaxError");
       }
@@ -32432,9 +32432,9 @@ var require_connection = __commonJS({
     var { runtimeFeatures } = require_runtime_features();
     var crypto2 = runtimeFeatures.has("crypto") ? require("node:crypto") : null;
     var warningEmitted = false;
-    function establishWebSocketConnection(url, protocols, client, handler, options) {
-      const requestURL = url;
-      requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
+    function establishWebSocketConnection(url2, protocols, client, handler, options) {
+      const requestURL = url2;
+      requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
       const request = makeRequest({
         urlList: [requestURL],
         client,
@@ -33233,16 +33233,16 @@ var require_websocket = __commonJS({
        * @param {string} url
        * @param {string|string[]} protocols
        */
-      constructor(url, protocols = []) {
+      constructor(url2, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
-        url = webidl.converters.USVString(url);
+        url2 = webidl.converters.USVString(url2);
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
-        const urlRecord = getURLRecord(url, baseURL);
+        const urlRecord = getURLRecord(url2, baseURL);
         if (typeof protocols === "string") {
           protocols = [protocols];
         }
@@ -33784,7 +33784,7 @@ var require_websocketstream = __commonJS({
       };
       /** @type {import('../receiver').ByteParser} */
       #parser;
-      constructor(url, options = void 0) {
+      constructor(url2, options = void 0) {
         if (!emittedExperimentalWarning) {
           process.emitWarning("WebSocketStream is experimental! Expect it to change at any time.", {
             code: "UNDICI-WSS"
@@ -33792,12 +33792,12 @@ var require_websocketstream = __commonJS({
           emittedExperimentalWarning = true;
         }
         webidl.argumentLengthCheck(arguments, 1, "WebSocket");
-        url = webidl.converters.USVString(url);
+        url2 = webidl.converters.USVString(url2);
         if (options !== null) {
           options = webidl.converters.WebSocketStreamOptions(options);
         }
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
-        const urlRecord = getURLRecord(url, baseURL);
+        const urlRecord = getURLRecord(url2, baseURL);
         const protocols = options.protocols;
         if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
@@ -34512,7 +34512,7 @@ var require_eventsource = __commonJS({
        * @param {EventSourceInit} [eventSourceInitDict={}]
        * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
        */
-      constructor(url, eventSourceInitDict = {}) {
+      constructor(url2, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix = "EventSource constructor";
@@ -34523,7 +34523,7 @@ var require_eventsource = __commonJS({
             code: "UNDICI-ES"
           });
         }
-        url = webidl.converters.USVString(url);
+        url2 = webidl.converters.USVString(url2);
         eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.node.dispatcher || eventSourceInitDict.dispatcher;
         this.#state = {
@@ -34533,7 +34533,7 @@ var require_eventsource = __commonJS({
         const settings = environmentSettingsObject;
         let urlRecord;
         try {
-          urlRecord = new URL(url, settings.settingsObject.baseUrl);
+          urlRecord = new URL(url2, settings.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
@@ -34852,12 +34852,12 @@ var require_undici = __commonJS({
       headerNameToString: util.headerNameToString
     };
     function makeDispatcher(fn) {
-      return (url, opts, handler) => {
+      return (url2, opts, handler) => {
         if (typeof opts === "function") {
           handler = opts;
           opts = null;
         }
-        if (!url || typeof url !== "string" && typeof url !== "object" && !(url instanceof URL)) {
+        if (!url2 || typeof url2 !== "string" && typeof url2 !== "object" && !(url2 instanceof URL)) {
           throw new InvalidArgumentError("invalid url");
         }
         if (opts != null && typeof opts !== "object") {
@@ -34871,12 +34871,12 @@ var require_undici = __commonJS({
           if (!opts.path.startsWith("/")) {
             path = `/${path}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url2 = new URL(util.parseOrigin(url2).origin + path);
         } else {
           if (!opts) {
-            opts = typeof url === "object" ? url : {};
+            opts = typeof url2 === "object" ? url2 : {};
           }
-          url = util.parseURL(url);
+          url2 = util.parseURL(url2);
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
@@ -34884,8 +34884,8 @@ var require_undici = __commonJS({
         }
         return fn.call(dispatcher, {
           ...opts,
-          origin: url.origin,
-          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
+          origin: url2.origin,
+          path: url2.search ? `${url2.pathname}${url2.search}` : url2.pathname,
           method: opts.method || (opts.body ? "PUT" : "GET")
         }, handler);
       };
@@ -35966,6 +35966,49 @@ function string(options = {}) {
   };
 }
 __name(string, "string");
+function number(options = {}) {
+  const expected = options.integer === true ? "an integer" : "a number";
+  return {
+    description: expected,
+    validate(value, path, ctx) {
+      if (typeof value !== "number" || Number.isNaN(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.integer === true && !Number.isInteger(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.min !== void 0 && value < options.min) {
+        ctx.report({
+          path,
+          message: `must be \u2265 ${options.min}, got ${value}`
+        });
+        return void 0;
+      }
+      if (options.max !== void 0 && value > options.max) {
+        ctx.report({
+          path,
+          message: `must be \u2264 ${options.max}, got ${value}`
+        });
+        return void 0;
+      }
+      return value;
+    }
+  };
+}
+__name(number, "number");
+function boolean() {
+  return {
+    description: "true or false",
+    validate(value, path, ctx) {
+      if (typeof value === "boolean") return value;
+      wrongType(ctx, path, "true or false", value);
+      return void 0;
+    }
+  };
+}
+__name(boolean, "boolean");
 function literal(...values) {
   const list = values.map((v) => JSON.stringify(v)).join(", ");
   return {
@@ -35986,6 +36029,54 @@ function literal(...values) {
   };
 }
 __name(literal, "literal");
+function duration() {
+  return {
+    description: "a duration like 30m",
+    validate(value, path, ctx) {
+      if (typeof value === "number" && value >= 0) return value * 1e3;
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a duration like 30m or 2h", value);
+        return void 0;
+      }
+      try {
+        return parseDuration(value, "value");
+      } catch {
+        ctx.report({
+          path,
+          message: `${JSON.stringify(value)} is not a duration`,
+          hint: "write it like 90s, 30m, 2h or 1h30m"
+        });
+        return void 0;
+      }
+    }
+  };
+}
+__name(duration, "duration");
+function url() {
+  return {
+    description: "an http(s) URL",
+    validate(value, path, ctx) {
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a URL", value);
+        return void 0;
+      }
+      try {
+        const parsed = new URL(value);
+        if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+          return value;
+        }
+      } catch {
+      }
+      ctx.report({
+        path,
+        message: `${JSON.stringify(value)} is not an http(s) URL`,
+        hint: "write it like https://ci.example.org/"
+      });
+      return void 0;
+    }
+  };
+}
+__name(url, "url");
 function array(item, options = {}) {
   return {
     description: `a list of ${item.description}`,
@@ -36025,6 +36116,26 @@ function listOrOne(item) {
   };
 }
 __name(listOrOne, "listOrOne");
+function record(item) {
+  return {
+    description: `a mapping of ${item.description}`,
+    validate(value, path, ctx) {
+      if (!isPlainObject(value)) {
+        wrongType(ctx, path, "a mapping", value);
+        return void 0;
+      }
+      const out = {};
+      let ok = true;
+      for (const [k, v] of Object.entries(value)) {
+        const r = item.validate(v, [...path, k], ctx);
+        if (r === void 0) ok = false;
+        else out[k] = r;
+      }
+      return ok ? out : void 0;
+    }
+  };
+}
+__name(record, "record");
 function required(schema2) {
   return { schema: schema2, required: true };
 }
@@ -36164,8 +36275,8 @@ function requireCommon() {
     return result;
   }
   __name(repeat, "repeat");
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  function isNegativeZero(number2) {
+    return number2 === 0 && Number.NEGATIVE_INFINITY === 1 / number2;
   }
   __name(isNegativeZero, "isNegativeZero");
   common.isNothing = isNothing;
@@ -39428,9 +39539,113 @@ var verifySectionSchema = object({
   /** Only evaluate specifications carrying all of these tags. */
   tags: optional(listOrOne(string({ nonEmpty: true })))
 });
+var envName = string({
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
+});
+var tags = listOrOne(string({ nonEmpty: true }));
+var metricsSectionSchema = object({
+  /** Metric definitions (default: verify.definitions). */
+  definitions: optional(string({ nonEmpty: true })),
+  /** Globs of job files (default: verify.jobs). */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Where failed sends wait for `stackci metrics replay`. */
+  spool: optional(string({ nonEmpty: true })),
+  stores: optional(
+    object({
+      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
+      influxdb: optional(
+        object({
+          url: required(url()),
+          database: required(string({ nonEmpty: true })),
+          "retention-policy": optional(string({ nonEmpty: true })),
+          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
+          "username-env": optional(envName),
+          "password-env": optional(envName),
+          "batch-size": optional(
+            number({ integer: true, min: 1, max: 1e5 })
+          ),
+          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
+          "create-database": optional(boolean()),
+          "tag-keys": optional(tags),
+          timeout: optional(duration())
+        })
+      ),
+      squash: optional(
+        object({
+          url: required(url()),
+          "user-env": optional(envName),
+          "password-env": optional(envName),
+          timeout: optional(duration())
+        })
+      )
+    })
+  ),
+  /** The store history is read from (default: sqlite if set, else influxdb). */
+  history: optional(literal("sqlite", "influxdb")),
+  gate: optional(
+    object({
+      fail: optional(tags),
+      warn: optional(tags),
+      regressions: optional(literal("fail", "warn", "ignore"))
+    })
+  ),
+  baseline: optional(
+    object({
+      series: optional(string({ nonEmpty: true })),
+      statistic: optional(literal("mad", "iqr")),
+      sigma: optional(number({ min: 0 })),
+      window: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "min-samples": optional(number({ integer: true, min: 1 })),
+      consecutive: optional(number({ integer: true, min: 1 })),
+      "min-change": optional(number({ min: 0 })),
+      lookback: optional(number({ integer: true, min: 1 })),
+      directions: optional(record(literal("up", "down", "both"))),
+      accept: optional(
+        array(
+          object({
+            metric: required(string({ nonEmpty: true })),
+            dataset: optional(string()),
+            instrument: optional(string()),
+            filter: optional(string()),
+            series: optional(string()),
+            since: required(
+              string({
+                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
+              })
+            ),
+            reason: required(string({ nonEmpty: true }))
+          })
+        )
+      )
+    })
+  ),
+  report: optional(
+    object({
+      "key-metrics": optional(tags),
+      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
+    })
+  ),
+  notify: optional(
+    object({
+      slack: optional(
+        object({
+          channel: required(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          on: optional(
+            listOrOne(literal("failures", "warnings", "regressions"))
+          )
+        })
+      ),
+      "pr-comment": optional(boolean())
+    })
+  )
+});
 var stackciConfigSchema = object({
   version: required(literal(1)),
-  verify: optional(verifySectionSchema)
+  verify: optional(verifySectionSchema),
+  metrics: optional(metricsSectionSchema)
 });
 
 // src/core/action-inputs.ts
@@ -39530,26 +39745,26 @@ function isBuildResult(value) {
 __name(isBuildResult, "isBuildResult");
 var BUILD_TREE = "number,url,building,inProgress,result,duration,estimatedDuration,timestamp,displayName,fullDisplayName";
 var QUEUE_TREE = "id,why,blocked,buildable,stuck,cancelled,timestamp,inQueueSince,executable[number,url]";
-function invalid(url, field, value) {
+function invalid(url2, field, value) {
   throw new JenkinsError(
-    `unexpected Jenkins answer from ${url}: field '${field}' is ${JSON.stringify(value)}`,
+    `unexpected Jenkins answer from ${url2}: field '${field}' is ${JSON.stringify(value)}`,
     {
       hint: "is this URL a Jenkins server (and not a proxy or login page)?"
     }
   );
 }
 __name(invalid, "invalid");
-function object2(value, url, field) {
+function object2(value, url2, field) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return invalid(url, field, value);
+    return invalid(url2, field, value);
   }
   return value;
 }
 __name(object2, "object");
-function integer(json2, key, url) {
+function integer(json2, key, url2) {
   const value = json2[key];
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    return invalid(url, key, value);
+    return invalid(url2, key, value);
   }
   return value;
 }
@@ -39564,19 +39779,19 @@ function optionalString(json2, key) {
   return typeof value === "string" ? value : void 0;
 }
 __name(optionalString, "optionalString");
-function buildRef(value, url) {
+function buildRef(value, url2) {
   if (value === null || value === void 0) return void 0;
-  const json2 = object2(value, url, "executable");
+  const json2 = object2(value, url2, "executable");
   return {
-    number: integer(json2, "number", url),
+    number: integer(json2, "number", url2),
     url: optionalString(json2, "url") ?? ""
   };
 }
 __name(buildRef, "buildRef");
-function parseQueueItem(value, url) {
-  const json2 = object2(value, url, "(document)");
+function parseQueueItem(value, url2) {
+  const json2 = object2(value, url2, "(document)");
   const cls = optionalString(json2, "_class") ?? "";
-  const executable = buildRef(json2.executable, url);
+  const executable = buildRef(json2.executable, url2);
   let state;
   if (json2.cancelled === true) state = "cancelled";
   else if (cls.endsWith("$LeftItem") || executable !== void 0) state = "left";
@@ -39585,7 +39800,7 @@ function parseQueueItem(value, url) {
   else state = "waiting";
   const why = json2.why;
   const item = {
-    id: integer(json2, "id", url),
+    id: integer(json2, "id", url2),
     state,
     why: typeof why === "string" ? why : null,
     stuck: json2.stuck === true
@@ -39598,17 +39813,17 @@ function parseQueueItem(value, url) {
   return item;
 }
 __name(parseQueueItem, "parseQueueItem");
-function parseBuildInfo(value, url) {
-  const json2 = object2(value, url, "(document)");
+function parseBuildInfo(value, url2) {
+  const json2 = object2(value, url2, "(document)");
   const result = json2.result;
   if (result !== null && result !== void 0 && !isBuildResult(result)) {
-    invalid(url, "result", result);
+    invalid(url2, "result", result);
   }
   if (typeof json2.building !== "boolean")
-    invalid(url, "building", json2.building);
+    invalid(url2, "building", json2.building);
   const building = json2.building || json2.inProgress === true;
   const info2 = {
-    number: integer(json2, "number", url),
+    number: integer(json2, "number", url2),
     url: optionalString(json2, "url") ?? "",
     building,
     result: result ?? null,
@@ -39623,14 +39838,14 @@ function parseBuildInfo(value, url) {
   return info2;
 }
 __name(parseBuildInfo, "parseBuildInfo");
-function parseBuildList(value, url) {
-  const json2 = object2(value, url, "(document)");
+function parseBuildList(value, url2) {
+  const json2 = object2(value, url2, "(document)");
   const builds = json2.builds;
-  if (!Array.isArray(builds)) return invalid(url, "builds", builds);
+  if (!Array.isArray(builds)) return invalid(url2, "builds", builds);
   return builds.map((b) => {
-    const entry = object2(b, url, "builds[]");
+    const entry = object2(b, url2, "builds[]");
     const ref = {
-      number: integer(entry, "number", url),
+      number: integer(entry, "number", url2),
       url: optionalString(entry, "url") ?? ""
     };
     const queueId = optionalNumber(entry, "queueId");
@@ -39683,8 +39898,8 @@ function jobName(path) {
   return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
 }
 __name(jobName, "jobName");
-function buildPath(job, number) {
-  return `${job}/${number}`;
+function buildPath(job, number2) {
+  return `${job}/${number2}`;
 }
 __name(buildPath, "buildPath");
 function queueIdFromLocation(location) {
@@ -39692,12 +39907,12 @@ function queueIdFromLocation(location) {
   return match === null ? void 0 : Number(match[1]);
 }
 __name(queueIdFromLocation, "queueIdFromLocation");
-function normalizeBaseUrl(url) {
+function normalizeBaseUrl(url2) {
   let parsed;
   try {
-    parsed = new URL(url.trim());
+    parsed = new URL(url2.trim());
   } catch {
-    throw new InputError(`Jenkins URL ${JSON.stringify(url)} is not a URL`, {
+    throw new InputError(`Jenkins URL ${JSON.stringify(url2)} is not a URL`, {
       hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
     });
   }
@@ -39765,12 +39980,12 @@ function httpError(method, res, user, now) {
   return error2;
 }
 __name(httpError, "httpError");
-function networkError(method, url, error2) {
+function networkError(method, url2, error2) {
   if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
     return error2;
   const cause = error2?.cause;
   const detail = cause?.code ?? cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
-  return new JenkinsError(`${method} ${url} failed: ${detail}`, {
+  return new JenkinsError(`${method} ${url2} failed: ${detail}`, {
     cause: error2,
     hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
   });
@@ -39813,12 +40028,12 @@ var JenkinsHttp = class {
   }
   /** The full URL of a path under the base, with a query. */
   url(path, query) {
-    const url = new URL(`${this.base}${path}`);
+    const url2 = new URL(`${this.base}${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
-      url.searchParams.set(k, String(v));
+      url2.searchParams.set(k, String(v));
     }
-    const search = url.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
-    return `${url.origin}${url.pathname}${search}`;
+    const search = url2.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
+    return `${url2.origin}${url2.pathname}${search}`;
   }
   async get(path, options = {}) {
     return this.request("GET", path, options);
@@ -39842,13 +40057,13 @@ var JenkinsHttp = class {
     }
   }
   async request(method, path, options = {}) {
-    const url = this.url(path, options.query);
-    const what = `${method} ${url}`;
+    const url2 = this.url(path, options.query);
+    const what = `${method} ${url2}`;
     const attempt = /* @__PURE__ */ __name(async () => {
       if (method === "POST" && this.#options.crumb === "always")
         await this.#fetchCrumb(options.signal);
       try {
-        return await this.#exchange(method, url, options);
+        return await this.#exchange(method, url2, options);
       } catch (error2) {
         if (method === "POST" && this.#options.crumb !== "never" && error2 instanceof JenkinsHttpError && error2.status === 403 && CRUMB_REJECTED.test(error2.text) && !this.#crumbUnavailable) {
           this.#options.reporter.debug(
@@ -39856,7 +40071,7 @@ var JenkinsHttp = class {
           );
           this.#crumb = void 0;
           await this.#fetchCrumb(options.signal);
-          return this.#exchange(method, url, options);
+          return this.#exchange(method, url2, options);
         }
         throw error2;
       }
@@ -39870,7 +40085,7 @@ var JenkinsHttp = class {
       }, "onRetry")
     });
   }
-  async #exchange(method, url, options) {
+  async #exchange(method, url2, options) {
     const headers = { "User-Agent": "stackci" };
     if (this.#auth !== void 0) headers.Authorization = this.#auth;
     if (this.#crumb !== void 0 && method === "POST")
@@ -39884,7 +40099,7 @@ var JenkinsHttp = class {
     const timeoutMs = this.#options.requestTimeoutMs ?? 3e4;
     const response = await withTimeout(
       async (signal) => {
-        const res = await (0, import_undici.fetch)(url, {
+        const res = await (0, import_undici.fetch)(url2, {
           method,
           headers,
           redirect: "manual",
@@ -39897,14 +40112,14 @@ var JenkinsHttp = class {
           status: res.status,
           headers: res.headers,
           body,
-          url
+          url: url2
         };
       },
       timeoutMs,
-      `${method} ${url}`,
+      `${method} ${url2}`,
       options.signal
     ).catch((error2) => {
-      throw options.signal?.aborted === true ? error2 : networkError(method, url, error2);
+      throw options.signal?.aborted === true ? error2 : networkError(method, url2, error2);
     });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
@@ -39984,11 +40199,11 @@ async function triggerBuild(http, path, parameters, options) {
 __name(triggerBuild, "triggerBuild");
 function triggerError(error2, name, parameters, options) {
   if (!(error2 instanceof JenkinsHttpError)) return error2;
-  const url = options.pageUrl;
-  const where = { url };
+  const url2 = options.pageUrl;
+  const where = { url: url2 };
   switch (error2.status) {
     case 404:
-      return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
+      return new JenkinsError(`job '${name}' not found: ${url2} (404)`, {
         hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${options.user === void 0 ? "anonymous users" : `user '${options.user}'`} may not see the job`
       });
     case 409:
@@ -40041,9 +40256,9 @@ var JenkinsClient = class {
     return jobPath(job, this.baseUrl);
   }
   /** The browser URL of a job or build under our base URL. */
-  pageUrl(job, number) {
+  pageUrl(job, number2) {
     const path = this.jobPath(job);
-    return `${this.baseUrl}${number === void 0 ? path : buildPath(path, number)}/`;
+    return `${this.baseUrl}${number2 === void 0 ? path : buildPath(path, number2)}/`;
   }
   /**
    * Queues a build: `buildWithParameters` when parameters are given, `build`
@@ -40080,31 +40295,31 @@ var JenkinsClient = class {
     return res.status === 404 ? "gone" : "cancelled";
   }
   /** A build's state, through a `tree` of the ten fields we read. */
-  async build(job, number, options = {}) {
-    const { json: json2, url } = await this.http.json(
-      `${buildPath(this.jobPath(job), number)}/api/json`,
+  async build(job, number2, options = {}) {
+    const { json: json2, url: url2 } = await this.http.json(
+      `${buildPath(this.jobPath(job), number2)}/api/json`,
       {
         query: { tree: BUILD_TREE },
         ...options
       }
     );
-    return parseBuildInfo(json2, url);
+    return parseBuildInfo(json2, url2);
   }
   /** The job's most recent builds with their queue ids (to find a build whose queue item expired). */
   async recentBuilds(job, options = {}) {
-    const { json: json2, url } = await this.http.json(
+    const { json: json2, url: url2 } = await this.http.json(
       `${this.jobPath(job)}/api/json`,
       {
         query: { tree: `builds[number,url,queueId]{0,${options.limit ?? 50}}` },
         ...options.signal === void 0 ? {} : { signal: options.signal }
       }
     );
-    return parseBuildList(json2, url);
+    return parseBuildList(json2, url2);
   }
   /** The console from byte offset `start` (`logText/progressiveText`). */
-  async progressiveText(job, number, start, options = {}) {
+  async progressiveText(job, number2, start, options = {}) {
     const res = await this.http.get(
-      `${buildPath(this.jobPath(job), number)}/logText/progressiveText`,
+      `${buildPath(this.jobPath(job), number2)}/logText/progressiveText`,
       {
         query: { start },
         ...options
@@ -40121,9 +40336,9 @@ var JenkinsClient = class {
     };
   }
   /** The whole console as it is now (`consoleText`). */
-  async consoleText(job, number, options = {}) {
+  async consoleText(job, number2, options = {}) {
     return (await this.http.get(
-      `${buildPath(this.jobPath(job), number)}/consoleText`,
+      `${buildPath(this.jobPath(job), number2)}/consoleText`,
       options
     )).body;
   }
@@ -40132,16 +40347,16 @@ var JenkinsClient = class {
    * and `kill` exist only for Pipelines; elsewhere we fall back to `stop`.
    * Returns the mode used.
    */
-  async stop(job, number, mode = "stop", options = {}) {
-    const path = `${buildPath(this.jobPath(job), number)}/${mode}`;
+  async stop(job, number2, mode = "stop", options = {}) {
+    const path = `${buildPath(this.jobPath(job), number2)}/${mode}`;
     const res = await this.http.post(path, {
       accept: [200, 302, 303, 404],
       ...options
     });
     if (res.status !== 404) return mode;
-    if (mode !== "stop") return this.stop(job, number, "stop", options);
+    if (mode !== "stop") return this.stop(job, number2, "stop", options);
     throw new JenkinsError(
-      `cannot stop build #${number} of '${jobName(this.jobPath(job))}': not found (404)`,
+      `cannot stop build #${number2} of '${jobName(this.jobPath(job))}': not found (404)`,
       {
         where: { url: res.url }
       }
@@ -40313,21 +40528,21 @@ function quietPeriodLeft(item, watchedMs) {
 __name(quietPeriodLeft, "quietPeriodLeft");
 
 // src/jenkins/watch.ts
-async function watchBuild(client, job, number, options) {
+async function watchBuild(client, job, number2, options) {
   const { clock, signal } = options;
   const call = signal === void 0 ? {} : { signal };
   const policy = options.policy ?? DEFAULT_POLL_POLICY;
   const started = clock.now();
-  const first = await client.build(job, number, call);
+  const first = await client.build(job, number2, call);
   let info2 = first;
   if (options.console !== void 0) {
-    await streamConsole(client, job, number, first, started, options);
-    if (first.building) info2 = await client.build(job, number, call);
+    await streamConsole(client, job, number2, first, started, options);
+    if (first.building) info2 = await client.build(job, number2, call);
   }
-  return pollUntilDone(client, job, number, info2, started, options, policy);
+  return pollUntilDone(client, job, number2, info2, started, options, policy);
 }
 __name(watchBuild, "watchBuild");
-async function streamConsole(client, job, number, first, started, options) {
+async function streamConsole(client, job, number2, first, started, options) {
   const { clock, signal, reporter } = options;
   const sink = options.console;
   if (sink === void 0) return;
@@ -40336,10 +40551,10 @@ async function streamConsole(client, job, number, first, started, options) {
   const decoder = new ConsoleDecoder();
   let start = 0;
   for (; ; ) {
-    const chunk = await client.progressiveText(job, number, start, call);
+    const chunk = await client.progressiveText(job, number2, start, call);
     if (chunk.next < start) {
       reporter.warning(
-        `the console of #${number} was reset by Jenkins; showing it again from the start`
+        `the console of #${number2} was reset by Jenkins; showing it again from the start`
       );
     }
     const lines = decoder.push(chunk.bytes);
@@ -40359,13 +40574,13 @@ async function streamConsole(client, job, number, first, started, options) {
   if (rest !== "") await sink.write(rest);
 }
 __name(streamConsole, "streamConsole");
-async function pollUntilDone(client, job, number, current, started, options, policy) {
+async function pollUntilDone(client, job, number2, current, started, options, policy) {
   const { clock, signal, reporter } = options;
   const call = signal === void 0 ? {} : { signal };
   const estimate = current.estimatedDuration;
   const streamed = options.console !== void 0;
   const progress = !streamed && current.building ? reporter.progress(
-    `#${number} running`,
+    `#${number2} running`,
     estimate > 0 ? Math.round(estimate / 1e3) : void 0
   ) : void 0;
   let info2 = current;
@@ -40377,9 +40592,9 @@ async function pollUntilDone(client, job, number, current, started, options, pol
     );
     const delay = streamed ? policy.minMs : buildPollDelay(elapsed, estimate, policy);
     await clock.sleep(delay, signal);
-    info2 = await client.build(job, number, call);
+    info2 = await client.build(job, number2, call);
   }
-  progress?.done(`#${number} finished: ${info2.result ?? "no result"}`);
+  progress?.done(`#${number2} finished: ${info2.result ?? "no result"}`);
   return info2;
 }
 __name(pollUntilDone, "pollUntilDone");
@@ -40444,16 +40659,16 @@ __name(writeJenkinsBuildOutputs, "writeJenkinsBuildOutputs");
 var STATE_KEY = "jenkins-build";
 async function stopBuildOrItem(jenkins, state, options) {
   const call = options.signal === void 0 ? {} : { signal: options.signal };
-  let number = state.build;
-  if (number === void 0) {
+  let number2 = state.build;
+  if (number2 === void 0) {
     const outcome = await jenkins.cancelQueueItem(state.queueId, call);
     const item = await jenkins.queueItem(state.queueId, call);
-    number = item?.executable?.number;
-    if (number === void 0 && outcome === "gone" && item === void 0) {
+    number2 = item?.executable?.number;
+    if (number2 === void 0 && outcome === "gone" && item === void 0) {
       const builds = await jenkins.recentBuilds(state.job, call);
-      number = builds.find((b) => b.queueId === state.queueId)?.number;
+      number2 = builds.find((b) => b.queueId === state.queueId)?.number;
     }
-    if (number === void 0) {
+    if (number2 === void 0) {
       if (outcome === "gone" && item === void 0) {
         throw new JenkinsError(
           `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
@@ -40469,13 +40684,13 @@ async function stopBuildOrItem(jenkins, state, options) {
   }
   const mode = await jenkins.stop(
     state.job,
-    number,
+    number2,
     options.mode ?? "stop",
     call
   );
-  const what = `'${state.job}' #${number}`;
+  const what = `'${state.job}' #${number2}`;
   options.reporter.info(
-    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number)}`
+    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number2)}`
   );
   return what;
 }

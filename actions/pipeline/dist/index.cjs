@@ -279,11 +279,11 @@ var require_directives = __commonJS({
       static {
         __name(this, "Directives");
       }
-      constructor(yaml2, tags) {
+      constructor(yaml2, tags2) {
         this.docStart = null;
         this.docEnd = false;
         this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
-        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
         const copy = new _Directives(this.yaml, this.tags);
@@ -411,12 +411,12 @@ var require_directives = __commonJS({
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
-          const tags = {};
+          const tags2 = {};
           visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
-              tags[node.tag] = true;
+              tags2[node.tag] = true;
           });
-          tagNames = Object.keys(tags);
+          tagNames = Object.keys(tags2);
         } else
           tagNames = [];
         for (const [handle, prefix] of tagEntries) {
@@ -797,15 +797,15 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value, tagName, tags2) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
+        const match = tags2.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags2.find((t) => t.identify?.(value) && !t.format);
     }
     __name(findTagObject, "findTagObject");
     function createNode(value, tagName, ctx) {
@@ -1414,8 +1414,8 @@ ${indent}${start}${value}${end}`;
 ${indent}`);
       if (actualString) {
         const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
-        const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        const { compat, tags: tags2 } = ctx.doc.schema;
+        if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -1510,9 +1510,9 @@ var require_stringify = __commonJS({
       };
     }
     __name(createStringifyContext, "createStringifyContext");
-    function getTagObject(tags, item) {
+    function getTagObject(tags2, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
+        const match = tags2.filter((t) => t.tag === item.tag);
         if (match.length > 0)
           return match.find((t) => t.format === item.format) ?? match[0];
       }
@@ -1520,7 +1520,7 @@ var require_stringify = __commonJS({
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        let match = tags2.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -1529,7 +1529,7 @@ var require_stringify = __commonJS({
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        tagObj = tags2.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
@@ -3338,10 +3338,10 @@ var require_tags = __commonJS({
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
       }
-      let tags = schemaTags;
-      if (!tags) {
+      let tags2 = schemaTags;
+      if (!tags2) {
         if (Array.isArray(customTags))
-          tags = [];
+          tags2 = [];
         else {
           const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
@@ -3349,22 +3349,22 @@ var require_tags = __commonJS({
       }
       if (Array.isArray(customTags)) {
         for (const tag of customTags)
-          tags = tags.concat(tag);
+          tags2 = tags2.concat(tag);
       } else if (typeof customTags === "function") {
-        tags = customTags(tags.slice());
+        tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
-      return tags.reduce((tags2, tag) => {
+        tags2 = tags2.concat(merge2.merge);
+      return tags2.reduce((tags3, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
-        if (!tags2.includes(tagObj))
-          tags2.push(tagObj);
-        return tags2;
+        if (!tags3.includes(tagObj))
+          tags3.push(tagObj);
+        return tags3;
       }, []);
     }
     __name(getTags, "getTags");
@@ -3381,17 +3381,17 @@ var require_Schema = __commonJS({
     var map2 = require_map();
     var seq2 = require_seq();
     var string2 = require_string();
-    var tags = require_tags();
+    var tags2 = require_tags();
     var sortMapEntriesByKey = /* @__PURE__ */ __name((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0, "sortMapEntriesByKey");
     var Schema2 = class _Schema {
       static {
         __name(this, "Schema");
       }
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
-        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.compat = Array.isArray(compat) ? tags2.getTags(compat, "compat") : compat ? tags2.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
-        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.knownTags = resolveKnownTags ? tags2.coreKnownTags : {};
+        this.tags = tags2.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string2.string });
@@ -8363,6 +8363,49 @@ function string(options = {}) {
   };
 }
 __name(string, "string");
+function number(options = {}) {
+  const expected = options.integer === true ? "an integer" : "a number";
+  return {
+    description: expected,
+    validate(value, path, ctx) {
+      if (typeof value !== "number" || Number.isNaN(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.integer === true && !Number.isInteger(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.min !== void 0 && value < options.min) {
+        ctx.report({
+          path,
+          message: `must be \u2265 ${options.min}, got ${value}`
+        });
+        return void 0;
+      }
+      if (options.max !== void 0 && value > options.max) {
+        ctx.report({
+          path,
+          message: `must be \u2264 ${options.max}, got ${value}`
+        });
+        return void 0;
+      }
+      return value;
+    }
+  };
+}
+__name(number, "number");
+function boolean() {
+  return {
+    description: "true or false",
+    validate(value, path, ctx) {
+      if (typeof value === "boolean") return value;
+      wrongType(ctx, path, "true or false", value);
+      return void 0;
+    }
+  };
+}
+__name(boolean, "boolean");
 function literal(...values) {
   const list = values.map((v) => JSON.stringify(v)).join(", ");
   return {
@@ -8383,6 +8426,54 @@ function literal(...values) {
   };
 }
 __name(literal, "literal");
+function duration() {
+  return {
+    description: "a duration like 30m",
+    validate(value, path, ctx) {
+      if (typeof value === "number" && value >= 0) return value * 1e3;
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a duration like 30m or 2h", value);
+        return void 0;
+      }
+      try {
+        return parseDuration(value, "value");
+      } catch {
+        ctx.report({
+          path,
+          message: `${JSON.stringify(value)} is not a duration`,
+          hint: "write it like 90s, 30m, 2h or 1h30m"
+        });
+        return void 0;
+      }
+    }
+  };
+}
+__name(duration, "duration");
+function url() {
+  return {
+    description: "an http(s) URL",
+    validate(value, path, ctx) {
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a URL", value);
+        return void 0;
+      }
+      try {
+        const parsed = new URL(value);
+        if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+          return value;
+        }
+      } catch {
+      }
+      ctx.report({
+        path,
+        message: `${JSON.stringify(value)} is not an http(s) URL`,
+        hint: "write it like https://ci.example.org/"
+      });
+      return void 0;
+    }
+  };
+}
+__name(url, "url");
 function array(item, options = {}) {
   return {
     description: `a list of ${item.description}`,
@@ -8422,6 +8513,26 @@ function listOrOne(item) {
   };
 }
 __name(listOrOne, "listOrOne");
+function record(item) {
+  return {
+    description: `a mapping of ${item.description}`,
+    validate(value, path, ctx) {
+      if (!isPlainObject(value)) {
+        wrongType(ctx, path, "a mapping", value);
+        return void 0;
+      }
+      const out = {};
+      let ok = true;
+      for (const [k, v] of Object.entries(value)) {
+        const r = item.validate(v, [...path, k], ctx);
+        if (r === void 0) ok = false;
+        else out[k] = r;
+      }
+      return ok ? out : void 0;
+    }
+  };
+}
+__name(record, "record");
 function required(schema2) {
   return { schema: schema2, required: true };
 }
@@ -8561,8 +8672,8 @@ function requireCommon() {
     return result;
   }
   __name(repeat, "repeat");
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  function isNegativeZero(number2) {
+    return number2 === 0 && Number.NEGATIVE_INFINITY === 1 / number2;
   }
   __name(isNegativeZero, "isNegativeZero");
   common.isNothing = isNothing;
@@ -11904,9 +12015,113 @@ var verifySectionSchema = object({
   /** Only evaluate specifications carrying all of these tags. */
   tags: optional(listOrOne(string({ nonEmpty: true })))
 });
+var envName = string({
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
+});
+var tags = listOrOne(string({ nonEmpty: true }));
+var metricsSectionSchema = object({
+  /** Metric definitions (default: verify.definitions). */
+  definitions: optional(string({ nonEmpty: true })),
+  /** Globs of job files (default: verify.jobs). */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Where failed sends wait for `stackci metrics replay`. */
+  spool: optional(string({ nonEmpty: true })),
+  stores: optional(
+    object({
+      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
+      influxdb: optional(
+        object({
+          url: required(url()),
+          database: required(string({ nonEmpty: true })),
+          "retention-policy": optional(string({ nonEmpty: true })),
+          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
+          "username-env": optional(envName),
+          "password-env": optional(envName),
+          "batch-size": optional(
+            number({ integer: true, min: 1, max: 1e5 })
+          ),
+          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
+          "create-database": optional(boolean()),
+          "tag-keys": optional(tags),
+          timeout: optional(duration())
+        })
+      ),
+      squash: optional(
+        object({
+          url: required(url()),
+          "user-env": optional(envName),
+          "password-env": optional(envName),
+          timeout: optional(duration())
+        })
+      )
+    })
+  ),
+  /** The store history is read from (default: sqlite if set, else influxdb). */
+  history: optional(literal("sqlite", "influxdb")),
+  gate: optional(
+    object({
+      fail: optional(tags),
+      warn: optional(tags),
+      regressions: optional(literal("fail", "warn", "ignore"))
+    })
+  ),
+  baseline: optional(
+    object({
+      series: optional(string({ nonEmpty: true })),
+      statistic: optional(literal("mad", "iqr")),
+      sigma: optional(number({ min: 0 })),
+      window: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "min-samples": optional(number({ integer: true, min: 1 })),
+      consecutive: optional(number({ integer: true, min: 1 })),
+      "min-change": optional(number({ min: 0 })),
+      lookback: optional(number({ integer: true, min: 1 })),
+      directions: optional(record(literal("up", "down", "both"))),
+      accept: optional(
+        array(
+          object({
+            metric: required(string({ nonEmpty: true })),
+            dataset: optional(string()),
+            instrument: optional(string()),
+            filter: optional(string()),
+            series: optional(string()),
+            since: required(
+              string({
+                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
+              })
+            ),
+            reason: required(string({ nonEmpty: true }))
+          })
+        )
+      )
+    })
+  ),
+  report: optional(
+    object({
+      "key-metrics": optional(tags),
+      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
+    })
+  ),
+  notify: optional(
+    object({
+      slack: optional(
+        object({
+          channel: required(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          on: optional(
+            listOrOne(literal("failures", "warnings", "regressions"))
+          )
+        })
+      ),
+      "pr-comment": optional(boolean())
+    })
+  )
+});
 var stackciConfigSchema = object({
   version: required(literal(1)),
-  verify: optional(verifySectionSchema)
+  verify: optional(verifySectionSchema),
+  metrics: optional(metricsSectionSchema)
 });
 function loadYamlConfig(text, file, schema2) {
   const lineCounter = new import_yaml2.LineCounter();
@@ -13041,12 +13256,12 @@ function countResults(results) {
 }
 __name(countResults, "countResults");
 function evaluateJob(job, definitions, file, options = {}) {
-  const tags = options.tags ?? [];
+  const tags2 = options.tags ?? [];
   const byMetric = /* @__PURE__ */ new Map();
   job.measurements.forEach((m, index) => byMetric.set(m.metric, { m, index }));
   const problems = [];
   const results = [];
-  const applies = /* @__PURE__ */ __name((spec) => tags.every((t) => spec.tags.includes(t)) && matchesQuery(spec.metadataQuery, job.meta), "applies");
+  const applies = /* @__PURE__ */ __name((spec) => tags2.every((t) => spec.tags.includes(t)) && matchesQuery(spec.metadataQuery, job.meta), "applies");
   for (const [metricName, { m, index }] of byMetric) {
     const specs = definitions.specsByMetric.get(metricName);
     const unit = parseUnit(m.unit);
@@ -13204,7 +13419,7 @@ function readMetric(pkg, name, doc, file, problems) {
       });
     }
   }
-  const tags = readTags(doc.tags, [name, "tags"], problems);
+  const tags2 = readTags(doc.tags, [name, "tags"], problems);
   const reference = readReference(doc.reference, [name, "reference"], problems);
   if (problems.length > before || unit === void 0) return void 0;
   return {
@@ -13214,7 +13429,7 @@ function readMetric(pkg, name, doc, file, problems) {
     // lsst.verify strips trailing newlines (folded `>` scalars end in one).
     description: description.replace(/\n+$/, ""),
     unit,
-    tags,
+    tags: tags2,
     reference,
     source: { file }
   };
@@ -13458,7 +13673,7 @@ function buildSpecification(doc, source, problems) {
       built = { value, unit, operator };
     }
   }
-  const tags = readTags(doc.tags, ["tags"], problems);
+  const tags2 = readTags(doc.tags, ["tags"], problems);
   const query = doc.metadata_query;
   if (query !== void 0 && query !== null && !isMapping(query)) {
     problems.push({
@@ -13476,7 +13691,7 @@ function buildSpecification(doc, source, problems) {
     spec: name.spec ?? "",
     metricName: `${pkg}.${name.metric ?? ""}`,
     threshold: built,
-    tags,
+    tags: tags2,
     metadataQuery: isMapping(query) ? query : {},
     source
   };

@@ -287,11 +287,11 @@ var require_directives = __commonJS({
       static {
         __name(this, "Directives");
       }
-      constructor(yaml2, tags) {
+      constructor(yaml2, tags2) {
         this.docStart = null;
         this.docEnd = false;
         this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
-        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
         const copy = new _Directives(this.yaml, this.tags);
@@ -419,12 +419,12 @@ var require_directives = __commonJS({
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
-          const tags = {};
+          const tags2 = {};
           visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
-              tags[node.tag] = true;
+              tags2[node.tag] = true;
           });
-          tagNames = Object.keys(tags);
+          tagNames = Object.keys(tags2);
         } else
           tagNames = [];
         for (const [handle, prefix] of tagEntries) {
@@ -805,15 +805,15 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value, tagName, tags2) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
+        const match = tags2.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags2.find((t) => t.identify?.(value) && !t.format);
     }
     __name(findTagObject, "findTagObject");
     function createNode(value, tagName, ctx) {
@@ -1422,8 +1422,8 @@ ${indent}${start}${value}${end}`;
 ${indent}`);
       if (actualString) {
         const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
-        const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        const { compat, tags: tags2 } = ctx.doc.schema;
+        if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -1518,9 +1518,9 @@ var require_stringify = __commonJS({
       };
     }
     __name(createStringifyContext, "createStringifyContext");
-    function getTagObject(tags, item) {
+    function getTagObject(tags2, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
+        const match = tags2.filter((t) => t.tag === item.tag);
         if (match.length > 0)
           return match.find((t) => t.format === item.format) ?? match[0];
       }
@@ -1528,7 +1528,7 @@ var require_stringify = __commonJS({
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        let match = tags2.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -1537,7 +1537,7 @@ var require_stringify = __commonJS({
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        tagObj = tags2.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
@@ -3346,10 +3346,10 @@ var require_tags = __commonJS({
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
       }
-      let tags = schemaTags;
-      if (!tags) {
+      let tags2 = schemaTags;
+      if (!tags2) {
         if (Array.isArray(customTags))
-          tags = [];
+          tags2 = [];
         else {
           const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
@@ -3357,22 +3357,22 @@ var require_tags = __commonJS({
       }
       if (Array.isArray(customTags)) {
         for (const tag of customTags)
-          tags = tags.concat(tag);
+          tags2 = tags2.concat(tag);
       } else if (typeof customTags === "function") {
-        tags = customTags(tags.slice());
+        tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
-      return tags.reduce((tags2, tag) => {
+        tags2 = tags2.concat(merge2.merge);
+      return tags2.reduce((tags3, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
-        if (!tags2.includes(tagObj))
-          tags2.push(tagObj);
-        return tags2;
+        if (!tags3.includes(tagObj))
+          tags3.push(tagObj);
+        return tags3;
       }, []);
     }
     __name(getTags, "getTags");
@@ -3389,17 +3389,17 @@ var require_Schema = __commonJS({
     var map2 = require_map();
     var seq2 = require_seq();
     var string2 = require_string();
-    var tags = require_tags();
+    var tags2 = require_tags();
     var sortMapEntriesByKey = /* @__PURE__ */ __name((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0, "sortMapEntriesByKey");
     var Schema2 = class _Schema {
       static {
         __name(this, "Schema");
       }
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
-        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.compat = Array.isArray(compat) ? tags2.getTags(compat, "compat") : compat ? tags2.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
-        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.knownTags = resolveKnownTags ? tags2.coreKnownTags : {};
+        this.tags = tags2.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string2.string });
@@ -10171,7 +10171,7 @@ var require_http = __commonJS({
   "node_modules/docker-modem/lib/http.js"(exports2, module2) {
     var nativeHttps = require("https");
     var nativeHttp = require("http");
-    var url = require("url");
+    var url2 = require("url");
     var utils = require_utils();
     var maxRedirects = module2.exports.maxRedirects = 5;
     var protocols = {
@@ -10203,7 +10203,7 @@ var require_http = __commonJS({
           if (typeof options === "string") {
             reqUrl = options;
           } else {
-            reqUrl = url.format(utils.extend({
+            reqUrl = url2.format(utils.extend({
               protocol
             }, options));
           }
@@ -10217,8 +10217,8 @@ var require_http = __commonJS({
               if (!("location" in res.headers)) {
                 return redirect2.userCallback(res);
               }
-              var redirectUrl = url.resolve(reqUrl2, res.headers.location);
-              var proto = url.parse(redirectUrl).protocol;
+              var redirectUrl = url2.resolve(reqUrl2, res.headers.location);
+              var proto = url2.parse(redirectUrl).protocol;
               proto = proto.substr(0, proto.length - 1);
               return module2.exports[proto].get(redirectUrl, redirectCallback(reqUrl2, redirect2), redirect2);
             };
@@ -14045,7 +14045,7 @@ var require_modem = __commonJS({
     var http = require_http();
     var fs2 = require("fs");
     var path = require("path");
-    var url = require("url");
+    var url2 = require("url");
     var ssh = require_ssh();
     var HttpDuplex = require_http_duplex();
     var debug2 = require_src()("modem");
@@ -14070,7 +14070,7 @@ var require_modem = __commonJS({
           hostStr = "tcp://" + hostStr;
         }
         try {
-          host = new url.URL(hostStr);
+          host = new url2.URL(hostStr);
         } catch (err) {
           throw new Error("DOCKER_HOST env variable should be something like tcp://localhost:1234");
         }
@@ -14156,14 +14156,14 @@ var require_modem = __commonJS({
         options.path = "/" + this.version + options.path;
       }
       if (this.host) {
-        var parsed = url.parse(this.host);
-        address = url.format({
+        var parsed = url2.parse(this.host);
+        address = url2.format({
           protocol: parsed.protocol || this.protocol,
           hostname: parsed.hostname || this.host,
           port: this.port,
           pathname: parsed.pathname || this.pathPrefix
         });
-        address = url.resolve(address, options.path);
+        address = url2.resolve(address, options.path);
       } else {
         address = options.path;
       }
@@ -14233,7 +14233,7 @@ var require_modem = __commonJS({
           this.buildRequest(optionsf, options, data, callback);
         });
       } else {
-        var urlp = url.parse(address);
+        var urlp = url2.parse(address);
         optionsf.hostname = urlp.hostname;
         optionsf.port = urlp.port;
         optionsf.path = urlp.path;
@@ -22160,6 +22160,49 @@ function string(options = {}) {
   };
 }
 __name(string, "string");
+function number(options = {}) {
+  const expected = options.integer === true ? "an integer" : "a number";
+  return {
+    description: expected,
+    validate(value, path, ctx) {
+      if (typeof value !== "number" || Number.isNaN(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.integer === true && !Number.isInteger(value)) {
+        wrongType(ctx, path, expected, value);
+        return void 0;
+      }
+      if (options.min !== void 0 && value < options.min) {
+        ctx.report({
+          path,
+          message: `must be \u2265 ${options.min}, got ${value}`
+        });
+        return void 0;
+      }
+      if (options.max !== void 0 && value > options.max) {
+        ctx.report({
+          path,
+          message: `must be \u2264 ${options.max}, got ${value}`
+        });
+        return void 0;
+      }
+      return value;
+    }
+  };
+}
+__name(number, "number");
+function boolean() {
+  return {
+    description: "true or false",
+    validate(value, path, ctx) {
+      if (typeof value === "boolean") return value;
+      wrongType(ctx, path, "true or false", value);
+      return void 0;
+    }
+  };
+}
+__name(boolean, "boolean");
 function literal(...values) {
   const list = values.map((v) => JSON.stringify(v)).join(", ");
   return {
@@ -22180,6 +22223,54 @@ function literal(...values) {
   };
 }
 __name(literal, "literal");
+function duration() {
+  return {
+    description: "a duration like 30m",
+    validate(value, path, ctx) {
+      if (typeof value === "number" && value >= 0) return value * 1e3;
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a duration like 30m or 2h", value);
+        return void 0;
+      }
+      try {
+        return parseDuration(value, "value");
+      } catch {
+        ctx.report({
+          path,
+          message: `${JSON.stringify(value)} is not a duration`,
+          hint: "write it like 90s, 30m, 2h or 1h30m"
+        });
+        return void 0;
+      }
+    }
+  };
+}
+__name(duration, "duration");
+function url() {
+  return {
+    description: "an http(s) URL",
+    validate(value, path, ctx) {
+      if (typeof value !== "string") {
+        wrongType(ctx, path, "a URL", value);
+        return void 0;
+      }
+      try {
+        const parsed = new URL(value);
+        if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+          return value;
+        }
+      } catch {
+      }
+      ctx.report({
+        path,
+        message: `${JSON.stringify(value)} is not an http(s) URL`,
+        hint: "write it like https://ci.example.org/"
+      });
+      return void 0;
+    }
+  };
+}
+__name(url, "url");
 function array(item, options = {}) {
   return {
     description: `a list of ${item.description}`,
@@ -22219,6 +22310,26 @@ function listOrOne(item) {
   };
 }
 __name(listOrOne, "listOrOne");
+function record(item) {
+  return {
+    description: `a mapping of ${item.description}`,
+    validate(value, path, ctx) {
+      if (!isPlainObject(value)) {
+        wrongType(ctx, path, "a mapping", value);
+        return void 0;
+      }
+      const out = {};
+      let ok = true;
+      for (const [k, v] of Object.entries(value)) {
+        const r = item.validate(v, [...path, k], ctx);
+        if (r === void 0) ok = false;
+        else out[k] = r;
+      }
+      return ok ? out : void 0;
+    }
+  };
+}
+__name(record, "record");
 function required(schema2) {
   return { schema: schema2, required: true };
 }
@@ -22358,8 +22469,8 @@ function requireCommon() {
     return result;
   }
   __name(repeat, "repeat");
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  function isNegativeZero(number2) {
+    return number2 === 0 && Number.NEGATIVE_INFINITY === 1 / number2;
   }
   __name(isNegativeZero, "isNegativeZero");
   common.isNothing = isNothing;
@@ -25622,9 +25733,113 @@ var verifySectionSchema = object({
   /** Only evaluate specifications carrying all of these tags. */
   tags: optional(listOrOne(string({ nonEmpty: true })))
 });
+var envName = string({
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
+});
+var tags = listOrOne(string({ nonEmpty: true }));
+var metricsSectionSchema = object({
+  /** Metric definitions (default: verify.definitions). */
+  definitions: optional(string({ nonEmpty: true })),
+  /** Globs of job files (default: verify.jobs). */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Where failed sends wait for `stackci metrics replay`. */
+  spool: optional(string({ nonEmpty: true })),
+  stores: optional(
+    object({
+      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
+      influxdb: optional(
+        object({
+          url: required(url()),
+          database: required(string({ nonEmpty: true })),
+          "retention-policy": optional(string({ nonEmpty: true })),
+          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
+          "username-env": optional(envName),
+          "password-env": optional(envName),
+          "batch-size": optional(
+            number({ integer: true, min: 1, max: 1e5 })
+          ),
+          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
+          "create-database": optional(boolean()),
+          "tag-keys": optional(tags),
+          timeout: optional(duration())
+        })
+      ),
+      squash: optional(
+        object({
+          url: required(url()),
+          "user-env": optional(envName),
+          "password-env": optional(envName),
+          timeout: optional(duration())
+        })
+      )
+    })
+  ),
+  /** The store history is read from (default: sqlite if set, else influxdb). */
+  history: optional(literal("sqlite", "influxdb")),
+  gate: optional(
+    object({
+      fail: optional(tags),
+      warn: optional(tags),
+      regressions: optional(literal("fail", "warn", "ignore"))
+    })
+  ),
+  baseline: optional(
+    object({
+      series: optional(string({ nonEmpty: true })),
+      statistic: optional(literal("mad", "iqr")),
+      sigma: optional(number({ min: 0 })),
+      window: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "min-samples": optional(number({ integer: true, min: 1 })),
+      consecutive: optional(number({ integer: true, min: 1 })),
+      "min-change": optional(number({ min: 0 })),
+      lookback: optional(number({ integer: true, min: 1 })),
+      directions: optional(record(literal("up", "down", "both"))),
+      accept: optional(
+        array(
+          object({
+            metric: required(string({ nonEmpty: true })),
+            dataset: optional(string()),
+            instrument: optional(string()),
+            filter: optional(string()),
+            series: optional(string()),
+            since: required(
+              string({
+                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
+              })
+            ),
+            reason: required(string({ nonEmpty: true }))
+          })
+        )
+      )
+    })
+  ),
+  report: optional(
+    object({
+      "key-metrics": optional(tags),
+      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
+    })
+  ),
+  notify: optional(
+    object({
+      slack: optional(
+        object({
+          channel: required(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          on: optional(
+            listOrOne(literal("failures", "warnings", "regressions"))
+          )
+        })
+      ),
+      "pr-comment": optional(boolean())
+    })
+  )
+});
 var stackciConfigSchema = object({
   version: required(literal(1)),
-  verify: optional(verifySectionSchema)
+  verify: optional(verifySectionSchema),
+  metrics: optional(metricsSectionSchema)
 });
 
 // src/core/action-inputs.ts
@@ -25993,15 +26208,15 @@ function releaseTags(request) {
     git: primary.git,
     timestamp: dockerTimestamp(instant)
   }), "values");
-  const tags = templates.map((t) => applyTemplate(t, values(primary.tag)));
+  const tags2 = templates.map((t) => applyTemplate(t, values(primary.tag)));
   const extras = [...primary.aliases];
   if (request.branch !== void 0) extras.push(sanitizeTag(request.branch));
   for (const extra of extras) {
-    tags.push(extra);
+    tags2.push(extra);
     for (const t of templates.filter((t2) => !t2.includes("{timestamp}")))
-      tags.push(applyTemplate(t, values(extra)));
+      tags2.push(applyTemplate(t, values(extra)));
   }
-  return { ...primary, timeZone: zone, tags: [...new Set(tags)] };
+  return { ...primary, timeZone: zone, tags: [...new Set(tags2)] };
 }
 __name(releaseTags, "releaseTags");
 
@@ -27163,9 +27378,9 @@ async function followStream(stream, onMessage) {
   }
 }
 __name(followStream, "followStream");
-async function pushTags(engine, repository, tags, auth, reporter, options = {}) {
+async function pushTags(engine, repository, tags2, auth, reporter, options = {}) {
   const out = [];
-  for (const tag of tags) {
+  for (const tag of tags2) {
     const ref = `${repository}:${tag}`;
     let attemptMessage = "";
     const digest = await retry(
@@ -27403,11 +27618,11 @@ async function runStackImage(engine, options, reporter) {
     });
   }
   const release = await reporter.group("Release tags", async () => {
-    const tags = releaseTags(options.release);
+    const tags2 = releaseTags(options.release);
     reporter.info(
-      `${tags.kind} ${tags.git ?? tags.tag} (${tags.date} ${tags.timeZone}): ${tags.tags.join(", ")}`
+      `${tags2.kind} ${tags2.git ?? tags2.tag} (${tags2.date} ${tags2.timeZone}): ${tags2.tags.join(", ")}`
     );
-    return Promise.resolve(tags);
+    return Promise.resolve(tags2);
   });
   const refs = release.tags.map((t) => `${repository}:${t}`);
   await checkEngine(engine, reporter);

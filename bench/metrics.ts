@@ -1,0 +1,355 @@
+/**
+ * `npm run bench -- metrics [--points N] [--days D] [--metrics M] [--only a|b]`
+ *
+ * (a) N points (default 1,000,000) into the real influxd, written by
+ *     stackci's InfluxDB client (encode, batch, send) vs `influx -import`
+ *     (Debian's influxdb-client) of the same line-protocol file. Throughput
+ *     ratio, aim ≥ 1.0.
+ * (b) Regression analysis over D days × M metrics (default 3,650 × 500) in
+ *     the SQLite store: every series read and walked by the detector, vs a
+ *     naive detector that re-sorts its window at every point. Aim ≤ 1 s.
+ *     Plus the dispatch-time check of one M-metric job against that store.
+ *
+ * influxd comes from scripts/services.sh (started when STACKCI_INFLUXDB_URL
+ * is not set). The SQLite history is generated once and cached.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { silentReporter } from '../src/core/index.js'
+import {
+  DEFAULT_BASELINE,
+  DEFAULT_REGRESSION,
+  InfluxClient,
+  SQLITE_SCHEMA_VERSION,
+  SqliteStore,
+  analyzeStore,
+  compareWithHistory,
+  encodePoint,
+  type DispatchJob,
+  type Point
+} from '../src/metrics/index.js'
+import { printTable, timeIt } from './lib/table.js'
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? fallback : Number(process.argv[i + 1])
+}
+const only = process.argv[process.argv.indexOf('--only') + 1]
+const POINTS = arg('points', 1_000_000)
+const DAYS = arg('days', 3650)
+const METRICS = arg('metrics', 500)
+const DAY = 86_400_000
+const T0 = Date.UTC(2016, 0, 1)
+
+let seed = 7
+const random = (): number => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff
+  return seed / 0x7fffffff
+}
+
+function influxUrl(): string {
+  const given = process.env.STACKCI_INFLUXDB_URL
+  if (given !== undefined && given !== '') return given
+  const out = execFileSync(
+    'bash',
+    [
+      '-c',
+      'source scripts/services.sh >/dev/null; ensure_influxdb >&2; echo "$STACKCI_INFLUXDB_URL"'
+    ],
+    {
+      encoding: 'utf8'
+    }
+  )
+  return out.trim().split('\n').pop() ?? ''
+}
+
+async function query(url: string, q: string, db = ''): Promise<unknown> {
+  const r = await fetch(`${url}/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ q, db }).toString()
+  })
+  return r.json()
+}
+
+async function count(url: string, db: string): Promise<number> {
+  const r = (await query(url, 'SELECT count("value") FROM "bench"', db)) as {
+    results: { series?: { values: number[][] }[] }[]
+  }
+  return r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
+}
+
+async function benchInflux(): Promise<void> {
+  const url = influxUrl()
+  const { hostname, port } = new URL(url)
+  // The same points for both: 50 series (dataset × filter), a float and a
+  // string field each, one point per millisecond.
+  const tags = Array.from({ length: 50 }, (_, i) => ({
+    dataset: `HSC RC2 ${i % 10}`,
+    filter: `HSC-${'GRIZY'[i % 5] ?? 'G'}`,
+    series: 'main'
+  }))
+  const points: Point[] = new Array<Point>(POINTS)
+  for (let i = 0; i < POINTS; i++) {
+    points[i] = {
+      measurement: 'bench',
+      tags: tags[i % 50] as Point['tags'],
+      fields: {
+        value: { kind: 'float', value: 10 + random() },
+        job_id: { kind: 'string', value: `job${i >> 6}` }
+      },
+      time: T0 + i
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'stackci-bench-influx-'))
+  const file = join(dir, 'points.lp')
+  const ours = 'bench_stackci'
+  const theirs = 'bench_import'
+  writeFileSync(
+    file,
+    `# DDL\nCREATE DATABASE ${theirs}\n# DML\n# CONTEXT-DATABASE: ${theirs}\n${points.map(encodePoint).join('\n')}\n`
+  )
+  const reset = async (): Promise<void> => {
+    await query(url, `DROP DATABASE ${ours}`)
+    await query(url, `DROP DATABASE ${theirs}`)
+    await query(url, `CREATE DATABASE ${ours}`)
+  }
+  const client = new InfluxClient({
+    url,
+    database: ours,
+    precision: 'ms',
+    reporter: silentReporter
+  })
+  const runs = { ours: [] as number[], theirs: [] as number[] }
+  try {
+    const oursRun = async (): Promise<void> => {
+      const t = performance.now()
+      await client.writePoints(points)
+      runs.ours.push(performance.now() - t)
+    }
+    const theirRun = (): void => {
+      const t = performance.now()
+      const r = spawnSync(
+        'influx',
+        [
+          '-host',
+          hostname,
+          '-port',
+          port,
+          '-import',
+          '-path',
+          file,
+          '-precision',
+          'ms'
+        ],
+        { encoding: 'utf8' }
+      )
+      runs.theirs.push(performance.now() - t)
+      if (r.status !== 0) throw new Error(`influx -import failed: ${r.stderr}`)
+    }
+    for (let round = 0; round < 3; round++) {
+      await reset()
+      // Alternate who goes first: the second one meets a busier server.
+      if (round % 2 === 0) {
+        await oursRun()
+        theirRun()
+      } else {
+        theirRun()
+        await oursRun()
+      }
+      const [a, b] = [await count(url, ours), await count(url, theirs)]
+      if (a !== POINTS || b !== POINTS)
+        throw new Error(
+          `points stored: stackci ${a}, influx -import ${b}, expected ${POINTS}`
+        )
+    }
+  } finally {
+    await query(url, `DROP DATABASE ${ours}`)
+    await query(url, `DROP DATABASE ${theirs}`)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const median = (xs: number[]): number =>
+    [...xs].sort((x, y) => x - y)[1] ?? NaN
+  const oursRate = POINTS / (median(runs.ours) / 1000)
+  const theirRate = POINTS / (median(runs.theirs) / 1000)
+  printTable(
+    `(a) ${POINTS.toLocaleString('en')} points into influxd ${url} (median of 3)`,
+    [
+      {
+        metric: 'write throughput',
+        ours: oursRate,
+        baseline: theirRate,
+        unit: 'points/s',
+        aim: 'ours/influx -import ≥ 1.0',
+        met: oursRate / theirRate >= 1
+      }
+    ]
+  )
+  console.log(
+    `\nwall times: stackci ${runs.ours.map((x) => x.toFixed(0)).join(', ')} ms; influx -import ${runs.theirs.map((x) => x.toFixed(0)).join(', ')} ms\n`
+  )
+}
+
+/** The naive detector: sort the window again at every point. */
+function naiveRegressions(
+  values: number[],
+  window: number,
+  minSamples: number,
+  k: number
+): number {
+  const kept: number[] = []
+  let streak = 0
+  let flagged = 0
+  for (const v of values) {
+    if (kept.length >= minSamples) {
+      const s = kept.slice(-window).sort((a, b) => a - b)
+      const med = s[s.length >> 1] ?? 0
+      const dev = s.map((x) => Math.abs(x - med)).sort((a, b) => a - b)
+      const half = 4 * 1.4826 * (dev[dev.length >> 1] ?? 0)
+      if (v > med + half) {
+        if (++streak >= k) flagged++
+        continue
+      }
+    }
+    streak = 0
+    kept.push(v)
+  }
+  return flagged
+}
+
+function historyStore(): SqliteStore {
+  const cache = join(process.cwd(), 'node_modules', '.cache', 'stackci-bench')
+  mkdirSync(cache, { recursive: true })
+  const path = join(
+    cache,
+    `metrics-${DAYS}x${METRICS}-v${SQLITE_SCHEMA_VERSION}.sqlite`
+  )
+  const fresh = !existsSync(path)
+  const store = new SqliteStore(path)
+  if (fresh || store.counts().measurements !== DAYS * METRICS) {
+    console.log(
+      `generating ${DAYS} days × ${METRICS} metrics into ${path} (once)…`
+    )
+    for (let day = 0; day < DAYS; day++) {
+      const values: Record<string, number> = {}
+      // Every tenth metric steps up by 20 % after day 3,000.
+      for (let m = 0; m < METRICS; m++)
+        values[`pkg.m${m}`] =
+          100 + m + random() * 2 + (m % 10 === 0 && day > 3000 ? 25 : 0)
+      void store.write(job(day, values))
+    }
+  }
+  return store
+}
+
+function job(day: number, values: Record<string, number>): DispatchJob {
+  return {
+    id: `day${day}`,
+    source: `day${day}.verify.json`,
+    createdAt: T0 + day * DAY,
+    series: 'main',
+    provenance: { dataset: 'HSC RC2', instrument: 'HSC', filter: 'HSC-I' },
+    job: {
+      measurements: Object.entries(values).map(([metric, value], i) => ({
+        metric,
+        identifier: `${day}-${i}`,
+        value,
+        unit: 'mmag',
+        blobRefs: []
+      })),
+      blobs: [],
+      metrics: [],
+      specs: [],
+      meta: { packages: {} }
+    }
+  }
+}
+
+async function benchRegression(): Promise<void> {
+  const store = historyStore()
+  const options = DEFAULT_REGRESSION
+  let found = 0
+  const ours = await timeIt(() => {
+    found = analyzeStore(store, 'main', options, () => 'up').filter(
+      (s) => s.last?.verdict === 'regression'
+    ).length
+  }, 3)
+  let naiveFound = 0
+  const naive = await timeIt(
+    () => {
+      naiveFound = 0
+      for (const key of store.keys('main')) {
+        const values = store
+          .historySync({ ...key, series: 'main' })
+          .map((p) => p.value)
+        if (
+          naiveRegressions(
+            values,
+            options.window,
+            options.minSamples,
+            options.consecutive
+          ) > 0
+        )
+          naiveFound++
+      }
+    },
+    1,
+    0
+  )
+  const current = job(
+    DAYS,
+    Object.fromEntries(
+      Array.from({ length: METRICS }, (_, m) => [
+        `pkg.m${m}`,
+        100 + m + random() * 2
+      ])
+    )
+  )
+  const check = await timeIt(
+    async () =>
+      compareWithHistory([current], store, undefined, DEFAULT_BASELINE),
+    5
+  )
+  const full = await timeIt(
+    async () =>
+      compareWithHistory([current], store, undefined, {
+        ...DEFAULT_BASELINE,
+        lookback: DAYS
+      }),
+    3
+  )
+  await store.close()
+  printTable(
+    `(b) regression analysis over ${DAYS.toLocaleString('en')} days × ${METRICS} metrics in SQLite (${(DAYS * METRICS).toLocaleString('en')} points)`,
+    [
+      {
+        metric: `full history, every series (${found} regressed)`,
+        ours: ours.median,
+        baseline: naive.median,
+        unit: 'ms',
+        aim: 'ours ≤ 1000 ms',
+        met: ours.median <= 1000
+      },
+      {
+        metric: `dispatch check of a ${METRICS}-metric job`,
+        ours: check.median,
+        baseline: full.median,
+        unit: 'ms',
+        aim: 'vs reading whole series',
+        met: check.median <= full.median
+      }
+    ]
+  )
+  console.log(`\nnaive detector flagged ${naiveFound} series\n`)
+}
+
+if (only !== 'b') await benchInflux()
+if (only !== 'a') await benchRegression()

@@ -1,0 +1,282 @@
+/**
+ * `stackci metrics history` (a series with every point's verdict, or every
+ * series at once with `--all`) and `stackci metrics accept` (accept a step
+ * change, so the new level becomes the baseline).
+ */
+
+import type { Command } from 'commander'
+import { ConfigError, InputError } from '../core/errors.js'
+import {
+  SqliteStore,
+  acceptanceTimes,
+  analyzeSeries,
+  analyzeStore,
+  closeStores,
+  describeKey,
+  historyStore,
+  metricDirection,
+  openStores,
+  parseDateCreated,
+  summarizeSeries,
+  type Acceptance,
+  type MetricsSettings,
+  type SeriesKey,
+  type Worse
+} from '../metrics/index.js'
+import { loadDefinitions, type Definitions } from '../verify/index.js'
+import { EXIT, type CliContext } from './context.js'
+import { storeOptions } from './metrics-flags.js'
+import { loadConfig, settingsFrom, type StoreFlags } from './metrics-options.js'
+
+interface KeyFlags extends StoreFlags {
+  dataset?: string
+  instrument?: string
+  filter?: string
+  series?: string
+}
+
+interface HistoryFlags extends KeyFlags {
+  limit?: string
+  all?: boolean
+  worse?: string
+  json?: boolean
+}
+
+function keyOf(metric: string, f: KeyFlags): SeriesKey {
+  return {
+    metric,
+    dataset: f.dataset ?? '',
+    instrument: f.instrument ?? '',
+    filter: f.filter ?? ''
+  }
+}
+
+async function context(flags: StoreFlags): Promise<{
+  settings: MetricsSettings
+  definitions: Definitions | undefined
+}> {
+  const config = await loadConfig(flags.config)
+  const settings = settingsFrom({ ...flags, spool: false }, config, process.env)
+  const definitions =
+    settings.definitions === undefined
+      ? undefined
+      : await loadDefinitions(settings.definitions)
+  return { settings, definitions }
+}
+
+function sqliteOf(stores: readonly unknown[]): SqliteStore {
+  const sqlite = stores.find((s) => s instanceof SqliteStore)
+  if (!(sqlite instanceof SqliteStore)) {
+    throw new ConfigError('this needs the sqlite store', {
+      hint: 'pass --sqlite FILE or configure metrics.stores.sqlite'
+    })
+  }
+  return sqlite
+}
+
+async function history(
+  ctx: CliContext,
+  metric: string | undefined,
+  flags: HistoryFlags
+): Promise<void> {
+  const { settings, definitions } = await context(flags)
+  const series = flags.series ?? settings.baseline.series
+  const worse = (m: string): Worse =>
+    (flags.worse as Worse | undefined) ??
+    metricDirection(m, definitions, settings.baseline.directions)
+  if (
+    flags.worse !== undefined &&
+    !['up', 'down', 'both'].includes(flags.worse)
+  )
+    throw new InputError(
+      `--worse must be up, down or both, got ${JSON.stringify(flags.worse)}`
+    )
+  const stores = openStores(settings.stores, { reporter: ctx.reporter })
+  try {
+    const sqlite = stores.find((s) => s instanceof SqliteStore)
+    const acceptances: Acceptance[] = [
+      ...settings.baseline.acceptances,
+      ...(sqlite instanceof SqliteStore ? sqlite.acceptances() : [])
+    ]
+    if (metric === undefined || flags.all === true) {
+      const summaries = analyzeStore(
+        sqliteOf(stores),
+        series,
+        settings.baseline,
+        worse,
+        acceptances
+      )
+      const flagged = summaries.filter(
+        (s) => s.last?.verdict === 'regression' || s.last?.verdict === 'breach'
+      )
+      if (flags.json === true) {
+        await ctx.write(`${JSON.stringify(summaries)}\n`)
+      } else {
+        for (const s of flagged) {
+          await ctx.write(
+            `${s.last?.verdict === 'regression' ? 'REGRESSION' : 'breach    '}  ${describeKey(s)}  ${s.lastValue ?? ''} (median ${s.last?.band?.median.toPrecision(4) ?? '?'}, ${s.last?.streak ?? 0} in a row since ${s.streakSince === undefined ? '?' : new Date(s.streakSince).toISOString()})\n`
+          )
+        }
+        await ctx.write(
+          `${summaries.length} series on ${series}: ${flagged.length} out of their band, ${summaries.reduce((n, s) => n + s.regressions, 0)} regression episode(s) in all\n`
+        )
+      }
+      if (flagged.some((s) => s.last?.verdict === 'regression'))
+        ctx.exitCode = EXIT.failed
+      return
+    }
+    const store = historyStore(stores, settings.history)
+    if (store === undefined)
+      throw new ConfigError('no store to read history from', {
+        hint: 'pass --sqlite FILE or --influxdb URL'
+      })
+    const key = keyOf(metric, flags)
+    const limit = flags.limit === undefined ? undefined : Number(flags.limit)
+    const points = await store.history({
+      ...key,
+      series,
+      ...(limit === undefined ? {} : { limit })
+    })
+    const verdicts = analyzeSeries(
+      points,
+      worse(metric),
+      settings.baseline,
+      acceptanceTimes(acceptances, key, series)
+    )
+    if (flags.json === true) {
+      await ctx.write(
+        `${JSON.stringify(points.map((p, i) => ({ ...p, ...verdicts[i] })))}\n`
+      )
+      return
+    }
+    await ctx.write(
+      `${describeKey(key)} on ${series}: ${points.length} point(s), worse is ${worse(metric)}\n`
+    )
+    points.forEach((p, i) => {
+      const v = verdicts[i]
+      const band =
+        v?.band === undefined
+          ? ''
+          : `  band ${v.band.low.toPrecision(4)} … ${v.band.high.toPrecision(4)}`
+      void ctx.write(
+        `${new Date(p.time).toISOString()}  ${String(p.value).padEnd(22)}  ${(v?.verdict ?? '').padEnd(12)}${band}  ${p.jobId}\n`
+      )
+    })
+  } finally {
+    await closeStores(stores)
+  }
+}
+
+async function accept(
+  ctx: CliContext,
+  metric: string,
+  flags: KeyFlags & { since?: string; reason?: string; by?: string }
+): Promise<void> {
+  if (flags.reason === undefined || flags.reason.trim() === '')
+    throw new InputError('--reason is required: say why this step is accepted')
+  const { settings, definitions } = await context(flags)
+  const series = flags.series ?? settings.baseline.series
+  const stores = openStores(settings.stores, { reporter: ctx.reporter })
+  try {
+    const sqlite = sqliteOf(stores)
+    const key = keyOf(metric, flags)
+    let since: number
+    if (flags.since !== undefined && flags.since !== 'streak') {
+      since = parseDateCreated(
+        /T/.test(flags.since) ? flags.since : `${flags.since}T00:00:00Z`,
+        '--since'
+      )
+    } else {
+      // Default: accept the step the series is in now.
+      const { values, times } = sqlite.seriesValues(key, series, true)
+      const s = summarizeSeries(
+        { ...key, series },
+        values,
+        times,
+        metricDirection(metric, definitions, settings.baseline.directions),
+        settings.baseline,
+        acceptanceTimes(
+          [...settings.baseline.acceptances, ...sqlite.acceptances()],
+          key,
+          series
+        )
+      )
+      if (s.streakSince === undefined)
+        throw new InputError(
+          `${describeKey(key)} on ${series} is within its band: there is no step to accept`,
+          {
+            hint: 'give --since DATE to accept a change from that date'
+          }
+        )
+      since = s.streakSince
+    }
+    sqlite.accept({
+      ...key,
+      series,
+      since,
+      reason: flags.reason,
+      ...(flags.by === undefined ? {} : { by: flags.by })
+    })
+    await ctx.write(
+      `accepted ${describeKey(key)} on ${series} from ${new Date(since).toISOString()}: ${flags.reason}\n`
+    )
+  } finally {
+    await closeStores(stores)
+  }
+}
+
+export function registerMetricsHistoryCommands(
+  metrics: Command,
+  ctx: CliContext
+): void {
+  storeOptions(
+    metrics
+      .command('history')
+      .description(
+        "a metric's history with every point's verdict; --all: every series (exit 1 when one has regressed)"
+      )
+      .argument('[metric]', 'fully qualified metric name (validate_drp.PA1)')
+      .option('--dataset <name>', 'the dataset')
+      .option('--instrument <name>', 'the instrument')
+      .option('--filter <name>', 'the filter/band')
+      .option(
+        '--series <name>',
+        'the history series (default: the baseline series, main)'
+      )
+      .option('--limit <n>', 'only the newest n points')
+      .option(
+        '--worse <direction>',
+        'up, down or both (default: from the specifications)'
+      )
+      .option('--all', 'analyse every series in the SQLite store')
+      .option('--json', 'machine-readable output on stdout')
+  ).action(async (metric: string | undefined, flags: HistoryFlags) => {
+    await history(ctx, metric, flags)
+  })
+
+  storeOptions(
+    metrics
+      .command('accept')
+      .description(
+        'accept a step change: history before it stops counting for the baseline'
+      )
+      .argument('<metric>', 'fully qualified metric name')
+      .option('--dataset <name>', 'the dataset')
+      .option('--instrument <name>', 'the instrument')
+      .option('--filter <name>', 'the filter/band')
+      .option('--series <name>', 'the series (default: the baseline series)')
+      .option(
+        '--since <date>',
+        'the first run of the new level (default: where the current breach streak began)'
+      )
+      .option('--reason <text>', 'why (required; kept with the acceptance)')
+      .option('--by <name>', 'who accepted it')
+  ).action(
+    async (
+      metric: string,
+      flags: KeyFlags & { since?: string; reason?: string; by?: string }
+    ) => {
+      await accept(ctx, metric, flags)
+    }
+  )
+}

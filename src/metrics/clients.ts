@@ -1,0 +1,56 @@
+/**
+ * The GitHub and Slack clients of a metrics run, built the same way for the
+ * action and the CLI: API base URLs from the environment (GitHub Enterprise,
+ * emulators), timeouts, bounded retries, and SDK logging routed to the
+ * Reporter's debug level (never to stdout).
+ */
+
+import { Octokit } from '@octokit/rest'
+import { LogLevel, WebClient, type Logger } from '@slack/web-api'
+import type { Reporter } from '../core/reporter.js'
+import type { Env } from './environment.js'
+
+export function makeOctokit(
+  token: string,
+  env: Env,
+  reporter: Reporter
+): Octokit {
+  reporter.mask(token)
+  const debug = (message: string): void => {
+    reporter.debug(`octokit: ${message}`)
+  }
+  return new Octokit({
+    auth: token,
+    baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    userAgent: 'stackci-dispatch-metrics',
+    log: { debug, info: debug, warn: debug, error: debug }
+  })
+}
+
+export function makeSlackClient(
+  token: string,
+  env: Env,
+  reporter: Reporter
+): WebClient {
+  reporter.mask(token)
+  const debug = (...messages: unknown[]): void => {
+    reporter.debug(`slack: ${messages.map(String).join(' ')}`)
+  }
+  const logger: Logger = {
+    debug,
+    info: debug,
+    warn: debug,
+    error: debug,
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => undefined
+  }
+  const url = env.STACKCI_SLACK_API_URL
+  return new WebClient(token, {
+    ...(url === undefined || url === '' ? {} : { slackApiUrl: url }),
+    timeout: 30_000,
+    // 429s wait for Retry-After inside the SDK; other faults, 3 tries.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+    logger
+  })
+}

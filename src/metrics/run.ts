@@ -1,0 +1,263 @@
+/**
+ * One metrics run, shared by the `dispatch-metrics` action and
+ * `stackci metrics dispatch|report`: replay the spool, read and prepare the
+ * jobs, compare them with history (before they join it), send them to every
+ * store, gate, and report — job summary, sticky PR comment, Slack alert.
+ * Failures to tell people do not hide the gate: they are returned in
+ * `errors` for the door to turn into a failure after the outputs are set.
+ */
+
+import type { Octokit } from '@octokit/rest'
+import type { WebClient } from '@slack/web-api'
+import { errorMessage } from '../core/errors.js'
+import type { Reporter } from '../core/reporter.js'
+import type { Clock } from '../core/retry.js'
+import { metricsComment } from '../notify/metrics-comment.js'
+import { metricsMarkdown } from '../notify/metrics-markdown.js'
+import { metricsSlackMessage } from '../notify/metrics-slack.js'
+import { loadDefinitions, type Definitions } from '../verify/index.js'
+import type { Env } from './environment.js'
+import {
+  dispatchJobs,
+  replaySpool,
+  type DispatchResult,
+  type ReplayResult
+} from './dispatch.js'
+import { evaluateGate } from './gate.js'
+import { compareWithHistory, type Comparison } from './history.js'
+import type { MetricsOutcome } from './outcome.js'
+import { prepareJobFiles, type PrepareOptions } from './prepare.js'
+import {
+  postSlackAlert,
+  upsertComment,
+  type CommentResult,
+  type SlackResult
+} from './publish.js'
+import { metricsReportJson, type MetricsReportJson } from './report-json.js'
+import type { MetricsSettings } from './settings.js'
+import { SqliteStore } from './sqlite-store.js'
+import { Spool } from './spool.js'
+import { closeStores, historyStore, openStores } from './stores.js'
+import { commentMarker } from '../notify/metrics-comment.js'
+
+export interface MetricsRunDeps {
+  reporter: Reporter
+  env: Env
+  clock?: Clock
+  now?: () => number
+  retries?: number
+  minDelayMs?: number
+  octokit?: (token: string) => Octokit
+  slack?: (token: string) => WebClient
+}
+
+export interface MetricsRunOptions {
+  settings: MetricsSettings
+  files: readonly string[]
+  prepare?: Omit<PrepareOptions, 'env' | 'now'>
+  /** Validate and show what would be sent; write nothing, tell nobody. */
+  dryRun?: boolean
+  /** Send the spool first (default true). */
+  replay?: boolean
+  /** false: compare and report only (`stackci metrics report`). */
+  store?: boolean
+  /** false: no PR comment, no Slack alert. */
+  publish?: boolean
+}
+
+export interface MetricsRunResult {
+  outcome: MetricsOutcome
+  markdown: string
+  json: MetricsReportJson
+  /** Dry run: what each store would receive, per job. */
+  preview?: unknown
+  /** Problems reporting the result (comment, Slack): the door fails on them. */
+  errors: string[]
+}
+
+export async function runMetrics(
+  options: MetricsRunOptions,
+  deps: MetricsRunDeps
+): Promise<MetricsRunResult> {
+  const { settings } = options
+  const reporter = deps.reporter
+  const dryRun = options.dryRun === true
+  let definitions: Definitions | undefined
+  if (settings.definitions !== undefined) {
+    definitions = await loadDefinitions(settings.definitions)
+    for (const w of definitions.warnings) reporter.warning(w.message)
+  }
+  const jobs = await prepareJobFiles(options.files, definitions, {
+    ...(options.prepare ?? {}),
+    env: deps.env,
+    ...(deps.now === undefined ? {} : { now: deps.now })
+  })
+  reporter.info(
+    `${jobs.length} job${jobs.length === 1 ? '' : 's'}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
+  )
+  const stores = openStores(settings.stores, {
+    reporter,
+    // Nothing is written: a missing SQLite file is not created.
+    dryRun: dryRun || options.store === false,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    ...(deps.retries === undefined ? {} : { retries: deps.retries }),
+    ...(deps.minDelayMs === undefined ? {} : { minDelayMs: deps.minDelayMs })
+  })
+  try {
+    if (stores.length === 0 && options.store !== false)
+      reporter.warning('no metric store is configured: nothing is stored')
+    const spool =
+      settings.spool === undefined ? undefined : new Spool(settings.spool)
+    let replay: ReplayResult | undefined
+    if (spool !== undefined && !dryRun && options.replay !== false) {
+      replay = await reporter.group('Replay the spool', async () =>
+        replaySpool(spool, stores, reporter)
+      )
+    }
+    const history = historyStore(stores, settings.history)
+    const historyErrors: string[] = []
+    let comparisons: Comparison[] = []
+    if (history !== undefined) {
+      const sqlite = stores.find((s) => s instanceof SqliteStore)
+      const baseline = {
+        ...settings.baseline,
+        acceptances: [
+          ...settings.baseline.acceptances,
+          ...(sqlite instanceof SqliteStore ? sqlite.acceptances() : [])
+        ]
+      }
+      try {
+        comparisons = await reporter.group(
+          `Compare with ${settings.baseline.series} (${history.label})`,
+          async () => compareWithHistory(jobs, history, definitions, baseline)
+        )
+      } catch (error) {
+        // The measurements must still be sent (or spooled): no comparison
+        // this time. It fails the run only when regressions gate it.
+        const message = `cannot read history from ${history.label}, so nothing was compared: ${errorMessage(error)}`
+        if (settings.gate.regressions === 'fail') historyErrors.push(message)
+        else reporter.warning(message)
+      }
+    }
+    let dispatch: DispatchResult | undefined
+    let preview: unknown
+    if (dryRun) {
+      for (const s of stores) s.prepare(jobs)
+      preview = jobs.map((d) => ({
+        id: d.id,
+        source: d.source,
+        series: d.series,
+        createdAt: new Date(d.createdAt).toISOString(),
+        provenance: d.provenance,
+        stores: Object.fromEntries(stores.map((s) => [s.type, s.preview(d)]))
+      }))
+    } else if (options.store !== false) {
+      dispatch = await reporter.group('Send to the stores', async () =>
+        dispatchJobs(jobs, {
+          stores,
+          reporter,
+          alreadySent: new Set(replay?.sentKeys ?? []),
+          ...(spool === undefined ? {} : { spool })
+        })
+      )
+    }
+    const gate =
+      definitions === undefined
+        ? undefined
+        : evaluateGate(jobs, definitions, comparisons, settings.gate)
+    const outcome: MetricsOutcome = {
+      passed: gate?.passed ?? true,
+      jobs,
+      gate,
+      comparisons,
+      dispatch,
+      baselineSeries: settings.baseline.series,
+      historyStore: history?.label,
+      dryRun
+    }
+    const reportOptions = {
+      keyMetrics: settings.report.keyMetrics,
+      trendPoints: settings.report.trendPoints
+    }
+    const markdown = metricsMarkdown(outcome, reportOptions)
+    await reporter.summary(markdown)
+    const errors: string[] = [...historyErrors]
+    const told =
+      dryRun || options.publish === false
+        ? {}
+        : await publish(outcome, settings, deps, errors, reportOptions)
+    for (const e of errors) reporter.error(e)
+    return {
+      outcome,
+      markdown,
+      json: metricsReportJson(outcome, {
+        ...told,
+        ...(replay === undefined ? {} : { replay }),
+        errors
+      }),
+      ...(dryRun ? { preview } : {}),
+      errors
+    }
+  } finally {
+    await closeStores(stores)
+  }
+}
+
+async function publish(
+  outcome: MetricsOutcome,
+  settings: MetricsSettings,
+  deps: MetricsRunDeps,
+  errors: string[],
+  reportOptions: { keyMetrics: string[]; trendPoints: number }
+): Promise<{ comment?: CommentResult; slack?: SlackResult }> {
+  const out: { comment?: CommentResult; slack?: SlackResult } = {}
+  const c = settings.comment
+  if (c !== undefined && deps.octokit !== undefined) {
+    try {
+      const runUrl = outcome.jobs[0]?.provenance.workflowRunUrl
+      const body = metricsComment(outcome, c.key, {
+        ...reportOptions,
+        ...(runUrl === undefined ? {} : { runUrl })
+      })
+      deps.reporter.mask(c.token)
+      out.comment = await upsertComment(
+        deps.octokit(c.token),
+        {
+          repository: c.repository,
+          issue: c.issue,
+          marker: commentMarker(c.key)
+        },
+        body,
+        {
+          reporter: deps.reporter,
+          ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+          ...(deps.retries === undefined ? {} : { retries: deps.retries })
+        }
+      )
+      deps.reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`)
+    } catch (error) {
+      errors.push(`the PR comment failed: ${errorMessage(error)}`)
+    }
+  }
+  const s = settings.slack
+  if (s !== undefined && deps.slack !== undefined) {
+    const message = metricsSlackMessage(outcome, s.on)
+    if (message !== undefined) {
+      try {
+        deps.reporter.mask(s.token)
+        out.slack = await postSlackAlert(
+          deps.slack(s.token),
+          s.channel,
+          message,
+          s.threadTs
+        )
+        deps.reporter.info(
+          `Slack alert posted to ${s.channel} (${out.slack.ts})`
+        )
+      } catch (error) {
+        errors.push(`the Slack alert failed: ${errorMessage(error)}`)
+      }
+    }
+  }
+  return out
+}

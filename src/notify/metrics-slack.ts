@@ -1,0 +1,100 @@
+/**
+ * The Slack alert of a metrics run: only when a specification at a gating
+ * level failed (an excursion) or a metric regressed; nothing otherwise.
+ * Block Kit within Slack's limits (header ≤ 150 chars, section ≤ 3000),
+ * mrkdwn escaped, and a plain `text` fallback for notifications.
+ */
+
+import { basename } from 'node:path'
+import type { GateRow } from '../metrics/gate.js'
+import { outcomeCounts, type MetricsOutcome } from '../metrics/outcome.js'
+import { describeKey } from '../metrics/record.js'
+import type { AlertKind } from '../metrics/settings.js'
+import { formatMeasurement, formatTest } from '../verify/index.js'
+
+export interface SlackMessage {
+  text: string
+  blocks: Record<string, unknown>[]
+}
+
+/** Slack mrkdwn needs only these three escaped. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
+function specLine(r: GateRow): string {
+  const m = r.result.measurement
+  const value = m === null ? 'no value' : formatMeasurement(m.value, m.unit)
+  return `${r.level === 'fail' ? '❌' : '⚠️'} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn(basename(r.source))}): ${escapeMrkdwn(value)}, needs ${escapeMrkdwn(formatTest(r.result))}`
+}
+
+/**
+ * The alert, or undefined when there is nothing to say for the kinds
+ * asked for (`failures`: fail-level excursions, `warnings`: warn-level,
+ * `regressions`).
+ */
+export function metricsSlackMessage(
+  o: MetricsOutcome,
+  on: readonly AlertKind[] = ['failures', 'warnings', 'regressions']
+): SlackMessage | undefined {
+  const failures = on.includes('failures') ? (o.gate?.failures ?? []) : []
+  const warnings = on.includes('warnings') ? (o.gate?.warnings ?? []) : []
+  const regressions = on.includes('regressions')
+    ? o.comparisons.filter((c) => c.verdict === 'regression')
+    : []
+  if (failures.length + warnings.length + regressions.length === 0)
+    return undefined
+  const n = outcomeCounts(o)
+  const series = o.jobs[0]?.series ?? ''
+  const parts = [
+    failures.length > 0 ? `${failures.length} failing` : '',
+    warnings.length > 0
+      ? `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`
+      : '',
+    regressions.length > 0
+      ? `${regressions.length} regression${regressions.length === 1 ? '' : 's'}`
+      : ''
+  ].filter((p) => p !== '')
+  const title = `${o.passed ? '⚠️' : '❌'} Metrics: ${parts.join(', ')}${series === '' ? '' : ` on ${series}`}`
+  const lines = [
+    ...[...failures, ...warnings].map(specLine),
+    ...regressions.map(
+      (c) =>
+        `🔺 *${escapeMrkdwn(describeKey(c))}*: ${escapeMrkdwn(formatMeasurement(c.value, c.unit))}, baseline ${c.band === undefined ? '?' : escapeMrkdwn(formatMeasurement(c.band.median, c.unit))} (${c.streak} runs in a row)`
+    )
+  ]
+  const shown = lines.slice(0, 15)
+  let body = shown.join('\n')
+  if (lines.length > shown.length)
+    body += `\n… and ${lines.length - shown.length} more`
+  const p = o.jobs[0]?.provenance ?? {}
+  const context = [
+    p.workflowRunUrl === undefined ? '' : `<${p.workflowRunUrl}|workflow run>`,
+    p.jenkinsBuildUrl === undefined
+      ? ''
+      : `<${p.jenkinsBuildUrl}|Jenkins build>`,
+    p.releaseTag === undefined ? '' : `release ${escapeMrkdwn(p.releaseTag)}`,
+    p.gitSha === undefined
+      ? ''
+      : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
+    `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? '' : 's'}`
+  ].filter((c) => c !== '')
+  return {
+    text: cut(title, 3000),
+    blocks: [
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: cut(title, 150), emoji: true }
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: cut(body, 3000) } },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: cut(context.join(' · '), 3000) }]
+      }
+    ]
+  }
+}
