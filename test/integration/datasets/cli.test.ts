@@ -49,7 +49,7 @@ it('exits 0 and lists the collected jobs', async () => {
   expect(r.stderr).toContain('[field] cp /datasets/field/job.json')
   expect(r.code).toBe(0)
   expect(r.stdout).toMatch(
-    /^dataset +status +exit +duration +message\nfield +success +0 +\S+ +1 job\(s\), 1 file\(s\) collected\n\njob  .*field\.verify\.json\n$/
+    /^dataset +status +exit +duration +message\nfield +success +0 +\S+ +1 job\(s\), 1 file\(s\) collected\n\njob {2}.*field\.verify\.json\n$/
   )
 })
 

@@ -275,9 +275,9 @@ describe('a dataset matrix', () => {
     const names = ['m1', 'm2', 'm3', 'm4']
     const runId = newRunId()
     let most = 0
-    let polling = true
+    const polling = { on: true }
     const poll = (async () => {
-      while (polling) {
+      while (polling.on) {
         const list = await containersOfRun(engine, runId)
         most = Math.max(most, list.filter((c) => c.state === 'running').length)
         await new Promise((resolve) => setTimeout(resolve, 50))
@@ -295,7 +295,7 @@ describe('a dataset matrix', () => {
         datasets: names.map((name) => ({ name, path: dataset }))
       }
     )
-    polling = false
+    polling.on = false
     await poll
     expect(most).toBe(2)
     expect(
