@@ -3,16 +3,7 @@ import * as core from '@actions/core'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
 import { errorMessage } from '../../src/core/index.js'
 import { connectDocker } from '../../src/docker/client.js'
-import {
-  STATE_KEY,
-  failureMessage,
-  integrationOptions,
-  integrationOutputs,
-  integrationSummary,
-  newRunId,
-  readIntegrationInputs,
-  runDatasets
-} from '../../src/integration/index.js'
+import * as integration from '../../src/integration/index.js'
 import { abortOnSignals } from '../../src/jenkins/cancel.js'
 
 export async function main(): Promise<void> {
@@ -20,29 +11,30 @@ export async function main(): Promise<void> {
   const cancel = new AbortController()
   const release = abortOnSignals(cancel, reporter)
   try {
-    const inputs = readIntegrationInputs(process.env)
-    const runId = newRunId()
-    // Saved before any container exists: the post step removes what a
-    // cancelled or killed run leaves, by this id.
+    const inputs = integration.readIntegrationInputs(process.env)
     const host = inputs['docker-host']
-    core.saveState(STATE_KEY, JSON.stringify({ runId, dockerHost: host }))
-    const result = await runDatasets(
+    const runId = integration.newRunId()
+    // Saved before any container exists: the post step cleans up by it.
+    core.saveState(integration.STATE_KEY, { runId, dockerHost: host })
+    const result = await integration.runDatasets(
       await connectDocker(host),
-      integrationOptions(inputs, process.env, { runId, signal: cancel.signal }),
+      integration.integrationOptions(inputs, process.env, {
+        runId,
+        signal: cancel.signal
+      }),
       reporter
     )
-    await reporter.summary(integrationSummary(result))
-    for (const [name, value] of Object.entries(integrationOutputs(result))) {
+    await reporter.summary(integration.integrationSummary(result))
+    const outputs = integration.integrationOutputs(result)
+    for (const [name, value] of Object.entries(outputs))
       core.setOutput(name, value)
-    }
-    if (!result.passed) core.setFailed(failureMessage(result))
+    if (!result.passed) core.setFailed(integration.failureMessage(result))
   } catch (error) {
     core.setFailed(errorMessage(error))
   } finally {
     release()
   }
-  // Keep-alive sockets to the engine must not hold a finished step open.
-  process.exit()
+  process.exit() // keep-alive sockets must not hold a finished step open
 }
 
 void main()

@@ -10,7 +10,7 @@ import { parseKeyValues } from '../docker/labels.js'
 import { splitCommand } from './command.js'
 import { parseDatasets, type Dataset } from './datasets.js'
 import { parseCpus, parseMemory } from './limits.js'
-import type { DatasetRunOptions } from './run-datasets.js'
+import type { DatasetRunOptions } from './run-options.js'
 
 export interface IntegrationInputs {
   image: string

@@ -93782,10 +93782,7 @@ async function removeRunContainers(engine, runId, reporter) {
 }
 __name(removeRunContainers, "removeRunContainers");
 
-// src/integration/run-datasets.ts
-var import_node_fs3 = require("node:fs");
-var import_promises5 = require("node:fs/promises");
-var import_node_path6 = require("node:path");
+// src/integration/run-options.ts
 var DEFAULT_OUTPUTS = ["**/*.verify.json"];
 var DEFAULT_TIMEOUT_MS = 36e5;
 var DEFAULT_DATASET_PATH = "/datasets/{dataset}";
@@ -93824,6 +93821,11 @@ function checkOptions(options) {
   };
 }
 __name(checkOptions, "checkOptions");
+
+// src/integration/run-datasets.ts
+var import_node_fs3 = require("node:fs");
+var import_promises5 = require("node:fs/promises");
+var import_node_path6 = require("node:path");
 async function runDatasets(engine, options, reporter) {
   const plan2 = checkOptions(options);
   await checkDatasetPaths(options.datasets);
@@ -94172,18 +94174,21 @@ async function main() {
   const release = abortOnSignals(cancel, reporter);
   try {
     const inputs = readIntegrationInputs(process.env);
-    const runId = newRunId();
     const host = inputs["docker-host"];
-    saveState(STATE_KEY, JSON.stringify({ runId, dockerHost: host }));
+    const runId = newRunId();
+    saveState(STATE_KEY, { runId, dockerHost: host });
     const result = await runDatasets(
       await connectDocker(host),
-      integrationOptions(inputs, process.env, { runId, signal: cancel.signal }),
+      integrationOptions(inputs, process.env, {
+        runId,
+        signal: cancel.signal
+      }),
       reporter
     );
     await reporter.summary(integrationSummary(result));
-    for (const [name, value] of Object.entries(integrationOutputs(result))) {
+    const outputs = integrationOutputs(result);
+    for (const [name, value] of Object.entries(outputs))
       setOutput(name, value);
-    }
     if (!result.passed) setFailed(failureMessage(result));
   } catch (error2) {
     setFailed(errorMessage(error2));
