@@ -125,8 +125,20 @@ async function main(): Promise<void> {
       ],
       env
     )
-    const command = ['skyprobe', 'measure']
-    const ours = async (): Promise<number> => {
+    /** argv with {dataset_dir} and {output_dir}, for both sides. */
+    const measureArgv = [
+      'skyprobe',
+      'measure',
+      '{dataset_dir}',
+      '--output',
+      '{output_dir}'
+    ]
+    const nothingArgv = [
+      'python3',
+      '-c',
+      "open('{output_dir}/x.verify.json', 'w').write('{}')"
+    ]
+    const ours = async (argv: string[]): Promise<number> => {
       const results = join(dir, `ours-${Math.random().toString(36).slice(2)}`)
       const ms = await timed(
         process.execPath,
@@ -144,18 +156,20 @@ async function main(): Promise<void> {
           '--docker-host',
           host,
           '--',
-          ...command,
-          '{dataset_dir}',
-          '--output',
-          '{output_dir}'
+          ...argv
         ],
         env
       )
       rmSync(results, { recursive: true, force: true })
       return ms
     }
-    const theirs = async (): Promise<number> => {
+    const theirs = async (argv: string[]): Promise<number> => {
       const out = mkdtempSync(join(dir, 'docker-'))
+      const filled = argv.map((a) =>
+        a
+          .replace('{dataset_dir}', '/datasets/bench')
+          .replace('{output_dir}', '/output')
+      )
       const ms = await timed(
         dockerCli,
         [
@@ -168,39 +182,44 @@ async function main(): Promise<void> {
           '-v',
           `${out}:/output`,
           IMAGE,
-          ...command,
-          '/datasets/bench',
-          '--output',
-          '/output'
+          ...filled
         ],
         env
       )
       rmSync(out, { recursive: true, force: true })
       return ms
     }
-    await ours() // warm-up: page cache, image layers
-    await theirs()
-    const a: number[] = []
-    const b: number[] = []
-    for (let i = 0; i < runs; i++) {
-      // Alternate who goes first, so neither always runs on a warmer cache.
-      if (i % 2 === 0) {
-        a.push(await ours())
-        b.push(await theirs())
-      } else {
-        b.push(await theirs())
-        a.push(await ours())
+    /** Median wall times (s) of `n` alternating runs, after a warm-up. */
+    const alternate = async (
+      argv: string[],
+      n: number,
+      label: string
+    ): Promise<[number, number]> => {
+      await ours(argv) // warm-up: page cache, image layers
+      await theirs(argv)
+      const a: number[] = []
+      const b: number[] = []
+      for (let i = 0; i < n; i++) {
+        // Alternate who goes first, so neither always runs on a warmer cache.
+        if (i % 2 === 0) {
+          a.push(await ours(argv))
+          b.push(await theirs(argv))
+        } else {
+          b.push(await theirs(argv))
+          a.push(await ours(argv))
+        }
+        console.error(
+          `${label} ${i + 1}/${n}: stackci ${(a.at(-1) ?? 0).toFixed(0)} ms, docker run ${(b.at(-1) ?? 0).toFixed(0)} ms`
+        )
       }
-      console.error(
-        `run ${i + 1}/${runs}: stackci ${(a.at(-1) ?? 0).toFixed(0)} ms, docker run ${(b.at(-1) ?? 0).toFixed(0)} ms`
-      )
+      const median = (xs: number[]): number =>
+        [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN
+      return [median(a) / 1000, median(b) / 1000]
     }
-    const median = (xs: number[]): number =>
-      [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN
-    const wallOurs = median(a) / 1000
-    const wallTheirs = median(b) / 1000
+    const [wallOurs, wallTheirs] = await alternate(measureArgv, runs, 'measure')
+    const [fixedOurs, fixedTheirs] = await alternate(nothingArgv, 5, 'nothing')
     printTable(
-      `dataset run: skyprobe on ${stars} stars x ${visits} visits, median of ${runs} (stackci dataset run vs docker run --rm -v)`,
+      `dataset run: skyprobe on ${stars} stars x ${visits} visits, median of ${runs} (stackci dataset run vs docker run --rm -v, fresh processes)`,
       [
         {
           metric: 'wall time',
@@ -209,11 +228,15 @@ async function main(): Promise<void> {
           unit: 's',
           aim: '≤ 1.05×',
           met: wallOurs <= wallTheirs * 1.05
+        },
+        {
+          metric: 'a command that does nothing (fixed cost)',
+          ours: fixedOurs,
+          baseline: fixedTheirs,
+          unit: 's',
+          aim: 'for information'
         }
       ]
-    )
-    console.log(
-      `\nfixed cost per run (stackci − docker run, medians): ${((wallOurs - wallTheirs) * 1000).toFixed(0)} ms`
     )
   } finally {
     await timed(dockerCli, ['rmi', '-f', IMAGE], env).catch(() => 0)
