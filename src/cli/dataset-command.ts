@@ -8,6 +8,7 @@
 
 import type { Command } from 'commander'
 import { parseDuration } from '../core/duration.js'
+import { InputError } from '../core/errors.js'
 import { connectDocker } from '../docker/client.js'
 import { parseKeyValues } from '../docker/labels.js'
 import {
@@ -58,6 +59,11 @@ async function runCommand(
   const release = abortOnSignals(cancel, ctx.reporter)
   try {
     const parallel = Number(options.parallel)
+    if (!/^\d+$/.test(options.parallel) || parallel < 1) {
+      throw new InputError(
+        `--parallel must be a whole number ≥ 1, got ${JSON.stringify(options.parallel)}`
+      )
+    }
     const result = await runDatasets(
       await connectDocker(options.dockerHost),
       {
@@ -81,7 +87,7 @@ async function runCommand(
         env: parseKeyValues(options.env ?? [], '--env'),
         datasetPath: options.datasetPath,
         outputPath: options.outputPath,
-        parallel: /^\d+$/.test(options.parallel) ? parallel : NaN,
+        parallel,
         resultsDir: options.resultsDir,
         pull: options.pull,
         signal: cancel.signal
