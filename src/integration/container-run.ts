@@ -233,16 +233,20 @@ export async function runContainer<T>(
     )
     let stopReason: 'timeout' | 'cancelled' | undefined
     let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
     const stop = new Promise<'timeout' | 'cancelled'>((resolve) => {
       timer = setTimeout(() => {
         resolve('timeout')
       }, spec.timeoutMs)
-      signal?.addEventListener('abort', () => {
+      onAbort = () => {
         resolve('cancelled')
-      })
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
     const first = await Promise.race([exited.then(() => undefined), stop])
     clearTimeout(timer)
+    // One signal serves a whole matrix: leave no listener per container.
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
     if (first !== undefined) {
       stopReason = first
       reporter.warning(
