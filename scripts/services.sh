@@ -211,6 +211,72 @@ stop_docker() {
   if pid_alive "$pidfile"; then as_root kill "$(cat "$pidfile")"; fi
 }
 
+# --- A Python base image, made with debootstrap ------------------------------
+#
+# The sample stack (examples/stack) needs Python in its image, and nothing can
+# be pulled here, so its base is made locally: `debootstrap --variant=minbase`
+# of the host's Debian release with python3, trimmed (no .debs, apt lists,
+# docs, man pages or locales) and `docker import`ed. The tag is a hash of the
+# recipe, so the few minutes it takes are spent once per machine; later calls
+# find the image and return at once. debootstrap uses the mirror apt uses.
+#
+# Exports:
+#   STACKCI_PYTHON_IMAGE   stackci/python:<hash>, a minimal Debian with python3
+PYTHON_BASE_RECIPE_VERSION=1
+
+# debian_mirror : the first Debian (non-security) mirror in apt's sources.
+debian_mirror() {
+  local files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources)
+  local f
+  for f in "${files[@]}"; do
+    [ -f "$f" ] || continue
+    sed -n -e 's/^URIs:[[:space:]]*//p' \
+      -e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f"
+  done | tr ' ' '\n' | grep -E '^https?://.*/debian/?$' | head -n1
+}
+
+ensure_python_base_image() {
+  need_apt debootstrap debian-archive-keyring
+  local suite arch hash dir
+  suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  arch=$(dpkg --print-architecture)
+  hash=$(printf 'debootstrap minbase %s %s python3 recipe %s' "$suite" "$arch" \
+    "$PYTHON_BASE_RECIPE_VERSION" | sha256sum | cut -c1-12)
+  STACKCI_PYTHON_IMAGE="stackci/python:$hash"
+  export STACKCI_PYTHON_IMAGE
+  if docker image inspect "$STACKCI_PYTHON_IMAGE" >/dev/null 2>&1; then
+    echo "python base image: $STACKCI_PYTHON_IMAGE"
+    return 0
+  fi
+  dir="$STACKCI_RUN_DIR/python-base"
+  mkdir -p "$dir"
+  (
+    # One builder at a time; a second caller waits and then finds the image.
+    flock 9
+    if docker image inspect "$STACKCI_PYTHON_IMAGE" >/dev/null 2>&1; then exit 0; fi
+    local started=$SECONDS mirror root="$dir/rootfs"
+    mirror=$(debian_mirror)
+    echo "building $STACKCI_PYTHON_IMAGE: debootstrap $suite with python3 (once per machine; a few minutes)"
+    as_root rm -rf "$root"
+    as_root debootstrap --variant=minbase --arch="$arch" --include=python3 \
+      "$suite" "$root" ${mirror:+"$mirror"} >"$dir/debootstrap.log" 2>&1 || {
+      tail -n 30 "$dir/debootstrap.log" >&2
+      exit 1
+    }
+    as_root rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
+      "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/info \
+      "$root"/usr/share/locale
+    as_root tar --numeric-owner -C "$root" -c . |
+      docker import \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENV LANG=C.UTF-8' \
+        --change 'CMD ["python3"]' \
+        - "$STACKCI_PYTHON_IMAGE" >/dev/null || exit 1
+    as_root rm -rf "$root"
+    echo "built $STACKCI_PYTHON_IMAGE in $((SECONDS - started)) s"
+  ) 9>"$dir/lock" || return 1
+}
+
 # ensure_flake8: Debian's flake8 (with pycodestyle and pyflakes) for the lint
 # tests. Exports STACKCI_FLAKE8 (the executable) and STACKCI_PYTHON (the
 # interpreter flake8 runs on, for `python3 -m pycodestyle`).
@@ -288,6 +354,7 @@ stop_influxdb() {
 
 ensure_services() {
   ensure_docker
+  ensure_python_base_image
   ensure_flake8
   ensure_influxdb
 }

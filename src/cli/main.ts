@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
+import { registerDatasetCommands } from './dataset-command.js'
 import { registerJenkinsCommands } from './jenkins-command.js'
 import { registerImageCommands } from './image-command.js'
 import { releaseVersionArgs } from './tags-command.js'
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerJenkinsCommands(program, ctx)
   registerImageCommands(program, ctx)
   registerMetricsCommands(program, ctx)
+  registerDatasetCommands(program, ctx)
   return program
 }
 

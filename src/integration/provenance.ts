@@ -1,0 +1,77 @@
+/**
+ * Collected verify jobs are checked with the verify framework's own reader
+ * and stamped with where they came from: the image (reference, id and
+ * digest), the dataset, the command and how long it ran. Only `meta`
+ * changes; measurements, blobs, metrics and specs are written back as read.
+ */
+
+import { readFile, writeFile } from 'node:fs/promises'
+import { displayPath } from '../core/glob.js'
+import type { Reporter } from '../core/reporter.js'
+import { parseJob, serializeJob, type Job } from '../verify/job.js'
+
+/** What a job is stamped with. */
+export interface Provenance {
+  dataset: string
+  /** The image as given (`repo:tag`). */
+  image: string
+  /** `sha256:…` of the image configuration. */
+  imageId: string
+  /** The registry digest when the image was pushed or pulled, else the id. */
+  imageDigest: string
+  /** The command, quoted as a shell would take it. */
+  command: string
+  durationMs: number
+}
+
+/** The keys stackci adds to `meta` (besides `dataset_name`). */
+export const PROVENANCE_KEYS = {
+  dataset: 'stackci.dataset',
+  image: 'stackci.image',
+  imageId: 'stackci.image_id',
+  imageDigest: 'stackci.image_digest',
+  command: 'stackci.command',
+  duration: 'stackci.duration'
+} as const
+
+/** The job with provenance in `meta`; the input is not changed. */
+export function withProvenance(
+  job: Job,
+  provenance: Provenance,
+  file: string,
+  reporter: Reporter
+): Job {
+  const meta = { ...job.meta }
+  const own = meta.dataset_name
+  if (own === undefined || own === null || own === '') {
+    // Dataset specifications select jobs by this key (metadata_query).
+    meta.dataset_name = provenance.dataset
+  } else if (own !== provenance.dataset) {
+    reporter.warning(
+      `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
+    )
+  }
+  meta[PROVENANCE_KEYS.dataset] = provenance.dataset
+  meta[PROVENANCE_KEYS.image] = provenance.image
+  meta[PROVENANCE_KEYS.imageId] = provenance.imageId
+  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest
+  meta[PROVENANCE_KEYS.command] = provenance.command
+  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1000
+  return { ...job, meta }
+}
+
+/**
+ * Reads a collected job (throwing a {@link JobError} that names the file and
+ * every problem when it is not a valid verify job), stamps it, and writes
+ * it back in lsst.verify's own layout.
+ */
+export async function stampJobFile(
+  file: string,
+  provenance: Provenance,
+  reporter: Reporter
+): Promise<Job> {
+  const job = parseJob(await readFile(file, 'utf8'), displayPath(file))
+  const stamped = withProvenance(job, provenance, file, reporter)
+  await writeFile(file, `${serializeJob(stamped)}\n`)
+  return stamped
+}

@@ -1,0 +1,150 @@
+/**
+ * `stackci dataset run` as a user types it: exit codes, the table and the
+ * JSON, and an interrupt that kills and removes the containers first.
+ */
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { runCli } from '../../helpers/cli.js'
+import {
+  dockerServices,
+  removeTempDirs,
+  tempDir,
+  testEngine
+} from '../../helpers/docker.js'
+import {
+  SAMPLE_JOB,
+  makeDataset,
+  waitUntil
+} from '../../helpers/integration.js'
+import { RUN_LABEL } from '../../../src/integration/index.js'
+
+const services = dockerServices()
+const engine = await testEngine()
+afterAll(removeTempDirs)
+
+const field = makeDataset({ 'job.json': SAMPLE_JOB })
+const base = (results: string): string[] => [
+  'dataset',
+  'run',
+  '--image',
+  services.baseImage,
+  '--dataset',
+  `field=${field}`,
+  '--results-dir',
+  results,
+  '--docker-host',
+  services.host,
+  '--no-pull'
+]
+
+it('exits 0 and lists the collected jobs', async () => {
+  const results = tempDir('stackci-cli-')
+  const r = await runCli([
+    ...base(results),
+    '--',
+    'cp',
+    '{dataset_dir}/job.json',
+    '{output_dir}/field.verify.json'
+  ])
+  expect(r.stderr).toContain('[field] cp /datasets/field/job.json')
+  expect(r.code).toBe(0)
+  expect(r.stdout).toMatch(
+    /^dataset +status +exit +duration +message\nfield +success +0 +\S+ +1 job\(s\), 1 file\(s\) collected\n\njob {2}.*field\.verify\.json\n$/
+  )
+})
+
+it('prints JSON with --json, and exits 1 when a dataset fails', async () => {
+  const results = tempDir('stackci-cli-')
+  const r = await runCli([
+    ...base(results),
+    '--json',
+    '--shell',
+    '--',
+    'echo partial; exit 3'
+  ])
+  expect(r.code).toBe(1)
+  const out = JSON.parse(r.stdout) as {
+    passed: boolean
+    jobs: string[]
+    results: Record<string, { status: string; exit_code: number; log: string }>
+  }
+  expect(out.passed).toBe(false)
+  expect(out.jobs).toEqual([])
+  expect(out.results.field).toMatchObject({
+    status: 'failure',
+    exit_code: 3,
+    log: join(results, 'field.log')
+  })
+  expect(r.stderr).toContain('  | partial')
+})
+
+it('exits 2 with a clear message for bad input', async () => {
+  const r = await runCli([
+    'dataset',
+    'run',
+    '--image',
+    services.baseImage,
+    '--dataset',
+    'field=does/not/exist',
+    '--docker-host',
+    services.host,
+    '--',
+    'true'
+  ])
+  expect(r.code).toBe(2)
+  expect(r.stderr).toContain('does/not/exist: dataset field: no such directory')
+  expect(r.stdout).toBe('')
+})
+
+it('explains itself with --help', async () => {
+  const r = await runCli(['dataset', 'run', '--help'])
+  expect(r.code).toBe(0)
+  for (const flag of [
+    '--image',
+    '--dataset',
+    '--outputs',
+    '--timeout',
+    '--memory',
+    '--cpus',
+    '--network',
+    '--parallel',
+    '--shell'
+  ])
+    expect(r.stdout).toContain(flag)
+})
+
+it('on SIGINT, kills and removes the container, then exits 130', async () => {
+  const before = new Set(
+    (
+      await engine.docker.listContainers({
+        all: true,
+        filters: { label: [RUN_LABEL] }
+      })
+    ).map((c) => c.Id)
+  )
+  const results = tempDir('stackci-cli-')
+  const child = spawn(
+    process.execPath,
+    ['bin/stackci.js', ...base(results), '--', 'sleep', '120'],
+    { env: { ...process.env, NO_COLOR: '1' } }
+  )
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const mine = async (): Promise<string[]> =>
+    (
+      await engine.docker.listContainers({
+        all: true,
+        filters: { label: [RUN_LABEL] }
+      })
+    )
+      .filter((c) => !before.has(c.Id))
+      .map((c) => `${c.Id} ${c.State}`)
+  await waitUntil(async () => (await mine())[0]?.endsWith(' running') === true)
+  const code = new Promise<number | null>((resolve) =>
+    child.on('close', resolve)
+  )
+  child.kill('SIGINT')
+  expect(await code).toBe(130)
+  expect(stderr).toContain('cancelled; killing it')
+  expect(await mine()).toEqual([])
+})
