@@ -2,3 +2,5 @@
 
 export * as core from './core/index.js'
 export * as verify from './verify/index.js'
+export * as bridge from './bridge/index.js'
+export * as notify from './notify/index.js'

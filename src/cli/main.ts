@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
+import { registerBridgeCommands } from './bridge-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
   registerRunCommand(program, ctx)
   registerVerifyCommands(program, ctx)
+  registerBridgeCommands(program, ctx)
   return program
 }
 
