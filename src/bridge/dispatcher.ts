@@ -18,8 +18,11 @@ import type { BridgeMetrics } from './metrics.js'
 export type DeliveryOutcome =
   /** Delivered `version` (and created `ref`, if it made something). */
   | { version: number; ref?: string }
-  /** Not possible yet (no parent message, no budget): try again later. */
-  | { waitMs: number }
+  /**
+   * Nothing sent; try again in `waitMs`. `lane: true` when the whole lane
+   * must wait (a shared budget is used up): kept in memory, no write.
+   */
+  | { waitMs: number; lane?: boolean }
 
 /** How a failure should be treated. */
 export interface Classified {
@@ -32,6 +35,11 @@ export interface Classified {
 }
 
 export interface DeliveryHooks {
+  /**
+   * Called right before each API call: the lane's pacing counts from here,
+   * not from when the delivery began (it may have fetched a log first).
+   */
+  calling(): void
   /** Must be called (and is committed) right before a create call. */
   markIntent(): void
   /** Records a created object's id as soon as it is known. */
@@ -176,6 +184,9 @@ export class Dispatcher {
     })
     const started = this.#now()
     const hooks: DeliveryHooks = {
+      calling: () => {
+        lane.nextAt = Math.max(lane.nextAt, this.#now() + this.#o.spacingMs)
+      },
       markIntent: () => {
         if (!this.#detached) deliveries.markIntent(t.id, this.#now())
       },
@@ -190,14 +201,15 @@ export class Dispatcher {
       const now = this.#now()
       if ('waitMs' in outcome) {
         // Nothing was sent: the lane's slot is not used up.
-        lane.nextAt = started
-        deliveries.markRetry(
-          t.id,
-          t.attempts,
-          now + outcome.waitMs,
-          t.error ?? 'waiting',
-          now
-        )
+        lane.nextAt = outcome.lane === true ? now + outcome.waitMs : started
+        if (outcome.lane !== true)
+          deliveries.markRetry(
+            t.id,
+            t.attempts,
+            now + outcome.waitMs,
+            t.error ?? 'waiting',
+            now
+          )
         return
       }
       deliveries.markSent(t.id, outcome.version, outcome.ref, now)

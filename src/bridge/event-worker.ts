@@ -14,6 +14,7 @@ import {
   nextStreak,
   type AuthoritativeBuild
 } from './build-state.js'
+import { ApplyBatch } from './apply-batch.js'
 import type { DeliveryStore } from './delivery-store.js'
 import type { BuildEvent } from './event.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
@@ -42,7 +43,9 @@ export interface EventWorkerOptions {
   onApplied?: () => void
 }
 
-const BATCH = 250
+const BATCH = 500
+/** Longest a batch transaction may hold the event loop. */
+const SLICE_MS = 4
 const FETCH_CONCURRENCY = 4
 
 export class EventWorker {
@@ -81,24 +84,38 @@ export class EventWorker {
   }
 
   async #run(): Promise<void> {
+    const store = this.#o.store
     try {
       for (;;) {
-        const rows = this.#o.store.pendingEvents(BATCH)
-        if (rows.length === 0 || !this.#o.store.isOpen()) return
+        const rows = store.pendingEvents(BATCH)
+        if (rows.length === 0 || !store.isOpen()) return
         const events = rows.map((r) => ({
           row: r,
           event: JSON.parse(r.payload) as BuildEvent
         }))
         const fetched = await this.#fetchAll(events.map((e) => e.event))
-        if (!this.#o.store.isOpen()) return
-        this.#o.store.db.transaction(() => {
-          events.forEach(({ row, event }, i) => {
-            this.#apply(row, event, fetched[i])
+        for (let i = 0; i < events.length;) {
+          if (!store.isOpen()) return
+          // Slices of a few milliseconds, so the intake keeps answering fast.
+          store.relaxed(() => {
+            store.db.transaction(() => {
+              const batch = new ApplyBatch(this.#o.deliveries, store)
+              const started = performance.now()
+              for (
+                ;
+                i < events.length && performance.now() - started < SLICE_MS;
+                i++
+              ) {
+                const e = events[i]
+                if (e !== undefined)
+                  this.#apply(e.row, e.event, fetched[i], batch)
+              }
+              batch.flush(this.#now())
+            })()
           })
-        })()
-        this.#o.onApplied?.()
-        // Let the intake answer between batches.
-        await new Promise((r) => setImmediate(r))
+          this.#o.onApplied?.()
+          await new Promise((r) => setImmediate(r))
+        }
         if (this.#stopped && rows.length < BATCH) return
       }
     } catch (error) {
@@ -148,12 +165,13 @@ export class EventWorker {
   #apply(
     row: StoredEvent,
     e: BuildEvent,
-    fetched: AuthoritativeBuild | undefined
+    fetched: AuthoritativeBuild | undefined,
+    batch: ApplyBatch
   ): void {
-    const { store, deliveries, routing, metrics } = this.#o
+    const { routing, metrics } = this.#o
     const now = this.#now()
     const buildKey = `${e.job}#${e.number}`
-    const prev = deliveries.getBuild(buildKey)
+    const prev = batch.getBuild(buildKey)
     let b = mergeEvent(
       prev?.snapshot,
       e,
@@ -162,7 +180,7 @@ export class EventWorker {
     )
     if (fetched !== undefined) b = applyAuthoritative(b, fetched)
     if (matchRoutes(routing, b).length === 0) {
-      store.markEvent(row.id, 'dropped', now, 'no route matches the job')
+      batch.dropped(row.id, 'no route matches the job')
       metrics.dropped.inc()
       const first = !this.#warnedJobs.has(e.job)
       this.#warnedJobs.add(e.job)
@@ -175,18 +193,18 @@ export class EventWorker {
       return
     }
     if (b.phase === 'COMPLETED' && prev?.snapshot.phase !== 'COMPLETED') {
-      const s = nextStreak(deliveries.getJob(e.job), e.number, b.result)
-      deliveries.putJob(e.job, s.state)
+      const s = nextStreak(batch.getJob(e.job), e.number, b.result)
+      batch.putJob(e.job, s.state)
       b.streak = s.streak
     }
     const version = (prev?.version ?? 0) + 1
-    deliveries.putBuild(buildKey, b, version, now)
+    batch.putBuild(buildKey, b, version)
     const plan = planDeliveries(routing, b, now)
     const at = row.received_at
     for (const s of plan.slack) {
-      const parent = deliveries.find(buildKey, 'slack', s.channel, 'parent')
-      if (parent === undefined && !s.create) continue
-      deliveries.want(
+      if (!s.create && !batch.has(buildKey, 'slack', s.channel, 'parent'))
+        continue
+      batch.want(
         {
           buildKey,
           relay: 'slack',
@@ -195,14 +213,12 @@ export class EventWorker {
           want: version,
           payload: {}
         },
-        now,
         at
       )
       if (s.reply === undefined) continue
       const kind = `reply:${s.reply}`
-      if (deliveries.find(buildKey, 'slack', s.channel, kind) !== undefined)
-        continue
-      deliveries.want(
+      if (batch.has(buildKey, 'slack', s.channel, kind)) continue
+      batch.want(
         {
           buildKey,
           relay: 'slack',
@@ -211,7 +227,6 @@ export class EventWorker {
           want: 1,
           payload: { broadcast: s.broadcast, mentions: s.mentions }
         },
-        now,
         at
       )
     }
@@ -220,7 +235,7 @@ export class EventWorker {
     if (gh !== undefined && mode !== undefined) {
       const payload = { ...gh }
       if (mode !== 'checks')
-        deliveries.want(
+        batch.want(
           {
             buildKey,
             relay: 'github',
@@ -229,11 +244,10 @@ export class EventWorker {
             want: version,
             payload
           },
-          now,
           at
         )
       if (mode !== 'status')
-        deliveries.want(
+        batch.want(
           {
             buildKey,
             relay: 'github',
@@ -242,7 +256,6 @@ export class EventWorker {
             want: version,
             payload
           },
-          now,
           at
         )
     } else if (
@@ -254,6 +267,6 @@ export class EventWorker {
         `no GitHub status for ${buildKey}: ${plan.githubSkipped}`
       )
     }
-    store.markEvent(row.id, 'applied', now)
+    batch.applied(row.id)
   }
 }

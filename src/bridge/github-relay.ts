@@ -62,7 +62,8 @@ export class GithubRelay implements RelayBackend {
     const build = this.#o.deliveries.getBuild(t.buildKey)
     if (build === undefined)
       throw new Error(`build ${t.buildKey} is not in the store`)
-    if (!this.#o.budget.take()) return { waitMs: this.#o.budget.waitMs() }
+    if (!this.#o.budget.take())
+      return { waitMs: this.#o.budget.waitMs(), lane: true }
     const plan = t.payload as unknown as GithubPlan
     const [owner = '', repo = ''] = plan.repo.split('/')
     const b = { ...build.snapshot, sha: plan.sha }

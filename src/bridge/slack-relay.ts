@@ -101,6 +101,7 @@ export class SlackRelay implements RelayBackend {
       // Found after a crash: adopt it; the next slot brings it up to date.
       if (found !== undefined) return { version: 0, ref: found }
       hooks.markIntent()
+      hooks.calling()
       const r = await this.#o.client.chat.postMessage({
         channel,
         ...content,
@@ -115,7 +116,9 @@ export class SlackRelay implements RelayBackend {
         throw new Error('chat.postMessage answered without a ts')
       return { version, ref: r.ts }
     }
-    if (!this.#o.updates.take()) return { waitMs: this.#o.updates.waitMs() }
+    if (!this.#o.updates.take())
+      return { waitMs: this.#o.updates.waitMs(), lane: true }
+    hooks.calling()
     await this.#o.client.chat.update({ channel, ts: t.ref, ...content })
     return { version }
   }
@@ -151,6 +154,7 @@ export class SlackRelay implements RelayBackend {
             mentions: await this.#o.mentions.resolve(p.mentions ?? [])
           })
     hooks.markIntent()
+    hooks.calling()
     const r = await this.#o.client.chat.postMessage({
       channel,
       thread_ts: parent.ref,

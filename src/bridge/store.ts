@@ -102,9 +102,13 @@ export class BridgeStore {
   #insert: Database.Statement<[string, string, number, string, string, number]>
   #insertMany: (events: NewEvent[]) => InsertResult[]
 
-  private constructor(db: Database.Database, path: string) {
+  /** `full`: the intake fsyncs each commit (see {@link relaxed}). */
+  readonly sync: SyncMode
+
+  private constructor(db: Database.Database, path: string, sync: SyncMode) {
     this.db = db
     this.path = path
+    this.sync = sync
     this.#insert = db.prepare(
       `INSERT INTO events (key, job, number, phase, payload, received_at)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`
@@ -151,7 +155,7 @@ export class BridgeStore {
           }
         )
       }
-      return new BridgeStore(db, path)
+      return new BridgeStore(db, path, sync)
     } catch (error) {
       if (error instanceof StoreError) throw error
       throw new StoreError(
@@ -161,6 +165,23 @@ export class BridgeStore {
           cause: error
         }
       )
+    }
+  }
+
+  /**
+   * Runs bookkeeping writes (applying events, recording deliveries) without
+   * an fsync of their own. In WAL mode they survive a process crash as they
+   * are, and reach the disk with the next intake commit; only a power loss
+   * could undo the last few, which at worst repeats a Slack update. Events
+   * themselves are always fsynced before the 2xx when `sync` is `full`.
+   */
+  relaxed<T>(fn: () => T): T {
+    if (this.sync !== 'full' || this.db.inTransaction) return fn()
+    this.stmt('PRAGMA synchronous = NORMAL').run()
+    try {
+      return fn()
+    } finally {
+      this.stmt('PRAGMA synchronous = FULL').run()
     }
   }
 
