@@ -1,19 +1,24 @@
 /**
  * `npm run bench -- bridge [--seconds 30] [--rate 1000] [--channels 10]`:
- * a loopback load generator sends signed Jenkins events to the bridge at a
- * fixed rate (open loop: a slow answer does not slow the sender) for 30 s.
- * The bridge runs in a worker thread with its real configuration path and
- * SQLite store (synchronous=FULL: every 2xx is on disk), relaying to the
- * Slack and GitHub emulators. Each build sends QUEUED, STARTED, 96 STAGE
- * updates, COMPLETED and a duplicate FINALIZED, as a busy pipeline farm does.
+ * a loopback load generator sends signed Jenkins events at a fixed rate
+ * (open loop: a slow answer does not slow the sender) for 30 s, first to a
+ * bare node:http server that answers 202 without checking or storing
+ * anything (the baseline: what this machine's HTTP stack gives right now),
+ * then to the bridge. Generator, server and emulators each have a thread:
+ * the bridge runs with its real configuration path and SQLite store
+ * (BRIDGE_SYNC=full: every 2xx is fsynced), relaying to the Slack and GitHub
+ * emulators. Each build sends QUEUED, STARTED, 96 STAGE updates, COMPLETED
+ * and a duplicate FINALIZED, as a busy pipeline farm does.
  *
- * The baseline column holds the aims (≥ 1,000 events/s accepted, p99 ≤ 25
- * ms, ≤ 1 Slack call/s/channel); the naive relay row is computed: one Slack
- * call per event, as a stateless relay makes.
+ * Baselines: the bare server for the intake rows (measured in this run); a
+ * naive relay — one Slack call per event — for the relay rows (computed).
+ * The aims (≥ 1,000 events/s, p99 ≤ 25 ms, ≤ 1 Slack call/s/channel) are
+ * checked on our numbers alone.
  */
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
+import { Agent, createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -36,155 +41,144 @@ import { printTable } from './lib/table.js'
 
 const SECRET = 'bench-secret-0123456789abcdef'
 
-interface WorkerInput {
-  env: Record<string, string>
-  routes: string
-}
+type WorkerInput =
+  | { kind: 'bare' }
+  | { kind: 'emulators'; channels: string[] }
+  | { kind: 'bridge'; env: Record<string, string>; routes: string }
 
-interface WorkerStats {
+interface BridgeStats {
   accepted: number
   duplicates: number
+  applied: number
   relayedSlack: number
   relayedGithub: number
   pendingEvents: number
   pendingDeliveries: number
-  applied: number
+  /** Server-side accept latency: upper bounds of the p50 and p99 buckets, ms. */
+  serverP50: number
+  serverP99: number
 }
 
-/** The bridge side: start, report the port, stop on request with stats. */
-async function runWorker(input: WorkerInput): Promise<void> {
-  const config = readBridgeConfig(input.env)
-  const routing = compileRouting(
-    loadRoutingConfig(input.routes, input.env.BRIDGE_ROUTES ?? 'routes.yml')
-  )
-  const server = new Server({ config, routing, log: nullLog })
-  const port = await server.start()
-  parentPort?.postMessage({ port })
-  parentPort?.on('message', (m: string) => {
-    if (m === 'stats' || m === 'stop') {
-      const s = server.store.stats(Date.now())
-      const stats: WorkerStats = {
-        accepted: server.metrics.accepted.get(),
-        duplicates: server.metrics.duplicates.get(),
-        relayedSlack: server.metrics.relayed.get({ relay: 'slack' }),
-        relayedGithub: server.metrics.relayed.get({ relay: 'github' }),
-        pendingEvents: s.pendingEvents,
-        pendingDeliveries: s.pendingDeliveries,
-        applied: server.store.countEvents('applied')
-      }
-      if (m === 'stats') parentPort?.postMessage({ stats })
-      else
-        void server
-          .stop(2000)
-          .then(() => parentPort?.postMessage({ stats, stopped: true }))
-    }
+/** p50/p99 upper bounds from the accept-latency histogram (in ms). */
+function bucketQuantiles(text: string): {
+  serverP50: number
+  serverP99: number
+} {
+  const re =
+    /^jenkins_bridge_accept_latency_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm
+  const buckets = [...text.matchAll(re)].map((m) => ({
+    le: m[1] === '+Inf' ? Infinity : Number(m[1]) * 1000,
+    n: Number(m[2])
+  }))
+  const total = buckets.at(-1)?.n ?? 0
+  const q = (p: number): number =>
+    buckets.find((b) => b.n >= p * total)?.le ?? NaN
+  return { serverP50: q(0.5), serverP99: q(0.99) }
+}
+
+async function runBare(): Promise<void> {
+  const http = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(202, { 'content-type': 'application/json' })
+      res.end('{"accepted":true}')
+    })
   })
+  http.listen(0, '127.0.0.1', () => {
+    parentPort?.postMessage({ port: (http.address() as AddressInfo).port })
+  })
+  return Promise.resolve()
 }
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i === -1 ? fallback : Number(process.argv[i + 1])
-}
-
-function percentile(sorted: number[], p: number): number {
-  return (
-    sorted[
-      Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-    ] ?? NaN
-  )
-}
-
-async function main(): Promise<void> {
-  const seconds = arg('seconds', 30)
-  const rate = arg('rate', 1000)
-  const channels = Array.from(
-    { length: arg('channels', 10) },
-    (_, i) => `bench-${i}`
-  )
-  const jobsPerChannel = 5
-  const stagesPerBuild = 96
+async function runEmulators(channels: string[]): Promise<void> {
   const slack = new SlackEmulator({
     channels: channels.map((name) => ({ name })),
-    // Slack's own limits: chat.postMessage 1/s per channel (burst 3); chat.update
-    // is Tier 3 per workspace, raised here so the channel pacing is what shows.
+    // chat.postMessage keeps Slack's 1/s per channel; chat.update is Tier 3
+    // per workspace, raised here so that the channel pacing is what shows.
     rateLimits: {
       'chat.update': { ratePerSec: 10, burst: 20, per: 'workspace' }
     }
   })
   const github = new GitHubEmulator({ rateLimit: 1_000_000 })
   await Promise.all([slack.start(), github.start()])
-  const dir = mkdtempSync(join(tmpdir(), 'stackci-bench-bridge-'))
-  const routes = `version: 1\nroutes:\n${channels.map((c) => `  - jobs: 'bench/${c}-*'\n    channel: '#${c}'`).join('\n')}\n`
-  writeFileSync(join(dir, 'routes.yml'), routes)
-  const env = {
-    BRIDGE_HOST: '127.0.0.1',
-    BRIDGE_PORT: '0',
-    BRIDGE_DB: join(dir, 'bridge.db'),
-    BRIDGE_ROUTES: join(dir, 'routes.yml'),
-    BRIDGE_SECRET: SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: `${slack.url}/api/`,
-    BRIDGE_SLACK_UPDATES_PER_MINUTE: '600',
-    GITHUB_TOKEN: 'ghs_app_token',
-    GITHUB_API_URL: github.url,
-    ...(process.env.BRIDGE_SYNC === undefined ? {} : { BRIDGE_SYNC: process.env.BRIDGE_SYNC })
-  }
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: { env, routes } satisfies WorkerInput
+  parentPort?.postMessage({ slack: slack.url, github: github.url })
+  parentPort?.on('message', (m: { from: number; to: number }) => {
+    const calls = channels.map((c) =>
+      slack.callTimes(c).filter((t) => t >= m.from && t <= m.to)
+    )
+    void Promise.all([slack.stop(), github.stop()]).then(() =>
+      parentPort?.postMessage({ calls })
+    )
   })
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (m: { port: number }) => {
-      resolve(m.port)
-    })
+}
+
+async function runBridge(
+  env: Record<string, string>,
+  routes: string
+): Promise<void> {
+  const config = readBridgeConfig(env)
+  const routing = compileRouting(loadRoutingConfig(routes, 'routes.yml'))
+  const server = new Server({ config, routing, log: nullLog })
+  parentPort?.postMessage({ port: await server.start() })
+  parentPort?.on('message', () => {
+    const s = server.store.stats(Date.now())
+    const stats: BridgeStats = {
+      accepted: server.metrics.accepted.get(),
+      duplicates: server.metrics.duplicates.get(),
+      applied: server.store.countEvents('applied'),
+      relayedSlack: server.metrics.relayed.get({ relay: 'slack' }),
+      relayedGithub: server.metrics.relayed.get({ relay: 'github' }),
+      pendingEvents: s.pendingEvents,
+      pendingDeliveries: s.pendingDeliveries,
+      ...bucketQuantiles(server.metrics.render(undefined))
+    }
+    void server.stop(2000).then(() => parentPort?.postMessage({ stats }))
+  })
+}
+
+async function startWorker(
+  input: WorkerInput
+): Promise<{ worker: Worker; first: unknown }> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: input })
+  const first = await new Promise((resolve, reject) => {
+    worker.once('message', resolve)
     worker.once('error', reject)
   })
+  return { worker, first }
+}
 
-  // The event sequence of each job, built lazily: job j's builds run one after another.
-  const jobs = channels.flatMap((c) =>
-    Array.from({ length: jobsPerChannel }, (_, j) => `bench/${c}-job${j}`)
-  )
-  const cursor = jobs.map(() => ({ build: 0, step: 0 }))
-  let next = 0
-  const nextEvent = (): string => {
-    const j = next++ % jobs.length
-    const c = cursor[j] ?? { build: 0, step: 0 }
-    const job = jobs[j] ?? ''
-    const number = c.build + 1
-    const step = c.step
-    const total = stagesPerBuild + 4
-    c.step = (c.step + 1) % total
-    if (c.step === 0) c.build++
-    const result = number % 7 === 0 ? 'FAILURE' : 'SUCCESS'
-    const body =
-      step === 0
-        ? { job, number, phase: 'QUEUED' }
-        : step === 1
-          ? {
-              job,
-              number,
-              phase: 'STARTED',
-              sha: 'a'.repeat(40),
-              repo: 'lsst/stack'
-            }
-          : step < total - 2
-            ? { job, number, phase: 'STAGE', stage: `stage ${step - 1}` }
-            : {
-                job,
-                number,
-                phase: step === total - 2 ? 'COMPLETED' : 'FINALIZED',
-                result,
-                duration: 60_000
-              }
-    return JSON.stringify(body)
-  }
+async function ask(worker: Worker, message: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    worker.once('message', resolve)
+    worker.postMessage(message)
+  })
+}
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 128 })
+interface LoadResult {
+  ok: number
+  p50: number
+  p99: number
+  errors: Record<string, number>
+  start: number
+  end: number
+}
+
+/** Sends `rate` events/s for `seconds` s; latency is send → last byte. */
+async function load(
+  port: number,
+  rate: number,
+  seconds: number,
+  next: () => string
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 })
   const latencies: number[] = []
+  const errors: Record<string, number> = {}
   let ok = 0
-  let failed = 0
-  const errors = new Map<string, number>()
+  const count = (key: string): void => {
+    errors[key] = (errors[key] ?? 0) + 1
+  }
   const send = (): void => {
-    const body = nextEvent()
+    const body = next()
     const started = performance.now()
     const req = request(
       {
@@ -204,142 +198,224 @@ async function main(): Promise<void> {
         res.on('end', () => {
           latencies.push(performance.now() - started)
           if (res.statusCode === 200 || res.statusCode === 202) ok++
-          else {
-            failed++
-            const k = `HTTP ${res.statusCode ?? 0}`
-            errors.set(k, (errors.get(k) ?? 0) + 1)
-          }
+          else count(`HTTP ${res.statusCode ?? 0}`)
         })
       }
     )
     req.on('error', (e: NodeJS.ErrnoException) => {
-      failed++
-      errors.set(e.code ?? e.message, (errors.get(e.code ?? e.message) ?? 0) + 1)
+      count(e.code ?? e.message)
     })
     req.end(body)
   }
-
-  console.error(
-    `sending ${rate} events/s for ${seconds} s to the bridge on port ${port} …`
-  )
+  const total = rate * seconds
+  const start = Date.now()
   const t0 = performance.now()
-  const loadStart = Date.now()
   let sent = 0
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const due = Math.min(
-        rate * seconds,
+        total,
         Math.floor(((performance.now() - t0) / 1000) * rate)
       )
-      while (sent < due) {
-        send()
-        sent++
-      }
-      if (sent >= rate * seconds) {
+      for (; sent < due; sent++) send()
+      if (sent >= total) {
         clearInterval(tick)
         resolve()
       }
-    }, 5)
+    }, 2)
   })
-  await new Promise((r) => setTimeout(r, 1000)) // the last answers
-  const loadEnd = Date.now()
-  const stats = await new Promise<WorkerStats>((resolve) => {
-    worker.once('message', (m: { stats: WorkerStats }) => {
-      resolve(m.stats)
-    })
-    worker.postMessage('stats')
-  })
-  worker.postMessage('stop')
-  await new Promise((r) => worker.once('message', r))
-  await worker.terminate()
+  const end = Date.now()
+  // The answers still on their way (up to 30 s).
+  const answered = (): number =>
+    latencies.length + Object.values(errors).reduce((a, b) => a + b, 0)
+  for (let i = 0; i < 600 && answered() < total; i++)
+    await new Promise((r) => setTimeout(r, 50))
   agent.destroy()
+  const sorted = latencies.sort((a, b) => a - b)
+  const at = (p: number): number =>
+    sorted[
+      Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+    ] ?? NaN
+  return { ok, p50: at(50), p99: at(99), errors, start, end }
+}
 
-  const window = (loadEnd - loadStart) / 1000
-  const perChannel = channels.map((c) =>
-    slack.callTimes(c).filter((t) => t >= loadStart && t <= loadEnd)
+/** Events of `jobs` builds, round robin; a job's builds run one after another. */
+function eventSource(jobs: string[], stages: number): () => string {
+  const cursor = jobs.map(() => ({ build: 1, step: 0 }))
+  const steps = stages + 4
+  let next = 0
+  return () => {
+    const j = next++ % jobs.length
+    const c = cursor[j] ?? { build: 1, step: 0 }
+    const job = jobs[j] ?? ''
+    const number = c.build
+    const step = c.step
+    c.step = (c.step + 1) % steps
+    if (c.step === 0) c.build++
+    const result = number % 7 === 0 ? 'FAILURE' : 'SUCCESS'
+    return JSON.stringify(
+      step === 0
+        ? { job, number, phase: 'QUEUED' }
+        : step === 1
+          ? {
+              job,
+              number,
+              phase: 'STARTED',
+              sha: 'a'.repeat(40),
+              repo: 'lsst/stack'
+            }
+          : step < steps - 2
+            ? { job, number, phase: 'STAGE', stage: `stage ${step - 1}` }
+            : {
+                job,
+                number,
+                phase: step === steps - 2 ? 'COMPLETED' : 'FINALIZED',
+                result,
+                duration: 60_000
+              }
+    )
+  }
+}
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? fallback : Number(process.argv[i + 1])
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 30)
+  const rate = arg('rate', 1000)
+  const channels = Array.from(
+    { length: arg('channels', 10) },
+    (_, i) => `bench-${i}`
   )
-  const avgPerChannel = Math.max(...perChannel.map((t) => t.length / window))
-  // The busiest one-second window of the busiest channel.
-  const peak = Math.max(
-    ...perChannel.map((times) => {
-      let best = 0
-      for (let i = 0, j = 0; j < times.length; j++) {
-        while ((times[j] ?? 0) - (times[i] ?? 0) >= 1000) i++
-        best = Math.max(best, j - i + 1)
-      }
-      return best
-    })
+  const jobs = channels.flatMap((c) =>
+    Array.from({ length: 5 }, (_, j) => `bench/${c}-job${j}`)
   )
-  const sorted = [...latencies].sort((a, b) => a - b)
-  const slackCalls = perChannel.reduce((n, t) => n + t.length, 0)
-  await Promise.all([slack.stop(), github.stop()])
+
   console.error(
-    `sent ${sent}, answered 2xx ${ok}, failed ${failed}; bridge accepted ${stats.accepted} new + ${stats.duplicates} duplicates; ` +
-      `applied ${stats.applied} events to build state; Slack calls ${slackCalls} (${stats.relayedSlack} deliveries), GitHub ${stats.relayedGithub}; ` +
-      `still owed: ${stats.pendingEvents} events, ${stats.pendingDeliveries} deliveries` +
-      (errors.size === 0 ? '' : `; errors: ${JSON.stringify(Object.fromEntries(errors))}`)
+    `baseline: a bare node:http server, ${rate} events/s for ${seconds} s …`
   )
+  const bare = await startWorker({ kind: 'bare' })
+  const base = await load(
+    (bare.first as { port: number }).port,
+    rate,
+    seconds,
+    eventSource(jobs, 96)
+  )
+  await bare.worker.terminate()
+
+  const emulators = await startWorker({ kind: 'emulators', channels })
+  const urls = emulators.first as { slack: string; github: string }
+  const dir = mkdtempSync(join(tmpdir(), 'stackci-bench-bridge-'))
+  const routes = `version: 1\nroutes:\n${channels.map((c) => `  - jobs: 'bench/${c}-*'\n    channel: '#${c}'`).join('\n')}\n`
+  writeFileSync(join(dir, 'routes.yml'), routes)
+  const env: Record<string, string> = {
+    BRIDGE_HOST: '127.0.0.1',
+    BRIDGE_PORT: '0',
+    BRIDGE_DB: join(dir, 'bridge.db'),
+    BRIDGE_ROUTES: join(dir, 'routes.yml'),
+    BRIDGE_SECRET: SECRET,
+    BRIDGE_SYNC: process.env.BRIDGE_SYNC ?? 'full',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: `${urls.slack}/api/`,
+    BRIDGE_SLACK_UPDATES_PER_MINUTE: '600',
+    GITHUB_TOKEN: 'ghs_app_token',
+    GITHUB_API_URL: urls.github
+  }
+  console.error(
+    `the bridge (BRIDGE_SYNC=${env.BRIDGE_SYNC}), ${rate} events/s for ${seconds} s …`
+  )
+  const bridge = await startWorker({
+    kind: 'bridge',
+    env,
+    routes
+  })
+  const ours = await load(
+    (bridge.first as { port: number }).port,
+    rate,
+    seconds,
+    eventSource(jobs, 96)
+  )
+  const { stats } = (await ask(bridge.worker, 'stop')) as { stats: BridgeStats }
+  await bridge.worker.terminate()
+  const { calls } = (await ask(emulators.worker, {
+    from: ours.start,
+    to: ours.end
+  })) as { calls: number[][] }
+  await emulators.worker.terminate()
+
+  const window = (ours.end - ours.start) / 1000
+  const perChannel = Math.max(...calls.map((t) => t.length / window))
+  const slackCalls = calls.reduce((n, t) => n + t.length, 0)
+  const show = (e: Record<string, number>): string =>
+    Object.keys(e).length === 0 ? '' : `, errors ${JSON.stringify(e)}`
+  console.error(
+    `bare: ${base.ok} answered${show(base.errors)}\n` +
+      `bridge: ${ours.ok} answered 2xx (${stats.accepted} new, ${stats.duplicates} duplicates)${show(ours.errors)}; ` +
+      `${stats.applied} applied to build state; ${slackCalls} Slack calls, ${stats.relayedGithub} GitHub calls; ` +
+      `still owed at the end: ${stats.pendingEvents} events, ${stats.pendingDeliveries} deliveries; ` +
+      `server-side accept latency p50 ≤ ${stats.serverP50} ms, p99 ≤ ${stats.serverP99} ms`
+  )
+  const accepted = ours.ok / seconds
   printTable(
-    `jenkins-bridge: ${rate} events/s for ${seconds} s, ${channels.length} channels (baseline = the aims)`,
+    `jenkins-bridge: ${rate} events/s for ${seconds} s into ${channels.length} channels ` +
+      `(baselines: a bare node:http 202 server measured in this run; a naive one-call-per-event relay)`,
     [
       {
         metric: 'accepted',
-        ours: ok / seconds,
-        baseline: 1000,
+        ours: accepted,
+        baseline: base.ok / seconds,
         unit: 'events/s',
-        aim: '≥ 1.0',
-        met: ok / seconds >= 1000 * 0.99
+        aim: '≥ 1,000/s',
+        met: rate >= 1000 && accepted >= rate * 0.99
       },
       {
         metric: 'accept latency p50',
-        ours: percentile(sorted, 50),
-        baseline: 25,
+        ours: ours.p50,
+        baseline: base.p50,
         unit: 'ms',
-        aim: '≤ 1.0',
-        met: percentile(sorted, 50) <= 25
+        aim: '—'
       },
       {
         metric: 'accept latency p99',
-        ours: percentile(sorted, 99),
-        baseline: 25,
+        ours: ours.p99,
+        baseline: base.p99,
         unit: 'ms',
-        aim: '≤ 1.0',
-        met: percentile(sorted, 99) <= 25
+        aim: '≤ 25 ms',
+        met: ours.p99 <= 25
       },
       {
-        metric: 'events relayed (applied to build state)',
+        metric: 'events relayed into build state',
         ours: stats.applied,
         baseline: stats.accepted,
         unit: 'events',
         aim: 'all accepted',
-        met: stats.applied >= stats.accepted
+        met: stats.applied === stats.accepted
       },
       {
-        metric: 'Slack calls per channel (busiest, average)',
-        ours: avgPerChannel,
-        baseline: 1,
-        unit: 'calls/s',
-        aim: '≤ 1.0',
-        met: avgPerChannel <= 1
-      },
-      {
-        metric: 'Slack calls per channel (busiest 1-s window)',
-        ours: peak,
-        baseline: 1,
-        unit: 'calls/s',
-        aim: '≤ 1.0',
-        met: peak <= 1
-      },
-      {
-        metric: 'Slack calls, naive relay (1 per event; computed)',
+        metric: 'Slack calls (naive: one per event)',
         ours: slackCalls,
-        baseline: ok,
+        baseline: ours.ok,
         unit: 'calls',
-        aim: 'coalescing'
+        aim: 'coalesced'
+      },
+      {
+        metric: 'Slack calls per channel (busiest)',
+        ours: perChannel,
+        baseline: accepted / channels.length,
+        unit: 'calls/s',
+        aim: '≤ 1/s',
+        met: perChannel <= 1.0
       }
     ]
   )
 }
 
 if (isMainThread) await main()
-else await runWorker(workerData as WorkerInput)
+else {
+  const input = workerData as WorkerInput
+  if (input.kind === 'bare') await runBare()
+  else if (input.kind === 'emulators') await runEmulators(input.channels)
+  else await runBridge(input.env, input.routes)
+}

@@ -214,11 +214,9 @@ export class DeliveryStore {
 
   /** Records that a create call is about to be made (see reconciliation). */
   markIntent(id: number, now: number): void {
-    this.#store.relaxed(() => {
-      this.#store
-        .stmt(`UPDATE targets SET intent_at = ?, updated_at = ? WHERE id = ?`)
-        .run(now, now, id)
-    })
+    this.#store
+      .stmt(`UPDATE targets SET intent_at = ?, updated_at = ? WHERE id = ?`)
+      .run(now, now, id)
   }
 
   /** Records a delivery of `version`; the target stays dirty if `want` moved on. */
@@ -228,26 +226,22 @@ export class DeliveryStore {
     ref: string | undefined,
     now: number
   ): void {
-    this.#store.relaxed(() => {
-      this.#store
-        .stmt(
-          `UPDATE targets SET sent = MAX(sent, @version), ref = COALESCE(@ref, ref), attempts = 0,
+    this.#store
+      .stmt(
+        `UPDATE targets SET sent = MAX(sent, @version), ref = COALESCE(@ref, ref), attempts = 0,
            next_at = 0, error = NULL, updated_at = @now,
            dirty_since = CASE WHEN want > MAX(sent, @version) THEN @now ELSE NULL END,
            first_event_at = CASE WHEN want > MAX(sent, @version) THEN first_event_at ELSE NULL END
          WHERE id = @id`
-        )
-        .run({ id, version, ref: ref ?? null, now })
-    })
+      )
+      .run({ id, version, ref: ref ?? null, now })
   }
 
   /** Records the reference a create call produced, before anything else. */
   markRef(id: number, ref: string, now: number): void {
-    this.#store.relaxed(() => {
-      this.#store
-        .stmt(`UPDATE targets SET ref = ?, updated_at = ? WHERE id = ?`)
-        .run(ref, now, id)
-    })
+    this.#store
+      .stmt(`UPDATE targets SET ref = ?, updated_at = ? WHERE id = ?`)
+      .run(ref, now, id)
   }
 
   markRetry(
@@ -257,23 +251,19 @@ export class DeliveryStore {
     error: string,
     now: number
   ): void {
-    this.#store.relaxed(() => {
-      this.#store
-        .stmt(
-          `UPDATE targets SET attempts = ?, next_at = ?, error = ?, updated_at = ? WHERE id = ?`
-        )
-        .run(attempts, nextAt, error, now, id)
-    })
+    this.#store
+      .stmt(
+        `UPDATE targets SET attempts = ?, next_at = ?, error = ?, updated_at = ? WHERE id = ?`
+      )
+      .run(attempts, nextAt, error, now, id)
   }
 
   markFailed(id: number, error: string, now: number): void {
-    this.#store.relaxed(() => {
-      this.#store
-        .stmt(
-          `UPDATE targets SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`
-        )
-        .run(error, now, id)
-    })
+    this.#store
+      .stmt(
+        `UPDATE targets SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`
+      )
+      .run(error, now, id)
   }
 
   count(relay: RelayName, kind?: string, state = 'active'): number {

@@ -65,6 +65,9 @@ export interface DispatcherOptions {
   retryBaseMs?: number
 }
 
+/** Minimum time between two looks for work. */
+const SCAN_MS = 20
+
 interface Lane {
   busy: boolean
   nextAt: number
@@ -77,6 +80,7 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | undefined
   #timerAt = Infinity
   #scanQueued = false
+  #lastScan = -Infinity
   #stopped = false
   /** After stop(): the store may be closed, so late answers are not recorded. */
   #detached = false
@@ -91,10 +95,12 @@ export class Dispatcher {
   kick(): void {
     if (this.#stopped || this.#scanQueued) return
     this.#scanQueued = true
-    setImmediate(() => {
+    // At most one scan per SCAN_MS: under load, kicks come by the hundred.
+    const wait = Math.max(0, this.#lastScan + SCAN_MS - this.#now())
+    setTimeout(() => {
       this.#scanQueued = false
       this.#scan()
-    })
+    }, wait)
   }
 
   /** True when nothing is in flight and no work falls due before `at`. */
@@ -122,6 +128,7 @@ export class Dispatcher {
   #scan(): void {
     if (this.#stopped) return
     const now = this.#now()
+    this.#lastScan = now
     let wake = Infinity
     for (const { dest, nextAt } of this.#o.deliveries.dirtyLanes(
       this.#o.backend.name

@@ -44,6 +44,12 @@ export interface EventWorkerOptions {
 }
 
 const BATCH = 500
+/** How long a kick waits for more events before applying. */
+const GATHER_MS = 5
+
+async function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
 /** Longest a batch transaction may hold the event loop. */
 const SLICE_MS = 4
 const FETCH_CONCURRENCY = 4
@@ -68,13 +74,16 @@ export class EventWorker {
       this.#again = true
       return
     }
-    this.#running = this.#run().finally(() => {
-      this.#running = undefined
-      if (this.#again) {
-        this.#again = false
-        this.kick()
-      }
-    })
+    // A short delay gathers a burst into one batch (one transaction).
+    this.#running = delay(GATHER_MS)
+      .then(async () => this.#run())
+      .finally(() => {
+        this.#running = undefined
+        if (this.#again) {
+          this.#again = false
+          this.kick()
+        }
+      })
   }
 
   /** Resolves when no run is under way (new kicks are ignored after stop). */
@@ -97,26 +106,25 @@ export class EventWorker {
         for (let i = 0; i < events.length;) {
           if (!store.isOpen()) return
           // Slices of a few milliseconds, so the intake keeps answering fast.
-          store.relaxed(() => {
-            store.db.transaction(() => {
-              const batch = new ApplyBatch(this.#o.deliveries, store)
-              const started = performance.now()
-              for (
-                ;
-                i < events.length && performance.now() - started < SLICE_MS;
-                i++
-              ) {
-                const e = events[i]
-                if (e !== undefined)
-                  this.#apply(e.row, e.event, fetched[i], batch)
-              }
-              batch.flush(this.#now())
-            })()
-          })
+          store.db.transaction(() => {
+            const batch = new ApplyBatch(this.#o.deliveries, store)
+            const started = performance.now()
+            for (
+              ;
+              i < events.length && performance.now() - started < SLICE_MS;
+              i++
+            ) {
+              const e = events[i]
+              if (e !== undefined)
+                this.#apply(e.row, e.event, fetched[i], batch)
+            }
+            batch.flush(this.#now())
+          })()
           this.#o.onApplied?.()
           await new Promise((r) => setImmediate(r))
         }
-        if (this.#stopped && rows.length < BATCH) return
+        // A short batch means the queue is empty; a kick brings more.
+        if (rows.length < BATCH) return
       }
     } catch (error) {
       this.#o.log.error('cannot apply events; will retry', {

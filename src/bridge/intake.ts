@@ -198,10 +198,18 @@ export class EventIntake {
       for (const w of batch) w.reject(error)
       return
     }
-    batch.forEach((w, i) => {
-      w.resolve(results[i] ?? { id: undefined, duplicate: true })
-    })
     if (results.some((r) => !r.duplicate)) this.#o.onAccepted?.()
+    // The 2xx waits for the disk (one fsync shared by the whole burst).
+    this.#o.store.durable().then(
+      () => {
+        batch.forEach((w, i) => {
+          w.resolve(results[i] ?? { id: undefined, duplicate: true })
+        })
+      },
+      (error: unknown) => {
+        for (const w of batch) w.reject(error)
+      }
+    )
   }
 }
 
@@ -210,19 +218,28 @@ async function readBody(
   req: IncomingMessage,
   max: number
 ): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    // Past the limit the rest is read and dropped, so the client still gets
-    // its 413 instead of a reset connection.
-    if (size <= max) chunks.push(chunk as Buffer)
-    else if (size > DISCARD_FACTOR * max) {
-      req.destroy()
-      return undefined
-    }
-  }
-  return size > max ? undefined : Buffer.concat(chunks)
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      // Past the limit the rest is read and dropped, so the client still
+      // gets its 413 instead of a reset connection.
+      if (size <= max) chunks.push(chunk)
+      else if (size > DISCARD_FACTOR * max) {
+        req.destroy()
+        resolve(undefined)
+      }
+    })
+    req.on('end', () => {
+      resolve(size > max ? undefined : Buffer.concat(chunks, size))
+    })
+    req.on('error', reject)
+    // A client that goes away mid-body: nothing to answer.
+    req.on('close', () => {
+      resolve(undefined)
+    })
+  })
 }
 
 /** Beyond this many times the limit, a body is cut off, not drained. */

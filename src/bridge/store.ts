@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { StoreError, errorMessage } from '../core/errors.js'
+import { WalSync } from './wal-sync.js'
 
 export type SyncMode = 'full' | 'normal'
 
@@ -102,13 +103,16 @@ export class BridgeStore {
   #insert: Database.Statement<[string, string, number, string, string, number]>
   #insertMany: (events: NewEvent[]) => InsertResult[]
 
-  /** `full`: the intake fsyncs each commit (see {@link relaxed}). */
+  /** `full`: accepted events are fsynced before the 2xx ({@link durable}). */
   readonly sync: SyncMode
+  readonly #wal: WalSync | undefined
 
   private constructor(db: Database.Database, path: string, sync: SyncMode) {
     this.db = db
     this.path = path
     this.sync = sync
+    this.#wal =
+      sync === 'full' && path !== ':memory:' ? new WalSync(path) : undefined
     this.#insert = db.prepare(
       `INSERT INTO events (key, job, number, phase, payload, received_at)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`
@@ -130,13 +134,14 @@ export class BridgeStore {
     )
   }
 
-  /** Opens (creating if needed) the store; `sync: 'full'` fsyncs every commit. */
+  /** Opens (creating if needed) the store. */
   static open(path: string, sync: SyncMode = 'full'): BridgeStore {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
       const db = new Database(path)
       db.pragma('journal_mode = WAL')
-      db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`)
+      // Commits never fsync on the event loop; see durable().
+      db.pragma('synchronous = NORMAL')
       db.pragma('busy_timeout = 5000')
       db.exec(SCHEMA)
       const row = db
@@ -169,20 +174,13 @@ export class BridgeStore {
   }
 
   /**
-   * Runs bookkeeping writes (applying events, recording deliveries) without
-   * an fsync of their own. In WAL mode they survive a process crash as they
-   * are, and reach the disk with the next intake commit; only a power loss
-   * could undo the last few, which at worst repeats a Slack update. Events
-   * themselves are always fsynced before the 2xx when `sync` is `full`.
+   * Resolves when every commit so far is on disk (with `sync: 'full'`;
+   * at once with `normal`, where commits survive a process crash but not a
+   * power loss). Bookkeeping writes need no such wait: they are rebuilt from
+   * the events if a power loss takes the last few.
    */
-  relaxed<T>(fn: () => T): T {
-    if (this.sync !== 'full' || this.db.inTransaction) return fn()
-    this.stmt('PRAGMA synchronous = NORMAL').run()
-    try {
-      return fn()
-    } finally {
-      this.stmt('PRAGMA synchronous = FULL').run()
-    }
+  async durable(): Promise<void> {
+    await this.#wal?.durable()
   }
 
   /** A prepared statement, compiled once per SQL text. */
@@ -201,6 +199,7 @@ export class BridgeStore {
 
   close(): void {
     if (this.db.open) this.db.close()
+    void this.#wal?.close()
   }
 
   /** Inserts events in one transaction (one fsync for the whole batch). */
