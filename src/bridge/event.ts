@@ -190,6 +190,23 @@ function notification(
   const scm = build.object('scm')
   const commit = scm?.string('commit')
   const branch = scm?.string('branch')
+  // Every field is read (and every problem found) before giving up.
+  const rest = {
+    result: resultOf(build, 'status'),
+    url: build.string('full_url'),
+    path: build.string('url'),
+    timestamp: build.integer('timestamp'),
+    durationMs: build.integer('duration'),
+    branch:
+      branch === undefined || branch === '' ? undefined : cleanBranch(branch),
+    sha: commit === undefined || commit === '' ? undefined : commit,
+    repoUrl: scm?.string('url'),
+    parameters: build.stringMap('parameters') ?? {},
+    notes: build.string('notes'),
+    log: build.string('log'),
+    tests: testsOf(build.object('test_summary')),
+    culprits: scm?.strings('culprits') ?? []
+  }
   if (job === undefined || number === undefined || phase === undefined)
     return undefined
   return trimmed(
@@ -198,20 +215,7 @@ function notification(
       job,
       number,
       phase,
-      result: resultOf(build, 'status'),
-      url: build.string('full_url'),
-      path: build.string('url'),
-      timestamp: build.integer('timestamp'),
-      durationMs: build.integer('duration'),
-      branch:
-        branch === undefined || branch === '' ? undefined : cleanBranch(branch),
-      sha: commit === undefined || commit === '' ? undefined : commit,
-      repoUrl: scm?.string('url'),
-      parameters: build.stringMap('parameters') ?? {},
-      notes: build.string('notes'),
-      log: build.string('log'),
-      tests: testsOf(build.object('test_summary')),
-      culprits: scm?.strings('culprits') ?? []
+      ...rest
     } satisfies BuildEvent)
   )
 }
@@ -232,29 +236,32 @@ function compact(
   }
   if (job === '')
     problems.push({ where: { path: 'job' }, message: 'must not be empty' })
+  const branch = root.string('branch')
+  const rest = {
+    stage,
+    result: resultOf(root, 'result'),
+    url: root.string('url'),
+    timestamp: root.integer('timestamp'),
+    durationMs: root.integer('duration'),
+    branch: branch === undefined ? undefined : cleanBranch(branch),
+    sha: root.string('sha'),
+    repo: root.string('repo'),
+    parameters: root.stringMap('parameters') ?? {},
+    cause: root.string('cause'),
+    notes: root.string('notes'),
+    log: root.string('log'),
+    tests: testsOf(root.object('tests')),
+    culprits: root.strings('culprits') ?? []
+  }
   if (job === undefined || number === undefined || phase === undefined)
     return undefined
-  const branch = root.string('branch')
   return trimmed(
     defined({
       source: 'compact',
       job,
       number,
       phase,
-      stage,
-      result: resultOf(root, 'result'),
-      url: root.string('url'),
-      timestamp: root.integer('timestamp'),
-      durationMs: root.integer('duration'),
-      branch: branch === undefined ? undefined : cleanBranch(branch),
-      sha: root.string('sha'),
-      repo: root.string('repo'),
-      parameters: root.stringMap('parameters') ?? {},
-      cause: root.string('cause'),
-      notes: root.string('notes'),
-      log: root.string('log'),
-      tests: testsOf(root.object('tests')),
-      culprits: root.strings('culprits') ?? []
+      ...rest
     } satisfies BuildEvent)
   )
 }

@@ -237,7 +237,10 @@ export function planDeliveries(
   const plan: DeliveryPlan = { routed: true, slack: [...byChannel.values()] }
   const gh = routes.find((r) => r.github !== false)?.github
   if (gh !== undefined && gh !== false) {
-    const repo = gh.repo ?? b.repo
+    const repo =
+      gh.repo ??
+      b.repo ??
+      routing.github.repos.find((r) => r.pattern.test(b.job))?.repo
     if (repo === undefined)
       plan.githubSkipped =
         'no repository (scm url, repo parameter or github.repos)'

@@ -49,8 +49,8 @@ export function spawnBridge(
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
-  child.stdout?.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdout.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<{
     code: number | null
     signal: NodeJS.Signals | null
@@ -69,10 +69,10 @@ export async function waitHealthy(
   ms = 30_000
 ): Promise<void> {
   const end = Date.now() + ms
-  let dead = false
-  void p.exited.then(() => (dead = true))
+  const state = { dead: false }
+  void p.exited.then(() => (state.dead = true))
   while (Date.now() < end) {
-    if (dead)
+    if (state.dead)
       throw new Error(`the bridge exited while starting:\n${p.stderr()}`)
     try {
       if ((await fetch(url)).ok) return

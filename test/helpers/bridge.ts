@@ -189,7 +189,9 @@ export async function startBridge(o: HarnessOptions): Promise<Harness> {
     config,
     routing,
     log,
-    mask: (s) => log.masker.add(s)
+    mask: (s) => {
+      log.masker.add(s)
+    }
   })
   const port = await server.start()
   return {
