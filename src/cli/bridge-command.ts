@@ -2,7 +2,8 @@
  * `stackci bridge serve` runs the jenkins-bridge service; `stackci bridge
  * check` validates its configuration and routing file without starting it
  * (for ExecStartPre= and CI). Both read the environment like the service;
- * flags override the matching variables.
+ * flags override the matching variables. `stackci bridge send` posts a
+ * signed event from a pipeline.
  */
 
 import type { Command } from 'commander'
@@ -12,8 +13,12 @@ import {
   readBridgeConfig,
   readRoutingConfig,
   compileRouting,
-  runBridge
+  eventFromEnv,
+  runBridge,
+  sendEvent,
+  type SendFlags
 } from '../bridge/index.js'
+import { InputError } from '../core/errors.js'
 import type { CliContext } from './context.js'
 
 interface BridgeFlags {
@@ -89,5 +94,48 @@ export function registerBridgeCommands(
           )
           .join('\n')}\n${routes.join('\n')}\n`
       )
+    })
+  bridge
+    .command('send')
+    .description(
+      'post a signed build event to the bridge from a Jenkins build (job, number, URL, commit and branch from its variables)'
+    )
+    .requiredOption(
+      '--url <url>',
+      'the bridge endpoint, e.g. https://bridge.example.org/jenkins (BRIDGE_URL)',
+      process.env.BRIDGE_URL
+    )
+    .requiredOption(
+      '--phase <phase>',
+      'QUEUED, STARTED, STAGE, COMPLETED or FINALIZED'
+    )
+    .option(
+      '--result <result>',
+      'SUCCESS, UNSTABLE, FAILURE, NOT_BUILT or ABORTED (currentBuild.currentResult)'
+    )
+    .option('--stage <name>', 'the stage, for STAGE (default: STAGE_NAME)')
+    .option('--job <name>', 'full job name (default: JOB_NAME)')
+    .option('--number <n>', 'build number (default: BUILD_NUMBER)')
+    .option('--build-url <url>', 'build URL (default: BUILD_URL)')
+    .option('--sha <sha>', 'the commit built (default: GIT_COMMIT)')
+    .option('--repo <owner/repo>', 'the GitHub repository')
+    .option('--branch <name>', 'the branch (default: BRANCH_NAME)')
+    .action(async (f: SendFlags & { url?: string }) => {
+      if (f.url === undefined)
+        throw new InputError('bridge send: --url (or BRIDGE_URL) is required')
+      const token = new URL(f.url).searchParams.get('token')
+      if (token !== null) ctx.reporter.mask(token)
+      const secret = process.env.BRIDGE_SECRET
+      if (secret === undefined || secret === '')
+        ctx.reporter.warning(
+          'BRIDGE_SECRET is not set: sending unsigned (the bridge needs a ?token= in --url then)'
+        )
+      else ctx.reporter.mask(secret)
+      const answer = await sendEvent({
+        url: f.url,
+        event: eventFromEnv(f, process.env),
+        ...(secret === undefined || secret === '' ? {} : { secret })
+      })
+      await ctx.write(`${JSON.stringify(answer)}\n`)
     })
 }

@@ -3,7 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SlackEmulator } from '../../emulators/slack/server.js'
-import { SECRET, notification, post, waitFor } from '../../helpers/bridge.js'
+import {
+  SECRET,
+  notification,
+  post,
+  startBridge,
+  waitFor
+} from '../../helpers/bridge.js'
 import {
   freePort,
   spawnBridge,
@@ -99,6 +105,67 @@ routes:
     expect(r.stdout + r.stderr).not.toMatch(
       /secret-token|secret_token|bridge-hmac/
     )
+  })
+
+  it('send posts a signed event built from the Jenkins build variables', async () => {
+    const h = await startBridge({ routes: ROUTES })
+    try {
+      const env = {
+        JOB_NAME: 'team/app',
+        BUILD_NUMBER: '9',
+        BUILD_URL: 'https://ci.example.org/job/team/job/app/9/',
+        GIT_COMMIT: 'a'.repeat(40),
+        BRANCH_NAME: 'main',
+        BRIDGE_SECRET: SECRET
+      }
+      const ok = await runCli(
+        [
+          'bridge',
+          'send',
+          '--url',
+          `${h.url}/jenkins`,
+          '--phase',
+          'completed',
+          '--result',
+          'failure'
+        ],
+        { env }
+      )
+      expect(ok.stderr).toBe('')
+      expect(JSON.parse(ok.stdout)).toEqual({
+        accepted: true,
+        duplicate: false,
+        key: 'team/app#9:final',
+        id: 1
+      })
+      expect(
+        h.server.store.pendingEvents(5).length +
+          h.server.store.countEvents('applied')
+      ).toBe(1)
+      const bad = await runCli(
+        ['bridge', 'send', '--url', `${h.url}/jenkins`, '--phase', 'STARTED'],
+        {
+          env: { ...env, BRIDGE_SECRET: 'not-the-secret-at-all' }
+        }
+      )
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain(
+        'the bridge answered 401: the signature does not match the body'
+      )
+      expect(bad.stderr).toContain('check BRIDGE_SECRET')
+      expect(bad.stderr).not.toContain('not-the-secret-at-all')
+      const outside = await runCli(
+        ['bridge', 'send', '--url', `${h.url}/jenkins`, '--phase', 'DONE'],
+        // Not inside a Jenkins build (even if these tests run in one).
+        { env: { BRIDGE_SECRET: SECRET, JOB_NAME: '', BUILD_NUMBER: '' } }
+      )
+      expect(outside.code).toBe(2)
+      expect(outside.stderr).toContain(
+        'bridge send: --job (or JOB_NAME) and --number (or BUILD_NUMBER) not given'
+      )
+    } finally {
+      await h.stop()
+    }
   })
 
   it('drains on SIGTERM: answers, relays, closes the store, exits 0', async () => {
