@@ -86,10 +86,12 @@ export class EventWorker {
       })
   }
 
-  /** Resolves when no run is under way (new kicks are ignored after stop). */
+  /** Applies what is left and resolves; later kicks are ignored. */
   async stop(): Promise<void> {
     this.#stopped = true
     await this.#running
+    // Events accepted during the last run: apply them now, not next start.
+    await this.#run()
   }
 
   async #run(): Promise<void> {

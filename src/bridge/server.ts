@@ -19,25 +19,18 @@ import type { AddressInfo } from 'node:net'
 import type { Octokit } from '@octokit/rest'
 import type { WebClient } from '@slack/web-api'
 import { errorMessage } from '../core/errors.js'
-import {
-  createJenkinsSource,
-  createOctokit,
-  createSlackClient
-} from './clients.js'
+import { createJenkinsSource } from './clients.js'
 import type { BridgeConfig } from './config.js'
 import { DeliveryStore } from './delivery-store.js'
-import { Dispatcher } from './dispatcher.js'
+import type { Dispatcher } from './dispatcher.js'
 import { EventWorker } from './event-worker.js'
-import { GithubRelay } from './github-relay.js'
 import { EventIntake, sendJson } from './intake.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
 import { nullLog, type Log } from './log.js'
 import { BridgeMetrics } from './metrics.js'
+import { createDispatchers } from './relays.js'
 import type { Routing } from './routing.js'
-import { ChannelDirectory, MentionResolver } from './slack-directory.js'
-import { SlackRelay } from './slack-relay.js'
 import { BridgeStore } from './store.js'
-import { TokenBucket } from './token-bucket.js'
 
 export interface ServerOptions {
   config: BridgeConfig
@@ -101,57 +94,16 @@ export class Server {
       (config.jenkins === undefined
         ? undefined
         : createJenkinsSource(config.jenkins, (s) => this.#o.mask?.(s)))
-    const common = {
+    this.#dispatchers = createDispatchers({
+      config,
+      routing,
       deliveries,
       metrics: this.metrics,
-      maxAttempts: config.maxAttempts,
-      now
-    }
-    if (config.slack !== undefined) {
-      const log = this.#log.child({ component: 'slack' })
-      const client =
-        this.#o.clients?.slack ?? createSlackClient(config.slack, log)
-      const backend = new SlackRelay({
-        client,
-        deliveries,
-        channels: new ChannelDirectory(client, now),
-        mentions: new MentionResolver(client, routing.mentions, log),
-        updates: new TokenBucket(
-          config.slack.updatesPerMinute,
-          Math.min(10, config.slack.updatesPerMinute),
-          now
-        ),
-        ...(jenkins === undefined ? {} : { jenkins }),
-        logLines: config.jenkins?.logLines ?? 0,
-        log,
-        now
-      })
-      this.#dispatchers.push(
-        new Dispatcher({
-          ...common,
-          backend,
-          log,
-          spacingMs: config.slack.intervalMs
-        })
-      )
-    }
-    if (config.github !== undefined) {
-      const log = this.#log.child({ component: 'github' })
-      const backend = new GithubRelay({
-        octokit: this.#o.clients?.octokit ?? createOctokit(config.github, log),
-        deliveries,
-        budget: new TokenBucket(
-          config.github.perMinute,
-          Math.min(20, config.github.perMinute),
-          now
-        ),
-        unstable: routing.github.unstable,
-        now
-      })
-      this.#dispatchers.push(
-        new Dispatcher({ ...common, backend, log, spacingMs: 0 })
-      )
-    }
+      log: this.#log,
+      now,
+      ...(jenkins === undefined ? {} : { jenkins }),
+      ...(this.#o.clients === undefined ? {} : { clients: this.#o.clients })
+    })
     this.#worker = new EventWorker({
       store,
       deliveries,

@@ -11,9 +11,8 @@
  * a second one.
  */
 
-import { ErrorCode, type WebClient } from '@slack/web-api'
-import { errorMessage, isUserError } from '../core/errors.js'
-import { networkErrorCode } from '../core/retry.js'
+import type { WebClient } from '@slack/web-api'
+import { errorMessage } from '../core/errors.js'
 import type { BuildSnapshot } from '../notify/build-model.js'
 import {
   buildSlackBackToNormalReply,
@@ -29,6 +28,7 @@ import type {
 } from './dispatcher.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
 import type { Log } from './log.js'
+import { ParentMissingError, classifySlackError } from './slack-errors.js'
 import type { ChannelDirectory, MentionResolver } from './slack-directory.js'
 import type { TokenBucket } from './token-bucket.js'
 
@@ -46,16 +46,6 @@ export interface SlackRelayOptions {
   log: Log
   now?: () => number
 }
-
-/** Slack `ok:false` codes worth another try. */
-const TRANSIENT = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-  'rate_limited'
-])
 
 /** The tag that finds a delivery's message again. */
 export function deliveryTag(
@@ -242,64 +232,6 @@ export class SlackRelay implements RelayBackend {
   }
 
   classify(error: unknown): Classified {
-    const e = error as {
-      code?: string
-      retryAfter?: number
-      statusCode?: number
-      data?: { error?: string }
-    }
-    switch (e.code) {
-      case ErrorCode.RateLimitedError:
-        return {
-          retry: true,
-          rateLimited: true,
-          afterMs: Math.max(1, e.retryAfter ?? 1) * 1000,
-          message: `Slack rate limit (Retry-After: ${e.retryAfter ?? 1}s)`
-        }
-      case ErrorCode.HTTPError: {
-        const status = e.statusCode ?? 0
-        return {
-          retry: status >= 500 || status === 408,
-          message: `Slack answered HTTP ${status}`
-        }
-      }
-      case ErrorCode.RequestError:
-        return {
-          retry: true,
-          message: `cannot reach Slack: ${errorMessage(error)}`
-        }
-      case ErrorCode.PlatformError: {
-        const code = e.data?.error ?? 'unknown'
-        return {
-          retry: TRANSIENT.has(code),
-          message: `Slack refused: ${code}${hintFor(code)}`
-        }
-      }
-    }
-    if (error instanceof ParentMissingError || isUserError(error))
-      return { retry: false, message: errorMessage(error) }
-    return {
-      retry: networkErrorCode(error) !== undefined || !(error instanceof Error),
-      message: errorMessage(error)
-    }
-  }
-}
-
-class ParentMissingError extends Error {}
-
-function hintFor(code: string): string {
-  switch (code) {
-    case 'not_in_channel':
-      return ' (invite the bot to the channel, or give it chat:write.public)'
-    case 'invalid_auth':
-    case 'not_authed':
-    case 'token_revoked':
-      return ' (check SLACK_BOT_TOKEN)'
-    case 'missing_scope':
-      return ' (the Slack app needs the chat:write scope)'
-    case 'is_archived':
-      return ' (the channel is archived: change the route)'
-    default:
-      return ''
+    return classifySlackError(error)
   }
 }
