@@ -24,6 +24,8 @@ export interface Target {
   want: number
   sent: number
   ref: string | undefined
+  /** A digest of the content last sent, to skip sending the same again. */
+  sentHash: string | undefined
   intentAt: number | undefined
   dirtySince: number | undefined
   firstEventAt: number | undefined
@@ -43,6 +45,7 @@ interface TargetRow {
   want: number
   sent: number
   ref: string | null
+  sent_hash: string | null
   intent_at: number | null
   dirty_since: number | null
   first_event_at: number | null
@@ -63,6 +66,7 @@ function toTarget(r: TargetRow): Target {
     want: r.want,
     sent: r.sent,
     ref: r.ref ?? undefined,
+    sentHash: r.sent_hash ?? undefined,
     intentAt: r.intent_at ?? undefined,
     dirtySince: r.dirty_since ?? undefined,
     firstEventAt: r.first_event_at ?? undefined,
@@ -224,17 +228,19 @@ export class DeliveryStore {
     id: number,
     version: number,
     ref: string | undefined,
-    now: number
+    now: number,
+    hash?: string
   ): void {
     this.#store
       .stmt(
-        `UPDATE targets SET sent = MAX(sent, @version), ref = COALESCE(@ref, ref), attempts = 0,
+        `UPDATE targets SET sent = MAX(sent, @version), ref = COALESCE(@ref, ref),
+           sent_hash = COALESCE(@hash, sent_hash), attempts = 0,
            next_at = 0, error = NULL, updated_at = @now,
            dirty_since = CASE WHEN want > MAX(sent, @version) THEN @now ELSE NULL END,
            first_event_at = CASE WHEN want > MAX(sent, @version) THEN first_event_at ELSE NULL END
          WHERE id = @id`
       )
-      .run({ id, version, ref: ref ?? null, now })
+      .run({ id, version, ref: ref ?? null, now, hash: hash ?? null })
   }
 
   /** Records the reference a create call produced, before anything else. */

@@ -16,8 +16,11 @@ import type { BridgeMetrics } from './metrics.js'
 
 /** What a backend made of one delivery. */
 export type DeliveryOutcome =
-  /** Delivered `version` (and created `ref`, if it made something). */
-  | { version: number; ref?: string }
+  /**
+   * Delivered `version` (and created `ref`, if it made something; `hash`
+   * digests what was sent, for the next delivery to compare with).
+   */
+  | { version: number; ref?: string; hash?: string; skipped?: boolean }
   /**
    * Nothing sent; try again in `waitMs`. `lane: true` when the whole lane
    * must wait (a shared budget is used up): kept in memory, no write.
@@ -219,7 +222,12 @@ export class Dispatcher {
           )
         return
       }
-      deliveries.markSent(t.id, outcome.version, outcome.ref, now)
+      deliveries.markSent(t.id, outcome.version, outcome.ref, now, outcome.hash)
+      if (outcome.skipped === true) {
+        // Nothing changed that the service would show: no call was made.
+        lane.nextAt = started
+        return
+      }
       metrics.relayed.inc({ relay })
       if (t.firstEventAt !== undefined)
         metrics.relayLatency.observe((now - t.firstEventAt) / 1000, { relay })

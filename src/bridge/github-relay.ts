@@ -10,6 +10,7 @@
  * messages by their tag, so a build never gets two.
  */
 
+import { createHash } from 'node:crypto'
 import type { Octokit } from '@octokit/rest'
 import { errorMessage, isUserError } from '../core/errors.js'
 import {
@@ -62,22 +63,30 @@ export class GithubRelay implements RelayBackend {
     const build = this.#o.deliveries.getBuild(t.buildKey)
     if (build === undefined)
       throw new Error(`build ${t.buildKey} is not in the store`)
-    if (!this.#o.budget.take())
-      return { waitMs: this.#o.budget.waitMs(), lane: true }
     const plan = t.payload as unknown as GithubPlan
     const [owner = '', repo = ''] = plan.repo.split('/')
     const b = { ...build.snapshot, sha: plan.sha }
     const rest = this.#o.octokit.rest
     if (t.kind === 'status') {
+      const status = buildCommitStatus(b, plan.context)
+      // One status per state change: a new event that changes nothing
+      // GitHub shows costs no call (and none of the 80/min budget).
+      const hash = digest({ ...status, sha: plan.sha })
+      if (hash === t.sentHash)
+        return { version: build.version, hash, skipped: true }
+      if (!this.#o.budget.take())
+        return { waitMs: this.#o.budget.waitMs(), lane: true }
       await rest.repos.createCommitStatus({
         owner,
         repo,
         sha: plan.sha,
-        ...buildCommitStatus(b, plan.context),
+        ...status,
         ...this.#request()
       })
-      return { version: build.version }
+      return { version: build.version, hash }
     }
+    if (!this.#o.budget.take())
+      return { waitMs: this.#o.budget.waitMs(), lane: true }
     const check = buildCheckRun(b, plan.context, {
       unstable: this.#o.unstable,
       ...(b.log === undefined ? {} : { logTail: b.log })
@@ -177,4 +186,9 @@ function githubHint(status: number, message: string): string {
   if (status === 422)
     return ' (GitHub refused the content: is the SHA pushed to this repository?)'
   return ''
+}
+
+/** A short digest of what a call would send. */
+function digest(content: unknown): string {
+  return createHash('sha1').update(JSON.stringify(content)).digest('base64url')
 }

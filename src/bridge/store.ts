@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS targets (
   want INTEGER NOT NULL,
   sent INTEGER NOT NULL DEFAULT 0,
   ref TEXT,
+  sent_hash TEXT,
   intent_at INTEGER,
   dirty_since INTEGER,
   first_event_at INTEGER,

@@ -164,9 +164,9 @@ describe('the bridge relays a build lifecycle to Slack and GitHub', () => {
     expect(times.length).toBeGreaterThanOrEqual(5)
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0))
     // The bridge spaces the calls' starts by 1 s; measured where they arrive
-    // (after the SDK's queue and the loopback), allow 100 ms of jitter. An
-    // unpaced relay would show gaps of a few milliseconds.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900)
+    // (after the SDK's queue and a shared, busy event loop), allow 200 ms of
+    // jitter. An unpaced relay shows gaps of a few milliseconds.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(800)
   })
 
   it('keeps secrets out of its logs', () => {

@@ -218,7 +218,7 @@ describe('GitHub', () => {
     ])
     expect(
       state({ phase: 'STARTED', result: undefined, stage: 'Test' })
-    ).toEqual(['pending', 'Build #42 is running (Test)'])
+    ).toEqual(['pending', 'Build #42 is running'])
     expect(state({ result: 'SUCCESS', tests: undefined })).toEqual([
       'success',
       'Build #42 passed in 1m 1s'
