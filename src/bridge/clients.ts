@@ -8,6 +8,7 @@
 import { Octokit } from '@octokit/rest'
 import { LogLevel, WebClient, type Logger } from '@slack/web-api'
 import type { BridgeConfig } from './config.js'
+import type { GithubAppTokens } from './github-app.js'
 import { HttpJenkinsSource, type JenkinsBuildSource } from './jenkins-source.js'
 import type { Log } from './log.js'
 
@@ -50,13 +51,18 @@ export function createSlackClient(
   })
 }
 
+/**
+ * Octokit for the configured token, or for a GitHub App: then every request
+ * carries a current installation token from `tokens`.
+ */
 export function createOctokit(
   github: NonNullable<BridgeConfig['github']>,
-  log: Log
+  log: Log,
+  tokens?: GithubAppTokens
 ): Octokit {
   const l = log.child({ component: 'octokit' })
-  return new Octokit({
-    auth: github.token,
+  const octokit = new Octokit({
+    ...(github.token === undefined ? {} : { auth: github.token }),
     baseUrl: github.apiUrl,
     userAgent: 'stackci-jenkins-bridge',
     log: {
@@ -74,6 +80,12 @@ export function createOctokit(
       }
     }
   })
+  if (tokens !== undefined) {
+    octokit.hook.before('request', async (options) => {
+      options.headers.authorization = `token ${await tokens.token()}`
+    })
+  }
+  return octokit
 }
 
 export function createJenkinsSource(

@@ -5,6 +5,7 @@
  * ConfigError listing *every* missing or invalid variable, each with the fix.
  */
 
+import { createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ConfigError, type Problem } from '../core/errors.js'
 import { EnvReader, type Env } from './env-reader.js'
@@ -30,7 +31,10 @@ export interface BridgeConfig {
     updatesPerMinute: number
   }
   github?: {
-    token: string
+    /** A token (personal, or an installation token someone else renews). */
+    token?: string
+    /** A GitHub App: the bridge mints and renews installation tokens. */
+    app?: { appId: string; installationId: string; privateKey: string }
     apiUrl: string
     mode: 'status' | 'checks' | 'both'
     perMinute: number
@@ -52,6 +56,7 @@ export const SECRET_VARIABLES = [
   'BRIDGE_URL_TOKEN',
   'SLACK_BOT_TOKEN',
   'GITHUB_TOKEN',
+  'GITHUB_APP_PRIVATE_KEY',
   'JENKINS_TOKEN'
 ] as const
 
@@ -121,16 +126,24 @@ export function readBridgeConfig(env: Env): BridgeConfig {
     }
   }
   const githubToken = r.string('GITHUB_TOKEN')
+  const app = readGithubApp(r)
+  if (githubToken !== undefined && app !== undefined)
+    r.fail(
+      'GITHUB_TOKEN',
+      'is set, and so is a GitHub App (GITHUB_APP_*)',
+      'use one: the App (needed for check runs) or the token'
+    )
   const githubUrl = r.url('GITHUB_API_URL', 'https://api.github.com')
   const mode = r.choice(
     'BRIDGE_GITHUB_MODE',
     ['status', 'checks', 'both'] as const,
-    'status'
+    app === undefined ? 'status' : 'checks'
   )
   const perMinute = r.integer('BRIDGE_GITHUB_PER_MINUTE', 80, 1, 100000)
-  if (githubToken !== undefined)
+  if (githubToken !== undefined || app !== undefined)
     config.github = {
-      token: githubToken,
+      ...(githubToken === undefined ? {} : { token: githubToken }),
+      ...(app === undefined ? {} : { app }),
       apiUrl: (githubUrl ?? '').replace(/\/$/, ''),
       mode,
       perMinute
@@ -138,8 +151,8 @@ export function readBridgeConfig(env: Env): BridgeConfig {
   if (config.slack === undefined && config.github === undefined)
     r.fail(
       'SLACK_BOT_TOKEN',
-      'is not set (nor GITHUB_TOKEN): there is nothing to relay to',
-      'set SLACK_BOT_TOKEN and/or GITHUB_TOKEN'
+      'is not set (nor GITHUB_TOKEN, nor a GitHub App): there is nothing to relay to',
+      'set SLACK_BOT_TOKEN and/or GITHUB_TOKEN (or GITHUB_APP_*)'
     )
   const jenkinsUrl = r.url('JENKINS_URL')
   const jenkinsUser = r.string('JENKINS_USER')
@@ -178,6 +191,7 @@ export function readBridgeConfig(env: Env): BridgeConfig {
     auth.urlToken,
     slackToken,
     githubToken,
+    app?.privateKey,
     jenkinsToken
   ].filter((s): s is string => s !== undefined)
   return config
@@ -211,4 +225,56 @@ export function loadSecretFiles(
       problems
     })
   return out
+}
+
+/** GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY, all or none. */
+function readGithubApp(
+  r: EnvReader
+): NonNullable<BridgeConfig['github']>['app'] {
+  const names = [
+    'GITHUB_APP_ID',
+    'GITHUB_APP_INSTALLATION_ID',
+    'GITHUB_APP_PRIVATE_KEY'
+  ] as const
+  const [appId, installationId, pem] = names.map((n) => r.string(n))
+  if (appId === undefined && installationId === undefined && pem === undefined)
+    return undefined
+  names.forEach((n, i) => {
+    if ([appId, installationId, pem][i] === undefined)
+      r.fail(
+        n,
+        'is not set, but other GITHUB_APP_* variables are',
+        'set all three, or none'
+      )
+  })
+  for (const [n, v] of [
+    ['GITHUB_APP_ID', appId],
+    ['GITHUB_APP_INSTALLATION_ID', installationId]
+  ] as const)
+    if (v !== undefined && !/^\d+$/.test(v))
+      r.fail(
+        n,
+        `must be a number, got ${JSON.stringify(v)}`,
+        'see the App’s settings page'
+      )
+  // A key pasted into one line keeps its line breaks as \n.
+  const privateKey = pem?.replace(/\\n/g, '\n')
+  if (privateKey !== undefined) {
+    try {
+      createPrivateKey(privateKey)
+    } catch {
+      r.fail(
+        'GITHUB_APP_PRIVATE_KEY',
+        'is not a PEM private key',
+        'use the .pem file GitHub generated (GITHUB_APP_PRIVATE_KEY_FILE=/path/to/key.pem)'
+      )
+    }
+  }
+  if (
+    appId === undefined ||
+    installationId === undefined ||
+    privateKey === undefined
+  )
+    return undefined
+  return { appId, installationId, privateKey }
 }

@@ -25,6 +25,7 @@ import type {
   DeliveryOutcome,
   RelayBackend
 } from './dispatcher.js'
+import type { GithubAppTokens } from './github-app.js'
 import type { GithubPlan } from './routing.js'
 import type { TokenBucket } from './token-bucket.js'
 
@@ -33,6 +34,8 @@ export interface GithubRelayOptions {
   deliveries: DeliveryStore
   budget: TokenBucket
   unstable: 'failure' | 'neutral'
+  /** With a GitHub App: renewed after a 401. */
+  tokens?: GithubAppTokens
   timeoutMs?: number
   now?: () => number
 }
@@ -160,6 +163,14 @@ export class GithubRelay implements RelayBackend {
         rateLimited: true,
         afterMs: afterMs ?? untilReset ?? 60_000,
         message: what
+      }
+    }
+    if (status === 401 && this.#o.tokens !== undefined) {
+      // An installation token revoked or expired early: mint another.
+      this.#o.tokens.invalidate()
+      return {
+        retry: true,
+        message: `${what} (renewing the installation token)`
       }
     }
     if (status >= 500 || status === 408)

@@ -11,6 +11,7 @@ import { createOctokit, createSlackClient } from './clients.js'
 import type { BridgeConfig } from './config.js'
 import type { DeliveryStore } from './delivery-store.js'
 import { Dispatcher } from './dispatcher.js'
+import { GithubAppTokens } from './github-app.js'
 import { GithubRelay } from './github-relay.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
 import type { Log } from './log.js'
@@ -67,8 +68,14 @@ export function createDispatchers(d: RelayDeps): Dispatcher[] {
   if (config.github !== undefined) {
     const log = d.log.child({ component: 'github' })
     const perMinute = config.github.perMinute
+    const app = config.github.app
+    const tokens =
+      app === undefined
+        ? undefined
+        : new GithubAppTokens({ ...app, apiUrl: config.github.apiUrl, now })
     const backend = new GithubRelay({
-      octokit: d.clients?.octokit ?? createOctokit(config.github, log),
+      octokit: d.clients?.octokit ?? createOctokit(config.github, log, tokens),
+      ...(tokens === undefined ? {} : { tokens }),
       deliveries,
       budget: new TokenBucket(perMinute, Math.min(20, perMinute), now),
       unstable: d.routing.github.unstable,

@@ -16,7 +16,10 @@ import {
   readBridgeConfig,
   signBody
 } from '../../src/bridge/index.js'
-import { GitHubEmulator } from '../emulators/github/server.js'
+import {
+  GitHubEmulator,
+  type GitHubEmulatorOptions
+} from '../emulators/github/server.js'
 import { JenkinsBuildsEmulator } from '../emulators/jenkins-builds/server.js'
 import {
   SlackEmulator,
@@ -154,6 +157,7 @@ export interface HarnessOptions {
   routes: string
   env?: Record<string, string>
   slack?: SlackEmulatorOptions
+  github?: GitHubEmulatorOptions
 }
 
 /** Starts the emulators and a bridge configured the way the service is. */
@@ -162,7 +166,7 @@ export async function startBridge(o: HarnessOptions): Promise<Harness> {
   const routesFile = join(dir, 'routes.yml')
   writeFileSync(routesFile, o.routes)
   const slack = new SlackEmulator(o.slack)
-  const github = new GitHubEmulator()
+  const github = new GitHubEmulator(o.github)
   const jenkins = new JenkinsBuildsEmulator({ [JENKINS_USER]: JENKINS_TOKEN })
   await Promise.all([slack.start(), github.start(), jenkins.start()])
   const config = readBridgeConfig({

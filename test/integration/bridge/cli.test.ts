@@ -57,7 +57,7 @@ describe('stackci bridge', () => {
       'BRIDGE_SECRET is not set (nor BRIDGE_URL_TOKEN)',
       'BRIDGE_PORT must be an integer from 0 to 65535, got "eighty" (set BRIDGE_PORT=8080)',
       'BRIDGE_SYNC must be one of full, normal, got "sometimes" (set BRIDGE_SYNC=full)',
-      'SLACK_BOT_TOKEN is not set (nor GITHUB_TOKEN): there is nothing to relay to'
+      'SLACK_BOT_TOKEN is not set (nor GITHUB_TOKEN, nor a GitHub App): there is nothing to relay to'
     ])
       expect(r.stderr).toContain(line)
   })

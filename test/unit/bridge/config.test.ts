@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { ConfigError } from '../../../src/core/errors.js'
 import {
   loadSecretFiles,
@@ -130,7 +131,56 @@ describe('readBridgeConfig', () => {
     ) as ConfigError
     expect(e.problems.map((p) => p.message)).toEqual([
       'BRIDGE_SECRET is not set (nor BRIDGE_URL_TOKEN)',
-      'SLACK_BOT_TOKEN is not set (nor GITHUB_TOKEN): there is nothing to relay to'
+      'SLACK_BOT_TOKEN is not set (nor GITHUB_TOKEN, nor a GitHub App): there is nothing to relay to'
+    ])
+  })
+})
+
+describe('a GitHub App', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+
+  it('is read whole, with check runs by default', () => {
+    const c = readBridgeConfig({
+      ...MINIMAL,
+      GITHUB_APP_ID: '12',
+      GITHUB_APP_INSTALLATION_ID: '34',
+      GITHUB_APP_PRIVATE_KEY: pem.replace(/\n/g, '\\n')
+    })
+    expect(c.github).toEqual({
+      app: { appId: '12', installationId: '34', privateKey: pem },
+      apiUrl: 'https://api.github.com',
+      mode: 'checks',
+      perMinute: 80
+    })
+    expect(c.secrets).toContain(pem)
+  })
+
+  it('reports a partial or broken App, and an App next to a token', () => {
+    const e = thrown(() =>
+      readBridgeConfig({
+        ...MINIMAL,
+        GITHUB_TOKEN: 'ghp_x',
+        GITHUB_APP_ID: 'twelve',
+        GITHUB_APP_PRIVATE_KEY: 'not a key'
+      })
+    ) as ConfigError
+    expect(e.problems.map((p) => p.message)).toEqual([
+      'GITHUB_APP_INSTALLATION_ID is not set, but other GITHUB_APP_* variables are',
+      'GITHUB_APP_ID must be a number, got "twelve"',
+      'GITHUB_APP_PRIVATE_KEY is not a PEM private key'
+    ])
+    const both = thrown(() =>
+      readBridgeConfig({
+        ...MINIMAL,
+        GITHUB_TOKEN: 'ghp_x',
+        GITHUB_APP_ID: '1',
+        GITHUB_APP_INSTALLATION_ID: '2',
+        GITHUB_APP_PRIVATE_KEY: pem
+      })
+    ) as ConfigError
+    expect(both.problems.map((p) => p.message)).toEqual([
+      'GITHUB_TOKEN is set, and so is a GitHub App (GITHUB_APP_*)'
     ])
   })
 })
