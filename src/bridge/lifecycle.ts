@@ -80,7 +80,7 @@ export interface RunBridgeOptions {
   signals: SignalSource
   exit: (code: number) => void
   /** Where logs go (stderr by default). */
-  stream?: { write(text: string): unknown }
+  stream?: { write(text: string): unknown; isTTY?: boolean }
 }
 
 /** A one-line description of what the bridge will do (no secrets). */
@@ -111,11 +111,12 @@ export function describeConfig(
 /** `stackci bridge serve`: reads everything, serves until a signal. */
 export async function runBridge(o: RunBridgeOptions): Promise<void> {
   const config = readBridgeConfig(loadSecretFiles(o.env))
-  const log = new JsonLog({
-    level: config.log.level,
-    format: config.log.format,
-    ...(o.stream === undefined ? {} : { stream: o.stream })
-  })
+  const stream = o.stream ?? process.stderr
+  // JSON for machines; plain lines for a person at a terminal, unless asked.
+  const tty = (stream as { isTTY?: boolean }).isTTY === true
+  const format =
+    o.env.BRIDGE_LOG_FORMAT === undefined && tty ? 'text' : config.log.format
+  const log = new JsonLog({ level: config.log.level, format, stream })
   for (const s of config.secrets) log.masker.add(s)
   const routing = compileRouting(await readRoutingConfig(config.routesFile))
   log.info(
