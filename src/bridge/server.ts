@@ -87,6 +87,9 @@ export class Server {
     for (const s of config.secrets) this.#o.mask?.(s)
     const store = BridgeStore.open(config.dbPath, config.sync)
     this.#store = store
+    store.startCheckpoints((message) => {
+      this.#log.warn(`WAL checkpoint: ${message}`)
+    })
     const deliveries = new DeliveryStore(store)
     const now = this.#now
     const jenkins =
@@ -288,7 +291,7 @@ export class Server {
       this.#store?.isOpen() === true
         ? this.#store.stats(this.#now())
         : undefined
-    this.#store?.close()
+    await this.#store?.shutdown()
     this.#log.info('jenkins-bridge stopped', {
       left_events: stats?.pendingEvents ?? 0,
       left_deliveries: stats?.pendingDeliveries ?? 0

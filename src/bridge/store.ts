@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { StoreError, errorMessage } from '../core/errors.js'
+import { Checkpointer, SAFETY_NET_PAGES } from './checkpointer.js'
 import { WalSync } from './wal-sync.js'
 
 export type SyncMode = 'full' | 'normal'
@@ -107,6 +108,7 @@ export class BridgeStore {
   /** `full`: accepted events are fsynced before the 2xx ({@link durable}). */
   readonly sync: SyncMode
   readonly #wal: WalSync | undefined
+  #checkpointer: Checkpointer | undefined
 
   private constructor(db: Database.Database, path: string, sync: SyncMode) {
     this.db = db
@@ -198,9 +200,31 @@ export class BridgeStore {
     return this.db.open
   }
 
+  /**
+   * Moves WAL checkpoints to a worker thread (see {@link Checkpointer}); a
+   * failure is reported and the store falls back to SQLite's own.
+   */
+  startCheckpoints(onError: (message: string) => void): void {
+    if (this.path === ':memory:' || this.#checkpointer !== undefined) return
+    try {
+      this.#checkpointer = new Checkpointer(this.path, 1000, onError)
+      this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`)
+    } catch (error) {
+      onError(`checkpoints stay on the main thread: ${errorMessage(error)}`)
+    }
+  }
+
   close(): void {
+    void this.#checkpointer?.stop()
     if (this.db.open) this.db.close()
     void this.#wal?.close()
+  }
+
+  /** Stops the checkpoint thread first, then closes (the last checkpoint). */
+  async shutdown(): Promise<void> {
+    await this.#checkpointer?.stop()
+    this.#checkpointer = undefined
+    this.close()
   }
 
   /** Inserts events in one transaction (one fsync for the whole batch). */
