@@ -169,6 +169,12 @@ describe('the bridge relays a build lifecycle to Slack and GitHub', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(800)
   })
 
+  it('logs no warning or error on the way (checkpoints, fetches, relays)', () => {
+    expect(
+      h.log.entries().filter((e) => e.level === 'warn' || e.level === 'error')
+    ).toEqual([])
+  })
+
   it('keeps secrets out of its logs', () => {
     const text = h.log.lines.join('\n')
     expect(text).not.toContain(JENKINS_TOKEN)
