@@ -170,6 +170,9 @@ export class Server {
   async #listen(): Promise<number> {
     const http = createServer((req, res) => void this.#dispatch(req, res))
     http.keepAliveTimeout = 5000
+    // A client that trickles its request in does not hold a socket for long.
+    http.headersTimeout = 10_000
+    http.requestTimeout = 30_000
     this.#http = http
     await new Promise<void>((resolve, reject) => {
       http.once('error', (error: NodeJS.ErrnoException) => {
