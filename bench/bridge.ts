@@ -18,7 +18,7 @@
  */
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { Agent, createServer, request } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +38,7 @@ import {
 } from '../src/bridge/index.js'
 import { GitHubEmulator } from '../test/emulators/github/server.js'
 import { SlackEmulator } from '../test/emulators/slack/server.js'
+import { load } from './lib/http-load.js'
 import { printTable } from './lib/table.js'
 
 const SECRET = 'bench-secret-0123456789abcdef'
@@ -155,115 +156,6 @@ async function ask(worker: Worker, message: unknown): Promise<unknown> {
   })
 }
 
-interface LoadResult {
-  /** 2xx answers to the requests sent in the measured window. */
-  ok: number
-  p50: number
-  p99: number
-  errors: Record<string, number>
-  /** The measured window (epoch ms), after the warm-up. */
-  start: number
-  end: number
-}
-
-/**
- * Sends `rate` events/s for `warmup` + `seconds` s; only requests sent after
- * the warm-up are measured. Latency is send → last byte of the answer.
- */
-async function load(
-  port: number,
-  rate: number,
-  warmup: number,
-  seconds: number,
-  next: () => string
-): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 })
-  const latencies: number[] = []
-  const slowBySecond = new Map<number, number>()
-  const errors: Record<string, number> = {}
-  let ok = 0
-  let done = 0
-  const t0 = performance.now()
-  const measureFrom = t0 + warmup * 1000
-  const send = (): void => {
-    const body = next()
-    const started = performance.now()
-    const measured = started >= measureFrom
-    const fail = (key: string): void => {
-      done++
-      if (measured) errors[key] = (errors[key] ?? 0) + 1
-    }
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/jenkins',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'x-stackci-signature-256': signBody(SECRET, body),
-          'content-length': Buffer.byteLength(body)
-        }
-      },
-      (res) => {
-        res.resume()
-        res.on('end', () => {
-          const took = performance.now() - started
-          if (res.statusCode !== 200 && res.statusCode !== 202) {
-            fail(`HTTP ${res.statusCode ?? 0}`)
-            return
-          }
-          done++
-          if (!measured) return
-          ok++
-          latencies.push(took)
-          if (took > 100) {
-            const k = Math.floor((started - t0) / 1000)
-            slowBySecond.set(k, (slowBySecond.get(k) ?? 0) + 1)
-          }
-        })
-      }
-    )
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      fail(e.code ?? e.message)
-    })
-    req.end(body)
-  }
-  const total = rate * (warmup + seconds)
-  let sent = 0
-  let start = 0
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      if (start === 0 && performance.now() >= measureFrom) start = Date.now()
-      const due = Math.min(
-        total,
-        Math.floor(((performance.now() - t0) / 1000) * rate)
-      )
-      for (; sent < due; sent++) send()
-      if (sent >= total) {
-        clearInterval(tick)
-        resolve()
-      }
-    }, 2)
-  })
-  const end = Date.now()
-  // The answers still on their way (up to 30 s).
-  for (let i = 0; i < 600 && done < total; i++)
-    await new Promise((r) => setTimeout(r, 50))
-  agent.destroy()
-  if (process.env.BENCH_SLOW !== undefined)
-    console.error(
-      `answers over 100 ms, by second sent: ${JSON.stringify(Object.fromEntries(slowBySecond))}`
-    )
-  const sorted = latencies.sort((a, b) => a - b)
-  const at = (p: number): number =>
-    sorted[
-      Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-    ] ?? NaN
-  return { ok, p50: at(50), p99: at(99), errors, start, end }
-}
-
 /** Events of `jobs` builds, round robin; a job's builds run one after another. */
 function eventSource(jobs: string[], stages: number): () => string {
   const cursor = jobs.map(() => ({ build: 1, step: 0 }))
@@ -328,6 +220,7 @@ async function main(): Promise<void> {
     rate,
     warmup,
     seconds,
+    (body) => signBody(SECRET, body),
     eventSource(jobs, 96)
   )
   await bare.worker.terminate()
@@ -363,6 +256,7 @@ async function main(): Promise<void> {
     rate,
     warmup,
     seconds,
+    (body) => signBody(SECRET, body),
     eventSource(jobs, 96)
   )
   const { stats } = (await ask(bridge.worker, 'stop')) as { stats: BridgeStats }
