@@ -12,6 +12,7 @@ import { registerImageCommands } from './image-command.js'
 import { releaseVersionArgs } from './tags-command.js'
 import { registerLintCommand } from './lint-command.js'
 import { registerMetricsCommands } from './metrics-command.js'
+import { registerBridgeCommands } from './bridge-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -50,6 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerImageCommands(program, ctx)
   registerMetricsCommands(program, ctx)
   registerDatasetCommands(program, ctx)
+  registerBridgeCommands(program, ctx)
   return program
 }
 

@@ -1,5 +1,13 @@
-/** Message composition for Slack and GitHub (pure functions). */
+/**
+ * Message composition (pure functions): Slack messages and GitHub statuses /
+ * check runs for Jenkins builds, and the metrics reports. The I/O happens at
+ * the edge (the bridge, the dispatch).
+ */
 
+export * from './build-model.js'
+export * from './build-text.js'
+export * from './build-slack.js'
+export * from './build-github.js'
 export * from './metrics-chart.js'
 export * from './metrics-markdown.js'
 export * from './metrics-comment.js'

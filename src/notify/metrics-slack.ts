@@ -9,17 +9,13 @@ import { basename } from 'node:path'
 import type { GateRow } from '../metrics/gate.js'
 import { outcomeCounts, type MetricsOutcome } from '../metrics/outcome.js'
 import { describeKey } from '../metrics/record.js'
+import { escapeMrkdwn } from './build-slack.js'
 import type { AlertKind } from '../metrics/settings.js'
 import { formatMeasurement, formatTest } from '../verify/index.js'
 
 export interface SlackMessage {
   text: string
   blocks: Record<string, unknown>[]
-}
-
-/** Slack mrkdwn needs only these three escaped. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 function cut(text: string, max: number): string {

@@ -22750,9 +22750,9 @@ var require_axios = __commonJS({
       }
       if (parts.length === 1) return host;
       const literalOctets = parts.slice(0, -1);
-      const tail = parts[parts.length - 1];
+      const tail2 = parts[parts.length - 1];
       const tailSlots = 4 - literalOctets.length;
-      const tailValue = parseIPv4Octet(tail);
+      const tailValue = parseIPv4Octet(tail2);
       if (tailValue === null) return host;
       const maxTail = (1 << 8 * tailSlots) - 1;
       if (tailValue < 0 || tailValue > maxTail) return host;
@@ -23046,26 +23046,26 @@ var require_axios = __commonJS({
       const bytes = new Array(samplesCount);
       const timestamps = new Array(samplesCount);
       let head2 = 0;
-      let tail = 0;
+      let tail2 = 0;
       let firstSampleTS;
       min = min !== void 0 ? min : 1e3;
       return /* @__PURE__ */ __name(function push(chunkLength) {
         const now = Date.now();
-        const startedAt = timestamps[tail];
+        const startedAt = timestamps[tail2];
         if (!firstSampleTS) {
           firstSampleTS = now;
         }
         bytes[head2] = chunkLength;
         timestamps[head2] = now;
-        let i = tail;
+        let i = tail2;
         let bytesCount = 0;
         while (i !== head2) {
           bytesCount += bytes[i++];
           i = i % samplesCount;
         }
         head2 = (head2 + 1) % samplesCount;
-        if (head2 === tail) {
-          tail = (tail + 1) % samplesCount;
+        if (head2 === tail2) {
+          tail2 = (tail2 + 1) % samplesCount;
         }
         if (now - firstSampleTS < min) {
           return;
@@ -39963,11 +39963,11 @@ var require_fixed_queue = __commonJS({
       }
       /** @returns {T|null} */
       shift() {
-        const tail = this.tail;
-        const next = tail.shift();
-        if (tail.isEmpty() && tail.next !== null) {
-          this.tail = tail.next;
-          tail.next = null;
+        const tail2 = this.tail;
+        const next = tail2.shift();
+        if (tail2.isEmpty() && tail2.next !== null) {
+          this.tail = tail2.next;
+          tail2.next = null;
         }
         return next;
       }
@@ -46526,20 +46526,20 @@ var require_cache = __commonJS({
         directives.push({ value: value.substring(start), fromMalformedQuote: false });
         return directives;
       }
-      const tail = value.substring(start);
+      const tail2 = value.substring(start);
       const quoteOffset = quoteStart - start;
       let tailStart = 0;
-      for (let i = 0; i < tail.length; i++) {
-        if (tail[i] === ",") {
+      for (let i = 0; i < tail2.length; i++) {
+        if (tail2[i] === ",") {
           directives.push({
-            value: tail.substring(tailStart, i),
+            value: tail2.substring(tailStart, i),
             fromMalformedQuote: tailStart > quoteOffset
           });
           tailStart = i + 1;
         }
       }
       directives.push({
-        value: tail.substring(tailStart),
+        value: tail2.substring(tailStart),
         fromMalformedQuote: tailStart > quoteOffset
       });
       return directives;
@@ -55424,7 +55424,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = require("node:zlib");
     var { isValidClientWindowBits } = require_util5();
     var { MessageSizeExceededError } = require_errors3();
-    var tail = Buffer.from([0, 0, 255, 255]);
+    var tail2 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -55485,7 +55485,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail);
+          this.#inflate.write(tail2);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -59132,18 +59132,18 @@ function requireSnippet() {
   const common2 = requireCommon();
   function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
     let head2 = "";
-    let tail = "";
+    let tail2 = "";
     const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
     if (position - lineStart > maxHalfLength) {
       head2 = " ... ";
       lineStart = position - maxHalfLength + head2.length;
     }
     if (lineEnd - position > maxHalfLength) {
-      tail = " ...";
-      lineEnd = position + maxHalfLength - tail.length;
+      tail2 = " ...";
+      lineEnd = position + maxHalfLength - tail2.length;
     }
     return {
-      str: head2 + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+      str: head2 + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail2,
       pos: position - lineStart + head2.length
       // relative position
     };
@@ -59903,18 +59903,18 @@ function requireBinary() {
       }
       bits = (bits << 8) + object2[idx];
     }
-    const tail = max % 3;
-    if (tail === 0) {
+    const tail2 = max % 3;
+    if (tail2 === 0) {
       result += map2[bits >> 18 & 63];
       result += map2[bits >> 12 & 63];
       result += map2[bits >> 6 & 63];
       result += map2[bits & 63];
-    } else if (tail === 2) {
+    } else if (tail2 === 2) {
       result += map2[bits >> 10 & 63];
       result += map2[bits >> 4 & 63];
       result += map2[bits << 2 & 63];
       result += map2[64];
-    } else if (tail === 1) {
+    } else if (tail2 === 1) {
       result += map2[bits >> 2 & 63];
       result += map2[bits << 4 & 63];
       result += map2[64];
@@ -69554,10 +69554,14 @@ __name(metricsComment, "metricsComment");
 
 // src/notify/metrics-slack.ts
 var import_node_path5 = require("node:path");
+
+// src/notify/build-slack.ts
 function escapeMrkdwn(text2) {
   return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 __name(escapeMrkdwn, "escapeMrkdwn");
+
+// src/notify/metrics-slack.ts
 function cut(text2, max) {
   return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
 }

@@ -16,6 +16,7 @@ import {
   type Reply,
   type Route
 } from '../http-emulator.js'
+import { checkAppJwt, type EmulatedApp } from './app-auth.js'
 
 export type TokenKind = 'app' | 'actions' | 'pat'
 
@@ -24,6 +25,10 @@ export interface GitHubEmulatorOptions {
   /** `owner/repo` → known commit SHAs (any 40-hex SHA when omitted). */
   repos?: Record<string, string[] | undefined>
   rateLimit?: number
+  /** GitHub Apps (app id → public key, installations) that can mint tokens. */
+  apps?: Record<string, EmulatedApp>
+  /** Lifetime of minted installation tokens, seconds (GitHub: 3600). */
+  installationTokenTtl?: number
 }
 
 interface Status {
@@ -83,6 +88,11 @@ export class GitHubEmulator extends HttpEmulator {
   readonly #tokens: Record<string, { kind: TokenKind; login?: string }>
   readonly #repos: Record<string, string[] | undefined>
   readonly #limit: number
+  readonly #apps: Record<string, EmulatedApp>
+  readonly #ttl: number
+  /** Minted installation tokens → when they expire (ms). */
+  readonly #expiry = new Map<string, number>()
+  #minted = 0
   #used = 0
   #reset = Math.floor(Date.now() / 1000) + 3600
   #nextId = 1000
@@ -94,6 +104,13 @@ export class GitHubEmulator extends HttpEmulator {
     }
     this.#repos = options.repos ?? { 'lsst/stack': undefined }
     this.#limit = options.rateLimit ?? 5000
+    this.#apps = options.apps ?? {}
+    this.#ttl = options.installationTokenTtl ?? 3600
+  }
+
+  /** Adds a token (e.g. one minted elsewhere) of the given kind. */
+  addToken(token: string, kind: TokenKind, login?: string): void {
+    this.#tokens[token] = { kind, ...(login === undefined ? {} : { login }) }
   }
 
   /** Uses up the primary rate limit: further calls get 403 until `resetIn` s. */
@@ -142,6 +159,12 @@ export class GitHubEmulator extends HttpEmulator {
       handle: async (req, params) => this.#guard(req, params, handle)
     })
     return [
+      {
+        name: 'installation-token',
+        method: 'POST',
+        pattern: /^\/app\/installations\/(?<id>\d+)\/access_tokens$/,
+        handle: (req, p) => this.#mintToken(req, p.id ?? '')
+      },
       r('rate_limit', 'GET', '/rate_limit', () => this.#rateLimitBody()),
       r('create-status', 'POST', `${repo}/statuses/(?<sha>[^/]+)`, (q, p) =>
         this.#createStatus(q, p)
@@ -250,7 +273,11 @@ export class GitHubEmulator extends HttpEmulator {
         body: { message: 'Requires authentication', documentation_url: DOCS }
       }
     }
-    if (this.#tokens[token] === undefined) {
+    const expires = this.#expiry.get(token)
+    if (
+      this.#tokens[token] === undefined ||
+      (expires !== undefined && expires <= Date.now())
+    ) {
       return {
         status: 401,
         body: { message: 'Bad credentials', documentation_url: DOCS }
@@ -271,6 +298,39 @@ export class GitHubEmulator extends HttpEmulator {
     if (params.owner !== undefined && !(key(params) in this.#repos))
       return this.notFound()
     return handle(req, params)
+  }
+
+  /** Trades an app's JWT for an installation token. */
+  #mintToken(req: LoggedRequest, installation: string): Reply {
+    const jwt = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+    const checked =
+      jwt === undefined
+        ? { error: 'A JSON web token could not be decoded' }
+        : checkAppJwt(jwt, this.#apps, Math.floor(Date.now() / 1000))
+    if ('error' in checked)
+      return {
+        status: 401,
+        body: { message: checked.error, documentation_url: DOCS }
+      }
+    if (
+      !(this.#apps[checked.appId]?.installations ?? []).includes(
+        Number(installation)
+      )
+    )
+      return this.notFound()
+    const token = `ghs_minted${String(++this.#minted).padStart(4, '0')}`
+    const expiresAt = Date.now() + this.#ttl * 1000
+    this.addToken(token, 'app', `app-${checked.appId}[bot]`)
+    this.#expiry.set(token, expiresAt)
+    return {
+      status: 201,
+      body: {
+        token,
+        expires_at: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+        permissions: { checks: 'write', statuses: 'write', metadata: 'read' },
+        repository_selection: 'all'
+      }
+    }
   }
 
   #login(req: LoggedRequest): string {

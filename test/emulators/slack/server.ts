@@ -1,6 +1,6 @@
 /**
  * A Slack Web API emulator, written from ../shared/research/protocols.md §10:
- * `chat.postMessage`, `chat.update`, `conversations.list|info`,
+ * `chat.postMessage`, `chat.update`, `conversations.list|info|history|replies`,
  * `users.lookupByEmail`, `auth.test` and incoming webhooks. Bodies as the SDK
  * sends them (urlencoded with JSON-string fields) or as JSON with a Bearer
  * token; errors as HTTP 200 `{ok:false,error}`; a per-channel token bucket on
@@ -23,6 +23,8 @@ export interface SlackMessage {
   attachments?: unknown[]
   thread_ts?: string
   reply_broadcast?: boolean
+  /** Message metadata (`{event_type, event_payload}`) given when posting. */
+  metadata?: unknown
   /** Every text this message had, oldest first (updates append). */
   history: string[]
   bot_id: string
@@ -252,6 +254,9 @@ export class SlackEmulator extends HttpEmulator {
         return this.#update(args)
       case 'conversations.list':
         return this.#list(args)
+      case 'conversations.history':
+      case 'conversations.replies':
+        return this.#history(args, method === 'conversations.replies')
       case 'conversations.info': {
         const c = this.#resolve(text(args.channel))
         return ok200(
@@ -336,6 +341,9 @@ export class SlackEmulator extends HttpEmulator {
         ? { attachments: args.attachments }
         : {}),
       ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+      ...(typeof args.metadata === 'object' && args.metadata !== null
+        ? { metadata: args.metadata }
+        : {}),
       ...(args.reply_broadcast === true || args.reply_broadcast === 'true'
         ? { reply_broadcast: true }
         : {})
@@ -378,6 +386,52 @@ export class SlackEmulator extends HttpEmulator {
       ts: message.ts,
       text: message.text,
       message: messageJson(message)
+    })
+  }
+
+  /**
+   * conversations.history (top-level messages, newest first) and
+   * conversations.replies (the parent, then its replies, oldest first), with
+   * `oldest`, `limit`/`cursor` paging and `include_all_metadata`.
+   */
+  #history(args: Record<string, unknown>, replies: boolean): Reply {
+    const channel = this.#resolve(text(args.channel))
+    if (channel === undefined)
+      return ok200({ ok: false, error: 'channel_not_found' })
+    if (!channel.isMember) return ok200({ ok: false, error: 'not_in_channel' })
+    const ts = text(args.ts)
+    if (replies && ts === '')
+      return ok200({ ok: false, error: 'invalid_arguments' })
+    const oldest = Number(text(args.oldest) || '0')
+    const metadata =
+      args.include_all_metadata === true || args.include_all_metadata === 'true'
+    const all = this.messages
+      .filter((m) => m.channel === channel.id && Number(m.ts) >= oldest)
+      .filter((m) =>
+        replies ? m.ts === ts || m.thread_ts === ts : m.thread_ts === undefined
+      )
+    if (!replies) all.reverse()
+    const limit = Math.min(Number(args.limit ?? 100) || 100, 1000)
+    const start =
+      typeof args.cursor === 'string' && args.cursor !== ''
+        ? Number(Buffer.from(args.cursor, 'base64').toString())
+        : 0
+    const page = all.slice(start, start + limit)
+    const more = start + limit < all.length
+    return ok200({
+      ok: true,
+      messages: page.map((m) => ({
+        ...messageJson(m),
+        ...(metadata && m.metadata !== undefined
+          ? { metadata: m.metadata }
+          : {})
+      })),
+      has_more: more,
+      response_metadata: {
+        next_cursor: more
+          ? Buffer.from(String(start + limit)).toString('base64')
+          : ''
+      }
     })
   }
 

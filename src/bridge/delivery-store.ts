@@ -1,0 +1,285 @@
+/**
+ * Builds, job streaks and the outbox of deliveries, on the bridge store.
+ *
+ * A delivery (a *target*) is one thing a relay keeps true: the parent
+ * message of a build in a channel, a thread reply, a commit status, a check
+ * run. It is *dirty* while `want` (the build version it should show) is ahead
+ * of `sent`. New events only raise `want`, so several events between two
+ * sends coalesce into one call, and a target keeps its place in the queue
+ * (`dirty_since`) while it stays dirty.
+ */
+
+import type { BuildSnapshot } from '../notify/build-model.js'
+import type { JobStreakState } from './build-state.js'
+import type { BridgeStore } from './store.js'
+
+export type RelayName = 'slack' | 'github'
+
+export interface Target {
+  id: number
+  buildKey: string
+  relay: RelayName
+  dest: string
+  kind: string
+  want: number
+  sent: number
+  ref: string | undefined
+  /** A digest of the content last sent, to skip sending the same again. */
+  sentHash: string | undefined
+  intentAt: number | undefined
+  dirtySince: number | undefined
+  firstEventAt: number | undefined
+  attempts: number
+  nextAt: number
+  state: 'active' | 'failed'
+  error: string | undefined
+  payload: Record<string, unknown>
+}
+
+interface TargetRow {
+  id: number
+  build_key: string
+  relay: RelayName
+  dest: string
+  kind: string
+  want: number
+  sent: number
+  ref: string | null
+  sent_hash: string | null
+  intent_at: number | null
+  dirty_since: number | null
+  first_event_at: number | null
+  attempts: number
+  next_at: number
+  state: 'active' | 'failed'
+  error: string | null
+  payload: string
+}
+
+function toTarget(r: TargetRow): Target {
+  return {
+    id: r.id,
+    buildKey: r.build_key,
+    relay: r.relay,
+    dest: r.dest,
+    kind: r.kind,
+    want: r.want,
+    sent: r.sent,
+    ref: r.ref ?? undefined,
+    sentHash: r.sent_hash ?? undefined,
+    intentAt: r.intent_at ?? undefined,
+    dirtySince: r.dirty_since ?? undefined,
+    firstEventAt: r.first_event_at ?? undefined,
+    attempts: r.attempts,
+    nextAt: r.next_at,
+    state: r.state,
+    error: r.error ?? undefined,
+    payload: JSON.parse(r.payload) as Record<string, unknown>
+  }
+}
+
+export class DeliveryStore {
+  readonly #store: BridgeStore
+
+  constructor(store: BridgeStore) {
+    this.#store = store
+  }
+
+  getBuild(
+    key: string
+  ): { snapshot: BuildSnapshot; version: number } | undefined {
+    const row = this.#store
+      .stmt(`SELECT snapshot, version FROM builds WHERE key = ?`)
+      .get(key) as { snapshot: string; version: number } | undefined
+    return row === undefined
+      ? undefined
+      : {
+          snapshot: JSON.parse(row.snapshot) as BuildSnapshot,
+          version: row.version
+        }
+  }
+
+  putBuild(
+    key: string,
+    snapshot: BuildSnapshot,
+    version: number,
+    now: number
+  ): void {
+    this.#store
+      .stmt(
+        `INSERT INTO builds (key, job, number, snapshot, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET snapshot = excluded.snapshot, version = excluded.version,
+         updated_at = excluded.updated_at`
+      )
+      .run(
+        key,
+        snapshot.job,
+        snapshot.number,
+        JSON.stringify(snapshot),
+        version,
+        now
+      )
+  }
+
+  getJob(job: string): JobStreakState | undefined {
+    const row = this.#store
+      .stmt(
+        `SELECT last_number, failing_since, failed_builds FROM jobs WHERE job = ?`
+      )
+      .get(job) as
+      | {
+          last_number: number
+          failing_since: number | null
+          failed_builds: number
+        }
+      | undefined
+    if (row === undefined) return undefined
+    return {
+      lastNumber: row.last_number,
+      failedBuilds: row.failed_builds,
+      ...(row.failing_since === null ? {} : { failingSince: row.failing_since })
+    }
+  }
+
+  putJob(job: string, s: JobStreakState): void {
+    this.#store
+      .stmt(
+        `INSERT INTO jobs (job, last_number, failing_since, failed_builds) VALUES (?, ?, ?, ?)
+         ON CONFLICT (job) DO UPDATE SET last_number = excluded.last_number,
+         failing_since = excluded.failing_since, failed_builds = excluded.failed_builds`
+      )
+      .run(job, s.lastNumber, s.failingSince ?? null, s.failedBuilds)
+  }
+
+  find(
+    buildKey: string,
+    relay: RelayName,
+    dest: string,
+    kind: string
+  ): Target | undefined {
+    const row = this.#store
+      .stmt(
+        `SELECT * FROM targets WHERE build_key = ? AND relay = ? AND dest = ? AND kind = ?`
+      )
+      .get(buildKey, relay, dest, kind) as TargetRow | undefined
+    return row === undefined ? undefined : toTarget(row)
+  }
+
+  /**
+   * Raises a target's `want` (creating it if needed). `eventAt` is when the
+   * event that caused it was accepted, for the relay-latency metric.
+   */
+  want(
+    t: {
+      buildKey: string
+      relay: RelayName
+      dest: string
+      kind: string
+      want: number
+      payload: Record<string, unknown>
+    },
+    now: number,
+    eventAt: number
+  ): void {
+    this.#store
+      .stmt(
+        `INSERT INTO targets (build_key, relay, dest, kind, want, payload, dirty_since, first_event_at, updated_at)
+         VALUES (@buildKey, @relay, @dest, @kind, @want, @payload, @now, @eventAt, @now)
+         ON CONFLICT (build_key, relay, dest, kind) DO UPDATE SET
+           dirty_since = CASE WHEN targets.want > targets.sent THEN targets.dirty_since ELSE @now END,
+           first_event_at = CASE WHEN targets.want > targets.sent THEN targets.first_event_at ELSE @eventAt END,
+           want = MAX(targets.want, excluded.want),
+           payload = excluded.payload,
+           updated_at = @now`
+      )
+      .run({ ...t, payload: JSON.stringify(t.payload), now, eventAt })
+  }
+
+  /** Destinations with dirty targets, and when each can next be worked on. */
+  dirtyLanes(relay: RelayName): { dest: string; nextAt: number }[] {
+    return this.#store
+      .stmt(
+        `SELECT dest, MIN(next_at) AS nextAt FROM targets
+         WHERE relay = ? AND state = 'active' AND want > sent GROUP BY dest`
+      )
+      .all(relay) as { dest: string; nextAt: number }[]
+  }
+
+  /** The oldest dirty target of a lane that may be worked on at `now`. */
+  nextDirty(relay: RelayName, dest: string, now: number): Target | undefined {
+    const row = this.#store
+      .stmt(
+        `SELECT * FROM targets WHERE relay = ? AND dest = ? AND state = 'active' AND want > sent
+         AND next_at <= ? ORDER BY dirty_since, id LIMIT 1`
+      )
+      .get(relay, dest, now) as TargetRow | undefined
+    return row === undefined ? undefined : toTarget(row)
+  }
+
+  /** Records that a create call is about to be made (see reconciliation). */
+  markIntent(id: number, now: number): void {
+    this.#store
+      .stmt(`UPDATE targets SET intent_at = ?, updated_at = ? WHERE id = ?`)
+      .run(now, now, id)
+  }
+
+  /** Records a delivery of `version`; the target stays dirty if `want` moved on. */
+  markSent(
+    id: number,
+    version: number,
+    ref: string | undefined,
+    now: number,
+    hash?: string
+  ): void {
+    this.#store
+      .stmt(
+        `UPDATE targets SET sent = MAX(sent, @version), ref = COALESCE(@ref, ref),
+           sent_hash = COALESCE(@hash, sent_hash), attempts = 0,
+           next_at = 0, error = NULL, updated_at = @now,
+           dirty_since = CASE WHEN want > MAX(sent, @version) THEN @now ELSE NULL END,
+           first_event_at = CASE WHEN want > MAX(sent, @version) THEN first_event_at ELSE NULL END
+         WHERE id = @id`
+      )
+      .run({ id, version, ref: ref ?? null, now, hash: hash ?? null })
+  }
+
+  /** Records the reference a create call produced, before anything else. */
+  markRef(id: number, ref: string, now: number): void {
+    this.#store
+      .stmt(`UPDATE targets SET ref = ?, updated_at = ? WHERE id = ?`)
+      .run(ref, now, id)
+  }
+
+  markRetry(
+    id: number,
+    attempts: number,
+    nextAt: number,
+    error: string,
+    now: number
+  ): void {
+    this.#store
+      .stmt(
+        `UPDATE targets SET attempts = ?, next_at = ?, error = ?, updated_at = ? WHERE id = ?`
+      )
+      .run(attempts, nextAt, error, now, id)
+  }
+
+  markFailed(id: number, error: string, now: number): void {
+    this.#store
+      .stmt(
+        `UPDATE targets SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`
+      )
+      .run(error, now, id)
+  }
+
+  count(relay: RelayName, kind?: string, state = 'active'): number {
+    const row = this.#store
+      .stmt(
+        `SELECT COUNT(*) AS n FROM targets WHERE relay = ? AND state = ? ${kind === undefined ? '' : 'AND kind = ?'}`
+      )
+      .get(...[relay, state, ...(kind === undefined ? [] : [kind])]) as {
+      n: number
+    }
+    return row.n
+  }
+}
