@@ -382,7 +382,7 @@ function checkStackciConfig(
       ) {
         ctx.report({
           path: at('steps', i),
-          message: `step ${step} needs a ${section}: section, and there is none`,
+          message: `step ${step} needs the ${section}: section, and there is none`,
           hint: `add ${section}: (see docs/configuration.md) or drop ${step} from this profile`
         })
       }
