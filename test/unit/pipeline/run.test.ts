@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadStackciConfig } from '../../../src/core/config.js'
+import {
+  loadStackciConfig,
+  type StackciConfig
+} from '../../../src/core/config.js'
 import { RecordingReporter } from '../../../src/core/reporter.js'
 import {
   pipelineSlackMessage,
@@ -27,7 +30,7 @@ function workspace(factor: number): string {
   return dir
 }
 
-function config(dir: string, onFailure: 'stop' | 'continue') {
+function config(dir: string, onFailure: 'stop' | 'continue'): StackciConfig {
   const text = `version: 1
 verify:
   definitions: ${stack}
