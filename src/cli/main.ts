@@ -11,6 +11,7 @@ import { registerImageCommands } from './image-command.js'
 import { releaseVersionArgs } from './tags-command.js'
 import { registerLintCommand } from './lint-command.js'
 import { registerMetricsCommands } from './metrics-command.js'
+import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerJenkinsCommands(program, ctx)
   registerImageCommands(program, ctx)
   registerMetricsCommands(program, ctx)
+  registerReportCommand(program, ctx)
   return program
 }
 
