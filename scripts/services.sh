@@ -222,8 +222,6 @@ ensure_flake8() {
   echo "flake8: $("$STACKCI_FLAKE8" --version | head -n1) ($STACKCI_FLAKE8, python $STACKCI_PYTHON)"
 }
 
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
 
 # ensure_influxdb : a real InfluxDB 1.x (Debian's influxdb, 1.6.7) on a
 # loopback port, with its own generated config and its data under
