@@ -118,17 +118,23 @@ function niceStep(span: number): number {
  * The y range: the values, and the thresholds near them, padded and
  * rounded to a tick step. A threshold far off the data (10 min for a 3 s
  * run) would flatten the trend, so one further than three data spans (or
- * the data's own magnitude) from the values is listed but not drawn.
+ * one and a half times the data's magnitude) from the values is listed in
+ * the legend as off scale instead of drawn.
  */
 export function yRange(
   values: readonly number[],
   thresholds: readonly number[]
 ): { min: number; max: number; shown: (t: number) => boolean } {
   const all = values.length > 0 ? values : thresholds
-  let lo = all.length > 0 ? Math.min(...all) : 0
-  let hi = all.length > 0 ? Math.max(...all) : 1
-  const reach = Math.max(3 * (hi - lo), Math.abs((hi + lo) / 2)) || 1
-  const near = (t: number): boolean => t >= lo - reach && t <= hi + reach
+  const first = all.length > 0 ? Math.min(...all) : 0
+  const last = all.length > 0 ? Math.max(...all) : 1
+  const reach =
+    Math.max(3 * (last - first), 1.5 * Math.abs((first + last) / 2)) || 1
+  // Judged against the values alone, so drawing one threshold does not
+  // pull a farther one into range.
+  const near = (t: number): boolean => t >= first - reach && t <= last + reach
+  let lo = first
+  let hi = last
   for (const t of thresholds) {
     if (near(t)) {
       lo = Math.min(lo, t)
