@@ -124,16 +124,21 @@ export function unitOf(name: string): Unit | null {
   return u
 }
 
-/** A link only for http(s) URLs: no `javascript:` from metadata. */
+/**
+ * A link only for http(s) URLs (no `javascript:` from metadata), in the
+ * URL parser's normal form (quotes and brackets percent-encoded) and
+ * without credentials.
+ */
 function link(label: string, url: string | undefined): RunLink[] {
   if (url === undefined) return []
+  let parsed: URL
   try {
-    const parsed = new URL(url)
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return []
+    parsed = new URL(url)
   } catch {
     return []
   }
-  return [{ label, url: redactUrl(url) }]
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return []
+  return [{ label, url: redactUrl(parsed.href) }]
 }
 
 function runOf(job: StoredJob): ReportRun {

@@ -75,7 +75,7 @@ export function writeRunJobs(
       unit: UNITS[metric as keyof RunValues],
       blob_refs: []
     }))
-    const file = join(dir, `run${run}-${j}-${job.dataset}.verify.json`)
+    const file = join(dir, `run${run}-${j}.verify.json`)
     writeFileSync(
       file,
       JSON.stringify({

@@ -181,8 +181,8 @@ describe('the report model', () => {
       'workflow run'
     ])
     expect(JSON.stringify(m)).not.toContain('s3cret')
-    expect(run?.links[0]?.url).toMatch(
-      /^https:\/\/(\*\*\*|[^:@/]*)@?jenkins\.example\.org\/job\/stack-os-matrix\/101\/$/
+    expect(run?.links[0]?.url).toBe(
+      'https://jenkins.example.org/job/stack-os-matrix/101/'
     )
   })
 
