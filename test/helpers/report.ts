@@ -68,7 +68,8 @@ export function writeRunJobs(
 ): string[] {
   const p = provenance(run)
   return jobs.map((job, j) => {
-    const measurements = Object.entries(job.values).map(([metric, value]) => ({
+    const values = Object.entries(job.values) as [string, number | null][]
+    const measurements = values.map(([metric, value]) => ({
       metric: `skyprobe.${metric}`,
       identifier: `run${run}-${job.dataset}-${metric}`,
       value,

@@ -167,7 +167,9 @@ describe('the report page', () => {
       ...html.matchAll(/<section class="dataset" data-dataset="([^"]+)">/g)
     ].map((m) => m[1])
     expect(sections).toEqual(['field_a · SIM', 'field_b · SIM · HSC-R'])
-    expect(html).toContain('<small>1 failed · 2 warned · 4 passed · 1 other</small>')
+    expect(html).toContain(
+      '<small>1 failed · 2 warned · 4 passed · 1 other</small>'
+    )
     expect(html).toMatch(
       /<tr class="fail"><td class="result fail" title="failed">✗<\/td><td><code>skyprobe\.phot_rms<\/code><\/td><td>minimum<\/td><td class="num">34 mmag<\/td><td>≤ 30 mmag<\/td>/
     )
