@@ -286,8 +286,18 @@ stop_influxdb() {
   rm -f "$dir/pid"
 }
 
+# ensure_chromium : Debian's chromium, which playwright-core drives in the
+# HTML report's browser test (headless, no sandbox, network blocked).
+# Exports STACKCI_CHROMIUM (the executable).
+ensure_chromium() {
+  need_apt chromium
+  export STACKCI_CHROMIUM=/usr/bin/chromium
+  echo "chromium: $("$STACKCI_CHROMIUM" --version 2>/dev/null | head -n1) ($STACKCI_CHROMIUM)"
+}
+
 ensure_services() {
   ensure_docker
   ensure_flake8
   ensure_influxdb
+  ensure_chromium
 }

@@ -7,7 +7,7 @@
  */
 
 import type { GateLevel } from '../metrics/gate.js'
-import type { PointStatus } from './checks.js'
+import { describeThreshold, type PointStatus } from './checks.js'
 import type { ReportMetric, ReportModel } from './report-model.js'
 
 export const STATUS_COLORS: Record<PointStatus, string> = {
@@ -199,7 +199,7 @@ export function chartConfig(
         line: line.label,
         checks: p.checks.map(
           (c) =>
-            `${mark(c.passed)} ${c.spec.slice(metric.metric.length + 1)} ${c.operator} ${Number(c.threshold.toPrecision(6))} ${c.unit}`
+            `${mark(c.passed)} ${c.spec.slice(metric.metric.length + 1)} ${describeThreshold(c.operator, c.threshold, c.unit)}`
         )
       }
       if (p.value === null) noValue.push(datum)
