@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The HTML report as a user sees it: real SQLite history (sample-stack jobs
  * dispatched by `stackci metrics dispatch`), `stackci report`, then the file
@@ -62,7 +63,11 @@ async function dispatch(
   if (r.code !== 0) throw new Error(`dispatch failed:\n${r.stderr}`)
 }
 
-async function report(store: string, out: string, ...more: string[]) {
+async function report(
+  store: string,
+  out: string,
+  ...more: string[]
+): Promise<CliRun> {
   return runCli([
     'report',
     '--store',
@@ -119,39 +124,42 @@ async function renderedCharts(page: Page): Promise<RenderedChart[]> {
         Chart: { getChart(c: HTMLCanvasElement): ChartLike | undefined }
       }
     ).Chart
-    return [...document.querySelectorAll('section.metric')].map((section) => {
-      const canvas = section.querySelector('canvas') as HTMLCanvasElement
-      const chart = Chart.getChart(canvas)
-      if (chart === undefined) throw new Error('a canvas without a chart')
-      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D
-      const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data
-      let painted = 0
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++
-      const datasets = chart.data.datasets
-      return {
-        metric: section.getAttribute('data-metric') ?? '',
-        width: canvas.width,
-        height: canvas.height,
-        painted,
-        series: datasets
-          .map((d, i) => ({ d, i }))
-          .filter(({ d }) => d.stackci.kind === 'series')
-          .map(({ d, i }) => ({
-            label: d.label,
-            colors: d.pointBackgroundColor ?? [],
-            points: chart
-              .getDatasetMeta(i)
-              .data.map((e) => ({ x: e.x, y: e.y }))
-          })),
-        thresholds: datasets
-          .filter((d) => d.stackci.kind === 'threshold')
-          .map((d) => ({
-            label: d.label,
-            y: d.data[0]?.y ?? NaN,
-            dash: d.borderDash ?? []
-          }))
+    return Array.from(document.querySelectorAll('section.metric')).map(
+      (section) => {
+        const canvas = section.querySelector('canvas') as HTMLCanvasElement
+        const chart = Chart.getChart(canvas)
+        if (chart === undefined) throw new Error('a canvas without a chart')
+        const ctx = canvas.getContext('2d') as CanvasRenderingContext2D
+        const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data
+        let painted = 0
+        for (let i = 3; i < pixels.length; i += 4)
+          if (pixels[i] !== 0) painted++
+        const datasets = chart.data.datasets
+        return {
+          metric: section.getAttribute('data-metric') ?? '',
+          width: canvas.width,
+          height: canvas.height,
+          painted,
+          series: datasets
+            .map((d, i) => ({ d, i }))
+            .filter(({ d }) => d.stackci.kind === 'series')
+            .map(({ d, i }) => ({
+              label: d.label,
+              colors: d.pointBackgroundColor ?? [],
+              points: chart
+                .getDatasetMeta(i)
+                .data.map((e) => ({ x: e.x, y: e.y }))
+            })),
+          thresholds: datasets
+            .filter((d) => d.stackci.kind === 'threshold')
+            .map((d) => ({
+              label: d.label,
+              y: d.data[0]?.y ?? NaN,
+              dash: d.borderDash ?? []
+            }))
+        }
       }
-    })
+    )
   })
 }
 
@@ -252,9 +260,9 @@ describe('stackci report in a browser', () => {
       failing.y
     )
     const red = rgb(STATUS_COLORS.fail)
-    painted.forEach((v, i) =>
+    painted.forEach((v, i) => {
       expect(Math.abs(v - (red[i] ?? 0))).toBeLessThan(40)
-    )
+    })
 
     // Hovering the failing point shows its value, checks and provenance.
     const canvas = page.locator(
