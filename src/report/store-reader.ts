@@ -75,8 +75,8 @@ type JobRow = [
 
 function open(path: string): SqliteDatabase {
   if (!existsSync(path)) {
+    // The message names the file; a `where` would print it twice.
     throw new InputError(`no metrics store at ${path}`, {
-      where: { file: path },
       hint: 'dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE'
     })
   }
