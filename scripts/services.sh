@@ -362,9 +362,19 @@ ensure_demo() {
   ensure_python_base_image || return 1
 }
 
+# ensure_chromium : Debian's chromium, which playwright-core drives in the
+# HTML report's browser test (headless, no sandbox, network blocked).
+# Exports STACKCI_CHROMIUM (the executable).
+ensure_chromium() {
+  need_apt chromium
+  export STACKCI_CHROMIUM=/usr/bin/chromium
+  echo "chromium: $("$STACKCI_CHROMIUM" --version 2>/dev/null | head -n1) ($STACKCI_CHROMIUM)"
+}
+
 ensure_services() {
   ensure_docker
   ensure_python_base_image
   ensure_flake8
   ensure_influxdb
+  ensure_chromium
 }

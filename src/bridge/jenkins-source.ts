@@ -119,10 +119,10 @@ export class HttpJenkinsSource implements JenkinsBuildSource {
       `api/json?tree=${encodeURIComponent(TREE)}`,
       this.buildUrl(buildUrl)
     )
-    const json = await this.#get(
+    const json: unknown = await this.#get(
       url,
       'fetching the build',
-      async (r) => await r.json()
+      async (r): Promise<unknown> => (await r.json()) as unknown
     )
     return readBuildJson(json)
   }

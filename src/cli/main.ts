@@ -13,6 +13,7 @@ import { releaseVersionArgs } from './tags-command.js'
 import { registerLintCommand } from './lint-command.js'
 import { registerMetricsCommands } from './metrics-command.js'
 import { registerBridgeCommands } from './bridge-command.js'
+import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerMetricsCommands(program, ctx)
   registerDatasetCommands(program, ctx)
   registerBridgeCommands(program, ctx)
+  registerReportCommand(program, ctx)
   return program
 }
 

@@ -62690,7 +62690,7 @@ function checkStackciConfig(config, ctx) {
       if (section !== void 0 && config[section] === void 0) {
         ctx.report({
           path: at("steps", i),
-          message: `step ${step} needs a ${section}: section, and there is none`,
+          message: `step ${step} needs the ${section}: section, and there is none`,
           hint: `add ${section}: (see docs/configuration.md) or drop ${step} from this profile`
         });
       }

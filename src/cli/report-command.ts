@@ -1,0 +1,148 @@
+/**
+ * `stackci report`: the static HTML report of the metrics history — a trend
+ * per metric with its specification thresholds, a pass/fail table per
+ * dataset, links to the builds. Defaults come from stackci.yml when there
+ * is one (the sqlite store, the definitions, the gate tags).
+ */
+
+import type { Command } from 'commander'
+import { resolve } from 'node:path'
+import type { StackciConfig } from '../core/config.js'
+import { parseDuration } from '../core/duration.js'
+import { InputError } from '../core/errors.js'
+import { DEFAULT_SQLITE } from '../metrics/settings.js'
+import {
+  DEFAULT_REPORT_FILE,
+  DEFAULT_REPORT_TITLE,
+  writeReport
+} from '../report/index.js'
+import type { CliContext } from './context.js'
+import { loadConfig } from './metrics-options.js'
+import { collectList } from './verify-command.js'
+
+interface ReportFlags {
+  config?: string
+  store?: string
+  definitions?: string
+  out: string
+  title: string
+  series?: string[]
+  since?: string
+  failTags?: string[]
+  warnTags?: string[]
+  json?: boolean
+}
+
+/**
+ * `--since`: a date (`2026-01-01`), a date-time in UTC, or a duration back
+ * from now (`90d`, `12h`).
+ */
+export function parseSince(text: string, now: number = Date.now()): number {
+  const value = text.trim()
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.parse(`${value}T00:00:00Z`)
+    if (!Number.isNaN(ms)) return ms
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const ms = Date.parse(
+      /(?:Z|[+-]\d\d:?\d\d)$/.test(value) ? value : `${value}Z`
+    )
+    if (!Number.isNaN(ms)) return ms
+  }
+  if (/^\d/.test(value) && /[a-z]$/.test(value))
+    return now - parseDuration(value, '--since')
+  throw new InputError(
+    `--since must be a date (2026-01-31), a UTC date-time (2026-01-31T12:00:00Z) or a duration back from now (90d), got ${JSON.stringify(text)}`
+  )
+}
+
+function fromConfig(
+  config: StackciConfig | undefined,
+  value: string | undefined
+): string | undefined {
+  if (value === undefined) return undefined
+  return config === undefined ? value : resolve(config.baseDir, value)
+}
+
+async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
+  const since = flags.since === undefined ? undefined : parseSince(flags.since)
+  const config = await loadConfig(flags.config)
+  const metrics = config?.metrics
+  const store =
+    flags.store ??
+    fromConfig(config, metrics?.stores?.sqlite?.path) ??
+    fromConfig(config, DEFAULT_SQLITE) ??
+    DEFAULT_SQLITE
+  const definitions =
+    flags.definitions ??
+    fromConfig(config, metrics?.definitions ?? config?.verify?.definitions)
+  const gate = {
+    fail: flags.failTags ?? metrics?.gate?.fail ?? ['minimum'],
+    warn: flags.warnTags ?? metrics?.gate?.warn ?? ['design']
+  }
+  const result = await writeReport(
+    {
+      store,
+      out: flags.out,
+      title: flags.title,
+      gate,
+      ...(definitions === undefined ? {} : { definitions }),
+      ...(flags.series === undefined ? {} : { series: flags.series }),
+      ...(since === undefined ? {} : { since })
+    },
+    ctx.reporter
+  )
+  if (flags.json === true) {
+    await ctx.write(`${JSON.stringify(result.summary, null, 2)}\n`)
+  } else {
+    await ctx.write(`${result.out}\n`)
+  }
+}
+
+export function registerReportCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .description(
+      'write a static HTML report of the metrics history: a trend per metric with its thresholds, pass/fail per dataset, links to builds (opens with no network)'
+    )
+    .option(
+      '--store <file>',
+      `the SQLite metrics store (default: stackci.yml's metrics.stores.sqlite, else ${DEFAULT_SQLITE})`
+    )
+    .option(
+      '--definitions <dir>',
+      "the metrics package with metrics/ and specs/ (default: stackci.yml's metrics.definitions or verify.definitions)"
+    )
+    .option('--out <file>', 'the HTML file to write', DEFAULT_REPORT_FILE)
+    .option('--title <text>', 'the page title', DEFAULT_REPORT_TITLE)
+    .option(
+      '--series <name>',
+      'only this history series (main, weekly, pr/12, …); repeat or comma-separate for several (default: all)',
+      collectList
+    )
+    .option(
+      '--since <when>',
+      'only runs since a date (2026-01-31), a UTC date-time, or a duration back from now (90d)'
+    )
+    .option(
+      '--fail-tags <tags>',
+      "specification tags whose failure colours a point red (default: stackci.yml's metrics.gate.fail, else minimum)",
+      collectList
+    )
+    .option(
+      '--warn-tags <tags>',
+      'specification tags whose failure colours a point amber (default: metrics.gate.warn, else design)',
+      collectList
+    )
+    .option(
+      '--config <file>',
+      'stackci.yml (default: ./stackci.yml when present)'
+    )
+    .option(
+      '--json',
+      'print a JSON summary (points per metric and line, latest result per dataset) instead of the path'
+    )
+    .action(async (flags: ReportFlags) => {
+      await report(ctx, flags)
+    })
+}
