@@ -5,6 +5,7 @@
  */
 
 import { spawnSync } from 'node:child_process'
+import { existsSync, realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { defaultVersion } from '../docker/stack-image-inputs.js'
@@ -23,6 +24,27 @@ function gitHead(dir: string): string | undefined {
   })
   const sha = r.status === 0 ? r.stdout.trim() : ''
   return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined
+}
+
+/**
+ * The release kind and version: the version given, from the event, or from
+ * git. A `sha` profile outside any git checkout (a tarball, a copy) tags by
+ * today's date instead, saying so.
+ */
+export function releaseOf(run: RunState): {
+  kind: RunState['profile']['kind']
+  version: string | undefined
+} {
+  try {
+    return { kind: run.profile.kind, version: releaseVersion(run) }
+  } catch (error) {
+    if (run.profile.kind !== 'sha' || run.profile.section.kind === 'sha')
+      throw error
+    run.reporter.warning(
+      `no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date instead of sha-… (pass --version SHA to choose)`
+    )
+    return { kind: 'daily', version: undefined }
+  }
 }
 
 /** The version the release kind needs: given, from the event, or from git. */
@@ -44,7 +66,7 @@ export function releaseVersion(run: RunState): string | undefined {
         ? 'a commit (GITHUB_SHA, a git checkout, or --version SHA)'
         : 'the release version (--version 29.0.0, or the version input)'
   throw new InputError(
-    `stack-image: profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
+    `profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
   )
 }
 
@@ -64,8 +86,12 @@ export async function imageStep(run: RunState): Promise<StepDone> {
       : run.env[registry['password-env']]
   run.reporter.mask(password)
   const push = run.profile.section.push ?? registry !== undefined
-  const version = releaseVersion(run)
-  const at = (p: string): string => resolve(run.config.baseDir, p)
+  const { kind, version } = releaseOf(run)
+  // A symlinked context (a vendored checkout) is the directory it points to.
+  const at = (p: string): string => {
+    const path = resolve(run.config.baseDir, p)
+    return existsSync(path) ? realpathSync(path) : path
+  }
   const env = {
     ...run.env,
     ...(run.jenkins?.buildUrl === undefined
@@ -83,7 +109,7 @@ export async function imageStep(run: RunState): Promise<StepDone> {
     await run.engine(),
     {
       release: {
-        kind: run.profile.kind,
+        kind,
         date: run.options.date,
         version,
         timeZone: section['time-zone'],

@@ -18,7 +18,7 @@ export async function integrationStep(run: RunState): Promise<StepDone> {
   const image = run.image?.image
   if (image === undefined) {
     throw new InputError(
-      'integration: no image to run in (the stack-image step did not build one)'
+      'no image to run in (the stack-image step did not build one)'
     )
   }
   const wanted = run.profile.section.datasets

@@ -21,18 +21,17 @@ import { plural, type RunState, type StepDone } from './state.js'
 /** This run's jobs, else the files the patterns match under the config. */
 async function jobFiles(
   run: RunState,
-  patterns: readonly string[],
-  step: string
+  patterns: readonly string[]
 ): Promise<string[]> {
   if (run.jobs !== undefined) {
     if (run.jobs.length === 0)
-      throw new InputError(`${step}: the integration step collected no jobs`)
+      throw new InputError('the integration step collected no jobs')
     return run.jobs
   }
   const files = await expandGlobs(run.config.baseDir, patterns)
   if (files.length === 0) {
     throw new InputError(
-      `${step}: no job files match ${patterns.join(', ')} under ${run.config.baseDir}`
+      `no job files match ${patterns.join(', ')} under ${run.config.baseDir}`
     )
   }
   return files
@@ -43,11 +42,7 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
   if (section === undefined) {
     return { status: 'skipped', detail: 'no verify: section' }
   }
-  const files = await jobFiles(
-    run,
-    section.jobs ?? ['**/*.verify.json'],
-    'verify'
-  )
+  const files = await jobFiles(run, section.jobs ?? ['**/*.verify.json'])
   const result = await runVerifyGate(
     {
       definitions: resolve(run.config.baseDir, section.definitions),
@@ -99,7 +94,7 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
     for (const name of ['sqlite', 'influxdb', 'squash'] as const)
       if (!only.includes(name)) Reflect.deleteProperty(settings.stores, name)
   }
-  const files = await jobFiles(run, settings.jobs, 'dispatch-metrics')
+  const files = await jobFiles(run, settings.jobs)
   const provenance: Provenance = {}
   const image = run.image
   if (image !== undefined) {

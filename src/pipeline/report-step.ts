@@ -4,6 +4,7 @@
  */
 
 import { resolve } from 'node:path'
+import { displayPath } from '../core/glob.js'
 import { writeReport } from '../report/report.js'
 import type { RunState, StepDone } from './state.js'
 
@@ -42,6 +43,6 @@ export async function reportStep(run: RunState): Promise<StepDone> {
   const m = result.model
   return {
     status: 'passed',
-    detail: `${result.out}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
+    detail: `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
   }
 }

@@ -76130,7 +76130,7 @@ function annotateFindings(findings, reporter, limit = ANNOTATIONS_PER_KIND, rese
 __name(annotateFindings, "annotateFindings");
 
 // src/pipeline/run.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 var import_node_path27 = require("node:path");
 
 // src/docker/client.ts
@@ -85873,16 +85873,16 @@ __name(mapOpt, "mapOpt");
 var plural2 = /* @__PURE__ */ __name((n, word) => `${n} ${word}${n === 1 ? "" : "s"}`, "plural");
 
 // src/pipeline/metrics-step.ts
-async function jobFiles(run, patterns, step) {
+async function jobFiles(run, patterns) {
   if (run.jobs !== void 0) {
     if (run.jobs.length === 0)
-      throw new InputError(`${step}: the integration step collected no jobs`);
+      throw new InputError("the integration step collected no jobs");
     return run.jobs;
   }
   const files = await expandGlobs(run.config.baseDir, patterns);
   if (files.length === 0) {
     throw new InputError(
-      `${step}: no job files match ${patterns.join(", ")} under ${run.config.baseDir}`
+      `no job files match ${patterns.join(", ")} under ${run.config.baseDir}`
     );
   }
   return files;
@@ -85893,11 +85893,7 @@ async function verifyStep(run) {
   if (section === void 0) {
     return { status: "skipped", detail: "no verify: section" };
   }
-  const files = await jobFiles(
-    run,
-    section.jobs ?? ["**/*.verify.json"],
-    "verify"
-  );
+  const files = await jobFiles(run, section.jobs ?? ["**/*.verify.json"]);
   const result = await runVerifyGate(
     {
       definitions: (0, import_node_path11.resolve)(run.config.baseDir, section.definitions),
@@ -85945,7 +85941,7 @@ async function dispatchMetricsStep(run) {
     for (const name of ["sqlite", "influxdb", "squash"])
       if (!only.includes(name)) Reflect.deleteProperty(settings.stores, name);
   }
-  const files = await jobFiles(run, settings.jobs, "dispatch-metrics");
+  const files = await jobFiles(run, settings.jobs);
   const provenance = {};
   const image = run.image;
   if (image !== void 0) {
@@ -86185,6 +86181,7 @@ __name(subjectOf, "subjectOf");
 
 // src/pipeline/image-step.ts
 var import_node_child_process = require("node:child_process");
+var import_node_fs8 = require("node:fs");
 var import_node_path14 = require("node:path");
 
 // src/docker/stack-image-inputs.ts
@@ -87853,6 +87850,19 @@ function gitHead(dir) {
   return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
 }
 __name(gitHead, "gitHead");
+function releaseOf(run) {
+  try {
+    return { kind: run.profile.kind, version: releaseVersion(run) };
+  } catch (error2) {
+    if (run.profile.kind !== "sha" || run.profile.section.kind === "sha")
+      throw error2;
+    run.reporter.warning(
+      `no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date instead of sha-\u2026 (pass --version SHA to choose)`
+    );
+    return { kind: "daily", version: void 0 };
+  }
+}
+__name(releaseOf, "releaseOf");
 function releaseVersion(run) {
   const kind = run.profile.kind;
   const given = run.options.version;
@@ -87866,7 +87876,7 @@ function releaseVersion(run) {
   }
   const what = kind === "pr" ? "the pull request number (a pull_request event, or --version N)" : kind === "sha" ? "a commit (GITHUB_SHA, a git checkout, or --version SHA)" : "the release version (--version 29.0.0, or the version input)";
   throw new InputError(
-    `stack-image: profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
+    `profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
   );
 }
 __name(releaseVersion, "releaseVersion");
@@ -87880,8 +87890,11 @@ async function imageStep(run) {
   const password = registry2?.["password-env"] === void 0 ? void 0 : run.env[registry2["password-env"]];
   run.reporter.mask(password);
   const push = run.profile.section.push ?? registry2 !== void 0;
-  const version2 = releaseVersion(run);
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path14.resolve)(run.config.baseDir, p), "at");
+  const { kind, version: version2 } = releaseOf(run);
+  const at = /* @__PURE__ */ __name((p) => {
+    const path = (0, import_node_path14.resolve)(run.config.baseDir, p);
+    return (0, import_node_fs8.existsSync)(path) ? (0, import_node_fs8.realpathSync)(path) : path;
+  }, "at");
   const env = {
     ...run.env,
     ...run.jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl }
@@ -87897,7 +87910,7 @@ async function imageStep(run) {
     await run.engine(),
     {
       release: {
-        kind: run.profile.kind,
+        kind,
         date: run.options.date,
         version: version2,
         timeZone: section["time-zone"],
@@ -88022,12 +88035,12 @@ function datasetMountPath(template, name) {
 __name(datasetMountPath, "datasetMountPath");
 
 // src/integration/run-datasets.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_promises15 = require("node:fs/promises");
 var import_node_path17 = require("node:path");
 
 // src/integration/collect.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_promises11 = require("node:fs/promises");
 var import_node_path16 = require("node:path");
 var import_promises12 = require("node:stream/promises");
@@ -88062,7 +88075,7 @@ async function collectOutputs(engine, container, options, reporter) {
       return;
     }
     const target = (0, import_node_path16.join)(options.destination, ...rel.split("/"));
-    (0, import_promises11.mkdir)((0, import_node_path16.dirname)(target), { recursive: true }).then(async () => (0, import_promises12.pipeline)(body, (0, import_node_fs8.createWriteStream)(target))).then(
+    (0, import_promises11.mkdir)((0, import_node_path16.dirname)(target), { recursive: true }).then(async () => (0, import_promises12.pipeline)(body, (0, import_node_fs9.createWriteStream)(target))).then(
       () => {
         copied.push(target);
         next();
@@ -88742,7 +88755,7 @@ async function runOne(engine, dataset, ctx, reporter) {
   const logFile = (0, import_node_path17.join)(ctx.resultsDir, `${dataset.name}.log`);
   await (0, import_promises15.rm)(destination, { recursive: true, force: true });
   await (0, import_promises15.mkdir)(destination, { recursive: true });
-  const log = (0, import_node_fs9.createWriteStream)(logFile);
+  const log = (0, import_node_fs10.createWriteStream)(logFile);
   const prefix = `[${dataset.name}] `;
   reporter.info(`${prefix}${command}`);
   let outcome;
@@ -88835,7 +88848,7 @@ async function integrationStep(run) {
   const image = run.image?.image;
   if (image === void 0) {
     throw new InputError(
-      "integration: no image to run in (the stack-image step did not build one)"
+      "no image to run in (the stack-image step did not build one)"
     );
   }
   const wanted = run.profile.section.datasets;
@@ -91111,7 +91124,7 @@ __name(resolveProfile, "resolveProfile");
 var import_node_path26 = require("node:path");
 
 // src/report/report.ts
-var import_node_fs11 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 var import_node_path25 = require("node:path");
 
 // src/report/embedded-chart.ts
@@ -91961,12 +91974,12 @@ function reportSummary(model) {
 __name(reportSummary, "reportSummary");
 
 // src/report/store-reader.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 var JOB_COLUMNS = `id, job_id, created_at, series, dataset, instrument,
   filter, git_sha, release_tag, image_digest, jenkins_build_url,
   workflow_run_url, meta`;
 function open(path) {
-  if (!(0, import_node_fs10.existsSync)(path)) {
+  if (!(0, import_node_fs11.existsSync)(path)) {
     throw new InputError(`no metrics store at ${path}`, {
       hint: "dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE"
     });
@@ -92129,13 +92142,13 @@ __name(buildReport, "buildReport");
 async function writeReport(options, reporter) {
   const { html, model } = await buildReport(options, reporter);
   const out = (0, import_node_path25.resolve)(options.out);
-  (0, import_node_fs11.mkdirSync)((0, import_node_path25.dirname)(out), { recursive: true });
+  (0, import_node_fs12.mkdirSync)((0, import_node_path25.dirname)(out), { recursive: true });
   const temp = `${out}.${process.pid}.tmp`;
   try {
-    (0, import_node_fs11.writeFileSync)(temp, html);
-    (0, import_node_fs11.renameSync)(temp, out);
+    (0, import_node_fs12.writeFileSync)(temp, html);
+    (0, import_node_fs12.renameSync)(temp, out);
   } finally {
-    (0, import_node_fs11.rmSync)(temp, { force: true });
+    (0, import_node_fs12.rmSync)(temp, { force: true });
   }
   const bytes = Buffer.byteLength(html);
   const summary2 = { out: options.out, ...reportSummary(model) };
@@ -92172,7 +92185,7 @@ async function reportStep(run) {
   const m = result.model;
   return {
     status: "passed",
-    detail: `${result.out}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
+    detail: `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
   };
 }
 __name(reportStep, "reportStep");
@@ -92230,7 +92243,7 @@ async function runPipeline(config, reporter, options = {}) {
   const profile = resolveProfile(config, options.profile, options.version);
   const runId = pipelineRunId(env, options.runId, options.now?.());
   const dir = (0, import_node_path27.join)(config.baseDir, ".stackci", "runs", runId);
-  (0, import_node_fs12.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
   const engine = once3(
     options.docker ?? (async () => connectDocker(void 0, env))
   );
