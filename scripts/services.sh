@@ -352,6 +352,16 @@ stop_influxdb() {
   rm -f "$dir/pid"
 }
 
+# ensure_demo : what `npm run demo` needs, and no more: a Docker engine
+# (installed and started when missing), the Python base image the sample
+# stack builds on, and flake8. Prints the variables the demo reads.
+ensure_demo() {
+  need_apt docker.io flake8 git
+  start_dockerd || return 1
+  export STACKCI_DOCKER_HOST="unix://$STACKCI_DOCKER_SOCKET"
+  ensure_python_base_image || return 1
+}
+
 ensure_services() {
   ensure_docker
   ensure_python_base_image

@@ -1,29 +1,76 @@
-/** `stackci run [stackci.yml]`: the pipeline described by a config file. */
+/**
+ * `stackci run [--profile P] [stackci.yml]`: the pipeline a profile of the
+ * config describes, a progress line per step on stderr, the closing table
+ * (or `--json`) on stdout.
+ */
 
 import type { Command } from 'commander'
 import { readStackciConfig } from '../core/config.js'
+import { abortOnSignals } from '../jenkins/cancel.js'
 import { formatPipelineTable, runPipeline } from '../pipeline/index.js'
 import { EXIT, type CliContext } from './context.js'
+
+interface RunOptions {
+  profile?: string
+  version?: string
+  date?: string
+  runId?: string
+  json?: boolean
+}
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
     .command('run')
     .description(
-      'run the pipeline described by a stackci.yml (exit 0 green, 1 a step failed, 2 bad input)'
+      'run the pipeline a stackci.yml profile describes: lint → jenkins-build → stack-image → integration → verify → dispatch-metrics → report (exit 0 green, 1 a step failed, 2 bad input or a step errored)'
     )
     .argument('[config]', 'the pipeline file', 'stackci.yml')
     .option(
       '--profile <name>',
-      'the profile to run (pr, daily, weekly, stable, local)'
+      "the profile to run (pr, daily, weekly, stable, local, …; default: the file's default-profile, else local)"
     )
-    .action(async (file: string) => {
+    .option(
+      '--version <version>',
+      'release version for stable/rc (29.0.0, 29.0.0-rc1), PR number for pr, commit for sha'
+    )
+    .option('--date <YYYY-MM-DD>', 'release date for daily and weekly tags')
+    .option(
+      '--run-id <id>',
+      'the run id (default: the workflow run, else a new local one)'
+    )
+    .option('--json', 'print the result as JSON instead of the table')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  stackci run --profile local examples/stackci.yml\n  stackci run --profile stable --version 29.0.0\n  stackci run --profile weekly --date 2026-11-28'
+    )
+    .action(async (file: string, options: RunOptions) => {
       const config = await readStackciConfig(file)
-      const result = await runPipeline(config, ctx.reporter)
-      await ctx.write(`\n${formatPipelineTable(result)}\n`)
-      if (!result.passed) {
-        ctx.exitCode = result.steps.some((s) => s.status === 'error')
-          ? EXIT.error
-          : EXIT.failed
+      const cancel = new AbortController()
+      const release = abortOnSignals(cancel, ctx.reporter)
+      try {
+        const result = await runPipeline(config, ctx.reporter, {
+          signal: cancel.signal,
+          ...(options.profile === undefined
+            ? {}
+            : { profile: options.profile }),
+          ...(options.version === undefined
+            ? {}
+            : { version: options.version }),
+          ...(options.date === undefined ? {} : { date: options.date }),
+          ...(options.runId === undefined ? {} : { runId: options.runId })
+        })
+        await ctx.write(
+          options.json === true
+            ? `${JSON.stringify(result, null, 2)}\n`
+            : `\n${formatPipelineTable(result)}\n`
+        )
+        if (!result.passed) {
+          ctx.exitCode = result.steps.some((s) => s.status === 'error')
+            ? EXIT.error
+            : EXIT.failed
+        }
+      } finally {
+        release()
       }
     })
 }

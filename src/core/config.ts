@@ -153,12 +153,286 @@ export const metricsSectionSchema = object({
 
 export type MetricsSection = Infer<typeof metricsSectionSchema>
 
-/** The whole `stackci.yml`. Later steps add their sections here. */
+/**
+ * A scalar written as YAML likes it (`PRODUCTS: lsst_distrib`, `NCPU: 4`,
+ * `DEBUG: true`) kept as the text a process sees.
+ */
+function scalarText(): Schema<string> {
+  return {
+    description: 'a string, number or boolean',
+    validate(value, path, ctx) {
+      if (typeof value === 'string') return value
+      if (typeof value === 'number' && Number.isFinite(value))
+        return String(value)
+      if (typeof value === 'boolean') return String(value)
+      ctx.report({
+        path,
+        message: `must be a string, number or boolean, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value}`
+      })
+      return undefined
+    }
+  }
+}
+
+const nonEmpty = string({ nonEmpty: true })
+const textMap = record(scalarText())
+
+/** The steps a profile can run, in the order they always run. */
+export const PIPELINE_STEPS = [
+  'lint',
+  'jenkins-build',
+  'stack-image',
+  'integration',
+  'verify',
+  'dispatch-metrics',
+  'report'
+] as const
+export type PipelineStepName = (typeof PIPELINE_STEPS)[number]
+
+/** The profiles every workflow knows; a file may define others. */
+export const STANDARD_PROFILES = [
+  'pr',
+  'daily',
+  'weekly',
+  'stable',
+  'local'
+] as const
+
+const releaseKind = literal('daily', 'weekly', 'release', 'rc', 'pr', 'sha')
+const buildResult = literal(
+  'SUCCESS',
+  'UNSTABLE',
+  'FAILURE',
+  'NOT_BUILT',
+  'ABORTED'
+)
+const storeName = literal('sqlite', 'influxdb', 'squash')
+
+/** `registry:` — where images go, and the names of its credentials. */
+export const registrySectionSchema = object({
+  /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
+  repository: required(nonEmpty),
+  'username-env': optional(envName),
+  'password-env': optional(envName)
+})
+
+/** `jenkins:` — the server, its credentials and the job each profile runs. */
+export const jenkinsSectionSchema = object({
+  /** No URL: the jenkins-build step is skipped, saying so. */
+  url: optional(url()),
+  'user-env': optional(envName),
+  'token-env': optional(envName),
+  /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
+  jobs: optional(record(nonEmpty)),
+  /** Parameters every build gets. */
+  parameters: optional(textMap),
+  /** The parameter carrying the run id (default STACKCI_RUN_ID). */
+  'run-id-parameter': optional(envName),
+  timeout: optional(duration()),
+  'stream-log': optional(boolean()),
+  'fail-on': optional(listOrOne(buildResult))
+})
+
+/** `slack:` — the channel the run's message and thread go to. */
+export const slackSectionSchema = object({
+  channel: required(nonEmpty),
+  'token-env': optional(envName),
+  /** The Web API base (default https://slack.com/api/). */
+  'api-url': optional(url())
+})
+
+/** `github:` — the check run named after the run, and the API to reach. */
+export const githubSectionSchema = object({
+  'token-env': optional(envName),
+  /** The REST API base (default GITHUB_API_URL, else https://api.github.com). */
+  'api-url': optional(url()),
+  /** Create a check run per pipeline run on the commit (default true). */
+  checks: optional(boolean())
+})
+
+/** `lint:` — the linters the lint step runs. */
+export const lintSectionSchema = object({
+  /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
+  linters: optional(listOrOne(nonEmpty)),
+  paths: optional(listOrOne(nonEmpty)),
+  'only-changed': optional(boolean()),
+  'base-ref': optional(nonEmpty),
+  'fail-on': optional(literal('error', 'warning', 'never')),
+  timeout: optional(duration())
+})
+
+/** `image:` — how the stack image is built and tagged. */
+export const imageSectionSchema = object({
+  context: required(nonEmpty),
+  dockerfile: optional(nonEmpty),
+  /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
+  'tag-template': optional(listOrOne(nonEmpty)),
+  'build-args': optional(textMap),
+  /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
+  'build-args-env': optional(record(envName)),
+  labels: optional(textMap),
+  target: optional(nonEmpty),
+  'no-cache': optional(boolean()),
+  'time-zone': optional(nonEmpty),
+  timeout: optional(duration())
+})
+
+/** `integration:` — the datasets run in the image, and how. */
+export const integrationSectionSchema = object({
+  /** Dataset name → directory (relative to this file). */
+  datasets: required(record(nonEmpty)),
+  /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
+  command: optional(listOrOne(scalarText())),
+  shell: optional(boolean()),
+  outputs: optional(listOrOne(nonEmpty)),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(scalarText()),
+  cpus: optional(number({ min: 0.01, max: 1024 })),
+  network: optional(nonEmpty),
+  user: optional(nonEmpty),
+  workdir: optional(nonEmpty),
+  env: optional(textMap),
+  'dataset-path': optional(nonEmpty),
+  'output-path': optional(nonEmpty),
+  parallel: optional(number({ integer: true, min: 1, max: 64 })),
+  /** Where collected files go (default .stackci/integration/<run id>). */
+  'results-dir': optional(nonEmpty)
+})
+
+/** `report:` — the static HTML report of the store's history. */
+export const reportSectionSchema = object({
+  /** Default .stackci/report.html. */
+  out: optional(nonEmpty),
+  title: optional(nonEmpty)
+})
+
+/** One profile: which steps run, and how they differ from the shared settings. */
+export const profileSchema = object({
+  description: optional(string()),
+  steps: required(array(literal(...PIPELINE_STEPS))),
+  /** Stop at the first failed step (default) or run the rest anyway. */
+  'on-failure': optional(literal('stop', 'continue')),
+  /** The release kind the image is tagged by (default per profile name). */
+  kind: optional(releaseKind),
+  /** The Jenkins job (default jenkins.jobs[profile]). */
+  'jenkins-job': optional(nonEmpty),
+  'jenkins-parameters': optional(textMap),
+  /** Push the image (default: true when a registry is configured). */
+  push: optional(boolean()),
+  /** Only these datasets (default every one). */
+  datasets: optional(listOrOne(nonEmpty)),
+  /** Only these of metrics.stores (default every configured one). */
+  stores: optional(listOrOne(storeName)),
+  /** Slack alerts on excursions and regressions (default true where slack is set). */
+  alerts: optional(boolean()),
+  /** The run's Slack thread and GitHub check run (default true). */
+  notify: optional(boolean()),
+  /** The history series the measurements join (default derived from the tag). */
+  series: optional(nonEmpty)
+})
+
+export type ProfileSection = Infer<typeof profileSchema>
+
+/** The whole `stackci.yml`. */
 export const stackciConfigSchema = object({
   version: required(literal(1)),
+  /** The profile `stackci run` uses without --profile (default local). */
+  'default-profile': optional(nonEmpty),
+  registry: optional(registrySectionSchema),
+  jenkins: optional(jenkinsSectionSchema),
+  slack: optional(slackSectionSchema),
+  github: optional(githubSectionSchema),
+  lint: optional(lintSectionSchema),
+  image: optional(imageSectionSchema),
+  integration: optional(integrationSectionSchema),
   verify: optional(verifySectionSchema),
-  metrics: optional(metricsSectionSchema)
+  metrics: optional(metricsSectionSchema),
+  report: optional(reportSectionSchema),
+  profiles: optional(record(profileSchema))
 })
+
+/** The section a step needs, when it needs one. */
+const STEP_SECTIONS: Partial<Record<PipelineStepName, string>> = {
+  'stack-image': 'image',
+  integration: 'integration',
+  verify: 'verify'
+}
+
+/**
+ * What the schema cannot see: a profile's steps need their sections, its
+ * datasets and stores must exist, integration needs an image to run in.
+ */
+function checkStackciConfig(
+  config: Infer<typeof stackciConfigSchema>,
+  ctx: SchemaContext
+): void {
+  const profiles = config.profiles ?? {}
+  for (const [name, profile] of Object.entries(profiles)) {
+    const at = (...rest: (string | number)[]): (string | number)[] => [
+      'profiles',
+      name,
+      ...rest
+    ]
+    profile.steps.forEach((step, i) => {
+      const section = STEP_SECTIONS[step]
+      if (
+        section !== undefined &&
+        (config as Record<string, unknown>)[section] === undefined
+      ) {
+        ctx.report({
+          path: at('steps', i),
+          message: `step ${step} needs a ${section}: section, and there is none`,
+          hint: `add ${section}: (see docs/configuration.md) or drop ${step} from this profile`
+        })
+      }
+      if (profile.steps.indexOf(step) !== i) {
+        ctx.report({ path: at('steps', i), message: `${step} is listed twice` })
+      }
+    })
+    if (
+      profile.steps.includes('integration') &&
+      !profile.steps.includes('stack-image')
+    ) {
+      ctx.report({
+        path: at('steps'),
+        message:
+          'integration runs in the image stack-image builds, and stack-image is not a step here',
+        hint: 'add stack-image before integration'
+      })
+    }
+    const datasets = Object.keys(config.integration?.datasets ?? {})
+    profile.datasets?.forEach((d, i) => {
+      if (!datasets.includes(d)) {
+        ctx.report({
+          path: at('datasets', i),
+          message: `unknown dataset ${JSON.stringify(d)}`,
+          hint:
+            datasets.length === 0
+              ? 'integration.datasets defines none'
+              : `integration.datasets has ${datasets.join(', ')}`
+        })
+      }
+    })
+    const stores = Object.keys(config.metrics?.stores ?? {})
+    profile.stores?.forEach((s, i) => {
+      if (!stores.includes(s) && s !== 'sqlite') {
+        ctx.report({
+          path: at('stores', i),
+          message: `store ${s} is not configured under metrics.stores`
+        })
+      }
+    })
+  }
+  const fallback = config['default-profile']
+  if (fallback !== undefined && !(fallback in profiles)) {
+    ctx.report({
+      path: ['default-profile'],
+      message: `no profile named ${JSON.stringify(fallback)}`,
+      hint: `profiles: ${Object.keys(profiles).join(', ') || 'none defined'}`
+    })
+  }
+}
 
 export type StackciConfig = Infer<typeof stackciConfigSchema> & {
   /** The directory relative paths in the file are resolved against. */
@@ -174,7 +448,8 @@ export type StackciConfig = Infer<typeof stackciConfigSchema> & {
 export function loadYamlConfig<T>(
   text: string,
   file: string,
-  schema: Schema<T>
+  schema: Schema<T>,
+  check?: (value: T, ctx: SchemaContext) => void
 ): T {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true })
@@ -195,6 +470,7 @@ export function loadYamlConfig<T>(
   const value: unknown = doc.toJS({ maxAliasCount: 1000 })
   const ctx = new SchemaContext()
   const result = schema.validate(value ?? {}, [], ctx)
+  if (result !== undefined && ctx.problems.length === 0) check?.(result, ctx)
   if (result === undefined || ctx.problems.length > 0) {
     throw new ConfigError(
       `${file} has ${ctx.problems.length} problem${ctx.problems.length === 1 ? '' : 's'}`,
@@ -229,7 +505,12 @@ export function toProblem(
 
 /** Parses and validates the text of a `stackci.yml`. */
 export function loadStackciConfig(text: string, file: string): StackciConfig {
-  const config = loadYamlConfig(text, file, stackciConfigSchema)
+  const config = loadYamlConfig(
+    text,
+    file,
+    stackciConfigSchema,
+    checkStackciConfig
+  )
   return { ...config, file, baseDir: dirname(resolve(file)) }
 }
 

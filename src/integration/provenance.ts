@@ -22,6 +22,8 @@ export interface Provenance {
   /** The command, quoted as a shell would take it. */
   command: string
   durationMs: number
+  /** The run the job came from (the pipeline's run id). */
+  runId?: string
 }
 
 /** The keys stackci adds to `meta` (besides `dataset_name`). */
@@ -31,7 +33,8 @@ export const PROVENANCE_KEYS = {
   imageId: 'stackci.image_id',
   imageDigest: 'stackci.image_digest',
   command: 'stackci.command',
-  duration: 'stackci.duration'
+  duration: 'stackci.duration',
+  runId: 'stackci.run_id'
 } as const
 
 /** The job with provenance in `meta`; the input is not changed. */
@@ -57,6 +60,8 @@ export function withProvenance(
   meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest
   meta[PROVENANCE_KEYS.command] = provenance.command
   meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1000
+  if (provenance.runId !== undefined)
+    meta[PROVENANCE_KEYS.runId] = provenance.runId
   return { ...job, meta }
 }
 

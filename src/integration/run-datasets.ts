@@ -216,7 +216,8 @@ async function runOne(
       imageId: image.id,
       imageDigest: image.digest,
       command,
-      durationMs: outcome.durationMs
+      durationMs: outcome.durationMs,
+      runId: ctx.runId
     },
     reporter
   })

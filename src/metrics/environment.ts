@@ -119,6 +119,8 @@ export function provenanceOf(
     imageDigest: first(
       explicit.imageDigest,
       meta.image_digest,
+      // What the integration step stamps (src/integration/provenance.ts).
+      meta['stackci.image_digest'],
       env.STACKCI_IMAGE_DIGEST
     ),
     jenkinsBuildUrl: first(
@@ -147,6 +149,7 @@ export function provenanceOf(
     ),
     dataset: first(
       explicit.dataset,
+      meta['stackci.dataset'],
       meta.ci_dataset,
       meta.dataset,
       meta.dataset_name,

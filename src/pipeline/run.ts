@@ -1,104 +1,164 @@
 /**
- * The pipeline described by a `stackci.yml`: its steps run in order, each
- * reported as it starts and ends, with a closing table. Later steps (lint,
- * Jenkins, image, integration, metrics) join the `STEPS` list as they arrive.
+ * The pipeline a `stackci.yml` profile describes: lint → jenkins-build →
+ * stack-image → integration → verify → dispatch-metrics → report, in that
+ * order, each announced with a progress line as it starts and ends, under
+ * one run id; a failed step stops the rest unless the profile says
+ * `on-failure: continue`. The root action and `stackci run` call this.
  */
 
-import { resolve } from 'node:path'
-import type { StackciConfig } from '../core/config.js'
-import { errorMessage, InputError } from '../core/errors.js'
-import { expandGlobs } from '../core/glob.js'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PipelineStepName, StackciConfig } from '../core/config.js'
+import { errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { formatMs } from '../core/retry.js'
-import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
+import { connectDocker, type DockerEngine } from '../docker/client.js'
+import { RunAnnouncer } from './announce.js'
+import { imageStep } from './image-step.js'
+import { integrationStep } from './integration-step.js'
+import { jenkinsStep } from './jenkins-step.js'
+import { lintStep } from './lint-step.js'
+import { dispatchMetricsStep, verifyStep } from './metrics-step.js'
+import { resolveProfile } from './profile.js'
+import { reportStep } from './report-step.js'
+import { pipelineRunId } from './run-id.js'
+import type {
+  PipelineOptions,
+  RunState,
+  StepDone,
+  StepStatus
+} from './state.js'
 
-export type StepStatus = 'passed' | 'failed' | 'skipped' | 'error'
+export type { PipelineOptions, StepStatus } from './state.js'
 
-export interface StepOutcome {
+export interface StepOutcome extends StepDone {
   step: string
-  status: StepStatus
-  /** One line for the closing table. */
-  detail: string
   durationMs: number
 }
 
 export interface PipelineResult {
   passed: boolean
+  runId: string
+  profile: string
   steps: StepOutcome[]
+  /** What the stack-image step built. */
+  image?: { ref: string; tags: string[]; digest?: string; imageId: string }
+  /** The HTML report, when the report step wrote one. */
+  report?: string
 }
 
-interface StepContext {
-  config: StackciConfig
-  reporter: Reporter
+const STEP_RUNS: Record<
+  PipelineStepName,
+  (run: RunState) => Promise<StepDone>
+> = {
+  lint: lintStep,
+  'jenkins-build': jenkinsStep,
+  'stack-image': imageStep,
+  integration: integrationStep,
+  verify: verifyStep,
+  'dispatch-metrics': dispatchMetricsStep,
+  report: reportStep
 }
 
-type StepRun = (
-  ctx: StepContext
-) => Promise<Omit<StepOutcome, 'step' | 'durationMs'>>
-
-async function verifyStep({
-  config,
-  reporter
-}: StepContext): ReturnType<StepRun> {
-  const section = config.verify
-  if (section === undefined) {
-    return { status: 'skipped', detail: 'no verify: section in the config' }
-  }
-  const patterns = section.jobs ?? ['**/*.verify.json']
-  const files = await expandGlobs(config.baseDir, patterns)
-  if (files.length === 0) {
-    throw new InputError(
-      `verify: no job files match ${patterns.join(', ')} under ${config.baseDir}`
-    )
-  }
-  const result = await runVerifyGate(
-    {
-      definitions: resolve(config.baseDir, section.definitions),
-      files,
-      ...(section.tags === undefined ? {} : { tags: section.tags })
-    },
-    reporter
-  )
-  await reporter.summary(verifyGateSummary(result))
-  const t = result.totals
-  return {
-    status: result.passed ? 'passed' : 'failed',
-    detail: `${t.jobs} job${t.jobs === 1 ? '' : 's'}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`
-  }
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return async () => (made ??= make())
 }
 
-const STEPS: [string, StepRun][] = [['verify', verifyStep]]
-
-/** Runs every step; a failed step does not stop the ones after it. */
+/** Runs the profile's steps; see the module comment. */
 export async function runPipeline(
   config: StackciConfig,
-  reporter: Reporter
+  reporter: Reporter,
+  options: PipelineOptions = {}
 ): Promise<PipelineResult> {
+  const env = options.env ?? process.env
+  const profile = resolveProfile(config, options.profile, options.version)
+  const runId = pipelineRunId(env, options.runId, options.now?.())
+  const dir = join(config.baseDir, '.stackci', 'runs', runId)
+  mkdirSync(dir, { recursive: true })
+  const engine: () => Promise<DockerEngine> = once(
+    options.docker ?? (async () => connectDocker(undefined, env))
+  )
+  const run: RunState = {
+    config,
+    profile,
+    runId,
+    env,
+    reporter,
+    options,
+    dir,
+    engine
+  }
+  const total = profile.steps.length
+  reporter.info(
+    `stackci ${profile.name}: run ${runId}, ${total} step${total === 1 ? '' : 's'}: ${profile.steps.join(' → ') || 'none'}`
+  )
+  const announcer = new RunAnnouncer(run, profile.steps)
+  await announcer.start()
   const steps: StepOutcome[] = []
-  for (const [name, run] of STEPS) {
-    const started = Date.now()
-    let outcome: Omit<StepOutcome, 'step' | 'durationMs'>
-    try {
-      outcome = await reporter.group(name, async () =>
-        run({ config, reporter })
-      )
-    } catch (error) {
-      reporter.error(errorMessage(error))
-      outcome = {
-        status: 'error',
-        detail: errorMessage(error).split('\n')[0] ?? ''
-      }
+  let stoppedBy: string | undefined
+  for (const [i, name] of profile.steps.entries()) {
+    const tag = `[${i + 1}/${total}] ${name}`
+    if (stoppedBy !== undefined || options.signal?.aborted === true) {
+      const detail =
+        options.signal?.aborted === true
+          ? 'not run: the pipeline was cancelled'
+          : `not run: ${stoppedBy ?? ''} did not pass (on-failure: stop)`
+      steps.push({ step: name, status: 'skipped', detail, durationMs: 0 })
+      reporter.info(`${tag}: skipped, ${detail}`)
+      continue
     }
-    const step = { step: name, ...outcome, durationMs: Date.now() - started }
-    reporter.info(
-      `${name}: ${step.status} (${formatMs(step.durationMs)}) ${step.detail}`
-    )
+    reporter.info(`${tag} …`)
+    announcer.stepStarted(name)
+    const started = Date.now()
+    let done: StepDone
+    try {
+      done = await reporter.group(name, async () => STEP_RUNS[name](run))
+    } catch (error) {
+      const message = errorMessage(error)
+      reporter.error(`${name}: ${message}`)
+      done = { status: 'error', detail: message.split('\n')[0] ?? '' }
+    }
+    const step: StepOutcome = {
+      step: name,
+      ...done,
+      durationMs: Date.now() - started
+    }
     steps.push(step)
+    reporter.info(
+      `${tag}: ${step.status} (${formatMs(step.durationMs)}) ${step.detail}`
+    )
+    await announcer.stepDone(step)
+    if (
+      (step.status === 'failed' || step.status === 'error') &&
+      profile.onFailure === 'stop'
+    )
+      stoppedBy = name
   }
-  return {
-    passed: steps.every((s) => s.status === 'passed' || s.status === 'skipped'),
-    steps
+  const passed = steps.every(
+    (s) => s.status === 'passed' || s.status === 'skipped'
+  )
+  const result: PipelineResult = {
+    passed,
+    runId,
+    profile: profile.name,
+    steps,
+    ...(run.image === undefined
+      ? {}
+      : {
+          image: {
+            ref: run.image.image,
+            tags: run.image.tags,
+            imageId: run.image.imageId,
+            ...(run.image.digest === undefined
+              ? {}
+              : { digest: run.image.digest })
+          }
+        }),
+    ...(run.report === undefined ? {} : { report: run.report })
   }
+  await announcer.finish(passed, formatPipelineTable(result))
+  return result
 }
 
 const MARKS: Record<StepStatus, string> = {
@@ -116,12 +176,20 @@ export function formatPipelineTable(result: PipelineResult): string {
     formatMs(s.durationMs),
     s.detail
   ])
+  // ⏭️ carries a variation selector: count what a terminal shows.
+  const width = (c: string): number => c.replace(/\uFE0F/g, '').length
   const widths = [0, 1, 2].map((i) =>
-    Math.max(...rows.map((r) => (r[i] ?? '').length), 4)
+    Math.max(...rows.map((r) => width(r[i] ?? '')), 4)
   )
-  return rows
-    .map((r) =>
-      r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join('  ')
-    )
-    .join('\n')
+  const verdict = `${result.passed ? '✅ passed' : '❌ failed'}: stackci ${result.profile}, run ${result.runId}`
+  return [
+    ...rows.map((r) =>
+      r
+        .map((c, i) =>
+          i < 3 ? c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c))) : c
+        )
+        .join('  ')
+    ),
+    verdict
+  ].join('\n')
 }

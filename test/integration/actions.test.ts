@@ -174,15 +174,27 @@ describe('the verify action, run as the runner runs it', () => {
 })
 
 describe('the root action, run as the runner runs it', () => {
-  it('runs the sample pipeline from examples/stackci.yml', async () => {
+  it('runs the quick profile of examples/stackci.yml', async () => {
     const r = await runActionBundle(
       join(root, 'actions', 'pipeline', 'dist', 'index.cjs'),
       {
-        config: join('examples', 'stackci.yml')
+        config: join('examples', 'stackci.yml'),
+        profile: 'quick',
+        'run-id': 'smoke-1'
       }
     )
     expect(r.code).toBe(0)
-    expect(r.outputs).toEqual({ passed: 'true' })
+    expect(r.outputs).toMatchObject({
+      passed: 'true',
+      'run-id': 'smoke-1',
+      image: '',
+      report: ''
+    })
+    expect(
+      (JSON.parse(r.outputs.steps ?? '[]') as { step: string }[]).map(
+        (s) => s.step
+      )
+    ).toEqual(['lint', 'verify'])
     expect(r.stdout).toContain('::group::verify')
     expect(r.summary).toContain('✅ Verification: 9 passed')
   })

@@ -307,12 +307,40 @@ describe('stackci verify check', () => {
 })
 
 describe('stackci run', () => {
-  it('runs the sample pipeline green and prints the closing table', async () => {
-    const r = await runCli(['run', join('examples', 'stackci.yml')])
+  it('runs the quick profile of the sample pipeline green and prints the closing table', async () => {
+    const r = await runCli([
+      'run',
+      '--profile',
+      'quick',
+      '--run-id',
+      'cli-quick',
+      join('examples', 'stackci.yml')
+    ])
     expect(r.code).toBe(0)
+    expect(r.stderr).toContain(
+      'stackci quick: run cli-quick, 2 steps: lint → verify'
+    )
+    expect(r.stderr).toMatch(/\[1\/2\] lint: passed/)
     expect(r.stdout).toMatch(
       /✅ verify\s+passed\s+\S+\s+1 job: 9 passed, 0 failed, 0 without a value/
     )
+    expect(r.stdout).toContain('✅ passed: stackci quick, run cli-quick')
+  })
+
+  it('runs a file without profiles by its sections, and refuses an unknown profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackci-run-'))
+    const file = join(dir, 'stackci.yml')
+    writeFileSync(
+      file,
+      `version: 1\nverify:\n  definitions: ${join(process.cwd(), 'examples', 'stack')}\n  jobs: ${join(process.cwd(), 'examples', 'stack', 'jobs')}/*.verify.json\n`
+    )
+    const r = await runCli(['run', file])
+    expect(r.stderr).toContain('stackci default: run ')
+    expect(r.stdout).toMatch(/✅ verify\s+passed/)
+    expect(r.code).toBe(0)
+    const unknown = await runCli(['run', '--profile', 'weekly', file])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('no profile "weekly"')
   })
 
   it('reports a broken config with every problem and exits 2', async () => {

@@ -62513,12 +62513,229 @@ var metricsSectionSchema = object({
     })
   )
 });
+function scalarText() {
+  return {
+    description: "a string, number or boolean",
+    validate(value, path, ctx) {
+      if (typeof value === "string") return value;
+      if (typeof value === "number" && Number.isFinite(value))
+        return String(value);
+      if (typeof value === "boolean") return String(value);
+      ctx.report({
+        path,
+        message: `must be a string, number or boolean, got ${Array.isArray(value) ? "a list" : value === null ? "null" : typeof value}`
+      });
+      return void 0;
+    }
+  };
+}
+__name(scalarText, "scalarText");
+var nonEmpty = string({ nonEmpty: true });
+var textMap = record(scalarText());
+var PIPELINE_STEPS = [
+  "lint",
+  "jenkins-build",
+  "stack-image",
+  "integration",
+  "verify",
+  "dispatch-metrics",
+  "report"
+];
+var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
+var buildResult = literal(
+  "SUCCESS",
+  "UNSTABLE",
+  "FAILURE",
+  "NOT_BUILT",
+  "ABORTED"
+);
+var storeName = literal("sqlite", "influxdb", "squash");
+var registrySectionSchema = object({
+  /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
+  repository: required(nonEmpty),
+  "username-env": optional(envName),
+  "password-env": optional(envName)
+});
+var jenkinsSectionSchema = object({
+  /** No URL: the jenkins-build step is skipped, saying so. */
+  url: optional(url()),
+  "user-env": optional(envName),
+  "token-env": optional(envName),
+  /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
+  jobs: optional(record(nonEmpty)),
+  /** Parameters every build gets. */
+  parameters: optional(textMap),
+  /** The parameter carrying the run id (default STACKCI_RUN_ID). */
+  "run-id-parameter": optional(envName),
+  timeout: optional(duration()),
+  "stream-log": optional(boolean()),
+  "fail-on": optional(listOrOne(buildResult))
+});
+var slackSectionSchema = object({
+  channel: required(nonEmpty),
+  "token-env": optional(envName),
+  /** The Web API base (default https://slack.com/api/). */
+  "api-url": optional(url())
+});
+var githubSectionSchema = object({
+  "token-env": optional(envName),
+  /** The REST API base (default GITHUB_API_URL, else https://api.github.com). */
+  "api-url": optional(url()),
+  /** Create a check run per pipeline run on the commit (default true). */
+  checks: optional(boolean())
+});
+var lintSectionSchema = object({
+  /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
+  linters: optional(listOrOne(nonEmpty)),
+  paths: optional(listOrOne(nonEmpty)),
+  "only-changed": optional(boolean()),
+  "base-ref": optional(nonEmpty),
+  "fail-on": optional(literal("error", "warning", "never")),
+  timeout: optional(duration())
+});
+var imageSectionSchema = object({
+  context: required(nonEmpty),
+  dockerfile: optional(nonEmpty),
+  /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
+  "tag-template": optional(listOrOne(nonEmpty)),
+  "build-args": optional(textMap),
+  /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
+  "build-args-env": optional(record(envName)),
+  labels: optional(textMap),
+  target: optional(nonEmpty),
+  "no-cache": optional(boolean()),
+  "time-zone": optional(nonEmpty),
+  timeout: optional(duration())
+});
+var integrationSectionSchema = object({
+  /** Dataset name → directory (relative to this file). */
+  datasets: required(record(nonEmpty)),
+  /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
+  command: optional(listOrOne(scalarText())),
+  shell: optional(boolean()),
+  outputs: optional(listOrOne(nonEmpty)),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(scalarText()),
+  cpus: optional(number({ min: 0.01, max: 1024 })),
+  network: optional(nonEmpty),
+  user: optional(nonEmpty),
+  workdir: optional(nonEmpty),
+  env: optional(textMap),
+  "dataset-path": optional(nonEmpty),
+  "output-path": optional(nonEmpty),
+  parallel: optional(number({ integer: true, min: 1, max: 64 })),
+  /** Where collected files go (default .stackci/integration/<run id>). */
+  "results-dir": optional(nonEmpty)
+});
+var reportSectionSchema = object({
+  /** Default .stackci/report.html. */
+  out: optional(nonEmpty),
+  title: optional(nonEmpty)
+});
+var profileSchema = object({
+  description: optional(string()),
+  steps: required(array(literal(...PIPELINE_STEPS))),
+  /** Stop at the first failed step (default) or run the rest anyway. */
+  "on-failure": optional(literal("stop", "continue")),
+  /** The release kind the image is tagged by (default per profile name). */
+  kind: optional(releaseKind),
+  /** The Jenkins job (default jenkins.jobs[profile]). */
+  "jenkins-job": optional(nonEmpty),
+  "jenkins-parameters": optional(textMap),
+  /** Push the image (default: true when a registry is configured). */
+  push: optional(boolean()),
+  /** Only these datasets (default every one). */
+  datasets: optional(listOrOne(nonEmpty)),
+  /** Only these of metrics.stores (default every configured one). */
+  stores: optional(listOrOne(storeName)),
+  /** Slack alerts on excursions and regressions (default true where slack is set). */
+  alerts: optional(boolean()),
+  /** The run's Slack thread and GitHub check run (default true). */
+  notify: optional(boolean()),
+  /** The history series the measurements join (default derived from the tag). */
+  series: optional(nonEmpty)
+});
 var stackciConfigSchema = object({
   version: required(literal(1)),
+  /** The profile `stackci run` uses without --profile (default local). */
+  "default-profile": optional(nonEmpty),
+  registry: optional(registrySectionSchema),
+  jenkins: optional(jenkinsSectionSchema),
+  slack: optional(slackSectionSchema),
+  github: optional(githubSectionSchema),
+  lint: optional(lintSectionSchema),
+  image: optional(imageSectionSchema),
+  integration: optional(integrationSectionSchema),
   verify: optional(verifySectionSchema),
-  metrics: optional(metricsSectionSchema)
+  metrics: optional(metricsSectionSchema),
+  report: optional(reportSectionSchema),
+  profiles: optional(record(profileSchema))
 });
-function loadYamlConfig(text2, file, schema2) {
+var STEP_SECTIONS = {
+  "stack-image": "image",
+  integration: "integration",
+  verify: "verify"
+};
+function checkStackciConfig(config, ctx) {
+  const profiles = config.profiles ?? {};
+  for (const [name, profile] of Object.entries(profiles)) {
+    const at = /* @__PURE__ */ __name((...rest) => [
+      "profiles",
+      name,
+      ...rest
+    ], "at");
+    profile.steps.forEach((step, i) => {
+      const section = STEP_SECTIONS[step];
+      if (section !== void 0 && config[section] === void 0) {
+        ctx.report({
+          path: at("steps", i),
+          message: `step ${step} needs a ${section}: section, and there is none`,
+          hint: `add ${section}: (see docs/configuration.md) or drop ${step} from this profile`
+        });
+      }
+      if (profile.steps.indexOf(step) !== i) {
+        ctx.report({ path: at("steps", i), message: `${step} is listed twice` });
+      }
+    });
+    if (profile.steps.includes("integration") && !profile.steps.includes("stack-image")) {
+      ctx.report({
+        path: at("steps"),
+        message: "integration runs in the image stack-image builds, and stack-image is not a step here",
+        hint: "add stack-image before integration"
+      });
+    }
+    const datasets = Object.keys(config.integration?.datasets ?? {});
+    profile.datasets?.forEach((d, i) => {
+      if (!datasets.includes(d)) {
+        ctx.report({
+          path: at("datasets", i),
+          message: `unknown dataset ${JSON.stringify(d)}`,
+          hint: datasets.length === 0 ? "integration.datasets defines none" : `integration.datasets has ${datasets.join(", ")}`
+        });
+      }
+    });
+    const stores = Object.keys(config.metrics?.stores ?? {});
+    profile.stores?.forEach((s, i) => {
+      if (!stores.includes(s) && s !== "sqlite") {
+        ctx.report({
+          path: at("stores", i),
+          message: `store ${s} is not configured under metrics.stores`
+        });
+      }
+    });
+  }
+  const fallback = config["default-profile"];
+  if (fallback !== void 0 && !(fallback in profiles)) {
+    ctx.report({
+      path: ["default-profile"],
+      message: `no profile named ${JSON.stringify(fallback)}`,
+      hint: `profiles: ${Object.keys(profiles).join(", ") || "none defined"}`
+    });
+  }
+}
+__name(checkStackciConfig, "checkStackciConfig");
+function loadYamlConfig(text2, file, schema2, check2) {
   const lineCounter = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, uniqueKeys: true });
   const problems = doc.errors.map((e) => {
@@ -62538,6 +62755,7 @@ function loadYamlConfig(text2, file, schema2) {
   const value = doc.toJS({ maxAliasCount: 1e3 });
   const ctx = new SchemaContext();
   const result = schema2.validate(value ?? {}, [], ctx);
+  if (result !== void 0 && ctx.problems.length === 0) check2?.(result, ctx);
   if (result === void 0 || ctx.problems.length > 0) {
     throw new ConfigError(
       `${file} has ${ctx.problems.length} problem${ctx.problems.length === 1 ? "" : "s"}`,
@@ -62566,7 +62784,12 @@ function toProblem(text2, file, problem) {
 }
 __name(toProblem, "toProblem");
 function loadStackciConfig(text2, file) {
-  const config = loadYamlConfig(text2, file, stackciConfigSchema);
+  const config = loadYamlConfig(
+    text2,
+    file,
+    stackciConfigSchema,
+    checkStackciConfig
+  );
   return { ...config, file, baseDir: (0, import_node_path.dirname)((0, import_node_path.resolve)(file)) };
 }
 __name(loadStackciConfig, "loadStackciConfig");
@@ -66909,6 +67132,8 @@ function provenanceOf(meta, env, explicit = {}) {
     imageDigest: first(
       explicit.imageDigest,
       meta.image_digest,
+      // What the integration step stamps (src/integration/provenance.ts).
+      meta["stackci.image_digest"],
       env.STACKCI_IMAGE_DIGEST
     ),
     jenkinsBuildUrl: first(
@@ -66937,6 +67162,7 @@ function provenanceOf(meta, env, explicit = {}) {
     ),
     dataset: first(
       explicit.dataset,
+      meta["stackci.dataset"],
       meta.ci_dataset,
       meta.dataset,
       meta.dataset_name,
@@ -72137,13 +72363,13 @@ __name(publish, "publish");
 var import_node_path9 = require("node:path");
 var DEFAULT_SQLITE = ".stackci/metrics.sqlite";
 var DEFAULT_SPOOL = ".stackci/spool";
-var nonEmpty = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
+var nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
 function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
   const s = section ?? {};
   const at = /* @__PURE__ */ __name((p) => (0, import_node_path9.isAbsolute)(p) ? p : (0, import_node_path9.resolve)(baseDir, p), "at");
   const problems = [];
   const need = /* @__PURE__ */ __name((variable, what) => {
-    const v = nonEmpty(env[variable]);
+    const v = nonEmpty2(env[variable]);
     if (v === void 0) {
       problems.push({
         where: {},
@@ -72162,8 +72388,8 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
   if (influxUrl !== void 0) {
     const userVar = ci?.["username-env"] ?? "INFLUXDB_USERNAME";
     const passVar = ci?.["password-env"] ?? "INFLUXDB_PASSWORD";
-    const username = overrides.influxdbUsername ?? nonEmpty(env[userVar]);
-    const password = overrides.influxdbPassword ?? nonEmpty(env[passVar]);
+    const username = overrides.influxdbUsername ?? nonEmpty2(env[userVar]);
+    const password = overrides.influxdbPassword ?? nonEmpty2(env[passVar]);
     stores.influxdb = {
       url: influxUrl,
       database: overrides.influxdbDatabase ?? ci?.database ?? "stackci",
@@ -72187,7 +72413,7 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
     const userVar = cs?.["user-env"] ?? "SQUASH_USER";
     const passVar = cs?.["password-env"] ?? "SQUASH_PASSWORD";
     const user = overrides.squashUser ?? need(userVar, "the squash store");
-    const password = overrides.squashPassword ?? nonEmpty(env[passVar]) ?? nonEmpty(env.SQUASH_password) ?? need(passVar, "the squash store");
+    const password = overrides.squashPassword ?? nonEmpty2(env[passVar]) ?? nonEmpty2(env.SQUASH_password) ?? need(passVar, "the squash store");
     stores.squash = {
       url: squashUrl,
       user,
@@ -72249,13 +72475,13 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
       on: slack?.on ?? ["failures", "warnings", "regressions"],
       ...opt(
         "threadTs",
-        overrides.slackThreadTs ?? nonEmpty(env.STACKCI_SLACK_THREAD_TS)
+        overrides.slackThreadTs ?? nonEmpty2(env.STACKCI_SLACK_THREAD_TS)
       )
     };
   }
   const wantComment = overrides.prComment ?? s.notify?.["pr-comment"] ?? true;
-  const token = overrides.githubToken ?? nonEmpty(env.GITHUB_TOKEN);
-  const repository = overrides.repository ?? nonEmpty(env.GITHUB_REPOSITORY);
+  const token = overrides.githubToken ?? nonEmpty2(env.GITHUB_TOKEN);
+  const repository = overrides.repository ?? nonEmpty2(env.GITHUB_REPOSITORY);
   const issue2 = overrides.pullRequest ?? pullRequestOf(env);
   if (wantComment && token !== void 0 && repository !== void 0 && issue2 !== void 0) {
     settings.comment = {

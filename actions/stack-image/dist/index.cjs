@@ -25836,10 +25836,164 @@ var metricsSectionSchema = object({
     })
   )
 });
+function scalarText() {
+  return {
+    description: "a string, number or boolean",
+    validate(value, path, ctx) {
+      if (typeof value === "string") return value;
+      if (typeof value === "number" && Number.isFinite(value))
+        return String(value);
+      if (typeof value === "boolean") return String(value);
+      ctx.report({
+        path,
+        message: `must be a string, number or boolean, got ${Array.isArray(value) ? "a list" : value === null ? "null" : typeof value}`
+      });
+      return void 0;
+    }
+  };
+}
+__name(scalarText, "scalarText");
+var nonEmpty = string({ nonEmpty: true });
+var textMap = record(scalarText());
+var PIPELINE_STEPS = [
+  "lint",
+  "jenkins-build",
+  "stack-image",
+  "integration",
+  "verify",
+  "dispatch-metrics",
+  "report"
+];
+var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
+var buildResult = literal(
+  "SUCCESS",
+  "UNSTABLE",
+  "FAILURE",
+  "NOT_BUILT",
+  "ABORTED"
+);
+var storeName = literal("sqlite", "influxdb", "squash");
+var registrySectionSchema = object({
+  /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
+  repository: required(nonEmpty),
+  "username-env": optional(envName),
+  "password-env": optional(envName)
+});
+var jenkinsSectionSchema = object({
+  /** No URL: the jenkins-build step is skipped, saying so. */
+  url: optional(url()),
+  "user-env": optional(envName),
+  "token-env": optional(envName),
+  /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
+  jobs: optional(record(nonEmpty)),
+  /** Parameters every build gets. */
+  parameters: optional(textMap),
+  /** The parameter carrying the run id (default STACKCI_RUN_ID). */
+  "run-id-parameter": optional(envName),
+  timeout: optional(duration()),
+  "stream-log": optional(boolean()),
+  "fail-on": optional(listOrOne(buildResult))
+});
+var slackSectionSchema = object({
+  channel: required(nonEmpty),
+  "token-env": optional(envName),
+  /** The Web API base (default https://slack.com/api/). */
+  "api-url": optional(url())
+});
+var githubSectionSchema = object({
+  "token-env": optional(envName),
+  /** The REST API base (default GITHUB_API_URL, else https://api.github.com). */
+  "api-url": optional(url()),
+  /** Create a check run per pipeline run on the commit (default true). */
+  checks: optional(boolean())
+});
+var lintSectionSchema = object({
+  /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
+  linters: optional(listOrOne(nonEmpty)),
+  paths: optional(listOrOne(nonEmpty)),
+  "only-changed": optional(boolean()),
+  "base-ref": optional(nonEmpty),
+  "fail-on": optional(literal("error", "warning", "never")),
+  timeout: optional(duration())
+});
+var imageSectionSchema = object({
+  context: required(nonEmpty),
+  dockerfile: optional(nonEmpty),
+  /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
+  "tag-template": optional(listOrOne(nonEmpty)),
+  "build-args": optional(textMap),
+  /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
+  "build-args-env": optional(record(envName)),
+  labels: optional(textMap),
+  target: optional(nonEmpty),
+  "no-cache": optional(boolean()),
+  "time-zone": optional(nonEmpty),
+  timeout: optional(duration())
+});
+var integrationSectionSchema = object({
+  /** Dataset name → directory (relative to this file). */
+  datasets: required(record(nonEmpty)),
+  /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
+  command: optional(listOrOne(scalarText())),
+  shell: optional(boolean()),
+  outputs: optional(listOrOne(nonEmpty)),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(scalarText()),
+  cpus: optional(number({ min: 0.01, max: 1024 })),
+  network: optional(nonEmpty),
+  user: optional(nonEmpty),
+  workdir: optional(nonEmpty),
+  env: optional(textMap),
+  "dataset-path": optional(nonEmpty),
+  "output-path": optional(nonEmpty),
+  parallel: optional(number({ integer: true, min: 1, max: 64 })),
+  /** Where collected files go (default .stackci/integration/<run id>). */
+  "results-dir": optional(nonEmpty)
+});
+var reportSectionSchema = object({
+  /** Default .stackci/report.html. */
+  out: optional(nonEmpty),
+  title: optional(nonEmpty)
+});
+var profileSchema = object({
+  description: optional(string()),
+  steps: required(array(literal(...PIPELINE_STEPS))),
+  /** Stop at the first failed step (default) or run the rest anyway. */
+  "on-failure": optional(literal("stop", "continue")),
+  /** The release kind the image is tagged by (default per profile name). */
+  kind: optional(releaseKind),
+  /** The Jenkins job (default jenkins.jobs[profile]). */
+  "jenkins-job": optional(nonEmpty),
+  "jenkins-parameters": optional(textMap),
+  /** Push the image (default: true when a registry is configured). */
+  push: optional(boolean()),
+  /** Only these datasets (default every one). */
+  datasets: optional(listOrOne(nonEmpty)),
+  /** Only these of metrics.stores (default every configured one). */
+  stores: optional(listOrOne(storeName)),
+  /** Slack alerts on excursions and regressions (default true where slack is set). */
+  alerts: optional(boolean()),
+  /** The run's Slack thread and GitHub check run (default true). */
+  notify: optional(boolean()),
+  /** The history series the measurements join (default derived from the tag). */
+  series: optional(nonEmpty)
+});
 var stackciConfigSchema = object({
   version: required(literal(1)),
+  /** The profile `stackci run` uses without --profile (default local). */
+  "default-profile": optional(nonEmpty),
+  registry: optional(registrySectionSchema),
+  jenkins: optional(jenkinsSectionSchema),
+  slack: optional(slackSectionSchema),
+  github: optional(githubSectionSchema),
+  lint: optional(lintSectionSchema),
+  image: optional(imageSectionSchema),
+  integration: optional(integrationSectionSchema),
   verify: optional(verifySectionSchema),
-  metrics: optional(metricsSectionSchema)
+  metrics: optional(metricsSectionSchema),
+  report: optional(reportSectionSchema),
+  profiles: optional(record(profileSchema))
 });
 
 // src/core/action-inputs.ts

@@ -1,0 +1,160 @@
+/**
+ * The verify and dispatch-metrics steps: the jobs this run produced (or the
+ * configured globs) evaluated against the specifications, sent to the
+ * profile's stores, compared with history, gated — the Slack alert going to
+ * the run's thread.
+ */
+
+import { resolve } from 'node:path'
+import { InputError } from '../core/errors.js'
+import { expandGlobs } from '../core/glob.js'
+import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
+import type { Provenance } from '../metrics/record.js'
+import { runMetrics } from '../metrics/run.js'
+import {
+  resolveMetricsSettings,
+  type MetricsOverrides
+} from '../metrics/settings.js'
+import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
+import { plural, type RunState, type StepDone } from './state.js'
+
+/** This run's jobs, else the files the patterns match under the config. */
+async function jobFiles(
+  run: RunState,
+  patterns: readonly string[],
+  step: string
+): Promise<string[]> {
+  if (run.jobs !== undefined) {
+    if (run.jobs.length === 0)
+      throw new InputError(`${step}: the integration step collected no jobs`)
+    return run.jobs
+  }
+  const files = await expandGlobs(run.config.baseDir, patterns)
+  if (files.length === 0) {
+    throw new InputError(
+      `${step}: no job files match ${patterns.join(', ')} under ${run.config.baseDir}`
+    )
+  }
+  return files
+}
+
+export async function verifyStep(run: RunState): Promise<StepDone> {
+  const section = run.config.verify
+  if (section === undefined) {
+    return { status: 'skipped', detail: 'no verify: section' }
+  }
+  const files = await jobFiles(
+    run,
+    section.jobs ?? ['**/*.verify.json'],
+    'verify'
+  )
+  const result = await runVerifyGate(
+    {
+      definitions: resolve(run.config.baseDir, section.definitions),
+      files,
+      ...(section.tags === undefined ? {} : { tags: section.tags })
+    },
+    run.reporter
+  )
+  await run.reporter.summary(verifyGateSummary(result))
+  const t = result.totals
+  return {
+    status: result.passed ? 'passed' : 'failed',
+    detail: `${plural(t.jobs, 'job')}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`
+  }
+}
+
+export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
+  const { config, profile, env } = run
+  const overrides: MetricsOverrides = {}
+  const slack = config.slack
+  if (slack !== undefined && profile.section.alerts !== false) {
+    const token = env[slack['token-env'] ?? 'SLACK_BOT_TOKEN']
+    if (token !== undefined && token !== '') {
+      overrides.slackChannel = run.slackThread?.channel ?? slack.channel
+      overrides.slackToken = token
+      if (run.slackThread !== undefined)
+        overrides.slackThreadTs = run.slackThread.ts
+    }
+  }
+  if (profile.section.alerts === false) overrides.prComment = false
+  const settings = resolveMetricsSettings(
+    config.metrics,
+    overrides,
+    { ...env, ...apiEnv(run) },
+    config.baseDir,
+    {
+      ...(config.verify === undefined
+        ? {}
+        : { definitions: config.verify.definitions }),
+      ...(config.verify?.jobs === undefined
+        ? {}
+        : { jobs: config.verify.jobs }),
+      defaultSqlite: true
+    }
+  )
+  if (profile.section.alerts === false) delete settings.slack
+  const only = profile.section.stores
+  if (only !== undefined) {
+    for (const name of ['sqlite', 'influxdb', 'squash'] as const)
+      if (!only.includes(name)) Reflect.deleteProperty(settings.stores, name)
+  }
+  const files = await jobFiles(run, settings.jobs, 'dispatch-metrics')
+  const provenance: Provenance = {}
+  const image = run.image
+  if (image !== undefined) {
+    provenance.imageDigest = image.digest ?? image.imageId
+    provenance.releaseTag = image.release.eups ?? image.release.tag
+  }
+  if (run.jenkins?.buildUrl !== undefined)
+    provenance.jenkinsBuildUrl = run.jenkins.buildUrl
+  const clientEnv = { ...env, ...apiEnv(run) }
+  const result = await runMetrics(
+    {
+      settings,
+      files,
+      prepare: {
+        provenance,
+        ...(profile.section.series === undefined
+          ? {}
+          : { series: profile.section.series })
+      }
+    },
+    {
+      reporter: run.reporter,
+      env: clientEnv,
+      octokit: (token) => makeOctokit(token, clientEnv, run.reporter),
+      slack: (token) => makeSlackClient(token, clientEnv, run.reporter)
+    }
+  )
+  run.sqliteStore = settings.stores.sqlite?.path
+  const o = result.outcome
+  const spooled = o.dispatch?.spooled ?? 0
+  const stores = Object.keys(settings.stores)
+  const regressions = o.comparisons.filter(
+    (c) => c.verdict === 'regression'
+  ).length
+  const failed = !o.passed || result.errors.length > 0
+  return {
+    status: failed ? 'failed' : 'passed',
+    detail: [
+      `${plural(o.jobs.length, 'job')} to ${stores.join(', ') || 'no store'}`,
+      ...(spooled > 0 ? [`${spooled} spooled for replay`] : []),
+      `${plural(o.gate?.failures.length ?? 0, 'failure')}, ${plural(o.gate?.warnings.length ?? 0, 'warning')}, ${plural(regressions, 'regression')}`,
+      ...result.errors.map((e) => e.split('\n')[0] ?? '')
+    ].join('; ')
+  }
+}
+
+/** The API bases the config names (emulators, GitHub Enterprise, Slack). */
+export function apiEnv(run: RunState): Record<string, string> {
+  const out: Record<string, string> = {}
+  const slackUrl = run.config.slack?.['api-url']
+  if (slackUrl !== undefined) out.STACKCI_SLACK_API_URL = slackUrl
+  const githubUrl = run.config.github?.['api-url']
+  if (githubUrl !== undefined) out.GITHUB_API_URL = githubUrl
+  const tokenVar = run.config.github?.['token-env']
+  const token = tokenVar === undefined ? undefined : run.env[tokenVar]
+  if (token !== undefined && token !== '') out.GITHUB_TOKEN = token
+  return out
+}

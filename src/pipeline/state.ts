@@ -1,0 +1,68 @@
+/**
+ * What a pipeline run knows as it goes: its settings, and what each step
+ * handed on (the Jenkins build, the image, the collected jobs, the metrics
+ * store). Steps read what earlier steps left and add their own.
+ */
+
+import type { StackciConfig } from '../core/config.js'
+import type { Reporter } from '../core/reporter.js'
+import type { DockerEngine } from '../docker/client.js'
+import type { StackImageResult } from '../docker/stack-image.js'
+import type { IntegrationResult } from '../integration/run-datasets.js'
+import type { JenkinsBuildOutcome } from '../jenkins/results.js'
+import type { ResolvedProfile } from './profile.js'
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+export type StepStatus = 'passed' | 'failed' | 'skipped' | 'error'
+
+/** How a step ended, for the progress line and the closing table. */
+export interface StepDone {
+  status: StepStatus
+  /** One line. */
+  detail: string
+}
+
+export interface PipelineOptions {
+  /** The profile (default: the file's default). */
+  profile?: string
+  /** Release version (stable and candidates), PR number or commit. */
+  version?: string
+  /** Release date `YYYY-MM-DD` (daily, weekly). */
+  date?: string
+  runId?: string
+  env?: Env
+  signal?: AbortSignal
+  /** Findings annotated per kind: 10 in Actions (the runner's limit), 0 in a terminal. */
+  annotationLimit?: number
+  /** Jenkins console lines cannot become workflow commands (Actions). */
+  protectCommands?: boolean
+  /** The Docker engine (default: DOCKER_HOST, else the local socket). */
+  docker?: () => Promise<DockerEngine>
+  now?: () => Date
+}
+
+export interface RunState {
+  readonly config: StackciConfig
+  readonly profile: ResolvedProfile
+  readonly runId: string
+  readonly env: Env
+  readonly reporter: Reporter
+  readonly options: PipelineOptions
+  /** `<config dir>/.stackci/runs/<run id>`: this run's files. */
+  readonly dir: string
+  readonly engine: () => Promise<DockerEngine>
+  jenkins?: JenkinsBuildOutcome
+  image?: StackImageResult
+  integration?: IntegrationResult
+  /** Verify jobs this run produced (integration), host paths. */
+  jobs?: string[]
+  /** The SQLite store the metrics went to (the report reads it). */
+  sqliteStore?: string
+  report?: string
+  /** The Slack thread of this run, once its parent message is posted. */
+  slackThread?: { channel: string; ts: string }
+}
+
+export const plural = (n: number, word: string): string =>
+  `${n} ${word}${n === 1 ? '' : 's'}`
