@@ -26,30 +26,51 @@ function gitHead(dir: string): string | undefined {
   return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined
 }
 
+type Kind = RunState['profile']['kind']
+
+/** What a kind falls back to when its version cannot be known here. */
+const FALLBACK: Partial<Record<Kind, { to: Kind; why: string }>> = {
+  pr: {
+    to: 'sha',
+    why: 'no pull request here (a push, e.g. the check after a merge): tagging the image by commit'
+  },
+  sha: {
+    to: 'daily',
+    why: "no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date"
+  }
+}
+
 /**
  * The release kind and version: the version given, from the event, or from
- * git. A `sha` profile outside any git checkout (a tarball, a copy) tags by
- * today's date instead, saying so.
+ * git. A kind taken from the profile's name (not written as `kind:`) falls
+ * back when its version cannot be known — `pr` on a push tags by commit,
+ * `sha` outside any git checkout by date — saying so.
  */
 export function releaseOf(run: RunState): {
-  kind: RunState['profile']['kind']
+  kind: Kind
   version: string | undefined
 } {
-  try {
-    return { kind: run.profile.kind, version: releaseVersion(run) }
-  } catch (error) {
-    if (run.profile.kind !== 'sha' || run.profile.section.kind === 'sha')
-      throw error
-    run.reporter.warning(
-      `no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date instead of sha-… (pass --version SHA to choose)`
-    )
-    return { kind: 'daily', version: undefined }
+  const explicit = run.profile.section.kind !== undefined
+  const given = run.options.version
+  let kind = run.profile.kind
+  for (;;) {
+    try {
+      return { kind, version: releaseVersion(run, kind) }
+    } catch (error) {
+      const next = FALLBACK[kind]
+      const hasGiven = given !== undefined && given !== ''
+      if (explicit || hasGiven || next === undefined) throw error
+      run.reporter.warning(`${next.why} (pass --version to choose)`)
+      kind = next.to
+    }
   }
 }
 
 /** The version the release kind needs: given, from the event, or from git. */
-export function releaseVersion(run: RunState): string | undefined {
-  const kind = run.profile.kind
+export function releaseVersion(
+  run: RunState,
+  kind: Kind = run.profile.kind
+): string | undefined {
   const given = run.options.version
   if (given !== undefined && given !== '') return given
   if (kind === 'daily' || kind === 'weekly') return undefined

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   loadStackciConfig,
@@ -9,7 +10,10 @@ import {
   formatProblem,
   InputError
 } from '../../../src/core/errors.js'
+import { RecordingReporter } from '../../../src/core/reporter.js'
+import { releaseOf } from '../../../src/pipeline/image-step.js'
 import { resolveProfile } from '../../../src/pipeline/profile.js'
+import type { RunState } from '../../../src/pipeline/state.js'
 import { checkRunId, pipelineRunId } from '../../../src/pipeline/run-id.js'
 import { thrown } from '../../helpers/thrown.js'
 
@@ -198,5 +202,66 @@ describe('the run id', () => {
     expect((error as InputError).message).toBe(
       'run id "Run 1!" is not usable: it names containers and Jenkins parameters'
     )
+  })
+})
+
+describe('the release an image is tagged by', () => {
+  const runOf = (
+    profile: string,
+    env: Record<string, string>,
+    options: { version?: string } = {}
+  ): { run: RunState; reporter: RecordingReporter } => {
+    const config = loadStackciConfig(
+      'version: 1\nprofiles:\n  pr: { steps: [] }\n  local: { steps: [] }\n  strict: { steps: [], kind: pr }\n',
+      join(mkdtempSync(join(tmpdir(), 'stackci-kind-')), 'stackci.yml')
+    )
+    const reporter = new RecordingReporter()
+    const run: RunState = {
+      config,
+      profile: resolveProfile(config, profile),
+      runId: 'unit',
+      env,
+      reporter,
+      options,
+      dir: config.baseDir,
+      engine: async () => Promise.reject(new Error('no engine in unit tests'))
+    }
+    return { run, reporter }
+  }
+  const warnings = (r: RecordingReporter): string[] =>
+    r.entries.filter((e) => e.level === 'warning').map((e) => e.message)
+  const sha = 'a'.repeat(40)
+
+  it('is the pull request of a pull_request event', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackci-event-'))
+    const event = join(dir, 'event.json')
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 42 } }))
+    const { run, reporter } = runOf('pr', { GITHUB_EVENT_PATH: event })
+    expect(releaseOf(run)).toEqual({ kind: 'pr', version: '42' })
+    expect(warnings(reporter)).toEqual([])
+  })
+
+  it('falls back from pr to the commit on a push, saying so', () => {
+    const { run, reporter } = runOf('pr', { GITHUB_SHA: sha })
+    expect(releaseOf(run)).toEqual({ kind: 'sha', version: sha })
+    expect(warnings(reporter)).toEqual([
+      'no pull request here (a push, e.g. the check after a merge): tagging the image by commit (pass --version to choose)'
+    ])
+  })
+
+  it('falls back from sha to the date outside a git checkout', () => {
+    const { run, reporter } = runOf('local', {})
+    expect(releaseOf(run)).toEqual({ kind: 'daily', version: undefined })
+    expect(warnings(reporter)).toHaveLength(1)
+  })
+
+  it('never falls back from a kind the profile wrote, or a version given', () => {
+    expect(() => releaseOf(runOf('strict', { GITHUB_SHA: sha }).run)).toThrow(
+      'profile strict tags images by pr, which needs the pull request number (a pull_request event, or --version N)'
+    )
+    expect(releaseOf(runOf('pr', {}, { version: '7' }).run)).toEqual({
+      kind: 'pr',
+      version: '7'
+    })
   })
 })
