@@ -87850,21 +87850,34 @@ function gitHead(dir) {
   return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
 }
 __name(gitHead, "gitHead");
+var FALLBACK = {
+  pr: {
+    to: "sha",
+    why: "no pull request here (a push, e.g. the check after a merge): tagging the image by commit"
+  },
+  sha: {
+    to: "daily",
+    why: "no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date"
+  }
+};
 function releaseOf(run) {
-  try {
-    return { kind: run.profile.kind, version: releaseVersion(run) };
-  } catch (error2) {
-    if (run.profile.kind !== "sha" || run.profile.section.kind === "sha")
-      throw error2;
-    run.reporter.warning(
-      `no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date instead of sha-\u2026 (pass --version SHA to choose)`
-    );
-    return { kind: "daily", version: void 0 };
+  const explicit = run.profile.section.kind !== void 0;
+  const given = run.options.version;
+  let kind = run.profile.kind;
+  for (; ; ) {
+    try {
+      return { kind, version: releaseVersion(run, kind) };
+    } catch (error2) {
+      const next = FALLBACK[kind];
+      const hasGiven = given !== void 0 && given !== "";
+      if (explicit || hasGiven || next === void 0) throw error2;
+      run.reporter.warning(`${next.why} (pass --version to choose)`);
+      kind = next.to;
+    }
   }
 }
 __name(releaseOf, "releaseOf");
-function releaseVersion(run) {
-  const kind = run.profile.kind;
+function releaseVersion(run, kind = run.profile.kind) {
   const given = run.options.version;
   if (given !== void 0 && given !== "") return given;
   if (kind === "daily" || kind === "weekly") return void 0;
