@@ -8,6 +8,10 @@
 import { DockerError, type Where } from '../core/errors.js'
 import { instructionOfStep, type Instruction } from './dockerfile.js'
 
+/** ANSI colour (SGR) sequences. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g
+
 /** One message of the engine's JSON stream. */
 export interface EngineMessage {
   stream?: string
@@ -117,7 +121,10 @@ export class BuildLog {
   }
 
   #text(text: string): void {
-    const parts = (this.#partial + text).split('\n')
+    // The classic builder wraps a RUN step's stderr in red (ESC[91m …
+    // ESC[0m), chunk by chunk: colour codes would split lines and the tail.
+    const plain = text.replace(SGR, '')
+    const parts = (this.#partial + plain).split('\n')
     this.#partial = parts.pop() ?? ''
     for (const part of parts) this.#line(part.replace(/\r$/, ''))
   }

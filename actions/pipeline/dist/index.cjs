@@ -86631,6 +86631,7 @@ function instructionOfStep(steps, step, printed) {
 __name(instructionOfStep, "instructionOfStep");
 
 // src/docker/build-log.ts
+var SGR = /\u001b\[[0-9;]*m/g;
 async function* engineMessages(stream) {
   let pending = "";
   for await (const chunk of stream) {
@@ -86714,7 +86715,8 @@ var BuildLog = class {
     this.#partial = "";
   }
   #text(text2) {
-    const parts = (this.#partial + text2).split("\n");
+    const plain = text2.replace(SGR, "");
+    const parts = (this.#partial + plain).split("\n");
     this.#partial = parts.pop() ?? "";
     for (const part of parts) this.#line(part.replace(/\r$/, ""));
   }

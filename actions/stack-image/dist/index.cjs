@@ -26982,6 +26982,7 @@ function instructionOfStep(steps, step, printed) {
 __name(instructionOfStep, "instructionOfStep");
 
 // src/docker/build-log.ts
+var SGR = /\u001b\[[0-9;]*m/g;
 async function* engineMessages(stream) {
   let pending = "";
   for await (const chunk of stream) {
@@ -27065,7 +27066,8 @@ var BuildLog = class {
     this.#partial = "";
   }
   #text(text) {
-    const parts = (this.#partial + text).split("\n");
+    const plain = text.replace(SGR, "");
+    const parts = (this.#partial + plain).split("\n");
     this.#partial = parts.pop() ?? "";
     for (const part of parts) this.#line(part.replace(/\r$/, ""));
   }

@@ -61,6 +61,17 @@ describe('BuildLog', () => {
     expect(log.imageId).toBe('sha256:feed')
   })
 
+  it("drops the classic builder's colour around a RUN step's stderr", () => {
+    const lines: string[] = []
+    const log = new BuildLog({ onLine: (l) => lines.push(l) })
+    log.add({
+      stream: '\u001b[91m------\u001b[0m\u001b[91m\nRan 6 tests in 0.006s\n'
+    })
+    log.add({ stream: '\n\u001b[0m\u001b[91mOK\n\u001b[0m' })
+    log.end()
+    expect(lines).toEqual(['------', 'Ran 6 tests in 0.006s', '', 'OK'])
+  })
+
   it('fails with the step, its line and the log tail', () => {
     const log = new BuildLog()
     for (let i = 0; i < 30; i++) log.add({ stream: `noise ${i}\n` })
