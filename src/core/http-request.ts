@@ -87,7 +87,7 @@ export async function httpRequest(
     }
     const fail = (error: unknown): void => {
       settle()
-      reject(error as Error)
+      reject(error instanceof Error ? error : new Error(String(error)))
     }
     const req = request(target, {
       method: options.method,

@@ -230,7 +230,7 @@ function parseTrees(text: string): ParsedNode[] | undefined {
         }
         const node = open.pop()
         if (node === undefined) return
-        node.kind = (state.kind as string | null) ?? null
+        node.kind = state.kind
         const result: unknown = state.result
         if (node.kind === 'scalar') node.text = String(result)
         if (node.kind === 'sequence' && Array.isArray(result))

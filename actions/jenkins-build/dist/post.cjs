@@ -5044,7 +5044,7 @@ async function httpRequest(url2, options) {
     }, "settle");
     const fail = /* @__PURE__ */ __name((error2) => {
       settle();
-      reject(error2);
+      reject(error2 instanceof Error ? error2 : new Error(String(error2)));
     }, "fail");
     const req = request(target, {
       method: options.method,

@@ -4486,7 +4486,7 @@ function parseTrees(text) {
         }
         const node = open.pop();
         if (node === void 0) return;
-        node.kind = state.kind ?? null;
+        node.kind = state.kind;
         const result = state.result;
         if (node.kind === "scalar") node.text = String(result);
         if (node.kind === "sequence" && Array.isArray(result))
