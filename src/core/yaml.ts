@@ -10,15 +10,6 @@
  */
 
 import jsyaml from 'js-yaml'
-import {
-  LineCounter,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments
-} from 'yaml'
-import type { Node as YamlNode } from 'yaml'
 import type { PathSegment } from './schema.js'
 
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
@@ -161,6 +152,10 @@ export interface Position {
  * (of its key, with `atKey`). When the exact node does not exist (a key that
  * is missing, or came from a `<<` merge), the nearest existing ancestor is
  * returned; undefined only when the document itself is not found.
+ *
+ * Positions come from js-yaml's parse events rather than from a second YAML
+ * library: this runs only when something is wrong, and every action that
+ * reads YAML would otherwise carry (and parse at start-up) 0.26 MB for it.
  */
 export function locateYamlPath(
   text: string,
@@ -168,44 +163,151 @@ export function locateYamlPath(
   path: readonly PathSegment[],
   atKey = false
 ): Position | undefined {
-  const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false })
-  if (!Array.isArray(docs)) return undefined
-  const doc = docs[docIndex]
+  const doc = parseTrees(text)?.[docIndex]
   if (doc === undefined) return undefined
-  let node: unknown = doc.contents
-  let offset = rangeStart(node) ?? doc.range[0]
+  let node = unwrap(text, doc)
+  let offset = contentStart(text, node)
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]
     const last = i === path.length - 1
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) =>
-          isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg)
+    if (node.kind === 'mapping') {
+      const pair = pairsOf(text, node).find(
+        ([key]) => key.kind === 'scalar' && key.text === String(seg)
       )
       if (pair === undefined) break
-      const keyStart = rangeStart(pair.key)
-      const valueStart = rangeStart(pair.value)
-      if (last && atKey) {
-        offset = keyStart ?? offset
+      const [key, value] = pair
+      if ((last && atKey) || value === undefined) {
+        offset = contentStart(text, key)
         break
       }
-      offset = valueStart ?? keyStart ?? offset
-      node = pair.value
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg]
+      offset = contentStart(text, value)
+      node = unwrap(text, value)
+    } else if (node.kind === 'sequence' && typeof seg === 'number') {
+      // An empty item (`- `) has no parse event: indices are only
+      // trustworthy when every item has one.
+      if (node.children.length !== node.size) break
+      const item = node.children[seg]
       if (item === undefined) break
-      offset = rangeStart(item) ?? offset
-      node = item
+      offset = contentStart(text, item)
+      node = unwrap(text, item)
     } else {
       break
     }
   }
-  const pos = lineCounter.linePos(offset)
-  return { line: pos.line, column: pos.col }
+  return positionOf(text, offset)
 }
 
-function rangeStart(node: unknown): number | undefined {
-  const range = (node as YamlNode | null | undefined)?.range
-  return Array.isArray(range) ? range[0] : undefined
+/** A node as js-yaml's `open`/`close` events outline it. */
+interface ParsedNode {
+  /** Where js-yaml began composing it (maybe before separating space). */
+  start: number
+  kind: string | null
+  /** A scalar's value as text (mapping keys are matched on it). */
+  text?: string
+  /** A sequence's length. */
+  size?: number
+  children: ParsedNode[]
+}
+
+/** One outline per document; undefined when js-yaml cannot parse the text. */
+function parseTrees(text: string): ParsedNode[] | undefined {
+  const roots: ParsedNode[] = []
+  const open: ParsedNode[] = []
+  try {
+    jsyaml.loadAll(text, null, {
+      schema: PYYAML_SCHEMA,
+      json: true,
+      listener: (event, state) => {
+        if (event === 'open') {
+          const node: ParsedNode = {
+            start: state.position,
+            kind: null,
+            children: []
+          }
+          ;(open.at(-1)?.children ?? roots).push(node)
+          open.push(node)
+          return
+        }
+        const node = open.pop()
+        if (node === undefined) return
+        node.kind = state.kind
+        const result: unknown = state.result
+        if (node.kind === 'scalar') node.text = String(result)
+        if (node.kind === 'sequence' && Array.isArray(result))
+          node.size = result.length
+      }
+    })
+  } catch {
+    return undefined
+  }
+  return roots
+}
+
+/**
+ * js-yaml composes a would-be mapping key before it knows a node is a plain
+ * value, leaving a wrapper around the real node: same start, same kind.
+ */
+function unwrap(text: string, node: ParsedNode): ParsedNode {
+  let current = node
+  for (;;) {
+    const [only, ...rest] = current.children
+    if (
+      only === undefined ||
+      rest.length > 0 ||
+      only.kind !== current.kind ||
+      contentStart(text, only) !== contentStart(text, current)
+    )
+      return current
+    current = only
+  }
+}
+
+/**
+ * A mapping's entries. Keys and values are told apart by the `:` js-yaml
+ * stopped after when it began a value: a key without one (`? key`, a set
+ * member) has no value node at all.
+ */
+function pairsOf(
+  text: string,
+  node: ParsedNode
+): [ParsedNode, ParsedNode | undefined][] {
+  const isValue = (n: ParsedNode): boolean =>
+    /:[ \t]*$/.test(text.slice(Math.max(0, n.start - 64), n.start))
+  const pairs: [ParsedNode, ParsedNode | undefined][] = []
+  const children = node.children
+  for (let i = 0; i < children.length; i++) {
+    const key = children[i]
+    if (key === undefined || isValue(key)) continue
+    const next = children[i + 1]
+    if (next !== undefined && isValue(next)) {
+      pairs.push([key, next])
+      i++
+    } else {
+      pairs.push([key, undefined])
+    }
+  }
+  return pairs
+}
+
+/**
+ * Where the node's content begins: past separating space, comments and its
+ * properties (`&anchor`, `!tag`, which cannot begin a plain scalar).
+ */
+function contentStart(text: string, node: ParsedNode): number {
+  const skip = /(?:[ \t\r\n]|#[^\n]*|[&!][^ \t\r\n]*(?=[ \t\r\n]))*/y
+  skip.lastIndex = node.start
+  skip.exec(text)
+  return Math.min(skip.lastIndex, text.length)
+}
+
+/** 1-based line and column of an offset. */
+function positionOf(text: string, offset: number): Position {
+  let line = 1
+  let lineStart = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset;) {
+    line++
+    lineStart = i + 1
+    i = text.indexOf('\n', i + 1)
+  }
+  return { line, column: offset - lineStart + 1 }
 }

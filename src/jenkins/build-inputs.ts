@@ -4,7 +4,7 @@
  * with the CLI.
  */
 
-import { parse as parseYaml } from 'yaml'
+import jsyaml from 'js-yaml'
 import type { ActionInputs } from '../core/action-inputs.js'
 import { InputError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
@@ -133,7 +133,7 @@ function yamlPairs(text: string, what: string): [string, string][] {
   let value: unknown
   try {
     // failsafe: every scalar stays the string it was written as.
-    value = parseYaml(text, { schema: 'failsafe' })
+    value = jsyaml.load(text, { schema: jsyaml.FAILSAFE_SCHEMA })
   } catch (error) {
     throw new InputError(
       `${what} is neither KEY=value lines nor a YAML map: ${(error as Error).message.split('\n')[0] ?? ''}`
@@ -148,6 +148,8 @@ function yamlPairs(text: string, what: string): [string, string][] {
     )
   }
   return Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+    // `KEY:` with nothing after it is an empty parameter.
+    if (v === null) return [k, '']
     if (typeof v !== 'string') {
       throw new InputError(
         `${what}: parameter ${k} must be a single value, not a list or map`

@@ -1,5 +1,5 @@
 /**
- * A thin typed Jenkins client on undici's fetch: trigger, queue items,
+ * A thin typed Jenkins client on node:http: trigger, queue items,
  * builds, the progressive console, stop. It speaks the REST API as the real
  * server answers it (protocols.md §1–5) and nothing more; waiting and
  * streaming live in `follow.ts`, `watch.ts` and `run-build.ts`.

@@ -66,7 +66,7 @@ export function httpError(
   return error
 }
 
-/** Wraps a fetch failure so the message names the call and the cause. */
+/** Wraps a network failure so the message names the call and the cause. */
 export function networkError(
   method: string,
   url: string,
@@ -74,12 +74,14 @@ export function networkError(
 ): unknown {
   if (error instanceof JenkinsError || error instanceof TimeoutError)
     return error
-  const cause = (
-    error as { cause?: { code?: string; message?: string } } | null
-  )?.cause
+  const failure = error as {
+    code?: string
+    cause?: { code?: string; message?: string }
+  } | null
   const detail =
-    cause?.code ??
-    cause?.message ??
+    failure?.code ??
+    failure?.cause?.code ??
+    failure?.cause?.message ??
     (error instanceof Error ? error.message : String(error))
   return new JenkinsError(`${method} ${url} failed: ${detail}`, {
     cause: error,

@@ -4,7 +4,6 @@
  * when Jenkins asks for one, and errors that name the URL (never the token).
  */
 
-import { Agent, fetch, type Dispatcher } from 'undici'
 import { JenkinsError } from '../core/errors.js'
 import {
   CRUMB_REJECTED,
@@ -22,6 +21,7 @@ import {
   type Clock
 } from '../core/retry.js'
 import { basicAuthHeader } from '../core/secrets.js'
+import { HttpAgents, fetchHeaders, httpRequest } from '../core/http-request.js'
 
 /** How crumbs are handled: `auto` fetches one only after a crumb 403. */
 export type CrumbMode = 'auto' | 'always' | 'never'
@@ -38,7 +38,8 @@ export interface JenkinsHttpOptions {
   /** Extra attempts on transient faults. Default 4. */
   retries?: number
   crumb?: CrumbMode
-  dispatcher?: Dispatcher
+  /** Connection pools; default: keep-alive, idle connections closed after 10 s. */
+  agents?: HttpAgents
 }
 
 export interface RequestOptions {
@@ -62,7 +63,7 @@ export class JenkinsHttp {
   readonly clock: Clock
   readonly #options: JenkinsHttpOptions
   readonly #auth: string | undefined
-  readonly #dispatcher: Dispatcher
+  readonly #agents: HttpAgents
   #crumb: { field: string; value: string } | undefined
   #cookies = new Map<string, string>()
   #crumbUnavailable = false
@@ -78,9 +79,7 @@ export class JenkinsHttp {
       options.reporter.mask(this.#auth)
       options.reporter.mask(this.#auth.slice('Basic '.length))
     }
-    this.#dispatcher =
-      options.dispatcher ??
-      new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 15_000 } })
+    this.#agents = options.agents ?? new HttpAgents(10_000)
   }
 
   /** The full URL of a path under the base, with a query. */
@@ -196,21 +195,20 @@ export class JenkinsHttp {
     const timeoutMs = this.#options.requestTimeoutMs ?? 30_000
     const response = await withTimeout(
       async (signal) => {
-        const res = await fetch(url, {
+        const res = await httpRequest(url, {
           method,
           headers,
-          redirect: 'manual',
           signal,
-          dispatcher: this.#dispatcher,
+          agents: this.#agents,
+          connectTimeoutMs: 15_000,
           ...(options.form === undefined
             ? {}
             : { body: options.form.toString() })
         })
-        const body = new Uint8Array(await res.arrayBuffer())
         return {
           status: res.status,
-          headers: res.headers as unknown as Headers,
-          body,
+          headers: fetchHeaders(res.rawHeaders),
+          body: new Uint8Array(res.body),
           url
         }
       },

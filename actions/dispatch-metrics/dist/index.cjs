@@ -49,10 +49,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS, "isAlias");
     var isDocument = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC, "isDocument");
-    var isMap2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP, "isMap");
-    var isPair2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR, "isPair");
-    var isScalar2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR, "isScalar");
-    var isSeq2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ, "isSeq");
+    var isMap = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP, "isMap");
+    var isPair = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR, "isPair");
+    var isScalar = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR, "isScalar");
+    var isSeq = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ, "isSeq");
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -75,7 +75,7 @@ var require_identity = __commonJS({
       return false;
     }
     __name(isNode, "isNode");
-    var hasAnchor = /* @__PURE__ */ __name((node) => (isScalar2(node) || isCollection(node)) && !!node.anchor, "hasAnchor");
+    var hasAnchor = /* @__PURE__ */ __name((node) => (isScalar(node) || isCollection(node)) && !!node.anchor, "hasAnchor");
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -87,11 +87,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias;
     exports2.isCollection = isCollection;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap2;
+    exports2.isMap = isMap;
     exports2.isNode = isNode;
-    exports2.isPair = isPair2;
-    exports2.isScalar = isScalar2;
-    exports2.isSeq = isSeq2;
+    exports2.isPair = isPair;
+    exports2.isScalar = isScalar;
+    exports2.isSeq = isSeq;
   }
 });
 
@@ -4310,9 +4310,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = /* @__PURE__ */ __name((token) => token && (token.type === "block-map" || token.type === "block-seq"), "isBlock");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4348,7 +4348,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4388,7 +4388,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4411,7 +4411,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -4443,7 +4443,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4459,7 +4459,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4586,7 +4586,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
-      let contentStart = 0;
+      let contentStart2 = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
@@ -4599,7 +4599,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i;
+          contentStart2 = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
             onError(offset, "BAD_INDENT", message);
@@ -4615,9 +4615,9 @@ var require_resolve_block_scalar = __commonJS({
       let value = "";
       let sep2 = "";
       let prevMoreIndented = false;
-      for (let i = 0; i < contentStart; ++i)
+      for (let i = 0; i < contentStart2; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
-      for (let i = contentStart; i < chompStart; ++i) {
+      for (let i = contentStart2; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
@@ -5782,7 +5782,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = /* @__PURE__ */ __name((token) => !!token && "items" in token, "isCollection");
-    var isScalar2 = /* @__PURE__ */ __name((token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar"), "isScalar");
+    var isScalar = /* @__PURE__ */ __name((token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar"), "isScalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5868,7 +5868,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar2;
+    exports2.isScalar = isScalar;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -6471,7 +6471,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       static {
         __name(this, "LineCounter");
       }
@@ -6497,7 +6497,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter3;
+    exports2.LineCounter = LineCounter2;
   }
 });
 
@@ -7402,7 +7402,7 @@ var require_public_api = __commonJS({
       return { lineCounter: lineCounter$1, prettyErrors };
     }
     __name(parseOptions, "parseOptions");
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7416,7 +7416,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    __name(parseAllDocuments2, "parseAllDocuments");
+    __name(parseAllDocuments, "parseAllDocuments");
     function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
@@ -7481,7 +7481,7 @@ var require_public_api = __commonJS({
     }
     __name(stringify, "stringify");
     exports2.parse = parse3;
-    exports2.parseAllDocuments = parseAllDocuments2;
+    exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
@@ -36182,7 +36182,7 @@ var require_util2 = __commonJS({
           position
         );
       }
-      const rangeStart2 = collectASequenceOfCodePoints(
+      const rangeStart = collectASequenceOfCodePoints(
         (char) => {
           const code = char.charCodeAt(0);
           return code >= 48 && code <= 57;
@@ -36190,7 +36190,7 @@ var require_util2 = __commonJS({
         data,
         position
       );
-      const rangeStartValue = rangeStart2.length ? Number(rangeStart2) : null;
+      const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
@@ -36230,9 +36230,9 @@ var require_util2 = __commonJS({
       return { rangeStartValue, rangeEndValue };
     }
     __name(simpleRangeHeaderValue, "simpleRangeHeaderValue");
-    function buildContentRange(rangeStart2, rangeEnd, fullLength) {
+    function buildContentRange(rangeStart, rangeEnd, fullLength) {
       let contentRange = "bytes ";
-      contentRange += isomorphicEncode(`${rangeStart2}`);
+      contentRange += isomorphicEncode(`${rangeStart}`);
       contentRange += "-";
       contentRange += isomorphicEncode(`${rangeEnd}`);
       contentRange += "/";
@@ -52679,23 +52679,23 @@ var require_fetch = __commonJS({
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
             }
-            let { rangeStartValue: rangeStart2, rangeEndValue: rangeEnd } = rangeValue;
-            if (rangeStart2 === null) {
-              rangeStart2 = fullLength - rangeEnd;
-              rangeEnd = rangeStart2 + rangeEnd - 1;
+            let { rangeStartValue: rangeStart, rangeEndValue: rangeEnd } = rangeValue;
+            if (rangeStart === null) {
+              rangeStart = fullLength - rangeEnd;
+              rangeEnd = rangeStart + rangeEnd - 1;
             } else {
-              if (rangeStart2 >= fullLength) {
+              if (rangeStart >= fullLength) {
                 return Promise.resolve(makeNetworkError("Range start is greater than the blob's size."));
               }
               if (rangeEnd === null || rangeEnd >= fullLength) {
                 rangeEnd = fullLength - 1;
               }
             }
-            const slicedBlob = blob.slice(rangeStart2, rangeEnd + 1, type2);
+            const slicedBlob = blob.slice(rangeStart, rangeEnd + 1, type2);
             const slicedBodyWithType = extractBody(slicedBlob);
             response.body = slicedBodyWithType[0];
             const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
-            const contentRange = buildContentRange(rangeStart2, rangeEnd, fullLength);
+            const contentRange = buildContentRange(rangeStart, rangeEnd, fullLength);
             response.status = 206;
             response.statusText = "Partial Content";
             response.headersList.set("content-length", serializedSlicedLength, true);
@@ -58700,7 +58700,7 @@ var ActionInputs = class {
 // src/core/config.ts
 var import_promises = require("node:fs/promises");
 var import_node_path = require("node:path");
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 
 // src/core/schema.ts
 var SchemaContext = class {
@@ -60712,7 +60712,7 @@ function requireLoader() {
     let _result;
     const _anchor = state.anchor;
     let terminator;
-    let isPair2;
+    let isPair;
     let isExplicitPair;
     let isMapping2;
     const overridableKeys = /* @__PURE__ */ Object.create(null);
@@ -60751,11 +60751,11 @@ function requireLoader() {
         throwError(state, "expected the node content, but found ','");
       }
       keyTag = keyNode = valueNode = null;
-      isPair2 = isExplicitPair = false;
+      isPair = isExplicitPair = false;
       if (ch === 63) {
         const following = state.input.charCodeAt(state.position + 1);
         if (isWsOrEol(following)) {
-          isPair2 = isExplicitPair = true;
+          isPair = isExplicitPair = true;
           state.position++;
           skipSeparationSpace(state, true, nodeIndent);
         }
@@ -60769,7 +60769,7 @@ function requireLoader() {
       skipSeparationSpace(state, true, nodeIndent);
       ch = state.input.charCodeAt(state.position);
       if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair2 = true;
+        isPair = true;
         ch = state.input.charCodeAt(++state.position);
         skipSeparationSpace(state, true, nodeIndent);
         composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
@@ -60777,7 +60777,7 @@ function requireLoader() {
       }
       if (isMapping2) {
         storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair2) {
+      } else if (isPair) {
         _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
       } else {
         _result.push(keyNode);
@@ -62243,7 +62243,6 @@ var {
 } = yaml;
 
 // src/core/yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
 var BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 var BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 var INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
@@ -62359,47 +62358,117 @@ function rethrow(error2) {
 }
 __name(rethrow, "rethrow");
 function locateYamlPath(text2, docIndex, path, atKey = false) {
-  const lineCounter = new import_yaml.LineCounter();
-  const docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
-  if (!Array.isArray(docs)) return void 0;
-  const doc = docs[docIndex];
+  const doc = parseTrees(text2)?.[docIndex];
   if (doc === void 0) return void 0;
-  let node = doc.contents;
-  let offset = rangeStart(node) ?? doc.range[0];
+  let node = unwrap(text2, doc);
+  let offset = contentStart(text2, node);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     const last = i === path.length - 1;
-    if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg)
+    if (node.kind === "mapping") {
+      const pair = pairsOf(text2, node).find(
+        ([key2]) => key2.kind === "scalar" && key2.text === String(seg)
       );
       if (pair === void 0) break;
-      const keyStart = rangeStart(pair.key);
-      const valueStart = rangeStart(pair.value);
-      if (last && atKey) {
-        offset = keyStart ?? offset;
+      const [key, value] = pair;
+      if (last && atKey || value === void 0) {
+        offset = contentStart(text2, key);
         break;
       }
-      offset = valueStart ?? keyStart ?? offset;
-      node = pair.value;
-    } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
-      const item = node.items[seg];
+      offset = contentStart(text2, value);
+      node = unwrap(text2, value);
+    } else if (node.kind === "sequence" && typeof seg === "number") {
+      if (node.children.length !== node.size) break;
+      const item = node.children[seg];
       if (item === void 0) break;
-      offset = rangeStart(item) ?? offset;
-      node = item;
+      offset = contentStart(text2, item);
+      node = unwrap(text2, item);
     } else {
       break;
     }
   }
-  const pos = lineCounter.linePos(offset);
-  return { line: pos.line, column: pos.col };
+  return positionOf(text2, offset);
 }
 __name(locateYamlPath, "locateYamlPath");
-function rangeStart(node) {
-  const range = node?.range;
-  return Array.isArray(range) ? range[0] : void 0;
+function parseTrees(text2) {
+  const roots = [];
+  const open = [];
+  try {
+    yaml.loadAll(text2, null, {
+      schema: PYYAML_SCHEMA,
+      json: true,
+      listener: /* @__PURE__ */ __name((event, state) => {
+        if (event === "open") {
+          const node2 = {
+            start: state.position,
+            kind: null,
+            children: []
+          };
+          (open.at(-1)?.children ?? roots).push(node2);
+          open.push(node2);
+          return;
+        }
+        const node = open.pop();
+        if (node === void 0) return;
+        node.kind = state.kind;
+        const result = state.result;
+        if (node.kind === "scalar") node.text = String(result);
+        if (node.kind === "sequence" && Array.isArray(result))
+          node.size = result.length;
+      }, "listener")
+    });
+  } catch {
+    return void 0;
+  }
+  return roots;
 }
-__name(rangeStart, "rangeStart");
+__name(parseTrees, "parseTrees");
+function unwrap(text2, node) {
+  let current = node;
+  for (; ; ) {
+    const [only, ...rest] = current.children;
+    if (only === void 0 || rest.length > 0 || only.kind !== current.kind || contentStart(text2, only) !== contentStart(text2, current))
+      return current;
+    current = only;
+  }
+}
+__name(unwrap, "unwrap");
+function pairsOf(text2, node) {
+  const isValue = /* @__PURE__ */ __name((n) => /:[ \t]*$/.test(text2.slice(Math.max(0, n.start - 64), n.start)), "isValue");
+  const pairs2 = [];
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const key = children[i];
+    if (key === void 0 || isValue(key)) continue;
+    const next = children[i + 1];
+    if (next !== void 0 && isValue(next)) {
+      pairs2.push([key, next]);
+      i++;
+    } else {
+      pairs2.push([key, void 0]);
+    }
+  }
+  return pairs2;
+}
+__name(pairsOf, "pairsOf");
+function contentStart(text2, node) {
+  const skip = /(?:[ \t\r\n]|#[^\n]*|[&!][^ \t\r\n]*(?=[ \t\r\n]))*/y;
+  skip.lastIndex = node.start;
+  skip.exec(text2);
+  return Math.min(skip.lastIndex, text2.length);
+}
+__name(contentStart, "contentStart");
+function positionOf(text2, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; ) {
+    line++;
+    lineStart = i + 1;
+    i = text2.indexOf("\n", i + 1);
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+__name(positionOf, "positionOf");
 
 // src/core/config.ts
 var verifySectionSchema = object({
@@ -62736,8 +62805,8 @@ function checkStackciConfig(config, ctx) {
 }
 __name(checkStackciConfig, "checkStackciConfig");
 function loadYamlConfig(text2, file, schema2, check2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, uniqueKeys: true });
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: true });
   const problems = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return {
@@ -69158,7 +69227,7 @@ function newIdentifier() {
   return (0, import_node_crypto.randomUUID)().replace(/-/g, "");
 }
 __name(newIdentifier, "newIdentifier");
-function positionOf(text2, offset) {
+function positionOf2(text2, offset) {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text2.length; i++) {
@@ -69169,7 +69238,7 @@ function positionOf(text2, offset) {
   }
   return { line, column: offset - lineStart + 1 };
 }
-__name(positionOf, "positionOf");
+__name(positionOf2, "positionOf");
 var NON_FINITE = /("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g;
 function parseJsonText(text2, file) {
   try {
@@ -69190,7 +69259,7 @@ function parseJsonText(text2, file) {
     }
     const found = findJsonError(text2);
     const offset = found?.offset ?? text2.length;
-    const pos = positionOf(text2, offset);
+    const pos = positionOf2(text2, offset);
     const truncated = offset >= text2.trimEnd().length;
     throw new JobError(
       `${file} is not valid JSON: ${found?.message ?? first.message}`,

@@ -57,10 +57,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS, "isAlias");
     var isDocument = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC, "isDocument");
-    var isMap2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP, "isMap");
-    var isPair2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR, "isPair");
-    var isScalar2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR, "isScalar");
-    var isSeq2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ, "isSeq");
+    var isMap = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP, "isMap");
+    var isPair = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR, "isPair");
+    var isScalar = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR, "isScalar");
+    var isSeq = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ, "isSeq");
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -83,7 +83,7 @@ var require_identity = __commonJS({
       return false;
     }
     __name(isNode, "isNode");
-    var hasAnchor = /* @__PURE__ */ __name((node) => (isScalar2(node) || isCollection(node)) && !!node.anchor, "hasAnchor");
+    var hasAnchor = /* @__PURE__ */ __name((node) => (isScalar(node) || isCollection(node)) && !!node.anchor, "hasAnchor");
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -95,11 +95,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias;
     exports2.isCollection = isCollection;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap2;
+    exports2.isMap = isMap;
     exports2.isNode = isNode;
-    exports2.isPair = isPair2;
-    exports2.isScalar = isScalar2;
-    exports2.isSeq = isSeq2;
+    exports2.isPair = isPair;
+    exports2.isScalar = isScalar;
+    exports2.isSeq = isSeq;
   }
 });
 
@@ -4318,9 +4318,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = /* @__PURE__ */ __name((token) => token && (token.type === "block-map" || token.type === "block-seq"), "isBlock");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4356,7 +4356,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4396,7 +4396,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
+        if (!isMap && !sep4 && !props.found) {
           const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4419,7 +4419,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -4451,7 +4451,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4467,7 +4467,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4594,7 +4594,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
-      let contentStart = 0;
+      let contentStart2 = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
@@ -4607,7 +4607,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i;
+          contentStart2 = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
             onError(offset, "BAD_INDENT", message);
@@ -4623,9 +4623,9 @@ var require_resolve_block_scalar = __commonJS({
       let value2 = "";
       let sep4 = "";
       let prevMoreIndented = false;
-      for (let i = 0; i < contentStart; ++i)
+      for (let i = 0; i < contentStart2; ++i)
         value2 += lines[i][0].slice(trimIndent) + "\n";
-      for (let i = contentStart; i < chompStart; ++i) {
+      for (let i = contentStart2; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
@@ -5790,7 +5790,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = /* @__PURE__ */ __name((token) => !!token && "items" in token, "isCollection");
-    var isScalar2 = /* @__PURE__ */ __name((token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar"), "isScalar");
+    var isScalar = /* @__PURE__ */ __name((token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar"), "isScalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5876,7 +5876,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar2;
+    exports2.isScalar = isScalar;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -6479,7 +6479,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       static {
         __name(this, "LineCounter");
       }
@@ -6505,7 +6505,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter3;
+    exports2.LineCounter = LineCounter2;
   }
 });
 
@@ -7410,7 +7410,7 @@ var require_public_api = __commonJS({
       return { lineCounter: lineCounter$1, prettyErrors };
     }
     __name(parseOptions, "parseOptions");
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7424,7 +7424,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    __name(parseAllDocuments2, "parseAllDocuments");
+    __name(parseAllDocuments, "parseAllDocuments");
     function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
@@ -7489,7 +7489,7 @@ var require_public_api = __commonJS({
     }
     __name(stringify2, "stringify");
     exports2.parse = parse5;
-    exports2.parseAllDocuments = parseAllDocuments2;
+    exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify2;
   }
@@ -29572,7 +29572,7 @@ var require_src2 = __commonJS({
     }
     __name(createAgent, "createAgent");
     (function(createAgent2) {
-      class Agent2 extends events_1.EventEmitter {
+      class Agent extends events_1.EventEmitter {
         static {
           __name(this, "Agent");
         }
@@ -29727,7 +29727,7 @@ var require_src2 = __commonJS({
           debug2("Destroying agent %o", this.constructor.name);
         }
       }
-      createAgent2.Agent = Agent2;
+      createAgent2.Agent = Agent;
       createAgent2.prototype = createAgent2.Agent.prototype;
     })(createAgent || (createAgent = {}));
     module2.exports = createAgent;
@@ -35767,12 +35767,12 @@ var require_axios = __commonJS({
         }
       });
       const {
-        fetch: fetch3,
+        fetch: fetch2,
         Request,
         Response,
         Blob: Blob2
       } = env;
-      const seeds = [Request, Response, fetch3, Blob2];
+      const seeds = [Request, Response, fetch2, Blob2];
       let len = seeds.length, i = len, seed, target, map2 = seedCache;
       while (i--) {
         seed = seeds[i];
@@ -46006,10 +46006,10 @@ var require_util3 = __commonJS({
       return "success";
     }
     __name(TAOCheck, "TAOCheck");
-    function appendFetchMetadata(httpRequest2) {
+    function appendFetchMetadata(httpRequest3) {
       let header = null;
-      header = httpRequest2.mode;
-      httpRequest2.headersList.set("sec-fetch-mode", header, true);
+      header = httpRequest3.mode;
+      httpRequest3.headersList.set("sec-fetch-mode", header, true);
     }
     __name(appendFetchMetadata, "appendFetchMetadata");
     function appendRequestOriginHeader(request3) {
@@ -46468,7 +46468,7 @@ var require_util3 = __commonJS({
           position
         );
       }
-      const rangeStart2 = collectASequenceOfCodePoints(
+      const rangeStart = collectASequenceOfCodePoints(
         (char) => {
           const code = char.charCodeAt(0);
           return code >= 48 && code <= 57;
@@ -46476,7 +46476,7 @@ var require_util3 = __commonJS({
         data,
         position
       );
-      const rangeStartValue = rangeStart2.length ? Number(rangeStart2) : null;
+      const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
@@ -46516,9 +46516,9 @@ var require_util3 = __commonJS({
       return { rangeStartValue, rangeEndValue };
     }
     __name(simpleRangeHeaderValue, "simpleRangeHeaderValue");
-    function buildContentRange(rangeStart2, rangeEnd, fullLength) {
+    function buildContentRange(rangeStart, rangeEnd, fullLength) {
       let contentRange = "bytes ";
-      contentRange += isomorphicEncode(`${rangeStart2}`);
+      contentRange += isomorphicEncode(`${rangeStart}`);
       contentRange += "-";
       contentRange += isomorphicEncode(`${rangeEnd}`);
       contentRange += "/";
@@ -50843,7 +50843,7 @@ var require_agent2 = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     __name(defaultFactory, "defaultFactory");
-    var Agent2 = class extends DispatcherBase {
+    var Agent = class extends DispatcherBase {
       static {
         __name(this, "Agent");
       }
@@ -50958,7 +50958,7 @@ var require_agent2 = __commonJS({
         return allClientStats;
       }
     };
-    module2.exports = Agent2;
+    module2.exports = Agent;
   }
 });
 
@@ -51675,7 +51675,7 @@ var require_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports2, module2) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch } = require_symbols();
-    var Agent2 = require_agent2();
+    var Agent = require_agent2();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors4();
@@ -51815,7 +51815,7 @@ var require_proxy_agent = __commonJS({
         } else {
           this[kClient] = clientFactory(url2, { connect });
         }
-        this[kAgent] = new Agent2({
+        this[kAgent] = new Agent({
           ...opts,
           factory,
           connect: /* @__PURE__ */ __name(async (opts2, callback) => {
@@ -51945,7 +51945,7 @@ var require_env_http_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent = require_proxy_agent();
-    var Agent2 = require_agent2();
+    var Agent = require_agent2();
     var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
@@ -51961,7 +51961,7 @@ var require_env_http_proxy_agent = __commonJS({
         super();
         this.#opts = opts;
         const { httpProxy, httpsProxy, noProxy, ...agentOpts } = opts;
-        this[kNoProxyAgent] = new Agent2(agentOpts);
+        this[kNoProxyAgent] = new Agent(agentOpts);
         const HTTP_PROXY = httpProxy ?? process.env.http_proxy ?? process.env.HTTP_PROXY;
         if (HTTP_PROXY) {
           this[kHttpProxyAgent] = new ProxyAgent({ ...agentOpts, uri: HTTP_PROXY });
@@ -54823,7 +54823,7 @@ var require_mock_agent = __commonJS({
   "node_modules/undici/lib/mock/mock-agent.js"(exports2, module2) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent2 = require_agent2();
+    var Agent = require_agent2();
     var {
       kAgent,
       kMockAgentSet,
@@ -54864,7 +54864,7 @@ var require_mock_agent = __commonJS({
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts?.agent ? opts.agent : new Agent2(opts);
+        const agent = opts?.agent ? opts.agent : new Agent(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = mockOptions;
@@ -55483,7 +55483,7 @@ var require_snapshot_recorder = __commonJS({
 var require_snapshot_agent = __commonJS({
   "node_modules/undici/lib/mock/snapshot-agent.js"(exports2, module2) {
     "use strict";
-    var Agent2 = require_agent2();
+    var Agent = require_agent2();
     var MockAgent = require_mock_agent();
     var { SnapshotRecorder } = require_snapshot_recorder();
     var WrapHandler = require_wrap_handler();
@@ -55537,7 +55537,7 @@ var require_snapshot_agent = __commonJS({
         });
         this[kSnapshotLoaded] = false;
         if (this[kSnapshotMode] === "record" || this[kSnapshotMode] === "update" || this[kSnapshotMode] === "playback" && opts.excludeUrls && opts.excludeUrls.length > 0) {
-          this[kRealAgent] = new Agent2(opts);
+          this[kRealAgent] = new Agent(opts);
         }
         if ((this[kSnapshotMode] === "playback" || this[kSnapshotMode] === "update") && this[kSnapshotPath]) {
           this.loadSnapshots().catch(() => {
@@ -55776,9 +55776,9 @@ var require_global2 = __commonJS({
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.2");
     var legacyGlobalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors4();
-    var Agent2 = require_agent2();
+    var Agent = require_agent2();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent2());
+      setGlobalDispatcher(new Agent());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -60991,7 +60991,7 @@ var require_headers2 = __commonJS({
         }
       }
     };
-    var Headers = class _Headers {
+    var Headers2 = class _Headers {
       static {
         __name(this, "Headers");
       }
@@ -61135,13 +61135,13 @@ var require_headers2 = __commonJS({
         target.#headersList = list;
       }
     };
-    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers;
-    Reflect.deleteProperty(Headers, "getHeadersGuard");
-    Reflect.deleteProperty(Headers, "setHeadersGuard");
-    Reflect.deleteProperty(Headers, "getHeadersList");
-    Reflect.deleteProperty(Headers, "setHeadersList");
-    iteratorMixin("Headers", Headers, headersListSortAndCombine, 0, 1);
-    Object.defineProperties(Headers.prototype, {
+    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
+    Reflect.deleteProperty(Headers2, "getHeadersGuard");
+    Reflect.deleteProperty(Headers2, "setHeadersGuard");
+    Reflect.deleteProperty(Headers2, "getHeadersList");
+    Reflect.deleteProperty(Headers2, "setHeadersList");
+    iteratorMixin("Headers", Headers2, headersListSortAndCombine, 0, 1);
+    Object.defineProperties(Headers2.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -61159,7 +61159,7 @@ var require_headers2 = __commonJS({
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === webidl.util.Types.OBJECT) {
         const iterator2 = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator2 === Headers.prototype.entries) {
+        if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -61180,7 +61180,7 @@ var require_headers2 = __commonJS({
       fill,
       // for test.
       compareHeaderName,
-      Headers,
+      Headers: Headers2,
       HeadersList,
       getHeadersGuard,
       setHeadersGuard,
@@ -61194,7 +61194,7 @@ var require_headers2 = __commonJS({
 var require_response2 = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports2, module2) {
     "use strict";
-    var { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers2();
+    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers2();
     var { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = require_body();
     var util = require_util2();
     var nodeUtil = require("node:util");
@@ -61273,7 +61273,7 @@ var require_response2 = __commonJS({
         }
         init = webidl.converters.ResponseInit(init);
         this.#state = makeResponse({});
-        this.#headers = new Headers(kConstruct);
+        this.#headers = new Headers2(kConstruct);
         setHeadersGuard(this.#headers, "response");
         setHeadersList(this.#headers, this.#state.headersList);
         let bodyWithType = null;
@@ -61556,7 +61556,7 @@ var require_response2 = __commonJS({
     function fromInnerResponse(innerResponse, guard) {
       const response = new Response(kConstruct);
       setResponseState(response, innerResponse);
-      const headers = new Headers(kConstruct);
+      const headers = new Headers2(kConstruct);
       setResponseHeaders(response, headers);
       setHeadersList(headers, innerResponse.headersList);
       setHeadersGuard(headers, guard);
@@ -61629,7 +61629,7 @@ var require_request3 = __commonJS({
   "node_modules/undici/lib/web/fetch/request.js"(exports2, module2) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
-    var { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers2();
+    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers2();
     var util = require_util2();
     var nodeUtil = require("node:util");
     var {
@@ -61903,7 +61903,7 @@ var require_request3 = __commonJS({
             requestFinalizer.register(ac, { signal, abort }, abort);
           }
         }
-        this.#headers = new Headers(kConstruct);
+        this.#headers = new Headers2(kConstruct);
         setHeadersList(this.#headers, request3.headersList);
         setHeadersGuard(this.#headers, "request");
         if (mode === "no-cors") {
@@ -62246,7 +62246,7 @@ var require_request3 = __commonJS({
       setRequestState(request3, innerRequest);
       setRequestDispatcher(request3, dispatcher);
       setRequestSignal(request3, signal);
-      const headers = new Headers(kConstruct);
+      const headers = new Headers2(kConstruct);
       setRequestHeaders(request3, headers);
       setHeadersList(headers, innerRequest.headersList);
       setHeadersGuard(headers, guard);
@@ -62639,7 +62639,7 @@ var require_fetch = __commonJS({
       finalizeAndReportTiming(response, "fetch");
     }
     __name(handleFetchDone, "handleFetchDone");
-    function fetch3(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -62699,7 +62699,7 @@ var require_fetch = __commonJS({
       });
       return p.promise;
     }
-    __name(fetch3, "fetch");
+    __name(fetch2, "fetch");
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
         return;
@@ -62965,23 +62965,23 @@ var require_fetch = __commonJS({
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
             }
-            let { rangeStartValue: rangeStart2, rangeEndValue: rangeEnd } = rangeValue;
-            if (rangeStart2 === null) {
-              rangeStart2 = fullLength - rangeEnd;
-              rangeEnd = rangeStart2 + rangeEnd - 1;
+            let { rangeStartValue: rangeStart, rangeEndValue: rangeEnd } = rangeValue;
+            if (rangeStart === null) {
+              rangeStart = fullLength - rangeEnd;
+              rangeEnd = rangeStart + rangeEnd - 1;
             } else {
-              if (rangeStart2 >= fullLength) {
+              if (rangeStart >= fullLength) {
                 return Promise.resolve(makeNetworkError("Range start is greater than the blob's size."));
               }
               if (rangeEnd === null || rangeEnd >= fullLength) {
                 rangeEnd = fullLength - 1;
               }
             }
-            const slicedBlob = blob.slice(rangeStart2, rangeEnd + 1, type2);
+            const slicedBlob = blob.slice(rangeStart, rangeEnd + 1, type2);
             const slicedBodyWithType = extractBody(slicedBlob);
             response.body = slicedBodyWithType[0];
             const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
-            const contentRange = buildContentRange(rangeStart2, rangeEnd, fullLength);
+            const contentRange = buildContentRange(rangeStart, rangeEnd, fullLength);
             response.status = 206;
             response.statusText = "Partial Content";
             response.headersList.set("content-length", serializedSlicedLength, true);
@@ -63190,85 +63190,85 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request3 = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest2 = null;
+      let httpRequest3 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest2 = request3;
+        httpRequest3 = request3;
       } else {
-        httpRequest2 = cloneRequest(request3);
+        httpRequest3 = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest2;
+        httpFetchParams.request = httpRequest3;
       }
       const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
-      const contentLength = httpRequest2.body ? httpRequest2.body.length : null;
+      const contentLength = httpRequest3.body ? httpRequest3.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
+      if (httpRequest3.body == null && ["POST", "PUT"].includes(httpRequest3.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
       }
-      if (contentLengthHeaderValue != null && !httpRequest2.headersList.contains("content-length", true)) {
-        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
+      if (contentLengthHeaderValue != null && !httpRequest3.headersList.contains("content-length", true)) {
+        httpRequest3.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength != null && httpRequest2.keepalive) {
+      if (contentLength != null && httpRequest3.keepalive) {
       }
-      if (webidl.is.URL(httpRequest2.referrer)) {
-        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
+      if (webidl.is.URL(httpRequest3.referrer)) {
+        httpRequest3.headersList.append("referer", isomorphicEncode(httpRequest3.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest2);
-      appendFetchMetadata(httpRequest2);
-      if (!httpRequest2.headersList.contains("user-agent", true)) {
-        httpRequest2.headersList.append("user-agent", defaultUserAgent, true);
+      appendRequestOriginHeader(httpRequest3);
+      appendFetchMetadata(httpRequest3);
+      if (!httpRequest3.headersList.contains("user-agent", true)) {
+        httpRequest3.headersList.append("user-agent", defaultUserAgent, true);
       }
-      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
-        httpRequest2.cache = "no-store";
+      if (httpRequest3.cache === "default" && (httpRequest3.headersList.contains("if-modified-since", true) || httpRequest3.headersList.contains("if-none-match", true) || httpRequest3.headersList.contains("if-unmodified-since", true) || httpRequest3.headersList.contains("if-match", true) || httpRequest3.headersList.contains("if-range", true))) {
+        httpRequest3.cache = "no-store";
       }
-      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
-        httpRequest2.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest3.cache === "no-cache" && !httpRequest3.preventNoCacheCacheControlHeaderModification && !httpRequest3.headersList.contains("cache-control", true)) {
+        httpRequest3.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
-        if (!httpRequest2.headersList.contains("pragma", true)) {
-          httpRequest2.headersList.append("pragma", "no-cache", true);
+      if (httpRequest3.cache === "no-store" || httpRequest3.cache === "reload") {
+        if (!httpRequest3.headersList.contains("pragma", true)) {
+          httpRequest3.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest2.headersList.contains("cache-control", true)) {
-          httpRequest2.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest3.headersList.contains("cache-control", true)) {
+          httpRequest3.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest2.headersList.contains("range", true)) {
-        httpRequest2.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest3.headersList.contains("range", true)) {
+        httpRequest3.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
-          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest3.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest3))) {
+          httpRequest3.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest3.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest2.headersList.delete("host", true);
+      httpRequest3.headersList.delete("host", true);
       if (includeCredentials) {
-        if (!httpRequest2.headersList.contains("authorization", true)) {
+        if (!httpRequest3.headersList.contains("authorization", true)) {
           let authorizationValue = null;
-          if (hasAuthenticationEntry(httpRequest2) && (httpRequest2.useURLCredentials === void 0 || !includesCredentials(requestCurrentURL(httpRequest2)))) {
-          } else if (includesCredentials(requestCurrentURL(httpRequest2)) && isAuthenticationFetch) {
-            const { username, password } = requestCurrentURL(httpRequest2);
+          if (hasAuthenticationEntry(httpRequest3) && (httpRequest3.useURLCredentials === void 0 || !includesCredentials(requestCurrentURL(httpRequest3)))) {
+          } else if (includesCredentials(requestCurrentURL(httpRequest3)) && isAuthenticationFetch) {
+            const { username, password } = requestCurrentURL(httpRequest3);
             authorizationValue = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
           }
           if (authorizationValue !== null) {
-            httpRequest2.headersList.append("Authorization", authorizationValue, false);
+            httpRequest3.headersList.append("Authorization", authorizationValue, false);
           }
         }
       }
       if (httpCache == null) {
-        httpRequest2.cache = "no-store";
+        httpRequest3.cache = "no-store";
       }
-      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
+      if (httpRequest3.cache !== "no-store" && httpRequest3.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest2.cache === "only-if-cached") {
+        if (httpRequest3.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -63276,7 +63276,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest3.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -63284,12 +63284,12 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest2.urlList];
-      if (httpRequest2.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest3.urlList];
+      if (httpRequest3.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
-      if (response.status === 401 && httpRequest2.responseTainting !== "cors" && includeCredentials && (request3.useURLCredentials !== void 0 || isTraversableNavigable(request3.traversableForUserPrompts))) {
+      if (response.status === 401 && httpRequest3.responseTainting !== "cors" && includeCredentials && (request3.useURLCredentials !== void 0 || isTraversableNavigable(request3.traversableForUserPrompts))) {
         if (request3.body != null) {
           if (request3.body.source == null) {
             return response;
@@ -63683,7 +63683,7 @@ var require_fetch = __commonJS({
     }
     __name(httpNetworkFetch, "httpNetworkFetch");
     module2.exports = {
-      fetch: fetch3,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -64768,8 +64768,8 @@ var require_cookies = __commonJS({
     var { parseSetCookie } = require_parse();
     var { stringify: stringify2 } = require_util5();
     var { webidl } = require_webidl();
-    var { Headers } = require_headers2();
-    var brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean));
+    var { Headers: Headers2 } = require_headers2();
+    var brandChecks = webidl.brandCheckMultiple([Headers2, globalThis.Headers].filter(Boolean));
     function getCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
       brandChecks(headers);
@@ -65545,7 +65545,7 @@ var require_connection = __commonJS({
     var { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = require_util6();
     var { makeRequest } = require_request3();
     var { fetching } = require_fetch();
-    var { Headers, getHeadersList } = require_headers2();
+    var { Headers: Headers2, getHeadersList } = require_headers2();
     var { getDecodeSplit } = require_util3();
     var { WebsocketFrameSend } = require_frame();
     var assert = require("node:assert");
@@ -65567,7 +65567,7 @@ var require_connection = __commonJS({
         useURLCredentials: true
       });
       if (options.headers) {
-        const headersList = getHeadersList(new Headers(options.headers));
+        const headersList = getHeadersList(new Headers2(options.headers));
         request3.headersList = headersList;
       }
       const keyValue = crypto6.randomBytes(16).toString("base64");
@@ -67914,7 +67914,7 @@ var require_undici = __commonJS({
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
     var RoundRobinPool = require_round_robin_pool();
-    var Agent2 = require_agent2();
+    var Agent = require_agent2();
     var ProxyAgent = require_proxy_agent();
     var Socks5ProxyAgent = require_socks5_proxy_agent();
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
@@ -67941,7 +67941,7 @@ var require_undici = __commonJS({
     module2.exports.Pool = Pool;
     module2.exports.BalancedPool = BalancedPool;
     module2.exports.RoundRobinPool = RoundRobinPool;
-    module2.exports.Agent = Agent2;
+    module2.exports.Agent = Agent;
     module2.exports.ProxyAgent = ProxyAgent;
     module2.exports.Socks5ProxyAgent = Socks5ProxyAgent;
     module2.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
@@ -68034,7 +68034,7 @@ var require_undici = __commonJS({
 ${captureLines}` : capture.stack;
     }
     __name(appendFetchStackTrace, "appendFetchStackTrace");
-    module2.exports.fetch = /* @__PURE__ */ __name(function fetch3(init, options = void 0) {
+    module2.exports.fetch = /* @__PURE__ */ __name(function fetch2(init, options = void 0) {
       return fetchImpl(init, options).catch((err) => {
         if (currentFilename) {
           appendFetchStackTrace(err, currentFilename);
@@ -73696,7 +73696,7 @@ function requireLoader() {
     let _result;
     const _anchor = state.anchor;
     let terminator;
-    let isPair2;
+    let isPair;
     let isExplicitPair;
     let isMapping2;
     const overridableKeys = /* @__PURE__ */ Object.create(null);
@@ -73735,11 +73735,11 @@ function requireLoader() {
         throwError(state, "expected the node content, but found ','");
       }
       keyTag = keyNode = valueNode = null;
-      isPair2 = isExplicitPair = false;
+      isPair = isExplicitPair = false;
       if (ch === 63) {
         const following = state.input.charCodeAt(state.position + 1);
         if (isWsOrEol(following)) {
-          isPair2 = isExplicitPair = true;
+          isPair = isExplicitPair = true;
           state.position++;
           skipSeparationSpace(state, true, nodeIndent);
         }
@@ -73753,7 +73753,7 @@ function requireLoader() {
       skipSeparationSpace(state, true, nodeIndent);
       ch = state.input.charCodeAt(state.position);
       if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair2 = true;
+        isPair = true;
         ch = state.input.charCodeAt(++state.position);
         skipSeparationSpace(state, true, nodeIndent);
         composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
@@ -73761,7 +73761,7 @@ function requireLoader() {
       }
       if (isMapping2) {
         storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair2) {
+      } else if (isPair) {
         _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
       } else {
         _result.push(keyNode);
@@ -75227,7 +75227,6 @@ var {
 } = yaml;
 
 // src/core/yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
 var BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 var BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 var INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
@@ -75343,52 +75342,122 @@ function rethrow(error2) {
 }
 __name(rethrow, "rethrow");
 function locateYamlPath(text2, docIndex, path, atKey = false) {
-  const lineCounter = new import_yaml.LineCounter();
-  const docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
-  if (!Array.isArray(docs)) return void 0;
-  const doc = docs[docIndex];
+  const doc = parseTrees(text2)?.[docIndex];
   if (doc === void 0) return void 0;
-  let node = doc.contents;
-  let offset = rangeStart(node) ?? doc.range[0];
+  let node = unwrap(text2, doc);
+  let offset = contentStart(text2, node);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     const last = i === path.length - 1;
-    if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg)
+    if (node.kind === "mapping") {
+      const pair = pairsOf(text2, node).find(
+        ([key2]) => key2.kind === "scalar" && key2.text === String(seg)
       );
       if (pair === void 0) break;
-      const keyStart = rangeStart(pair.key);
-      const valueStart = rangeStart(pair.value);
-      if (last && atKey) {
-        offset = keyStart ?? offset;
+      const [key, value2] = pair;
+      if (last && atKey || value2 === void 0) {
+        offset = contentStart(text2, key);
         break;
       }
-      offset = valueStart ?? keyStart ?? offset;
-      node = pair.value;
-    } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
-      const item = node.items[seg];
+      offset = contentStart(text2, value2);
+      node = unwrap(text2, value2);
+    } else if (node.kind === "sequence" && typeof seg === "number") {
+      if (node.children.length !== node.size) break;
+      const item = node.children[seg];
       if (item === void 0) break;
-      offset = rangeStart(item) ?? offset;
-      node = item;
+      offset = contentStart(text2, item);
+      node = unwrap(text2, item);
     } else {
       break;
     }
   }
-  const pos = lineCounter.linePos(offset);
-  return { line: pos.line, column: pos.col };
+  return positionOf(text2, offset);
 }
 __name(locateYamlPath, "locateYamlPath");
-function rangeStart(node) {
-  const range = node?.range;
-  return Array.isArray(range) ? range[0] : void 0;
+function parseTrees(text2) {
+  const roots = [];
+  const open2 = [];
+  try {
+    yaml.loadAll(text2, null, {
+      schema: PYYAML_SCHEMA,
+      json: true,
+      listener: /* @__PURE__ */ __name((event, state) => {
+        if (event === "open") {
+          const node2 = {
+            start: state.position,
+            kind: null,
+            children: []
+          };
+          (open2.at(-1)?.children ?? roots).push(node2);
+          open2.push(node2);
+          return;
+        }
+        const node = open2.pop();
+        if (node === void 0) return;
+        node.kind = state.kind;
+        const result = state.result;
+        if (node.kind === "scalar") node.text = String(result);
+        if (node.kind === "sequence" && Array.isArray(result))
+          node.size = result.length;
+      }, "listener")
+    });
+  } catch {
+    return void 0;
+  }
+  return roots;
 }
-__name(rangeStart, "rangeStart");
+__name(parseTrees, "parseTrees");
+function unwrap(text2, node) {
+  let current = node;
+  for (; ; ) {
+    const [only, ...rest] = current.children;
+    if (only === void 0 || rest.length > 0 || only.kind !== current.kind || contentStart(text2, only) !== contentStart(text2, current))
+      return current;
+    current = only;
+  }
+}
+__name(unwrap, "unwrap");
+function pairsOf(text2, node) {
+  const isValue = /* @__PURE__ */ __name((n) => /:[ \t]*$/.test(text2.slice(Math.max(0, n.start - 64), n.start)), "isValue");
+  const pairs2 = [];
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const key = children[i];
+    if (key === void 0 || isValue(key)) continue;
+    const next = children[i + 1];
+    if (next !== void 0 && isValue(next)) {
+      pairs2.push([key, next]);
+      i++;
+    } else {
+      pairs2.push([key, void 0]);
+    }
+  }
+  return pairs2;
+}
+__name(pairsOf, "pairsOf");
+function contentStart(text2, node) {
+  const skip = /(?:[ \t\r\n]|#[^\n]*|[&!][^ \t\r\n]*(?=[ \t\r\n]))*/y;
+  skip.lastIndex = node.start;
+  skip.exec(text2);
+  return Math.min(skip.lastIndex, text2.length);
+}
+__name(contentStart, "contentStart");
+function positionOf(text2, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; ) {
+    line++;
+    lineStart = i + 1;
+    i = text2.indexOf("\n", i + 1);
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+__name(positionOf, "positionOf");
 
 // src/core/config.ts
 var import_promises = require("node:fs/promises");
 var import_node_path = require("node:path");
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 var verifySectionSchema = object({
   /** A directory holding `metrics/` and `specs/` (the verify_metrics layout). */
   definitions: required(string({ nonEmpty: true })),
@@ -75723,8 +75792,8 @@ function checkStackciConfig(config, ctx) {
 }
 __name(checkStackciConfig, "checkStackciConfig");
 function loadYamlConfig(text2, file, schema2, check2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, uniqueKeys: true });
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: true });
   const problems = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return {
@@ -77444,8 +77513,8 @@ function isPlainObject3(value2) {
 __name(isPlainObject3, "isPlainObject");
 var noop = /* @__PURE__ */ __name(() => "", "noop");
 async function fetchWrapper(requestOptions) {
-  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch3) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -77461,7 +77530,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch3(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -82527,7 +82596,7 @@ function newIdentifier() {
   return (0, import_node_crypto5.randomUUID)().replace(/-/g, "");
 }
 __name(newIdentifier, "newIdentifier");
-function positionOf(text2, offset) {
+function positionOf2(text2, offset) {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text2.length; i++) {
@@ -82538,7 +82607,7 @@ function positionOf(text2, offset) {
   }
   return { line, column: offset - lineStart + 1 };
 }
-__name(positionOf, "positionOf");
+__name(positionOf2, "positionOf");
 var NON_FINITE = /("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g;
 function parseJsonText(text2, file) {
   try {
@@ -82559,7 +82628,7 @@ function parseJsonText(text2, file) {
     }
     const found = findJsonError(text2);
     const offset = found?.offset ?? text2.length;
-    const pos = positionOf(text2, offset);
+    const pos = positionOf2(text2, offset);
     const truncated = offset >= text2.trimEnd().length;
     throw new JobError(
       `${file} is not valid JSON: ${found?.message ?? first.message}`,
@@ -88905,9 +88974,6 @@ async function integrationStep(run) {
 }
 __name(integrationStep, "integrationStep");
 
-// src/jenkins/http.ts
-var import_undici2 = __toESM(require_undici(), 1);
-
 // src/jenkins/http-errors.ts
 var CRUMB_REJECTED = /No valid crumb/i;
 var JenkinsHttpError = class extends JenkinsError {
@@ -88954,8 +89020,8 @@ __name(httpError, "httpError");
 function networkError(method, url2, error2) {
   if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
     return error2;
-  const cause = error2?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
+  const failure = error2;
+  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
   return new JenkinsError(`${method} ${url2} failed: ${detail}`, {
     cause: error2,
     hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
@@ -88972,6 +89038,111 @@ function snippet2(text2) {
 }
 __name(snippet2, "snippet");
 
+// src/core/http-request.ts
+var HttpAgents = class {
+  /** `idleMs`: close a pooled connection unused for this long. */
+  constructor(idleMs = 1e4) {
+    this.idleMs = idleMs;
+  }
+  idleMs;
+  static {
+    __name(this, "HttpAgents");
+  }
+  #agents = /* @__PURE__ */ new Map();
+  async for(protocol) {
+    const known = this.#agents.get(protocol);
+    if (known !== void 0) return known;
+    const { Agent } = protocol === "https:" ? await import("node:https") : await import("node:http");
+    const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
+    this.#agents.set(protocol, agent);
+    return agent;
+  }
+  /** Closes every pooled connection. */
+  destroy() {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
+};
+async function httpRequest2(url2, options) {
+  const target = new URL(url2);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
+  const { request: request3 } = target.protocol === "https:" ? await import("node:https") : await import("node:http");
+  const agent = await options.agents?.for(target.protocol);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const headers = { ...options.headers };
+  if (options.body !== void 0)
+    headers["Content-Length"] = String(Buffer.byteLength(options.body));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
+  return new Promise((resolve15, reject) => {
+    let connectTimer;
+    const settle = /* @__PURE__ */ __name(() => {
+      clearTimeout(connectTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }, "settle");
+    const fail = /* @__PURE__ */ __name((error2) => {
+      settle();
+      reject(error2 instanceof Error ? error2 : new Error(String(error2)));
+    }, "fail");
+    const req = request3(target, {
+      method: options.method,
+      headers,
+      ...agent === void 0 ? {} : { agent }
+    });
+    const onAbort = /* @__PURE__ */ __name(() => {
+      req.destroy();
+      fail(signal?.reason);
+    }, "onAbort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.once("socket", (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => {
+        const error2 = new Error(
+          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
+        );
+        error2.code = "ETIMEDOUT";
+        req.destroy(error2);
+      }, connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(connectTimer);
+      });
+    });
+    req.once("error", fail);
+    req.once("response", (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.once("error", fail);
+      res.once("aborted", () => {
+        const error2 = new Error("the server closed the connection mid-body");
+        error2.code = "ECONNRESET";
+        fail(error2);
+      });
+      res.once("end", () => {
+        settle();
+        resolve15({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks)
+        });
+      });
+    });
+    req.end(options.body);
+  });
+}
+__name(httpRequest2, "httpRequest");
+function fetchHeaders(rawHeaders) {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    const value2 = rawHeaders[i + 1];
+    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
+  }
+  return headers;
+}
+__name(fetchHeaders, "fetchHeaders");
+
 // src/jenkins/http.ts
 var JenkinsHttp = class {
   static {
@@ -88981,7 +89152,7 @@ var JenkinsHttp = class {
   clock;
   #options;
   #auth;
-  #dispatcher;
+  #agents;
   #crumb;
   #cookies = /* @__PURE__ */ new Map();
   #crumbUnavailable = false;
@@ -88995,7 +89166,7 @@ var JenkinsHttp = class {
       options.reporter.mask(this.#auth);
       options.reporter.mask(this.#auth.slice("Basic ".length));
     }
-    this.#dispatcher = options.dispatcher ?? new import_undici2.Agent({ keepAliveTimeout: 1e4, connect: { timeout: 15e3 } });
+    this.#agents = options.agents ?? new HttpAgents(1e4);
   }
   /** The full URL of a path under the base, with a query. */
   url(path, query) {
@@ -89070,19 +89241,18 @@ var JenkinsHttp = class {
     const timeoutMs = this.#options.requestTimeoutMs ?? 3e4;
     const response = await withTimeout(
       async (signal) => {
-        const res = await (0, import_undici2.fetch)(url2, {
+        const res = await httpRequest2(url2, {
           method,
           headers,
-          redirect: "manual",
           signal,
-          dispatcher: this.#dispatcher,
+          agents: this.#agents,
+          connectTimeoutMs: 15e3,
           ...options.form === void 0 ? {} : { body: options.form.toString() }
         });
-        const body = new Uint8Array(await res.arrayBuffer());
         return {
           status: res.status,
-          headers: res.headers,
-          body,
+          headers: fetchHeaders(res.rawHeaders),
+          body: new Uint8Array(res.body),
           url: url2
         };
       },
