@@ -19,6 +19,11 @@ const root = process.cwd()
 const dir = mkdtempSync(join(tmpdir(), 'stackci-startup-'))
 for (const f of ['output', 'state', 'summary', 'event.json'])
   writeFileSync(join(dir, f), f === 'event.json' ? '{}' : '')
+// The root action reads this and announces its plan as its first line.
+writeFileSync(
+  join(dir, 'stackci.yml'),
+  'version: 1\nprofiles:\n  local: { steps: [verify] }\nverify: { definitions: . }\n'
+)
 
 /** Milliseconds from spawn to the first byte on stdout or stderr. */
 async function firstOutput(args: string[]): Promise<number> {

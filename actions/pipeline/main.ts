@@ -9,7 +9,7 @@ import {
 } from '../../src/core/index.js'
 import { abortOnSignals } from '../../src/jenkins/cancel.js'
 import { ANNOTATIONS_PER_KIND } from '../../src/lint/annotate.js'
-import { formatPipelineTable, runPipeline } from '../../src/pipeline/index.js'
+import { planLine, planPipeline } from '../../src/pipeline/plan.js'
 
 export async function main(): Promise<void> {
   const reporter = new ActionsReporter()
@@ -25,11 +25,20 @@ export async function main(): Promise<void> {
       const v = input.string(name)
       return v === undefined ? {} : { [name === 'run-id' ? 'runId' : name]: v }
     }
-    const result = await runPipeline(config, reporter, {
+    const options = {
       ...given('profile'),
       ...given('version'),
       ...given('date'),
-      ...given('run-id'),
+      ...given('run-id')
+    }
+    // Announced first; the steps' modules load meanwhile.
+    const plan = planPipeline(config, options)
+    reporter.info(planLine(plan))
+    const { formatPipelineTable, runPipeline } =
+      await import('../../src/pipeline/run.js')
+    const result = await runPipeline(config, reporter, {
+      ...options,
+      plan,
       signal: cancel.signal,
       annotationLimit: ANNOTATIONS_PER_KIND,
       protectCommands: true

@@ -19,9 +19,8 @@ import { integrationStep } from './integration-step.js'
 import { jenkinsStep } from './jenkins-step.js'
 import { lintStep } from './lint-step.js'
 import { dispatchMetricsStep, verifyStep } from './metrics-step.js'
-import { resolveProfile } from './profile.js'
+import { planLine, planPipeline } from './plan.js'
 import { reportStep } from './report-step.js'
-import { pipelineRunId } from './run-id.js'
 import type {
   PipelineOptions,
   RunState,
@@ -72,8 +71,8 @@ export async function runPipeline(
   options: PipelineOptions = {}
 ): Promise<PipelineResult> {
   const env = options.env ?? process.env
-  const profile = resolveProfile(config, options.profile, options.version)
-  const runId = pipelineRunId(env, options.runId, options.now?.())
+  const plan = options.plan ?? planPipeline(config, options)
+  const { profile, runId } = plan
   const dir = join(config.baseDir, '.stackci', 'runs', runId)
   mkdirSync(dir, { recursive: true })
   const engine: () => Promise<DockerEngine> = once(
@@ -90,9 +89,8 @@ export async function runPipeline(
     engine
   }
   const total = profile.steps.length
-  reporter.info(
-    `stackci ${profile.name}: run ${runId}, ${total} step${total === 1 ? '' : 's'}: ${profile.steps.join(' → ') || 'none'}`
-  )
+  // Announced already when the caller planned the run.
+  if (options.plan === undefined) reporter.info(planLine(plan))
   const announcer = new RunAnnouncer(run, profile.steps)
   await announcer.start()
   const steps: StepOutcome[] = []

@@ -24,6 +24,8 @@ export interface StepDone {
 }
 
 export interface PipelineOptions {
+  /** The plan the caller made and announced (planPipeline); else made here. */
+  plan?: { profile: ResolvedProfile; runId: string }
   /** The profile (default: the file's default). */
   profile?: string
   /** Release version (stable and candidates), PR number or commit. */

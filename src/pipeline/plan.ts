@@ -1,0 +1,42 @@
+/**
+ * What a run will do, known before anything heavy is loaded: the profile,
+ * its steps and the run id. The root action announces it as its first line
+ * while the steps' modules (Docker, Slack, GitHub, the stores) load.
+ */
+
+import type { StackciConfig } from '../core/config.js'
+import { resolveProfile, type ResolvedProfile } from './profile.js'
+import { pipelineRunId } from './run-id.js'
+import type { Env } from './state.js'
+
+export interface PipelinePlan {
+  profile: ResolvedProfile
+  runId: string
+}
+
+export function planPipeline(
+  config: StackciConfig,
+  options: {
+    profile?: string
+    version?: string
+    runId?: string
+    env?: Env
+    now?: () => Date
+  } = {}
+): PipelinePlan {
+  return {
+    profile: resolveProfile(config, options.profile, options.version),
+    runId: pipelineRunId(
+      options.env ?? process.env,
+      options.runId,
+      options.now?.()
+    )
+  }
+}
+
+/** `stackci pr: run gh-7012345678-1, 5 steps: lint → … → dispatch-metrics` */
+export function planLine(plan: PipelinePlan): string {
+  const { profile, runId } = plan
+  const total = profile.steps.length
+  return `stackci ${profile.name}: run ${runId}, ${total} step${total === 1 ? '' : 's'}: ${profile.steps.join(' → ') || 'none'}`
+}
