@@ -11,6 +11,7 @@
  */
 
 import type { Agent, IncomingHttpHeaders } from 'node:http'
+import { isNativeError } from 'node:util/types'
 
 export interface HttpRequestOptions {
   method: string
@@ -87,7 +88,9 @@ export async function httpRequest(
     }
     const fail = (error: unknown): void => {
       settle()
-      reject(error instanceof Error ? error : new Error(String(error)))
+      // isNativeError, not instanceof: Node's own errors may come from
+      // another realm (a vm context), and their `code` must survive.
+      reject(isNativeError(error) ? error : new Error(String(error)))
     }
     const req = request(target, {
       method: options.method,

@@ -5154,6 +5154,7 @@ function snippet2(text) {
 __name(snippet2, "snippet");
 
 // src/core/http-request.ts
+var import_types = require("node:util/types");
 var HttpAgents = class {
   /** `idleMs`: close a pooled connection unused for this long. */
   constructor(idleMs = 1e4) {
@@ -5198,7 +5199,7 @@ async function httpRequest(url2, options) {
     }, "settle");
     const fail = /* @__PURE__ */ __name((error2) => {
       settle();
-      reject(error2 instanceof Error ? error2 : new Error(String(error2)));
+      reject((0, import_types.isNativeError)(error2) ? error2 : new Error(String(error2)));
     }, "fail");
     const req = request(target, {
       method: options.method,

@@ -89474,7 +89474,7 @@ async function httpRequest2(url2, options) {
     }, "settle");
     const fail = /* @__PURE__ */ __name((error2) => {
       settle();
-      reject(error2 instanceof Error ? error2 : new Error(String(error2)));
+      reject((0, import_types.isNativeError)(error2) ? error2 : new Error(String(error2)));
     }, "fail");
     const req = request3(target, {
       method: options.method,
@@ -89531,10 +89531,11 @@ function fetchHeaders(rawHeaders) {
   }
   return headers;
 }
-var HttpAgents;
+var import_types, HttpAgents;
 var init_http_request = __esm({
   "src/core/http-request.ts"() {
     "use strict";
+    import_types = require("node:util/types");
     HttpAgents = class {
       /** `idleMs`: close a pooled connection unused for this long. */
       constructor(idleMs = 1e4) {
