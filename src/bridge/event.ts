@@ -13,6 +13,7 @@ import {
   type BuildResult,
   type TestSummary
 } from '../notify/build-model.js'
+import { isBuildResult } from '../jenkins/types.js'
 import { FieldReader } from './field-reader.js'
 
 export const EVENT_PHASES = [
@@ -135,8 +136,7 @@ function phaseOf(r: FieldReader, key: string): EventPhase | undefined {
 function resultOf(r: FieldReader, key: string): BuildResult | undefined {
   const raw = r.string(key)?.toUpperCase()
   if (raw === undefined || raw === '') return undefined
-  if ((BUILD_RESULTS as readonly string[]).includes(raw))
-    return raw as BuildResult
+  if (isBuildResult(raw)) return raw
   r.problem(
     key,
     `must be one of ${BUILD_RESULTS.join(', ')}, got ${JSON.stringify(raw)}`

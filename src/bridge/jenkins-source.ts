@@ -12,7 +12,7 @@
 import { JenkinsError } from '../core/errors.js'
 import { retry, parseRetryAfter, withTimeout } from '../core/retry.js'
 import { basicAuthHeader, redactUrl } from '../core/secrets.js'
-import { BUILD_RESULTS, type BuildResult } from '../notify/build-model.js'
+import { isBuildResult } from '../jenkins/types.js'
 import type { AuthoritativeBuild } from './build-state.js'
 
 export interface JenkinsBuildSource {
@@ -160,11 +160,7 @@ export function readBuildJson(json: unknown): AuthoritativeBuild {
     string,
     unknown
   >
-  const result =
-    typeof o.result === 'string' &&
-    (BUILD_RESULTS as readonly string[]).includes(o.result)
-      ? (o.result as BuildResult)
-      : undefined
+  const result = isBuildResult(o.result) ? o.result : undefined
   const parameters: Record<string, string> = {}
   let sha: string | undefined
   for (const action of Array.isArray(o.actions)

@@ -4,9 +4,9 @@
  * event payload are arguments, so tests pass literals.
  */
 
-import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { ActionInputs, type Env } from '../core/action-inputs.js'
+import { readGitHubEvent } from '../core/github-event.js'
 import { parseKeyValues } from './labels.js'
 import { RELEASE_KINDS, type ReleaseKind } from './release-tags.js'
 import type { StackImageOptions } from './stack-image.js'
@@ -66,20 +66,6 @@ export function readStackImageInputs(env: Env): StackImageInputs {
   }
 }
 
-interface PullRequestEvent {
-  pull_request?: { number?: number; head?: { sha?: string; ref?: string } }
-}
-
-function readEvent(env: Env): PullRequestEvent {
-  const path = env.GITHUB_EVENT_PATH
-  if (path === undefined || path === '') return {}
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as PullRequestEvent
-  } catch {
-    return {}
-  }
-}
-
 /**
  * The version a pr or sha tag gets when none is given: the pull request's
  * number, and its head commit rather than the merge commit GitHub checks
@@ -89,7 +75,7 @@ export function defaultVersion(
   kind: ReleaseKind,
   env: Env
 ): string | undefined {
-  const event = readEvent(env)
+  const event = readGitHubEvent(env)
   if (kind === 'pr') {
     const n = event.pull_request?.number
     return n === undefined ? undefined : String(n)

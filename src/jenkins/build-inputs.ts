@@ -32,6 +32,19 @@ export interface JenkinsBuildInputs {
 /** GitHub's own limit on a job; a longer wait makes no sense in an action. */
 export const DEFAULT_TIMEOUT_MS = 6 * 3_600_000
 
+/** Masks a token and the Basic header made from it, before anything is logged. */
+export function maskCredentials(
+  reporter: Reporter,
+  user: string | undefined,
+  token: string | undefined
+): void {
+  reporter.mask(token)
+  if (token === undefined) return
+  const header = basicAuthHeader(user ?? '', token)
+  reporter.mask(header)
+  reporter.mask(header.slice('Basic '.length))
+}
+
 /** Reads every input; masks the token and its Basic header before anything is logged. */
 export function readJenkinsBuildInputs(
   input: ActionInputs,
@@ -39,12 +52,7 @@ export function readJenkinsBuildInputs(
 ): JenkinsBuildInputs {
   const token = input.string('token')
   const user = input.string('user')
-  reporter.mask(token)
-  if (token !== undefined) {
-    const header = basicAuthHeader(user ?? '', token)
-    reporter.mask(header)
-    reporter.mask(header.slice('Basic '.length))
-  }
+  maskCredentials(reporter, user, token)
   if (token !== undefined && user === undefined) {
     input.fail(
       'user',

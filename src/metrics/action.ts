@@ -4,9 +4,9 @@
  * {@link runDispatchMetricsAction} and writes.
  */
 
-import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ActionInputs, type Env } from '../core/action-inputs.js'
+import { readGitHubEvent } from '../core/github-event.js'
 import { readStackciConfig } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
@@ -39,25 +39,12 @@ export interface DispatchMetricsInputs {
 
 /** The fork PR case: GITHUB_TOKEN is read-only there, a comment would 403. */
 function eventInfo(env: Env): { pr?: number; fork: boolean } {
-  try {
-    const path = env.GITHUB_EVENT_PATH
-    if (path === undefined || path === '') return { fork: false }
-    const event = JSON.parse(readFileSync(path, 'utf8')) as {
-      pull_request?: {
-        number?: number
-        head?: { repo?: { full_name?: string } }
-        base?: { repo?: { full_name?: string } }
-      }
-    }
-    const pr = event.pull_request
-    if (pr?.number === undefined) return { fork: false }
-    const head = pr.head?.repo?.full_name
-    return {
-      pr: pr.number,
-      fork: head !== undefined && head !== pr.base?.repo?.full_name
-    }
-  } catch {
-    return { fork: false }
+  const pr = readGitHubEvent(env).pull_request
+  if (pr?.number === undefined) return { fork: false }
+  const head = pr.head?.repo?.full_name
+  return {
+    pr: pr.number,
+    fork: head !== undefined && head !== pr.base?.repo?.full_name
   }
 }
 

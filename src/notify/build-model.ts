@@ -4,15 +4,10 @@
  * compact pipeline JSON and re-fetched build JSON into it).
  */
 
-/** Jenkins `Result` strings, best to worst. */
-export const BUILD_RESULTS = [
-  'SUCCESS',
-  'UNSTABLE',
-  'FAILURE',
-  'NOT_BUILT',
-  'ABORTED'
-] as const
-export type BuildResult = (typeof BUILD_RESULTS)[number]
+import type { BuildResult } from '../jenkins/types.js'
+
+/** Jenkins `Result` strings, best to worst (the client's own list). */
+export { BUILD_RESULTS, type BuildResult } from '../jenkins/types.js'
 
 /**
  * Where a build is. The plugin's COMPLETED and FINALIZED are one phase here:

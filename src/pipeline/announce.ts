@@ -6,19 +6,19 @@
  * pipeline. Both carry the run id.
  */
 
-import { readFileSync } from 'node:fs'
 import type { Octokit } from '@octokit/rest'
 import type { WebClient } from '@slack/web-api'
 import { errorMessage } from '../core/errors.js'
+import { readGitHubEvent } from '../core/github-event.js'
 import { workflowRunUrl } from '../metrics/environment.js'
 import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
+import { pullRequestOf } from '../metrics/settings.js'
 import {
   pipelineSlackMessage,
   pipelineStepReply,
   type PipelineRunView,
   type PipelineStepView
 } from '../notify/pipeline-slack.js'
-import { apiEnv } from './metrics-step.js'
 import type { RunState } from './state.js'
 
 interface CheckTarget {
@@ -31,19 +31,7 @@ interface CheckTarget {
 
 /** The commit a check run belongs to: the PR head, else GITHUB_SHA. */
 function commitUnderTest(env: RunState['env']): string | undefined {
-  const path = env.GITHUB_EVENT_PATH
-  if (path !== undefined && path !== '') {
-    try {
-      const event = JSON.parse(readFileSync(path, 'utf8')) as {
-        pull_request?: { head?: { sha?: string } }
-      }
-      const sha = event.pull_request?.head?.sha
-      if (sha !== undefined) return sha
-    } catch {
-      // No event to read: fall back to the environment.
-    }
-  }
-  const sha = env.GITHUB_SHA
+  const sha = readGitHubEvent(env).pull_request?.head?.sha ?? env.GITHUB_SHA
   return sha === undefined || sha === '' ? undefined : sha
 }
 
@@ -61,14 +49,15 @@ export class RunAnnouncer {
   constructor(run: RunState, steps: readonly string[]) {
     this.#run = run
     const runUrl = workflowRunUrl(run.env)
+    const sha = commitUnderTest(run.env)
     this.#view = {
       runId: run.runId,
       profile: run.profile.name,
       ...(runUrl === undefined ? {} : { runUrl }),
-      ...subjectOf(run),
+      ...subjectOf(run, sha),
       steps: steps.map((step) => ({ step, status: 'not run', detail: '' }))
     }
-    const env = { ...run.env, ...apiEnv(run) }
+    const env = run.clientEnv
     const notify = run.profile.section.notify !== false
     const slack = run.config.slack
     if (slack !== undefined && notify) {
@@ -88,7 +77,6 @@ export class RunAnnouncer {
     const github = run.config.github
     const token = env.GITHUB_TOKEN
     const repository = run.env.GITHUB_REPOSITORY
-    const sha = commitUnderTest(run.env)
     if (
       notify &&
       github?.checks !== false &&
@@ -212,11 +200,12 @@ export class RunAnnouncer {
   }
 }
 
-function subjectOf(run: RunState): { subject?: string } {
+function subjectOf(
+  run: RunState,
+  sha: string | undefined
+): { subject?: string } {
   const repo = run.env.GITHUB_REPOSITORY
-  const sha = commitUnderTest(run.env)
-  const ref = run.env.GITHUB_REF ?? ''
-  const pr = /^refs\/pull\/(\d+)\//.exec(ref)?.[1]
+  const pr = pullRequestOf(run.env)
   const parts = [
     repo === undefined
       ? undefined

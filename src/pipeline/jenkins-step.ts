@@ -4,16 +4,17 @@
  */
 
 import { ConfigError } from '../core/errors.js'
-import { basicAuthHeader } from '../core/secrets.js'
-import { JenkinsClient } from '../jenkins/client.js'
+import {
+  DEFAULT_TIMEOUT_MS,
+  jenkinsClientFor,
+  maskCredentials
+} from '../jenkins/build-inputs.js'
 import { reporterConsoleSink } from '../jenkins/console.js'
+import { DEFAULT_FAIL_ON } from '../jenkins/results.js'
 import { runJenkinsBuild } from '../jenkins/run-build.js'
-import type { BuildResult } from '../jenkins/types.js'
 import type { RunState, StepDone } from './state.js'
 
 export const DEFAULT_RUN_ID_PARAMETER = 'STACKCI_RUN_ID'
-const DEFAULT_FAIL_ON: BuildResult[] = ['FAILURE', 'ABORTED', 'NOT_BUILT']
-const SIX_HOURS = 6 * 3_600_000
 
 /** The job this profile runs, or undefined when none is named. */
 export function jenkinsJobFor(run: RunState): string | undefined {
@@ -22,6 +23,9 @@ export function jenkinsJobFor(run: RunState): string | undefined {
     run.config.jenkins?.jobs?.[run.profile.name]
   )
 }
+
+const nonEmpty = (v: string | undefined): string | undefined =>
+  v === undefined || v === '' ? undefined : v
 
 export async function jenkinsStep(run: RunState): Promise<StepDone> {
   const section = run.config.jenkins
@@ -42,29 +46,21 @@ export async function jenkinsStep(run: RunState): Promise<StepDone> {
   }
   const userVar = section?.['user-env'] ?? 'JENKINS_USER'
   const tokenVar = section?.['token-env'] ?? 'JENKINS_TOKEN'
-  const user = run.env[userVar]
-  const token = run.env[tokenVar]
-  if (token !== undefined && token !== '') {
-    run.reporter.mask(token)
-    if (user !== undefined) run.reporter.mask(basicAuthHeader(user, token))
-  }
+  const user = nonEmpty(run.env[userVar])
+  const token = nonEmpty(run.env[tokenVar])
+  maskCredentials(run.reporter, user, token)
   const parameters: [string, string][] = Object.entries({
     ...section?.parameters,
     ...run.profile.section['jenkins-parameters'],
     [section?.['run-id-parameter'] ?? DEFAULT_RUN_ID_PARAMETER]: run.runId
   })
-  const jenkins = new JenkinsClient({
-    url,
-    reporter: run.reporter,
-    ...(user === undefined || user === '' ? {} : { user }),
-    ...(token === undefined || token === '' ? {} : { token })
-  })
+  const jenkins = jenkinsClientFor({ url, user, token }, run.reporter)
   const outcome = await runJenkinsBuild(
     {
       job,
       parameters,
       wait: true,
-      timeoutMs: section?.timeout ?? SIX_HOURS,
+      timeoutMs: section?.timeout ?? DEFAULT_TIMEOUT_MS,
       streamLog: section?.['stream-log'] ?? true,
       failOn: new Set(section?.['fail-on'] ?? DEFAULT_FAIL_ON),
       cancelOnAbort: true
@@ -83,10 +79,12 @@ export async function jenkinsStep(run: RunState): Promise<StepDone> {
   run.jenkins = outcome
   return {
     status: outcome.failed ? 'failed' : 'passed',
-    detail:
-      `${job} #${outcome.buildNumber ?? '?'} ${outcome.result ?? ''}${outcome.buildUrl === undefined ? '' : ` ${outcome.buildUrl}`}`.replace(
-        /\s+/g,
-        ' '
-      )
+    detail: [
+      `${job} #${outcome.buildNumber ?? '?'}`,
+      outcome.result,
+      outcome.buildUrl
+    ]
+      .filter((part) => part !== undefined)
+      .join(' ')
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { resolve } from 'node:path'
+import type { MetricsSection, ProfileSection } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
 import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
@@ -59,6 +60,32 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
   }
 }
 
+/**
+ * The `metrics:` section as a profile uses it: only its stores, and no
+ * Slack alert when its alerts are off — so nothing it does not use is
+ * resolved, or asks for credentials.
+ */
+function metricsFor(
+  section: MetricsSection | undefined,
+  profile: ProfileSection
+): MetricsSection | undefined {
+  if (section === undefined) return undefined
+  const only = profile.stores
+  const out: MetricsSection = { ...section }
+  if (only !== undefined && section.stores !== undefined) {
+    out.stores = Object.fromEntries(
+      Object.entries(section.stores).filter(([name]) =>
+        (only as string[]).includes(name)
+      )
+    )
+  }
+  if (profile.alerts === false && section.notify !== undefined) {
+    const { slack: _alert, ...notify } = section.notify
+    out.notify = notify
+  }
+  return out
+}
+
 export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   const { config, profile, env } = run
   const overrides: MetricsOverrides = {}
@@ -73,10 +100,12 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
     }
   }
   if (profile.section.alerts === false) overrides.prComment = false
+  const only = profile.section.stores
+  if (only !== undefined && !only.includes('sqlite')) overrides.sqlite = false
   const settings = resolveMetricsSettings(
-    config.metrics,
+    metricsFor(config.metrics, profile.section),
     overrides,
-    { ...env, ...apiEnv(run) },
+    run.clientEnv,
     config.baseDir,
     {
       ...(config.verify === undefined
@@ -88,12 +117,6 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
       defaultSqlite: true
     }
   )
-  if (profile.section.alerts === false) delete settings.slack
-  const only = profile.section.stores
-  if (only !== undefined) {
-    for (const name of ['sqlite', 'influxdb', 'squash'] as const)
-      if (!only.includes(name)) Reflect.deleteProperty(settings.stores, name)
-  }
   const files = await jobFiles(run, settings.jobs)
   const provenance: Provenance = {}
   const image = run.image
@@ -103,7 +126,7 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   }
   if (run.jenkins?.buildUrl !== undefined)
     provenance.jenkinsBuildUrl = run.jenkins.buildUrl
-  const clientEnv = { ...env, ...apiEnv(run) }
+  const clientEnv = run.clientEnv
   const result = await runMetrics(
     {
       settings,
@@ -139,17 +162,4 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
       ...result.errors.map((e) => e.split('\n')[0] ?? '')
     ].join('; ')
   }
-}
-
-/** The API bases the config names (emulators, GitHub Enterprise, Slack). */
-export function apiEnv(run: RunState): Record<string, string> {
-  const out: Record<string, string> = {}
-  const slackUrl = run.config.slack?.['api-url']
-  if (slackUrl !== undefined) out.STACKCI_SLACK_API_URL = slackUrl
-  const githubUrl = run.config.github?.['api-url']
-  if (githubUrl !== undefined) out.GITHUB_API_URL = githubUrl
-  const tokenVar = run.config.github?.['token-env']
-  const token = tokenVar === undefined ? undefined : run.env[tokenVar]
-  if (token !== undefined && token !== '') out.GITHUB_TOKEN = token
-  return out
 }

@@ -21,11 +21,12 @@ import { lintStep } from './lint-step.js'
 import { dispatchMetricsStep, verifyStep } from './metrics-step.js'
 import { planLine, planPipeline } from './plan.js'
 import { reportStep } from './report-step.js'
-import type {
-  PipelineOptions,
-  RunState,
-  StepDone,
-  StepStatus
+import {
+  clientEnvOf,
+  type PipelineOptions,
+  type RunState,
+  type StepDone,
+  type StepStatus
 } from './state.js'
 
 export type { PipelineOptions, StepStatus } from './state.js'
@@ -83,6 +84,7 @@ export async function runPipeline(
     profile,
     runId,
     env,
+    clientEnv: clientEnvOf(config, env),
     reporter,
     options,
     dir,

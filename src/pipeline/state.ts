@@ -49,6 +49,8 @@ export interface RunState {
   readonly profile: ResolvedProfile
   readonly runId: string
   readonly env: Env
+  /** What the GitHub and Slack clients see: env and the config's API bases and token ({@link clientEnvOf}). */
+  readonly clientEnv: Env
   readonly reporter: Reporter
   readonly options: PipelineOptions
   /** `<config dir>/.stackci/runs/<run id>`: this run's files. */
@@ -64,6 +66,19 @@ export interface RunState {
   report?: string
   /** The Slack thread of this run, once its parent message is posted. */
   slackThread?: { channel: string; ts: string }
+}
+
+/** The API bases the config names (emulators, GitHub Enterprise, Slack), and its GitHub token, over `env`. */
+export function clientEnvOf(config: StackciConfig, env: Env): Env {
+  const out: Record<string, string | undefined> = { ...env }
+  const slackUrl = config.slack?.['api-url']
+  if (slackUrl !== undefined) out.STACKCI_SLACK_API_URL = slackUrl
+  const githubUrl = config.github?.['api-url']
+  if (githubUrl !== undefined) out.GITHUB_API_URL = githubUrl
+  const tokenVar = config.github?.['token-env']
+  const token = tokenVar === undefined ? undefined : env[tokenVar]
+  if (token !== undefined && token !== '') out.GITHUB_TOKEN = token
+  return out
 }
 
 export const plural = (n: number, word: string): string =>

@@ -58577,7 +58577,6 @@ function isUserError(error2) {
 __name(isUserError, "isUserError");
 
 // src/metrics/action.ts
-var import_node_fs3 = require("node:fs");
 var import_node_path10 = require("node:path");
 
 // src/core/duration.ts
@@ -58696,6 +58695,20 @@ var ActionInputs = class {
     return value;
   }
 };
+
+// src/core/github-event.ts
+var import_node_fs = require("node:fs");
+function readGitHubEvent(env) {
+  const path = env.GITHUB_EVENT_PATH;
+  if (path === void 0 || path === "") return {};
+  try {
+    const event = JSON.parse((0, import_node_fs.readFileSync)(path, "utf8"));
+    return typeof event === "object" && event !== null ? event : {};
+  } catch {
+    return {};
+  }
+}
+__name(readGitHubEvent, "readGitHubEvent");
 
 // src/core/config.ts
 var import_promises = require("node:fs/promises");
@@ -71534,7 +71547,7 @@ function metricsReportJson(o, extra = {}) {
 __name(metricsReportJson, "metricsReportJson");
 
 // src/metrics/sqlite-store.ts
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_path8 = require("node:path");
 
 // src/metrics/sqlite-driver.ts
@@ -71658,7 +71671,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
+        (0, import_node_fs2.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -71878,7 +71891,7 @@ var SqliteStore = class {
 };
 
 // src/metrics/stores.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 
 // src/metrics/influxdb-store.ts
 var PROVENANCE_FIELDS = [
@@ -72220,7 +72233,7 @@ function openStores(settings, deps) {
   const sqlite = settings.sqlite;
   if (sqlite !== void 0) {
     if (deps.dryRun !== true) stores.push(new SqliteStore(sqlite.path));
-    else if ((0, import_node_fs2.existsSync)(sqlite.path))
+    else if ((0, import_node_fs3.existsSync)(sqlite.path))
       stores.push(new SqliteStore(sqlite.path, { readonly: true }));
   }
   if (settings.influxdb !== void 0)
@@ -72583,20 +72596,13 @@ __name(mapOpt, "mapOpt");
 // src/metrics/action.ts
 var import_promises7 = require("node:fs/promises");
 function eventInfo(env) {
-  try {
-    const path = env.GITHUB_EVENT_PATH;
-    if (path === void 0 || path === "") return { fork: false };
-    const event = JSON.parse((0, import_node_fs3.readFileSync)(path, "utf8"));
-    const pr = event.pull_request;
-    if (pr?.number === void 0) return { fork: false };
-    const head2 = pr.head?.repo?.full_name;
-    return {
-      pr: pr.number,
-      fork: head2 !== void 0 && head2 !== pr.base?.repo?.full_name
-    };
-  } catch {
-    return { fork: false };
-  }
+  const pr = readGitHubEvent(env).pull_request;
+  if (pr?.number === void 0) return { fork: false };
+  const head2 = pr.head?.repo?.full_name;
+  return {
+    pr: pr.number,
+    fork: head2 !== void 0 && head2 !== pr.base?.repo?.full_name
+  };
 }
 __name(eventInfo, "eventInfo");
 function readDispatchMetricsInputs(env, reporter) {

@@ -6173,15 +6173,18 @@ __name(abandon, "abandon");
 
 // src/jenkins/build-inputs.ts
 var DEFAULT_TIMEOUT_MS = 6 * 36e5;
+function maskCredentials(reporter, user, token) {
+  reporter.mask(token);
+  if (token === void 0) return;
+  const header = basicAuthHeader(user ?? "", token);
+  reporter.mask(header);
+  reporter.mask(header.slice("Basic ".length));
+}
+__name(maskCredentials, "maskCredentials");
 function readJenkinsBuildInputs(input, reporter) {
   const token = input.string("token");
   const user = input.string("user");
-  reporter.mask(token);
-  if (token !== void 0) {
-    const header = basicAuthHeader(user ?? "", token);
-    reporter.mask(header);
-    reporter.mask(header.slice("Basic ".length));
-  }
+  maskCredentials(reporter, user, token);
   if (token !== void 0 && user === void 0) {
     input.fail(
       "user",

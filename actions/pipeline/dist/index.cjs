@@ -12330,6 +12330,26 @@ var init_glob = __esm({
   }
 });
 
+// src/core/github-event.ts
+function readGitHubEvent(env) {
+  const path = env.GITHUB_EVENT_PATH;
+  if (path === void 0 || path === "") return {};
+  try {
+    const event = JSON.parse((0, import_node_fs.readFileSync)(path, "utf8"));
+    return typeof event === "object" && event !== null ? event : {};
+  } catch {
+    return {};
+  }
+}
+var import_node_fs;
+var init_github_event = __esm({
+  "src/core/github-event.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+    __name(readGitHubEvent, "readGitHubEvent");
+  }
+});
+
 // src/jenkins/cancel.ts
 async function stopBuildOrItem(jenkins, state, options) {
   const call = options.signal === void 0 ? {} : { signal: options.signal };
@@ -23741,9 +23761,9 @@ async function connectDocker(host, env = process.env) {
         port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
         protocol: tls ? "https" : "http",
         ...tls && certs !== void 0 ? {
-          ca: (0, import_node_fs.readFileSync)((0, import_node_path3.join)(certs, "ca.pem")),
-          cert: (0, import_node_fs.readFileSync)((0, import_node_path3.join)(certs, "cert.pem")),
-          key: (0, import_node_fs.readFileSync)((0, import_node_path3.join)(certs, "key.pem"))
+          ca: (0, import_node_fs2.readFileSync)((0, import_node_path3.join)(certs, "ca.pem")),
+          cert: (0, import_node_fs2.readFileSync)((0, import_node_path3.join)(certs, "cert.pem")),
+          key: (0, import_node_fs2.readFileSync)((0, import_node_path3.join)(certs, "key.pem"))
         } : {}
       }),
       host: spec
@@ -23826,11 +23846,11 @@ async function checkEngine(engine, reporter) {
     `Docker engine ${version2.Version} (API ${version2.ApiVersion}) at ${engine.host}`
   );
 }
-var import_node_fs, import_node_path3, DEFAULT_DOCKER_HOST;
+var import_node_fs2, import_node_path3, DEFAULT_DOCKER_HOST;
 var init_client = __esm({
   "src/docker/client.ts"() {
     "use strict";
-    import_node_fs = require("node:fs");
+    import_node_fs2 = require("node:fs");
     import_node_path3 = require("node:path");
     init_errors();
     init_retry();
@@ -50344,115 +50364,6 @@ var init_clients = __esm({
   }
 });
 
-// src/notify/build-model.ts
-var init_build_model = __esm({
-  "src/notify/build-model.ts"() {
-    "use strict";
-  }
-});
-
-// src/notify/build-text.ts
-var init_build_text = __esm({
-  "src/notify/build-text.ts"() {
-    "use strict";
-  }
-});
-
-// src/notify/build-slack.ts
-function escapeMrkdwn(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function slackLink(url2, label3) {
-  const safeUrl = url2.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
-  return `<${safeUrl}|${escapeMrkdwn(label3).replace(/\|/g, "\xA6")}>`;
-}
-var init_build_slack = __esm({
-  "src/notify/build-slack.ts"() {
-    "use strict";
-    init_build_model();
-    init_build_text();
-    __name(escapeMrkdwn, "escapeMrkdwn");
-    __name(slackLink, "slackLink");
-  }
-});
-
-// src/notify/pipeline-slack.ts
-function cut(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
-}
-function seconds(ms) {
-  if (ms === void 0) return "";
-  return ms < 6e4 ? ` (${(ms / 1e3).toFixed(1)} s)` : ` (${Math.floor(ms / 6e4)} min ${Math.round(ms % 6e4 / 1e3)} s)`;
-}
-function stepLine(s) {
-  const detail = s.detail === "" ? "" : ` \u2014 ${escapeMrkdwn(cut(s.detail, 300))}`;
-  return `${MARK[s.status]} *${escapeMrkdwn(s.step)}* ${s.status}${seconds(s.durationMs)}${detail}`;
-}
-function pipelineSlackMessage(run) {
-  const state = run.passed === void 0 ? "running" : run.passed ? "passed" : "failed";
-  const icon = run.passed === void 0 ? "\u23F3" : run.passed ? "\u2705" : "\u274C";
-  const title = `${icon} stackci ${run.profile} ${state} \xB7 run ${run.runId}`;
-  const subject = run.subject === void 0 ? "" : ` \xB7 ${escapeMrkdwn(run.subject)}`;
-  const link2 = run.runUrl === void 0 ? "" : ` \xB7 ${slackLink(run.runUrl, "workflow run")}`;
-  const lines = run.steps.map(stepLine).join("\n");
-  return {
-    text: `stackci ${run.profile} ${state} (run ${run.runId})`,
-    blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: cut(`*${escapeMrkdwn(title)}*${subject}${link2}`, SECTION_MAX)
-        }
-      },
-      ...lines === "" ? [] : [
-        {
-          type: "section",
-          text: { type: "mrkdwn", text: cut(lines, SECTION_MAX) }
-        }
-      ],
-      {
-        type: "context",
-        elements: [
-          { type: "mrkdwn", text: `run id \`${escapeMrkdwn(run.runId)}\`` }
-        ]
-      }
-    ]
-  };
-}
-function pipelineStepReply(runId, step) {
-  return {
-    text: `${step.step} ${step.status} (run ${runId})`,
-    blocks: [
-      {
-        type: "section",
-        text: { type: "mrkdwn", text: cut(stepLine(step), SECTION_MAX) }
-      }
-    ]
-  };
-}
-var MARK, SECTION_MAX;
-var init_pipeline_slack = __esm({
-  "src/notify/pipeline-slack.ts"() {
-    "use strict";
-    init_build_slack();
-    MARK = {
-      running: "\u23F3",
-      passed: "\u2705",
-      failed: "\u274C",
-      skipped: "\u23ED\uFE0F",
-      error: "\u{1F4A5}",
-      "not run": "\u25AB\uFE0F"
-    };
-    SECTION_MAX = 3e3;
-    __name(cut, "cut");
-    __name(seconds, "seconds");
-    __name(stepLine, "stepLine");
-    __name(pipelineSlackMessage, "pipelineSlackMessage");
-    __name(pipelineStepReply, "pipelineStepReply");
-  }
-});
-
 // src/verify/unit-registry.ts
 var SI_PREFIXES, BINARY_PREFIXES, PI, UNIT_DEFS, PHYSICAL_TYPES;
 var init_unit_registry = __esm({
@@ -52965,44 +52876,60 @@ var init_verify = __esm({
   }
 });
 
-// src/metrics/outcome.ts
-function thresholdInUnit(row, unit) {
-  const t = row.result.spec.threshold;
-  try {
-    return convertValue(t.value, t.unit, parseUnit(unit));
-  } catch {
-    return void 0;
+// src/metrics/gate.ts
+function gateLevel(tags2, g) {
+  if (tags2.some((t) => g.fail.includes(t))) return "fail";
+  if (tags2.some((t) => g.warn.includes(t))) return "warn";
+  return "info";
+}
+function evaluateGate(jobs, definitions, comparisons, settings) {
+  const byMeasurement = /* @__PURE__ */ new Map();
+  for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c);
+  const rows = [];
+  for (const d of jobs) {
+    for (const result of evaluateJob(d.job, definitions, d.source)) {
+      rows.push({
+        jobId: d.id,
+        source: d.source,
+        result,
+        level: gateLevel(result.spec.tags, settings),
+        comparison: byMeasurement.get(`${d.id}|${result.spec.metricName}`)
+      });
+    }
   }
-}
-function keyComparisons(outcome, keyMetrics, limit = 8) {
-  const gated = new Set(
-    (outcome.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
-  );
-  const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
-  return outcome.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
-    (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
-  ).slice(0, limit);
-}
-function outcomeCounts(outcome) {
-  const rows = outcome.gate?.rows ?? [];
+  const failing = rows.filter((r) => r.result.passed === false);
+  const failures = failing.filter((r) => r.level === "fail");
+  const warnings = failing.filter((r) => r.level === "warn");
+  const regressions = comparisons.filter((c) => c.verdict === "regression");
+  const reasons = [];
+  if (failures.length > 0) {
+    reasons.push(
+      `${failures.length} specification(s) tagged ${settings.fail.join("/")} failed`
+    );
+  }
+  if (settings.regressions === "fail" && regressions.length > 0)
+    reasons.push(`${regressions.length} regression(s)`);
   return {
-    specs: rows.length,
-    passed: rows.filter((r) => r.result.passed === true).length,
-    failed: rows.filter((r) => r.result.passed === false).length,
-    noValue: rows.filter((r) => r.result.passed === null).length,
-    failures: outcome.gate?.failures.length ?? 0,
-    warnings: outcome.gate?.warnings.length ?? 0,
-    regressions: outcome.comparisons.filter((c) => c.verdict === "regression").length,
-    breaches: outcome.comparisons.filter((c) => c.verdict === "breach").length
+    passed: reasons.length === 0,
+    rows,
+    failures,
+    warnings,
+    regressions,
+    reasons
   };
 }
-var init_outcome = __esm({
-  "src/metrics/outcome.ts"() {
+var DEFAULT_GATE;
+var init_gate2 = __esm({
+  "src/metrics/gate.ts"() {
     "use strict";
     init_verify();
-    __name(thresholdInUnit, "thresholdInUnit");
-    __name(keyComparisons, "keyComparisons");
-    __name(outcomeCounts, "outcomeCounts");
+    DEFAULT_GATE = {
+      fail: ["minimum"],
+      warn: ["design"],
+      regressions: "warn"
+    };
+    __name(gateLevel, "gateLevel");
+    __name(evaluateGate, "evaluateGate");
   }
 });
 
@@ -53042,6 +52969,8975 @@ var init_record = __esm({
     __name(seriesKeyOf, "seriesKeyOf");
     __name(describeKey, "describeKey");
     __name(keyString, "keyString");
+  }
+});
+
+// src/metrics/sorted-window.ts
+function upperBound(s, n, v) {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (s[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function lowerBound(s, n, v) {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (s[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+var SortedWindow;
+var init_sorted_window = __esm({
+  "src/metrics/sorted-window.ts"() {
+    "use strict";
+    SortedWindow = class {
+      constructor(capacity) {
+        this.capacity = capacity;
+        this.#fifo = new Float64Array(capacity);
+        this.#sorted = new Float64Array(capacity);
+      }
+      capacity;
+      static {
+        __name(this, "SortedWindow");
+      }
+      #fifo;
+      #sorted;
+      #head = 0;
+      #size = 0;
+      get size() {
+        return this.#size;
+      }
+      clear() {
+        this.#head = 0;
+        this.#size = 0;
+      }
+      push(value2) {
+        const s = this.#sorted;
+        const n = this.#size;
+        if (n === this.capacity) {
+          const old = this.#fifo[this.#head];
+          this.#fifo[this.#head] = value2;
+          this.#head = (this.#head + 1) % this.capacity;
+          let i = lowerBound(s, n, old);
+          if (value2 > old) {
+            while (i + 1 < n && s[i + 1] < value2) {
+              s[i] = s[i + 1];
+              i++;
+            }
+          } else {
+            while (i > 0 && s[i - 1] > value2) {
+              s[i] = s[i - 1];
+              i--;
+            }
+          }
+          s[i] = value2;
+          return;
+        }
+        this.#fifo[(this.#head + n) % this.capacity] = value2;
+        let j = n;
+        while (j > 0 && s[j - 1] > value2) {
+          s[j] = s[j - 1];
+          j--;
+        }
+        s[j] = value2;
+        this.#size++;
+      }
+      /** Linear-interpolated quantile (p in [0, 1]). */
+      quantile(p) {
+        const s = this.#sorted;
+        const pos = (this.#size - 1) * p;
+        const lo = Math.floor(pos);
+        const hi = Math.min(lo + 1, this.#size - 1);
+        return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+      }
+      median() {
+        return this.quantile(0.5);
+      }
+      meanAbsoluteDeviation(m) {
+        let sum = 0;
+        for (let i = 0; i < this.#size; i++)
+          sum += Math.abs(this.#sorted[i] - m);
+        return this.#size === 0 ? 0 : sum / this.#size;
+      }
+      /**
+       * Median absolute deviation from `m`. The deviations form two sorted runs
+       * (leftwards and rightwards of `m`); the middle ones are found by binary
+       * search over how many come from each run, in O(log n).
+       */
+      mad(m) {
+        const s = this.#sorted;
+        const n = this.#size;
+        if (n === 0) return NaN;
+        const b = upperBound(s, n, m);
+        const a = b - 1;
+        const nl = a + 1;
+        const nr = n - b;
+        const lo = n - 1 >> 1;
+        const need = lo + 1;
+        let from = Math.max(0, need - nr);
+        let to = Math.min(need, nl);
+        let kth = 0;
+        let next = 0;
+        while (from <= to) {
+          const i = from + to >> 1;
+          const j = need - i;
+          const l1 = i > 0 ? m - s[a - i + 1] : -Infinity;
+          const l = i < nl ? m - s[a - i] : Infinity;
+          const r1 = j > 0 ? s[b + j - 1] - m : -Infinity;
+          const r = j < nr ? s[b + j] - m : Infinity;
+          if (l1 > r) to = i - 1;
+          else if (r1 > l) from = i + 1;
+          else {
+            kth = l1 > r1 ? l1 : r1;
+            next = l < r ? l : r;
+            break;
+          }
+        }
+        return n % 2 === 1 ? kth : (kth + next) / 2;
+      }
+    };
+    __name(upperBound, "upperBound");
+    __name(lowerBound, "lowerBound");
+  }
+});
+
+// src/metrics/regression.ts
+function worseDirection(operators) {
+  const up = operators.every((o) => o === "<" || o === "<=");
+  const down = operators.every((o) => o === ">" || o === ">=");
+  if (operators.length === 0 || up && down) return "both";
+  return up ? "up" : down ? "down" : "both";
+}
+function predictionFactor(z, n) {
+  const v = Math.max(1, 0.37 * (n - 1));
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  const t = z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) + (3 * z ** 7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3);
+  return t * Math.sqrt(1 + 1 / Math.max(1, n));
+}
+var DEFAULT_REGRESSION, RegressionDetector;
+var init_regression = __esm({
+  "src/metrics/regression.ts"() {
+    "use strict";
+    init_sorted_window();
+    DEFAULT_REGRESSION = {
+      statistic: "mad",
+      sigma: 3,
+      window: 30,
+      minSamples: 10,
+      consecutive: 3,
+      minChange: 0
+    };
+    __name(worseDirection, "worseDirection");
+    __name(predictionFactor, "predictionFactor");
+    RegressionDetector = class {
+      constructor(worse, options = DEFAULT_REGRESSION, acceptances = []) {
+        this.worse = worse;
+        this.options = options;
+        const capacity = Math.max(1, options.window);
+        this.#window = new SortedWindow(capacity);
+        this.#acceptances = [...acceptances].sort((a, b) => a - b);
+        this.#factors = new Float64Array(capacity + 1);
+        for (let n = 0; n <= capacity; n++)
+          this.#factors[n] = predictionFactor(options.sigma, n);
+      }
+      worse;
+      options;
+      static {
+        __name(this, "RegressionDetector");
+      }
+      #window;
+      #acceptances;
+      /** predictionFactor(sigma, n) for every window size n. */
+      #factors;
+      #nextAcceptance = 0;
+      #streak = 0;
+      #side = 0;
+      /** Breaching values of a streak not (yet) long enough to be a regression. */
+      #pending = [];
+      // The band of the last computation (valid when #samples > 0).
+      #median = 0;
+      #low = 0;
+      #high = 0;
+      #samples = 0;
+      get streak() {
+        return this.#streak;
+      }
+      /** Computes the band into fields; false while there are too few samples. */
+      #computeBand() {
+        const w = this.#window;
+        if (w.size < Math.max(1, this.options.minSamples)) {
+          this.#samples = 0;
+          return false;
+        }
+        const median = w.median();
+        let spread = this.options.statistic === "iqr" ? (w.quantile(0.75) - w.quantile(0.25)) / 1.349 : w.mad(median) * 1.4826;
+        if (spread === 0) spread = w.meanAbsoluteDeviation(median) * 1.2533;
+        const half = Math.max(
+          this.#factors[w.size] * spread,
+          this.options.minChange * Math.abs(median),
+          // A perfectly flat history still tolerates float noise.
+          Number.EPSILON * 16 * Math.max(1, Math.abs(median))
+        );
+        this.#median = median;
+        this.#low = median - half;
+        this.#high = median + half;
+        this.#samples = w.size;
+        return true;
+      }
+      #bandObject() {
+        return this.#samples === 0 ? void 0 : {
+          median: this.#median,
+          low: this.#low,
+          high: this.#high,
+          samples: this.#samples
+        };
+      }
+      /** The current baseline band, once there are enough samples. */
+      band() {
+        this.#computeBand();
+        return this.#bandObject();
+      }
+      /** The verdict on `value` against the current band, without recording it. */
+      judge(value2, band = this.band()) {
+        if (band === void 0) return "insufficient";
+        return this.#classify(value2, band.low, band.high);
+      }
+      #classify(value2, low, high) {
+        const above = value2 > high;
+        const below = value2 < low;
+        if (this.worse === "up") return above ? "breach" : below ? "improved" : "ok";
+        if (this.worse === "down")
+          return below ? "breach" : above ? "improved" : "ok";
+        return above || below ? "breach" : "ok";
+      }
+      /** Records the next point of the series (chronological order). */
+      push(time, value2) {
+        const verdict = this.step(time, value2);
+        return { verdict, streak: this.#streak, band: this.#bandObject() };
+      }
+      /** {@link push} without the allocations: the verdict only. */
+      step(time, value2) {
+        while (this.#nextAcceptance < this.#acceptances.length && this.#acceptances[this.#nextAcceptance] <= time) {
+          this.#window.clear();
+          if (this.#pending.length > 0) this.#pending.length = 0;
+          this.#streak = 0;
+          this.#nextAcceptance++;
+        }
+        if (!this.#computeBand()) {
+          this.#streak = 0;
+          this.#window.push(value2);
+          return "insufficient";
+        }
+        const verdict = this.#classify(value2, this.#low, this.#high);
+        if (verdict === "breach") {
+          const side = value2 > this.#median ? 1 : -1;
+          if (this.#streak > 0 && side !== this.#side) {
+            this.#readmit();
+            this.#streak = 0;
+          }
+          this.#side = side;
+          this.#streak++;
+          if (this.#streak < this.options.consecutive) {
+            this.#pending.push(value2);
+            return "breach";
+          }
+          if (this.#pending.length > 0) this.#pending.length = 0;
+          return "regression";
+        }
+        this.#readmit();
+        this.#streak = 0;
+        this.#window.push(value2);
+        return verdict;
+      }
+      /**
+       * A streak that ended short of K was noise after all: its values join the
+       * baseline, or the baseline would shrink to what never breaches.
+       */
+      #readmit() {
+        if (this.#pending.length === 0) return;
+        if (this.#streak < this.options.consecutive)
+          for (const p of this.#pending) this.#window.push(p);
+        this.#pending.length = 0;
+      }
+    };
+  }
+});
+
+// src/metrics/history.ts
+function metricDirection(metric, definitions, overrides = {}) {
+  const given = overrides[metric];
+  if (given !== void 0) return given;
+  const specs = definitions?.specsByMetric.get(metric) ?? [];
+  return worseDirection(specs.map((s) => s.threshold.operator));
+}
+function acceptanceTimes(acceptances, key, series) {
+  return acceptances.filter(
+    (a) => a.metric === key.metric && (a.dataset === "" || a.dataset === key.dataset) && (a.instrument === "" || a.instrument === key.instrument) && (a.filter === "" || a.filter === key.filter) && (a.series === "" || a.series === series)
+  ).map((a) => a.since);
+}
+async function compareWithHistory(jobs, store, definitions, settings) {
+  const out = [];
+  const cache2 = /* @__PURE__ */ new Map();
+  const lookback = settings.lookback ?? settings.window * 4 + settings.consecutive;
+  const read = /* @__PURE__ */ __name(async (key, series, before, limit) => {
+    const id = `${keyString(key)}|${series}|${before}|${limit}`;
+    let points = cache2.get(id);
+    if (points === void 0) {
+      points = await store.history({ ...key, series, before, limit });
+      cache2.set(id, points);
+    }
+    return points;
+  }, "read");
+  for (const d of jobs) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const m of [...d.job.measurements].reverse()) {
+      if (!Number.isFinite(m.value) || seen.has(m.metric)) continue;
+      seen.add(m.metric);
+      const key = { metric: m.metric, ...seriesKeyOf(d.provenance) };
+      const worse = metricDirection(m.metric, definitions, settings.directions);
+      const notThisJob = /* @__PURE__ */ __name((p) => p.jobId !== d.id, "notThisJob");
+      const baseline = (await read(key, settings.series, d.createdAt, lookback)).filter(notThisJob);
+      const detector = new RegressionDetector(
+        worse,
+        settings,
+        acceptanceTimes(settings.acceptances, key, settings.series)
+      );
+      for (const p of baseline) detector.push(p.time, p.value);
+      let verdict;
+      let streak;
+      let band;
+      if (d.series === settings.series) {
+        const r = detector.push(d.createdAt, m.value);
+        ({ verdict, streak, band } = r);
+      } else {
+        band = detector.band();
+        const own = (await read(key, d.series, d.createdAt, settings.consecutive)).filter(notThisJob);
+        streak = 0;
+        for (const p of [...own, { time: d.createdAt, value: m.value }]) {
+          streak = detector.judge(p.value, band) === "breach" ? streak + 1 : 0;
+        }
+        const v = detector.judge(m.value, band);
+        verdict = v === "breach" && streak >= settings.consecutive ? "regression" : v;
+      }
+      out.push({
+        ...key,
+        jobId: d.id,
+        source: d.source,
+        series: d.series,
+        time: d.createdAt,
+        value: m.value,
+        unit: m.unit,
+        worse,
+        verdict,
+        streak,
+        band,
+        history: baseline
+      });
+    }
+  }
+  return out;
+}
+var DEFAULT_BASELINE;
+var init_history = __esm({
+  "src/metrics/history.ts"() {
+    "use strict";
+    init_record();
+    init_regression();
+    DEFAULT_BASELINE = {
+      ...DEFAULT_REGRESSION,
+      series: "main",
+      acceptances: []
+    };
+    __name(metricDirection, "metricDirection");
+    __name(acceptanceTimes, "acceptanceTimes");
+    __name(compareWithHistory, "compareWithHistory");
+  }
+});
+
+// src/metrics/settings.ts
+function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
+  const s = section ?? {};
+  const at = /* @__PURE__ */ __name((p) => (0, import_node_path5.isAbsolute)(p) ? p : (0, import_node_path5.resolve)(baseDir, p), "at");
+  const problems = [];
+  const need = /* @__PURE__ */ __name((variable, what) => {
+    const v = nonEmpty2(env[variable]);
+    if (v === void 0) {
+      problems.push({
+        where: {},
+        message: `${what}: environment variable ${variable} is not set`,
+        hint: `set ${variable} (a secret in CI)`
+      });
+    }
+    return v ?? "";
+  }, "need");
+  const stores = {};
+  const configured = s.stores ?? {};
+  const sqlite = overrides.sqlite === false ? void 0 : overrides.sqlite ?? configured.sqlite?.path;
+  if (sqlite !== void 0) stores.sqlite = { path: at(sqlite) };
+  const ci = configured.influxdb;
+  const influxUrl = overrides.influxdbUrl ?? ci?.url;
+  if (influxUrl !== void 0) {
+    const userVar = ci?.["username-env"] ?? "INFLUXDB_USERNAME";
+    const passVar = ci?.["password-env"] ?? "INFLUXDB_PASSWORD";
+    const username = overrides.influxdbUsername ?? nonEmpty2(env[userVar]);
+    const password = overrides.influxdbPassword ?? nonEmpty2(env[passVar]);
+    stores.influxdb = {
+      url: influxUrl,
+      database: overrides.influxdbDatabase ?? ci?.database ?? "stackci",
+      ...opt(
+        "retentionPolicy",
+        overrides.influxdbRetentionPolicy ?? ci?.["retention-policy"]
+      ),
+      ...opt("precision", ci?.precision),
+      ...opt("username", username),
+      ...opt("password", password),
+      ...opt("batchSize", ci?.["batch-size"]),
+      ...opt("concurrency", ci?.concurrency),
+      ...opt("createDatabase", ci?.["create-database"]),
+      ...opt("tagKeys", ci?.["tag-keys"]),
+      ...opt("timeoutMs", ci?.timeout)
+    };
+  }
+  const cs = configured.squash;
+  const squashUrl = overrides.squashUrl ?? cs?.url;
+  if (squashUrl !== void 0) {
+    const userVar = cs?.["user-env"] ?? "SQUASH_USER";
+    const passVar = cs?.["password-env"] ?? "SQUASH_PASSWORD";
+    const user = overrides.squashUser ?? need(userVar, "the squash store");
+    const password = overrides.squashPassword ?? nonEmpty2(env[passVar]) ?? nonEmpty2(env.SQUASH_password) ?? need(passVar, "the squash store");
+    stores.squash = {
+      url: squashUrl,
+      user,
+      password,
+      ...opt("timeoutMs", cs?.timeout)
+    };
+  }
+  if (fallback.defaultSqlite === true && overrides.sqlite === void 0 && Object.keys(stores).length === 0)
+    stores.sqlite = { path: at(DEFAULT_SQLITE) };
+  const b = s.baseline ?? {};
+  const baseline = {
+    ...DEFAULT_BASELINE,
+    series: overrides.baselineSeries ?? b.series ?? DEFAULT_BASELINE.series,
+    statistic: b.statistic ?? DEFAULT_BASELINE.statistic,
+    sigma: b.sigma ?? DEFAULT_BASELINE.sigma,
+    window: overrides.window ?? b.window ?? DEFAULT_BASELINE.window,
+    minSamples: overrides.minSamples ?? b["min-samples"] ?? DEFAULT_BASELINE.minSamples,
+    consecutive: overrides.consecutive ?? b.consecutive ?? DEFAULT_BASELINE.consecutive,
+    minChange: b["min-change"] ?? DEFAULT_BASELINE.minChange,
+    ...opt("lookback", b.lookback),
+    ...opt("directions", b.directions),
+    acceptances: (b.accept ?? []).map((a) => ({
+      metric: a.metric,
+      dataset: a.dataset ?? "",
+      instrument: a.instrument ?? "",
+      filter: a.filter ?? "",
+      series: a.series ?? "",
+      since: Date.parse(/T/.test(a.since) ? a.since : `${a.since}T00:00:00Z`),
+      reason: a.reason
+    }))
+  };
+  const settings = {
+    definitions: mapOpt(
+      overrides.definitions ?? s.definitions ?? fallback.definitions,
+      at
+    ),
+    jobs: overrides.jobs ?? s.jobs ?? fallback.jobs ?? ["**/*.verify.json"],
+    spool: overrides.spool === false ? void 0 : at(overrides.spool ?? s.spool ?? DEFAULT_SPOOL),
+    stores,
+    history: overrides.history ?? s.history,
+    gate: {
+      fail: overrides.failTags ?? s.gate?.fail ?? DEFAULT_GATE.fail,
+      warn: overrides.warnTags ?? s.gate?.warn ?? DEFAULT_GATE.warn,
+      regressions: overrides.regressions ?? s.gate?.regressions ?? DEFAULT_GATE.regressions
+    },
+    baseline,
+    report: {
+      keyMetrics: overrides.keyMetrics ?? s.report?.["key-metrics"] ?? [],
+      trendPoints: s.report?.["trend-points"] ?? 30
+    }
+  };
+  const slack = s.notify?.slack;
+  const channel = overrides.slackChannel ?? slack?.channel;
+  if (channel !== void 0) {
+    const tokenVar = slack?.["token-env"] ?? "SLACK_BOT_TOKEN";
+    settings.slack = {
+      channel,
+      token: overrides.slackToken ?? need(tokenVar, "the Slack alert"),
+      on: slack?.on ?? ["failures", "warnings", "regressions"],
+      ...opt(
+        "threadTs",
+        overrides.slackThreadTs ?? nonEmpty2(env.STACKCI_SLACK_THREAD_TS)
+      )
+    };
+  }
+  const wantComment = overrides.prComment ?? s.notify?.["pr-comment"] ?? true;
+  const token = overrides.githubToken ?? nonEmpty2(env.GITHUB_TOKEN);
+  const repository = overrides.repository ?? nonEmpty2(env.GITHUB_REPOSITORY);
+  const issue2 = overrides.pullRequest ?? pullRequestOf(env);
+  if (wantComment && token !== void 0 && repository !== void 0 && issue2 !== void 0) {
+    settings.comment = {
+      token,
+      repository,
+      issue: issue2,
+      key: overrides.commentKey ?? "dispatch-metrics"
+    };
+  }
+  if (problems.length > 0) {
+    throw new ConfigError("metrics: credentials are missing", { problems });
+  }
+  return settings;
+}
+function pullRequestOf(env) {
+  const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
+  return m === null ? void 0 : Number(m[1]);
+}
+function opt(key, value2) {
+  return value2 === void 0 ? {} : { [key]: value2 };
+}
+function mapOpt(v, f) {
+  return v === void 0 ? void 0 : f(v);
+}
+var import_node_path5, DEFAULT_SQLITE, DEFAULT_SPOOL, nonEmpty2;
+var init_settings = __esm({
+  "src/metrics/settings.ts"() {
+    "use strict";
+    import_node_path5 = require("node:path");
+    init_errors();
+    init_gate2();
+    init_history();
+    DEFAULT_SQLITE = ".stackci/metrics.sqlite";
+    DEFAULT_SPOOL = ".stackci/spool";
+    nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
+    __name(resolveMetricsSettings, "resolveMetricsSettings");
+    __name(pullRequestOf, "pullRequestOf");
+    __name(opt, "opt");
+    __name(mapOpt, "mapOpt");
+  }
+});
+
+// src/jenkins/types.ts
+function isBuildResult(value2) {
+  return BUILD_RESULTS.includes(value2);
+}
+function invalid(url2, field, value2) {
+  throw new JenkinsError(
+    `unexpected Jenkins answer from ${url2}: field '${field}' is ${JSON.stringify(value2)}`,
+    {
+      hint: "is this URL a Jenkins server (and not a proxy or login page)?"
+    }
+  );
+}
+function object2(value2, url2, field) {
+  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
+    return invalid(url2, field, value2);
+  }
+  return value2;
+}
+function integer(json2, key, url2) {
+  const value2 = json2[key];
+  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
+    return invalid(url2, key, value2);
+  }
+  return value2;
+}
+function optionalNumber(json2, key) {
+  const value2 = json2[key];
+  return typeof value2 === "number" ? value2 : void 0;
+}
+function optionalString(json2, key) {
+  const value2 = json2[key];
+  return typeof value2 === "string" ? value2 : void 0;
+}
+function buildRef(value2, url2) {
+  if (value2 === null || value2 === void 0) return void 0;
+  const json2 = object2(value2, url2, "executable");
+  return {
+    number: integer(json2, "number", url2),
+    url: optionalString(json2, "url") ?? ""
+  };
+}
+function parseQueueItem(value2, url2) {
+  const json2 = object2(value2, url2, "(document)");
+  const cls = optionalString(json2, "_class") ?? "";
+  const executable = buildRef(json2.executable, url2);
+  let state;
+  if (json2.cancelled === true) state = "cancelled";
+  else if (cls.endsWith("$LeftItem") || executable !== void 0) state = "left";
+  else if (json2.blocked === true) state = "blocked";
+  else if (json2.buildable === true) state = "buildable";
+  else state = "waiting";
+  const why = json2.why;
+  const item = {
+    id: integer(json2, "id", url2),
+    state,
+    why: typeof why === "string" ? why : null,
+    stuck: json2.stuck === true
+  };
+  const timestamp2 = optionalNumber(json2, "timestamp");
+  if (timestamp2 !== void 0) item.timestamp = timestamp2;
+  const since = optionalNumber(json2, "inQueueSince");
+  if (since !== void 0) item.inQueueSince = since;
+  if (executable !== void 0) item.executable = executable;
+  return item;
+}
+function parseBuildInfo(value2, url2) {
+  const json2 = object2(value2, url2, "(document)");
+  const result = json2.result;
+  if (result !== null && result !== void 0 && !isBuildResult(result)) {
+    invalid(url2, "result", result);
+  }
+  if (typeof json2.building !== "boolean")
+    invalid(url2, "building", json2.building);
+  const building = json2.building || json2.inProgress === true;
+  const info2 = {
+    number: integer(json2, "number", url2),
+    url: optionalString(json2, "url") ?? "",
+    building,
+    result: result ?? null,
+    duration: optionalNumber(json2, "duration") ?? 0,
+    estimatedDuration: optionalNumber(json2, "estimatedDuration") ?? -1,
+    timestamp: optionalNumber(json2, "timestamp") ?? 0
+  };
+  const displayName = optionalString(json2, "displayName");
+  if (displayName !== void 0) info2.displayName = displayName;
+  const full = optionalString(json2, "fullDisplayName");
+  if (full !== void 0) info2.fullDisplayName = full;
+  return info2;
+}
+function parseBuildList(value2, url2) {
+  const json2 = object2(value2, url2, "(document)");
+  const builds = json2.builds;
+  if (!Array.isArray(builds)) return invalid(url2, "builds", builds);
+  return builds.map((b) => {
+    const entry = object2(b, url2, "builds[]");
+    const ref = {
+      number: integer(entry, "number", url2),
+      url: optionalString(entry, "url") ?? ""
+    };
+    const queueId = optionalNumber(entry, "queueId");
+    if (queueId !== void 0) ref.queueId = queueId;
+    return ref;
+  });
+}
+var BUILD_RESULTS, BUILD_TREE, QUEUE_TREE;
+var init_types = __esm({
+  "src/jenkins/types.ts"() {
+    "use strict";
+    init_errors();
+    BUILD_RESULTS = [
+      "SUCCESS",
+      "UNSTABLE",
+      "FAILURE",
+      "NOT_BUILT",
+      "ABORTED"
+    ];
+    __name(isBuildResult, "isBuildResult");
+    BUILD_TREE = "number,url,building,inProgress,result,duration,estimatedDuration,timestamp,displayName,fullDisplayName";
+    QUEUE_TREE = "id,why,blocked,buildable,stuck,cancelled,timestamp,inQueueSince,executable[number,url]";
+    __name(invalid, "invalid");
+    __name(object2, "object");
+    __name(integer, "integer");
+    __name(optionalNumber, "optionalNumber");
+    __name(optionalString, "optionalString");
+    __name(buildRef, "buildRef");
+    __name(parseQueueItem, "parseQueueItem");
+    __name(parseBuildInfo, "parseBuildInfo");
+    __name(parseBuildList, "parseBuildList");
+  }
+});
+
+// src/notify/build-model.ts
+var init_build_model = __esm({
+  "src/notify/build-model.ts"() {
+    "use strict";
+    init_types();
+  }
+});
+
+// src/notify/build-text.ts
+var init_build_text = __esm({
+  "src/notify/build-text.ts"() {
+    "use strict";
+  }
+});
+
+// src/notify/build-slack.ts
+function escapeMrkdwn(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function slackLink(url2, label3) {
+  const safeUrl = url2.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
+  return `<${safeUrl}|${escapeMrkdwn(label3).replace(/\|/g, "\xA6")}>`;
+}
+var init_build_slack = __esm({
+  "src/notify/build-slack.ts"() {
+    "use strict";
+    init_build_model();
+    init_build_text();
+    __name(escapeMrkdwn, "escapeMrkdwn");
+    __name(slackLink, "slackLink");
+  }
+});
+
+// src/notify/pipeline-slack.ts
+function cut(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+}
+function seconds(ms) {
+  if (ms === void 0) return "";
+  return ms < 6e4 ? ` (${(ms / 1e3).toFixed(1)} s)` : ` (${Math.floor(ms / 6e4)} min ${Math.round(ms % 6e4 / 1e3)} s)`;
+}
+function stepLine(s) {
+  const detail = s.detail === "" ? "" : ` \u2014 ${escapeMrkdwn(cut(s.detail, 300))}`;
+  return `${MARK[s.status]} *${escapeMrkdwn(s.step)}* ${s.status}${seconds(s.durationMs)}${detail}`;
+}
+function pipelineSlackMessage(run) {
+  const state = run.passed === void 0 ? "running" : run.passed ? "passed" : "failed";
+  const icon = run.passed === void 0 ? "\u23F3" : run.passed ? "\u2705" : "\u274C";
+  const title = `${icon} stackci ${run.profile} ${state} \xB7 run ${run.runId}`;
+  const subject = run.subject === void 0 ? "" : ` \xB7 ${escapeMrkdwn(run.subject)}`;
+  const link2 = run.runUrl === void 0 ? "" : ` \xB7 ${slackLink(run.runUrl, "workflow run")}`;
+  const lines = run.steps.map(stepLine).join("\n");
+  return {
+    text: `stackci ${run.profile} ${state} (run ${run.runId})`,
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: cut(`*${escapeMrkdwn(title)}*${subject}${link2}`, SECTION_MAX)
+        }
+      },
+      ...lines === "" ? [] : [
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: cut(lines, SECTION_MAX) }
+        }
+      ],
+      {
+        type: "context",
+        elements: [
+          { type: "mrkdwn", text: `run id \`${escapeMrkdwn(run.runId)}\`` }
+        ]
+      }
+    ]
+  };
+}
+function pipelineStepReply(runId, step) {
+  return {
+    text: `${step.step} ${step.status} (run ${runId})`,
+    blocks: [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: cut(stepLine(step), SECTION_MAX) }
+      }
+    ]
+  };
+}
+var MARK, SECTION_MAX;
+var init_pipeline_slack = __esm({
+  "src/notify/pipeline-slack.ts"() {
+    "use strict";
+    init_build_slack();
+    MARK = {
+      running: "\u23F3",
+      passed: "\u2705",
+      failed: "\u274C",
+      skipped: "\u23ED\uFE0F",
+      error: "\u{1F4A5}",
+      "not run": "\u25AB\uFE0F"
+    };
+    SECTION_MAX = 3e3;
+    __name(cut, "cut");
+    __name(seconds, "seconds");
+    __name(stepLine, "stepLine");
+    __name(pipelineSlackMessage, "pipelineSlackMessage");
+    __name(pipelineStepReply, "pipelineStepReply");
+  }
+});
+
+// src/pipeline/announce.ts
+function commitUnderTest(env) {
+  const sha = readGitHubEvent(env).pull_request?.head?.sha ?? env.GITHUB_SHA;
+  return sha === void 0 || sha === "" ? void 0 : sha;
+}
+function checkName(profile, runId) {
+  return `stackci ${profile} \xB7 ${runId}`;
+}
+function subjectOf(run, sha) {
+  const repo = run.env.GITHUB_REPOSITORY;
+  const pr = pullRequestOf(run.env);
+  const parts = [
+    repo === void 0 ? void 0 : `${repo}${sha === void 0 ? "" : `@${sha.slice(0, 7)}`}`,
+    pr === void 0 ? void 0 : `PR #${pr}`,
+    run.options.version === void 0 ? void 0 : `version ${run.options.version}`
+  ].filter((p) => p !== void 0);
+  return parts.length === 0 ? {} : { subject: parts.join(" \xB7 ") };
+}
+var RunAnnouncer;
+var init_announce = __esm({
+  "src/pipeline/announce.ts"() {
+    "use strict";
+    init_errors();
+    init_github_event();
+    init_environment();
+    init_clients();
+    init_settings();
+    init_pipeline_slack();
+    __name(commitUnderTest, "commitUnderTest");
+    __name(checkName, "checkName");
+    RunAnnouncer = class {
+      static {
+        __name(this, "RunAnnouncer");
+      }
+      #run;
+      #view;
+      #slack;
+      #check;
+      constructor(run, steps) {
+        this.#run = run;
+        const runUrl = workflowRunUrl(run.env);
+        const sha = commitUnderTest(run.env);
+        this.#view = {
+          runId: run.runId,
+          profile: run.profile.name,
+          ...runUrl === void 0 ? {} : { runUrl },
+          ...subjectOf(run, sha),
+          steps: steps.map((step) => ({ step, status: "not run", detail: "" }))
+        };
+        const env = run.clientEnv;
+        const notify = run.profile.section.notify !== false;
+        const slack = run.config.slack;
+        if (slack !== void 0 && notify) {
+          const tokenVar = slack["token-env"] ?? "SLACK_BOT_TOKEN";
+          const token2 = run.env[tokenVar];
+          if (token2 === void 0 || token2 === "") {
+            run.reporter.warning(
+              `slack.channel is ${slack.channel} but ${tokenVar} is not set: no Slack messages for this run`
+            );
+          } else {
+            this.#slack = {
+              client: makeSlackClient(token2, env, run.reporter),
+              channel: slack.channel
+            };
+          }
+        }
+        const github2 = run.config.github;
+        const token = env.GITHUB_TOKEN;
+        const repository = run.env.GITHUB_REPOSITORY;
+        if (notify && github2?.checks !== false && token !== void 0 && token !== "" && repository !== void 0 && repository.includes("/") && sha !== void 0) {
+          const [owner = "", repo = ""] = repository.split("/");
+          this.#check = {
+            octokit: makeOctokit(token, env, run.reporter),
+            owner,
+            repo,
+            sha
+          };
+        }
+      }
+      /** Posts the run's Slack message and opens its check run. */
+      async start() {
+        const slack = this.#slack;
+        if (slack !== void 0) {
+          await this.#tell("Slack", async () => {
+            const r = await slack.client.chat.postMessage({
+              channel: slack.channel,
+              ...pipelineSlackMessage(this.#view)
+            });
+            if (r.ts === void 0) throw new Error("Slack answered without a ts");
+            slack.ts = r.ts;
+            slack.channel = r.channel ?? slack.channel;
+            this.#run.slackThread = { channel: slack.channel, ts: r.ts };
+            this.#run.reporter.info(
+              `Slack: run ${this.#run.runId} in ${slack.channel}, thread ${r.ts}`
+            );
+          });
+        }
+        const check2 = this.#check;
+        if (check2 !== void 0) {
+          await this.#tell("GitHub check run", async () => {
+            const r = await check2.octokit.rest.checks.create({
+              owner: check2.owner,
+              repo: check2.repo,
+              name: checkName(this.#run.profile.name, this.#run.runId),
+              head_sha: check2.sha,
+              external_id: this.#run.runId,
+              status: "in_progress",
+              ...this.#view.runUrl === void 0 ? {} : { details_url: this.#view.runUrl }
+            });
+            check2.id = r.data.id;
+          });
+        }
+      }
+      /** A step started: the parent message shows it running. */
+      stepStarted(step) {
+        const view = this.#view.steps.find((s) => s.step === step);
+        if (view !== void 0) view.status = "running";
+      }
+      /** A step ended: a reply in the thread. */
+      async stepDone(done) {
+        const i = this.#view.steps.findIndex((s) => s.step === done.step);
+        if (i !== -1) this.#view.steps[i] = done;
+        const slack = this.#slack;
+        if (slack?.ts === void 0) return;
+        const ts = slack.ts;
+        await this.#tell("Slack", async () => {
+          await slack.client.chat.postMessage({
+            channel: slack.channel,
+            thread_ts: ts,
+            ...pipelineStepReply(this.#run.runId, done)
+          });
+        });
+      }
+      /** The run ended: the message updated in place, the check completed. */
+      async finish(passed, table) {
+        this.#view.passed = passed;
+        const slack = this.#slack;
+        if (slack?.ts !== void 0) {
+          const ts = slack.ts;
+          await this.#tell("Slack", async () => {
+            await slack.client.chat.update({
+              channel: slack.channel,
+              ts,
+              ...pipelineSlackMessage(this.#view)
+            });
+          });
+        }
+        const check2 = this.#check;
+        if (check2?.id !== void 0) {
+          const id = check2.id;
+          await this.#tell("GitHub check run", async () => {
+            await check2.octokit.rest.checks.update({
+              owner: check2.owner,
+              repo: check2.repo,
+              check_run_id: id,
+              status: "completed",
+              conclusion: passed ? "success" : "failure",
+              output: {
+                title: `stackci ${this.#run.profile.name} ${passed ? "passed" : "failed"} (run ${this.#run.runId})`,
+                summary: `\`\`\`
+${table.slice(0, 6e4)}
+\`\`\``
+              }
+            });
+          });
+        }
+      }
+      async #tell(what, fn) {
+        try {
+          await fn();
+        } catch (error2) {
+          this.#run.reporter.warning(
+            `${what}: could not tell about run ${this.#run.runId}: ${errorMessage(error2)}`
+          );
+        }
+      }
+    };
+    __name(subjectOf, "subjectOf");
+  }
+});
+
+// src/docker/labels.ts
+function set3(value2) {
+  return value2 === void 0 || value2.trim() === "" ? void 0 : value2.trim();
+}
+function readProvenance(env) {
+  const server = set3(env.GITHUB_SERVER_URL) ?? "https://github.com";
+  const repo = set3(env.GITHUB_REPOSITORY);
+  const out = {};
+  const source = repo === void 0 ? set3(env.GIT_URL)?.replace(/\.git$/, "") : `${server}/${repo}`;
+  if (source !== void 0) out.source = source;
+  const revision = set3(env.GITHUB_SHA) ?? set3(env.GIT_COMMIT);
+  if (revision !== void 0) out.revision = revision;
+  const jenkins = set3(env.STACKCI_JENKINS_BUILD_URL) ?? set3(env.BUILD_URL);
+  if (jenkins !== void 0) out.jenkinsBuildUrl = jenkins;
+  const runId = set3(env.GITHUB_RUN_ID);
+  if (repo !== void 0 && runId !== void 0) {
+    const attempt = set3(env.GITHUB_RUN_ATTEMPT);
+    out.workflowRunUrl = `${server}/${repo}/actions/runs/${runId}${attempt === void 0 ? "" : `/attempts/${attempt}`}`;
+  }
+  return out;
+}
+function imageLabels(options) {
+  const { provenance: p, release } = options;
+  const oci = "org.opencontainers.image";
+  const labels = {
+    [`${oci}.created`]: options.created.toISOString(),
+    [`${oci}.version`]: release.git ?? release.tag,
+    [`${oci}.title`]: options.repository.split("/").pop() ?? options.repository,
+    [STACKCI_LABELS.kind]: release.kind
+  };
+  if (p.source !== void 0) labels[`${oci}.source`] = p.source;
+  if (p.revision !== void 0) labels[`${oci}.revision`] = p.revision;
+  if (p.jenkinsBuildUrl !== void 0)
+    labels[STACKCI_LABELS.jenkinsBuildUrl] = p.jenkinsBuildUrl;
+  if (p.workflowRunUrl !== void 0)
+    labels[STACKCI_LABELS.workflowRunUrl] = p.workflowRunUrl;
+  if (release.git !== void 0) labels[STACKCI_LABELS.gitTag] = release.git;
+  if (release.eups !== void 0) labels[STACKCI_LABELS.eupsTag] = release.eups;
+  return { ...labels, ...options.extra };
+}
+var STACKCI_LABELS;
+var init_labels = __esm({
+  "src/docker/labels.ts"() {
+    "use strict";
+    init_errors();
+    __name(set3, "set");
+    __name(readProvenance, "readProvenance");
+    STACKCI_LABELS = {
+      jenkinsBuildUrl: "stackci.jenkins.build-url",
+      workflowRunUrl: "stackci.github.run-url",
+      kind: "stackci.release.kind",
+      gitTag: "stackci.release.git-tag",
+      eupsTag: "stackci.release.eups-tag"
+    };
+    __name(imageLabels, "imageLabels");
+  }
+});
+
+// src/docker/calendar.ts
+function checkTimeZone(zone) {
+  try {
+    return new Intl.DateTimeFormat("en-US", {
+      timeZone: zone
+    }).resolvedOptions().timeZone;
+  } catch {
+    throw new InputError(`unknown time zone ${JSON.stringify(zone)}`, {
+      hint: "use an IANA zone name such as America/Los_Angeles, UTC or Europe/Paris"
+    });
+  }
+}
+function zonedDate(instant, zone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    year: "numeric",
+    month: "numeric",
+    day: "numeric"
+  }).formatToParts(instant);
+  const part = /* @__PURE__ */ __name((type2) => Number(parts.find((p) => p.type === type2)?.value), "part");
+  return { year: part("year"), month: part("month"), day: part("day") };
+}
+function epochDay(date) {
+  return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
+}
+function fromEpochDay(day2) {
+  const d = new Date(day2 * DAY_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate()
+  };
+}
+function weekday(day2) {
+  return ((day2 + 4) % 7 + 7) % 7;
+}
+function usWeek(date) {
+  const day2 = epochDay(date);
+  const sunday = day2 - weekday(day2);
+  const year = fromEpochDay(sunday + 6).year;
+  const jan1 = epochDay({ year, month: 1, day: 1 });
+  const firstSunday = jan1 - weekday(jan1);
+  return { year, week: (sunday - firstSunday) / 7 + 1 };
+}
+function pad(n, width) {
+  return String(n).padStart(width, "0");
+}
+function formatDate(date) {
+  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+}
+function parseDateInput(text2, zone) {
+  const trimmed = text2.trim();
+  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  if (plain !== null) {
+    const date = {
+      year: Number(plain[1]),
+      month: Number(plain[2]),
+      day: Number(plain[3])
+    };
+    const back = fromEpochDay(epochDay(date));
+    if (back.year !== date.year || back.month !== date.month || back.day !== date.day || date.year < 1900) {
+      throw new InputError(`${JSON.stringify(text2)} is not a calendar date`, {
+        hint: "give a real date as YYYY-MM-DD, e.g. 2021-02-28"
+      });
+    }
+    return { date };
+  }
+  const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+  const ms = instantPattern.test(trimmed) ? Date.parse(trimmed) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new InputError(
+      `${JSON.stringify(text2)} is neither a date (YYYY-MM-DD) nor an instant`,
+      {
+        hint: "use 2021-01-07, or an instant with its offset such as 2021-01-07T08:00:00Z"
+      }
+    );
+  }
+  const instant = new Date(ms);
+  return { date: zonedDate(instant, zone), instant };
+}
+function dockerTimestamp(instant) {
+  const hours12 = instant.getUTCHours() % 12 || 12;
+  return `${pad(instant.getUTCFullYear(), 4)}${pad(instant.getUTCMonth() + 1, 2)}${pad(instant.getUTCDate(), 2)}T${pad(hours12, 2)}${pad(instant.getUTCMinutes(), 2)}${pad(instant.getUTCSeconds(), 2)}Z`;
+}
+var DAY_MS, DEFAULT_TIME_ZONE;
+var init_calendar = __esm({
+  "src/docker/calendar.ts"() {
+    "use strict";
+    init_errors();
+    DAY_MS = 864e5;
+    DEFAULT_TIME_ZONE = "America/Los_Angeles";
+    __name(checkTimeZone, "checkTimeZone");
+    __name(zonedDate, "zonedDate");
+    __name(epochDay, "epochDay");
+    __name(fromEpochDay, "fromEpochDay");
+    __name(weekday, "weekday");
+    __name(usWeek, "usWeek");
+    __name(pad, "pad");
+    __name(formatDate, "formatDate");
+    __name(parseDateInput, "parseDateInput");
+    __name(dockerTimestamp, "dockerTimestamp");
+  }
+});
+
+// src/docker/release-tags.ts
+function sanitizeEupsTag(gitTag) {
+  const prefixed = /^\d/.test(gitTag) ? `v${gitTag}` : gitTag;
+  return prefixed.replace(/[.-]/g, "_");
+}
+function sanitizeTag(name) {
+  const tag = name.trim().replace(/^refs\/(heads|tags)\//, "").replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
+  if (tag === "") {
+    throw new InputError(
+      `${JSON.stringify(name)} leaves nothing to make a Docker tag from`
+    );
+  }
+  return tag;
+}
+function pad2(n) {
+  return String(n).padStart(2, "0");
+}
+function calendarTags(kind, date) {
+  if (kind === "daily") {
+    return {
+      git: `d.${date.year}.${pad2(date.month)}.${pad2(date.day)}`,
+      alias: "d_latest"
+    };
+  }
+  const { year, week } = usWeek(date);
+  return { git: `w.${year}.${pad2(week)}`, alias: "w_latest" };
+}
+function versionTags(kind, version2) {
+  const candidate = CANDIDATE.exec(version2);
+  const final = RELEASE.exec(version2);
+  if (kind === "release") {
+    if (final?.[1] !== void 0) return final[1];
+    if (candidate !== null) {
+      throw new InputError(
+        `version ${JSON.stringify(version2)} is a release candidate`,
+        { hint: "use kind rc for it, or give the final version (26.0.0)" }
+      );
+    }
+  } else {
+    if (candidate?.[1] !== void 0 && candidate[2] !== void 0)
+      return `v${candidate[1]}.rc${Number(candidate[2])}`;
+    if (final !== null) {
+      throw new InputError(
+        `version ${JSON.stringify(version2)} has no rcN suffix`,
+        { hint: "give the candidate as 26.0.0.rc1, or use kind release" }
+      );
+    }
+  }
+  throw new InputError(
+    `version ${JSON.stringify(version2)} is not a ${kind === "rc" ? "release candidate" : "release"} version`,
+    {
+      hint: kind === "rc" ? "write it as 26.0.0.rc1 (or v26.0.0.rc1, 26.0.0-rc1)" : "write it as 26.0.0 (or 26.0, v26.0.0)"
+    }
+  );
+}
+function primaryTag(request3, zone, now) {
+  const { kind, version: version2 } = request3;
+  const calendar = kind === "daily" || kind === "weekly";
+  if (calendar && version2 !== void 0) {
+    throw new InputError(`a ${kind} release takes a date, not a version`, {
+      hint: `drop version ${JSON.stringify(version2)}, or pick kind release, rc, pr or sha`
+    });
+  }
+  const parsed = request3.date === void 0 ? { date: zonedDate(now, zone), instant: now } : parseDateInput(request3.date, zone);
+  const instant = parsed.instant ?? now;
+  const date = formatDate(parsed.date);
+  if (calendar) {
+    const { git: git3, alias } = calendarTags(kind, parsed.date);
+    const eups2 = sanitizeEupsTag(git3);
+    return {
+      kind,
+      date,
+      git: git3,
+      eups: eups2,
+      tag: eups2,
+      aliases: [alias],
+      instant
+    };
+  }
+  if (version2 === void 0 || version2.trim() === "") {
+    const what = {
+      release: "26.0.0",
+      rc: "26.0.0.rc1",
+      pr: "123",
+      sha: "a1b2c3d"
+    };
+    throw new InputError(`a ${kind} tag needs a version`, {
+      hint: `give it as version, e.g. ${what[kind]}`
+    });
+  }
+  const value2 = version2.trim();
+  if (kind === "pr") {
+    if (!/^[1-9]\d*$/.test(value2))
+      throw new InputError(
+        `PR number ${JSON.stringify(value2)} is not a positive integer`
+      );
+    return { kind, date, tag: `pr-${value2}`, aliases: [], instant };
+  }
+  if (kind === "sha") {
+    if (!/^[0-9a-f]{7,64}$/i.test(value2))
+      throw new InputError(
+        `commit ${JSON.stringify(value2)} is not a hex SHA of 7 or more digits`
+      );
+    return {
+      kind,
+      date,
+      tag: `sha-${value2.toLowerCase().slice(0, 7)}`,
+      aliases: [],
+      instant
+    };
+  }
+  const git2 = versionTags(kind, value2);
+  const eups = sanitizeEupsTag(git2);
+  const aliases = kind === "release" && request3.oLatest !== false ? ["o_latest"] : [];
+  return { kind, date, git: git2, eups, tag: eups, aliases, instant };
+}
+function applyTemplate(template, values) {
+  const out = template.replace(/\{([^{}]*)\}/g, (_m, name) => {
+    if (!(name in values)) {
+      throw new InputError(
+        `tag template ${JSON.stringify(template)} has unknown placeholder {${name}}`,
+        { hint: "placeholders: {tag} (or {eups}), {git}, {timestamp}" }
+      );
+    }
+    const value2 = values[name];
+    if (value2 === void 0) {
+      throw new InputError(
+        `tag template ${JSON.stringify(template)} uses {${name}}, which this kind does not have`
+      );
+    }
+    return value2;
+  });
+  if (!TAG_PATTERN.test(out)) {
+    throw new InputError(
+      `tag template ${JSON.stringify(template)} gives ${JSON.stringify(out)}, not a valid Docker tag`,
+      {
+        hint: "tags are 1\u2013128 of A-Z a-z 0-9 _ . - and cannot start with . or -"
+      }
+    );
+  }
+  return out;
+}
+function releaseTags(request3) {
+  const zone = checkTimeZone(request3.timeZone ?? DEFAULT_TIME_ZONE);
+  const now = request3.now ?? /* @__PURE__ */ new Date();
+  const { instant, ...primary } = primaryTag(request3, zone, now);
+  const templates = request3.templates?.length ? request3.templates : ["{tag}"];
+  for (const t of templates) {
+    if (!t.includes("{tag}") && !t.includes("{eups}")) {
+      throw new InputError(`tag template ${JSON.stringify(t)} has no {tag}`, {
+        hint: "every template must contain {tag} (or {eups}), e.g. al9-{tag}"
+      });
+    }
+  }
+  const values = /* @__PURE__ */ __name((tag) => ({
+    tag,
+    eups: tag,
+    git: primary.git,
+    timestamp: dockerTimestamp(instant)
+  }), "values");
+  const tags2 = templates.map((t) => applyTemplate(t, values(primary.tag)));
+  const extras = [...primary.aliases];
+  if (request3.branch !== void 0) extras.push(sanitizeTag(request3.branch));
+  for (const extra of extras) {
+    tags2.push(extra);
+    for (const t of templates.filter((t2) => !t2.includes("{timestamp}")))
+      tags2.push(applyTemplate(t, values(extra)));
+  }
+  return { ...primary, timeZone: zone, tags: [...new Set(tags2)] };
+}
+var TAG_PATTERN, RELEASE, CANDIDATE;
+var init_release_tags = __esm({
+  "src/docker/release-tags.ts"() {
+    "use strict";
+    init_errors();
+    init_calendar();
+    TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+    __name(sanitizeEupsTag, "sanitizeEupsTag");
+    __name(sanitizeTag, "sanitizeTag");
+    __name(pad2, "pad");
+    __name(calendarTags, "calendarTags");
+    RELEASE = /^v?(\d+(?:\.\d+){1,2})$/;
+    CANDIDATE = /^v?(\d+(?:\.\d+){1,2})[._-]?rc(\d+)$/i;
+    __name(versionTags, "versionTags");
+    __name(primaryTag, "primaryTag");
+    __name(applyTemplate, "applyTemplate");
+    __name(releaseTags, "releaseTags");
+  }
+});
+
+// src/docker/stack-image-inputs.ts
+function defaultVersion(kind, env) {
+  const event = readGitHubEvent(env);
+  if (kind === "pr") {
+    const n = event.pull_request?.number;
+    return n === void 0 ? void 0 : String(n);
+  }
+  if (kind === "sha") return event.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  return void 0;
+}
+var init_stack_image_inputs = __esm({
+  "src/docker/stack-image-inputs.ts"() {
+    "use strict";
+    init_action_inputs();
+    init_github_event();
+    init_labels();
+    init_release_tags();
+    __name(defaultVersion, "defaultVersion");
+  }
+});
+
+// src/docker/dockerfile.ts
+function parseDockerfile(text2) {
+  const lines = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
+  let escape = "\\";
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = DIRECTIVE.exec(lines[i] ?? "");
+    if (m === null) break;
+    if (m[1]?.toLowerCase() === "escape") {
+      if (m[2] !== "\\" && m[2] !== "`") {
+        throw new InputError(
+          `Dockerfile:${i + 1}: invalid escape token ${JSON.stringify(m[2])}`,
+          { hint: "the escape directive takes \\ or `" }
+        );
+      }
+      escape = m[2];
+    }
+  }
+  const instructions = [];
+  const stages = [];
+  const isContinued = /* @__PURE__ */ __name((l) => l.trimEnd().endsWith(escape), "isContinued");
+  const isComment = /* @__PURE__ */ __name((l) => l.trimStart().startsWith("#"), "isComment");
+  for (; i < lines.length; i++) {
+    const first = lines[i] ?? "";
+    if (first.trim() === "" || isComment(first)) continue;
+    const start = i;
+    let joined = "";
+    let current = first;
+    while (isContinued(current) && i + 1 < lines.length) {
+      joined += current.trimEnd().slice(0, -escape.length);
+      i++;
+      current = lines[i] ?? "";
+      while (i + 1 < lines.length && (current.trim() === "" || isComment(current))) {
+        i++;
+        current = lines[i] ?? "";
+      }
+    }
+    joined += isContinued(current) ? current.trimEnd().slice(0, -escape.length) : current;
+    const trimmed = joined.trim();
+    const keyword = (/^\S+/.exec(trimmed)?.[0] ?? "").toUpperCase();
+    instructions.push({
+      keyword,
+      text: trimmed,
+      line: start + 1,
+      endLine: i + 1
+    });
+    if (keyword === "FROM") {
+      const as = /\s+as\s+(\S+)\s*$/i.exec(trimmed);
+      stages.push(as?.[1]?.toLowerCase());
+    }
+  }
+  return { instructions, stages };
+}
+function buildSteps(dockerfile, target) {
+  if (target === void 0) return dockerfile.instructions;
+  const index = dockerfile.stages.indexOf(target.toLowerCase());
+  if (index === -1) {
+    const names = dockerfile.stages.filter((s) => s !== void 0);
+    throw new InputError(
+      `target stage ${JSON.stringify(target)} is not in the Dockerfile`,
+      {
+        hint: names.length === 0 ? "name a stage with FROM <image> AS <name>" : `its named stages: ${names.join(", ")}`
+      }
+    );
+  }
+  let froms = 0;
+  const out = [];
+  for (const instruction of dockerfile.instructions) {
+    if (instruction.keyword === "FROM" && froms++ > index) break;
+    out.push(instruction);
+  }
+  return out;
+}
+function instructionOfStep(steps, step, printed) {
+  const norm = /* @__PURE__ */ __name((s) => s.replace(/\s+/g, " ").trim().toLowerCase(), "norm");
+  const candidate = steps[step - 1];
+  if (candidate !== void 0 && norm(candidate.text) === norm(printed))
+    return candidate;
+  const byText = steps.filter((s) => norm(s.text) === norm(printed));
+  if (byText.length === 1) return byText[0];
+  return byText.length === 0 ? candidate : void 0;
+}
+var DIRECTIVE;
+var init_dockerfile = __esm({
+  "src/docker/dockerfile.ts"() {
+    "use strict";
+    init_errors();
+    DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+    __name(parseDockerfile, "parseDockerfile");
+    __name(buildSteps, "buildSteps");
+    __name(instructionOfStep, "instructionOfStep");
+  }
+});
+
+// src/docker/build-log.ts
+async function* engineMessages(stream) {
+  let pending = "";
+  for await (const chunk of stream) {
+    pending += chunk.toString();
+    let newline;
+    while ((newline = pending.indexOf("\n")) !== -1) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line !== "") yield parse4(line);
+    }
+  }
+  if (pending.trim() !== "") yield parse4(pending.trim());
+}
+function parse4(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { stream: `${line}
+` };
+  }
+}
+function messageError(message) {
+  return message.errorDetail?.message ?? message.error;
+}
+function truncate2(text2, max = 120) {
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+}
+var SGR, BuildStepError, STEP, LOG_TAIL, BuildLog;
+var init_build_log = __esm({
+  "src/docker/build-log.ts"() {
+    "use strict";
+    init_errors();
+    init_dockerfile();
+    SGR = /\u001b\[[0-9;]*m/g;
+    __name(engineMessages, "engineMessages");
+    __name(parse4, "parse");
+    __name(messageError, "messageError");
+    BuildStepError = class extends DockerError {
+      constructor(message, step, instruction, logTail, where) {
+        super(message, {
+          ...where === void 0 ? {} : { where },
+          hint: logTail.length === 0 ? "the engine printed nothing before failing" : `the last lines of the build log:
+${logTail.map((l) => `  | ${l}`).join("\n")}`
+        });
+        this.step = step;
+        this.instruction = instruction;
+        this.logTail = logTail;
+      }
+      step;
+      instruction;
+      logTail;
+      static {
+        __name(this, "BuildStepError");
+      }
+    };
+    STEP = /^Step (\d+)\/(\d+) : (.*)$/;
+    LOG_TAIL = 20;
+    BuildLog = class {
+      constructor(events = {}) {
+        this.events = events;
+      }
+      events;
+      static {
+        __name(this, "BuildLog");
+      }
+      imageId;
+      step;
+      tail = [];
+      error;
+      #partial = "";
+      add(message) {
+        const error2 = messageError(message);
+        if (error2 !== void 0) {
+          this.error = {
+            message: error2.trim(),
+            ...message.errorDetail?.code === void 0 ? {} : { code: message.errorDetail.code }
+          };
+          return;
+        }
+        if (message.aux?.ID !== void 0) this.imageId = message.aux.ID;
+        if (message.stream !== void 0) this.#text(message.stream);
+        else if (message.status !== void 0 && message.progress === void 0) {
+          this.#line(
+            `${message.id === void 0 ? "" : `${message.id}: `}${message.status}`
+          );
+        }
+      }
+      /** Flushes a last line that had no newline. */
+      end() {
+        if (this.#partial !== "") this.#line(this.#partial);
+        this.#partial = "";
+      }
+      #text(text2) {
+        const plain = text2.replace(SGR, "");
+        const parts = (this.#partial + plain).split("\n");
+        this.#partial = parts.pop() ?? "";
+        for (const part of parts) this.#line(part.replace(/\r$/, ""));
+      }
+      #line(line) {
+        const step = STEP.exec(line);
+        if (step !== null) {
+          this.step = {
+            index: Number(step[1]),
+            total: Number(step[2]),
+            text: step[3] ?? ""
+          };
+          this.events.onStep?.(this.step.index, this.step.total, this.step.text);
+        }
+        this.tail.push(line);
+        if (this.tail.length > LOG_TAIL) this.tail.shift();
+        this.events.onLine?.(line);
+      }
+      /** The typed error for a failed build, with the step and its line. */
+      failure(dockerfile, steps) {
+        this.end();
+        const message = this.error?.message ?? "the build stopped without an image";
+        const parseLine = /Dockerfile parse error line (\d+)/i.exec(message);
+        if (this.step === void 0) {
+          const line = parseLine?.[1] === void 0 ? void 0 : Number(parseLine[1]);
+          return new BuildStepError(
+            `docker build failed before its first step: ${message}`,
+            void 0,
+            void 0,
+            this.tail,
+            line === void 0 ? { file: dockerfile } : { file: dockerfile, line }
+          );
+        }
+        const { index, total, text: text2 } = this.step;
+        const instruction = instructionOfStep(steps, index, text2);
+        const shown = (instruction?.text ?? text2).replace(/\s+/g, " ");
+        return new BuildStepError(
+          `docker build step ${index}/${total} \`${truncate2(shown)}\` failed: ${message}`,
+          { index, total },
+          instruction,
+          this.tail,
+          instruction === void 0 ? { file: dockerfile } : { file: dockerfile, line: instruction.line }
+        );
+      }
+    };
+    __name(truncate2, "truncate");
+  }
+});
+
+// node_modules/events-universal/default.js
+var require_default2 = __commonJS({
+  "node_modules/events-universal/default.js"(exports2, module2) {
+    module2.exports = require("events");
+  }
+});
+
+// node_modules/fast-fifo/fixed-size.js
+var require_fixed_size = __commonJS({
+  "node_modules/fast-fifo/fixed-size.js"(exports2, module2) {
+    module2.exports = class FixedFIFO {
+      static {
+        __name(this, "FixedFIFO");
+      }
+      constructor(hwm) {
+        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
+        this.buffer = new Array(hwm);
+        this.mask = hwm - 1;
+        this.top = 0;
+        this.btm = 0;
+        this.next = null;
+      }
+      clear() {
+        this.top = this.btm = 0;
+        this.next = null;
+        this.buffer.fill(void 0);
+      }
+      push(data) {
+        if (this.buffer[this.top] !== void 0) return false;
+        this.buffer[this.top] = data;
+        this.top = this.top + 1 & this.mask;
+        return true;
+      }
+      shift() {
+        const last = this.buffer[this.btm];
+        if (last === void 0) return void 0;
+        this.buffer[this.btm] = void 0;
+        this.btm = this.btm + 1 & this.mask;
+        return last;
+      }
+      peek() {
+        return this.buffer[this.btm];
+      }
+      isEmpty() {
+        return this.buffer[this.btm] === void 0;
+      }
+    };
+  }
+});
+
+// node_modules/fast-fifo/index.js
+var require_fast_fifo = __commonJS({
+  "node_modules/fast-fifo/index.js"(exports2, module2) {
+    var FixedFIFO = require_fixed_size();
+    module2.exports = class FastFIFO {
+      static {
+        __name(this, "FastFIFO");
+      }
+      constructor(hwm) {
+        this.hwm = hwm || 16;
+        this.head = new FixedFIFO(this.hwm);
+        this.tail = this.head;
+        this.length = 0;
+      }
+      clear() {
+        this.head = this.tail;
+        this.head.clear();
+        this.length = 0;
+      }
+      push(val) {
+        this.length++;
+        if (!this.head.push(val)) {
+          const prev = this.head;
+          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
+          this.head.push(val);
+        }
+      }
+      shift() {
+        if (this.length !== 0) this.length--;
+        const val = this.tail.shift();
+        if (val === void 0 && this.tail.next) {
+          const next = this.tail.next;
+          this.tail.next = null;
+          this.tail = next;
+          return this.tail.shift();
+        }
+        return val;
+      }
+      peek() {
+        const val = this.tail.peek();
+        if (val === void 0 && this.tail.next) return this.tail.next.peek();
+        return val;
+      }
+      isEmpty() {
+        return this.length === 0;
+      }
+    };
+  }
+});
+
+// node_modules/b4a/index.js
+var require_b4a = __commonJS({
+  "node_modules/b4a/index.js"(exports2, module2) {
+    function isBuffer(value2) {
+      return Buffer.isBuffer(value2) || value2 instanceof Uint8Array;
+    }
+    __name(isBuffer, "isBuffer");
+    function isEncoding(encoding) {
+      return Buffer.isEncoding(encoding);
+    }
+    __name(isEncoding, "isEncoding");
+    function alloc(size, fill2, encoding) {
+      return Buffer.alloc(size, fill2, encoding);
+    }
+    __name(alloc, "alloc");
+    function allocUnsafe(size) {
+      return Buffer.allocUnsafe(size);
+    }
+    __name(allocUnsafe, "allocUnsafe");
+    function allocUnsafeSlow(size) {
+      return Buffer.allocUnsafeSlow(size);
+    }
+    __name(allocUnsafeSlow, "allocUnsafeSlow");
+    function byteLength(string2, encoding) {
+      return Buffer.byteLength(string2, encoding);
+    }
+    __name(byteLength, "byteLength");
+    function compare3(a, b) {
+      return Buffer.compare(a, b);
+    }
+    __name(compare3, "compare");
+    function concat(buffers, totalLength) {
+      return Buffer.concat(buffers, totalLength);
+    }
+    __name(concat, "concat");
+    function copy(source, target, targetStart, start, end) {
+      return toBuffer(source).copy(target, targetStart, start, end);
+    }
+    __name(copy, "copy");
+    function equals(a, b) {
+      return toBuffer(a).equals(b);
+    }
+    __name(equals, "equals");
+    function fill(buffer, value2, offset, end, encoding) {
+      return toBuffer(buffer).fill(value2, offset, end, encoding);
+    }
+    __name(fill, "fill");
+    function from(value2, encodingOrOffset, length) {
+      return Buffer.from(value2, encodingOrOffset, length);
+    }
+    __name(from, "from");
+    function includes(buffer, value2, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value2, byteOffset, encoding);
+    }
+    __name(includes, "includes");
+    function indexOf(buffer, value2, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value2, byfeOffset, encoding);
+    }
+    __name(indexOf, "indexOf");
+    function lastIndexOf(buffer, value2, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value2, byteOffset, encoding);
+    }
+    __name(lastIndexOf, "lastIndexOf");
+    function swap16(buffer) {
+      return toBuffer(buffer).swap16();
+    }
+    __name(swap16, "swap16");
+    function swap32(buffer) {
+      return toBuffer(buffer).swap32();
+    }
+    __name(swap32, "swap32");
+    function swap64(buffer) {
+      return toBuffer(buffer).swap64();
+    }
+    __name(swap64, "swap64");
+    function toBuffer(buffer) {
+      if (Buffer.isBuffer(buffer)) return buffer;
+      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    __name(toBuffer, "toBuffer");
+    function toString(buffer, encoding, start, end) {
+      return toBuffer(buffer).toString(encoding, start, end);
+    }
+    __name(toString, "toString");
+    function toHex(buffer, start, end) {
+      return toBuffer(buffer).toString("hex", start, end);
+    }
+    __name(toHex, "toHex");
+    function write(buffer, string2, offset, length, encoding) {
+      return toBuffer(buffer).write(string2, offset, length, encoding);
+    }
+    __name(write, "write");
+    function readDoubleBE(buffer, offset) {
+      return toBuffer(buffer).readDoubleBE(offset);
+    }
+    __name(readDoubleBE, "readDoubleBE");
+    function readDoubleLE(buffer, offset) {
+      return toBuffer(buffer).readDoubleLE(offset);
+    }
+    __name(readDoubleLE, "readDoubleLE");
+    function readFloatBE(buffer, offset) {
+      return toBuffer(buffer).readFloatBE(offset);
+    }
+    __name(readFloatBE, "readFloatBE");
+    function readFloatLE(buffer, offset) {
+      return toBuffer(buffer).readFloatLE(offset);
+    }
+    __name(readFloatLE, "readFloatLE");
+    function readInt32BE(buffer, offset) {
+      return toBuffer(buffer).readInt32BE(offset);
+    }
+    __name(readInt32BE, "readInt32BE");
+    function readInt32LE(buffer, offset) {
+      return toBuffer(buffer).readInt32LE(offset);
+    }
+    __name(readInt32LE, "readInt32LE");
+    function readUInt32BE(buffer, offset) {
+      return toBuffer(buffer).readUInt32BE(offset);
+    }
+    __name(readUInt32BE, "readUInt32BE");
+    function readUInt32LE(buffer, offset) {
+      return toBuffer(buffer).readUInt32LE(offset);
+    }
+    __name(readUInt32LE, "readUInt32LE");
+    function writeDoubleBE(buffer, value2, offset) {
+      return toBuffer(buffer).writeDoubleBE(value2, offset);
+    }
+    __name(writeDoubleBE, "writeDoubleBE");
+    function writeDoubleLE(buffer, value2, offset) {
+      return toBuffer(buffer).writeDoubleLE(value2, offset);
+    }
+    __name(writeDoubleLE, "writeDoubleLE");
+    function writeFloatBE(buffer, value2, offset) {
+      return toBuffer(buffer).writeFloatBE(value2, offset);
+    }
+    __name(writeFloatBE, "writeFloatBE");
+    function writeFloatLE(buffer, value2, offset) {
+      return toBuffer(buffer).writeFloatLE(value2, offset);
+    }
+    __name(writeFloatLE, "writeFloatLE");
+    function writeInt32BE(buffer, value2, offset) {
+      return toBuffer(buffer).writeInt32BE(value2, offset);
+    }
+    __name(writeInt32BE, "writeInt32BE");
+    function writeInt32LE(buffer, value2, offset) {
+      return toBuffer(buffer).writeInt32LE(value2, offset);
+    }
+    __name(writeInt32LE, "writeInt32LE");
+    function writeUInt32BE(buffer, value2, offset) {
+      return toBuffer(buffer).writeUInt32BE(value2, offset);
+    }
+    __name(writeUInt32BE, "writeUInt32BE");
+    function writeUInt32LE(buffer, value2, offset) {
+      return toBuffer(buffer).writeUInt32LE(value2, offset);
+    }
+    __name(writeUInt32LE, "writeUInt32LE");
+    module2.exports = {
+      isBuffer,
+      isEncoding,
+      alloc,
+      allocUnsafe,
+      allocUnsafeSlow,
+      byteLength,
+      compare: compare3,
+      concat,
+      copy,
+      equals,
+      fill,
+      from,
+      includes,
+      indexOf,
+      lastIndexOf,
+      swap16,
+      swap32,
+      swap64,
+      toBuffer,
+      toString,
+      toHex,
+      write,
+      readDoubleBE,
+      readDoubleLE,
+      readFloatBE,
+      readFloatLE,
+      readInt32BE,
+      readInt32LE,
+      readUInt32BE,
+      readUInt32LE,
+      writeDoubleBE,
+      writeDoubleLE,
+      writeFloatBE,
+      writeFloatLE,
+      writeInt32BE,
+      writeInt32LE,
+      writeUInt32BE,
+      writeUInt32LE
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/pass-through-decoder.js
+var require_pass_through_decoder = __commonJS({
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports2, module2) {
+    var b4a = require_b4a();
+    module2.exports = class PassThroughDecoder {
+      static {
+        __name(this, "PassThroughDecoder");
+      }
+      constructor(encoding) {
+        this.encoding = encoding;
+      }
+      get remaining() {
+        return 0;
+      }
+      decode(data) {
+        return b4a.toString(data, this.encoding);
+      }
+      flush() {
+        return "";
+      }
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/utf8-decoder.js
+var require_utf8_decoder = __commonJS({
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports2, module2) {
+    var b4a = require_b4a();
+    module2.exports = class UTF8Decoder {
+      static {
+        __name(this, "UTF8Decoder");
+      }
+      constructor() {
+        this._reset();
+      }
+      get remaining() {
+        return this.bytesSeen;
+      }
+      decode(data) {
+        if (data.byteLength === 0) return "";
+        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+          this.bytesSeen = trailingBytesSeen(data);
+          return b4a.toString(data, "utf8");
+        }
+        let result = "";
+        let start = 0;
+        if (this.bytesNeeded > 0) {
+          while (start < data.byteLength) {
+            const byte = data[start];
+            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+              result += "\uFFFD";
+              this._reset();
+              break;
+            }
+            this.lowerBoundary = 128;
+            this.upperBoundary = 191;
+            this.codePoint = this.codePoint << 6 | byte & 63;
+            this.bytesSeen++;
+            start++;
+            if (this.bytesSeen === this.bytesNeeded) {
+              result += String.fromCodePoint(this.codePoint);
+              this._reset();
+              break;
+            }
+          }
+          if (this.bytesNeeded > 0) return result;
+        }
+        const trailing = trailingIncomplete(data, start);
+        const end = data.byteLength - trailing;
+        if (end > start) result += b4a.toString(data, "utf8", start, end);
+        for (let i = end; i < data.byteLength; i++) {
+          const byte = data[i];
+          if (this.bytesNeeded === 0) {
+            if (byte <= 127) {
+              this.bytesSeen = 0;
+              result += String.fromCharCode(byte);
+            } else if (byte >= 194 && byte <= 223) {
+              this.bytesNeeded = 2;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 31;
+            } else if (byte >= 224 && byte <= 239) {
+              if (byte === 224) this.lowerBoundary = 160;
+              else if (byte === 237) this.upperBoundary = 159;
+              this.bytesNeeded = 3;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 15;
+            } else if (byte >= 240 && byte <= 244) {
+              if (byte === 240) this.lowerBoundary = 144;
+              else if (byte === 244) this.upperBoundary = 143;
+              this.bytesNeeded = 4;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 7;
+            } else {
+              this.bytesSeen = 1;
+              result += "\uFFFD";
+            }
+            continue;
+          }
+          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+            result += "\uFFFD";
+            i--;
+            this._reset();
+            continue;
+          }
+          this.lowerBoundary = 128;
+          this.upperBoundary = 191;
+          this.codePoint = this.codePoint << 6 | byte & 63;
+          this.bytesSeen++;
+          if (this.bytesSeen === this.bytesNeeded) {
+            result += String.fromCodePoint(this.codePoint);
+            this._reset();
+          }
+        }
+        return result;
+      }
+      flush() {
+        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
+        this._reset();
+        return result;
+      }
+      _reset() {
+        this.codePoint = 0;
+        this.bytesNeeded = 0;
+        this.bytesSeen = 0;
+        this.lowerBoundary = 128;
+        this.upperBoundary = 191;
+      }
+    };
+    function trailingIncomplete(data, start) {
+      const len = data.byteLength;
+      if (len <= start) return 0;
+      const limit = Math.max(start, len - 4);
+      let i = len - 1;
+      while (i > limit && (data[i] & 192) === 128) i--;
+      if (i < start) return 0;
+      const byte = data[i];
+      let needed;
+      if (byte <= 127) return 0;
+      if (byte >= 194 && byte <= 223) needed = 2;
+      else if (byte >= 224 && byte <= 239) needed = 3;
+      else if (byte >= 240 && byte <= 244) needed = 4;
+      else return 0;
+      const available = len - i;
+      return available < needed ? available : 0;
+    }
+    __name(trailingIncomplete, "trailingIncomplete");
+    function trailingBytesSeen(data) {
+      const len = data.byteLength;
+      if (len === 0) return 0;
+      const last = data[len - 1];
+      if (last <= 127) return 0;
+      if ((last & 192) !== 128) return 1;
+      const limit = Math.max(0, len - 4);
+      let i = len - 2;
+      while (i >= limit && (data[i] & 192) === 128) i--;
+      if (i < 0) return 1;
+      const first = data[i];
+      let needed;
+      if (first >= 194 && first <= 223) needed = 2;
+      else if (first >= 224 && first <= 239) needed = 3;
+      else if (first >= 240 && first <= 244) needed = 4;
+      else return 1;
+      if (len - i !== needed) return 1;
+      if (needed >= 3) {
+        const second = data[i + 1];
+        if (first === 224 && second < 160) return 1;
+        if (first === 237 && second > 159) return 1;
+        if (first === 240 && second < 144) return 1;
+        if (first === 244 && second > 143) return 1;
+      }
+      return 0;
+    }
+    __name(trailingBytesSeen, "trailingBytesSeen");
+  }
+});
+
+// node_modules/text-decoder/index.js
+var require_text_decoder = __commonJS({
+  "node_modules/text-decoder/index.js"(exports2, module2) {
+    var PassThroughDecoder = require_pass_through_decoder();
+    var UTF8Decoder = require_utf8_decoder();
+    module2.exports = class TextDecoder {
+      static {
+        __name(this, "TextDecoder");
+      }
+      constructor(encoding = "utf8") {
+        this.encoding = normalizeEncoding(encoding);
+        switch (this.encoding) {
+          case "utf8":
+            this.decoder = new UTF8Decoder();
+            break;
+          case "utf16le":
+          case "base64":
+            throw new Error("Unsupported encoding: " + this.encoding);
+          default:
+            this.decoder = new PassThroughDecoder(this.encoding);
+        }
+      }
+      get remaining() {
+        return this.decoder.remaining;
+      }
+      push(data) {
+        if (typeof data === "string") return data;
+        return this.decoder.decode(data);
+      }
+      // For Node.js compatibility
+      write(data) {
+        return this.push(data);
+      }
+      end(data) {
+        let result = "";
+        if (data) result = this.push(data);
+        result += this.decoder.flush();
+        return result;
+      }
+    };
+    function normalizeEncoding(encoding) {
+      encoding = encoding.toLowerCase();
+      switch (encoding) {
+        case "utf8":
+        case "utf-8":
+          return "utf8";
+        case "ucs2":
+        case "ucs-2":
+        case "utf16le":
+        case "utf-16le":
+          return "utf16le";
+        case "latin1":
+        case "binary":
+          return "latin1";
+        case "base64":
+        case "ascii":
+        case "hex":
+          return encoding;
+        default:
+          throw new Error("Unknown encoding: " + encoding);
+      }
+    }
+    __name(normalizeEncoding, "normalizeEncoding");
+  }
+});
+
+// node_modules/streamx/lib/errors.js
+var require_errors4 = __commonJS({
+  "node_modules/streamx/lib/errors.js"(exports2, module2) {
+    module2.exports = class StreamError extends Error {
+      static {
+        __name(this, "StreamError");
+      }
+      constructor(msg, code, fn = StreamError) {
+        super(msg);
+        this.code = code;
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, fn);
+        }
+      }
+      static isStreamDestroyed(err) {
+        return err && err.code === "STREAM_DESTROYED";
+      }
+      static isPrematureClose(err) {
+        return err && err.code === "PREMATURE_CLOSE";
+      }
+      static isAborted(err) {
+        return err && err.code === "ABORTED";
+      }
+      static isBadArgument(err) {
+        return err && err.code === "BAD_ARGUMENT";
+      }
+      get name() {
+        return "StreamError";
+      }
+      static STREAM_DESTROYED() {
+        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
+      }
+      static PREMATURE_CLOSE(msg = "Premature close") {
+        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
+      }
+      static ABORTED() {
+        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
+      }
+      static BAD_ARGUMENT(msg = "Bad argument") {
+        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
+      }
+    };
+  }
+});
+
+// node_modules/streamx/index.js
+var require_streamx = __commonJS({
+  "node_modules/streamx/index.js"(exports2, module2) {
+    var { EventEmitter } = require_default2();
+    var FIFO = require_fast_fifo();
+    var TextDecoder2 = require_text_decoder();
+    var StreamError = require_errors4();
+    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
+    var MAX = (1 << 29) - 1;
+    var OPENING = 1;
+    var PREDESTROYING = 2;
+    var DESTROYING = 4;
+    var DESTROYED = 8;
+    var NOT_OPENING = MAX ^ OPENING;
+    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var READ_ACTIVE = 1 << 4;
+    var READ_UPDATING = 2 << 4;
+    var READ_PRIMARY = 4 << 4;
+    var READ_QUEUED = 8 << 4;
+    var READ_RESUMED = 16 << 4;
+    var READ_PIPE_DRAINED = 32 << 4;
+    var READ_ENDING = 64 << 4;
+    var READ_EMIT_DATA = 128 << 4;
+    var READ_EMIT_READABLE = 256 << 4;
+    var READ_EMITTED_READABLE = 512 << 4;
+    var READ_DONE = 1024 << 4;
+    var READ_NEXT_TICK = 2048 << 4;
+    var READ_NEEDS_PUSH = 4096 << 4;
+    var READ_READ_AHEAD = 8192 << 4;
+    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
+    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
+    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
+    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
+    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var WRITE_ACTIVE = 1 << 18;
+    var WRITE_UPDATING = 2 << 18;
+    var WRITE_PRIMARY = 4 << 18;
+    var WRITE_QUEUED = 8 << 18;
+    var WRITE_UNDRAINED = 16 << 18;
+    var WRITE_DONE = 32 << 18;
+    var WRITE_EMIT_DRAIN = 64 << 18;
+    var WRITE_NEXT_TICK = 128 << 18;
+    var WRITE_WRITING = 256 << 18;
+    var WRITE_FINISHING = 512 << 18;
+    var WRITE_CORKED = 1024 << 18;
+    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
+    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var DONE = READ_DONE | WRITE_DONE;
+    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
+    var OPEN_STATUS = DESTROY_STATUS | OPENING;
+    var AUTO_DESTROY = DESTROY_STATUS | DONE;
+    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
+    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
+    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
+    var IS_OPENING = OPEN_STATUS | TICKING;
+    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
+    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
+    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
+    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
+    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
+    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
+    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
+    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
+    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
+    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
+    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
+    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
+    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
+    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
+    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
+    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
+    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
+    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
+    var WritableState = class {
+      static {
+        __name(this, "WritableState");
+      }
+      constructor(stream, { highWaterMark = 16384, map: map2 = null, mapWritable, byteLength, byteLengthWritable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark;
+        this.buffered = 0;
+        this.error = null;
+        this.pipeline = null;
+        this.drains = null;
+        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
+        this.map = mapWritable || map2;
+        this.afterWrite = afterWrite.bind(this);
+        this.afterUpdateNextTick = updateWriteNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & WRITE_DONE) !== 0;
+      }
+      push(data) {
+        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
+        if (this.map !== null) data = this.map(data);
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        if (this.buffered < this.highWaterMark) {
+          this.stream._duplexState |= WRITE_QUEUED;
+          return true;
+        }
+        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
+        return false;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
+        return data;
+      }
+      end(data) {
+        if (typeof data === "function") {
+          this.stream.once("finish", data);
+        } else if (data !== void 0 && data !== null) {
+          this.push(data);
+        }
+        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
+      }
+      autoBatch(data, cb) {
+        const buffer = [];
+        const stream = this.stream;
+        buffer.push(data);
+        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream._writableState.shift());
+        }
+        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream._writev(buffer, cb);
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= WRITE_UPDATING;
+        do {
+          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+            const data = this.shift();
+            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream._write(data, this.afterWrite);
+          }
+          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= WRITE_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+          stream._final(afterFinal.bind(this));
+          return;
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= WRITE_NEXT_TICK;
+        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var ReadableState = class {
+      static {
+        __name(this, "ReadableState");
+      }
+      constructor(stream, { highWaterMark = 16384, map: map2 = null, mapReadable, byteLength, byteLengthReadable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
+        this.buffered = 0;
+        this.readAhead = highWaterMark > 0;
+        this.error = null;
+        this.pipeline = null;
+        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
+        this.map = mapReadable || map2;
+        this.pipeTo = null;
+        this.afterRead = afterRead.bind(this);
+        this.afterUpdateNextTick = updateReadNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & READ_ENDING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & READ_DONE) !== 0;
+      }
+      pipe(pipeTo, cb) {
+        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
+        if (typeof cb !== "function") cb = null;
+        this.stream._duplexState |= READ_PIPE_DRAINED;
+        this.pipeTo = pipeTo;
+        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
+        if (cb) this.stream.on("error", noop3);
+        if (isStreamx(pipeTo)) {
+          pipeTo._writableState.pipeline = this.pipeline;
+          if (cb) pipeTo.on("error", noop3);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        } else {
+          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
+          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
+          pipeTo.on("error", onerror);
+          pipeTo.on("close", onclose);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        }
+        pipeTo.on("drain", afterDrain.bind(this));
+        this.stream.emit("piping", pipeTo);
+        pipeTo.emit("pipe", this.stream);
+      }
+      push(data) {
+        const stream = this.stream;
+        if (data === null) {
+          this.highWaterMark = 0;
+          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          return false;
+        }
+        if (this.map !== null) {
+          data = this.map(data);
+          if (data === null) {
+            stream._duplexState &= READ_PUSHED;
+            return this.buffered < this.highWaterMark;
+          }
+        }
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+        return this.buffered < this.highWaterMark;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) {
+          this.stream._duplexState &= READ_NOT_QUEUED;
+        }
+        return data;
+      }
+      unshift(data) {
+        const pending = [this.map !== null ? this.map(data) : data];
+        while (this.buffered > 0) pending.push(this.shift());
+        for (let i = 0; i < pending.length - 1; i++) {
+          const data2 = pending[i];
+          this.buffered += this.byteLength(data2);
+          this.queue.push(data2);
+        }
+        this.push(pending[pending.length - 1]);
+      }
+      read() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+          return data;
+        }
+        if (this.readAhead === false) {
+          stream._duplexState |= READ_READ_AHEAD;
+          this.updateNextTick();
+        }
+        return null;
+      }
+      drain() {
+        const stream = this.stream;
+        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+        }
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= READ_UPDATING;
+        do {
+          this.drain();
+          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream._read(this.afterRead);
+            this.drain();
+          }
+          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream._duplexState |= READ_EMITTED_READABLE;
+            stream.emit("readable");
+          }
+          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+            this.updateNonPrimary();
+          }
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= READ_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream.emit("end");
+          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+            stream._duplexState |= DESTROYING;
+          }
+          if (this.pipeTo !== null) {
+            this.pipeTo.end();
+          }
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTickIfOpen() {
+        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var TransformState = class {
+      static {
+        __name(this, "TransformState");
+      }
+      constructor(stream) {
+        this.data = null;
+        this.afterTransform = afterTransform.bind(stream);
+        this.afterFinal = null;
+      }
+    };
+    var Pipeline = class {
+      static {
+        __name(this, "Pipeline");
+      }
+      constructor(src, dst, cb) {
+        this.from = src;
+        this.to = dst;
+        this.afterPipe = cb;
+        this.error = null;
+        this.pipeToFinished = false;
+      }
+      finished() {
+        this.pipeToFinished = true;
+      }
+      done(stream, err) {
+        if (err) this.error = err;
+        if (stream === this.to) {
+          this.to = null;
+          if (this.from !== null) {
+            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
+            }
+            return;
+          }
+        }
+        if (stream === this.from) {
+          this.from = null;
+          if (this.to !== null) {
+            if ((stream._duplexState & READ_DONE) === 0) {
+              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
+            }
+            return;
+          }
+        }
+        if (this.afterPipe !== null) this.afterPipe(this.error);
+        this.to = this.from = this.afterPipe = null;
+      }
+    };
+    function afterDrain() {
+      this.stream._duplexState |= READ_PIPE_DRAINED;
+      this.updateCallback();
+    }
+    __name(afterDrain, "afterDrain");
+    function afterFinal(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROY_STATUS) === 0) {
+        stream._duplexState |= WRITE_DONE;
+        stream.emit("finish");
+      }
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING;
+      }
+      stream._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream._duplexState & WRITE_UPDATING) === 0) {
+        this.update();
+      } else {
+        this.updateNextTick();
+      }
+    }
+    __name(afterFinal, "afterFinal");
+    function afterDestroy(err) {
+      const stream = this.stream;
+      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
+      if (err) stream.emit("error", err);
+      stream._duplexState |= DESTROYED;
+      stream.emit("close");
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
+      }
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
+        }
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
+        }
+      }
+    }
+    __name(afterDestroy, "afterDestroy");
+    function afterWrite(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      stream._duplexState &= WRITE_NOT_ACTIVE;
+      if (this.drains !== null) tickDrains(this.drains);
+      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream._duplexState &= WRITE_DRAINED;
+        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream.emit("drain");
+        }
+      }
+      this.updateCallback();
+    }
+    __name(afterWrite, "afterWrite");
+    function afterRead(err) {
+      if (err) this.stream.destroy(err);
+      this.stream._duplexState &= READ_NOT_ACTIVE;
+      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+        this.stream._duplexState &= READ_NO_READ_AHEAD;
+      }
+      this.updateCallback();
+    }
+    __name(afterRead, "afterRead");
+    function updateReadNT() {
+      if ((this.stream._duplexState & READ_UPDATING) === 0) {
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    __name(updateReadNT, "updateReadNT");
+    function updateWriteNT() {
+      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    __name(updateWriteNT, "updateWriteNT");
+    function tickDrains(drains) {
+      for (let i = 0; i < drains.length; i++) {
+        if (--drains[i].writes === 0) {
+          drains.shift().resolve(true);
+          i--;
+        }
+      }
+    }
+    __name(tickDrains, "tickDrains");
+    function afterOpen(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROYING) === 0) {
+        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= READ_PRIMARY;
+        }
+        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= WRITE_PRIMARY;
+        }
+        stream.emit("open");
+      }
+      stream._duplexState &= NOT_ACTIVE;
+      if (stream._writableState !== null) {
+        stream._writableState.updateCallback();
+      }
+      if (stream._readableState !== null) {
+        stream._readableState.updateCallback();
+      }
+    }
+    __name(afterOpen, "afterOpen");
+    function afterTransform(err, data) {
+      if (data !== void 0 && data !== null) this.push(data);
+      this._writableState.afterWrite(err);
+    }
+    __name(afterTransform, "afterTransform");
+    function newListener(name) {
+      if (this._readableState !== null) {
+        if (name === "data") {
+          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
+          this._readableState.updateNextTick();
+        }
+        if (name === "readable") {
+          this._duplexState |= READ_EMIT_READABLE;
+          this._readableState.updateNextTick();
+        }
+      }
+      if (this._writableState !== null) {
+        if (name === "drain") {
+          this._duplexState |= WRITE_EMIT_DRAIN;
+          this._writableState.updateNextTick();
+        }
+      }
+    }
+    __name(newListener, "newListener");
+    var Stream = class extends EventEmitter {
+      static {
+        __name(this, "Stream");
+      }
+      constructor(opts) {
+        super();
+        this._duplexState = 0;
+        this._readableState = null;
+        this._writableState = null;
+        if (opts) {
+          if (opts.open) this._open = opts.open;
+          if (opts.destroy) this._destroy = opts.destroy;
+          if (opts.predestroy) this._predestroy = opts.predestroy;
+          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
+        }
+        this.on("newListener", newListener);
+      }
+      _open(cb) {
+        cb(null);
+      }
+      _destroy(cb) {
+        cb(null);
+      }
+      _predestroy() {
+      }
+      get readable() {
+        return this._readableState !== null ? true : void 0;
+      }
+      get writable() {
+        return this._writableState !== null ? true : void 0;
+      }
+      get destroyed() {
+        return (this._duplexState & DESTROYED) !== 0;
+      }
+      get destroying() {
+        return (this._duplexState & DESTROY_STATUS) !== 0;
+      }
+      destroy(err) {
+        if ((this._duplexState & DESTROY_STATUS) === 0) {
+          if (!err) err = StreamError.STREAM_DESTROYED();
+          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
+          if (this._readableState !== null) {
+            this._readableState.highWaterMark = 0;
+            this._readableState.error = err;
+          }
+          if (this._writableState !== null) {
+            this._writableState.highWaterMark = 0;
+            this._writableState.error = err;
+          }
+          this._duplexState |= PREDESTROYING;
+          this._predestroy();
+          this._duplexState &= NOT_PREDESTROYING;
+          if (this._readableState !== null) {
+            this._readableState.updateNextTick();
+          }
+          if (this._writableState !== null) {
+            this._writableState.updateNextTick();
+          }
+        }
+      }
+    };
+    var Readable2 = class _Readable extends Stream {
+      static {
+        __name(this, "Readable");
+      }
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
+        this._readableState = new ReadableState(this, opts);
+        if (opts) {
+          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
+          if (opts.read) this._read = opts.read;
+          if (opts.eagerOpen) this._readableState.updateNextTick();
+          if (opts.encoding) this.setEncoding(opts.encoding);
+        }
+      }
+      static deferred(fn, opts) {
+        const out = new PassThrough(opts);
+        fn().then((src) => {
+          if (src === null) return out.end();
+          if (out.destroying) return;
+          pipeline2(src, out, noop3);
+        }).catch((err) => out.destroy(err));
+        return out;
+      }
+      setEncoding(encoding) {
+        const dec = new TextDecoder2(encoding);
+        const map2 = this._readableState.map || echo;
+        this._readableState.map = mapOrSkip;
+        return this;
+        function mapOrSkip(data) {
+          const next = dec.push(data);
+          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map2(next);
+        }
+        __name(mapOrSkip, "mapOrSkip");
+      }
+      _read(cb) {
+        cb(null);
+      }
+      pipe(dest, cb) {
+        this._readableState.updateNextTick();
+        this._readableState.pipe(dest, cb);
+        return dest;
+      }
+      read() {
+        this._readableState.updateNextTick();
+        return this._readableState.read();
+      }
+      push(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.push(data);
+      }
+      unshift(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.unshift(data);
+      }
+      resume() {
+        this._duplexState |= READ_RESUMED_READ_AHEAD;
+        this._readableState.updateNextTick();
+        return this;
+      }
+      pause() {
+        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
+        return this;
+      }
+      static _fromAsyncIterator(ite, opts) {
+        let destroy;
+        const rs = new _Readable({
+          ...opts,
+          read(cb) {
+            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
+          },
+          predestroy() {
+            destroy = ite.return();
+          },
+          destroy(cb) {
+            if (!destroy) return cb(null);
+            destroy.then(cb.bind(null, null)).catch(cb);
+          }
+        });
+        return rs;
+        function push(data) {
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
+        }
+        __name(push, "push");
+      }
+      static from(data, opts) {
+        if (isReadStreamx(data)) return data;
+        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
+        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
+        let i = 0;
+        return new _Readable({
+          ...opts,
+          read(cb) {
+            this.push(i === data.length ? null : data[i++]);
+            cb(null);
+          }
+        });
+      }
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
+      }
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
+      }
+      [asyncIterator]() {
+        const stream = this;
+        let error2 = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        this.on("error", (err) => {
+          error2 = err;
+        });
+        this.on("readable", onreadable);
+        this.on("close", onclose);
+        return {
+          [asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(function(resolve15, reject) {
+              promiseResolve = resolve15;
+              promiseReject = reject;
+              const data = stream.read();
+              if (data !== null) ondata(data);
+              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+            });
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function onreadable() {
+          if (promiseResolve !== null) ondata(stream.read());
+        }
+        __name(onreadable, "onreadable");
+        function onclose() {
+          if (promiseResolve !== null) ondata(null);
+        }
+        __name(onclose, "onclose");
+        function ondata(data) {
+          if (promiseReject === null) return;
+          if (error2) {
+            promiseReject(error2);
+          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+            promiseReject(StreamError.STREAM_DESTROYED());
+          } else {
+            promiseResolve({ value: data, done: data === null });
+          }
+          promiseReject = promiseResolve = null;
+        }
+        __name(ondata, "ondata");
+        function destroy(err) {
+          stream.destroy(err);
+          return new Promise((resolve15, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve15({ value: void 0, done: true });
+            stream.once("close", function() {
+              if (err) reject(err);
+              else resolve15({ value: void 0, done: true });
+            });
+          });
+        }
+        __name(destroy, "destroy");
+      }
+    };
+    var Writable = class extends Stream {
+      static {
+        __name(this, "Writable");
+      }
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | READ_DONE;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+          if (opts.eagerOpen) this._writableState.updateNextTick();
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      }
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
+        if (writes === 0) return Promise.resolve(true);
+        if (state.drains === null) state.drains = [];
+        return new Promise((resolve15) => {
+          state.drains.push({ writes, resolve: resolve15 });
+        });
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Duplex = class extends Readable2 {
+      static {
+        __name(this, "Duplex");
+      }
+      // and Writable
+      constructor(opts) {
+        super(opts);
+        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Transform = class extends Duplex {
+      static {
+        __name(this, "Transform");
+      }
+      constructor(opts) {
+        super(opts);
+        this._transformState = new TransformState(this);
+        if (opts) {
+          if (opts.transform) this._transform = opts.transform;
+          if (opts.flush) this._flush = opts.flush;
+        }
+      }
+      _write(data, cb) {
+        if (this._readableState.buffered >= this._readableState.highWaterMark) {
+          this._transformState.data = data;
+        } else {
+          this._transform(data, this._transformState.afterTransform);
+        }
+      }
+      _read(cb) {
+        if (this._transformState.data !== null) {
+          const data = this._transformState.data;
+          this._transformState.data = null;
+          cb(null);
+          this._transform(data, this._transformState.afterTransform);
+        } else {
+          cb(null);
+        }
+      }
+      destroy(err) {
+        super.destroy(err);
+        if (this._transformState.data !== null) {
+          this._transformState.data = null;
+          this._transformState.afterTransform();
+        }
+      }
+      _transform(data, cb) {
+        cb(null, data);
+      }
+      _flush(cb) {
+        cb(null);
+      }
+      _final(cb) {
+        this._transformState.afterFinal = cb;
+        this._flush(transformAfterFlush.bind(this));
+      }
+    };
+    var PassThrough = class extends Transform {
+      static {
+        __name(this, "PassThrough");
+      }
+    };
+    function transformAfterFlush(err, data) {
+      const cb = this._transformState.afterFinal;
+      if (err) return cb(err);
+      if (data !== null && data !== void 0) this.push(data);
+      this.push(null);
+      cb(null);
+    }
+    __name(transformAfterFlush, "transformAfterFlush");
+    function pipelinePromise(...streams) {
+      return new Promise((resolve15, reject) => {
+        return pipeline2(...streams, (err) => {
+          if (err) return reject(err);
+          resolve15();
+        });
+      });
+    }
+    __name(pipelinePromise, "pipelinePromise");
+    function pipeline2(stream, ...streams) {
+      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
+      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
+      let src = all[0];
+      let dest = null;
+      let error2 = null;
+      for (let i = 1; i < all.length; i++) {
+        dest = all[i];
+        if (isStreamx(src)) {
+          src.pipe(dest, onerror);
+        } else {
+          errorHandle(src, true, i > 1, onerror);
+          src.pipe(dest);
+        }
+        src = dest;
+      }
+      if (done) {
+        let fin = false;
+        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
+        dest.on("error", (err) => {
+          if (error2 === null) error2 = err;
+        });
+        dest.on("finish", () => {
+          fin = true;
+          if (!autoDestroy) done(error2);
+        });
+        if (autoDestroy) {
+          dest.on("close", () => done(error2 || (fin ? null : StreamError.PREMATURE_CLOSE())));
+        }
+      }
+      return dest;
+      function errorHandle(s, rd, wr, onerror2) {
+        s.on("error", onerror2);
+        s.on("close", onclose);
+        function onclose() {
+          if (rd && s._readableState && !s._readableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+          if (wr && s._writableState && !s._writableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+        }
+        __name(onclose, "onclose");
+      }
+      __name(errorHandle, "errorHandle");
+      function onerror(err) {
+        if (!err || error2) return;
+        error2 = err;
+        for (const s of all) {
+          s.destroy(err);
+        }
+      }
+      __name(onerror, "onerror");
+    }
+    __name(pipeline2, "pipeline");
+    function echo(s) {
+      return s;
+    }
+    __name(echo, "echo");
+    function isStream(stream) {
+      return !!stream._readableState || !!stream._writableState;
+    }
+    __name(isStream, "isStream");
+    function isStreamx(stream) {
+      return typeof stream._duplexState === "number" && isStream(stream);
+    }
+    __name(isStreamx, "isStreamx");
+    function isEnding(stream) {
+      return !!stream._readableState && stream._readableState.ending;
+    }
+    __name(isEnding, "isEnding");
+    function isEnded(stream) {
+      return !!stream._readableState && stream._readableState.ended;
+    }
+    __name(isEnded, "isEnded");
+    function isFinishing(stream) {
+      return !!stream._writableState && stream._writableState.ending;
+    }
+    __name(isFinishing, "isFinishing");
+    function isFinished(stream) {
+      return !!stream._writableState && stream._writableState.ended;
+    }
+    __name(isFinished, "isFinished");
+    function getStreamError(stream, opts = {}) {
+      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
+      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
+    }
+    __name(getStreamError, "getStreamError");
+    function isReadStreamx(stream) {
+      return isStreamx(stream) && stream.readable;
+    }
+    __name(isReadStreamx, "isReadStreamx");
+    function isDisturbed(stream) {
+      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
+    }
+    __name(isDisturbed, "isDisturbed");
+    function isTypedArray(data) {
+      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
+    }
+    __name(isTypedArray, "isTypedArray");
+    function defaultByteLength(data) {
+      return isTypedArray(data) ? data.byteLength : 1024;
+    }
+    __name(defaultByteLength, "defaultByteLength");
+    function noop3() {
+    }
+    __name(noop3, "noop");
+    function abort() {
+      this.destroy(StreamError.ABORTED());
+    }
+    __name(abort, "abort");
+    function isWritev(s) {
+      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
+    }
+    __name(isWritev, "isWritev");
+    module2.exports = {
+      pipeline: pipeline2,
+      pipelinePromise,
+      isStream,
+      isStreamx,
+      isEnding,
+      isEnded,
+      isFinishing,
+      isFinished,
+      isDisturbed,
+      getStreamError,
+      Stream,
+      Writable,
+      Readable: Readable2,
+      Duplex,
+      Transform,
+      // Export PassThrough for compatibility with Node.js core's stream module
+      PassThrough
+    };
+  }
+});
+
+// node_modules/tar-stream/headers.js
+var require_headers2 = __commonJS({
+  "node_modules/tar-stream/headers.js"(exports2) {
+    var b4a = require_b4a();
+    var ZEROS = "0000000000000000000";
+    var SEVENS = "7777777777777777777";
+    var ZERO_OFFSET = "0".charCodeAt(0);
+    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
+    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
+    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
+    var GNU_VER = b4a.from([32, 0]);
+    var MASK2 = 4095;
+    var MAGIC_OFFSET = 257;
+    var VERSION_OFFSET = 263;
+    exports2.decodeLongPath = /* @__PURE__ */ __name(function decodeLongPath(buf, encoding) {
+      return decodeStr(buf, 0, buf.length, encoding);
+    }, "decodeLongPath");
+    exports2.encodePax = /* @__PURE__ */ __name(function encodePax(opts) {
+      let result = "";
+      if (opts.name) result += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
+      const pax = opts.pax;
+      if (pax) {
+        for (const key in pax) {
+          result += addLength(" " + key + "=" + pax[key] + "\n");
+        }
+      }
+      return b4a.from(result);
+    }, "encodePax");
+    exports2.decodePax = /* @__PURE__ */ __name(function decodePax(buf) {
+      const result = {};
+      while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 32) i++;
+        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
+        if (!len) return result;
+        const b = b4a.toString(buf.subarray(i + 1, len - 1));
+        const keyIndex = b.indexOf("=");
+        if (keyIndex === -1) return result;
+        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        buf = buf.subarray(len);
+      }
+      return result;
+    }, "decodePax");
+    exports2.encode = /* @__PURE__ */ __name(function encode(opts) {
+      const buf = b4a.alloc(512);
+      let name = opts.name;
+      let prefix = "";
+      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
+      if (b4a.byteLength(name) !== name.length) return null;
+      while (b4a.byteLength(name) > 100) {
+        const i = name.indexOf("/");
+        if (i === -1) return null;
+        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
+        name = name.slice(i + 1);
+      }
+      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
+      b4a.write(buf, name);
+      b4a.write(buf, encodeOct(opts.mode & MASK2, 6), 100);
+      b4a.write(buf, encodeOct(opts.uid, 6), 108);
+      b4a.write(buf, encodeOct(opts.gid, 6), 116);
+      encodeSize(opts.size, buf, 124);
+      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
+      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
+      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
+      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
+      if (opts.uname) b4a.write(buf, opts.uname, 265);
+      if (opts.gname) b4a.write(buf, opts.gname, 297);
+      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
+      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
+      if (prefix) b4a.write(buf, prefix, 345);
+      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
+      return buf;
+    }, "encode");
+    exports2.decode = /* @__PURE__ */ __name(function decode(buf, filenameEncoding, allowUnknownFormat) {
+      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+      let name = decodeStr(buf, 0, 100, filenameEncoding);
+      const mode = decodeOct(buf, 100, 8);
+      const uid = decodeOct(buf, 108, 8);
+      const gid = decodeOct(buf, 116, 8);
+      const size = decodeOct(buf, 124, 12);
+      const mtime = decodeOct(buf, 136, 12);
+      const type2 = toType(typeflag);
+      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+      const uname = decodeStr(buf, 265, 32);
+      const gname = decodeStr(buf, 297, 32);
+      const devmajor = decodeOct(buf, 329, 8);
+      const devminor = decodeOct(buf, 337, 8);
+      const c = cksum(buf);
+      if (c === 8 * 32) return null;
+      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
+      if (isUSTAR(buf)) {
+        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+      } else if (isGNU(buf)) {
+      } else {
+        if (!allowUnknownFormat) {
+          throw new Error("Invalid tar header: unknown format.");
+        }
+      }
+      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      return {
+        name,
+        mode,
+        uid,
+        gid,
+        size,
+        byteOffset: 0,
+        mtime: new Date(1e3 * mtime),
+        type: type2,
+        linkname,
+        uname,
+        gname,
+        devmajor,
+        devminor,
+        pax: null
+      };
+    }, "decode");
+    function isUSTAR(buf) {
+      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
+    }
+    __name(isUSTAR, "isUSTAR");
+    function isGNU(buf) {
+      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
+    }
+    __name(isGNU, "isGNU");
+    function clamp2(index, len, defaultValue) {
+      if (typeof index !== "number") return defaultValue;
+      index = ~~index;
+      if (index >= len) return len;
+      if (index >= 0) return index;
+      index += len;
+      if (index >= 0) return index;
+      return 0;
+    }
+    __name(clamp2, "clamp");
+    function toType(flag) {
+      switch (flag) {
+        case 0:
+          return "file";
+        case 1:
+          return "link";
+        case 2:
+          return "symlink";
+        case 3:
+          return "character-device";
+        case 4:
+          return "block-device";
+        case 5:
+          return "directory";
+        case 6:
+          return "fifo";
+        case 7:
+          return "contiguous-file";
+        case 72:
+          return "pax-header";
+        case 55:
+          return "pax-global-header";
+        case 27:
+          return "gnu-long-link-path";
+        case 28:
+        case 30:
+          return "gnu-long-path";
+      }
+      return null;
+    }
+    __name(toType, "toType");
+    function toTypeflag(flag) {
+      switch (flag) {
+        case "file":
+          return 0;
+        case "link":
+          return 1;
+        case "symlink":
+          return 2;
+        case "character-device":
+          return 3;
+        case "block-device":
+          return 4;
+        case "directory":
+          return 5;
+        case "fifo":
+          return 6;
+        case "contiguous-file":
+          return 7;
+        case "pax-header":
+          return 72;
+      }
+      return 0;
+    }
+    __name(toTypeflag, "toTypeflag");
+    function indexOf(block, num2, offset, end) {
+      for (; offset < end; offset++) {
+        if (block[offset] === num2) return offset;
+      }
+      return end;
+    }
+    __name(indexOf, "indexOf");
+    function cksum(block) {
+      let sum = 8 * 32;
+      for (let i = 0; i < 148; i++) sum += block[i];
+      for (let j = 156; j < 512; j++) sum += block[j];
+      return sum;
+    }
+    __name(cksum, "cksum");
+    function encodeOct(val, n) {
+      val = val.toString(8);
+      if (val.length > n) return SEVENS.slice(0, n) + " ";
+      return ZEROS.slice(0, n - val.length) + val + " ";
+    }
+    __name(encodeOct, "encodeOct");
+    function encodeSizeBin(num2, buf, off) {
+      buf[off] = 128;
+      for (let i = 11; i > 0; i--) {
+        buf[off + i] = num2 & 255;
+        num2 = Math.floor(num2 / 256);
+      }
+    }
+    __name(encodeSizeBin, "encodeSizeBin");
+    function encodeSize(num2, buf, off) {
+      if (num2.toString(8).length > 11) {
+        encodeSizeBin(num2, buf, off);
+      } else {
+        b4a.write(buf, encodeOct(num2, 11), off);
+      }
+    }
+    __name(encodeSize, "encodeSize");
+    function parse256(buf) {
+      let positive;
+      if (buf[0] === 128) positive = true;
+      else if (buf[0] === 255) positive = false;
+      else return null;
+      const tuple = [];
+      let i;
+      for (i = buf.length - 1; i > 0; i--) {
+        const byte = buf[i];
+        if (positive) tuple.push(byte);
+        else tuple.push(255 - byte);
+      }
+      let sum = 0;
+      const l = tuple.length;
+      for (i = 0; i < l; i++) {
+        sum += tuple[i] * Math.pow(256, i);
+      }
+      return positive ? sum : -1 * sum;
+    }
+    __name(parse256, "parse256");
+    function decodeOct(val, offset, length) {
+      val = val.subarray(offset, offset + length);
+      offset = 0;
+      if (val[offset] & 128) {
+        return parse256(val);
+      } else {
+        while (offset < val.length && val[offset] === 32) offset++;
+        const end = clamp2(indexOf(val, 32, offset, val.length), val.length, val.length);
+        while (offset < end && val[offset] === 0) offset++;
+        if (end === offset) return 0;
+        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
+      }
+    }
+    __name(decodeOct, "decodeOct");
+    function decodeStr(val, offset, length, encoding) {
+      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
+    }
+    __name(decodeStr, "decodeStr");
+    function addLength(str3) {
+      const len = b4a.byteLength(str3);
+      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+      if (len + digits >= Math.pow(10, digits)) digits++;
+      return len + digits + str3;
+    }
+    __name(addLength, "addLength");
+  }
+});
+
+// node_modules/tar-stream/extract.js
+var require_extract2 = __commonJS({
+  "node_modules/tar-stream/extract.js"(exports2, module2) {
+    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
+    var FIFO = require_fast_fifo();
+    var b4a = require_b4a();
+    var headers = require_headers2();
+    var EMPTY = b4a.alloc(0);
+    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
+    var BufferList = class {
+      static {
+        __name(this, "BufferList");
+      }
+      constructor() {
+        this.buffered = 0;
+        this.shifted = 0;
+        this.queue = new FIFO();
+        this._offset = 0;
+      }
+      push(buffer) {
+        this.buffered += buffer.byteLength;
+        this.queue.push(buffer);
+      }
+      shiftFirst(size) {
+        return this.buffered === 0 ? null : this._next(size);
+      }
+      shift(size) {
+        if (size > this.buffered) return null;
+        if (size === 0) return EMPTY;
+        let chunk = this._next(size);
+        if (size === chunk.byteLength) return chunk;
+        const chunks = [chunk];
+        while ((size -= chunk.byteLength) > 0) {
+          chunk = this._next(size);
+          chunks.push(chunk);
+        }
+        return b4a.concat(chunks);
+      }
+      _next(size) {
+        const buf = this.queue.peek();
+        const rem = buf.byteLength - this._offset;
+        if (size >= rem) {
+          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
+          this.queue.shift();
+          this._offset = 0;
+          this.buffered -= rem;
+          this.shifted += rem;
+          return sub;
+        }
+        this.buffered -= size;
+        this.shifted += size;
+        return buf.subarray(this._offset, this._offset += size);
+      }
+    };
+    var Source = class extends Readable2 {
+      static {
+        __name(this, "Source");
+      }
+      constructor(self2, header, offset) {
+        super();
+        this.header = header;
+        this.offset = offset;
+        this._parent = self2;
+      }
+      _read(cb) {
+        if (this.header.size === 0) {
+          this.push(null);
+        }
+        if (this._parent._stream === this) {
+          this._parent._update();
+        }
+        cb(null);
+      }
+      _predestroy() {
+        this._parent.destroy(getStreamError(this));
+      }
+      _detach() {
+        if (this._parent._stream === this) {
+          this._parent._stream = null;
+          this._parent._missing = overflow(this.header.size);
+          this._parent._update();
+        }
+      }
+      _destroy(cb) {
+        this._detach();
+        cb(null);
+      }
+    };
+    var Extract = class extends Writable {
+      static {
+        __name(this, "Extract");
+      }
+      constructor(opts) {
+        super(opts);
+        if (!opts) opts = {};
+        this._buffer = new BufferList();
+        this._offset = 0;
+        this._header = null;
+        this._stream = null;
+        this._missing = 0;
+        this._longHeader = false;
+        this._callback = noop3;
+        this._locked = false;
+        this._finished = false;
+        this._pax = null;
+        this._paxGlobal = null;
+        this._gnuLongPath = null;
+        this._gnuLongLinkPath = null;
+        this._filenameEncoding = opts.filenameEncoding || "utf-8";
+        this._allowUnknownFormat = !!opts.allowUnknownFormat;
+        this._unlockBound = this._unlock.bind(this);
+      }
+      _unlock(err) {
+        this._locked = false;
+        if (err) {
+          this.destroy(err);
+          this._continueWrite(err);
+          return;
+        }
+        this._update();
+      }
+      _consumeHeader() {
+        if (this._locked) return false;
+        this._offset = this._buffer.shifted;
+        try {
+          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        if (!this._header) return true;
+        this._header.byteOffset = this._buffer.shifted;
+        switch (this._header.type) {
+          case "gnu-long-path":
+          case "gnu-long-link-path":
+          case "pax-global-header":
+          case "pax-header":
+            this._longHeader = true;
+            this._missing = this._header.size;
+            if (this._missing > MAX_HEADER_SIZE) {
+              this._continueWrite(new Error("Header exceeds max size"));
+              return false;
+            }
+            return true;
+        }
+        this._locked = true;
+        this._applyLongHeaders();
+        if (!(this._header.size >= 0)) {
+          this._continueWrite(new Error("Invalid header"));
+          return false;
+        }
+        if (this._header.size === 0 || this._header.type === "directory") {
+          this.emit("entry", this._header, this._createStream(), this._unlockBound);
+          return true;
+        }
+        this._stream = this._createStream();
+        this._missing = this._header.size;
+        this.emit("entry", this._header, this._stream, this._unlockBound);
+        return true;
+      }
+      _applyLongHeaders() {
+        if (this._gnuLongPath) {
+          this._header.name = this._gnuLongPath;
+          this._gnuLongPath = null;
+        }
+        if (this._gnuLongLinkPath) {
+          this._header.linkname = this._gnuLongLinkPath;
+          this._gnuLongLinkPath = null;
+        }
+        if (this._pax) {
+          if (this._pax.path) this._header.name = this._pax.path;
+          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
+          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
+          this._header.pax = this._pax;
+          this._pax = null;
+        }
+      }
+      _decodeLongHeader(buf) {
+        switch (this._header.type) {
+          case "gnu-long-path":
+            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "gnu-long-link-path":
+            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "pax-global-header":
+            this._paxGlobal = headers.decodePax(buf);
+            break;
+          case "pax-header":
+            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
+            break;
+        }
+      }
+      _consumeLongHeader() {
+        this._longHeader = false;
+        this._missing = overflow(this._header.size);
+        const buf = this._buffer.shift(this._header.size);
+        try {
+          this._decodeLongHeader(buf);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        return true;
+      }
+      _consumeStream() {
+        const buf = this._buffer.shiftFirst(this._missing);
+        if (buf === null) return false;
+        this._missing -= buf.byteLength;
+        const drained = this._stream.push(buf);
+        if (this._missing === 0) {
+          this._stream.push(null);
+          if (drained) this._stream._detach();
+          return drained && this._locked === false;
+        }
+        return drained;
+      }
+      _createStream() {
+        return new Source(this, this._header, this._offset);
+      }
+      _update() {
+        while (this._buffer.buffered > 0 && !this.destroying) {
+          if (this._missing > 0) {
+            if (this._stream !== null) {
+              if (this._consumeStream() === false) return;
+              continue;
+            }
+            if (this._longHeader === true) {
+              if (this._missing > this._buffer.buffered) break;
+              if (this._consumeLongHeader() === false) return false;
+              continue;
+            }
+            const ignore = this._buffer.shiftFirst(this._missing);
+            if (ignore !== null) this._missing -= ignore.byteLength;
+            continue;
+          }
+          if (this._buffer.buffered < 512) break;
+          if (this._stream !== null || this._consumeHeader() === false) return;
+        }
+        this._continueWrite(null);
+      }
+      _continueWrite(err) {
+        const cb = this._callback;
+        this._callback = noop3;
+        cb(err);
+      }
+      _write(data, cb) {
+        this._callback = cb;
+        this._buffer.push(data);
+        this._update();
+      }
+      _final(cb) {
+        this._finished = this._missing === 0 && this._buffer.buffered === 0;
+        cb(this._finished ? null : new Error("Unexpected end of data"));
+      }
+      _predestroy() {
+        this._continueWrite(null);
+      }
+      _destroy(cb) {
+        if (this._stream) this._stream.destroy(getStreamError(this));
+        cb(null);
+      }
+      [Symbol.asyncIterator]() {
+        let error2 = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        let entryStream = null;
+        let entryCallback = null;
+        const extract2 = this;
+        this.on("entry", onentry);
+        this.on("error", (err) => {
+          error2 = err;
+        });
+        this.on("close", onclose);
+        return {
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(onnext);
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function consumeCallback(err) {
+          if (!entryCallback) return;
+          const cb = entryCallback;
+          entryCallback = null;
+          cb(err);
+        }
+        __name(consumeCallback, "consumeCallback");
+        function onnext(resolve15, reject) {
+          if (error2) {
+            return reject(error2);
+          }
+          if (entryStream) {
+            resolve15({ value: entryStream, done: false });
+            entryStream = null;
+            return;
+          }
+          promiseResolve = resolve15;
+          promiseReject = reject;
+          consumeCallback(null);
+          if (extract2._finished && promiseResolve) {
+            promiseResolve({ value: void 0, done: true });
+            promiseResolve = promiseReject = null;
+          }
+        }
+        __name(onnext, "onnext");
+        function onentry(header, stream, callback) {
+          entryCallback = callback;
+          stream.on("error", noop3);
+          if (promiseResolve) {
+            promiseResolve({ value: stream, done: false });
+            promiseResolve = promiseReject = null;
+          } else {
+            entryStream = stream;
+          }
+        }
+        __name(onentry, "onentry");
+        function onclose() {
+          consumeCallback(error2);
+          if (!promiseResolve) return;
+          if (error2) promiseReject(error2);
+          else promiseResolve({ value: void 0, done: true });
+          promiseResolve = promiseReject = null;
+        }
+        __name(onclose, "onclose");
+        function destroy(err) {
+          extract2.destroy(err);
+          consumeCallback(err);
+          return new Promise((resolve15, reject) => {
+            if (extract2.destroyed) return resolve15({ value: void 0, done: true });
+            extract2.once("close", function() {
+              if (err) reject(err);
+              else resolve15({ value: void 0, done: true });
+            });
+          });
+        }
+        __name(destroy, "destroy");
+      }
+    };
+    module2.exports = /* @__PURE__ */ __name(function extract2(opts) {
+      return new Extract(opts);
+    }, "extract");
+    function noop3() {
+    }
+    __name(noop3, "noop");
+    function overflow(size) {
+      size &= 511;
+      return size && 512 - size;
+    }
+    __name(overflow, "overflow");
+  }
+});
+
+// node_modules/tar-stream/constants.js
+var require_constants = __commonJS({
+  "node_modules/tar-stream/constants.js"(exports2, module2) {
+    var constants2 = {
+      // just for envs without fs
+      S_IFMT: 61440,
+      S_IFDIR: 16384,
+      S_IFCHR: 8192,
+      S_IFBLK: 24576,
+      S_IFIFO: 4096,
+      S_IFLNK: 40960
+    };
+    try {
+      module2.exports = require("fs").constants || constants2;
+    } catch {
+      module2.exports = constants2;
+    }
+  }
+});
+
+// node_modules/tar-stream/pack.js
+var require_pack2 = __commonJS({
+  "node_modules/tar-stream/pack.js"(exports2, module2) {
+    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
+    var b4a = require_b4a();
+    var constants2 = require_constants();
+    var headers = require_headers2();
+    var DMODE = 493;
+    var FMODE = 420;
+    var END_OF_TAR = b4a.alloc(1024);
+    var Sink = class extends Writable {
+      static {
+        __name(this, "Sink");
+      }
+      constructor(pack2, header, callback) {
+        super({ mapWritable, eagerOpen: true });
+        this.written = 0;
+        this.header = header;
+        this._callback = callback;
+        this._linkname = null;
+        this._isLinkname = header.type === "symlink" && !header.linkname;
+        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
+        this._finished = false;
+        this._pack = pack2;
+        this._openCallback = null;
+        if (this._pack._stream === null) this._pack._stream = this;
+        else this._pack._pending.push(this);
+      }
+      _open(cb) {
+        this._openCallback = cb;
+        if (this._pack._stream === this) this._continueOpen();
+      }
+      _continuePack(err) {
+        if (this._callback === null) return;
+        const callback = this._callback;
+        this._callback = null;
+        callback(err);
+      }
+      _continueOpen() {
+        if (this._pack._stream === null) this._pack._stream = this;
+        const cb = this._openCallback;
+        this._openCallback = null;
+        if (cb === null) return;
+        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
+        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
+        this._pack._stream = this;
+        if (!this._isLinkname) {
+          this._pack._encode(this.header);
+        }
+        if (this._isVoid) {
+          this._finish();
+          this._continuePack(null);
+        }
+        cb(null);
+      }
+      _write(data, cb) {
+        if (this._isLinkname) {
+          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
+          return cb(null);
+        }
+        if (this._isVoid) {
+          if (data.byteLength > 0) {
+            return cb(new Error("No body allowed for this entry"));
+          }
+          return cb();
+        }
+        this.written += data.byteLength;
+        if (this._pack.push(data)) return cb();
+        this._pack._drain = cb;
+      }
+      _finish() {
+        if (this._finished) return;
+        this._finished = true;
+        if (this._isLinkname) {
+          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
+          this._pack._encode(this.header);
+        }
+        overflow(this._pack, this.header.size);
+        this._pack._done(this);
+      }
+      _final(cb) {
+        if (this.written !== this.header.size) {
+          return cb(new Error("Size mismatch"));
+        }
+        this._finish();
+        cb(null);
+      }
+      _getError() {
+        return getStreamError(this) || new Error("tar entry destroyed");
+      }
+      _predestroy() {
+        this._pack.destroy(this._getError());
+      }
+      _destroy(cb) {
+        this._pack._done(this);
+        this._continuePack(this._finished ? null : this._getError());
+        cb();
+      }
+    };
+    var Pack = class extends Readable2 {
+      static {
+        __name(this, "Pack");
+      }
+      constructor(opts) {
+        super(opts);
+        this._drain = noop3;
+        this._finalized = false;
+        this._finalizing = false;
+        this._pending = [];
+        this._stream = null;
+      }
+      entry(header, buffer, callback) {
+        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
+        if (typeof buffer === "function") {
+          callback = buffer;
+          buffer = null;
+        }
+        if (!callback) callback = noop3;
+        if (!header.size || header.type === "symlink") header.size = 0;
+        if (!header.type) header.type = modeToType(header.mode);
+        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
+        if (!header.uid) header.uid = 0;
+        if (!header.gid) header.gid = 0;
+        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+        if (typeof buffer === "string") buffer = b4a.from(buffer);
+        const sink = new Sink(this, header, callback);
+        if (b4a.isBuffer(buffer)) {
+          header.size = buffer.byteLength;
+          sink.write(buffer);
+          sink.end();
+          return sink;
+        }
+        if (sink._isVoid) {
+          return sink;
+        }
+        return sink;
+      }
+      finalize() {
+        if (this._stream || this._pending.length > 0) {
+          this._finalizing = true;
+          return;
+        }
+        if (this._finalized) return;
+        this._finalized = true;
+        this.push(END_OF_TAR);
+        this.push(null);
+      }
+      _done(stream) {
+        if (stream !== this._stream) return;
+        this._stream = null;
+        if (this._finalizing) this.finalize();
+        if (this._pending.length) this._pending.shift()._continueOpen();
+      }
+      _encode(header) {
+        if (!header.pax) {
+          const buf = headers.encode(header);
+          if (buf) {
+            this.push(buf);
+            return;
+          }
+        }
+        this._encodePax(header);
+      }
+      _encodePax(header) {
+        const paxHeader = headers.encodePax({
+          name: header.name,
+          linkname: header.linkname,
+          pax: header.pax
+        });
+        const newHeader = {
+          name: "PaxHeader",
+          mode: header.mode,
+          uid: header.uid,
+          gid: header.gid,
+          size: paxHeader.byteLength,
+          mtime: header.mtime,
+          type: "pax-header",
+          linkname: header.linkname && "PaxHeader",
+          uname: header.uname,
+          gname: header.gname,
+          devmajor: header.devmajor,
+          devminor: header.devminor
+        };
+        this.push(headers.encode(newHeader));
+        this.push(paxHeader);
+        overflow(this, paxHeader.byteLength);
+        newHeader.size = header.size;
+        newHeader.type = header.type;
+        this.push(headers.encode(newHeader));
+      }
+      _doDrain() {
+        const drain = this._drain;
+        this._drain = noop3;
+        drain();
+      }
+      _predestroy() {
+        const err = getStreamError(this);
+        if (this._stream) this._stream.destroy(err);
+        while (this._pending.length) {
+          const stream = this._pending.shift();
+          stream.destroy(err);
+          stream._continueOpen();
+        }
+        this._doDrain();
+      }
+      _read(cb) {
+        this._doDrain();
+        cb();
+      }
+    };
+    module2.exports = /* @__PURE__ */ __name(function pack2(opts) {
+      return new Pack(opts);
+    }, "pack");
+    function modeToType(mode) {
+      switch (mode & constants2.S_IFMT) {
+        case constants2.S_IFBLK:
+          return "block-device";
+        case constants2.S_IFCHR:
+          return "character-device";
+        case constants2.S_IFDIR:
+          return "directory";
+        case constants2.S_IFIFO:
+          return "fifo";
+        case constants2.S_IFLNK:
+          return "symlink";
+      }
+      return "file";
+    }
+    __name(modeToType, "modeToType");
+    function noop3() {
+    }
+    __name(noop3, "noop");
+    function overflow(self2, size) {
+      size &= 511;
+      if (size) self2.push(END_OF_TAR.subarray(0, 512 - size));
+    }
+    __name(overflow, "overflow");
+    function mapWritable(buf) {
+      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
+    }
+    __name(mapWritable, "mapWritable");
+  }
+});
+
+// node_modules/tar-stream/index.js
+var require_tar_stream2 = __commonJS({
+  "node_modules/tar-stream/index.js"(exports2) {
+    exports2.extract = require_extract2();
+    exports2.pack = require_pack2();
+  }
+});
+
+// src/docker/dockerignore.ts
+function cleanPath(path) {
+  if (path === "") return ".";
+  const rooted = path.startsWith("/");
+  const out = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join("/");
+  if (rooted) return `/${joined}`;
+  return joined === "" ? "." : joined;
+}
+function parseDockerignore(text2) {
+  const out = [];
+  const lines = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
+  lines.forEach((raw2, i) => {
+    if (raw2.startsWith("#")) return;
+    let pattern = raw2.trim();
+    if (pattern === "") return;
+    const invert = pattern.startsWith("!");
+    if (invert) pattern = pattern.slice(1).trim();
+    if (pattern.length > 0) {
+      pattern = cleanPath(pattern);
+      if (pattern.length > 1 && pattern.startsWith("/"))
+        pattern = pattern.slice(1);
+    }
+    out.push({ pattern: invert ? `!${pattern}` : pattern, line: i + 1 });
+  });
+  return out;
+}
+function badPattern(text2, why) {
+  return new InputError(
+    `syntax error in .dockerignore pattern ${JSON.stringify(text2)}: ${why}`,
+    { hint: "docker build rejects this pattern too; escape [ ] and \\ with \\" }
+  );
+}
+function checkSyntax(p) {
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") {
+      if (++i >= p.length) throw badPattern(p, "trailing backslash");
+    } else if (c === "[") {
+      i++;
+      if (p[i] === "^") i++;
+      let ranges = 0;
+      for (; ; ) {
+        if (p[i] === "]" && ranges > 0) break;
+        i = classChar(p, i);
+        if (p[i] === "-") i = classChar(p, i + 1);
+        ranges++;
+      }
+    }
+  }
+}
+function classChar(p, i) {
+  const c = p[i];
+  if (c === void 0 || c === "-" || c === "]")
+    throw badPattern(p, "malformed character class");
+  let j = i;
+  if (c === "\\") j++;
+  if (j >= p.length) throw badPattern(p, "malformed character class");
+  const cp = p.codePointAt(j) ?? 0;
+  j += cp > 65535 ? 2 : 1;
+  if (j >= p.length) throw badPattern(p, "unterminated character class");
+  return j;
+}
+function compile(text2) {
+  let re = "^";
+  let kind = "exact";
+  let inClass = false;
+  const chars = Array.from(text2);
+  for (let i = 0, token = 0; i < chars.length; token++) {
+    const ch = chars[i++];
+    if (ch === "*") {
+      if (chars[i] === "*") {
+        i++;
+        if (chars[i] === "/") i++;
+        if (i >= chars.length) {
+          if (kind === "exact") kind = "prefix";
+          else {
+            re += ".*";
+            kind = "regexp";
+          }
+        } else {
+          re += "(.*/)?";
+          kind = "regexp";
+        }
+        if (token === 0) kind = "suffix";
+      } else {
+        re += "[^/]*";
+        kind = "regexp";
+      }
+    } else if (ch === "?") {
+      re += inClass ? "[^/]" : ONE_RUNE;
+      kind = "regexp";
+    } else if (ESCAPE.has(ch)) {
+      re += `\\${ch}`;
+    } else if (ch === "\\") {
+      const next = chars[i++];
+      if (next === void 0) {
+        re += "\\\\";
+      } else {
+        kind = "regexp";
+        if (/[A-Za-z0-9]/.test(next)) {
+          const letter = LETTER_ESCAPES[next];
+          if (letter === void 0)
+            throw badPattern(text2, `invalid escape \\${next}`);
+          re += letter;
+        } else {
+          re += next.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+        }
+      }
+    } else if (ch === "[" || ch === "]") {
+      inClass = ch === "[";
+      re += ch;
+      kind = "regexp";
+    } else {
+      re += ch;
+    }
+  }
+  switch (kind) {
+    case "exact":
+      return (path) => path === text2;
+    case "prefix": {
+      const prefix = text2.slice(0, -2);
+      return (path) => path.startsWith(prefix);
+    }
+    case "suffix": {
+      const suffix = text2.slice(2);
+      return (path) => path.endsWith(suffix) || suffix.startsWith("/") && path === suffix.slice(1);
+    }
+    case "regexp": {
+      let regexp;
+      try {
+        regexp = new RegExp(`${re}$`);
+      } catch (error2) {
+        throw badPattern(text2, error2.message);
+      }
+      return (path) => regexp.test(path);
+    }
+  }
+}
+function matchesAParent(pattern, path) {
+  const dirs = path.split("/").slice(0, -1);
+  for (let i = 1; i <= dirs.length; i++) {
+    if (pattern.match(dirs.slice(0, i).join("/"))) return true;
+  }
+  return false;
+}
+var ESCAPE, LETTER_ESCAPES, ONE_RUNE, PatternMatcher;
+var init_dockerignore = __esm({
+  "src/docker/dockerignore.ts"() {
+    "use strict";
+    init_errors();
+    __name(cleanPath, "cleanPath");
+    __name(parseDockerignore, "parseDockerignore");
+    ESCAPE = /* @__PURE__ */ new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
+    LETTER_ESCAPES = {
+      d: "\\d",
+      D: "\\D",
+      s: "[\\t\\n\\f\\r ]",
+      S: "[^\\t\\n\\f\\r ]",
+      w: "\\w",
+      W: "\\W",
+      b: "\\b",
+      B: "\\B",
+      A: "^",
+      z: "$",
+      a: "\\x07",
+      f: "\\f",
+      t: "\\t",
+      n: "\\n",
+      r: "\\r",
+      v: "\\v"
+    };
+    ONE_RUNE = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^/])";
+    __name(badPattern, "badPattern");
+    __name(checkSyntax, "checkSyntax");
+    __name(classChar, "classChar");
+    __name(compile, "compile");
+    PatternMatcher = class {
+      static {
+        __name(this, "PatternMatcher");
+      }
+      patterns;
+      /** True when any pattern is a `!` exception. */
+      exclusions;
+      constructor(patterns) {
+        const out = [];
+        for (const raw2 of patterns) {
+          let p = raw2.trim();
+          if (p === "") continue;
+          p = cleanPath(p);
+          const exclusion = p.startsWith("!");
+          if (exclusion) {
+            if (p.length === 1)
+              throw new InputError('illegal exclusion pattern: "!"', {
+                hint: "a ! must be followed by the path to re-include"
+              });
+            p = p.slice(1);
+          }
+          checkSyntax(p);
+          out.push({
+            text: p,
+            exclusion,
+            dirs: p.split("/").length,
+            match: compile(p)
+          });
+        }
+        this.patterns = out;
+        this.exclusions = out.some((p) => p.exclusion);
+      }
+      /**
+       * Is `path` (slash-separated, relative) excluded, given its parent
+       * directory's {@link MatchInfo}? Mirrors MatchesUsingParentResults: a
+       * pattern that matched the parent matches the child; a pattern is only
+       * tried when it could flip the current answer; the last match wins.
+       */
+      match(path, parent) {
+        let excluded = false;
+        const info2 = [];
+        const parents = parent === void 0 || parent.length === 0 ? void 0 : parent;
+        for (const [i, pattern] of this.patterns.entries()) {
+          let match = parents?.[i] ?? false;
+          if (!match) {
+            if (pattern.exclusion !== excluded) {
+              info2.push(false);
+              continue;
+            }
+            match = pattern.match(path);
+            if (!match && parents === void 0)
+              match = matchesAParent(pattern, path);
+          }
+          info2.push(match);
+          if (match) excluded = !pattern.exclusion;
+        }
+        return { excluded, info: info2 };
+      }
+      /**
+       * The deprecated `Matches` the CLI still uses to decide whether the
+       * Dockerfile and .dockerignore need re-including: it tries only the parent
+       * directory as deep as the pattern has segments.
+       */
+      legacyMatch(path) {
+        let matched = false;
+        const parentDirs = path.split("/").slice(0, -1);
+        for (const pattern of this.patterns) {
+          if (pattern.exclusion !== matched) continue;
+          let match = pattern.match(path);
+          if (!match && parentDirs.length > 0 && pattern.dirs <= parentDirs.length)
+            match = pattern.match(parentDirs.slice(0, pattern.dirs).join("/"));
+          if (match) matched = !pattern.exclusion;
+        }
+        return matched;
+      }
+      /**
+       * Whether an excluded directory must still be walked: only when an
+       * exception pattern literally starts with its path (`!dir/keep.txt`), as
+       * the docker CLI decides; `!**\/keep.txt` does not reopen `dir/`.
+       */
+      mustDescend(dir) {
+        if (!this.exclusions) return false;
+        const slashed = `${dir}/`;
+        return this.patterns.some(
+          (p) => p.exclusion && `${p.text}/`.startsWith(slashed)
+        );
+      }
+    };
+    __name(matchesAParent, "matchesAParent");
+  }
+});
+
+// src/docker/context-walk.ts
+async function plan(options) {
+  const root = (0, import_node_path6.resolve)(options.dir);
+  const rootStat = await (0, import_promises6.lstat)(root).catch(() => void 0);
+  if (rootStat?.isDirectory() !== true) {
+    throw new InputError(`build context ${options.dir} is not a directory`, {
+      hint: "give the directory that holds the files the Dockerfile copies"
+    });
+  }
+  const dockerfilePath = (0, import_node_path6.resolve)(options.dockerfile ?? (0, import_node_path6.join)(root, "Dockerfile"));
+  const dfStat = await (0, import_promises6.lstat)(dockerfilePath).catch(() => void 0);
+  if (dfStat === void 0 || dfStat.isDirectory()) {
+    throw new InputError(
+      `Dockerfile ${options.dockerfile ?? (0, import_node_path6.join)(options.dir, "Dockerfile")} not found`,
+      {
+        hint: "pass its path with --file (action input dockerfile)"
+      }
+    );
+  }
+  const ignoreText = await (0, import_promises6.readFile)((0, import_node_path6.join)(root, ".dockerignore"), "utf8").catch(
+    (error2) => {
+      if (error2.code === "ENOENT") return "";
+      throw error2;
+    }
+  );
+  const patterns = parseDockerignore(ignoreText).map((l) => l.pattern);
+  const rel = (0, import_node_path6.relative)(root, dockerfilePath);
+  const inside = rel !== "" && !rel.startsWith(`..${import_node_path6.sep}`) && !(0, import_node_path6.isAbsolute)(rel);
+  let matcher;
+  try {
+    matcher = new PatternMatcher(patterns);
+  } catch (error2) {
+    throw new InputError(
+      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error2)}`
+    );
+  }
+  if (!inside) {
+    const name = `.dockerfile.${(0, import_node_crypto7.randomBytes)(10).toString("hex")}`;
+    return { root, matcher, dockerfile: name, outside: dockerfilePath };
+  }
+  const dockerfile = rel.split(import_node_path6.sep).join("/");
+  const extra = [];
+  if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
+  if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
+  if (extra.length > 0) matcher = new PatternMatcher([...patterns, ...extra]);
+  return { root, matcher, dockerfile };
+}
+async function* walk2(root, matcher, dir = "", parent) {
+  const names = (0, import_node_fs3.readdirSync)((0, import_node_path6.join)(root, dir)).sort(compareBytes);
+  for (const base of names) {
+    const name = dir === "" ? base : `${dir}/${base}`;
+    const path = (0, import_node_path6.join)(root, name);
+    const stat4 = (0, import_node_fs3.lstatSync)(path);
+    const { excluded, info: info2 } = matcher.match(name, parent);
+    if (excluded) {
+      if (stat4.isDirectory() && matcher.mustDescend(name)) {
+        yield* walk2(root, matcher, name, info2);
+      }
+      continue;
+    }
+    yield { name, path, stat: stat4 };
+    if (stat4.isDirectory()) yield* walk2(root, matcher, name, info2);
+  }
+}
+function compareBytes(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+function entryType(stat4) {
+  if (stat4.isFile()) return "file";
+  if (stat4.isDirectory()) return "directory";
+  if (stat4.isSymbolicLink()) return "symlink";
+  if (stat4.isFIFO()) return "fifo";
+  return void 0;
+}
+function hardLink(seen, f) {
+  if (f.stat.nlink < 2) return void 0;
+  const key = `${f.stat.dev}:${f.stat.ino}`;
+  const first = seen.get(key);
+  if (first === void 0) seen.set(key, f.name);
+  return first;
+}
+var import_node_crypto7, import_node_fs3, import_promises6, import_node_path6;
+var init_context_walk = __esm({
+  "src/docker/context-walk.ts"() {
+    "use strict";
+    import_node_crypto7 = require("node:crypto");
+    import_node_fs3 = require("node:fs");
+    import_promises6 = require("node:fs/promises");
+    import_node_path6 = require("node:path");
+    init_errors();
+    init_dockerignore();
+    __name(plan, "plan");
+    __name(walk2, "walk");
+    __name(compareBytes, "compareBytes");
+    __name(entryType, "entryType");
+    __name(hardLink, "hardLink");
+  }
+});
+
+// src/docker/context.ts
+async function addEntry(tar, header, body) {
+  return new Promise((done, fail) => {
+    const cb = /* @__PURE__ */ __name((error2) => {
+      if (error2) fail(error2);
+      else done();
+    }, "cb");
+    if (body === void 0) tar.entry(header, cb);
+    else tar.entry(header, body, cb);
+  });
+}
+async function addFile(tar, header, path, size) {
+  if (size <= SMALL_FILE) {
+    const body = (0, import_node_fs4.readFileSync)(path);
+    if (body.length !== size) throw changed(path);
+    await addEntry(tar, header, body);
+    return;
+  }
+  let sink;
+  const finished = new Promise((done, fail) => {
+    sink = tar.entry(header, (error2) => {
+      if (error2) fail(error2);
+      else done();
+    });
+  });
+  const writer = sink;
+  const fd = (0, import_node_fs4.openSync)(path, "r");
+  try {
+    let sent = 0;
+    while (sent < size) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
+      const n = (0, import_node_fs4.readSync)(fd, chunk, 0, chunk.length, sent);
+      if (n === 0) break;
+      sent += n;
+      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
+        await (0, import_node_events.once)(writer, "drain");
+    }
+    if (sent !== size) writer.destroy(changed(path));
+    else writer.end(void 0);
+  } finally {
+    (0, import_node_fs4.closeSync)(fd);
+  }
+  await finished;
+}
+function changed(path) {
+  return new InputError(
+    `build context file ${path} changed while it was being sent`,
+    {
+      hint: "stop whatever writes into the context during the build"
+    }
+  );
+}
+async function writeContext(tar, p, stats) {
+  const links = /* @__PURE__ */ new Map();
+  let ignoreSeen = false;
+  const extraIgnore = p.outside === void 0 ? "" : `
+${p.dockerfile}
+`;
+  for await (const f of walk2(p.root, p.matcher)) {
+    const type2 = entryType(f.stat);
+    if (type2 === void 0) continue;
+    const header = {
+      name: f.name,
+      mode: f.stat.mode & 4095,
+      mtime: f.stat.mtime,
+      uid: 0,
+      gid: 0,
+      type: type2
+    };
+    if (type2 === "directory") {
+      stats.directories++;
+      await addEntry(tar, header);
+    } else if (type2 === "symlink") {
+      await addEntry(tar, { ...header, linkname: await (0, import_promises7.readlink)(f.path) });
+    } else if (type2 === "fifo") {
+      await addEntry(tar, header);
+    } else {
+      stats.files++;
+      const link2 = hardLink(links, f);
+      if (link2 !== void 0) {
+        await addEntry(tar, { ...header, type: "link", linkname: link2 });
+      } else if (f.name === ".dockerignore" && extraIgnore !== "") {
+        ignoreSeen = true;
+        const body = Buffer.concat([
+          await (0, import_promises7.readFile)(f.path),
+          Buffer.from(extraIgnore)
+        ]);
+        await addEntry(tar, { ...header, size: body.length }, body);
+      } else {
+        await addFile(
+          tar,
+          { ...header, size: f.stat.size },
+          f.path,
+          f.stat.size
+        );
+        stats.bytes += f.stat.size;
+      }
+    }
+  }
+  if (p.outside !== void 0) {
+    const mtime = /* @__PURE__ */ new Date();
+    const body = await (0, import_promises7.readFile)(p.outside);
+    await addEntry(
+      tar,
+      { name: p.dockerfile, mode: 384, mtime, size: body.length },
+      body
+    );
+    if (!ignoreSeen) {
+      const text2 = Buffer.from(`.dockerignore${extraIgnore}`);
+      await addEntry(
+        tar,
+        { name: ".dockerignore", mode: 384, mtime, size: text2.length },
+        text2
+      );
+    }
+  }
+}
+async function packContext(options) {
+  const p = await plan(options);
+  const tar = (0, import_tar_stream.pack)();
+  const stats = { files: 0, directories: 0, bytes: 0 };
+  const done = writeContext(tar, p, stats).then(
+    () => {
+      tar.finalize();
+    },
+    (error2) => {
+      const wrapped = error2 instanceof InputError ? error2 : new InputError(
+        `cannot send the build context: ${errorMessage(error2)}`,
+        {
+          hint: "fix the file permissions, or list the file in .dockerignore"
+        }
+      );
+      tar.destroy(wrapped);
+      throw wrapped;
+    }
+  );
+  done.catch(() => void 0);
+  const stream = import_node_stream.Readable.from(tar, { objectMode: false });
+  stream.on("close", () => {
+    if (!tar.destroyed) tar.destroy();
+  });
+  return { stream, dockerfile: p.dockerfile, stats, done };
+}
+var import_node_fs4, import_promises7, import_node_events, import_node_stream, import_tar_stream, SMALL_FILE, CHUNK;
+var init_context = __esm({
+  "src/docker/context.ts"() {
+    "use strict";
+    import_node_fs4 = require("node:fs");
+    import_promises7 = require("node:fs/promises");
+    import_node_events = require("node:events");
+    import_node_stream = require("node:stream");
+    import_tar_stream = __toESM(require_tar_stream2(), 1);
+    init_errors();
+    init_context_walk();
+    init_context_walk();
+    SMALL_FILE = 1 << 20;
+    CHUNK = 1 << 20;
+    __name(addEntry, "addEntry");
+    __name(addFile, "addFile");
+    __name(changed, "changed");
+    __name(writeContext, "writeContext");
+    __name(packContext, "packContext");
+  }
+});
+
+// src/docker/build.ts
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value2 = bytes;
+  let unit = 0;
+  while (value2 >= 1024 && unit < units.length - 1) {
+    value2 /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value2.toFixed(1)} ${units[unit] ?? ""}`;
+}
+async function buildImage(engine, options, reporter) {
+  const started = Date.now();
+  const dockerfilePath = (0, import_node_path7.resolve)(
+    options.dockerfile ?? (0, import_node_path7.join)(options.context, "Dockerfile")
+  );
+  const shown = displayPath(dockerfilePath);
+  const text2 = await (0, import_promises8.readFile)(dockerfilePath, "utf8").catch(() => {
+    throw new InputError(`cannot read the Dockerfile ${shown}`, {
+      hint: "check the path given as the Dockerfile (--file, input dockerfile)"
+    });
+  });
+  const steps = buildSteps(parseDockerfile(text2), options.target);
+  const packed = await packContext({
+    dir: options.context,
+    dockerfile: dockerfilePath
+  });
+  const upload = reporter.progress("sending build context");
+  const ticker = setInterval(() => {
+    upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
+  }, 1e3);
+  let stepProgress;
+  const log = new BuildLog({
+    onLine: /* @__PURE__ */ __name((line) => {
+      reporter.info(line);
+    }, "onLine"),
+    onStep: /* @__PURE__ */ __name((index, total, text3) => {
+      stepProgress ??= reporter.progress("build step", total);
+      stepProgress.update(index, text3);
+    }, "onStep")
+  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
+  let packError;
+  let packed_ = false;
+  const sent = packed.done.then(
+    () => {
+      packed_ = true;
+      clearInterval(ticker);
+      upload.done(
+        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
+      );
+    },
+    (error2) => {
+      packError = error2;
+    }
+  );
+  const run = /* @__PURE__ */ __name(async (abortSignal) => {
+    const response = await engine.docker.buildImage(packed.stream, {
+      // dockerode sends an array as repeated t= parameters.
+      t: options.tags,
+      dockerfile: packed.dockerfile,
+      buildargs: { ...options.buildArgs },
+      labels: { ...options.labels },
+      ...options.target === void 0 ? {} : { target: options.target },
+      nocache: options.noCache === true,
+      rm: true,
+      forcerm: true,
+      version: "1",
+      abortSignal,
+      ...options.registryConfig === void 0 ? {} : { registryconfig: { base64: options.registryConfig } }
+    });
+    for await (const message of engineMessages(response)) {
+      log.add(message);
+    }
+    log.end();
+  }, "run");
+  const settle = /* @__PURE__ */ __name(async () => {
+    const own = packError;
+    clearInterval(ticker);
+    if (!packed_) packed.stream.destroy();
+    await sent;
+    return own;
+  }, "settle");
+  try {
+    await withTimeout(run, timeoutMs, "docker build", options.signal);
+  } catch (error2) {
+    const own = await settle();
+    if (own !== void 0) throw own;
+    if (log.error === void 0) throw dockerError(engine, "build", error2);
+  }
+  await settle();
+  stepProgress?.done(
+    log.error === void 0 ? `${log.step?.total ?? 0} steps done` : `stopped at step ${log.step?.index ?? 0}`
+  );
+  if (log.error !== void 0 || log.imageId === void 0) {
+    throw log.failure(shown, steps);
+  }
+  const durationMs = Date.now() - started;
+  reporter.info(
+    `built ${log.imageId} in ${formatMs(durationMs)}${options.tags.length > 0 ? `, tagged ${options.tags.join(", ")}` : ""}`
+  );
+  return {
+    imageId: log.imageId,
+    tags: [...options.tags],
+    context: { ...packed.stats },
+    steps: log.step?.total ?? steps.length,
+    durationMs
+  };
+}
+var import_promises8, import_node_path7, DEFAULT_BUILD_TIMEOUT_MS;
+var init_build = __esm({
+  "src/docker/build.ts"() {
+    "use strict";
+    import_promises8 = require("node:fs/promises");
+    import_node_path7 = require("node:path");
+    init_errors();
+    init_glob();
+    init_retry();
+    init_build_log();
+    init_client();
+    init_context();
+    init_dockerfile();
+    DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
+    __name(formatBytes, "formatBytes");
+    __name(buildImage, "buildImage");
+  }
+});
+
+// src/docker/registry-auth.ts
+function registryOf(repository) {
+  const first = repository.split("/")[0] ?? "";
+  const explicit = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  return explicit ? first : "docker.io";
+}
+function checkRepository(repository, what) {
+  const value2 = repository.trim().replace(/\/+$/, "");
+  if (!REPOSITORY.test(value2)) {
+    throw new InputError(
+      `${what} ${JSON.stringify(repository)} is not an image repository`,
+      {
+        hint: "give registry host and path in lower case, e.g. ghcr.io/lsst/scipipe or 127.0.0.1:5000/stack"
+      }
+    );
+  }
+  return value2;
+}
+function registryAuth(repository, username, password, reporter) {
+  reporter.mask(password);
+  if (username === void 0) {
+    if (password !== void 0) {
+      throw new InputError("a registry password was given without a username", {
+        hint: "give the username too (for GHCR: the GitHub user or the actor)"
+      });
+    }
+    return void 0;
+  }
+  if (password === void 0) {
+    throw new InputError(
+      `no registry password for user ${JSON.stringify(username)}`,
+      {
+        hint: "give the password or token (action input password, or STACKCI_REGISTRY_PASSWORD / --password-stdin)"
+      }
+    );
+  }
+  const host = registryOf(repository);
+  const serveraddress = host === "docker.io" ? "https://index.docker.io/v1/" : host;
+  const json2 = JSON.stringify({ username, password, serveraddress });
+  const key = Buffer.from(json2).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+  reporter.mask(key);
+  reporter.mask(Buffer.from(json2).toString("base64"));
+  reporter.mask(basicAuthHeader(username, password).slice("Basic ".length));
+  const config = Buffer.from(
+    JSON.stringify({ [serveraddress]: { username, password, serveraddress } })
+  ).toString("base64");
+  reporter.mask(config);
+  return { username, password, serveraddress, key, config };
+}
+async function checkRegistryAuth(engine, auth2, reporter) {
+  try {
+    await withTimeout(
+      async (abortSignal) => {
+        await engine.docker.checkAuth({
+          username: auth2.username,
+          password: auth2.password,
+          serveraddress: auth2.serveraddress,
+          abortSignal
+        });
+      },
+      6e4,
+      `log in to ${auth2.serveraddress}`
+    );
+  } catch (error2) {
+    const status = engineStatus(error2);
+    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error2))) {
+      throw new DockerError(
+        `registry ${auth2.serveraddress} refused the credentials of user ${JSON.stringify(auth2.username)}`,
+        {
+          hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
+        }
+      );
+    }
+    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error2);
+  }
+  reporter.info(`logged in to ${auth2.serveraddress} as ${auth2.username}`);
+}
+var REPOSITORY;
+var init_registry_auth = __esm({
+  "src/docker/registry-auth.ts"() {
+    "use strict";
+    init_errors();
+    init_secrets();
+    init_retry();
+    init_client();
+    __name(registryOf, "registryOf");
+    REPOSITORY = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+    __name(checkRepository, "checkRepository");
+    __name(registryAuth, "registryAuth");
+    __name(checkRegistryAuth, "checkRegistryAuth");
+  }
+});
+
+// src/docker/registry.ts
+function transientRegistryError(message) {
+  if (/unauthorized|denied|forbidden|not found|manifest invalid|name invalid/i.test(
+    message
+  ))
+    return false;
+  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|TLS handshake timeout/i.test(
+    message
+  );
+}
+function pushHint(message, auth2) {
+  if (/unauthorized|authentication required|no basic auth/i.test(message)) {
+    return auth2 === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
+  }
+  if (/denied/i.test(message)) {
+    return "the credentials may not push to this repository: check its permissions";
+  }
+  return void 0;
+}
+async function followStream(stream, onMessage) {
+  for await (const message of engineMessages(stream)) {
+    const error2 = messageError(message);
+    if (error2 !== void 0) throw new Error(error2.trim());
+    onMessage(message);
+  }
+}
+async function pushTags(engine, repository, tags2, auth2, reporter, options = {}) {
+  const out = [];
+  for (const tag of tags2) {
+    const ref = `${repository}:${tag}`;
+    let attemptMessage = "";
+    const digest = await retry(
+      async () => {
+        let found;
+        const push = /* @__PURE__ */ __name(async (abortSignal) => {
+          const stream = await engine.docker.getImage(repository).push({
+            tag,
+            abortSignal,
+            ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
+          });
+          await followStream(stream, (m) => {
+            if (m.aux?.Digest !== void 0) found = m.aux.Digest;
+            else if (m.id !== void 0 && m.progress === void 0 && m.status !== void 0)
+              reporter.debug(`${ref}: ${m.id}: ${m.status}`);
+          });
+        }, "push");
+        try {
+          await withTimeout(
+            push,
+            options.timeoutMs ?? 18e5,
+            `push ${ref}`,
+            options.signal
+          );
+        } catch (error2) {
+          attemptMessage = error2 instanceof Error ? error2.message : String(error2);
+          throw error2;
+        }
+        if (found === void 0)
+          throw new Error(`the engine reported no digest for ${ref}`);
+        return found;
+      },
+      {
+        retries: options.retries ?? 3,
+        minDelayMs: 1e3,
+        shouldRetry: /* @__PURE__ */ __name((error2) => engineStatus(error2) === void 0 && transientRegistryError(
+          error2 instanceof Error ? error2.message : String(error2)
+        ), "shouldRetry"),
+        onRetry: /* @__PURE__ */ __name((info2) => {
+          reporter.warning(describeRetry(`push ${ref}`, info2));
+        }, "onRetry"),
+        ...options.signal === void 0 ? {} : { signal: options.signal }
+      }
+    ).catch((error2) => {
+      if (engineStatus(error2) === 404) {
+        throw new DockerError(`there is no local image ${ref} to push`, {
+          hint: "build it first, or give the image to promote as promote-from"
+        });
+      }
+      if (engineStatus(error2) !== void 0)
+        throw dockerError(engine, `push ${ref}`, error2);
+      const hint = pushHint(attemptMessage, auth2);
+      throw new DockerError(
+        `push of ${ref} failed: ${attemptMessage}`,
+        hint === void 0 ? {} : { hint }
+      );
+    });
+    reporter.info(`pushed ${ref} (${digest})`);
+    out.push({ tag, digest });
+  }
+  return out;
+}
+async function remoteDigest(engine, ref, auth2, reporter) {
+  try {
+    const info2 = await engineCall(
+      engine,
+      `look up ${ref} in its registry`,
+      async (abortSignal) => engine.docker.getImage(ref).distribution({
+        abortSignal,
+        ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
+      }),
+      reporter,
+      { retries: 2 }
+    );
+    return info2.Descriptor.digest;
+  } catch (error2) {
+    const cause = error2.cause;
+    if ([401, 403, 404].includes(engineStatus(cause) ?? 0)) return void 0;
+    throw error2;
+  }
+}
+async function pullImage(engine, ref, auth2, reporter) {
+  reporter.info(`pulling ${ref}`);
+  try {
+    await withTimeout(
+      async (abortSignal) => {
+        const pull = engine.docker.pull.bind(engine.docker);
+        const stream = await pull(
+          ref,
+          { abortSignal },
+          void 0,
+          auth2 === void 0 ? void 0 : { key: auth2.key }
+        );
+        await followStream(stream, () => void 0);
+      },
+      18e5,
+      `pull ${ref}`
+    );
+  } catch (error2) {
+    if (engineStatus(error2) !== void 0)
+      throw dockerError(engine, `pull ${ref}`, error2);
+    throw new DockerError(
+      `pull of ${ref} failed: ${error2 instanceof Error ? error2.message : String(error2)}`
+    );
+  }
+}
+var init_registry = __esm({
+  "src/docker/registry.ts"() {
+    "use strict";
+    init_errors();
+    init_retry();
+    init_build_log();
+    init_client();
+    init_registry_auth();
+    __name(transientRegistryError, "transientRegistryError");
+    __name(pushHint, "pushHint");
+    __name(followStream, "followStream");
+    __name(pushTags, "pushTags");
+    __name(remoteDigest, "remoteDigest");
+    __name(pullImage, "pullImage");
+  }
+});
+
+// src/docker/promote.ts
+async function inspectId(engine, ref, reporter) {
+  try {
+    const info2 = await engineCall(
+      engine,
+      `inspect ${ref}`,
+      async () => engine.docker.getImage(ref).inspect(),
+      reporter
+    );
+    return info2.Id;
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404)
+      return void 0;
+    throw error2;
+  }
+}
+async function resolveImage(engine, from, auth2, reporter) {
+  const local = await inspectId(engine, from, reporter);
+  if (local !== void 0) return local;
+  const hint = "give promote-from as an image this engine built, or one its registry holds";
+  try {
+    await pullImage(engine, from, auth2, reporter);
+  } catch (error2) {
+    throw new DockerError(
+      `image to promote ${from} is not local, and pulling it failed: ${error2.message}`,
+      { hint, cause: error2 }
+    );
+  }
+  const pulled = await inspectId(engine, from, reporter);
+  if (pulled === void 0)
+    throw new DockerError(
+      `image to promote ${from} is not there after pulling it`,
+      { hint }
+    );
+  return pulled;
+}
+async function promoteImage(engine, options, reporter) {
+  const imageId = await resolveImage(
+    engine,
+    options.from,
+    options.auth,
+    reporter
+  );
+  reporter.info(`promoting ${options.from} (${imageId}) without rebuilding`);
+  const push = options.push !== false;
+  const moves = [];
+  for (const tag of options.tags) {
+    const ref = `${options.repository}:${tag}`;
+    const move = { tag };
+    if (push) {
+      try {
+        const before = await remoteDigest(engine, ref, options.auth, reporter);
+        if (before !== void 0) move.before = before;
+      } catch (error2) {
+        reporter.warning(
+          `could not read the current digest of ${ref}: ${String(error2)}`
+        );
+      }
+    }
+    await engineCall(
+      engine,
+      `tag ${imageId} as ${ref}`,
+      async (abortSignal) => {
+        await engine.docker.getImage(imageId).tag({ repo: options.repository, tag, abortSignal });
+      },
+      reporter
+    );
+    moves.push(move);
+  }
+  let digest;
+  if (push) {
+    const pushed = await pushTags(
+      engine,
+      options.repository,
+      options.tags,
+      options.auth,
+      reporter,
+      options
+    );
+    for (const [i, p] of pushed.entries()) {
+      const move = moves[i];
+      if (move !== void 0) move.after = p.digest;
+    }
+    digest = pushed[0]?.digest;
+  }
+  for (const tag of options.tags) {
+    const id = await inspectId(engine, `${options.repository}:${tag}`, reporter);
+    if (id !== imageId) {
+      throw new DockerError(
+        `${options.repository}:${tag} is ${id ?? "missing"} after promotion, not ${imageId}`,
+        { hint: "another build tagged it at the same time; promote again" }
+      );
+    }
+  }
+  for (const m of moves) reporter.info(describeMove(m));
+  return digest === void 0 ? { imageId, moves } : { imageId, digest, moves };
+}
+function describeMove(move) {
+  const short2 = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
+  if (move.after === void 0) return `${move.tag}: tagged locally`;
+  if (move.before === void 0)
+    return `${move.tag}: new \u2192 ${short2(move.after)}`;
+  if (move.before === move.after)
+    return `${move.tag}: unchanged (${short2(move.after)})`;
+  return `${move.tag}: moved ${short2(move.before)} \u2192 ${short2(move.after)}`;
+}
+var init_promote = __esm({
+  "src/docker/promote.ts"() {
+    "use strict";
+    init_errors();
+    init_client();
+    init_registry();
+    __name(inspectId, "inspectId");
+    __name(resolveImage, "resolveImage");
+    __name(promoteImage, "promoteImage");
+    __name(describeMove, "describeMove");
+  }
+});
+
+// src/docker/stack-image.ts
+async function runStackImage(engine, options, reporter) {
+  const repository = options.registry === void 0 ? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
+  const auth2 = registryAuth(
+    repository,
+    options.username,
+    options.password,
+    reporter
+  );
+  if (options.push && options.registry === void 0) {
+    throw new InputError("push is on but no registry was given", {
+      hint: "give registry as host/path (e.g. ghcr.io/lsst/scipipe), or turn push off"
+    });
+  }
+  const release = await reporter.group("Release tags", async () => {
+    const tags2 = releaseTags(options.release);
+    reporter.info(
+      `${tags2.kind} ${tags2.git ?? tags2.tag} (${tags2.date} ${tags2.timeZone}): ${tags2.tags.join(", ")}`
+    );
+    return Promise.resolve(tags2);
+  });
+  const refs = release.tags.map((t) => `${repository}:${t}`);
+  await checkEngine(engine, reporter);
+  if (auth2 !== void 0 && (options.push || options.promoteFrom !== void 0)) {
+    await reporter.group("Registry login", async () => {
+      await checkRegistryAuth(engine, auth2, reporter);
+    });
+  }
+  const common2 = {
+    image: `${repository}:${release.tag}`,
+    repository,
+    tags: refs,
+    release,
+    pushed: options.push
+  };
+  if (options.promoteFrom !== void 0) {
+    const from = options.promoteFrom;
+    const promoted = await reporter.group(
+      `Promote ${from}`,
+      async () => promoteImage(
+        engine,
+        {
+          from,
+          repository,
+          tags: release.tags,
+          push: options.push,
+          auth: auth2,
+          ...options.signal === void 0 ? {} : { signal: options.signal }
+        },
+        reporter
+      )
+    );
+    return {
+      ...common2,
+      imageId: promoted.imageId,
+      ...promoted.digest === void 0 ? {} : { digest: promoted.digest },
+      promotedFrom: from,
+      moves: promoted.moves
+    };
+  }
+  const labels = imageLabels({
+    provenance: readProvenance(options.env ?? process.env),
+    release,
+    repository,
+    created: /* @__PURE__ */ new Date(),
+    extra: options.labels
+  });
+  const built = await reporter.group(
+    `Build ${common2.image}`,
+    async () => buildImage(
+      engine,
+      {
+        context: options.context,
+        dockerfile: options.dockerfile,
+        tags: refs,
+        buildArgs: options.buildArgs,
+        labels,
+        target: options.target,
+        noCache: options.noCache,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        registryConfig: auth2?.config
+      },
+      reporter
+    )
+  );
+  if (!options.push) return { ...common2, imageId: built.imageId };
+  const pushed = await reporter.group(
+    `Push ${repository}`,
+    async () => pushTags(engine, repository, release.tags, auth2, reporter, {
+      ...options.signal === void 0 ? {} : { signal: options.signal }
+    })
+  );
+  const digest = pushed[0]?.digest;
+  return {
+    ...common2,
+    imageId: built.imageId,
+    ...digest === void 0 ? {} : { digest }
+  };
+}
+var LOCAL_REPOSITORY;
+var init_stack_image = __esm({
+  "src/docker/stack-image.ts"() {
+    "use strict";
+    init_errors();
+    init_build();
+    init_client();
+    init_labels();
+    init_promote();
+    init_registry();
+    init_release_tags();
+    LOCAL_REPOSITORY = "stackci/stack";
+    __name(runStackImage, "runStackImage");
+  }
+});
+
+// src/pipeline/image-step.ts
+function gitHead(dir) {
+  const r = (0, import_node_child_process.spawnSync)("git", ["rev-parse", "HEAD"], {
+    cwd: dir,
+    encoding: "utf8"
+  });
+  const sha = r.status === 0 ? r.stdout.trim() : "";
+  return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
+}
+function releaseOf(run) {
+  const explicit = run.profile.section.kind !== void 0;
+  const given = run.options.version;
+  let kind = run.profile.kind;
+  for (; ; ) {
+    try {
+      return { kind, version: releaseVersion(run, kind) };
+    } catch (error2) {
+      const next = FALLBACK[kind];
+      const hasGiven = given !== void 0 && given !== "";
+      if (explicit || hasGiven || next === void 0) throw error2;
+      run.reporter.warning(`${next.why} (pass --version to choose)`);
+      kind = next.to;
+    }
+  }
+}
+function releaseVersion(run, kind = run.profile.kind) {
+  const given = run.options.version;
+  if (given !== void 0 && given !== "") return given;
+  if (kind === "daily" || kind === "weekly") return void 0;
+  const fromEvent = defaultVersion(kind, run.env);
+  if (fromEvent !== void 0) return fromEvent;
+  if (kind === "sha") {
+    const head2 = gitHead(run.config.baseDir);
+    if (head2 !== void 0) return head2;
+  }
+  const what = kind === "pr" ? "the pull request number (a pull_request event, or --version N)" : kind === "sha" ? "a commit (GITHUB_SHA, a git checkout, or --version SHA)" : "the release version (--version 29.0.0, or the version input)";
+  throw new InputError(
+    `profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
+  );
+}
+async function imageStep(run) {
+  const section = run.config.image;
+  if (section === void 0) {
+    return { status: "skipped", detail: "no image: section" };
+  }
+  const registry2 = run.config.registry;
+  const username = registry2?.["username-env"] === void 0 ? void 0 : run.env[registry2["username-env"]];
+  const password = registry2?.["password-env"] === void 0 ? void 0 : run.env[registry2["password-env"]];
+  run.reporter.mask(password);
+  const push = run.profile.section.push ?? registry2 !== void 0;
+  const { kind, version: version2 } = releaseOf(run);
+  const at = /* @__PURE__ */ __name((p) => {
+    const path = (0, import_node_path8.resolve)(run.config.baseDir, p);
+    return (0, import_node_fs5.existsSync)(path) ? (0, import_node_fs5.realpathSync)(path) : path;
+  }, "at");
+  const env = {
+    ...run.env,
+    ...run.jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl }
+  };
+  const buildArgs = { ...section["build-args"] };
+  for (const [arg, variable] of Object.entries(
+    section["build-args-env"] ?? {}
+  )) {
+    const value2 = run.env[variable];
+    if (value2 !== void 0 && value2 !== "") buildArgs[arg] = value2;
+  }
+  const result = await runStackImage(
+    await run.engine(),
+    {
+      release: {
+        kind,
+        date: run.options.date,
+        version: version2,
+        timeZone: section["time-zone"],
+        templates: section["tag-template"],
+        ...run.options.now === void 0 ? {} : { now: run.options.now() }
+      },
+      context: at(section.context),
+      dockerfile: section.dockerfile === void 0 ? void 0 : at(section.dockerfile),
+      registry: registry2?.repository,
+      username,
+      password,
+      buildArgs,
+      labels: {
+        ...section.labels,
+        [RUN_ID_LABEL]: run.runId,
+        [PROFILE_LABEL]: run.profile.name
+      },
+      target: section.target,
+      noCache: section["no-cache"],
+      push,
+      timeoutMs: section.timeout,
+      env,
+      signal: run.options.signal
+    },
+    run.reporter
+  );
+  run.image = result;
+  return {
+    status: "passed",
+    detail: `${result.image}${result.tags.length > 1 ? ` (+${result.tags.length - 1} tags)` : ""}${result.digest === void 0 ? ", not pushed" : `, pushed ${result.digest.slice(0, 19)}`}`
+  };
+}
+var import_node_child_process, import_node_fs5, import_node_path8, RUN_ID_LABEL, PROFILE_LABEL, FALLBACK;
+var init_image_step = __esm({
+  "src/pipeline/image-step.ts"() {
+    "use strict";
+    import_node_child_process = require("node:child_process");
+    import_node_fs5 = require("node:fs");
+    import_node_path8 = require("node:path");
+    init_errors();
+    init_stack_image_inputs();
+    init_stack_image();
+    RUN_ID_LABEL = "stackci.run-id";
+    PROFILE_LABEL = "stackci.profile";
+    __name(gitHead, "gitHead");
+    FALLBACK = {
+      pr: {
+        to: "sha",
+        why: "no pull request here (a push, e.g. the check after a merge): tagging the image by commit"
+      },
+      sha: {
+        to: "daily",
+        why: "no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date"
+      }
+    };
+    __name(releaseOf, "releaseOf");
+    __name(releaseVersion, "releaseVersion");
+    __name(imageStep, "imageStep");
+  }
+});
+
+// src/integration/limits.ts
+function parseMemory(text2, what = "memory") {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text2.trim());
+  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
+  if (match === null || unit === void 0) {
+    throw new InputError(
+      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text2)}`
+    );
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < MIN_MEMORY) {
+    throw new InputError(
+      `${what} ${JSON.stringify(text2)} is below the engine's minimum of 6m`
+    );
+  }
+  return bytes;
+}
+function parseCpus(text2, what = "cpus") {
+  const value2 = text2.trim();
+  const n = Number(value2);
+  if (!/^\d*\.?\d+$/.test(value2) || !(n >= 0.01)) {
+    throw new InputError(
+      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text2)}`
+    );
+  }
+  return n;
+}
+function checkNetwork(name, what = "network") {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new InputError(
+      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
+    );
+  }
+  return name;
+}
+function checkContainerPath(path, what) {
+  const clean = import_node_path9.posix.normalize(path);
+  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
+    throw new InputError(
+      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
+    );
+  }
+  return clean.replace(/\/$/, "");
+}
+function checkOutputPatterns(patterns, what = "outputs") {
+  if (patterns.length === 0) {
+    throw new InputError(`${what}: no output pattern given`, {
+      hint: "e.g. **/*.verify.json"
+    });
+  }
+  return patterns.map((raw2) => {
+    const pattern = raw2.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    if (pattern === "") {
+      throw new InputError(`${what}: an output pattern is empty`);
+    }
+    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(raw2)} escapes the output directory`,
+        {
+          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
+        }
+      );
+    }
+    return pattern;
+  });
+}
+function datasetMountPath(template, name) {
+  return template.replace(/\{dataset\}/g, name);
+}
+var import_node_path9, MIN_MEMORY, MEMORY_UNITS;
+var init_limits = __esm({
+  "src/integration/limits.ts"() {
+    "use strict";
+    import_node_path9 = require("node:path");
+    init_errors();
+    MIN_MEMORY = 6 * 1024 * 1024;
+    MEMORY_UNITS = {
+      "": 1,
+      b: 1,
+      k: 1024,
+      m: 1024 ** 2,
+      g: 1024 ** 3,
+      t: 1024 ** 4
+    };
+    __name(parseMemory, "parseMemory");
+    __name(parseCpus, "parseCpus");
+    __name(checkNetwork, "checkNetwork");
+    __name(checkContainerPath, "checkContainerPath");
+    __name(checkOutputPatterns, "checkOutputPatterns");
+    __name(datasetMountPath, "datasetMountPath");
+  }
+});
+
+// src/integration/collect.ts
+async function collectOutputs(engine, container, options, reporter) {
+  const matchers = options.patterns.map(globToRegExp);
+  let archive;
+  try {
+    archive = await engineCall(
+      engine,
+      `copy ${options.outputPath} out of the container`,
+      async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
+      reporter
+    );
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404) return [];
+    throw error2;
+  }
+  const copied = [];
+  const tar = (0, import_tar_stream2.extract)();
+  tar.on("entry", (header, body, next) => {
+    const rel = import_node_path10.posix.normalize(header.name).split("/").slice(1).join("/");
+    const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
+    if (!wanted || header.type !== "file") {
+      if (wanted) {
+        reporter.warning(
+          `${rel}: a ${header.type}, not a regular file; not collected`
+        );
+      }
+      body.on("end", next);
+      body.resume();
+      return;
+    }
+    const target = (0, import_node_path10.join)(options.destination, ...rel.split("/"));
+    (0, import_promises9.mkdir)((0, import_node_path10.dirname)(target), { recursive: true }).then(async () => (0, import_promises10.pipeline)(body, (0, import_node_fs6.createWriteStream)(target))).then(
+      () => {
+        copied.push(target);
+        next();
+      },
+      (error2) => {
+        next(error2);
+      }
+    );
+  });
+  await (0, import_promises10.pipeline)(archive, tar);
+  return copied.sort();
+}
+var import_node_fs6, import_promises9, import_node_path10, import_promises10, import_tar_stream2;
+var init_collect = __esm({
+  "src/integration/collect.ts"() {
+    "use strict";
+    import_node_fs6 = require("node:fs");
+    import_promises9 = require("node:fs/promises");
+    import_node_path10 = require("node:path");
+    import_promises10 = require("node:stream/promises");
+    import_tar_stream2 = __toESM(require_tar_stream2(), 1);
+    init_glob();
+    init_client();
+    __name(collectOutputs, "collectOutputs");
+  }
+});
+
+// src/integration/command.ts
+function containerArgv(command, shell, values) {
+  const filled = command.map(
+    (arg) => arg.replace(
+      /\{(dataset|dataset_dir|output_dir)\}/g,
+      (_m, key) => values[key]
+    )
+  );
+  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
+}
+function shellQuote(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+function formatCommand(argv) {
+  return argv.map(shellQuote).join(" ");
+}
+var init_command = __esm({
+  "src/integration/command.ts"() {
+    "use strict";
+    init_errors();
+    __name(containerArgv, "containerArgv");
+    __name(shellQuote, "shellQuote");
+    __name(formatCommand, "formatCommand");
+  }
+});
+
+// src/integration/container-log.ts
+var import_node_string_decoder, MAX_LINE, LineCollector, Demuxer;
+var init_container_log = __esm({
+  "src/integration/container-log.ts"() {
+    "use strict";
+    import_node_string_decoder = require("node:string_decoder");
+    MAX_LINE = 16 * 1024;
+    LineCollector = class {
+      static {
+        __name(this, "LineCollector");
+      }
+      #onLine;
+      #tailSize;
+      #tail = [];
+      #partial = { stdout: "", stderr: "" };
+      #decoders = {
+        stdout: new import_node_string_decoder.StringDecoder("utf8"),
+        stderr: new import_node_string_decoder.StringDecoder("utf8")
+      };
+      lines = 0;
+      constructor(onLine, tailSize = 20) {
+        this.#onLine = onLine;
+        this.#tailSize = tailSize;
+      }
+      write(stream, chunk) {
+        const text2 = this.#partial[stream] + this.#decoders[stream].write(chunk);
+        const parts = text2.split("\n");
+        let rest = parts.pop() ?? "";
+        for (const line of parts) this.#emit(line, stream);
+        while (rest.length > MAX_LINE) {
+          this.#emit(rest.slice(0, MAX_LINE), stream);
+          rest = rest.slice(MAX_LINE);
+        }
+        this.#partial[stream] = rest;
+      }
+      /** Flushes unterminated last lines. */
+      end() {
+        for (const stream of ["stdout", "stderr"]) {
+          const rest = this.#partial[stream] + this.#decoders[stream].end();
+          this.#partial[stream] = "";
+          if (rest !== "") this.#emit(rest, stream);
+        }
+      }
+      /** The last lines seen (both streams, in order). */
+      tail() {
+        return [...this.#tail];
+      }
+      #emit(raw2, stream) {
+        const line = raw2.replace(/\r$/, "");
+        this.lines++;
+        this.#tail.push(line);
+        if (this.#tail.length > this.#tailSize) this.#tail.shift();
+        this.#onLine(line, stream);
+      }
+    };
+    Demuxer = class {
+      constructor(sink) {
+        this.sink = sink;
+      }
+      sink;
+      static {
+        __name(this, "Demuxer");
+      }
+      #buffer = Buffer.alloc(0);
+      write(chunk) {
+        this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+        while (this.#buffer.length >= 8) {
+          const size = this.#buffer.readUInt32BE(4);
+          if (this.#buffer.length < 8 + size) break;
+          const type2 = this.#buffer[0];
+          const payload = this.#buffer.subarray(8, 8 + size);
+          if (type2 === 1) this.sink.write("stdout", payload);
+          else if (type2 === 2) this.sink.write("stderr", payload);
+          this.#buffer = this.#buffer.subarray(8 + size);
+        }
+      }
+    };
+  }
+});
+
+// src/integration/container-run.ts
+async function outputDirTar(path) {
+  const tar = (0, import_tar_stream3.pack)();
+  tar.entry({
+    name: `${path.replace(/^\//, "")}/`,
+    type: "directory",
+    mode: 1023
+  });
+  tar.finalize();
+  const chunks = [];
+  for await (const chunk of tar) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+function createOptions(spec) {
+  return {
+    name: spec.name,
+    Image: spec.image,
+    ...spec.argv === void 0 ? {} : { Cmd: spec.argv },
+    Env: spec.env,
+    ...spec.workdir === void 0 ? {} : { WorkingDir: spec.workdir },
+    ...spec.user === void 0 ? {} : { User: spec.user },
+    Labels: spec.labels,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    HostConfig: {
+      Mounts: spec.mounts.map((m) => ({
+        Type: "bind",
+        Source: m.source,
+        Target: m.target,
+        ReadOnly: m.readOnly
+      })),
+      NetworkMode: spec.network,
+      ...spec.memory === void 0 ? {} : { Memory: spec.memory, MemorySwap: spec.memory },
+      ...spec.cpus === void 0 ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }
+    }
+  };
+}
+async function kill(engine, container, reporter) {
+  try {
+    await engineCall(
+      engine,
+      `kill container ${container.id.slice(0, 12)}`,
+      async (abortSignal) => {
+        await container.kill({ signal: "SIGKILL", abortSignal });
+      },
+      reporter,
+      { timeoutMs: 15e3 }
+    );
+  } catch (error2) {
+    const status = engineStatus(error2.cause);
+    if (status !== 404 && status !== 409) throw error2;
+  }
+}
+async function removeContainer(engine, container, reporter) {
+  try {
+    await engineCall(
+      engine,
+      `remove container ${container.id.slice(0, 12)}`,
+      async (abortSignal) => {
+        await container.remove({ force: true, v: true, abortSignal });
+      },
+      reporter,
+      { timeoutMs: 3e4 }
+    );
+    return true;
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404) return true;
+    reporter.warning(
+      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
+    );
+    return false;
+  }
+}
+async function runContainer(engine, spec, options) {
+  const { reporter, signal } = options;
+  const container = await engineCall(
+    engine,
+    `create container ${spec.name}`,
+    async () => engine.docker.createContainer(createOptions(spec)),
+    reporter,
+    { retries: 0 }
+  );
+  const lines = new LineCollector(options.onLine, options.tailLines ?? 20);
+  const demux = new Demuxer(lines);
+  try {
+    const tar = await outputDirTar(spec.outputPath);
+    await engineCall(
+      engine,
+      `make ${spec.outputPath} in ${spec.name}`,
+      async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
+      reporter
+    );
+    const stream = await engineCall(
+      engine,
+      `attach to ${spec.name}`,
+      async () => container.attach({ stream: true, stdout: true, stderr: true }),
+      reporter,
+      { retries: 0 }
+    );
+    const streamEnded = new Promise((resolve15) => {
+      stream.on("data", (chunk) => {
+        demux.write(chunk);
+      });
+      stream.on("end", resolve15);
+      stream.on("close", resolve15);
+      stream.on("error", () => {
+        resolve15();
+      });
+    });
+    const exited = container.wait({ condition: "next-exit" });
+    exited.catch(() => void 0);
+    if (signal?.aborted === true) {
+      return {
+        ending: "cancelled",
+        exitCode: void 0,
+        durationMs: 0,
+        logTail: [],
+        collected: void 0
+      };
+    }
+    const started = Date.now();
+    await engineCall(
+      engine,
+      `start container ${spec.name}`,
+      async (abortSignal) => {
+        await container.start({ abortSignal });
+      },
+      reporter,
+      { retries: 0 }
+    );
+    let stopReason;
+    let timer;
+    let onAbort;
+    const stop = new Promise((resolve15) => {
+      timer = setTimeout(() => {
+        resolve15("timeout");
+      }, spec.timeoutMs);
+      onAbort = /* @__PURE__ */ __name(() => {
+        resolve15("cancelled");
+      }, "onAbort");
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    const first = await Promise.race([exited.then(() => void 0), stop]);
+    clearTimeout(timer);
+    if (onAbort !== void 0) signal?.removeEventListener("abort", onAbort);
+    if (first !== void 0) {
+      stopReason = first;
+      reporter.warning(
+        first === "timeout" ? `${spec.name}: still running after the timeout of ${formatMs(spec.timeoutMs)}; killing it` : `${spec.name}: cancelled; killing it`
+      );
+      await kill(engine, container, reporter);
+    }
+    const status = await bounded(exited, STOP_WAIT_MS, `${spec.name} to stop`);
+    const durationMs = Date.now() - started;
+    await bounded(streamEnded, 5e3, `the log of ${spec.name}`).catch(
+      () => void 0
+    );
+    lines.end();
+    const info2 = await engineCall(
+      engine,
+      `inspect container ${spec.name}`,
+      async (abortSignal) => container.inspect({ abortSignal }),
+      reporter
+    );
+    const exitCode = typeof info2.State.ExitCode === "number" ? info2.State.ExitCode : status.StatusCode;
+    const ending = stopReason ?? (info2.State.OOMKilled ? "oom" : "exited");
+    const collected = ending === "cancelled" ? void 0 : await options.collect(container);
+    return { ending, exitCode, durationMs, logTail: lines.tail(), collected };
+  } catch (error2) {
+    throw error2 instanceof DockerError ? error2 : dockerError(engine, `run ${spec.name}`, error2);
+  } finally {
+    await removeContainer(engine, container, reporter);
+  }
+}
+async function bounded(promise, ms, what) {
+  let timer;
+  const limit = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new DockerError(`gave up waiting ${formatMs(ms)} for ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+var import_tar_stream3, STOP_WAIT_MS;
+var init_container_run = __esm({
+  "src/integration/container-run.ts"() {
+    "use strict";
+    import_tar_stream3 = __toESM(require_tar_stream2(), 1);
+    init_errors();
+    init_retry();
+    init_client();
+    init_container_log();
+    STOP_WAIT_MS = 3e4;
+    __name(outputDirTar, "outputDirTar");
+    __name(createOptions, "createOptions");
+    __name(kill, "kill");
+    __name(removeContainer, "removeContainer");
+    __name(runContainer, "runContainer");
+    __name(bounded, "bounded");
+  }
+});
+
+// src/integration/cleanup.ts
+function newRunId() {
+  return `${Date.now().toString(36)}${(0, import_node_crypto8.randomBytes)(3).toString("hex")}`;
+}
+async function runContainers(engine, runId, reporter) {
+  const list = await engineCall(
+    engine,
+    "list containers",
+    async (abortSignal) => engine.docker.listContainers({
+      all: true,
+      filters: { label: [`${RUN_LABEL}=${runId}`] },
+      abortSignal
+    }),
+    reporter
+  );
+  return list.map((c) => c.Id);
+}
+async function removeRunContainers(engine, runId, reporter) {
+  const ids = await runContainers(engine, runId, reporter);
+  let removed = 0;
+  for (const id of ids) {
+    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
+    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
+      removed++;
+  }
+  return removed;
+}
+var import_node_crypto8, RUN_LABEL, DATASET_LABEL;
+var init_cleanup = __esm({
+  "src/integration/cleanup.ts"() {
+    "use strict";
+    import_node_crypto8 = require("node:crypto");
+    init_client();
+    init_container_run();
+    RUN_LABEL = "stackci.integration.run";
+    DATASET_LABEL = "stackci.integration.dataset";
+    __name(newRunId, "newRunId");
+    __name(runContainers, "runContainers");
+    __name(removeRunContainers, "removeRunContainers");
+  }
+});
+
+// src/integration/datasets.ts
+async function checkDatasetPaths(datasets) {
+  const problems = [];
+  for (const d of datasets) {
+    const shown = displayPath(d.path);
+    const info2 = await (0, import_promises11.stat)(d.path).catch(() => void 0);
+    if (info2 === void 0) {
+      problems.push({
+        where: { file: shown },
+        message: `dataset ${d.name}: no such directory`,
+        hint: "check the path (relative paths start at the workspace), and that the dataset was checked out (git lfs pull?)"
+      });
+    } else if (!info2.isDirectory()) {
+      problems.push({
+        where: { file: shown },
+        message: `dataset ${d.name}: not a directory`
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      problems.length === 1 ? problems[0]?.message ?? "" : `${problems.length} datasets cannot be mounted`,
+      problems.length === 1 ? {
+        where: problems[0]?.where ?? {},
+        ...problems[0]?.hint === void 0 ? {} : { hint: problems[0].hint }
+      } : { problems }
+    );
+  }
+}
+var import_promises11;
+var init_datasets = __esm({
+  "src/integration/datasets.ts"() {
+    "use strict";
+    import_promises11 = require("node:fs/promises");
+    init_errors();
+    init_glob();
+    __name(checkDatasetPaths, "checkDatasetPaths");
+  }
+});
+
+// src/integration/image.ts
+async function inspect(engine, ref, reporter) {
+  try {
+    const info2 = await engineCall(
+      engine,
+      `inspect image ${ref}`,
+      async () => engine.docker.getImage(ref).inspect(),
+      reporter
+    );
+    const repo = ref.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
+    const digests = info2.RepoDigests;
+    const mine = digests.find((d) => d.startsWith(`${repo}@`)) ?? digests[0] ?? void 0;
+    return {
+      ref,
+      id: info2.Id,
+      digest: mine === void 0 ? info2.Id : mine.slice(mine.indexOf("@") + 1),
+      defaultArgv: [
+        ...info2.Config.Entrypoint ?? [],
+        ...info2.Config.Cmd ?? []
+      ]
+    };
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404)
+      return void 0;
+    throw error2;
+  }
+}
+async function resolveRunImage(engine, ref, pull, reporter) {
+  const hint = "build it first (stackci image build, the stack-image action), check the name and tag, or pull it from its registry";
+  const local = await inspect(engine, ref, reporter);
+  if (local !== void 0) return local;
+  if (!pull) {
+    throw new InputError(
+      `image ${ref} is not on the Docker engine at ${engine.host}`,
+      { hint }
+    );
+  }
+  try {
+    await pullImage(engine, ref, void 0, reporter);
+  } catch (error2) {
+    throw new InputError(
+      `image ${ref} is not on the Docker engine at ${engine.host}, and pulling it failed: ${error2.message}`,
+      { hint, cause: error2 }
+    );
+  }
+  const pulled = await inspect(engine, ref, reporter);
+  if (pulled === void 0) {
+    throw new InputError(`image ${ref} is not there after pulling it`, { hint });
+  }
+  return pulled;
+}
+var init_image = __esm({
+  "src/integration/image.ts"() {
+    "use strict";
+    init_errors();
+    init_client();
+    init_registry();
+    __name(inspect, "inspect");
+    __name(resolveRunImage, "resolveRunImage");
+  }
+});
+
+// src/integration/provenance.ts
+function withProvenance(job, provenance, file, reporter) {
+  const meta = { ...job.meta };
+  const own = meta.dataset_name;
+  if (own === void 0 || own === null || own === "") {
+    meta.dataset_name = provenance.dataset;
+  } else if (own !== provenance.dataset) {
+    reporter.warning(
+      `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
+    );
+  }
+  meta[PROVENANCE_KEYS.dataset] = provenance.dataset;
+  meta[PROVENANCE_KEYS.image] = provenance.image;
+  meta[PROVENANCE_KEYS.imageId] = provenance.imageId;
+  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest;
+  meta[PROVENANCE_KEYS.command] = provenance.command;
+  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1e3;
+  if (provenance.runId !== void 0)
+    meta[PROVENANCE_KEYS.runId] = provenance.runId;
+  return { ...job, meta };
+}
+async function stampJobFile(file, provenance, reporter) {
+  const job = parseJob(await (0, import_promises12.readFile)(file, "utf8"), displayPath(file));
+  const stamped = withProvenance(job, provenance, file, reporter);
+  await (0, import_promises12.writeFile)(file, `${serializeJob(stamped)}
+`);
+  return stamped;
+}
+var import_promises12, PROVENANCE_KEYS;
+var init_provenance = __esm({
+  "src/integration/provenance.ts"() {
+    "use strict";
+    import_promises12 = require("node:fs/promises");
+    init_glob();
+    init_job();
+    PROVENANCE_KEYS = {
+      dataset: "stackci.dataset",
+      image: "stackci.image",
+      imageId: "stackci.image_id",
+      imageDigest: "stackci.image_digest",
+      command: "stackci.command",
+      duration: "stackci.duration",
+      runId: "stackci.run_id"
+    };
+    __name(withProvenance, "withProvenance");
+    __name(stampJobFile, "stampJobFile");
+  }
+});
+
+// src/integration/results.ts
+function cancelledResult(dataset) {
+  return {
+    dataset,
+    status: "cancelled",
+    durationMs: 0,
+    message: "cancelled before it started",
+    jobs: [],
+    outputs: [],
+    logTail: []
+  };
+}
+function errorResult(dataset, error2, logFile) {
+  return {
+    dataset,
+    status: "error",
+    durationMs: 0,
+    message: errorMessage(error2).split("\n")[0] ?? "",
+    jobs: [],
+    outputs: [],
+    logFile,
+    logTail: []
+  };
+}
+async function finishResult(dataset, input) {
+  const { outcome } = input;
+  const outputs = outcome.collected ?? [];
+  const base = {
+    dataset,
+    ...outcome.exitCode === void 0 ? {} : { exitCode: outcome.exitCode },
+    durationMs: outcome.durationMs,
+    jobs: [],
+    outputs,
+    logFile: input.logFile,
+    logTail: outcome.logTail
+  };
+  switch (outcome.ending) {
+    case "cancelled":
+      return {
+        ...base,
+        status: "cancelled",
+        message: "cancelled: the container was killed and removed"
+      };
+    case "timeout":
+      return {
+        ...base,
+        status: "timeout",
+        message: `killed when the timeout of ${formatMs(input.timeoutMs)} passed`
+      };
+    case "oom":
+      return {
+        ...base,
+        status: "oom",
+        message: `killed for running out of memory${input.memory === void 0 ? "" : ` (limit ${formatBytes(input.memory)})`}`
+      };
+    case "exited":
+      break;
+  }
+  if (outcome.exitCode !== 0) {
+    return {
+      ...base,
+      status: "failure",
+      message: `exited with code ${outcome.exitCode ?? "unknown"}`
+    };
+  }
+  if (outputs.length === 0) {
+    return {
+      ...base,
+      status: "failure",
+      message: `exited with code 0 but wrote nothing matching ${input.patterns.join(", ")} under ${input.outputPath}`
+    };
+  }
+  const jobs = outputs.filter((f) => f.endsWith(JOB_SUFFIX));
+  try {
+    for (const job of jobs)
+      await stampJobFile(job, input.provenance, input.reporter);
+  } catch (error2) {
+    input.reporter.error(errorMessage(error2));
+    return {
+      ...base,
+      status: "failure",
+      message: `wrote a job that is not a valid verify job: ${errorMessage(error2).split("\n")[0] ?? ""}`
+    };
+  }
+  return {
+    ...base,
+    status: "success",
+    jobs,
+    message: `${jobs.length} job(s), ${outputs.length} file(s) collected`
+  };
+}
+var JOB_SUFFIX;
+var init_results = __esm({
+  "src/integration/results.ts"() {
+    "use strict";
+    init_errors();
+    init_retry();
+    init_build();
+    init_provenance();
+    JOB_SUFFIX = ".verify.json";
+    __name(cancelledResult, "cancelledResult");
+    __name(errorResult, "errorResult");
+    __name(finishResult, "finishResult");
+  }
+});
+
+// src/integration/run-options.ts
+function checkOptions(options) {
+  const parallel = options.parallel ?? 1;
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    throw new InputError(`parallel must be a whole number \u2265 1, got ${parallel}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) {
+    throw new InputError(`timeout must be longer than 0, got ${timeoutMs} ms`);
+  }
+  if (options.shell === true && (options.command ?? []).length === 0) {
+    throw new InputError("a shell was asked for but no command was given");
+  }
+  const env = [];
+  for (const [key, value2] of Object.entries(options.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new InputError(`env: ${JSON.stringify(key)} is not a variable name`);
+    env.push(`${key}=${value2}`);
+  }
+  const datasetPath = options.datasetPath ?? DEFAULT_DATASET_PATH;
+  checkContainerPath(datasetMountPath(datasetPath, "x"), "dataset path");
+  return {
+    outputs: checkOutputPatterns(options.outputs ?? DEFAULT_OUTPUTS),
+    network: checkNetwork(options.network ?? "none"),
+    outputPath: checkContainerPath(
+      options.outputPath ?? DEFAULT_OUTPUT_PATH,
+      "output path"
+    ),
+    datasetPath,
+    parallel,
+    timeoutMs,
+    env
+  };
+}
+var DEFAULT_OUTPUTS, DEFAULT_TIMEOUT_MS, DEFAULT_DATASET_PATH, DEFAULT_OUTPUT_PATH;
+var init_run_options = __esm({
+  "src/integration/run-options.ts"() {
+    "use strict";
+    init_errors();
+    init_limits();
+    DEFAULT_OUTPUTS = ["**/*.verify.json"];
+    DEFAULT_TIMEOUT_MS = 36e5;
+    DEFAULT_DATASET_PATH = "/datasets/{dataset}";
+    DEFAULT_OUTPUT_PATH = "/output";
+    __name(checkOptions, "checkOptions");
+  }
+});
+
+// src/integration/run-datasets.ts
+async function runDatasets(engine, options, reporter) {
+  const plan2 = checkOptions(options);
+  await checkDatasetPaths(options.datasets);
+  const runId = options.runId ?? newRunId();
+  const image = await resolveRunImage(
+    engine,
+    options.image,
+    options.pull ?? true,
+    reporter
+  );
+  const resultsDir = (0, import_node_path11.resolve)(options.resultsDir);
+  await (0, import_promises13.mkdir)(resultsDir, { recursive: true });
+  reporter.info(
+    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
+  );
+  const one = /* @__PURE__ */ __name(async (dataset) => runOne(
+    engine,
+    dataset,
+    { options, plan: plan2, image, runId, resultsDir },
+    reporter
+  ), "one");
+  const grouped = plan2.parallel === 1 || options.datasets.length === 1;
+  const queue = [...options.datasets];
+  const results = /* @__PURE__ */ new Map();
+  const worker = /* @__PURE__ */ __name(async () => {
+    for (let d = queue.shift(); d !== void 0; d = queue.shift()) {
+      const dataset = d;
+      const result = options.signal?.aborted === true ? cancelledResult(dataset.name) : grouped ? await reporter.group(
+        `Dataset ${dataset.name}`,
+        async () => one(dataset)
+      ) : await one(dataset);
+      results.set(dataset.name, result);
+    }
+  }, "worker");
+  const workers = Array.from(
+    { length: Math.min(plan2.parallel, options.datasets.length) },
+    worker
+  );
+  if (grouped) await Promise.all(workers);
+  else {
+    await reporter.group(
+      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
+      async () => Promise.all(workers)
+    );
+  }
+  await removeRunContainers(engine, runId, reporter).catch((error2) => {
+    reporter.warning(`clean-up sweep failed: ${errorMessage(error2)}`);
+  });
+  const ordered = options.datasets.map(
+    (d) => results.get(d.name) ?? cancelledResult(d.name)
+  );
+  return {
+    runId,
+    image,
+    results: ordered,
+    jobs: ordered.flatMap((r) => r.jobs),
+    passed: ordered.every((r) => r.status === "success")
+  };
+}
+async function runOne(engine, dataset, ctx, reporter) {
+  const { options, plan: plan2, image } = ctx;
+  const mountAt = datasetMountPath(plan2.datasetPath, dataset.name);
+  const argv = options.command === void 0 || options.command.length === 0 ? void 0 : containerArgv(options.command, options.shell === true, {
+    dataset: dataset.name,
+    dataset_dir: mountAt,
+    output_dir: plan2.outputPath
+  });
+  const command = formatCommand(argv ?? image.defaultArgv);
+  const destination = (0, import_node_path11.join)(ctx.resultsDir, dataset.name);
+  const logFile = (0, import_node_path11.join)(ctx.resultsDir, `${dataset.name}.log`);
+  await (0, import_promises13.rm)(destination, { recursive: true, force: true });
+  await (0, import_promises13.mkdir)(destination, { recursive: true });
+  const log = (0, import_node_fs7.createWriteStream)(logFile);
+  const prefix = `[${dataset.name}] `;
+  reporter.info(`${prefix}${command}`);
+  let outcome;
+  try {
+    outcome = await runContainer(
+      engine,
+      {
+        name: `stackci-${ctx.runId}-${dataset.name}`,
+        image: image.id,
+        argv,
+        env: [
+          ...plan2.env,
+          `STACKCI_DATASET=${dataset.name}`,
+          `STACKCI_DATASET_DIR=${mountAt}`,
+          `STACKCI_OUTPUT_DIR=${plan2.outputPath}`
+        ],
+        workdir: options.workdir,
+        user: options.user,
+        mounts: [{ source: dataset.path, target: mountAt, readOnly: true }],
+        outputPath: plan2.outputPath,
+        memory: options.memory,
+        cpus: options.cpus,
+        network: plan2.network,
+        labels: { [RUN_LABEL]: ctx.runId, [DATASET_LABEL]: dataset.name },
+        timeoutMs: plan2.timeoutMs
+      },
+      {
+        reporter,
+        signal: options.signal,
+        onLine: /* @__PURE__ */ __name((line2) => {
+          log.write(`${line2}
+`);
+          reporter.info(prefix + line2);
+        }, "onLine"),
+        collect: /* @__PURE__ */ __name(async (container) => collectOutputs(
+          engine,
+          container,
+          {
+            outputPath: plan2.outputPath,
+            patterns: plan2.outputs,
+            destination
+          },
+          reporter
+        ), "collect")
+      }
+    );
+  } catch (error2) {
+    reporter.error(`${prefix}${errorMessage(error2)}`);
+    return errorResult(dataset.name, error2, logFile);
+  } finally {
+    await new Promise((done) => log.end(done));
+  }
+  const result = await finishResult(dataset.name, {
+    outcome,
+    logFile,
+    patterns: plan2.outputs,
+    outputPath: plan2.outputPath,
+    timeoutMs: plan2.timeoutMs,
+    memory: options.memory,
+    provenance: {
+      dataset: dataset.name,
+      image: image.ref,
+      imageId: image.id,
+      imageDigest: image.digest,
+      command,
+      durationMs: outcome.durationMs,
+      runId: ctx.runId
+    },
+    reporter
+  });
+  const line = `${prefix}${result.status}: ${result.message} (${formatMs(result.durationMs)})`;
+  if (result.status === "success") reporter.info(line);
+  else {
+    const tail3 = result.logTail.map((l) => `  | ${l}`).join("\n");
+    reporter.error(
+      result.logTail.length === 0 ? line : `${line}; the last log lines:
+${tail3}`
+    );
+  }
+  return result;
+}
+var import_node_fs7, import_promises13, import_node_path11;
+var init_run_datasets = __esm({
+  "src/integration/run-datasets.ts"() {
+    "use strict";
+    import_node_fs7 = require("node:fs");
+    import_promises13 = require("node:fs/promises");
+    import_node_path11 = require("node:path");
+    init_errors();
+    init_retry();
+    init_collect();
+    init_command();
+    init_container_run();
+    init_cleanup();
+    init_datasets();
+    init_image();
+    init_limits();
+    init_results();
+    init_run_options();
+    __name(runDatasets, "runDatasets");
+    __name(runOne, "runOne");
+  }
+});
+
+// src/pipeline/state.ts
+function clientEnvOf(config, env) {
+  const out = { ...env };
+  const slackUrl = config.slack?.["api-url"];
+  if (slackUrl !== void 0) out.STACKCI_SLACK_API_URL = slackUrl;
+  const githubUrl = config.github?.["api-url"];
+  if (githubUrl !== void 0) out.GITHUB_API_URL = githubUrl;
+  const tokenVar = config.github?.["token-env"];
+  const token = tokenVar === void 0 ? void 0 : env[tokenVar];
+  if (token !== void 0 && token !== "") out.GITHUB_TOKEN = token;
+  return out;
+}
+var plural2;
+var init_state = __esm({
+  "src/pipeline/state.ts"() {
+    "use strict";
+    __name(clientEnvOf, "clientEnvOf");
+    plural2 = /* @__PURE__ */ __name((n, word) => `${n} ${word}${n === 1 ? "" : "s"}`, "plural");
+  }
+});
+
+// src/pipeline/integration-step.ts
+async function integrationStep(run) {
+  const section = run.config.integration;
+  if (section === void 0) {
+    return { status: "skipped", detail: "no integration: section" };
+  }
+  const image = run.image?.image;
+  if (image === void 0) {
+    throw new InputError(
+      "no image to run in (the stack-image step did not build one)"
+    );
+  }
+  const wanted = run.profile.section.datasets;
+  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path12.resolve)(run.config.baseDir, path) }));
+  const command = section.command;
+  const result = await runDatasets(
+    await run.engine(),
+    {
+      image,
+      datasets,
+      command,
+      shell: section.shell,
+      outputs: section.outputs,
+      timeoutMs: section.timeout,
+      memory: section.memory === void 0 ? void 0 : parseMemory(section.memory, "integration.memory"),
+      cpus: section.cpus === void 0 ? void 0 : parseCpus(String(section.cpus), "integration.cpus"),
+      network: section.network,
+      user: section.user,
+      workdir: section.workdir,
+      env: section.env,
+      datasetPath: section["dataset-path"],
+      outputPath: section["output-path"],
+      parallel: section.parallel,
+      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path12.join)(run.dir, "integration") : (0, import_node_path12.resolve)(run.config.baseDir, section["results-dir"]),
+      runId: run.runId,
+      // Built (or promoted) a moment ago: never pulled.
+      pull: false,
+      signal: run.options.signal
+    },
+    run.reporter
+  );
+  run.integration = result;
+  run.jobs = result.jobs;
+  const ok = result.results.filter((r) => r.status === "success").length;
+  return {
+    status: result.passed ? "passed" : "failed",
+    detail: `${ok}/${result.results.length} datasets succeeded, ${plural2(result.jobs.length, "job")} collected`
+  };
+}
+var import_node_path12;
+var init_integration_step = __esm({
+  "src/pipeline/integration-step.ts"() {
+    "use strict";
+    import_node_path12 = require("node:path");
+    init_errors();
+    init_limits();
+    init_run_datasets();
+    init_state();
+    __name(integrationStep, "integrationStep");
+  }
+});
+
+// src/jenkins/http-errors.ts
+function httpError(method, res, user, now) {
+  const text2 = htmlText(new TextDecoder().decode(res.body));
+  const who = user === void 0 ? "anonymous" : `user '${user}'`;
+  let message = `${method} ${res.url} failed: ${res.status}`;
+  let hint;
+  switch (res.status) {
+    case 401:
+      message = `Jenkins rejected the credentials of ${who} (401 Unauthorized) for ${method} ${res.url}`;
+      hint = "check the user name and API token (Jenkins \u2192 your user \u2192 Security \u2192 API Token)";
+      break;
+    case 403: {
+      const permission = res.headers.get("x-required-permission");
+      const as = res.headers.get("x-you-are-authenticated-as");
+      message = CRUMB_REJECTED.test(text2) ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)` : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? "" : `: ${as ?? who} lacks ${permission}`}`;
+      hint = as === "anonymous" ? "no credentials reached Jenkins: give a user and API token" : "ask a Jenkins admin for the permission, or use an API token rather than a password";
+      break;
+    }
+    case 404:
+      message = `not found (404): ${method} ${res.url}`;
+      break;
+    default:
+      if (text2 !== "") message += ` (${snippet2(text2)})`;
+  }
+  const error2 = new JenkinsHttpError(message, {
+    status: res.status,
+    ...hint === void 0 ? {} : { hint }
+  });
+  error2.text = text2;
+  const after = parseRetryAfter(res.headers.get("retry-after"), now);
+  if (after !== void 0) error2.retryAfterMs = after;
+  return error2;
+}
+function networkError(method, url2, error2) {
+  if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
+    return error2;
+  const failure = error2;
+  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
+  return new JenkinsError(`${method} ${url2} failed: ${detail}`, {
+    cause: error2,
+    hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
+  });
+}
+function htmlText(text2) {
+  return text2.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+}
+function snippet2(text2) {
+  const t = htmlText(text2);
+  return t.length > 200 ? `${t.slice(0, 200)}\u2026` : t;
+}
+var CRUMB_REJECTED, JenkinsHttpError;
+var init_http_errors = __esm({
+  "src/jenkins/http-errors.ts"() {
+    "use strict";
+    init_errors();
+    init_retry();
+    CRUMB_REJECTED = /No valid crumb/i;
+    JenkinsHttpError = class extends JenkinsError {
+      static {
+        __name(this, "JenkinsHttpError");
+      }
+      retryAfterMs;
+      /** The response text (HTML stripped), for callers that branch on it. */
+      text = "";
+    };
+    __name(httpError, "httpError");
+    __name(networkError, "networkError");
+    __name(htmlText, "htmlText");
+    __name(snippet2, "snippet");
+  }
+});
+
+// src/core/http-request.ts
+async function httpRequest(url2, options) {
+  const target = new URL(url2);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
+  const { request: request3 } = target.protocol === "https:" ? await import("node:https") : await import("node:http");
+  const agent = await options.agents?.for(target.protocol);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const headers = { ...options.headers };
+  if (options.body !== void 0)
+    headers["Content-Length"] = String(Buffer.byteLength(options.body));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
+  return new Promise((resolve15, reject) => {
+    let connectTimer;
+    const settle = /* @__PURE__ */ __name(() => {
+      clearTimeout(connectTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }, "settle");
+    const fail = /* @__PURE__ */ __name((error2) => {
+      settle();
+      reject((0, import_types2.isNativeError)(error2) ? error2 : new Error(String(error2)));
+    }, "fail");
+    const req = request3(target, {
+      method: options.method,
+      headers,
+      ...agent === void 0 ? {} : { agent }
+    });
+    const onAbort = /* @__PURE__ */ __name(() => {
+      req.destroy();
+      fail(signal?.reason);
+    }, "onAbort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.once("socket", (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => {
+        const error2 = new Error(
+          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
+        );
+        error2.code = "ETIMEDOUT";
+        req.destroy(error2);
+      }, connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(connectTimer);
+      });
+    });
+    req.once("error", fail);
+    req.once("response", (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.once("error", fail);
+      res.once("aborted", () => {
+        const error2 = new Error("the server closed the connection mid-body");
+        error2.code = "ECONNRESET";
+        fail(error2);
+      });
+      res.once("end", () => {
+        settle();
+        resolve15({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks)
+        });
+      });
+    });
+    req.end(options.body);
+  });
+}
+function fetchHeaders(rawHeaders) {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    const value2 = rawHeaders[i + 1];
+    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
+  }
+  return headers;
+}
+var import_types2, HttpAgents;
+var init_http_request = __esm({
+  "src/core/http-request.ts"() {
+    "use strict";
+    import_types2 = require("node:util/types");
+    HttpAgents = class {
+      /** `idleMs`: close a pooled connection unused for this long. */
+      constructor(idleMs = 1e4) {
+        this.idleMs = idleMs;
+      }
+      idleMs;
+      static {
+        __name(this, "HttpAgents");
+      }
+      #agents = /* @__PURE__ */ new Map();
+      async for(protocol) {
+        const known = this.#agents.get(protocol);
+        if (known !== void 0) return known;
+        const { Agent } = protocol === "https:" ? await import("node:https") : await import("node:http");
+        const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
+        this.#agents.set(protocol, agent);
+        return agent;
+      }
+      /** Closes every pooled connection. */
+      destroy() {
+        for (const agent of this.#agents.values()) agent.destroy();
+        this.#agents.clear();
+      }
+    };
+    __name(httpRequest, "httpRequest");
+    __name(fetchHeaders, "fetchHeaders");
+  }
+});
+
+// src/jenkins/http.ts
+var JenkinsHttp;
+var init_http = __esm({
+  "src/jenkins/http.ts"() {
+    "use strict";
+    init_errors();
+    init_http_errors();
+    init_retry();
+    init_secrets();
+    init_http_request();
+    JenkinsHttp = class {
+      static {
+        __name(this, "JenkinsHttp");
+      }
+      base;
+      clock;
+      #options;
+      #auth;
+      #agents;
+      #crumb;
+      #cookies = /* @__PURE__ */ new Map();
+      #crumbUnavailable = false;
+      constructor(options) {
+        this.#options = options;
+        this.base = options.base;
+        this.clock = options.clock ?? systemClock;
+        if (options.token !== void 0) {
+          options.reporter.mask(options.token);
+          this.#auth = basicAuthHeader(options.user ?? "", options.token);
+          options.reporter.mask(this.#auth);
+          options.reporter.mask(this.#auth.slice("Basic ".length));
+        }
+        this.#agents = options.agents ?? new HttpAgents(1e4);
+      }
+      /** The full URL of a path under the base, with a query. */
+      url(path, query) {
+        const url2 = new URL(`${this.base}${path}`);
+        for (const [k, v] of Object.entries(query ?? {})) {
+          url2.searchParams.set(k, String(v));
+        }
+        const search = url2.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
+        return `${url2.origin}${url2.pathname}${search}`;
+      }
+      async get(path, options = {}) {
+        return this.request("GET", path, options);
+      }
+      async post(path, options = {}) {
+        return this.request("POST", path, options);
+      }
+      /** GET a JSON document. */
+      async json(path, options = {}) {
+        const res = await this.get(path, options);
+        const text2 = new TextDecoder().decode(res.body);
+        try {
+          return { json: JSON.parse(text2), url: res.url };
+        } catch {
+          throw new JenkinsError(
+            `GET ${res.url} did not return JSON (${snippet2(text2)})`,
+            {
+              hint: "is the URL a Jenkins server? A proxy or SSO login page answers with HTML"
+            }
+          );
+        }
+      }
+      async request(method, path, options = {}) {
+        const url2 = this.url(path, options.query);
+        const what = `${method} ${url2}`;
+        const attempt = /* @__PURE__ */ __name(async () => {
+          if (method === "POST" && this.#options.crumb === "always")
+            await this.#fetchCrumb(options.signal);
+          try {
+            return await this.#exchange(method, url2, options);
+          } catch (error2) {
+            if (method === "POST" && this.#options.crumb !== "never" && error2 instanceof JenkinsHttpError && error2.status === 403 && CRUMB_REJECTED.test(error2.text) && !this.#crumbUnavailable) {
+              this.#options.reporter.debug(
+                `${what}: Jenkins asked for a crumb; fetching one`
+              );
+              this.#crumb = void 0;
+              await this.#fetchCrumb(options.signal);
+              return this.#exchange(method, url2, options);
+            }
+            throw error2;
+          }
+        }, "attempt");
+        return retry(attempt, {
+          retries: this.#options.retries ?? 4,
+          clock: this.clock,
+          ...options.signal === void 0 ? {} : { signal: options.signal },
+          onRetry: /* @__PURE__ */ __name((info2) => {
+            this.#options.reporter.info(describeRetry(what, info2));
+          }, "onRetry")
+        });
+      }
+      async #exchange(method, url2, options) {
+        const headers = { "User-Agent": "stackci" };
+        if (this.#auth !== void 0) headers.Authorization = this.#auth;
+        if (this.#crumb !== void 0 && method === "POST")
+          headers[this.#crumb.field] = this.#crumb.value;
+        if (this.#cookies.size > 0) {
+          headers.Cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+        }
+        if (options.form !== void 0) {
+          headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8";
+        }
+        const timeoutMs = this.#options.requestTimeoutMs ?? 3e4;
+        const response = await withTimeout(
+          async (signal) => {
+            const res = await httpRequest(url2, {
+              method,
+              headers,
+              signal,
+              agents: this.#agents,
+              connectTimeoutMs: 15e3,
+              ...options.form === void 0 ? {} : { body: options.form.toString() }
+            });
+            return {
+              status: res.status,
+              headers: fetchHeaders(res.rawHeaders),
+              body: new Uint8Array(res.body),
+              url: url2
+            };
+          },
+          timeoutMs,
+          `${method} ${url2}`,
+          options.signal
+        ).catch((error2) => {
+          throw options.signal?.aborted === true ? error2 : networkError(method, url2, error2);
+        });
+        for (const cookie of response.headers.getSetCookie()) {
+          const [pair] = cookie.split(";");
+          const eq = pair?.indexOf("=") ?? -1;
+          if (pair !== void 0 && eq > 0)
+            this.#cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+        }
+        const accept = options.accept;
+        const ok = accept === void 0 ? response.status >= 200 && response.status < 300 : accept.includes(response.status);
+        if (!ok)
+          throw httpError(method, response, this.#options.user, this.clock.now());
+        return response;
+      }
+      async #fetchCrumb(signal) {
+        if (this.#crumb !== void 0 || this.#crumbUnavailable) return;
+        const res = await this.#exchange("GET", this.url("/crumbIssuer/api/json"), {
+          accept: [200, 404],
+          ...signal === void 0 ? {} : { signal }
+        });
+        if (res.status === 404) {
+          this.#crumbUnavailable = true;
+          return;
+        }
+        const json2 = JSON.parse(new TextDecoder().decode(res.body));
+        if (typeof json2.crumb !== "string" || typeof json2.crumbRequestField !== "string") {
+          throw new JenkinsError(`GET ${res.url} returned no crumb`);
+        }
+        this.#crumb = { field: json2.crumbRequestField, value: json2.crumb };
+        this.#options.reporter.mask(json2.crumb);
+      }
+    };
+  }
+});
+
+// src/jenkins/paths.ts
+function jobPath(job, base) {
+  let text2 = job.trim();
+  if (base !== void 0 && /^https?:\/\//.test(text2)) {
+    const root = base.replace(/\/+$/, "");
+    if (!text2.startsWith(`${root}/`)) {
+      throw new InputError(
+        `job URL ${text2} is not under the Jenkins URL ${root}`
+      );
+    }
+    text2 = text2.slice(root.length);
+  }
+  const fromUrl = /^\/?job\//.test(text2);
+  let names;
+  if (fromUrl) {
+    const parts = text2.split("/").filter((p) => p !== "");
+    names = [];
+    for (let i = 0; i < parts.length; i += 2) {
+      if (parts[i] !== "job" || parts[i + 1] === void 0) {
+        throw new InputError(`cannot read a job from ${JSON.stringify(job)}`, {
+          hint: "give the job as folder/name (e.g. release/weekly-release) or its URL"
+        });
+      }
+      names.push(decodeURIComponent(parts[i + 1] ?? ""));
+    }
+  } else {
+    names = text2.split(/\s*»\s*|\//).map((n) => n.trim());
+  }
+  if (names.length === 0 || names.some((n) => n === "")) {
+    throw new InputError(
+      `job name ${JSON.stringify(job)} is empty or has an empty folder`,
+      {
+        hint: "give the job as folder/name, e.g. release/weekly-release"
+      }
+    );
+  }
+  return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
+}
+function jobName(path) {
+  return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
+}
+function buildPath(job, number2) {
+  return `${job}/${number2}`;
+}
+function queueIdFromLocation(location) {
+  const match = /\/queue\/item\/(\d+)\/?$/.exec(location.trim());
+  return match === null ? void 0 : Number(match[1]);
+}
+function normalizeBaseUrl(url2) {
+  let parsed;
+  try {
+    parsed = new URL(url2.trim());
+  } catch {
+    throw new InputError(`Jenkins URL ${JSON.stringify(url2)} is not a URL`, {
+      hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
+    });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InputError(`Jenkins URL must be http(s), got ${parsed.protocol}`);
+  }
+  const user = parsed.username === "" ? void 0 : decodeURIComponent(parsed.username);
+  const password = parsed.password === "" ? void 0 : decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  const base = parsed.toString().replace(/\/+$/, "");
+  return {
+    base,
+    ...user === void 0 ? {} : { user },
+    ...password === void 0 ? {} : { password }
+  };
+}
+var init_paths = __esm({
+  "src/jenkins/paths.ts"() {
+    "use strict";
+    init_errors();
+    __name(jobPath, "jobPath");
+    __name(jobName, "jobName");
+    __name(buildPath, "buildPath");
+    __name(queueIdFromLocation, "queueIdFromLocation");
+    __name(normalizeBaseUrl, "normalizeBaseUrl");
+  }
+});
+
+// src/jenkins/trigger.ts
+async function triggerBuild(http, path, parameters, options) {
+  const name = jobName(path);
+  const query = options.delaySeconds === void 0 ? void 0 : { delay: `${options.delaySeconds}sec` };
+  const post = /* @__PURE__ */ __name(async (endpoint2, form) => {
+    const res = await http.post(`${path}/${endpoint2}`, {
+      // Never follow: a followed 303 would GET an HTML page.
+      accept: [200, 201, 302, 303],
+      ...query === void 0 ? {} : { query },
+      ...form === void 0 ? {} : { form },
+      ...options.signal === void 0 ? {} : { signal: options.signal }
+    });
+    const location = res.headers.get("location") ?? "";
+    const queueId = queueIdFromLocation(location);
+    if (queueId === void 0) {
+      throw new JenkinsError(
+        `Jenkins accepted the trigger of '${name}' (${res.status}) but sent no queue item Location (got ${JSON.stringify(location)})`,
+        {
+          where: { url: res.url },
+          hint: "a very old Jenkins, or a proxy rewriting redirects"
+        }
+      );
+    }
+    return { queueId, queueUrl: location, coalesced: res.status === 303 };
+  }, "post");
+  try {
+    if (parameters.length === 0) {
+      try {
+        return await post("build");
+      } catch (error2) {
+        if (error2 instanceof JenkinsHttpError && error2.status === 400) {
+          return await post("buildWithParameters", new URLSearchParams());
+        }
+        throw error2;
+      }
+    }
+    const form = new URLSearchParams(
+      parameters.map(([k, v]) => [k, v])
+    );
+    return await post("buildWithParameters", form);
+  } catch (error2) {
+    throw triggerError(error2, name, parameters, options);
+  }
+}
+function triggerError(error2, name, parameters, options) {
+  if (!(error2 instanceof JenkinsHttpError)) return error2;
+  const url2 = options.pageUrl;
+  const where = { url: url2 };
+  switch (error2.status) {
+    case 404:
+      return new JenkinsError(`job '${name}' not found: ${url2} (404)`, {
+        hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${options.user === void 0 ? "anonymous users" : `user '${options.user}'`} may not see the job`
+      });
+    case 409:
+      return new JenkinsError(
+        `job '${name}' is disabled in Jenkins (409: not buildable)`,
+        { where, hint: "enable the job in Jenkins, or trigger another one" }
+      );
+    case 400:
+    case 500:
+      if (/not parameterized/i.test(error2.text)) {
+        return new JenkinsError(
+          `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(", ")} ${parameters.length === 1 ? "was" : "were"} given (${error2.status})`,
+          {
+            where,
+            hint: "remove the parameters, or add them to the job in Jenkins"
+          }
+        );
+      }
+      return error2;
+    default:
+      return error2;
+  }
+}
+var init_trigger = __esm({
+  "src/jenkins/trigger.ts"() {
+    "use strict";
+    init_errors();
+    init_http_errors();
+    init_paths();
+    __name(triggerBuild, "triggerBuild");
+    __name(triggerError, "triggerError");
+  }
+});
+
+// src/jenkins/client.ts
+var JenkinsClient;
+var init_client2 = __esm({
+  "src/jenkins/client.ts"() {
+    "use strict";
+    init_errors();
+    init_reporter();
+    init_http();
+    init_paths();
+    init_trigger();
+    init_types();
+    JenkinsClient = class {
+      static {
+        __name(this, "JenkinsClient");
+      }
+      http;
+      /** The base URL without credentials. */
+      baseUrl;
+      user;
+      constructor(options) {
+        const { base, user, password } = normalizeBaseUrl(options.url);
+        this.baseUrl = base;
+        this.user = options.user ?? user;
+        const token = options.token ?? password;
+        this.http = new JenkinsHttp({
+          ...options,
+          base,
+          reporter: options.reporter ?? silentReporter,
+          ...this.user === void 0 ? {} : { user: this.user },
+          ...token === void 0 ? {} : { token }
+        });
+      }
+      /** `/job/a/job/b` for `a/b` (or a job URL under our base). */
+      jobPath(job) {
+        return jobPath(job, this.baseUrl);
+      }
+      /** The browser URL of a job or build under our base URL. */
+      pageUrl(job, number2) {
+        const path = this.jobPath(job);
+        return `${this.baseUrl}${number2 === void 0 ? path : buildPath(path, number2)}/`;
+      }
+      /**
+       * Queues a build: `buildWithParameters` when parameters are given, `build`
+       * otherwise (see trigger.ts).
+       */
+      async trigger(job, parameters = [], options = {}) {
+        const path = this.jobPath(job);
+        return triggerBuild(this.http, path, parameters, {
+          ...options,
+          pageUrl: this.pageUrl(job),
+          user: this.user
+        });
+      }
+      /** A queue item, or undefined once Jenkins has forgotten it (404, ~5 min after it left). */
+      async queueItem(id, options = {}) {
+        const res = await this.http.get(`/queue/item/${id}/api/json`, {
+          query: { tree: QUEUE_TREE },
+          accept: [200, 404],
+          ...options
+        });
+        if (res.status === 404) return void 0;
+        return parseQueueItem(
+          JSON.parse(new TextDecoder().decode(res.body)),
+          res.url
+        );
+      }
+      /** Cancels a queued item; `gone` when it had already left the queue. */
+      async cancelQueueItem(id, options = {}) {
+        const res = await this.http.post("/queue/cancelItem", {
+          query: { id },
+          accept: [200, 204, 302, 303, 404],
+          ...options
+        });
+        return res.status === 404 ? "gone" : "cancelled";
+      }
+      /** A build's state, through a `tree` of the ten fields we read. */
+      async build(job, number2, options = {}) {
+        const { json: json2, url: url2 } = await this.http.json(
+          `${buildPath(this.jobPath(job), number2)}/api/json`,
+          {
+            query: { tree: BUILD_TREE },
+            ...options
+          }
+        );
+        return parseBuildInfo(json2, url2);
+      }
+      /** The job's most recent builds with their queue ids (to find a build whose queue item expired). */
+      async recentBuilds(job, options = {}) {
+        const { json: json2, url: url2 } = await this.http.json(
+          `${this.jobPath(job)}/api/json`,
+          {
+            query: { tree: `builds[number,url,queueId]{0,${options.limit ?? 50}}` },
+            ...options.signal === void 0 ? {} : { signal: options.signal }
+          }
+        );
+        return parseBuildList(json2, url2);
+      }
+      /** The console from byte offset `start` (`logText/progressiveText`). */
+      async progressiveText(job, number2, start, options = {}) {
+        const res = await this.http.get(
+          `${buildPath(this.jobPath(job), number2)}/logText/progressiveText`,
+          {
+            query: { start },
+            ...options
+          }
+        );
+        const size = Number(res.headers.get("x-text-size"));
+        if (!Number.isSafeInteger(size) || size < 0) {
+          throw new JenkinsError(`GET ${res.url} sent no valid X-Text-Size header`);
+        }
+        return {
+          bytes: res.body,
+          next: size,
+          more: res.headers.get("x-more-data") === "true"
+        };
+      }
+      /** The whole console as it is now (`consoleText`). */
+      async consoleText(job, number2, options = {}) {
+        return (await this.http.get(
+          `${buildPath(this.jobPath(job), number2)}/consoleText`,
+          options
+        )).body;
+      }
+      /**
+       * Stops a build (Jenkins answers 302 whether or not it was running). `term`
+       * and `kill` exist only for Pipelines; elsewhere we fall back to `stop`.
+       * Returns the mode used.
+       */
+      async stop(job, number2, mode = "stop", options = {}) {
+        const path = `${buildPath(this.jobPath(job), number2)}/${mode}`;
+        const res = await this.http.post(path, {
+          accept: [200, 302, 303, 404],
+          ...options
+        });
+        if (res.status !== 404) return mode;
+        if (mode !== "stop") return this.stop(job, number2, "stop", options);
+        throw new JenkinsError(
+          `cannot stop build #${number2} of '${jobName(this.jobPath(job))}': not found (404)`,
+          {
+            where: { url: res.url }
+          }
+        );
+      }
+    };
+  }
+});
+
+// src/jenkins/results.ts
+var DEFAULT_FAIL_ON;
+var init_results2 = __esm({
+  "src/jenkins/results.ts"() {
+    "use strict";
+    init_errors();
+    init_retry();
+    init_types();
+    DEFAULT_FAIL_ON = [
+      "FAILURE",
+      "ABORTED",
+      "NOT_BUILT"
+    ];
+  }
+});
+
+// src/jenkins/build-inputs.ts
+function maskCredentials(reporter, user, token) {
+  reporter.mask(token);
+  if (token === void 0) return;
+  const header = basicAuthHeader(user ?? "", token);
+  reporter.mask(header);
+  reporter.mask(header.slice("Basic ".length));
+}
+function jenkinsClientFor(inputs, reporter) {
+  return new JenkinsClient({
+    url: inputs.url,
+    reporter,
+    ...inputs.user === void 0 ? {} : { user: inputs.user },
+    ...inputs.token === void 0 ? {} : { token: inputs.token }
+  });
+}
+var DEFAULT_TIMEOUT_MS2;
+var init_build_inputs = __esm({
+  "src/jenkins/build-inputs.ts"() {
+    "use strict";
+    init_js_yaml();
+    init_errors();
+    init_secrets();
+    init_client2();
+    init_results2();
+    DEFAULT_TIMEOUT_MS2 = 6 * 36e5;
+    __name(maskCredentials, "maskCredentials");
+    __name(jenkinsClientFor, "jenkinsClientFor");
+  }
+});
+
+// src/jenkins/console.ts
+function reporterConsoleSink(reporter, options = {}) {
+  const token = options.protectCommands === true ? (0, import_node_crypto9.randomUUID)() : void 0;
+  return {
+    open: /* @__PURE__ */ __name(() => {
+      if (token !== void 0) reporter.info(`::stop-commands::${token}`);
+    }, "open"),
+    write: /* @__PURE__ */ __name((text2) => {
+      if (text2 === "") return;
+      const lines = text2.endsWith("\n") ? text2.slice(0, -1) : text2;
+      for (const line of lines.split("\n")) reporter.info(line);
+    }, "write"),
+    close: /* @__PURE__ */ __name(() => {
+      if (token !== void 0) reporter.info(`::${token}::`);
+    }, "close")
+  };
+}
+var import_node_crypto9, ConsoleDecoder;
+var init_console = __esm({
+  "src/jenkins/console.ts"() {
+    "use strict";
+    import_node_crypto9 = require("node:crypto");
+    ConsoleDecoder = class {
+      static {
+        __name(this, "ConsoleDecoder");
+      }
+      #decoder = new TextDecoder("utf-8");
+      #partial = "";
+      /** Decodes a chunk; returns the complete lines it finished ('' if none). */
+      push(bytes) {
+        const text2 = this.#partial + this.#decoder.decode(bytes, { stream: true });
+        const end = text2.lastIndexOf("\n") + 1;
+        this.#partial = text2.slice(end);
+        return text2.slice(0, end);
+      }
+      /** Whatever is left at the end of the console (a last line without `\n`). */
+      flush() {
+        const rest = this.#partial + this.#decoder.decode();
+        this.#partial = "";
+        return rest;
+      }
+    };
+    __name(reporterConsoleSink, "reporterConsoleSink");
+  }
+});
+
+// src/jenkins/poll.ts
+function buildPollDelay(elapsedMs, estimatedMs, policy = DEFAULT_POLL_POLICY) {
+  const early = elapsedMs * 0.25;
+  if (estimatedMs <= 0) return clamp(early, policy.minMs, policy.maxMs);
+  const remaining = estimatedMs - elapsedMs;
+  const delay = remaining > 0 ? Math.min(early, remaining / 2) : -remaining * 0.25;
+  return clamp(delay, policy.minMs, policy.maxMs);
+}
+function queuePollDelay(elapsedMs, quietRemainingMs, policy = DEFAULT_POLL_POLICY) {
+  const max = Math.min(policy.maxMs, 6e4);
+  if (quietRemainingMs !== void 0 && quietRemainingMs > 0) {
+    return clamp(quietRemainingMs + 100, policy.minMs / 2, max);
+  }
+  return clamp(elapsedMs * 0.25, policy.minMs / 2, max);
+}
+var DEFAULT_POLL_POLICY, clamp, ConsoleSchedule;
+var init_poll = __esm({
+  "src/jenkins/poll.ts"() {
+    "use strict";
+    DEFAULT_POLL_POLICY = {
+      minMs: 1e3,
+      maxMs: 3e4,
+      consoleActiveMs: 2500,
+      consoleMaxMs: 8e3
+    };
+    clamp = /* @__PURE__ */ __name((value2, min, max) => Math.min(max, Math.max(min, value2)), "clamp");
+    __name(buildPollDelay, "buildPollDelay");
+    __name(queuePollDelay, "queuePollDelay");
+    ConsoleSchedule = class {
+      constructor(policy = DEFAULT_POLL_POLICY) {
+        this.policy = policy;
+        this.#delay = policy.minMs;
+      }
+      policy;
+      static {
+        __name(this, "ConsoleSchedule");
+      }
+      #delay;
+      next(gotOutput, elapsedMs, estimatedMs) {
+        const p = this.policy;
+        this.#delay = gotOutput ? p.consoleActiveMs : Math.min(this.#delay * 1.5, p.consoleMaxMs);
+        const status = buildPollDelay(elapsedMs, estimatedMs, p);
+        return Math.round(Math.max(p.minMs, Math.min(this.#delay, status)));
+      }
+    };
+  }
+});
+
+// src/jenkins/follow.ts
+async function followQueueItem(client, job, queueId, options) {
+  const { clock, reporter, signal } = options;
+  const policy = options.policy ?? DEFAULT_POLL_POLICY;
+  const call = signal === void 0 ? {} : { signal };
+  const started = clock.now();
+  const name = jobName(client.jobPath(job));
+  let said = "";
+  let misses = 0;
+  for (; ; ) {
+    const item = await client.queueItem(queueId, call);
+    let quietRemaining;
+    let soon = false;
+    if (item === void 0) {
+      const found = (await client.recentBuilds(job, call)).find(
+        (b) => b.queueId === queueId
+      );
+      if (found !== void 0) return found;
+      if (++misses >= VANISHED_LOOKUPS) {
+        throw new JenkinsError(
+          `queue item ${queueId} of '${name}' is gone and no recent build of the job came from it`,
+          {
+            where: { url: `${client.baseUrl}/queue/item/${queueId}/` },
+            hint: "Jenkins forgets queue items 5 minutes after they leave the queue; was it deleted or the controller restarted?"
+          }
+        );
+      }
+    } else if (item.state === "cancelled") {
+      throw new QueueCancelledError(
+        `queue item ${queueId} of '${name}' was cancelled in Jenkins before a build started`,
+        { where: { url: `${client.baseUrl}/queue/item/${queueId}/` } }
+      );
+    } else if (item.executable !== void 0) {
+      return item.executable;
+    } else {
+      const line = describeQueueItem(item);
+      if (line !== said) {
+        reporter.info(line);
+        said = line;
+      }
+      quietRemaining = quietPeriodLeft(item, clock.now() - started);
+      soon = item.state === "left";
+    }
+    await clock.sleep(
+      soon ? policy.minMs / 2 : queuePollDelay(clock.now() - started, quietRemaining, policy),
+      signal
+    );
+  }
+}
+function describeQueueItem(item) {
+  const why = item.why === null ? "" : `: ${item.why}`;
+  switch (item.state) {
+    case "waiting":
+      return `queued (quiet period)${why}`;
+    case "blocked":
+      return `queued, blocked${why}`;
+    case "buildable":
+      return `queued, waiting for an executor${why}${item.stuck ? " (Jenkins marks it stuck)" : ""}`;
+    case "left":
+      return "left the queue; the build is starting";
+    case "cancelled":
+      return "cancelled";
+  }
+}
+function quietPeriodLeft(item, watchedMs) {
+  if (item.state !== "waiting") return void 0;
+  if (item.timestamp === void 0 || item.inQueueSince === void 0) {
+    return void 0;
+  }
+  return item.timestamp - item.inQueueSince - watchedMs;
+}
+var QueueCancelledError, VANISHED_LOOKUPS;
+var init_follow = __esm({
+  "src/jenkins/follow.ts"() {
+    "use strict";
+    init_errors();
+    init_paths();
+    init_poll();
+    QueueCancelledError = class extends JenkinsError {
+      static {
+        __name(this, "QueueCancelledError");
+      }
+    };
+    VANISHED_LOOKUPS = 3;
+    __name(followQueueItem, "followQueueItem");
+    __name(describeQueueItem, "describeQueueItem");
+    __name(quietPeriodLeft, "quietPeriodLeft");
+  }
+});
+
+// src/jenkins/watch.ts
+async function watchBuild(client, job, number2, options) {
+  const { clock, signal } = options;
+  const call = signal === void 0 ? {} : { signal };
+  const policy = options.policy ?? DEFAULT_POLL_POLICY;
+  const started = clock.now();
+  const first = await client.build(job, number2, call);
+  let info2 = first;
+  if (options.console !== void 0) {
+    await streamConsole(client, job, number2, first, started, options);
+    if (first.building) info2 = await client.build(job, number2, call);
+  }
+  return pollUntilDone(client, job, number2, info2, started, options, policy);
+}
+async function streamConsole(client, job, number2, first, started, options) {
+  const { clock, signal, reporter } = options;
+  const sink = options.console;
+  if (sink === void 0) return;
+  const call = signal === void 0 ? {} : { signal };
+  const schedule = new ConsoleSchedule(options.policy ?? DEFAULT_POLL_POLICY);
+  const decoder = new ConsoleDecoder();
+  let start = 0;
+  for (; ; ) {
+    const chunk = await client.progressiveText(job, number2, start, call);
+    if (chunk.next < start) {
+      reporter.warning(
+        `the console of #${number2} was reset by Jenkins; showing it again from the start`
+      );
+    }
+    const lines = decoder.push(chunk.bytes);
+    if (lines !== "") await sink.write(lines);
+    start = chunk.next;
+    if (!chunk.more) break;
+    await clock.sleep(
+      schedule.next(
+        chunk.bytes.length > 0,
+        clock.now() - started,
+        first.estimatedDuration
+      ),
+      signal
+    );
+  }
+  const rest = decoder.flush();
+  if (rest !== "") await sink.write(rest);
+}
+async function pollUntilDone(client, job, number2, current, started, options, policy) {
+  const { clock, signal, reporter } = options;
+  const call = signal === void 0 ? {} : { signal };
+  const estimate = current.estimatedDuration;
+  const streamed = options.console !== void 0;
+  const progress = !streamed && current.building ? reporter.progress(
+    `#${number2} running`,
+    estimate > 0 ? Math.round(estimate / 1e3) : void 0
+  ) : void 0;
+  let info2 = current;
+  while (info2.building) {
+    const elapsed2 = clock.now() - started;
+    progress?.update(
+      Math.round(elapsed2 / 1e3),
+      info2.result === null ? "s" : `s (result ${info2.result}, finishing)`
+    );
+    const delay = streamed ? policy.minMs : buildPollDelay(elapsed2, estimate, policy);
+    await clock.sleep(delay, signal);
+    info2 = await client.build(job, number2, call);
+  }
+  progress?.done(`#${number2} finished: ${info2.result ?? "no result"}`);
+  return info2;
+}
+var init_watch = __esm({
+  "src/jenkins/watch.ts"() {
+    "use strict";
+    init_console();
+    init_poll();
+    __name(watchBuild, "watchBuild");
+    __name(streamConsole, "streamConsole");
+    __name(pollUntilDone, "pollUntilDone");
+  }
+});
+
+// src/jenkins/run-build.ts
+async function runJenkinsBuild(request3, deps) {
+  const { jenkins, reporter } = deps;
+  const clock = deps.clock ?? systemClock;
+  const name = jobName(jenkins.jobPath(request3.job));
+  const triggered = await reporter.group(
+    `Trigger Jenkins job ${name}`,
+    async () => {
+      const t = await jenkins.trigger(
+        request3.job,
+        request3.parameters,
+        deps.signal === void 0 ? {} : { signal: deps.signal }
+      );
+      reporter.info(`queued as item ${t.queueId}: ${t.queueUrl}`);
+      if (t.coalesced) {
+        reporter.notice(
+          `Jenkins merged this trigger into queue item ${t.queueId}: an identical request for '${name}' was already queued`
+        );
+      }
+      return t;
+    }
+  );
+  const state = {
+    job: request3.job,
+    queueId: triggered.queueId,
+    done: !request3.wait
+  };
+  deps.saveState?.({ ...state });
+  const outcome = {
+    job: name,
+    queueId: triggered.queueId,
+    queueUrl: triggered.queueUrl,
+    coalesced: triggered.coalesced,
+    failed: false,
+    message: `queued '${name}' as item ${triggered.queueId} (not waiting for it)`
+  };
+  if (!request3.wait) return outcome;
+  const controller = new AbortController();
+  const onCancel = /* @__PURE__ */ __name(() => {
+    controller.abort(deps.signal?.reason);
+  }, "onCancel");
+  if (deps.signal?.aborted === true) onCancel();
+  deps.signal?.addEventListener("abort", onCancel, { once: true });
+  const deadline = new AbortController();
+  const timeout = new TimeoutError(
+    `'${name}' did not finish within ${formatMs(request3.timeoutMs)}`,
+    {
+      hint: "raise the timeout, or look at the build in Jenkins"
+    }
+  );
+  clock.sleep(request3.timeoutMs, deadline.signal).then(
+    () => {
+      controller.abort(timeout);
+    },
+    () => void 0
+  );
+  const signal = controller.signal;
+  try {
+    const ref = await followQueueItem(jenkins, request3.job, triggered.queueId, {
+      clock,
+      reporter,
+      signal,
+      ...deps.policy === void 0 ? {} : { policy: deps.policy }
+    });
+    state.build = ref.number;
+    deps.saveState?.({ ...state });
+    outcome.buildNumber = ref.number;
+    outcome.buildUrl = ref.url === "" ? jenkins.pageUrl(request3.job, ref.number) : ref.url;
+    reporter.info(`started ${name} #${ref.number}: ${outcome.buildUrl}`);
+    const watch = {
+      clock,
+      reporter,
+      signal,
+      ...deps.policy === void 0 ? {} : { policy: deps.policy }
+    };
+    const info2 = request3.streamLog ? await reporter.group(`Console of ${name} #${ref.number}`, async () => {
+      const sink = deps.console ?? reporterConsoleSink(reporter);
+      await sink.open?.();
+      try {
+        return await watchBuild(jenkins, request3.job, ref.number, {
+          ...watch,
+          console: sink
+        });
+      } finally {
+        await sink.close?.();
+      }
+    }) : await watchBuild(jenkins, request3.job, ref.number, watch);
+    const result = info2.result ?? "NOT_BUILT";
+    outcome.result = result;
+    outcome.durationMs = info2.duration;
+    outcome.failed = request3.failOn.has(result);
+    outcome.message = `${name} #${ref.number} finished: ${result}${info2.duration > 0 ? ` after ${formatMs(info2.duration)}` : ""}${outcome.failed ? ` (fail-on: ${[...request3.failOn].join(", ")})` : ""}`;
+    state.done = true;
+    if (!outcome.failed) reporter.info(outcome.message);
+    return outcome;
+  } catch (error2) {
+    if (error2 instanceof QueueCancelledError) {
+      state.done = true;
+      outcome.result = "ABORTED";
+      outcome.failed = request3.failOn.has("ABORTED");
+      outcome.message = `${error2.message}; counted as ABORTED`;
+      return outcome;
+    }
+    if (!signal.aborted) {
+      state.done = true;
+      throw error2;
+    }
+    const reason = signal.reason;
+    state.done = await abandon(jenkins, state, request3, reporter, reason);
+    if (reason === timeout) {
+      outcome.failed = true;
+      outcome.message = `${timeout.message}${state.done && request3.cancelOnAbort ? "; stopped it" : ""}`;
+      return outcome;
+    }
+    throw reason;
+  } finally {
+    deadline.abort();
+    deps.signal?.removeEventListener("abort", onCancel);
+    deps.saveState?.({ ...state });
+  }
+}
+async function abandon(jenkins, state, request3, reporter, reason) {
+  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
+  if (!request3.cancelOnAbort) {
+    reporter.warning(
+      `leaving ${what} of '${state.job}' running in Jenkins (cancel-on-abort is off)`
+    );
+    return true;
+  }
+  reporter.info(
+    `${errorMessage(reason).split("\n")[0] ?? "cancelled"}: stopping ${what} of '${state.job}'`
+  );
+  try {
+    await stopBuildOrItem(jenkins, state, {
+      reporter,
+      signal: AbortSignal.timeout(STOP_DEADLINE_MS),
+      ...request3.stopMode === void 0 ? {} : { mode: request3.stopMode }
+    });
+    return true;
+  } catch (error2) {
+    reporter.error(
+      `could not stop ${what} of '${state.job}': ${errorMessage(error2)}`
+    );
+    return false;
+  }
+}
+var STOP_DEADLINE_MS;
+var init_run_build = __esm({
+  "src/jenkins/run-build.ts"() {
+    "use strict";
+    init_errors();
+    init_retry();
+    init_cancel();
+    init_console();
+    init_follow();
+    init_paths();
+    init_watch();
+    STOP_DEADLINE_MS = 3e4;
+    __name(runJenkinsBuild, "runJenkinsBuild");
+    __name(abandon, "abandon");
+  }
+});
+
+// src/pipeline/jenkins-step.ts
+function jenkinsJobFor(run) {
+  return run.profile.section["jenkins-job"] ?? run.config.jenkins?.jobs?.[run.profile.name];
+}
+async function jenkinsStep(run) {
+  const section = run.config.jenkins;
+  const url2 = section?.url;
+  if (url2 === void 0) {
+    return {
+      status: "skipped",
+      detail: "no Jenkins URL configured (set jenkins.url in stackci.yml to run it)"
+    };
+  }
+  const job = jenkinsJobFor(run);
+  if (job === void 0) {
+    throw new ConfigError(`no Jenkins job for profile ${run.profile.name}`, {
+      where: { file: run.config.file, path: "jenkins.jobs" },
+      hint: `add jenkins.jobs.${run.profile.name} or profiles.${run.profile.name}.jenkins-job`
+    });
+  }
+  const userVar = section?.["user-env"] ?? "JENKINS_USER";
+  const tokenVar = section?.["token-env"] ?? "JENKINS_TOKEN";
+  const user = nonEmpty3(run.env[userVar]);
+  const token = nonEmpty3(run.env[tokenVar]);
+  maskCredentials(run.reporter, user, token);
+  const parameters = Object.entries({
+    ...section?.parameters,
+    ...run.profile.section["jenkins-parameters"],
+    [section?.["run-id-parameter"] ?? DEFAULT_RUN_ID_PARAMETER]: run.runId
+  });
+  const jenkins = jenkinsClientFor({ url: url2, user, token }, run.reporter);
+  const outcome = await runJenkinsBuild(
+    {
+      job,
+      parameters,
+      wait: true,
+      timeoutMs: section?.timeout ?? DEFAULT_TIMEOUT_MS2,
+      streamLog: section?.["stream-log"] ?? true,
+      failOn: new Set(section?.["fail-on"] ?? DEFAULT_FAIL_ON),
+      cancelOnAbort: true
+    },
+    {
+      jenkins,
+      reporter: run.reporter,
+      console: reporterConsoleSink(run.reporter, {
+        protectCommands: run.options.protectCommands === true
+      }),
+      ...run.options.signal === void 0 ? {} : { signal: run.options.signal }
+    }
+  );
+  run.jenkins = outcome;
+  return {
+    status: outcome.failed ? "failed" : "passed",
+    detail: [
+      `${job} #${outcome.buildNumber ?? "?"}`,
+      outcome.result,
+      outcome.buildUrl
+    ].filter((part) => part !== void 0).join(" ")
+  };
+}
+var DEFAULT_RUN_ID_PARAMETER, nonEmpty3;
+var init_jenkins_step = __esm({
+  "src/pipeline/jenkins-step.ts"() {
+    "use strict";
+    init_errors();
+    init_build_inputs();
+    init_console();
+    init_results2();
+    init_run_build();
+    DEFAULT_RUN_ID_PARAMETER = "STACKCI_RUN_ID";
+    __name(jenkinsJobFor, "jenkinsJobFor");
+    nonEmpty3 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : v, "nonEmpty");
+    __name(jenkinsStep, "jenkinsStep");
+  }
+});
+
+// src/lint/severity.ts
+function matchSeverity(rules, code) {
+  if (code === void 0 || rules.size === 0) return void 0;
+  for (let n = code.length; n > 0; n--) {
+    const hit = rules.get(code.slice(0, n));
+    if (hit !== void 0) return hit;
+  }
+  return void 0;
+}
+function resolveSeverity(code, printed, user, table, fallback = "warning") {
+  return matchSeverity(user, code) ?? printed ?? matchSeverity(table, code) ?? fallback;
+}
+var PYTHON_SEVERITIES, PYLINT_SEVERITIES;
+var init_severity = __esm({
+  "src/lint/severity.ts"() {
+    "use strict";
+    init_errors();
+    init_finding();
+    PYTHON_SEVERITIES = /* @__PURE__ */ new Map([
+      ["E9", "error"],
+      ["F63", "error"],
+      ["F7", "error"],
+      ["F82", "error"],
+      ["E", "warning"],
+      ["F", "warning"],
+      ["W", "warning"],
+      ["C", "notice"]
+    ]);
+    PYLINT_SEVERITIES = /* @__PURE__ */ new Map([
+      ["F", "error"],
+      ["E", "error"],
+      ["W", "warning"],
+      ["C", "notice"],
+      ["R", "notice"],
+      ["I", "notice"]
+    ]);
+    __name(matchSeverity, "matchSeverity");
+    __name(resolveSeverity, "resolveSeverity");
+  }
+});
+
+// src/lint/formats.ts
+function int2(text2) {
+  return text2 === void 0 ? void 0 : Number(text2);
+}
+function raw(file, line, column, message, code, severity) {
+  const out = {
+    file: file ?? "",
+    line: Number(line),
+    message: message ?? ""
+  };
+  const col = int2(column);
+  if (col !== void 0 && col > 0) out.column = col;
+  if (code !== void 0 && code !== "") out.code = code;
+  if (severity !== void 0) out.severity = severity;
+  return out;
+}
+function formatNamed(name, what = "format") {
+  const format = FORMATS.get(name);
+  if (format === void 0) {
+    throw new InputError(
+      `${what}: unknown output format ${JSON.stringify(name)}`,
+      {
+        hint: `known formats: ${[...FORMATS.keys()].join(", ")}`
+      }
+    );
+  }
+  return format;
+}
+function cleanLine(line) {
+  let out = line.endsWith("\r") ? line.slice(0, -1) : line;
+  if (out.includes("\x1B")) out = out.replace(ANSI, "");
+  return out;
+}
+var NO_RULES, FLAKE8, UNIX, COLON, PYLINT, TSC, WORDS, flake8, FORMATS, ANSI;
+var init_formats = __esm({
+  "src/lint/formats.ts"() {
+    "use strict";
+    init_errors();
+    init_severity();
+    NO_RULES = /* @__PURE__ */ new Map();
+    FLAKE8 = /^(.+?):(\d+):(\d+): (\S+) ?(.*)$/;
+    UNIX = /^(.+?):(\d+):(\d+): (.*?) ?\[(Error|Warning)(?:\/([^\]]+))?\]$/;
+    COLON = /^(.+?):(\d+)(?::(\d+))?: *(?:(error|warning|note|info|notice|fatal error|fatal) *: *)?(.*?)(?: +\[([^\]\s]+)\])?$/;
+    PYLINT = /^(.+?):(\d+): \[([A-Z]\d+)(?:\(([^)]*)\))?(?:, [^\]]*)?\] (.*)$/;
+    TSC = /^(.+?)\((\d+),(\d+)\): (error|warning|message) (TS\d+): (.*)$/;
+    WORDS = {
+      error: "error",
+      "fatal error": "error",
+      fatal: "error",
+      warning: "warning",
+      note: "notice",
+      info: "notice",
+      notice: "notice",
+      message: "notice"
+    };
+    __name(int2, "int");
+    __name(raw, "raw");
+    flake8 = {
+      name: "flake8",
+      example: "path/mod.py:12:5: E501 line too long (88 > 79 characters)",
+      table: PYTHON_SEVERITIES,
+      parse(line) {
+        const m = FLAKE8.exec(line);
+        return m === null ? void 0 : raw(m[1], m[2], m[3], m[5], m[4]);
+      }
+    };
+    FORMATS = /* @__PURE__ */ new Map([
+      ["flake8", flake8],
+      ["pycodestyle", { ...flake8, name: "pycodestyle" }],
+      [
+        "unix",
+        {
+          name: "unix",
+          example: "src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)",
+          table: NO_RULES,
+          parse(line) {
+            const m = UNIX.exec(line);
+            if (m === null) return void 0;
+            const severity = m[5] === "Error" ? "error" : "warning";
+            return raw(m[1], m[2], m[3], m[4], m[6], severity);
+          }
+        }
+      ],
+      [
+        "colon",
+        {
+          name: "colon",
+          example: "file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)",
+          table: NO_RULES,
+          parse(line) {
+            const m = COLON.exec(line);
+            if (m === null) return void 0;
+            const word = m[4] === void 0 ? void 0 : WORDS[m[4]];
+            return raw(m[1], m[2], m[3], m[5], m[6], word);
+          }
+        }
+      ],
+      [
+        "pylint",
+        {
+          name: "pylint",
+          example: "pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)",
+          table: PYLINT_SEVERITIES,
+          parse(line) {
+            const m = PYLINT.exec(line);
+            if (m === null) return void 0;
+            const message = m[4] ? `${m[5] ?? ""} (${m[4]})` : m[5];
+            return raw(m[1], m[2], void 0, message, m[3]);
+          }
+        }
+      ],
+      [
+        "tsc",
+        {
+          name: "tsc",
+          example: "src/a.ts(3,5): error TS2322: Type 'string' is not assignable \u2026",
+          table: NO_RULES,
+          parse(line) {
+            const m = TSC.exec(line);
+            if (m === null) return void 0;
+            return raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ""]);
+          }
+        }
+      ]
+    ]);
+    __name(formatNamed, "formatNamed");
+    ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+    __name(cleanLine, "cleanLine");
+  }
+});
+
+// src/lint/linters.ts
+function parseLinter(text2, what = "linters") {
+  const source = text2.trim();
+  const m = SPEC.exec(source);
+  const fail = /* @__PURE__ */ __name((message) => {
+    throw new InputError(`${what}: ${message}`, {
+      hint: 'write NAME, NAME: COMMAND or NAME[FORMAT]: COMMAND, e.g. "flake8", "flake8: python3 -m flake8", "eslint[unix]: npx eslint -f unix src"'
+    });
+  }, "fail");
+  if (m === null) return fail(`cannot read linter ${JSON.stringify(source)}`);
+  const name = m[1];
+  const command = m[3]?.trim() === "" ? void 0 : m[3]?.trim();
+  if (name === VERIFY_YAML) {
+    if (m[2] !== void 0) fail(`${VERIFY_YAML} takes no [format]`);
+    return { kind: "verify-yaml", name, definitions: command ?? ".", source };
+  }
+  const known = KNOWN[name];
+  if (command === void 0 && known === void 0) {
+    fail(
+      `${JSON.stringify(name)} needs a command (${name}[FORMAT]: COMMAND); built in: ${[...Object.keys(KNOWN), VERIFY_YAML].join(", ")}`
+    );
+  }
+  const format = formatNamed(
+    m[2] ?? known?.format ?? "colon",
+    `${what}: ${name}`
+  );
+  const argv = command === void 0 ? [...known?.argv ?? []] : splitCommand(command, what);
+  if (argv.length === 0) fail(`${name}: empty command`);
+  return {
+    kind: "command",
+    name,
+    format,
+    argv,
+    forced: [...known?.forced ?? []],
+    source
+  };
+}
+function parseLinters(lines, what = "linters") {
+  const linters = lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => parseLinter(l, what));
+  const seen = /* @__PURE__ */ new Set();
+  for (const l of linters) {
+    if (seen.has(l.name)) {
+      throw new InputError(`${what}: ${l.name} is listed twice`, {
+        hint: "give each linter once; counts and metrics are kept per name"
+      });
+    }
+    seen.add(l.name);
+  }
+  if (linters.length === 0) {
+    throw new InputError(`${what}: no linter given`, {
+      hint: "name at least one, e.g. flake8"
+    });
+  }
+  return linters;
+}
+function splitCommand(command, what = "command") {
+  const words = [];
+  let word = "";
+  let inWord = false;
+  let quote;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i];
+    if (quote === "'") {
+      if (ch === "'") quote = void 0;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = void 0;
+      else if (ch === "\\" && /["\\$`]/.test(command[i + 1] ?? ""))
+        word += command[++i] ?? "";
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\" && i + 1 < command.length) {
+      word += command[++i] ?? "";
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== void 0) {
+    throw new InputError(
+      `${what}: unbalanced ${quote} in ${JSON.stringify(command)}`
+    );
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+var VERIFY_YAML, KNOWN, SPEC;
+var init_linters = __esm({
+  "src/lint/linters.ts"() {
+    "use strict";
+    init_errors();
+    init_formats();
+    VERIFY_YAML = "verify-yaml";
+    KNOWN = {
+      // --format=default beats a `format =` in the project's config.
+      flake8: { argv: ["flake8"], format: "flake8", forced: ["--format=default"] },
+      pycodestyle: {
+        argv: ["pycodestyle"],
+        format: "pycodestyle",
+        forced: ["--format=default"]
+      },
+      pylint: {
+        argv: ["pylint"],
+        format: "pylint",
+        forced: ["--output-format=parseable"]
+      },
+      mypy: { argv: ["mypy", "--show-column-numbers"], format: "colon" },
+      eslint: {
+        argv: ["npx", "--no-install", "eslint", "-f", "unix"],
+        format: "unix"
+      },
+      tsc: {
+        argv: ["npx", "--no-install", "tsc", "--noEmit", "--pretty", "false"],
+        format: "tsc"
+      }
+    };
+    SPEC = /^([A-Za-z][\w.-]*)(?:\[([\w-]+)\])?\s*(?::\s*(.*))?$/;
+    __name(parseLinter, "parseLinter");
+    __name(parseLinters, "parseLinters");
+    __name(splitCommand, "splitCommand");
+  }
+});
+
+// src/lint/base.ts
+async function readEvent(path) {
+  try {
+    return JSON.parse(await (0, import_promises14.readFile)(path, "utf8"));
+  } catch (error2) {
+    throw new InputError(
+      `cannot read the event payload ${path}: ${error2.message}`,
+      {
+        hint: "GITHUB_EVENT_PATH must name the runner\u2019s event JSON file"
+      }
+    );
+  }
+}
+async function resolveBase(explicit, env) {
+  if (explicit !== void 0 && explicit !== "") {
+    return { base: explicit, reason: `compared with ${explicit}` };
+  }
+  const event = env.GITHUB_EVENT_NAME;
+  if (event !== void 0 && /^pull_request/.test(event)) {
+    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent(env.GITHUB_EVENT_PATH);
+    const sha = payload.pull_request?.base?.sha;
+    if (typeof sha === "string" && sha !== "") {
+      return {
+        base: sha,
+        reason: `a ${event} event: compared with its base ${sha.slice(0, 12)}`
+      };
+    }
+    const ref = env.GITHUB_BASE_REF;
+    if (ref !== void 0 && ref !== "") {
+      return {
+        base: `origin/${ref}`,
+        reason: `a ${event} event: compared with origin/${ref}`
+      };
+    }
+  }
+  if (event === "merge_group") {
+    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent(env.GITHUB_EVENT_PATH);
+    const sha = payload.merge_group?.base_sha;
+    if (typeof sha === "string" && sha !== "") {
+      return {
+        base: sha,
+        reason: `a merge_group event: compared with ${sha.slice(0, 12)}`
+      };
+    }
+  }
+  const target = env.CHANGE_TARGET;
+  if (target !== void 0 && target !== "") {
+    return {
+      base: `origin/${target}`,
+      reason: `a Jenkins change request: compared with origin/${target}`
+    };
+  }
+  return {
+    reason: event === void 0 ? "no base ref and no pull request: every finding is reported" : `a ${event} event has no base: every finding is reported`
+  };
+}
+var import_promises14;
+var init_base = __esm({
+  "src/lint/base.ts"() {
+    "use strict";
+    import_promises14 = require("node:fs/promises");
+    init_errors();
+    __name(readEvent, "readEvent");
+    __name(resolveBase, "resolveBase");
+  }
+});
+
+// src/lint/changed-lines.ts
+function unquoteGitPath(text2) {
+  if (!text2.startsWith('"') || !text2.endsWith('"')) return text2;
+  const bytes = [];
+  const body = text2.slice(1, -1);
+  const simple = {
+    n: 10,
+    t: 9,
+    r: 13,
+    '"': 34,
+    "\\": 92,
+    a: 7,
+    b: 8,
+    f: 12,
+    v: 11
+  };
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function parseUnifiedDiff(diff) {
+  const changed2 = /* @__PURE__ */ new Map();
+  const added = /* @__PURE__ */ new Set();
+  let file;
+  let inHeader = false;
+  let fromNothing = false;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("diff --git ")) {
+      inHeader = true;
+      file = void 0;
+      fromNothing = false;
+    } else if (inHeader && line.startsWith("--- ")) {
+      fromNothing = line === "--- /dev/null";
+    } else if (inHeader && line.startsWith("+++ ")) {
+      const name = unquoteGitPath(line.slice(4).replace(/\t$/, ""));
+      file = name === "/dev/null" ? void 0 : name.replace(/^b\//, "");
+      if (file !== void 0 && fromNothing) added.add(file);
+    } else if (line.startsWith("@@ ")) {
+      inHeader = false;
+      const m = HUNK.exec(line);
+      if (m === null || file === void 0) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      if (count === 0) continue;
+      const ranges = changed2.get(file);
+      const range = [start, start + count - 1];
+      if (ranges === void 0) changed2.set(file, [range]);
+      else ranges.push(range);
+    }
+  }
+  for (const f of added) changed2.set(f, [WHOLE_FILE]);
+  return changed2;
+}
+function isChanged(changed2, file, line) {
+  const ranges = changed2.get(file);
+  if (ranges === void 0) return false;
+  if (line < 1) return true;
+  return ranges.some(([a, b]) => line >= a && line <= b);
+}
+function filterChanged(findings, changed2) {
+  return findings.filter(
+    (f) => f.code !== void 0 && WHOLE_FILE_CODES.has(f.code) ? isChanged(changed2, f.file, 0) : isChanged(changed2, f.file, f.line)
+  );
+}
+async function git(cwd, args) {
+  return new Promise((resolve15, reject) => {
+    (0, import_node_child_process2.execFile)(
+      "git",
+      [...args],
+      {
+        cwd,
+        timeout: GIT_TIMEOUT_MS,
+        maxBuffer: 512 * 1024 * 1024,
+        encoding: "utf8"
+      },
+      (error2, stdout, stderr) => {
+        if (error2 === null) resolve15(stdout);
+        else {
+          const detail = stderr.trim() || error2.message;
+          reject(
+            Object.assign(new Error(detail), {
+              code: error2.code
+            })
+          );
+        }
+      }
+    );
+  });
+}
+async function changedLines(root, base, head2 = "HEAD") {
+  for (const [what, ref] of [
+    ["base", base],
+    ["head", head2]
+  ]) {
+    try {
+      await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    } catch (error2) {
+      if (error2.code === "ENOENT") {
+        throw new InputError("only-changed needs git, and git is not installed");
+      }
+      throw new InputError(
+        `only-changed: the ${what} ${JSON.stringify(ref)} is not a commit in ${root}`,
+        {
+          hint: what === "base" ? "fetch the base branch first (actions/checkout with fetch-depth: 0, or git fetch origin BRANCH) and pass base-ref as origin/BRANCH or a SHA" : "run inside a git checkout of the pull request"
+        }
+      );
+    }
+  }
+  let diff;
+  try {
+    diff = await git(root, [
+      "-c",
+      "core.quotePath=false",
+      "diff",
+      "--no-color",
+      "--no-ext-diff",
+      "--find-renames",
+      "--unified=0",
+      "--src-prefix=a/",
+      "--dst-prefix=b/",
+      "--relative",
+      `${base}...${head2}`,
+      "--"
+    ]);
+  } catch (error2) {
+    const message = error2.message;
+    throw new InputError(
+      `only-changed: git cannot diff ${base}...${head2}: ${message}`,
+      {
+        hint: /merge base/i.test(message) ? "the history is too shallow to find where the branch started: use actions/checkout with fetch-depth: 0" : "check base-ref names a commit of this repository"
+      }
+    );
+  }
+  return parseUnifiedDiff(diff);
+}
+var import_node_child_process2, HUNK, WHOLE_FILE, WHOLE_FILE_CODES, GIT_TIMEOUT_MS;
+var init_changed_lines = __esm({
+  "src/lint/changed-lines.ts"() {
+    "use strict";
+    import_node_child_process2 = require("node:child_process");
+    init_errors();
+    HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+    __name(unquoteGitPath, "unquoteGitPath");
+    WHOLE_FILE = [1, Number.MAX_SAFE_INTEGER];
+    __name(parseUnifiedDiff, "parseUnifiedDiff");
+    WHOLE_FILE_CODES = /* @__PURE__ */ new Set([
+      "E902",
+      "E999",
+      "yaml-syntax"
+    ]);
+    __name(isChanged, "isChanged");
+    __name(filterChanged, "filterChanged");
+    GIT_TIMEOUT_MS = 12e4;
+    __name(git, "git");
+    __name(changedLines, "changedLines");
+  }
+});
+
+// src/lint/metrics-job.ts
+function violationsMetric(linter) {
+  return `${LINT_PACKAGE}.${linter.replace(/[^A-Za-z0-9_]/g, "_")}_violations`;
+}
+function lintMetricsJob(linters, meta = {}) {
+  const measurements = [];
+  const blobs = [];
+  const metrics = [];
+  const unit = parseUnit("");
+  for (const l of linters) {
+    const name = violationsMetric(l.name);
+    const blob = {
+      identifier: newIdentifier(),
+      name: `${name.slice(LINT_PACKAGE.length + 1).replace(/_violations$/, "")}_codes`,
+      data: Object.fromEntries(
+        Object.entries(l.counts).map(([code, n]) => [
+          code,
+          {
+            value: n,
+            unit: "",
+            label: code,
+            description: `${l.name} findings with code ${code}`
+          }
+        ])
+      )
+    };
+    blobs.push(blob);
+    measurements.push({
+      metric: name,
+      identifier: newIdentifier(),
+      value: l.all,
+      unit: "",
+      blobRefs: [blob.identifier]
+    });
+    metrics.push({
+      name,
+      package: LINT_PACKAGE,
+      metric: name.slice(LINT_PACKAGE.length + 1),
+      description: `Number of ${l.name} findings in the linted tree (lower is better).`,
+      unit,
+      tags: ["lint"],
+      reference: { doc: null, url: null, page: null },
+      source: { file: "stackci lint" }
+    });
+  }
+  return { job: { measurements, blobs, metrics: [], specs: [], meta }, metrics };
+}
+async function writeLintMetricsJob(file, linters, meta = {}) {
+  const { job, metrics } = lintMetricsJob(linters, meta);
+  await (0, import_promises15.mkdir)((0, import_node_path13.dirname)(file), { recursive: true });
+  await (0, import_promises15.writeFile)(file, serializeJob(job, { metrics }));
+}
+var import_promises15, import_node_path13, LINT_PACKAGE;
+var init_metrics_job = __esm({
+  "src/lint/metrics-job.ts"() {
+    "use strict";
+    import_promises15 = require("node:fs/promises");
+    import_node_path13 = require("node:path");
+    init_job();
+    init_units();
+    LINT_PACKAGE = "lint";
+    __name(violationsMetric, "violationsMetric");
+    __name(lintMetricsJob, "lintMetricsJob");
+    __name(writeLintMetricsJob, "writeLintMetricsJob");
+  }
+});
+
+// src/lint/report.ts
+function lintReport(r) {
+  return {
+    version: 1,
+    passed: r.passed,
+    failOn: r.failOn,
+    onlyChanged: r.changed !== void 0,
+    base: r.base ?? null,
+    totals: { ...r.totals, all: r.all },
+    linters: r.linters.map(({ kept, ...rest }) => ({
+      ...rest,
+      findings: kept
+    })),
+    annotations: r.annotations ?? null,
+    findings: r.findings
+  };
+}
+function lintReportText(r) {
+  const { findings, ...head2 } = lintReport(r);
+  const body = findings.map((f) => JSON.stringify(f)).join(",\n");
+  const start = JSON.stringify(head2, null, 2).slice(0, -2);
+  return `${start},
+  "findings": [${body === "" ? "" : `
+${body}
+  `}]
+}
+`;
+}
+async function writeLintReport(file, r) {
+  await (0, import_promises16.mkdir)((0, import_node_path14.dirname)(file), { recursive: true });
+  await (0, import_promises16.writeFile)(file, lintReportText(r));
+}
+var import_promises16, import_node_path14;
+var init_report2 = __esm({
+  "src/lint/report.ts"() {
+    "use strict";
+    import_promises16 = require("node:fs/promises");
+    import_node_path14 = require("node:path");
+    __name(lintReport, "lintReport");
+    __name(lintReportText, "lintReportText");
+    __name(writeLintReport, "writeLintReport");
+  }
+});
+
+// src/lint/runner.ts
+function pathNormaliser(root) {
+  const seen = /* @__PURE__ */ new Map();
+  return (file) => {
+    let out = seen.get(file);
+    if (out === void 0) {
+      out = file.replace(/\\/g, "/");
+      if ((0, import_node_path15.isAbsolute)(file)) {
+        const rel = (0, import_node_path15.relative)(root, file);
+        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path15.isAbsolute)(rel))
+          out = rel.replace(/\\/g, "/");
+      }
+      while (out.startsWith("./")) out = out.slice(2);
+      seen.set(file, out);
+    }
+    return out;
+  };
+}
+async function runCommandLinter(linter, options) {
+  const [exe, ...args] = linter.argv;
+  const command = [exe, ...args, ...linter.forced, ...options.paths ?? []];
+  const started = Date.now();
+  const findings = [];
+  const unparsedSample = [];
+  let unparsed = 0;
+  let stderr = "";
+  const normalise = pathNormaliser(options.root);
+  const user = options.severity ?? /* @__PURE__ */ new Map();
+  const { format } = linter;
+  const onLine = /* @__PURE__ */ __name((text2) => {
+    const line = cleanLine(text2);
+    const raw2 = format.parse(line);
+    if (raw2 === void 0) {
+      if (line.trim() !== "") {
+        unparsed++;
+        if (unparsedSample.length < 5) unparsedSample.push(line);
+      }
+      return;
+    }
+    const finding = {
+      linter: linter.name,
+      file: normalise(raw2.file),
+      line: raw2.line,
+      message: raw2.message,
+      severity: resolveSeverity(raw2.code, raw2.severity, user, format.table)
+    };
+    if (raw2.column !== void 0) finding.column = raw2.column;
+    if (raw2.code !== void 0) finding.code = raw2.code;
+    findings.push(finding);
+    options.onFinding?.(finding);
+  }, "onLine");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS3;
+  const outcome = await new Promise((resolve15, reject) => {
+    const child = (0, import_node_child_process3.spawn)(exe, command.slice(1), {
+      cwd: options.root,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let timedOut = false;
+    let killTimer;
+    const stop = /* @__PURE__ */ __name(() => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
+    }, "stop");
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    const onAbort = /* @__PURE__ */ __name(() => {
+      stop();
+    }, "onAbort");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    let rest = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      let start = 0;
+      let nl = chunk.indexOf("\n");
+      if (nl !== -1 && rest !== "") {
+        onLine(rest + chunk.slice(0, nl));
+        rest = "";
+        start = nl + 1;
+        nl = chunk.indexOf("\n", start);
+      }
+      while (nl !== -1) {
+        onLine(chunk.slice(start, nl));
+        start = nl + 1;
+        nl = chunk.indexOf("\n", start);
+      }
+      rest += chunk.slice(start);
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_KEEP);
+    });
+    const finish = /* @__PURE__ */ __name(() => {
+      clearTimeout(timer);
+      if (killTimer !== void 0) clearTimeout(killTimer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }, "finish");
+    child.on("error", (error2) => {
+      finish();
+      reject(spawnError(linter, exe, error2));
+    });
+    child.on("close", (code, signal) => {
+      finish();
+      if (rest !== "") onLine(rest);
+      resolve15({ code, signal, timedOut });
+    });
+  });
+  const run = {
+    linter: linter.name,
+    command,
+    exitCode: outcome.code ?? -1,
+    durationMs: Date.now() - started,
+    findings,
+    unparsed,
+    unparsedSample,
+    stderr
+  };
+  checkOutcome(linter, run, outcome, timeoutMs, options.signal);
+  return run;
+}
+function spawnError(linter, exe, error2) {
+  if (error2.code === "ENOENT") {
+    return new LintError(`${linter.name}: command not found: ${exe}`, {
+      hint: linter.name === "flake8" ? 'install flake8 (apt-get install flake8, or pip install flake8) or give its command: "flake8: python3 -m flake8"' : `install ${exe}, or give the full command: "${linter.name}: /path/to/${exe} \u2026"`,
+      cause: error2
+    });
+  }
+  return new LintError(`${linter.name}: cannot run ${exe}: ${error2.message}`, {
+    cause: error2
+  });
+}
+function tail2(text2, lines = 20) {
+  return text2.trimEnd().split("\n").slice(-lines).join("\n");
+}
+function checkOutcome(linter, run, outcome, timeoutMs, signal) {
+  const shown = run.command.join(" ");
+  if (outcome.timedOut) {
+    throw new TimeoutError(
+      `${linter.name} did not finish within ${formatMs(timeoutMs)}: ${shown}`,
+      {
+        hint: "raise the timeout, or lint fewer paths"
+      }
+    );
+  }
+  if (signal?.aborted === true) {
+    throw new LintError(`${linter.name} was cancelled`);
+  }
+  if (outcome.code === null) {
+    throw new LintError(
+      `${linter.name} was killed by ${outcome.signal ?? "a signal"}: ${shown}${run.stderr ? `
+${tail2(run.stderr)}` : ""}`,
+      {
+        hint: "the machine may be out of memory; try fewer paths or fewer jobs"
+      }
+    );
+  }
+  if (outcome.code !== 0 && run.findings.length === 0) {
+    const sample = run.unparsedSample.length > 0 ? `
+first output lines:
+${run.unparsedSample.join("\n")}` : "";
+    throw new LintError(
+      `${linter.name} exited with code ${outcome.code} and reported no finding stackci could read: ${shown}${run.stderr ? `
+${tail2(run.stderr)}` : ""}${sample}`,
+      {
+        hint: run.unparsed > 0 ? `the output is not in the ${linter.format.name} format (${linter.format.example}); give the right one as ${linter.name}[FORMAT]: \u2026` : `run the command in the project root to see what is wrong${linter.name === "flake8" ? " (an output-file setting in the project config also hides the findings)" : ""}`
+      }
+    );
+  }
+}
+var import_node_child_process3, import_node_path15, DEFAULT_TIMEOUT_MS3, STDERR_KEEP, KILL_GRACE_MS;
+var init_runner = __esm({
+  "src/lint/runner.ts"() {
+    "use strict";
+    import_node_child_process3 = require("node:child_process");
+    import_node_path15 = require("node:path");
+    init_errors();
+    init_retry();
+    init_formats();
+    init_finding();
+    init_severity();
+    DEFAULT_TIMEOUT_MS3 = 30 * 6e4;
+    STDERR_KEEP = 16 * 1024;
+    KILL_GRACE_MS = 5e3;
+    __name(pathNormaliser, "pathNormaliser");
+    __name(runCommandLinter, "runCommandLinter");
+    __name(spawnError, "spawnError");
+    __name(tail2, "tail");
+    __name(checkOutcome, "checkOutcome");
+  }
+});
+
+// src/lint/summary.ts
+function escapeCell(text2) {
+  return text2.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|])/g, "\\$1");
+}
+function headline(r) {
+  const t = r.totals;
+  const scope = r.changed === void 0 ? "" : " on changed lines";
+  if (t.findings === 0) return `### \u2705 Lint: no findings${scope}`;
+  const counts = `${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}, ${plural(t.notices, "notice")}${scope}`;
+  return `### ${r.passed ? "\u2705" : "\u274C"} Lint: ${counts}`;
+}
+function lintSummary(r, rows = SUMMARY_ROWS) {
+  const lines = [headline(r), ""];
+  lines.push(
+    `${r.baseReason} \xB7 fail-on: \`${r.failOn}\`${r.passed ? "" : " (failed)"}`,
+    ""
+  );
+  lines.push(
+    "| linter | findings | errors | warnings | notices | whole tree | time |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  );
+  for (const l of r.linters) {
+    lines.push(
+      `| ${escapeCell(l.name)} | ${l.kept.findings} | ${l.kept.errors} | ${l.kept.warnings} | ${l.kept.notices} | ${l.all} | ${formatMs(l.durationMs)} |`
+    );
+  }
+  const tally2 = r.annotations;
+  if (tally2 !== void 0 && r.findings.length > 0) {
+    const shown = SEVERITIES.map((s) => plural(tally2.annotated[s], s)).join(
+      ", "
+    );
+    const left = totalOf(tally2.notAnnotated);
+    lines.push(
+      "",
+      left > 0 ? `Annotated ${shown}; **${left} more not annotated** (the runner shows at most 10 of each kind per step) \u2014 every finding is listed below.` : `Annotated ${shown}.`
+    );
+  }
+  if (r.findings.length > 0) {
+    lines.push(
+      "",
+      "| | location | code | message | linter |",
+      "| --- | --- | --- | --- | --- |"
+    );
+    for (const f of r.findings.slice(0, rows)) {
+      lines.push(
+        `| ${MARK2[f.severity]} | \`${formatLocation(f).replace(/`/g, "'")}\` | ${escapeCell(f.code ?? "")} | ${escapeCell(f.message)} | ${escapeCell(f.linter)} |`
+      );
+    }
+    if (r.findings.length > rows) {
+      lines.push(
+        "",
+        `\u2026 and ${r.findings.length - rows} more findings: see the JSON report.`
+      );
+    }
+  }
+  const codes = r.linters.flatMap(
+    (l) => Object.entries(l.counts).map(([code, n]) => ({ linter: l.name, code, n }))
+  );
+  if (codes.length > 0) {
+    codes.sort((a, b) => b.n - a.n);
+    lines.push(
+      "",
+      `<details><summary>Whole tree by code (${plural(r.all, "finding")}, the ratchet's counts)</summary>`,
+      "",
+      "| linter | code | count |",
+      "| --- | --- | ---: |"
+    );
+    for (const c of codes.slice(0, CODES_SHOWN))
+      lines.push(`| ${escapeCell(c.linter)} | ${escapeCell(c.code)} | ${c.n} |`);
+    if (codes.length > CODES_SHOWN)
+      lines.push(
+        "",
+        `\u2026 and ${codes.length - CODES_SHOWN} more codes in the JSON report.`
+      );
+    lines.push("", "</details>");
+  }
+  return lines.join("\n");
+}
+var SUMMARY_ROWS, CODES_SHOWN, MARK2;
+var init_summary = __esm({
+  "src/lint/summary.ts"() {
+    "use strict";
+    init_retry();
+    init_annotate();
+    init_finding();
+    SUMMARY_ROWS = 1e3;
+    CODES_SHOWN = 50;
+    MARK2 = {
+      error: "\u274C",
+      warning: "\u26A0\uFE0F",
+      notice: "\u2139\uFE0F"
+    };
+    __name(escapeCell, "escapeCell");
+    __name(headline, "headline");
+    __name(lintSummary, "lintSummary");
+  }
+});
+
+// src/lint/verify-yaml.ts
+function toFinding(p, root, linter, severity, user) {
+  const file = p.where.file ?? "";
+  const rel = (0, import_node_path16.isAbsolute)(file) ? (0, import_node_path16.relative)(root, file) : file;
+  const code = severity === "warning" ? VERIFY_YAML_CODES.warning : p.message.startsWith("YAML syntax error") ? VERIFY_YAML_CODES.syntax : VERIFY_YAML_CODES.invalid;
+  const where = p.where.path === void 0 ? "" : ` (at ${p.where.path})`;
+  const message = p.message.split(`${root}${import_node_path16.sep}`).join("");
+  const hint = p.hint === void 0 ? "" : `; ${p.hint}`;
+  const finding = {
+    linter,
+    file: rel.replace(/\\/g, "/"),
+    line: p.where.line ?? 0,
+    code,
+    message: `${message}${where}${hint}`,
+    severity: resolveSeverity(code, severity, user, /* @__PURE__ */ new Map())
+  };
+  if (p.where.column !== void 0) finding.column = p.where.column;
+  return finding;
+}
+async function runVerifyYamlLinter(linter, options) {
+  const started = Date.now();
+  const root = (0, import_node_path16.resolve)(options.root);
+  const dir = (0, import_node_path16.join)(root, linter.definitions);
+  const user = options.severity ?? /* @__PURE__ */ new Map();
+  const findings = [];
+  try {
+    const defs = await loadDefinitions(dir);
+    for (const w of defs.warnings)
+      findings.push(toFinding(w, root, linter.name, "warning", user));
+  } catch (error2) {
+    if (!(error2 instanceof SpecError) || error2.problems.length === 0)
+      throw error2;
+    for (const p of error2.problems)
+      findings.push(toFinding(p, root, linter.name, "error", user));
+  }
+  return {
+    linter: linter.name,
+    command: [linter.name, linter.definitions],
+    exitCode: findings.some((f) => f.severity === "error") ? 1 : 0,
+    durationMs: Date.now() - started,
+    findings,
+    unparsed: 0,
+    unparsedSample: [],
+    stderr: ""
+  };
+}
+var import_node_path16, VERIFY_YAML_CODES;
+var init_verify_yaml = __esm({
+  "src/lint/verify-yaml.ts"() {
+    "use strict";
+    import_node_path16 = require("node:path");
+    init_errors();
+    init_definitions();
+    init_severity();
+    VERIFY_YAML_CODES = {
+      syntax: "yaml-syntax",
+      invalid: "spec-invalid",
+      warning: "spec-warning"
+    };
+    __name(toFinding, "toFinding");
+    __name(runVerifyYamlLinter, "runVerifyYamlLinter");
+  }
+});
+
+// src/lint/run-lint.ts
+function lintFails(totals, failOn) {
+  if (failOn === "never") return false;
+  return totals.errors > 0 || failOn === "warning" && totals.warnings > 0;
+}
+async function runOne2(linter, options, progress) {
+  if (linter.kind === "verify-yaml") {
+    return runVerifyYamlLinter(linter, {
+      root: options.root,
+      ...options.severity === void 0 ? {} : { severity: options.severity }
+    });
+  }
+  let n = 0;
+  return runCommandLinter(linter, {
+    root: options.root,
+    ...options.paths === void 0 ? {} : { paths: options.paths },
+    ...options.severity === void 0 ? {} : { severity: options.severity },
+    ...options.timeoutMs === void 0 ? {} : { timeoutMs: options.timeoutMs },
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    onFinding: /* @__PURE__ */ __name(() => {
+      if (++n % 50 === 0) progress.update(n);
+    }, "onFinding")
+  });
+}
+async function lintOne(linter, options, changed2, reporter) {
+  return reporter.group(`lint: ${linter.name}`, async () => {
+    reporter.debug(`${linter.name}: ${linter.source}`);
+    const progress = reporter.progress(`${linter.name}: findings so far`);
+    let run;
+    try {
+      run = await runOne2(linter, options, progress);
+    } catch (error2) {
+      progress.done(`${linter.name}: failed`);
+      throw error2;
+    }
+    const kept = changed2 === void 0 ? run.findings : filterChanged(run.findings, changed2);
+    const counts = countSeverities(kept);
+    progress.done(
+      `${linter.name}: ${plural(run.findings.length, "finding")}${changed2 === void 0 ? "" : `, ${counts.findings} on changed lines`} (${plural(counts.errors, "error")}, ${plural(counts.warnings, "warning")}, ${plural(counts.notices, "notice")}) in ${formatMs(run.durationMs)}: ${run.command.join(" ")}`
+    );
+    if (run.stderr.trim() !== "") {
+      const tail3 = run.stderr.trimEnd().split("\n").slice(-20).join("\n");
+      reporter.info(`${linter.name} stderr:
+${tail3}`);
+    }
+    if (run.unparsed > 0) {
+      reporter.debug(
+        `${linter.name}: ${plural(run.unparsed, "output line")} not findings, e.g. ${JSON.stringify(run.unparsedSample[0])}`
+      );
+    }
+    return {
+      kept,
+      result: {
+        name: run.linter,
+        command: run.command,
+        exitCode: run.exitCode,
+        durationMs: run.durationMs,
+        all: run.findings.length,
+        counts: countCodes(run.findings),
+        kept: counts,
+        unparsed: run.unparsed
+      }
+    };
+  });
+}
+async function runLint(given, reporter) {
+  const options = { ...given, root: (0, import_node_path17.resolve)(given.root) };
+  const failOn = options.failOn ?? "error";
+  const choice = options.onlyChanged === true ? await resolveBase(options.baseRef, options.env ?? process.env) : { reason: "only-changed is off: every finding is reported" };
+  reporter.info(choice.reason);
+  const changed2 = choice.base === void 0 ? void 0 : await changedLines(options.root, choice.base, options.head);
+  if (changed2 !== void 0) {
+    reporter.info(
+      `${plural(changed2.size, "file")} changed since ${choice.base ?? ""}`
+    );
+  }
+  const linters = [];
+  const findings = [];
+  let all = 0;
+  for (const linter of options.linters) {
+    const one = await lintOne(linter, options, changed2, reporter);
+    linters.push(one.result);
+    all += one.result.all;
+    for (const f of one.kept) findings.push(f);
+  }
+  findings.sort(compareFindings);
+  const totals = countSeverities(findings);
+  const result = {
+    linters,
+    findings,
+    totals,
+    all,
+    ...choice.base === void 0 ? {} : { base: choice.base },
+    baseReason: choice.reason,
+    ...changed2 === void 0 ? {} : { changed: changed2 },
+    failOn,
+    passed: !lintFails(totals, failOn)
+  };
+  const limit = options.annotationLimit ?? 0;
+  if (limit > 0)
+    result.annotations = annotateFindings(
+      findings,
+      reporter,
+      limit,
+      !result.passed
+    );
+  await reporter.summary(lintSummary(result));
+  if (options.reportFile !== void 0)
+    await writeLintReport(options.reportFile, result);
+  if (options.metricsJob !== void 0) {
+    await writeLintMetricsJob(options.metricsJob, linters, {
+      lint: { linters: linters.map((l) => l.name), base: choice.base ?? null }
+    });
+    reporter.info(
+      `ratchet: ${linters.map((l) => `${l.name} ${l.all}`).join(", ")} written to ${options.metricsJob}`
+    );
+  }
+  return result;
+}
+var import_node_path17;
+var init_run_lint = __esm({
+  "src/lint/run-lint.ts"() {
+    "use strict";
+    import_node_path17 = require("node:path");
+    init_retry();
+    init_annotate();
+    init_base();
+    init_changed_lines();
+    init_finding();
+    init_metrics_job();
+    init_report2();
+    init_runner();
+    init_summary();
+    init_verify_yaml();
+    __name(lintFails, "lintFails");
+    __name(runOne2, "runOne");
+    __name(lintOne, "lintOne");
+    __name(runLint, "runLint");
+  }
+});
+
+// src/pipeline/lint-step.ts
+async function lintStep(run) {
+  const section = run.config.lint ?? {};
+  const options = {
+    root: run.config.baseDir,
+    linters: parseLinters(section.linters ?? ["flake8"], "lint.linters"),
+    onlyChanged: section["only-changed"] ?? true,
+    failOn: section["fail-on"] ?? "error",
+    annotationLimit: run.options.annotationLimit ?? 0,
+    reportFile: (0, import_node_path18.join)(run.dir, "lint.json"),
+    env: run.env
+  };
+  if (section.paths !== void 0) options.paths = section.paths;
+  if (section["base-ref"] !== void 0) options.baseRef = section["base-ref"];
+  if (section.timeout !== void 0) options.timeoutMs = section.timeout;
+  if (run.options.signal !== void 0) options.signal = run.options.signal;
+  const result = await runLint(options, run.reporter);
+  const t = result.totals;
+  const scope = result.changed === void 0 ? "in the tree" : "on the changed lines";
+  return {
+    status: result.passed ? "passed" : "failed",
+    detail: `${plural2(t.findings, "finding")} ${scope} (${plural2(t.errors, "error")}, ${plural2(t.warnings, "warning")}) from ${result.linters.map((l) => l.name).join(", ")}`
+  };
+}
+var import_node_path18;
+var init_lint_step = __esm({
+  "src/pipeline/lint-step.ts"() {
+    "use strict";
+    import_node_path18 = require("node:path");
+    init_linters();
+    init_run_lint();
+    init_state();
+    __name(lintStep, "lintStep");
+  }
+});
+
+// src/metrics/outcome.ts
+function thresholdInUnit(row, unit) {
+  const t = row.result.spec.threshold;
+  try {
+    return convertValue(t.value, t.unit, parseUnit(unit));
+  } catch {
+    return void 0;
+  }
+}
+function keyComparisons(outcome, keyMetrics, limit = 8) {
+  const gated = new Set(
+    (outcome.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
+  );
+  const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
+  return outcome.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
+    (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
+  ).slice(0, limit);
+}
+function outcomeCounts(outcome) {
+  const rows = outcome.gate?.rows ?? [];
+  return {
+    specs: rows.length,
+    passed: rows.filter((r) => r.result.passed === true).length,
+    failed: rows.filter((r) => r.result.passed === false).length,
+    noValue: rows.filter((r) => r.result.passed === null).length,
+    failures: outcome.gate?.failures.length ?? 0,
+    warnings: outcome.gate?.warnings.length ?? 0,
+    regressions: outcome.comparisons.filter((c) => c.verdict === "regression").length,
+    breaches: outcome.comparisons.filter((c) => c.verdict === "breach").length
+  };
+}
+var init_outcome = __esm({
+  "src/metrics/outcome.ts"() {
+    "use strict";
+    init_verify();
+    __name(thresholdInUnit, "thresholdInUnit");
+    __name(keyComparisons, "keyComparisons");
+    __name(outcomeCounts, "outcomeCounts");
   }
 });
 
@@ -53110,7 +62006,7 @@ function formatDelta(c) {
   const mark2 = c.verdict === "regression" ? " \u{1F53A} regression" : c.verdict === "breach" ? " \u26A0\uFE0F" : c.verdict === "improved" ? " \u2728" : "";
   return `${delta >= 0 ? "+" : ""}${short(delta)}${pct}${mark2}`;
 }
-function headline(o) {
+function headline2(o) {
   const n = outcomeCounts(o);
   const jobs = `${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`;
   const lines = [
@@ -53155,13 +62051,13 @@ function specTable(o, maxRows) {
     const cells = [
       statusMark(r.result.passed),
       `\`${r.result.spec.name}\``,
-      ...several ? [(0, import_node_path5.basename)(r.source)] : [],
+      ...several ? [(0, import_node_path19.basename)(r.source)] : [],
       m === null ? "no value" : formatMeasurement(m.value, m.unit),
       formatTest(r.result),
       formatDelta(r.comparison),
       r.level === "info" ? "\u2014" : r.level
     ];
-    out.push(`| ${cells.map(escapeCell).join(" | ")} |`);
+    out.push(`| ${cells.map(escapeCell2).join(" | ")} |`);
   }
   if (rows.length > maxRows) {
     out.push(
@@ -53186,7 +62082,7 @@ function regressionTable(o) {
   for (const c of flagged.slice(0, 50)) {
     const b = c.band;
     out.push(
-      `| ${c.verdict === "regression" ? "\u{1F53A} regression" : "\u26A0\uFE0F breach"} | ${escapeCell(describeKey(c))} | ${formatMeasurement(c.value, c.unit)} | ${b === void 0 ? "\u2014" : formatMeasurement(b.median, c.unit)} | ${b === void 0 ? "\u2014" : `${short(b.low)} \u2026 ${short(b.high)}`} | ${c.streak} |`
+      `| ${c.verdict === "regression" ? "\u{1F53A} regression" : "\u26A0\uFE0F breach"} | ${escapeCell2(describeKey(c))} | ${formatMeasurement(c.value, c.unit)} | ${b === void 0 ? "\u2014" : formatMeasurement(b.median, c.unit)} | ${b === void 0 ? "\u2014" : `${short(b.low)} \u2026 ${short(b.high)}`} | ${c.streak} |`
     );
   }
   return out;
@@ -53223,7 +62119,7 @@ function footer(o) {
   );
   const lines = [
     "",
-    `<sub>${stores.length === 0 ? "no store configured" : stores.map(escapeCell).join(" \xB7 ")}</sub>`
+    `<sub>${stores.length === 0 ? "no store configured" : stores.map(escapeCell2).join(" \xB7 ")}</sub>`
   ];
   if (d.spooled > 0) {
     lines.push(
@@ -53235,26 +62131,26 @@ function footer(o) {
 }
 function metricsMarkdown(o, options = {}) {
   return [
-    ...headline(o),
+    ...headline2(o),
     ...specTable(o, options.maxRows ?? 200),
     ...regressionTable(o),
     ...charts(o, options),
     ...footer(o)
   ].join("\n");
 }
-var import_node_path5, escapeCell, LEVEL_ORDER;
+var import_node_path19, escapeCell2, LEVEL_ORDER;
 var init_metrics_markdown = __esm({
   "src/notify/metrics-markdown.ts"() {
     "use strict";
-    import_node_path5 = require("node:path");
+    import_node_path19 = require("node:path");
     init_outcome();
     init_record();
     init_verify();
     init_metrics_chart();
-    escapeCell = /* @__PURE__ */ __name((text2) => text2.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
+    escapeCell2 = /* @__PURE__ */ __name((text2) => text2.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
     __name(short, "short");
     __name(formatDelta, "formatDelta");
-    __name(headline, "headline");
+    __name(headline2, "headline");
     LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
     __name(rank, "rank");
     __name(specTable, "specTable");
@@ -53305,7 +62201,7 @@ function cut2(text2, max) {
 function specLine(r) {
   const m = r.result.measurement;
   const value2 = m === null ? "no value" : formatMeasurement(m.value, m.unit);
-  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path6.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
+  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path20.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
 }
 function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
   const failures = on.includes("failures") ? o.gate?.failures ?? [] : [];
@@ -53355,11 +62251,11 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
     ]
   };
 }
-var import_node_path6;
+var import_node_path20;
 var init_metrics_slack = __esm({
   "src/notify/metrics-slack.ts"() {
     "use strict";
-    import_node_path6 = require("node:path");
+    import_node_path20 = require("node:path");
     init_outcome();
     init_record();
     init_build_slack();
@@ -53686,7 +62582,7 @@ var require_timers = __commonJS({
 });
 
 // node_modules/undici/lib/core/errors.js
-var require_errors4 = __commonJS({
+var require_errors5 = __commonJS({
   "node_modules/undici/lib/core/errors.js"(exports2, module2) {
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
@@ -54170,7 +63066,7 @@ var require_errors4 = __commonJS({
 });
 
 // node_modules/undici/lib/core/constants.js
-var require_constants = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/undici/lib/core/constants.js"(exports2, module2) {
     "use strict";
     var wellknownHeaderNames = (
@@ -54305,7 +63201,7 @@ var require_tree = __commonJS({
     var {
       wellknownHeaderNames,
       headerNameLowerCasedRecord
-    } = require_constants();
+    } = require_constants2();
     var TstNode = class _TstNode {
       static {
         __name(this, "TstNode");
@@ -54458,8 +63354,8 @@ var require_util2 = __commonJS({
     var { stringify: stringify2 } = require("node:querystring");
     var { EventEmitter: EE } = require("node:events");
     var timers = require_timers();
-    var { InvalidArgumentError, ConnectTimeoutError } = require_errors4();
-    var { headerNameLowerCasedRecord } = require_constants();
+    var { InvalidArgumentError, ConnectTimeoutError } = require_errors5();
+    var { headerNameLowerCasedRecord } = require_constants2();
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".", 2).map((v) => Number(v));
     var BodyAsyncIterable = class {
@@ -55593,7 +64489,7 @@ var require_request2 = __commonJS({
     var {
       InvalidArgumentError,
       NotSupportedError
-    } = require_errors4();
+    } = require_errors5();
     var assert = require("node:assert");
     var {
       isValidHTTPToken,
@@ -55612,7 +64508,7 @@ var require_request2 = __commonJS({
       getProtocolFromUrlString
     } = require_util2();
     var { channels } = require_diagnostics();
-    var { headerNameLowerCasedRecord } = require_constants();
+    var { headerNameLowerCasedRecord } = require_constants2();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     function isValidContentLengthHeaderValue(val) {
       if (typeof val !== "string" || val.length === 0) {
@@ -55991,7 +64887,7 @@ var require_request2 = __commonJS({
 var require_wrap_handler = __commonJS({
   "node_modules/undici/lib/handler/wrap-handler.js"(exports2, module2) {
     "use strict";
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     module2.exports = class WrapHandler {
       static {
         __name(this, "WrapHandler");
@@ -56124,7 +65020,7 @@ var require_unwrap_handler = __commonJS({
   "node_modules/undici/lib/handler/unwrap-handler.js"(exports2, module2) {
     "use strict";
     var { parseHeaders } = require_util2();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var kResume = /* @__PURE__ */ Symbol("resume");
     var UnwrapController = class {
       static {
@@ -56224,7 +65120,7 @@ var require_dispatcher_base = __commonJS({
       ClientDestroyedError,
       ClientClosedError,
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors5();
     var { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = require_symbols();
     var kOnDestroyed = /* @__PURE__ */ Symbol("onDestroyed");
     var kOnClosed = /* @__PURE__ */ Symbol("onClosed");
@@ -56386,7 +65282,7 @@ var require_connect = __commonJS({
     var net = require("node:net");
     var assert = require("node:assert");
     var util = require_util2();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var tls;
     var SessionCache = class WeakSessionCache {
       static {
@@ -56531,7 +65427,7 @@ var require_utils2 = __commonJS({
 });
 
 // node_modules/undici/lib/llhttp/constants.js
-var require_constants2 = __commonJS({
+var require_constants3 = __commonJS({
   "node_modules/undici/lib/llhttp/constants.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -57184,7 +66080,7 @@ var require_llhttp_simd_wasm = __commonJS({
 });
 
 // node_modules/undici/lib/web/fetch/constants.js
-var require_constants3 = __commonJS({
+var require_constants4 = __commonJS({
   "node_modules/undici/lib/web/fetch/constants.js"(exports2, module2) {
     "use strict";
     var corsSafeListedMethods = (
@@ -58603,7 +67499,7 @@ var require_util3 = __commonJS({
     "use strict";
     var { Transform } = require("node:stream");
     var zlib = require("node:zlib");
-    var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3();
+    var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
     var { performance: performance2 } = require("node:perf_hooks");
@@ -60265,7 +69161,7 @@ var require_client_h1 = __commonJS({
       BodyTimeoutError,
       HTTPParserError,
       ResponseExceededMaxSizeError
-    } = require_errors4();
+    } = require_errors5();
     var {
       kUrl,
       kReset,
@@ -60300,7 +69196,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants2 = require_constants2();
+    var constants2 = require_constants3();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -61576,7 +70472,7 @@ var require_client_h2 = __commonJS({
       InvalidArgumentError,
       HeadersTimeoutError,
       BodyTimeoutError
-    } = require_errors4();
+    } = require_errors5();
     var {
       kUrl,
       kReset,
@@ -62369,7 +71265,7 @@ var require_client = __commonJS({
       InvalidArgumentError,
       InformationalError,
       ClientDestroyedError
-    } = require_errors4();
+    } = require_errors5();
     var buildConnector = require_connect();
     var {
       kUrl,
@@ -63166,7 +72062,7 @@ var require_pool = __commonJS({
     var Client = require_client();
     var {
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors5();
     var util = require_util2();
     var { kUrl } = require_symbols();
     var buildConnector = require_connect();
@@ -63264,7 +72160,7 @@ var require_balanced_pool = __commonJS({
     var {
       BalancedPoolMissingUpstreamError,
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors5();
     var {
       PoolBase,
       kClients,
@@ -63427,7 +72323,7 @@ var require_round_robin_pool = __commonJS({
     var Client = require_client();
     var {
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors5();
     var util = require_util2();
     var { kUrl } = require_symbols();
     var buildConnector = require_connect();
@@ -63537,7 +72433,7 @@ var require_round_robin_pool = __commonJS({
 var require_agent2 = __commonJS({
   "node_modules/undici/lib/dispatcher/agent.js"(exports2, module2) {
     "use strict";
-    var { InvalidArgumentError, MaxOriginsReachedError } = require_errors4();
+    var { InvalidArgumentError, MaxOriginsReachedError } = require_errors5();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
@@ -63679,7 +72575,7 @@ var require_socks5_utils = __commonJS({
     "use strict";
     var { Buffer: Buffer2 } = require("node:buffer");
     var net = require("node:net");
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     function parseAddress(address) {
       if (net.isIPv4(address)) {
         const parts = address.split(".").map(Number);
@@ -63845,7 +72741,7 @@ var require_socks5_client = __commonJS({
     "use strict";
     var { EventEmitter } = require("node:events");
     var { Buffer: Buffer2 } = require("node:buffer");
-    var { InvalidArgumentError, Socks5ProxyError } = require_errors4();
+    var { InvalidArgumentError, Socks5ProxyError } = require_errors5();
     var { debuglog } = require("node:util");
     var { parseAddress } = require_socks5_utils();
     var debug2 = debuglog("undici:socks5");
@@ -64182,7 +73078,7 @@ var require_socks5_proxy_agent = __commonJS({
     var { URL: URL3 } = require("node:url");
     var tls;
     var DispatcherBase = require_dispatcher_base();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var { Socks5Client, STATES } = require_socks5_client();
     var { kDispatch, kClose, kDestroy } = require_symbols();
     var Pool = require_pool();
@@ -64389,7 +73285,7 @@ var require_proxy_agent = __commonJS({
     var Agent = require_agent2();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
-    var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors4();
+    var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors5();
     var buildConnector = require_connect();
     var Client = require_client();
     var { channels } = require_diagnostics();
@@ -64781,7 +73677,7 @@ var require_retry_handler = __commonJS({
     "use strict";
     var assert = require("node:assert");
     var { kRetryHandlerDefaultRetry } = require_symbols();
-    var { RequestRetryError } = require_errors4();
+    var { RequestRetryError } = require_errors5();
     var WrapHandler = require_wrap_handler();
     var {
       isDisturbed,
@@ -65232,7 +74128,7 @@ var require_retry_agent = __commonJS({
 var require_h2c_client = __commonJS({
   "node_modules/undici/lib/dispatcher/h2c-client.js"(exports2, module2) {
     "use strict";
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var Client = require_client();
     var H2CClient = class extends Client {
       static {
@@ -65280,7 +74176,7 @@ var require_readable2 = __commonJS({
     "use strict";
     var assert = require("node:assert");
     var { Readable: Readable2 } = require("node:stream");
-    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors4();
+    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors5();
     var util = require_util2();
     var { ReadableStreamFrom } = require_util2();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
@@ -65695,7 +74591,7 @@ var require_api_request = __commonJS({
     var assert = require("node:assert");
     var { AsyncResource } = require("node:async_hooks");
     var { Readable: Readable2 } = require_readable2();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors4();
+    var { InvalidArgumentError, RequestAbortedError } = require_errors5();
     var util = require_util2();
     function noop3() {
     }
@@ -65876,7 +74772,7 @@ var require_abort_signal = __commonJS({
   "node_modules/undici/lib/api/abort-signal.js"(exports2, module2) {
     "use strict";
     var { addAbortListener } = require_util2();
-    var { RequestAbortedError } = require_errors4();
+    var { RequestAbortedError } = require_errors5();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
     function abort(self2) {
@@ -65933,7 +74829,7 @@ var require_api_stream = __commonJS({
     var assert = require("node:assert");
     var { finished } = require("node:stream");
     var { AsyncResource } = require("node:async_hooks");
-    var { InvalidArgumentError, InvalidReturnValueError } = require_errors4();
+    var { InvalidArgumentError, InvalidReturnValueError } = require_errors5();
     var util = require_util2();
     var { addSignal, removeSignal } = require_abort_signal();
     function noop3() {
@@ -66107,7 +75003,7 @@ var require_api_pipeline = __commonJS({
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
-    } = require_errors4();
+    } = require_errors5();
     var util = require_util2();
     var { addSignal, removeSignal } = require_abort_signal();
     function noop3() {
@@ -66308,7 +75204,7 @@ var require_api_pipeline = __commonJS({
 var require_api_upgrade = __commonJS({
   "node_modules/undici/lib/api/api-upgrade.js"(exports2, module2) {
     "use strict";
-    var { InvalidArgumentError, SocketError } = require_errors4();
+    var { InvalidArgumentError, SocketError } = require_errors5();
     var { AsyncResource } = require("node:async_hooks");
     var assert = require("node:assert");
     var util = require_util2();
@@ -66408,7 +75304,7 @@ var require_api_connect = __commonJS({
     "use strict";
     var assert = require("node:assert");
     var { AsyncResource } = require("node:async_hooks");
-    var { InvalidArgumentError, SocketError } = require_errors4();
+    var { InvalidArgumentError, SocketError } = require_errors5();
     var util = require_util2();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
@@ -66513,7 +75409,7 @@ var require_api = __commonJS({
 var require_mock_errors = __commonJS({
   "node_modules/undici/lib/mock/mock-errors.js"(exports2, module2) {
     "use strict";
-    var { UndiciError } = require_errors4();
+    var { UndiciError } = require_errors5();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class extends UndiciError {
       static {
@@ -66595,7 +75491,7 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = require("node:util");
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     function matchValue(match, value2) {
       if (typeof match === "string") {
         return match === value2;
@@ -66991,7 +75887,7 @@ var require_mock_interceptor = __commonJS({
       kMockDispatch,
       kIgnoreTrailingSlash
     } = require_mock_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var { serializePathWithQuery } = require_util2();
     var MockScope = class {
       static {
@@ -67166,7 +76062,7 @@ var require_mock_client = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var MockClient = class extends Client {
       static {
         __name(this, "MockClient");
@@ -67216,7 +76112,7 @@ var require_mock_call_history = __commonJS({
   "node_modules/undici/lib/mock/mock-call-history.js"(exports2, module2) {
     "use strict";
     var { kMockCallHistoryAddLog } = require_mock_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     function handleFilterCallsWithOptions(criteria, options, handler2, store, allLogs) {
       switch (options.operator) {
         case "OR":
@@ -67440,7 +76336,7 @@ var require_mock_pool = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var MockPool = class extends Pool {
       static {
         __name(this, "MockPool");
@@ -67556,7 +76452,7 @@ var require_mock_agent = __commonJS({
     var MockClient = require_mock_client();
     var MockPool = require_mock_pool();
     var { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = require_mock_utils();
-    var { InvalidArgumentError, UndiciError } = require_errors4();
+    var { InvalidArgumentError, UndiciError } = require_errors5();
     var Dispatcher = require_dispatcher();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
     var { MockCallHistory } = require_mock_call_history();
@@ -67720,7 +76616,7 @@ ${pendingInterceptorsFormatter.format(pending)}`.trim()
 var require_snapshot_utils = __commonJS({
   "node_modules/undici/lib/mock/snapshot-utils.js"(exports2, module2) {
     "use strict";
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var { runtimeFeatures } = require_runtime_features();
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
@@ -67814,7 +76710,7 @@ var require_snapshot_recorder = __commonJS({
     var { writeFile: writeFile7, readFile: readFile11, mkdir: mkdir6 } = require("node:fs/promises");
     var { dirname: dirname7, resolve: resolve15 } = require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = require("node:timers");
-    var { InvalidArgumentError, UndiciError } = require_errors4();
+    var { InvalidArgumentError, UndiciError } = require_errors5();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
     function formatRequestKey(opts, headerFilters, matchOptions = {}) {
       const url2 = new URL(opts.path, opts.origin);
@@ -68198,7 +77094,7 @@ var require_snapshot_agent = __commonJS({
     var MockAgent = require_mock_agent();
     var { SnapshotRecorder } = require_snapshot_recorder();
     var WrapHandler = require_wrap_handler();
-    var { InvalidArgumentError, UndiciError } = require_errors4();
+    var { InvalidArgumentError, UndiciError } = require_errors5();
     var { validateSnapshotMode } = require_snapshot_utils();
     var kSnapshotRecorder = /* @__PURE__ */ Symbol("kSnapshotRecorder");
     var kSnapshotMode = /* @__PURE__ */ Symbol("kSnapshotMode");
@@ -68486,7 +77382,7 @@ var require_global2 = __commonJS({
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.2");
     var legacyGlobalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var Agent = require_agent2();
     if (getGlobalDispatcher() === void 0) {
       setGlobalDispatcher(new Agent());
@@ -68602,7 +77498,7 @@ var require_redirect_handler = __commonJS({
     var util = require_util2();
     var { kBodyUsed, kRedirectCacheControl } = require_symbols();
     var assert = require("node:assert");
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors5();
     var EE = require("node:events");
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
@@ -68808,7 +77704,7 @@ var require_response_error = __commonJS({
   "node_modules/undici/lib/interceptor/response-error.js"(exports2, module2) {
     "use strict";
     var DecoratorHandler = require_decorator_handler();
-    var { ResponseError } = require_errors4();
+    var { ResponseError } = require_errors5();
     var ResponseErrorHandler = class extends DecoratorHandler {
       static {
         __name(this, "ResponseErrorHandler");
@@ -68916,7 +77812,7 @@ var require_retry3 = __commonJS({
 var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports2, module2) {
     "use strict";
-    var { InvalidArgumentError, RequestAbortedError } = require_errors4();
+    var { InvalidArgumentError, RequestAbortedError } = require_errors5();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
       static {
@@ -69000,7 +77896,7 @@ var require_dns = __commonJS({
     var { isIP } = require("node:net");
     var { lookup } = require("node:dns");
     var DecoratorHandler = require_decorator_handler();
-    var { InvalidArgumentError, InformationalError } = require_errors4();
+    var { InvalidArgumentError, InformationalError } = require_errors5();
     var maxInt = Math.pow(2, 31) - 1;
     function hasSafeIterator(headers) {
       const prototype = Object.getPrototypeOf(headers);
@@ -71587,7 +80483,7 @@ var require_cache2 = __commonJS({
       parseVaryHeader,
       isEtagUsable
     } = require_cache();
-    var { AbortError } = require_errors4();
+    var { AbortError } = require_errors5();
     var { parseHttpDate } = require_date();
     function assertCacheOrigins(origins, name) {
       if (origins === void 0) return;
@@ -72102,7 +80998,7 @@ var require_decompress = __commonJS({
     "use strict";
     var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = require("node:zlib");
     var { pipeline: pipeline2, Transform: TransformStream2 } = require("node:stream");
-    var { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors4();
+    var { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors5();
     var DecoratorHandler = require_decorator_handler();
     var { runtimeFeatures } = require_runtime_features();
     var DecompressController = class {
@@ -72585,7 +81481,7 @@ var require_decompress = __commonJS({
 var require_deduplication_handler = __commonJS({
   "node_modules/undici/lib/handler/deduplication-handler.js"(exports2, module2) {
     "use strict";
-    var { RequestAbortedError } = require_errors4();
+    var { RequestAbortedError } = require_errors5();
     var DEFAULT_MAX_BUFFER_SIZE = 5 * 1024 * 1024;
     var DeduplicationHandler = class {
       static {
@@ -73429,7 +82325,7 @@ var require_sqlite_cache_store = __commonJS({
 });
 
 // node_modules/undici/lib/web/fetch/headers.js
-var require_headers2 = __commonJS({
+var require_headers3 = __commonJS({
   "node_modules/undici/lib/web/fetch/headers.js"(exports2, module2) {
     "use strict";
     var { kConstruct } = require_symbols();
@@ -73905,7 +82801,7 @@ var require_headers2 = __commonJS({
 var require_response2 = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports2, module2) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers2();
+    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers3();
     var { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = require_body();
     var util = require_util2();
     var nodeUtil = require("node:util");
@@ -73920,7 +82816,7 @@ var require_response2 = __commonJS({
     var {
       redirectStatusSet,
       nullBodyStatus
-    } = require_constants3();
+    } = require_constants4();
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
@@ -74340,7 +83236,7 @@ var require_request3 = __commonJS({
   "node_modules/undici/lib/web/fetch/request.js"(exports2, module2) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
-    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers2();
+    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers3();
     var util = require_util2();
     var nodeUtil = require("node:util");
     var {
@@ -74357,7 +83253,7 @@ var require_request3 = __commonJS({
       requestCredentials,
       requestCache,
       requestDuplex
-    } = require_constants3();
+    } = require_constants4();
     var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
@@ -75252,7 +84148,7 @@ var require_fetch = __commonJS({
       fromInnerResponse,
       getResponseState
     } = require_response2();
-    var { HeadersList } = require_headers2();
+    var { HeadersList } = require_headers3();
     var { Request, cloneRequest, getRequestDispatcher, getRequestState } = require_request3();
     var zlib = require("node:zlib");
     var {
@@ -75297,7 +84193,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants3();
+    } = require_constants4();
     var EE = require("node:events");
     var { Readable: Readable2, pipeline: pipeline2, finished, isErrored, isReadable } = require("node:stream");
     var { addAbortListener, bufferToLowerCasedHeaderName } = require_util2();
@@ -77100,7 +85996,7 @@ var require_cachestorage = __commonJS({
 });
 
 // node_modules/undici/lib/web/cookies/constants.js
-var require_constants4 = __commonJS({
+var require_constants5 = __commonJS({
   "node_modules/undici/lib/web/cookies/constants.js"(exports2, module2) {
     "use strict";
     var maxAttributeValueSize = 1024;
@@ -77338,7 +86234,7 @@ var require_parse = __commonJS({
   "node_modules/undici/lib/web/cookies/parse.js"(exports2, module2) {
     "use strict";
     var { collectASequenceOfCodePointsFast } = require_infra();
-    var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
+    var { maxNameValuePairSize, maxAttributeValueSize } = require_constants5();
     var { isCTLExcludingHtab } = require_util5();
     var assert = require("node:assert");
     function parseSetCookie(header) {
@@ -77479,7 +86375,7 @@ var require_cookies = __commonJS({
     var { parseSetCookie } = require_parse();
     var { stringify: stringify2 } = require_util5();
     var { webidl } = require_webidl();
-    var { Headers: Headers2 } = require_headers2();
+    var { Headers: Headers2 } = require_headers3();
     var brandChecks = webidl.brandCheckMultiple([Headers2, globalThis.Headers].filter(Boolean));
     function getCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
@@ -77890,7 +86786,7 @@ var require_events2 = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/constants.js
-var require_constants5 = __commonJS({
+var require_constants6 = __commonJS({
   "node_modules/undici/lib/web/websocket/constants.js"(exports2, module2) {
     "use strict";
     var uid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -77949,7 +86845,7 @@ var require_constants5 = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/websocket/util.js"(exports2, module2) {
     "use strict";
-    var { states, opcodes } = require_constants5();
+    var { states, opcodes } = require_constants6();
     var { isUtf8 } = require("node:buffer");
     var { removeHTTPWhitespace } = require_data_url();
     var { collectASequenceOfCodePointsFast } = require_infra();
@@ -78144,7 +87040,7 @@ var require_frame = __commonJS({
   "node_modules/undici/lib/web/websocket/frame.js"(exports2, module2) {
     "use strict";
     var { runtimeFeatures } = require_runtime_features();
-    var { maxUnsigned16Bit, opcodes } = require_constants5();
+    var { maxUnsigned16Bit, opcodes } = require_constants6();
     var BUFFER_SIZE = 8 * 1024;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
@@ -78252,11 +87148,11 @@ var require_frame = __commonJS({
 var require_connection = __commonJS({
   "node_modules/undici/lib/web/websocket/connection.js"(exports2, module2) {
     "use strict";
-    var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants5();
+    var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants6();
     var { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = require_util6();
     var { makeRequest } = require_request3();
     var { fetching } = require_fetch();
-    var { Headers: Headers2, getHeadersList } = require_headers2();
+    var { Headers: Headers2, getHeadersList } = require_headers3();
     var { getDecodeSplit } = require_util3();
     var { WebsocketFrameSend } = require_frame();
     var assert = require("node:assert");
@@ -78420,7 +87316,7 @@ var require_permessage_deflate = __commonJS({
     "use strict";
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = require("node:zlib");
     var { isValidClientWindowBits } = require_util6();
-    var { MessageSizeExceededError } = require_errors4();
+    var { MessageSizeExceededError } = require_errors5();
     var tail3 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
@@ -78505,7 +87401,7 @@ var require_receiver = __commonJS({
     "use strict";
     var { Writable } = require("node:stream");
     var assert = require("node:assert");
-    var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
+    var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants6();
     var {
       isValidStatusCode,
       isValidOpcode,
@@ -78518,7 +87414,7 @@ var require_receiver = __commonJS({
     var { failWebsocketConnection } = require_connection();
     var { WebsocketFrameSend } = require_frame();
     var { PerMessageDeflate } = require_permessage_deflate();
-    var { MessageSizeExceededError } = require_errors4();
+    var { MessageSizeExceededError } = require_errors5();
     var ByteParser = class extends Writable {
       static {
         __name(this, "ByteParser");
@@ -78875,7 +87771,7 @@ var require_sender = __commonJS({
   "node_modules/undici/lib/web/websocket/sender.js"(exports2, module2) {
     "use strict";
     var { WebsocketFrameSend } = require_frame();
-    var { opcodes, sendHints } = require_constants5();
+    var { opcodes, sendHints } = require_constants6();
     var FixedQueue = require_fixed_queue();
     var SendQueue = class {
       static {
@@ -78970,7 +87866,7 @@ var require_websocket = __commonJS({
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
     var { environmentSettingsObject } = require_util3();
-    var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = require_constants5();
+    var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = require_constants6();
     var {
       isConnecting,
       isEstablished,
@@ -79549,7 +88445,7 @@ var require_websocketstream = __commonJS({
     "use strict";
     var { createDeferredPromise } = require_promise();
     var { environmentSettingsObject } = require_util3();
-    var { states, opcodes, sentCloseFrameState } = require_constants5();
+    var { states, opcodes, sentCloseFrameState } = require_constants6();
     var { webidl } = require_webidl();
     var { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = require_util6();
     var { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = require_connection();
@@ -80631,7 +89527,7 @@ var require_undici = __commonJS({
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
     var H2CClient = require_h2c_client();
-    var errors = require_errors4();
+    var errors = require_errors5();
     var util = require_util2();
     var { InvalidArgumentError } = errors;
     var api = require_api();
@@ -80755,7 +89651,7 @@ ${captureLines}` : capture.stack;
         throw err;
       });
     }, "fetch");
-    module2.exports.Headers = require_headers2().Headers;
+    module2.exports.Headers = require_headers3().Headers;
     module2.exports.Response = require_response2().Response;
     module2.exports.Request = require_request3().Request;
     module2.exports.FormData = require_formdata().FormData;
@@ -80831,12 +89727,12 @@ function serverMessage(text2, headers) {
   }
   return trimmed.length > 300 ? `${trimmed.slice(0, 300)}\u2026` : trimmed;
 }
-async function httpRequest(options, request3) {
+async function httpRequest2(options, request3) {
   const safeUrl = displayUrl(request3.url);
   const what = `${options.service} ${request3.what ?? `${request3.method} ${safeUrl}`}`;
   return retry(
     async () => withTimeout(
-      async (signal) => once(request3, safeUrl, options.service, signal),
+      async (signal) => once2(request3, safeUrl, options.service, signal),
       options.timeoutMs ?? 3e4,
       what,
       options.signal
@@ -80853,7 +89749,7 @@ async function httpRequest(options, request3) {
     }
   );
 }
-async function once(req, safeUrl, service, signal) {
+async function once2(req, safeUrl, service, signal) {
   let status;
   let headers;
   let text2;
@@ -80923,7 +89819,7 @@ function causeOf(error2) {
   return cause ?? error2;
 }
 var import_node_http, import_undici, ResponseHeaders;
-var init_http = __esm({
+var init_http2 = __esm({
   "src/metrics/http.ts"() {
     "use strict";
     import_node_http = require("node:http");
@@ -80932,8 +89828,8 @@ var init_http = __esm({
     init_retry();
     init_secrets();
     __name(serverMessage, "serverMessage");
-    __name(httpRequest, "httpRequest");
-    __name(once, "once");
+    __name(httpRequest2, "httpRequest");
+    __name(once2, "once");
     ResponseHeaders = class {
       constructor(raw2) {
         this.raw = raw2;
@@ -81116,7 +90012,7 @@ var init_influxdb_client = __esm({
     init_errors();
     init_retry();
     init_secrets();
-    init_http();
+    init_http2();
     init_line_protocol();
     PartialWriteError = class extends StoreError {
       constructor(message, dropped, options) {
@@ -81172,7 +90068,7 @@ var init_influxdb_client = __esm({
       async query(q, options = {}) {
         const params = new URLSearchParams({ db: this.#o.database, q, epoch: "ms" });
         const post = options.post === true;
-        const response = await httpRequest(this.#http(), {
+        const response = await httpRequest2(this.#http(), {
           method: post ? "POST" : "GET",
           url: `${this.url}/query${post ? "" : `?${params.toString()}`}`,
           headers: {
@@ -81255,7 +90151,7 @@ var init_influxdb_client = __esm({
           params.set("rp", this.#o.retentionPolicy);
         params.set("precision", this.#o.precision ?? "ms");
         try {
-          await httpRequest(this.#http(), {
+          await httpRequest2(this.#http(), {
             method: "POST",
             url: `${this.url}/write?${params.toString()}`,
             headers: { ...this.#auth, "content-type": "text/plain; charset=utf-8" },
@@ -81336,14 +90232,14 @@ function alive(pid) {
     return error2.code === "EPERM";
   }
 }
-var import_node_crypto7, import_promises6, import_node_os, import_node_path7, CLAIM, STALE_CLAIM_MS, Spool;
+var import_node_crypto10, import_promises17, import_node_os, import_node_path21, CLAIM, STALE_CLAIM_MS, Spool;
 var init_spool = __esm({
   "src/metrics/spool.ts"() {
     "use strict";
-    import_node_crypto7 = require("node:crypto");
-    import_promises6 = require("node:fs/promises");
+    import_node_crypto10 = require("node:crypto");
+    import_promises17 = require("node:fs/promises");
     import_node_os = require("node:os");
-    import_node_path7 = require("node:path");
+    import_node_path21 = require("node:path");
     init_errors();
     init_verify();
     CLAIM = /\.claim-([^.]+)-(\d+)$/;
@@ -81374,14 +90270,14 @@ var init_spool = __esm({
           spooledAt: Date.now(),
           attempts: 0
         };
-        const home = (0, import_node_path7.join)(this.dir, `${d.id}.${store.type}.json`);
+        const home = (0, import_node_path21.join)(this.dir, `${d.id}.${store.type}.json`);
         const path = home + this.#claimSuffix();
         await this.#writeAtomic(path, entry);
         return { path, home, entry };
       }
       /** Deletes a claimed entry after a successful send. */
       async done(claim) {
-        await (0, import_promises6.rm)(claim.path, { force: true });
+        await (0, import_promises17.rm)(claim.path, { force: true });
       }
       /** Returns a claimed entry to the spool, recording the failure. */
       async release(claim, error2) {
@@ -81391,12 +90287,12 @@ var init_spool = __esm({
           lastError: errorMessage(error2).split("\n")[0] ?? ""
         };
         await this.#writeAtomic(claim.path, entry);
-        await (0, import_promises6.rename)(claim.path, claim.home);
+        await (0, import_promises17.rename)(claim.path, claim.home);
       }
       /** Every entry file (claimed or not), sorted; [] when there is no spool. */
       async files() {
         try {
-          return (await (0, import_promises6.readdir)(this.dir)).filter((f) => f.endsWith(".json") || CLAIM.test(f)).sort();
+          return (await (0, import_promises17.readdir)(this.dir)).filter((f) => f.endsWith(".json") || CLAIM.test(f)).sort();
         } catch (error2) {
           if (error2.code === "ENOENT") return [];
           throw error2;
@@ -81407,7 +90303,7 @@ var init_spool = __esm({
         const out = [];
         for (const file of await this.files()) {
           try {
-            const entry = await this.#read((0, import_node_path7.join)(this.dir, file));
+            const entry = await this.#read((0, import_node_path21.join)(this.dir, file));
             out.push({ ...entry, file, claimed: CLAIM.test(file) });
           } catch {
           }
@@ -81423,11 +90319,11 @@ var init_spool = __esm({
         for (const file of await this.files()) {
           const m = CLAIM.exec(file);
           if (m !== null && !await this.#abandoned(file, m)) continue;
-          const from = (0, import_node_path7.join)(this.dir, file);
-          const home = (0, import_node_path7.join)(this.dir, m === null ? file : file.slice(0, m.index));
+          const from = (0, import_node_path21.join)(this.dir, file);
+          const home = (0, import_node_path21.join)(this.dir, m === null ? file : file.slice(0, m.index));
           const path = home + this.#claimSuffix();
           try {
-            await (0, import_promises6.rename)(from, path);
+            await (0, import_promises17.rename)(from, path);
           } catch (error2) {
             if (error2.code === "ENOENT") continue;
             throw error2;
@@ -81439,14 +90335,14 @@ var init_spool = __esm({
       async #abandoned(file, m) {
         if (m[1] === this.#host && !alive(Number(m[2]))) return true;
         try {
-          const entry = await this.#read((0, import_node_path7.join)(this.dir, file));
+          const entry = await this.#read((0, import_node_path21.join)(this.dir, file));
           return Date.now() - entry.spooledAt > STALE_CLAIM_MS;
         } catch {
           return false;
         }
       }
       async #read(path) {
-        const text2 = await (0, import_promises6.readFile)(path, "utf8");
+        const text2 = await (0, import_promises17.readFile)(path, "utf8");
         let entry;
         try {
           entry = JSON.parse(text2);
@@ -81466,11 +90362,11 @@ var init_spool = __esm({
         return entry;
       }
       async #writeAtomic(path, entry) {
-        await (0, import_promises6.mkdir)(this.dir, { recursive: true });
-        const temp = `${path}.${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.tmp`;
-        await (0, import_promises6.writeFile)(temp, `${JSON.stringify(entry)}
+        await (0, import_promises17.mkdir)(this.dir, { recursive: true });
+        const temp = `${path}.${(0, import_node_crypto10.randomBytes)(4).toString("hex")}.tmp`;
+        await (0, import_promises17.writeFile)(temp, `${JSON.stringify(entry)}
 `);
-        await (0, import_promises6.rename)(temp, path);
+        await (0, import_promises17.rename)(temp, path);
       }
     };
     __name(entryJob, "entryJob");
@@ -81628,456 +90524,9 @@ var init_dispatch = __esm({
   }
 });
 
-// src/metrics/gate.ts
-function gateLevel(tags2, g) {
-  if (tags2.some((t) => g.fail.includes(t))) return "fail";
-  if (tags2.some((t) => g.warn.includes(t))) return "warn";
-  return "info";
-}
-function evaluateGate(jobs, definitions, comparisons, settings) {
-  const byMeasurement = /* @__PURE__ */ new Map();
-  for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c);
-  const rows = [];
-  for (const d of jobs) {
-    for (const result of evaluateJob(d.job, definitions, d.source)) {
-      rows.push({
-        jobId: d.id,
-        source: d.source,
-        result,
-        level: gateLevel(result.spec.tags, settings),
-        comparison: byMeasurement.get(`${d.id}|${result.spec.metricName}`)
-      });
-    }
-  }
-  const failing = rows.filter((r) => r.result.passed === false);
-  const failures = failing.filter((r) => r.level === "fail");
-  const warnings = failing.filter((r) => r.level === "warn");
-  const regressions = comparisons.filter((c) => c.verdict === "regression");
-  const reasons = [];
-  if (failures.length > 0) {
-    reasons.push(
-      `${failures.length} specification(s) tagged ${settings.fail.join("/")} failed`
-    );
-  }
-  if (settings.regressions === "fail" && regressions.length > 0)
-    reasons.push(`${regressions.length} regression(s)`);
-  return {
-    passed: reasons.length === 0,
-    rows,
-    failures,
-    warnings,
-    regressions,
-    reasons
-  };
-}
-var DEFAULT_GATE;
-var init_gate2 = __esm({
-  "src/metrics/gate.ts"() {
-    "use strict";
-    init_verify();
-    DEFAULT_GATE = {
-      fail: ["minimum"],
-      warn: ["design"],
-      regressions: "warn"
-    };
-    __name(gateLevel, "gateLevel");
-    __name(evaluateGate, "evaluateGate");
-  }
-});
-
-// src/metrics/sorted-window.ts
-function upperBound(s, n, v) {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (s[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function lowerBound(s, n, v) {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (s[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-var SortedWindow;
-var init_sorted_window = __esm({
-  "src/metrics/sorted-window.ts"() {
-    "use strict";
-    SortedWindow = class {
-      constructor(capacity) {
-        this.capacity = capacity;
-        this.#fifo = new Float64Array(capacity);
-        this.#sorted = new Float64Array(capacity);
-      }
-      capacity;
-      static {
-        __name(this, "SortedWindow");
-      }
-      #fifo;
-      #sorted;
-      #head = 0;
-      #size = 0;
-      get size() {
-        return this.#size;
-      }
-      clear() {
-        this.#head = 0;
-        this.#size = 0;
-      }
-      push(value2) {
-        const s = this.#sorted;
-        const n = this.#size;
-        if (n === this.capacity) {
-          const old = this.#fifo[this.#head];
-          this.#fifo[this.#head] = value2;
-          this.#head = (this.#head + 1) % this.capacity;
-          let i = lowerBound(s, n, old);
-          if (value2 > old) {
-            while (i + 1 < n && s[i + 1] < value2) {
-              s[i] = s[i + 1];
-              i++;
-            }
-          } else {
-            while (i > 0 && s[i - 1] > value2) {
-              s[i] = s[i - 1];
-              i--;
-            }
-          }
-          s[i] = value2;
-          return;
-        }
-        this.#fifo[(this.#head + n) % this.capacity] = value2;
-        let j = n;
-        while (j > 0 && s[j - 1] > value2) {
-          s[j] = s[j - 1];
-          j--;
-        }
-        s[j] = value2;
-        this.#size++;
-      }
-      /** Linear-interpolated quantile (p in [0, 1]). */
-      quantile(p) {
-        const s = this.#sorted;
-        const pos = (this.#size - 1) * p;
-        const lo = Math.floor(pos);
-        const hi = Math.min(lo + 1, this.#size - 1);
-        return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-      }
-      median() {
-        return this.quantile(0.5);
-      }
-      meanAbsoluteDeviation(m) {
-        let sum = 0;
-        for (let i = 0; i < this.#size; i++)
-          sum += Math.abs(this.#sorted[i] - m);
-        return this.#size === 0 ? 0 : sum / this.#size;
-      }
-      /**
-       * Median absolute deviation from `m`. The deviations form two sorted runs
-       * (leftwards and rightwards of `m`); the middle ones are found by binary
-       * search over how many come from each run, in O(log n).
-       */
-      mad(m) {
-        const s = this.#sorted;
-        const n = this.#size;
-        if (n === 0) return NaN;
-        const b = upperBound(s, n, m);
-        const a = b - 1;
-        const nl = a + 1;
-        const nr = n - b;
-        const lo = n - 1 >> 1;
-        const need = lo + 1;
-        let from = Math.max(0, need - nr);
-        let to = Math.min(need, nl);
-        let kth = 0;
-        let next = 0;
-        while (from <= to) {
-          const i = from + to >> 1;
-          const j = need - i;
-          const l1 = i > 0 ? m - s[a - i + 1] : -Infinity;
-          const l = i < nl ? m - s[a - i] : Infinity;
-          const r1 = j > 0 ? s[b + j - 1] - m : -Infinity;
-          const r = j < nr ? s[b + j] - m : Infinity;
-          if (l1 > r) to = i - 1;
-          else if (r1 > l) from = i + 1;
-          else {
-            kth = l1 > r1 ? l1 : r1;
-            next = l < r ? l : r;
-            break;
-          }
-        }
-        return n % 2 === 1 ? kth : (kth + next) / 2;
-      }
-    };
-    __name(upperBound, "upperBound");
-    __name(lowerBound, "lowerBound");
-  }
-});
-
-// src/metrics/regression.ts
-function worseDirection(operators) {
-  const up = operators.every((o) => o === "<" || o === "<=");
-  const down = operators.every((o) => o === ">" || o === ">=");
-  if (operators.length === 0 || up && down) return "both";
-  return up ? "up" : down ? "down" : "both";
-}
-function predictionFactor(z, n) {
-  const v = Math.max(1, 0.37 * (n - 1));
-  const z3 = z ** 3;
-  const z5 = z ** 5;
-  const t = z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) + (3 * z ** 7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3);
-  return t * Math.sqrt(1 + 1 / Math.max(1, n));
-}
-var DEFAULT_REGRESSION, RegressionDetector;
-var init_regression = __esm({
-  "src/metrics/regression.ts"() {
-    "use strict";
-    init_sorted_window();
-    DEFAULT_REGRESSION = {
-      statistic: "mad",
-      sigma: 3,
-      window: 30,
-      minSamples: 10,
-      consecutive: 3,
-      minChange: 0
-    };
-    __name(worseDirection, "worseDirection");
-    __name(predictionFactor, "predictionFactor");
-    RegressionDetector = class {
-      constructor(worse, options = DEFAULT_REGRESSION, acceptances = []) {
-        this.worse = worse;
-        this.options = options;
-        const capacity = Math.max(1, options.window);
-        this.#window = new SortedWindow(capacity);
-        this.#acceptances = [...acceptances].sort((a, b) => a - b);
-        this.#factors = new Float64Array(capacity + 1);
-        for (let n = 0; n <= capacity; n++)
-          this.#factors[n] = predictionFactor(options.sigma, n);
-      }
-      worse;
-      options;
-      static {
-        __name(this, "RegressionDetector");
-      }
-      #window;
-      #acceptances;
-      /** predictionFactor(sigma, n) for every window size n. */
-      #factors;
-      #nextAcceptance = 0;
-      #streak = 0;
-      #side = 0;
-      /** Breaching values of a streak not (yet) long enough to be a regression. */
-      #pending = [];
-      // The band of the last computation (valid when #samples > 0).
-      #median = 0;
-      #low = 0;
-      #high = 0;
-      #samples = 0;
-      get streak() {
-        return this.#streak;
-      }
-      /** Computes the band into fields; false while there are too few samples. */
-      #computeBand() {
-        const w = this.#window;
-        if (w.size < Math.max(1, this.options.minSamples)) {
-          this.#samples = 0;
-          return false;
-        }
-        const median = w.median();
-        let spread = this.options.statistic === "iqr" ? (w.quantile(0.75) - w.quantile(0.25)) / 1.349 : w.mad(median) * 1.4826;
-        if (spread === 0) spread = w.meanAbsoluteDeviation(median) * 1.2533;
-        const half = Math.max(
-          this.#factors[w.size] * spread,
-          this.options.minChange * Math.abs(median),
-          // A perfectly flat history still tolerates float noise.
-          Number.EPSILON * 16 * Math.max(1, Math.abs(median))
-        );
-        this.#median = median;
-        this.#low = median - half;
-        this.#high = median + half;
-        this.#samples = w.size;
-        return true;
-      }
-      #bandObject() {
-        return this.#samples === 0 ? void 0 : {
-          median: this.#median,
-          low: this.#low,
-          high: this.#high,
-          samples: this.#samples
-        };
-      }
-      /** The current baseline band, once there are enough samples. */
-      band() {
-        this.#computeBand();
-        return this.#bandObject();
-      }
-      /** The verdict on `value` against the current band, without recording it. */
-      judge(value2, band = this.band()) {
-        if (band === void 0) return "insufficient";
-        return this.#classify(value2, band.low, band.high);
-      }
-      #classify(value2, low, high) {
-        const above = value2 > high;
-        const below = value2 < low;
-        if (this.worse === "up") return above ? "breach" : below ? "improved" : "ok";
-        if (this.worse === "down")
-          return below ? "breach" : above ? "improved" : "ok";
-        return above || below ? "breach" : "ok";
-      }
-      /** Records the next point of the series (chronological order). */
-      push(time, value2) {
-        const verdict = this.step(time, value2);
-        return { verdict, streak: this.#streak, band: this.#bandObject() };
-      }
-      /** {@link push} without the allocations: the verdict only. */
-      step(time, value2) {
-        while (this.#nextAcceptance < this.#acceptances.length && this.#acceptances[this.#nextAcceptance] <= time) {
-          this.#window.clear();
-          if (this.#pending.length > 0) this.#pending.length = 0;
-          this.#streak = 0;
-          this.#nextAcceptance++;
-        }
-        if (!this.#computeBand()) {
-          this.#streak = 0;
-          this.#window.push(value2);
-          return "insufficient";
-        }
-        const verdict = this.#classify(value2, this.#low, this.#high);
-        if (verdict === "breach") {
-          const side = value2 > this.#median ? 1 : -1;
-          if (this.#streak > 0 && side !== this.#side) {
-            this.#readmit();
-            this.#streak = 0;
-          }
-          this.#side = side;
-          this.#streak++;
-          if (this.#streak < this.options.consecutive) {
-            this.#pending.push(value2);
-            return "breach";
-          }
-          if (this.#pending.length > 0) this.#pending.length = 0;
-          return "regression";
-        }
-        this.#readmit();
-        this.#streak = 0;
-        this.#window.push(value2);
-        return verdict;
-      }
-      /**
-       * A streak that ended short of K was noise after all: its values join the
-       * baseline, or the baseline would shrink to what never breaches.
-       */
-      #readmit() {
-        if (this.#pending.length === 0) return;
-        if (this.#streak < this.options.consecutive)
-          for (const p of this.#pending) this.#window.push(p);
-        this.#pending.length = 0;
-      }
-    };
-  }
-});
-
-// src/metrics/history.ts
-function metricDirection(metric, definitions, overrides = {}) {
-  const given = overrides[metric];
-  if (given !== void 0) return given;
-  const specs = definitions?.specsByMetric.get(metric) ?? [];
-  return worseDirection(specs.map((s) => s.threshold.operator));
-}
-function acceptanceTimes(acceptances, key, series) {
-  return acceptances.filter(
-    (a) => a.metric === key.metric && (a.dataset === "" || a.dataset === key.dataset) && (a.instrument === "" || a.instrument === key.instrument) && (a.filter === "" || a.filter === key.filter) && (a.series === "" || a.series === series)
-  ).map((a) => a.since);
-}
-async function compareWithHistory(jobs, store, definitions, settings) {
-  const out = [];
-  const cache2 = /* @__PURE__ */ new Map();
-  const lookback = settings.lookback ?? settings.window * 4 + settings.consecutive;
-  const read = /* @__PURE__ */ __name(async (key, series, before, limit) => {
-    const id = `${keyString(key)}|${series}|${before}|${limit}`;
-    let points = cache2.get(id);
-    if (points === void 0) {
-      points = await store.history({ ...key, series, before, limit });
-      cache2.set(id, points);
-    }
-    return points;
-  }, "read");
-  for (const d of jobs) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const m of [...d.job.measurements].reverse()) {
-      if (!Number.isFinite(m.value) || seen.has(m.metric)) continue;
-      seen.add(m.metric);
-      const key = { metric: m.metric, ...seriesKeyOf(d.provenance) };
-      const worse = metricDirection(m.metric, definitions, settings.directions);
-      const notThisJob = /* @__PURE__ */ __name((p) => p.jobId !== d.id, "notThisJob");
-      const baseline = (await read(key, settings.series, d.createdAt, lookback)).filter(notThisJob);
-      const detector = new RegressionDetector(
-        worse,
-        settings,
-        acceptanceTimes(settings.acceptances, key, settings.series)
-      );
-      for (const p of baseline) detector.push(p.time, p.value);
-      let verdict;
-      let streak;
-      let band;
-      if (d.series === settings.series) {
-        const r = detector.push(d.createdAt, m.value);
-        ({ verdict, streak, band } = r);
-      } else {
-        band = detector.band();
-        const own = (await read(key, d.series, d.createdAt, settings.consecutive)).filter(notThisJob);
-        streak = 0;
-        for (const p of [...own, { time: d.createdAt, value: m.value }]) {
-          streak = detector.judge(p.value, band) === "breach" ? streak + 1 : 0;
-        }
-        const v = detector.judge(m.value, band);
-        verdict = v === "breach" && streak >= settings.consecutive ? "regression" : v;
-      }
-      out.push({
-        ...key,
-        jobId: d.id,
-        source: d.source,
-        series: d.series,
-        time: d.createdAt,
-        value: m.value,
-        unit: m.unit,
-        worse,
-        verdict,
-        streak,
-        band,
-        history: baseline
-      });
-    }
-  }
-  return out;
-}
-var DEFAULT_BASELINE;
-var init_history = __esm({
-  "src/metrics/history.ts"() {
-    "use strict";
-    init_record();
-    init_regression();
-    DEFAULT_BASELINE = {
-      ...DEFAULT_REGRESSION,
-      series: "main",
-      acceptances: []
-    };
-    __name(metricDirection, "metricDirection");
-    __name(acceptanceTimes, "acceptanceTimes");
-    __name(compareWithHistory, "compareWithHistory");
-  }
-});
-
 // src/metrics/prepare.ts
 function jobId(job) {
-  return (0, import_node_crypto8.createHash)("sha256").update(serializeJob(job)).digest("hex").slice(0, 32);
+  return (0, import_node_crypto11.createHash)("sha256").update(serializeJob(job)).digest("hex").slice(0, 32);
 }
 function dateOf(meta) {
   const env = meta.env;
@@ -82124,7 +90573,7 @@ async function prepareJobFiles(files, definitions, options) {
   for (const file of files) {
     let text2;
     try {
-      text2 = await (0, import_promises7.readFile)(file, "utf8");
+      text2 = await (0, import_promises18.readFile)(file, "utf8");
     } catch (error2) {
       problems.push({
         file,
@@ -82145,12 +90594,12 @@ async function prepareJobFiles(files, definitions, options) {
   }
   return out;
 }
-var import_node_crypto8, import_promises7;
+var import_node_crypto11, import_promises18;
 var init_prepare = __esm({
   "src/metrics/prepare.ts"() {
     "use strict";
-    import_node_crypto8 = require("node:crypto");
-    import_promises7 = require("node:fs/promises");
+    import_node_crypto11 = require("node:crypto");
+    import_promises18 = require("node:fs/promises");
     init_errors();
     init_verify();
     init_environment();
@@ -82361,9 +90810,9 @@ var init_report_json = __esm({
 function bases(env) {
   const out = [];
   if (process.argv[1] !== void 0) out.push(process.argv[1]);
-  out.push((0, import_node_path8.join)(process.cwd(), "package.json"));
+  out.push((0, import_node_path22.join)(process.cwd(), "package.json"));
   if (env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "")
-    out.push((0, import_node_path8.join)(env.GITHUB_WORKSPACE, "package.json"));
+    out.push((0, import_node_path22.join)(env.GITHUB_WORKSPACE, "package.json"));
   return out;
 }
 function sqliteDriver(env = process.env) {
@@ -82388,12 +90837,12 @@ function sqliteDriver(env = process.env) {
     hint: "install it where stackci runs (npm install better-sqlite3@12, in the workspace for the action), or use the influxdb/squash stores"
   });
 }
-var import_node_module, import_node_path8, cached;
+var import_node_module, import_node_path22, cached;
 var init_sqlite_driver = __esm({
   "src/metrics/sqlite-driver.ts"() {
     "use strict";
     import_node_module = require("node:module");
-    import_node_path8 = require("node:path");
+    import_node_path22 = require("node:path");
     init_errors();
     __name(bases, "bases");
     __name(sqliteDriver, "sqliteDriver");
@@ -82484,12 +90933,12 @@ var init_sqlite_schema = __esm({
 });
 
 // src/metrics/sqlite-store.ts
-var import_node_fs2, import_node_path9, SqliteStore;
+var import_node_fs8, import_node_path23, SqliteStore;
 var init_sqlite_store = __esm({
   "src/metrics/sqlite-store.ts"() {
     "use strict";
-    import_node_fs2 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_fs8 = require("node:fs");
+    import_node_path23 = require("node:path");
     init_errors();
     init_record();
     init_sqlite_driver();
@@ -82501,7 +90950,7 @@ var init_sqlite_store = __esm({
         const Database = sqliteDriver();
         try {
           if (path !== ":memory:" && options.readonly !== true)
-            (0, import_node_fs2.mkdirSync)((0, import_node_path9.dirname)(path), { recursive: true });
+            (0, import_node_fs8.mkdirSync)((0, import_node_path23.dirname)(path), { recursive: true });
           this.#db = new Database(path, { readonly: options.readonly === true });
           this.#db.pragma("busy_timeout = 10000");
           if (options.readonly !== true) {
@@ -82906,7 +91355,7 @@ var init_squash_store = __esm({
     init_retry();
     init_secrets();
     init_verify();
-    init_http();
+    init_http2();
     ACCEPT = "application/json; version=1.0";
     __name(squashShouldRetry, "squashShouldRetry");
     __name(squashBody, "squashBody");
@@ -82943,7 +91392,7 @@ var init_squash_store = __esm({
       }
       async #endpoint(name) {
         if (this.#endpoints === void 0) {
-          const r = await httpRequest(this.#http(), {
+          const r = await httpRequest2(this.#http(), {
             method: "GET",
             url: this.#root,
             headers: { accept: ACCEPT },
@@ -82977,7 +91426,7 @@ var init_squash_store = __esm({
       }
       async #login() {
         const url2 = await this.#endpoint("auth");
-        const r = await httpRequest(this.#http(), {
+        const r = await httpRequest2(this.#http(), {
           method: "POST",
           url: url2,
           headers: { accept: ACCEPT, "content-type": "application/json" },
@@ -83015,7 +91464,7 @@ var init_squash_store = __esm({
       async write(d) {
         const url2 = await this.#endpoint("job");
         const body = JSON.stringify(squashBody(d));
-        const post = /* @__PURE__ */ __name(async (token) => (await httpRequest(this.#http(), {
+        const post = /* @__PURE__ */ __name(async (token) => (await httpRequest2(this.#http(), {
           method: "POST",
           url: url2,
           headers: {
@@ -83088,7 +91537,7 @@ function openStores(settings, deps) {
   const sqlite = settings.sqlite;
   if (sqlite !== void 0) {
     if (deps.dryRun !== true) stores.push(new SqliteStore(sqlite.path));
-    else if ((0, import_node_fs3.existsSync)(sqlite.path))
+    else if ((0, import_node_fs9.existsSync)(sqlite.path))
       stores.push(new SqliteStore(sqlite.path, { readonly: true }));
   }
   if (settings.influxdb !== void 0)
@@ -83119,11 +91568,11 @@ function historyStore(stores, choice) {
 async function closeStores(stores) {
   await Promise.all(stores.map(async (s) => s.close()));
 }
-var import_node_fs3;
+var import_node_fs9;
 var init_stores = __esm({
   "src/metrics/stores.ts"() {
     "use strict";
-    import_node_fs3 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     init_errors();
     init_influxdb_store();
     init_sqlite_store();
@@ -83328,176 +91777,6 @@ var init_run = __esm({
   }
 });
 
-// src/metrics/settings.ts
-function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
-  const s = section ?? {};
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path10.isAbsolute)(p) ? p : (0, import_node_path10.resolve)(baseDir, p), "at");
-  const problems = [];
-  const need = /* @__PURE__ */ __name((variable, what) => {
-    const v = nonEmpty2(env[variable]);
-    if (v === void 0) {
-      problems.push({
-        where: {},
-        message: `${what}: environment variable ${variable} is not set`,
-        hint: `set ${variable} (a secret in CI)`
-      });
-    }
-    return v ?? "";
-  }, "need");
-  const stores = {};
-  const configured = s.stores ?? {};
-  const sqlite = overrides.sqlite === false ? void 0 : overrides.sqlite ?? configured.sqlite?.path;
-  if (sqlite !== void 0) stores.sqlite = { path: at(sqlite) };
-  const ci = configured.influxdb;
-  const influxUrl = overrides.influxdbUrl ?? ci?.url;
-  if (influxUrl !== void 0) {
-    const userVar = ci?.["username-env"] ?? "INFLUXDB_USERNAME";
-    const passVar = ci?.["password-env"] ?? "INFLUXDB_PASSWORD";
-    const username = overrides.influxdbUsername ?? nonEmpty2(env[userVar]);
-    const password = overrides.influxdbPassword ?? nonEmpty2(env[passVar]);
-    stores.influxdb = {
-      url: influxUrl,
-      database: overrides.influxdbDatabase ?? ci?.database ?? "stackci",
-      ...opt(
-        "retentionPolicy",
-        overrides.influxdbRetentionPolicy ?? ci?.["retention-policy"]
-      ),
-      ...opt("precision", ci?.precision),
-      ...opt("username", username),
-      ...opt("password", password),
-      ...opt("batchSize", ci?.["batch-size"]),
-      ...opt("concurrency", ci?.concurrency),
-      ...opt("createDatabase", ci?.["create-database"]),
-      ...opt("tagKeys", ci?.["tag-keys"]),
-      ...opt("timeoutMs", ci?.timeout)
-    };
-  }
-  const cs = configured.squash;
-  const squashUrl = overrides.squashUrl ?? cs?.url;
-  if (squashUrl !== void 0) {
-    const userVar = cs?.["user-env"] ?? "SQUASH_USER";
-    const passVar = cs?.["password-env"] ?? "SQUASH_PASSWORD";
-    const user = overrides.squashUser ?? need(userVar, "the squash store");
-    const password = overrides.squashPassword ?? nonEmpty2(env[passVar]) ?? nonEmpty2(env.SQUASH_password) ?? need(passVar, "the squash store");
-    stores.squash = {
-      url: squashUrl,
-      user,
-      password,
-      ...opt("timeoutMs", cs?.timeout)
-    };
-  }
-  if (fallback.defaultSqlite === true && overrides.sqlite === void 0 && Object.keys(stores).length === 0)
-    stores.sqlite = { path: at(DEFAULT_SQLITE) };
-  const b = s.baseline ?? {};
-  const baseline = {
-    ...DEFAULT_BASELINE,
-    series: overrides.baselineSeries ?? b.series ?? DEFAULT_BASELINE.series,
-    statistic: b.statistic ?? DEFAULT_BASELINE.statistic,
-    sigma: b.sigma ?? DEFAULT_BASELINE.sigma,
-    window: overrides.window ?? b.window ?? DEFAULT_BASELINE.window,
-    minSamples: overrides.minSamples ?? b["min-samples"] ?? DEFAULT_BASELINE.minSamples,
-    consecutive: overrides.consecutive ?? b.consecutive ?? DEFAULT_BASELINE.consecutive,
-    minChange: b["min-change"] ?? DEFAULT_BASELINE.minChange,
-    ...opt("lookback", b.lookback),
-    ...opt("directions", b.directions),
-    acceptances: (b.accept ?? []).map((a) => ({
-      metric: a.metric,
-      dataset: a.dataset ?? "",
-      instrument: a.instrument ?? "",
-      filter: a.filter ?? "",
-      series: a.series ?? "",
-      since: Date.parse(/T/.test(a.since) ? a.since : `${a.since}T00:00:00Z`),
-      reason: a.reason
-    }))
-  };
-  const settings = {
-    definitions: mapOpt(
-      overrides.definitions ?? s.definitions ?? fallback.definitions,
-      at
-    ),
-    jobs: overrides.jobs ?? s.jobs ?? fallback.jobs ?? ["**/*.verify.json"],
-    spool: overrides.spool === false ? void 0 : at(overrides.spool ?? s.spool ?? DEFAULT_SPOOL),
-    stores,
-    history: overrides.history ?? s.history,
-    gate: {
-      fail: overrides.failTags ?? s.gate?.fail ?? DEFAULT_GATE.fail,
-      warn: overrides.warnTags ?? s.gate?.warn ?? DEFAULT_GATE.warn,
-      regressions: overrides.regressions ?? s.gate?.regressions ?? DEFAULT_GATE.regressions
-    },
-    baseline,
-    report: {
-      keyMetrics: overrides.keyMetrics ?? s.report?.["key-metrics"] ?? [],
-      trendPoints: s.report?.["trend-points"] ?? 30
-    }
-  };
-  const slack = s.notify?.slack;
-  const channel = overrides.slackChannel ?? slack?.channel;
-  if (channel !== void 0) {
-    const tokenVar = slack?.["token-env"] ?? "SLACK_BOT_TOKEN";
-    settings.slack = {
-      channel,
-      token: overrides.slackToken ?? need(tokenVar, "the Slack alert"),
-      on: slack?.on ?? ["failures", "warnings", "regressions"],
-      ...opt(
-        "threadTs",
-        overrides.slackThreadTs ?? nonEmpty2(env.STACKCI_SLACK_THREAD_TS)
-      )
-    };
-  }
-  const wantComment = overrides.prComment ?? s.notify?.["pr-comment"] ?? true;
-  const token = overrides.githubToken ?? nonEmpty2(env.GITHUB_TOKEN);
-  const repository = overrides.repository ?? nonEmpty2(env.GITHUB_REPOSITORY);
-  const issue2 = overrides.pullRequest ?? pullRequestOf(env);
-  if (wantComment && token !== void 0 && repository !== void 0 && issue2 !== void 0) {
-    settings.comment = {
-      token,
-      repository,
-      issue: issue2,
-      key: overrides.commentKey ?? "dispatch-metrics"
-    };
-  }
-  if (problems.length > 0) {
-    throw new ConfigError("metrics: credentials are missing", { problems });
-  }
-  return settings;
-}
-function pullRequestOf(env) {
-  const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
-  return m === null ? void 0 : Number(m[1]);
-}
-function opt(key, value2) {
-  return value2 === void 0 ? {} : { [key]: value2 };
-}
-function mapOpt(v, f) {
-  return v === void 0 ? void 0 : f(v);
-}
-var import_node_path10, DEFAULT_SQLITE, DEFAULT_SPOOL, nonEmpty2;
-var init_settings = __esm({
-  "src/metrics/settings.ts"() {
-    "use strict";
-    import_node_path10 = require("node:path");
-    init_errors();
-    init_gate2();
-    init_history();
-    DEFAULT_SQLITE = ".stackci/metrics.sqlite";
-    DEFAULT_SPOOL = ".stackci/spool";
-    nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
-    __name(resolveMetricsSettings, "resolveMetricsSettings");
-    __name(pullRequestOf, "pullRequestOf");
-    __name(opt, "opt");
-    __name(mapOpt, "mapOpt");
-  }
-});
-
-// src/pipeline/state.ts
-var plural2;
-var init_state = __esm({
-  "src/pipeline/state.ts"() {
-    "use strict";
-    plural2 = /* @__PURE__ */ __name((n, word) => `${n} ${word}${n === 1 ? "" : "s"}`, "plural");
-  }
-});
-
 // src/pipeline/metrics-step.ts
 async function jobFiles(run, patterns) {
   if (run.jobs !== void 0) {
@@ -83521,7 +91800,7 @@ async function verifyStep(run) {
   const files = await jobFiles(run, section.jobs ?? ["**/*.verify.json"]);
   const result = await runVerifyGate(
     {
-      definitions: (0, import_node_path11.resolve)(run.config.baseDir, section.definitions),
+      definitions: (0, import_node_path24.resolve)(run.config.baseDir, section.definitions),
       files,
       ...section.tags === void 0 ? {} : { tags: section.tags }
     },
@@ -83533,6 +91812,23 @@ async function verifyStep(run) {
     status: result.passed ? "passed" : "failed",
     detail: `${plural2(t.jobs, "job")}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`
   };
+}
+function metricsFor(section, profile) {
+  if (section === void 0) return void 0;
+  const only = profile.stores;
+  const out = { ...section };
+  if (only !== void 0 && section.stores !== void 0) {
+    out.stores = Object.fromEntries(
+      Object.entries(section.stores).filter(
+        ([name]) => only.includes(name)
+      )
+    );
+  }
+  if (profile.alerts === false && section.notify !== void 0) {
+    const { slack: _alert, ...notify } = section.notify;
+    out.notify = notify;
+  }
+  return out;
 }
 async function dispatchMetricsStep(run) {
   const { config, profile, env } = run;
@@ -83548,10 +91844,12 @@ async function dispatchMetricsStep(run) {
     }
   }
   if (profile.section.alerts === false) overrides.prComment = false;
+  const only = profile.section.stores;
+  if (only !== void 0 && !only.includes("sqlite")) overrides.sqlite = false;
   const settings = resolveMetricsSettings(
-    config.metrics,
+    metricsFor(config.metrics, profile.section),
     overrides,
-    { ...env, ...apiEnv(run) },
+    run.clientEnv,
     config.baseDir,
     {
       ...config.verify === void 0 ? {} : { definitions: config.verify.definitions },
@@ -83559,12 +91857,6 @@ async function dispatchMetricsStep(run) {
       defaultSqlite: true
     }
   );
-  if (profile.section.alerts === false) delete settings.slack;
-  const only = profile.section.stores;
-  if (only !== void 0) {
-    for (const name of ["sqlite", "influxdb", "squash"])
-      if (!only.includes(name)) Reflect.deleteProperty(settings.stores, name);
-  }
   const files = await jobFiles(run, settings.jobs);
   const provenance = {};
   const image = run.image;
@@ -83574,7 +91866,7 @@ async function dispatchMetricsStep(run) {
   }
   if (run.jenkins?.buildUrl !== void 0)
     provenance.jenkinsBuildUrl = run.jenkins.buildUrl;
-  const clientEnv = { ...env, ...apiEnv(run) };
+  const clientEnv = run.clientEnv;
   const result = await runMetrics(
     {
       settings,
@@ -83609,22 +91901,11 @@ async function dispatchMetricsStep(run) {
     ].join("; ")
   };
 }
-function apiEnv(run) {
-  const out = {};
-  const slackUrl = run.config.slack?.["api-url"];
-  if (slackUrl !== void 0) out.STACKCI_SLACK_API_URL = slackUrl;
-  const githubUrl = run.config.github?.["api-url"];
-  if (githubUrl !== void 0) out.GITHUB_API_URL = githubUrl;
-  const tokenVar = run.config.github?.["token-env"];
-  const token = tokenVar === void 0 ? void 0 : run.env[tokenVar];
-  if (token !== void 0 && token !== "") out.GITHUB_TOKEN = token;
-  return out;
-}
-var import_node_path11;
+var import_node_path24;
 var init_metrics_step = __esm({
   "src/pipeline/metrics-step.ts"() {
     "use strict";
-    import_node_path11 = require("node:path");
+    import_node_path24 = require("node:path");
     init_errors();
     init_glob();
     init_clients();
@@ -83634,8237 +91915,8 @@ var init_metrics_step = __esm({
     init_state();
     __name(jobFiles, "jobFiles");
     __name(verifyStep, "verifyStep");
+    __name(metricsFor, "metricsFor");
     __name(dispatchMetricsStep, "dispatchMetricsStep");
-    __name(apiEnv, "apiEnv");
-  }
-});
-
-// src/pipeline/announce.ts
-function commitUnderTest(env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (path !== void 0 && path !== "") {
-    try {
-      const event = JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
-      const sha2 = event.pull_request?.head?.sha;
-      if (sha2 !== void 0) return sha2;
-    } catch {
-    }
-  }
-  const sha = env.GITHUB_SHA;
-  return sha === void 0 || sha === "" ? void 0 : sha;
-}
-function checkName(profile, runId) {
-  return `stackci ${profile} \xB7 ${runId}`;
-}
-function subjectOf(run) {
-  const repo = run.env.GITHUB_REPOSITORY;
-  const sha = commitUnderTest(run.env);
-  const ref = run.env.GITHUB_REF ?? "";
-  const pr = /^refs\/pull\/(\d+)\//.exec(ref)?.[1];
-  const parts = [
-    repo === void 0 ? void 0 : `${repo}${sha === void 0 ? "" : `@${sha.slice(0, 7)}`}`,
-    pr === void 0 ? void 0 : `PR #${pr}`,
-    run.options.version === void 0 ? void 0 : `version ${run.options.version}`
-  ].filter((p) => p !== void 0);
-  return parts.length === 0 ? {} : { subject: parts.join(" \xB7 ") };
-}
-var import_node_fs4, RunAnnouncer;
-var init_announce = __esm({
-  "src/pipeline/announce.ts"() {
-    "use strict";
-    import_node_fs4 = require("node:fs");
-    init_errors();
-    init_environment();
-    init_clients();
-    init_pipeline_slack();
-    init_metrics_step();
-    __name(commitUnderTest, "commitUnderTest");
-    __name(checkName, "checkName");
-    RunAnnouncer = class {
-      static {
-        __name(this, "RunAnnouncer");
-      }
-      #run;
-      #view;
-      #slack;
-      #check;
-      constructor(run, steps) {
-        this.#run = run;
-        const runUrl = workflowRunUrl(run.env);
-        this.#view = {
-          runId: run.runId,
-          profile: run.profile.name,
-          ...runUrl === void 0 ? {} : { runUrl },
-          ...subjectOf(run),
-          steps: steps.map((step) => ({ step, status: "not run", detail: "" }))
-        };
-        const env = { ...run.env, ...apiEnv(run) };
-        const notify = run.profile.section.notify !== false;
-        const slack = run.config.slack;
-        if (slack !== void 0 && notify) {
-          const tokenVar = slack["token-env"] ?? "SLACK_BOT_TOKEN";
-          const token2 = run.env[tokenVar];
-          if (token2 === void 0 || token2 === "") {
-            run.reporter.warning(
-              `slack.channel is ${slack.channel} but ${tokenVar} is not set: no Slack messages for this run`
-            );
-          } else {
-            this.#slack = {
-              client: makeSlackClient(token2, env, run.reporter),
-              channel: slack.channel
-            };
-          }
-        }
-        const github2 = run.config.github;
-        const token = env.GITHUB_TOKEN;
-        const repository = run.env.GITHUB_REPOSITORY;
-        const sha = commitUnderTest(run.env);
-        if (notify && github2?.checks !== false && token !== void 0 && token !== "" && repository !== void 0 && repository.includes("/") && sha !== void 0) {
-          const [owner = "", repo = ""] = repository.split("/");
-          this.#check = {
-            octokit: makeOctokit(token, env, run.reporter),
-            owner,
-            repo,
-            sha
-          };
-        }
-      }
-      /** Posts the run's Slack message and opens its check run. */
-      async start() {
-        const slack = this.#slack;
-        if (slack !== void 0) {
-          await this.#tell("Slack", async () => {
-            const r = await slack.client.chat.postMessage({
-              channel: slack.channel,
-              ...pipelineSlackMessage(this.#view)
-            });
-            if (r.ts === void 0) throw new Error("Slack answered without a ts");
-            slack.ts = r.ts;
-            slack.channel = r.channel ?? slack.channel;
-            this.#run.slackThread = { channel: slack.channel, ts: r.ts };
-            this.#run.reporter.info(
-              `Slack: run ${this.#run.runId} in ${slack.channel}, thread ${r.ts}`
-            );
-          });
-        }
-        const check2 = this.#check;
-        if (check2 !== void 0) {
-          await this.#tell("GitHub check run", async () => {
-            const r = await check2.octokit.rest.checks.create({
-              owner: check2.owner,
-              repo: check2.repo,
-              name: checkName(this.#run.profile.name, this.#run.runId),
-              head_sha: check2.sha,
-              external_id: this.#run.runId,
-              status: "in_progress",
-              ...this.#view.runUrl === void 0 ? {} : { details_url: this.#view.runUrl }
-            });
-            check2.id = r.data.id;
-          });
-        }
-      }
-      /** A step started: the parent message shows it running. */
-      stepStarted(step) {
-        const view = this.#view.steps.find((s) => s.step === step);
-        if (view !== void 0) view.status = "running";
-      }
-      /** A step ended: a reply in the thread. */
-      async stepDone(done) {
-        const i = this.#view.steps.findIndex((s) => s.step === done.step);
-        if (i !== -1) this.#view.steps[i] = done;
-        const slack = this.#slack;
-        if (slack?.ts === void 0) return;
-        const ts = slack.ts;
-        await this.#tell("Slack", async () => {
-          await slack.client.chat.postMessage({
-            channel: slack.channel,
-            thread_ts: ts,
-            ...pipelineStepReply(this.#run.runId, done)
-          });
-        });
-      }
-      /** The run ended: the message updated in place, the check completed. */
-      async finish(passed, table) {
-        this.#view.passed = passed;
-        const slack = this.#slack;
-        if (slack?.ts !== void 0) {
-          const ts = slack.ts;
-          await this.#tell("Slack", async () => {
-            await slack.client.chat.update({
-              channel: slack.channel,
-              ts,
-              ...pipelineSlackMessage(this.#view)
-            });
-          });
-        }
-        const check2 = this.#check;
-        if (check2?.id !== void 0) {
-          const id = check2.id;
-          await this.#tell("GitHub check run", async () => {
-            await check2.octokit.rest.checks.update({
-              owner: check2.owner,
-              repo: check2.repo,
-              check_run_id: id,
-              status: "completed",
-              conclusion: passed ? "success" : "failure",
-              output: {
-                title: `stackci ${this.#run.profile.name} ${passed ? "passed" : "failed"} (run ${this.#run.runId})`,
-                summary: `\`\`\`
-${table.slice(0, 6e4)}
-\`\`\``
-              }
-            });
-          });
-        }
-      }
-      async #tell(what, fn) {
-        try {
-          await fn();
-        } catch (error2) {
-          this.#run.reporter.warning(
-            `${what}: could not tell about run ${this.#run.runId}: ${errorMessage(error2)}`
-          );
-        }
-      }
-    };
-    __name(subjectOf, "subjectOf");
-  }
-});
-
-// src/docker/labels.ts
-function set3(value2) {
-  return value2 === void 0 || value2.trim() === "" ? void 0 : value2.trim();
-}
-function readProvenance(env) {
-  const server = set3(env.GITHUB_SERVER_URL) ?? "https://github.com";
-  const repo = set3(env.GITHUB_REPOSITORY);
-  const out = {};
-  const source = repo === void 0 ? set3(env.GIT_URL)?.replace(/\.git$/, "") : `${server}/${repo}`;
-  if (source !== void 0) out.source = source;
-  const revision = set3(env.GITHUB_SHA) ?? set3(env.GIT_COMMIT);
-  if (revision !== void 0) out.revision = revision;
-  const jenkins = set3(env.STACKCI_JENKINS_BUILD_URL) ?? set3(env.BUILD_URL);
-  if (jenkins !== void 0) out.jenkinsBuildUrl = jenkins;
-  const runId = set3(env.GITHUB_RUN_ID);
-  if (repo !== void 0 && runId !== void 0) {
-    const attempt = set3(env.GITHUB_RUN_ATTEMPT);
-    out.workflowRunUrl = `${server}/${repo}/actions/runs/${runId}${attempt === void 0 ? "" : `/attempts/${attempt}`}`;
-  }
-  return out;
-}
-function imageLabels(options) {
-  const { provenance: p, release } = options;
-  const oci = "org.opencontainers.image";
-  const labels = {
-    [`${oci}.created`]: options.created.toISOString(),
-    [`${oci}.version`]: release.git ?? release.tag,
-    [`${oci}.title`]: options.repository.split("/").pop() ?? options.repository,
-    [STACKCI_LABELS.kind]: release.kind
-  };
-  if (p.source !== void 0) labels[`${oci}.source`] = p.source;
-  if (p.revision !== void 0) labels[`${oci}.revision`] = p.revision;
-  if (p.jenkinsBuildUrl !== void 0)
-    labels[STACKCI_LABELS.jenkinsBuildUrl] = p.jenkinsBuildUrl;
-  if (p.workflowRunUrl !== void 0)
-    labels[STACKCI_LABELS.workflowRunUrl] = p.workflowRunUrl;
-  if (release.git !== void 0) labels[STACKCI_LABELS.gitTag] = release.git;
-  if (release.eups !== void 0) labels[STACKCI_LABELS.eupsTag] = release.eups;
-  return { ...labels, ...options.extra };
-}
-var STACKCI_LABELS;
-var init_labels = __esm({
-  "src/docker/labels.ts"() {
-    "use strict";
-    init_errors();
-    __name(set3, "set");
-    __name(readProvenance, "readProvenance");
-    STACKCI_LABELS = {
-      jenkinsBuildUrl: "stackci.jenkins.build-url",
-      workflowRunUrl: "stackci.github.run-url",
-      kind: "stackci.release.kind",
-      gitTag: "stackci.release.git-tag",
-      eupsTag: "stackci.release.eups-tag"
-    };
-    __name(imageLabels, "imageLabels");
-  }
-});
-
-// src/docker/calendar.ts
-function checkTimeZone(zone) {
-  try {
-    return new Intl.DateTimeFormat("en-US", {
-      timeZone: zone
-    }).resolvedOptions().timeZone;
-  } catch {
-    throw new InputError(`unknown time zone ${JSON.stringify(zone)}`, {
-      hint: "use an IANA zone name such as America/Los_Angeles, UTC or Europe/Paris"
-    });
-  }
-}
-function zonedDate(instant, zone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    year: "numeric",
-    month: "numeric",
-    day: "numeric"
-  }).formatToParts(instant);
-  const part = /* @__PURE__ */ __name((type2) => Number(parts.find((p) => p.type === type2)?.value), "part");
-  return { year: part("year"), month: part("month"), day: part("day") };
-}
-function epochDay(date) {
-  return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
-}
-function fromEpochDay(day2) {
-  const d = new Date(day2 * DAY_MS);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate()
-  };
-}
-function weekday(day2) {
-  return ((day2 + 4) % 7 + 7) % 7;
-}
-function usWeek(date) {
-  const day2 = epochDay(date);
-  const sunday = day2 - weekday(day2);
-  const year = fromEpochDay(sunday + 6).year;
-  const jan1 = epochDay({ year, month: 1, day: 1 });
-  const firstSunday = jan1 - weekday(jan1);
-  return { year, week: (sunday - firstSunday) / 7 + 1 };
-}
-function pad(n, width) {
-  return String(n).padStart(width, "0");
-}
-function formatDate(date) {
-  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
-}
-function parseDateInput(text2, zone) {
-  const trimmed = text2.trim();
-  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
-  if (plain !== null) {
-    const date = {
-      year: Number(plain[1]),
-      month: Number(plain[2]),
-      day: Number(plain[3])
-    };
-    const back = fromEpochDay(epochDay(date));
-    if (back.year !== date.year || back.month !== date.month || back.day !== date.day || date.year < 1900) {
-      throw new InputError(`${JSON.stringify(text2)} is not a calendar date`, {
-        hint: "give a real date as YYYY-MM-DD, e.g. 2021-02-28"
-      });
-    }
-    return { date };
-  }
-  const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-  const ms = instantPattern.test(trimmed) ? Date.parse(trimmed) : NaN;
-  if (Number.isNaN(ms)) {
-    throw new InputError(
-      `${JSON.stringify(text2)} is neither a date (YYYY-MM-DD) nor an instant`,
-      {
-        hint: "use 2021-01-07, or an instant with its offset such as 2021-01-07T08:00:00Z"
-      }
-    );
-  }
-  const instant = new Date(ms);
-  return { date: zonedDate(instant, zone), instant };
-}
-function dockerTimestamp(instant) {
-  const hours12 = instant.getUTCHours() % 12 || 12;
-  return `${pad(instant.getUTCFullYear(), 4)}${pad(instant.getUTCMonth() + 1, 2)}${pad(instant.getUTCDate(), 2)}T${pad(hours12, 2)}${pad(instant.getUTCMinutes(), 2)}${pad(instant.getUTCSeconds(), 2)}Z`;
-}
-var DAY_MS, DEFAULT_TIME_ZONE;
-var init_calendar = __esm({
-  "src/docker/calendar.ts"() {
-    "use strict";
-    init_errors();
-    DAY_MS = 864e5;
-    DEFAULT_TIME_ZONE = "America/Los_Angeles";
-    __name(checkTimeZone, "checkTimeZone");
-    __name(zonedDate, "zonedDate");
-    __name(epochDay, "epochDay");
-    __name(fromEpochDay, "fromEpochDay");
-    __name(weekday, "weekday");
-    __name(usWeek, "usWeek");
-    __name(pad, "pad");
-    __name(formatDate, "formatDate");
-    __name(parseDateInput, "parseDateInput");
-    __name(dockerTimestamp, "dockerTimestamp");
-  }
-});
-
-// src/docker/release-tags.ts
-function sanitizeEupsTag(gitTag) {
-  const prefixed = /^\d/.test(gitTag) ? `v${gitTag}` : gitTag;
-  return prefixed.replace(/[.-]/g, "_");
-}
-function sanitizeTag(name) {
-  const tag = name.trim().replace(/^refs\/(heads|tags)\//, "").replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
-  if (tag === "") {
-    throw new InputError(
-      `${JSON.stringify(name)} leaves nothing to make a Docker tag from`
-    );
-  }
-  return tag;
-}
-function pad2(n) {
-  return String(n).padStart(2, "0");
-}
-function calendarTags(kind, date) {
-  if (kind === "daily") {
-    return {
-      git: `d.${date.year}.${pad2(date.month)}.${pad2(date.day)}`,
-      alias: "d_latest"
-    };
-  }
-  const { year, week } = usWeek(date);
-  return { git: `w.${year}.${pad2(week)}`, alias: "w_latest" };
-}
-function versionTags(kind, version2) {
-  const candidate = CANDIDATE.exec(version2);
-  const final = RELEASE.exec(version2);
-  if (kind === "release") {
-    if (final?.[1] !== void 0) return final[1];
-    if (candidate !== null) {
-      throw new InputError(
-        `version ${JSON.stringify(version2)} is a release candidate`,
-        { hint: "use kind rc for it, or give the final version (26.0.0)" }
-      );
-    }
-  } else {
-    if (candidate?.[1] !== void 0 && candidate[2] !== void 0)
-      return `v${candidate[1]}.rc${Number(candidate[2])}`;
-    if (final !== null) {
-      throw new InputError(
-        `version ${JSON.stringify(version2)} has no rcN suffix`,
-        { hint: "give the candidate as 26.0.0.rc1, or use kind release" }
-      );
-    }
-  }
-  throw new InputError(
-    `version ${JSON.stringify(version2)} is not a ${kind === "rc" ? "release candidate" : "release"} version`,
-    {
-      hint: kind === "rc" ? "write it as 26.0.0.rc1 (or v26.0.0.rc1, 26.0.0-rc1)" : "write it as 26.0.0 (or 26.0, v26.0.0)"
-    }
-  );
-}
-function primaryTag(request3, zone, now) {
-  const { kind, version: version2 } = request3;
-  const calendar = kind === "daily" || kind === "weekly";
-  if (calendar && version2 !== void 0) {
-    throw new InputError(`a ${kind} release takes a date, not a version`, {
-      hint: `drop version ${JSON.stringify(version2)}, or pick kind release, rc, pr or sha`
-    });
-  }
-  const parsed = request3.date === void 0 ? { date: zonedDate(now, zone), instant: now } : parseDateInput(request3.date, zone);
-  const instant = parsed.instant ?? now;
-  const date = formatDate(parsed.date);
-  if (calendar) {
-    const { git: git3, alias } = calendarTags(kind, parsed.date);
-    const eups2 = sanitizeEupsTag(git3);
-    return {
-      kind,
-      date,
-      git: git3,
-      eups: eups2,
-      tag: eups2,
-      aliases: [alias],
-      instant
-    };
-  }
-  if (version2 === void 0 || version2.trim() === "") {
-    const what = {
-      release: "26.0.0",
-      rc: "26.0.0.rc1",
-      pr: "123",
-      sha: "a1b2c3d"
-    };
-    throw new InputError(`a ${kind} tag needs a version`, {
-      hint: `give it as version, e.g. ${what[kind]}`
-    });
-  }
-  const value2 = version2.trim();
-  if (kind === "pr") {
-    if (!/^[1-9]\d*$/.test(value2))
-      throw new InputError(
-        `PR number ${JSON.stringify(value2)} is not a positive integer`
-      );
-    return { kind, date, tag: `pr-${value2}`, aliases: [], instant };
-  }
-  if (kind === "sha") {
-    if (!/^[0-9a-f]{7,64}$/i.test(value2))
-      throw new InputError(
-        `commit ${JSON.stringify(value2)} is not a hex SHA of 7 or more digits`
-      );
-    return {
-      kind,
-      date,
-      tag: `sha-${value2.toLowerCase().slice(0, 7)}`,
-      aliases: [],
-      instant
-    };
-  }
-  const git2 = versionTags(kind, value2);
-  const eups = sanitizeEupsTag(git2);
-  const aliases = kind === "release" && request3.oLatest !== false ? ["o_latest"] : [];
-  return { kind, date, git: git2, eups, tag: eups, aliases, instant };
-}
-function applyTemplate(template, values) {
-  const out = template.replace(/\{([^{}]*)\}/g, (_m, name) => {
-    if (!(name in values)) {
-      throw new InputError(
-        `tag template ${JSON.stringify(template)} has unknown placeholder {${name}}`,
-        { hint: "placeholders: {tag} (or {eups}), {git}, {timestamp}" }
-      );
-    }
-    const value2 = values[name];
-    if (value2 === void 0) {
-      throw new InputError(
-        `tag template ${JSON.stringify(template)} uses {${name}}, which this kind does not have`
-      );
-    }
-    return value2;
-  });
-  if (!TAG_PATTERN.test(out)) {
-    throw new InputError(
-      `tag template ${JSON.stringify(template)} gives ${JSON.stringify(out)}, not a valid Docker tag`,
-      {
-        hint: "tags are 1\u2013128 of A-Z a-z 0-9 _ . - and cannot start with . or -"
-      }
-    );
-  }
-  return out;
-}
-function releaseTags(request3) {
-  const zone = checkTimeZone(request3.timeZone ?? DEFAULT_TIME_ZONE);
-  const now = request3.now ?? /* @__PURE__ */ new Date();
-  const { instant, ...primary } = primaryTag(request3, zone, now);
-  const templates = request3.templates?.length ? request3.templates : ["{tag}"];
-  for (const t of templates) {
-    if (!t.includes("{tag}") && !t.includes("{eups}")) {
-      throw new InputError(`tag template ${JSON.stringify(t)} has no {tag}`, {
-        hint: "every template must contain {tag} (or {eups}), e.g. al9-{tag}"
-      });
-    }
-  }
-  const values = /* @__PURE__ */ __name((tag) => ({
-    tag,
-    eups: tag,
-    git: primary.git,
-    timestamp: dockerTimestamp(instant)
-  }), "values");
-  const tags2 = templates.map((t) => applyTemplate(t, values(primary.tag)));
-  const extras = [...primary.aliases];
-  if (request3.branch !== void 0) extras.push(sanitizeTag(request3.branch));
-  for (const extra of extras) {
-    tags2.push(extra);
-    for (const t of templates.filter((t2) => !t2.includes("{timestamp}")))
-      tags2.push(applyTemplate(t, values(extra)));
-  }
-  return { ...primary, timeZone: zone, tags: [...new Set(tags2)] };
-}
-var TAG_PATTERN, RELEASE, CANDIDATE;
-var init_release_tags = __esm({
-  "src/docker/release-tags.ts"() {
-    "use strict";
-    init_errors();
-    init_calendar();
-    TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-    __name(sanitizeEupsTag, "sanitizeEupsTag");
-    __name(sanitizeTag, "sanitizeTag");
-    __name(pad2, "pad");
-    __name(calendarTags, "calendarTags");
-    RELEASE = /^v?(\d+(?:\.\d+){1,2})$/;
-    CANDIDATE = /^v?(\d+(?:\.\d+){1,2})[._-]?rc(\d+)$/i;
-    __name(versionTags, "versionTags");
-    __name(primaryTag, "primaryTag");
-    __name(applyTemplate, "applyTemplate");
-    __name(releaseTags, "releaseTags");
-  }
-});
-
-// src/docker/stack-image-inputs.ts
-function readEvent(env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (path === void 0 || path === "") return {};
-  try {
-    return JSON.parse((0, import_node_fs5.readFileSync)(path, "utf8"));
-  } catch {
-    return {};
-  }
-}
-function defaultVersion(kind, env) {
-  const event = readEvent(env);
-  if (kind === "pr") {
-    const n = event.pull_request?.number;
-    return n === void 0 ? void 0 : String(n);
-  }
-  if (kind === "sha") return event.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  return void 0;
-}
-var import_node_fs5;
-var init_stack_image_inputs = __esm({
-  "src/docker/stack-image-inputs.ts"() {
-    "use strict";
-    import_node_fs5 = require("node:fs");
-    init_action_inputs();
-    init_labels();
-    init_release_tags();
-    __name(readEvent, "readEvent");
-    __name(defaultVersion, "defaultVersion");
-  }
-});
-
-// src/docker/dockerfile.ts
-function parseDockerfile(text2) {
-  const lines = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let escape = "\\";
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i] ?? "");
-    if (m === null) break;
-    if (m[1]?.toLowerCase() === "escape") {
-      if (m[2] !== "\\" && m[2] !== "`") {
-        throw new InputError(
-          `Dockerfile:${i + 1}: invalid escape token ${JSON.stringify(m[2])}`,
-          { hint: "the escape directive takes \\ or `" }
-        );
-      }
-      escape = m[2];
-    }
-  }
-  const instructions = [];
-  const stages = [];
-  const isContinued = /* @__PURE__ */ __name((l) => l.trimEnd().endsWith(escape), "isContinued");
-  const isComment = /* @__PURE__ */ __name((l) => l.trimStart().startsWith("#"), "isComment");
-  for (; i < lines.length; i++) {
-    const first = lines[i] ?? "";
-    if (first.trim() === "" || isComment(first)) continue;
-    const start = i;
-    let joined = "";
-    let current = first;
-    while (isContinued(current) && i + 1 < lines.length) {
-      joined += current.trimEnd().slice(0, -escape.length);
-      i++;
-      current = lines[i] ?? "";
-      while (i + 1 < lines.length && (current.trim() === "" || isComment(current))) {
-        i++;
-        current = lines[i] ?? "";
-      }
-    }
-    joined += isContinued(current) ? current.trimEnd().slice(0, -escape.length) : current;
-    const trimmed = joined.trim();
-    const keyword = (/^\S+/.exec(trimmed)?.[0] ?? "").toUpperCase();
-    instructions.push({
-      keyword,
-      text: trimmed,
-      line: start + 1,
-      endLine: i + 1
-    });
-    if (keyword === "FROM") {
-      const as = /\s+as\s+(\S+)\s*$/i.exec(trimmed);
-      stages.push(as?.[1]?.toLowerCase());
-    }
-  }
-  return { instructions, stages };
-}
-function buildSteps(dockerfile, target) {
-  if (target === void 0) return dockerfile.instructions;
-  const index = dockerfile.stages.indexOf(target.toLowerCase());
-  if (index === -1) {
-    const names = dockerfile.stages.filter((s) => s !== void 0);
-    throw new InputError(
-      `target stage ${JSON.stringify(target)} is not in the Dockerfile`,
-      {
-        hint: names.length === 0 ? "name a stage with FROM <image> AS <name>" : `its named stages: ${names.join(", ")}`
-      }
-    );
-  }
-  let froms = 0;
-  const out = [];
-  for (const instruction of dockerfile.instructions) {
-    if (instruction.keyword === "FROM" && froms++ > index) break;
-    out.push(instruction);
-  }
-  return out;
-}
-function instructionOfStep(steps, step, printed) {
-  const norm = /* @__PURE__ */ __name((s) => s.replace(/\s+/g, " ").trim().toLowerCase(), "norm");
-  const candidate = steps[step - 1];
-  if (candidate !== void 0 && norm(candidate.text) === norm(printed))
-    return candidate;
-  const byText = steps.filter((s) => norm(s.text) === norm(printed));
-  if (byText.length === 1) return byText[0];
-  return byText.length === 0 ? candidate : void 0;
-}
-var DIRECTIVE;
-var init_dockerfile = __esm({
-  "src/docker/dockerfile.ts"() {
-    "use strict";
-    init_errors();
-    DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-    __name(parseDockerfile, "parseDockerfile");
-    __name(buildSteps, "buildSteps");
-    __name(instructionOfStep, "instructionOfStep");
-  }
-});
-
-// src/docker/build-log.ts
-async function* engineMessages(stream) {
-  let pending = "";
-  for await (const chunk of stream) {
-    pending += chunk.toString();
-    let newline;
-    while ((newline = pending.indexOf("\n")) !== -1) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== "") yield parse4(line);
-    }
-  }
-  if (pending.trim() !== "") yield parse4(pending.trim());
-}
-function parse4(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { stream: `${line}
-` };
-  }
-}
-function messageError(message) {
-  return message.errorDetail?.message ?? message.error;
-}
-function truncate2(text2, max = 120) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
-}
-var SGR, BuildStepError, STEP, LOG_TAIL, BuildLog;
-var init_build_log = __esm({
-  "src/docker/build-log.ts"() {
-    "use strict";
-    init_errors();
-    init_dockerfile();
-    SGR = /\u001b\[[0-9;]*m/g;
-    __name(engineMessages, "engineMessages");
-    __name(parse4, "parse");
-    __name(messageError, "messageError");
-    BuildStepError = class extends DockerError {
-      constructor(message, step, instruction, logTail, where) {
-        super(message, {
-          ...where === void 0 ? {} : { where },
-          hint: logTail.length === 0 ? "the engine printed nothing before failing" : `the last lines of the build log:
-${logTail.map((l) => `  | ${l}`).join("\n")}`
-        });
-        this.step = step;
-        this.instruction = instruction;
-        this.logTail = logTail;
-      }
-      step;
-      instruction;
-      logTail;
-      static {
-        __name(this, "BuildStepError");
-      }
-    };
-    STEP = /^Step (\d+)\/(\d+) : (.*)$/;
-    LOG_TAIL = 20;
-    BuildLog = class {
-      constructor(events = {}) {
-        this.events = events;
-      }
-      events;
-      static {
-        __name(this, "BuildLog");
-      }
-      imageId;
-      step;
-      tail = [];
-      error;
-      #partial = "";
-      add(message) {
-        const error2 = messageError(message);
-        if (error2 !== void 0) {
-          this.error = {
-            message: error2.trim(),
-            ...message.errorDetail?.code === void 0 ? {} : { code: message.errorDetail.code }
-          };
-          return;
-        }
-        if (message.aux?.ID !== void 0) this.imageId = message.aux.ID;
-        if (message.stream !== void 0) this.#text(message.stream);
-        else if (message.status !== void 0 && message.progress === void 0) {
-          this.#line(
-            `${message.id === void 0 ? "" : `${message.id}: `}${message.status}`
-          );
-        }
-      }
-      /** Flushes a last line that had no newline. */
-      end() {
-        if (this.#partial !== "") this.#line(this.#partial);
-        this.#partial = "";
-      }
-      #text(text2) {
-        const plain = text2.replace(SGR, "");
-        const parts = (this.#partial + plain).split("\n");
-        this.#partial = parts.pop() ?? "";
-        for (const part of parts) this.#line(part.replace(/\r$/, ""));
-      }
-      #line(line) {
-        const step = STEP.exec(line);
-        if (step !== null) {
-          this.step = {
-            index: Number(step[1]),
-            total: Number(step[2]),
-            text: step[3] ?? ""
-          };
-          this.events.onStep?.(this.step.index, this.step.total, this.step.text);
-        }
-        this.tail.push(line);
-        if (this.tail.length > LOG_TAIL) this.tail.shift();
-        this.events.onLine?.(line);
-      }
-      /** The typed error for a failed build, with the step and its line. */
-      failure(dockerfile, steps) {
-        this.end();
-        const message = this.error?.message ?? "the build stopped without an image";
-        const parseLine = /Dockerfile parse error line (\d+)/i.exec(message);
-        if (this.step === void 0) {
-          const line = parseLine?.[1] === void 0 ? void 0 : Number(parseLine[1]);
-          return new BuildStepError(
-            `docker build failed before its first step: ${message}`,
-            void 0,
-            void 0,
-            this.tail,
-            line === void 0 ? { file: dockerfile } : { file: dockerfile, line }
-          );
-        }
-        const { index, total, text: text2 } = this.step;
-        const instruction = instructionOfStep(steps, index, text2);
-        const shown = (instruction?.text ?? text2).replace(/\s+/g, " ");
-        return new BuildStepError(
-          `docker build step ${index}/${total} \`${truncate2(shown)}\` failed: ${message}`,
-          { index, total },
-          instruction,
-          this.tail,
-          instruction === void 0 ? { file: dockerfile } : { file: dockerfile, line: instruction.line }
-        );
-      }
-    };
-    __name(truncate2, "truncate");
-  }
-});
-
-// node_modules/events-universal/default.js
-var require_default2 = __commonJS({
-  "node_modules/events-universal/default.js"(exports2, module2) {
-    module2.exports = require("events");
-  }
-});
-
-// node_modules/fast-fifo/fixed-size.js
-var require_fixed_size = __commonJS({
-  "node_modules/fast-fifo/fixed-size.js"(exports2, module2) {
-    module2.exports = class FixedFIFO {
-      static {
-        __name(this, "FixedFIFO");
-      }
-      constructor(hwm) {
-        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
-        this.buffer = new Array(hwm);
-        this.mask = hwm - 1;
-        this.top = 0;
-        this.btm = 0;
-        this.next = null;
-      }
-      clear() {
-        this.top = this.btm = 0;
-        this.next = null;
-        this.buffer.fill(void 0);
-      }
-      push(data) {
-        if (this.buffer[this.top] !== void 0) return false;
-        this.buffer[this.top] = data;
-        this.top = this.top + 1 & this.mask;
-        return true;
-      }
-      shift() {
-        const last = this.buffer[this.btm];
-        if (last === void 0) return void 0;
-        this.buffer[this.btm] = void 0;
-        this.btm = this.btm + 1 & this.mask;
-        return last;
-      }
-      peek() {
-        return this.buffer[this.btm];
-      }
-      isEmpty() {
-        return this.buffer[this.btm] === void 0;
-      }
-    };
-  }
-});
-
-// node_modules/fast-fifo/index.js
-var require_fast_fifo = __commonJS({
-  "node_modules/fast-fifo/index.js"(exports2, module2) {
-    var FixedFIFO = require_fixed_size();
-    module2.exports = class FastFIFO {
-      static {
-        __name(this, "FastFIFO");
-      }
-      constructor(hwm) {
-        this.hwm = hwm || 16;
-        this.head = new FixedFIFO(this.hwm);
-        this.tail = this.head;
-        this.length = 0;
-      }
-      clear() {
-        this.head = this.tail;
-        this.head.clear();
-        this.length = 0;
-      }
-      push(val) {
-        this.length++;
-        if (!this.head.push(val)) {
-          const prev = this.head;
-          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
-          this.head.push(val);
-        }
-      }
-      shift() {
-        if (this.length !== 0) this.length--;
-        const val = this.tail.shift();
-        if (val === void 0 && this.tail.next) {
-          const next = this.tail.next;
-          this.tail.next = null;
-          this.tail = next;
-          return this.tail.shift();
-        }
-        return val;
-      }
-      peek() {
-        const val = this.tail.peek();
-        if (val === void 0 && this.tail.next) return this.tail.next.peek();
-        return val;
-      }
-      isEmpty() {
-        return this.length === 0;
-      }
-    };
-  }
-});
-
-// node_modules/b4a/index.js
-var require_b4a = __commonJS({
-  "node_modules/b4a/index.js"(exports2, module2) {
-    function isBuffer(value2) {
-      return Buffer.isBuffer(value2) || value2 instanceof Uint8Array;
-    }
-    __name(isBuffer, "isBuffer");
-    function isEncoding(encoding) {
-      return Buffer.isEncoding(encoding);
-    }
-    __name(isEncoding, "isEncoding");
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
-    }
-    __name(alloc, "alloc");
-    function allocUnsafe(size) {
-      return Buffer.allocUnsafe(size);
-    }
-    __name(allocUnsafe, "allocUnsafe");
-    function allocUnsafeSlow(size) {
-      return Buffer.allocUnsafeSlow(size);
-    }
-    __name(allocUnsafeSlow, "allocUnsafeSlow");
-    function byteLength(string2, encoding) {
-      return Buffer.byteLength(string2, encoding);
-    }
-    __name(byteLength, "byteLength");
-    function compare3(a, b) {
-      return Buffer.compare(a, b);
-    }
-    __name(compare3, "compare");
-    function concat(buffers, totalLength) {
-      return Buffer.concat(buffers, totalLength);
-    }
-    __name(concat, "concat");
-    function copy(source, target, targetStart, start, end) {
-      return toBuffer(source).copy(target, targetStart, start, end);
-    }
-    __name(copy, "copy");
-    function equals(a, b) {
-      return toBuffer(a).equals(b);
-    }
-    __name(equals, "equals");
-    function fill(buffer, value2, offset, end, encoding) {
-      return toBuffer(buffer).fill(value2, offset, end, encoding);
-    }
-    __name(fill, "fill");
-    function from(value2, encodingOrOffset, length) {
-      return Buffer.from(value2, encodingOrOffset, length);
-    }
-    __name(from, "from");
-    function includes(buffer, value2, byteOffset, encoding) {
-      return toBuffer(buffer).includes(value2, byteOffset, encoding);
-    }
-    __name(includes, "includes");
-    function indexOf(buffer, value2, byfeOffset, encoding) {
-      return toBuffer(buffer).indexOf(value2, byfeOffset, encoding);
-    }
-    __name(indexOf, "indexOf");
-    function lastIndexOf(buffer, value2, byteOffset, encoding) {
-      return toBuffer(buffer).lastIndexOf(value2, byteOffset, encoding);
-    }
-    __name(lastIndexOf, "lastIndexOf");
-    function swap16(buffer) {
-      return toBuffer(buffer).swap16();
-    }
-    __name(swap16, "swap16");
-    function swap32(buffer) {
-      return toBuffer(buffer).swap32();
-    }
-    __name(swap32, "swap32");
-    function swap64(buffer) {
-      return toBuffer(buffer).swap64();
-    }
-    __name(swap64, "swap64");
-    function toBuffer(buffer) {
-      if (Buffer.isBuffer(buffer)) return buffer;
-      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    }
-    __name(toBuffer, "toBuffer");
-    function toString(buffer, encoding, start, end) {
-      return toBuffer(buffer).toString(encoding, start, end);
-    }
-    __name(toString, "toString");
-    function toHex(buffer, start, end) {
-      return toBuffer(buffer).toString("hex", start, end);
-    }
-    __name(toHex, "toHex");
-    function write(buffer, string2, offset, length, encoding) {
-      return toBuffer(buffer).write(string2, offset, length, encoding);
-    }
-    __name(write, "write");
-    function readDoubleBE(buffer, offset) {
-      return toBuffer(buffer).readDoubleBE(offset);
-    }
-    __name(readDoubleBE, "readDoubleBE");
-    function readDoubleLE(buffer, offset) {
-      return toBuffer(buffer).readDoubleLE(offset);
-    }
-    __name(readDoubleLE, "readDoubleLE");
-    function readFloatBE(buffer, offset) {
-      return toBuffer(buffer).readFloatBE(offset);
-    }
-    __name(readFloatBE, "readFloatBE");
-    function readFloatLE(buffer, offset) {
-      return toBuffer(buffer).readFloatLE(offset);
-    }
-    __name(readFloatLE, "readFloatLE");
-    function readInt32BE(buffer, offset) {
-      return toBuffer(buffer).readInt32BE(offset);
-    }
-    __name(readInt32BE, "readInt32BE");
-    function readInt32LE(buffer, offset) {
-      return toBuffer(buffer).readInt32LE(offset);
-    }
-    __name(readInt32LE, "readInt32LE");
-    function readUInt32BE(buffer, offset) {
-      return toBuffer(buffer).readUInt32BE(offset);
-    }
-    __name(readUInt32BE, "readUInt32BE");
-    function readUInt32LE(buffer, offset) {
-      return toBuffer(buffer).readUInt32LE(offset);
-    }
-    __name(readUInt32LE, "readUInt32LE");
-    function writeDoubleBE(buffer, value2, offset) {
-      return toBuffer(buffer).writeDoubleBE(value2, offset);
-    }
-    __name(writeDoubleBE, "writeDoubleBE");
-    function writeDoubleLE(buffer, value2, offset) {
-      return toBuffer(buffer).writeDoubleLE(value2, offset);
-    }
-    __name(writeDoubleLE, "writeDoubleLE");
-    function writeFloatBE(buffer, value2, offset) {
-      return toBuffer(buffer).writeFloatBE(value2, offset);
-    }
-    __name(writeFloatBE, "writeFloatBE");
-    function writeFloatLE(buffer, value2, offset) {
-      return toBuffer(buffer).writeFloatLE(value2, offset);
-    }
-    __name(writeFloatLE, "writeFloatLE");
-    function writeInt32BE(buffer, value2, offset) {
-      return toBuffer(buffer).writeInt32BE(value2, offset);
-    }
-    __name(writeInt32BE, "writeInt32BE");
-    function writeInt32LE(buffer, value2, offset) {
-      return toBuffer(buffer).writeInt32LE(value2, offset);
-    }
-    __name(writeInt32LE, "writeInt32LE");
-    function writeUInt32BE(buffer, value2, offset) {
-      return toBuffer(buffer).writeUInt32BE(value2, offset);
-    }
-    __name(writeUInt32BE, "writeUInt32BE");
-    function writeUInt32LE(buffer, value2, offset) {
-      return toBuffer(buffer).writeUInt32LE(value2, offset);
-    }
-    __name(writeUInt32LE, "writeUInt32LE");
-    module2.exports = {
-      isBuffer,
-      isEncoding,
-      alloc,
-      allocUnsafe,
-      allocUnsafeSlow,
-      byteLength,
-      compare: compare3,
-      concat,
-      copy,
-      equals,
-      fill,
-      from,
-      includes,
-      indexOf,
-      lastIndexOf,
-      swap16,
-      swap32,
-      swap64,
-      toBuffer,
-      toString,
-      toHex,
-      write,
-      readDoubleBE,
-      readDoubleLE,
-      readFloatBE,
-      readFloatLE,
-      readInt32BE,
-      readInt32LE,
-      readUInt32BE,
-      readUInt32LE,
-      writeDoubleBE,
-      writeDoubleLE,
-      writeFloatBE,
-      writeFloatLE,
-      writeInt32BE,
-      writeInt32LE,
-      writeUInt32BE,
-      writeUInt32LE
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/pass-through-decoder.js
-var require_pass_through_decoder = __commonJS({
-  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports2, module2) {
-    var b4a = require_b4a();
-    module2.exports = class PassThroughDecoder {
-      static {
-        __name(this, "PassThroughDecoder");
-      }
-      constructor(encoding) {
-        this.encoding = encoding;
-      }
-      get remaining() {
-        return 0;
-      }
-      decode(data) {
-        return b4a.toString(data, this.encoding);
-      }
-      flush() {
-        return "";
-      }
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/utf8-decoder.js
-var require_utf8_decoder = __commonJS({
-  "node_modules/text-decoder/lib/utf8-decoder.js"(exports2, module2) {
-    var b4a = require_b4a();
-    module2.exports = class UTF8Decoder {
-      static {
-        __name(this, "UTF8Decoder");
-      }
-      constructor() {
-        this._reset();
-      }
-      get remaining() {
-        return this.bytesSeen;
-      }
-      decode(data) {
-        if (data.byteLength === 0) return "";
-        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
-          this.bytesSeen = trailingBytesSeen(data);
-          return b4a.toString(data, "utf8");
-        }
-        let result = "";
-        let start = 0;
-        if (this.bytesNeeded > 0) {
-          while (start < data.byteLength) {
-            const byte = data[start];
-            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-              result += "\uFFFD";
-              this._reset();
-              break;
-            }
-            this.lowerBoundary = 128;
-            this.upperBoundary = 191;
-            this.codePoint = this.codePoint << 6 | byte & 63;
-            this.bytesSeen++;
-            start++;
-            if (this.bytesSeen === this.bytesNeeded) {
-              result += String.fromCodePoint(this.codePoint);
-              this._reset();
-              break;
-            }
-          }
-          if (this.bytesNeeded > 0) return result;
-        }
-        const trailing = trailingIncomplete(data, start);
-        const end = data.byteLength - trailing;
-        if (end > start) result += b4a.toString(data, "utf8", start, end);
-        for (let i = end; i < data.byteLength; i++) {
-          const byte = data[i];
-          if (this.bytesNeeded === 0) {
-            if (byte <= 127) {
-              this.bytesSeen = 0;
-              result += String.fromCharCode(byte);
-            } else if (byte >= 194 && byte <= 223) {
-              this.bytesNeeded = 2;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 31;
-            } else if (byte >= 224 && byte <= 239) {
-              if (byte === 224) this.lowerBoundary = 160;
-              else if (byte === 237) this.upperBoundary = 159;
-              this.bytesNeeded = 3;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 15;
-            } else if (byte >= 240 && byte <= 244) {
-              if (byte === 240) this.lowerBoundary = 144;
-              else if (byte === 244) this.upperBoundary = 143;
-              this.bytesNeeded = 4;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 7;
-            } else {
-              this.bytesSeen = 1;
-              result += "\uFFFD";
-            }
-            continue;
-          }
-          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-            result += "\uFFFD";
-            i--;
-            this._reset();
-            continue;
-          }
-          this.lowerBoundary = 128;
-          this.upperBoundary = 191;
-          this.codePoint = this.codePoint << 6 | byte & 63;
-          this.bytesSeen++;
-          if (this.bytesSeen === this.bytesNeeded) {
-            result += String.fromCodePoint(this.codePoint);
-            this._reset();
-          }
-        }
-        return result;
-      }
-      flush() {
-        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
-        this._reset();
-        return result;
-      }
-      _reset() {
-        this.codePoint = 0;
-        this.bytesNeeded = 0;
-        this.bytesSeen = 0;
-        this.lowerBoundary = 128;
-        this.upperBoundary = 191;
-      }
-    };
-    function trailingIncomplete(data, start) {
-      const len = data.byteLength;
-      if (len <= start) return 0;
-      const limit = Math.max(start, len - 4);
-      let i = len - 1;
-      while (i > limit && (data[i] & 192) === 128) i--;
-      if (i < start) return 0;
-      const byte = data[i];
-      let needed;
-      if (byte <= 127) return 0;
-      if (byte >= 194 && byte <= 223) needed = 2;
-      else if (byte >= 224 && byte <= 239) needed = 3;
-      else if (byte >= 240 && byte <= 244) needed = 4;
-      else return 0;
-      const available = len - i;
-      return available < needed ? available : 0;
-    }
-    __name(trailingIncomplete, "trailingIncomplete");
-    function trailingBytesSeen(data) {
-      const len = data.byteLength;
-      if (len === 0) return 0;
-      const last = data[len - 1];
-      if (last <= 127) return 0;
-      if ((last & 192) !== 128) return 1;
-      const limit = Math.max(0, len - 4);
-      let i = len - 2;
-      while (i >= limit && (data[i] & 192) === 128) i--;
-      if (i < 0) return 1;
-      const first = data[i];
-      let needed;
-      if (first >= 194 && first <= 223) needed = 2;
-      else if (first >= 224 && first <= 239) needed = 3;
-      else if (first >= 240 && first <= 244) needed = 4;
-      else return 1;
-      if (len - i !== needed) return 1;
-      if (needed >= 3) {
-        const second = data[i + 1];
-        if (first === 224 && second < 160) return 1;
-        if (first === 237 && second > 159) return 1;
-        if (first === 240 && second < 144) return 1;
-        if (first === 244 && second > 143) return 1;
-      }
-      return 0;
-    }
-    __name(trailingBytesSeen, "trailingBytesSeen");
-  }
-});
-
-// node_modules/text-decoder/index.js
-var require_text_decoder = __commonJS({
-  "node_modules/text-decoder/index.js"(exports2, module2) {
-    var PassThroughDecoder = require_pass_through_decoder();
-    var UTF8Decoder = require_utf8_decoder();
-    module2.exports = class TextDecoder {
-      static {
-        __name(this, "TextDecoder");
-      }
-      constructor(encoding = "utf8") {
-        this.encoding = normalizeEncoding(encoding);
-        switch (this.encoding) {
-          case "utf8":
-            this.decoder = new UTF8Decoder();
-            break;
-          case "utf16le":
-          case "base64":
-            throw new Error("Unsupported encoding: " + this.encoding);
-          default:
-            this.decoder = new PassThroughDecoder(this.encoding);
-        }
-      }
-      get remaining() {
-        return this.decoder.remaining;
-      }
-      push(data) {
-        if (typeof data === "string") return data;
-        return this.decoder.decode(data);
-      }
-      // For Node.js compatibility
-      write(data) {
-        return this.push(data);
-      }
-      end(data) {
-        let result = "";
-        if (data) result = this.push(data);
-        result += this.decoder.flush();
-        return result;
-      }
-    };
-    function normalizeEncoding(encoding) {
-      encoding = encoding.toLowerCase();
-      switch (encoding) {
-        case "utf8":
-        case "utf-8":
-          return "utf8";
-        case "ucs2":
-        case "ucs-2":
-        case "utf16le":
-        case "utf-16le":
-          return "utf16le";
-        case "latin1":
-        case "binary":
-          return "latin1";
-        case "base64":
-        case "ascii":
-        case "hex":
-          return encoding;
-        default:
-          throw new Error("Unknown encoding: " + encoding);
-      }
-    }
-    __name(normalizeEncoding, "normalizeEncoding");
-  }
-});
-
-// node_modules/streamx/lib/errors.js
-var require_errors5 = __commonJS({
-  "node_modules/streamx/lib/errors.js"(exports2, module2) {
-    module2.exports = class StreamError extends Error {
-      static {
-        __name(this, "StreamError");
-      }
-      constructor(msg, code, fn = StreamError) {
-        super(msg);
-        this.code = code;
-        if (Error.captureStackTrace) {
-          Error.captureStackTrace(this, fn);
-        }
-      }
-      static isStreamDestroyed(err) {
-        return err && err.code === "STREAM_DESTROYED";
-      }
-      static isPrematureClose(err) {
-        return err && err.code === "PREMATURE_CLOSE";
-      }
-      static isAborted(err) {
-        return err && err.code === "ABORTED";
-      }
-      static isBadArgument(err) {
-        return err && err.code === "BAD_ARGUMENT";
-      }
-      get name() {
-        return "StreamError";
-      }
-      static STREAM_DESTROYED() {
-        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
-      }
-      static PREMATURE_CLOSE(msg = "Premature close") {
-        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
-      }
-      static ABORTED() {
-        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
-      }
-      static BAD_ARGUMENT(msg = "Bad argument") {
-        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
-      }
-    };
-  }
-});
-
-// node_modules/streamx/index.js
-var require_streamx = __commonJS({
-  "node_modules/streamx/index.js"(exports2, module2) {
-    var { EventEmitter } = require_default2();
-    var FIFO = require_fast_fifo();
-    var TextDecoder2 = require_text_decoder();
-    var StreamError = require_errors5();
-    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
-    var MAX = (1 << 29) - 1;
-    var OPENING = 1;
-    var PREDESTROYING = 2;
-    var DESTROYING = 4;
-    var DESTROYED = 8;
-    var NOT_OPENING = MAX ^ OPENING;
-    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
-    var READ_ACTIVE = 1 << 4;
-    var READ_UPDATING = 2 << 4;
-    var READ_PRIMARY = 4 << 4;
-    var READ_QUEUED = 8 << 4;
-    var READ_RESUMED = 16 << 4;
-    var READ_PIPE_DRAINED = 32 << 4;
-    var READ_ENDING = 64 << 4;
-    var READ_EMIT_DATA = 128 << 4;
-    var READ_EMIT_READABLE = 256 << 4;
-    var READ_EMITTED_READABLE = 512 << 4;
-    var READ_DONE = 1024 << 4;
-    var READ_NEXT_TICK = 2048 << 4;
-    var READ_NEEDS_PUSH = 4096 << 4;
-    var READ_READ_AHEAD = 8192 << 4;
-    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
-    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
-    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
-    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
-    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
-    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
-    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
-    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
-    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
-    var READ_PAUSED = MAX ^ READ_RESUMED;
-    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
-    var READ_NOT_ENDING = MAX ^ READ_ENDING;
-    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
-    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
-    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
-    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
-    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
-    var WRITE_ACTIVE = 1 << 18;
-    var WRITE_UPDATING = 2 << 18;
-    var WRITE_PRIMARY = 4 << 18;
-    var WRITE_QUEUED = 8 << 18;
-    var WRITE_UNDRAINED = 16 << 18;
-    var WRITE_DONE = 32 << 18;
-    var WRITE_EMIT_DRAIN = 64 << 18;
-    var WRITE_NEXT_TICK = 128 << 18;
-    var WRITE_WRITING = 256 << 18;
-    var WRITE_FINISHING = 512 << 18;
-    var WRITE_CORKED = 1024 << 18;
-    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
-    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
-    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
-    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
-    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
-    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
-    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
-    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
-    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
-    var NOT_ACTIVE = MAX ^ ACTIVE;
-    var DONE = READ_DONE | WRITE_DONE;
-    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
-    var OPEN_STATUS = DESTROY_STATUS | OPENING;
-    var AUTO_DESTROY = DESTROY_STATUS | DONE;
-    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
-    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
-    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
-    var IS_OPENING = OPEN_STATUS | TICKING;
-    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
-    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
-    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
-    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
-    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
-    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
-    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
-    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
-    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
-    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
-    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
-    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
-    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
-    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
-    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
-    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
-    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
-    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
-    var WritableState = class {
-      static {
-        __name(this, "WritableState");
-      }
-      constructor(stream, { highWaterMark = 16384, map: map2 = null, mapWritable, byteLength, byteLengthWritable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark;
-        this.buffered = 0;
-        this.error = null;
-        this.pipeline = null;
-        this.drains = null;
-        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
-        this.map = mapWritable || map2;
-        this.afterWrite = afterWrite.bind(this);
-        this.afterUpdateNextTick = updateWriteNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & WRITE_DONE) !== 0;
-      }
-      push(data) {
-        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
-        if (this.map !== null) data = this.map(data);
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        if (this.buffered < this.highWaterMark) {
-          this.stream._duplexState |= WRITE_QUEUED;
-          return true;
-        }
-        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
-        return false;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
-        return data;
-      }
-      end(data) {
-        if (typeof data === "function") {
-          this.stream.once("finish", data);
-        } else if (data !== void 0 && data !== null) {
-          this.push(data);
-        }
-        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
-      }
-      autoBatch(data, cb) {
-        const buffer = [];
-        const stream = this.stream;
-        buffer.push(data);
-        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
-          buffer.push(stream._writableState.shift());
-        }
-        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
-        stream._writev(buffer, cb);
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= WRITE_UPDATING;
-        do {
-          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
-            const data = this.shift();
-            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
-            stream._write(data, this.afterWrite);
-          }
-          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= WRITE_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
-          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
-          stream._final(afterFinal.bind(this));
-          return;
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= WRITE_NEXT_TICK;
-        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var ReadableState = class {
-      static {
-        __name(this, "ReadableState");
-      }
-      constructor(stream, { highWaterMark = 16384, map: map2 = null, mapReadable, byteLength, byteLengthReadable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
-        this.buffered = 0;
-        this.readAhead = highWaterMark > 0;
-        this.error = null;
-        this.pipeline = null;
-        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
-        this.map = mapReadable || map2;
-        this.pipeTo = null;
-        this.afterRead = afterRead.bind(this);
-        this.afterUpdateNextTick = updateReadNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & READ_ENDING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & READ_DONE) !== 0;
-      }
-      pipe(pipeTo, cb) {
-        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
-        if (typeof cb !== "function") cb = null;
-        this.stream._duplexState |= READ_PIPE_DRAINED;
-        this.pipeTo = pipeTo;
-        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
-        if (cb) this.stream.on("error", noop3);
-        if (isStreamx(pipeTo)) {
-          pipeTo._writableState.pipeline = this.pipeline;
-          if (cb) pipeTo.on("error", noop3);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        } else {
-          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
-          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
-          pipeTo.on("error", onerror);
-          pipeTo.on("close", onclose);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        }
-        pipeTo.on("drain", afterDrain.bind(this));
-        this.stream.emit("piping", pipeTo);
-        pipeTo.emit("pipe", this.stream);
-      }
-      push(data) {
-        const stream = this.stream;
-        if (data === null) {
-          this.highWaterMark = 0;
-          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
-          return false;
-        }
-        if (this.map !== null) {
-          data = this.map(data);
-          if (data === null) {
-            stream._duplexState &= READ_PUSHED;
-            return this.buffered < this.highWaterMark;
-          }
-        }
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
-        return this.buffered < this.highWaterMark;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) {
-          this.stream._duplexState &= READ_NOT_QUEUED;
-        }
-        return data;
-      }
-      unshift(data) {
-        const pending = [this.map !== null ? this.map(data) : data];
-        while (this.buffered > 0) pending.push(this.shift());
-        for (let i = 0; i < pending.length - 1; i++) {
-          const data2 = pending[i];
-          this.buffered += this.byteLength(data2);
-          this.queue.push(data2);
-        }
-        this.push(pending[pending.length - 1]);
-      }
-      read() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-          return data;
-        }
-        if (this.readAhead === false) {
-          stream._duplexState |= READ_READ_AHEAD;
-          this.updateNextTick();
-        }
-        return null;
-      }
-      drain() {
-        const stream = this.stream;
-        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-        }
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= READ_UPDATING;
-        do {
-          this.drain();
-          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
-            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
-            stream._read(this.afterRead);
-            this.drain();
-          }
-          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
-            stream._duplexState |= READ_EMITTED_READABLE;
-            stream.emit("readable");
-          }
-          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
-            this.updateNonPrimary();
-          }
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= READ_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
-          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
-          stream.emit("end");
-          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-            stream._duplexState |= DESTROYING;
-          }
-          if (this.pipeTo !== null) {
-            this.pipeTo.end();
-          }
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTickIfOpen() {
-        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var TransformState = class {
-      static {
-        __name(this, "TransformState");
-      }
-      constructor(stream) {
-        this.data = null;
-        this.afterTransform = afterTransform.bind(stream);
-        this.afterFinal = null;
-      }
-    };
-    var Pipeline = class {
-      static {
-        __name(this, "Pipeline");
-      }
-      constructor(src, dst, cb) {
-        this.from = src;
-        this.to = dst;
-        this.afterPipe = cb;
-        this.error = null;
-        this.pipeToFinished = false;
-      }
-      finished() {
-        this.pipeToFinished = true;
-      }
-      done(stream, err) {
-        if (err) this.error = err;
-        if (stream === this.to) {
-          this.to = null;
-          if (this.from !== null) {
-            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
-              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
-            }
-            return;
-          }
-        }
-        if (stream === this.from) {
-          this.from = null;
-          if (this.to !== null) {
-            if ((stream._duplexState & READ_DONE) === 0) {
-              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
-            }
-            return;
-          }
-        }
-        if (this.afterPipe !== null) this.afterPipe(this.error);
-        this.to = this.from = this.afterPipe = null;
-      }
-    };
-    function afterDrain() {
-      this.stream._duplexState |= READ_PIPE_DRAINED;
-      this.updateCallback();
-    }
-    __name(afterDrain, "afterDrain");
-    function afterFinal(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROY_STATUS) === 0) {
-        stream._duplexState |= WRITE_DONE;
-        stream.emit("finish");
-      }
-      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-        stream._duplexState |= DESTROYING;
-      }
-      stream._duplexState &= WRITE_NOT_FINISHING;
-      if ((stream._duplexState & WRITE_UPDATING) === 0) {
-        this.update();
-      } else {
-        this.updateNextTick();
-      }
-    }
-    __name(afterFinal, "afterFinal");
-    function afterDestroy(err) {
-      const stream = this.stream;
-      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
-      if (err) stream.emit("error", err);
-      stream._duplexState |= DESTROYED;
-      stream.emit("close");
-      const rs = stream._readableState;
-      const ws = stream._writableState;
-      if (rs !== null && rs.pipeline !== null) {
-        rs.pipeline.done(stream, err);
-      }
-      if (ws !== null) {
-        while (ws.drains !== null && ws.drains.length > 0) {
-          ws.drains.shift().resolve(false);
-        }
-        if (ws.pipeline !== null) {
-          ws.pipeline.done(stream, err);
-        }
-      }
-    }
-    __name(afterDestroy, "afterDestroy");
-    function afterWrite(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      stream._duplexState &= WRITE_NOT_ACTIVE;
-      if (this.drains !== null) tickDrains(this.drains);
-      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
-        stream._duplexState &= WRITE_DRAINED;
-        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
-          stream.emit("drain");
-        }
-      }
-      this.updateCallback();
-    }
-    __name(afterWrite, "afterWrite");
-    function afterRead(err) {
-      if (err) this.stream.destroy(err);
-      this.stream._duplexState &= READ_NOT_ACTIVE;
-      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
-        this.stream._duplexState &= READ_NO_READ_AHEAD;
-      }
-      this.updateCallback();
-    }
-    __name(afterRead, "afterRead");
-    function updateReadNT() {
-      if ((this.stream._duplexState & READ_UPDATING) === 0) {
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    __name(updateReadNT, "updateReadNT");
-    function updateWriteNT() {
-      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    __name(updateWriteNT, "updateWriteNT");
-    function tickDrains(drains) {
-      for (let i = 0; i < drains.length; i++) {
-        if (--drains[i].writes === 0) {
-          drains.shift().resolve(true);
-          i--;
-        }
-      }
-    }
-    __name(tickDrains, "tickDrains");
-    function afterOpen(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROYING) === 0) {
-        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= READ_PRIMARY;
-        }
-        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= WRITE_PRIMARY;
-        }
-        stream.emit("open");
-      }
-      stream._duplexState &= NOT_ACTIVE;
-      if (stream._writableState !== null) {
-        stream._writableState.updateCallback();
-      }
-      if (stream._readableState !== null) {
-        stream._readableState.updateCallback();
-      }
-    }
-    __name(afterOpen, "afterOpen");
-    function afterTransform(err, data) {
-      if (data !== void 0 && data !== null) this.push(data);
-      this._writableState.afterWrite(err);
-    }
-    __name(afterTransform, "afterTransform");
-    function newListener(name) {
-      if (this._readableState !== null) {
-        if (name === "data") {
-          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
-          this._readableState.updateNextTick();
-        }
-        if (name === "readable") {
-          this._duplexState |= READ_EMIT_READABLE;
-          this._readableState.updateNextTick();
-        }
-      }
-      if (this._writableState !== null) {
-        if (name === "drain") {
-          this._duplexState |= WRITE_EMIT_DRAIN;
-          this._writableState.updateNextTick();
-        }
-      }
-    }
-    __name(newListener, "newListener");
-    var Stream = class extends EventEmitter {
-      static {
-        __name(this, "Stream");
-      }
-      constructor(opts) {
-        super();
-        this._duplexState = 0;
-        this._readableState = null;
-        this._writableState = null;
-        if (opts) {
-          if (opts.open) this._open = opts.open;
-          if (opts.destroy) this._destroy = opts.destroy;
-          if (opts.predestroy) this._predestroy = opts.predestroy;
-          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
-        }
-        this.on("newListener", newListener);
-      }
-      _open(cb) {
-        cb(null);
-      }
-      _destroy(cb) {
-        cb(null);
-      }
-      _predestroy() {
-      }
-      get readable() {
-        return this._readableState !== null ? true : void 0;
-      }
-      get writable() {
-        return this._writableState !== null ? true : void 0;
-      }
-      get destroyed() {
-        return (this._duplexState & DESTROYED) !== 0;
-      }
-      get destroying() {
-        return (this._duplexState & DESTROY_STATUS) !== 0;
-      }
-      destroy(err) {
-        if ((this._duplexState & DESTROY_STATUS) === 0) {
-          if (!err) err = StreamError.STREAM_DESTROYED();
-          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
-          if (this._readableState !== null) {
-            this._readableState.highWaterMark = 0;
-            this._readableState.error = err;
-          }
-          if (this._writableState !== null) {
-            this._writableState.highWaterMark = 0;
-            this._writableState.error = err;
-          }
-          this._duplexState |= PREDESTROYING;
-          this._predestroy();
-          this._duplexState &= NOT_PREDESTROYING;
-          if (this._readableState !== null) {
-            this._readableState.updateNextTick();
-          }
-          if (this._writableState !== null) {
-            this._writableState.updateNextTick();
-          }
-        }
-      }
-    };
-    var Readable2 = class _Readable extends Stream {
-      static {
-        __name(this, "Readable");
-      }
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
-        this._readableState = new ReadableState(this, opts);
-        if (opts) {
-          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
-          if (opts.read) this._read = opts.read;
-          if (opts.eagerOpen) this._readableState.updateNextTick();
-          if (opts.encoding) this.setEncoding(opts.encoding);
-        }
-      }
-      static deferred(fn, opts) {
-        const out = new PassThrough(opts);
-        fn().then((src) => {
-          if (src === null) return out.end();
-          if (out.destroying) return;
-          pipeline2(src, out, noop3);
-        }).catch((err) => out.destroy(err));
-        return out;
-      }
-      setEncoding(encoding) {
-        const dec = new TextDecoder2(encoding);
-        const map2 = this._readableState.map || echo;
-        this._readableState.map = mapOrSkip;
-        return this;
-        function mapOrSkip(data) {
-          const next = dec.push(data);
-          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map2(next);
-        }
-        __name(mapOrSkip, "mapOrSkip");
-      }
-      _read(cb) {
-        cb(null);
-      }
-      pipe(dest, cb) {
-        this._readableState.updateNextTick();
-        this._readableState.pipe(dest, cb);
-        return dest;
-      }
-      read() {
-        this._readableState.updateNextTick();
-        return this._readableState.read();
-      }
-      push(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.push(data);
-      }
-      unshift(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.unshift(data);
-      }
-      resume() {
-        this._duplexState |= READ_RESUMED_READ_AHEAD;
-        this._readableState.updateNextTick();
-        return this;
-      }
-      pause() {
-        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
-        return this;
-      }
-      static _fromAsyncIterator(ite, opts) {
-        let destroy;
-        const rs = new _Readable({
-          ...opts,
-          read(cb) {
-            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
-          },
-          predestroy() {
-            destroy = ite.return();
-          },
-          destroy(cb) {
-            if (!destroy) return cb(null);
-            destroy.then(cb.bind(null, null)).catch(cb);
-          }
-        });
-        return rs;
-        function push(data) {
-          if (data.done) rs.push(null);
-          else rs.push(data.value);
-        }
-        __name(push, "push");
-      }
-      static from(data, opts) {
-        if (isReadStreamx(data)) return data;
-        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
-        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
-        let i = 0;
-        return new _Readable({
-          ...opts,
-          read(cb) {
-            this.push(i === data.length ? null : data[i++]);
-            cb(null);
-          }
-        });
-      }
-      static isBackpressured(rs) {
-        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
-      }
-      static isPaused(rs) {
-        return (rs._duplexState & READ_RESUMED) === 0;
-      }
-      [asyncIterator]() {
-        const stream = this;
-        let error2 = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        this.on("error", (err) => {
-          error2 = err;
-        });
-        this.on("readable", onreadable);
-        this.on("close", onclose);
-        return {
-          [asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(function(resolve15, reject) {
-              promiseResolve = resolve15;
-              promiseReject = reject;
-              const data = stream.read();
-              if (data !== null) ondata(data);
-              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
-            });
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err) {
-            return destroy(err);
-          }
-        };
-        function onreadable() {
-          if (promiseResolve !== null) ondata(stream.read());
-        }
-        __name(onreadable, "onreadable");
-        function onclose() {
-          if (promiseResolve !== null) ondata(null);
-        }
-        __name(onclose, "onclose");
-        function ondata(data) {
-          if (promiseReject === null) return;
-          if (error2) {
-            promiseReject(error2);
-          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
-            promiseReject(StreamError.STREAM_DESTROYED());
-          } else {
-            promiseResolve({ value: data, done: data === null });
-          }
-          promiseReject = promiseResolve = null;
-        }
-        __name(ondata, "ondata");
-        function destroy(err) {
-          stream.destroy(err);
-          return new Promise((resolve15, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve15({ value: void 0, done: true });
-            stream.once("close", function() {
-              if (err) reject(err);
-              else resolve15({ value: void 0, done: true });
-            });
-          });
-        }
-        __name(destroy, "destroy");
-      }
-    };
-    var Writable = class extends Stream {
-      static {
-        __name(this, "Writable");
-      }
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | READ_DONE;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-          if (opts.eagerOpen) this._writableState.updateNextTick();
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      static isBackpressured(ws) {
-        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
-      }
-      static drained(ws) {
-        if (ws.destroyed) return Promise.resolve(false);
-        const state = ws._writableState;
-        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
-        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
-        if (writes === 0) return Promise.resolve(true);
-        if (state.drains === null) state.drains = [];
-        return new Promise((resolve15) => {
-          state.drains.push({ writes, resolve: resolve15 });
-        });
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Duplex = class extends Readable2 {
-      static {
-        __name(this, "Duplex");
-      }
-      // and Writable
-      constructor(opts) {
-        super(opts);
-        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Transform = class extends Duplex {
-      static {
-        __name(this, "Transform");
-      }
-      constructor(opts) {
-        super(opts);
-        this._transformState = new TransformState(this);
-        if (opts) {
-          if (opts.transform) this._transform = opts.transform;
-          if (opts.flush) this._flush = opts.flush;
-        }
-      }
-      _write(data, cb) {
-        if (this._readableState.buffered >= this._readableState.highWaterMark) {
-          this._transformState.data = data;
-        } else {
-          this._transform(data, this._transformState.afterTransform);
-        }
-      }
-      _read(cb) {
-        if (this._transformState.data !== null) {
-          const data = this._transformState.data;
-          this._transformState.data = null;
-          cb(null);
-          this._transform(data, this._transformState.afterTransform);
-        } else {
-          cb(null);
-        }
-      }
-      destroy(err) {
-        super.destroy(err);
-        if (this._transformState.data !== null) {
-          this._transformState.data = null;
-          this._transformState.afterTransform();
-        }
-      }
-      _transform(data, cb) {
-        cb(null, data);
-      }
-      _flush(cb) {
-        cb(null);
-      }
-      _final(cb) {
-        this._transformState.afterFinal = cb;
-        this._flush(transformAfterFlush.bind(this));
-      }
-    };
-    var PassThrough = class extends Transform {
-      static {
-        __name(this, "PassThrough");
-      }
-    };
-    function transformAfterFlush(err, data) {
-      const cb = this._transformState.afterFinal;
-      if (err) return cb(err);
-      if (data !== null && data !== void 0) this.push(data);
-      this.push(null);
-      cb(null);
-    }
-    __name(transformAfterFlush, "transformAfterFlush");
-    function pipelinePromise(...streams) {
-      return new Promise((resolve15, reject) => {
-        return pipeline2(...streams, (err) => {
-          if (err) return reject(err);
-          resolve15();
-        });
-      });
-    }
-    __name(pipelinePromise, "pipelinePromise");
-    function pipeline2(stream, ...streams) {
-      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
-      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
-      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
-      let src = all[0];
-      let dest = null;
-      let error2 = null;
-      for (let i = 1; i < all.length; i++) {
-        dest = all[i];
-        if (isStreamx(src)) {
-          src.pipe(dest, onerror);
-        } else {
-          errorHandle(src, true, i > 1, onerror);
-          src.pipe(dest);
-        }
-        src = dest;
-      }
-      if (done) {
-        let fin = false;
-        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
-        dest.on("error", (err) => {
-          if (error2 === null) error2 = err;
-        });
-        dest.on("finish", () => {
-          fin = true;
-          if (!autoDestroy) done(error2);
-        });
-        if (autoDestroy) {
-          dest.on("close", () => done(error2 || (fin ? null : StreamError.PREMATURE_CLOSE())));
-        }
-      }
-      return dest;
-      function errorHandle(s, rd, wr, onerror2) {
-        s.on("error", onerror2);
-        s.on("close", onclose);
-        function onclose() {
-          if (rd && s._readableState && !s._readableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-          if (wr && s._writableState && !s._writableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-        }
-        __name(onclose, "onclose");
-      }
-      __name(errorHandle, "errorHandle");
-      function onerror(err) {
-        if (!err || error2) return;
-        error2 = err;
-        for (const s of all) {
-          s.destroy(err);
-        }
-      }
-      __name(onerror, "onerror");
-    }
-    __name(pipeline2, "pipeline");
-    function echo(s) {
-      return s;
-    }
-    __name(echo, "echo");
-    function isStream(stream) {
-      return !!stream._readableState || !!stream._writableState;
-    }
-    __name(isStream, "isStream");
-    function isStreamx(stream) {
-      return typeof stream._duplexState === "number" && isStream(stream);
-    }
-    __name(isStreamx, "isStreamx");
-    function isEnding(stream) {
-      return !!stream._readableState && stream._readableState.ending;
-    }
-    __name(isEnding, "isEnding");
-    function isEnded(stream) {
-      return !!stream._readableState && stream._readableState.ended;
-    }
-    __name(isEnded, "isEnded");
-    function isFinishing(stream) {
-      return !!stream._writableState && stream._writableState.ending;
-    }
-    __name(isFinishing, "isFinishing");
-    function isFinished(stream) {
-      return !!stream._writableState && stream._writableState.ended;
-    }
-    __name(isFinished, "isFinished");
-    function getStreamError(stream, opts = {}) {
-      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
-      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
-    }
-    __name(getStreamError, "getStreamError");
-    function isReadStreamx(stream) {
-      return isStreamx(stream) && stream.readable;
-    }
-    __name(isReadStreamx, "isReadStreamx");
-    function isDisturbed(stream) {
-      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
-    }
-    __name(isDisturbed, "isDisturbed");
-    function isTypedArray(data) {
-      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
-    }
-    __name(isTypedArray, "isTypedArray");
-    function defaultByteLength(data) {
-      return isTypedArray(data) ? data.byteLength : 1024;
-    }
-    __name(defaultByteLength, "defaultByteLength");
-    function noop3() {
-    }
-    __name(noop3, "noop");
-    function abort() {
-      this.destroy(StreamError.ABORTED());
-    }
-    __name(abort, "abort");
-    function isWritev(s) {
-      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
-    }
-    __name(isWritev, "isWritev");
-    module2.exports = {
-      pipeline: pipeline2,
-      pipelinePromise,
-      isStream,
-      isStreamx,
-      isEnding,
-      isEnded,
-      isFinishing,
-      isFinished,
-      isDisturbed,
-      getStreamError,
-      Stream,
-      Writable,
-      Readable: Readable2,
-      Duplex,
-      Transform,
-      // Export PassThrough for compatibility with Node.js core's stream module
-      PassThrough
-    };
-  }
-});
-
-// node_modules/tar-stream/headers.js
-var require_headers3 = __commonJS({
-  "node_modules/tar-stream/headers.js"(exports2) {
-    var b4a = require_b4a();
-    var ZEROS = "0000000000000000000";
-    var SEVENS = "7777777777777777777";
-    var ZERO_OFFSET = "0".charCodeAt(0);
-    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
-    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
-    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
-    var GNU_VER = b4a.from([32, 0]);
-    var MASK2 = 4095;
-    var MAGIC_OFFSET = 257;
-    var VERSION_OFFSET = 263;
-    exports2.decodeLongPath = /* @__PURE__ */ __name(function decodeLongPath(buf, encoding) {
-      return decodeStr(buf, 0, buf.length, encoding);
-    }, "decodeLongPath");
-    exports2.encodePax = /* @__PURE__ */ __name(function encodePax(opts) {
-      let result = "";
-      if (opts.name) result += addLength(" path=" + opts.name + "\n");
-      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
-      const pax = opts.pax;
-      if (pax) {
-        for (const key in pax) {
-          result += addLength(" " + key + "=" + pax[key] + "\n");
-        }
-      }
-      return b4a.from(result);
-    }, "encodePax");
-    exports2.decodePax = /* @__PURE__ */ __name(function decodePax(buf) {
-      const result = {};
-      while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 32) i++;
-        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
-        if (!len) return result;
-        const b = b4a.toString(buf.subarray(i + 1, len - 1));
-        const keyIndex = b.indexOf("=");
-        if (keyIndex === -1) return result;
-        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
-        buf = buf.subarray(len);
-      }
-      return result;
-    }, "decodePax");
-    exports2.encode = /* @__PURE__ */ __name(function encode(opts) {
-      const buf = b4a.alloc(512);
-      let name = opts.name;
-      let prefix = "";
-      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
-      if (b4a.byteLength(name) !== name.length) return null;
-      while (b4a.byteLength(name) > 100) {
-        const i = name.indexOf("/");
-        if (i === -1) return null;
-        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
-        name = name.slice(i + 1);
-      }
-      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
-      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
-      b4a.write(buf, name);
-      b4a.write(buf, encodeOct(opts.mode & MASK2, 6), 100);
-      b4a.write(buf, encodeOct(opts.uid, 6), 108);
-      b4a.write(buf, encodeOct(opts.gid, 6), 116);
-      encodeSize(opts.size, buf, 124);
-      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
-      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
-      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
-      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
-      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
-      if (opts.uname) b4a.write(buf, opts.uname, 265);
-      if (opts.gname) b4a.write(buf, opts.gname, 297);
-      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
-      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
-      if (prefix) b4a.write(buf, prefix, 345);
-      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
-      return buf;
-    }, "encode");
-    exports2.decode = /* @__PURE__ */ __name(function decode(buf, filenameEncoding, allowUnknownFormat) {
-      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
-      let name = decodeStr(buf, 0, 100, filenameEncoding);
-      const mode = decodeOct(buf, 100, 8);
-      const uid = decodeOct(buf, 108, 8);
-      const gid = decodeOct(buf, 116, 8);
-      const size = decodeOct(buf, 124, 12);
-      const mtime = decodeOct(buf, 136, 12);
-      const type2 = toType(typeflag);
-      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
-      const uname = decodeStr(buf, 265, 32);
-      const gname = decodeStr(buf, 297, 32);
-      const devmajor = decodeOct(buf, 329, 8);
-      const devminor = decodeOct(buf, 337, 8);
-      const c = cksum(buf);
-      if (c === 8 * 32) return null;
-      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
-      if (isUSTAR(buf)) {
-        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
-      } else if (isGNU(buf)) {
-      } else {
-        if (!allowUnknownFormat) {
-          throw new Error("Invalid tar header: unknown format.");
-        }
-      }
-      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
-      return {
-        name,
-        mode,
-        uid,
-        gid,
-        size,
-        byteOffset: 0,
-        mtime: new Date(1e3 * mtime),
-        type: type2,
-        linkname,
-        uname,
-        gname,
-        devmajor,
-        devminor,
-        pax: null
-      };
-    }, "decode");
-    function isUSTAR(buf) {
-      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
-    }
-    __name(isUSTAR, "isUSTAR");
-    function isGNU(buf) {
-      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
-    }
-    __name(isGNU, "isGNU");
-    function clamp2(index, len, defaultValue) {
-      if (typeof index !== "number") return defaultValue;
-      index = ~~index;
-      if (index >= len) return len;
-      if (index >= 0) return index;
-      index += len;
-      if (index >= 0) return index;
-      return 0;
-    }
-    __name(clamp2, "clamp");
-    function toType(flag) {
-      switch (flag) {
-        case 0:
-          return "file";
-        case 1:
-          return "link";
-        case 2:
-          return "symlink";
-        case 3:
-          return "character-device";
-        case 4:
-          return "block-device";
-        case 5:
-          return "directory";
-        case 6:
-          return "fifo";
-        case 7:
-          return "contiguous-file";
-        case 72:
-          return "pax-header";
-        case 55:
-          return "pax-global-header";
-        case 27:
-          return "gnu-long-link-path";
-        case 28:
-        case 30:
-          return "gnu-long-path";
-      }
-      return null;
-    }
-    __name(toType, "toType");
-    function toTypeflag(flag) {
-      switch (flag) {
-        case "file":
-          return 0;
-        case "link":
-          return 1;
-        case "symlink":
-          return 2;
-        case "character-device":
-          return 3;
-        case "block-device":
-          return 4;
-        case "directory":
-          return 5;
-        case "fifo":
-          return 6;
-        case "contiguous-file":
-          return 7;
-        case "pax-header":
-          return 72;
-      }
-      return 0;
-    }
-    __name(toTypeflag, "toTypeflag");
-    function indexOf(block, num2, offset, end) {
-      for (; offset < end; offset++) {
-        if (block[offset] === num2) return offset;
-      }
-      return end;
-    }
-    __name(indexOf, "indexOf");
-    function cksum(block) {
-      let sum = 8 * 32;
-      for (let i = 0; i < 148; i++) sum += block[i];
-      for (let j = 156; j < 512; j++) sum += block[j];
-      return sum;
-    }
-    __name(cksum, "cksum");
-    function encodeOct(val, n) {
-      val = val.toString(8);
-      if (val.length > n) return SEVENS.slice(0, n) + " ";
-      return ZEROS.slice(0, n - val.length) + val + " ";
-    }
-    __name(encodeOct, "encodeOct");
-    function encodeSizeBin(num2, buf, off) {
-      buf[off] = 128;
-      for (let i = 11; i > 0; i--) {
-        buf[off + i] = num2 & 255;
-        num2 = Math.floor(num2 / 256);
-      }
-    }
-    __name(encodeSizeBin, "encodeSizeBin");
-    function encodeSize(num2, buf, off) {
-      if (num2.toString(8).length > 11) {
-        encodeSizeBin(num2, buf, off);
-      } else {
-        b4a.write(buf, encodeOct(num2, 11), off);
-      }
-    }
-    __name(encodeSize, "encodeSize");
-    function parse256(buf) {
-      let positive;
-      if (buf[0] === 128) positive = true;
-      else if (buf[0] === 255) positive = false;
-      else return null;
-      const tuple = [];
-      let i;
-      for (i = buf.length - 1; i > 0; i--) {
-        const byte = buf[i];
-        if (positive) tuple.push(byte);
-        else tuple.push(255 - byte);
-      }
-      let sum = 0;
-      const l = tuple.length;
-      for (i = 0; i < l; i++) {
-        sum += tuple[i] * Math.pow(256, i);
-      }
-      return positive ? sum : -1 * sum;
-    }
-    __name(parse256, "parse256");
-    function decodeOct(val, offset, length) {
-      val = val.subarray(offset, offset + length);
-      offset = 0;
-      if (val[offset] & 128) {
-        return parse256(val);
-      } else {
-        while (offset < val.length && val[offset] === 32) offset++;
-        const end = clamp2(indexOf(val, 32, offset, val.length), val.length, val.length);
-        while (offset < end && val[offset] === 0) offset++;
-        if (end === offset) return 0;
-        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
-      }
-    }
-    __name(decodeOct, "decodeOct");
-    function decodeStr(val, offset, length, encoding) {
-      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
-    }
-    __name(decodeStr, "decodeStr");
-    function addLength(str3) {
-      const len = b4a.byteLength(str3);
-      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
-      if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str3;
-    }
-    __name(addLength, "addLength");
-  }
-});
-
-// node_modules/tar-stream/extract.js
-var require_extract2 = __commonJS({
-  "node_modules/tar-stream/extract.js"(exports2, module2) {
-    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
-    var FIFO = require_fast_fifo();
-    var b4a = require_b4a();
-    var headers = require_headers3();
-    var EMPTY = b4a.alloc(0);
-    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
-    var BufferList = class {
-      static {
-        __name(this, "BufferList");
-      }
-      constructor() {
-        this.buffered = 0;
-        this.shifted = 0;
-        this.queue = new FIFO();
-        this._offset = 0;
-      }
-      push(buffer) {
-        this.buffered += buffer.byteLength;
-        this.queue.push(buffer);
-      }
-      shiftFirst(size) {
-        return this.buffered === 0 ? null : this._next(size);
-      }
-      shift(size) {
-        if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
-        const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
-          chunks.push(chunk);
-        }
-        return b4a.concat(chunks);
-      }
-      _next(size) {
-        const buf = this.queue.peek();
-        const rem = buf.byteLength - this._offset;
-        if (size >= rem) {
-          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
-          this.queue.shift();
-          this._offset = 0;
-          this.buffered -= rem;
-          this.shifted += rem;
-          return sub;
-        }
-        this.buffered -= size;
-        this.shifted += size;
-        return buf.subarray(this._offset, this._offset += size);
-      }
-    };
-    var Source = class extends Readable2 {
-      static {
-        __name(this, "Source");
-      }
-      constructor(self2, header, offset) {
-        super();
-        this.header = header;
-        this.offset = offset;
-        this._parent = self2;
-      }
-      _read(cb) {
-        if (this.header.size === 0) {
-          this.push(null);
-        }
-        if (this._parent._stream === this) {
-          this._parent._update();
-        }
-        cb(null);
-      }
-      _predestroy() {
-        this._parent.destroy(getStreamError(this));
-      }
-      _detach() {
-        if (this._parent._stream === this) {
-          this._parent._stream = null;
-          this._parent._missing = overflow(this.header.size);
-          this._parent._update();
-        }
-      }
-      _destroy(cb) {
-        this._detach();
-        cb(null);
-      }
-    };
-    var Extract = class extends Writable {
-      static {
-        __name(this, "Extract");
-      }
-      constructor(opts) {
-        super(opts);
-        if (!opts) opts = {};
-        this._buffer = new BufferList();
-        this._offset = 0;
-        this._header = null;
-        this._stream = null;
-        this._missing = 0;
-        this._longHeader = false;
-        this._callback = noop3;
-        this._locked = false;
-        this._finished = false;
-        this._pax = null;
-        this._paxGlobal = null;
-        this._gnuLongPath = null;
-        this._gnuLongLinkPath = null;
-        this._filenameEncoding = opts.filenameEncoding || "utf-8";
-        this._allowUnknownFormat = !!opts.allowUnknownFormat;
-        this._unlockBound = this._unlock.bind(this);
-      }
-      _unlock(err) {
-        this._locked = false;
-        if (err) {
-          this.destroy(err);
-          this._continueWrite(err);
-          return;
-        }
-        this._update();
-      }
-      _consumeHeader() {
-        if (this._locked) return false;
-        this._offset = this._buffer.shifted;
-        try {
-          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
-        } catch (err) {
-          this._continueWrite(err);
-          return false;
-        }
-        if (!this._header) return true;
-        this._header.byteOffset = this._buffer.shifted;
-        switch (this._header.type) {
-          case "gnu-long-path":
-          case "gnu-long-link-path":
-          case "pax-global-header":
-          case "pax-header":
-            this._longHeader = true;
-            this._missing = this._header.size;
-            if (this._missing > MAX_HEADER_SIZE) {
-              this._continueWrite(new Error("Header exceeds max size"));
-              return false;
-            }
-            return true;
-        }
-        this._locked = true;
-        this._applyLongHeaders();
-        if (!(this._header.size >= 0)) {
-          this._continueWrite(new Error("Invalid header"));
-          return false;
-        }
-        if (this._header.size === 0 || this._header.type === "directory") {
-          this.emit("entry", this._header, this._createStream(), this._unlockBound);
-          return true;
-        }
-        this._stream = this._createStream();
-        this._missing = this._header.size;
-        this.emit("entry", this._header, this._stream, this._unlockBound);
-        return true;
-      }
-      _applyLongHeaders() {
-        if (this._gnuLongPath) {
-          this._header.name = this._gnuLongPath;
-          this._gnuLongPath = null;
-        }
-        if (this._gnuLongLinkPath) {
-          this._header.linkname = this._gnuLongLinkPath;
-          this._gnuLongLinkPath = null;
-        }
-        if (this._pax) {
-          if (this._pax.path) this._header.name = this._pax.path;
-          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
-          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
-          this._header.pax = this._pax;
-          this._pax = null;
-        }
-      }
-      _decodeLongHeader(buf) {
-        switch (this._header.type) {
-          case "gnu-long-path":
-            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "gnu-long-link-path":
-            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "pax-global-header":
-            this._paxGlobal = headers.decodePax(buf);
-            break;
-          case "pax-header":
-            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
-            break;
-        }
-      }
-      _consumeLongHeader() {
-        this._longHeader = false;
-        this._missing = overflow(this._header.size);
-        const buf = this._buffer.shift(this._header.size);
-        try {
-          this._decodeLongHeader(buf);
-        } catch (err) {
-          this._continueWrite(err);
-          return false;
-        }
-        return true;
-      }
-      _consumeStream() {
-        const buf = this._buffer.shiftFirst(this._missing);
-        if (buf === null) return false;
-        this._missing -= buf.byteLength;
-        const drained = this._stream.push(buf);
-        if (this._missing === 0) {
-          this._stream.push(null);
-          if (drained) this._stream._detach();
-          return drained && this._locked === false;
-        }
-        return drained;
-      }
-      _createStream() {
-        return new Source(this, this._header, this._offset);
-      }
-      _update() {
-        while (this._buffer.buffered > 0 && !this.destroying) {
-          if (this._missing > 0) {
-            if (this._stream !== null) {
-              if (this._consumeStream() === false) return;
-              continue;
-            }
-            if (this._longHeader === true) {
-              if (this._missing > this._buffer.buffered) break;
-              if (this._consumeLongHeader() === false) return false;
-              continue;
-            }
-            const ignore = this._buffer.shiftFirst(this._missing);
-            if (ignore !== null) this._missing -= ignore.byteLength;
-            continue;
-          }
-          if (this._buffer.buffered < 512) break;
-          if (this._stream !== null || this._consumeHeader() === false) return;
-        }
-        this._continueWrite(null);
-      }
-      _continueWrite(err) {
-        const cb = this._callback;
-        this._callback = noop3;
-        cb(err);
-      }
-      _write(data, cb) {
-        this._callback = cb;
-        this._buffer.push(data);
-        this._update();
-      }
-      _final(cb) {
-        this._finished = this._missing === 0 && this._buffer.buffered === 0;
-        cb(this._finished ? null : new Error("Unexpected end of data"));
-      }
-      _predestroy() {
-        this._continueWrite(null);
-      }
-      _destroy(cb) {
-        if (this._stream) this._stream.destroy(getStreamError(this));
-        cb(null);
-      }
-      [Symbol.asyncIterator]() {
-        let error2 = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        let entryStream = null;
-        let entryCallback = null;
-        const extract2 = this;
-        this.on("entry", onentry);
-        this.on("error", (err) => {
-          error2 = err;
-        });
-        this.on("close", onclose);
-        return {
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(onnext);
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err) {
-            return destroy(err);
-          }
-        };
-        function consumeCallback(err) {
-          if (!entryCallback) return;
-          const cb = entryCallback;
-          entryCallback = null;
-          cb(err);
-        }
-        __name(consumeCallback, "consumeCallback");
-        function onnext(resolve15, reject) {
-          if (error2) {
-            return reject(error2);
-          }
-          if (entryStream) {
-            resolve15({ value: entryStream, done: false });
-            entryStream = null;
-            return;
-          }
-          promiseResolve = resolve15;
-          promiseReject = reject;
-          consumeCallback(null);
-          if (extract2._finished && promiseResolve) {
-            promiseResolve({ value: void 0, done: true });
-            promiseResolve = promiseReject = null;
-          }
-        }
-        __name(onnext, "onnext");
-        function onentry(header, stream, callback) {
-          entryCallback = callback;
-          stream.on("error", noop3);
-          if (promiseResolve) {
-            promiseResolve({ value: stream, done: false });
-            promiseResolve = promiseReject = null;
-          } else {
-            entryStream = stream;
-          }
-        }
-        __name(onentry, "onentry");
-        function onclose() {
-          consumeCallback(error2);
-          if (!promiseResolve) return;
-          if (error2) promiseReject(error2);
-          else promiseResolve({ value: void 0, done: true });
-          promiseResolve = promiseReject = null;
-        }
-        __name(onclose, "onclose");
-        function destroy(err) {
-          extract2.destroy(err);
-          consumeCallback(err);
-          return new Promise((resolve15, reject) => {
-            if (extract2.destroyed) return resolve15({ value: void 0, done: true });
-            extract2.once("close", function() {
-              if (err) reject(err);
-              else resolve15({ value: void 0, done: true });
-            });
-          });
-        }
-        __name(destroy, "destroy");
-      }
-    };
-    module2.exports = /* @__PURE__ */ __name(function extract2(opts) {
-      return new Extract(opts);
-    }, "extract");
-    function noop3() {
-    }
-    __name(noop3, "noop");
-    function overflow(size) {
-      size &= 511;
-      return size && 512 - size;
-    }
-    __name(overflow, "overflow");
-  }
-});
-
-// node_modules/tar-stream/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/tar-stream/constants.js"(exports2, module2) {
-    var constants2 = {
-      // just for envs without fs
-      S_IFMT: 61440,
-      S_IFDIR: 16384,
-      S_IFCHR: 8192,
-      S_IFBLK: 24576,
-      S_IFIFO: 4096,
-      S_IFLNK: 40960
-    };
-    try {
-      module2.exports = require("fs").constants || constants2;
-    } catch {
-      module2.exports = constants2;
-    }
-  }
-});
-
-// node_modules/tar-stream/pack.js
-var require_pack2 = __commonJS({
-  "node_modules/tar-stream/pack.js"(exports2, module2) {
-    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
-    var b4a = require_b4a();
-    var constants2 = require_constants6();
-    var headers = require_headers3();
-    var DMODE = 493;
-    var FMODE = 420;
-    var END_OF_TAR = b4a.alloc(1024);
-    var Sink = class extends Writable {
-      static {
-        __name(this, "Sink");
-      }
-      constructor(pack2, header, callback) {
-        super({ mapWritable, eagerOpen: true });
-        this.written = 0;
-        this.header = header;
-        this._callback = callback;
-        this._linkname = null;
-        this._isLinkname = header.type === "symlink" && !header.linkname;
-        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
-        this._finished = false;
-        this._pack = pack2;
-        this._openCallback = null;
-        if (this._pack._stream === null) this._pack._stream = this;
-        else this._pack._pending.push(this);
-      }
-      _open(cb) {
-        this._openCallback = cb;
-        if (this._pack._stream === this) this._continueOpen();
-      }
-      _continuePack(err) {
-        if (this._callback === null) return;
-        const callback = this._callback;
-        this._callback = null;
-        callback(err);
-      }
-      _continueOpen() {
-        if (this._pack._stream === null) this._pack._stream = this;
-        const cb = this._openCallback;
-        this._openCallback = null;
-        if (cb === null) return;
-        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
-        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
-        this._pack._stream = this;
-        if (!this._isLinkname) {
-          this._pack._encode(this.header);
-        }
-        if (this._isVoid) {
-          this._finish();
-          this._continuePack(null);
-        }
-        cb(null);
-      }
-      _write(data, cb) {
-        if (this._isLinkname) {
-          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
-          return cb(null);
-        }
-        if (this._isVoid) {
-          if (data.byteLength > 0) {
-            return cb(new Error("No body allowed for this entry"));
-          }
-          return cb();
-        }
-        this.written += data.byteLength;
-        if (this._pack.push(data)) return cb();
-        this._pack._drain = cb;
-      }
-      _finish() {
-        if (this._finished) return;
-        this._finished = true;
-        if (this._isLinkname) {
-          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
-          this._pack._encode(this.header);
-        }
-        overflow(this._pack, this.header.size);
-        this._pack._done(this);
-      }
-      _final(cb) {
-        if (this.written !== this.header.size) {
-          return cb(new Error("Size mismatch"));
-        }
-        this._finish();
-        cb(null);
-      }
-      _getError() {
-        return getStreamError(this) || new Error("tar entry destroyed");
-      }
-      _predestroy() {
-        this._pack.destroy(this._getError());
-      }
-      _destroy(cb) {
-        this._pack._done(this);
-        this._continuePack(this._finished ? null : this._getError());
-        cb();
-      }
-    };
-    var Pack = class extends Readable2 {
-      static {
-        __name(this, "Pack");
-      }
-      constructor(opts) {
-        super(opts);
-        this._drain = noop3;
-        this._finalized = false;
-        this._finalizing = false;
-        this._pending = [];
-        this._stream = null;
-      }
-      entry(header, buffer, callback) {
-        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
-        if (typeof buffer === "function") {
-          callback = buffer;
-          buffer = null;
-        }
-        if (!callback) callback = noop3;
-        if (!header.size || header.type === "symlink") header.size = 0;
-        if (!header.type) header.type = modeToType(header.mode);
-        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
-        if (!header.uid) header.uid = 0;
-        if (!header.gid) header.gid = 0;
-        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
-        if (typeof buffer === "string") buffer = b4a.from(buffer);
-        const sink = new Sink(this, header, callback);
-        if (b4a.isBuffer(buffer)) {
-          header.size = buffer.byteLength;
-          sink.write(buffer);
-          sink.end();
-          return sink;
-        }
-        if (sink._isVoid) {
-          return sink;
-        }
-        return sink;
-      }
-      finalize() {
-        if (this._stream || this._pending.length > 0) {
-          this._finalizing = true;
-          return;
-        }
-        if (this._finalized) return;
-        this._finalized = true;
-        this.push(END_OF_TAR);
-        this.push(null);
-      }
-      _done(stream) {
-        if (stream !== this._stream) return;
-        this._stream = null;
-        if (this._finalizing) this.finalize();
-        if (this._pending.length) this._pending.shift()._continueOpen();
-      }
-      _encode(header) {
-        if (!header.pax) {
-          const buf = headers.encode(header);
-          if (buf) {
-            this.push(buf);
-            return;
-          }
-        }
-        this._encodePax(header);
-      }
-      _encodePax(header) {
-        const paxHeader = headers.encodePax({
-          name: header.name,
-          linkname: header.linkname,
-          pax: header.pax
-        });
-        const newHeader = {
-          name: "PaxHeader",
-          mode: header.mode,
-          uid: header.uid,
-          gid: header.gid,
-          size: paxHeader.byteLength,
-          mtime: header.mtime,
-          type: "pax-header",
-          linkname: header.linkname && "PaxHeader",
-          uname: header.uname,
-          gname: header.gname,
-          devmajor: header.devmajor,
-          devminor: header.devminor
-        };
-        this.push(headers.encode(newHeader));
-        this.push(paxHeader);
-        overflow(this, paxHeader.byteLength);
-        newHeader.size = header.size;
-        newHeader.type = header.type;
-        this.push(headers.encode(newHeader));
-      }
-      _doDrain() {
-        const drain = this._drain;
-        this._drain = noop3;
-        drain();
-      }
-      _predestroy() {
-        const err = getStreamError(this);
-        if (this._stream) this._stream.destroy(err);
-        while (this._pending.length) {
-          const stream = this._pending.shift();
-          stream.destroy(err);
-          stream._continueOpen();
-        }
-        this._doDrain();
-      }
-      _read(cb) {
-        this._doDrain();
-        cb();
-      }
-    };
-    module2.exports = /* @__PURE__ */ __name(function pack2(opts) {
-      return new Pack(opts);
-    }, "pack");
-    function modeToType(mode) {
-      switch (mode & constants2.S_IFMT) {
-        case constants2.S_IFBLK:
-          return "block-device";
-        case constants2.S_IFCHR:
-          return "character-device";
-        case constants2.S_IFDIR:
-          return "directory";
-        case constants2.S_IFIFO:
-          return "fifo";
-        case constants2.S_IFLNK:
-          return "symlink";
-      }
-      return "file";
-    }
-    __name(modeToType, "modeToType");
-    function noop3() {
-    }
-    __name(noop3, "noop");
-    function overflow(self2, size) {
-      size &= 511;
-      if (size) self2.push(END_OF_TAR.subarray(0, 512 - size));
-    }
-    __name(overflow, "overflow");
-    function mapWritable(buf) {
-      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
-    }
-    __name(mapWritable, "mapWritable");
-  }
-});
-
-// node_modules/tar-stream/index.js
-var require_tar_stream2 = __commonJS({
-  "node_modules/tar-stream/index.js"(exports2) {
-    exports2.extract = require_extract2();
-    exports2.pack = require_pack2();
-  }
-});
-
-// src/docker/dockerignore.ts
-function cleanPath(path) {
-  if (path === "") return ".";
-  const rooted = path.startsWith("/");
-  const out = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!rooted) out.push("..");
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join("/");
-  if (rooted) return `/${joined}`;
-  return joined === "" ? "." : joined;
-}
-function parseDockerignore(text2) {
-  const out = [];
-  const lines = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
-  lines.forEach((raw2, i) => {
-    if (raw2.startsWith("#")) return;
-    let pattern = raw2.trim();
-    if (pattern === "") return;
-    const invert = pattern.startsWith("!");
-    if (invert) pattern = pattern.slice(1).trim();
-    if (pattern.length > 0) {
-      pattern = cleanPath(pattern);
-      if (pattern.length > 1 && pattern.startsWith("/"))
-        pattern = pattern.slice(1);
-    }
-    out.push({ pattern: invert ? `!${pattern}` : pattern, line: i + 1 });
-  });
-  return out;
-}
-function badPattern(text2, why) {
-  return new InputError(
-    `syntax error in .dockerignore pattern ${JSON.stringify(text2)}: ${why}`,
-    { hint: "docker build rejects this pattern too; escape [ ] and \\ with \\" }
-  );
-}
-function checkSyntax(p) {
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === "\\") {
-      if (++i >= p.length) throw badPattern(p, "trailing backslash");
-    } else if (c === "[") {
-      i++;
-      if (p[i] === "^") i++;
-      let ranges = 0;
-      for (; ; ) {
-        if (p[i] === "]" && ranges > 0) break;
-        i = classChar(p, i);
-        if (p[i] === "-") i = classChar(p, i + 1);
-        ranges++;
-      }
-    }
-  }
-}
-function classChar(p, i) {
-  const c = p[i];
-  if (c === void 0 || c === "-" || c === "]")
-    throw badPattern(p, "malformed character class");
-  let j = i;
-  if (c === "\\") j++;
-  if (j >= p.length) throw badPattern(p, "malformed character class");
-  const cp = p.codePointAt(j) ?? 0;
-  j += cp > 65535 ? 2 : 1;
-  if (j >= p.length) throw badPattern(p, "unterminated character class");
-  return j;
-}
-function compile(text2) {
-  let re = "^";
-  let kind = "exact";
-  let inClass = false;
-  const chars = Array.from(text2);
-  for (let i = 0, token = 0; i < chars.length; token++) {
-    const ch = chars[i++];
-    if (ch === "*") {
-      if (chars[i] === "*") {
-        i++;
-        if (chars[i] === "/") i++;
-        if (i >= chars.length) {
-          if (kind === "exact") kind = "prefix";
-          else {
-            re += ".*";
-            kind = "regexp";
-          }
-        } else {
-          re += "(.*/)?";
-          kind = "regexp";
-        }
-        if (token === 0) kind = "suffix";
-      } else {
-        re += "[^/]*";
-        kind = "regexp";
-      }
-    } else if (ch === "?") {
-      re += inClass ? "[^/]" : ONE_RUNE;
-      kind = "regexp";
-    } else if (ESCAPE.has(ch)) {
-      re += `\\${ch}`;
-    } else if (ch === "\\") {
-      const next = chars[i++];
-      if (next === void 0) {
-        re += "\\\\";
-      } else {
-        kind = "regexp";
-        if (/[A-Za-z0-9]/.test(next)) {
-          const letter = LETTER_ESCAPES[next];
-          if (letter === void 0)
-            throw badPattern(text2, `invalid escape \\${next}`);
-          re += letter;
-        } else {
-          re += next.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-        }
-      }
-    } else if (ch === "[" || ch === "]") {
-      inClass = ch === "[";
-      re += ch;
-      kind = "regexp";
-    } else {
-      re += ch;
-    }
-  }
-  switch (kind) {
-    case "exact":
-      return (path) => path === text2;
-    case "prefix": {
-      const prefix = text2.slice(0, -2);
-      return (path) => path.startsWith(prefix);
-    }
-    case "suffix": {
-      const suffix = text2.slice(2);
-      return (path) => path.endsWith(suffix) || suffix.startsWith("/") && path === suffix.slice(1);
-    }
-    case "regexp": {
-      let regexp;
-      try {
-        regexp = new RegExp(`${re}$`);
-      } catch (error2) {
-        throw badPattern(text2, error2.message);
-      }
-      return (path) => regexp.test(path);
-    }
-  }
-}
-function matchesAParent(pattern, path) {
-  const dirs = path.split("/").slice(0, -1);
-  for (let i = 1; i <= dirs.length; i++) {
-    if (pattern.match(dirs.slice(0, i).join("/"))) return true;
-  }
-  return false;
-}
-var ESCAPE, LETTER_ESCAPES, ONE_RUNE, PatternMatcher;
-var init_dockerignore = __esm({
-  "src/docker/dockerignore.ts"() {
-    "use strict";
-    init_errors();
-    __name(cleanPath, "cleanPath");
-    __name(parseDockerignore, "parseDockerignore");
-    ESCAPE = /* @__PURE__ */ new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
-    LETTER_ESCAPES = {
-      d: "\\d",
-      D: "\\D",
-      s: "[\\t\\n\\f\\r ]",
-      S: "[^\\t\\n\\f\\r ]",
-      w: "\\w",
-      W: "\\W",
-      b: "\\b",
-      B: "\\B",
-      A: "^",
-      z: "$",
-      a: "\\x07",
-      f: "\\f",
-      t: "\\t",
-      n: "\\n",
-      r: "\\r",
-      v: "\\v"
-    };
-    ONE_RUNE = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^/])";
-    __name(badPattern, "badPattern");
-    __name(checkSyntax, "checkSyntax");
-    __name(classChar, "classChar");
-    __name(compile, "compile");
-    PatternMatcher = class {
-      static {
-        __name(this, "PatternMatcher");
-      }
-      patterns;
-      /** True when any pattern is a `!` exception. */
-      exclusions;
-      constructor(patterns) {
-        const out = [];
-        for (const raw2 of patterns) {
-          let p = raw2.trim();
-          if (p === "") continue;
-          p = cleanPath(p);
-          const exclusion = p.startsWith("!");
-          if (exclusion) {
-            if (p.length === 1)
-              throw new InputError('illegal exclusion pattern: "!"', {
-                hint: "a ! must be followed by the path to re-include"
-              });
-            p = p.slice(1);
-          }
-          checkSyntax(p);
-          out.push({
-            text: p,
-            exclusion,
-            dirs: p.split("/").length,
-            match: compile(p)
-          });
-        }
-        this.patterns = out;
-        this.exclusions = out.some((p) => p.exclusion);
-      }
-      /**
-       * Is `path` (slash-separated, relative) excluded, given its parent
-       * directory's {@link MatchInfo}? Mirrors MatchesUsingParentResults: a
-       * pattern that matched the parent matches the child; a pattern is only
-       * tried when it could flip the current answer; the last match wins.
-       */
-      match(path, parent) {
-        let excluded = false;
-        const info2 = [];
-        const parents = parent === void 0 || parent.length === 0 ? void 0 : parent;
-        for (const [i, pattern] of this.patterns.entries()) {
-          let match = parents?.[i] ?? false;
-          if (!match) {
-            if (pattern.exclusion !== excluded) {
-              info2.push(false);
-              continue;
-            }
-            match = pattern.match(path);
-            if (!match && parents === void 0)
-              match = matchesAParent(pattern, path);
-          }
-          info2.push(match);
-          if (match) excluded = !pattern.exclusion;
-        }
-        return { excluded, info: info2 };
-      }
-      /**
-       * The deprecated `Matches` the CLI still uses to decide whether the
-       * Dockerfile and .dockerignore need re-including: it tries only the parent
-       * directory as deep as the pattern has segments.
-       */
-      legacyMatch(path) {
-        let matched = false;
-        const parentDirs = path.split("/").slice(0, -1);
-        for (const pattern of this.patterns) {
-          if (pattern.exclusion !== matched) continue;
-          let match = pattern.match(path);
-          if (!match && parentDirs.length > 0 && pattern.dirs <= parentDirs.length)
-            match = pattern.match(parentDirs.slice(0, pattern.dirs).join("/"));
-          if (match) matched = !pattern.exclusion;
-        }
-        return matched;
-      }
-      /**
-       * Whether an excluded directory must still be walked: only when an
-       * exception pattern literally starts with its path (`!dir/keep.txt`), as
-       * the docker CLI decides; `!**\/keep.txt` does not reopen `dir/`.
-       */
-      mustDescend(dir) {
-        if (!this.exclusions) return false;
-        const slashed = `${dir}/`;
-        return this.patterns.some(
-          (p) => p.exclusion && `${p.text}/`.startsWith(slashed)
-        );
-      }
-    };
-    __name(matchesAParent, "matchesAParent");
-  }
-});
-
-// src/docker/context-walk.ts
-async function plan(options) {
-  const root = (0, import_node_path12.resolve)(options.dir);
-  const rootStat = await (0, import_promises8.lstat)(root).catch(() => void 0);
-  if (rootStat?.isDirectory() !== true) {
-    throw new InputError(`build context ${options.dir} is not a directory`, {
-      hint: "give the directory that holds the files the Dockerfile copies"
-    });
-  }
-  const dockerfilePath = (0, import_node_path12.resolve)(options.dockerfile ?? (0, import_node_path12.join)(root, "Dockerfile"));
-  const dfStat = await (0, import_promises8.lstat)(dockerfilePath).catch(() => void 0);
-  if (dfStat === void 0 || dfStat.isDirectory()) {
-    throw new InputError(
-      `Dockerfile ${options.dockerfile ?? (0, import_node_path12.join)(options.dir, "Dockerfile")} not found`,
-      {
-        hint: "pass its path with --file (action input dockerfile)"
-      }
-    );
-  }
-  const ignoreText = await (0, import_promises8.readFile)((0, import_node_path12.join)(root, ".dockerignore"), "utf8").catch(
-    (error2) => {
-      if (error2.code === "ENOENT") return "";
-      throw error2;
-    }
-  );
-  const patterns = parseDockerignore(ignoreText).map((l) => l.pattern);
-  const rel = (0, import_node_path12.relative)(root, dockerfilePath);
-  const inside = rel !== "" && !rel.startsWith(`..${import_node_path12.sep}`) && !(0, import_node_path12.isAbsolute)(rel);
-  let matcher;
-  try {
-    matcher = new PatternMatcher(patterns);
-  } catch (error2) {
-    throw new InputError(
-      `${(0, import_node_path12.join)(options.dir, ".dockerignore")}: ${errorMessage(error2)}`
-    );
-  }
-  if (!inside) {
-    const name = `.dockerfile.${(0, import_node_crypto9.randomBytes)(10).toString("hex")}`;
-    return { root, matcher, dockerfile: name, outside: dockerfilePath };
-  }
-  const dockerfile = rel.split(import_node_path12.sep).join("/");
-  const extra = [];
-  if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
-  if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
-  if (extra.length > 0) matcher = new PatternMatcher([...patterns, ...extra]);
-  return { root, matcher, dockerfile };
-}
-async function* walk2(root, matcher, dir = "", parent) {
-  const names = (0, import_node_fs6.readdirSync)((0, import_node_path12.join)(root, dir)).sort(compareBytes);
-  for (const base of names) {
-    const name = dir === "" ? base : `${dir}/${base}`;
-    const path = (0, import_node_path12.join)(root, name);
-    const stat4 = (0, import_node_fs6.lstatSync)(path);
-    const { excluded, info: info2 } = matcher.match(name, parent);
-    if (excluded) {
-      if (stat4.isDirectory() && matcher.mustDescend(name)) {
-        yield* walk2(root, matcher, name, info2);
-      }
-      continue;
-    }
-    yield { name, path, stat: stat4 };
-    if (stat4.isDirectory()) yield* walk2(root, matcher, name, info2);
-  }
-}
-function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-function entryType(stat4) {
-  if (stat4.isFile()) return "file";
-  if (stat4.isDirectory()) return "directory";
-  if (stat4.isSymbolicLink()) return "symlink";
-  if (stat4.isFIFO()) return "fifo";
-  return void 0;
-}
-function hardLink(seen, f) {
-  if (f.stat.nlink < 2) return void 0;
-  const key = `${f.stat.dev}:${f.stat.ino}`;
-  const first = seen.get(key);
-  if (first === void 0) seen.set(key, f.name);
-  return first;
-}
-var import_node_crypto9, import_node_fs6, import_promises8, import_node_path12;
-var init_context_walk = __esm({
-  "src/docker/context-walk.ts"() {
-    "use strict";
-    import_node_crypto9 = require("node:crypto");
-    import_node_fs6 = require("node:fs");
-    import_promises8 = require("node:fs/promises");
-    import_node_path12 = require("node:path");
-    init_errors();
-    init_dockerignore();
-    __name(plan, "plan");
-    __name(walk2, "walk");
-    __name(compareBytes, "compareBytes");
-    __name(entryType, "entryType");
-    __name(hardLink, "hardLink");
-  }
-});
-
-// src/docker/context.ts
-async function addEntry(tar, header, body) {
-  return new Promise((done, fail) => {
-    const cb = /* @__PURE__ */ __name((error2) => {
-      if (error2) fail(error2);
-      else done();
-    }, "cb");
-    if (body === void 0) tar.entry(header, cb);
-    else tar.entry(header, body, cb);
-  });
-}
-async function addFile(tar, header, path, size) {
-  if (size <= SMALL_FILE) {
-    const body = (0, import_node_fs7.readFileSync)(path);
-    if (body.length !== size) throw changed(path);
-    await addEntry(tar, header, body);
-    return;
-  }
-  let sink;
-  const finished = new Promise((done, fail) => {
-    sink = tar.entry(header, (error2) => {
-      if (error2) fail(error2);
-      else done();
-    });
-  });
-  const writer = sink;
-  const fd = (0, import_node_fs7.openSync)(path, "r");
-  try {
-    let sent = 0;
-    while (sent < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
-      const n = (0, import_node_fs7.readSync)(fd, chunk, 0, chunk.length, sent);
-      if (n === 0) break;
-      sent += n;
-      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
-        await (0, import_node_events.once)(writer, "drain");
-    }
-    if (sent !== size) writer.destroy(changed(path));
-    else writer.end(void 0);
-  } finally {
-    (0, import_node_fs7.closeSync)(fd);
-  }
-  await finished;
-}
-function changed(path) {
-  return new InputError(
-    `build context file ${path} changed while it was being sent`,
-    {
-      hint: "stop whatever writes into the context during the build"
-    }
-  );
-}
-async function writeContext(tar, p, stats) {
-  const links = /* @__PURE__ */ new Map();
-  let ignoreSeen = false;
-  const extraIgnore = p.outside === void 0 ? "" : `
-${p.dockerfile}
-`;
-  for await (const f of walk2(p.root, p.matcher)) {
-    const type2 = entryType(f.stat);
-    if (type2 === void 0) continue;
-    const header = {
-      name: f.name,
-      mode: f.stat.mode & 4095,
-      mtime: f.stat.mtime,
-      uid: 0,
-      gid: 0,
-      type: type2
-    };
-    if (type2 === "directory") {
-      stats.directories++;
-      await addEntry(tar, header);
-    } else if (type2 === "symlink") {
-      await addEntry(tar, { ...header, linkname: await (0, import_promises9.readlink)(f.path) });
-    } else if (type2 === "fifo") {
-      await addEntry(tar, header);
-    } else {
-      stats.files++;
-      const link2 = hardLink(links, f);
-      if (link2 !== void 0) {
-        await addEntry(tar, { ...header, type: "link", linkname: link2 });
-      } else if (f.name === ".dockerignore" && extraIgnore !== "") {
-        ignoreSeen = true;
-        const body = Buffer.concat([
-          await (0, import_promises9.readFile)(f.path),
-          Buffer.from(extraIgnore)
-        ]);
-        await addEntry(tar, { ...header, size: body.length }, body);
-      } else {
-        await addFile(
-          tar,
-          { ...header, size: f.stat.size },
-          f.path,
-          f.stat.size
-        );
-        stats.bytes += f.stat.size;
-      }
-    }
-  }
-  if (p.outside !== void 0) {
-    const mtime = /* @__PURE__ */ new Date();
-    const body = await (0, import_promises9.readFile)(p.outside);
-    await addEntry(
-      tar,
-      { name: p.dockerfile, mode: 384, mtime, size: body.length },
-      body
-    );
-    if (!ignoreSeen) {
-      const text2 = Buffer.from(`.dockerignore${extraIgnore}`);
-      await addEntry(
-        tar,
-        { name: ".dockerignore", mode: 384, mtime, size: text2.length },
-        text2
-      );
-    }
-  }
-}
-async function packContext(options) {
-  const p = await plan(options);
-  const tar = (0, import_tar_stream.pack)();
-  const stats = { files: 0, directories: 0, bytes: 0 };
-  const done = writeContext(tar, p, stats).then(
-    () => {
-      tar.finalize();
-    },
-    (error2) => {
-      const wrapped = error2 instanceof InputError ? error2 : new InputError(
-        `cannot send the build context: ${errorMessage(error2)}`,
-        {
-          hint: "fix the file permissions, or list the file in .dockerignore"
-        }
-      );
-      tar.destroy(wrapped);
-      throw wrapped;
-    }
-  );
-  done.catch(() => void 0);
-  const stream = import_node_stream.Readable.from(tar, { objectMode: false });
-  stream.on("close", () => {
-    if (!tar.destroyed) tar.destroy();
-  });
-  return { stream, dockerfile: p.dockerfile, stats, done };
-}
-var import_node_fs7, import_promises9, import_node_events, import_node_stream, import_tar_stream, SMALL_FILE, CHUNK;
-var init_context = __esm({
-  "src/docker/context.ts"() {
-    "use strict";
-    import_node_fs7 = require("node:fs");
-    import_promises9 = require("node:fs/promises");
-    import_node_events = require("node:events");
-    import_node_stream = require("node:stream");
-    import_tar_stream = __toESM(require_tar_stream2(), 1);
-    init_errors();
-    init_context_walk();
-    init_context_walk();
-    SMALL_FILE = 1 << 20;
-    CHUNK = 1 << 20;
-    __name(addEntry, "addEntry");
-    __name(addFile, "addFile");
-    __name(changed, "changed");
-    __name(writeContext, "writeContext");
-    __name(packContext, "packContext");
-  }
-});
-
-// src/docker/build.ts
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value2 = bytes;
-  let unit = 0;
-  while (value2 >= 1024 && unit < units.length - 1) {
-    value2 /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value2.toFixed(1)} ${units[unit] ?? ""}`;
-}
-async function buildImage(engine, options, reporter) {
-  const started = Date.now();
-  const dockerfilePath = (0, import_node_path13.resolve)(
-    options.dockerfile ?? (0, import_node_path13.join)(options.context, "Dockerfile")
-  );
-  const shown = displayPath(dockerfilePath);
-  const text2 = await (0, import_promises10.readFile)(dockerfilePath, "utf8").catch(() => {
-    throw new InputError(`cannot read the Dockerfile ${shown}`, {
-      hint: "check the path given as the Dockerfile (--file, input dockerfile)"
-    });
-  });
-  const steps = buildSteps(parseDockerfile(text2), options.target);
-  const packed = await packContext({
-    dir: options.context,
-    dockerfile: dockerfilePath
-  });
-  const upload = reporter.progress("sending build context");
-  const ticker = setInterval(() => {
-    upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
-  }, 1e3);
-  let stepProgress;
-  const log = new BuildLog({
-    onLine: /* @__PURE__ */ __name((line) => {
-      reporter.info(line);
-    }, "onLine"),
-    onStep: /* @__PURE__ */ __name((index, total, text3) => {
-      stepProgress ??= reporter.progress("build step", total);
-      stepProgress.update(index, text3);
-    }, "onStep")
-  });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  let packError;
-  let packed_ = false;
-  const sent = packed.done.then(
-    () => {
-      packed_ = true;
-      clearInterval(ticker);
-      upload.done(
-        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
-      );
-    },
-    (error2) => {
-      packError = error2;
-    }
-  );
-  const run = /* @__PURE__ */ __name(async (abortSignal) => {
-    const response = await engine.docker.buildImage(packed.stream, {
-      // dockerode sends an array as repeated t= parameters.
-      t: options.tags,
-      dockerfile: packed.dockerfile,
-      buildargs: { ...options.buildArgs },
-      labels: { ...options.labels },
-      ...options.target === void 0 ? {} : { target: options.target },
-      nocache: options.noCache === true,
-      rm: true,
-      forcerm: true,
-      version: "1",
-      abortSignal,
-      ...options.registryConfig === void 0 ? {} : { registryconfig: { base64: options.registryConfig } }
-    });
-    for await (const message of engineMessages(response)) {
-      log.add(message);
-    }
-    log.end();
-  }, "run");
-  const settle = /* @__PURE__ */ __name(async () => {
-    const own = packError;
-    clearInterval(ticker);
-    if (!packed_) packed.stream.destroy();
-    await sent;
-    return own;
-  }, "settle");
-  try {
-    await withTimeout(run, timeoutMs, "docker build", options.signal);
-  } catch (error2) {
-    const own = await settle();
-    if (own !== void 0) throw own;
-    if (log.error === void 0) throw dockerError(engine, "build", error2);
-  }
-  await settle();
-  stepProgress?.done(
-    log.error === void 0 ? `${log.step?.total ?? 0} steps done` : `stopped at step ${log.step?.index ?? 0}`
-  );
-  if (log.error !== void 0 || log.imageId === void 0) {
-    throw log.failure(shown, steps);
-  }
-  const durationMs = Date.now() - started;
-  reporter.info(
-    `built ${log.imageId} in ${formatMs(durationMs)}${options.tags.length > 0 ? `, tagged ${options.tags.join(", ")}` : ""}`
-  );
-  return {
-    imageId: log.imageId,
-    tags: [...options.tags],
-    context: { ...packed.stats },
-    steps: log.step?.total ?? steps.length,
-    durationMs
-  };
-}
-var import_promises10, import_node_path13, DEFAULT_BUILD_TIMEOUT_MS;
-var init_build = __esm({
-  "src/docker/build.ts"() {
-    "use strict";
-    import_promises10 = require("node:fs/promises");
-    import_node_path13 = require("node:path");
-    init_errors();
-    init_glob();
-    init_retry();
-    init_build_log();
-    init_client();
-    init_context();
-    init_dockerfile();
-    DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-    __name(formatBytes, "formatBytes");
-    __name(buildImage, "buildImage");
-  }
-});
-
-// src/docker/registry-auth.ts
-function registryOf(repository) {
-  const first = repository.split("/")[0] ?? "";
-  const explicit = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  return explicit ? first : "docker.io";
-}
-function checkRepository(repository, what) {
-  const value2 = repository.trim().replace(/\/+$/, "");
-  if (!REPOSITORY.test(value2)) {
-    throw new InputError(
-      `${what} ${JSON.stringify(repository)} is not an image repository`,
-      {
-        hint: "give registry host and path in lower case, e.g. ghcr.io/lsst/scipipe or 127.0.0.1:5000/stack"
-      }
-    );
-  }
-  return value2;
-}
-function registryAuth(repository, username, password, reporter) {
-  reporter.mask(password);
-  if (username === void 0) {
-    if (password !== void 0) {
-      throw new InputError("a registry password was given without a username", {
-        hint: "give the username too (for GHCR: the GitHub user or the actor)"
-      });
-    }
-    return void 0;
-  }
-  if (password === void 0) {
-    throw new InputError(
-      `no registry password for user ${JSON.stringify(username)}`,
-      {
-        hint: "give the password or token (action input password, or STACKCI_REGISTRY_PASSWORD / --password-stdin)"
-      }
-    );
-  }
-  const host = registryOf(repository);
-  const serveraddress = host === "docker.io" ? "https://index.docker.io/v1/" : host;
-  const json2 = JSON.stringify({ username, password, serveraddress });
-  const key = Buffer.from(json2).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
-  reporter.mask(key);
-  reporter.mask(Buffer.from(json2).toString("base64"));
-  reporter.mask(basicAuthHeader(username, password).slice("Basic ".length));
-  const config = Buffer.from(
-    JSON.stringify({ [serveraddress]: { username, password, serveraddress } })
-  ).toString("base64");
-  reporter.mask(config);
-  return { username, password, serveraddress, key, config };
-}
-async function checkRegistryAuth(engine, auth2, reporter) {
-  try {
-    await withTimeout(
-      async (abortSignal) => {
-        await engine.docker.checkAuth({
-          username: auth2.username,
-          password: auth2.password,
-          serveraddress: auth2.serveraddress,
-          abortSignal
-        });
-      },
-      6e4,
-      `log in to ${auth2.serveraddress}`
-    );
-  } catch (error2) {
-    const status = engineStatus(error2);
-    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error2))) {
-      throw new DockerError(
-        `registry ${auth2.serveraddress} refused the credentials of user ${JSON.stringify(auth2.username)}`,
-        {
-          hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
-        }
-      );
-    }
-    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error2);
-  }
-  reporter.info(`logged in to ${auth2.serveraddress} as ${auth2.username}`);
-}
-var REPOSITORY;
-var init_registry_auth = __esm({
-  "src/docker/registry-auth.ts"() {
-    "use strict";
-    init_errors();
-    init_secrets();
-    init_retry();
-    init_client();
-    __name(registryOf, "registryOf");
-    REPOSITORY = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-    __name(checkRepository, "checkRepository");
-    __name(registryAuth, "registryAuth");
-    __name(checkRegistryAuth, "checkRegistryAuth");
-  }
-});
-
-// src/docker/registry.ts
-function transientRegistryError(message) {
-  if (/unauthorized|denied|forbidden|not found|manifest invalid|name invalid/i.test(
-    message
-  ))
-    return false;
-  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|TLS handshake timeout/i.test(
-    message
-  );
-}
-function pushHint(message, auth2) {
-  if (/unauthorized|authentication required|no basic auth/i.test(message)) {
-    return auth2 === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
-  }
-  if (/denied/i.test(message)) {
-    return "the credentials may not push to this repository: check its permissions";
-  }
-  return void 0;
-}
-async function followStream(stream, onMessage) {
-  for await (const message of engineMessages(stream)) {
-    const error2 = messageError(message);
-    if (error2 !== void 0) throw new Error(error2.trim());
-    onMessage(message);
-  }
-}
-async function pushTags(engine, repository, tags2, auth2, reporter, options = {}) {
-  const out = [];
-  for (const tag of tags2) {
-    const ref = `${repository}:${tag}`;
-    let attemptMessage = "";
-    const digest = await retry(
-      async () => {
-        let found;
-        const push = /* @__PURE__ */ __name(async (abortSignal) => {
-          const stream = await engine.docker.getImage(repository).push({
-            tag,
-            abortSignal,
-            ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
-          });
-          await followStream(stream, (m) => {
-            if (m.aux?.Digest !== void 0) found = m.aux.Digest;
-            else if (m.id !== void 0 && m.progress === void 0 && m.status !== void 0)
-              reporter.debug(`${ref}: ${m.id}: ${m.status}`);
-          });
-        }, "push");
-        try {
-          await withTimeout(
-            push,
-            options.timeoutMs ?? 18e5,
-            `push ${ref}`,
-            options.signal
-          );
-        } catch (error2) {
-          attemptMessage = error2 instanceof Error ? error2.message : String(error2);
-          throw error2;
-        }
-        if (found === void 0)
-          throw new Error(`the engine reported no digest for ${ref}`);
-        return found;
-      },
-      {
-        retries: options.retries ?? 3,
-        minDelayMs: 1e3,
-        shouldRetry: /* @__PURE__ */ __name((error2) => engineStatus(error2) === void 0 && transientRegistryError(
-          error2 instanceof Error ? error2.message : String(error2)
-        ), "shouldRetry"),
-        onRetry: /* @__PURE__ */ __name((info2) => {
-          reporter.warning(describeRetry(`push ${ref}`, info2));
-        }, "onRetry"),
-        ...options.signal === void 0 ? {} : { signal: options.signal }
-      }
-    ).catch((error2) => {
-      if (engineStatus(error2) === 404) {
-        throw new DockerError(`there is no local image ${ref} to push`, {
-          hint: "build it first, or give the image to promote as promote-from"
-        });
-      }
-      if (engineStatus(error2) !== void 0)
-        throw dockerError(engine, `push ${ref}`, error2);
-      const hint = pushHint(attemptMessage, auth2);
-      throw new DockerError(
-        `push of ${ref} failed: ${attemptMessage}`,
-        hint === void 0 ? {} : { hint }
-      );
-    });
-    reporter.info(`pushed ${ref} (${digest})`);
-    out.push({ tag, digest });
-  }
-  return out;
-}
-async function remoteDigest(engine, ref, auth2, reporter) {
-  try {
-    const info2 = await engineCall(
-      engine,
-      `look up ${ref} in its registry`,
-      async (abortSignal) => engine.docker.getImage(ref).distribution({
-        abortSignal,
-        ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
-      }),
-      reporter,
-      { retries: 2 }
-    );
-    return info2.Descriptor.digest;
-  } catch (error2) {
-    const cause = error2.cause;
-    if ([401, 403, 404].includes(engineStatus(cause) ?? 0)) return void 0;
-    throw error2;
-  }
-}
-async function pullImage(engine, ref, auth2, reporter) {
-  reporter.info(`pulling ${ref}`);
-  try {
-    await withTimeout(
-      async (abortSignal) => {
-        const pull = engine.docker.pull.bind(engine.docker);
-        const stream = await pull(
-          ref,
-          { abortSignal },
-          void 0,
-          auth2 === void 0 ? void 0 : { key: auth2.key }
-        );
-        await followStream(stream, () => void 0);
-      },
-      18e5,
-      `pull ${ref}`
-    );
-  } catch (error2) {
-    if (engineStatus(error2) !== void 0)
-      throw dockerError(engine, `pull ${ref}`, error2);
-    throw new DockerError(
-      `pull of ${ref} failed: ${error2 instanceof Error ? error2.message : String(error2)}`
-    );
-  }
-}
-var init_registry = __esm({
-  "src/docker/registry.ts"() {
-    "use strict";
-    init_errors();
-    init_retry();
-    init_build_log();
-    init_client();
-    init_registry_auth();
-    __name(transientRegistryError, "transientRegistryError");
-    __name(pushHint, "pushHint");
-    __name(followStream, "followStream");
-    __name(pushTags, "pushTags");
-    __name(remoteDigest, "remoteDigest");
-    __name(pullImage, "pullImage");
-  }
-});
-
-// src/docker/promote.ts
-async function inspectId(engine, ref, reporter) {
-  try {
-    const info2 = await engineCall(
-      engine,
-      `inspect ${ref}`,
-      async () => engine.docker.getImage(ref).inspect(),
-      reporter
-    );
-    return info2.Id;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404)
-      return void 0;
-    throw error2;
-  }
-}
-async function resolveImage(engine, from, auth2, reporter) {
-  const local = await inspectId(engine, from, reporter);
-  if (local !== void 0) return local;
-  const hint = "give promote-from as an image this engine built, or one its registry holds";
-  try {
-    await pullImage(engine, from, auth2, reporter);
-  } catch (error2) {
-    throw new DockerError(
-      `image to promote ${from} is not local, and pulling it failed: ${error2.message}`,
-      { hint, cause: error2 }
-    );
-  }
-  const pulled = await inspectId(engine, from, reporter);
-  if (pulled === void 0)
-    throw new DockerError(
-      `image to promote ${from} is not there after pulling it`,
-      { hint }
-    );
-  return pulled;
-}
-async function promoteImage(engine, options, reporter) {
-  const imageId = await resolveImage(
-    engine,
-    options.from,
-    options.auth,
-    reporter
-  );
-  reporter.info(`promoting ${options.from} (${imageId}) without rebuilding`);
-  const push = options.push !== false;
-  const moves = [];
-  for (const tag of options.tags) {
-    const ref = `${options.repository}:${tag}`;
-    const move = { tag };
-    if (push) {
-      try {
-        const before = await remoteDigest(engine, ref, options.auth, reporter);
-        if (before !== void 0) move.before = before;
-      } catch (error2) {
-        reporter.warning(
-          `could not read the current digest of ${ref}: ${String(error2)}`
-        );
-      }
-    }
-    await engineCall(
-      engine,
-      `tag ${imageId} as ${ref}`,
-      async (abortSignal) => {
-        await engine.docker.getImage(imageId).tag({ repo: options.repository, tag, abortSignal });
-      },
-      reporter
-    );
-    moves.push(move);
-  }
-  let digest;
-  if (push) {
-    const pushed = await pushTags(
-      engine,
-      options.repository,
-      options.tags,
-      options.auth,
-      reporter,
-      options
-    );
-    for (const [i, p] of pushed.entries()) {
-      const move = moves[i];
-      if (move !== void 0) move.after = p.digest;
-    }
-    digest = pushed[0]?.digest;
-  }
-  for (const tag of options.tags) {
-    const id = await inspectId(engine, `${options.repository}:${tag}`, reporter);
-    if (id !== imageId) {
-      throw new DockerError(
-        `${options.repository}:${tag} is ${id ?? "missing"} after promotion, not ${imageId}`,
-        { hint: "another build tagged it at the same time; promote again" }
-      );
-    }
-  }
-  for (const m of moves) reporter.info(describeMove(m));
-  return digest === void 0 ? { imageId, moves } : { imageId, digest, moves };
-}
-function describeMove(move) {
-  const short2 = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
-  if (move.after === void 0) return `${move.tag}: tagged locally`;
-  if (move.before === void 0)
-    return `${move.tag}: new \u2192 ${short2(move.after)}`;
-  if (move.before === move.after)
-    return `${move.tag}: unchanged (${short2(move.after)})`;
-  return `${move.tag}: moved ${short2(move.before)} \u2192 ${short2(move.after)}`;
-}
-var init_promote = __esm({
-  "src/docker/promote.ts"() {
-    "use strict";
-    init_errors();
-    init_client();
-    init_registry();
-    __name(inspectId, "inspectId");
-    __name(resolveImage, "resolveImage");
-    __name(promoteImage, "promoteImage");
-    __name(describeMove, "describeMove");
-  }
-});
-
-// src/docker/stack-image.ts
-async function runStackImage(engine, options, reporter) {
-  const repository = options.registry === void 0 ? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
-  const auth2 = registryAuth(
-    repository,
-    options.username,
-    options.password,
-    reporter
-  );
-  if (options.push && options.registry === void 0) {
-    throw new InputError("push is on but no registry was given", {
-      hint: "give registry as host/path (e.g. ghcr.io/lsst/scipipe), or turn push off"
-    });
-  }
-  const release = await reporter.group("Release tags", async () => {
-    const tags2 = releaseTags(options.release);
-    reporter.info(
-      `${tags2.kind} ${tags2.git ?? tags2.tag} (${tags2.date} ${tags2.timeZone}): ${tags2.tags.join(", ")}`
-    );
-    return Promise.resolve(tags2);
-  });
-  const refs = release.tags.map((t) => `${repository}:${t}`);
-  await checkEngine(engine, reporter);
-  if (auth2 !== void 0 && (options.push || options.promoteFrom !== void 0)) {
-    await reporter.group("Registry login", async () => {
-      await checkRegistryAuth(engine, auth2, reporter);
-    });
-  }
-  const common2 = {
-    image: `${repository}:${release.tag}`,
-    repository,
-    tags: refs,
-    release,
-    pushed: options.push
-  };
-  if (options.promoteFrom !== void 0) {
-    const from = options.promoteFrom;
-    const promoted = await reporter.group(
-      `Promote ${from}`,
-      async () => promoteImage(
-        engine,
-        {
-          from,
-          repository,
-          tags: release.tags,
-          push: options.push,
-          auth: auth2,
-          ...options.signal === void 0 ? {} : { signal: options.signal }
-        },
-        reporter
-      )
-    );
-    return {
-      ...common2,
-      imageId: promoted.imageId,
-      ...promoted.digest === void 0 ? {} : { digest: promoted.digest },
-      promotedFrom: from,
-      moves: promoted.moves
-    };
-  }
-  const labels = imageLabels({
-    provenance: readProvenance(options.env ?? process.env),
-    release,
-    repository,
-    created: /* @__PURE__ */ new Date(),
-    extra: options.labels
-  });
-  const built = await reporter.group(
-    `Build ${common2.image}`,
-    async () => buildImage(
-      engine,
-      {
-        context: options.context,
-        dockerfile: options.dockerfile,
-        tags: refs,
-        buildArgs: options.buildArgs,
-        labels,
-        target: options.target,
-        noCache: options.noCache,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        registryConfig: auth2?.config
-      },
-      reporter
-    )
-  );
-  if (!options.push) return { ...common2, imageId: built.imageId };
-  const pushed = await reporter.group(
-    `Push ${repository}`,
-    async () => pushTags(engine, repository, release.tags, auth2, reporter, {
-      ...options.signal === void 0 ? {} : { signal: options.signal }
-    })
-  );
-  const digest = pushed[0]?.digest;
-  return {
-    ...common2,
-    imageId: built.imageId,
-    ...digest === void 0 ? {} : { digest }
-  };
-}
-var LOCAL_REPOSITORY;
-var init_stack_image = __esm({
-  "src/docker/stack-image.ts"() {
-    "use strict";
-    init_errors();
-    init_build();
-    init_client();
-    init_labels();
-    init_promote();
-    init_registry();
-    init_release_tags();
-    LOCAL_REPOSITORY = "stackci/stack";
-    __name(runStackImage, "runStackImage");
-  }
-});
-
-// src/pipeline/image-step.ts
-function gitHead(dir) {
-  const r = (0, import_node_child_process.spawnSync)("git", ["rev-parse", "HEAD"], {
-    cwd: dir,
-    encoding: "utf8"
-  });
-  const sha = r.status === 0 ? r.stdout.trim() : "";
-  return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
-}
-function releaseOf(run) {
-  const explicit = run.profile.section.kind !== void 0;
-  const given = run.options.version;
-  let kind = run.profile.kind;
-  for (; ; ) {
-    try {
-      return { kind, version: releaseVersion(run, kind) };
-    } catch (error2) {
-      const next = FALLBACK[kind];
-      const hasGiven = given !== void 0 && given !== "";
-      if (explicit || hasGiven || next === void 0) throw error2;
-      run.reporter.warning(`${next.why} (pass --version to choose)`);
-      kind = next.to;
-    }
-  }
-}
-function releaseVersion(run, kind = run.profile.kind) {
-  const given = run.options.version;
-  if (given !== void 0 && given !== "") return given;
-  if (kind === "daily" || kind === "weekly") return void 0;
-  const fromEvent = defaultVersion(kind, run.env);
-  if (fromEvent !== void 0) return fromEvent;
-  if (kind === "sha") {
-    const head2 = gitHead(run.config.baseDir);
-    if (head2 !== void 0) return head2;
-  }
-  const what = kind === "pr" ? "the pull request number (a pull_request event, or --version N)" : kind === "sha" ? "a commit (GITHUB_SHA, a git checkout, or --version SHA)" : "the release version (--version 29.0.0, or the version input)";
-  throw new InputError(
-    `profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
-  );
-}
-async function imageStep(run) {
-  const section = run.config.image;
-  if (section === void 0) {
-    return { status: "skipped", detail: "no image: section" };
-  }
-  const registry2 = run.config.registry;
-  const username = registry2?.["username-env"] === void 0 ? void 0 : run.env[registry2["username-env"]];
-  const password = registry2?.["password-env"] === void 0 ? void 0 : run.env[registry2["password-env"]];
-  run.reporter.mask(password);
-  const push = run.profile.section.push ?? registry2 !== void 0;
-  const { kind, version: version2 } = releaseOf(run);
-  const at = /* @__PURE__ */ __name((p) => {
-    const path = (0, import_node_path14.resolve)(run.config.baseDir, p);
-    return (0, import_node_fs8.existsSync)(path) ? (0, import_node_fs8.realpathSync)(path) : path;
-  }, "at");
-  const env = {
-    ...run.env,
-    ...run.jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl }
-  };
-  const buildArgs = { ...section["build-args"] };
-  for (const [arg, variable] of Object.entries(
-    section["build-args-env"] ?? {}
-  )) {
-    const value2 = run.env[variable];
-    if (value2 !== void 0 && value2 !== "") buildArgs[arg] = value2;
-  }
-  const result = await runStackImage(
-    await run.engine(),
-    {
-      release: {
-        kind,
-        date: run.options.date,
-        version: version2,
-        timeZone: section["time-zone"],
-        templates: section["tag-template"],
-        ...run.options.now === void 0 ? {} : { now: run.options.now() }
-      },
-      context: at(section.context),
-      dockerfile: section.dockerfile === void 0 ? void 0 : at(section.dockerfile),
-      registry: registry2?.repository,
-      username,
-      password,
-      buildArgs,
-      labels: {
-        ...section.labels,
-        [RUN_ID_LABEL]: run.runId,
-        [PROFILE_LABEL]: run.profile.name
-      },
-      target: section.target,
-      noCache: section["no-cache"],
-      push,
-      timeoutMs: section.timeout,
-      env,
-      signal: run.options.signal
-    },
-    run.reporter
-  );
-  run.image = result;
-  return {
-    status: "passed",
-    detail: `${result.image}${result.tags.length > 1 ? ` (+${result.tags.length - 1} tags)` : ""}${result.digest === void 0 ? ", not pushed" : `, pushed ${result.digest.slice(0, 19)}`}`
-  };
-}
-var import_node_child_process, import_node_fs8, import_node_path14, RUN_ID_LABEL, PROFILE_LABEL, FALLBACK;
-var init_image_step = __esm({
-  "src/pipeline/image-step.ts"() {
-    "use strict";
-    import_node_child_process = require("node:child_process");
-    import_node_fs8 = require("node:fs");
-    import_node_path14 = require("node:path");
-    init_errors();
-    init_stack_image_inputs();
-    init_stack_image();
-    RUN_ID_LABEL = "stackci.run-id";
-    PROFILE_LABEL = "stackci.profile";
-    __name(gitHead, "gitHead");
-    FALLBACK = {
-      pr: {
-        to: "sha",
-        why: "no pull request here (a push, e.g. the check after a merge): tagging the image by commit"
-      },
-      sha: {
-        to: "daily",
-        why: "no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date"
-      }
-    };
-    __name(releaseOf, "releaseOf");
-    __name(releaseVersion, "releaseVersion");
-    __name(imageStep, "imageStep");
-  }
-});
-
-// src/integration/limits.ts
-function parseMemory(text2, what = "memory") {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text2.trim());
-  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
-  if (match === null || unit === void 0) {
-    throw new InputError(
-      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text2)}`
-    );
-  }
-  const bytes = Math.floor(Number(match[1]) * unit);
-  if (bytes < MIN_MEMORY) {
-    throw new InputError(
-      `${what} ${JSON.stringify(text2)} is below the engine's minimum of 6m`
-    );
-  }
-  return bytes;
-}
-function parseCpus(text2, what = "cpus") {
-  const value2 = text2.trim();
-  const n = Number(value2);
-  if (!/^\d*\.?\d+$/.test(value2) || !(n >= 0.01)) {
-    throw new InputError(
-      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text2)}`
-    );
-  }
-  return n;
-}
-function checkNetwork(name, what = "network") {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new InputError(
-      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
-    );
-  }
-  return name;
-}
-function checkContainerPath(path, what) {
-  const clean = import_node_path15.posix.normalize(path);
-  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
-    throw new InputError(
-      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
-    );
-  }
-  return clean.replace(/\/$/, "");
-}
-function checkOutputPatterns(patterns, what = "outputs") {
-  if (patterns.length === 0) {
-    throw new InputError(`${what}: no output pattern given`, {
-      hint: "e.g. **/*.verify.json"
-    });
-  }
-  return patterns.map((raw2) => {
-    const pattern = raw2.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    if (pattern === "") {
-      throw new InputError(`${what}: an output pattern is empty`);
-    }
-    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
-      throw new InputError(
-        `${what}: ${JSON.stringify(raw2)} escapes the output directory`,
-        {
-          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
-        }
-      );
-    }
-    return pattern;
-  });
-}
-function datasetMountPath(template, name) {
-  return template.replace(/\{dataset\}/g, name);
-}
-var import_node_path15, MIN_MEMORY, MEMORY_UNITS;
-var init_limits = __esm({
-  "src/integration/limits.ts"() {
-    "use strict";
-    import_node_path15 = require("node:path");
-    init_errors();
-    MIN_MEMORY = 6 * 1024 * 1024;
-    MEMORY_UNITS = {
-      "": 1,
-      b: 1,
-      k: 1024,
-      m: 1024 ** 2,
-      g: 1024 ** 3,
-      t: 1024 ** 4
-    };
-    __name(parseMemory, "parseMemory");
-    __name(parseCpus, "parseCpus");
-    __name(checkNetwork, "checkNetwork");
-    __name(checkContainerPath, "checkContainerPath");
-    __name(checkOutputPatterns, "checkOutputPatterns");
-    __name(datasetMountPath, "datasetMountPath");
-  }
-});
-
-// src/integration/collect.ts
-async function collectOutputs(engine, container, options, reporter) {
-  const matchers = options.patterns.map(globToRegExp);
-  let archive;
-  try {
-    archive = await engineCall(
-      engine,
-      `copy ${options.outputPath} out of the container`,
-      async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
-      reporter
-    );
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return [];
-    throw error2;
-  }
-  const copied = [];
-  const tar = (0, import_tar_stream2.extract)();
-  tar.on("entry", (header, body, next) => {
-    const rel = import_node_path16.posix.normalize(header.name).split("/").slice(1).join("/");
-    const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
-    if (!wanted || header.type !== "file") {
-      if (wanted) {
-        reporter.warning(
-          `${rel}: a ${header.type}, not a regular file; not collected`
-        );
-      }
-      body.on("end", next);
-      body.resume();
-      return;
-    }
-    const target = (0, import_node_path16.join)(options.destination, ...rel.split("/"));
-    (0, import_promises11.mkdir)((0, import_node_path16.dirname)(target), { recursive: true }).then(async () => (0, import_promises12.pipeline)(body, (0, import_node_fs9.createWriteStream)(target))).then(
-      () => {
-        copied.push(target);
-        next();
-      },
-      (error2) => {
-        next(error2);
-      }
-    );
-  });
-  await (0, import_promises12.pipeline)(archive, tar);
-  return copied.sort();
-}
-var import_node_fs9, import_promises11, import_node_path16, import_promises12, import_tar_stream2;
-var init_collect = __esm({
-  "src/integration/collect.ts"() {
-    "use strict";
-    import_node_fs9 = require("node:fs");
-    import_promises11 = require("node:fs/promises");
-    import_node_path16 = require("node:path");
-    import_promises12 = require("node:stream/promises");
-    import_tar_stream2 = __toESM(require_tar_stream2(), 1);
-    init_glob();
-    init_client();
-    __name(collectOutputs, "collectOutputs");
-  }
-});
-
-// src/integration/command.ts
-function containerArgv(command, shell, values) {
-  const filled = command.map(
-    (arg) => arg.replace(
-      /\{(dataset|dataset_dir|output_dir)\}/g,
-      (_m, key) => values[key]
-    )
-  );
-  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
-}
-function shellQuote(word) {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-function formatCommand(argv) {
-  return argv.map(shellQuote).join(" ");
-}
-var init_command = __esm({
-  "src/integration/command.ts"() {
-    "use strict";
-    init_errors();
-    __name(containerArgv, "containerArgv");
-    __name(shellQuote, "shellQuote");
-    __name(formatCommand, "formatCommand");
-  }
-});
-
-// src/integration/container-log.ts
-var import_node_string_decoder, MAX_LINE, LineCollector, Demuxer;
-var init_container_log = __esm({
-  "src/integration/container-log.ts"() {
-    "use strict";
-    import_node_string_decoder = require("node:string_decoder");
-    MAX_LINE = 16 * 1024;
-    LineCollector = class {
-      static {
-        __name(this, "LineCollector");
-      }
-      #onLine;
-      #tailSize;
-      #tail = [];
-      #partial = { stdout: "", stderr: "" };
-      #decoders = {
-        stdout: new import_node_string_decoder.StringDecoder("utf8"),
-        stderr: new import_node_string_decoder.StringDecoder("utf8")
-      };
-      lines = 0;
-      constructor(onLine, tailSize = 20) {
-        this.#onLine = onLine;
-        this.#tailSize = tailSize;
-      }
-      write(stream, chunk) {
-        const text2 = this.#partial[stream] + this.#decoders[stream].write(chunk);
-        const parts = text2.split("\n");
-        let rest = parts.pop() ?? "";
-        for (const line of parts) this.#emit(line, stream);
-        while (rest.length > MAX_LINE) {
-          this.#emit(rest.slice(0, MAX_LINE), stream);
-          rest = rest.slice(MAX_LINE);
-        }
-        this.#partial[stream] = rest;
-      }
-      /** Flushes unterminated last lines. */
-      end() {
-        for (const stream of ["stdout", "stderr"]) {
-          const rest = this.#partial[stream] + this.#decoders[stream].end();
-          this.#partial[stream] = "";
-          if (rest !== "") this.#emit(rest, stream);
-        }
-      }
-      /** The last lines seen (both streams, in order). */
-      tail() {
-        return [...this.#tail];
-      }
-      #emit(raw2, stream) {
-        const line = raw2.replace(/\r$/, "");
-        this.lines++;
-        this.#tail.push(line);
-        if (this.#tail.length > this.#tailSize) this.#tail.shift();
-        this.#onLine(line, stream);
-      }
-    };
-    Demuxer = class {
-      constructor(sink) {
-        this.sink = sink;
-      }
-      sink;
-      static {
-        __name(this, "Demuxer");
-      }
-      #buffer = Buffer.alloc(0);
-      write(chunk) {
-        this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-        while (this.#buffer.length >= 8) {
-          const size = this.#buffer.readUInt32BE(4);
-          if (this.#buffer.length < 8 + size) break;
-          const type2 = this.#buffer[0];
-          const payload = this.#buffer.subarray(8, 8 + size);
-          if (type2 === 1) this.sink.write("stdout", payload);
-          else if (type2 === 2) this.sink.write("stderr", payload);
-          this.#buffer = this.#buffer.subarray(8 + size);
-        }
-      }
-    };
-  }
-});
-
-// src/integration/container-run.ts
-async function outputDirTar(path) {
-  const tar = (0, import_tar_stream3.pack)();
-  tar.entry({
-    name: `${path.replace(/^\//, "")}/`,
-    type: "directory",
-    mode: 1023
-  });
-  tar.finalize();
-  const chunks = [];
-  for await (const chunk of tar) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-function createOptions(spec) {
-  return {
-    name: spec.name,
-    Image: spec.image,
-    ...spec.argv === void 0 ? {} : { Cmd: spec.argv },
-    Env: spec.env,
-    ...spec.workdir === void 0 ? {} : { WorkingDir: spec.workdir },
-    ...spec.user === void 0 ? {} : { User: spec.user },
-    Labels: spec.labels,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-    HostConfig: {
-      Mounts: spec.mounts.map((m) => ({
-        Type: "bind",
-        Source: m.source,
-        Target: m.target,
-        ReadOnly: m.readOnly
-      })),
-      NetworkMode: spec.network,
-      ...spec.memory === void 0 ? {} : { Memory: spec.memory, MemorySwap: spec.memory },
-      ...spec.cpus === void 0 ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }
-    }
-  };
-}
-async function kill(engine, container, reporter) {
-  try {
-    await engineCall(
-      engine,
-      `kill container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.kill({ signal: "SIGKILL", abortSignal });
-      },
-      reporter,
-      { timeoutMs: 15e3 }
-    );
-  } catch (error2) {
-    const status = engineStatus(error2.cause);
-    if (status !== 404 && status !== 409) throw error2;
-  }
-}
-async function removeContainer(engine, container, reporter) {
-  try {
-    await engineCall(
-      engine,
-      `remove container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.remove({ force: true, v: true, abortSignal });
-      },
-      reporter,
-      { timeoutMs: 3e4 }
-    );
-    return true;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return true;
-    reporter.warning(
-      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
-    );
-    return false;
-  }
-}
-async function runContainer(engine, spec, options) {
-  const { reporter, signal } = options;
-  const container = await engineCall(
-    engine,
-    `create container ${spec.name}`,
-    async () => engine.docker.createContainer(createOptions(spec)),
-    reporter,
-    { retries: 0 }
-  );
-  const lines = new LineCollector(options.onLine, options.tailLines ?? 20);
-  const demux = new Demuxer(lines);
-  try {
-    const tar = await outputDirTar(spec.outputPath);
-    await engineCall(
-      engine,
-      `make ${spec.outputPath} in ${spec.name}`,
-      async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
-      reporter
-    );
-    const stream = await engineCall(
-      engine,
-      `attach to ${spec.name}`,
-      async () => container.attach({ stream: true, stdout: true, stderr: true }),
-      reporter,
-      { retries: 0 }
-    );
-    const streamEnded = new Promise((resolve15) => {
-      stream.on("data", (chunk) => {
-        demux.write(chunk);
-      });
-      stream.on("end", resolve15);
-      stream.on("close", resolve15);
-      stream.on("error", () => {
-        resolve15();
-      });
-    });
-    const exited = container.wait({ condition: "next-exit" });
-    exited.catch(() => void 0);
-    if (signal?.aborted === true) {
-      return {
-        ending: "cancelled",
-        exitCode: void 0,
-        durationMs: 0,
-        logTail: [],
-        collected: void 0
-      };
-    }
-    const started = Date.now();
-    await engineCall(
-      engine,
-      `start container ${spec.name}`,
-      async (abortSignal) => {
-        await container.start({ abortSignal });
-      },
-      reporter,
-      { retries: 0 }
-    );
-    let stopReason;
-    let timer;
-    let onAbort;
-    const stop = new Promise((resolve15) => {
-      timer = setTimeout(() => {
-        resolve15("timeout");
-      }, spec.timeoutMs);
-      onAbort = /* @__PURE__ */ __name(() => {
-        resolve15("cancelled");
-      }, "onAbort");
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-    const first = await Promise.race([exited.then(() => void 0), stop]);
-    clearTimeout(timer);
-    if (onAbort !== void 0) signal?.removeEventListener("abort", onAbort);
-    if (first !== void 0) {
-      stopReason = first;
-      reporter.warning(
-        first === "timeout" ? `${spec.name}: still running after the timeout of ${formatMs(spec.timeoutMs)}; killing it` : `${spec.name}: cancelled; killing it`
-      );
-      await kill(engine, container, reporter);
-    }
-    const status = await bounded(exited, STOP_WAIT_MS, `${spec.name} to stop`);
-    const durationMs = Date.now() - started;
-    await bounded(streamEnded, 5e3, `the log of ${spec.name}`).catch(
-      () => void 0
-    );
-    lines.end();
-    const info2 = await engineCall(
-      engine,
-      `inspect container ${spec.name}`,
-      async (abortSignal) => container.inspect({ abortSignal }),
-      reporter
-    );
-    const exitCode = typeof info2.State.ExitCode === "number" ? info2.State.ExitCode : status.StatusCode;
-    const ending = stopReason ?? (info2.State.OOMKilled ? "oom" : "exited");
-    const collected = ending === "cancelled" ? void 0 : await options.collect(container);
-    return { ending, exitCode, durationMs, logTail: lines.tail(), collected };
-  } catch (error2) {
-    throw error2 instanceof DockerError ? error2 : dockerError(engine, `run ${spec.name}`, error2);
-  } finally {
-    await removeContainer(engine, container, reporter);
-  }
-}
-async function bounded(promise, ms, what) {
-  let timer;
-  const limit = new Promise((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new DockerError(`gave up waiting ${formatMs(ms)} for ${what}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-var import_tar_stream3, STOP_WAIT_MS;
-var init_container_run = __esm({
-  "src/integration/container-run.ts"() {
-    "use strict";
-    import_tar_stream3 = __toESM(require_tar_stream2(), 1);
-    init_errors();
-    init_retry();
-    init_client();
-    init_container_log();
-    STOP_WAIT_MS = 3e4;
-    __name(outputDirTar, "outputDirTar");
-    __name(createOptions, "createOptions");
-    __name(kill, "kill");
-    __name(removeContainer, "removeContainer");
-    __name(runContainer, "runContainer");
-    __name(bounded, "bounded");
-  }
-});
-
-// src/integration/cleanup.ts
-function newRunId() {
-  return `${Date.now().toString(36)}${(0, import_node_crypto10.randomBytes)(3).toString("hex")}`;
-}
-async function runContainers(engine, runId, reporter) {
-  const list = await engineCall(
-    engine,
-    "list containers",
-    async (abortSignal) => engine.docker.listContainers({
-      all: true,
-      filters: { label: [`${RUN_LABEL}=${runId}`] },
-      abortSignal
-    }),
-    reporter
-  );
-  return list.map((c) => c.Id);
-}
-async function removeRunContainers(engine, runId, reporter) {
-  const ids = await runContainers(engine, runId, reporter);
-  let removed = 0;
-  for (const id of ids) {
-    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
-    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
-      removed++;
-  }
-  return removed;
-}
-var import_node_crypto10, RUN_LABEL, DATASET_LABEL;
-var init_cleanup = __esm({
-  "src/integration/cleanup.ts"() {
-    "use strict";
-    import_node_crypto10 = require("node:crypto");
-    init_client();
-    init_container_run();
-    RUN_LABEL = "stackci.integration.run";
-    DATASET_LABEL = "stackci.integration.dataset";
-    __name(newRunId, "newRunId");
-    __name(runContainers, "runContainers");
-    __name(removeRunContainers, "removeRunContainers");
-  }
-});
-
-// src/integration/datasets.ts
-async function checkDatasetPaths(datasets) {
-  const problems = [];
-  for (const d of datasets) {
-    const shown = displayPath(d.path);
-    const info2 = await (0, import_promises13.stat)(d.path).catch(() => void 0);
-    if (info2 === void 0) {
-      problems.push({
-        where: { file: shown },
-        message: `dataset ${d.name}: no such directory`,
-        hint: "check the path (relative paths start at the workspace), and that the dataset was checked out (git lfs pull?)"
-      });
-    } else if (!info2.isDirectory()) {
-      problems.push({
-        where: { file: shown },
-        message: `dataset ${d.name}: not a directory`
-      });
-    }
-  }
-  if (problems.length > 0) {
-    throw new InputError(
-      problems.length === 1 ? problems[0]?.message ?? "" : `${problems.length} datasets cannot be mounted`,
-      problems.length === 1 ? {
-        where: problems[0]?.where ?? {},
-        ...problems[0]?.hint === void 0 ? {} : { hint: problems[0].hint }
-      } : { problems }
-    );
-  }
-}
-var import_promises13;
-var init_datasets = __esm({
-  "src/integration/datasets.ts"() {
-    "use strict";
-    import_promises13 = require("node:fs/promises");
-    init_errors();
-    init_glob();
-    __name(checkDatasetPaths, "checkDatasetPaths");
-  }
-});
-
-// src/integration/image.ts
-async function inspect(engine, ref, reporter) {
-  try {
-    const info2 = await engineCall(
-      engine,
-      `inspect image ${ref}`,
-      async () => engine.docker.getImage(ref).inspect(),
-      reporter
-    );
-    const repo = ref.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
-    const digests = info2.RepoDigests;
-    const mine = digests.find((d) => d.startsWith(`${repo}@`)) ?? digests[0] ?? void 0;
-    return {
-      ref,
-      id: info2.Id,
-      digest: mine === void 0 ? info2.Id : mine.slice(mine.indexOf("@") + 1),
-      defaultArgv: [
-        ...info2.Config.Entrypoint ?? [],
-        ...info2.Config.Cmd ?? []
-      ]
-    };
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404)
-      return void 0;
-    throw error2;
-  }
-}
-async function resolveRunImage(engine, ref, pull, reporter) {
-  const hint = "build it first (stackci image build, the stack-image action), check the name and tag, or pull it from its registry";
-  const local = await inspect(engine, ref, reporter);
-  if (local !== void 0) return local;
-  if (!pull) {
-    throw new InputError(
-      `image ${ref} is not on the Docker engine at ${engine.host}`,
-      { hint }
-    );
-  }
-  try {
-    await pullImage(engine, ref, void 0, reporter);
-  } catch (error2) {
-    throw new InputError(
-      `image ${ref} is not on the Docker engine at ${engine.host}, and pulling it failed: ${error2.message}`,
-      { hint, cause: error2 }
-    );
-  }
-  const pulled = await inspect(engine, ref, reporter);
-  if (pulled === void 0) {
-    throw new InputError(`image ${ref} is not there after pulling it`, { hint });
-  }
-  return pulled;
-}
-var init_image = __esm({
-  "src/integration/image.ts"() {
-    "use strict";
-    init_errors();
-    init_client();
-    init_registry();
-    __name(inspect, "inspect");
-    __name(resolveRunImage, "resolveRunImage");
-  }
-});
-
-// src/integration/provenance.ts
-function withProvenance(job, provenance, file, reporter) {
-  const meta = { ...job.meta };
-  const own = meta.dataset_name;
-  if (own === void 0 || own === null || own === "") {
-    meta.dataset_name = provenance.dataset;
-  } else if (own !== provenance.dataset) {
-    reporter.warning(
-      `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
-    );
-  }
-  meta[PROVENANCE_KEYS.dataset] = provenance.dataset;
-  meta[PROVENANCE_KEYS.image] = provenance.image;
-  meta[PROVENANCE_KEYS.imageId] = provenance.imageId;
-  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest;
-  meta[PROVENANCE_KEYS.command] = provenance.command;
-  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1e3;
-  if (provenance.runId !== void 0)
-    meta[PROVENANCE_KEYS.runId] = provenance.runId;
-  return { ...job, meta };
-}
-async function stampJobFile(file, provenance, reporter) {
-  const job = parseJob(await (0, import_promises14.readFile)(file, "utf8"), displayPath(file));
-  const stamped = withProvenance(job, provenance, file, reporter);
-  await (0, import_promises14.writeFile)(file, `${serializeJob(stamped)}
-`);
-  return stamped;
-}
-var import_promises14, PROVENANCE_KEYS;
-var init_provenance = __esm({
-  "src/integration/provenance.ts"() {
-    "use strict";
-    import_promises14 = require("node:fs/promises");
-    init_glob();
-    init_job();
-    PROVENANCE_KEYS = {
-      dataset: "stackci.dataset",
-      image: "stackci.image",
-      imageId: "stackci.image_id",
-      imageDigest: "stackci.image_digest",
-      command: "stackci.command",
-      duration: "stackci.duration",
-      runId: "stackci.run_id"
-    };
-    __name(withProvenance, "withProvenance");
-    __name(stampJobFile, "stampJobFile");
-  }
-});
-
-// src/integration/results.ts
-function cancelledResult(dataset) {
-  return {
-    dataset,
-    status: "cancelled",
-    durationMs: 0,
-    message: "cancelled before it started",
-    jobs: [],
-    outputs: [],
-    logTail: []
-  };
-}
-function errorResult(dataset, error2, logFile) {
-  return {
-    dataset,
-    status: "error",
-    durationMs: 0,
-    message: errorMessage(error2).split("\n")[0] ?? "",
-    jobs: [],
-    outputs: [],
-    logFile,
-    logTail: []
-  };
-}
-async function finishResult(dataset, input) {
-  const { outcome } = input;
-  const outputs = outcome.collected ?? [];
-  const base = {
-    dataset,
-    ...outcome.exitCode === void 0 ? {} : { exitCode: outcome.exitCode },
-    durationMs: outcome.durationMs,
-    jobs: [],
-    outputs,
-    logFile: input.logFile,
-    logTail: outcome.logTail
-  };
-  switch (outcome.ending) {
-    case "cancelled":
-      return {
-        ...base,
-        status: "cancelled",
-        message: "cancelled: the container was killed and removed"
-      };
-    case "timeout":
-      return {
-        ...base,
-        status: "timeout",
-        message: `killed when the timeout of ${formatMs(input.timeoutMs)} passed`
-      };
-    case "oom":
-      return {
-        ...base,
-        status: "oom",
-        message: `killed for running out of memory${input.memory === void 0 ? "" : ` (limit ${formatBytes(input.memory)})`}`
-      };
-    case "exited":
-      break;
-  }
-  if (outcome.exitCode !== 0) {
-    return {
-      ...base,
-      status: "failure",
-      message: `exited with code ${outcome.exitCode ?? "unknown"}`
-    };
-  }
-  if (outputs.length === 0) {
-    return {
-      ...base,
-      status: "failure",
-      message: `exited with code 0 but wrote nothing matching ${input.patterns.join(", ")} under ${input.outputPath}`
-    };
-  }
-  const jobs = outputs.filter((f) => f.endsWith(JOB_SUFFIX));
-  try {
-    for (const job of jobs)
-      await stampJobFile(job, input.provenance, input.reporter);
-  } catch (error2) {
-    input.reporter.error(errorMessage(error2));
-    return {
-      ...base,
-      status: "failure",
-      message: `wrote a job that is not a valid verify job: ${errorMessage(error2).split("\n")[0] ?? ""}`
-    };
-  }
-  return {
-    ...base,
-    status: "success",
-    jobs,
-    message: `${jobs.length} job(s), ${outputs.length} file(s) collected`
-  };
-}
-var JOB_SUFFIX;
-var init_results = __esm({
-  "src/integration/results.ts"() {
-    "use strict";
-    init_errors();
-    init_retry();
-    init_build();
-    init_provenance();
-    JOB_SUFFIX = ".verify.json";
-    __name(cancelledResult, "cancelledResult");
-    __name(errorResult, "errorResult");
-    __name(finishResult, "finishResult");
-  }
-});
-
-// src/integration/run-options.ts
-function checkOptions(options) {
-  const parallel = options.parallel ?? 1;
-  if (!Number.isInteger(parallel) || parallel < 1) {
-    throw new InputError(`parallel must be a whole number \u2265 1, got ${parallel}`);
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) {
-    throw new InputError(`timeout must be longer than 0, got ${timeoutMs} ms`);
-  }
-  if (options.shell === true && (options.command ?? []).length === 0) {
-    throw new InputError("a shell was asked for but no command was given");
-  }
-  const env = [];
-  for (const [key, value2] of Object.entries(options.env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-      throw new InputError(`env: ${JSON.stringify(key)} is not a variable name`);
-    env.push(`${key}=${value2}`);
-  }
-  const datasetPath = options.datasetPath ?? DEFAULT_DATASET_PATH;
-  checkContainerPath(datasetMountPath(datasetPath, "x"), "dataset path");
-  return {
-    outputs: checkOutputPatterns(options.outputs ?? DEFAULT_OUTPUTS),
-    network: checkNetwork(options.network ?? "none"),
-    outputPath: checkContainerPath(
-      options.outputPath ?? DEFAULT_OUTPUT_PATH,
-      "output path"
-    ),
-    datasetPath,
-    parallel,
-    timeoutMs,
-    env
-  };
-}
-var DEFAULT_OUTPUTS, DEFAULT_TIMEOUT_MS, DEFAULT_DATASET_PATH, DEFAULT_OUTPUT_PATH;
-var init_run_options = __esm({
-  "src/integration/run-options.ts"() {
-    "use strict";
-    init_errors();
-    init_limits();
-    DEFAULT_OUTPUTS = ["**/*.verify.json"];
-    DEFAULT_TIMEOUT_MS = 36e5;
-    DEFAULT_DATASET_PATH = "/datasets/{dataset}";
-    DEFAULT_OUTPUT_PATH = "/output";
-    __name(checkOptions, "checkOptions");
-  }
-});
-
-// src/integration/run-datasets.ts
-async function runDatasets(engine, options, reporter) {
-  const plan2 = checkOptions(options);
-  await checkDatasetPaths(options.datasets);
-  const runId = options.runId ?? newRunId();
-  const image = await resolveRunImage(
-    engine,
-    options.image,
-    options.pull ?? true,
-    reporter
-  );
-  const resultsDir = (0, import_node_path17.resolve)(options.resultsDir);
-  await (0, import_promises15.mkdir)(resultsDir, { recursive: true });
-  reporter.info(
-    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
-  );
-  const one = /* @__PURE__ */ __name(async (dataset) => runOne(
-    engine,
-    dataset,
-    { options, plan: plan2, image, runId, resultsDir },
-    reporter
-  ), "one");
-  const grouped = plan2.parallel === 1 || options.datasets.length === 1;
-  const queue = [...options.datasets];
-  const results = /* @__PURE__ */ new Map();
-  const worker = /* @__PURE__ */ __name(async () => {
-    for (let d = queue.shift(); d !== void 0; d = queue.shift()) {
-      const dataset = d;
-      const result = options.signal?.aborted === true ? cancelledResult(dataset.name) : grouped ? await reporter.group(
-        `Dataset ${dataset.name}`,
-        async () => one(dataset)
-      ) : await one(dataset);
-      results.set(dataset.name, result);
-    }
-  }, "worker");
-  const workers = Array.from(
-    { length: Math.min(plan2.parallel, options.datasets.length) },
-    worker
-  );
-  if (grouped) await Promise.all(workers);
-  else {
-    await reporter.group(
-      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
-      async () => Promise.all(workers)
-    );
-  }
-  await removeRunContainers(engine, runId, reporter).catch((error2) => {
-    reporter.warning(`clean-up sweep failed: ${errorMessage(error2)}`);
-  });
-  const ordered = options.datasets.map(
-    (d) => results.get(d.name) ?? cancelledResult(d.name)
-  );
-  return {
-    runId,
-    image,
-    results: ordered,
-    jobs: ordered.flatMap((r) => r.jobs),
-    passed: ordered.every((r) => r.status === "success")
-  };
-}
-async function runOne(engine, dataset, ctx, reporter) {
-  const { options, plan: plan2, image } = ctx;
-  const mountAt = datasetMountPath(plan2.datasetPath, dataset.name);
-  const argv = options.command === void 0 || options.command.length === 0 ? void 0 : containerArgv(options.command, options.shell === true, {
-    dataset: dataset.name,
-    dataset_dir: mountAt,
-    output_dir: plan2.outputPath
-  });
-  const command = formatCommand(argv ?? image.defaultArgv);
-  const destination = (0, import_node_path17.join)(ctx.resultsDir, dataset.name);
-  const logFile = (0, import_node_path17.join)(ctx.resultsDir, `${dataset.name}.log`);
-  await (0, import_promises15.rm)(destination, { recursive: true, force: true });
-  await (0, import_promises15.mkdir)(destination, { recursive: true });
-  const log = (0, import_node_fs10.createWriteStream)(logFile);
-  const prefix = `[${dataset.name}] `;
-  reporter.info(`${prefix}${command}`);
-  let outcome;
-  try {
-    outcome = await runContainer(
-      engine,
-      {
-        name: `stackci-${ctx.runId}-${dataset.name}`,
-        image: image.id,
-        argv,
-        env: [
-          ...plan2.env,
-          `STACKCI_DATASET=${dataset.name}`,
-          `STACKCI_DATASET_DIR=${mountAt}`,
-          `STACKCI_OUTPUT_DIR=${plan2.outputPath}`
-        ],
-        workdir: options.workdir,
-        user: options.user,
-        mounts: [{ source: dataset.path, target: mountAt, readOnly: true }],
-        outputPath: plan2.outputPath,
-        memory: options.memory,
-        cpus: options.cpus,
-        network: plan2.network,
-        labels: { [RUN_LABEL]: ctx.runId, [DATASET_LABEL]: dataset.name },
-        timeoutMs: plan2.timeoutMs
-      },
-      {
-        reporter,
-        signal: options.signal,
-        onLine: /* @__PURE__ */ __name((line2) => {
-          log.write(`${line2}
-`);
-          reporter.info(prefix + line2);
-        }, "onLine"),
-        collect: /* @__PURE__ */ __name(async (container) => collectOutputs(
-          engine,
-          container,
-          {
-            outputPath: plan2.outputPath,
-            patterns: plan2.outputs,
-            destination
-          },
-          reporter
-        ), "collect")
-      }
-    );
-  } catch (error2) {
-    reporter.error(`${prefix}${errorMessage(error2)}`);
-    return errorResult(dataset.name, error2, logFile);
-  } finally {
-    await new Promise((done) => log.end(done));
-  }
-  const result = await finishResult(dataset.name, {
-    outcome,
-    logFile,
-    patterns: plan2.outputs,
-    outputPath: plan2.outputPath,
-    timeoutMs: plan2.timeoutMs,
-    memory: options.memory,
-    provenance: {
-      dataset: dataset.name,
-      image: image.ref,
-      imageId: image.id,
-      imageDigest: image.digest,
-      command,
-      durationMs: outcome.durationMs,
-      runId: ctx.runId
-    },
-    reporter
-  });
-  const line = `${prefix}${result.status}: ${result.message} (${formatMs(result.durationMs)})`;
-  if (result.status === "success") reporter.info(line);
-  else {
-    const tail3 = result.logTail.map((l) => `  | ${l}`).join("\n");
-    reporter.error(
-      result.logTail.length === 0 ? line : `${line}; the last log lines:
-${tail3}`
-    );
-  }
-  return result;
-}
-var import_node_fs10, import_promises15, import_node_path17;
-var init_run_datasets = __esm({
-  "src/integration/run-datasets.ts"() {
-    "use strict";
-    import_node_fs10 = require("node:fs");
-    import_promises15 = require("node:fs/promises");
-    import_node_path17 = require("node:path");
-    init_errors();
-    init_retry();
-    init_collect();
-    init_command();
-    init_container_run();
-    init_cleanup();
-    init_datasets();
-    init_image();
-    init_limits();
-    init_results();
-    init_run_options();
-    __name(runDatasets, "runDatasets");
-    __name(runOne, "runOne");
-  }
-});
-
-// src/pipeline/integration-step.ts
-async function integrationStep(run) {
-  const section = run.config.integration;
-  if (section === void 0) {
-    return { status: "skipped", detail: "no integration: section" };
-  }
-  const image = run.image?.image;
-  if (image === void 0) {
-    throw new InputError(
-      "no image to run in (the stack-image step did not build one)"
-    );
-  }
-  const wanted = run.profile.section.datasets;
-  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path18.resolve)(run.config.baseDir, path) }));
-  const command = section.command;
-  const result = await runDatasets(
-    await run.engine(),
-    {
-      image,
-      datasets,
-      command,
-      shell: section.shell,
-      outputs: section.outputs,
-      timeoutMs: section.timeout,
-      memory: section.memory === void 0 ? void 0 : parseMemory(section.memory, "integration.memory"),
-      cpus: section.cpus === void 0 ? void 0 : parseCpus(String(section.cpus), "integration.cpus"),
-      network: section.network,
-      user: section.user,
-      workdir: section.workdir,
-      env: section.env,
-      datasetPath: section["dataset-path"],
-      outputPath: section["output-path"],
-      parallel: section.parallel,
-      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path18.join)(run.dir, "integration") : (0, import_node_path18.resolve)(run.config.baseDir, section["results-dir"]),
-      runId: run.runId,
-      // Built (or promoted) a moment ago: never pulled.
-      pull: false,
-      signal: run.options.signal
-    },
-    run.reporter
-  );
-  run.integration = result;
-  run.jobs = result.jobs;
-  const ok = result.results.filter((r) => r.status === "success").length;
-  return {
-    status: result.passed ? "passed" : "failed",
-    detail: `${ok}/${result.results.length} datasets succeeded, ${plural2(result.jobs.length, "job")} collected`
-  };
-}
-var import_node_path18;
-var init_integration_step = __esm({
-  "src/pipeline/integration-step.ts"() {
-    "use strict";
-    import_node_path18 = require("node:path");
-    init_errors();
-    init_limits();
-    init_run_datasets();
-    init_state();
-    __name(integrationStep, "integrationStep");
-  }
-});
-
-// src/jenkins/http-errors.ts
-function httpError(method, res, user, now) {
-  const text2 = htmlText(new TextDecoder().decode(res.body));
-  const who = user === void 0 ? "anonymous" : `user '${user}'`;
-  let message = `${method} ${res.url} failed: ${res.status}`;
-  let hint;
-  switch (res.status) {
-    case 401:
-      message = `Jenkins rejected the credentials of ${who} (401 Unauthorized) for ${method} ${res.url}`;
-      hint = "check the user name and API token (Jenkins \u2192 your user \u2192 Security \u2192 API Token)";
-      break;
-    case 403: {
-      const permission = res.headers.get("x-required-permission");
-      const as = res.headers.get("x-you-are-authenticated-as");
-      message = CRUMB_REJECTED.test(text2) ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)` : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? "" : `: ${as ?? who} lacks ${permission}`}`;
-      hint = as === "anonymous" ? "no credentials reached Jenkins: give a user and API token" : "ask a Jenkins admin for the permission, or use an API token rather than a password";
-      break;
-    }
-    case 404:
-      message = `not found (404): ${method} ${res.url}`;
-      break;
-    default:
-      if (text2 !== "") message += ` (${snippet2(text2)})`;
-  }
-  const error2 = new JenkinsHttpError(message, {
-    status: res.status,
-    ...hint === void 0 ? {} : { hint }
-  });
-  error2.text = text2;
-  const after = parseRetryAfter(res.headers.get("retry-after"), now);
-  if (after !== void 0) error2.retryAfterMs = after;
-  return error2;
-}
-function networkError(method, url2, error2) {
-  if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
-    return error2;
-  const failure = error2;
-  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
-  return new JenkinsError(`${method} ${url2} failed: ${detail}`, {
-    cause: error2,
-    hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
-  });
-}
-function htmlText(text2) {
-  return text2.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
-}
-function snippet2(text2) {
-  const t = htmlText(text2);
-  return t.length > 200 ? `${t.slice(0, 200)}\u2026` : t;
-}
-var CRUMB_REJECTED, JenkinsHttpError;
-var init_http_errors = __esm({
-  "src/jenkins/http-errors.ts"() {
-    "use strict";
-    init_errors();
-    init_retry();
-    CRUMB_REJECTED = /No valid crumb/i;
-    JenkinsHttpError = class extends JenkinsError {
-      static {
-        __name(this, "JenkinsHttpError");
-      }
-      retryAfterMs;
-      /** The response text (HTML stripped), for callers that branch on it. */
-      text = "";
-    };
-    __name(httpError, "httpError");
-    __name(networkError, "networkError");
-    __name(htmlText, "htmlText");
-    __name(snippet2, "snippet");
-  }
-});
-
-// src/core/http-request.ts
-async function httpRequest2(url2, options) {
-  const target = new URL(url2);
-  if (target.protocol !== "http:" && target.protocol !== "https:")
-    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
-  const { request: request3 } = target.protocol === "https:" ? await import("node:https") : await import("node:http");
-  const agent = await options.agents?.for(target.protocol);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const headers = { ...options.headers };
-  if (options.body !== void 0)
-    headers["Content-Length"] = String(Buffer.byteLength(options.body));
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
-  return new Promise((resolve15, reject) => {
-    let connectTimer;
-    const settle = /* @__PURE__ */ __name(() => {
-      clearTimeout(connectTimer);
-      signal?.removeEventListener("abort", onAbort);
-    }, "settle");
-    const fail = /* @__PURE__ */ __name((error2) => {
-      settle();
-      reject((0, import_types.isNativeError)(error2) ? error2 : new Error(String(error2)));
-    }, "fail");
-    const req = request3(target, {
-      method: options.method,
-      headers,
-      ...agent === void 0 ? {} : { agent }
-    });
-    const onAbort = /* @__PURE__ */ __name(() => {
-      req.destroy();
-      fail(signal?.reason);
-    }, "onAbort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.once("socket", (socket) => {
-      if (!socket.connecting) return;
-      connectTimer = setTimeout(() => {
-        const error2 = new Error(
-          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
-        );
-        error2.code = "ETIMEDOUT";
-        req.destroy(error2);
-      }, connectTimeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(connectTimer);
-      });
-    });
-    req.once("error", fail);
-    req.once("response", (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.once("error", fail);
-      res.once("aborted", () => {
-        const error2 = new Error("the server closed the connection mid-body");
-        error2.code = "ECONNRESET";
-        fail(error2);
-      });
-      res.once("end", () => {
-        settle();
-        resolve15({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks)
-        });
-      });
-    });
-    req.end(options.body);
-  });
-}
-function fetchHeaders(rawHeaders) {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    const value2 = rawHeaders[i + 1];
-    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
-  }
-  return headers;
-}
-var import_types, HttpAgents;
-var init_http_request = __esm({
-  "src/core/http-request.ts"() {
-    "use strict";
-    import_types = require("node:util/types");
-    HttpAgents = class {
-      /** `idleMs`: close a pooled connection unused for this long. */
-      constructor(idleMs = 1e4) {
-        this.idleMs = idleMs;
-      }
-      idleMs;
-      static {
-        __name(this, "HttpAgents");
-      }
-      #agents = /* @__PURE__ */ new Map();
-      async for(protocol) {
-        const known = this.#agents.get(protocol);
-        if (known !== void 0) return known;
-        const { Agent } = protocol === "https:" ? await import("node:https") : await import("node:http");
-        const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
-        this.#agents.set(protocol, agent);
-        return agent;
-      }
-      /** Closes every pooled connection. */
-      destroy() {
-        for (const agent of this.#agents.values()) agent.destroy();
-        this.#agents.clear();
-      }
-    };
-    __name(httpRequest2, "httpRequest");
-    __name(fetchHeaders, "fetchHeaders");
-  }
-});
-
-// src/jenkins/http.ts
-var JenkinsHttp;
-var init_http2 = __esm({
-  "src/jenkins/http.ts"() {
-    "use strict";
-    init_errors();
-    init_http_errors();
-    init_retry();
-    init_secrets();
-    init_http_request();
-    JenkinsHttp = class {
-      static {
-        __name(this, "JenkinsHttp");
-      }
-      base;
-      clock;
-      #options;
-      #auth;
-      #agents;
-      #crumb;
-      #cookies = /* @__PURE__ */ new Map();
-      #crumbUnavailable = false;
-      constructor(options) {
-        this.#options = options;
-        this.base = options.base;
-        this.clock = options.clock ?? systemClock;
-        if (options.token !== void 0) {
-          options.reporter.mask(options.token);
-          this.#auth = basicAuthHeader(options.user ?? "", options.token);
-          options.reporter.mask(this.#auth);
-          options.reporter.mask(this.#auth.slice("Basic ".length));
-        }
-        this.#agents = options.agents ?? new HttpAgents(1e4);
-      }
-      /** The full URL of a path under the base, with a query. */
-      url(path, query) {
-        const url2 = new URL(`${this.base}${path}`);
-        for (const [k, v] of Object.entries(query ?? {})) {
-          url2.searchParams.set(k, String(v));
-        }
-        const search = url2.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
-        return `${url2.origin}${url2.pathname}${search}`;
-      }
-      async get(path, options = {}) {
-        return this.request("GET", path, options);
-      }
-      async post(path, options = {}) {
-        return this.request("POST", path, options);
-      }
-      /** GET a JSON document. */
-      async json(path, options = {}) {
-        const res = await this.get(path, options);
-        const text2 = new TextDecoder().decode(res.body);
-        try {
-          return { json: JSON.parse(text2), url: res.url };
-        } catch {
-          throw new JenkinsError(
-            `GET ${res.url} did not return JSON (${snippet2(text2)})`,
-            {
-              hint: "is the URL a Jenkins server? A proxy or SSO login page answers with HTML"
-            }
-          );
-        }
-      }
-      async request(method, path, options = {}) {
-        const url2 = this.url(path, options.query);
-        const what = `${method} ${url2}`;
-        const attempt = /* @__PURE__ */ __name(async () => {
-          if (method === "POST" && this.#options.crumb === "always")
-            await this.#fetchCrumb(options.signal);
-          try {
-            return await this.#exchange(method, url2, options);
-          } catch (error2) {
-            if (method === "POST" && this.#options.crumb !== "never" && error2 instanceof JenkinsHttpError && error2.status === 403 && CRUMB_REJECTED.test(error2.text) && !this.#crumbUnavailable) {
-              this.#options.reporter.debug(
-                `${what}: Jenkins asked for a crumb; fetching one`
-              );
-              this.#crumb = void 0;
-              await this.#fetchCrumb(options.signal);
-              return this.#exchange(method, url2, options);
-            }
-            throw error2;
-          }
-        }, "attempt");
-        return retry(attempt, {
-          retries: this.#options.retries ?? 4,
-          clock: this.clock,
-          ...options.signal === void 0 ? {} : { signal: options.signal },
-          onRetry: /* @__PURE__ */ __name((info2) => {
-            this.#options.reporter.info(describeRetry(what, info2));
-          }, "onRetry")
-        });
-      }
-      async #exchange(method, url2, options) {
-        const headers = { "User-Agent": "stackci" };
-        if (this.#auth !== void 0) headers.Authorization = this.#auth;
-        if (this.#crumb !== void 0 && method === "POST")
-          headers[this.#crumb.field] = this.#crumb.value;
-        if (this.#cookies.size > 0) {
-          headers.Cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-        }
-        if (options.form !== void 0) {
-          headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8";
-        }
-        const timeoutMs = this.#options.requestTimeoutMs ?? 3e4;
-        const response = await withTimeout(
-          async (signal) => {
-            const res = await httpRequest2(url2, {
-              method,
-              headers,
-              signal,
-              agents: this.#agents,
-              connectTimeoutMs: 15e3,
-              ...options.form === void 0 ? {} : { body: options.form.toString() }
-            });
-            return {
-              status: res.status,
-              headers: fetchHeaders(res.rawHeaders),
-              body: new Uint8Array(res.body),
-              url: url2
-            };
-          },
-          timeoutMs,
-          `${method} ${url2}`,
-          options.signal
-        ).catch((error2) => {
-          throw options.signal?.aborted === true ? error2 : networkError(method, url2, error2);
-        });
-        for (const cookie of response.headers.getSetCookie()) {
-          const [pair] = cookie.split(";");
-          const eq = pair?.indexOf("=") ?? -1;
-          if (pair !== void 0 && eq > 0)
-            this.#cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-        }
-        const accept = options.accept;
-        const ok = accept === void 0 ? response.status >= 200 && response.status < 300 : accept.includes(response.status);
-        if (!ok)
-          throw httpError(method, response, this.#options.user, this.clock.now());
-        return response;
-      }
-      async #fetchCrumb(signal) {
-        if (this.#crumb !== void 0 || this.#crumbUnavailable) return;
-        const res = await this.#exchange("GET", this.url("/crumbIssuer/api/json"), {
-          accept: [200, 404],
-          ...signal === void 0 ? {} : { signal }
-        });
-        if (res.status === 404) {
-          this.#crumbUnavailable = true;
-          return;
-        }
-        const json2 = JSON.parse(new TextDecoder().decode(res.body));
-        if (typeof json2.crumb !== "string" || typeof json2.crumbRequestField !== "string") {
-          throw new JenkinsError(`GET ${res.url} returned no crumb`);
-        }
-        this.#crumb = { field: json2.crumbRequestField, value: json2.crumb };
-        this.#options.reporter.mask(json2.crumb);
-      }
-    };
-  }
-});
-
-// src/jenkins/paths.ts
-function jobPath(job, base) {
-  let text2 = job.trim();
-  if (base !== void 0 && /^https?:\/\//.test(text2)) {
-    const root = base.replace(/\/+$/, "");
-    if (!text2.startsWith(`${root}/`)) {
-      throw new InputError(
-        `job URL ${text2} is not under the Jenkins URL ${root}`
-      );
-    }
-    text2 = text2.slice(root.length);
-  }
-  const fromUrl = /^\/?job\//.test(text2);
-  let names;
-  if (fromUrl) {
-    const parts = text2.split("/").filter((p) => p !== "");
-    names = [];
-    for (let i = 0; i < parts.length; i += 2) {
-      if (parts[i] !== "job" || parts[i + 1] === void 0) {
-        throw new InputError(`cannot read a job from ${JSON.stringify(job)}`, {
-          hint: "give the job as folder/name (e.g. release/weekly-release) or its URL"
-        });
-      }
-      names.push(decodeURIComponent(parts[i + 1] ?? ""));
-    }
-  } else {
-    names = text2.split(/\s*»\s*|\//).map((n) => n.trim());
-  }
-  if (names.length === 0 || names.some((n) => n === "")) {
-    throw new InputError(
-      `job name ${JSON.stringify(job)} is empty or has an empty folder`,
-      {
-        hint: "give the job as folder/name, e.g. release/weekly-release"
-      }
-    );
-  }
-  return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
-}
-function jobName(path) {
-  return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
-}
-function buildPath(job, number2) {
-  return `${job}/${number2}`;
-}
-function queueIdFromLocation(location) {
-  const match = /\/queue\/item\/(\d+)\/?$/.exec(location.trim());
-  return match === null ? void 0 : Number(match[1]);
-}
-function normalizeBaseUrl(url2) {
-  let parsed;
-  try {
-    parsed = new URL(url2.trim());
-  } catch {
-    throw new InputError(`Jenkins URL ${JSON.stringify(url2)} is not a URL`, {
-      hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
-    });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InputError(`Jenkins URL must be http(s), got ${parsed.protocol}`);
-  }
-  const user = parsed.username === "" ? void 0 : decodeURIComponent(parsed.username);
-  const password = parsed.password === "" ? void 0 : decodeURIComponent(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  parsed.search = "";
-  parsed.hash = "";
-  const base = parsed.toString().replace(/\/+$/, "");
-  return {
-    base,
-    ...user === void 0 ? {} : { user },
-    ...password === void 0 ? {} : { password }
-  };
-}
-var init_paths = __esm({
-  "src/jenkins/paths.ts"() {
-    "use strict";
-    init_errors();
-    __name(jobPath, "jobPath");
-    __name(jobName, "jobName");
-    __name(buildPath, "buildPath");
-    __name(queueIdFromLocation, "queueIdFromLocation");
-    __name(normalizeBaseUrl, "normalizeBaseUrl");
-  }
-});
-
-// src/jenkins/trigger.ts
-async function triggerBuild(http, path, parameters, options) {
-  const name = jobName(path);
-  const query = options.delaySeconds === void 0 ? void 0 : { delay: `${options.delaySeconds}sec` };
-  const post = /* @__PURE__ */ __name(async (endpoint2, form) => {
-    const res = await http.post(`${path}/${endpoint2}`, {
-      // Never follow: a followed 303 would GET an HTML page.
-      accept: [200, 201, 302, 303],
-      ...query === void 0 ? {} : { query },
-      ...form === void 0 ? {} : { form },
-      ...options.signal === void 0 ? {} : { signal: options.signal }
-    });
-    const location = res.headers.get("location") ?? "";
-    const queueId = queueIdFromLocation(location);
-    if (queueId === void 0) {
-      throw new JenkinsError(
-        `Jenkins accepted the trigger of '${name}' (${res.status}) but sent no queue item Location (got ${JSON.stringify(location)})`,
-        {
-          where: { url: res.url },
-          hint: "a very old Jenkins, or a proxy rewriting redirects"
-        }
-      );
-    }
-    return { queueId, queueUrl: location, coalesced: res.status === 303 };
-  }, "post");
-  try {
-    if (parameters.length === 0) {
-      try {
-        return await post("build");
-      } catch (error2) {
-        if (error2 instanceof JenkinsHttpError && error2.status === 400) {
-          return await post("buildWithParameters", new URLSearchParams());
-        }
-        throw error2;
-      }
-    }
-    const form = new URLSearchParams(
-      parameters.map(([k, v]) => [k, v])
-    );
-    return await post("buildWithParameters", form);
-  } catch (error2) {
-    throw triggerError(error2, name, parameters, options);
-  }
-}
-function triggerError(error2, name, parameters, options) {
-  if (!(error2 instanceof JenkinsHttpError)) return error2;
-  const url2 = options.pageUrl;
-  const where = { url: url2 };
-  switch (error2.status) {
-    case 404:
-      return new JenkinsError(`job '${name}' not found: ${url2} (404)`, {
-        hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${options.user === void 0 ? "anonymous users" : `user '${options.user}'`} may not see the job`
-      });
-    case 409:
-      return new JenkinsError(
-        `job '${name}' is disabled in Jenkins (409: not buildable)`,
-        { where, hint: "enable the job in Jenkins, or trigger another one" }
-      );
-    case 400:
-    case 500:
-      if (/not parameterized/i.test(error2.text)) {
-        return new JenkinsError(
-          `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(", ")} ${parameters.length === 1 ? "was" : "were"} given (${error2.status})`,
-          {
-            where,
-            hint: "remove the parameters, or add them to the job in Jenkins"
-          }
-        );
-      }
-      return error2;
-    default:
-      return error2;
-  }
-}
-var init_trigger = __esm({
-  "src/jenkins/trigger.ts"() {
-    "use strict";
-    init_errors();
-    init_http_errors();
-    init_paths();
-    __name(triggerBuild, "triggerBuild");
-    __name(triggerError, "triggerError");
-  }
-});
-
-// src/jenkins/types.ts
-function isBuildResult(value2) {
-  return BUILD_RESULTS.includes(value2);
-}
-function invalid(url2, field, value2) {
-  throw new JenkinsError(
-    `unexpected Jenkins answer from ${url2}: field '${field}' is ${JSON.stringify(value2)}`,
-    {
-      hint: "is this URL a Jenkins server (and not a proxy or login page)?"
-    }
-  );
-}
-function object2(value2, url2, field) {
-  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
-    return invalid(url2, field, value2);
-  }
-  return value2;
-}
-function integer(json2, key, url2) {
-  const value2 = json2[key];
-  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
-    return invalid(url2, key, value2);
-  }
-  return value2;
-}
-function optionalNumber(json2, key) {
-  const value2 = json2[key];
-  return typeof value2 === "number" ? value2 : void 0;
-}
-function optionalString(json2, key) {
-  const value2 = json2[key];
-  return typeof value2 === "string" ? value2 : void 0;
-}
-function buildRef(value2, url2) {
-  if (value2 === null || value2 === void 0) return void 0;
-  const json2 = object2(value2, url2, "executable");
-  return {
-    number: integer(json2, "number", url2),
-    url: optionalString(json2, "url") ?? ""
-  };
-}
-function parseQueueItem(value2, url2) {
-  const json2 = object2(value2, url2, "(document)");
-  const cls = optionalString(json2, "_class") ?? "";
-  const executable = buildRef(json2.executable, url2);
-  let state;
-  if (json2.cancelled === true) state = "cancelled";
-  else if (cls.endsWith("$LeftItem") || executable !== void 0) state = "left";
-  else if (json2.blocked === true) state = "blocked";
-  else if (json2.buildable === true) state = "buildable";
-  else state = "waiting";
-  const why = json2.why;
-  const item = {
-    id: integer(json2, "id", url2),
-    state,
-    why: typeof why === "string" ? why : null,
-    stuck: json2.stuck === true
-  };
-  const timestamp2 = optionalNumber(json2, "timestamp");
-  if (timestamp2 !== void 0) item.timestamp = timestamp2;
-  const since = optionalNumber(json2, "inQueueSince");
-  if (since !== void 0) item.inQueueSince = since;
-  if (executable !== void 0) item.executable = executable;
-  return item;
-}
-function parseBuildInfo(value2, url2) {
-  const json2 = object2(value2, url2, "(document)");
-  const result = json2.result;
-  if (result !== null && result !== void 0 && !isBuildResult(result)) {
-    invalid(url2, "result", result);
-  }
-  if (typeof json2.building !== "boolean")
-    invalid(url2, "building", json2.building);
-  const building = json2.building || json2.inProgress === true;
-  const info2 = {
-    number: integer(json2, "number", url2),
-    url: optionalString(json2, "url") ?? "",
-    building,
-    result: result ?? null,
-    duration: optionalNumber(json2, "duration") ?? 0,
-    estimatedDuration: optionalNumber(json2, "estimatedDuration") ?? -1,
-    timestamp: optionalNumber(json2, "timestamp") ?? 0
-  };
-  const displayName = optionalString(json2, "displayName");
-  if (displayName !== void 0) info2.displayName = displayName;
-  const full = optionalString(json2, "fullDisplayName");
-  if (full !== void 0) info2.fullDisplayName = full;
-  return info2;
-}
-function parseBuildList(value2, url2) {
-  const json2 = object2(value2, url2, "(document)");
-  const builds = json2.builds;
-  if (!Array.isArray(builds)) return invalid(url2, "builds", builds);
-  return builds.map((b) => {
-    const entry = object2(b, url2, "builds[]");
-    const ref = {
-      number: integer(entry, "number", url2),
-      url: optionalString(entry, "url") ?? ""
-    };
-    const queueId = optionalNumber(entry, "queueId");
-    if (queueId !== void 0) ref.queueId = queueId;
-    return ref;
-  });
-}
-var BUILD_RESULTS, BUILD_TREE, QUEUE_TREE;
-var init_types = __esm({
-  "src/jenkins/types.ts"() {
-    "use strict";
-    init_errors();
-    BUILD_RESULTS = [
-      "SUCCESS",
-      "UNSTABLE",
-      "FAILURE",
-      "NOT_BUILT",
-      "ABORTED"
-    ];
-    __name(isBuildResult, "isBuildResult");
-    BUILD_TREE = "number,url,building,inProgress,result,duration,estimatedDuration,timestamp,displayName,fullDisplayName";
-    QUEUE_TREE = "id,why,blocked,buildable,stuck,cancelled,timestamp,inQueueSince,executable[number,url]";
-    __name(invalid, "invalid");
-    __name(object2, "object");
-    __name(integer, "integer");
-    __name(optionalNumber, "optionalNumber");
-    __name(optionalString, "optionalString");
-    __name(buildRef, "buildRef");
-    __name(parseQueueItem, "parseQueueItem");
-    __name(parseBuildInfo, "parseBuildInfo");
-    __name(parseBuildList, "parseBuildList");
-  }
-});
-
-// src/jenkins/client.ts
-var JenkinsClient;
-var init_client2 = __esm({
-  "src/jenkins/client.ts"() {
-    "use strict";
-    init_errors();
-    init_reporter();
-    init_http2();
-    init_paths();
-    init_trigger();
-    init_types();
-    JenkinsClient = class {
-      static {
-        __name(this, "JenkinsClient");
-      }
-      http;
-      /** The base URL without credentials. */
-      baseUrl;
-      user;
-      constructor(options) {
-        const { base, user, password } = normalizeBaseUrl(options.url);
-        this.baseUrl = base;
-        this.user = options.user ?? user;
-        const token = options.token ?? password;
-        this.http = new JenkinsHttp({
-          ...options,
-          base,
-          reporter: options.reporter ?? silentReporter,
-          ...this.user === void 0 ? {} : { user: this.user },
-          ...token === void 0 ? {} : { token }
-        });
-      }
-      /** `/job/a/job/b` for `a/b` (or a job URL under our base). */
-      jobPath(job) {
-        return jobPath(job, this.baseUrl);
-      }
-      /** The browser URL of a job or build under our base URL. */
-      pageUrl(job, number2) {
-        const path = this.jobPath(job);
-        return `${this.baseUrl}${number2 === void 0 ? path : buildPath(path, number2)}/`;
-      }
-      /**
-       * Queues a build: `buildWithParameters` when parameters are given, `build`
-       * otherwise (see trigger.ts).
-       */
-      async trigger(job, parameters = [], options = {}) {
-        const path = this.jobPath(job);
-        return triggerBuild(this.http, path, parameters, {
-          ...options,
-          pageUrl: this.pageUrl(job),
-          user: this.user
-        });
-      }
-      /** A queue item, or undefined once Jenkins has forgotten it (404, ~5 min after it left). */
-      async queueItem(id, options = {}) {
-        const res = await this.http.get(`/queue/item/${id}/api/json`, {
-          query: { tree: QUEUE_TREE },
-          accept: [200, 404],
-          ...options
-        });
-        if (res.status === 404) return void 0;
-        return parseQueueItem(
-          JSON.parse(new TextDecoder().decode(res.body)),
-          res.url
-        );
-      }
-      /** Cancels a queued item; `gone` when it had already left the queue. */
-      async cancelQueueItem(id, options = {}) {
-        const res = await this.http.post("/queue/cancelItem", {
-          query: { id },
-          accept: [200, 204, 302, 303, 404],
-          ...options
-        });
-        return res.status === 404 ? "gone" : "cancelled";
-      }
-      /** A build's state, through a `tree` of the ten fields we read. */
-      async build(job, number2, options = {}) {
-        const { json: json2, url: url2 } = await this.http.json(
-          `${buildPath(this.jobPath(job), number2)}/api/json`,
-          {
-            query: { tree: BUILD_TREE },
-            ...options
-          }
-        );
-        return parseBuildInfo(json2, url2);
-      }
-      /** The job's most recent builds with their queue ids (to find a build whose queue item expired). */
-      async recentBuilds(job, options = {}) {
-        const { json: json2, url: url2 } = await this.http.json(
-          `${this.jobPath(job)}/api/json`,
-          {
-            query: { tree: `builds[number,url,queueId]{0,${options.limit ?? 50}}` },
-            ...options.signal === void 0 ? {} : { signal: options.signal }
-          }
-        );
-        return parseBuildList(json2, url2);
-      }
-      /** The console from byte offset `start` (`logText/progressiveText`). */
-      async progressiveText(job, number2, start, options = {}) {
-        const res = await this.http.get(
-          `${buildPath(this.jobPath(job), number2)}/logText/progressiveText`,
-          {
-            query: { start },
-            ...options
-          }
-        );
-        const size = Number(res.headers.get("x-text-size"));
-        if (!Number.isSafeInteger(size) || size < 0) {
-          throw new JenkinsError(`GET ${res.url} sent no valid X-Text-Size header`);
-        }
-        return {
-          bytes: res.body,
-          next: size,
-          more: res.headers.get("x-more-data") === "true"
-        };
-      }
-      /** The whole console as it is now (`consoleText`). */
-      async consoleText(job, number2, options = {}) {
-        return (await this.http.get(
-          `${buildPath(this.jobPath(job), number2)}/consoleText`,
-          options
-        )).body;
-      }
-      /**
-       * Stops a build (Jenkins answers 302 whether or not it was running). `term`
-       * and `kill` exist only for Pipelines; elsewhere we fall back to `stop`.
-       * Returns the mode used.
-       */
-      async stop(job, number2, mode = "stop", options = {}) {
-        const path = `${buildPath(this.jobPath(job), number2)}/${mode}`;
-        const res = await this.http.post(path, {
-          accept: [200, 302, 303, 404],
-          ...options
-        });
-        if (res.status !== 404) return mode;
-        if (mode !== "stop") return this.stop(job, number2, "stop", options);
-        throw new JenkinsError(
-          `cannot stop build #${number2} of '${jobName(this.jobPath(job))}': not found (404)`,
-          {
-            where: { url: res.url }
-          }
-        );
-      }
-    };
-  }
-});
-
-// src/jenkins/console.ts
-function reporterConsoleSink(reporter, options = {}) {
-  const token = options.protectCommands === true ? (0, import_node_crypto11.randomUUID)() : void 0;
-  return {
-    open: /* @__PURE__ */ __name(() => {
-      if (token !== void 0) reporter.info(`::stop-commands::${token}`);
-    }, "open"),
-    write: /* @__PURE__ */ __name((text2) => {
-      if (text2 === "") return;
-      const lines = text2.endsWith("\n") ? text2.slice(0, -1) : text2;
-      for (const line of lines.split("\n")) reporter.info(line);
-    }, "write"),
-    close: /* @__PURE__ */ __name(() => {
-      if (token !== void 0) reporter.info(`::${token}::`);
-    }, "close")
-  };
-}
-var import_node_crypto11, ConsoleDecoder;
-var init_console = __esm({
-  "src/jenkins/console.ts"() {
-    "use strict";
-    import_node_crypto11 = require("node:crypto");
-    ConsoleDecoder = class {
-      static {
-        __name(this, "ConsoleDecoder");
-      }
-      #decoder = new TextDecoder("utf-8");
-      #partial = "";
-      /** Decodes a chunk; returns the complete lines it finished ('' if none). */
-      push(bytes) {
-        const text2 = this.#partial + this.#decoder.decode(bytes, { stream: true });
-        const end = text2.lastIndexOf("\n") + 1;
-        this.#partial = text2.slice(end);
-        return text2.slice(0, end);
-      }
-      /** Whatever is left at the end of the console (a last line without `\n`). */
-      flush() {
-        const rest = this.#partial + this.#decoder.decode();
-        this.#partial = "";
-        return rest;
-      }
-    };
-    __name(reporterConsoleSink, "reporterConsoleSink");
-  }
-});
-
-// src/jenkins/poll.ts
-function buildPollDelay(elapsedMs, estimatedMs, policy = DEFAULT_POLL_POLICY) {
-  const early = elapsedMs * 0.25;
-  if (estimatedMs <= 0) return clamp(early, policy.minMs, policy.maxMs);
-  const remaining = estimatedMs - elapsedMs;
-  const delay = remaining > 0 ? Math.min(early, remaining / 2) : -remaining * 0.25;
-  return clamp(delay, policy.minMs, policy.maxMs);
-}
-function queuePollDelay(elapsedMs, quietRemainingMs, policy = DEFAULT_POLL_POLICY) {
-  const max = Math.min(policy.maxMs, 6e4);
-  if (quietRemainingMs !== void 0 && quietRemainingMs > 0) {
-    return clamp(quietRemainingMs + 100, policy.minMs / 2, max);
-  }
-  return clamp(elapsedMs * 0.25, policy.minMs / 2, max);
-}
-var DEFAULT_POLL_POLICY, clamp, ConsoleSchedule;
-var init_poll = __esm({
-  "src/jenkins/poll.ts"() {
-    "use strict";
-    DEFAULT_POLL_POLICY = {
-      minMs: 1e3,
-      maxMs: 3e4,
-      consoleActiveMs: 2500,
-      consoleMaxMs: 8e3
-    };
-    clamp = /* @__PURE__ */ __name((value2, min, max) => Math.min(max, Math.max(min, value2)), "clamp");
-    __name(buildPollDelay, "buildPollDelay");
-    __name(queuePollDelay, "queuePollDelay");
-    ConsoleSchedule = class {
-      constructor(policy = DEFAULT_POLL_POLICY) {
-        this.policy = policy;
-        this.#delay = policy.minMs;
-      }
-      policy;
-      static {
-        __name(this, "ConsoleSchedule");
-      }
-      #delay;
-      next(gotOutput, elapsedMs, estimatedMs) {
-        const p = this.policy;
-        this.#delay = gotOutput ? p.consoleActiveMs : Math.min(this.#delay * 1.5, p.consoleMaxMs);
-        const status = buildPollDelay(elapsedMs, estimatedMs, p);
-        return Math.round(Math.max(p.minMs, Math.min(this.#delay, status)));
-      }
-    };
-  }
-});
-
-// src/jenkins/follow.ts
-async function followQueueItem(client, job, queueId, options) {
-  const { clock, reporter, signal } = options;
-  const policy = options.policy ?? DEFAULT_POLL_POLICY;
-  const call = signal === void 0 ? {} : { signal };
-  const started = clock.now();
-  const name = jobName(client.jobPath(job));
-  let said = "";
-  let misses = 0;
-  for (; ; ) {
-    const item = await client.queueItem(queueId, call);
-    let quietRemaining;
-    let soon = false;
-    if (item === void 0) {
-      const found = (await client.recentBuilds(job, call)).find(
-        (b) => b.queueId === queueId
-      );
-      if (found !== void 0) return found;
-      if (++misses >= VANISHED_LOOKUPS) {
-        throw new JenkinsError(
-          `queue item ${queueId} of '${name}' is gone and no recent build of the job came from it`,
-          {
-            where: { url: `${client.baseUrl}/queue/item/${queueId}/` },
-            hint: "Jenkins forgets queue items 5 minutes after they leave the queue; was it deleted or the controller restarted?"
-          }
-        );
-      }
-    } else if (item.state === "cancelled") {
-      throw new QueueCancelledError(
-        `queue item ${queueId} of '${name}' was cancelled in Jenkins before a build started`,
-        { where: { url: `${client.baseUrl}/queue/item/${queueId}/` } }
-      );
-    } else if (item.executable !== void 0) {
-      return item.executable;
-    } else {
-      const line = describeQueueItem(item);
-      if (line !== said) {
-        reporter.info(line);
-        said = line;
-      }
-      quietRemaining = quietPeriodLeft(item, clock.now() - started);
-      soon = item.state === "left";
-    }
-    await clock.sleep(
-      soon ? policy.minMs / 2 : queuePollDelay(clock.now() - started, quietRemaining, policy),
-      signal
-    );
-  }
-}
-function describeQueueItem(item) {
-  const why = item.why === null ? "" : `: ${item.why}`;
-  switch (item.state) {
-    case "waiting":
-      return `queued (quiet period)${why}`;
-    case "blocked":
-      return `queued, blocked${why}`;
-    case "buildable":
-      return `queued, waiting for an executor${why}${item.stuck ? " (Jenkins marks it stuck)" : ""}`;
-    case "left":
-      return "left the queue; the build is starting";
-    case "cancelled":
-      return "cancelled";
-  }
-}
-function quietPeriodLeft(item, watchedMs) {
-  if (item.state !== "waiting") return void 0;
-  if (item.timestamp === void 0 || item.inQueueSince === void 0) {
-    return void 0;
-  }
-  return item.timestamp - item.inQueueSince - watchedMs;
-}
-var QueueCancelledError, VANISHED_LOOKUPS;
-var init_follow = __esm({
-  "src/jenkins/follow.ts"() {
-    "use strict";
-    init_errors();
-    init_paths();
-    init_poll();
-    QueueCancelledError = class extends JenkinsError {
-      static {
-        __name(this, "QueueCancelledError");
-      }
-    };
-    VANISHED_LOOKUPS = 3;
-    __name(followQueueItem, "followQueueItem");
-    __name(describeQueueItem, "describeQueueItem");
-    __name(quietPeriodLeft, "quietPeriodLeft");
-  }
-});
-
-// src/jenkins/watch.ts
-async function watchBuild(client, job, number2, options) {
-  const { clock, signal } = options;
-  const call = signal === void 0 ? {} : { signal };
-  const policy = options.policy ?? DEFAULT_POLL_POLICY;
-  const started = clock.now();
-  const first = await client.build(job, number2, call);
-  let info2 = first;
-  if (options.console !== void 0) {
-    await streamConsole(client, job, number2, first, started, options);
-    if (first.building) info2 = await client.build(job, number2, call);
-  }
-  return pollUntilDone(client, job, number2, info2, started, options, policy);
-}
-async function streamConsole(client, job, number2, first, started, options) {
-  const { clock, signal, reporter } = options;
-  const sink = options.console;
-  if (sink === void 0) return;
-  const call = signal === void 0 ? {} : { signal };
-  const schedule = new ConsoleSchedule(options.policy ?? DEFAULT_POLL_POLICY);
-  const decoder = new ConsoleDecoder();
-  let start = 0;
-  for (; ; ) {
-    const chunk = await client.progressiveText(job, number2, start, call);
-    if (chunk.next < start) {
-      reporter.warning(
-        `the console of #${number2} was reset by Jenkins; showing it again from the start`
-      );
-    }
-    const lines = decoder.push(chunk.bytes);
-    if (lines !== "") await sink.write(lines);
-    start = chunk.next;
-    if (!chunk.more) break;
-    await clock.sleep(
-      schedule.next(
-        chunk.bytes.length > 0,
-        clock.now() - started,
-        first.estimatedDuration
-      ),
-      signal
-    );
-  }
-  const rest = decoder.flush();
-  if (rest !== "") await sink.write(rest);
-}
-async function pollUntilDone(client, job, number2, current, started, options, policy) {
-  const { clock, signal, reporter } = options;
-  const call = signal === void 0 ? {} : { signal };
-  const estimate = current.estimatedDuration;
-  const streamed = options.console !== void 0;
-  const progress = !streamed && current.building ? reporter.progress(
-    `#${number2} running`,
-    estimate > 0 ? Math.round(estimate / 1e3) : void 0
-  ) : void 0;
-  let info2 = current;
-  while (info2.building) {
-    const elapsed2 = clock.now() - started;
-    progress?.update(
-      Math.round(elapsed2 / 1e3),
-      info2.result === null ? "s" : `s (result ${info2.result}, finishing)`
-    );
-    const delay = streamed ? policy.minMs : buildPollDelay(elapsed2, estimate, policy);
-    await clock.sleep(delay, signal);
-    info2 = await client.build(job, number2, call);
-  }
-  progress?.done(`#${number2} finished: ${info2.result ?? "no result"}`);
-  return info2;
-}
-var init_watch = __esm({
-  "src/jenkins/watch.ts"() {
-    "use strict";
-    init_console();
-    init_poll();
-    __name(watchBuild, "watchBuild");
-    __name(streamConsole, "streamConsole");
-    __name(pollUntilDone, "pollUntilDone");
-  }
-});
-
-// src/jenkins/run-build.ts
-async function runJenkinsBuild(request3, deps) {
-  const { jenkins, reporter } = deps;
-  const clock = deps.clock ?? systemClock;
-  const name = jobName(jenkins.jobPath(request3.job));
-  const triggered = await reporter.group(
-    `Trigger Jenkins job ${name}`,
-    async () => {
-      const t = await jenkins.trigger(
-        request3.job,
-        request3.parameters,
-        deps.signal === void 0 ? {} : { signal: deps.signal }
-      );
-      reporter.info(`queued as item ${t.queueId}: ${t.queueUrl}`);
-      if (t.coalesced) {
-        reporter.notice(
-          `Jenkins merged this trigger into queue item ${t.queueId}: an identical request for '${name}' was already queued`
-        );
-      }
-      return t;
-    }
-  );
-  const state = {
-    job: request3.job,
-    queueId: triggered.queueId,
-    done: !request3.wait
-  };
-  deps.saveState?.({ ...state });
-  const outcome = {
-    job: name,
-    queueId: triggered.queueId,
-    queueUrl: triggered.queueUrl,
-    coalesced: triggered.coalesced,
-    failed: false,
-    message: `queued '${name}' as item ${triggered.queueId} (not waiting for it)`
-  };
-  if (!request3.wait) return outcome;
-  const controller = new AbortController();
-  const onCancel = /* @__PURE__ */ __name(() => {
-    controller.abort(deps.signal?.reason);
-  }, "onCancel");
-  if (deps.signal?.aborted === true) onCancel();
-  deps.signal?.addEventListener("abort", onCancel, { once: true });
-  const deadline = new AbortController();
-  const timeout = new TimeoutError(
-    `'${name}' did not finish within ${formatMs(request3.timeoutMs)}`,
-    {
-      hint: "raise the timeout, or look at the build in Jenkins"
-    }
-  );
-  clock.sleep(request3.timeoutMs, deadline.signal).then(
-    () => {
-      controller.abort(timeout);
-    },
-    () => void 0
-  );
-  const signal = controller.signal;
-  try {
-    const ref = await followQueueItem(jenkins, request3.job, triggered.queueId, {
-      clock,
-      reporter,
-      signal,
-      ...deps.policy === void 0 ? {} : { policy: deps.policy }
-    });
-    state.build = ref.number;
-    deps.saveState?.({ ...state });
-    outcome.buildNumber = ref.number;
-    outcome.buildUrl = ref.url === "" ? jenkins.pageUrl(request3.job, ref.number) : ref.url;
-    reporter.info(`started ${name} #${ref.number}: ${outcome.buildUrl}`);
-    const watch = {
-      clock,
-      reporter,
-      signal,
-      ...deps.policy === void 0 ? {} : { policy: deps.policy }
-    };
-    const info2 = request3.streamLog ? await reporter.group(`Console of ${name} #${ref.number}`, async () => {
-      const sink = deps.console ?? reporterConsoleSink(reporter);
-      await sink.open?.();
-      try {
-        return await watchBuild(jenkins, request3.job, ref.number, {
-          ...watch,
-          console: sink
-        });
-      } finally {
-        await sink.close?.();
-      }
-    }) : await watchBuild(jenkins, request3.job, ref.number, watch);
-    const result = info2.result ?? "NOT_BUILT";
-    outcome.result = result;
-    outcome.durationMs = info2.duration;
-    outcome.failed = request3.failOn.has(result);
-    outcome.message = `${name} #${ref.number} finished: ${result}${info2.duration > 0 ? ` after ${formatMs(info2.duration)}` : ""}${outcome.failed ? ` (fail-on: ${[...request3.failOn].join(", ")})` : ""}`;
-    state.done = true;
-    if (!outcome.failed) reporter.info(outcome.message);
-    return outcome;
-  } catch (error2) {
-    if (error2 instanceof QueueCancelledError) {
-      state.done = true;
-      outcome.result = "ABORTED";
-      outcome.failed = request3.failOn.has("ABORTED");
-      outcome.message = `${error2.message}; counted as ABORTED`;
-      return outcome;
-    }
-    if (!signal.aborted) {
-      state.done = true;
-      throw error2;
-    }
-    const reason = signal.reason;
-    state.done = await abandon(jenkins, state, request3, reporter, reason);
-    if (reason === timeout) {
-      outcome.failed = true;
-      outcome.message = `${timeout.message}${state.done && request3.cancelOnAbort ? "; stopped it" : ""}`;
-      return outcome;
-    }
-    throw reason;
-  } finally {
-    deadline.abort();
-    deps.signal?.removeEventListener("abort", onCancel);
-    deps.saveState?.({ ...state });
-  }
-}
-async function abandon(jenkins, state, request3, reporter, reason) {
-  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
-  if (!request3.cancelOnAbort) {
-    reporter.warning(
-      `leaving ${what} of '${state.job}' running in Jenkins (cancel-on-abort is off)`
-    );
-    return true;
-  }
-  reporter.info(
-    `${errorMessage(reason).split("\n")[0] ?? "cancelled"}: stopping ${what} of '${state.job}'`
-  );
-  try {
-    await stopBuildOrItem(jenkins, state, {
-      reporter,
-      signal: AbortSignal.timeout(STOP_DEADLINE_MS),
-      ...request3.stopMode === void 0 ? {} : { mode: request3.stopMode }
-    });
-    return true;
-  } catch (error2) {
-    reporter.error(
-      `could not stop ${what} of '${state.job}': ${errorMessage(error2)}`
-    );
-    return false;
-  }
-}
-var STOP_DEADLINE_MS;
-var init_run_build = __esm({
-  "src/jenkins/run-build.ts"() {
-    "use strict";
-    init_errors();
-    init_retry();
-    init_cancel();
-    init_console();
-    init_follow();
-    init_paths();
-    init_watch();
-    STOP_DEADLINE_MS = 3e4;
-    __name(runJenkinsBuild, "runJenkinsBuild");
-    __name(abandon, "abandon");
-  }
-});
-
-// src/pipeline/jenkins-step.ts
-function jenkinsJobFor(run) {
-  return run.profile.section["jenkins-job"] ?? run.config.jenkins?.jobs?.[run.profile.name];
-}
-async function jenkinsStep(run) {
-  const section = run.config.jenkins;
-  const url2 = section?.url;
-  if (url2 === void 0) {
-    return {
-      status: "skipped",
-      detail: "no Jenkins URL configured (set jenkins.url in stackci.yml to run it)"
-    };
-  }
-  const job = jenkinsJobFor(run);
-  if (job === void 0) {
-    throw new ConfigError(`no Jenkins job for profile ${run.profile.name}`, {
-      where: { file: run.config.file, path: "jenkins.jobs" },
-      hint: `add jenkins.jobs.${run.profile.name} or profiles.${run.profile.name}.jenkins-job`
-    });
-  }
-  const userVar = section?.["user-env"] ?? "JENKINS_USER";
-  const tokenVar = section?.["token-env"] ?? "JENKINS_TOKEN";
-  const user = run.env[userVar];
-  const token = run.env[tokenVar];
-  if (token !== void 0 && token !== "") {
-    run.reporter.mask(token);
-    if (user !== void 0) run.reporter.mask(basicAuthHeader(user, token));
-  }
-  const parameters = Object.entries({
-    ...section?.parameters,
-    ...run.profile.section["jenkins-parameters"],
-    [section?.["run-id-parameter"] ?? DEFAULT_RUN_ID_PARAMETER]: run.runId
-  });
-  const jenkins = new JenkinsClient({
-    url: url2,
-    reporter: run.reporter,
-    ...user === void 0 || user === "" ? {} : { user },
-    ...token === void 0 || token === "" ? {} : { token }
-  });
-  const outcome = await runJenkinsBuild(
-    {
-      job,
-      parameters,
-      wait: true,
-      timeoutMs: section?.timeout ?? SIX_HOURS,
-      streamLog: section?.["stream-log"] ?? true,
-      failOn: new Set(section?.["fail-on"] ?? DEFAULT_FAIL_ON),
-      cancelOnAbort: true
-    },
-    {
-      jenkins,
-      reporter: run.reporter,
-      console: reporterConsoleSink(run.reporter, {
-        protectCommands: run.options.protectCommands === true
-      }),
-      ...run.options.signal === void 0 ? {} : { signal: run.options.signal }
-    }
-  );
-  run.jenkins = outcome;
-  return {
-    status: outcome.failed ? "failed" : "passed",
-    detail: `${job} #${outcome.buildNumber ?? "?"} ${outcome.result ?? ""}${outcome.buildUrl === void 0 ? "" : ` ${outcome.buildUrl}`}`.replace(
-      /\s+/g,
-      " "
-    )
-  };
-}
-var DEFAULT_RUN_ID_PARAMETER, DEFAULT_FAIL_ON, SIX_HOURS;
-var init_jenkins_step = __esm({
-  "src/pipeline/jenkins-step.ts"() {
-    "use strict";
-    init_errors();
-    init_secrets();
-    init_client2();
-    init_console();
-    init_run_build();
-    DEFAULT_RUN_ID_PARAMETER = "STACKCI_RUN_ID";
-    DEFAULT_FAIL_ON = ["FAILURE", "ABORTED", "NOT_BUILT"];
-    SIX_HOURS = 6 * 36e5;
-    __name(jenkinsJobFor, "jenkinsJobFor");
-    __name(jenkinsStep, "jenkinsStep");
-  }
-});
-
-// src/lint/severity.ts
-function matchSeverity(rules, code) {
-  if (code === void 0 || rules.size === 0) return void 0;
-  for (let n = code.length; n > 0; n--) {
-    const hit = rules.get(code.slice(0, n));
-    if (hit !== void 0) return hit;
-  }
-  return void 0;
-}
-function resolveSeverity(code, printed, user, table, fallback = "warning") {
-  return matchSeverity(user, code) ?? printed ?? matchSeverity(table, code) ?? fallback;
-}
-var PYTHON_SEVERITIES, PYLINT_SEVERITIES;
-var init_severity = __esm({
-  "src/lint/severity.ts"() {
-    "use strict";
-    init_errors();
-    init_finding();
-    PYTHON_SEVERITIES = /* @__PURE__ */ new Map([
-      ["E9", "error"],
-      ["F63", "error"],
-      ["F7", "error"],
-      ["F82", "error"],
-      ["E", "warning"],
-      ["F", "warning"],
-      ["W", "warning"],
-      ["C", "notice"]
-    ]);
-    PYLINT_SEVERITIES = /* @__PURE__ */ new Map([
-      ["F", "error"],
-      ["E", "error"],
-      ["W", "warning"],
-      ["C", "notice"],
-      ["R", "notice"],
-      ["I", "notice"]
-    ]);
-    __name(matchSeverity, "matchSeverity");
-    __name(resolveSeverity, "resolveSeverity");
-  }
-});
-
-// src/lint/formats.ts
-function int2(text2) {
-  return text2 === void 0 ? void 0 : Number(text2);
-}
-function raw(file, line, column, message, code, severity) {
-  const out = {
-    file: file ?? "",
-    line: Number(line),
-    message: message ?? ""
-  };
-  const col = int2(column);
-  if (col !== void 0 && col > 0) out.column = col;
-  if (code !== void 0 && code !== "") out.code = code;
-  if (severity !== void 0) out.severity = severity;
-  return out;
-}
-function formatNamed(name, what = "format") {
-  const format = FORMATS.get(name);
-  if (format === void 0) {
-    throw new InputError(
-      `${what}: unknown output format ${JSON.stringify(name)}`,
-      {
-        hint: `known formats: ${[...FORMATS.keys()].join(", ")}`
-      }
-    );
-  }
-  return format;
-}
-function cleanLine(line) {
-  let out = line.endsWith("\r") ? line.slice(0, -1) : line;
-  if (out.includes("\x1B")) out = out.replace(ANSI, "");
-  return out;
-}
-var NO_RULES, FLAKE8, UNIX, COLON, PYLINT, TSC, WORDS, flake8, FORMATS, ANSI;
-var init_formats = __esm({
-  "src/lint/formats.ts"() {
-    "use strict";
-    init_errors();
-    init_severity();
-    NO_RULES = /* @__PURE__ */ new Map();
-    FLAKE8 = /^(.+?):(\d+):(\d+): (\S+) ?(.*)$/;
-    UNIX = /^(.+?):(\d+):(\d+): (.*?) ?\[(Error|Warning)(?:\/([^\]]+))?\]$/;
-    COLON = /^(.+?):(\d+)(?::(\d+))?: *(?:(error|warning|note|info|notice|fatal error|fatal) *: *)?(.*?)(?: +\[([^\]\s]+)\])?$/;
-    PYLINT = /^(.+?):(\d+): \[([A-Z]\d+)(?:\(([^)]*)\))?(?:, [^\]]*)?\] (.*)$/;
-    TSC = /^(.+?)\((\d+),(\d+)\): (error|warning|message) (TS\d+): (.*)$/;
-    WORDS = {
-      error: "error",
-      "fatal error": "error",
-      fatal: "error",
-      warning: "warning",
-      note: "notice",
-      info: "notice",
-      notice: "notice",
-      message: "notice"
-    };
-    __name(int2, "int");
-    __name(raw, "raw");
-    flake8 = {
-      name: "flake8",
-      example: "path/mod.py:12:5: E501 line too long (88 > 79 characters)",
-      table: PYTHON_SEVERITIES,
-      parse(line) {
-        const m = FLAKE8.exec(line);
-        return m === null ? void 0 : raw(m[1], m[2], m[3], m[5], m[4]);
-      }
-    };
-    FORMATS = /* @__PURE__ */ new Map([
-      ["flake8", flake8],
-      ["pycodestyle", { ...flake8, name: "pycodestyle" }],
-      [
-        "unix",
-        {
-          name: "unix",
-          example: "src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)",
-          table: NO_RULES,
-          parse(line) {
-            const m = UNIX.exec(line);
-            if (m === null) return void 0;
-            const severity = m[5] === "Error" ? "error" : "warning";
-            return raw(m[1], m[2], m[3], m[4], m[6], severity);
-          }
-        }
-      ],
-      [
-        "colon",
-        {
-          name: "colon",
-          example: "file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)",
-          table: NO_RULES,
-          parse(line) {
-            const m = COLON.exec(line);
-            if (m === null) return void 0;
-            const word = m[4] === void 0 ? void 0 : WORDS[m[4]];
-            return raw(m[1], m[2], m[3], m[5], m[6], word);
-          }
-        }
-      ],
-      [
-        "pylint",
-        {
-          name: "pylint",
-          example: "pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)",
-          table: PYLINT_SEVERITIES,
-          parse(line) {
-            const m = PYLINT.exec(line);
-            if (m === null) return void 0;
-            const message = m[4] ? `${m[5] ?? ""} (${m[4]})` : m[5];
-            return raw(m[1], m[2], void 0, message, m[3]);
-          }
-        }
-      ],
-      [
-        "tsc",
-        {
-          name: "tsc",
-          example: "src/a.ts(3,5): error TS2322: Type 'string' is not assignable \u2026",
-          table: NO_RULES,
-          parse(line) {
-            const m = TSC.exec(line);
-            if (m === null) return void 0;
-            return raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ""]);
-          }
-        }
-      ]
-    ]);
-    __name(formatNamed, "formatNamed");
-    ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
-    __name(cleanLine, "cleanLine");
-  }
-});
-
-// src/lint/linters.ts
-function parseLinter(text2, what = "linters") {
-  const source = text2.trim();
-  const m = SPEC.exec(source);
-  const fail = /* @__PURE__ */ __name((message) => {
-    throw new InputError(`${what}: ${message}`, {
-      hint: 'write NAME, NAME: COMMAND or NAME[FORMAT]: COMMAND, e.g. "flake8", "flake8: python3 -m flake8", "eslint[unix]: npx eslint -f unix src"'
-    });
-  }, "fail");
-  if (m === null) return fail(`cannot read linter ${JSON.stringify(source)}`);
-  const name = m[1];
-  const command = m[3]?.trim() === "" ? void 0 : m[3]?.trim();
-  if (name === VERIFY_YAML) {
-    if (m[2] !== void 0) fail(`${VERIFY_YAML} takes no [format]`);
-    return { kind: "verify-yaml", name, definitions: command ?? ".", source };
-  }
-  const known = KNOWN[name];
-  if (command === void 0 && known === void 0) {
-    fail(
-      `${JSON.stringify(name)} needs a command (${name}[FORMAT]: COMMAND); built in: ${[...Object.keys(KNOWN), VERIFY_YAML].join(", ")}`
-    );
-  }
-  const format = formatNamed(
-    m[2] ?? known?.format ?? "colon",
-    `${what}: ${name}`
-  );
-  const argv = command === void 0 ? [...known?.argv ?? []] : splitCommand(command, what);
-  if (argv.length === 0) fail(`${name}: empty command`);
-  return {
-    kind: "command",
-    name,
-    format,
-    argv,
-    forced: [...known?.forced ?? []],
-    source
-  };
-}
-function parseLinters(lines, what = "linters") {
-  const linters = lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => parseLinter(l, what));
-  const seen = /* @__PURE__ */ new Set();
-  for (const l of linters) {
-    if (seen.has(l.name)) {
-      throw new InputError(`${what}: ${l.name} is listed twice`, {
-        hint: "give each linter once; counts and metrics are kept per name"
-      });
-    }
-    seen.add(l.name);
-  }
-  if (linters.length === 0) {
-    throw new InputError(`${what}: no linter given`, {
-      hint: "name at least one, e.g. flake8"
-    });
-  }
-  return linters;
-}
-function splitCommand(command, what = "command") {
-  const words = [];
-  let word = "";
-  let inWord = false;
-  let quote;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i];
-    if (quote === "'") {
-      if (ch === "'") quote = void 0;
-      else word += ch;
-    } else if (quote === '"') {
-      if (ch === '"') quote = void 0;
-      else if (ch === "\\" && /["\\$`]/.test(command[i + 1] ?? ""))
-        word += command[++i] ?? "";
-      else word += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\" && i + 1 < command.length) {
-      word += command[++i] ?? "";
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (quote !== void 0) {
-    throw new InputError(
-      `${what}: unbalanced ${quote} in ${JSON.stringify(command)}`
-    );
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-var VERIFY_YAML, KNOWN, SPEC;
-var init_linters = __esm({
-  "src/lint/linters.ts"() {
-    "use strict";
-    init_errors();
-    init_formats();
-    VERIFY_YAML = "verify-yaml";
-    KNOWN = {
-      // --format=default beats a `format =` in the project's config.
-      flake8: { argv: ["flake8"], format: "flake8", forced: ["--format=default"] },
-      pycodestyle: {
-        argv: ["pycodestyle"],
-        format: "pycodestyle",
-        forced: ["--format=default"]
-      },
-      pylint: {
-        argv: ["pylint"],
-        format: "pylint",
-        forced: ["--output-format=parseable"]
-      },
-      mypy: { argv: ["mypy", "--show-column-numbers"], format: "colon" },
-      eslint: {
-        argv: ["npx", "--no-install", "eslint", "-f", "unix"],
-        format: "unix"
-      },
-      tsc: {
-        argv: ["npx", "--no-install", "tsc", "--noEmit", "--pretty", "false"],
-        format: "tsc"
-      }
-    };
-    SPEC = /^([A-Za-z][\w.-]*)(?:\[([\w-]+)\])?\s*(?::\s*(.*))?$/;
-    __name(parseLinter, "parseLinter");
-    __name(parseLinters, "parseLinters");
-    __name(splitCommand, "splitCommand");
-  }
-});
-
-// src/lint/base.ts
-async function readEvent2(path) {
-  try {
-    return JSON.parse(await (0, import_promises16.readFile)(path, "utf8"));
-  } catch (error2) {
-    throw new InputError(
-      `cannot read the event payload ${path}: ${error2.message}`,
-      {
-        hint: "GITHUB_EVENT_PATH must name the runner\u2019s event JSON file"
-      }
-    );
-  }
-}
-async function resolveBase(explicit, env) {
-  if (explicit !== void 0 && explicit !== "") {
-    return { base: explicit, reason: `compared with ${explicit}` };
-  }
-  const event = env.GITHUB_EVENT_NAME;
-  if (event !== void 0 && /^pull_request/.test(event)) {
-    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent2(env.GITHUB_EVENT_PATH);
-    const sha = payload.pull_request?.base?.sha;
-    if (typeof sha === "string" && sha !== "") {
-      return {
-        base: sha,
-        reason: `a ${event} event: compared with its base ${sha.slice(0, 12)}`
-      };
-    }
-    const ref = env.GITHUB_BASE_REF;
-    if (ref !== void 0 && ref !== "") {
-      return {
-        base: `origin/${ref}`,
-        reason: `a ${event} event: compared with origin/${ref}`
-      };
-    }
-  }
-  if (event === "merge_group") {
-    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent2(env.GITHUB_EVENT_PATH);
-    const sha = payload.merge_group?.base_sha;
-    if (typeof sha === "string" && sha !== "") {
-      return {
-        base: sha,
-        reason: `a merge_group event: compared with ${sha.slice(0, 12)}`
-      };
-    }
-  }
-  const target = env.CHANGE_TARGET;
-  if (target !== void 0 && target !== "") {
-    return {
-      base: `origin/${target}`,
-      reason: `a Jenkins change request: compared with origin/${target}`
-    };
-  }
-  return {
-    reason: event === void 0 ? "no base ref and no pull request: every finding is reported" : `a ${event} event has no base: every finding is reported`
-  };
-}
-var import_promises16;
-var init_base = __esm({
-  "src/lint/base.ts"() {
-    "use strict";
-    import_promises16 = require("node:fs/promises");
-    init_errors();
-    __name(readEvent2, "readEvent");
-    __name(resolveBase, "resolveBase");
-  }
-});
-
-// src/lint/changed-lines.ts
-function unquoteGitPath(text2) {
-  if (!text2.startsWith('"') || !text2.endsWith('"')) return text2;
-  const bytes = [];
-  const body = text2.slice(1, -1);
-  const simple = {
-    n: 10,
-    t: 9,
-    r: 13,
-    '"': 34,
-    "\\": 92,
-    a: 7,
-    b: 8,
-    f: 12,
-    v: 11
-  };
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch !== "\\") {
-      bytes.push(...Buffer.from(ch, "utf8"));
-      continue;
-    }
-    const next = body[i + 1] ?? "";
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function parseUnifiedDiff(diff) {
-  const changed2 = /* @__PURE__ */ new Map();
-  const added = /* @__PURE__ */ new Set();
-  let file;
-  let inHeader = false;
-  let fromNothing = false;
-  for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) {
-      inHeader = true;
-      file = void 0;
-      fromNothing = false;
-    } else if (inHeader && line.startsWith("--- ")) {
-      fromNothing = line === "--- /dev/null";
-    } else if (inHeader && line.startsWith("+++ ")) {
-      const name = unquoteGitPath(line.slice(4).replace(/\t$/, ""));
-      file = name === "/dev/null" ? void 0 : name.replace(/^b\//, "");
-      if (file !== void 0 && fromNothing) added.add(file);
-    } else if (line.startsWith("@@ ")) {
-      inHeader = false;
-      const m = HUNK.exec(line);
-      if (m === null || file === void 0) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      if (count === 0) continue;
-      const ranges = changed2.get(file);
-      const range = [start, start + count - 1];
-      if (ranges === void 0) changed2.set(file, [range]);
-      else ranges.push(range);
-    }
-  }
-  for (const f of added) changed2.set(f, [WHOLE_FILE]);
-  return changed2;
-}
-function isChanged(changed2, file, line) {
-  const ranges = changed2.get(file);
-  if (ranges === void 0) return false;
-  if (line < 1) return true;
-  return ranges.some(([a, b]) => line >= a && line <= b);
-}
-function filterChanged(findings, changed2) {
-  return findings.filter(
-    (f) => f.code !== void 0 && WHOLE_FILE_CODES.has(f.code) ? isChanged(changed2, f.file, 0) : isChanged(changed2, f.file, f.line)
-  );
-}
-async function git(cwd, args) {
-  return new Promise((resolve15, reject) => {
-    (0, import_node_child_process2.execFile)(
-      "git",
-      [...args],
-      {
-        cwd,
-        timeout: GIT_TIMEOUT_MS,
-        maxBuffer: 512 * 1024 * 1024,
-        encoding: "utf8"
-      },
-      (error2, stdout, stderr) => {
-        if (error2 === null) resolve15(stdout);
-        else {
-          const detail = stderr.trim() || error2.message;
-          reject(
-            Object.assign(new Error(detail), {
-              code: error2.code
-            })
-          );
-        }
-      }
-    );
-  });
-}
-async function changedLines(root, base, head2 = "HEAD") {
-  for (const [what, ref] of [
-    ["base", base],
-    ["head", head2]
-  ]) {
-    try {
-      await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-    } catch (error2) {
-      if (error2.code === "ENOENT") {
-        throw new InputError("only-changed needs git, and git is not installed");
-      }
-      throw new InputError(
-        `only-changed: the ${what} ${JSON.stringify(ref)} is not a commit in ${root}`,
-        {
-          hint: what === "base" ? "fetch the base branch first (actions/checkout with fetch-depth: 0, or git fetch origin BRANCH) and pass base-ref as origin/BRANCH or a SHA" : "run inside a git checkout of the pull request"
-        }
-      );
-    }
-  }
-  let diff;
-  try {
-    diff = await git(root, [
-      "-c",
-      "core.quotePath=false",
-      "diff",
-      "--no-color",
-      "--no-ext-diff",
-      "--find-renames",
-      "--unified=0",
-      "--src-prefix=a/",
-      "--dst-prefix=b/",
-      "--relative",
-      `${base}...${head2}`,
-      "--"
-    ]);
-  } catch (error2) {
-    const message = error2.message;
-    throw new InputError(
-      `only-changed: git cannot diff ${base}...${head2}: ${message}`,
-      {
-        hint: /merge base/i.test(message) ? "the history is too shallow to find where the branch started: use actions/checkout with fetch-depth: 0" : "check base-ref names a commit of this repository"
-      }
-    );
-  }
-  return parseUnifiedDiff(diff);
-}
-var import_node_child_process2, HUNK, WHOLE_FILE, WHOLE_FILE_CODES, GIT_TIMEOUT_MS;
-var init_changed_lines = __esm({
-  "src/lint/changed-lines.ts"() {
-    "use strict";
-    import_node_child_process2 = require("node:child_process");
-    init_errors();
-    HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
-    __name(unquoteGitPath, "unquoteGitPath");
-    WHOLE_FILE = [1, Number.MAX_SAFE_INTEGER];
-    __name(parseUnifiedDiff, "parseUnifiedDiff");
-    WHOLE_FILE_CODES = /* @__PURE__ */ new Set([
-      "E902",
-      "E999",
-      "yaml-syntax"
-    ]);
-    __name(isChanged, "isChanged");
-    __name(filterChanged, "filterChanged");
-    GIT_TIMEOUT_MS = 12e4;
-    __name(git, "git");
-    __name(changedLines, "changedLines");
-  }
-});
-
-// src/lint/metrics-job.ts
-function violationsMetric(linter) {
-  return `${LINT_PACKAGE}.${linter.replace(/[^A-Za-z0-9_]/g, "_")}_violations`;
-}
-function lintMetricsJob(linters, meta = {}) {
-  const measurements = [];
-  const blobs = [];
-  const metrics = [];
-  const unit = parseUnit("");
-  for (const l of linters) {
-    const name = violationsMetric(l.name);
-    const blob = {
-      identifier: newIdentifier(),
-      name: `${name.slice(LINT_PACKAGE.length + 1).replace(/_violations$/, "")}_codes`,
-      data: Object.fromEntries(
-        Object.entries(l.counts).map(([code, n]) => [
-          code,
-          {
-            value: n,
-            unit: "",
-            label: code,
-            description: `${l.name} findings with code ${code}`
-          }
-        ])
-      )
-    };
-    blobs.push(blob);
-    measurements.push({
-      metric: name,
-      identifier: newIdentifier(),
-      value: l.all,
-      unit: "",
-      blobRefs: [blob.identifier]
-    });
-    metrics.push({
-      name,
-      package: LINT_PACKAGE,
-      metric: name.slice(LINT_PACKAGE.length + 1),
-      description: `Number of ${l.name} findings in the linted tree (lower is better).`,
-      unit,
-      tags: ["lint"],
-      reference: { doc: null, url: null, page: null },
-      source: { file: "stackci lint" }
-    });
-  }
-  return { job: { measurements, blobs, metrics: [], specs: [], meta }, metrics };
-}
-async function writeLintMetricsJob(file, linters, meta = {}) {
-  const { job, metrics } = lintMetricsJob(linters, meta);
-  await (0, import_promises17.mkdir)((0, import_node_path19.dirname)(file), { recursive: true });
-  await (0, import_promises17.writeFile)(file, serializeJob(job, { metrics }));
-}
-var import_promises17, import_node_path19, LINT_PACKAGE;
-var init_metrics_job = __esm({
-  "src/lint/metrics-job.ts"() {
-    "use strict";
-    import_promises17 = require("node:fs/promises");
-    import_node_path19 = require("node:path");
-    init_job();
-    init_units();
-    LINT_PACKAGE = "lint";
-    __name(violationsMetric, "violationsMetric");
-    __name(lintMetricsJob, "lintMetricsJob");
-    __name(writeLintMetricsJob, "writeLintMetricsJob");
-  }
-});
-
-// src/lint/report.ts
-function lintReport(r) {
-  return {
-    version: 1,
-    passed: r.passed,
-    failOn: r.failOn,
-    onlyChanged: r.changed !== void 0,
-    base: r.base ?? null,
-    totals: { ...r.totals, all: r.all },
-    linters: r.linters.map(({ kept, ...rest }) => ({
-      ...rest,
-      findings: kept
-    })),
-    annotations: r.annotations ?? null,
-    findings: r.findings
-  };
-}
-function lintReportText(r) {
-  const { findings, ...head2 } = lintReport(r);
-  const body = findings.map((f) => JSON.stringify(f)).join(",\n");
-  const start = JSON.stringify(head2, null, 2).slice(0, -2);
-  return `${start},
-  "findings": [${body === "" ? "" : `
-${body}
-  `}]
-}
-`;
-}
-async function writeLintReport(file, r) {
-  await (0, import_promises18.mkdir)((0, import_node_path20.dirname)(file), { recursive: true });
-  await (0, import_promises18.writeFile)(file, lintReportText(r));
-}
-var import_promises18, import_node_path20;
-var init_report2 = __esm({
-  "src/lint/report.ts"() {
-    "use strict";
-    import_promises18 = require("node:fs/promises");
-    import_node_path20 = require("node:path");
-    __name(lintReport, "lintReport");
-    __name(lintReportText, "lintReportText");
-    __name(writeLintReport, "writeLintReport");
-  }
-});
-
-// src/lint/runner.ts
-function pathNormaliser(root) {
-  const seen = /* @__PURE__ */ new Map();
-  return (file) => {
-    let out = seen.get(file);
-    if (out === void 0) {
-      out = file.replace(/\\/g, "/");
-      if ((0, import_node_path21.isAbsolute)(file)) {
-        const rel = (0, import_node_path21.relative)(root, file);
-        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path21.isAbsolute)(rel))
-          out = rel.replace(/\\/g, "/");
-      }
-      while (out.startsWith("./")) out = out.slice(2);
-      seen.set(file, out);
-    }
-    return out;
-  };
-}
-async function runCommandLinter(linter, options) {
-  const [exe, ...args] = linter.argv;
-  const command = [exe, ...args, ...linter.forced, ...options.paths ?? []];
-  const started = Date.now();
-  const findings = [];
-  const unparsedSample = [];
-  let unparsed = 0;
-  let stderr = "";
-  const normalise = pathNormaliser(options.root);
-  const user = options.severity ?? /* @__PURE__ */ new Map();
-  const { format } = linter;
-  const onLine = /* @__PURE__ */ __name((text2) => {
-    const line = cleanLine(text2);
-    const raw2 = format.parse(line);
-    if (raw2 === void 0) {
-      if (line.trim() !== "") {
-        unparsed++;
-        if (unparsedSample.length < 5) unparsedSample.push(line);
-      }
-      return;
-    }
-    const finding = {
-      linter: linter.name,
-      file: normalise(raw2.file),
-      line: raw2.line,
-      message: raw2.message,
-      severity: resolveSeverity(raw2.code, raw2.severity, user, format.table)
-    };
-    if (raw2.column !== void 0) finding.column = raw2.column;
-    if (raw2.code !== void 0) finding.code = raw2.code;
-    findings.push(finding);
-    options.onFinding?.(finding);
-  }, "onLine");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS2;
-  const outcome = await new Promise((resolve15, reject) => {
-    const child = (0, import_node_child_process3.spawn)(exe, command.slice(1), {
-      cwd: options.root,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let timedOut = false;
-    let killTimer;
-    const stop = /* @__PURE__ */ __name(() => {
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
-    }, "stop");
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    const onAbort = /* @__PURE__ */ __name(() => {
-      stop();
-    }, "onAbort");
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    let rest = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      let start = 0;
-      let nl = chunk.indexOf("\n");
-      if (nl !== -1 && rest !== "") {
-        onLine(rest + chunk.slice(0, nl));
-        rest = "";
-        start = nl + 1;
-        nl = chunk.indexOf("\n", start);
-      }
-      while (nl !== -1) {
-        onLine(chunk.slice(start, nl));
-        start = nl + 1;
-        nl = chunk.indexOf("\n", start);
-      }
-      rest += chunk.slice(start);
-    });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_KEEP);
-    });
-    const finish = /* @__PURE__ */ __name(() => {
-      clearTimeout(timer);
-      if (killTimer !== void 0) clearTimeout(killTimer);
-      options.signal?.removeEventListener("abort", onAbort);
-    }, "finish");
-    child.on("error", (error2) => {
-      finish();
-      reject(spawnError(linter, exe, error2));
-    });
-    child.on("close", (code, signal) => {
-      finish();
-      if (rest !== "") onLine(rest);
-      resolve15({ code, signal, timedOut });
-    });
-  });
-  const run = {
-    linter: linter.name,
-    command,
-    exitCode: outcome.code ?? -1,
-    durationMs: Date.now() - started,
-    findings,
-    unparsed,
-    unparsedSample,
-    stderr
-  };
-  checkOutcome(linter, run, outcome, timeoutMs, options.signal);
-  return run;
-}
-function spawnError(linter, exe, error2) {
-  if (error2.code === "ENOENT") {
-    return new LintError(`${linter.name}: command not found: ${exe}`, {
-      hint: linter.name === "flake8" ? 'install flake8 (apt-get install flake8, or pip install flake8) or give its command: "flake8: python3 -m flake8"' : `install ${exe}, or give the full command: "${linter.name}: /path/to/${exe} \u2026"`,
-      cause: error2
-    });
-  }
-  return new LintError(`${linter.name}: cannot run ${exe}: ${error2.message}`, {
-    cause: error2
-  });
-}
-function tail2(text2, lines = 20) {
-  return text2.trimEnd().split("\n").slice(-lines).join("\n");
-}
-function checkOutcome(linter, run, outcome, timeoutMs, signal) {
-  const shown = run.command.join(" ");
-  if (outcome.timedOut) {
-    throw new TimeoutError(
-      `${linter.name} did not finish within ${formatMs(timeoutMs)}: ${shown}`,
-      {
-        hint: "raise the timeout, or lint fewer paths"
-      }
-    );
-  }
-  if (signal?.aborted === true) {
-    throw new LintError(`${linter.name} was cancelled`);
-  }
-  if (outcome.code === null) {
-    throw new LintError(
-      `${linter.name} was killed by ${outcome.signal ?? "a signal"}: ${shown}${run.stderr ? `
-${tail2(run.stderr)}` : ""}`,
-      {
-        hint: "the machine may be out of memory; try fewer paths or fewer jobs"
-      }
-    );
-  }
-  if (outcome.code !== 0 && run.findings.length === 0) {
-    const sample = run.unparsedSample.length > 0 ? `
-first output lines:
-${run.unparsedSample.join("\n")}` : "";
-    throw new LintError(
-      `${linter.name} exited with code ${outcome.code} and reported no finding stackci could read: ${shown}${run.stderr ? `
-${tail2(run.stderr)}` : ""}${sample}`,
-      {
-        hint: run.unparsed > 0 ? `the output is not in the ${linter.format.name} format (${linter.format.example}); give the right one as ${linter.name}[FORMAT]: \u2026` : `run the command in the project root to see what is wrong${linter.name === "flake8" ? " (an output-file setting in the project config also hides the findings)" : ""}`
-      }
-    );
-  }
-}
-var import_node_child_process3, import_node_path21, DEFAULT_TIMEOUT_MS2, STDERR_KEEP, KILL_GRACE_MS;
-var init_runner = __esm({
-  "src/lint/runner.ts"() {
-    "use strict";
-    import_node_child_process3 = require("node:child_process");
-    import_node_path21 = require("node:path");
-    init_errors();
-    init_retry();
-    init_formats();
-    init_finding();
-    init_severity();
-    DEFAULT_TIMEOUT_MS2 = 30 * 6e4;
-    STDERR_KEEP = 16 * 1024;
-    KILL_GRACE_MS = 5e3;
-    __name(pathNormaliser, "pathNormaliser");
-    __name(runCommandLinter, "runCommandLinter");
-    __name(spawnError, "spawnError");
-    __name(tail2, "tail");
-    __name(checkOutcome, "checkOutcome");
-  }
-});
-
-// src/lint/summary.ts
-function escapeCell2(text2) {
-  return text2.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|])/g, "\\$1");
-}
-function headline2(r) {
-  const t = r.totals;
-  const scope = r.changed === void 0 ? "" : " on changed lines";
-  if (t.findings === 0) return `### \u2705 Lint: no findings${scope}`;
-  const counts = `${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}, ${plural(t.notices, "notice")}${scope}`;
-  return `### ${r.passed ? "\u2705" : "\u274C"} Lint: ${counts}`;
-}
-function lintSummary(r, rows = SUMMARY_ROWS) {
-  const lines = [headline2(r), ""];
-  lines.push(
-    `${r.baseReason} \xB7 fail-on: \`${r.failOn}\`${r.passed ? "" : " (failed)"}`,
-    ""
-  );
-  lines.push(
-    "| linter | findings | errors | warnings | notices | whole tree | time |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  );
-  for (const l of r.linters) {
-    lines.push(
-      `| ${escapeCell2(l.name)} | ${l.kept.findings} | ${l.kept.errors} | ${l.kept.warnings} | ${l.kept.notices} | ${l.all} | ${formatMs(l.durationMs)} |`
-    );
-  }
-  const tally2 = r.annotations;
-  if (tally2 !== void 0 && r.findings.length > 0) {
-    const shown = SEVERITIES.map((s) => plural(tally2.annotated[s], s)).join(
-      ", "
-    );
-    const left = totalOf(tally2.notAnnotated);
-    lines.push(
-      "",
-      left > 0 ? `Annotated ${shown}; **${left} more not annotated** (the runner shows at most 10 of each kind per step) \u2014 every finding is listed below.` : `Annotated ${shown}.`
-    );
-  }
-  if (r.findings.length > 0) {
-    lines.push(
-      "",
-      "| | location | code | message | linter |",
-      "| --- | --- | --- | --- | --- |"
-    );
-    for (const f of r.findings.slice(0, rows)) {
-      lines.push(
-        `| ${MARK2[f.severity]} | \`${formatLocation(f).replace(/`/g, "'")}\` | ${escapeCell2(f.code ?? "")} | ${escapeCell2(f.message)} | ${escapeCell2(f.linter)} |`
-      );
-    }
-    if (r.findings.length > rows) {
-      lines.push(
-        "",
-        `\u2026 and ${r.findings.length - rows} more findings: see the JSON report.`
-      );
-    }
-  }
-  const codes = r.linters.flatMap(
-    (l) => Object.entries(l.counts).map(([code, n]) => ({ linter: l.name, code, n }))
-  );
-  if (codes.length > 0) {
-    codes.sort((a, b) => b.n - a.n);
-    lines.push(
-      "",
-      `<details><summary>Whole tree by code (${plural(r.all, "finding")}, the ratchet's counts)</summary>`,
-      "",
-      "| linter | code | count |",
-      "| --- | --- | ---: |"
-    );
-    for (const c of codes.slice(0, CODES_SHOWN))
-      lines.push(`| ${escapeCell2(c.linter)} | ${escapeCell2(c.code)} | ${c.n} |`);
-    if (codes.length > CODES_SHOWN)
-      lines.push(
-        "",
-        `\u2026 and ${codes.length - CODES_SHOWN} more codes in the JSON report.`
-      );
-    lines.push("", "</details>");
-  }
-  return lines.join("\n");
-}
-var SUMMARY_ROWS, CODES_SHOWN, MARK2;
-var init_summary = __esm({
-  "src/lint/summary.ts"() {
-    "use strict";
-    init_retry();
-    init_annotate();
-    init_finding();
-    SUMMARY_ROWS = 1e3;
-    CODES_SHOWN = 50;
-    MARK2 = {
-      error: "\u274C",
-      warning: "\u26A0\uFE0F",
-      notice: "\u2139\uFE0F"
-    };
-    __name(escapeCell2, "escapeCell");
-    __name(headline2, "headline");
-    __name(lintSummary, "lintSummary");
-  }
-});
-
-// src/lint/verify-yaml.ts
-function toFinding(p, root, linter, severity, user) {
-  const file = p.where.file ?? "";
-  const rel = (0, import_node_path22.isAbsolute)(file) ? (0, import_node_path22.relative)(root, file) : file;
-  const code = severity === "warning" ? VERIFY_YAML_CODES.warning : p.message.startsWith("YAML syntax error") ? VERIFY_YAML_CODES.syntax : VERIFY_YAML_CODES.invalid;
-  const where = p.where.path === void 0 ? "" : ` (at ${p.where.path})`;
-  const message = p.message.split(`${root}${import_node_path22.sep}`).join("");
-  const hint = p.hint === void 0 ? "" : `; ${p.hint}`;
-  const finding = {
-    linter,
-    file: rel.replace(/\\/g, "/"),
-    line: p.where.line ?? 0,
-    code,
-    message: `${message}${where}${hint}`,
-    severity: resolveSeverity(code, severity, user, /* @__PURE__ */ new Map())
-  };
-  if (p.where.column !== void 0) finding.column = p.where.column;
-  return finding;
-}
-async function runVerifyYamlLinter(linter, options) {
-  const started = Date.now();
-  const root = (0, import_node_path22.resolve)(options.root);
-  const dir = (0, import_node_path22.join)(root, linter.definitions);
-  const user = options.severity ?? /* @__PURE__ */ new Map();
-  const findings = [];
-  try {
-    const defs = await loadDefinitions(dir);
-    for (const w of defs.warnings)
-      findings.push(toFinding(w, root, linter.name, "warning", user));
-  } catch (error2) {
-    if (!(error2 instanceof SpecError) || error2.problems.length === 0)
-      throw error2;
-    for (const p of error2.problems)
-      findings.push(toFinding(p, root, linter.name, "error", user));
-  }
-  return {
-    linter: linter.name,
-    command: [linter.name, linter.definitions],
-    exitCode: findings.some((f) => f.severity === "error") ? 1 : 0,
-    durationMs: Date.now() - started,
-    findings,
-    unparsed: 0,
-    unparsedSample: [],
-    stderr: ""
-  };
-}
-var import_node_path22, VERIFY_YAML_CODES;
-var init_verify_yaml = __esm({
-  "src/lint/verify-yaml.ts"() {
-    "use strict";
-    import_node_path22 = require("node:path");
-    init_errors();
-    init_definitions();
-    init_severity();
-    VERIFY_YAML_CODES = {
-      syntax: "yaml-syntax",
-      invalid: "spec-invalid",
-      warning: "spec-warning"
-    };
-    __name(toFinding, "toFinding");
-    __name(runVerifyYamlLinter, "runVerifyYamlLinter");
-  }
-});
-
-// src/lint/run-lint.ts
-function lintFails(totals, failOn) {
-  if (failOn === "never") return false;
-  return totals.errors > 0 || failOn === "warning" && totals.warnings > 0;
-}
-async function runOne2(linter, options, progress) {
-  if (linter.kind === "verify-yaml") {
-    return runVerifyYamlLinter(linter, {
-      root: options.root,
-      ...options.severity === void 0 ? {} : { severity: options.severity }
-    });
-  }
-  let n = 0;
-  return runCommandLinter(linter, {
-    root: options.root,
-    ...options.paths === void 0 ? {} : { paths: options.paths },
-    ...options.severity === void 0 ? {} : { severity: options.severity },
-    ...options.timeoutMs === void 0 ? {} : { timeoutMs: options.timeoutMs },
-    ...options.signal === void 0 ? {} : { signal: options.signal },
-    onFinding: /* @__PURE__ */ __name(() => {
-      if (++n % 50 === 0) progress.update(n);
-    }, "onFinding")
-  });
-}
-async function lintOne(linter, options, changed2, reporter) {
-  return reporter.group(`lint: ${linter.name}`, async () => {
-    reporter.debug(`${linter.name}: ${linter.source}`);
-    const progress = reporter.progress(`${linter.name}: findings so far`);
-    let run;
-    try {
-      run = await runOne2(linter, options, progress);
-    } catch (error2) {
-      progress.done(`${linter.name}: failed`);
-      throw error2;
-    }
-    const kept = changed2 === void 0 ? run.findings : filterChanged(run.findings, changed2);
-    const counts = countSeverities(kept);
-    progress.done(
-      `${linter.name}: ${plural(run.findings.length, "finding")}${changed2 === void 0 ? "" : `, ${counts.findings} on changed lines`} (${plural(counts.errors, "error")}, ${plural(counts.warnings, "warning")}, ${plural(counts.notices, "notice")}) in ${formatMs(run.durationMs)}: ${run.command.join(" ")}`
-    );
-    if (run.stderr.trim() !== "") {
-      const tail3 = run.stderr.trimEnd().split("\n").slice(-20).join("\n");
-      reporter.info(`${linter.name} stderr:
-${tail3}`);
-    }
-    if (run.unparsed > 0) {
-      reporter.debug(
-        `${linter.name}: ${plural(run.unparsed, "output line")} not findings, e.g. ${JSON.stringify(run.unparsedSample[0])}`
-      );
-    }
-    return {
-      kept,
-      result: {
-        name: run.linter,
-        command: run.command,
-        exitCode: run.exitCode,
-        durationMs: run.durationMs,
-        all: run.findings.length,
-        counts: countCodes(run.findings),
-        kept: counts,
-        unparsed: run.unparsed
-      }
-    };
-  });
-}
-async function runLint(given, reporter) {
-  const options = { ...given, root: (0, import_node_path23.resolve)(given.root) };
-  const failOn = options.failOn ?? "error";
-  const choice = options.onlyChanged === true ? await resolveBase(options.baseRef, options.env ?? process.env) : { reason: "only-changed is off: every finding is reported" };
-  reporter.info(choice.reason);
-  const changed2 = choice.base === void 0 ? void 0 : await changedLines(options.root, choice.base, options.head);
-  if (changed2 !== void 0) {
-    reporter.info(
-      `${plural(changed2.size, "file")} changed since ${choice.base ?? ""}`
-    );
-  }
-  const linters = [];
-  const findings = [];
-  let all = 0;
-  for (const linter of options.linters) {
-    const one = await lintOne(linter, options, changed2, reporter);
-    linters.push(one.result);
-    all += one.result.all;
-    for (const f of one.kept) findings.push(f);
-  }
-  findings.sort(compareFindings);
-  const totals = countSeverities(findings);
-  const result = {
-    linters,
-    findings,
-    totals,
-    all,
-    ...choice.base === void 0 ? {} : { base: choice.base },
-    baseReason: choice.reason,
-    ...changed2 === void 0 ? {} : { changed: changed2 },
-    failOn,
-    passed: !lintFails(totals, failOn)
-  };
-  const limit = options.annotationLimit ?? 0;
-  if (limit > 0)
-    result.annotations = annotateFindings(
-      findings,
-      reporter,
-      limit,
-      !result.passed
-    );
-  await reporter.summary(lintSummary(result));
-  if (options.reportFile !== void 0)
-    await writeLintReport(options.reportFile, result);
-  if (options.metricsJob !== void 0) {
-    await writeLintMetricsJob(options.metricsJob, linters, {
-      lint: { linters: linters.map((l) => l.name), base: choice.base ?? null }
-    });
-    reporter.info(
-      `ratchet: ${linters.map((l) => `${l.name} ${l.all}`).join(", ")} written to ${options.metricsJob}`
-    );
-  }
-  return result;
-}
-var import_node_path23;
-var init_run_lint = __esm({
-  "src/lint/run-lint.ts"() {
-    "use strict";
-    import_node_path23 = require("node:path");
-    init_retry();
-    init_annotate();
-    init_base();
-    init_changed_lines();
-    init_finding();
-    init_metrics_job();
-    init_report2();
-    init_runner();
-    init_summary();
-    init_verify_yaml();
-    __name(lintFails, "lintFails");
-    __name(runOne2, "runOne");
-    __name(lintOne, "lintOne");
-    __name(runLint, "runLint");
-  }
-});
-
-// src/pipeline/lint-step.ts
-async function lintStep(run) {
-  const section = run.config.lint ?? {};
-  const options = {
-    root: run.config.baseDir,
-    linters: parseLinters(section.linters ?? ["flake8"], "lint.linters"),
-    onlyChanged: section["only-changed"] ?? true,
-    failOn: section["fail-on"] ?? "error",
-    annotationLimit: run.options.annotationLimit ?? 0,
-    reportFile: (0, import_node_path24.join)(run.dir, "lint.json"),
-    env: run.env
-  };
-  if (section.paths !== void 0) options.paths = section.paths;
-  if (section["base-ref"] !== void 0) options.baseRef = section["base-ref"];
-  if (section.timeout !== void 0) options.timeoutMs = section.timeout;
-  if (run.options.signal !== void 0) options.signal = run.options.signal;
-  const result = await runLint(options, run.reporter);
-  const t = result.totals;
-  const scope = result.changed === void 0 ? "in the tree" : "on the changed lines";
-  return {
-    status: result.passed ? "passed" : "failed",
-    detail: `${plural2(t.findings, "finding")} ${scope} (${plural2(t.errors, "error")}, ${plural2(t.warnings, "warning")}) from ${result.linters.map((l) => l.name).join(", ")}`
-  };
-}
-var import_node_path24;
-var init_lint_step = __esm({
-  "src/pipeline/lint-step.ts"() {
-    "use strict";
-    import_node_path24 = require("node:path");
-    init_linters();
-    init_run_lint();
-    init_state();
-    __name(lintStep, "lintStep");
   }
 });
 
@@ -92781,7 +92833,7 @@ var init_report_model = __esm({
 
 // src/report/store-reader.ts
 function open(path) {
-  if (!(0, import_node_fs11.existsSync)(path)) {
+  if (!(0, import_node_fs10.existsSync)(path)) {
     throw new InputError(`no metrics store at ${path}`, {
       hint: "dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE"
     });
@@ -92905,11 +92957,11 @@ function readStoreHistory(path, filter = {}) {
     db.close();
   }
 }
-var import_node_fs11, JOB_COLUMNS;
+var import_node_fs10, JOB_COLUMNS;
 var init_store_reader = __esm({
   "src/report/store-reader.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     init_errors();
     init_sqlite_driver();
     init_sqlite_schema();
@@ -92955,13 +93007,13 @@ async function buildReport(options, reporter) {
 async function writeReport(options, reporter) {
   const { html, model } = await buildReport(options, reporter);
   const out = (0, import_node_path25.resolve)(options.out);
-  (0, import_node_fs12.mkdirSync)((0, import_node_path25.dirname)(out), { recursive: true });
+  (0, import_node_fs11.mkdirSync)((0, import_node_path25.dirname)(out), { recursive: true });
   const temp = `${out}.${process.pid}.tmp`;
   try {
-    (0, import_node_fs12.writeFileSync)(temp, html);
-    (0, import_node_fs12.renameSync)(temp, out);
+    (0, import_node_fs11.writeFileSync)(temp, html);
+    (0, import_node_fs11.renameSync)(temp, out);
   } finally {
-    (0, import_node_fs12.rmSync)(temp, { force: true });
+    (0, import_node_fs11.rmSync)(temp, { force: true });
   }
   const bytes = Buffer.byteLength(html);
   const summary2 = { out: options.out, ...reportSummary(model) };
@@ -92970,11 +93022,11 @@ async function writeReport(options, reporter) {
   );
   return { out, bytes, model, summary: summary2 };
 }
-var import_node_fs12, import_node_path25, DEFAULT_REPORT_TITLE;
+var import_node_fs11, import_node_path25, DEFAULT_REPORT_TITLE;
 var init_report3 = __esm({
   "src/report/report.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_path25 = require("node:path");
     init_gate2();
     init_verify();
@@ -93043,7 +93095,7 @@ async function runPipeline(config, reporter, options = {}) {
   const plan2 = options.plan ?? planPipeline(config, options);
   const { profile, runId } = plan2;
   const dir = (0, import_node_path27.join)(config.baseDir, ".stackci", "runs", runId);
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs12.mkdirSync)(dir, { recursive: true });
   const engine = once3(
     options.docker ?? (async () => connectDocker(void 0, env))
   );
@@ -93052,6 +93104,7 @@ async function runPipeline(config, reporter, options = {}) {
     profile,
     runId,
     env,
+    clientEnv: clientEnvOf(config, env),
     reporter,
     options,
     dir,
@@ -93137,11 +93190,11 @@ function formatPipelineTable(result) {
     verdict
   ].join("\n");
 }
-var import_node_fs13, import_node_path27, STEP_RUNS, MARKS;
+var import_node_fs12, import_node_path27, STEP_RUNS, MARKS;
 var init_run2 = __esm({
   "src/pipeline/run.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     import_node_path27 = require("node:path");
     init_errors();
     init_retry();
@@ -93154,6 +93207,7 @@ var init_run2 = __esm({
     init_metrics_step();
     init_plan();
     init_report_step();
+    init_state();
     STEP_RUNS = {
       lint: lintStep,
       "jenkins-build": jenkinsStep,
@@ -93777,6 +93831,7 @@ init_yaml();
 init_config();
 init_action_inputs();
 init_glob();
+init_github_event();
 
 // actions/pipeline/main.ts
 init_cancel();

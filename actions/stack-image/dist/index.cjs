@@ -18582,6 +18582,20 @@ function displayPath(path, cwd = process.cwd()) {
 }
 __name(displayPath, "displayPath");
 
+// src/core/github-event.ts
+var import_node_fs = require("node:fs");
+function readGitHubEvent(env) {
+  const path = env.GITHUB_EVENT_PATH;
+  if (path === void 0 || path === "") return {};
+  try {
+    const event = JSON.parse((0, import_node_fs.readFileSync)(path, "utf8"));
+    return typeof event === "object" && event !== null ? event : {};
+  } catch {
+    return {};
+  }
+}
+__name(readGitHubEvent, "readGitHubEvent");
+
 // src/docker/calendar.ts
 var DAY_MS = 864e5;
 var DEFAULT_TIME_ZONE = "America/Los_Angeles";
@@ -19141,7 +19155,7 @@ function matchesAParent(pattern, path) {
 __name(matchesAParent, "matchesAParent");
 
 // src/docker/context.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_promises2 = require("node:fs/promises");
 var import_node_events = require("node:events");
 var import_node_stream = require("node:stream");
@@ -19149,7 +19163,7 @@ var import_tar_stream = __toESM(require_tar_stream(), 1);
 
 // src/docker/context-walk.ts
 var import_node_crypto = require("node:crypto");
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_promises = require("node:fs/promises");
 var import_node_path2 = require("node:path");
 async function plan(options) {
@@ -19200,11 +19214,11 @@ async function plan(options) {
 }
 __name(plan, "plan");
 async function* walk(root, matcher, dir = "", parent) {
-  const names = (0, import_node_fs.readdirSync)((0, import_node_path2.join)(root, dir)).sort(compareBytes);
+  const names = (0, import_node_fs2.readdirSync)((0, import_node_path2.join)(root, dir)).sort(compareBytes);
   for (const base of names) {
     const name = dir === "" ? base : `${dir}/${base}`;
     const path = (0, import_node_path2.join)(root, name);
-    const stat = (0, import_node_fs.lstatSync)(path);
+    const stat = (0, import_node_fs2.lstatSync)(path);
     const { excluded, info: info2 } = matcher.match(name, parent);
     if (excluded) {
       if (stat.isDirectory() && matcher.mustDescend(name)) {
@@ -19254,7 +19268,7 @@ async function addEntry(tar, header, body) {
 __name(addEntry, "addEntry");
 async function addFile(tar, header, path, size) {
   if (size <= SMALL_FILE) {
-    const body = (0, import_node_fs2.readFileSync)(path);
+    const body = (0, import_node_fs3.readFileSync)(path);
     if (body.length !== size) throw changed(path);
     await addEntry(tar, header, body);
     return;
@@ -19267,12 +19281,12 @@ async function addFile(tar, header, path, size) {
     });
   });
   const writer = sink;
-  const fd = (0, import_node_fs2.openSync)(path, "r");
+  const fd = (0, import_node_fs3.openSync)(path, "r");
   try {
     let sent = 0;
     while (sent < size) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
-      const n = (0, import_node_fs2.readSync)(fd, chunk, 0, chunk.length, sent);
+      const n = (0, import_node_fs3.readSync)(fd, chunk, 0, chunk.length, sent);
       if (n === 0) break;
       sent += n;
       if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
@@ -19281,7 +19295,7 @@ async function addFile(tar, header, path, size) {
     if (sent !== size) writer.destroy(changed(path));
     else writer.end(void 0);
   } finally {
-    (0, import_node_fs2.closeSync)(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
   await finished;
 }
@@ -19613,7 +19627,7 @@ function truncate(text, max = 120) {
 __name(truncate, "truncate");
 
 // src/docker/client.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_path3 = require("node:path");
 var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 async function connectDocker(host, env = process.env) {
@@ -19640,9 +19654,9 @@ async function connectDocker(host, env = process.env) {
         port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
         protocol: tls ? "https" : "http",
         ...tls && certs !== void 0 ? {
-          ca: (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(certs, "ca.pem")),
-          cert: (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(certs, "cert.pem")),
-          key: (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(certs, "key.pem"))
+          ca: (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(certs, "ca.pem")),
+          cert: (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(certs, "cert.pem")),
+          key: (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(certs, "key.pem"))
         } : {}
       }),
       host: spec
@@ -20383,7 +20397,6 @@ function stackImageSummary(result) {
 __name(stackImageSummary, "stackImageSummary");
 
 // src/docker/stack-image-inputs.ts
-var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
 function readStackImageInputs(env) {
   const input = new ActionInputs("stack-image", env);
@@ -20416,18 +20429,8 @@ function readStackImageInputs(env) {
   };
 }
 __name(readStackImageInputs, "readStackImageInputs");
-function readEvent(env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (path === void 0 || path === "") return {};
-  try {
-    return JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
-  } catch {
-    return {};
-  }
-}
-__name(readEvent, "readEvent");
 function defaultVersion(kind, env) {
-  const event = readEvent(env);
+  const event = readGitHubEvent(env);
   if (kind === "pr") {
     const n = event.pull_request?.number;
     return n === void 0 ? void 0 : String(n);

@@ -221,6 +221,7 @@ describe('the release an image is tagged by', () => {
       profile: resolveProfile(config, profile),
       runId: 'unit',
       env,
+      clientEnv: env,
       reporter,
       options,
       dir: config.baseDir,
