@@ -20,7 +20,7 @@ import {
 } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -108,6 +108,91 @@ module.exports = new Proxy({}, { get: (_t, key) => (key === '__esModule' ? undef
 }
 
 /**
+ * @actions/core imports `crypto` at load only to make an output delimiter
+ * (`randomUUID`), and loading `node:crypto` (ciphers, streams) costs every
+ * action ~5 ms before its first line: it gets `randomUUID` loaded on use.
+ * (esbuild warns at build time should it ever use anything else.)
+ */
+const lazyCoreCrypto = {
+  name: 'lazy-core-crypto',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      /node_modules[\\/]@actions[\\/]core[\\/]/.test(args.importer)
+        ? { path: 'crypto', namespace: 'stackci-lazy-crypto' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'stackci-lazy-crypto' }, () => ({
+      loader: 'js',
+      contents:
+        "export const randomUUID = () => process.getBuiltinModule('node:crypto').randomUUID()"
+    }))
+  }
+}
+
+/**
+ * `node:fs/promises` costs every action a few ms at load (it brings
+ * readline and streams), and @actions/core's summary takes
+ * `fs.promises` at load too; both get functions that load it on first call.
+ */
+const FS_PROMISES = createRequire(import.meta.url)('node:fs/promises')
+const lazyFsFunctions = Object.keys(FS_PROMISES)
+  .filter((k) => typeof FS_PROMISES[k] === 'function')
+  .map(
+    (k) =>
+      `export const ${k} = (...a) => process.getBuiltinModule('node:fs/promises').${k}(...a)`
+  )
+  .join('\n')
+const lazyFsPromises = {
+  name: 'lazy-fs-promises',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, () => ({
+      path: 'fs/promises',
+      namespace: 'stackci-lazy-fs'
+    }))
+    b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
+      /node_modules[\\/]@actions[\\/]core[\\/]lib[\\/]summary\.js$/.test(
+        args.importer
+      )
+        ? { path: 'fs', namespace: 'stackci-lazy-fs' }
+        : undefined
+    )
+    b.onLoad(
+      { filter: /^fs\/promises$/, namespace: 'stackci-lazy-fs' },
+      () => ({
+        loader: 'js',
+        resolveDir: root,
+        contents: `${lazyFsFunctions}\nexport { constants } from 'node:fs'`
+      })
+    )
+    b.onLoad({ filter: /^fs$/, namespace: 'stackci-lazy-fs' }, () => ({
+      loader: 'js',
+      resolveDir: root,
+      contents:
+        "export * from 'node:fs'\nimport * as promises from 'fs/promises'\nexport { promises }"
+    }))
+  }
+}
+
+/**
+ * src/core/js-yaml.ts loads js-yaml on first use through `createRequire`,
+ * which a bundle cannot follow: in a bundle it becomes a `require` of the
+ * js-yaml chunk beside it, read only when YAML is first parsed.
+ */
+const lazyJsYaml = {
+  name: 'lazy-js-yaml',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]js-yaml\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `let loaded
+export function jsyaml() {
+  loaded ??= require('stackci-chunk:js-yaml')
+  return loaded
+}`
+    }))
+  }
+}
+
+/**
  * The HTML report embeds Chart.js, which a bundle cannot read from
  * node_modules at run time: src/report/embedded-chart.ts is replaced by a
  * module returning the library's browser build as text.
@@ -132,23 +217,188 @@ export function loadChartSource() {
   }
 }
 
-async function bundle(entry, outfile) {
+/**
+ * What a step may need but should not pay for before its first log line is
+ * loaded from its own file beside the bundle (`dist/chunks/*.cjs`), read only
+ * when the step gets there:
+ * - these packages, wherever the code loads one with `await import(…)`;
+ * - a door's own module loaded with `await import('./x.js')` (the root
+ *   action's steps, after its plan line). Such a module is bundled with its
+ *   own copies of what it imports, so it shares only plain data and the
+ *   Reporter with the door, and handles its own errors.
+ * Anything that would end up both inside a bundle and in a chunk (two
+ * copies, two instances) fails the build.
+ */
+const LAZY = [
+  'dockerode',
+  'tar-stream',
+  '@octokit/rest',
+  '@slack/web-api',
+  'undici'
+]
+const LAZY_FILTER = new RegExp(
+  `^(${LAZY.map((n) => n.replace(/[/@.-]/g, (c) => `\\${c}`)).join('|')})$`
+)
+const chunkName = (name) =>
+  `${name
+    .replace(/^@/, '')
+    .replace(/\//g, '-')
+    .replace(/\.[jt]s$/, '')}.cjs`
+
+/**
+ * Marks lazily imported packages (`found`) and door modules (`doors`) as
+ * external files under `chunks/`; `prefix` is how the bundle being built
+ * reaches that directory.
+ */
+function lazyChunks(found, doors, prefix) {
+  return {
+    name: 'lazy-chunks',
+    setup(b) {
+      b.onResolve({ filter: LAZY_FILTER }, (args) => {
+        if (args.pluginData === 'resolving') return undefined
+        const uses = found.get(args.path) ?? { lazy: [], eager: [] }
+        found.set(args.path, uses)
+        const importer = relative(root, args.importer)
+        if (args.kind !== 'dynamic-import') {
+          uses.eager.push(importer)
+          return undefined
+        }
+        uses.lazy.push(importer)
+        return { path: `${prefix}${chunkName(args.path)}`, external: true }
+      })
+      // A synchronous lazy load (see lazyJsYaml): `require('stackci-chunk:x')`.
+      b.onResolve({ filter: /^stackci-chunk:/ }, (args) => {
+        const name = args.path.slice('stackci-chunk:'.length)
+        const uses = found.get(name) ?? { lazy: [], eager: [] }
+        found.set(name, uses)
+        uses.lazy.push(relative(root, args.importer))
+        return { path: `${prefix}${chunkName(name)}`, external: true }
+      })
+      b.onResolve({ filter: /^\.\/[^/]+\.js$/ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined
+        if (!/^actions[\\/][^\\/]+$/.test(relative(root, args.resolveDir)))
+          return undefined
+        const source = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'))
+        doors.set(chunkName(basename(source)), source)
+        return {
+          path: `${prefix}${chunkName(basename(source))}`,
+          external: true
+        }
+      })
+    }
+  }
+}
+
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Absolute paths must never leak into the committed bundle.
+  absWorkingDir: root,
+  // dockerode → ssh2 loads this optional native speed-up inside a
+  // try/catch; it cannot be bundled and is not needed.
+  external: ['cpu-features', '*.node'],
+  // `await import('./chunks/x.cjs')` as `require` (in a promise): Node's ESM
+  // loader would see only a default export in an esbuild-made CJS file.
+  supported: { 'dynamic-import': false }
+}
+
+/** One lazily loaded package as its own CommonJS file. */
+async function bundlePackageChunk(name, outfile) {
   await build({
+    ...COMMON,
+    stdin: {
+      contents: `module.exports = require(${JSON.stringify(name)})`,
+      resolveDir: root,
+      sourcefile: `chunk:${name}`
+    },
+    outfile,
+    plugins: [actionsSideEffectFree, unusedTransports],
+    banner: {
+      js: `// Generated by scripts/package.mjs: ${name}, loaded lazily by the bundles beside it. Do not edit.`
+    }
+  })
+}
+
+/** The files of `metafile`'s one output that came from `test`. */
+const included = (metafile, test) =>
+  Object.keys(Object.values(metafile.outputs)[0].inputs).filter(test)
+
+/**
+ * Bundles `entry` into `outfile`, and what it loads lazily into `chunks/`
+ * beside it; returns every file written (relative to the bundle's dir).
+ */
+async function bundle(entry, outfile) {
+  const dir = dirname(outfile)
+  const found = new Map()
+  const doors = new Map()
+  const meta = await bundleMain(
+    entry,
+    outfile,
+    lazyChunks(found, doors, './chunks/')
+  )
+  const written = [basename(outfile)]
+  const fail = (what) => {
+    throw new Error(
+      `${relative(root, entry)}: ${what}; import it with await import() everywhere, or nowhere`
+    )
+  }
+  for (const [file, source] of doors) {
+    if (included(meta, (f) => resolve(root, f) === source).length > 0)
+      fail(`${relative(root, source)} is imported both statically and lazily`)
+    const nested = new Map()
+    const chunkMeta = await bundleMain(
+      source,
+      join(dir, 'chunks', file),
+      lazyChunks(found, nested, './')
+    )
+    if (nested.size > 0)
+      fail(`${relative(root, source)} loads door modules lazily itself`)
+    written.push(`chunks/${file}`)
+    for (const [name, uses] of found) {
+      if (
+        uses.lazy.length > 0 &&
+        included(chunkMeta, (f) => f.includes(`node_modules/${name}/`)).length >
+          0
+      )
+        fail(
+          `${name} is imported statically (${uses.eager.join(', ')}) and lazily (${uses.lazy.join(', ')})`
+        )
+    }
+  }
+  for (const [name, uses] of found) {
+    if (uses.lazy.length === 0) continue
+    // A static import esbuild dropped (unused) is harmless; one it kept
+    // would put a second copy of the package in the bundle.
+    if (included(meta, (f) => f.includes(`node_modules/${name}/`)).length > 0)
+      fail(
+        `${name} is imported statically (${uses.eager.join(', ')}) and lazily (${uses.lazy.join(', ')})`
+      )
+    await bundlePackageChunk(name, join(dir, 'chunks', chunkName(name)))
+    written.push(`chunks/${chunkName(name)}`)
+  }
+  return written
+}
+
+async function bundleMain(entry, outfile, chunks) {
+  const { metafile } = await build({
+    ...COMMON,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    keepNames: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    // Absolute paths must never leak into the committed bundle.
-    absWorkingDir: root,
-    // dockerode → ssh2 loads this optional native speed-up inside a
-    // try/catch; it cannot be bundled and is not needed.
-    external: ['cpu-features', '*.node'],
-    plugins: [actionsSideEffectFree, unusedTransports, embeddedChart],
+    plugins: [
+      chunks,
+      lazyCoreCrypto,
+      lazyFsPromises,
+      lazyJsYaml,
+      actionsSideEffectFree,
+      unusedTransports,
+      embeddedChart
+    ],
+    metafile: true,
     banner: {
       js:
         '// Generated by scripts/package.mjs from ' +
@@ -156,6 +406,7 @@ async function bundle(entry, outfile) {
         '. Do not edit.'
     }
   })
+  return metafile
 }
 
 if (single.entry !== undefined || single.outfile !== undefined) {
@@ -173,25 +424,46 @@ if (list.length === 0) {
   console.error('no actions/*/main.ts found')
   process.exit(1)
 }
+/** Every file under `dir`, relative to it, sorted. */
+const filesUnder = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => relative(dir, join(d.parentPath, d.name)))
+        .sort()
+    : []
+const names = [...new Set(list.map((e) => e.name))]
 if (!check) {
-  for (const { entry, outfile } of list) {
-    await bundle(entry, outfile)
-    console.log(`built ${relative(root, outfile)}`)
+  for (const name of names) {
+    const dist = join(root, 'actions', name, 'dist')
+    rmSync(join(dist, 'chunks'), { recursive: true, force: true })
+    for (const { entry, outfile } of list.filter((e) => e.name === name)) {
+      const written = await bundle(entry, outfile)
+      console.log(
+        `built ${relative(root, outfile)}` +
+          (written.length > 1 ? ` (+ ${written.slice(1).join(', ')})` : '')
+      )
+    }
   }
 } else {
   const temp = mkdtempSync(join(tmpdir(), 'stackci-package-'))
   const stale = []
   try {
-    for (const { name, entry, outfile } of list) {
-      const fresh = join(
-        temp,
-        name,
-        relative(join(root, 'actions', name), outfile)
-      )
-      await bundle(entry, fresh)
-      const committed = existsSync(outfile) ? readFileSync(outfile) : undefined
-      if (committed === undefined || !committed.equals(readFileSync(fresh))) {
-        stale.push(relative(root, outfile))
+    for (const name of names) {
+      const dist = join(root, 'actions', name, 'dist')
+      const fresh = join(temp, name)
+      for (const { entry, outfile } of list.filter((e) => e.name === name))
+        await bundle(entry, join(fresh, relative(dist, outfile)))
+      const want = filesUnder(fresh)
+      for (const file of new Set([...want, ...filesUnder(dist)])) {
+        const committed = join(dist, file)
+        const rebuilt = join(fresh, file)
+        if (
+          !existsSync(rebuilt) ||
+          !existsSync(committed) ||
+          !readFileSync(committed).equals(readFileSync(rebuilt))
+        )
+          stale.push(relative(root, committed))
       }
     }
   } finally {

@@ -1,7 +1,7 @@
 /** The `integration` action: a door onto `runDatasets`. */
 import * as core from '@actions/core'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { errorMessage } from '../../src/core/index.js'
+import { errorMessage } from '../../src/core/errors.js'
 import { connectDocker } from '../../src/docker/client.js'
 import * as integration from '../../src/integration/index.js'
 import { abortOnSignals } from '../../src/jenkins/cancel.js'

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { errorMessage } from '../../src/core/index.js'
+import { errorMessage } from '../../src/core/errors.js'
 import { connectDocker } from '../../src/docker/client.js'
 import {
   STATE_KEY,

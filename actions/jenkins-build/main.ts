@@ -1,7 +1,8 @@
 /** The `jenkins-build` action: a door onto `runJenkinsBuild`. */
 import * as core from '@actions/core'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { ActionInputs, errorMessage } from '../../src/core/index.js'
+import { ActionInputs } from '../../src/core/action-inputs.js'
+import { errorMessage } from '../../src/core/errors.js'
 import {
   STATE_KEY,
   abortOnSignals,

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { errorMessage } from '../../src/core/index.js'
+import { errorMessage } from '../../src/core/errors.js'
 import {
   lintFailureMessage,
   lintOptionsFromInputs,

@@ -1,14 +1,11 @@
-/** The root action: a door onto `runPipeline`. */
+/** The root action: a door onto `runPipeline` (through `steps.ts`). */
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import {
-  ActionInputs,
-  errorMessage,
-  readStackciConfig
-} from '../../src/core/index.js'
+import { ActionInputs } from '../../src/core/action-inputs.js'
+import { readStackciConfig } from '../../src/core/config.js'
+import { errorMessage } from '../../src/core/errors.js'
 import { abortOnSignals } from '../../src/jenkins/cancel.js'
-import { ANNOTATIONS_PER_KIND } from '../../src/lint/annotate.js'
 import { planLine, planPipeline } from '../../src/pipeline/plan.js'
 
 export async function main(): Promise<void> {
@@ -31,44 +28,15 @@ export async function main(): Promise<void> {
       ...given('date'),
       ...given('run-id')
     }
-    // Announced first; the steps' modules load meanwhile.
+    // Announced first; then the steps' code is read (its own file).
     const plan = planPipeline(config, options)
     reporter.info(planLine(plan))
-    const { formatPipelineTable, runPipeline } =
-      await import('../../src/pipeline/run.js')
-    const result = await runPipeline(config, reporter, {
+    const { runSteps } = await import('./steps.js')
+    await runSteps(config, reporter, {
       ...options,
       plan,
-      signal: cancel.signal,
-      annotationLimit: ANNOTATIONS_PER_KIND,
-      protectCommands: true
+      signal: cancel.signal
     })
-    const table = formatPipelineTable(result)
-    reporter.info(table)
-    await reporter.summary(
-      `## stackci ${result.profile}\n\n\`\`\`\n${table}\n\`\`\`\n`
-    )
-    core.setOutput('passed', String(result.passed))
-    core.setOutput('run-id', result.runId)
-    core.setOutput('image', result.image?.ref ?? '')
-    core.setOutput('digest', result.image?.digest ?? '')
-    core.setOutput('tags', JSON.stringify(result.image?.tags ?? []))
-    core.setOutput('report', result.report ?? '')
-    core.setOutput(
-      'steps',
-      JSON.stringify(
-        result.steps.map((s) => ({
-          step: s.step,
-          status: s.status,
-          detail: s.detail,
-          'duration-ms': s.durationMs
-        }))
-      )
-    )
-    if (!result.passed)
-      core.setFailed(
-        `stackci ${result.profile} did not pass (see the table above)`
-      )
   } catch (error) {
     core.setFailed(errorMessage(error))
   } finally {

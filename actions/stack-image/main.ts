@@ -1,7 +1,7 @@
 /** The `stack-image` action: a door onto `runStackImage`. */
 import * as core from '@actions/core'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { errorMessage } from '../../src/core/index.js'
+import { errorMessage } from '../../src/core/errors.js'
 import {
   connectDocker,
   readStackImageInputs,

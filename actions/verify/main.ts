@@ -2,12 +2,9 @@
 import * as core from '@actions/core'
 import { join, resolve } from 'node:path'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import {
-  ActionInputs,
-  errorMessage,
-  expandGlobs,
-  InputError
-} from '../../src/core/index.js'
+import { ActionInputs } from '../../src/core/action-inputs.js'
+import { errorMessage, InputError } from '../../src/core/errors.js'
+import { expandGlobs } from '../../src/core/glob.js'
 import { runVerifyGate, verifyGateSummary } from '../../src/verify/gate.js'
 
 export async function main(): Promise<void> {

@@ -50,8 +50,8 @@ async function dispatch(
     {
       reporter,
       env,
-      octokit: (token) => makeOctokit(token, env, reporter),
-      slack: (token) => makeSlackClient(token, env, reporter)
+      octokit: async (token) => makeOctokit(token, env, reporter),
+      slack: async (token) => makeSlackClient(token, env, reporter)
     }
   )
   if (flags.dryRun === true) {

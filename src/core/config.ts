@@ -6,7 +6,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
+import { jsyaml } from './js-yaml.js'
 import { ConfigError } from './errors.js'
 import type { Problem } from './errors.js'
 import {
@@ -442,6 +442,38 @@ export type StackciConfig = Infer<typeof stackciConfigSchema> & {
 }
 
 /**
+ * The YAML 1.2 core schema (`yes` is a string, `2026-11-27` too), as a
+ * config file means it. Bad syntax or a repeated key is a ConfigError at its
+ * line: the parser stops at the first, so that is the one reported.
+ */
+function parseConfigYaml(text: string, file: string): unknown {
+  try {
+    const y = jsyaml()
+    return y.load(text, { schema: y.CORE_SCHEMA, filename: file })
+  } catch (error) {
+    if (!(error instanceof jsyaml().YAMLException)) throw error
+    const mark = (error as { mark?: { line?: number; column?: number } }).mark
+    const reason = error.reason.startsWith('duplicated mapping key')
+      ? 'duplicate key: map keys must be unique'
+      : error.reason
+    throw new ConfigError(`${file} is not valid YAML`, {
+      where: { file },
+      problems: [
+        {
+          where: {
+            file,
+            ...(mark?.line === undefined ? {} : { line: mark.line + 1 }),
+            ...(mark?.column === undefined ? {} : { column: mark.column + 1 })
+          },
+          message: reason
+        }
+      ],
+      hint: 'fix the YAML syntax at the line above'
+    })
+  }
+}
+
+/**
  * Validates any YAML document against `schema`, throwing one ConfigError
  * that lists every problem with file:line. Duplicate keys are problems too.
  */
@@ -451,23 +483,7 @@ export function loadYamlConfig<T>(
   schema: Schema<T>,
   check?: (value: T, ctx: SchemaContext) => void
 ): T {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true })
-  const problems: Problem[] = doc.errors.map((e) => {
-    const pos = lineCounter.linePos(e.pos[0])
-    return {
-      where: { file, line: pos.line, column: pos.col },
-      message: e.message.split('\n')[0] ?? e.message
-    }
-  })
-  if (problems.length > 0) {
-    throw new ConfigError(`${file} is not valid YAML`, {
-      where: { file },
-      problems,
-      hint: 'fix the YAML syntax at the lines above'
-    })
-  }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 })
+  const value = parseConfigYaml(text, file)
   const ctx = new SchemaContext()
   const result = schema.validate(value ?? {}, [], ctx)
   if (result !== undefined && ctx.problems.length === 0) check?.(result, ctx)

@@ -9,7 +9,8 @@
  * the slower `yaml` package is used only to find the line of a problem.
  */
 
-import jsyaml from 'js-yaml'
+import type { Schema as YamlSchema, Type as YamlType } from 'js-yaml'
+import { jsyaml } from './js-yaml.js'
 import type { PathSegment } from './schema.js'
 
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
@@ -36,72 +37,82 @@ function signOf(text: string): [number, string] {
   return [1, text]
 }
 
-const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data === null || NULL.test(data),
-  construct: () => null
-})
+let pyyaml: YamlSchema | undefined
 
-const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (data: string | null) =>
-    data !== null && (BOOL_TRUE.test(data) || BOOL_FALSE.test(data)),
-  construct: (data: string) => BOOL_TRUE.test(data)
-})
-
-const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && INT.test(data),
-  construct: (data: string) => {
-    const [sign, body] = signOf(data.replace(/_/g, ''))
-    if (body === '0') return 0
-    if (body.startsWith('0b')) return sign * parseInt(body.slice(2), 2)
-    if (body.startsWith('0x')) return sign * parseInt(body.slice(2), 16)
-    if (body.startsWith('0')) return sign * parseInt(body, 8)
-    if (body.includes(':')) return sign * sexagesimal(body)
-    return sign * Number(body)
-  }
-})
-
-const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && FLOAT.test(data),
-  construct: (data: string) => {
-    const [sign, body] = signOf(data.replace(/_/g, '').toLowerCase())
-    if (body === '.inf') return sign * Infinity
-    if (body === '.nan') return NaN
-    if (body.includes(':')) return sign * sexagesimal(body)
-    return sign * Number(body)
-  }
-})
-
-// js-yaml exports its built-in types at runtime; @types/js-yaml omits them.
-const builtin = (jsyaml as unknown as { types: Record<string, jsyaml.Type> })
-  .types
-function builtinType(name: string): jsyaml.Type {
-  const type = builtin[name]
-  if (type === undefined)
-    throw new Error(`js-yaml has no built-in type ${name}`)
-  return type
+/** PyYAML `SafeLoader`'s YAML 1.1 implicit types, on js-yaml (built once, on first use). */
+export function pyyamlSchema(): YamlSchema {
+  pyyaml ??= buildPyyamlSchema()
+  return pyyaml
 }
 
-/** PyYAML `SafeLoader`'s YAML 1.1 implicit types, on js-yaml. */
-export const PYYAML_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    nullType,
-    boolType,
-    intType,
-    floatType,
-    builtinType('timestamp'),
-    builtinType('merge')
-  ],
-  explicit: [
-    builtinType('binary'),
-    builtinType('omap'),
-    builtinType('pairs'),
-    builtinType('set')
-  ]
-})
+function buildPyyamlSchema(): YamlSchema {
+  const y = jsyaml()
+  const Type = y.Type
+  const nullType = new Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data === null || NULL.test(data),
+    construct: () => null
+  })
+
+  const boolType = new Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (data: string | null) =>
+      data !== null && (BOOL_TRUE.test(data) || BOOL_FALSE.test(data)),
+    construct: (data: string) => BOOL_TRUE.test(data)
+  })
+
+  const intType = new Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && INT.test(data),
+    construct: (data: string) => {
+      const [sign, body] = signOf(data.replace(/_/g, ''))
+      if (body === '0') return 0
+      if (body.startsWith('0b')) return sign * parseInt(body.slice(2), 2)
+      if (body.startsWith('0x')) return sign * parseInt(body.slice(2), 16)
+      if (body.startsWith('0')) return sign * parseInt(body, 8)
+      if (body.includes(':')) return sign * sexagesimal(body)
+      return sign * Number(body)
+    }
+  })
+
+  const floatType = new Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && FLOAT.test(data),
+    construct: (data: string) => {
+      const [sign, body] = signOf(data.replace(/_/g, '').toLowerCase())
+      if (body === '.inf') return sign * Infinity
+      if (body === '.nan') return NaN
+      if (body.includes(':')) return sign * sexagesimal(body)
+      return sign * Number(body)
+    }
+  })
+
+  // js-yaml exports its built-in types at runtime; @types/js-yaml omits them.
+  const builtin = (y as unknown as { types: Record<string, YamlType> }).types
+  const builtinType = (name: string): YamlType => {
+    const type = builtin[name]
+    if (type === undefined)
+      throw new Error(`js-yaml has no built-in type ${name}`)
+    return type
+  }
+
+  return y.FAILSAFE_SCHEMA.extend({
+    implicit: [
+      nullType,
+      boolType,
+      intType,
+      floatType,
+      builtinType('timestamp'),
+      builtinType('merge')
+    ],
+    explicit: [
+      builtinType('binary'),
+      builtinType('omap'),
+      builtinType('pairs'),
+      builtinType('set')
+    ]
+  })
+}
 
 /** A YAML syntax error with its 1-based position. */
 export class YamlSyntaxError extends Error {
@@ -121,9 +132,9 @@ export class YamlSyntaxError extends Error {
  */
 export function loadYamlDocuments(text: string): unknown[] {
   try {
-    return jsyaml.loadAll(text, null, { schema: PYYAML_SCHEMA, json: true })
+    return jsyaml().loadAll(text, null, { schema: pyyamlSchema(), json: true })
   } catch (error) {
-    if (error instanceof jsyaml.YAMLException) {
+    if (error instanceof jsyaml().YAMLException) {
       const mark = (error as { mark?: { line?: number; column?: number } }).mark
       return rethrow(
         new YamlSyntaxError(
@@ -214,8 +225,8 @@ function parseTrees(text: string): ParsedNode[] | undefined {
   const roots: ParsedNode[] = []
   const open: ParsedNode[] = []
   try {
-    jsyaml.loadAll(text, null, {
-      schema: PYYAML_SCHEMA,
+    jsyaml().loadAll(text, null, {
+      schema: pyyamlSchema(),
       json: true,
       listener: (event, state) => {
         if (event === 'open') {

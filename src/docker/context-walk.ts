@@ -9,7 +9,6 @@
  * waiting most of the time (about 3× slower on 20,000 files).
  */
 
-import { randomBytes } from 'node:crypto'
 import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { lstat, readFile } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
@@ -19,6 +18,7 @@ import {
   PatternMatcher,
   type MatchInfo
 } from './dockerignore.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 export interface ContextOptions {
   /** The context directory. */
@@ -82,7 +82,7 @@ export async function plan(options: ContextOptions): Promise<Plan> {
   if (!inside) {
     // As the CLI: the Dockerfile travels under a random name that the
     // .dockerignore it sends also lists, so the daemon drops it again.
-    const name = `.dockerfile.${randomBytes(10).toString('hex')}`
+    const name = `.dockerfile.${nodeCrypto().randomBytes(10).toString('hex')}`
     return { root, matcher, dockerfile: name, outside: dockerfilePath }
   }
   const dockerfile = rel.split(sep).join('/')

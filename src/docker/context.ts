@@ -10,7 +10,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { readFile, readlink } from 'node:fs/promises'
 import { once } from 'node:events'
 import { Readable } from 'node:stream'
-import { pack as tarPack, type Header, type Pack } from 'tar-stream'
+import type { Header, Pack } from 'tar-stream'
 import { InputError, errorMessage } from '../core/errors.js'
 import {
   entryType,
@@ -188,6 +188,8 @@ export async function packContext(
   options: ContextOptions
 ): Promise<PackedContext> {
   const p = await plan(options)
+  // Loaded when first needed: a step that fails on its inputs never pays.
+  const { pack: tarPack } = await import('tar-stream')
   const tar = tarPack()
   const stats: ContextStats = { files: 0, directories: 0, bytes: 0 }
   const done = writeContext(tar, p, stats).then(

@@ -5,10 +5,10 @@
  * id travels to it through GITHUB_STATE).
  */
 
-import { randomBytes } from 'node:crypto'
 import type { Reporter } from '../core/reporter.js'
 import { engineCall, type DockerEngine } from '../docker/client.js'
 import { removeContainer } from './container-run.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 /** The label holding the run id. */
 export const RUN_LABEL = 'stackci.integration.run'
@@ -26,7 +26,7 @@ export interface RunState {
 
 /** A new run id: time-ordered and unique, safe in names and labels. */
 export function newRunId(): string {
-  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+  return `${Date.now().toString(36)}${nodeCrypto().randomBytes(3).toString('hex')}`
 }
 
 /** Reads a saved state; undefined when empty or not ours. */

@@ -11,7 +11,6 @@ import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, posix } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { extract } from 'tar-stream'
 import type { Reporter } from '../core/reporter.js'
 import { globToRegExp } from '../core/glob.js'
 import {
@@ -52,6 +51,7 @@ export async function collectOutputs(
     throw error
   }
   const copied: string[] = []
+  const { extract } = await import('tar-stream')
   const tar = extract()
   tar.on('entry', (header, body, next) => {
     // Entries are `<basename of outputPath>/<relative path>`.

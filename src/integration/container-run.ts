@@ -7,7 +7,6 @@
  */
 
 import type Docker from 'dockerode'
-import { pack } from 'tar-stream'
 import { DockerError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { formatMs } from '../core/retry.js'
@@ -73,6 +72,7 @@ const STOP_WAIT_MS = 30_000
 
 /** A tar holding one empty directory, writable by every user. */
 async function outputDirTar(path: string): Promise<Buffer> {
+  const { pack } = await import('tar-stream')
   const tar = pack()
   tar.entry({
     name: `${path.replace(/^\//, '')}/`,

@@ -4,7 +4,7 @@
  * with the CLI.
  */
 
-import jsyaml from 'js-yaml'
+import { jsyaml } from '../core/js-yaml.js'
 import type { ActionInputs } from '../core/action-inputs.js'
 import { InputError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
@@ -141,7 +141,7 @@ function yamlPairs(text: string, what: string): [string, string][] {
   let value: unknown
   try {
     // failsafe: every scalar stays the string it was written as.
-    value = jsyaml.load(text, { schema: jsyaml.FAILSAFE_SCHEMA })
+    value = jsyaml().load(text, { schema: jsyaml().FAILSAFE_SCHEMA })
   } catch (error) {
     throw new InputError(
       `${what} is neither KEY=value lines nor a YAML map: ${(error as Error).message.split('\n')[0] ?? ''}`

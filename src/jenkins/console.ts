@@ -5,8 +5,8 @@
  * whole (secrets are masked per line, and never split across two writes).
  */
 
-import { randomUUID } from 'node:crypto'
 import type { Reporter } from '../core/reporter.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 /** Where streamed console text goes. */
 export interface ConsoleSink {
@@ -44,7 +44,8 @@ export function reporterConsoleSink(
 ): ConsoleSink {
   // A console line like `::set-output …` or `::add-mask::` must not become a
   // workflow command: stop command processing while the console streams.
-  const token = options.protectCommands === true ? randomUUID() : undefined
+  const token =
+    options.protectCommands === true ? nodeCrypto().randomUUID() : undefined
   return {
     open: () => {
       if (token !== undefined) reporter.info(`::stop-commands::${token}`)

@@ -6,9 +6,9 @@
  * findings on those lines.
  */
 
-import { execFile } from 'node:child_process'
 import { InputError } from '../core/errors.js'
 import type { Finding } from './finding.js'
+import { nodeChildProcess } from '../core/builtins.js'
 
 /** New-side line ranges `[first, last]` per file (paths relative to the root). */
 export type ChangedLines = Map<string, [number, number][]>
@@ -137,7 +137,7 @@ export async function git(
   args: readonly string[]
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    nodeChildProcess().execFile(
       'git',
       [...args],
       {

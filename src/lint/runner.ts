@@ -4,7 +4,6 @@
  * a laptop) and parses its stdout line by line as it streams.
  */
 
-import { spawn } from 'node:child_process'
 import { isAbsolute, relative } from 'node:path'
 import { TimeoutError } from '../core/errors.js'
 import { formatMs } from '../core/retry.js'
@@ -12,6 +11,7 @@ import { cleanLine } from './formats.js'
 import { LintError, type Finding } from './finding.js'
 import type { CommandLinter } from './linters.js'
 import { resolveSeverity, type SeverityRules } from './severity.js'
+import { nodeChildProcess } from '../core/builtins.js'
 
 export interface RunLinterOptions {
   /** The project root: the linter's working directory. */
@@ -111,7 +111,7 @@ export async function runCommandLinter(
     signal: string | null
     timedOut: boolean
   }>((resolve, reject) => {
-    const child = spawn(exe, command.slice(1), {
+    const child = nodeChildProcess().spawn(exe, command.slice(1), {
       cwd: options.root,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe']

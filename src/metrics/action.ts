@@ -210,8 +210,8 @@ export async function runDispatchMetricsAction(
     {
       reporter,
       env,
-      octokit: (token) => makeOctokit(token, env, reporter),
-      slack: (token) => makeSlackClient(token, env, reporter)
+      octokit: async (token) => makeOctokit(token, env, reporter),
+      slack: async (token) => makeSlackClient(token, env, reporter)
     }
   )
   const report = join(

@@ -2,20 +2,23 @@
  * The GitHub and Slack clients of a metrics run, built the same way for the
  * action and the CLI: API base URLs from the environment (GitHub Enterprise,
  * emulators), timeouts, bounded retries, and SDK logging routed to the
- * Reporter's debug level (never to stdout).
+ * Reporter's debug level (never to stdout). The SDKs are loaded when a client
+ * is first made: a run that posts nothing never pays for them (they are the
+ * largest part of an action's bundle).
  */
 
-import { Octokit } from '@octokit/rest'
-import { LogLevel, WebClient, type Logger } from '@slack/web-api'
+import type { Octokit } from '@octokit/rest'
+import type { Logger, WebClient } from '@slack/web-api'
 import type { Reporter } from '../core/reporter.js'
 import type { Env } from './environment.js'
 
-export function makeOctokit(
+export async function makeOctokit(
   token: string,
   env: Env,
   reporter: Reporter
-): Octokit {
+): Promise<Octokit> {
   reporter.mask(token)
+  const { Octokit } = await import('@octokit/rest')
   const debug = (message: string): void => {
     reporter.debug(`octokit: ${message}`)
   }
@@ -27,12 +30,13 @@ export function makeOctokit(
   })
 }
 
-export function makeSlackClient(
+export async function makeSlackClient(
   token: string,
   env: Env,
   reporter: Reporter
-): WebClient {
+): Promise<WebClient> {
   reporter.mask(token)
+  const { LogLevel, WebClient } = await import('@slack/web-api')
   const debug = (...messages: unknown[]): void => {
     reporter.debug(`slack: ${messages.map(String).join(' ')}`)
   }

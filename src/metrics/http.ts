@@ -6,8 +6,6 @@
  * a POST silently turned into a GET would lose the measurements.
  */
 
-import { STATUS_CODES } from 'node:http'
-import { request } from 'undici'
 import { HttpError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import {
@@ -20,6 +18,7 @@ import {
   type RetryDecision
 } from '../core/retry.js'
 import { redactUrl } from '../core/secrets.js'
+import { statusText } from '../core/builtins.js'
 
 export interface HttpOptions {
   /** What is called, for messages: `InfluxDB`, `SQuaSH`. */
@@ -116,6 +115,9 @@ async function once(
   try {
     // undici's request (not fetch): the same client, a fraction of the CPU
     // per call, which counts at a million points. It never follows redirects.
+    // Loaded on the first call (a cached import after that): a run that only
+    // writes SQLite never pays for it.
+    const { request } = await import('undici')
     const response = await request(req.url, {
       method: req.method,
       signal,
@@ -141,7 +143,7 @@ async function once(
     return { status, headers, text }
   }
   const message = serverMessage(text, headers)
-  const reason = STATUS_CODES[status]
+  const reason = statusText(status)
   const error = new HttpError(
     `${service} answered ${status}${reason === undefined ? '' : ` ${reason}`}${message === '' ? '' : `: ${message}`}`,
     {

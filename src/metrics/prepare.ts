@@ -5,7 +5,6 @@
  * plus a stable job id and the provenance every record carries.
  */
 
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { InputError } from '../core/errors.js'
 import {
@@ -25,6 +24,7 @@ import {
   type EnvChoice
 } from './environment.js'
 import type { DispatchJob, Provenance } from './record.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 export interface PrepareOptions {
   env: Env
@@ -45,7 +45,8 @@ export interface PrepareOptions {
 
 /** The stable id of a job as read: sha256 of its canonical JSON, 32 hex. */
 export function jobId(job: Job): string {
-  return createHash('sha256')
+  return nodeCrypto()
+    .createHash('sha256')
     .update(serializeJob(job))
     .digest('hex')
     .slice(0, 32)

@@ -47,8 +47,8 @@ export interface MetricsRunDeps {
   now?: () => number
   retries?: number
   minDelayMs?: number
-  octokit?: (token: string) => Octokit
-  slack?: (token: string) => WebClient
+  octokit?: (token: string) => Octokit | Promise<Octokit>
+  slack?: (token: string) => WebClient | Promise<WebClient>
 }
 
 export interface MetricsRunOptions {
@@ -221,7 +221,7 @@ async function publish(
       })
       deps.reporter.mask(c.token)
       out.comment = await upsertComment(
-        deps.octokit(c.token),
+        await deps.octokit(c.token),
         {
           repository: c.repository,
           issue: c.issue,
@@ -246,7 +246,7 @@ async function publish(
       try {
         deps.reporter.mask(s.token)
         out.slack = await postSlackAlert(
-          deps.slack(s.token),
+          await deps.slack(s.token),
           s.channel,
           message,
           s.threadTs

@@ -8,7 +8,6 @@
  * same entry; a claim left by a dead process is taken over.
  */
 
-import { randomBytes } from 'node:crypto'
 import {
   mkdir,
   readdir,
@@ -23,6 +22,7 @@ import { StoreError, errorMessage } from '../core/errors.js'
 import { parseJob, serializeJob } from '../verify/index.js'
 import type { DispatchJob, Provenance } from './record.js'
 import type { StoreType } from './store.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 export interface SpoolEntry {
   version: 1
@@ -183,7 +183,7 @@ export class Spool {
 
   async #writeAtomic(path: string, entry: SpoolEntry): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
+    const temp = `${path}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`
     await writeFile(temp, `${JSON.stringify(entry)}\n`)
     await rename(temp, path)
   }

@@ -22,11 +22,18 @@ import {
 import type { RunState } from './state.js'
 
 interface CheckTarget {
-  octokit: Octokit
+  /** Made (and the SDK loaded) on first use. */
+  octokit: () => Promise<Octokit>
   owner: string
   repo: string
   sha: string
   id?: number
+}
+
+/** `make` called at most once, on first use. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return async () => (made ??= make())
 }
 
 /** The commit a check run belongs to: the PR head, else GITHUB_SHA. */
@@ -43,7 +50,7 @@ export function checkName(profile: string, runId: string): string {
 export class RunAnnouncer {
   readonly #run: RunState
   readonly #view: PipelineRunView
-  #slack?: { client: WebClient; channel: string; ts?: string }
+  #slack?: { client: () => Promise<WebClient>; channel: string; ts?: string }
   #check?: CheckTarget
 
   constructor(run: RunState, steps: readonly string[]) {
@@ -69,7 +76,7 @@ export class RunAnnouncer {
         )
       } else {
         this.#slack = {
-          client: makeSlackClient(token, env, run.reporter),
+          client: once(async () => makeSlackClient(token, env, run.reporter)),
           channel: slack.channel
         }
       }
@@ -88,7 +95,7 @@ export class RunAnnouncer {
     ) {
       const [owner = '', repo = ''] = repository.split('/')
       this.#check = {
-        octokit: makeOctokit(token, env, run.reporter),
+        octokit: once(async () => makeOctokit(token, env, run.reporter)),
         owner,
         repo,
         sha
@@ -101,7 +108,9 @@ export class RunAnnouncer {
     const slack = this.#slack
     if (slack !== undefined) {
       await this.#tell('Slack', async () => {
-        const r = await slack.client.chat.postMessage({
+        const r = await (
+          await slack.client()
+        ).chat.postMessage({
           channel: slack.channel,
           ...pipelineSlackMessage(this.#view)
         })
@@ -118,7 +127,9 @@ export class RunAnnouncer {
     const check = this.#check
     if (check !== undefined) {
       await this.#tell('GitHub check run', async () => {
-        const r = await check.octokit.rest.checks.create({
+        const r = await (
+          await check.octokit()
+        ).rest.checks.create({
           owner: check.owner,
           repo: check.repo,
           name: checkName(this.#run.profile.name, this.#run.runId),
@@ -148,7 +159,9 @@ export class RunAnnouncer {
     if (slack?.ts === undefined) return
     const ts = slack.ts
     await this.#tell('Slack', async () => {
-      await slack.client.chat.postMessage({
+      await (
+        await slack.client()
+      ).chat.postMessage({
         channel: slack.channel,
         thread_ts: ts,
         ...pipelineStepReply(this.#run.runId, done)
@@ -163,7 +176,9 @@ export class RunAnnouncer {
     if (slack?.ts !== undefined) {
       const ts = slack.ts
       await this.#tell('Slack', async () => {
-        await slack.client.chat.update({
+        await (
+          await slack.client()
+        ).chat.update({
           channel: slack.channel,
           ts,
           ...pipelineSlackMessage(this.#view)
@@ -174,7 +189,9 @@ export class RunAnnouncer {
     if (check?.id !== undefined) {
       const id = check.id
       await this.#tell('GitHub check run', async () => {
-        await check.octokit.rest.checks.update({
+        await (
+          await check.octokit()
+        ).rest.checks.update({
           owner: check.owner,
           repo: check.repo,
           check_run_id: id,

@@ -141,8 +141,8 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
     {
       reporter: run.reporter,
       env: clientEnv,
-      octokit: (token) => makeOctokit(token, clientEnv, run.reporter),
-      slack: (token) => makeSlackClient(token, clientEnv, run.reporter)
+      octokit: async (token) => makeOctokit(token, clientEnv, run.reporter),
+      slack: async (token) => makeSlackClient(token, clientEnv, run.reporter)
     }
   )
   run.sqliteStore = settings.stores.sqlite?.path

@@ -4,8 +4,8 @@
  * thread and the check run's name — so any of them leads to the others.
  */
 
-import { randomBytes } from 'node:crypto'
 import { InputError } from '../core/errors.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -56,5 +56,5 @@ export function pipelineRunId(
     .slice(0, 16)
     .replace(/[-:]/g, '')
     .toLowerCase()
-  return `local-${stamp}-${randomBytes(2).toString('hex')}`
+  return `local-${stamp}-${nodeCrypto().randomBytes(2).toString('hex')}`
 }

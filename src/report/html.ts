@@ -7,7 +7,6 @@
  * and injected markup could not run even if escaping were wrong.
  */
 
-import { createHash } from 'node:crypto'
 import { chartConfig } from './chart-config.js'
 import type { ChartLibrary } from './chart-library.js'
 import { POINT_STATUSES, type PointStatus } from './checks.js'
@@ -15,6 +14,7 @@ import { CLIENT_SCRIPT } from './client-script.js'
 import type { DatasetRow, DatasetTable } from './dataset-tables.js'
 import type { ReportMetric, ReportModel, ReportRun } from './report-model.js'
 import { REPORT_STYLE } from './style.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -32,7 +32,7 @@ export function scriptJson(value: unknown): string {
 }
 
 function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`
+  return `'sha256-${nodeCrypto().createHash('sha256').update(text, 'utf8').digest('base64')}'`
 }
 
 const STATUS_TEXT: Record<PointStatus, string> = {

@@ -5,7 +5,6 @@
  * on write.
  */
 
-import { randomUUID } from 'node:crypto'
 import { JobError, UnitError, type Problem } from '../core/errors.js'
 import { isMapping, type Doc } from './merge.js'
 import { metricToJson, type Metric } from './metric.js'
@@ -13,6 +12,7 @@ import { PyFloat, toPythonJson } from './python-json.js'
 import { specToJson, type Specification } from './specification.js'
 import { findJsonError } from './json-error.js'
 import { convertValue, parseUnit } from './units.js'
+import { nodeCrypto } from '../core/builtins.js'
 
 export interface Measurement {
   /** Fully qualified metric name. */
@@ -49,7 +49,7 @@ export interface Job {
 
 /** A new measurement/blob identifier: uuid4 as 32 hex digits, as upstream. */
 export function newIdentifier(): string {
-  return randomUUID().replace(/-/g, '')
+  return nodeCrypto().randomUUID().replace(/-/g, '')
 }
 
 /** Line and column (1-based) of a character offset. */

@@ -19,6 +19,7 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -124,7 +125,82 @@ var os3 = __toESM(require("os"));
 
 // node_modules/@actions/core/lib/summary.js
 var import_os = require("os");
-var import_fs = require("fs");
+
+// stackci-lazy-fs:fs
+var fs_exports = {};
+__export(fs_exports, {
+  promises: () => promises_exports
+});
+__reExport(fs_exports, require("node:fs"));
+
+// stackci-lazy-fs:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  access: () => access,
+  appendFile: () => appendFile,
+  chmod: () => chmod,
+  chown: () => chown,
+  constants: () => import_node_fs.constants,
+  copyFile: () => copyFile,
+  cp: () => cp,
+  lchmod: () => lchmod,
+  lchown: () => lchown,
+  link: () => link,
+  lstat: () => lstat,
+  lutimes: () => lutimes,
+  mkdir: () => mkdir,
+  mkdtemp: () => mkdtemp,
+  open: () => open,
+  opendir: () => opendir,
+  readFile: () => readFile,
+  readdir: () => readdir,
+  readlink: () => readlink,
+  realpath: () => realpath,
+  rename: () => rename,
+  rm: () => rm,
+  rmdir: () => rmdir,
+  stat: () => stat,
+  statfs: () => statfs,
+  symlink: () => symlink,
+  truncate: () => truncate,
+  unlink: () => unlink,
+  utimes: () => utimes,
+  watch: () => watch,
+  writeFile: () => writeFile
+});
+var import_node_fs = require("node:fs");
+var access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
+var copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
+var cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
+var open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
+var opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
+var rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
+var truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
+var rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
+var rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
+var mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
+var readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
+var readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
+var symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
+var lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
+var stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
+var statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
+var link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
+var unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
+var chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
+var lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
+var lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
+var chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
+var utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
+var lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
+var realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
+var mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
+var writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
+var appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
+var readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
+var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+
+// node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve) {
@@ -156,7 +232,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = import_fs.promises;
+var { access: access2, appendFile: appendFile2, writeFile: writeFile2 } = promises_exports;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   static {
@@ -181,7 +257,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+        yield access2(pathFromEnv, fs_exports.constants.R_OK | fs_exports.constants.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -216,7 +292,7 @@ var Summary = class {
     return __awaiter(this, void 0, void 0, function* () {
       const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
       const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
+      const writeFunc = overwrite ? writeFile2 : appendFile2;
       yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
       return this.emptyBuffer();
     });
@@ -712,22 +788,325 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
-// src/core/reporter.ts
-var silentReporter = {
-  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
-  info: /* @__PURE__ */ __name(() => void 0, "info"),
-  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
-  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
-  error: /* @__PURE__ */ __name(() => void 0, "error"),
-  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
-  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
-  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
-  progress: /* @__PURE__ */ __name(() => ({
-    update: /* @__PURE__ */ __name(() => void 0, "update"),
-    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
-    done: /* @__PURE__ */ __name(() => void 0, "done")
-  }), "progress")
+// src/core/duration.ts
+var UNIT_MS = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 36e5,
+  d: 864e5
 };
+var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+function parseDuration(text, what = "duration") {
+  const value = text.trim();
+  const fail = /* @__PURE__ */ __name(() => {
+    throw new InputError(
+      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
+    );
+  }, "fail");
+  if (value === "") fail();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
+  let total = 0;
+  let consumed = 0;
+  PART.lastIndex = 0;
+  for (; ; ) {
+    while (value[PART.lastIndex] === " ") PART.lastIndex++;
+    consumed = PART.lastIndex;
+    if (consumed >= value.length) break;
+    const match = PART.exec(value);
+    if (match === null) fail();
+    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
+  }
+  if (!Number.isFinite(total)) fail();
+  return Math.round(total);
+}
+__name(parseDuration, "parseDuration");
+
+// src/core/action-inputs.ts
+var ActionInputs = class {
+  constructor(action, env = process.env) {
+    this.action = action;
+    this.env = env;
+  }
+  action;
+  env;
+  static {
+    __name(this, "ActionInputs");
+  }
+  #raw(name) {
+    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+  }
+  fail(name, message, hint) {
+    throw new InputError(
+      `${this.action}: input '${name}' ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(name) {
+    const value = this.#raw(name);
+    return value === "" ? void 0 : value;
+  }
+  required(name) {
+    const value = this.string(name);
+    if (value === void 0) this.fail(name, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(name, fallback) {
+    const value = this.#raw(name);
+    if (["true", "True", "TRUE"].includes(value)) return true;
+    if (["false", "False", "FALSE"].includes(value)) return false;
+    if (value === "" && fallback !== void 0) return fallback;
+    return this.fail(
+      name,
+      `must be true or false, got ${JSON.stringify(value)}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(name) {
+    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(name) {
+    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(name, options = {}) {
+    const value = this.string(name);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
+  duration(name) {
+    const value = this.string(name);
+    if (value === void 0) return void 0;
+    return parseDuration(value, `${this.action}: input '${name}'`);
+  }
+  /** One of a fixed set of words. */
+  choice(name, choices, fallback) {
+    const value = this.string(name) ?? fallback;
+    if (value === void 0)
+      return this.fail(name, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        name,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
+// src/jenkins/types.ts
+var BUILD_RESULTS = [
+  "SUCCESS",
+  "UNSTABLE",
+  "FAILURE",
+  "NOT_BUILT",
+  "ABORTED"
+];
+function isBuildResult(value) {
+  return BUILD_RESULTS.includes(value);
+}
+__name(isBuildResult, "isBuildResult");
+var BUILD_TREE = "number,url,building,inProgress,result,duration,estimatedDuration,timestamp,displayName,fullDisplayName";
+var QUEUE_TREE = "id,why,blocked,buildable,stuck,cancelled,timestamp,inQueueSince,executable[number,url]";
+function invalid(url, field, value) {
+  throw new JenkinsError(
+    `unexpected Jenkins answer from ${url}: field '${field}' is ${JSON.stringify(value)}`,
+    {
+      hint: "is this URL a Jenkins server (and not a proxy or login page)?"
+    }
+  );
+}
+__name(invalid, "invalid");
+function object(value, url, field) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return invalid(url, field, value);
+  }
+  return value;
+}
+__name(object, "object");
+function integer(json, key, url) {
+  const value = json[key];
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    return invalid(url, key, value);
+  }
+  return value;
+}
+__name(integer, "integer");
+function optionalNumber(json, key) {
+  const value = json[key];
+  return typeof value === "number" ? value : void 0;
+}
+__name(optionalNumber, "optionalNumber");
+function optionalString(json, key) {
+  const value = json[key];
+  return typeof value === "string" ? value : void 0;
+}
+__name(optionalString, "optionalString");
+function buildRef(value, url) {
+  if (value === null || value === void 0) return void 0;
+  const json = object(value, url, "executable");
+  return {
+    number: integer(json, "number", url),
+    url: optionalString(json, "url") ?? ""
+  };
+}
+__name(buildRef, "buildRef");
+function parseQueueItem(value, url) {
+  const json = object(value, url, "(document)");
+  const cls = optionalString(json, "_class") ?? "";
+  const executable = buildRef(json.executable, url);
+  let state;
+  if (json.cancelled === true) state = "cancelled";
+  else if (cls.endsWith("$LeftItem") || executable !== void 0) state = "left";
+  else if (json.blocked === true) state = "blocked";
+  else if (json.buildable === true) state = "buildable";
+  else state = "waiting";
+  const why = json.why;
+  const item = {
+    id: integer(json, "id", url),
+    state,
+    why: typeof why === "string" ? why : null,
+    stuck: json.stuck === true
+  };
+  const timestamp = optionalNumber(json, "timestamp");
+  if (timestamp !== void 0) item.timestamp = timestamp;
+  const since = optionalNumber(json, "inQueueSince");
+  if (since !== void 0) item.inQueueSince = since;
+  if (executable !== void 0) item.executable = executable;
+  return item;
+}
+__name(parseQueueItem, "parseQueueItem");
+function parseBuildInfo(value, url) {
+  const json = object(value, url, "(document)");
+  const result = json.result;
+  if (result !== null && result !== void 0 && !isBuildResult(result)) {
+    invalid(url, "result", result);
+  }
+  if (typeof json.building !== "boolean")
+    invalid(url, "building", json.building);
+  const building = json.building || json.inProgress === true;
+  const info2 = {
+    number: integer(json, "number", url),
+    url: optionalString(json, "url") ?? "",
+    building,
+    result: result ?? null,
+    duration: optionalNumber(json, "duration") ?? 0,
+    estimatedDuration: optionalNumber(json, "estimatedDuration") ?? -1,
+    timestamp: optionalNumber(json, "timestamp") ?? 0
+  };
+  const displayName = optionalString(json, "displayName");
+  if (displayName !== void 0) info2.displayName = displayName;
+  const full = optionalString(json, "fullDisplayName");
+  if (full !== void 0) info2.fullDisplayName = full;
+  return info2;
+}
+__name(parseBuildInfo, "parseBuildInfo");
+function parseBuildList(value, url) {
+  const json = object(value, url, "(document)");
+  const builds = json.builds;
+  if (!Array.isArray(builds)) return invalid(url, "builds", builds);
+  return builds.map((b) => {
+    const entry = object(b, url, "builds[]");
+    const ref = {
+      number: integer(entry, "number", url),
+      url: optionalString(entry, "url") ?? ""
+    };
+    const queueId = optionalNumber(entry, "queueId");
+    if (queueId !== void 0) ref.queueId = queueId;
+    return ref;
+  });
+}
+__name(parseBuildList, "parseBuildList");
+
+// src/jenkins/paths.ts
+function jobPath(job, base) {
+  let text = job.trim();
+  if (base !== void 0 && /^https?:\/\//.test(text)) {
+    const root = base.replace(/\/+$/, "");
+    if (!text.startsWith(`${root}/`)) {
+      throw new InputError(
+        `job URL ${text} is not under the Jenkins URL ${root}`
+      );
+    }
+    text = text.slice(root.length);
+  }
+  const fromUrl = /^\/?job\//.test(text);
+  let names;
+  if (fromUrl) {
+    const parts = text.split("/").filter((p) => p !== "");
+    names = [];
+    for (let i = 0; i < parts.length; i += 2) {
+      if (parts[i] !== "job" || parts[i + 1] === void 0) {
+        throw new InputError(`cannot read a job from ${JSON.stringify(job)}`, {
+          hint: "give the job as folder/name (e.g. release/weekly-release) or its URL"
+        });
+      }
+      names.push(decodeURIComponent(parts[i + 1] ?? ""));
+    }
+  } else {
+    names = text.split(/\s*»\s*|\//).map((n) => n.trim());
+  }
+  if (names.length === 0 || names.some((n) => n === "")) {
+    throw new InputError(
+      `job name ${JSON.stringify(job)} is empty or has an empty folder`,
+      {
+        hint: "give the job as folder/name, e.g. release/weekly-release"
+      }
+    );
+  }
+  return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
+}
+__name(jobPath, "jobPath");
+function jobName(path) {
+  return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
+}
+__name(jobName, "jobName");
+function buildPath(job, number) {
+  return `${job}/${number}`;
+}
+__name(buildPath, "buildPath");
+function queueIdFromLocation(location) {
+  const match = /\/queue\/item\/(\d+)\/?$/.exec(location.trim());
+  return match === null ? void 0 : Number(match[1]);
+}
+__name(queueIdFromLocation, "queueIdFromLocation");
+function normalizeBaseUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new InputError(`Jenkins URL ${JSON.stringify(url)} is not a URL`, {
+      hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
+    });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InputError(`Jenkins URL must be http(s), got ${parsed.protocol}`);
+  }
+  const user = parsed.username === "" ? void 0 : decodeURIComponent(parsed.username);
+  const password = parsed.password === "" ? void 0 : decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  const base = parsed.toString().replace(/\/+$/, "");
+  return {
+    base,
+    ...user === void 0 ? {} : { user },
+    ...password === void 0 ? {} : { password }
+  };
+}
+__name(normalizeBaseUrl, "normalizeBaseUrl");
 
 // src/core/retry.ts
 var systemClock = {
@@ -895,4200 +1274,6 @@ function describeRetry(what, info2) {
 }
 __name(describeRetry, "describeRetry");
 
-// src/core/duration.ts
-var UNIT_MS = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 36e5,
-  d: 864e5
-};
-var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-function parseDuration(text, what = "duration") {
-  const value = text.trim();
-  const fail = /* @__PURE__ */ __name(() => {
-    throw new InputError(
-      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
-    );
-  }, "fail");
-  if (value === "") fail();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
-  let total = 0;
-  let consumed = 0;
-  PART.lastIndex = 0;
-  for (; ; ) {
-    while (value[PART.lastIndex] === " ") PART.lastIndex++;
-    consumed = PART.lastIndex;
-    if (consumed >= value.length) break;
-    const match = PART.exec(value);
-    if (match === null) fail();
-    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
-  }
-  if (!Number.isFinite(total)) fail();
-  return Math.round(total);
-}
-__name(parseDuration, "parseDuration");
-
-// src/core/schema.ts
-function typeName(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-__name(typeName, "typeName");
-function wrongType(ctx, path, expected, value) {
-  ctx.report({
-    path,
-    message: `must be ${expected}, got ${typeName(value)}`
-  });
-}
-__name(wrongType, "wrongType");
-function string(options = {}) {
-  return {
-    description: "a string",
-    validate(value, path, ctx) {
-      if (typeof value !== "string") {
-        wrongType(ctx, path, "a string", value);
-        return void 0;
-      }
-      if (options.nonEmpty === true && value.trim() === "") {
-        ctx.report({ path, message: "must not be empty" });
-        return void 0;
-      }
-      if (options.pattern !== void 0 && !options.pattern.test(value)) {
-        ctx.report({
-          path,
-          message: `${JSON.stringify(value)} is not valid`,
-          ...options.patternHint === void 0 ? {} : { hint: options.patternHint }
-        });
-        return void 0;
-      }
-      return value;
-    }
-  };
-}
-__name(string, "string");
-function number(options = {}) {
-  const expected = options.integer === true ? "an integer" : "a number";
-  return {
-    description: expected,
-    validate(value, path, ctx) {
-      if (typeof value !== "number" || Number.isNaN(value)) {
-        wrongType(ctx, path, expected, value);
-        return void 0;
-      }
-      if (options.integer === true && !Number.isInteger(value)) {
-        wrongType(ctx, path, expected, value);
-        return void 0;
-      }
-      if (options.min !== void 0 && value < options.min) {
-        ctx.report({
-          path,
-          message: `must be \u2265 ${options.min}, got ${value}`
-        });
-        return void 0;
-      }
-      if (options.max !== void 0 && value > options.max) {
-        ctx.report({
-          path,
-          message: `must be \u2264 ${options.max}, got ${value}`
-        });
-        return void 0;
-      }
-      return value;
-    }
-  };
-}
-__name(number, "number");
-function boolean() {
-  return {
-    description: "true or false",
-    validate(value, path, ctx) {
-      if (typeof value === "boolean") return value;
-      wrongType(ctx, path, "true or false", value);
-      return void 0;
-    }
-  };
-}
-__name(boolean, "boolean");
-function literal(...values) {
-  const list = values.map((v) => JSON.stringify(v)).join(", ");
-  return {
-    description: `one of ${list}`,
-    validate(value, path, ctx) {
-      if (values.includes(value)) return value;
-      const near = typeof value === "string" ? closest(
-        value,
-        values.map((v) => String(v))
-      ) : void 0;
-      ctx.report({
-        path,
-        message: `must be one of ${list}, got ${typeName(value)}`,
-        ...near === void 0 ? {} : { hint: `did you mean ${JSON.stringify(near)}?` }
-      });
-      return void 0;
-    }
-  };
-}
-__name(literal, "literal");
-function duration() {
-  return {
-    description: "a duration like 30m",
-    validate(value, path, ctx) {
-      if (typeof value === "number" && value >= 0) return value * 1e3;
-      if (typeof value !== "string") {
-        wrongType(ctx, path, "a duration like 30m or 2h", value);
-        return void 0;
-      }
-      try {
-        return parseDuration(value, "value");
-      } catch {
-        ctx.report({
-          path,
-          message: `${JSON.stringify(value)} is not a duration`,
-          hint: "write it like 90s, 30m, 2h or 1h30m"
-        });
-        return void 0;
-      }
-    }
-  };
-}
-__name(duration, "duration");
-function url() {
-  return {
-    description: "an http(s) URL",
-    validate(value, path, ctx) {
-      if (typeof value !== "string") {
-        wrongType(ctx, path, "a URL", value);
-        return void 0;
-      }
-      try {
-        const parsed = new URL(value);
-        if (parsed.protocol === "http:" || parsed.protocol === "https:") {
-          return value;
-        }
-      } catch {
-      }
-      ctx.report({
-        path,
-        message: `${JSON.stringify(value)} is not an http(s) URL`,
-        hint: "write it like https://ci.example.org/"
-      });
-      return void 0;
-    }
-  };
-}
-__name(url, "url");
-function array(item, options = {}) {
-  return {
-    description: `a list of ${item.description}`,
-    validate(value, path, ctx) {
-      if (!Array.isArray(value)) {
-        wrongType(ctx, path, "a list", value);
-        return void 0;
-      }
-      if (options.minItems !== void 0 && value.length < options.minItems) {
-        ctx.report({
-          path,
-          message: `needs at least ${options.minItems} item(s)`
-        });
-        return void 0;
-      }
-      const out = [];
-      let ok = true;
-      value.forEach((v, i) => {
-        const r = item.validate(v, [...path, i], ctx);
-        if (r === void 0) ok = false;
-        else out.push(r);
-      });
-      return ok ? out : void 0;
-    }
-  };
-}
-__name(array, "array");
-function listOrOne(item) {
-  const list = array(item);
-  return {
-    description: list.description,
-    validate(value, path, ctx) {
-      if (Array.isArray(value)) return list.validate(value, path, ctx);
-      const r = item.validate(value, path, ctx);
-      return r === void 0 ? void 0 : [r];
-    }
-  };
-}
-__name(listOrOne, "listOrOne");
-function record(item) {
-  return {
-    description: `a mapping of ${item.description}`,
-    validate(value, path, ctx) {
-      if (!isPlainObject(value)) {
-        wrongType(ctx, path, "a mapping", value);
-        return void 0;
-      }
-      const out = {};
-      let ok = true;
-      for (const [k, v] of Object.entries(value)) {
-        const r = item.validate(v, [...path, k], ctx);
-        if (r === void 0) ok = false;
-        else out[k] = r;
-      }
-      return ok ? out : void 0;
-    }
-  };
-}
-__name(record, "record");
-function required(schema2) {
-  return { schema: schema2, required: true };
-}
-__name(required, "required");
-function optional(schema2, defaultValue) {
-  return defaultValue === void 0 ? { schema: schema2, required: false } : { schema: schema2, required: false, default: defaultValue };
-}
-__name(optional, "optional");
-function object(fields) {
-  const names = Object.keys(fields);
-  return {
-    description: "a mapping",
-    validate(value, path, ctx) {
-      if (!isPlainObject(value)) {
-        wrongType(ctx, path, "a mapping", value);
-        return void 0;
-      }
-      const out = {};
-      let ok = true;
-      for (const key of Object.keys(value)) {
-        if (!(key in fields)) {
-          const near = closest(key, names);
-          ctx.report({
-            path: [...path, key],
-            atKey: true,
-            message: `unknown key ${JSON.stringify(key)}`,
-            hint: near === void 0 ? `allowed keys: ${names.join(", ")}` : `did you mean ${JSON.stringify(near)}?`
-          });
-          ok = false;
-        }
-      }
-      for (const [key, field] of Object.entries(fields)) {
-        const v = value[key];
-        if (v === void 0 || v === null) {
-          if (field.required) {
-            ctx.report({
-              path: [...path, key],
-              message: `missing required key ${JSON.stringify(key)} (${field.schema.description})`
-            });
-            ok = false;
-          } else if (field.default !== void 0) {
-            out[key] = field.default;
-          }
-          continue;
-        }
-        const r = field.schema.validate(v, [...path, key], ctx);
-        if (r === void 0) ok = false;
-        else out[key] = r;
-      }
-      return ok ? out : void 0;
-    }
-  };
-}
-__name(object, "object");
-function isPlainObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-__name(isPlainObject, "isPlainObject");
-function closest(word, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = Math.min(
-      editDistance(word, c),
-      editDistance(word.toLowerCase(), c.toLowerCase()) + 0.5
-    );
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : void 0;
-}
-__name(closest, "closest");
-function editDistance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] ?? 0;
-      row[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1)
-      );
-      prev = tmp;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-__name(editDistance, "editDistance");
-
-// node_modules/js-yaml/dist/js-yaml.mjs
-function getDefaultExportFromCjs(x) {
-  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
-}
-__name(getDefaultExportFromCjs, "getDefaultExportFromCjs");
-var jsYaml = {};
-var loader = {};
-var common = {};
-var hasRequiredCommon;
-function requireCommon() {
-  if (hasRequiredCommon) return common;
-  hasRequiredCommon = 1;
-  function isNothing(subject) {
-    return typeof subject === "undefined" || subject === null;
-  }
-  __name(isNothing, "isNothing");
-  function isObject(subject) {
-    return typeof subject === "object" && subject !== null;
-  }
-  __name(isObject, "isObject");
-  function toArray(sequence) {
-    if (Array.isArray(sequence)) return sequence;
-    else if (isNothing(sequence)) return [];
-    return [sequence];
-  }
-  __name(toArray, "toArray");
-  function extend(target, source) {
-    if (source) {
-      const sourceKeys = Object.keys(source);
-      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key = sourceKeys[index];
-        target[key] = source[key];
-      }
-    }
-    return target;
-  }
-  __name(extend, "extend");
-  function repeat(string2, count) {
-    let result = "";
-    for (let cycle = 0; cycle < count; cycle += 1) {
-      result += string2;
-    }
-    return result;
-  }
-  __name(repeat, "repeat");
-  function isNegativeZero(number2) {
-    return number2 === 0 && Number.NEGATIVE_INFINITY === 1 / number2;
-  }
-  __name(isNegativeZero, "isNegativeZero");
-  common.isNothing = isNothing;
-  common.isObject = isObject;
-  common.toArray = toArray;
-  common.repeat = repeat;
-  common.isNegativeZero = isNegativeZero;
-  common.extend = extend;
-  return common;
-}
-__name(requireCommon, "requireCommon");
-var exception;
-var hasRequiredException;
-function requireException() {
-  if (hasRequiredException) return exception;
-  hasRequiredException = 1;
-  function formatError(exception2, compact) {
-    let where = "";
-    const message = exception2.reason || "(unknown reason)";
-    if (!exception2.mark) return message;
-    if (exception2.mark.name) {
-      where += 'in "' + exception2.mark.name + '" ';
-    }
-    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-    if (!compact && exception2.mark.snippet) {
-      where += "\n\n" + exception2.mark.snippet;
-    }
-    return message + " " + where;
-  }
-  __name(formatError, "formatError");
-  function YAMLException2(reason, mark) {
-    Error.call(this);
-    this.name = "YAMLException";
-    this.reason = reason;
-    this.mark = mark;
-    this.message = formatError(this, false);
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    } else {
-      this.stack = new Error().stack || "";
-    }
-  }
-  __name(YAMLException2, "YAMLException2");
-  YAMLException2.prototype = Object.create(Error.prototype);
-  YAMLException2.prototype.constructor = YAMLException2;
-  YAMLException2.prototype.toString = /* @__PURE__ */ __name(function toString(compact) {
-    return this.name + ": " + formatError(this, compact);
-  }, "toString");
-  exception = YAMLException2;
-  return exception;
-}
-__name(requireException, "requireException");
-var snippet;
-var hasRequiredSnippet;
-function requireSnippet() {
-  if (hasRequiredSnippet) return snippet;
-  hasRequiredSnippet = 1;
-  const common2 = requireCommon();
-  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
-    let head = "";
-    let tail = "";
-    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
-    if (position - lineStart > maxHalfLength) {
-      head = " ... ";
-      lineStart = position - maxHalfLength + head.length;
-    }
-    if (lineEnd - position > maxHalfLength) {
-      tail = " ...";
-      lineEnd = position + maxHalfLength - tail.length;
-    }
-    return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
-      pos: position - lineStart + head.length
-      // relative position
-    };
-  }
-  __name(getLine, "getLine");
-  function padStart(string2, max) {
-    return common2.repeat(" ", max - string2.length) + string2;
-  }
-  __name(padStart, "padStart");
-  function makeSnippet(mark, options) {
-    options = Object.create(options || null);
-    if (!mark.buffer) return null;
-    if (!options.maxLength) options.maxLength = 79;
-    if (typeof options.indent !== "number") options.indent = 1;
-    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-    const re = /\r?\n|\r|\0/g;
-    const lineStarts = [0];
-    const lineEnds = [];
-    let match;
-    let foundLineNo = -1;
-    while (match = re.exec(mark.buffer)) {
-      lineEnds.push(match.index);
-      lineStarts.push(match.index + match[0].length);
-      if (mark.position <= match.index && foundLineNo < 0) {
-        foundLineNo = lineStarts.length - 2;
-      }
-    }
-    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-    let result = "";
-    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
-    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-    for (let i = 1; i <= options.linesBefore; i++) {
-      if (foundLineNo - i < 0) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo - i],
-        lineEnds[foundLineNo - i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
-        maxLineLength
-      );
-      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
-    }
-    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-    for (let i = 1; i <= options.linesAfter; i++) {
-      if (foundLineNo + i >= lineEnds.length) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo + i],
-        lineEnds[foundLineNo + i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
-        maxLineLength
-      );
-      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
-    }
-    return result.replace(/\n$/, "");
-  }
-  __name(makeSnippet, "makeSnippet");
-  snippet = makeSnippet;
-  return snippet;
-}
-__name(requireSnippet, "requireSnippet");
-var type;
-var hasRequiredType;
-function requireType() {
-  if (hasRequiredType) return type;
-  hasRequiredType = 1;
-  const YAMLException2 = requireException();
-  const TYPE_CONSTRUCTOR_OPTIONS = [
-    "kind",
-    "multi",
-    "resolve",
-    "construct",
-    "instanceOf",
-    "predicate",
-    "represent",
-    "representName",
-    "defaultStyle",
-    "styleAliases"
-  ];
-  const YAML_NODE_KINDS = [
-    "scalar",
-    "sequence",
-    "mapping"
-  ];
-  function compileStyleAliases(map2) {
-    const result = {};
-    if (map2 !== null) {
-      Object.keys(map2).forEach(function(style) {
-        map2[style].forEach(function(alias) {
-          result[String(alias)] = style;
-        });
-      });
-    }
-    return result;
-  }
-  __name(compileStyleAliases, "compileStyleAliases");
-  function Type2(tag, options) {
-    options = options || {};
-    Object.keys(options).forEach(function(name) {
-      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
-        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
-      }
-    });
-    this.options = options;
-    this.tag = tag;
-    this.kind = options["kind"] || null;
-    this.resolve = options["resolve"] || function() {
-      return true;
-    };
-    this.construct = options["construct"] || function(data) {
-      return data;
-    };
-    this.instanceOf = options["instanceOf"] || null;
-    this.predicate = options["predicate"] || null;
-    this.represent = options["represent"] || null;
-    this.representName = options["representName"] || null;
-    this.defaultStyle = options["defaultStyle"] || null;
-    this.multi = options["multi"] || false;
-    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
-    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
-      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
-    }
-  }
-  __name(Type2, "Type2");
-  type = Type2;
-  return type;
-}
-__name(requireType, "requireType");
-var schema;
-var hasRequiredSchema;
-function requireSchema() {
-  if (hasRequiredSchema) return schema;
-  hasRequiredSchema = 1;
-  const YAMLException2 = requireException();
-  const Type2 = requireType();
-  function compileList(schema2, name) {
-    const result = [];
-    schema2[name].forEach(function(currentType) {
-      let newIndex = result.length;
-      result.forEach(function(previousType, previousIndex) {
-        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
-          newIndex = previousIndex;
-        }
-      });
-      result[newIndex] = currentType;
-    });
-    return result;
-  }
-  __name(compileList, "compileList");
-  function compileMap() {
-    const result = {
-      scalar: {},
-      sequence: {},
-      mapping: {},
-      fallback: {},
-      multi: {
-        scalar: [],
-        sequence: [],
-        mapping: [],
-        fallback: []
-      }
-    };
-    function collectType(type2) {
-      if (type2.multi) {
-        result.multi[type2.kind].push(type2);
-        result.multi["fallback"].push(type2);
-      } else {
-        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
-      }
-    }
-    __name(collectType, "collectType");
-    for (let index = 0, length = arguments.length; index < length; index += 1) {
-      arguments[index].forEach(collectType);
-    }
-    return result;
-  }
-  __name(compileMap, "compileMap");
-  function Schema2(definition) {
-    return this.extend(definition);
-  }
-  __name(Schema2, "Schema2");
-  Schema2.prototype.extend = /* @__PURE__ */ __name(function extend(definition) {
-    let implicit = [];
-    let explicit = [];
-    if (definition instanceof Type2) {
-      explicit.push(definition);
-    } else if (Array.isArray(definition)) {
-      explicit = explicit.concat(definition);
-    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-      if (definition.implicit) implicit = implicit.concat(definition.implicit);
-      if (definition.explicit) explicit = explicit.concat(definition.explicit);
-    } else {
-      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
-    }
-    implicit.forEach(function(type2) {
-      if (!(type2 instanceof Type2)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-      if (type2.loadKind && type2.loadKind !== "scalar") {
-        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
-      }
-      if (type2.multi) {
-        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
-      }
-    });
-    explicit.forEach(function(type2) {
-      if (!(type2 instanceof Type2)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-    });
-    const result = Object.create(Schema2.prototype);
-    result.implicit = (this.implicit || []).concat(implicit);
-    result.explicit = (this.explicit || []).concat(explicit);
-    result.compiledImplicit = compileList(result, "implicit");
-    result.compiledExplicit = compileList(result, "explicit");
-    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-    return result;
-  }, "extend");
-  schema = Schema2;
-  return schema;
-}
-__name(requireSchema, "requireSchema");
-var str;
-var hasRequiredStr;
-function requireStr() {
-  if (hasRequiredStr) return str;
-  hasRequiredStr = 1;
-  const Type2 = requireType();
-  str = new Type2("tag:yaml.org,2002:str", {
-    kind: "scalar",
-    construct: /* @__PURE__ */ __name(function(data) {
-      return data !== null ? data : "";
-    }, "construct")
-  });
-  return str;
-}
-__name(requireStr, "requireStr");
-var seq;
-var hasRequiredSeq;
-function requireSeq() {
-  if (hasRequiredSeq) return seq;
-  hasRequiredSeq = 1;
-  const Type2 = requireType();
-  seq = new Type2("tag:yaml.org,2002:seq", {
-    kind: "sequence",
-    construct: /* @__PURE__ */ __name(function(data) {
-      return data !== null ? data : [];
-    }, "construct")
-  });
-  return seq;
-}
-__name(requireSeq, "requireSeq");
-var map;
-var hasRequiredMap;
-function requireMap() {
-  if (hasRequiredMap) return map;
-  hasRequiredMap = 1;
-  const Type2 = requireType();
-  map = new Type2("tag:yaml.org,2002:map", {
-    kind: "mapping",
-    construct: /* @__PURE__ */ __name(function(data) {
-      return data !== null ? data : {};
-    }, "construct")
-  });
-  return map;
-}
-__name(requireMap, "requireMap");
-var failsafe;
-var hasRequiredFailsafe;
-function requireFailsafe() {
-  if (hasRequiredFailsafe) return failsafe;
-  hasRequiredFailsafe = 1;
-  const Schema2 = requireSchema();
-  failsafe = new Schema2({
-    explicit: [
-      requireStr(),
-      requireSeq(),
-      requireMap()
-    ]
-  });
-  return failsafe;
-}
-__name(requireFailsafe, "requireFailsafe");
-var _null;
-var hasRequired_null;
-function require_null() {
-  if (hasRequired_null) return _null;
-  hasRequired_null = 1;
-  const Type2 = requireType();
-  function resolveYamlNull(data) {
-    if (data === null) return true;
-    const max = data.length;
-    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
-  }
-  __name(resolveYamlNull, "resolveYamlNull");
-  function constructYamlNull() {
-    return null;
-  }
-  __name(constructYamlNull, "constructYamlNull");
-  function isNull(object3) {
-    return object3 === null;
-  }
-  __name(isNull, "isNull");
-  _null = new Type2("tag:yaml.org,2002:null", {
-    kind: "scalar",
-    resolve: resolveYamlNull,
-    construct: constructYamlNull,
-    predicate: isNull,
-    represent: {
-      canonical: /* @__PURE__ */ __name(function() {
-        return "~";
-      }, "canonical"),
-      lowercase: /* @__PURE__ */ __name(function() {
-        return "null";
-      }, "lowercase"),
-      uppercase: /* @__PURE__ */ __name(function() {
-        return "NULL";
-      }, "uppercase"),
-      camelcase: /* @__PURE__ */ __name(function() {
-        return "Null";
-      }, "camelcase"),
-      empty: /* @__PURE__ */ __name(function() {
-        return "";
-      }, "empty")
-    },
-    defaultStyle: "lowercase"
-  });
-  return _null;
-}
-__name(require_null, "require_null");
-var bool;
-var hasRequiredBool;
-function requireBool() {
-  if (hasRequiredBool) return bool;
-  hasRequiredBool = 1;
-  const Type2 = requireType();
-  function resolveYamlBoolean(data) {
-    if (data === null) return false;
-    const max = data.length;
-    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
-  }
-  __name(resolveYamlBoolean, "resolveYamlBoolean");
-  function constructYamlBoolean(data) {
-    return data === "true" || data === "True" || data === "TRUE";
-  }
-  __name(constructYamlBoolean, "constructYamlBoolean");
-  function isBoolean(object3) {
-    return Object.prototype.toString.call(object3) === "[object Boolean]";
-  }
-  __name(isBoolean, "isBoolean");
-  bool = new Type2("tag:yaml.org,2002:bool", {
-    kind: "scalar",
-    resolve: resolveYamlBoolean,
-    construct: constructYamlBoolean,
-    predicate: isBoolean,
-    represent: {
-      lowercase: /* @__PURE__ */ __name(function(object3) {
-        return object3 ? "true" : "false";
-      }, "lowercase"),
-      uppercase: /* @__PURE__ */ __name(function(object3) {
-        return object3 ? "TRUE" : "FALSE";
-      }, "uppercase"),
-      camelcase: /* @__PURE__ */ __name(function(object3) {
-        return object3 ? "True" : "False";
-      }, "camelcase")
-    },
-    defaultStyle: "lowercase"
-  });
-  return bool;
-}
-__name(requireBool, "requireBool");
-var int;
-var hasRequiredInt;
-function requireInt() {
-  if (hasRequiredInt) return int;
-  hasRequiredInt = 1;
-  const common2 = requireCommon();
-  const Type2 = requireType();
-  function isHexCode(c) {
-    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-  }
-  __name(isHexCode, "isHexCode");
-  function isOctCode(c) {
-    return c >= 48 && c <= 55;
-  }
-  __name(isOctCode, "isOctCode");
-  function isDecCode(c) {
-    return c >= 48 && c <= 57;
-  }
-  __name(isDecCode, "isDecCode");
-  function resolveYamlInteger(data) {
-    if (data === null) return false;
-    const max = data.length;
-    let index = 0;
-    let hasDigits = false;
-    if (!max) return false;
-    let ch = data[index];
-    if (ch === "-" || ch === "+") {
-      ch = data[++index];
-    }
-    if (ch === "0") {
-      if (index + 1 === max) return true;
-      ch = data[++index];
-      if (ch === "b") {
-        index++;
-        for (; index < max; index++) {
-          ch = data[index];
-          if (ch !== "0" && ch !== "1") return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "x") {
-        index++;
-        for (; index < max; index++) {
-          if (!isHexCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "o") {
-        index++;
-        for (; index < max; index++) {
-          if (!isOctCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-    }
-    for (; index < max; index++) {
-      if (!isDecCode(data.charCodeAt(index))) {
-        return false;
-      }
-      hasDigits = true;
-    }
-    if (!hasDigits) return false;
-    return isFinite(parseYamlInteger(data));
-  }
-  __name(resolveYamlInteger, "resolveYamlInteger");
-  function parseYamlInteger(data) {
-    let value = data;
-    let sign = 1;
-    let ch = value[0];
-    if (ch === "-" || ch === "+") {
-      if (ch === "-") sign = -1;
-      value = value.slice(1);
-      ch = value[0];
-    }
-    if (value === "0") return 0;
-    if (ch === "0") {
-      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
-    }
-    return sign * parseInt(value, 10);
-  }
-  __name(parseYamlInteger, "parseYamlInteger");
-  function constructYamlInteger(data) {
-    return parseYamlInteger(data);
-  }
-  __name(constructYamlInteger, "constructYamlInteger");
-  function isInteger(object3) {
-    return Object.prototype.toString.call(object3) === "[object Number]" && (object3 % 1 === 0 && !common2.isNegativeZero(object3));
-  }
-  __name(isInteger, "isInteger");
-  int = new Type2("tag:yaml.org,2002:int", {
-    kind: "scalar",
-    resolve: resolveYamlInteger,
-    construct: constructYamlInteger,
-    predicate: isInteger,
-    represent: {
-      binary: /* @__PURE__ */ __name(function(obj) {
-        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
-      }, "binary"),
-      octal: /* @__PURE__ */ __name(function(obj) {
-        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
-      }, "octal"),
-      decimal: /* @__PURE__ */ __name(function(obj) {
-        return obj.toString(10);
-      }, "decimal"),
-      hexadecimal: /* @__PURE__ */ __name(function(obj) {
-        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
-      }, "hexadecimal")
-    },
-    defaultStyle: "decimal",
-    styleAliases: {
-      binary: [2, "bin"],
-      octal: [8, "oct"],
-      decimal: [10, "dec"],
-      hexadecimal: [16, "hex"]
-    }
-  });
-  return int;
-}
-__name(requireInt, "requireInt");
-var float;
-var hasRequiredFloat;
-function requireFloat() {
-  if (hasRequiredFloat) return float;
-  hasRequiredFloat = 1;
-  const common2 = requireCommon();
-  const Type2 = requireType();
-  const YAML_FLOAT_PATTERN = new RegExp(
-    // 2.5e4, 2.5 and integers
-    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
-    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  function resolveYamlFloat(data) {
-    if (data === null) return false;
-    if (!YAML_FLOAT_PATTERN.test(data)) {
-      return false;
-    }
-    if (isFinite(parseFloat(data, 10))) {
-      return true;
-    }
-    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
-  }
-  __name(resolveYamlFloat, "resolveYamlFloat");
-  function constructYamlFloat(data) {
-    let value = data.toLowerCase();
-    const sign = value[0] === "-" ? -1 : 1;
-    if ("+-".indexOf(value[0]) >= 0) {
-      value = value.slice(1);
-    }
-    if (value === ".inf") {
-      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    } else if (value === ".nan") {
-      return NaN;
-    }
-    return sign * parseFloat(value, 10);
-  }
-  __name(constructYamlFloat, "constructYamlFloat");
-  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
-  function representYamlFloat(object3, style) {
-    if (isNaN(object3)) {
-      switch (style) {
-        case "lowercase":
-          return ".nan";
-        case "uppercase":
-          return ".NAN";
-        case "camelcase":
-          return ".NaN";
-      }
-    } else if (Number.POSITIVE_INFINITY === object3) {
-      switch (style) {
-        case "lowercase":
-          return ".inf";
-        case "uppercase":
-          return ".INF";
-        case "camelcase":
-          return ".Inf";
-      }
-    } else if (Number.NEGATIVE_INFINITY === object3) {
-      switch (style) {
-        case "lowercase":
-          return "-.inf";
-        case "uppercase":
-          return "-.INF";
-        case "camelcase":
-          return "-.Inf";
-      }
-    } else if (common2.isNegativeZero(object3)) {
-      return "-0.0";
-    }
-    const res = object3.toString(10);
-    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
-  }
-  __name(representYamlFloat, "representYamlFloat");
-  function isFloat(object3) {
-    return Object.prototype.toString.call(object3) === "[object Number]" && (object3 % 1 !== 0 || common2.isNegativeZero(object3));
-  }
-  __name(isFloat, "isFloat");
-  float = new Type2("tag:yaml.org,2002:float", {
-    kind: "scalar",
-    resolve: resolveYamlFloat,
-    construct: constructYamlFloat,
-    predicate: isFloat,
-    represent: representYamlFloat,
-    defaultStyle: "lowercase"
-  });
-  return float;
-}
-__name(requireFloat, "requireFloat");
-var json;
-var hasRequiredJson;
-function requireJson() {
-  if (hasRequiredJson) return json;
-  hasRequiredJson = 1;
-  json = requireFailsafe().extend({
-    implicit: [
-      require_null(),
-      requireBool(),
-      requireInt(),
-      requireFloat()
-    ]
-  });
-  return json;
-}
-__name(requireJson, "requireJson");
-var core;
-var hasRequiredCore;
-function requireCore() {
-  if (hasRequiredCore) return core;
-  hasRequiredCore = 1;
-  core = requireJson();
-  return core;
-}
-__name(requireCore, "requireCore");
-var timestamp;
-var hasRequiredTimestamp;
-function requireTimestamp() {
-  if (hasRequiredTimestamp) return timestamp;
-  hasRequiredTimestamp = 1;
-  const Type2 = requireType();
-  const YAML_DATE_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
-  );
-  const YAML_TIMESTAMP_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
-  );
-  function resolveYamlTimestamp(data) {
-    if (data === null) return false;
-    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
-    return false;
-  }
-  __name(resolveYamlTimestamp, "resolveYamlTimestamp");
-  function constructYamlTimestamp(data) {
-    let fraction = 0;
-    let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match === null) throw new Error("Date resolve error");
-    const year = +match[1];
-    const month = +match[2] - 1;
-    const day = +match[3];
-    if (!match[4]) {
-      return new Date(Date.UTC(year, month, day));
-    }
-    const hour = +match[4];
-    const minute = +match[5];
-    const second = +match[6];
-    if (match[7]) {
-      fraction = match[7].slice(0, 3);
-      while (fraction.length < 3) {
-        fraction += "0";
-      }
-      fraction = +fraction;
-    }
-    if (match[9]) {
-      const tzHour = +match[10];
-      const tzMinute = +(match[11] || 0);
-      delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match[9] === "-") delta = -delta;
-    }
-    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
-    if (delta) date.setTime(date.getTime() - delta);
-    return date;
-  }
-  __name(constructYamlTimestamp, "constructYamlTimestamp");
-  function representYamlTimestamp(object3) {
-    return object3.toISOString();
-  }
-  __name(representYamlTimestamp, "representYamlTimestamp");
-  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
-    kind: "scalar",
-    resolve: resolveYamlTimestamp,
-    construct: constructYamlTimestamp,
-    instanceOf: Date,
-    represent: representYamlTimestamp
-  });
-  return timestamp;
-}
-__name(requireTimestamp, "requireTimestamp");
-var merge;
-var hasRequiredMerge;
-function requireMerge() {
-  if (hasRequiredMerge) return merge;
-  hasRequiredMerge = 1;
-  const Type2 = requireType();
-  function resolveYamlMerge(data) {
-    return data === "<<" || data === null;
-  }
-  __name(resolveYamlMerge, "resolveYamlMerge");
-  merge = new Type2("tag:yaml.org,2002:merge", {
-    kind: "scalar",
-    resolve: resolveYamlMerge
-  });
-  return merge;
-}
-__name(requireMerge, "requireMerge");
-var binary;
-var hasRequiredBinary;
-function requireBinary() {
-  if (hasRequiredBinary) return binary;
-  hasRequiredBinary = 1;
-  const Type2 = requireType();
-  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-  function resolveYamlBinary(data) {
-    if (data === null) return false;
-    let bitlen = 0;
-    const max = data.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      const code = map2.indexOf(data.charAt(idx));
-      if (code > 64) continue;
-      if (code < 0) return false;
-      bitlen += 6;
-    }
-    return bitlen % 8 === 0;
-  }
-  __name(resolveYamlBinary, "resolveYamlBinary");
-  function constructYamlBinary(data) {
-    const input = data.replace(/[\r\n=]/g, "");
-    const max = input.length;
-    const map2 = BASE64_MAP;
-    let bits = 0;
-    const result = [];
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 4 === 0 && idx) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
-      }
-      bits = bits << 6 | map2.indexOf(input.charAt(idx));
-    }
-    const tailbits = max % 4 * 6;
-    if (tailbits === 0) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
-    } else if (tailbits === 18) {
-      result.push(bits >> 10 & 255);
-      result.push(bits >> 2 & 255);
-    } else if (tailbits === 12) {
-      result.push(bits >> 4 & 255);
-    }
-    return new Uint8Array(result);
-  }
-  __name(constructYamlBinary, "constructYamlBinary");
-  function representYamlBinary(object3) {
-    let result = "";
-    let bits = 0;
-    const max = object3.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 3 === 0 && idx) {
-        result += map2[bits >> 18 & 63];
-        result += map2[bits >> 12 & 63];
-        result += map2[bits >> 6 & 63];
-        result += map2[bits & 63];
-      }
-      bits = (bits << 8) + object3[idx];
-    }
-    const tail = max % 3;
-    if (tail === 0) {
-      result += map2[bits >> 18 & 63];
-      result += map2[bits >> 12 & 63];
-      result += map2[bits >> 6 & 63];
-      result += map2[bits & 63];
-    } else if (tail === 2) {
-      result += map2[bits >> 10 & 63];
-      result += map2[bits >> 4 & 63];
-      result += map2[bits << 2 & 63];
-      result += map2[64];
-    } else if (tail === 1) {
-      result += map2[bits >> 2 & 63];
-      result += map2[bits << 4 & 63];
-      result += map2[64];
-      result += map2[64];
-    }
-    return result;
-  }
-  __name(representYamlBinary, "representYamlBinary");
-  function isBinary(obj) {
-    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
-  }
-  __name(isBinary, "isBinary");
-  binary = new Type2("tag:yaml.org,2002:binary", {
-    kind: "scalar",
-    resolve: resolveYamlBinary,
-    construct: constructYamlBinary,
-    predicate: isBinary,
-    represent: representYamlBinary
-  });
-  return binary;
-}
-__name(requireBinary, "requireBinary");
-var omap;
-var hasRequiredOmap;
-function requireOmap() {
-  if (hasRequiredOmap) return omap;
-  hasRequiredOmap = 1;
-  const Type2 = requireType();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const _toString = Object.prototype.toString;
-  function resolveYamlOmap(data) {
-    if (data === null) return true;
-    const objectKeys = {};
-    const object3 = data;
-    for (let index = 0, length = object3.length; index < length; index += 1) {
-      const pair = object3[index];
-      let pairHasKey = false;
-      if (_toString.call(pair) !== "[object Object]") return false;
-      let pairKey;
-      for (pairKey in pair) {
-        if (_hasOwnProperty.call(pair, pairKey)) {
-          if (!pairHasKey) pairHasKey = true;
-          else return false;
-        }
-      }
-      if (!pairHasKey) return false;
-      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
-      Object.defineProperty(objectKeys, pairKey, { value: true });
-    }
-    return true;
-  }
-  __name(resolveYamlOmap, "resolveYamlOmap");
-  function constructYamlOmap(data) {
-    return data !== null ? data : [];
-  }
-  __name(constructYamlOmap, "constructYamlOmap");
-  omap = new Type2("tag:yaml.org,2002:omap", {
-    kind: "sequence",
-    resolve: resolveYamlOmap,
-    construct: constructYamlOmap
-  });
-  return omap;
-}
-__name(requireOmap, "requireOmap");
-var pairs;
-var hasRequiredPairs;
-function requirePairs() {
-  if (hasRequiredPairs) return pairs;
-  hasRequiredPairs = 1;
-  const Type2 = requireType();
-  const _toString = Object.prototype.toString;
-  function resolveYamlPairs(data) {
-    if (data === null) return true;
-    const object3 = data;
-    const result = new Array(object3.length);
-    for (let index = 0, length = object3.length; index < length; index += 1) {
-      const pair = object3[index];
-      if (_toString.call(pair) !== "[object Object]") return false;
-      const keys = Object.keys(pair);
-      if (keys.length !== 1) return false;
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return true;
-  }
-  __name(resolveYamlPairs, "resolveYamlPairs");
-  function constructYamlPairs(data) {
-    if (data === null) return [];
-    const object3 = data;
-    const result = new Array(object3.length);
-    for (let index = 0, length = object3.length; index < length; index += 1) {
-      const pair = object3[index];
-      const keys = Object.keys(pair);
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return result;
-  }
-  __name(constructYamlPairs, "constructYamlPairs");
-  pairs = new Type2("tag:yaml.org,2002:pairs", {
-    kind: "sequence",
-    resolve: resolveYamlPairs,
-    construct: constructYamlPairs
-  });
-  return pairs;
-}
-__name(requirePairs, "requirePairs");
-var set;
-var hasRequiredSet;
-function requireSet() {
-  if (hasRequiredSet) return set;
-  hasRequiredSet = 1;
-  const Type2 = requireType();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  function resolveYamlSet(data) {
-    if (data === null) return true;
-    const object3 = data;
-    for (const key in object3) {
-      if (_hasOwnProperty.call(object3, key)) {
-        if (object3[key] !== null) return false;
-      }
-    }
-    return true;
-  }
-  __name(resolveYamlSet, "resolveYamlSet");
-  function constructYamlSet(data) {
-    return data !== null ? data : {};
-  }
-  __name(constructYamlSet, "constructYamlSet");
-  set = new Type2("tag:yaml.org,2002:set", {
-    kind: "mapping",
-    resolve: resolveYamlSet,
-    construct: constructYamlSet
-  });
-  return set;
-}
-__name(requireSet, "requireSet");
-var _default;
-var hasRequired_default;
-function require_default() {
-  if (hasRequired_default) return _default;
-  hasRequired_default = 1;
-  _default = requireCore().extend({
-    implicit: [
-      requireTimestamp(),
-      requireMerge()
-    ],
-    explicit: [
-      requireBinary(),
-      requireOmap(),
-      requirePairs(),
-      requireSet()
-    ]
-  });
-  return _default;
-}
-__name(require_default, "require_default");
-var hasRequiredLoader;
-function requireLoader() {
-  if (hasRequiredLoader) return loader;
-  hasRequiredLoader = 1;
-  const common2 = requireCommon();
-  const YAMLException2 = requireException();
-  const makeSnippet = requireSnippet();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CONTEXT_FLOW_IN = 1;
-  const CONTEXT_FLOW_OUT = 2;
-  const CONTEXT_BLOCK_IN = 3;
-  const CONTEXT_BLOCK_OUT = 4;
-  const CHOMPING_CLIP = 1;
-  const CHOMPING_STRIP = 2;
-  const CHOMPING_KEEP = 3;
-  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
-  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
-  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
-  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
-  function _class(obj) {
-    return Object.prototype.toString.call(obj);
-  }
-  __name(_class, "_class");
-  function isEol(c) {
-    return c === 10 || c === 13;
-  }
-  __name(isEol, "isEol");
-  function isWhiteSpace(c) {
-    return c === 9 || c === 32;
-  }
-  __name(isWhiteSpace, "isWhiteSpace");
-  function isWsOrEol(c) {
-    return c === 9 || c === 32 || c === 10 || c === 13;
-  }
-  __name(isWsOrEol, "isWsOrEol");
-  function isFlowIndicator(c) {
-    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
-  }
-  __name(isFlowIndicator, "isFlowIndicator");
-  function fromHexCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    const lc = c | 32;
-    if (lc >= 97 && lc <= 102) {
-      return lc - 97 + 10;
-    }
-    return -1;
-  }
-  __name(fromHexCode, "fromHexCode");
-  function escapedHexLen(c) {
-    if (c === 120) {
-      return 2;
-    }
-    if (c === 117) {
-      return 4;
-    }
-    if (c === 85) {
-      return 8;
-    }
-    return 0;
-  }
-  __name(escapedHexLen, "escapedHexLen");
-  function fromDecimalCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    return -1;
-  }
-  __name(fromDecimalCode, "fromDecimalCode");
-  function simpleEscapeSequence(c) {
-    switch (c) {
-      case 48:
-        return "\0";
-      case 97:
-        return "\x07";
-      case 98:
-        return "\b";
-      case 116:
-        return "	";
-      case 9:
-        return "	";
-      case 110:
-        return "\n";
-      case 118:
-        return "\v";
-      case 102:
-        return "\f";
-      case 114:
-        return "\r";
-      case 101:
-        return "\x1B";
-      case 32:
-        return " ";
-      case 34:
-        return '"';
-      case 47:
-        return "/";
-      case 92:
-        return "\\";
-      case 78:
-        return "\x85";
-      case 95:
-        return "\xA0";
-      case 76:
-        return "\u2028";
-      case 80:
-        return "\u2029";
-      default:
-        return "";
-    }
-  }
-  __name(simpleEscapeSequence, "simpleEscapeSequence");
-  function charFromCodepoint(c) {
-    if (c <= 65535) {
-      return String.fromCharCode(c);
-    }
-    return String.fromCharCode(
-      (c - 65536 >> 10) + 55296,
-      (c - 65536 & 1023) + 56320
-    );
-  }
-  __name(charFromCodepoint, "charFromCodepoint");
-  function setProperty(object3, key, value) {
-    if (key === "__proto__") {
-      Object.defineProperty(object3, key, {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value
-      });
-    } else {
-      object3[key] = value;
-    }
-  }
-  __name(setProperty, "setProperty");
-  const simpleEscapeCheck = new Array(256);
-  const simpleEscapeMap = new Array(256);
-  for (let i = 0; i < 256; i++) {
-    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-    simpleEscapeMap[i] = simpleEscapeSequence(i);
-  }
-  function State(input, options) {
-    this.input = input;
-    this.filename = options["filename"] || null;
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.onWarning = options["onWarning"] || null;
-    this.legacy = options["legacy"] || false;
-    this.json = options["json"] || false;
-    this.listener = options["listener"] || null;
-    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
-    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.typeMap = this.schema.compiledTypeMap;
-    this.length = input.length;
-    this.position = 0;
-    this.line = 0;
-    this.lineStart = 0;
-    this.lineIndent = 0;
-    this.depth = 0;
-    this.totalMergeKeys = 0;
-    this.firstTabInLine = -1;
-    this.documents = [];
-    this.anchorMapTransactions = [];
-  }
-  __name(State, "State");
-  function generateError(state, message) {
-    const mark = {
-      name: state.filename,
-      buffer: state.input.slice(0, -1),
-      // omit trailing \0
-      position: state.position,
-      line: state.line,
-      column: state.position - state.lineStart
-    };
-    mark.snippet = makeSnippet(mark);
-    return new YAMLException2(message, mark);
-  }
-  __name(generateError, "generateError");
-  function throwError(state, message) {
-    throw generateError(state, message);
-  }
-  __name(throwError, "throwError");
-  function throwWarning(state, message) {
-    if (state.onWarning) {
-      state.onWarning.call(null, generateError(state, message));
-    }
-  }
-  __name(throwWarning, "throwWarning");
-  function storeAnchor(state, name, value) {
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length !== 0) {
-      const transaction = transactions[transactions.length - 1];
-      if (!_hasOwnProperty.call(transaction, name)) {
-        transaction[name] = {
-          existed: _hasOwnProperty.call(state.anchorMap, name),
-          value: state.anchorMap[name]
-        };
-      }
-    }
-    state.anchorMap[name] = value;
-  }
-  __name(storeAnchor, "storeAnchor");
-  function beginAnchorTransaction(state) {
-    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
-  }
-  __name(beginAnchorTransaction, "beginAnchorTransaction");
-  function commitAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length === 0) return;
-    const parent = transactions[transactions.length - 1];
-    const names = Object.keys(transaction);
-    for (let index = 0, length = names.length; index < length; index += 1) {
-      const name = names[index];
-      if (!_hasOwnProperty.call(parent, name)) {
-        parent[name] = transaction[name];
-      }
-    }
-  }
-  __name(commitAnchorTransaction, "commitAnchorTransaction");
-  function rollbackAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const names = Object.keys(transaction);
-    for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
-      if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
-      } else {
-        delete state.anchorMap[names[index]];
-      }
-    }
-  }
-  __name(rollbackAnchorTransaction, "rollbackAnchorTransaction");
-  function snapshotState(state) {
-    return {
-      position: state.position,
-      line: state.line,
-      lineStart: state.lineStart,
-      lineIndent: state.lineIndent,
-      firstTabInLine: state.firstTabInLine,
-      tag: state.tag,
-      anchor: state.anchor,
-      kind: state.kind,
-      result: state.result
-    };
-  }
-  __name(snapshotState, "snapshotState");
-  function restoreState(state, snapshot) {
-    state.position = snapshot.position;
-    state.line = snapshot.line;
-    state.lineStart = snapshot.lineStart;
-    state.lineIndent = snapshot.lineIndent;
-    state.firstTabInLine = snapshot.firstTabInLine;
-    state.tag = snapshot.tag;
-    state.anchor = snapshot.anchor;
-    state.kind = snapshot.kind;
-    state.result = snapshot.result;
-  }
-  __name(restoreState, "restoreState");
-  const directiveHandlers = {
-    YAML: /* @__PURE__ */ __name(function handleYamlDirective(state, name, args) {
-      if (state.version !== null) {
-        throwError(state, "duplication of %YAML directive");
-      }
-      if (args.length !== 1) {
-        throwError(state, "YAML directive accepts exactly one argument");
-      }
-      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match === null) {
-        throwError(state, "ill-formed argument of the YAML directive");
-      }
-      const major = parseInt(match[1], 10);
-      const minor = parseInt(match[2], 10);
-      if (major !== 1) {
-        throwError(state, "unacceptable YAML version of the document");
-      }
-      state.version = args[0];
-      state.checkLineBreaks = minor < 2;
-      if (minor !== 1 && minor !== 2) {
-        throwWarning(state, "unsupported YAML version of the document");
-      }
-    }, "handleYamlDirective"),
-    TAG: /* @__PURE__ */ __name(function handleTagDirective(state, name, args) {
-      let prefix;
-      if (args.length !== 2) {
-        throwError(state, "TAG directive accepts exactly two arguments");
-      }
-      const handle = args[0];
-      prefix = args[1];
-      if (!PATTERN_TAG_HANDLE.test(handle)) {
-        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-      }
-      if (_hasOwnProperty.call(state.tagMap, handle)) {
-        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
-      }
-      if (!PATTERN_TAG_URI.test(prefix)) {
-        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-      }
-      try {
-        prefix = decodeURIComponent(prefix);
-      } catch (err) {
-        throwError(state, "tag prefix is malformed: " + prefix);
-      }
-      state.tagMap[handle] = prefix;
-    }, "handleTagDirective")
-  };
-  function captureSegment(state, start, end, checkJson) {
-    if (start < end) {
-      const _result = state.input.slice(start, end);
-      if (checkJson) {
-        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
-          const _character = _result.charCodeAt(_position);
-          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
-            throwError(state, "expected valid JSON character");
-          }
-        }
-      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
-        throwError(state, "the stream contains non-printable characters");
-      }
-      state.result += _result;
-    }
-  }
-  __name(captureSegment, "captureSegment");
-  function chargeMergeWork(state) {
-    state.totalMergeKeys++;
-    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
-      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
-    }
-  }
-  __name(chargeMergeWork, "chargeMergeWork");
-  function mergeMappings(state, destination, source, overridableKeys) {
-    if (!common2.isObject(source)) {
-      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
-    }
-    chargeMergeWork(state);
-    const sourceKeys = Object.keys(source);
-    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key = sourceKeys[index];
-      chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
-        overridableKeys[key] = true;
-      }
-    }
-  }
-  __name(mergeMappings, "mergeMappings");
-  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-    if (Array.isArray(keyNode)) {
-      keyNode = Array.prototype.slice.call(keyNode);
-      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
-        if (Array.isArray(keyNode[index])) {
-          throwError(state, "nested arrays are not supported inside keys");
-        }
-        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
-          keyNode[index] = "[object Object]";
-        }
-      }
-    }
-    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
-      keyNode = "[object Object]";
-    }
-    keyNode = String(keyNode);
-    if (_result === null) {
-      _result = {};
-    }
-    if (keyTag === "tag:yaml.org,2002:merge") {
-      if (Array.isArray(valueNode)) {
-        if (valueNode.length > 100) {
-          throwError(state, "abnormal merge sequence size");
-        }
-        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
-          mergeMappings(state, _result, valueNode[index], overridableKeys);
-        }
-      } else {
-        mergeMappings(state, _result, valueNode, overridableKeys);
-      }
-    } else {
-      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
-        state.line = startLine || state.line;
-        state.lineStart = startLineStart || state.lineStart;
-        state.position = startPos || state.position;
-        throwError(state, "duplicated mapping key");
-      }
-      setProperty(_result, keyNode, valueNode);
-      delete overridableKeys[keyNode];
-    }
-    return _result;
-  }
-  __name(storeMappingPair, "storeMappingPair");
-  function readLineBreak(state) {
-    const ch = state.input.charCodeAt(state.position);
-    if (ch === 10) {
-      state.position++;
-    } else if (ch === 13) {
-      state.position++;
-      if (state.input.charCodeAt(state.position) === 10) {
-        state.position++;
-      }
-    } else {
-      throwError(state, "a line break is expected");
-    }
-    state.line += 1;
-    state.lineStart = state.position;
-    state.firstTabInLine = -1;
-  }
-  __name(readLineBreak, "readLineBreak");
-  function skipSeparationSpace(state, allowComments, checkIndent) {
-    let lineBreaks = 0;
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      while (isWhiteSpace(ch)) {
-        if (ch === 9 && state.firstTabInLine === -1) {
-          state.firstTabInLine = state.position;
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (allowComments && ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 10 && ch !== 13 && ch !== 0);
-      }
-      if (isEol(ch)) {
-        readLineBreak(state);
-        ch = state.input.charCodeAt(state.position);
-        lineBreaks++;
-        state.lineIndent = 0;
-        while (ch === 32) {
-          state.lineIndent++;
-          ch = state.input.charCodeAt(++state.position);
-        }
-      } else {
-        break;
-      }
-    }
-    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
-      throwWarning(state, "deficient indentation");
-    }
-    return lineBreaks;
-  }
-  __name(skipSeparationSpace, "skipSeparationSpace");
-  function testDocumentSeparator(state) {
-    let _position = state.position;
-    let ch = state.input.charCodeAt(_position);
-    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
-      _position += 3;
-      ch = state.input.charCodeAt(_position);
-      if (ch === 0 || isWsOrEol(ch)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  __name(testDocumentSeparator, "testDocumentSeparator");
-  function writeFoldedLines(state, count) {
-    if (count === 1) {
-      state.result += " ";
-    } else if (count > 1) {
-      state.result += common2.repeat("\n", count - 1);
-    }
-  }
-  __name(writeFoldedLines, "writeFoldedLines");
-  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-    let captureStart;
-    let captureEnd;
-    let hasPendingContent;
-    let _line;
-    let _lineStart;
-    let _lineIndent;
-    const _kind = state.kind;
-    const _result = state.result;
-    let ch = state.input.charCodeAt(state.position);
-    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
-      return false;
-    }
-    if (ch === 63 || ch === 45) {
-      const following = state.input.charCodeAt(state.position + 1);
-      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-        return false;
-      }
-    }
-    state.kind = "scalar";
-    state.result = "";
-    captureStart = captureEnd = state.position;
-    hasPendingContent = false;
-    while (ch !== 0) {
-      if (ch === 58) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-          break;
-        }
-      } else if (ch === 35) {
-        const preceding = state.input.charCodeAt(state.position - 1);
-        if (isWsOrEol(preceding)) {
-          break;
-        }
-      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
-        break;
-      } else if (isEol(ch)) {
-        _line = state.line;
-        _lineStart = state.lineStart;
-        _lineIndent = state.lineIndent;
-        skipSeparationSpace(state, false, -1);
-        if (state.lineIndent >= nodeIndent) {
-          hasPendingContent = true;
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        } else {
-          state.position = captureEnd;
-          state.line = _line;
-          state.lineStart = _lineStart;
-          state.lineIndent = _lineIndent;
-          break;
-        }
-      }
-      if (hasPendingContent) {
-        captureSegment(state, captureStart, captureEnd, false);
-        writeFoldedLines(state, state.line - _line);
-        captureStart = captureEnd = state.position;
-        hasPendingContent = false;
-      }
-      if (!isWhiteSpace(ch)) {
-        captureEnd = state.position + 1;
-      }
-      ch = state.input.charCodeAt(++state.position);
-    }
-    captureSegment(state, captureStart, captureEnd, false);
-    if (state.result) {
-      return true;
-    }
-    state.kind = _kind;
-    state.result = _result;
-    return false;
-  }
-  __name(readPlainScalar, "readPlainScalar");
-  function readSingleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 39) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 39) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (ch === 39) {
-          captureStart = state.position;
-          state.position++;
-          captureEnd = state.position;
-        } else {
-          return true;
-        }
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a single quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a single quoted scalar");
-  }
-  __name(readSingleQuotedScalar, "readSingleQuotedScalar");
-  function readDoubleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 34) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 34) {
-        captureSegment(state, captureStart, state.position, true);
-        state.position++;
-        return true;
-      } else if (ch === 92) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (isEol(ch)) {
-          skipSeparationSpace(state, false, nodeIndent);
-        } else if (ch < 256 && simpleEscapeCheck[ch]) {
-          state.result += simpleEscapeMap[ch];
-          state.position++;
-        } else if ((tmp = escapedHexLen(ch)) > 0) {
-          let hexLength = tmp;
-          let hexResult = 0;
-          for (; hexLength > 0; hexLength--) {
-            ch = state.input.charCodeAt(++state.position);
-            if ((tmp = fromHexCode(ch)) >= 0) {
-              hexResult = (hexResult << 4) + tmp;
-            } else {
-              throwError(state, "expected hexadecimal character");
-            }
-          }
-          state.result += charFromCodepoint(hexResult);
-          state.position++;
-        } else {
-          throwError(state, "unknown escape sequence");
-        }
-        captureStart = captureEnd = state.position;
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a double quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a double quoted scalar");
-  }
-  __name(readDoubleQuotedScalar, "readDoubleQuotedScalar");
-  function readFlowCollection(state, nodeIndent) {
-    let readNext = true;
-    let _line;
-    let _lineStart;
-    let _pos;
-    const _tag = state.tag;
-    let _result;
-    const _anchor = state.anchor;
-    let terminator;
-    let isPair;
-    let isExplicitPair;
-    let isMapping;
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyNode;
-    let keyTag;
-    let valueNode;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 91) {
-      terminator = 93;
-      isMapping = false;
-      _result = [];
-    } else if (ch === 123) {
-      terminator = 125;
-      isMapping = true;
-      _result = {};
-    } else {
-      return false;
-    }
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    ch = state.input.charCodeAt(++state.position);
-    while (ch !== 0) {
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === terminator) {
-        state.position++;
-        state.tag = _tag;
-        state.anchor = _anchor;
-        state.kind = isMapping ? "mapping" : "sequence";
-        state.result = _result;
-        return true;
-      } else if (!readNext) {
-        throwError(state, "missed comma between flow collection entries");
-      } else if (ch === 44) {
-        throwError(state, "expected the node content, but found ','");
-      }
-      keyTag = keyNode = valueNode = null;
-      isPair = isExplicitPair = false;
-      if (ch === 63) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following)) {
-          isPair = isExplicitPair = true;
-          state.position++;
-          skipSeparationSpace(state, true, nodeIndent);
-        }
-      }
-      _line = state.line;
-      _lineStart = state.lineStart;
-      _pos = state.position;
-      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-      keyTag = state.tag;
-      keyNode = state.result;
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair = true;
-        ch = state.input.charCodeAt(++state.position);
-        skipSeparationSpace(state, true, nodeIndent);
-        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-        valueNode = state.result;
-      }
-      if (isMapping) {
-        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair) {
-        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
-      } else {
-        _result.push(keyNode);
-      }
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === 44) {
-        readNext = true;
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        readNext = false;
-      }
-    }
-    throwError(state, "unexpected end of the stream within a flow collection");
-  }
-  __name(readFlowCollection, "readFlowCollection");
-  function readBlockScalar(state, nodeIndent) {
-    let folding;
-    let chomping = CHOMPING_CLIP;
-    let didReadContent = false;
-    let detectedIndent = false;
-    let textIndent = nodeIndent;
-    let emptyLines = 0;
-    let atMoreIndented = false;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 124) {
-      folding = false;
-    } else if (ch === 62) {
-      folding = true;
-    } else {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    while (ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 43 || ch === 45) {
-        if (CHOMPING_CLIP === chomping) {
-          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
-        } else {
-          throwError(state, "repeat of a chomping mode identifier");
-        }
-      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
-        if (tmp === 0) {
-          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
-        } else if (!detectedIndent) {
-          textIndent = nodeIndent + tmp - 1;
-          detectedIndent = true;
-        } else {
-          throwError(state, "repeat of an indentation width identifier");
-        }
-      } else {
-        break;
-      }
-    }
-    if (isWhiteSpace(ch)) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (isWhiteSpace(ch));
-      if (ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (!isEol(ch) && ch !== 0);
-      }
-    }
-    while (ch !== 0) {
-      readLineBreak(state);
-      state.lineIndent = 0;
-      ch = state.input.charCodeAt(state.position);
-      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
-        state.lineIndent++;
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (!detectedIndent && state.lineIndent > textIndent) {
-        textIndent = state.lineIndent;
-      }
-      if (isEol(ch)) {
-        emptyLines++;
-        continue;
-      }
-      if (!detectedIndent && textIndent === 0) {
-        throwError(state, "missing indentation for block scalar");
-      }
-      if (state.lineIndent < textIndent) {
-        if (chomping === CHOMPING_KEEP) {
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (chomping === CHOMPING_CLIP) {
-          if (didReadContent) {
-            state.result += "\n";
-          }
-        }
-        break;
-      }
-      if (folding) {
-        if (isWhiteSpace(ch)) {
-          atMoreIndented = true;
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (atMoreIndented) {
-          atMoreIndented = false;
-          state.result += common2.repeat("\n", emptyLines + 1);
-        } else if (emptyLines === 0) {
-          if (didReadContent) {
-            state.result += " ";
-          }
-        } else {
-          state.result += common2.repeat("\n", emptyLines);
-        }
-      } else {
-        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      }
-      didReadContent = true;
-      detectedIndent = true;
-      emptyLines = 0;
-      const captureStart = state.position;
-      while (!isEol(ch) && ch !== 0) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      captureSegment(state, captureStart, state.position, false);
-    }
-    return true;
-  }
-  __name(readBlockScalar, "readBlockScalar");
-  function readBlockSequence(state, nodeIndent) {
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = [];
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      if (ch !== 45) {
-        break;
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      if (!isWsOrEol(following)) {
-        break;
-      }
-      detected = true;
-      state.position++;
-      if (skipSeparationSpace(state, true, -1)) {
-        if (state.lineIndent <= nodeIndent) {
-          _result.push(null);
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        }
-      }
-      const _line = state.line;
-      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
-      _result.push(state.result);
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a sequence entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "sequence";
-      state.result = _result;
-      return true;
-    }
-    return false;
-  }
-  __name(readBlockSequence, "readBlockSequence");
-  function readBlockMapping(state, nodeIndent, flowIndent) {
-    let allowCompact;
-    let _keyLine;
-    let _keyLineStart;
-    let _keyPos;
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = {};
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyTag = null;
-    let keyNode = null;
-    let valueNode = null;
-    let atExplicitKey = false;
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (!atExplicitKey && state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      const _line = state.line;
-      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
-        if (ch === 63) {
-          if (atExplicitKey) {
-            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-            keyTag = keyNode = valueNode = null;
-          }
-          detected = true;
-          atExplicitKey = true;
-          allowCompact = true;
-        } else if (atExplicitKey) {
-          atExplicitKey = false;
-          allowCompact = true;
-        } else {
-          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
-        }
-        state.position += 1;
-        ch = following;
-      } else {
-        _keyLine = state.line;
-        _keyLineStart = state.lineStart;
-        _keyPos = state.position;
-        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
-          break;
-        }
-        if (state.line === _line) {
-          ch = state.input.charCodeAt(state.position);
-          while (isWhiteSpace(ch)) {
-            ch = state.input.charCodeAt(++state.position);
-          }
-          if (ch === 58) {
-            ch = state.input.charCodeAt(++state.position);
-            if (!isWsOrEol(ch)) {
-              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
-            }
-            if (atExplicitKey) {
-              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-              keyTag = keyNode = valueNode = null;
-            }
-            detected = true;
-            atExplicitKey = false;
-            allowCompact = false;
-            keyTag = state.tag;
-            keyNode = state.result;
-          } else if (detected) {
-            throwError(state, "can not read an implicit mapping pair; a colon is missed");
-          } else {
-            state.tag = _tag;
-            state.anchor = _anchor;
-            return true;
-          }
-        } else if (detected) {
-          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
-        } else {
-          state.tag = _tag;
-          state.anchor = _anchor;
-          return true;
-        }
-      }
-      if (state.line === _line || state.lineIndent > nodeIndent) {
-        if (atExplicitKey) {
-          _keyLine = state.line;
-          _keyLineStart = state.lineStart;
-          _keyPos = state.position;
-        }
-        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
-          if (atExplicitKey) {
-            keyNode = state.result;
-          } else {
-            valueNode = state.result;
-          }
-        }
-        if (!atExplicitKey) {
-          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
-          keyTag = keyNode = valueNode = null;
-        }
-        skipSeparationSpace(state, true, -1);
-        ch = state.input.charCodeAt(state.position);
-      }
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a mapping entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (atExplicitKey) {
-      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "mapping";
-      state.result = _result;
-    }
-    return detected;
-  }
-  __name(readBlockMapping, "readBlockMapping");
-  function readTagProperty(state) {
-    let isVerbatim = false;
-    let isNamed = false;
-    let tagHandle;
-    let tagName;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 33) return false;
-    if (state.tag !== null) {
-      throwError(state, "duplication of a tag property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 60) {
-      isVerbatim = true;
-      ch = state.input.charCodeAt(++state.position);
-    } else if (ch === 33) {
-      isNamed = true;
-      tagHandle = "!!";
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      tagHandle = "!";
-    }
-    let _position = state.position;
-    if (isVerbatim) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 0 && ch !== 62);
-      if (state.position < state.length) {
-        tagName = state.input.slice(_position, state.position);
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        throwError(state, "unexpected end of the stream within a verbatim tag");
-      }
-    } else {
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        if (ch === 33) {
-          if (!isNamed) {
-            tagHandle = state.input.slice(_position - 1, state.position + 1);
-            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
-              throwError(state, "named tag handle cannot contain such characters");
-            }
-            isNamed = true;
-            _position = state.position + 1;
-          } else {
-            throwError(state, "tag suffix cannot contain exclamation marks");
-          }
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      tagName = state.input.slice(_position, state.position);
-      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
-        throwError(state, "tag suffix cannot contain flow indicator characters");
-      }
-    }
-    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
-      throwError(state, "tag name cannot contain such characters: " + tagName);
-    }
-    try {
-      tagName = decodeURIComponent(tagName);
-    } catch (err) {
-      throwError(state, "tag name is malformed: " + tagName);
-    }
-    if (isVerbatim) {
-      state.tag = tagName;
-    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
-      state.tag = state.tagMap[tagHandle] + tagName;
-    } else if (tagHandle === "!") {
-      state.tag = "!" + tagName;
-    } else if (tagHandle === "!!") {
-      state.tag = "tag:yaml.org,2002:" + tagName;
-    } else {
-      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
-    }
-    return true;
-  }
-  __name(readTagProperty, "readTagProperty");
-  function readAnchorProperty(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 38) return false;
-    if (state.anchor !== null) {
-      throwError(state, "duplication of an anchor property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an anchor node must contain at least one character");
-    }
-    state.anchor = state.input.slice(_position, state.position);
-    return true;
-  }
-  __name(readAnchorProperty, "readAnchorProperty");
-  function readAlias(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 42) return false;
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an alias node must contain at least one character");
-    }
-    const alias = state.input.slice(_position, state.position);
-    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
-      throwError(state, 'unidentified alias "' + alias + '"');
-    }
-    state.result = state.anchorMap[alias];
-    skipSeparationSpace(state, true, -1);
-    return true;
-  }
-  __name(readAlias, "readAlias");
-  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
-    const fallbackState = snapshotState(state);
-    beginAnchorTransaction(state);
-    restoreState(state, propertyStart);
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
-      commitAnchorTransaction(state);
-      return true;
-    }
-    rollbackAnchorTransaction(state);
-    restoreState(state, fallbackState);
-    return false;
-  }
-  __name(tryReadBlockMappingFromProperty, "tryReadBlockMappingFromProperty");
-  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
-    let allowBlockScalars;
-    let allowBlockCollections;
-    let indentStatus = 1;
-    let atNewLine = false;
-    let hasContent = false;
-    let propertyStart = null;
-    let type2;
-    let flowIndent;
-    let blockIndent;
-    if (state.depth >= state.maxDepth) {
-      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
-    }
-    state.depth += 1;
-    if (state.listener !== null) {
-      state.listener("open", state);
-    }
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
-    if (allowToSeek) {
-      if (skipSeparationSpace(state, true, -1)) {
-        atNewLine = true;
-        if (state.lineIndent > parentIndent) {
-          indentStatus = 1;
-        } else if (state.lineIndent === parentIndent) {
-          indentStatus = 0;
-        } else if (state.lineIndent < parentIndent) {
-          indentStatus = -1;
-        }
-      }
-    }
-    if (indentStatus === 1) {
-      while (true) {
-        const ch = state.input.charCodeAt(state.position);
-        const propertyState = snapshotState(state);
-        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
-          break;
-        }
-        if (!readTagProperty(state) && !readAnchorProperty(state)) {
-          break;
-        }
-        if (propertyStart === null) {
-          propertyStart = propertyState;
-        }
-        if (skipSeparationSpace(state, true, -1)) {
-          atNewLine = true;
-          allowBlockCollections = allowBlockStyles;
-          if (state.lineIndent > parentIndent) {
-            indentStatus = 1;
-          } else if (state.lineIndent === parentIndent) {
-            indentStatus = 0;
-          } else if (state.lineIndent < parentIndent) {
-            indentStatus = -1;
-          }
-        } else {
-          allowBlockCollections = false;
-        }
-      }
-    }
-    if (allowBlockCollections) {
-      allowBlockCollections = atNewLine || allowCompact;
-    }
-    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
-      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
-        flowIndent = parentIndent;
-      } else {
-        flowIndent = parentIndent + 1;
-      }
-      blockIndent = state.position - state.lineStart;
-      if (indentStatus === 1) {
-        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
-          hasContent = true;
-        } else {
-          const ch = state.input.charCodeAt(state.position);
-          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
-            state,
-            propertyStart,
-            propertyStart.position - propertyStart.lineStart,
-            flowIndent
-          )) {
-            hasContent = true;
-          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
-            hasContent = true;
-          } else if (readAlias(state)) {
-            hasContent = true;
-            if (state.tag !== null || state.anchor !== null) {
-              throwError(state, "alias node should not have any properties");
-            }
-          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
-            hasContent = true;
-            if (state.tag === null) {
-              state.tag = "?";
-            }
-          }
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-        }
-      } else if (indentStatus === 0) {
-        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
-      }
-    }
-    if (state.tag === null) {
-      if (state.anchor !== null) {
-        storeAnchor(state, state.anchor, state.result);
-      }
-    } else if (state.tag === "?") {
-      if (state.result !== null && state.kind !== "scalar") {
-        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
-      }
-      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-        type2 = state.implicitTypes[typeIndex];
-        if (type2.resolve(state.result)) {
-          state.result = type2.construct(state.result);
-          state.tag = type2.tag;
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-          break;
-        }
-      }
-    } else if (state.tag !== "!") {
-      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
-        type2 = state.typeMap[state.kind || "fallback"][state.tag];
-      } else {
-        type2 = null;
-        const typeList = state.typeMap.multi[state.kind || "fallback"];
-        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
-          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
-            type2 = typeList[typeIndex];
-            break;
-          }
-        }
-      }
-      if (!type2) {
-        throwError(state, "unknown tag !<" + state.tag + ">");
-      }
-      if (state.result !== null && type2.kind !== state.kind) {
-        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
-      }
-      if (!type2.resolve(state.result, state.tag)) {
-        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
-      } else {
-        state.result = type2.construct(state.result, state.tag);
-        if (state.anchor !== null) {
-          storeAnchor(state, state.anchor, state.result);
-        }
-      }
-    }
-    if (state.listener !== null) {
-      state.listener("close", state);
-    }
-    state.depth -= 1;
-    return state.tag !== null || state.anchor !== null || hasContent;
-  }
-  __name(composeNode, "composeNode");
-  function readDocument(state) {
-    const documentStart = state.position;
-    let hasDirectives = false;
-    let ch;
-    state.version = null;
-    state.checkLineBreaks = state.legacy;
-    state.tagMap = /* @__PURE__ */ Object.create(null);
-    state.anchorMap = /* @__PURE__ */ Object.create(null);
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if (state.lineIndent > 0 || ch !== 37) {
-        break;
-      }
-      hasDirectives = true;
-      ch = state.input.charCodeAt(++state.position);
-      let _position = state.position;
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      const directiveName = state.input.slice(_position, state.position);
-      const directiveArgs = [];
-      if (directiveName.length < 1) {
-        throwError(state, "directive name must not be less than one character in length");
-      }
-      while (ch !== 0) {
-        while (isWhiteSpace(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        if (ch === 35) {
-          do {
-            ch = state.input.charCodeAt(++state.position);
-          } while (ch !== 0 && !isEol(ch));
-          break;
-        }
-        if (isEol(ch)) break;
-        _position = state.position;
-        while (ch !== 0 && !isWsOrEol(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        directiveArgs.push(state.input.slice(_position, state.position));
-      }
-      if (ch !== 0) readLineBreak(state);
-      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
-        directiveHandlers[directiveName](state, directiveName, directiveArgs);
-      } else {
-        throwWarning(state, 'unknown document directive "' + directiveName + '"');
-      }
-    }
-    skipSeparationSpace(state, true, -1);
-    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
-      state.position += 3;
-      skipSeparationSpace(state, true, -1);
-    } else if (hasDirectives) {
-      throwError(state, "directives end mark is expected");
-    }
-    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
-    skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
-      throwWarning(state, "non-ASCII line breaks are interpreted as content");
-    }
-    state.documents.push(state.result);
-    if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      if (state.input.charCodeAt(state.position) === 46) {
-        state.position += 3;
-        skipSeparationSpace(state, true, -1);
-      }
-      return;
-    }
-    if (state.position < state.length - 1) {
-      throwError(state, "end of the stream or a document separator is expected");
-    }
-  }
-  __name(readDocument, "readDocument");
-  function loadDocuments(input, options) {
-    input = String(input);
-    options = options || {};
-    if (input.length !== 0) {
-      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
-        input += "\n";
-      }
-      if (input.charCodeAt(0) === 65279) {
-        input = input.slice(1);
-      }
-    }
-    const state = new State(input, options);
-    const nullpos = input.indexOf("\0");
-    if (nullpos !== -1) {
-      state.position = nullpos;
-      throwError(state, "null byte is not allowed in input");
-    }
-    state.input += "\0";
-    while (state.input.charCodeAt(state.position) === 32) {
-      state.lineIndent += 1;
-      state.position += 1;
-    }
-    while (state.position < state.length - 1) {
-      readDocument(state);
-    }
-    return state.documents;
-  }
-  __name(loadDocuments, "loadDocuments");
-  function loadAll2(input, iterator, options) {
-    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
-      options = iterator;
-      iterator = null;
-    }
-    const documents = loadDocuments(input, options);
-    if (typeof iterator !== "function") {
-      return documents;
-    }
-    for (let index = 0, length = documents.length; index < length; index += 1) {
-      iterator(documents[index]);
-    }
-  }
-  __name(loadAll2, "loadAll2");
-  function load2(input, options) {
-    const documents = loadDocuments(input, options);
-    if (documents.length === 0) {
-      return void 0;
-    } else if (documents.length === 1) {
-      return documents[0];
-    }
-    throw new YAMLException2("expected a single document in the stream, but found more");
-  }
-  __name(load2, "load2");
-  loader.loadAll = loadAll2;
-  loader.load = load2;
-  return loader;
-}
-__name(requireLoader, "requireLoader");
-var dumper = {};
-var hasRequiredDumper;
-function requireDumper() {
-  if (hasRequiredDumper) return dumper;
-  hasRequiredDumper = 1;
-  const common2 = requireCommon();
-  const YAMLException2 = requireException();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _toString = Object.prototype.toString;
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CHAR_BOM = 65279;
-  const CHAR_TAB = 9;
-  const CHAR_LINE_FEED = 10;
-  const CHAR_CARRIAGE_RETURN = 13;
-  const CHAR_SPACE = 32;
-  const CHAR_EXCLAMATION = 33;
-  const CHAR_DOUBLE_QUOTE = 34;
-  const CHAR_SHARP = 35;
-  const CHAR_PERCENT = 37;
-  const CHAR_AMPERSAND = 38;
-  const CHAR_SINGLE_QUOTE = 39;
-  const CHAR_ASTERISK = 42;
-  const CHAR_COMMA = 44;
-  const CHAR_MINUS = 45;
-  const CHAR_COLON = 58;
-  const CHAR_EQUALS = 61;
-  const CHAR_GREATER_THAN = 62;
-  const CHAR_QUESTION = 63;
-  const CHAR_COMMERCIAL_AT = 64;
-  const CHAR_LEFT_SQUARE_BRACKET = 91;
-  const CHAR_RIGHT_SQUARE_BRACKET = 93;
-  const CHAR_GRAVE_ACCENT = 96;
-  const CHAR_LEFT_CURLY_BRACKET = 123;
-  const CHAR_VERTICAL_LINE = 124;
-  const CHAR_RIGHT_CURLY_BRACKET = 125;
-  const ESCAPE_SEQUENCES = {};
-  ESCAPE_SEQUENCES[0] = "\\0";
-  ESCAPE_SEQUENCES[7] = "\\a";
-  ESCAPE_SEQUENCES[8] = "\\b";
-  ESCAPE_SEQUENCES[9] = "\\t";
-  ESCAPE_SEQUENCES[10] = "\\n";
-  ESCAPE_SEQUENCES[11] = "\\v";
-  ESCAPE_SEQUENCES[12] = "\\f";
-  ESCAPE_SEQUENCES[13] = "\\r";
-  ESCAPE_SEQUENCES[27] = "\\e";
-  ESCAPE_SEQUENCES[34] = '\\"';
-  ESCAPE_SEQUENCES[92] = "\\\\";
-  ESCAPE_SEQUENCES[133] = "\\N";
-  ESCAPE_SEQUENCES[160] = "\\_";
-  ESCAPE_SEQUENCES[8232] = "\\L";
-  ESCAPE_SEQUENCES[8233] = "\\P";
-  const DEPRECATED_BOOLEANS_SYNTAX = [
-    "y",
-    "Y",
-    "yes",
-    "Yes",
-    "YES",
-    "on",
-    "On",
-    "ON",
-    "n",
-    "N",
-    "no",
-    "No",
-    "NO",
-    "off",
-    "Off",
-    "OFF"
-  ];
-  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
-  function compileStyleMap(schema2, map2) {
-    if (map2 === null) return {};
-    const result = {};
-    const keys = Object.keys(map2);
-    for (let index = 0, length = keys.length; index < length; index += 1) {
-      let tag = keys[index];
-      let style = String(map2[tag]);
-      if (tag.slice(0, 2) === "!!") {
-        tag = "tag:yaml.org,2002:" + tag.slice(2);
-      }
-      const type2 = schema2.compiledTypeMap["fallback"][tag];
-      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
-        style = type2.styleAliases[style];
-      }
-      result[tag] = style;
-    }
-    return result;
-  }
-  __name(compileStyleMap, "compileStyleMap");
-  function encodeHex(character) {
-    let handle;
-    let length;
-    const string2 = character.toString(16).toUpperCase();
-    if (character <= 255) {
-      handle = "x";
-      length = 2;
-    } else if (character <= 65535) {
-      handle = "u";
-      length = 4;
-    } else if (character <= 4294967295) {
-      handle = "U";
-      length = 8;
-    } else {
-      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
-    }
-    return "\\" + handle + common2.repeat("0", length - string2.length) + string2;
-  }
-  __name(encodeHex, "encodeHex");
-  const QUOTING_TYPE_SINGLE = 1;
-  const QUOTING_TYPE_DOUBLE = 2;
-  function State(options) {
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.indent = Math.max(1, options["indent"] || 2);
-    this.noArrayIndent = options["noArrayIndent"] || false;
-    this.skipInvalid = options["skipInvalid"] || false;
-    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-    this.sortKeys = options["sortKeys"] || false;
-    this.lineWidth = options["lineWidth"] || 80;
-    this.noRefs = options["noRefs"] || false;
-    this.noCompatMode = options["noCompatMode"] || false;
-    this.condenseFlow = options["condenseFlow"] || false;
-    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-    this.forceQuotes = options["forceQuotes"] || false;
-    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.explicitTypes = this.schema.compiledExplicit;
-    this.tag = null;
-    this.result = "";
-    this.duplicates = [];
-    this.usedDuplicates = null;
-  }
-  __name(State, "State");
-  function indentString(string2, spaces) {
-    const ind = common2.repeat(" ", spaces);
-    let position = 0;
-    let result = "";
-    const length = string2.length;
-    while (position < length) {
-      let line;
-      const next = string2.indexOf("\n", position);
-      if (next === -1) {
-        line = string2.slice(position);
-        position = length;
-      } else {
-        line = string2.slice(position, next + 1);
-        position = next + 1;
-      }
-      if (line.length && line !== "\n") result += ind;
-      result += line;
-    }
-    return result;
-  }
-  __name(indentString, "indentString");
-  function generateNextLine(state, level) {
-    return "\n" + common2.repeat(" ", state.indent * level);
-  }
-  __name(generateNextLine, "generateNextLine");
-  function testImplicitResolving(state, str2) {
-    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
-      const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  __name(testImplicitResolving, "testImplicitResolving");
-  function isWhitespace(c) {
-    return c === CHAR_SPACE || c === CHAR_TAB;
-  }
-  __name(isWhitespace, "isWhitespace");
-  function isPrintable(c) {
-    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
-  }
-  __name(isPrintable, "isPrintable");
-  function isNsCharOrWhitespace(c) {
-    return isPrintable(c) && c !== CHAR_BOM && // - b-char
-    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
-  }
-  __name(isNsCharOrWhitespace, "isNsCharOrWhitespace");
-  function isPlainSafe(c, prev, inblock) {
-    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
-    return (
-      // ns-plain-safe
-      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
-      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
-      c !== CHAR_SHARP && // false on '#'
-      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
-      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
-      prev === CHAR_COLON && cIsNsChar
-    );
-  }
-  __name(isPlainSafe, "isPlainSafe");
-  function isPlainSafeFirst(c) {
-    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
-    // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
-    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
-  }
-  __name(isPlainSafeFirst, "isPlainSafeFirst");
-  function isPlainSafeLast(c) {
-    return !isWhitespace(c) && c !== CHAR_COLON;
-  }
-  __name(isPlainSafeLast, "isPlainSafeLast");
-  function codePointAt(string2, pos) {
-    const first = string2.charCodeAt(pos);
-    let second;
-    if (first >= 55296 && first <= 56319 && pos + 1 < string2.length) {
-      second = string2.charCodeAt(pos + 1);
-      if (second >= 56320 && second <= 57343) {
-        return (first - 55296) * 1024 + second - 56320 + 65536;
-      }
-    }
-    return first;
-  }
-  __name(codePointAt, "codePointAt");
-  function needIndentIndicator(string2) {
-    const leadingSpaceRe = /^\n* /;
-    return leadingSpaceRe.test(string2);
-  }
-  __name(needIndentIndicator, "needIndentIndicator");
-  const STYLE_PLAIN = 1;
-  const STYLE_SINGLE = 2;
-  const STYLE_LITERAL = 3;
-  const STYLE_FOLDED = 4;
-  const STYLE_DOUBLE = 5;
-  function chooseScalarStyle(string2, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
-    let i;
-    let char = 0;
-    let prevChar = null;
-    let hasLineBreak = false;
-    let hasFoldableLine = false;
-    const shouldTrackWidth = lineWidth !== -1;
-    let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string2, 0)) && isPlainSafeLast(codePointAt(string2, string2.length - 1));
-    if (singleLineOnly || forceQuotes) {
-      for (i = 0; i < string2.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string2, i);
-        if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-    } else {
-      for (i = 0; i < string2.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string2, i);
-        if (char === CHAR_LINE_FEED) {
-          hasLineBreak = true;
-          if (shouldTrackWidth) {
-            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-            i - previousLineBreak - 1 > lineWidth && string2[previousLineBreak + 1] !== " ";
-            previousLineBreak = i;
-          }
-        } else if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string2[previousLineBreak + 1] !== " ");
-    }
-    if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string2)) {
-        return STYLE_PLAIN;
-      }
-      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-    }
-    if (indentPerLevel > 9 && needIndentIndicator(string2)) {
-      return STYLE_DOUBLE;
-    }
-    if (!forceQuotes) {
-      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
-    }
-    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-  }
-  __name(chooseScalarStyle, "chooseScalarStyle");
-  function writeScalar(state, string2, level, iskey, inblock) {
-    state.dump = (function() {
-      if (string2.length === 0) {
-        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
-      }
-      if (!state.noCompatMode) {
-        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string2) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string2)) {
-          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string2 + '"' : "'" + string2 + "'";
-        }
-      }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
-      const singleLineOnly = iskey || // No block styles in flow mode.
-      state.flowLevel > -1 && level >= state.flowLevel;
-      function testAmbiguity(string22) {
-        return testImplicitResolving(state, string22);
-      }
-      __name(testAmbiguity, "testAmbiguity");
-      switch (chooseScalarStyle(
-        string2,
-        singleLineOnly,
-        state.indent,
-        lineWidth,
-        testAmbiguity,
-        state.quotingType,
-        state.forceQuotes && !iskey,
-        inblock
-      )) {
-        case STYLE_PLAIN:
-          return string2;
-        case STYLE_SINGLE:
-          return "'" + string2.replace(/'/g, "''") + "'";
-        case STYLE_LITERAL:
-          return "|" + blockHeader(string2, state.indent) + dropEndingNewline(indentString(string2, indent));
-        case STYLE_FOLDED:
-          return ">" + blockHeader(string2, state.indent) + dropEndingNewline(indentString(foldString(string2, lineWidth), indent));
-        case STYLE_DOUBLE:
-          return '"' + escapeString(string2) + '"';
-        default:
-          throw new YAMLException2("impossible error: invalid scalar style");
-      }
-    })();
-  }
-  __name(writeScalar, "writeScalar");
-  function blockHeader(string2, indentPerLevel) {
-    const indentIndicator = needIndentIndicator(string2) ? String(indentPerLevel) : "";
-    const clip = string2[string2.length - 1] === "\n";
-    const keep = clip && (string2[string2.length - 2] === "\n" || string2 === "\n");
-    const chomp = keep ? "+" : clip ? "" : "-";
-    return indentIndicator + chomp + "\n";
-  }
-  __name(blockHeader, "blockHeader");
-  function dropEndingNewline(string2) {
-    return string2[string2.length - 1] === "\n" ? string2.slice(0, -1) : string2;
-  }
-  __name(dropEndingNewline, "dropEndingNewline");
-  function foldString(string2, width) {
-    const lineRe = /(\n+)([^\n]*)/g;
-    let result = (function() {
-      let nextLF = string2.indexOf("\n");
-      nextLF = nextLF !== -1 ? nextLF : string2.length;
-      lineRe.lastIndex = nextLF;
-      return foldLine(string2.slice(0, nextLF), width);
-    })();
-    let prevMoreIndented = string2[0] === "\n" || string2[0] === " ";
-    let moreIndented;
-    let match;
-    while (match = lineRe.exec(string2)) {
-      const prefix = match[1];
-      const line = match[2];
-      moreIndented = line[0] === " ";
-      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
-      prevMoreIndented = moreIndented;
-    }
-    return result;
-  }
-  __name(foldString, "foldString");
-  function foldLine(line, width) {
-    if (line === "" || line[0] === " ") return line;
-    const breakRe = / [^ ]/g;
-    let match;
-    let start = 0;
-    let end;
-    let curr = 0;
-    let next = 0;
-    let result = "";
-    while (match = breakRe.exec(line)) {
-      next = match.index;
-      if (next - start > width) {
-        end = curr > start ? curr : next;
-        result += "\n" + line.slice(start, end);
-        start = end + 1;
-      }
-      curr = next;
-    }
-    result += "\n";
-    if (line.length - start > width && curr > start) {
-      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
-    } else {
-      result += line.slice(start);
-    }
-    return result.slice(1);
-  }
-  __name(foldLine, "foldLine");
-  function escapeString(string2) {
-    let result = "";
-    let char = 0;
-    for (let i = 0; i < string2.length; char >= 65536 ? i += 2 : i++) {
-      char = codePointAt(string2, i);
-      const escapeSeq = ESCAPE_SEQUENCES[char];
-      if (!escapeSeq && isPrintable(char)) {
-        result += string2[i];
-        if (char >= 65536) result += string2[i + 1];
-      } else {
-        result += escapeSeq || encodeHex(char);
-      }
-    }
-    return result;
-  }
-  __name(escapeString, "escapeString");
-  function writeFlowSequence(state, level, object3) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object3.length; index < length; index += 1) {
-      let value = object3[index];
-      if (state.replacer) {
-        value = state.replacer.call(object3, String(index), value);
-      }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
-        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = "[" + _result + "]";
-  }
-  __name(writeFlowSequence, "writeFlowSequence");
-  function writeBlockSequence(state, level, object3, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object3.length; index < length; index += 1) {
-      let value = object3[index];
-      if (state.replacer) {
-        value = state.replacer.call(object3, String(index), value);
-      }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-        if (!compact || _result !== "") {
-          _result += generateNextLine(state, level);
-        }
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          _result += "-";
-        } else {
-          _result += "- ";
-        }
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = _result || "[]";
-  }
-  __name(writeBlockSequence, "writeBlockSequence");
-  function writeFlowMapping(state, level, object3) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object3);
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (_result !== "") pairBuffer += ", ";
-      if (state.condenseFlow) pairBuffer += '"';
-      const objectKey = objectKeyList[index];
-      let objectValue = object3[objectKey];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object3, objectKey, objectValue);
-      }
-      if (!writeNode(state, level, objectKey, false, false)) {
-        continue;
-      }
-      if (state.dump.length > 1024) pairBuffer += "? ";
-      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
-        continue;
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = "{" + _result + "}";
-  }
-  __name(writeFlowMapping, "writeFlowMapping");
-  function writeBlockMapping(state, level, object3, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object3);
-    if (state.sortKeys === true) {
-      objectKeyList.sort();
-    } else if (typeof state.sortKeys === "function") {
-      objectKeyList.sort(state.sortKeys);
-    } else if (state.sortKeys) {
-      throw new YAMLException2("sortKeys must be a boolean or a function");
-    }
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (!compact || _result !== "") {
-        pairBuffer += generateNextLine(state, level);
-      }
-      const objectKey = objectKeyList[index];
-      let objectValue = object3[objectKey];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object3, objectKey, objectValue);
-      }
-      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
-        continue;
-      }
-      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
-      if (explicitPair) {
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          pairBuffer += "?";
-        } else {
-          pairBuffer += "? ";
-        }
-      }
-      pairBuffer += state.dump;
-      if (explicitPair) {
-        pairBuffer += generateNextLine(state, level);
-      }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
-        continue;
-      }
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        pairBuffer += ":";
-      } else {
-        pairBuffer += ": ";
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = _result || "{}";
-  }
-  __name(writeBlockMapping, "writeBlockMapping");
-  function detectType(state, object3, explicit) {
-    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
-    for (let index = 0, length = typeList.length; index < length; index += 1) {
-      const type2 = typeList[index];
-      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object3 === "object" && object3 instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object3))) {
-        if (explicit) {
-          if (type2.multi && type2.representName) {
-            state.tag = type2.representName(object3);
-          } else {
-            state.tag = type2.tag;
-          }
-        } else {
-          state.tag = "?";
-        }
-        if (type2.represent) {
-          const style = state.styleMap[type2.tag] || type2.defaultStyle;
-          let _result;
-          if (_toString.call(type2.represent) === "[object Function]") {
-            _result = type2.represent(object3, style);
-          } else if (_hasOwnProperty.call(type2.represent, style)) {
-            _result = type2.represent[style](object3, style);
-          } else {
-            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
-          }
-          state.dump = _result;
-        }
-        return true;
-      }
-    }
-    return false;
-  }
-  __name(detectType, "detectType");
-  function writeNode(state, level, object3, block, compact, iskey, isblockseq) {
-    state.tag = null;
-    state.dump = object3;
-    if (!detectType(state, object3, false)) {
-      detectType(state, object3, true);
-    }
-    const type2 = _toString.call(state.dump);
-    const inblock = block;
-    if (block) {
-      block = state.flowLevel < 0 || state.flowLevel > level;
-    }
-    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
-    let duplicateIndex;
-    let duplicate;
-    if (objectOrArray) {
-      duplicateIndex = state.duplicates.indexOf(object3);
-      duplicate = duplicateIndex !== -1;
-    }
-    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-      compact = false;
-    }
-    if (duplicate && state.usedDuplicates[duplicateIndex]) {
-      state.dump = "*ref_" + duplicateIndex;
-    } else {
-      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
-        state.usedDuplicates[duplicateIndex] = true;
-      }
-      if (type2 === "[object Object]") {
-        if (block && Object.keys(state.dump).length !== 0) {
-          writeBlockMapping(state, level, state.dump, compact);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowMapping(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object Array]") {
-        if (block && state.dump.length !== 0) {
-          if (state.noArrayIndent && !isblockseq && level > 0) {
-            writeBlockSequence(state, level - 1, state.dump, compact);
-          } else {
-            writeBlockSequence(state, level, state.dump, compact);
-          }
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowSequence(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object String]") {
-        if (state.tag !== "?") {
-          writeScalar(state, state.dump, level, iskey, inblock);
-        }
-      } else if (type2 === "[object Undefined]") {
-        return false;
-      } else {
-        if (state.skipInvalid) return false;
-        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
-      }
-      if (state.tag !== null && state.tag !== "?") {
-        let tagStr = encodeURI(
-          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
-        ).replace(/!/g, "%21");
-        if (state.tag[0] === "!") {
-          tagStr = "!" + tagStr;
-        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
-          tagStr = "!!" + tagStr.slice(18);
-        } else {
-          tagStr = "!<" + tagStr + ">";
-        }
-        state.dump = tagStr + " " + state.dump;
-      }
-    }
-    return true;
-  }
-  __name(writeNode, "writeNode");
-  function getDuplicateReferences(object3, state) {
-    const objects = [];
-    const duplicatesIndexes = [];
-    inspectNode(object3, objects, duplicatesIndexes);
-    const length = duplicatesIndexes.length;
-    for (let index = 0; index < length; index += 1) {
-      state.duplicates.push(objects[duplicatesIndexes[index]]);
-    }
-    state.usedDuplicates = new Array(length);
-  }
-  __name(getDuplicateReferences, "getDuplicateReferences");
-  function inspectNode(object3, objects, duplicatesIndexes) {
-    if (object3 !== null && typeof object3 === "object") {
-      const index = objects.indexOf(object3);
-      if (index !== -1) {
-        if (duplicatesIndexes.indexOf(index) === -1) {
-          duplicatesIndexes.push(index);
-        }
-      } else {
-        objects.push(object3);
-        if (Array.isArray(object3)) {
-          for (let i = 0, length = object3.length; i < length; i += 1) {
-            inspectNode(object3[i], objects, duplicatesIndexes);
-          }
-        } else {
-          const objectKeyList = Object.keys(object3);
-          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
-            inspectNode(object3[objectKeyList[i]], objects, duplicatesIndexes);
-          }
-        }
-      }
-    }
-  }
-  __name(inspectNode, "inspectNode");
-  function dump2(input, options) {
-    options = options || {};
-    const state = new State(options);
-    if (!state.noRefs) getDuplicateReferences(input, state);
-    let value = input;
-    if (state.replacer) {
-      value = state.replacer.call({ "": value }, "", value);
-    }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
-    return "";
-  }
-  __name(dump2, "dump2");
-  dumper.dump = dump2;
-  return dumper;
-}
-__name(requireDumper, "requireDumper");
-var hasRequiredJsYaml;
-function requireJsYaml() {
-  if (hasRequiredJsYaml) return jsYaml;
-  hasRequiredJsYaml = 1;
-  const loader2 = requireLoader();
-  const dumper2 = requireDumper();
-  function renamed(from, to) {
-    return function() {
-      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
-    };
-  }
-  __name(renamed, "renamed");
-  jsYaml.Type = requireType();
-  jsYaml.Schema = requireSchema();
-  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
-  jsYaml.JSON_SCHEMA = requireJson();
-  jsYaml.CORE_SCHEMA = requireCore();
-  jsYaml.DEFAULT_SCHEMA = require_default();
-  jsYaml.load = loader2.load;
-  jsYaml.loadAll = loader2.loadAll;
-  jsYaml.dump = dumper2.dump;
-  jsYaml.YAMLException = requireException();
-  jsYaml.types = {
-    binary: requireBinary(),
-    float: requireFloat(),
-    map: requireMap(),
-    null: require_null(),
-    pairs: requirePairs(),
-    set: requireSet(),
-    timestamp: requireTimestamp(),
-    bool: requireBool(),
-    int: requireInt(),
-    merge: requireMerge(),
-    omap: requireOmap(),
-    seq: requireSeq(),
-    str: requireStr()
-  };
-  jsYaml.safeLoad = renamed("safeLoad", "load");
-  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
-  jsYaml.safeDump = renamed("safeDump", "dump");
-  return jsYaml;
-}
-__name(requireJsYaml, "requireJsYaml");
-var jsYamlExports = requireJsYaml();
-var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
-var {
-  Type,
-  Schema,
-  FAILSAFE_SCHEMA,
-  JSON_SCHEMA,
-  CORE_SCHEMA,
-  DEFAULT_SCHEMA,
-  load,
-  loadAll,
-  dump,
-  YAMLException,
-  types,
-  safeLoad,
-  safeLoadAll,
-  safeDump
-} = yaml;
-
-// src/core/yaml.ts
-var BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-var BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-var INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-var FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-var NULL = /^(?:~|null|Null|NULL|)$/;
-function sexagesimal(digits) {
-  let value = 0;
-  let base = 1;
-  for (const part of digits.split(":").reverse()) {
-    value += Number(part) * base;
-    base *= 60;
-  }
-  return value;
-}
-__name(sexagesimal, "sexagesimal");
-function signOf(text) {
-  if (text.startsWith("-")) return [-1, text.slice(1)];
-  if (text.startsWith("+")) return [1, text.slice(1)];
-  return [1, text];
-}
-__name(signOf, "signOf");
-var nullType = new yaml.Type("tag:yaml.org,2002:null", {
-  kind: "scalar",
-  resolve: /* @__PURE__ */ __name((data) => data === null || NULL.test(data), "resolve"),
-  construct: /* @__PURE__ */ __name(() => null, "construct")
-});
-var boolType = new yaml.Type("tag:yaml.org,2002:bool", {
-  kind: "scalar",
-  resolve: /* @__PURE__ */ __name((data) => data !== null && (BOOL_TRUE.test(data) || BOOL_FALSE.test(data)), "resolve"),
-  construct: /* @__PURE__ */ __name((data) => BOOL_TRUE.test(data), "construct")
-});
-var intType = new yaml.Type("tag:yaml.org,2002:int", {
-  kind: "scalar",
-  resolve: /* @__PURE__ */ __name((data) => data !== null && INT.test(data), "resolve"),
-  construct: /* @__PURE__ */ __name((data) => {
-    const [sign, body] = signOf(data.replace(/_/g, ""));
-    if (body === "0") return 0;
-    if (body.startsWith("0b")) return sign * parseInt(body.slice(2), 2);
-    if (body.startsWith("0x")) return sign * parseInt(body.slice(2), 16);
-    if (body.startsWith("0")) return sign * parseInt(body, 8);
-    if (body.includes(":")) return sign * sexagesimal(body);
-    return sign * Number(body);
-  }, "construct")
-});
-var floatType = new yaml.Type("tag:yaml.org,2002:float", {
-  kind: "scalar",
-  resolve: /* @__PURE__ */ __name((data) => data !== null && FLOAT.test(data), "resolve"),
-  construct: /* @__PURE__ */ __name((data) => {
-    const [sign, body] = signOf(data.replace(/_/g, "").toLowerCase());
-    if (body === ".inf") return sign * Infinity;
-    if (body === ".nan") return NaN;
-    if (body.includes(":")) return sign * sexagesimal(body);
-    return sign * Number(body);
-  }, "construct")
-});
-var builtin = yaml.types;
-function builtinType(name) {
-  const type2 = builtin[name];
-  if (type2 === void 0)
-    throw new Error(`js-yaml has no built-in type ${name}`);
-  return type2;
-}
-__name(builtinType, "builtinType");
-var PYYAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    nullType,
-    boolType,
-    intType,
-    floatType,
-    builtinType("timestamp"),
-    builtinType("merge")
-  ],
-  explicit: [
-    builtinType("binary"),
-    builtinType("omap"),
-    builtinType("pairs"),
-    builtinType("set")
-  ]
-});
-
-// src/core/config.ts
-var verifySectionSchema = object({
-  /** A directory holding `metrics/` and `specs/` (the verify_metrics layout). */
-  definitions: required(string({ nonEmpty: true })),
-  /** Globs of verify job files, relative to the config file. */
-  jobs: optional(listOrOne(string({ nonEmpty: true }))),
-  /** Only evaluate specifications carrying all of these tags. */
-  tags: optional(listOrOne(string({ nonEmpty: true })))
-});
-var envName = string({
-  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
-  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
-});
-var tags = listOrOne(string({ nonEmpty: true }));
-var metricsSectionSchema = object({
-  /** Metric definitions (default: verify.definitions). */
-  definitions: optional(string({ nonEmpty: true })),
-  /** Globs of job files (default: verify.jobs). */
-  jobs: optional(listOrOne(string({ nonEmpty: true }))),
-  /** Where failed sends wait for `stackci metrics replay`. */
-  spool: optional(string({ nonEmpty: true })),
-  stores: optional(
-    object({
-      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
-      influxdb: optional(
-        object({
-          url: required(url()),
-          database: required(string({ nonEmpty: true })),
-          "retention-policy": optional(string({ nonEmpty: true })),
-          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
-          "username-env": optional(envName),
-          "password-env": optional(envName),
-          "batch-size": optional(
-            number({ integer: true, min: 1, max: 1e5 })
-          ),
-          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
-          "create-database": optional(boolean()),
-          "tag-keys": optional(tags),
-          timeout: optional(duration())
-        })
-      ),
-      squash: optional(
-        object({
-          url: required(url()),
-          "user-env": optional(envName),
-          "password-env": optional(envName),
-          timeout: optional(duration())
-        })
-      )
-    })
-  ),
-  /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal("sqlite", "influxdb")),
-  gate: optional(
-    object({
-      fail: optional(tags),
-      warn: optional(tags),
-      regressions: optional(literal("fail", "warn", "ignore"))
-    })
-  ),
-  baseline: optional(
-    object({
-      series: optional(string({ nonEmpty: true })),
-      statistic: optional(literal("mad", "iqr")),
-      sigma: optional(number({ min: 0 })),
-      window: optional(number({ integer: true, min: 1, max: 1e4 })),
-      "min-samples": optional(number({ integer: true, min: 1 })),
-      consecutive: optional(number({ integer: true, min: 1 })),
-      "min-change": optional(number({ min: 0 })),
-      lookback: optional(number({ integer: true, min: 1 })),
-      directions: optional(record(literal("up", "down", "both"))),
-      accept: optional(
-        array(
-          object({
-            metric: required(string({ nonEmpty: true })),
-            dataset: optional(string()),
-            instrument: optional(string()),
-            filter: optional(string()),
-            series: optional(string()),
-            since: required(
-              string({
-                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
-                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
-              })
-            ),
-            reason: required(string({ nonEmpty: true }))
-          })
-        )
-      )
-    })
-  ),
-  report: optional(
-    object({
-      "key-metrics": optional(tags),
-      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
-    })
-  ),
-  notify: optional(
-    object({
-      slack: optional(
-        object({
-          channel: required(string({ nonEmpty: true })),
-          "token-env": optional(envName),
-          on: optional(
-            listOrOne(literal("failures", "warnings", "regressions"))
-          )
-        })
-      ),
-      "pr-comment": optional(boolean())
-    })
-  )
-});
-function scalarText() {
-  return {
-    description: "a string, number or boolean",
-    validate(value, path, ctx) {
-      if (typeof value === "string") return value;
-      if (typeof value === "number" && Number.isFinite(value))
-        return String(value);
-      if (typeof value === "boolean") return String(value);
-      ctx.report({
-        path,
-        message: `must be a string, number or boolean, got ${Array.isArray(value) ? "a list" : value === null ? "null" : typeof value}`
-      });
-      return void 0;
-    }
-  };
-}
-__name(scalarText, "scalarText");
-var nonEmpty = string({ nonEmpty: true });
-var textMap = record(scalarText());
-var PIPELINE_STEPS = [
-  "lint",
-  "jenkins-build",
-  "stack-image",
-  "integration",
-  "verify",
-  "dispatch-metrics",
-  "report"
-];
-var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
-var buildResult = literal(
-  "SUCCESS",
-  "UNSTABLE",
-  "FAILURE",
-  "NOT_BUILT",
-  "ABORTED"
-);
-var storeName = literal("sqlite", "influxdb", "squash");
-var registrySectionSchema = object({
-  /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
-  repository: required(nonEmpty),
-  "username-env": optional(envName),
-  "password-env": optional(envName)
-});
-var jenkinsSectionSchema = object({
-  /** No URL: the jenkins-build step is skipped, saying so. */
-  url: optional(url()),
-  "user-env": optional(envName),
-  "token-env": optional(envName),
-  /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
-  jobs: optional(record(nonEmpty)),
-  /** Parameters every build gets. */
-  parameters: optional(textMap),
-  /** The parameter carrying the run id (default STACKCI_RUN_ID). */
-  "run-id-parameter": optional(envName),
-  timeout: optional(duration()),
-  "stream-log": optional(boolean()),
-  "fail-on": optional(listOrOne(buildResult))
-});
-var slackSectionSchema = object({
-  channel: required(nonEmpty),
-  "token-env": optional(envName),
-  /** The Web API base (default https://slack.com/api/). */
-  "api-url": optional(url())
-});
-var githubSectionSchema = object({
-  "token-env": optional(envName),
-  /** The REST API base (default GITHUB_API_URL, else https://api.github.com). */
-  "api-url": optional(url()),
-  /** Create a check run per pipeline run on the commit (default true). */
-  checks: optional(boolean())
-});
-var lintSectionSchema = object({
-  /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
-  linters: optional(listOrOne(nonEmpty)),
-  paths: optional(listOrOne(nonEmpty)),
-  "only-changed": optional(boolean()),
-  "base-ref": optional(nonEmpty),
-  "fail-on": optional(literal("error", "warning", "never")),
-  timeout: optional(duration())
-});
-var imageSectionSchema = object({
-  context: required(nonEmpty),
-  dockerfile: optional(nonEmpty),
-  /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
-  "tag-template": optional(listOrOne(nonEmpty)),
-  "build-args": optional(textMap),
-  /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
-  "build-args-env": optional(record(envName)),
-  labels: optional(textMap),
-  target: optional(nonEmpty),
-  "no-cache": optional(boolean()),
-  "time-zone": optional(nonEmpty),
-  timeout: optional(duration())
-});
-var integrationSectionSchema = object({
-  /** Dataset name → directory (relative to this file). */
-  datasets: required(record(nonEmpty)),
-  /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
-  command: optional(listOrOne(scalarText())),
-  shell: optional(boolean()),
-  outputs: optional(listOrOne(nonEmpty)),
-  timeout: optional(duration()),
-  /** Bytes, or `512m`, `2g`. */
-  memory: optional(scalarText()),
-  cpus: optional(number({ min: 0.01, max: 1024 })),
-  network: optional(nonEmpty),
-  user: optional(nonEmpty),
-  workdir: optional(nonEmpty),
-  env: optional(textMap),
-  "dataset-path": optional(nonEmpty),
-  "output-path": optional(nonEmpty),
-  parallel: optional(number({ integer: true, min: 1, max: 64 })),
-  /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty)
-});
-var reportSectionSchema = object({
-  /** Default .stackci/report.html. */
-  out: optional(nonEmpty),
-  title: optional(nonEmpty)
-});
-var profileSchema = object({
-  description: optional(string()),
-  steps: required(array(literal(...PIPELINE_STEPS))),
-  /** Stop at the first failed step (default) or run the rest anyway. */
-  "on-failure": optional(literal("stop", "continue")),
-  /** The release kind the image is tagged by (default per profile name). */
-  kind: optional(releaseKind),
-  /** The Jenkins job (default jenkins.jobs[profile]). */
-  "jenkins-job": optional(nonEmpty),
-  "jenkins-parameters": optional(textMap),
-  /** Push the image (default: true when a registry is configured). */
-  push: optional(boolean()),
-  /** Only these datasets (default every one). */
-  datasets: optional(listOrOne(nonEmpty)),
-  /** Only these of metrics.stores (default every configured one). */
-  stores: optional(listOrOne(storeName)),
-  /** Slack alerts on excursions and regressions (default true where slack is set). */
-  alerts: optional(boolean()),
-  /** The run's Slack thread and GitHub check run (default true). */
-  notify: optional(boolean()),
-  /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty)
-});
-var stackciConfigSchema = object({
-  version: required(literal(1)),
-  /** The profile `stackci run` uses without --profile (default local). */
-  "default-profile": optional(nonEmpty),
-  registry: optional(registrySectionSchema),
-  jenkins: optional(jenkinsSectionSchema),
-  slack: optional(slackSectionSchema),
-  github: optional(githubSectionSchema),
-  lint: optional(lintSectionSchema),
-  image: optional(imageSectionSchema),
-  integration: optional(integrationSectionSchema),
-  verify: optional(verifySectionSchema),
-  metrics: optional(metricsSectionSchema),
-  report: optional(reportSectionSchema),
-  profiles: optional(record(profileSchema))
-});
-
-// src/core/action-inputs.ts
-var ActionInputs = class {
-  constructor(action, env = process.env) {
-    this.action = action;
-    this.env = env;
-  }
-  action;
-  env;
-  static {
-    __name(this, "ActionInputs");
-  }
-  #raw(name) {
-    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  }
-  fail(name, message, hint) {
-    throw new InputError(
-      `${this.action}: input '${name}' ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(name) {
-    const value = this.#raw(name);
-    return value === "" ? void 0 : value;
-  }
-  required(name) {
-    const value = this.string(name);
-    if (value === void 0) this.fail(name, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(name, fallback) {
-    const value = this.#raw(name);
-    if (["true", "True", "TRUE"].includes(value)) return true;
-    if (["false", "False", "FALSE"].includes(value)) return false;
-    if (value === "" && fallback !== void 0) return fallback;
-    return this.fail(
-      name,
-      `must be true or false, got ${JSON.stringify(value)}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(name) {
-    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(name) {
-    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(name, options = {}) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
-  duration(name) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    return parseDuration(value, `${this.action}: input '${name}'`);
-  }
-  /** One of a fixed set of words. */
-  choice(name, choices, fallback) {
-    const value = this.string(name) ?? fallback;
-    if (value === void 0)
-      return this.fail(name, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        name,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
-  }
-};
-
-// src/jenkins/types.ts
-var BUILD_RESULTS = [
-  "SUCCESS",
-  "UNSTABLE",
-  "FAILURE",
-  "NOT_BUILT",
-  "ABORTED"
-];
-function isBuildResult(value) {
-  return BUILD_RESULTS.includes(value);
-}
-__name(isBuildResult, "isBuildResult");
-var BUILD_TREE = "number,url,building,inProgress,result,duration,estimatedDuration,timestamp,displayName,fullDisplayName";
-var QUEUE_TREE = "id,why,blocked,buildable,stuck,cancelled,timestamp,inQueueSince,executable[number,url]";
-function invalid(url2, field, value) {
-  throw new JenkinsError(
-    `unexpected Jenkins answer from ${url2}: field '${field}' is ${JSON.stringify(value)}`,
-    {
-      hint: "is this URL a Jenkins server (and not a proxy or login page)?"
-    }
-  );
-}
-__name(invalid, "invalid");
-function object2(value, url2, field) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return invalid(url2, field, value);
-  }
-  return value;
-}
-__name(object2, "object");
-function integer(json2, key, url2) {
-  const value = json2[key];
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    return invalid(url2, key, value);
-  }
-  return value;
-}
-__name(integer, "integer");
-function optionalNumber(json2, key) {
-  const value = json2[key];
-  return typeof value === "number" ? value : void 0;
-}
-__name(optionalNumber, "optionalNumber");
-function optionalString(json2, key) {
-  const value = json2[key];
-  return typeof value === "string" ? value : void 0;
-}
-__name(optionalString, "optionalString");
-function buildRef(value, url2) {
-  if (value === null || value === void 0) return void 0;
-  const json2 = object2(value, url2, "executable");
-  return {
-    number: integer(json2, "number", url2),
-    url: optionalString(json2, "url") ?? ""
-  };
-}
-__name(buildRef, "buildRef");
-function parseQueueItem(value, url2) {
-  const json2 = object2(value, url2, "(document)");
-  const cls = optionalString(json2, "_class") ?? "";
-  const executable = buildRef(json2.executable, url2);
-  let state;
-  if (json2.cancelled === true) state = "cancelled";
-  else if (cls.endsWith("$LeftItem") || executable !== void 0) state = "left";
-  else if (json2.blocked === true) state = "blocked";
-  else if (json2.buildable === true) state = "buildable";
-  else state = "waiting";
-  const why = json2.why;
-  const item = {
-    id: integer(json2, "id", url2),
-    state,
-    why: typeof why === "string" ? why : null,
-    stuck: json2.stuck === true
-  };
-  const timestamp2 = optionalNumber(json2, "timestamp");
-  if (timestamp2 !== void 0) item.timestamp = timestamp2;
-  const since = optionalNumber(json2, "inQueueSince");
-  if (since !== void 0) item.inQueueSince = since;
-  if (executable !== void 0) item.executable = executable;
-  return item;
-}
-__name(parseQueueItem, "parseQueueItem");
-function parseBuildInfo(value, url2) {
-  const json2 = object2(value, url2, "(document)");
-  const result = json2.result;
-  if (result !== null && result !== void 0 && !isBuildResult(result)) {
-    invalid(url2, "result", result);
-  }
-  if (typeof json2.building !== "boolean")
-    invalid(url2, "building", json2.building);
-  const building = json2.building || json2.inProgress === true;
-  const info2 = {
-    number: integer(json2, "number", url2),
-    url: optionalString(json2, "url") ?? "",
-    building,
-    result: result ?? null,
-    duration: optionalNumber(json2, "duration") ?? 0,
-    estimatedDuration: optionalNumber(json2, "estimatedDuration") ?? -1,
-    timestamp: optionalNumber(json2, "timestamp") ?? 0
-  };
-  const displayName = optionalString(json2, "displayName");
-  if (displayName !== void 0) info2.displayName = displayName;
-  const full = optionalString(json2, "fullDisplayName");
-  if (full !== void 0) info2.fullDisplayName = full;
-  return info2;
-}
-__name(parseBuildInfo, "parseBuildInfo");
-function parseBuildList(value, url2) {
-  const json2 = object2(value, url2, "(document)");
-  const builds = json2.builds;
-  if (!Array.isArray(builds)) return invalid(url2, "builds", builds);
-  return builds.map((b) => {
-    const entry = object2(b, url2, "builds[]");
-    const ref = {
-      number: integer(entry, "number", url2),
-      url: optionalString(entry, "url") ?? ""
-    };
-    const queueId = optionalNumber(entry, "queueId");
-    if (queueId !== void 0) ref.queueId = queueId;
-    return ref;
-  });
-}
-__name(parseBuildList, "parseBuildList");
-
-// src/jenkins/paths.ts
-function jobPath(job, base) {
-  let text = job.trim();
-  if (base !== void 0 && /^https?:\/\//.test(text)) {
-    const root = base.replace(/\/+$/, "");
-    if (!text.startsWith(`${root}/`)) {
-      throw new InputError(
-        `job URL ${text} is not under the Jenkins URL ${root}`
-      );
-    }
-    text = text.slice(root.length);
-  }
-  const fromUrl = /^\/?job\//.test(text);
-  let names;
-  if (fromUrl) {
-    const parts = text.split("/").filter((p) => p !== "");
-    names = [];
-    for (let i = 0; i < parts.length; i += 2) {
-      if (parts[i] !== "job" || parts[i + 1] === void 0) {
-        throw new InputError(`cannot read a job from ${JSON.stringify(job)}`, {
-          hint: "give the job as folder/name (e.g. release/weekly-release) or its URL"
-        });
-      }
-      names.push(decodeURIComponent(parts[i + 1] ?? ""));
-    }
-  } else {
-    names = text.split(/\s*»\s*|\//).map((n) => n.trim());
-  }
-  if (names.length === 0 || names.some((n) => n === "")) {
-    throw new InputError(
-      `job name ${JSON.stringify(job)} is empty or has an empty folder`,
-      {
-        hint: "give the job as folder/name, e.g. release/weekly-release"
-      }
-    );
-  }
-  return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
-}
-__name(jobPath, "jobPath");
-function jobName(path) {
-  return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
-}
-__name(jobName, "jobName");
-function buildPath(job, number2) {
-  return `${job}/${number2}`;
-}
-__name(buildPath, "buildPath");
-function queueIdFromLocation(location) {
-  const match = /\/queue\/item\/(\d+)\/?$/.exec(location.trim());
-  return match === null ? void 0 : Number(match[1]);
-}
-__name(queueIdFromLocation, "queueIdFromLocation");
-function normalizeBaseUrl(url2) {
-  let parsed;
-  try {
-    parsed = new URL(url2.trim());
-  } catch {
-    throw new InputError(`Jenkins URL ${JSON.stringify(url2)} is not a URL`, {
-      hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
-    });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InputError(`Jenkins URL must be http(s), got ${parsed.protocol}`);
-  }
-  const user = parsed.username === "" ? void 0 : decodeURIComponent(parsed.username);
-  const password = parsed.password === "" ? void 0 : decodeURIComponent(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  parsed.search = "";
-  parsed.hash = "";
-  const base = parsed.toString().replace(/\/+$/, "");
-  return {
-    base,
-    ...user === void 0 ? {} : { user },
-    ...password === void 0 ? {} : { password }
-  };
-}
-__name(normalizeBaseUrl, "normalizeBaseUrl");
-
 // src/jenkins/http-errors.ts
 var CRUMB_REJECTED = /No valid crumb/i;
 var JenkinsHttpError = class extends JenkinsError {
@@ -5120,7 +1305,7 @@ function httpError(method, res, user, now) {
       message = `not found (404): ${method} ${res.url}`;
       break;
     default:
-      if (text !== "") message += ` (${snippet2(text)})`;
+      if (text !== "") message += ` (${snippet(text)})`;
   }
   const error2 = new JenkinsHttpError(message, {
     status: res.status,
@@ -5132,12 +1317,12 @@ function httpError(method, res, user, now) {
   return error2;
 }
 __name(httpError, "httpError");
-function networkError(method, url2, error2) {
+function networkError(method, url, error2) {
   if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
     return error2;
   const failure = error2;
   const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
-  return new JenkinsError(`${method} ${url2} failed: ${detail}`, {
+  return new JenkinsError(`${method} ${url} failed: ${detail}`, {
     cause: error2,
     hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
   });
@@ -5147,11 +1332,11 @@ function htmlText(text) {
   return text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
 }
 __name(htmlText, "htmlText");
-function snippet2(text) {
+function snippet(text) {
   const t = htmlText(text);
   return t.length > 200 ? `${t.slice(0, 200)}\u2026` : t;
 }
-__name(snippet2, "snippet");
+__name(snippet, "snippet");
 
 // src/core/http-request.ts
 var import_types = require("node:util/types");
@@ -5168,7 +1353,7 @@ var HttpAgents = class {
   async for(protocol) {
     const known = this.#agents.get(protocol);
     if (known !== void 0) return known;
-    const { Agent } = protocol === "https:" ? await import("node:https") : await import("node:http");
+    const { Agent } = protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
     const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
     this.#agents.set(protocol, agent);
     return agent;
@@ -5179,11 +1364,11 @@ var HttpAgents = class {
     this.#agents.clear();
   }
 };
-async function httpRequest(url2, options) {
-  const target = new URL(url2);
+async function httpRequest(url, options) {
+  const target = new URL(url);
   if (target.protocol !== "http:" && target.protocol !== "https:")
     throw new TypeError(`not an http(s) URL: ${target.protocol}`);
-  const { request } = target.protocol === "https:" ? await import("node:https") : await import("node:http");
+  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
   const agent = await options.agents?.for(target.protocol);
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -5286,12 +1471,12 @@ var JenkinsHttp = class {
   }
   /** The full URL of a path under the base, with a query. */
   url(path, query) {
-    const url2 = new URL(`${this.base}${path}`);
+    const url = new URL(`${this.base}${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
-      url2.searchParams.set(k, String(v));
+      url.searchParams.set(k, String(v));
     }
-    const search = url2.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
-    return `${url2.origin}${url2.pathname}${search}`;
+    const search = url.search.replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",");
+    return `${url.origin}${url.pathname}${search}`;
   }
   async get(path, options = {}) {
     return this.request("GET", path, options);
@@ -5307,7 +1492,7 @@ var JenkinsHttp = class {
       return { json: JSON.parse(text), url: res.url };
     } catch {
       throw new JenkinsError(
-        `GET ${res.url} did not return JSON (${snippet2(text)})`,
+        `GET ${res.url} did not return JSON (${snippet(text)})`,
         {
           hint: "is the URL a Jenkins server? A proxy or SSO login page answers with HTML"
         }
@@ -5315,13 +1500,13 @@ var JenkinsHttp = class {
     }
   }
   async request(method, path, options = {}) {
-    const url2 = this.url(path, options.query);
-    const what = `${method} ${url2}`;
+    const url = this.url(path, options.query);
+    const what = `${method} ${url}`;
     const attempt = /* @__PURE__ */ __name(async () => {
       if (method === "POST" && this.#options.crumb === "always")
         await this.#fetchCrumb(options.signal);
       try {
-        return await this.#exchange(method, url2, options);
+        return await this.#exchange(method, url, options);
       } catch (error2) {
         if (method === "POST" && this.#options.crumb !== "never" && error2 instanceof JenkinsHttpError && error2.status === 403 && CRUMB_REJECTED.test(error2.text) && !this.#crumbUnavailable) {
           this.#options.reporter.debug(
@@ -5329,7 +1514,7 @@ var JenkinsHttp = class {
           );
           this.#crumb = void 0;
           await this.#fetchCrumb(options.signal);
-          return this.#exchange(method, url2, options);
+          return this.#exchange(method, url, options);
         }
         throw error2;
       }
@@ -5343,7 +1528,7 @@ var JenkinsHttp = class {
       }, "onRetry")
     });
   }
-  async #exchange(method, url2, options) {
+  async #exchange(method, url, options) {
     const headers = { "User-Agent": "stackci" };
     if (this.#auth !== void 0) headers.Authorization = this.#auth;
     if (this.#crumb !== void 0 && method === "POST")
@@ -5357,7 +1542,7 @@ var JenkinsHttp = class {
     const timeoutMs = this.#options.requestTimeoutMs ?? 3e4;
     const response = await withTimeout(
       async (signal) => {
-        const res = await httpRequest(url2, {
+        const res = await httpRequest(url, {
           method,
           headers,
           signal,
@@ -5369,14 +1554,14 @@ var JenkinsHttp = class {
           status: res.status,
           headers: fetchHeaders(res.rawHeaders),
           body: new Uint8Array(res.body),
-          url: url2
+          url
         };
       },
       timeoutMs,
-      `${method} ${url2}`,
+      `${method} ${url}`,
       options.signal
     ).catch((error2) => {
-      throw options.signal?.aborted === true ? error2 : networkError(method, url2, error2);
+      throw options.signal?.aborted === true ? error2 : networkError(method, url, error2);
     });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
@@ -5400,12 +1585,12 @@ var JenkinsHttp = class {
       this.#crumbUnavailable = true;
       return;
     }
-    const json2 = JSON.parse(new TextDecoder().decode(res.body));
-    if (typeof json2.crumb !== "string" || typeof json2.crumbRequestField !== "string") {
+    const json = JSON.parse(new TextDecoder().decode(res.body));
+    if (typeof json.crumb !== "string" || typeof json.crumbRequestField !== "string") {
       throw new JenkinsError(`GET ${res.url} returned no crumb`);
     }
-    this.#crumb = { field: json2.crumbRequestField, value: json2.crumb };
-    this.#options.reporter.mask(json2.crumb);
+    this.#crumb = { field: json.crumbRequestField, value: json.crumb };
+    this.#options.reporter.mask(json.crumb);
   }
 };
 
@@ -5456,11 +1641,11 @@ async function triggerBuild(http, path, parameters, options) {
 __name(triggerBuild, "triggerBuild");
 function triggerError(error2, name, parameters, options) {
   if (!(error2 instanceof JenkinsHttpError)) return error2;
-  const url2 = options.pageUrl;
-  const where = { url: url2 };
+  const url = options.pageUrl;
+  const where = { url };
   switch (error2.status) {
     case 404:
-      return new JenkinsError(`job '${name}' not found: ${url2} (404)`, {
+      return new JenkinsError(`job '${name}' not found: ${url} (404)`, {
         hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${options.user === void 0 ? "anonymous users" : `user '${options.user}'`} may not see the job`
       });
     case 409:
@@ -5485,6 +1670,23 @@ function triggerError(error2, name, parameters, options) {
   }
 }
 __name(triggerError, "triggerError");
+
+// src/core/reporter.ts
+var silentReporter = {
+  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
+  info: /* @__PURE__ */ __name(() => void 0, "info"),
+  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
+  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
+  error: /* @__PURE__ */ __name(() => void 0, "error"),
+  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
+  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
+  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
+  progress: /* @__PURE__ */ __name(() => ({
+    update: /* @__PURE__ */ __name(() => void 0, "update"),
+    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
+    done: /* @__PURE__ */ __name(() => void 0, "done")
+  }), "progress")
+};
 
 // src/jenkins/client.ts
 var JenkinsClient = class {
@@ -5513,9 +1715,9 @@ var JenkinsClient = class {
     return jobPath(job, this.baseUrl);
   }
   /** The browser URL of a job or build under our base URL. */
-  pageUrl(job, number2) {
+  pageUrl(job, number) {
     const path = this.jobPath(job);
-    return `${this.baseUrl}${number2 === void 0 ? path : buildPath(path, number2)}/`;
+    return `${this.baseUrl}${number === void 0 ? path : buildPath(path, number)}/`;
   }
   /**
    * Queues a build: `buildWithParameters` when parameters are given, `build`
@@ -5552,31 +1754,31 @@ var JenkinsClient = class {
     return res.status === 404 ? "gone" : "cancelled";
   }
   /** A build's state, through a `tree` of the ten fields we read. */
-  async build(job, number2, options = {}) {
-    const { json: json2, url: url2 } = await this.http.json(
-      `${buildPath(this.jobPath(job), number2)}/api/json`,
+  async build(job, number, options = {}) {
+    const { json, url } = await this.http.json(
+      `${buildPath(this.jobPath(job), number)}/api/json`,
       {
         query: { tree: BUILD_TREE },
         ...options
       }
     );
-    return parseBuildInfo(json2, url2);
+    return parseBuildInfo(json, url);
   }
   /** The job's most recent builds with their queue ids (to find a build whose queue item expired). */
   async recentBuilds(job, options = {}) {
-    const { json: json2, url: url2 } = await this.http.json(
+    const { json, url } = await this.http.json(
       `${this.jobPath(job)}/api/json`,
       {
         query: { tree: `builds[number,url,queueId]{0,${options.limit ?? 50}}` },
         ...options.signal === void 0 ? {} : { signal: options.signal }
       }
     );
-    return parseBuildList(json2, url2);
+    return parseBuildList(json, url);
   }
   /** The console from byte offset `start` (`logText/progressiveText`). */
-  async progressiveText(job, number2, start, options = {}) {
+  async progressiveText(job, number, start, options = {}) {
     const res = await this.http.get(
-      `${buildPath(this.jobPath(job), number2)}/logText/progressiveText`,
+      `${buildPath(this.jobPath(job), number)}/logText/progressiveText`,
       {
         query: { start },
         ...options
@@ -5593,9 +1795,9 @@ var JenkinsClient = class {
     };
   }
   /** The whole console as it is now (`consoleText`). */
-  async consoleText(job, number2, options = {}) {
+  async consoleText(job, number, options = {}) {
     return (await this.http.get(
-      `${buildPath(this.jobPath(job), number2)}/consoleText`,
+      `${buildPath(this.jobPath(job), number)}/consoleText`,
       options
     )).body;
   }
@@ -5604,16 +1806,16 @@ var JenkinsClient = class {
    * and `kill` exist only for Pipelines; elsewhere we fall back to `stop`.
    * Returns the mode used.
    */
-  async stop(job, number2, mode = "stop", options = {}) {
-    const path = `${buildPath(this.jobPath(job), number2)}/${mode}`;
+  async stop(job, number, mode = "stop", options = {}) {
+    const path = `${buildPath(this.jobPath(job), number)}/${mode}`;
     const res = await this.http.post(path, {
       accept: [200, 302, 303, 404],
       ...options
     });
     if (res.status !== 404) return mode;
-    if (mode !== "stop") return this.stop(job, number2, "stop", options);
+    if (mode !== "stop") return this.stop(job, number, "stop", options);
     throw new JenkinsError(
-      `cannot stop build #${number2} of '${jobName(this.jobPath(job))}': not found (404)`,
+      `cannot stop build #${number} of '${jobName(this.jobPath(job))}': not found (404)`,
       {
         where: { url: res.url }
       }
@@ -5665,16 +1867,16 @@ function parseBuildState(text) {
 __name(parseBuildState, "parseBuildState");
 async function stopBuildOrItem(jenkins, state, options) {
   const call = options.signal === void 0 ? {} : { signal: options.signal };
-  let number2 = state.build;
-  if (number2 === void 0) {
+  let number = state.build;
+  if (number === void 0) {
     const outcome = await jenkins.cancelQueueItem(state.queueId, call);
     const item = await jenkins.queueItem(state.queueId, call);
-    number2 = item?.executable?.number;
-    if (number2 === void 0 && outcome === "gone" && item === void 0) {
+    number = item?.executable?.number;
+    if (number === void 0 && outcome === "gone" && item === void 0) {
       const builds = await jenkins.recentBuilds(state.job, call);
-      number2 = builds.find((b) => b.queueId === state.queueId)?.number;
+      number = builds.find((b) => b.queueId === state.queueId)?.number;
     }
-    if (number2 === void 0) {
+    if (number === void 0) {
       if (outcome === "gone" && item === void 0) {
         throw new JenkinsError(
           `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
@@ -5690,13 +1892,13 @@ async function stopBuildOrItem(jenkins, state, options) {
   }
   const mode = await jenkins.stop(
     state.job,
-    number2,
+    number,
     options.mode ?? "stop",
     call
   );
-  const what = `'${state.job}' #${number2}`;
+  const what = `'${state.job}' #${number}`;
   options.reporter.info(
-    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number2)}`
+    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number)}`
   );
   return what;
 }
@@ -5722,6 +1924,14 @@ async function stopAbandoned(jenkins, state, options) {
   await stopBuildOrItem(jenkins, state, options);
 }
 __name(stopAbandoned, "stopAbandoned");
+
+// src/core/js-yaml.ts
+var loaded;
+function jsyaml() {
+  loaded ??= require("./chunks/js-yaml.cjs");
+  return loaded;
+}
+__name(jsyaml, "jsyaml");
 
 // src/jenkins/build-inputs.ts
 var DEFAULT_TIMEOUT_MS = 6 * 36e5;
@@ -5776,22 +1986,22 @@ var KEY_VALUE = /^[^\s=:#][^=:]*=/;
 function parseParameters(text, what) {
   if (text === void 0 || text.trim() === "") return [];
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  const pairs2 = lines.every((l) => KEY_VALUE.test(l)) ? lines.map((l) => {
+  const pairs = lines.every((l) => KEY_VALUE.test(l)) ? lines.map((l) => {
     const eq = l.indexOf("=");
     return [l.slice(0, eq).trim(), l.slice(eq + 1).trim()];
   }) : yamlPairs(text, what);
   const seen = /* @__PURE__ */ new Set();
-  for (const [key] of pairs2) {
+  for (const [key] of pairs) {
     if (seen.has(key)) throw new InputError(`${what} sets ${key} twice`);
     seen.add(key);
   }
-  return pairs2;
+  return pairs;
 }
 __name(parseParameters, "parseParameters");
 function yamlPairs(text, what) {
   let value;
   try {
-    value = yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA });
+    value = jsyaml().load(text, { schema: jsyaml().FAILSAFE_SCHEMA });
   } catch (error2) {
     throw new InputError(
       `${what} is neither KEY=value lines nor a YAML map: ${error2.message.split("\n")[0] ?? ""}`

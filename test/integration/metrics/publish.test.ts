@@ -165,7 +165,7 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
     )
     const reporter = new RecordingReporter()
     const r = await upsertComment(
-      makeOctokit('ghs_app_token', env, reporter),
+      await makeOctokit('ghs_app_token', env, reporter),
       { repository: 'lsst/stack', issue: 5, marker },
       `${marker}\nnew`,
       { reporter }
@@ -178,7 +178,7 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
 
   it('retries GitHub 502s and gives up on a 403 with the fix', async () => {
     const reporter = new RecordingReporter()
-    const octokit = makeOctokit('ghs_app_token', env, reporter)
+    const octokit = await makeOctokit('ghs_app_token', env, reporter)
     github.fault({
       match: 'list-comments',
       kind: 'status',
@@ -226,10 +226,8 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
 
   it('alerts Slack on an excursion, in the build’s thread, and stays quiet when all is well', async () => {
     const reporter = new RecordingReporter()
-    const parent = await makeSlackClient(
-      'xoxb-test-token',
-      env,
-      reporter
+    const parent = await (
+      await makeSlackClient('xoxb-test-token', env, reporter)
     ).chat.postMessage({ channel: 'C0METRICS', text: 'build #42 running' })
     await run([writeJob(dir, 'fine', 14.2)], reporter, 1, parent.ts)
     expect(slack.messages).toHaveLength(1)

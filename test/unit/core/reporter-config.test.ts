@@ -133,6 +133,31 @@ describe('stackci.yml', () => {
     expect((error as ConfigError).problems[0]?.message).toMatch(/unique/)
   })
 
+  it('places a syntax error at its line and column', () => {
+    const error = thrown(() =>
+      loadStackciConfig(
+        'version: 1\nverify:\n  definitions: x\n   jobs: y\n',
+        'indent.yml'
+      )
+    )
+    expect((error as ConfigError).problems.map(formatProblem)).toEqual([
+      'indent.yml:4:8: bad indentation of a mapping entry'
+    ])
+  })
+
+  it('reads YAML 1.2 core: yes and dates stay the strings written', () => {
+    const error = thrown(() =>
+      loadStackciConfig(
+        'version: 1\nverify: { definitions: yes, jobs: 2026-11-27 }\nx: 1\n',
+        'core.yml'
+      )
+    )
+    // Only the unknown key is a problem: `yes` and the date are strings.
+    expect((error as ConfigError).problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^core\.yml:3:1 \(x\): unknown key "x"/)
+    ])
+  })
+
   it('says how to fix a missing file', async () => {
     await expect(readStackciConfig('/nonexistent/stackci.yml')).rejects.toThrow(
       /\/nonexistent\/stackci\.yml does not exist/
