@@ -60282,8 +60282,9 @@ var init_poll = __esm({
     DEFAULT_POLL_POLICY = {
       minMs: 1e3,
       maxMs: 3e4,
-      consoleActiveMs: 2500,
-      consoleMaxMs: 8e3
+      consoleActiveMs: 3750,
+      consoleQuietAfterMs: 3e4,
+      consoleMaxMs: 15e3
     };
     clamp = /* @__PURE__ */ __name((value2, min, max) => Math.min(max, Math.max(min, value2)), "clamp");
     __name(buildPollDelay, "buildPollDelay");
@@ -60291,16 +60292,20 @@ var init_poll = __esm({
     ConsoleSchedule = class {
       constructor(policy = DEFAULT_POLL_POLICY) {
         this.policy = policy;
-        this.#delay = policy.minMs;
+        this.#delay = policy.consoleActiveMs;
       }
       policy;
       static {
         __name(this, "ConsoleSchedule");
       }
       #delay;
+      /** Elapsed time of the last poll that brought output (or of the start). */
+      #lastOutputMs = 0;
       next(gotOutput, elapsedMs, estimatedMs) {
         const p = this.policy;
-        this.#delay = gotOutput ? p.consoleActiveMs : Math.min(this.#delay * 1.5, p.consoleMaxMs);
+        if (gotOutput) this.#lastOutputMs = elapsedMs;
+        const quiet = !gotOutput && elapsedMs - this.#lastOutputMs >= p.consoleQuietAfterMs;
+        this.#delay = quiet ? Math.min(this.#delay * 1.5, p.consoleMaxMs) : p.consoleActiveMs;
         const status = buildPollDelay(elapsedMs, estimatedMs, p);
         return Math.round(Math.max(p.minMs, Math.min(this.#delay, status)));
       }
