@@ -1,15 +1,16 @@
 /**
- * `npm run bench -- jenkins [--scale N] [--active MS] [--quiet-max MS]`: one simulated 10-minute
- * stack-os-matrix build on the Jenkins emulator (time scaled N×, default 20),
- * followed once by stackci's client and once by a naive loop that GETs
- * `lastBuild/api/json?depth=1` and the whole `consoleText` every second.
- * Printed: requests, bytes, console lag (emulated time from a line being
+ * `npm run bench -- jenkins [--scale N] [--active MS] [--quiet-after MS]
+ * [--quiet-max MS]`: one simulated 10-minute stack-os-matrix build on the
+ * Jenkins emulator (time scaled N×, default 20), followed once by stackci's
+ * client and once by a naive loop that GETs `lastBuild/api/json?depth=1` and
+ * the whole `consoleText` every second. Printed: the policy, our requests by
+ * route, then requests, bytes, console lag (emulated time from a line being
  * written to the follower having it) and how late each learns the result.
  * Aim: ≤ 1/10 of the naive requests and bytes; console lag ≤ 2 s.
  */
 import { RecordingReporter } from '../src/core/reporter.js'
 import { JenkinsClient } from '../src/jenkins/client.js'
-import { DEFAULT_POLL_POLICY } from '../src/jenkins/poll.js'
+import { DEFAULT_POLL_POLICY, type PollPolicy } from '../src/jenkins/poll.js'
 import { DEFAULT_FAIL_ON } from '../src/jenkins/results.js'
 import { runJenkinsBuild } from '../src/jenkins/run-build.js'
 import { basicAuthHeader } from '../src/core/secrets.js'
@@ -24,10 +25,14 @@ const arg = (name: string, fallback: number): number => {
   return i === -1 ? fallback : Number(process.argv[i + 1])
 }
 const SCALE = arg('scale', 20)
-// Try other console schedules: --active MS --quiet-max MS.
-const POLICY = {
+// Try other console schedules: --active MS --quiet-after MS --quiet-max MS.
+const POLICY: PollPolicy = {
   ...DEFAULT_POLL_POLICY,
   consoleActiveMs: arg('active', DEFAULT_POLL_POLICY.consoleActiveMs),
+  consoleQuietAfterMs: arg(
+    'quiet-after',
+    DEFAULT_POLL_POLICY.consoleQuietAfterMs
+  ),
   consoleMaxMs: arg('quiet-max', DEFAULT_POLL_POLICY.consoleMaxMs)
 }
 const DURATION = 600_000
@@ -84,6 +89,8 @@ function stackLog(): LogStep[] {
 
 interface Measured {
   requests: number
+  /** Requests by the emulator's route kind. */
+  routes: Map<string, number>
   bytes: number
   lagMean: number
   lagP95: number
@@ -117,8 +124,11 @@ function summarize(
     .map((l) => ({ at: l.at, end: (end += l.bytes) }))
   const all = lags(written, seen).sort((a, b) => a - b)
   const requests = jenkins.requests.slice(since)
+  const routes = new Map<string, number>()
+  for (const r of requests) routes.set(r.route, (routes.get(r.route) ?? 0) + 1)
   return {
     requests: requests.length,
+    routes,
     bytes: requests.reduce((s, r) => s + r.bytes, 0),
     lagMean: all.reduce((s, l) => s + l, 0) / all.length / 1000,
     lagP95: (all[Math.floor(all.length * 0.95)] ?? NaN) / 1000,
@@ -207,6 +217,22 @@ try {
   )
   const a = await ours(jenkins)
   const b = await naive(jenkins)
+  console.log(
+    `policy: console every ${POLICY.consoleActiveMs} ms while output flows; ` +
+      `after ${POLICY.consoleQuietAfterMs} ms of silence ×1.5 per quiet poll ` +
+      `up to ${POLICY.consoleMaxMs} ms`
+  )
+  const count = (...kinds: string[]): number =>
+    kinds.reduce((s, k) => s + (a.routes.get(k) ?? 0), 0)
+  const named = ['progressive', 'build', 'trigger', 'queue']
+  const other = [...a.routes]
+    .filter(([k]) => !named.includes(k))
+    .map(([k, n]) => `, ${n} ${k}`)
+    .join('')
+  console.log(
+    `ours: ${count('progressive')} console polls, ${count('build')} build reads, ` +
+      `${count('trigger', 'queue')} trigger/queue${other}`
+  )
   printTable('Jenkins: following one 10-minute build', [
     {
       metric: 'requests',

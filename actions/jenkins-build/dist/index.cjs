@@ -1872,8 +1872,9 @@ var JenkinsClient = class {
 var DEFAULT_POLL_POLICY = {
   minMs: 1e3,
   maxMs: 3e4,
-  consoleActiveMs: 2500,
-  consoleMaxMs: 8e3
+  consoleActiveMs: 3750,
+  consoleQuietAfterMs: 3e4,
+  consoleMaxMs: 15e3
 };
 var clamp = /* @__PURE__ */ __name((value, min, max) => Math.min(max, Math.max(min, value)), "clamp");
 function buildPollDelay(elapsedMs, estimatedMs, policy = DEFAULT_POLL_POLICY) {
@@ -1895,16 +1896,20 @@ __name(queuePollDelay, "queuePollDelay");
 var ConsoleSchedule = class {
   constructor(policy = DEFAULT_POLL_POLICY) {
     this.policy = policy;
-    this.#delay = policy.minMs;
+    this.#delay = policy.consoleActiveMs;
   }
   policy;
   static {
     __name(this, "ConsoleSchedule");
   }
   #delay;
+  /** Elapsed time of the last poll that brought output (or of the start). */
+  #lastOutputMs = 0;
   next(gotOutput, elapsedMs, estimatedMs) {
     const p = this.policy;
-    this.#delay = gotOutput ? p.consoleActiveMs : Math.min(this.#delay * 1.5, p.consoleMaxMs);
+    if (gotOutput) this.#lastOutputMs = elapsedMs;
+    const quiet = !gotOutput && elapsedMs - this.#lastOutputMs >= p.consoleQuietAfterMs;
+    this.#delay = quiet ? Math.min(this.#delay * 1.5, p.consoleMaxMs) : p.consoleActiveMs;
     const status = buildPollDelay(elapsedMs, estimatedMs, p);
     return Math.round(Math.max(p.minMs, Math.min(this.#delay, status)));
   }
