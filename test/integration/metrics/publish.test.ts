@@ -99,8 +99,8 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
       {
         reporter,
         env,
-        octokit: (token) => makeOctokit(token, env, reporter),
-        slack: (token) => makeSlackClient(token, env, reporter)
+        octokit: async (token) => makeOctokit(token, env, reporter),
+        slack: async (token) => makeSlackClient(token, env, reporter)
       }
     )
   }
@@ -211,7 +211,7 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
         files: [writeJob(dir, 'x', 14)],
         prepare: { envChoice: 'none' }
       },
-      { reporter, env, octokit: (t) => makeOctokit(t, env, reporter) }
+      { reporter, env, octokit: async (t) => makeOctokit(t, env, reporter) }
     )
     expect(r.errors).toEqual([
       expect.stringMatching(
