@@ -1,5 +1,6 @@
 import {
   copyFileSync,
+  cpSync,
   mkdirSync,
   readFileSync,
   symlinkSync,
@@ -26,12 +27,13 @@ describe('the dispatch-metrics action bundle', () => {
   let bundle: string
   let workspace: string
   beforeAll(() => {
+    // The action's dist/ alone, as a runner has it: the bundle and the
+    // chunks it loads later, with no node_modules around.
     const actionDir = tempDir('stackci-action-')
+    cpSync(join(root, 'actions', 'dispatch-metrics', 'dist'), actionDir, {
+      recursive: true
+    })
     bundle = join(actionDir, 'index.cjs')
-    copyFileSync(
-      join(root, 'actions', 'dispatch-metrics', 'dist', 'index.cjs'),
-      bundle
-    )
   })
   beforeEach(async () => {
     github = new GitHubEmulator()
