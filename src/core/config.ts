@@ -4,7 +4,7 @@
  * text; {@link readStackciConfig} adds the file read.
  */
 
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { jsyaml } from './js-yaml.js'
 import { ConfigError } from './errors.js'
@@ -531,10 +531,14 @@ export function loadStackciConfig(text: string, file: string): StackciConfig {
 }
 
 /** Reads and validates a `stackci.yml` from disk. */
+// Async for its callers (a bad file is a rejection), though it reads sync.
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function readStackciConfig(file: string): Promise<StackciConfig> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    // Sync: a few KB, and the first thing a run does (no fs/promises to
+    // load before the run can say what it will do).
+    text = readFileSync(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new ConfigError(

@@ -177,7 +177,16 @@ export async function runDispatchMetricsAction(
     }
   )
   const patterns = inputs.jobs.length > 0 ? inputs.jobs : settings.jobs
-  const files = await expandGlobs(config?.baseDir ?? workspace, patterns)
+  const base = config?.baseDir ?? workspace
+  // What this run will do, before the search (a large workspace takes a
+  // while) and the definitions (a thousand metrics) are read.
+  const stores = Object.keys(settings.stores)
+  reporter.info(
+    `dispatch-metrics: jobs ${patterns.join(', ')} under ${base}; ` +
+      `stores: ${stores.length === 0 ? 'none' : stores.join(', ')}` +
+      (inputs.dryRun ? ' (dry run)' : '')
+  )
+  const files = await expandGlobs(base, patterns)
   if (files.length === 0)
     throw new InputError(
       `dispatch-metrics: no job files match ${patterns.join(', ')}`

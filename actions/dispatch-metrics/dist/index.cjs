@@ -1001,6 +1001,7 @@ function readGitHubEvent(env) {
 __name(readGitHubEvent, "readGitHubEvent");
 
 // src/core/config.ts
+var import_node_fs3 = require("node:fs");
 var import_node_path = require("node:path");
 
 // src/core/js-yaml.ts
@@ -1976,7 +1977,7 @@ __name(loadStackciConfig, "loadStackciConfig");
 async function readStackciConfig(file) {
   let text2;
   try {
-    text2 = await readFile(file, "utf8");
+    text2 = (0, import_node_fs3.readFileSync)(file, "utf8");
   } catch (error2) {
     const code = error2.code;
     throw new ConfigError(
@@ -6518,7 +6519,7 @@ function metricsReportJson(o, extra = {}) {
 __name(metricsReportJson, "metricsReportJson");
 
 // src/metrics/sqlite-store.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_path8 = require("node:path");
 
 // src/metrics/sqlite-driver.ts
@@ -6642,7 +6643,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs3.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
+        (0, import_node_fs4.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -6862,7 +6863,7 @@ var SqliteStore = class {
 };
 
 // src/metrics/stores.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 
 // src/metrics/influxdb-store.ts
 var PROVENANCE_FIELDS = [
@@ -7204,7 +7205,7 @@ function openStores(settings, deps) {
   const sqlite = settings.sqlite;
   if (sqlite !== void 0) {
     if (deps.dryRun !== true) stores.push(new SqliteStore(sqlite.path));
-    else if ((0, import_node_fs4.existsSync)(sqlite.path))
+    else if ((0, import_node_fs5.existsSync)(sqlite.path))
       stores.push(new SqliteStore(sqlite.path, { readonly: true }));
   }
   if (settings.influxdb !== void 0)
@@ -7673,7 +7674,12 @@ async function runDispatchMetricsAction(inputs, env, reporter) {
     }
   );
   const patterns = inputs.jobs.length > 0 ? inputs.jobs : settings.jobs;
-  const files = await expandGlobs(config?.baseDir ?? workspace, patterns);
+  const base = config?.baseDir ?? workspace;
+  const stores = Object.keys(settings.stores);
+  reporter.info(
+    `dispatch-metrics: jobs ${patterns.join(", ")} under ${base}; stores: ${stores.length === 0 ? "none" : stores.join(", ")}` + (inputs.dryRun ? " (dry run)" : "")
+  );
+  const files = await expandGlobs(base, patterns);
   if (files.length === 0)
     throw new InputError(
       `dispatch-metrics: no job files match ${patterns.join(", ")}`

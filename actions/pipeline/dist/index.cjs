@@ -901,6 +901,7 @@ var ActionInputs = class {
 };
 
 // src/core/config.ts
+var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
 // src/core/js-yaml.ts
@@ -1841,7 +1842,7 @@ __name(loadStackciConfig, "loadStackciConfig");
 async function readStackciConfig(file) {
   let text;
   try {
-    text = await readFile(file, "utf8");
+    text = (0, import_node_fs2.readFileSync)(file, "utf8");
   } catch (error2) {
     const code = error2.code;
     throw new ConfigError(
@@ -1941,9 +1942,6 @@ function resolveProfile(config, name, version) {
 }
 __name(resolveProfile, "resolveProfile");
 
-// src/core/builtins.ts
-var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
-
 // src/pipeline/run-id.ts
 var RUN_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 function checkRunId(id, what = "run id") {
@@ -1972,7 +1970,8 @@ function pipelineRunId(env, given, now = /* @__PURE__ */ new Date()) {
     if (RUN_ID.test(safe)) return safe;
   }
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").toLowerCase();
-  return `local-${stamp}-${nodeCrypto().randomBytes(2).toString("hex")}`;
+  const salt = Math.floor(Math.random() * 65536);
+  return `local-${stamp}-${salt.toString(16).padStart(4, "0")}`;
 }
 __name(pipelineRunId, "pipelineRunId");
 

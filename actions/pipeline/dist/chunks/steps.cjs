@@ -12992,7 +12992,8 @@ function pipelineRunId(env, given, now = /* @__PURE__ */ new Date()) {
     if (RUN_ID.test(safe)) return safe;
   }
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").toLowerCase();
-  return `local-${stamp}-${nodeCrypto().randomBytes(2).toString("hex")}`;
+  const salt = Math.floor(Math.random() * 65536);
+  return `local-${stamp}-${salt.toString(16).padStart(4, "0")}`;
 }
 __name(pipelineRunId, "pipelineRunId");
 
