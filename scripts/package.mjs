@@ -61,10 +61,9 @@ export function entries() {
 /**
  * Packages that are side-effect free for our purposes: marking them so lets
  * esbuild drop what a door never calls (getIDToken's HTTP client alone is
- * 0.8 MB; `yaml` is 0.26 MB in a step that never reads a stackci.yml), and
- * every byte a step carries is parsed before its first log line.
+ * 0.8 MB), and every byte a step carries is parsed before its first log line.
  */
-const SIDE_EFFECT_FREE = /^(@actions\/|yaml$)/
+const SIDE_EFFECT_FREE = /^@actions\//
 const actionsSideEffectFree = {
   name: 'actions-side-effect-free',
   setup(b) {
@@ -251,28 +250,31 @@ const chunkName = (name) =>
  * reaches that directory.
  */
 function lazyChunks(found, doors, prefix) {
+  const use = (name) => {
+    const uses = found.get(name) ?? { lazy: [], eager: [] }
+    found.set(name, uses)
+    return uses
+  }
+  const chunk = (name) => ({
+    path: `${prefix}${chunkName(name)}`,
+    external: true
+  })
   return {
     name: 'lazy-chunks',
     setup(b) {
       b.onResolve({ filter: LAZY_FILTER }, (args) => {
         if (args.pluginData === 'resolving') return undefined
-        const uses = found.get(args.path) ?? { lazy: [], eager: [] }
-        found.set(args.path, uses)
-        const importer = relative(root, args.importer)
-        if (args.kind !== 'dynamic-import') {
-          uses.eager.push(importer)
-          return undefined
-        }
-        uses.lazy.push(importer)
-        return { path: `${prefix}${chunkName(args.path)}`, external: true }
+        const lazy = args.kind === 'dynamic-import'
+        use(args.path)[lazy ? 'lazy' : 'eager'].push(
+          relative(root, args.importer)
+        )
+        return lazy ? chunk(args.path) : undefined
       })
       // A synchronous lazy load (see lazyJsYaml): `require('stackci-chunk:x')`.
       b.onResolve({ filter: /^stackci-chunk:/ }, (args) => {
         const name = args.path.slice('stackci-chunk:'.length)
-        const uses = found.get(name) ?? { lazy: [], eager: [] }
-        found.set(name, uses)
-        uses.lazy.push(relative(root, args.importer))
-        return { path: `${prefix}${chunkName(name)}`, external: true }
+        use(name).lazy.push(relative(root, args.importer))
+        return chunk(name)
       })
       b.onResolve({ filter: /^\.\/[^/]+\.js$/ }, (args) => {
         if (args.kind !== 'dynamic-import') return undefined
@@ -280,10 +282,7 @@ function lazyChunks(found, doors, prefix) {
           return undefined
         const source = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'))
         doors.set(chunkName(basename(source)), source)
-        return {
-          path: `${prefix}${chunkName(basename(source))}`,
-          external: true
-        }
+        return chunk(basename(source))
       })
     }
   }
@@ -324,9 +323,9 @@ async function bundlePackageChunk(name, outfile) {
   })
 }
 
-/** The files of `metafile`'s one output that came from `test`. */
-const included = (metafile, test) =>
-  Object.keys(Object.values(metafile.outputs)[0].inputs).filter(test)
+/** Whether `metafile`'s one output holds a file for which `test` is true. */
+const holds = (metafile, test) =>
+  Object.keys(Object.values(metafile.outputs)[0].inputs).some(test)
 
 /**
  * Bundles `entry` into `outfile`, and what it loads lazily into `chunks/`
@@ -336,11 +335,9 @@ async function bundle(entry, outfile) {
   const dir = dirname(outfile)
   const found = new Map()
   const doors = new Map()
-  const meta = await bundleMain(
-    entry,
-    outfile,
-    lazyChunks(found, doors, './chunks/')
-  )
+  const metas = [
+    await bundleMain(entry, outfile, lazyChunks(found, doors, './chunks/'))
+  ]
   const written = [basename(outfile)]
   const fail = (what) => {
     throw new Error(
@@ -348,33 +345,25 @@ async function bundle(entry, outfile) {
     )
   }
   for (const [file, source] of doors) {
-    if (included(meta, (f) => resolve(root, f) === source).length > 0)
+    if (holds(metas[0], (f) => resolve(root, f) === source))
       fail(`${relative(root, source)} is imported both statically and lazily`)
     const nested = new Map()
-    const chunkMeta = await bundleMain(
-      source,
-      join(dir, 'chunks', file),
-      lazyChunks(found, nested, './')
+    metas.push(
+      await bundleMain(
+        source,
+        join(dir, 'chunks', file),
+        lazyChunks(found, nested, './')
+      )
     )
     if (nested.size > 0)
       fail(`${relative(root, source)} loads door modules lazily itself`)
     written.push(`chunks/${file}`)
-    for (const [name, uses] of found) {
-      if (
-        uses.lazy.length > 0 &&
-        included(chunkMeta, (f) => f.includes(`node_modules/${name}/`)).length >
-          0
-      )
-        fail(
-          `${name} is imported statically (${uses.eager.join(', ')}) and lazily (${uses.lazy.join(', ')})`
-        )
-    }
   }
   for (const [name, uses] of found) {
     if (uses.lazy.length === 0) continue
     // A static import esbuild dropped (unused) is harmless; one it kept
-    // would put a second copy of the package in the bundle.
-    if (included(meta, (f) => f.includes(`node_modules/${name}/`)).length > 0)
+    // would put a second copy of the package in a bundle.
+    if (metas.some((m) => holds(m, (f) => f.includes(`node_modules/${name}/`))))
       fail(
         `${name} is imported statically (${uses.eager.join(', ')}) and lazily (${uses.lazy.join(', ')})`
       )

@@ -8,17 +8,12 @@
 
 import type { BuildSnapshot } from '../notify/build-model.js'
 import type { JobStreakState } from './build-state.js'
-import type { DeliveryStore, RelayName } from './delivery-store.js'
+import type {
+  DeliveryStore,
+  RelayName,
+  WantedTarget
+} from './delivery-store.js'
 import type { BridgeStore } from './store.js'
-
-export interface WantedTarget {
-  buildKey: string
-  relay: RelayName
-  dest: string
-  kind: string
-  want: number
-  payload: Record<string, unknown>
-}
 
 export class ApplyBatch {
   readonly #deliveries: DeliveryStore

@@ -78,6 +78,16 @@ function toTarget(r: TargetRow): Target {
   }
 }
 
+/** A delivery a build event asks for: `want` is the version it should reach. */
+export interface WantedTarget {
+  buildKey: string
+  relay: RelayName
+  dest: string
+  kind: string
+  want: number
+  payload: Record<string, unknown>
+}
+
 export class DeliveryStore {
   readonly #store: BridgeStore
 
@@ -169,18 +179,7 @@ export class DeliveryStore {
    * Raises a target's `want` (creating it if needed). `eventAt` is when the
    * event that caused it was accepted, for the relay-latency metric.
    */
-  want(
-    t: {
-      buildKey: string
-      relay: RelayName
-      dest: string
-      kind: string
-      want: number
-      payload: Record<string, unknown>
-    },
-    now: number,
-    eventAt: number
-  ): void {
+  want(t: WantedTarget, now: number, eventAt: number): void {
     this.#store
       .stmt(
         `INSERT INTO targets (build_key, relay, dest, kind, want, payload, dirty_since, first_event_at, updated_at)

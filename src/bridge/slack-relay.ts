@@ -54,6 +54,26 @@ export function deliveryTag(
   return `${t.buildKey}|${t.dest}|${t.kind}`
 }
 
+/**
+ * What every message the relay posts carries: no unfurling, and metadata
+ * with the delivery's tag, by which {@link deliveryTag} finds it again after
+ * a crash.
+ */
+function tagged(t: Pick<Target, 'buildKey' | 'dest' | 'kind'>): {
+  unfurl_links: false
+  unfurl_media: false
+  metadata: { event_type: string; event_payload: { tag: string } }
+} {
+  return {
+    unfurl_links: false,
+    unfurl_media: false,
+    metadata: {
+      event_type: METADATA_EVENT_TYPE,
+      event_payload: { tag: deliveryTag(t) }
+    }
+  }
+}
+
 export class SlackRelay implements RelayBackend {
   readonly name = 'slack'
   readonly #o: SlackRelayOptions
@@ -95,12 +115,7 @@ export class SlackRelay implements RelayBackend {
       const r = await this.#o.client.chat.postMessage({
         channel,
         ...content,
-        unfurl_links: false,
-        unfurl_media: false,
-        metadata: {
-          event_type: METADATA_EVENT_TYPE,
-          event_payload: { tag: deliveryTag(t) }
-        }
+        ...tagged(t)
       })
       if (r.ts === undefined)
         throw new Error('chat.postMessage answered without a ts')
@@ -150,12 +165,7 @@ export class SlackRelay implements RelayBackend {
       thread_ts: parent.ref,
       reply_broadcast: p.broadcast === true,
       ...content,
-      unfurl_links: false,
-      unfurl_media: false,
-      metadata: {
-        event_type: METADATA_EVENT_TYPE,
-        event_payload: { tag: deliveryTag(t) }
-      }
+      ...tagged(t)
     })
     return { version: t.want, ...(r.ts === undefined ? {} : { ref: r.ts }) }
   }

@@ -26,7 +26,7 @@ import {
   url
 } from './schema.js'
 import type { Infer, Schema, SchemaProblem } from './schema.js'
-import { locateYamlPath } from './yaml.js'
+import { asYamlSyntaxError, locateYamlPath, YamlSyntaxError } from './yaml.js'
 
 /** The `verify:` section: where the metric definitions and jobs are. */
 export const verifySectionSchema = object({
@@ -447,25 +447,24 @@ export type StackciConfig = Infer<typeof stackciConfigSchema> & {
  * line: the parser stops at the first, so that is the one reported.
  */
 function parseConfigYaml(text: string, file: string): unknown {
+  const y = jsyaml()
   try {
-    const y = jsyaml()
     return y.load(text, { schema: y.CORE_SCHEMA, filename: file })
   } catch (error) {
-    if (!(error instanceof jsyaml().YAMLException)) throw error
-    const mark = (error as { mark?: { line?: number; column?: number } }).mark
-    const reason = error.reason.startsWith('duplicated mapping key')
-      ? 'duplicate key: map keys must be unique'
-      : error.reason
+    const syntax = asYamlSyntaxError(error)
+    if (!(syntax instanceof YamlSyntaxError)) throw error
     throw new ConfigError(`${file} is not valid YAML`, {
       where: { file },
       problems: [
         {
           where: {
             file,
-            ...(mark?.line === undefined ? {} : { line: mark.line + 1 }),
-            ...(mark?.column === undefined ? {} : { column: mark.column + 1 })
+            ...(syntax.line === undefined ? {} : { line: syntax.line }),
+            ...(syntax.column === undefined ? {} : { column: syntax.column })
           },
-          message: reason
+          message: syntax.message.startsWith('duplicated mapping key')
+            ? 'duplicate key: map keys must be unique'
+            : syntax.message
         }
       ],
       hint: 'fix the YAML syntax at the line above'

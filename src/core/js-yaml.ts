@@ -5,8 +5,7 @@
  * most first lines need no YAML.
  *
  * The action bundles replace this module (scripts/package.mjs) with one that
- * calls the bundle's own `require('js-yaml')`, which runs the bundled copy
- * on first call.
+ * requires the js-yaml chunk beside the bundle, read on first call.
  */
 
 import { createRequire } from 'node:module'

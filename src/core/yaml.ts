@@ -5,8 +5,8 @@
  * mean the same thing to us as to PyYAML's YAML 1.1 `SafeLoader`: `yes`/`off`
  * are booleans, `1e3` is a *string* (1.1 floats need a dot and a signed
  * exponent), `010` is octal, `<<` merges, duplicate keys keep the last value
- * (real spec files have them). js-yaml with a 1.1 schema does this quickly;
- * the slower `yaml` package is used only to find the line of a problem.
+ * (real spec files have them). js-yaml with a 1.1 schema does this quickly,
+ * and its parse events give the line of a problem too.
  */
 
 import type { Schema as YamlSchema, Type as YamlType } from 'js-yaml'
@@ -127,6 +127,20 @@ export class YamlSyntaxError extends Error {
 }
 
 /**
+ * js-yaml's parse error as a {@link YamlSyntaxError} (1-based position);
+ * anything else unchanged.
+ */
+export function asYamlSyntaxError(error: unknown): unknown {
+  if (!(error instanceof jsyaml().YAMLException)) return error
+  const mark = (error as { mark?: { line?: number; column?: number } }).mark
+  return new YamlSyntaxError(
+    error.reason,
+    mark?.line === undefined ? undefined : mark.line + 1,
+    mark?.column === undefined ? undefined : mark.column + 1
+  )
+}
+
+/**
  * Loads every document of a YAML stream the way PyYAML's `safe_load_all`
  * does. Throws {@link YamlSyntaxError} with the position on bad syntax.
  */
@@ -134,22 +148,8 @@ export function loadYamlDocuments(text: string): unknown[] {
   try {
     return jsyaml().loadAll(text, null, { schema: pyyamlSchema(), json: true })
   } catch (error) {
-    if (error instanceof jsyaml().YAMLException) {
-      const mark = (error as { mark?: { line?: number; column?: number } }).mark
-      return rethrow(
-        new YamlSyntaxError(
-          error.reason,
-          mark?.line === undefined ? undefined : mark.line + 1,
-          mark?.column === undefined ? undefined : mark.column + 1
-        )
-      )
-    }
-    throw error
+    throw asYamlSyntaxError(error)
   }
-}
-
-function rethrow(error: Error): never {
-  throw error
 }
 
 /** A 1-based position in a text. */

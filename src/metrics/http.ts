@@ -19,6 +19,13 @@ import {
 } from '../core/retry.js'
 import { redactUrl } from '../core/secrets.js'
 import { statusText } from '../core/builtins.js'
+import { once as loadOnce } from '../core/once.js'
+
+/**
+ * undici, loaded on the first request (a run that only writes SQLite never
+ * pays for it), and only then: not once per request of a large write.
+ */
+const undici = loadOnce(async () => import('undici'))
 
 export interface HttpOptions {
   /** What is called, for messages: `InfluxDB`, `SQuaSH`. */
@@ -115,9 +122,7 @@ async function once(
   try {
     // undici's request (not fetch): the same client, a fraction of the CPU
     // per call, which counts at a million points. It never follows redirects.
-    // Loaded on the first call (a cached import after that): a run that only
-    // writes SQLite never pays for it.
-    const { request } = await import('undici')
+    const { request } = await undici()
     const response = await request(req.url, {
       method: req.method,
       signal,

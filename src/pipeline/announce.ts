@@ -10,6 +10,7 @@ import type { Octokit } from '@octokit/rest'
 import type { WebClient } from '@slack/web-api'
 import { errorMessage } from '../core/errors.js'
 import { readGitHubEvent } from '../core/github-event.js'
+import { once } from '../core/once.js'
 import { workflowRunUrl } from '../metrics/environment.js'
 import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
 import { pullRequestOf } from '../metrics/settings.js'
@@ -28,12 +29,6 @@ interface CheckTarget {
   repo: string
   sha: string
   id?: number
-}
-
-/** `make` called at most once, on first use. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined
-  return async () => (made ??= make())
 }
 
 /** The commit a check run belongs to: the PR head, else GITHUB_SHA. */

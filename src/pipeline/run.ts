@@ -12,6 +12,7 @@ import type { PipelineStepName, StackciConfig } from '../core/config.js'
 import { errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { formatMs } from '../core/retry.js'
+import { once } from '../core/once.js'
 import { connectDocker, type DockerEngine } from '../docker/client.js'
 import { RunAnnouncer } from './announce.js'
 import { imageStep } from './image-step.js'
@@ -58,11 +59,6 @@ const STEP_RUNS: Record<
   verify: verifyStep,
   'dispatch-metrics': dispatchMetricsStep,
   report: reportStep
-}
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined
-  return async () => (made ??= make())
 }
 
 /** Runs the profile's steps; see the module comment. */

@@ -1438,28 +1438,24 @@ var YamlSyntaxError = class extends Error {
     __name(this, "YamlSyntaxError");
   }
 };
+function asYamlSyntaxError(error2) {
+  if (!(error2 instanceof jsyaml().YAMLException)) return error2;
+  const mark = error2.mark;
+  return new YamlSyntaxError(
+    error2.reason,
+    mark?.line === void 0 ? void 0 : mark.line + 1,
+    mark?.column === void 0 ? void 0 : mark.column + 1
+  );
+}
+__name(asYamlSyntaxError, "asYamlSyntaxError");
 function loadYamlDocuments(text2) {
   try {
     return jsyaml().loadAll(text2, null, { schema: pyyamlSchema(), json: true });
   } catch (error2) {
-    if (error2 instanceof jsyaml().YAMLException) {
-      const mark = error2.mark;
-      return rethrow(
-        new YamlSyntaxError(
-          error2.reason,
-          mark?.line === void 0 ? void 0 : mark.line + 1,
-          mark?.column === void 0 ? void 0 : mark.column + 1
-        )
-      );
-    }
-    throw error2;
+    throw asYamlSyntaxError(error2);
   }
 }
 __name(loadYamlDocuments, "loadYamlDocuments");
-function rethrow(error2) {
-  throw error2;
-}
-__name(rethrow, "rethrow");
 function locateYamlPath(text2, docIndex, path, atKey = false) {
   const doc = parseTrees(text2)?.[docIndex];
   if (doc === void 0) return void 0;
@@ -1908,23 +1904,22 @@ function checkStackciConfig(config, ctx) {
 }
 __name(checkStackciConfig, "checkStackciConfig");
 function parseConfigYaml(text2, file) {
+  const y = jsyaml();
   try {
-    const y = jsyaml();
     return y.load(text2, { schema: y.CORE_SCHEMA, filename: file });
   } catch (error2) {
-    if (!(error2 instanceof jsyaml().YAMLException)) throw error2;
-    const mark = error2.mark;
-    const reason = error2.reason.startsWith("duplicated mapping key") ? "duplicate key: map keys must be unique" : error2.reason;
+    const syntax = asYamlSyntaxError(error2);
+    if (!(syntax instanceof YamlSyntaxError)) throw error2;
     throw new ConfigError(`${file} is not valid YAML`, {
       where: { file },
       problems: [
         {
           where: {
             file,
-            ...mark?.line === void 0 ? {} : { line: mark.line + 1 },
-            ...mark?.column === void 0 ? {} : { column: mark.column + 1 }
+            ...syntax.line === void 0 ? {} : { line: syntax.line },
+            ...syntax.column === void 0 ? {} : { column: syntax.column }
           },
-          message: reason
+          message: syntax.message.startsWith("duplicated mapping key") ? "duplicate key: map keys must be unique" : syntax.message
         }
       ],
       hint: "fix the YAML syntax at the line above"
@@ -5073,7 +5068,15 @@ function describeRetry(what, info2) {
 }
 __name(describeRetry, "describeRetry");
 
+// src/core/once.ts
+function once(make) {
+  let made;
+  return async () => made ??= make();
+}
+__name(once, "once");
+
 // src/metrics/http.ts
+var undici = once(async () => Promise.resolve().then(() => __toESM(require("./chunks/undici.cjs"), 1)));
 function serverMessage(text2, headers) {
   const header = headers?.get("x-influxdb-error");
   if (header !== null && header !== void 0 && header !== "") return header;
@@ -5096,7 +5099,7 @@ async function httpRequest(options, request) {
   const what = `${options.service} ${request.what ?? `${request.method} ${safeUrl}`}`;
   return retry(
     async () => withTimeout(
-      async (signal) => once(request, safeUrl, options.service, signal),
+      async (signal) => once2(request, safeUrl, options.service, signal),
       options.timeoutMs ?? 3e4,
       what,
       options.signal
@@ -5114,12 +5117,12 @@ async function httpRequest(options, request) {
   );
 }
 __name(httpRequest, "httpRequest");
-async function once(req, safeUrl, service, signal) {
+async function once2(req, safeUrl, service, signal) {
   let status;
   let headers;
   let text2;
   try {
-    const { request } = await Promise.resolve().then(() => __toESM(require("./chunks/undici.cjs"), 1));
+    const { request } = await undici();
     const response = await request(req.url, {
       method: req.method,
       signal,
@@ -5161,7 +5164,7 @@ async function once(req, safeUrl, service, signal) {
   }
   throw error2;
 }
-__name(once, "once");
+__name(once2, "once");
 var ResponseHeaders = class {
   constructor(raw) {
     this.raw = raw;

@@ -1325,6 +1325,29 @@ function buildPyyamlSchema() {
   });
 }
 __name(buildPyyamlSchema, "buildPyyamlSchema");
+var YamlSyntaxError = class extends Error {
+  constructor(message, line, column) {
+    super(message);
+    this.line = line;
+    this.column = column;
+    this.name = "YamlSyntaxError";
+  }
+  line;
+  column;
+  static {
+    __name(this, "YamlSyntaxError");
+  }
+};
+function asYamlSyntaxError(error2) {
+  if (!(error2 instanceof jsyaml().YAMLException)) return error2;
+  const mark = error2.mark;
+  return new YamlSyntaxError(
+    error2.reason,
+    mark?.line === void 0 ? void 0 : mark.line + 1,
+    mark?.column === void 0 ? void 0 : mark.column + 1
+  );
+}
+__name(asYamlSyntaxError, "asYamlSyntaxError");
 function locateYamlPath(text, docIndex, path, atKey = false) {
   const doc = parseTrees(text)?.[docIndex];
   if (doc === void 0) return void 0;
@@ -1773,23 +1796,22 @@ function checkStackciConfig(config, ctx) {
 }
 __name(checkStackciConfig, "checkStackciConfig");
 function parseConfigYaml(text, file) {
+  const y = jsyaml();
   try {
-    const y = jsyaml();
     return y.load(text, { schema: y.CORE_SCHEMA, filename: file });
   } catch (error2) {
-    if (!(error2 instanceof jsyaml().YAMLException)) throw error2;
-    const mark = error2.mark;
-    const reason = error2.reason.startsWith("duplicated mapping key") ? "duplicate key: map keys must be unique" : error2.reason;
+    const syntax = asYamlSyntaxError(error2);
+    if (!(syntax instanceof YamlSyntaxError)) throw error2;
     throw new ConfigError(`${file} is not valid YAML`, {
       where: { file },
       problems: [
         {
           where: {
             file,
-            ...mark?.line === void 0 ? {} : { line: mark.line + 1 },
-            ...mark?.column === void 0 ? {} : { column: mark.column + 1 }
+            ...syntax.line === void 0 ? {} : { line: syntax.line },
+            ...syntax.column === void 0 ? {} : { column: syntax.column }
           },
-          message: reason
+          message: syntax.message.startsWith("duplicated mapping key") ? "duplicate key: map keys must be unique" : syntax.message
         }
       ],
       hint: "fix the YAML syntax at the line above"

@@ -2838,28 +2838,24 @@ var YamlSyntaxError = class extends Error {
     __name(this, "YamlSyntaxError");
   }
 };
+function asYamlSyntaxError(error2) {
+  if (!(error2 instanceof jsyaml().YAMLException)) return error2;
+  const mark = error2.mark;
+  return new YamlSyntaxError(
+    error2.reason,
+    mark?.line === void 0 ? void 0 : mark.line + 1,
+    mark?.column === void 0 ? void 0 : mark.column + 1
+  );
+}
+__name(asYamlSyntaxError, "asYamlSyntaxError");
 function loadYamlDocuments(text) {
   try {
     return jsyaml().loadAll(text, null, { schema: pyyamlSchema(), json: true });
   } catch (error2) {
-    if (error2 instanceof jsyaml().YAMLException) {
-      const mark = error2.mark;
-      return rethrow(
-        new YamlSyntaxError(
-          error2.reason,
-          mark?.line === void 0 ? void 0 : mark.line + 1,
-          mark?.column === void 0 ? void 0 : mark.column + 1
-        )
-      );
-    }
-    throw error2;
+    throw asYamlSyntaxError(error2);
   }
 }
 __name(loadYamlDocuments, "loadYamlDocuments");
-function rethrow(error2) {
-  throw error2;
-}
-__name(rethrow, "rethrow");
 function locateYamlPath(text, docIndex, path, atKey = false) {
   const doc = parseTrees(text)?.[docIndex];
   if (doc === void 0) return void 0;

@@ -946,6 +946,13 @@ function describeRetry(what, info) {
 }
 __name(describeRetry, "describeRetry");
 
+// src/core/once.ts
+function once(make) {
+  let made;
+  return async () => made ??= make();
+}
+__name(once, "once");
+
 // src/docker/client.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
@@ -3183,28 +3190,24 @@ var YamlSyntaxError = class extends Error {
     __name(this, "YamlSyntaxError");
   }
 };
+function asYamlSyntaxError(error2) {
+  if (!(error2 instanceof jsyaml().YAMLException)) return error2;
+  const mark2 = error2.mark;
+  return new YamlSyntaxError(
+    error2.reason,
+    mark2?.line === void 0 ? void 0 : mark2.line + 1,
+    mark2?.column === void 0 ? void 0 : mark2.column + 1
+  );
+}
+__name(asYamlSyntaxError, "asYamlSyntaxError");
 function loadYamlDocuments(text2) {
   try {
     return jsyaml().loadAll(text2, null, { schema: pyyamlSchema(), json: true });
   } catch (error2) {
-    if (error2 instanceof jsyaml().YAMLException) {
-      const mark2 = error2.mark;
-      return rethrow(
-        new YamlSyntaxError(
-          error2.reason,
-          mark2?.line === void 0 ? void 0 : mark2.line + 1,
-          mark2?.column === void 0 ? void 0 : mark2.column + 1
-        )
-      );
-    }
-    throw error2;
+    throw asYamlSyntaxError(error2);
   }
 }
 __name(loadYamlDocuments, "loadYamlDocuments");
-function rethrow(error2) {
-  throw error2;
-}
-__name(rethrow, "rethrow");
 function locateYamlPath(text2, docIndex, path, atKey = false) {
   const doc = parseTrees(text2)?.[docIndex];
   if (doc === void 0) return void 0;
@@ -5119,11 +5122,6 @@ function pipelineStepReply(runId, step) {
 __name(pipelineStepReply, "pipelineStepReply");
 
 // src/pipeline/announce.ts
-function once(make) {
-  let made;
-  return async () => made ??= make();
-}
-__name(once, "once");
 function commitUnderTest(env) {
   const sha = readGitHubEvent(env).pull_request?.head?.sha ?? env.GITHUB_SHA;
   return sha === void 0 || sha === "" ? void 0 : sha;
@@ -10586,6 +10584,7 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
 __name(metricsSlackMessage, "metricsSlackMessage");
 
 // src/metrics/http.ts
+var undici = once(async () => Promise.resolve().then(() => __toESM(require("./undici.cjs"), 1)));
 function serverMessage(text2, headers) {
   const header = headers?.get("x-influxdb-error");
   if (header !== null && header !== void 0 && header !== "") return header;
@@ -10631,7 +10630,7 @@ async function once3(req, safeUrl, service, signal) {
   let headers;
   let text2;
   try {
-    const { request } = await Promise.resolve().then(() => __toESM(require("./undici.cjs"), 1));
+    const { request } = await undici();
     const response = await request(req.url, {
       method: req.method,
       signal,
@@ -14093,18 +14092,13 @@ var STEP_RUNS = {
   "dispatch-metrics": dispatchMetricsStep,
   report: reportStep
 };
-function once4(make) {
-  let made;
-  return async () => made ??= make();
-}
-__name(once4, "once");
 async function runPipeline(config, reporter, options = {}) {
   const env = options.env ?? process.env;
   const plan2 = options.plan ?? planPipeline(config, options);
   const { profile, runId } = plan2;
   const dir = (0, import_node_path26.join)(config.baseDir, ".stackci", "runs", runId);
   (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
-  const engine = once4(
+  const engine = once(
     options.docker ?? (async () => connectDocker(void 0, env))
   );
   const run = {
