@@ -11,6 +11,7 @@ import { InfluxStore } from './influxdb-store.js'
 import type { StoreSettings } from './settings.js'
 import { SqliteStore } from './sqlite-store.js'
 import { SquashStore } from './squash-store.js'
+import { SasquatchStore } from './sasquatch-store.js'
 import { canReadHistory, type HistoryStore, type MetricStore } from './store.js'
 
 export interface StoreDeps {
@@ -45,6 +46,8 @@ export function openStores(
     stores.push(new InfluxStore({ ...settings.influxdb, ...common }))
   if (settings.squash !== undefined)
     stores.push(new SquashStore({ ...settings.squash, ...common }))
+  if (settings.sasquatch !== undefined)
+    stores.push(new SasquatchStore({ ...settings.sasquatch, ...common }))
   return stores
 }
 
