@@ -325,8 +325,9 @@ export class KafkaRestEmulator extends HttpEmulator {
     // Every record is checked before any is stored: one bad record, none stored.
     const values: Record<string, unknown>[] = []
     for (const [i, record] of records.entries()) {
-      const problems: string[] = []
-      const ok = schema.isValid(record.value, {
+      // Java Avro wants every field present; avsc would take a default.
+      const problems = missingFields(schema, record.value)
+      const ok = problems.length === 0 && schema.isValid(record.value, {
         errorHook: (path, value, t) => {
           problems.push(
             `${path.join('.') || 'value'}: expected ${JSON.stringify(t.schema())}, got ${JSON.stringify(value) ?? 'nothing'}`
@@ -361,4 +362,13 @@ export class KafkaRestEmulator extends HttpEmulator {
     })
     return v2(200, { key_schema_id: null, value_schema_id: schemaId, offsets })
   }
+}
+
+/** Top-level fields of a record schema absent from `value`. */
+function missingFields(type: avsc.Type, value: unknown): string[] {
+  if (!(type instanceof avsc.types.RecordType)) return []
+  if (typeof value !== 'object' || value === null) return ['value: not a record']
+  return type.fields
+    .filter((f) => (value as Record<string, unknown>)[f.name] === undefined)
+    .map((f) => `${f.name}: missing (defaults are not filled in)`)
 }
