@@ -19,7 +19,12 @@ import {
   type RetryDecision
 } from '../core/retry.js'
 import { redactUrl } from '../core/secrets.js'
-import { httpRequest, type HttpOptions } from './http.js'
+import {
+  httpRequest,
+  type HttpOptions,
+  type HttpRequest,
+  type HttpResponse
+} from './http.js'
 import { PartialWriteError } from './influxdb-client.js'
 import type { DispatchJob } from './record.js'
 import {
@@ -119,6 +124,24 @@ export class SasquatchStore implements MetricStore {
       : { ...extra, authorization: `Bearer ${token}` }
   }
 
+  /** One call; a refused token gets a hint naming what is needed. */
+  async #request(request: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await httpRequest(this.#http(), request)
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : undefined
+      if (status !== 401 && status !== 403) throw error
+      throw new HttpError((error as HttpError).message, {
+        status,
+        ...((error as HttpError).where === undefined
+          ? {}
+          : { where: (error as HttpError).where }),
+        hint: 'Sasquatch wants an RSP token with the write:sasquatch scope, sent as Bearer: set SASQUATCH_TOKEN (or the variable named by metrics.stores.sasquatch.token-env)',
+        cause: error
+      })
+    }
+  }
+
   #plan(d: DispatchJob): SasquatchPlan {
     return sasquatchPlan(d, this.#o)
   }
@@ -141,7 +164,7 @@ export class SasquatchStore implements MetricStore {
 
   async #cluster(): Promise<string> {
     if (this.#clusterId !== undefined) return this.#clusterId
-    const r = await httpRequest(this.#http(), {
+    const r = await this.#request({
       method: 'GET',
       url: `${this.#root}/v3/clusters`,
       headers: this.#headers({ accept: 'application/json' }),
@@ -170,7 +193,7 @@ export class SasquatchStore implements MetricStore {
   async #ensureTopic(topic: string): Promise<void> {
     if (this.#topics.has(topic)) return
     const cluster = await this.#cluster()
-    const r = await httpRequest(this.#http(), {
+    const r = await this.#request({
       method: 'POST',
       url: `${this.#root}/v3/clusters/${encodeURIComponent(cluster)}/topics`,
       headers: this.#headers({
@@ -196,7 +219,7 @@ export class SasquatchStore implements MetricStore {
     post: SasquatchPost
   ): Promise<{ failed: number[]; reasons: string[] }> {
     await this.#ensureTopic(post.topic)
-    const r = await httpRequest(this.#http(), {
+    const r = await this.#request({
       method: 'POST',
       url: `${this.#root}/topics/${encodeURIComponent(post.topic)}`,
       headers: this.#headers({ 'content-type': PRODUCE_TYPE, accept: V2_ACCEPT }),
