@@ -124,7 +124,8 @@ export function checkNamespace(namespace: string): void {
 export function avroField(name: string, value: SasquatchValue): AvroField {
   if (name.includes('timestamp') || value === null || typeof value === 'number')
     return { name, type: 'double', default: 0.0 }
-  if (typeof value === 'boolean') return { name, type: 'boolean', default: false }
+  if (typeof value === 'boolean')
+    return { name, type: 'boolean', default: false }
   if (Array.isArray(value))
     return { name, type: { type: 'array', items: 'string' }, default: [] }
   return { name, type: 'string', default: '' }

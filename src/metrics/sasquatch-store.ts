@@ -11,7 +11,7 @@
  * sends nothing twice.
  */
 
-import { HttpError, StoreError, errorMessage } from '../core/errors.js'
+import { HttpError, StoreError, errorMessage, toError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import {
   defaultShouldRetry,
@@ -222,7 +222,10 @@ export class SasquatchStore implements MetricStore {
     const r = await this.#request({
       method: 'POST',
       url: `${this.#root}/topics/${encodeURIComponent(post.topic)}`,
-      headers: this.#headers({ 'content-type': PRODUCE_TYPE, accept: V2_ACCEPT }),
+      headers: this.#headers({
+        'content-type': PRODUCE_TYPE,
+        accept: V2_ACCEPT
+      }),
       body: produceBody(post),
       ok: [200],
       what: `${post.records.length} record(s) to ${post.topic}`
@@ -259,7 +262,7 @@ export class SasquatchStore implements MetricStore {
     let stored = 0
     const unsent = new Set<string>()
     const problems: { topic: string; message: string }[] = []
-    let fatal: unknown
+    let fatal: Error | undefined
     for (const post of plan.posts) {
       if (fatal !== undefined) {
         for (const id of post.identifiers) unsent.add(id)
@@ -278,7 +281,7 @@ export class SasquatchStore implements MetricStore {
         for (const id of post.identifiers) unsent.add(id)
         problems.push({ topic: post.topic, message: errorMessage(error) })
         // The proxy is gone: the other topics would only fail the same way.
-        if (storeIsDown(error)) fatal = error
+        if (storeIsDown(error)) fatal = toError(error)
       }
     }
     const skipped =
@@ -299,9 +302,7 @@ export class SasquatchStore implements MetricStore {
       ...d,
       job: {
         ...d.job,
-        measurements: d.job.measurements.filter((m) =>
-          unsent.has(m.identifier)
-        )
+        measurements: d.job.measurements.filter((m) => unsent.has(m.identifier))
       }
     }
     const what =

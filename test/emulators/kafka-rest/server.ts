@@ -149,7 +149,9 @@ export class KafkaRestEmulator extends HttpEmulator {
         this.#guard(q, () => v2(200, [...this.topics.keys()].sort()))
       ),
       r('produce', 'POST', '/topics/(?<topic>[^/]+)', (q, p) =>
-        this.#guard(q, () => this.#produce(q, decodeURIComponent(p.topic ?? '')))
+        this.#guard(q, () =>
+          this.#produce(q, decodeURIComponent(p.topic ?? ''))
+        )
       )
     ]
   }
@@ -238,9 +240,7 @@ export class KafkaRestEmulator extends HttpEmulator {
     const partitions =
       typeof body?.partitions_count === 'number' ? body.partitions_count : 1
     const replication =
-      typeof body?.replication_factor === 'number'
-        ? body.replication_factor
-        : 1
+      typeof body?.replication_factor === 'number' ? body.replication_factor : 1
     if (replication > this.#brokers)
       return v3Error(
         400,
@@ -288,7 +288,10 @@ export class KafkaRestEmulator extends HttpEmulator {
   #produce(req: LoggedRequest, topic: string): Reply {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim()
     if (type !== AVRO_V2)
-      return v2(415, { error_code: 415, message: 'HTTP 415 Unsupported Media Type' })
+      return v2(415, {
+        error_code: 415,
+        message: 'HTTP 415 Unsupported Media Type'
+      })
     let body: unknown
     try {
       body = JSON.parse(req.body)
@@ -327,13 +330,15 @@ export class KafkaRestEmulator extends HttpEmulator {
     for (const [i, record] of records.entries()) {
       // Java Avro wants every field present; avsc would take a default.
       const problems = missingFields(schema, record.value)
-      const ok = problems.length === 0 && schema.isValid(record.value, {
-        errorHook: (path, value, t) => {
-          problems.push(
-            `${path.join('.') || 'value'}: expected ${JSON.stringify(t.schema())}, got ${JSON.stringify(value) ?? 'nothing'}`
-          )
-        }
-      })
+      const ok =
+        problems.length === 0 &&
+        schema.isValid(record.value, {
+          errorHook: (path, value, t) => {
+            problems.push(
+              `${path.join('.') || 'value'}: expected ${JSON.stringify(t.schema())}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`
+            )
+          }
+        })
       if (!ok)
         return v2(400, {
           error_code: 400,
@@ -367,7 +372,8 @@ export class KafkaRestEmulator extends HttpEmulator {
 /** Top-level fields of a record schema absent from `value`. */
 function missingFields(type: avsc.Type, value: unknown): string[] {
   if (!(type instanceof avsc.types.RecordType)) return []
-  if (typeof value !== 'object' || value === null) return ['value: not a record']
+  if (typeof value !== 'object' || value === null)
+    return ['value: not a record']
   return type.fields
     .filter((f) => (value as Record<string, unknown>)[f.name] === undefined)
     .map((f) => `${f.name}: missing (defaults are not filled in)`)

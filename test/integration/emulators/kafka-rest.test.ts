@@ -15,7 +15,9 @@ const schema = JSON.stringify({
   ]
 })
 
-const record = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+const record = (
+  over: Record<string, unknown> = {}
+): Record<string, unknown> => ({
   id: 'a',
   tags: ['photometry'],
   timestamp: 1764547200.5,
@@ -68,7 +70,9 @@ describe('the Kafka REST proxy emulator (kafka-rest 7.x as Sasquatch runs it)', 
       typeof body === 'string' ? body : JSON.stringify(body),
       { 'content-type': type, accept: 'application/vnd.kafka.v2+json' }
     )
-  const createTopic = async (name: string): Promise<{ status: number; json: unknown; headers: Headers }> =>
+  const createTopic = async (
+    name: string
+  ): Promise<{ status: number; json: unknown; headers: Headers }> =>
     call(
       'POST',
       `/v3/clusters/${proxy.clusterId}/topics`,
@@ -112,7 +116,10 @@ describe('the Kafka REST proxy emulator (kafka-rest 7.x as Sasquatch runs it)', 
     await createTopic('lsst.debug.PA1')
     const r = await produce('lsst.debug.PA1', {
       value_schema: schema,
-      records: [{ value: record({ extra: 'dropped' }) }, { value: record({ id: 'b' }) }]
+      records: [
+        { value: record({ extra: 'dropped' }) },
+        { value: record({ id: 'b' }) }
+      ]
     })
     expect(r).toEqual({
       status: 200,
@@ -201,7 +208,8 @@ describe('the Kafka REST proxy emulator (kafka-rest 7.x as Sasquatch runs it)', 
           partition: null,
           offset: null,
           error_code: 50003,
-          error: 'Topic lsst.debug.missing not present in metadata after 60000 ms.'
+          error:
+            'Topic lsst.debug.missing not present in metadata after 60000 ms.'
         }
       ]
     })
@@ -221,7 +229,12 @@ describe('the Kafka REST proxy emulator (kafka-rest 7.x as Sasquatch runs it)', 
   it('injects the faults real proxies produce: 5xx, 429 with Retry-After, a reset connection', async () => {
     proxy.fault({ match: 'clusters', kind: 'status', status: 503, times: 1 })
     expect((await call('GET', '/v3/clusters')).status).toBe(503)
-    proxy.fault({ match: 'clusters', kind: 'ratelimit', retryAfter: 2, times: 1 })
+    proxy.fault({
+      match: 'clusters',
+      kind: 'ratelimit',
+      retryAfter: 2,
+      times: 1
+    })
     const limited = await call('GET', '/v3/clusters')
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBe('2')

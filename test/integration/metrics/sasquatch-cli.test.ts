@@ -113,7 +113,15 @@ describe('stackci metrics dispatch|replay --sasquatch', () => {
     assertStored(5)
     // A second replay finds nothing left to send.
     const again = await runCli(
-      ['metrics', 'replay', '--no-sqlite', '--spool', join(dir, 'spool'), '--sasquatch', proxy.url],
+      [
+        'metrics',
+        'replay',
+        '--no-sqlite',
+        '--spool',
+        join(dir, 'spool'),
+        '--sasquatch',
+        proxy.url
+      ],
       { env }
     )
     expect(again.code).toBe(0)

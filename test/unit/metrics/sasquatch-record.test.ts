@@ -26,7 +26,7 @@ const sample = join(
 
 /** Every record of a post, checked by a real Avro implementation. */
 function assertValid(post: SasquatchPost): void {
-  const type = avsc.Type.forSchema(post.schema as avsc.Schema)
+  const type = avsc.Type.forSchema(post.schema)
   for (const record of post.records) {
     const problems: string[] = []
     type.isValid(record, {
@@ -165,7 +165,7 @@ describe('Sasquatch records (verify_to_sasquatch through SasquatchDispatcher)', 
         type: 'record',
         name: 'r',
         fields: [field]
-      } as avsc.Schema)
+      })
       expect(type.isValid({ f: value === null ? 0.0 : value })).toBe(true)
     }
   })
@@ -189,9 +189,11 @@ describe('Sasquatch records (verify_to_sasquatch through SasquatchDispatcher)', 
         ) as InputError
       ).message
     ).toMatch(/common record field/)
-    expect(thrown(() => checkNamespace('lsst.verify-drp'))).toBeInstanceOf(
-      InputError
-    )
+    expect(
+      thrown(() => {
+        checkNamespace('lsst.verify-drp')
+      })
+    ).toBeInstanceOf(InputError)
     expect(() => {
       checkNamespace('lsst.verify.drp')
     }).not.toThrow()

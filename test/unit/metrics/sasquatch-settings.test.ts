@@ -74,7 +74,9 @@ describe('the sasquatch store in stackci.yml and on the command line', () => {
   it('refuses a namespace Avro cannot carry, saying what one looks like', () => {
     const error = thrown(() =>
       loadStackciConfig(
-        config('url: https://data.example.org/proxy\nnamespace: lsst.verify-drp'),
+        config(
+          'url: https://data.example.org/proxy\nnamespace: lsst.verify-drp'
+        ),
         '/repo/stackci.yml'
       )
     )
