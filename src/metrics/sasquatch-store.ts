@@ -21,7 +21,7 @@ import {
 import { redactUrl } from '../core/secrets.js'
 import {
   httpRequest,
-  type HttpOptions,
+  storeHttpOptions,
   type HttpRequest,
   type HttpResponse
 } from './http.js'
@@ -104,19 +104,6 @@ export class SasquatchStore implements MetricStore {
     this.label = `sasquatch ${redactUrl(this.#root)} ${options.namespace}`
   }
 
-  #http(): HttpOptions {
-    const o = this.#o
-    return {
-      service: 'Sasquatch',
-      reporter: o.reporter,
-      shouldRetry: sasquatchShouldRetry,
-      timeoutMs: o.timeoutMs ?? 90_000,
-      ...(o.retries === undefined ? {} : { retries: o.retries }),
-      ...(o.minDelayMs === undefined ? {} : { minDelayMs: o.minDelayMs }),
-      ...(o.clock === undefined ? {} : { clock: o.clock })
-    }
-  }
-
   #headers(extra: Record<string, string>): Record<string, string> {
     const token = this.#o.token
     return token === undefined
@@ -127,7 +114,10 @@ export class SasquatchStore implements MetricStore {
   /** One call; a refused token gets a hint naming what is needed. */
   async #request(request: HttpRequest): Promise<HttpResponse> {
     try {
-      return await httpRequest(this.#http(), request)
+      return await httpRequest(
+        storeHttpOptions('Sasquatch', this.#o, sasquatchShouldRetry, 90_000),
+        request
+      )
     } catch (error) {
       const status = error instanceof HttpError ? error.status : undefined
       if (status !== 401 && status !== 403) throw error

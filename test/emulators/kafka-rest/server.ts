@@ -21,6 +21,7 @@
 import avsc from 'avsc'
 import {
   HttpEmulator,
+  route,
   credential,
   jsonBody,
   type LoggedRequest,
@@ -100,12 +101,7 @@ export class KafkaRestEmulator extends HttpEmulator {
   }
 
   protected routes(): Route[] {
-    const r = (
-      name: string,
-      method: string,
-      path: string,
-      handle: Route['handle']
-    ): Route => ({ name, method, pattern: new RegExp(`^${path}/?$`), handle })
+    const r = route
     const cluster = '/v3/clusters/(?<cluster>[^/]+)'
     return [
       r('clusters', 'GET', '/v3/clusters', (q) =>

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import avsc from 'avsc'
 import { InputError } from '../../../src/core/index.js'
 import {
@@ -14,15 +13,10 @@ import {
 } from '../../../src/metrics/index.js'
 import { parseJob } from '../../../src/verify/index.js'
 import { dispatchJob } from '../../helpers/metrics.js'
+import { SAMPLE_JOB } from '../../helpers/sasquatch.js'
 import { thrown } from '../../helpers/thrown.js'
 
-const sample = join(
-  process.cwd(),
-  'examples',
-  'stack',
-  'jobs',
-  'field_a.verify.json'
-)
+const sample = SAMPLE_JOB
 
 /** Every record of a post, checked by a real Avro implementation. */
 function assertValid(post: SasquatchPost): void {
