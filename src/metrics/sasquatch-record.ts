@@ -84,6 +84,8 @@ export interface SasquatchPlan {
 
 export interface SasquatchTarget {
   namespace: string
+  /** Metric definitions by full name: their tags, when a job carries none. */
+  metrics?: ReadonlyMap<string, { tags: readonly string[] }>
   /** `dataset_tag` (`--dataset` of verify_to_sasquatch); default: the provenance's dataset, else `Generic`. */
   dataset?: string
 }
@@ -206,9 +208,13 @@ export function commonFields(
   return out
 }
 
-/** The tags of each metric, from the definitions the job carries. */
-function metricTags(d: DispatchJob): Map<string, string[]> {
+/** The tags of each metric: those the job carries, else its definition's. */
+function metricTags(
+  d: DispatchJob,
+  target: SasquatchTarget
+): Map<string, string[]> {
   const tags = new Map<string, string[]>()
+  for (const [name, m] of target.metrics ?? []) tags.set(name, [...m.tags])
   for (const m of d.job.metrics) {
     const list = Array.isArray(m.tags) ? m.tags : []
     if (typeof m.name === 'string')
@@ -230,7 +236,7 @@ export function sasquatchPlan(
   target: SasquatchTarget
 ): SasquatchPlan {
   const common = commonFields(d, target)
-  const tags = metricTags(d)
+  const tags = metricTags(d, target)
   const posts = new Map<string, SasquatchPost>()
   const skipped: SkippedMeasurement[] = []
   for (const m of d.job.measurements) {

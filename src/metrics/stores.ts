@@ -22,6 +22,8 @@ export interface StoreDeps {
   minDelayMs?: number
   /** Open nothing for writing: a missing SQLite file is not created. */
   dryRun?: boolean
+  /** Metric definitions by full name (the sasquatch store sends their tags). */
+  metrics?: ReadonlyMap<string, { tags: readonly string[] }>
 }
 
 /** Opens every configured store, sqlite first (the fastest to fail). */
@@ -47,7 +49,13 @@ export function openStores(
   if (settings.squash !== undefined)
     stores.push(new SquashStore({ ...settings.squash, ...common }))
   if (settings.sasquatch !== undefined)
-    stores.push(new SasquatchStore({ ...settings.sasquatch, ...common }))
+    stores.push(
+      new SasquatchStore({
+        ...settings.sasquatch,
+        ...common,
+        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics })
+      })
+    )
   return stores
 }
 

@@ -47,6 +47,8 @@ describe('stackci metrics dispatch|replay --sasquatch', () => {
       [
         'metrics',
         'replay',
+        '--definitions',
+        examples,
         '--no-sqlite',
         '--spool',
         join(dir, 'spool'),
@@ -63,6 +65,8 @@ describe('stackci metrics dispatch|replay --sasquatch', () => {
     const all = storedRecords(proxy)
     expect(all).toHaveLength(count)
     for (const value of all) {
+      // Non-empty tags, from the sample stack's metric definitions.
+      expect((value.tags as string[]).length).toBeGreaterThan(0)
       expect(value).toMatchObject({
         dataset_tag: 'HSC/RC2/Nightly',
         ci_id: '812',
@@ -88,6 +92,9 @@ describe('stackci metrics dispatch|replay --sasquatch', () => {
       'lsst.verify.drp.run_time'
     ])
     assertStored(5)
+    expect(proxy.values('lsst.verify.drp.astrom_rms')[0]?.tags).toEqual([
+      'astrometry'
+    ])
     expect(proxy.received('produce')[0]?.headers.authorization).toBe(
       `Bearer ${TOKEN}`
     )

@@ -130,6 +130,14 @@ describe('Sasquatch records (verify_to_sasquatch through SasquatchDispatcher)', 
     ).toBeInstanceOf(Error)
   })
 
+  it('takes the tags from the metric definitions when the job carries none', () => {
+    const d = dispatchJob('d', { 'validate_drp.AM1': 12 })
+    const metrics = new Map([['validate_drp.AM1', { tags: ['astrometry'] }]])
+    const [post] = sasquatchPlan(d, { namespace: 'lsst.dm', metrics }).posts
+    expect(post?.records[0]?.tags).toEqual(['astrometry'])
+    assertValid(post as SasquatchPost)
+  })
+
   it('leaves out NaN and infinite measurements, naming them, and sends the rest', () => {
     const d = dispatchJob('n', {
       'validate_drp.PA1': NaN,
