@@ -1,9 +1,14 @@
-import { ConfigError, loadStackciConfig } from '../../../src/core/index.js'
+import {
+  ConfigError,
+  RecordingReporter,
+  loadStackciConfig
+} from '../../../src/core/index.js'
 import { settingsFrom } from '../../../src/cli/metrics-options.js'
 import {
   DEFAULT_NAMESPACE,
   resolveMetricsSettings
 } from '../../../src/metrics/index.js'
+import { readDispatchMetricsInputs } from '../../../src/metrics/action.js'
 import { thrown } from '../../helpers/thrown.js'
 
 const config = (store: string): string => `version: 1
@@ -103,6 +108,36 @@ describe('the sasquatch store in stackci.yml and on the command line', () => {
       namespace: 'lsst.debug',
       dataset: 'ci_example',
       token: 'gt-2'
+    })
+  })
+
+  it('the dispatch-metrics action reads sasquatch-* inputs, the token masked', () => {
+    const reporter = new RecordingReporter()
+    const inputs = readDispatchMetricsInputs(
+      {
+        'INPUT_SASQUATCH-URL': 'https://data.example.org/proxy',
+        'INPUT_SASQUATCH-NAMESPACE': 'lsst.verify.drp',
+        'INPUT_SASQUATCH-DATASET': 'HSC/RC2/Nightly',
+        'INPUT_SASQUATCH-TOKEN': 'gt-action-secret'
+      },
+      reporter
+    )
+    expect(inputs.overrides).toMatchObject({
+      sasquatchUrl: 'https://data.example.org/proxy',
+      sasquatchNamespace: 'lsst.verify.drp',
+      sasquatchDataset: 'HSC/RC2/Nightly',
+      sasquatchToken: 'gt-action-secret'
+    })
+    reporter.info('token gt-action-secret')
+    expect(reporter.text()).not.toContain('gt-action-secret')
+    expect(
+      resolveMetricsSettings(undefined, inputs.overrides, {}, '/w').stores
+        .sasquatch
+    ).toEqual({
+      url: 'https://data.example.org/proxy',
+      namespace: 'lsst.verify.drp',
+      dataset: 'HSC/RC2/Nightly',
+      token: 'gt-action-secret'
     })
   })
 })
