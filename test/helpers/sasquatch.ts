@@ -20,7 +20,7 @@ export function storedRecords(
 ): Record<string, unknown>[] {
   const all = proxy.all()
   for (const r of all) {
-    const type = proxy.schemas.get(r.valueSchemaId) as avsc.Type
+    const type = proxy.registry.schemas.get(r.valueSchemaId) as avsc.Type
     expect(type.isValid(r.value)).toBe(true)
     const fields = (type.schema() as { fields: { name: string }[] }).fields
     expect(fields.map((f) => f.name).sort()).toEqual(

@@ -18,7 +18,7 @@
  * Faults (5xx, resets, 429) come from {@link HttpEmulator.fault}.
  */
 
-import avsc from 'avsc'
+import type avsc from 'avsc'
 import {
   HttpEmulator,
   route,
@@ -28,6 +28,15 @@ import {
   type Reply,
   type Route
 } from '../http-emulator.js'
+import { SchemaRegistry, recordProblems } from './registry.js'
+import {
+  clusterDoc,
+  topicDoc,
+  type KafkaTopic,
+  type StoredRecord
+} from './v3.js'
+
+export type { KafkaTopic, StoredRecord } from './v3.js'
 
 export interface KafkaRestEmulatorOptions {
   /** The bearer token the ingress wants (default: none needed). */
@@ -35,21 +44,6 @@ export interface KafkaRestEmulatorOptions {
   clusterId?: string
   /** Brokers (replication_factor may not exceed it; default 3). */
   brokers?: number
-}
-
-export interface StoredRecord {
-  partition: number
-  offset: number
-  valueSchemaId: number
-  /** The value as stored: only the schema's fields. */
-  value: Record<string, unknown>
-}
-
-export interface KafkaTopic {
-  name: string
-  partitions: number
-  replicationFactor: number
-  records: StoredRecord[]
 }
 
 const V2 = 'application/vnd.kafka.v2+json'
@@ -68,11 +62,8 @@ const v3Error = (status: number, code: number, message: string): Reply => ({
 
 export class KafkaRestEmulator extends HttpEmulator {
   readonly topics = new Map<string, KafkaTopic>()
-  /** Registered schemas: id → parsed type; `subject` → ids. */
-  readonly schemas = new Map<number, avsc.Type>()
-  readonly subjects = new Map<string, number[]>()
+  readonly registry = new SchemaRegistry()
   readonly clusterId: string
-  readonly #ids = new Map<string, number>()
   readonly #token: string | undefined
   readonly #brokers: number
 
@@ -110,19 +101,23 @@ export class KafkaRestEmulator extends HttpEmulator {
           body: {
             kind: 'KafkaClusterList',
             metadata: { self: `${this.url}/v3/clusters`, next: null },
-            data: [this.#cluster()]
+            data: [clusterDoc(this.#base(), this.clusterId)]
           }
         }))
       ),
       r('cluster', 'GET', cluster, (q, p) =>
-        this.#guard(q, () => this.#inCluster(p, () => this.#cluster()))
+        this.#guard(q, () =>
+          this.#inCluster(p, () => clusterDoc(this.#base(), this.clusterId))
+        )
       ),
       r('list-topics', 'GET', `${cluster}/topics`, (q, p) =>
         this.#guard(q, () =>
           this.#inCluster(p, () => ({
             kind: 'KafkaTopicList',
             metadata: { self: `${this.#base()}/topics`, next: null },
-            data: [...this.topics.values()].map((t) => this.#topic(t))
+            data: [...this.topics.values()].map((t) =>
+              topicDoc(this.#base(), this.clusterId, t)
+            )
           }))
         )
       ),
@@ -138,7 +133,9 @@ export class KafkaRestEmulator extends HttpEmulator {
               40403,
               'This server does not host this topic-partition.'
             )
-          return this.#inCluster(p, () => this.#topic(t))
+          return this.#inCluster(p, () =>
+            topicDoc(this.#base(), this.clusterId, t)
+          )
         })
       ),
       r('v2-topics', 'GET', '/topics', (q) =>
@@ -174,54 +171,10 @@ export class KafkaRestEmulator extends HttpEmulator {
     return `${this.url}/v3/clusters/${this.clusterId}`
   }
 
-  #cluster(): Record<string, unknown> {
-    const base = this.#base()
-    const related = (path: string): { related: string } => ({
-      related: `${base}${path}`
-    })
-    return {
-      kind: 'KafkaCluster',
-      metadata: {
-        self: base,
-        resource_name: `crn:///kafka=${this.clusterId}`
-      },
-      cluster_id: this.clusterId,
-      controller: related('/brokers/0'),
-      acls: related('/acls'),
-      brokers: related('/brokers'),
-      broker_configs: related('/broker-configs'),
-      consumer_groups: related('/consumer-groups'),
-      topics: related('/topics'),
-      partition_reassignments: related('/topics/-/partitions/-/reassignment')
-    }
-  }
-
   #inCluster(p: Record<string, string>, body: () => unknown): Reply {
     if (p.cluster !== this.clusterId)
       return v3Error(404, 404, `Cluster ${p.cluster ?? ''} cannot be found.`)
     return { status: 200, body: body() }
-  }
-
-  #topic(t: KafkaTopic): Record<string, unknown> {
-    const self = `${this.#base()}/topics/${t.name}`
-    return {
-      kind: 'KafkaTopic',
-      metadata: {
-        self,
-        resource_name: `crn:///kafka=${this.clusterId}/topic=${t.name}`
-      },
-      cluster_id: this.clusterId,
-      topic_name: t.name,
-      is_internal: false,
-      replication_factor: t.replicationFactor,
-      partitions_count: t.partitions,
-      partitions: { related: `${self}/partitions` },
-      configs: { related: `${self}/configs` },
-      partition_reassignments: {
-        related: `${self}/partitions/-/reassignment`
-      },
-      authorized_operations: []
-    }
   }
 
   #createTopic(req: LoggedRequest, p: Record<string, string>): Reply {
@@ -253,32 +206,8 @@ export class KafkaRestEmulator extends HttpEmulator {
     return {
       status: 201,
       headers: { location: `${this.#base()}/topics/${name}` },
-      body: this.#topic(t)
+      body: topicDoc(this.#base(), this.clusterId, t)
     }
-  }
-
-  /** Registers a schema under `<topic>-value`; the same schema, the same id. */
-  #register(topic: string, text: string): number | Reply {
-    let type: avsc.Type
-    try {
-      type = avsc.Type.forSchema(JSON.parse(text) as avsc.Schema)
-    } catch (error) {
-      return v2(422, {
-        error_code: 42205,
-        message: `Invalid schema: ${error instanceof Error ? error.message : String(error)}`
-      })
-    }
-    const canonical = JSON.stringify(type.schema())
-    let id = this.#ids.get(canonical)
-    if (id === undefined) {
-      id = this.#ids.size + 1
-      this.#ids.set(canonical, id)
-      this.schemas.set(id, type)
-    }
-    const subject = `${topic}-value`
-    const ids = this.subjects.get(subject) ?? []
-    if (!ids.includes(id)) this.subjects.set(subject, [...ids, id])
-    return id
   }
 
   #produce(req: LoggedRequest, topic: string): Reply {
@@ -307,11 +236,16 @@ export class KafkaRestEmulator extends HttpEmulator {
     const records = doc.records as { value?: unknown }[]
     let schemaId: number
     if (typeof doc.value_schema === 'string') {
-      const r = this.#register(topic, doc.value_schema)
-      if (typeof r !== 'number') return r
-      schemaId = r
+      try {
+        schemaId = this.registry.register(`${topic}-value`, doc.value_schema)
+      } catch (error) {
+        return v2(422, {
+          error_code: 42205,
+          message: `Invalid schema: ${error instanceof Error ? error.message : String(error)}`
+        })
+      }
     } else if (typeof doc.value_schema_id === 'number') {
-      if (!this.schemas.has(doc.value_schema_id))
+      if (!this.registry.schemas.has(doc.value_schema_id))
         return v2(404, { error_code: 40403, message: 'Schema not found' })
       schemaId = doc.value_schema_id
     } else {
@@ -320,22 +254,12 @@ export class KafkaRestEmulator extends HttpEmulator {
         message: 'Request includes values but does not include value schema'
       })
     }
-    const schema = this.schemas.get(schemaId) as avsc.Type
+    const schema = this.registry.schemas.get(schemaId) as avsc.Type
     // Every record is checked before any is stored: one bad record, none stored.
     const values: Record<string, unknown>[] = []
     for (const [i, record] of records.entries()) {
-      // Java Avro wants every field present; avsc would take a default.
-      const problems = missingFields(schema, record.value)
-      const ok =
-        problems.length === 0 &&
-        schema.isValid(record.value, {
-          errorHook: (path, value, t) => {
-            problems.push(
-              `${path.join('.') || 'value'}: expected ${JSON.stringify(t.schema())}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`
-            )
-          }
-        })
-      if (!ok)
+      const problems = recordProblems(schema, record.value)
+      if (problems.length > 0)
         return v2(400, {
           error_code: 400,
           message: `Bad Request: Conversion of JSON to Avro failed for record ${i}: ${problems.join('; ')}`
@@ -363,14 +287,4 @@ export class KafkaRestEmulator extends HttpEmulator {
     })
     return v2(200, { key_schema_id: null, value_schema_id: schemaId, offsets })
   }
-}
-
-/** Top-level fields of a record schema absent from `value`. */
-function missingFields(type: avsc.Type, value: unknown): string[] {
-  if (!(type instanceof avsc.types.RecordType)) return []
-  if (typeof value !== 'object' || value === null)
-    return ['value: not a record']
-  return type.fields
-    .filter((f) => (value as Record<string, unknown>)[f.name] === undefined)
-    .map((f) => `${f.name}: missing (defaults are not filled in)`)
 }

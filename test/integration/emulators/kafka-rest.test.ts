@@ -143,7 +143,7 @@ describe('the Kafka REST proxy emulator (kafka-rest 7.x as Sasquatch runs it)', 
       records: [{ value: record({ id: 'c' }) }]
     })
     expect((byId.json as { value_schema_id: number }).value_schema_id).toBe(1)
-    expect(proxy.subjects.get('lsst.debug.PA1-value')).toEqual([1])
+    expect(proxy.registry.subjects.get('lsst.debug.PA1-value')).toEqual([1])
   })
 
   it('refuses what kafka-rest refuses: bad schema 42205, no schema 42202, bad record 400, NaN 400, wrong type 415', async () => {
