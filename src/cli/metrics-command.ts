@@ -15,6 +15,7 @@ import {
   replaySpool,
   runMetrics
 } from '../metrics/index.js'
+import { loadDefinitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
 import { dispatchOptions, storeOptions } from './metrics-flags.js'
 import { registerMetricsHistoryCommands } from './metrics-history-command.js'
@@ -99,7 +100,15 @@ async function replay(
     }
     return
   }
-  const stores = openStores(settings.stores, { reporter: ctx.reporter })
+  // The definitions give the sasquatch store the metrics' tags.
+  const definitions =
+    settings.definitions === undefined
+      ? undefined
+      : await loadDefinitions(settings.definitions)
+  const stores = openStores(settings.stores, {
+    reporter: ctx.reporter,
+    ...(definitions === undefined ? {} : { metrics: definitions.metrics })
+  })
   try {
     const r = await replaySpool(spool, stores, ctx.reporter)
     if (flags.json === true) await ctx.write(`${JSON.stringify(r)}\n`)

@@ -31,6 +31,18 @@ export function storeOptions(cmd: Command): Command {
       'a SQuaSH API root (credentials: SQUASH_USER, SQUASH_PASSWORD)'
     )
     .option(
+      '--sasquatch <url>',
+      'a Sasquatch Kafka REST proxy (token: SASQUATCH_TOKEN)'
+    )
+    .option(
+      '--sasquatch-namespace <ns>',
+      'the Sasquatch namespace (default lsst.dm)'
+    )
+    .option(
+      '--sasquatch-dataset <name>',
+      'the dataset_tag of the records (default: the dataset, else Generic)'
+    )
+    .option(
       '--spool <dir>',
       'where failed sends wait for replay (default .stackci/spool)'
     )

@@ -30,6 +30,9 @@ export interface StoreFlags {
   influxdbDb?: string
   influxdbRp?: string
   squash?: string
+  sasquatch?: string
+  sasquatchNamespace?: string
+  sasquatchDataset?: string
   spool?: string | false
   history?: string
 }
@@ -127,6 +130,9 @@ export function settingsFrom(
   set('influxdbDatabase', flags.influxdbDb)
   set('influxdbRetentionPolicy', flags.influxdbRp)
   set('squashUrl', flags.squash)
+  set('sasquatchUrl', flags.sasquatch)
+  set('sasquatchNamespace', flags.sasquatchNamespace)
+  set('sasquatchDataset', flags.sasquatchDataset)
   set(
     'history',
     oneOf('--history', flags.history, ['sqlite', 'influxdb'] as const)

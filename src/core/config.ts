@@ -84,6 +84,20 @@ export const metricsSectionSchema = object({
           'password-env': optional(envName),
           timeout: optional(duration())
         })
+      ),
+      sasquatch: optional(
+        object({
+          url: required(url()),
+          namespace: optional(
+            string({
+              pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+              patternHint: 'an Avro namespace, like lsst.verify.drp'
+            })
+          ),
+          dataset: optional(string({ nonEmpty: true })),
+          'token-env': optional(envName),
+          timeout: optional(duration())
+        })
       )
     })
   ),
@@ -206,7 +220,7 @@ const buildResult = literal(
   'NOT_BUILT',
   'ABORTED'
 )
-const storeName = literal('sqlite', 'influxdb', 'squash')
+const storeName = literal('sqlite', 'influxdb', 'squash', 'sasquatch')
 
 /** `registry:` — where images go, and the names of its credentials. */
 export const registrySectionSchema = object({

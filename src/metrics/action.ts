@@ -56,6 +56,7 @@ export function readDispatchMetricsInputs(
   const secrets = [
     'influxdb-password',
     'squash-password',
+    'sasquatch-token',
     'slack-token',
     'github-token'
   ]
@@ -81,6 +82,10 @@ export function readDispatchMetricsInputs(
   set('squashUrl', input.string('squash-url'))
   set('squashUser', input.string('squash-user'))
   set('squashPassword', input.string('squash-password'))
+  set('sasquatchUrl', input.string('sasquatch-url'))
+  set('sasquatchNamespace', input.string('sasquatch-namespace'))
+  set('sasquatchDataset', input.string('sasquatch-dataset'))
+  set('sasquatchToken', input.string('sasquatch-token'))
   set('spool', input.string('spool'))
   set('baselineSeries', input.string('baseline-series'))
   set('failTags', list('fail-tags'))

@@ -127,6 +127,9 @@ async function onFailure(
 ): Promise<void> {
   const message = errorMessage(error)
   t.errors.push(message)
+  // A partial write (the Sasquatch store's) stored part of the job.
+  const stored = (error as { stored?: unknown } | null)?.stored
+  if (typeof stored === 'number') t.written += stored
   if (claim === undefined || options.spool === undefined) return
   await options.spool.release(claim, error)
   t.spooled++

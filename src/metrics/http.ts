@@ -41,6 +41,33 @@ export interface HttpOptions {
   signal?: AbortSignal
 }
 
+/** What a store's options say about its calls (all optional). */
+export interface CallSettings {
+  timeoutMs?: number
+  retries?: number
+  minDelayMs?: number
+  clock?: Clock
+  reporter: Reporter
+}
+
+/** The {@link HttpOptions} of a store: its service, retry rule and default timeout. */
+export function storeHttpOptions(
+  service: string,
+  o: CallSettings,
+  shouldRetry: (error: unknown) => RetryDecision,
+  defaultTimeoutMs: number
+): HttpOptions {
+  return {
+    service,
+    reporter: o.reporter,
+    shouldRetry,
+    timeoutMs: o.timeoutMs ?? defaultTimeoutMs,
+    ...(o.retries === undefined ? {} : { retries: o.retries }),
+    ...(o.minDelayMs === undefined ? {} : { minDelayMs: o.minDelayMs }),
+    ...(o.clock === undefined ? {} : { clock: o.clock })
+  }
+}
+
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'HEAD'
   url: string

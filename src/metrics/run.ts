@@ -99,6 +99,7 @@ export async function runMetrics(
     reporter,
     // Nothing is written: a missing SQLite file is not created.
     dryRun: dryRun || options.store === false,
+    ...(definitions === undefined ? {} : { metrics: definitions.metrics }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     ...(deps.retries === undefined ? {} : { retries: deps.retries }),
     ...(deps.minDelayMs === undefined ? {} : { minDelayMs: deps.minDelayMs })

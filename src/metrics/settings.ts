@@ -30,10 +30,19 @@ export interface InfluxSettings {
   timeoutMs?: number
 }
 
+export interface SasquatchSettings {
+  url: string
+  namespace: string
+  dataset?: string
+  token?: string
+  timeoutMs?: number
+}
+
 export interface StoreSettings {
   sqlite?: { path: string }
   influxdb?: InfluxSettings
   squash?: { url: string; user: string; password: string; timeoutMs?: number }
+  sasquatch?: SasquatchSettings
 }
 
 export type AlertKind = 'failures' | 'warnings' | 'regressions'
@@ -69,6 +78,10 @@ export interface MetricsOverrides {
   squashUrl?: string
   squashUser?: string
   squashPassword?: string
+  sasquatchUrl?: string
+  sasquatchNamespace?: string
+  sasquatchDataset?: string
+  sasquatchToken?: string
   history?: 'sqlite' | 'influxdb'
   failTags?: string[]
   warnTags?: string[]
@@ -91,6 +104,8 @@ export interface MetricsOverrides {
 
 export const DEFAULT_SQLITE = '.stackci/metrics.sqlite'
 export const DEFAULT_SPOOL = '.stackci/spool'
+/** verify_to_sasquatch's default namespace (Rubin's Jenkins uses lsst.verify.drp). */
+export const DEFAULT_NAMESPACE = 'lsst.dm'
 
 const nonEmpty = (v: string | undefined): string | undefined =>
   v === undefined || v.trim() === '' ? undefined : v
@@ -170,6 +185,26 @@ export function resolveMetricsSettings(
       user,
       password,
       ...opt('timeoutMs', cs?.timeout)
+    }
+  }
+  const cq = configured.sasquatch
+  const sasquatchUrl = overrides.sasquatchUrl ?? cq?.url
+  if (sasquatchUrl !== undefined) {
+    // A token is optional (a proxy inside the ingress may need none), but
+    // a variable named in stackci.yml must be set.
+    const tokenVar = cq?.['token-env']
+    const token =
+      overrides.sasquatchToken ??
+      (tokenVar === undefined
+        ? nonEmpty(env.SASQUATCH_TOKEN)
+        : need(tokenVar, 'the sasquatch store'))
+    stores.sasquatch = {
+      url: sasquatchUrl,
+      namespace:
+        overrides.sasquatchNamespace ?? cq?.namespace ?? DEFAULT_NAMESPACE,
+      ...opt('dataset', overrides.sasquatchDataset ?? cq?.dataset),
+      ...opt('token', token === '' ? undefined : token),
+      ...opt('timeoutMs', cq?.timeout)
     }
   }
   // The embedded default, when nothing else is configured (the CLI).

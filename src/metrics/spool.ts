@@ -90,8 +90,11 @@ export class Spool {
 
   /** Returns a claimed entry to the spool, recording the failure. */
   async release(claim: Claim, error: unknown): Promise<void> {
+    const rest = remainingOf(error)
     const entry: SpoolEntry = {
       ...claim.entry,
+      // Part of the job was stored: only the rest is kept for replay.
+      ...(rest === undefined ? {} : { job: serializeJob(rest.job) }),
       attempts: claim.entry.attempts + 1,
       lastError: errorMessage(error).split('\n')[0] ?? ''
     }
@@ -199,6 +202,17 @@ export function entryJob(entry: SpoolEntry): DispatchJob {
     provenance: entry.provenance,
     job: parseJob(entry.job, entry.source)
   }
+}
+
+/**
+ * The part of a job still to send, when a store stored the rest (an error
+ * carrying `remaining`, like the Sasquatch store's).
+ */
+function remainingOf(error: unknown): DispatchJob | undefined {
+  const rest = (error as { remaining?: Partial<DispatchJob> } | null)?.remaining
+  return typeof rest === 'object' && Array.isArray(rest.job?.measurements)
+    ? (rest as DispatchJob)
+    : undefined
 }
 
 function alive(pid: number): boolean {

@@ -17,7 +17,7 @@ import {
 } from '../core/retry.js'
 import { redactUrl } from '../core/secrets.js'
 import { serializeJob } from '../verify/index.js'
-import { httpRequest, type HttpOptions } from './http.js'
+import { httpRequest, storeHttpOptions, type HttpOptions } from './http.js'
 import type { DispatchJob } from './record.js'
 import type { MetricStore, WriteOutcome } from './store.js'
 
@@ -73,16 +73,7 @@ export class SquashStore implements MetricStore {
   }
 
   #http(): HttpOptions {
-    const o = this.#o
-    return {
-      service: 'SQuaSH',
-      reporter: o.reporter,
-      shouldRetry: squashShouldRetry,
-      timeoutMs: o.timeoutMs ?? 120_000,
-      ...(o.retries === undefined ? {} : { retries: o.retries }),
-      ...(o.minDelayMs === undefined ? {} : { minDelayMs: o.minDelayMs }),
-      ...(o.clock === undefined ? {} : { clock: o.clock })
-    }
+    return storeHttpOptions('SQuaSH', this.#o, squashShouldRetry, 120_000)
   }
 
   prepare(jobs: readonly DispatchJob[]): void {

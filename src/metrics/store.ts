@@ -7,7 +7,7 @@
 
 import type { DispatchJob, SeriesKey } from './record.js'
 
-export type StoreType = 'sqlite' | 'influxdb' | 'squash'
+export type StoreType = 'sqlite' | 'influxdb' | 'squash' | 'sasquatch'
 
 export interface WriteOutcome {
   /** Measurements (sqlite), points (influxdb) or jobs (squash) stored. */

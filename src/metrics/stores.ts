@@ -11,6 +11,7 @@ import { InfluxStore } from './influxdb-store.js'
 import type { StoreSettings } from './settings.js'
 import { SqliteStore } from './sqlite-store.js'
 import { SquashStore } from './squash-store.js'
+import { SasquatchStore } from './sasquatch-store.js'
 import { canReadHistory, type HistoryStore, type MetricStore } from './store.js'
 
 export interface StoreDeps {
@@ -21,6 +22,8 @@ export interface StoreDeps {
   minDelayMs?: number
   /** Open nothing for writing: a missing SQLite file is not created. */
   dryRun?: boolean
+  /** Metric definitions by full name (the sasquatch store sends their tags). */
+  metrics?: ReadonlyMap<string, { tags: readonly string[] }>
 }
 
 /** Opens every configured store, sqlite first (the fastest to fail). */
@@ -45,6 +48,14 @@ export function openStores(
     stores.push(new InfluxStore({ ...settings.influxdb, ...common }))
   if (settings.squash !== undefined)
     stores.push(new SquashStore({ ...settings.squash, ...common }))
+  if (settings.sasquatch !== undefined)
+    stores.push(
+      new SasquatchStore({
+        ...settings.sasquatch,
+        ...common,
+        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics })
+      })
+    )
   return stores
 }
 

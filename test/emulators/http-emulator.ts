@@ -66,6 +66,16 @@ export interface Route {
   ): Reply | Promise<Reply>
 }
 
+/** A route whose path (a regexp source) may end with a slash. */
+export function route(
+  name: string,
+  method: string,
+  path: string,
+  handle: Route['handle']
+): Route {
+  return { name, method, pattern: new RegExp(`^${path}/?$`), handle }
+}
+
 export abstract class HttpEmulator {
   readonly requests: LoggedRequest[] = []
   readonly #faults: (Fault & { used: number })[] = []

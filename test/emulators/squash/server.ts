@@ -13,6 +13,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import {
   HttpEmulator,
+  route,
   jsonBody,
   type LoggedRequest,
   type Reply,
@@ -89,12 +90,7 @@ export class SquashEmulator extends HttpEmulator {
   }
 
   protected routes(): Route[] {
-    const r = (
-      name: string,
-      method: string,
-      path: string,
-      handle: Route['handle']
-    ): Route => ({ name, method, pattern: new RegExp(`^${path}/?$`), handle })
+    const r = route
     return [
       r('root', 'GET', '', () => ({ status: 200, body: this.#root() })),
       r('auth', 'POST', '/auth', (q) => this.#auth(q)),
