@@ -57,6 +57,42 @@ export function buildProgram(ctx: CliContext): Command {
   return program
 }
 
+/**
+ * The first word of `argv` that names no subcommand where one is expected
+ * (`stackci nosuch`, `stackci metrics nosuch --help`), with the words before
+ * it. Commander would print the parent's help for `--help` and exit 0, so a
+ * typo in a script would pass; it is caught here first.
+ */
+export function unknownCommand(
+  program: Command,
+  argv: readonly string[]
+): string | undefined {
+  let cmd = program
+  const path: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--') return undefined
+    if (arg.startsWith('-')) {
+      // An option's value is not a command: skip it.
+      const flag = arg.split('=')[0]
+      const option = cmd.options.find(
+        (o) => o.short === flag || o.long === flag
+      )
+      if (option?.required === true && !arg.includes('=')) i++
+      continue
+    }
+    if (cmd.commands.length === 0) return undefined
+    const sub = cmd.commands.find(
+      (c) => c.name() === arg || c.aliases().includes(arg)
+    )
+    if (sub === undefined)
+      return arg === 'help' ? undefined : [...path, arg].join(' ')
+    path.push(arg)
+    cmd = sub
+  }
+  return undefined
+}
+
 /** Runs the CLI on `argv` (without the node and script entries). */
 export async function main(
   argv: string[],
@@ -69,6 +105,13 @@ export async function main(
   )
   const program = buildProgram(ctx)
   holder.program = program
+  const unknown = unknownCommand(program, argv)
+  if (unknown !== undefined) {
+    io.stderr.write(
+      `error: unknown command '${unknown}'\n(run stackci --help for the commands)\n`
+    )
+    return EXIT.error
+  }
   try {
     await program.parseAsync(releaseVersionArgs(argv), { from: 'user' })
   } catch (error) {
