@@ -59,6 +59,8 @@ export interface AlertsPassResult {
   changes: AlertChange[]
   /** Alerts firing after the pass. */
   firing: { key: string; subject: string; since: number; summary: string }[]
+  /** Alerts counting evaluations towards `for:`. */
+  pending: { key: string; subject: string; count: number; for: number }[]
   /** Changes another evaluator claimed first. */
   lost: number
   /** Announcements that failed (retried next pass). */
@@ -125,6 +127,7 @@ export async function runAlertsPass(
     active: 0,
     changes: [],
     firing: [],
+    pending: [],
     lost: 0,
     failed: []
   }
@@ -186,6 +189,13 @@ export async function runAlertsPass(
         subject: obs.subject,
         since: current.firingSince ?? current.changedAt,
         summary: obs.summary
+      })
+    else if (current.status === 'pending')
+      result.pending.push({
+        key: obs.key,
+        subject: obs.subject,
+        count: current.count,
+        for: rule.for
       })
   }
   return result

@@ -33,6 +33,8 @@ export function formatAlertsPass(r: AlertsPassResult): string {
     (c) =>
       `${c.to.padEnd(8)} ${c.subject}  (${c.key}, was ${c.from}${c.announced === undefined ? '' : `, ${c.announced} sent`}${c.silencedBy === undefined ? '' : `, silenced by ${c.silencedBy}`})`
   )
+  for (const p of r.pending)
+    lines.push(`pending  ${p.subject}  (${p.key}, ${p.count} of ${p.for})`)
   for (const f of r.failed)
     lines.push(`FAILED   ${f.key}: ${f.error} (tried again next pass)`)
   lines.push(

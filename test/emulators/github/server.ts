@@ -2,7 +2,8 @@
  * A GitHub REST emulator, written from ../shared/research/protocols.md §11
  * and checked against the recorded responses in test/fixtures/recorded:
  * commit statuses (create, combined, list), check runs (create, update, get,
- * list for a ref, annotations), issue comments (list with pagination,
+ * list for a ref, annotations), issues (create, get, update, list: see
+ * issues.ts), issue comments (list with pagination,
  * create, update, delete) and `/rate_limit`, with GitHub's validation (422),
  * token kinds (a PAT gets 403 on check runs), and rate-limit headers on every
  * answer. Point Octokit at it with `baseUrl: url`.
@@ -17,6 +18,7 @@ import {
   type Route
 } from '../http-emulator.js'
 import { checkAppJwt, type EmulatedApp } from './app-auth.js'
+import { IssueTracker } from './issues.js'
 
 export type TokenKind = 'app' | 'actions' | 'pat'
 
@@ -85,6 +87,11 @@ export class GitHubEmulator extends HttpEmulator {
   readonly statuses: Status[] = []
   readonly checkRuns: CheckRun[] = []
   readonly comments: Comment[] = []
+  /** Issues (create, get, update, list): see issues.ts. */
+  readonly tracker = new IssueTracker(
+    () => this.url,
+    (login) => userJson(this.url, login)
+  )
   readonly #tokens: Record<string, { kind: TokenKind; login?: string }>
   readonly #repos: Record<string, string[] | undefined>
   readonly #limit: number
@@ -225,6 +232,21 @@ export class GitHubEmulator extends HttpEmulator {
             }
           }
         }
+      ),
+      r('list-issues', 'GET', `${repo}/issues`, (q, p) =>
+        this.tracker.list(q, key(p))
+      ),
+      r('create-issue', 'POST', `${repo}/issues`, (q, p) =>
+        this.tracker.create(q, key(p), this.#login(q))
+      ),
+      r('get-issue', 'GET', `${repo}/issues/(?<issue>\\d+)`, (_q, p) => {
+        const issue = this.tracker.find(key(p), p.issue)
+        return issue === undefined
+          ? this.notFound()
+          : { status: 200, body: this.tracker.json(issue) }
+      }),
+      r('update-issue', 'PATCH', `${repo}/issues/(?<issue>\\d+)`, (q, p) =>
+        this.tracker.update(q, key(p), p.issue)
       ),
       r(
         'list-comments',
