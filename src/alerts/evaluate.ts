@@ -11,7 +11,6 @@ import { acceptanceTimes, metricDirection } from '../metrics/history.js'
 import type { BaselineSettings } from '../metrics/history.js'
 import { summarizeSeries } from '../metrics/analyze.js'
 import { describeKey } from '../metrics/record.js'
-import type { HistoryPoint } from '../metrics/store.js'
 import {
   compareQuantities,
   formatMeasurement,
@@ -21,7 +20,7 @@ import {
   type Specification
 } from '../verify/index.js'
 import type { AlertRule, WatchedKey } from './rules.js'
-import type { AlertSource } from './source.js'
+import type { AlertSource, SeriesTail } from './source.js'
 import type { Observation } from './state.js'
 
 export interface AlertObservation extends Observation {
@@ -70,30 +69,31 @@ function specsFor(
 function threshold(
   rule: AlertRule,
   key: WatchedKey,
-  points: readonly HistoryPoint[],
+  tail: SeriesTail,
   specs: readonly Specification[],
   definitions: Definitions | undefined
 ): Pick<Observation, 'active' | 'summary'> {
-  const last = points[points.length - 1]
+  const value = tail.values.at(-1)
+  const time = tail.times.at(-1) ?? 0
   const unit = definitions?.metrics.get(key.metric)?.unit
-  if (last === undefined || unit === undefined)
+  if (value === undefined || unit === undefined)
     return { active: false, summary: 'no value' }
   const failing = specs.filter(
     (s) =>
       !compareQuantities(
-        last.value,
+        value,
         unit,
         s.threshold.operator,
         s.threshold.value,
         s.threshold.unit
       )
   )
-  const value = formatMeasurement(last.value, unit.name)
+  const shown = formatMeasurement(value, unit.name)
   return failing.length === 0
-    ? { active: false, summary: `${value} passes ${rule.tags.join(', ')}` }
+    ? { active: false, summary: `${shown} passes ${rule.tags.join(', ')}` }
     : {
         active: true,
-        summary: `${value} on ${new Date(last.time).toISOString().slice(0, 10)} fails ${failing
+        summary: `${shown} on ${new Date(time).toISOString().slice(0, 10)} fails ${failing
           .map(
             (s) =>
               `${s.name} (${s.threshold.operator} ${pythonFloatRepr(s.threshold.value)} ${s.threshold.unit.name})`
@@ -132,9 +132,9 @@ export async function observe(
     return keys
   })
   // Pass 2: one read per key.
-  const points = new Map<string, HistoryPoint[]>()
+  const tails = new Map<string, SeriesTail>()
   for (const [id, { key, limit }] of limits)
-    points.set(id, await source.history({ ...key, limit }))
+    tails.set(id, await source.recent(key, limit))
   const acceptances = [
     ...baseline.acceptances,
     ...(rules.some((r) => r.kind === 'regression')
@@ -144,14 +144,14 @@ export async function observe(
   const out: AlertObservation[] = []
   rules.forEach((rule, i) => {
     const keys = selected[i] ?? []
-    const read = (k: WatchedKey): HistoryPoint[] =>
-      points.get(subjectId(k)) ?? []
+    const read = (k: WatchedKey): SeriesTail =>
+      tails.get(subjectId(k)) ?? { values: [], times: [] }
     if (rule.kind === 'deadman') {
       out.push(...deadman(rule, keys, read, now))
       return
     }
     for (const k of keys) {
-      const series = read(k)
+      const tail = read(k)
       const subject = `${describeKey(k)} on ${k.series}`
       const key = `${rule.name}:${subjectId(k)}`
       if (rule.kind === 'threshold') {
@@ -160,15 +160,14 @@ export async function observe(
           key,
           rule: rule.name,
           subject,
-          ...threshold(rule, k, series, specs, definitions)
+          ...threshold(rule, k, tail, specs, definitions)
         })
         continue
       }
-      const tail = series.slice(-lookback)
       const s = summarizeSeries(
         k,
-        tail.map((p) => p.value),
-        tail.map((p) => p.time),
+        tail.values,
+        tail.times,
         metricDirection(k.metric, definitions, baseline.directions),
         baseline,
         acceptanceTimes(acceptances, k, k.series)
@@ -195,7 +194,7 @@ export async function observe(
 function deadman(
   rule: AlertRule,
   keys: readonly WatchedKey[],
-  read: (k: WatchedKey) => HistoryPoint[],
+  read: (k: WatchedKey) => SeriesTail,
   now: number
 ): AlertObservation[] {
   const newest = new Map<string, { subject: string; time: number }>()
@@ -211,7 +210,7 @@ function deadman(
       time: -Infinity
     })
   for (const k of keys) {
-    const time = read(k).at(-1)?.time ?? -Infinity
+    const time = read(k).times.at(-1) ?? -Infinity
     const [id, subject] = group(k)
     const had = newest.get(id)
     if (had === undefined || time > had.time) newest.set(id, { subject, time })

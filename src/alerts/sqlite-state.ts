@@ -76,6 +76,8 @@ export class SqliteAlertState implements AlertStateStore {
       this.#db = new Database(path, { fileMustExist: true })
       this.#db.pragma('busy_timeout = 10000')
       this.#db.pragma('journal_mode = WAL')
+      // As the store: in WAL mode a commit need not wait for an fsync.
+      this.#db.pragma('synchronous = NORMAL')
       this.#db.exec(SCHEMA)
     } catch (error) {
       throw new StoreError(
