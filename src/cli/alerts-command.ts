@@ -31,7 +31,7 @@ interface AlertsFlags {
 export function formatAlertsPass(r: AlertsPassResult): string {
   const lines = r.changes.map(
     (c) =>
-      `${c.to.padEnd(8)} ${c.subject}  (${c.key}, was ${c.from}${c.announced === undefined ? '' : `, ${c.announced} sent`}${c.silencedBy === undefined ? '' : `, silenced by ${c.silencedBy}`})`
+      `${c.to.padEnd(8)} ${c.subject}  (${c.key}, was ${c.from}${c.announced === undefined ? '' : `, ${c.announced} announced`}${c.silencedBy === undefined ? '' : `, silenced by ${c.silencedBy}`})`
   )
   for (const p of r.pending)
     lines.push(`pending  ${p.subject}  (${p.key}, ${p.count} of ${p.for})`)

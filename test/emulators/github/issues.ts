@@ -43,9 +43,11 @@ function failed(field: string, code: string, doc: string): Reply {
 
 function labelNames(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined
-  return value.map((l: unknown) =>
-    typeof l === 'string' ? l : String((l as { name?: unknown }).name ?? '')
-  )
+  return value.map((l: unknown) => {
+    if (typeof l === 'string') return l
+    const name = (l as { name?: unknown }).name
+    return typeof name === 'string' ? name : ''
+  })
 }
 
 /** The issues of every repository, and their routes' handlers. */
