@@ -9,7 +9,11 @@
 
 import { formatMs } from '../core/retry.js'
 import { escapeMrkdwn } from './build-slack.js'
-import type { SlackMessage } from './metrics-slack.js'
+import {
+  cutForSlack,
+  headedSlackMessage,
+  type SlackMessage
+} from './metrics-slack.js'
 
 /** What a message says about one alert. */
 export interface AlertNotice {
@@ -35,10 +39,6 @@ const KIND = {
   deadman: 'has no new points'
 } as const
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
-}
-
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
@@ -50,28 +50,11 @@ export function alertFiringSlack(n: AlertNotice): SlackMessage {
     `*${escapeMrkdwn(n.rule)}* (${n.severity}): ${escapeMrkdwn(n.summary)}`,
     ...(n.description === undefined ? [] : [escapeMrkdwn(n.description)])
   ].join('\n')
-  return {
-    text: cut(title, 3000),
-    blocks: [
-      {
-        type: 'header',
-        text: { type: 'plain_text', text: cut(title, 150), emoji: true }
-      },
-      { type: 'section', text: { type: 'mrkdwn', text: cut(body, 3000) } },
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: cut(
-              `firing since ${iso(n.since)} · ${escapeMrkdwn(n.store)} · alert \`${escapeMrkdwn(n.key)}\``,
-              3000
-            )
-          }
-        ]
-      }
-    ]
-  }
+  return headedSlackMessage(
+    title,
+    body,
+    `firing since ${iso(n.since)} · ${escapeMrkdwn(n.store)} · alert \`${escapeMrkdwn(n.key)}\``
+  )
 }
 
 /** How long a firing lasted, as the resolution says it. */
@@ -86,11 +69,11 @@ export function alertResolvedSlack(
 ): SlackMessage {
   const text = `✅ Resolved: ${n.subject} (${n.rule}) after ${alertLasted(n.since, resolvedAt)}: ${n.summary}`
   return {
-    text: cut(text, 3000),
+    text: cutForSlack(text, 3000),
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: cut(escapeMrkdwn(text), 3000) }
+        text: { type: 'mrkdwn', text: cutForSlack(escapeMrkdwn(text), 3000) }
       }
     ]
   }
@@ -107,7 +90,7 @@ export function alertIssue(
   labels: readonly string[]
 ): { title: string; body: string; labels: string[] } {
   return {
-    title: cut(`${ICON[n.severity]} ${n.subject} ${KIND[n.kind]}`, 256),
+    title: cutForSlack(`${ICON[n.severity]} ${n.subject} ${KIND[n.kind]}`, 256),
     body: [
       `**${n.rule}** (${n.severity}) fired at ${iso(n.since)}.`,
       '',

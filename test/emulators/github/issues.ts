@@ -7,7 +7,12 @@
  * first, paginated with a Link header). Pull requests are not modelled.
  */
 
-import { jsonBody, type LoggedRequest, type Reply } from '../http-emulator.js'
+import {
+  jsonBody,
+  pagedReply,
+  type LoggedRequest,
+  type Reply
+} from '../http-emulator.js'
 
 export interface EmulatedIssue {
   repo: string
@@ -175,8 +180,6 @@ export class IssueTracker {
     if (!['open', 'closed', 'all'].includes(state))
       return failed('state', 'invalid', 'list-repository-issues')
     const labels = (q.get('labels') ?? '').split(',').filter((l) => l !== '')
-    const perPage = Math.min(Number(q.get('per_page') ?? 30) || 30, 100)
-    const page = Math.max(Number(q.get('page') ?? 1) || 1, 1)
     const all = this.issues
       .filter(
         (i) =>
@@ -185,21 +188,11 @@ export class IssueTracker {
           labels.every((l) => i.labels.includes(l))
       )
       .reverse()
-    const last = Math.max(1, Math.ceil(all.length / perPage))
-    const base = `${this.url()}/repos/${repo}/issues?state=${state}&labels=${encodeURIComponent(labels.join(','))}&per_page=${perPage}`
-    const links =
-      page < last
-        ? [
-            `<${base}&page=${page + 1}>; rel="next"`,
-            `<${base}&page=${last}>; rel="last"`
-          ]
-        : []
-    return {
-      status: 200,
-      ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
-      body: all
-        .slice((page - 1) * perPage, page * perPage)
-        .map((i) => this.json(i))
-    }
+      .map((i) => this.json(i))
+    return pagedReply(
+      all,
+      q,
+      `${this.url()}/repos/${repo}/issues?state=${state}&labels=${encodeURIComponent(labels.join(','))}`
+    )
   }
 }

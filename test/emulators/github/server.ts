@@ -13,6 +13,7 @@ import {
   HttpEmulator,
   credential,
   jsonBody,
+  pagedReply,
   type LoggedRequest,
   type Reply,
   type Route
@@ -675,27 +676,14 @@ export class GitHubEmulator extends HttpEmulator {
   }
 
   #listComments(req: LoggedRequest, p: Record<string, string>): Reply {
-    const query = new URLSearchParams(req.url.split('?')[1] ?? '')
-    const perPage = Math.min(Number(query.get('per_page') ?? 30) || 30, 100)
-    const page = Math.max(Number(query.get('page') ?? 1) || 1, 1)
-    const all = this.comments.filter(
-      (c) => c.repo === key(p) && c.issue === Number(p.issue)
+    const all = this.comments
+      .filter((c) => c.repo === key(p) && c.issue === Number(p.issue))
+      .map((c) => this.#commentJson(c))
+    return pagedReply(
+      all,
+      new URLSearchParams(req.url.split('?')[1] ?? ''),
+      `${this.url}/repos/${key(p)}/issues/${p.issue ?? ''}/comments`
     )
-    const items = all.slice((page - 1) * perPage, page * perPage)
-    const last = Math.max(1, Math.ceil(all.length / perPage))
-    const base = `${this.url}/repos/${key(p)}/issues/${p.issue ?? ''}/comments?per_page=${perPage}`
-    const links =
-      page < last
-        ? [
-            `<${base}&page=${page + 1}>; rel="next"`,
-            `<${base}&page=${last}>; rel="last"`
-          ]
-        : []
-    return {
-      status: 200,
-      ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
-      body: items.map((c) => this.#commentJson(c))
-    }
   }
 
   #createComment(req: LoggedRequest, p: Record<string, string>): Reply {
