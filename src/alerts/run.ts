@@ -6,6 +6,7 @@
  * routes need. Both doors (`check`, `watch`) open it the same way.
  */
 
+import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { StackciConfig } from '../core/config.js'
 import { ConfigError, type Problem } from '../core/errors.js'
@@ -120,8 +121,24 @@ export async function openAlerts(
         repository: settings.repository
       }
   }
+  if (
+    metrics.definitions === undefined &&
+    settings.rules.some((r) => r.kind === 'threshold')
+  )
+    problems.push({
+      where: { file: config.file },
+      message:
+        'threshold rules check specifications, and no definitions are set',
+      hint: 'set verify.definitions or metrics.definitions (the metrics/ and specs/ directory)'
+    })
+  if (!existsSync(path))
+    problems.push({
+      where: { file: path },
+      message: `no metrics store at ${path}`,
+      hint: 'alerts watch the store dispatches write: dispatch into it first, or pass --sqlite FILE'
+    })
   if (problems.length > 0)
-    throw new ConfigError('the alert routes cannot be reached', { problems })
+    throw new ConfigError('the alerts cannot run as configured', { problems })
   const definitions =
     metrics.definitions === undefined
       ? undefined
