@@ -12,6 +12,7 @@ import { registerImageCommands } from './image-command.js'
 import { releaseVersionArgs } from './tags-command.js'
 import { registerLintCommand } from './lint-command.js'
 import { registerMetricsCommands } from './metrics-command.js'
+import { registerAlertsCommands } from './alerts-command.js'
 import { registerBridgeCommands } from './bridge-command.js'
 import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDatasetCommands(program, ctx)
   registerBridgeCommands(program, ctx)
   registerReportCommand(program, ctx)
+  registerAlertsCommands(program, ctx)
   return program
 }
 

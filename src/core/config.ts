@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { alertsSectionSchema } from './alerts-schema.js'
 import { jsyaml } from './js-yaml.js'
 import { ConfigError } from './errors.js'
 import type { Problem } from './errors.js'
@@ -363,6 +364,8 @@ export const stackciConfigSchema = object({
   verify: optional(verifySectionSchema),
   metrics: optional(metricsSectionSchema),
   report: optional(reportSectionSchema),
+  /** Standing alert rules over the store (see docs/alerts.md). */
+  alerts: optional(alertsSectionSchema),
   profiles: optional(record(profileSchema))
 })
 

@@ -18,8 +18,34 @@ export interface SlackMessage {
   blocks: Record<string, unknown>[]
 }
 
-function cut(text: string, max: number): string {
+/** Cuts text to a Slack field's limit, with an ellipsis. */
+export function cutForSlack(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
+/** A header, a mrkdwn section and a context line, within Slack's limits. */
+export function headedSlackMessage(
+  title: string,
+  body: string,
+  context: string
+): SlackMessage {
+  return {
+    text: cutForSlack(title, 3000),
+    blocks: [
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: cutForSlack(title, 150), emoji: true }
+      },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: cutForSlack(body, 3000) }
+      },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: cutForSlack(context, 3000) }]
+      }
+    ]
+  }
 }
 
 function specLine(r: GateRow): string {
@@ -79,18 +105,5 @@ export function metricsSlackMessage(
       : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
     `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? '' : 's'}`
   ].filter((c) => c !== '')
-  return {
-    text: cut(title, 3000),
-    blocks: [
-      {
-        type: 'header',
-        text: { type: 'plain_text', text: cut(title, 150), emoji: true }
-      },
-      { type: 'section', text: { type: 'mrkdwn', text: cut(body, 3000) } },
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: cut(context.join(' · '), 3000) }]
-      }
-    ]
-  }
+  return headedSlackMessage(title, body, context.join(' · '))
 }

@@ -260,6 +260,34 @@ export function jsonBody(req: LoggedRequest): unknown {
   }
 }
 
+/**
+ * One page of a list as GitHub pages them: `per_page` (default 30, at most
+ * 100) and `page` from the query, a Link header with `next` and `last`
+ * (`base` is the list's URL with its query, `page` is appended).
+ */
+export function pagedReply(
+  all: readonly unknown[],
+  query: URLSearchParams,
+  base: string
+): Reply {
+  const perPage = Math.min(Number(query.get('per_page') ?? 30) || 30, 100)
+  const page = Math.max(Number(query.get('page') ?? 1) || 1, 1)
+  const last = Math.max(1, Math.ceil(all.length / perPage))
+  const url = `${base}${base.includes('?') ? '&' : '?'}per_page=${perPage}`
+  const links =
+    page < last
+      ? [
+          `<${url}&page=${page + 1}>; rel="next"`,
+          `<${url}&page=${last}>; rel="last"`
+        ]
+      : []
+  return {
+    status: 200,
+    ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
+    body: all.slice((page - 1) * perPage, page * perPage)
+  }
+}
+
 /** The bearer / token credential of a request, if any. */
 export function credential(req: LoggedRequest): string | undefined {
   const header = req.headers.authorization

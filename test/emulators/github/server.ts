@@ -2,7 +2,8 @@
  * A GitHub REST emulator, written from ../shared/research/protocols.md §11
  * and checked against the recorded responses in test/fixtures/recorded:
  * commit statuses (create, combined, list), check runs (create, update, get,
- * list for a ref, annotations), issue comments (list with pagination,
+ * list for a ref, annotations), issues (create, get, update, list: see
+ * issues.ts), issue comments (list with pagination,
  * create, update, delete) and `/rate_limit`, with GitHub's validation (422),
  * token kinds (a PAT gets 403 on check runs), and rate-limit headers on every
  * answer. Point Octokit at it with `baseUrl: url`.
@@ -12,11 +13,13 @@ import {
   HttpEmulator,
   credential,
   jsonBody,
+  pagedReply,
   type LoggedRequest,
   type Reply,
   type Route
 } from '../http-emulator.js'
 import { checkAppJwt, type EmulatedApp } from './app-auth.js'
+import { IssueTracker } from './issues.js'
 
 export type TokenKind = 'app' | 'actions' | 'pat'
 
@@ -85,6 +88,11 @@ export class GitHubEmulator extends HttpEmulator {
   readonly statuses: Status[] = []
   readonly checkRuns: CheckRun[] = []
   readonly comments: Comment[] = []
+  /** Issues (create, get, update, list): see issues.ts. */
+  readonly tracker = new IssueTracker(
+    () => this.url,
+    (login) => userJson(this.url, login)
+  )
   readonly #tokens: Record<string, { kind: TokenKind; login?: string }>
   readonly #repos: Record<string, string[] | undefined>
   readonly #limit: number
@@ -225,6 +233,21 @@ export class GitHubEmulator extends HttpEmulator {
             }
           }
         }
+      ),
+      r('list-issues', 'GET', `${repo}/issues`, (q, p) =>
+        this.tracker.list(q, key(p))
+      ),
+      r('create-issue', 'POST', `${repo}/issues`, (q, p) =>
+        this.tracker.create(q, key(p), this.#login(q))
+      ),
+      r('get-issue', 'GET', `${repo}/issues/(?<issue>\\d+)`, (_q, p) => {
+        const issue = this.tracker.find(key(p), p.issue)
+        return issue === undefined
+          ? this.notFound()
+          : { status: 200, body: this.tracker.json(issue) }
+      }),
+      r('update-issue', 'PATCH', `${repo}/issues/(?<issue>\\d+)`, (q, p) =>
+        this.tracker.update(q, key(p), p.issue)
       ),
       r(
         'list-comments',
@@ -653,27 +676,14 @@ export class GitHubEmulator extends HttpEmulator {
   }
 
   #listComments(req: LoggedRequest, p: Record<string, string>): Reply {
-    const query = new URLSearchParams(req.url.split('?')[1] ?? '')
-    const perPage = Math.min(Number(query.get('per_page') ?? 30) || 30, 100)
-    const page = Math.max(Number(query.get('page') ?? 1) || 1, 1)
-    const all = this.comments.filter(
-      (c) => c.repo === key(p) && c.issue === Number(p.issue)
+    const all = this.comments
+      .filter((c) => c.repo === key(p) && c.issue === Number(p.issue))
+      .map((c) => this.#commentJson(c))
+    return pagedReply(
+      all,
+      new URLSearchParams(req.url.split('?')[1] ?? ''),
+      `${this.url}/repos/${key(p)}/issues/${p.issue ?? ''}/comments`
     )
-    const items = all.slice((page - 1) * perPage, page * perPage)
-    const last = Math.max(1, Math.ceil(all.length / perPage))
-    const base = `${this.url}/repos/${key(p)}/issues/${p.issue ?? ''}/comments?per_page=${perPage}`
-    const links =
-      page < last
-        ? [
-            `<${base}&page=${page + 1}>; rel="next"`,
-            `<${base}&page=${last}>; rel="last"`
-          ]
-        : []
-    return {
-      status: 200,
-      ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
-      body: items.map((c) => this.#commentJson(c))
-    }
   }
 
   #createComment(req: LoggedRequest, p: Record<string, string>): Reply {
