@@ -14,6 +14,7 @@ import { registerLintCommand } from './lint-command.js'
 import { registerMetricsCommands } from './metrics-command.js'
 import { registerBridgeCommands } from './bridge-command.js'
 import { registerReportCommand } from './report-command.js'
+import { registerNotebookCommands } from './notebook-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDatasetCommands(program, ctx)
   registerBridgeCommands(program, ctx)
   registerReportCommand(program, ctx)
+  registerNotebookCommands(program, ctx)
   return program
 }
 

@@ -27,6 +27,7 @@ import {
 } from './schema.js'
 import type { Infer, Schema, SchemaProblem } from './schema.js'
 import { asYamlSyntaxError, locateYamlPath, YamlSyntaxError } from './yaml.js'
+import { notebooksSectionSchema } from './notebook-config.js'
 
 /** The `verify:` section: where the metric definitions and jobs are. */
 export const verifySectionSchema = object({
@@ -185,7 +186,8 @@ export const PIPELINE_STEPS = [
   'integration',
   'verify',
   'dispatch-metrics',
-  'report'
+  'report',
+  'notebook'
 ] as const
 export type PipelineStepName = (typeof PIPELINE_STEPS)[number]
 
@@ -349,6 +351,7 @@ export const stackciConfigSchema = object({
   verify: optional(verifySectionSchema),
   metrics: optional(metricsSectionSchema),
   report: optional(reportSectionSchema),
+  notebooks: optional(notebooksSectionSchema),
   profiles: optional(record(profileSchema))
 })
 
@@ -356,7 +359,8 @@ export const stackciConfigSchema = object({
 const STEP_SECTIONS: Partial<Record<PipelineStepName, string>> = {
   'stack-image': 'image',
   integration: 'integration',
-  verify: 'verify'
+  verify: 'verify',
+  notebook: 'notebooks'
 }
 
 /**
