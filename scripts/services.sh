@@ -225,7 +225,10 @@ stop_docker() {
 # Exports:
 #   STACKCI_PYTHON_IMAGE   stackci/python:<hash>, a minimal Debian with python3
 PYTHON_BASE_RECIPE_VERSION=2
-PYTHON_BASE_PACKAGES=python3,python3-nbclient,python3-nbconvert,jupyter-nbconvert,python3-ipykernel,python3-matplotlib
+# debootstrap does not resolve virtual packages: python3-zmq's
+# python3-cffi-backend-api-* and gdb's libboost-regex1.74.0-icu72 are named
+# by the packages that provide them.
+PYTHON_BASE_PACKAGES=python3,python3-nbclient,python3-nbconvert,jupyter-nbconvert,python3-ipykernel,python3-matplotlib,python3-cffi-backend,libboost-regex1.74.0
 
 # debian_mirror : the first Debian (non-security) mirror in apt's sources.
 debian_mirror() {

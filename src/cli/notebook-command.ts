@@ -28,6 +28,7 @@ interface NotebookFlags {
   image: string
   param?: string[]
   history?: string
+  definitions?: string
   dataset?: string[]
   jobs?: string[]
   out: string
@@ -71,6 +72,7 @@ async function run(
           flags.history === undefined
             ? undefined
             : parseHistorySource(flags.history, cwd),
+        definitions: flags.definitions,
         jobs: await expandGlobs(cwd, flags.jobs ?? []),
         datasets:
           flags.dataset === undefined
@@ -130,6 +132,10 @@ export function registerNotebookCommands(
     .option(
       '--history <store>',
       'the metric history: sqlite:FILE (or FILE.sqlite), or an exported FILE.jsonl'
+    )
+    .option(
+      '--definitions <dir>',
+      'the metrics package (metrics/, specs/): its specifications go to the notebook (specs_file)'
     )
     .option(
       '--dataset <name=path>',

@@ -23,6 +23,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import { InputError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { DockerEngine } from '../docker/client.js'
+import { loadDefinitions, specToJson } from '../verify/index.js'
 import { DATASET_LABEL, RUN_LABEL, newRunId } from './cleanup.js'
 import { collectOutputs } from './collect.js'
 import { runContainer } from './container-run.js'
@@ -57,6 +58,8 @@ export interface NotebookRunOptions {
   /** Run id, release tag, git sha; the digest comes from the image. */
   identity?: Partial<Omit<NotebookIdentity, 'image_digest'>> | undefined
   history?: HistorySource | undefined
+  /** A metrics package (metrics/, specs/): its specifications, resolved, go to the notebook as lsst.verify spec JSON. */
+  definitions?: string | undefined
   /** This run's verify job files, host paths. */
   jobs?: readonly string[] | undefined
   datasets?: readonly Dataset[] | undefined
@@ -79,6 +82,7 @@ const RESERVED = [
   'image_digest',
   'git_sha',
   'history_file',
+  'specs_file',
   'jobs_dir',
   'datasets',
   'output_dir'
@@ -122,6 +126,15 @@ async function stage(
     await exportHistory(options.history, join(dir, 'history.jsonl'))
     told.history_file = at('history.jsonl')
   } else told.history_file = null
+  if (options.definitions !== undefined) {
+    const defs = await loadDefinitions(options.definitions)
+    const specs = [...defs.specs.values()].map((s) => ({
+      ...specToJson(s),
+      metric: s.metricName
+    }))
+    await writeFile(join(dir, 'specs.json'), JSON.stringify(specs, null, 1))
+    told.specs_file = at('specs.json')
+  } else told.specs_file = null
   await mkdir(join(dir, 'jobs'))
   for (const [i, job] of (options.jobs ?? []).entries()) {
     // <dataset>/<file>, as the integration results directory holds them.

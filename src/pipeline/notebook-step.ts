@@ -82,6 +82,7 @@ export async function notebookStep(run: RunState): Promise<StepDone> {
           ...gitShaOf(run)
         },
         history,
+        definitions: definitionsOf(run),
         jobs: run.jobs ?? [],
         datasets,
         out,
@@ -120,6 +121,12 @@ export async function notebookStep(run: RunState): Promise<StepDone> {
       ? {}
       : { link: { url: link(first), text: 'notebook reports' } })
   }
+}
+
+function definitionsOf(run: RunState): string | undefined {
+  const dir =
+    run.config.metrics?.definitions ?? run.config.verify?.definitions
+  return dir === undefined ? undefined : resolve(run.config.baseDir, dir)
 }
 
 function gitShaOf(run: RunState): { git_sha?: string } {
