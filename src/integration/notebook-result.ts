@@ -77,7 +77,7 @@ export function notebookResult(parts: {
   } else if (outcome.exitCode === 0 && driver?.ok === true) {
     status = 'success'
     message = `executed in ${formatMs(outcome.durationMs)}`
-  } else if (driver !== undefined && driver.ok === false) {
+  } else if (driver !== undefined && !driver.ok) {
     status = 'failure'
     const cell =
       driver.cell === undefined

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { InputError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import type { DockerEngine } from '../docker/client.js'
+import { engineCall, type DockerEngine } from '../docker/client.js'
 import { loadDefinitions, specToJson } from '../verify/index.js'
 import { DATASET_LABEL, RUN_LABEL, newRunId } from './cleanup.js'
 import { collectOutputs } from './collect.js'
@@ -91,10 +91,18 @@ const RESERVED = [
 /** Release tag and git sha from the stack image's labels, when it has them. */
 async function labelIdentity(
   engine: DockerEngine,
-  imageId: string
+  imageId: string,
+  reporter: Reporter
 ): Promise<{ release_tag?: string; git_sha?: string }> {
-  const info = await engine.docker.getImage(imageId).inspect()
-  const labels = (info.Config.Labels ?? {}) as Record<string, string>
+  const info = await engineCall(
+    engine,
+    `inspect image ${imageId.slice(0, 19)}`,
+    async () => engine.docker.getImage(imageId).inspect(),
+    reporter
+  )
+  // The engine answers null for an image without labels.
+  const raw: unknown = info.Config.Labels
+  const labels = (raw ?? {}) as Record<string, string | undefined>
   const tag =
     labels['stackci.release.eups-tag'] ??
     labels['org.opencontainers.image.version']
@@ -204,7 +212,7 @@ export async function runNotebook(
     release_tag: null,
     image_digest: image.digest,
     git_sha: null,
-    ...(await labelIdentity(engine, image.id)),
+    ...(await labelIdentity(engine, image.id, reporter)),
     ...definedOf(options.identity)
   }
   const out = resolve(options.out)

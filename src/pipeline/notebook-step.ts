@@ -124,8 +124,7 @@ export async function notebookStep(run: RunState): Promise<StepDone> {
 }
 
 function definitionsOf(run: RunState): string | undefined {
-  const dir =
-    run.config.metrics?.definitions ?? run.config.verify?.definitions
+  const dir = run.config.metrics?.definitions ?? run.config.verify?.definitions
   return dir === undefined ? undefined : resolve(run.config.baseDir, dir)
 }
 

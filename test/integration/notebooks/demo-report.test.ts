@@ -60,7 +60,7 @@ it('the local profile renders the characterisation report beside the metrics rep
     for (const width of plots) expect(width).toBeGreaterThan(100)
     const table = await page.$$eval('table.stackci-passfail tbody tr', (rows) =>
       rows.map((r) =>
-        [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')
+        Array.from(r.querySelectorAll('td')).map((td) => td.textContent)
       )
     )
     expect(new Set(table.map((r) => r[0]))).toEqual(
