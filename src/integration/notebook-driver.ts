@@ -59,6 +59,9 @@ except Exception as exc:
         result['traceback'] = traceback.format_exc().splitlines()[-12:]
 nbformat.write(nb, '%s/%s.ipynb' % (out_dir, name))
 html, _ = HTMLExporter().from_notebook_node(nb)
+# Debian's nbconvert points require.js and MathJax at the image's own files,
+# which no reader has: the page is self-contained without them.
+html = re.sub(r'<script[^>]*src="file://[^"]*"[^>]*>\s*</script>', '', html)
 with open('%s/%s.html' % (out_dir, name), 'w', encoding='utf-8') as f:
     f.write(html)
 print('${RESULT_MARK}' + json.dumps(result), flush=True)
