@@ -14,10 +14,9 @@ import { connectDocker } from '../docker/client.js'
 import {
   notebookFailureText,
   notebookSummary,
-  parseCpus,
   parseDatasets,
   parseHistorySource,
-  parseMemory,
+  parseLimits,
   parseParams,
   runNotebook
 } from '../integration/index.js'
@@ -80,14 +79,7 @@ async function run(
             : parseDatasets(flags.dataset, cwd, '--dataset'),
         out: flags.out,
         timeoutMs: parseDuration(flags.timeout, '--timeout'),
-        memory:
-          flags.memory === undefined
-            ? undefined
-            : parseMemory(flags.memory, '--memory'),
-        cpus:
-          flags.cpus === undefined
-            ? undefined
-            : parseCpus(flags.cpus, '--cpus'),
+        ...parseLimits(flags, (name) => `--${name}`),
         pull: flags.pull,
         signal: cancel.signal
       },

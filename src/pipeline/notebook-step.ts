@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, InputError } from '../core/errors.js'
-import { parseCpus, parseMemory } from '../integration/limits.js'
+import { parseLimits } from '../integration/limits.js'
 import type { HistorySource } from '../integration/notebook-history.js'
 import {
   notebookFailureText,
@@ -87,14 +87,7 @@ export async function notebookStep(run: RunState): Promise<StepDone> {
         datasets,
         out,
         timeoutMs: entry.timeout,
-        memory:
-          entry.memory === undefined
-            ? undefined
-            : parseMemory(entry.memory, `notebooks[${i}].memory`),
-        cpus:
-          entry.cpus === undefined
-            ? undefined
-            : parseCpus(String(entry.cpus), `notebooks[${i}].cpus`),
+        ...parseLimits(entry, (name) => `notebooks[${i}].${name}`),
         // Built (or promoted) a moment ago: never pulled.
         pull: false,
         runId: run.runId,
