@@ -9,10 +9,10 @@
  * Needs a running engine and the Python base image (STACKCI_PYTHON_IMAGE):
  * `source scripts/services.sh; ensure_docker; ensure_python_base_image`.
  */
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { alternate, timed } from './lib/alternate.js'
 import { printTable } from './lib/table.js'
 
 const arg = (name: string, fallback: number): number => {
@@ -76,25 +76,6 @@ function generate(dir: string): number {
     })
   )
   return bytes
-}
-
-/** Runs a command to its end; returns its wall time in ms. */
-async function timed(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv
-): Promise<number> {
-  const started = performance.now()
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
-  const code = await new Promise<number | null>((resolve) =>
-    child.on('close', resolve)
-  )
-  if (code !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${output}`)
-  return performance.now() - started
 }
 
 async function main(): Promise<void> {
@@ -189,35 +170,18 @@ async function main(): Promise<void> {
       rmSync(out, { recursive: true, force: true })
       return ms
     }
-    /** Median wall times (s) of `n` alternating runs, after a warm-up. */
-    const alternate = async (
-      argv: string[],
-      n: number,
-      label: string
-    ): Promise<[number, number]> => {
-      await ours(argv) // warm-up: page cache, image layers
-      await theirs(argv)
-      const a: number[] = []
-      const b: number[] = []
-      for (let i = 0; i < n; i++) {
-        // Alternate who goes first, so neither always runs on a warmer cache.
-        if (i % 2 === 0) {
-          a.push(await ours(argv))
-          b.push(await theirs(argv))
-        } else {
-          b.push(await theirs(argv))
-          a.push(await ours(argv))
-        }
-        console.error(
-          `${label} ${i + 1}/${n}: stackci ${(a.at(-1) ?? 0).toFixed(0)} ms, docker run ${(b.at(-1) ?? 0).toFixed(0)} ms`
-        )
-      }
-      const median = (xs: number[]): number =>
-        [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN
-      return [median(a) / 1000, median(b) / 1000]
-    }
-    const [wallOurs, wallTheirs] = await alternate(measureArgv, runs, 'measure')
-    const [fixedOurs, fixedTheirs] = await alternate(nothingArgv, 5, 'nothing')
+    const [wallOurs, wallTheirs] = await alternate(
+      async () => ours(measureArgv),
+      async () => theirs(measureArgv),
+      runs,
+      'measure'
+    )
+    const [fixedOurs, fixedTheirs] = await alternate(
+      async () => ours(nothingArgv),
+      async () => theirs(nothingArgv),
+      5,
+      'nothing'
+    )
     printTable(
       `dataset run: skyprobe on ${stars} stars x ${visits} visits, median of ${runs} (stackci dataset run vs docker run --rm -v, fresh processes)`,
       [

@@ -240,14 +240,20 @@ stop_docker() {
 #
 # The sample stack (examples/stack) needs Python in its image, and nothing can
 # be pulled here, so its base is made locally: `debootstrap --variant=minbase`
-# of the host's Debian release with python3, trimmed (no .debs, apt lists,
-# docs, man pages or locales) and `docker import`ed. The tag is a hash of the
+# of the host's Debian release with python3 and, for notebook reports, Debian's
+# Jupyter executor, nbconvert, ipykernel and matplotlib, trimmed (no .debs, apt
+# lists, docs, man pages or locales; /usr/share/jupyter, which holds the kernel
+# spec and nbconvert's templates, stays) and `docker import`ed. The tag is a hash of the
 # recipe, so the few minutes it takes are spent once per machine; later calls
 # find the image and return at once. debootstrap uses the mirror apt uses.
 #
 # Exports:
 #   STACKCI_PYTHON_IMAGE   stackci/python:<hash>, a minimal Debian with python3
-PYTHON_BASE_RECIPE_VERSION=1
+PYTHON_BASE_RECIPE_VERSION=2
+# debootstrap does not resolve virtual packages: python3-zmq's
+# python3-cffi-backend-api-* and gdb's libboost-regex1.74.0-icu72 are named
+# by the packages that provide them.
+PYTHON_BASE_PACKAGES=python3,python3-nbclient,python3-nbconvert,jupyter-nbconvert,python3-ipykernel,python3-matplotlib,python3-cffi-backend,libboost-regex1.74.0
 
 # debian_mirror : the first Debian (non-security) mirror in apt's sources.
 debian_mirror() {
@@ -265,8 +271,8 @@ ensure_python_base_image() {
   local suite arch hash dir
   suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
   arch=$(dpkg --print-architecture)
-  hash=$(printf 'debootstrap minbase %s %s python3 recipe %s' "$suite" "$arch" \
-    "$PYTHON_BASE_RECIPE_VERSION" | sha256sum | cut -c1-12)
+  hash=$(printf 'debootstrap minbase %s %s %s recipe %s' "$suite" "$arch" \
+    "$PYTHON_BASE_PACKAGES" "$PYTHON_BASE_RECIPE_VERSION" | sha256sum | cut -c1-12)
   STACKCI_PYTHON_IMAGE="stackci/python:$hash"
   export STACKCI_PYTHON_IMAGE
   if docker image inspect "$STACKCI_PYTHON_IMAGE" >/dev/null 2>&1; then
@@ -281,9 +287,9 @@ ensure_python_base_image() {
     if docker image inspect "$STACKCI_PYTHON_IMAGE" >/dev/null 2>&1; then exit 0; fi
     local started=$SECONDS mirror root="$dir/rootfs"
     mirror=$(debian_mirror)
-    echo "building $STACKCI_PYTHON_IMAGE: debootstrap $suite with python3 (once per machine; a few minutes)"
+    echo "building $STACKCI_PYTHON_IMAGE: debootstrap $suite with $PYTHON_BASE_PACKAGES (once per machine; a few minutes)"
     as_root rm -rf "$root"
-    as_root debootstrap --variant=minbase --arch="$arch" --include=python3 \
+    as_root debootstrap --variant=minbase --arch="$arch" --include="$PYTHON_BASE_PACKAGES" \
       "$suite" "$root" ${mirror:+"$mirror"} >"$dir/debootstrap.log" 2>&1 || {
       tail -n 30 "$dir/debootstrap.log" >&2
       exit 1

@@ -6,6 +6,7 @@ import { ActionInputs } from '../../src/core/action-inputs.js'
 import { readStackciConfig } from '../../src/core/config.js'
 import { errorMessage } from '../../src/core/errors.js'
 import { abortOnSignals } from '../../src/jenkins/cancel.js'
+import { parseParams } from '../../src/integration/notebook-params.js'
 import { planLine, planPipeline } from '../../src/pipeline/plan.js'
 
 export async function main(): Promise<void> {
@@ -28,12 +29,17 @@ export async function main(): Promise<void> {
       ...given('date'),
       ...given('run-id')
     }
+    const notebookParams = parseParams(
+      input.lines('notebook-params'),
+      "input 'notebook-params'"
+    )
     // Announced first; then the steps' code is read (its own file).
     const plan = planPipeline(config, options)
     reporter.info(planLine(plan))
     const { runSteps } = await import('./steps.js')
     await runSteps(config, reporter, {
       ...options,
+      notebookParams,
       plan,
       signal: cancel.signal
     })

@@ -8,6 +8,7 @@
 import * as core from '@actions/core'
 import type { StackciConfig } from '../../src/core/config.js'
 import { errorMessage } from '../../src/core/errors.js'
+import type { ParamValue } from '../../src/core/notebook-config.js'
 import type { Reporter } from '../../src/core/reporter.js'
 import { ANNOTATIONS_PER_KIND } from '../../src/lint/annotate.js'
 import type { PipelinePlan } from '../../src/pipeline/plan.js'
@@ -18,6 +19,7 @@ export interface StepsOptions {
   version?: string
   date?: string
   runId?: string
+  notebookParams?: Record<string, ParamValue>
   plan: PipelinePlan
   signal: AbortSignal
 }
@@ -44,6 +46,7 @@ export async function runSteps(
     core.setOutput('digest', result.image?.digest ?? '')
     core.setOutput('tags', JSON.stringify(result.image?.tags ?? []))
     core.setOutput('report', result.report ?? '')
+    core.setOutput('notebooks', JSON.stringify(result.notebooks ?? []))
     core.setOutput(
       'steps',
       JSON.stringify(

@@ -15,6 +15,7 @@ import { registerMetricsCommands } from './metrics-command.js'
 import { registerAlertsCommands } from './alerts-command.js'
 import { registerBridgeCommands } from './bridge-command.js'
 import { registerReportCommand } from './report-command.js'
+import { registerNotebookCommands } from './notebook-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerVerifyCommands } from './verify-command.js'
 
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBridgeCommands(program, ctx)
   registerReportCommand(program, ctx)
   registerAlertsCommands(program, ctx)
+  registerNotebookCommands(program, ctx)
   return program
 }
 

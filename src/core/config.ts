@@ -28,6 +28,7 @@ import {
 } from './schema.js'
 import type { Infer, Schema, SchemaProblem } from './schema.js'
 import { asYamlSyntaxError, locateYamlPath, YamlSyntaxError } from './yaml.js'
+import { notebooksSectionSchema } from './notebook-config.js'
 
 /** The `verify:` section: where the metric definitions and jobs are. */
 export const verifySectionSchema = object({
@@ -200,7 +201,8 @@ export const PIPELINE_STEPS = [
   'integration',
   'verify',
   'dispatch-metrics',
-  'report'
+  'report',
+  'notebook'
 ] as const
 export type PipelineStepName = (typeof PIPELINE_STEPS)[number]
 
@@ -366,6 +368,7 @@ export const stackciConfigSchema = object({
   report: optional(reportSectionSchema),
   /** Standing alert rules over the store (see docs/alerts.md). */
   alerts: optional(alertsSectionSchema),
+  notebooks: optional(notebooksSectionSchema),
   profiles: optional(record(profileSchema))
 })
 
@@ -373,7 +376,8 @@ export const stackciConfigSchema = object({
 const STEP_SECTIONS: Partial<Record<PipelineStepName, string>> = {
   'stack-image': 'image',
   integration: 'integration',
-  verify: 'verify'
+  verify: 'verify',
+  notebook: 'notebooks'
 }
 
 /**

@@ -117,3 +117,20 @@ export function checkOutputPatterns(
 export function datasetMountPath(template: string, name: string): string {
   return template.replace(/\{dataset\}/g, name)
 }
+
+/** The optional memory and CPU limits; `what(name)` names each in errors. */
+export function parseLimits(
+  given: { memory?: string | undefined; cpus?: string | number | undefined },
+  what: (name: 'memory' | 'cpus') => string
+): { memory: number | undefined; cpus: number | undefined } {
+  return {
+    memory:
+      given.memory === undefined
+        ? undefined
+        : parseMemory(given.memory, what('memory')),
+    cpus:
+      given.cpus === undefined
+        ? undefined
+        : parseCpus(String(given.cpus), what('cpus'))
+  }
+}

@@ -18,6 +18,8 @@ export interface PipelineStepView {
   status: PipelineStepStatus
   detail: string
   durationMs?: number
+  /** What the step made, linked from its line (a notebook report). */
+  link?: { url: string; text: string }
 }
 
 export interface PipelineRunView {
@@ -56,7 +58,9 @@ function seconds(ms: number | undefined): string {
 
 function stepLine(s: PipelineStepView): string {
   const detail = s.detail === '' ? '' : ` — ${escapeMrkdwn(cut(s.detail, 300))}`
-  return `${MARK[s.status]} *${escapeMrkdwn(s.step)}* ${s.status}${seconds(s.durationMs)}${detail}`
+  const link =
+    s.link === undefined ? '' : ` · ${slackLink(s.link.url, s.link.text)}`
+  return `${MARK[s.status]} *${escapeMrkdwn(s.step)}* ${s.status}${seconds(s.durationMs)}${detail}${link}`
 }
 
 /** The parent message: the run, its state, one line per step. */

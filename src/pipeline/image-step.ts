@@ -17,7 +17,7 @@ export const RUN_ID_LABEL = 'stackci.run-id'
 export const PROFILE_LABEL = 'stackci.profile'
 
 /** The commit checked out in `dir`, when it is a git work tree. */
-function gitHead(dir: string): string | undefined {
+export function gitHead(dir: string): string | undefined {
   const r = spawnSync('git', ['rev-parse', 'HEAD'], {
     cwd: dir,
     encoding: 'utf8'

@@ -41,6 +41,7 @@ function implicitProfile(config: StackciConfig): ProfileSection {
   if (config.verify !== undefined) steps.push('verify')
   if (config.metrics !== undefined) steps.push('dispatch-metrics')
   if (config.report !== undefined) steps.push('report')
+  if (config.notebooks !== undefined) steps.push('notebook')
   return { steps, description: 'the steps the file has sections for' }
 }
 

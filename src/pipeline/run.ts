@@ -22,6 +22,7 @@ import { lintStep } from './lint-step.js'
 import { dispatchMetricsStep, verifyStep } from './metrics-step.js'
 import { planLine, planPipeline } from './plan.js'
 import { reportStep } from './report-step.js'
+import { notebookStep } from './notebook-step.js'
 import {
   clientEnvOf,
   type PipelineOptions,
@@ -46,6 +47,8 @@ export interface PipelineResult {
   image?: { ref: string; tags: string[]; digest?: string; imageId: string }
   /** The HTML report, when the report step wrote one. */
   report?: string
+  /** The notebook reports the notebook step rendered. */
+  notebooks?: string[]
 }
 
 const STEP_RUNS: Record<
@@ -58,7 +61,8 @@ const STEP_RUNS: Record<
   integration: integrationStep,
   verify: verifyStep,
   'dispatch-metrics': dispatchMetricsStep,
-  report: reportStep
+  report: reportStep,
+  notebook: notebookStep
 }
 
 /** Runs the profile's steps; see the module comment. */
@@ -151,7 +155,8 @@ export async function runPipeline(
               : { digest: run.image.digest })
           }
         }),
-    ...(run.report === undefined ? {} : { report: run.report })
+    ...(run.report === undefined ? {} : { report: run.report }),
+    ...(run.notebooks === undefined ? {} : { notebooks: run.notebooks })
   }
   await announcer.finish(passed, formatPipelineTable(result))
   return result

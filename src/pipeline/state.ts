@@ -5,6 +5,7 @@
  */
 
 import type { StackciConfig } from '../core/config.js'
+import type { ParamValue } from '../core/notebook-config.js'
 import type { Reporter } from '../core/reporter.js'
 import type { DockerEngine } from '../docker/client.js'
 import type { StackImageResult } from '../docker/stack-image.js'
@@ -21,6 +22,8 @@ export interface StepDone {
   status: StepStatus
   /** One line. */
   detail: string
+  /** Where to read what the step made (the Slack thread links it). */
+  link?: { url: string; text: string }
 }
 
 export interface PipelineOptions {
@@ -35,6 +38,8 @@ export interface PipelineOptions {
   runId?: string
   env?: Env
   signal?: AbortSignal
+  /** Values for every notebook's parameters, over stackci.yml's. */
+  notebookParams?: Readonly<Record<string, ParamValue>>
   /** Findings annotated per kind: 10 in Actions (the runner's limit), 0 in a terminal. */
   annotationLimit?: number
   /** Jenkins console lines cannot become workflow commands (Actions). */
@@ -64,6 +69,8 @@ export interface RunState {
   /** The SQLite store the metrics went to (the report reads it). */
   sqliteStore?: string
   report?: string
+  /** The rendered notebook reports (HTML). */
+  notebooks?: string[]
   /** The Slack thread of this run, once its parent message is posted. */
   slackThread?: { channel: string; ts: string }
 }
