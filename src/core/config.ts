@@ -84,11 +84,24 @@ export const metricsSectionSchema = object({
           'password-env': optional(envName),
           timeout: optional(duration())
         })
+      ),
+      /** The history as files on a data branch of a git repository. */
+      git: optional(
+        object({
+          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
+          url: optional(string({ nonEmpty: true })),
+          /** Default stackci-metrics. */
+          branch: optional(string({ nonEmpty: true })),
+          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
+          'token-env': optional(envName),
+          /** The local cache of the branch (default .stackci/git). */
+          cache: optional(string({ nonEmpty: true }))
+        })
       )
     })
   ),
   /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal('sqlite', 'influxdb')),
+  history: optional(literal('sqlite', 'influxdb', 'git')),
   gate: optional(
     object({
       fail: optional(tags),
@@ -206,7 +219,7 @@ const buildResult = literal(
   'NOT_BUILT',
   'ABORTED'
 )
-const storeName = literal('sqlite', 'influxdb', 'squash')
+const storeName = literal('sqlite', 'influxdb', 'squash', 'git')
 
 /** `registry:` — where images go, and the names of its credentials. */
 export const registrySectionSchema = object({
@@ -304,7 +317,21 @@ export const integrationSectionSchema = object({
 export const reportSectionSchema = object({
   /** Default .stackci/report.html. */
   out: optional(nonEmpty),
-  title: optional(nonEmpty)
+  title: optional(nonEmpty),
+  /** Publish each report to a Pages branch (one page per profile + an index). */
+  publish: optional(
+    object({
+      /** Default: this repository on Actions. */
+      url: optional(nonEmpty),
+      /** Default gh-pages. */
+      branch: optional(nonEmpty),
+      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
+      'site-url': optional(url()),
+      /** Reports kept per profile (default 50). */
+      keep: optional(number({ integer: true, min: 1, max: 10_000 })),
+      'token-env': optional(envName)
+    })
+  )
 })
 
 /** One profile: which steps run, and how they differ from the shared settings. */
