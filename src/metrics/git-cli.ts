@@ -63,11 +63,22 @@ export class GitCommandError extends StoreError {
 }
 
 function hintFor(stderr: string): string {
-  if (/Authentication failed|401|403|could not read Username/i.test(stderr))
+  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
     return 'check the token (GITHUB_TOKEN needs contents: write to push) and the URL'
   if (/not found|does not appear to be a git repository/i.test(stderr))
     return 'check the repository URL'
   return 'check that the remote is reachable and accepts pushes'
+}
+
+/**
+ * Did a push fail only because another writer updated the branch first?
+ * (`[rejected] … (fetch first|non-fast-forward)`, or the remote's ref lock
+ * taken by a concurrent push.) Any other refusal is not retried.
+ */
+function lostRace(stderr: string): boolean {
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
+    stderr
+  )
 }
 
 /** What one commit does to a branch. */
@@ -376,13 +387,7 @@ export class GitRepo {
       ])
       return true
     } catch (error) {
-      if (
-        error instanceof GitCommandError &&
-        /non-fast-forward|fetch first|rejected|cannot lock ref|failed to update ref|failed to push some refs/i.test(
-          error.stderr
-        ) &&
-        !/Authentication failed|denied|403|401/i.test(error.stderr)
-      )
+      if (error instanceof GitCommandError && lostRace(error.stderr))
         return false
       throw error
     }
