@@ -55,26 +55,49 @@ const random = (): number => {
   return seed / 0x7fffffff
 }
 
-function influxUrl(): string {
-  const given = process.env.STACKCI_INFLUXDB_URL
-  if (given !== undefined && given !== '') return given
+interface InfluxService {
+  url: string
+  username: string
+  password: string
+}
+
+/** The influxd of scripts/services.sh (auth on) and its admin user. */
+function influxService(): InfluxService {
+  const env = process.env
+  if (env.STACKCI_INFLUXDB_URL && env.STACKCI_INFLUXDB_PASSWORD) {
+    return {
+      url: env.STACKCI_INFLUXDB_URL,
+      username: env.STACKCI_INFLUXDB_USER ?? '',
+      password: env.STACKCI_INFLUXDB_PASSWORD
+    }
+  }
   const out = execFileSync(
     'bash',
     [
       '-c',
-      'source scripts/services.sh >/dev/null; ensure_influxdb >&2; echo "$STACKCI_INFLUXDB_URL"'
+      'source scripts/services.sh >/dev/null; ensure_influxdb >&2; ' +
+        'printf "%s\\n" "$STACKCI_INFLUXDB_URL" "$STACKCI_INFLUXDB_USER" "$STACKCI_INFLUXDB_PASSWORD"'
     ],
-    {
-      encoding: 'utf8'
-    }
+    { encoding: 'utf8' }
   )
-  return out.trim().split('\n').pop() ?? ''
+  const [url = '', username = '', password = ''] = out
+    .trim()
+    .split('\n')
+    .slice(-3)
+  return { url, username, password }
 }
 
+let service: InfluxService | undefined
+
 async function query(url: string, q: string, db = ''): Promise<unknown> {
+  const s = service ?? influxService()
+  const auth = Buffer.from(`${s.username}:${s.password}`).toString('base64')
   const r = await fetch(`${url}/query`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${auth}`,
+      'content-type': 'application/x-www-form-urlencoded'
+    },
     body: new URLSearchParams({ q, db }).toString()
   })
   return r.json()
@@ -88,7 +111,8 @@ async function count(url: string, db: string): Promise<number> {
 }
 
 async function benchInflux(): Promise<void> {
-  const url = influxUrl()
+  service = influxService()
+  const { url, username, password } = service
   const { hostname, port } = new URL(url)
   // The same points for both: 50 series (dataset × filter), a float and a
   // string field each, one point per millisecond.
@@ -126,6 +150,8 @@ async function benchInflux(): Promise<void> {
     url,
     database: ours,
     precision: 'ms',
+    username,
+    password,
     reporter: silentReporter
   })
   const runs = { ours: [] as number[], theirs: [] as number[] }
@@ -150,7 +176,15 @@ async function benchInflux(): Promise<void> {
           '-precision',
           'ms'
         ],
-        { encoding: 'utf8' }
+        // influx reads its credentials from these variables: not in `ps`.
+        {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            INFLUX_USERNAME: username,
+            INFLUX_PASSWORD: password
+          }
+        }
       )
       runs.theirs.push(performance.now() - t)
       if (r.status !== 0) throw new Error(`influx -import failed: ${r.stderr}`)

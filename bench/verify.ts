@@ -17,10 +17,10 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkJobFiles, loadDefinitions } from '../src/verify/index.js'
-import { sharedDir } from './lib/paths.js'
+import { fixturesDir } from './lib/paths.js'
 import { printTable, timeIt } from './lib/table.js'
 
-const fixtures = join(sharedDir(), 'fixtures', 'verify_metrics')
+const fixtures = join(fixturesDir(), 'verify_metrics')
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
   return i === -1 ? fallback : Number(process.argv[i + 1])

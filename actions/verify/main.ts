@@ -19,6 +19,10 @@ export async function main(): Promise<void> {
     const files = await expandGlobs(workspace, patterns)
     if (files.length === 0)
       throw new InputError(`verify: no job files match ${patterns.join(', ')}`)
+    // Said before the definitions load (the longest part of the start).
+    reporter.info(
+      `verify: ${files.length} job file${files.length === 1 ? '' : 's'} against the definitions in ${definitions}`
+    )
     const report = join(
       process.env.RUNNER_TEMP ?? workspace,
       'stackci-verify-report.json'

@@ -25,7 +25,19 @@ export interface ContextOptions {
   dir: string
   /** The Dockerfile (absolute, or relative to the working directory). */
   dockerfile?: string | undefined
+  /**
+   * Patterns left out before the `.dockerignore`'s own (which can take them
+   * back with `!`). Default {@link DEFAULT_EXCLUDES}.
+   */
+  exclude?: readonly string[]
 }
+
+/**
+ * stackci's own state (history, spool, runs, report) never belongs in an
+ * image, and with `image.context: .` it would otherwise go in, and change
+ * the context's hash on every run.
+ */
+export const DEFAULT_EXCLUDES: readonly string[] = ['.stackci']
 
 /** What the walk decided, for listings and tests. */
 export interface ContextEntry {
@@ -68,7 +80,10 @@ export async function plan(options: ContextOptions): Promise<Plan> {
       throw error
     }
   )
-  const patterns = parseDockerignore(ignoreText).map((l) => l.pattern)
+  const patterns = [
+    ...(options.exclude ?? DEFAULT_EXCLUDES),
+    ...parseDockerignore(ignoreText).map((l) => l.pattern)
+  ]
   const rel = relative(root, dockerfilePath)
   const inside = rel !== '' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
   let matcher: PatternMatcher

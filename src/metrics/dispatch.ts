@@ -130,8 +130,12 @@ async function onFailure(
   if (claim === undefined || options.spool === undefined) return
   await options.spool.release(claim, error)
   t.spooled++
+  // The first line says what failed; the hint (e.g. which variable to set)
+  // says what to do, so it is kept too.
+  const hint = message.split('\n').find((line) => line.startsWith('hint: '))
   options.reporter.warning(
     `${store.label}: job ${d.id} (${d.source}) was not stored: ${message.split('\n')[0] ?? ''}\n` +
+      (hint === undefined ? '' : `${hint}\n`) +
       `It is kept in ${claim.home}; send it again with: stackci metrics replay --spool ${options.spool.dir}`
   )
 }

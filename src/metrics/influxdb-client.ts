@@ -22,6 +22,11 @@ export interface InfluxOptions {
   precision?: Precision
   username?: string
   password?: string
+  /**
+   * The variables the credentials come from (default INFLUXDB_USERNAME and
+   * INFLUXDB_PASSWORD), so a 401 says which to set.
+   */
+  credentialVars?: { username: string; password: string }
   /** Lines per request (default 5,000, InfluxData's advice). */
   batchSize?: number
   /** Requests in flight at once (default 3). */
@@ -110,16 +115,20 @@ export class InfluxClient {
   ): Promise<InfluxSeries[]> {
     const params = new URLSearchParams({ db: this.#o.database, q, epoch: 'ms' })
     const post = options.post === true
-    const response = await httpRequest(this.#http(), {
-      method: post ? 'POST' : 'GET',
-      url: `${this.url}/query${post ? '' : `?${params.toString()}`}`,
-      headers: {
-        ...this.#auth,
-        ...(post ? { 'content-type': 'application/x-www-form-urlencoded' } : {})
-      },
-      ...(post ? { body: params.toString() } : {}),
-      what: `query ${q.length > 80 ? `${q.slice(0, 80)}…` : q}`
-    })
+    const response = await this.#unauthorizedExplained(
+      httpRequest(this.#http(), {
+        method: post ? 'POST' : 'GET',
+        url: `${this.url}/query${post ? '' : `?${params.toString()}`}`,
+        headers: {
+          ...this.#auth,
+          ...(post
+            ? { 'content-type': 'application/x-www-form-urlencoded' }
+            : {})
+        },
+        ...(post ? { body: params.toString() } : {}),
+        what: `query ${q.length > 80 ? `${q.slice(0, 80)}…` : q}`
+      })
+    )
     const json = JSON.parse(response.text) as {
       results?: { error?: string; series?: InfluxSeries[] }[]
     }
@@ -229,8 +238,40 @@ export class InfluxClient {
     }
   }
 
+  /** A 401 becomes a StoreError that names the variables to set. */
+  async #unauthorizedExplained<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401)
+        throw this.#unauthorized(error)
+      throw error
+    }
+  }
+
+  #unauthorized(error: HttpError): StoreError {
+    const vars = this.#o.credentialVars ?? {
+      username: 'INFLUXDB_USERNAME',
+      password: 'INFLUXDB_PASSWORD'
+    }
+    const sent = this.#auth.authorization !== undefined
+    return new StoreError(
+      sent
+        ? 'InfluxDB refused the credentials (401)'
+        : 'InfluxDB asks for credentials (401) and none were given',
+      {
+        where: { url: this.url },
+        hint: sent
+          ? `check ${vars.username} and ${vars.password}: the user must exist on this server with the right to write to ${JSON.stringify(this.#o.database)}`
+          : `set ${vars.username} and ${vars.password} (or name other variables with username-env/password-env)`,
+        cause: error
+      }
+    )
+  }
+
   #explain(error: HttpError, count: number): Error {
     const db = this.#o.database
+    if (error.status === 401) return this.#unauthorized(error)
     if (error.status === 400) {
       const dropped = /dropped=(\d+)/.exec(error.message)
       const n = dropped === null ? count : Number(dropped[1])

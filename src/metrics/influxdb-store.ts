@@ -36,6 +36,8 @@ export interface InfluxStoreOptions {
   precision?: Precision
   username?: string
   password?: string
+  /** The variables the credentials come from, named in a 401's hint. */
+  credentialVars?: { username: string; password: string }
   batchSize?: number
   concurrency?: number
   /** Create the database on first use (default true). */

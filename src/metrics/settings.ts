@@ -22,6 +22,8 @@ export interface InfluxSettings {
   precision?: Precision
   username?: string
   password?: string
+  /** The variables the credentials come from, named in a 401's hint. */
+  credentialVars?: { username: string; password: string }
   batchSize?: number
   concurrency?: number
   createDatabase?: boolean
@@ -160,6 +162,7 @@ export function resolveMetricsSettings(
       ...opt('precision', ci?.precision),
       ...opt('username', username),
       ...opt('password', password),
+      credentialVars: { username: userVar, password: passVar },
       ...opt('batchSize', ci?.['batch-size']),
       ...opt('concurrency', ci?.concurrency),
       ...opt('createDatabase', ci?.['create-database']),

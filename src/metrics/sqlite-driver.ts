@@ -6,6 +6,7 @@
  * clear error naming the fix, not a stack trace.
  */
 
+import { realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
@@ -16,10 +17,23 @@ type DatabaseConstructor = typeof BetterSqlite3
 
 let cached: DatabaseConstructor | undefined
 
-/** Where to look, in order: beside the running script, the cwd, the workspace. */
+/**
+ * Where to look, in order: beside the running script, the cwd, the
+ * workspace. The script is taken at its real path: `stackci` on the PATH is
+ * usually a symlink (npm's `.bin/`, a global install, `npm link`), and
+ * resolving from the link's folder would miss the package's own
+ * node_modules.
+ */
 function bases(env: NodeJS.ProcessEnv): string[] {
   const out: string[] = []
-  if (process.argv[1] !== undefined) out.push(process.argv[1])
+  const script = process.argv[1]
+  if (script !== undefined) {
+    try {
+      out.push(realpathSync(script))
+    } catch {
+      out.push(script)
+    }
+  }
   out.push(join(process.cwd(), 'package.json'))
   if (env.GITHUB_WORKSPACE !== undefined && env.GITHUB_WORKSPACE !== '')
     out.push(join(env.GITHUB_WORKSPACE, 'package.json'))

@@ -15,6 +15,35 @@ export function influxUrl(): string {
   return url
 }
 
+/**
+ * The admin user scripts/services.sh creates (influxd runs with
+ * `auth-enabled = true`, as deployments do): `{ username, password }`, ready
+ * to spread into the store's options.
+ */
+export function influxAdmin(): { username: string; password: string } {
+  const username = process.env.STACKCI_INFLUXDB_USER
+  const password = process.env.STACKCI_INFLUXDB_PASSWORD
+  if (!username || !password) {
+    throw new Error(
+      'STACKCI_INFLUXDB_USER / STACKCI_INFLUXDB_PASSWORD are not set: run the tests with npm test (or `source scripts/services.sh; ensure_influxdb` first)'
+    )
+  }
+  return { username, password }
+}
+
+/** The admin credentials as the variables the CLI reads by default. */
+export function influxEnv(): Record<string, string> {
+  const { username, password } = influxAdmin()
+  return { INFLUXDB_USERNAME: username, INFLUXDB_PASSWORD: password }
+}
+
+/** The Basic authorization header of the admin user. */
+function adminAuth(): Record<string, string> {
+  const { username, password } = influxAdmin()
+  const token = Buffer.from(`${username}:${password}`).toString('base64')
+  return { authorization: `Basic ${token}` }
+}
+
 function services(fn: string): void {
   const r = spawnSync(
     'bash',
@@ -66,16 +95,30 @@ export async function influxQuery(
   url.searchParams.set('db', database)
   url.searchParams.set('q', q)
   url.searchParams.set('epoch', 'ms')
-  const r = await fetch(url)
+  const r = await fetch(url, { headers: adminAuth() })
+  if (!r.ok) throw new Error(`influxd answered ${r.status} to ${q}`)
   return (await r.json()) as Awaited<ReturnType<typeof influxQuery>>
+}
+
+/** Runs an administrative statement (CREATE USER, GRANT, …) as the admin. */
+export async function influxAdminQuery(q: string): Promise<void> {
+  const r = await fetch(new URL('/query', influxUrl()), {
+    method: 'POST',
+    headers: {
+      ...adminAuth(),
+      'content-type': 'application/x-www-form-urlencoded'
+    },
+    body: new URLSearchParams({ q }).toString()
+  })
+  const json = (await r.json()) as { results?: { error?: string }[] }
+  const error = json.results?.find((x) => x.error !== undefined)?.error
+  if (!r.ok || error !== undefined)
+    throw new Error(
+      `influxd refused ${q.split(' WITH ')[0]}: ${r.status} ${error ?? ''}`
+    )
 }
 
 /** Drops a test database (tests clean up after themselves). */
 export async function dropDatabase(database: string): Promise<void> {
-  const url = new URL('/query', influxUrl())
-  await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ q: `DROP DATABASE "${database}"` }).toString()
-  })
+  await influxAdminQuery(`DROP DATABASE "${database}"`)
 }

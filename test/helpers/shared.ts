@@ -1,24 +1,29 @@
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /**
- * The shared fixtures directory (`../shared` next to the repository, as in
- * CI, or STACKCI_SHARED). Tests read the real data in place; a missing
- * directory fails the test loudly instead of skipping it.
+ * The real data the tests read, carried by the repository itself under
+ * `test/fixtures/` (each upstream copy with its licence and a SOURCE.md
+ * naming the upstream commit), so a clone with nothing beside it passes.
  */
-export function sharedDir(): string {
-  const dir = resolve(
-    process.env.STACKCI_SHARED ?? join(process.cwd(), '..', 'shared')
-  )
-  if (!existsSync(join(dir, 'fixtures'))) {
-    throw new Error(
-      `shared fixtures not found at ${dir}: clone the project next to its shared/ directory or set STACKCI_SHARED`
-    )
+export function fixturesDir(): string {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
+  for (const part of ['verify_metrics', 'recorded']) {
+    if (!existsSync(join(dir, part)))
+      throw new Error(
+        `test fixtures missing: ${join(dir, part)} (a partial checkout?)`
+      )
   }
   return dir
 }
 
-/** The real LSST verify_metrics package (metrics/ and specs/). */
+/** The real LSST verify_metrics package (metrics/ and specs/, GPL-3.0). */
 export function verifyMetricsDir(): string {
-  return join(sharedDir(), 'fixtures', 'verify_metrics')
+  return join(fixturesDir(), 'verify_metrics')
+}
+
+/** Recorded Jenkins and GitHub responses: `recordedDir('jenkins', …)`. */
+export function recordedDir(...parts: string[]): string {
+  return join(fixturesDir(), 'recorded', ...parts)
 }

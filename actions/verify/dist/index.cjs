@@ -3552,6 +3552,9 @@ async function main() {
     const files = await expandGlobs(workspace, patterns);
     if (files.length === 0)
       throw new InputError(`verify: no job files match ${patterns.join(", ")}`);
+    reporter.info(
+      `verify: ${files.length} job file${files.length === 1 ? "" : "s"} against the definitions in ${definitions}`
+    );
     const report = (0, import_node_path3.join)(
       process.env.RUNNER_TEMP ?? workspace,
       "stackci-verify-report.json"

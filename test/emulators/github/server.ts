@@ -1,6 +1,6 @@
 /**
  * A GitHub REST emulator, written from ../shared/research/protocols.md §11
- * and checked against the recorded responses in ../shared/fixtures/recorded:
+ * and checked against the recorded responses in test/fixtures/recorded:
  * commit statuses (create, combined, list), check runs (create, update, get,
  * list for a ref, annotations), issue comments (list with pagination,
  * create, update, delete) and `/rate_limit`, with GitHub's validation (422),

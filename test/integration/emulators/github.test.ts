@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Octokit } from '@octokit/rest'
 import { GitHubEmulator } from '../../emulators/github/server.js'
-import { sharedDir } from '../../helpers/shared.js'
+import { recordedDir } from '../../helpers/shared.js'
 import { shapeDifferences } from '../../helpers/shape.js'
 import { rejection } from '../../helpers/thrown.js'
 
@@ -14,7 +14,7 @@ const log = {
   warn: () => undefined,
   error: () => undefined
 }
-const recorded = join(sharedDir(), 'fixtures', 'recorded', 'github')
+const recorded = recordedDir('github')
 
 /** A VCR cassette's response bodies, decoded (placeholders substituted). */
 function cassette(

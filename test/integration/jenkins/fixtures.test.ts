@@ -7,14 +7,12 @@
  */
 
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { sharedDir } from '../../helpers/shared.js'
+import { recordedDir } from '../../helpers/shared.js'
 import { compareShape, at } from '../../helpers/shape.js'
 import { BASIC, USER, startJenkins } from '../../helpers/jenkins.js'
 import type { JenkinsEmulator, Job } from '../../emulators/jenkins/index.js'
 
-const recorded = (file: string): string =>
-  join(sharedDir(), 'fixtures', 'recorded', 'jenkins', file)
+const recorded = (file: string): string => recordedDir('jenkins', file)
 const readJson = (file: string): unknown =>
   JSON.parse(readFileSync(recorded(file), 'utf8'))
 

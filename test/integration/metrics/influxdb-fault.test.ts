@@ -7,6 +7,7 @@ import {
   replaySpool
 } from '../../../src/metrics/index.js'
 import {
+  influxAdmin,
   influxQuery,
   influxUrl,
   startInfluxd,
@@ -35,7 +36,14 @@ describe('influxd stopped during a dispatch', () => {
     const spool = new Spool(`${dir}/spool`)
     const sqlite = new SqliteStore(`${dir}/metrics.sqlite`)
     const influx = (): InfluxStore =>
-      new InfluxStore({ url, database, reporter, retries: 2, minDelayMs: 20 })
+      new InfluxStore({
+        url,
+        database,
+        ...influxAdmin(),
+        reporter,
+        retries: 2,
+        minDelayMs: 20
+      })
     // 25 nights, two packages each: 50 points.
     const jobs = Array.from({ length: 25 }, (_, i) =>
       dispatchJob(

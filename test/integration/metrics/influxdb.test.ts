@@ -10,6 +10,8 @@ import {
   dispatchJobs
 } from '../../../src/metrics/index.js'
 import {
+  influxAdmin,
+  influxAdminQuery,
   influxQuery,
   influxUrl,
   uniqueDatabase,
@@ -43,6 +45,7 @@ describe('the InfluxDB store on the real influxd 1.6', () => {
     database = uniqueDatabase('roundtrip')
     store = new InfluxStore({
       url: influxUrl(),
+      ...influxAdmin(),
       database,
       reporter,
       retries: 1,
@@ -157,6 +160,7 @@ describe('the InfluxDB store on the real influxd 1.6', () => {
   it('names a missing database or retention policy with the fix, and does not retry them', async () => {
     const missing = new InfluxStore({
       url: influxUrl(),
+      ...influxAdmin(),
       database: uniqueDatabase('nodb'),
       reporter,
       createDatabase: false,
@@ -171,6 +175,7 @@ describe('the InfluxDB store on the real influxd 1.6', () => {
     )
     const noRp = new InfluxStore({
       url: influxUrl(),
+      ...influxAdmin(),
       database,
       retentionPolicy: 'nope',
       reporter,
@@ -191,6 +196,7 @@ describe('the InfluxDB store on the real influxd 1.6', () => {
   it('uses the configured precision (s: milliseconds cut), and writing a job again keeps one point', async () => {
     const s = new InfluxStore({
       url: influxUrl(),
+      ...influxAdmin(),
       database,
       precision: 's',
       reporter
@@ -224,6 +230,13 @@ describe('the InfluxDB store on the real influxd 1.6', () => {
   })
 
   it('sends credentials as Basic auth and never logs them', async () => {
+    // A user with no admin rights: stackci's CREATE DATABASE gets a 403,
+    // which it takes as "the database may exist" (it does, made here).
+    await influxAdminQuery(
+      `CREATE USER "writer" WITH PASSWORD 'influx-Pa55word'`
+    )
+    await influxAdminQuery(`CREATE DATABASE "${database}"`)
+    await influxAdminQuery(`GRANT ALL ON "${database}" TO "writer"`)
     const r = new RecordingReporter()
     const s = new InfluxStore({
       url: influxUrl(),

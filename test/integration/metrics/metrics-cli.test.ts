@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { runCli } from '../../helpers/cli.js'
 import {
   influxQuery,
+  influxEnv,
   influxUrl,
   uniqueDatabase,
   dropTestDatabases
@@ -274,17 +275,20 @@ describe('stackci metrics', () => {
       database
     ])
     expect(failing.code).toBe(2)
-    const r = await runCli([
-      'metrics',
-      'replay',
-      '--spool',
-      join(dir, 'spool'),
-      '--no-sqlite',
-      '--influxdb',
-      influxUrl(),
-      '--influxdb-db',
-      database
-    ])
+    const r = await runCli(
+      [
+        'metrics',
+        'replay',
+        '--spool',
+        join(dir, 'spool'),
+        '--no-sqlite',
+        '--influxdb',
+        influxUrl(),
+        '--influxdb-db',
+        database
+      ],
+      { env: influxEnv() }
+    )
     expect(r.stdout).toMatch(/^2 sent, 0 left/)
     expect(r.code).toBe(0)
     const q = await influxQuery(

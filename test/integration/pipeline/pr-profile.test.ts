@@ -28,6 +28,7 @@ import {
 import {
   dropTestDatabases,
   influxQuery,
+  influxEnv,
   influxUrl,
   uniqueDatabase
 } from '../../helpers/influxdb.js'
@@ -217,7 +218,11 @@ it('runs the pr profile from the root action; one run id in Jenkins, the image, 
     { config: 'stackci.yml', profile: 'pr' },
     {
       cwd: dir,
-      env: { ...runnerEnv(workflowRun, 42), GITHUB_WORKSPACE: dir },
+      env: {
+        ...runnerEnv(workflowRun, 42),
+        ...influxEnv(),
+        GITHUB_WORKSPACE: dir
+      },
       event: pullRequestEvent(42, sha)
     }
   )
@@ -360,7 +365,11 @@ it('stops at a failed Jenkins build under on-failure: stop, and says so everywhe
     ['run', '--profile', 'pr-strict', '--run-id', 'strict-1', config],
     {
       cwd: dir,
-      env: { ...runnerEnv(1, 43), GITHUB_EVENT_PATH: eventFile }
+      env: {
+        ...runnerEnv(1, 43),
+        ...influxEnv(),
+        GITHUB_EVENT_PATH: eventFile
+      }
     }
   )
   expect(r.stderr).toContain('[2/5] jenkins-build: failed')

@@ -8,7 +8,7 @@ import {
   parseEvent
 } from '../../../src/bridge/event.js'
 import { lastLines, readBuildJson } from '../../../src/bridge/jenkins-source.js'
-import { sharedDir } from '../../helpers/shared.js'
+import { recordedDir } from '../../helpers/shared.js'
 import { thrown } from '../../helpers/thrown.js'
 
 /** The COMPLETED payload of protocols.md §7, as Gson writes it. */
@@ -222,13 +222,7 @@ describe('event identity', () => {
 })
 
 describe('re-fetched builds', () => {
-  const recorded = join(
-    sharedDir(),
-    'fixtures',
-    'recorded',
-    'jenkins',
-    'cdancy-jenkins-rest'
-  )
+  const recorded = recordedDir('jenkins', 'cdancy-jenkins-rest')
 
   it('read a recorded build JSON (parameters of any JSON type)', () => {
     const json = JSON.parse(

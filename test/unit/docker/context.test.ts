@@ -172,6 +172,33 @@ describe('packContext', () => {
     ])
   })
 
+  it('leaves stackci’s own state (.stackci/) out by default; .dockerignore can take it back', async () => {
+    const files = {
+      Dockerfile: '',
+      'app.py': '1',
+      '.stackci/metrics.sqlite': 'db',
+      '.stackci/spool/x.json': '{}',
+      'sub/.stackci': 'a file, not the root state'
+    }
+    const names = async (
+      options: Parameters<typeof listContext>[0]
+    ): Promise<string[]> => (await listContext(options)).map((e) => e.name)
+    expect(await names({ dir: tree(files) })).toEqual([
+      'Dockerfile',
+      'app.py',
+      'sub',
+      'sub/.stackci'
+    ])
+    expect(
+      await names({
+        dir: tree({ ...files, '.dockerignore': '!.stackci/spool\n' })
+      })
+    ).toContain('.stackci/spool/x.json')
+    expect(await names({ dir: tree(files), exclude: [] })).toContain(
+      '.stackci/metrics.sqlite'
+    )
+  })
+
   it.each([
     [
       { dir: '/nonexistent/ctx' },

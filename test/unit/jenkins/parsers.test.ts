@@ -4,22 +4,16 @@
  */
 
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { JenkinsError } from '../../../src/core/errors.js'
 import {
   parseBuildInfo,
   parseBuildList,
   parseQueueItem
 } from '../../../src/jenkins/types.js'
-import { sharedDir } from '../../helpers/shared.js'
+import { recordedDir } from '../../helpers/shared.js'
 
 const read = (file: string): unknown =>
-  JSON.parse(
-    readFileSync(
-      join(sharedDir(), 'fixtures', 'recorded', 'jenkins', file),
-      'utf8'
-    )
-  )
+  JSON.parse(readFileSync(recordedDir('jenkins', file), 'utf8'))
 
 describe('parseQueueItem on the recordings', () => {
   it.each([

@@ -71,6 +71,11 @@ describe('the metrics: section of stackci.yml', () => {
       retentionPolicy: 'one_year',
       username: 'writer',
       password: 'influx-secret',
+      // What a 401 tells the user to set: the names, never the values.
+      credentialVars: {
+        username: 'INFLUXDB_USERNAME',
+        password: 'MY_INFLUX_PASSWORD'
+      },
       tagKeys: ['tract']
     })
     // dispatch_verify's lower-case SQUASH_password is accepted.

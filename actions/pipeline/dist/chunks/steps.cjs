@@ -4805,6 +4805,7 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
       ...opt("precision", ci?.precision),
       ...opt("username", username),
       ...opt("password", password),
+      credentialVars: { username: userVar, password: passVar },
       ...opt("batchSize", ci?.["batch-size"]),
       ...opt("concurrency", ci?.concurrency),
       ...opt("createDatabase", ci?.["create-database"]),
@@ -10916,16 +10917,18 @@ var InfluxClient = class {
   async query(q, options = {}) {
     const params = new URLSearchParams({ db: this.#o.database, q, epoch: "ms" });
     const post = options.post === true;
-    const response = await httpRequest2(this.#http(), {
-      method: post ? "POST" : "GET",
-      url: `${this.url}/query${post ? "" : `?${params.toString()}`}`,
-      headers: {
-        ...this.#auth,
-        ...post ? { "content-type": "application/x-www-form-urlencoded" } : {}
-      },
-      ...post ? { body: params.toString() } : {},
-      what: `query ${q.length > 80 ? `${q.slice(0, 80)}\u2026` : q}`
-    });
+    const response = await this.#unauthorizedExplained(
+      httpRequest2(this.#http(), {
+        method: post ? "POST" : "GET",
+        url: `${this.url}/query${post ? "" : `?${params.toString()}`}`,
+        headers: {
+          ...this.#auth,
+          ...post ? { "content-type": "application/x-www-form-urlencoded" } : {}
+        },
+        ...post ? { body: params.toString() } : {},
+        what: `query ${q.length > 80 ? `${q.slice(0, 80)}\u2026` : q}`
+      })
+    );
     const json = JSON.parse(response.text);
     const out = [];
     for (const r of json.results ?? []) {
@@ -11022,8 +11025,34 @@ var InfluxClient = class {
       throw this.#explain(error2, count);
     }
   }
+  /** A 401 becomes a StoreError that names the variables to set. */
+  async #unauthorizedExplained(request) {
+    try {
+      return await request;
+    } catch (error2) {
+      if (error2 instanceof HttpError && error2.status === 401)
+        throw this.#unauthorized(error2);
+      throw error2;
+    }
+  }
+  #unauthorized(error2) {
+    const vars = this.#o.credentialVars ?? {
+      username: "INFLUXDB_USERNAME",
+      password: "INFLUXDB_PASSWORD"
+    };
+    const sent = this.#auth.authorization !== void 0;
+    return new StoreError(
+      sent ? "InfluxDB refused the credentials (401)" : "InfluxDB asks for credentials (401) and none were given",
+      {
+        where: { url: this.url },
+        hint: sent ? `check ${vars.username} and ${vars.password}: the user must exist on this server with the right to write to ${JSON.stringify(this.#o.database)}` : `set ${vars.username} and ${vars.password} (or name other variables with username-env/password-env)`,
+        cause: error2
+      }
+    );
+  }
   #explain(error2, count) {
     const db = this.#o.database;
+    if (error2.status === 401) return this.#unauthorized(error2);
     if (error2.status === 400) {
       const dropped = /dropped=(\d+)/.exec(error2.message);
       const n = dropped === null ? count : Number(dropped[1]);
@@ -11276,9 +11305,11 @@ async function onFailure(error2, d, store, t, claim, options) {
   if (claim === void 0 || options.spool === void 0) return;
   await options.spool.release(claim, error2);
   t.spooled++;
+  const hint = message.split("\n").find((line) => line.startsWith("hint: "));
   options.reporter.warning(
     `${store.label}: job ${d.id} (${d.source}) was not stored: ${message.split("\n")[0] ?? ""}
-It is kept in ${claim.home}; send it again with: stackci metrics replay --spool ${options.spool.dir}`
+` + (hint === void 0 ? "" : `${hint}
+`) + `It is kept in ${claim.home}; send it again with: stackci metrics replay --spool ${options.spool.dir}`
   );
 }
 __name(onFailure, "onFailure");
