@@ -209,7 +209,9 @@ async function start(
     }
     child.stdout.on('data', feed)
     child.stderr.on('data', feed)
-    child.once('close', () => { settle({ first: lines[0] ?? '(no output)' }); })
+    child.once('close', () => {
+      settle({ first: lines[0] ?? '(no output)' })
+    })
   })
   if (kill) child.kill('SIGKILL')
   await new Promise((resolve) => {
