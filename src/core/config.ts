@@ -329,7 +329,9 @@ export const reportSectionSchema = object({
       'site-url': optional(url()),
       /** Reports kept per profile (default 50). */
       keep: optional(number({ integer: true, min: 1, max: 10_000 })),
-      'token-env': optional(envName)
+      'token-env': optional(envName),
+      /** The profiles whose report step publishes (default every one). */
+      profiles: optional(listOrOne(nonEmpty))
     })
   )
 })

@@ -88,7 +88,11 @@ export async function reportStep(run: RunState): Promise<StepDone> {
     run.clientEnv,
     config.baseDir
   )
-  if (target !== undefined) {
+  const profiles = config.report?.publish?.profiles
+  if (
+    target !== undefined &&
+    (profiles === undefined || profiles.includes(run.profile.name))
+  ) {
     const published = await publishPages(
       target,
       {
