@@ -9,8 +9,7 @@ import { InputError } from '../core/errors.js'
 import {
   exportText,
   readStoreSettingsHistory,
-  unitsOf,
-  type ExportFormat
+  unitsOf
 } from '../metrics/index.js'
 import { loadDefinitions } from '../verify/index.js'
 import type { CliContext } from './context.js'
@@ -60,8 +59,7 @@ async function exportHistory(
     },
     { reporter: ctx.reporter, ...unitsOf(definitions) }
   )
-  for (const chunk of exportText(history, flags.format as ExportFormat))
-    await ctx.write(chunk)
+  for (const chunk of exportText(history, flags.format)) await ctx.write(chunk)
   ctx.reporter.info(
     `${history.measurements.length} measurement(s) of ${history.jobs.length} job(s) from ${history.path}`
   )

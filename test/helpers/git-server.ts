@@ -115,7 +115,11 @@ export class GitHttpServer {
     const server = this.#server
     if (server === undefined) return
     server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve()
+      })
+    })
   }
 }
 
