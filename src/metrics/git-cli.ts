@@ -136,6 +136,11 @@ export class GitRepo {
       ['maintenance.auto', 'false'],
       ['core.logAllRefUpdates', 'false']
     ]
+    // A password written into the URL is as secret as a token.
+    if (URL.canParse(remote.url)) {
+      const password = decodeURIComponent(new URL(remote.url).password)
+      if (password !== '') reporter.mask(password)
+    }
     if (remote.token !== undefined && /^https?:/i.test(remote.url)) {
       const header = gitAuthHeader(remote.token)
       reporter.mask(remote.token)
