@@ -35,7 +35,13 @@ const BRANCH = 'stackci-metrics'
 function gitHistory(sqlitePath: string, days: number, metrics: number): string {
   const cache = join(process.cwd(), 'node_modules', '.cache', 'stackci-bench')
   const bare = join(cache, `metrics-git-${days}x${metrics}.git`)
-  if (existsSync(join(bare, 'refs', 'heads', BRANCH))) return bare
+  // (gc packs the ref: ask git, not the file system.)
+  if (
+    existsSync(bare) &&
+    spawnSync('git', ['--git-dir', bare, 'rev-parse', '--verify', BRANCH])
+      .status === 0
+  )
+    return bare
   console.log(`writing the same history into ${bare} (once)…`)
   rmSync(bare, { recursive: true, force: true })
   spawnSync('git', ['init', '--quiet', '--bare', bare])
