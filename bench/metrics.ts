@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- metrics [--points N] [--days D] [--metrics M] [--only a|b]`
+ * `npm run bench -- metrics [--points N] [--days D] [--metrics M] [--only a|b|c]`
  *
  * (a) N points (default 1,000,000) into the real influxd, written by
  *     stackci's InfluxDB client (encode, batch, send) vs `influx -import`
@@ -9,6 +9,9 @@
  *     the SQLite store: every series read and walked by the detector, vs a
  *     naive detector that re-sorts its window at every point. Aim ≤ 1 s.
  *     Plus the dispatch-time check of one M-metric job against that store.
+ * (c) The same history in the git store, over `git daemon` on 127.0.0.1:
+ *     read whole (aim ≤ 2 s) and analysed, side by side with SQLite, and one
+ *     M-metric job dispatched (aim ≤ 2 s). See bench/lib/metrics-git.ts.
  *
  * influxd comes from scripts/services.sh (started when STACKCI_INFLUXDB_URL
  * is not set). The SQLite history is generated once and cached.
@@ -37,6 +40,7 @@ import {
   type Point
 } from '../src/metrics/index.js'
 import { printTable, timeIt } from './lib/table.js'
+import { benchGit } from './lib/metrics-git.js'
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -385,5 +389,19 @@ async function benchRegression(): Promise<void> {
   console.log(`\nnaive detector flagged ${naiveFound} series\n`)
 }
 
-if (only !== 'b') await benchInflux()
-if (only !== 'a') await benchRegression()
+const part = (x: string): boolean =>
+  !['a', 'b', 'c'].includes(only ?? '') || only === x
+if (part('a')) await benchInflux()
+if (part('b')) await benchRegression()
+if (part('c')) {
+  const store = historyStore()
+  await benchGit(store, DAYS, METRICS, () =>
+    job(
+      DAYS + 1,
+      Object.fromEntries(
+        Array.from({ length: METRICS }, (_, m) => [`pkg.m${m}`, 100 + m])
+      )
+    )
+  )
+  await store.close()
+}

@@ -18,6 +18,7 @@ import {
 import { loadDefinitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
 import { dispatchOptions, storeOptions } from './metrics-flags.js'
+import { registerMetricsExportCommand } from './metrics-export-command.js'
 import { registerMetricsHistoryCommands } from './metrics-history-command.js'
 import {
   jobFiles,
@@ -129,7 +130,7 @@ export function registerMetricsCommands(
   const metrics = program
     .command('metrics')
     .description(
-      'metric stores (sqlite, influxdb, squash), history, regressions, the gate'
+      'metric stores (sqlite, influxdb, squash, git), history, regressions, the gate, export'
     )
 
   dispatchOptions(
@@ -172,4 +173,5 @@ export function registerMetricsCommands(
   })
 
   registerMetricsHistoryCommands(metrics, ctx)
+  registerMetricsExportCommand(metrics, ctx)
 }

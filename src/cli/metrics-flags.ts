@@ -1,4 +1,4 @@
-/** The flags of `stackci metrics dispatch|report|replay|history|accept`. */
+/** The flags of `stackci metrics dispatch|report|replay|history|accept|export`. */
 
 import type { Command } from 'commander'
 import { ENV_CHOICES } from '../metrics/index.js'
@@ -43,13 +43,17 @@ export function storeOptions(cmd: Command): Command {
       'the dataset_tag of the records (default: the dataset, else Generic)'
     )
     .option(
+      '--git <url[#branch]>',
+      'a git store: the history as files on a branch (default stackci-metrics); token for https: GITHUB_TOKEN'
+    )
+    .option(
       '--spool <dir>',
       'where failed sends wait for replay (default .stackci/spool)'
     )
     .option('--no-spool', 'no spool: a failed send is an error')
     .option(
       '--history <store>',
-      'the store history is read from: sqlite or influxdb'
+      'the store history is read from: sqlite, git or influxdb'
     )
 }
 

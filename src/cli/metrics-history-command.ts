@@ -7,7 +7,14 @@
 import type { Command } from 'commander'
 import { ConfigError, InputError } from '../core/errors.js'
 import {
+  GitStore,
+  HistoryIndex,
   SqliteStore,
+  readHistory,
+  storedAcceptances,
+  type HistoryStore,
+  type MetricStore,
+  type SeriesSource,
   acceptanceTimes,
   analyzeSeries,
   analyzeStore,
@@ -26,7 +33,12 @@ import {
 import { loadDefinitions, type Definitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
 import { storeOptions } from './metrics-flags.js'
-import { loadConfig, settingsFrom, type StoreFlags } from './metrics-options.js'
+import {
+  loadConfig,
+  readChoice,
+  settingsFrom,
+  type StoreFlags
+} from './metrics-options.js'
 
 interface KeyFlags extends StoreFlags {
   dataset?: string
@@ -64,14 +76,36 @@ async function context(flags: StoreFlags): Promise<{
   return { settings, definitions }
 }
 
-function sqliteOf(stores: readonly unknown[]): SqliteStore {
-  const sqlite = stores.find((s) => s instanceof SqliteStore)
-  if (!(sqlite instanceof SqliteStore)) {
-    throw new ConfigError('this needs the sqlite store', {
-      hint: 'pass --sqlite FILE or configure metrics.stores.sqlite'
+/** The store a read command uses (see readChoice). */
+function chosen(
+  stores: readonly MetricStore[],
+  flags: StoreFlags,
+  settings: MetricsSettings
+): HistoryStore {
+  const store = historyStore(stores, readChoice(flags, settings))
+  if (store === undefined)
+    throw new ConfigError('no store to read history from', {
+      hint: 'pass --sqlite FILE, --git URL or --influxdb URL'
     })
-  }
-  return sqlite
+  return store
+}
+
+/** Every series of `series` in `store`, ready for whole-history analysis. */
+async function seriesSource(
+  store: HistoryStore,
+  series: string
+): Promise<SeriesSource> {
+  if (store instanceof SqliteStore) return store
+  if (store instanceof GitStore) return store.index(series)
+  return new HistoryIndex(await readHistory(store, { series: [series] }))
+}
+
+/** Where acceptances are written: the sqlite or git store read from. */
+function acceptingStore(store: HistoryStore): SqliteStore | GitStore {
+  if (store instanceof SqliteStore || store instanceof GitStore) return store
+  throw new ConfigError(`${store.label} cannot record an acceptance`, {
+    hint: 'accept into the sqlite or git store (--sqlite FILE, --git URL), or list it under metrics.baseline.accept in stackci.yml'
+  })
 }
 
 async function history(
@@ -93,14 +127,14 @@ async function history(
     )
   const stores = openStores(settings.stores, { reporter: ctx.reporter })
   try {
-    const sqlite = stores.find((s) => s instanceof SqliteStore)
+    const store = chosen(stores, flags, settings)
     const acceptances: Acceptance[] = [
       ...settings.baseline.acceptances,
-      ...(sqlite instanceof SqliteStore ? sqlite.acceptances() : [])
+      ...(await storedAcceptances(stores))
     ]
     if (metric === undefined || flags.all === true) {
       const summaries = analyzeStore(
-        sqliteOf(stores),
+        await seriesSource(store, series),
         series,
         settings.baseline,
         worse,
@@ -125,11 +159,6 @@ async function history(
         ctx.exitCode = EXIT.failed
       return
     }
-    const store = historyStore(stores, settings.history)
-    if (store === undefined)
-      throw new ConfigError('no store to read history from', {
-        hint: 'pass --sqlite FILE or --influxdb URL'
-      })
     const key = keyOf(metric, flags)
     const limit = flags.limit === undefined ? undefined : Number(flags.limit)
     const points = await store.history({
@@ -178,7 +207,8 @@ async function accept(
   const series = flags.series ?? settings.baseline.series
   const stores = openStores(settings.stores, { reporter: ctx.reporter })
   try {
-    const sqlite = sqliteOf(stores)
+    const store = chosen(stores, flags, settings)
+    const target = acceptingStore(store)
     const key = keyOf(metric, flags)
     let since: number
     if (flags.since !== undefined && flags.since !== 'streak') {
@@ -188,7 +218,8 @@ async function accept(
       )
     } else {
       // Default: accept the step the series is in now.
-      const { values, times } = sqlite.seriesValues(key, series, true)
+      const source = await seriesSource(store, series)
+      const { values, times } = source.seriesValues(key, series, true)
       const s = summarizeSeries(
         { ...key, series },
         values,
@@ -196,7 +227,10 @@ async function accept(
         metricDirection(metric, definitions, settings.baseline.directions),
         settings.baseline,
         acceptanceTimes(
-          [...settings.baseline.acceptances, ...sqlite.acceptances()],
+          [
+            ...settings.baseline.acceptances,
+            ...(await storedAcceptances(stores))
+          ],
           key,
           series
         )
@@ -210,7 +244,7 @@ async function accept(
         )
       since = s.streakSince
     }
-    sqlite.accept({
+    await target.accept({
       ...key,
       series,
       since,
@@ -248,7 +282,7 @@ export function registerMetricsHistoryCommands(
         '--worse <direction>',
         'up, down or both (default: from the specifications)'
       )
-      .option('--all', 'analyse every series in the SQLite store')
+      .option('--all', 'analyse every series in the store')
       .option('--json', 'machine-readable output on stdout')
   ).action(async (metric: string | undefined, flags: HistoryFlags) => {
     await history(ctx, metric, flags)

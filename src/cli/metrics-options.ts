@@ -11,11 +11,15 @@ import { readStackciConfig, type StackciConfig } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
 import {
+  DEFAULT_GIT_BRANCH,
   ENV_CHOICES,
+  HISTORY_ORDER,
   parseDateCreated,
+  parseGitTarget,
   readPackages,
   resolveMetricsSettings,
   type EnvChoice,
+  type HistoryChoice,
   type MetricsOverrides,
   type MetricsSettings,
   type PrepareOptions
@@ -33,6 +37,8 @@ export interface StoreFlags {
   sasquatch?: string
   sasquatchNamespace?: string
   sasquatchDataset?: string
+  /** `URL[#BRANCH]`. */
+  git?: string
   spool?: string | false
   history?: string
 }
@@ -133,10 +139,12 @@ export function settingsFrom(
   set('sasquatchUrl', flags.sasquatch)
   set('sasquatchNamespace', flags.sasquatchNamespace)
   set('sasquatchDataset', flags.sasquatchDataset)
-  set(
-    'history',
-    oneOf('--history', flags.history, ['sqlite', 'influxdb'] as const)
-  )
+  if (flags.git !== undefined) {
+    const target = parseGitTarget(flags.git, DEFAULT_GIT_BRANCH)
+    o.gitUrl = target.url
+    o.gitBranch = target.branch
+  }
+  set('history', oneOf('--history', flags.history, HISTORY_ORDER))
   set('failTags', flags.failTags)
   set('warnTags', flags.warnTags)
   set(
@@ -166,6 +174,28 @@ export function settingsFrom(
       : { definitions: config.verify.definitions }),
     ...(config?.verify?.jobs === undefined ? {} : { jobs: config.verify.jobs })
   })
+}
+
+/**
+ * The store a read command (history, export, report) reads: `--history`,
+ * else the one store named by a flag, else metrics.history, else the first
+ * configured of sqlite, git, influxdb.
+ */
+export function readChoice(
+  flags: StoreFlags,
+  settings: MetricsSettings
+): HistoryChoice | undefined {
+  const flagged = [
+    typeof flags.sqlite === 'string' ? ('sqlite' as const) : undefined,
+    flags.git === undefined ? undefined : ('git' as const),
+    flags.influxdb === undefined ? undefined : ('influxdb' as const)
+  ].filter((c) => c !== undefined)
+  return (
+    (flags.history as HistoryChoice | undefined) ??
+    (flagged.length === 1 ? flagged[0] : undefined) ??
+    settings.history ??
+    HISTORY_ORDER.find((c) => settings.stores[c] !== undefined)
+  )
 }
 
 /** The job files: the arguments (files or directories), else the config's globs. */

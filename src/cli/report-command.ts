@@ -16,13 +16,28 @@ import {
   DEFAULT_REPORT_TITLE,
   writeReport
 } from '../report/index.js'
+import { readFileSync } from 'node:fs'
+import {
+  readStoreSettingsHistory,
+  unitsOf
+} from '../metrics/history-readers.js'
+import { pagesTargetFrom, publishPages } from '../report/pages.js'
+import type { HistoryFilter, StoreHistory } from '../report/store-reader.js'
+import { loadDefinitions } from '../verify/index.js'
 import type { CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { loadConfig, readChoice, settingsFrom } from './metrics-options.js'
 import { collectList } from './verify-command.js'
 
 interface ReportFlags {
   config?: string
   store?: string
+  git?: string
+  influxdb?: string
+  influxdbDb?: string
+  history?: string
+  publish?: string | true
+  profile?: string
+  runId?: string
   definitions?: string
   out: string
   title: string
@@ -64,11 +79,50 @@ function fromConfig(
   return config === undefined ? value : resolve(config.baseDir, value)
 }
 
+/**
+ * The history, when it is read from a git or influxdb store (undefined:
+ * the SQLite file, read by the report itself).
+ */
+async function otherStoreHistory(
+  ctx: CliContext,
+  flags: ReportFlags,
+  config: StackciConfig | undefined,
+  filter: HistoryFilter,
+  definitions: string | undefined
+): Promise<{ label: string; history: StoreHistory } | undefined> {
+  const storeFlags = {
+    ...(flags.config === undefined ? {} : { config: flags.config }),
+    ...(flags.git === undefined ? {} : { git: flags.git }),
+    ...(flags.influxdb === undefined ? {} : { influxdb: flags.influxdb }),
+    ...(flags.influxdbDb === undefined ? {} : { influxdbDb: flags.influxdbDb }),
+    ...(flags.history === undefined ? {} : { history: flags.history }),
+    ...(flags.store === undefined ? {} : { sqlite: flags.store })
+  }
+  const settings = settingsFrom(
+    { ...storeFlags, spool: false },
+    config,
+    process.env
+  )
+  const choice = readChoice(storeFlags, settings)
+  if (choice === undefined || choice === 'sqlite') return undefined
+  const units =
+    choice === 'influxdb' && definitions !== undefined
+      ? unitsOf(await loadDefinitions(definitions))
+      : {}
+  const history = await readStoreSettingsHistory(
+    settings.stores,
+    choice,
+    filter,
+    { reporter: ctx.reporter, ...units }
+  )
+  return { label: history.path, history }
+}
+
 async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
   const since = flags.since === undefined ? undefined : parseSince(flags.since)
   const config = await loadConfig(flags.config)
   const metrics = config?.metrics
-  const store =
+  const sqlite =
     flags.store ??
     fromConfig(config, metrics?.stores?.sqlite?.path) ??
     fromConfig(config, DEFAULT_SQLITE) ??
@@ -80,9 +134,15 @@ async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
     fail: flags.failTags ?? metrics?.gate?.fail ?? ['minimum'],
     warn: flags.warnTags ?? metrics?.gate?.warn ?? ['design']
   }
+  const filter = {
+    ...(flags.series === undefined ? {} : { series: flags.series }),
+    ...(since === undefined ? {} : { since })
+  }
+  const other = await otherStoreHistory(ctx, flags, config, filter, definitions)
   const result = await writeReport(
     {
-      store,
+      store: other?.label ?? sqlite,
+      ...(other === undefined ? {} : { history: other.history }),
       out: flags.out,
       title: flags.title,
       gate,
@@ -92,10 +152,38 @@ async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
     },
     ctx.reporter
   )
+  const target = pagesTargetFrom(
+    config,
+    flags.publish === true ? '' : flags.publish,
+    process.env,
+    config?.baseDir ?? process.cwd()
+  )
+  const published =
+    target === undefined
+      ? undefined
+      : await publishPages(
+          target,
+          {
+            profile: flags.profile ?? config?.['default-profile'] ?? 'local',
+            runId:
+              flags.runId ?? process.env.GITHUB_RUN_ID ?? String(Date.now()),
+            time: Date.now(),
+            html: readFileSync(result.out, 'utf8'),
+            title: flags.title
+          },
+          ctx.reporter
+        )
+  if (published !== undefined)
+    await ctx.reporter.summary(
+      `Metrics dashboard: ${published.url === undefined ? `\`${published.path}\` on ${target?.branch ?? ''}` : `[${published.url}](${published.url})`}\n`
+    )
   if (flags.json === true) {
-    await ctx.write(`${JSON.stringify(result.summary, null, 2)}\n`)
+    await ctx.write(
+      `${JSON.stringify({ ...result.summary, ...(published === undefined ? {} : { published }) }, null, 2)}\n`
+    )
   } else {
     await ctx.write(`${result.out}\n`)
+    if (published?.url !== undefined) await ctx.write(`${published.url}\n`)
   }
 }
 
@@ -109,6 +197,25 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       '--store <file>',
       `the SQLite metrics store (default: stackci.yml's metrics.stores.sqlite, else ${DEFAULT_SQLITE})`
     )
+    .option(
+      '--git <url[#branch]>',
+      'read the history from a git store (branch default stackci-metrics)'
+    )
+    .option('--influxdb <url>', 'read the history from an InfluxDB 1.x store')
+    .option('--influxdb-db <name>', 'its database (default stackci)')
+    .option(
+      '--history <store>',
+      'the configured store to read: sqlite, git or influxdb'
+    )
+    .option(
+      '--publish [url[#branch]]',
+      "also push the report to a Pages branch (default: stackci.yml's report.publish, else this repository's gh-pages)"
+    )
+    .option(
+      '--profile <name>',
+      'the profile the published page is filed under (default: default-profile, else local)'
+    )
+    .option('--run-id <id>', 'the run the published report is named after')
     .option(
       '--definitions <dir>',
       "the metrics package with metrics/ and specs/ (default: stackci.yml's metrics.definitions or verify.definitions)"

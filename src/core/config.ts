@@ -100,11 +100,24 @@ export const metricsSectionSchema = object({
           'token-env': optional(envName),
           timeout: optional(duration())
         })
+      ),
+      /** The history as files on a data branch of a git repository. */
+      git: optional(
+        object({
+          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
+          url: optional(string({ nonEmpty: true })),
+          /** Default stackci-metrics. */
+          branch: optional(string({ nonEmpty: true })),
+          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
+          'token-env': optional(envName),
+          /** The local cache of the branch (default .stackci/git). */
+          cache: optional(string({ nonEmpty: true }))
+        })
       )
     })
   ),
   /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal('sqlite', 'influxdb')),
+  history: optional(literal('sqlite', 'influxdb', 'git')),
   gate: optional(
     object({
       fail: optional(tags),
@@ -223,7 +236,7 @@ const buildResult = literal(
   'NOT_BUILT',
   'ABORTED'
 )
-const storeName = literal('sqlite', 'influxdb', 'squash', 'sasquatch')
+const storeName = literal('sqlite', 'influxdb', 'squash', 'sasquatch', 'git')
 
 /** `registry:` — where images go, and the names of its credentials. */
 export const registrySectionSchema = object({
@@ -321,7 +334,23 @@ export const integrationSectionSchema = object({
 export const reportSectionSchema = object({
   /** Default .stackci/report.html. */
   out: optional(nonEmpty),
-  title: optional(nonEmpty)
+  title: optional(nonEmpty),
+  /** Publish each report to a Pages branch (one page per profile + an index). */
+  publish: optional(
+    object({
+      /** Default: this repository on Actions. */
+      url: optional(nonEmpty),
+      /** Default gh-pages. */
+      branch: optional(nonEmpty),
+      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
+      'site-url': optional(url()),
+      /** Reports kept per profile (default 50). */
+      keep: optional(number({ integer: true, min: 1, max: 10_000 })),
+      'token-env': optional(envName),
+      /** The profiles whose report step publishes (default every one). */
+      profiles: optional(listOrOne(nonEmpty))
+    })
+  )
 })
 
 /** One profile: which steps run, and how they differ from the shared settings. */

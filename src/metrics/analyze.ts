@@ -1,6 +1,6 @@
 /**
  * Whole-history analysis: every series of a history series name (all
- * metrics × datasets × instruments × filters in the SQLite store) walked
+ * metrics × datasets × instruments × filters in a store) walked
  * by the regression detector, reporting where each one stands now and every
  * regression it went through. This is `stackci metrics history --all`.
  * Only values are read in bulk; times only for series with acceptances, and
@@ -72,9 +72,15 @@ export function summarizeSeries(
   }
 }
 
+/** What whole-history analysis reads: the SQLite store or a HistoryIndex. */
+export type SeriesSource = Pick<
+  SqliteStore,
+  'keys' | 'seriesValues' | 'seriesTimeAt'
+>
+
 /** Analyses every series stored under `series`. */
 export function analyzeStore(
-  store: SqliteStore,
+  store: SeriesSource,
   series: string,
   options: RegressionOptions,
   directionOf: (metric: string) => Worse,

@@ -128,12 +128,15 @@ export class InfluxStore implements MetricStore {
   readonly type = 'influxdb'
   readonly label: string
   readonly client: InfluxClient
+  /** Where its points are (undefined: the database's default policy). */
+  readonly retentionPolicy: string | undefined
   readonly #o: InfluxStoreOptions
   readonly #encoded = new Map<string, string[]>()
 
   constructor(options: InfluxStoreOptions) {
     this.#o = options
     this.client = new InfluxClient(options)
+    this.retentionPolicy = options.retentionPolicy
     this.label = `influxdb ${this.client.url} db=${options.database}`
   }
 

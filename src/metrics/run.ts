@@ -35,9 +35,13 @@ import {
 } from './publish.js'
 import { metricsReportJson, type MetricsReportJson } from './report-json.js'
 import type { MetricsSettings } from './settings.js'
-import { SqliteStore } from './sqlite-store.js'
 import { Spool } from './spool.js'
-import { closeStores, historyStore, openStores } from './stores.js'
+import {
+  closeStores,
+  historyStore,
+  openStores,
+  storedAcceptances
+} from './stores.js'
 import { commentMarker } from '../notify/metrics-comment.js'
 
 export interface MetricsRunDeps {
@@ -119,15 +123,14 @@ export async function runMetrics(
     const historyErrors: string[] = []
     let comparisons: Comparison[] = []
     if (history !== undefined) {
-      const sqlite = stores.find((s) => s instanceof SqliteStore)
-      const baseline = {
-        ...settings.baseline,
-        acceptances: [
-          ...settings.baseline.acceptances,
-          ...(sqlite instanceof SqliteStore ? sqlite.acceptances() : [])
-        ]
-      }
       try {
+        const baseline = {
+          ...settings.baseline,
+          acceptances: [
+            ...settings.baseline.acceptances,
+            ...(await storedAcceptances(stores))
+          ]
+        }
         comparisons = await reporter.group(
           `Compare with ${settings.baseline.series} (${history.label})`,
           async () => compareWithHistory(jobs, history, definitions, baseline)

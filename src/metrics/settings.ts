@@ -12,6 +12,7 @@ import type { Env } from './environment.js'
 import { DEFAULT_GATE, type GateSettings } from './gate.js'
 import { DEFAULT_BASELINE, type BaselineSettings } from './history.js'
 import type { Precision } from './line-protocol.js'
+import { DEFAULT_GIT_BRANCH, DEFAULT_GIT_CACHE } from './git-store.js'
 import type { Acceptance } from './store.js'
 
 export interface InfluxSettings {
@@ -43,7 +44,20 @@ export interface StoreSettings {
   influxdb?: InfluxSettings
   squash?: { url: string; user: string; password: string; timeoutMs?: number }
   sasquatch?: SasquatchSettings
+  git?: GitSettings
 }
+
+export interface GitSettings {
+  url: string
+  branch: string
+  /** For HTTP(S) remotes: sent as actions/checkout does, never in the URL. */
+  token?: string
+  /** The local bare cache of the branch. */
+  cacheDir: string
+}
+
+/** The stores history can be read from. */
+export type HistoryChoice = 'sqlite' | 'influxdb' | 'git'
 
 export type AlertKind = 'failures' | 'warnings' | 'regressions'
 
@@ -53,7 +67,7 @@ export interface MetricsSettings {
   /** Undefined: no spool (a failed send is an error). */
   spool: string | undefined
   stores: StoreSettings
-  history: 'sqlite' | 'influxdb' | undefined
+  history: HistoryChoice | undefined
   gate: GateSettings
   baseline: BaselineSettings
   report: { keyMetrics: string[]; trendPoints: number }
@@ -82,7 +96,10 @@ export interface MetricsOverrides {
   sasquatchNamespace?: string
   sasquatchDataset?: string
   sasquatchToken?: string
-  history?: 'sqlite' | 'influxdb'
+  /** A git store: the repository URL (and branch). */
+  gitUrl?: string
+  gitBranch?: string
+  history?: HistoryChoice
   failTags?: string[]
   warnTags?: string[]
   regressions?: GateSettings['regressions']
@@ -207,6 +224,8 @@ export function resolveMetricsSettings(
       ...opt('timeoutMs', cq?.timeout)
     }
   }
+  const git = gitSettings(configured.git, overrides, env, at, problems)
+  if (git !== undefined) stores.git = git
   // The embedded default, when nothing else is configured (the CLI).
   if (
     fallback.defaultSqlite === true &&
@@ -297,6 +316,43 @@ export function resolveMetricsSettings(
     throw new ConfigError('metrics: credentials are missing', { problems })
   }
   return settings
+}
+
+/**
+ * The git store, from `metrics.stores.git` and `--git`. Without a URL on
+ * Actions it is the workflow's own repository.
+ */
+function gitSettings(
+  section: NonNullable<MetricsSection['stores']>['git'],
+  overrides: MetricsOverrides,
+  env: Env,
+  at: (p: string) => string,
+  problems: Problem[]
+): GitSettings | undefined {
+  if (section === undefined && overrides.gitUrl === undefined) return undefined
+  const server = nonEmpty(env.GITHUB_SERVER_URL)
+  const repository = nonEmpty(env.GITHUB_REPOSITORY)
+  const url =
+    overrides.gitUrl ??
+    section?.url ??
+    (server !== undefined && repository !== undefined
+      ? `${server.replace(/\/$/, '')}/${repository}.git`
+      : undefined)
+  if (url === undefined) {
+    problems.push({
+      where: {},
+      message: 'the git store has no repository URL',
+      hint: 'set metrics.stores.git.url or pass --git URL (on Actions it defaults to the workflow repository)'
+    })
+    return undefined
+  }
+  const token = nonEmpty(env[section?.['token-env'] ?? 'GITHUB_TOKEN'])
+  return {
+    url,
+    branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,
+    ...opt('token', token),
+    cacheDir: at(section?.cache ?? DEFAULT_GIT_CACHE)
+  }
 }
 
 /** The pull request number of a `refs/pull/N/…` ref. */

@@ -1,5 +1,5 @@
 /**
- * The one interface of the metric stores (sqlite, influxdb, squash). A
+ * The one interface of the metric stores (sqlite, influxdb, squash, git). A
  * dispatch first asks every store to `prepare` all jobs (encode, validate:
  * nothing is sent), then writes job by job. Writes are idempotent per
  * (job id, metric, identifier), so a replay never duplicates a point.
@@ -7,7 +7,7 @@
 
 import type { DispatchJob, SeriesKey } from './record.js'
 
-export type StoreType = 'sqlite' | 'influxdb' | 'squash' | 'sasquatch'
+export type StoreType = 'sqlite' | 'influxdb' | 'squash' | 'sasquatch' | 'git'
 
 export interface WriteOutcome {
   /** Measurements (sqlite), points (influxdb) or jobs (squash) stored. */

@@ -8,11 +8,17 @@ import { ConfigError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Clock } from '../core/retry.js'
 import { InfluxStore } from './influxdb-store.js'
-import type { StoreSettings } from './settings.js'
+import type { HistoryChoice, StoreSettings } from './settings.js'
 import { SqliteStore } from './sqlite-store.js'
 import { SquashStore } from './squash-store.js'
 import { SasquatchStore } from './sasquatch-store.js'
-import { canReadHistory, type HistoryStore, type MetricStore } from './store.js'
+import { GitStore } from './git-store.js'
+import {
+  canReadHistory,
+  type Acceptance,
+  type HistoryStore,
+  type MetricStore
+} from './store.js'
 
 export interface StoreDeps {
   reporter: Reporter
@@ -56,13 +62,23 @@ export function openStores(
         ...(deps.metrics === undefined ? {} : { metrics: deps.metrics })
       })
     )
+  if (settings.git !== undefined)
+    stores.push(
+      new GitStore({
+        ...settings.git,
+        reporter: deps.reporter,
+        ...(deps.minDelayMs === undefined
+          ? {}
+          : { minDelayMs: deps.minDelayMs })
+      })
+    )
   return stores
 }
 
-/** The store history is read from: the configured one, else sqlite, else influxdb. */
+/** The store history is read from: the configured one, else sqlite, git, influxdb. */
 export function historyStore(
   stores: readonly MetricStore[],
-  choice: 'sqlite' | 'influxdb' | undefined
+  choice: HistoryChoice | undefined
 ): HistoryStore | undefined {
   if (choice !== undefined) {
     const store = stores.find((s) => s.type === choice)
@@ -76,12 +92,31 @@ export function historyStore(
     }
     return store
   }
-  for (const type of ['sqlite', 'influxdb']) {
+  for (const type of HISTORY_ORDER) {
     const store = stores.find((s) => s.type === type)
     if (store !== undefined && canReadHistory(store)) return store
   }
   return undefined
 }
+
+/** The acceptances recorded in the stores that keep them (sqlite, git). */
+export async function storedAcceptances(
+  stores: readonly MetricStore[]
+): Promise<Acceptance[]> {
+  const out: Acceptance[] = []
+  for (const s of stores) {
+    if (s instanceof SqliteStore) out.push(...s.acceptances())
+    else if (s instanceof GitStore) out.push(...(await s.acceptances()))
+  }
+  return out
+}
+
+/** Where history is read from when metrics.history does not say. */
+export const HISTORY_ORDER: readonly HistoryChoice[] = [
+  'sqlite',
+  'git',
+  'influxdb'
+]
 
 export async function closeStores(
   stores: readonly MetricStore[]

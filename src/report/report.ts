@@ -18,14 +18,16 @@ import {
   type ReportModel,
   type ReportSummary
 } from './report-model.js'
-import { readStoreHistory } from './store-reader.js'
+import { readStoreHistory, type StoreHistory } from './store-reader.js'
 
 export const DEFAULT_REPORT_TITLE = 'stackci metrics report'
 export const DEFAULT_REPORT_FILE = 'report.html'
 
 export interface ReportOptions {
-  /** The SQLite metrics store. */
+  /** The SQLite metrics store (or, with `history`, the store's label). */
   store: string
+  /** The history, already read from another store (git, influxdb). */
+  history?: StoreHistory
   /** The metrics package (metrics/ and specs/); none: no thresholds. */
   definitions?: string
   /** Where to write the HTML file. */
@@ -52,11 +54,14 @@ export async function buildReport(
   options: Omit<ReportOptions, 'out'>,
   reporter: Reporter
 ): Promise<{ html: string; model: ReportModel }> {
-  reporter.info(`reading the metrics store ${options.store}`)
-  const history = readStoreHistory(options.store, {
-    ...(options.series === undefined ? {} : { series: options.series }),
-    ...(options.since === undefined ? {} : { since: options.since })
-  })
+  if (options.history === undefined)
+    reporter.info(`reading the metrics store ${options.store}`)
+  const history =
+    options.history ??
+    readStoreHistory(options.store, {
+      ...(options.series === undefined ? {} : { series: options.series }),
+      ...(options.since === undefined ? {} : { since: options.since })
+    })
   reporter.info(
     `${history.jobs.length} run(s), ${history.measurements.length} measurement(s)`
   )

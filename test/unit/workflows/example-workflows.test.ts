@@ -82,8 +82,9 @@ describe('examples/workflows', () => {
       const top = 'workflow_call' in w.on ? {} : w.permissions
       expect(top).toEqual({})
       for (const [id, job] of Object.entries(w.jobs)) {
-        // Each job asks for what it uses: contents read at most, write
-        // only on checks, statuses and pull requests.
+        // Each job asks for what it uses: write only on checks, statuses,
+        // pull requests, and contents (the git store's and the dashboard's
+        // branches).
         expect([id, job.permissions]).toEqual([id, expect.any(Object)])
         const grants = Object.entries(job.permissions ?? {})
         expect(
@@ -93,7 +94,9 @@ describe('examples/workflows', () => {
               level !== 'none' &&
               !(
                 level === 'write' &&
-                ['checks', 'statuses', 'pull-requests'].includes(scope)
+                ['checks', 'statuses', 'pull-requests', 'contents'].includes(
+                  scope
+                )
               )
           )
         ).toEqual([])
@@ -148,11 +151,27 @@ describe('examples/workflows', () => {
       (j.steps ?? []).some((s) => s.uses === 'lsst/stackci@v1')
     )
     expect(pipeline?.permissions).toEqual({
-      contents: 'read',
+      contents: 'write',
       checks: 'write',
       'pull-requests': 'write'
     })
   })
+
+  it.each(files)(
+    '%s keeps no history in actions/cache and installs no native module (the git store)',
+    (f) => {
+      expect(text(f)).not.toMatch(/actions\/cache|better-sqlite3/)
+      for (const job of Object.values(workflow(f).jobs)) {
+        const stackci = (job.steps ?? []).filter(
+          (s) => s.uses === 'lsst/stackci@v1'
+        )
+        for (const step of stackci)
+          expect(
+            (step as { env?: Record<string, string> }).env?.GITHUB_TOKEN
+          ).toBe('${{ github.token }}')
+      }
+    }
+  )
 
   it.each([
     ['daily.yml', 'daily', '0 0 * * 0-3,5,6'],
