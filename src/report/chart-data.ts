@@ -1,0 +1,108 @@
+/**
+ * The points of a chart as the page carries them: compact, because a long
+ * history draws about a thousand points per line on hundreds of charts.
+ * Each drawn dataset becomes three arrays (run index as the step from the
+ * previous one, value, and an index into the few combinations of line,
+ * status and checks that its points share); the page's script turns them
+ * back into the points and colours {@link chartConfig} describes. The same
+ * packing, at full resolution, is each metric's data file beside the page
+ * (`report-data/<metric>.js`), loaded when the reader asks for every point.
+ */
+
+import { basename, dirname, extname, join } from 'node:path'
+import { nodeCrypto } from '../core/builtins.js'
+import type { ChartConfig, ChartDatum } from './chart-config.js'
+import type { PointStatus } from './checks.js'
+
+/** One dataset's points. */
+export interface PackedSet {
+  /** Run indices (into the model's runs), each as the step from the last. */
+  r: number[]
+  /** The points' y. */
+  y: number[]
+  /** Per point (or one for all) an index into {@link PackedChart.combos}. */
+  k: number | number[]
+}
+
+export interface PackedChart {
+  /** What points share: [line label, status, check texts]. */
+  combos: [string, PointStatus, string[]][]
+  /** One per dataset of the configuration; null: drawn as configured. */
+  sets: (PackedSet | null)[]
+}
+
+/** The function a metric's data file calls with its name and points. */
+export const DATA_CALLBACK = 'stackciReportData'
+
+function packSet(
+  data: readonly ChartDatum[],
+  combos: PackedChart['combos'],
+  ids: Map<string, number>
+): PackedSet {
+  const r: number[] = []
+  const y: number[] = []
+  const k: number[] = []
+  let run = 0
+  for (const d of data) {
+    r.push(d.run - run)
+    run = d.run
+    y.push(d.y)
+    const key = JSON.stringify([d.line, d.status, d.checks])
+    let id = ids.get(key)
+    if (id === undefined) {
+      id = combos.length
+      combos.push([d.line, d.status, d.checks])
+      ids.set(key, id)
+    }
+    k.push(id)
+  }
+  return { r, y, k: k.every((x) => x === k[0]) ? (k[0] ?? 0) : k }
+}
+
+/** The points of `config`'s series and no-value datasets, packed. */
+export function packChart(config: ChartConfig): PackedChart {
+  const combos: PackedChart['combos'] = []
+  const ids = new Map<string, number>()
+  const sets = config.data.datasets.map((d) =>
+    d.stackci.kind === 'threshold'
+      ? null
+      : packSet(d.data as ChartDatum[], combos, ids)
+  )
+  return { combos, sets }
+}
+
+/** `config` without the points {@link packChart} carries. */
+export function chartFrame(config: ChartConfig): ChartConfig {
+  const datasets = config.data.datasets.map((d) => {
+    if (d.stackci.kind === 'threshold') return d
+    const { pointBackgroundColor, pointBorderColor, ...rest } = d
+    void pointBackgroundColor
+    void pointBorderColor
+    return { ...rest, data: [] }
+  })
+  return { ...config, data: { datasets } }
+}
+
+/**
+ * The directory of the full-resolution data files of the page `out`:
+ * `report-data` beside `report.html`.
+ */
+export function reportDataDir(out: string): string {
+  const name = basename(out, extname(out))
+  return join(dirname(out), `${name}-data`)
+}
+
+/**
+ * The data file of `metric`: its name made safe for any file system, and a
+ * hash of the exact name so that names differing only in case or in unsafe
+ * characters never share a file.
+ */
+export function dataFileName(metric: string): string {
+  const safe = metric.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)
+  const hash = nodeCrypto()
+    .createHash('sha256')
+    .update(metric, 'utf8')
+    .digest('hex')
+    .slice(0, 8)
+  return `${safe}.${hash}.js`
+}
