@@ -4,22 +4,23 @@
  * Each drawn dataset becomes three arrays (run index as the step from the
  * previous one, value, and an index into the few combinations of line,
  * status and checks that its points share); the page's script turns them
- * back into the points and colours {@link chartConfig} describes. The same
+ * back into the points and colours chartConfig describes. The same
  * packing, at full resolution, is each metric's data file beside the page
  * (`report-data/<metric>.js`), loaded when the reader asks for every point.
  */
 
 import { basename, dirname, extname, join } from 'node:path'
 import { nodeCrypto } from '../core/builtins.js'
-import type { ChartConfig, ChartDatum } from './chart-config.js'
+import { checkText, type ChartConfig } from './chart-config.js'
 import type { PointStatus } from './checks.js'
+import type { ReportMetric, ReportPoint } from './report-model.js'
 
 /** One dataset's points. */
 export interface PackedSet {
   /** Run indices (into the model's runs), each as the step from the last. */
   r: number[]
-  /** The points' y. */
-  y: number[]
+  /** The points' y; null: no value (drawn at the axis minimum). */
+  y: (number | null)[]
   /** Per point (or one for all) an index into {@link PackedChart.combos}. */
   k: number | number[]
 }
@@ -34,24 +35,29 @@ export interface PackedChart {
 /** The function a metric's data file calls with its name and points. */
 export const DATA_CALLBACK = 'stackciReportData'
 
+/** A point and the label of its line. */
+type Placed = [ReportPoint, string]
+
 function packSet(
-  data: readonly ChartDatum[],
+  points: readonly Placed[],
+  metric: string,
   combos: PackedChart['combos'],
   ids: Map<string, number>
 ): PackedSet {
   const r: number[] = []
-  const y: number[] = []
+  const y: (number | null)[] = []
   const k: number[] = []
   let run = 0
-  for (const d of data) {
-    r.push(d.run - run)
-    run = d.run
-    y.push(d.y)
-    const key = JSON.stringify([d.line, d.status, d.checks])
+  for (const [p, line] of points) {
+    r.push(p.run - run)
+    run = p.run
+    y.push(p.value)
+    let key = `${line}\u0000${p.status}`
+    for (const c of p.checks) key += `\u0000${c.spec}\u0000${String(c.passed)}`
     let id = ids.get(key)
     if (id === undefined) {
       id = combos.length
-      combos.push([d.line, d.status, d.checks])
+      combos.push([line, p.status, p.checks.map((c) => checkText(metric, c))])
       ids.set(key, id)
     }
     k.push(id)
@@ -59,19 +65,28 @@ function packSet(
   return { r, y, k: k.every((x) => x === k[0]) ? (k[0] ?? 0) : k }
 }
 
-/** The points of `config`'s series and no-value datasets, packed. */
-export function packChart(config: ChartConfig): PackedChart {
+/**
+ * The points of `metric` as {@link chartConfig} makes its datasets: one set
+ * per line (the points with a value), one for the points with no value
+ * (drawn at the axis minimum) when there are any, and none for thresholds.
+ */
+export function packMetric(metric: ReportMetric): PackedChart {
   const combos: PackedChart['combos'] = []
   const ids = new Map<string, number>()
-  const sets = config.data.datasets.map((d) =>
-    d.stackci.kind === 'threshold'
-      ? null
-      : packSet(d.data as ChartDatum[], combos, ids)
-  )
+  const noValue: Placed[] = []
+  const sets: (PackedSet | null)[] = metric.lines.map((line) => {
+    const valued: Placed[] = []
+    for (const p of line.points)
+      (p.value === null ? noValue : valued).push([p, line.label])
+    return packSet(valued, metric.metric, combos, ids)
+  })
+  if (noValue.length > 0)
+    sets.push(packSet(noValue, metric.metric, combos, ids))
+  for (const _ of metric.thresholds) sets.push(null)
   return { combos, sets }
 }
 
-/** `config` without the points {@link packChart} carries. */
+/** `config` without the points {@link packMetric} carries. */
 export function chartFrame(config: ChartConfig): ChartConfig {
   const datasets = config.data.datasets.map((d) => {
     if (d.stackci.kind === 'threshold') return d

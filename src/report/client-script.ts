@@ -18,7 +18,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   var runs = data.runs
   var colors = data.colors
   var byMetric = {}
-  function unpack(packed, datasets) {
+  function unpack(packed, datasets, ymin) {
     packed.sets.forEach(function (set, i) {
       if (!set) return
       var ds = datasets[i]
@@ -27,7 +27,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       for (var j = 0; j < set.y.length; j++) {
         run += set.r[j]
         var combo = packed.combos[typeof set.k === 'number' ? set.k : set.k[j]]
-        points.push({ x: runs[run].time, y: set.y[j], run: run, status: combo[1], line: combo[0], checks: combo[2] })
+        points.push({ x: runs[run].time, y: set.y[j] === null ? ymin : set.y[j], run: run, status: combo[1], line: combo[0], checks: combo[2] })
       }
       ds.data = points
       ds.pointBackgroundColor = points.map(function (p) { return colors[p.status] })
@@ -129,7 +129,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     config.options.onHover = function (event, elements) {
       event.native.target.style.cursor = elements.length ? 'pointer' : 'default'
     }
-    unpack(entry.packed, config.data.datasets)
+    unpack(entry.packed, config.data.datasets, config.options.scales.y.min)
     entry.chart = new Chart(canvas, config)
     return entry.chart
   }
@@ -138,7 +138,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var entry = byMetric[metric]
     if (!entry) return
     var chart = draw(entry)
-    unpack(packed, chart.data.datasets)
+    unpack(packed, chart.data.datasets, chart.options.scales.y.min)
     chart.update('none')
     var section = document.getElementById(entry.canvas).closest('section')
     section.setAttribute('data-resolution', 'full')

@@ -72,6 +72,13 @@ export interface MetricContext {
   gate: ReportGate
   /** Whether line labels name the history series (the report has several). */
   withSeries: boolean
+  /** Per job, the key of its line (dataset, instrument, filter, series). */
+  lineKeys: readonly string[]
+}
+
+/** The key of the line a job's points go to. */
+export function lineKey(job: StoredJob): string {
+  return `${job.dataset}\u0000${job.instrument}\u0000${job.filter}\u0000${job.series}`
 }
 
 /** The metric `name` at full resolution, from all of its measurements. */
@@ -95,7 +102,7 @@ export function metricModel(
   const counts = emptyCounts()
   for (const m of measurements) {
     const job = jobs[m.job] as StoredJob
-    const key = `${job.dataset}\u0000${job.instrument}\u0000${job.filter}\u0000${job.series}`
+    const key = context.lineKeys[m.job] as string
     let line = lines.get(key)
     if (line === undefined) {
       line = {
@@ -114,6 +121,7 @@ export function metricModel(
       m.value === null ||
       chartUnit === null ||
       from === null ||
+      from === chartUnit ||
       !isConvertible(from, chartUnit)
         ? m.value
         : convertValue(m.value, from, chartUnit)

@@ -16,7 +16,7 @@ import {
   memorySource,
   type HistorySource
 } from './history-source.js'
-import { drawnMetric, metricModel } from './metric-model.js'
+import { drawnMetric, lineKey, metricModel } from './metric-model.js'
 import { byNaturalKey } from './natural-sort.js'
 import type { StoreHistory, StoredJob } from './store-reader.js'
 
@@ -178,7 +178,8 @@ export function buildReportModel(
     jobs,
     definitions,
     gate: options.gate,
-    withSeries: new Set(jobs.map((j) => j.series)).size > 1
+    withSeries: new Set(jobs.map((j) => j.series)).size > 1,
+    lineKeys: jobs.map(lineKey)
   }
   const metrics: ReportMetric[] = []
   source.forEachMetric((name, measurements) => {

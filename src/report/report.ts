@@ -18,15 +18,13 @@ import { DEFAULT_GATE } from '../metrics/gate.js'
 import { InputError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { loadDefinitions, type Definitions } from '../verify/index.js'
-import { chartConfig } from './chart-config.js'
-import { dataFileName, packChart, reportDataDir } from './chart-data.js'
+import { dataFileName, packMetric, reportDataDir } from './chart-data.js'
 import { chartLibrary } from './chart-library.js'
 import type { ReportGate } from './checks.js'
 import { memorySource, type HistorySource } from './history-source.js'
 import { dataFileText, renderReportHtml } from './html.js'
 import {
   buildReportModel,
-  historyRange,
   reportSummary,
   type ReportModel,
   type ReportSummary
@@ -77,9 +75,7 @@ export interface DataSink {
   write(file: string, text: string): void
 }
 
-function openSource(
-  options: Omit<ReportOptions, 'out'>
-): HistorySource & { close?: () => void } {
+function openSource(options: Omit<ReportOptions, 'out'>): HistorySource {
   if (options.history !== undefined) return memorySource(options.history)
   return openSqliteSource(options.store, {
     ...(options.series === undefined ? {} : { series: options.series }),
@@ -99,55 +95,49 @@ export async function buildReport(
 ): Promise<{ html: string; model: ReportModel }> {
   reporter.info(`reading the metrics store ${options.store}`)
   const source = openSource(options)
-  try {
+  reporter.info(
+    `${source.jobs.length} run(s), ${source.measurementCount} measurement(s)`
+  )
+  let definitions: Definitions | undefined
+  if (options.definitions !== undefined) {
+    definitions = await loadDefinitions(options.definitions)
+    for (const w of definitions.warnings) reporter.warning(w.message)
     reporter.info(
-      `${source.jobs.length} run(s), ${source.measurementCount} measurement(s)`
+      `${definitions.metrics.size} metric(s), ${definitions.specs.size} specification(s) from ${options.definitions}`
     )
-    let definitions: Definitions | undefined
-    if (options.definitions !== undefined) {
-      definitions = await loadDefinitions(options.definitions)
-      for (const w of definitions.warnings) reporter.warning(w.message)
-      reporter.info(
-        `${definitions.metrics.size} metric(s), ${definitions.specs.size} specification(s) from ${options.definitions}`
-      )
-    } else {
-      reporter.notice(
-        'no metric definitions given (--definitions DIR): the charts have no thresholds and no pass/fail colours'
-      )
-    }
-    const range = historyRange(source.jobs)
-    const model = buildReportModel(source, definitions, {
-      title: options.title ?? DEFAULT_REPORT_TITLE,
-      gate: options.gate ?? {
-        fail: DEFAULT_GATE.fail,
-        warn: DEFAULT_GATE.warn
-      },
-      ...(options.now === undefined ? {} : { now: options.now }),
-      ...(options.drawnPoints === undefined
-        ? {}
-        : { drawnPoints: options.drawnPoints }),
-      ...(data === undefined
-        ? {}
-        : {
-            onMetric: (full, drawn) => {
-              if (!drawn.sampled) return
-              const packed = packChart(chartConfig(full, { range }))
-              data.write(
-                dataFileName(full.metric),
-                dataFileText(full.metric, packed)
-              )
-            }
-          })
-    })
-    const html = renderReportHtml(
-      model,
-      chartLibrary(),
-      data === undefined ? {} : { dataDir: data.dir }
+  } else {
+    reporter.notice(
+      'no metric definitions given (--definitions DIR): the charts have no thresholds and no pass/fail colours'
     )
-    return { html, model }
-  } finally {
-    source.close?.()
   }
+  const model = buildReportModel(source, definitions, {
+    title: options.title ?? DEFAULT_REPORT_TITLE,
+    gate: options.gate ?? {
+      fail: DEFAULT_GATE.fail,
+      warn: DEFAULT_GATE.warn
+    },
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.drawnPoints === undefined
+      ? {}
+      : { drawnPoints: options.drawnPoints }),
+    ...(data === undefined
+      ? {}
+      : {
+          onMetric: (full, drawn) => {
+            if (!drawn.sampled) return
+            data.write(
+              dataFileName(full.metric),
+              dataFileText(full.metric, packMetric(full))
+            )
+          }
+        })
+  })
+  const html = renderReportHtml(
+    model,
+    chartLibrary(),
+    data === undefined ? {} : { dataDir: data.dir }
+  )
+  return { html, model }
 }
 
 /** Removes `dir` if it is a data directory a report wrote. */
