@@ -15,6 +15,9 @@ function chunks(text: string): string[] {
 export function naturalCompare(a: string, b: string): number {
   const x = chunks(a)
   const y = chunks(b)
+  // Equal numbers written differently (1, 01): fewer leading zeros first,
+  // but only when nothing after them differs.
+  let zeros = 0
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     const p = x[i] as string
     const q = y[i] as string
@@ -27,12 +30,12 @@ export function naturalCompare(a: string, b: string): number {
       const v = q.replace(/^0+(?=\d)/, '')
       if (u.length !== v.length) return u.length - v.length
       if (u !== v) return u < v ? -1 : 1
-      // Equal numbers: fewer leading zeros first, so the order is total.
-      return p.length - q.length
+      if (zeros === 0) zeros = p.length - q.length
+      continue
     }
     return p < q ? -1 : 1
   }
-  return x.length - y.length || (a < b ? -1 : a > b ? 1 : 0)
+  return x.length - y.length || zeros || (a < b ? -1 : a > b ? 1 : 0)
 }
 
 /** A comparator by `key`, in natural order. */
