@@ -50,13 +50,12 @@ const ISSUE_BASELINE = {
 if (process.argv[2] === '--child') {
   const [, , , module, store, out] = process.argv
   const started = performance.now()
-  const { writeReport: write } = (
+  const { writeReport: write } =
     module === 'self'
       ? { writeReport }
       : ((await import(pathToFileURL(module as string).href)) as {
           writeReport: typeof writeReport
         })
-  ) as { writeReport: typeof writeReport }
   await write({ store: store as string, out: out as string }, silentReporter)
   const usage = process.resourceUsage()
   const result: Generation = {

@@ -90,10 +90,10 @@ export function packMetric(metric: ReportMetric): PackedChart {
 export function chartFrame(config: ChartConfig): ChartConfig {
   const datasets = config.data.datasets.map((d) => {
     if (d.stackci.kind === 'threshold') return d
-    const { pointBackgroundColor, pointBorderColor, ...rest } = d
-    void pointBackgroundColor
-    void pointBorderColor
-    return { ...rest, data: [] }
+    const frame = { ...d, data: [] }
+    delete frame.pointBackgroundColor
+    delete frame.pointBorderColor
+    return frame
   })
   return { ...config, data: { datasets } }
 }

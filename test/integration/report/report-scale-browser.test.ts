@@ -87,12 +87,19 @@ async function drawn(page: Page): Promise<Drawn> {
   )
 }
 
+interface Summary {
+  data: string
+  metrics: { points: number; lines: { drawn: number }[] }[]
+}
+
 describe('a long history in a browser', () => {
   let browser: Browser
   let url: string
+  let dir: string
+  let summary: Summary
   beforeAll(async () => {
     browser = await launchChromium()
-    const dir = tempDir('stackci-report-long-')
+    dir = tempDir('stackci-report-long-')
     const store = await longStore(dir)
     const out = join(dir, 'report.html')
     const r = await runCli([
@@ -105,14 +112,8 @@ describe('a long history in a browser', () => {
       out,
       '--json'
     ])
-    expect(r.code).toBe(0)
-    const summary = JSON.parse(r.stdout) as {
-      data: string
-      metrics: { points: number; lines: { drawn: number }[] }[]
-    }
-    expect(summary.data).toBe(join(dir, 'report-data'))
-    expect(summary.metrics[0]?.points).toBe(RUNS)
-    expect(summary.metrics[0]?.lines[0]?.drawn).toBeLessThan(1100)
+    if (r.code !== 0) throw new Error(`stackci report failed:\n${r.stderr}`)
+    summary = JSON.parse(r.stdout) as Summary
     url = pathToFileURL(out).href
   }, 300_000)
   afterAll(async () => {
@@ -120,6 +121,9 @@ describe('a long history in a browser', () => {
   })
 
   it('draws the decimated trend first and loads every point on demand', async () => {
+    expect(summary.data).toBe(join(dir, 'report-data'))
+    expect(summary.metrics[0]?.points).toBe(RUNS)
+    expect(summary.metrics[0]?.lines[0]?.drawn).toBeLessThan(1100)
     const dataDir = url.replace(/report\.html$/, 'report-data/')
     const loaded: string[] = []
     const { page, blocked, errors } = await openFile(browser, url, (target) =>

@@ -14,6 +14,7 @@ import {
   writeReport,
   type PackedChart,
   type ReportMetric,
+  type ReportPoint,
   type StoreHistory
 } from '../../../src/report/index.js'
 import { loadDefinitions } from '../../../src/verify/index.js'
@@ -34,7 +35,7 @@ const FAIL = 1234
 const WARN = 2222
 const NONE = 1500
 const SPECIAL: Record<number, number | null> = {
-  [FAIL]: 34.123456789012345,
+  [FAIL]: 34.1234567890123,
   [WARN]: 25.000000000000004,
   [NONE]: null
 }
@@ -151,7 +152,8 @@ describe('a long history in the report model', () => {
     expect(line.total).toBe(N)
     expect(line.points.length).toBeLessThanOrEqual(1000 + 3 + 20)
     expect(line.points.length).toBeGreaterThan(500)
-    const at = (job: number) => line.points.find((p) => p.run === job)
+    const at = (job: number): ReportPoint | undefined =>
+      line.points.find((p) => p.run === job)
     expect(at(FAIL)).toMatchObject({ value: SPECIAL[FAIL], status: 'fail' })
     expect(at(WARN)).toMatchObject({ value: SPECIAL[WARN], status: 'warn' })
     expect(at(NONE)).toMatchObject({ value: null, status: 'no-value' })
