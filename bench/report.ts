@@ -17,8 +17,6 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
-import { chromium } from 'playwright-core'
 import { silentReporter } from '../src/core/index.js'
 import { writeReport } from '../src/report/index.js'
 import { historyPath, historyStore } from './lib/history-store.js'
@@ -90,6 +88,8 @@ async function baselineModule(ref: string): Promise<string> {
     throw new Error(`git archive ${ref} failed: ${archive.stderr.toString()}`)
   spawnSync('tar', ['-x', '-C', src], { input: archive.stdout })
   const outfile = join(dir, `baseline-${ref}.mjs`)
+  // Loaded here, not at the top: the child measuring RSS must not hold them.
+  const { build } = await import('esbuild')
   await build({
     entryPoints: [join(src, 'src', 'report', 'index.ts')],
     outfile,
@@ -112,6 +112,7 @@ interface Opened {
 }
 
 async function open(page: string, clickFull: boolean): Promise<Opened> {
+  const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
     executablePath: process.env.STACKCI_CHROMIUM ?? 'chromium',
     args: ['--no-sandbox', '--disable-gpu', '--headless']
