@@ -103,6 +103,21 @@ async function baselineModule(ref: string): Promise<string> {
   return outfile
 }
 
+/** STACKCI_CHROMIUM, or scripts/services.sh's (installed when missing). */
+function chromiumPath(): string {
+  const given = process.env.STACKCI_CHROMIUM
+  if (given !== undefined && given !== '') return given
+  const out = spawnSync(
+    'bash',
+    [
+      '-c',
+      'source scripts/services.sh >/dev/null; ensure_chromium >&2; echo "$STACKCI_CHROMIUM"'
+    ],
+    { encoding: 'utf8' }
+  )
+  return out.stdout.trim().split('\n').pop() ?? ''
+}
+
 /** Bytes of the page and of every file it loads before anyone clicks. */
 interface Opened {
   firstPaint: number
@@ -114,7 +129,7 @@ interface Opened {
 async function open(page: string, clickFull: boolean): Promise<Opened> {
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
-    executablePath: process.env.STACKCI_CHROMIUM ?? 'chromium',
+    executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--headless']
   })
   try {
