@@ -17,13 +17,7 @@
  * is not set). The SQLite history is generated once and cached.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { silentReporter } from '../src/core/index.js'
@@ -31,14 +25,12 @@ import {
   DEFAULT_BASELINE,
   DEFAULT_REGRESSION,
   InfluxClient,
-  SQLITE_SCHEMA_VERSION,
-  SqliteStore,
   analyzeStore,
   compareWithHistory,
   encodePoint,
-  type DispatchJob,
   type Point
 } from '../src/metrics/index.js'
+import { T0, historyStore, job, random } from './lib/history-store.js'
 import { printTable, timeIt } from './lib/table.js'
 import { benchGit } from './lib/metrics-git.js'
 
@@ -50,14 +42,6 @@ const only = process.argv[process.argv.indexOf('--only') + 1]
 const POINTS = arg('points', 1_000_000)
 const DAYS = arg('days', 3650)
 const METRICS = arg('metrics', 500)
-const DAY = 86_400_000
-const T0 = Date.UTC(2016, 0, 1)
-
-let seed = 7
-const random = (): number => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff
-  return seed / 0x7fffffff
-}
 
 interface InfluxService {
   url: string
@@ -263,56 +247,8 @@ function naiveRegressions(
   return flagged
 }
 
-function historyStore(): SqliteStore {
-  const cache = join(process.cwd(), 'node_modules', '.cache', 'stackci-bench')
-  mkdirSync(cache, { recursive: true })
-  const path = join(
-    cache,
-    `metrics-${DAYS}x${METRICS}-v${SQLITE_SCHEMA_VERSION}.sqlite`
-  )
-  const fresh = !existsSync(path)
-  const store = new SqliteStore(path)
-  if (fresh || store.counts().measurements !== DAYS * METRICS) {
-    console.log(
-      `generating ${DAYS} days × ${METRICS} metrics into ${path} (once)…`
-    )
-    for (let day = 0; day < DAYS; day++) {
-      const values: Record<string, number> = {}
-      // Every tenth metric steps up by 20 % after day 3,000.
-      for (let m = 0; m < METRICS; m++)
-        values[`pkg.m${m}`] =
-          100 + m + random() * 2 + (m % 10 === 0 && day > 3000 ? 25 : 0)
-      void store.write(job(day, values))
-    }
-  }
-  return store
-}
-
-function job(day: number, values: Record<string, number>): DispatchJob {
-  return {
-    id: `day${day}`,
-    source: `day${day}.verify.json`,
-    createdAt: T0 + day * DAY,
-    series: 'main',
-    provenance: { dataset: 'HSC RC2', instrument: 'HSC', filter: 'HSC-I' },
-    job: {
-      measurements: Object.entries(values).map(([metric, value], i) => ({
-        metric,
-        identifier: `${day}-${i}`,
-        value,
-        unit: 'mmag',
-        blobRefs: []
-      })),
-      blobs: [],
-      metrics: [],
-      specs: [],
-      meta: { packages: {} }
-    }
-  }
-}
-
 async function benchRegression(): Promise<void> {
-  const store = historyStore()
+  const store = historyStore(DAYS, METRICS)
   const options = DEFAULT_REGRESSION
   let found = 0
   const ours = await timeIt(() => {
@@ -394,7 +330,7 @@ const part = (x: string): boolean =>
 if (part('a')) await benchInflux()
 if (part('b')) await benchRegression()
 if (part('c')) {
-  const store = historyStore()
+  const store = historyStore(DAYS, METRICS)
   await benchGit(store, DAYS, METRICS, () =>
     job(
       DAYS + 1,

@@ -7,7 +7,11 @@
  */
 
 import type { GateLevel } from '../metrics/gate.js'
-import { describeThreshold, type PointStatus } from './checks.js'
+import {
+  describeThreshold,
+  type PointStatus,
+  type SpecCheck
+} from './checks.js'
 import type { ReportMetric, ReportModel } from './report-model.js'
 
 export const STATUS_COLORS: Record<PointStatus, string> = {
@@ -106,6 +110,11 @@ function mark(passed: boolean | null): string {
   return passed === true ? '✓' : passed === false ? '✗' : '–'
 }
 
+/** `✓ design ≤ 30 marcsec`: one check of a point, as its details list it. */
+export function checkText(metric: string, check: SpecCheck): string {
+  return `${mark(check.passed)} ${check.spec.slice(metric.length + 1)} ${describeThreshold(check.operator, check.threshold, check.unit)}`
+}
+
 /** A round step near `span / 6`: 1, 2 or 5 times a power of ten. */
 function niceStep(span: number): number {
   const raw = span / 6
@@ -197,10 +206,7 @@ export function chartConfig(
         run: p.run,
         status: p.status,
         line: line.label,
-        checks: p.checks.map(
-          (c) =>
-            `${mark(c.passed)} ${c.spec.slice(metric.metric.length + 1)} ${describeThreshold(c.operator, c.threshold, c.unit)}`
-        )
+        checks: p.checks.map((c) => checkText(metric.metric, c))
       }
       if (p.value === null) noValue.push(datum)
       else data.push(datum)

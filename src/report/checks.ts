@@ -70,6 +70,8 @@ export function applicableSpecs(
   return specs.filter((s) => matchesQuery(s.metadataQuery, meta))
 }
 
+const NO_CHECKS = Object.freeze([]) as unknown as SpecCheck[]
+
 /** Checks `value` (in `unit`) against every applicable specification. */
 export function checkValue(
   value: number | null,
@@ -77,6 +79,8 @@ export function checkValue(
   specs: readonly Specification[],
   gate: ReportGate
 ): SpecCheck[] {
+  // Most points of a long history have no specification: share one list.
+  if (specs.length === 0) return NO_CHECKS
   return specs.map((spec) => {
     let passed: boolean | null = null
     if (value !== null && !Number.isNaN(value)) {

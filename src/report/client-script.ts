@@ -1,15 +1,39 @@
 /**
  * The page's own script (plain browser JavaScript, kept as text so it is
  * the same from lib/ and from an action bundle): builds each chart from its
- * embedded JSON configuration, adds tick and tooltip formatting, and shows
- * a run's details with its links when a point is clicked. Everything taken
- * from the data goes into the page as text (textContent), never as markup.
+ * embedded JSON configuration and packed points (chart-data.ts), adds tick
+ * and tooltip formatting, and shows a run's details with its links when a
+ * point is clicked. A big report draws its charts as they scroll into view;
+ * a decimated chart loads its metric's data file (a script beside the page,
+ * which file:// allows where it forbids fetch) when asked for every point.
+ * Everything taken from the data goes into the page as text (textContent),
+ * never as markup.
  */
+
+import { DATA_CALLBACK } from './chart-data.js'
 
 export const CLIENT_SCRIPT = String.raw`(function () {
   'use strict'
   var data = JSON.parse(document.getElementById('stackci-report-data').textContent)
   var runs = data.runs
+  var colors = data.colors
+  var byMetric = {}
+  function unpack(packed, datasets, ymin) {
+    packed.sets.forEach(function (set, i) {
+      if (!set) return
+      var ds = datasets[i]
+      var points = []
+      var run = 0
+      for (var j = 0; j < set.y.length; j++) {
+        run += set.r[j]
+        var combo = packed.combos[typeof set.k === 'number' ? set.k : set.k[j]]
+        points.push({ x: runs[run].time, y: set.y[j] === null ? ymin : set.y[j], run: run, status: combo[1], line: combo[0], checks: combo[2] })
+      }
+      ds.data = points
+      ds.pointBackgroundColor = points.map(function (p) { return colors[p.status] })
+      ds.pointBorderColor = ds.pointBackgroundColor
+    })
+  }
   function pad(n) { return (n < 10 ? '0' : '') + n }
   function day(ms) {
     var d = new Date(ms)
@@ -69,7 +93,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     return
   }
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", sans-serif'
-  data.charts.forEach(function (entry) {
+  function draw(entry) {
+    if (entry.chart) return entry.chart
     var canvas = document.getElementById(entry.canvas)
     var pane = document.getElementById(entry.details)
     var config = entry.config
@@ -104,8 +129,62 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     config.options.onHover = function (event, elements) {
       event.native.target.style.cursor = elements.length ? 'pointer' : 'default'
     }
-    new Chart(canvas, config)
+    unpack(entry.packed, config.data.datasets, config.options.scales.y.min)
+    entry.chart = new Chart(canvas, config)
+    return entry.chart
+  }
+  // A data file calls this with its metric's every point.
+  window.${DATA_CALLBACK} = function (metric, packed) {
+    var entry = byMetric[metric]
+    if (!entry) return
+    var chart = draw(entry)
+    unpack(packed, chart.data.datasets, chart.options.scales.y.min)
+    chart.update('none')
+    var section = document.getElementById(entry.canvas).closest('section')
+    section.setAttribute('data-resolution', 'full')
+    var button = document.getElementById(entry.button)
+    button.textContent = 'all points shown'
+    button.disabled = true
+  }
+  function loadFull(entry) {
+    var button = document.getElementById(entry.button)
+    if (button.disabled) return
+    button.disabled = true
+    button.textContent = 'loading…'
+    var script = document.createElement('script')
+    script.src = entry.full
+    script.onerror = function () {
+      button.disabled = false
+      button.textContent = 'show all points'
+      var note = document.createElement('span')
+      note.className = 'error'
+      note.textContent = ' ' + entry.full + ' could not be loaded: keep the data directory beside the page'
+      button.parentNode.appendChild(note)
+    }
+    document.head.appendChild(script)
+  }
+  data.charts.forEach(function (entry) {
+    byMetric[entry.metric] = entry
+    if (entry.full) document.getElementById(entry.button).addEventListener('click', function () { loadFull(entry) })
   })
-  document.body.setAttribute('data-charts', 'ready')
+  function ready() { document.body.setAttribute('data-charts', 'ready') }
+  if (!data.lazy || typeof IntersectionObserver === 'undefined') {
+    data.charts.forEach(draw)
+    ready()
+    return
+  }
+  var byCanvas = {}
+  var observer = new IntersectionObserver(function (seen) {
+    seen.forEach(function (e) {
+      if (!e.isIntersecting) return
+      draw(byCanvas[e.target.id])
+      observer.unobserve(e.target)
+    })
+    ready()
+  }, { rootMargin: '300px 0px' })
+  data.charts.forEach(function (entry) {
+    byCanvas[entry.canvas] = entry
+    observer.observe(document.getElementById(entry.canvas))
+  })
 })()
 `

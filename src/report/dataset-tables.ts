@@ -6,6 +6,7 @@
 
 import type { GateLevel } from '../metrics/gate.js'
 import { describeThreshold } from './checks.js'
+import { byNaturalKey } from './natural-sort.js'
 import type { ReportMetric, ReportRun } from './report-model.js'
 
 export interface DatasetRow {
@@ -127,7 +128,5 @@ export function datasetTables(
       counts
     })
   }
-  return tables.sort((a, b) =>
-    a.label < b.label ? -1 : a.label > b.label ? 1 : 0
-  )
+  return tables.sort(byNaturalKey((t) => t.label))
 }

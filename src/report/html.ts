@@ -7,7 +7,14 @@
  * and injected markup could not run even if escaping were wrong.
  */
 
-import { chartConfig } from './chart-config.js'
+import { STATUS_COLORS, chartConfig } from './chart-config.js'
+import {
+  DATA_CALLBACK,
+  chartFrame,
+  dataFileName,
+  packMetric,
+  type PackedChart
+} from './chart-data.js'
 import type { ChartLibrary } from './chart-library.js'
 import { POINT_STATUSES, type PointStatus } from './checks.js'
 import { CLIENT_SCRIPT } from './client-script.js'
@@ -23,12 +30,11 @@ export function escapeHtml(text: string): string {
 
 /** JSON that cannot end its `<script>` element or open a comment. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')
+  // One pass: the page's data can be megabytes.
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
 }
 
 function sha256(text: string): string {
@@ -105,8 +111,31 @@ ${rows}
 </section>`
 }
 
-function metricSection(metric: ReportMetric, index: number): string {
-  const points = metric.lines.reduce((n, l) => n + l.points.length, 0)
+/** The text of a metric's data file: a call the page's script answers. */
+export function dataFileText(metric: string, packed: PackedChart): string {
+  return `${DATA_CALLBACK}(${scriptJson(metric)},${scriptJson(packed)})\n`
+}
+
+function resolution(
+  metric: ReportMetric,
+  index: number,
+  points: number,
+  full: boolean
+): string {
+  if (!metric.sampled) return ''
+  const drawn = metric.lines.reduce((n, l) => n + l.points.length, 0)
+  const button = full
+    ? ` <button type="button" id="full-${index}">show all ${points} points</button>`
+    : ''
+  return `<p class="resolution">Drawn: ${drawn} of ${points} points (the lowest and highest of each stretch of time, the newest points and every point that fails, warns or has no value).${button}</p>`
+}
+
+function metricSection(
+  metric: ReportMetric,
+  index: number,
+  full: boolean
+): string {
+  const points = metric.lines.reduce((n, l) => n + l.total, 0)
   const counts = POINT_STATUSES.filter((s) => metric.counts[s] > 0)
     .map((s) => `${metric.counts[s]} ${STATUS_TEXT[s]}`)
     .join(' · ')
@@ -121,6 +150,7 @@ function metricSection(metric: ReportMetric, index: number): string {
 ${metric.description === '' ? '' : `<p class="description">${escapeHtml(metric.description)}</p>`}
 <p class="counts">${points} point(s) in ${metric.lines.length} line(s): ${counts}</p>
 <div class="chart"><canvas id="chart-${index}" role="img" aria-label="${escapeHtml(`trend of ${metric.metric}`)}"></canvas></div>
+${resolution(metric, index, points, full)}
 <div class="details" id="details-${index}" hidden></div>
 ${metric.thresholds.length === 0 ? '<p class="nospec">No specification applies to these measurements.</p>' : `<details><summary>${metric.thresholds.length} specification(s)</summary><table class="specs"><thead><tr><th>specification</th><th>threshold</th><th>tags</th><th>applies to</th><th>gate</th></tr></thead><tbody>\n${specs}\n</tbody></table></details>`}
 </section>`
@@ -134,23 +164,56 @@ function legend(model: ReportModel): string {
 <p class="gate">Points fail when they fail a specification tagged ${escapeHtml(model.gate.fail.join(', ') || '(none)')}, warn on one tagged ${escapeHtml(model.gate.warn.join(', ') || '(none)')}; other specifications are drawn and listed. Hover a point for details; click it for its links.</p>`
 }
 
+/** Above this many drawn points, charts are drawn as they scroll into view. */
+const EAGER_POINTS = 20_000
+
+export interface RenderOptions {
+  /**
+   * The full-resolution data files' directory, relative to the page
+   * (`report-data`); none: a decimated chart offers no full resolution.
+   */
+  dataDir?: string
+}
+
 /** The whole report page. */
 export function renderReportHtml(
   model: ReportModel,
-  library: ChartLibrary
+  library: ChartLibrary,
+  options: RenderOptions = {}
 ): string {
-  const data = scriptJson({
-    runs: model.runs,
-    charts: model.metrics.map((m, i) => ({
+  const { dataDir } = options
+  let drawn = 0
+  const charts = model.metrics.map((m, i) => {
+    const config = chartConfig(m, model)
+    const points = m.lines.reduce((n, l) => n + l.points.length, 0)
+    drawn += points
+    return {
       canvas: `chart-${i}`,
       details: `details-${i}`,
+      metric: m.metric,
       unit: m.unit,
-      config: chartConfig(m, model)
-    }))
+      config: chartFrame(config),
+      packed: packMetric(m),
+      ...(m.sampled && dataDir !== undefined
+        ? {
+            full: `${dataDir.split('/').map(encodeURIComponent).join('/')}/${encodeURIComponent(dataFileName(m.metric))}`,
+            button: `full-${i}`
+          }
+        : {})
+    }
+  })
+  const loadsFiles = charts.some((c) => c.full !== undefined)
+  const data = scriptJson({
+    runs: model.runs,
+    colors: STATUS_COLORS,
+    lazy: drawn > EAGER_POINTS,
+    charts
   })
   const csp = [
     "default-src 'none'",
-    `script-src ${sha256(library.source)} ${sha256(CLIENT_SCRIPT)}`,
+    // 'strict-dynamic': the page's own script may add the script elements
+    // of the data files beside it (file:// forbids fetch, not <script>).
+    `script-src ${sha256(library.source)} ${sha256(CLIENT_SCRIPT)}${loadsFiles ? " 'strict-dynamic'" : ''}`,
     `style-src ${sha256(REPORT_STYLE)}`,
     'img-src data:',
     "base-uri 'none'",
@@ -179,7 +242,7 @@ ${legend(model)}
 <h2 id="datasets">Latest run per dataset</h2>
 ${model.datasets.map((d) => datasetSection(d, model)).join('\n')}
 <h2 id="trends">Trends</h2>
-${model.metrics.map(metricSection).join('\n')}
+${model.metrics.map((m, i) => metricSection(m, i, dataDir !== undefined)).join('\n')}
 </main>
 <footer>Made by stackci. Charts drawn by Chart.js ${escapeHtml(library.version)} (MIT License, © Chart.js Contributors), embedded in this file.</footer>
 <script type="application/json" id="stackci-report-data">${data}</script>

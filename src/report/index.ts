@@ -1,6 +1,11 @@
 /** The static HTML report: trends, thresholds, pass/fail per dataset. */
 
 export * from './store-reader.js'
+export * from './history-source.js'
+export * from './sqlite-source.js'
+export * from './natural-sort.js'
+export * from './downsample.js'
+export * from './chart-data.js'
 export * from './checks.js'
 export * from './report-model.js'
 export * from './dataset-tables.js'

@@ -7,30 +7,20 @@
  */
 
 import { redactUrl } from '../core/secrets.js'
-import {
-  parseUnit,
-  convertValue,
-  isConvertible,
-  type Definitions,
-  type Operator,
-  type Specification,
-  type Unit
-} from '../verify/index.js'
+import type { Definitions, Operator } from '../verify/index.js'
 import type { GateLevel } from '../metrics/gate.js'
-import {
-  applicableSpecs,
-  checkValue,
-  describeQuery,
-  describeThreshold,
-  pointStatus,
-  specLevel,
-  thresholdIn,
-  type PointStatus,
-  type ReportGate,
-  type SpecCheck
-} from './checks.js'
+import type { PointStatus, ReportGate, SpecCheck } from './checks.js'
 import { datasetTables, type DatasetTable } from './dataset-tables.js'
+import {
+  isStoreHistory,
+  memorySource,
+  type HistorySource
+} from './history-source.js'
+import { drawnMetric, lineKey, metricModel } from './metric-model.js'
+import { byNaturalKey } from './natural-sort.js'
 import type { StoreHistory, StoredJob } from './store-reader.js'
+
+export { lineLabel, unitOf } from './metric-model.js'
 
 export interface RunLink {
   label: string
@@ -68,7 +58,10 @@ export interface ReportLine {
   instrument: string
   filter: string
   series: string
+  /** The points drawn: all of them, or a decimation (see downsample.ts). */
   points: ReportPoint[]
+  /** How many points the line has at full resolution. */
+  total: number
 }
 
 export interface ReportThreshold {
@@ -88,7 +81,10 @@ export interface ReportMetric {
   description: string
   lines: ReportLine[]
   thresholds: ReportThreshold[]
+  /** Over every point, drawn or not. */
   counts: Record<PointStatus, number>
+  /** Some line draws fewer points than it has. */
+  sampled: boolean
 }
 
 export interface ReportModel {
@@ -106,22 +102,16 @@ export interface ModelOptions {
   title: string
   gate: ReportGate
   now?: () => number
-}
-
-const unitCache = new Map<string, Unit | null>()
-
-/** A parsed unit, or null for one this stackci does not know. */
-export function unitOf(name: string): Unit | null {
-  let u = unitCache.get(name)
-  if (u === undefined) {
-    try {
-      u = parseUnit(name)
-    } catch {
-      u = null
-    }
-    unitCache.set(name, u)
-  }
-  return u
+  /**
+   * About how many points each line draws (default
+   * {@link DEFAULT_DRAWN_POINTS}); `Infinity` draws every point.
+   */
+  drawnPoints?: number
+  /**
+   * Called with each metric at full resolution and as drawn: where the
+   * full-resolution data files are written from.
+   */
+  onMetric?: (full: ReportMetric, drawn: ReportMetric) => void
 }
 
 /**
@@ -161,125 +151,49 @@ function runOf(job: StoredJob): ReportRun {
   }
 }
 
-/** `field_a · SIM · HSC-R`, plus the series when the report has several. */
-export function lineLabel(
-  key: { dataset: string; instrument: string; filter: string; series: string },
-  withSeries: boolean
-): string {
-  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p)
-  if (parts.length === 0) parts.push('(no dataset)')
-  if (withSeries) parts.push(key.series)
-  return parts.join(' · ')
-}
-
-function emptyCounts(): Record<PointStatus, number> {
-  return { pass: 0, warn: 0, fail: 0, 'no-value': 0, 'no-spec': 0 }
-}
-
-function byName<T>(key: (t: T) => string): (a: T, b: T) => number {
-  return (a, b) => {
-    const x = key(a)
-    const y = key(b)
-    return x < y ? -1 : x > y ? 1 : 0
+/** The first and last job's time. */
+export function historyRange(jobs: readonly StoredJob[]): {
+  from: number
+  to: number
+} {
+  let from = Infinity
+  let to = -Infinity
+  for (const j of jobs) {
+    from = Math.min(from, j.createdAt)
+    to = Math.max(to, j.createdAt)
   }
+  return { from, to }
 }
 
 /** Builds the report of `history`, checked against `definitions`. */
 export function buildReportModel(
-  history: StoreHistory,
+  history: StoreHistory | HistorySource,
   definitions: Definitions | undefined,
   options: ModelOptions
 ): ReportModel {
-  const { jobs } = history
+  const source = isStoreHistory(history) ? memorySource(history) : history
+  const { jobs } = source
   const runs = jobs.map(runOf)
-  const withSeries = new Set(jobs.map((j) => j.series)).size > 1
-  const byMetric = new Map<string, typeof history.measurements>()
-  for (const m of history.measurements) {
-    const list = byMetric.get(m.metric)
-    if (list === undefined) byMetric.set(m.metric, [m])
-    else list.push(m)
+  const context = {
+    jobs,
+    definitions,
+    gate: options.gate,
+    withSeries: new Set(jobs.map((j) => j.series)).size > 1,
+    lineKeys: jobs.map(lineKey)
   }
   const metrics: ReportMetric[] = []
-  for (const [name, measurements] of byMetric) {
-    const metric = definitions?.metrics.get(name)
-    const first = measurements[0]
-    const chartUnit =
-      metric?.unit ?? (first === undefined ? null : unitOf(first.unit))
-    const specs: readonly Specification[] =
-      definitions?.specsByMetric.get(name) ?? []
-    const lines = new Map<string, ReportLine>()
-    const used = new Set<Specification>()
-    const counts = emptyCounts()
-    for (const m of measurements) {
-      const job = jobs[m.job] as StoredJob
-      const key = `${job.dataset}\u0000${job.instrument}\u0000${job.filter}\u0000${job.series}`
-      let line = lines.get(key)
-      if (line === undefined) {
-        line = {
-          label: lineLabel(job, withSeries),
-          dataset: job.dataset,
-          instrument: job.instrument,
-          filter: job.filter,
-          series: job.series,
-          points: []
-        }
-        lines.set(key, line)
-      }
-      const from = unitOf(m.unit)
-      const value =
-        m.value === null ||
-        chartUnit === null ||
-        from === null ||
-        !isConvertible(from, chartUnit)
-          ? m.value
-          : convertValue(m.value, from, chartUnit)
-      const applicable = applicableSpecs(specs, job.meta)
-      applicable.forEach((s) => used.add(s))
-      const checks =
-        chartUnit === null
-          ? []
-          : checkValue(value, chartUnit, applicable, options.gate)
-      const status = pointStatus(value, checks)
-      counts[status]++
-      line.points.push({
-        time: job.createdAt,
-        value,
-        run: m.job,
-        status,
-        checks
-      })
-    }
-    const thresholds = specs
-      .filter((s) => used.has(s) && chartUnit !== null)
-      .map((s): ReportThreshold => {
-        const value = thresholdIn(s, chartUnit as Unit)
-        const query = describeQuery(s.metadataQuery)
-        return {
-          spec: s.name,
-          label: `${s.spec} ${describeThreshold(s.threshold.operator, value, chartUnit?.name ?? '')}${query === '' ? '' : ` (${query})`}`,
-          operator: s.threshold.operator,
-          value,
-          tags: s.tags,
-          level: specLevel(s, options.gate),
-          query
-        }
-      })
-    metrics.push({
-      metric: name,
-      unit: chartUnit?.name ?? first?.unit ?? '',
-      description: metric?.description.trim() ?? '',
-      lines: [...lines.values()].sort(byName((l) => l.label)),
-      thresholds,
-      counts
-    })
-  }
-  metrics.sort(byName((m) => m.metric))
-  const times = jobs.map((j) => j.createdAt)
+  source.forEachMetric((name, measurements) => {
+    const full = metricModel(name, measurements, context)
+    const drawn = drawnMetric(full, options.drawnPoints)
+    options.onMetric?.(full, drawn)
+    metrics.push(drawn)
+  })
+  metrics.sort(byNaturalKey((m) => m.metric))
   return {
     title: options.title,
     generatedAt: (options.now ?? Date.now)(),
-    store: history.path,
-    range: { from: Math.min(...times), to: Math.max(...times) },
+    store: source.path,
+    range: historyRange(jobs),
     gate: options.gate,
     runs,
     metrics,
@@ -290,6 +204,8 @@ export function buildReportModel(
 /** What `stackci report --json` prints: enough to check the history grew. */
 export interface ReportSummary {
   out?: string
+  /** The directory of the full-resolution data files, when written. */
+  data?: string
   runs: number
   from: string
   to: string
@@ -297,7 +213,8 @@ export interface ReportSummary {
     metric: string
     unit: string
     points: number
-    lines: { label: string; points: number }[]
+    /** `drawn`: how many of the line's points the chart draws. */
+    lines: { label: string; points: number; drawn: number }[]
     counts: Record<PointStatus, number>
   }[]
   datasets: { label: string; jobId: string; passed: number; failed: number }[]
@@ -311,8 +228,12 @@ export function reportSummary(model: ReportModel): ReportSummary {
     metrics: model.metrics.map((m) => ({
       metric: m.metric,
       unit: m.unit,
-      points: m.lines.reduce((n, l) => n + l.points.length, 0),
-      lines: m.lines.map((l) => ({ label: l.label, points: l.points.length })),
+      points: m.lines.reduce((n, l) => n + l.total, 0),
+      lines: m.lines.map((l) => ({
+        label: l.label,
+        points: l.total,
+        drawn: l.points.length
+      })),
       counts: m.counts
     })),
     datasets: model.datasets.map((d) => ({

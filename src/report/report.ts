@@ -1,27 +1,42 @@
 /**
- * `stackci report`: the store's history (read-only), checked against the
- * metric definitions, written as one self-contained HTML file. The root
- * action and the CLI both call {@link writeReport}.
+ * `stackci report`: the store's history (read-only, streaming), checked
+ * against the metric definitions, written as one HTML file that opens with
+ * no network — plus, when long lines are decimated for drawing, a data
+ * file per such metric beside it (`report-data/`) holding every point. The
+ * root action and the CLI both call {@link writeReport}.
  */
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import {
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { DEFAULT_GATE } from '../metrics/gate.js'
+import { InputError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { loadDefinitions, type Definitions } from '../verify/index.js'
+import { dataFileName, packMetric, reportDataDir } from './chart-data.js'
 import { chartLibrary } from './chart-library.js'
 import type { ReportGate } from './checks.js'
-import { renderReportHtml } from './html.js'
+import { memorySource, type HistorySource } from './history-source.js'
+import { dataFileText, renderReportHtml } from './html.js'
 import {
   buildReportModel,
   reportSummary,
   type ReportModel,
   type ReportSummary
 } from './report-model.js'
-import { readStoreHistory, type StoreHistory } from './store-reader.js'
+import { openSqliteSource } from './sqlite-source.js'
+import type { StoreHistory } from './store-reader.js'
 
 export const DEFAULT_REPORT_TITLE = 'stackci metrics report'
 export const DEFAULT_REPORT_FILE = 'report.html'
+
+/** Marks a data directory as the report's own, so rewriting may remove it. */
+const DATA_MARK = '.stackci-report-data'
 
 export interface ReportOptions {
   /** The SQLite metrics store (or, with `history`, the store's label). */
@@ -39,31 +54,50 @@ export interface ReportOptions {
   since?: number
   /** Which spec tags colour points fail and warn (default: the gate's). */
   gate?: ReportGate
+  /** About how many points a line draws (default 1,000); Infinity: all. */
+  drawnPoints?: number
   now?: () => number
 }
 
 export interface ReportResult {
   out: string
   bytes: number
+  /** The full-resolution data files' directory, when there are any. */
+  dataDir?: string
   model: ReportModel
   summary: ReportSummary
 }
 
-/** The HTML text and its model, without writing anything. */
+/** Where a decimated metric's every point goes. */
+export interface DataSink {
+  /** The directory as the page refers to it (relative to the page). */
+  dir: string
+  write(file: string, text: string): void
+}
+
+function openSource(options: Omit<ReportOptions, 'out'>): HistorySource {
+  if (options.history !== undefined) return memorySource(options.history)
+  return openSqliteSource(options.store, {
+    ...(options.series === undefined ? {} : { series: options.series }),
+    ...(options.since === undefined ? {} : { since: options.since })
+  })
+}
+
+/**
+ * The HTML text and its model, without writing the page; a decimated
+ * metric's every point goes to `data` (none: the page offers no full
+ * resolution).
+ */
 export async function buildReport(
   options: Omit<ReportOptions, 'out'>,
-  reporter: Reporter
+  reporter: Reporter,
+  data?: DataSink
 ): Promise<{ html: string; model: ReportModel }> {
   if (options.history === undefined)
     reporter.info(`reading the metrics store ${options.store}`)
-  const history =
-    options.history ??
-    readStoreHistory(options.store, {
-      ...(options.series === undefined ? {} : { series: options.series }),
-      ...(options.since === undefined ? {} : { since: options.since })
-    })
+  const source = openSource(options)
   reporter.info(
-    `${history.jobs.length} run(s), ${history.measurements.length} measurement(s)`
+    `${source.jobs.length} run(s), ${source.measurementCount} measurement(s)`
   )
   let definitions: Definitions | undefined
   if (options.definitions !== undefined) {
@@ -77,33 +111,105 @@ export async function buildReport(
       'no metric definitions given (--definitions DIR): the charts have no thresholds and no pass/fail colours'
     )
   }
-  const model = buildReportModel(history, definitions, {
+  const model = buildReportModel(source, definitions, {
     title: options.title ?? DEFAULT_REPORT_TITLE,
-    gate: options.gate ?? { fail: DEFAULT_GATE.fail, warn: DEFAULT_GATE.warn },
-    ...(options.now === undefined ? {} : { now: options.now })
+    gate: options.gate ?? {
+      fail: DEFAULT_GATE.fail,
+      warn: DEFAULT_GATE.warn
+    },
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.drawnPoints === undefined
+      ? {}
+      : { drawnPoints: options.drawnPoints }),
+    ...(data === undefined
+      ? {}
+      : {
+          onMetric: (full, drawn) => {
+            if (!drawn.sampled) return
+            data.write(
+              dataFileName(full.metric),
+              dataFileText(full.metric, packMetric(full))
+            )
+          }
+        })
   })
-  return { html: renderReportHtml(model, chartLibrary()), model }
+  const html = renderReportHtml(
+    model,
+    chartLibrary(),
+    data === undefined ? {} : { dataDir: data.dir }
+  )
+  return { html, model }
 }
 
-/** Builds the report and writes it (atomically: a reader never sees half). */
+/** Removes `dir` if it is a data directory a report wrote. */
+function removeOwnDataDir(dir: string): void {
+  if (existsSync(join(dir, DATA_MARK)))
+    rmSync(dir, { recursive: true, force: true })
+}
+
+/**
+ * Builds the report and writes it, with its data directory when it has
+ * one (atomically: a reader never sees half a page or half the data).
+ */
 export async function writeReport(
   options: ReportOptions,
   reporter: Reporter
 ): Promise<ReportResult> {
-  const { html, model } = await buildReport(options, reporter)
   const out = resolve(options.out)
-  mkdirSync(dirname(out), { recursive: true })
+  const dataDir = reportDataDir(out)
+  const staging = `${dataDir}.${process.pid}.tmp`
+  let files = 0
+  const sink: DataSink = {
+    dir: basename(dataDir),
+    write(file, text) {
+      if (files++ === 0) {
+        rmSync(staging, { recursive: true, force: true })
+        mkdirSync(staging, { recursive: true })
+        writeFileSync(join(staging, DATA_MARK), '')
+      }
+      writeFileSync(join(staging, file), text)
+    }
+  }
   const temp = `${out}.${process.pid}.tmp`
   try {
+    const { html, model } = await buildReport(options, reporter, sink)
+    if (
+      files > 0 &&
+      existsSync(dataDir) &&
+      !existsSync(join(dataDir, DATA_MARK))
+    )
+      throw new InputError(
+        `${dataDir} exists and is not the data directory of a report`,
+        {
+          where: { file: dataDir },
+          hint: `the report writes every point of its long trends there: move it, or pass another --out`
+        }
+      )
+    mkdirSync(dirname(out), { recursive: true })
     writeFileSync(temp, html)
+    removeOwnDataDir(dataDir)
+    if (files > 0) renameSync(staging, dataDir)
     renameSync(temp, out)
+    const bytes = Buffer.byteLength(html)
+    const summary = {
+      out: options.out,
+      ...(files > 0
+        ? { data: join(dirname(options.out), basename(dataDir)) }
+        : {}),
+      ...reportSummary(model)
+    }
+    reporter.info(
+      `wrote ${options.out} (${Math.ceil(bytes / 1024)} KiB): ${model.metrics.length} metric(s), ${model.datasets.length} dataset(s), ${model.runs.length} run(s)${files > 0 ? `; every point of the ${files} decimated metric(s) in ${summary.data}/` : ''}`
+    )
+    return {
+      out,
+      bytes,
+      ...(files > 0 ? { dataDir } : {}),
+      model,
+      summary
+    }
   } finally {
     rmSync(temp, { force: true })
+    rmSync(staging, { recursive: true, force: true })
   }
-  const bytes = Buffer.byteLength(html)
-  const summary = { out: options.out, ...reportSummary(model) }
-  reporter.info(
-    `wrote ${options.out} (${Math.ceil(bytes / 1024)} KiB): ${model.metrics.length} metric(s), ${model.datasets.length} dataset(s), ${model.runs.length} run(s)`
-  )
-  return { out, bytes, model, summary }
 }

@@ -73,7 +73,8 @@ type JobRow = [
   string
 ]
 
-function open(path: string): SqliteDatabase {
+/** Opens the store read-only, refusing what is not a stackci store. */
+export function openStore(path: string): SqliteDatabase {
   if (!existsSync(path)) {
     // The message names the file; a `where` would print it twice.
     throw new InputError(`no metrics store at ${path}`, {
@@ -139,60 +140,107 @@ function describeFilter(filter: HistoryFilter): string {
   return parts.join(', ')
 }
 
+/** The jobs that `filter` selects, oldest first, by their row id. */
+export interface SelectedJobs {
+  jobs: StoredJob[]
+  /** Row id → index into `jobs`. */
+  index: Map<number, number>
+  /** `WHERE …` on the jobs table ('' for all) and its arguments. */
+  clause: string
+  args: (string | number)[]
+}
+
+/** Reads the jobs `filter` selects. */
+export function selectJobs(
+  db: SqliteDatabase,
+  filter: HistoryFilter
+): SelectedJobs {
+  const where: string[] = []
+  const args: (string | number)[] = []
+  if (filter.series !== undefined && filter.series.length > 0) {
+    where.push(`series IN (${filter.series.map(() => '?').join(',')})`)
+    args.push(...filter.series)
+  }
+  if (filter.since !== undefined) {
+    where.push('created_at >= ?')
+    args.push(filter.since)
+  }
+  const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
+  const rows = db
+    .prepare(
+      `SELECT ${JOB_COLUMNS} FROM jobs ${clause} ORDER BY created_at, id`
+    )
+    .raw(true)
+    .all(...args) as JobRow[]
+  const index = new Map<number, number>()
+  const jobs: StoredJob[] = rows.map((r, i) => {
+    index.set(r[0], i)
+    const opt = (key: keyof StoredJob, v: string | null): object =>
+      v === null || v === '' ? {} : { [key]: v }
+    return {
+      jobId: r[1],
+      createdAt: r[2],
+      series: r[3],
+      dataset: r[4],
+      instrument: r[5],
+      filter: r[6],
+      ...opt('gitSha', r[7]),
+      ...opt('releaseTag', r[8]),
+      ...opt('imageDigest', r[9]),
+      ...opt('jenkinsBuildUrl', r[10]),
+      ...opt('workflowRunUrl', r[11]),
+      meta: parseMeta(r[12])
+    }
+  })
+  return { jobs, index, clause, args }
+}
+
 /**
- * The store's history, oldest job first. Throws InputError when the file is
- * missing or nothing matches (naming what the store does hold), StoreError
- * when it is not a stackci store.
+ * The error for a store (or a filter) with no measurements, naming the
+ * series the store does hold.
+ */
+export function noMeasurements(
+  db: SqliteDatabase,
+  path: string,
+  filter: HistoryFilter
+): InputError {
+  const held = db
+    .prepare('SELECT DISTINCT series FROM jobs ORDER BY series')
+    .pluck()
+    .all() as string[]
+  const narrowed = describeFilter(filter)
+  return new InputError(
+    held.length === 0
+      ? `the metrics store ${path} has no measurements yet`
+      : `no measurements in ${path} match ${narrowed}`,
+    {
+      where: { file: path },
+      hint:
+        held.length === 0
+          ? 'dispatch verify jobs into it first: stackci metrics dispatch --definitions DIR out/*.verify.json'
+          : `the store holds the series ${held.join(', ')}; widen --series or --since`
+    }
+  )
+}
+
+/**
+ * The store's history, oldest job first, read whole. Throws InputError when
+ * the file is missing or nothing matches (naming what the store does hold),
+ * StoreError when it is not a stackci store.
  */
 export function readStoreHistory(
   path: string,
   filter: HistoryFilter = {}
 ): StoreHistory {
-  const db = open(path)
+  const db = openStore(path)
   try {
-    const where: string[] = []
-    const args: (string | number)[] = []
-    if (filter.series !== undefined && filter.series.length > 0) {
-      where.push(`series IN (${filter.series.map(() => '?').join(',')})`)
-      args.push(...filter.series)
-    }
-    if (filter.since !== undefined) {
-      where.push('created_at >= ?')
-      args.push(filter.since)
-    }
-    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
-    const rows = db
-      .prepare(
-        `SELECT ${JOB_COLUMNS} FROM jobs ${clause} ORDER BY created_at, id`
-      )
-      .raw(true)
-      .all(...args) as JobRow[]
-    const index = new Map<number, number>()
-    const jobs: StoredJob[] = rows.map((r, i) => {
-      index.set(r[0], i)
-      const opt = (key: keyof StoredJob, v: string | null): object =>
-        v === null || v === '' ? {} : { [key]: v }
-      return {
-        jobId: r[1],
-        createdAt: r[2],
-        series: r[3],
-        dataset: r[4],
-        instrument: r[5],
-        filter: r[6],
-        ...opt('gitSha', r[7]),
-        ...opt('releaseTag', r[8]),
-        ...opt('imageDigest', r[9]),
-        ...opt('jenkinsBuildUrl', r[10]),
-        ...opt('workflowRunUrl', r[11]),
-        meta: parseMeta(r[12])
-      }
-    })
+    const { jobs, index, clause, args } = selectJobs(db, filter)
     const measurements: StoredMeasurement[] = []
     const select = db
       .prepare(
         `SELECT m.job, s.metric, m.identifier, m.value, m.unit
          FROM measurements m JOIN series s ON s.id = m.series
-         ${where.length === 0 ? '' : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
+         ${clause === '' ? '' : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
          ORDER BY m.created_at, m.job, s.metric, m.identifier`
       )
       .raw(true)
@@ -209,25 +257,7 @@ export function readStoreHistory(
         unit: row[4]
       })
     }
-    if (measurements.length === 0) {
-      const held = db
-        .prepare('SELECT DISTINCT series FROM jobs ORDER BY series')
-        .pluck()
-        .all() as string[]
-      const narrowed = describeFilter(filter)
-      throw new InputError(
-        held.length === 0
-          ? `the metrics store ${path} has no measurements yet`
-          : `no measurements in ${path} match ${narrowed}`,
-        {
-          where: { file: path },
-          hint:
-            held.length === 0
-              ? 'dispatch verify jobs into it first: stackci metrics dispatch --definitions DIR out/*.verify.json'
-              : `the store holds the series ${held.join(', ')}; widen --series or --since`
-        }
-      )
-    }
+    if (measurements.length === 0) throw noMeasurements(db, path, filter)
     return { path, jobs, measurements }
   } finally {
     db.close()

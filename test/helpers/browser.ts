@@ -67,17 +67,21 @@ export interface OpenedPage {
   errors: string[]
 }
 
-/** Opens a local file with every other request blocked and recorded. */
+/**
+ * Opens a local file with every other request blocked and recorded, but
+ * those `allow` lets through (the report's own data files).
+ */
 export async function openFile(
   browser: Browser,
-  url: string
+  url: string,
+  allow: (target: string) => boolean = () => false
 ): Promise<OpenedPage> {
   const page = await browser.context.newPage()
   const blocked: string[] = []
   const errors: string[] = []
   await page.route('**/*', async (route) => {
     const target = route.request().url()
-    if (target === url) {
+    if (target === url || allow(target)) {
       await route.continue()
     } else {
       blocked.push(target)
