@@ -209,15 +209,14 @@ export class RegistryApi {
 
   #fail(what: string, response: HttpRawResponse, url: string): DockerError {
     const body = response.body.toString('utf8').slice(0, 300)
+    const hint =
+      response.status === 401 || response.status === 403
+        ? 'the credentials may not push to this repository'
+        : `the registry said: ${body || '(nothing)'}`
     return new DockerError(`${what}: registry answered ${response.status}`, {
       where: { url },
-      hint:
-        response.status === 401 || response.status === 403
-          ? 'the credentials may not push to this repository'
-          : body === ''
-            ? undefined
-            : `the registry said: ${body}`
-    } as ConstructorParameters<typeof DockerError>[1])
+      hint
+    })
   }
 
   /** The manifest or index `repo:reference` as stored, or undefined if none. */
@@ -294,7 +293,7 @@ export class RegistryApi {
     ])
     if (blob.status !== 200)
       throw this.#fail(`read blob ${digest} of ${from}`, blob, this.base)
-    const location = String(mounted.headers.location ?? '')
+    const location = mounted.headers.location ?? ''
     const target = new URL(location, this.base)
     target.searchParams.set('digest', digest)
     const put = await this.call('PUT', target.toString(), [push(repo)], {
