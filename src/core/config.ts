@@ -185,7 +185,8 @@ export const PIPELINE_STEPS = [
   'integration',
   'verify',
   'dispatch-metrics',
-  'report'
+  'report',
+  'promote'
 ] as const
 export type PipelineStepName = (typeof PIPELINE_STEPS)[number]
 
@@ -230,7 +231,9 @@ export const jenkinsSectionSchema = object({
   'run-id-parameter': optional(envName),
   timeout: optional(duration()),
   'stream-log': optional(boolean()),
-  'fail-on': optional(listOrOne(buildResult))
+  'fail-on': optional(listOrOne(buildResult)),
+  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
+  artifacts: optional(listOrOne(nonEmpty))
 })
 
 /** `slack:` — the channel the run's message and thread go to. */
@@ -355,6 +358,7 @@ export const stackciConfigSchema = object({
 /** The section a step needs, when it needs one. */
 const STEP_SECTIONS: Partial<Record<PipelineStepName, string>> = {
   'stack-image': 'image',
+  promote: 'image',
   integration: 'integration',
   verify: 'verify'
 }
@@ -399,6 +403,17 @@ function checkStackciConfig(
         message:
           'integration runs in the image stack-image builds, and stack-image is not a step here',
         hint: 'add stack-image before integration'
+      })
+    }
+    if (
+      profile.steps.includes('promote') &&
+      !profile.steps.includes('stack-image')
+    ) {
+      ctx.report({
+        path: at('steps'),
+        message:
+          'promote publishes the candidate stack-image pushes, and stack-image is not a step here',
+        hint: 'add stack-image, or use `stackci image promote` on its own'
       })
     }
     const datasets = Object.keys(config.integration?.datasets ?? {})

@@ -19,11 +19,22 @@ import {
 import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
 import { plural, type RunState, type StepDone } from './state.js'
 
-/** This run's jobs, else the files the patterns match under the config. */
+/**
+ * The jobs given (collect mode: `--jobs`, relative to the working
+ * directory), else this run's, else the files the patterns match under the
+ * config.
+ */
 async function jobFiles(
   run: RunState,
   patterns: readonly string[]
 ): Promise<string[]> {
+  const given = run.options.jobs
+  if (given !== undefined) {
+    const files = await expandGlobs(process.cwd(), given)
+    if (files.length === 0)
+      throw new InputError(`no job files match --jobs ${given.join(', ')}`)
+    return files
+  }
   if (run.jobs !== undefined) {
     if (run.jobs.length === 0)
       throw new InputError('the integration step collected no jobs')
@@ -88,6 +99,11 @@ function metricsFor(
 
 export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   const { config, profile, env } = run
+  if (run.jobs?.length === 0 && run.integration?.passed === false)
+    return {
+      status: 'skipped',
+      detail: 'nothing to record: the failed integration step collected no jobs'
+    }
   const overrides: MetricsOverrides = {}
   const slack = config.slack
   if (slack !== undefined && profile.section.alerts !== false) {

@@ -31,7 +31,7 @@ async function putBlob(repo: string, bytes: Buffer): Promise<string> {
   const put = await fetch(location, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/octet-stream' },
-    body: bytes
+    body: new Uint8Array(bytes)
   })
   expect(put.status).toBe(201)
   return digest
@@ -47,7 +47,7 @@ async function putManifest(
   const r = await fetch(`${base}/v2/${repo}/manifests/${reference}`, {
     method: 'PUT',
     headers: { 'Content-Type': type },
-    body: bytes
+    body: new Uint8Array(bytes)
   })
   expect(r.status).toBe(201)
   return { digest: digestOf(bytes), size: bytes.length }
