@@ -4,7 +4,7 @@
  * (or `--json`) on stdout.
  */
 
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { readStackciConfig } from '../core/config.js'
 import { abortOnSignals } from '../jenkins/cancel.js'
 import { formatPipelineTable, runPipeline } from '../pipeline/index.js'
@@ -13,6 +13,8 @@ import { EXIT, type CliContext } from './context.js'
 interface RunOptions {
   profile?: string
   version?: string
+  /** What `--version` arrives as (see releaseVersionArgs). */
+  releaseVersion?: string
   date?: string
   runId?: string
   steps?: string
@@ -35,6 +37,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       '--version <version>',
       'release version for stable/rc (29.0.0, 29.0.0-rc1), PR number for pr, commit for sha'
     )
+    .addOption(new Option('--release-version <version>').hideHelp())
     .option('--date <YYYY-MM-DD>', 'release date for daily and weekly tags')
     .option(
       '--run-id <id>',
@@ -64,9 +67,9 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
           ...(options.profile === undefined
             ? {}
             : { profile: options.profile }),
-          ...(options.version === undefined
+          ...((options.releaseVersion ?? options.version) === undefined
             ? {}
-            : { version: options.version }),
+            : { version: options.releaseVersion ?? options.version }),
           ...(options.date === undefined ? {} : { date: options.date }),
           ...(options.runId === undefined ? {} : { runId: options.runId }),
           ...(options.steps === undefined
