@@ -332,7 +332,9 @@ export const profileSchema = object({
   /** The run's Slack thread and GitHub check run (default true). */
   notify: optional(boolean()),
   /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty)
+  series: optional(nonEmpty),
+  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
+  regressions: optional(literal('fail', 'warn', 'ignore'))
 })
 
 export type ProfileSection = Infer<typeof profileSchema>

@@ -5,18 +5,23 @@
  * the run's thread.
  */
 
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { MetricsSection, ProfileSection } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
 import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
 import type { Provenance } from '../metrics/record.js'
+import { LINT_PACKAGE, violationsMetric } from '../lint/metrics-job.js'
+import type { BaselineSettings, Comparison } from '../metrics/history.js'
 import { runMetrics } from '../metrics/run.js'
 import {
   resolveMetricsSettings,
   type MetricsOverrides
 } from '../metrics/settings.js'
 import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
+import { mergeBaseOf } from './merge-base.js'
+import { variablesOf } from './preflight.js'
 import { plural, type RunState, type StepDone } from './state.js'
 
 /**
@@ -97,6 +102,61 @@ function metricsFor(
   return out
 }
 
+/**
+ * Off the baseline series (a PR, a branch), main's history counts as of
+ * the merge base: its points before main moved past it.
+ */
+function compareAtMergeBase(run: RunState, baseline: BaselineSettings): void {
+  const isPr = run.release?.kind === 'pr' || run.profile.kind === 'pr'
+  const branch = variablesOf(run)['git.ref'].value
+  if (!isPr && (branch === undefined || branch === baseline.series)) return
+  const base = variablesOf(run)['pr.base_ref'].value ?? baseline.series
+  const head = variablesOf(run)['pr.head_sha'].value
+  const found =
+    mergeBaseOf(run.config.baseDir, base, head) ??
+    mergeBaseOf(run.config.baseDir, base)
+  baseline.oneBreach = true
+  if (found === undefined) {
+    run.reporter.warning(
+      `no merge base with ${base} here (not fetched?): comparing with the newest ${baseline.series}`
+    )
+    return
+  }
+  baseline.commit = found.commit
+  if (found.before !== undefined) baseline.before = found.before
+  run.reporter.info(
+    `comparing with ${baseline.series} at the merge base ${found.commit}${found.before === undefined ? '' : ` (its points before ${new Date(found.before).toISOString()})`}`
+  )
+}
+
+/**
+ * The lint ratchet on a PR: a linter's count above main's (its newest
+ * point at the merge base) fails, naming the codes found on the changed
+ * lines. Counts may only go down.
+ */
+function ratchetBreaches(
+  run: RunState,
+  comparisons: readonly Comparison[],
+  baseline: BaselineSettings
+): string[] {
+  const out: string[] = []
+  for (const c of comparisons) {
+    if (!c.metric.startsWith(`${LINT_PACKAGE}.`)) continue
+    const main = c.history.at(-1)
+    if (main === undefined || c.value <= main.value) continue
+    const linter = Object.keys(run.lintCodes ?? {}).find(
+      (l) => violationsMetric(l) === c.metric
+    )
+    const codes = Object.entries(run.lintCodes?.[linter ?? ''] ?? {})
+      .map(([code, n]) => `${code} ×${n}`)
+      .join(', ')
+    out.push(
+      `lint ratchet: ${c.metric} ${c.value} > ${main.value} on ${baseline.series}${baseline.commit === undefined ? '' : ` at ${baseline.commit}`}${codes === '' ? '' : ` (new on the changed lines: ${codes})`}`
+    )
+  }
+  return out
+}
+
 export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   const { config, profile, env } = run
   if (run.jobs?.length === 0 && run.integration?.passed === false)
@@ -133,7 +193,11 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
       defaultSqlite: true
     }
   )
+  const regressions = profile.section.regressions
+  if (regressions !== undefined) settings.gate.regressions = regressions
   const files = await jobFiles(run, settings.jobs)
+  if (run.lintJob !== undefined && existsSync(run.lintJob))
+    files.push(run.lintJob)
   const provenance: Provenance = {}
   const image = run.image
   if (image !== undefined) {
@@ -143,6 +207,7 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   if (run.jenkins?.buildUrl !== undefined)
     provenance.jenkinsBuildUrl = run.jenkins.buildUrl
   const clientEnv = run.clientEnv
+  compareAtMergeBase(run, settings.baseline)
   const result = await runMetrics(
     {
       settings,
@@ -163,18 +228,28 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   )
   run.sqliteStore = settings.stores.sqlite?.path
   const o = result.outcome
+  const ratchet =
+    settings.baseline.oneBreach === true ||
+    o.jobs.some((j) => j.series.startsWith('pr/'))
+      ? ratchetBreaches(run, o.comparisons, settings.baseline)
+      : []
+  if (ratchet.length > 0)
+    await run.reporter.summary(
+      `### ❌ Lint ratchet\n\n${ratchet.map((r) => `- ${r}`).join('\n')}\n`
+    )
   const spooled = o.dispatch?.spooled ?? 0
   const stores = Object.keys(settings.stores)
-  const regressions = o.comparisons.filter(
+  const regressionCount = o.comparisons.filter(
     (c) => c.verdict === 'regression'
   ).length
-  const failed = !o.passed || result.errors.length > 0
+  const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0
   return {
     status: failed ? 'failed' : 'passed',
     detail: [
       `${plural(o.jobs.length, 'job')} to ${stores.join(', ') || 'no store'}`,
       ...(spooled > 0 ? [`${spooled} spooled for replay`] : []),
-      `${plural(o.gate?.failures.length ?? 0, 'failure')}, ${plural(o.gate?.warnings.length ?? 0, 'warning')}, ${plural(regressions, 'regression')}`,
+      `${plural(o.gate?.failures.length ?? 0, 'failure')}, ${plural(o.gate?.warnings.length ?? 0, 'warning')}, ${plural(regressionCount, 'regression')}`,
+      ...ratchet,
       ...result.errors.map((e) => e.split('\n')[0] ?? '')
     ].join('; ')
   }

@@ -83,6 +83,10 @@ export interface RunState {
   /** What promote moved, or where the tags stayed on a red run. */
   moves?: TagMove[]
   integration?: IntegrationResult
+  /** The lint step's counts job (the ratchet), dispatched with the others. */
+  lintJob?: string
+  /** Codes of the findings on the changed lines, per linter (the ratchet's message). */
+  lintCodes?: Record<string, Record<string, number>>
   /** Verify jobs this run produced (integration), host paths. */
   jobs?: string[]
   /** The SQLite store the metrics went to (the report reads it). */
