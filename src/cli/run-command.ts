@@ -50,7 +50,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option(
       '--jobs <glob>',
       'verify job files to record instead of running integration (repeatable; collect mode)',
-      (value: string, previous: string[] = []) => [...previous, value]
+      (value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        value
+      ]
     )
     .option('--json', 'print the result as JSON instead of the table')
     .addHelpText(

@@ -103,7 +103,7 @@ export async function downloadArtifacts(
   signal?: AbortSignal
 ): Promise<string[]> {
   if (names.length === 0) return []
-  const build = `${buildPath(jenkins.jobPath(job), number)}`
+  const build = buildPath(jenkins.jobPath(job), number)
   const { json } = await jenkins.http.json(`${build}/api/json`, {
     query: { tree: 'artifacts[fileName,relativePath]' },
     ...(signal === undefined ? {} : { signal })

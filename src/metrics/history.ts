@@ -70,10 +70,10 @@ export interface Comparison extends SeriesKey {
 export function describeRegression(c: Comparison, baseline: string): string {
   const n = (v: number | undefined): string =>
     v === undefined ? '?' : String(Number(v.toPrecision(3)))
-  const unit = c.unit === '' || c.unit === undefined ? '' : ` ${c.unit}`
-  const where = [c.dataset, c.instrument, c.filter].filter(
-    (x) => x !== '' && x !== undefined
-  )
+  // Partial comparisons (tests, old spools) may lack the key's parts.
+  const given = c.unit as string | undefined
+  const unit = given === undefined || given === '' ? '' : ` ${given}`
+  const where = [c.dataset, c.instrument, c.filter].filter(Boolean)
   const band =
     c.band === undefined
       ? 'no band'

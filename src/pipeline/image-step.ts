@@ -161,7 +161,9 @@ async function pruneLeftovers(
     const pruned = await engine.docker.pruneImages({
       filters: { dangling: ['true'], label: [`${PROJECT_LABEL}=${project}`] }
     })
-    const n = pruned.ImagesDeleted?.length ?? 0
+    // The engine sends null when it deleted nothing.
+    const deleted = pruned.ImagesDeleted as unknown[] | null
+    const n = deleted?.length ?? 0
     if (n > 0)
       run.reporter.info(
         `pruned ${n} untagged image layer(s) of earlier ${project} builds`
