@@ -38,7 +38,12 @@ function runsJenkins(run: RunState): boolean {
 /** The release of this run, worked out once (its warnings said once). */
 function resolveRelease(run: RunState): RunState['release'] {
   const steps = run.profile.steps
-  if (!steps.includes('stack-image') && !runsJenkins(run)) return undefined
+  if (
+    !steps.includes('stack-image') &&
+    !steps.includes('promote') &&
+    !runsJenkins(run)
+  )
+    return undefined
   const { kind, version, dirty } = releaseOf(run)
   const tags = releaseTags({
     kind,

@@ -122,6 +122,9 @@ report:
 profiles:
   weekly:
     steps: [jenkins-build, stack-image, integration, dispatch-metrics, report]
+  fanned:
+    kind: weekly
+    steps: [stack-image, integration, dispatch-metrics, report, promote]
   stable:
     steps: [jenkins-build, stack-image]
   pr:
@@ -345,4 +348,73 @@ describe('stable', () => {
     })
     expect(await tagsOf(path)).toEqual(['candidate-rc-1', 'v29_0_0_rc1'])
   })
+})
+
+it('collect mode: dispatch-metrics and promote on the jobs of two separate stackci dataset runs', async () => {
+  const dir = tempDir('stackci-chain-fanout-')
+  const { repository, path } = repositoryFor('fanout')
+  writeConfig(dir, repository, false)
+  const date = ['--date', '2026-12-03', '--run-id', 'gh-55-1']
+  // The build job: the candidate only.
+  const build = await stackci(dir, [
+    '--profile',
+    'fanned',
+    '--steps',
+    'stack-image',
+    ...date
+  ])
+  expect(build.code).toBe(0)
+  expect(await tagsOf(path)).toEqual(['candidate-gh-55-1'])
+  // One runner per dataset, each on the candidate.
+  for (const dataset of ['field_a', 'field_b']) {
+    const r = await runCli(
+      [
+        'dataset',
+        'run',
+        '--image',
+        `${repository}:candidate-gh-55-1`,
+        '--dataset',
+        `${dataset}=${join(stack, 'datasets', dataset)}`,
+        '--results-dir',
+        join(dir, 'jobs', dataset),
+        '--',
+        'skyprobe',
+        'measure',
+        '{dataset_dir}',
+        '--output',
+        '{output_dir}'
+      ],
+      { cwd: dir, env: env() }
+    )
+    expect(r.code).toBe(0)
+  }
+  // The collect job.
+  const collect = await stackci(dir, [
+    '--profile',
+    'fanned',
+    '--steps',
+    'dispatch-metrics,report,promote',
+    '--jobs',
+    'jobs/**/*.verify.json',
+    ...date
+  ])
+  expect(collect.stderr).not.toMatch(/error/i)
+  expect(collect.code).toBe(0)
+  expect(collect.stdout).toMatch(
+    /✅ dispatch-metrics\s+passed\s+\S+\s+2 jobs to sqlite/
+  )
+  const db = new Database(join(dir, 'metrics.sqlite'), { readonly: true })
+  const datasets = db
+    .prepare('SELECT dataset FROM jobs ORDER BY dataset')
+    .all() as { dataset: string }[]
+  db.close()
+  expect(datasets.map((d) => d.dataset)).toEqual(['field_a', 'field_b'])
+  const candidate = await registryDigest(
+    services.registry,
+    path,
+    'candidate-gh-55-1'
+  )
+  expect(await registryDigest(services.registry, path, 'w_latest')).toBe(
+    candidate
+  )
 })
