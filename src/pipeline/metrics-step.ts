@@ -19,6 +19,7 @@ import {
   resolveMetricsSettings,
   type MetricsOverrides
 } from '../metrics/settings.js'
+import { DEFAULT_GATE, gateLevel } from '../metrics/gate.js'
 import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
 import { mergeBaseOf } from './merge-base.js'
 import { variablesOf } from './preflight.js'
@@ -54,6 +55,9 @@ async function jobFiles(
   return files
 }
 
+const listOf = (v: string | readonly string[]): string[] =>
+  typeof v === 'string' ? [v] : [...v]
+
 export async function verifyStep(run: RunState): Promise<StepDone> {
   const section = run.config.verify
   if (section === undefined) {
@@ -70,9 +74,26 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
   )
   await run.reporter.summary(verifyGateSummary(result))
   const t = result.totals
+  // The gate's levels: a failing `design` spec warns, a `minimum` one fails.
+  const gate = { ...DEFAULT_GATE, ...run.config.metrics?.gate }
+  const levels = { fail: listOf(gate.fail), warn: listOf(gate.warn) }
+  const level = (tags: string): string =>
+    gateLevel(tags.split(/[\s,]+/).filter(Boolean), {
+      ...levels,
+      regressions: 'ignore'
+    })
+  const failing = result.failures.filter((f) => level(f.tags) === 'fail')
+  const warning = result.failures.filter((f) => level(f.tags) === 'warn')
+  const names = (rows: typeof failing): string =>
+    [...new Set(rows.map((r) => r.spec))].join(', ')
   return {
-    status: result.passed ? 'passed' : 'failed',
-    detail: `${plural(t.jobs, 'job')}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`
+    status:
+      failing.length > 0 || result.errors.length > 0 ? 'failed' : 'passed',
+    detail: [
+      `${plural(t.jobs, 'job')}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`,
+      ...(failing.length > 0 ? [`failing: ${names(failing)}`] : []),
+      ...(warning.length > 0 ? [`warning: ${names(warning)}`] : [])
+    ].join('; ')
   }
 }
 

@@ -89,7 +89,9 @@ describe('runPipeline', () => {
       [
         'verify',
         'failed',
-        expect.stringMatching(/^1 job: \d+ passed, [1-9]\d* failed/)
+        expect.stringMatching(
+          /^1 job: \d+ passed, [1-9]\d* failed.*; failing: .*skyprobe\.astrom_rms\.minimum/
+        )
       ],
       [
         'dispatch-metrics',
@@ -104,6 +106,20 @@ describe('runPipeline', () => {
     }
     db.close()
     expect(n.n).toBe(1)
+  })
+
+  it('verify honours the gate levels: a failing design spec warns, named, and the run passes', async () => {
+    const dir = workspace(4)
+    const result = await runPipeline(
+      config(dir, 'stop'),
+      new RecordingReporter(),
+      { env: {}, runId: 'unit-levels' }
+    )
+    expect(result.steps[0]).toMatchObject({ step: 'verify', status: 'passed' })
+    expect(result.steps[0]?.detail).toMatch(
+      /failed, 0 without a value; warning: .*skyprobe\.astrom_rms\.design/
+    )
+    expect(result.steps[0]?.detail).not.toContain('failing:')
   })
 
   it('runs the rest after a failed step under on-failure: continue', async () => {
