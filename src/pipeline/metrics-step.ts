@@ -217,7 +217,12 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   const regressions = profile.section.regressions
   if (regressions !== undefined) settings.gate.regressions = regressions
   const files = await jobFiles(run, settings.jobs)
-  if (run.lintJob !== undefined && existsSync(run.lintJob))
+  // The ratchet's counts join the history, except from a laptop's `local`.
+  if (
+    run.lintJob !== undefined &&
+    run.profile.name !== 'local' &&
+    existsSync(run.lintJob)
+  )
     files.push(run.lintJob)
   const provenance: Provenance = {}
   const image = run.image
