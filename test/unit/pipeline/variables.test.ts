@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadStackciConfig } from '../../../src/core/config.js'
 import { ConfigError } from '../../../src/core/errors.js'
 import { RecordingReporter } from '../../../src/core/reporter.js'
+import { pushes, releaseOf } from '../../../src/pipeline/image-step.js'
 import { jenkinsParameters } from '../../../src/pipeline/jenkins-step.js'
 import { preflight } from '../../../src/pipeline/preflight.js'
 import { resolveProfile } from '../../../src/pipeline/profile.js'
@@ -117,5 +119,38 @@ profiles:
       REFS: 'tickets/DM-7',
       TAG: 'pr-7-gh-9-1'
     })
+  })
+})
+
+describe('safe defaults', () => {
+  it('a dirty work tree is marked dirty for the commit tag; CI decides push; local never pushes', () => {
+    const file = configFile(
+      'version: 1\nregistry: { repository: ghcr.io/x/y }\nprofiles:\n  local: { steps: [] }\n  other: { steps: [], kind: sha }\n'
+    )
+    const dir = join(file, '..')
+    const git = (...args: string[]): void => {
+      execFileSync('git', args, {
+        cwd: dir,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.org',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.org'
+        }
+      })
+    }
+    git('init', '-q')
+    git('add', '.')
+    git('commit', '-qm', 'x')
+    expect(releaseOf(runOf(file, 'other')).dirty).toBeUndefined()
+    writeFileSync(file, `${readFileSync(file, 'utf8')}# changed\n`)
+    expect(releaseOf(runOf(file, 'other'))).toMatchObject({
+      kind: 'sha',
+      dirty: true
+    })
+    expect(pushes(runOf(file, 'other', {}, { CI: 'true' }))).toBe(true)
+    expect(pushes(runOf(file, 'other', {}, {}))).toBe(false)
+    expect(pushes(runOf(file, 'local', {}, { CI: 'true' }))).toBe(false)
   })
 })
