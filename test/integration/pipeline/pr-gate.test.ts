@@ -14,6 +14,7 @@ import { loadStackciConfig } from '../../../src/core/config.js'
 import { RecordingReporter } from '../../../src/core/reporter.js'
 import { runPipeline } from '../../../src/pipeline/run.js'
 import { removeTempDirs, tempDir } from '../../helpers/docker.js'
+import { gitIn } from '../../helpers/git.js'
 import { flake8Path } from '../../helpers/lint.js'
 
 const stack = resolve('examples', 'stack')
@@ -22,18 +23,7 @@ afterAll(() => {
   removeTempDirs()
 })
 
-const git = (dir: string, ...args: string[]): string =>
-  execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.org',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.org'
-    }
-  }).trim()
+const git = gitIn
 
 /** The sample job, its astrometry times `factor`, dated `day` of December. */
 function writeJob(dir: string, factor: number, day: number): void {

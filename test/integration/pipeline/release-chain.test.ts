@@ -178,12 +178,21 @@ async function tagsOf(path: string): Promise<string[]> {
   return ((await r.json()) as { tags: string[] | null }).tags?.sort() ?? []
 }
 
+/** A fresh repository and config, then `stackci run ARGS` in it. */
+async function release(
+  name: string,
+  inflate: boolean,
+  args: string[]
+): Promise<{ dir: string; path: string; r: CliRun }> {
+  const dir = tempDir(`stackci-chain-${name}-`)
+  const { repository, path } = repositoryFor(name)
+  writeConfig(dir, repository, inflate)
+  return { dir, path, r: await stackci(dir, args) }
+}
+
 describe('weekly', () => {
   it('red: a minimum spec fails, exit 1, nothing promoted, the evidence kept', async () => {
-    const dir = tempDir('stackci-chain-red-')
-    const { repository, path } = repositoryFor('red')
-    writeConfig(dir, repository, true)
-    const r = await stackci(dir, [
+    const { dir, path, r } = await release('red', true, [
       '--profile',
       'weekly',
       '--date',
@@ -215,10 +224,7 @@ describe('weekly', () => {
   })
 
   it('green: w_2026_49 and w_latest get the candidate digest; Jenkins results reach the run', async () => {
-    const dir = tempDir('stackci-chain-green-')
-    const { repository, path } = repositoryFor('green')
-    writeConfig(dir, repository, false)
-    const r = await stackci(dir, [
+    const { dir, path, r } = await release('green', false, [
       '--profile',
       'weekly',
       '--date',
@@ -298,10 +304,7 @@ it('pr: Jenkins gets REFS = the head branch; nothing but the candidate is pushed
 
 describe('stable', () => {
   it('29.0.0: RELEASE_GIT_TAG and O_LATEST=true; v29_0_0 and o_latest promoted', async () => {
-    const dir = tempDir('stackci-chain-stable-')
-    const { repository, path } = repositoryFor('stable')
-    writeConfig(dir, repository, false)
-    const r = await stackci(dir, [
+    const { path, r } = await release('stable', false, [
       '--profile',
       'stable',
       '--version',
@@ -330,10 +333,7 @@ describe('stable', () => {
   })
 
   it('29.0.0-rc1: O_LATEST=false, no o_latest', async () => {
-    const dir = tempDir('stackci-chain-rc-')
-    const { repository, path } = repositoryFor('rc')
-    writeConfig(dir, repository, false)
-    const r = await stackci(dir, [
+    const { path, r } = await release('rc', false, [
       '--profile',
       'stable',
       '--version',

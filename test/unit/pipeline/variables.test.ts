@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +10,7 @@ import { preflight } from '../../../src/pipeline/preflight.js'
 import { resolveProfile } from '../../../src/pipeline/profile.js'
 import { runPipeline } from '../../../src/pipeline/run.js'
 import type { RunState } from '../../../src/pipeline/state.js'
+import { gitIn } from '../../helpers/git.js'
 
 function configFile(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'stackci-vars-'))
@@ -128,18 +128,7 @@ describe('safe defaults', () => {
       'version: 1\nregistry: { repository: ghcr.io/x/y }\nprofiles:\n  local: { steps: [] }\n  other: { steps: [], kind: sha }\n'
     )
     const dir = join(file, '..')
-    const git = (...args: string[]): void => {
-      execFileSync('git', args, {
-        cwd: dir,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@example.org',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@example.org'
-        }
-      })
-    }
+    const git = (...args: string[]): string => gitIn(dir, ...args)
     git('init', '-q')
     git('add', '.')
     git('commit', '-qm', 'x')
