@@ -274,7 +274,9 @@ describe('the gate', () => {
       })
     ).toMatchObject({
       passed: false,
-      reasons: [expect.stringMatching(/^1 regression\(s\): skyprobe.astrom_rms/)]
+      reasons: [
+        expect.stringMatching(/^1 regression\(s\): skyprobe.astrom_rms/)
+      ]
     })
     expect(
       evaluateGate([d], defs, [regression], settings).rows[0]?.comparison
