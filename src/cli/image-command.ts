@@ -223,15 +223,15 @@ export function registerImageCommands(program: Command, ctx: CliContext): void {
       image
         .command('promote')
         .description(
-          'publish an already built (and tested) image under its release tags and move the aliases, without rebuilding'
+          'publish an already pushed (and tested) image under its release tags and move the aliases, by digest through the registry API (an index stays whole)'
         )
         .requiredOption(
           '--from <image>',
-          'the image to promote: local name or id, repository:tag or repository@sha256:…'
+          'the image to promote, in the registry: host/path:tag or host/path@sha256:…'
         )
     )
   )
-    .option('--no-push', 'only tag locally')
+    .option('--no-push', 'only say what would move (a dry run)')
     .action(async (options: PromoteOptions) => {
       const r = ctx.reporter
       const creds = await credentials(options, r)

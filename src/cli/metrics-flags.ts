@@ -111,11 +111,11 @@ export function dispatchOptions(cmd: Command): Command {
     )
     .option(
       '--consecutive <k>',
-      'breaches in a row that make a regression (default 3)'
+      'breaches in a row that make a regression on the baseline series (default 3; on a PR one breach)'
     )
     .option(
       '--min-samples <n>',
-      'baseline points needed for a verdict (default 5)'
+      'baseline points needed for a verdict (default 10)'
     )
     .option('--window <n>', 'baseline points used (default 30)')
     .option(

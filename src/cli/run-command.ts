@@ -4,7 +4,7 @@
  * (or `--json`) on stdout.
  */
 
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { readStackciConfig } from '../core/config.js'
 import { abortOnSignals } from '../jenkins/cancel.js'
 import { formatPipelineTable, runPipeline } from '../pipeline/index.js'
@@ -13,8 +13,12 @@ import { EXIT, type CliContext } from './context.js'
 interface RunOptions {
   profile?: string
   version?: string
+  /** What `--version` arrives as (see releaseVersionArgs). */
+  releaseVersion?: string
   date?: string
   runId?: string
+  steps?: string
+  jobs?: string[]
   json?: boolean
 }
 
@@ -22,7 +26,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
     .command('run')
     .description(
-      'run the pipeline a stackci.yml profile describes: lint → jenkins-build → stack-image → integration → verify → dispatch-metrics → report (exit 0 green, 1 a step failed, 2 bad input or a step errored)'
+      'run the pipeline a stackci.yml profile describes: lint → jenkins-build → stack-image → integration → verify → dispatch-metrics → report → promote (exit 0 green, 1 a step failed, 2 bad input or a step errored)'
     )
     .argument('[config]', 'the pipeline file', 'stackci.yml')
     .option(
@@ -33,15 +37,28 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       '--version <version>',
       'release version for stable/rc (29.0.0, 29.0.0-rc1), PR number for pr, commit for sha'
     )
+    .addOption(new Option('--release-version <version>').hideHelp())
     .option('--date <YYYY-MM-DD>', 'release date for daily and weekly tags')
     .option(
       '--run-id <id>',
       'the run id (default: the workflow run, else a new local one)'
     )
+    .option(
+      '--steps <list>',
+      "only these of the profile's steps, comma-separated (collect mode: dispatch-metrics,promote)"
+    )
+    .option(
+      '--jobs <glob>',
+      'verify job files to record instead of running integration (repeatable; collect mode)',
+      (value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        value
+      ]
+    )
     .option('--json', 'print the result as JSON instead of the table')
     .addHelpText(
       'after',
-      '\nExamples:\n  stackci run --profile local examples/stackci.yml\n  stackci run --profile stable --version 29.0.0\n  stackci run --profile weekly --date 2026-11-28'
+      '\nExamples:\n  stackci run --profile local examples/stackci.yml\n  stackci run --profile stable --version 29.0.0\n  stackci run --profile weekly --date 2026-11-28\n  stackci run --profile weekly --steps dispatch-metrics,promote --jobs "jobs/**/*.verify.json"  # collect'
     )
     .action(async (file: string, options: RunOptions) => {
       const config = await readStackciConfig(file)
@@ -53,11 +70,15 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
           ...(options.profile === undefined
             ? {}
             : { profile: options.profile }),
-          ...(options.version === undefined
+          ...((options.releaseVersion ?? options.version) === undefined
             ? {}
-            : { version: options.version }),
+            : { version: options.releaseVersion ?? options.version }),
           ...(options.date === undefined ? {} : { date: options.date }),
-          ...(options.runId === undefined ? {} : { runId: options.runId })
+          ...(options.runId === undefined ? {} : { runId: options.runId }),
+          ...(options.steps === undefined
+            ? {}
+            : { steps: options.steps.split(',').map((s) => s.trim()) }),
+          ...(options.jobs === undefined ? {} : { jobs: options.jobs })
         })
         await ctx.write(
           options.json === true

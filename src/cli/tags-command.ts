@@ -24,7 +24,7 @@ export interface TagsOptions {
   json?: boolean
 }
 
-const RELEASE_COMMANDS = new Set(['tags', 'image'])
+const RELEASE_COMMANDS = new Set(['tags', 'image', 'run'])
 
 /**
  * `stackci tags --version 26.0.0`: the program's own `--version` would

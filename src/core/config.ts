@@ -215,7 +215,8 @@ export const PIPELINE_STEPS = [
   'verify',
   'dispatch-metrics',
   'report',
-  'notebook'
+  'notebook',
+  'promote'
 ] as const
 export type PipelineStepName = (typeof PIPELINE_STEPS)[number]
 
@@ -260,7 +261,9 @@ export const jenkinsSectionSchema = object({
   'run-id-parameter': optional(envName),
   timeout: optional(duration()),
   'stream-log': optional(boolean()),
-  'fail-on': optional(listOrOne(buildResult))
+  'fail-on': optional(listOrOne(buildResult)),
+  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
+  artifacts: optional(listOrOne(nonEmpty))
 })
 
 /** `slack:` — the channel the run's message and thread go to. */
@@ -375,7 +378,9 @@ export const profileSchema = object({
   /** The run's Slack thread and GitHub check run (default true). */
   notify: optional(boolean()),
   /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty)
+  series: optional(nonEmpty),
+  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
+  regressions: optional(literal('fail', 'warn', 'ignore'))
 })
 
 export type ProfileSection = Infer<typeof profileSchema>
@@ -404,6 +409,7 @@ export const stackciConfigSchema = object({
 /** The section a step needs, when it needs one. */
 const STEP_SECTIONS: Partial<Record<PipelineStepName, string>> = {
   'stack-image': 'image',
+  promote: 'image',
   integration: 'integration',
   verify: 'verify',
   notebook: 'notebooks'
@@ -449,6 +455,17 @@ function checkStackciConfig(
         message:
           'integration runs in the image stack-image builds, and stack-image is not a step here',
         hint: 'add stack-image before integration'
+      })
+    }
+    if (
+      profile.steps.includes('promote') &&
+      !profile.steps.includes('stack-image')
+    ) {
+      ctx.report({
+        path: at('steps'),
+        message:
+          'promote publishes the candidate stack-image pushes, and stack-image is not a step here',
+        hint: 'add stack-image, or use `stackci image promote` on its own'
       })
     }
     const datasets = Object.keys(config.integration?.datasets ?? {})

@@ -16,7 +16,8 @@ import { isNativeError } from 'node:util/types'
 export interface HttpRequestOptions {
   method: string
   headers?: Record<string, string>
-  body?: string
+  /** Text, or bytes sent as they are (a manifest, a blob). */
+  body?: string | Buffer
   signal?: AbortSignal
   /** Connection pools (keep-alive) to use; a fresh connection otherwise. */
   agents?: HttpAgents

@@ -1,7 +1,7 @@
 /**
  * Stack images: release tags, build context packing (.dockerignore as the
- * docker CLI reads it), build, labels, push and promote through the Docker
- * engine API.
+ * docker CLI reads it), build, labels and push through the Docker engine
+ * API; promotion by digest through the registry's HTTP API.
  */
 
 export * from './calendar.js'
@@ -14,6 +14,7 @@ export * from './client.js'
 export * from './build.js'
 export * from './labels.js'
 export * from './registry.js'
+export * from './registry-api.js'
 export * from './promote.js'
 export * from './stack-image.js'
 export * from './stack-image-inputs.js'

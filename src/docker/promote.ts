@@ -1,31 +1,34 @@
 /**
  * Promotion: build once, test the image, then publish that same image
  * under its release tags and move the aliases (`w_latest`, `o_latest`, …)
- * to it, with no rebuild. The image is found locally or pulled (by tag or
- * digest), tagged, pushed, and checked to still be the same image id; every
- * alias move is reported with the digest it had before.
+ * to it — by digest, through the registry's HTTP API. The manifest (or the
+ * whole index of a multi-platform image) is written byte for byte under
+ * each tag; into another repository of the same registry its blobs and
+ * platform manifests are mounted first. No engine pulls or pushes, so
+ * nothing is flattened to the runner's platform and nothing is rebuilt.
+ * Every alias move is reported with the digest it had before.
  */
 
-import { DockerError } from '../core/errors.js'
+import { DockerError, InputError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import { engineCall, engineStatus, type DockerEngine } from './client.js'
 import {
-  pullImage,
-  pushTags,
-  remoteDigest,
-  type PushOptions,
-  type RegistryAuth
-} from './registry.js'
+  isIndex,
+  parseRegistryRef,
+  RegistryApi,
+  type Manifest
+} from './registry-api.js'
+import { registryOf, type RegistryAuth } from './registry-auth.js'
 
-export interface PromoteOptions extends PushOptions {
-  /** The image to promote: a local name, an id, `repo:tag` or `repo@sha256:…`. */
+export interface PromoteOptions {
+  /** The image to promote, in a registry: `host/path:tag` or `host/path@sha256:…`. */
   from: string
-  /** Where to publish it. */
+  /** Where to publish it: `host/path`, on the same registry. */
   repository: string
   tags: readonly string[]
-  /** Push the tags (default true); false only tags locally. */
+  /** Write the tags (default true); false only reports what would move. */
   push?: boolean
   auth?: RegistryAuth | undefined
+  signal?: AbortSignal | undefined
 }
 
 export interface TagMove {
@@ -37,134 +40,147 @@ export interface TagMove {
 }
 
 export interface PromoteResult {
+  /** The image's config digest (its id); the index digest for an index. */
   imageId: string
   digest?: string
   moves: TagMove[]
+  /** `linux/amd64`, … of an index; one entry-less list for a single image. */
+  platforms: string[]
 }
 
-async function inspectId(
-  engine: DockerEngine,
-  ref: string,
-  reporter: Reporter
-): Promise<string | undefined> {
-  try {
-    const info = await engineCall(
-      engine,
-      `inspect ${ref}`,
-      async () => engine.docker.getImage(ref).inspect(),
-      reporter
-    )
-    return info.Id
-  } catch (error) {
-    if (engineStatus((error as { cause?: unknown }).cause) === 404)
-      return undefined
-    throw error
-  }
-}
-
-/** Finds (or pulls) the image to promote; returns its id. */
-export async function resolveImage(
-  engine: DockerEngine,
-  from: string,
+/** A client of the registry `repository` lives on, with `auth`. */
+export function registryApiFor(
+  repository: string,
   auth: RegistryAuth | undefined,
-  reporter: Reporter
-): Promise<string> {
-  const local = await inspectId(engine, from, reporter)
-  if (local !== undefined) return local
-  const hint =
-    'give promote-from as an image this engine built, or one its registry holds'
-  try {
-    await pullImage(engine, from, auth, reporter)
-  } catch (error) {
-    throw new DockerError(
-      `image to promote ${from} is not local, and pulling it failed: ${(error as Error).message}`,
-      { hint, cause: error }
-    )
+  reporter: Reporter,
+  signal?: AbortSignal
+): RegistryApi {
+  return new RegistryApi(registryOf(repository), {
+    credentials:
+      auth === undefined
+        ? undefined
+        : { username: auth.username, password: auth.password },
+    reporter,
+    signal
+  })
+}
+
+const pathOf = (repository: string): string =>
+  repository.slice(registryOf(repository).length + 1)
+
+/** Makes `manifest` (and, for an index, every platform's) whole in `to`. */
+async function copyContent(
+  api: RegistryApi,
+  manifest: Manifest,
+  from: string,
+  to: string
+): Promise<void> {
+  if (from === to) return
+  if (isIndex(manifest)) {
+    for (const child of manifest.json.manifests ?? []) {
+      const inner = await api.getManifest(from, child.digest)
+      if (inner === undefined)
+        throw new DockerError(`${from}@${child.digest} is missing`, {
+          hint: 'the index names a platform manifest its repository lacks'
+        })
+      await copyContent(api, inner, from, to)
+      await api.putManifest(to, child.digest, inner)
+    }
+    return
   }
-  const pulled = await inspectId(engine, from, reporter)
-  if (pulled === undefined)
-    throw new DockerError(
-      `image to promote ${from} is not there after pulling it`,
-      { hint }
-    )
-  return pulled
+  const blobs = [manifest.json.config, ...(manifest.json.layers ?? [])]
+  for (const blob of blobs)
+    if (blob !== undefined) await api.mountBlob(to, blob.digest, from)
 }
 
 /** Promotes an image; see the module comment. */
 export async function promoteImage(
-  engine: DockerEngine,
   options: PromoteOptions,
   reporter: Reporter
 ): Promise<PromoteResult> {
-  const imageId = await resolveImage(
-    engine,
-    options.from,
+  const source = parseRegistryRef(options.from)
+  const targetHost = registryOf(options.repository)
+  if (source === undefined) {
+    throw new InputError(
+      `image to promote ${JSON.stringify(options.from)} is not a registry reference`,
+      {
+        hint: 'promotion copies within the registry: give host/path:tag or host/path@sha256:… of a pushed image (push it first)'
+      }
+    )
+  }
+  if (source.host !== targetHost) {
+    throw new InputError(
+      `image to promote is on ${source.host}, the release repository on ${targetHost}`,
+      { hint: 'promotion copies within one registry: push the candidate there' }
+    )
+  }
+  const api = registryApiFor(
+    options.repository,
     options.auth,
-    reporter
+    reporter,
+    options.signal
   )
-  reporter.info(`promoting ${options.from} (${imageId}) without rebuilding`)
+  const to = pathOf(options.repository)
+  const manifest = await api.getManifest(source.repo, source.reference)
+  if (manifest === undefined) {
+    throw new DockerError(
+      `image to promote ${options.from} is not in its registry`,
+      { hint: 'give an image the registry holds (pushed as a candidate)' }
+    )
+  }
+  const platforms = (manifest.json.manifests ?? [])
+    .map((m) => m.platform)
+    .filter((p) => p !== undefined && p.os !== 'unknown')
+    .map((p) => [p?.os, p?.architecture, p?.variant].filter(Boolean).join('/'))
+  reporter.info(
+    `promoting ${options.from} (${manifest.digest}${platforms.length > 0 ? `, ${platforms.join(', ')}` : ''}) by digest, without rebuilding`
+  )
   const push = options.push !== false
+  if (push) await copyContent(api, manifest, source.repo, to)
   const moves: TagMove[] = []
   for (const tag of options.tags) {
-    const ref = `${options.repository}:${tag}`
     const move: TagMove = { tag }
-    if (push) {
-      try {
-        const before = await remoteDigest(engine, ref, options.auth, reporter)
-        if (before !== undefined) move.before = before
-      } catch (error) {
-        // Only the audit line needs it; the promotion goes on.
-        reporter.warning(
-          `could not read the current digest of ${ref}: ${String(error)}`
-        )
-      }
-    }
-    await engineCall(
-      engine,
-      `tag ${imageId} as ${ref}`,
-      async (abortSignal) => {
-        await engine.docker
-          .getImage(imageId)
-          .tag({ repo: options.repository, tag, abortSignal })
-      },
-      reporter
-    )
+    const before = await api.digestOf(to, tag)
+    if (before !== undefined) move.before = before
+    if (push) move.after = await api.putManifest(to, tag, manifest)
     moves.push(move)
+    reporter.info(describeMove(move))
   }
-  let digest: string | undefined
-  if (push) {
-    const pushed = await pushTags(
-      engine,
-      options.repository,
-      options.tags,
-      options.auth,
-      reporter,
-      options
-    )
-    for (const [i, p] of pushed.entries()) {
-      const move = moves[i]
-      if (move !== undefined) move.after = p.digest
-    }
-    digest = pushed[0]?.digest
+  const imageId = isIndex(manifest)
+    ? manifest.digest
+    : (manifest.json.config?.digest ?? manifest.digest)
+  return {
+    imageId,
+    ...(push ? { digest: manifest.digest } : {}),
+    moves,
+    platforms
   }
-  // The promise of promotion: every tag is the very image that was tested.
-  for (const tag of options.tags) {
-    const id = await inspectId(engine, `${options.repository}:${tag}`, reporter)
-    if (id !== imageId) {
-      throw new DockerError(
-        `${options.repository}:${tag} is ${id ?? 'missing'} after promotion, not ${imageId}`,
-        { hint: 'another build tagged it at the same time; promote again' }
-      )
-    }
+}
+
+/** Where each of `tags` points in `repository` now (undefined: no such tag). */
+export async function currentDigests(
+  repository: string,
+  tags: readonly string[],
+  auth: RegistryAuth | undefined,
+  reporter: Reporter
+): Promise<TagMove[]> {
+  const api = registryApiFor(repository, auth, reporter)
+  const to = pathOf(repository)
+  const out: TagMove[] = []
+  for (const tag of tags) {
+    const before = await api.digestOf(to, tag)
+    out.push(before === undefined ? { tag } : { tag, before })
   }
-  for (const m of moves) reporter.info(describeMove(m))
-  return digest === undefined ? { imageId, moves } : { imageId, digest, moves }
+  return out
 }
 
 /** `w_latest: sha256:aaa… → sha256:bbb…` and friends. */
 export function describeMove(move: TagMove): string {
   const short = (d: string): string => d.replace(/^sha256:/, '').slice(0, 12)
-  if (move.after === undefined) return `${move.tag}: tagged locally`
+  if (move.after === undefined)
+    return move.before === undefined
+      ? `${move.tag}: not written (would be new)`
+      : `${move.tag}: not written (stays at ${short(move.before)})`
   if (move.before === undefined)
     return `${move.tag}: new → ${short(move.after)}`
   if (move.before === move.after)

@@ -41,6 +41,13 @@ export interface StackImageOptions {
   push: boolean
   /** Promote this image instead of building. */
   promoteFrom?: string | undefined
+  /**
+   * Build and push under this tag only (a candidate, `candidate-<run id>`):
+   * the release tags are worked out, recorded, and left for promotion.
+   */
+  candidateTag?: string | undefined
+  /** The repository without a registry (default {@link LOCAL_REPOSITORY}). */
+  localRepository?: string | undefined
   timeoutMs?: number | undefined
   /** The environment provenance is read from (GitHub, Jenkins). */
   env?: Readonly<Record<string, string | undefined>> | undefined
@@ -60,6 +67,8 @@ export interface StackImageResult {
   pushed: boolean
   promotedFrom?: string
   moves?: TagMove[]
+  /** The candidate tag the image was pushed under, when it was one. */
+  candidate?: string
 }
 
 /** Runs the step; see the module comment. */
@@ -71,7 +80,7 @@ export async function runStackImage(
   // Mask first: the password and its encodings, before anything is logged.
   const repository =
     options.registry === undefined
-      ? LOCAL_REPOSITORY
+      ? (options.localRepository ?? LOCAL_REPOSITORY)
       : checkRepository(options.registry, 'registry')
   const auth = registryAuth(
     repository,
@@ -91,35 +100,29 @@ export async function runStackImage(
     )
     return Promise.resolve(tags)
   })
-  const refs = release.tags.map((t) => `${repository}:${t}`)
-  await checkEngine(engine, reporter)
-  if (
-    auth !== undefined &&
-    (options.push || options.promoteFrom !== undefined)
-  ) {
-    await reporter.group('Registry login', async () => {
-      await checkRegistryAuth(engine, auth, reporter)
-    })
-  }
+  const candidate = options.candidateTag
+  const applied = candidate === undefined ? release.tags : [candidate]
+  const refs = applied.map((t) => `${repository}:${t}`)
   const common = {
-    image: `${repository}:${release.tag}`,
+    image: `${repository}:${applied[0] ?? release.tag}`,
     repository,
     tags: refs,
     release,
-    pushed: options.push
+    pushed: options.push,
+    ...(candidate === undefined ? {} : { candidate })
   }
   if (options.promoteFrom !== undefined) {
+    // Through the registry's API: no engine needed.
     const from = options.promoteFrom
     const promoted = await reporter.group(`Promote ${from}`, async () =>
       promoteImage(
-        engine,
         {
           from,
           repository,
           tags: release.tags,
           push: options.push,
           auth,
-          ...(options.signal === undefined ? {} : { signal: options.signal })
+          signal: options.signal
         },
         reporter
       )
@@ -131,6 +134,12 @@ export async function runStackImage(
       promotedFrom: from,
       moves: promoted.moves
     }
+  }
+  await checkEngine(engine, reporter)
+  if (auth !== undefined && options.push) {
+    await reporter.group('Registry login', async () => {
+      await checkRegistryAuth(engine, auth, reporter)
+    })
   }
   const labels = imageLabels({
     provenance: readProvenance(options.env ?? process.env),
@@ -159,7 +168,7 @@ export async function runStackImage(
   )
   if (!options.push) return { ...common, imageId: built.imageId }
   const pushed = await reporter.group(`Push ${repository}`, async () =>
-    pushTags(engine, repository, release.tags, auth, reporter, {
+    pushTags(engine, repository, applied, auth, reporter, {
       ...(options.signal === undefined ? {} : { signal: options.signal })
     })
   )

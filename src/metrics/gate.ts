@@ -10,7 +10,7 @@ import {
   type Definitions,
   type SpecResult
 } from '../verify/index.js'
-import type { Comparison } from './history.js'
+import { describeRegression, type Comparison } from './history.js'
 import type { DispatchJob } from './record.js'
 
 export type GateLevel = 'fail' | 'warn' | 'info'
@@ -61,7 +61,9 @@ export function evaluateGate(
   jobs: readonly DispatchJob[],
   definitions: Definitions,
   comparisons: readonly Comparison[],
-  settings: GateSettings
+  settings: GateSettings,
+  /** The series comparisons were made with, for the reasons. */
+  baselineSeries = 'main'
 ): GateResult {
   const byMeasurement = new Map<string, Comparison>()
   for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c)
@@ -88,7 +90,11 @@ export function evaluateGate(
     )
   }
   if (settings.regressions === 'fail' && regressions.length > 0)
-    reasons.push(`${regressions.length} regression(s)`)
+    reasons.push(
+      `${regressions.length} regression(s): ${regressions
+        .map((c) => describeRegression(c, baselineSeries))
+        .join('; ')}`
+    )
   return {
     passed: reasons.length === 0,
     rows,

@@ -2,9 +2,12 @@
  * Comparing a dispatch with history: for each measurement, the baseline
  * series of the same (metric, dataset, instrument, filter) is read from the
  * history store and walked by the {@link RegressionDetector}. A job on the
- * baseline series is its next point; a job elsewhere (a PR, a branch) is
- * judged against the baseline's band, its streak counted over its own
- * series' recent runs.
+ * baseline series is its next point (K consecutive breaches make a
+ * regression); a job elsewhere (a PR, a branch) is judged against the
+ * baseline's band as of its merge base (`before`, the main points at or
+ * before it). On a PR (`pr/N`, or `oneBreach`) one breach is a regression:
+ * a PR has one run to judge; other series (weekly) keep the K-streak rule
+ * over their own recent runs.
  */
 
 import type { Definitions } from '../verify/index.js'
@@ -29,6 +32,15 @@ export interface BaselineSettings extends RegressionOptions {
   acceptances: readonly Acceptance[]
   /** Per-metric direction overrides (`up`: higher is worse). */
   directions?: Readonly<Record<string, Worse>>
+  /**
+   * For jobs off the baseline series: only baseline points before this
+   * epoch ms (those of main up to the PR's merge base).
+   */
+  before?: number
+  /** The baseline commit compared with (the merge base), for messages. */
+  commit?: string
+  /** One breach off the baseline series is a regression (a branch run); PR series (`pr/N`) always are. */
+  oneBreach?: boolean
 }
 
 export const DEFAULT_BASELINE: BaselineSettings = {
@@ -50,6 +62,23 @@ export interface Comparison extends SeriesKey {
   band: Band | undefined
   /** The baseline series' recent points (oldest first), for trend charts. */
   history: HistoryPoint[]
+  /** The baseline commit (a PR's merge base) this was compared with. */
+  baseCommit?: string
+}
+
+/** `skyprobe.astrom_rms on field_a: 19 mas outside main's band 7.2–10.6 (median 8.9, 12 points) at abc1234` */
+export function describeRegression(c: Comparison, baseline: string): string {
+  const n = (v: number | undefined): string =>
+    v === undefined ? '?' : String(Number(v.toPrecision(3)))
+  // Partial comparisons (tests, old spools) may lack the key's parts.
+  const given = c.unit as string | undefined
+  const unit = given === undefined || given === '' ? '' : ` ${given}`
+  const where = [c.dataset, c.instrument, c.filter].filter(Boolean)
+  const band =
+    c.band === undefined
+      ? 'no band'
+      : `band ${n(c.band.low)}–${n(c.band.high)}${unit} (median ${n(c.band.median)}, ${c.band.samples} points)`
+  return `${c.metric}${where.length > 0 ? ` on ${where.join('/')}` : ''}: ${n(c.value)}${unit} outside ${baseline}'s ${band}${c.baseCommit === undefined ? '' : ` at ${c.baseCommit}`}`
 }
 
 /** The direction of a metric: an override, else its specifications' operators. */
@@ -116,8 +145,12 @@ export async function compareWithHistory(
       const key: SeriesKey = { metric: m.metric, ...seriesKeyOf(d.provenance) }
       const worse = metricDirection(m.metric, definitions, settings.directions)
       const notThisJob = (p: HistoryPoint): boolean => p.jobId !== d.id
+      const onBaseline = d.series === settings.series
+      const cutoff = onBaseline
+        ? d.createdAt
+        : Math.min(d.createdAt, settings.before ?? Number.POSITIVE_INFINITY)
       const baseline = (
-        await read(key, settings.series, d.createdAt, lookback)
+        await read(key, settings.series, cutoff, lookback)
       ).filter(notThisJob)
       const detector = new RegressionDetector(
         worse,
@@ -128,12 +161,12 @@ export async function compareWithHistory(
       let verdict: Verdict
       let streak: number
       let band: Band | undefined
-      if (d.series === settings.series) {
+      if (onBaseline) {
         const r = detector.push(d.createdAt, m.value)
         ;({ verdict, streak, band } = r)
       } else {
         // Judged against the frozen baseline; the streak runs over this
-        // series' own recent runs.
+        // series' own recent runs, and on a PR one breach suffices.
         band = detector.band()
         const own = (
           await read(key, d.series, d.createdAt, settings.consecutive)
@@ -143,8 +176,11 @@ export async function compareWithHistory(
           streak = detector.judge(p.value, band) === 'breach' ? streak + 1 : 0
         }
         const v = detector.judge(m.value, band)
-        verdict =
-          v === 'breach' && streak >= settings.consecutive ? 'regression' : v
+        const k =
+          settings.oneBreach === true || d.series.startsWith('pr/')
+            ? 1
+            : settings.consecutive
+        verdict = v === 'breach' && streak >= k ? 'regression' : v
       }
       out.push({
         ...key,
@@ -158,7 +194,10 @@ export async function compareWithHistory(
         verdict,
         streak,
         band,
-        history: baseline
+        history: baseline,
+        ...(onBaseline || settings.commit === undefined
+          ? {}
+          : { baseCommit: settings.commit })
       })
     }
   }

@@ -168,7 +168,13 @@ export async function runMetrics(
     const gate =
       definitions === undefined
         ? undefined
-        : evaluateGate(jobs, definitions, comparisons, settings.gate)
+        : evaluateGate(
+            jobs,
+            definitions,
+            comparisons,
+            settings.gate,
+            settings.baseline.series
+          )
     const outcome: MetricsOutcome = {
       passed: gate?.passed ?? true,
       jobs,

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { parseCpus, parseMemory } from '../integration/limits.js'
 import { runDatasets } from '../integration/run-datasets.js'
+import { candidateTag } from './image-step.js'
 import { plural, type RunState, type StepDone } from './state.js'
 
 export async function integrationStep(run: RunState): Promise<StepDone> {
@@ -15,10 +16,21 @@ export async function integrationStep(run: RunState): Promise<StepDone> {
   if (section === undefined) {
     return { status: 'skipped', detail: 'no integration: section' }
   }
-  const image = run.image?.image
+  // The very digest that was pushed (and will be promoted), else the
+  // local build; in a fanned-out job, the run's candidate in the registry.
+  const built = run.image
+  const registry = run.config.registry?.repository
+  const image =
+    built === undefined
+      ? registry === undefined
+        ? undefined
+        : `${registry}:${candidateTag(run.runId)}`
+      : built.digest === undefined
+        ? built.image
+        : `${built.repository}@${built.digest}`
   if (image === undefined) {
     throw new InputError(
-      'no image to run in (the stack-image step did not build one)'
+      'no image to run in (the stack-image step did not build one, and no registry holds a candidate)'
     )
   }
   const wanted = run.profile.section.datasets
@@ -55,8 +67,8 @@ export async function integrationStep(run: RunState): Promise<StepDone> {
           ? join(run.dir, 'integration')
           : resolve(run.config.baseDir, section['results-dir']),
       runId: run.runId,
-      // Built (or promoted) a moment ago: never pulled.
-      pull: false,
+      // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
+      pull: built === undefined,
       signal: run.options.signal
     },
     run.reporter

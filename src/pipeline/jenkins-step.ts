@@ -1,8 +1,12 @@
 /**
- * The jenkins-build step: the profile's Jenkins job with the run id as a
- * build parameter, followed to its end. No Jenkins URL: skipped, saying so.
+ * The jenkins-build step: the profile's Jenkins job with the run's identity
+ * as build parameters — jenkins-dm-jobs' parameters of its release kind by
+ * default, then `jenkins.parameters` and the profile's, variables expanded,
+ * and the run id — followed to its end; then its JUnit summary and named
+ * artifacts. No Jenkins URL: skipped, saying so.
  */
 
+import { join } from 'node:path'
 import { ConfigError } from '../core/errors.js'
 import {
   DEFAULT_TIMEOUT_MS,
@@ -10,11 +14,88 @@ import {
   maskCredentials
 } from '../jenkins/build-inputs.js'
 import { reporterConsoleSink } from '../jenkins/console.js'
+import {
+  describeTests,
+  downloadArtifacts,
+  readTestReport
+} from '../jenkins/published.js'
 import { DEFAULT_FAIL_ON } from '../jenkins/results.js'
 import { runJenkinsBuild } from '../jenkins/run-build.js'
-import type { RunState, StepDone } from './state.js'
+import { variablesOf } from './preflight.js'
+import { plural, type RunState, type StepDone } from './state.js'
+import { expandMap, variablesIn, type VariableName } from './variables.js'
 
 export const DEFAULT_RUN_ID_PARAMETER = 'STACKCI_RUN_ID'
+
+/**
+ * jenkins-dm-jobs' parameters per release kind (lsst.md §7): the nightly
+ * and weekly release jobs take the date, official-release the refs, tag and
+ * whether `o_latest` moves (finals only), stack-os-matrix the PR's branch.
+ * `jenkins.parameters` or the profile's `jenkins-parameters` override them.
+ */
+export const RELEASE_PARAMETERS: Partial<
+  Record<RunState['profile']['kind'], Record<string, string>>
+> = {
+  daily: {
+    YEAR: '{release.year}',
+    MONTH: '{release.month}',
+    DAY: '{release.day}'
+  },
+  weekly: { YEAR: '{release.year}', WEEK: '{release.week}' },
+  release: {
+    SOURCE_GIT_REFS: '{git.ref}',
+    RELEASE_GIT_TAG: '{release.git}',
+    O_LATEST: 'true'
+  },
+  rc: {
+    SOURCE_GIT_REFS: '{git.ref}',
+    RELEASE_GIT_TAG: '{release.git}',
+    O_LATEST: 'false'
+  },
+  pr: { REFS: '{pr.head_ref}' }
+}
+
+/** The parameter maps written in stackci.yml, with where they are. */
+export function jenkinsParameterSources(
+  run: RunState
+): { path: string[]; map: Readonly<Record<string, string>> }[] {
+  return [
+    {
+      path: ['jenkins', 'parameters'],
+      map: run.config.jenkins?.parameters ?? {}
+    },
+    {
+      path: ['profiles', run.profile.name, 'jenkins-parameters'],
+      map: run.profile.section['jenkins-parameters'] ?? {}
+    }
+  ]
+}
+
+/** Every parameter the build gets, variables expanded; see the module comment. */
+export function jenkinsParameters(run: RunState): [string, string][] {
+  const variables = variablesOf(run)
+  const kind = run.release?.kind ?? run.profile.kind
+  const defaults: Record<string, string> = {}
+  // A default whose value this run lacks (REFS on a push) is left out.
+  for (const [key, value] of Object.entries(RELEASE_PARAMETERS[kind] ?? {}))
+    if (
+      variablesIn(value).every(
+        (v) => variables[v as VariableName].value !== undefined
+      )
+    )
+      defaults[key] = value
+  const file = run.config.file
+  const out: Record<string, string> = expandMap(
+    defaults,
+    { file, path: [] },
+    variables
+  )
+  for (const { path, map } of jenkinsParameterSources(run))
+    Object.assign(out, expandMap(map, { file, path }, variables))
+  out[run.config.jenkins?.['run-id-parameter'] ?? DEFAULT_RUN_ID_PARAMETER] =
+    run.runId
+  return Object.entries(out)
+}
 
 /** The job this profile runs, or undefined when none is named. */
 export function jenkinsJobFor(run: RunState): string | undefined {
@@ -49,11 +130,10 @@ export async function jenkinsStep(run: RunState): Promise<StepDone> {
   const user = nonEmpty(run.env[userVar])
   const token = nonEmpty(run.env[tokenVar])
   maskCredentials(run.reporter, user, token)
-  const parameters: [string, string][] = Object.entries({
-    ...section?.parameters,
-    ...run.profile.section['jenkins-parameters'],
-    [section?.['run-id-parameter'] ?? DEFAULT_RUN_ID_PARAMETER]: run.runId
-  })
+  const parameters = jenkinsParameters(run)
+  run.reporter.info(
+    `parameters: ${parameters.map(([k, v]) => `${k}=${v}`).join(' ')}`
+  )
   const jenkins = jenkinsClientFor({ url, user, token }, run.reporter)
   const outcome = await runJenkinsBuild(
     {
@@ -77,14 +157,52 @@ export async function jenkinsStep(run: RunState): Promise<StepDone> {
     }
   )
   run.jenkins = outcome
+  const number = outcome.buildNumber
+  let published = ''
+  if (number !== undefined && outcome.result !== undefined) {
+    const signal = run.options.signal
+    const tests = await readTestReport(jenkins, job, number, signal)
+    if (tests !== undefined) run.tests = tests
+    published = `; tests: ${describeTests(tests)}`
+    const files = await downloadArtifacts(
+      jenkins,
+      job,
+      number,
+      listOf(section?.artifacts),
+      join(run.dir, 'jenkins'),
+      signal
+    )
+    if (files.length > 0)
+      published += `; ${plural(files.length, 'artifact')} downloaded`
+    await run.reporter.summary(jenkinsSummary(job, outcome, tests, files))
+  }
   return {
     status: outcome.failed ? 'failed' : 'passed',
-    detail: [
-      `${job} #${outcome.buildNumber ?? '?'}`,
-      outcome.result,
-      outcome.buildUrl
-    ]
-      .filter((part) => part !== undefined)
-      .join(' ')
+    detail:
+      [
+        `${job} #${outcome.buildNumber ?? '?'}`,
+        outcome.result,
+        outcome.buildUrl
+      ]
+        .filter((part) => part !== undefined)
+        .join(' ') + published
   }
+}
+
+const listOf = (v: string | readonly string[] | undefined): string[] =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : [...v]
+
+function jenkinsSummary(
+  job: string,
+  outcome: RunState['jenkins'] & object,
+  tests: Parameters<typeof describeTests>[0],
+  files: string[]
+): string {
+  const lines = [
+    `### Jenkins \`${job}\` #${outcome.buildNumber ?? '?'}: ${outcome.result ?? 'no result'}`,
+    '',
+    `- tests: ${describeTests(tests)}`
+  ]
+  for (const f of files) lines.push(`- artifact: \`${f}\``)
+  return `${lines.join('\n')}\n`
 }

@@ -1,4 +1,9 @@
-/** The lint step: the project's linters over the config file's directory. */
+/**
+ * The lint step: the project's linters over the config file's directory.
+ * It writes the ratchet's counts job (`lint.<linter>_violations`), which
+ * dispatch-metrics records with the other jobs, and keeps the codes of the
+ * findings on the changed lines for the ratchet's message.
+ */
 
 import { join } from 'node:path'
 import { parseLinters } from '../lint/linters.js'
@@ -14,6 +19,7 @@ export async function lintStep(run: RunState): Promise<StepDone> {
     failOn: section['fail-on'] ?? 'error',
     annotationLimit: run.options.annotationLimit ?? 0,
     reportFile: join(run.dir, 'lint.json'),
+    metricsJob: join(run.dir, 'lint.verify.json'),
     env: run.env
   }
   if (section.paths !== undefined) options.paths = section.paths
@@ -21,6 +27,14 @@ export async function lintStep(run: RunState): Promise<StepDone> {
   if (section.timeout !== undefined) options.timeoutMs = section.timeout
   if (run.options.signal !== undefined) options.signal = run.options.signal
   const result = await runLint(options, run.reporter)
+  run.lintJob = options.metricsJob
+  const codes: Record<string, Record<string, number>> = {}
+  for (const f of result.findings) {
+    const byCode = (codes[f.linter] ??= {})
+    const code = f.code ?? '(no code)'
+    byCode[code] = (byCode[code] ?? 0) + 1
+  }
+  run.lintCodes = codes
   const t = result.totals
   const scope =
     result.changed === undefined ? 'in the tree' : 'on the changed lines'

@@ -5,25 +5,42 @@
  * the run's thread.
  */
 
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { MetricsSection, ProfileSection } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
 import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
 import type { Provenance } from '../metrics/record.js'
+import { LINT_PACKAGE, violationsMetric } from '../lint/metrics-job.js'
+import type { BaselineSettings, Comparison } from '../metrics/history.js'
 import { runMetrics } from '../metrics/run.js'
 import {
   resolveMetricsSettings,
   type MetricsOverrides
 } from '../metrics/settings.js'
+import { DEFAULT_GATE, gateLevel } from '../metrics/gate.js'
 import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
+import { mergeBaseOf } from './merge-base.js'
+import { variablesOf } from './preflight.js'
 import { plural, type RunState, type StepDone } from './state.js'
 
-/** This run's jobs, else the files the patterns match under the config. */
+/**
+ * The jobs given (collect mode: `--jobs`, relative to the working
+ * directory), else this run's, else the files the patterns match under the
+ * config.
+ */
 async function jobFiles(
   run: RunState,
   patterns: readonly string[]
 ): Promise<string[]> {
+  const given = run.options.jobs
+  if (given !== undefined) {
+    const files = await expandGlobs(process.cwd(), given)
+    if (files.length === 0)
+      throw new InputError(`no job files match --jobs ${given.join(', ')}`)
+    return files
+  }
   if (run.jobs !== undefined) {
     if (run.jobs.length === 0)
       throw new InputError('the integration step collected no jobs')
@@ -37,6 +54,9 @@ async function jobFiles(
   }
   return files
 }
+
+const listOf = (v: string | readonly string[]): string[] =>
+  typeof v === 'string' ? [v] : [...v]
 
 export async function verifyStep(run: RunState): Promise<StepDone> {
   const section = run.config.verify
@@ -54,9 +74,26 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
   )
   await run.reporter.summary(verifyGateSummary(result))
   const t = result.totals
+  // The gate's levels: a failing `design` spec warns, a `minimum` one fails.
+  const gate = { ...DEFAULT_GATE, ...run.config.metrics?.gate }
+  const levels = { fail: listOf(gate.fail), warn: listOf(gate.warn) }
+  const level = (tags: string): string =>
+    gateLevel(tags.split(/[\s,]+/).filter(Boolean), {
+      ...levels,
+      regressions: 'ignore'
+    })
+  const failing = result.failures.filter((f) => level(f.tags) === 'fail')
+  const warning = result.failures.filter((f) => level(f.tags) === 'warn')
+  const names = (rows: typeof failing): string =>
+    [...new Set(rows.map((r) => r.spec))].join(', ')
   return {
-    status: result.passed ? 'passed' : 'failed',
-    detail: `${plural(t.jobs, 'job')}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`
+    status:
+      failing.length > 0 || result.errors.length > 0 ? 'failed' : 'passed',
+    detail: [
+      `${plural(t.jobs, 'job')}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`,
+      ...(failing.length > 0 ? [`failing: ${names(failing)}`] : []),
+      ...(warning.length > 0 ? [`warning: ${names(warning)}`] : [])
+    ].join('; ')
   }
 }
 
@@ -86,8 +123,68 @@ function metricsFor(
   return out
 }
 
+/**
+ * Off the baseline series (a PR, a branch), main's history counts as of
+ * the merge base: its points before main moved past it.
+ */
+function compareAtMergeBase(run: RunState, baseline: BaselineSettings): void {
+  const isPr = run.release?.kind === 'pr' || run.profile.kind === 'pr'
+  const branch = variablesOf(run)['git.ref'].value
+  if (!isPr && (branch === undefined || branch === baseline.series)) return
+  const base = variablesOf(run)['pr.base_ref'].value ?? baseline.series
+  const head = variablesOf(run)['pr.head_sha'].value
+  const found =
+    mergeBaseOf(run.config.baseDir, base, head) ??
+    mergeBaseOf(run.config.baseDir, base)
+  baseline.oneBreach = true
+  if (found === undefined) {
+    run.reporter.warning(
+      `no merge base with ${base} here (not fetched?): comparing with the newest ${baseline.series}`
+    )
+    return
+  }
+  baseline.commit = found.commit
+  if (found.before !== undefined) baseline.before = found.before
+  run.reporter.info(
+    `comparing with ${baseline.series} at the merge base ${found.commit}${found.before === undefined ? '' : ` (its points before ${new Date(found.before).toISOString()})`}`
+  )
+}
+
+/**
+ * The lint ratchet on a PR: a linter's count above main's (its newest
+ * point at the merge base) fails, naming the codes found on the changed
+ * lines. Counts may only go down.
+ */
+function ratchetBreaches(
+  run: RunState,
+  comparisons: readonly Comparison[],
+  baseline: BaselineSettings
+): string[] {
+  const out: string[] = []
+  for (const c of comparisons) {
+    if (!c.metric.startsWith(`${LINT_PACKAGE}.`)) continue
+    const main = c.history.at(-1)
+    if (main === undefined || c.value <= main.value) continue
+    const linter = Object.keys(run.lintCodes ?? {}).find(
+      (l) => violationsMetric(l) === c.metric
+    )
+    const codes = Object.entries(run.lintCodes?.[linter ?? ''] ?? {})
+      .map(([code, n]) => `${code} ×${n}`)
+      .join(', ')
+    out.push(
+      `lint ratchet: ${c.metric} ${c.value} > ${main.value} on ${baseline.series}${baseline.commit === undefined ? '' : ` at ${baseline.commit}`}${codes === '' ? '' : ` (new on the changed lines: ${codes})`}`
+    )
+  }
+  return out
+}
+
 export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   const { config, profile, env } = run
+  if (run.jobs?.length === 0 && run.integration?.passed === false)
+    return {
+      status: 'skipped',
+      detail: 'nothing to record: the failed integration step collected no jobs'
+    }
   const overrides: MetricsOverrides = {}
   const slack = config.slack
   if (slack !== undefined && profile.section.alerts !== false) {
@@ -117,7 +214,16 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
       defaultSqlite: true
     }
   )
+  const regressions = profile.section.regressions
+  if (regressions !== undefined) settings.gate.regressions = regressions
   const files = await jobFiles(run, settings.jobs)
+  // The ratchet's counts join the history, except from a laptop's `local`.
+  if (
+    run.lintJob !== undefined &&
+    run.profile.name !== 'local' &&
+    existsSync(run.lintJob)
+  )
+    files.push(run.lintJob)
   const provenance: Provenance = {}
   const image = run.image
   if (image !== undefined) {
@@ -127,6 +233,7 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   if (run.jenkins?.buildUrl !== undefined)
     provenance.jenkinsBuildUrl = run.jenkins.buildUrl
   const clientEnv = run.clientEnv
+  compareAtMergeBase(run, settings.baseline)
   const result = await runMetrics(
     {
       settings,
@@ -147,18 +254,28 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   )
   run.sqliteStore = settings.stores.sqlite?.path
   const o = result.outcome
+  const ratchet =
+    settings.baseline.oneBreach === true ||
+    o.jobs.some((j) => j.series.startsWith('pr/'))
+      ? ratchetBreaches(run, o.comparisons, settings.baseline)
+      : []
+  if (ratchet.length > 0)
+    await run.reporter.summary(
+      `### ❌ Lint ratchet\n\n${ratchet.map((r) => `- ${r}`).join('\n')}\n`
+    )
   const spooled = o.dispatch?.spooled ?? 0
   const stores = Object.keys(settings.stores)
-  const regressions = o.comparisons.filter(
+  const regressionCount = o.comparisons.filter(
     (c) => c.verdict === 'regression'
   ).length
-  const failed = !o.passed || result.errors.length > 0
+  const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0
   return {
     status: failed ? 'failed' : 'passed',
     detail: [
       `${plural(o.jobs.length, 'job')} to ${stores.join(', ') || 'no store'}`,
       ...(spooled > 0 ? [`${spooled} spooled for replay`] : []),
-      `${plural(o.gate?.failures.length ?? 0, 'failure')}, ${plural(o.gate?.warnings.length ?? 0, 'warning')}, ${plural(regressions, 'regression')}`,
+      `${plural(o.gate?.failures.length ?? 0, 'failure')}, ${plural(o.gate?.warnings.length ?? 0, 'warning')}, ${plural(regressionCount, 'regression')}`,
+      ...ratchet,
       ...result.errors.map((e) => e.split('\n')[0] ?? '')
     ].join('; ')
   }

@@ -5,7 +5,7 @@
  */
 
 import type { StackciConfig } from '../core/config.js'
-import { resolveProfile, type ResolvedProfile } from './profile.js'
+import { onlySteps, resolveProfile, type ResolvedProfile } from './profile.js'
 import { pipelineRunId } from './run-id.js'
 import type { Env } from './state.js'
 
@@ -19,13 +19,17 @@ export function planPipeline(
   options: {
     profile?: string
     version?: string
+    steps?: readonly string[]
     runId?: string
     env?: Env
     now?: () => Date
   } = {}
 ): PipelinePlan {
   return {
-    profile: resolveProfile(config, options.profile, options.version),
+    profile: onlySteps(
+      resolveProfile(config, options.profile, options.version),
+      options.steps
+    ),
     runId: pipelineRunId(
       options.env ?? process.env,
       options.runId,

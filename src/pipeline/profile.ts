@@ -10,7 +10,7 @@ import {
   type ProfileSection,
   type StackciConfig
 } from '../core/config.js'
-import { ConfigError } from '../core/errors.js'
+import { ConfigError, InputError } from '../core/errors.js'
 
 export type ReleaseKindName = NonNullable<ProfileSection['kind']>
 
@@ -30,6 +30,31 @@ const KIND_BY_PROFILE: Record<string, ReleaseKindName> = {
   weekly: 'weekly',
   stable: 'release',
   local: 'sha'
+}
+
+/** Profiles that include `promote` after `stack-image` without listing it. */
+const RELEASE_PROFILES = ['daily', 'weekly', 'stable']
+
+/**
+ * Only `only` of the profile's steps (`--steps dispatch-metrics,promote`,
+ * the collect job of a fanned-out run); a step the profile lacks is an
+ * InputError naming those it has.
+ */
+export function onlySteps(
+  profile: ResolvedProfile,
+  only: readonly string[] | undefined
+): ResolvedProfile {
+  if (only === undefined) return profile
+  const unknown = only.filter(
+    (s) => !(profile.steps as readonly string[]).includes(s)
+  )
+  if (unknown.length > 0) {
+    throw new InputError(
+      `profile ${profile.name} has no step ${unknown.join(', ')}`,
+      { hint: `its steps: ${profile.steps.join(', ')}` }
+    )
+  }
+  return { ...profile, steps: profile.steps.filter((s) => only.includes(s)) }
 }
 
 /** The profile of a file that has no `profiles:`: what its sections describe. */
@@ -83,7 +108,15 @@ export function resolveProfile(
           : `profiles: ${names.join(', ')}`
     })
   }
-  const steps = PIPELINE_STEPS.filter((s) => section.steps.includes(s))
+  // Release profiles publish only what passed: promote is theirs by default.
+  const promotes =
+    RELEASE_PROFILES.includes(chosen) &&
+    section.steps.includes('stack-image') &&
+    section.push !== false
+  const listed: readonly string[] = promotes
+    ? [...section.steps, 'promote']
+    : section.steps
+  const steps = PIPELINE_STEPS.filter((s) => listed.includes(s))
   const fallbackKind =
     KIND_BY_PROFILE[chosen] === 'release' &&
     version !== undefined &&

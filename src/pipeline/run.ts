@@ -1,9 +1,13 @@
 /**
  * The pipeline a `stackci.yml` profile describes: lint → jenkins-build →
- * stack-image → integration → verify → dispatch-metrics → report, in that
- * order, each announced with a progress line as it starts and ends, under
- * one run id; a failed step stops the rest unless the profile says
- * `on-failure: continue`. The root action and `stackci run` call this.
+ * stack-image → integration → verify → dispatch-metrics → report → promote,
+ * in that order, each announced with a progress line as it starts and ends,
+ * under one run id, after a preflight that checks the file (variables,
+ * paths) before anything runs. A failed step stops the rest unless the
+ * profile says `on-failure: continue` — except the steps that keep a red
+ * run's evidence (recording, report), which run anyway unless the run was
+ * cancelled, and promote, which runs only when every earlier step passed.
+ * The root action and `stackci run` call this.
  */
 
 import { mkdirSync } from 'node:fs'
@@ -21,6 +25,8 @@ import { jenkinsStep } from './jenkins-step.js'
 import { lintStep } from './lint-step.js'
 import { dispatchMetricsStep, verifyStep } from './metrics-step.js'
 import { planLine, planPipeline } from './plan.js'
+import { preflight } from './preflight.js'
+import { promoteHeldBack, promoteStep } from './promote-step.js'
 import { reportStep } from './report-step.js'
 import { notebookStep } from './notebook-step.js'
 import {
@@ -51,18 +57,42 @@ export interface PipelineResult {
   notebooks?: string[]
 }
 
-const STEP_RUNS: Record<
-  PipelineStepName,
-  (run: RunState) => Promise<StepDone>
-> = {
-  lint: lintStep,
-  'jenkins-build': jenkinsStep,
-  'stack-image': imageStep,
-  integration: integrationStep,
-  verify: verifyStep,
-  'dispatch-metrics': dispatchMetricsStep,
-  report: reportStep,
-  notebook: notebookStep
+/** A step, and when it runs after another failed. */
+export interface PipelineStep {
+  run: (run: RunState) => Promise<StepDone>
+  /**
+   * `always`: keeps a red run's evidence, runs whatever failed before it
+   * (not when cancelled); `green`: only when every earlier step passed;
+   * default: stopped by a failure under `on-failure: stop`.
+   */
+  when?: 'always' | 'green'
+  /** What it says when it does not run (default: why). */
+  notRun?: (run: RunState, why: string) => Promise<StepDone>
+}
+
+const STEPS: Record<PipelineStepName, PipelineStep> = {
+  lint: { run: lintStep },
+  'jenkins-build': { run: jenkinsStep },
+  'stack-image': { run: imageStep },
+  integration: { run: integrationStep },
+  verify: { run: verifyStep },
+  'dispatch-metrics': { run: dispatchMetricsStep, when: 'always' },
+  report: { run: reportStep, when: 'always' },
+  notebook: { run: notebookStep, when: 'always' },
+  promote: { run: promoteStep, when: 'green', notRun: promoteHeldBack }
+}
+
+/** Why `step` does not run now, or undefined when it does. */
+function whyNot(
+  step: PipelineStep,
+  state: { cancelled: boolean; failed?: string; stoppedBy?: string }
+): string | undefined {
+  if (state.cancelled) return 'the pipeline was cancelled'
+  if (step.when === 'green' && state.failed !== undefined)
+    return `${state.failed} did not pass`
+  if (step.when !== 'always' && state.stoppedBy !== undefined)
+    return `${state.stoppedBy} did not pass (on-failure: stop)`
+  return undefined
 }
 
 /** Runs the profile's steps; see the module comment. */
@@ -93,19 +123,30 @@ export async function runPipeline(
   const total = profile.steps.length
   // Announced already when the caller planned the run.
   if (options.plan === undefined) reporter.info(planLine(plan))
+  // Nothing runs (or is announced) until the file is right.
+  preflight(run)
   const announcer = new RunAnnouncer(run, profile.steps)
   await announcer.start()
   const steps: StepOutcome[] = []
   let stoppedBy: string | undefined
+  let failed: string | undefined
   for (const [i, name] of profile.steps.entries()) {
     const tag = `[${i + 1}/${total}] ${name}`
-    if (stoppedBy !== undefined || options.signal?.aborted === true) {
-      const detail =
-        options.signal?.aborted === true
-          ? 'not run: the pipeline was cancelled'
-          : `not run: ${stoppedBy ?? ''} did not pass (on-failure: stop)`
-      steps.push({ step: name, status: 'skipped', detail, durationMs: 0 })
-      reporter.info(`${tag}: skipped, ${detail}`)
+    const definition = STEPS[name]
+    const why = whyNot(definition, {
+      cancelled: options.signal?.aborted === true,
+      ...(failed === undefined ? {} : { failed }),
+      ...(stoppedBy === undefined ? {} : { stoppedBy })
+    })
+    if (why !== undefined) {
+      const done =
+        definition.notRun === undefined
+          ? { status: 'skipped' as const, detail: `not run: ${why}` }
+          : await definition.notRun(run, why)
+      const outcome = { step: name, ...done, durationMs: 0 }
+      steps.push(outcome)
+      reporter.info(`${tag}: skipped, ${done.detail}`)
+      if (definition.notRun !== undefined) await announcer.stepDone(outcome)
       continue
     }
     reporter.info(`${tag} …`)
@@ -113,7 +154,7 @@ export async function runPipeline(
     const started = Date.now()
     let done: StepDone
     try {
-      done = await reporter.group(name, async () => STEP_RUNS[name](run))
+      done = await reporter.group(name, async () => definition.run(run))
     } catch (error) {
       const message = errorMessage(error)
       reporter.error(`${name}: ${message}`)
@@ -129,11 +170,10 @@ export async function runPipeline(
       `${tag}: ${step.status} (${formatMs(step.durationMs)}) ${step.detail}`
     )
     await announcer.stepDone(step)
-    if (
-      (step.status === 'failed' || step.status === 'error') &&
-      profile.onFailure === 'stop'
-    )
-      stoppedBy = name
+    if (step.status === 'failed' || step.status === 'error') {
+      failed ??= name
+      if (profile.onFailure === 'stop') stoppedBy ??= name
+    }
   }
   const passed = steps.every(
     (s) => s.status === 'passed' || s.status === 'skipped'

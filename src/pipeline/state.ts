@@ -8,10 +8,14 @@ import type { StackciConfig } from '../core/config.js'
 import type { ParamValue } from '../core/notebook-config.js'
 import type { Reporter } from '../core/reporter.js'
 import type { DockerEngine } from '../docker/client.js'
+import type { TagMove } from '../docker/promote.js'
+import type { ReleaseTags } from '../docker/release-tags.js'
 import type { StackImageResult } from '../docker/stack-image.js'
 import type { IntegrationResult } from '../integration/run-datasets.js'
+import type { TestSummary } from '../jenkins/published.js'
 import type { JenkinsBuildOutcome } from '../jenkins/results.js'
 import type { ResolvedProfile } from './profile.js'
+import type { Variables } from './variables.js'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -42,6 +46,10 @@ export interface PipelineOptions {
   notebookParams?: Readonly<Record<string, ParamValue>>
   /** Findings annotated per kind: 10 in Actions (the runner's limit), 0 in a terminal. */
   annotationLimit?: number
+  /** Only these of the profile's steps (collect mode: dispatch-metrics,promote). */
+  steps?: readonly string[]
+  /** Verify job files to use instead of running integration (collect mode). */
+  jobs?: readonly string[]
   /** Jenkins console lines cannot become workflow commands (Actions). */
   protectCommands?: boolean
   /** The Docker engine (default: DOCKER_HOST, else the local socket). */
@@ -61,9 +69,29 @@ export interface RunState {
   /** `<config dir>/.stackci/runs/<run id>`: this run's files. */
   readonly dir: string
   readonly engine: () => Promise<DockerEngine>
+  /** The release this run makes (preflight), when its steps make one. */
+  release?:
+    | {
+        kind: ResolvedProfile['kind']
+        version: string | undefined
+        tags: ReleaseTags
+        /** Tagged from a work tree with uncommitted changes. */
+        dirty?: boolean
+      }
+    | undefined
+  /** `{run.id}`, `{release.week}`… (preflight). */
+  variables?: Variables
   jenkins?: JenkinsBuildOutcome
+  /** The JUnit summary of the Jenkins build, when it published one. */
+  tests?: TestSummary
   image?: StackImageResult
+  /** What promote moved, or where the tags stayed on a red run. */
+  moves?: TagMove[]
   integration?: IntegrationResult
+  /** The lint step's counts job (the ratchet), dispatched with the others. */
+  lintJob?: string
+  /** Codes of the findings on the changed lines, per linter (the ratchet's message). */
+  lintCodes?: Record<string, Record<string, number>>
   /** Verify jobs this run produced (integration), host paths. */
   jobs?: string[]
   /** The SQLite store the metrics went to (the report reads it). */

@@ -18,6 +18,8 @@ export type RouteKind =
   | 'progressive'
   | 'console'
   | 'stop'
+  | 'testReport'
+  | 'artifact'
   | 'page'
   | 'other'
 
@@ -49,6 +51,9 @@ export function classify(segments: string[]): Route {
       kind = 'trigger'
     else if (rest.length === 1) kind = 'page'
     else if (b === 'api' && c === 'json') kind = 'build'
+    else if (b === 'testReport' && c === 'api' && rest[3] === 'json')
+      kind = 'testReport'
+    else if (b === 'artifact' && c !== undefined) kind = 'artifact'
     else if (b === 'consoleText') kind = 'console'
     else if (b === 'logText' && c === 'progressiveText') kind = 'progressive'
     else if (b === 'stop' || b === 'term' || b === 'kill') kind = 'stop'

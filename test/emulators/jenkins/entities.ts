@@ -33,7 +33,19 @@ export interface BuildScript {
   /** The first line, when not "Started by user <who triggered>". */
   startedBy?: string
   artifacts?: string[]
+  /** What `artifact/<relativePath>` serves (default: a line naming the file). */
+  artifactContents?: Record<string, string>
+  /** The JUnit results the build published (`testReport/api/json`). */
+  testReport?: TestCase[]
   changes?: Change[]
+}
+
+/** One JUnit case as the JUnit plugin exports it. */
+export interface TestCase {
+  className: string
+  name: string
+  /** FIXED and REGRESSION are a pass and a failure that changed since the last build. */
+  status: 'PASSED' | 'SKIPPED' | 'FAILED' | 'FIXED' | 'REGRESSION'
 }
 
 export interface JobConfig {

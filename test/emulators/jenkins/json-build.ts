@@ -87,6 +87,7 @@ export function buildJson(
             }
           ]
         : []),
+      ...testResultAction(build.script.testReport, building),
       {}
     ],
     artifacts: building
@@ -140,4 +141,24 @@ export function buildJson(
     doc.previousBuild = ref(root, job.builds[index - 1])
   }
   return doc
+}
+
+/** The JUnit plugin's action, with its counts, once the report is published. */
+function testResultAction(
+  cases: readonly { status: string }[] | undefined,
+  building: boolean
+): Doc[] {
+  if (cases === undefined || building) return []
+  const failCount = cases.filter(
+    (c) => c.status === 'FAILED' || c.status === 'REGRESSION'
+  ).length
+  return [
+    {
+      _class: 'hudson.tasks.junit.TestResultAction',
+      failCount,
+      skipCount: cases.filter((c) => c.status === 'SKIPPED').length,
+      totalCount: cases.length,
+      urlName: 'testReport'
+    }
+  ]
 }

@@ -17,6 +17,7 @@ import { buildUrl } from './json-common.js'
 import { folderJson, jobJson, rootJson } from './json-job.js'
 import { queueItemJson, queueJson } from './json-queue.js'
 import { stripNotes } from './log.js'
+import type { TestCase } from './entities.js'
 import { Folder, Job, type Build, type JenkinsModel } from './model.js'
 import { parseTree, pruneTree, TreeSyntaxError } from './tree.js'
 
@@ -227,6 +228,12 @@ export class Routes {
         )
       case 'stop':
         return this.#stop(ctx, build)
+      case 'testReport':
+        return build.building(now) || build.script.testReport === undefined
+          ? notFound()
+          : this.json(ctx, () => testReportJson(build.script.testReport ?? []))
+      case 'artifact':
+        return artifact(build, route.rest.slice(2).join('/'), now)
       default:
         return notFound()
     }
@@ -249,6 +256,68 @@ export class Routes {
       status: 302,
       headers: { Location: referer ?? buildUrl(ctx.requestBase, build) }
     }
+  }
+}
+
+/** `hudson.tasks.junit.TestResult`, one suite per class (JUnit plugin). */
+function testReportJson(cases: readonly TestCase[]): unknown {
+  const count = (...statuses: string[]): number =>
+    cases.filter((c) => statuses.includes(c.status)).length
+  const classes = [...new Set(cases.map((c) => c.className))]
+  return {
+    _class: 'hudson.tasks.junit.TestResult',
+    testActions: [],
+    duration: 0.5 * cases.length,
+    empty: cases.length === 0,
+    failCount: count('FAILED', 'REGRESSION'),
+    passCount: count('PASSED', 'FIXED'),
+    skipCount: count('SKIPPED'),
+    suites: classes.map((name) => ({
+      _class: 'hudson.tasks.junit.SuiteResult',
+      cases: cases
+        .filter((c) => c.className === name)
+        .map((c) => ({
+          _class: 'hudson.tasks.junit.CaseResult',
+          testActions: [],
+          age: c.status === 'REGRESSION' ? 1 : 0,
+          className: c.className,
+          duration: 0.5,
+          errorDetails:
+            c.status === 'FAILED' || c.status === 'REGRESSION'
+              ? 'AssertionError'
+              : null,
+          errorStackTrace: null,
+          failedSince: 0,
+          name: c.name,
+          skipped: c.status === 'SKIPPED',
+          skippedMessage: null,
+          status: c.status,
+          stderr: null,
+          stdout: null
+        })),
+      duration: 0.5,
+      enclosingBlockNames: [],
+      enclosingBlocks: [],
+      id: null,
+      name,
+      nodeId: null,
+      stderr: null,
+      stdout: null,
+      timestamp: null
+    }))
+  }
+}
+
+/** `artifact/<relativePath>`: the archived file, once the build archived it. */
+function artifact(build: Build, path: string, now: number): Answer {
+  const listed = build.script.artifacts ?? []
+  if (build.building(now) || !listed.includes(path)) return notFound()
+  return {
+    status: 200,
+    body:
+      build.script.artifactContents?.[path] ??
+      `artifact ${path} of #${build.number}\n`,
+    headers: { 'Content-Type': 'application/octet-stream' }
   }
 }
 

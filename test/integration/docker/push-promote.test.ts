@@ -210,8 +210,9 @@ describe('promote', () => {
     )
     expect(reporter.text()).not.toMatch(/Step \d+\//)
 
-    // From the registry by digest, with nothing local: pulled, not rebuilt.
+    // From the registry by digest, with nothing local: nothing pulled.
     await removeImages(engine, [...tested.tags, ...promoted.tags])
+    const local = await imageIds(engine)
     const release = await runStackImage(
       engine,
       {
@@ -227,9 +228,10 @@ describe('promote', () => {
     expect(release.imageId).toBe(tested.imageId)
     expect(release.digest).toBe(tested.digest)
     expect(release.tags).toEqual([`${repo}:v26_0_0`, `${repo}:o_latest`])
+    expect(await imageIds(engine)).toEqual(local)
   })
 
-  it('names an image that is neither local nor in a registry', async () => {
+  it('names an image its registry does not hold', async () => {
     await expect(
       runStackImage(
         engine,
@@ -243,7 +245,7 @@ describe('promote', () => {
         new RecordingReporter()
       )
     ).rejects.toThrow(
-      /image to promote 127\.0\.0\.1:\d+\/stackci-test\/none:missing is not local, and pulling it failed: .*not found/
+      /image to promote 127\.0\.0\.1:\d+\/stackci-test\/none:missing is not in its registry/
     )
   })
 })

@@ -31,7 +31,12 @@ it('runs lint, image, integration, metrics and the report; twice gives two point
   const dir = tempDir('stackci-local-profile-')
   copyFileSync(join(root, 'examples', 'stackci.yml'), join(dir, 'stackci.yml'))
   symlinkSync(join(root, 'examples', 'stack'), join(dir, 'stack'))
-  const env = { DOCKER_HOST: services.host, STACKCI_PYTHON_IMAGE: base }
+  // Even in CI, with a registry set, local pushes nothing.
+  const env = {
+    DOCKER_HOST: services.host,
+    STACKCI_PYTHON_IMAGE: base,
+    CI: 'true'
+  }
   const run = async (id: string): Promise<Awaited<ReturnType<typeof runCli>>> =>
     runCli(['run', '--profile', 'local', '--run-id', id, 'stackci.yml'], {
       cwd: dir,
@@ -53,6 +58,12 @@ it('runs lint, image, integration, metrics and the report; twice gives two point
   ])
     expect(first.stdout).toMatch(new RegExp(`✅ ${step}\\s+passed`))
   expect(first.stdout).toContain('✅ passed: stackci local, run local-first')
+  expect(first.stdout).toMatch(
+    /✅ stack-image\s+passed\s+\S+\s+\S+ \(\+1 tags\), not pushed/
+  )
+  expect(first.stderr).toContain(
+    'not pushing to ghcr.io/lsst-sqre/skyprobe: the local profile never pushes'
+  )
   const report = join(dir, '.stackci', 'report.html')
   expect(existsSync(report)).toBe(true)
 

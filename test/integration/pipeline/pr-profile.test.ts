@@ -172,6 +172,7 @@ function pullRequestEvent(number: number, sha: string): unknown {
 
 function runnerEnv(runId: number, number: number): Record<string, string> {
   return {
+    GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_REPOSITORY: 'lsst/stack',
     GITHUB_REF: `refs/pull/${number}/merge`,
@@ -258,14 +259,16 @@ it('runs the pr profile from the root action; one run id in Jenkins, the image, 
   expect(item?.params).toEqual(
     expect.arrayContaining([
       ['STACKCI_RUN_ID', runId],
-      ['PRODUCTS', 'lsst_distrib']
+      ['PRODUCTS', 'lsst_distrib'],
+      ['REFS', 'tickets/DM-48123']
     ])
   )
 
-  // The image: tagged pr-42, labelled with the run id and the Jenkins build, pushed.
+  // The image: pushed as the run's candidate only (no promote step in pr),
+  // labelled with the run id and the Jenkins build.
   const ref = r.outputs.image ?? ''
   images.push(...(JSON.parse(r.outputs.tags ?? '[]') as string[]))
-  expect(ref).toBe(`${repository}:pr-42`)
+  expect(ref).toBe(`${repository}:candidate-${runId}`)
   const inspected = await engine.docker.getImage(ref).inspect()
   const labels = inspected.Config.Labels
   expect(labels['stackci.run-id']).toBe(runId)
@@ -275,8 +278,11 @@ it('runs the pr profile from the root action; one run id in Jenkins, the image, 
   )
   const [registry = '', ...path] = repository.split('/')
   expect(r.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+  expect(
+    await registryDigest(registry, path.join('/'), `candidate-${runId}`)
+  ).toBe(r.outputs.digest)
   expect(await registryDigest(registry, path.join('/'), 'pr-42')).toBe(
-    r.outputs.digest
+    undefined
   )
 
   // The metrics: both jobs in SQLite with the run id and provenance in meta;
@@ -284,7 +290,7 @@ it('runs the pr profile from the root action; one run id in Jenkins, the image, 
   const db = new Database(join(dir, 'metrics.sqlite'), { readonly: true })
   const jobs = db
     .prepare(
-      'SELECT dataset, image_digest, jenkins_build_url, meta FROM jobs ORDER BY dataset'
+      "SELECT dataset, image_digest, jenkins_build_url, meta FROM jobs WHERE dataset != '' ORDER BY dataset"
     )
     .all() as {
     dataset: string

@@ -82,7 +82,8 @@ describe('registries', () => {
       { tag: 't', before: 'sha256:cc', after: 'sha256:cc' },
       't: unchanged (cc)'
     ],
-    [{ tag: 't' }, 't: tagged locally']
+    [{ tag: 't' }, 't: not written (would be new)'],
+    [{ tag: 't', before: 'sha256:dd' }, 't: not written (stays at dd)']
   ])('describes the move %j', (move, text) => {
     expect(describeMove(move)).toBe(text)
   })

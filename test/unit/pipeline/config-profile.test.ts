@@ -87,7 +87,7 @@ describe('stackci.yml profiles', () => {
         /^stackci\.yml:4:13 \(jenkins\.fail-on\[0\]\): must be one of .*"FAILURE"/
       ),
       'stackci.yml:6:3 (image.context): missing required key "context" (a string)',
-      'stackci.yml:9:19 (profiles.pr.steps[1]): must be one of "lint", "jenkins-build", "stack-image", "integration", "verify", "dispatch-metrics", "report", "notebook", got string "jenkins"',
+      'stackci.yml:9:19 (profiles.pr.steps[1]): must be one of "lint", "jenkins-build", "stack-image", "integration", "verify", "dispatch-metrics", "report", "notebook", "promote", got string "jenkins"',
       'stackci.yml:11:17 (profiles.pr.on-failure): must be one of "stop", "continue", got string "ignore"',
       'stackci.yml:10:11 (profiles.pr.kind): must be one of "daily", "weekly", "release", "rc", "pr", "sha", got string "nightly"'
     ])

@@ -5,6 +5,8 @@ import {
   loadStackciConfig,
   type StackciConfig
 } from '../../../src/core/config.js'
+import Database from 'better-sqlite3'
+import { ConfigError } from '../../../src/core/errors.js'
 import { RecordingReporter } from '../../../src/core/reporter.js'
 import {
   pipelineSlackMessage,
@@ -75,7 +77,7 @@ describe('runPipeline', () => {
     ).toBe(true)
   })
 
-  it('stops after a failed step under on-failure: stop, naming it', async () => {
+  it('records a red run anyway under on-failure: stop: dispatch-metrics keeps the evidence', async () => {
     const dir = workspace(100)
     const result = await runPipeline(
       config(dir, 'stop'),
@@ -87,14 +89,37 @@ describe('runPipeline', () => {
       [
         'verify',
         'failed',
-        expect.stringMatching(/^1 job: \d+ passed, [1-9]\d* failed/)
+        expect.stringMatching(
+          /^1 job: \d+ passed, [1-9]\d* failed.*; failing: .*skyprobe\.astrom_rms\.minimum/
+        )
       ],
       [
         'dispatch-metrics',
-        'skipped',
-        'not run: verify did not pass (on-failure: stop)'
+        'failed',
+        expect.stringMatching(/^1 job to sqlite; [1-9]\d* failures?, /)
       ]
     ])
+    // The failing value reached the history.
+    const db = new Database(join(dir, 'metrics.sqlite'), { readonly: true })
+    const n = db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as {
+      n: number
+    }
+    db.close()
+    expect(n.n).toBe(1)
+  })
+
+  it('verify honours the gate levels: a failing design spec warns, named, and the run passes', async () => {
+    const dir = workspace(4)
+    const result = await runPipeline(
+      config(dir, 'stop'),
+      new RecordingReporter(),
+      { env: {}, runId: 'unit-levels' }
+    )
+    expect(result.steps[0]).toMatchObject({ step: 'verify', status: 'passed' })
+    expect(result.steps[0]?.detail).toMatch(
+      /failed, 0 without a value; warning: .*skyprobe\.astrom_rms\.design/
+    )
+    expect(result.steps[0]?.detail).not.toContain('failing:')
   })
 
   it('runs the rest after a failed step under on-failure: continue', async () => {
@@ -111,10 +136,27 @@ describe('runPipeline', () => {
     )
   })
 
+  it('fails before the first step when a directory is missing, saying paths are relative to the file', async () => {
+    const dir = workspace(1)
+    const text = `version: 1\nverify:\n  definitions: missing\n  jobs: '*.verify.json'\n`
+    writeFileSync(join(dir, 'stackci.yml'), text)
+    const c = loadStackciConfig(text, join(dir, 'stackci.yml'))
+    const reporter = new RecordingReporter()
+    const error = await runPipeline(c, reporter, {
+      env: {},
+      runId: 'unit-4b'
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).describe()).toMatch(
+      /verify\.definitions.*the definitions directory missing is not a directory[\s\S]*relative to the directory it is in/
+    )
+    expect(reporter.text('info')).not.toContain('[1/1]')
+  })
+
   it('turns a step that throws into an error row and goes on to say so', async () => {
     const dir = workspace(1)
     const c = loadStackciConfig(
-      `version: 1\nverify:\n  definitions: ${join(dir, 'missing')}\n  jobs: '*.verify.json'\n`,
+      `version: 1\nverify:\n  definitions: ${stack}\n  jobs: 'missing/*.verify.json'\n`,
       join(dir, 'stackci.yml')
     )
     const reporter = new RecordingReporter()
