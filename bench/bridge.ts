@@ -34,7 +34,7 @@ import {
   loadRoutingConfig,
   nullLog,
   readBridgeConfig,
-  signBody
+  signatureHeaders
 } from '../src/bridge/index.js'
 import { GitHubEmulator } from '../test/emulators/github/server.js'
 import { SlackEmulator } from '../test/emulators/slack/server.js'
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     rate,
     warmup,
     seconds,
-    (body) => signBody(SECRET, body),
+    (body) => signatureHeaders(SECRET, body),
     eventSource(jobs, 96)
   )
   await bare.worker.terminate()
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     rate,
     warmup,
     seconds,
-    (body) => signBody(SECRET, body),
+    (body) => signatureHeaders(SECRET, body),
     eventSource(jobs, 96)
   )
   const { stats } = (await ask(bridge.worker, 'stop')) as { stats: BridgeStats }

@@ -24,7 +24,7 @@ import type { BridgeConfig } from './config.js'
 import { DeliveryStore } from './delivery-store.js'
 import type { Dispatcher } from './dispatcher.js'
 import { EventWorker } from './event-worker.js'
-import { EventIntake, sendJson } from './intake.js'
+import { discard, EventIntake, sendJson } from './intake.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
 import { nullLog, type Log } from './log.js'
 import { BridgeMetrics } from './metrics.js'
@@ -131,6 +131,8 @@ export class Server {
       store,
       auth: config.auth,
       maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      maxEventAgeMs: config.retentionMs,
       metrics: this.metrics,
       log: this.#log.child({ component: 'intake' }),
       now,
@@ -141,17 +143,17 @@ export class Server {
         path === '/healthz' &&
         get(req, res, () => {
           sendJson(res, 200, { status: 'ok' })
-        }),
+        }, this.#o.config.maxBodyBytes),
       (req, res, path) =>
         path === '/readyz' &&
         get(req, res, () => {
           this.#readyz(res)
-        }),
+        }, this.#o.config.maxBodyBytes),
       (req, res, path) =>
         path === '/metrics' &&
         get(req, res, () => {
           this.#metrics(res)
-        }),
+        }, this.#o.config.maxBodyBytes),
       async (req, res, path) => {
         if (path !== '/jenkins') return false
         await intake.handle(req, res)
@@ -168,11 +170,24 @@ export class Server {
   }
 
   async #listen(): Promise<number> {
-    const http = createServer((req, res) => void this.#dispatch(req, res))
-    http.keepAliveTimeout = 5000
-    // A client that trickles its request in does not hold a socket for long.
-    http.headersTimeout = 10_000
-    http.requestTimeout = 30_000
+    const { config } = this.#o
+    // node:http checks these timeouts only every connectionsCheckingInterval
+    // (30 s by default): a 10 s header timeout held sockets for 34 s.
+    const http = createServer(
+      {
+        headersTimeout: config.headersTimeoutMs,
+        requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs,
+        connectionsCheckingInterval: Math.max(
+          100,
+          Math.min(1000, config.headersTimeoutMs / 4)
+        ),
+        keepAliveTimeout: 5000
+      },
+      (req, res) => void this.#dispatch(req, res)
+    )
+    // Beyond this, new connections are closed at once: a flood of stalled
+    // requests cannot take every file descriptor and megabyte.
+    http.maxConnections = config.maxConnections
     this.#http = http
     await new Promise<void>((resolve, reject) => {
       http.once('error', (error: NodeJS.ErrnoException) => {
@@ -205,6 +220,7 @@ export class Server {
         error: 'not found',
         routes: ['POST /jenkins', 'GET /healthz', 'GET /readyz', 'GET /metrics']
       })
+      discard(req, this.#o.config.maxBodyBytes)
     } catch (error) {
       this.#log.error('request failed', {
         error: errorMessage(error),
@@ -305,10 +321,13 @@ export class Server {
 function get(
   req: IncomingMessage,
   res: ServerResponse,
-  answer: () => void
+  answer: () => void,
+  maxBody: number
 ): true {
   if (req.method === 'GET' || req.method === 'HEAD') answer()
   else sendJson(res, 405, { error: 'use GET' }, { allow: 'GET' })
+  // Whatever body came with it is not read past the limit.
+  discard(req, maxBody)
   return true
 }
 

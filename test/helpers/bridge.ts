@@ -14,7 +14,7 @@ import {
   compileRouting,
   loadRoutingConfig,
   readBridgeConfig,
-  signBody
+  signatureHeaders
 } from '../../src/bridge/index.js'
 import {
   GitHubEmulator,
@@ -111,7 +111,7 @@ export async function post(
       'content-type': 'application/json;charset=UTF-8',
       ...(o.sign === false
         ? {}
-        : { 'x-stackci-signature-256': signBody(o.secret ?? SECRET, text) }),
+        : signatureHeaders(o.secret ?? SECRET, text)),
       ...(o.headers ?? {})
     },
     body: text

@@ -9,7 +9,7 @@ import {
   startBridge,
   type Harness
 } from '../../helpers/bridge.js'
-import { signBody } from '../../../src/bridge/index.js'
+import { signatureHeaders } from '../../../src/bridge/index.js'
 
 const ROUTES = `
 version: 1
@@ -77,7 +77,7 @@ describe('the bridge intake', () => {
         .status
     ).toBe(401)
     const tampered = await post(url, text.replace('STARTED', 'QUEUED'), {
-      headers: { 'x-stackci-signature-256': signBody(SECRET, text) }
+      headers: signatureHeaders(SECRET, text)
     })
     expect(tampered).toEqual({
       status: 401,
