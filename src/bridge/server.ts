@@ -104,7 +104,7 @@ export class Server {
       metrics: this.metrics,
       log: this.#log,
       now,
-      ...(jenkins === undefined ? {} : { jenkins }),
+      ...(this.#o.mask === undefined ? {} : { mask: this.#o.mask }),
       ...(this.#o.clients === undefined ? {} : { clients: this.#o.clients })
     })
     this.#worker = new EventWorker({
@@ -119,9 +119,15 @@ export class Server {
       ...(config.jenkins === undefined
         ? {}
         : { jenkinsUrl: config.jenkins.url }),
-      ...(config.jenkins?.refetch === true && jenkins !== undefined
-        ? { refetch: jenkins }
-        : {}),
+      ...(jenkins === undefined
+        ? {}
+        : {
+            jenkins: {
+              source: jenkins,
+              refetch: config.jenkins?.refetch ?? false,
+              logLines: config.jenkins?.logLines ?? 0
+            }
+          }),
       now,
       onApplied: () => {
         for (const d of this.#dispatchers) d.kick()
