@@ -30,6 +30,7 @@ import { nullLog, type Log } from './log.js'
 import { BridgeMetrics } from './metrics.js'
 import { createDispatchers } from './relays.js'
 import type { Routing } from './routing.js'
+import { SIGNATURE_WINDOW_MS } from './signature.js'
 import { BridgeStore } from './store.js'
 
 export interface ServerOptions {
@@ -269,8 +270,10 @@ export class Server {
 
   #pruneOld(): void {
     try {
-      const n =
-        this.#store?.prune(this.#now() - this.#o.config.retentionMs) ?? 0
+      // Dedupe keys outlive the signature window, so a signed event cannot
+      // be replayed as new however short the retention.
+      const keep = Math.max(this.#o.config.retentionMs, 2 * SIGNATURE_WINDOW_MS)
+      const n = this.#store?.prune(this.#now() - keep) ?? 0
       if (n > 0) this.#log.info('pruned old events', { events: n })
     } catch (error) {
       this.#log.warn('pruning failed', { error: errorMessage(error) })
@@ -301,15 +304,18 @@ export class Server {
     await until(() => this.#requests === 0, deadline, this.#now)
     http?.closeAllConnections()
     await closed
+    // Reads from Jenkins are aborted, not awaited: their events stay pending.
     await this.#worker?.stop()
     await until(
       () => this.#dispatchers.every((d) => d.idleUntil(deadline)),
       deadline,
       this.#now
     )
+    // Calls still in flight at the deadline are left to the next start
+    // (an interrupted post is looked up there, not sent again).
     await Promise.all(
       this.#dispatchers.map(async (d) =>
-        d.stop(Math.max(500, deadline - this.#now()))
+        d.stop(Math.max(0, deadline - this.#now()))
       )
     )
     const stats =
