@@ -228,7 +228,7 @@ async function main(): Promise<void> {
   const emulators = await startWorker({ kind: 'emulators', channels })
   const urls = emulators.first as { slack: string; github: string }
   const dir = mkdtempSync(join(tmpdir(), 'stackci-bench-bridge-'))
-  const routes = `version: 1\nroutes:\n${channels.map((c) => `  - jobs: 'bench/${c}-*'\n    channel: '#${c}'`).join('\n')}\n`
+  const routes = `version: 1\nroutes:\n${channels.map((c) => `  - jobs: 'bench/${c}-*'\n    channel: '#${c}'\n    repos: lsst/stack`).join('\n')}\n`
   writeFileSync(join(dir, 'routes.yml'), routes)
   const env: Record<string, string> = {
     BRIDGE_HOST: '127.0.0.1',

@@ -122,10 +122,9 @@ export class BuildFetcher {
         out.build = await abortable(source.fetchBuild(e, signal), signal)
     } catch (error) {
       if (this.#abort.signal.aborted) return out
-      this.#o.log.warn(
-        `cannot re-fetch ${what}; using the payload's result`,
-        { error: errorMessage(error) }
-      )
+      this.#o.log.warn(`cannot re-fetch ${what}; using the payload's result`, {
+        error: errorMessage(error)
+      })
     }
     if (!this.#wantsLog(e, out.build)) return out
     try {

@@ -128,7 +128,7 @@ export class EventWorker {
     try {
       // Builds with an event waiting for Jenkins: their later events wait too.
       const waiting = new Set<string>()
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = store.pendingEvents(BATCH, after)
         if (rows.length === 0 || !store.isOpen()) return
         after = rows[rows.length - 1]?.id ?? after
@@ -144,7 +144,7 @@ export class EventWorker {
           if (this.#mustWait(row, event)) waiting.add(build)
           else ready.push({ row, event, extra: this.#fetcher?.take(row.id) })
         }
-        for (let i = 0; i < ready.length; ) {
+        for (let i = 0; i < ready.length;) {
           if (!store.isOpen()) return
           // Slices of a few milliseconds, so the intake keeps answering fast.
           store.db.transaction(() => {

@@ -32,7 +32,9 @@ function expandBraces(pattern: string): string[] {
   for (const option of pattern.slice(open + 1, close).split(','))
     for (const tail of rest) out.push(`${head}${option}${tail}`)
   if (out.length > MAX_ALTERNATIVES)
-    throw new Error(`the glob ${pattern} has over ${MAX_ALTERNATIVES} alternatives`)
+    throw new Error(
+      `the glob ${pattern} has over ${MAX_ALTERNATIVES} alternatives`
+    )
   return out
 }
 

@@ -317,26 +317,24 @@ async function readBody(
 const LINGER_MS = 2000
 
 /**
- * After a refusal: reads and drops at most `max` more bytes of the body
- * for at most {@link LINGER_MS}, so a client that sends a small body still
- * reads its answer on a live connection, then cuts the connection. Without
- * this, node:http would read any refused body to its end (a 50 MB body
- * for a 404).
+ * After a refusal: reads and drops at most `max` more bytes of the body,
+ * then stops reading, and cuts the connection after {@link LINGER_MS}
+ * unless the body has ended by then — so a client that sends a small body
+ * reads its answer on a live connection, and one that sends 50 MB is not
+ * read past the limit (node:http would otherwise read any refused body to
+ * its end, 404s included). Cutting at once would reset the connection
+ * before the client read the answer.
  */
 export function discard(req: IncomingMessage, max: number): void {
   if (req.complete || req.destroyed) return
   let size = 0
-  const cut = (): void => {
+  const timer = setTimeout(() => {
     req.socket.destroy()
-  }
-  const timer = setTimeout(cut, LINGER_MS)
+  }, LINGER_MS)
   timer.unref()
   req.on('data', (chunk: Buffer) => {
     size += chunk.length
-    if (size > max) {
-      clearTimeout(timer)
-      cut()
-    }
+    if (size > max) req.pause()
   })
   req.on('end', () => {
     clearTimeout(timer)

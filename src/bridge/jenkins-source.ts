@@ -163,22 +163,24 @@ export class HttpJenkinsSource implements JenkinsBuildSource {
     signal?: AbortSignal
   ): Promise<string> {
     if (lines <= 0) return ''
-    const url = new URL(
-      'logText/progressiveText?start=0',
-      this.buildUrl(build)
-    )
-    return this.#get(url, 'fetching the console log', async (r) => {
-      let kept = ''
-      const decoder = new TextDecoder()
-      if (r.body !== null) {
-        for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
-          kept += decoder.decode(chunk, { stream: true })
-          if (kept.length > 2 * TAIL_BYTES) kept = kept.slice(-TAIL_BYTES)
+    const url = new URL('logText/progressiveText?start=0', this.buildUrl(build))
+    return this.#get(
+      url,
+      'fetching the console log',
+      async (r) => {
+        let kept = ''
+        const decoder = new TextDecoder()
+        if (r.body !== null) {
+          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+            kept += decoder.decode(chunk, { stream: true })
+            if (kept.length > 2 * TAIL_BYTES) kept = kept.slice(-TAIL_BYTES)
+          }
         }
-      }
-      kept += decoder.decode()
-      return lastLines(kept, lines)
-    }, signal)
+        kept += decoder.decode()
+        return lastLines(kept, lines)
+      },
+      signal
+    )
   }
 }
 

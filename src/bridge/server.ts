@@ -148,19 +148,34 @@ export class Server {
     this.#handlers = [
       (req, res, path) =>
         path === '/healthz' &&
-        get(req, res, () => {
-          sendJson(res, 200, { status: 'ok' })
-        }, this.#o.config.maxBodyBytes),
+        get(
+          req,
+          res,
+          () => {
+            sendJson(res, 200, { status: 'ok' })
+          },
+          this.#o.config.maxBodyBytes
+        ),
       (req, res, path) =>
         path === '/readyz' &&
-        get(req, res, () => {
-          this.#readyz(res)
-        }, this.#o.config.maxBodyBytes),
+        get(
+          req,
+          res,
+          () => {
+            this.#readyz(res)
+          },
+          this.#o.config.maxBodyBytes
+        ),
       (req, res, path) =>
         path === '/metrics' &&
-        get(req, res, () => {
-          this.#metrics(res)
-        }, this.#o.config.maxBodyBytes),
+        get(
+          req,
+          res,
+          () => {
+            this.#metrics(res)
+          },
+          this.#o.config.maxBodyBytes
+        ),
       async (req, res, path) => {
         if (path !== '/jenkins') return false
         await intake.handle(req, res)

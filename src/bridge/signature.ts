@@ -49,7 +49,11 @@ export function signatureHeaders(
   }
 }
 
-function hmac(secret: string, body: Buffer | string, timestamp: string): Buffer {
+function hmac(
+  secret: string,
+  body: Buffer | string,
+  timestamp: string
+): Buffer {
   return createHmac('sha256', secret)
     .update(`${timestamp}.`)
     .update(body)

@@ -31,7 +31,7 @@ const RESULTS = [
 
 const ROUTES = `version: 1
 routes:
-${CHANNELS.map((c) => `  - jobs: 'crash/${c}-*'\n    channel: '#${c}'`).join('\n')}
+${CHANNELS.map((c) => `  - jobs: 'crash/${c}-*'\n    channel: '#${c}'\n    repos: 'lsst/*'`).join('\n')}
 `
 
 /** The status word the final message must show (the streak, computed independently). */
