@@ -85,9 +85,9 @@ export class EventIntake {
   constructor(options: IntakeOptions) {
     this.#o = options
     this.#now = options.now ?? Date.now
-    // Events are a few KB: sixteen bodies of the largest size at once is
+    // Events are a few KB: four bodies of the largest size at once is
     // plenty, and bounds what senders without a valid signature can pin.
-    this.#budget = Math.max(16 * 1024 * 1024, 16 * options.maxBodyBytes)
+    this.#budget = Math.max(4 * 1024 * 1024, 4 * options.maxBodyBytes)
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -313,11 +313,14 @@ async function readBody(
   })
 }
 
+/** Most of a refused body read (and dropped) so the client gets its answer. */
+const DISCARD_MAX = 16 * 1024
+
 /** How long a refused request may go on sending before it is cut off. */
 const LINGER_MS = 2000
 
 /**
- * After a refusal: reads and drops at most `max` more bytes of the body,
+ * After a refusal: reads and drops at most `max` (and 16 KB) more of the body,
  * then stops reading, and cuts the connection after {@link LINGER_MS}
  * unless the body has ended by then — so a client that sends a small body
  * reads its answer on a live connection, and one that sends 50 MB is not
@@ -327,6 +330,9 @@ const LINGER_MS = 2000
  */
 export function discard(req: IncomingMessage, max: number): void {
   if (req.complete || req.destroyed) return
+  // Dropped bytes are garbage until collected: a small allowance answers
+  // honest clients without letting a crowd of refused ones swell memory.
+  const allowance = Math.min(max, DISCARD_MAX)
   let size = 0
   const timer = setTimeout(() => {
     req.socket.destroy()
@@ -334,7 +340,7 @@ export function discard(req: IncomingMessage, max: number): void {
   timer.unref()
   req.on('data', (chunk: Buffer) => {
     size += chunk.length
-    if (size > max) req.pause()
+    if (size > allowance) req.pause()
   })
   req.on('end', () => {
     clearTimeout(timer)
