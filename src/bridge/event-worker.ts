@@ -192,7 +192,11 @@ export class EventWorker {
   }
 
   /** Logs `message` once per `key`. */
-  #warnOnce(key: string, message: string, fields: Record<string, unknown>) {
+  #warnOnce(
+    key: string,
+    message: string,
+    fields: Record<string, unknown>
+  ): void {
     if (this.#warned.has(key)) return
     if (this.#warned.size >= WARNED_MAX) this.#warned.clear()
     this.#warned.add(key)

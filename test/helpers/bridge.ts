@@ -109,9 +109,7 @@ export async function post(
     method: 'POST',
     headers: {
       'content-type': 'application/json;charset=UTF-8',
-      ...(o.sign === false
-        ? {}
-        : signatureHeaders(o.secret ?? SECRET, text)),
+      ...(o.sign === false ? {} : signatureHeaders(o.secret ?? SECRET, text)),
       ...(o.headers ?? {})
     },
     body: text

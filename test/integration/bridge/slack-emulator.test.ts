@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api'
+import { LogLevel, WebClient } from '@slack/web-api'
 import { SlackEmulator } from '../../emulators/slack/server.js'
 
 /**
@@ -17,7 +17,17 @@ describe('the Slack emulator', () => {
     await slack.start()
     client = new WebClient('xoxb-test-token', {
       slackApiUrl: `${slack.url}/api/`,
-      retryConfig: { retries: 0 }
+      retryConfig: { retries: 0 },
+      // The refusals are the point here, not log lines.
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+        setLevel: () => undefined,
+        getLevel: () => LogLevel.ERROR,
+        setName: () => undefined
+      }
     })
   })
   afterAll(async () => {
