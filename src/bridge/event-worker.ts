@@ -185,9 +185,9 @@ export class EventWorker {
     if (state === 'done') return false
     if (state === 'busy') return true
     // Nothing is read for a job no route grants: it is dropped anyway.
-    if (this.#stopped || !f.wants(e) || !routesJob(this.#o.routing, e.job))
-      return false
-    f.start(row.id, e)
+    if (!f.wants(e) || !routesJob(this.#o.routing, e.job)) return false
+    // Stopping: the event stays pending, to be read at the next start.
+    if (!this.#stopped) f.start(row.id, e)
     return true
   }
 
