@@ -7,6 +7,8 @@
  * names come from events: a 32 KB job name took 0.84 s per match.
  */
 
+import { globToRegExp } from '../core/glob.js'
+
 /** One step of a pattern. */
 type Token =
   | { kind: 'char'; test: (c: string) => boolean }
@@ -123,6 +125,11 @@ export interface Glob {
 
 /** Compiles a glob (with `/` separators) for whole-name matching. */
 export function compileGlob(pattern: string): Glob {
+  // Without `**`, and with at most one `*` per folder name, a glob's
+  // regular expression cannot backtrack past a `/` nor between two stars:
+  // it is linear, and faster than the automaton (most routes look so).
+  if (pattern.split('/').every((seg) => (seg.match(/\*/g) ?? []).length <= 1))
+    return globToRegExp(pattern)
   const alternatives = expandBraces(pattern).map(tokenize)
   return {
     source: pattern,
