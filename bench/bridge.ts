@@ -34,7 +34,7 @@ import {
   loadRoutingConfig,
   nullLog,
   readBridgeConfig,
-  signBody
+  signatureHeaders
 } from '../src/bridge/index.js'
 import { GitHubEmulator } from '../test/emulators/github/server.js'
 import { SlackEmulator } from '../test/emulators/slack/server.js'
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     rate,
     warmup,
     seconds,
-    (body) => signBody(SECRET, body),
+    (body) => signatureHeaders(SECRET, body),
     eventSource(jobs, 96)
   )
   await bare.worker.terminate()
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
   const emulators = await startWorker({ kind: 'emulators', channels })
   const urls = emulators.first as { slack: string; github: string }
   const dir = mkdtempSync(join(tmpdir(), 'stackci-bench-bridge-'))
-  const routes = `version: 1\nroutes:\n${channels.map((c) => `  - jobs: 'bench/${c}-*'\n    channel: '#${c}'`).join('\n')}\n`
+  const routes = `version: 1\nroutes:\n${channels.map((c) => `  - jobs: 'bench/${c}-*'\n    channel: '#${c}'\n    repos: lsst/stack`).join('\n')}\n`
   writeFileSync(join(dir, 'routes.yml'), routes)
   const env: Record<string, string> = {
     BRIDGE_HOST: '127.0.0.1',
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     rate,
     warmup,
     seconds,
-    (body) => signBody(SECRET, body),
+    (body) => signatureHeaders(SECRET, body),
     eventSource(jobs, 96)
   )
   const { stats } = (await ask(bridge.worker, 'stop')) as { stats: BridgeStats }

@@ -27,7 +27,8 @@ export async function load(
   rate: number,
   warmup: number,
   seconds: number,
-  sign: (body: string) => string,
+  /** The authentication headers for a body (signature and timestamp). */
+  sign: (body: string) => Record<string, string>,
   next: () => string
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 })
@@ -55,7 +56,7 @@ export async function load(
         agent,
         headers: {
           'content-type': 'application/json',
-          'x-stackci-signature-256': sign(body),
+          ...sign(body),
           'content-length': Buffer.byteLength(body)
         }
       },

@@ -79,7 +79,11 @@ export class ApplyBatch {
     this.#exists.set(k, true)
     const prev = this.#wants.get(k)
     this.#wants.set(k, {
-      t: { ...t, want: Math.max(t.want, prev?.t.want ?? 0) },
+      t: {
+        ...t,
+        want: Math.max(t.want, prev?.t.want ?? 0),
+        revive: t.revive === true || prev?.t.revive === true
+      },
       eventAt: Math.min(eventAt, prev?.eventAt ?? eventAt)
     })
   }

@@ -13,7 +13,9 @@ import {
   type BuildSnapshot,
   type Streak
 } from '../notify/build-model.js'
+import { redactUrl } from '../core/secrets.js'
 import type { BuildEvent } from './event.js'
+import { jenkinsBuildUrl } from './jenkins-source.js'
 
 const RANK: Record<BuildPhase, number> = { QUEUED: 0, STARTED: 1, COMPLETED: 2 }
 
@@ -24,20 +26,55 @@ export function snapshotPhase(phase: BuildEvent['phase']): BuildPhase {
   return 'COMPLETED'
 }
 
-/** `https://ci/` + `job/a/42/` (the plugin's relative URL) → absolute. */
-function absoluteUrl(
-  e: BuildEvent,
+/** A URL with each path segment decoded and re-encoded one way. */
+function canonicalUrl(url: URL): string {
+  const path = url.pathname
+    .split('/')
+    .map((seg) => {
+      try {
+        return encodeURIComponent(decodeURIComponent(seg))
+      } catch {
+        return seg
+      }
+    })
+    .join('/')
+  return `${url.origin}${path.replace(/\/?$/, '/')}`
+}
+
+/**
+ * The build's URL. With JENKINS_URL it is JENKINS_URL + the job's path + the
+ * number, and an event's own URL (absolute, or the plugin's relative one)
+ * must be that URL: a different one is `refused`, never used — the bridge
+ * links to and reads only the build the event names. Without JENKINS_URL
+ * the event's absolute URL is taken as a link (nothing is fetched then).
+ */
+export function buildUrlOf(
+  e: Pick<BuildEvent, 'job' | 'number' | 'url' | 'path'>,
   jenkinsUrl: string | undefined
-): string | undefined {
-  if (e.url !== undefined && /^https?:\/\//.test(e.url)) return e.url
-  if (jenkinsUrl === undefined) return undefined
-  const rel = e.path ?? e.url
-  return rel === undefined
-    ? undefined
-    : new URL(
-        rel.replace(/^\//, ''),
-        jenkinsUrl.replace(/\/?$/, '/')
-      ).toString()
+): { url?: string; refused?: string } {
+  if (jenkinsUrl === undefined)
+    return e.url !== undefined && /^https?:\/\//.test(e.url)
+      ? { url: e.url }
+      : {}
+  const url = jenkinsBuildUrl(jenkinsUrl, e)
+  const expected = canonicalUrl(new URL(url))
+  for (const given of [e.url, e.path]) {
+    if (given === undefined || given === '') continue
+    let actual: string
+    try {
+      actual = canonicalUrl(
+        new URL(given.replace(/^\//, ''), jenkinsUrl.replace(/\/?$/, '/'))
+      )
+    } catch {
+      actual = given
+    }
+    if (actual !== expected)
+      return {
+        url,
+        refused: `its build URL ${redactUrl(given)} is not ${url} (JENKINS_URL + job + number)`
+      }
+  }
+  return { url }
 }
 
 export interface Identity {
@@ -66,7 +103,7 @@ export function mergeEvent(
   if (advanced) next.phase = phase
   if (advanced && e.phase === 'STAGE' && e.stage !== undefined)
     next.stage = e.stage
-  const url = absoluteUrl(e, jenkinsUrl)
+  const { url } = buildUrlOf(e, jenkinsUrl)
   if (url !== undefined) next.url = url
   Object.assign(next.parameters, e.parameters)
   for (const c of e.culprits)
@@ -118,7 +155,6 @@ export function applyAuthoritative(
     parameters: { ...b.parameters, ...(a.parameters ?? {}) }
   }
   next.sha ??= a.sha
-  if (a.url !== undefined) next.url = a.url
   if (a.timestamp !== undefined) next.startedAt ??= a.timestamp
   // `result` can be set while the build is still running (post-build steps):
   // only a finished build's result is final.

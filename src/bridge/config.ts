@@ -19,6 +19,11 @@ export interface BridgeConfig {
   routesFile: string
   sync: 'full' | 'normal'
   maxBodyBytes: number
+  /** Connections open at once; more wait in the kernel's backlog. */
+  maxConnections: number
+  /** Time a client has to send its request headers, then its body. */
+  headersTimeoutMs: number
+  bodyTimeoutMs: number
   drainTimeoutMs: number
   retentionMs: number
   maxAttempts: number
@@ -90,6 +95,9 @@ export function readBridgeConfig(env: Env): BridgeConfig {
     routesFile: routesFile ?? '',
     sync: r.choice('BRIDGE_SYNC', ['full', 'normal'] as const, 'full'),
     maxBodyBytes: r.bytes('BRIDGE_MAX_BODY', 1024 * 1024),
+    maxConnections: r.integer('BRIDGE_MAX_CONNECTIONS', 256, 1, 100_000),
+    headersTimeoutMs: r.duration('BRIDGE_HEADERS_TIMEOUT', '10s'),
+    bodyTimeoutMs: r.duration('BRIDGE_BODY_TIMEOUT', '30s'),
     drainTimeoutMs: r.duration('BRIDGE_DRAIN_TIMEOUT', '10s'),
     retentionMs: r.duration('BRIDGE_RETENTION', '30d'),
     maxAttempts: r.integer('BRIDGE_MAX_ATTEMPTS', 10, 1, 1000),

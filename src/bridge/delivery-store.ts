@@ -86,6 +86,12 @@ export interface WantedTarget {
   kind: string
   want: number
   payload: Record<string, unknown>
+  /**
+   * Brings a failed target back if something may have been created for it
+   * (an intent or a ref): a build's parent message must not stay at
+   * "Running" because an attempt gave up while its build was running.
+   */
+  revive?: boolean
 }
 
 export class DeliveryStore {
@@ -189,9 +195,23 @@ export class DeliveryStore {
            first_event_at = CASE WHEN targets.want > targets.sent THEN targets.first_event_at ELSE @eventAt END,
            want = MAX(targets.want, excluded.want),
            payload = excluded.payload,
+           state = CASE WHEN @revive AND targets.state = 'failed'
+             AND (targets.intent_at IS NOT NULL OR targets.ref IS NOT NULL) THEN 'active' ELSE targets.state END,
+           attempts = CASE WHEN @revive AND targets.state = 'failed' THEN 0 ELSE targets.attempts END,
+           next_at = CASE WHEN @revive AND targets.state = 'failed' THEN 0 ELSE targets.next_at END,
            updated_at = @now`
       )
-      .run({ ...t, payload: JSON.stringify(t.payload), now, eventAt })
+      .run({
+        buildKey: t.buildKey,
+        relay: t.relay,
+        dest: t.dest,
+        kind: t.kind,
+        want: t.want,
+        payload: JSON.stringify(t.payload),
+        revive: t.revive === true ? 1 : 0,
+        now,
+        eventAt
+      })
   }
 
   /** Destinations with dirty targets, and when each can next be worked on. */

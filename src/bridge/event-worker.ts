@@ -3,18 +3,22 @@
  * into its build's state, the job's streak moves on a final result, the
  * routing decides what the build now owes to Slack and GitHub, and all of
  * it — with the event marked applied — is committed in one transaction.
- * Optionally a final event is first checked against the Jenkins API, whose
- * answer is authoritative (the Notification plugin cannot sign its payload).
+ * A final event may first be checked against the Jenkins API, whose answer
+ * is authoritative (the Notification plugin cannot sign its payload): those
+ * reads run in a {@link BuildFetcher} beside the worker, and only the events
+ * of the build being read wait for them — a Jenkins that never answers does
+ * not hold back any other build.
  */
 
 import { errorMessage } from '../core/errors.js'
 import {
   applyAuthoritative,
+  buildUrlOf,
   mergeEvent,
-  nextStreak,
-  type AuthoritativeBuild
+  nextStreak
 } from './build-state.js'
 import { ApplyBatch } from './apply-batch.js'
+import { BuildFetcher, type Enrichment } from './build-fetcher.js'
 import type { DeliveryStore } from './delivery-store.js'
 import type { BuildEvent } from './event.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
@@ -24,6 +28,7 @@ import {
   matchRoutes,
   planDeliveries,
   resolveIdentity,
+  routesJob,
   type Routing
 } from './routing.js'
 import type { BridgeStore, StoredEvent } from './store.js'
@@ -36,8 +41,14 @@ export interface EventWorkerOptions {
   metrics: BridgeMetrics
   githubMode?: 'status' | 'checks' | 'both'
   jenkinsUrl?: string
-  /** Re-fetch final results from here (BRIDGE_REFETCH). */
-  refetch?: JenkinsBuildSource
+  /** Where final events are checked (BRIDGE_REFETCH) and log tails read. */
+  jenkins?: {
+    source: JenkinsBuildSource
+    refetch: boolean
+    logLines: number
+    /** Longest time for one build's reads (tests shorten it). */
+    deadlineMs?: number
+  }
   now?: () => number
   /** Called after a batch recorded new deliveries. */
   onApplied?: () => void
@@ -52,12 +63,15 @@ async function delay(ms: number): Promise<void> {
 }
 /** Longest a batch transaction may hold the event loop. */
 const SLICE_MS = 4
-const FETCH_CONCURRENCY = 4
+/** Warnings remembered per build, so each is logged once. */
+const WARNED_MAX = 10_000
 
 export class EventWorker {
   readonly #o: EventWorkerOptions
   readonly #now: () => number
   readonly #warnedJobs = new Set<string>()
+  readonly #warned = new Set<string>()
+  readonly #fetcher: BuildFetcher | undefined
   #running: Promise<void> | undefined
   #again = false
   #stopped = false
@@ -65,6 +79,17 @@ export class EventWorker {
   constructor(options: EventWorkerOptions) {
     this.#o = options
     this.#now = options.now ?? Date.now
+    const j = options.jenkins
+    this.#fetcher =
+      j === undefined || (!j.refetch && j.logLines === 0)
+        ? undefined
+        : new BuildFetcher({
+            ...j,
+            log: options.log,
+            onDone: () => {
+              this.kick()
+            }
+          })
   }
 
   /** Applies whatever is pending (again, if a run is under way). */
@@ -86,9 +111,13 @@ export class EventWorker {
       })
   }
 
-  /** Applies what is left and resolves; later kicks are ignored. */
+  /**
+   * Applies what is left and resolves; later kicks are ignored. Reads from
+   * Jenkins are aborted: their events stay pending for the next start.
+   */
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#fetcher?.stop()
     await this.#running
     // Events accepted during the last run: apply them now, not next start.
     await this.#run()
@@ -97,15 +126,25 @@ export class EventWorker {
   async #run(): Promise<void> {
     const store = this.#o.store
     try {
-      for (;;) {
-        const rows = store.pendingEvents(BATCH)
+      // Builds with an event waiting for Jenkins: their later events wait too.
+      const waiting = new Set<string>()
+      for (let after = 0; ;) {
+        const rows = store.pendingEvents(BATCH, after)
         if (rows.length === 0 || !store.isOpen()) return
-        const events = rows.map((r) => ({
-          row: r,
-          event: JSON.parse(r.payload) as BuildEvent
-        }))
-        const fetched = await this.#fetchAll(events.map((e) => e.event))
-        for (let i = 0; i < events.length;) {
+        after = rows[rows.length - 1]?.id ?? after
+        const ready: {
+          row: StoredEvent
+          event: BuildEvent
+          extra: Enrichment | undefined
+        }[] = []
+        for (const row of rows) {
+          const event = JSON.parse(row.payload) as BuildEvent
+          const build = `${event.job}#${event.number}`
+          if (waiting.has(build)) continue
+          if (this.#mustWait(row, event)) waiting.add(build)
+          else ready.push({ row, event, extra: this.#fetcher?.take(row.id) })
+        }
+        for (let i = 0; i < ready.length;) {
           if (!store.isOpen()) return
           // Slices of a few milliseconds, so the intake keeps answering fast.
           store.db.transaction(() => {
@@ -113,12 +152,11 @@ export class EventWorker {
             const started = performance.now()
             for (
               ;
-              i < events.length && performance.now() - started < SLICE_MS;
+              i < ready.length && performance.now() - started < SLICE_MS;
               i++
             ) {
-              const e = events[i]
-              if (e !== undefined)
-                this.#apply(e.row, e.event, fetched[i], batch)
+              const e = ready[i]
+              if (e !== undefined) this.#apply(e.row, e.event, e.extra, batch)
             }
             batch.flush(this.#now())
           })()
@@ -139,56 +177,57 @@ export class EventWorker {
     }
   }
 
-  async #fetchAll(
-    events: BuildEvent[]
-  ): Promise<(AuthoritativeBuild | undefined)[]> {
-    const source = this.#o.refetch
-    const out: (AuthoritativeBuild | undefined)[] = events.map(() => undefined)
-    if (source === undefined) return out
-    const todo = events
-      .map((e, i) => ({ e, i }))
-      .filter(({ e }) => e.phase === 'COMPLETED' || e.phase === 'FINALIZED')
-    const next = async (): Promise<void> => {
-      for (let item = todo.shift(); item !== undefined; item = todo.shift()) {
-        const url =
-          item.e.url ??
-          (item.e.path === undefined || this.#o.jenkinsUrl === undefined
-            ? undefined
-            : new URL(item.e.path, this.#o.jenkinsUrl).toString())
-        if (url === undefined) continue
-        try {
-          out[item.i] = await source.fetchBuild(url)
-        } catch (error) {
-          this.#o.log.warn(
-            `cannot re-fetch ${item.e.job} #${item.e.number}; using the payload's result`,
-            {
-              error: errorMessage(error)
-            }
-          )
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, next))
-    return out
+  /** True while a routed final event waits for its reads from Jenkins. */
+  #mustWait(row: StoredEvent, e: BuildEvent): boolean {
+    const f = this.#fetcher
+    if (f === undefined) return false
+    const state = f.state(row.id)
+    if (state === 'done') return false
+    if (state === 'busy') return true
+    // Nothing is read for a job no route grants: it is dropped anyway.
+    if (!f.wants(e) || !routesJob(this.#o.routing, e.job)) return false
+    // Stopping: the event stays pending, to be read at the next start.
+    if (!this.#stopped) f.start(row.id, e)
+    return true
+  }
+
+  /** Logs `message` once per `key`. */
+  #warnOnce(
+    key: string,
+    message: string,
+    fields: Record<string, unknown>
+  ): void {
+    if (this.#warned.has(key)) return
+    if (this.#warned.size >= WARNED_MAX) this.#warned.clear()
+    this.#warned.add(key)
+    this.#o.log.warn(message, fields)
   }
 
   #apply(
     row: StoredEvent,
     e: BuildEvent,
-    fetched: AuthoritativeBuild | undefined,
+    extra: Enrichment | undefined,
     batch: ApplyBatch
   ): void {
     const { routing, metrics } = this.#o
     const now = this.#now()
     const buildKey = `${e.job}#${e.number}`
     const prev = batch.getBuild(buildKey)
+    const refused = buildUrlOf(e, this.#o.jenkinsUrl).refused
+    if (refused !== undefined)
+      this.#warnOnce(
+        `url:${buildKey}`,
+        `ignoring the build URL of ${buildKey}: ${refused}; nothing is read from it`,
+        { key: row.key }
+      )
     let b = mergeEvent(
       prev?.snapshot,
       e,
       resolveIdentity(routing, e),
       this.#o.jenkinsUrl
     )
-    if (fetched !== undefined) b = applyAuthoritative(b, fetched)
+    if (extra?.build !== undefined) b = applyAuthoritative(b, extra.build)
+    if (extra?.log !== undefined && extra.log !== '') b.log ??= extra.log
     if (matchRoutes(routing, b).length === 0) {
       batch.dropped(row.id, 'no route matches the job')
       metrics.dropped.inc()
@@ -221,7 +260,9 @@ export class EventWorker {
           dest: s.channel,
           kind: 'parent',
           want: version,
-          payload: {}
+          payload: {},
+          // The final state reaches a message an earlier attempt left behind.
+          revive: b.phase === 'COMPLETED'
         },
         at
       )
@@ -242,6 +283,12 @@ export class EventWorker {
     }
     const gh = plan.github
     const mode = this.#o.githubMode
+    if (plan.githubRefused !== undefined && mode !== undefined)
+      this.#warnOnce(
+        `repo:${buildKey}`,
+        `ignoring a repository named by ${buildKey}: ${plan.githubRefused}; add it to the route's repos: to allow it`,
+        { key: row.key }
+      )
     if (gh !== undefined && mode !== undefined) {
       const payload = { ...gh }
       if (mode !== 'checks')

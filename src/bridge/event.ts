@@ -51,6 +51,9 @@ export interface BuildEvent {
   culprits: string[]
 }
 
+/** Longest full job name (Jenkins' own are far shorter; names are matched and stored). */
+const JOB_MAX = 1024
+
 /** Payload text kept per event; the log keeps its *last* bytes. */
 const LOG_MAX = 64 * 1024
 const NOTES_MAX = 4096
@@ -110,6 +113,11 @@ export function parseEvent(body: unknown): BuildEvent {
   const event = root.has('build')
     ? notification(root, problems)
     : compact(root, problems)
+  if (event !== undefined && event.job.length > JOB_MAX)
+    problems.push({
+      where: { path: 'job' },
+      message: `the job name is ${event.job.length} characters long (at most ${JOB_MAX})`
+    })
   if (problems.length > 0 || event === undefined) {
     throw new InputError(
       `the event has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -185,7 +193,7 @@ function notification(
       message: 'the job has no name or url'
     })
   }
-  const number = build.integer('number', { required: true })
+  const number = build.integer('number', { required: true, min: 1 })
   const phase = phaseOf(build, 'phase')
   const scm = build.object('scm')
   const commit = scm?.string('commit')
@@ -225,7 +233,11 @@ function compact(
   problems: Problem[]
 ): BuildEvent | undefined {
   const job = root.string('job', { required: true })
-  const number = root.integer('number', { required: true, numericString: true })
+  const number = root.integer('number', {
+    required: true,
+    numericString: true,
+    min: 1
+  })
   const phase = phaseOf(root, 'phase')
   const stage = root.string('stage')
   if (phase === 'STAGE' && (stage === undefined || stage === '')) {

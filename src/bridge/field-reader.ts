@@ -57,20 +57,28 @@ export class FieldReader {
 
   integer(
     key: string,
-    o: { required?: boolean; numericString?: boolean } = {}
+    o: { required?: boolean; numericString?: boolean; min?: number } = {}
   ): number | undefined {
     const v = this.#raw(key, o.required === true)
     if (v === undefined) return undefined
-    if (typeof v === 'number' && Number.isSafeInteger(v)) return v
+    let n: number | undefined
+    if (typeof v === 'number' && Number.isSafeInteger(v)) n = v
     // Pipelines send env.BUILD_NUMBER, which is a string.
-    if (
+    else if (
       o.numericString === true &&
       typeof v === 'string' &&
       /^\d{1,15}$/.test(v)
     )
-      return Number(v)
-    this.problem(key, `must be an integer, got ${JSON.stringify(v)}`)
-    return undefined
+      n = Number(v)
+    if (n === undefined) {
+      this.problem(key, `must be an integer, got ${JSON.stringify(v)}`)
+      return undefined
+    }
+    if (o.min !== undefined && n < o.min) {
+      this.problem(key, `must be at least ${o.min}, got ${n}`)
+      return undefined
+    }
+    return n
   }
 
   object(key: string, o: { required?: boolean } = {}): FieldReader | undefined {

@@ -17,6 +17,8 @@ export interface GithubAppOptions {
   privateKey: string
   apiUrl: string
   now?: () => number
+  /** Registers each JWT and installation token with the log masker. */
+  mask?: (secret: string) => void
 }
 
 /** The app's JWT: `iat` a minute back for clock drift, `exp` nine minutes on. */
@@ -56,8 +58,14 @@ export class GithubAppTokens {
     this.#token = undefined
   }
 
+  #jwt(): string {
+    const jwt = appJwt(this.#o.appId, this.#key, this.#now())
+    this.#o.mask?.(jwt)
+    return jwt
+  }
+
   async #mint(): Promise<string> {
-    const { apiUrl, appId, installationId } = this.#o
+    const { apiUrl, installationId } = this.#o
     const url = `${apiUrl.replace(/\/$/, '')}/app/installations/${installationId}/access_tokens`
     const body = await retry(
       async () =>
@@ -68,7 +76,7 @@ export class GithubAppTokens {
               signal,
               headers: {
                 accept: 'application/vnd.github+json',
-                authorization: `Bearer ${appJwt(appId, this.#key, this.#now())}`,
+                authorization: `Bearer ${this.#jwt()}`,
                 'user-agent': 'stackci-jenkins-bridge'
               }
             })
@@ -94,6 +102,8 @@ export class GithubAppTokens {
         ),
       { retries: 2, minDelayMs: 500, maxDelayMs: 5000 }
     )
+    // Mask first: a token that reaches a log line is a token to revoke.
+    this.#o.mask?.(body.token)
     const now = this.#now()
     const expires =
       body.expires_at === undefined

@@ -1,25 +1,36 @@
 /**
  * `POST /jenkins`: the one door events come in by. The checks run in a fixed
  * order, cheapest and least trusting first — size (413), content type (415),
- * authentication on the raw bytes (401), JSON and shape (400) — and nothing
- * that fails one of them reaches the store. An accepted event is committed
- * to SQLite before Jenkins gets its 2xx; concurrent requests share one
- * transaction (group commit), so durability costs one fsync per batch, not
- * per event.
+ * credentials in the headers (401) — and only then is the body read, within
+ * a time limit and a budget of bytes buffered at once (503), verified when
+ * signed (401), parsed (400). Nothing that fails a check reaches the store,
+ * and a refused body is never read past the size limit. An accepted event is
+ * committed to SQLite before Jenkins gets its 2xx; concurrent requests share
+ * one transaction (group commit), so durability costs one fsync per batch,
+ * not per event.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { errorMessage, formatProblem, InputError } from '../core/errors.js'
 import { eventKey, parseEvent } from './event.js'
+import { discard, isJsonContentType, readBody, sendJson } from './http-io.js'
 import type { Log } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
-import { authenticate } from './signature.js'
+import { checkCredentials, type AuthOutcome } from './signature.js'
 import type { BridgeStore, InsertResult, NewEvent } from './store.js'
 
 export interface IntakeOptions {
   store: BridgeStore
   auth: { secret?: string; urlToken?: string }
   maxBodyBytes: number
+  /** Time the client has to send the whole body once the headers are in. */
+  bodyTimeoutMs?: number
+  /**
+   * Events older than this (by their own timestamp) are refused when they
+   * come with a URL token: their dedupe keys may be pruned, so a replay
+   * could not be told from a new event (BRIDGE_RETENTION).
+   */
+  maxEventAgeMs?: number
   metrics: BridgeMetrics
   log: Log
   now?: () => number
@@ -33,45 +44,21 @@ interface Waiting {
   reject: (e: unknown) => void
 }
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {}
-): void {
-  if (res.headersSent) return
-  const text = JSON.stringify(body)
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers
-  })
-  res.end(text)
-}
-
-/** `application/json` with no charset or UTF-8 (the plugin sends `;charset=UTF-8`). */
-export function isJsonContentType(value: string | undefined): boolean {
-  if (value === undefined) return false
-  const [type = '', ...params] = value
-    .split(';')
-    .map((p) => p.trim().toLowerCase())
-  if (type !== 'application/json') return false
-  const charset = params
-    .find((p) => p.startsWith('charset='))
-    ?.slice(8)
-    .replace(/"/g, '')
-  return charset === undefined || charset === 'utf-8' || charset === 'utf8'
-}
-
 export class EventIntake {
   readonly #o: IntakeOptions
   readonly #now: () => number
   #queue: Waiting[] = []
   #scheduled = false
+  /** Bytes of bodies being read right now, against {@link #budget}. */
+  #buffered = 0
+  readonly #budget: number
 
   constructor(options: IntakeOptions) {
     this.#o = options
     this.#now = options.now ?? Date.now
+    // Events are a few KB: four bodies of the largest size at once is
+    // plenty, and bounds what senders without a valid signature can pin.
+    this.#budget = Math.max(4 * 1024 * 1024, 4 * options.maxBodyBytes)
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -89,35 +76,64 @@ export class EventIntake {
     const reject = (
       status: number,
       error: string,
-      extra: Record<string, unknown> = {}
+      extra: Record<string, unknown> = {},
+      headers: Record<string, string> = {}
     ): number => {
       this.#o.log.warn('event rejected', {
         status,
         error,
         path: req.url?.split('?')[0]
       })
-      sendJson(res, status, { error, ...extra })
-      if (!req.readableEnded) discard(req, max)
+      sendJson(res, status, { error, ...extra }, headers)
+      discard(req, max)
       return status
     }
     if (req.method !== 'POST') {
       sendJson(res, 405, { error: 'use POST' }, { allow: 'POST' })
+      discard(req, max)
       return 405
     }
-    if (Number(req.headers['content-length'] ?? 0) > max)
+    const declared = Number(req.headers['content-length'] ?? Number.NaN)
+    if (declared > max)
       return reject(413, `the body is larger than ${max} bytes`)
     if (!isJsonContentType(req.headers['content-type']))
       return reject(
         415,
         `send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`
       )
-    const body = await readBody(req, max)
-    if (body === undefined)
-      return reject(413, `the body is larger than ${max} bytes`)
-    const auth = authenticate(
-      { headers: req.headers, url: req.url ?? '/', body },
-      this.#o.auth
+    // Credentials before a single byte of the body is read.
+    const credentials = checkCredentials(
+      { headers: req.headers, url: req.url ?? '/' },
+      this.#o.auth,
+      this.#now()
     )
+    if (credentials.ok === false) return reject(401, credentials.reason)
+    const reserve = Number.isFinite(declared) ? declared : max
+    if (this.#buffered + reserve > this.#budget)
+      return reject(
+        503,
+        'too many events are being received at once; retry',
+        {},
+        { 'retry-after': '1' }
+      )
+    this.#buffered += reserve
+    let read: Buffer | 'too large' | 'timeout' | undefined
+    try {
+      read = await readBody(req, max, this.#o.bodyTimeoutMs ?? 30_000)
+    } finally {
+      this.#buffered -= reserve
+    }
+    if (read === undefined) return 400 // the client went away: nobody to answer
+    if (read === 'too large')
+      return reject(413, `the body is larger than ${max} bytes`)
+    if (read === 'timeout') {
+      reject(408, 'the body took too long to arrive')
+      req.socket.destroy()
+      return 408
+    }
+    const body = read
+    const auth: AuthOutcome =
+      credentials.ok === 'body' ? credentials.verify(body) : credentials
     if (!auth.ok) return reject(401, auth.reason)
     let json: unknown
     try {
@@ -134,6 +150,17 @@ export class EventIntake {
         problems: error.problems.map(formatProblem)
       })
     }
+    const maxAge = this.#o.maxEventAgeMs
+    if (
+      auth.method === 'token' &&
+      maxAge !== undefined &&
+      event.timestamp !== undefined &&
+      event.timestamp < this.#now() - maxAge
+    )
+      return reject(
+        400,
+        `the event is from ${new Date(event.timestamp).toISOString()}, older than BRIDGE_RETENTION: it cannot be told from a replay`
+      )
     const key = eventKey(event)
     let result: InsertResult
     try {
@@ -211,46 +238,4 @@ export class EventIntake {
       }
     )
   }
-}
-
-/** The body, or undefined when it is larger than `max` bytes. */
-async function readBody(
-  req: IncomingMessage,
-  max: number
-): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      // Past the limit the rest is read and dropped, so the client still
-      // gets its 413 instead of a reset connection.
-      if (size <= max) chunks.push(chunk)
-      else if (size > DISCARD_FACTOR * max) {
-        req.destroy()
-        resolve(undefined)
-      }
-    })
-    req.on('end', () => {
-      resolve(size > max ? undefined : Buffer.concat(chunks, size))
-    })
-    req.on('error', reject)
-    // A client that goes away mid-body: nothing to answer.
-    req.on('close', () => {
-      resolve(undefined)
-    })
-  })
-}
-
-/** Beyond this many times the limit, a body is cut off, not drained. */
-const DISCARD_FACTOR = 8
-
-/** Reads and drops the rest of a refused request's body (up to a cap). */
-function discard(req: IncomingMessage, max: number): void {
-  let size = 0
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length
-    if (size > DISCARD_FACTOR * max) req.destroy()
-  })
-  req.resume()
 }

@@ -5,8 +5,10 @@
  * lines). A minimal client behind {@link JenkinsBuildSource}, so the full
  * Jenkins client of src/jenkins can replace it.
  *
- * Credentials are only ever sent to URLs under the configured JENKINS_URL:
- * event payloads are not trusted to say where Jenkins is.
+ * Callers name a build by job and number, never by URL: the URL is
+ * JENKINS_URL + the job's path + the number, so an event cannot make the
+ * bridge read another job's build (and post its log) with the bridge's
+ * credentials by claiming that build's URL.
  */
 
 import { JenkinsError } from '../core/errors.js'
@@ -15,9 +17,37 @@ import { basicAuthHeader, redactUrl } from '../core/secrets.js'
 import { isBuildResult } from '../jenkins/types.js'
 import type { AuthoritativeBuild } from './build-state.js'
 
+/** A build, as the bridge names it to Jenkins. */
+export interface BuildRef {
+  /** Full job name with folders (`team/app`). */
+  job: string
+  number: number
+}
+
 export interface JenkinsBuildSource {
-  fetchBuild(buildUrl: string): Promise<AuthoritativeBuild>
-  fetchLogTail(buildUrl: string, lines: number): Promise<string>
+  fetchBuild(build: BuildRef, signal?: AbortSignal): Promise<AuthoritativeBuild>
+  fetchLogTail(
+    build: BuildRef,
+    lines: number,
+    signal?: AbortSignal
+  ): Promise<string>
+}
+
+/** `team/app`, 42 → `job/team/job/app/42/` (each name URL-encoded). */
+export function jenkinsBuildPath(job: string, number: number): string {
+  const jobs = job
+    .split('/')
+    .map((name) => `job/${encodeURIComponent(name)}`)
+    .join('/')
+  return `${jobs}/${number}/`
+}
+
+/** JENKINS_URL + the build's path. */
+export function jenkinsBuildUrl(jenkinsUrl: string, b: BuildRef): string {
+  return new URL(
+    jenkinsBuildPath(b.job, b.number),
+    jenkinsUrl.replace(/\/?$/, '/')
+  ).toString()
 }
 
 export interface HttpJenkinsSourceOptions {
@@ -52,28 +82,18 @@ export class HttpJenkinsSource implements JenkinsBuildSource {
     this.#retries = o.retries ?? 2
   }
 
-  /** The build URL, if it is under JENKINS_URL; throws otherwise. */
-  buildUrl(url: string): URL {
-    const u = new URL(url.replace(/\/?$/, '/'), this.#base)
-    if (
-      u.origin !== this.#base.origin ||
-      !u.pathname.startsWith(this.#base.pathname)
-    ) {
-      throw new JenkinsError(
-        `refusing to call ${redactUrl(u.toString())}: it is not under JENKINS_URL`,
-        {
-          where: { url: redactUrl(u.toString()) },
-          hint: 'set JENKINS_URL to the root URL Jenkins puts in its build URLs'
-        }
-      )
-    }
-    return u
+  /** The build's URL: JENKINS_URL + the job's path + the number. */
+  buildUrl(b: BuildRef): URL {
+    if (!Number.isSafeInteger(b.number) || b.number < 1)
+      throw new JenkinsError(`build number ${b.number} is not a build number`)
+    return new URL(jenkinsBuildUrl(this.#base.toString(), b))
   }
 
   async #get<T>(
     url: URL,
     what: string,
-    read: (r: Response) => Promise<T>
+    read: (r: Response) => Promise<T>,
+    signal: AbortSignal | undefined
   ): Promise<T> {
     const where = { url: redactUrl(url.toString()) }
     return retry(
@@ -108,43 +128,59 @@ export class HttpJenkinsSource implements JenkinsBuildSource {
             return read(r)
           },
           this.#timeoutMs,
-          what
+          what,
+          signal
         ),
-      { retries: this.#retries, minDelayMs: 500, maxDelayMs: 5000 }
+      {
+        retries: this.#retries,
+        minDelayMs: 500,
+        maxDelayMs: 5000,
+        ...(signal === undefined ? {} : { signal })
+      }
     )
   }
 
-  async fetchBuild(buildUrl: string): Promise<AuthoritativeBuild> {
+  async fetchBuild(
+    build: BuildRef,
+    signal?: AbortSignal
+  ): Promise<AuthoritativeBuild> {
     const url = new URL(
       `api/json?tree=${encodeURIComponent(TREE)}`,
-      this.buildUrl(buildUrl)
+      this.buildUrl(build)
     )
     const json: unknown = await this.#get(
       url,
       'fetching the build',
-      async (r): Promise<unknown> => (await r.json()) as unknown
+      async (r): Promise<unknown> => (await r.json()) as unknown,
+      signal
     )
     return readBuildJson(json)
   }
 
-  async fetchLogTail(buildUrl: string, lines: number): Promise<string> {
+  async fetchLogTail(
+    build: BuildRef,
+    lines: number,
+    signal?: AbortSignal
+  ): Promise<string> {
     if (lines <= 0) return ''
-    const url = new URL(
-      'logText/progressiveText?start=0',
-      this.buildUrl(buildUrl)
-    )
-    return this.#get(url, 'fetching the console log', async (r) => {
-      let kept = ''
-      const decoder = new TextDecoder()
-      if (r.body !== null) {
-        for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
-          kept += decoder.decode(chunk, { stream: true })
-          if (kept.length > 2 * TAIL_BYTES) kept = kept.slice(-TAIL_BYTES)
+    const url = new URL('logText/progressiveText?start=0', this.buildUrl(build))
+    return this.#get(
+      url,
+      'fetching the console log',
+      async (r) => {
+        let kept = ''
+        const decoder = new TextDecoder()
+        if (r.body !== null) {
+          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+            kept += decoder.decode(chunk, { stream: true })
+            if (kept.length > 2 * TAIL_BYTES) kept = kept.slice(-TAIL_BYTES)
+          }
         }
-      }
-      kept += decoder.decode()
-      return lastLines(kept, lines)
-    })
+        kept += decoder.decode()
+        return lastLines(kept, lines)
+      },
+      signal
+    )
   }
 }
 

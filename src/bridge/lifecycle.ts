@@ -59,6 +59,12 @@ export async function serveUntilSignal(
       o.log.info(
         `${signal}: draining for up to ${formatMs(deadlineMs)}; send it again to exit at once`
       )
+      // The drain honours its deadline; this is the last resort should
+      // something in it hang (systemd would SIGKILL us soon after).
+      setTimeout(() => {
+        o.log.error('the drain overran its deadline: exiting now')
+        o.exit(1)
+      }, deadlineMs + 2000).unref()
       server.stop(deadlineMs).then(
         () => {
           o.signals.off('SIGTERM', onSignal)

@@ -13,7 +13,6 @@ import type { DeliveryStore } from './delivery-store.js'
 import { Dispatcher } from './dispatcher.js'
 import { GithubAppTokens } from './github-app.js'
 import { GithubRelay } from './github-relay.js'
-import type { JenkinsBuildSource } from './jenkins-source.js'
 import type { Log } from './log.js'
 import type { BridgeMetrics } from './metrics.js'
 import type { Routing } from './routing.js'
@@ -28,7 +27,8 @@ export interface RelayDeps {
   metrics: BridgeMetrics
   log: Log
   now: () => number
-  jenkins?: JenkinsBuildSource
+  /** Registers secrets the relays derive (installation tokens, JWTs). */
+  mask?: (secret: string) => void
   clients?: { slack?: WebClient; octokit?: Octokit }
 }
 
@@ -51,8 +51,6 @@ export function createDispatchers(d: RelayDeps): Dispatcher[] {
       channels: new ChannelDirectory(client, now),
       mentions: new MentionResolver(client, d.routing.mentions, log),
       updates: new TokenBucket(perMinute, Math.min(10, perMinute), now),
-      ...(d.jenkins === undefined ? {} : { jenkins: d.jenkins }),
-      logLines: config.jenkins?.logLines ?? 0,
       log,
       now
     })
@@ -72,7 +70,12 @@ export function createDispatchers(d: RelayDeps): Dispatcher[] {
     const tokens =
       app === undefined
         ? undefined
-        : new GithubAppTokens({ ...app, apiUrl: config.github.apiUrl, now })
+        : new GithubAppTokens({
+            ...app,
+            apiUrl: config.github.apiUrl,
+            now,
+            ...(d.mask === undefined ? {} : { mask: d.mask })
+          })
     const backend = new GithubRelay({
       octokit: d.clients?.octokit ?? createOctokit(config.github, log, tokens),
       ...(tokens === undefined ? {} : { tokens }),

@@ -109,6 +109,11 @@ const routeSchema = object({
   mention: optional(listOrOne(nonEmpty)),
   mention_culprits: optional(boolean(), false),
   github: optional(githubRoute),
+  /**
+   * Repositories (globs on owner/repo) whose statuses and checks this route
+   * may set when an event or a build parameter names them.
+   */
+  repos: optional(listOrOne(nonEmpty)),
   quiet: optional(quietSchema)
 })
 

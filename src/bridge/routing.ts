@@ -5,10 +5,10 @@
  * dropped on purpose (and the caller logs it).
  */
 
-import { globToRegExp } from '../core/glob.js'
 import { isFailing, type BuildSnapshot } from '../notify/build-model.js'
 import { expandContext } from '../notify/build-github.js'
 import { replyKind } from '../notify/build-slack.js'
+import { compileGlob, type Glob } from './glob-match.js'
 import type { GithubRoute, RouteConfig, RoutingFile } from './routing-config.js'
 
 export interface Routing {
@@ -19,15 +19,20 @@ export interface Routing {
     shaParameters: string[]
     repoParameters: string[]
     branchParameters: string[]
-    repos: { pattern: RegExp; repo: string }[]
+    repos: { pattern: Glob; repo: string }[]
     unstable: 'failure' | 'neutral'
   }
 }
 
 export interface CompiledRoute {
   name: string
-  jobs: RegExp[]
-  branches: RegExp[] | undefined
+  jobs: Glob[]
+  branches: Glob[] | undefined
+  /**
+   * Repositories this route may set statuses and checks on (`repos:`), or,
+   * without it, only those the routing file names for the job.
+   */
+  repos: Glob[] | undefined
   results: Set<string> | undefined
   channels: string[]
   mention: string[]
@@ -51,15 +56,16 @@ export function compileRouting(file: RoutingFile): Routing {
         'GIT_BRANCH'
       ],
       repos: Object.entries(g.repos ?? {}).map(([glob, repo]) => ({
-        pattern: globToRegExp(glob),
+        pattern: compileGlob(glob),
         repo
       })),
       unstable: g.unstable ?? 'failure'
     },
     routes: file.routes.map((r, i) => ({
       name: r.name ?? `routes[${i}]`,
-      jobs: r.jobs.map(globToRegExp),
-      branches: r.branches?.map(globToRegExp),
+      jobs: r.jobs.map(compileGlob),
+      branches: r.branches?.map(compileGlob),
+      repos: r.repos?.map(compileGlob),
       results: r.results === undefined ? undefined : new Set(r.results),
       channels: [...new Set(r.channel ?? [])],
       mention: r.mention ?? [],
@@ -128,6 +134,11 @@ export function matchRoutes(
   )
 }
 
+/** Whether any route's job globs match `job` (branches aside). */
+export function routesJob(routing: Routing, job: string): boolean {
+  return routing.routes.some((r) => r.jobs.some((p) => p.test(job)))
+}
+
 /** Minutes since local midnight in `timeZone`. */
 function localMinutes(now: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-GB', {
@@ -176,6 +187,8 @@ export interface DeliveryPlan {
   github?: GithubPlan
   /** Why there is no GitHub plan although a route wants one. */
   githubSkipped?: string
+  /** A repository the build named that its route does not allow. */
+  githubRefused?: string
 }
 
 function wantsParent(
@@ -235,15 +248,28 @@ export function planDeliveries(
     }
   }
   const plan: DeliveryPlan = { routed: true, slack: [...byChannel.values()] }
-  const gh = routes.find((r) => r.github !== false)?.github
-  if (gh !== undefined && gh !== false) {
-    const repo =
-      gh.repo ??
-      b.repo ??
-      routing.github.repos.find((r) => r.pattern.test(b.job))?.repo
+  const route = routes.find((r) => r.github !== false)
+  const gh = route?.github
+  if (route !== undefined && gh !== undefined && gh !== false) {
+    const named =
+      gh.repo ?? routing.github.repos.find((r) => r.pattern.test(b.job))?.repo
+    // A repository an event or a build parameter names is trusted only
+    // within the route's allow-list: the URL token is in every job's
+    // configuration, so anyone who can configure a job holds it.
+    const claimed = b.repo
+    const allowed =
+      claimed !== undefined &&
+      (route.repos === undefined
+        ? claimed === named
+        : route.repos.some((p) => p.test(claimed)))
+    const repo = gh.repo ?? (allowed ? claimed : undefined) ?? named
+    if (gh.repo === undefined && claimed !== undefined && !allowed)
+      plan.githubRefused = `repository ${claimed} is not in the repos of route ${route.name}${repo === undefined ? '' : `; using ${repo}`}`
     if (repo === undefined)
       plan.githubSkipped =
-        'no repository (scm url, repo parameter or github.repos)'
+        claimed === undefined
+          ? 'no repository (scm url, repo parameter or github.repos)'
+          : `repository ${claimed} is not in the repos of route ${route.name}`
     else if (b.sha === undefined || !/^[0-9a-f]{40}$/i.test(b.sha))
       plan.githubSkipped =
         b.sha === undefined

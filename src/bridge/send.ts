@@ -13,10 +13,10 @@ import {
   retry,
   withTimeout
 } from '../core/retry.js'
-import { redactUrl } from '../core/secrets.js'
+import { basicAuthHeader, redactUrl } from '../core/secrets.js'
 import type { Env } from './config.js'
 import { EVENT_PHASES } from './event.js'
-import { signBody } from './signature.js'
+import { signatureHeaders } from './signature.js'
 
 export interface SendFlags {
   phase: string
@@ -77,22 +77,43 @@ export interface SendOptions {
   retries?: number
 }
 
+/**
+ * The URL without its userinfo, and the userinfo as a Basic header: fetch
+ * refuses URLs with credentials, and would print the URL in its error.
+ */
+function splitUserinfo(url: string): { url: string; authorization?: string } {
+  const u = new URL(url)
+  if (u.username === '' && u.password === '') return { url }
+  const authorization = basicAuthHeader(
+    decodeURIComponent(u.username),
+    decodeURIComponent(u.password)
+  )
+  u.username = ''
+  u.password = ''
+  return { url: u.toString(), authorization }
+}
+
 /** POSTs the event; resolves with the bridge's JSON answer on a 2xx. */
 export async function sendEvent(o: SendOptions): Promise<unknown> {
   const body = JSON.stringify(o.event)
-  const where = { url: redactUrl(o.url.split('?')[0] ?? o.url) }
+  const target = splitUserinfo(o.url)
+  const where = { url: redactUrl(target.url.split('?')[0] ?? target.url) }
   return retry(
     async () =>
       withTimeout(
         async (signal) => {
-          const r = await fetch(o.url, {
+          const r = await fetch(target.url, {
             method: 'POST',
             signal,
             headers: {
               'content-type': 'application/json; charset=utf-8',
+              ...(target.authorization === undefined
+                ? {}
+                : { authorization: target.authorization }),
+              // Signed at each attempt: a retry carries a fresh timestamp.
               ...(o.secret === undefined
                 ? {}
-                : { 'x-stackci-signature-256': signBody(o.secret, body) })
+                : signatureHeaders(o.secret, body))
             },
             body
           })

@@ -24,12 +24,14 @@ import type { BridgeConfig } from './config.js'
 import { DeliveryStore } from './delivery-store.js'
 import type { Dispatcher } from './dispatcher.js'
 import { EventWorker } from './event-worker.js'
-import { EventIntake, sendJson } from './intake.js'
+import { discard, sendJson } from './http-io.js'
+import { EventIntake } from './intake.js'
 import type { JenkinsBuildSource } from './jenkins-source.js'
 import { nullLog, type Log } from './log.js'
 import { BridgeMetrics } from './metrics.js'
 import { createDispatchers } from './relays.js'
 import type { Routing } from './routing.js'
+import { SIGNATURE_WINDOW_MS } from './signature.js'
 import { BridgeStore } from './store.js'
 
 export interface ServerOptions {
@@ -104,7 +106,7 @@ export class Server {
       metrics: this.metrics,
       log: this.#log,
       now,
-      ...(jenkins === undefined ? {} : { jenkins }),
+      ...(this.#o.mask === undefined ? {} : { mask: this.#o.mask }),
       ...(this.#o.clients === undefined ? {} : { clients: this.#o.clients })
     })
     this.#worker = new EventWorker({
@@ -119,9 +121,15 @@ export class Server {
       ...(config.jenkins === undefined
         ? {}
         : { jenkinsUrl: config.jenkins.url }),
-      ...(config.jenkins?.refetch === true && jenkins !== undefined
-        ? { refetch: jenkins }
-        : {}),
+      ...(jenkins === undefined
+        ? {}
+        : {
+            jenkins: {
+              source: jenkins,
+              refetch: config.jenkins?.refetch ?? false,
+              logLines: config.jenkins?.logLines ?? 0
+            }
+          }),
       now,
       onApplied: () => {
         for (const d of this.#dispatchers) d.kick()
@@ -131,6 +139,8 @@ export class Server {
       store,
       auth: config.auth,
       maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      maxEventAgeMs: config.retentionMs,
       metrics: this.metrics,
       log: this.#log.child({ component: 'intake' }),
       now,
@@ -139,19 +149,34 @@ export class Server {
     this.#handlers = [
       (req, res, path) =>
         path === '/healthz' &&
-        get(req, res, () => {
-          sendJson(res, 200, { status: 'ok' })
-        }),
+        get(
+          req,
+          res,
+          () => {
+            sendJson(res, 200, { status: 'ok' })
+          },
+          this.#o.config.maxBodyBytes
+        ),
       (req, res, path) =>
         path === '/readyz' &&
-        get(req, res, () => {
-          this.#readyz(res)
-        }),
+        get(
+          req,
+          res,
+          () => {
+            this.#readyz(res)
+          },
+          this.#o.config.maxBodyBytes
+        ),
       (req, res, path) =>
         path === '/metrics' &&
-        get(req, res, () => {
-          this.#metrics(res)
-        }),
+        get(
+          req,
+          res,
+          () => {
+            this.#metrics(res)
+          },
+          this.#o.config.maxBodyBytes
+        ),
       async (req, res, path) => {
         if (path !== '/jenkins') return false
         await intake.handle(req, res)
@@ -168,11 +193,24 @@ export class Server {
   }
 
   async #listen(): Promise<number> {
-    const http = createServer((req, res) => void this.#dispatch(req, res))
-    http.keepAliveTimeout = 5000
-    // A client that trickles its request in does not hold a socket for long.
-    http.headersTimeout = 10_000
-    http.requestTimeout = 30_000
+    const { config } = this.#o
+    // node:http checks these timeouts only every connectionsCheckingInterval
+    // (30 s by default): a 10 s header timeout held sockets for 34 s.
+    const http = createServer(
+      {
+        headersTimeout: config.headersTimeoutMs,
+        requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs,
+        connectionsCheckingInterval: Math.max(
+          100,
+          Math.min(1000, config.headersTimeoutMs / 4)
+        ),
+        keepAliveTimeout: 5000
+      },
+      (req, res) => void this.#dispatch(req, res)
+    )
+    // Beyond this, new connections are closed at once: a flood of stalled
+    // requests cannot take every file descriptor and megabyte.
+    http.maxConnections = config.maxConnections
     this.#http = http
     await new Promise<void>((resolve, reject) => {
       http.once('error', (error: NodeJS.ErrnoException) => {
@@ -205,6 +243,7 @@ export class Server {
         error: 'not found',
         routes: ['POST /jenkins', 'GET /healthz', 'GET /readyz', 'GET /metrics']
       })
+      discard(req, this.#o.config.maxBodyBytes)
     } catch (error) {
       this.#log.error('request failed', {
         error: errorMessage(error),
@@ -247,8 +286,10 @@ export class Server {
 
   #pruneOld(): void {
     try {
-      const n =
-        this.#store?.prune(this.#now() - this.#o.config.retentionMs) ?? 0
+      // Dedupe keys outlive the signature window, so a signed event cannot
+      // be replayed as new however short the retention.
+      const keep = Math.max(this.#o.config.retentionMs, 2 * SIGNATURE_WINDOW_MS)
+      const n = this.#store?.prune(this.#now() - keep) ?? 0
       if (n > 0) this.#log.info('pruned old events', { events: n })
     } catch (error) {
       this.#log.warn('pruning failed', { error: errorMessage(error) })
@@ -279,15 +320,18 @@ export class Server {
     await until(() => this.#requests === 0, deadline, this.#now)
     http?.closeAllConnections()
     await closed
+    // Reads from Jenkins are aborted, not awaited: their events stay pending.
     await this.#worker?.stop()
     await until(
       () => this.#dispatchers.every((d) => d.idleUntil(deadline)),
       deadline,
       this.#now
     )
+    // Calls still in flight at the deadline are left to the next start
+    // (an interrupted post is looked up there, not sent again).
     await Promise.all(
       this.#dispatchers.map(async (d) =>
-        d.stop(Math.max(500, deadline - this.#now()))
+        d.stop(Math.max(0, deadline - this.#now()))
       )
     )
     const stats =
@@ -305,10 +349,13 @@ export class Server {
 function get(
   req: IncomingMessage,
   res: ServerResponse,
-  answer: () => void
+  answer: () => void,
+  maxBody: number
 ): true {
   if (req.method === 'GET' || req.method === 'HEAD') answer()
   else sendJson(res, 405, { error: 'use GET' }, { allow: 'GET' })
+  // Whatever body came with it is not read past the limit.
+  discard(req, maxBody)
   return true
 }
 

@@ -26,7 +26,6 @@ import type {
   DeliveryOutcome,
   RelayBackend
 } from './dispatcher.js'
-import type { JenkinsBuildSource } from './jenkins-source.js'
 import type { Log } from './log.js'
 import { ParentMissingError, classifySlackError } from './slack-errors.js'
 import type { ChannelDirectory, MentionResolver } from './slack-directory.js'
@@ -41,8 +40,6 @@ export interface SlackRelayOptions {
   mentions: MentionResolver
   /** Workspace-wide chat.update budget (Slack's Tier 3). */
   updates: TokenBucket
-  jenkins?: JenkinsBuildSource
-  logLines: number
   log: Log
   now?: () => number
 }
@@ -155,7 +152,8 @@ export class SlackRelay implements RelayBackend {
       t.kind === 'reply:fixed'
         ? buildSlackBackToNormalReply(b)
         : buildSlackFailureReply(b, {
-            logTail: await this.#logTail(b),
+            // The payload's lines, or the tail the event worker read.
+            ...(b.log === undefined ? {} : { logTail: b.log }),
             mentions: await this.#o.mentions.resolve(p.mentions ?? [])
           })
     hooks.markIntent()
@@ -168,23 +166,6 @@ export class SlackRelay implements RelayBackend {
       ...tagged(t)
     })
     return { version: t.want, ...(r.ts === undefined ? {} : { ref: r.ts }) }
-  }
-
-  /** The payload's log lines, else the tail fetched from Jenkins, else none. */
-  async #logTail(b: BuildSnapshot): Promise<string | undefined> {
-    if (b.log !== undefined && b.log !== '') return b.log
-    const jenkins = this.#o.jenkins
-    if (jenkins === undefined || b.url === undefined || this.#o.logLines === 0)
-      return undefined
-    try {
-      return await jenkins.fetchLogTail(b.url, this.#o.logLines)
-    } catch (error) {
-      // Optional detail: the reply goes out without it.
-      this.#o.log.warn(
-        `no log tail for ${b.job} #${b.number}: ${errorMessage(error)}`
-      )
-      return undefined
-    }
   }
 
   /** The ts of a message this delivery already posted, if Slack has one. */
@@ -231,6 +212,12 @@ export class SlackRelay implements RelayBackend {
         if (cursor === undefined || cursor === '') return undefined
       }
     } catch (error) {
+      // Only where looking is impossible does the post go ahead unchecked;
+      // anything else (429, 5xx, a timeout) fails this attempt, and the
+      // dispatcher looks again later: an interrupted post is never re-sent
+      // blind.
+      const code = (error as { data?: { error?: string } }).data?.error
+      if (code !== 'missing_scope' && code !== 'not_in_channel') throw error
       if (!this.#historyWarned) {
         this.#historyWarned = true
         this.#o.log.warn(

@@ -232,10 +232,11 @@ export class BridgeStore {
     return this.#insertMany(events)
   }
 
-  pendingEvents(limit: number): StoredEvent[] {
+  /** Pending events after id `afterId`, oldest first. */
+  pendingEvents(limit: number, afterId = 0): StoredEvent[] {
     return this.stmt(
-      `SELECT id, key, payload, received_at FROM events WHERE state = 'pending' ORDER BY id LIMIT ?`
-    ).all(limit) as StoredEvent[]
+      `SELECT id, key, payload, received_at FROM events WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`
+    ).all(afterId, limit) as StoredEvent[]
   }
 
   markEvent(

@@ -19,6 +19,7 @@ import {
   type SendFlags
 } from '../bridge/index.js'
 import { InputError } from '../core/errors.js'
+import { urlUserinfoSecrets } from '../core/secrets.js'
 import type { CliContext } from './context.js'
 
 interface BridgeFlags {
@@ -123,6 +124,7 @@ export function registerBridgeCommands(
     .action(async (f: SendFlags & { url?: string }) => {
       if (f.url === undefined)
         throw new InputError('bridge send: --url (or BRIDGE_URL) is required')
+      for (const secret of urlUserinfoSecrets(f.url)) ctx.reporter.mask(secret)
       const token = new URL(f.url).searchParams.get('token')
       if (token !== null) ctx.reporter.mask(token)
       const secret = process.env.BRIDGE_SECRET

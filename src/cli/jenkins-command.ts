@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { Option, type Command } from 'commander'
 import { parseDuration } from '../core/duration.js'
 import { InputError } from '../core/errors.js'
+import { urlUserinfoSecrets } from '../core/secrets.js'
 import {
   CancelledError,
   DEFAULT_FAIL_ON,
@@ -63,8 +64,10 @@ async function connect(
   if (options.tokenFile !== undefined) {
     token = (await readFile(options.tokenFile, 'utf8')).trim()
   }
-  // Mask first: nothing below may print the token or its Basic header.
+  // Mask first: nothing below may print the token or its Basic header,
+  // nor a token written into the URL's user:password.
   ctx.reporter.mask(token)
+  for (const secret of urlUserinfoSecrets(url)) ctx.reporter.mask(secret)
   const user = options.user ?? env.JENKINS_USER
   if (token !== undefined && token !== '' && user === undefined) {
     throw new InputError(

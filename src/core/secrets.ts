@@ -70,3 +70,33 @@ export function redactUrl(url: string): string {
     return url.replace(/\/\/[^/@\s]*@/, '//')
   }
 }
+
+/**
+ * The secrets a URL carries in its userinfo — the password as written and
+ * decoded, and the Basic header made of it — for a masker, before the URL
+ * (or an error quoting it) is printed anywhere.
+ */
+export function urlUserinfoSecrets(url: string): string[] {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return []
+  }
+  if (parsed.password === '') return []
+  const decode = (s: string): string => {
+    try {
+      return decodeURIComponent(s)
+    } catch {
+      return s
+    }
+  }
+  const user = decode(parsed.username)
+  const password = decode(parsed.password)
+  return [
+    parsed.password,
+    password,
+    `${parsed.username}:${parsed.password}`,
+    basicAuthHeader(user, password)
+  ]
+}

@@ -126,7 +126,9 @@ export function buildSlackParent(
       ]
     })
   }
-  return { text: `${headline(b)}${where}`, blocks }
+  // The fallback text is read as mrkdwn in notifications: a branch named
+  // `<!channel>` must not ping anyone there either.
+  return { text: escapeMrkdwn(`${headline(b)}${where}`), blocks }
 }
 
 /** `failing since #40 (3 builds)` or `first failure`. */
@@ -202,7 +204,7 @@ export function buildSlackFailureReply(
       ]
     })
   }
-  const text = `${statusEmoji(b)} ${word}: ${buildTitle(b)}${took}${
+  const text = `${statusEmoji(b)} ${word}: ${escapeMrkdwn(buildTitle(b))}${took}${
     mentions.length > 0 ? ` — cc ${mentions.join(' ')}` : ''
   }`
   return { text, blocks }
@@ -223,7 +225,7 @@ export function buildSlackBackToNormalReply(
     n > 0
       ? ` after ${n} failing build${n === 1 ? '' : 's'}${s?.since === undefined ? '' : ` (since #${s.since})`}`
       : ''
-  const text = `✅ Back to normal: ${buildTitle(b)} passed${after}`
+  const text = `✅ Back to normal: ${escapeMrkdwn(buildTitle(b))} passed${after}`
   return {
     text,
     blocks: [

@@ -14,7 +14,7 @@ import {
   compileRouting,
   loadRoutingConfig,
   readBridgeConfig,
-  signBody
+  signatureHeaders
 } from '../../src/bridge/index.js'
 import {
   GitHubEmulator,
@@ -109,9 +109,7 @@ export async function post(
     method: 'POST',
     headers: {
       'content-type': 'application/json;charset=UTF-8',
-      ...(o.sign === false
-        ? {}
-        : { 'x-stackci-signature-256': signBody(o.secret ?? SECRET, text) }),
+      ...(o.sign === false ? {} : signatureHeaders(o.secret ?? SECRET, text)),
       ...(o.headers ?? {})
     },
     body: text

@@ -4,7 +4,9 @@
  * `users.lookupByEmail`, `auth.test` and incoming webhooks. Bodies as the SDK
  * sends them (urlencoded with JSON-string fields) or as JSON with a Bearer
  * token; errors as HTTP 200 `{ok:false,error}`; a per-channel token bucket on
- * chat.postMessage (1/s, small bursts) answering 429 + Retry-After.
+ * chat.postMessage (1/s, small bursts) answering 429 + Retry-After; OAuth
+ * scopes checked per method (`missing_scope` with `needed` and `provided`);
+ * Block Kit checked as Slack does where the bridge could get it wrong.
  * Point `@slack/web-api` at it with `slackApiUrl: \`${url}/api/\``.
  */
 
@@ -60,6 +62,19 @@ export interface SlackEmulatorOptions {
   rateLimits?: Record<string, RateLimit> | false
   /** Incoming webhook paths (`/services/T/B/X`) that exist. */
   webhooks?: string[]
+  /** The bot token's OAuth scopes (every scope a method needs, by default). */
+  scopes?: string[]
+}
+
+/** The scope each method needs (public channels; Slack's method pages). */
+const METHOD_SCOPES: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'conversations.list': 'channels:read',
+  'conversations.info': 'channels:read',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
+  'users.lookupByEmail': 'users:read.email'
 }
 
 const DEFAULT_LIMITS: Record<string, RateLimit> = {
@@ -89,6 +104,7 @@ export class SlackEmulator extends HttpEmulator {
   readonly #limits: Record<string, RateLimit>
   readonly #buckets = new Map<string, { tokens: number; at: number }>()
   readonly #webhooks: Set<string>
+  readonly #scopes: string[] | undefined
   #clock = Math.floor(Date.now() / 1000)
   #seq = 0
 
@@ -101,6 +117,7 @@ export class SlackEmulator extends HttpEmulator {
         ? {}
         : { ...DEFAULT_LIMITS, ...(options.rateLimits ?? {}) }
     this.#webhooks = new Set(options.webhooks ?? [])
+    this.#scopes = options.scopes
     let n = 0
     for (const c of options.channels ?? [{ name: 'builds' }]) {
       const id = c.id ?? `C${String(++n).padStart(8, '0')}`
@@ -237,6 +254,18 @@ export class SlackEmulator extends HttpEmulator {
     if (token === undefined) return ok200({ ok: false, error: 'not_authed' })
     if (!this.#tokens.has(token))
       return ok200({ ok: false, error: 'invalid_auth' })
+    const needed = METHOD_SCOPES[method]
+    if (
+      needed !== undefined &&
+      this.#scopes !== undefined &&
+      !this.#scopes.includes(needed)
+    )
+      return ok200({
+        ok: false,
+        error: 'missing_scope',
+        needed,
+        provided: this.#scopes.join(',')
+      })
     switch (method) {
       case 'auth.test':
         return ok200({
@@ -544,6 +573,17 @@ function validateBlocks(blocks: unknown): string[] {
       return
     }
     const text = typeof block.text?.text === 'string' ? block.text.text : ''
+    if (
+      block.type === 'header' &&
+      (block.text as { type?: unknown } | undefined)?.type !== 'plain_text'
+    )
+      errors.push(`must be plain_text ${at}/text/type]`)
+    if (
+      block.type === 'section' &&
+      block.text === undefined &&
+      !Array.isArray(block.fields)
+    )
+      errors.push(`must provide either text or fields ${at}]`)
     if (block.type === 'header' && text.length > 150)
       errors.push(`must be less than 151 characters ${at}/text/text]`)
     if (block.type === 'section' && text.length > 3000)

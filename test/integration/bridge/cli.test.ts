@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { SlackEmulator } from '../../emulators/slack/server.js'
 import {
   SECRET,
+  URL_TOKEN,
   notification,
   post,
   startBridge,
@@ -163,6 +164,42 @@ routes:
       expect(outside.stderr).toContain(
         'bridge send: --job (or JOB_NAME) and --number (or BUILD_NUMBER) not given'
       )
+    } finally {
+      await h.stop()
+    }
+  })
+
+  it('send takes a token from the URL’s user:password and never prints it', async () => {
+    const h = await startBridge({ routes: ROUTES })
+    try {
+      const env = {
+        JOB_NAME: 'team/app',
+        BUILD_NUMBER: '10',
+        BRIDGE_SECRET: ''
+      }
+      const at = (token: string): string =>
+        `http://jenkins:${token}@${h.url.slice('http://'.length)}/jenkins`
+      const ok = await runCli(
+        ['bridge', 'send', '--url', at(URL_TOKEN), '--phase', 'STARTED'],
+        { env }
+      )
+      expect(ok.code).toBe(0)
+      expect(JSON.parse(ok.stdout)).toEqual(
+        expect.objectContaining({ key: 'team/app#10:started' })
+      )
+      const wrong = 'wrong-url-token-0123456789'
+      const bad = await runCli(
+        ['bridge', 'send', '--url', at(wrong), '--phase', 'STARTED'],
+        { env }
+      )
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain(
+        'the bridge answered 401: the token is wrong'
+      )
+      for (const r of [ok, bad]) {
+        expect(`${r.stdout}${r.stderr}`).not.toContain(URL_TOKEN)
+        expect(`${r.stdout}${r.stderr}`).not.toContain(wrong)
+      }
     } finally {
       await h.stop()
     }

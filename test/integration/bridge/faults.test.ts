@@ -14,6 +14,7 @@ version: 1
 routes:
   - jobs: ['team/**']
     channel: '#builds'
+    repos: lsst/stack
 `
 
 /** Sends a build's QUEUED, STARTED and COMPLETED events. */

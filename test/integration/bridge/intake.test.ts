@@ -9,7 +9,7 @@ import {
   startBridge,
   type Harness
 } from '../../helpers/bridge.js'
-import { signBody } from '../../../src/bridge/index.js'
+import { signatureHeaders } from '../../../src/bridge/index.js'
 
 const ROUTES = `
 version: 1
@@ -77,14 +77,16 @@ describe('the bridge intake', () => {
         .status
     ).toBe(401)
     const tampered = await post(url, text.replace('STARTED', 'QUEUED'), {
-      headers: { 'x-stackci-signature-256': signBody(SECRET, text) }
+      headers: signatureHeaders(SECRET, text)
     })
     expect(tampered).toEqual({
       status: 401,
       json: { error: 'the signature does not match the body' }
     })
-    // Size: declared, and streamed without a length.
+    // Size: declared, and streamed without a length (with a credential:
+    // without one, the body is never read).
     const big = Buffer.alloc(5000, 'x')
+    const tokenUrl = `${url}?token=${URL_TOKEN}`
     expect(
       (
         await raw(
@@ -98,8 +100,13 @@ describe('the bridge intake', () => {
       ).status
     ).toBe(413)
     expect(
-      (await raw(url, { 'content-type': 'application/json' }, [big, big, big]))
-        .status
+      (
+        await raw(tokenUrl, { 'content-type': 'application/json' }, [
+          big,
+          big,
+          big
+        ])
+      ).status
     ).toBe(413)
     // Content type, before the body is even read.
     const plain = await fetch(url, {

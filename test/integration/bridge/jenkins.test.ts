@@ -72,7 +72,8 @@ describe('the bridge with Jenkins credentials', () => {
     ).toHaveLength(1)
   })
 
-  it('does not send its credentials to a build URL outside JENKINS_URL', async () => {
+  it('reads the build from JENKINS_URL, not from a URL the event claims', async () => {
+    h.jenkins.addBuild({ job: 'team/app', number: 6, result: 'FAILURE' })
     await post(
       `${h.url}/jenkins`,
       notification('team/app', 6, 'COMPLETED', {
@@ -83,15 +84,18 @@ describe('the bridge with Jenkins credentials', () => {
     const warn = await waitFor('the warning', () =>
       h.log
         .entries()
-        .find((e) => e.msg.startsWith('cannot re-fetch team/app #6'))
+        .find((e) => e.msg.startsWith('ignoring the build URL of team/app#6'))
     )
-    expect(String(warn.error)).toContain(
-      'refusing to call http://evil.invalid/job/team/job/app/6/: it is not under JENKINS_URL'
+    expect(warn.msg).toContain(
+      'its build URL http://evil.invalid/job/team/job/app/6/ is not'
     )
-    // The build is still relayed, with the payload's result.
+    // The build is relayed, read from Jenkins where JENKINS_URL says it is.
     await waitFor('the parent', () =>
       h.slack.channelMessages('builds')[0]?.text.includes('Failure')
     )
+    expect(h.jenkins.received('build-json').map((r) => r.path)).toEqual([
+      '/job/team/job/app/6/api/json'
+    ])
   })
 
   it('fails the deliveries of a channel that does not exist, saying how to fix it', async () => {

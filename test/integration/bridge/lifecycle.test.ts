@@ -17,6 +17,7 @@ routes:
     jobs: 'team/*'
     channel: '#builds'
     mention: [alice@example.org]
+    repos: lsst/stack
 `
 
 /**

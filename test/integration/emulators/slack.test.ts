@@ -274,4 +274,55 @@ describe('the Slack emulator', () => {
       'channel_not_found'
     ])
   })
+
+  it('checks OAuth scopes per method (missing_scope with needed and provided)', async () => {
+    const narrow = new SlackEmulator({
+      channels: [{ name: 'builds' }],
+      scopes: ['chat:write', 'channels:read']
+    })
+    const url = await narrow.start()
+    try {
+      const c = new WebClient('xoxb-test-token', {
+        slackApiUrl: `${url}/api/`,
+        retryConfig: { retries: 0 },
+        logger: quiet
+      })
+      await expect(
+        c.conversations.history({ channel: 'builds' })
+      ).rejects.toMatchObject({
+        data: {
+          error: 'missing_scope',
+          needed: 'channels:history',
+          provided: 'chat:write,channels:read'
+        }
+      })
+      expect(
+        (await c.chat.postMessage({ channel: 'builds', text: 'hi' })).ok
+      ).toBe(true)
+    } finally {
+      await narrow.stop()
+    }
+  })
+
+  it('refuses a header that is not plain_text and a section with neither text nor fields', async () => {
+    await expect(
+      client.chat.postMessage({
+        channel: 'builds',
+        text: 'x',
+        blocks: [
+          { type: 'header', text: { type: 'mrkdwn', text: '*x*' } },
+          { type: 'section' }
+          // What the SDK's types would not let through, Slack refuses too.
+        ] as never
+      })
+    ).rejects.toMatchObject({
+      data: {
+        error: 'invalid_blocks',
+        errors: [
+          'must be plain_text [json-pointer:/blocks/0/text/type]',
+          'must provide either text or fields [json-pointer:/blocks/1]'
+        ]
+      }
+    })
+  })
 })

@@ -1,5 +1,6 @@
 import {
   applyAuthoritative,
+  buildUrlOf,
   mergeEvent,
   nextStreak,
   type BuildEvent,
@@ -187,5 +188,47 @@ describe('job streaks', () => {
       'none',
       'still_failing'
     ])
+  })
+})
+
+describe('the build URL', () => {
+  const root = 'https://ci.example.org/jenkins/'
+  const e = { job: 'team/feature%2Fx', number: 12 }
+
+  it('is JENKINS_URL + the job path + the number', () => {
+    expect(buildUrlOf(e, root)).toEqual({
+      url: 'https://ci.example.org/jenkins/job/team/job/feature%252Fx/12/'
+    })
+    // The plugin's relative path and Jenkins' own encoding agree with it.
+    expect(
+      buildUrlOf(
+        {
+          ...e,
+          url: 'https://ci.example.org/jenkins/job/team/job/feature%252Fx/12/',
+          path: 'job/team/job/feature%252Fx/12/'
+        },
+        root
+      ).refused
+    ).toBeUndefined()
+  })
+
+  it('refuses an event URL that names another build, another host or path', () => {
+    for (const url of [
+      'https://ci.example.org/jenkins/job/secret-infra/7/',
+      'https://evil.example.org/jenkins/job/team/job/feature%252Fx/12/',
+      'https://ci.example.org/jenkins/job/team/job/feature%252Fx/12/../../../../secret-infra/7/'
+    ])
+      expect(buildUrlOf({ ...e, url }, root)).toEqual({
+        url: 'https://ci.example.org/jenkins/job/team/job/feature%252Fx/12/',
+        refused: expect.stringContaining(
+          'is not https://ci.example.org/'
+        ) as unknown
+      })
+  })
+
+  it('is the event’s own link when no JENKINS_URL is known (nothing is read then)', () => {
+    expect(
+      buildUrlOf({ ...e, url: 'https://x.org/job/a/1/' }, undefined)
+    ).toEqual({ url: 'https://x.org/job/a/1/' })
   })
 })

@@ -259,3 +259,25 @@ describe('re-fetched builds', () => {
     expect(lastLines('a\r\nb\r\nc\r\n', 2)).toBe('b\nc')
   })
 })
+
+describe('events that cannot be builds', () => {
+  const problems = (body: unknown): string[] =>
+    (thrown(() => parseEvent(body)) as InputError).problems.map(
+      (p) => `${p.where.path ?? ''}: ${p.message}`
+    )
+
+  it('refuse a build number below 1', () => {
+    expect(problems({ job: 'team/app', number: -1, phase: 'STARTED' })).toEqual(
+      ['number: must be at least 1, got -1']
+    )
+    expect(
+      problems({ name: 'app', build: { number: 0, phase: 'STARTED' } })
+    ).toEqual(['build.number: must be at least 1, got 0'])
+  })
+
+  it('refuse a job name longer than 1 KB', () => {
+    expect(
+      problems({ job: 'a/'.repeat(16_000), number: 1, phase: 'STARTED' })
+    ).toEqual(['job: the job name is 32000 characters long (at most 1024)'])
+  })
+})

@@ -42,6 +42,7 @@ routes:
     channel: '#builds'
     mention: [alice@example.org]
     mention_culprits: true
+    repos: 'org/*'
   - name: failures of main, also to #alerts
     jobs: 'team/*'
     branches: [main]
@@ -162,6 +163,30 @@ describe('routing', () => {
     ).toBe('"abc1234" is not a full 40-hex SHA')
     expect(planDeliveries(ROUTES, build({ sha: SHA }), 0).githubSkipped).toBe(
       'no repository (scm url, repo parameter or github.repos)'
+    )
+  })
+
+  it('sets statuses only on repositories the route allows', () => {
+    // Finding 2: an event naming a repository no route names set a
+    // success status on it (enough to satisfy a required check).
+    const forged = planDeliveries(
+      ROUTES,
+      build({ sha: SHA, repo: 'victim-org/protected-repo' }),
+      0
+    )
+    expect(forged.github).toBeUndefined()
+    expect(forged.githubRefused).toBe(
+      'repository victim-org/protected-repo is not in the repos of route all team jobs'
+    )
+    // Without repos:, only the repository the routing file names for the job.
+    const nightly = planDeliveries(
+      ROUTES,
+      build({ job: 'scipipe/x', sha: SHA, repo: 'victim-org/other' }),
+      Date.UTC(2026, 0, 15, 20, 0)
+    )
+    expect(nightly.github?.repo).toBe('lsst/lsst_distrib')
+    expect(nightly.githubRefused).toBe(
+      'repository victim-org/other is not in the repos of route nightly, quiet at night; using lsst/lsst_distrib'
     )
   })
 

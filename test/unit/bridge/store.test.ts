@@ -7,7 +7,9 @@ import {
   DeliveryStore,
   authenticate,
   safeEqual,
+  checkCredentials,
   signBody,
+  signatureHeaders,
   verifySignature
 } from '../../../src/bridge/index.js'
 import { TokenBucket } from '../../../src/bridge/token-bucket.js'
@@ -116,19 +118,55 @@ describe('the bridge store', () => {
 describe('signatures', () => {
   const body = Buffer.from('{"job":"a","number":1,"phase":"STARTED"}')
   const secret = 'a-secret-0123456789'
+  const now = Date.UTC(2026, 0, 1, 12)
+  const ts = String(now / 1000)
 
-  it('verify GitHub-style sha256= HMACs of the raw bytes', () => {
-    const sig = signBody(secret, body)
+  it('verify sha256= HMACs of "<timestamp>.<raw bytes>"', () => {
+    const sig = signBody(secret, body, now / 1000)
     expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/)
-    expect(verifySignature(secret, body, sig)).toBe(true)
+    expect(verifySignature(secret, body, sig, ts)).toBe(true)
     expect(
-      verifySignature(secret, Buffer.from(`${body.toString()} `), sig)
+      verifySignature(secret, Buffer.from(`${body.toString()} `), sig, ts)
     ).toBe(false)
-    expect(verifySignature('other', body, sig)).toBe(false)
-    expect(verifySignature(secret, body, sig.replace('sha256=', 'sha1='))).toBe(
+    // The timestamp is signed: moving it breaks the signature.
+    expect(verifySignature(secret, body, sig, String(now / 1000 + 1))).toBe(
       false
     )
-    expect(verifySignature(secret, body, 'sha256=00')).toBe(false)
+    expect(verifySignature('other', body, sig, ts)).toBe(false)
+    expect(
+      verifySignature(secret, body, sig.replace('sha256=', 'sha1='), ts)
+    ).toBe(false)
+    expect(verifySignature(secret, body, 'sha256=00', ts)).toBe(false)
+  })
+
+  it('refuse a signature without a fresh timestamp before the body is read', () => {
+    const headers = signatureHeaders(secret, body, now)
+    const at = (ms: number): ReturnType<typeof checkCredentials> =>
+      checkCredentials({ url: '/jenkins', headers }, { secret }, ms)
+    // Plausible: the body must still be verified.
+    const c = at(now + 4 * 60_000)
+    expect(c.ok).toBe('body')
+    expect(c.ok === 'body' && c.verify(body)).toEqual({
+      ok: true,
+      method: 'signature'
+    })
+    // Replayed six minutes later: refused on the headers alone.
+    expect(at(now + 6 * 60_000)).toEqual({
+      ok: false,
+      reason:
+        "x-stackci-timestamp is 360 s away from the bridge's clock (at most 300 s): a replay, or a clock to fix"
+    })
+    const untimed = checkCredentials(
+      {
+        url: '/jenkins',
+        headers: {
+          'x-stackci-signature-256': headers['x-stackci-signature-256']
+        }
+      },
+      { secret },
+      now
+    )
+    expect(untimed.ok).toBe(false)
   })
 
   it('fall back to a URL token only when one is configured', () => {
@@ -152,7 +190,7 @@ describe('signatures', () => {
     expect(
       authenticate(
         req('/jenkins?token=t0k3n-0123456789', {
-          'x-hub-signature-256': signBody('nope', body)
+          ...signatureHeaders('nope-0123456789abcdef', body)
         }),
         { secret, urlToken: 't0k3n-0123456789' }
       ).ok
