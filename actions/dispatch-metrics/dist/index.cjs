@@ -372,8 +372,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -469,10 +469,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -501,9 +501,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -514,8 +514,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -646,8 +646,8 @@ var Masker = class {
     return this.#ordered;
   }
   /** Replaces every registered secret in `text` with `***`. */
-  apply(text2) {
-    let out = text2;
+  apply(text3) {
+    let out = text3;
     for (const secret of this.#ordered) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
@@ -845,8 +845,8 @@ function formatWhere(where) {
 __name(formatWhere, "formatWhere");
 function formatProblem(problem) {
   const where = formatWhere(problem.where);
-  const text2 = where ? `${where}: ${problem.message}` : problem.message;
-  return problem.hint === void 0 ? text2 : `${text2} (${problem.hint})`;
+  const text3 = where ? `${where}: ${problem.message}` : problem.message;
+  return problem.hint === void 0 ? text3 : `${text3} (${problem.hint})`;
 }
 __name(formatProblem, "formatProblem");
 function errorMessage(error2) {
@@ -865,9 +865,13 @@ function isUserError(error2) {
   return error2 instanceof StackciError && error2.kind === "user";
 }
 __name(isUserError, "isUserError");
+function toError(error2) {
+  return error2 instanceof Error ? error2 : new Error(errorMessage(error2), { cause: error2 });
+}
+__name(toError, "toError");
 
 // src/metrics/action.ts
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 
 // src/core/duration.ts
 var UNIT_MS = {
@@ -878,11 +882,11 @@ var UNIT_MS = {
   d: 864e5
 };
 var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-function parseDuration(text2, what = "duration") {
-  const value = text2.trim();
+function parseDuration(text3, what = "duration") {
+  const value = text3.trim();
   const fail = /* @__PURE__ */ __name(() => {
     throw new InputError(
-      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text2)}`
+      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text3)}`
     );
   }, "fail");
   if (value === "") fail();
@@ -1003,14 +1007,6 @@ __name(readGitHubEvent, "readGitHubEvent");
 // src/core/config.ts
 var import_node_fs3 = require("node:fs");
 var import_node_path = require("node:path");
-
-// src/core/js-yaml.ts
-var loaded;
-function jsyaml() {
-  loaded ??= require("./chunks/js-yaml.cjs");
-  return loaded;
-}
-__name(jsyaml, "jsyaml");
 
 // src/core/schema.ts
 var SchemaContext = class {
@@ -1335,6 +1331,115 @@ function editDistance(a, b) {
 }
 __name(editDistance, "editDistance");
 
+// src/core/alerts-schema.ts
+var nonEmpty = string({ nonEmpty: true });
+var globs = listOrOne(nonEmpty);
+var alertRoutesSchema = object({
+  /** A Slack channel (default alerts.slack, else slack.channel). */
+  slack: optional(nonEmpty),
+  /** Open a GitHub issue on firing, close it on resolve (default false). */
+  "github-issue": optional(boolean()),
+  /** Labels of the issue (default [stackci-alert]; the severity is added). */
+  labels: optional(globs)
+});
+var alertRuleSchema = object({
+  /** Unique; the first part of every alert key of the rule. */
+  name: required(
+    string({
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      patternHint: "letters, digits, `.`, `_` and `-`, like pa1-minimum"
+    })
+  ),
+  kind: required(literal("threshold", "regression", "deadman")),
+  description: optional(string()),
+  /** Metric globs (default every metric). */
+  metrics: optional(globs),
+  /** Dataset globs (default every dataset). */
+  datasets: optional(globs),
+  /** The history series watched (default alerts.series). */
+  series: optional(nonEmpty),
+  /** A profile whose series is watched (its `series:`, else its name). */
+  profile: optional(nonEmpty),
+  /** threshold: specifications carrying all these tags (default [minimum]). */
+  tags: optional(globs),
+  /** deadman: alert when the newest point is older than this (e.g. 8d). */
+  after: optional(duration()),
+  /** deadman: one alert per series key, per metric, or for the whole series. */
+  per: optional(literal("key", "metric", "series")),
+  /** Consecutive evaluations with the condition before firing (default 1). */
+  for: optional(number({ integer: true, min: 1, max: 1e3 })),
+  severity: optional(literal("critical", "warning", "info")),
+  routes: optional(alertRoutesSchema)
+});
+var alertSilenceSchema = object({
+  /** A glob over rule names and alert keys (`pa1-*`). */
+  alert: required(nonEmpty),
+  until: required(
+    string({
+      pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+      patternHint: "a date (2026-12-24) or date-time (2026-12-24T06:00:00Z)"
+    })
+  ),
+  reason: required(nonEmpty)
+});
+var alertsMapping = object({
+  rules: required(array(alertRuleSchema)),
+  /** The default history series of the rules (default metrics.baseline.series). */
+  series: optional(nonEmpty),
+  /** The flapping guard: no firing↔resolved change sooner than this after the last. */
+  "min-interval": optional(duration()),
+  slack: optional(
+    object({ channel: required(nonEmpty), "token-env": optional(nonEmpty) })
+  ),
+  github: optional(
+    object({
+      /** `owner/repo` (default GITHUB_REPOSITORY). */
+      repository: optional(
+        string({ pattern: /^[^/\s]+\/[^/\s]+$/, patternHint: "owner/repo" })
+      ),
+      "token-env": optional(nonEmpty)
+    })
+  ),
+  silences: optional(array(alertSilenceSchema))
+});
+var alertsSectionSchema = {
+  description: "a list of alert rules, or a mapping with rules:",
+  validate(value, path, ctx) {
+    const list = Array.isArray(value) || !isPlainObject(value);
+    const section = list ? (() => {
+      const rules = array(alertRuleSchema).validate(value, path, ctx);
+      return rules === void 0 ? void 0 : { rules };
+    })() : alertsMapping.validate(value, path, ctx);
+    if (section === void 0) return void 0;
+    const seen = /* @__PURE__ */ new Set();
+    section.rules.forEach((rule, i) => {
+      const at = list ? [...path, i] : [...path, "rules", i];
+      if (seen.has(rule.name))
+        ctx.report({
+          path: [...at, "name"],
+          message: `rule ${rule.name} is defined twice`,
+          hint: "rule names key the alert state: make them unique"
+        });
+      seen.add(rule.name);
+      if (rule.kind === "deadman" && rule.after === void 0)
+        ctx.report({
+          path: at,
+          message: `deadman rule ${rule.name} needs after:`,
+          hint: "say how old the newest point may get, like after: 8d"
+        });
+    });
+    return section;
+  }
+};
+
+// src/core/js-yaml.ts
+var loaded;
+function jsyaml() {
+  loaded ??= require("./chunks/js-yaml.cjs");
+  return loaded;
+}
+__name(jsyaml, "jsyaml");
+
 // src/core/yaml.ts
 var BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 var BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
@@ -1351,10 +1456,10 @@ function sexagesimal(digits) {
   return value;
 }
 __name(sexagesimal, "sexagesimal");
-function signOf(text2) {
-  if (text2.startsWith("-")) return [-1, text2.slice(1)];
-  if (text2.startsWith("+")) return [1, text2.slice(1)];
-  return [1, text2];
+function signOf(text3) {
+  if (text3.startsWith("-")) return [-1, text3.slice(1)];
+  if (text3.startsWith("+")) return [1, text3.slice(1)];
+  return [1, text3];
 }
 __name(signOf, "signOf");
 var pyyaml;
@@ -1448,52 +1553,52 @@ function asYamlSyntaxError(error2) {
   );
 }
 __name(asYamlSyntaxError, "asYamlSyntaxError");
-function loadYamlDocuments(text2) {
+function loadYamlDocuments(text3) {
   try {
-    return jsyaml().loadAll(text2, null, { schema: pyyamlSchema(), json: true });
+    return jsyaml().loadAll(text3, null, { schema: pyyamlSchema(), json: true });
   } catch (error2) {
     throw asYamlSyntaxError(error2);
   }
 }
 __name(loadYamlDocuments, "loadYamlDocuments");
-function locateYamlPath(text2, docIndex, path, atKey = false) {
-  const doc = parseTrees(text2)?.[docIndex];
+function locateYamlPath(text3, docIndex, path, atKey = false) {
+  const doc = parseTrees(text3)?.[docIndex];
   if (doc === void 0) return void 0;
-  let node = unwrap(text2, doc);
-  let offset = contentStart(text2, node);
+  let node = unwrap(text3, doc);
+  let offset = contentStart(text3, node);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     const last = i === path.length - 1;
     if (node.kind === "mapping") {
-      const pair = pairsOf(text2, node).find(
+      const pair = pairsOf(text3, node).find(
         ([key2]) => key2.kind === "scalar" && key2.text === String(seg)
       );
       if (pair === void 0) break;
       const [key, value] = pair;
       if (last && atKey || value === void 0) {
-        offset = contentStart(text2, key);
+        offset = contentStart(text3, key);
         break;
       }
-      offset = contentStart(text2, value);
-      node = unwrap(text2, value);
+      offset = contentStart(text3, value);
+      node = unwrap(text3, value);
     } else if (node.kind === "sequence" && typeof seg === "number") {
       if (node.children.length !== node.size) break;
       const item = node.children[seg];
       if (item === void 0) break;
-      offset = contentStart(text2, item);
-      node = unwrap(text2, item);
+      offset = contentStart(text3, item);
+      node = unwrap(text3, item);
     } else {
       break;
     }
   }
-  return positionOf(text2, offset);
+  return positionOf(text3, offset);
 }
 __name(locateYamlPath, "locateYamlPath");
-function parseTrees(text2) {
+function parseTrees(text3) {
   const roots = [];
   const open2 = [];
   try {
-    jsyaml().loadAll(text2, null, {
+    jsyaml().loadAll(text3, null, {
       schema: pyyamlSchema(),
       json: true,
       listener: /* @__PURE__ */ __name((event, state) => {
@@ -1522,18 +1627,18 @@ function parseTrees(text2) {
   return roots;
 }
 __name(parseTrees, "parseTrees");
-function unwrap(text2, node) {
+function unwrap(text3, node) {
   let current = node;
   for (; ; ) {
     const [only, ...rest] = current.children;
-    if (only === void 0 || rest.length > 0 || only.kind !== current.kind || contentStart(text2, only) !== contentStart(text2, current))
+    if (only === void 0 || rest.length > 0 || only.kind !== current.kind || contentStart(text3, only) !== contentStart(text3, current))
       return current;
     current = only;
   }
 }
 __name(unwrap, "unwrap");
-function pairsOf(text2, node) {
-  const isValue = /* @__PURE__ */ __name((n) => /:[ \t]*$/.test(text2.slice(Math.max(0, n.start - 64), n.start)), "isValue");
+function pairsOf(text3, node) {
+  const isValue = /* @__PURE__ */ __name((n) => /:[ \t]*$/.test(text3.slice(Math.max(0, n.start - 64), n.start)), "isValue");
   const pairs = [];
   const children = node.children;
   for (let i = 0; i < children.length; i++) {
@@ -1550,24 +1655,60 @@ function pairsOf(text2, node) {
   return pairs;
 }
 __name(pairsOf, "pairsOf");
-function contentStart(text2, node) {
+function contentStart(text3, node) {
   const skip = /(?:[ \t\r\n]|#[^\n]*|[&!][^ \t\r\n]*(?=[ \t\r\n]))*/y;
   skip.lastIndex = node.start;
-  skip.exec(text2);
-  return Math.min(skip.lastIndex, text2.length);
+  skip.exec(text3);
+  return Math.min(skip.lastIndex, text3.length);
 }
 __name(contentStart, "contentStart");
-function positionOf(text2, offset) {
+function positionOf(text3, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; ) {
+  for (let i = text3.indexOf("\n"); i !== -1 && i < offset; ) {
     line++;
     lineStart = i + 1;
-    i = text2.indexOf("\n", i + 1);
+    i = text3.indexOf("\n", i + 1);
   }
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionOf, "positionOf");
+
+// src/core/notebook-config.ts
+function paramValue() {
+  const schema = {
+    description: "a string, number, boolean, null, list or mapping",
+    validate(value, path, ctx) {
+      if (value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number" && !Number.isNaN(value))
+        return value;
+      if (Array.isArray(value)) {
+        const out = value.map((v, i) => schema.validate(v, [...path, i], ctx));
+        return out.includes(void 0) ? void 0 : out;
+      }
+      if (isPlainObject(value)) return record(schema).validate(value, path, ctx);
+      ctx.report({
+        path,
+        message: `must be a plain value, got ${typeof value}`
+      });
+      return void 0;
+    }
+  };
+  return schema;
+}
+__name(paramValue, "paramValue");
+var notebookEntrySchema = object({
+  /** The .ipynb, relative to stackci.yml. */
+  path: required(string({ nonEmpty: true })),
+  /** Values for the `parameters` cell's names. */
+  params: optional(record(paramValue())),
+  /** Names of integration.datasets to mount read-only (default none). */
+  datasets: optional(listOrOne(string({ nonEmpty: true }))),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(string({ nonEmpty: true })),
+  cpus: optional(number({ min: 0.01, max: 1024 }))
+});
+var notebooksSectionSchema = listOrOne(notebookEntrySchema);
 
 // src/core/config.ts
 var verifySectionSchema = object({
@@ -1617,11 +1758,38 @@ var metricsSectionSchema = object({
           "password-env": optional(envName),
           timeout: optional(duration())
         })
+      ),
+      sasquatch: optional(
+        object({
+          url: required(url()),
+          namespace: optional(
+            string({
+              pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+              patternHint: "an Avro namespace, like lsst.verify.drp"
+            })
+          ),
+          dataset: optional(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          timeout: optional(duration())
+        })
+      ),
+      /** The history as files on a data branch of a git repository. */
+      git: optional(
+        object({
+          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
+          url: optional(string({ nonEmpty: true })),
+          /** Default stackci-metrics. */
+          branch: optional(string({ nonEmpty: true })),
+          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
+          "token-env": optional(envName),
+          /** The local cache of the branch (default .stackci/git). */
+          cache: optional(string({ nonEmpty: true }))
+        })
       )
     })
   ),
   /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal("sqlite", "influxdb")),
+  history: optional(literal("sqlite", "influxdb", "git")),
   gate: optional(
     object({
       fail: optional(tags),
@@ -1698,7 +1866,7 @@ function scalarText() {
   };
 }
 __name(scalarText, "scalarText");
-var nonEmpty = string({ nonEmpty: true });
+var nonEmpty2 = string({ nonEmpty: true });
 var textMap = record(scalarText());
 var PIPELINE_STEPS = [
   "lint",
@@ -1707,7 +1875,9 @@ var PIPELINE_STEPS = [
   "integration",
   "verify",
   "dispatch-metrics",
-  "report"
+  "report",
+  "notebook",
+  "promote"
 ];
 var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
 var buildResult = literal(
@@ -1717,10 +1887,10 @@ var buildResult = literal(
   "NOT_BUILT",
   "ABORTED"
 );
-var storeName = literal("sqlite", "influxdb", "squash");
+var storeName = literal("sqlite", "influxdb", "squash", "sasquatch", "git");
 var registrySectionSchema = object({
   /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
-  repository: required(nonEmpty),
+  repository: required(nonEmpty2),
   "username-env": optional(envName),
   "password-env": optional(envName)
 });
@@ -1730,17 +1900,19 @@ var jenkinsSectionSchema = object({
   "user-env": optional(envName),
   "token-env": optional(envName),
   /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
-  jobs: optional(record(nonEmpty)),
+  jobs: optional(record(nonEmpty2)),
   /** Parameters every build gets. */
   parameters: optional(textMap),
   /** The parameter carrying the run id (default STACKCI_RUN_ID). */
   "run-id-parameter": optional(envName),
   timeout: optional(duration()),
   "stream-log": optional(boolean()),
-  "fail-on": optional(listOrOne(buildResult))
+  "fail-on": optional(listOrOne(buildResult)),
+  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
+  artifacts: optional(listOrOne(nonEmpty2))
 });
 var slackSectionSchema = object({
-  channel: required(nonEmpty),
+  channel: required(nonEmpty2),
   "token-env": optional(envName),
   /** The Web API base (default https://slack.com/api/). */
   "api-url": optional(url())
@@ -1754,52 +1926,68 @@ var githubSectionSchema = object({
 });
 var lintSectionSchema = object({
   /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
-  linters: optional(listOrOne(nonEmpty)),
-  paths: optional(listOrOne(nonEmpty)),
+  linters: optional(listOrOne(nonEmpty2)),
+  paths: optional(listOrOne(nonEmpty2)),
   "only-changed": optional(boolean()),
-  "base-ref": optional(nonEmpty),
+  "base-ref": optional(nonEmpty2),
   "fail-on": optional(literal("error", "warning", "never")),
   timeout: optional(duration())
 });
 var imageSectionSchema = object({
-  context: required(nonEmpty),
-  dockerfile: optional(nonEmpty),
+  context: required(nonEmpty2),
+  dockerfile: optional(nonEmpty2),
   /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
-  "tag-template": optional(listOrOne(nonEmpty)),
+  "tag-template": optional(listOrOne(nonEmpty2)),
   "build-args": optional(textMap),
   /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
   "build-args-env": optional(record(envName)),
   labels: optional(textMap),
-  target: optional(nonEmpty),
+  target: optional(nonEmpty2),
   "no-cache": optional(boolean()),
-  "time-zone": optional(nonEmpty),
+  "time-zone": optional(nonEmpty2),
   timeout: optional(duration())
 });
 var integrationSectionSchema = object({
   /** Dataset name → directory (relative to this file). */
-  datasets: required(record(nonEmpty)),
+  datasets: required(record(nonEmpty2)),
   /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
   command: optional(listOrOne(scalarText())),
   shell: optional(boolean()),
-  outputs: optional(listOrOne(nonEmpty)),
+  outputs: optional(listOrOne(nonEmpty2)),
   timeout: optional(duration()),
   /** Bytes, or `512m`, `2g`. */
   memory: optional(scalarText()),
   cpus: optional(number({ min: 0.01, max: 1024 })),
-  network: optional(nonEmpty),
-  user: optional(nonEmpty),
-  workdir: optional(nonEmpty),
+  network: optional(nonEmpty2),
+  user: optional(nonEmpty2),
+  workdir: optional(nonEmpty2),
   env: optional(textMap),
-  "dataset-path": optional(nonEmpty),
-  "output-path": optional(nonEmpty),
+  "dataset-path": optional(nonEmpty2),
+  "output-path": optional(nonEmpty2),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty)
+  "results-dir": optional(nonEmpty2)
 });
 var reportSectionSchema = object({
   /** Default .stackci/report.html. */
-  out: optional(nonEmpty),
-  title: optional(nonEmpty)
+  out: optional(nonEmpty2),
+  title: optional(nonEmpty2),
+  /** Publish each report to a Pages branch (one page per profile + an index). */
+  publish: optional(
+    object({
+      /** Default: this repository on Actions. */
+      url: optional(nonEmpty2),
+      /** Default gh-pages. */
+      branch: optional(nonEmpty2),
+      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
+      "site-url": optional(url()),
+      /** Reports kept per profile (default 50). */
+      keep: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "token-env": optional(envName),
+      /** The profiles whose report step publishes (default every one). */
+      profiles: optional(listOrOne(nonEmpty2))
+    })
+  )
 });
 var profileSchema = object({
   description: optional(string()),
@@ -1809,12 +1997,12 @@ var profileSchema = object({
   /** The release kind the image is tagged by (default per profile name). */
   kind: optional(releaseKind),
   /** The Jenkins job (default jenkins.jobs[profile]). */
-  "jenkins-job": optional(nonEmpty),
+  "jenkins-job": optional(nonEmpty2),
   "jenkins-parameters": optional(textMap),
   /** Push the image (default: true when a registry is configured). */
   push: optional(boolean()),
   /** Only these datasets (default every one). */
-  datasets: optional(listOrOne(nonEmpty)),
+  datasets: optional(listOrOne(nonEmpty2)),
   /** Only these of metrics.stores (default every configured one). */
   stores: optional(listOrOne(storeName)),
   /** Slack alerts on excursions and regressions (default true where slack is set). */
@@ -1822,12 +2010,14 @@ var profileSchema = object({
   /** The run's Slack thread and GitHub check run (default true). */
   notify: optional(boolean()),
   /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty)
+  series: optional(nonEmpty2),
+  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
+  regressions: optional(literal("fail", "warn", "ignore"))
 });
 var stackciConfigSchema = object({
   version: required(literal(1)),
   /** The profile `stackci run` uses without --profile (default local). */
-  "default-profile": optional(nonEmpty),
+  "default-profile": optional(nonEmpty2),
   registry: optional(registrySectionSchema),
   jenkins: optional(jenkinsSectionSchema),
   slack: optional(slackSectionSchema),
@@ -1838,12 +2028,17 @@ var stackciConfigSchema = object({
   verify: optional(verifySectionSchema),
   metrics: optional(metricsSectionSchema),
   report: optional(reportSectionSchema),
+  /** Standing alert rules over the store (see docs/alerts.md). */
+  alerts: optional(alertsSectionSchema),
+  notebooks: optional(notebooksSectionSchema),
   profiles: optional(record(profileSchema))
 });
 var STEP_SECTIONS = {
   "stack-image": "image",
+  promote: "image",
   integration: "integration",
-  verify: "verify"
+  verify: "verify",
+  notebook: "notebooks"
 };
 function checkStackciConfig(config, ctx) {
   const profiles = config.profiles ?? {};
@@ -1871,6 +2066,13 @@ function checkStackciConfig(config, ctx) {
         path: at("steps"),
         message: "integration runs in the image stack-image builds, and stack-image is not a step here",
         hint: "add stack-image before integration"
+      });
+    }
+    if (profile.steps.includes("promote") && !profile.steps.includes("stack-image")) {
+      ctx.report({
+        path: at("steps"),
+        message: "promote publishes the candidate stack-image pushes, and stack-image is not a step here",
+        hint: "add stack-image, or use `stackci image promote` on its own"
       });
     }
     const datasets = Object.keys(config.integration?.datasets ?? {});
@@ -1903,10 +2105,10 @@ function checkStackciConfig(config, ctx) {
   }
 }
 __name(checkStackciConfig, "checkStackciConfig");
-function parseConfigYaml(text2, file) {
+function parseConfigYaml(text3, file) {
   const y = jsyaml();
   try {
-    return y.load(text2, { schema: y.CORE_SCHEMA, filename: file });
+    return y.load(text3, { schema: y.CORE_SCHEMA, filename: file });
   } catch (error2) {
     const syntax = asYamlSyntaxError(error2);
     if (!(syntax instanceof YamlSyntaxError)) throw error2;
@@ -1927,8 +2129,8 @@ function parseConfigYaml(text2, file) {
   }
 }
 __name(parseConfigYaml, "parseConfigYaml");
-function loadYamlConfig(text2, file, schema, check2) {
-  const value = parseConfigYaml(text2, file);
+function loadYamlConfig(text3, file, schema, check2) {
+  const value = parseConfigYaml(text3, file);
   const ctx = new SchemaContext();
   const result = schema.validate(value ?? {}, [], ctx);
   if (result !== void 0 && ctx.problems.length === 0) check2?.(result, ctx);
@@ -1937,15 +2139,15 @@ function loadYamlConfig(text2, file, schema, check2) {
       `${file} has ${ctx.problems.length} problem${ctx.problems.length === 1 ? "" : "s"}`,
       {
         where: { file },
-        problems: ctx.problems.map((p) => toProblem(text2, file, p))
+        problems: ctx.problems.map((p) => toProblem(text3, file, p))
       }
     );
   }
   return result;
 }
 __name(loadYamlConfig, "loadYamlConfig");
-function toProblem(text2, file, problem) {
-  const pos = locateYamlPath(text2, 0, problem.path, problem.atKey === true);
+function toProblem(text3, file, problem) {
+  const pos = locateYamlPath(text3, 0, problem.path, problem.atKey === true);
   const path = formatPath(problem.path);
   const out = {
     where: {
@@ -1959,9 +2161,9 @@ function toProblem(text2, file, problem) {
   return out;
 }
 __name(toProblem, "toProblem");
-function loadStackciConfig(text2, file) {
+function loadStackciConfig(text3, file) {
   const config = loadYamlConfig(
-    text2,
+    text3,
     file,
     stackciConfigSchema,
     checkStackciConfig
@@ -1970,9 +2172,9 @@ function loadStackciConfig(text2, file) {
 }
 __name(loadStackciConfig, "loadStackciConfig");
 async function readStackciConfig(file) {
-  let text2;
+  let text3;
   try {
-    text2 = (0, import_node_fs3.readFileSync)(file, "utf8");
+    text3 = (0, import_node_fs3.readFileSync)(file, "utf8");
   } catch (error2) {
     const code = error2.code;
     throw new ConfigError(
@@ -1984,7 +2186,7 @@ async function readStackciConfig(file) {
       }
     );
   }
-  return loadStackciConfig(text2, file);
+  return loadStackciConfig(text3, file);
 }
 __name(readStackciConfig, "readStackciConfig");
 
@@ -2273,8 +2475,8 @@ function isoUtc(ms) {
 __name(isoUtc, "isoUtc");
 
 // src/metrics/packages.ts
-function parsePackages(text2, file) {
-  const trimmed = text2.trim();
+function parsePackages(text3, file) {
+  const trimmed = text3.trim();
   if (trimmed.startsWith("{")) {
     let doc;
     try {
@@ -2295,7 +2497,7 @@ function parsePackages(text2, file) {
     return doc;
   }
   const out = {};
-  text2.split("\n").forEach((raw, i) => {
+  text3.split("\n").forEach((raw, i) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith("BUILD=")) return;
     const [name, sha, version] = line.split(/\s+/);
@@ -2320,9 +2522,9 @@ function parsePackages(text2, file) {
 }
 __name(parsePackages, "parsePackages");
 async function readPackages(file) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile(file, "utf8");
+    text3 = await readFile(file, "utf8");
   } catch (error2) {
     throw new InputError(
       `cannot read the packages file ${file}: ${error2.message}`,
@@ -2331,7 +2533,7 @@ async function readPackages(file) {
       }
     );
   }
-  return parsePackages(text2, file);
+  return parsePackages(text3, file);
 }
 __name(readPackages, "readPackages");
 
@@ -2845,16 +3047,16 @@ function knownUnitNames() {
 }
 __name(knownUnitNames, "knownUnitNames");
 var TOKEN = /\s*(?:(\*\*|\^|[*/().])|([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(%|[^\W\d]+))/y;
-function tokenize(text2) {
+function tokenize(text3) {
   const tokens = [];
   TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text2.length) {
-    if (/^\s*$/.test(text2.slice(TOKEN.lastIndex))) break;
+  while (TOKEN.lastIndex < text3.length) {
+    if (/^\s*$/.test(text3.slice(TOKEN.lastIndex))) break;
     const pos = TOKEN.lastIndex;
-    const m = TOKEN.exec(text2);
+    const m = TOKEN.exec(text3);
     if (m === null) {
-      const at = text2.slice(pos).trimStart();
-      throw unknown(text2, `unexpected ${JSON.stringify(at[0] ?? "")}`);
+      const at = text3.slice(pos).trimStart();
+      throw unknown(text3, `unexpected ${JSON.stringify(at[0] ?? "")}`);
     }
     if (m[1] !== void 0) tokens.push({ kind: "op", text: m[1], pos });
     else if (m[2] !== void 0)
@@ -2864,15 +3066,15 @@ function tokenize(text2) {
   return tokens;
 }
 __name(tokenize, "tokenize");
-function unknown(text2, why) {
-  return new UnitError(`${JSON.stringify(text2)} is not a valid unit: ${why}`, {
+function unknown(text3, why) {
+  return new UnitError(`${JSON.stringify(text3)} is not a valid unit: ${why}`, {
     hint: "use an astropy unit string such as 'mmag', 'marcsec', '%', 'nJy', 's', 'pix' or '' (dimensionless)"
   });
 }
 __name(unknown, "unknown");
 var Parser = class {
-  constructor(text2, tokens) {
-    this.text = text2;
+  constructor(text3, tokens) {
+    this.text = text3;
     this.tokens = tokens;
   }
   text;
@@ -3048,20 +3250,20 @@ function formatScale(x) {
 }
 __name(formatScale, "formatScale");
 var cache = /* @__PURE__ */ new Map();
-function parseUnit(text2) {
-  const hit = cache.get(text2);
+function parseUnit(text3) {
+  const hit = cache.get(text3);
   if (hit !== void 0) return hit;
-  const unit = parseUncached(text2);
-  cache.set(text2, unit);
+  const unit = parseUncached(text3);
+  cache.set(text3, unit);
   return unit;
 }
 __name(parseUnit, "parseUnit");
-function parseUncached(text2) {
-  if (typeof text2 !== "string") {
-    throw new UnitError(`a unit must be a string, got ${typeof text2}`);
+function parseUncached(text3) {
+  if (typeof text3 !== "string") {
+    throw new UnitError(`a unit must be a string, got ${typeof text3}`);
   }
-  if (text2.trim() === "") return makeUnit("", 1, /* @__PURE__ */ new Map());
-  const composite = new Parser(text2, tokenize(text2)).parse();
+  if (text3.trim() === "") return makeUnit("", 1, /* @__PURE__ */ new Map());
+  const composite = new Parser(text3, tokenize(text3)).parse();
   const terms = [...composite.terms].filter(([, p]) => p !== 0);
   const gathered = composeTerms(composite.scale, terms);
   return makeUnit(
@@ -3142,8 +3344,8 @@ var NameError = class extends Error {
     this.name = "NameError";
   }
 };
-function splitFqn(text2) {
-  const parts = text2.split(".");
+function splitFqn(text3) {
+  const parts = text3.split(".");
   switch (parts.length) {
     case 1:
       return { package: parts[0] };
@@ -3153,26 +3355,26 @@ function splitFqn(text2) {
       return { package: parts[0], metric: parts[1], spec: parts[2] };
     default:
       throw new NameError(
-        `cannot parse fully qualified name ${JSON.stringify(text2)}`
+        `cannot parse fully qualified name ${JSON.stringify(text3)}`
       );
   }
 }
 __name(splitFqn, "splitFqn");
-function splitMetric(text2) {
-  const parts = text2.split(".");
+function splitMetric(text3) {
+  const parts = text3.split(".");
   if (parts.length === 1) return { metric: parts[0] };
   if (parts.length === 2) return { package: parts[0], metric: parts[1] };
-  throw new NameError(`cannot parse metric name ${JSON.stringify(text2)}`);
+  throw new NameError(`cannot parse metric name ${JSON.stringify(text3)}`);
 }
 __name(splitMetric, "splitMetric");
-function splitSpec(text2) {
-  const parts = text2.split(".");
+function splitSpec(text3) {
+  const parts = text3.split(".");
   if (parts.length === 1) return { spec: parts[0] };
   if (parts.length === 2) return { metric: parts[0], spec: parts[1] };
   if (parts.length === 3) {
     return { package: parts[0], metric: parts[1], spec: parts[2] };
   }
-  throw new NameError(`cannot parse specification name ${JSON.stringify(text2)}`);
+  throw new NameError(`cannot parse specification name ${JSON.stringify(text3)}`);
 }
 __name(splitSpec, "splitSpec");
 function makeName(parts) {
@@ -3388,7 +3590,7 @@ function readReference(value, path, problems) {
     });
     return ref;
   }
-  const text2 = /* @__PURE__ */ __name((key) => {
+  const text3 = /* @__PURE__ */ __name((key) => {
     const v = value[key];
     if (v === void 0 || v === null) return null;
     if (typeof v === "string") return v;
@@ -3399,8 +3601,8 @@ function readReference(value, path, problems) {
     });
     return null;
   }, "text");
-  ref.doc = text2("doc");
-  ref.url = text2("url");
+  ref.doc = text3("doc");
+  ref.url = text3("url");
   const page = value.page;
   if (page !== void 0 && page !== null) {
     if (typeof page === "number" && Number.isInteger(page)) ref.page = page;
@@ -3794,12 +3996,12 @@ var SourceTexts = class {
     __name(this, "SourceTexts");
   }
   #texts = /* @__PURE__ */ new Map();
-  set(file, text2) {
-    this.#texts.set(file, text2);
+  set(file, text3) {
+    this.#texts.set(file, text3);
   }
   locate(file, docIndex, p) {
-    const text2 = this.#texts.get(file);
-    const pos = text2 === void 0 ? void 0 : locateYamlPath(text2, docIndex, p.path, p.atKey === true);
+    const text3 = this.#texts.get(file);
+    const pos = text3 === void 0 ? void 0 : locateYamlPath(text3, docIndex, p.path, p.atKey === true);
     const path = formatPath(p.path);
     const out = {
       where: {
@@ -3898,16 +4100,16 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   const problems = [];
   const warnings = [];
   const metrics = /* @__PURE__ */ new Map();
-  for (const { file, package: pkg, text: text2 } of input.metrics) {
-    texts.set(file, text2);
-    loadMetricsFile(file, pkg, text2, metrics, problems, texts);
+  for (const { file, package: pkg, text: text3 } of input.metrics) {
+    texts.set(file, text3);
+    loadMetricsFile(file, pkg, text3, metrics, problems, texts);
   }
   const documents = [];
-  for (const { file, package: pkg, rel, text: text2 } of input.specs) {
-    texts.set(file, text2);
+  for (const { file, package: pkg, rel, text: text3 } of input.specs) {
+    texts.set(file, text3);
     let docs;
     try {
-      docs = loadYamlDocuments(text2);
+      docs = loadYamlDocuments(text3);
     } catch (error2) {
       if (!(error2 instanceof YamlSyntaxError)) throw error2;
       problems.push(syntaxProblem(file, error2));
@@ -3949,10 +4151,10 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare, "compare");
-function loadMetricsFile(file, pkg, text2, metrics, problems, texts) {
+function loadMetricsFile(file, pkg, text3, metrics, problems, texts) {
   let docs;
   try {
-    docs = loadYamlDocuments(text2);
+    docs = loadYamlDocuments(text3);
   } catch (error2) {
     if (!(error2 instanceof YamlSyntaxError)) throw error2;
     problems.push(syntaxProblem(file, error2));
@@ -4099,26 +4301,26 @@ var JsonSyntaxAt = class extends Error {
     __name(this, "JsonSyntaxAt");
   }
 };
-function findJsonError(text2) {
+function findJsonError(text3) {
   let i = 0;
   const fail = /* @__PURE__ */ __name((message) => {
     throw new JsonSyntaxAt(i, message);
   }, "fail");
   const ws = /* @__PURE__ */ __name(() => {
-    while (i < text2.length && " 	\n\r".includes(text2[i] ?? "")) i++;
+    while (i < text3.length && " 	\n\r".includes(text3[i] ?? "")) i++;
   }, "ws");
   const expect = /* @__PURE__ */ __name((ch, what) => {
     ws();
-    if (text2[i] !== ch)
+    if (text3[i] !== ch)
       fail(
-        i >= text2.length ? `unexpected end of input, expected ${what}` : `expected ${what}, found ${JSON.stringify(text2[i])}`
+        i >= text3.length ? `unexpected end of input, expected ${what}` : `expected ${what}, found ${JSON.stringify(text3[i])}`
       );
     i++;
   }, "expect");
   const string2 = /* @__PURE__ */ __name(() => {
     i++;
-    while (i < text2.length) {
-      const ch = text2[i];
+    while (i < text3.length) {
+      const ch = text3[i];
       if (ch === '"') {
         i++;
         return;
@@ -4132,26 +4334,26 @@ function findJsonError(text2) {
   }, "string");
   const value = /* @__PURE__ */ __name(() => {
     ws();
-    const ch = text2[i];
+    const ch = text3[i];
     if (ch === void 0) fail("unexpected end of input, expected a value");
     if (ch === "{") {
       i++;
       ws();
-      if (text2[i] === "}") {
+      if (text3[i] === "}") {
         i++;
         return;
       }
       for (; ; ) {
         ws();
-        if (text2[i] !== '"')
+        if (text3[i] !== '"')
           fail(
-            i >= text2.length ? "unexpected end of input, expected a property name" : `expected a double-quoted property name, found ${JSON.stringify(text2[i])}`
+            i >= text3.length ? "unexpected end of input, expected a property name" : `expected a double-quoted property name, found ${JSON.stringify(text3[i])}`
           );
         string2();
         expect(":", "':'");
         value();
         ws();
-        if (text2[i] === ",") {
+        if (text3[i] === ",") {
           i++;
           continue;
         }
@@ -4162,14 +4364,14 @@ function findJsonError(text2) {
     if (ch === "[") {
       i++;
       ws();
-      if (text2[i] === "]") {
+      if (text3[i] === "]") {
         i++;
         return;
       }
       for (; ; ) {
         value();
         ws();
-        if (text2[i] === ",") {
+        if (text3[i] === ",") {
           i++;
           continue;
         }
@@ -4182,7 +4384,7 @@ function findJsonError(text2) {
       return;
     }
     const literal2 = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
-      text2.slice(i, i + 400)
+      text3.slice(i, i + 400)
     );
     if (literal2 === null) fail(`unexpected ${JSON.stringify(ch)}`);
     else i += literal2[0].length;
@@ -4190,9 +4392,9 @@ function findJsonError(text2) {
   try {
     value();
     ws();
-    if (i < text2.length)
+    if (i < text3.length)
       fail(
-        `unexpected ${JSON.stringify(text2[i])} after the end of the document`
+        `unexpected ${JSON.stringify(text3[i])} after the end of the document`
       );
     return void 0;
   } catch (error2) {
@@ -4205,6 +4407,7 @@ __name(findJsonError, "findJsonError");
 
 // src/core/builtins.ts
 var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
+var nodeChildProcess = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:child_process"), "nodeChildProcess");
 var statusText = /* @__PURE__ */ __name((status) => process.getBuiltinModule("node:http").STATUS_CODES[status], "statusText");
 
 // src/verify/job.ts
@@ -4212,11 +4415,11 @@ function newIdentifier() {
   return nodeCrypto().randomUUID().replace(/-/g, "");
 }
 __name(newIdentifier, "newIdentifier");
-function positionOf2(text2, offset) {
+function positionOf2(text3, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text2.length; i++) {
-    if (text2.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text3.length; i++) {
+    if (text3.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -4225,12 +4428,12 @@ function positionOf2(text2, offset) {
 }
 __name(positionOf2, "positionOf");
 var NON_FINITE = /("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g;
-function parseJsonText(text2, file) {
+function parseJsonText(text3, file) {
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text3);
   } catch (first) {
-    if (/NaN|Infinity/.test(text2)) {
-      const patched = text2.replace(
+    if (/NaN|Infinity/.test(text3)) {
+      const patched = text3.replace(
         NON_FINITE,
         (_m, str2, tok) => {
           if (str2 !== void 0) return str2;
@@ -4242,10 +4445,10 @@ function parseJsonText(text2, file) {
       } catch {
       }
     }
-    const found = findJsonError(text2);
-    const offset = found?.offset ?? text2.length;
-    const pos = positionOf2(text2, offset);
-    const truncated = offset >= text2.trimEnd().length;
+    const found = findJsonError(text3);
+    const offset = found?.offset ?? text3.length;
+    const pos = positionOf2(text3, offset);
+    const truncated = offset >= text3.trimEnd().length;
     throw new JobError(
       `${file} is not valid JSON: ${found?.message ?? first.message}`,
       {
@@ -4257,8 +4460,8 @@ function parseJsonText(text2, file) {
 }
 __name(parseJsonText, "parseJsonText");
 var MAX_PROBLEMS = 20;
-function parseJob(text2, file) {
-  const raw = parseJsonText(text2, file);
+function parseJob(text3, file) {
+  const raw = parseJsonText(text3, file);
   const problems = [];
   const report = /* @__PURE__ */ __name((path, message, hint) => {
     if (problems.length < MAX_PROBLEMS) {
@@ -4515,8 +4718,8 @@ __name(exponential2, "exponential2");
 function formatMeasurement(value, unit) {
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  const text2 = value !== 0 && Math.abs(value) < 0.01 ? exponential2(value) : value.toFixed(2);
-  return unit === "" ? text2 : `${text2} ${unit}`;
+  const text3 = value !== 0 && Math.abs(value) < 0.01 ? exponential2(value) : value.toFixed(2);
+  return unit === "" ? text3 : `${text3} ${unit}`;
 }
 __name(formatMeasurement, "formatMeasurement");
 function formatTest(r) {
@@ -4604,8 +4807,8 @@ function keyString(key) {
 __name(keyString, "keyString");
 
 // src/notify/metrics-chart.ts
-function label2(text2) {
-  return `"${text2.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+function label2(text3) {
+  return `"${text3.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
 }
 __name(label2, "label");
 function num(value) {
@@ -4648,7 +4851,7 @@ function trendChart(c, options = {}) {
 __name(trendChart, "trendChart");
 
 // src/notify/metrics-markdown.ts
-var escapeCell = /* @__PURE__ */ __name((text2) => text2.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
+var escapeCell = /* @__PURE__ */ __name((text3) => text3.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
 function short(value) {
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value.toExponential(2);
@@ -4836,16 +5039,36 @@ __name(metricsComment, "metricsComment");
 var import_node_path5 = require("node:path");
 
 // src/notify/build-slack.ts
-function escapeMrkdwn(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function escapeMrkdwn(text3) {
+  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 __name(escapeMrkdwn, "escapeMrkdwn");
 
 // src/notify/metrics-slack.ts
-function cut(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+function cutForSlack(text3, max) {
+  return text3.length <= max ? text3 : `${text3.slice(0, max - 1)}\u2026`;
 }
-__name(cut, "cut");
+__name(cutForSlack, "cutForSlack");
+function headedSlackMessage(title, body, context) {
+  return {
+    text: cutForSlack(title, 3e3),
+    blocks: [
+      {
+        type: "header",
+        text: { type: "plain_text", text: cutForSlack(title, 150), emoji: true }
+      },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: cutForSlack(body, 3e3) }
+      },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: cutForSlack(context, 3e3) }]
+      }
+    ]
+  };
+}
+__name(headedSlackMessage, "headedSlackMessage");
 function specLine(r) {
   const m = r.result.measurement;
   const value = m === null ? "no value" : formatMeasurement(m.value, m.unit);
@@ -4885,20 +5108,7 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
     p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
     `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`
   ].filter((c) => c !== "");
-  return {
-    text: cut(title, 3e3),
-    blocks: [
-      {
-        type: "header",
-        text: { type: "plain_text", text: cut(title, 150), emoji: true }
-      },
-      { type: "section", text: { type: "mrkdwn", text: cut(body, 3e3) } },
-      {
-        type: "context",
-        elements: [{ type: "mrkdwn", text: cut(context.join(" \xB7 "), 3e3) }]
-      }
-    ]
-  };
+  return headedSlackMessage(title, body, context.join(" \xB7 "));
 }
 __name(metricsSlackMessage, "metricsSlackMessage");
 
@@ -5077,16 +5287,28 @@ __name(once, "once");
 
 // src/metrics/http.ts
 var undici = once(async () => Promise.resolve().then(() => __toESM(require("./chunks/undici.cjs"), 1)));
-function serverMessage(text2, headers) {
+function storeHttpOptions(service, o, shouldRetry, defaultTimeoutMs) {
+  return {
+    service,
+    reporter: o.reporter,
+    shouldRetry,
+    timeoutMs: o.timeoutMs ?? defaultTimeoutMs,
+    ...o.retries === void 0 ? {} : { retries: o.retries },
+    ...o.minDelayMs === void 0 ? {} : { minDelayMs: o.minDelayMs },
+    ...o.clock === void 0 ? {} : { clock: o.clock }
+  };
+}
+__name(storeHttpOptions, "storeHttpOptions");
+function serverMessage(text3, headers) {
   const header = headers?.get("x-influxdb-error");
   if (header !== null && header !== void 0 && header !== "") return header;
   try {
-    const json = JSON.parse(text2);
+    const json = JSON.parse(text3);
     const msg = json.error ?? json.message;
     if (typeof msg === "string") return msg;
   } catch {
   }
-  let trimmed = text2.trim();
+  let trimmed = text3.trim();
   if (trimmed.startsWith("<")) {
     const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1];
     trimmed = (title ?? trimmed.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
@@ -5120,7 +5342,7 @@ __name(httpRequest, "httpRequest");
 async function once2(req, safeUrl, service, signal) {
   let status;
   let headers;
-  let text2;
+  let text3;
   try {
     const { request } = await undici();
     const response = await request(req.url, {
@@ -5131,7 +5353,7 @@ async function once2(req, safeUrl, service, signal) {
     });
     status = response.statusCode;
     headers = new ResponseHeaders(response.headers);
-    text2 = await response.body.text();
+    text3 = await response.body.text();
   } catch (error3) {
     if (signal.aborted) throw signal.reason;
     throw new HttpError(
@@ -5145,9 +5367,9 @@ async function once2(req, safeUrl, service, signal) {
   }
   const ok = req.ok ?? [];
   if (ok.length > 0 ? ok.includes(status) : status >= 200 && status < 300) {
-    return { status, headers, text: text2 };
+    return { status, headers, text: text3 };
   }
-  const message = serverMessage(text2, headers);
+  const message = serverMessage(text3, headers);
   const reason = statusText(status);
   const error2 = new HttpError(
     `${service} answered ${status}${reason === void 0 ? "" : ` ${reason}`}${message === "" ? "" : `: ${message}`}`,
@@ -5257,10 +5479,10 @@ function escapeMeasurement(name) {
   return MEASUREMENT_SPECIAL.test(name) ? name.replace(/([, ])/g, "\\$1") : name;
 }
 __name(escapeMeasurement, "escapeMeasurement");
-function escapeKey(text2, what = "the key") {
-  if (!SPECIAL.test(text2)) return text2;
-  check(what, text2);
-  return KEY_SPECIAL.test(text2) ? text2.replace(/([,= ])/g, "\\$1") : text2;
+function escapeKey(text3, what = "the key") {
+  if (!SPECIAL.test(text3)) return text3;
+  check(what, text3);
+  return KEY_SPECIAL.test(text3) ? text3.replace(/([,= ])/g, "\\$1") : text3;
 }
 __name(escapeKey, "escapeKey");
 function escapeStringField(value, what) {
@@ -5316,12 +5538,12 @@ function encodePoint(point) {
   for (const key in point.fields) {
     const field = point.fields[key];
     if (field === void 0) continue;
-    const text2 = fieldText(key, field);
-    if (text2 === void 0) continue;
+    const text3 = fieldText(key, field);
+    if (text3 === void 0) continue;
     if (key === "time") {
       refuse("the field key", key, "it is reserved", "rename it");
     }
-    fields += `${fields === "" ? "" : ","}${escapeKey(key, "the field key")}=${text2}`;
+    fields += `${fields === "" ? "" : ","}${escapeKey(key, "the field key")}=${text3}`;
   }
   if (fields === "") {
     throw new InputError(
@@ -5620,8 +5842,11 @@ var Spool = class {
   }
   /** Returns a claimed entry to the spool, recording the failure. */
   async release(claim, error2) {
+    const rest = remainingOf(error2);
     const entry = {
       ...claim.entry,
+      // Part of the job was stored: only the rest is kept for replay.
+      ...rest === void 0 ? {} : { job: serializeJob(rest.job) },
       attempts: claim.entry.attempts + 1,
       lastError: errorMessage(error2).split("\n")[0] ?? ""
     };
@@ -5681,10 +5906,10 @@ var Spool = class {
     }
   }
   async #read(path) {
-    const text2 = await readFile(path, "utf8");
+    const text3 = await readFile(path, "utf8");
     let entry;
     try {
-      entry = JSON.parse(text2);
+      entry = JSON.parse(text3);
     } catch (error2) {
       throw new StoreError(`spool entry ${path} is not valid JSON`, {
         where: { file: path },
@@ -5719,6 +5944,11 @@ function entryJob(entry) {
   };
 }
 __name(entryJob, "entryJob");
+function remainingOf(error2) {
+  const rest = error2?.remaining;
+  return typeof rest === "object" && Array.isArray(rest.job?.measurements) ? rest : void 0;
+}
+__name(remainingOf, "remainingOf");
 function alive(pid) {
   if (pid === process.pid) return true;
   try {
@@ -5793,6 +6023,8 @@ __name(dispatchJobs, "dispatchJobs");
 async function onFailure(error2, d, store, t, claim, options) {
   const message = errorMessage(error2);
   t.errors.push(message);
+  const stored = error2?.stored;
+  if (typeof stored === "number") t.written += stored;
   if (claim === void 0 || options.spool === void 0) return;
   await options.spool.release(claim, error2);
   t.spooled++;
@@ -5873,56 +6105,6 @@ async function replaySpool(spool, stores, reporter) {
   return result;
 }
 __name(replaySpool, "replaySpool");
-
-// src/metrics/gate.ts
-var DEFAULT_GATE = {
-  fail: ["minimum"],
-  warn: ["design"],
-  regressions: "warn"
-};
-function gateLevel(tags2, g) {
-  if (tags2.some((t) => g.fail.includes(t))) return "fail";
-  if (tags2.some((t) => g.warn.includes(t))) return "warn";
-  return "info";
-}
-__name(gateLevel, "gateLevel");
-function evaluateGate(jobs, definitions, comparisons, settings) {
-  const byMeasurement = /* @__PURE__ */ new Map();
-  for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c);
-  const rows = [];
-  for (const d of jobs) {
-    for (const result of evaluateJob(d.job, definitions, d.source)) {
-      rows.push({
-        jobId: d.id,
-        source: d.source,
-        result,
-        level: gateLevel(result.spec.tags, settings),
-        comparison: byMeasurement.get(`${d.id}|${result.spec.metricName}`)
-      });
-    }
-  }
-  const failing = rows.filter((r) => r.result.passed === false);
-  const failures = failing.filter((r) => r.level === "fail");
-  const warnings = failing.filter((r) => r.level === "warn");
-  const regressions = comparisons.filter((c) => c.verdict === "regression");
-  const reasons = [];
-  if (failures.length > 0) {
-    reasons.push(
-      `${failures.length} specification(s) tagged ${settings.fail.join("/")} failed`
-    );
-  }
-  if (settings.regressions === "fail" && regressions.length > 0)
-    reasons.push(`${regressions.length} regression(s)`);
-  return {
-    passed: reasons.length === 0,
-    rows,
-    failures,
-    warnings,
-    regressions,
-    reasons
-  };
-}
-__name(evaluateGate, "evaluateGate");
 
 // src/metrics/sorted-window.ts
 var SortedWindow = class {
@@ -6216,6 +6398,15 @@ var DEFAULT_BASELINE = {
   series: "main",
   acceptances: []
 };
+function describeRegression(c, baseline) {
+  const n = /* @__PURE__ */ __name((v) => v === void 0 ? "?" : String(Number(v.toPrecision(3))), "n");
+  const given = c.unit;
+  const unit = given === void 0 || given === "" ? "" : ` ${given}`;
+  const where = [c.dataset, c.instrument, c.filter].filter(Boolean);
+  const band = c.band === void 0 ? "no band" : `band ${n(c.band.low)}\u2013${n(c.band.high)}${unit} (median ${n(c.band.median)}, ${c.band.samples} points)`;
+  return `${c.metric}${where.length > 0 ? ` on ${where.join("/")}` : ""}: ${n(c.value)}${unit} outside ${baseline}'s ${band}${c.baseCommit === void 0 ? "" : ` at ${c.baseCommit}`}`;
+}
+__name(describeRegression, "describeRegression");
 function metricDirection(metric, definitions, overrides = {}) {
   const given = overrides[metric];
   if (given !== void 0) return given;
@@ -6250,7 +6441,9 @@ async function compareWithHistory(jobs, store, definitions, settings) {
       const key = { metric: m.metric, ...seriesKeyOf(d.provenance) };
       const worse = metricDirection(m.metric, definitions, settings.directions);
       const notThisJob = /* @__PURE__ */ __name((p) => p.jobId !== d.id, "notThisJob");
-      const baseline = (await read(key, settings.series, d.createdAt, lookback)).filter(notThisJob);
+      const onBaseline = d.series === settings.series;
+      const cutoff = onBaseline ? d.createdAt : Math.min(d.createdAt, settings.before ?? Number.POSITIVE_INFINITY);
+      const baseline = (await read(key, settings.series, cutoff, lookback)).filter(notThisJob);
       const detector = new RegressionDetector(
         worse,
         settings,
@@ -6260,7 +6453,7 @@ async function compareWithHistory(jobs, store, definitions, settings) {
       let verdict;
       let streak;
       let band;
-      if (d.series === settings.series) {
+      if (onBaseline) {
         const r = detector.push(d.createdAt, m.value);
         ({ verdict, streak, band } = r);
       } else {
@@ -6271,7 +6464,8 @@ async function compareWithHistory(jobs, store, definitions, settings) {
           streak = detector.judge(p.value, band) === "breach" ? streak + 1 : 0;
         }
         const v = detector.judge(m.value, band);
-        verdict = v === "breach" && streak >= settings.consecutive ? "regression" : v;
+        const k = settings.oneBreach === true || d.series.startsWith("pr/") ? 1 : settings.consecutive;
+        verdict = v === "breach" && streak >= k ? "regression" : v;
       }
       out.push({
         ...key,
@@ -6285,13 +6479,66 @@ async function compareWithHistory(jobs, store, definitions, settings) {
         verdict,
         streak,
         band,
-        history: baseline
+        history: baseline,
+        ...onBaseline || settings.commit === void 0 ? {} : { baseCommit: settings.commit }
       });
     }
   }
   return out;
 }
 __name(compareWithHistory, "compareWithHistory");
+
+// src/metrics/gate.ts
+var DEFAULT_GATE = {
+  fail: ["minimum"],
+  warn: ["design"],
+  regressions: "warn"
+};
+function gateLevel(tags2, g) {
+  if (tags2.some((t) => g.fail.includes(t))) return "fail";
+  if (tags2.some((t) => g.warn.includes(t))) return "warn";
+  return "info";
+}
+__name(gateLevel, "gateLevel");
+function evaluateGate(jobs, definitions, comparisons, settings, baselineSeries = "main") {
+  const byMeasurement = /* @__PURE__ */ new Map();
+  for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c);
+  const rows = [];
+  for (const d of jobs) {
+    for (const result of evaluateJob(d.job, definitions, d.source)) {
+      rows.push({
+        jobId: d.id,
+        source: d.source,
+        result,
+        level: gateLevel(result.spec.tags, settings),
+        comparison: byMeasurement.get(`${d.id}|${result.spec.metricName}`)
+      });
+    }
+  }
+  const failing = rows.filter((r) => r.result.passed === false);
+  const failures = failing.filter((r) => r.level === "fail");
+  const warnings = failing.filter((r) => r.level === "warn");
+  const regressions = comparisons.filter((c) => c.verdict === "regression");
+  const reasons = [];
+  if (failures.length > 0) {
+    reasons.push(
+      `${failures.length} specification(s) tagged ${settings.fail.join("/")} failed`
+    );
+  }
+  if (settings.regressions === "fail" && regressions.length > 0)
+    reasons.push(
+      `${regressions.length} regression(s): ${regressions.map((c) => describeRegression(c, baselineSeries)).join("; ")}`
+    );
+  return {
+    passed: reasons.length === 0,
+    rows,
+    failures,
+    warnings,
+    regressions,
+    reasons
+  };
+}
+__name(evaluateGate, "evaluateGate");
 
 // src/metrics/prepare.ts
 function jobId(job) {
@@ -6343,9 +6590,9 @@ async function prepareJobFiles(files, definitions, options) {
   const out = [];
   const problems = [];
   for (const file of files) {
-    let text2;
+    let text3;
     try {
-      text2 = await readFile(file, "utf8");
+      text3 = await readFile(file, "utf8");
     } catch (error2) {
       problems.push({
         file,
@@ -6353,7 +6600,7 @@ async function prepareJobFiles(files, definitions, options) {
       });
       continue;
     }
-    out.push(prepareJob(parseJob(text2, file), file, definitions, options));
+    out.push(prepareJob(parseJob(text3, file), file, definitions, options));
   }
   if (problems.length > 0) {
     throw new InputError(`${problems.length} job file(s) cannot be read`, {
@@ -6551,17 +6798,185 @@ function metricsReportJson(o, extra = {}) {
 }
 __name(metricsReportJson, "metricsReportJson");
 
+// src/metrics/stores.ts
+var import_node_fs7 = require("node:fs");
+
+// src/metrics/influxdb-store.ts
+var PROVENANCE_FIELDS = [
+  "job_id",
+  "run_id",
+  "run_url",
+  "git_sha",
+  "image_digest",
+  "version_tag",
+  "jenkins_build_url",
+  "workflow_run_url"
+];
+function str(value) {
+  return value === void 0 ? void 0 : { kind: "string", value };
+}
+__name(str, "str");
+function jobPoints(d, precision = "ms", tagKeys = []) {
+  const p = d.provenance;
+  const env = d.job.meta.env ?? {};
+  const runId = typeof env.ci_id === "string" ? env.ci_id : void 0;
+  const runUrl = p.jenkinsBuildUrl ?? p.workflowRunUrl;
+  const tags2 = {
+    ...seriesKeyOf(p),
+    series: d.series,
+    pipeline: typeof env.ci_name === "string" ? env.ci_name : void 0
+  };
+  for (const key of tagKeys) {
+    const v = d.job.meta[key];
+    if (typeof v === "string" || typeof v === "number") tags2[key] = String(v);
+  }
+  const provenance = {
+    job_id: str(d.id),
+    run_id: str(runId),
+    // SQuaSH writes run_url as a Markdown link for Chronograf tables.
+    run_url: str(
+      runUrl === void 0 ? void 0 : `[${runId ?? d.id}](${runUrl})`
+    ),
+    git_sha: str(p.gitSha),
+    image_digest: str(p.imageDigest),
+    version_tag: str(p.releaseTag),
+    jenkins_build_url: str(p.jenkinsBuildUrl),
+    workflow_run_url: str(p.workflowRunUrl)
+  };
+  const byPackage = /* @__PURE__ */ new Map();
+  for (const m of d.job.measurements) {
+    if (!Number.isFinite(m.value)) continue;
+    const [pkg = "", name = ""] = m.metric.split(".");
+    if (PROVENANCE_FIELDS.includes(name)) {
+      throw new InputError(
+        `${d.source}: metric ${m.metric} cannot be stored in InfluxDB: ${name} is a provenance field`,
+        {
+          hint: `rename the metric (reserved: ${PROVENANCE_FIELDS.join(", ")})`
+        }
+      );
+    }
+    const fields = byPackage.get(pkg) ?? {};
+    fields[name] = { kind: "float", value: m.value };
+    byPackage.set(pkg, fields);
+  }
+  const time = timestampFromMs(d.createdAt, precision);
+  return [...byPackage].map(([pkg, fields]) => ({
+    measurement: pkg,
+    tags: tags2,
+    fields: { ...fields, ...provenance },
+    time
+  }));
+}
+__name(jobPoints, "jobPoints");
+var InfluxStore = class {
+  static {
+    __name(this, "InfluxStore");
+  }
+  type = "influxdb";
+  label;
+  client;
+  /** Where its points are (undefined: the database's default policy). */
+  retentionPolicy;
+  #o;
+  #encoded = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#o = options;
+    this.client = new InfluxClient(options);
+    this.retentionPolicy = options.retentionPolicy;
+    this.label = `influxdb ${this.client.url} db=${options.database}`;
+  }
+  /** Encodes every job now, so a bad tag value fails before anything is sent. */
+  prepare(jobs) {
+    for (const d of jobs) {
+      try {
+        this.#encoded.set(d.id, this.#lines(d));
+      } catch (error2) {
+        if (error2 instanceof InputError) {
+          throw new InputError(`${d.source}: ${error2.message}`, {
+            where: { file: d.source },
+            ...error2.hint === void 0 ? {} : { hint: error2.hint }
+          });
+        }
+        throw error2;
+      }
+    }
+  }
+  #lines(d) {
+    return jobPoints(d, this.#o.precision ?? "ms", this.#o.tagKeys).map(
+      encodePoint
+    );
+  }
+  preview(d) {
+    return {
+      database: this.#o.database,
+      lines: this.#encoded.get(d.id) ?? this.#lines(d)
+    };
+  }
+  async write(d) {
+    const lines = this.#encoded.get(d.id) ?? this.#lines(d);
+    if (lines.length === 0) return { written: 0, skipped: 0 };
+    if (this.#o.createDatabase !== false) await this.client.ensureDatabase();
+    await this.client.writeLines(lines);
+    return { written: lines.length, skipped: 0 };
+  }
+  /** The series from `/query`, oldest first. */
+  async history(q) {
+    const [pkg = "", field = ""] = q.metric.split(".");
+    const rp = this.#o.retentionPolicy;
+    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
+    const where = [
+      `${quoteIdentifier("dataset")} = ${quoteString(q.dataset)}`,
+      `${quoteIdentifier("instrument")} = ${quoteString(q.instrument)}`,
+      `${quoteIdentifier("filter")} = ${quoteString(q.filter)}`,
+      `${quoteIdentifier("series")} = ${quoteString(q.series)}`,
+      ...q.before === void 0 ? [] : [`time < ${Math.round(q.before)}ms`]
+    ].join(" AND ");
+    const limit = q.limit === void 0 ? "" : ` LIMIT ${q.limit}`;
+    let series;
+    try {
+      series = await this.client.query(
+        `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
+      );
+    } catch (error2) {
+      if (error2 instanceof StoreError && /database not found/.test(error2.message))
+        return [];
+      throw error2;
+    }
+    const out = [];
+    for (const s of series) {
+      for (const row of s.values) {
+        const [time, value, jobId2] = row;
+        if (typeof value !== "number") continue;
+        out.push({ time, value, jobId: typeof jobId2 === "string" ? jobId2 : "" });
+      }
+    }
+    return out.sort((a, b) => a.time - b.time);
+  }
+  async close() {
+    this.#encoded.clear();
+    return Promise.resolve();
+  }
+};
+
 // src/metrics/sqlite-store.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_path8 = require("node:path");
 
 // src/metrics/sqlite-driver.ts
+var import_node_fs4 = require("node:fs");
 var import_node_module = require("node:module");
 var import_node_path7 = require("node:path");
 var cached;
 function bases(env) {
   const out = [];
-  if (process.argv[1] !== void 0) out.push(process.argv[1]);
+  const script = process.argv[1];
+  if (script !== void 0) {
+    try {
+      out.push((0, import_node_fs4.realpathSync)(script));
+    } catch {
+      out.push(script);
+    }
+  }
   out.push((0, import_node_path7.join)(process.cwd(), "package.json"));
   if (env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "")
     out.push((0, import_node_path7.join)(env.GITHUB_WORKSPACE, "package.json"));
@@ -6676,7 +7091,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs4.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
+        (0, import_node_fs5.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -6704,6 +7119,7 @@ var SqliteStore = class {
   label;
   #db;
   #series = /* @__PURE__ */ new Map();
+  #recent;
   /** The schema version of the open file. */
   get schemaVersion() {
     return this.#db.pragma("user_version", { simple: true });
@@ -6833,6 +7249,36 @@ var SqliteStore = class {
     const times = withTimes ? this.#db.prepare(`SELECT created_at FROM measurements ${where}`).pluck().all(id) : [];
     return { values, times };
   }
+  /**
+   * The newest `limit` points of a series as two arrays, oldest first: the
+   * lean read behind standing alerts, which read the tail of every series
+   * in one pass (one prepared statement, no join, no objects per point).
+   */
+  recentValues(key, series, limit) {
+    this.#recent ??= this.#db.prepare(
+      `SELECT created_at, value FROM measurements
+         WHERE series = (SELECT id FROM series WHERE metric = ?
+           AND dataset = ? AND instrument = ? AND filter = ? AND series = ?)
+         AND value IS NOT NULL ORDER BY created_at DESC LIMIT ?`
+    ).raw(true);
+    const rows = this.#recent.all(
+      key.metric,
+      key.dataset,
+      key.instrument,
+      key.filter,
+      series,
+      limit
+    );
+    const n = rows.length;
+    const values = new Array(n);
+    const times = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = rows[n - 1 - i];
+      times[i] = row[0];
+      values[i] = row[1];
+    }
+    return { values, times };
+  }
   /** The time of the `index`-th value (oldest first) of a series. */
   seriesTimeAt(key, series, index) {
     const id = this.#findSeries(key, series);
@@ -6895,163 +7341,6 @@ var SqliteStore = class {
   }
 };
 
-// src/metrics/stores.ts
-var import_node_fs5 = require("node:fs");
-
-// src/metrics/influxdb-store.ts
-var PROVENANCE_FIELDS = [
-  "job_id",
-  "run_id",
-  "run_url",
-  "git_sha",
-  "image_digest",
-  "version_tag",
-  "jenkins_build_url",
-  "workflow_run_url"
-];
-function str(value) {
-  return value === void 0 ? void 0 : { kind: "string", value };
-}
-__name(str, "str");
-function jobPoints(d, precision = "ms", tagKeys = []) {
-  const p = d.provenance;
-  const env = d.job.meta.env ?? {};
-  const runId = typeof env.ci_id === "string" ? env.ci_id : void 0;
-  const runUrl = p.jenkinsBuildUrl ?? p.workflowRunUrl;
-  const tags2 = {
-    ...seriesKeyOf(p),
-    series: d.series,
-    pipeline: typeof env.ci_name === "string" ? env.ci_name : void 0
-  };
-  for (const key of tagKeys) {
-    const v = d.job.meta[key];
-    if (typeof v === "string" || typeof v === "number") tags2[key] = String(v);
-  }
-  const provenance = {
-    job_id: str(d.id),
-    run_id: str(runId),
-    // SQuaSH writes run_url as a Markdown link for Chronograf tables.
-    run_url: str(
-      runUrl === void 0 ? void 0 : `[${runId ?? d.id}](${runUrl})`
-    ),
-    git_sha: str(p.gitSha),
-    image_digest: str(p.imageDigest),
-    version_tag: str(p.releaseTag),
-    jenkins_build_url: str(p.jenkinsBuildUrl),
-    workflow_run_url: str(p.workflowRunUrl)
-  };
-  const byPackage = /* @__PURE__ */ new Map();
-  for (const m of d.job.measurements) {
-    if (!Number.isFinite(m.value)) continue;
-    const [pkg = "", name = ""] = m.metric.split(".");
-    if (PROVENANCE_FIELDS.includes(name)) {
-      throw new InputError(
-        `${d.source}: metric ${m.metric} cannot be stored in InfluxDB: ${name} is a provenance field`,
-        {
-          hint: `rename the metric (reserved: ${PROVENANCE_FIELDS.join(", ")})`
-        }
-      );
-    }
-    const fields = byPackage.get(pkg) ?? {};
-    fields[name] = { kind: "float", value: m.value };
-    byPackage.set(pkg, fields);
-  }
-  const time = timestampFromMs(d.createdAt, precision);
-  return [...byPackage].map(([pkg, fields]) => ({
-    measurement: pkg,
-    tags: tags2,
-    fields: { ...fields, ...provenance },
-    time
-  }));
-}
-__name(jobPoints, "jobPoints");
-var InfluxStore = class {
-  static {
-    __name(this, "InfluxStore");
-  }
-  type = "influxdb";
-  label;
-  client;
-  #o;
-  #encoded = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.#o = options;
-    this.client = new InfluxClient(options);
-    this.label = `influxdb ${this.client.url} db=${options.database}`;
-  }
-  /** Encodes every job now, so a bad tag value fails before anything is sent. */
-  prepare(jobs) {
-    for (const d of jobs) {
-      try {
-        this.#encoded.set(d.id, this.#lines(d));
-      } catch (error2) {
-        if (error2 instanceof InputError) {
-          throw new InputError(`${d.source}: ${error2.message}`, {
-            where: { file: d.source },
-            ...error2.hint === void 0 ? {} : { hint: error2.hint }
-          });
-        }
-        throw error2;
-      }
-    }
-  }
-  #lines(d) {
-    return jobPoints(d, this.#o.precision ?? "ms", this.#o.tagKeys).map(
-      encodePoint
-    );
-  }
-  preview(d) {
-    return {
-      database: this.#o.database,
-      lines: this.#encoded.get(d.id) ?? this.#lines(d)
-    };
-  }
-  async write(d) {
-    const lines = this.#encoded.get(d.id) ?? this.#lines(d);
-    if (lines.length === 0) return { written: 0, skipped: 0 };
-    if (this.#o.createDatabase !== false) await this.client.ensureDatabase();
-    await this.client.writeLines(lines);
-    return { written: lines.length, skipped: 0 };
-  }
-  /** The series from `/query`, oldest first. */
-  async history(q) {
-    const [pkg = "", field = ""] = q.metric.split(".");
-    const rp = this.#o.retentionPolicy;
-    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
-    const where = [
-      `${quoteIdentifier("dataset")} = ${quoteString(q.dataset)}`,
-      `${quoteIdentifier("instrument")} = ${quoteString(q.instrument)}`,
-      `${quoteIdentifier("filter")} = ${quoteString(q.filter)}`,
-      `${quoteIdentifier("series")} = ${quoteString(q.series)}`,
-      ...q.before === void 0 ? [] : [`time < ${Math.round(q.before)}ms`]
-    ].join(" AND ");
-    const limit = q.limit === void 0 ? "" : ` LIMIT ${q.limit}`;
-    let series;
-    try {
-      series = await this.client.query(
-        `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
-      );
-    } catch (error2) {
-      if (error2 instanceof StoreError && /database not found/.test(error2.message))
-        return [];
-      throw error2;
-    }
-    const out = [];
-    for (const s of series) {
-      for (const row of s.values) {
-        const [time, value, jobId2] = row;
-        if (typeof value !== "number") continue;
-        out.push({ time, value, jobId: typeof jobId2 === "string" ? jobId2 : "" });
-      }
-    }
-    return out.sort((a, b) => a.time - b.time);
-  }
-  async close() {
-    this.#encoded.clear();
-    return Promise.resolve();
-  }
-};
-
 // src/metrics/squash-store.ts
 var ACCEPT = "application/json; version=1.0";
 function squashShouldRetry(error2) {
@@ -7084,16 +7373,7 @@ var SquashStore = class {
     this.label = `squash ${redactUrl(options.url)}`;
   }
   #http() {
-    const o = this.#o;
-    return {
-      service: "SQuaSH",
-      reporter: o.reporter,
-      shouldRetry: squashShouldRetry,
-      timeoutMs: o.timeoutMs ?? 12e4,
-      ...o.retries === void 0 ? {} : { retries: o.retries },
-      ...o.minDelayMs === void 0 ? {} : { minDelayMs: o.minDelayMs },
-      ...o.clock === void 0 ? {} : { clock: o.clock }
-    };
+    return storeHttpOptions("SQuaSH", this.#o, squashShouldRetry, 12e4);
   }
   prepare(jobs) {
     for (const d of jobs) squashBody(d);
@@ -7184,13 +7464,13 @@ var SquashStore = class {
       ok: [200, 201, 202],
       what: `upload of job ${d.id} (${d.source})`
     })).text, "post");
-    let text2;
+    let text3;
     try {
       try {
-        text2 = await post(this.#token ?? await this.#login());
+        text3 = await post(this.#token ?? await this.#login());
       } catch (error2) {
         if (!(error2 instanceof HttpError && error2.status === 401)) throw error2;
-        text2 = await post(await this.#login());
+        text3 = await post(await this.#login());
       }
     } catch (error2) {
       if (error2 instanceof HttpError && error2.status === 500) {
@@ -7205,7 +7485,7 @@ var SquashStore = class {
     }
     let message = "";
     try {
-      const json = JSON.parse(text2);
+      const json = JSON.parse(text3);
       if (typeof json.message === "string") message = json.message;
     } catch {
     }
@@ -7216,6 +7496,1032 @@ var SquashStore = class {
     };
   }
   async close() {
+    return Promise.resolve();
+  }
+};
+
+// src/metrics/sasquatch-record.ts
+var IDENTIFIER_KEYS = [
+  "detector",
+  "patch",
+  "skymap",
+  "visit",
+  "tract",
+  "physical_filter",
+  "instrument",
+  "band",
+  "exposure",
+  "group",
+  "day_obs"
+];
+var EXTRA_KEYS = [
+  "ci_id",
+  "ci_url",
+  "ci_name",
+  "ci_refs",
+  "pipeline"
+];
+var AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var FIXED_FIELDS = /* @__PURE__ */ new Set([
+  "id",
+  "run",
+  "dataset_type",
+  "reference_package",
+  "reference_package_version",
+  "reference_package_timestamp",
+  "run_timestamp",
+  "timestamp",
+  "dataset_tag",
+  ...IDENTIFIER_KEYS,
+  ...EXTRA_KEYS,
+  "tags"
+]);
+function checkNamespace(namespace) {
+  if (!namespace.split(".").every((part) => AVRO_NAME.test(part))) {
+    throw new InputError(
+      `the Sasquatch namespace ${JSON.stringify(namespace)} is not a valid Avro namespace`,
+      {
+        hint: "use dot-separated names of letters, digits and _, like lsst.verify.drp"
+      }
+    );
+  }
+}
+__name(checkNamespace, "checkNamespace");
+function avroField(name, value) {
+  if (name.includes("timestamp") || value === null || typeof value === "number")
+    return { name, type: "double", default: 0 };
+  if (typeof value === "boolean")
+    return { name, type: "boolean", default: false };
+  if (Array.isArray(value))
+    return { name, type: { type: "array", items: "string" }, default: [] };
+  return { name, type: "string", default: "" };
+}
+__name(avroField, "avroField");
+function inferSchema(namespace, metric, record2) {
+  return {
+    type: "record",
+    namespace,
+    name: metric,
+    fields: Object.entries(record2).map(([k, v]) => avroField(k, v))
+  };
+}
+__name(inferSchema, "inferSchema");
+function recordId(jobId2, identifier) {
+  const h = nodeCrypto().createHash("sha256").update(`${jobId2}\0${identifier}`).digest("hex");
+  const variant = (parseInt(h.charAt(16), 16) & 3 | 8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+__name(recordId, "recordId");
+function runStamp(ms) {
+  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+}
+__name(runStamp, "runStamp");
+var text2 = /* @__PURE__ */ __name((v) => typeof v === "string" && v !== "" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : void 0, "text");
+function commonFields(d, target) {
+  const meta = d.job.meta;
+  const env = typeof meta.env === "object" && meta.env !== null ? meta.env : {};
+  const p = d.provenance;
+  const seconds = d.createdAt / 1e3;
+  const out = {
+    run: `stackci/${d.series}/${runStamp(d.createdAt)}`,
+    reference_package: "",
+    reference_package_version: "",
+    reference_package_timestamp: 0,
+    run_timestamp: seconds,
+    timestamp: seconds,
+    dataset_tag: target.dataset ?? p.dataset ?? "Generic"
+  };
+  const dimension = {
+    instrument: p.instrument ?? text2(meta.instrument),
+    physical_filter: text2(meta.physical_filter) ?? p.filter ?? text2(meta.filter_name),
+    band: text2(meta.band)
+  };
+  for (const key of IDENTIFIER_KEYS)
+    out[key] = dimension[key] ?? text2(meta[key]) ?? "";
+  const extra = {
+    ci_id: text2(env.ci_id),
+    ci_url: text2(env.ci_url) ?? p.jenkinsBuildUrl ?? p.workflowRunUrl,
+    ci_name: text2(env.ci_name),
+    ci_refs: text2(env.ci_refs),
+    pipeline: text2(meta.pipeline) ?? text2(meta["stackci.command"])
+  };
+  for (const key of EXTRA_KEYS) out[key] = extra[key] ?? "";
+  return out;
+}
+__name(commonFields, "commonFields");
+function metricTags(d, target) {
+  const tags2 = /* @__PURE__ */ new Map();
+  for (const [name, m] of target.metrics ?? []) tags2.set(name, [...m.tags]);
+  for (const m of d.job.metrics) {
+    const list = Array.isArray(m.tags) ? m.tags : [];
+    if (typeof m.name === "string")
+      tags2.set(
+        m.name,
+        list.filter((t) => typeof t === "string")
+      );
+  }
+  return tags2;
+}
+__name(metricTags, "metricTags");
+function sasquatchPlan(d, target) {
+  const common = commonFields(d, target);
+  const tags2 = metricTags(d, target);
+  const posts = /* @__PURE__ */ new Map();
+  const skipped = [];
+  for (const m of d.job.measurements) {
+    const metric = m.metric.slice(m.metric.indexOf(".") + 1);
+    if (!AVRO_NAME.test(metric) || FIXED_FIELDS.has(metric)) {
+      throw new InputError(
+        `job ${d.id} (${d.source}): metric ${m.metric} cannot be sent to Sasquatch: ${metric} ${FIXED_FIELDS.has(metric) ? "is the name of a common record field" : "is not a valid Avro name"}`,
+        {
+          where: { file: d.source },
+          hint: "metric names are sent without their package and must be letters, digits and _"
+        }
+      );
+    }
+    if (!Number.isFinite(m.value)) {
+      skipped.push({
+        metric: m.metric,
+        identifier: m.identifier,
+        reason: Number.isNaN(m.value) ? "NaN" : String(m.value)
+      });
+      continue;
+    }
+    const record2 = {
+      id: recordId(d.id, m.identifier),
+      ...common,
+      dataset_type: `metricvalue_${m.metric.replace(".", "_")}`,
+      tags: tags2.get(m.metric) ?? [],
+      [metric]: m.value
+    };
+    const ordered = {
+      id: record2.id,
+      run: record2.run,
+      dataset_type: record2.dataset_type,
+      ...record2
+    };
+    const schema = inferSchema(target.namespace, metric, ordered);
+    const key = `${metric}\0${JSON.stringify(schema)}`;
+    let post = posts.get(key);
+    if (post === void 0) {
+      post = {
+        topic: `${target.namespace}.${metric}`,
+        metric,
+        schema,
+        records: [],
+        identifiers: []
+      };
+      posts.set(key, post);
+    }
+    post.records.push(ordered);
+    post.identifiers.push(m.identifier);
+  }
+  return { posts: [...posts.values()], skipped };
+}
+__name(sasquatchPlan, "sasquatchPlan");
+function produceBody(post) {
+  return JSON.stringify({
+    value_schema: JSON.stringify(post.schema),
+    records: post.records.map((value) => ({ value }))
+  });
+}
+__name(produceBody, "produceBody");
+
+// src/metrics/sasquatch-store.ts
+var PRODUCE_TYPE = "application/vnd.kafka.avro.v2+json";
+var V2_ACCEPT = "application/vnd.kafka.v2+json";
+var PARTITIONS = 1;
+var REPLICATION_FACTOR = 3;
+var SasquatchWriteError = class extends PartialWriteError {
+  constructor(message, stored, remaining, options) {
+    super(message, remaining.job.measurements.length, options);
+    this.stored = stored;
+    this.remaining = remaining;
+  }
+  stored;
+  remaining;
+  static {
+    __name(this, "SasquatchWriteError");
+  }
+};
+function sasquatchShouldRetry(error2) {
+  if (error2 instanceof HttpError && (error2.status ?? 0) >= 500) return true;
+  return defaultShouldRetry(error2);
+}
+__name(sasquatchShouldRetry, "sasquatchShouldRetry");
+var SasquatchStore = class {
+  static {
+    __name(this, "SasquatchStore");
+  }
+  type = "sasquatch";
+  label;
+  #o;
+  #root;
+  #topics = /* @__PURE__ */ new Set();
+  #clusterId;
+  constructor(options) {
+    checkNamespace(options.namespace);
+    if (options.token !== void 0) options.reporter.mask(options.token);
+    this.#o = options;
+    this.#root = options.url.replace(/\/+$/, "");
+    this.label = `sasquatch ${redactUrl(this.#root)} ${options.namespace}`;
+  }
+  #headers(extra) {
+    const token = this.#o.token;
+    return token === void 0 ? extra : { ...extra, authorization: `Bearer ${token}` };
+  }
+  /** One call; a refused token gets a hint naming what is needed. */
+  async #request(request) {
+    try {
+      return await httpRequest(
+        storeHttpOptions("Sasquatch", this.#o, sasquatchShouldRetry, 9e4),
+        request
+      );
+    } catch (error2) {
+      const status = error2 instanceof HttpError ? error2.status : void 0;
+      if (status !== 401 && status !== 403) throw error2;
+      throw new HttpError(error2.message, {
+        status,
+        ...error2.where === void 0 ? {} : { where: error2.where },
+        hint: "Sasquatch wants an RSP token with the write:sasquatch scope, sent as Bearer: set SASQUATCH_TOKEN (or the variable named by metrics.stores.sasquatch.token-env)",
+        cause: error2
+      });
+    }
+  }
+  #plan(d) {
+    return sasquatchPlan(d, this.#o);
+  }
+  prepare(jobs) {
+    for (const d of jobs) this.#plan(d);
+  }
+  preview(d) {
+    const plan = this.#plan(d);
+    return {
+      url: redactUrl(this.#root),
+      posts: plan.posts.map((p) => ({
+        url: `${redactUrl(this.#root)}/topics/${p.topic}`,
+        body: JSON.parse(produceBody(p))
+      })),
+      skipped: plan.skipped
+    };
+  }
+  async #cluster() {
+    if (this.#clusterId !== void 0) return this.#clusterId;
+    const r = await this.#request({
+      method: "GET",
+      url: `${this.#root}/v3/clusters`,
+      headers: this.#headers({ accept: "application/json" }),
+      what: "cluster list"
+    });
+    let id;
+    try {
+      id = JSON.parse(r.text).data?.[0]?.cluster_id;
+    } catch {
+      id = void 0;
+    }
+    if (typeof id !== "string" || id === "") {
+      throw new StoreError(
+        `${redactUrl(this.#root)}/v3/clusters lists no Kafka cluster`,
+        {
+          where: { url: `${redactUrl(this.#root)}/v3/clusters` },
+          hint: "the URL must be the Kafka REST proxy root, e.g. https://usdf-rsp-dev.slac.stanford.edu/sasquatch-rest-proxy"
+        }
+      );
+    }
+    this.#clusterId = id;
+    return id;
+  }
+  async #ensureTopic(topic) {
+    if (this.#topics.has(topic)) return;
+    const cluster = await this.#cluster();
+    const r = await this.#request({
+      method: "POST",
+      url: `${this.#root}/v3/clusters/${encodeURIComponent(cluster)}/topics`,
+      headers: this.#headers({
+        "content-type": "application/json",
+        accept: "application/json"
+      }),
+      body: JSON.stringify({
+        topic_name: topic,
+        partitions_count: PARTITIONS,
+        replication_factor: REPLICATION_FACTOR
+      }),
+      // 400 (error_code 40002): the topic exists, which is what we want.
+      ok: [200, 201, 400],
+      what: `creation of topic ${topic}`
+    });
+    if (r.status === 400)
+      this.#o.reporter.debug(`Sasquatch topic ${topic} already exists`);
+    this.#topics.add(topic);
+  }
+  /** Sends one post; returns the indexes of the records not stored. */
+  async #produce(post) {
+    await this.#ensureTopic(post.topic);
+    const r = await this.#request({
+      method: "POST",
+      url: `${this.#root}/topics/${encodeURIComponent(post.topic)}`,
+      headers: this.#headers({
+        "content-type": PRODUCE_TYPE,
+        accept: V2_ACCEPT
+      }),
+      body: produceBody(post),
+      ok: [200],
+      what: `${post.records.length} record(s) to ${post.topic}`
+    });
+    let body;
+    try {
+      body = JSON.parse(r.text);
+    } catch {
+      body = {};
+    }
+    const offsets = Array.isArray(body.offsets) ? body.offsets : [];
+    const failed = [];
+    const reasons = /* @__PURE__ */ new Set();
+    post.records.forEach((_r, i) => {
+      const o = offsets[i];
+      if (o === void 0) {
+        failed.push(i);
+        reasons.add("no offset in the answer");
+      } else if (o.error_code !== null && o.error_code !== void 0) {
+        failed.push(i);
+        reasons.add(`error_code ${o.error_code}: ${o.error ?? ""}`.trim());
+      }
+    });
+    return { failed, reasons: [...reasons] };
+  }
+  async write(d) {
+    const plan = this.#plan(d);
+    if (plan.skipped.length > 0) {
+      this.#o.reporter.warning(
+        `${this.label}: job ${d.id} (${d.source}): ${plan.skipped.length} measurement(s) without a finite value not sent (Sasquatch cannot store NaN): ${plan.skipped.map((s) => `${s.metric} (${s.reason})`).join(", ")}`
+      );
+    }
+    let stored = 0;
+    const unsent = /* @__PURE__ */ new Set();
+    const problems = [];
+    let fatal;
+    for (const post of plan.posts) {
+      if (fatal !== void 0) {
+        for (const id of post.identifiers) unsent.add(id);
+        continue;
+      }
+      try {
+        const { failed, reasons } = await this.#produce(post);
+        stored += post.records.length - failed.length;
+        for (const i of failed) unsent.add(post.identifiers[i] ?? "");
+        if (failed.length > 0)
+          problems.push({
+            topic: post.topic,
+            message: `${failed.length} of ${post.records.length} record(s) refused (${reasons.join("; ")})`
+          });
+      } catch (error2) {
+        for (const id of post.identifiers) unsent.add(id);
+        problems.push({ topic: post.topic, message: errorMessage(error2) });
+        if (storeIsDown(error2)) fatal = toError(error2);
+      }
+    }
+    const skipped = plan.skipped.length === 0 ? "" : `; ${plan.skipped.length} without a value not sent`;
+    if (unsent.size === 0) {
+      return {
+        written: stored,
+        skipped: 0,
+        detail: `${stored} record(s) to ${plan.posts.length} topic(s)${skipped}`
+      };
+    }
+    if (stored === 0 && fatal !== void 0) throw fatal;
+    const remaining = {
+      ...d,
+      job: {
+        ...d.job,
+        measurements: d.job.measurements.filter((m) => unsent.has(m.identifier))
+      }
+    };
+    const what = stored === 0 ? `none of the ${unsent.size} record(s) of job ${d.id} (${d.source}) was stored` : `${stored} record(s) of job ${d.id} (${d.source}) stored, ${unsent.size} not`;
+    throw new SasquatchWriteError(
+      `Sasquatch: ${what}: ${problems.map((p) => `${p.topic}: ${p.message.split("\n")[0] ?? ""}`).join("; ")}`,
+      stored,
+      remaining,
+      {
+        where: { url: redactUrl(this.#root) },
+        hint: "the records not stored are kept in the spool; send them again with stackci metrics replay once the proxy is healthy (50003: the topic is missing from Kafka)"
+      }
+    );
+  }
+  async close() {
+    return Promise.resolve();
+  }
+};
+
+// src/metrics/git-cli.ts
+var import_node_fs6 = require("node:fs");
+var import_node_path9 = require("node:path");
+var GIT_TIMEOUT_MS = 12e4;
+function gitAuthHeader(token) {
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
+    "base64"
+  );
+  return `AUTHORIZATION: basic ${basic}`;
+}
+__name(gitAuthHeader, "gitAuthHeader");
+var GitCommandError = class extends StoreError {
+  constructor(args, stderr, url2) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`, {
+      where: { url: redactUrl(url2) },
+      hint: hintFor2(stderr)
+    });
+    this.args = args;
+    this.stderr = stderr;
+  }
+  args;
+  stderr;
+  static {
+    __name(this, "GitCommandError");
+  }
+};
+function hintFor2(stderr) {
+  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
+    return "check the token (GITHUB_TOKEN needs contents: write to push) and the URL";
+  if (/not found|does not appear to be a git repository/i.test(stderr))
+    return "check the repository URL";
+  return "check that the remote is reachable and accepts pushes";
+}
+__name(hintFor2, "hintFor");
+function lostRace(stderr) {
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
+    stderr
+  );
+}
+__name(lostRace, "lostRace");
+function privateRef() {
+  const tag = nodeCrypto().randomBytes(6).toString("hex");
+  return `refs/stackci/fetch/${process.pid}-${tag}`;
+}
+__name(privateRef, "privateRef");
+var GitRepo = class _GitRepo {
+  constructor(dir, remote, env) {
+    this.dir = dir;
+    this.remote = remote;
+    this.#env = env;
+  }
+  dir;
+  remote;
+  static {
+    __name(this, "GitRepo");
+  }
+  #env;
+  /**
+   * The cache of `remote` under `cacheDir` (created once; concurrent
+   * creators race to a rename, and the loser uses the winner's).
+   */
+  static async open(cacheDir, remote, reporter) {
+    const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
+    const dir = (0, import_node_path9.join)(cacheDir, `${key}.git`);
+    const env = {
+      ...process.env,
+      GIT_TERMINAL_PROMPT: "0",
+      GCM_INTERACTIVE: "never",
+      GIT_AUTHOR_NAME: "stackci",
+      GIT_AUTHOR_EMAIL: "stackci@users.noreply.github.com",
+      GIT_COMMITTER_NAME: "stackci",
+      GIT_COMMITTER_EMAIL: "stackci@users.noreply.github.com"
+    };
+    const config = [
+      ["gc.auto", "0"],
+      ["maintenance.auto", "false"],
+      ["core.logAllRefUpdates", "false"]
+    ];
+    if (URL.canParse(remote.url)) {
+      const password = decodeURIComponent(new URL(remote.url).password);
+      if (password !== "") reporter.mask(password);
+    }
+    if (remote.token !== void 0 && /^https?:/i.test(remote.url)) {
+      const header = gitAuthHeader(remote.token);
+      reporter.mask(remote.token);
+      reporter.mask(header);
+      reporter.mask(header.slice("AUTHORIZATION: basic ".length));
+      config.push([`http.${new URL(remote.url).origin}/.extraheader`, header]);
+    }
+    env.GIT_CONFIG_COUNT = String(config.length);
+    config.forEach(([k, v], i) => {
+      env[`GIT_CONFIG_KEY_${i}`] = k;
+      env[`GIT_CONFIG_VALUE_${i}`] = v;
+    });
+    const repo = new _GitRepo(dir, remote, env);
+    if (!await repo.#exists()) {
+      (0, import_node_fs6.mkdirSync)(cacheDir, { recursive: true });
+      const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+      await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
+      try {
+        (0, import_node_fs6.renameSync)(temp, dir);
+      } catch {
+        (0, import_node_fs6.rmSync)(temp, { recursive: true, force: true });
+      }
+    }
+    return repo;
+  }
+  async #exists() {
+    try {
+      await this.run(["rev-parse", "--git-dir"]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Runs git in the cache; resolves with stdout, rejects with stderr. */
+  async run(args, options = {}) {
+    const out = await this.runBuffer(args, options);
+    return out.toString("utf8");
+  }
+  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
+  async runBuffer(args, options = {}) {
+    const env = { ...this.#env, ...options.env ?? {} };
+    if (options.cwd === void 0) env.GIT_DIR = this.dir;
+    return new Promise((resolve5, reject) => {
+      const child = nodeChildProcess().spawn("git", [...args], {
+        cwd: options.cwd ?? (0, import_node_path9.dirname)(this.dir),
+        env,
+        stdio: ["pipe", "pipe", "pipe"]
+      });
+      const chunks = [];
+      let stderr = "";
+      const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
+      child.stdout.on("data", (d) => chunks.push(d));
+      child.stderr.on("data", (d) => stderr += d.toString());
+      child.on("error", (error2) => {
+        clearTimeout(timer);
+        reject(
+          new StoreError(`cannot run git: ${error2.message}`, {
+            hint: "install git (the git store uses the git CLI)",
+            cause: error2
+          })
+        );
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve5(Buffer.concat(chunks));
+        else reject(new GitCommandError(args, stderr, this.remote.url));
+      });
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(options.input ?? "");
+    });
+  }
+  /** The blobs under `prefix` in `commit`: path → object id. */
+  async listFiles(commit, prefix = "") {
+    const out = await this.run([
+      "ls-tree",
+      "-r",
+      "-z",
+      "--full-tree",
+      commit,
+      ...prefix === "" ? [] : ["--", prefix]
+    ]);
+    const files = /* @__PURE__ */ new Map();
+    for (const entry of out.split("\0")) {
+      const tab = entry.indexOf("	");
+      if (tab === -1) continue;
+      const oid = entry.slice(0, tab).split(" ")[2] ?? "";
+      files.set(entry.slice(tab + 1), oid);
+    }
+    return files;
+  }
+  /** The contents of blobs, in order, through one `cat-file --batch`. */
+  async readBlobs(oids) {
+    if (oids.length === 0) return [];
+    const out = await this.runBuffer(["cat-file", "--batch"], {
+      input: `${oids.join("\n")}
+`
+    });
+    const blobs = [];
+    let at = 0;
+    while (at < out.length) {
+      const eol = out.indexOf(10, at);
+      const header = out.toString("latin1", at, eol);
+      const size = Number(header.split(" ")[2]);
+      if (!Number.isInteger(size))
+        throw new StoreError(`git cat-file: unexpected ${header}`);
+      blobs.push(out.subarray(eol + 1, eol + 1 + size));
+      at = eol + 1 + size + 1;
+    }
+    return blobs;
+  }
+  /**
+   * Adds files to the branch (and removes some) in one commit on its
+   * current tip, and pushes; when another writer pushed first, fetches and
+   * builds again on the new tip (`change` sees each tip), so concurrent
+   * writers of different files never lose one. Returns the commit pushed,
+   * undefined when `change` had nothing to do.
+   */
+  async commitFiles(change, options = {}) {
+    const ref = privateRef();
+    const attempts = options.attempts ?? 30;
+    const index = (0, import_node_path9.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const tip = await this.fetchTip(ref);
+        const c = await change(tip);
+        if (c === void 0) return void 0;
+        const env = { GIT_INDEX_FILE: index };
+        (0, import_node_fs6.rmSync)(index, { force: true });
+        if (tip !== void 0) await this.run(["read-tree", tip], { env });
+        const lines = [];
+        for (const [path, content] of c.add) {
+          const oid = (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
+          lines.push(`100644 ${oid}	${path}`);
+        }
+        for (const path of c.remove ?? [])
+          lines.push(`0 ${"0".repeat(40)}	${path}`);
+        await this.run(["update-index", "-z", "--index-info"], {
+          env,
+          input: lines.map((l) => `${l}\0`).join("")
+        });
+        const tree = (await this.run(["write-tree"], { env })).trim();
+        const commit = (await this.run([
+          "commit-tree",
+          tree,
+          ...tip === void 0 ? [] : ["-p", tip],
+          "-m",
+          c.message
+        ])).trim();
+        if (await this.push(commit)) return commit;
+        if (attempt >= attempts)
+          throw new StoreError(
+            `${redactUrl(this.remote.url)} ${this.remote.branch}: still rejected after ${attempts} attempts (other writers kept pushing first)`,
+            {
+              hint: "the job is spooled: stackci metrics replay sends it again"
+            }
+          );
+        const base = (options.minDelayMs ?? 50) * 2 ** Math.min(attempt - 1, 5);
+        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
+      }
+    } finally {
+      (0, import_node_fs6.rmSync)(index, { force: true });
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /**
+   * Fetches the remote branch into a ref of this process; its commit, or
+   * undefined when the branch does not exist yet.
+   */
+  async fetchTip(ref) {
+    try {
+      await this.run([
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        this.remote.url,
+        `+refs/heads/${this.remote.branch}:${ref}`
+      ]);
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
+        return void 0;
+      throw error2;
+    }
+    return (await this.run(["rev-parse", "--verify", ref])).trim();
+  }
+  /** The branch's commit now (fetched), undefined when it does not exist. */
+  async snapshot() {
+    const ref = privateRef();
+    try {
+      return await this.fetchTip(ref);
+    } finally {
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /** Does `commit` hold `path`? */
+  async hasFile(commit, path) {
+    try {
+      await this.run(["cat-file", "-e", `${commit}:${path}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Pushes `commit` to the branch; false when the branch moved meanwhile. */
+  async push(commit) {
+    try {
+      await this.run([
+        "push",
+        "--quiet",
+        "--no-verify",
+        this.remote.url,
+        `${commit}:refs/heads/${this.remote.branch}`
+      ]);
+      return true;
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
+        return false;
+      throw error2;
+    }
+  }
+};
+
+// src/metrics/git-layout.ts
+var JOB_FORMAT = "stackci-job/1";
+function seriesDir(series) {
+  return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
+}
+__name(seriesDir, "seriesDir");
+function jobPath(d) {
+  const iso = new Date(d.createdAt).toISOString();
+  const stamp = iso.replace(/[-:]/g, "").replace(".", "");
+  return `${seriesDir(d.series)}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${stamp}-${d.id}.json`;
+}
+__name(jobPath, "jobPath");
+function monthMayHold(path, since) {
+  const m = /\/(\d{4})\/(\d{2})\/[^/]+$/.exec(path);
+  if (m === null) return true;
+  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  return end > since;
+}
+__name(monthMayHold, "monthMayHold");
+function encodeJobFile(d) {
+  const ms = d.job.measurements;
+  const file = {
+    format: JOB_FORMAT,
+    jobId: d.id,
+    createdAt: d.createdAt,
+    series: d.series,
+    source: d.source,
+    provenance: d.provenance,
+    meta: d.job.meta,
+    metric: ms.map((m) => m.metric),
+    identifier: ms.map((m) => m.identifier),
+    value: ms.map((m) => Number.isFinite(m.value) ? m.value : null),
+    unit: ms.map((m) => m.unit)
+  };
+  return `${JSON.stringify(file)}
+`;
+}
+__name(encodeJobFile, "encodeJobFile");
+function decodeJobFile(text3, path) {
+  let file;
+  try {
+    file = JSON.parse(text3);
+  } catch (error2) {
+    throw new StoreError(`${path} on the metrics branch is not JSON`, {
+      where: { file: path },
+      hint: "remove the file from the branch (it was not written by stackci)",
+      cause: error2
+    });
+  }
+  if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
+    throw new StoreError(`${path} has an unknown format (${file.format})`, {
+      where: { file: path },
+      hint: "upgrade stackci (a newer version wrote it)"
+    });
+  }
+  return file;
+}
+__name(decodeJobFile, "decodeJobFile");
+function storedJobOf(f) {
+  const p = f.provenance;
+  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
+  return {
+    jobId: f.jobId,
+    createdAt: f.createdAt,
+    series: f.series,
+    dataset: p.dataset ?? "",
+    instrument: p.instrument ?? "",
+    filter: p.filter ?? "",
+    ...opt3("gitSha", p.gitSha),
+    ...opt3("releaseTag", p.releaseTag),
+    ...opt3("imageDigest", p.imageDigest),
+    ...opt3("jenkinsBuildUrl", p.jenkinsBuildUrl),
+    ...opt3("workflowRunUrl", p.workflowRunUrl),
+    meta: f.meta
+  };
+}
+__name(storedJobOf, "storedJobOf");
+function pushMeasurements(f, job, out) {
+  for (let i = 0; i < f.value.length; i++) {
+    out.push({
+      job,
+      metric: f.metric[i] ?? "",
+      identifier: f.identifier[i] ?? "",
+      value: f.value[i] ?? null,
+      unit: f.unit[i] ?? ""
+    });
+  }
+}
+__name(pushMeasurements, "pushMeasurements");
+function acceptancePath(a, tag) {
+  const stamp = new Date(a.since).toISOString().replace(/[-:.]/g, "");
+  return `acceptances/${stamp}-${tag}.json`;
+}
+__name(acceptancePath, "acceptancePath");
+function decodeAcceptance(text3, path) {
+  try {
+    const a = JSON.parse(text3);
+    if (typeof a.metric === "string" && typeof a.since === "number") return a;
+  } catch {
+  }
+  throw new StoreError(`${path} on the metrics branch is not an acceptance`, {
+    where: { file: path },
+    hint: "remove the file from the branch (it was not written by stackci)"
+  });
+}
+__name(decodeAcceptance, "decodeAcceptance");
+
+// src/metrics/history-index.ts
+var HistoryIndex = class {
+  static {
+    __name(this, "HistoryIndex");
+  }
+  #series = /* @__PURE__ */ new Map();
+  /** Indexes `history` (its jobs oldest first; no-value points left out). */
+  constructor(history) {
+    const { jobs } = history;
+    for (const m of history.measurements) {
+      const job = jobs[m.job];
+      if (job === void 0 || m.value === null || Number.isNaN(m.value))
+        continue;
+      const key = {
+        metric: m.metric,
+        dataset: job.dataset,
+        instrument: job.instrument,
+        filter: job.filter,
+        series: job.series
+      };
+      const id = `${keyString(key)}|${key.series}`;
+      let s = this.#series.get(id);
+      if (s === void 0) this.#series.set(id, s = { key, points: [] });
+      s.points.push({ jobId: job.jobId, time: job.createdAt, value: m.value });
+    }
+    for (const s of this.#series.values()) {
+      s.points.sort((a, b) => a.time - b.time);
+    }
+  }
+  #points(key, series) {
+    return this.#series.get(`${keyString(key)}|${series}`)?.points ?? [];
+  }
+  /** One series, oldest first: before `q.before`, the newest `q.limit`. */
+  history(q) {
+    let points = this.#points(q, q.series);
+    if (q.before !== void 0) {
+      const before = q.before;
+      points = points.filter((p) => p.time < before);
+    }
+    return q.limit === void 0 ? [...points] : points.slice(-q.limit);
+  }
+  /** Every series key (of `series` when given), sorted. */
+  keys(series) {
+    const out = [...this.#series.values()].map((s) => s.key).filter((k) => series === void 0 || k.series === series);
+    const text3 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
+    return out.sort((a, b) => text3(a) < text3(b) ? -1 : 1);
+  }
+  seriesValues(key, series, withTimes) {
+    const points = this.#points(key, series);
+    return {
+      values: points.map((p) => p.value),
+      times: withTimes ? points.map((p) => p.time) : []
+    };
+  }
+  seriesTimeAt(key, series, index) {
+    return this.#points(key, series)[index]?.time;
+  }
+};
+
+// src/metrics/git-store.ts
+var DEFAULT_GIT_BRANCH = "stackci-metrics";
+var DEFAULT_GIT_CACHE = ".stackci/git";
+var GitStore = class {
+  static {
+    __name(this, "GitStore");
+  }
+  type = "git";
+  label;
+  #o;
+  #repo;
+  #snapshot;
+  #encoded = /* @__PURE__ */ new Map();
+  #indexes = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#o = options;
+    this.label = `git ${redactUrl(options.url)}#${options.branch}`;
+  }
+  async #open() {
+    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter);
+    return this.#repo;
+  }
+  /** The branch as this store reads it: fetched once, until it writes. */
+  async #snap(repo) {
+    this.#snapshot ??= repo.snapshot();
+    return this.#snapshot;
+  }
+  #changed() {
+    this.#snapshot = void 0;
+    this.#indexes.clear();
+  }
+  prepare(jobs) {
+    for (const d of jobs) this.#encoded.set(d.id, encodeJobFile(d));
+  }
+  preview(d) {
+    return {
+      branch: this.#o.branch,
+      path: jobPath(d),
+      measurements: d.job.measurements.length
+    };
+  }
+  async write(d) {
+    const repo = await this.#open();
+    const path = jobPath(d);
+    const text3 = this.#encoded.get(d.id) ?? encodeJobFile(d);
+    const n = d.job.measurements.length;
+    const commit = await repo.commitFiles(
+      async (tip) => tip !== void 0 && await repo.hasFile(tip, path) ? void 0 : {
+        add: /* @__PURE__ */ new Map([[path, text3]]),
+        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)`
+      },
+      this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs }
+    );
+    this.#changed();
+    return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
+  }
+  /** Every job (of some series, since a date), oldest first. */
+  async readHistory(filter = {}) {
+    const repo = await this.#open();
+    const files = await this.#readFiles(repo, filter);
+    const jobs = [];
+    const measurements = [];
+    files.sort((a, b) => a.createdAt - b.createdAt);
+    for (const f of files) {
+      if (filter.since !== void 0 && f.createdAt < filter.since) continue;
+      pushMeasurements(f, jobs.length, measurements);
+      jobs.push(storedJobOf(f));
+    }
+    return { path: this.label, jobs, measurements };
+  }
+  async #readFiles(repo, filter) {
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
+    const paths = [];
+    const oids = [];
+    for (const prefix of wanted) {
+      for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
+        if (!path.endsWith(".json")) continue;
+        if (filter.since !== void 0 && !monthMayHold(path, filter.since))
+          continue;
+        paths.push(path);
+        oids.push(oid);
+      }
+    }
+    const blobs = await repo.readBlobs(oids);
+    return blobs.map(
+      (b, i) => decodeJobFile(b.toString("utf8"), paths[i] ?? "")
+    );
+  }
+  /** The series' history, indexed (read once per store). */
+  async index(series) {
+    const key = series ?? "";
+    let index = this.#indexes.get(key);
+    if (index === void 0) {
+      index = this.readHistory(
+        series === void 0 ? {} : { series: [series] }
+      ).then((h) => new HistoryIndex(h));
+      this.#indexes.set(key, index);
+    }
+    return index;
+  }
+  async history(q) {
+    return (await this.index(q.series)).history(q);
+  }
+  async accept(a) {
+    const repo = await this.#open();
+    const tag = nodeCrypto().randomBytes(4).toString("hex");
+    await repo.commitFiles(
+      async () => Promise.resolve({
+        add: /* @__PURE__ */ new Map([
+          [
+            acceptancePath(a, tag),
+            `${JSON.stringify({ ...a, acceptedAt: Date.now() })}
+`
+          ]
+        ]),
+        message: `stackci: accept ${a.metric} from ${new Date(a.since).toISOString()}`
+      })
+    );
+    this.#changed();
+  }
+  /** Every recorded acceptance, oldest `since` first. */
+  async acceptances() {
+    const repo = await this.#open();
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const files = [...await repo.listFiles(snapshot, "acceptances/")];
+    const blobs = await repo.readBlobs(files.map(([, oid]) => oid));
+    return blobs.map((b, i) => {
+      const { acceptedAt: _at, ...a } = decodeAcceptance(
+        b.toString("utf8"),
+        files[i]?.[0] ?? ""
+      );
+      return a;
+    }).sort((x, y) => x.since - y.since);
+  }
+  async close() {
+    this.#encoded.clear();
+    this.#indexes.clear();
     return Promise.resolve();
   }
 };
@@ -7238,13 +8544,29 @@ function openStores(settings, deps) {
   const sqlite = settings.sqlite;
   if (sqlite !== void 0) {
     if (deps.dryRun !== true) stores.push(new SqliteStore(sqlite.path));
-    else if ((0, import_node_fs5.existsSync)(sqlite.path))
+    else if ((0, import_node_fs7.existsSync)(sqlite.path))
       stores.push(new SqliteStore(sqlite.path, { readonly: true }));
   }
   if (settings.influxdb !== void 0)
     stores.push(new InfluxStore({ ...settings.influxdb, ...common }));
   if (settings.squash !== void 0)
     stores.push(new SquashStore({ ...settings.squash, ...common }));
+  if (settings.sasquatch !== void 0)
+    stores.push(
+      new SasquatchStore({
+        ...settings.sasquatch,
+        ...common,
+        ...deps.metrics === void 0 ? {} : { metrics: deps.metrics }
+      })
+    );
+  if (settings.git !== void 0)
+    stores.push(
+      new GitStore({
+        ...settings.git,
+        reporter: deps.reporter,
+        ...deps.minDelayMs === void 0 ? {} : { minDelayMs: deps.minDelayMs }
+      })
+    );
   return stores;
 }
 __name(openStores, "openStores");
@@ -7261,13 +8583,27 @@ function historyStore(stores, choice) {
     }
     return store;
   }
-  for (const type of ["sqlite", "influxdb"]) {
+  for (const type of HISTORY_ORDER) {
     const store = stores.find((s) => s.type === type);
     if (store !== void 0 && canReadHistory(store)) return store;
   }
   return void 0;
 }
 __name(historyStore, "historyStore");
+async function storedAcceptances(stores) {
+  const out = [];
+  for (const s of stores) {
+    if (s instanceof SqliteStore) out.push(...s.acceptances());
+    else if (s instanceof GitStore) out.push(...await s.acceptances());
+  }
+  return out;
+}
+__name(storedAcceptances, "storedAcceptances");
+var HISTORY_ORDER = [
+  "sqlite",
+  "git",
+  "influxdb"
+];
 async function closeStores(stores) {
   await Promise.all(stores.map(async (s) => s.close()));
 }
@@ -7295,6 +8631,7 @@ async function runMetrics(options, deps) {
     reporter,
     // Nothing is written: a missing SQLite file is not created.
     dryRun: dryRun || options.store === false,
+    ...definitions === void 0 ? {} : { metrics: definitions.metrics },
     ...deps.clock === void 0 ? {} : { clock: deps.clock },
     ...deps.retries === void 0 ? {} : { retries: deps.retries },
     ...deps.minDelayMs === void 0 ? {} : { minDelayMs: deps.minDelayMs }
@@ -7314,15 +8651,14 @@ async function runMetrics(options, deps) {
     const historyErrors = [];
     let comparisons = [];
     if (history !== void 0) {
-      const sqlite = stores.find((s) => s instanceof SqliteStore);
-      const baseline = {
-        ...settings.baseline,
-        acceptances: [
-          ...settings.baseline.acceptances,
-          ...sqlite instanceof SqliteStore ? sqlite.acceptances() : []
-        ]
-      };
       try {
+        const baseline = {
+          ...settings.baseline,
+          acceptances: [
+            ...settings.baseline.acceptances,
+            ...await storedAcceptances(stores)
+          ]
+        };
         comparisons = await reporter.group(
           `Compare with ${settings.baseline.series} (${history.label})`,
           async () => compareWithHistory(jobs, history, definitions, baseline)
@@ -7356,7 +8692,13 @@ async function runMetrics(options, deps) {
         })
       );
     }
-    const gate = definitions === void 0 ? void 0 : evaluateGate(jobs, definitions, comparisons, settings.gate);
+    const gate = definitions === void 0 ? void 0 : evaluateGate(
+      jobs,
+      definitions,
+      comparisons,
+      settings.gate,
+      settings.baseline.series
+    );
     const outcome = {
       passed: gate?.passed ?? true,
       jobs,
@@ -7447,16 +8789,17 @@ async function publish(outcome, settings, deps, errors, reportOptions) {
 __name(publish, "publish");
 
 // src/metrics/settings.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 var DEFAULT_SQLITE = ".stackci/metrics.sqlite";
 var DEFAULT_SPOOL = ".stackci/spool";
-var nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
+var DEFAULT_NAMESPACE = "lsst.dm";
+var nonEmpty3 = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
 function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
   const s = section ?? {};
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path9.isAbsolute)(p) ? p : (0, import_node_path9.resolve)(baseDir, p), "at");
+  const at = /* @__PURE__ */ __name((p) => (0, import_node_path10.isAbsolute)(p) ? p : (0, import_node_path10.resolve)(baseDir, p), "at");
   const problems = [];
   const need = /* @__PURE__ */ __name((variable, what) => {
-    const v = nonEmpty2(env[variable]);
+    const v = nonEmpty3(env[variable]);
     if (v === void 0) {
       problems.push({
         where: {},
@@ -7475,8 +8818,8 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
   if (influxUrl !== void 0) {
     const userVar = ci?.["username-env"] ?? "INFLUXDB_USERNAME";
     const passVar = ci?.["password-env"] ?? "INFLUXDB_PASSWORD";
-    const username = overrides.influxdbUsername ?? nonEmpty2(env[userVar]);
-    const password = overrides.influxdbPassword ?? nonEmpty2(env[passVar]);
+    const username = overrides.influxdbUsername ?? nonEmpty3(env[userVar]);
+    const password = overrides.influxdbPassword ?? nonEmpty3(env[passVar]);
     stores.influxdb = {
       url: influxUrl,
       database: overrides.influxdbDatabase ?? ci?.database ?? "stackci",
@@ -7501,7 +8844,7 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
     const userVar = cs?.["user-env"] ?? "SQUASH_USER";
     const passVar = cs?.["password-env"] ?? "SQUASH_PASSWORD";
     const user = overrides.squashUser ?? need(userVar, "the squash store");
-    const password = overrides.squashPassword ?? nonEmpty2(env[passVar]) ?? nonEmpty2(env.SQUASH_password) ?? need(passVar, "the squash store");
+    const password = overrides.squashPassword ?? nonEmpty3(env[passVar]) ?? nonEmpty3(env.SQUASH_password) ?? need(passVar, "the squash store");
     stores.squash = {
       url: squashUrl,
       user,
@@ -7509,6 +8852,21 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
       ...opt("timeoutMs", cs?.timeout)
     };
   }
+  const cq = configured.sasquatch;
+  const sasquatchUrl = overrides.sasquatchUrl ?? cq?.url;
+  if (sasquatchUrl !== void 0) {
+    const tokenVar = cq?.["token-env"];
+    const token2 = overrides.sasquatchToken ?? (tokenVar === void 0 ? nonEmpty3(env.SASQUATCH_TOKEN) : need(tokenVar, "the sasquatch store"));
+    stores.sasquatch = {
+      url: sasquatchUrl,
+      namespace: overrides.sasquatchNamespace ?? cq?.namespace ?? DEFAULT_NAMESPACE,
+      ...opt("dataset", overrides.sasquatchDataset ?? cq?.dataset),
+      ...opt("token", token2 === "" ? void 0 : token2),
+      ...opt("timeoutMs", cq?.timeout)
+    };
+  }
+  const git = gitSettings(configured.git, overrides, env, at, problems);
+  if (git !== void 0) stores.git = git;
   if (fallback.defaultSqlite === true && overrides.sqlite === void 0 && Object.keys(stores).length === 0)
     stores.sqlite = { path: at(DEFAULT_SQLITE) };
   const b = s.baseline ?? {};
@@ -7563,13 +8921,13 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
       on: slack?.on ?? ["failures", "warnings", "regressions"],
       ...opt(
         "threadTs",
-        overrides.slackThreadTs ?? nonEmpty2(env.STACKCI_SLACK_THREAD_TS)
+        overrides.slackThreadTs ?? nonEmpty3(env.STACKCI_SLACK_THREAD_TS)
       )
     };
   }
   const wantComment = overrides.prComment ?? s.notify?.["pr-comment"] ?? true;
-  const token = overrides.githubToken ?? nonEmpty2(env.GITHUB_TOKEN);
-  const repository = overrides.repository ?? nonEmpty2(env.GITHUB_REPOSITORY);
+  const token = overrides.githubToken ?? nonEmpty3(env.GITHUB_TOKEN);
+  const repository = overrides.repository ?? nonEmpty3(env.GITHUB_REPOSITORY);
   const issue2 = overrides.pullRequest ?? pullRequestOf(env);
   if (wantComment && token !== void 0 && repository !== void 0 && issue2 !== void 0) {
     settings.comment = {
@@ -7585,6 +8943,28 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
   return settings;
 }
 __name(resolveMetricsSettings, "resolveMetricsSettings");
+function gitSettings(section, overrides, env, at, problems) {
+  if (section === void 0 && overrides.gitUrl === void 0) return void 0;
+  const server = nonEmpty3(env.GITHUB_SERVER_URL);
+  const repository = nonEmpty3(env.GITHUB_REPOSITORY);
+  const url2 = overrides.gitUrl ?? section?.url ?? (server !== void 0 && repository !== void 0 ? `${server.replace(/\/$/, "")}/${repository}.git` : void 0);
+  if (url2 === void 0) {
+    problems.push({
+      where: {},
+      message: "the git store has no repository URL",
+      hint: "set metrics.stores.git.url or pass --git URL (on Actions it defaults to the workflow repository)"
+    });
+    return void 0;
+  }
+  const token = nonEmpty3(env[section?.["token-env"] ?? "GITHUB_TOKEN"]);
+  return {
+    url: url2,
+    branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,
+    ...opt("token", token),
+    cacheDir: at(section?.cache ?? DEFAULT_GIT_CACHE)
+  };
+}
+__name(gitSettings, "gitSettings");
 function pullRequestOf(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   return m === null ? void 0 : Number(m[1]);
@@ -7615,6 +8995,7 @@ function readDispatchMetricsInputs(env, reporter) {
   const secrets = [
     "influxdb-password",
     "squash-password",
+    "sasquatch-token",
     "slack-token",
     "github-token"
   ];
@@ -7637,6 +9018,10 @@ function readDispatchMetricsInputs(env, reporter) {
   set2("squashUrl", input.string("squash-url"));
   set2("squashUser", input.string("squash-user"));
   set2("squashPassword", input.string("squash-password"));
+  set2("sasquatchUrl", input.string("sasquatch-url"));
+  set2("sasquatchNamespace", input.string("sasquatch-namespace"));
+  set2("sasquatchDataset", input.string("sasquatch-dataset"));
+  set2("sasquatchToken", input.string("sasquatch-token"));
   set2("spool", input.string("spool"));
   set2("baselineSeries", input.string("baseline-series"));
   set2("failTags", list("fail-tags"));
@@ -7691,11 +9076,11 @@ function readDispatchMetricsInputs(env, reporter) {
 __name(readDispatchMetricsInputs, "readDispatchMetricsInputs");
 async function runDispatchMetricsAction(inputs, env, reporter) {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const config = inputs.config === void 0 ? void 0 : await readStackciConfig((0, import_node_path10.resolve)(workspace, inputs.config));
+  const config = inputs.config === void 0 ? void 0 : await readStackciConfig((0, import_node_path11.resolve)(workspace, inputs.config));
   const overrides = { ...inputs.overrides };
   for (const key of ["definitions", "sqlite", "spool"]) {
     const value = overrides[key];
-    if (typeof value === "string") overrides[key] = (0, import_node_path10.resolve)(workspace, value);
+    if (typeof value === "string") overrides[key] = (0, import_node_path11.resolve)(workspace, value);
   }
   const settings = resolveMetricsSettings(
     config?.metrics,
@@ -7734,7 +9119,7 @@ async function runDispatchMetricsAction(inputs, env, reporter) {
             "input 'date-created'"
           )
         },
-        ...p.packages === void 0 ? {} : { packages: await readPackages((0, import_node_path10.resolve)(workspace, p.packages)) }
+        ...p.packages === void 0 ? {} : { packages: await readPackages((0, import_node_path11.resolve)(workspace, p.packages)) }
       },
       dryRun: inputs.dryRun,
       replay: inputs.replay
@@ -7746,7 +9131,7 @@ async function runDispatchMetricsAction(inputs, env, reporter) {
       slack: /* @__PURE__ */ __name(async (token) => makeSlackClient(token, env, reporter), "slack")
     }
   );
-  const report = (0, import_node_path10.join)(
+  const report = (0, import_node_path11.join)(
     env.RUNNER_TEMP ?? workspace,
     "stackci-metrics-report.json"
   );

@@ -7,6 +7,14 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
@@ -29,6 +37,78 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// stackci-lazy-fs:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  access: () => access,
+  appendFile: () => appendFile,
+  chmod: () => chmod,
+  chown: () => chown,
+  constants: () => import_node_fs.constants,
+  copyFile: () => copyFile,
+  cp: () => cp,
+  lchmod: () => lchmod,
+  lchown: () => lchown,
+  link: () => link,
+  lstat: () => lstat,
+  lutimes: () => lutimes,
+  mkdir: () => mkdir,
+  mkdtemp: () => mkdtemp,
+  open: () => open,
+  opendir: () => opendir,
+  readFile: () => readFile,
+  readdir: () => readdir,
+  readlink: () => readlink,
+  realpath: () => realpath,
+  rename: () => rename,
+  rm: () => rm,
+  rmdir: () => rmdir,
+  stat: () => stat,
+  statfs: () => statfs,
+  symlink: () => symlink,
+  truncate: () => truncate,
+  unlink: () => unlink,
+  utimes: () => utimes,
+  watch: () => watch,
+  writeFile: () => writeFile
+});
+var import_node_fs, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
+var init_promises = __esm({
+  "stackci-lazy-fs:fs/promises"() {
+    import_node_fs = require("node:fs");
+    access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
+    copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
+    cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
+    open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
+    opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
+    rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
+    truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
+    rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
+    rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
+    mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
+    readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
+    readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
+    symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
+    lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
+    stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
+    statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
+    link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
+    unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
+    chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
+    lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
+    lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
+    chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
+    utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
+    lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
+    realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
+    mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
+    writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
+    appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
+    readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
+    watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+  }
+});
 
 // actions/integration/main.ts
 var main_exports = {};
@@ -164,73 +244,7 @@ __export(fs_exports, {
   promises: () => promises_exports
 });
 __reExport(fs_exports, require("node:fs"));
-
-// stackci-lazy-fs:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  access: () => access,
-  appendFile: () => appendFile,
-  chmod: () => chmod,
-  chown: () => chown,
-  constants: () => import_node_fs.constants,
-  copyFile: () => copyFile,
-  cp: () => cp,
-  lchmod: () => lchmod,
-  lchown: () => lchown,
-  link: () => link,
-  lstat: () => lstat,
-  lutimes: () => lutimes,
-  mkdir: () => mkdir,
-  mkdtemp: () => mkdtemp,
-  open: () => open,
-  opendir: () => opendir,
-  readFile: () => readFile,
-  readdir: () => readdir,
-  readlink: () => readlink,
-  realpath: () => realpath,
-  rename: () => rename,
-  rm: () => rm,
-  rmdir: () => rmdir,
-  stat: () => stat,
-  statfs: () => statfs,
-  symlink: () => symlink,
-  truncate: () => truncate,
-  unlink: () => unlink,
-  utimes: () => utimes,
-  watch: () => watch,
-  writeFile: () => writeFile
-});
-var import_node_fs = require("node:fs");
-var access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
-var copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
-var cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
-var open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
-var opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
-var rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
-var truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
-var rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
-var rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
-var mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
-var readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
-var readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
-var symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
-var lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
-var stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
-var statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
-var link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
-var unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
-var chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
-var lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
-var lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
-var chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
-var utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
-var lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
-var realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
-var mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
-var writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
-var appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
-var readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
-var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+init_promises();
 
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
@@ -1114,9 +1128,11 @@ async function engineCall(engine, what, fn, reporter, options = {}) {
 __name(engineCall, "engineCall");
 
 // src/integration/datasets.ts
+init_promises();
 var import_node_path3 = require("node:path");
 
 // src/core/glob.ts
+init_promises();
 var import_node_path2 = require("node:path");
 function globToRegExp(pattern) {
   let re = "";
@@ -1677,6 +1693,7 @@ __name(bounded, "bounded");
 
 // src/integration/collect.ts
 var import_node_fs3 = require("node:fs");
+init_promises();
 var import_node_path5 = require("node:path");
 var import_promises4 = require("node:stream/promises");
 async function collectOutputs(engine, container, options, reporter) {
@@ -1843,6 +1860,9 @@ async function resolveRunImage(engine, ref, pull, reporter) {
   return pulled;
 }
 __name(resolveRunImage, "resolveRunImage");
+
+// src/integration/provenance.ts
+init_promises();
 
 // src/verify/merge.ts
 function isMapping(value) {
@@ -3141,6 +3161,15 @@ async function stampJobFile(file, provenance, reporter) {
 }
 __name(stampJobFile, "stampJobFile");
 
+// src/docker/build.ts
+init_promises();
+
+// src/docker/context.ts
+init_promises();
+
+// src/docker/context-walk.ts
+init_promises();
+
 // src/docker/context.ts
 var SMALL_FILE = 1 << 20;
 var CHUNK = 1 << 20;
@@ -3331,6 +3360,7 @@ __name(checkOptions, "checkOptions");
 
 // src/integration/run-datasets.ts
 var import_node_fs4 = require("node:fs");
+init_promises();
 var import_node_path6 = require("node:path");
 async function runDatasets(engine, options, reporter) {
   const plan2 = checkOptions(options);
@@ -3729,6 +3759,142 @@ function integrationOptions(inputs, env, extra) {
   };
 }
 __name(integrationOptions, "integrationOptions");
+
+// src/integration/notebook-params.ts
+var KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+    " "
+  )
+);
+
+// src/integration/notebook-driver.ts
+var RESULT_MARK = "stackci-notebook-result: ";
+var DRIVER_PY = String.raw`
+import json, re, sys, traceback
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+src, out_dir, name = sys.argv[1], sys.argv[2], sys.argv[3]
+ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+nb = nbformat.read(src, as_version=4)
+client = NotebookClient(nb, timeout=None, kernel_name='python3',
+                        resources={'metadata': {'path': out_dir}})
+result = {'ok': True}
+try:
+    client.execute()
+except Exception as exc:
+    said = str(exc).strip().splitlines()
+    result = {'ok': False, 'error': '%s: %s' % (type(exc).__name__, said[-1] if said else '')}
+    own = 0
+    for cell in nb.cells:
+        tags = cell.get('metadata', {}).get('tags', [])
+        if 'injected-parameters' not in tags:
+            own += 1
+        errors = [o for o in cell.get('outputs', []) if o.get('output_type') == 'error']
+        if errors:
+            e = errors[0]
+            result.update(cell=own, error='%s: %s' % (e.get('ename'), e.get('evalue')),
+                          traceback=[ANSI.sub('', l) for t in e.get('traceback', []) for l in t.splitlines()][-12:])
+            if cell.get('execution_count') is not None:
+                result['executionCount'] = cell['execution_count']
+            break
+    if 'cell' not in result:
+        result['traceback'] = traceback.format_exc().splitlines()[-12:]
+nbformat.write(nb, '%s/%s.ipynb' % (out_dir, name))
+html, _ = HTMLExporter().from_notebook_node(nb)
+# Debian's nbconvert points require.js and MathJax at the image's own files,
+# which no reader has: the page is self-contained without them.
+html = re.sub(r'<script[^>]*src="file://[^"]*"[^>]*>\s*</script>', '', html)
+with open('%s/%s.html' % (out_dir, name), 'w', encoding='utf-8') as f:
+    f.write(html)
+print('${RESULT_MARK}' + json.dumps(result), flush=True)
+sys.exit(0 if result['ok'] else 1)
+`;
+
+// src/integration/notebook-history.ts
+init_promises();
+
+// src/metrics/sqlite-schema.ts
+var MIGRATIONS = [
+  `CREATE TABLE jobs (
+     id INTEGER PRIMARY KEY,
+     job_id TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     series TEXT NOT NULL,
+     dataset TEXT NOT NULL,
+     instrument TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     git_sha TEXT,
+     release_tag TEXT,
+     image_digest TEXT,
+     jenkins_build_url TEXT,
+     workflow_run_url TEXT,
+     source TEXT NOT NULL,
+     meta TEXT NOT NULL,
+     stored_at INTEGER NOT NULL
+   );
+   -- One row per history series: measurements point at it by number, so
+   -- the history index holds integers and floats, not repeated strings.
+   CREATE TABLE series (
+     id INTEGER PRIMARY KEY,
+     metric TEXT NOT NULL,
+     dataset TEXT NOT NULL,
+     instrument TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     series TEXT NOT NULL,
+     UNIQUE (metric, dataset, instrument, filter, series)
+   );
+   CREATE TABLE measurements (
+     id INTEGER PRIMARY KEY,
+     job INTEGER NOT NULL REFERENCES jobs (id),
+     series INTEGER NOT NULL REFERENCES series (id),
+     identifier TEXT NOT NULL,
+     value REAL,
+     unit TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     -- The series fixes the metric: this is (job id, metric, identifier).
+     UNIQUE (job, series, identifier)
+   );
+   CREATE INDEX measurements_history ON measurements
+     (series, created_at, value, job);
+   CREATE TABLE acceptances (
+     id INTEGER PRIMARY KEY,
+     metric TEXT NOT NULL,
+     dataset TEXT NOT NULL,
+     instrument TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     series TEXT NOT NULL,
+     since INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     accepted_by TEXT,
+     accepted_at INTEGER NOT NULL
+   );`
+];
+var SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+// src/integration/notebook-run.ts
+init_promises();
+
+// src/verify/definitions.ts
+init_promises();
+
+// src/verify/report.ts
+var HEADERS = {
+  status: "Status",
+  spec: "Specification",
+  measurement: "Measurement",
+  test: "Test",
+  tags: "Spec. Tags"
+};
+var COLUMNS = Object.keys(HEADERS);
+
+// src/verify/check.ts
+init_promises();
+
+// src/verify/gate.ts
+init_promises();
 
 // src/jenkins/cancel.ts
 var CancelledError = class extends JenkinsError {

@@ -904,14 +904,6 @@ var ActionInputs = class {
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
-// src/core/js-yaml.ts
-var loaded;
-function jsyaml() {
-  loaded ??= require("./chunks/js-yaml.cjs");
-  return loaded;
-}
-__name(jsyaml, "jsyaml");
-
 // src/core/schema.ts
 var SchemaContext = class {
   static {
@@ -1235,6 +1227,115 @@ function editDistance(a, b) {
 }
 __name(editDistance, "editDistance");
 
+// src/core/alerts-schema.ts
+var nonEmpty = string({ nonEmpty: true });
+var globs = listOrOne(nonEmpty);
+var alertRoutesSchema = object({
+  /** A Slack channel (default alerts.slack, else slack.channel). */
+  slack: optional(nonEmpty),
+  /** Open a GitHub issue on firing, close it on resolve (default false). */
+  "github-issue": optional(boolean()),
+  /** Labels of the issue (default [stackci-alert]; the severity is added). */
+  labels: optional(globs)
+});
+var alertRuleSchema = object({
+  /** Unique; the first part of every alert key of the rule. */
+  name: required(
+    string({
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      patternHint: "letters, digits, `.`, `_` and `-`, like pa1-minimum"
+    })
+  ),
+  kind: required(literal("threshold", "regression", "deadman")),
+  description: optional(string()),
+  /** Metric globs (default every metric). */
+  metrics: optional(globs),
+  /** Dataset globs (default every dataset). */
+  datasets: optional(globs),
+  /** The history series watched (default alerts.series). */
+  series: optional(nonEmpty),
+  /** A profile whose series is watched (its `series:`, else its name). */
+  profile: optional(nonEmpty),
+  /** threshold: specifications carrying all these tags (default [minimum]). */
+  tags: optional(globs),
+  /** deadman: alert when the newest point is older than this (e.g. 8d). */
+  after: optional(duration()),
+  /** deadman: one alert per series key, per metric, or for the whole series. */
+  per: optional(literal("key", "metric", "series")),
+  /** Consecutive evaluations with the condition before firing (default 1). */
+  for: optional(number({ integer: true, min: 1, max: 1e3 })),
+  severity: optional(literal("critical", "warning", "info")),
+  routes: optional(alertRoutesSchema)
+});
+var alertSilenceSchema = object({
+  /** A glob over rule names and alert keys (`pa1-*`). */
+  alert: required(nonEmpty),
+  until: required(
+    string({
+      pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+      patternHint: "a date (2026-12-24) or date-time (2026-12-24T06:00:00Z)"
+    })
+  ),
+  reason: required(nonEmpty)
+});
+var alertsMapping = object({
+  rules: required(array(alertRuleSchema)),
+  /** The default history series of the rules (default metrics.baseline.series). */
+  series: optional(nonEmpty),
+  /** The flapping guard: no firing↔resolved change sooner than this after the last. */
+  "min-interval": optional(duration()),
+  slack: optional(
+    object({ channel: required(nonEmpty), "token-env": optional(nonEmpty) })
+  ),
+  github: optional(
+    object({
+      /** `owner/repo` (default GITHUB_REPOSITORY). */
+      repository: optional(
+        string({ pattern: /^[^/\s]+\/[^/\s]+$/, patternHint: "owner/repo" })
+      ),
+      "token-env": optional(nonEmpty)
+    })
+  ),
+  silences: optional(array(alertSilenceSchema))
+});
+var alertsSectionSchema = {
+  description: "a list of alert rules, or a mapping with rules:",
+  validate(value, path, ctx) {
+    const list = Array.isArray(value) || !isPlainObject(value);
+    const section = list ? (() => {
+      const rules = array(alertRuleSchema).validate(value, path, ctx);
+      return rules === void 0 ? void 0 : { rules };
+    })() : alertsMapping.validate(value, path, ctx);
+    if (section === void 0) return void 0;
+    const seen = /* @__PURE__ */ new Set();
+    section.rules.forEach((rule, i) => {
+      const at = list ? [...path, i] : [...path, "rules", i];
+      if (seen.has(rule.name))
+        ctx.report({
+          path: [...at, "name"],
+          message: `rule ${rule.name} is defined twice`,
+          hint: "rule names key the alert state: make them unique"
+        });
+      seen.add(rule.name);
+      if (rule.kind === "deadman" && rule.after === void 0)
+        ctx.report({
+          path: at,
+          message: `deadman rule ${rule.name} needs after:`,
+          hint: "say how old the newest point may get, like after: 8d"
+        });
+    });
+    return section;
+  }
+};
+
+// src/core/js-yaml.ts
+var loaded;
+function jsyaml() {
+  loaded ??= require("./chunks/js-yaml.cjs");
+  return loaded;
+}
+__name(jsyaml, "jsyaml");
+
 // src/core/yaml.ts
 var BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 var BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
@@ -1461,6 +1562,42 @@ function positionOf(text, offset) {
 }
 __name(positionOf, "positionOf");
 
+// src/core/notebook-config.ts
+function paramValue() {
+  const schema = {
+    description: "a string, number, boolean, null, list or mapping",
+    validate(value, path, ctx) {
+      if (value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number" && !Number.isNaN(value))
+        return value;
+      if (Array.isArray(value)) {
+        const out = value.map((v, i) => schema.validate(v, [...path, i], ctx));
+        return out.includes(void 0) ? void 0 : out;
+      }
+      if (isPlainObject(value)) return record(schema).validate(value, path, ctx);
+      ctx.report({
+        path,
+        message: `must be a plain value, got ${typeof value}`
+      });
+      return void 0;
+    }
+  };
+  return schema;
+}
+__name(paramValue, "paramValue");
+var notebookEntrySchema = object({
+  /** The .ipynb, relative to stackci.yml. */
+  path: required(string({ nonEmpty: true })),
+  /** Values for the `parameters` cell's names. */
+  params: optional(record(paramValue())),
+  /** Names of integration.datasets to mount read-only (default none). */
+  datasets: optional(listOrOne(string({ nonEmpty: true }))),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(string({ nonEmpty: true })),
+  cpus: optional(number({ min: 0.01, max: 1024 }))
+});
+var notebooksSectionSchema = listOrOne(notebookEntrySchema);
+
 // src/core/config.ts
 var verifySectionSchema = object({
   /** A directory holding `metrics/` and `specs/` (the verify_metrics layout). */
@@ -1509,11 +1646,38 @@ var metricsSectionSchema = object({
           "password-env": optional(envName),
           timeout: optional(duration())
         })
+      ),
+      sasquatch: optional(
+        object({
+          url: required(url()),
+          namespace: optional(
+            string({
+              pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+              patternHint: "an Avro namespace, like lsst.verify.drp"
+            })
+          ),
+          dataset: optional(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          timeout: optional(duration())
+        })
+      ),
+      /** The history as files on a data branch of a git repository. */
+      git: optional(
+        object({
+          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
+          url: optional(string({ nonEmpty: true })),
+          /** Default stackci-metrics. */
+          branch: optional(string({ nonEmpty: true })),
+          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
+          "token-env": optional(envName),
+          /** The local cache of the branch (default .stackci/git). */
+          cache: optional(string({ nonEmpty: true }))
+        })
       )
     })
   ),
   /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal("sqlite", "influxdb")),
+  history: optional(literal("sqlite", "influxdb", "git")),
   gate: optional(
     object({
       fail: optional(tags),
@@ -1590,7 +1754,7 @@ function scalarText() {
   };
 }
 __name(scalarText, "scalarText");
-var nonEmpty = string({ nonEmpty: true });
+var nonEmpty2 = string({ nonEmpty: true });
 var textMap = record(scalarText());
 var PIPELINE_STEPS = [
   "lint",
@@ -1599,7 +1763,9 @@ var PIPELINE_STEPS = [
   "integration",
   "verify",
   "dispatch-metrics",
-  "report"
+  "report",
+  "notebook",
+  "promote"
 ];
 var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
 var buildResult = literal(
@@ -1609,10 +1775,10 @@ var buildResult = literal(
   "NOT_BUILT",
   "ABORTED"
 );
-var storeName = literal("sqlite", "influxdb", "squash");
+var storeName = literal("sqlite", "influxdb", "squash", "sasquatch", "git");
 var registrySectionSchema = object({
   /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
-  repository: required(nonEmpty),
+  repository: required(nonEmpty2),
   "username-env": optional(envName),
   "password-env": optional(envName)
 });
@@ -1622,17 +1788,19 @@ var jenkinsSectionSchema = object({
   "user-env": optional(envName),
   "token-env": optional(envName),
   /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
-  jobs: optional(record(nonEmpty)),
+  jobs: optional(record(nonEmpty2)),
   /** Parameters every build gets. */
   parameters: optional(textMap),
   /** The parameter carrying the run id (default STACKCI_RUN_ID). */
   "run-id-parameter": optional(envName),
   timeout: optional(duration()),
   "stream-log": optional(boolean()),
-  "fail-on": optional(listOrOne(buildResult))
+  "fail-on": optional(listOrOne(buildResult)),
+  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
+  artifacts: optional(listOrOne(nonEmpty2))
 });
 var slackSectionSchema = object({
-  channel: required(nonEmpty),
+  channel: required(nonEmpty2),
   "token-env": optional(envName),
   /** The Web API base (default https://slack.com/api/). */
   "api-url": optional(url())
@@ -1646,52 +1814,68 @@ var githubSectionSchema = object({
 });
 var lintSectionSchema = object({
   /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
-  linters: optional(listOrOne(nonEmpty)),
-  paths: optional(listOrOne(nonEmpty)),
+  linters: optional(listOrOne(nonEmpty2)),
+  paths: optional(listOrOne(nonEmpty2)),
   "only-changed": optional(boolean()),
-  "base-ref": optional(nonEmpty),
+  "base-ref": optional(nonEmpty2),
   "fail-on": optional(literal("error", "warning", "never")),
   timeout: optional(duration())
 });
 var imageSectionSchema = object({
-  context: required(nonEmpty),
-  dockerfile: optional(nonEmpty),
+  context: required(nonEmpty2),
+  dockerfile: optional(nonEmpty2),
   /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
-  "tag-template": optional(listOrOne(nonEmpty)),
+  "tag-template": optional(listOrOne(nonEmpty2)),
   "build-args": optional(textMap),
   /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
   "build-args-env": optional(record(envName)),
   labels: optional(textMap),
-  target: optional(nonEmpty),
+  target: optional(nonEmpty2),
   "no-cache": optional(boolean()),
-  "time-zone": optional(nonEmpty),
+  "time-zone": optional(nonEmpty2),
   timeout: optional(duration())
 });
 var integrationSectionSchema = object({
   /** Dataset name → directory (relative to this file). */
-  datasets: required(record(nonEmpty)),
+  datasets: required(record(nonEmpty2)),
   /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
   command: optional(listOrOne(scalarText())),
   shell: optional(boolean()),
-  outputs: optional(listOrOne(nonEmpty)),
+  outputs: optional(listOrOne(nonEmpty2)),
   timeout: optional(duration()),
   /** Bytes, or `512m`, `2g`. */
   memory: optional(scalarText()),
   cpus: optional(number({ min: 0.01, max: 1024 })),
-  network: optional(nonEmpty),
-  user: optional(nonEmpty),
-  workdir: optional(nonEmpty),
+  network: optional(nonEmpty2),
+  user: optional(nonEmpty2),
+  workdir: optional(nonEmpty2),
   env: optional(textMap),
-  "dataset-path": optional(nonEmpty),
-  "output-path": optional(nonEmpty),
+  "dataset-path": optional(nonEmpty2),
+  "output-path": optional(nonEmpty2),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty)
+  "results-dir": optional(nonEmpty2)
 });
 var reportSectionSchema = object({
   /** Default .stackci/report.html. */
-  out: optional(nonEmpty),
-  title: optional(nonEmpty)
+  out: optional(nonEmpty2),
+  title: optional(nonEmpty2),
+  /** Publish each report to a Pages branch (one page per profile + an index). */
+  publish: optional(
+    object({
+      /** Default: this repository on Actions. */
+      url: optional(nonEmpty2),
+      /** Default gh-pages. */
+      branch: optional(nonEmpty2),
+      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
+      "site-url": optional(url()),
+      /** Reports kept per profile (default 50). */
+      keep: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "token-env": optional(envName),
+      /** The profiles whose report step publishes (default every one). */
+      profiles: optional(listOrOne(nonEmpty2))
+    })
+  )
 });
 var profileSchema = object({
   description: optional(string()),
@@ -1701,12 +1885,12 @@ var profileSchema = object({
   /** The release kind the image is tagged by (default per profile name). */
   kind: optional(releaseKind),
   /** The Jenkins job (default jenkins.jobs[profile]). */
-  "jenkins-job": optional(nonEmpty),
+  "jenkins-job": optional(nonEmpty2),
   "jenkins-parameters": optional(textMap),
   /** Push the image (default: true when a registry is configured). */
   push: optional(boolean()),
   /** Only these datasets (default every one). */
-  datasets: optional(listOrOne(nonEmpty)),
+  datasets: optional(listOrOne(nonEmpty2)),
   /** Only these of metrics.stores (default every configured one). */
   stores: optional(listOrOne(storeName)),
   /** Slack alerts on excursions and regressions (default true where slack is set). */
@@ -1714,12 +1898,14 @@ var profileSchema = object({
   /** The run's Slack thread and GitHub check run (default true). */
   notify: optional(boolean()),
   /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty)
+  series: optional(nonEmpty2),
+  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
+  regressions: optional(literal("fail", "warn", "ignore"))
 });
 var stackciConfigSchema = object({
   version: required(literal(1)),
   /** The profile `stackci run` uses without --profile (default local). */
-  "default-profile": optional(nonEmpty),
+  "default-profile": optional(nonEmpty2),
   registry: optional(registrySectionSchema),
   jenkins: optional(jenkinsSectionSchema),
   slack: optional(slackSectionSchema),
@@ -1730,12 +1916,17 @@ var stackciConfigSchema = object({
   verify: optional(verifySectionSchema),
   metrics: optional(metricsSectionSchema),
   report: optional(reportSectionSchema),
+  /** Standing alert rules over the store (see docs/alerts.md). */
+  alerts: optional(alertsSectionSchema),
+  notebooks: optional(notebooksSectionSchema),
   profiles: optional(record(profileSchema))
 });
 var STEP_SECTIONS = {
   "stack-image": "image",
+  promote: "image",
   integration: "integration",
-  verify: "verify"
+  verify: "verify",
+  notebook: "notebooks"
 };
 function checkStackciConfig(config, ctx) {
   const profiles = config.profiles ?? {};
@@ -1763,6 +1954,13 @@ function checkStackciConfig(config, ctx) {
         path: at("steps"),
         message: "integration runs in the image stack-image builds, and stack-image is not a step here",
         hint: "add stack-image before integration"
+      });
+    }
+    if (profile.steps.includes("promote") && !profile.steps.includes("stack-image")) {
+      ctx.report({
+        path: at("steps"),
+        message: "promote publishes the candidate stack-image pushes, and stack-image is not a step here",
+        hint: "add stack-image, or use `stackci image promote` on its own"
       });
     }
     const datasets = Object.keys(config.integration?.datasets ?? {});
@@ -1907,6 +2105,59 @@ function abortOnSignals(controller, reporter) {
 }
 __name(abortOnSignals, "abortOnSignals");
 
+// src/integration/notebook-params.ts
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+    " "
+  )
+);
+function parseParamValue(text) {
+  const value = text.trim();
+  if (/^[-+]?\d+$/.test(value)) return Number(value);
+  if (/^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(value))
+    return Number(value);
+  if (/^(true|True)$/.test(value)) return true;
+  if (/^(false|False)$/.test(value)) return false;
+  if (/^(null|None)$/.test(value)) return null;
+  if (/^[[{"]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+__name(parseParamValue, "parseParamValue");
+function checkParamName(name, what) {
+  if (!IDENTIFIER.test(name) || KEYWORDS.has(name)) {
+    throw new InputError(
+      `${what}: ${JSON.stringify(name)} is not a Python variable name`,
+      { hint: "letters, digits and _, not starting with a digit, e.g. n_iter" }
+    );
+  }
+  return name;
+}
+__name(checkParamName, "checkParamName");
+function parseParams(entries, what) {
+  const out = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(entry)} is not KEY=VALUE`,
+        { hint: 'e.g. --param threshold=0.5 --param title="Weekly"' }
+      );
+    }
+    out[checkParamName(entry.slice(0, eq).trim(), what)] = parseParamValue(
+      entry.slice(eq + 1)
+    );
+  }
+  return out;
+}
+__name(parseParams, "parseParams");
+
 // src/pipeline/profile.ts
 var KIND_BY_PROFILE = {
   pr: "pr",
@@ -1915,6 +2166,21 @@ var KIND_BY_PROFILE = {
   stable: "release",
   local: "sha"
 };
+var RELEASE_PROFILES = ["daily", "weekly", "stable"];
+function onlySteps(profile, only) {
+  if (only === void 0) return profile;
+  const unknown = only.filter(
+    (s) => !profile.steps.includes(s)
+  );
+  if (unknown.length > 0) {
+    throw new InputError(
+      `profile ${profile.name} has no step ${unknown.join(", ")}`,
+      { hint: `its steps: ${profile.steps.join(", ")}` }
+    );
+  }
+  return { ...profile, steps: profile.steps.filter((s) => only.includes(s)) };
+}
+__name(onlySteps, "onlySteps");
 function implicitProfile(config) {
   const steps = [];
   if (config.lint !== void 0) steps.push("lint");
@@ -1923,6 +2189,7 @@ function implicitProfile(config) {
   if (config.verify !== void 0) steps.push("verify");
   if (config.metrics !== void 0) steps.push("dispatch-metrics");
   if (config.report !== void 0) steps.push("report");
+  if (config.notebooks !== void 0) steps.push("notebook");
   return { steps, description: "the steps the file has sections for" };
 }
 __name(implicitProfile, "implicitProfile");
@@ -1952,7 +2219,9 @@ function resolveProfile(config, name, version) {
       hint: names.length === 0 ? "add a profiles: section (see docs/configuration.md)" : `profiles: ${names.join(", ")}`
     });
   }
-  const steps = PIPELINE_STEPS.filter((s) => section.steps.includes(s));
+  const promotes = RELEASE_PROFILES.includes(chosen) && section.steps.includes("stack-image") && section.push !== false;
+  const listed = promotes ? [...section.steps, "promote"] : section.steps;
+  const steps = PIPELINE_STEPS.filter((s) => listed.includes(s));
   const fallbackKind = KIND_BY_PROFILE[chosen] === "release" && version !== void 0 && /rc\d+$/i.test(version) ? "rc" : KIND_BY_PROFILE[chosen] ?? "sha";
   return {
     name: chosen,
@@ -2000,7 +2269,10 @@ __name(pipelineRunId, "pipelineRunId");
 // src/pipeline/plan.ts
 function planPipeline(config, options = {}) {
   return {
-    profile: resolveProfile(config, options.profile, options.version),
+    profile: onlySteps(
+      resolveProfile(config, options.profile, options.version),
+      options.steps
+    ),
     runId: pipelineRunId(
       options.env ?? process.env,
       options.runId,
@@ -2037,11 +2309,16 @@ async function main() {
       ...given("date"),
       ...given("run-id")
     };
+    const notebookParams = parseParams(
+      input.lines("notebook-params"),
+      "input 'notebook-params'"
+    );
     const plan = planPipeline(config, options);
     reporter.info(planLine(plan));
     const { runSteps } = await Promise.resolve().then(() => __toESM(require("./chunks/steps.cjs"), 1));
     await runSteps(config, reporter, {
       ...options,
+      notebookParams,
       plan,
       signal: cancel.signal
     });

@@ -1397,6 +1397,7 @@ var import_node_path = require("node:path");
 var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
 
 // src/docker/context-walk.ts
+var DEFAULT_EXCLUDES = [".stackci"];
 async function plan(options) {
   const root = (0, import_node_path.resolve)(options.dir);
   const rootStat = await lstat(root).catch(() => void 0);
@@ -1421,7 +1422,10 @@ async function plan(options) {
       throw error2;
     }
   );
-  const patterns = parseDockerignore(ignoreText).map((l) => l.pattern);
+  const patterns = [
+    ...options.exclude ?? DEFAULT_EXCLUDES,
+    ...parseDockerignore(ignoreText).map((l) => l.pattern)
+  ];
   const rel = (0, import_node_path.relative)(root, dockerfilePath);
   const inside = rel !== "" && !rel.startsWith(`..${import_node_path.sep}`) && !(0, import_node_path.isAbsolute)(rel);
   let matcher;
@@ -2450,7 +2454,7 @@ async function pushTags(engine, repository, tags, auth, reporter, options = {}) 
     const digest = await retry(
       async () => {
         let found;
-        const push = /* @__PURE__ */ __name(async (abortSignal) => {
+        const push2 = /* @__PURE__ */ __name(async (abortSignal) => {
           const stream = await engine.docker.getImage(repository).push({
             tag,
             abortSignal,
@@ -2464,7 +2468,7 @@ async function pushTags(engine, repository, tags, auth, reporter, options = {}) 
         }, "push");
         try {
           await withTimeout(
-            push,
+            push2,
             options.timeoutMs ?? 18e5,
             `push ${ref}`,
             options.signal
@@ -2508,156 +2512,388 @@ async function pushTags(engine, repository, tags, auth, reporter, options = {}) 
   return out;
 }
 __name(pushTags, "pushTags");
-async function remoteDigest(engine, ref, auth, reporter) {
-  try {
-    const info2 = await engineCall(
-      engine,
-      `look up ${ref} in its registry`,
-      async (abortSignal) => engine.docker.getImage(ref).distribution({
-        abortSignal,
-        ...auth === void 0 ? {} : { authconfig: { key: auth.key } }
-      }),
-      reporter,
-      { retries: 2 }
-    );
-    return info2.Descriptor.digest;
-  } catch (error2) {
-    const cause = error2.cause;
-    if ([401, 403, 404].includes(engineStatus(cause) ?? 0)) return void 0;
-    throw error2;
-  }
-}
-__name(remoteDigest, "remoteDigest");
-async function pullImage(engine, ref, auth, reporter) {
-  reporter.info(`pulling ${ref}`);
-  try {
-    await withTimeout(
-      async (abortSignal) => {
-        const pull = engine.docker.pull.bind(engine.docker);
-        const stream = await pull(
-          ref,
-          { abortSignal },
-          void 0,
-          auth === void 0 ? void 0 : { key: auth.key }
+
+// src/docker/registry-api.ts
+var import_node_crypto = require("node:crypto");
+
+// src/core/http-request.ts
+var import_types = require("node:util/types");
+async function httpRequest(url, options) {
+  const target = new URL(url);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
+  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
+  const agent = await options.agents?.for(target.protocol);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const headers = { ...options.headers };
+  if (options.body !== void 0)
+    headers["Content-Length"] = String(Buffer.byteLength(options.body));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
+  return new Promise((resolve4, reject) => {
+    let connectTimer;
+    const settle = /* @__PURE__ */ __name(() => {
+      clearTimeout(connectTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }, "settle");
+    const fail = /* @__PURE__ */ __name((error2) => {
+      settle();
+      reject((0, import_types.isNativeError)(error2) ? error2 : new Error(String(error2)));
+    }, "fail");
+    const req = request(target, {
+      method: options.method,
+      headers,
+      ...agent === void 0 ? {} : { agent }
+    });
+    const onAbort = /* @__PURE__ */ __name(() => {
+      req.destroy();
+      fail(signal?.reason);
+    }, "onAbort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.once("socket", (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => {
+        const error2 = new Error(
+          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
         );
-        await followStream(stream, () => void 0);
+        error2.code = "ETIMEDOUT";
+        req.destroy(error2);
+      }, connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(connectTimer);
+      });
+    });
+    req.once("error", fail);
+    req.once("response", (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.once("error", fail);
+      res.once("aborted", () => {
+        const error2 = new Error("the server closed the connection mid-body");
+        error2.code = "ECONNRESET";
+        fail(error2);
+      });
+      res.once("end", () => {
+        settle();
+        resolve4({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks)
+        });
+      });
+    });
+    req.end(options.body);
+  });
+}
+__name(httpRequest, "httpRequest");
+
+// src/docker/registry-api.ts
+var MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+];
+var INDEX_TYPES = new Set(MANIFEST_TYPES.slice(0, 2));
+function isIndex(manifest) {
+  return INDEX_TYPES.has(manifest.mediaType);
+}
+__name(isIndex, "isIndex");
+function schemeOf(host) {
+  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(name) ? "http" : "https";
+}
+__name(schemeOf, "schemeOf");
+function challenge(header) {
+  const text = Array.isArray(header) ? header[0] ?? "" : header ?? "";
+  const scheme = text.split(" ", 1)[0]?.toLowerCase() ?? "";
+  const params = {};
+  for (const m of text.matchAll(/(\w+)="([^"]*)"/g))
+    if (m[1] !== void 0) params[m[1]] = m[2] ?? "";
+  return { scheme, params };
+}
+__name(challenge, "challenge");
+var RegistryApi = class {
+  constructor(host, options) {
+    this.host = host;
+    this.base = `${schemeOf(host)}://${host}`;
+    this.#options = options;
+    const c = options.credentials;
+    if (c !== void 0) options.reporter.mask(c.password);
+  }
+  host;
+  static {
+    __name(this, "RegistryApi");
+  }
+  base;
+  #options;
+  #authorization;
+  #tokens = /* @__PURE__ */ new Map();
+  /** One call, answering the registry's auth challenge once. */
+  async call(method, path, scopes, init = {}) {
+    const url = path.startsWith("http") ? path : `${this.base}${path}`;
+    const what = `${method} ${url}`;
+    return retry(
+      async () => {
+        const send = /* @__PURE__ */ __name(async () => httpRequest(url, {
+          method,
+          headers: {
+            ...init.headers,
+            ...this.#authorization === void 0 ? {} : { Authorization: this.#authorization }
+          },
+          ...init.body === void 0 ? {} : { body: init.body },
+          ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+        }), "send");
+        let response = await send();
+        if (response.status === 401) {
+          await this.#authenticate(response, scopes);
+          response = await send();
+        }
+        if ([429, 502, 503, 504].includes(response.status))
+          throw new HttpError(`${what}: ${response.status}`, {
+            status: response.status,
+            where: { url }
+          });
+        return response;
       },
-      18e5,
-      `pull ${ref}`
-    );
-  } catch (error2) {
-    if (engineStatus(error2) !== void 0)
-      throw dockerError(engine, `pull ${ref}`, error2);
-    throw new DockerError(
-      `pull of ${ref} failed: ${error2 instanceof Error ? error2.message : String(error2)}`
+      {
+        retries: this.#options.retries ?? 3,
+        minDelayMs: 300,
+        onRetry: /* @__PURE__ */ __name((info2) => {
+          this.#options.reporter.warning(describeRetry(what, info2));
+        }, "onRetry"),
+        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+      }
     );
   }
+  async #authenticate(response, scopes) {
+    const c = this.#options.credentials;
+    const { scheme, params } = challenge(response.headers["www-authenticate"]);
+    if (scheme === "basic") {
+      if (c === void 0) throw this.#refused("it needs credentials");
+      this.#authorization = basicAuthHeader(c.username, c.password);
+      this.#options.reporter.mask(this.#authorization);
+      return;
+    }
+    if (scheme !== "bearer" || params.realm === void 0)
+      throw this.#refused("it answered 401 with no usable challenge");
+    const key = scopes.join(" ");
+    let token = this.#tokens.get(key);
+    if (token === void 0) {
+      const url = new URL(params.realm);
+      if (params.service !== void 0)
+        url.searchParams.set("service", params.service);
+      for (const s of scopes) url.searchParams.append("scope", s);
+      const answer = await httpRequest(url.toString(), {
+        method: "GET",
+        headers: c === void 0 ? {} : { Authorization: basicAuthHeader(c.username, c.password) },
+        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+      });
+      if (answer.status !== 200)
+        throw this.#refused(`its token service answered ${answer.status}`);
+      const body = JSON.parse(answer.body.toString("utf8"));
+      token = body.token ?? body.access_token ?? "";
+      this.#options.reporter.mask(token);
+      this.#tokens.set(key, token);
+    }
+    this.#authorization = `Bearer ${token}`;
+  }
+  #refused(why) {
+    return new DockerError(`registry ${this.host} refused access: ${why}`, {
+      where: { url: this.base },
+      hint: this.#options.credentials === void 0 ? "give the registry username and password (or token)" : "check the username and the password or token (it is not shown); it also needs the right to push"
+    });
+  }
+  #fail(what, response, url) {
+    const body = response.body.toString("utf8").slice(0, 300);
+    const hint = response.status === 401 || response.status === 403 ? "the credentials may not push to this repository" : `the registry said: ${body || "(nothing)"}`;
+    return new DockerError(`${what}: registry answered ${response.status}`, {
+      where: { url },
+      hint
+    });
+  }
+  /** The manifest or index `repo:reference` as stored, or undefined if none. */
+  async getManifest(repo, reference) {
+    const path = `/v2/${repo}/manifests/${reference}`;
+    const response = await this.call("GET", path, [pull(repo)], {
+      headers: { Accept: MANIFEST_TYPES.join(", ") }
+    });
+    if (response.status === 404) return void 0;
+    if (response.status !== 200)
+      throw this.#fail(`read ${repo}:${reference}`, response, this.base + path);
+    const bytes = response.body;
+    const json = JSON.parse(bytes.toString("utf8"));
+    const type = response.headers["content-type"]?.split(";")[0]?.trim();
+    return {
+      mediaType: json.mediaType ?? type ?? MANIFEST_TYPES[3],
+      digest: sha256(bytes),
+      bytes,
+      json
+    };
+  }
+  /** The digest `repo:tag` has now, or undefined when there is no such tag. */
+  async digestOf(repo, tag) {
+    return (await this.getManifest(repo, tag))?.digest;
+  }
+  /** Writes `manifest` under `reference` (a tag or its digest); returns the digest stored. */
+  async putManifest(repo, reference, manifest) {
+    const path = `/v2/${repo}/manifests/${reference}`;
+    const response = await this.call("PUT", path, [push(repo)], {
+      headers: { "Content-Type": manifest.mediaType },
+      body: manifest.bytes
+    });
+    if (response.status !== 201)
+      throw this.#fail(`write ${repo}:${reference}`, response, this.base + path);
+    const header = response.headers["docker-content-digest"];
+    const digest = typeof header === "string" ? header : manifest.digest;
+    if (digest !== manifest.digest)
+      throw new DockerError(
+        `${repo}:${reference} was stored as ${digest}, not ${manifest.digest}`,
+        {
+          hint: "the registry rewrote the manifest; promotion needs it byte for byte"
+        }
+      );
+    return digest;
+  }
+  /** Makes blob `digest` of `from` present in `repo`: mounted, or copied when the registry will not mount. */
+  async mountBlob(repo, digest, from) {
+    const head = await this.call("HEAD", `/v2/${repo}/blobs/${digest}`, [
+      push(repo)
+    ]);
+    if (head.status === 200) return;
+    const path = `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+    const mounted = await this.call("POST", path, [push(repo), pull(from)]);
+    if (mounted.status === 201) return;
+    if (mounted.status !== 202)
+      throw this.#fail(
+        `mount ${digest} into ${repo}`,
+        mounted,
+        this.base + path
+      );
+    const blob = await this.call("GET", `/v2/${from}/blobs/${digest}`, [
+      pull(from)
+    ]);
+    if (blob.status !== 200)
+      throw this.#fail(`read blob ${digest} of ${from}`, blob, this.base);
+    const location = mounted.headers.location ?? "";
+    const target = new URL(location, this.base);
+    target.searchParams.set("digest", digest);
+    const put = await this.call("PUT", target.toString(), [push(repo)], {
+      headers: { "Content-Type": "application/octet-stream" },
+      body: blob.body
+    });
+    if (put.status !== 201)
+      throw this.#fail(`upload ${digest} into ${repo}`, put, target.toString());
+  }
+};
+var pull = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull`, "pull");
+var push = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull,push`, "push");
+function sha256(bytes) {
+  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
 }
-__name(pullImage, "pullImage");
+__name(sha256, "sha256");
+function parseRegistryRef(ref) {
+  const m = /^([^/]+[.:][^/]*|localhost)\/(.+?)(?:@(sha256:[0-9a-f]{64})|:([\w][\w.-]{0,127}))$/.exec(
+    ref
+  );
+  if (m === null) return void 0;
+  return {
+    host: m[1] ?? "",
+    repo: m[2] ?? "",
+    reference: m[3] ?? m[4] ?? ""
+  };
+}
+__name(parseRegistryRef, "parseRegistryRef");
 
 // src/docker/promote.ts
-async function inspectId(engine, ref, reporter) {
-  try {
-    const info2 = await engineCall(
-      engine,
-      `inspect ${ref}`,
-      async () => engine.docker.getImage(ref).inspect(),
-      reporter
-    );
-    return info2.Id;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404)
-      return void 0;
-    throw error2;
-  }
+function registryApiFor(repository, auth, reporter, signal) {
+  return new RegistryApi(registryOf(repository), {
+    credentials: auth === void 0 ? void 0 : { username: auth.username, password: auth.password },
+    reporter,
+    signal
+  });
 }
-__name(inspectId, "inspectId");
-async function resolveImage(engine, from, auth, reporter) {
-  const local = await inspectId(engine, from, reporter);
-  if (local !== void 0) return local;
-  const hint = "give promote-from as an image this engine built, or one its registry holds";
-  try {
-    await pullImage(engine, from, auth, reporter);
-  } catch (error2) {
-    throw new DockerError(
-      `image to promote ${from} is not local, and pulling it failed: ${error2.message}`,
-      { hint, cause: error2 }
+__name(registryApiFor, "registryApiFor");
+var pathOf = /* @__PURE__ */ __name((repository) => repository.slice(registryOf(repository).length + 1), "pathOf");
+async function copyContent(api, manifest, from, to) {
+  if (from === to) return;
+  if (isIndex(manifest)) {
+    for (const child of manifest.json.manifests ?? []) {
+      const inner = await api.getManifest(from, child.digest);
+      if (inner === void 0)
+        throw new DockerError(`${from}@${child.digest} is missing`, {
+          hint: "the index names a platform manifest its repository lacks"
+        });
+      await copyContent(api, inner, from, to);
+      await api.putManifest(to, child.digest, inner);
+    }
+    return;
+  }
+  const blobs = [manifest.json.config, ...manifest.json.layers ?? []];
+  for (const blob of blobs)
+    if (blob !== void 0) await api.mountBlob(to, blob.digest, from);
+}
+__name(copyContent, "copyContent");
+async function promoteImage(options, reporter) {
+  const source = parseRegistryRef(options.from);
+  const targetHost = registryOf(options.repository);
+  if (source === void 0) {
+    throw new InputError(
+      `image to promote ${JSON.stringify(options.from)} is not a registry reference`,
+      {
+        hint: "promotion copies within the registry: give host/path:tag or host/path@sha256:\u2026 of a pushed image (push it first)"
+      }
     );
   }
-  const pulled = await inspectId(engine, from, reporter);
-  if (pulled === void 0)
-    throw new DockerError(
-      `image to promote ${from} is not there after pulling it`,
-      { hint }
+  if (source.host !== targetHost) {
+    throw new InputError(
+      `image to promote is on ${source.host}, the release repository on ${targetHost}`,
+      { hint: "promotion copies within one registry: push the candidate there" }
     );
-  return pulled;
-}
-__name(resolveImage, "resolveImage");
-async function promoteImage(engine, options, reporter) {
-  const imageId = await resolveImage(
-    engine,
-    options.from,
+  }
+  const api = registryApiFor(
+    options.repository,
     options.auth,
-    reporter
+    reporter,
+    options.signal
   );
-  reporter.info(`promoting ${options.from} (${imageId}) without rebuilding`);
-  const push = options.push !== false;
+  const to = pathOf(options.repository);
+  const manifest = await api.getManifest(source.repo, source.reference);
+  if (manifest === void 0) {
+    throw new DockerError(
+      `image to promote ${options.from} is not in its registry`,
+      { hint: "give an image the registry holds (pushed as a candidate)" }
+    );
+  }
+  const platforms = (manifest.json.manifests ?? []).map((m) => m.platform).filter((p) => p !== void 0 && p.os !== "unknown").map((p) => [p?.os, p?.architecture, p?.variant].filter(Boolean).join("/"));
+  reporter.info(
+    `promoting ${options.from} (${manifest.digest}${platforms.length > 0 ? `, ${platforms.join(", ")}` : ""}) by digest, without rebuilding`
+  );
+  const push2 = options.push !== false;
+  if (push2) await copyContent(api, manifest, source.repo, to);
   const moves = [];
   for (const tag of options.tags) {
-    const ref = `${options.repository}:${tag}`;
     const move = { tag };
-    if (push) {
-      try {
-        const before = await remoteDigest(engine, ref, options.auth, reporter);
-        if (before !== void 0) move.before = before;
-      } catch (error2) {
-        reporter.warning(
-          `could not read the current digest of ${ref}: ${String(error2)}`
-        );
-      }
-    }
-    await engineCall(
-      engine,
-      `tag ${imageId} as ${ref}`,
-      async (abortSignal) => {
-        await engine.docker.getImage(imageId).tag({ repo: options.repository, tag, abortSignal });
-      },
-      reporter
-    );
+    const before = await api.digestOf(to, tag);
+    if (before !== void 0) move.before = before;
+    if (push2) move.after = await api.putManifest(to, tag, manifest);
     moves.push(move);
+    reporter.info(describeMove(move));
   }
-  let digest;
-  if (push) {
-    const pushed = await pushTags(
-      engine,
-      options.repository,
-      options.tags,
-      options.auth,
-      reporter,
-      options
-    );
-    for (const [i, p] of pushed.entries()) {
-      const move = moves[i];
-      if (move !== void 0) move.after = p.digest;
-    }
-    digest = pushed[0]?.digest;
-  }
-  for (const tag of options.tags) {
-    const id = await inspectId(engine, `${options.repository}:${tag}`, reporter);
-    if (id !== imageId) {
-      throw new DockerError(
-        `${options.repository}:${tag} is ${id ?? "missing"} after promotion, not ${imageId}`,
-        { hint: "another build tagged it at the same time; promote again" }
-      );
-    }
-  }
-  for (const m of moves) reporter.info(describeMove(m));
-  return digest === void 0 ? { imageId, moves } : { imageId, digest, moves };
+  const imageId = isIndex(manifest) ? manifest.digest : manifest.json.config?.digest ?? manifest.digest;
+  return {
+    imageId,
+    ...push2 ? { digest: manifest.digest } : {},
+    moves,
+    platforms
+  };
 }
 __name(promoteImage, "promoteImage");
 function describeMove(move) {
   const short = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
-  if (move.after === void 0) return `${move.tag}: tagged locally`;
+  if (move.after === void 0)
+    return move.before === void 0 ? `${move.tag}: not written (would be new)` : `${move.tag}: not written (stays at ${short(move.before)})`;
   if (move.before === void 0)
     return `${move.tag}: new \u2192 ${short(move.after)}`;
   if (move.before === move.after)
@@ -2669,7 +2905,7 @@ __name(describeMove, "describeMove");
 // src/docker/stack-image.ts
 var LOCAL_REPOSITORY = "stackci/stack";
 async function runStackImage(engine, options, reporter) {
-  const repository = options.registry === void 0 ? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
+  const repository = options.registry === void 0 ? options.localRepository ?? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
   const auth = registryAuth(
     repository,
     options.username,
@@ -2688,33 +2924,29 @@ async function runStackImage(engine, options, reporter) {
     );
     return Promise.resolve(tags);
   });
-  const refs = release.tags.map((t) => `${repository}:${t}`);
-  await checkEngine(engine, reporter);
-  if (auth !== void 0 && (options.push || options.promoteFrom !== void 0)) {
-    await reporter.group("Registry login", async () => {
-      await checkRegistryAuth(engine, auth, reporter);
-    });
-  }
+  const candidate = options.candidateTag;
+  const applied = candidate === void 0 ? release.tags : [candidate];
+  const refs = applied.map((t) => `${repository}:${t}`);
   const common = {
-    image: `${repository}:${release.tag}`,
+    image: `${repository}:${applied[0] ?? release.tag}`,
     repository,
     tags: refs,
     release,
-    pushed: options.push
+    pushed: options.push,
+    ...candidate === void 0 ? {} : { candidate }
   };
   if (options.promoteFrom !== void 0) {
     const from = options.promoteFrom;
     const promoted = await reporter.group(
       `Promote ${from}`,
       async () => promoteImage(
-        engine,
         {
           from,
           repository,
           tags: release.tags,
           push: options.push,
           auth,
-          ...options.signal === void 0 ? {} : { signal: options.signal }
+          signal: options.signal
         },
         reporter
       )
@@ -2726,6 +2958,12 @@ async function runStackImage(engine, options, reporter) {
       promotedFrom: from,
       moves: promoted.moves
     };
+  }
+  await checkEngine(engine, reporter);
+  if (auth !== void 0 && options.push) {
+    await reporter.group("Registry login", async () => {
+      await checkRegistryAuth(engine, auth, reporter);
+    });
   }
   const labels = imageLabels({
     provenance: readProvenance(options.env ?? process.env),
@@ -2756,7 +2994,7 @@ async function runStackImage(engine, options, reporter) {
   if (!options.push) return { ...common, imageId: built.imageId };
   const pushed = await reporter.group(
     `Push ${repository}`,
-    async () => pushTags(engine, repository, release.tags, auth, reporter, {
+    async () => pushTags(engine, repository, applied, auth, reporter, {
       ...options.signal === void 0 ? {} : { signal: options.signal }
     })
   );

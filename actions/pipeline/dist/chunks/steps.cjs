@@ -7,6 +7,14 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __name = (target, value2) => __defProp(target, "name", { value: value2, configurable: true });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
@@ -29,6 +37,78 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// stackci-lazy-fs:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  access: () => access,
+  appendFile: () => appendFile,
+  chmod: () => chmod,
+  chown: () => chown,
+  constants: () => import_node_fs.constants,
+  copyFile: () => copyFile,
+  cp: () => cp,
+  lchmod: () => lchmod,
+  lchown: () => lchown,
+  link: () => link,
+  lstat: () => lstat,
+  lutimes: () => lutimes,
+  mkdir: () => mkdir,
+  mkdtemp: () => mkdtemp,
+  open: () => open,
+  opendir: () => opendir,
+  readFile: () => readFile,
+  readdir: () => readdir,
+  readlink: () => readlink,
+  realpath: () => realpath,
+  rename: () => rename,
+  rm: () => rm,
+  rmdir: () => rmdir,
+  stat: () => stat,
+  statfs: () => statfs,
+  symlink: () => symlink,
+  truncate: () => truncate,
+  unlink: () => unlink,
+  utimes: () => utimes,
+  watch: () => watch,
+  writeFile: () => writeFile
+});
+var import_node_fs, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
+var init_promises = __esm({
+  "stackci-lazy-fs:fs/promises"() {
+    import_node_fs = require("node:fs");
+    access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
+    copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
+    cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
+    open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
+    opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
+    rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
+    truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
+    rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
+    rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
+    mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
+    readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
+    readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
+    symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
+    lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
+    stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
+    statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
+    link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
+    unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
+    chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
+    lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
+    lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
+    chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
+    utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
+    lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
+    realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
+    mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
+    writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
+    appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
+    readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
+    watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+  }
+});
 
 // actions/pipeline/steps.ts
 var steps_exports = {};
@@ -160,83 +240,17 @@ __export(fs_exports, {
   promises: () => promises_exports
 });
 __reExport(fs_exports, require("node:fs"));
-
-// stackci-lazy-fs:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  access: () => access,
-  appendFile: () => appendFile,
-  chmod: () => chmod,
-  chown: () => chown,
-  constants: () => import_node_fs.constants,
-  copyFile: () => copyFile,
-  cp: () => cp,
-  lchmod: () => lchmod,
-  lchown: () => lchown,
-  link: () => link,
-  lstat: () => lstat,
-  lutimes: () => lutimes,
-  mkdir: () => mkdir,
-  mkdtemp: () => mkdtemp,
-  open: () => open,
-  opendir: () => opendir,
-  readFile: () => readFile,
-  readdir: () => readdir,
-  readlink: () => readlink,
-  realpath: () => realpath,
-  rename: () => rename,
-  rm: () => rm,
-  rmdir: () => rmdir,
-  stat: () => stat,
-  statfs: () => statfs,
-  symlink: () => symlink,
-  truncate: () => truncate,
-  unlink: () => unlink,
-  utimes: () => utimes,
-  watch: () => watch,
-  writeFile: () => writeFile
-});
-var import_node_fs = require("node:fs");
-var access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
-var copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
-var cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
-var open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
-var opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
-var rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
-var truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
-var rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
-var rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
-var mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
-var readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
-var readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
-var symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
-var lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
-var stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
-var statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
-var link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
-var unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
-var chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
-var lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
-var lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
-var chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
-var utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
-var lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
-var realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
-var mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
-var writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
-var appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
-var readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
-var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+init_promises();
 
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve13) {
-      resolve13(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -254,7 +268,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -368,8 +382,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text4, addEOL = false) {
+    this._buffer += text4;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -465,10 +479,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text4, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text4);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -497,9 +511,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text4, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text4, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -510,8 +524,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text4, href) {
+    const element = this.wrap("a", text4, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -657,8 +671,8 @@ function formatWhere(where) {
 __name(formatWhere, "formatWhere");
 function formatProblem(problem) {
   const where = formatWhere(problem.where);
-  const text2 = where ? `${where}: ${problem.message}` : problem.message;
-  return problem.hint === void 0 ? text2 : `${text2} (${problem.hint})`;
+  const text4 = where ? `${where}: ${problem.message}` : problem.message;
+  return problem.hint === void 0 ? text4 : `${text4} (${problem.hint})`;
 }
 __name(formatProblem, "formatProblem");
 function errorMessage(error2) {
@@ -677,6 +691,10 @@ function isUserError(error2) {
   return error2 instanceof StackciError && error2.kind === "user";
 }
 __name(isUserError, "isUserError");
+function toError(error2) {
+  return error2 instanceof Error ? error2 : new Error(errorMessage(error2), { cause: error2 });
+}
+__name(toError, "toError");
 
 // src/lint/finding.ts
 var SEVERITIES = ["error", "warning", "notice"];
@@ -777,20 +795,20 @@ function annotateFindings(findings, reporter, limit = ANNOTATIONS_PER_KIND, rese
 __name(annotateFindings, "annotateFindings");
 
 // src/pipeline/run.ts
-var import_node_fs13 = require("node:fs");
-var import_node_path26 = require("node:path");
+var import_node_fs23 = require("node:fs");
+var import_node_path35 = require("node:path");
 
 // src/core/retry.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve13, reject) => {
+  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve17, reject) => {
     if (signal?.aborted === true) {
       reject(abortReason(signal));
       return;
     }
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve13();
+      resolve17();
     }, ms);
     const onAbort = /* @__PURE__ */ __name(() => {
       clearTimeout(timer);
@@ -1278,7 +1296,7 @@ async function makeSlackClient(token, env, reporter) {
 __name(makeSlackClient, "makeSlackClient");
 
 // src/metrics/settings.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // src/core/duration.ts
 var UNIT_MS = {
@@ -1289,11 +1307,11 @@ var UNIT_MS = {
   d: 864e5
 };
 var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-function parseDuration(text2, what = "duration") {
-  const value2 = text2.trim();
+function parseDuration(text4, what = "duration") {
+  const value2 = text4.trim();
   const fail = /* @__PURE__ */ __name(() => {
     throw new InputError(
-      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text2)}`
+      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text4)}`
     );
   }, "fail");
   if (value2 === "") fail();
@@ -2134,16 +2152,16 @@ function knownUnitNames() {
 }
 __name(knownUnitNames, "knownUnitNames");
 var TOKEN = /\s*(?:(\*\*|\^|[*/().])|([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(%|[^\W\d]+))/y;
-function tokenize(text2) {
+function tokenize(text4) {
   const tokens = [];
   TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text2.length) {
-    if (/^\s*$/.test(text2.slice(TOKEN.lastIndex))) break;
+  while (TOKEN.lastIndex < text4.length) {
+    if (/^\s*$/.test(text4.slice(TOKEN.lastIndex))) break;
     const pos = TOKEN.lastIndex;
-    const m = TOKEN.exec(text2);
+    const m = TOKEN.exec(text4);
     if (m === null) {
-      const at = text2.slice(pos).trimStart();
-      throw unknown(text2, `unexpected ${JSON.stringify(at[0] ?? "")}`);
+      const at = text4.slice(pos).trimStart();
+      throw unknown(text4, `unexpected ${JSON.stringify(at[0] ?? "")}`);
     }
     if (m[1] !== void 0) tokens.push({ kind: "op", text: m[1], pos });
     else if (m[2] !== void 0)
@@ -2153,15 +2171,15 @@ function tokenize(text2) {
   return tokens;
 }
 __name(tokenize, "tokenize");
-function unknown(text2, why) {
-  return new UnitError(`${JSON.stringify(text2)} is not a valid unit: ${why}`, {
+function unknown(text4, why) {
+  return new UnitError(`${JSON.stringify(text4)} is not a valid unit: ${why}`, {
     hint: "use an astropy unit string such as 'mmag', 'marcsec', '%', 'nJy', 's', 'pix' or '' (dimensionless)"
   });
 }
 __name(unknown, "unknown");
 var Parser = class {
-  constructor(text2, tokens) {
-    this.text = text2;
+  constructor(text4, tokens) {
+    this.text = text4;
     this.tokens = tokens;
   }
   text;
@@ -2302,8 +2320,8 @@ function formatComposite(c, terms) {
   }
   const parts = [];
   if (c.scale !== 1) parts.push(formatScale(c.scale));
-  const byName2 = /* @__PURE__ */ __name((x, y) => compareStrings(x[0].display.toLowerCase(), y[0].display.toLowerCase()), "byName");
-  const list = /* @__PURE__ */ __name((items) => items.sort(byName2).map(([u, p]) => p === 1 ? u.display : `${u.display}${formatPower(p)}`).join(" "), "list");
+  const byName = /* @__PURE__ */ __name((x, y) => compareStrings(x[0].display.toLowerCase(), y[0].display.toLowerCase()), "byName");
+  const list = /* @__PURE__ */ __name((items) => items.sort(byName).map(([u, p]) => p === 1 ? u.display : `${u.display}${formatPower(p)}`).join(" "), "list");
   const positives = terms.filter(([, p]) => p > 0);
   const negatives = terms.filter(([, p]) => p < 0).map(([u, p]) => [u, -p]);
   if (terms.length > 0) {
@@ -2337,20 +2355,20 @@ function formatScale(x) {
 }
 __name(formatScale, "formatScale");
 var cache = /* @__PURE__ */ new Map();
-function parseUnit(text2) {
-  const hit = cache.get(text2);
+function parseUnit(text4) {
+  const hit = cache.get(text4);
   if (hit !== void 0) return hit;
-  const unit = parseUncached(text2);
-  cache.set(text2, unit);
+  const unit = parseUncached(text4);
+  cache.set(text4, unit);
   return unit;
 }
 __name(parseUnit, "parseUnit");
-function parseUncached(text2) {
-  if (typeof text2 !== "string") {
-    throw new UnitError(`a unit must be a string, got ${typeof text2}`);
+function parseUncached(text4) {
+  if (typeof text4 !== "string") {
+    throw new UnitError(`a unit must be a string, got ${typeof text4}`);
   }
-  if (text2.trim() === "") return makeUnit("", 1, /* @__PURE__ */ new Map());
-  const composite = new Parser(text2, tokenize(text2)).parse();
+  if (text4.trim() === "") return makeUnit("", 1, /* @__PURE__ */ new Map());
+  const composite = new Parser(text4, tokenize(text4)).parse();
   const terms = [...composite.terms].filter(([, p]) => p !== 0);
   const gathered = composeTerms(composite.scale, terms);
   return makeUnit(
@@ -2431,8 +2449,8 @@ var NameError = class extends Error {
     this.name = "NameError";
   }
 };
-function splitFqn(text2) {
-  const parts = text2.split(".");
+function splitFqn(text4) {
+  const parts = text4.split(".");
   switch (parts.length) {
     case 1:
       return { package: parts[0] };
@@ -2442,26 +2460,26 @@ function splitFqn(text2) {
       return { package: parts[0], metric: parts[1], spec: parts[2] };
     default:
       throw new NameError(
-        `cannot parse fully qualified name ${JSON.stringify(text2)}`
+        `cannot parse fully qualified name ${JSON.stringify(text4)}`
       );
   }
 }
 __name(splitFqn, "splitFqn");
-function splitMetric(text2) {
-  const parts = text2.split(".");
+function splitMetric(text4) {
+  const parts = text4.split(".");
   if (parts.length === 1) return { metric: parts[0] };
   if (parts.length === 2) return { package: parts[0], metric: parts[1] };
-  throw new NameError(`cannot parse metric name ${JSON.stringify(text2)}`);
+  throw new NameError(`cannot parse metric name ${JSON.stringify(text4)}`);
 }
 __name(splitMetric, "splitMetric");
-function splitSpec(text2) {
-  const parts = text2.split(".");
+function splitSpec(text4) {
+  const parts = text4.split(".");
   if (parts.length === 1) return { spec: parts[0] };
   if (parts.length === 2) return { metric: parts[0], spec: parts[1] };
   if (parts.length === 3) {
     return { package: parts[0], metric: parts[1], spec: parts[2] };
   }
-  throw new NameError(`cannot parse specification name ${JSON.stringify(text2)}`);
+  throw new NameError(`cannot parse specification name ${JSON.stringify(text4)}`);
 }
 __name(splitSpec, "splitSpec");
 function makeName(parts) {
@@ -2677,7 +2695,7 @@ function readReference(value2, path, problems) {
     });
     return ref;
   }
-  const text2 = /* @__PURE__ */ __name((key) => {
+  const text4 = /* @__PURE__ */ __name((key) => {
     const v = value2[key];
     if (v === void 0 || v === null) return null;
     if (typeof v === "string") return v;
@@ -2688,8 +2706,8 @@ function readReference(value2, path, problems) {
     });
     return null;
   }, "text");
-  ref.doc = text2("doc");
-  ref.url = text2("url");
+  ref.doc = text4("doc");
+  ref.url = text4("url");
   const page = value2.page;
   if (page !== void 0 && page !== null) {
     if (typeof page === "number" && Number.isInteger(page)) ref.page = page;
@@ -2840,13 +2858,13 @@ __name(normalizePartialName, "normalizePartialName");
 function resolveSpecDocuments(documents) {
   const problems = [];
   const warnings = [];
-  const push = /* @__PURE__ */ __name((list, source, p) => {
+  const push2 = /* @__PURE__ */ __name((list, source, p) => {
     list.push({ ...p, source });
   }, "push");
   const pending = [];
   for (const d of documents) {
     const prepared = prepare(d, (p) => {
-      push(problems, d.source, p);
+      push2(problems, d.source, p);
     });
     if (prepared !== void 0) pending.push(prepared);
   }
@@ -2887,7 +2905,7 @@ function resolveSpecDocuments(documents) {
       built = mergeDocuments(built, item.doc);
       if (item.kind === "partial") {
         if (partials.has(item.key)) {
-          push(warnings, item.source, {
+          push2(warnings, item.source, {
             path: ["id"],
             message: `partial ${item.key} is defined more than once; this later definition wins`
           });
@@ -2903,7 +2921,7 @@ function resolveSpecDocuments(documents) {
       const spec = buildSpecification(built, item.source, specProblems);
       if (spec === void 0) {
         for (const p of specProblems) {
-          push(problems, item.source, inheritedHint(p, item, built));
+          push2(problems, item.source, inheritedHint(p, item, built));
         }
         failed.add(item.key);
         failed.add(predictedName(built) ?? item.key);
@@ -2911,7 +2929,7 @@ function resolveSpecDocuments(documents) {
       }
       if (specs.has(spec.name)) {
         const first = specs.get(spec.name);
-        push(warnings, item.source, {
+        push2(warnings, item.source, {
           path: ["name"],
           message: `specification ${spec.name} is also defined in ${first.source.file}; this later definition wins`
         });
@@ -2920,7 +2938,7 @@ function resolveSpecDocuments(documents) {
     }
     if (next.length === queue.length) {
       diagnoseUnresolved(next, partials, specs, (source, p) => {
-        push(problems, source, p);
+        push2(problems, source, p);
       });
       break;
     }
@@ -3077,6 +3095,7 @@ function diagnoseUnresolved(stuck, partials, specs, report) {
 __name(diagnoseUnresolved, "diagnoseUnresolved");
 
 // src/verify/definitions.ts
+init_promises();
 var import_node_path2 = require("node:path");
 
 // src/core/js-yaml.ts
@@ -3103,10 +3122,10 @@ function sexagesimal(digits) {
   return value2;
 }
 __name(sexagesimal, "sexagesimal");
-function signOf(text2) {
-  if (text2.startsWith("-")) return [-1, text2.slice(1)];
-  if (text2.startsWith("+")) return [1, text2.slice(1)];
-  return [1, text2];
+function signOf(text4) {
+  if (text4.startsWith("-")) return [-1, text4.slice(1)];
+  if (text4.startsWith("+")) return [1, text4.slice(1)];
+  return [1, text4];
 }
 __name(signOf, "signOf");
 var pyyaml;
@@ -3200,52 +3219,52 @@ function asYamlSyntaxError(error2) {
   );
 }
 __name(asYamlSyntaxError, "asYamlSyntaxError");
-function loadYamlDocuments(text2) {
+function loadYamlDocuments(text4) {
   try {
-    return jsyaml().loadAll(text2, null, { schema: pyyamlSchema(), json: true });
+    return jsyaml().loadAll(text4, null, { schema: pyyamlSchema(), json: true });
   } catch (error2) {
     throw asYamlSyntaxError(error2);
   }
 }
 __name(loadYamlDocuments, "loadYamlDocuments");
-function locateYamlPath(text2, docIndex, path, atKey = false) {
-  const doc = parseTrees(text2)?.[docIndex];
+function locateYamlPath(text4, docIndex, path, atKey = false) {
+  const doc = parseTrees(text4)?.[docIndex];
   if (doc === void 0) return void 0;
-  let node = unwrap(text2, doc);
-  let offset = contentStart(text2, node);
+  let node = unwrap(text4, doc);
+  let offset = contentStart(text4, node);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     const last = i === path.length - 1;
     if (node.kind === "mapping") {
-      const pair = pairsOf(text2, node).find(
+      const pair = pairsOf(text4, node).find(
         ([key2]) => key2.kind === "scalar" && key2.text === String(seg)
       );
       if (pair === void 0) break;
       const [key, value2] = pair;
       if (last && atKey || value2 === void 0) {
-        offset = contentStart(text2, key);
+        offset = contentStart(text4, key);
         break;
       }
-      offset = contentStart(text2, value2);
-      node = unwrap(text2, value2);
+      offset = contentStart(text4, value2);
+      node = unwrap(text4, value2);
     } else if (node.kind === "sequence" && typeof seg === "number") {
       if (node.children.length !== node.size) break;
       const item = node.children[seg];
       if (item === void 0) break;
-      offset = contentStart(text2, item);
-      node = unwrap(text2, item);
+      offset = contentStart(text4, item);
+      node = unwrap(text4, item);
     } else {
       break;
     }
   }
-  return positionOf(text2, offset);
+  return positionOf(text4, offset);
 }
 __name(locateYamlPath, "locateYamlPath");
-function parseTrees(text2) {
+function parseTrees(text4) {
   const roots = [];
-  const open3 = [];
+  const open2 = [];
   try {
-    jsyaml().loadAll(text2, null, {
+    jsyaml().loadAll(text4, null, {
       schema: pyyamlSchema(),
       json: true,
       listener: /* @__PURE__ */ __name((event, state) => {
@@ -3255,11 +3274,11 @@ function parseTrees(text2) {
             kind: null,
             children: []
           };
-          (open3.at(-1)?.children ?? roots).push(node2);
-          open3.push(node2);
+          (open2.at(-1)?.children ?? roots).push(node2);
+          open2.push(node2);
           return;
         }
-        const node = open3.pop();
+        const node = open2.pop();
         if (node === void 0) return;
         node.kind = state.kind;
         const result = state.result;
@@ -3274,18 +3293,18 @@ function parseTrees(text2) {
   return roots;
 }
 __name(parseTrees, "parseTrees");
-function unwrap(text2, node) {
+function unwrap(text4, node) {
   let current = node;
   for (; ; ) {
     const [only, ...rest] = current.children;
-    if (only === void 0 || rest.length > 0 || only.kind !== current.kind || contentStart(text2, only) !== contentStart(text2, current))
+    if (only === void 0 || rest.length > 0 || only.kind !== current.kind || contentStart(text4, only) !== contentStart(text4, current))
       return current;
     current = only;
   }
 }
 __name(unwrap, "unwrap");
-function pairsOf(text2, node) {
-  const isValue = /* @__PURE__ */ __name((n) => /:[ \t]*$/.test(text2.slice(Math.max(0, n.start - 64), n.start)), "isValue");
+function pairsOf(text4, node) {
+  const isValue = /* @__PURE__ */ __name((n) => /:[ \t]*$/.test(text4.slice(Math.max(0, n.start - 64), n.start)), "isValue");
   const pairs = [];
   const children = node.children;
   for (let i = 0; i < children.length; i++) {
@@ -3302,20 +3321,20 @@ function pairsOf(text2, node) {
   return pairs;
 }
 __name(pairsOf, "pairsOf");
-function contentStart(text2, node) {
+function contentStart(text4, node) {
   const skip = /(?:[ \t\r\n]|#[^\n]*|[&!][^ \t\r\n]*(?=[ \t\r\n]))*/y;
   skip.lastIndex = node.start;
-  skip.exec(text2);
-  return Math.min(skip.lastIndex, text2.length);
+  skip.exec(text4);
+  return Math.min(skip.lastIndex, text4.length);
 }
 __name(contentStart, "contentStart");
-function positionOf(text2, offset) {
+function positionOf(text4, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; ) {
+  for (let i = text4.indexOf("\n"); i !== -1 && i < offset; ) {
     line++;
     lineStart = i + 1;
-    i = text2.indexOf("\n", i + 1);
+    i = text4.indexOf("\n", i + 1);
   }
   return { line, column: offset - lineStart + 1 };
 }
@@ -3327,12 +3346,12 @@ var SourceTexts = class {
     __name(this, "SourceTexts");
   }
   #texts = /* @__PURE__ */ new Map();
-  set(file, text2) {
-    this.#texts.set(file, text2);
+  set(file, text4) {
+    this.#texts.set(file, text4);
   }
   locate(file, docIndex, p) {
-    const text2 = this.#texts.get(file);
-    const pos = text2 === void 0 ? void 0 : locateYamlPath(text2, docIndex, p.path, p.atKey === true);
+    const text4 = this.#texts.get(file);
+    const pos = text4 === void 0 ? void 0 : locateYamlPath(text4, docIndex, p.path, p.atKey === true);
     const path = formatPath(p.path);
     const out = {
       where: {
@@ -3431,16 +3450,16 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   const problems = [];
   const warnings = [];
   const metrics = /* @__PURE__ */ new Map();
-  for (const { file, package: pkg, text: text2 } of input.metrics) {
-    texts.set(file, text2);
-    loadMetricsFile(file, pkg, text2, metrics, problems, texts);
+  for (const { file, package: pkg, text: text4 } of input.metrics) {
+    texts.set(file, text4);
+    loadMetricsFile(file, pkg, text4, metrics, problems, texts);
   }
   const documents = [];
-  for (const { file, package: pkg, rel, text: text2 } of input.specs) {
-    texts.set(file, text2);
+  for (const { file, package: pkg, rel, text: text4 } of input.specs) {
+    texts.set(file, text4);
     let docs;
     try {
-      docs = loadYamlDocuments(text2);
+      docs = loadYamlDocuments(text4);
     } catch (error2) {
       if (!(error2 instanceof YamlSyntaxError)) throw error2;
       problems.push(syntaxProblem(file, error2));
@@ -3482,10 +3501,10 @@ function compare2(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare2, "compare");
-function loadMetricsFile(file, pkg, text2, metrics, problems, texts) {
+function loadMetricsFile(file, pkg, text4, metrics, problems, texts) {
   let docs;
   try {
-    docs = loadYamlDocuments(text2);
+    docs = loadYamlDocuments(text4);
   } catch (error2) {
     if (!(error2 instanceof YamlSyntaxError)) throw error2;
     problems.push(syntaxProblem(file, error2));
@@ -3632,26 +3651,26 @@ var JsonSyntaxAt = class extends Error {
     __name(this, "JsonSyntaxAt");
   }
 };
-function findJsonError(text2) {
+function findJsonError(text4) {
   let i = 0;
   const fail = /* @__PURE__ */ __name((message) => {
     throw new JsonSyntaxAt(i, message);
   }, "fail");
   const ws = /* @__PURE__ */ __name(() => {
-    while (i < text2.length && " 	\n\r".includes(text2[i] ?? "")) i++;
+    while (i < text4.length && " 	\n\r".includes(text4[i] ?? "")) i++;
   }, "ws");
   const expect = /* @__PURE__ */ __name((ch, what) => {
     ws();
-    if (text2[i] !== ch)
+    if (text4[i] !== ch)
       fail(
-        i >= text2.length ? `unexpected end of input, expected ${what}` : `expected ${what}, found ${JSON.stringify(text2[i])}`
+        i >= text4.length ? `unexpected end of input, expected ${what}` : `expected ${what}, found ${JSON.stringify(text4[i])}`
       );
     i++;
   }, "expect");
   const string2 = /* @__PURE__ */ __name(() => {
     i++;
-    while (i < text2.length) {
-      const ch = text2[i];
+    while (i < text4.length) {
+      const ch = text4[i];
       if (ch === '"') {
         i++;
         return;
@@ -3665,26 +3684,26 @@ function findJsonError(text2) {
   }, "string");
   const value2 = /* @__PURE__ */ __name(() => {
     ws();
-    const ch = text2[i];
+    const ch = text4[i];
     if (ch === void 0) fail("unexpected end of input, expected a value");
     if (ch === "{") {
       i++;
       ws();
-      if (text2[i] === "}") {
+      if (text4[i] === "}") {
         i++;
         return;
       }
       for (; ; ) {
         ws();
-        if (text2[i] !== '"')
+        if (text4[i] !== '"')
           fail(
-            i >= text2.length ? "unexpected end of input, expected a property name" : `expected a double-quoted property name, found ${JSON.stringify(text2[i])}`
+            i >= text4.length ? "unexpected end of input, expected a property name" : `expected a double-quoted property name, found ${JSON.stringify(text4[i])}`
           );
         string2();
         expect(":", "':'");
         value2();
         ws();
-        if (text2[i] === ",") {
+        if (text4[i] === ",") {
           i++;
           continue;
         }
@@ -3695,14 +3714,14 @@ function findJsonError(text2) {
     if (ch === "[") {
       i++;
       ws();
-      if (text2[i] === "]") {
+      if (text4[i] === "]") {
         i++;
         return;
       }
       for (; ; ) {
         value2();
         ws();
-        if (text2[i] === ",") {
+        if (text4[i] === ",") {
           i++;
           continue;
         }
@@ -3715,7 +3734,7 @@ function findJsonError(text2) {
       return;
     }
     const literal2 = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
-      text2.slice(i, i + 400)
+      text4.slice(i, i + 400)
     );
     if (literal2 === null) fail(`unexpected ${JSON.stringify(ch)}`);
     else i += literal2[0].length;
@@ -3723,9 +3742,9 @@ function findJsonError(text2) {
   try {
     value2();
     ws();
-    if (i < text2.length)
+    if (i < text4.length)
       fail(
-        `unexpected ${JSON.stringify(text2[i])} after the end of the document`
+        `unexpected ${JSON.stringify(text4[i])} after the end of the document`
       );
     return void 0;
   } catch (error2) {
@@ -3746,11 +3765,11 @@ function newIdentifier() {
   return nodeCrypto().randomUUID().replace(/-/g, "");
 }
 __name(newIdentifier, "newIdentifier");
-function positionOf2(text2, offset) {
+function positionOf2(text4, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text2.length; i++) {
-    if (text2.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text4.length; i++) {
+    if (text4.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -3759,12 +3778,12 @@ function positionOf2(text2, offset) {
 }
 __name(positionOf2, "positionOf");
 var NON_FINITE = /("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g;
-function parseJsonText(text2, file) {
+function parseJsonText(text4, file) {
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text4);
   } catch (first) {
-    if (/NaN|Infinity/.test(text2)) {
-      const patched = text2.replace(
+    if (/NaN|Infinity/.test(text4)) {
+      const patched = text4.replace(
         NON_FINITE,
         (_m, str2, tok) => {
           if (str2 !== void 0) return str2;
@@ -3776,10 +3795,10 @@ function parseJsonText(text2, file) {
       } catch {
       }
     }
-    const found = findJsonError(text2);
-    const offset = found?.offset ?? text2.length;
-    const pos = positionOf2(text2, offset);
-    const truncated = offset >= text2.trimEnd().length;
+    const found = findJsonError(text4);
+    const offset = found?.offset ?? text4.length;
+    const pos = positionOf2(text4, offset);
+    const truncated = offset >= text4.trimEnd().length;
     throw new JobError(
       `${file} is not valid JSON: ${found?.message ?? first.message}`,
       {
@@ -3791,8 +3810,8 @@ function parseJsonText(text2, file) {
 }
 __name(parseJsonText, "parseJsonText");
 var MAX_PROBLEMS = 20;
-function parseJob(text2, file) {
-  const raw2 = parseJsonText(text2, file);
+function parseJob(text4, file) {
+  const raw2 = parseJsonText(text4, file);
   const problems = [];
   const report = /* @__PURE__ */ __name((path, message, hint) => {
     if (problems.length < MAX_PROBLEMS) {
@@ -3975,12 +3994,12 @@ function countResults(results) {
 __name(countResults, "countResults");
 function evaluateJob(job, definitions, file, options = {}) {
   const tags2 = options.tags ?? [];
-  const byMetric = /* @__PURE__ */ new Map();
-  job.measurements.forEach((m, index) => byMetric.set(m.metric, { m, index }));
+  const byMetric2 = /* @__PURE__ */ new Map();
+  job.measurements.forEach((m, index) => byMetric2.set(m.metric, { m, index }));
   const problems = [];
   const results = [];
   const applies = /* @__PURE__ */ __name((spec) => tags2.every((t) => spec.tags.includes(t)) && matchesQuery(spec.metadataQuery, job.meta), "applies");
-  for (const [metricName, { m, index }] of byMetric) {
+  for (const [metricName, { m, index }] of byMetric2) {
     const specs = definitions.specsByMetric.get(metricName);
     const unit = parseUnit(m.unit);
     const metric = definitions.metrics.get(metricName);
@@ -4024,7 +4043,7 @@ function evaluateJob(job, definitions, file, options = {}) {
   }
   if (options.includeUnmeasured === true) {
     for (const [metricName, specs] of definitions.specsByMetric) {
-      if (byMetric.has(metricName)) continue;
+      if (byMetric2.has(metricName)) continue;
       for (const spec of specs) {
         if (applies(spec))
           results.push({ spec, measurement: null, passed: null });
@@ -4059,8 +4078,8 @@ __name(exponential2, "exponential2");
 function formatMeasurement(value2, unit) {
   if (Number.isNaN(value2)) return "nan";
   if (!Number.isFinite(value2)) return value2 > 0 ? "inf" : "-inf";
-  const text2 = value2 !== 0 && Math.abs(value2) < 0.01 ? exponential2(value2) : value2.toFixed(2);
-  return unit === "" ? text2 : `${text2} ${unit}`;
+  const text4 = value2 !== 0 && Math.abs(value2) < 0.01 ? exponential2(value2) : value2.toFixed(2);
+  return unit === "" ? text4 : `${text4} ${unit}`;
 }
 __name(formatMeasurement, "formatMeasurement");
 function formatTest(r) {
@@ -4087,8 +4106,8 @@ var HEADERS = {
   tags: "Spec. Tags"
 };
 var COLUMNS = Object.keys(HEADERS);
-function escapeMarkdown(text2) {
-  return text2.replace(/\|/g, "\\|");
+function escapeMarkdown(text4) {
+  return text4.replace(/\|/g, "\\|");
 }
 __name(escapeMarkdown, "escapeMarkdown");
 function formatMarkdownTable(rows, jobs) {
@@ -4107,6 +4126,7 @@ function formatMarkdownTable(rows, jobs) {
 __name(formatMarkdownTable, "formatMarkdownTable");
 
 // src/verify/check.ts
+init_promises();
 async function checkJobFiles(files, definitions, options) {
   const totals = {
     jobs: 0,
@@ -4122,7 +4142,7 @@ async function checkJobFiles(files, definitions, options) {
     pending.set(
       i,
       readFile(file, "utf8").then(
-        (text2) => evaluateText(text2, file, definitions, options),
+        (text4) => evaluateText(text4, file, definitions, options),
         (error2) => ({ file, error: error2 })
       )
     );
@@ -4146,9 +4166,9 @@ async function checkJobFiles(files, definitions, options) {
   return totals;
 }
 __name(checkJobFiles, "checkJobFiles");
-function evaluateText(text2, file, definitions, options) {
+function evaluateText(text4, file, definitions, options) {
   try {
-    const job = parseJob(text2, file);
+    const job = parseJob(text4, file);
     const results = evaluateJob(job, definitions, file, options);
     return { file, results, counts: countResults(results) };
   } catch (error2) {
@@ -4157,7 +4177,11 @@ function evaluateText(text2, file, definitions, options) {
 }
 __name(evaluateText, "evaluateText");
 
+// src/verify/gate.ts
+init_promises();
+
 // src/core/glob.ts
+init_promises();
 var import_node_path3 = require("node:path");
 function globToRegExp(pattern) {
   let re = "";
@@ -4311,56 +4335,6 @@ function verifyGateSummary(result, limit = 200) {
   return lines.join("\n");
 }
 __name(verifyGateSummary, "verifyGateSummary");
-
-// src/metrics/gate.ts
-var DEFAULT_GATE = {
-  fail: ["minimum"],
-  warn: ["design"],
-  regressions: "warn"
-};
-function gateLevel(tags2, g) {
-  if (tags2.some((t) => g.fail.includes(t))) return "fail";
-  if (tags2.some((t) => g.warn.includes(t))) return "warn";
-  return "info";
-}
-__name(gateLevel, "gateLevel");
-function evaluateGate(jobs, definitions, comparisons, settings) {
-  const byMeasurement = /* @__PURE__ */ new Map();
-  for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c);
-  const rows = [];
-  for (const d of jobs) {
-    for (const result of evaluateJob(d.job, definitions, d.source)) {
-      rows.push({
-        jobId: d.id,
-        source: d.source,
-        result,
-        level: gateLevel(result.spec.tags, settings),
-        comparison: byMeasurement.get(`${d.id}|${result.spec.metricName}`)
-      });
-    }
-  }
-  const failing = rows.filter((r) => r.result.passed === false);
-  const failures = failing.filter((r) => r.level === "fail");
-  const warnings = failing.filter((r) => r.level === "warn");
-  const regressions = comparisons.filter((c) => c.verdict === "regression");
-  const reasons = [];
-  if (failures.length > 0) {
-    reasons.push(
-      `${failures.length} specification(s) tagged ${settings.fail.join("/")} failed`
-    );
-  }
-  if (settings.regressions === "fail" && regressions.length > 0)
-    reasons.push(`${regressions.length} regression(s)`);
-  return {
-    passed: reasons.length === 0,
-    rows,
-    failures,
-    warnings,
-    regressions,
-    reasons
-  };
-}
-__name(evaluateGate, "evaluateGate");
 
 // src/metrics/record.ts
 function jobRecords(d) {
@@ -4688,6 +4662,15 @@ var DEFAULT_BASELINE = {
   series: "main",
   acceptances: []
 };
+function describeRegression(c, baseline) {
+  const n = /* @__PURE__ */ __name((v) => v === void 0 ? "?" : String(Number(v.toPrecision(3))), "n");
+  const given = c.unit;
+  const unit = given === void 0 || given === "" ? "" : ` ${given}`;
+  const where = [c.dataset, c.instrument, c.filter].filter(Boolean);
+  const band = c.band === void 0 ? "no band" : `band ${n(c.band.low)}\u2013${n(c.band.high)}${unit} (median ${n(c.band.median)}, ${c.band.samples} points)`;
+  return `${c.metric}${where.length > 0 ? ` on ${where.join("/")}` : ""}: ${n(c.value)}${unit} outside ${baseline}'s ${band}${c.baseCommit === void 0 ? "" : ` at ${c.baseCommit}`}`;
+}
+__name(describeRegression, "describeRegression");
 function metricDirection(metric, definitions, overrides = {}) {
   const given = overrides[metric];
   if (given !== void 0) return given;
@@ -4722,7 +4705,9 @@ async function compareWithHistory(jobs, store, definitions, settings) {
       const key = { metric: m.metric, ...seriesKeyOf(d.provenance) };
       const worse = metricDirection(m.metric, definitions, settings.directions);
       const notThisJob = /* @__PURE__ */ __name((p) => p.jobId !== d.id, "notThisJob");
-      const baseline = (await read(key, settings.series, d.createdAt, lookback)).filter(notThisJob);
+      const onBaseline = d.series === settings.series;
+      const cutoff = onBaseline ? d.createdAt : Math.min(d.createdAt, settings.before ?? Number.POSITIVE_INFINITY);
+      const baseline = (await read(key, settings.series, cutoff, lookback)).filter(notThisJob);
       const detector = new RegressionDetector(
         worse,
         settings,
@@ -4732,7 +4717,7 @@ async function compareWithHistory(jobs, store, definitions, settings) {
       let verdict;
       let streak;
       let band;
-      if (d.series === settings.series) {
+      if (onBaseline) {
         const r = detector.push(d.createdAt, m.value);
         ({ verdict, streak, band } = r);
       } else {
@@ -4743,7 +4728,8 @@ async function compareWithHistory(jobs, store, definitions, settings) {
           streak = detector.judge(p.value, band) === "breach" ? streak + 1 : 0;
         }
         const v = detector.judge(m.value, band);
-        verdict = v === "breach" && streak >= settings.consecutive ? "regression" : v;
+        const k = settings.oneBreach === true || d.series.startsWith("pr/") ? 1 : settings.consecutive;
+        verdict = v === "breach" && streak >= k ? "regression" : v;
       }
       out.push({
         ...key,
@@ -4757,7 +4743,8 @@ async function compareWithHistory(jobs, store, definitions, settings) {
         verdict,
         streak,
         band,
-        history: baseline
+        history: baseline,
+        ...onBaseline || settings.commit === void 0 ? {} : { baseCommit: settings.commit }
       });
     }
   }
@@ -4765,13 +4752,705 @@ async function compareWithHistory(jobs, store, definitions, settings) {
 }
 __name(compareWithHistory, "compareWithHistory");
 
+// src/metrics/gate.ts
+var DEFAULT_GATE = {
+  fail: ["minimum"],
+  warn: ["design"],
+  regressions: "warn"
+};
+function gateLevel(tags2, g) {
+  if (tags2.some((t) => g.fail.includes(t))) return "fail";
+  if (tags2.some((t) => g.warn.includes(t))) return "warn";
+  return "info";
+}
+__name(gateLevel, "gateLevel");
+function evaluateGate(jobs, definitions, comparisons, settings, baselineSeries = "main") {
+  const byMeasurement = /* @__PURE__ */ new Map();
+  for (const c of comparisons) byMeasurement.set(`${c.jobId}|${c.metric}`, c);
+  const rows = [];
+  for (const d of jobs) {
+    for (const result of evaluateJob(d.job, definitions, d.source)) {
+      rows.push({
+        jobId: d.id,
+        source: d.source,
+        result,
+        level: gateLevel(result.spec.tags, settings),
+        comparison: byMeasurement.get(`${d.id}|${result.spec.metricName}`)
+      });
+    }
+  }
+  const failing = rows.filter((r) => r.result.passed === false);
+  const failures = failing.filter((r) => r.level === "fail");
+  const warnings = failing.filter((r) => r.level === "warn");
+  const regressions = comparisons.filter((c) => c.verdict === "regression");
+  const reasons = [];
+  if (failures.length > 0) {
+    reasons.push(
+      `${failures.length} specification(s) tagged ${settings.fail.join("/")} failed`
+    );
+  }
+  if (settings.regressions === "fail" && regressions.length > 0)
+    reasons.push(
+      `${regressions.length} regression(s): ${regressions.map((c) => describeRegression(c, baselineSeries)).join("; ")}`
+    );
+  return {
+    passed: reasons.length === 0,
+    rows,
+    failures,
+    warnings,
+    regressions,
+    reasons
+  };
+}
+__name(evaluateGate, "evaluateGate");
+
+// src/core/secrets.ts
+function basicAuthHeader(user, token) {
+  return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
+}
+__name(basicAuthHeader, "basicAuthHeader");
+function redactUrl(url2) {
+  try {
+    const parsed = new URL(url2);
+    if (parsed.username === "" && parsed.password === "") return url2;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url2.replace(/\/\/[^/@\s]*@/, "//");
+  }
+}
+__name(redactUrl, "redactUrl");
+
+// src/metrics/git-cli.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path4 = require("node:path");
+var GIT_TIMEOUT_MS = 12e4;
+function gitAuthHeader(token) {
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
+    "base64"
+  );
+  return `AUTHORIZATION: basic ${basic}`;
+}
+__name(gitAuthHeader, "gitAuthHeader");
+function parseGitTarget(text4, fallback) {
+  const hash = text4.lastIndexOf("#");
+  if (hash === -1) return { url: text4, branch: fallback };
+  const branch = text4.slice(hash + 1);
+  return { url: text4.slice(0, hash), branch: branch === "" ? fallback : branch };
+}
+__name(parseGitTarget, "parseGitTarget");
+var GitCommandError = class extends StoreError {
+  constructor(args, stderr, url2) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`, {
+      where: { url: redactUrl(url2) },
+      hint: hintFor(stderr)
+    });
+    this.args = args;
+    this.stderr = stderr;
+  }
+  args;
+  stderr;
+  static {
+    __name(this, "GitCommandError");
+  }
+};
+function hintFor(stderr) {
+  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
+    return "check the token (GITHUB_TOKEN needs contents: write to push) and the URL";
+  if (/not found|does not appear to be a git repository/i.test(stderr))
+    return "check the repository URL";
+  return "check that the remote is reachable and accepts pushes";
+}
+__name(hintFor, "hintFor");
+function lostRace(stderr) {
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
+    stderr
+  );
+}
+__name(lostRace, "lostRace");
+function privateRef() {
+  const tag = nodeCrypto().randomBytes(6).toString("hex");
+  return `refs/stackci/fetch/${process.pid}-${tag}`;
+}
+__name(privateRef, "privateRef");
+var GitRepo = class _GitRepo {
+  constructor(dir, remote, env) {
+    this.dir = dir;
+    this.remote = remote;
+    this.#env = env;
+  }
+  dir;
+  remote;
+  static {
+    __name(this, "GitRepo");
+  }
+  #env;
+  /**
+   * The cache of `remote` under `cacheDir` (created once; concurrent
+   * creators race to a rename, and the loser uses the winner's).
+   */
+  static async open(cacheDir, remote, reporter) {
+    const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
+    const dir = (0, import_node_path4.join)(cacheDir, `${key}.git`);
+    const env = {
+      ...process.env,
+      GIT_TERMINAL_PROMPT: "0",
+      GCM_INTERACTIVE: "never",
+      GIT_AUTHOR_NAME: "stackci",
+      GIT_AUTHOR_EMAIL: "stackci@users.noreply.github.com",
+      GIT_COMMITTER_NAME: "stackci",
+      GIT_COMMITTER_EMAIL: "stackci@users.noreply.github.com"
+    };
+    const config = [
+      ["gc.auto", "0"],
+      ["maintenance.auto", "false"],
+      ["core.logAllRefUpdates", "false"]
+    ];
+    if (URL.canParse(remote.url)) {
+      const password = decodeURIComponent(new URL(remote.url).password);
+      if (password !== "") reporter.mask(password);
+    }
+    if (remote.token !== void 0 && /^https?:/i.test(remote.url)) {
+      const header = gitAuthHeader(remote.token);
+      reporter.mask(remote.token);
+      reporter.mask(header);
+      reporter.mask(header.slice("AUTHORIZATION: basic ".length));
+      config.push([`http.${new URL(remote.url).origin}/.extraheader`, header]);
+    }
+    env.GIT_CONFIG_COUNT = String(config.length);
+    config.forEach(([k, v], i) => {
+      env[`GIT_CONFIG_KEY_${i}`] = k;
+      env[`GIT_CONFIG_VALUE_${i}`] = v;
+    });
+    const repo = new _GitRepo(dir, remote, env);
+    if (!await repo.#exists()) {
+      (0, import_node_fs4.mkdirSync)(cacheDir, { recursive: true });
+      const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+      await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
+      try {
+        (0, import_node_fs4.renameSync)(temp, dir);
+      } catch {
+        (0, import_node_fs4.rmSync)(temp, { recursive: true, force: true });
+      }
+    }
+    return repo;
+  }
+  async #exists() {
+    try {
+      await this.run(["rev-parse", "--git-dir"]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Runs git in the cache; resolves with stdout, rejects with stderr. */
+  async run(args, options = {}) {
+    const out = await this.runBuffer(args, options);
+    return out.toString("utf8");
+  }
+  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
+  async runBuffer(args, options = {}) {
+    const env = { ...this.#env, ...options.env ?? {} };
+    if (options.cwd === void 0) env.GIT_DIR = this.dir;
+    return new Promise((resolve17, reject) => {
+      const child = nodeChildProcess().spawn("git", [...args], {
+        cwd: options.cwd ?? (0, import_node_path4.dirname)(this.dir),
+        env,
+        stdio: ["pipe", "pipe", "pipe"]
+      });
+      const chunks2 = [];
+      let stderr = "";
+      const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
+      child.stdout.on("data", (d) => chunks2.push(d));
+      child.stderr.on("data", (d) => stderr += d.toString());
+      child.on("error", (error2) => {
+        clearTimeout(timer);
+        reject(
+          new StoreError(`cannot run git: ${error2.message}`, {
+            hint: "install git (the git store uses the git CLI)",
+            cause: error2
+          })
+        );
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve17(Buffer.concat(chunks2));
+        else reject(new GitCommandError(args, stderr, this.remote.url));
+      });
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(options.input ?? "");
+    });
+  }
+  /** The blobs under `prefix` in `commit`: path → object id. */
+  async listFiles(commit, prefix = "") {
+    const out = await this.run([
+      "ls-tree",
+      "-r",
+      "-z",
+      "--full-tree",
+      commit,
+      ...prefix === "" ? [] : ["--", prefix]
+    ]);
+    const files = /* @__PURE__ */ new Map();
+    for (const entry of out.split("\0")) {
+      const tab = entry.indexOf("	");
+      if (tab === -1) continue;
+      const oid = entry.slice(0, tab).split(" ")[2] ?? "";
+      files.set(entry.slice(tab + 1), oid);
+    }
+    return files;
+  }
+  /** The contents of blobs, in order, through one `cat-file --batch`. */
+  async readBlobs(oids) {
+    if (oids.length === 0) return [];
+    const out = await this.runBuffer(["cat-file", "--batch"], {
+      input: `${oids.join("\n")}
+`
+    });
+    const blobs = [];
+    let at = 0;
+    while (at < out.length) {
+      const eol = out.indexOf(10, at);
+      const header = out.toString("latin1", at, eol);
+      const size = Number(header.split(" ")[2]);
+      if (!Number.isInteger(size))
+        throw new StoreError(`git cat-file: unexpected ${header}`);
+      blobs.push(out.subarray(eol + 1, eol + 1 + size));
+      at = eol + 1 + size + 1;
+    }
+    return blobs;
+  }
+  /**
+   * Adds files to the branch (and removes some) in one commit on its
+   * current tip, and pushes; when another writer pushed first, fetches and
+   * builds again on the new tip (`change` sees each tip), so concurrent
+   * writers of different files never lose one. Returns the commit pushed,
+   * undefined when `change` had nothing to do.
+   */
+  async commitFiles(change, options = {}) {
+    const ref = privateRef();
+    const attempts = options.attempts ?? 30;
+    const index = (0, import_node_path4.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const tip = await this.fetchTip(ref);
+        const c = await change(tip);
+        if (c === void 0) return void 0;
+        const env = { GIT_INDEX_FILE: index };
+        (0, import_node_fs4.rmSync)(index, { force: true });
+        if (tip !== void 0) await this.run(["read-tree", tip], { env });
+        const lines = [];
+        for (const [path, content] of c.add) {
+          const oid = (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
+          lines.push(`100644 ${oid}	${path}`);
+        }
+        for (const path of c.remove ?? [])
+          lines.push(`0 ${"0".repeat(40)}	${path}`);
+        await this.run(["update-index", "-z", "--index-info"], {
+          env,
+          input: lines.map((l) => `${l}\0`).join("")
+        });
+        const tree = (await this.run(["write-tree"], { env })).trim();
+        const commit = (await this.run([
+          "commit-tree",
+          tree,
+          ...tip === void 0 ? [] : ["-p", tip],
+          "-m",
+          c.message
+        ])).trim();
+        if (await this.push(commit)) return commit;
+        if (attempt >= attempts)
+          throw new StoreError(
+            `${redactUrl(this.remote.url)} ${this.remote.branch}: still rejected after ${attempts} attempts (other writers kept pushing first)`,
+            {
+              hint: "the job is spooled: stackci metrics replay sends it again"
+            }
+          );
+        const base = (options.minDelayMs ?? 50) * 2 ** Math.min(attempt - 1, 5);
+        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
+      }
+    } finally {
+      (0, import_node_fs4.rmSync)(index, { force: true });
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /**
+   * Fetches the remote branch into a ref of this process; its commit, or
+   * undefined when the branch does not exist yet.
+   */
+  async fetchTip(ref) {
+    try {
+      await this.run([
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        this.remote.url,
+        `+refs/heads/${this.remote.branch}:${ref}`
+      ]);
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
+        return void 0;
+      throw error2;
+    }
+    return (await this.run(["rev-parse", "--verify", ref])).trim();
+  }
+  /** The branch's commit now (fetched), undefined when it does not exist. */
+  async snapshot() {
+    const ref = privateRef();
+    try {
+      return await this.fetchTip(ref);
+    } finally {
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /** Does `commit` hold `path`? */
+  async hasFile(commit, path) {
+    try {
+      await this.run(["cat-file", "-e", `${commit}:${path}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Pushes `commit` to the branch; false when the branch moved meanwhile. */
+  async push(commit) {
+    try {
+      await this.run([
+        "push",
+        "--quiet",
+        "--no-verify",
+        this.remote.url,
+        `${commit}:refs/heads/${this.remote.branch}`
+      ]);
+      return true;
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
+        return false;
+      throw error2;
+    }
+  }
+};
+
+// src/metrics/git-layout.ts
+var JOB_FORMAT = "stackci-job/1";
+function seriesDir(series) {
+  return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
+}
+__name(seriesDir, "seriesDir");
+function jobPath(d) {
+  const iso2 = new Date(d.createdAt).toISOString();
+  const stamp = iso2.replace(/[-:]/g, "").replace(".", "");
+  return `${seriesDir(d.series)}${iso2.slice(0, 4)}/${iso2.slice(5, 7)}/${stamp}-${d.id}.json`;
+}
+__name(jobPath, "jobPath");
+function monthMayHold(path, since) {
+  const m = /\/(\d{4})\/(\d{2})\/[^/]+$/.exec(path);
+  if (m === null) return true;
+  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  return end > since;
+}
+__name(monthMayHold, "monthMayHold");
+function encodeJobFile(d) {
+  const ms = d.job.measurements;
+  const file = {
+    format: JOB_FORMAT,
+    jobId: d.id,
+    createdAt: d.createdAt,
+    series: d.series,
+    source: d.source,
+    provenance: d.provenance,
+    meta: d.job.meta,
+    metric: ms.map((m) => m.metric),
+    identifier: ms.map((m) => m.identifier),
+    value: ms.map((m) => Number.isFinite(m.value) ? m.value : null),
+    unit: ms.map((m) => m.unit)
+  };
+  return `${JSON.stringify(file)}
+`;
+}
+__name(encodeJobFile, "encodeJobFile");
+function decodeJobFile(text4, path) {
+  let file;
+  try {
+    file = JSON.parse(text4);
+  } catch (error2) {
+    throw new StoreError(`${path} on the metrics branch is not JSON`, {
+      where: { file: path },
+      hint: "remove the file from the branch (it was not written by stackci)",
+      cause: error2
+    });
+  }
+  if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
+    throw new StoreError(`${path} has an unknown format (${file.format})`, {
+      where: { file: path },
+      hint: "upgrade stackci (a newer version wrote it)"
+    });
+  }
+  return file;
+}
+__name(decodeJobFile, "decodeJobFile");
+function storedJobOf(f) {
+  const p = f.provenance;
+  const opt2 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
+  return {
+    jobId: f.jobId,
+    createdAt: f.createdAt,
+    series: f.series,
+    dataset: p.dataset ?? "",
+    instrument: p.instrument ?? "",
+    filter: p.filter ?? "",
+    ...opt2("gitSha", p.gitSha),
+    ...opt2("releaseTag", p.releaseTag),
+    ...opt2("imageDigest", p.imageDigest),
+    ...opt2("jenkinsBuildUrl", p.jenkinsBuildUrl),
+    ...opt2("workflowRunUrl", p.workflowRunUrl),
+    meta: f.meta
+  };
+}
+__name(storedJobOf, "storedJobOf");
+function pushMeasurements(f, job, out) {
+  for (let i = 0; i < f.value.length; i++) {
+    out.push({
+      job,
+      metric: f.metric[i] ?? "",
+      identifier: f.identifier[i] ?? "",
+      value: f.value[i] ?? null,
+      unit: f.unit[i] ?? ""
+    });
+  }
+}
+__name(pushMeasurements, "pushMeasurements");
+function acceptancePath(a, tag) {
+  const stamp = new Date(a.since).toISOString().replace(/[-:.]/g, "");
+  return `acceptances/${stamp}-${tag}.json`;
+}
+__name(acceptancePath, "acceptancePath");
+function decodeAcceptance(text4, path) {
+  try {
+    const a = JSON.parse(text4);
+    if (typeof a.metric === "string" && typeof a.since === "number") return a;
+  } catch {
+  }
+  throw new StoreError(`${path} on the metrics branch is not an acceptance`, {
+    where: { file: path },
+    hint: "remove the file from the branch (it was not written by stackci)"
+  });
+}
+__name(decodeAcceptance, "decodeAcceptance");
+
+// src/metrics/history-index.ts
+var HistoryIndex = class {
+  static {
+    __name(this, "HistoryIndex");
+  }
+  #series = /* @__PURE__ */ new Map();
+  /** Indexes `history` (its jobs oldest first; no-value points left out). */
+  constructor(history) {
+    const { jobs } = history;
+    for (const m of history.measurements) {
+      const job = jobs[m.job];
+      if (job === void 0 || m.value === null || Number.isNaN(m.value))
+        continue;
+      const key = {
+        metric: m.metric,
+        dataset: job.dataset,
+        instrument: job.instrument,
+        filter: job.filter,
+        series: job.series
+      };
+      const id = `${keyString(key)}|${key.series}`;
+      let s = this.#series.get(id);
+      if (s === void 0) this.#series.set(id, s = { key, points: [] });
+      s.points.push({ jobId: job.jobId, time: job.createdAt, value: m.value });
+    }
+    for (const s of this.#series.values()) {
+      s.points.sort((a, b) => a.time - b.time);
+    }
+  }
+  #points(key, series) {
+    return this.#series.get(`${keyString(key)}|${series}`)?.points ?? [];
+  }
+  /** One series, oldest first: before `q.before`, the newest `q.limit`. */
+  history(q) {
+    let points = this.#points(q, q.series);
+    if (q.before !== void 0) {
+      const before = q.before;
+      points = points.filter((p) => p.time < before);
+    }
+    return q.limit === void 0 ? [...points] : points.slice(-q.limit);
+  }
+  /** Every series key (of `series` when given), sorted. */
+  keys(series) {
+    const out = [...this.#series.values()].map((s) => s.key).filter((k) => series === void 0 || k.series === series);
+    const text4 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
+    return out.sort((a, b) => text4(a) < text4(b) ? -1 : 1);
+  }
+  seriesValues(key, series, withTimes) {
+    const points = this.#points(key, series);
+    return {
+      values: points.map((p) => p.value),
+      times: withTimes ? points.map((p) => p.time) : []
+    };
+  }
+  seriesTimeAt(key, series, index) {
+    return this.#points(key, series)[index]?.time;
+  }
+};
+
+// src/metrics/git-store.ts
+var DEFAULT_GIT_BRANCH = "stackci-metrics";
+var DEFAULT_GIT_CACHE = ".stackci/git";
+var GitStore = class {
+  static {
+    __name(this, "GitStore");
+  }
+  type = "git";
+  label;
+  #o;
+  #repo;
+  #snapshot;
+  #encoded = /* @__PURE__ */ new Map();
+  #indexes = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#o = options;
+    this.label = `git ${redactUrl(options.url)}#${options.branch}`;
+  }
+  async #open() {
+    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter);
+    return this.#repo;
+  }
+  /** The branch as this store reads it: fetched once, until it writes. */
+  async #snap(repo) {
+    this.#snapshot ??= repo.snapshot();
+    return this.#snapshot;
+  }
+  #changed() {
+    this.#snapshot = void 0;
+    this.#indexes.clear();
+  }
+  prepare(jobs) {
+    for (const d of jobs) this.#encoded.set(d.id, encodeJobFile(d));
+  }
+  preview(d) {
+    return {
+      branch: this.#o.branch,
+      path: jobPath(d),
+      measurements: d.job.measurements.length
+    };
+  }
+  async write(d) {
+    const repo = await this.#open();
+    const path = jobPath(d);
+    const text4 = this.#encoded.get(d.id) ?? encodeJobFile(d);
+    const n = d.job.measurements.length;
+    const commit = await repo.commitFiles(
+      async (tip) => tip !== void 0 && await repo.hasFile(tip, path) ? void 0 : {
+        add: /* @__PURE__ */ new Map([[path, text4]]),
+        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)`
+      },
+      this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs }
+    );
+    this.#changed();
+    return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
+  }
+  /** Every job (of some series, since a date), oldest first. */
+  async readHistory(filter = {}) {
+    const repo = await this.#open();
+    const files = await this.#readFiles(repo, filter);
+    const jobs = [];
+    const measurements = [];
+    files.sort((a, b) => a.createdAt - b.createdAt);
+    for (const f of files) {
+      if (filter.since !== void 0 && f.createdAt < filter.since) continue;
+      pushMeasurements(f, jobs.length, measurements);
+      jobs.push(storedJobOf(f));
+    }
+    return { path: this.label, jobs, measurements };
+  }
+  async #readFiles(repo, filter) {
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
+    const paths = [];
+    const oids = [];
+    for (const prefix of wanted) {
+      for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
+        if (!path.endsWith(".json")) continue;
+        if (filter.since !== void 0 && !monthMayHold(path, filter.since))
+          continue;
+        paths.push(path);
+        oids.push(oid);
+      }
+    }
+    const blobs = await repo.readBlobs(oids);
+    return blobs.map(
+      (b, i) => decodeJobFile(b.toString("utf8"), paths[i] ?? "")
+    );
+  }
+  /** The series' history, indexed (read once per store). */
+  async index(series) {
+    const key = series ?? "";
+    let index = this.#indexes.get(key);
+    if (index === void 0) {
+      index = this.readHistory(
+        series === void 0 ? {} : { series: [series] }
+      ).then((h) => new HistoryIndex(h));
+      this.#indexes.set(key, index);
+    }
+    return index;
+  }
+  async history(q) {
+    return (await this.index(q.series)).history(q);
+  }
+  async accept(a) {
+    const repo = await this.#open();
+    const tag = nodeCrypto().randomBytes(4).toString("hex");
+    await repo.commitFiles(
+      async () => Promise.resolve({
+        add: /* @__PURE__ */ new Map([
+          [
+            acceptancePath(a, tag),
+            `${JSON.stringify({ ...a, acceptedAt: Date.now() })}
+`
+          ]
+        ]),
+        message: `stackci: accept ${a.metric} from ${new Date(a.since).toISOString()}`
+      })
+    );
+    this.#changed();
+  }
+  /** Every recorded acceptance, oldest `since` first. */
+  async acceptances() {
+    const repo = await this.#open();
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const files = [...await repo.listFiles(snapshot, "acceptances/")];
+    const blobs = await repo.readBlobs(files.map(([, oid]) => oid));
+    return blobs.map((b, i) => {
+      const { acceptedAt: _at, ...a } = decodeAcceptance(
+        b.toString("utf8"),
+        files[i]?.[0] ?? ""
+      );
+      return a;
+    }).sort((x, y) => x.since - y.since);
+  }
+  async close() {
+    this.#encoded.clear();
+    this.#indexes.clear();
+    return Promise.resolve();
+  }
+};
+
 // src/metrics/settings.ts
 var DEFAULT_SQLITE = ".stackci/metrics.sqlite";
 var DEFAULT_SPOOL = ".stackci/spool";
+var DEFAULT_NAMESPACE = "lsst.dm";
 var nonEmpty = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
 function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
   const s = section ?? {};
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path4.isAbsolute)(p) ? p : (0, import_node_path4.resolve)(baseDir, p), "at");
+  const at = /* @__PURE__ */ __name((p) => (0, import_node_path5.isAbsolute)(p) ? p : (0, import_node_path5.resolve)(baseDir, p), "at");
   const problems = [];
   const need = /* @__PURE__ */ __name((variable, what) => {
     const v = nonEmpty(env[variable]);
@@ -4827,6 +5506,21 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
       ...opt("timeoutMs", cs?.timeout)
     };
   }
+  const cq = configured.sasquatch;
+  const sasquatchUrl = overrides.sasquatchUrl ?? cq?.url;
+  if (sasquatchUrl !== void 0) {
+    const tokenVar = cq?.["token-env"];
+    const token2 = overrides.sasquatchToken ?? (tokenVar === void 0 ? nonEmpty(env.SASQUATCH_TOKEN) : need(tokenVar, "the sasquatch store"));
+    stores.sasquatch = {
+      url: sasquatchUrl,
+      namespace: overrides.sasquatchNamespace ?? cq?.namespace ?? DEFAULT_NAMESPACE,
+      ...opt("dataset", overrides.sasquatchDataset ?? cq?.dataset),
+      ...opt("token", token2 === "" ? void 0 : token2),
+      ...opt("timeoutMs", cq?.timeout)
+    };
+  }
+  const git5 = gitSettings(configured.git, overrides, env, at, problems);
+  if (git5 !== void 0) stores.git = git5;
   if (fallback.defaultSqlite === true && overrides.sqlite === void 0 && Object.keys(stores).length === 0)
     stores.sqlite = { path: at(DEFAULT_SQLITE) };
   const b = s.baseline ?? {};
@@ -4903,6 +5597,28 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
   return settings;
 }
 __name(resolveMetricsSettings, "resolveMetricsSettings");
+function gitSettings(section, overrides, env, at, problems) {
+  if (section === void 0 && overrides.gitUrl === void 0) return void 0;
+  const server = nonEmpty(env.GITHUB_SERVER_URL);
+  const repository = nonEmpty(env.GITHUB_REPOSITORY);
+  const url2 = overrides.gitUrl ?? section?.url ?? (server !== void 0 && repository !== void 0 ? `${server.replace(/\/$/, "")}/${repository}.git` : void 0);
+  if (url2 === void 0) {
+    problems.push({
+      where: {},
+      message: "the git store has no repository URL",
+      hint: "set metrics.stores.git.url or pass --git URL (on Actions it defaults to the workflow repository)"
+    });
+    return void 0;
+  }
+  const token = nonEmpty(env[section?.["token-env"] ?? "GITHUB_TOKEN"]);
+  return {
+    url: url2,
+    branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,
+    ...opt("token", token),
+    cacheDir: at(section?.cache ?? DEFAULT_GIT_CACHE)
+  };
+}
+__name(gitSettings, "gitSettings");
 function pullRequestOf(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   return m === null ? void 0 : Number(m[1]);
@@ -5042,8 +5758,8 @@ function parseBuildList(value2, url2) {
 __name(parseBuildList, "parseBuildList");
 
 // src/notify/build-slack.ts
-function escapeMrkdwn(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function escapeMrkdwn(text4) {
+  return text4.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 __name(escapeMrkdwn, "escapeMrkdwn");
 function slackLink(url2, label3) {
@@ -5062,8 +5778,8 @@ var MARK = {
   "not run": "\u25AB\uFE0F"
 };
 var SECTION_MAX = 3e3;
-function cut(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+function cut(text4, max) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
 }
 __name(cut, "cut");
 function seconds(ms) {
@@ -5073,7 +5789,8 @@ function seconds(ms) {
 __name(seconds, "seconds");
 function stepLine(s) {
   const detail = s.detail === "" ? "" : ` \u2014 ${escapeMrkdwn(cut(s.detail, 300))}`;
-  return `${MARK[s.status]} *${escapeMrkdwn(s.step)}* ${s.status}${seconds(s.durationMs)}${detail}`;
+  const link3 = s.link === void 0 ? "" : ` \xB7 ${slackLink(s.link.url, s.link.text)}`;
+  return `${MARK[s.status]} *${escapeMrkdwn(s.step)}* ${s.status}${seconds(s.durationMs)}${detail}${link3}`;
 }
 __name(stepLine, "stepLine");
 function pipelineSlackMessage(run) {
@@ -5292,9 +6009,9 @@ function subjectOf(run, sha) {
 __name(subjectOf, "subjectOf");
 
 // src/pipeline/image-step.ts
-var import_node_child_process = require("node:child_process");
-var import_node_fs6 = require("node:fs");
-var import_node_path7 = require("node:path");
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs10 = require("node:fs");
+var import_node_path11 = require("node:path");
 
 // src/docker/labels.ts
 function set2(value2) {
@@ -5407,8 +6124,8 @@ function formatDate(date) {
   return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
 }
 __name(formatDate, "formatDate");
-function parseDateInput(text2, zone) {
-  const trimmed = text2.trim();
+function parseDateInput(text4, zone) {
+  const trimmed = text4.trim();
   const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
   if (plain !== null) {
     const date = {
@@ -5418,7 +6135,7 @@ function parseDateInput(text2, zone) {
     };
     const back = fromEpochDay(epochDay(date));
     if (back.year !== date.year || back.month !== date.month || back.day !== date.day || date.year < 1900) {
-      throw new InputError(`${JSON.stringify(text2)} is not a calendar date`, {
+      throw new InputError(`${JSON.stringify(text4)} is not a calendar date`, {
         hint: "give a real date as YYYY-MM-DD, e.g. 2021-02-28"
       });
     }
@@ -5428,7 +6145,7 @@ function parseDateInput(text2, zone) {
   const ms = instantPattern.test(trimmed) ? Date.parse(trimmed) : NaN;
   if (Number.isNaN(ms)) {
     throw new InputError(
-      `${JSON.stringify(text2)} is neither a date (YYYY-MM-DD) nor an instant`,
+      `${JSON.stringify(text4)} is neither a date (YYYY-MM-DD) nor an instant`,
       {
         hint: "use 2021-01-07, or an instant with its offset such as 2021-01-07T08:00:00Z"
       }
@@ -5519,12 +6236,12 @@ function primaryTag(request, zone, now) {
   const instant = parsed.instant ?? now;
   const date = formatDate(parsed.date);
   if (calendar) {
-    const { git: git3, alias } = calendarTags(kind, parsed.date);
-    const eups2 = sanitizeEupsTag(git3);
+    const { git: git6, alias } = calendarTags(kind, parsed.date);
+    const eups2 = sanitizeEupsTag(git6);
     return {
       kind,
       date,
-      git: git3,
+      git: git6,
       eups: eups2,
       tag: eups2,
       aliases: [alias],
@@ -5563,10 +6280,10 @@ function primaryTag(request, zone, now) {
       instant
     };
   }
-  const git2 = versionTags(kind, value2);
-  const eups = sanitizeEupsTag(git2);
+  const git5 = versionTags(kind, value2);
+  const eups = sanitizeEupsTag(git5);
   const aliases = kind === "release" && request.oLatest !== false ? ["o_latest"] : [];
-  return { kind, date, git: git2, eups, tag: eups, aliases, instant };
+  return { kind, date, git: git5, eups, tag: eups, aliases, instant };
 }
 __name(primaryTag, "primaryTag");
 function applyTemplate(template, values) {
@@ -5639,12 +6356,13 @@ function defaultVersion(kind, env) {
 __name(defaultVersion, "defaultVersion");
 
 // src/docker/build.ts
-var import_node_path6 = require("node:path");
+init_promises();
+var import_node_path7 = require("node:path");
 
 // src/docker/dockerfile.ts
 var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-function parseDockerfile(text2) {
-  const lines = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
+function parseDockerfile(text4) {
+  const lines = text4.replace(/^\uFEFF/, "").split(/\r?\n/);
   let escape = "\\";
   let i = 0;
   for (; i < lines.length; i++) {
@@ -5812,8 +6530,8 @@ var BuildLog = class {
     if (this.#partial !== "") this.#line(this.#partial);
     this.#partial = "";
   }
-  #text(text2) {
-    const plain = text2.replace(SGR, "");
+  #text(text4) {
+    const plain = text4.replace(SGR, "");
     const parts = (this.#partial + plain).split("\n");
     this.#partial = parts.pop() ?? "";
     for (const part of parts) this.#line(part.replace(/\r$/, ""));
@@ -5847,9 +6565,9 @@ var BuildLog = class {
         line === void 0 ? { file: dockerfile } : { file: dockerfile, line }
       );
     }
-    const { index, total, text: text2 } = this.step;
-    const instruction = instructionOfStep(steps, index, text2);
-    const shown = (instruction?.text ?? text2).replace(/\s+/g, " ");
+    const { index, total, text: text4 } = this.step;
+    const instruction = instructionOfStep(steps, index, text4);
+    const shown = (instruction?.text ?? text4).replace(/\s+/g, " ");
     return new BuildStepError(
       `docker build step ${index}/${total} \`${truncate3(shown)}\` failed: ${message}`,
       { index, total },
@@ -5859,19 +6577,21 @@ var BuildLog = class {
     );
   }
 };
-function truncate3(text2, max = 120) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+function truncate3(text4, max = 120) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
 }
 __name(truncate3, "truncate");
 
 // src/docker/context.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
+init_promises();
 var import_node_events = require("node:events");
 var import_node_stream = require("node:stream");
 
 // src/docker/context-walk.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_fs5 = require("node:fs");
+init_promises();
+var import_node_path6 = require("node:path");
 
 // src/docker/dockerignore.ts
 function cleanPath(path) {
@@ -5892,9 +6612,9 @@ function cleanPath(path) {
   return joined === "" ? "." : joined;
 }
 __name(cleanPath, "cleanPath");
-function parseDockerignore(text2) {
+function parseDockerignore(text4) {
   const out = [];
-  const lines = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = text4.replace(/^\uFEFF/, "").split(/\r?\n/);
   lines.forEach((raw2, i) => {
     if (raw2.startsWith("#")) return;
     let pattern = raw2.trim();
@@ -5931,9 +6651,9 @@ var LETTER_ESCAPES = {
   v: "\\v"
 };
 var ONE_RUNE = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^/])";
-function badPattern(text2, why) {
+function badPattern(text4, why) {
   return new InputError(
-    `syntax error in .dockerignore pattern ${JSON.stringify(text2)}: ${why}`,
+    `syntax error in .dockerignore pattern ${JSON.stringify(text4)}: ${why}`,
     { hint: "docker build rejects this pattern too; escape [ ] and \\ with \\" }
   );
 }
@@ -5970,11 +6690,11 @@ function classChar(p, i) {
   return j;
 }
 __name(classChar, "classChar");
-function compile(text2) {
+function compile(text4) {
   let re = "^";
   let kind = "exact";
   let inClass = false;
-  const chars = Array.from(text2);
+  const chars = Array.from(text4);
   for (let i = 0, token = 0; i < chars.length; token++) {
     const ch = chars[i++];
     if (ch === "*") {
@@ -6010,7 +6730,7 @@ function compile(text2) {
         if (/[A-Za-z0-9]/.test(next)) {
           const letter = LETTER_ESCAPES[next];
           if (letter === void 0)
-            throw badPattern(text2, `invalid escape \\${next}`);
+            throw badPattern(text4, `invalid escape \\${next}`);
           re += letter;
         } else {
           re += next.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
@@ -6026,13 +6746,13 @@ function compile(text2) {
   }
   switch (kind) {
     case "exact":
-      return (path) => path === text2;
+      return (path) => path === text4;
     case "prefix": {
-      const prefix = text2.slice(0, -2);
+      const prefix = text4.slice(0, -2);
       return (path) => path.startsWith(prefix);
     }
     case "suffix": {
-      const suffix = text2.slice(2);
+      const suffix = text4.slice(2);
       return (path) => path.endsWith(suffix) || suffix.startsWith("/") && path === suffix.slice(1);
     }
     case "regexp": {
@@ -6040,7 +6760,7 @@ function compile(text2) {
       try {
         regexp = new RegExp(`${re}$`);
       } catch (error2) {
-        throw badPattern(text2, error2.message);
+        throw badPattern(text4, error2.message);
       }
       return (path) => regexp.test(path);
     }
@@ -6145,46 +6865,50 @@ function matchesAParent(pattern, path) {
 __name(matchesAParent, "matchesAParent");
 
 // src/docker/context-walk.ts
+var DEFAULT_EXCLUDES = [".stackci"];
 async function plan(options) {
-  const root = (0, import_node_path5.resolve)(options.dir);
+  const root = (0, import_node_path6.resolve)(options.dir);
   const rootStat = await lstat(root).catch(() => void 0);
   if (rootStat?.isDirectory() !== true) {
     throw new InputError(`build context ${options.dir} is not a directory`, {
       hint: "give the directory that holds the files the Dockerfile copies"
     });
   }
-  const dockerfilePath = (0, import_node_path5.resolve)(options.dockerfile ?? (0, import_node_path5.join)(root, "Dockerfile"));
+  const dockerfilePath = (0, import_node_path6.resolve)(options.dockerfile ?? (0, import_node_path6.join)(root, "Dockerfile"));
   const dfStat = await lstat(dockerfilePath).catch(() => void 0);
   if (dfStat === void 0 || dfStat.isDirectory()) {
     throw new InputError(
-      `Dockerfile ${options.dockerfile ?? (0, import_node_path5.join)(options.dir, "Dockerfile")} not found`,
+      `Dockerfile ${options.dockerfile ?? (0, import_node_path6.join)(options.dir, "Dockerfile")} not found`,
       {
         hint: "pass its path with --file (action input dockerfile)"
       }
     );
   }
-  const ignoreText = await readFile((0, import_node_path5.join)(root, ".dockerignore"), "utf8").catch(
+  const ignoreText = await readFile((0, import_node_path6.join)(root, ".dockerignore"), "utf8").catch(
     (error2) => {
       if (error2.code === "ENOENT") return "";
       throw error2;
     }
   );
-  const patterns = parseDockerignore(ignoreText).map((l) => l.pattern);
-  const rel = (0, import_node_path5.relative)(root, dockerfilePath);
-  const inside = rel !== "" && !rel.startsWith(`..${import_node_path5.sep}`) && !(0, import_node_path5.isAbsolute)(rel);
+  const patterns = [
+    ...options.exclude ?? DEFAULT_EXCLUDES,
+    ...parseDockerignore(ignoreText).map((l) => l.pattern)
+  ];
+  const rel = (0, import_node_path6.relative)(root, dockerfilePath);
+  const inside = rel !== "" && !rel.startsWith(`..${import_node_path6.sep}`) && !(0, import_node_path6.isAbsolute)(rel);
   let matcher;
   try {
     matcher = new PatternMatcher(patterns);
   } catch (error2) {
     throw new InputError(
-      `${(0, import_node_path5.join)(options.dir, ".dockerignore")}: ${errorMessage(error2)}`
+      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error2)}`
     );
   }
   if (!inside) {
     const name = `.dockerfile.${nodeCrypto().randomBytes(10).toString("hex")}`;
     return { root, matcher, dockerfile: name, outside: dockerfilePath };
   }
-  const dockerfile = rel.split(import_node_path5.sep).join("/");
+  const dockerfile = rel.split(import_node_path6.sep).join("/");
   const extra = [];
   if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
   if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
@@ -6193,11 +6917,11 @@ async function plan(options) {
 }
 __name(plan, "plan");
 async function* walk2(root, matcher, dir = "", parent) {
-  const names = (0, import_node_fs4.readdirSync)((0, import_node_path5.join)(root, dir)).sort(compareBytes);
+  const names = (0, import_node_fs5.readdirSync)((0, import_node_path6.join)(root, dir)).sort(compareBytes);
   for (const base of names) {
     const name = dir === "" ? base : `${dir}/${base}`;
-    const path = (0, import_node_path5.join)(root, name);
-    const stat2 = (0, import_node_fs4.lstatSync)(path);
+    const path = (0, import_node_path6.join)(root, name);
+    const stat2 = (0, import_node_fs5.lstatSync)(path);
     const { excluded, info } = matcher.match(name, parent);
     if (excluded) {
       if (stat2.isDirectory() && matcher.mustDescend(name)) {
@@ -6247,7 +6971,7 @@ async function addEntry(tar, header, body) {
 __name(addEntry, "addEntry");
 async function addFile(tar, header, path, size) {
   if (size <= SMALL_FILE) {
-    const body = (0, import_node_fs5.readFileSync)(path);
+    const body = (0, import_node_fs6.readFileSync)(path);
     if (body.length !== size) throw changed(path);
     await addEntry(tar, header, body);
     return;
@@ -6260,12 +6984,12 @@ async function addFile(tar, header, path, size) {
     });
   });
   const writer = sink;
-  const fd = (0, import_node_fs5.openSync)(path, "r");
+  const fd = (0, import_node_fs6.openSync)(path, "r");
   try {
     let sent = 0;
     while (sent < size) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
-      const n = (0, import_node_fs5.readSync)(fd, chunk, 0, chunk.length, sent);
+      const n = (0, import_node_fs6.readSync)(fd, chunk, 0, chunk.length, sent);
       if (n === 0) break;
       sent += n;
       if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
@@ -6274,7 +6998,7 @@ async function addFile(tar, header, path, size) {
     if (sent !== size) writer.destroy(changed(path));
     else writer.end(void 0);
   } finally {
-    (0, import_node_fs5.closeSync)(fd);
+    (0, import_node_fs6.closeSync)(fd);
   }
   await finished;
 }
@@ -6344,11 +7068,11 @@ ${p.dockerfile}
       body
     );
     if (!ignoreSeen) {
-      const text2 = Buffer.from(`.dockerignore${extraIgnore}`);
+      const text4 = Buffer.from(`.dockerignore${extraIgnore}`);
       await addEntry(
         tar,
-        { name: ".dockerignore", mode: 384, mtime, size: text2.length },
-        text2
+        { name: ".dockerignore", mode: 384, mtime, size: text4.length },
+        text4
       );
     }
   }
@@ -6398,16 +7122,16 @@ function formatBytes(bytes) {
 __name(formatBytes, "formatBytes");
 async function buildImage(engine, options, reporter) {
   const started = Date.now();
-  const dockerfilePath = (0, import_node_path6.resolve)(
-    options.dockerfile ?? (0, import_node_path6.join)(options.context, "Dockerfile")
+  const dockerfilePath = (0, import_node_path7.resolve)(
+    options.dockerfile ?? (0, import_node_path7.join)(options.context, "Dockerfile")
   );
   const shown = displayPath(dockerfilePath);
-  const text2 = await readFile(dockerfilePath, "utf8").catch(() => {
+  const text4 = await readFile(dockerfilePath, "utf8").catch(() => {
     throw new InputError(`cannot read the Dockerfile ${shown}`, {
       hint: "check the path given as the Dockerfile (--file, input dockerfile)"
     });
   });
-  const steps = buildSteps(parseDockerfile(text2), options.target);
+  const steps = buildSteps(parseDockerfile(text4), options.target);
   const packed = await packContext({
     dir: options.context,
     dockerfile: dockerfilePath
@@ -6421,9 +7145,9 @@ async function buildImage(engine, options, reporter) {
     onLine: /* @__PURE__ */ __name((line) => {
       reporter.info(line);
     }, "onLine"),
-    onStep: /* @__PURE__ */ __name((index, total, text3) => {
+    onStep: /* @__PURE__ */ __name((index, total, text5) => {
       stepProgress ??= reporter.progress("build step", total);
-      stepProgress.update(index, text3);
+      stepProgress.update(index, text5);
     }, "onStep")
   });
   const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
@@ -6496,23 +7220,332 @@ async function buildImage(engine, options, reporter) {
 }
 __name(buildImage, "buildImage");
 
-// src/core/secrets.ts
-function basicAuthHeader(user, token) {
-  return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
-}
-__name(basicAuthHeader, "basicAuthHeader");
-function redactUrl(url2) {
-  try {
-    const parsed = new URL(url2);
-    if (parsed.username === "" && parsed.password === "") return url2;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url2.replace(/\/\/[^/@\s]*@/, "//");
+// src/docker/registry-api.ts
+var import_node_crypto = require("node:crypto");
+
+// src/core/http-request.ts
+var import_types2 = require("node:util/types");
+var HttpAgents = class {
+  /** `idleMs`: close a pooled connection unused for this long. */
+  constructor(idleMs = 1e4) {
+    this.idleMs = idleMs;
   }
+  idleMs;
+  static {
+    __name(this, "HttpAgents");
+  }
+  #agents = /* @__PURE__ */ new Map();
+  async for(protocol) {
+    const known = this.#agents.get(protocol);
+    if (known !== void 0) return known;
+    const { Agent } = protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
+    const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
+    this.#agents.set(protocol, agent);
+    return agent;
+  }
+  /** Closes every pooled connection. */
+  destroy() {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
+};
+async function httpRequest(url2, options) {
+  const target = new URL(url2);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
+  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
+  const agent = await options.agents?.for(target.protocol);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const headers = { ...options.headers };
+  if (options.body !== void 0)
+    headers["Content-Length"] = String(Buffer.byteLength(options.body));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
+  return new Promise((resolve17, reject) => {
+    let connectTimer;
+    const settle = /* @__PURE__ */ __name(() => {
+      clearTimeout(connectTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }, "settle");
+    const fail = /* @__PURE__ */ __name((error2) => {
+      settle();
+      reject((0, import_types2.isNativeError)(error2) ? error2 : new Error(String(error2)));
+    }, "fail");
+    const req = request(target, {
+      method: options.method,
+      headers,
+      ...agent === void 0 ? {} : { agent }
+    });
+    const onAbort = /* @__PURE__ */ __name(() => {
+      req.destroy();
+      fail(signal?.reason);
+    }, "onAbort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.once("socket", (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => {
+        const error2 = new Error(
+          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
+        );
+        error2.code = "ETIMEDOUT";
+        req.destroy(error2);
+      }, connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(connectTimer);
+      });
+    });
+    req.once("error", fail);
+    req.once("response", (res) => {
+      const chunks2 = [];
+      res.on("data", (chunk) => chunks2.push(chunk));
+      res.once("error", fail);
+      res.once("aborted", () => {
+        const error2 = new Error("the server closed the connection mid-body");
+        error2.code = "ECONNRESET";
+        fail(error2);
+      });
+      res.once("end", () => {
+        settle();
+        resolve17({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks2)
+        });
+      });
+    });
+    req.end(options.body);
+  });
 }
-__name(redactUrl, "redactUrl");
+__name(httpRequest, "httpRequest");
+function fetchHeaders(rawHeaders) {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    const value2 = rawHeaders[i + 1];
+    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
+  }
+  return headers;
+}
+__name(fetchHeaders, "fetchHeaders");
+
+// src/docker/registry-api.ts
+var MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+];
+var INDEX_TYPES = new Set(MANIFEST_TYPES.slice(0, 2));
+function isIndex(manifest) {
+  return INDEX_TYPES.has(manifest.mediaType);
+}
+__name(isIndex, "isIndex");
+function schemeOf(host) {
+  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(name) ? "http" : "https";
+}
+__name(schemeOf, "schemeOf");
+function challenge(header) {
+  const text4 = Array.isArray(header) ? header[0] ?? "" : header ?? "";
+  const scheme = text4.split(" ", 1)[0]?.toLowerCase() ?? "";
+  const params = {};
+  for (const m of text4.matchAll(/(\w+)="([^"]*)"/g))
+    if (m[1] !== void 0) params[m[1]] = m[2] ?? "";
+  return { scheme, params };
+}
+__name(challenge, "challenge");
+var RegistryApi = class {
+  constructor(host, options) {
+    this.host = host;
+    this.base = `${schemeOf(host)}://${host}`;
+    this.#options = options;
+    const c = options.credentials;
+    if (c !== void 0) options.reporter.mask(c.password);
+  }
+  host;
+  static {
+    __name(this, "RegistryApi");
+  }
+  base;
+  #options;
+  #authorization;
+  #tokens = /* @__PURE__ */ new Map();
+  /** One call, answering the registry's auth challenge once. */
+  async call(method, path, scopes, init = {}) {
+    const url2 = path.startsWith("http") ? path : `${this.base}${path}`;
+    const what = `${method} ${url2}`;
+    return retry(
+      async () => {
+        const send = /* @__PURE__ */ __name(async () => httpRequest(url2, {
+          method,
+          headers: {
+            ...init.headers,
+            ...this.#authorization === void 0 ? {} : { Authorization: this.#authorization }
+          },
+          ...init.body === void 0 ? {} : { body: init.body },
+          ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+        }), "send");
+        let response = await send();
+        if (response.status === 401) {
+          await this.#authenticate(response, scopes);
+          response = await send();
+        }
+        if ([429, 502, 503, 504].includes(response.status))
+          throw new HttpError(`${what}: ${response.status}`, {
+            status: response.status,
+            where: { url: url2 }
+          });
+        return response;
+      },
+      {
+        retries: this.#options.retries ?? 3,
+        minDelayMs: 300,
+        onRetry: /* @__PURE__ */ __name((info) => {
+          this.#options.reporter.warning(describeRetry(what, info));
+        }, "onRetry"),
+        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+      }
+    );
+  }
+  async #authenticate(response, scopes) {
+    const c = this.#options.credentials;
+    const { scheme, params } = challenge(response.headers["www-authenticate"]);
+    if (scheme === "basic") {
+      if (c === void 0) throw this.#refused("it needs credentials");
+      this.#authorization = basicAuthHeader(c.username, c.password);
+      this.#options.reporter.mask(this.#authorization);
+      return;
+    }
+    if (scheme !== "bearer" || params.realm === void 0)
+      throw this.#refused("it answered 401 with no usable challenge");
+    const key = scopes.join(" ");
+    let token = this.#tokens.get(key);
+    if (token === void 0) {
+      const url2 = new URL(params.realm);
+      if (params.service !== void 0)
+        url2.searchParams.set("service", params.service);
+      for (const s of scopes) url2.searchParams.append("scope", s);
+      const answer = await httpRequest(url2.toString(), {
+        method: "GET",
+        headers: c === void 0 ? {} : { Authorization: basicAuthHeader(c.username, c.password) },
+        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+      });
+      if (answer.status !== 200)
+        throw this.#refused(`its token service answered ${answer.status}`);
+      const body = JSON.parse(answer.body.toString("utf8"));
+      token = body.token ?? body.access_token ?? "";
+      this.#options.reporter.mask(token);
+      this.#tokens.set(key, token);
+    }
+    this.#authorization = `Bearer ${token}`;
+  }
+  #refused(why) {
+    return new DockerError(`registry ${this.host} refused access: ${why}`, {
+      where: { url: this.base },
+      hint: this.#options.credentials === void 0 ? "give the registry username and password (or token)" : "check the username and the password or token (it is not shown); it also needs the right to push"
+    });
+  }
+  #fail(what, response, url2) {
+    const body = response.body.toString("utf8").slice(0, 300);
+    const hint = response.status === 401 || response.status === 403 ? "the credentials may not push to this repository" : `the registry said: ${body || "(nothing)"}`;
+    return new DockerError(`${what}: registry answered ${response.status}`, {
+      where: { url: url2 },
+      hint
+    });
+  }
+  /** The manifest or index `repo:reference` as stored, or undefined if none. */
+  async getManifest(repo, reference) {
+    const path = `/v2/${repo}/manifests/${reference}`;
+    const response = await this.call("GET", path, [pull(repo)], {
+      headers: { Accept: MANIFEST_TYPES.join(", ") }
+    });
+    if (response.status === 404) return void 0;
+    if (response.status !== 200)
+      throw this.#fail(`read ${repo}:${reference}`, response, this.base + path);
+    const bytes = response.body;
+    const json = JSON.parse(bytes.toString("utf8"));
+    const type = response.headers["content-type"]?.split(";")[0]?.trim();
+    return {
+      mediaType: json.mediaType ?? type ?? MANIFEST_TYPES[3],
+      digest: sha256(bytes),
+      bytes,
+      json
+    };
+  }
+  /** The digest `repo:tag` has now, or undefined when there is no such tag. */
+  async digestOf(repo, tag) {
+    return (await this.getManifest(repo, tag))?.digest;
+  }
+  /** Writes `manifest` under `reference` (a tag or its digest); returns the digest stored. */
+  async putManifest(repo, reference, manifest) {
+    const path = `/v2/${repo}/manifests/${reference}`;
+    const response = await this.call("PUT", path, [push(repo)], {
+      headers: { "Content-Type": manifest.mediaType },
+      body: manifest.bytes
+    });
+    if (response.status !== 201)
+      throw this.#fail(`write ${repo}:${reference}`, response, this.base + path);
+    const header = response.headers["docker-content-digest"];
+    const digest = typeof header === "string" ? header : manifest.digest;
+    if (digest !== manifest.digest)
+      throw new DockerError(
+        `${repo}:${reference} was stored as ${digest}, not ${manifest.digest}`,
+        {
+          hint: "the registry rewrote the manifest; promotion needs it byte for byte"
+        }
+      );
+    return digest;
+  }
+  /** Makes blob `digest` of `from` present in `repo`: mounted, or copied when the registry will not mount. */
+  async mountBlob(repo, digest, from) {
+    const head2 = await this.call("HEAD", `/v2/${repo}/blobs/${digest}`, [
+      push(repo)
+    ]);
+    if (head2.status === 200) return;
+    const path = `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+    const mounted = await this.call("POST", path, [push(repo), pull(from)]);
+    if (mounted.status === 201) return;
+    if (mounted.status !== 202)
+      throw this.#fail(
+        `mount ${digest} into ${repo}`,
+        mounted,
+        this.base + path
+      );
+    const blob = await this.call("GET", `/v2/${from}/blobs/${digest}`, [
+      pull(from)
+    ]);
+    if (blob.status !== 200)
+      throw this.#fail(`read blob ${digest} of ${from}`, blob, this.base);
+    const location = mounted.headers.location ?? "";
+    const target = new URL(location, this.base);
+    target.searchParams.set("digest", digest);
+    const put = await this.call("PUT", target.toString(), [push(repo)], {
+      headers: { "Content-Type": "application/octet-stream" },
+      body: blob.body
+    });
+    if (put.status !== 201)
+      throw this.#fail(`upload ${digest} into ${repo}`, put, target.toString());
+  }
+};
+var pull = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull`, "pull");
+var push = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull,push`, "push");
+function sha256(bytes) {
+  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
+}
+__name(sha256, "sha256");
+function parseRegistryRef(ref) {
+  const m = /^([^/]+[.:][^/]*|localhost)\/(.+?)(?:@(sha256:[0-9a-f]{64})|:([\w][\w.-]{0,127}))$/.exec(
+    ref
+  );
+  if (m === null) return void 0;
+  return {
+    host: m[1] ?? "",
+    repo: m[2] ?? "",
+    reference: m[3] ?? m[4] ?? ""
+  };
+}
+__name(parseRegistryRef, "parseRegistryRef");
 
 // src/docker/registry-auth.ts
 function registryOf(repository) {
@@ -6567,35 +7600,142 @@ function registryAuth(repository, username, password, reporter) {
   return { username, password, serveraddress, key, config };
 }
 __name(registryAuth, "registryAuth");
-async function checkRegistryAuth(engine, auth, reporter) {
+async function checkRegistryAuth(engine, auth2, reporter) {
   try {
     await withTimeout(
       async (abortSignal) => {
         await engine.docker.checkAuth({
-          username: auth.username,
-          password: auth.password,
-          serveraddress: auth.serveraddress,
+          username: auth2.username,
+          password: auth2.password,
+          serveraddress: auth2.serveraddress,
           abortSignal
         });
       },
       6e4,
-      `log in to ${auth.serveraddress}`
+      `log in to ${auth2.serveraddress}`
     );
   } catch (error2) {
     const status = engineStatus(error2);
     if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error2))) {
       throw new DockerError(
-        `registry ${auth.serveraddress} refused the credentials of user ${JSON.stringify(auth.username)}`,
+        `registry ${auth2.serveraddress} refused the credentials of user ${JSON.stringify(auth2.username)}`,
         {
           hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
         }
       );
     }
-    throw dockerError(engine, `log in to ${auth.serveraddress}`, error2);
+    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error2);
   }
-  reporter.info(`logged in to ${auth.serveraddress} as ${auth.username}`);
+  reporter.info(`logged in to ${auth2.serveraddress} as ${auth2.username}`);
 }
 __name(checkRegistryAuth, "checkRegistryAuth");
+
+// src/docker/promote.ts
+function registryApiFor(repository, auth2, reporter, signal) {
+  return new RegistryApi(registryOf(repository), {
+    credentials: auth2 === void 0 ? void 0 : { username: auth2.username, password: auth2.password },
+    reporter,
+    signal
+  });
+}
+__name(registryApiFor, "registryApiFor");
+var pathOf = /* @__PURE__ */ __name((repository) => repository.slice(registryOf(repository).length + 1), "pathOf");
+async function copyContent(api, manifest, from, to) {
+  if (from === to) return;
+  if (isIndex(manifest)) {
+    for (const child of manifest.json.manifests ?? []) {
+      const inner = await api.getManifest(from, child.digest);
+      if (inner === void 0)
+        throw new DockerError(`${from}@${child.digest} is missing`, {
+          hint: "the index names a platform manifest its repository lacks"
+        });
+      await copyContent(api, inner, from, to);
+      await api.putManifest(to, child.digest, inner);
+    }
+    return;
+  }
+  const blobs = [manifest.json.config, ...manifest.json.layers ?? []];
+  for (const blob of blobs)
+    if (blob !== void 0) await api.mountBlob(to, blob.digest, from);
+}
+__name(copyContent, "copyContent");
+async function promoteImage(options, reporter) {
+  const source = parseRegistryRef(options.from);
+  const targetHost = registryOf(options.repository);
+  if (source === void 0) {
+    throw new InputError(
+      `image to promote ${JSON.stringify(options.from)} is not a registry reference`,
+      {
+        hint: "promotion copies within the registry: give host/path:tag or host/path@sha256:\u2026 of a pushed image (push it first)"
+      }
+    );
+  }
+  if (source.host !== targetHost) {
+    throw new InputError(
+      `image to promote is on ${source.host}, the release repository on ${targetHost}`,
+      { hint: "promotion copies within one registry: push the candidate there" }
+    );
+  }
+  const api = registryApiFor(
+    options.repository,
+    options.auth,
+    reporter,
+    options.signal
+  );
+  const to = pathOf(options.repository);
+  const manifest = await api.getManifest(source.repo, source.reference);
+  if (manifest === void 0) {
+    throw new DockerError(
+      `image to promote ${options.from} is not in its registry`,
+      { hint: "give an image the registry holds (pushed as a candidate)" }
+    );
+  }
+  const platforms = (manifest.json.manifests ?? []).map((m) => m.platform).filter((p) => p !== void 0 && p.os !== "unknown").map((p) => [p?.os, p?.architecture, p?.variant].filter(Boolean).join("/"));
+  reporter.info(
+    `promoting ${options.from} (${manifest.digest}${platforms.length > 0 ? `, ${platforms.join(", ")}` : ""}) by digest, without rebuilding`
+  );
+  const push2 = options.push !== false;
+  if (push2) await copyContent(api, manifest, source.repo, to);
+  const moves = [];
+  for (const tag of options.tags) {
+    const move = { tag };
+    const before = await api.digestOf(to, tag);
+    if (before !== void 0) move.before = before;
+    if (push2) move.after = await api.putManifest(to, tag, manifest);
+    moves.push(move);
+    reporter.info(describeMove(move));
+  }
+  const imageId = isIndex(manifest) ? manifest.digest : manifest.json.config?.digest ?? manifest.digest;
+  return {
+    imageId,
+    ...push2 ? { digest: manifest.digest } : {},
+    moves,
+    platforms
+  };
+}
+__name(promoteImage, "promoteImage");
+async function currentDigests(repository, tags2, auth2, reporter) {
+  const api = registryApiFor(repository, auth2, reporter);
+  const to = pathOf(repository);
+  const out = [];
+  for (const tag of tags2) {
+    const before = await api.digestOf(to, tag);
+    out.push(before === void 0 ? { tag } : { tag, before });
+  }
+  return out;
+}
+__name(currentDigests, "currentDigests");
+function describeMove(move) {
+  const short2 = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
+  if (move.after === void 0)
+    return move.before === void 0 ? `${move.tag}: not written (would be new)` : `${move.tag}: not written (stays at ${short2(move.before)})`;
+  if (move.before === void 0)
+    return `${move.tag}: new \u2192 ${short2(move.after)}`;
+  if (move.before === move.after)
+    return `${move.tag}: unchanged (${short2(move.after)})`;
+  return `${move.tag}: moved ${short2(move.before)} \u2192 ${short2(move.after)}`;
+}
+__name(describeMove, "describeMove");
 
 // src/docker/registry.ts
 function transientRegistryError(message) {
@@ -6608,9 +7748,9 @@ function transientRegistryError(message) {
   );
 }
 __name(transientRegistryError, "transientRegistryError");
-function pushHint(message, auth) {
+function pushHint(message, auth2) {
   if (/unauthorized|authentication required|no basic auth/i.test(message)) {
-    return auth === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
+    return auth2 === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
   }
   if (/denied/i.test(message)) {
     return "the credentials may not push to this repository: check its permissions";
@@ -6626,7 +7766,7 @@ async function followStream(stream, onMessage) {
   }
 }
 __name(followStream, "followStream");
-async function pushTags(engine, repository, tags2, auth, reporter, options = {}) {
+async function pushTags(engine, repository, tags2, auth2, reporter, options = {}) {
   const out = [];
   for (const tag of tags2) {
     const ref = `${repository}:${tag}`;
@@ -6634,11 +7774,11 @@ async function pushTags(engine, repository, tags2, auth, reporter, options = {})
     const digest = await retry(
       async () => {
         let found;
-        const push = /* @__PURE__ */ __name(async (abortSignal) => {
+        const push2 = /* @__PURE__ */ __name(async (abortSignal) => {
           const stream = await engine.docker.getImage(repository).push({
             tag,
             abortSignal,
-            ...auth === void 0 ? {} : { authconfig: { key: auth.key } }
+            ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
           });
           await followStream(stream, (m) => {
             if (m.aux?.Digest !== void 0) found = m.aux.Digest;
@@ -6648,7 +7788,7 @@ async function pushTags(engine, repository, tags2, auth, reporter, options = {})
         }, "push");
         try {
           await withTimeout(
-            push,
+            push2,
             options.timeoutMs ?? 18e5,
             `push ${ref}`,
             options.signal
@@ -6680,7 +7820,7 @@ async function pushTags(engine, repository, tags2, auth, reporter, options = {})
       }
       if (engineStatus(error2) !== void 0)
         throw dockerError(engine, `push ${ref}`, error2);
-      const hint = pushHint(attemptMessage, auth);
+      const hint = pushHint(attemptMessage, auth2);
       throw new DockerError(
         `push of ${ref} failed: ${attemptMessage}`,
         hint === void 0 ? {} : { hint }
@@ -6692,37 +7832,17 @@ async function pushTags(engine, repository, tags2, auth, reporter, options = {})
   return out;
 }
 __name(pushTags, "pushTags");
-async function remoteDigest(engine, ref, auth, reporter) {
-  try {
-    const info = await engineCall(
-      engine,
-      `look up ${ref} in its registry`,
-      async (abortSignal) => engine.docker.getImage(ref).distribution({
-        abortSignal,
-        ...auth === void 0 ? {} : { authconfig: { key: auth.key } }
-      }),
-      reporter,
-      { retries: 2 }
-    );
-    return info.Descriptor.digest;
-  } catch (error2) {
-    const cause = error2.cause;
-    if ([401, 403, 404].includes(engineStatus(cause) ?? 0)) return void 0;
-    throw error2;
-  }
-}
-__name(remoteDigest, "remoteDigest");
-async function pullImage(engine, ref, auth, reporter) {
+async function pullImage(engine, ref, auth2, reporter) {
   reporter.info(`pulling ${ref}`);
   try {
     await withTimeout(
       async (abortSignal) => {
-        const pull = engine.docker.pull.bind(engine.docker);
-        const stream = await pull(
+        const pull2 = engine.docker.pull.bind(engine.docker);
+        const stream = await pull2(
           ref,
           { abortSignal },
           void 0,
-          auth === void 0 ? void 0 : { key: auth.key }
+          auth2 === void 0 ? void 0 : { key: auth2.key }
         );
         await followStream(stream, () => void 0);
       },
@@ -6739,122 +7859,11 @@ async function pullImage(engine, ref, auth, reporter) {
 }
 __name(pullImage, "pullImage");
 
-// src/docker/promote.ts
-async function inspectId(engine, ref, reporter) {
-  try {
-    const info = await engineCall(
-      engine,
-      `inspect ${ref}`,
-      async () => engine.docker.getImage(ref).inspect(),
-      reporter
-    );
-    return info.Id;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404)
-      return void 0;
-    throw error2;
-  }
-}
-__name(inspectId, "inspectId");
-async function resolveImage(engine, from, auth, reporter) {
-  const local = await inspectId(engine, from, reporter);
-  if (local !== void 0) return local;
-  const hint = "give promote-from as an image this engine built, or one its registry holds";
-  try {
-    await pullImage(engine, from, auth, reporter);
-  } catch (error2) {
-    throw new DockerError(
-      `image to promote ${from} is not local, and pulling it failed: ${error2.message}`,
-      { hint, cause: error2 }
-    );
-  }
-  const pulled = await inspectId(engine, from, reporter);
-  if (pulled === void 0)
-    throw new DockerError(
-      `image to promote ${from} is not there after pulling it`,
-      { hint }
-    );
-  return pulled;
-}
-__name(resolveImage, "resolveImage");
-async function promoteImage(engine, options, reporter) {
-  const imageId = await resolveImage(
-    engine,
-    options.from,
-    options.auth,
-    reporter
-  );
-  reporter.info(`promoting ${options.from} (${imageId}) without rebuilding`);
-  const push = options.push !== false;
-  const moves = [];
-  for (const tag of options.tags) {
-    const ref = `${options.repository}:${tag}`;
-    const move = { tag };
-    if (push) {
-      try {
-        const before = await remoteDigest(engine, ref, options.auth, reporter);
-        if (before !== void 0) move.before = before;
-      } catch (error2) {
-        reporter.warning(
-          `could not read the current digest of ${ref}: ${String(error2)}`
-        );
-      }
-    }
-    await engineCall(
-      engine,
-      `tag ${imageId} as ${ref}`,
-      async (abortSignal) => {
-        await engine.docker.getImage(imageId).tag({ repo: options.repository, tag, abortSignal });
-      },
-      reporter
-    );
-    moves.push(move);
-  }
-  let digest;
-  if (push) {
-    const pushed = await pushTags(
-      engine,
-      options.repository,
-      options.tags,
-      options.auth,
-      reporter,
-      options
-    );
-    for (const [i, p] of pushed.entries()) {
-      const move = moves[i];
-      if (move !== void 0) move.after = p.digest;
-    }
-    digest = pushed[0]?.digest;
-  }
-  for (const tag of options.tags) {
-    const id = await inspectId(engine, `${options.repository}:${tag}`, reporter);
-    if (id !== imageId) {
-      throw new DockerError(
-        `${options.repository}:${tag} is ${id ?? "missing"} after promotion, not ${imageId}`,
-        { hint: "another build tagged it at the same time; promote again" }
-      );
-    }
-  }
-  for (const m of moves) reporter.info(describeMove(m));
-  return digest === void 0 ? { imageId, moves } : { imageId, digest, moves };
-}
-__name(promoteImage, "promoteImage");
-function describeMove(move) {
-  const short2 = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
-  if (move.after === void 0) return `${move.tag}: tagged locally`;
-  if (move.before === void 0)
-    return `${move.tag}: new \u2192 ${short2(move.after)}`;
-  if (move.before === move.after)
-    return `${move.tag}: unchanged (${short2(move.after)})`;
-  return `${move.tag}: moved ${short2(move.before)} \u2192 ${short2(move.after)}`;
-}
-__name(describeMove, "describeMove");
-
 // src/docker/stack-image.ts
 var LOCAL_REPOSITORY = "stackci/stack";
 async function runStackImage(engine, options, reporter) {
-  const repository = options.registry === void 0 ? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
-  const auth = registryAuth(
+  const repository = options.registry === void 0 ? options.localRepository ?? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
+  const auth2 = registryAuth(
     repository,
     options.username,
     options.password,
@@ -6872,33 +7881,29 @@ async function runStackImage(engine, options, reporter) {
     );
     return Promise.resolve(tags2);
   });
-  const refs = release.tags.map((t) => `${repository}:${t}`);
-  await checkEngine(engine, reporter);
-  if (auth !== void 0 && (options.push || options.promoteFrom !== void 0)) {
-    await reporter.group("Registry login", async () => {
-      await checkRegistryAuth(engine, auth, reporter);
-    });
-  }
+  const candidate = options.candidateTag;
+  const applied = candidate === void 0 ? release.tags : [candidate];
+  const refs = applied.map((t) => `${repository}:${t}`);
   const common = {
-    image: `${repository}:${release.tag}`,
+    image: `${repository}:${applied[0] ?? release.tag}`,
     repository,
     tags: refs,
     release,
-    pushed: options.push
+    pushed: options.push,
+    ...candidate === void 0 ? {} : { candidate }
   };
   if (options.promoteFrom !== void 0) {
     const from = options.promoteFrom;
     const promoted = await reporter.group(
       `Promote ${from}`,
       async () => promoteImage(
-        engine,
         {
           from,
           repository,
           tags: release.tags,
           push: options.push,
-          auth,
-          ...options.signal === void 0 ? {} : { signal: options.signal }
+          auth: auth2,
+          signal: options.signal
         },
         reporter
       )
@@ -6910,6 +7915,12 @@ async function runStackImage(engine, options, reporter) {
       promotedFrom: from,
       moves: promoted.moves
     };
+  }
+  await checkEngine(engine, reporter);
+  if (auth2 !== void 0 && options.push) {
+    await reporter.group("Registry login", async () => {
+      await checkRegistryAuth(engine, auth2, reporter);
+    });
   }
   const labels = imageLabels({
     provenance: readProvenance(options.env ?? process.env),
@@ -6932,7 +7943,7 @@ async function runStackImage(engine, options, reporter) {
         noCache: options.noCache,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
-        registryConfig: auth?.config
+        registryConfig: auth2?.config
       },
       reporter
     )
@@ -6940,7 +7951,7 @@ async function runStackImage(engine, options, reporter) {
   if (!options.push) return { ...common, imageId: built.imageId };
   const pushed = await reporter.group(
     `Push ${repository}`,
-    async () => pushTags(engine, repository, release.tags, auth, reporter, {
+    async () => pushTags(engine, repository, applied, auth2, reporter, {
       ...options.signal === void 0 ? {} : { signal: options.signal }
     })
   );
@@ -6953,1078 +7964,12 @@ async function runStackImage(engine, options, reporter) {
 }
 __name(runStackImage, "runStackImage");
 
-// src/pipeline/image-step.ts
-var RUN_ID_LABEL = "stackci.run-id";
-var PROFILE_LABEL = "stackci.profile";
-function gitHead(dir) {
-  const r = (0, import_node_child_process.spawnSync)("git", ["rev-parse", "HEAD"], {
-    cwd: dir,
-    encoding: "utf8"
-  });
-  const sha = r.status === 0 ? r.stdout.trim() : "";
-  return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
-}
-__name(gitHead, "gitHead");
-var FALLBACK = {
-  pr: {
-    to: "sha",
-    why: "no pull request here (a push, e.g. the check after a merge): tagging the image by commit"
-  },
-  sha: {
-    to: "daily",
-    why: "no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date"
-  }
-};
-function releaseOf(run) {
-  const explicit = run.profile.section.kind !== void 0;
-  const given = run.options.version;
-  let kind = run.profile.kind;
-  for (; ; ) {
-    try {
-      return { kind, version: releaseVersion(run, kind) };
-    } catch (error2) {
-      const next = FALLBACK[kind];
-      const hasGiven = given !== void 0 && given !== "";
-      if (explicit || hasGiven || next === void 0) throw error2;
-      run.reporter.warning(`${next.why} (pass --version to choose)`);
-      kind = next.to;
-    }
-  }
-}
-__name(releaseOf, "releaseOf");
-function releaseVersion(run, kind = run.profile.kind) {
-  const given = run.options.version;
-  if (given !== void 0 && given !== "") return given;
-  if (kind === "daily" || kind === "weekly") return void 0;
-  const fromEvent = defaultVersion(kind, run.env);
-  if (fromEvent !== void 0) return fromEvent;
-  if (kind === "sha") {
-    const head2 = gitHead(run.config.baseDir);
-    if (head2 !== void 0) return head2;
-  }
-  const what = kind === "pr" ? "the pull request number (a pull_request event, or --version N)" : kind === "sha" ? "a commit (GITHUB_SHA, a git checkout, or --version SHA)" : "the release version (--version 29.0.0, or the version input)";
-  throw new InputError(
-    `profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
-  );
-}
-__name(releaseVersion, "releaseVersion");
-async function imageStep(run) {
-  const section = run.config.image;
-  if (section === void 0) {
-    return { status: "skipped", detail: "no image: section" };
-  }
-  const registry2 = run.config.registry;
-  const username = registry2?.["username-env"] === void 0 ? void 0 : run.env[registry2["username-env"]];
-  const password = registry2?.["password-env"] === void 0 ? void 0 : run.env[registry2["password-env"]];
-  run.reporter.mask(password);
-  const push = run.profile.section.push ?? registry2 !== void 0;
-  const { kind, version } = releaseOf(run);
-  const at = /* @__PURE__ */ __name((p) => {
-    const path = (0, import_node_path7.resolve)(run.config.baseDir, p);
-    return (0, import_node_fs6.existsSync)(path) ? (0, import_node_fs6.realpathSync)(path) : path;
-  }, "at");
-  const env = {
-    ...run.env,
-    ...run.jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl }
-  };
-  const buildArgs = { ...section["build-args"] };
-  for (const [arg, variable] of Object.entries(
-    section["build-args-env"] ?? {}
-  )) {
-    const value2 = run.env[variable];
-    if (value2 !== void 0 && value2 !== "") buildArgs[arg] = value2;
-  }
-  const result = await runStackImage(
-    await run.engine(),
-    {
-      release: {
-        kind,
-        date: run.options.date,
-        version,
-        timeZone: section["time-zone"],
-        templates: section["tag-template"],
-        ...run.options.now === void 0 ? {} : { now: run.options.now() }
-      },
-      context: at(section.context),
-      dockerfile: section.dockerfile === void 0 ? void 0 : at(section.dockerfile),
-      registry: registry2?.repository,
-      username,
-      password,
-      buildArgs,
-      labels: {
-        ...section.labels,
-        [RUN_ID_LABEL]: run.runId,
-        [PROFILE_LABEL]: run.profile.name
-      },
-      target: section.target,
-      noCache: section["no-cache"],
-      push,
-      timeoutMs: section.timeout,
-      env,
-      signal: run.options.signal
-    },
-    run.reporter
-  );
-  run.image = result;
-  return {
-    status: "passed",
-    detail: `${result.image}${result.tags.length > 1 ? ` (+${result.tags.length - 1} tags)` : ""}${result.digest === void 0 ? ", not pushed" : `, pushed ${result.digest.slice(0, 19)}`}`
-  };
-}
-__name(imageStep, "imageStep");
-
-// src/pipeline/integration-step.ts
-var import_node_path11 = require("node:path");
-
-// src/integration/limits.ts
-var import_node_path8 = require("node:path");
-var MIN_MEMORY = 6 * 1024 * 1024;
-var MEMORY_UNITS = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  m: 1024 ** 2,
-  g: 1024 ** 3,
-  t: 1024 ** 4
-};
-function parseMemory(text2, what = "memory") {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text2.trim());
-  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
-  if (match === null || unit === void 0) {
-    throw new InputError(
-      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text2)}`
-    );
-  }
-  const bytes = Math.floor(Number(match[1]) * unit);
-  if (bytes < MIN_MEMORY) {
-    throw new InputError(
-      `${what} ${JSON.stringify(text2)} is below the engine's minimum of 6m`
-    );
-  }
-  return bytes;
-}
-__name(parseMemory, "parseMemory");
-function parseCpus(text2, what = "cpus") {
-  const value2 = text2.trim();
-  const n = Number(value2);
-  if (!/^\d*\.?\d+$/.test(value2) || !(n >= 0.01)) {
-    throw new InputError(
-      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text2)}`
-    );
-  }
-  return n;
-}
-__name(parseCpus, "parseCpus");
-function checkNetwork(name, what = "network") {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new InputError(
-      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
-    );
-  }
-  return name;
-}
-__name(checkNetwork, "checkNetwork");
-function checkContainerPath(path, what) {
-  const clean = import_node_path8.posix.normalize(path);
-  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
-    throw new InputError(
-      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
-    );
-  }
-  return clean.replace(/\/$/, "");
-}
-__name(checkContainerPath, "checkContainerPath");
-function checkOutputPatterns(patterns, what = "outputs") {
-  if (patterns.length === 0) {
-    throw new InputError(`${what}: no output pattern given`, {
-      hint: "e.g. **/*.verify.json"
-    });
-  }
-  return patterns.map((raw2) => {
-    const pattern = raw2.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    if (pattern === "") {
-      throw new InputError(`${what}: an output pattern is empty`);
-    }
-    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
-      throw new InputError(
-        `${what}: ${JSON.stringify(raw2)} escapes the output directory`,
-        {
-          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
-        }
-      );
-    }
-    return pattern;
-  });
-}
-__name(checkOutputPatterns, "checkOutputPatterns");
-function datasetMountPath(template, name) {
-  return template.replace(/\{dataset\}/g, name);
-}
-__name(datasetMountPath, "datasetMountPath");
-
-// src/integration/run-datasets.ts
-var import_node_fs8 = require("node:fs");
+// src/pipeline/preflight.ts
+var import_node_fs9 = require("node:fs");
 var import_node_path10 = require("node:path");
 
-// src/integration/collect.ts
-var import_node_fs7 = require("node:fs");
+// src/pipeline/jenkins-step.ts
 var import_node_path9 = require("node:path");
-var import_promises9 = require("node:stream/promises");
-async function collectOutputs(engine, container, options, reporter) {
-  const matchers = options.patterns.map(globToRegExp);
-  let archive;
-  try {
-    archive = await engineCall(
-      engine,
-      `copy ${options.outputPath} out of the container`,
-      async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
-      reporter
-    );
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return [];
-    throw error2;
-  }
-  const copied = [];
-  const { extract } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
-  const tar = extract();
-  tar.on("entry", (header, body, next) => {
-    const rel = import_node_path9.posix.normalize(header.name).split("/").slice(1).join("/");
-    const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
-    if (!wanted || header.type !== "file") {
-      if (wanted) {
-        reporter.warning(
-          `${rel}: a ${header.type}, not a regular file; not collected`
-        );
-      }
-      body.on("end", next);
-      body.resume();
-      return;
-    }
-    const target = (0, import_node_path9.join)(options.destination, ...rel.split("/"));
-    mkdir((0, import_node_path9.dirname)(target), { recursive: true }).then(async () => (0, import_promises9.pipeline)(body, (0, import_node_fs7.createWriteStream)(target))).then(
-      () => {
-        copied.push(target);
-        next();
-      },
-      (error2) => {
-        next(error2);
-      }
-    );
-  });
-  await (0, import_promises9.pipeline)(archive, tar);
-  return copied.sort();
-}
-__name(collectOutputs, "collectOutputs");
-
-// src/integration/command.ts
-function containerArgv(command, shell, values) {
-  const filled = command.map(
-    (arg) => arg.replace(
-      /\{(dataset|dataset_dir|output_dir)\}/g,
-      (_m, key) => values[key]
-    )
-  );
-  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
-}
-__name(containerArgv, "containerArgv");
-function shellQuote(word) {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-__name(shellQuote, "shellQuote");
-function formatCommand(argv) {
-  return argv.map(shellQuote).join(" ");
-}
-__name(formatCommand, "formatCommand");
-
-// src/integration/container-log.ts
-var import_node_string_decoder = require("node:string_decoder");
-var MAX_LINE = 16 * 1024;
-var LineCollector = class {
-  static {
-    __name(this, "LineCollector");
-  }
-  #onLine;
-  #tailSize;
-  #tail = [];
-  #partial = { stdout: "", stderr: "" };
-  #decoders = {
-    stdout: new import_node_string_decoder.StringDecoder("utf8"),
-    stderr: new import_node_string_decoder.StringDecoder("utf8")
-  };
-  lines = 0;
-  constructor(onLine, tailSize = 20) {
-    this.#onLine = onLine;
-    this.#tailSize = tailSize;
-  }
-  write(stream, chunk) {
-    const text2 = this.#partial[stream] + this.#decoders[stream].write(chunk);
-    const parts = text2.split("\n");
-    let rest = parts.pop() ?? "";
-    for (const line of parts) this.#emit(line, stream);
-    while (rest.length > MAX_LINE) {
-      this.#emit(rest.slice(0, MAX_LINE), stream);
-      rest = rest.slice(MAX_LINE);
-    }
-    this.#partial[stream] = rest;
-  }
-  /** Flushes unterminated last lines. */
-  end() {
-    for (const stream of ["stdout", "stderr"]) {
-      const rest = this.#partial[stream] + this.#decoders[stream].end();
-      this.#partial[stream] = "";
-      if (rest !== "") this.#emit(rest, stream);
-    }
-  }
-  /** The last lines seen (both streams, in order). */
-  tail() {
-    return [...this.#tail];
-  }
-  #emit(raw2, stream) {
-    const line = raw2.replace(/\r$/, "");
-    this.lines++;
-    this.#tail.push(line);
-    if (this.#tail.length > this.#tailSize) this.#tail.shift();
-    this.#onLine(line, stream);
-  }
-};
-var Demuxer = class {
-  constructor(sink) {
-    this.sink = sink;
-  }
-  sink;
-  static {
-    __name(this, "Demuxer");
-  }
-  #buffer = Buffer.alloc(0);
-  write(chunk) {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    while (this.#buffer.length >= 8) {
-      const size = this.#buffer.readUInt32BE(4);
-      if (this.#buffer.length < 8 + size) break;
-      const type = this.#buffer[0];
-      const payload = this.#buffer.subarray(8, 8 + size);
-      if (type === 1) this.sink.write("stdout", payload);
-      else if (type === 2) this.sink.write("stderr", payload);
-      this.#buffer = this.#buffer.subarray(8 + size);
-    }
-  }
-};
-
-// src/integration/container-run.ts
-var STOP_WAIT_MS = 3e4;
-async function outputDirTar(path) {
-  const { pack } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
-  const tar = pack();
-  tar.entry({
-    name: `${path.replace(/^\//, "")}/`,
-    type: "directory",
-    mode: 1023
-  });
-  tar.finalize();
-  const chunks = [];
-  for await (const chunk of tar) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-__name(outputDirTar, "outputDirTar");
-function createOptions(spec) {
-  return {
-    name: spec.name,
-    Image: spec.image,
-    ...spec.argv === void 0 ? {} : { Cmd: spec.argv },
-    Env: spec.env,
-    ...spec.workdir === void 0 ? {} : { WorkingDir: spec.workdir },
-    ...spec.user === void 0 ? {} : { User: spec.user },
-    Labels: spec.labels,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-    HostConfig: {
-      Mounts: spec.mounts.map((m) => ({
-        Type: "bind",
-        Source: m.source,
-        Target: m.target,
-        ReadOnly: m.readOnly
-      })),
-      NetworkMode: spec.network,
-      ...spec.memory === void 0 ? {} : { Memory: spec.memory, MemorySwap: spec.memory },
-      ...spec.cpus === void 0 ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }
-    }
-  };
-}
-__name(createOptions, "createOptions");
-async function kill(engine, container, reporter) {
-  try {
-    await engineCall(
-      engine,
-      `kill container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.kill({ signal: "SIGKILL", abortSignal });
-      },
-      reporter,
-      { timeoutMs: 15e3 }
-    );
-  } catch (error2) {
-    const status = engineStatus(error2.cause);
-    if (status !== 404 && status !== 409) throw error2;
-  }
-}
-__name(kill, "kill");
-async function removeContainer(engine, container, reporter) {
-  try {
-    await engineCall(
-      engine,
-      `remove container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.remove({ force: true, v: true, abortSignal });
-      },
-      reporter,
-      { timeoutMs: 3e4 }
-    );
-    return true;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return true;
-    reporter.warning(
-      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
-    );
-    return false;
-  }
-}
-__name(removeContainer, "removeContainer");
-async function runContainer(engine, spec, options) {
-  const { reporter, signal } = options;
-  const container = await engineCall(
-    engine,
-    `create container ${spec.name}`,
-    async () => engine.docker.createContainer(createOptions(spec)),
-    reporter,
-    { retries: 0 }
-  );
-  const lines = new LineCollector(options.onLine, options.tailLines ?? 20);
-  const demux = new Demuxer(lines);
-  try {
-    const tar = await outputDirTar(spec.outputPath);
-    await engineCall(
-      engine,
-      `make ${spec.outputPath} in ${spec.name}`,
-      async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
-      reporter
-    );
-    const stream = await engineCall(
-      engine,
-      `attach to ${spec.name}`,
-      async () => container.attach({ stream: true, stdout: true, stderr: true }),
-      reporter,
-      { retries: 0 }
-    );
-    const streamEnded = new Promise((resolve13) => {
-      stream.on("data", (chunk) => {
-        demux.write(chunk);
-      });
-      stream.on("end", resolve13);
-      stream.on("close", resolve13);
-      stream.on("error", () => {
-        resolve13();
-      });
-    });
-    const exited = container.wait({ condition: "next-exit" });
-    exited.catch(() => void 0);
-    if (signal?.aborted === true) {
-      return {
-        ending: "cancelled",
-        exitCode: void 0,
-        durationMs: 0,
-        logTail: [],
-        collected: void 0
-      };
-    }
-    const started = Date.now();
-    await engineCall(
-      engine,
-      `start container ${spec.name}`,
-      async (abortSignal) => {
-        await container.start({ abortSignal });
-      },
-      reporter,
-      { retries: 0 }
-    );
-    let stopReason;
-    let timer;
-    let onAbort;
-    const stop = new Promise((resolve13) => {
-      timer = setTimeout(() => {
-        resolve13("timeout");
-      }, spec.timeoutMs);
-      onAbort = /* @__PURE__ */ __name(() => {
-        resolve13("cancelled");
-      }, "onAbort");
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-    const first = await Promise.race([exited.then(() => void 0), stop]);
-    clearTimeout(timer);
-    if (onAbort !== void 0) signal?.removeEventListener("abort", onAbort);
-    if (first !== void 0) {
-      stopReason = first;
-      reporter.warning(
-        first === "timeout" ? `${spec.name}: still running after the timeout of ${formatMs(spec.timeoutMs)}; killing it` : `${spec.name}: cancelled; killing it`
-      );
-      await kill(engine, container, reporter);
-    }
-    const status = await bounded(exited, STOP_WAIT_MS, `${spec.name} to stop`);
-    const durationMs = Date.now() - started;
-    await bounded(streamEnded, 5e3, `the log of ${spec.name}`).catch(
-      () => void 0
-    );
-    lines.end();
-    const info = await engineCall(
-      engine,
-      `inspect container ${spec.name}`,
-      async (abortSignal) => container.inspect({ abortSignal }),
-      reporter
-    );
-    const exitCode = typeof info.State.ExitCode === "number" ? info.State.ExitCode : status.StatusCode;
-    const ending = stopReason ?? (info.State.OOMKilled ? "oom" : "exited");
-    const collected = ending === "cancelled" ? void 0 : await options.collect(container);
-    return { ending, exitCode, durationMs, logTail: lines.tail(), collected };
-  } catch (error2) {
-    throw error2 instanceof DockerError ? error2 : dockerError(engine, `run ${spec.name}`, error2);
-  } finally {
-    await removeContainer(engine, container, reporter);
-  }
-}
-__name(runContainer, "runContainer");
-async function bounded(promise, ms, what) {
-  let timer;
-  const limit = new Promise((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new DockerError(`gave up waiting ${formatMs(ms)} for ${what}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-__name(bounded, "bounded");
-
-// src/integration/cleanup.ts
-var RUN_LABEL = "stackci.integration.run";
-var DATASET_LABEL = "stackci.integration.dataset";
-function newRunId() {
-  return `${Date.now().toString(36)}${nodeCrypto().randomBytes(3).toString("hex")}`;
-}
-__name(newRunId, "newRunId");
-async function runContainers(engine, runId, reporter) {
-  const list = await engineCall(
-    engine,
-    "list containers",
-    async (abortSignal) => engine.docker.listContainers({
-      all: true,
-      filters: { label: [`${RUN_LABEL}=${runId}`] },
-      abortSignal
-    }),
-    reporter
-  );
-  return list.map((c) => c.Id);
-}
-__name(runContainers, "runContainers");
-async function removeRunContainers(engine, runId, reporter) {
-  const ids = await runContainers(engine, runId, reporter);
-  let removed = 0;
-  for (const id of ids) {
-    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
-    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
-      removed++;
-  }
-  return removed;
-}
-__name(removeRunContainers, "removeRunContainers");
-
-// src/integration/datasets.ts
-async function checkDatasetPaths(datasets) {
-  const problems = [];
-  for (const d of datasets) {
-    const shown = displayPath(d.path);
-    const info = await stat(d.path).catch(() => void 0);
-    if (info === void 0) {
-      problems.push({
-        where: { file: shown },
-        message: `dataset ${d.name}: no such directory`,
-        hint: "check the path (relative paths start at the workspace), and that the dataset was checked out (git lfs pull?)"
-      });
-    } else if (!info.isDirectory()) {
-      problems.push({
-        where: { file: shown },
-        message: `dataset ${d.name}: not a directory`
-      });
-    }
-  }
-  if (problems.length > 0) {
-    throw new InputError(
-      problems.length === 1 ? problems[0]?.message ?? "" : `${problems.length} datasets cannot be mounted`,
-      problems.length === 1 ? {
-        where: problems[0]?.where ?? {},
-        ...problems[0]?.hint === void 0 ? {} : { hint: problems[0].hint }
-      } : { problems }
-    );
-  }
-}
-__name(checkDatasetPaths, "checkDatasetPaths");
-
-// src/integration/image.ts
-async function inspect(engine, ref, reporter) {
-  try {
-    const info = await engineCall(
-      engine,
-      `inspect image ${ref}`,
-      async () => engine.docker.getImage(ref).inspect(),
-      reporter
-    );
-    const repo = ref.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
-    const digests = info.RepoDigests;
-    const mine = digests.find((d) => d.startsWith(`${repo}@`)) ?? digests[0] ?? void 0;
-    return {
-      ref,
-      id: info.Id,
-      digest: mine === void 0 ? info.Id : mine.slice(mine.indexOf("@") + 1),
-      defaultArgv: [
-        ...info.Config.Entrypoint ?? [],
-        ...info.Config.Cmd ?? []
-      ]
-    };
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404)
-      return void 0;
-    throw error2;
-  }
-}
-__name(inspect, "inspect");
-async function resolveRunImage(engine, ref, pull, reporter) {
-  const hint = "build it first (stackci image build, the stack-image action), check the name and tag, or pull it from its registry";
-  const local = await inspect(engine, ref, reporter);
-  if (local !== void 0) return local;
-  if (!pull) {
-    throw new InputError(
-      `image ${ref} is not on the Docker engine at ${engine.host}`,
-      { hint }
-    );
-  }
-  try {
-    await pullImage(engine, ref, void 0, reporter);
-  } catch (error2) {
-    throw new InputError(
-      `image ${ref} is not on the Docker engine at ${engine.host}, and pulling it failed: ${error2.message}`,
-      { hint, cause: error2 }
-    );
-  }
-  const pulled = await inspect(engine, ref, reporter);
-  if (pulled === void 0) {
-    throw new InputError(`image ${ref} is not there after pulling it`, { hint });
-  }
-  return pulled;
-}
-__name(resolveRunImage, "resolveRunImage");
-
-// src/integration/provenance.ts
-var PROVENANCE_KEYS = {
-  dataset: "stackci.dataset",
-  image: "stackci.image",
-  imageId: "stackci.image_id",
-  imageDigest: "stackci.image_digest",
-  command: "stackci.command",
-  duration: "stackci.duration",
-  runId: "stackci.run_id"
-};
-function withProvenance(job, provenance, file, reporter) {
-  const meta = { ...job.meta };
-  const own = meta.dataset_name;
-  if (own === void 0 || own === null || own === "") {
-    meta.dataset_name = provenance.dataset;
-  } else if (own !== provenance.dataset) {
-    reporter.warning(
-      `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
-    );
-  }
-  meta[PROVENANCE_KEYS.dataset] = provenance.dataset;
-  meta[PROVENANCE_KEYS.image] = provenance.image;
-  meta[PROVENANCE_KEYS.imageId] = provenance.imageId;
-  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest;
-  meta[PROVENANCE_KEYS.command] = provenance.command;
-  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1e3;
-  if (provenance.runId !== void 0)
-    meta[PROVENANCE_KEYS.runId] = provenance.runId;
-  return { ...job, meta };
-}
-__name(withProvenance, "withProvenance");
-async function stampJobFile(file, provenance, reporter) {
-  const job = parseJob(await readFile(file, "utf8"), displayPath(file));
-  const stamped = withProvenance(job, provenance, file, reporter);
-  await writeFile(file, `${serializeJob(stamped)}
-`);
-  return stamped;
-}
-__name(stampJobFile, "stampJobFile");
-
-// src/integration/results.ts
-var JOB_SUFFIX = ".verify.json";
-function cancelledResult(dataset) {
-  return {
-    dataset,
-    status: "cancelled",
-    durationMs: 0,
-    message: "cancelled before it started",
-    jobs: [],
-    outputs: [],
-    logTail: []
-  };
-}
-__name(cancelledResult, "cancelledResult");
-function errorResult(dataset, error2, logFile) {
-  return {
-    dataset,
-    status: "error",
-    durationMs: 0,
-    message: errorMessage(error2).split("\n")[0] ?? "",
-    jobs: [],
-    outputs: [],
-    logFile,
-    logTail: []
-  };
-}
-__name(errorResult, "errorResult");
-async function finishResult(dataset, input) {
-  const { outcome } = input;
-  const outputs = outcome.collected ?? [];
-  const base = {
-    dataset,
-    ...outcome.exitCode === void 0 ? {} : { exitCode: outcome.exitCode },
-    durationMs: outcome.durationMs,
-    jobs: [],
-    outputs,
-    logFile: input.logFile,
-    logTail: outcome.logTail
-  };
-  switch (outcome.ending) {
-    case "cancelled":
-      return {
-        ...base,
-        status: "cancelled",
-        message: "cancelled: the container was killed and removed"
-      };
-    case "timeout":
-      return {
-        ...base,
-        status: "timeout",
-        message: `killed when the timeout of ${formatMs(input.timeoutMs)} passed`
-      };
-    case "oom":
-      return {
-        ...base,
-        status: "oom",
-        message: `killed for running out of memory${input.memory === void 0 ? "" : ` (limit ${formatBytes(input.memory)})`}`
-      };
-    case "exited":
-      break;
-  }
-  if (outcome.exitCode !== 0) {
-    return {
-      ...base,
-      status: "failure",
-      message: `exited with code ${outcome.exitCode ?? "unknown"}`
-    };
-  }
-  if (outputs.length === 0) {
-    return {
-      ...base,
-      status: "failure",
-      message: `exited with code 0 but wrote nothing matching ${input.patterns.join(", ")} under ${input.outputPath}`
-    };
-  }
-  const jobs = outputs.filter((f) => f.endsWith(JOB_SUFFIX));
-  try {
-    for (const job of jobs)
-      await stampJobFile(job, input.provenance, input.reporter);
-  } catch (error2) {
-    input.reporter.error(errorMessage(error2));
-    return {
-      ...base,
-      status: "failure",
-      message: `wrote a job that is not a valid verify job: ${errorMessage(error2).split("\n")[0] ?? ""}`
-    };
-  }
-  return {
-    ...base,
-    status: "success",
-    jobs,
-    message: `${jobs.length} job(s), ${outputs.length} file(s) collected`
-  };
-}
-__name(finishResult, "finishResult");
-
-// src/integration/run-options.ts
-var DEFAULT_OUTPUTS = ["**/*.verify.json"];
-var DEFAULT_TIMEOUT_MS = 36e5;
-var DEFAULT_DATASET_PATH = "/datasets/{dataset}";
-var DEFAULT_OUTPUT_PATH = "/output";
-function checkOptions(options) {
-  const parallel = options.parallel ?? 1;
-  if (!Number.isInteger(parallel) || parallel < 1) {
-    throw new InputError(`parallel must be a whole number \u2265 1, got ${parallel}`);
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) {
-    throw new InputError(`timeout must be longer than 0, got ${timeoutMs} ms`);
-  }
-  if (options.shell === true && (options.command ?? []).length === 0) {
-    throw new InputError("a shell was asked for but no command was given");
-  }
-  const env = [];
-  for (const [key, value2] of Object.entries(options.env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-      throw new InputError(`env: ${JSON.stringify(key)} is not a variable name`);
-    env.push(`${key}=${value2}`);
-  }
-  const datasetPath = options.datasetPath ?? DEFAULT_DATASET_PATH;
-  checkContainerPath(datasetMountPath(datasetPath, "x"), "dataset path");
-  return {
-    outputs: checkOutputPatterns(options.outputs ?? DEFAULT_OUTPUTS),
-    network: checkNetwork(options.network ?? "none"),
-    outputPath: checkContainerPath(
-      options.outputPath ?? DEFAULT_OUTPUT_PATH,
-      "output path"
-    ),
-    datasetPath,
-    parallel,
-    timeoutMs,
-    env
-  };
-}
-__name(checkOptions, "checkOptions");
-
-// src/integration/run-datasets.ts
-async function runDatasets(engine, options, reporter) {
-  const plan2 = checkOptions(options);
-  await checkDatasetPaths(options.datasets);
-  const runId = options.runId ?? newRunId();
-  const image = await resolveRunImage(
-    engine,
-    options.image,
-    options.pull ?? true,
-    reporter
-  );
-  const resultsDir = (0, import_node_path10.resolve)(options.resultsDir);
-  await mkdir(resultsDir, { recursive: true });
-  reporter.info(
-    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
-  );
-  const one = /* @__PURE__ */ __name(async (dataset) => runOne(
-    engine,
-    dataset,
-    { options, plan: plan2, image, runId, resultsDir },
-    reporter
-  ), "one");
-  const grouped = plan2.parallel === 1 || options.datasets.length === 1;
-  const queue = [...options.datasets];
-  const results = /* @__PURE__ */ new Map();
-  const worker = /* @__PURE__ */ __name(async () => {
-    for (let d = queue.shift(); d !== void 0; d = queue.shift()) {
-      const dataset = d;
-      const result = options.signal?.aborted === true ? cancelledResult(dataset.name) : grouped ? await reporter.group(
-        `Dataset ${dataset.name}`,
-        async () => one(dataset)
-      ) : await one(dataset);
-      results.set(dataset.name, result);
-    }
-  }, "worker");
-  const workers = Array.from(
-    { length: Math.min(plan2.parallel, options.datasets.length) },
-    worker
-  );
-  if (grouped) await Promise.all(workers);
-  else {
-    await reporter.group(
-      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
-      async () => Promise.all(workers)
-    );
-  }
-  await removeRunContainers(engine, runId, reporter).catch((error2) => {
-    reporter.warning(`clean-up sweep failed: ${errorMessage(error2)}`);
-  });
-  const ordered = options.datasets.map(
-    (d) => results.get(d.name) ?? cancelledResult(d.name)
-  );
-  return {
-    runId,
-    image,
-    results: ordered,
-    jobs: ordered.flatMap((r) => r.jobs),
-    passed: ordered.every((r) => r.status === "success")
-  };
-}
-__name(runDatasets, "runDatasets");
-async function runOne(engine, dataset, ctx, reporter) {
-  const { options, plan: plan2, image } = ctx;
-  const mountAt = datasetMountPath(plan2.datasetPath, dataset.name);
-  const argv = options.command === void 0 || options.command.length === 0 ? void 0 : containerArgv(options.command, options.shell === true, {
-    dataset: dataset.name,
-    dataset_dir: mountAt,
-    output_dir: plan2.outputPath
-  });
-  const command = formatCommand(argv ?? image.defaultArgv);
-  const destination = (0, import_node_path10.join)(ctx.resultsDir, dataset.name);
-  const logFile = (0, import_node_path10.join)(ctx.resultsDir, `${dataset.name}.log`);
-  await rm(destination, { recursive: true, force: true });
-  await mkdir(destination, { recursive: true });
-  const log = (0, import_node_fs8.createWriteStream)(logFile);
-  const prefix = `[${dataset.name}] `;
-  reporter.info(`${prefix}${command}`);
-  let outcome;
-  try {
-    outcome = await runContainer(
-      engine,
-      {
-        name: `stackci-${ctx.runId}-${dataset.name}`,
-        image: image.id,
-        argv,
-        env: [
-          ...plan2.env,
-          `STACKCI_DATASET=${dataset.name}`,
-          `STACKCI_DATASET_DIR=${mountAt}`,
-          `STACKCI_OUTPUT_DIR=${plan2.outputPath}`
-        ],
-        workdir: options.workdir,
-        user: options.user,
-        mounts: [{ source: dataset.path, target: mountAt, readOnly: true }],
-        outputPath: plan2.outputPath,
-        memory: options.memory,
-        cpus: options.cpus,
-        network: plan2.network,
-        labels: { [RUN_LABEL]: ctx.runId, [DATASET_LABEL]: dataset.name },
-        timeoutMs: plan2.timeoutMs
-      },
-      {
-        reporter,
-        signal: options.signal,
-        onLine: /* @__PURE__ */ __name((line2) => {
-          log.write(`${line2}
-`);
-          reporter.info(prefix + line2);
-        }, "onLine"),
-        collect: /* @__PURE__ */ __name(async (container) => collectOutputs(
-          engine,
-          container,
-          {
-            outputPath: plan2.outputPath,
-            patterns: plan2.outputs,
-            destination
-          },
-          reporter
-        ), "collect")
-      }
-    );
-  } catch (error2) {
-    reporter.error(`${prefix}${errorMessage(error2)}`);
-    return errorResult(dataset.name, error2, logFile);
-  } finally {
-    await new Promise((done) => log.end(done));
-  }
-  const result = await finishResult(dataset.name, {
-    outcome,
-    logFile,
-    patterns: plan2.outputs,
-    outputPath: plan2.outputPath,
-    timeoutMs: plan2.timeoutMs,
-    memory: options.memory,
-    provenance: {
-      dataset: dataset.name,
-      image: image.ref,
-      imageId: image.id,
-      imageDigest: image.digest,
-      command,
-      durationMs: outcome.durationMs,
-      runId: ctx.runId
-    },
-    reporter
-  });
-  const line = `${prefix}${result.status}: ${result.message} (${formatMs(result.durationMs)})`;
-  if (result.status === "success") reporter.info(line);
-  else {
-    const tail3 = result.logTail.map((l) => `  | ${l}`).join("\n");
-    reporter.error(
-      result.logTail.length === 0 ? line : `${line}; the last log lines:
-${tail3}`
-    );
-  }
-  return result;
-}
-__name(runOne, "runOne");
-
-// src/pipeline/state.ts
-function clientEnvOf(config, env) {
-  const out = { ...env };
-  const slackUrl = config.slack?.["api-url"];
-  if (slackUrl !== void 0) out.STACKCI_SLACK_API_URL = slackUrl;
-  const githubUrl = config.github?.["api-url"];
-  if (githubUrl !== void 0) out.GITHUB_API_URL = githubUrl;
-  const tokenVar = config.github?.["token-env"];
-  const token = tokenVar === void 0 ? void 0 : env[tokenVar];
-  if (token !== void 0 && token !== "") out.GITHUB_TOKEN = token;
-  return out;
-}
-__name(clientEnvOf, "clientEnvOf");
-var plural2 = /* @__PURE__ */ __name((n, word) => `${n} ${word}${n === 1 ? "" : "s"}`, "plural");
-
-// src/pipeline/integration-step.ts
-async function integrationStep(run) {
-  const section = run.config.integration;
-  if (section === void 0) {
-    return { status: "skipped", detail: "no integration: section" };
-  }
-  const image = run.image?.image;
-  if (image === void 0) {
-    throw new InputError(
-      "no image to run in (the stack-image step did not build one)"
-    );
-  }
-  const wanted = run.profile.section.datasets;
-  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path11.resolve)(run.config.baseDir, path) }));
-  const command = section.command;
-  const result = await runDatasets(
-    await run.engine(),
-    {
-      image,
-      datasets,
-      command,
-      shell: section.shell,
-      outputs: section.outputs,
-      timeoutMs: section.timeout,
-      memory: section.memory === void 0 ? void 0 : parseMemory(section.memory, "integration.memory"),
-      cpus: section.cpus === void 0 ? void 0 : parseCpus(String(section.cpus), "integration.cpus"),
-      network: section.network,
-      user: section.user,
-      workdir: section.workdir,
-      env: section.env,
-      datasetPath: section["dataset-path"],
-      outputPath: section["output-path"],
-      parallel: section.parallel,
-      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path11.join)(run.dir, "integration") : (0, import_node_path11.resolve)(run.config.baseDir, section["results-dir"]),
-      runId: run.runId,
-      // Built (or promoted) a moment ago: never pulled.
-      pull: false,
-      signal: run.options.signal
-    },
-    run.reporter
-  );
-  run.integration = result;
-  run.jobs = result.jobs;
-  const ok = result.results.filter((r) => r.status === "success").length;
-  return {
-    status: result.passed ? "passed" : "failed",
-    detail: `${ok}/${result.results.length} datasets succeeded, ${plural2(result.jobs.length, "job")} collected`
-  };
-}
-__name(integrationStep, "integrationStep");
 
 // src/core/reporter.ts
 var silentReporter = {
@@ -8054,7 +7999,7 @@ var JenkinsHttpError = class extends JenkinsError {
   text = "";
 };
 function httpError(method, res, user, now) {
-  const text2 = htmlText(new TextDecoder().decode(res.body));
+  const text4 = htmlText(new TextDecoder().decode(res.body));
   const who = user === void 0 ? "anonymous" : `user '${user}'`;
   let message = `${method} ${res.url} failed: ${res.status}`;
   let hint;
@@ -8066,7 +8011,7 @@ function httpError(method, res, user, now) {
     case 403: {
       const permission = res.headers.get("x-required-permission");
       const as = res.headers.get("x-you-are-authenticated-as");
-      message = CRUMB_REJECTED.test(text2) ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)` : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? "" : `: ${as ?? who} lacks ${permission}`}`;
+      message = CRUMB_REJECTED.test(text4) ? `Jenkins refused ${method} ${res.url}: no valid crumb (403)` : `Jenkins refused ${method} ${res.url} (403 Forbidden)${permission === null ? "" : `: ${as ?? who} lacks ${permission}`}`;
       hint = as === "anonymous" ? "no credentials reached Jenkins: give a user and API token" : "ask a Jenkins admin for the permission, or use an API token rather than a password";
       break;
     }
@@ -8074,13 +8019,13 @@ function httpError(method, res, user, now) {
       message = `not found (404): ${method} ${res.url}`;
       break;
     default:
-      if (text2 !== "") message += ` (${snippet(text2)})`;
+      if (text4 !== "") message += ` (${snippet(text4)})`;
   }
   const error2 = new JenkinsHttpError(message, {
     status: res.status,
     ...hint === void 0 ? {} : { hint }
   });
-  error2.text = text2;
+  error2.text = text4;
   const after = parseRetryAfter(res.headers.get("retry-after"), now);
   if (after !== void 0) error2.retryAfterMs = after;
   return error2;
@@ -8097,121 +8042,15 @@ function networkError(method, url2, error2) {
   });
 }
 __name(networkError, "networkError");
-function htmlText(text2) {
-  return text2.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+function htmlText(text4) {
+  return text4.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
 }
 __name(htmlText, "htmlText");
-function snippet(text2) {
-  const t = htmlText(text2);
+function snippet(text4) {
+  const t = htmlText(text4);
   return t.length > 200 ? `${t.slice(0, 200)}\u2026` : t;
 }
 __name(snippet, "snippet");
-
-// src/core/http-request.ts
-var import_types2 = require("node:util/types");
-var HttpAgents = class {
-  /** `idleMs`: close a pooled connection unused for this long. */
-  constructor(idleMs = 1e4) {
-    this.idleMs = idleMs;
-  }
-  idleMs;
-  static {
-    __name(this, "HttpAgents");
-  }
-  #agents = /* @__PURE__ */ new Map();
-  async for(protocol) {
-    const known = this.#agents.get(protocol);
-    if (known !== void 0) return known;
-    const { Agent } = protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
-    const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
-    this.#agents.set(protocol, agent);
-    return agent;
-  }
-  /** Closes every pooled connection. */
-  destroy() {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
-  }
-};
-async function httpRequest(url2, options) {
-  const target = new URL(url2);
-  if (target.protocol !== "http:" && target.protocol !== "https:")
-    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
-  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
-  const agent = await options.agents?.for(target.protocol);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const headers = { ...options.headers };
-  if (options.body !== void 0)
-    headers["Content-Length"] = String(Buffer.byteLength(options.body));
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
-  return new Promise((resolve13, reject) => {
-    let connectTimer;
-    const settle = /* @__PURE__ */ __name(() => {
-      clearTimeout(connectTimer);
-      signal?.removeEventListener("abort", onAbort);
-    }, "settle");
-    const fail = /* @__PURE__ */ __name((error2) => {
-      settle();
-      reject((0, import_types2.isNativeError)(error2) ? error2 : new Error(String(error2)));
-    }, "fail");
-    const req = request(target, {
-      method: options.method,
-      headers,
-      ...agent === void 0 ? {} : { agent }
-    });
-    const onAbort = /* @__PURE__ */ __name(() => {
-      req.destroy();
-      fail(signal?.reason);
-    }, "onAbort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.once("socket", (socket) => {
-      if (!socket.connecting) return;
-      connectTimer = setTimeout(() => {
-        const error2 = new Error(
-          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
-        );
-        error2.code = "ETIMEDOUT";
-        req.destroy(error2);
-      }, connectTimeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(connectTimer);
-      });
-    });
-    req.once("error", fail);
-    req.once("response", (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.once("error", fail);
-      res.once("aborted", () => {
-        const error2 = new Error("the server closed the connection mid-body");
-        error2.code = "ECONNRESET";
-        fail(error2);
-      });
-      res.once("end", () => {
-        settle();
-        resolve13({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks)
-        });
-      });
-    });
-    req.end(options.body);
-  });
-}
-__name(httpRequest, "httpRequest");
-function fetchHeaders(rawHeaders) {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    const value2 = rawHeaders[i + 1];
-    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
-  }
-  return headers;
-}
-__name(fetchHeaders, "fetchHeaders");
 
 // src/jenkins/http.ts
 var JenkinsHttp = class {
@@ -8256,12 +8095,12 @@ var JenkinsHttp = class {
   /** GET a JSON document. */
   async json(path, options = {}) {
     const res = await this.get(path, options);
-    const text2 = new TextDecoder().decode(res.body);
+    const text4 = new TextDecoder().decode(res.body);
     try {
-      return { json: JSON.parse(text2), url: res.url };
+      return { json: JSON.parse(text4), url: res.url };
     } catch {
       throw new JenkinsError(
-        `GET ${res.url} did not return JSON (${snippet(text2)})`,
+        `GET ${res.url} did not return JSON (${snippet(text4)})`,
         {
           hint: "is the URL a Jenkins server? A proxy or SSO login page answers with HTML"
         }
@@ -8364,21 +8203,21 @@ var JenkinsHttp = class {
 };
 
 // src/jenkins/paths.ts
-function jobPath(job, base) {
-  let text2 = job.trim();
-  if (base !== void 0 && /^https?:\/\//.test(text2)) {
+function jobPath2(job, base) {
+  let text4 = job.trim();
+  if (base !== void 0 && /^https?:\/\//.test(text4)) {
     const root = base.replace(/\/+$/, "");
-    if (!text2.startsWith(`${root}/`)) {
+    if (!text4.startsWith(`${root}/`)) {
       throw new InputError(
-        `job URL ${text2} is not under the Jenkins URL ${root}`
+        `job URL ${text4} is not under the Jenkins URL ${root}`
       );
     }
-    text2 = text2.slice(root.length);
+    text4 = text4.slice(root.length);
   }
-  const fromUrl = /^\/?job\//.test(text2);
+  const fromUrl = /^\/?job\//.test(text4);
   let names;
   if (fromUrl) {
-    const parts = text2.split("/").filter((p) => p !== "");
+    const parts = text4.split("/").filter((p) => p !== "");
     names = [];
     for (let i = 0; i < parts.length; i += 2) {
       if (parts[i] !== "job" || parts[i + 1] === void 0) {
@@ -8389,7 +8228,7 @@ function jobPath(job, base) {
       names.push(decodeURIComponent(parts[i + 1] ?? ""));
     }
   } else {
-    names = text2.split(/\s*»\s*|\//).map((n) => n.trim());
+    names = text4.split(/\s*»\s*|\//).map((n) => n.trim());
   }
   if (names.length === 0 || names.some((n) => n === "")) {
     throw new InputError(
@@ -8401,7 +8240,7 @@ function jobPath(job, base) {
   }
   return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
 }
-__name(jobPath, "jobPath");
+__name(jobPath2, "jobPath");
 function jobName(path) {
   return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
 }
@@ -8543,7 +8382,7 @@ var JenkinsClient = class {
   }
   /** `/job/a/job/b` for `a/b` (or a job URL under our base). */
   jobPath(job) {
-    return jobPath(job, this.baseUrl);
+    return jobPath2(job, this.baseUrl);
   }
   /** The browser URL of a job or build under our base URL. */
   pageUrl(job, number2) {
@@ -8662,7 +8501,7 @@ var DEFAULT_FAIL_ON = [
 ];
 
 // src/jenkins/build-inputs.ts
-var DEFAULT_TIMEOUT_MS2 = 6 * 36e5;
+var DEFAULT_TIMEOUT_MS = 6 * 36e5;
 function maskCredentials(reporter, user, token) {
   reporter.mask(token);
   if (token === void 0) return;
@@ -8690,10 +8529,10 @@ var ConsoleDecoder = class {
   #partial = "";
   /** Decodes a chunk; returns the complete lines it finished ('' if none). */
   push(bytes) {
-    const text2 = this.#partial + this.#decoder.decode(bytes, { stream: true });
-    const end = text2.lastIndexOf("\n") + 1;
-    this.#partial = text2.slice(end);
-    return text2.slice(0, end);
+    const text4 = this.#partial + this.#decoder.decode(bytes, { stream: true });
+    const end = text4.lastIndexOf("\n") + 1;
+    this.#partial = text4.slice(end);
+    return text4.slice(0, end);
   }
   /** Whatever is left at the end of the console (a last line without `\n`). */
   flush() {
@@ -8708,9 +8547,9 @@ function reporterConsoleSink(reporter, options = {}) {
     open: /* @__PURE__ */ __name(() => {
       if (token !== void 0) reporter.info(`::stop-commands::${token}`);
     }, "open"),
-    write: /* @__PURE__ */ __name((text2) => {
-      if (text2 === "") return;
-      const lines = text2.endsWith("\n") ? text2.slice(0, -1) : text2;
+    write: /* @__PURE__ */ __name((text4) => {
+      if (text4 === "") return;
+      const lines = text4.endsWith("\n") ? text4.slice(0, -1) : text4;
       for (const line of lines.split("\n")) reporter.info(line);
     }, "write"),
     close: /* @__PURE__ */ __name(() => {
@@ -8719,6 +8558,86 @@ function reporterConsoleSink(reporter, options = {}) {
   };
 }
 __name(reporterConsoleSink, "reporterConsoleSink");
+
+// src/jenkins/published.ts
+var import_node_fs7 = require("node:fs");
+var import_node_path8 = require("node:path");
+var FAILING_CAP = 20;
+var FAILING = /* @__PURE__ */ new Set(["FAILED", "REGRESSION"]);
+function collect(result, into) {
+  for (const child of result.childReports ?? [])
+    if (child.result !== void 0) collect(child.result, into);
+  if (result.childReports !== void 0) return;
+  into.passed += result.passCount ?? 0;
+  into.failed += result.failCount ?? 0;
+  into.skipped += result.skipCount ?? 0;
+  for (const suite of result.suites ?? [])
+    for (const c of suite.cases ?? [])
+      if (FAILING.has(c.status ?? ""))
+        into.failing.push(`${c.className ?? "?"}.${c.name ?? "?"}`);
+}
+__name(collect, "collect");
+async function readTestReport(jenkins, job, number2, signal) {
+  const path = `${buildPath(jenkins.jobPath(job), number2)}/testReport/api/json`;
+  const res = await jenkins.http.get(path, {
+    accept: [200, 404],
+    ...signal === void 0 ? {} : { signal }
+  });
+  if (res.status === 404) return void 0;
+  const json = JSON.parse(new TextDecoder().decode(res.body));
+  const summary2 = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failing: [],
+    more: 0
+  };
+  collect(json, summary2);
+  summary2.more = Math.max(0, summary2.failing.length - FAILING_CAP);
+  summary2.failing = summary2.failing.slice(0, FAILING_CAP);
+  return summary2;
+}
+__name(readTestReport, "readTestReport");
+function describeTests(summary2) {
+  if (summary2 === void 0) return "no test report published";
+  const counts = `${summary2.passed} passed, ${summary2.failed} failed, ${summary2.skipped} skipped`;
+  if (summary2.failing.length === 0) return counts;
+  return `${counts}; failing: ${summary2.failing.join(", ")}${summary2.more > 0 ? ` and ${summary2.more} more` : ""}`;
+}
+__name(describeTests, "describeTests");
+async function downloadArtifacts(jenkins, job, number2, names, dir, signal) {
+  if (names.length === 0) return [];
+  const build = buildPath(jenkins.jobPath(job), number2);
+  const { json } = await jenkins.http.json(`${build}/api/json`, {
+    query: { tree: "artifacts[fileName,relativePath]" },
+    ...signal === void 0 ? {} : { signal }
+  });
+  const archived = (json.artifacts ?? []).filter((a) => a.relativePath !== void 0);
+  (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
+  const out = [];
+  for (const name of names) {
+    const found = archived.find(
+      (a) => a.relativePath === name || a.fileName === name
+    );
+    if (found?.relativePath === void 0) {
+      throw new InputError(
+        `build #${number2} of ${job} archived no artifact ${JSON.stringify(name)}`,
+        {
+          hint: archived.length === 0 ? "it archived nothing (archiveArtifacts in its Jenkinsfile)" : `it archived ${archived.map((a) => a.relativePath).join(", ")}`
+        }
+      );
+    }
+    const res = await jenkins.http.get(
+      `${build}/artifact/${found.relativePath.split("/").map(encodeURIComponent).join("/")}`,
+      signal === void 0 ? {} : { signal }
+    );
+    const file = (0, import_node_path8.join)(dir, (0, import_node_path8.basename)(found.relativePath));
+    (0, import_node_fs7.writeFileSync)(file, res.body);
+    out.push(file);
+  }
+  return out;
+}
+__name(downloadArtifacts, "downloadArtifacts");
 
 // src/jenkins/cancel.ts
 async function stopBuildOrItem(jenkins, state, options) {
@@ -9110,13 +9029,230 @@ async function abandon(jenkins, state, request, reporter, reason) {
 }
 __name(abandon, "abandon");
 
+// src/pipeline/state.ts
+function clientEnvOf(config, env) {
+  const out = { ...env };
+  const slackUrl = config.slack?.["api-url"];
+  if (slackUrl !== void 0) out.STACKCI_SLACK_API_URL = slackUrl;
+  const githubUrl = config.github?.["api-url"];
+  if (githubUrl !== void 0) out.GITHUB_API_URL = githubUrl;
+  const tokenVar = config.github?.["token-env"];
+  const token = tokenVar === void 0 ? void 0 : env[tokenVar];
+  if (token !== void 0 && token !== "") out.GITHUB_TOKEN = token;
+  return out;
+}
+__name(clientEnvOf, "clientEnvOf");
+var plural2 = /* @__PURE__ */ __name((n, word) => `${n} ${word}${n === 1 ? "" : "s"}`, "plural");
+
+// src/pipeline/variables.ts
+var import_node_child_process = require("node:child_process");
+var import_node_fs8 = require("node:fs");
+var VARIABLES = [
+  "run.id",
+  "git.sha",
+  "git.short",
+  "git.ref",
+  "pr.number",
+  "pr.head_ref",
+  "pr.head_sha",
+  "pr.base_ref",
+  "release.kind",
+  "release.tag",
+  "release.eups",
+  "release.git",
+  "release.version",
+  "release.year",
+  "release.month",
+  "release.day",
+  "release.week",
+  "jenkins.build_number",
+  "jenkins.build_url"
+];
+var PLACEHOLDER = /\{([a-z]+\.[a-z_]+)\}/g;
+function git(dir, args) {
+  const r = (0, import_node_child_process.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
+  const out = r.status === 0 ? r.stdout.trim() : "";
+  return out === "" || out === "HEAD" ? void 0 : out;
+}
+__name(git, "git");
+var nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : String(v), "nonEmpty");
+function runVariables(sources) {
+  const { env, baseDir, release } = sources;
+  const event = readGitHubEvent(env).pull_request;
+  const sha = nonEmpty2(env.GITHUB_SHA) ?? git(baseDir, ["rev-parse", "HEAD"]);
+  const ref = nonEmpty2(env.GITHUB_REF_NAME) ?? nonEmpty2(env.GITHUB_REF?.replace(/^refs\/(heads|tags)\//, "")) ?? git(baseDir, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  const noPr = "this run is not for a pull request (no pull_request event)";
+  const tags2 = release?.tags;
+  const calendar = /^[dw]\.(\d{4})\.(\d{2})(?:\.(\d{2}))?$/.exec(
+    tags2?.git ?? ""
+  );
+  const noRelease = release === void 0 ? "this profile makes no release (no jenkins-build or stack-image step)" : `a ${tags2?.kind ?? ""} release has none`;
+  const values = {
+    "run.id": sources.runId,
+    "git.sha": sha,
+    "git.short": sha?.slice(0, 7),
+    "git.ref": ref,
+    "pr.number": nonEmpty2(event?.number),
+    "pr.head_ref": nonEmpty2(event?.head?.ref) ?? nonEmpty2(env.GITHUB_HEAD_REF),
+    "pr.head_sha": nonEmpty2(event?.head?.sha),
+    "pr.base_ref": nonEmpty2(event?.base?.ref) ?? nonEmpty2(env.GITHUB_BASE_REF),
+    "release.kind": tags2?.kind,
+    "release.tag": tags2?.tag,
+    "release.eups": tags2?.eups,
+    "release.git": tags2?.git,
+    "release.version": tags2?.kind === "release" || tags2?.kind === "rc" ? release?.version : void 0,
+    "release.year": calendar?.[1],
+    "release.month": tags2?.kind === "daily" ? calendar?.[2] : void 0,
+    "release.day": calendar?.[3],
+    "release.week": tags2?.kind === "weekly" ? calendar?.[2] : void 0
+  };
+  const out = {};
+  for (const name of VARIABLES) {
+    const value2 = values[name];
+    if (value2 !== void 0) out[name] = { value: value2 };
+    else if (name.startsWith("jenkins."))
+      out[name] = {
+        why: sources.jenkins ? "it is known only after the jenkins-build step" : "this profile runs no Jenkins build (no jenkins-build step or no jenkins.url)"
+      };
+    else if (name.startsWith("pr.")) out[name] = { why: noPr };
+    else if (name.startsWith("release.")) out[name] = { why: noRelease };
+    else out[name] = { why: "not a git checkout, and no GITHUB_SHA/GITHUB_REF" };
+  }
+  return out;
+}
+__name(runVariables, "runVariables");
+function setJenkinsVariables(variables, build) {
+  if (build.buildNumber !== void 0)
+    variables["jenkins.build_number"] = { value: String(build.buildNumber) };
+  if (build.buildUrl !== void 0)
+    variables["jenkins.build_url"] = { value: build.buildUrl };
+}
+__name(setJenkinsVariables, "setJenkinsVariables");
+function variablesIn(text4) {
+  return [...text4.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "");
+}
+__name(variablesIn, "variablesIn");
+function variableProblems(text4, at, variables, later = []) {
+  const problems = [];
+  for (const name of variablesIn(text4)) {
+    const known = VARIABLES.includes(name);
+    const variable = known ? variables[name] : void 0;
+    if (variable?.value !== void 0) continue;
+    if (known && later.includes(name)) continue;
+    problems.push({
+      where: located(at),
+      message: known ? `{${name}} has no value in this run: ${variable?.why ?? ""}` : `unknown variable {${name}}`,
+      hint: known ? "drop it from this string, or set the string per profile" : `variables: ${VARIABLES.map((v) => `{${v}}`).join(", ")}`
+    });
+  }
+  return problems;
+}
+__name(variableProblems, "variableProblems");
+function expandVariables(text4, at, variables) {
+  const problems = variableProblems(text4, at, variables);
+  if (problems.length > 0) throw problemsError(at.file, problems);
+  return text4.replace(
+    PLACEHOLDER,
+    (_m, name) => variables[name].value ?? ""
+  );
+}
+__name(expandVariables, "expandVariables");
+function expandMap(map, at, variables) {
+  return Object.fromEntries(
+    Object.entries(map ?? {}).map(([k, v]) => [
+      k,
+      expandVariables(v, { file: at.file, path: [...at.path, k] }, variables)
+    ])
+  );
+}
+__name(expandMap, "expandMap");
+function problemsError(file, problems) {
+  const first = problems[0];
+  return new ConfigError(
+    problems.length === 1 && first !== void 0 ? first.message : `${problems.length} problems in ${file}, found before the first step`,
+    {
+      where: first?.where ?? { file },
+      problems,
+      ...first?.hint === void 0 ? {} : { hint: first.hint }
+    }
+  );
+}
+__name(problemsError, "problemsError");
+function located(at) {
+  let text4;
+  try {
+    text4 = (0, import_node_fs8.readFileSync)(at.file, "utf8");
+  } catch {
+  }
+  const pos = text4 === void 0 ? void 0 : locateYamlPath(text4, 0, at.path, false);
+  return {
+    file: at.file,
+    ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
+    path: at.path.join(".")
+  };
+}
+__name(located, "located");
+
 // src/pipeline/jenkins-step.ts
 var DEFAULT_RUN_ID_PARAMETER = "STACKCI_RUN_ID";
+var RELEASE_PARAMETERS = {
+  daily: {
+    YEAR: "{release.year}",
+    MONTH: "{release.month}",
+    DAY: "{release.day}"
+  },
+  weekly: { YEAR: "{release.year}", WEEK: "{release.week}" },
+  release: {
+    SOURCE_GIT_REFS: "{git.ref}",
+    RELEASE_GIT_TAG: "{release.git}",
+    O_LATEST: "true"
+  },
+  rc: {
+    SOURCE_GIT_REFS: "{git.ref}",
+    RELEASE_GIT_TAG: "{release.git}",
+    O_LATEST: "false"
+  },
+  pr: { REFS: "{pr.head_ref}" }
+};
+function jenkinsParameterSources(run) {
+  return [
+    {
+      path: ["jenkins", "parameters"],
+      map: run.config.jenkins?.parameters ?? {}
+    },
+    {
+      path: ["profiles", run.profile.name, "jenkins-parameters"],
+      map: run.profile.section["jenkins-parameters"] ?? {}
+    }
+  ];
+}
+__name(jenkinsParameterSources, "jenkinsParameterSources");
+function jenkinsParameters(run) {
+  const variables = variablesOf(run);
+  const kind = run.release?.kind ?? run.profile.kind;
+  const defaults = {};
+  for (const [key, value2] of Object.entries(RELEASE_PARAMETERS[kind] ?? {}))
+    if (variablesIn(value2).every(
+      (v) => variables[v].value !== void 0
+    ))
+      defaults[key] = value2;
+  const file = run.config.file;
+  const out = expandMap(
+    defaults,
+    { file, path: [] },
+    variables
+  );
+  for (const { path, map } of jenkinsParameterSources(run))
+    Object.assign(out, expandMap(map, { file, path }, variables));
+  out[run.config.jenkins?.["run-id-parameter"] ?? DEFAULT_RUN_ID_PARAMETER] = run.runId;
+  return Object.entries(out);
+}
+__name(jenkinsParameters, "jenkinsParameters");
 function jenkinsJobFor(run) {
   return run.profile.section["jenkins-job"] ?? run.config.jenkins?.jobs?.[run.profile.name];
 }
 __name(jenkinsJobFor, "jenkinsJobFor");
-var nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : v, "nonEmpty");
+var nonEmpty3 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : v, "nonEmpty");
 async function jenkinsStep(run) {
   const section = run.config.jenkins;
   const url2 = section?.url;
@@ -9135,21 +9271,20 @@ async function jenkinsStep(run) {
   }
   const userVar = section?.["user-env"] ?? "JENKINS_USER";
   const tokenVar = section?.["token-env"] ?? "JENKINS_TOKEN";
-  const user = nonEmpty2(run.env[userVar]);
-  const token = nonEmpty2(run.env[tokenVar]);
+  const user = nonEmpty3(run.env[userVar]);
+  const token = nonEmpty3(run.env[tokenVar]);
   maskCredentials(run.reporter, user, token);
-  const parameters = Object.entries({
-    ...section?.parameters,
-    ...run.profile.section["jenkins-parameters"],
-    [section?.["run-id-parameter"] ?? DEFAULT_RUN_ID_PARAMETER]: run.runId
-  });
+  const parameters = jenkinsParameters(run);
+  run.reporter.info(
+    `parameters: ${parameters.map(([k, v]) => `${k}=${v}`).join(" ")}`
+  );
   const jenkins = jenkinsClientFor({ url: url2, user, token }, run.reporter);
   const outcome = await runJenkinsBuild(
     {
       job,
       parameters,
       wait: true,
-      timeoutMs: section?.timeout ?? DEFAULT_TIMEOUT_MS2,
+      timeoutMs: section?.timeout ?? DEFAULT_TIMEOUT_MS,
       streamLog: section?.["stream-log"] ?? true,
       failOn: new Set(section?.["fail-on"] ?? DEFAULT_FAIL_ON),
       cancelOnAbort: true
@@ -9164,19 +9299,1340 @@ async function jenkinsStep(run) {
     }
   );
   run.jenkins = outcome;
+  const number2 = outcome.buildNumber;
+  let published = "";
+  if (number2 !== void 0 && outcome.result !== void 0) {
+    const signal = run.options.signal;
+    const tests = await readTestReport(jenkins, job, number2, signal);
+    if (tests !== void 0) run.tests = tests;
+    published = `; tests: ${describeTests(tests)}`;
+    const files = await downloadArtifacts(
+      jenkins,
+      job,
+      number2,
+      listOf(section?.artifacts),
+      (0, import_node_path9.join)(run.dir, "jenkins"),
+      signal
+    );
+    if (files.length > 0)
+      published += `; ${plural2(files.length, "artifact")} downloaded`;
+    await run.reporter.summary(jenkinsSummary(job, outcome, tests, files));
+  }
   return {
     status: outcome.failed ? "failed" : "passed",
     detail: [
       `${job} #${outcome.buildNumber ?? "?"}`,
       outcome.result,
       outcome.buildUrl
-    ].filter((part) => part !== void 0).join(" ")
+    ].filter((part) => part !== void 0).join(" ") + published
   };
 }
 __name(jenkinsStep, "jenkinsStep");
+var listOf = /* @__PURE__ */ __name((v) => v === void 0 ? [] : typeof v === "string" ? [v] : [...v], "listOf");
+function jenkinsSummary(job, outcome, tests, files) {
+  const lines = [
+    `### Jenkins \`${job}\` #${outcome.buildNumber ?? "?"}: ${outcome.result ?? "no result"}`,
+    "",
+    `- tests: ${describeTests(tests)}`
+  ];
+  for (const f of files) lines.push(`- artifact: \`${f}\``);
+  return `${lines.join("\n")}
+`;
+}
+__name(jenkinsSummary, "jenkinsSummary");
+
+// src/pipeline/preflight.ts
+var JENKINS_LATER = [
+  "jenkins.build_number",
+  "jenkins.build_url"
+];
+function runsJenkins(run) {
+  return run.profile.steps.includes("jenkins-build") && run.config.jenkins?.url !== void 0;
+}
+__name(runsJenkins, "runsJenkins");
+function resolveRelease(run) {
+  const steps = run.profile.steps;
+  if (!steps.includes("stack-image") && !steps.includes("promote") && !runsJenkins(run))
+    return void 0;
+  const { kind, version, dirty } = releaseOf(run);
+  const tags2 = releaseTags({
+    kind,
+    date: run.options.date,
+    version,
+    timeZone: run.config.image?.["time-zone"],
+    ...run.options.now === void 0 ? {} : { now: run.options.now() }
+  });
+  return { kind, version, tags: tags2, ...dirty === true ? { dirty } : {} };
+}
+__name(resolveRelease, "resolveRelease");
+function variablesOf(run) {
+  run.variables ??= runVariables({
+    runId: run.runId,
+    env: run.env,
+    baseDir: run.config.baseDir,
+    release: run.release === void 0 ? void 0 : { tags: run.release.tags, version: run.release.version },
+    jenkins: runsJenkins(run)
+  });
+  return run.variables;
+}
+__name(variablesOf, "variablesOf");
+function stringProblems(run) {
+  const variables = variablesOf(run);
+  const file = run.config.file;
+  const problems = [];
+  if (runsJenkins(run)) {
+    for (const { path, map } of jenkinsParameterSources(run))
+      for (const [key, value2] of Object.entries(map))
+        problems.push(
+          ...variableProblems(value2, { file, path: [...path, key] }, variables)
+        );
+  }
+  const image = run.config.image;
+  if (image !== void 0 && run.profile.steps.includes("stack-image")) {
+    const later = runsJenkins(run) ? JENKINS_LATER : [];
+    for (const key of ["build-args", "labels"])
+      for (const [k, v] of Object.entries(image[key] ?? {}))
+        problems.push(
+          ...variableProblems(
+            v,
+            { file, path: ["image", key, k] },
+            variables,
+            later
+          )
+        );
+    const templates = image["tag-template"];
+    (typeof templates === "string" ? [templates] : templates ?? []).forEach(
+      (t, i) => problems.push(
+        ...variableProblems(
+          t,
+          {
+            file,
+            path: typeof templates === "string" ? ["image", "tag-template"] : ["image", "tag-template", i]
+          },
+          variables,
+          later
+        )
+      )
+    );
+  }
+  return problems;
+}
+__name(stringProblems, "stringProblems");
+function pathProblems(run) {
+  const { config, profile } = run;
+  const problems = [];
+  const need = /* @__PURE__ */ __name((path, at, what, kind) => {
+    const full = (0, import_node_path10.resolve)(config.baseDir, path);
+    const ok = (0, import_node_fs9.existsSync)(full) && (kind === "dir" ? (0, import_node_fs9.statSync)(full).isDirectory() : (0, import_node_fs9.statSync)(full).isFile());
+    if (!ok)
+      problems.push({
+        where: { file: config.file, path: at.join(".") },
+        message: `${what} ${path} is not ${kind === "dir" ? "a directory" : "a file"} (looked for ${full})`,
+        hint: `paths in stackci.yml are relative to the directory it is in (${config.baseDir})`
+      });
+  }, "need");
+  const steps = profile.steps;
+  const image = config.image;
+  if (image !== void 0 && steps.includes("stack-image")) {
+    need(image.context, ["image", "context"], "the build context", "dir");
+    need(
+      image.dockerfile ?? (0, import_node_path10.resolve)(config.baseDir, image.context, "Dockerfile"),
+      ["image", image.dockerfile === void 0 ? "context" : "dockerfile"],
+      "the Dockerfile",
+      "file"
+    );
+  }
+  const integration = config.integration;
+  if (integration !== void 0 && steps.includes("integration")) {
+    const wanted = profile.section.datasets;
+    for (const [name, path] of Object.entries(integration.datasets))
+      if (wanted === void 0 || wanted.includes(name))
+        need(path, ["integration", "datasets", name], `dataset ${name}`, "dir");
+  }
+  const definitions = config.metrics?.definitions ?? config.verify?.definitions;
+  if (definitions !== void 0 && (steps.includes("verify") || steps.includes("dispatch-metrics")))
+    need(
+      definitions,
+      config.metrics?.definitions === void 0 ? ["verify", "definitions"] : ["metrics", "definitions"],
+      "the definitions directory",
+      "dir"
+    );
+  return problems;
+}
+__name(pathProblems, "pathProblems");
+function preflight(run) {
+  run.release = resolveRelease(run);
+  const problems = [...stringProblems(run), ...pathProblems(run)];
+  if (problems.length > 0) throw problemsError(run.config.file, problems);
+}
+__name(preflight, "preflight");
+
+// src/pipeline/image-step.ts
+var RUN_ID_LABEL = "stackci.run-id";
+var PROFILE_LABEL = "stackci.profile";
+var PROJECT_LABEL = "stackci.project";
+function git2(dir, args) {
+  const r = (0, import_node_child_process2.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : void 0;
+}
+__name(git2, "git");
+function gitHead(dir) {
+  const sha = git2(dir, ["rev-parse", "HEAD"]) ?? "";
+  return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
+}
+__name(gitHead, "gitHead");
+function projectName(baseDir) {
+  const top = git2(baseDir, ["rev-parse", "--show-toplevel"]);
+  const name = (0, import_node_path11.basename)(top === void 0 || top === "" ? baseDir : top).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
+  return name === "" ? "stack" : name;
+}
+__name(projectName, "projectName");
+function candidateTag(runId) {
+  return `candidate-${runId}`;
+}
+__name(candidateTag, "candidateTag");
+function inCi(env) {
+  return env.CI === "true" || env.GITHUB_ACTIONS === "true" || (env.JENKINS_URL ?? "") !== "";
+}
+__name(inCi, "inCi");
+function pushes(run) {
+  const given = run.profile.section.push;
+  if (given !== void 0) return given;
+  return run.config.registry !== void 0 && run.profile.name !== "local" && inCi(run.env);
+}
+__name(pushes, "pushes");
+var FALLBACK = {
+  pr: {
+    to: "sha",
+    why: "no pull request here (a push, e.g. the check after a merge): tagging the image by commit"
+  },
+  sha: {
+    to: "daily",
+    why: "no commit is known here (not a git checkout, no GITHUB_SHA): tagging the image by today's date"
+  }
+};
+function releaseOf(run) {
+  const explicit = run.profile.section.kind !== void 0;
+  const given = run.options.version;
+  let kind = run.profile.kind;
+  for (; ; ) {
+    try {
+      const version = releaseVersion(run, kind);
+      const fromTree = kind === "sha" && (given === void 0 || given === "") && defaultVersion(kind, run.env) === void 0;
+      const dirty = fromTree && (git2(run.config.baseDir, [
+        "status",
+        "--porcelain",
+        "--untracked-files=no"
+      ]) ?? "") !== "";
+      return dirty ? { kind, version, dirty } : { kind, version };
+    } catch (error2) {
+      const next = FALLBACK[kind];
+      const hasGiven = given !== void 0 && given !== "";
+      if (explicit || hasGiven || next === void 0) throw error2;
+      run.reporter.warning(`${next.why} (pass --version to choose)`);
+      kind = next.to;
+    }
+  }
+}
+__name(releaseOf, "releaseOf");
+function releaseVersion(run, kind = run.profile.kind) {
+  const given = run.options.version;
+  if (given !== void 0 && given !== "") return given;
+  if (kind === "daily" || kind === "weekly") return void 0;
+  const fromEvent = defaultVersion(kind, run.env);
+  if (fromEvent !== void 0) return fromEvent;
+  if (kind === "sha") {
+    const head2 = gitHead(run.config.baseDir);
+    if (head2 !== void 0) return head2;
+  }
+  const what = kind === "pr" ? "the pull request number (a pull_request event, or --version N)" : kind === "sha" ? "a commit (GITHUB_SHA, a git checkout, or --version SHA)" : "the release version (--version 29.0.0, or the version input)";
+  throw new InputError(
+    `profile ${run.profile.name} tags images by ${kind}, which needs ${what}`
+  );
+}
+__name(releaseVersion, "releaseVersion");
+async function pruneLeftovers(engine, project, run) {
+  try {
+    const pruned = await engine.docker.pruneImages({
+      filters: { dangling: ["true"], label: [`${PROJECT_LABEL}=${project}`] }
+    });
+    const deleted = pruned.ImagesDeleted;
+    const n = deleted?.length ?? 0;
+    if (n > 0)
+      run.reporter.info(
+        `pruned ${n} untagged image layer(s) of earlier ${project} builds`
+      );
+  } catch (error2) {
+    run.reporter.warning(
+      `could not prune old ${project} images: ${String(error2)}`
+    );
+  }
+}
+__name(pruneLeftovers, "pruneLeftovers");
+async function imageStep(run) {
+  const section = run.config.image;
+  if (section === void 0) {
+    return { status: "skipped", detail: "no image: section" };
+  }
+  const registry2 = run.config.registry;
+  const username = registry2?.["username-env"] === void 0 ? void 0 : run.env[registry2["username-env"]];
+  const password = registry2?.["password-env"] === void 0 ? void 0 : run.env[registry2["password-env"]];
+  run.reporter.mask(password);
+  const push2 = pushes(run);
+  if (!push2 && registry2 !== void 0 && run.profile.section.push === void 0)
+    run.reporter.info(
+      `not pushing to ${registry2.repository}: ${run.profile.name === "local" ? "the local profile never pushes" : "not in CI"} (set push: true in the profile to push)`
+    );
+  const { kind, version, dirty } = run.release ?? releaseOf(run);
+  const at = /* @__PURE__ */ __name((p) => {
+    const path = (0, import_node_path11.resolve)(run.config.baseDir, p);
+    return (0, import_node_fs10.existsSync)(path) ? (0, import_node_fs10.realpathSync)(path) : path;
+  }, "at");
+  const env = {
+    ...run.env,
+    ...run.jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl }
+  };
+  const variables = variablesOf(run);
+  if (run.jenkins !== void 0) setJenkinsVariables(variables, run.jenkins);
+  const file = run.config.file;
+  const eups = run.release?.tags.eups;
+  const buildArgs = {
+    ...eups === void 0 ? {} : { EUPS_TAG: eups },
+    ...run.jenkins?.buildNumber === void 0 ? {} : { JENKINS_BUILD_ID: String(run.jenkins.buildNumber) },
+    ...run.jenkins?.buildUrl === void 0 ? {} : { JENKINS_BUILD_URL: run.jenkins.buildUrl },
+    ...expandMap(
+      section["build-args"],
+      { file, path: ["image", "build-args"] },
+      variables
+    )
+  };
+  for (const [arg, variable] of Object.entries(
+    section["build-args-env"] ?? {}
+  )) {
+    const value2 = run.env[variable];
+    if (value2 !== void 0 && value2 !== "") buildArgs[arg] = value2;
+  }
+  const written = section["tag-template"];
+  const templates = (typeof written === "string" ? [written] : written ?? []).map(
+    (t, i) => expandVariables(
+      t,
+      {
+        file,
+        path: typeof written === "string" ? ["image", "tag-template"] : ["image", "tag-template", i]
+      },
+      variables
+    )
+  );
+  if (dirty === true) {
+    run.reporter.warning(
+      "the work tree has uncommitted changes: tagging the image sha-<commit>-dirty"
+    );
+  }
+  const project = projectName(run.config.baseDir);
+  const engine = await run.engine();
+  const result = await runStackImage(
+    engine,
+    {
+      release: {
+        kind,
+        date: run.options.date,
+        version,
+        timeZone: section["time-zone"],
+        templates: dirty === true ? (templates.length > 0 ? templates : ["{tag}"]).map(
+          (t) => `${t}-dirty`
+        ) : templates,
+        ...run.options.now === void 0 ? {} : { now: run.options.now() }
+      },
+      context: at(section.context),
+      dockerfile: section.dockerfile === void 0 ? void 0 : at(section.dockerfile),
+      registry: registry2?.repository,
+      localRepository: project,
+      username,
+      password,
+      buildArgs,
+      labels: {
+        ...expandMap(
+          section.labels,
+          { file, path: ["image", "labels"] },
+          variables
+        ),
+        [RUN_ID_LABEL]: run.runId,
+        [PROFILE_LABEL]: run.profile.name,
+        [PROJECT_LABEL]: project
+      },
+      target: section.target,
+      noCache: section["no-cache"],
+      push: push2,
+      ...push2 ? { candidateTag: candidateTag(run.runId) } : {},
+      timeoutMs: section.timeout,
+      env,
+      signal: run.options.signal
+    },
+    run.reporter
+  );
+  run.image = result;
+  await pruneLeftovers(engine, project, run);
+  const release = result.release.tags.join(", ");
+  return {
+    status: "passed",
+    detail: result.digest === void 0 ? `${result.image}${result.tags.length > 1 ? ` (+${result.tags.length - 1} tags)` : ""}, not pushed` : `${result.image} pushed ${result.digest.slice(0, 19)}; ${release} wait for promote`
+  };
+}
+__name(imageStep, "imageStep");
+
+// src/pipeline/integration-step.ts
+var import_node_path15 = require("node:path");
+
+// src/integration/limits.ts
+var import_node_path12 = require("node:path");
+var MIN_MEMORY = 6 * 1024 * 1024;
+var MEMORY_UNITS = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4
+};
+function parseMemory(text4, what = "memory") {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text4.trim());
+  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
+  if (match === null || unit === void 0) {
+    throw new InputError(
+      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text4)}`
+    );
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < MIN_MEMORY) {
+    throw new InputError(
+      `${what} ${JSON.stringify(text4)} is below the engine's minimum of 6m`
+    );
+  }
+  return bytes;
+}
+__name(parseMemory, "parseMemory");
+function parseCpus(text4, what = "cpus") {
+  const value2 = text4.trim();
+  const n = Number(value2);
+  if (!/^\d*\.?\d+$/.test(value2) || !(n >= 0.01)) {
+    throw new InputError(
+      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text4)}`
+    );
+  }
+  return n;
+}
+__name(parseCpus, "parseCpus");
+function checkNetwork(name, what = "network") {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new InputError(
+      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
+    );
+  }
+  return name;
+}
+__name(checkNetwork, "checkNetwork");
+function checkContainerPath(path, what) {
+  const clean = import_node_path12.posix.normalize(path);
+  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
+    throw new InputError(
+      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
+    );
+  }
+  return clean.replace(/\/$/, "");
+}
+__name(checkContainerPath, "checkContainerPath");
+function checkOutputPatterns(patterns, what = "outputs") {
+  if (patterns.length === 0) {
+    throw new InputError(`${what}: no output pattern given`, {
+      hint: "e.g. **/*.verify.json"
+    });
+  }
+  return patterns.map((raw2) => {
+    const pattern = raw2.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    if (pattern === "") {
+      throw new InputError(`${what}: an output pattern is empty`);
+    }
+    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(raw2)} escapes the output directory`,
+        {
+          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
+        }
+      );
+    }
+    return pattern;
+  });
+}
+__name(checkOutputPatterns, "checkOutputPatterns");
+function datasetMountPath(template, name) {
+  return template.replace(/\{dataset\}/g, name);
+}
+__name(datasetMountPath, "datasetMountPath");
+function parseLimits(given, what) {
+  return {
+    memory: given.memory === void 0 ? void 0 : parseMemory(given.memory, what("memory")),
+    cpus: given.cpus === void 0 ? void 0 : parseCpus(String(given.cpus), what("cpus"))
+  };
+}
+__name(parseLimits, "parseLimits");
+
+// src/integration/run-datasets.ts
+var import_node_fs12 = require("node:fs");
+init_promises();
+var import_node_path14 = require("node:path");
+
+// src/integration/collect.ts
+var import_node_fs11 = require("node:fs");
+init_promises();
+var import_node_path13 = require("node:path");
+var import_promises9 = require("node:stream/promises");
+async function collectOutputs(engine, container, options, reporter) {
+  const matchers = options.patterns.map(globToRegExp);
+  let archive;
+  try {
+    archive = await engineCall(
+      engine,
+      `copy ${options.outputPath} out of the container`,
+      async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
+      reporter
+    );
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404) return [];
+    throw error2;
+  }
+  const copied = [];
+  const { extract } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
+  const tar = extract();
+  tar.on("entry", (header, body, next) => {
+    const rel = import_node_path13.posix.normalize(header.name).split("/").slice(1).join("/");
+    const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
+    if (!wanted || header.type !== "file") {
+      if (wanted) {
+        reporter.warning(
+          `${rel}: a ${header.type}, not a regular file; not collected`
+        );
+      }
+      body.on("end", next);
+      body.resume();
+      return;
+    }
+    const target = (0, import_node_path13.join)(options.destination, ...rel.split("/"));
+    mkdir((0, import_node_path13.dirname)(target), { recursive: true }).then(async () => (0, import_promises9.pipeline)(body, (0, import_node_fs11.createWriteStream)(target))).then(
+      () => {
+        copied.push(target);
+        next();
+      },
+      (error2) => {
+        next(error2);
+      }
+    );
+  });
+  await (0, import_promises9.pipeline)(archive, tar);
+  return copied.sort();
+}
+__name(collectOutputs, "collectOutputs");
+
+// src/integration/command.ts
+function containerArgv(command, shell, values) {
+  const filled = command.map(
+    (arg) => arg.replace(
+      /\{(dataset|dataset_dir|output_dir)\}/g,
+      (_m, key) => values[key]
+    )
+  );
+  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
+}
+__name(containerArgv, "containerArgv");
+function shellQuote(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+__name(shellQuote, "shellQuote");
+function formatCommand(argv) {
+  return argv.map(shellQuote).join(" ");
+}
+__name(formatCommand, "formatCommand");
+
+// src/integration/container-log.ts
+var import_node_string_decoder = require("node:string_decoder");
+var MAX_LINE = 16 * 1024;
+var LineCollector = class {
+  static {
+    __name(this, "LineCollector");
+  }
+  #onLine;
+  #tailSize;
+  #tail = [];
+  #partial = { stdout: "", stderr: "" };
+  #decoders = {
+    stdout: new import_node_string_decoder.StringDecoder("utf8"),
+    stderr: new import_node_string_decoder.StringDecoder("utf8")
+  };
+  lines = 0;
+  constructor(onLine, tailSize = 20) {
+    this.#onLine = onLine;
+    this.#tailSize = tailSize;
+  }
+  write(stream, chunk) {
+    const text4 = this.#partial[stream] + this.#decoders[stream].write(chunk);
+    const parts = text4.split("\n");
+    let rest = parts.pop() ?? "";
+    for (const line of parts) this.#emit(line, stream);
+    while (rest.length > MAX_LINE) {
+      this.#emit(rest.slice(0, MAX_LINE), stream);
+      rest = rest.slice(MAX_LINE);
+    }
+    this.#partial[stream] = rest;
+  }
+  /** Flushes unterminated last lines. */
+  end() {
+    for (const stream of ["stdout", "stderr"]) {
+      const rest = this.#partial[stream] + this.#decoders[stream].end();
+      this.#partial[stream] = "";
+      if (rest !== "") this.#emit(rest, stream);
+    }
+  }
+  /** The last lines seen (both streams, in order). */
+  tail() {
+    return [...this.#tail];
+  }
+  #emit(raw2, stream) {
+    const line = raw2.replace(/\r$/, "");
+    this.lines++;
+    this.#tail.push(line);
+    if (this.#tail.length > this.#tailSize) this.#tail.shift();
+    this.#onLine(line, stream);
+  }
+};
+var Demuxer = class {
+  constructor(sink) {
+    this.sink = sink;
+  }
+  sink;
+  static {
+    __name(this, "Demuxer");
+  }
+  #buffer = Buffer.alloc(0);
+  write(chunk) {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    while (this.#buffer.length >= 8) {
+      const size = this.#buffer.readUInt32BE(4);
+      if (this.#buffer.length < 8 + size) break;
+      const type = this.#buffer[0];
+      const payload = this.#buffer.subarray(8, 8 + size);
+      if (type === 1) this.sink.write("stdout", payload);
+      else if (type === 2) this.sink.write("stderr", payload);
+      this.#buffer = this.#buffer.subarray(8 + size);
+    }
+  }
+};
+
+// src/integration/container-run.ts
+var STOP_WAIT_MS = 3e4;
+async function outputDirTar(path) {
+  const { pack } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
+  const tar = pack();
+  tar.entry({
+    name: `${path.replace(/^\//, "")}/`,
+    type: "directory",
+    mode: 1023
+  });
+  tar.finalize();
+  const chunks2 = [];
+  for await (const chunk of tar) chunks2.push(chunk);
+  return Buffer.concat(chunks2);
+}
+__name(outputDirTar, "outputDirTar");
+function createOptions(spec) {
+  return {
+    name: spec.name,
+    Image: spec.image,
+    ...spec.argv === void 0 ? {} : { Cmd: spec.argv },
+    Env: spec.env,
+    ...spec.workdir === void 0 ? {} : { WorkingDir: spec.workdir },
+    ...spec.user === void 0 ? {} : { User: spec.user },
+    Labels: spec.labels,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    HostConfig: {
+      Mounts: spec.mounts.map((m) => ({
+        Type: "bind",
+        Source: m.source,
+        Target: m.target,
+        ReadOnly: m.readOnly
+      })),
+      NetworkMode: spec.network,
+      ...spec.memory === void 0 ? {} : { Memory: spec.memory, MemorySwap: spec.memory },
+      ...spec.cpus === void 0 ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }
+    }
+  };
+}
+__name(createOptions, "createOptions");
+async function kill(engine, container, reporter) {
+  try {
+    await engineCall(
+      engine,
+      `kill container ${container.id.slice(0, 12)}`,
+      async (abortSignal) => {
+        await container.kill({ signal: "SIGKILL", abortSignal });
+      },
+      reporter,
+      { timeoutMs: 15e3 }
+    );
+  } catch (error2) {
+    const status = engineStatus(error2.cause);
+    if (status !== 404 && status !== 409) throw error2;
+  }
+}
+__name(kill, "kill");
+async function removeContainer(engine, container, reporter) {
+  try {
+    await engineCall(
+      engine,
+      `remove container ${container.id.slice(0, 12)}`,
+      async (abortSignal) => {
+        await container.remove({ force: true, v: true, abortSignal });
+      },
+      reporter,
+      { timeoutMs: 3e4 }
+    );
+    return true;
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404) return true;
+    reporter.warning(
+      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
+    );
+    return false;
+  }
+}
+__name(removeContainer, "removeContainer");
+async function runContainer(engine, spec, options) {
+  const { reporter, signal } = options;
+  const container = await engineCall(
+    engine,
+    `create container ${spec.name}`,
+    async () => engine.docker.createContainer(createOptions(spec)),
+    reporter,
+    { retries: 0 }
+  );
+  const lines = new LineCollector(options.onLine, options.tailLines ?? 20);
+  const demux = new Demuxer(lines);
+  try {
+    const tar = await outputDirTar(spec.outputPath);
+    await engineCall(
+      engine,
+      `make ${spec.outputPath} in ${spec.name}`,
+      async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
+      reporter
+    );
+    const stream = await engineCall(
+      engine,
+      `attach to ${spec.name}`,
+      async () => container.attach({ stream: true, stdout: true, stderr: true }),
+      reporter,
+      { retries: 0 }
+    );
+    const streamEnded = new Promise((resolve17) => {
+      stream.on("data", (chunk) => {
+        demux.write(chunk);
+      });
+      stream.on("end", resolve17);
+      stream.on("close", resolve17);
+      stream.on("error", () => {
+        resolve17();
+      });
+    });
+    const exited = container.wait({ condition: "next-exit" });
+    exited.catch(() => void 0);
+    if (signal?.aborted === true) {
+      return {
+        ending: "cancelled",
+        exitCode: void 0,
+        durationMs: 0,
+        logTail: [],
+        collected: void 0
+      };
+    }
+    const started = Date.now();
+    await engineCall(
+      engine,
+      `start container ${spec.name}`,
+      async (abortSignal) => {
+        await container.start({ abortSignal });
+      },
+      reporter,
+      { retries: 0 }
+    );
+    let stopReason;
+    let timer;
+    let onAbort;
+    const stop = new Promise((resolve17) => {
+      timer = setTimeout(() => {
+        resolve17("timeout");
+      }, spec.timeoutMs);
+      onAbort = /* @__PURE__ */ __name(() => {
+        resolve17("cancelled");
+      }, "onAbort");
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    const first = await Promise.race([exited.then(() => void 0), stop]);
+    clearTimeout(timer);
+    if (onAbort !== void 0) signal?.removeEventListener("abort", onAbort);
+    if (first !== void 0) {
+      stopReason = first;
+      reporter.warning(
+        first === "timeout" ? `${spec.name}: still running after the timeout of ${formatMs(spec.timeoutMs)}; killing it` : `${spec.name}: cancelled; killing it`
+      );
+      await kill(engine, container, reporter);
+    }
+    const status = await bounded(exited, STOP_WAIT_MS, `${spec.name} to stop`);
+    const durationMs = Date.now() - started;
+    await bounded(streamEnded, 5e3, `the log of ${spec.name}`).catch(
+      () => void 0
+    );
+    lines.end();
+    const info = await engineCall(
+      engine,
+      `inspect container ${spec.name}`,
+      async (abortSignal) => container.inspect({ abortSignal }),
+      reporter
+    );
+    const exitCode = typeof info.State.ExitCode === "number" ? info.State.ExitCode : status.StatusCode;
+    const ending = stopReason ?? (info.State.OOMKilled ? "oom" : "exited");
+    const collected = ending === "cancelled" ? void 0 : await options.collect(container);
+    return { ending, exitCode, durationMs, logTail: lines.tail(), collected };
+  } catch (error2) {
+    throw error2 instanceof DockerError ? error2 : dockerError(engine, `run ${spec.name}`, error2);
+  } finally {
+    await removeContainer(engine, container, reporter);
+  }
+}
+__name(runContainer, "runContainer");
+async function bounded(promise, ms, what) {
+  let timer;
+  const limit = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new DockerError(`gave up waiting ${formatMs(ms)} for ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+__name(bounded, "bounded");
+
+// src/integration/cleanup.ts
+var RUN_LABEL = "stackci.integration.run";
+var DATASET_LABEL = "stackci.integration.dataset";
+function newRunId() {
+  return `${Date.now().toString(36)}${nodeCrypto().randomBytes(3).toString("hex")}`;
+}
+__name(newRunId, "newRunId");
+async function runContainers(engine, runId, reporter) {
+  const list = await engineCall(
+    engine,
+    "list containers",
+    async (abortSignal) => engine.docker.listContainers({
+      all: true,
+      filters: { label: [`${RUN_LABEL}=${runId}`] },
+      abortSignal
+    }),
+    reporter
+  );
+  return list.map((c) => c.Id);
+}
+__name(runContainers, "runContainers");
+async function removeRunContainers(engine, runId, reporter) {
+  const ids = await runContainers(engine, runId, reporter);
+  let removed = 0;
+  for (const id of ids) {
+    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
+    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
+      removed++;
+  }
+  return removed;
+}
+__name(removeRunContainers, "removeRunContainers");
+
+// src/integration/datasets.ts
+init_promises();
+async function checkDatasetPaths(datasets) {
+  const problems = [];
+  for (const d of datasets) {
+    const shown = displayPath(d.path);
+    const info = await stat(d.path).catch(() => void 0);
+    if (info === void 0) {
+      problems.push({
+        where: { file: shown },
+        message: `dataset ${d.name}: no such directory`,
+        hint: "check the path (relative paths start at the workspace), and that the dataset was checked out (git lfs pull?)"
+      });
+    } else if (!info.isDirectory()) {
+      problems.push({
+        where: { file: shown },
+        message: `dataset ${d.name}: not a directory`
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      problems.length === 1 ? problems[0]?.message ?? "" : `${problems.length} datasets cannot be mounted`,
+      problems.length === 1 ? {
+        where: problems[0]?.where ?? {},
+        ...problems[0]?.hint === void 0 ? {} : { hint: problems[0].hint }
+      } : { problems }
+    );
+  }
+}
+__name(checkDatasetPaths, "checkDatasetPaths");
+
+// src/integration/image.ts
+async function inspect(engine, ref, reporter) {
+  try {
+    const info = await engineCall(
+      engine,
+      `inspect image ${ref}`,
+      async () => engine.docker.getImage(ref).inspect(),
+      reporter
+    );
+    const repo = ref.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
+    const digests = info.RepoDigests;
+    const mine = digests.find((d) => d.startsWith(`${repo}@`)) ?? digests[0] ?? void 0;
+    return {
+      ref,
+      id: info.Id,
+      digest: mine === void 0 ? info.Id : mine.slice(mine.indexOf("@") + 1),
+      defaultArgv: [
+        ...info.Config.Entrypoint ?? [],
+        ...info.Config.Cmd ?? []
+      ]
+    };
+  } catch (error2) {
+    if (engineStatus(error2.cause) === 404)
+      return void 0;
+    throw error2;
+  }
+}
+__name(inspect, "inspect");
+async function resolveRunImage(engine, ref, pull2, reporter) {
+  const hint = "build it first (stackci image build, the stack-image action), check the name and tag, or pull it from its registry";
+  const local = await inspect(engine, ref, reporter);
+  if (local !== void 0) return local;
+  if (!pull2) {
+    throw new InputError(
+      `image ${ref} is not on the Docker engine at ${engine.host}`,
+      { hint }
+    );
+  }
+  try {
+    await pullImage(engine, ref, void 0, reporter);
+  } catch (error2) {
+    throw new InputError(
+      `image ${ref} is not on the Docker engine at ${engine.host}, and pulling it failed: ${error2.message}`,
+      { hint, cause: error2 }
+    );
+  }
+  const pulled = await inspect(engine, ref, reporter);
+  if (pulled === void 0) {
+    throw new InputError(`image ${ref} is not there after pulling it`, { hint });
+  }
+  return pulled;
+}
+__name(resolveRunImage, "resolveRunImage");
+
+// src/integration/provenance.ts
+init_promises();
+var PROVENANCE_KEYS = {
+  dataset: "stackci.dataset",
+  image: "stackci.image",
+  imageId: "stackci.image_id",
+  imageDigest: "stackci.image_digest",
+  command: "stackci.command",
+  duration: "stackci.duration",
+  runId: "stackci.run_id"
+};
+function withProvenance(job, provenance, file, reporter) {
+  const meta = { ...job.meta };
+  const own = meta.dataset_name;
+  if (own === void 0 || own === null || own === "") {
+    meta.dataset_name = provenance.dataset;
+  } else if (own !== provenance.dataset) {
+    reporter.warning(
+      `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
+    );
+  }
+  meta[PROVENANCE_KEYS.dataset] = provenance.dataset;
+  meta[PROVENANCE_KEYS.image] = provenance.image;
+  meta[PROVENANCE_KEYS.imageId] = provenance.imageId;
+  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest;
+  meta[PROVENANCE_KEYS.command] = provenance.command;
+  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1e3;
+  if (provenance.runId !== void 0)
+    meta[PROVENANCE_KEYS.runId] = provenance.runId;
+  return { ...job, meta };
+}
+__name(withProvenance, "withProvenance");
+async function stampJobFile(file, provenance, reporter) {
+  const job = parseJob(await readFile(file, "utf8"), displayPath(file));
+  const stamped = withProvenance(job, provenance, file, reporter);
+  await writeFile(file, `${serializeJob(stamped)}
+`);
+  return stamped;
+}
+__name(stampJobFile, "stampJobFile");
+
+// src/integration/results.ts
+var JOB_SUFFIX = ".verify.json";
+function cancelledResult(dataset) {
+  return {
+    dataset,
+    status: "cancelled",
+    durationMs: 0,
+    message: "cancelled before it started",
+    jobs: [],
+    outputs: [],
+    logTail: []
+  };
+}
+__name(cancelledResult, "cancelledResult");
+function errorResult(dataset, error2, logFile) {
+  return {
+    dataset,
+    status: "error",
+    durationMs: 0,
+    message: errorMessage(error2).split("\n")[0] ?? "",
+    jobs: [],
+    outputs: [],
+    logFile,
+    logTail: []
+  };
+}
+__name(errorResult, "errorResult");
+async function finishResult(dataset, input) {
+  const { outcome } = input;
+  const outputs = outcome.collected ?? [];
+  const base = {
+    dataset,
+    ...outcome.exitCode === void 0 ? {} : { exitCode: outcome.exitCode },
+    durationMs: outcome.durationMs,
+    jobs: [],
+    outputs,
+    logFile: input.logFile,
+    logTail: outcome.logTail
+  };
+  switch (outcome.ending) {
+    case "cancelled":
+      return {
+        ...base,
+        status: "cancelled",
+        message: "cancelled: the container was killed and removed"
+      };
+    case "timeout":
+      return {
+        ...base,
+        status: "timeout",
+        message: `killed when the timeout of ${formatMs(input.timeoutMs)} passed`
+      };
+    case "oom":
+      return {
+        ...base,
+        status: "oom",
+        message: `killed for running out of memory${input.memory === void 0 ? "" : ` (limit ${formatBytes(input.memory)})`}`
+      };
+    case "exited":
+      break;
+  }
+  if (outcome.exitCode !== 0) {
+    return {
+      ...base,
+      status: "failure",
+      message: `exited with code ${outcome.exitCode ?? "unknown"}`
+    };
+  }
+  if (outputs.length === 0) {
+    return {
+      ...base,
+      status: "failure",
+      message: `exited with code 0 but wrote nothing matching ${input.patterns.join(", ")} under ${input.outputPath}`
+    };
+  }
+  const jobs = outputs.filter((f) => f.endsWith(JOB_SUFFIX));
+  try {
+    for (const job of jobs)
+      await stampJobFile(job, input.provenance, input.reporter);
+  } catch (error2) {
+    input.reporter.error(errorMessage(error2));
+    return {
+      ...base,
+      status: "failure",
+      message: `wrote a job that is not a valid verify job: ${errorMessage(error2).split("\n")[0] ?? ""}`
+    };
+  }
+  return {
+    ...base,
+    status: "success",
+    jobs,
+    message: `${jobs.length} job(s), ${outputs.length} file(s) collected`
+  };
+}
+__name(finishResult, "finishResult");
+
+// src/integration/run-options.ts
+var DEFAULT_OUTPUTS = ["**/*.verify.json"];
+var DEFAULT_TIMEOUT_MS2 = 36e5;
+var DEFAULT_DATASET_PATH = "/datasets/{dataset}";
+var DEFAULT_OUTPUT_PATH = "/output";
+function checkOptions(options) {
+  const parallel = options.parallel ?? 1;
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    throw new InputError(`parallel must be a whole number \u2265 1, got ${parallel}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS2;
+  if (!(timeoutMs > 0)) {
+    throw new InputError(`timeout must be longer than 0, got ${timeoutMs} ms`);
+  }
+  if (options.shell === true && (options.command ?? []).length === 0) {
+    throw new InputError("a shell was asked for but no command was given");
+  }
+  const env = [];
+  for (const [key, value2] of Object.entries(options.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new InputError(`env: ${JSON.stringify(key)} is not a variable name`);
+    env.push(`${key}=${value2}`);
+  }
+  const datasetPath = options.datasetPath ?? DEFAULT_DATASET_PATH;
+  checkContainerPath(datasetMountPath(datasetPath, "x"), "dataset path");
+  return {
+    outputs: checkOutputPatterns(options.outputs ?? DEFAULT_OUTPUTS),
+    network: checkNetwork(options.network ?? "none"),
+    outputPath: checkContainerPath(
+      options.outputPath ?? DEFAULT_OUTPUT_PATH,
+      "output path"
+    ),
+    datasetPath,
+    parallel,
+    timeoutMs,
+    env
+  };
+}
+__name(checkOptions, "checkOptions");
+
+// src/integration/run-datasets.ts
+async function runDatasets(engine, options, reporter) {
+  const plan2 = checkOptions(options);
+  await checkDatasetPaths(options.datasets);
+  const runId = options.runId ?? newRunId();
+  const image = await resolveRunImage(
+    engine,
+    options.image,
+    options.pull ?? true,
+    reporter
+  );
+  const resultsDir = (0, import_node_path14.resolve)(options.resultsDir);
+  await mkdir(resultsDir, { recursive: true });
+  reporter.info(
+    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
+  );
+  const one = /* @__PURE__ */ __name(async (dataset) => runOne(
+    engine,
+    dataset,
+    { options, plan: plan2, image, runId, resultsDir },
+    reporter
+  ), "one");
+  const grouped = plan2.parallel === 1 || options.datasets.length === 1;
+  const queue = [...options.datasets];
+  const results = /* @__PURE__ */ new Map();
+  const worker = /* @__PURE__ */ __name(async () => {
+    for (let d = queue.shift(); d !== void 0; d = queue.shift()) {
+      const dataset = d;
+      const result = options.signal?.aborted === true ? cancelledResult(dataset.name) : grouped ? await reporter.group(
+        `Dataset ${dataset.name}`,
+        async () => one(dataset)
+      ) : await one(dataset);
+      results.set(dataset.name, result);
+    }
+  }, "worker");
+  const workers = Array.from(
+    { length: Math.min(plan2.parallel, options.datasets.length) },
+    worker
+  );
+  if (grouped) await Promise.all(workers);
+  else {
+    await reporter.group(
+      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
+      async () => Promise.all(workers)
+    );
+  }
+  await removeRunContainers(engine, runId, reporter).catch((error2) => {
+    reporter.warning(`clean-up sweep failed: ${errorMessage(error2)}`);
+  });
+  const ordered = options.datasets.map(
+    (d) => results.get(d.name) ?? cancelledResult(d.name)
+  );
+  return {
+    runId,
+    image,
+    results: ordered,
+    jobs: ordered.flatMap((r) => r.jobs),
+    passed: ordered.every((r) => r.status === "success")
+  };
+}
+__name(runDatasets, "runDatasets");
+async function runOne(engine, dataset, ctx, reporter) {
+  const { options, plan: plan2, image } = ctx;
+  const mountAt = datasetMountPath(plan2.datasetPath, dataset.name);
+  const argv = options.command === void 0 || options.command.length === 0 ? void 0 : containerArgv(options.command, options.shell === true, {
+    dataset: dataset.name,
+    dataset_dir: mountAt,
+    output_dir: plan2.outputPath
+  });
+  const command = formatCommand(argv ?? image.defaultArgv);
+  const destination = (0, import_node_path14.join)(ctx.resultsDir, dataset.name);
+  const logFile = (0, import_node_path14.join)(ctx.resultsDir, `${dataset.name}.log`);
+  await rm(destination, { recursive: true, force: true });
+  await mkdir(destination, { recursive: true });
+  const log = (0, import_node_fs12.createWriteStream)(logFile);
+  const prefix = `[${dataset.name}] `;
+  reporter.info(`${prefix}${command}`);
+  let outcome;
+  try {
+    outcome = await runContainer(
+      engine,
+      {
+        name: `stackci-${ctx.runId}-${dataset.name}`,
+        image: image.id,
+        argv,
+        env: [
+          ...plan2.env,
+          `STACKCI_DATASET=${dataset.name}`,
+          `STACKCI_DATASET_DIR=${mountAt}`,
+          `STACKCI_OUTPUT_DIR=${plan2.outputPath}`
+        ],
+        workdir: options.workdir,
+        user: options.user,
+        mounts: [{ source: dataset.path, target: mountAt, readOnly: true }],
+        outputPath: plan2.outputPath,
+        memory: options.memory,
+        cpus: options.cpus,
+        network: plan2.network,
+        labels: { [RUN_LABEL]: ctx.runId, [DATASET_LABEL]: dataset.name },
+        timeoutMs: plan2.timeoutMs
+      },
+      {
+        reporter,
+        signal: options.signal,
+        onLine: /* @__PURE__ */ __name((line2) => {
+          log.write(`${line2}
+`);
+          reporter.info(prefix + line2);
+        }, "onLine"),
+        collect: /* @__PURE__ */ __name(async (container) => collectOutputs(
+          engine,
+          container,
+          {
+            outputPath: plan2.outputPath,
+            patterns: plan2.outputs,
+            destination
+          },
+          reporter
+        ), "collect")
+      }
+    );
+  } catch (error2) {
+    reporter.error(`${prefix}${errorMessage(error2)}`);
+    return errorResult(dataset.name, error2, logFile);
+  } finally {
+    await new Promise((done) => log.end(done));
+  }
+  const result = await finishResult(dataset.name, {
+    outcome,
+    logFile,
+    patterns: plan2.outputs,
+    outputPath: plan2.outputPath,
+    timeoutMs: plan2.timeoutMs,
+    memory: options.memory,
+    provenance: {
+      dataset: dataset.name,
+      image: image.ref,
+      imageId: image.id,
+      imageDigest: image.digest,
+      command,
+      durationMs: outcome.durationMs,
+      runId: ctx.runId
+    },
+    reporter
+  });
+  const line = `${prefix}${result.status}: ${result.message} (${formatMs(result.durationMs)})`;
+  if (result.status === "success") reporter.info(line);
+  else {
+    const tail3 = result.logTail.map((l) => `  | ${l}`).join("\n");
+    reporter.error(
+      result.logTail.length === 0 ? line : `${line}; the last log lines:
+${tail3}`
+    );
+  }
+  return result;
+}
+__name(runOne, "runOne");
+
+// src/pipeline/integration-step.ts
+async function integrationStep(run) {
+  const section = run.config.integration;
+  if (section === void 0) {
+    return { status: "skipped", detail: "no integration: section" };
+  }
+  const built = run.image;
+  const registry2 = run.config.registry?.repository;
+  const image = built === void 0 ? registry2 === void 0 ? void 0 : `${registry2}:${candidateTag(run.runId)}` : built.digest === void 0 ? built.image : `${built.repository}@${built.digest}`;
+  if (image === void 0) {
+    throw new InputError(
+      "no image to run in (the stack-image step did not build one, and no registry holds a candidate)"
+    );
+  }
+  const wanted = run.profile.section.datasets;
+  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path15.resolve)(run.config.baseDir, path) }));
+  const command = section.command;
+  const result = await runDatasets(
+    await run.engine(),
+    {
+      image,
+      datasets,
+      command,
+      shell: section.shell,
+      outputs: section.outputs,
+      timeoutMs: section.timeout,
+      memory: section.memory === void 0 ? void 0 : parseMemory(section.memory, "integration.memory"),
+      cpus: section.cpus === void 0 ? void 0 : parseCpus(String(section.cpus), "integration.cpus"),
+      network: section.network,
+      user: section.user,
+      workdir: section.workdir,
+      env: section.env,
+      datasetPath: section["dataset-path"],
+      outputPath: section["output-path"],
+      parallel: section.parallel,
+      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path15.join)(run.dir, "integration") : (0, import_node_path15.resolve)(run.config.baseDir, section["results-dir"]),
+      runId: run.runId,
+      // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
+      pull: built === void 0,
+      signal: run.options.signal
+    },
+    run.reporter
+  );
+  run.integration = result;
+  run.jobs = result.jobs;
+  const ok = result.results.filter((r) => r.status === "success").length;
+  return {
+    status: result.passed ? "passed" : "failed",
+    detail: `${ok}/${result.results.length} datasets succeeded, ${plural2(result.jobs.length, "job")} collected`
+  };
+}
+__name(integrationStep, "integrationStep");
 
 // src/pipeline/lint-step.ts
-var import_node_path17 = require("node:path");
+var import_node_path21 = require("node:path");
 
 // src/lint/severity.ts
 var PYTHON_SEVERITIES = /* @__PURE__ */ new Map([
@@ -9228,8 +10684,8 @@ var WORDS = {
   notice: "notice",
   message: "notice"
 };
-function int(text2) {
-  return text2 === void 0 ? void 0 : Number(text2);
+function int(text4) {
+  return text4 === void 0 ? void 0 : Number(text4);
 }
 __name(int, "int");
 function raw(file, line, column, message, code, severity) {
@@ -9360,8 +10816,8 @@ var KNOWN = {
   }
 };
 var SPEC = /^([A-Za-z][\w.-]*)(?:\[([\w-]+)\])?\s*(?::\s*(.*))?$/;
-function parseLinter(text2, what = "linters") {
-  const source = text2.trim();
+function parseLinter(text4, what = "linters") {
+  const source = text4.trim();
   const m = SPEC.exec(source);
   const fail = /* @__PURE__ */ __name((message) => {
     throw new InputError(`${what}: ${message}`, {
@@ -9457,9 +10913,10 @@ function splitCommand(command, what = "command") {
 __name(splitCommand, "splitCommand");
 
 // src/lint/run-lint.ts
-var import_node_path16 = require("node:path");
+var import_node_path20 = require("node:path");
 
 // src/lint/base.ts
+init_promises();
 async function readEvent(path) {
   try {
     return JSON.parse(await readFile(path, "utf8"));
@@ -9520,10 +10977,10 @@ __name(resolveBase, "resolveBase");
 
 // src/lint/changed-lines.ts
 var HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
-function unquoteGitPath(text2) {
-  if (!text2.startsWith('"') || !text2.endsWith('"')) return text2;
+function unquoteGitPath(text4) {
+  if (!text4.startsWith('"') || !text4.endsWith('"')) return text4;
   const bytes = [];
-  const body = text2.slice(1, -1);
+  const body = text4.slice(1, -1);
   const simple = {
     n: 10,
     t: 9,
@@ -9606,20 +11063,20 @@ function filterChanged(findings, changed2) {
   );
 }
 __name(filterChanged, "filterChanged");
-var GIT_TIMEOUT_MS = 12e4;
-async function git(cwd, args) {
-  return new Promise((resolve13, reject) => {
+var GIT_TIMEOUT_MS2 = 12e4;
+async function git3(cwd, args) {
+  return new Promise((resolve17, reject) => {
     nodeChildProcess().execFile(
       "git",
       [...args],
       {
         cwd,
-        timeout: GIT_TIMEOUT_MS,
+        timeout: GIT_TIMEOUT_MS2,
         maxBuffer: 512 * 1024 * 1024,
         encoding: "utf8"
       },
       (error2, stdout, stderr) => {
-        if (error2 === null) resolve13(stdout);
+        if (error2 === null) resolve17(stdout);
         else {
           const detail = stderr.trim() || error2.message;
           reject(
@@ -9632,14 +11089,14 @@ async function git(cwd, args) {
     );
   });
 }
-__name(git, "git");
+__name(git3, "git");
 async function changedLines(root, base, head2 = "HEAD") {
   for (const [what, ref] of [
     ["base", base],
     ["head", head2]
   ]) {
     try {
-      await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+      await git3(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch (error2) {
       if (error2.code === "ENOENT") {
         throw new InputError("only-changed needs git, and git is not installed");
@@ -9654,7 +11111,7 @@ async function changedLines(root, base, head2 = "HEAD") {
   }
   let diff;
   try {
-    diff = await git(root, [
+    diff = await git3(root, [
       "-c",
       "core.quotePath=false",
       "diff",
@@ -9682,7 +11139,8 @@ async function changedLines(root, base, head2 = "HEAD") {
 __name(changedLines, "changedLines");
 
 // src/lint/metrics-job.ts
-var import_node_path12 = require("node:path");
+init_promises();
+var import_node_path16 = require("node:path");
 var LINT_PACKAGE = "lint";
 function violationsMetric(linter) {
   return `${LINT_PACKAGE}.${linter.replace(/[^A-Za-z0-9_]/g, "_")}_violations`;
@@ -9734,13 +11192,14 @@ function lintMetricsJob(linters, meta = {}) {
 __name(lintMetricsJob, "lintMetricsJob");
 async function writeLintMetricsJob(file, linters, meta = {}) {
   const { job, metrics } = lintMetricsJob(linters, meta);
-  await mkdir((0, import_node_path12.dirname)(file), { recursive: true });
+  await mkdir((0, import_node_path16.dirname)(file), { recursive: true });
   await writeFile(file, serializeJob(job, { metrics }));
 }
 __name(writeLintMetricsJob, "writeLintMetricsJob");
 
 // src/lint/report.ts
-var import_node_path13 = require("node:path");
+init_promises();
+var import_node_path17 = require("node:path");
 function lintReport(r) {
   return {
     version: 1,
@@ -9771,13 +11230,13 @@ ${body}
 }
 __name(lintReportText, "lintReportText");
 async function writeLintReport(file, r) {
-  await mkdir((0, import_node_path13.dirname)(file), { recursive: true });
+  await mkdir((0, import_node_path17.dirname)(file), { recursive: true });
   await writeFile(file, lintReportText(r));
 }
 __name(writeLintReport, "writeLintReport");
 
 // src/lint/runner.ts
-var import_node_path14 = require("node:path");
+var import_node_path18 = require("node:path");
 var DEFAULT_TIMEOUT_MS3 = 30 * 6e4;
 var STDERR_KEEP = 16 * 1024;
 var KILL_GRACE_MS = 5e3;
@@ -9787,9 +11246,9 @@ function pathNormaliser(root) {
     let out = seen.get(file);
     if (out === void 0) {
       out = file.replace(/\\/g, "/");
-      if ((0, import_node_path14.isAbsolute)(file)) {
-        const rel = (0, import_node_path14.relative)(root, file);
-        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path14.isAbsolute)(rel))
+      if ((0, import_node_path18.isAbsolute)(file)) {
+        const rel = (0, import_node_path18.relative)(root, file);
+        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path18.isAbsolute)(rel))
           out = rel.replace(/\\/g, "/");
       }
       while (out.startsWith("./")) out = out.slice(2);
@@ -9810,8 +11269,8 @@ async function runCommandLinter(linter, options) {
   const normalise = pathNormaliser(options.root);
   const user = options.severity ?? /* @__PURE__ */ new Map();
   const { format } = linter;
-  const onLine = /* @__PURE__ */ __name((text2) => {
-    const line = cleanLine(text2);
+  const onLine = /* @__PURE__ */ __name((text4) => {
+    const line = cleanLine(text4);
     const raw2 = format.parse(line);
     if (raw2 === void 0) {
       if (line.trim() !== "") {
@@ -9833,7 +11292,7 @@ async function runCommandLinter(linter, options) {
     options.onFinding?.(finding);
   }, "onLine");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS3;
-  const outcome = await new Promise((resolve13, reject) => {
+  const outcome = await new Promise((resolve17, reject) => {
     const child = nodeChildProcess().spawn(exe, command.slice(1), {
       cwd: options.root,
       env: options.env ?? process.env,
@@ -9888,7 +11347,7 @@ async function runCommandLinter(linter, options) {
     child.on("close", (code, signal) => {
       finish();
       if (rest !== "") onLine(rest);
-      resolve13({ code, signal, timedOut });
+      resolve17({ code, signal, timedOut });
     });
   });
   const run = {
@@ -9917,8 +11376,8 @@ function spawnError(linter, exe, error2) {
   });
 }
 __name(spawnError, "spawnError");
-function tail2(text2, lines = 20) {
-  return text2.trimEnd().split("\n").slice(-lines).join("\n");
+function tail2(text4, lines = 20) {
+  return text4.trimEnd().split("\n").slice(-lines).join("\n");
 }
 __name(tail2, "tail");
 function checkOutcome(linter, run, outcome, timeoutMs, signal) {
@@ -9966,8 +11425,8 @@ var MARK2 = {
   warning: "\u26A0\uFE0F",
   notice: "\u2139\uFE0F"
 };
-function escapeCell(text2) {
-  return text2.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|])/g, "\\$1");
+function escapeCell(text4) {
+  return text4.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|])/g, "\\$1");
 }
 __name(escapeCell, "escapeCell");
 function headline(r) {
@@ -10048,7 +11507,7 @@ function lintSummary(r, rows = SUMMARY_ROWS) {
 __name(lintSummary, "lintSummary");
 
 // src/lint/verify-yaml.ts
-var import_node_path15 = require("node:path");
+var import_node_path19 = require("node:path");
 var VERIFY_YAML_CODES = {
   syntax: "yaml-syntax",
   invalid: "spec-invalid",
@@ -10056,10 +11515,10 @@ var VERIFY_YAML_CODES = {
 };
 function toFinding(p, root, linter, severity, user) {
   const file = p.where.file ?? "";
-  const rel = (0, import_node_path15.isAbsolute)(file) ? (0, import_node_path15.relative)(root, file) : file;
+  const rel = (0, import_node_path19.isAbsolute)(file) ? (0, import_node_path19.relative)(root, file) : file;
   const code = severity === "warning" ? VERIFY_YAML_CODES.warning : p.message.startsWith("YAML syntax error") ? VERIFY_YAML_CODES.syntax : VERIFY_YAML_CODES.invalid;
   const where = p.where.path === void 0 ? "" : ` (at ${p.where.path})`;
-  const message = p.message.split(`${root}${import_node_path15.sep}`).join("");
+  const message = p.message.split(`${root}${import_node_path19.sep}`).join("");
   const hint = p.hint === void 0 ? "" : `; ${p.hint}`;
   const finding = {
     linter,
@@ -10075,8 +11534,8 @@ function toFinding(p, root, linter, severity, user) {
 __name(toFinding, "toFinding");
 async function runVerifyYamlLinter(linter, options) {
   const started = Date.now();
-  const root = (0, import_node_path15.resolve)(options.root);
-  const dir = (0, import_node_path15.join)(root, linter.definitions);
+  const root = (0, import_node_path19.resolve)(options.root);
+  const dir = (0, import_node_path19.join)(root, linter.definitions);
   const user = options.severity ?? /* @__PURE__ */ new Map();
   const findings = [];
   try {
@@ -10171,7 +11630,7 @@ ${tail3}`);
 }
 __name(lintOne, "lintOne");
 async function runLint(given, reporter) {
-  const options = { ...given, root: (0, import_node_path16.resolve)(given.root) };
+  const options = { ...given, root: (0, import_node_path20.resolve)(given.root) };
   const failOn = options.failOn ?? "error";
   const choice = options.onlyChanged === true ? await resolveBase(options.baseRef, options.env ?? process.env) : { reason: "only-changed is off: every finding is reported" };
   reporter.info(choice.reason);
@@ -10235,7 +11694,8 @@ async function lintStep(run) {
     onlyChanged: section["only-changed"] ?? true,
     failOn: section["fail-on"] ?? "error",
     annotationLimit: run.options.annotationLimit ?? 0,
-    reportFile: (0, import_node_path17.join)(run.dir, "lint.json"),
+    reportFile: (0, import_node_path21.join)(run.dir, "lint.json"),
+    metricsJob: (0, import_node_path21.join)(run.dir, "lint.verify.json"),
     env: run.env
   };
   if (section.paths !== void 0) options.paths = section.paths;
@@ -10243,6 +11703,14 @@ async function lintStep(run) {
   if (section.timeout !== void 0) options.timeoutMs = section.timeout;
   if (run.options.signal !== void 0) options.signal = run.options.signal;
   const result = await runLint(options, run.reporter);
+  run.lintJob = options.metricsJob;
+  const codes = {};
+  for (const f of result.findings) {
+    const byCode = codes[f.linter] ??= {};
+    const code = f.code ?? "(no code)";
+    byCode[code] = (byCode[code] ?? 0) + 1;
+  }
+  run.lintCodes = codes;
   const t = result.totals;
   const scope = result.changed === void 0 ? "in the tree" : "on the changed lines";
   return {
@@ -10253,10 +11721,11 @@ async function lintStep(run) {
 __name(lintStep, "lintStep");
 
 // src/pipeline/metrics-step.ts
-var import_node_path23 = require("node:path");
+var import_node_fs16 = require("node:fs");
+var import_node_path27 = require("node:path");
 
 // src/notify/metrics-markdown.ts
-var import_node_path18 = require("node:path");
+var import_node_path22 = require("node:path");
 
 // src/metrics/outcome.ts
 function thresholdInUnit(row, unit) {
@@ -10294,8 +11763,8 @@ function outcomeCounts(outcome) {
 __name(outcomeCounts, "outcomeCounts");
 
 // src/notify/metrics-chart.ts
-function label2(text2) {
-  return `"${text2.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+function label2(text4) {
+  return `"${text4.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
 }
 __name(label2, "label");
 function num(value2) {
@@ -10338,7 +11807,7 @@ function trendChart(c, options = {}) {
 __name(trendChart, "trendChart");
 
 // src/notify/metrics-markdown.ts
-var escapeCell2 = /* @__PURE__ */ __name((text2) => text2.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
+var escapeCell2 = /* @__PURE__ */ __name((text4) => text4.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
 function short(value2) {
   const abs = Math.abs(value2);
   if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value2.toExponential(2);
@@ -10403,7 +11872,7 @@ function specTable(o, maxRows) {
     const cells = [
       statusMark(r.result.passed),
       `\`${r.result.spec.name}\``,
-      ...several ? [(0, import_node_path18.basename)(r.source)] : [],
+      ...several ? [(0, import_node_path22.basename)(r.source)] : [],
       m === null ? "no value" : formatMeasurement(m.value, m.unit),
       formatTest(r.result),
       formatDelta(r.comparison),
@@ -10523,15 +11992,35 @@ ${metricsMarkdown(outcome, { ...options, maxCharts: 0, maxRows: 50 })}${source}`
 __name(metricsComment, "metricsComment");
 
 // src/notify/metrics-slack.ts
-var import_node_path19 = require("node:path");
-function cut2(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+var import_node_path23 = require("node:path");
+function cutForSlack(text4, max) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
 }
-__name(cut2, "cut");
+__name(cutForSlack, "cutForSlack");
+function headedSlackMessage(title, body, context) {
+  return {
+    text: cutForSlack(title, 3e3),
+    blocks: [
+      {
+        type: "header",
+        text: { type: "plain_text", text: cutForSlack(title, 150), emoji: true }
+      },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: cutForSlack(body, 3e3) }
+      },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: cutForSlack(context, 3e3) }]
+      }
+    ]
+  };
+}
+__name(headedSlackMessage, "headedSlackMessage");
 function specLine(r) {
   const m = r.result.measurement;
   const value2 = m === null ? "no value" : formatMeasurement(m.value, m.unit);
-  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path19.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
+  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path23.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
 }
 __name(specLine, "specLine");
 function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
@@ -10567,35 +12056,34 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
     p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
     `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`
   ].filter((c) => c !== "");
-  return {
-    text: cut2(title, 3e3),
-    blocks: [
-      {
-        type: "header",
-        text: { type: "plain_text", text: cut2(title, 150), emoji: true }
-      },
-      { type: "section", text: { type: "mrkdwn", text: cut2(body, 3e3) } },
-      {
-        type: "context",
-        elements: [{ type: "mrkdwn", text: cut2(context.join(" \xB7 "), 3e3) }]
-      }
-    ]
-  };
+  return headedSlackMessage(title, body, context.join(" \xB7 "));
 }
 __name(metricsSlackMessage, "metricsSlackMessage");
 
 // src/metrics/http.ts
 var undici = once(async () => Promise.resolve().then(() => __toESM(require("./undici.cjs"), 1)));
-function serverMessage(text2, headers) {
+function storeHttpOptions(service, o, shouldRetry, defaultTimeoutMs) {
+  return {
+    service,
+    reporter: o.reporter,
+    shouldRetry,
+    timeoutMs: o.timeoutMs ?? defaultTimeoutMs,
+    ...o.retries === void 0 ? {} : { retries: o.retries },
+    ...o.minDelayMs === void 0 ? {} : { minDelayMs: o.minDelayMs },
+    ...o.clock === void 0 ? {} : { clock: o.clock }
+  };
+}
+__name(storeHttpOptions, "storeHttpOptions");
+function serverMessage(text4, headers) {
   const header = headers?.get("x-influxdb-error");
   if (header !== null && header !== void 0 && header !== "") return header;
   try {
-    const json = JSON.parse(text2);
+    const json = JSON.parse(text4);
     const msg = json.error ?? json.message;
     if (typeof msg === "string") return msg;
   } catch {
   }
-  let trimmed = text2.trim();
+  let trimmed = text4.trim();
   if (trimmed.startsWith("<")) {
     const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1];
     trimmed = (title ?? trimmed.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
@@ -10629,7 +12117,7 @@ __name(httpRequest2, "httpRequest");
 async function once3(req, safeUrl, service, signal) {
   let status;
   let headers;
-  let text2;
+  let text4;
   try {
     const { request } = await undici();
     const response = await request(req.url, {
@@ -10640,7 +12128,7 @@ async function once3(req, safeUrl, service, signal) {
     });
     status = response.statusCode;
     headers = new ResponseHeaders(response.headers);
-    text2 = await response.body.text();
+    text4 = await response.body.text();
   } catch (error3) {
     if (signal.aborted) throw signal.reason;
     throw new HttpError(
@@ -10654,16 +12142,16 @@ async function once3(req, safeUrl, service, signal) {
   }
   const ok = req.ok ?? [];
   if (ok.length > 0 ? ok.includes(status) : status >= 200 && status < 300) {
-    return { status, headers, text: text2 };
+    return { status, headers, text: text4 };
   }
-  const message = serverMessage(text2, headers);
+  const message = serverMessage(text4, headers);
   const reason = statusText(status);
   const error2 = new HttpError(
     `${service} answered ${status}${reason === void 0 ? "" : ` ${reason}`}${message === "" ? "" : `: ${message}`}`,
     {
       status,
       where: { url: safeUrl },
-      ...hintFor(status, headers, service)
+      ...hintFor2(status, headers, service)
     }
   );
   const after = parseRetryAfter(headers.get("retry-after"));
@@ -10688,7 +12176,7 @@ var ResponseHeaders = class {
     return Array.isArray(value2) ? value2.join(", ") : value2;
   }
 };
-function hintFor(status, headers, service) {
+function hintFor2(status, headers, service) {
   if (status === 401) return { hint: `check the ${service} credentials` };
   if (status === 403)
     return { hint: `the ${service} user lacks the permission for this` };
@@ -10699,7 +12187,7 @@ function hintFor(status, headers, service) {
   }
   return {};
 }
-__name(hintFor, "hintFor");
+__name(hintFor2, "hintFor");
 function displayUrl(url2) {
   try {
     const parsed = new URL(redactUrl(url2));
@@ -10766,10 +12254,10 @@ function escapeMeasurement(name) {
   return MEASUREMENT_SPECIAL.test(name) ? name.replace(/([, ])/g, "\\$1") : name;
 }
 __name(escapeMeasurement, "escapeMeasurement");
-function escapeKey(text2, what = "the key") {
-  if (!SPECIAL.test(text2)) return text2;
-  check(what, text2);
-  return KEY_SPECIAL.test(text2) ? text2.replace(/([,= ])/g, "\\$1") : text2;
+function escapeKey(text4, what = "the key") {
+  if (!SPECIAL.test(text4)) return text4;
+  check(what, text4);
+  return KEY_SPECIAL.test(text4) ? text4.replace(/([,= ])/g, "\\$1") : text4;
 }
 __name(escapeKey, "escapeKey");
 function escapeStringField(value2, what) {
@@ -10825,12 +12313,12 @@ function encodePoint(point) {
   for (const key in point.fields) {
     const field = point.fields[key];
     if (field === void 0) continue;
-    const text2 = fieldText(key, field);
-    if (text2 === void 0) continue;
+    const text4 = fieldText(key, field);
+    if (text4 === void 0) continue;
     if (key === "time") {
       refuse("the field key", key, "it is reserved", "rename it");
     }
-    fields += `${fields === "" ? "" : ","}${escapeKey(key, "the field key")}=${text2}`;
+    fields += `${fields === "" ? "" : ","}${escapeKey(key, "the field key")}=${text4}`;
   }
   if (fields === "") {
     throw new InputError(
@@ -11088,8 +12576,9 @@ var InfluxClient = class {
 };
 
 // src/metrics/spool.ts
+init_promises();
 var import_node_os = require("node:os");
-var import_node_path20 = require("node:path");
+var import_node_path24 = require("node:path");
 var CLAIM = /\.claim-([^.]+)-(\d+)$/;
 var STALE_CLAIM_MS = 6 * 36e5;
 var Spool = class {
@@ -11118,7 +12607,7 @@ var Spool = class {
       spooledAt: Date.now(),
       attempts: 0
     };
-    const home = (0, import_node_path20.join)(this.dir, `${d.id}.${store.type}.json`);
+    const home = (0, import_node_path24.join)(this.dir, `${d.id}.${store.type}.json`);
     const path = home + this.#claimSuffix();
     await this.#writeAtomic(path, entry);
     return { path, home, entry };
@@ -11129,8 +12618,11 @@ var Spool = class {
   }
   /** Returns a claimed entry to the spool, recording the failure. */
   async release(claim, error2) {
+    const rest = remainingOf(error2);
     const entry = {
       ...claim.entry,
+      // Part of the job was stored: only the rest is kept for replay.
+      ...rest === void 0 ? {} : { job: serializeJob(rest.job) },
       attempts: claim.entry.attempts + 1,
       lastError: errorMessage(error2).split("\n")[0] ?? ""
     };
@@ -11151,7 +12643,7 @@ var Spool = class {
     const out = [];
     for (const file of await this.files()) {
       try {
-        const entry = await this.#read((0, import_node_path20.join)(this.dir, file));
+        const entry = await this.#read((0, import_node_path24.join)(this.dir, file));
         out.push({ ...entry, file, claimed: CLAIM.test(file) });
       } catch {
       }
@@ -11167,8 +12659,8 @@ var Spool = class {
     for (const file of await this.files()) {
       const m = CLAIM.exec(file);
       if (m !== null && !await this.#abandoned(file, m)) continue;
-      const from = (0, import_node_path20.join)(this.dir, file);
-      const home = (0, import_node_path20.join)(this.dir, m === null ? file : file.slice(0, m.index));
+      const from = (0, import_node_path24.join)(this.dir, file);
+      const home = (0, import_node_path24.join)(this.dir, m === null ? file : file.slice(0, m.index));
       const path = home + this.#claimSuffix();
       try {
         await rename(from, path);
@@ -11183,17 +12675,17 @@ var Spool = class {
   async #abandoned(file, m) {
     if (m[1] === this.#host && !alive(Number(m[2]))) return true;
     try {
-      const entry = await this.#read((0, import_node_path20.join)(this.dir, file));
+      const entry = await this.#read((0, import_node_path24.join)(this.dir, file));
       return Date.now() - entry.spooledAt > STALE_CLAIM_MS;
     } catch {
       return false;
     }
   }
   async #read(path) {
-    const text2 = await readFile(path, "utf8");
+    const text4 = await readFile(path, "utf8");
     let entry;
     try {
-      entry = JSON.parse(text2);
+      entry = JSON.parse(text4);
     } catch (error2) {
       throw new StoreError(`spool entry ${path} is not valid JSON`, {
         where: { file: path },
@@ -11228,6 +12720,11 @@ function entryJob(entry) {
   };
 }
 __name(entryJob, "entryJob");
+function remainingOf(error2) {
+  const rest = error2?.remaining;
+  return typeof rest === "object" && Array.isArray(rest.job?.measurements) ? rest : void 0;
+}
+__name(remainingOf, "remainingOf");
 function alive(pid) {
   if (pid === process.pid) return true;
   try {
@@ -11302,6 +12799,8 @@ __name(dispatchJobs, "dispatchJobs");
 async function onFailure(error2, d, store, t, claim, options) {
   const message = errorMessage(error2);
   t.errors.push(message);
+  const stored = error2?.stored;
+  if (typeof stored === "number") t.written += stored;
   if (claim === void 0 || options.spool === void 0) return;
   await options.spool.release(claim, error2);
   t.spooled++;
@@ -11384,6 +12883,7 @@ async function replaySpool(spool, stores, reporter) {
 __name(replaySpool, "replaySpool");
 
 // src/metrics/prepare.ts
+init_promises();
 function jobId(job) {
   return nodeCrypto().createHash("sha256").update(serializeJob(job)).digest("hex").slice(0, 32);
 }
@@ -11433,9 +12933,9 @@ async function prepareJobFiles(files, definitions, options) {
   const out = [];
   const problems = [];
   for (const file of files) {
-    let text2;
+    let text4;
     try {
-      text2 = await readFile(file, "utf8");
+      text4 = await readFile(file, "utf8");
     } catch (error2) {
       problems.push({
         file,
@@ -11443,7 +12943,7 @@ async function prepareJobFiles(files, definitions, options) {
       });
       continue;
     }
-    out.push(prepareJob(parseJob(text2, file), file, definitions, options));
+    out.push(prepareJob(parseJob(text4, file), file, definitions, options));
   }
   if (problems.length > 0) {
     throw new InputError(`${problems.length} job file(s) cannot be read`, {
@@ -11641,20 +13141,188 @@ function metricsReportJson(o, extra = {}) {
 }
 __name(metricsReportJson, "metricsReportJson");
 
+// src/metrics/stores.ts
+var import_node_fs15 = require("node:fs");
+
+// src/metrics/influxdb-store.ts
+var PROVENANCE_FIELDS = [
+  "job_id",
+  "run_id",
+  "run_url",
+  "git_sha",
+  "image_digest",
+  "version_tag",
+  "jenkins_build_url",
+  "workflow_run_url"
+];
+function str(value2) {
+  return value2 === void 0 ? void 0 : { kind: "string", value: value2 };
+}
+__name(str, "str");
+function jobPoints(d, precision = "ms", tagKeys = []) {
+  const p = d.provenance;
+  const env = d.job.meta.env ?? {};
+  const runId = typeof env.ci_id === "string" ? env.ci_id : void 0;
+  const runUrl = p.jenkinsBuildUrl ?? p.workflowRunUrl;
+  const tags2 = {
+    ...seriesKeyOf(p),
+    series: d.series,
+    pipeline: typeof env.ci_name === "string" ? env.ci_name : void 0
+  };
+  for (const key of tagKeys) {
+    const v = d.job.meta[key];
+    if (typeof v === "string" || typeof v === "number") tags2[key] = String(v);
+  }
+  const provenance = {
+    job_id: str(d.id),
+    run_id: str(runId),
+    // SQuaSH writes run_url as a Markdown link for Chronograf tables.
+    run_url: str(
+      runUrl === void 0 ? void 0 : `[${runId ?? d.id}](${runUrl})`
+    ),
+    git_sha: str(p.gitSha),
+    image_digest: str(p.imageDigest),
+    version_tag: str(p.releaseTag),
+    jenkins_build_url: str(p.jenkinsBuildUrl),
+    workflow_run_url: str(p.workflowRunUrl)
+  };
+  const byPackage = /* @__PURE__ */ new Map();
+  for (const m of d.job.measurements) {
+    if (!Number.isFinite(m.value)) continue;
+    const [pkg = "", name = ""] = m.metric.split(".");
+    if (PROVENANCE_FIELDS.includes(name)) {
+      throw new InputError(
+        `${d.source}: metric ${m.metric} cannot be stored in InfluxDB: ${name} is a provenance field`,
+        {
+          hint: `rename the metric (reserved: ${PROVENANCE_FIELDS.join(", ")})`
+        }
+      );
+    }
+    const fields = byPackage.get(pkg) ?? {};
+    fields[name] = { kind: "float", value: m.value };
+    byPackage.set(pkg, fields);
+  }
+  const time = timestampFromMs(d.createdAt, precision);
+  return [...byPackage].map(([pkg, fields]) => ({
+    measurement: pkg,
+    tags: tags2,
+    fields: { ...fields, ...provenance },
+    time
+  }));
+}
+__name(jobPoints, "jobPoints");
+var InfluxStore = class {
+  static {
+    __name(this, "InfluxStore");
+  }
+  type = "influxdb";
+  label;
+  client;
+  /** Where its points are (undefined: the database's default policy). */
+  retentionPolicy;
+  #o;
+  #encoded = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#o = options;
+    this.client = new InfluxClient(options);
+    this.retentionPolicy = options.retentionPolicy;
+    this.label = `influxdb ${this.client.url} db=${options.database}`;
+  }
+  /** Encodes every job now, so a bad tag value fails before anything is sent. */
+  prepare(jobs) {
+    for (const d of jobs) {
+      try {
+        this.#encoded.set(d.id, this.#lines(d));
+      } catch (error2) {
+        if (error2 instanceof InputError) {
+          throw new InputError(`${d.source}: ${error2.message}`, {
+            where: { file: d.source },
+            ...error2.hint === void 0 ? {} : { hint: error2.hint }
+          });
+        }
+        throw error2;
+      }
+    }
+  }
+  #lines(d) {
+    return jobPoints(d, this.#o.precision ?? "ms", this.#o.tagKeys).map(
+      encodePoint
+    );
+  }
+  preview(d) {
+    return {
+      database: this.#o.database,
+      lines: this.#encoded.get(d.id) ?? this.#lines(d)
+    };
+  }
+  async write(d) {
+    const lines = this.#encoded.get(d.id) ?? this.#lines(d);
+    if (lines.length === 0) return { written: 0, skipped: 0 };
+    if (this.#o.createDatabase !== false) await this.client.ensureDatabase();
+    await this.client.writeLines(lines);
+    return { written: lines.length, skipped: 0 };
+  }
+  /** The series from `/query`, oldest first. */
+  async history(q) {
+    const [pkg = "", field = ""] = q.metric.split(".");
+    const rp = this.#o.retentionPolicy;
+    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
+    const where = [
+      `${quoteIdentifier("dataset")} = ${quoteString(q.dataset)}`,
+      `${quoteIdentifier("instrument")} = ${quoteString(q.instrument)}`,
+      `${quoteIdentifier("filter")} = ${quoteString(q.filter)}`,
+      `${quoteIdentifier("series")} = ${quoteString(q.series)}`,
+      ...q.before === void 0 ? [] : [`time < ${Math.round(q.before)}ms`]
+    ].join(" AND ");
+    const limit = q.limit === void 0 ? "" : ` LIMIT ${q.limit}`;
+    let series;
+    try {
+      series = await this.client.query(
+        `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
+      );
+    } catch (error2) {
+      if (error2 instanceof StoreError && /database not found/.test(error2.message))
+        return [];
+      throw error2;
+    }
+    const out = [];
+    for (const s of series) {
+      for (const row of s.values) {
+        const [time, value2, jobId2] = row;
+        if (typeof value2 !== "number") continue;
+        out.push({ time, value: value2, jobId: typeof jobId2 === "string" ? jobId2 : "" });
+      }
+    }
+    return out.sort((a, b) => a.time - b.time);
+  }
+  async close() {
+    this.#encoded.clear();
+    return Promise.resolve();
+  }
+};
+
 // src/metrics/sqlite-store.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path22 = require("node:path");
+var import_node_fs14 = require("node:fs");
+var import_node_path26 = require("node:path");
 
 // src/metrics/sqlite-driver.ts
+var import_node_fs13 = require("node:fs");
 var import_node_module = require("node:module");
-var import_node_path21 = require("node:path");
+var import_node_path25 = require("node:path");
 var cached;
 function bases(env) {
   const out = [];
-  if (process.argv[1] !== void 0) out.push(process.argv[1]);
-  out.push((0, import_node_path21.join)(process.cwd(), "package.json"));
+  const script = process.argv[1];
+  if (script !== void 0) {
+    try {
+      out.push((0, import_node_fs13.realpathSync)(script));
+    } catch {
+      out.push(script);
+    }
+  }
+  out.push((0, import_node_path25.join)(process.cwd(), "package.json"));
   if (env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "")
-    out.push((0, import_node_path21.join)(env.GITHUB_WORKSPACE, "package.json"));
+    out.push((0, import_node_path25.join)(env.GITHUB_WORKSPACE, "package.json"));
   return out;
 }
 __name(bases, "bases");
@@ -11766,7 +13434,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs9.mkdirSync)((0, import_node_path22.dirname)(path), { recursive: true });
+        (0, import_node_fs14.mkdirSync)((0, import_node_path26.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -11794,6 +13462,7 @@ var SqliteStore = class {
   label;
   #db;
   #series = /* @__PURE__ */ new Map();
+  #recent;
   /** The schema version of the open file. */
   get schemaVersion() {
     return this.#db.pragma("user_version", { simple: true });
@@ -11923,6 +13592,36 @@ var SqliteStore = class {
     const times = withTimes ? this.#db.prepare(`SELECT created_at FROM measurements ${where}`).pluck().all(id) : [];
     return { values, times };
   }
+  /**
+   * The newest `limit` points of a series as two arrays, oldest first: the
+   * lean read behind standing alerts, which read the tail of every series
+   * in one pass (one prepared statement, no join, no objects per point).
+   */
+  recentValues(key, series, limit) {
+    this.#recent ??= this.#db.prepare(
+      `SELECT created_at, value FROM measurements
+         WHERE series = (SELECT id FROM series WHERE metric = ?
+           AND dataset = ? AND instrument = ? AND filter = ? AND series = ?)
+         AND value IS NOT NULL ORDER BY created_at DESC LIMIT ?`
+    ).raw(true);
+    const rows = this.#recent.all(
+      key.metric,
+      key.dataset,
+      key.instrument,
+      key.filter,
+      series,
+      limit
+    );
+    const n = rows.length;
+    const values = new Array(n);
+    const times = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = rows[n - 1 - i];
+      times[i] = row[0];
+      values[i] = row[1];
+    }
+    return { values, times };
+  }
   /** The time of the `index`-th value (oldest first) of a series. */
   seriesTimeAt(key, series, index) {
     const id = this.#findSeries(key, series);
@@ -11985,163 +13684,6 @@ var SqliteStore = class {
   }
 };
 
-// src/metrics/stores.ts
-var import_node_fs10 = require("node:fs");
-
-// src/metrics/influxdb-store.ts
-var PROVENANCE_FIELDS = [
-  "job_id",
-  "run_id",
-  "run_url",
-  "git_sha",
-  "image_digest",
-  "version_tag",
-  "jenkins_build_url",
-  "workflow_run_url"
-];
-function str(value2) {
-  return value2 === void 0 ? void 0 : { kind: "string", value: value2 };
-}
-__name(str, "str");
-function jobPoints(d, precision = "ms", tagKeys = []) {
-  const p = d.provenance;
-  const env = d.job.meta.env ?? {};
-  const runId = typeof env.ci_id === "string" ? env.ci_id : void 0;
-  const runUrl = p.jenkinsBuildUrl ?? p.workflowRunUrl;
-  const tags2 = {
-    ...seriesKeyOf(p),
-    series: d.series,
-    pipeline: typeof env.ci_name === "string" ? env.ci_name : void 0
-  };
-  for (const key of tagKeys) {
-    const v = d.job.meta[key];
-    if (typeof v === "string" || typeof v === "number") tags2[key] = String(v);
-  }
-  const provenance = {
-    job_id: str(d.id),
-    run_id: str(runId),
-    // SQuaSH writes run_url as a Markdown link for Chronograf tables.
-    run_url: str(
-      runUrl === void 0 ? void 0 : `[${runId ?? d.id}](${runUrl})`
-    ),
-    git_sha: str(p.gitSha),
-    image_digest: str(p.imageDigest),
-    version_tag: str(p.releaseTag),
-    jenkins_build_url: str(p.jenkinsBuildUrl),
-    workflow_run_url: str(p.workflowRunUrl)
-  };
-  const byPackage = /* @__PURE__ */ new Map();
-  for (const m of d.job.measurements) {
-    if (!Number.isFinite(m.value)) continue;
-    const [pkg = "", name = ""] = m.metric.split(".");
-    if (PROVENANCE_FIELDS.includes(name)) {
-      throw new InputError(
-        `${d.source}: metric ${m.metric} cannot be stored in InfluxDB: ${name} is a provenance field`,
-        {
-          hint: `rename the metric (reserved: ${PROVENANCE_FIELDS.join(", ")})`
-        }
-      );
-    }
-    const fields = byPackage.get(pkg) ?? {};
-    fields[name] = { kind: "float", value: m.value };
-    byPackage.set(pkg, fields);
-  }
-  const time = timestampFromMs(d.createdAt, precision);
-  return [...byPackage].map(([pkg, fields]) => ({
-    measurement: pkg,
-    tags: tags2,
-    fields: { ...fields, ...provenance },
-    time
-  }));
-}
-__name(jobPoints, "jobPoints");
-var InfluxStore = class {
-  static {
-    __name(this, "InfluxStore");
-  }
-  type = "influxdb";
-  label;
-  client;
-  #o;
-  #encoded = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.#o = options;
-    this.client = new InfluxClient(options);
-    this.label = `influxdb ${this.client.url} db=${options.database}`;
-  }
-  /** Encodes every job now, so a bad tag value fails before anything is sent. */
-  prepare(jobs) {
-    for (const d of jobs) {
-      try {
-        this.#encoded.set(d.id, this.#lines(d));
-      } catch (error2) {
-        if (error2 instanceof InputError) {
-          throw new InputError(`${d.source}: ${error2.message}`, {
-            where: { file: d.source },
-            ...error2.hint === void 0 ? {} : { hint: error2.hint }
-          });
-        }
-        throw error2;
-      }
-    }
-  }
-  #lines(d) {
-    return jobPoints(d, this.#o.precision ?? "ms", this.#o.tagKeys).map(
-      encodePoint
-    );
-  }
-  preview(d) {
-    return {
-      database: this.#o.database,
-      lines: this.#encoded.get(d.id) ?? this.#lines(d)
-    };
-  }
-  async write(d) {
-    const lines = this.#encoded.get(d.id) ?? this.#lines(d);
-    if (lines.length === 0) return { written: 0, skipped: 0 };
-    if (this.#o.createDatabase !== false) await this.client.ensureDatabase();
-    await this.client.writeLines(lines);
-    return { written: lines.length, skipped: 0 };
-  }
-  /** The series from `/query`, oldest first. */
-  async history(q) {
-    const [pkg = "", field = ""] = q.metric.split(".");
-    const rp = this.#o.retentionPolicy;
-    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
-    const where = [
-      `${quoteIdentifier("dataset")} = ${quoteString(q.dataset)}`,
-      `${quoteIdentifier("instrument")} = ${quoteString(q.instrument)}`,
-      `${quoteIdentifier("filter")} = ${quoteString(q.filter)}`,
-      `${quoteIdentifier("series")} = ${quoteString(q.series)}`,
-      ...q.before === void 0 ? [] : [`time < ${Math.round(q.before)}ms`]
-    ].join(" AND ");
-    const limit = q.limit === void 0 ? "" : ` LIMIT ${q.limit}`;
-    let series;
-    try {
-      series = await this.client.query(
-        `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
-      );
-    } catch (error2) {
-      if (error2 instanceof StoreError && /database not found/.test(error2.message))
-        return [];
-      throw error2;
-    }
-    const out = [];
-    for (const s of series) {
-      for (const row of s.values) {
-        const [time, value2, jobId2] = row;
-        if (typeof value2 !== "number") continue;
-        out.push({ time, value: value2, jobId: typeof jobId2 === "string" ? jobId2 : "" });
-      }
-    }
-    return out.sort((a, b) => a.time - b.time);
-  }
-  async close() {
-    this.#encoded.clear();
-    return Promise.resolve();
-  }
-};
-
 // src/metrics/squash-store.ts
 var ACCEPT = "application/json; version=1.0";
 function squashShouldRetry(error2) {
@@ -12174,16 +13716,7 @@ var SquashStore = class {
     this.label = `squash ${redactUrl(options.url)}`;
   }
   #http() {
-    const o = this.#o;
-    return {
-      service: "SQuaSH",
-      reporter: o.reporter,
-      shouldRetry: squashShouldRetry,
-      timeoutMs: o.timeoutMs ?? 12e4,
-      ...o.retries === void 0 ? {} : { retries: o.retries },
-      ...o.minDelayMs === void 0 ? {} : { minDelayMs: o.minDelayMs },
-      ...o.clock === void 0 ? {} : { clock: o.clock }
-    };
+    return storeHttpOptions("SQuaSH", this.#o, squashShouldRetry, 12e4);
   }
   prepare(jobs) {
     for (const d of jobs) squashBody(d);
@@ -12274,13 +13807,13 @@ var SquashStore = class {
       ok: [200, 201, 202],
       what: `upload of job ${d.id} (${d.source})`
     })).text, "post");
-    let text2;
+    let text4;
     try {
       try {
-        text2 = await post(this.#token ?? await this.#login());
+        text4 = await post(this.#token ?? await this.#login());
       } catch (error2) {
         if (!(error2 instanceof HttpError && error2.status === 401)) throw error2;
-        text2 = await post(await this.#login());
+        text4 = await post(await this.#login());
       }
     } catch (error2) {
       if (error2 instanceof HttpError && error2.status === 500) {
@@ -12295,7 +13828,7 @@ var SquashStore = class {
     }
     let message = "";
     try {
-      const json = JSON.parse(text2);
+      const json = JSON.parse(text4);
       if (typeof json.message === "string") message = json.message;
     } catch {
     }
@@ -12304,6 +13837,418 @@ var SquashStore = class {
       skipped: 0,
       ...message === "" ? {} : { detail: message }
     };
+  }
+  async close() {
+    return Promise.resolve();
+  }
+};
+
+// src/metrics/sasquatch-record.ts
+var IDENTIFIER_KEYS = [
+  "detector",
+  "patch",
+  "skymap",
+  "visit",
+  "tract",
+  "physical_filter",
+  "instrument",
+  "band",
+  "exposure",
+  "group",
+  "day_obs"
+];
+var EXTRA_KEYS = [
+  "ci_id",
+  "ci_url",
+  "ci_name",
+  "ci_refs",
+  "pipeline"
+];
+var AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var FIXED_FIELDS = /* @__PURE__ */ new Set([
+  "id",
+  "run",
+  "dataset_type",
+  "reference_package",
+  "reference_package_version",
+  "reference_package_timestamp",
+  "run_timestamp",
+  "timestamp",
+  "dataset_tag",
+  ...IDENTIFIER_KEYS,
+  ...EXTRA_KEYS,
+  "tags"
+]);
+function checkNamespace(namespace) {
+  if (!namespace.split(".").every((part) => AVRO_NAME.test(part))) {
+    throw new InputError(
+      `the Sasquatch namespace ${JSON.stringify(namespace)} is not a valid Avro namespace`,
+      {
+        hint: "use dot-separated names of letters, digits and _, like lsst.verify.drp"
+      }
+    );
+  }
+}
+__name(checkNamespace, "checkNamespace");
+function avroField(name, value2) {
+  if (name.includes("timestamp") || value2 === null || typeof value2 === "number")
+    return { name, type: "double", default: 0 };
+  if (typeof value2 === "boolean")
+    return { name, type: "boolean", default: false };
+  if (Array.isArray(value2))
+    return { name, type: { type: "array", items: "string" }, default: [] };
+  return { name, type: "string", default: "" };
+}
+__name(avroField, "avroField");
+function inferSchema(namespace, metric, record2) {
+  return {
+    type: "record",
+    namespace,
+    name: metric,
+    fields: Object.entries(record2).map(([k, v]) => avroField(k, v))
+  };
+}
+__name(inferSchema, "inferSchema");
+function recordId(jobId2, identifier) {
+  const h = nodeCrypto().createHash("sha256").update(`${jobId2}\0${identifier}`).digest("hex");
+  const variant = (parseInt(h.charAt(16), 16) & 3 | 8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+__name(recordId, "recordId");
+function runStamp(ms) {
+  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+}
+__name(runStamp, "runStamp");
+var text2 = /* @__PURE__ */ __name((v) => typeof v === "string" && v !== "" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : void 0, "text");
+function commonFields(d, target) {
+  const meta = d.job.meta;
+  const env = typeof meta.env === "object" && meta.env !== null ? meta.env : {};
+  const p = d.provenance;
+  const seconds2 = d.createdAt / 1e3;
+  const out = {
+    run: `stackci/${d.series}/${runStamp(d.createdAt)}`,
+    reference_package: "",
+    reference_package_version: "",
+    reference_package_timestamp: 0,
+    run_timestamp: seconds2,
+    timestamp: seconds2,
+    dataset_tag: target.dataset ?? p.dataset ?? "Generic"
+  };
+  const dimension = {
+    instrument: p.instrument ?? text2(meta.instrument),
+    physical_filter: text2(meta.physical_filter) ?? p.filter ?? text2(meta.filter_name),
+    band: text2(meta.band)
+  };
+  for (const key of IDENTIFIER_KEYS)
+    out[key] = dimension[key] ?? text2(meta[key]) ?? "";
+  const extra = {
+    ci_id: text2(env.ci_id),
+    ci_url: text2(env.ci_url) ?? p.jenkinsBuildUrl ?? p.workflowRunUrl,
+    ci_name: text2(env.ci_name),
+    ci_refs: text2(env.ci_refs),
+    pipeline: text2(meta.pipeline) ?? text2(meta["stackci.command"])
+  };
+  for (const key of EXTRA_KEYS) out[key] = extra[key] ?? "";
+  return out;
+}
+__name(commonFields, "commonFields");
+function metricTags(d, target) {
+  const tags2 = /* @__PURE__ */ new Map();
+  for (const [name, m] of target.metrics ?? []) tags2.set(name, [...m.tags]);
+  for (const m of d.job.metrics) {
+    const list = Array.isArray(m.tags) ? m.tags : [];
+    if (typeof m.name === "string")
+      tags2.set(
+        m.name,
+        list.filter((t) => typeof t === "string")
+      );
+  }
+  return tags2;
+}
+__name(metricTags, "metricTags");
+function sasquatchPlan(d, target) {
+  const common = commonFields(d, target);
+  const tags2 = metricTags(d, target);
+  const posts = /* @__PURE__ */ new Map();
+  const skipped = [];
+  for (const m of d.job.measurements) {
+    const metric = m.metric.slice(m.metric.indexOf(".") + 1);
+    if (!AVRO_NAME.test(metric) || FIXED_FIELDS.has(metric)) {
+      throw new InputError(
+        `job ${d.id} (${d.source}): metric ${m.metric} cannot be sent to Sasquatch: ${metric} ${FIXED_FIELDS.has(metric) ? "is the name of a common record field" : "is not a valid Avro name"}`,
+        {
+          where: { file: d.source },
+          hint: "metric names are sent without their package and must be letters, digits and _"
+        }
+      );
+    }
+    if (!Number.isFinite(m.value)) {
+      skipped.push({
+        metric: m.metric,
+        identifier: m.identifier,
+        reason: Number.isNaN(m.value) ? "NaN" : String(m.value)
+      });
+      continue;
+    }
+    const record2 = {
+      id: recordId(d.id, m.identifier),
+      ...common,
+      dataset_type: `metricvalue_${m.metric.replace(".", "_")}`,
+      tags: tags2.get(m.metric) ?? [],
+      [metric]: m.value
+    };
+    const ordered = {
+      id: record2.id,
+      run: record2.run,
+      dataset_type: record2.dataset_type,
+      ...record2
+    };
+    const schema = inferSchema(target.namespace, metric, ordered);
+    const key = `${metric}\0${JSON.stringify(schema)}`;
+    let post = posts.get(key);
+    if (post === void 0) {
+      post = {
+        topic: `${target.namespace}.${metric}`,
+        metric,
+        schema,
+        records: [],
+        identifiers: []
+      };
+      posts.set(key, post);
+    }
+    post.records.push(ordered);
+    post.identifiers.push(m.identifier);
+  }
+  return { posts: [...posts.values()], skipped };
+}
+__name(sasquatchPlan, "sasquatchPlan");
+function produceBody(post) {
+  return JSON.stringify({
+    value_schema: JSON.stringify(post.schema),
+    records: post.records.map((value2) => ({ value: value2 }))
+  });
+}
+__name(produceBody, "produceBody");
+
+// src/metrics/sasquatch-store.ts
+var PRODUCE_TYPE = "application/vnd.kafka.avro.v2+json";
+var V2_ACCEPT = "application/vnd.kafka.v2+json";
+var PARTITIONS = 1;
+var REPLICATION_FACTOR = 3;
+var SasquatchWriteError = class extends PartialWriteError {
+  constructor(message, stored, remaining, options) {
+    super(message, remaining.job.measurements.length, options);
+    this.stored = stored;
+    this.remaining = remaining;
+  }
+  stored;
+  remaining;
+  static {
+    __name(this, "SasquatchWriteError");
+  }
+};
+function sasquatchShouldRetry(error2) {
+  if (error2 instanceof HttpError && (error2.status ?? 0) >= 500) return true;
+  return defaultShouldRetry(error2);
+}
+__name(sasquatchShouldRetry, "sasquatchShouldRetry");
+var SasquatchStore = class {
+  static {
+    __name(this, "SasquatchStore");
+  }
+  type = "sasquatch";
+  label;
+  #o;
+  #root;
+  #topics = /* @__PURE__ */ new Set();
+  #clusterId;
+  constructor(options) {
+    checkNamespace(options.namespace);
+    if (options.token !== void 0) options.reporter.mask(options.token);
+    this.#o = options;
+    this.#root = options.url.replace(/\/+$/, "");
+    this.label = `sasquatch ${redactUrl(this.#root)} ${options.namespace}`;
+  }
+  #headers(extra) {
+    const token = this.#o.token;
+    return token === void 0 ? extra : { ...extra, authorization: `Bearer ${token}` };
+  }
+  /** One call; a refused token gets a hint naming what is needed. */
+  async #request(request) {
+    try {
+      return await httpRequest2(
+        storeHttpOptions("Sasquatch", this.#o, sasquatchShouldRetry, 9e4),
+        request
+      );
+    } catch (error2) {
+      const status = error2 instanceof HttpError ? error2.status : void 0;
+      if (status !== 401 && status !== 403) throw error2;
+      throw new HttpError(error2.message, {
+        status,
+        ...error2.where === void 0 ? {} : { where: error2.where },
+        hint: "Sasquatch wants an RSP token with the write:sasquatch scope, sent as Bearer: set SASQUATCH_TOKEN (or the variable named by metrics.stores.sasquatch.token-env)",
+        cause: error2
+      });
+    }
+  }
+  #plan(d) {
+    return sasquatchPlan(d, this.#o);
+  }
+  prepare(jobs) {
+    for (const d of jobs) this.#plan(d);
+  }
+  preview(d) {
+    const plan2 = this.#plan(d);
+    return {
+      url: redactUrl(this.#root),
+      posts: plan2.posts.map((p) => ({
+        url: `${redactUrl(this.#root)}/topics/${p.topic}`,
+        body: JSON.parse(produceBody(p))
+      })),
+      skipped: plan2.skipped
+    };
+  }
+  async #cluster() {
+    if (this.#clusterId !== void 0) return this.#clusterId;
+    const r = await this.#request({
+      method: "GET",
+      url: `${this.#root}/v3/clusters`,
+      headers: this.#headers({ accept: "application/json" }),
+      what: "cluster list"
+    });
+    let id;
+    try {
+      id = JSON.parse(r.text).data?.[0]?.cluster_id;
+    } catch {
+      id = void 0;
+    }
+    if (typeof id !== "string" || id === "") {
+      throw new StoreError(
+        `${redactUrl(this.#root)}/v3/clusters lists no Kafka cluster`,
+        {
+          where: { url: `${redactUrl(this.#root)}/v3/clusters` },
+          hint: "the URL must be the Kafka REST proxy root, e.g. https://usdf-rsp-dev.slac.stanford.edu/sasquatch-rest-proxy"
+        }
+      );
+    }
+    this.#clusterId = id;
+    return id;
+  }
+  async #ensureTopic(topic) {
+    if (this.#topics.has(topic)) return;
+    const cluster = await this.#cluster();
+    const r = await this.#request({
+      method: "POST",
+      url: `${this.#root}/v3/clusters/${encodeURIComponent(cluster)}/topics`,
+      headers: this.#headers({
+        "content-type": "application/json",
+        accept: "application/json"
+      }),
+      body: JSON.stringify({
+        topic_name: topic,
+        partitions_count: PARTITIONS,
+        replication_factor: REPLICATION_FACTOR
+      }),
+      // 400 (error_code 40002): the topic exists, which is what we want.
+      ok: [200, 201, 400],
+      what: `creation of topic ${topic}`
+    });
+    if (r.status === 400)
+      this.#o.reporter.debug(`Sasquatch topic ${topic} already exists`);
+    this.#topics.add(topic);
+  }
+  /** Sends one post; returns the indexes of the records not stored. */
+  async #produce(post) {
+    await this.#ensureTopic(post.topic);
+    const r = await this.#request({
+      method: "POST",
+      url: `${this.#root}/topics/${encodeURIComponent(post.topic)}`,
+      headers: this.#headers({
+        "content-type": PRODUCE_TYPE,
+        accept: V2_ACCEPT
+      }),
+      body: produceBody(post),
+      ok: [200],
+      what: `${post.records.length} record(s) to ${post.topic}`
+    });
+    let body;
+    try {
+      body = JSON.parse(r.text);
+    } catch {
+      body = {};
+    }
+    const offsets = Array.isArray(body.offsets) ? body.offsets : [];
+    const failed = [];
+    const reasons = /* @__PURE__ */ new Set();
+    post.records.forEach((_r, i) => {
+      const o = offsets[i];
+      if (o === void 0) {
+        failed.push(i);
+        reasons.add("no offset in the answer");
+      } else if (o.error_code !== null && o.error_code !== void 0) {
+        failed.push(i);
+        reasons.add(`error_code ${o.error_code}: ${o.error ?? ""}`.trim());
+      }
+    });
+    return { failed, reasons: [...reasons] };
+  }
+  async write(d) {
+    const plan2 = this.#plan(d);
+    if (plan2.skipped.length > 0) {
+      this.#o.reporter.warning(
+        `${this.label}: job ${d.id} (${d.source}): ${plan2.skipped.length} measurement(s) without a finite value not sent (Sasquatch cannot store NaN): ${plan2.skipped.map((s) => `${s.metric} (${s.reason})`).join(", ")}`
+      );
+    }
+    let stored = 0;
+    const unsent = /* @__PURE__ */ new Set();
+    const problems = [];
+    let fatal;
+    for (const post of plan2.posts) {
+      if (fatal !== void 0) {
+        for (const id of post.identifiers) unsent.add(id);
+        continue;
+      }
+      try {
+        const { failed, reasons } = await this.#produce(post);
+        stored += post.records.length - failed.length;
+        for (const i of failed) unsent.add(post.identifiers[i] ?? "");
+        if (failed.length > 0)
+          problems.push({
+            topic: post.topic,
+            message: `${failed.length} of ${post.records.length} record(s) refused (${reasons.join("; ")})`
+          });
+      } catch (error2) {
+        for (const id of post.identifiers) unsent.add(id);
+        problems.push({ topic: post.topic, message: errorMessage(error2) });
+        if (storeIsDown(error2)) fatal = toError(error2);
+      }
+    }
+    const skipped = plan2.skipped.length === 0 ? "" : `; ${plan2.skipped.length} without a value not sent`;
+    if (unsent.size === 0) {
+      return {
+        written: stored,
+        skipped: 0,
+        detail: `${stored} record(s) to ${plan2.posts.length} topic(s)${skipped}`
+      };
+    }
+    if (stored === 0 && fatal !== void 0) throw fatal;
+    const remaining = {
+      ...d,
+      job: {
+        ...d.job,
+        measurements: d.job.measurements.filter((m) => unsent.has(m.identifier))
+      }
+    };
+    const what = stored === 0 ? `none of the ${unsent.size} record(s) of job ${d.id} (${d.source}) was stored` : `${stored} record(s) of job ${d.id} (${d.source}) stored, ${unsent.size} not`;
+    throw new SasquatchWriteError(
+      `Sasquatch: ${what}: ${problems.map((p) => `${p.topic}: ${p.message.split("\n")[0] ?? ""}`).join("; ")}`,
+      stored,
+      remaining,
+      {
+        where: { url: redactUrl(this.#root) },
+        hint: "the records not stored are kept in the spool; send them again with stackci metrics replay once the proxy is healthy (50003: the topic is missing from Kafka)"
+      }
+    );
   }
   async close() {
     return Promise.resolve();
@@ -12328,13 +14273,29 @@ function openStores(settings, deps) {
   const sqlite = settings.sqlite;
   if (sqlite !== void 0) {
     if (deps.dryRun !== true) stores.push(new SqliteStore(sqlite.path));
-    else if ((0, import_node_fs10.existsSync)(sqlite.path))
+    else if ((0, import_node_fs15.existsSync)(sqlite.path))
       stores.push(new SqliteStore(sqlite.path, { readonly: true }));
   }
   if (settings.influxdb !== void 0)
     stores.push(new InfluxStore({ ...settings.influxdb, ...common }));
   if (settings.squash !== void 0)
     stores.push(new SquashStore({ ...settings.squash, ...common }));
+  if (settings.sasquatch !== void 0)
+    stores.push(
+      new SasquatchStore({
+        ...settings.sasquatch,
+        ...common,
+        ...deps.metrics === void 0 ? {} : { metrics: deps.metrics }
+      })
+    );
+  if (settings.git !== void 0)
+    stores.push(
+      new GitStore({
+        ...settings.git,
+        reporter: deps.reporter,
+        ...deps.minDelayMs === void 0 ? {} : { minDelayMs: deps.minDelayMs }
+      })
+    );
   return stores;
 }
 __name(openStores, "openStores");
@@ -12351,13 +14312,27 @@ function historyStore(stores, choice) {
     }
     return store;
   }
-  for (const type of ["sqlite", "influxdb"]) {
+  for (const type of HISTORY_ORDER) {
     const store = stores.find((s) => s.type === type);
     if (store !== void 0 && canReadHistory(store)) return store;
   }
   return void 0;
 }
 __name(historyStore, "historyStore");
+async function storedAcceptances(stores) {
+  const out = [];
+  for (const s of stores) {
+    if (s instanceof SqliteStore) out.push(...s.acceptances());
+    else if (s instanceof GitStore) out.push(...await s.acceptances());
+  }
+  return out;
+}
+__name(storedAcceptances, "storedAcceptances");
+var HISTORY_ORDER = [
+  "sqlite",
+  "git",
+  "influxdb"
+];
 async function closeStores(stores) {
   await Promise.all(stores.map(async (s) => s.close()));
 }
@@ -12385,6 +14360,7 @@ async function runMetrics(options, deps) {
     reporter,
     // Nothing is written: a missing SQLite file is not created.
     dryRun: dryRun || options.store === false,
+    ...definitions === void 0 ? {} : { metrics: definitions.metrics },
     ...deps.clock === void 0 ? {} : { clock: deps.clock },
     ...deps.retries === void 0 ? {} : { retries: deps.retries },
     ...deps.minDelayMs === void 0 ? {} : { minDelayMs: deps.minDelayMs }
@@ -12404,15 +14380,14 @@ async function runMetrics(options, deps) {
     const historyErrors = [];
     let comparisons = [];
     if (history !== void 0) {
-      const sqlite = stores.find((s) => s instanceof SqliteStore);
-      const baseline = {
-        ...settings.baseline,
-        acceptances: [
-          ...settings.baseline.acceptances,
-          ...sqlite instanceof SqliteStore ? sqlite.acceptances() : []
-        ]
-      };
       try {
+        const baseline = {
+          ...settings.baseline,
+          acceptances: [
+            ...settings.baseline.acceptances,
+            ...await storedAcceptances(stores)
+          ]
+        };
         comparisons = await reporter.group(
           `Compare with ${settings.baseline.series} (${history.label})`,
           async () => compareWithHistory(jobs, history, definitions, baseline)
@@ -12446,7 +14421,13 @@ async function runMetrics(options, deps) {
         })
       );
     }
-    const gate = definitions === void 0 ? void 0 : evaluateGate(jobs, definitions, comparisons, settings.gate);
+    const gate = definitions === void 0 ? void 0 : evaluateGate(
+      jobs,
+      definitions,
+      comparisons,
+      settings.gate,
+      settings.baseline.series
+    );
     const outcome = {
       passed: gate?.passed ?? true,
       jobs,
@@ -12536,8 +14517,43 @@ async function publish(outcome, settings, deps, errors, reportOptions) {
 }
 __name(publish, "publish");
 
+// src/pipeline/merge-base.ts
+var import_node_child_process3 = require("node:child_process");
+function git4(dir, args) {
+  const r = (0, import_node_child_process3.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
+  const out = r.status === 0 ? r.stdout.trim() : "";
+  return out === "" ? void 0 : out;
+}
+__name(git4, "git");
+function mergeBaseOf(dir, base, head2 = "HEAD") {
+  const ref = [`origin/${base}`, base].find(
+    (r) => git4(dir, ["rev-parse", "--verify", "--quiet", `${r}^{commit}`]) !== void 0
+  );
+  if (ref === void 0) return void 0;
+  const commit = git4(dir, ["merge-base", head2, ref]);
+  if (commit === void 0) return void 0;
+  const short2 = commit.slice(0, 7);
+  const next = git4(dir, [
+    "rev-list",
+    "--ancestry-path",
+    "--reverse",
+    `${commit}..${ref}`
+  ])?.split("\n")[0];
+  if (next === void 0) return { commit: short2 };
+  const seconds2 = Number(git4(dir, ["show", "-s", "--format=%ct", next]));
+  return Number.isFinite(seconds2) ? { commit: short2, before: seconds2 * 1e3 } : { commit: short2 };
+}
+__name(mergeBaseOf, "mergeBaseOf");
+
 // src/pipeline/metrics-step.ts
 async function jobFiles(run, patterns) {
+  const given = run.options.jobs;
+  if (given !== void 0) {
+    const files2 = await expandGlobs(process.cwd(), given);
+    if (files2.length === 0)
+      throw new InputError(`no job files match --jobs ${given.join(", ")}`);
+    return files2;
+  }
   if (run.jobs !== void 0) {
     if (run.jobs.length === 0)
       throw new InputError("the integration step collected no jobs");
@@ -12552,6 +14568,7 @@ async function jobFiles(run, patterns) {
   return files;
 }
 __name(jobFiles, "jobFiles");
+var listOf2 = /* @__PURE__ */ __name((v) => typeof v === "string" ? [v] : [...v], "listOf");
 async function verifyStep(run) {
   const section = run.config.verify;
   if (section === void 0) {
@@ -12560,7 +14577,7 @@ async function verifyStep(run) {
   const files = await jobFiles(run, section.jobs ?? ["**/*.verify.json"]);
   const result = await runVerifyGate(
     {
-      definitions: (0, import_node_path23.resolve)(run.config.baseDir, section.definitions),
+      definitions: (0, import_node_path27.resolve)(run.config.baseDir, section.definitions),
       files,
       ...section.tags === void 0 ? {} : { tags: section.tags }
     },
@@ -12568,9 +14585,22 @@ async function verifyStep(run) {
   );
   await run.reporter.summary(verifyGateSummary(result));
   const t = result.totals;
+  const gate = { ...DEFAULT_GATE, ...run.config.metrics?.gate };
+  const levels = { fail: listOf2(gate.fail), warn: listOf2(gate.warn) };
+  const level = /* @__PURE__ */ __name((tags2) => gateLevel(tags2.split(/[\s,]+/).filter(Boolean), {
+    ...levels,
+    regressions: "ignore"
+  }), "level");
+  const failing = result.failures.filter((f) => level(f.tags) === "fail");
+  const warning = result.failures.filter((f) => level(f.tags) === "warn");
+  const names = /* @__PURE__ */ __name((rows) => [...new Set(rows.map((r) => r.spec))].join(", "), "names");
   return {
-    status: result.passed ? "passed" : "failed",
-    detail: `${plural2(t.jobs, "job")}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`
+    status: failing.length > 0 || result.errors.length > 0 ? "failed" : "passed",
+    detail: [
+      `${plural2(t.jobs, "job")}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`,
+      ...failing.length > 0 ? [`failing: ${names(failing)}`] : [],
+      ...warning.length > 0 ? [`warning: ${names(warning)}`] : []
+    ].join("; ")
   };
 }
 __name(verifyStep, "verifyStep");
@@ -12592,8 +14622,51 @@ function metricsFor(section, profile) {
   return out;
 }
 __name(metricsFor, "metricsFor");
+function compareAtMergeBase(run, baseline) {
+  const isPr = run.release?.kind === "pr" || run.profile.kind === "pr";
+  const branch = variablesOf(run)["git.ref"].value;
+  if (!isPr && (branch === void 0 || branch === baseline.series)) return;
+  const base = variablesOf(run)["pr.base_ref"].value ?? baseline.series;
+  const head2 = variablesOf(run)["pr.head_sha"].value;
+  const found = mergeBaseOf(run.config.baseDir, base, head2) ?? mergeBaseOf(run.config.baseDir, base);
+  baseline.oneBreach = true;
+  if (found === void 0) {
+    run.reporter.warning(
+      `no merge base with ${base} here (not fetched?): comparing with the newest ${baseline.series}`
+    );
+    return;
+  }
+  baseline.commit = found.commit;
+  if (found.before !== void 0) baseline.before = found.before;
+  run.reporter.info(
+    `comparing with ${baseline.series} at the merge base ${found.commit}${found.before === void 0 ? "" : ` (its points before ${new Date(found.before).toISOString()})`}`
+  );
+}
+__name(compareAtMergeBase, "compareAtMergeBase");
+function ratchetBreaches(run, comparisons, baseline) {
+  const out = [];
+  for (const c of comparisons) {
+    if (!c.metric.startsWith(`${LINT_PACKAGE}.`)) continue;
+    const main = c.history.at(-1);
+    if (main === void 0 || c.value <= main.value) continue;
+    const linter = Object.keys(run.lintCodes ?? {}).find(
+      (l) => violationsMetric(l) === c.metric
+    );
+    const codes = Object.entries(run.lintCodes?.[linter ?? ""] ?? {}).map(([code, n]) => `${code} \xD7${n}`).join(", ");
+    out.push(
+      `lint ratchet: ${c.metric} ${c.value} > ${main.value} on ${baseline.series}${baseline.commit === void 0 ? "" : ` at ${baseline.commit}`}${codes === "" ? "" : ` (new on the changed lines: ${codes})`}`
+    );
+  }
+  return out;
+}
+__name(ratchetBreaches, "ratchetBreaches");
 async function dispatchMetricsStep(run) {
   const { config, profile, env } = run;
+  if (run.jobs?.length === 0 && run.integration?.passed === false)
+    return {
+      status: "skipped",
+      detail: "nothing to record: the failed integration step collected no jobs"
+    };
   const overrides = {};
   const slack = config.slack;
   if (slack !== void 0 && profile.section.alerts !== false) {
@@ -12619,7 +14692,11 @@ async function dispatchMetricsStep(run) {
       defaultSqlite: true
     }
   );
+  const regressions = profile.section.regressions;
+  if (regressions !== void 0) settings.gate.regressions = regressions;
   const files = await jobFiles(run, settings.jobs);
+  if (run.lintJob !== void 0 && run.profile.name !== "local" && (0, import_node_fs16.existsSync)(run.lintJob))
+    files.push(run.lintJob);
   const provenance = {};
   const image = run.image;
   if (image !== void 0) {
@@ -12629,6 +14706,7 @@ async function dispatchMetricsStep(run) {
   if (run.jenkins?.buildUrl !== void 0)
     provenance.jenkinsBuildUrl = run.jenkins.buildUrl;
   const clientEnv = run.clientEnv;
+  compareAtMergeBase(run, settings.baseline);
   const result = await runMetrics(
     {
       settings,
@@ -12647,23 +14725,169 @@ async function dispatchMetricsStep(run) {
   );
   run.sqliteStore = settings.stores.sqlite?.path;
   const o = result.outcome;
+  const ratchet = settings.baseline.oneBreach === true || o.jobs.some((j) => j.series.startsWith("pr/")) ? ratchetBreaches(run, o.comparisons, settings.baseline) : [];
+  if (ratchet.length > 0)
+    await run.reporter.summary(
+      `### \u274C Lint ratchet
+
+${ratchet.map((r) => `- ${r}`).join("\n")}
+`
+    );
   const spooled = o.dispatch?.spooled ?? 0;
   const stores = Object.keys(settings.stores);
-  const regressions = o.comparisons.filter(
+  const regressionCount = o.comparisons.filter(
     (c) => c.verdict === "regression"
   ).length;
-  const failed = !o.passed || result.errors.length > 0;
+  const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0;
   return {
     status: failed ? "failed" : "passed",
     detail: [
       `${plural2(o.jobs.length, "job")} to ${stores.join(", ") || "no store"}`,
       ...spooled > 0 ? [`${spooled} spooled for replay`] : [],
-      `${plural2(o.gate?.failures.length ?? 0, "failure")}, ${plural2(o.gate?.warnings.length ?? 0, "warning")}, ${plural2(regressions, "regression")}`,
+      `${plural2(o.gate?.failures.length ?? 0, "failure")}, ${plural2(o.gate?.warnings.length ?? 0, "warning")}, ${plural2(regressionCount, "regression")}`,
+      ...ratchet,
       ...result.errors.map((e) => e.split("\n")[0] ?? "")
     ].join("; ")
   };
 }
 __name(dispatchMetricsStep, "dispatchMetricsStep");
+
+// src/core/alerts-schema.ts
+var nonEmpty4 = string({ nonEmpty: true });
+var globs = listOrOne(nonEmpty4);
+var alertRoutesSchema = object({
+  /** A Slack channel (default alerts.slack, else slack.channel). */
+  slack: optional(nonEmpty4),
+  /** Open a GitHub issue on firing, close it on resolve (default false). */
+  "github-issue": optional(boolean()),
+  /** Labels of the issue (default [stackci-alert]; the severity is added). */
+  labels: optional(globs)
+});
+var alertRuleSchema = object({
+  /** Unique; the first part of every alert key of the rule. */
+  name: required(
+    string({
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      patternHint: "letters, digits, `.`, `_` and `-`, like pa1-minimum"
+    })
+  ),
+  kind: required(literal("threshold", "regression", "deadman")),
+  description: optional(string()),
+  /** Metric globs (default every metric). */
+  metrics: optional(globs),
+  /** Dataset globs (default every dataset). */
+  datasets: optional(globs),
+  /** The history series watched (default alerts.series). */
+  series: optional(nonEmpty4),
+  /** A profile whose series is watched (its `series:`, else its name). */
+  profile: optional(nonEmpty4),
+  /** threshold: specifications carrying all these tags (default [minimum]). */
+  tags: optional(globs),
+  /** deadman: alert when the newest point is older than this (e.g. 8d). */
+  after: optional(duration()),
+  /** deadman: one alert per series key, per metric, or for the whole series. */
+  per: optional(literal("key", "metric", "series")),
+  /** Consecutive evaluations with the condition before firing (default 1). */
+  for: optional(number({ integer: true, min: 1, max: 1e3 })),
+  severity: optional(literal("critical", "warning", "info")),
+  routes: optional(alertRoutesSchema)
+});
+var alertSilenceSchema = object({
+  /** A glob over rule names and alert keys (`pa1-*`). */
+  alert: required(nonEmpty4),
+  until: required(
+    string({
+      pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+      patternHint: "a date (2026-12-24) or date-time (2026-12-24T06:00:00Z)"
+    })
+  ),
+  reason: required(nonEmpty4)
+});
+var alertsMapping = object({
+  rules: required(array(alertRuleSchema)),
+  /** The default history series of the rules (default metrics.baseline.series). */
+  series: optional(nonEmpty4),
+  /** The flapping guard: no firing↔resolved change sooner than this after the last. */
+  "min-interval": optional(duration()),
+  slack: optional(
+    object({ channel: required(nonEmpty4), "token-env": optional(nonEmpty4) })
+  ),
+  github: optional(
+    object({
+      /** `owner/repo` (default GITHUB_REPOSITORY). */
+      repository: optional(
+        string({ pattern: /^[^/\s]+\/[^/\s]+$/, patternHint: "owner/repo" })
+      ),
+      "token-env": optional(nonEmpty4)
+    })
+  ),
+  silences: optional(array(alertSilenceSchema))
+});
+var alertsSectionSchema = {
+  description: "a list of alert rules, or a mapping with rules:",
+  validate(value2, path, ctx) {
+    const list = Array.isArray(value2) || !isPlainObject(value2);
+    const section = list ? (() => {
+      const rules = array(alertRuleSchema).validate(value2, path, ctx);
+      return rules === void 0 ? void 0 : { rules };
+    })() : alertsMapping.validate(value2, path, ctx);
+    if (section === void 0) return void 0;
+    const seen = /* @__PURE__ */ new Set();
+    section.rules.forEach((rule, i) => {
+      const at = list ? [...path, i] : [...path, "rules", i];
+      if (seen.has(rule.name))
+        ctx.report({
+          path: [...at, "name"],
+          message: `rule ${rule.name} is defined twice`,
+          hint: "rule names key the alert state: make them unique"
+        });
+      seen.add(rule.name);
+      if (rule.kind === "deadman" && rule.after === void 0)
+        ctx.report({
+          path: at,
+          message: `deadman rule ${rule.name} needs after:`,
+          hint: "say how old the newest point may get, like after: 8d"
+        });
+    });
+    return section;
+  }
+};
+
+// src/core/notebook-config.ts
+function paramValue() {
+  const schema = {
+    description: "a string, number, boolean, null, list or mapping",
+    validate(value2, path, ctx) {
+      if (value2 === null || typeof value2 === "string" || typeof value2 === "boolean" || typeof value2 === "number" && !Number.isNaN(value2))
+        return value2;
+      if (Array.isArray(value2)) {
+        const out = value2.map((v, i) => schema.validate(v, [...path, i], ctx));
+        return out.includes(void 0) ? void 0 : out;
+      }
+      if (isPlainObject(value2)) return record(schema).validate(value2, path, ctx);
+      ctx.report({
+        path,
+        message: `must be a plain value, got ${typeof value2}`
+      });
+      return void 0;
+    }
+  };
+  return schema;
+}
+__name(paramValue, "paramValue");
+var notebookEntrySchema = object({
+  /** The .ipynb, relative to stackci.yml. */
+  path: required(string({ nonEmpty: true })),
+  /** Values for the `parameters` cell's names. */
+  params: optional(record(paramValue())),
+  /** Names of integration.datasets to mount read-only (default none). */
+  datasets: optional(listOrOne(string({ nonEmpty: true }))),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(string({ nonEmpty: true })),
+  cpus: optional(number({ min: 0.01, max: 1024 }))
+});
+var notebooksSectionSchema = listOrOne(notebookEntrySchema);
 
 // src/core/config.ts
 var verifySectionSchema = object({
@@ -12713,11 +14937,38 @@ var metricsSectionSchema = object({
           "password-env": optional(envName),
           timeout: optional(duration())
         })
+      ),
+      sasquatch: optional(
+        object({
+          url: required(url()),
+          namespace: optional(
+            string({
+              pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+              patternHint: "an Avro namespace, like lsst.verify.drp"
+            })
+          ),
+          dataset: optional(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          timeout: optional(duration())
+        })
+      ),
+      /** The history as files on a data branch of a git repository. */
+      git: optional(
+        object({
+          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
+          url: optional(string({ nonEmpty: true })),
+          /** Default stackci-metrics. */
+          branch: optional(string({ nonEmpty: true })),
+          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
+          "token-env": optional(envName),
+          /** The local cache of the branch (default .stackci/git). */
+          cache: optional(string({ nonEmpty: true }))
+        })
       )
     })
   ),
   /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal("sqlite", "influxdb")),
+  history: optional(literal("sqlite", "influxdb", "git")),
   gate: optional(
     object({
       fail: optional(tags),
@@ -12794,7 +15045,7 @@ function scalarText() {
   };
 }
 __name(scalarText, "scalarText");
-var nonEmpty3 = string({ nonEmpty: true });
+var nonEmpty5 = string({ nonEmpty: true });
 var textMap = record(scalarText());
 var PIPELINE_STEPS = [
   "lint",
@@ -12803,7 +15054,9 @@ var PIPELINE_STEPS = [
   "integration",
   "verify",
   "dispatch-metrics",
-  "report"
+  "report",
+  "notebook",
+  "promote"
 ];
 var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
 var buildResult = literal(
@@ -12813,10 +15066,10 @@ var buildResult = literal(
   "NOT_BUILT",
   "ABORTED"
 );
-var storeName = literal("sqlite", "influxdb", "squash");
+var storeName = literal("sqlite", "influxdb", "squash", "sasquatch", "git");
 var registrySectionSchema = object({
   /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
-  repository: required(nonEmpty3),
+  repository: required(nonEmpty5),
   "username-env": optional(envName),
   "password-env": optional(envName)
 });
@@ -12826,17 +15079,19 @@ var jenkinsSectionSchema = object({
   "user-env": optional(envName),
   "token-env": optional(envName),
   /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
-  jobs: optional(record(nonEmpty3)),
+  jobs: optional(record(nonEmpty5)),
   /** Parameters every build gets. */
   parameters: optional(textMap),
   /** The parameter carrying the run id (default STACKCI_RUN_ID). */
   "run-id-parameter": optional(envName),
   timeout: optional(duration()),
   "stream-log": optional(boolean()),
-  "fail-on": optional(listOrOne(buildResult))
+  "fail-on": optional(listOrOne(buildResult)),
+  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
+  artifacts: optional(listOrOne(nonEmpty5))
 });
 var slackSectionSchema = object({
-  channel: required(nonEmpty3),
+  channel: required(nonEmpty5),
   "token-env": optional(envName),
   /** The Web API base (default https://slack.com/api/). */
   "api-url": optional(url())
@@ -12850,52 +15105,68 @@ var githubSectionSchema = object({
 });
 var lintSectionSchema = object({
   /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
-  linters: optional(listOrOne(nonEmpty3)),
-  paths: optional(listOrOne(nonEmpty3)),
+  linters: optional(listOrOne(nonEmpty5)),
+  paths: optional(listOrOne(nonEmpty5)),
   "only-changed": optional(boolean()),
-  "base-ref": optional(nonEmpty3),
+  "base-ref": optional(nonEmpty5),
   "fail-on": optional(literal("error", "warning", "never")),
   timeout: optional(duration())
 });
 var imageSectionSchema = object({
-  context: required(nonEmpty3),
-  dockerfile: optional(nonEmpty3),
+  context: required(nonEmpty5),
+  dockerfile: optional(nonEmpty5),
   /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
-  "tag-template": optional(listOrOne(nonEmpty3)),
+  "tag-template": optional(listOrOne(nonEmpty5)),
   "build-args": optional(textMap),
   /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
   "build-args-env": optional(record(envName)),
   labels: optional(textMap),
-  target: optional(nonEmpty3),
+  target: optional(nonEmpty5),
   "no-cache": optional(boolean()),
-  "time-zone": optional(nonEmpty3),
+  "time-zone": optional(nonEmpty5),
   timeout: optional(duration())
 });
 var integrationSectionSchema = object({
   /** Dataset name → directory (relative to this file). */
-  datasets: required(record(nonEmpty3)),
+  datasets: required(record(nonEmpty5)),
   /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
   command: optional(listOrOne(scalarText())),
   shell: optional(boolean()),
-  outputs: optional(listOrOne(nonEmpty3)),
+  outputs: optional(listOrOne(nonEmpty5)),
   timeout: optional(duration()),
   /** Bytes, or `512m`, `2g`. */
   memory: optional(scalarText()),
   cpus: optional(number({ min: 0.01, max: 1024 })),
-  network: optional(nonEmpty3),
-  user: optional(nonEmpty3),
-  workdir: optional(nonEmpty3),
+  network: optional(nonEmpty5),
+  user: optional(nonEmpty5),
+  workdir: optional(nonEmpty5),
   env: optional(textMap),
-  "dataset-path": optional(nonEmpty3),
-  "output-path": optional(nonEmpty3),
+  "dataset-path": optional(nonEmpty5),
+  "output-path": optional(nonEmpty5),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty3)
+  "results-dir": optional(nonEmpty5)
 });
 var reportSectionSchema = object({
   /** Default .stackci/report.html. */
-  out: optional(nonEmpty3),
-  title: optional(nonEmpty3)
+  out: optional(nonEmpty5),
+  title: optional(nonEmpty5),
+  /** Publish each report to a Pages branch (one page per profile + an index). */
+  publish: optional(
+    object({
+      /** Default: this repository on Actions. */
+      url: optional(nonEmpty5),
+      /** Default gh-pages. */
+      branch: optional(nonEmpty5),
+      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
+      "site-url": optional(url()),
+      /** Reports kept per profile (default 50). */
+      keep: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "token-env": optional(envName),
+      /** The profiles whose report step publishes (default every one). */
+      profiles: optional(listOrOne(nonEmpty5))
+    })
+  )
 });
 var profileSchema = object({
   description: optional(string()),
@@ -12905,12 +15176,12 @@ var profileSchema = object({
   /** The release kind the image is tagged by (default per profile name). */
   kind: optional(releaseKind),
   /** The Jenkins job (default jenkins.jobs[profile]). */
-  "jenkins-job": optional(nonEmpty3),
+  "jenkins-job": optional(nonEmpty5),
   "jenkins-parameters": optional(textMap),
   /** Push the image (default: true when a registry is configured). */
   push: optional(boolean()),
   /** Only these datasets (default every one). */
-  datasets: optional(listOrOne(nonEmpty3)),
+  datasets: optional(listOrOne(nonEmpty5)),
   /** Only these of metrics.stores (default every configured one). */
   stores: optional(listOrOne(storeName)),
   /** Slack alerts on excursions and regressions (default true where slack is set). */
@@ -12918,12 +15189,14 @@ var profileSchema = object({
   /** The run's Slack thread and GitHub check run (default true). */
   notify: optional(boolean()),
   /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty3)
+  series: optional(nonEmpty5),
+  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
+  regressions: optional(literal("fail", "warn", "ignore"))
 });
 var stackciConfigSchema = object({
   version: required(literal(1)),
   /** The profile `stackci run` uses without --profile (default local). */
-  "default-profile": optional(nonEmpty3),
+  "default-profile": optional(nonEmpty5),
   registry: optional(registrySectionSchema),
   jenkins: optional(jenkinsSectionSchema),
   slack: optional(slackSectionSchema),
@@ -12934,6 +15207,9 @@ var stackciConfigSchema = object({
   verify: optional(verifySectionSchema),
   metrics: optional(metricsSectionSchema),
   report: optional(reportSectionSchema),
+  /** Standing alert rules over the store (see docs/alerts.md). */
+  alerts: optional(alertsSectionSchema),
+  notebooks: optional(notebooksSectionSchema),
   profiles: optional(record(profileSchema))
 });
 
@@ -12945,6 +15221,21 @@ var KIND_BY_PROFILE = {
   stable: "release",
   local: "sha"
 };
+var RELEASE_PROFILES = ["daily", "weekly", "stable"];
+function onlySteps(profile, only) {
+  if (only === void 0) return profile;
+  const unknown2 = only.filter(
+    (s) => !profile.steps.includes(s)
+  );
+  if (unknown2.length > 0) {
+    throw new InputError(
+      `profile ${profile.name} has no step ${unknown2.join(", ")}`,
+      { hint: `its steps: ${profile.steps.join(", ")}` }
+    );
+  }
+  return { ...profile, steps: profile.steps.filter((s) => only.includes(s)) };
+}
+__name(onlySteps, "onlySteps");
 function implicitProfile(config) {
   const steps = [];
   if (config.lint !== void 0) steps.push("lint");
@@ -12953,6 +15244,7 @@ function implicitProfile(config) {
   if (config.verify !== void 0) steps.push("verify");
   if (config.metrics !== void 0) steps.push("dispatch-metrics");
   if (config.report !== void 0) steps.push("report");
+  if (config.notebooks !== void 0) steps.push("notebook");
   return { steps, description: "the steps the file has sections for" };
 }
 __name(implicitProfile, "implicitProfile");
@@ -12982,7 +15274,9 @@ function resolveProfile(config, name, version) {
       hint: names.length === 0 ? "add a profiles: section (see docs/configuration.md)" : `profiles: ${names.join(", ")}`
     });
   }
-  const steps = PIPELINE_STEPS.filter((s) => section.steps.includes(s));
+  const promotes = RELEASE_PROFILES.includes(chosen) && section.steps.includes("stack-image") && section.push !== false;
+  const listed = promotes ? [...section.steps, "promote"] : section.steps;
+  const steps = PIPELINE_STEPS.filter((s) => listed.includes(s));
   const fallbackKind = KIND_BY_PROFILE[chosen] === "release" && version !== void 0 && /rc\d+$/i.test(version) ? "rc" : KIND_BY_PROFILE[chosen] ?? "sha";
   return {
     name: chosen,
@@ -13030,7 +15324,10 @@ __name(pipelineRunId, "pipelineRunId");
 // src/pipeline/plan.ts
 function planPipeline(config, options = {}) {
   return {
-    profile: resolveProfile(config, options.profile, options.version),
+    profile: onlySteps(
+      resolveProfile(config, options.profile, options.version),
+      options.steps
+    ),
     runId: pipelineRunId(
       options.env ?? process.env,
       options.runId,
@@ -13046,48 +15343,505 @@ function planLine(plan2) {
 }
 __name(planLine, "planLine");
 
-// src/pipeline/report-step.ts
-var import_node_path25 = require("node:path");
-
-// src/report/report.ts
-var import_node_fs12 = require("node:fs");
-var import_node_path24 = require("node:path");
-
-// src/report/embedded-chart.ts
-function loadChartSource() {
-  return { text: '/*!\n * Chart.js v4.6.1\n * https://www.chartjs.org\n * (c) 2026 Chart.js Contributors\n * Released under the MIT License\n */\n!function(t,e){"object"==typeof exports&&"undefined"!=typeof module?module.exports=e():"function"==typeof define&&define.amd?define(e):(t="undefined"!=typeof globalThis?globalThis:t||self).Chart=e()}(this,(function(){"use strict";var t=Object.freeze({__proto__:null,get Colors(){return Jo},get Decimation(){return ta},get Filler(){return ba},get Legend(){return Ma},get SubTitle(){return Pa},get Title(){return ka},get Tooltip(){return Wa}});function e(){}const i=(()=>{let t=0;return()=>t++})();function s(t){return null==t}function n(t){if(Array.isArray&&Array.isArray(t))return!0;const e=Object.prototype.toString.call(t);return"[object"===e.slice(0,7)&&"Array]"===e.slice(-6)}function o(t){return null!==t&&"[object Object]"===Object.prototype.toString.call(t)}function a(t){return("number"==typeof t||t instanceof Number)&&isFinite(+t)}function r(t,e){return a(t)?t:e}function l(t,e){return void 0===t?e:t}const h=(t,e)=>"string"==typeof t&&t.endsWith("%")?parseFloat(t)/100:+t/e,c=(t,e)=>"string"==typeof t&&t.endsWith("%")?parseFloat(t)/100*e:+t;function d(t,e,i){if(t&&"function"==typeof t.call)return t.apply(i,e)}function u(t,e,i,s){let a,r,l;if(n(t))if(r=t.length,s)for(a=r-1;a>=0;a--)e.call(i,t[a],a);else for(a=0;a<r;a++)e.call(i,t[a],a);else if(o(t))for(l=Object.keys(t),r=l.length,a=0;a<r;a++)e.call(i,t[l[a]],l[a])}function f(t,e){let i,s,n,o;if(!t||!e||t.length!==e.length)return!1;for(i=0,s=t.length;i<s;++i)if(n=t[i],o=e[i],n.datasetIndex!==o.datasetIndex||n.index!==o.index)return!1;return!0}function g(t){if(n(t))return t.map(g);if(o(t)){const e=Object.create(null),i=Object.keys(t),s=i.length;let n=0;for(;n<s;++n)e[i[n]]=g(t[i[n]]);return e}return t}function p(t){return-1===["__proto__","prototype","constructor"].indexOf(t)}function m(t,e,i,s){if(!p(t))return;const n=e[t],a=i[t];o(n)&&o(a)?x(n,a,s):e[t]=g(a)}function x(t,e,i){const s=n(e)?e:[e],a=s.length;if(!o(t))return t;const r=(i=i||{}).merger||m;let l;for(let e=0;e<a;++e){if(l=s[e],!o(l))continue;const n=Object.keys(l);for(let e=0,s=n.length;e<s;++e)r(n[e],t,l,i)}return t}function b(t,e){return x(t,e,{merger:_})}function _(t,e,i){if(!p(t))return;const s=e[t],n=i[t];o(s)&&o(n)?b(s,n):Object.prototype.hasOwnProperty.call(e,t)||(e[t]=g(n))}const y={"":t=>t,x:t=>t.x,y:t=>t.y};function v(t){const e=t.split("."),i=[];let s="";for(const t of e)s+=t,s.endsWith("\\\\")?s=s.slice(0,-1)+".":(i.push(s),s="");return i}function M(t,e){const i=y[e]||(y[e]=function(t){const e=v(t);return t=>{for(const i of e){if(""===i)break;t=t&&t[i]}return t}}(e));return i(t)}function w(t){return t.charAt(0).toUpperCase()+t.slice(1)}const k=t=>void 0!==t,S=t=>"function"==typeof t,P=(t,e)=>{if(t.size!==e.size)return!1;for(const i of t)if(!e.has(i))return!1;return!0};function D(t){return"mouseup"===t.type||"click"===t.type||"contextmenu"===t.type}const C=Math.PI,O=2*C,A=O+C,T=Number.POSITIVE_INFINITY,L=C/180,E=C/2,R=C/4,I=2*C/3,z=Math.log10,F=Math.sign;function V(t,e,i){return Math.abs(t-e)<i}function B(t){const e=Math.round(t);t=V(t,e,t/1e3)?e:t;const i=Math.pow(10,Math.floor(z(t))),s=t/i;return(s<=1?1:s<=2?2:s<=5?5:10)*i}function N(t){const e=[],i=Math.sqrt(t);let s;for(s=1;s<i;s++)t%s==0&&(e.push(s),e.push(t/s));return i===(0|i)&&e.push(i),e.sort(((t,e)=>t-e)).pop(),e}function W(t){return!function(t){return"symbol"==typeof t||"object"==typeof t&&null!==t&&!(Symbol.toPrimitive in t||"toString"in t||"valueOf"in t)}(t)&&!isNaN(parseFloat(t))&&isFinite(t)}function H(t,e){const i=Math.round(t);return i-e<=t&&i+e>=t}function j(t,e,i){let s,n,o;for(s=0,n=t.length;s<n;s++)o=t[s][i],isNaN(o)||(e.min=Math.min(e.min,o),e.max=Math.max(e.max,o))}function $(t){return t*(C/180)}function Y(t){return t*(180/C)}function U(t){if(!a(t))return;let e=1,i=0;for(;Math.round(t*e)/e!==t;)e*=10,i++;return i}function X(t,e){const i=e.x-t.x,s=e.y-t.y,n=Math.sqrt(i*i+s*s);let o=Math.atan2(s,i);return o<-.5*C&&(o+=O),{angle:o,distance:n}}function q(t,e){return Math.sqrt(Math.pow(e.x-t.x,2)+Math.pow(e.y-t.y,2))}function K(t,e){return(t-e+A)%O-C}function G(t){return(t%O+O)%O}function J(t,e,i,s){const n=G(t),o=G(e),a=G(i),r=G(o-n),l=G(a-n),h=G(n-o),c=G(n-a);return n===o||n===a||s&&o===a||r>l&&h<c}function Z(t,e,i){return Math.max(e,Math.min(i,t))}function Q(t){return Z(t,-32768,32767)}function tt(t,e,i,s=1e-6){return t>=Math.min(e,i)-s&&t<=Math.max(e,i)+s}function et(t,e,i){i=i||(i=>t[i]<e);let s,n=t.length-1,o=0;for(;n-o>1;)s=o+n>>1,i(s)?o=s:n=s;return{lo:o,hi:n}}const it=(t,e,i,s)=>et(t,i,s?s=>{const n=t[s][e];return n<i||n===i&&t[s+1][e]===i}:s=>t[s][e]<i),st=(t,e,i)=>et(t,i,(s=>t[s][e]>=i));function nt(t,e,i){let s=0,n=t.length;for(;s<n&&t[s]<e;)s++;for(;n>s&&t[n-1]>i;)n--;return s>0||n<t.length?t.slice(s,n):t}const ot=["push","pop","shift","splice","unshift"];function at(t,e){t._chartjs?t._chartjs.listeners.push(e):(Object.defineProperty(t,"_chartjs",{configurable:!0,enumerable:!1,value:{listeners:[e]}}),ot.forEach((e=>{const i="_onData"+w(e),s=t[e];Object.defineProperty(t,e,{configurable:!0,enumerable:!1,value(...e){const n=s.apply(this,e);return t._chartjs.listeners.forEach((t=>{"function"==typeof t[i]&&t[i](...e)})),n}})})))}function rt(t,e){const i=t._chartjs;if(!i)return;const s=i.listeners,n=s.indexOf(e);-1!==n&&s.splice(n,1),s.length>0||(ot.forEach((e=>{delete t[e]})),delete t._chartjs)}function lt(t){const e=new Set(t);return e.size===t.length?t:Array.from(e)}const ht="undefined"==typeof window?function(t){return t()}:window.requestAnimationFrame;function ct(t,e){let i=[],s=!1;return function(...n){i=n,s||(s=!0,ht.call(window,(()=>{s=!1,t.apply(e,i)})))}}function dt(t,e){let i;return function(...s){return e?(clearTimeout(i),i=setTimeout(t,e,s)):t.apply(this,s),e}}const ut=t=>"start"===t?"left":"end"===t?"right":"center",ft=(t,e,i)=>"start"===t?e:"end"===t?i:(e+i)/2,gt=(t,e,i,s)=>t===(s?"left":"right")?i:"center"===t?(e+i)/2:e;function pt(t,e,i){const n=e.length;let o=0,a=n;if(t._sorted){const{iScale:r,vScale:l,_parsed:h}=t,c=t.dataset&&t.dataset.options?t.dataset.options.spanGaps:null,d=r.axis,{min:u,max:f,minDefined:g,maxDefined:p}=r.getUserBounds();if(g){if(o=Math.min(it(h,d,u).lo,i?n:it(e,d,r.getPixelForValue(u)).lo),c){const t=h.slice(0,o+1).reverse().findIndex((t=>!s(t[l.axis])));o-=Math.max(0,t)}o=Z(o,0,n-1)}if(p){let t=Math.max(it(h,r.axis,f,!0).hi+1,i?0:it(e,d,r.getPixelForValue(f),!0).hi+1);if(c){const e=h.slice(t-1).findIndex((t=>!s(t[l.axis])));t+=Math.max(0,e)}a=Z(t,o,n)-o}else a=n-o}return{start:o,count:a}}function mt(t){const{xScale:e,yScale:i,_scaleRanges:s}=t,n={xmin:e.min,xmax:e.max,ymin:i.min,ymax:i.max};if(!s)return t._scaleRanges=n,!0;const o=s.xmin!==e.min||s.xmax!==e.max||s.ymin!==i.min||s.ymax!==i.max;return Object.assign(s,n),o}class xt{constructor(){this._request=null,this._charts=new Map,this._running=!1,this._lastDate=void 0}_notify(t,e,i,s){const n=e.listeners[s],o=e.duration;n.forEach((s=>s({chart:t,initial:e.initial,numSteps:o,currentStep:Math.min(i-e.start,o)})))}_refresh(){this._request||(this._running=!0,this._request=ht.call(window,(()=>{this._update(),this._request=null,this._running&&this._refresh()})))}_update(t=Date.now()){let e=0;this._charts.forEach(((i,s)=>{if(!i.running||!i.items.length)return;const n=i.items;let o,a=n.length-1,r=!1;for(;a>=0;--a)o=n[a],o._active?(o._total>i.duration&&(i.duration=o._total),o.tick(t),r=!0):(n[a]=n[n.length-1],n.pop());r&&(s.draw(),this._notify(s,i,t,"progress")),n.length||(i.running=!1,this._notify(s,i,t,"complete"),i.initial=!1),e+=n.length})),this._lastDate=t,0===e&&(this._running=!1)}_getAnims(t){const e=this._charts;let i=e.get(t);return i||(i={running:!1,initial:!0,items:[],listeners:{complete:[],progress:[]}},e.set(t,i)),i}listen(t,e,i){this._getAnims(t).listeners[e].push(i)}add(t,e){e&&e.length&&this._getAnims(t).items.push(...e)}has(t){return this._getAnims(t).items.length>0}start(t){const e=this._charts.get(t);e&&(e.running=!0,e.start=Date.now(),e.duration=e.items.reduce(((t,e)=>Math.max(t,e._duration)),0),this._refresh())}running(t){if(!this._running)return!1;const e=this._charts.get(t);return!!(e&&e.running&&e.items.length)}stop(t){const e=this._charts.get(t);if(!e||!e.items.length)return;const i=e.items;let s=i.length-1;for(;s>=0;--s)i[s].cancel();e.items=[],this._notify(t,e,Date.now(),"complete")}remove(t){return this._charts.delete(t)}}var bt=new xt;\n/*!\n * @kurkle/color v0.3.2\n * https://github.com/kurkle/color#readme\n * (c) 2023 Jukka Kurkela\n * Released under the MIT License\n */function _t(t){return t+.5|0}const yt=(t,e,i)=>Math.max(Math.min(t,i),e);function vt(t){return yt(_t(2.55*t),0,255)}function Mt(t){return yt(_t(255*t),0,255)}function wt(t){return yt(_t(t/2.55)/100,0,1)}function kt(t){return yt(_t(100*t),0,100)}const St={0:0,1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8,9:9,A:10,B:11,C:12,D:13,E:14,F:15,a:10,b:11,c:12,d:13,e:14,f:15},Pt=[..."0123456789ABCDEF"],Dt=t=>Pt[15&t],Ct=t=>Pt[(240&t)>>4]+Pt[15&t],Ot=t=>(240&t)>>4==(15&t);function At(t){var e=(t=>Ot(t.r)&&Ot(t.g)&&Ot(t.b)&&Ot(t.a))(t)?Dt:Ct;return t?"#"+e(t.r)+e(t.g)+e(t.b)+((t,e)=>t<255?e(t):"")(t.a,e):void 0}const Tt=/^(hsla?|hwb|hsv)\\(\\s*([-+.e\\d]+)(?:deg)?[\\s,]+([-+.e\\d]+)%[\\s,]+([-+.e\\d]+)%(?:[\\s,]+([-+.e\\d]+)(%)?)?\\s*\\)$/;function Lt(t,e,i){const s=e*Math.min(i,1-i),n=(e,n=(e+t/30)%12)=>i-s*Math.max(Math.min(n-3,9-n,1),-1);return[n(0),n(8),n(4)]}function Et(t,e,i){const s=(s,n=(s+t/60)%6)=>i-i*e*Math.max(Math.min(n,4-n,1),0);return[s(5),s(3),s(1)]}function Rt(t,e,i){const s=Lt(t,1,.5);let n;for(e+i>1&&(n=1/(e+i),e*=n,i*=n),n=0;n<3;n++)s[n]*=1-e-i,s[n]+=e;return s}function It(t){const e=t.r/255,i=t.g/255,s=t.b/255,n=Math.max(e,i,s),o=Math.min(e,i,s),a=(n+o)/2;let r,l,h;return n!==o&&(h=n-o,l=a>.5?h/(2-n-o):h/(n+o),r=function(t,e,i,s,n){return t===n?(e-i)/s+(e<i?6:0):e===n?(i-t)/s+2:(t-e)/s+4}(e,i,s,h,n),r=60*r+.5),[0|r,l||0,a]}function zt(t,e,i,s){return(Array.isArray(e)?t(e[0],e[1],e[2]):t(e,i,s)).map(Mt)}function Ft(t,e,i){return zt(Lt,t,e,i)}function Vt(t){return(t%360+360)%360}function Bt(t){const e=Tt.exec(t);let i,s=255;if(!e)return;e[5]!==i&&(s=e[6]?vt(+e[5]):Mt(+e[5]));const n=Vt(+e[2]),o=+e[3]/100,a=+e[4]/100;return i="hwb"===e[1]?function(t,e,i){return zt(Rt,t,e,i)}(n,o,a):"hsv"===e[1]?function(t,e,i){return zt(Et,t,e,i)}(n,o,a):Ft(n,o,a),{r:i[0],g:i[1],b:i[2],a:s}}const Nt={x:"dark",Z:"light",Y:"re",X:"blu",W:"gr",V:"medium",U:"slate",A:"ee",T:"ol",S:"or",B:"ra",C:"lateg",D:"ights",R:"in",Q:"turquois",E:"hi",P:"ro",O:"al",N:"le",M:"de",L:"yello",F:"en",K:"ch",G:"arks",H:"ea",I:"ightg",J:"wh"},Wt={OiceXe:"f0f8ff",antiquewEte:"faebd7",aqua:"ffff",aquamarRe:"7fffd4",azuY:"f0ffff",beige:"f5f5dc",bisque:"ffe4c4",black:"0",blanKedOmond:"ffebcd",Xe:"ff",XeviTet:"8a2be2",bPwn:"a52a2a",burlywood:"deb887",caMtXe:"5f9ea0",KartYuse:"7fff00",KocTate:"d2691e",cSO:"ff7f50",cSnflowerXe:"6495ed",cSnsilk:"fff8dc",crimson:"dc143c",cyan:"ffff",xXe:"8b",xcyan:"8b8b",xgTMnPd:"b8860b",xWay:"a9a9a9",xgYF:"6400",xgYy:"a9a9a9",xkhaki:"bdb76b",xmagFta:"8b008b",xTivegYF:"556b2f",xSange:"ff8c00",xScEd:"9932cc",xYd:"8b0000",xsOmon:"e9967a",xsHgYF:"8fbc8f",xUXe:"483d8b",xUWay:"2f4f4f",xUgYy:"2f4f4f",xQe:"ced1",xviTet:"9400d3",dAppRk:"ff1493",dApskyXe:"bfff",dimWay:"696969",dimgYy:"696969",dodgerXe:"1e90ff",fiYbrick:"b22222",flSOwEte:"fffaf0",foYstWAn:"228b22",fuKsia:"ff00ff",gaRsbSo:"dcdcdc",ghostwEte:"f8f8ff",gTd:"ffd700",gTMnPd:"daa520",Way:"808080",gYF:"8000",gYFLw:"adff2f",gYy:"808080",honeyMw:"f0fff0",hotpRk:"ff69b4",RdianYd:"cd5c5c",Rdigo:"4b0082",ivSy:"fffff0",khaki:"f0e68c",lavFMr:"e6e6fa",lavFMrXsh:"fff0f5",lawngYF:"7cfc00",NmoncEffon:"fffacd",ZXe:"add8e6",ZcSO:"f08080",Zcyan:"e0ffff",ZgTMnPdLw:"fafad2",ZWay:"d3d3d3",ZgYF:"90ee90",ZgYy:"d3d3d3",ZpRk:"ffb6c1",ZsOmon:"ffa07a",ZsHgYF:"20b2aa",ZskyXe:"87cefa",ZUWay:"778899",ZUgYy:"778899",ZstAlXe:"b0c4de",ZLw:"ffffe0",lime:"ff00",limegYF:"32cd32",lRF:"faf0e6",magFta:"ff00ff",maPon:"800000",VaquamarRe:"66cdaa",VXe:"cd",VScEd:"ba55d3",VpurpN:"9370db",VsHgYF:"3cb371",VUXe:"7b68ee",VsprRggYF:"fa9a",VQe:"48d1cc",VviTetYd:"c71585",midnightXe:"191970",mRtcYam:"f5fffa",mistyPse:"ffe4e1",moccasR:"ffe4b5",navajowEte:"ffdead",navy:"80",Tdlace:"fdf5e6",Tive:"808000",TivedBb:"6b8e23",Sange:"ffa500",SangeYd:"ff4500",ScEd:"da70d6",pOegTMnPd:"eee8aa",pOegYF:"98fb98",pOeQe:"afeeee",pOeviTetYd:"db7093",papayawEp:"ffefd5",pHKpuff:"ffdab9",peru:"cd853f",pRk:"ffc0cb",plum:"dda0dd",powMrXe:"b0e0e6",purpN:"800080",YbeccapurpN:"663399",Yd:"ff0000",Psybrown:"bc8f8f",PyOXe:"4169e1",saddNbPwn:"8b4513",sOmon:"fa8072",sandybPwn:"f4a460",sHgYF:"2e8b57",sHshell:"fff5ee",siFna:"a0522d",silver:"c0c0c0",skyXe:"87ceeb",UXe:"6a5acd",UWay:"708090",UgYy:"708090",snow:"fffafa",sprRggYF:"ff7f",stAlXe:"4682b4",tan:"d2b48c",teO:"8080",tEstN:"d8bfd8",tomato:"ff6347",Qe:"40e0d0",viTet:"ee82ee",JHt:"f5deb3",wEte:"ffffff",wEtesmoke:"f5f5f5",Lw:"ffff00",LwgYF:"9acd32"};let Ht;function jt(t){Ht||(Ht=function(){const t={},e=Object.keys(Wt),i=Object.keys(Nt);let s,n,o,a,r;for(s=0;s<e.length;s++){for(a=r=e[s],n=0;n<i.length;n++)o=i[n],r=r.replace(o,Nt[o]);o=parseInt(Wt[a],16),t[r]=[o>>16&255,o>>8&255,255&o]}return t}(),Ht.transparent=[0,0,0,0]);const e=Ht[t.toLowerCase()];return e&&{r:e[0],g:e[1],b:e[2],a:4===e.length?e[3]:255}}const $t=/^rgba?\\(\\s*([-+.\\d]+)(%)?[\\s,]+([-+.e\\d]+)(%)?[\\s,]+([-+.e\\d]+)(%)?(?:[\\s,/]+([-+.e\\d]+)(%)?)?\\s*\\)$/;const Yt=t=>t<=.0031308?12.92*t:1.055*Math.pow(t,1/2.4)-.055,Ut=t=>t<=.04045?t/12.92:Math.pow((t+.055)/1.055,2.4);function Xt(t,e,i){if(t){let s=It(t);s[e]=Math.max(0,Math.min(s[e]+s[e]*i,0===e?360:1)),s=Ft(s),t.r=s[0],t.g=s[1],t.b=s[2]}}function qt(t,e){return t?Object.assign(e||{},t):t}function Kt(t){var e={r:0,g:0,b:0,a:255};return Array.isArray(t)?t.length>=3&&(e={r:t[0],g:t[1],b:t[2],a:255},t.length>3&&(e.a=Mt(t[3]))):(e=qt(t,{r:0,g:0,b:0,a:1})).a=Mt(e.a),e}function Gt(t){return"r"===t.charAt(0)?function(t){const e=$t.exec(t);let i,s,n,o=255;if(e){if(e[7]!==i){const t=+e[7];o=e[8]?vt(t):yt(255*t,0,255)}return i=+e[1],s=+e[3],n=+e[5],i=255&(e[2]?vt(i):yt(i,0,255)),s=255&(e[4]?vt(s):yt(s,0,255)),n=255&(e[6]?vt(n):yt(n,0,255)),{r:i,g:s,b:n,a:o}}}(t):Bt(t)}class Jt{constructor(t){if(t instanceof Jt)return t;const e=typeof t;let i;var s,n,o;"object"===e?i=Kt(t):"string"===e&&(o=(s=t).length,"#"===s[0]&&(4===o||5===o?n={r:255&17*St[s[1]],g:255&17*St[s[2]],b:255&17*St[s[3]],a:5===o?17*St[s[4]]:255}:7!==o&&9!==o||(n={r:St[s[1]]<<4|St[s[2]],g:St[s[3]]<<4|St[s[4]],b:St[s[5]]<<4|St[s[6]],a:9===o?St[s[7]]<<4|St[s[8]]:255})),i=n||jt(t)||Gt(t)),this._rgb=i,this._valid=!!i}get valid(){return this._valid}get rgb(){var t=qt(this._rgb);return t&&(t.a=wt(t.a)),t}set rgb(t){this._rgb=Kt(t)}rgbString(){return this._valid?(t=this._rgb)&&(t.a<255?`rgba(${t.r}, ${t.g}, ${t.b}, ${wt(t.a)})`:`rgb(${t.r}, ${t.g}, ${t.b})`):void 0;var t}hexString(){return this._valid?At(this._rgb):void 0}hslString(){return this._valid?function(t){if(!t)return;const e=It(t),i=e[0],s=kt(e[1]),n=kt(e[2]);return t.a<255?`hsla(${i}, ${s}%, ${n}%, ${wt(t.a)})`:`hsl(${i}, ${s}%, ${n}%)`}(this._rgb):void 0}mix(t,e){if(t){const i=this.rgb,s=t.rgb;let n;const o=e===n?.5:e,a=2*o-1,r=i.a-s.a,l=((a*r==-1?a:(a+r)/(1+a*r))+1)/2;n=1-l,i.r=255&l*i.r+n*s.r+.5,i.g=255&l*i.g+n*s.g+.5,i.b=255&l*i.b+n*s.b+.5,i.a=o*i.a+(1-o)*s.a,this.rgb=i}return this}interpolate(t,e){return t&&(this._rgb=function(t,e,i){const s=Ut(wt(t.r)),n=Ut(wt(t.g)),o=Ut(wt(t.b));return{r:Mt(Yt(s+i*(Ut(wt(e.r))-s))),g:Mt(Yt(n+i*(Ut(wt(e.g))-n))),b:Mt(Yt(o+i*(Ut(wt(e.b))-o))),a:t.a+i*(e.a-t.a)}}(this._rgb,t._rgb,e)),this}clone(){return new Jt(this.rgb)}alpha(t){return this._rgb.a=Mt(t),this}clearer(t){return this._rgb.a*=1-t,this}greyscale(){const t=this._rgb,e=_t(.3*t.r+.59*t.g+.11*t.b);return t.r=t.g=t.b=e,this}opaquer(t){return this._rgb.a*=1+t,this}negate(){const t=this._rgb;return t.r=255-t.r,t.g=255-t.g,t.b=255-t.b,this}lighten(t){return Xt(this._rgb,2,t),this}darken(t){return Xt(this._rgb,2,-t),this}saturate(t){return Xt(this._rgb,1,t),this}desaturate(t){return Xt(this._rgb,1,-t),this}rotate(t){return function(t,e){var i=It(t);i[0]=Vt(i[0]+e),i=Ft(i),t.r=i[0],t.g=i[1],t.b=i[2]}(this._rgb,t),this}}function Zt(t){if(t&&"object"==typeof t){const e=t.toString();return"[object CanvasPattern]"===e||"[object CanvasGradient]"===e}return!1}function Qt(t){return Zt(t)?t:new Jt(t)}function te(t){return Zt(t)?t:new Jt(t).saturate(.5).darken(.1).hexString()}const ee=["x","y","borderWidth","radius","tension"],ie=["color","borderColor","backgroundColor"];const se=new Map;function ne(t,e,i){return function(t,e){e=e||{};const i=t+JSON.stringify(e);let s=se.get(i);return s||(s=new Intl.NumberFormat(t,e),se.set(i,s)),s}(e,i).format(t)}const oe={values:t=>n(t)?t:""+t,numeric(t,e,i){if(0===t)return"0";const s=this.chart.options.locale;let n,o=t;if(i.length>1){const e=Math.max(Math.abs(i[0].value),Math.abs(i[i.length-1].value));(e<1e-4||e>1e15)&&(n="scientific"),o=function(t,e){let i=e.length>3?e[2].value-e[1].value:e[1].value-e[0].value;Math.abs(i)>=1&&t!==Math.floor(t)&&(i=t-Math.floor(t));return i}(t,i)}const a=z(Math.abs(o)),r=isNaN(a)?1:Math.max(Math.min(-1*Math.floor(a),20),0),l={notation:n,minimumFractionDigits:r,maximumFractionDigits:r};return Object.assign(l,this.options.ticks.format),ne(t,s,l)},logarithmic(t,e,i){if(0===t)return"0";const s=i[e].significand||t/Math.pow(10,Math.floor(z(t)));return[1,2,3,5,10,15].includes(s)||e>.8*i.length?oe.numeric.call(this,t,e,i):""}};var ae={formatters:oe};const re=Object.create(null),le=Object.create(null);function he(t,e){if(!e)return t;const i=e.split(".");for(let e=0,s=i.length;e<s;++e){const s=i[e];t=t[s]||(t[s]=Object.create(null))}return t}function ce(t,e,i){return"string"==typeof e?x(he(t,e),i):x(he(t,""),e)}class de{constructor(t,e){this.animation=void 0,this.backgroundColor="rgba(0,0,0,0.1)",this.borderColor="rgba(0,0,0,0.1)",this.color="#666",this.datasets={},this.devicePixelRatio=t=>t.chart.platform.getDevicePixelRatio(),this.elements={},this.events=["mousemove","mouseout","click","touchstart","touchmove"],this.font={family:"\'Helvetica Neue\', \'Helvetica\', \'Arial\', sans-serif",size:12,style:"normal",lineHeight:1.2,weight:null},this.hover={},this.hoverBackgroundColor=(t,e)=>te(e.backgroundColor),this.hoverBorderColor=(t,e)=>te(e.borderColor),this.hoverColor=(t,e)=>te(e.color),this.indexAxis="x",this.interaction={mode:"nearest",intersect:!0,includeInvisible:!1},this.maintainAspectRatio=!0,this.onHover=null,this.onClick=null,this.parsing=!0,this.plugins={},this.responsive=!0,this.scale=void 0,this.scales={},this.showLine=!0,this.drawActiveElementsOnTop=!0,this.describe(t),this.apply(e)}set(t,e){return ce(this,t,e)}get(t){return he(this,t)}describe(t,e){return ce(le,t,e)}override(t,e){return ce(re,t,e)}route(t,e,i,s){const n=he(this,t),a=he(this,i),r="_"+e;Object.defineProperties(n,{[r]:{value:n[e],writable:!0},[e]:{enumerable:!0,get(){const t=this[r],e=a[s];return o(t)?Object.assign({},e,t):l(t,e)},set(t){this[r]=t}}})}apply(t){t.forEach((t=>t(this)))}}var ue=new de({_scriptable:t=>!t.startsWith("on"),_indexable:t=>"events"!==t,hover:{_fallback:"interaction"},interaction:{_scriptable:!1,_indexable:!1}},[function(t){t.set("animation",{delay:void 0,duration:1e3,easing:"easeOutQuart",fn:void 0,from:void 0,loop:void 0,to:void 0,type:void 0}),t.describe("animation",{_fallback:!1,_indexable:!1,_scriptable:t=>"onProgress"!==t&&"onComplete"!==t&&"fn"!==t}),t.set("animations",{colors:{type:"color",properties:ie},numbers:{type:"number",properties:ee}}),t.describe("animations",{_fallback:"animation"}),t.set("transitions",{active:{animation:{duration:400}},resize:{animation:{duration:0}},show:{animations:{colors:{from:"transparent"},visible:{type:"boolean",duration:0}}},hide:{animations:{colors:{to:"transparent"},visible:{type:"boolean",easing:"linear",fn:t=>0|t}}}})},function(t){t.set("layout",{autoPadding:!0,padding:{top:0,right:0,bottom:0,left:0}})},function(t){t.set("scale",{display:!0,offset:!1,reverse:!1,beginAtZero:!1,bounds:"ticks",clip:!0,grace:0,grid:{display:!0,lineWidth:1,drawOnChartArea:!0,drawTicks:!0,tickLength:8,tickWidth:(t,e)=>e.lineWidth,tickColor:(t,e)=>e.color,offset:!1},border:{display:!0,dash:[],dashOffset:0,width:1},title:{display:!1,text:"",padding:{top:4,bottom:4}},ticks:{minRotation:0,maxRotation:50,mirror:!1,textStrokeWidth:0,textStrokeColor:"",padding:3,display:!0,autoSkip:!0,autoSkipPadding:3,labelOffset:0,callback:ae.formatters.values,minor:{},major:{},align:"center",crossAlign:"near",showLabelBackdrop:!1,backdropColor:"rgba(255, 255, 255, 0.75)",backdropPadding:2}}),t.route("scale.ticks","color","","color"),t.route("scale.grid","color","","borderColor"),t.route("scale.border","color","","borderColor"),t.route("scale.title","color","","color"),t.describe("scale",{_fallback:!1,_scriptable:t=>!t.startsWith("before")&&!t.startsWith("after")&&"callback"!==t&&"parser"!==t,_indexable:t=>"borderDash"!==t&&"tickBorderDash"!==t&&"dash"!==t}),t.describe("scales",{_fallback:"scale"}),t.describe("scale.ticks",{_scriptable:t=>"backdropPadding"!==t&&"callback"!==t,_indexable:t=>"backdropPadding"!==t})}]);function fe(){return"undefined"!=typeof window&&"undefined"!=typeof document}function ge(t){let e=t.parentNode;return e&&"[object ShadowRoot]"===e.toString()&&(e=e.host),e}function pe(t,e,i){let s;return"string"==typeof t?(s=parseInt(t,10),-1!==t.indexOf("%")&&(s=s/100*e.parentNode[i])):s=t,s}const me=t=>t.ownerDocument.defaultView.getComputedStyle(t,null);function xe(t,e){return me(t).getPropertyValue(e)}const be=["top","right","bottom","left"];function _e(t,e,i){const s={};i=i?"-"+i:"";for(let n=0;n<4;n++){const o=be[n];s[o]=parseFloat(t[e+"-"+o+i])||0}return s.width=s.left+s.right,s.height=s.top+s.bottom,s}const ye=(t,e,i)=>(t>0||e>0)&&(!i||!i.shadowRoot);function ve(t,e){if("native"in t)return t;const{canvas:i,currentDevicePixelRatio:s}=e,n=me(i),o="border-box"===n.boxSizing,a=_e(n,"padding"),r=_e(n,"border","width"),{x:l,y:h,box:c}=function(t,e){const i=t.touches,s=i&&i.length?i[0]:t,{offsetX:n,offsetY:o}=s;let a,r,l=!1;if(ye(n,o,t.target))a=n,r=o;else{const t=e.getBoundingClientRect();a=s.clientX-t.left,r=s.clientY-t.top,l=!0}return{x:a,y:r,box:l}}(t,i),d=a.left+(c&&r.left),u=a.top+(c&&r.top);let{width:f,height:g}=e;return o&&(f-=a.width+r.width,g-=a.height+r.height),{x:Math.round((l-d)/f*i.width/s),y:Math.round((h-u)/g*i.height/s)}}const Me=t=>Math.round(10*t)/10;function we(t,e,i,s){const n=me(t),o=_e(n,"margin"),a=pe(n.maxWidth,t,"clientWidth")||T,r=pe(n.maxHeight,t,"clientHeight")||T,l=function(t,e,i){let s,n;if(void 0===e||void 0===i){const o=t&&ge(t);if(o){const t=o.getBoundingClientRect(),a=me(o),r=_e(a,"border","width"),l=_e(a,"padding");e=t.width-l.width-r.width,i=t.height-l.height-r.height,s=pe(a.maxWidth,o,"clientWidth"),n=pe(a.maxHeight,o,"clientHeight")}else e=t.clientWidth,i=t.clientHeight}return{width:e,height:i,maxWidth:s||T,maxHeight:n||T}}(t,e,i);let{width:h,height:c}=l;if("content-box"===n.boxSizing){const t=_e(n,"border","width"),e=_e(n,"padding");h-=e.width+t.width,c-=e.height+t.height}h=Math.max(0,h-o.width),c=Math.max(0,s?h/s:c-o.height),h=Me(Math.min(h,a,l.maxWidth)),c=Me(Math.min(c,r,l.maxHeight)),h&&!c&&(c=Me(h/2));return(void 0!==e||void 0!==i)&&s&&l.height&&c>l.height&&(c=l.height,h=Me(Math.floor(c*s))),{width:h,height:c}}function ke(t,e,i){const s=e||1,n=Me(t.height*s),o=Me(t.width*s);t.height=Me(t.height),t.width=Me(t.width);const a=t.canvas;a.style&&(i||!a.style.height&&!a.style.width)&&(a.style.height=`${t.height}px`,a.style.width=`${t.width}px`);const r=Math.floor(n),l=Math.floor(o);return(t.currentDevicePixelRatio!==s||a.height!==r||a.width!==l)&&(t.currentDevicePixelRatio=s,a.height=r,a.width=l,t.ctx.setTransform(s,0,0,s,0,0),!0)}const Se=function(){let t=!1;try{const e={get passive(){return t=!0,!1}};fe()&&(window.addEventListener("test",null,e),window.removeEventListener("test",null,e))}catch(t){}return t}();function Pe(t,e){const i=xe(t,e),s=i&&i.match(/^(\\d+)(\\.\\d+)?px$/);return s?+s[1]:void 0}function De(t){return!t||s(t.size)||s(t.family)?null:(t.style?t.style+" ":"")+(t.weight?t.weight+" ":"")+t.size+"px "+t.family}function Ce(t,e,i,s,n){let o=e[n];return o||(o=e[n]=t.measureText(n).width,i.push(n)),o>s&&(s=o),s}function Oe(t,e,i,s){let o=(s=s||{}).data=s.data||{},a=s.garbageCollect=s.garbageCollect||[];s.font!==e&&(o=s.data={},a=s.garbageCollect=[],s.font=e),t.save(),t.font=e;let r=0;const l=i.length;let h,c,d,u,f;for(h=0;h<l;h++)if(u=i[h],null==u||n(u)){if(n(u))for(c=0,d=u.length;c<d;c++)f=u[c],null==f||n(f)||(r=Ce(t,o,a,r,f))}else r=Ce(t,o,a,r,u);t.restore();const g=a.length/2;if(g>i.length){for(h=0;h<g;h++)delete o[a[h]];a.splice(0,g)}return r}function Ae(t,e,i){const s=t.currentDevicePixelRatio,n=0!==i?Math.max(i/2,.5):0;return Math.round((e-n)*s)/s+n}function Te(t,e){(e||t)&&((e=e||t.getContext("2d")).save(),e.resetTransform(),e.clearRect(0,0,t.width,t.height),e.restore())}function Le(t,e,i,s){Ee(t,e,i,s,null)}function Ee(t,e,i,s,n){let o,a,r,l,h,c,d,u;const f=e.pointStyle,g=e.rotation,p=e.radius;let m=(g||0)*L;if(f&&"object"==typeof f&&(o=f.toString(),"[object HTMLImageElement]"===o||"[object HTMLCanvasElement]"===o))return t.save(),t.translate(i,s),t.rotate(m),t.drawImage(f,-f.width/2,-f.height/2,f.width,f.height),void t.restore();if(!(isNaN(p)||p<=0)){switch(t.beginPath(),f){default:n?t.ellipse(i,s,n/2,p,0,0,O):t.arc(i,s,p,0,O),t.closePath();break;case"triangle":c=n?n/2:p,t.moveTo(i+Math.sin(m)*c,s-Math.cos(m)*p),m+=I,t.lineTo(i+Math.sin(m)*c,s-Math.cos(m)*p),m+=I,t.lineTo(i+Math.sin(m)*c,s-Math.cos(m)*p),t.closePath();break;case"rectRounded":h=.516*p,l=p-h,a=Math.cos(m+R)*l,d=Math.cos(m+R)*(n?n/2-h:l),r=Math.sin(m+R)*l,u=Math.sin(m+R)*(n?n/2-h:l),t.arc(i-d,s-r,h,m-C,m-E),t.arc(i+u,s-a,h,m-E,m),t.arc(i+d,s+r,h,m,m+E),t.arc(i-u,s+a,h,m+E,m+C),t.closePath();break;case"rect":if(!g){l=Math.SQRT1_2*p,c=n?n/2:l,t.rect(i-c,s-l,2*c,2*l);break}m+=R;case"rectRot":d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+u,s-a),t.lineTo(i+d,s+r),t.lineTo(i-u,s+a),t.closePath();break;case"crossRot":m+=R;case"cross":d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+d,s+r),t.moveTo(i+u,s-a),t.lineTo(i-u,s+a);break;case"star":d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+d,s+r),t.moveTo(i+u,s-a),t.lineTo(i-u,s+a),m+=R,d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+d,s+r),t.moveTo(i+u,s-a),t.lineTo(i-u,s+a);break;case"line":a=n?n/2:Math.cos(m)*p,r=Math.sin(m)*p,t.moveTo(i-a,s-r),t.lineTo(i+a,s+r);break;case"dash":t.moveTo(i,s),t.lineTo(i+Math.cos(m)*(n?n/2:p),s+Math.sin(m)*p);break;case!1:t.closePath()}t.fill(),e.borderWidth>0&&t.stroke()}}function Re(t,e,i){return i=i||.5,!e||t&&t.x>e.left-i&&t.x<e.right+i&&t.y>e.top-i&&t.y<e.bottom+i}function Ie(t,e){t.save(),t.beginPath(),t.rect(e.left,e.top,e.right-e.left,e.bottom-e.top),t.clip()}function ze(t){t.restore()}function Fe(t,e,i,s,n){if(!e)return t.lineTo(i.x,i.y);if("middle"===n){const s=(e.x+i.x)/2;t.lineTo(s,e.y),t.lineTo(s,i.y)}else"after"===n!=!!s?t.lineTo(e.x,i.y):t.lineTo(i.x,e.y);t.lineTo(i.x,i.y)}function Ve(t,e,i,s){if(!e)return t.lineTo(i.x,i.y);t.bezierCurveTo(s?e.cp1x:e.cp2x,s?e.cp1y:e.cp2y,s?i.cp2x:i.cp1x,s?i.cp2y:i.cp1y,i.x,i.y)}function Be(t,e,i,s,n){if(n.strikethrough||n.underline){const o=t.measureText(s),a=e-o.actualBoundingBoxLeft,r=e+o.actualBoundingBoxRight,l=i-o.actualBoundingBoxAscent,h=i+o.actualBoundingBoxDescent,c=n.strikethrough?(l+h)/2:h;t.strokeStyle=t.fillStyle,t.beginPath(),t.lineWidth=n.decorationWidth||2,t.moveTo(a,c),t.lineTo(r,c),t.stroke()}}function Ne(t,e){const i=t.fillStyle;t.fillStyle=e.color,t.fillRect(e.left,e.top,e.width,e.height),t.fillStyle=i}function We(t,e,i,o,a,r={}){const l=n(e)?e:[e],h=r.strokeWidth>0&&""!==r.strokeColor;let c,d;for(t.save(),t.font=a.string,function(t,e){e.translation&&t.translate(e.translation[0],e.translation[1]),s(e.rotation)||t.rotate(e.rotation),e.color&&(t.fillStyle=e.color),e.textAlign&&(t.textAlign=e.textAlign),e.textBaseline&&(t.textBaseline=e.textBaseline)}(t,r),c=0;c<l.length;++c)d=l[c],r.backdrop&&Ne(t,r.backdrop),h&&(r.strokeColor&&(t.strokeStyle=r.strokeColor),s(r.strokeWidth)||(t.lineWidth=r.strokeWidth),t.strokeText(d,i,o,r.maxWidth)),t.fillText(d,i,o,r.maxWidth),Be(t,i,o,d,r),o+=Number(a.lineHeight);t.restore()}function He(t,e){const{x:i,y:s,w:n,h:o,radius:a}=e;t.arc(i+a.topLeft,s+a.topLeft,a.topLeft,1.5*C,C,!0),t.lineTo(i,s+o-a.bottomLeft),t.arc(i+a.bottomLeft,s+o-a.bottomLeft,a.bottomLeft,C,E,!0),t.lineTo(i+n-a.bottomRight,s+o),t.arc(i+n-a.bottomRight,s+o-a.bottomRight,a.bottomRight,E,0,!0),t.lineTo(i+n,s+a.topRight),t.arc(i+n-a.topRight,s+a.topRight,a.topRight,0,-E,!0),t.lineTo(i+a.topLeft,s)}function je(t,e=[""],i,s,n=(()=>t[0])){const o=i||t;void 0===s&&(s=ti("_fallback",t));const a={[Symbol.toStringTag]:"Object",_cacheable:!0,_scopes:t,_rootScopes:o,_fallback:s,_getTarget:n,override:i=>je([i,...t],e,o,s)};return new Proxy(a,{deleteProperty:(e,i)=>(delete e[i],delete e._keys,delete t[0][i],!0),get:(i,s)=>qe(i,s,(()=>function(t,e,i,s){let n;for(const o of e)if(n=ti(Ue(o,t),i),void 0!==n)return Xe(t,n)?Ze(i,s,t,n):n}(s,e,t,i))),getOwnPropertyDescriptor:(t,e)=>Reflect.getOwnPropertyDescriptor(t._scopes[0],e),getPrototypeOf:()=>Reflect.getPrototypeOf(t[0]),has:(t,e)=>ei(t).includes(e),ownKeys:t=>ei(t),set(t,e,i){const s=t._storage||(t._storage=n());return t[e]=s[e]=i,delete t._keys,!0}})}function $e(t,e,i,s){const a={_cacheable:!1,_proxy:t,_context:e,_subProxy:i,_stack:new Set,_descriptors:Ye(t,s),setContext:e=>$e(t,e,i,s),override:n=>$e(t.override(n),e,i,s)};return new Proxy(a,{deleteProperty:(e,i)=>(delete e[i],delete t[i],!0),get:(t,e,i)=>qe(t,e,(()=>function(t,e,i){const{_proxy:s,_context:a,_subProxy:r,_descriptors:l}=t;let h=s[e];S(h)&&l.isScriptable(e)&&(h=function(t,e,i,s){const{_proxy:n,_context:o,_subProxy:a,_stack:r}=i;if(r.has(t))throw new Error("Recursion detected: "+Array.from(r).join("->")+"->"+t);r.add(t);let l=e(o,a||s);r.delete(t),Xe(t,l)&&(l=Ze(n._scopes,n,t,l));return l}(e,h,t,i));n(h)&&h.length&&(h=function(t,e,i,s){const{_proxy:n,_context:a,_subProxy:r,_descriptors:l}=i;if(void 0!==a.index&&s(t))return e[a.index%e.length];if(o(e[0])){const i=e,s=n._scopes.filter((t=>t!==i));e=[];for(const o of i){const i=Ze(s,n,t,o);e.push($e(i,a,r&&r[t],l))}}return e}(e,h,t,l.isIndexable));Xe(e,h)&&(h=$e(h,a,r&&r[e],l));return h}(t,e,i))),getOwnPropertyDescriptor:(e,i)=>e._descriptors.allKeys?Reflect.has(t,i)?{enumerable:!0,configurable:!0}:void 0:Reflect.getOwnPropertyDescriptor(t,i),getPrototypeOf:()=>Reflect.getPrototypeOf(t),has:(e,i)=>Reflect.has(t,i),ownKeys:()=>Reflect.ownKeys(t),set:(e,i,s)=>(t[i]=s,delete e[i],!0)})}function Ye(t,e={scriptable:!0,indexable:!0}){const{_scriptable:i=e.scriptable,_indexable:s=e.indexable,_allKeys:n=e.allKeys}=t;return{allKeys:n,scriptable:i,indexable:s,isScriptable:S(i)?i:()=>i,isIndexable:S(s)?s:()=>s}}const Ue=(t,e)=>t?t+w(e):e,Xe=(t,e)=>o(e)&&"adapters"!==t&&(null===Object.getPrototypeOf(e)||e.constructor===Object);function qe(t,e,i){if(Object.prototype.hasOwnProperty.call(t,e)||"constructor"===e)return t[e];const s=i();return t[e]=s,s}function Ke(t,e,i){return S(t)?t(e,i):t}const Ge=(t,e)=>!0===t?e:"string"==typeof t?M(e,t):void 0;function Je(t,e,i,s,n){for(const o of e){const e=Ge(i,o);if(e){t.add(e);const o=Ke(e._fallback,i,n);if(void 0!==o&&o!==i&&o!==s)return o}else if(!1===e&&void 0!==s&&i!==s)return null}return!1}function Ze(t,e,i,s){const a=e._rootScopes,r=Ke(e._fallback,i,s),l=[...t,...a],h=new Set;h.add(s);let c=Qe(h,l,i,r||i,s);return null!==c&&((void 0===r||r===i||(c=Qe(h,l,r,c,s),null!==c))&&je(Array.from(h),[""],a,r,(()=>function(t,e,i){const s=t._getTarget();e in s||(s[e]={});const a=s[e];if(n(a)&&o(i))return i;return a||{}}(e,i,s))))}function Qe(t,e,i,s,n){for(;i;)i=Je(t,e,i,s,n);return i}function ti(t,e){for(const i of e){if(!i)continue;const e=i[t];if(void 0!==e)return e}}function ei(t){let e=t._keys;return e||(e=t._keys=function(t){const e=new Set;for(const i of t)for(const t of Object.keys(i).filter((t=>!t.startsWith("_"))))e.add(t);return Array.from(e)}(t._scopes)),e}function ii(t,e,i,s){const{iScale:n}=t,{key:o="r"}=this._parsing,a=new Array(s);let r,l,h,c;for(r=0,l=s;r<l;++r)h=r+i,c=e[h],a[r]={r:n.parse(M(c,o),h)};return a}const si=Number.EPSILON||1e-14,ni=(t,e)=>e<t.length&&!t[e].skip&&t[e],oi=t=>"x"===t?"y":"x";function ai(t,e,i,s){const n=t.skip?e:t,o=e,a=i.skip?e:i,r=q(o,n),l=q(a,o);let h=r/(r+l),c=l/(r+l);h=isNaN(h)?0:h,c=isNaN(c)?0:c;const d=s*h,u=s*c;return{previous:{x:o.x-d*(a.x-n.x),y:o.y-d*(a.y-n.y)},next:{x:o.x+u*(a.x-n.x),y:o.y+u*(a.y-n.y)}}}function ri(t,e="x"){const i=oi(e),s=t.length,n=Array(s).fill(0),o=Array(s);let a,r,l,h=ni(t,0);for(a=0;a<s;++a)if(r=l,l=h,h=ni(t,a+1),l){if(h){const t=h[e]-l[e];n[a]=0!==t?(h[i]-l[i])/t:0}o[a]=r?h?F(n[a-1])!==F(n[a])?0:(n[a-1]+n[a])/2:n[a-1]:n[a]}!function(t,e,i){const s=t.length;let n,o,a,r,l,h=ni(t,0);for(let c=0;c<s-1;++c)l=h,h=ni(t,c+1),l&&h&&(V(e[c],0,si)?i[c]=i[c+1]=0:(n=i[c]/e[c],o=i[c+1]/e[c],r=Math.pow(n,2)+Math.pow(o,2),r<=9||(a=3/Math.sqrt(r),i[c]=n*a*e[c],i[c+1]=o*a*e[c])))}(t,n,o),function(t,e,i="x"){const s=oi(i),n=t.length;let o,a,r,l=ni(t,0);for(let h=0;h<n;++h){if(a=r,r=l,l=ni(t,h+1),!r)continue;const n=r[i],c=r[s];a&&(o=(n-a[i])/3,r[`cp1${i}`]=n-o,r[`cp1${s}`]=c-o*e[h]),l&&(o=(l[i]-n)/3,r[`cp2${i}`]=n+o,r[`cp2${s}`]=c+o*e[h])}}(t,o,e)}function li(t,e,i){return Math.max(Math.min(t,i),e)}function hi(t,e,i,s,n){let o,a,r,l;if(e.spanGaps&&(t=t.filter((t=>!t.skip))),"monotone"===e.cubicInterpolationMode)ri(t,n);else{let i=s?t[t.length-1]:t[0];for(o=0,a=t.length;o<a;++o)r=t[o],l=ai(i,r,t[Math.min(o+1,a-(s?0:1))%a],e.tension),r.cp1x=l.previous.x,r.cp1y=l.previous.y,r.cp2x=l.next.x,r.cp2y=l.next.y,i=r}e.capBezierPoints&&function(t,e){let i,s,n,o,a,r=Re(t[0],e);for(i=0,s=t.length;i<s;++i)a=o,o=r,r=i<s-1&&Re(t[i+1],e),o&&(n=t[i],a&&(n.cp1x=li(n.cp1x,e.left,e.right),n.cp1y=li(n.cp1y,e.top,e.bottom)),r&&(n.cp2x=li(n.cp2x,e.left,e.right),n.cp2y=li(n.cp2y,e.top,e.bottom)))}(t,i)}const ci=t=>0===t||1===t,di=(t,e,i)=>-Math.pow(2,10*(t-=1))*Math.sin((t-e)*O/i),ui=(t,e,i)=>Math.pow(2,-10*t)*Math.sin((t-e)*O/i)+1,fi={linear:t=>t,easeInQuad:t=>t*t,easeOutQuad:t=>-t*(t-2),easeInOutQuad:t=>(t/=.5)<1?.5*t*t:-.5*(--t*(t-2)-1),easeInCubic:t=>t*t*t,easeOutCubic:t=>(t-=1)*t*t+1,easeInOutCubic:t=>(t/=.5)<1?.5*t*t*t:.5*((t-=2)*t*t+2),easeInQuart:t=>t*t*t*t,easeOutQuart:t=>-((t-=1)*t*t*t-1),easeInOutQuart:t=>(t/=.5)<1?.5*t*t*t*t:-.5*((t-=2)*t*t*t-2),easeInQuint:t=>t*t*t*t*t,easeOutQuint:t=>(t-=1)*t*t*t*t+1,easeInOutQuint:t=>(t/=.5)<1?.5*t*t*t*t*t:.5*((t-=2)*t*t*t*t+2),easeInSine:t=>1-Math.cos(t*E),easeOutSine:t=>Math.sin(t*E),easeInOutSine:t=>-.5*(Math.cos(C*t)-1),easeInExpo:t=>0===t?0:Math.pow(2,10*(t-1)),easeOutExpo:t=>1===t?1:1-Math.pow(2,-10*t),easeInOutExpo:t=>ci(t)?t:t<.5?.5*Math.pow(2,10*(2*t-1)):.5*(2-Math.pow(2,-10*(2*t-1))),easeInCirc:t=>t>=1?t:-(Math.sqrt(1-t*t)-1),easeOutCirc:t=>Math.sqrt(1-(t-=1)*t),easeInOutCirc:t=>(t/=.5)<1?-.5*(Math.sqrt(1-t*t)-1):.5*(Math.sqrt(1-(t-=2)*t)+1),easeInElastic:t=>ci(t)?t:di(t,.075,.3),easeOutElastic:t=>ci(t)?t:ui(t,.075,.3),easeInOutElastic(t){const e=.1125;return ci(t)?t:t<.5?.5*di(2*t,e,.45):.5+.5*ui(2*t-1,e,.45)},easeInBack(t){const e=1.70158;return t*t*((e+1)*t-e)},easeOutBack(t){const e=1.70158;return(t-=1)*t*((e+1)*t+e)+1},easeInOutBack(t){let e=1.70158;return(t/=.5)<1?t*t*((1+(e*=1.525))*t-e)*.5:.5*((t-=2)*t*((1+(e*=1.525))*t+e)+2)},easeInBounce:t=>1-fi.easeOutBounce(1-t),easeOutBounce(t){const e=7.5625,i=2.75;return t<1/i?e*t*t:t<2/i?e*(t-=1.5/i)*t+.75:t<2.5/i?e*(t-=2.25/i)*t+.9375:e*(t-=2.625/i)*t+.984375},easeInOutBounce:t=>t<.5?.5*fi.easeInBounce(2*t):.5*fi.easeOutBounce(2*t-1)+.5};function gi(t,e,i,s){return{x:t.x+i*(e.x-t.x),y:t.y+i*(e.y-t.y)}}function pi(t,e,i,s){return{x:t.x+i*(e.x-t.x),y:"middle"===s?i<.5?t.y:e.y:"after"===s?i<1?t.y:e.y:i>0?e.y:t.y}}function mi(t,e,i,s){const n={x:t.cp2x,y:t.cp2y},o={x:e.cp1x,y:e.cp1y},a=gi(t,n,i),r=gi(n,o,i),l=gi(o,e,i),h=gi(a,r,i),c=gi(r,l,i);return gi(h,c,i)}const xi=/^(normal|(\\d+(?:\\.\\d+)?)(px|em|%)?)$/,bi=/^(normal|italic|initial|inherit|unset|(oblique( -?[0-9]?[0-9]deg)?))$/;function _i(t,e){const i=(""+t).match(xi);if(!i||"normal"===i[1])return 1.2*e;switch(t=+i[2],i[3]){case"px":return t;case"%":t/=100}return e*t}const yi=t=>+t||0;function vi(t,e){const i={},s=o(e),n=s?Object.keys(e):e,a=o(t)?s?i=>l(t[i],t[e[i]]):e=>t[e]:()=>t;for(const t of n)i[t]=yi(a(t));return i}function Mi(t){return vi(t,{top:"y",right:"x",bottom:"y",left:"x"})}function wi(t){return vi(t,["topLeft","topRight","bottomLeft","bottomRight"])}function ki(t){const e=Mi(t);return e.width=e.left+e.right,e.height=e.top+e.bottom,e}function Si(t,e){t=t||{},e=e||ue.font;let i=l(t.size,e.size);"string"==typeof i&&(i=parseInt(i,10));let s=l(t.style,e.style);s&&!(""+s).match(bi)&&(console.warn(\'Invalid font style specified: "\'+s+\'"\'),s=void 0);const n={family:l(t.family,e.family),lineHeight:_i(l(t.lineHeight,e.lineHeight),i),size:i,style:s,weight:l(t.weight,e.weight),string:""};return n.string=De(n),n}function Pi(t,e,i,s){let o,a,r,l=!0;for(o=0,a=t.length;o<a;++o)if(r=t[o],void 0!==r&&(void 0!==e&&"function"==typeof r&&(r=r(e),l=!1),void 0!==i&&n(r)&&(r=r[i%r.length],l=!1),void 0!==r))return s&&!l&&(s.cacheable=!1),r}function Di(t,e,i){const{min:s,max:n}=t,o=c(e,(n-s)/2),a=(t,e)=>i&&0===t?0:t+e;return{min:a(s,-Math.abs(o)),max:a(n,o)}}function Ci(t,e){return Object.assign(Object.create(t),e)}function Oi(t,e,i){return t?function(t,e){return{x:i=>t+t+e-i,setWidth(t){e=t},textAlign:t=>"center"===t?t:"right"===t?"left":"right",xPlus:(t,e)=>t-e,leftForLtr:(t,e)=>t-e}}(e,i):{x:t=>t,setWidth(t){},textAlign:t=>t,xPlus:(t,e)=>t+e,leftForLtr:(t,e)=>t}}function Ai(t,e){let i,s;"ltr"!==e&&"rtl"!==e||(i=t.canvas.style,s=[i.getPropertyValue("direction"),i.getPropertyPriority("direction")],i.setProperty("direction",e,"important"),t.prevTextDirection=s)}function Ti(t,e){void 0!==e&&(delete t.prevTextDirection,t.canvas.style.setProperty("direction",e[0],e[1]))}function Li(t){return"angle"===t?{between:J,compare:K,normalize:G}:{between:tt,compare:(t,e)=>t-e,normalize:t=>t}}function Ei({start:t,end:e,count:i,loop:s,style:n}){return{start:t%i,end:e%i,loop:s&&(e-t+1)%i==0,style:n}}function Ri(t,e,i){if(!i)return[t];const{property:s,start:n,end:o}=i,a=e.length,{compare:r,between:l,normalize:h}=Li(s),{start:c,end:d,loop:u,style:f}=function(t,e,i){const{property:s,start:n,end:o}=i,{between:a,normalize:r}=Li(s),l=e.length;let h,c,{start:d,end:u,loop:f}=t;if(f){for(d+=l,u+=l,h=0,c=l;h<c&&a(r(e[d%l][s]),n,o);++h)d--,u--;d%=l,u%=l}return u<d&&(u+=l),{start:d,end:u,loop:f,style:t.style}}(t,e,i),g=[];let p,m,x,b=!1,_=null;const y=()=>b||l(n,x,p)&&0!==r(n,x),v=()=>!b||0===r(o,p)||l(o,x,p);for(let t=c,i=c;t<=d;++t)m=e[t%a],m.skip||(p=h(m[s]),p!==x&&(b=l(p,n,o),null===_&&y()&&(_=0===r(p,n)?t:i),null!==_&&v()&&(g.push(Ei({start:_,end:t,loop:u,count:a,style:f})),_=null),i=t,x=p));return null!==_&&g.push(Ei({start:_,end:d,loop:u,count:a,style:f})),g}function Ii(t,e){const i=[],s=t.segments;for(let n=0;n<s.length;n++){const o=Ri(s[n],t.points,e);o.length&&i.push(...o)}return i}function zi(t,e){const i=t.points,s=t.options.spanGaps,n=i.length;if(!n)return[];const o=!!t._loop,{start:a,end:r}=function(t,e,i,s){let n=0,o=e-1;if(i&&!s)for(;n<e&&!t[n].skip;)n++;for(;n<e&&t[n].skip;)n++;for(n%=e,i&&(o+=n);o>n&&t[o%e].skip;)o--;return o%=e,{start:n,end:o}}(i,n,o,s);if(!0===s)return Fi(t,[{start:a,end:r,loop:o}],i,e);return Fi(t,function(t,e,i,s){const n=t.length,o=[];let a,r=e,l=t[e];for(a=e+1;a<=i;++a){const i=t[a%n];i.skip||i.stop?l.skip||(s=!1,o.push({start:e%n,end:(a-1)%n,loop:s}),e=r=i.stop?a:null):(r=a,l.skip&&(e=a)),l=i}return null!==r&&o.push({start:e%n,end:r%n,loop:s}),o}(i,a,r<a?r+n:r,!!t._fullLoop&&0===a&&r===n-1),i,e)}function Fi(t,e,i,s){return s&&s.setContext&&i?function(t,e,i,s){const n=t._chart.getContext(),o=Vi(t.options),{_datasetIndex:a,options:{spanGaps:r}}=t,l=i.length,h=[];let c=o,d=e[0].start,u=d;function f(t,e,s,n){const o=r?-1:1;if(t!==e){for(t+=l;i[t%l].skip;)t-=o;for(;i[e%l].skip;)e+=o;t%l!=e%l&&(h.push({start:t%l,end:e%l,loop:s,style:n}),c=n,d=e%l)}}for(const t of e){d=r?d:t.start;let e,o=i[d%l];for(u=d+1;u<=t.end;u++){const r=i[u%l];e=Vi(s.setContext(Ci(n,{type:"segment",p0:o,p1:r,p0DataIndex:(u-1)%l,p1DataIndex:u%l,datasetIndex:a}))),Bi(e,c)&&f(d,u-1,t.loop,c),o=r,c=e}d<u-1&&f(d,u-1,t.loop,c)}return h}(t,e,i,s):e}function Vi(t){return{backgroundColor:t.backgroundColor,borderCapStyle:t.borderCapStyle,borderDash:t.borderDash,borderDashOffset:t.borderDashOffset,borderJoinStyle:t.borderJoinStyle,borderWidth:t.borderWidth,borderColor:t.borderColor}}function Bi(t,e){if(!e)return!1;const i=[],s=function(t,e){return Zt(e)?(i.includes(e)||i.push(e),i.indexOf(e)):e};return JSON.stringify(t,s)!==JSON.stringify(e,s)}function Ni(t,e,i){return t.options.clip?t[i]:e[i]}function Wi(t,e){const i=e._clip;if(i.disabled)return!1;const s=function(t,e){const{xScale:i,yScale:s}=t;return i&&s?{left:Ni(i,e,"left"),right:Ni(i,e,"right"),top:Ni(s,e,"top"),bottom:Ni(s,e,"bottom")}:e}(e,t.chartArea);return{left:!1===i.left?0:s.left-(!0===i.left?0:i.left),right:!1===i.right?t.width:s.right+(!0===i.right?0:i.right),top:!1===i.top?0:s.top-(!0===i.top?0:i.top),bottom:!1===i.bottom?t.height:s.bottom+(!0===i.bottom?0:i.bottom)}}var Hi=Object.freeze({__proto__:null,HALF_PI:E,INFINITY:T,PI:C,PITAU:A,QUARTER_PI:R,RAD_PER_DEG:L,TAU:O,TWO_THIRDS_PI:I,_addGrace:Di,_alignPixel:Ae,_alignStartEnd:ft,_angleBetween:J,_angleDiff:K,_arrayUnique:lt,_attachContext:$e,_bezierCurveTo:Ve,_bezierInterpolation:mi,_boundSegment:Ri,_boundSegments:Ii,_capitalize:w,_computeSegments:zi,_createResolver:je,_decimalPlaces:U,_deprecated:function(t,e,i,s){void 0!==e&&console.warn(t+\': "\'+i+\'" is deprecated. Please use "\'+s+\'" instead\')},_descriptors:Ye,_elementsEqual:f,_factorize:N,_filterBetween:nt,_getParentNode:ge,_getStartAndCountOfVisiblePoints:pt,_int16Range:Q,_isBetween:tt,_isClickEvent:D,_isDomSupported:fe,_isPointInArea:Re,_limitValue:Z,_longestText:Oe,_lookup:et,_lookupByKey:it,_measureText:Ce,_merger:m,_mergerIf:_,_normalizeAngle:G,_parseObjectDataRadialScale:ii,_pointInLine:gi,_readValueToProps:vi,_rlookupByKey:st,_scaleRangesChanged:mt,_setMinAndMaxByKey:j,_splitKey:v,_steppedInterpolation:pi,_steppedLineTo:Fe,_textX:gt,_toLeftRightCenter:ut,_updateBezierControlPoints:hi,addRoundedRectPath:He,almostEquals:V,almostWhole:H,callback:d,clearCanvas:Te,clipArea:Ie,clone:g,color:Qt,createContext:Ci,debounce:dt,defined:k,distanceBetweenPoints:q,drawPoint:Le,drawPointLegend:Ee,each:u,easingEffects:fi,finiteOrDefault:r,fontString:function(t,e,i){return e+" "+t+"px "+i},formatNumber:ne,getAngleFromPoint:X,getDatasetClipArea:Wi,getHoverColor:te,getMaximumSize:we,getRelativePosition:ve,getRtlAdapter:Oi,getStyle:xe,isArray:n,isFinite:a,isFunction:S,isNullOrUndef:s,isNumber:W,isObject:o,isPatternOrGradient:Zt,listenArrayEvents:at,log10:z,merge:x,mergeIf:b,niceNum:B,noop:e,overrideTextDirection:Ai,readUsedSize:Pe,renderText:We,requestAnimFrame:ht,resolve:Pi,resolveObjectKey:M,restoreTextDirection:Ti,retinaScale:ke,setsEqual:P,sign:F,splineCurve:ai,splineCurveMonotone:ri,supportsEventListenerOptions:Se,throttled:ct,toDegrees:Y,toDimension:c,toFont:Si,toFontString:De,toLineHeight:_i,toPadding:ki,toPercentage:h,toRadians:$,toTRBL:Mi,toTRBLCorners:wi,uid:i,unclipArea:ze,unlistenArrayEvents:rt,valueOrDefault:l});function ji(t,e,i,n){const{controller:o,data:a,_sorted:r}=t,l=o._cachedMeta.iScale,h=t.dataset&&t.dataset.options?t.dataset.options.spanGaps:null;if(l&&e===l.axis&&"r"!==e&&r&&a.length){const r=l._reversePixels?st:it;if(!n){const n=r(a,e,i);if(h){const{vScale:e}=o._cachedMeta,{_parsed:i}=t,a=i.slice(0,n.lo+1).reverse().findIndex((t=>!s(t[e.axis])));n.lo-=Math.max(0,a);const r=i.slice(n.hi).findIndex((t=>!s(t[e.axis])));n.hi+=Math.max(0,r)}return n}if(o._sharedOptions){const t=a[0],s="function"==typeof t.getRange&&t.getRange(e);if(s){const t=r(a,e,i-s),n=r(a,e,i+s);return{lo:t.lo,hi:n.hi}}}}return{lo:0,hi:a.length-1}}function $i(t,e,i,s,n){const o=t.getSortedVisibleDatasetMetas(),a=i[e];for(let t=0,i=o.length;t<i;++t){const{index:i,data:r}=o[t],{lo:l,hi:h}=ji(o[t],e,a,n);for(let t=l;t<=h;++t){const e=r[t];e.skip||s(e,i,t)}}}function Yi(t,e,i,s,n){const o=[];if(!n&&!t.isPointInArea(e))return o;return $i(t,i,e,(function(i,a,r){(n||Re(i,t.chartArea,0))&&i.inRange(e.x,e.y,s)&&o.push({element:i,datasetIndex:a,index:r})}),!0),o}function Ui(t,e,i,s,n,o){let a=[];const r=function(t){const e=-1!==t.indexOf("x"),i=-1!==t.indexOf("y");return function(t,s){const n=e?Math.abs(t.x-s.x):0,o=i?Math.abs(t.y-s.y):0;return Math.sqrt(Math.pow(n,2)+Math.pow(o,2))}}(i);let l=Number.POSITIVE_INFINITY;return $i(t,i,e,(function(i,h,c){const d=i.inRange(e.x,e.y,n);if(s&&!d)return;const u=i.getCenterPoint(n);if(!(!!o||t.isPointInArea(u))&&!d)return;const f=r(e,u);f<l?(a=[{element:i,datasetIndex:h,index:c}],l=f):f===l&&a.push({element:i,datasetIndex:h,index:c})})),a}function Xi(t,e,i,s,n,o){return o||t.isPointInArea(e)?"r"!==i||s?Ui(t,e,i,s,n,o):function(t,e,i,s){let n=[];return $i(t,i,e,(function(t,i,o){const{startAngle:a,endAngle:r}=t.getProps(["startAngle","endAngle"],s),{angle:l}=X(t,{x:e.x,y:e.y});J(l,a,r)&&n.push({element:t,datasetIndex:i,index:o})})),n}(t,e,i,n):[]}function qi(t,e,i,s,n){const o=[],a="x"===i?"inXRange":"inYRange";let r=!1;return $i(t,i,e,((t,s,l)=>{t[a]&&t[a](e[i],n)&&(o.push({element:t,datasetIndex:s,index:l}),r=r||t.inRange(e.x,e.y,n))})),s&&!r?[]:o}var Ki={evaluateInteractionItems:$i,modes:{index(t,e,i,s){const n=ve(e,t),o=i.axis||"x",a=i.includeInvisible||!1,r=i.intersect?Yi(t,n,o,s,a):Xi(t,n,o,!1,s,a),l=[];return r.length?(t.getSortedVisibleDatasetMetas().forEach((t=>{const e=r[0].index,i=t.data[e];i&&!i.skip&&l.push({element:i,datasetIndex:t.index,index:e})})),l):[]},dataset(t,e,i,s){const n=ve(e,t),o=i.axis||"xy",a=i.includeInvisible||!1;let r=i.intersect?Yi(t,n,o,s,a):Xi(t,n,o,!1,s,a);if(r.length>0){const e=r[0].datasetIndex,i=t.getDatasetMeta(e).data;r=[];for(let t=0;t<i.length;++t)r.push({element:i[t],datasetIndex:e,index:t})}return r},point:(t,e,i,s)=>Yi(t,ve(e,t),i.axis||"xy",s,i.includeInvisible||!1),nearest(t,e,i,s){const n=ve(e,t),o=i.axis||"xy",a=i.includeInvisible||!1;return Xi(t,n,o,i.intersect,s,a)},x:(t,e,i,s)=>qi(t,ve(e,t),"x",i.intersect,s),y:(t,e,i,s)=>qi(t,ve(e,t),"y",i.intersect,s)}};const Gi=["left","top","right","bottom"];function Ji(t,e){return t.filter((t=>t.pos===e))}function Zi(t,e){return t.filter((t=>-1===Gi.indexOf(t.pos)&&t.box.axis===e))}function Qi(t,e){return t.sort(((t,i)=>{const s=e?i:t,n=e?t:i;return s.weight===n.weight?s.index-n.index:s.weight-n.weight}))}function ts(t,e){const i=function(t){const e={};for(const i of t){const{stack:t,pos:s,stackWeight:n}=i;if(!t||!Gi.includes(s))continue;const o=e[t]||(e[t]={count:0,placed:0,weight:0,size:0});o.count++,o.weight+=n}return e}(t),{vBoxMaxWidth:s,hBoxMaxHeight:n}=e;let o,a,r;for(o=0,a=t.length;o<a;++o){r=t[o];const{fullSize:a}=r.box,l=i[r.stack],h=l&&r.stackWeight/l.weight;r.horizontal?(r.width=h?h*s:a&&e.availableWidth,r.height=n):(r.width=s,r.height=h?h*n:a&&e.availableHeight)}return i}function es(t,e,i,s){return Math.max(t[i],e[i])+Math.max(t[s],e[s])}function is(t,e){t.top=Math.max(t.top,e.top),t.left=Math.max(t.left,e.left),t.bottom=Math.max(t.bottom,e.bottom),t.right=Math.max(t.right,e.right)}function ss(t,e,i,s){const{pos:n,box:a}=i,r=t.maxPadding;if(!o(n)){i.size&&(t[n]-=i.size);const e=s[i.stack]||{size:0,count:1};e.size=Math.max(e.size,i.horizontal?a.height:a.width),i.size=e.size/e.count,t[n]+=i.size}a.getPadding&&is(r,a.getPadding());const l=Math.max(0,e.outerWidth-es(r,t,"left","right")),h=Math.max(0,e.outerHeight-es(r,t,"top","bottom")),c=l!==t.w,d=h!==t.h;return t.w=l,t.h=h,i.horizontal?{same:c,other:d}:{same:d,other:c}}function ns(t,e){const i=e.maxPadding;function s(t){const s={left:0,top:0,right:0,bottom:0};return t.forEach((t=>{s[t]=Math.max(e[t],i[t])})),s}return s(t?["left","right"]:["top","bottom"])}function os(t,e,i,s){const n=[];let o,a,r,l,h,c;for(o=0,a=t.length,h=0;o<a;++o){r=t[o],l=r.box,l.update(r.width||e.w,r.height||e.h,ns(r.horizontal,e));const{same:a,other:d}=ss(e,i,r,s);h|=a&&n.length,c=c||d,l.fullSize||n.push(r)}return h&&os(n,e,i,s)||c}function as(t,e,i,s,n){t.top=i,t.left=e,t.right=e+s,t.bottom=i+n,t.width=s,t.height=n}function rs(t,e,i,s){const n=i.padding;let{x:o,y:a}=e;for(const r of t){const t=r.box,l=s[r.stack]||{count:1,placed:0,weight:1},h=r.stackWeight/l.weight||1;if(r.horizontal){const s=e.w*h,o=l.size||t.height;k(l.start)&&(a=l.start),t.fullSize?as(t,n.left,a,i.outerWidth-n.right-n.left,o):as(t,e.left+l.placed,a,s,o),l.start=a,l.placed+=s,a=t.bottom}else{const s=e.h*h,a=l.size||t.width;k(l.start)&&(o=l.start),t.fullSize?as(t,o,n.top,a,i.outerHeight-n.bottom-n.top):as(t,o,e.top+l.placed,a,s),l.start=o,l.placed+=s,o=t.right}}e.x=o,e.y=a}var ls={addBox(t,e){t.boxes||(t.boxes=[]),e.fullSize=e.fullSize||!1,e.position=e.position||"top",e.weight=e.weight||0,e._layers=e._layers||function(){return[{z:0,draw(t){e.draw(t)}}]},t.boxes.push(e)},removeBox(t,e){const i=t.boxes?t.boxes.indexOf(e):-1;-1!==i&&t.boxes.splice(i,1)},configure(t,e,i){e.fullSize=i.fullSize,e.position=i.position,e.weight=i.weight},update(t,e,i,s){if(!t)return;const n=ki(t.options.layout.padding),o=Math.max(e-n.width,0),a=Math.max(i-n.height,0),r=function(t){const e=function(t){const e=[];let i,s,n,o,a,r;for(i=0,s=(t||[]).length;i<s;++i)n=t[i],({position:o,options:{stack:a,stackWeight:r=1}}=n),e.push({index:i,box:n,pos:o,horizontal:n.isHorizontal(),weight:n.weight,stack:a&&o+a,stackWeight:r});return e}(t),i=Qi(e.filter((t=>t.box.fullSize)),!0),s=Qi(Ji(e,"left"),!0),n=Qi(Ji(e,"right")),o=Qi(Ji(e,"top"),!0),a=Qi(Ji(e,"bottom")),r=Zi(e,"x"),l=Zi(e,"y");return{fullSize:i,leftAndTop:s.concat(o),rightAndBottom:n.concat(l).concat(a).concat(r),chartArea:Ji(e,"chartArea"),vertical:s.concat(n).concat(l),horizontal:o.concat(a).concat(r)}}(t.boxes),l=r.vertical,h=r.horizontal;u(t.boxes,(t=>{"function"==typeof t.beforeLayout&&t.beforeLayout()}));const c=l.reduce(((t,e)=>e.box.options&&!1===e.box.options.display?t:t+1),0)||1,d=Object.freeze({outerWidth:e,outerHeight:i,padding:n,availableWidth:o,availableHeight:a,vBoxMaxWidth:o/2/c,hBoxMaxHeight:a/2}),f=Object.assign({},n);is(f,ki(s));const g=Object.assign({maxPadding:f,w:o,h:a,x:n.left,y:n.top},n),p=ts(l.concat(h),d);os(r.fullSize,g,d,p),os(l,g,d,p),os(h,g,d,p)&&os(l,g,d,p),function(t){const e=t.maxPadding;function i(i){const s=Math.max(e[i]-t[i],0);return t[i]+=s,s}t.y+=i("top"),t.x+=i("left"),i("right"),i("bottom")}(g),rs(r.leftAndTop,g,d,p),g.x+=g.w,g.y+=g.h,rs(r.rightAndBottom,g,d,p),t.chartArea={left:g.left,top:g.top,right:g.left+g.w,bottom:g.top+g.h,height:g.h,width:g.w},u(r.chartArea,(e=>{const i=e.box;Object.assign(i,t.chartArea),i.update(g.w,g.h,{left:0,top:0,right:0,bottom:0})}))}};class hs{acquireContext(t,e){}releaseContext(t){return!1}addEventListener(t,e,i){}removeEventListener(t,e,i){}getDevicePixelRatio(){return 1}getMaximumSize(t,e,i,s){return e=Math.max(0,e||t.width),i=i||t.height,{width:e,height:Math.max(0,s?Math.floor(e/s):i)}}isAttached(t){return!0}updateConfig(t){}}class cs extends hs{acquireContext(t){return t&&t.getContext&&t.getContext("2d")||null}updateConfig(t){t.options.animation=!1}}const ds="$chartjs",us={touchstart:"mousedown",touchmove:"mousemove",touchend:"mouseup",pointerenter:"mouseenter",pointerdown:"mousedown",pointermove:"mousemove",pointerup:"mouseup",pointerleave:"mouseout",pointerout:"mouseout"},fs=t=>null===t||""===t;const gs=!!Se&&{passive:!0};function ps(t,e,i){t&&t.canvas&&t.canvas.removeEventListener(e,i,gs)}function ms(t,e){for(const i of t)if(i===e||i.contains(e))return!0}function xs(t,e,i){const s=t.canvas,n=new MutationObserver((t=>{let e=!1;for(const i of t)e=e||ms(i.addedNodes,s),e=e&&!ms(i.removedNodes,s);e&&i()}));return n.observe(document,{childList:!0,subtree:!0}),n}function bs(t,e,i){const s=t.canvas,n=new MutationObserver((t=>{let e=!1;for(const i of t)e=e||ms(i.removedNodes,s),e=e&&!ms(i.addedNodes,s);e&&i()}));return n.observe(document,{childList:!0,subtree:!0}),n}const _s=new Map;let ys=0;function vs(){const t=window.devicePixelRatio;t!==ys&&(ys=t,_s.forEach(((e,i)=>{i.currentDevicePixelRatio!==t&&e()})))}function Ms(t,e,i){const s=t.canvas,n=s&&ge(s);if(!n)return;const o=ct(((t,e)=>{const s=n.clientWidth;i(t,e),s<n.clientWidth&&i()}),window),a=new ResizeObserver((t=>{const e=t[0],i=e.contentRect.width,s=e.contentRect.height;0===i&&0===s||o(i,s)}));return a.observe(n),function(t,e){_s.size||window.addEventListener("resize",vs),_s.set(t,e)}(t,o),a}function ws(t,e,i){i&&i.disconnect(),"resize"===e&&function(t){_s.delete(t),_s.size||window.removeEventListener("resize",vs)}(t)}function ks(t,e,i){const s=t.canvas,n=ct((e=>{null!==t.ctx&&i(function(t,e){const i=us[t.type]||t.type,{x:s,y:n}=ve(t,e);return{type:i,chart:e,native:t,x:void 0!==s?s:null,y:void 0!==n?n:null}}(e,t))}),t);return function(t,e,i){t&&t.addEventListener(e,i,gs)}(s,e,n),n}class Ss extends hs{acquireContext(t,e){const i=t&&t.getContext&&t.getContext("2d");return i&&i.canvas===t?(function(t,e){const i=t.style,s=t.getAttribute("height"),n=t.getAttribute("width");if(t[ds]={initial:{height:s,width:n,style:{display:i.display,height:i.height,width:i.width}}},i.display=i.display||"block",i.boxSizing=i.boxSizing||"border-box",fs(n)){const e=Pe(t,"width");void 0!==e&&(t.width=e)}if(fs(s))if(""===t.style.height)t.height=t.width/(e||2);else{const e=Pe(t,"height");void 0!==e&&(t.height=e)}}(t,e),i):null}releaseContext(t){const e=t.canvas;if(!e[ds])return!1;const i=e[ds].initial;["height","width"].forEach((t=>{const n=i[t];s(n)?e.removeAttribute(t):e.setAttribute(t,n)}));const n=i.style||{};return Object.keys(n).forEach((t=>{e.style[t]=n[t]})),e.width=e.width,delete e[ds],!0}addEventListener(t,e,i){this.removeEventListener(t,e);const s=t.$proxies||(t.$proxies={}),n={attach:xs,detach:bs,resize:Ms}[e]||ks;s[e]=n(t,e,i)}removeEventListener(t,e){const i=t.$proxies||(t.$proxies={}),s=i[e];if(!s)return;({attach:ws,detach:ws,resize:ws}[e]||ps)(t,e,s),i[e]=void 0}getDevicePixelRatio(){return window.devicePixelRatio}getMaximumSize(t,e,i,s){return we(t,e,i,s)}isAttached(t){const e=t&&ge(t);return!(!e||!e.isConnected)}}function Ps(t){return!fe()||"undefined"!=typeof OffscreenCanvas&&t instanceof OffscreenCanvas?cs:Ss}var Ds=Object.freeze({__proto__:null,BasePlatform:hs,BasicPlatform:cs,DomPlatform:Ss,_detectPlatform:Ps});const Cs="transparent",Os={boolean:(t,e,i)=>i>.5?e:t,color(t,e,i){const s=Qt(t||Cs),n=s.valid&&Qt(e||Cs);return n&&n.valid?n.mix(s,i).hexString():e},number:(t,e,i)=>t+(e-t)*i};class As{constructor(t,e,i,s){const n=e[i];s=Pi([t.to,s,n,t.from]);const o=Pi([t.from,n,s]);this._active=!0,this._fn=t.fn||Os[t.type||typeof o],this._easing=fi[t.easing]||fi.linear,this._start=Math.floor(Date.now()+(t.delay||0)),this._duration=this._total=Math.floor(t.duration),this._loop=!!t.loop,this._target=e,this._prop=i,this._from=o,this._to=s,this._promises=void 0}active(){return this._active}update(t,e,i){if(this._active){this._notify(!1);const s=this._target[this._prop],n=i-this._start,o=this._duration-n;this._start=i,this._duration=Math.floor(Math.max(o,t.duration)),this._total+=n,this._loop=!!t.loop,this._to=Pi([t.to,e,s,t.from]),this._from=Pi([t.from,s,e])}}cancel(){this._active&&(this.tick(Date.now()),this._active=!1,this._notify(!1))}tick(t){const e=t-this._start,i=this._duration,s=this._prop,n=this._from,o=this._loop,a=this._to;let r;if(this._active=n!==a&&(o||e<i),!this._active)return this._target[s]=a,void this._notify(!0);e<0?this._target[s]=n:(r=e/i%2,r=o&&r>1?2-r:r,r=this._easing(Math.min(1,Math.max(0,r))),this._target[s]=this._fn(n,a,r))}wait(){const t=this._promises||(this._promises=[]);return new Promise(((e,i)=>{t.push({res:e,rej:i})}))}_notify(t){const e=t?"res":"rej",i=this._promises||[];for(let t=0;t<i.length;t++)i[t][e]()}}class Ts{constructor(t,e){this._chart=t,this._properties=new Map,this.configure(e)}configure(t){if(!o(t))return;const e=Object.keys(ue.animation),i=this._properties;Object.getOwnPropertyNames(t).forEach((s=>{const a=t[s];if(!o(a))return;const r={};for(const t of e)r[t]=a[t];(n(a.properties)&&a.properties||[s]).forEach((t=>{t!==s&&i.has(t)||i.set(t,r)}))}))}_animateOptions(t,e){const i=e.options,s=function(t,e){if(!e)return;let i=t.options;if(!i)return void(t.options=e);i.$shared&&(t.options=i=Object.assign({},i,{$shared:!1,$animations:{}}));return i}(t,i);if(!s)return[];const n=this._createAnimations(s,i);return i.$shared&&function(t,e){const i=[],s=Object.keys(e);for(let e=0;e<s.length;e++){const n=t[s[e]];n&&n.active()&&i.push(n.wait())}return Promise.all(i)}(t.options.$animations,i).then((()=>{t.options=i}),(()=>{})),n}_createAnimations(t,e){const i=this._properties,s=[],n=t.$animations||(t.$animations={}),o=Object.keys(e),a=Date.now();let r;for(r=o.length-1;r>=0;--r){const l=o[r];if("$"===l.charAt(0))continue;if("options"===l){s.push(...this._animateOptions(t,e));continue}const h=e[l];let c=n[l];const d=i.get(l);if(c){if(d&&c.active()){c.update(d,h,a);continue}c.cancel()}d&&d.duration?(n[l]=c=new As(d,t,l,h),s.push(c)):t[l]=h}return s}update(t,e){if(0===this._properties.size)return void Object.assign(t,e);const i=this._createAnimations(t,e);return i.length?(bt.add(this._chart,i),!0):void 0}}function Ls(t,e){const i=t&&t.options||{},s=i.reverse,n=void 0===i.min?e:0,o=void 0===i.max?e:0;return{start:s?o:n,end:s?n:o}}function Es(t,e){const i=[],s=t._getSortedDatasetMetas(e);let n,o;for(n=0,o=s.length;n<o;++n)i.push(s[n].index);return i}function Rs(t,e,i,s={}){const n=t.keys,o="single"===s.mode;let r,l,h,c;if(null===e)return;let d=!1;for(r=0,l=n.length;r<l;++r){if(h=+n[r],h===i){if(d=!0,s.all)continue;break}c=t.values[h],a(c)&&(o||0===e||F(e)===F(c))&&(e+=c)}return d||s.all?e:0}function Is(t,e){const i=t&&t.options.stacked;return i||void 0===i&&void 0!==e.stack}function zs(t,e,i){const s=t[e]||(t[e]={});return s[i]||(s[i]={})}function Fs(t,e,i,s){for(const n of e.getMatchingVisibleMetas(s).reverse()){const e=t[n.index];if(i&&e>0||!i&&e<0)return n.index}return null}function Vs(t,e){const{chart:i,_cachedMeta:s}=t,n=i._stacks||(i._stacks={}),{iScale:o,vScale:a,index:r}=s,l=o.axis,h=a.axis,c=function(t,e,i){return`${t.id}.${e.id}.${i.stack||i.type}`}(o,a,s),d=e.length;let u;for(let t=0;t<d;++t){const i=e[t],{[l]:o,[h]:d}=i;u=(i._stacks||(i._stacks={}))[h]=zs(n,c,o),u[r]=d,u._top=Fs(u,a,!0,s.type),u._bottom=Fs(u,a,!1,s.type);(u._visualValues||(u._visualValues={}))[r]=d}}function Bs(t,e){const i=t.scales;return Object.keys(i).filter((t=>i[t].axis===e)).shift()}function Ns(t,e){const i=t.controller.index,s=t.vScale&&t.vScale.axis;if(s){e=e||t._parsed;for(const t of e){const e=t._stacks;e&&void 0!==e[s]&&void 0!==e[s][i]&&(delete e[s][i],void 0!==e[s]._visualValues&&void 0!==e[s]._visualValues[i]&&delete e[s]._visualValues[i])}}}const Ws=t=>"reset"===t||"none"===t,Hs=(t,e)=>e?t:Object.assign({},t);class js{static defaults={};static datasetElementType=null;static dataElementType=null;constructor(t,e){this.chart=t,this._ctx=t.ctx,this.index=e,this._cachedDataOpts={},this._cachedMeta=this.getMeta(),this._type=this._cachedMeta.type,this.options=void 0,this._parsing=!1,this._data=void 0,this._objectData=void 0,this._sharedOptions=void 0,this._drawStart=void 0,this._drawCount=void 0,this.enableOptionSharing=!1,this.supportsDecimation=!1,this.$context=void 0,this._syncList=[],this.datasetElementType=new.target.datasetElementType,this.dataElementType=new.target.dataElementType,this.initialize()}initialize(){const t=this._cachedMeta;this.configure(),this.linkScales(),t._stacked=Is(t.vScale,t),this.addElements(),this.options.fill&&!this.chart.isPluginEnabled("filler")&&console.warn("Tried to use the \'fill\' option without the \'Filler\' plugin enabled. Please import and register the \'Filler\' plugin and make sure it is not disabled in the options")}updateIndex(t){this.index!==t&&Ns(this._cachedMeta),this.index=t}linkScales(){const t=this.chart,e=this._cachedMeta,i=this.getDataset(),s=(t,e,i,s)=>"x"===t?e:"r"===t?s:i,n=e.xAxisID=l(i.xAxisID,Bs(t,"x")),o=e.yAxisID=l(i.yAxisID,Bs(t,"y")),a=e.rAxisID=l(i.rAxisID,Bs(t,"r")),r=e.indexAxis,h=e.iAxisID=s(r,n,o,a),c=e.vAxisID=s(r,o,n,a);e.xScale=this.getScaleForId(n),e.yScale=this.getScaleForId(o),e.rScale=this.getScaleForId(a),e.iScale=this.getScaleForId(h),e.vScale=this.getScaleForId(c)}getDataset(){return this.chart.data.datasets[this.index]}getMeta(){return this.chart.getDatasetMeta(this.index)}getScaleForId(t){return this.chart.scales[t]}_getOtherScale(t){const e=this._cachedMeta;return t===e.iScale?e.vScale:e.iScale}reset(){this._update("reset")}_destroy(){const t=this._cachedMeta;this._data&&rt(this._data,this),t._stacked&&Ns(t)}_dataCheck(){const t=this.getDataset(),e=t.data||(t.data=[]),i=this._data;if(o(e)){const t=this._cachedMeta;this._data=function(t,e){const{iScale:i,vScale:s}=e,n="x"===i.axis?"x":"y",o="x"===s.axis?"x":"y",a=Object.keys(t),r=new Array(a.length);let l,h,c;for(l=0,h=a.length;l<h;++l)c=a[l],r[l]={[n]:c,[o]:t[c]};return r}(e,t)}else if(i!==e){if(i){rt(i,this);const t=this._cachedMeta;Ns(t),t._parsed=[]}e&&Object.isExtensible(e)&&at(e,this),this._syncList=[],this._data=e}}addElements(){const t=this._cachedMeta;this._dataCheck(),this.datasetElementType&&(t.dataset=new this.datasetElementType)}buildOrUpdateElements(t){const e=this._cachedMeta,i=this.getDataset();let s=!1;this._dataCheck();const n=e._stacked;e._stacked=Is(e.vScale,e),e.stack!==i.stack&&(s=!0,Ns(e),e.stack=i.stack),this._resyncElements(t),(s||n!==e._stacked)&&(Vs(this,e._parsed),e._stacked=Is(e.vScale,e))}configure(){const t=this.chart.config,e=t.datasetScopeKeys(this._type),i=t.getOptionScopes(this.getDataset(),e,!0);this.options=t.createResolver(i,this.getContext()),this._parsing=this.options.parsing,this._cachedDataOpts={}}parse(t,e){const{_cachedMeta:i,_data:s}=this,{iScale:a,_stacked:r}=i,l=a.axis;let h,c,d,u=0===t&&e===s.length||i._sorted,f=t>0&&i._parsed[t-1];if(!1===this._parsing)i._parsed=s,i._sorted=!0,d=s;else{d=n(s[t])?this.parseArrayData(i,s,t,e):o(s[t])?this.parseObjectData(i,s,t,e):this.parsePrimitiveData(i,s,t,e);const a=()=>null===c[l]||f&&c[l]<f[l];for(h=0;h<e;++h)i._parsed[h+t]=c=d[h],u&&(a()&&(u=!1),f=c);i._sorted=u}r&&Vs(this,d)}parsePrimitiveData(t,e,i,s){const{iScale:n,vScale:o}=t,a=n.axis,r=o.axis,l=n.getLabels(),h=n===o,c=new Array(s);let d,u,f;for(d=0,u=s;d<u;++d)f=d+i,c[d]={[a]:h||n.parse(l[f],f),[r]:o.parse(e[f],f)};return c}parseArrayData(t,e,i,s){const{xScale:n,yScale:o}=t,a=new Array(s);let r,l,h,c;for(r=0,l=s;r<l;++r)h=r+i,c=e[h],a[r]={x:n.parse(c[0],h),y:o.parse(c[1],h)};return a}parseObjectData(t,e,i,s){const{xScale:n,yScale:o}=t,{xAxisKey:a="x",yAxisKey:r="y"}=this._parsing,l=new Array(s);let h,c,d,u;for(h=0,c=s;h<c;++h)d=h+i,u=e[d],l[h]={x:n.parse(M(u,a),d),y:o.parse(M(u,r),d)};return l}getParsed(t){return this._cachedMeta._parsed[t]}getDataElement(t){return this._cachedMeta.data[t]}applyStack(t,e,i){const s=this.chart,n=this._cachedMeta,o=e[t.axis];return Rs({keys:Es(s,!0),values:e._stacks[t.axis]._visualValues},o,n.index,{mode:i})}updateRangeFromParsed(t,e,i,s){const n=i[e.axis];let o=null===n?NaN:n;const a=s&&i._stacks[e.axis];s&&a&&(s.values=a,o=Rs(s,n,this._cachedMeta.index)),t.min=Math.min(t.min,o),t.max=Math.max(t.max,o)}getMinMax(t,e){const i=this._cachedMeta,s=i._parsed,n=i._sorted&&t===i.iScale,o=s.length,r=this._getOtherScale(t),l=((t,e,i)=>t&&!e.hidden&&e._stacked&&{keys:Es(i,!0),values:null})(e,i,this.chart),h={min:Number.POSITIVE_INFINITY,max:Number.NEGATIVE_INFINITY},{min:c,max:d}=function(t){const{min:e,max:i,minDefined:s,maxDefined:n}=t.getUserBounds();return{min:s?e:Number.NEGATIVE_INFINITY,max:n?i:Number.POSITIVE_INFINITY}}(r);let u,f;function g(){f=s[u];const e=f[r.axis];return!a(f[t.axis])||c>e||d<e}for(u=0;u<o&&(g()||(this.updateRangeFromParsed(h,t,f,l),!n));++u);if(n)for(u=o-1;u>=0;--u)if(!g()){this.updateRangeFromParsed(h,t,f,l);break}return h}getAllParsedValues(t){const e=this._cachedMeta._parsed,i=[];let s,n,o;for(s=0,n=e.length;s<n;++s)o=e[s][t.axis],a(o)&&i.push(o);return i}getMaxOverflow(){return!1}getLabelAndValue(t){const e=this._cachedMeta,i=e.iScale,s=e.vScale,n=this.getParsed(t);return{label:i?""+i.getLabelForValue(n[i.axis]):"",value:s?""+s.getLabelForValue(n[s.axis]):""}}_update(t){const e=this._cachedMeta;this.update(t||"default"),e._clip=function(t){let e,i,s,n;return o(t)?(e=t.top,i=t.right,s=t.bottom,n=t.left):e=i=s=n=t,{top:e,right:i,bottom:s,left:n,disabled:!1===t}}(l(this.options.clip,function(t,e,i){if(!1===i)return!1;const s=Ls(t,i),n=Ls(e,i);return{top:n.end,right:s.end,bottom:n.start,left:s.start}}(e.xScale,e.yScale,this.getMaxOverflow())))}update(t){}draw(){const t=this._ctx,e=this.chart,i=this._cachedMeta,s=i.data||[],n=e.chartArea,o=[],a=this._drawStart||0,r=this._drawCount||s.length-a,l=this.options.drawActiveElementsOnTop;let h;for(i.dataset&&i.dataset.draw(t,n,a,r),h=a;h<a+r;++h){const e=s[h];e.hidden||(e.active&&l?o.push(e):e.draw(t,n))}for(h=0;h<o.length;++h)o[h].draw(t,n)}getStyle(t,e){const i=e?"active":"default";return void 0===t&&this._cachedMeta.dataset?this.resolveDatasetElementOptions(i):this.resolveDataElementOptions(t||0,i)}getContext(t,e,i){const s=this.getDataset();let n;if(t>=0&&t<this._cachedMeta.data.length){const e=this._cachedMeta.data[t];n=e.$context||(e.$context=function(t,e,i){return Ci(t,{active:!1,dataIndex:e,parsed:void 0,raw:void 0,element:i,index:e,mode:"default",type:"data"})}(this.getContext(),t,e)),n.parsed=this.getParsed(t),n.raw=s.data[t],n.index=n.dataIndex=t}else n=this.$context||(this.$context=function(t,e){return Ci(t,{active:!1,dataset:void 0,datasetIndex:e,index:e,mode:"default",type:"dataset"})}(this.chart.getContext(),this.index)),n.dataset=s,n.index=n.datasetIndex=this.index;return n.active=!!e,n.mode=i,n}resolveDatasetElementOptions(t){return this._resolveElementOptions(this.datasetElementType.id,t)}resolveDataElementOptions(t,e){return this._resolveElementOptions(this.dataElementType.id,e,t)}_resolveElementOptions(t,e="default",i){const s="active"===e,n=this._cachedDataOpts,o=t+"-"+e,a=n[o],r=this.enableOptionSharing&&k(i);if(a)return Hs(a,r);const l=this.chart.config,h=l.datasetElementScopeKeys(this._type,t),c=s?[`${t}Hover`,"hover",t,""]:[t,""],d=l.getOptionScopes(this.getDataset(),h),u=Object.keys(ue.elements[t]),f=l.resolveNamedOptions(d,u,(()=>this.getContext(i,s,e)),c);return f.$shared&&(f.$shared=r,n[o]=Object.freeze(Hs(f,r))),f}_resolveAnimations(t,e,i){const s=this.chart,n=this._cachedDataOpts,o=`animation-${e}`,a=n[o];if(a)return a;let r;if(!1!==s.options.animation){const s=this.chart.config,n=s.datasetAnimationScopeKeys(this._type,e),o=s.getOptionScopes(this.getDataset(),n);r=s.createResolver(o,this.getContext(t,i,e))}const l=new Ts(s,r&&r.animations);return r&&r._cacheable&&(n[o]=Object.freeze(l)),l}getSharedOptions(t){if(t.$shared)return this._sharedOptions||(this._sharedOptions=Object.assign({},t))}includeOptions(t,e){return!e||Ws(t)||this.chart._animationsDisabled}_getSharedOptions(t,e){const i=this.resolveDataElementOptions(t,e),s=this._sharedOptions,n=this.getSharedOptions(i),o=this.includeOptions(e,n)||n!==s;return this.updateSharedOptions(n,e,i),{sharedOptions:n,includeOptions:o}}updateElement(t,e,i,s){Ws(s)?Object.assign(t,i):this._resolveAnimations(e,s).update(t,i)}updateSharedOptions(t,e,i){t&&!Ws(e)&&this._resolveAnimations(void 0,e).update(t,i)}_setStyle(t,e,i,s){t.active=s;const n=this.getStyle(e,s);this._resolveAnimations(e,i,s).update(t,{options:!s&&this.getSharedOptions(n)||n})}removeHoverStyle(t,e,i){this._setStyle(t,i,"active",!1)}setHoverStyle(t,e,i){this._setStyle(t,i,"active",!0)}_removeDatasetHoverStyle(){const t=this._cachedMeta.dataset;t&&this._setStyle(t,void 0,"active",!1)}_setDatasetHoverStyle(){const t=this._cachedMeta.dataset;t&&this._setStyle(t,void 0,"active",!0)}_resyncElements(t){const e=this._data,i=this._cachedMeta.data;for(const[t,e,i]of this._syncList)this[t](e,i);this._syncList=[];const s=i.length,n=e.length,o=Math.min(n,s);o&&this.parse(0,o),n>s?this._insertElements(s,n-s,t):n<s&&this._removeElements(n,s-n)}_insertElements(t,e,i=!0){const s=this._cachedMeta,n=s.data,o=t+e;let a;const r=t=>{for(t.length+=e,a=t.length-1;a>=o;a--)t[a]=t[a-e]};for(r(n),a=t;a<o;++a)n[a]=new this.dataElementType;this._parsing&&r(s._parsed),this.parse(t,e),i&&this.updateElements(n,t,e,"reset")}updateElements(t,e,i,s){}_removeElements(t,e){const i=this._cachedMeta;if(this._parsing){const s=i._parsed.splice(t,e);i._stacked&&Ns(i,s)}i.data.splice(t,e)}_sync(t){if(this._parsing)this._syncList.push(t);else{const[e,i,s]=t;this[e](i,s)}this.chart._dataChanges.push([this.index,...t])}_onDataPush(){const t=arguments.length;this._sync(["_insertElements",this.getDataset().data.length-t,t])}_onDataPop(){this._sync(["_removeElements",this._cachedMeta.data.length-1,1])}_onDataShift(){this._sync(["_removeElements",0,1])}_onDataSplice(t,e){e&&this._sync(["_removeElements",t,e]);const i=arguments.length-2;i&&this._sync(["_insertElements",t,i])}_onDataUnshift(){this._sync(["_insertElements",0,arguments.length])}}class $s{static defaults={};static defaultRoutes=void 0;x;y;active=!1;options;$animations;tooltipPosition(t){const{x:e,y:i}=this.getProps(["x","y"],t);return{x:e,y:i}}hasValue(){return W(this.x)&&W(this.y)}getProps(t,e){const i=this.$animations;if(!e||!i)return this;const s={};return t.forEach((t=>{s[t]=i[t]&&i[t].active()?i[t]._to:this[t]})),s}}function Ys(t,e){const i=t.options.ticks,n=function(t){const e=t.options.offset,i=t._tickSize(),s=t._length/i+(e?0:1),n=t._maxLength/i;return Math.floor(Math.min(s,n))}(t),o=Math.min(i.maxTicksLimit||n,n),a=i.major.enabled?function(t){const e=[];let i,s;for(i=0,s=t.length;i<s;i++)t[i].major&&e.push(i);return e}(e):[],r=a.length,l=a[0],h=a[r-1],c=[];if(r>o)return function(t,e,i,s){let n,o=0,a=i[0];for(s=Math.ceil(s),n=0;n<t.length;n++)n===a&&(e.push(t[n]),o++,a=i[o*s])}(e,c,a,r/o),c;const d=function(t,e,i){const s=function(t){const e=t.length;let i,s;if(e<2)return!1;for(s=t[0],i=1;i<e;++i)if(t[i]-t[i-1]!==s)return!1;return s}(t),n=e.length/i;if(!s)return Math.max(n,1);const o=N(s);for(let t=0,e=o.length-1;t<e;t++){const e=o[t];if(e>n)return e}return Math.max(n,1)}(a,e,o);if(r>0){let t,i;const n=r>1?Math.round((h-l)/(r-1)):null;for(Us(e,c,d,s(n)?0:l-n,l),t=0,i=r-1;t<i;t++)Us(e,c,d,a[t],a[t+1]);return Us(e,c,d,h,s(n)?e.length:h+n),c}return Us(e,c,d),c}function Us(t,e,i,s,n){const o=l(s,0),a=Math.min(l(n,t.length),t.length);let r,h,c,d=0;for(i=Math.ceil(i),n&&(r=n-s,i=r/Math.floor(r/i)),c=o;c<0;)d++,c=Math.round(o+d*i);for(h=Math.max(o,0);h<a;h++)h===c&&(e.push(t[h]),d++,c=Math.round(o+d*i))}const Xs=(t,e,i)=>"top"===e||"left"===e?t[e]+i:t[e]-i,qs=(t,e)=>Math.min(e||t,t);function Ks(t,e){const i=[],s=t.length/e,n=t.length;let o=0;for(;o<n;o+=s)i.push(t[Math.floor(o)]);return i}function Gs(t,e,i){const s=t.ticks.length,n=Math.min(e,s-1),o=t._startPixel,a=t._endPixel,r=1e-6;let l,h=t.getPixelForTick(n);if(!(i&&(l=1===s?Math.max(h-o,a-h):0===e?(t.getPixelForTick(1)-h)/2:(h-t.getPixelForTick(n-1))/2,h+=n<e?l:-l,h<o-r||h>a+r)))return h}function Js(t){return t.drawTicks?t.tickLength:0}function Zs(t,e){if(!t.display)return 0;const i=Si(t.font,e),s=ki(t.padding);return(n(t.text)?t.text.length:1)*i.lineHeight+s.height}function Qs(t,e,i){let s=ut(t);return(i&&"right"!==e||!i&&"right"===e)&&(s=(t=>"left"===t?"right":"right"===t?"left":t)(s)),s}class tn extends $s{constructor(t){super(),this.id=t.id,this.type=t.type,this.options=void 0,this.ctx=t.ctx,this.chart=t.chart,this.top=void 0,this.bottom=void 0,this.left=void 0,this.right=void 0,this.width=void 0,this.height=void 0,this._margins={left:0,right:0,top:0,bottom:0},this.maxWidth=void 0,this.maxHeight=void 0,this.paddingTop=void 0,this.paddingBottom=void 0,this.paddingLeft=void 0,this.paddingRight=void 0,this.axis=void 0,this.labelRotation=void 0,this.min=void 0,this.max=void 0,this._range=void 0,this.ticks=[],this._gridLineItems=null,this._labelItems=null,this._labelSizes=null,this._length=0,this._maxLength=0,this._longestTextCache={},this._startPixel=void 0,this._endPixel=void 0,this._reversePixels=!1,this._userMax=void 0,this._userMin=void 0,this._suggestedMax=void 0,this._suggestedMin=void 0,this._ticksLength=0,this._borderValue=0,this._cache={},this._dataLimitsCached=!1,this.$context=void 0}init(t){this.options=t.setContext(this.getContext()),this.axis=t.axis,this._userMin=this.parse(t.min),this._userMax=this.parse(t.max),this._suggestedMin=this.parse(t.suggestedMin),this._suggestedMax=this.parse(t.suggestedMax)}parse(t,e){return t}getUserBounds(){let{_userMin:t,_userMax:e,_suggestedMin:i,_suggestedMax:s}=this;return t=r(t,Number.POSITIVE_INFINITY),e=r(e,Number.NEGATIVE_INFINITY),i=r(i,Number.POSITIVE_INFINITY),s=r(s,Number.NEGATIVE_INFINITY),{min:r(t,i),max:r(e,s),minDefined:a(t),maxDefined:a(e)}}getMinMax(t){let e,{min:i,max:s,minDefined:n,maxDefined:o}=this.getUserBounds();if(n&&o)return{min:i,max:s};const a=this.getMatchingVisibleMetas();for(let r=0,l=a.length;r<l;++r)e=a[r].controller.getMinMax(this,t),n||(i=Math.min(i,e.min)),o||(s=Math.max(s,e.max));return i=o&&i>s?s:i,s=n&&i>s?i:s,{min:r(i,r(s,i)),max:r(s,r(i,s))}}getPadding(){return{left:this.paddingLeft||0,top:this.paddingTop||0,right:this.paddingRight||0,bottom:this.paddingBottom||0}}getTicks(){return this.ticks}getLabels(){const t=this.chart.data;return this.options.labels||(this.isHorizontal()?t.xLabels:t.yLabels)||t.labels||[]}getLabelItems(t=this.chart.chartArea){return this._labelItems||(this._labelItems=this._computeLabelItems(t))}beforeLayout(){this._cache={},this._dataLimitsCached=!1}beforeUpdate(){d(this.options.beforeUpdate,[this])}update(t,e,i){const{beginAtZero:s,grace:n,ticks:o}=this.options,a=o.sampleSize;this.beforeUpdate(),this.maxWidth=t,this.maxHeight=e,this._margins=i=Object.assign({left:0,right:0,top:0,bottom:0},i),this.ticks=null,this._labelSizes=null,this._gridLineItems=null,this._labelItems=null,this.beforeSetDimensions(),this.setDimensions(),this.afterSetDimensions(),this._maxLength=this.isHorizontal()?this.width+i.left+i.right:this.height+i.top+i.bottom,this._dataLimitsCached||(this.beforeDataLimits(),this.determineDataLimits(),this.afterDataLimits(),this._range=Di(this,n,s),this._dataLimitsCached=!0),this.beforeBuildTicks(),this.ticks=this.buildTicks()||[],this.afterBuildTicks();const r=a<this.ticks.length;this._convertTicksToLabels(r?Ks(this.ticks,a):this.ticks),this.configure(),this.beforeCalculateLabelRotation(),this.calculateLabelRotation(),this.afterCalculateLabelRotation(),o.display&&(o.autoSkip||"auto"===o.source)&&(this.ticks=Ys(this,this.ticks),this._labelSizes=null,this.afterAutoSkip()),r&&this._convertTicksToLabels(this.ticks),this.beforeFit(),this.fit(),this.afterFit(),this.afterUpdate()}configure(){let t,e,i=this.options.reverse;this.isHorizontal()?(t=this.left,e=this.right):(t=this.top,e=this.bottom,i=!i),this._startPixel=t,this._endPixel=e,this._reversePixels=i,this._length=e-t,this._alignToPixels=this.options.alignToPixels}afterUpdate(){d(this.options.afterUpdate,[this])}beforeSetDimensions(){d(this.options.beforeSetDimensions,[this])}setDimensions(){this.isHorizontal()?(this.width=this.maxWidth,this.left=0,this.right=this.width):(this.height=this.maxHeight,this.top=0,this.bottom=this.height),this.paddingLeft=0,this.paddingTop=0,this.paddingRight=0,this.paddingBottom=0}afterSetDimensions(){d(this.options.afterSetDimensions,[this])}_callHooks(t){this.chart.notifyPlugins(t,this.getContext()),d(this.options[t],[this])}beforeDataLimits(){this._callHooks("beforeDataLimits")}determineDataLimits(){}afterDataLimits(){this._callHooks("afterDataLimits")}beforeBuildTicks(){this._callHooks("beforeBuildTicks")}buildTicks(){return[]}afterBuildTicks(){this._callHooks("afterBuildTicks")}beforeTickToLabelConversion(){d(this.options.beforeTickToLabelConversion,[this])}generateTickLabels(t){const e=this.options.ticks;let i,s,n;for(i=0,s=t.length;i<s;i++)n=t[i],n.label=d(e.callback,[n.value,i,t],this)}afterTickToLabelConversion(){d(this.options.afterTickToLabelConversion,[this])}beforeCalculateLabelRotation(){d(this.options.beforeCalculateLabelRotation,[this])}calculateLabelRotation(){const t=this.options,e=t.ticks,i=qs(this.ticks.length,t.ticks.maxTicksLimit),s=e.minRotation||0,n=e.maxRotation;let o,a,r,l=s;if(!this._isVisible()||!e.display||s>=n||i<=1||!this.isHorizontal())return void(this.labelRotation=s);const h=this._getLabelSizes(),c=h.widest.width,d=h.highest.height,u=Z(this.chart.width-c,0,this.maxWidth);o=t.offset?this.maxWidth/i:u/(i-1),c+6>o&&(o=u/(i-(t.offset?.5:1)),a=this.maxHeight-Js(t.grid)-e.padding-Zs(t.title,this.chart.options.font),r=Math.sqrt(c*c+d*d),l=Y(Math.min(Math.asin(Z((h.highest.height+6)/o,-1,1)),Math.asin(Z(a/r,-1,1))-Math.asin(Z(d/r,-1,1)))),l=Math.max(s,Math.min(n,l))),this.labelRotation=l}afterCalculateLabelRotation(){d(this.options.afterCalculateLabelRotation,[this])}afterAutoSkip(){}beforeFit(){d(this.options.beforeFit,[this])}fit(){const t={width:0,height:0},{chart:e,options:{ticks:i,title:s,grid:n}}=this,o=this._isVisible(),a=this.isHorizontal();if(o){const o=Zs(s,e.options.font);if(a?(t.width=this.maxWidth,t.height=Js(n)+o):(t.height=this.maxHeight,t.width=Js(n)+o),i.display&&this.ticks.length){const{first:e,last:s,widest:n,highest:o}=this._getLabelSizes(),r=2*i.padding,l=$(this.labelRotation),h=Math.cos(l),c=Math.sin(l);if(a){const e=i.mirror?0:c*n.width+h*o.height;t.height=Math.min(this.maxHeight,t.height+e+r)}else{const e=i.mirror?0:h*n.width+c*o.height;t.width=Math.min(this.maxWidth,t.width+e+r)}this._calculatePadding(e,s,c,h)}}this._handleMargins(),a?(this.width=this._length=e.width-this._margins.left-this._margins.right,this.height=t.height):(this.width=t.width,this.height=this._length=e.height-this._margins.top-this._margins.bottom)}_calculatePadding(t,e,i,s){const{ticks:{align:n,padding:o},position:a}=this.options,r=0!==this.labelRotation,l="top"!==a&&"x"===this.axis;if(this.isHorizontal()){const a=this.getPixelForTick(0)-this.left,h=this.right-this.getPixelForTick(this.ticks.length-1);let c=0,d=0;r?l?(c=s*t.width,d=i*e.height):(c=i*t.height,d=s*e.width):"start"===n?d=e.width:"end"===n?c=t.width:"inner"!==n&&(c=t.width/2,d=e.width/2),this.paddingLeft=Math.max((c-a+o)*this.width/(this.width-a),0),this.paddingRight=Math.max((d-h+o)*this.width/(this.width-h),0)}else{let i=e.height/2,s=t.height/2;"start"===n?(i=0,s=t.height):"end"===n&&(i=e.height,s=0),this.paddingTop=i+o,this.paddingBottom=s+o}}_handleMargins(){this._margins&&(this._margins.left=Math.max(this.paddingLeft,this._margins.left),this._margins.top=Math.max(this.paddingTop,this._margins.top),this._margins.right=Math.max(this.paddingRight,this._margins.right),this._margins.bottom=Math.max(this.paddingBottom,this._margins.bottom))}afterFit(){d(this.options.afterFit,[this])}isHorizontal(){const{axis:t,position:e}=this.options;return"top"===e||"bottom"===e||"x"===t}isFullSize(){return this.options.fullSize}_convertTicksToLabels(t){let e,i;for(this.beforeTickToLabelConversion(),this.generateTickLabels(t),e=0,i=t.length;e<i;e++)s(t[e].label)&&(t.splice(e,1),i--,e--);this.afterTickToLabelConversion()}_getLabelSizes(){let t=this._labelSizes;if(!t){const e=this.options.ticks.sampleSize;let i=this.ticks;e<i.length&&(i=Ks(i,e)),this._labelSizes=t=this._computeLabelSizes(i,i.length,this.options.ticks.maxTicksLimit)}return t}_computeLabelSizes(t,e,i){const{ctx:o,_longestTextCache:a}=this,r=[],l=[],h=Math.floor(e/qs(e,i));let c,d,f,g,p,m,x,b,_,y,v,M=0,w=0;for(c=0;c<e;c+=h){if(g=t[c].label,p=this._resolveTickFontOptions(c),o.font=m=p.string,x=a[m]=a[m]||{data:{},gc:[]},b=p.lineHeight,_=y=0,s(g)||n(g)){if(n(g))for(d=0,f=g.length;d<f;++d)v=g[d],s(v)||n(v)||(_=Ce(o,x.data,x.gc,_,v),y+=b)}else _=Ce(o,x.data,x.gc,_,g),y=b;r.push(_),l.push(y),M=Math.max(_,M),w=Math.max(y,w)}!function(t,e){u(t,(t=>{const i=t.gc,s=i.length/2;let n;if(s>e){for(n=0;n<s;++n)delete t.data[i[n]];i.splice(0,s)}}))}(a,e);const k=r.indexOf(M),S=l.indexOf(w),P=t=>({width:r[t]||0,height:l[t]||0});return{first:P(0),last:P(e-1),widest:P(k),highest:P(S),widths:r,heights:l}}getLabelForValue(t){return t}getPixelForValue(t,e){return NaN}getValueForPixel(t){}getPixelForTick(t){const e=this.ticks;return t<0||t>e.length-1?null:this.getPixelForValue(e[t].value)}getPixelForDecimal(t){this._reversePixels&&(t=1-t);const e=this._startPixel+t*this._length;return Q(this._alignToPixels?Ae(this.chart,e,0):e)}getDecimalForPixel(t){const e=(t-this._startPixel)/this._length;return this._reversePixels?1-e:e}getBasePixel(){return this.getPixelForValue(this.getBaseValue())}getBaseValue(){const{min:t,max:e}=this;return t<0&&e<0?e:t>0&&e>0?t:0}getContext(t){const e=this.ticks||[];if(t>=0&&t<e.length){const i=e[t];return i.$context||(i.$context=function(t,e,i){return Ci(t,{tick:i,index:e,type:"tick"})}(this.getContext(),t,i))}return this.$context||(this.$context=Ci(this.chart.getContext(),{scale:this,type:"scale"}))}_tickSize(){const t=this.options.ticks,e=$(this.labelRotation),i=Math.abs(Math.cos(e)),s=Math.abs(Math.sin(e)),n=this._getLabelSizes(),o=t.autoSkipPadding||0,a=n?n.widest.width+o:0,r=n?n.highest.height+o:0;return this.isHorizontal()?r*i>a*s?a/i:r/s:r*s<a*i?r/i:a/s}_isVisible(){const t=this.options.display;return"auto"!==t?!!t:this.getMatchingVisibleMetas().length>0}_computeGridLineItems(t){const e=this.axis,i=this.chart,s=this.options,{grid:n,position:a,border:r}=s,h=n.offset,c=this.isHorizontal(),d=this.ticks.length+(h?1:0),u=Js(n),f=[],g=r.setContext(this.getContext()),p=g.display?g.width:0,m=p/2,x=function(t){return Ae(i,t,p)};let b,_,y,v,M,w,k,S,P,D,C,O;if("top"===a)b=x(this.bottom),w=this.bottom-u,S=b-m,D=x(t.top)+m,O=t.bottom;else if("bottom"===a)b=x(this.top),D=t.top,O=x(t.bottom)-m,w=b+m,S=this.top+u;else if("left"===a)b=x(this.right),M=this.right-u,k=b-m,P=x(t.left)+m,C=t.right;else if("right"===a)b=x(this.left),P=t.left,C=x(t.right)-m,M=b+m,k=this.left+u;else if("x"===e){if("center"===a)b=x((t.top+t.bottom)/2+.5);else if(o(a)){const t=Object.keys(a)[0],e=a[t];b=x(this.chart.scales[t].getPixelForValue(e))}D=t.top,O=t.bottom,w=b+m,S=w+u}else if("y"===e){if("center"===a)b=x((t.left+t.right)/2);else if(o(a)){const t=Object.keys(a)[0],e=a[t];b=x(this.chart.scales[t].getPixelForValue(e))}M=b-m,k=M-u,P=t.left,C=t.right}const A=l(s.ticks.maxTicksLimit,d),T=Math.max(1,Math.ceil(d/A));for(_=0;_<d;_+=T){const t=this.getContext(_),e=n.setContext(t),s=r.setContext(t),o=e.lineWidth,a=e.color,l=s.dash||[],d=s.dashOffset,u=e.tickWidth,g=e.tickColor,p=e.tickBorderDash||[],m=e.tickBorderDashOffset;y=Gs(this,_,h),void 0!==y&&(v=Ae(i,y,o),c?M=k=P=C=v:w=S=D=O=v,f.push({tx1:M,ty1:w,tx2:k,ty2:S,x1:P,y1:D,x2:C,y2:O,width:o,color:a,borderDash:l,borderDashOffset:d,tickWidth:u,tickColor:g,tickBorderDash:p,tickBorderDashOffset:m}))}return this._ticksLength=d,this._borderValue=b,f}_computeLabelItems(t){const e=this.axis,i=this.options,{position:s,ticks:a}=i,r=this.isHorizontal(),l=this.ticks,{align:h,crossAlign:c,padding:d,mirror:u}=a,f=Js(i.grid),g=f+d,p=u?-d:g,m=-$(this.labelRotation),x=[];let b,_,y,v,M,w,k,S,P,D,C,O,A="middle";if("top"===s)w=this.bottom-p,k=this._getXAxisLabelAlignment();else if("bottom"===s)w=this.top+p,k=this._getXAxisLabelAlignment();else if("left"===s){const t=this._getYAxisLabelAlignment(f);k=t.textAlign,M=t.x}else if("right"===s){const t=this._getYAxisLabelAlignment(f);k=t.textAlign,M=t.x}else if("x"===e){if("center"===s)w=(t.top+t.bottom)/2+g;else if(o(s)){const t=Object.keys(s)[0],e=s[t];w=this.chart.scales[t].getPixelForValue(e)+g}k=this._getXAxisLabelAlignment()}else if("y"===e){if("center"===s)M=(t.left+t.right)/2-g;else if(o(s)){const t=Object.keys(s)[0],e=s[t];M=this.chart.scales[t].getPixelForValue(e)}k=this._getYAxisLabelAlignment(f).textAlign}"y"===e&&("start"===h?A="top":"end"===h&&(A="bottom"));const T=this._getLabelSizes();for(b=0,_=l.length;b<_;++b){y=l[b],v=y.label;const t=a.setContext(this.getContext(b));S=this.getPixelForTick(b)+a.labelOffset,P=this._resolveTickFontOptions(b),D=P.lineHeight,C=n(v)?v.length:1;const e=C/2,i=t.color,o=t.textStrokeColor,h=t.textStrokeWidth;let d,f=k;if(r?(M=S,"inner"===k&&(f=b===_-1?this.options.reverse?"left":"right":0===b?this.options.reverse?"right":"left":"center"),O="top"===s?"near"===c||0!==m?-C*D+D/2:"center"===c?-T.highest.height/2-e*D+D:-T.highest.height+D/2:"near"===c||0!==m?D/2:"center"===c?T.highest.height/2-e*D:T.highest.height-C*D,u&&(O*=-1),0===m||t.showLabelBackdrop||(M+=D/2*Math.sin(m))):(w=S,O=(1-C)*D/2),t.showLabelBackdrop){const e=ki(t.backdropPadding),i=T.heights[b],s=T.widths[b];let n=O-e.top,o=0-e.left;switch(A){case"middle":n-=i/2;break;case"bottom":n-=i}switch(k){case"center":o-=s/2;break;case"right":o-=s;break;case"inner":b===_-1?o-=s:b>0&&(o-=s/2)}d={left:o,top:n,width:s+e.width,height:i+e.height,color:t.backdropColor}}x.push({label:v,font:P,textOffset:O,options:{rotation:m,color:i,strokeColor:o,strokeWidth:h,textAlign:f,textBaseline:A,translation:[M,w],backdrop:d}})}return x}_getXAxisLabelAlignment(){const{position:t,ticks:e}=this.options;if(-$(this.labelRotation))return"top"===t?"left":"right";let i="center";return"start"===e.align?i="left":"end"===e.align?i="right":"inner"===e.align&&(i="inner"),i}_getYAxisLabelAlignment(t){const{position:e,ticks:{crossAlign:i,mirror:s,padding:n}}=this.options,o=t+n,a=this._getLabelSizes().widest.width;let r,l;return"left"===e?s?(l=this.right+n,"near"===i?r="left":"center"===i?(r="center",l+=a/2):(r="right",l+=a)):(l=this.right-o,"near"===i?r="right":"center"===i?(r="center",l-=a/2):(r="left",l=this.left)):"right"===e?s?(l=this.left+n,"near"===i?r="right":"center"===i?(r="center",l-=a/2):(r="left",l-=a)):(l=this.left+o,"near"===i?r="left":"center"===i?(r="center",l+=a/2):(r="right",l=this.right)):r="right",{textAlign:r,x:l}}_computeLabelArea(){if(this.options.ticks.mirror)return;const t=this.chart,e=this.options.position;return"left"===e||"right"===e?{top:0,left:this.left,bottom:t.height,right:this.right}:"top"===e||"bottom"===e?{top:this.top,left:0,bottom:this.bottom,right:t.width}:void 0}drawBackground(){const{ctx:t,options:{backgroundColor:e},left:i,top:s,width:n,height:o}=this;e&&(t.save(),t.fillStyle=e,t.fillRect(i,s,n,o),t.restore())}getLineWidthForValue(t){const e=this.options.grid;if(!this._isVisible()||!e.display)return 0;const i=this.ticks.findIndex((e=>e.value===t));if(i>=0){return e.setContext(this.getContext(i)).lineWidth}return 0}drawGrid(t){const e=this.options.grid,i=this.ctx,s=this._gridLineItems||(this._gridLineItems=this._computeGridLineItems(t));let n,o;const a=(t,e,s)=>{s.width&&s.color&&(i.save(),i.lineWidth=s.width,i.strokeStyle=s.color,i.setLineDash(s.borderDash||[]),i.lineDashOffset=s.borderDashOffset,i.beginPath(),i.moveTo(t.x,t.y),i.lineTo(e.x,e.y),i.stroke(),i.restore())};if(e.display)for(n=0,o=s.length;n<o;++n){const t=s[n];e.drawOnChartArea&&a({x:t.x1,y:t.y1},{x:t.x2,y:t.y2},t),e.drawTicks&&a({x:t.tx1,y:t.ty1},{x:t.tx2,y:t.ty2},{color:t.tickColor,width:t.tickWidth,borderDash:t.tickBorderDash,borderDashOffset:t.tickBorderDashOffset})}}drawBorder(){const{chart:t,ctx:e,options:{border:i,grid:s}}=this,n=i.setContext(this.getContext()),o=i.display?n.width:0;if(!o)return;const a=s.setContext(this.getContext(0)).lineWidth,r=this._borderValue;let l,h,c,d;this.isHorizontal()?(l=Ae(t,this.left,o)-o/2,h=Ae(t,this.right,a)+a/2,c=d=r):(c=Ae(t,this.top,o)-o/2,d=Ae(t,this.bottom,a)+a/2,l=h=r),e.save(),e.lineWidth=n.width,e.strokeStyle=n.color,e.beginPath(),e.moveTo(l,c),e.lineTo(h,d),e.stroke(),e.restore()}drawLabels(t){if(!this.options.ticks.display)return;const e=this.ctx,i=this._computeLabelArea();i&&Ie(e,i);const s=this.getLabelItems(t);for(const t of s){const i=t.options,s=t.font;We(e,t.label,0,t.textOffset,s,i)}i&&ze(e)}drawTitle(){const{ctx:t,options:{position:e,title:i,reverse:s}}=this;if(!i.display)return;const a=Si(i.font),r=ki(i.padding),l=i.align;let h=a.lineHeight/2;"bottom"===e||"center"===e||o(e)?(h+=r.bottom,n(i.text)&&(h+=a.lineHeight*(i.text.length-1))):h+=r.top;const{titleX:c,titleY:d,maxWidth:u,rotation:f}=function(t,e,i,s){const{top:n,left:a,bottom:r,right:l,chart:h}=t,{chartArea:c,scales:d}=h;let u,f,g,p=0;const m=r-n,x=l-a;if(t.isHorizontal()){if(f=ft(s,a,l),o(i)){const t=Object.keys(i)[0],s=i[t];g=d[t].getPixelForValue(s)+m-e}else g="center"===i?(c.bottom+c.top)/2+m-e:Xs(t,i,e);u=l-a}else{if(o(i)){const t=Object.keys(i)[0],s=i[t];f=d[t].getPixelForValue(s)-x+e}else f="center"===i?(c.left+c.right)/2-x+e:Xs(t,i,e);g=ft(s,r,n),p="left"===i?-E:E}return{titleX:f,titleY:g,maxWidth:u,rotation:p}}(this,h,e,l);We(t,i.text,0,0,a,{color:i.color,maxWidth:u,rotation:f,textAlign:Qs(l,e,s),textBaseline:"middle",translation:[c,d],strokeColor:i.strokeColor,strokeWidth:i.strokeWidth})}draw(t){this._isVisible()&&(this.drawBackground(),this.drawGrid(t),this.drawBorder(),this.drawTitle(),this.drawLabels(t))}_layers(){const t=this.options,e=t.ticks&&t.ticks.z||0,i=l(t.grid&&t.grid.z,-1),s=l(t.border&&t.border.z,0);return this._isVisible()&&this.draw===tn.prototype.draw?[{z:i,draw:t=>{this.drawBackground(),this.drawGrid(t),this.drawTitle()}},{z:s,draw:()=>{this.drawBorder()}},{z:e,draw:t=>{this.drawLabels(t)}}]:[{z:e,draw:t=>{this.draw(t)}}]}getMatchingVisibleMetas(t){const e=this.chart.getSortedVisibleDatasetMetas(),i=this.axis+"AxisID",s=[];let n,o;for(n=0,o=e.length;n<o;++n){const o=e[n];o[i]!==this.id||t&&o.type!==t||s.push(o)}return s}_resolveTickFontOptions(t){return Si(this.options.ticks.setContext(this.getContext(t)).font)}_maxDigits(){const t=this._resolveTickFontOptions(0).lineHeight;return(this.isHorizontal()?this.width:this.height)/t}}class en{constructor(t,e,i){this.type=t,this.scope=e,this.override=i,this.items=Object.create(null)}isForType(t){return Object.prototype.isPrototypeOf.call(this.type.prototype,t.prototype)}register(t){const e=Object.getPrototypeOf(t);let i;(function(t){return"id"in t&&"defaults"in t})(e)&&(i=this.register(e));const s=this.items,n=t.id,o=this.scope+"."+n;if(!n)throw new Error("class does not have id: "+t);return n in s||(s[n]=t,function(t,e,i){const s=x(Object.create(null),[i?ue.get(i):{},ue.get(e),t.defaults]);ue.set(e,s),t.defaultRoutes&&function(t,e){Object.keys(e).forEach((i=>{const s=i.split("."),n=s.pop(),o=[t].concat(s).join("."),a=e[i].split("."),r=a.pop(),l=a.join(".");ue.route(o,n,l,r)}))}(e,t.defaultRoutes);t.descriptors&&ue.describe(e,t.descriptors)}(t,o,i),this.override&&ue.override(t.id,t.overrides)),o}get(t){return this.items[t]}unregister(t){const e=this.items,i=t.id,s=this.scope;i in e&&delete e[i],s&&i in ue[s]&&(delete ue[s][i],this.override&&delete re[i])}}class sn{constructor(){this.controllers=new en(js,"datasets",!0),this.elements=new en($s,"elements"),this.plugins=new en(Object,"plugins"),this.scales=new en(tn,"scales"),this._typedRegistries=[this.controllers,this.scales,this.elements]}add(...t){this._each("register",t)}remove(...t){this._each("unregister",t)}addControllers(...t){this._each("register",t,this.controllers)}addElements(...t){this._each("register",t,this.elements)}addPlugins(...t){this._each("register",t,this.plugins)}addScales(...t){this._each("register",t,this.scales)}getController(t){return this._get(t,this.controllers,"controller")}getElement(t){return this._get(t,this.elements,"element")}getPlugin(t){return this._get(t,this.plugins,"plugin")}getScale(t){return this._get(t,this.scales,"scale")}removeControllers(...t){this._each("unregister",t,this.controllers)}removeElements(...t){this._each("unregister",t,this.elements)}removePlugins(...t){this._each("unregister",t,this.plugins)}removeScales(...t){this._each("unregister",t,this.scales)}_each(t,e,i){[...e].forEach((e=>{const s=i||this._getRegistryForType(e);i||s.isForType(e)||s===this.plugins&&e.id?this._exec(t,s,e):u(e,(e=>{const s=i||this._getRegistryForType(e);this._exec(t,s,e)}))}))}_exec(t,e,i){const s=w(t);d(i["before"+s],[],i),e[t](i),d(i["after"+s],[],i)}_getRegistryForType(t){for(let e=0;e<this._typedRegistries.length;e++){const i=this._typedRegistries[e];if(i.isForType(t))return i}return this.plugins}_get(t,e,i){const s=e.get(t);if(void 0===s)throw new Error(\'"\'+t+\'" is not a registered \'+i+".");return s}}var nn=new sn;class on{constructor(){this._init=void 0}notify(t,e,i,s){if("beforeInit"===e&&(this._init=this._createDescriptors(t,!0),this._notify(this._init,t,"install")),void 0===this._init)return;const n=s?this._descriptors(t).filter(s):this._descriptors(t),o=this._notify(n,t,e,i);return"afterDestroy"===e&&(this._notify(n,t,"stop"),this._notify(this._init,t,"uninstall"),this._init=void 0),o}_notify(t,e,i,s){s=s||{};for(const n of t){const t=n.plugin;if(!1===d(t[i],[e,s,n.options],t)&&s.cancelable)return!1}return!0}invalidate(){s(this._cache)||(this._oldCache=this._cache,this._cache=void 0)}_descriptors(t){if(this._cache)return this._cache;const e=this._cache=this._createDescriptors(t);return this._notifyStateChanges(t),e}_createDescriptors(t,e){const i=t&&t.config,s=l(i.options&&i.options.plugins,{}),n=function(t){const e={},i=[],s=Object.keys(nn.plugins.items);for(let t=0;t<s.length;t++)i.push(nn.getPlugin(s[t]));const n=t.plugins||[];for(let t=0;t<n.length;t++){const s=n[t];-1===i.indexOf(s)&&(i.push(s),e[s.id]=!0)}return{plugins:i,localIds:e}}(i);return!1!==s||e?function(t,{plugins:e,localIds:i},s,n){const o=[],a=t.getContext();for(const r of e){const e=r.id,l=an(s[e],n);null!==l&&o.push({plugin:r,options:rn(t.config,{plugin:r,local:i[e]},l,a)})}return o}(t,n,s,e):[]}_notifyStateChanges(t){const e=this._oldCache||[],i=this._cache,s=(t,e)=>t.filter((t=>!e.some((e=>t.plugin.id===e.plugin.id))));this._notify(s(e,i),t,"stop"),this._notify(s(i,e),t,"start")}}function an(t,e){return e||!1!==t?!0===t?{}:t:null}function rn(t,{plugin:e,local:i},s,n){const o=t.pluginScopeKeys(e),a=t.getOptionScopes(s,o);return i&&e.defaults&&a.push(e.defaults),t.createResolver(a,n,[""],{scriptable:!1,indexable:!1,allKeys:!0})}function ln(t,e){const i=ue.datasets[t]||{};return((e.datasets||{})[t]||{}).indexAxis||e.indexAxis||i.indexAxis||"x"}function hn(t){if("x"===t||"y"===t||"r"===t)return t}function cn(t,...e){if(hn(t))return t;for(const s of e){const e=s.axis||("top"===(i=s.position)||"bottom"===i?"x":"left"===i||"right"===i?"y":void 0)||t.length>1&&hn(t[0].toLowerCase());if(e)return e}var i;throw new Error(`Cannot determine type of \'${t}\' axis. Please provide \'axis\' or \'position\' option.`)}function dn(t,e,i){if(i[e+"AxisID"]===t)return{axis:e}}function un(t,e){const i=re[t.type]||{scales:{}},s=e.scales||{},n=ln(t.type,e),a=Object.create(null);return Object.keys(s).forEach((e=>{const r=s[e];if(!o(r))return console.error(`Invalid scale configuration for scale: ${e}`);if(r._proxy)return console.warn(`Ignoring resolver passed as options for scale: ${e}`);const l=cn(e,r,function(t,e){if(e.data&&e.data.datasets){const i=e.data.datasets.filter((e=>e.xAxisID===t||e.yAxisID===t));if(i.length)return dn(t,"x",i[0])||dn(t,"y",i[0])}return{}}(e,t),ue.scales[r.type]),h=function(t,e){return t===e?"_index_":"_value_"}(l,n),c=i.scales||{};a[e]=b(Object.create(null),[{axis:l},r,c[l],c[h]])})),t.data.datasets.forEach((i=>{const n=i.type||t.type,o=i.indexAxis||ln(n,e),r=(re[n]||{}).scales||{};Object.keys(r).forEach((t=>{const e=function(t,e){let i=t;return"_index_"===t?i=e:"_value_"===t&&(i="x"===e?"y":"x"),i}(t,o),n=i[e+"AxisID"]||e;a[n]=a[n]||Object.create(null),b(a[n],[{axis:e},s[n],r[t]])}))})),Object.keys(a).forEach((t=>{const e=a[t];b(e,[ue.scales[e.type],ue.scale])})),a}function fn(t){const e=t.options||(t.options={});e.plugins=l(e.plugins,{}),e.scales=un(t,e)}function gn(t){return(t=t||{}).datasets=t.datasets||[],t.labels=t.labels||[],t}const pn=new Map,mn=new Set;function xn(t,e){let i=pn.get(t);return i||(i=e(),pn.set(t,i),mn.add(i)),i}const bn=(t,e,i)=>{const s=M(e,i);void 0!==s&&t.add(s)};class _n{constructor(t){this._config=function(t){return(t=t||{}).data=gn(t.data),fn(t),t}(t),this._scopeCache=new Map,this._resolverCache=new Map}get platform(){return this._config.platform}get type(){return this._config.type}set type(t){this._config.type=t}get data(){return this._config.data}set data(t){this._config.data=gn(t)}get options(){return this._config.options}set options(t){this._config.options=t}get plugins(){return this._config.plugins}update(){const t=this._config;this.clearCache(),fn(t)}clearCache(){this._scopeCache.clear(),this._resolverCache.clear()}datasetScopeKeys(t){return xn(t,(()=>[[`datasets.${t}`,""]]))}datasetAnimationScopeKeys(t,e){return xn(`${t}.transition.${e}`,(()=>[[`datasets.${t}.transitions.${e}`,`transitions.${e}`],[`datasets.${t}`,""]]))}datasetElementScopeKeys(t,e){return xn(`${t}-${e}`,(()=>[[`datasets.${t}.elements.${e}`,`datasets.${t}`,`elements.${e}`,""]]))}pluginScopeKeys(t){const e=t.id;return xn(`${this.type}-plugin-${e}`,(()=>[[`plugins.${e}`,...t.additionalOptionScopes||[]]]))}_cachedScopes(t,e){const i=this._scopeCache;let s=i.get(t);return s&&!e||(s=new Map,i.set(t,s)),s}getOptionScopes(t,e,i){const{options:s,type:n}=this,o=this._cachedScopes(t,i),a=o.get(e);if(a)return a;const r=new Set;e.forEach((e=>{t&&(r.add(t),e.forEach((e=>bn(r,t,e)))),e.forEach((t=>bn(r,s,t))),e.forEach((t=>bn(r,re[n]||{},t))),e.forEach((t=>bn(r,ue,t))),e.forEach((t=>bn(r,le,t)))}));const l=Array.from(r);return 0===l.length&&l.push(Object.create(null)),mn.has(e)&&o.set(e,l),l}chartOptionScopes(){const{options:t,type:e}=this;return[t,re[e]||{},ue.datasets[e]||{},{type:e},ue,le]}resolveNamedOptions(t,e,i,s=[""]){const o={$shared:!0},{resolver:a,subPrefixes:r}=yn(this._resolverCache,t,s);let l=a;if(function(t,e){const{isScriptable:i,isIndexable:s}=Ye(t);for(const o of e){const e=i(o),a=s(o),r=(a||e)&&t[o];if(e&&(S(r)||vn(r))||a&&n(r))return!0}return!1}(a,e)){o.$shared=!1;l=$e(a,i=S(i)?i():i,this.createResolver(t,i,r))}for(const t of e)o[t]=l[t];return o}createResolver(t,e,i=[""],s){const{resolver:n}=yn(this._resolverCache,t,i);return o(e)?$e(n,e,void 0,s):n}}function yn(t,e,i){let s=t.get(e);s||(s=new Map,t.set(e,s));const n=i.join();let o=s.get(n);if(!o){o={resolver:je(e,i),subPrefixes:i.filter((t=>!t.toLowerCase().includes("hover")))},s.set(n,o)}return o}const vn=t=>o(t)&&Object.getOwnPropertyNames(t).some((e=>S(t[e])));const Mn=["top","bottom","left","right","chartArea"];function wn(t,e){return"top"===t||"bottom"===t||-1===Mn.indexOf(t)&&"x"===e}function kn(t,e){return function(i,s){return i[t]===s[t]?i[e]-s[e]:i[t]-s[t]}}function Sn(t){const e=t.chart,i=e.options.animation;e.notifyPlugins("afterRender"),d(i&&i.onComplete,[t],e)}function Pn(t){const e=t.chart,i=e.options.animation;d(i&&i.onProgress,[t],e)}function Dn(t){return fe()&&"string"==typeof t?t=document.getElementById(t):t&&t.length&&(t=t[0]),t&&t.canvas&&(t=t.canvas),t}const Cn={},On=t=>{const e=Dn(t);return Object.values(Cn).filter((t=>t.canvas===e)).pop()};function An(t,e,i){const s=Object.keys(t);for(const n of s){const s=+n;if(s>=e){const o=t[n];delete t[n],(i>0||s>e)&&(t[s+i]=o)}}}class Tn{static defaults=ue;static instances=Cn;static overrides=re;static registry=nn;static version="4.6.1";static getChart=On;static register(...t){nn.add(...t),Ln()}static unregister(...t){nn.remove(...t),Ln()}constructor(t,e){const s=this.config=new _n(e),n=Dn(t),o=On(n);if(o)throw new Error("Canvas is already in use. Chart with ID \'"+o.id+"\' must be destroyed before the canvas with ID \'"+o.canvas.id+"\' can be reused.");const a=s.createResolver(s.chartOptionScopes(),this.getContext());this.platform=new(s.platform||Ps(n)),this.platform.updateConfig(s);const r=this.platform.acquireContext(n,a.aspectRatio),l=r&&r.canvas,h=l&&l.height,c=l&&l.width;this.id=i(),this.ctx=r,this.canvas=l,this.width=c,this.height=h,this._options=a,this._aspectRatio=this.aspectRatio,this._layers=[],this._metasets=[],this._stacks=void 0,this.boxes=[],this.currentDevicePixelRatio=void 0,this.chartArea=void 0,this._active=[],this._lastEvent=void 0,this._listeners={},this._responsiveListeners=void 0,this._sortedMetasets=[],this.scales={},this._plugins=new on,this.$proxies={},this._hiddenIndices={},this.attached=!1,this._animationsDisabled=void 0,this.$context=void 0,this._doResize=dt((t=>this.update(t)),a.resizeDelay||0),this._dataChanges=[],Cn[this.id]=this,r&&l?(bt.listen(this,"complete",Sn),bt.listen(this,"progress",Pn),this._initialize(),this.attached&&this.update()):console.error("Failed to create chart: can\'t acquire context from the given item")}get aspectRatio(){const{options:{aspectRatio:t,maintainAspectRatio:e},width:i,height:n,_aspectRatio:o}=this;return s(t)?e&&o?o:n?i/n:null:t}get data(){return this.config.data}set data(t){this.config.data=t}get options(){return this._options}set options(t){this.config.options=t}get registry(){return nn}_initialize(){return this.notifyPlugins("beforeInit"),this.options.responsive?this.resize():ke(this,this.options.devicePixelRatio),this.bindEvents(),this.notifyPlugins("afterInit"),this}clear(){return Te(this.canvas,this.ctx),this}stop(){return bt.stop(this),this}resize(t,e){bt.running(this)?this._resizeBeforeDraw={width:t,height:e}:this._resize(t,e)}_resize(t,e){const i=this.options,s=this.canvas,n=i.maintainAspectRatio&&this.aspectRatio,o=this.platform.getMaximumSize(s,t,e,n),a=i.devicePixelRatio||this.platform.getDevicePixelRatio(),r=this.width?"resize":"attach";this.width=o.width,this.height=o.height,this._aspectRatio=this.aspectRatio,ke(this,a,!0)&&(this.notifyPlugins("resize",{size:o}),d(i.onResize,[this,o],this),this.attached&&this._doResize(r)&&this.render())}ensureScalesHaveIDs(){u(this.options.scales||{},((t,e)=>{t.id=e}))}buildOrUpdateScales(){const t=this.options,e=t.scales,i=this.scales,s=Object.keys(i).reduce(((t,e)=>(t[e]=!1,t)),{});let n=[];e&&(n=n.concat(Object.keys(e).map((t=>{const i=e[t],s=cn(t,i),n="r"===s,o="x"===s;return{options:i,dposition:n?"chartArea":o?"bottom":"left",dtype:n?"radialLinear":o?"category":"linear"}})))),u(n,(e=>{const n=e.options,o=n.id,a=cn(o,n),r=l(n.type,e.dtype);void 0!==n.position&&wn(n.position,a)===wn(e.dposition)||(n.position=e.dposition),s[o]=!0;let h=null;if(o in i&&i[o].type===r)h=i[o];else{h=new(nn.getScale(r))({id:o,type:r,ctx:this.ctx,chart:this}),i[h.id]=h}h.init(n,t)})),u(s,((t,e)=>{t||delete i[e]})),u(i,(t=>{ls.configure(this,t,t.options),ls.addBox(this,t)}))}_updateMetasets(){const t=this._metasets,e=this.data.datasets.length,i=t.length;if(t.sort(((t,e)=>t.index-e.index)),i>e){for(let t=e;t<i;++t)this._destroyDatasetMeta(t);t.splice(e,i-e)}this._sortedMetasets=t.slice(0).sort(kn("order","index"))}_removeUnreferencedMetasets(){const{_metasets:t,data:{datasets:e}}=this;t.length>e.length&&delete this._stacks,t.forEach(((t,i)=>{0===e.filter((e=>e===t._dataset)).length&&this._destroyDatasetMeta(i)}))}buildOrUpdateControllers(){const t=[],e=this.data.datasets;let i,s;for(this._removeUnreferencedMetasets(),i=0,s=e.length;i<s;i++){const s=e[i];let n=this.getDatasetMeta(i);const o=s.type||this.config.type;if(n.type&&n.type!==o&&(this._destroyDatasetMeta(i),n=this.getDatasetMeta(i)),n.type=o,n.indexAxis=s.indexAxis||ln(o,this.options),n.order=s.order||0,n.index=i,n.label=""+s.label,n.visible=this.isDatasetVisible(i),n.controller)n.controller.updateIndex(i),n.controller.linkScales();else{const e=nn.getController(o),{datasetElementType:s,dataElementType:a}=ue.datasets[o];Object.assign(e,{dataElementType:nn.getElement(a),datasetElementType:s&&nn.getElement(s)}),n.controller=new e(this,i),t.push(n.controller)}}return this._updateMetasets(),t}_resetElements(){u(this.data.datasets,((t,e)=>{this.getDatasetMeta(e).controller.reset()}),this)}reset(){this._resetElements(),this.notifyPlugins("reset")}update(t){const e=this.config;e.update();const i=this._options=e.createResolver(e.chartOptionScopes(),this.getContext()),s=this._animationsDisabled=!i.animation;if(this._updateScales(),this._checkEventBindings(),this._updateHiddenIndices(),this._plugins.invalidate(),!1===this.notifyPlugins("beforeUpdate",{mode:t,cancelable:!0}))return;const n=this.buildOrUpdateControllers();this.notifyPlugins("beforeElementsUpdate");let o=0;for(let t=0,e=this.data.datasets.length;t<e;t++){const{controller:e}=this.getDatasetMeta(t),i=!s&&-1===n.indexOf(e);e.buildOrUpdateElements(i),o=Math.max(+e.getMaxOverflow(),o)}o=this._minPadding=i.layout.autoPadding?o:0,this._updateLayout(o),s||u(n,(t=>{t.reset()})),this._updateDatasets(t),this.notifyPlugins("afterUpdate",{mode:t}),this._layers.sort(kn("z","_idx"));const{_active:a,_lastEvent:r}=this;r?this._eventHandler(r,!0):a.length&&this._updateHoverStyles(a,a,!0),this.render()}_updateScales(){u(this.scales,(t=>{ls.removeBox(this,t)})),this.ensureScalesHaveIDs(),this.buildOrUpdateScales()}_checkEventBindings(){const t=this.options,e=new Set(Object.keys(this._listeners)),i=new Set(t.events);P(e,i)&&!!this._responsiveListeners===t.responsive||(this.unbindEvents(),this.bindEvents())}_updateHiddenIndices(){const{_hiddenIndices:t}=this,e=this._getUniformDataChanges()||[];for(const{method:i,start:s,count:n}of e){An(t,s,"_removeElements"===i?-n:n)}}_getUniformDataChanges(){const t=this._dataChanges;if(!t||!t.length)return;this._dataChanges=[];const e=this.data.datasets.length,i=e=>new Set(t.filter((t=>t[0]===e)).map(((t,e)=>e+","+t.splice(1).join(",")))),s=i(0);for(let t=1;t<e;t++)if(!P(s,i(t)))return;return Array.from(s).map((t=>t.split(","))).map((t=>({method:t[1],start:+t[2],count:+t[3]})))}_updateLayout(t){if(!1===this.notifyPlugins("beforeLayout",{cancelable:!0}))return;ls.update(this,this.width,this.height,t);const e=this.chartArea,i=e.width<=0||e.height<=0;this._layers=[],u(this.boxes,(t=>{i&&"chartArea"===t.position||(t.configure&&t.configure(),this._layers.push(...t._layers()))}),this),this._layers.forEach(((t,e)=>{t._idx=e})),this.notifyPlugins("afterLayout")}_updateDatasets(t){if(!1!==this.notifyPlugins("beforeDatasetsUpdate",{mode:t,cancelable:!0})){for(let t=0,e=this.data.datasets.length;t<e;++t)this.getDatasetMeta(t).controller.configure();for(let e=0,i=this.data.datasets.length;e<i;++e)this._updateDataset(e,S(t)?t({datasetIndex:e}):t);this.notifyPlugins("afterDatasetsUpdate",{mode:t})}}_updateDataset(t,e){const i=this.getDatasetMeta(t),s={meta:i,index:t,mode:e,cancelable:!0};!1!==this.notifyPlugins("beforeDatasetUpdate",s)&&(i.controller._update(e),s.cancelable=!1,this.notifyPlugins("afterDatasetUpdate",s))}render(){!1!==this.notifyPlugins("beforeRender",{cancelable:!0})&&(bt.has(this)?this.attached&&!bt.running(this)&&bt.start(this):(this.draw(),Sn({chart:this})))}draw(){let t;if(this._resizeBeforeDraw){const{width:t,height:e}=this._resizeBeforeDraw;this._resizeBeforeDraw=null,this._resize(t,e)}if(this.clear(),this.width<=0||this.height<=0)return;if(!1===this.notifyPlugins("beforeDraw",{cancelable:!0}))return;const e=this._layers;for(t=0;t<e.length&&e[t].z<=0;++t)e[t].draw(this.chartArea);for(this._drawDatasets();t<e.length;++t)e[t].draw(this.chartArea);this.notifyPlugins("afterDraw")}_getSortedDatasetMetas(t){const e=this._sortedMetasets,i=[];let s,n;for(s=0,n=e.length;s<n;++s){const n=e[s];t&&!n.visible||i.push(n)}return i}getSortedVisibleDatasetMetas(){return this._getSortedDatasetMetas(!0)}_drawDatasets(){if(!1===this.notifyPlugins("beforeDatasetsDraw",{cancelable:!0}))return;const t=this.getSortedVisibleDatasetMetas();for(let e=t.length-1;e>=0;--e)this._drawDataset(t[e]);this.notifyPlugins("afterDatasetsDraw")}_drawDataset(t){const e=this.ctx,i={meta:t,index:t.index,cancelable:!0},s=Wi(this,t);!1!==this.notifyPlugins("beforeDatasetDraw",i)&&(s&&Ie(e,s),t.controller.draw(),s&&ze(e),i.cancelable=!1,this.notifyPlugins("afterDatasetDraw",i))}isPointInArea(t){return Re(t,this.chartArea,this._minPadding)}getElementsAtEventForMode(t,e,i,s){const n=Ki.modes[e];return"function"==typeof n?n(this,t,i,s):[]}getDatasetMeta(t){const e=this.data.datasets[t],i=this._metasets;let s=i.filter((t=>t&&t._dataset===e)).pop();return s||(s={type:null,data:[],dataset:null,controller:null,hidden:null,xAxisID:null,yAxisID:null,order:e&&e.order||0,index:t,_dataset:e,_parsed:[],_sorted:!1},i.push(s)),s}getContext(){return this.$context||(this.$context=Ci(null,{chart:this,type:"chart"}))}getVisibleDatasetCount(){return this.getSortedVisibleDatasetMetas().length}isDatasetVisible(t){const e=this.data.datasets[t];if(!e)return!1;const i=this.getDatasetMeta(t);return"boolean"==typeof i.hidden?!i.hidden:!e.hidden}setDatasetVisibility(t,e){this.getDatasetMeta(t).hidden=!e}toggleDataVisibility(t){this._hiddenIndices[t]=!this._hiddenIndices[t]}getDataVisibility(t){return!this._hiddenIndices[t]}_updateVisibility(t,e,i){const s=i?"show":"hide",n=this.getDatasetMeta(t),o=n.controller._resolveAnimations(void 0,s);k(e)?(n.data[e].hidden=!i,this.update()):(this.setDatasetVisibility(t,i),o.update(n,{visible:i}),this.update((e=>e.datasetIndex===t?s:void 0)))}hide(t,e){this._updateVisibility(t,e,!1)}show(t,e){this._updateVisibility(t,e,!0)}_destroyDatasetMeta(t){const e=this._metasets[t];e&&e.controller&&e.controller._destroy(),delete this._metasets[t]}_stop(){let t,e;for(this.stop(),bt.remove(this),t=0,e=this.data.datasets.length;t<e;++t)this._destroyDatasetMeta(t)}destroy(){this.notifyPlugins("beforeDestroy");const{canvas:t,ctx:e}=this;this._stop(),this.config.clearCache(),t&&(this.unbindEvents(),Te(t,e),this.platform.releaseContext(e),this.canvas=null,this.ctx=null),delete Cn[this.id],this.notifyPlugins("afterDestroy")}toBase64Image(...t){return this.canvas.toDataURL(...t)}bindEvents(){this.bindUserEvents(),this.options.responsive?this.bindResponsiveEvents():this.attached=!0}bindUserEvents(){const t=this._listeners,e=this.platform,i=(i,s)=>{e.addEventListener(this,i,s),t[i]=s},s=(t,e,i)=>{t.offsetX=e,t.offsetY=i,this._eventHandler(t)};u(this.options.events,(t=>i(t,s)))}bindResponsiveEvents(){this._responsiveListeners||(this._responsiveListeners={});const t=this._responsiveListeners,e=this.platform,i=(i,s)=>{e.addEventListener(this,i,s),t[i]=s},s=(i,s)=>{t[i]&&(e.removeEventListener(this,i,s),delete t[i])},n=(t,e)=>{this.canvas&&this.resize(t,e)};let o;const a=()=>{s("attach",a),this.attached=!0,this.resize(),i("resize",n),i("detach",o)};o=()=>{this.attached=!1,s("resize",n),this._stop(),this._resize(0,0),i("attach",a)},e.isAttached(this.canvas)?a():o()}unbindEvents(){u(this._listeners,((t,e)=>{this.platform.removeEventListener(this,e,t)})),this._listeners={},u(this._responsiveListeners,((t,e)=>{this.platform.removeEventListener(this,e,t)})),this._responsiveListeners=void 0}updateHoverStyle(t,e,i){const s=i?"set":"remove";let n,o,a,r;for("dataset"===e&&(n=this.getDatasetMeta(t[0].datasetIndex),n.controller["_"+s+"DatasetHoverStyle"]()),a=0,r=t.length;a<r;++a){o=t[a];const e=o&&this.getDatasetMeta(o.datasetIndex).controller;e&&e[s+"HoverStyle"](o.element,o.datasetIndex,o.index)}}getActiveElements(){return this._active||[]}setActiveElements(t){const e=this._active||[],i=t.map((({datasetIndex:t,index:e})=>{const i=this.getDatasetMeta(t);if(!i)throw new Error("No dataset found at index "+t);return{datasetIndex:t,element:i.data[e],index:e}}));!f(i,e)&&(this._active=i,this._lastEvent=null,this._updateHoverStyles(i,e))}notifyPlugins(t,e,i){return this._plugins.notify(this,t,e,i)}isPluginEnabled(t){return 1===this._plugins._cache.filter((e=>e.plugin.id===t)).length}_updateHoverStyles(t,e,i){const s=this.options.hover,n=(t,e)=>t.filter((t=>!e.some((e=>t.datasetIndex===e.datasetIndex&&t.index===e.index)))),o=n(e,t),a=i?t:n(t,e);o.length&&this.updateHoverStyle(o,s.mode,!1),a.length&&s.mode&&this.updateHoverStyle(a,s.mode,!0)}_eventHandler(t,e){const i={event:t,replay:e,cancelable:!0,inChartArea:this.isPointInArea(t)},s=e=>(e.options.events||this.options.events).includes(t.native.type);if(!1===this.notifyPlugins("beforeEvent",i,s))return;const n=this._handleEvent(t,e,i.inChartArea);return i.cancelable=!1,this.notifyPlugins("afterEvent",i,s),(n||i.changed)&&this.render(),this}_handleEvent(t,e,i){const{_active:s=[],options:n}=this,o=e,a=this._getActiveElements(t,s,i,o),r=D(t),l=function(t,e,i,s){return i&&"mouseout"!==t.type?s?e:t:null}(t,this._lastEvent,i,r);i&&(this._lastEvent=null,d(n.onHover,[t,a,this],this),r&&d(n.onClick,[t,a,this],this));const h=!f(a,s);return(h||e)&&(this._active=a,this._updateHoverStyles(a,s,e)),this._lastEvent=l,h}_getActiveElements(t,e,i,s){if("mouseout"===t.type)return[];if(!i)return e;const n=this.options.hover;return this.getElementsAtEventForMode(t,n.mode,n,s)}}function Ln(){return u(Tn.instances,(t=>t._plugins.invalidate()))}function En(){throw new Error("This method is not implemented: Check that a complete date adapter is provided.")}class Rn{static override(t){Object.assign(Rn.prototype,t)}options;constructor(t){this.options=t||{}}init(){}formats(){return En()}parse(){return En()}format(){return En()}add(){return En()}diff(){return En()}startOf(){return En()}endOf(){return En()}}var In={_date:Rn};function zn(t){const e=t.iScale,i=function(t,e){if(!t._cache.$bar){const i=t.getMatchingVisibleMetas(e);let s=[];for(let e=0,n=i.length;e<n;e++)s=s.concat(i[e].controller.getAllParsedValues(t));t._cache.$bar=lt(s.sort(((t,e)=>t-e)))}return t._cache.$bar}(e,t.type);let s,n,o,a,r=e._length;const l=()=>{32767!==o&&-32768!==o&&(k(a)&&(r=Math.min(r,Math.abs(o-a)||r)),a=o)};for(s=0,n=i.length;s<n;++s)o=e.getPixelForValue(i[s]),l();for(a=void 0,s=0,n=e.ticks.length;s<n;++s)o=e.getPixelForTick(s),l();return r}function Fn(t,e,i,s){return n(t)?function(t,e,i,s){const n=i.parse(t[0],s),o=i.parse(t[1],s),a=Math.min(n,o),r=Math.max(n,o);let l=a,h=r;Math.abs(a)>Math.abs(r)&&(l=r,h=a),e[i.axis]=h,e._custom={barStart:l,barEnd:h,start:n,end:o,min:a,max:r}}(t,e,i,s):e[i.axis]=i.parse(t,s),e}function Vn(t,e,i,s){const n=t.iScale,o=t.vScale,a=n.getLabels(),r=n===o,l=[];let h,c,d,u;for(h=i,c=i+s;h<c;++h)u=e[h],d={},d[n.axis]=r||n.parse(a[h],h),l.push(Fn(u,d,o,h));return l}function Bn(t){return t&&void 0!==t.barStart&&void 0!==t.barEnd}function Nn(t,e,i,s){let n=e.borderSkipped;const o={};if(!n)return void(t.borderSkipped=o);if(!0===n)return void(t.borderSkipped={top:!0,right:!0,bottom:!0,left:!0});const{start:a,end:r,reverse:l,top:h,bottom:c}=function(t){let e,i,s,n,o;return t.horizontal?(e=t.base>t.x,i="left",s="right"):(e=t.base<t.y,i="bottom",s="top"),e?(n="end",o="start"):(n="start",o="end"),{start:i,end:s,reverse:e,top:n,bottom:o}}(t);"middle"===n&&i&&(t.enableBorderRadius=!0,(i._top||0)===s?n=h:(i._bottom||0)===s?n=c:(o[Wn(c,a,r,l)]=!0,n=h)),o[Wn(n,a,r,l)]=!0,t.borderSkipped=o}function Wn(t,e,i,s){var n,o,a;return s?(a=i,t=Hn(t=(n=t)===(o=e)?a:n===a?o:n,i,e)):t=Hn(t,e,i),t}function Hn(t,e,i){return"start"===t?e:"end"===t?i:t}function jn(t,{inflateAmount:e},i){t.inflateAmount="auto"===e?1===i?.33:0:e}class $n extends js{static id="doughnut";static defaults={datasetElementType:!1,dataElementType:"arc",animation:{animateRotate:!0,animateScale:!1},animations:{numbers:{type:"number",properties:["circumference","endAngle","innerRadius","outerRadius","startAngle","x","y","offset","borderWidth","spacing"]}},cutout:"50%",rotation:0,circumference:360,radius:"100%",spacing:0,spacingMode:"angular",indexAxis:"r"};static descriptors={_scriptable:t=>"spacing"!==t&&"spacingMode"!==t,_indexable:t=>"spacing"!==t&&"spacingMode"!==t&&!t.startsWith("borderDash")&&!t.startsWith("hoverBorderDash")};static overrides={aspectRatio:1,plugins:{legend:{labels:{generateLabels(t){const e=t.data,{labels:{pointStyle:i,textAlign:s,color:n,useBorderRadius:o,borderRadius:a}}=t.legend.options;return e.labels.length&&e.datasets.length?e.labels.map(((e,r)=>{const l=t.getDatasetMeta(0).controller.getStyle(r);return{text:e,fillStyle:l.backgroundColor,fontColor:n,hidden:!t.getDataVisibility(r),lineDash:l.borderDash,lineDashOffset:l.borderDashOffset,lineJoin:l.borderJoinStyle,lineWidth:l.borderWidth,strokeStyle:l.borderColor,textAlign:s,pointStyle:i,borderRadius:o&&(a||l.borderRadius),index:r}})):[]}},onClick(t,e,i){i.chart.toggleDataVisibility(e.index),i.chart.update()}}}};constructor(t,e){super(t,e),this.enableOptionSharing=!0,this.innerRadius=void 0,this.outerRadius=void 0,this.offsetX=void 0,this.offsetY=void 0}linkScales(){}parse(t,e){const i=this.getDataset().data,s=this._cachedMeta;if(!1===this._parsing)s._parsed=i;else{let n,a,r=t=>+i[t];if(o(i[t])){const{key:t="value"}=this._parsing;r=e=>+M(i[e],t)}for(n=t,a=t+e;n<a;++n)s._parsed[n]=r(n)}}_getRotation(){return $(this.options.rotation-90)}_getCircumference(){return $(this.options.circumference)}_getRotationExtents(){let t=O,e=-O;for(let i=0;i<this.chart.data.datasets.length;++i)if(this.chart.isDatasetVisible(i)&&this.chart.getDatasetMeta(i).type===this._type){const s=this.chart.getDatasetMeta(i).controller,n=s._getRotation(),o=s._getCircumference();t=Math.min(t,n),e=Math.max(e,n+o)}return{rotation:t,circumference:e-t}}update(t){const e=this.chart,{chartArea:i}=e,s=this._cachedMeta,n=s.data,o=this.getMaxBorderWidth()+this.getMaxOffset(n)+this.options.spacing,a=Math.max((Math.min(i.width,i.height)-o)/2,0),r=Math.min(h(this.options.cutout,a),1),l=this._getRingWeight(this.index),{circumference:d,rotation:u}=this._getRotationExtents(),{ratioX:f,ratioY:g,offsetX:p,offsetY:m}=function(t,e,i){let s=1,n=1,o=0,a=0;if(e<O){const r=t,l=r+e,h=Math.cos(r),c=Math.sin(r),d=Math.cos(l),u=Math.sin(l),f=(t,e,s)=>J(t,r,l,!0)?1:Math.max(e,e*i,s,s*i),g=(t,e,s)=>J(t,r,l,!0)?-1:Math.min(e,e*i,s,s*i),p=f(0,h,d),m=f(E,c,u),x=g(C,h,d),b=g(C+E,c,u);s=(p-x)/2,n=(m-b)/2,o=-(p+x)/2,a=-(m+b)/2}return{ratioX:s,ratioY:n,offsetX:o,offsetY:a}}(u,d,r),x=(i.width-o)/f,b=(i.height-o)/g,_=Math.max(Math.min(x,b)/2,0),y=c(this.options.radius,_),v=(y-Math.max(y*r,0))/this._getVisibleDatasetWeightTotal();this.offsetX=p*y,this.offsetY=m*y,s.total=this.calculateTotal(),this.outerRadius=y-v*this._getRingWeightOffset(this.index),this.innerRadius=Math.max(this.outerRadius-v*l,0),this.updateElements(n,0,n.length,t)}_circumference(t,e){const i=this.options,s=this._cachedMeta,n=this._getCircumference();return e&&i.animation.animateRotate||!this.chart.getDataVisibility(t)||null===s._parsed[t]||s.data[t].hidden?0:this.calculateCircumference(s._parsed[t]*n/O)}updateElements(t,e,i,s){const n="reset"===s,o=this.chart,a=o.chartArea,r=o.options.animation,l=(a.left+a.right)/2,h=(a.top+a.bottom)/2,c=n&&r.animateScale,d=c?0:this.innerRadius,u=c?0:this.outerRadius,{sharedOptions:f,includeOptions:g}=this._getSharedOptions(e,s);let p,m=this._getRotation();for(p=0;p<e;++p)m+=this._circumference(p,n);for(p=e;p<e+i;++p){const e=this._circumference(p,n),i=t[p],o={x:l+this.offsetX,y:h+this.offsetY,startAngle:m,endAngle:m+e,circumference:e,outerRadius:u,innerRadius:d};g&&(o.options=f||this.resolveDataElementOptions(p,i.active?"active":s)),m+=e,this.updateElement(i,p,o,s)}}calculateTotal(){const t=this._cachedMeta,e=t.data;let i,s=0;for(i=0;i<e.length;i++){const n=t._parsed[i];null===n||isNaN(n)||!this.chart.getDataVisibility(i)||e[i].hidden||(s+=Math.abs(n))}return s}calculateCircumference(t){const e=this._cachedMeta.total;return e>0&&!isNaN(t)?O*(Math.abs(t)/e):0}getLabelAndValue(t){const e=this._cachedMeta,i=this.chart,s=i.data.labels||[],n=ne(e._parsed[t],i.options.locale);return{label:s[t]||"",value:n}}getMaxBorderWidth(t){let e=0;const i=this.chart;let s,n,o,a,r;if(!t)for(s=0,n=i.data.datasets.length;s<n;++s)if(i.isDatasetVisible(s)){o=i.getDatasetMeta(s),t=o.data,a=o.controller;break}if(!t)return 0;for(s=0,n=t.length;s<n;++s)r=a.resolveDataElementOptions(s),"inner"!==r.borderAlign&&(e=Math.max(e,r.borderWidth||0,r.hoverBorderWidth||0));return e}getMaxOffset(t){let e=0;for(let i=0,s=t.length;i<s;++i){const t=this.resolveDataElementOptions(i);e=Math.max(e,t.offset||0,t.hoverOffset||0)}return e}_getRingWeightOffset(t){let e=0;for(let i=0;i<t;++i)this.chart.isDatasetVisible(i)&&(e+=this._getRingWeight(i));return e}_getRingWeight(t){return Math.max(l(this.chart.data.datasets[t].weight,1),0)}_getVisibleDatasetWeightTotal(){return this._getRingWeightOffset(this.chart.data.datasets.length)||1}}class Yn extends js{static id="polarArea";static defaults={dataElementType:"arc",animation:{animateRotate:!0,animateScale:!0},animations:{numbers:{type:"number",properties:["x","y","startAngle","endAngle","innerRadius","outerRadius"]}},indexAxis:"r",startAngle:0,spacing:0,spacingMode:"proportional"};static overrides={aspectRatio:1,plugins:{legend:{labels:{generateLabels(t){const e=t.data;if(e.labels.length&&e.datasets.length){const{labels:{pointStyle:i,color:s}}=t.legend.options;return e.labels.map(((e,n)=>{const o=t.getDatasetMeta(0).controller.getStyle(n);return{text:e,fillStyle:o.backgroundColor,strokeStyle:o.borderColor,fontColor:s,lineWidth:o.borderWidth,pointStyle:i,hidden:!t.getDataVisibility(n),index:n}}))}return[]}},onClick(t,e,i){i.chart.toggleDataVisibility(e.index),i.chart.update()}}},scales:{r:{type:"radialLinear",angleLines:{display:!1},beginAtZero:!0,grid:{circular:!0},pointLabels:{display:!1},startAngle:0}}};constructor(t,e){super(t,e),this.innerRadius=void 0,this.outerRadius=void 0}getLabelAndValue(t){const e=this._cachedMeta,i=this.chart,s=i.data.labels||[],n=ne(e._parsed[t].r,i.options.locale);return{label:s[t]||"",value:n}}parseObjectData(t,e,i,s){return ii.bind(this)(t,e,i,s)}update(t){const e=this._cachedMeta.data;this._updateRadius(),this.updateElements(e,0,e.length,t)}getMinMax(){const t=this._cachedMeta,e={min:Number.POSITIVE_INFINITY,max:Number.NEGATIVE_INFINITY};return t.data.forEach(((t,i)=>{const s=this.getParsed(i).r;!isNaN(s)&&this.chart.getDataVisibility(i)&&(s<e.min&&(e.min=s),s>e.max&&(e.max=s))})),e}_updateRadius(){const t=this.chart,e=t.chartArea,i=t.options,s=Math.min(e.right-e.left,e.bottom-e.top),n=Math.max(s/2,0),o=(n-Math.max(i.cutoutPercentage?n/100*i.cutoutPercentage:1,0))/t.getVisibleDatasetCount();this.outerRadius=n-o*this.index,this.innerRadius=this.outerRadius-o}updateElements(t,e,i,s){const n="reset"===s,o=this.chart,a=o.options.animation,r=this._cachedMeta.rScale,l=r.xCenter,h=r.yCenter,c=r.getIndexAngle(0)-.5*C;let d,u=c;const f=360/this.countVisibleElements();for(d=0;d<e;++d)u+=this._computeAngle(d,s,f);for(d=e;d<e+i;d++){const e=t[d];let i=u,g=u+this._computeAngle(d,s,f),p=o.getDataVisibility(d)?r.getDistanceFromCenterForValue(this.getParsed(d).r):0;u=g,n&&(a.animateScale&&(p=0),a.animateRotate&&(i=g=c));const m={x:l,y:h,innerRadius:0,outerRadius:p,startAngle:i,endAngle:g,options:this.resolveDataElementOptions(d,e.active?"active":s)};0===m.options.spacing&&(m.options.spacing=this.options.spacing),"angular"===m.options.spacingMode&&(m.options.spacingMode=this.options.spacingMode),this.updateElement(e,d,m,s)}}countVisibleElements(){const t=this._cachedMeta;let e=0;return t.data.forEach(((t,i)=>{!isNaN(this.getParsed(i).r)&&this.chart.getDataVisibility(i)&&e++})),e}_computeAngle(t,e,i){return this.chart.getDataVisibility(t)?$(this.resolveDataElementOptions(t,e).angle||i):0}}var Un=Object.freeze({__proto__:null,BarController:class extends js{static id="bar";static defaults={datasetElementType:!1,dataElementType:"bar",categoryPercentage:.8,barPercentage:.9,grouped:!0,animations:{numbers:{type:"number",properties:["x","y","base","width","height"]}}};static overrides={scales:{_index_:{type:"category",offset:!0,grid:{offset:!0}},_value_:{type:"linear",beginAtZero:!0}}};parsePrimitiveData(t,e,i,s){return Vn(t,e,i,s)}parseArrayData(t,e,i,s){return Vn(t,e,i,s)}parseObjectData(t,e,i,s){const{iScale:n,vScale:o}=t,{xAxisKey:a="x",yAxisKey:r="y"}=this._parsing,l="x"===n.axis?a:r,h="x"===o.axis?a:r,c=[];let d,u,f,g;for(d=i,u=i+s;d<u;++d)g=e[d],f={},f[n.axis]=n.parse(M(g,l),d),c.push(Fn(M(g,h),f,o,d));return c}updateRangeFromParsed(t,e,i,s){super.updateRangeFromParsed(t,e,i,s);const n=i._custom;n&&e===this._cachedMeta.vScale&&(t.min=Math.min(t.min,n.min),t.max=Math.max(t.max,n.max))}getMaxOverflow(){return 0}getLabelAndValue(t){const e=this._cachedMeta,{iScale:i,vScale:s}=e,n=this.getParsed(t),o=n._custom,a=Bn(o)?"["+o.start+", "+o.end+"]":""+s.getLabelForValue(n[s.axis]);return{label:""+i.getLabelForValue(n[i.axis]),value:a}}initialize(){this.enableOptionSharing=!0,super.initialize();this._cachedMeta.stack=this.getDataset().stack}update(t){const e=this._cachedMeta;this.updateElements(e.data,0,e.data.length,t)}updateElements(t,e,i,n){const o="reset"===n,{index:a,_cachedMeta:{vScale:r}}=this,l=r.getBasePixel(),h=r.isHorizontal(),c=this._getRuler(),{sharedOptions:d,includeOptions:u}=this._getSharedOptions(e,n);for(let f=e;f<e+i;f++){const e=this.getParsed(f),i=o||s(e[r.axis])?{base:l,head:l}:this._calculateBarValuePixels(f),g=this._calculateBarIndexPixels(f,c),p=(e._stacks||{})[r.axis],m={horizontal:h,base:i.base,enableBorderRadius:!p||Bn(e._custom)||a===p._top||a===p._bottom,x:h?i.head:g.center,y:h?g.center:i.head,height:h?g.size:Math.abs(i.size),width:h?Math.abs(i.size):g.size};u&&(m.options=d||this.resolveDataElementOptions(f,t[f].active?"active":n));const x=m.options||t[f].options;Nn(m,x,p,a),jn(m,x,c.ratio),this.updateElement(t[f],f,m,n)}}_getStacks(t,e){const{iScale:i}=this._cachedMeta,n=i.getMatchingVisibleMetas(this._type).filter((t=>t.controller.options.grouped)),o=i.options.stacked,a=[],r=this._cachedMeta.controller.getParsed(e),l=r&&r[i.axis],h=t=>{const e=t._parsed.find((t=>t[i.axis]===l)),n=e&&e[t.vScale.axis];if(s(n)||isNaN(n))return!0};for(const i of n)if((void 0===e||!h(i))&&((!1===o||-1===a.indexOf(i.stack)||void 0===o&&void 0===i.stack)&&a.push(i.stack),i.index===t))break;return a.length||a.push(void 0),a}_getStackCount(t){return this._getStacks(void 0,t).length}_getAxisCount(){return this._getAxis().length}getFirstScaleIdForIndexAxis(){const t=this.chart.scales,e=this.chart.options.indexAxis;return Object.keys(t).filter((i=>t[i].axis===e)).shift()}_getAxis(){const t={},e=this.getFirstScaleIdForIndexAxis();for(const i of this.chart.data.datasets)t[l("x"===this.chart.options.indexAxis?i.xAxisID:i.yAxisID,e)]=!0;return Object.keys(t)}_getStackIndex(t,e,i){const s=this._getStacks(t,i),n=void 0!==e?s.indexOf(e):-1;return-1===n?s.length-1:n}_getRuler(){const t=this.options,e=this._cachedMeta,i=e.iScale,s=[];let n,o;for(n=0,o=e.data.length;n<o;++n)s.push(i.getPixelForValue(this.getParsed(n)[i.axis],n));const a=t.barThickness;return{min:a||zn(e),pixels:s,start:i._startPixel,end:i._endPixel,stackCount:this._getStackCount(),scale:i,grouped:t.grouped,ratio:a?1:t.categoryPercentage*t.barPercentage}}_calculateBarValuePixels(t){const{_cachedMeta:{vScale:e,_stacked:i,index:n},options:{base:o,minBarLength:a}}=this,r=o||0,l=this.getParsed(t),h=l._custom,c=Bn(h);let d,u,f=l[e.axis],g=0,p=i?this.applyStack(e,l,i):f;p!==f&&(g=p-f,p=f),c&&(f=h.barStart,p=h.barEnd-h.barStart,0!==f&&F(f)!==F(h.barEnd)&&(g=0),g+=f);const m=s(o)||c?g:o;let x=e.getPixelForValue(m);if(d=this.chart.getDataVisibility(t)?e.getPixelForValue(g+p):x,u=d-x,Math.abs(u)<a){u=function(t,e,i){return 0!==t?F(t):(e.isHorizontal()?1:-1)*(e.min>=i?1:-1)}(u,e,r)*a,f===r&&(x-=u/2);const t=e.getPixelForDecimal(0),s=e.getPixelForDecimal(1),o=Math.min(t,s),h=Math.max(t,s);x=Math.max(Math.min(x,h),o),d=x+u,i&&!c&&(l._stacks[e.axis]._visualValues[n]=e.getValueForPixel(d)-e.getValueForPixel(x))}if(x===e.getPixelForValue(r)){const t=F(u)*e.getLineWidthForValue(r)/2;x+=t,u-=t}return{size:u,base:x,head:d,center:d+u/2}}_calculateBarIndexPixels(t,e){const i=e.scale,n=this.options,o=n.skipNull,a=l(n.maxBarThickness,1/0);let r,h;const c=this._getAxisCount();if(e.grouped){const i=o?this._getStackCount(t):e.stackCount,d="flex"===n.barThickness?function(t,e,i,s){const n=e.pixels,o=n[t];let a=t>0?n[t-1]:null,r=t<n.length-1?n[t+1]:null;const l=i.categoryPercentage;null===a&&(a=o-(null===r?e.end-e.start:r-o)),null===r&&(r=o+o-a);const h=o-(o-Math.min(a,r))/2*l;return{chunk:Math.abs(r-a)/2*l/s,ratio:i.barPercentage,start:h}}(t,e,n,i*c):function(t,e,i,n){const o=i.barThickness;let a,r;return s(o)?(a=e.min*i.categoryPercentage,r=i.barPercentage):(a=o*n,r=1),{chunk:a/n,ratio:r,start:e.pixels[t]-a/2}}(t,e,n,i*c),u="x"===this.chart.options.indexAxis?this.getDataset().xAxisID:this.getDataset().yAxisID,f=this._getAxis().indexOf(l(u,this.getFirstScaleIdForIndexAxis())),g=this._getStackIndex(this.index,this._cachedMeta.stack,o?t:void 0)+f;r=d.start+d.chunk*g+d.chunk/2,h=Math.min(a,d.chunk*d.ratio)}else r=i.getPixelForValue(this.getParsed(t)[i.axis],t),h=Math.min(a,e.min*e.ratio);return{base:r-h/2,head:r+h/2,center:r,size:h}}draw(){const t=this._cachedMeta,e=t.vScale,i=t.data,s=i.length;let n=0;for(;n<s;++n)null===this.getParsed(n)[e.axis]||i[n].hidden||i[n].draw(this._ctx)}},BubbleController:class extends js{static id="bubble";static defaults={datasetElementType:!1,dataElementType:"point",animations:{numbers:{type:"number",properties:["x","y","borderWidth","radius"]}}};static overrides={scales:{x:{type:"linear"},y:{type:"linear"}}};initialize(){this.enableOptionSharing=!0,super.initialize()}parsePrimitiveData(t,e,i,s){const n=super.parsePrimitiveData(t,e,i,s);for(let t=0;t<n.length;t++)n[t]._custom=this.resolveDataElementOptions(t+i).radius;return n}parseArrayData(t,e,i,s){const n=super.parseArrayData(t,e,i,s);for(let t=0;t<n.length;t++){const s=e[i+t];n[t]._custom=l(s[2],this.resolveDataElementOptions(t+i).radius)}return n}parseObjectData(t,e,i,s){const n=super.parseObjectData(t,e,i,s);for(let t=0;t<n.length;t++){const s=e[i+t];n[t]._custom=l(s&&s.r&&+s.r,this.resolveDataElementOptions(t+i).radius)}return n}getMaxOverflow(){const t=this._cachedMeta.data;let e=0;for(let i=t.length-1;i>=0;--i)e=Math.max(e,t[i].size(this.resolveDataElementOptions(i))/2);return e>0&&e}getLabelAndValue(t){const e=this._cachedMeta,i=this.chart.data.labels||[],{xScale:s,yScale:n}=e,o=this.getParsed(t),a=s.getLabelForValue(o.x),r=n.getLabelForValue(o.y),l=o._custom;return{label:i[t]||"",value:"("+a+", "+r+(l?", "+l:"")+")"}}update(t){const e=this._cachedMeta.data;this.updateElements(e,0,e.length,t)}updateElements(t,e,i,s){const n="reset"===s,{iScale:o,vScale:a}=this._cachedMeta,{sharedOptions:r,includeOptions:l}=this._getSharedOptions(e,s),h=o.axis,c=a.axis;for(let d=e;d<e+i;d++){const e=t[d],i=!n&&this.getParsed(d),u={},f=u[h]=n?o.getPixelForDecimal(.5):o.getPixelForValue(i[h]),g=u[c]=n?a.getBasePixel():a.getPixelForValue(i[c]);u.skip=isNaN(f)||isNaN(g),l&&(u.options=r||this.resolveDataElementOptions(d,e.active?"active":s),n&&(u.options.radius=0)),this.updateElement(e,d,u,s)}}resolveDataElementOptions(t,e){const i=this.getParsed(t);let s=super.resolveDataElementOptions(t,e);s.$shared&&(s=Object.assign({},s,{$shared:!1}));const n=s.radius;return"active"!==e&&(s.radius=0),s.radius+=l(i&&i._custom,n),s}},DoughnutController:$n,LineController:class extends js{static id="line";static defaults={datasetElementType:"line",dataElementType:"point",showLine:!0,spanGaps:!1};static overrides={scales:{_index_:{type:"category"},_value_:{type:"linear"}}};initialize(){this.enableOptionSharing=!0,this.supportsDecimation=!0,super.initialize()}update(t){const e=this._cachedMeta,{dataset:i,data:s=[],_dataset:n}=e,o=this.chart._animationsDisabled;let{start:a,count:r}=pt(e,s,o);this._drawStart=a,this._drawCount=r,mt(e)&&(a=0,r=s.length),i._chart=this.chart,i._datasetIndex=this.index,i._decimated=!!n._decimated,i.points=s;const l=this.resolveDatasetElementOptions(t);this.options.showLine||(l.borderWidth=0),l.segment=this.options.segment,this.updateElement(i,void 0,{animated:!o,options:l},t),this.updateElements(s,a,r,t)}updateElements(t,e,i,n){const o="reset"===n,{iScale:a,vScale:r,_stacked:l,_dataset:h}=this._cachedMeta,{sharedOptions:c,includeOptions:d}=this._getSharedOptions(e,n),u=a.axis,f=r.axis,{spanGaps:g,segment:p}=this.options,m=W(g)?g:Number.POSITIVE_INFINITY,x=this.chart._animationsDisabled||o||"none"===n,b=e+i,_=t.length;let y=e>0&&this.getParsed(e-1);for(let i=0;i<_;++i){const g=t[i],_=x?g:{};if(i<e||i>=b){_.skip=!0;continue}const v=this.getParsed(i),M=s(v[f]),w=_[u]=a.getPixelForValue(v[u],i),k=_[f]=o||M?r.getBasePixel():r.getPixelForValue(l?this.applyStack(r,v,l):v[f],i);_.skip=isNaN(w)||isNaN(k)||M,_.stop=i>0&&Math.abs(v[u]-y[u])>m,p&&(_.parsed=v,_.raw=h.data[i]),d&&(_.options=c||this.resolveDataElementOptions(i,g.active?"active":n)),x||this.updateElement(g,i,_,n),y=v}}getMaxOverflow(){const t=this._cachedMeta,e=t.dataset,i=e.options&&e.options.borderWidth||0,s=t.data||[];if(!s.length)return i;const n=s[0].size(this.resolveDataElementOptions(0)),o=s[s.length-1].size(this.resolveDataElementOptions(s.length-1));return Math.max(i,n,o)/2}draw(){const t=this._cachedMeta;t.dataset.updateControlPoints(this.chart.chartArea,t.iScale.axis),super.draw()}},PieController:class extends $n{static id="pie";static defaults={cutout:0,rotation:0,circumference:360,radius:"100%"}},PolarAreaController:Yn,RadarController:class extends js{static id="radar";static defaults={datasetElementType:"line",dataElementType:"point",indexAxis:"r",showLine:!0,elements:{line:{fill:"start"}}};static overrides={aspectRatio:1,scales:{r:{type:"radialLinear"}}};getLabelAndValue(t){const e=this._cachedMeta.vScale,i=this.getParsed(t);return{label:e.getLabels()[t],value:""+e.getLabelForValue(i[e.axis])}}parseObjectData(t,e,i,s){return ii.bind(this)(t,e,i,s)}update(t){const e=this._cachedMeta,i=e.dataset,s=e.data||[],n=e.iScale.getLabels();if(i.points=s,"resize"!==t){const e=this.resolveDatasetElementOptions(t);this.options.showLine||(e.borderWidth=0);const o={_loop:!0,_fullLoop:n.length===s.length,options:e};this.updateElement(i,void 0,o,t)}this.updateElements(s,0,s.length,t)}updateElements(t,e,i,s){const n=this._cachedMeta.rScale,o="reset"===s;for(let a=e;a<e+i;a++){const e=t[a],i=this.resolveDataElementOptions(a,e.active?"active":s),r=n.getPointPositionForValue(a,this.getParsed(a).r),l=o?n.xCenter:r.x,h=o?n.yCenter:r.y,c={x:l,y:h,angle:r.angle,skip:isNaN(l)||isNaN(h),options:i};this.updateElement(e,a,c,s)}}},ScatterController:class extends js{static id="scatter";static defaults={datasetElementType:!1,dataElementType:"point",showLine:!1,fill:!1};static overrides={interaction:{mode:"point"},scales:{x:{type:"linear"},y:{type:"linear"}}};getLabelAndValue(t){const e=this._cachedMeta,i=this.chart.data.labels||[],{xScale:s,yScale:n}=e,o=this.getParsed(t),a=s.getLabelForValue(o.x),r=n.getLabelForValue(o.y);return{label:i[t]||"",value:"("+a+", "+r+")"}}update(t){const e=this._cachedMeta,{data:i=[]}=e,s=this.chart._animationsDisabled;let{start:n,count:o}=pt(e,i,s);if(this._drawStart=n,this._drawCount=o,mt(e)&&(n=0,o=i.length),this.options.showLine){this.datasetElementType||this.addElements();const{dataset:n,_dataset:o}=e;n._chart=this.chart,n._datasetIndex=this.index,n._decimated=!!o._decimated,n.points=i;const a=this.resolveDatasetElementOptions(t);a.segment=this.options.segment,this.updateElement(n,void 0,{animated:!s,options:a},t)}else this.datasetElementType&&(delete e.dataset,this.datasetElementType=!1);this.updateElements(i,n,o,t)}addElements(){const{showLine:t}=this.options;!this.datasetElementType&&t&&(this.datasetElementType=this.chart.registry.getElement("line")),super.addElements()}updateElements(t,e,i,n){const o="reset"===n,{iScale:a,vScale:r,_stacked:l,_dataset:h}=this._cachedMeta,c=this.resolveDataElementOptions(e,n),d=this.getSharedOptions(c),u=this.includeOptions(n,d),f=a.axis,g=r.axis,{spanGaps:p,segment:m}=this.options,x=W(p)?p:Number.POSITIVE_INFINITY,b=this.chart._animationsDisabled||o||"none"===n;let _=e>0&&this.getParsed(e-1);for(let c=e;c<e+i;++c){const e=t[c],i=this.getParsed(c),p=b?e:{},y=s(i[g]),v=p[f]=a.getPixelForValue(i[f],c),M=p[g]=o||y?r.getBasePixel():r.getPixelForValue(l?this.applyStack(r,i,l):i[g],c);p.skip=isNaN(v)||isNaN(M)||y,p.stop=c>0&&Math.abs(i[f]-_[f])>x,m&&(p.parsed=i,p.raw=h.data[c]),u&&(p.options=d||this.resolveDataElementOptions(c,e.active?"active":n)),b||this.updateElement(e,c,p,n),_=i}this.updateSharedOptions(d,n,c)}getMaxOverflow(){const t=this._cachedMeta,e=t.data||[];if(!this.options.showLine){let t=0;for(let i=e.length-1;i>=0;--i)t=Math.max(t,e[i].size(this.resolveDataElementOptions(i))/2);return t>0&&t}const i=t.dataset,s=i.options&&i.options.borderWidth||0;if(!e.length)return s;const n=e[0].size(this.resolveDataElementOptions(0)),o=e[e.length-1].size(this.resolveDataElementOptions(e.length-1));return Math.max(s,n,o)/2}}});function Xn(t,e,i,s){const n=vi(t.options.borderRadius,["outerStart","outerEnd","innerStart","innerEnd"]);const o=(i-e)/2,a=Math.min(o,s*e/2),r=t=>{const e=(i-Math.min(o,t))*s/2;return Z(t,0,Math.min(o,e))};return{outerStart:r(n.outerStart),outerEnd:r(n.outerEnd),innerStart:Z(n.innerStart,0,a),innerEnd:Z(n.innerEnd,0,a)}}function qn(t,e,i,s){return{x:i+t*Math.cos(e),y:s+t*Math.sin(e)}}function Kn(t,e,i,s,n,o){const{x:a,y:r,startAngle:l,pixelMargin:h,innerRadius:c}=e,{spacingMode:d="angular"}=e.options,u=n-l;if(o&&e.options.selfJoin&&Math.abs(u)>=O-1e-4)return void function(t,e,i,s){const{x:n,y:o,startAngle:a,pixelMargin:r,innerRadius:l}=e,h=Math.max(e.outerRadius+s+i-r,0),c=l>0?l+s+i+r:0;t.beginPath(),t.arc(n,o,h,a,a+O),c>0&&(t.moveTo(n+Math.cos(a)*c,o+Math.sin(a)*c),t.arc(n,o,c,a+O,a,!0)),t.closePath()}(t,e,i,s);const f=Math.max(e.outerRadius+s+i-h,0);let g=c>0?c+s+i+h:0,p=0,m=0;const x=f>0?Math.max(.001,u*f-i/C)/f:.001,b=(u-x)/2;if(s){const t=((c>0?c-s:0)+(f>0?f-s:0))/2,e=(u-(0!==t?u*t/(t+s):u))/2,i=t>0?Math.asin(Math.min(1,s/t)):0,n=Math.max(0,x/2-.001),o=Math.sin(n);if("parallel"===d){if(0===g&&o>0){const t=s/o,e=Math.max(0,f-.001);g=Math.min(t,e)}const t=Math.min(f>0?f*o:Number.POSITIVE_INFINITY,g>0?g*o:Number.POSITIVE_INFINITY),e=Math.min(s,t);p=f>0?Math.asin(Math.min(1,e/f)):Math.min(n,i),m=g>0?Math.asin(Math.min(1,e/g)):p}else"proportional"===d?(p=Math.min(n,e),m=Math.min(n,e)):(p=Math.min(n,i),m=Math.min(n,i))}const _=l+b+p,y=n-b-p,v=l+b+m,M=n-b-m,w=Math.min(y-_,M-v),{outerStart:k,outerEnd:S,innerStart:P,innerEnd:D}=Xn(e,g,f,w),A=f-k,T=f-S,L=_+k/A,R=y-S/T,I=g+P,z=g+D,F=v+P/I,V=M-D/z;if(t.beginPath(),o){const e=(L+R)/2;if(t.arc(a,r,f,L,e),t.arc(a,r,f,e,R),S>0){const e=qn(T,R,a,r);t.arc(e.x,e.y,S,R,y+E)}const i=qn(z,M,a,r);if(t.lineTo(i.x,i.y),D>0){const e=qn(z,V,a,r);t.arc(e.x,e.y,D,M+E,V+Math.PI)}const s=(M-D/g+(v+P/g))/2;if(t.arc(a,r,g,M-D/g,s,!0),t.arc(a,r,g,s,v+P/g,!0),P>0){const e=qn(I,F,a,r);t.arc(e.x,e.y,P,F+Math.PI,v-E)}const n=qn(A,_,a,r);if(t.lineTo(n.x,n.y),k>0){const e=qn(A,L,a,r);t.arc(e.x,e.y,k,_-E,L)}}else{t.moveTo(a,r);const e=Math.cos(L)*f+a,i=Math.sin(L)*f+r;t.lineTo(e,i);const s=Math.cos(R)*f+a,n=Math.sin(R)*f+r;t.lineTo(s,n)}t.closePath()}function Gn(t,e,i,s,n){const{fullCircles:o,startAngle:a,circumference:r,options:l}=e,{borderWidth:h,borderJoinStyle:c,borderDash:d,borderDashOffset:u,borderRadius:f}=l,g="inner"===l.borderAlign;if(!h)return;t.setLineDash(d||[]),t.lineDashOffset=u,g?(t.lineWidth=2*h,t.lineJoin=c||"round"):(t.lineWidth=h,t.lineJoin=c||"bevel");let p=e.endAngle;const m=Math.abs(p-a)>=O-1e-4;if(o){Kn(t,e,i,s,p,n);for(let e=0;e<o;++e)t.stroke();isNaN(r)||(p=a+(r%O||O))}g&&function(t,e,i){const{startAngle:s,pixelMargin:n,x:o,y:a,outerRadius:r,innerRadius:l}=e;let h=n/r;t.beginPath(),t.arc(o,a,r,s-h,i+h),l>n?(h=n/l,t.arc(o,a,l,i+h,s-h,!0)):t.arc(o,a,n,i+E,s-E),t.closePath(),t.clip()}(t,e,p);!(m&&e.innerRadius>0)&&l.selfJoin&&p-a>=C&&0===f&&"miter"!==c&&function(t,e,i){const{startAngle:s,x:n,y:o,outerRadius:a,innerRadius:r,options:l}=e,{borderWidth:h,borderJoinStyle:c}=l,d=Math.min(h/a,G(s-i));if(t.beginPath(),t.arc(n,o,a-h/2,s+d/2,i-d/2),r>0){const e=Math.min(h/r,G(s-i));t.arc(n,o,r+h/2,i-e/2,s+e/2,!0)}else{const e=Math.min(h/2,a*G(s-i));if("round"===c)t.arc(n,o,e,i-C/2,s+C/2,!0);else if("bevel"===c){const a=2*e*e,r=-a*Math.cos(i+C/2)+n,l=-a*Math.sin(i+C/2)+o,h=a*Math.cos(s+C/2)+n,c=a*Math.sin(s+C/2)+o;t.lineTo(r,l),t.lineTo(h,c)}}t.closePath(),t.moveTo(0,0),t.rect(0,0,t.canvas.width,t.canvas.height),t.clip("evenodd")}(t,e,p),o||(Kn(t,e,i,s,p,n),t.stroke())}function Jn(t,e,i=e){t.lineCap=l(i.borderCapStyle,e.borderCapStyle),t.setLineDash(l(i.borderDash,e.borderDash)),t.lineDashOffset=l(i.borderDashOffset,e.borderDashOffset),t.lineJoin=l(i.borderJoinStyle,e.borderJoinStyle),t.lineWidth=l(i.borderWidth,e.borderWidth),t.strokeStyle=l(i.borderColor,e.borderColor)}function Zn(t,e,i){t.lineTo(i.x,i.y)}function Qn(t,e,i={}){const s=t.length,{start:n=0,end:o=s-1}=i,{start:a,end:r}=e,l=Math.max(n,a),h=Math.min(o,r),c=n<a&&o<a||n>r&&o>r;return{count:s,start:l,loop:e.loop,ilen:h<l&&!c?s+h-l:h-l}}function to(t,e,i,s){const{points:n,options:o}=e,{count:a,start:r,loop:l,ilen:h}=Qn(n,i,s),c=function(t){return t.stepped?Fe:t.tension||"monotone"===t.cubicInterpolationMode?Ve:Zn}(o);let d,u,f,{move:g=!0,reverse:p}=s||{};for(d=0;d<=h;++d)u=n[(r+(p?h-d:d))%a],u.skip||(g?(t.moveTo(u.x,u.y),g=!1):c(t,f,u,p,o.stepped),f=u);return l&&(u=n[(r+(p?h:0))%a],c(t,f,u,p,o.stepped)),!!l}function eo(t,e,i,s){const n=e.points,{count:o,start:a,ilen:r}=Qn(n,i,s),{move:l=!0,reverse:h}=s||{};let c,d,u,f,g,p,m=0,x=0;const b=t=>(a+(h?r-t:t))%o,_=()=>{f!==g&&(t.lineTo(m,g),t.lineTo(m,f),t.lineTo(m,p))};for(l&&(d=n[b(0)],t.moveTo(d.x,d.y)),c=0;c<=r;++c){if(d=n[b(c)],d.skip)continue;const e=d.x,i=d.y,s=0|e;s===u?(i<f?f=i:i>g&&(g=i),m=(x*m+e)/++x):(_(),t.lineTo(e,i),u=s,x=0,f=g=i),p=i}_()}function io(t){const e=t.options,i=e.borderDash&&e.borderDash.length;return!(t._decimated||t._loop||e.tension||"monotone"===e.cubicInterpolationMode||e.stepped||i)?eo:to}const so="function"==typeof Path2D;function no(t,e,i,s){so&&!e.options.segment?function(t,e,i,s){let n=e._path;n||(n=e._path=new Path2D,e.path(n,i,s)&&n.closePath()),Jn(t,e.options),t.stroke(n)}(t,e,i,s):function(t,e,i,s){const{segments:n,options:o}=e,a=io(e);for(const r of n)Jn(t,o,r.style),t.beginPath(),a(t,e,r,{start:i,end:i+s-1})&&t.closePath(),t.stroke()}(t,e,i,s)}class oo extends $s{static id="line";static defaults={borderCapStyle:"butt",borderDash:[],borderDashOffset:0,borderJoinStyle:"miter",borderWidth:3,capBezierPoints:!0,cubicInterpolationMode:"default",fill:!1,spanGaps:!1,stepped:!1,tension:0};static defaultRoutes={backgroundColor:"backgroundColor",borderColor:"borderColor"};static descriptors={_scriptable:!0,_indexable:t=>"borderDash"!==t&&"fill"!==t};constructor(t){super(),this.animated=!0,this.options=void 0,this._chart=void 0,this._loop=void 0,this._fullLoop=void 0,this._path=void 0,this._points=void 0,this._segments=void 0,this._decimated=!1,this._pointsUpdated=!1,this._datasetIndex=void 0,t&&Object.assign(this,t)}updateControlPoints(t,e){const i=this.options;if((i.tension||"monotone"===i.cubicInterpolationMode)&&!i.stepped&&!this._pointsUpdated){const s=i.spanGaps?this._loop:this._fullLoop;hi(this._points,i,t,s,e),this._pointsUpdated=!0}}set points(t){this._points=t,delete this._segments,delete this._path,this._pointsUpdated=!1}get points(){return this._points}get segments(){return this._segments||(this._segments=zi(this,this.options.segment))}first(){const t=this.segments,e=this.points;return t.length&&e[t[0].start]}last(){const t=this.segments,e=this.points,i=t.length;return i&&e[t[i-1].end]}interpolate(t,e){const i=this.options,s=t[e],n=this.points,o=Ii(this,{property:e,start:s,end:s});if(!o.length)return;const a=[],r=function(t){return t.stepped?pi:t.tension||"monotone"===t.cubicInterpolationMode?mi:gi}(i);let l,h;for(l=0,h=o.length;l<h;++l){const{start:h,end:c}=o[l],d=n[h],u=n[c];if(d===u){a.push(d);continue}const f=r(d,u,Math.abs((s-d[e])/(u[e]-d[e])),i.stepped);f[e]=t[e],a.push(f)}return 1===a.length?a[0]:a}pathSegment(t,e,i){return io(this)(t,this,e,i)}path(t,e,i){const s=this.segments,n=io(this);let o=this._loop;e=e||0,i=i||this.points.length-e;for(const a of s)o&=n(t,this,a,{start:e,end:e+i-1});return!!o}draw(t,e,i,s){const n=this.options||{};(this.points||[]).length&&n.borderWidth&&(t.save(),no(t,this,i,s),t.restore()),this.animated&&(this._pointsUpdated=!1,this._path=void 0)}}function ao(t,e,i,s){const n=t.options,{[i]:o}=t.getProps([i],s);return Math.abs(e-o)<n.radius+n.hitRadius}function ro(t,e){const{x:i,y:s,base:n,width:o,height:a}=t.getProps(["x","y","base","width","height"],e);let r,l,h,c,d;return t.horizontal?(d=a/2,r=Math.min(i,n),l=Math.max(i,n),h=s-d,c=s+d):(d=o/2,r=i-d,l=i+d,h=Math.min(s,n),c=Math.max(s,n)),{left:r,top:h,right:l,bottom:c}}function lo(t,e,i,s){return t?0:Z(e,i,s)}function ho(t){const e=ro(t),i=e.right-e.left,s=e.bottom-e.top,n=function(t,e,i){const s=t.options.borderWidth,n=t.borderSkipped,o=Mi(s);return{t:lo(n.top,o.top,0,i),r:lo(n.right,o.right,0,e),b:lo(n.bottom,o.bottom,0,i),l:lo(n.left,o.left,0,e)}}(t,i/2,s/2),a=function(t,e,i){const{enableBorderRadius:s}=t.getProps(["enableBorderRadius"]),n=t.options.borderRadius,a=wi(n),r=Math.min(e,i),l=t.borderSkipped,h=s||o(n);return{topLeft:lo(!h||l.top||l.left,a.topLeft,0,r),topRight:lo(!h||l.top||l.right,a.topRight,0,r),bottomLeft:lo(!h||l.bottom||l.left,a.bottomLeft,0,r),bottomRight:lo(!h||l.bottom||l.right,a.bottomRight,0,r)}}(t,i/2,s/2);return{outer:{x:e.left,y:e.top,w:i,h:s,radius:a},inner:{x:e.left+n.l,y:e.top+n.t,w:i-n.l-n.r,h:s-n.t-n.b,radius:{topLeft:Math.max(0,a.topLeft-Math.max(n.t,n.l)),topRight:Math.max(0,a.topRight-Math.max(n.t,n.r)),bottomLeft:Math.max(0,a.bottomLeft-Math.max(n.b,n.l)),bottomRight:Math.max(0,a.bottomRight-Math.max(n.b,n.r))}}}}function co(t,e,i,s){const n=null===e,o=null===i,a=t&&!(n&&o)&&ro(t,s);return a&&(n||tt(e,a.left,a.right))&&(o||tt(i,a.top,a.bottom))}function uo(t,e){t.rect(e.x,e.y,e.w,e.h)}function fo(t,e,i={}){const s=t.x!==i.x?-e:0,n=t.y!==i.y?-e:0,o=(t.x+t.w!==i.x+i.w?e:0)-s,a=(t.y+t.h!==i.y+i.h?e:0)-n;return{x:t.x+s,y:t.y+n,w:t.w+o,h:t.h+a,radius:t.radius}}var go=Object.freeze({__proto__:null,ArcElement:class extends $s{static id="arc";static defaults={borderAlign:"center",borderColor:"#fff",borderDash:[],borderDashOffset:0,borderJoinStyle:void 0,borderRadius:0,borderWidth:2,offset:0,spacing:0,spacingMode:"angular",angle:void 0,circular:!0,selfJoin:!1};static defaultRoutes={backgroundColor:"backgroundColor"};static descriptors={_scriptable:!0,_indexable:t=>"borderDash"!==t};circumference;endAngle;fullCircles;innerRadius;outerRadius;pixelMargin;startAngle;circular;constructor(t){super(),this.options=void 0,this.circumference=void 0,this.startAngle=void 0,this.endAngle=void 0,this.innerRadius=void 0,this.outerRadius=void 0,this.pixelMargin=0,this.fullCircles=0,this.circular=!1,t&&Object.assign(this,t)}inRange(t,e,i){const s=this.getProps(["x","y"],i),{angle:n,distance:o}=X(s,{x:t,y:e}),{startAngle:a,endAngle:r,innerRadius:h,outerRadius:c,circumference:d}=this.getProps(["startAngle","endAngle","innerRadius","outerRadius","circumference"],i),u=(this.options.spacing+this.options.borderWidth)/2,f=l(d,r-a),g=J(n,a,r)&&a!==r,p=f>=O||g,m=tt(o,h+u,c+u);return p&&m}getCenterPoint(t){const{x:e,y:i,startAngle:s,endAngle:n,innerRadius:o,outerRadius:a}=this.getProps(["x","y","startAngle","endAngle","innerRadius","outerRadius"],t),{offset:r,spacing:l}=this.options,h=(s+n)/2,c=(o+a+l+r)/2;return{x:e+Math.cos(h)*c,y:i+Math.sin(h)*c}}tooltipPosition(t){return this.getCenterPoint(t)}draw(t){const{options:e,circumference:i}=this,s=(e.offset||0)/4,n=(e.spacing||0)/2,o=e.circular;if(this.pixelMargin="inner"===e.borderAlign?.33:0,this.fullCircles=i>O?Math.floor(i/O):0,0===i||this.innerRadius<0||this.outerRadius<0)return;t.save();const a=(this.startAngle+this.endAngle)/2;t.translate(Math.cos(a)*s,Math.sin(a)*s);const r=s*(1-Math.sin(Math.min(C,i||0)));t.fillStyle=e.backgroundColor,t.strokeStyle=e.borderColor,function(t,e,i,s,n){const{fullCircles:o,startAngle:a,circumference:r}=e;let l=e.endAngle;if(o){Kn(t,e,i,s,l,n);for(let e=0;e<o;++e)t.fill();isNaN(r)||(l=a+(r%O||O))}Kn(t,e,i,s,l,n),t.fill()}(t,this,r,n,o),Gn(t,this,r,n,o),t.restore()}},BarElement:class extends $s{static id="bar";static defaults={borderSkipped:"start",borderWidth:0,borderRadius:0,inflateAmount:"auto",pointStyle:void 0};static defaultRoutes={backgroundColor:"backgroundColor",borderColor:"borderColor"};constructor(t){super(),this.options=void 0,this.horizontal=void 0,this.base=void 0,this.width=void 0,this.height=void 0,this.inflateAmount=void 0,t&&Object.assign(this,t)}draw(t){const{inflateAmount:e,options:{borderColor:i,backgroundColor:s}}=this,{inner:n,outer:o}=ho(this),a=(r=o.radius).topLeft||r.topRight||r.bottomLeft||r.bottomRight?He:uo;var r;t.save(),o.w===n.w&&o.h===n.h||(t.beginPath(),a(t,fo(o,e,n)),t.clip(),a(t,fo(n,-e,o)),t.fillStyle=i,t.fill("evenodd")),t.beginPath(),a(t,fo(n,e)),t.fillStyle=s,t.fill(),t.restore()}inRange(t,e,i){return co(this,t,e,i)}inXRange(t,e){return co(this,t,null,e)}inYRange(t,e){return co(this,null,t,e)}getCenterPoint(t){const{x:e,y:i,base:s,horizontal:n}=this.getProps(["x","y","base","horizontal"],t);return{x:n?(e+s)/2:e,y:n?i:(i+s)/2}}getRange(t){return"x"===t?this.width/2:this.height/2}},LineElement:oo,PointElement:class extends $s{static id="point";parsed;skip;stop;static defaults={borderWidth:1,hitRadius:1,hoverBorderWidth:1,hoverRadius:4,pointStyle:"circle",radius:3,rotation:0};static defaultRoutes={backgroundColor:"backgroundColor",borderColor:"borderColor"};constructor(t){super(),this.options=void 0,this.parsed=void 0,this.skip=void 0,this.stop=void 0,t&&Object.assign(this,t)}inRange(t,e,i){const s=this.options,{x:n,y:o}=this.getProps(["x","y"],i);return Math.pow(t-n,2)+Math.pow(e-o,2)<Math.pow(s.hitRadius+s.radius,2)}inXRange(t,e){return ao(this,t,"x",e)}inYRange(t,e){return ao(this,t,"y",e)}getCenterPoint(t){const{x:e,y:i}=this.getProps(["x","y"],t);return{x:e,y:i}}size(t){let e=(t=t||this.options||{}).radius||0;e=Math.max(e,e&&t.hoverRadius||0);return 2*(e+(e&&t.borderWidth||0))}draw(t,e){const i=this.options;this.skip||i.radius<.1||!Re(this,e,this.size(i)/2)||(t.strokeStyle=i.borderColor,t.lineWidth=i.borderWidth,t.fillStyle=i.backgroundColor,Le(t,i,this.x,this.y))}getRange(){const t=this.options||{};return t.radius+t.hitRadius}}});function po(t,e,i,s){const n=t.indexOf(e);if(-1===n)return((t,e,i,s)=>("string"==typeof e?(i=t.push(e)-1,s.unshift({index:i,label:e})):isNaN(e)&&(i=null),i))(t,e,i,s);return n!==t.lastIndexOf(e)?i:n}function mo(t){const e=this.getLabels();return t>=0&&t<e.length?e[t]:t}function xo(t,e,{horizontal:i,minRotation:s}){const n=$(s),o=(i?Math.sin(n):Math.cos(n))||.001,a=.75*e*(""+t).length;return Math.min(e/o,a)}class bo extends tn{constructor(t){super(t),this.start=void 0,this.end=void 0,this._startValue=void 0,this._endValue=void 0,this._valueRange=0}parse(t,e){return s(t)||("number"==typeof t||t instanceof Number)&&!isFinite(+t)?null:+t}handleTickRangeOptions(){const{beginAtZero:t}=this.options,{minDefined:e,maxDefined:i}=this.getUserBounds();let{min:s,max:n}=this;const o=t=>s=e?s:t,a=t=>n=i?n:t;if(t){const t=F(s),e=F(n);t<0&&e<0?a(0):t>0&&e>0&&o(0)}if(s===n){let e=0===n?1:Math.abs(.05*n);a(n+e),t||o(s-e)}this.min=s,this.max=n}getTickLimit(){const t=this.options.ticks;let e,{maxTicksLimit:i,stepSize:s}=t;return s?(e=Math.ceil(this.max/s)-Math.floor(this.min/s)+1,e>1e3&&(console.warn(`scales.${this.id}.ticks.stepSize: ${s} would result generating up to ${e} ticks. Limiting to 1000.`),e=1e3)):(e=this.computeTickLimit(),i=i||11),i&&(e=Math.min(i,e)),e}computeTickLimit(){return Number.POSITIVE_INFINITY}buildTicks(){const t=this.options,e=t.ticks;let i=this.getTickLimit();i=Math.max(2,i);const n=function(t,e){const i=[],{bounds:n,step:o,min:a,max:r,precision:l,count:h,maxTicks:c,maxDigits:d,includeBounds:u}=t,f=o||1,g=c-1,{min:p,max:m}=e,x=!s(a),b=!s(r),_=!s(h),y=(m-p)/(d+1);let v,M,w,k,S=B((m-p)/g/f)*f;if(S<1e-14&&!x&&!b)return[{value:p},{value:m}];k=Math.ceil(m/S)-Math.floor(p/S),k>g&&(S=B(k*S/g/f)*f),s(l)||(v=Math.pow(10,l),S=Math.ceil(S*v)/v),"ticks"===n?(M=Math.floor(p/S)*S,w=Math.ceil(m/S)*S):(M=p,w=m),x&&b&&o&&H((r-a)/o,S/1e3)?(k=Math.round(Math.min((r-a)/S,c)),S=(r-a)/k,M=a,w=r):_?(M=x?a:M,w=b?r:w,k=h-1,S=(w-M)/k):(k=(w-M)/S,k=V(k,Math.round(k),S/1e3)?Math.round(k):Math.ceil(k));const P=Math.max(U(S),U(M));v=Math.pow(10,s(l)?P:l),M=Math.round(M*v)/v,w=Math.round(w*v)/v;let D=0;for(x&&(u&&M!==a?(i.push({value:a}),M<a&&D++,V(Math.round((M+D*S)*v)/v,a,xo(a,y,t))&&D++):M<a&&D++);D<k;++D){const t=Math.round((M+D*S)*v)/v;if(b&&t>r)break;i.push({value:t})}return b&&u&&w!==r?i.length&&V(i[i.length-1].value,r,xo(r,y,t))?i[i.length-1].value=r:i.push({value:r}):b&&w!==r||i.push({value:w}),i}({maxTicks:i,bounds:t.bounds,min:t.min,max:t.max,precision:e.precision,step:e.stepSize,count:e.count,maxDigits:this._maxDigits(),horizontal:this.isHorizontal(),minRotation:e.minRotation||0,includeBounds:!1!==e.includeBounds},this._range||this);return"ticks"===t.bounds&&j(n,this,"value"),t.reverse?(n.reverse(),this.start=this.max,this.end=this.min):(this.start=this.min,this.end=this.max),n}configure(){const t=this.ticks;let e=this.min,i=this.max;if(super.configure(),this.options.offset&&t.length){const s=(i-e)/Math.max(t.length-1,1)/2;e-=s,i+=s}this._startValue=e,this._endValue=i,this._valueRange=i-e}getLabelForValue(t){return ne(t,this.chart.options.locale,this.options.ticks.format)}}class _o extends bo{static id="linear";static defaults={ticks:{callback:ae.formatters.numeric}};determineDataLimits(){const{min:t,max:e}=this.getMinMax(!0);this.min=a(t)?t:0,this.max=a(e)?e:1,this.handleTickRangeOptions()}computeTickLimit(){const t=this.isHorizontal(),e=t?this.width:this.height,i=$(this.options.ticks.minRotation),s=(t?Math.sin(i):Math.cos(i))||.001,n=this._resolveTickFontOptions(0);return Math.ceil(e/Math.min(40,n.lineHeight/s))}getPixelForValue(t){return null===t?NaN:this.getPixelForDecimal((t-this._startValue)/this._valueRange)}getValueForPixel(t){return this._startValue+this.getDecimalForPixel(t)*this._valueRange}}const yo=t=>Math.floor(z(t)),vo=(t,e)=>Math.pow(10,yo(t)+e);function Mo(t){return 1===t/Math.pow(10,yo(t))}function wo(t,e,i){const s=Math.pow(10,i),n=Math.floor(t/s);return Math.ceil(e/s)-n}function ko(t,{min:e,max:i}){e=r(t.min,e);const s=[],n=yo(e);let o=function(t,e){let i=yo(e-t);for(;wo(t,e,i)>10;)i++;for(;wo(t,e,i)<10;)i--;return Math.min(i,yo(t))}(e,i),a=o<0?Math.pow(10,Math.abs(o)):1;const l=Math.pow(10,o),h=n>o?Math.pow(10,n):0,c=Math.round((e-h)*a)/a,d=Math.floor((e-h)/l/10)*l*10;let u=Math.floor((c-d)/Math.pow(10,o)),f=r(t.min,Math.round((h+d+u*Math.pow(10,o))*a)/a);for(;f<i;)s.push({value:f,major:Mo(f),significand:u}),u>=10?u=u<15?15:20:u++,u>=20&&(o++,u=2,a=o>=0?1:a),f=Math.round((h+d+u*Math.pow(10,o))*a)/a;const g=r(t.max,f);return s.push({value:g,major:Mo(g),significand:u}),s}class So extends tn{static id="logarithmic";static defaults={ticks:{callback:ae.formatters.logarithmic,major:{enabled:!0}}};constructor(t){super(t),this.start=void 0,this.end=void 0,this._startValue=void 0,this._valueRange=0}parse(t,e){const i=bo.prototype.parse.apply(this,[t,e]);if(0!==i)return a(i)&&i>0?i:null;this._zero=!0}determineDataLimits(){const{min:t,max:e}=this.getMinMax(!0);this.min=a(t)?Math.max(0,t):null,this.max=a(e)?Math.max(0,e):null,this.options.beginAtZero&&(this._zero=!0),this._zero&&this.min!==this._suggestedMin&&!a(this._userMin)&&(this.min=t===vo(this.min,0)?vo(this.min,-1):vo(this.min,0)),this.handleTickRangeOptions()}handleTickRangeOptions(){const{minDefined:t,maxDefined:e}=this.getUserBounds();let i=this.min,s=this.max;const n=e=>i=t?i:e,o=t=>s=e?s:t;i===s&&(i<=0?(n(1),o(10)):(n(vo(i,-1)),o(vo(s,1)))),i<=0&&n(vo(s,-1)),s<=0&&o(vo(i,1)),this.min=i,this.max=s}buildTicks(){const t=this.options,e=ko({min:this._userMin,max:this._userMax},this);return"ticks"===t.bounds&&j(e,this,"value"),t.reverse?(e.reverse(),this.start=this.max,this.end=this.min):(this.start=this.min,this.end=this.max),e}getLabelForValue(t){return void 0===t?"0":ne(t,this.chart.options.locale,this.options.ticks.format)}configure(){const t=this.min;super.configure(),this._startValue=z(t),this._valueRange=z(this.max)-z(t)}getPixelForValue(t){return void 0!==t&&0!==t||(t=this.min),null===t||isNaN(t)?NaN:this.getPixelForDecimal(t===this.min?0:(z(t)-this._startValue)/this._valueRange)}getValueForPixel(t){const e=this.getDecimalForPixel(t);return Math.pow(10,this._startValue+e*this._valueRange)}}function Po(t){const e=t.ticks;if(e.display&&t.display){const t=ki(e.backdropPadding);return l(e.font&&e.font.size,ue.font.size)+t.height}return 0}function Do(t,e,i,s,n){return t===s||t===n?{start:e-i/2,end:e+i/2}:t<s||t>n?{start:e-i,end:e}:{start:e,end:e+i}}function Co(t){const e={l:t.left+t._padding.left,r:t.right-t._padding.right,t:t.top+t._padding.top,b:t.bottom-t._padding.bottom},i=Object.assign({},e),s=[],o=[],a=t._pointLabels.length,r=t.options.pointLabels,l=r.centerPointLabels?C/a:0;for(let u=0;u<a;u++){const a=r.setContext(t.getPointLabelContext(u));o[u]=a.padding;const f=t.getPointPosition(u,t.drawingArea+o[u],l),g=Si(a.font),p=(h=t.ctx,c=g,d=n(d=t._pointLabels[u])?d:[d],{w:Oe(h,c.string,d),h:d.length*c.lineHeight});s[u]=p;const m=G(t.getIndexAngle(u)+l),x=Math.round(Y(m));Oo(i,e,m,Do(x,f.x,p.w,0,180),Do(x,f.y,p.h,90,270))}var h,c,d;t.setCenterPoint(e.l-i.l,i.r-e.r,e.t-i.t,i.b-e.b),t._pointLabelItems=function(t,e,i){const s=[],n=t._pointLabels.length,o=t.options,{centerPointLabels:a,display:r}=o.pointLabels,l={extra:Po(o)/2,additionalAngle:a?C/n:0};let h;for(let o=0;o<n;o++){l.padding=i[o],l.size=e[o];const n=Ao(t,o,l);s.push(n),"auto"===r&&(n.visible=To(n,h),n.visible&&(h=n))}return s}(t,s,o)}function Oo(t,e,i,s,n){const o=Math.abs(Math.sin(i)),a=Math.abs(Math.cos(i));let r=0,l=0;s.start<e.l?(r=(e.l-s.start)/o,t.l=Math.min(t.l,e.l-r)):s.end>e.r&&(r=(s.end-e.r)/o,t.r=Math.max(t.r,e.r+r)),n.start<e.t?(l=(e.t-n.start)/a,t.t=Math.min(t.t,e.t-l)):n.end>e.b&&(l=(n.end-e.b)/a,t.b=Math.max(t.b,e.b+l))}function Ao(t,e,i){const s=t.drawingArea,{extra:n,additionalAngle:o,padding:a,size:r}=i,l=t.getPointPosition(e,s+n+a,o),h=Math.round(Y(G(l.angle+E))),c=function(t,e,i){90===i||270===i?t-=e/2:(i>270||i<90)&&(t-=e);return t}(l.y,r.h,h),d=function(t){if(0===t||180===t)return"center";if(t<180)return"left";return"right"}(h),u=function(t,e,i){"right"===i?t-=e:"center"===i&&(t-=e/2);return t}(l.x,r.w,d);return{visible:!0,x:l.x,y:c,textAlign:d,left:u,top:c,right:u+r.w,bottom:c+r.h}}function To(t,e){if(!e)return!0;const{left:i,top:s,right:n,bottom:o}=t;return!(Re({x:i,y:s},e)||Re({x:i,y:o},e)||Re({x:n,y:s},e)||Re({x:n,y:o},e))}function Lo(t,e,i){const{left:n,top:o,right:a,bottom:r}=i,{backdropColor:l}=e;if(!s(l)){const i=wi(e.borderRadius),s=ki(e.backdropPadding);t.fillStyle=l;const h=n-s.left,c=o-s.top,d=a-n+s.width,u=r-o+s.height;Object.values(i).some((t=>0!==t))?(t.beginPath(),He(t,{x:h,y:c,w:d,h:u,radius:i}),t.fill()):t.fillRect(h,c,d,u)}}function Eo(t,e,i,s){const{ctx:n}=t;if(i)n.arc(t.xCenter,t.yCenter,e,0,O);else{let i=t.getPointPosition(0,e);n.moveTo(i.x,i.y);for(let o=1;o<s;o++)i=t.getPointPosition(o,e),n.lineTo(i.x,i.y)}}class Ro extends bo{static id="radialLinear";static defaults={display:!0,animate:!0,position:"chartArea",angleLines:{display:!0,lineWidth:1,borderDash:[],borderDashOffset:0},grid:{circular:!1},startAngle:0,ticks:{showLabelBackdrop:!0,callback:ae.formatters.numeric},pointLabels:{backdropColor:void 0,backdropPadding:2,display:!0,font:{size:10},callback:t=>t,padding:5,centerPointLabels:!1}};static defaultRoutes={"angleLines.color":"borderColor","pointLabels.color":"color","ticks.color":"color"};static descriptors={angleLines:{_fallback:"grid"}};constructor(t){super(t),this.xCenter=void 0,this.yCenter=void 0,this.drawingArea=void 0,this._pointLabels=[],this._pointLabelItems=[]}setDimensions(){const t=this._padding=ki(Po(this.options)/2),e=this.width=this.maxWidth-t.width,i=this.height=this.maxHeight-t.height;this.xCenter=Math.floor(this.left+e/2+t.left),this.yCenter=Math.floor(this.top+i/2+t.top),this.drawingArea=Math.floor(Math.min(e,i)/2)}determineDataLimits(){const{min:t,max:e}=this.getMinMax(!1);this.min=a(t)&&!isNaN(t)?t:0,this.max=a(e)&&!isNaN(e)?e:0,this.handleTickRangeOptions()}computeTickLimit(){return Math.ceil(this.drawingArea/Po(this.options))}generateTickLabels(t){bo.prototype.generateTickLabels.call(this,t),this._pointLabels=this.getLabels().map(((t,e)=>{const i=d(this.options.pointLabels.callback,[t,e],this);return i||0===i?i:""})).filter(((t,e)=>this.chart.getDataVisibility(e)))}fit(){const t=this.options;t.display&&t.pointLabels.display?Co(this):this.setCenterPoint(0,0,0,0)}setCenterPoint(t,e,i,s){this.xCenter+=Math.floor((t-e)/2),this.yCenter+=Math.floor((i-s)/2),this.drawingArea-=Math.min(this.drawingArea/2,Math.max(t,e,i,s))}getIndexAngle(t){return G(t*(O/(this._pointLabels.length||1))+$(this.options.startAngle||0))}getDistanceFromCenterForValue(t){if(s(t))return NaN;const e=this.drawingArea/(this.max-this.min);return this.options.reverse?(this.max-t)*e:(t-this.min)*e}getValueForDistanceFromCenter(t){if(s(t))return NaN;const e=t/(this.drawingArea/(this.max-this.min));return this.options.reverse?this.max-e:this.min+e}getPointLabelContext(t){const e=this._pointLabels||[];if(t>=0&&t<e.length){const i=e[t];return function(t,e,i){return Ci(t,{label:i,index:e,type:"pointLabel"})}(this.getContext(),t,i)}}getPointPosition(t,e,i=0){const s=this.getIndexAngle(t)-E+i;return{x:Math.cos(s)*e+this.xCenter,y:Math.sin(s)*e+this.yCenter,angle:s}}getPointPositionForValue(t,e){return this.getPointPosition(t,this.getDistanceFromCenterForValue(e))}getBasePosition(t){return this.getPointPositionForValue(t||0,this.getBaseValue())}getPointLabelPosition(t){const{left:e,top:i,right:s,bottom:n}=this._pointLabelItems[t];return{left:e,top:i,right:s,bottom:n}}drawBackground(){const{backgroundColor:t,grid:{circular:e}}=this.options;if(t){const i=this.ctx;i.save(),i.beginPath(),Eo(this,this.getDistanceFromCenterForValue(this._endValue),e,this._pointLabels.length),i.closePath(),i.fillStyle=t,i.fill(),i.restore()}}drawGrid(){const t=this.ctx,e=this.options,{angleLines:i,grid:s,border:n}=e,o=this._pointLabels.length;let a,r,l;if(e.pointLabels.display&&function(t,e){const{ctx:i,options:{pointLabels:s}}=t;for(let n=e-1;n>=0;n--){const e=t._pointLabelItems[n];if(!e.visible)continue;const o=s.setContext(t.getPointLabelContext(n));Lo(i,o,e);const a=Si(o.font),{x:r,y:l,textAlign:h}=e;We(i,t._pointLabels[n],r,l+a.lineHeight/2,a,{color:o.color,textAlign:h,textBaseline:"middle"})}}(this,o),s.display&&this.ticks.forEach(((t,e)=>{if(0!==e||0===e&&this.min<0){r=this.getDistanceFromCenterForValue(t.value);const i=this.getContext(e),a=s.setContext(i),l=n.setContext(i);!function(t,e,i,s,n){const o=t.ctx,a=e.circular,{color:r,lineWidth:l}=e;!a&&!s||!r||!l||i<0||(o.save(),o.strokeStyle=r,o.lineWidth=l,o.setLineDash(n.dash||[]),o.lineDashOffset=n.dashOffset,o.beginPath(),Eo(t,i,a,s),o.closePath(),o.stroke(),o.restore())}(this,a,r,o,l)}})),i.display){for(t.save(),a=o-1;a>=0;a--){const s=i.setContext(this.getPointLabelContext(a)),{color:n,lineWidth:o}=s;o&&n&&(t.lineWidth=o,t.strokeStyle=n,t.setLineDash(s.borderDash),t.lineDashOffset=s.borderDashOffset,r=this.getDistanceFromCenterForValue(e.reverse?this.min:this.max),l=this.getPointPosition(a,r),t.beginPath(),t.moveTo(this.xCenter,this.yCenter),t.lineTo(l.x,l.y),t.stroke())}t.restore()}}drawBorder(){}drawLabels(){const t=this.ctx,e=this.options,i=e.ticks;if(!i.display)return;const s=this.getIndexAngle(0);let n,o;t.save(),t.translate(this.xCenter,this.yCenter),t.rotate(s),t.textAlign="center",t.textBaseline="middle",this.ticks.forEach(((s,a)=>{if(0===a&&this.min>=0&&!e.reverse)return;const r=i.setContext(this.getContext(a)),l=Si(r.font);if(n=this.getDistanceFromCenterForValue(this.ticks[a].value),r.showLabelBackdrop){t.font=l.string,o=t.measureText(s.label).width,t.fillStyle=r.backdropColor;const e=ki(r.backdropPadding);t.fillRect(-o/2-e.left,-n-l.size/2-e.top,o+e.width,l.size+e.height)}We(t,s.label,0,-n,l,{color:r.color,strokeColor:r.textStrokeColor,strokeWidth:r.textStrokeWidth})})),t.restore()}drawTitle(){}}const Io={millisecond:{common:!0,size:1,steps:1e3},second:{common:!0,size:1e3,steps:60},minute:{common:!0,size:6e4,steps:60},hour:{common:!0,size:36e5,steps:24},day:{common:!0,size:864e5,steps:30},week:{common:!1,size:6048e5,steps:4},month:{common:!0,size:2628e6,steps:12},quarter:{common:!1,size:7884e6,steps:4},year:{common:!0,size:3154e7}},zo=Object.keys(Io);function Fo(t,e){return t-e}function Vo(t,e){if(s(e))return null;const i=t._adapter,{parser:n,round:o,isoWeekday:r}=t._parseOpts;let l=e;return"function"==typeof n&&(l=n(l)),a(l)||(l="string"==typeof n?i.parse(l,n):i.parse(l)),null===l?null:(o&&(l="week"!==o||!W(r)&&!0!==r?i.startOf(l,o):i.startOf(l,"isoWeek",r)),+l)}function Bo(t,e,i,s){const n=zo.length;for(let o=zo.indexOf(t);o<n-1;++o){const t=Io[zo[o]],n=t.steps?t.steps:Number.MAX_SAFE_INTEGER;if(t.common&&Math.ceil((i-e)/(n*t.size))<=s)return zo[o]}return zo[n-1]}function No(t,e,i){if(i){if(i.length){const{lo:s,hi:n}=et(i,e);t[i[s]>=e?i[s]:i[n]]=!0}}else t[e]=!0}function Wo(t,e,i){const s=[],n={},o=e.length;let a,r;for(a=0;a<o;++a)r=e[a],n[r]=a,s.push({value:r,major:!1});return 0!==o&&i?function(t,e,i,s){const n=t._adapter,o=+n.startOf(e[0].value,s),a=e[e.length-1].value;let r,l;for(r=o;r<=a;r=+n.add(r,1,s))l=i[r],l>=0&&(e[l].major=!0);return e}(t,s,n,i):s}class Ho extends tn{static id="time";static defaults={bounds:"data",adapters:{},time:{parser:!1,unit:!1,round:!1,isoWeekday:!1,minUnit:"millisecond",displayFormats:{}},ticks:{source:"auto",callback:!1,major:{enabled:!1}}};constructor(t){super(t),this._cache={data:[],labels:[],all:[]},this._unit="day",this._majorUnit=void 0,this._offsets={},this._normalized=!1,this._parseOpts=void 0}init(t,e={}){const i=t.time||(t.time={}),s=this._adapter=new In._date(t.adapters.date);s.init(e),b(i.displayFormats,s.formats()),this._parseOpts={parser:i.parser,round:i.round,isoWeekday:i.isoWeekday},super.init(t),this._normalized=e.normalized}parse(t,e){return void 0===t?null:Vo(this,t)}beforeLayout(){super.beforeLayout(),this._cache={data:[],labels:[],all:[]}}determineDataLimits(){const t=this.options,e=this._adapter,i=t.time.unit||"day";let{min:s,max:n,minDefined:o,maxDefined:r}=this.getUserBounds();function l(t){o||isNaN(t.min)||(s=Math.min(s,t.min)),r||isNaN(t.max)||(n=Math.max(n,t.max))}o&&r||(l(this._getLabelBounds()),"ticks"===t.bounds&&"labels"===t.ticks.source||l(this.getMinMax(!1))),s=a(s)&&!isNaN(s)?s:+e.startOf(Date.now(),i),n=a(n)&&!isNaN(n)?n:+e.endOf(Date.now(),i)+1,this.min=Math.min(s,n-1),this.max=Math.max(s+1,n)}_getLabelBounds(){const t=this.getLabelTimestamps();let e=Number.POSITIVE_INFINITY,i=Number.NEGATIVE_INFINITY;return t.length&&(e=t[0],i=t[t.length-1]),{min:e,max:i}}buildTicks(){const t=this.options,e=t.time,i=t.ticks,s="labels"===i.source?this.getLabelTimestamps():this._generate();"ticks"===t.bounds&&s.length&&(this.min=this._userMin||s[0],this.max=this._userMax||s[s.length-1]);const n=this.min,o=nt(s,n,this.max);return this._unit=e.unit||(i.autoSkip?Bo(e.minUnit,this.min,this.max,this._getLabelCapacity(n)):function(t,e,i,s,n){for(let o=zo.length-1;o>=zo.indexOf(i);o--){const i=zo[o];if(Io[i].common&&t._adapter.diff(n,s,i)>=e-1)return i}return zo[i?zo.indexOf(i):0]}(this,o.length,e.minUnit,this.min,this.max)),this._majorUnit=i.major.enabled&&"year"!==this._unit?function(t){for(let e=zo.indexOf(t)+1,i=zo.length;e<i;++e)if(Io[zo[e]].common)return zo[e]}(this._unit):void 0,this.initOffsets(s),t.reverse&&o.reverse(),Wo(this,o,this._majorUnit)}afterAutoSkip(){this.options.offsetAfterAutoskip&&this.initOffsets(this.ticks.map((t=>+t.value)))}initOffsets(t=[]){let e,i,s=0,n=0;this.options.offset&&t.length&&(e=this.getDecimalForValue(t[0]),s=1===t.length?1-e:(this.getDecimalForValue(t[1])-e)/2,i=this.getDecimalForValue(t[t.length-1]),n=1===t.length?i:(i-this.getDecimalForValue(t[t.length-2]))/2);const o=t.length<3?.5:.25;s=Z(s,0,o),n=Z(n,0,o),this._offsets={start:s,end:n,factor:1/(s+1+n)}}_generate(){const t=this._adapter,e=this.min,i=this.max,s=this.options,n=s.time,o=n.unit||Bo(n.minUnit,e,i,this._getLabelCapacity(e)),a=l(s.ticks.stepSize,1),r="week"===o&&n.isoWeekday,h=W(r)||!0===r,c={};let d,u,f=e;if(h&&(f=+t.startOf(f,"isoWeek",r)),f=+t.startOf(f,h?"day":o),t.diff(i,e,o)>1e5*a)throw new Error(e+" and "+i+" are too far apart with stepSize of "+a+" "+o);const g="data"===s.ticks.source&&this.getDataTimestamps();for(d=f,u=0;d<i;d=+t.add(d,a,o),u++)No(c,d,g);return d!==i&&"ticks"!==s.bounds&&1!==u||No(c,d,g),Object.keys(c).sort(Fo).map((t=>+t))}getLabelForValue(t){const e=this._adapter,i=this.options.time;return i.tooltipFormat?e.format(t,i.tooltipFormat):e.format(t,i.displayFormats.datetime)}format(t,e){const i=this.options.time.displayFormats,s=this._unit,n=e||i[s];return this._adapter.format(t,n)}_tickFormatFunction(t,e,i,s){const n=this.options,o=n.ticks.callback;if(o)return d(o,[t,e,i],this);const a=n.time.displayFormats,r=this._unit,l=this._majorUnit,h=r&&a[r],c=l&&a[l],u=i[e],f=l&&c&&u&&u.major;return this._adapter.format(t,s||(f?c:h))}generateTickLabels(t){let e,i,s;for(e=0,i=t.length;e<i;++e)s=t[e],s.label=this._tickFormatFunction(s.value,e,t)}getDecimalForValue(t){return null===t?NaN:(t-this.min)/(this.max-this.min)}getPixelForValue(t){const e=this._offsets,i=this.getDecimalForValue(t);return this.getPixelForDecimal((e.start+i)*e.factor)}getValueForPixel(t){const e=this._offsets,i=this.getDecimalForPixel(t)/e.factor-e.end;return this.min+i*(this.max-this.min)}_getLabelSize(t){const e=this.options.ticks,i=this.ctx.measureText(t).width,s=$(this.isHorizontal()?e.maxRotation:e.minRotation),n=Math.cos(s),o=Math.sin(s),a=this._resolveTickFontOptions(0).size;return{w:i*n+a*o,h:i*o+a*n}}_getLabelCapacity(t){const e=this.options.time,i=e.displayFormats,s=i[e.unit]||i.millisecond,n=this._tickFormatFunction(t,0,Wo(this,[t],this._majorUnit),s),o=this._getLabelSize(n),a=Math.floor(this.isHorizontal()?this.width/o.w:this.height/o.h)-1;return a>0?a:1}getDataTimestamps(){let t,e,i=this._cache.data||[];if(i.length)return i;const s=this.getMatchingVisibleMetas();if(this._normalized&&s.length)return this._cache.data=s[0].controller.getAllParsedValues(this);for(t=0,e=s.length;t<e;++t)i=i.concat(s[t].controller.getAllParsedValues(this));return this._cache.data=this.normalize(i)}getLabelTimestamps(){const t=this._cache.labels||[];let e,i;if(t.length)return t;const s=this.getLabels();for(e=0,i=s.length;e<i;++e)t.push(Vo(this,s[e]));return this._cache.labels=this._normalized?t:this.normalize(t)}normalize(t){return lt(t.sort(Fo))}}function jo(t,e,i){let s,n,o,a,r=0,l=t.length-1;i?(e>=t[r].pos&&e<=t[l].pos&&({lo:r,hi:l}=it(t,"pos",e)),({pos:s,time:o}=t[r]),({pos:n,time:a}=t[l])):(e>=t[r].time&&e<=t[l].time&&({lo:r,hi:l}=it(t,"time",e)),({time:s,pos:o}=t[r]),({time:n,pos:a}=t[l]));const h=n-s;return h?o+(a-o)*(e-s)/h:o}var $o=Object.freeze({__proto__:null,CategoryScale:class extends tn{static id="category";static defaults={ticks:{callback:mo}};constructor(t){super(t),this._startValue=void 0,this._valueRange=0,this._addedLabels=[]}init(t){const e=this._addedLabels;if(e.length){const t=this.getLabels();for(const{index:i,label:s}of e)t[i]===s&&t.splice(i,1);this._addedLabels=[]}super.init(t)}parse(t,e){if(s(t))return null;const i=this.getLabels();return((t,e)=>null===t?null:Z(Math.round(t),0,e))(e=isFinite(e)&&i[e]===t?e:po(i,t,l(e,t),this._addedLabels),i.length-1)}determineDataLimits(){const{minDefined:t,maxDefined:e}=this.getUserBounds();let{min:i,max:s}=this.getMinMax(!0);"ticks"===this.options.bounds&&(t||(i=0),e||(s=this.getLabels().length-1)),this.min=i,this.max=s}buildTicks(){const t=this.min,e=this.max,i=this.options.offset,s=[];let n=this.getLabels();n=0===t&&e===n.length-1?n:n.slice(t,e+1),this._valueRange=Math.max(n.length-(i?0:1),1),this._startValue=this.min-(i?.5:0);for(let i=t;i<=e;i++)s.push({value:i});return s}getLabelForValue(t){return mo.call(this,t)}configure(){super.configure(),this.isHorizontal()||(this._reversePixels=!this._reversePixels)}getPixelForValue(t){return"number"!=typeof t&&(t=this.parse(t)),null===t?NaN:this.getPixelForDecimal((t-this._startValue)/this._valueRange)}getPixelForTick(t){const e=this.ticks;return t<0||t>e.length-1?null:this.getPixelForValue(e[t].value)}getValueForPixel(t){return Math.round(this._startValue+this.getDecimalForPixel(t)*this._valueRange)}getBasePixel(){return this.bottom}},LinearScale:_o,LogarithmicScale:So,RadialLinearScale:Ro,TimeScale:Ho,TimeSeriesScale:class extends Ho{static id="timeseries";static defaults=Ho.defaults;constructor(t){super(t),this._table=[],this._minPos=void 0,this._tableRange=void 0}initOffsets(){const t=this._getTimestampsForTable(),e=this._table=this.buildLookupTable(t);this._minPos=jo(e,this.min),this._tableRange=jo(e,this.max)-this._minPos,super.initOffsets(t)}buildLookupTable(t){const{min:e,max:i}=this,s=[],n=[];let o,a,r,l,h;for(o=0,a=t.length;o<a;++o)l=t[o],l>=e&&l<=i&&s.push(l);if(s.length<2)return[{time:e,pos:0},{time:i,pos:1}];for(o=0,a=s.length;o<a;++o)h=s[o+1],r=s[o-1],l=s[o],Math.round((h+r)/2)!==l&&n.push({time:l,pos:o/(a-1)});return n}_generate(){const t=this.min,e=this.max;let i=super.getDataTimestamps();return i.includes(t)&&i.length||i.splice(0,0,t),i.includes(e)&&1!==i.length||i.push(e),i.sort(((t,e)=>t-e))}_getTimestampsForTable(){let t=this._cache.all||[];if(t.length)return t;const e=this.getDataTimestamps(),i=this.getLabelTimestamps();return t=e.length&&i.length?this.normalize(e.concat(i)):e.length?e:i,t=this._cache.all=t,t}getDecimalForValue(t){return(jo(this._table,t)-this._minPos)/this._tableRange}getValueForPixel(t){const e=this._offsets,i=this.getDecimalForPixel(t)/e.factor-e.end;return jo(this._table,i*this._tableRange+this._minPos,!0)}}});const Yo=["rgb(54, 162, 235)","rgb(255, 99, 132)","rgb(255, 159, 64)","rgb(255, 205, 86)","rgb(75, 192, 192)","rgb(153, 102, 255)","rgb(201, 203, 207)"],Uo=Yo.map((t=>t.replace("rgb(","rgba(").replace(")",", 0.5)")));function Xo(t){return Yo[t%Yo.length]}function qo(t){return Uo[t%Uo.length]}function Ko(t){let e=0;return(i,s)=>{const n=t.getDatasetMeta(s).controller;n instanceof $n?e=function(t,e){return t.backgroundColor=t.data.map((()=>Xo(e++))),e}(i,e):n instanceof Yn?e=function(t,e){return t.backgroundColor=t.data.map((()=>qo(e++))),e}(i,e):n&&(e=function(t,e){return t.borderColor=Xo(e),t.backgroundColor=qo(e),++e}(i,e))}}function Go(t){let e;for(e in t)if(t[e].borderColor||t[e].backgroundColor)return!0;return!1}var Jo={id:"colors",defaults:{enabled:!0,forceOverride:!1},beforeLayout(t,e,i){if(!i.enabled)return;const{data:{datasets:s},options:n}=t.config,{elements:o}=n,a=Go(s)||(r=n)&&(r.borderColor||r.backgroundColor)||o&&Go(o)||"rgba(0,0,0,0.1)"!==ue.borderColor||"rgba(0,0,0,0.1)"!==ue.backgroundColor;var r;if(!i.forceOverride&&a)return;const l=Ko(t);s.forEach(l)}};function Zo(t){if(t._decimated){const e=t._data;delete t._decimated,delete t._data,Object.defineProperty(t,"data",{configurable:!0,enumerable:!0,writable:!0,value:e})}}function Qo(t){t.data.datasets.forEach((t=>{Zo(t)}))}var ta={id:"decimation",defaults:{algorithm:"min-max",enabled:!1},beforeElementsUpdate:(t,e,i)=>{if(!i.enabled)return void Qo(t);const n=t.width;t.data.datasets.forEach(((e,o)=>{const{_data:a,indexAxis:r}=e,l=t.getDatasetMeta(o),h=a||e.data;if("y"===Pi([r,t.options.indexAxis]))return;if(!l.controller.supportsDecimation)return;const c=t.scales[l.xAxisID];if("linear"!==c.type&&"time"!==c.type)return;if(t.options.parsing)return;let{start:d,count:u}=function(t,e){const i=e.length;let s,n=0;const{iScale:o}=t,{min:a,max:r,minDefined:l,maxDefined:h}=o.getUserBounds();return l&&(n=Z(it(e,o.axis,a).lo,0,i-1)),s=h?Z(it(e,o.axis,r).hi+1,n,i)-n:i-n,{start:n,count:s}}(l,h);if(u<=(i.threshold||4*n))return void Zo(e);let f;switch(s(a)&&(e._data=h,delete e.data,Object.defineProperty(e,"data",{configurable:!0,enumerable:!0,get:function(){return this._decimated},set:function(t){this._data=t}})),i.algorithm){case"lttb":f=function(t,e,i,s,n){const o=n.samples||s;if(o>=i)return t.slice(e,e+i);const a=[],r=(i-2)/(o-2);let l=0;const h=e+i-1;let c,d,u,f,g,p=e;for(a[l++]=t[p],c=0;c<o-2;c++){let s,n=0,o=0;const h=Math.floor((c+1)*r)+1+e,m=Math.min(Math.floor((c+2)*r)+1,i)+e,x=m-h;for(s=h;s<m;s++)n+=t[s].x,o+=t[s].y;n/=x,o/=x;const b=Math.floor(c*r)+1+e,_=Math.min(Math.floor((c+1)*r)+1,i)+e,{x:y,y:v}=t[p];for(u=f=-1,s=b;s<_;s++)f=.5*Math.abs((y-n)*(t[s].y-v)-(y-t[s].x)*(o-v)),f>u&&(u=f,d=t[s],g=s);a[l++]=d,p=g}return a[l++]=t[h],a}(h,d,u,n,i);break;case"min-max":f=function(t,e,i,n){let o,a,r,l,h,c,d,u,f,g,p=0,m=0;const x=[],b=e+i-1,_=t[e].x,y=t[b].x-_;for(o=e;o<e+i;++o){a=t[o],r=(a.x-_)/y*n,l=a.y;const e=0|r;if(e===h)l<f?(f=l,c=o):l>g&&(g=l,d=o),p=(m*p+a.x)/++m;else{const i=o-1;if(!s(c)&&!s(d)){const e=Math.min(c,d),s=Math.max(c,d);e!==u&&e!==i&&x.push({...t[e],x:p}),s!==u&&s!==i&&x.push({...t[s],x:p})}o>0&&i!==u&&x.push(t[i]),x.push(a),h=e,m=0,f=g=l,c=d=u=o}}return x}(h,d,u,n);break;default:throw new Error(`Unsupported decimation algorithm \'${i.algorithm}\'`)}e._decimated=f}))},destroy(t){Qo(t)}};function ea(t,e,i,s){if(s)return;let n=e[t],o=i[t];return"angle"===t&&(n=G(n),o=G(o)),{property:t,start:n,end:o}}function ia(t,e,i){for(;e>t;e--){const t=i[e];if(!isNaN(t.x)&&!isNaN(t.y))break}return e}function sa(t,e,i,s){return t&&e?s(t[i],e[i]):t?t[i]:e?e[i]:0}function na(t,e){let i=[],s=!1;return n(t)?(s=!0,i=t):i=function(t,e){const{x:i=null,y:s=null}=t||{},n=e.points,o=[];return e.segments.forEach((({start:t,end:e})=>{e=ia(t,e,n);const a=n[t],r=n[e];null!==s?(o.push({x:a.x,y:s}),o.push({x:r.x,y:s})):null!==i&&(o.push({x:i,y:a.y}),o.push({x:i,y:r.y}))})),o}(t,e),i.length?new oo({points:i,options:{tension:0},_loop:s,_fullLoop:s}):null}function oa(t){return t&&!1!==t.fill}function aa(t,e,i){let s=t[e].fill;const n=[e];let o;if(!i)return s;for(;!1!==s&&-1===n.indexOf(s);){if(!a(s))return s;if(o=t[s],!o)return!1;if(o.visible)return s;n.push(s),s=o.fill}return!1}function ra(t,e,i){const s=function(t){const e=t.options,i=e.fill;let s=l(i&&i.target,i);void 0===s&&(s=!!e.backgroundColor);if(!1===s||null===s)return!1;if(!0===s)return"origin";return s}(t);if(o(s))return!isNaN(s.value)&&s;let n=parseFloat(s);return a(n)&&Math.floor(n)===n?function(t,e,i,s){"-"!==t&&"+"!==t||(i=e+i);if(i===e||i<0||i>=s)return!1;return i}(s[0],e,n,i):["origin","start","end","stack","shape"].indexOf(s)>=0&&s}function la(t,e,i){const s=[];for(let n=0;n<i.length;n++){const o=i[n],{first:a,last:r,point:l}=ha(o,e,"x");if(!(!l||a&&r))if(a)s.unshift(l);else if(t.push(l),!r)break}t.push(...s)}function ha(t,e,i){const s=t.interpolate(e,i);if(!s)return{};const n=s[i],o=t.segments,a=t.points;let r=!1,l=!1;for(let t=0;t<o.length;t++){const e=o[t],s=a[e.start][i],h=a[e.end][i];if(tt(n,s,h)){r=n===s,l=n===h;break}}return{first:r,last:l,point:s}}class ca{constructor(t){this.x=t.x,this.y=t.y,this.radius=t.radius}pathSegment(t,e,i){const{x:s,y:n,radius:o}=this;return e=e||{start:0,end:O},t.arc(s,n,o,e.end,e.start,!0),!i.bounds}interpolate(t){const{x:e,y:i,radius:s}=this,n=t.angle;return{x:e+Math.cos(n)*s,y:i+Math.sin(n)*s,angle:n}}}function da(t){const{chart:e,fill:i,line:s}=t;if(a(i))return function(t,e){const i=t.getDatasetMeta(e),s=i&&t.isDatasetVisible(e);return s?i.dataset:null}(e,i);if("stack"===i)return function(t){const{scale:e,index:i,line:s}=t,n=[],o=s.segments,a=s.points,r=function(t,e){const i=[],s=t.getMatchingVisibleMetas("line");for(let t=0;t<s.length;t++){const n=s[t];if(n.index===e)break;n.hidden||i.unshift(n.dataset)}return i}(e,i);r.push(na({x:null,y:e.bottom},s));for(let t=0;t<o.length;t++){const e=o[t];for(let t=e.start;t<=e.end;t++)la(n,a[t],r)}return new oo({points:n,options:{}})}(t);if("shape"===i)return!0;const n=function(t){const e=t.scale||{};if(e.getPointPositionForValue)return function(t){const{scale:e,fill:i}=t,s=e.options,n=e.getLabels().length,a=s.reverse?e.max:e.min,r=function(t,e,i){let s;return s="start"===t?i:"end"===t?e.options.reverse?e.min:e.max:o(t)?t.value:e.getBaseValue(),s}(i,e,a),l=[];if(s.grid.circular){const t=e.getPointPositionForValue(0,a);return new ca({x:t.x,y:t.y,radius:e.getDistanceFromCenterForValue(r)})}for(let t=0;t<n;++t)l.push(e.getPointPositionForValue(t,r));return l}(t);return function(t){const{scale:e={},fill:i}=t,s=function(t,e){let i=null;return"start"===t?i=e.bottom:"end"===t?i=e.top:o(t)?i=e.getPixelForValue(t.value):e.getBasePixel&&(i=e.getBasePixel()),i}(i,e);if(a(s)){const t=e.isHorizontal();return{x:t?s:null,y:t?null:s}}return null}(t)}(t);return n instanceof ca?n:na(n,s)}function ua(t,e,i){const s=da(e),{chart:n,index:o,line:a,scale:r,axis:l}=e,h=a.options,c=h.fill,d=h.backgroundColor,{above:u=d,below:f=d}=c||{},g=n.getDatasetMeta(o),p=Wi(n,g);s&&a.points.length&&(Ie(t,function(t,e){if(!e||e.getPointPositionForValue)return t;const i=e.getPixelForValue(e.min),s=e.getPixelForValue(e.max),n=Math.min(i,s),o=Math.max(i,s);return e.isHorizontal()?{...t,left:Math.max(t.left,n),right:Math.min(t.right,o)}:{...t,top:Math.max(t.top,n),bottom:Math.min(t.bottom,o)}}(i,g.iScale)),function(t,e){const{line:i,target:s,above:n,below:o,area:a,scale:r,clip:l}=e,h=i._loop?"angle":e.axis;t.save();let c=o;o!==n&&("x"===h?(fa(t,s,a.top),pa(t,{line:i,target:s,color:n,scale:r,property:h,clip:l}),t.restore(),t.save(),fa(t,s,a.bottom)):"y"===h&&(ga(t,s,a.left),pa(t,{line:i,target:s,color:o,scale:r,property:h,clip:l}),t.restore(),t.save(),ga(t,s,a.right),c=n));pa(t,{line:i,target:s,color:c,scale:r,property:h,clip:l}),t.restore()}(t,{line:a,target:s,above:u,below:f,area:i,scale:r,axis:l,clip:p}),ze(t))}function fa(t,e,i){const{segments:s,points:n}=e;let o=!0,a=!1;t.beginPath();for(const r of s){const{start:s,end:l}=r,h=n[s],c=n[ia(s,l,n)];o?(t.moveTo(h.x,h.y),o=!1):(t.lineTo(h.x,i),t.lineTo(h.x,h.y)),a=!!e.pathSegment(t,r,{move:a}),a?t.closePath():t.lineTo(c.x,i)}t.lineTo(e.first().x,i),t.closePath(),t.clip()}function ga(t,e,i){const{segments:s,points:n}=e;let o=!0,a=!1;t.beginPath();for(const r of s){const{start:s,end:l}=r,h=n[s],c=n[ia(s,l,n)];o?(t.moveTo(h.x,h.y),o=!1):(t.lineTo(i,h.y),t.lineTo(h.x,h.y)),a=!!e.pathSegment(t,r,{move:a}),a?t.closePath():t.lineTo(i,c.y)}t.lineTo(i,e.first().y),t.closePath(),t.clip()}function pa(t,e){const{line:i,target:s,property:n,color:o,scale:a,clip:r}=e,l=function(t,e,i){const s=t.segments,n=t.points,o=e.points,a=[];for(const t of s){let{start:s,end:r}=t;r=ia(s,r,n);const l=ea(i,n[s],n[r],t.loop);if(!e.segments){a.push({source:t,target:l,start:n[s],end:n[r]});continue}const h=Ii(e,l);for(const e of h){const s=ea(i,o[e.start],o[e.end],e.loop),r=Ri(t,n,s);for(const t of r)a.push({source:t,target:e,start:{[i]:sa(l,s,"start",Math.max)},end:{[i]:sa(l,s,"end",Math.min)}})}}return a}(i,s,n);for(const{source:e,target:h,start:c,end:d}of l){const{style:{backgroundColor:l=o}={}}=e,u=!0!==s;t.save(),t.fillStyle=l,ma(t,a,r,u&&ea(n,c,d)),t.beginPath();const f=!!i.pathSegment(t,e);let g;if(u){f?t.closePath():xa(t,s,d,n);const e=!!s.pathSegment(t,h,{move:f,reverse:!0});g=f&&e,g||xa(t,s,c,n)}t.closePath(),t.fill(g?"evenodd":"nonzero"),t.restore()}}function ma(t,e,i,s){const n=e.chart.chartArea,{property:o,start:a,end:r}=s||{};if("x"===o||"y"===o){let e,s,l,h;"x"===o?(e=a,s=n.top,l=r,h=n.bottom):(e=n.left,s=a,l=n.right,h=r),t.beginPath(),i&&(e=Math.max(e,i.left),l=Math.min(l,i.right),s=Math.max(s,i.top),h=Math.min(h,i.bottom)),t.rect(e,s,l-e,h-s),t.clip()}}function xa(t,e,i,s){const n=e.interpolate(i,s);n&&t.lineTo(n.x,n.y)}var ba={id:"filler",afterDatasetsUpdate(t,e,i){const s=(t.data.datasets||[]).length,n=[];let o,a,r,l;for(a=0;a<s;++a)o=t.getDatasetMeta(a),r=o.dataset,l=null,r&&r.options&&r instanceof oo&&(l={visible:t.isDatasetVisible(a),index:a,fill:ra(r,a,s),chart:t,axis:o.controller.options.indexAxis,scale:o.vScale,line:r}),o.$filler=l,n.push(l);for(a=0;a<s;++a)l=n[a],l&&!1!==l.fill&&(l.fill=aa(n,a,i.propagate))},beforeDraw(t,e,i){const s="beforeDraw"===i.drawTime,n=t.getSortedVisibleDatasetMetas(),o=t.chartArea;for(let e=n.length-1;e>=0;--e){const i=n[e].$filler;i&&(i.line.updateControlPoints(o,i.axis),s&&i.fill&&ua(t.ctx,i,o))}},beforeDatasetsDraw(t,e,i){if("beforeDatasetsDraw"!==i.drawTime)return;const s=t.getSortedVisibleDatasetMetas();for(let e=s.length-1;e>=0;--e){const i=s[e].$filler;oa(i)&&ua(t.ctx,i,t.chartArea)}},beforeDatasetDraw(t,e,i){const s=e.meta.$filler;oa(s)&&"beforeDatasetDraw"===i.drawTime&&ua(t.ctx,s,t.chartArea)},defaults:{propagate:!0,drawTime:"beforeDatasetDraw"}};const _a=(t,e)=>{let{boxHeight:i=e,boxWidth:s=e}=t;return t.usePointStyle&&(i=Math.min(i,e),s=t.pointStyleWidth||Math.min(s,e)),{boxWidth:s,boxHeight:i,itemHeight:Math.max(e,i)}};class ya extends $s{constructor(t){super(),this._added=!1,this.legendHitBoxes=[],this._hoveredItem=null,this.doughnutMode=!1,this.chart=t.chart,this.options=t.options,this.ctx=t.ctx,this.legendItems=void 0,this.columnSizes=void 0,this.lineWidths=void 0,this.maxHeight=void 0,this.maxWidth=void 0,this.top=void 0,this.bottom=void 0,this.left=void 0,this.right=void 0,this.height=void 0,this.width=void 0,this._margins=void 0,this.position=void 0,this.weight=void 0,this.fullSize=void 0}update(t,e,i){this.maxWidth=t,this.maxHeight=e,this._margins=i,this.setDimensions(),this.buildLabels(),this.fit()}setDimensions(){this.isHorizontal()?(this.width=this.maxWidth,this.left=this._margins.left,this.right=this.width):(this.height=this.maxHeight,this.top=this._margins.top,this.bottom=this.height)}buildLabels(){const t=this.options.labels||{};let e=d(t.generateLabels,[this.chart],this)||[];t.filter&&(e=e.filter((e=>t.filter(e,this.chart.data)))),t.sort&&(e=e.sort(((e,i)=>t.sort(e,i,this.chart.data)))),this.options.reverse&&e.reverse(),this.legendItems=e}fit(){const{options:t,ctx:e}=this;if(!t.display)return void(this.width=this.height=0);const i=t.labels,s=Si(i.font),n=s.size,o=this._computeTitleHeight(),{boxWidth:a,itemHeight:r}=_a(i,n);let l,h;e.font=s.string,this.isHorizontal()?(l=this.maxWidth,h=this._fitRows(o,n,a,r)+10):(h=this.maxHeight,l=this._fitCols(o,s,a,r)+10),this.width=Math.min(l,t.maxWidth||this.maxWidth),this.height=Math.min(h,t.maxHeight||this.maxHeight)}_fitRows(t,e,i,s){const{ctx:n,maxWidth:o,options:{labels:{padding:a}}}=this,r=this.legendHitBoxes=[],l=this.lineWidths=[0],h=s+a;let c=t;n.textAlign="left",n.textBaseline="middle";let d=-1,u=-h;return this.legendItems.forEach(((t,f)=>{const g=i+e/2+n.measureText(t.text).width;(0===f||l[l.length-1]+g+2*a>o)&&(c+=h,l[l.length-(f>0?0:1)]=0,u+=h,d++),r[f]={left:0,top:u,row:d,width:g,height:s},l[l.length-1]+=g+a})),c}_fitCols(t,e,i,s){const{ctx:n,maxHeight:o,options:{labels:{padding:a}}}=this,r=this.legendHitBoxes=[],l=this.columnSizes=[],h=o-t;let c=a,d=0,u=0,f=0,g=0;return this.legendItems.forEach(((t,o)=>{const{itemWidth:p,itemHeight:m}=function(t,e,i,s,n){const o=function(t,e,i,s){let n=t.text;n&&"string"!=typeof n&&(n=n.reduce(((t,e)=>t.length>e.length?t:e)));return e+i.size/2+s.measureText(n).width}(s,t,e,i),a=function(t,e,i){let s=t;"string"!=typeof e.text&&(s=va(e,i));return s}(n,s,e.lineHeight);return{itemWidth:o,itemHeight:a}}(i,e,n,t,s);o>0&&u+m+2*a>h&&(c+=d+a,l.push({width:d,height:u}),f+=d+a,g++,d=u=0),r[o]={left:f,top:u,col:g,width:p,height:m},d=Math.max(d,p),u+=m+a})),c+=d,l.push({width:d,height:u}),c}adjustHitBoxes(){if(!this.options.display)return;const t=this._computeTitleHeight(),{legendHitBoxes:e,options:{align:i,labels:{padding:s},rtl:n}}=this,o=Oi(n,this.left,this.width);if(this.isHorizontal()){let n=0,a=ft(i,this.left+s,this.right-this.lineWidths[n]);for(const r of e)n!==r.row&&(n=r.row,a=ft(i,this.left+s,this.right-this.lineWidths[n])),r.top+=this.top+t+s,r.left=o.leftForLtr(o.x(a),r.width),a+=r.width+s}else{let n=0,a=ft(i,this.top+t+s,this.bottom-this.columnSizes[n].height);for(const r of e)r.col!==n&&(n=r.col,a=ft(i,this.top+t+s,this.bottom-this.columnSizes[n].height)),r.top=a,r.left+=this.left+s,r.left=o.leftForLtr(o.x(r.left),r.width),a+=r.height+s}}isHorizontal(){return"top"===this.options.position||"bottom"===this.options.position}draw(){if(this.options.display){const t=this.ctx;Ie(t,this),this._draw(),ze(t)}}_draw(){const{options:t,columnSizes:e,lineWidths:i,ctx:s}=this,{align:n,labels:o}=t,a=ue.color,r=Oi(t.rtl,this.left,this.width),h=Si(o.font),{padding:c}=o,d=h.size,u=d/2;let f;this.drawTitle(),s.textAlign=r.textAlign("left"),s.textBaseline="middle",s.lineWidth=.5,s.font=h.string;const{boxWidth:g,boxHeight:p,itemHeight:m}=_a(o,d),x=this.isHorizontal(),b=this._computeTitleHeight();f=x?{x:ft(n,this.left+c,this.right-i[0]),y:this.top+c+b,line:0}:{x:this.left+c,y:ft(n,this.top+b+c,this.bottom-e[0].height),line:0},Ai(this.ctx,t.textDirection);const _=m+c;this.legendItems.forEach(((y,v)=>{s.strokeStyle=y.fontColor,s.fillStyle=y.fontColor;const M=s.measureText(y.text).width,w=r.textAlign(y.textAlign||(y.textAlign=o.textAlign)),k=g+u+M;let S=f.x,P=f.y;r.setWidth(this.width),x?v>0&&S+k+c>this.right&&(P=f.y+=_,f.line++,S=f.x=ft(n,this.left+c,this.right-i[f.line])):v>0&&P+_>this.bottom&&(S=f.x=S+e[f.line].width+c,f.line++,P=f.y=ft(n,this.top+b+c,this.bottom-e[f.line].height));if(function(t,e,i){if(isNaN(g)||g<=0||isNaN(p)||p<0)return;s.save();const n=l(i.lineWidth,1);if(s.fillStyle=l(i.fillStyle,a),s.lineCap=l(i.lineCap,"butt"),s.lineDashOffset=l(i.lineDashOffset,0),s.lineJoin=l(i.lineJoin,"miter"),s.lineWidth=n,s.strokeStyle=l(i.strokeStyle,a),s.setLineDash(l(i.lineDash,[])),o.usePointStyle){const a={radius:p*Math.SQRT2/2,pointStyle:i.pointStyle,rotation:i.rotation,borderWidth:n},l=r.xPlus(t,g/2);Ee(s,a,l,e+u,o.pointStyleWidth&&g)}else{const o=e+Math.max((d-p)/2,0),a=r.leftForLtr(t,g),l=wi(i.borderRadius);s.beginPath(),Object.values(l).some((t=>0!==t))?He(s,{x:a,y:o,w:g,h:p,radius:l}):s.rect(a,o,g,p),s.fill(),0!==n&&s.stroke()}s.restore()}(r.x(S),P,y),S=gt(w,S+g+u,x?S+k:this.right,t.rtl),function(t,e,i){We(s,i.text,t,e+m/2,h,{strikethrough:i.hidden,textAlign:r.textAlign(i.textAlign)})}(r.x(S),P,y),x)f.x+=k+c;else if("string"!=typeof y.text){const t=h.lineHeight;f.y+=va(y,t)+c}else f.y+=_})),Ti(this.ctx,t.textDirection)}drawTitle(){const t=this.options,e=t.title,i=Si(e.font),s=ki(e.padding);if(!e.display)return;const n=Oi(t.rtl,this.left,this.width),o=this.ctx,a=e.position,r=i.size/2,l=s.top+r;let h,c=this.left,d=this.width;if(this.isHorizontal())d=Math.max(...this.lineWidths),h=this.top+l,c=ft(t.align,c,this.right-d);else{const e=this.columnSizes.reduce(((t,e)=>Math.max(t,e.height)),0);h=l+ft(t.align,this.top,this.bottom-e-t.labels.padding-this._computeTitleHeight())}const u=ft(a,c,c+d);o.textAlign=n.textAlign(ut(a)),o.textBaseline="middle",o.strokeStyle=e.color,o.fillStyle=e.color,o.font=i.string,We(o,e.text,u,h,i)}_computeTitleHeight(){const t=this.options.title,e=Si(t.font),i=ki(t.padding);return t.display?e.lineHeight+i.height:0}_getLegendItemAt(t,e){let i,s,n;if(tt(t,this.left,this.right)&&tt(e,this.top,this.bottom))for(n=this.legendHitBoxes,i=0;i<n.length;++i)if(s=n[i],tt(t,s.left,s.left+s.width)&&tt(e,s.top,s.top+s.height))return this.legendItems[i];return null}handleEvent(t){const e=this.options;if(!function(t,e){if(("mousemove"===t||"mouseout"===t)&&(e.onHover||e.onLeave))return!0;if(e.onClick&&("click"===t||"mouseup"===t))return!0;return!1}(t.type,e))return;const i=this._getLegendItemAt(t.x,t.y);if("mousemove"===t.type||"mouseout"===t.type){const o=this._hoveredItem,a=(n=i,null!==(s=o)&&null!==n&&s.datasetIndex===n.datasetIndex&&s.index===n.index);o&&!a&&d(e.onLeave,[t,o,this],this),this._hoveredItem=i,i&&!a&&d(e.onHover,[t,i,this],this)}else i&&d(e.onClick,[t,i,this],this);var s,n}}function va(t,e){return e*(t.text?t.text.length:0)}var Ma={id:"legend",_element:ya,start(t,e,i){const s=t.legend=new ya({ctx:t.ctx,options:i,chart:t});ls.configure(t,s,i),ls.addBox(t,s)},stop(t){ls.removeBox(t,t.legend),delete t.legend},beforeUpdate(t,e,i){const s=t.legend;ls.configure(t,s,i),s.options=i},afterUpdate(t){const e=t.legend;e.buildLabels(),e.adjustHitBoxes()},afterEvent(t,e){e.replay||t.legend.handleEvent(e.event)},defaults:{display:!0,position:"top",align:"center",fullSize:!0,reverse:!1,weight:1e3,onClick(t,e,i){const s=e.datasetIndex,n=i.chart;n.isDatasetVisible(s)?(n.hide(s),e.hidden=!0):(n.show(s),e.hidden=!1)},onHover:null,onLeave:null,labels:{color:t=>t.chart.options.color,boxWidth:40,padding:10,generateLabels(t){const e=t.data.datasets,{labels:{usePointStyle:i,pointStyle:s,textAlign:n,color:o,useBorderRadius:a,borderRadius:r}}=t.legend.options;return t._getSortedDatasetMetas().map((t=>{const l=t.controller.getStyle(i?0:void 0),h=ki(l.borderWidth);return{text:e[t.index].label,fillStyle:l.backgroundColor,fontColor:o,hidden:!t.visible,lineCap:l.borderCapStyle,lineDash:l.borderDash,lineDashOffset:l.borderDashOffset,lineJoin:l.borderJoinStyle,lineWidth:(h.width+h.height)/4,strokeStyle:l.borderColor,pointStyle:s||l.pointStyle,rotation:l.rotation,textAlign:n||l.textAlign,borderRadius:a&&(r||l.borderRadius),datasetIndex:t.index}}),this)}},title:{color:t=>t.chart.options.color,display:!1,position:"center",text:""}},descriptors:{_scriptable:t=>!t.startsWith("on"),labels:{_scriptable:t=>!["generateLabels","filter","sort"].includes(t)}}};class wa extends $s{constructor(t){super(),this.chart=t.chart,this.options=t.options,this.ctx=t.ctx,this._padding=void 0,this.top=void 0,this.bottom=void 0,this.left=void 0,this.right=void 0,this.width=void 0,this.height=void 0,this.position=void 0,this.weight=void 0,this.fullSize=void 0}update(t,e){const i=this.options;if(this.left=0,this.top=0,!i.display)return void(this.width=this.height=this.right=this.bottom=0);this.width=this.right=t,this.height=this.bottom=e;const s=n(i.text)?i.text.length:1;this._padding=ki(i.padding);const o=s*Si(i.font).lineHeight+this._padding.height;this.isHorizontal()?this.height=o:this.width=o}isHorizontal(){const t=this.options.position;return"top"===t||"bottom"===t}_drawArgs(t){const{top:e,left:i,bottom:s,right:n,options:o}=this,a=o.align;let r,l,h,c=0;return this.isHorizontal()?(l=ft(a,i,n),h=e+t,r=n-i):("left"===o.position?(l=i+t,h=ft(a,s,e),c=-.5*C):(l=n-t,h=ft(a,e,s),c=.5*C),r=s-e),{titleX:l,titleY:h,maxWidth:r,rotation:c}}draw(){const t=this.ctx,e=this.options;if(!e.display)return;const i=Si(e.font),s=i.lineHeight/2+this._padding.top,{titleX:n,titleY:o,maxWidth:a,rotation:r}=this._drawArgs(s);We(t,e.text,0,0,i,{color:e.color,maxWidth:a,rotation:r,textAlign:ut(e.align),textBaseline:"middle",translation:[n,o]})}}var ka={id:"title",_element:wa,start(t,e,i){!function(t,e){const i=new wa({ctx:t.ctx,options:e,chart:t});ls.configure(t,i,e),ls.addBox(t,i),t.titleBlock=i}(t,i)},stop(t){const e=t.titleBlock;ls.removeBox(t,e),delete t.titleBlock},beforeUpdate(t,e,i){const s=t.titleBlock;ls.configure(t,s,i),s.options=i},defaults:{align:"center",display:!1,font:{weight:"bold"},fullSize:!0,padding:10,position:"top",text:"",weight:2e3},defaultRoutes:{color:"color"},descriptors:{_scriptable:!0,_indexable:!1}};const Sa=new WeakMap;var Pa={id:"subtitle",start(t,e,i){const s=new wa({ctx:t.ctx,options:i,chart:t});ls.configure(t,s,i),ls.addBox(t,s),Sa.set(t,s)},stop(t){ls.removeBox(t,Sa.get(t)),Sa.delete(t)},beforeUpdate(t,e,i){const s=Sa.get(t);ls.configure(t,s,i),s.options=i},defaults:{align:"center",display:!1,font:{weight:"normal"},fullSize:!0,padding:0,position:"top",text:"",weight:1500},defaultRoutes:{color:"color"},descriptors:{_scriptable:!0,_indexable:!1}};const Da={average(t){if(!t.length)return!1;let e,i,s=new Set,n=0,o=0;for(e=0,i=t.length;e<i;++e){const i=t[e].element;if(i&&i.hasValue()){const t=i.tooltipPosition();s.add(t.x),n+=t.y,++o}}if(0===o||0===s.size)return!1;return{x:[...s].reduce(((t,e)=>t+e))/s.size,y:n/o}},nearest(t,e){if(!t.length)return!1;let i,s,n,o=e.x,a=e.y,r=Number.POSITIVE_INFINITY;for(i=0,s=t.length;i<s;++i){const s=t[i].element;if(s&&s.hasValue()){const t=q(e,s.getCenterPoint());t<r&&(r=t,n=s)}}if(n){const t=n.tooltipPosition();o=t.x,a=t.y}return{x:o,y:a}}};function Ca(t,e){return e&&(n(e)?Array.prototype.push.apply(t,e):t.push(e)),t}function Oa(t){return("string"==typeof t||t instanceof String)&&t.indexOf("\\n")>-1?t.split("\\n"):t}function Aa(t,e){const{element:i,datasetIndex:s,index:n}=e,o=t.getDatasetMeta(s).controller,{label:a,value:r}=o.getLabelAndValue(n);return{chart:t,label:a,parsed:o.getParsed(n),raw:t.data.datasets[s].data[n],formattedValue:r,dataset:o.getDataset(),dataIndex:n,datasetIndex:s,element:i}}function Ta(t,e){const i=t.chart.ctx,{body:s,footer:n,title:o}=t,{boxWidth:a,boxHeight:r}=e,l=Si(e.bodyFont),h=Si(e.titleFont),c=Si(e.footerFont),d=o.length,f=n.length,g=s.length,p=ki(e.padding);let m=p.height,x=0,b=s.reduce(((t,e)=>t+e.before.length+e.lines.length+e.after.length),0);if(b+=t.beforeBody.length+t.afterBody.length,d&&(m+=d*h.lineHeight+(d-1)*e.titleSpacing+e.titleMarginBottom),b){m+=g*(e.displayColors?Math.max(r,l.lineHeight):l.lineHeight)+(b-g)*l.lineHeight+(b-1)*e.bodySpacing}f&&(m+=e.footerMarginTop+f*c.lineHeight+(f-1)*e.footerSpacing);let _=0;const y=function(t){x=Math.max(x,i.measureText(t).width+_)};return i.save(),i.font=h.string,u(t.title,y),i.font=l.string,u(t.beforeBody.concat(t.afterBody),y),_=e.displayColors?a+2+e.boxPadding:0,u(s,(t=>{u(t.before,y),u(t.lines,y),u(t.after,y)})),_=0,i.font=c.string,u(t.footer,y),i.restore(),x+=p.width,{width:x,height:m}}function La(t,e,i,s){const{x:n,width:o}=i,{width:a,chartArea:{left:r,right:l}}=t;let h="center";return"center"===s?h=n<=(r+l)/2?"left":"right":n<=o/2?h="left":n>=a-o/2&&(h="right"),function(t,e,i,s){const{x:n,width:o}=s,a=i.caretSize+i.caretPadding;return"left"===t&&n+o+a>e.width||"right"===t&&n-o-a<0||void 0}(h,t,e,i)&&(h="center"),h}function Ea(t,e,i){const s=i.yAlign||e.yAlign||function(t,e){const{y:i,height:s}=e;return i<s/2?"top":i>t.height-s/2?"bottom":"center"}(t,i);return{xAlign:i.xAlign||e.xAlign||La(t,e,i,s),yAlign:s}}function Ra(t,e,i,s){const{caretSize:n,caretPadding:o,cornerRadius:a}=t,{xAlign:r,yAlign:l}=i,h=n+o,{topLeft:c,topRight:d,bottomLeft:u,bottomRight:f}=wi(a);let g=function(t,e){let{x:i,width:s}=t;return"right"===e?i-=s:"center"===e&&(i-=s/2),i}(e,r);const p=function(t,e,i){let{y:s,height:n}=t;return"top"===e?s+=i:s-="bottom"===e?n+i:n/2,s}(e,l,h);return"center"===l?"left"===r?g+=h:"right"===r&&(g-=h):"left"===r?g-=Math.max(c,u)+n:"right"===r&&(g+=Math.max(d,f)+n),{x:Z(g,0,s.width-e.width),y:Z(p,0,s.height-e.height)}}function Ia(t,e,i){const s=ki(i.padding);return"center"===e?t.x+t.width/2:"right"===e?t.x+t.width-s.right:t.x+s.left}function za(t){return Ca([],Oa(t))}function Fa(t,e){const i=e&&e.dataset&&e.dataset.tooltip&&e.dataset.tooltip.callbacks;return i?t.override(i):t}const Va={beforeTitle:e,title(t){if(t.length>0){const e=t[0],i=e.chart.data.labels,s=i?i.length:0;if(this&&this.options&&"dataset"===this.options.mode)return e.dataset.label||"";if(e.label)return e.label;if(s>0&&e.dataIndex<s)return i[e.dataIndex]}return""},afterTitle:e,beforeBody:e,beforeLabel:e,label(t){if(this&&this.options&&"dataset"===this.options.mode)return t.label+": "+t.formattedValue||t.formattedValue;let e=t.dataset.label||"";e&&(e+=": ");const i=t.formattedValue;return s(i)||(e+=i),e},labelColor(t){const e=t.chart.getDatasetMeta(t.datasetIndex).controller.getStyle(t.dataIndex);return{borderColor:e.borderColor,backgroundColor:e.backgroundColor,borderWidth:e.borderWidth,borderDash:e.borderDash,borderDashOffset:e.borderDashOffset,borderRadius:0}},labelTextColor(){return this.options.bodyColor},labelPointStyle(t){const e=t.chart.getDatasetMeta(t.datasetIndex).controller.getStyle(t.dataIndex);return{pointStyle:e.pointStyle,rotation:e.rotation}},afterLabel:e,afterBody:e,beforeFooter:e,footer:e,afterFooter:e};function Ba(t,e,i,s){const n=t[e].call(i,s);return void 0===n?Va[e].call(i,s):n}class Na extends $s{static positioners=Da;constructor(t){super(),this.opacity=0,this._active=[],this._eventPosition=void 0,this._size=void 0,this._cachedAnimations=void 0,this._tooltipItems=[],this.$animations=void 0,this.$context=void 0,this.chart=t.chart,this.options=t.options,this.dataPoints=void 0,this.title=void 0,this.beforeBody=void 0,this.body=void 0,this.afterBody=void 0,this.footer=void 0,this.xAlign=void 0,this.yAlign=void 0,this.x=void 0,this.y=void 0,this.height=void 0,this.width=void 0,this.caretX=void 0,this.caretY=void 0,this.labelColors=void 0,this.labelPointStyles=void 0,this.labelTextColors=void 0}initialize(t){this.options=t,this._cachedAnimations=void 0,this.$context=void 0}_resolveAnimations(){const t=this._cachedAnimations;if(t)return t;const e=this.chart,i=this.options.setContext(this.getContext()),s=i.enabled&&e.options.animation&&i.animations,n=new Ts(this.chart,s);return s._cacheable&&(this._cachedAnimations=Object.freeze(n)),n}getContext(){return this.$context||(this.$context=(t=this.chart.getContext(),e=this,i=this._tooltipItems,Ci(t,{tooltip:e,tooltipItems:i,type:"tooltip"})));var t,e,i}getTitle(t,e){const{callbacks:i}=e,s=Ba(i,"beforeTitle",this,t),n=Ba(i,"title",this,t),o=Ba(i,"afterTitle",this,t);let a=[];return a=Ca(a,Oa(s)),a=Ca(a,Oa(n)),a=Ca(a,Oa(o)),a}getBeforeBody(t,e){return za(Ba(e.callbacks,"beforeBody",this,t))}getBody(t,e){const{callbacks:i}=e,s=[];return u(t,(t=>{const e={before:[],lines:[],after:[]},n=Fa(i,t);Ca(e.before,Oa(Ba(n,"beforeLabel",this,t))),Ca(e.lines,Ba(n,"label",this,t)),Ca(e.after,Oa(Ba(n,"afterLabel",this,t))),s.push(e)})),s}getAfterBody(t,e){return za(Ba(e.callbacks,"afterBody",this,t))}getFooter(t,e){const{callbacks:i}=e,s=Ba(i,"beforeFooter",this,t),n=Ba(i,"footer",this,t),o=Ba(i,"afterFooter",this,t);let a=[];return a=Ca(a,Oa(s)),a=Ca(a,Oa(n)),a=Ca(a,Oa(o)),a}_createItems(t){const e=this._active,i=this.chart.data,s=[],n=[],o=[];let a,r,l=[];for(a=0,r=e.length;a<r;++a)l.push(Aa(this.chart,e[a]));return t.filter&&(l=l.filter(((e,s,n)=>t.filter(e,s,n,i)))),t.itemSort&&(l=l.sort(((e,s)=>t.itemSort(e,s,i)))),u(l,(e=>{const i=Fa(t.callbacks,e);s.push(Ba(i,"labelColor",this,e)),n.push(Ba(i,"labelPointStyle",this,e)),o.push(Ba(i,"labelTextColor",this,e))})),this.labelColors=s,this.labelPointStyles=n,this.labelTextColors=o,this.dataPoints=l,l}update(t,e){const i=this.options.setContext(this.getContext()),s=this._active;let n,o=[];if(s.length){const t=Da[i.position].call(this,s,this._eventPosition);o=this._createItems(i),this.title=this.getTitle(o,i),this.beforeBody=this.getBeforeBody(o,i),this.body=this.getBody(o,i),this.afterBody=this.getAfterBody(o,i),this.footer=this.getFooter(o,i);const e=this._size=Ta(this,i),a=Object.assign({},t,e),r=Ea(this.chart,i,a),l=Ra(i,a,r,this.chart);this.xAlign=r.xAlign,this.yAlign=r.yAlign,n={opacity:1,x:l.x,y:l.y,width:e.width,height:e.height,caretX:t.x,caretY:t.y}}else 0!==this.opacity&&(n={opacity:0});this._tooltipItems=o,this.$context=void 0,n&&this._resolveAnimations().update(this,n),t&&i.external&&i.external.call(this,{chart:this.chart,tooltip:this,replay:e})}drawCaret(t,e,i,s){const n=this.getCaretPosition(t,i,s);e.lineTo(n.x1,n.y1),e.lineTo(n.x2,n.y2),e.lineTo(n.x3,n.y3)}getCaretPosition(t,e,i){const{xAlign:s,yAlign:n}=this,{caretSize:o,cornerRadius:a}=i,{topLeft:r,topRight:l,bottomLeft:h,bottomRight:c}=wi(a),{x:d,y:u}=t,{width:f,height:g}=e;let p,m,x,b,_,y;return"center"===n?(_=u+g/2,"left"===s?(p=d,m=p-o,b=_+o,y=_-o):(p=d+f,m=p+o,b=_-o,y=_+o),x=p):(m="left"===s?d+Math.max(r,h)+o:"right"===s?d+f-Math.max(l,c)-o:this.caretX,"top"===n?(b=u,_=b-o,p=m-o,x=m+o):(b=u+g,_=b+o,p=m+o,x=m-o),y=b),{x1:p,x2:m,x3:x,y1:b,y2:_,y3:y}}drawTitle(t,e,i){const s=this.title,n=s.length;let o,a,r;if(n){const l=Oi(i.rtl,this.x,this.width);for(t.x=Ia(this,i.titleAlign,i),e.textAlign=l.textAlign(i.titleAlign),e.textBaseline="middle",o=Si(i.titleFont),a=i.titleSpacing,e.fillStyle=i.titleColor,e.font=o.string,r=0;r<n;++r)e.fillText(s[r],l.x(t.x),t.y+o.lineHeight/2),t.y+=o.lineHeight+a,r+1===n&&(t.y+=i.titleMarginBottom-a)}}_drawColorBox(t,e,i,s,n){const a=this.labelColors[i],r=this.labelPointStyles[i],{boxHeight:l,boxWidth:h}=n,c=Si(n.bodyFont),d=Ia(this,"left",n),u=s.x(d),f=l<c.lineHeight?(c.lineHeight-l)/2:0,g=e.y+f;if(n.usePointStyle){const e={radius:Math.min(h,l)/2,pointStyle:r.pointStyle,rotation:r.rotation,borderWidth:1},i=s.leftForLtr(u,h)+h/2,o=g+l/2;t.strokeStyle=n.multiKeyBackground,t.fillStyle=n.multiKeyBackground,Le(t,e,i,o),t.strokeStyle=a.borderColor,t.fillStyle=a.backgroundColor,Le(t,e,i,o)}else{t.lineWidth=o(a.borderWidth)?Math.max(...Object.values(a.borderWidth)):a.borderWidth||1,t.strokeStyle=a.borderColor,t.setLineDash(a.borderDash||[]),t.lineDashOffset=a.borderDashOffset||0;const e=s.leftForLtr(u,h),i=s.leftForLtr(s.xPlus(u,1),h-2),r=wi(a.borderRadius);Object.values(r).some((t=>0!==t))?(t.beginPath(),t.fillStyle=n.multiKeyBackground,He(t,{x:e,y:g,w:h,h:l,radius:r}),t.fill(),t.stroke(),t.fillStyle=a.backgroundColor,t.beginPath(),He(t,{x:i,y:g+1,w:h-2,h:l-2,radius:r}),t.fill()):(t.fillStyle=n.multiKeyBackground,t.fillRect(e,g,h,l),t.strokeRect(e,g,h,l),t.fillStyle=a.backgroundColor,t.fillRect(i,g+1,h-2,l-2))}t.fillStyle=this.labelTextColors[i]}drawBody(t,e,i){const{body:s}=this,{bodySpacing:n,bodyAlign:o,displayColors:a,boxHeight:r,boxWidth:l,boxPadding:h}=i,c=Si(i.bodyFont);let d=c.lineHeight,f=0;const g=Oi(i.rtl,this.x,this.width),p=function(i){e.fillText(i,g.x(t.x+f),t.y+d/2),t.y+=d+n},m=g.textAlign(o);let x,b,_,y,v,M,w;for(e.textAlign=o,e.textBaseline="middle",e.font=c.string,t.x=Ia(this,m,i),e.fillStyle=i.bodyColor,u(this.beforeBody,p),f=a&&"right"!==m?"center"===o?l/2+h:l+2+h:0,y=0,M=s.length;y<M;++y){for(x=s[y],b=this.labelTextColors[y],e.fillStyle=b,u(x.before,p),_=x.lines,a&&_.length&&(this._drawColorBox(e,t,y,g,i),d=Math.max(c.lineHeight,r)),v=0,w=_.length;v<w;++v)p(_[v]),d=c.lineHeight;u(x.after,p)}f=0,d=c.lineHeight,u(this.afterBody,p),t.y-=n}drawFooter(t,e,i){const s=this.footer,n=s.length;let o,a;if(n){const r=Oi(i.rtl,this.x,this.width);for(t.x=Ia(this,i.footerAlign,i),t.y+=i.footerMarginTop,e.textAlign=r.textAlign(i.footerAlign),e.textBaseline="middle",o=Si(i.footerFont),e.fillStyle=i.footerColor,e.font=o.string,a=0;a<n;++a)e.fillText(s[a],r.x(t.x),t.y+o.lineHeight/2),t.y+=o.lineHeight+i.footerSpacing}}drawBackground(t,e,i,s){const{xAlign:n,yAlign:o}=this,{x:a,y:r}=t,{width:l,height:h}=i,{topLeft:c,topRight:d,bottomLeft:u,bottomRight:f}=wi(s.cornerRadius);e.fillStyle=s.backgroundColor,e.strokeStyle=s.borderColor,e.lineWidth=s.borderWidth,e.beginPath(),e.moveTo(a+c,r),"top"===o&&this.drawCaret(t,e,i,s),e.lineTo(a+l-d,r),e.quadraticCurveTo(a+l,r,a+l,r+d),"center"===o&&"right"===n&&this.drawCaret(t,e,i,s),e.lineTo(a+l,r+h-f),e.quadraticCurveTo(a+l,r+h,a+l-f,r+h),"bottom"===o&&this.drawCaret(t,e,i,s),e.lineTo(a+u,r+h),e.quadraticCurveTo(a,r+h,a,r+h-u),"center"===o&&"left"===n&&this.drawCaret(t,e,i,s),e.lineTo(a,r+c),e.quadraticCurveTo(a,r,a+c,r),e.closePath(),e.fill(),s.borderWidth>0&&e.stroke()}_updateAnimationTarget(t){const e=this.chart,i=this.$animations,s=i&&i.x,n=i&&i.y;if(s||n){const i=Da[t.position].call(this,this._active,this._eventPosition);if(!i)return;const o=this._size=Ta(this,t),a=Object.assign({},i,this._size),r=Ea(e,t,a),l=Ra(t,a,r,e);s._to===l.x&&n._to===l.y||(this.xAlign=r.xAlign,this.yAlign=r.yAlign,this.width=o.width,this.height=o.height,this.caretX=i.x,this.caretY=i.y,this._resolveAnimations().update(this,l))}}_willRender(){return!!this.opacity}draw(t){const e=this.options.setContext(this.getContext());let i=this.opacity;if(!i)return;this._updateAnimationTarget(e);const s={width:this.width,height:this.height},n={x:this.x,y:this.y};i=Math.abs(i)<.001?0:i;const o=ki(e.padding),a=this.title.length||this.beforeBody.length||this.body.length||this.afterBody.length||this.footer.length;e.enabled&&a&&(t.save(),t.globalAlpha=i,this.drawBackground(n,t,s,e),Ai(t,e.textDirection),n.y+=o.top,this.drawTitle(n,t,e),this.drawBody(n,t,e),this.drawFooter(n,t,e),Ti(t,e.textDirection),t.restore())}getActiveElements(){return this._active||[]}setActiveElements(t,e){const i=this._active,s=t.map((({datasetIndex:t,index:e})=>{const i=this.chart.getDatasetMeta(t);if(!i)throw new Error("Cannot find a dataset at index "+t);return{datasetIndex:t,element:i.data[e],index:e}})),n=!f(i,s),o=this._positionChanged(s,e);(n||o)&&(this._active=s,this._eventPosition=e,this._ignoreReplayEvents=!0,this.update(!0))}handleEvent(t,e,i=!0){if(e&&this._ignoreReplayEvents)return!1;this._ignoreReplayEvents=!1;const s=this.options,n=this._active||[],o=this._getActiveElements(t,n,e,i),a=this._positionChanged(o,t),r=e||!f(o,n)||a;return r&&(this._active=o,(s.enabled||s.external)&&(this._eventPosition={x:t.x,y:t.y},this.update(!0,e))),r}_getActiveElements(t,e,i,s){const n=this.options;if("mouseout"===t.type)return[];if(!s)return e.filter((t=>this.chart.data.datasets[t.datasetIndex]&&void 0!==this.chart.getDatasetMeta(t.datasetIndex).controller.getParsed(t.index)));const o=this.chart.getElementsAtEventForMode(t,n.mode,n,i);return n.reverse&&o.reverse(),o}_positionChanged(t,e){const{caretX:i,caretY:s,options:n}=this,o=Da[n.position].call(this,t,e);return!1!==o&&(i!==o.x||s!==o.y)}}var Wa={id:"tooltip",_element:Na,positioners:Da,afterInit(t,e,i){i&&(t.tooltip=new Na({chart:t,options:i}))},beforeUpdate(t,e,i){t.tooltip&&t.tooltip.initialize(i)},reset(t,e,i){t.tooltip&&t.tooltip.initialize(i)},afterDraw(t){const e=t.tooltip;if(e&&e._willRender()){const i={tooltip:e};if(!1===t.notifyPlugins("beforeTooltipDraw",{...i,cancelable:!0}))return;e.draw(t.ctx),t.notifyPlugins("afterTooltipDraw",i)}},afterEvent(t,e){if(t.tooltip){const i=e.replay;t.tooltip.handleEvent(e.event,i,e.inChartArea)&&(e.changed=!0)}},defaults:{enabled:!0,external:null,position:"average",backgroundColor:"rgba(0,0,0,0.8)",titleColor:"#fff",titleFont:{weight:"bold"},titleSpacing:2,titleMarginBottom:6,titleAlign:"left",bodyColor:"#fff",bodySpacing:2,bodyFont:{},bodyAlign:"left",footerColor:"#fff",footerSpacing:2,footerMarginTop:6,footerFont:{weight:"bold"},footerAlign:"left",padding:6,caretPadding:2,caretSize:5,cornerRadius:6,boxHeight:(t,e)=>e.bodyFont.size,boxWidth:(t,e)=>e.bodyFont.size,multiKeyBackground:"#fff",displayColors:!0,boxPadding:0,borderColor:"rgba(0,0,0,0)",borderWidth:0,animation:{duration:400,easing:"easeOutQuart"},animations:{numbers:{type:"number",properties:["x","y","width","height","caretX","caretY"]},opacity:{easing:"linear",duration:200}},callbacks:Va},defaultRoutes:{bodyFont:"font",footerFont:"font",titleFont:"font"},descriptors:{_scriptable:t=>"filter"!==t&&"itemSort"!==t&&"external"!==t,_indexable:!1,callbacks:{_scriptable:!1,_indexable:!1},animation:{_fallback:!1},animations:{_fallback:"animation"}},additionalOptionScopes:["interaction"]};return Tn.register(Un,$o,go,t),Tn.helpers={...Hi},Tn._adapters=In,Tn.Animation=As,Tn.Animations=Ts,Tn.animator=bt,Tn.controllers=nn.controllers.items,Tn.DatasetController=js,Tn.Element=$s,Tn.elements=go,Tn.Interaction=Ki,Tn.layouts=ls,Tn.platforms=Ds,Tn.Scale=tn,Tn.Ticks=ae,Object.assign(Tn,Un,$o,go,t,Ds),Tn.Chart=Tn,"undefined"!=typeof window&&(window.Chart=Tn),Tn}));\n//# sourceMappingURL=chart.umd.min.js.map\n', origin: "bundle" };
+// src/pipeline/promote-step.ts
+function auth(run) {
+  const registry2 = run.config.registry;
+  if (registry2 === void 0) return void 0;
+  const env = /* @__PURE__ */ __name((name) => name === void 0 ? void 0 : run.env[name] || void 0, "env");
+  return registryAuth(
+    registry2.repository,
+    env(registry2["username-env"]),
+    env(registry2["password-env"]),
+    run.reporter
+  );
 }
-__name(loadChartSource, "loadChartSource");
+__name(auth, "auth");
+function releaseTagsOf(run) {
+  if (run.image !== void 0) return run.image.release.tags;
+  const release = run.release;
+  if (release === void 0)
+    throw new InputError("no release to promote to in this profile");
+  const written = run.config.image?.["tag-template"];
+  return releaseTags({
+    kind: release.kind,
+    date: run.options.date,
+    version: release.version,
+    timeZone: run.config.image?.["time-zone"],
+    templates: typeof written === "string" ? [written] : written,
+    ...run.options.now === void 0 ? {} : { now: run.options.now() }
+  }).tags;
+}
+__name(releaseTagsOf, "releaseTagsOf");
+function describeHeld(moves) {
+  return moves.map(
+    (m) => m.before === void 0 ? `${m.tag} stays absent` : `${m.tag} stays at ${m.before}`
+  ).join(", ");
+}
+__name(describeHeld, "describeHeld");
+async function promoteStep(run) {
+  const registry2 = run.config.registry;
+  if (registry2 === void 0)
+    return { status: "skipped", detail: "no registry: nothing to promote" };
+  if (!pushes(run) && run.image === void 0)
+    return { status: "skipped", detail: "push is off: nothing to promote" };
+  if (run.image !== void 0 && run.image.digest === void 0)
+    return {
+      status: "skipped",
+      detail: "the image was not pushed (push is off): nothing to promote"
+    };
+  const repository = run.image?.repository ?? registry2.repository;
+  const from = run.image?.digest === void 0 ? `${repository}:${candidateTag(run.runId)}` : `${repository}@${run.image.digest}`;
+  const tags2 = releaseTagsOf(run);
+  const result = await promoteImage(
+    { from, repository, tags: tags2, auth: auth(run), signal: run.options.signal },
+    run.reporter
+  );
+  run.moves = result.moves;
+  await run.reporter.summary(
+    `### Promoted \`${from}\`
 
-// src/report/chart-library.ts
-var ReportError = class extends StackciError {
-  static {
-    __name(this, "ReportError");
+${result.moves.map((m) => `- ${describeMove(m)}`).join("\n")}
+`
+  );
+  return {
+    status: "passed",
+    detail: `${tags2.join(", ")} \u2192 ${result.digest ?? "?"}`
+  };
+}
+__name(promoteStep, "promoteStep");
+async function promoteHeldBack(run, why) {
+  const registry2 = run.config.registry;
+  let held = "";
+  if (registry2 !== void 0 && pushes(run)) {
+    try {
+      const repository = run.image?.repository ?? registry2.repository;
+      run.moves = await currentDigests(
+        repository,
+        releaseTagsOf(run),
+        auth(run),
+        run.reporter
+      );
+      held = `; nothing promoted: ${describeHeld(run.moves)}`;
+    } catch (error2) {
+      held = `; nothing promoted (the tags could not be read: ${String(error2)})`;
+    }
   }
-  kind = "system";
-};
-var cached2;
-function prepareChartLibrary(text2, origin) {
-  const version = /Chart\.js v(\d+\.\d+\.\d+\S*)/.exec(text2)?.[1] ?? "unknown";
-  const source = text2.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n").replace(/<\/(script)/gi, "<\\/$1");
-  return { source, version, origin };
+  return { status: "skipped", detail: `not run: ${why}${held}` };
 }
-__name(prepareChartLibrary, "prepareChartLibrary");
-function chartLibrary() {
-  if (cached2 !== void 0) return cached2;
-  let loaded2;
-  try {
-    loaded2 = loadChartSource();
-  } catch (error2) {
-    throw new ReportError("the HTML report needs the chart.js package", {
-      hint: "reinstall stackci with its dependencies (npm ci), or npm install chart.js@4",
-      cause: error2
+__name(promoteHeldBack, "promoteHeldBack");
+
+// src/pipeline/report-step.ts
+var import_node_fs19 = require("node:fs");
+var import_node_path31 = require("node:path");
+
+// src/report/store-reader.ts
+var import_node_fs17 = require("node:fs");
+var JOB_COLUMNS = `id, job_id, created_at, series, dataset, instrument,
+  filter, git_sha, release_tag, image_digest, jenkins_build_url,
+  workflow_run_url, meta`;
+function openStore(path) {
+  if (!(0, import_node_fs17.existsSync)(path)) {
+    throw new InputError(`no metrics store at ${path}`, {
+      hint: "dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE"
     });
   }
-  cached2 = prepareChartLibrary(loaded2.text, loaded2.origin);
-  return cached2;
+  const Database = sqliteDriver();
+  let db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma("busy_timeout = 10000");
+  } catch (error2) {
+    throw new StoreError(
+      `cannot open the metrics store ${path}: ${errorMessage(error2)}`,
+      { where: { file: path }, hint: "check the path and its permissions" }
+    );
+  }
+  let version;
+  try {
+    version = db.pragma("user_version", { simple: true });
+  } catch (error2) {
+    db.close();
+    throw new StoreError(
+      `${path} is not a SQLite database: ${errorMessage(error2)}`,
+      { where: { file: path }, hint: "pass the metrics store (--store FILE)" }
+    );
+  }
+  if (version === 0 || version > SQLITE_SCHEMA_VERSION) {
+    db.close();
+    throw new StoreError(
+      version === 0 ? `${path} is not a stackci metrics store` : `${path} has schema version ${version}, newer than this stackci knows (${SQLITE_SCHEMA_VERSION})`,
+      {
+        where: { file: path },
+        hint: version === 0 ? "pass the file that stackci metrics dispatch writes (default .stackci/metrics.sqlite)" : "upgrade stackci"
+      }
+    );
+  }
+  return db;
 }
-__name(chartLibrary, "chartLibrary");
+__name(openStore, "openStore");
+function parseMeta(text4) {
+  try {
+    const meta = JSON.parse(text4);
+    return typeof meta === "object" && meta !== null && !Array.isArray(meta) ? meta : {};
+  } catch {
+    return {};
+  }
+}
+__name(parseMeta, "parseMeta");
+function describeFilter(filter) {
+  const parts = [];
+  if (filter.series !== void 0 && filter.series.length > 0)
+    parts.push(`series ${filter.series.join(", ")}`);
+  if (filter.since !== void 0)
+    parts.push(`since ${new Date(filter.since).toISOString()}`);
+  return parts.join(", ");
+}
+__name(describeFilter, "describeFilter");
+function selectJobs(db, filter) {
+  const where = [];
+  const args = [];
+  if (filter.series !== void 0 && filter.series.length > 0) {
+    where.push(`series IN (${filter.series.map(() => "?").join(",")})`);
+    args.push(...filter.series);
+  }
+  if (filter.since !== void 0) {
+    where.push("created_at >= ?");
+    args.push(filter.since);
+  }
+  const clause = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`;
+  const rows = db.prepare(
+    `SELECT ${JOB_COLUMNS} FROM jobs ${clause} ORDER BY created_at, id`
+  ).raw(true).all(...args);
+  const index = /* @__PURE__ */ new Map();
+  const jobs = rows.map((r, i) => {
+    index.set(r[0], i);
+    const opt2 = /* @__PURE__ */ __name((key, v) => v === null || v === "" ? {} : { [key]: v }, "opt");
+    return {
+      jobId: r[1],
+      createdAt: r[2],
+      series: r[3],
+      dataset: r[4],
+      instrument: r[5],
+      filter: r[6],
+      ...opt2("gitSha", r[7]),
+      ...opt2("releaseTag", r[8]),
+      ...opt2("imageDigest", r[9]),
+      ...opt2("jenkinsBuildUrl", r[10]),
+      ...opt2("workflowRunUrl", r[11]),
+      meta: parseMeta(r[12])
+    };
+  });
+  return { jobs, index, clause, args };
+}
+__name(selectJobs, "selectJobs");
+function noMeasurements(db, path, filter) {
+  const held = db.prepare("SELECT DISTINCT series FROM jobs ORDER BY series").pluck().all();
+  const narrowed = describeFilter(filter);
+  return new InputError(
+    held.length === 0 ? `the metrics store ${path} has no measurements yet` : `no measurements in ${path} match ${narrowed}`,
+    {
+      where: { file: path },
+      hint: held.length === 0 ? "dispatch verify jobs into it first: stackci metrics dispatch --definitions DIR out/*.verify.json" : `the store holds the series ${held.join(", ")}; widen --series or --since`
+    }
+  );
+}
+__name(noMeasurements, "noMeasurements");
+function readStoreHistory(path, filter = {}) {
+  const db = openStore(path);
+  try {
+    const { jobs, index, clause, args } = selectJobs(db, filter);
+    const measurements = [];
+    const select = db.prepare(
+      `SELECT m.job, s.metric, m.identifier, m.value, m.unit
+         FROM measurements m JOIN series s ON s.id = m.series
+         ${clause === "" ? "" : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
+         ORDER BY m.created_at, m.job, s.metric, m.identifier`
+    ).raw(true);
+    for (const row of select.iterate(...args)) {
+      const job = index.get(row[0]);
+      if (job === void 0) continue;
+      measurements.push({
+        job,
+        metric: row[1],
+        identifier: row[2],
+        value: row[3],
+        unit: row[4]
+      });
+    }
+    if (measurements.length === 0) throw noMeasurements(db, path, filter);
+    return { path, jobs, measurements };
+  } finally {
+    db.close();
+  }
+}
+__name(readStoreHistory, "readStoreHistory");
+
+// src/metrics/history-readers.ts
+var NOT_METRICS = /* @__PURE__ */ new Set([
+  "time",
+  "dataset",
+  "instrument",
+  "filter",
+  "series",
+  "pipeline",
+  "job_id",
+  "run_id",
+  "run_url",
+  "git_sha",
+  "image_digest",
+  "version_tag",
+  "jenkins_build_url",
+  "workflow_run_url"
+]);
+async function readHistory(store, filter = {}, options = {}) {
+  if (store instanceof SqliteStore) return readStoreHistory(store.path, filter);
+  let history;
+  if (store instanceof GitStore) history = await store.readHistory(filter);
+  else if (store instanceof InfluxStore)
+    history = await readInfluxHistory(store, filter, options);
+  else
+    throw new StoreError(`${store.label} cannot be read back`, {
+      hint: "read history from a sqlite, git or influxdb store"
+    });
+  if (history.measurements.length === 0) {
+    throw new InputError(
+      `no measurements in ${store.label}${filter.series === void 0 && filter.since === void 0 ? "" : " match the filter"}`,
+      {
+        hint: "dispatch verify jobs into it first (stackci metrics dispatch), or widen --series/--since"
+      }
+    );
+  }
+  return history;
+}
+__name(readHistory, "readHistory");
+async function readInfluxHistory(store, filter, options) {
+  let packages;
+  try {
+    packages = await store.client.query("SHOW MEASUREMENTS");
+  } catch (error2) {
+    if (error2 instanceof StoreError && /database not found/.test(error2.message))
+      return { path: store.label, jobs: [], measurements: [] };
+    throw error2;
+  }
+  const rp = store.retentionPolicy;
+  const where = [];
+  if (filter.series !== void 0 && filter.series.length > 0)
+    where.push(
+      `(${filter.series.map((s) => `"series" = ${quoteString(s)}`).join(" OR ")})`
+    );
+  if (filter.since !== void 0)
+    where.push(`time >= ${Math.round(filter.since)}ms`);
+  const clause = where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
+  const jobs = /* @__PURE__ */ new Map();
+  const values = [];
+  for (const row of packages.flatMap((s) => s.values)) {
+    const pkg = String(row[0]);
+    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
+    for (const s of await store.client.query(
+      `SELECT * FROM ${from}${clause}`
+    )) {
+      for (const point of s.values) {
+        const get = /* @__PURE__ */ __name((c) => point[s.columns.indexOf(c)], "get");
+        const jobId2 = text3(get("job_id")) ?? "";
+        if (!jobs.has(jobId2)) jobs.set(jobId2, influxJob(s.columns, point));
+        s.columns.forEach((c, i) => {
+          const v = point[i];
+          if (!NOT_METRICS.has(c) && typeof v === "number")
+            values.push({ jobId: jobId2, metric: `${pkg}.${c}`, value: v });
+        });
+      }
+    }
+  }
+  const ordered = [...jobs.values()].sort(
+    (a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1)
+  );
+  const index = new Map(ordered.map((j, i) => [j.jobId, i]));
+  const measurements = values.map((v) => ({
+    job: index.get(v.jobId) ?? 0,
+    metric: v.metric,
+    identifier: "",
+    value: v.value,
+    unit: options.unitOf?.(v.metric) ?? ""
+  })).sort((a, b) => a.job - b.job || (a.metric < b.metric ? -1 : 1));
+  return { path: store.label, jobs: ordered, measurements };
+}
+__name(readInfluxHistory, "readInfluxHistory");
+function text3(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+__name(text3, "text");
+function influxJob(columns, point) {
+  const get = /* @__PURE__ */ __name((c) => text3(point[columns.indexOf(c)]), "get");
+  const opt2 = /* @__PURE__ */ __name((key, v) => v === void 0 ? {} : { [key]: v }, "opt");
+  const meta = {};
+  const put = /* @__PURE__ */ __name((key, v) => {
+    if (v !== void 0) meta[key] = v;
+  }, "put");
+  put("dataset_name", get("dataset"));
+  put("dataset", get("dataset"));
+  put("instrument", get("instrument"));
+  put("filter_name", get("filter"));
+  put("version_tag", get("version_tag"));
+  put("git_sha", get("git_sha"));
+  put("image_digest", get("image_digest"));
+  const runId = get("run_id");
+  if (runId !== void 0) meta.env = { ci_id: runId };
+  return {
+    jobId: get("job_id") ?? "",
+    createdAt: Number(point[columns.indexOf("time")]),
+    series: get("series") ?? "",
+    dataset: get("dataset") ?? "",
+    instrument: get("instrument") ?? "",
+    filter: get("filter") ?? "",
+    ...opt2("gitSha", get("git_sha")),
+    ...opt2("releaseTag", get("version_tag")),
+    ...opt2("imageDigest", get("image_digest")),
+    ...opt2("jenkinsBuildUrl", get("jenkins_build_url")),
+    ...opt2("workflowRunUrl", get("workflow_run_url")),
+    meta
+  };
+}
+__name(influxJob, "influxJob");
+async function readStoreSettingsHistory(stores, choice, filter, options) {
+  if (stores[choice] === void 0)
+    throw new ConfigError(`no ${choice} store is configured to read from`, {
+      hint: `pass --${choice === "sqlite" ? "sqlite FILE" : `${choice} URL`} or configure metrics.stores.${choice}`
+    });
+  const only = { [choice]: stores[choice] };
+  const opened = openStores(only, { reporter: options.reporter, dryRun: true });
+  try {
+    const store = opened[0];
+    if (store === void 0)
+      return readStoreHistory(stores.sqlite?.path ?? "", filter);
+    options.reporter.info(`reading the history in ${store.label}`);
+    return await readHistory(store, filter, options);
+  } finally {
+    await closeStores(opened);
+  }
+}
+__name(readStoreSettingsHistory, "readStoreSettingsHistory");
+
+// src/report/pages.ts
+var import_node_path28 = require("node:path");
+var DEFAULT_PAGES_BRANCH = "gh-pages";
+var DEFAULT_PAGES_KEEP = 50;
+var RUN_FILE = /^([^/]+)\/runs\/(\d{8}T\d{6}Z)-([^/]+)\.html$/;
+function component(name) {
+  return name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_") || "_";
+}
+__name(component, "component");
+function escapeHtml(text4) {
+  return text4.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? "&#39;"
+  );
+}
+__name(escapeHtml, "escapeHtml");
+function pagesIndexHtml(title, reports) {
+  const profiles = [...new Set(reports.map((r) => r.profile))].sort();
+  const when = /* @__PURE__ */ __name((s) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(9, 11)}:${s.slice(11, 13)} UTC`, "when");
+  const rows = [...reports].sort((a, b) => a.stamp < b.stamp ? 1 : -1).map(
+    (r) => `<tr><td>${when(r.stamp)}</td><td>${escapeHtml(r.profile)}</td><td><a href="${escapeHtml(r.path)}">${escapeHtml(r.runId)}</a></td></tr>`
+  );
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<h2>Latest, per profile</h2>
+<ul>${profiles.map((p) => `<li><a href="${escapeHtml(p)}/">${escapeHtml(p)}</a></li>`).join("")}</ul>
+<h2>Past reports</h2>
+<table><thead><tr><th>published</th><th>profile</th><th>run</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>
+</body></html>
+`;
+}
+__name(pagesIndexHtml, "pagesIndexHtml");
+async function publishPages(target, page, reporter) {
+  const repo = await GitRepo.open(target.cacheDir, target, reporter);
+  const profile = component(page.profile);
+  const stamp = new Date(page.time).toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+  const runPath = `${profile}/runs/${stamp}-${component(page.runId)}.html`;
+  const keep = target.keep ?? DEFAULT_PAGES_KEEP;
+  const commit = await repo.commitFiles(async (tip) => {
+    const paths = tip === void 0 ? [] : [...(await repo.listFiles(tip)).keys()];
+    const reports = [];
+    for (const path of [...paths, runPath]) {
+      const m = RUN_FILE.exec(path);
+      if (m !== null && !reports.some((r) => r.path === path))
+        reports.push({
+          profile: m[1] ?? "",
+          stamp: m[2] ?? "",
+          runId: m[3] ?? "",
+          path
+        });
+    }
+    const mine = reports.filter((r) => r.profile === profile).sort((a, b) => a.path < b.path ? 1 : -1);
+    const dropped = new Set(mine.slice(keep).map((r) => r.path));
+    const kept = reports.filter((r) => !dropped.has(r.path));
+    return {
+      add: /* @__PURE__ */ new Map([
+        [runPath, page.html],
+        [`${profile}/index.html`, page.html],
+        ["index.html", pagesIndexHtml(page.title, kept)],
+        [".nojekyll", ""]
+      ]),
+      remove: [...dropped].filter((p) => paths.includes(p)),
+      message: `stackci: ${page.profile} report of run ${page.runId}`
+    };
+  });
+  const base = target.siteUrl?.replace(/\/?$/, "/");
+  reporter.info(
+    `published ${runPath} to ${redactUrl(target.url)}#${target.branch}`
+  );
+  return {
+    commit: commit ?? "",
+    path: `${profile}/index.html`,
+    ...base === void 0 ? {} : { url: `${base}${profile}/` }
+  };
+}
+__name(publishPages, "publishPages");
+function githubPagesUrl(env) {
+  const server = env.GITHUB_SERVER_URL ?? "";
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!/^https:\/\/github\.com\/?$/.test(server) || !owner || !repo)
+    return void 0;
+  return `https://${owner.toLowerCase()}.github.io/${repo}/`;
+}
+__name(githubPagesUrl, "githubPagesUrl");
+function pagesTargetFrom(config, target, env, baseDir) {
+  const section = config?.report?.publish;
+  if (section === void 0 && target === void 0) return void 0;
+  const given = target === void 0 || target === "" ? void 0 : parseGitTarget(target, section?.branch ?? DEFAULT_PAGES_BRANCH);
+  const server = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY;
+  const url2 = given?.url ?? section?.url ?? (server && repository ? `${server.replace(/\/$/, "")}/${repository}.git` : void 0);
+  if (url2 === void 0)
+    throw new ConfigError("publishing the report needs a repository URL", {
+      hint: "set report.publish.url or pass --publish URL (on Actions it defaults to the workflow repository)"
+    });
+  const token = env[section?.["token-env"] ?? "GITHUB_TOKEN"];
+  const cache2 = config?.metrics?.stores?.git?.cache ?? DEFAULT_GIT_CACHE;
+  const siteUrl = section?.["site-url"] ?? githubPagesUrl(env);
+  return {
+    url: url2,
+    branch: given?.branch ?? section?.branch ?? DEFAULT_PAGES_BRANCH,
+    cacheDir: (0, import_node_path28.isAbsolute)(cache2) ? cache2 : (0, import_node_path28.resolve)(baseDir, cache2),
+    ...token === void 0 || token === "" ? {} : { token },
+    ...siteUrl === void 0 ? {} : { siteUrl },
+    ...section?.keep === void 0 ? {} : { keep: section.keep }
+  };
+}
+__name(pagesTargetFrom, "pagesTargetFrom");
+
+// src/report/report.ts
+var import_node_fs18 = require("node:fs");
+var import_node_path30 = require("node:path");
+
+// src/report/chart-data.ts
+var import_node_path29 = require("node:path");
 
 // src/report/checks.ts
 var POINT_STATUSES = [
@@ -13112,7 +15866,9 @@ function applicableSpecs(specs, meta) {
   return specs.filter((s) => matchesQuery(s.metadataQuery, meta));
 }
 __name(applicableSpecs, "applicableSpecs");
+var NO_CHECKS = Object.freeze([]);
 function checkValue(value2, unit, specs, gate) {
+  if (specs.length === 0) return NO_CHECKS;
   return specs.map((spec) => {
     let passed = null;
     if (value2 !== null && !Number.isNaN(value2)) {
@@ -13196,6 +15952,10 @@ function mark(passed) {
   return passed === true ? "\u2713" : passed === false ? "\u2717" : "\u2013";
 }
 __name(mark, "mark");
+function checkText(metric, check2) {
+  return `${mark(check2.passed)} ${check2.spec.slice(metric.length + 1)} ${describeThreshold(check2.operator, check2.threshold, check2.unit)}`;
+}
+__name(checkText, "checkText");
 function niceStep(span) {
   const raw2 = span / 6;
   const power2 = 10 ** Math.floor(Math.log10(raw2));
@@ -13261,9 +16021,7 @@ function chartConfig(metric, model) {
         run: p.run,
         status: p.status,
         line: line.label,
-        checks: p.checks.map(
-          (c) => `${mark(c.passed)} ${c.spec.slice(metric.metric.length + 1)} ${describeThreshold(c.operator, c.threshold, c.unit)}`
-        )
+        checks: p.checks.map((c) => checkText(metric.metric, c))
       };
       if (p.value === null) noValue.push(datum);
       else data.push(datum);
@@ -13344,11 +16102,151 @@ function chartConfig(metric, model) {
 }
 __name(chartConfig, "chartConfig");
 
+// src/report/chart-data.ts
+var DATA_CALLBACK = "stackciReportData";
+function packSet(points, metric, combos, ids) {
+  const r = [];
+  const y = [];
+  const k = [];
+  let run = 0;
+  for (const [p, line] of points) {
+    r.push(p.run - run);
+    run = p.run;
+    y.push(p.value);
+    let key = `${line}\0${p.status}`;
+    for (const c of p.checks) key += `\0${c.spec}\0${String(c.passed)}`;
+    let id = ids.get(key);
+    if (id === void 0) {
+      id = combos.length;
+      combos.push([line, p.status, p.checks.map((c) => checkText(metric, c))]);
+      ids.set(key, id);
+    }
+    k.push(id);
+  }
+  return { r, y, k: k.every((x) => x === k[0]) ? k[0] ?? 0 : k };
+}
+__name(packSet, "packSet");
+function packMetric(metric) {
+  const combos = [];
+  const ids = /* @__PURE__ */ new Map();
+  const noValue = [];
+  const sets = metric.lines.map((line) => {
+    const valued = [];
+    for (const p of line.points)
+      (p.value === null ? noValue : valued).push([p, line.label]);
+    return packSet(valued, metric.metric, combos, ids);
+  });
+  if (noValue.length > 0)
+    sets.push(packSet(noValue, metric.metric, combos, ids));
+  for (const _ of metric.thresholds) sets.push(null);
+  return { combos, sets };
+}
+__name(packMetric, "packMetric");
+function chartFrame(config) {
+  const datasets = config.data.datasets.map((d) => {
+    if (d.stackci.kind === "threshold") return d;
+    const frame = { ...d, data: [] };
+    delete frame.pointBackgroundColor;
+    delete frame.pointBorderColor;
+    return frame;
+  });
+  return { ...config, data: { datasets } };
+}
+__name(chartFrame, "chartFrame");
+function reportDataDir(out) {
+  const name = (0, import_node_path29.basename)(out, (0, import_node_path29.extname)(out));
+  return (0, import_node_path29.join)((0, import_node_path29.dirname)(out), `${name}-data`);
+}
+__name(reportDataDir, "reportDataDir");
+function dataFileName(metric) {
+  const safe = metric.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+  const hash = nodeCrypto().createHash("sha256").update(metric, "utf8").digest("hex").slice(0, 8);
+  return `${safe}.${hash}.js`;
+}
+__name(dataFileName, "dataFileName");
+
+// src/report/embedded-chart.ts
+function loadChartSource() {
+  return { text: '/*!\n * Chart.js v4.6.1\n * https://www.chartjs.org\n * (c) 2026 Chart.js Contributors\n * Released under the MIT License\n */\n!function(t,e){"object"==typeof exports&&"undefined"!=typeof module?module.exports=e():"function"==typeof define&&define.amd?define(e):(t="undefined"!=typeof globalThis?globalThis:t||self).Chart=e()}(this,(function(){"use strict";var t=Object.freeze({__proto__:null,get Colors(){return Jo},get Decimation(){return ta},get Filler(){return ba},get Legend(){return Ma},get SubTitle(){return Pa},get Title(){return ka},get Tooltip(){return Wa}});function e(){}const i=(()=>{let t=0;return()=>t++})();function s(t){return null==t}function n(t){if(Array.isArray&&Array.isArray(t))return!0;const e=Object.prototype.toString.call(t);return"[object"===e.slice(0,7)&&"Array]"===e.slice(-6)}function o(t){return null!==t&&"[object Object]"===Object.prototype.toString.call(t)}function a(t){return("number"==typeof t||t instanceof Number)&&isFinite(+t)}function r(t,e){return a(t)?t:e}function l(t,e){return void 0===t?e:t}const h=(t,e)=>"string"==typeof t&&t.endsWith("%")?parseFloat(t)/100:+t/e,c=(t,e)=>"string"==typeof t&&t.endsWith("%")?parseFloat(t)/100*e:+t;function d(t,e,i){if(t&&"function"==typeof t.call)return t.apply(i,e)}function u(t,e,i,s){let a,r,l;if(n(t))if(r=t.length,s)for(a=r-1;a>=0;a--)e.call(i,t[a],a);else for(a=0;a<r;a++)e.call(i,t[a],a);else if(o(t))for(l=Object.keys(t),r=l.length,a=0;a<r;a++)e.call(i,t[l[a]],l[a])}function f(t,e){let i,s,n,o;if(!t||!e||t.length!==e.length)return!1;for(i=0,s=t.length;i<s;++i)if(n=t[i],o=e[i],n.datasetIndex!==o.datasetIndex||n.index!==o.index)return!1;return!0}function g(t){if(n(t))return t.map(g);if(o(t)){const e=Object.create(null),i=Object.keys(t),s=i.length;let n=0;for(;n<s;++n)e[i[n]]=g(t[i[n]]);return e}return t}function p(t){return-1===["__proto__","prototype","constructor"].indexOf(t)}function m(t,e,i,s){if(!p(t))return;const n=e[t],a=i[t];o(n)&&o(a)?x(n,a,s):e[t]=g(a)}function x(t,e,i){const s=n(e)?e:[e],a=s.length;if(!o(t))return t;const r=(i=i||{}).merger||m;let l;for(let e=0;e<a;++e){if(l=s[e],!o(l))continue;const n=Object.keys(l);for(let e=0,s=n.length;e<s;++e)r(n[e],t,l,i)}return t}function b(t,e){return x(t,e,{merger:_})}function _(t,e,i){if(!p(t))return;const s=e[t],n=i[t];o(s)&&o(n)?b(s,n):Object.prototype.hasOwnProperty.call(e,t)||(e[t]=g(n))}const y={"":t=>t,x:t=>t.x,y:t=>t.y};function v(t){const e=t.split("."),i=[];let s="";for(const t of e)s+=t,s.endsWith("\\\\")?s=s.slice(0,-1)+".":(i.push(s),s="");return i}function M(t,e){const i=y[e]||(y[e]=function(t){const e=v(t);return t=>{for(const i of e){if(""===i)break;t=t&&t[i]}return t}}(e));return i(t)}function w(t){return t.charAt(0).toUpperCase()+t.slice(1)}const k=t=>void 0!==t,S=t=>"function"==typeof t,P=(t,e)=>{if(t.size!==e.size)return!1;for(const i of t)if(!e.has(i))return!1;return!0};function D(t){return"mouseup"===t.type||"click"===t.type||"contextmenu"===t.type}const C=Math.PI,O=2*C,A=O+C,T=Number.POSITIVE_INFINITY,L=C/180,E=C/2,R=C/4,I=2*C/3,z=Math.log10,F=Math.sign;function V(t,e,i){return Math.abs(t-e)<i}function B(t){const e=Math.round(t);t=V(t,e,t/1e3)?e:t;const i=Math.pow(10,Math.floor(z(t))),s=t/i;return(s<=1?1:s<=2?2:s<=5?5:10)*i}function N(t){const e=[],i=Math.sqrt(t);let s;for(s=1;s<i;s++)t%s==0&&(e.push(s),e.push(t/s));return i===(0|i)&&e.push(i),e.sort(((t,e)=>t-e)).pop(),e}function W(t){return!function(t){return"symbol"==typeof t||"object"==typeof t&&null!==t&&!(Symbol.toPrimitive in t||"toString"in t||"valueOf"in t)}(t)&&!isNaN(parseFloat(t))&&isFinite(t)}function H(t,e){const i=Math.round(t);return i-e<=t&&i+e>=t}function j(t,e,i){let s,n,o;for(s=0,n=t.length;s<n;s++)o=t[s][i],isNaN(o)||(e.min=Math.min(e.min,o),e.max=Math.max(e.max,o))}function $(t){return t*(C/180)}function Y(t){return t*(180/C)}function U(t){if(!a(t))return;let e=1,i=0;for(;Math.round(t*e)/e!==t;)e*=10,i++;return i}function X(t,e){const i=e.x-t.x,s=e.y-t.y,n=Math.sqrt(i*i+s*s);let o=Math.atan2(s,i);return o<-.5*C&&(o+=O),{angle:o,distance:n}}function q(t,e){return Math.sqrt(Math.pow(e.x-t.x,2)+Math.pow(e.y-t.y,2))}function K(t,e){return(t-e+A)%O-C}function G(t){return(t%O+O)%O}function J(t,e,i,s){const n=G(t),o=G(e),a=G(i),r=G(o-n),l=G(a-n),h=G(n-o),c=G(n-a);return n===o||n===a||s&&o===a||r>l&&h<c}function Z(t,e,i){return Math.max(e,Math.min(i,t))}function Q(t){return Z(t,-32768,32767)}function tt(t,e,i,s=1e-6){return t>=Math.min(e,i)-s&&t<=Math.max(e,i)+s}function et(t,e,i){i=i||(i=>t[i]<e);let s,n=t.length-1,o=0;for(;n-o>1;)s=o+n>>1,i(s)?o=s:n=s;return{lo:o,hi:n}}const it=(t,e,i,s)=>et(t,i,s?s=>{const n=t[s][e];return n<i||n===i&&t[s+1][e]===i}:s=>t[s][e]<i),st=(t,e,i)=>et(t,i,(s=>t[s][e]>=i));function nt(t,e,i){let s=0,n=t.length;for(;s<n&&t[s]<e;)s++;for(;n>s&&t[n-1]>i;)n--;return s>0||n<t.length?t.slice(s,n):t}const ot=["push","pop","shift","splice","unshift"];function at(t,e){t._chartjs?t._chartjs.listeners.push(e):(Object.defineProperty(t,"_chartjs",{configurable:!0,enumerable:!1,value:{listeners:[e]}}),ot.forEach((e=>{const i="_onData"+w(e),s=t[e];Object.defineProperty(t,e,{configurable:!0,enumerable:!1,value(...e){const n=s.apply(this,e);return t._chartjs.listeners.forEach((t=>{"function"==typeof t[i]&&t[i](...e)})),n}})})))}function rt(t,e){const i=t._chartjs;if(!i)return;const s=i.listeners,n=s.indexOf(e);-1!==n&&s.splice(n,1),s.length>0||(ot.forEach((e=>{delete t[e]})),delete t._chartjs)}function lt(t){const e=new Set(t);return e.size===t.length?t:Array.from(e)}const ht="undefined"==typeof window?function(t){return t()}:window.requestAnimationFrame;function ct(t,e){let i=[],s=!1;return function(...n){i=n,s||(s=!0,ht.call(window,(()=>{s=!1,t.apply(e,i)})))}}function dt(t,e){let i;return function(...s){return e?(clearTimeout(i),i=setTimeout(t,e,s)):t.apply(this,s),e}}const ut=t=>"start"===t?"left":"end"===t?"right":"center",ft=(t,e,i)=>"start"===t?e:"end"===t?i:(e+i)/2,gt=(t,e,i,s)=>t===(s?"left":"right")?i:"center"===t?(e+i)/2:e;function pt(t,e,i){const n=e.length;let o=0,a=n;if(t._sorted){const{iScale:r,vScale:l,_parsed:h}=t,c=t.dataset&&t.dataset.options?t.dataset.options.spanGaps:null,d=r.axis,{min:u,max:f,minDefined:g,maxDefined:p}=r.getUserBounds();if(g){if(o=Math.min(it(h,d,u).lo,i?n:it(e,d,r.getPixelForValue(u)).lo),c){const t=h.slice(0,o+1).reverse().findIndex((t=>!s(t[l.axis])));o-=Math.max(0,t)}o=Z(o,0,n-1)}if(p){let t=Math.max(it(h,r.axis,f,!0).hi+1,i?0:it(e,d,r.getPixelForValue(f),!0).hi+1);if(c){const e=h.slice(t-1).findIndex((t=>!s(t[l.axis])));t+=Math.max(0,e)}a=Z(t,o,n)-o}else a=n-o}return{start:o,count:a}}function mt(t){const{xScale:e,yScale:i,_scaleRanges:s}=t,n={xmin:e.min,xmax:e.max,ymin:i.min,ymax:i.max};if(!s)return t._scaleRanges=n,!0;const o=s.xmin!==e.min||s.xmax!==e.max||s.ymin!==i.min||s.ymax!==i.max;return Object.assign(s,n),o}class xt{constructor(){this._request=null,this._charts=new Map,this._running=!1,this._lastDate=void 0}_notify(t,e,i,s){const n=e.listeners[s],o=e.duration;n.forEach((s=>s({chart:t,initial:e.initial,numSteps:o,currentStep:Math.min(i-e.start,o)})))}_refresh(){this._request||(this._running=!0,this._request=ht.call(window,(()=>{this._update(),this._request=null,this._running&&this._refresh()})))}_update(t=Date.now()){let e=0;this._charts.forEach(((i,s)=>{if(!i.running||!i.items.length)return;const n=i.items;let o,a=n.length-1,r=!1;for(;a>=0;--a)o=n[a],o._active?(o._total>i.duration&&(i.duration=o._total),o.tick(t),r=!0):(n[a]=n[n.length-1],n.pop());r&&(s.draw(),this._notify(s,i,t,"progress")),n.length||(i.running=!1,this._notify(s,i,t,"complete"),i.initial=!1),e+=n.length})),this._lastDate=t,0===e&&(this._running=!1)}_getAnims(t){const e=this._charts;let i=e.get(t);return i||(i={running:!1,initial:!0,items:[],listeners:{complete:[],progress:[]}},e.set(t,i)),i}listen(t,e,i){this._getAnims(t).listeners[e].push(i)}add(t,e){e&&e.length&&this._getAnims(t).items.push(...e)}has(t){return this._getAnims(t).items.length>0}start(t){const e=this._charts.get(t);e&&(e.running=!0,e.start=Date.now(),e.duration=e.items.reduce(((t,e)=>Math.max(t,e._duration)),0),this._refresh())}running(t){if(!this._running)return!1;const e=this._charts.get(t);return!!(e&&e.running&&e.items.length)}stop(t){const e=this._charts.get(t);if(!e||!e.items.length)return;const i=e.items;let s=i.length-1;for(;s>=0;--s)i[s].cancel();e.items=[],this._notify(t,e,Date.now(),"complete")}remove(t){return this._charts.delete(t)}}var bt=new xt;\n/*!\n * @kurkle/color v0.3.2\n * https://github.com/kurkle/color#readme\n * (c) 2023 Jukka Kurkela\n * Released under the MIT License\n */function _t(t){return t+.5|0}const yt=(t,e,i)=>Math.max(Math.min(t,i),e);function vt(t){return yt(_t(2.55*t),0,255)}function Mt(t){return yt(_t(255*t),0,255)}function wt(t){return yt(_t(t/2.55)/100,0,1)}function kt(t){return yt(_t(100*t),0,100)}const St={0:0,1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8,9:9,A:10,B:11,C:12,D:13,E:14,F:15,a:10,b:11,c:12,d:13,e:14,f:15},Pt=[..."0123456789ABCDEF"],Dt=t=>Pt[15&t],Ct=t=>Pt[(240&t)>>4]+Pt[15&t],Ot=t=>(240&t)>>4==(15&t);function At(t){var e=(t=>Ot(t.r)&&Ot(t.g)&&Ot(t.b)&&Ot(t.a))(t)?Dt:Ct;return t?"#"+e(t.r)+e(t.g)+e(t.b)+((t,e)=>t<255?e(t):"")(t.a,e):void 0}const Tt=/^(hsla?|hwb|hsv)\\(\\s*([-+.e\\d]+)(?:deg)?[\\s,]+([-+.e\\d]+)%[\\s,]+([-+.e\\d]+)%(?:[\\s,]+([-+.e\\d]+)(%)?)?\\s*\\)$/;function Lt(t,e,i){const s=e*Math.min(i,1-i),n=(e,n=(e+t/30)%12)=>i-s*Math.max(Math.min(n-3,9-n,1),-1);return[n(0),n(8),n(4)]}function Et(t,e,i){const s=(s,n=(s+t/60)%6)=>i-i*e*Math.max(Math.min(n,4-n,1),0);return[s(5),s(3),s(1)]}function Rt(t,e,i){const s=Lt(t,1,.5);let n;for(e+i>1&&(n=1/(e+i),e*=n,i*=n),n=0;n<3;n++)s[n]*=1-e-i,s[n]+=e;return s}function It(t){const e=t.r/255,i=t.g/255,s=t.b/255,n=Math.max(e,i,s),o=Math.min(e,i,s),a=(n+o)/2;let r,l,h;return n!==o&&(h=n-o,l=a>.5?h/(2-n-o):h/(n+o),r=function(t,e,i,s,n){return t===n?(e-i)/s+(e<i?6:0):e===n?(i-t)/s+2:(t-e)/s+4}(e,i,s,h,n),r=60*r+.5),[0|r,l||0,a]}function zt(t,e,i,s){return(Array.isArray(e)?t(e[0],e[1],e[2]):t(e,i,s)).map(Mt)}function Ft(t,e,i){return zt(Lt,t,e,i)}function Vt(t){return(t%360+360)%360}function Bt(t){const e=Tt.exec(t);let i,s=255;if(!e)return;e[5]!==i&&(s=e[6]?vt(+e[5]):Mt(+e[5]));const n=Vt(+e[2]),o=+e[3]/100,a=+e[4]/100;return i="hwb"===e[1]?function(t,e,i){return zt(Rt,t,e,i)}(n,o,a):"hsv"===e[1]?function(t,e,i){return zt(Et,t,e,i)}(n,o,a):Ft(n,o,a),{r:i[0],g:i[1],b:i[2],a:s}}const Nt={x:"dark",Z:"light",Y:"re",X:"blu",W:"gr",V:"medium",U:"slate",A:"ee",T:"ol",S:"or",B:"ra",C:"lateg",D:"ights",R:"in",Q:"turquois",E:"hi",P:"ro",O:"al",N:"le",M:"de",L:"yello",F:"en",K:"ch",G:"arks",H:"ea",I:"ightg",J:"wh"},Wt={OiceXe:"f0f8ff",antiquewEte:"faebd7",aqua:"ffff",aquamarRe:"7fffd4",azuY:"f0ffff",beige:"f5f5dc",bisque:"ffe4c4",black:"0",blanKedOmond:"ffebcd",Xe:"ff",XeviTet:"8a2be2",bPwn:"a52a2a",burlywood:"deb887",caMtXe:"5f9ea0",KartYuse:"7fff00",KocTate:"d2691e",cSO:"ff7f50",cSnflowerXe:"6495ed",cSnsilk:"fff8dc",crimson:"dc143c",cyan:"ffff",xXe:"8b",xcyan:"8b8b",xgTMnPd:"b8860b",xWay:"a9a9a9",xgYF:"6400",xgYy:"a9a9a9",xkhaki:"bdb76b",xmagFta:"8b008b",xTivegYF:"556b2f",xSange:"ff8c00",xScEd:"9932cc",xYd:"8b0000",xsOmon:"e9967a",xsHgYF:"8fbc8f",xUXe:"483d8b",xUWay:"2f4f4f",xUgYy:"2f4f4f",xQe:"ced1",xviTet:"9400d3",dAppRk:"ff1493",dApskyXe:"bfff",dimWay:"696969",dimgYy:"696969",dodgerXe:"1e90ff",fiYbrick:"b22222",flSOwEte:"fffaf0",foYstWAn:"228b22",fuKsia:"ff00ff",gaRsbSo:"dcdcdc",ghostwEte:"f8f8ff",gTd:"ffd700",gTMnPd:"daa520",Way:"808080",gYF:"8000",gYFLw:"adff2f",gYy:"808080",honeyMw:"f0fff0",hotpRk:"ff69b4",RdianYd:"cd5c5c",Rdigo:"4b0082",ivSy:"fffff0",khaki:"f0e68c",lavFMr:"e6e6fa",lavFMrXsh:"fff0f5",lawngYF:"7cfc00",NmoncEffon:"fffacd",ZXe:"add8e6",ZcSO:"f08080",Zcyan:"e0ffff",ZgTMnPdLw:"fafad2",ZWay:"d3d3d3",ZgYF:"90ee90",ZgYy:"d3d3d3",ZpRk:"ffb6c1",ZsOmon:"ffa07a",ZsHgYF:"20b2aa",ZskyXe:"87cefa",ZUWay:"778899",ZUgYy:"778899",ZstAlXe:"b0c4de",ZLw:"ffffe0",lime:"ff00",limegYF:"32cd32",lRF:"faf0e6",magFta:"ff00ff",maPon:"800000",VaquamarRe:"66cdaa",VXe:"cd",VScEd:"ba55d3",VpurpN:"9370db",VsHgYF:"3cb371",VUXe:"7b68ee",VsprRggYF:"fa9a",VQe:"48d1cc",VviTetYd:"c71585",midnightXe:"191970",mRtcYam:"f5fffa",mistyPse:"ffe4e1",moccasR:"ffe4b5",navajowEte:"ffdead",navy:"80",Tdlace:"fdf5e6",Tive:"808000",TivedBb:"6b8e23",Sange:"ffa500",SangeYd:"ff4500",ScEd:"da70d6",pOegTMnPd:"eee8aa",pOegYF:"98fb98",pOeQe:"afeeee",pOeviTetYd:"db7093",papayawEp:"ffefd5",pHKpuff:"ffdab9",peru:"cd853f",pRk:"ffc0cb",plum:"dda0dd",powMrXe:"b0e0e6",purpN:"800080",YbeccapurpN:"663399",Yd:"ff0000",Psybrown:"bc8f8f",PyOXe:"4169e1",saddNbPwn:"8b4513",sOmon:"fa8072",sandybPwn:"f4a460",sHgYF:"2e8b57",sHshell:"fff5ee",siFna:"a0522d",silver:"c0c0c0",skyXe:"87ceeb",UXe:"6a5acd",UWay:"708090",UgYy:"708090",snow:"fffafa",sprRggYF:"ff7f",stAlXe:"4682b4",tan:"d2b48c",teO:"8080",tEstN:"d8bfd8",tomato:"ff6347",Qe:"40e0d0",viTet:"ee82ee",JHt:"f5deb3",wEte:"ffffff",wEtesmoke:"f5f5f5",Lw:"ffff00",LwgYF:"9acd32"};let Ht;function jt(t){Ht||(Ht=function(){const t={},e=Object.keys(Wt),i=Object.keys(Nt);let s,n,o,a,r;for(s=0;s<e.length;s++){for(a=r=e[s],n=0;n<i.length;n++)o=i[n],r=r.replace(o,Nt[o]);o=parseInt(Wt[a],16),t[r]=[o>>16&255,o>>8&255,255&o]}return t}(),Ht.transparent=[0,0,0,0]);const e=Ht[t.toLowerCase()];return e&&{r:e[0],g:e[1],b:e[2],a:4===e.length?e[3]:255}}const $t=/^rgba?\\(\\s*([-+.\\d]+)(%)?[\\s,]+([-+.e\\d]+)(%)?[\\s,]+([-+.e\\d]+)(%)?(?:[\\s,/]+([-+.e\\d]+)(%)?)?\\s*\\)$/;const Yt=t=>t<=.0031308?12.92*t:1.055*Math.pow(t,1/2.4)-.055,Ut=t=>t<=.04045?t/12.92:Math.pow((t+.055)/1.055,2.4);function Xt(t,e,i){if(t){let s=It(t);s[e]=Math.max(0,Math.min(s[e]+s[e]*i,0===e?360:1)),s=Ft(s),t.r=s[0],t.g=s[1],t.b=s[2]}}function qt(t,e){return t?Object.assign(e||{},t):t}function Kt(t){var e={r:0,g:0,b:0,a:255};return Array.isArray(t)?t.length>=3&&(e={r:t[0],g:t[1],b:t[2],a:255},t.length>3&&(e.a=Mt(t[3]))):(e=qt(t,{r:0,g:0,b:0,a:1})).a=Mt(e.a),e}function Gt(t){return"r"===t.charAt(0)?function(t){const e=$t.exec(t);let i,s,n,o=255;if(e){if(e[7]!==i){const t=+e[7];o=e[8]?vt(t):yt(255*t,0,255)}return i=+e[1],s=+e[3],n=+e[5],i=255&(e[2]?vt(i):yt(i,0,255)),s=255&(e[4]?vt(s):yt(s,0,255)),n=255&(e[6]?vt(n):yt(n,0,255)),{r:i,g:s,b:n,a:o}}}(t):Bt(t)}class Jt{constructor(t){if(t instanceof Jt)return t;const e=typeof t;let i;var s,n,o;"object"===e?i=Kt(t):"string"===e&&(o=(s=t).length,"#"===s[0]&&(4===o||5===o?n={r:255&17*St[s[1]],g:255&17*St[s[2]],b:255&17*St[s[3]],a:5===o?17*St[s[4]]:255}:7!==o&&9!==o||(n={r:St[s[1]]<<4|St[s[2]],g:St[s[3]]<<4|St[s[4]],b:St[s[5]]<<4|St[s[6]],a:9===o?St[s[7]]<<4|St[s[8]]:255})),i=n||jt(t)||Gt(t)),this._rgb=i,this._valid=!!i}get valid(){return this._valid}get rgb(){var t=qt(this._rgb);return t&&(t.a=wt(t.a)),t}set rgb(t){this._rgb=Kt(t)}rgbString(){return this._valid?(t=this._rgb)&&(t.a<255?`rgba(${t.r}, ${t.g}, ${t.b}, ${wt(t.a)})`:`rgb(${t.r}, ${t.g}, ${t.b})`):void 0;var t}hexString(){return this._valid?At(this._rgb):void 0}hslString(){return this._valid?function(t){if(!t)return;const e=It(t),i=e[0],s=kt(e[1]),n=kt(e[2]);return t.a<255?`hsla(${i}, ${s}%, ${n}%, ${wt(t.a)})`:`hsl(${i}, ${s}%, ${n}%)`}(this._rgb):void 0}mix(t,e){if(t){const i=this.rgb,s=t.rgb;let n;const o=e===n?.5:e,a=2*o-1,r=i.a-s.a,l=((a*r==-1?a:(a+r)/(1+a*r))+1)/2;n=1-l,i.r=255&l*i.r+n*s.r+.5,i.g=255&l*i.g+n*s.g+.5,i.b=255&l*i.b+n*s.b+.5,i.a=o*i.a+(1-o)*s.a,this.rgb=i}return this}interpolate(t,e){return t&&(this._rgb=function(t,e,i){const s=Ut(wt(t.r)),n=Ut(wt(t.g)),o=Ut(wt(t.b));return{r:Mt(Yt(s+i*(Ut(wt(e.r))-s))),g:Mt(Yt(n+i*(Ut(wt(e.g))-n))),b:Mt(Yt(o+i*(Ut(wt(e.b))-o))),a:t.a+i*(e.a-t.a)}}(this._rgb,t._rgb,e)),this}clone(){return new Jt(this.rgb)}alpha(t){return this._rgb.a=Mt(t),this}clearer(t){return this._rgb.a*=1-t,this}greyscale(){const t=this._rgb,e=_t(.3*t.r+.59*t.g+.11*t.b);return t.r=t.g=t.b=e,this}opaquer(t){return this._rgb.a*=1+t,this}negate(){const t=this._rgb;return t.r=255-t.r,t.g=255-t.g,t.b=255-t.b,this}lighten(t){return Xt(this._rgb,2,t),this}darken(t){return Xt(this._rgb,2,-t),this}saturate(t){return Xt(this._rgb,1,t),this}desaturate(t){return Xt(this._rgb,1,-t),this}rotate(t){return function(t,e){var i=It(t);i[0]=Vt(i[0]+e),i=Ft(i),t.r=i[0],t.g=i[1],t.b=i[2]}(this._rgb,t),this}}function Zt(t){if(t&&"object"==typeof t){const e=t.toString();return"[object CanvasPattern]"===e||"[object CanvasGradient]"===e}return!1}function Qt(t){return Zt(t)?t:new Jt(t)}function te(t){return Zt(t)?t:new Jt(t).saturate(.5).darken(.1).hexString()}const ee=["x","y","borderWidth","radius","tension"],ie=["color","borderColor","backgroundColor"];const se=new Map;function ne(t,e,i){return function(t,e){e=e||{};const i=t+JSON.stringify(e);let s=se.get(i);return s||(s=new Intl.NumberFormat(t,e),se.set(i,s)),s}(e,i).format(t)}const oe={values:t=>n(t)?t:""+t,numeric(t,e,i){if(0===t)return"0";const s=this.chart.options.locale;let n,o=t;if(i.length>1){const e=Math.max(Math.abs(i[0].value),Math.abs(i[i.length-1].value));(e<1e-4||e>1e15)&&(n="scientific"),o=function(t,e){let i=e.length>3?e[2].value-e[1].value:e[1].value-e[0].value;Math.abs(i)>=1&&t!==Math.floor(t)&&(i=t-Math.floor(t));return i}(t,i)}const a=z(Math.abs(o)),r=isNaN(a)?1:Math.max(Math.min(-1*Math.floor(a),20),0),l={notation:n,minimumFractionDigits:r,maximumFractionDigits:r};return Object.assign(l,this.options.ticks.format),ne(t,s,l)},logarithmic(t,e,i){if(0===t)return"0";const s=i[e].significand||t/Math.pow(10,Math.floor(z(t)));return[1,2,3,5,10,15].includes(s)||e>.8*i.length?oe.numeric.call(this,t,e,i):""}};var ae={formatters:oe};const re=Object.create(null),le=Object.create(null);function he(t,e){if(!e)return t;const i=e.split(".");for(let e=0,s=i.length;e<s;++e){const s=i[e];t=t[s]||(t[s]=Object.create(null))}return t}function ce(t,e,i){return"string"==typeof e?x(he(t,e),i):x(he(t,""),e)}class de{constructor(t,e){this.animation=void 0,this.backgroundColor="rgba(0,0,0,0.1)",this.borderColor="rgba(0,0,0,0.1)",this.color="#666",this.datasets={},this.devicePixelRatio=t=>t.chart.platform.getDevicePixelRatio(),this.elements={},this.events=["mousemove","mouseout","click","touchstart","touchmove"],this.font={family:"\'Helvetica Neue\', \'Helvetica\', \'Arial\', sans-serif",size:12,style:"normal",lineHeight:1.2,weight:null},this.hover={},this.hoverBackgroundColor=(t,e)=>te(e.backgroundColor),this.hoverBorderColor=(t,e)=>te(e.borderColor),this.hoverColor=(t,e)=>te(e.color),this.indexAxis="x",this.interaction={mode:"nearest",intersect:!0,includeInvisible:!1},this.maintainAspectRatio=!0,this.onHover=null,this.onClick=null,this.parsing=!0,this.plugins={},this.responsive=!0,this.scale=void 0,this.scales={},this.showLine=!0,this.drawActiveElementsOnTop=!0,this.describe(t),this.apply(e)}set(t,e){return ce(this,t,e)}get(t){return he(this,t)}describe(t,e){return ce(le,t,e)}override(t,e){return ce(re,t,e)}route(t,e,i,s){const n=he(this,t),a=he(this,i),r="_"+e;Object.defineProperties(n,{[r]:{value:n[e],writable:!0},[e]:{enumerable:!0,get(){const t=this[r],e=a[s];return o(t)?Object.assign({},e,t):l(t,e)},set(t){this[r]=t}}})}apply(t){t.forEach((t=>t(this)))}}var ue=new de({_scriptable:t=>!t.startsWith("on"),_indexable:t=>"events"!==t,hover:{_fallback:"interaction"},interaction:{_scriptable:!1,_indexable:!1}},[function(t){t.set("animation",{delay:void 0,duration:1e3,easing:"easeOutQuart",fn:void 0,from:void 0,loop:void 0,to:void 0,type:void 0}),t.describe("animation",{_fallback:!1,_indexable:!1,_scriptable:t=>"onProgress"!==t&&"onComplete"!==t&&"fn"!==t}),t.set("animations",{colors:{type:"color",properties:ie},numbers:{type:"number",properties:ee}}),t.describe("animations",{_fallback:"animation"}),t.set("transitions",{active:{animation:{duration:400}},resize:{animation:{duration:0}},show:{animations:{colors:{from:"transparent"},visible:{type:"boolean",duration:0}}},hide:{animations:{colors:{to:"transparent"},visible:{type:"boolean",easing:"linear",fn:t=>0|t}}}})},function(t){t.set("layout",{autoPadding:!0,padding:{top:0,right:0,bottom:0,left:0}})},function(t){t.set("scale",{display:!0,offset:!1,reverse:!1,beginAtZero:!1,bounds:"ticks",clip:!0,grace:0,grid:{display:!0,lineWidth:1,drawOnChartArea:!0,drawTicks:!0,tickLength:8,tickWidth:(t,e)=>e.lineWidth,tickColor:(t,e)=>e.color,offset:!1},border:{display:!0,dash:[],dashOffset:0,width:1},title:{display:!1,text:"",padding:{top:4,bottom:4}},ticks:{minRotation:0,maxRotation:50,mirror:!1,textStrokeWidth:0,textStrokeColor:"",padding:3,display:!0,autoSkip:!0,autoSkipPadding:3,labelOffset:0,callback:ae.formatters.values,minor:{},major:{},align:"center",crossAlign:"near",showLabelBackdrop:!1,backdropColor:"rgba(255, 255, 255, 0.75)",backdropPadding:2}}),t.route("scale.ticks","color","","color"),t.route("scale.grid","color","","borderColor"),t.route("scale.border","color","","borderColor"),t.route("scale.title","color","","color"),t.describe("scale",{_fallback:!1,_scriptable:t=>!t.startsWith("before")&&!t.startsWith("after")&&"callback"!==t&&"parser"!==t,_indexable:t=>"borderDash"!==t&&"tickBorderDash"!==t&&"dash"!==t}),t.describe("scales",{_fallback:"scale"}),t.describe("scale.ticks",{_scriptable:t=>"backdropPadding"!==t&&"callback"!==t,_indexable:t=>"backdropPadding"!==t})}]);function fe(){return"undefined"!=typeof window&&"undefined"!=typeof document}function ge(t){let e=t.parentNode;return e&&"[object ShadowRoot]"===e.toString()&&(e=e.host),e}function pe(t,e,i){let s;return"string"==typeof t?(s=parseInt(t,10),-1!==t.indexOf("%")&&(s=s/100*e.parentNode[i])):s=t,s}const me=t=>t.ownerDocument.defaultView.getComputedStyle(t,null);function xe(t,e){return me(t).getPropertyValue(e)}const be=["top","right","bottom","left"];function _e(t,e,i){const s={};i=i?"-"+i:"";for(let n=0;n<4;n++){const o=be[n];s[o]=parseFloat(t[e+"-"+o+i])||0}return s.width=s.left+s.right,s.height=s.top+s.bottom,s}const ye=(t,e,i)=>(t>0||e>0)&&(!i||!i.shadowRoot);function ve(t,e){if("native"in t)return t;const{canvas:i,currentDevicePixelRatio:s}=e,n=me(i),o="border-box"===n.boxSizing,a=_e(n,"padding"),r=_e(n,"border","width"),{x:l,y:h,box:c}=function(t,e){const i=t.touches,s=i&&i.length?i[0]:t,{offsetX:n,offsetY:o}=s;let a,r,l=!1;if(ye(n,o,t.target))a=n,r=o;else{const t=e.getBoundingClientRect();a=s.clientX-t.left,r=s.clientY-t.top,l=!0}return{x:a,y:r,box:l}}(t,i),d=a.left+(c&&r.left),u=a.top+(c&&r.top);let{width:f,height:g}=e;return o&&(f-=a.width+r.width,g-=a.height+r.height),{x:Math.round((l-d)/f*i.width/s),y:Math.round((h-u)/g*i.height/s)}}const Me=t=>Math.round(10*t)/10;function we(t,e,i,s){const n=me(t),o=_e(n,"margin"),a=pe(n.maxWidth,t,"clientWidth")||T,r=pe(n.maxHeight,t,"clientHeight")||T,l=function(t,e,i){let s,n;if(void 0===e||void 0===i){const o=t&&ge(t);if(o){const t=o.getBoundingClientRect(),a=me(o),r=_e(a,"border","width"),l=_e(a,"padding");e=t.width-l.width-r.width,i=t.height-l.height-r.height,s=pe(a.maxWidth,o,"clientWidth"),n=pe(a.maxHeight,o,"clientHeight")}else e=t.clientWidth,i=t.clientHeight}return{width:e,height:i,maxWidth:s||T,maxHeight:n||T}}(t,e,i);let{width:h,height:c}=l;if("content-box"===n.boxSizing){const t=_e(n,"border","width"),e=_e(n,"padding");h-=e.width+t.width,c-=e.height+t.height}h=Math.max(0,h-o.width),c=Math.max(0,s?h/s:c-o.height),h=Me(Math.min(h,a,l.maxWidth)),c=Me(Math.min(c,r,l.maxHeight)),h&&!c&&(c=Me(h/2));return(void 0!==e||void 0!==i)&&s&&l.height&&c>l.height&&(c=l.height,h=Me(Math.floor(c*s))),{width:h,height:c}}function ke(t,e,i){const s=e||1,n=Me(t.height*s),o=Me(t.width*s);t.height=Me(t.height),t.width=Me(t.width);const a=t.canvas;a.style&&(i||!a.style.height&&!a.style.width)&&(a.style.height=`${t.height}px`,a.style.width=`${t.width}px`);const r=Math.floor(n),l=Math.floor(o);return(t.currentDevicePixelRatio!==s||a.height!==r||a.width!==l)&&(t.currentDevicePixelRatio=s,a.height=r,a.width=l,t.ctx.setTransform(s,0,0,s,0,0),!0)}const Se=function(){let t=!1;try{const e={get passive(){return t=!0,!1}};fe()&&(window.addEventListener("test",null,e),window.removeEventListener("test",null,e))}catch(t){}return t}();function Pe(t,e){const i=xe(t,e),s=i&&i.match(/^(\\d+)(\\.\\d+)?px$/);return s?+s[1]:void 0}function De(t){return!t||s(t.size)||s(t.family)?null:(t.style?t.style+" ":"")+(t.weight?t.weight+" ":"")+t.size+"px "+t.family}function Ce(t,e,i,s,n){let o=e[n];return o||(o=e[n]=t.measureText(n).width,i.push(n)),o>s&&(s=o),s}function Oe(t,e,i,s){let o=(s=s||{}).data=s.data||{},a=s.garbageCollect=s.garbageCollect||[];s.font!==e&&(o=s.data={},a=s.garbageCollect=[],s.font=e),t.save(),t.font=e;let r=0;const l=i.length;let h,c,d,u,f;for(h=0;h<l;h++)if(u=i[h],null==u||n(u)){if(n(u))for(c=0,d=u.length;c<d;c++)f=u[c],null==f||n(f)||(r=Ce(t,o,a,r,f))}else r=Ce(t,o,a,r,u);t.restore();const g=a.length/2;if(g>i.length){for(h=0;h<g;h++)delete o[a[h]];a.splice(0,g)}return r}function Ae(t,e,i){const s=t.currentDevicePixelRatio,n=0!==i?Math.max(i/2,.5):0;return Math.round((e-n)*s)/s+n}function Te(t,e){(e||t)&&((e=e||t.getContext("2d")).save(),e.resetTransform(),e.clearRect(0,0,t.width,t.height),e.restore())}function Le(t,e,i,s){Ee(t,e,i,s,null)}function Ee(t,e,i,s,n){let o,a,r,l,h,c,d,u;const f=e.pointStyle,g=e.rotation,p=e.radius;let m=(g||0)*L;if(f&&"object"==typeof f&&(o=f.toString(),"[object HTMLImageElement]"===o||"[object HTMLCanvasElement]"===o))return t.save(),t.translate(i,s),t.rotate(m),t.drawImage(f,-f.width/2,-f.height/2,f.width,f.height),void t.restore();if(!(isNaN(p)||p<=0)){switch(t.beginPath(),f){default:n?t.ellipse(i,s,n/2,p,0,0,O):t.arc(i,s,p,0,O),t.closePath();break;case"triangle":c=n?n/2:p,t.moveTo(i+Math.sin(m)*c,s-Math.cos(m)*p),m+=I,t.lineTo(i+Math.sin(m)*c,s-Math.cos(m)*p),m+=I,t.lineTo(i+Math.sin(m)*c,s-Math.cos(m)*p),t.closePath();break;case"rectRounded":h=.516*p,l=p-h,a=Math.cos(m+R)*l,d=Math.cos(m+R)*(n?n/2-h:l),r=Math.sin(m+R)*l,u=Math.sin(m+R)*(n?n/2-h:l),t.arc(i-d,s-r,h,m-C,m-E),t.arc(i+u,s-a,h,m-E,m),t.arc(i+d,s+r,h,m,m+E),t.arc(i-u,s+a,h,m+E,m+C),t.closePath();break;case"rect":if(!g){l=Math.SQRT1_2*p,c=n?n/2:l,t.rect(i-c,s-l,2*c,2*l);break}m+=R;case"rectRot":d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+u,s-a),t.lineTo(i+d,s+r),t.lineTo(i-u,s+a),t.closePath();break;case"crossRot":m+=R;case"cross":d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+d,s+r),t.moveTo(i+u,s-a),t.lineTo(i-u,s+a);break;case"star":d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+d,s+r),t.moveTo(i+u,s-a),t.lineTo(i-u,s+a),m+=R,d=Math.cos(m)*(n?n/2:p),a=Math.cos(m)*p,r=Math.sin(m)*p,u=Math.sin(m)*(n?n/2:p),t.moveTo(i-d,s-r),t.lineTo(i+d,s+r),t.moveTo(i+u,s-a),t.lineTo(i-u,s+a);break;case"line":a=n?n/2:Math.cos(m)*p,r=Math.sin(m)*p,t.moveTo(i-a,s-r),t.lineTo(i+a,s+r);break;case"dash":t.moveTo(i,s),t.lineTo(i+Math.cos(m)*(n?n/2:p),s+Math.sin(m)*p);break;case!1:t.closePath()}t.fill(),e.borderWidth>0&&t.stroke()}}function Re(t,e,i){return i=i||.5,!e||t&&t.x>e.left-i&&t.x<e.right+i&&t.y>e.top-i&&t.y<e.bottom+i}function Ie(t,e){t.save(),t.beginPath(),t.rect(e.left,e.top,e.right-e.left,e.bottom-e.top),t.clip()}function ze(t){t.restore()}function Fe(t,e,i,s,n){if(!e)return t.lineTo(i.x,i.y);if("middle"===n){const s=(e.x+i.x)/2;t.lineTo(s,e.y),t.lineTo(s,i.y)}else"after"===n!=!!s?t.lineTo(e.x,i.y):t.lineTo(i.x,e.y);t.lineTo(i.x,i.y)}function Ve(t,e,i,s){if(!e)return t.lineTo(i.x,i.y);t.bezierCurveTo(s?e.cp1x:e.cp2x,s?e.cp1y:e.cp2y,s?i.cp2x:i.cp1x,s?i.cp2y:i.cp1y,i.x,i.y)}function Be(t,e,i,s,n){if(n.strikethrough||n.underline){const o=t.measureText(s),a=e-o.actualBoundingBoxLeft,r=e+o.actualBoundingBoxRight,l=i-o.actualBoundingBoxAscent,h=i+o.actualBoundingBoxDescent,c=n.strikethrough?(l+h)/2:h;t.strokeStyle=t.fillStyle,t.beginPath(),t.lineWidth=n.decorationWidth||2,t.moveTo(a,c),t.lineTo(r,c),t.stroke()}}function Ne(t,e){const i=t.fillStyle;t.fillStyle=e.color,t.fillRect(e.left,e.top,e.width,e.height),t.fillStyle=i}function We(t,e,i,o,a,r={}){const l=n(e)?e:[e],h=r.strokeWidth>0&&""!==r.strokeColor;let c,d;for(t.save(),t.font=a.string,function(t,e){e.translation&&t.translate(e.translation[0],e.translation[1]),s(e.rotation)||t.rotate(e.rotation),e.color&&(t.fillStyle=e.color),e.textAlign&&(t.textAlign=e.textAlign),e.textBaseline&&(t.textBaseline=e.textBaseline)}(t,r),c=0;c<l.length;++c)d=l[c],r.backdrop&&Ne(t,r.backdrop),h&&(r.strokeColor&&(t.strokeStyle=r.strokeColor),s(r.strokeWidth)||(t.lineWidth=r.strokeWidth),t.strokeText(d,i,o,r.maxWidth)),t.fillText(d,i,o,r.maxWidth),Be(t,i,o,d,r),o+=Number(a.lineHeight);t.restore()}function He(t,e){const{x:i,y:s,w:n,h:o,radius:a}=e;t.arc(i+a.topLeft,s+a.topLeft,a.topLeft,1.5*C,C,!0),t.lineTo(i,s+o-a.bottomLeft),t.arc(i+a.bottomLeft,s+o-a.bottomLeft,a.bottomLeft,C,E,!0),t.lineTo(i+n-a.bottomRight,s+o),t.arc(i+n-a.bottomRight,s+o-a.bottomRight,a.bottomRight,E,0,!0),t.lineTo(i+n,s+a.topRight),t.arc(i+n-a.topRight,s+a.topRight,a.topRight,0,-E,!0),t.lineTo(i+a.topLeft,s)}function je(t,e=[""],i,s,n=(()=>t[0])){const o=i||t;void 0===s&&(s=ti("_fallback",t));const a={[Symbol.toStringTag]:"Object",_cacheable:!0,_scopes:t,_rootScopes:o,_fallback:s,_getTarget:n,override:i=>je([i,...t],e,o,s)};return new Proxy(a,{deleteProperty:(e,i)=>(delete e[i],delete e._keys,delete t[0][i],!0),get:(i,s)=>qe(i,s,(()=>function(t,e,i,s){let n;for(const o of e)if(n=ti(Ue(o,t),i),void 0!==n)return Xe(t,n)?Ze(i,s,t,n):n}(s,e,t,i))),getOwnPropertyDescriptor:(t,e)=>Reflect.getOwnPropertyDescriptor(t._scopes[0],e),getPrototypeOf:()=>Reflect.getPrototypeOf(t[0]),has:(t,e)=>ei(t).includes(e),ownKeys:t=>ei(t),set(t,e,i){const s=t._storage||(t._storage=n());return t[e]=s[e]=i,delete t._keys,!0}})}function $e(t,e,i,s){const a={_cacheable:!1,_proxy:t,_context:e,_subProxy:i,_stack:new Set,_descriptors:Ye(t,s),setContext:e=>$e(t,e,i,s),override:n=>$e(t.override(n),e,i,s)};return new Proxy(a,{deleteProperty:(e,i)=>(delete e[i],delete t[i],!0),get:(t,e,i)=>qe(t,e,(()=>function(t,e,i){const{_proxy:s,_context:a,_subProxy:r,_descriptors:l}=t;let h=s[e];S(h)&&l.isScriptable(e)&&(h=function(t,e,i,s){const{_proxy:n,_context:o,_subProxy:a,_stack:r}=i;if(r.has(t))throw new Error("Recursion detected: "+Array.from(r).join("->")+"->"+t);r.add(t);let l=e(o,a||s);r.delete(t),Xe(t,l)&&(l=Ze(n._scopes,n,t,l));return l}(e,h,t,i));n(h)&&h.length&&(h=function(t,e,i,s){const{_proxy:n,_context:a,_subProxy:r,_descriptors:l}=i;if(void 0!==a.index&&s(t))return e[a.index%e.length];if(o(e[0])){const i=e,s=n._scopes.filter((t=>t!==i));e=[];for(const o of i){const i=Ze(s,n,t,o);e.push($e(i,a,r&&r[t],l))}}return e}(e,h,t,l.isIndexable));Xe(e,h)&&(h=$e(h,a,r&&r[e],l));return h}(t,e,i))),getOwnPropertyDescriptor:(e,i)=>e._descriptors.allKeys?Reflect.has(t,i)?{enumerable:!0,configurable:!0}:void 0:Reflect.getOwnPropertyDescriptor(t,i),getPrototypeOf:()=>Reflect.getPrototypeOf(t),has:(e,i)=>Reflect.has(t,i),ownKeys:()=>Reflect.ownKeys(t),set:(e,i,s)=>(t[i]=s,delete e[i],!0)})}function Ye(t,e={scriptable:!0,indexable:!0}){const{_scriptable:i=e.scriptable,_indexable:s=e.indexable,_allKeys:n=e.allKeys}=t;return{allKeys:n,scriptable:i,indexable:s,isScriptable:S(i)?i:()=>i,isIndexable:S(s)?s:()=>s}}const Ue=(t,e)=>t?t+w(e):e,Xe=(t,e)=>o(e)&&"adapters"!==t&&(null===Object.getPrototypeOf(e)||e.constructor===Object);function qe(t,e,i){if(Object.prototype.hasOwnProperty.call(t,e)||"constructor"===e)return t[e];const s=i();return t[e]=s,s}function Ke(t,e,i){return S(t)?t(e,i):t}const Ge=(t,e)=>!0===t?e:"string"==typeof t?M(e,t):void 0;function Je(t,e,i,s,n){for(const o of e){const e=Ge(i,o);if(e){t.add(e);const o=Ke(e._fallback,i,n);if(void 0!==o&&o!==i&&o!==s)return o}else if(!1===e&&void 0!==s&&i!==s)return null}return!1}function Ze(t,e,i,s){const a=e._rootScopes,r=Ke(e._fallback,i,s),l=[...t,...a],h=new Set;h.add(s);let c=Qe(h,l,i,r||i,s);return null!==c&&((void 0===r||r===i||(c=Qe(h,l,r,c,s),null!==c))&&je(Array.from(h),[""],a,r,(()=>function(t,e,i){const s=t._getTarget();e in s||(s[e]={});const a=s[e];if(n(a)&&o(i))return i;return a||{}}(e,i,s))))}function Qe(t,e,i,s,n){for(;i;)i=Je(t,e,i,s,n);return i}function ti(t,e){for(const i of e){if(!i)continue;const e=i[t];if(void 0!==e)return e}}function ei(t){let e=t._keys;return e||(e=t._keys=function(t){const e=new Set;for(const i of t)for(const t of Object.keys(i).filter((t=>!t.startsWith("_"))))e.add(t);return Array.from(e)}(t._scopes)),e}function ii(t,e,i,s){const{iScale:n}=t,{key:o="r"}=this._parsing,a=new Array(s);let r,l,h,c;for(r=0,l=s;r<l;++r)h=r+i,c=e[h],a[r]={r:n.parse(M(c,o),h)};return a}const si=Number.EPSILON||1e-14,ni=(t,e)=>e<t.length&&!t[e].skip&&t[e],oi=t=>"x"===t?"y":"x";function ai(t,e,i,s){const n=t.skip?e:t,o=e,a=i.skip?e:i,r=q(o,n),l=q(a,o);let h=r/(r+l),c=l/(r+l);h=isNaN(h)?0:h,c=isNaN(c)?0:c;const d=s*h,u=s*c;return{previous:{x:o.x-d*(a.x-n.x),y:o.y-d*(a.y-n.y)},next:{x:o.x+u*(a.x-n.x),y:o.y+u*(a.y-n.y)}}}function ri(t,e="x"){const i=oi(e),s=t.length,n=Array(s).fill(0),o=Array(s);let a,r,l,h=ni(t,0);for(a=0;a<s;++a)if(r=l,l=h,h=ni(t,a+1),l){if(h){const t=h[e]-l[e];n[a]=0!==t?(h[i]-l[i])/t:0}o[a]=r?h?F(n[a-1])!==F(n[a])?0:(n[a-1]+n[a])/2:n[a-1]:n[a]}!function(t,e,i){const s=t.length;let n,o,a,r,l,h=ni(t,0);for(let c=0;c<s-1;++c)l=h,h=ni(t,c+1),l&&h&&(V(e[c],0,si)?i[c]=i[c+1]=0:(n=i[c]/e[c],o=i[c+1]/e[c],r=Math.pow(n,2)+Math.pow(o,2),r<=9||(a=3/Math.sqrt(r),i[c]=n*a*e[c],i[c+1]=o*a*e[c])))}(t,n,o),function(t,e,i="x"){const s=oi(i),n=t.length;let o,a,r,l=ni(t,0);for(let h=0;h<n;++h){if(a=r,r=l,l=ni(t,h+1),!r)continue;const n=r[i],c=r[s];a&&(o=(n-a[i])/3,r[`cp1${i}`]=n-o,r[`cp1${s}`]=c-o*e[h]),l&&(o=(l[i]-n)/3,r[`cp2${i}`]=n+o,r[`cp2${s}`]=c+o*e[h])}}(t,o,e)}function li(t,e,i){return Math.max(Math.min(t,i),e)}function hi(t,e,i,s,n){let o,a,r,l;if(e.spanGaps&&(t=t.filter((t=>!t.skip))),"monotone"===e.cubicInterpolationMode)ri(t,n);else{let i=s?t[t.length-1]:t[0];for(o=0,a=t.length;o<a;++o)r=t[o],l=ai(i,r,t[Math.min(o+1,a-(s?0:1))%a],e.tension),r.cp1x=l.previous.x,r.cp1y=l.previous.y,r.cp2x=l.next.x,r.cp2y=l.next.y,i=r}e.capBezierPoints&&function(t,e){let i,s,n,o,a,r=Re(t[0],e);for(i=0,s=t.length;i<s;++i)a=o,o=r,r=i<s-1&&Re(t[i+1],e),o&&(n=t[i],a&&(n.cp1x=li(n.cp1x,e.left,e.right),n.cp1y=li(n.cp1y,e.top,e.bottom)),r&&(n.cp2x=li(n.cp2x,e.left,e.right),n.cp2y=li(n.cp2y,e.top,e.bottom)))}(t,i)}const ci=t=>0===t||1===t,di=(t,e,i)=>-Math.pow(2,10*(t-=1))*Math.sin((t-e)*O/i),ui=(t,e,i)=>Math.pow(2,-10*t)*Math.sin((t-e)*O/i)+1,fi={linear:t=>t,easeInQuad:t=>t*t,easeOutQuad:t=>-t*(t-2),easeInOutQuad:t=>(t/=.5)<1?.5*t*t:-.5*(--t*(t-2)-1),easeInCubic:t=>t*t*t,easeOutCubic:t=>(t-=1)*t*t+1,easeInOutCubic:t=>(t/=.5)<1?.5*t*t*t:.5*((t-=2)*t*t+2),easeInQuart:t=>t*t*t*t,easeOutQuart:t=>-((t-=1)*t*t*t-1),easeInOutQuart:t=>(t/=.5)<1?.5*t*t*t*t:-.5*((t-=2)*t*t*t-2),easeInQuint:t=>t*t*t*t*t,easeOutQuint:t=>(t-=1)*t*t*t*t+1,easeInOutQuint:t=>(t/=.5)<1?.5*t*t*t*t*t:.5*((t-=2)*t*t*t*t+2),easeInSine:t=>1-Math.cos(t*E),easeOutSine:t=>Math.sin(t*E),easeInOutSine:t=>-.5*(Math.cos(C*t)-1),easeInExpo:t=>0===t?0:Math.pow(2,10*(t-1)),easeOutExpo:t=>1===t?1:1-Math.pow(2,-10*t),easeInOutExpo:t=>ci(t)?t:t<.5?.5*Math.pow(2,10*(2*t-1)):.5*(2-Math.pow(2,-10*(2*t-1))),easeInCirc:t=>t>=1?t:-(Math.sqrt(1-t*t)-1),easeOutCirc:t=>Math.sqrt(1-(t-=1)*t),easeInOutCirc:t=>(t/=.5)<1?-.5*(Math.sqrt(1-t*t)-1):.5*(Math.sqrt(1-(t-=2)*t)+1),easeInElastic:t=>ci(t)?t:di(t,.075,.3),easeOutElastic:t=>ci(t)?t:ui(t,.075,.3),easeInOutElastic(t){const e=.1125;return ci(t)?t:t<.5?.5*di(2*t,e,.45):.5+.5*ui(2*t-1,e,.45)},easeInBack(t){const e=1.70158;return t*t*((e+1)*t-e)},easeOutBack(t){const e=1.70158;return(t-=1)*t*((e+1)*t+e)+1},easeInOutBack(t){let e=1.70158;return(t/=.5)<1?t*t*((1+(e*=1.525))*t-e)*.5:.5*((t-=2)*t*((1+(e*=1.525))*t+e)+2)},easeInBounce:t=>1-fi.easeOutBounce(1-t),easeOutBounce(t){const e=7.5625,i=2.75;return t<1/i?e*t*t:t<2/i?e*(t-=1.5/i)*t+.75:t<2.5/i?e*(t-=2.25/i)*t+.9375:e*(t-=2.625/i)*t+.984375},easeInOutBounce:t=>t<.5?.5*fi.easeInBounce(2*t):.5*fi.easeOutBounce(2*t-1)+.5};function gi(t,e,i,s){return{x:t.x+i*(e.x-t.x),y:t.y+i*(e.y-t.y)}}function pi(t,e,i,s){return{x:t.x+i*(e.x-t.x),y:"middle"===s?i<.5?t.y:e.y:"after"===s?i<1?t.y:e.y:i>0?e.y:t.y}}function mi(t,e,i,s){const n={x:t.cp2x,y:t.cp2y},o={x:e.cp1x,y:e.cp1y},a=gi(t,n,i),r=gi(n,o,i),l=gi(o,e,i),h=gi(a,r,i),c=gi(r,l,i);return gi(h,c,i)}const xi=/^(normal|(\\d+(?:\\.\\d+)?)(px|em|%)?)$/,bi=/^(normal|italic|initial|inherit|unset|(oblique( -?[0-9]?[0-9]deg)?))$/;function _i(t,e){const i=(""+t).match(xi);if(!i||"normal"===i[1])return 1.2*e;switch(t=+i[2],i[3]){case"px":return t;case"%":t/=100}return e*t}const yi=t=>+t||0;function vi(t,e){const i={},s=o(e),n=s?Object.keys(e):e,a=o(t)?s?i=>l(t[i],t[e[i]]):e=>t[e]:()=>t;for(const t of n)i[t]=yi(a(t));return i}function Mi(t){return vi(t,{top:"y",right:"x",bottom:"y",left:"x"})}function wi(t){return vi(t,["topLeft","topRight","bottomLeft","bottomRight"])}function ki(t){const e=Mi(t);return e.width=e.left+e.right,e.height=e.top+e.bottom,e}function Si(t,e){t=t||{},e=e||ue.font;let i=l(t.size,e.size);"string"==typeof i&&(i=parseInt(i,10));let s=l(t.style,e.style);s&&!(""+s).match(bi)&&(console.warn(\'Invalid font style specified: "\'+s+\'"\'),s=void 0);const n={family:l(t.family,e.family),lineHeight:_i(l(t.lineHeight,e.lineHeight),i),size:i,style:s,weight:l(t.weight,e.weight),string:""};return n.string=De(n),n}function Pi(t,e,i,s){let o,a,r,l=!0;for(o=0,a=t.length;o<a;++o)if(r=t[o],void 0!==r&&(void 0!==e&&"function"==typeof r&&(r=r(e),l=!1),void 0!==i&&n(r)&&(r=r[i%r.length],l=!1),void 0!==r))return s&&!l&&(s.cacheable=!1),r}function Di(t,e,i){const{min:s,max:n}=t,o=c(e,(n-s)/2),a=(t,e)=>i&&0===t?0:t+e;return{min:a(s,-Math.abs(o)),max:a(n,o)}}function Ci(t,e){return Object.assign(Object.create(t),e)}function Oi(t,e,i){return t?function(t,e){return{x:i=>t+t+e-i,setWidth(t){e=t},textAlign:t=>"center"===t?t:"right"===t?"left":"right",xPlus:(t,e)=>t-e,leftForLtr:(t,e)=>t-e}}(e,i):{x:t=>t,setWidth(t){},textAlign:t=>t,xPlus:(t,e)=>t+e,leftForLtr:(t,e)=>t}}function Ai(t,e){let i,s;"ltr"!==e&&"rtl"!==e||(i=t.canvas.style,s=[i.getPropertyValue("direction"),i.getPropertyPriority("direction")],i.setProperty("direction",e,"important"),t.prevTextDirection=s)}function Ti(t,e){void 0!==e&&(delete t.prevTextDirection,t.canvas.style.setProperty("direction",e[0],e[1]))}function Li(t){return"angle"===t?{between:J,compare:K,normalize:G}:{between:tt,compare:(t,e)=>t-e,normalize:t=>t}}function Ei({start:t,end:e,count:i,loop:s,style:n}){return{start:t%i,end:e%i,loop:s&&(e-t+1)%i==0,style:n}}function Ri(t,e,i){if(!i)return[t];const{property:s,start:n,end:o}=i,a=e.length,{compare:r,between:l,normalize:h}=Li(s),{start:c,end:d,loop:u,style:f}=function(t,e,i){const{property:s,start:n,end:o}=i,{between:a,normalize:r}=Li(s),l=e.length;let h,c,{start:d,end:u,loop:f}=t;if(f){for(d+=l,u+=l,h=0,c=l;h<c&&a(r(e[d%l][s]),n,o);++h)d--,u--;d%=l,u%=l}return u<d&&(u+=l),{start:d,end:u,loop:f,style:t.style}}(t,e,i),g=[];let p,m,x,b=!1,_=null;const y=()=>b||l(n,x,p)&&0!==r(n,x),v=()=>!b||0===r(o,p)||l(o,x,p);for(let t=c,i=c;t<=d;++t)m=e[t%a],m.skip||(p=h(m[s]),p!==x&&(b=l(p,n,o),null===_&&y()&&(_=0===r(p,n)?t:i),null!==_&&v()&&(g.push(Ei({start:_,end:t,loop:u,count:a,style:f})),_=null),i=t,x=p));return null!==_&&g.push(Ei({start:_,end:d,loop:u,count:a,style:f})),g}function Ii(t,e){const i=[],s=t.segments;for(let n=0;n<s.length;n++){const o=Ri(s[n],t.points,e);o.length&&i.push(...o)}return i}function zi(t,e){const i=t.points,s=t.options.spanGaps,n=i.length;if(!n)return[];const o=!!t._loop,{start:a,end:r}=function(t,e,i,s){let n=0,o=e-1;if(i&&!s)for(;n<e&&!t[n].skip;)n++;for(;n<e&&t[n].skip;)n++;for(n%=e,i&&(o+=n);o>n&&t[o%e].skip;)o--;return o%=e,{start:n,end:o}}(i,n,o,s);if(!0===s)return Fi(t,[{start:a,end:r,loop:o}],i,e);return Fi(t,function(t,e,i,s){const n=t.length,o=[];let a,r=e,l=t[e];for(a=e+1;a<=i;++a){const i=t[a%n];i.skip||i.stop?l.skip||(s=!1,o.push({start:e%n,end:(a-1)%n,loop:s}),e=r=i.stop?a:null):(r=a,l.skip&&(e=a)),l=i}return null!==r&&o.push({start:e%n,end:r%n,loop:s}),o}(i,a,r<a?r+n:r,!!t._fullLoop&&0===a&&r===n-1),i,e)}function Fi(t,e,i,s){return s&&s.setContext&&i?function(t,e,i,s){const n=t._chart.getContext(),o=Vi(t.options),{_datasetIndex:a,options:{spanGaps:r}}=t,l=i.length,h=[];let c=o,d=e[0].start,u=d;function f(t,e,s,n){const o=r?-1:1;if(t!==e){for(t+=l;i[t%l].skip;)t-=o;for(;i[e%l].skip;)e+=o;t%l!=e%l&&(h.push({start:t%l,end:e%l,loop:s,style:n}),c=n,d=e%l)}}for(const t of e){d=r?d:t.start;let e,o=i[d%l];for(u=d+1;u<=t.end;u++){const r=i[u%l];e=Vi(s.setContext(Ci(n,{type:"segment",p0:o,p1:r,p0DataIndex:(u-1)%l,p1DataIndex:u%l,datasetIndex:a}))),Bi(e,c)&&f(d,u-1,t.loop,c),o=r,c=e}d<u-1&&f(d,u-1,t.loop,c)}return h}(t,e,i,s):e}function Vi(t){return{backgroundColor:t.backgroundColor,borderCapStyle:t.borderCapStyle,borderDash:t.borderDash,borderDashOffset:t.borderDashOffset,borderJoinStyle:t.borderJoinStyle,borderWidth:t.borderWidth,borderColor:t.borderColor}}function Bi(t,e){if(!e)return!1;const i=[],s=function(t,e){return Zt(e)?(i.includes(e)||i.push(e),i.indexOf(e)):e};return JSON.stringify(t,s)!==JSON.stringify(e,s)}function Ni(t,e,i){return t.options.clip?t[i]:e[i]}function Wi(t,e){const i=e._clip;if(i.disabled)return!1;const s=function(t,e){const{xScale:i,yScale:s}=t;return i&&s?{left:Ni(i,e,"left"),right:Ni(i,e,"right"),top:Ni(s,e,"top"),bottom:Ni(s,e,"bottom")}:e}(e,t.chartArea);return{left:!1===i.left?0:s.left-(!0===i.left?0:i.left),right:!1===i.right?t.width:s.right+(!0===i.right?0:i.right),top:!1===i.top?0:s.top-(!0===i.top?0:i.top),bottom:!1===i.bottom?t.height:s.bottom+(!0===i.bottom?0:i.bottom)}}var Hi=Object.freeze({__proto__:null,HALF_PI:E,INFINITY:T,PI:C,PITAU:A,QUARTER_PI:R,RAD_PER_DEG:L,TAU:O,TWO_THIRDS_PI:I,_addGrace:Di,_alignPixel:Ae,_alignStartEnd:ft,_angleBetween:J,_angleDiff:K,_arrayUnique:lt,_attachContext:$e,_bezierCurveTo:Ve,_bezierInterpolation:mi,_boundSegment:Ri,_boundSegments:Ii,_capitalize:w,_computeSegments:zi,_createResolver:je,_decimalPlaces:U,_deprecated:function(t,e,i,s){void 0!==e&&console.warn(t+\': "\'+i+\'" is deprecated. Please use "\'+s+\'" instead\')},_descriptors:Ye,_elementsEqual:f,_factorize:N,_filterBetween:nt,_getParentNode:ge,_getStartAndCountOfVisiblePoints:pt,_int16Range:Q,_isBetween:tt,_isClickEvent:D,_isDomSupported:fe,_isPointInArea:Re,_limitValue:Z,_longestText:Oe,_lookup:et,_lookupByKey:it,_measureText:Ce,_merger:m,_mergerIf:_,_normalizeAngle:G,_parseObjectDataRadialScale:ii,_pointInLine:gi,_readValueToProps:vi,_rlookupByKey:st,_scaleRangesChanged:mt,_setMinAndMaxByKey:j,_splitKey:v,_steppedInterpolation:pi,_steppedLineTo:Fe,_textX:gt,_toLeftRightCenter:ut,_updateBezierControlPoints:hi,addRoundedRectPath:He,almostEquals:V,almostWhole:H,callback:d,clearCanvas:Te,clipArea:Ie,clone:g,color:Qt,createContext:Ci,debounce:dt,defined:k,distanceBetweenPoints:q,drawPoint:Le,drawPointLegend:Ee,each:u,easingEffects:fi,finiteOrDefault:r,fontString:function(t,e,i){return e+" "+t+"px "+i},formatNumber:ne,getAngleFromPoint:X,getDatasetClipArea:Wi,getHoverColor:te,getMaximumSize:we,getRelativePosition:ve,getRtlAdapter:Oi,getStyle:xe,isArray:n,isFinite:a,isFunction:S,isNullOrUndef:s,isNumber:W,isObject:o,isPatternOrGradient:Zt,listenArrayEvents:at,log10:z,merge:x,mergeIf:b,niceNum:B,noop:e,overrideTextDirection:Ai,readUsedSize:Pe,renderText:We,requestAnimFrame:ht,resolve:Pi,resolveObjectKey:M,restoreTextDirection:Ti,retinaScale:ke,setsEqual:P,sign:F,splineCurve:ai,splineCurveMonotone:ri,supportsEventListenerOptions:Se,throttled:ct,toDegrees:Y,toDimension:c,toFont:Si,toFontString:De,toLineHeight:_i,toPadding:ki,toPercentage:h,toRadians:$,toTRBL:Mi,toTRBLCorners:wi,uid:i,unclipArea:ze,unlistenArrayEvents:rt,valueOrDefault:l});function ji(t,e,i,n){const{controller:o,data:a,_sorted:r}=t,l=o._cachedMeta.iScale,h=t.dataset&&t.dataset.options?t.dataset.options.spanGaps:null;if(l&&e===l.axis&&"r"!==e&&r&&a.length){const r=l._reversePixels?st:it;if(!n){const n=r(a,e,i);if(h){const{vScale:e}=o._cachedMeta,{_parsed:i}=t,a=i.slice(0,n.lo+1).reverse().findIndex((t=>!s(t[e.axis])));n.lo-=Math.max(0,a);const r=i.slice(n.hi).findIndex((t=>!s(t[e.axis])));n.hi+=Math.max(0,r)}return n}if(o._sharedOptions){const t=a[0],s="function"==typeof t.getRange&&t.getRange(e);if(s){const t=r(a,e,i-s),n=r(a,e,i+s);return{lo:t.lo,hi:n.hi}}}}return{lo:0,hi:a.length-1}}function $i(t,e,i,s,n){const o=t.getSortedVisibleDatasetMetas(),a=i[e];for(let t=0,i=o.length;t<i;++t){const{index:i,data:r}=o[t],{lo:l,hi:h}=ji(o[t],e,a,n);for(let t=l;t<=h;++t){const e=r[t];e.skip||s(e,i,t)}}}function Yi(t,e,i,s,n){const o=[];if(!n&&!t.isPointInArea(e))return o;return $i(t,i,e,(function(i,a,r){(n||Re(i,t.chartArea,0))&&i.inRange(e.x,e.y,s)&&o.push({element:i,datasetIndex:a,index:r})}),!0),o}function Ui(t,e,i,s,n,o){let a=[];const r=function(t){const e=-1!==t.indexOf("x"),i=-1!==t.indexOf("y");return function(t,s){const n=e?Math.abs(t.x-s.x):0,o=i?Math.abs(t.y-s.y):0;return Math.sqrt(Math.pow(n,2)+Math.pow(o,2))}}(i);let l=Number.POSITIVE_INFINITY;return $i(t,i,e,(function(i,h,c){const d=i.inRange(e.x,e.y,n);if(s&&!d)return;const u=i.getCenterPoint(n);if(!(!!o||t.isPointInArea(u))&&!d)return;const f=r(e,u);f<l?(a=[{element:i,datasetIndex:h,index:c}],l=f):f===l&&a.push({element:i,datasetIndex:h,index:c})})),a}function Xi(t,e,i,s,n,o){return o||t.isPointInArea(e)?"r"!==i||s?Ui(t,e,i,s,n,o):function(t,e,i,s){let n=[];return $i(t,i,e,(function(t,i,o){const{startAngle:a,endAngle:r}=t.getProps(["startAngle","endAngle"],s),{angle:l}=X(t,{x:e.x,y:e.y});J(l,a,r)&&n.push({element:t,datasetIndex:i,index:o})})),n}(t,e,i,n):[]}function qi(t,e,i,s,n){const o=[],a="x"===i?"inXRange":"inYRange";let r=!1;return $i(t,i,e,((t,s,l)=>{t[a]&&t[a](e[i],n)&&(o.push({element:t,datasetIndex:s,index:l}),r=r||t.inRange(e.x,e.y,n))})),s&&!r?[]:o}var Ki={evaluateInteractionItems:$i,modes:{index(t,e,i,s){const n=ve(e,t),o=i.axis||"x",a=i.includeInvisible||!1,r=i.intersect?Yi(t,n,o,s,a):Xi(t,n,o,!1,s,a),l=[];return r.length?(t.getSortedVisibleDatasetMetas().forEach((t=>{const e=r[0].index,i=t.data[e];i&&!i.skip&&l.push({element:i,datasetIndex:t.index,index:e})})),l):[]},dataset(t,e,i,s){const n=ve(e,t),o=i.axis||"xy",a=i.includeInvisible||!1;let r=i.intersect?Yi(t,n,o,s,a):Xi(t,n,o,!1,s,a);if(r.length>0){const e=r[0].datasetIndex,i=t.getDatasetMeta(e).data;r=[];for(let t=0;t<i.length;++t)r.push({element:i[t],datasetIndex:e,index:t})}return r},point:(t,e,i,s)=>Yi(t,ve(e,t),i.axis||"xy",s,i.includeInvisible||!1),nearest(t,e,i,s){const n=ve(e,t),o=i.axis||"xy",a=i.includeInvisible||!1;return Xi(t,n,o,i.intersect,s,a)},x:(t,e,i,s)=>qi(t,ve(e,t),"x",i.intersect,s),y:(t,e,i,s)=>qi(t,ve(e,t),"y",i.intersect,s)}};const Gi=["left","top","right","bottom"];function Ji(t,e){return t.filter((t=>t.pos===e))}function Zi(t,e){return t.filter((t=>-1===Gi.indexOf(t.pos)&&t.box.axis===e))}function Qi(t,e){return t.sort(((t,i)=>{const s=e?i:t,n=e?t:i;return s.weight===n.weight?s.index-n.index:s.weight-n.weight}))}function ts(t,e){const i=function(t){const e={};for(const i of t){const{stack:t,pos:s,stackWeight:n}=i;if(!t||!Gi.includes(s))continue;const o=e[t]||(e[t]={count:0,placed:0,weight:0,size:0});o.count++,o.weight+=n}return e}(t),{vBoxMaxWidth:s,hBoxMaxHeight:n}=e;let o,a,r;for(o=0,a=t.length;o<a;++o){r=t[o];const{fullSize:a}=r.box,l=i[r.stack],h=l&&r.stackWeight/l.weight;r.horizontal?(r.width=h?h*s:a&&e.availableWidth,r.height=n):(r.width=s,r.height=h?h*n:a&&e.availableHeight)}return i}function es(t,e,i,s){return Math.max(t[i],e[i])+Math.max(t[s],e[s])}function is(t,e){t.top=Math.max(t.top,e.top),t.left=Math.max(t.left,e.left),t.bottom=Math.max(t.bottom,e.bottom),t.right=Math.max(t.right,e.right)}function ss(t,e,i,s){const{pos:n,box:a}=i,r=t.maxPadding;if(!o(n)){i.size&&(t[n]-=i.size);const e=s[i.stack]||{size:0,count:1};e.size=Math.max(e.size,i.horizontal?a.height:a.width),i.size=e.size/e.count,t[n]+=i.size}a.getPadding&&is(r,a.getPadding());const l=Math.max(0,e.outerWidth-es(r,t,"left","right")),h=Math.max(0,e.outerHeight-es(r,t,"top","bottom")),c=l!==t.w,d=h!==t.h;return t.w=l,t.h=h,i.horizontal?{same:c,other:d}:{same:d,other:c}}function ns(t,e){const i=e.maxPadding;function s(t){const s={left:0,top:0,right:0,bottom:0};return t.forEach((t=>{s[t]=Math.max(e[t],i[t])})),s}return s(t?["left","right"]:["top","bottom"])}function os(t,e,i,s){const n=[];let o,a,r,l,h,c;for(o=0,a=t.length,h=0;o<a;++o){r=t[o],l=r.box,l.update(r.width||e.w,r.height||e.h,ns(r.horizontal,e));const{same:a,other:d}=ss(e,i,r,s);h|=a&&n.length,c=c||d,l.fullSize||n.push(r)}return h&&os(n,e,i,s)||c}function as(t,e,i,s,n){t.top=i,t.left=e,t.right=e+s,t.bottom=i+n,t.width=s,t.height=n}function rs(t,e,i,s){const n=i.padding;let{x:o,y:a}=e;for(const r of t){const t=r.box,l=s[r.stack]||{count:1,placed:0,weight:1},h=r.stackWeight/l.weight||1;if(r.horizontal){const s=e.w*h,o=l.size||t.height;k(l.start)&&(a=l.start),t.fullSize?as(t,n.left,a,i.outerWidth-n.right-n.left,o):as(t,e.left+l.placed,a,s,o),l.start=a,l.placed+=s,a=t.bottom}else{const s=e.h*h,a=l.size||t.width;k(l.start)&&(o=l.start),t.fullSize?as(t,o,n.top,a,i.outerHeight-n.bottom-n.top):as(t,o,e.top+l.placed,a,s),l.start=o,l.placed+=s,o=t.right}}e.x=o,e.y=a}var ls={addBox(t,e){t.boxes||(t.boxes=[]),e.fullSize=e.fullSize||!1,e.position=e.position||"top",e.weight=e.weight||0,e._layers=e._layers||function(){return[{z:0,draw(t){e.draw(t)}}]},t.boxes.push(e)},removeBox(t,e){const i=t.boxes?t.boxes.indexOf(e):-1;-1!==i&&t.boxes.splice(i,1)},configure(t,e,i){e.fullSize=i.fullSize,e.position=i.position,e.weight=i.weight},update(t,e,i,s){if(!t)return;const n=ki(t.options.layout.padding),o=Math.max(e-n.width,0),a=Math.max(i-n.height,0),r=function(t){const e=function(t){const e=[];let i,s,n,o,a,r;for(i=0,s=(t||[]).length;i<s;++i)n=t[i],({position:o,options:{stack:a,stackWeight:r=1}}=n),e.push({index:i,box:n,pos:o,horizontal:n.isHorizontal(),weight:n.weight,stack:a&&o+a,stackWeight:r});return e}(t),i=Qi(e.filter((t=>t.box.fullSize)),!0),s=Qi(Ji(e,"left"),!0),n=Qi(Ji(e,"right")),o=Qi(Ji(e,"top"),!0),a=Qi(Ji(e,"bottom")),r=Zi(e,"x"),l=Zi(e,"y");return{fullSize:i,leftAndTop:s.concat(o),rightAndBottom:n.concat(l).concat(a).concat(r),chartArea:Ji(e,"chartArea"),vertical:s.concat(n).concat(l),horizontal:o.concat(a).concat(r)}}(t.boxes),l=r.vertical,h=r.horizontal;u(t.boxes,(t=>{"function"==typeof t.beforeLayout&&t.beforeLayout()}));const c=l.reduce(((t,e)=>e.box.options&&!1===e.box.options.display?t:t+1),0)||1,d=Object.freeze({outerWidth:e,outerHeight:i,padding:n,availableWidth:o,availableHeight:a,vBoxMaxWidth:o/2/c,hBoxMaxHeight:a/2}),f=Object.assign({},n);is(f,ki(s));const g=Object.assign({maxPadding:f,w:o,h:a,x:n.left,y:n.top},n),p=ts(l.concat(h),d);os(r.fullSize,g,d,p),os(l,g,d,p),os(h,g,d,p)&&os(l,g,d,p),function(t){const e=t.maxPadding;function i(i){const s=Math.max(e[i]-t[i],0);return t[i]+=s,s}t.y+=i("top"),t.x+=i("left"),i("right"),i("bottom")}(g),rs(r.leftAndTop,g,d,p),g.x+=g.w,g.y+=g.h,rs(r.rightAndBottom,g,d,p),t.chartArea={left:g.left,top:g.top,right:g.left+g.w,bottom:g.top+g.h,height:g.h,width:g.w},u(r.chartArea,(e=>{const i=e.box;Object.assign(i,t.chartArea),i.update(g.w,g.h,{left:0,top:0,right:0,bottom:0})}))}};class hs{acquireContext(t,e){}releaseContext(t){return!1}addEventListener(t,e,i){}removeEventListener(t,e,i){}getDevicePixelRatio(){return 1}getMaximumSize(t,e,i,s){return e=Math.max(0,e||t.width),i=i||t.height,{width:e,height:Math.max(0,s?Math.floor(e/s):i)}}isAttached(t){return!0}updateConfig(t){}}class cs extends hs{acquireContext(t){return t&&t.getContext&&t.getContext("2d")||null}updateConfig(t){t.options.animation=!1}}const ds="$chartjs",us={touchstart:"mousedown",touchmove:"mousemove",touchend:"mouseup",pointerenter:"mouseenter",pointerdown:"mousedown",pointermove:"mousemove",pointerup:"mouseup",pointerleave:"mouseout",pointerout:"mouseout"},fs=t=>null===t||""===t;const gs=!!Se&&{passive:!0};function ps(t,e,i){t&&t.canvas&&t.canvas.removeEventListener(e,i,gs)}function ms(t,e){for(const i of t)if(i===e||i.contains(e))return!0}function xs(t,e,i){const s=t.canvas,n=new MutationObserver((t=>{let e=!1;for(const i of t)e=e||ms(i.addedNodes,s),e=e&&!ms(i.removedNodes,s);e&&i()}));return n.observe(document,{childList:!0,subtree:!0}),n}function bs(t,e,i){const s=t.canvas,n=new MutationObserver((t=>{let e=!1;for(const i of t)e=e||ms(i.removedNodes,s),e=e&&!ms(i.addedNodes,s);e&&i()}));return n.observe(document,{childList:!0,subtree:!0}),n}const _s=new Map;let ys=0;function vs(){const t=window.devicePixelRatio;t!==ys&&(ys=t,_s.forEach(((e,i)=>{i.currentDevicePixelRatio!==t&&e()})))}function Ms(t,e,i){const s=t.canvas,n=s&&ge(s);if(!n)return;const o=ct(((t,e)=>{const s=n.clientWidth;i(t,e),s<n.clientWidth&&i()}),window),a=new ResizeObserver((t=>{const e=t[0],i=e.contentRect.width,s=e.contentRect.height;0===i&&0===s||o(i,s)}));return a.observe(n),function(t,e){_s.size||window.addEventListener("resize",vs),_s.set(t,e)}(t,o),a}function ws(t,e,i){i&&i.disconnect(),"resize"===e&&function(t){_s.delete(t),_s.size||window.removeEventListener("resize",vs)}(t)}function ks(t,e,i){const s=t.canvas,n=ct((e=>{null!==t.ctx&&i(function(t,e){const i=us[t.type]||t.type,{x:s,y:n}=ve(t,e);return{type:i,chart:e,native:t,x:void 0!==s?s:null,y:void 0!==n?n:null}}(e,t))}),t);return function(t,e,i){t&&t.addEventListener(e,i,gs)}(s,e,n),n}class Ss extends hs{acquireContext(t,e){const i=t&&t.getContext&&t.getContext("2d");return i&&i.canvas===t?(function(t,e){const i=t.style,s=t.getAttribute("height"),n=t.getAttribute("width");if(t[ds]={initial:{height:s,width:n,style:{display:i.display,height:i.height,width:i.width}}},i.display=i.display||"block",i.boxSizing=i.boxSizing||"border-box",fs(n)){const e=Pe(t,"width");void 0!==e&&(t.width=e)}if(fs(s))if(""===t.style.height)t.height=t.width/(e||2);else{const e=Pe(t,"height");void 0!==e&&(t.height=e)}}(t,e),i):null}releaseContext(t){const e=t.canvas;if(!e[ds])return!1;const i=e[ds].initial;["height","width"].forEach((t=>{const n=i[t];s(n)?e.removeAttribute(t):e.setAttribute(t,n)}));const n=i.style||{};return Object.keys(n).forEach((t=>{e.style[t]=n[t]})),e.width=e.width,delete e[ds],!0}addEventListener(t,e,i){this.removeEventListener(t,e);const s=t.$proxies||(t.$proxies={}),n={attach:xs,detach:bs,resize:Ms}[e]||ks;s[e]=n(t,e,i)}removeEventListener(t,e){const i=t.$proxies||(t.$proxies={}),s=i[e];if(!s)return;({attach:ws,detach:ws,resize:ws}[e]||ps)(t,e,s),i[e]=void 0}getDevicePixelRatio(){return window.devicePixelRatio}getMaximumSize(t,e,i,s){return we(t,e,i,s)}isAttached(t){const e=t&&ge(t);return!(!e||!e.isConnected)}}function Ps(t){return!fe()||"undefined"!=typeof OffscreenCanvas&&t instanceof OffscreenCanvas?cs:Ss}var Ds=Object.freeze({__proto__:null,BasePlatform:hs,BasicPlatform:cs,DomPlatform:Ss,_detectPlatform:Ps});const Cs="transparent",Os={boolean:(t,e,i)=>i>.5?e:t,color(t,e,i){const s=Qt(t||Cs),n=s.valid&&Qt(e||Cs);return n&&n.valid?n.mix(s,i).hexString():e},number:(t,e,i)=>t+(e-t)*i};class As{constructor(t,e,i,s){const n=e[i];s=Pi([t.to,s,n,t.from]);const o=Pi([t.from,n,s]);this._active=!0,this._fn=t.fn||Os[t.type||typeof o],this._easing=fi[t.easing]||fi.linear,this._start=Math.floor(Date.now()+(t.delay||0)),this._duration=this._total=Math.floor(t.duration),this._loop=!!t.loop,this._target=e,this._prop=i,this._from=o,this._to=s,this._promises=void 0}active(){return this._active}update(t,e,i){if(this._active){this._notify(!1);const s=this._target[this._prop],n=i-this._start,o=this._duration-n;this._start=i,this._duration=Math.floor(Math.max(o,t.duration)),this._total+=n,this._loop=!!t.loop,this._to=Pi([t.to,e,s,t.from]),this._from=Pi([t.from,s,e])}}cancel(){this._active&&(this.tick(Date.now()),this._active=!1,this._notify(!1))}tick(t){const e=t-this._start,i=this._duration,s=this._prop,n=this._from,o=this._loop,a=this._to;let r;if(this._active=n!==a&&(o||e<i),!this._active)return this._target[s]=a,void this._notify(!0);e<0?this._target[s]=n:(r=e/i%2,r=o&&r>1?2-r:r,r=this._easing(Math.min(1,Math.max(0,r))),this._target[s]=this._fn(n,a,r))}wait(){const t=this._promises||(this._promises=[]);return new Promise(((e,i)=>{t.push({res:e,rej:i})}))}_notify(t){const e=t?"res":"rej",i=this._promises||[];for(let t=0;t<i.length;t++)i[t][e]()}}class Ts{constructor(t,e){this._chart=t,this._properties=new Map,this.configure(e)}configure(t){if(!o(t))return;const e=Object.keys(ue.animation),i=this._properties;Object.getOwnPropertyNames(t).forEach((s=>{const a=t[s];if(!o(a))return;const r={};for(const t of e)r[t]=a[t];(n(a.properties)&&a.properties||[s]).forEach((t=>{t!==s&&i.has(t)||i.set(t,r)}))}))}_animateOptions(t,e){const i=e.options,s=function(t,e){if(!e)return;let i=t.options;if(!i)return void(t.options=e);i.$shared&&(t.options=i=Object.assign({},i,{$shared:!1,$animations:{}}));return i}(t,i);if(!s)return[];const n=this._createAnimations(s,i);return i.$shared&&function(t,e){const i=[],s=Object.keys(e);for(let e=0;e<s.length;e++){const n=t[s[e]];n&&n.active()&&i.push(n.wait())}return Promise.all(i)}(t.options.$animations,i).then((()=>{t.options=i}),(()=>{})),n}_createAnimations(t,e){const i=this._properties,s=[],n=t.$animations||(t.$animations={}),o=Object.keys(e),a=Date.now();let r;for(r=o.length-1;r>=0;--r){const l=o[r];if("$"===l.charAt(0))continue;if("options"===l){s.push(...this._animateOptions(t,e));continue}const h=e[l];let c=n[l];const d=i.get(l);if(c){if(d&&c.active()){c.update(d,h,a);continue}c.cancel()}d&&d.duration?(n[l]=c=new As(d,t,l,h),s.push(c)):t[l]=h}return s}update(t,e){if(0===this._properties.size)return void Object.assign(t,e);const i=this._createAnimations(t,e);return i.length?(bt.add(this._chart,i),!0):void 0}}function Ls(t,e){const i=t&&t.options||{},s=i.reverse,n=void 0===i.min?e:0,o=void 0===i.max?e:0;return{start:s?o:n,end:s?n:o}}function Es(t,e){const i=[],s=t._getSortedDatasetMetas(e);let n,o;for(n=0,o=s.length;n<o;++n)i.push(s[n].index);return i}function Rs(t,e,i,s={}){const n=t.keys,o="single"===s.mode;let r,l,h,c;if(null===e)return;let d=!1;for(r=0,l=n.length;r<l;++r){if(h=+n[r],h===i){if(d=!0,s.all)continue;break}c=t.values[h],a(c)&&(o||0===e||F(e)===F(c))&&(e+=c)}return d||s.all?e:0}function Is(t,e){const i=t&&t.options.stacked;return i||void 0===i&&void 0!==e.stack}function zs(t,e,i){const s=t[e]||(t[e]={});return s[i]||(s[i]={})}function Fs(t,e,i,s){for(const n of e.getMatchingVisibleMetas(s).reverse()){const e=t[n.index];if(i&&e>0||!i&&e<0)return n.index}return null}function Vs(t,e){const{chart:i,_cachedMeta:s}=t,n=i._stacks||(i._stacks={}),{iScale:o,vScale:a,index:r}=s,l=o.axis,h=a.axis,c=function(t,e,i){return`${t.id}.${e.id}.${i.stack||i.type}`}(o,a,s),d=e.length;let u;for(let t=0;t<d;++t){const i=e[t],{[l]:o,[h]:d}=i;u=(i._stacks||(i._stacks={}))[h]=zs(n,c,o),u[r]=d,u._top=Fs(u,a,!0,s.type),u._bottom=Fs(u,a,!1,s.type);(u._visualValues||(u._visualValues={}))[r]=d}}function Bs(t,e){const i=t.scales;return Object.keys(i).filter((t=>i[t].axis===e)).shift()}function Ns(t,e){const i=t.controller.index,s=t.vScale&&t.vScale.axis;if(s){e=e||t._parsed;for(const t of e){const e=t._stacks;e&&void 0!==e[s]&&void 0!==e[s][i]&&(delete e[s][i],void 0!==e[s]._visualValues&&void 0!==e[s]._visualValues[i]&&delete e[s]._visualValues[i])}}}const Ws=t=>"reset"===t||"none"===t,Hs=(t,e)=>e?t:Object.assign({},t);class js{static defaults={};static datasetElementType=null;static dataElementType=null;constructor(t,e){this.chart=t,this._ctx=t.ctx,this.index=e,this._cachedDataOpts={},this._cachedMeta=this.getMeta(),this._type=this._cachedMeta.type,this.options=void 0,this._parsing=!1,this._data=void 0,this._objectData=void 0,this._sharedOptions=void 0,this._drawStart=void 0,this._drawCount=void 0,this.enableOptionSharing=!1,this.supportsDecimation=!1,this.$context=void 0,this._syncList=[],this.datasetElementType=new.target.datasetElementType,this.dataElementType=new.target.dataElementType,this.initialize()}initialize(){const t=this._cachedMeta;this.configure(),this.linkScales(),t._stacked=Is(t.vScale,t),this.addElements(),this.options.fill&&!this.chart.isPluginEnabled("filler")&&console.warn("Tried to use the \'fill\' option without the \'Filler\' plugin enabled. Please import and register the \'Filler\' plugin and make sure it is not disabled in the options")}updateIndex(t){this.index!==t&&Ns(this._cachedMeta),this.index=t}linkScales(){const t=this.chart,e=this._cachedMeta,i=this.getDataset(),s=(t,e,i,s)=>"x"===t?e:"r"===t?s:i,n=e.xAxisID=l(i.xAxisID,Bs(t,"x")),o=e.yAxisID=l(i.yAxisID,Bs(t,"y")),a=e.rAxisID=l(i.rAxisID,Bs(t,"r")),r=e.indexAxis,h=e.iAxisID=s(r,n,o,a),c=e.vAxisID=s(r,o,n,a);e.xScale=this.getScaleForId(n),e.yScale=this.getScaleForId(o),e.rScale=this.getScaleForId(a),e.iScale=this.getScaleForId(h),e.vScale=this.getScaleForId(c)}getDataset(){return this.chart.data.datasets[this.index]}getMeta(){return this.chart.getDatasetMeta(this.index)}getScaleForId(t){return this.chart.scales[t]}_getOtherScale(t){const e=this._cachedMeta;return t===e.iScale?e.vScale:e.iScale}reset(){this._update("reset")}_destroy(){const t=this._cachedMeta;this._data&&rt(this._data,this),t._stacked&&Ns(t)}_dataCheck(){const t=this.getDataset(),e=t.data||(t.data=[]),i=this._data;if(o(e)){const t=this._cachedMeta;this._data=function(t,e){const{iScale:i,vScale:s}=e,n="x"===i.axis?"x":"y",o="x"===s.axis?"x":"y",a=Object.keys(t),r=new Array(a.length);let l,h,c;for(l=0,h=a.length;l<h;++l)c=a[l],r[l]={[n]:c,[o]:t[c]};return r}(e,t)}else if(i!==e){if(i){rt(i,this);const t=this._cachedMeta;Ns(t),t._parsed=[]}e&&Object.isExtensible(e)&&at(e,this),this._syncList=[],this._data=e}}addElements(){const t=this._cachedMeta;this._dataCheck(),this.datasetElementType&&(t.dataset=new this.datasetElementType)}buildOrUpdateElements(t){const e=this._cachedMeta,i=this.getDataset();let s=!1;this._dataCheck();const n=e._stacked;e._stacked=Is(e.vScale,e),e.stack!==i.stack&&(s=!0,Ns(e),e.stack=i.stack),this._resyncElements(t),(s||n!==e._stacked)&&(Vs(this,e._parsed),e._stacked=Is(e.vScale,e))}configure(){const t=this.chart.config,e=t.datasetScopeKeys(this._type),i=t.getOptionScopes(this.getDataset(),e,!0);this.options=t.createResolver(i,this.getContext()),this._parsing=this.options.parsing,this._cachedDataOpts={}}parse(t,e){const{_cachedMeta:i,_data:s}=this,{iScale:a,_stacked:r}=i,l=a.axis;let h,c,d,u=0===t&&e===s.length||i._sorted,f=t>0&&i._parsed[t-1];if(!1===this._parsing)i._parsed=s,i._sorted=!0,d=s;else{d=n(s[t])?this.parseArrayData(i,s,t,e):o(s[t])?this.parseObjectData(i,s,t,e):this.parsePrimitiveData(i,s,t,e);const a=()=>null===c[l]||f&&c[l]<f[l];for(h=0;h<e;++h)i._parsed[h+t]=c=d[h],u&&(a()&&(u=!1),f=c);i._sorted=u}r&&Vs(this,d)}parsePrimitiveData(t,e,i,s){const{iScale:n,vScale:o}=t,a=n.axis,r=o.axis,l=n.getLabels(),h=n===o,c=new Array(s);let d,u,f;for(d=0,u=s;d<u;++d)f=d+i,c[d]={[a]:h||n.parse(l[f],f),[r]:o.parse(e[f],f)};return c}parseArrayData(t,e,i,s){const{xScale:n,yScale:o}=t,a=new Array(s);let r,l,h,c;for(r=0,l=s;r<l;++r)h=r+i,c=e[h],a[r]={x:n.parse(c[0],h),y:o.parse(c[1],h)};return a}parseObjectData(t,e,i,s){const{xScale:n,yScale:o}=t,{xAxisKey:a="x",yAxisKey:r="y"}=this._parsing,l=new Array(s);let h,c,d,u;for(h=0,c=s;h<c;++h)d=h+i,u=e[d],l[h]={x:n.parse(M(u,a),d),y:o.parse(M(u,r),d)};return l}getParsed(t){return this._cachedMeta._parsed[t]}getDataElement(t){return this._cachedMeta.data[t]}applyStack(t,e,i){const s=this.chart,n=this._cachedMeta,o=e[t.axis];return Rs({keys:Es(s,!0),values:e._stacks[t.axis]._visualValues},o,n.index,{mode:i})}updateRangeFromParsed(t,e,i,s){const n=i[e.axis];let o=null===n?NaN:n;const a=s&&i._stacks[e.axis];s&&a&&(s.values=a,o=Rs(s,n,this._cachedMeta.index)),t.min=Math.min(t.min,o),t.max=Math.max(t.max,o)}getMinMax(t,e){const i=this._cachedMeta,s=i._parsed,n=i._sorted&&t===i.iScale,o=s.length,r=this._getOtherScale(t),l=((t,e,i)=>t&&!e.hidden&&e._stacked&&{keys:Es(i,!0),values:null})(e,i,this.chart),h={min:Number.POSITIVE_INFINITY,max:Number.NEGATIVE_INFINITY},{min:c,max:d}=function(t){const{min:e,max:i,minDefined:s,maxDefined:n}=t.getUserBounds();return{min:s?e:Number.NEGATIVE_INFINITY,max:n?i:Number.POSITIVE_INFINITY}}(r);let u,f;function g(){f=s[u];const e=f[r.axis];return!a(f[t.axis])||c>e||d<e}for(u=0;u<o&&(g()||(this.updateRangeFromParsed(h,t,f,l),!n));++u);if(n)for(u=o-1;u>=0;--u)if(!g()){this.updateRangeFromParsed(h,t,f,l);break}return h}getAllParsedValues(t){const e=this._cachedMeta._parsed,i=[];let s,n,o;for(s=0,n=e.length;s<n;++s)o=e[s][t.axis],a(o)&&i.push(o);return i}getMaxOverflow(){return!1}getLabelAndValue(t){const e=this._cachedMeta,i=e.iScale,s=e.vScale,n=this.getParsed(t);return{label:i?""+i.getLabelForValue(n[i.axis]):"",value:s?""+s.getLabelForValue(n[s.axis]):""}}_update(t){const e=this._cachedMeta;this.update(t||"default"),e._clip=function(t){let e,i,s,n;return o(t)?(e=t.top,i=t.right,s=t.bottom,n=t.left):e=i=s=n=t,{top:e,right:i,bottom:s,left:n,disabled:!1===t}}(l(this.options.clip,function(t,e,i){if(!1===i)return!1;const s=Ls(t,i),n=Ls(e,i);return{top:n.end,right:s.end,bottom:n.start,left:s.start}}(e.xScale,e.yScale,this.getMaxOverflow())))}update(t){}draw(){const t=this._ctx,e=this.chart,i=this._cachedMeta,s=i.data||[],n=e.chartArea,o=[],a=this._drawStart||0,r=this._drawCount||s.length-a,l=this.options.drawActiveElementsOnTop;let h;for(i.dataset&&i.dataset.draw(t,n,a,r),h=a;h<a+r;++h){const e=s[h];e.hidden||(e.active&&l?o.push(e):e.draw(t,n))}for(h=0;h<o.length;++h)o[h].draw(t,n)}getStyle(t,e){const i=e?"active":"default";return void 0===t&&this._cachedMeta.dataset?this.resolveDatasetElementOptions(i):this.resolveDataElementOptions(t||0,i)}getContext(t,e,i){const s=this.getDataset();let n;if(t>=0&&t<this._cachedMeta.data.length){const e=this._cachedMeta.data[t];n=e.$context||(e.$context=function(t,e,i){return Ci(t,{active:!1,dataIndex:e,parsed:void 0,raw:void 0,element:i,index:e,mode:"default",type:"data"})}(this.getContext(),t,e)),n.parsed=this.getParsed(t),n.raw=s.data[t],n.index=n.dataIndex=t}else n=this.$context||(this.$context=function(t,e){return Ci(t,{active:!1,dataset:void 0,datasetIndex:e,index:e,mode:"default",type:"dataset"})}(this.chart.getContext(),this.index)),n.dataset=s,n.index=n.datasetIndex=this.index;return n.active=!!e,n.mode=i,n}resolveDatasetElementOptions(t){return this._resolveElementOptions(this.datasetElementType.id,t)}resolveDataElementOptions(t,e){return this._resolveElementOptions(this.dataElementType.id,e,t)}_resolveElementOptions(t,e="default",i){const s="active"===e,n=this._cachedDataOpts,o=t+"-"+e,a=n[o],r=this.enableOptionSharing&&k(i);if(a)return Hs(a,r);const l=this.chart.config,h=l.datasetElementScopeKeys(this._type,t),c=s?[`${t}Hover`,"hover",t,""]:[t,""],d=l.getOptionScopes(this.getDataset(),h),u=Object.keys(ue.elements[t]),f=l.resolveNamedOptions(d,u,(()=>this.getContext(i,s,e)),c);return f.$shared&&(f.$shared=r,n[o]=Object.freeze(Hs(f,r))),f}_resolveAnimations(t,e,i){const s=this.chart,n=this._cachedDataOpts,o=`animation-${e}`,a=n[o];if(a)return a;let r;if(!1!==s.options.animation){const s=this.chart.config,n=s.datasetAnimationScopeKeys(this._type,e),o=s.getOptionScopes(this.getDataset(),n);r=s.createResolver(o,this.getContext(t,i,e))}const l=new Ts(s,r&&r.animations);return r&&r._cacheable&&(n[o]=Object.freeze(l)),l}getSharedOptions(t){if(t.$shared)return this._sharedOptions||(this._sharedOptions=Object.assign({},t))}includeOptions(t,e){return!e||Ws(t)||this.chart._animationsDisabled}_getSharedOptions(t,e){const i=this.resolveDataElementOptions(t,e),s=this._sharedOptions,n=this.getSharedOptions(i),o=this.includeOptions(e,n)||n!==s;return this.updateSharedOptions(n,e,i),{sharedOptions:n,includeOptions:o}}updateElement(t,e,i,s){Ws(s)?Object.assign(t,i):this._resolveAnimations(e,s).update(t,i)}updateSharedOptions(t,e,i){t&&!Ws(e)&&this._resolveAnimations(void 0,e).update(t,i)}_setStyle(t,e,i,s){t.active=s;const n=this.getStyle(e,s);this._resolveAnimations(e,i,s).update(t,{options:!s&&this.getSharedOptions(n)||n})}removeHoverStyle(t,e,i){this._setStyle(t,i,"active",!1)}setHoverStyle(t,e,i){this._setStyle(t,i,"active",!0)}_removeDatasetHoverStyle(){const t=this._cachedMeta.dataset;t&&this._setStyle(t,void 0,"active",!1)}_setDatasetHoverStyle(){const t=this._cachedMeta.dataset;t&&this._setStyle(t,void 0,"active",!0)}_resyncElements(t){const e=this._data,i=this._cachedMeta.data;for(const[t,e,i]of this._syncList)this[t](e,i);this._syncList=[];const s=i.length,n=e.length,o=Math.min(n,s);o&&this.parse(0,o),n>s?this._insertElements(s,n-s,t):n<s&&this._removeElements(n,s-n)}_insertElements(t,e,i=!0){const s=this._cachedMeta,n=s.data,o=t+e;let a;const r=t=>{for(t.length+=e,a=t.length-1;a>=o;a--)t[a]=t[a-e]};for(r(n),a=t;a<o;++a)n[a]=new this.dataElementType;this._parsing&&r(s._parsed),this.parse(t,e),i&&this.updateElements(n,t,e,"reset")}updateElements(t,e,i,s){}_removeElements(t,e){const i=this._cachedMeta;if(this._parsing){const s=i._parsed.splice(t,e);i._stacked&&Ns(i,s)}i.data.splice(t,e)}_sync(t){if(this._parsing)this._syncList.push(t);else{const[e,i,s]=t;this[e](i,s)}this.chart._dataChanges.push([this.index,...t])}_onDataPush(){const t=arguments.length;this._sync(["_insertElements",this.getDataset().data.length-t,t])}_onDataPop(){this._sync(["_removeElements",this._cachedMeta.data.length-1,1])}_onDataShift(){this._sync(["_removeElements",0,1])}_onDataSplice(t,e){e&&this._sync(["_removeElements",t,e]);const i=arguments.length-2;i&&this._sync(["_insertElements",t,i])}_onDataUnshift(){this._sync(["_insertElements",0,arguments.length])}}class $s{static defaults={};static defaultRoutes=void 0;x;y;active=!1;options;$animations;tooltipPosition(t){const{x:e,y:i}=this.getProps(["x","y"],t);return{x:e,y:i}}hasValue(){return W(this.x)&&W(this.y)}getProps(t,e){const i=this.$animations;if(!e||!i)return this;const s={};return t.forEach((t=>{s[t]=i[t]&&i[t].active()?i[t]._to:this[t]})),s}}function Ys(t,e){const i=t.options.ticks,n=function(t){const e=t.options.offset,i=t._tickSize(),s=t._length/i+(e?0:1),n=t._maxLength/i;return Math.floor(Math.min(s,n))}(t),o=Math.min(i.maxTicksLimit||n,n),a=i.major.enabled?function(t){const e=[];let i,s;for(i=0,s=t.length;i<s;i++)t[i].major&&e.push(i);return e}(e):[],r=a.length,l=a[0],h=a[r-1],c=[];if(r>o)return function(t,e,i,s){let n,o=0,a=i[0];for(s=Math.ceil(s),n=0;n<t.length;n++)n===a&&(e.push(t[n]),o++,a=i[o*s])}(e,c,a,r/o),c;const d=function(t,e,i){const s=function(t){const e=t.length;let i,s;if(e<2)return!1;for(s=t[0],i=1;i<e;++i)if(t[i]-t[i-1]!==s)return!1;return s}(t),n=e.length/i;if(!s)return Math.max(n,1);const o=N(s);for(let t=0,e=o.length-1;t<e;t++){const e=o[t];if(e>n)return e}return Math.max(n,1)}(a,e,o);if(r>0){let t,i;const n=r>1?Math.round((h-l)/(r-1)):null;for(Us(e,c,d,s(n)?0:l-n,l),t=0,i=r-1;t<i;t++)Us(e,c,d,a[t],a[t+1]);return Us(e,c,d,h,s(n)?e.length:h+n),c}return Us(e,c,d),c}function Us(t,e,i,s,n){const o=l(s,0),a=Math.min(l(n,t.length),t.length);let r,h,c,d=0;for(i=Math.ceil(i),n&&(r=n-s,i=r/Math.floor(r/i)),c=o;c<0;)d++,c=Math.round(o+d*i);for(h=Math.max(o,0);h<a;h++)h===c&&(e.push(t[h]),d++,c=Math.round(o+d*i))}const Xs=(t,e,i)=>"top"===e||"left"===e?t[e]+i:t[e]-i,qs=(t,e)=>Math.min(e||t,t);function Ks(t,e){const i=[],s=t.length/e,n=t.length;let o=0;for(;o<n;o+=s)i.push(t[Math.floor(o)]);return i}function Gs(t,e,i){const s=t.ticks.length,n=Math.min(e,s-1),o=t._startPixel,a=t._endPixel,r=1e-6;let l,h=t.getPixelForTick(n);if(!(i&&(l=1===s?Math.max(h-o,a-h):0===e?(t.getPixelForTick(1)-h)/2:(h-t.getPixelForTick(n-1))/2,h+=n<e?l:-l,h<o-r||h>a+r)))return h}function Js(t){return t.drawTicks?t.tickLength:0}function Zs(t,e){if(!t.display)return 0;const i=Si(t.font,e),s=ki(t.padding);return(n(t.text)?t.text.length:1)*i.lineHeight+s.height}function Qs(t,e,i){let s=ut(t);return(i&&"right"!==e||!i&&"right"===e)&&(s=(t=>"left"===t?"right":"right"===t?"left":t)(s)),s}class tn extends $s{constructor(t){super(),this.id=t.id,this.type=t.type,this.options=void 0,this.ctx=t.ctx,this.chart=t.chart,this.top=void 0,this.bottom=void 0,this.left=void 0,this.right=void 0,this.width=void 0,this.height=void 0,this._margins={left:0,right:0,top:0,bottom:0},this.maxWidth=void 0,this.maxHeight=void 0,this.paddingTop=void 0,this.paddingBottom=void 0,this.paddingLeft=void 0,this.paddingRight=void 0,this.axis=void 0,this.labelRotation=void 0,this.min=void 0,this.max=void 0,this._range=void 0,this.ticks=[],this._gridLineItems=null,this._labelItems=null,this._labelSizes=null,this._length=0,this._maxLength=0,this._longestTextCache={},this._startPixel=void 0,this._endPixel=void 0,this._reversePixels=!1,this._userMax=void 0,this._userMin=void 0,this._suggestedMax=void 0,this._suggestedMin=void 0,this._ticksLength=0,this._borderValue=0,this._cache={},this._dataLimitsCached=!1,this.$context=void 0}init(t){this.options=t.setContext(this.getContext()),this.axis=t.axis,this._userMin=this.parse(t.min),this._userMax=this.parse(t.max),this._suggestedMin=this.parse(t.suggestedMin),this._suggestedMax=this.parse(t.suggestedMax)}parse(t,e){return t}getUserBounds(){let{_userMin:t,_userMax:e,_suggestedMin:i,_suggestedMax:s}=this;return t=r(t,Number.POSITIVE_INFINITY),e=r(e,Number.NEGATIVE_INFINITY),i=r(i,Number.POSITIVE_INFINITY),s=r(s,Number.NEGATIVE_INFINITY),{min:r(t,i),max:r(e,s),minDefined:a(t),maxDefined:a(e)}}getMinMax(t){let e,{min:i,max:s,minDefined:n,maxDefined:o}=this.getUserBounds();if(n&&o)return{min:i,max:s};const a=this.getMatchingVisibleMetas();for(let r=0,l=a.length;r<l;++r)e=a[r].controller.getMinMax(this,t),n||(i=Math.min(i,e.min)),o||(s=Math.max(s,e.max));return i=o&&i>s?s:i,s=n&&i>s?i:s,{min:r(i,r(s,i)),max:r(s,r(i,s))}}getPadding(){return{left:this.paddingLeft||0,top:this.paddingTop||0,right:this.paddingRight||0,bottom:this.paddingBottom||0}}getTicks(){return this.ticks}getLabels(){const t=this.chart.data;return this.options.labels||(this.isHorizontal()?t.xLabels:t.yLabels)||t.labels||[]}getLabelItems(t=this.chart.chartArea){return this._labelItems||(this._labelItems=this._computeLabelItems(t))}beforeLayout(){this._cache={},this._dataLimitsCached=!1}beforeUpdate(){d(this.options.beforeUpdate,[this])}update(t,e,i){const{beginAtZero:s,grace:n,ticks:o}=this.options,a=o.sampleSize;this.beforeUpdate(),this.maxWidth=t,this.maxHeight=e,this._margins=i=Object.assign({left:0,right:0,top:0,bottom:0},i),this.ticks=null,this._labelSizes=null,this._gridLineItems=null,this._labelItems=null,this.beforeSetDimensions(),this.setDimensions(),this.afterSetDimensions(),this._maxLength=this.isHorizontal()?this.width+i.left+i.right:this.height+i.top+i.bottom,this._dataLimitsCached||(this.beforeDataLimits(),this.determineDataLimits(),this.afterDataLimits(),this._range=Di(this,n,s),this._dataLimitsCached=!0),this.beforeBuildTicks(),this.ticks=this.buildTicks()||[],this.afterBuildTicks();const r=a<this.ticks.length;this._convertTicksToLabels(r?Ks(this.ticks,a):this.ticks),this.configure(),this.beforeCalculateLabelRotation(),this.calculateLabelRotation(),this.afterCalculateLabelRotation(),o.display&&(o.autoSkip||"auto"===o.source)&&(this.ticks=Ys(this,this.ticks),this._labelSizes=null,this.afterAutoSkip()),r&&this._convertTicksToLabels(this.ticks),this.beforeFit(),this.fit(),this.afterFit(),this.afterUpdate()}configure(){let t,e,i=this.options.reverse;this.isHorizontal()?(t=this.left,e=this.right):(t=this.top,e=this.bottom,i=!i),this._startPixel=t,this._endPixel=e,this._reversePixels=i,this._length=e-t,this._alignToPixels=this.options.alignToPixels}afterUpdate(){d(this.options.afterUpdate,[this])}beforeSetDimensions(){d(this.options.beforeSetDimensions,[this])}setDimensions(){this.isHorizontal()?(this.width=this.maxWidth,this.left=0,this.right=this.width):(this.height=this.maxHeight,this.top=0,this.bottom=this.height),this.paddingLeft=0,this.paddingTop=0,this.paddingRight=0,this.paddingBottom=0}afterSetDimensions(){d(this.options.afterSetDimensions,[this])}_callHooks(t){this.chart.notifyPlugins(t,this.getContext()),d(this.options[t],[this])}beforeDataLimits(){this._callHooks("beforeDataLimits")}determineDataLimits(){}afterDataLimits(){this._callHooks("afterDataLimits")}beforeBuildTicks(){this._callHooks("beforeBuildTicks")}buildTicks(){return[]}afterBuildTicks(){this._callHooks("afterBuildTicks")}beforeTickToLabelConversion(){d(this.options.beforeTickToLabelConversion,[this])}generateTickLabels(t){const e=this.options.ticks;let i,s,n;for(i=0,s=t.length;i<s;i++)n=t[i],n.label=d(e.callback,[n.value,i,t],this)}afterTickToLabelConversion(){d(this.options.afterTickToLabelConversion,[this])}beforeCalculateLabelRotation(){d(this.options.beforeCalculateLabelRotation,[this])}calculateLabelRotation(){const t=this.options,e=t.ticks,i=qs(this.ticks.length,t.ticks.maxTicksLimit),s=e.minRotation||0,n=e.maxRotation;let o,a,r,l=s;if(!this._isVisible()||!e.display||s>=n||i<=1||!this.isHorizontal())return void(this.labelRotation=s);const h=this._getLabelSizes(),c=h.widest.width,d=h.highest.height,u=Z(this.chart.width-c,0,this.maxWidth);o=t.offset?this.maxWidth/i:u/(i-1),c+6>o&&(o=u/(i-(t.offset?.5:1)),a=this.maxHeight-Js(t.grid)-e.padding-Zs(t.title,this.chart.options.font),r=Math.sqrt(c*c+d*d),l=Y(Math.min(Math.asin(Z((h.highest.height+6)/o,-1,1)),Math.asin(Z(a/r,-1,1))-Math.asin(Z(d/r,-1,1)))),l=Math.max(s,Math.min(n,l))),this.labelRotation=l}afterCalculateLabelRotation(){d(this.options.afterCalculateLabelRotation,[this])}afterAutoSkip(){}beforeFit(){d(this.options.beforeFit,[this])}fit(){const t={width:0,height:0},{chart:e,options:{ticks:i,title:s,grid:n}}=this,o=this._isVisible(),a=this.isHorizontal();if(o){const o=Zs(s,e.options.font);if(a?(t.width=this.maxWidth,t.height=Js(n)+o):(t.height=this.maxHeight,t.width=Js(n)+o),i.display&&this.ticks.length){const{first:e,last:s,widest:n,highest:o}=this._getLabelSizes(),r=2*i.padding,l=$(this.labelRotation),h=Math.cos(l),c=Math.sin(l);if(a){const e=i.mirror?0:c*n.width+h*o.height;t.height=Math.min(this.maxHeight,t.height+e+r)}else{const e=i.mirror?0:h*n.width+c*o.height;t.width=Math.min(this.maxWidth,t.width+e+r)}this._calculatePadding(e,s,c,h)}}this._handleMargins(),a?(this.width=this._length=e.width-this._margins.left-this._margins.right,this.height=t.height):(this.width=t.width,this.height=this._length=e.height-this._margins.top-this._margins.bottom)}_calculatePadding(t,e,i,s){const{ticks:{align:n,padding:o},position:a}=this.options,r=0!==this.labelRotation,l="top"!==a&&"x"===this.axis;if(this.isHorizontal()){const a=this.getPixelForTick(0)-this.left,h=this.right-this.getPixelForTick(this.ticks.length-1);let c=0,d=0;r?l?(c=s*t.width,d=i*e.height):(c=i*t.height,d=s*e.width):"start"===n?d=e.width:"end"===n?c=t.width:"inner"!==n&&(c=t.width/2,d=e.width/2),this.paddingLeft=Math.max((c-a+o)*this.width/(this.width-a),0),this.paddingRight=Math.max((d-h+o)*this.width/(this.width-h),0)}else{let i=e.height/2,s=t.height/2;"start"===n?(i=0,s=t.height):"end"===n&&(i=e.height,s=0),this.paddingTop=i+o,this.paddingBottom=s+o}}_handleMargins(){this._margins&&(this._margins.left=Math.max(this.paddingLeft,this._margins.left),this._margins.top=Math.max(this.paddingTop,this._margins.top),this._margins.right=Math.max(this.paddingRight,this._margins.right),this._margins.bottom=Math.max(this.paddingBottom,this._margins.bottom))}afterFit(){d(this.options.afterFit,[this])}isHorizontal(){const{axis:t,position:e}=this.options;return"top"===e||"bottom"===e||"x"===t}isFullSize(){return this.options.fullSize}_convertTicksToLabels(t){let e,i;for(this.beforeTickToLabelConversion(),this.generateTickLabels(t),e=0,i=t.length;e<i;e++)s(t[e].label)&&(t.splice(e,1),i--,e--);this.afterTickToLabelConversion()}_getLabelSizes(){let t=this._labelSizes;if(!t){const e=this.options.ticks.sampleSize;let i=this.ticks;e<i.length&&(i=Ks(i,e)),this._labelSizes=t=this._computeLabelSizes(i,i.length,this.options.ticks.maxTicksLimit)}return t}_computeLabelSizes(t,e,i){const{ctx:o,_longestTextCache:a}=this,r=[],l=[],h=Math.floor(e/qs(e,i));let c,d,f,g,p,m,x,b,_,y,v,M=0,w=0;for(c=0;c<e;c+=h){if(g=t[c].label,p=this._resolveTickFontOptions(c),o.font=m=p.string,x=a[m]=a[m]||{data:{},gc:[]},b=p.lineHeight,_=y=0,s(g)||n(g)){if(n(g))for(d=0,f=g.length;d<f;++d)v=g[d],s(v)||n(v)||(_=Ce(o,x.data,x.gc,_,v),y+=b)}else _=Ce(o,x.data,x.gc,_,g),y=b;r.push(_),l.push(y),M=Math.max(_,M),w=Math.max(y,w)}!function(t,e){u(t,(t=>{const i=t.gc,s=i.length/2;let n;if(s>e){for(n=0;n<s;++n)delete t.data[i[n]];i.splice(0,s)}}))}(a,e);const k=r.indexOf(M),S=l.indexOf(w),P=t=>({width:r[t]||0,height:l[t]||0});return{first:P(0),last:P(e-1),widest:P(k),highest:P(S),widths:r,heights:l}}getLabelForValue(t){return t}getPixelForValue(t,e){return NaN}getValueForPixel(t){}getPixelForTick(t){const e=this.ticks;return t<0||t>e.length-1?null:this.getPixelForValue(e[t].value)}getPixelForDecimal(t){this._reversePixels&&(t=1-t);const e=this._startPixel+t*this._length;return Q(this._alignToPixels?Ae(this.chart,e,0):e)}getDecimalForPixel(t){const e=(t-this._startPixel)/this._length;return this._reversePixels?1-e:e}getBasePixel(){return this.getPixelForValue(this.getBaseValue())}getBaseValue(){const{min:t,max:e}=this;return t<0&&e<0?e:t>0&&e>0?t:0}getContext(t){const e=this.ticks||[];if(t>=0&&t<e.length){const i=e[t];return i.$context||(i.$context=function(t,e,i){return Ci(t,{tick:i,index:e,type:"tick"})}(this.getContext(),t,i))}return this.$context||(this.$context=Ci(this.chart.getContext(),{scale:this,type:"scale"}))}_tickSize(){const t=this.options.ticks,e=$(this.labelRotation),i=Math.abs(Math.cos(e)),s=Math.abs(Math.sin(e)),n=this._getLabelSizes(),o=t.autoSkipPadding||0,a=n?n.widest.width+o:0,r=n?n.highest.height+o:0;return this.isHorizontal()?r*i>a*s?a/i:r/s:r*s<a*i?r/i:a/s}_isVisible(){const t=this.options.display;return"auto"!==t?!!t:this.getMatchingVisibleMetas().length>0}_computeGridLineItems(t){const e=this.axis,i=this.chart,s=this.options,{grid:n,position:a,border:r}=s,h=n.offset,c=this.isHorizontal(),d=this.ticks.length+(h?1:0),u=Js(n),f=[],g=r.setContext(this.getContext()),p=g.display?g.width:0,m=p/2,x=function(t){return Ae(i,t,p)};let b,_,y,v,M,w,k,S,P,D,C,O;if("top"===a)b=x(this.bottom),w=this.bottom-u,S=b-m,D=x(t.top)+m,O=t.bottom;else if("bottom"===a)b=x(this.top),D=t.top,O=x(t.bottom)-m,w=b+m,S=this.top+u;else if("left"===a)b=x(this.right),M=this.right-u,k=b-m,P=x(t.left)+m,C=t.right;else if("right"===a)b=x(this.left),P=t.left,C=x(t.right)-m,M=b+m,k=this.left+u;else if("x"===e){if("center"===a)b=x((t.top+t.bottom)/2+.5);else if(o(a)){const t=Object.keys(a)[0],e=a[t];b=x(this.chart.scales[t].getPixelForValue(e))}D=t.top,O=t.bottom,w=b+m,S=w+u}else if("y"===e){if("center"===a)b=x((t.left+t.right)/2);else if(o(a)){const t=Object.keys(a)[0],e=a[t];b=x(this.chart.scales[t].getPixelForValue(e))}M=b-m,k=M-u,P=t.left,C=t.right}const A=l(s.ticks.maxTicksLimit,d),T=Math.max(1,Math.ceil(d/A));for(_=0;_<d;_+=T){const t=this.getContext(_),e=n.setContext(t),s=r.setContext(t),o=e.lineWidth,a=e.color,l=s.dash||[],d=s.dashOffset,u=e.tickWidth,g=e.tickColor,p=e.tickBorderDash||[],m=e.tickBorderDashOffset;y=Gs(this,_,h),void 0!==y&&(v=Ae(i,y,o),c?M=k=P=C=v:w=S=D=O=v,f.push({tx1:M,ty1:w,tx2:k,ty2:S,x1:P,y1:D,x2:C,y2:O,width:o,color:a,borderDash:l,borderDashOffset:d,tickWidth:u,tickColor:g,tickBorderDash:p,tickBorderDashOffset:m}))}return this._ticksLength=d,this._borderValue=b,f}_computeLabelItems(t){const e=this.axis,i=this.options,{position:s,ticks:a}=i,r=this.isHorizontal(),l=this.ticks,{align:h,crossAlign:c,padding:d,mirror:u}=a,f=Js(i.grid),g=f+d,p=u?-d:g,m=-$(this.labelRotation),x=[];let b,_,y,v,M,w,k,S,P,D,C,O,A="middle";if("top"===s)w=this.bottom-p,k=this._getXAxisLabelAlignment();else if("bottom"===s)w=this.top+p,k=this._getXAxisLabelAlignment();else if("left"===s){const t=this._getYAxisLabelAlignment(f);k=t.textAlign,M=t.x}else if("right"===s){const t=this._getYAxisLabelAlignment(f);k=t.textAlign,M=t.x}else if("x"===e){if("center"===s)w=(t.top+t.bottom)/2+g;else if(o(s)){const t=Object.keys(s)[0],e=s[t];w=this.chart.scales[t].getPixelForValue(e)+g}k=this._getXAxisLabelAlignment()}else if("y"===e){if("center"===s)M=(t.left+t.right)/2-g;else if(o(s)){const t=Object.keys(s)[0],e=s[t];M=this.chart.scales[t].getPixelForValue(e)}k=this._getYAxisLabelAlignment(f).textAlign}"y"===e&&("start"===h?A="top":"end"===h&&(A="bottom"));const T=this._getLabelSizes();for(b=0,_=l.length;b<_;++b){y=l[b],v=y.label;const t=a.setContext(this.getContext(b));S=this.getPixelForTick(b)+a.labelOffset,P=this._resolveTickFontOptions(b),D=P.lineHeight,C=n(v)?v.length:1;const e=C/2,i=t.color,o=t.textStrokeColor,h=t.textStrokeWidth;let d,f=k;if(r?(M=S,"inner"===k&&(f=b===_-1?this.options.reverse?"left":"right":0===b?this.options.reverse?"right":"left":"center"),O="top"===s?"near"===c||0!==m?-C*D+D/2:"center"===c?-T.highest.height/2-e*D+D:-T.highest.height+D/2:"near"===c||0!==m?D/2:"center"===c?T.highest.height/2-e*D:T.highest.height-C*D,u&&(O*=-1),0===m||t.showLabelBackdrop||(M+=D/2*Math.sin(m))):(w=S,O=(1-C)*D/2),t.showLabelBackdrop){const e=ki(t.backdropPadding),i=T.heights[b],s=T.widths[b];let n=O-e.top,o=0-e.left;switch(A){case"middle":n-=i/2;break;case"bottom":n-=i}switch(k){case"center":o-=s/2;break;case"right":o-=s;break;case"inner":b===_-1?o-=s:b>0&&(o-=s/2)}d={left:o,top:n,width:s+e.width,height:i+e.height,color:t.backdropColor}}x.push({label:v,font:P,textOffset:O,options:{rotation:m,color:i,strokeColor:o,strokeWidth:h,textAlign:f,textBaseline:A,translation:[M,w],backdrop:d}})}return x}_getXAxisLabelAlignment(){const{position:t,ticks:e}=this.options;if(-$(this.labelRotation))return"top"===t?"left":"right";let i="center";return"start"===e.align?i="left":"end"===e.align?i="right":"inner"===e.align&&(i="inner"),i}_getYAxisLabelAlignment(t){const{position:e,ticks:{crossAlign:i,mirror:s,padding:n}}=this.options,o=t+n,a=this._getLabelSizes().widest.width;let r,l;return"left"===e?s?(l=this.right+n,"near"===i?r="left":"center"===i?(r="center",l+=a/2):(r="right",l+=a)):(l=this.right-o,"near"===i?r="right":"center"===i?(r="center",l-=a/2):(r="left",l=this.left)):"right"===e?s?(l=this.left+n,"near"===i?r="right":"center"===i?(r="center",l-=a/2):(r="left",l-=a)):(l=this.left+o,"near"===i?r="left":"center"===i?(r="center",l+=a/2):(r="right",l=this.right)):r="right",{textAlign:r,x:l}}_computeLabelArea(){if(this.options.ticks.mirror)return;const t=this.chart,e=this.options.position;return"left"===e||"right"===e?{top:0,left:this.left,bottom:t.height,right:this.right}:"top"===e||"bottom"===e?{top:this.top,left:0,bottom:this.bottom,right:t.width}:void 0}drawBackground(){const{ctx:t,options:{backgroundColor:e},left:i,top:s,width:n,height:o}=this;e&&(t.save(),t.fillStyle=e,t.fillRect(i,s,n,o),t.restore())}getLineWidthForValue(t){const e=this.options.grid;if(!this._isVisible()||!e.display)return 0;const i=this.ticks.findIndex((e=>e.value===t));if(i>=0){return e.setContext(this.getContext(i)).lineWidth}return 0}drawGrid(t){const e=this.options.grid,i=this.ctx,s=this._gridLineItems||(this._gridLineItems=this._computeGridLineItems(t));let n,o;const a=(t,e,s)=>{s.width&&s.color&&(i.save(),i.lineWidth=s.width,i.strokeStyle=s.color,i.setLineDash(s.borderDash||[]),i.lineDashOffset=s.borderDashOffset,i.beginPath(),i.moveTo(t.x,t.y),i.lineTo(e.x,e.y),i.stroke(),i.restore())};if(e.display)for(n=0,o=s.length;n<o;++n){const t=s[n];e.drawOnChartArea&&a({x:t.x1,y:t.y1},{x:t.x2,y:t.y2},t),e.drawTicks&&a({x:t.tx1,y:t.ty1},{x:t.tx2,y:t.ty2},{color:t.tickColor,width:t.tickWidth,borderDash:t.tickBorderDash,borderDashOffset:t.tickBorderDashOffset})}}drawBorder(){const{chart:t,ctx:e,options:{border:i,grid:s}}=this,n=i.setContext(this.getContext()),o=i.display?n.width:0;if(!o)return;const a=s.setContext(this.getContext(0)).lineWidth,r=this._borderValue;let l,h,c,d;this.isHorizontal()?(l=Ae(t,this.left,o)-o/2,h=Ae(t,this.right,a)+a/2,c=d=r):(c=Ae(t,this.top,o)-o/2,d=Ae(t,this.bottom,a)+a/2,l=h=r),e.save(),e.lineWidth=n.width,e.strokeStyle=n.color,e.beginPath(),e.moveTo(l,c),e.lineTo(h,d),e.stroke(),e.restore()}drawLabels(t){if(!this.options.ticks.display)return;const e=this.ctx,i=this._computeLabelArea();i&&Ie(e,i);const s=this.getLabelItems(t);for(const t of s){const i=t.options,s=t.font;We(e,t.label,0,t.textOffset,s,i)}i&&ze(e)}drawTitle(){const{ctx:t,options:{position:e,title:i,reverse:s}}=this;if(!i.display)return;const a=Si(i.font),r=ki(i.padding),l=i.align;let h=a.lineHeight/2;"bottom"===e||"center"===e||o(e)?(h+=r.bottom,n(i.text)&&(h+=a.lineHeight*(i.text.length-1))):h+=r.top;const{titleX:c,titleY:d,maxWidth:u,rotation:f}=function(t,e,i,s){const{top:n,left:a,bottom:r,right:l,chart:h}=t,{chartArea:c,scales:d}=h;let u,f,g,p=0;const m=r-n,x=l-a;if(t.isHorizontal()){if(f=ft(s,a,l),o(i)){const t=Object.keys(i)[0],s=i[t];g=d[t].getPixelForValue(s)+m-e}else g="center"===i?(c.bottom+c.top)/2+m-e:Xs(t,i,e);u=l-a}else{if(o(i)){const t=Object.keys(i)[0],s=i[t];f=d[t].getPixelForValue(s)-x+e}else f="center"===i?(c.left+c.right)/2-x+e:Xs(t,i,e);g=ft(s,r,n),p="left"===i?-E:E}return{titleX:f,titleY:g,maxWidth:u,rotation:p}}(this,h,e,l);We(t,i.text,0,0,a,{color:i.color,maxWidth:u,rotation:f,textAlign:Qs(l,e,s),textBaseline:"middle",translation:[c,d],strokeColor:i.strokeColor,strokeWidth:i.strokeWidth})}draw(t){this._isVisible()&&(this.drawBackground(),this.drawGrid(t),this.drawBorder(),this.drawTitle(),this.drawLabels(t))}_layers(){const t=this.options,e=t.ticks&&t.ticks.z||0,i=l(t.grid&&t.grid.z,-1),s=l(t.border&&t.border.z,0);return this._isVisible()&&this.draw===tn.prototype.draw?[{z:i,draw:t=>{this.drawBackground(),this.drawGrid(t),this.drawTitle()}},{z:s,draw:()=>{this.drawBorder()}},{z:e,draw:t=>{this.drawLabels(t)}}]:[{z:e,draw:t=>{this.draw(t)}}]}getMatchingVisibleMetas(t){const e=this.chart.getSortedVisibleDatasetMetas(),i=this.axis+"AxisID",s=[];let n,o;for(n=0,o=e.length;n<o;++n){const o=e[n];o[i]!==this.id||t&&o.type!==t||s.push(o)}return s}_resolveTickFontOptions(t){return Si(this.options.ticks.setContext(this.getContext(t)).font)}_maxDigits(){const t=this._resolveTickFontOptions(0).lineHeight;return(this.isHorizontal()?this.width:this.height)/t}}class en{constructor(t,e,i){this.type=t,this.scope=e,this.override=i,this.items=Object.create(null)}isForType(t){return Object.prototype.isPrototypeOf.call(this.type.prototype,t.prototype)}register(t){const e=Object.getPrototypeOf(t);let i;(function(t){return"id"in t&&"defaults"in t})(e)&&(i=this.register(e));const s=this.items,n=t.id,o=this.scope+"."+n;if(!n)throw new Error("class does not have id: "+t);return n in s||(s[n]=t,function(t,e,i){const s=x(Object.create(null),[i?ue.get(i):{},ue.get(e),t.defaults]);ue.set(e,s),t.defaultRoutes&&function(t,e){Object.keys(e).forEach((i=>{const s=i.split("."),n=s.pop(),o=[t].concat(s).join("."),a=e[i].split("."),r=a.pop(),l=a.join(".");ue.route(o,n,l,r)}))}(e,t.defaultRoutes);t.descriptors&&ue.describe(e,t.descriptors)}(t,o,i),this.override&&ue.override(t.id,t.overrides)),o}get(t){return this.items[t]}unregister(t){const e=this.items,i=t.id,s=this.scope;i in e&&delete e[i],s&&i in ue[s]&&(delete ue[s][i],this.override&&delete re[i])}}class sn{constructor(){this.controllers=new en(js,"datasets",!0),this.elements=new en($s,"elements"),this.plugins=new en(Object,"plugins"),this.scales=new en(tn,"scales"),this._typedRegistries=[this.controllers,this.scales,this.elements]}add(...t){this._each("register",t)}remove(...t){this._each("unregister",t)}addControllers(...t){this._each("register",t,this.controllers)}addElements(...t){this._each("register",t,this.elements)}addPlugins(...t){this._each("register",t,this.plugins)}addScales(...t){this._each("register",t,this.scales)}getController(t){return this._get(t,this.controllers,"controller")}getElement(t){return this._get(t,this.elements,"element")}getPlugin(t){return this._get(t,this.plugins,"plugin")}getScale(t){return this._get(t,this.scales,"scale")}removeControllers(...t){this._each("unregister",t,this.controllers)}removeElements(...t){this._each("unregister",t,this.elements)}removePlugins(...t){this._each("unregister",t,this.plugins)}removeScales(...t){this._each("unregister",t,this.scales)}_each(t,e,i){[...e].forEach((e=>{const s=i||this._getRegistryForType(e);i||s.isForType(e)||s===this.plugins&&e.id?this._exec(t,s,e):u(e,(e=>{const s=i||this._getRegistryForType(e);this._exec(t,s,e)}))}))}_exec(t,e,i){const s=w(t);d(i["before"+s],[],i),e[t](i),d(i["after"+s],[],i)}_getRegistryForType(t){for(let e=0;e<this._typedRegistries.length;e++){const i=this._typedRegistries[e];if(i.isForType(t))return i}return this.plugins}_get(t,e,i){const s=e.get(t);if(void 0===s)throw new Error(\'"\'+t+\'" is not a registered \'+i+".");return s}}var nn=new sn;class on{constructor(){this._init=void 0}notify(t,e,i,s){if("beforeInit"===e&&(this._init=this._createDescriptors(t,!0),this._notify(this._init,t,"install")),void 0===this._init)return;const n=s?this._descriptors(t).filter(s):this._descriptors(t),o=this._notify(n,t,e,i);return"afterDestroy"===e&&(this._notify(n,t,"stop"),this._notify(this._init,t,"uninstall"),this._init=void 0),o}_notify(t,e,i,s){s=s||{};for(const n of t){const t=n.plugin;if(!1===d(t[i],[e,s,n.options],t)&&s.cancelable)return!1}return!0}invalidate(){s(this._cache)||(this._oldCache=this._cache,this._cache=void 0)}_descriptors(t){if(this._cache)return this._cache;const e=this._cache=this._createDescriptors(t);return this._notifyStateChanges(t),e}_createDescriptors(t,e){const i=t&&t.config,s=l(i.options&&i.options.plugins,{}),n=function(t){const e={},i=[],s=Object.keys(nn.plugins.items);for(let t=0;t<s.length;t++)i.push(nn.getPlugin(s[t]));const n=t.plugins||[];for(let t=0;t<n.length;t++){const s=n[t];-1===i.indexOf(s)&&(i.push(s),e[s.id]=!0)}return{plugins:i,localIds:e}}(i);return!1!==s||e?function(t,{plugins:e,localIds:i},s,n){const o=[],a=t.getContext();for(const r of e){const e=r.id,l=an(s[e],n);null!==l&&o.push({plugin:r,options:rn(t.config,{plugin:r,local:i[e]},l,a)})}return o}(t,n,s,e):[]}_notifyStateChanges(t){const e=this._oldCache||[],i=this._cache,s=(t,e)=>t.filter((t=>!e.some((e=>t.plugin.id===e.plugin.id))));this._notify(s(e,i),t,"stop"),this._notify(s(i,e),t,"start")}}function an(t,e){return e||!1!==t?!0===t?{}:t:null}function rn(t,{plugin:e,local:i},s,n){const o=t.pluginScopeKeys(e),a=t.getOptionScopes(s,o);return i&&e.defaults&&a.push(e.defaults),t.createResolver(a,n,[""],{scriptable:!1,indexable:!1,allKeys:!0})}function ln(t,e){const i=ue.datasets[t]||{};return((e.datasets||{})[t]||{}).indexAxis||e.indexAxis||i.indexAxis||"x"}function hn(t){if("x"===t||"y"===t||"r"===t)return t}function cn(t,...e){if(hn(t))return t;for(const s of e){const e=s.axis||("top"===(i=s.position)||"bottom"===i?"x":"left"===i||"right"===i?"y":void 0)||t.length>1&&hn(t[0].toLowerCase());if(e)return e}var i;throw new Error(`Cannot determine type of \'${t}\' axis. Please provide \'axis\' or \'position\' option.`)}function dn(t,e,i){if(i[e+"AxisID"]===t)return{axis:e}}function un(t,e){const i=re[t.type]||{scales:{}},s=e.scales||{},n=ln(t.type,e),a=Object.create(null);return Object.keys(s).forEach((e=>{const r=s[e];if(!o(r))return console.error(`Invalid scale configuration for scale: ${e}`);if(r._proxy)return console.warn(`Ignoring resolver passed as options for scale: ${e}`);const l=cn(e,r,function(t,e){if(e.data&&e.data.datasets){const i=e.data.datasets.filter((e=>e.xAxisID===t||e.yAxisID===t));if(i.length)return dn(t,"x",i[0])||dn(t,"y",i[0])}return{}}(e,t),ue.scales[r.type]),h=function(t,e){return t===e?"_index_":"_value_"}(l,n),c=i.scales||{};a[e]=b(Object.create(null),[{axis:l},r,c[l],c[h]])})),t.data.datasets.forEach((i=>{const n=i.type||t.type,o=i.indexAxis||ln(n,e),r=(re[n]||{}).scales||{};Object.keys(r).forEach((t=>{const e=function(t,e){let i=t;return"_index_"===t?i=e:"_value_"===t&&(i="x"===e?"y":"x"),i}(t,o),n=i[e+"AxisID"]||e;a[n]=a[n]||Object.create(null),b(a[n],[{axis:e},s[n],r[t]])}))})),Object.keys(a).forEach((t=>{const e=a[t];b(e,[ue.scales[e.type],ue.scale])})),a}function fn(t){const e=t.options||(t.options={});e.plugins=l(e.plugins,{}),e.scales=un(t,e)}function gn(t){return(t=t||{}).datasets=t.datasets||[],t.labels=t.labels||[],t}const pn=new Map,mn=new Set;function xn(t,e){let i=pn.get(t);return i||(i=e(),pn.set(t,i),mn.add(i)),i}const bn=(t,e,i)=>{const s=M(e,i);void 0!==s&&t.add(s)};class _n{constructor(t){this._config=function(t){return(t=t||{}).data=gn(t.data),fn(t),t}(t),this._scopeCache=new Map,this._resolverCache=new Map}get platform(){return this._config.platform}get type(){return this._config.type}set type(t){this._config.type=t}get data(){return this._config.data}set data(t){this._config.data=gn(t)}get options(){return this._config.options}set options(t){this._config.options=t}get plugins(){return this._config.plugins}update(){const t=this._config;this.clearCache(),fn(t)}clearCache(){this._scopeCache.clear(),this._resolverCache.clear()}datasetScopeKeys(t){return xn(t,(()=>[[`datasets.${t}`,""]]))}datasetAnimationScopeKeys(t,e){return xn(`${t}.transition.${e}`,(()=>[[`datasets.${t}.transitions.${e}`,`transitions.${e}`],[`datasets.${t}`,""]]))}datasetElementScopeKeys(t,e){return xn(`${t}-${e}`,(()=>[[`datasets.${t}.elements.${e}`,`datasets.${t}`,`elements.${e}`,""]]))}pluginScopeKeys(t){const e=t.id;return xn(`${this.type}-plugin-${e}`,(()=>[[`plugins.${e}`,...t.additionalOptionScopes||[]]]))}_cachedScopes(t,e){const i=this._scopeCache;let s=i.get(t);return s&&!e||(s=new Map,i.set(t,s)),s}getOptionScopes(t,e,i){const{options:s,type:n}=this,o=this._cachedScopes(t,i),a=o.get(e);if(a)return a;const r=new Set;e.forEach((e=>{t&&(r.add(t),e.forEach((e=>bn(r,t,e)))),e.forEach((t=>bn(r,s,t))),e.forEach((t=>bn(r,re[n]||{},t))),e.forEach((t=>bn(r,ue,t))),e.forEach((t=>bn(r,le,t)))}));const l=Array.from(r);return 0===l.length&&l.push(Object.create(null)),mn.has(e)&&o.set(e,l),l}chartOptionScopes(){const{options:t,type:e}=this;return[t,re[e]||{},ue.datasets[e]||{},{type:e},ue,le]}resolveNamedOptions(t,e,i,s=[""]){const o={$shared:!0},{resolver:a,subPrefixes:r}=yn(this._resolverCache,t,s);let l=a;if(function(t,e){const{isScriptable:i,isIndexable:s}=Ye(t);for(const o of e){const e=i(o),a=s(o),r=(a||e)&&t[o];if(e&&(S(r)||vn(r))||a&&n(r))return!0}return!1}(a,e)){o.$shared=!1;l=$e(a,i=S(i)?i():i,this.createResolver(t,i,r))}for(const t of e)o[t]=l[t];return o}createResolver(t,e,i=[""],s){const{resolver:n}=yn(this._resolverCache,t,i);return o(e)?$e(n,e,void 0,s):n}}function yn(t,e,i){let s=t.get(e);s||(s=new Map,t.set(e,s));const n=i.join();let o=s.get(n);if(!o){o={resolver:je(e,i),subPrefixes:i.filter((t=>!t.toLowerCase().includes("hover")))},s.set(n,o)}return o}const vn=t=>o(t)&&Object.getOwnPropertyNames(t).some((e=>S(t[e])));const Mn=["top","bottom","left","right","chartArea"];function wn(t,e){return"top"===t||"bottom"===t||-1===Mn.indexOf(t)&&"x"===e}function kn(t,e){return function(i,s){return i[t]===s[t]?i[e]-s[e]:i[t]-s[t]}}function Sn(t){const e=t.chart,i=e.options.animation;e.notifyPlugins("afterRender"),d(i&&i.onComplete,[t],e)}function Pn(t){const e=t.chart,i=e.options.animation;d(i&&i.onProgress,[t],e)}function Dn(t){return fe()&&"string"==typeof t?t=document.getElementById(t):t&&t.length&&(t=t[0]),t&&t.canvas&&(t=t.canvas),t}const Cn={},On=t=>{const e=Dn(t);return Object.values(Cn).filter((t=>t.canvas===e)).pop()};function An(t,e,i){const s=Object.keys(t);for(const n of s){const s=+n;if(s>=e){const o=t[n];delete t[n],(i>0||s>e)&&(t[s+i]=o)}}}class Tn{static defaults=ue;static instances=Cn;static overrides=re;static registry=nn;static version="4.6.1";static getChart=On;static register(...t){nn.add(...t),Ln()}static unregister(...t){nn.remove(...t),Ln()}constructor(t,e){const s=this.config=new _n(e),n=Dn(t),o=On(n);if(o)throw new Error("Canvas is already in use. Chart with ID \'"+o.id+"\' must be destroyed before the canvas with ID \'"+o.canvas.id+"\' can be reused.");const a=s.createResolver(s.chartOptionScopes(),this.getContext());this.platform=new(s.platform||Ps(n)),this.platform.updateConfig(s);const r=this.platform.acquireContext(n,a.aspectRatio),l=r&&r.canvas,h=l&&l.height,c=l&&l.width;this.id=i(),this.ctx=r,this.canvas=l,this.width=c,this.height=h,this._options=a,this._aspectRatio=this.aspectRatio,this._layers=[],this._metasets=[],this._stacks=void 0,this.boxes=[],this.currentDevicePixelRatio=void 0,this.chartArea=void 0,this._active=[],this._lastEvent=void 0,this._listeners={},this._responsiveListeners=void 0,this._sortedMetasets=[],this.scales={},this._plugins=new on,this.$proxies={},this._hiddenIndices={},this.attached=!1,this._animationsDisabled=void 0,this.$context=void 0,this._doResize=dt((t=>this.update(t)),a.resizeDelay||0),this._dataChanges=[],Cn[this.id]=this,r&&l?(bt.listen(this,"complete",Sn),bt.listen(this,"progress",Pn),this._initialize(),this.attached&&this.update()):console.error("Failed to create chart: can\'t acquire context from the given item")}get aspectRatio(){const{options:{aspectRatio:t,maintainAspectRatio:e},width:i,height:n,_aspectRatio:o}=this;return s(t)?e&&o?o:n?i/n:null:t}get data(){return this.config.data}set data(t){this.config.data=t}get options(){return this._options}set options(t){this.config.options=t}get registry(){return nn}_initialize(){return this.notifyPlugins("beforeInit"),this.options.responsive?this.resize():ke(this,this.options.devicePixelRatio),this.bindEvents(),this.notifyPlugins("afterInit"),this}clear(){return Te(this.canvas,this.ctx),this}stop(){return bt.stop(this),this}resize(t,e){bt.running(this)?this._resizeBeforeDraw={width:t,height:e}:this._resize(t,e)}_resize(t,e){const i=this.options,s=this.canvas,n=i.maintainAspectRatio&&this.aspectRatio,o=this.platform.getMaximumSize(s,t,e,n),a=i.devicePixelRatio||this.platform.getDevicePixelRatio(),r=this.width?"resize":"attach";this.width=o.width,this.height=o.height,this._aspectRatio=this.aspectRatio,ke(this,a,!0)&&(this.notifyPlugins("resize",{size:o}),d(i.onResize,[this,o],this),this.attached&&this._doResize(r)&&this.render())}ensureScalesHaveIDs(){u(this.options.scales||{},((t,e)=>{t.id=e}))}buildOrUpdateScales(){const t=this.options,e=t.scales,i=this.scales,s=Object.keys(i).reduce(((t,e)=>(t[e]=!1,t)),{});let n=[];e&&(n=n.concat(Object.keys(e).map((t=>{const i=e[t],s=cn(t,i),n="r"===s,o="x"===s;return{options:i,dposition:n?"chartArea":o?"bottom":"left",dtype:n?"radialLinear":o?"category":"linear"}})))),u(n,(e=>{const n=e.options,o=n.id,a=cn(o,n),r=l(n.type,e.dtype);void 0!==n.position&&wn(n.position,a)===wn(e.dposition)||(n.position=e.dposition),s[o]=!0;let h=null;if(o in i&&i[o].type===r)h=i[o];else{h=new(nn.getScale(r))({id:o,type:r,ctx:this.ctx,chart:this}),i[h.id]=h}h.init(n,t)})),u(s,((t,e)=>{t||delete i[e]})),u(i,(t=>{ls.configure(this,t,t.options),ls.addBox(this,t)}))}_updateMetasets(){const t=this._metasets,e=this.data.datasets.length,i=t.length;if(t.sort(((t,e)=>t.index-e.index)),i>e){for(let t=e;t<i;++t)this._destroyDatasetMeta(t);t.splice(e,i-e)}this._sortedMetasets=t.slice(0).sort(kn("order","index"))}_removeUnreferencedMetasets(){const{_metasets:t,data:{datasets:e}}=this;t.length>e.length&&delete this._stacks,t.forEach(((t,i)=>{0===e.filter((e=>e===t._dataset)).length&&this._destroyDatasetMeta(i)}))}buildOrUpdateControllers(){const t=[],e=this.data.datasets;let i,s;for(this._removeUnreferencedMetasets(),i=0,s=e.length;i<s;i++){const s=e[i];let n=this.getDatasetMeta(i);const o=s.type||this.config.type;if(n.type&&n.type!==o&&(this._destroyDatasetMeta(i),n=this.getDatasetMeta(i)),n.type=o,n.indexAxis=s.indexAxis||ln(o,this.options),n.order=s.order||0,n.index=i,n.label=""+s.label,n.visible=this.isDatasetVisible(i),n.controller)n.controller.updateIndex(i),n.controller.linkScales();else{const e=nn.getController(o),{datasetElementType:s,dataElementType:a}=ue.datasets[o];Object.assign(e,{dataElementType:nn.getElement(a),datasetElementType:s&&nn.getElement(s)}),n.controller=new e(this,i),t.push(n.controller)}}return this._updateMetasets(),t}_resetElements(){u(this.data.datasets,((t,e)=>{this.getDatasetMeta(e).controller.reset()}),this)}reset(){this._resetElements(),this.notifyPlugins("reset")}update(t){const e=this.config;e.update();const i=this._options=e.createResolver(e.chartOptionScopes(),this.getContext()),s=this._animationsDisabled=!i.animation;if(this._updateScales(),this._checkEventBindings(),this._updateHiddenIndices(),this._plugins.invalidate(),!1===this.notifyPlugins("beforeUpdate",{mode:t,cancelable:!0}))return;const n=this.buildOrUpdateControllers();this.notifyPlugins("beforeElementsUpdate");let o=0;for(let t=0,e=this.data.datasets.length;t<e;t++){const{controller:e}=this.getDatasetMeta(t),i=!s&&-1===n.indexOf(e);e.buildOrUpdateElements(i),o=Math.max(+e.getMaxOverflow(),o)}o=this._minPadding=i.layout.autoPadding?o:0,this._updateLayout(o),s||u(n,(t=>{t.reset()})),this._updateDatasets(t),this.notifyPlugins("afterUpdate",{mode:t}),this._layers.sort(kn("z","_idx"));const{_active:a,_lastEvent:r}=this;r?this._eventHandler(r,!0):a.length&&this._updateHoverStyles(a,a,!0),this.render()}_updateScales(){u(this.scales,(t=>{ls.removeBox(this,t)})),this.ensureScalesHaveIDs(),this.buildOrUpdateScales()}_checkEventBindings(){const t=this.options,e=new Set(Object.keys(this._listeners)),i=new Set(t.events);P(e,i)&&!!this._responsiveListeners===t.responsive||(this.unbindEvents(),this.bindEvents())}_updateHiddenIndices(){const{_hiddenIndices:t}=this,e=this._getUniformDataChanges()||[];for(const{method:i,start:s,count:n}of e){An(t,s,"_removeElements"===i?-n:n)}}_getUniformDataChanges(){const t=this._dataChanges;if(!t||!t.length)return;this._dataChanges=[];const e=this.data.datasets.length,i=e=>new Set(t.filter((t=>t[0]===e)).map(((t,e)=>e+","+t.splice(1).join(",")))),s=i(0);for(let t=1;t<e;t++)if(!P(s,i(t)))return;return Array.from(s).map((t=>t.split(","))).map((t=>({method:t[1],start:+t[2],count:+t[3]})))}_updateLayout(t){if(!1===this.notifyPlugins("beforeLayout",{cancelable:!0}))return;ls.update(this,this.width,this.height,t);const e=this.chartArea,i=e.width<=0||e.height<=0;this._layers=[],u(this.boxes,(t=>{i&&"chartArea"===t.position||(t.configure&&t.configure(),this._layers.push(...t._layers()))}),this),this._layers.forEach(((t,e)=>{t._idx=e})),this.notifyPlugins("afterLayout")}_updateDatasets(t){if(!1!==this.notifyPlugins("beforeDatasetsUpdate",{mode:t,cancelable:!0})){for(let t=0,e=this.data.datasets.length;t<e;++t)this.getDatasetMeta(t).controller.configure();for(let e=0,i=this.data.datasets.length;e<i;++e)this._updateDataset(e,S(t)?t({datasetIndex:e}):t);this.notifyPlugins("afterDatasetsUpdate",{mode:t})}}_updateDataset(t,e){const i=this.getDatasetMeta(t),s={meta:i,index:t,mode:e,cancelable:!0};!1!==this.notifyPlugins("beforeDatasetUpdate",s)&&(i.controller._update(e),s.cancelable=!1,this.notifyPlugins("afterDatasetUpdate",s))}render(){!1!==this.notifyPlugins("beforeRender",{cancelable:!0})&&(bt.has(this)?this.attached&&!bt.running(this)&&bt.start(this):(this.draw(),Sn({chart:this})))}draw(){let t;if(this._resizeBeforeDraw){const{width:t,height:e}=this._resizeBeforeDraw;this._resizeBeforeDraw=null,this._resize(t,e)}if(this.clear(),this.width<=0||this.height<=0)return;if(!1===this.notifyPlugins("beforeDraw",{cancelable:!0}))return;const e=this._layers;for(t=0;t<e.length&&e[t].z<=0;++t)e[t].draw(this.chartArea);for(this._drawDatasets();t<e.length;++t)e[t].draw(this.chartArea);this.notifyPlugins("afterDraw")}_getSortedDatasetMetas(t){const e=this._sortedMetasets,i=[];let s,n;for(s=0,n=e.length;s<n;++s){const n=e[s];t&&!n.visible||i.push(n)}return i}getSortedVisibleDatasetMetas(){return this._getSortedDatasetMetas(!0)}_drawDatasets(){if(!1===this.notifyPlugins("beforeDatasetsDraw",{cancelable:!0}))return;const t=this.getSortedVisibleDatasetMetas();for(let e=t.length-1;e>=0;--e)this._drawDataset(t[e]);this.notifyPlugins("afterDatasetsDraw")}_drawDataset(t){const e=this.ctx,i={meta:t,index:t.index,cancelable:!0},s=Wi(this,t);!1!==this.notifyPlugins("beforeDatasetDraw",i)&&(s&&Ie(e,s),t.controller.draw(),s&&ze(e),i.cancelable=!1,this.notifyPlugins("afterDatasetDraw",i))}isPointInArea(t){return Re(t,this.chartArea,this._minPadding)}getElementsAtEventForMode(t,e,i,s){const n=Ki.modes[e];return"function"==typeof n?n(this,t,i,s):[]}getDatasetMeta(t){const e=this.data.datasets[t],i=this._metasets;let s=i.filter((t=>t&&t._dataset===e)).pop();return s||(s={type:null,data:[],dataset:null,controller:null,hidden:null,xAxisID:null,yAxisID:null,order:e&&e.order||0,index:t,_dataset:e,_parsed:[],_sorted:!1},i.push(s)),s}getContext(){return this.$context||(this.$context=Ci(null,{chart:this,type:"chart"}))}getVisibleDatasetCount(){return this.getSortedVisibleDatasetMetas().length}isDatasetVisible(t){const e=this.data.datasets[t];if(!e)return!1;const i=this.getDatasetMeta(t);return"boolean"==typeof i.hidden?!i.hidden:!e.hidden}setDatasetVisibility(t,e){this.getDatasetMeta(t).hidden=!e}toggleDataVisibility(t){this._hiddenIndices[t]=!this._hiddenIndices[t]}getDataVisibility(t){return!this._hiddenIndices[t]}_updateVisibility(t,e,i){const s=i?"show":"hide",n=this.getDatasetMeta(t),o=n.controller._resolveAnimations(void 0,s);k(e)?(n.data[e].hidden=!i,this.update()):(this.setDatasetVisibility(t,i),o.update(n,{visible:i}),this.update((e=>e.datasetIndex===t?s:void 0)))}hide(t,e){this._updateVisibility(t,e,!1)}show(t,e){this._updateVisibility(t,e,!0)}_destroyDatasetMeta(t){const e=this._metasets[t];e&&e.controller&&e.controller._destroy(),delete this._metasets[t]}_stop(){let t,e;for(this.stop(),bt.remove(this),t=0,e=this.data.datasets.length;t<e;++t)this._destroyDatasetMeta(t)}destroy(){this.notifyPlugins("beforeDestroy");const{canvas:t,ctx:e}=this;this._stop(),this.config.clearCache(),t&&(this.unbindEvents(),Te(t,e),this.platform.releaseContext(e),this.canvas=null,this.ctx=null),delete Cn[this.id],this.notifyPlugins("afterDestroy")}toBase64Image(...t){return this.canvas.toDataURL(...t)}bindEvents(){this.bindUserEvents(),this.options.responsive?this.bindResponsiveEvents():this.attached=!0}bindUserEvents(){const t=this._listeners,e=this.platform,i=(i,s)=>{e.addEventListener(this,i,s),t[i]=s},s=(t,e,i)=>{t.offsetX=e,t.offsetY=i,this._eventHandler(t)};u(this.options.events,(t=>i(t,s)))}bindResponsiveEvents(){this._responsiveListeners||(this._responsiveListeners={});const t=this._responsiveListeners,e=this.platform,i=(i,s)=>{e.addEventListener(this,i,s),t[i]=s},s=(i,s)=>{t[i]&&(e.removeEventListener(this,i,s),delete t[i])},n=(t,e)=>{this.canvas&&this.resize(t,e)};let o;const a=()=>{s("attach",a),this.attached=!0,this.resize(),i("resize",n),i("detach",o)};o=()=>{this.attached=!1,s("resize",n),this._stop(),this._resize(0,0),i("attach",a)},e.isAttached(this.canvas)?a():o()}unbindEvents(){u(this._listeners,((t,e)=>{this.platform.removeEventListener(this,e,t)})),this._listeners={},u(this._responsiveListeners,((t,e)=>{this.platform.removeEventListener(this,e,t)})),this._responsiveListeners=void 0}updateHoverStyle(t,e,i){const s=i?"set":"remove";let n,o,a,r;for("dataset"===e&&(n=this.getDatasetMeta(t[0].datasetIndex),n.controller["_"+s+"DatasetHoverStyle"]()),a=0,r=t.length;a<r;++a){o=t[a];const e=o&&this.getDatasetMeta(o.datasetIndex).controller;e&&e[s+"HoverStyle"](o.element,o.datasetIndex,o.index)}}getActiveElements(){return this._active||[]}setActiveElements(t){const e=this._active||[],i=t.map((({datasetIndex:t,index:e})=>{const i=this.getDatasetMeta(t);if(!i)throw new Error("No dataset found at index "+t);return{datasetIndex:t,element:i.data[e],index:e}}));!f(i,e)&&(this._active=i,this._lastEvent=null,this._updateHoverStyles(i,e))}notifyPlugins(t,e,i){return this._plugins.notify(this,t,e,i)}isPluginEnabled(t){return 1===this._plugins._cache.filter((e=>e.plugin.id===t)).length}_updateHoverStyles(t,e,i){const s=this.options.hover,n=(t,e)=>t.filter((t=>!e.some((e=>t.datasetIndex===e.datasetIndex&&t.index===e.index)))),o=n(e,t),a=i?t:n(t,e);o.length&&this.updateHoverStyle(o,s.mode,!1),a.length&&s.mode&&this.updateHoverStyle(a,s.mode,!0)}_eventHandler(t,e){const i={event:t,replay:e,cancelable:!0,inChartArea:this.isPointInArea(t)},s=e=>(e.options.events||this.options.events).includes(t.native.type);if(!1===this.notifyPlugins("beforeEvent",i,s))return;const n=this._handleEvent(t,e,i.inChartArea);return i.cancelable=!1,this.notifyPlugins("afterEvent",i,s),(n||i.changed)&&this.render(),this}_handleEvent(t,e,i){const{_active:s=[],options:n}=this,o=e,a=this._getActiveElements(t,s,i,o),r=D(t),l=function(t,e,i,s){return i&&"mouseout"!==t.type?s?e:t:null}(t,this._lastEvent,i,r);i&&(this._lastEvent=null,d(n.onHover,[t,a,this],this),r&&d(n.onClick,[t,a,this],this));const h=!f(a,s);return(h||e)&&(this._active=a,this._updateHoverStyles(a,s,e)),this._lastEvent=l,h}_getActiveElements(t,e,i,s){if("mouseout"===t.type)return[];if(!i)return e;const n=this.options.hover;return this.getElementsAtEventForMode(t,n.mode,n,s)}}function Ln(){return u(Tn.instances,(t=>t._plugins.invalidate()))}function En(){throw new Error("This method is not implemented: Check that a complete date adapter is provided.")}class Rn{static override(t){Object.assign(Rn.prototype,t)}options;constructor(t){this.options=t||{}}init(){}formats(){return En()}parse(){return En()}format(){return En()}add(){return En()}diff(){return En()}startOf(){return En()}endOf(){return En()}}var In={_date:Rn};function zn(t){const e=t.iScale,i=function(t,e){if(!t._cache.$bar){const i=t.getMatchingVisibleMetas(e);let s=[];for(let e=0,n=i.length;e<n;e++)s=s.concat(i[e].controller.getAllParsedValues(t));t._cache.$bar=lt(s.sort(((t,e)=>t-e)))}return t._cache.$bar}(e,t.type);let s,n,o,a,r=e._length;const l=()=>{32767!==o&&-32768!==o&&(k(a)&&(r=Math.min(r,Math.abs(o-a)||r)),a=o)};for(s=0,n=i.length;s<n;++s)o=e.getPixelForValue(i[s]),l();for(a=void 0,s=0,n=e.ticks.length;s<n;++s)o=e.getPixelForTick(s),l();return r}function Fn(t,e,i,s){return n(t)?function(t,e,i,s){const n=i.parse(t[0],s),o=i.parse(t[1],s),a=Math.min(n,o),r=Math.max(n,o);let l=a,h=r;Math.abs(a)>Math.abs(r)&&(l=r,h=a),e[i.axis]=h,e._custom={barStart:l,barEnd:h,start:n,end:o,min:a,max:r}}(t,e,i,s):e[i.axis]=i.parse(t,s),e}function Vn(t,e,i,s){const n=t.iScale,o=t.vScale,a=n.getLabels(),r=n===o,l=[];let h,c,d,u;for(h=i,c=i+s;h<c;++h)u=e[h],d={},d[n.axis]=r||n.parse(a[h],h),l.push(Fn(u,d,o,h));return l}function Bn(t){return t&&void 0!==t.barStart&&void 0!==t.barEnd}function Nn(t,e,i,s){let n=e.borderSkipped;const o={};if(!n)return void(t.borderSkipped=o);if(!0===n)return void(t.borderSkipped={top:!0,right:!0,bottom:!0,left:!0});const{start:a,end:r,reverse:l,top:h,bottom:c}=function(t){let e,i,s,n,o;return t.horizontal?(e=t.base>t.x,i="left",s="right"):(e=t.base<t.y,i="bottom",s="top"),e?(n="end",o="start"):(n="start",o="end"),{start:i,end:s,reverse:e,top:n,bottom:o}}(t);"middle"===n&&i&&(t.enableBorderRadius=!0,(i._top||0)===s?n=h:(i._bottom||0)===s?n=c:(o[Wn(c,a,r,l)]=!0,n=h)),o[Wn(n,a,r,l)]=!0,t.borderSkipped=o}function Wn(t,e,i,s){var n,o,a;return s?(a=i,t=Hn(t=(n=t)===(o=e)?a:n===a?o:n,i,e)):t=Hn(t,e,i),t}function Hn(t,e,i){return"start"===t?e:"end"===t?i:t}function jn(t,{inflateAmount:e},i){t.inflateAmount="auto"===e?1===i?.33:0:e}class $n extends js{static id="doughnut";static defaults={datasetElementType:!1,dataElementType:"arc",animation:{animateRotate:!0,animateScale:!1},animations:{numbers:{type:"number",properties:["circumference","endAngle","innerRadius","outerRadius","startAngle","x","y","offset","borderWidth","spacing"]}},cutout:"50%",rotation:0,circumference:360,radius:"100%",spacing:0,spacingMode:"angular",indexAxis:"r"};static descriptors={_scriptable:t=>"spacing"!==t&&"spacingMode"!==t,_indexable:t=>"spacing"!==t&&"spacingMode"!==t&&!t.startsWith("borderDash")&&!t.startsWith("hoverBorderDash")};static overrides={aspectRatio:1,plugins:{legend:{labels:{generateLabels(t){const e=t.data,{labels:{pointStyle:i,textAlign:s,color:n,useBorderRadius:o,borderRadius:a}}=t.legend.options;return e.labels.length&&e.datasets.length?e.labels.map(((e,r)=>{const l=t.getDatasetMeta(0).controller.getStyle(r);return{text:e,fillStyle:l.backgroundColor,fontColor:n,hidden:!t.getDataVisibility(r),lineDash:l.borderDash,lineDashOffset:l.borderDashOffset,lineJoin:l.borderJoinStyle,lineWidth:l.borderWidth,strokeStyle:l.borderColor,textAlign:s,pointStyle:i,borderRadius:o&&(a||l.borderRadius),index:r}})):[]}},onClick(t,e,i){i.chart.toggleDataVisibility(e.index),i.chart.update()}}}};constructor(t,e){super(t,e),this.enableOptionSharing=!0,this.innerRadius=void 0,this.outerRadius=void 0,this.offsetX=void 0,this.offsetY=void 0}linkScales(){}parse(t,e){const i=this.getDataset().data,s=this._cachedMeta;if(!1===this._parsing)s._parsed=i;else{let n,a,r=t=>+i[t];if(o(i[t])){const{key:t="value"}=this._parsing;r=e=>+M(i[e],t)}for(n=t,a=t+e;n<a;++n)s._parsed[n]=r(n)}}_getRotation(){return $(this.options.rotation-90)}_getCircumference(){return $(this.options.circumference)}_getRotationExtents(){let t=O,e=-O;for(let i=0;i<this.chart.data.datasets.length;++i)if(this.chart.isDatasetVisible(i)&&this.chart.getDatasetMeta(i).type===this._type){const s=this.chart.getDatasetMeta(i).controller,n=s._getRotation(),o=s._getCircumference();t=Math.min(t,n),e=Math.max(e,n+o)}return{rotation:t,circumference:e-t}}update(t){const e=this.chart,{chartArea:i}=e,s=this._cachedMeta,n=s.data,o=this.getMaxBorderWidth()+this.getMaxOffset(n)+this.options.spacing,a=Math.max((Math.min(i.width,i.height)-o)/2,0),r=Math.min(h(this.options.cutout,a),1),l=this._getRingWeight(this.index),{circumference:d,rotation:u}=this._getRotationExtents(),{ratioX:f,ratioY:g,offsetX:p,offsetY:m}=function(t,e,i){let s=1,n=1,o=0,a=0;if(e<O){const r=t,l=r+e,h=Math.cos(r),c=Math.sin(r),d=Math.cos(l),u=Math.sin(l),f=(t,e,s)=>J(t,r,l,!0)?1:Math.max(e,e*i,s,s*i),g=(t,e,s)=>J(t,r,l,!0)?-1:Math.min(e,e*i,s,s*i),p=f(0,h,d),m=f(E,c,u),x=g(C,h,d),b=g(C+E,c,u);s=(p-x)/2,n=(m-b)/2,o=-(p+x)/2,a=-(m+b)/2}return{ratioX:s,ratioY:n,offsetX:o,offsetY:a}}(u,d,r),x=(i.width-o)/f,b=(i.height-o)/g,_=Math.max(Math.min(x,b)/2,0),y=c(this.options.radius,_),v=(y-Math.max(y*r,0))/this._getVisibleDatasetWeightTotal();this.offsetX=p*y,this.offsetY=m*y,s.total=this.calculateTotal(),this.outerRadius=y-v*this._getRingWeightOffset(this.index),this.innerRadius=Math.max(this.outerRadius-v*l,0),this.updateElements(n,0,n.length,t)}_circumference(t,e){const i=this.options,s=this._cachedMeta,n=this._getCircumference();return e&&i.animation.animateRotate||!this.chart.getDataVisibility(t)||null===s._parsed[t]||s.data[t].hidden?0:this.calculateCircumference(s._parsed[t]*n/O)}updateElements(t,e,i,s){const n="reset"===s,o=this.chart,a=o.chartArea,r=o.options.animation,l=(a.left+a.right)/2,h=(a.top+a.bottom)/2,c=n&&r.animateScale,d=c?0:this.innerRadius,u=c?0:this.outerRadius,{sharedOptions:f,includeOptions:g}=this._getSharedOptions(e,s);let p,m=this._getRotation();for(p=0;p<e;++p)m+=this._circumference(p,n);for(p=e;p<e+i;++p){const e=this._circumference(p,n),i=t[p],o={x:l+this.offsetX,y:h+this.offsetY,startAngle:m,endAngle:m+e,circumference:e,outerRadius:u,innerRadius:d};g&&(o.options=f||this.resolveDataElementOptions(p,i.active?"active":s)),m+=e,this.updateElement(i,p,o,s)}}calculateTotal(){const t=this._cachedMeta,e=t.data;let i,s=0;for(i=0;i<e.length;i++){const n=t._parsed[i];null===n||isNaN(n)||!this.chart.getDataVisibility(i)||e[i].hidden||(s+=Math.abs(n))}return s}calculateCircumference(t){const e=this._cachedMeta.total;return e>0&&!isNaN(t)?O*(Math.abs(t)/e):0}getLabelAndValue(t){const e=this._cachedMeta,i=this.chart,s=i.data.labels||[],n=ne(e._parsed[t],i.options.locale);return{label:s[t]||"",value:n}}getMaxBorderWidth(t){let e=0;const i=this.chart;let s,n,o,a,r;if(!t)for(s=0,n=i.data.datasets.length;s<n;++s)if(i.isDatasetVisible(s)){o=i.getDatasetMeta(s),t=o.data,a=o.controller;break}if(!t)return 0;for(s=0,n=t.length;s<n;++s)r=a.resolveDataElementOptions(s),"inner"!==r.borderAlign&&(e=Math.max(e,r.borderWidth||0,r.hoverBorderWidth||0));return e}getMaxOffset(t){let e=0;for(let i=0,s=t.length;i<s;++i){const t=this.resolveDataElementOptions(i);e=Math.max(e,t.offset||0,t.hoverOffset||0)}return e}_getRingWeightOffset(t){let e=0;for(let i=0;i<t;++i)this.chart.isDatasetVisible(i)&&(e+=this._getRingWeight(i));return e}_getRingWeight(t){return Math.max(l(this.chart.data.datasets[t].weight,1),0)}_getVisibleDatasetWeightTotal(){return this._getRingWeightOffset(this.chart.data.datasets.length)||1}}class Yn extends js{static id="polarArea";static defaults={dataElementType:"arc",animation:{animateRotate:!0,animateScale:!0},animations:{numbers:{type:"number",properties:["x","y","startAngle","endAngle","innerRadius","outerRadius"]}},indexAxis:"r",startAngle:0,spacing:0,spacingMode:"proportional"};static overrides={aspectRatio:1,plugins:{legend:{labels:{generateLabels(t){const e=t.data;if(e.labels.length&&e.datasets.length){const{labels:{pointStyle:i,color:s}}=t.legend.options;return e.labels.map(((e,n)=>{const o=t.getDatasetMeta(0).controller.getStyle(n);return{text:e,fillStyle:o.backgroundColor,strokeStyle:o.borderColor,fontColor:s,lineWidth:o.borderWidth,pointStyle:i,hidden:!t.getDataVisibility(n),index:n}}))}return[]}},onClick(t,e,i){i.chart.toggleDataVisibility(e.index),i.chart.update()}}},scales:{r:{type:"radialLinear",angleLines:{display:!1},beginAtZero:!0,grid:{circular:!0},pointLabels:{display:!1},startAngle:0}}};constructor(t,e){super(t,e),this.innerRadius=void 0,this.outerRadius=void 0}getLabelAndValue(t){const e=this._cachedMeta,i=this.chart,s=i.data.labels||[],n=ne(e._parsed[t].r,i.options.locale);return{label:s[t]||"",value:n}}parseObjectData(t,e,i,s){return ii.bind(this)(t,e,i,s)}update(t){const e=this._cachedMeta.data;this._updateRadius(),this.updateElements(e,0,e.length,t)}getMinMax(){const t=this._cachedMeta,e={min:Number.POSITIVE_INFINITY,max:Number.NEGATIVE_INFINITY};return t.data.forEach(((t,i)=>{const s=this.getParsed(i).r;!isNaN(s)&&this.chart.getDataVisibility(i)&&(s<e.min&&(e.min=s),s>e.max&&(e.max=s))})),e}_updateRadius(){const t=this.chart,e=t.chartArea,i=t.options,s=Math.min(e.right-e.left,e.bottom-e.top),n=Math.max(s/2,0),o=(n-Math.max(i.cutoutPercentage?n/100*i.cutoutPercentage:1,0))/t.getVisibleDatasetCount();this.outerRadius=n-o*this.index,this.innerRadius=this.outerRadius-o}updateElements(t,e,i,s){const n="reset"===s,o=this.chart,a=o.options.animation,r=this._cachedMeta.rScale,l=r.xCenter,h=r.yCenter,c=r.getIndexAngle(0)-.5*C;let d,u=c;const f=360/this.countVisibleElements();for(d=0;d<e;++d)u+=this._computeAngle(d,s,f);for(d=e;d<e+i;d++){const e=t[d];let i=u,g=u+this._computeAngle(d,s,f),p=o.getDataVisibility(d)?r.getDistanceFromCenterForValue(this.getParsed(d).r):0;u=g,n&&(a.animateScale&&(p=0),a.animateRotate&&(i=g=c));const m={x:l,y:h,innerRadius:0,outerRadius:p,startAngle:i,endAngle:g,options:this.resolveDataElementOptions(d,e.active?"active":s)};0===m.options.spacing&&(m.options.spacing=this.options.spacing),"angular"===m.options.spacingMode&&(m.options.spacingMode=this.options.spacingMode),this.updateElement(e,d,m,s)}}countVisibleElements(){const t=this._cachedMeta;let e=0;return t.data.forEach(((t,i)=>{!isNaN(this.getParsed(i).r)&&this.chart.getDataVisibility(i)&&e++})),e}_computeAngle(t,e,i){return this.chart.getDataVisibility(t)?$(this.resolveDataElementOptions(t,e).angle||i):0}}var Un=Object.freeze({__proto__:null,BarController:class extends js{static id="bar";static defaults={datasetElementType:!1,dataElementType:"bar",categoryPercentage:.8,barPercentage:.9,grouped:!0,animations:{numbers:{type:"number",properties:["x","y","base","width","height"]}}};static overrides={scales:{_index_:{type:"category",offset:!0,grid:{offset:!0}},_value_:{type:"linear",beginAtZero:!0}}};parsePrimitiveData(t,e,i,s){return Vn(t,e,i,s)}parseArrayData(t,e,i,s){return Vn(t,e,i,s)}parseObjectData(t,e,i,s){const{iScale:n,vScale:o}=t,{xAxisKey:a="x",yAxisKey:r="y"}=this._parsing,l="x"===n.axis?a:r,h="x"===o.axis?a:r,c=[];let d,u,f,g;for(d=i,u=i+s;d<u;++d)g=e[d],f={},f[n.axis]=n.parse(M(g,l),d),c.push(Fn(M(g,h),f,o,d));return c}updateRangeFromParsed(t,e,i,s){super.updateRangeFromParsed(t,e,i,s);const n=i._custom;n&&e===this._cachedMeta.vScale&&(t.min=Math.min(t.min,n.min),t.max=Math.max(t.max,n.max))}getMaxOverflow(){return 0}getLabelAndValue(t){const e=this._cachedMeta,{iScale:i,vScale:s}=e,n=this.getParsed(t),o=n._custom,a=Bn(o)?"["+o.start+", "+o.end+"]":""+s.getLabelForValue(n[s.axis]);return{label:""+i.getLabelForValue(n[i.axis]),value:a}}initialize(){this.enableOptionSharing=!0,super.initialize();this._cachedMeta.stack=this.getDataset().stack}update(t){const e=this._cachedMeta;this.updateElements(e.data,0,e.data.length,t)}updateElements(t,e,i,n){const o="reset"===n,{index:a,_cachedMeta:{vScale:r}}=this,l=r.getBasePixel(),h=r.isHorizontal(),c=this._getRuler(),{sharedOptions:d,includeOptions:u}=this._getSharedOptions(e,n);for(let f=e;f<e+i;f++){const e=this.getParsed(f),i=o||s(e[r.axis])?{base:l,head:l}:this._calculateBarValuePixels(f),g=this._calculateBarIndexPixels(f,c),p=(e._stacks||{})[r.axis],m={horizontal:h,base:i.base,enableBorderRadius:!p||Bn(e._custom)||a===p._top||a===p._bottom,x:h?i.head:g.center,y:h?g.center:i.head,height:h?g.size:Math.abs(i.size),width:h?Math.abs(i.size):g.size};u&&(m.options=d||this.resolveDataElementOptions(f,t[f].active?"active":n));const x=m.options||t[f].options;Nn(m,x,p,a),jn(m,x,c.ratio),this.updateElement(t[f],f,m,n)}}_getStacks(t,e){const{iScale:i}=this._cachedMeta,n=i.getMatchingVisibleMetas(this._type).filter((t=>t.controller.options.grouped)),o=i.options.stacked,a=[],r=this._cachedMeta.controller.getParsed(e),l=r&&r[i.axis],h=t=>{const e=t._parsed.find((t=>t[i.axis]===l)),n=e&&e[t.vScale.axis];if(s(n)||isNaN(n))return!0};for(const i of n)if((void 0===e||!h(i))&&((!1===o||-1===a.indexOf(i.stack)||void 0===o&&void 0===i.stack)&&a.push(i.stack),i.index===t))break;return a.length||a.push(void 0),a}_getStackCount(t){return this._getStacks(void 0,t).length}_getAxisCount(){return this._getAxis().length}getFirstScaleIdForIndexAxis(){const t=this.chart.scales,e=this.chart.options.indexAxis;return Object.keys(t).filter((i=>t[i].axis===e)).shift()}_getAxis(){const t={},e=this.getFirstScaleIdForIndexAxis();for(const i of this.chart.data.datasets)t[l("x"===this.chart.options.indexAxis?i.xAxisID:i.yAxisID,e)]=!0;return Object.keys(t)}_getStackIndex(t,e,i){const s=this._getStacks(t,i),n=void 0!==e?s.indexOf(e):-1;return-1===n?s.length-1:n}_getRuler(){const t=this.options,e=this._cachedMeta,i=e.iScale,s=[];let n,o;for(n=0,o=e.data.length;n<o;++n)s.push(i.getPixelForValue(this.getParsed(n)[i.axis],n));const a=t.barThickness;return{min:a||zn(e),pixels:s,start:i._startPixel,end:i._endPixel,stackCount:this._getStackCount(),scale:i,grouped:t.grouped,ratio:a?1:t.categoryPercentage*t.barPercentage}}_calculateBarValuePixels(t){const{_cachedMeta:{vScale:e,_stacked:i,index:n},options:{base:o,minBarLength:a}}=this,r=o||0,l=this.getParsed(t),h=l._custom,c=Bn(h);let d,u,f=l[e.axis],g=0,p=i?this.applyStack(e,l,i):f;p!==f&&(g=p-f,p=f),c&&(f=h.barStart,p=h.barEnd-h.barStart,0!==f&&F(f)!==F(h.barEnd)&&(g=0),g+=f);const m=s(o)||c?g:o;let x=e.getPixelForValue(m);if(d=this.chart.getDataVisibility(t)?e.getPixelForValue(g+p):x,u=d-x,Math.abs(u)<a){u=function(t,e,i){return 0!==t?F(t):(e.isHorizontal()?1:-1)*(e.min>=i?1:-1)}(u,e,r)*a,f===r&&(x-=u/2);const t=e.getPixelForDecimal(0),s=e.getPixelForDecimal(1),o=Math.min(t,s),h=Math.max(t,s);x=Math.max(Math.min(x,h),o),d=x+u,i&&!c&&(l._stacks[e.axis]._visualValues[n]=e.getValueForPixel(d)-e.getValueForPixel(x))}if(x===e.getPixelForValue(r)){const t=F(u)*e.getLineWidthForValue(r)/2;x+=t,u-=t}return{size:u,base:x,head:d,center:d+u/2}}_calculateBarIndexPixels(t,e){const i=e.scale,n=this.options,o=n.skipNull,a=l(n.maxBarThickness,1/0);let r,h;const c=this._getAxisCount();if(e.grouped){const i=o?this._getStackCount(t):e.stackCount,d="flex"===n.barThickness?function(t,e,i,s){const n=e.pixels,o=n[t];let a=t>0?n[t-1]:null,r=t<n.length-1?n[t+1]:null;const l=i.categoryPercentage;null===a&&(a=o-(null===r?e.end-e.start:r-o)),null===r&&(r=o+o-a);const h=o-(o-Math.min(a,r))/2*l;return{chunk:Math.abs(r-a)/2*l/s,ratio:i.barPercentage,start:h}}(t,e,n,i*c):function(t,e,i,n){const o=i.barThickness;let a,r;return s(o)?(a=e.min*i.categoryPercentage,r=i.barPercentage):(a=o*n,r=1),{chunk:a/n,ratio:r,start:e.pixels[t]-a/2}}(t,e,n,i*c),u="x"===this.chart.options.indexAxis?this.getDataset().xAxisID:this.getDataset().yAxisID,f=this._getAxis().indexOf(l(u,this.getFirstScaleIdForIndexAxis())),g=this._getStackIndex(this.index,this._cachedMeta.stack,o?t:void 0)+f;r=d.start+d.chunk*g+d.chunk/2,h=Math.min(a,d.chunk*d.ratio)}else r=i.getPixelForValue(this.getParsed(t)[i.axis],t),h=Math.min(a,e.min*e.ratio);return{base:r-h/2,head:r+h/2,center:r,size:h}}draw(){const t=this._cachedMeta,e=t.vScale,i=t.data,s=i.length;let n=0;for(;n<s;++n)null===this.getParsed(n)[e.axis]||i[n].hidden||i[n].draw(this._ctx)}},BubbleController:class extends js{static id="bubble";static defaults={datasetElementType:!1,dataElementType:"point",animations:{numbers:{type:"number",properties:["x","y","borderWidth","radius"]}}};static overrides={scales:{x:{type:"linear"},y:{type:"linear"}}};initialize(){this.enableOptionSharing=!0,super.initialize()}parsePrimitiveData(t,e,i,s){const n=super.parsePrimitiveData(t,e,i,s);for(let t=0;t<n.length;t++)n[t]._custom=this.resolveDataElementOptions(t+i).radius;return n}parseArrayData(t,e,i,s){const n=super.parseArrayData(t,e,i,s);for(let t=0;t<n.length;t++){const s=e[i+t];n[t]._custom=l(s[2],this.resolveDataElementOptions(t+i).radius)}return n}parseObjectData(t,e,i,s){const n=super.parseObjectData(t,e,i,s);for(let t=0;t<n.length;t++){const s=e[i+t];n[t]._custom=l(s&&s.r&&+s.r,this.resolveDataElementOptions(t+i).radius)}return n}getMaxOverflow(){const t=this._cachedMeta.data;let e=0;for(let i=t.length-1;i>=0;--i)e=Math.max(e,t[i].size(this.resolveDataElementOptions(i))/2);return e>0&&e}getLabelAndValue(t){const e=this._cachedMeta,i=this.chart.data.labels||[],{xScale:s,yScale:n}=e,o=this.getParsed(t),a=s.getLabelForValue(o.x),r=n.getLabelForValue(o.y),l=o._custom;return{label:i[t]||"",value:"("+a+", "+r+(l?", "+l:"")+")"}}update(t){const e=this._cachedMeta.data;this.updateElements(e,0,e.length,t)}updateElements(t,e,i,s){const n="reset"===s,{iScale:o,vScale:a}=this._cachedMeta,{sharedOptions:r,includeOptions:l}=this._getSharedOptions(e,s),h=o.axis,c=a.axis;for(let d=e;d<e+i;d++){const e=t[d],i=!n&&this.getParsed(d),u={},f=u[h]=n?o.getPixelForDecimal(.5):o.getPixelForValue(i[h]),g=u[c]=n?a.getBasePixel():a.getPixelForValue(i[c]);u.skip=isNaN(f)||isNaN(g),l&&(u.options=r||this.resolveDataElementOptions(d,e.active?"active":s),n&&(u.options.radius=0)),this.updateElement(e,d,u,s)}}resolveDataElementOptions(t,e){const i=this.getParsed(t);let s=super.resolveDataElementOptions(t,e);s.$shared&&(s=Object.assign({},s,{$shared:!1}));const n=s.radius;return"active"!==e&&(s.radius=0),s.radius+=l(i&&i._custom,n),s}},DoughnutController:$n,LineController:class extends js{static id="line";static defaults={datasetElementType:"line",dataElementType:"point",showLine:!0,spanGaps:!1};static overrides={scales:{_index_:{type:"category"},_value_:{type:"linear"}}};initialize(){this.enableOptionSharing=!0,this.supportsDecimation=!0,super.initialize()}update(t){const e=this._cachedMeta,{dataset:i,data:s=[],_dataset:n}=e,o=this.chart._animationsDisabled;let{start:a,count:r}=pt(e,s,o);this._drawStart=a,this._drawCount=r,mt(e)&&(a=0,r=s.length),i._chart=this.chart,i._datasetIndex=this.index,i._decimated=!!n._decimated,i.points=s;const l=this.resolveDatasetElementOptions(t);this.options.showLine||(l.borderWidth=0),l.segment=this.options.segment,this.updateElement(i,void 0,{animated:!o,options:l},t),this.updateElements(s,a,r,t)}updateElements(t,e,i,n){const o="reset"===n,{iScale:a,vScale:r,_stacked:l,_dataset:h}=this._cachedMeta,{sharedOptions:c,includeOptions:d}=this._getSharedOptions(e,n),u=a.axis,f=r.axis,{spanGaps:g,segment:p}=this.options,m=W(g)?g:Number.POSITIVE_INFINITY,x=this.chart._animationsDisabled||o||"none"===n,b=e+i,_=t.length;let y=e>0&&this.getParsed(e-1);for(let i=0;i<_;++i){const g=t[i],_=x?g:{};if(i<e||i>=b){_.skip=!0;continue}const v=this.getParsed(i),M=s(v[f]),w=_[u]=a.getPixelForValue(v[u],i),k=_[f]=o||M?r.getBasePixel():r.getPixelForValue(l?this.applyStack(r,v,l):v[f],i);_.skip=isNaN(w)||isNaN(k)||M,_.stop=i>0&&Math.abs(v[u]-y[u])>m,p&&(_.parsed=v,_.raw=h.data[i]),d&&(_.options=c||this.resolveDataElementOptions(i,g.active?"active":n)),x||this.updateElement(g,i,_,n),y=v}}getMaxOverflow(){const t=this._cachedMeta,e=t.dataset,i=e.options&&e.options.borderWidth||0,s=t.data||[];if(!s.length)return i;const n=s[0].size(this.resolveDataElementOptions(0)),o=s[s.length-1].size(this.resolveDataElementOptions(s.length-1));return Math.max(i,n,o)/2}draw(){const t=this._cachedMeta;t.dataset.updateControlPoints(this.chart.chartArea,t.iScale.axis),super.draw()}},PieController:class extends $n{static id="pie";static defaults={cutout:0,rotation:0,circumference:360,radius:"100%"}},PolarAreaController:Yn,RadarController:class extends js{static id="radar";static defaults={datasetElementType:"line",dataElementType:"point",indexAxis:"r",showLine:!0,elements:{line:{fill:"start"}}};static overrides={aspectRatio:1,scales:{r:{type:"radialLinear"}}};getLabelAndValue(t){const e=this._cachedMeta.vScale,i=this.getParsed(t);return{label:e.getLabels()[t],value:""+e.getLabelForValue(i[e.axis])}}parseObjectData(t,e,i,s){return ii.bind(this)(t,e,i,s)}update(t){const e=this._cachedMeta,i=e.dataset,s=e.data||[],n=e.iScale.getLabels();if(i.points=s,"resize"!==t){const e=this.resolveDatasetElementOptions(t);this.options.showLine||(e.borderWidth=0);const o={_loop:!0,_fullLoop:n.length===s.length,options:e};this.updateElement(i,void 0,o,t)}this.updateElements(s,0,s.length,t)}updateElements(t,e,i,s){const n=this._cachedMeta.rScale,o="reset"===s;for(let a=e;a<e+i;a++){const e=t[a],i=this.resolveDataElementOptions(a,e.active?"active":s),r=n.getPointPositionForValue(a,this.getParsed(a).r),l=o?n.xCenter:r.x,h=o?n.yCenter:r.y,c={x:l,y:h,angle:r.angle,skip:isNaN(l)||isNaN(h),options:i};this.updateElement(e,a,c,s)}}},ScatterController:class extends js{static id="scatter";static defaults={datasetElementType:!1,dataElementType:"point",showLine:!1,fill:!1};static overrides={interaction:{mode:"point"},scales:{x:{type:"linear"},y:{type:"linear"}}};getLabelAndValue(t){const e=this._cachedMeta,i=this.chart.data.labels||[],{xScale:s,yScale:n}=e,o=this.getParsed(t),a=s.getLabelForValue(o.x),r=n.getLabelForValue(o.y);return{label:i[t]||"",value:"("+a+", "+r+")"}}update(t){const e=this._cachedMeta,{data:i=[]}=e,s=this.chart._animationsDisabled;let{start:n,count:o}=pt(e,i,s);if(this._drawStart=n,this._drawCount=o,mt(e)&&(n=0,o=i.length),this.options.showLine){this.datasetElementType||this.addElements();const{dataset:n,_dataset:o}=e;n._chart=this.chart,n._datasetIndex=this.index,n._decimated=!!o._decimated,n.points=i;const a=this.resolveDatasetElementOptions(t);a.segment=this.options.segment,this.updateElement(n,void 0,{animated:!s,options:a},t)}else this.datasetElementType&&(delete e.dataset,this.datasetElementType=!1);this.updateElements(i,n,o,t)}addElements(){const{showLine:t}=this.options;!this.datasetElementType&&t&&(this.datasetElementType=this.chart.registry.getElement("line")),super.addElements()}updateElements(t,e,i,n){const o="reset"===n,{iScale:a,vScale:r,_stacked:l,_dataset:h}=this._cachedMeta,c=this.resolveDataElementOptions(e,n),d=this.getSharedOptions(c),u=this.includeOptions(n,d),f=a.axis,g=r.axis,{spanGaps:p,segment:m}=this.options,x=W(p)?p:Number.POSITIVE_INFINITY,b=this.chart._animationsDisabled||o||"none"===n;let _=e>0&&this.getParsed(e-1);for(let c=e;c<e+i;++c){const e=t[c],i=this.getParsed(c),p=b?e:{},y=s(i[g]),v=p[f]=a.getPixelForValue(i[f],c),M=p[g]=o||y?r.getBasePixel():r.getPixelForValue(l?this.applyStack(r,i,l):i[g],c);p.skip=isNaN(v)||isNaN(M)||y,p.stop=c>0&&Math.abs(i[f]-_[f])>x,m&&(p.parsed=i,p.raw=h.data[c]),u&&(p.options=d||this.resolveDataElementOptions(c,e.active?"active":n)),b||this.updateElement(e,c,p,n),_=i}this.updateSharedOptions(d,n,c)}getMaxOverflow(){const t=this._cachedMeta,e=t.data||[];if(!this.options.showLine){let t=0;for(let i=e.length-1;i>=0;--i)t=Math.max(t,e[i].size(this.resolveDataElementOptions(i))/2);return t>0&&t}const i=t.dataset,s=i.options&&i.options.borderWidth||0;if(!e.length)return s;const n=e[0].size(this.resolveDataElementOptions(0)),o=e[e.length-1].size(this.resolveDataElementOptions(e.length-1));return Math.max(s,n,o)/2}}});function Xn(t,e,i,s){const n=vi(t.options.borderRadius,["outerStart","outerEnd","innerStart","innerEnd"]);const o=(i-e)/2,a=Math.min(o,s*e/2),r=t=>{const e=(i-Math.min(o,t))*s/2;return Z(t,0,Math.min(o,e))};return{outerStart:r(n.outerStart),outerEnd:r(n.outerEnd),innerStart:Z(n.innerStart,0,a),innerEnd:Z(n.innerEnd,0,a)}}function qn(t,e,i,s){return{x:i+t*Math.cos(e),y:s+t*Math.sin(e)}}function Kn(t,e,i,s,n,o){const{x:a,y:r,startAngle:l,pixelMargin:h,innerRadius:c}=e,{spacingMode:d="angular"}=e.options,u=n-l;if(o&&e.options.selfJoin&&Math.abs(u)>=O-1e-4)return void function(t,e,i,s){const{x:n,y:o,startAngle:a,pixelMargin:r,innerRadius:l}=e,h=Math.max(e.outerRadius+s+i-r,0),c=l>0?l+s+i+r:0;t.beginPath(),t.arc(n,o,h,a,a+O),c>0&&(t.moveTo(n+Math.cos(a)*c,o+Math.sin(a)*c),t.arc(n,o,c,a+O,a,!0)),t.closePath()}(t,e,i,s);const f=Math.max(e.outerRadius+s+i-h,0);let g=c>0?c+s+i+h:0,p=0,m=0;const x=f>0?Math.max(.001,u*f-i/C)/f:.001,b=(u-x)/2;if(s){const t=((c>0?c-s:0)+(f>0?f-s:0))/2,e=(u-(0!==t?u*t/(t+s):u))/2,i=t>0?Math.asin(Math.min(1,s/t)):0,n=Math.max(0,x/2-.001),o=Math.sin(n);if("parallel"===d){if(0===g&&o>0){const t=s/o,e=Math.max(0,f-.001);g=Math.min(t,e)}const t=Math.min(f>0?f*o:Number.POSITIVE_INFINITY,g>0?g*o:Number.POSITIVE_INFINITY),e=Math.min(s,t);p=f>0?Math.asin(Math.min(1,e/f)):Math.min(n,i),m=g>0?Math.asin(Math.min(1,e/g)):p}else"proportional"===d?(p=Math.min(n,e),m=Math.min(n,e)):(p=Math.min(n,i),m=Math.min(n,i))}const _=l+b+p,y=n-b-p,v=l+b+m,M=n-b-m,w=Math.min(y-_,M-v),{outerStart:k,outerEnd:S,innerStart:P,innerEnd:D}=Xn(e,g,f,w),A=f-k,T=f-S,L=_+k/A,R=y-S/T,I=g+P,z=g+D,F=v+P/I,V=M-D/z;if(t.beginPath(),o){const e=(L+R)/2;if(t.arc(a,r,f,L,e),t.arc(a,r,f,e,R),S>0){const e=qn(T,R,a,r);t.arc(e.x,e.y,S,R,y+E)}const i=qn(z,M,a,r);if(t.lineTo(i.x,i.y),D>0){const e=qn(z,V,a,r);t.arc(e.x,e.y,D,M+E,V+Math.PI)}const s=(M-D/g+(v+P/g))/2;if(t.arc(a,r,g,M-D/g,s,!0),t.arc(a,r,g,s,v+P/g,!0),P>0){const e=qn(I,F,a,r);t.arc(e.x,e.y,P,F+Math.PI,v-E)}const n=qn(A,_,a,r);if(t.lineTo(n.x,n.y),k>0){const e=qn(A,L,a,r);t.arc(e.x,e.y,k,_-E,L)}}else{t.moveTo(a,r);const e=Math.cos(L)*f+a,i=Math.sin(L)*f+r;t.lineTo(e,i);const s=Math.cos(R)*f+a,n=Math.sin(R)*f+r;t.lineTo(s,n)}t.closePath()}function Gn(t,e,i,s,n){const{fullCircles:o,startAngle:a,circumference:r,options:l}=e,{borderWidth:h,borderJoinStyle:c,borderDash:d,borderDashOffset:u,borderRadius:f}=l,g="inner"===l.borderAlign;if(!h)return;t.setLineDash(d||[]),t.lineDashOffset=u,g?(t.lineWidth=2*h,t.lineJoin=c||"round"):(t.lineWidth=h,t.lineJoin=c||"bevel");let p=e.endAngle;const m=Math.abs(p-a)>=O-1e-4;if(o){Kn(t,e,i,s,p,n);for(let e=0;e<o;++e)t.stroke();isNaN(r)||(p=a+(r%O||O))}g&&function(t,e,i){const{startAngle:s,pixelMargin:n,x:o,y:a,outerRadius:r,innerRadius:l}=e;let h=n/r;t.beginPath(),t.arc(o,a,r,s-h,i+h),l>n?(h=n/l,t.arc(o,a,l,i+h,s-h,!0)):t.arc(o,a,n,i+E,s-E),t.closePath(),t.clip()}(t,e,p);!(m&&e.innerRadius>0)&&l.selfJoin&&p-a>=C&&0===f&&"miter"!==c&&function(t,e,i){const{startAngle:s,x:n,y:o,outerRadius:a,innerRadius:r,options:l}=e,{borderWidth:h,borderJoinStyle:c}=l,d=Math.min(h/a,G(s-i));if(t.beginPath(),t.arc(n,o,a-h/2,s+d/2,i-d/2),r>0){const e=Math.min(h/r,G(s-i));t.arc(n,o,r+h/2,i-e/2,s+e/2,!0)}else{const e=Math.min(h/2,a*G(s-i));if("round"===c)t.arc(n,o,e,i-C/2,s+C/2,!0);else if("bevel"===c){const a=2*e*e,r=-a*Math.cos(i+C/2)+n,l=-a*Math.sin(i+C/2)+o,h=a*Math.cos(s+C/2)+n,c=a*Math.sin(s+C/2)+o;t.lineTo(r,l),t.lineTo(h,c)}}t.closePath(),t.moveTo(0,0),t.rect(0,0,t.canvas.width,t.canvas.height),t.clip("evenodd")}(t,e,p),o||(Kn(t,e,i,s,p,n),t.stroke())}function Jn(t,e,i=e){t.lineCap=l(i.borderCapStyle,e.borderCapStyle),t.setLineDash(l(i.borderDash,e.borderDash)),t.lineDashOffset=l(i.borderDashOffset,e.borderDashOffset),t.lineJoin=l(i.borderJoinStyle,e.borderJoinStyle),t.lineWidth=l(i.borderWidth,e.borderWidth),t.strokeStyle=l(i.borderColor,e.borderColor)}function Zn(t,e,i){t.lineTo(i.x,i.y)}function Qn(t,e,i={}){const s=t.length,{start:n=0,end:o=s-1}=i,{start:a,end:r}=e,l=Math.max(n,a),h=Math.min(o,r),c=n<a&&o<a||n>r&&o>r;return{count:s,start:l,loop:e.loop,ilen:h<l&&!c?s+h-l:h-l}}function to(t,e,i,s){const{points:n,options:o}=e,{count:a,start:r,loop:l,ilen:h}=Qn(n,i,s),c=function(t){return t.stepped?Fe:t.tension||"monotone"===t.cubicInterpolationMode?Ve:Zn}(o);let d,u,f,{move:g=!0,reverse:p}=s||{};for(d=0;d<=h;++d)u=n[(r+(p?h-d:d))%a],u.skip||(g?(t.moveTo(u.x,u.y),g=!1):c(t,f,u,p,o.stepped),f=u);return l&&(u=n[(r+(p?h:0))%a],c(t,f,u,p,o.stepped)),!!l}function eo(t,e,i,s){const n=e.points,{count:o,start:a,ilen:r}=Qn(n,i,s),{move:l=!0,reverse:h}=s||{};let c,d,u,f,g,p,m=0,x=0;const b=t=>(a+(h?r-t:t))%o,_=()=>{f!==g&&(t.lineTo(m,g),t.lineTo(m,f),t.lineTo(m,p))};for(l&&(d=n[b(0)],t.moveTo(d.x,d.y)),c=0;c<=r;++c){if(d=n[b(c)],d.skip)continue;const e=d.x,i=d.y,s=0|e;s===u?(i<f?f=i:i>g&&(g=i),m=(x*m+e)/++x):(_(),t.lineTo(e,i),u=s,x=0,f=g=i),p=i}_()}function io(t){const e=t.options,i=e.borderDash&&e.borderDash.length;return!(t._decimated||t._loop||e.tension||"monotone"===e.cubicInterpolationMode||e.stepped||i)?eo:to}const so="function"==typeof Path2D;function no(t,e,i,s){so&&!e.options.segment?function(t,e,i,s){let n=e._path;n||(n=e._path=new Path2D,e.path(n,i,s)&&n.closePath()),Jn(t,e.options),t.stroke(n)}(t,e,i,s):function(t,e,i,s){const{segments:n,options:o}=e,a=io(e);for(const r of n)Jn(t,o,r.style),t.beginPath(),a(t,e,r,{start:i,end:i+s-1})&&t.closePath(),t.stroke()}(t,e,i,s)}class oo extends $s{static id="line";static defaults={borderCapStyle:"butt",borderDash:[],borderDashOffset:0,borderJoinStyle:"miter",borderWidth:3,capBezierPoints:!0,cubicInterpolationMode:"default",fill:!1,spanGaps:!1,stepped:!1,tension:0};static defaultRoutes={backgroundColor:"backgroundColor",borderColor:"borderColor"};static descriptors={_scriptable:!0,_indexable:t=>"borderDash"!==t&&"fill"!==t};constructor(t){super(),this.animated=!0,this.options=void 0,this._chart=void 0,this._loop=void 0,this._fullLoop=void 0,this._path=void 0,this._points=void 0,this._segments=void 0,this._decimated=!1,this._pointsUpdated=!1,this._datasetIndex=void 0,t&&Object.assign(this,t)}updateControlPoints(t,e){const i=this.options;if((i.tension||"monotone"===i.cubicInterpolationMode)&&!i.stepped&&!this._pointsUpdated){const s=i.spanGaps?this._loop:this._fullLoop;hi(this._points,i,t,s,e),this._pointsUpdated=!0}}set points(t){this._points=t,delete this._segments,delete this._path,this._pointsUpdated=!1}get points(){return this._points}get segments(){return this._segments||(this._segments=zi(this,this.options.segment))}first(){const t=this.segments,e=this.points;return t.length&&e[t[0].start]}last(){const t=this.segments,e=this.points,i=t.length;return i&&e[t[i-1].end]}interpolate(t,e){const i=this.options,s=t[e],n=this.points,o=Ii(this,{property:e,start:s,end:s});if(!o.length)return;const a=[],r=function(t){return t.stepped?pi:t.tension||"monotone"===t.cubicInterpolationMode?mi:gi}(i);let l,h;for(l=0,h=o.length;l<h;++l){const{start:h,end:c}=o[l],d=n[h],u=n[c];if(d===u){a.push(d);continue}const f=r(d,u,Math.abs((s-d[e])/(u[e]-d[e])),i.stepped);f[e]=t[e],a.push(f)}return 1===a.length?a[0]:a}pathSegment(t,e,i){return io(this)(t,this,e,i)}path(t,e,i){const s=this.segments,n=io(this);let o=this._loop;e=e||0,i=i||this.points.length-e;for(const a of s)o&=n(t,this,a,{start:e,end:e+i-1});return!!o}draw(t,e,i,s){const n=this.options||{};(this.points||[]).length&&n.borderWidth&&(t.save(),no(t,this,i,s),t.restore()),this.animated&&(this._pointsUpdated=!1,this._path=void 0)}}function ao(t,e,i,s){const n=t.options,{[i]:o}=t.getProps([i],s);return Math.abs(e-o)<n.radius+n.hitRadius}function ro(t,e){const{x:i,y:s,base:n,width:o,height:a}=t.getProps(["x","y","base","width","height"],e);let r,l,h,c,d;return t.horizontal?(d=a/2,r=Math.min(i,n),l=Math.max(i,n),h=s-d,c=s+d):(d=o/2,r=i-d,l=i+d,h=Math.min(s,n),c=Math.max(s,n)),{left:r,top:h,right:l,bottom:c}}function lo(t,e,i,s){return t?0:Z(e,i,s)}function ho(t){const e=ro(t),i=e.right-e.left,s=e.bottom-e.top,n=function(t,e,i){const s=t.options.borderWidth,n=t.borderSkipped,o=Mi(s);return{t:lo(n.top,o.top,0,i),r:lo(n.right,o.right,0,e),b:lo(n.bottom,o.bottom,0,i),l:lo(n.left,o.left,0,e)}}(t,i/2,s/2),a=function(t,e,i){const{enableBorderRadius:s}=t.getProps(["enableBorderRadius"]),n=t.options.borderRadius,a=wi(n),r=Math.min(e,i),l=t.borderSkipped,h=s||o(n);return{topLeft:lo(!h||l.top||l.left,a.topLeft,0,r),topRight:lo(!h||l.top||l.right,a.topRight,0,r),bottomLeft:lo(!h||l.bottom||l.left,a.bottomLeft,0,r),bottomRight:lo(!h||l.bottom||l.right,a.bottomRight,0,r)}}(t,i/2,s/2);return{outer:{x:e.left,y:e.top,w:i,h:s,radius:a},inner:{x:e.left+n.l,y:e.top+n.t,w:i-n.l-n.r,h:s-n.t-n.b,radius:{topLeft:Math.max(0,a.topLeft-Math.max(n.t,n.l)),topRight:Math.max(0,a.topRight-Math.max(n.t,n.r)),bottomLeft:Math.max(0,a.bottomLeft-Math.max(n.b,n.l)),bottomRight:Math.max(0,a.bottomRight-Math.max(n.b,n.r))}}}}function co(t,e,i,s){const n=null===e,o=null===i,a=t&&!(n&&o)&&ro(t,s);return a&&(n||tt(e,a.left,a.right))&&(o||tt(i,a.top,a.bottom))}function uo(t,e){t.rect(e.x,e.y,e.w,e.h)}function fo(t,e,i={}){const s=t.x!==i.x?-e:0,n=t.y!==i.y?-e:0,o=(t.x+t.w!==i.x+i.w?e:0)-s,a=(t.y+t.h!==i.y+i.h?e:0)-n;return{x:t.x+s,y:t.y+n,w:t.w+o,h:t.h+a,radius:t.radius}}var go=Object.freeze({__proto__:null,ArcElement:class extends $s{static id="arc";static defaults={borderAlign:"center",borderColor:"#fff",borderDash:[],borderDashOffset:0,borderJoinStyle:void 0,borderRadius:0,borderWidth:2,offset:0,spacing:0,spacingMode:"angular",angle:void 0,circular:!0,selfJoin:!1};static defaultRoutes={backgroundColor:"backgroundColor"};static descriptors={_scriptable:!0,_indexable:t=>"borderDash"!==t};circumference;endAngle;fullCircles;innerRadius;outerRadius;pixelMargin;startAngle;circular;constructor(t){super(),this.options=void 0,this.circumference=void 0,this.startAngle=void 0,this.endAngle=void 0,this.innerRadius=void 0,this.outerRadius=void 0,this.pixelMargin=0,this.fullCircles=0,this.circular=!1,t&&Object.assign(this,t)}inRange(t,e,i){const s=this.getProps(["x","y"],i),{angle:n,distance:o}=X(s,{x:t,y:e}),{startAngle:a,endAngle:r,innerRadius:h,outerRadius:c,circumference:d}=this.getProps(["startAngle","endAngle","innerRadius","outerRadius","circumference"],i),u=(this.options.spacing+this.options.borderWidth)/2,f=l(d,r-a),g=J(n,a,r)&&a!==r,p=f>=O||g,m=tt(o,h+u,c+u);return p&&m}getCenterPoint(t){const{x:e,y:i,startAngle:s,endAngle:n,innerRadius:o,outerRadius:a}=this.getProps(["x","y","startAngle","endAngle","innerRadius","outerRadius"],t),{offset:r,spacing:l}=this.options,h=(s+n)/2,c=(o+a+l+r)/2;return{x:e+Math.cos(h)*c,y:i+Math.sin(h)*c}}tooltipPosition(t){return this.getCenterPoint(t)}draw(t){const{options:e,circumference:i}=this,s=(e.offset||0)/4,n=(e.spacing||0)/2,o=e.circular;if(this.pixelMargin="inner"===e.borderAlign?.33:0,this.fullCircles=i>O?Math.floor(i/O):0,0===i||this.innerRadius<0||this.outerRadius<0)return;t.save();const a=(this.startAngle+this.endAngle)/2;t.translate(Math.cos(a)*s,Math.sin(a)*s);const r=s*(1-Math.sin(Math.min(C,i||0)));t.fillStyle=e.backgroundColor,t.strokeStyle=e.borderColor,function(t,e,i,s,n){const{fullCircles:o,startAngle:a,circumference:r}=e;let l=e.endAngle;if(o){Kn(t,e,i,s,l,n);for(let e=0;e<o;++e)t.fill();isNaN(r)||(l=a+(r%O||O))}Kn(t,e,i,s,l,n),t.fill()}(t,this,r,n,o),Gn(t,this,r,n,o),t.restore()}},BarElement:class extends $s{static id="bar";static defaults={borderSkipped:"start",borderWidth:0,borderRadius:0,inflateAmount:"auto",pointStyle:void 0};static defaultRoutes={backgroundColor:"backgroundColor",borderColor:"borderColor"};constructor(t){super(),this.options=void 0,this.horizontal=void 0,this.base=void 0,this.width=void 0,this.height=void 0,this.inflateAmount=void 0,t&&Object.assign(this,t)}draw(t){const{inflateAmount:e,options:{borderColor:i,backgroundColor:s}}=this,{inner:n,outer:o}=ho(this),a=(r=o.radius).topLeft||r.topRight||r.bottomLeft||r.bottomRight?He:uo;var r;t.save(),o.w===n.w&&o.h===n.h||(t.beginPath(),a(t,fo(o,e,n)),t.clip(),a(t,fo(n,-e,o)),t.fillStyle=i,t.fill("evenodd")),t.beginPath(),a(t,fo(n,e)),t.fillStyle=s,t.fill(),t.restore()}inRange(t,e,i){return co(this,t,e,i)}inXRange(t,e){return co(this,t,null,e)}inYRange(t,e){return co(this,null,t,e)}getCenterPoint(t){const{x:e,y:i,base:s,horizontal:n}=this.getProps(["x","y","base","horizontal"],t);return{x:n?(e+s)/2:e,y:n?i:(i+s)/2}}getRange(t){return"x"===t?this.width/2:this.height/2}},LineElement:oo,PointElement:class extends $s{static id="point";parsed;skip;stop;static defaults={borderWidth:1,hitRadius:1,hoverBorderWidth:1,hoverRadius:4,pointStyle:"circle",radius:3,rotation:0};static defaultRoutes={backgroundColor:"backgroundColor",borderColor:"borderColor"};constructor(t){super(),this.options=void 0,this.parsed=void 0,this.skip=void 0,this.stop=void 0,t&&Object.assign(this,t)}inRange(t,e,i){const s=this.options,{x:n,y:o}=this.getProps(["x","y"],i);return Math.pow(t-n,2)+Math.pow(e-o,2)<Math.pow(s.hitRadius+s.radius,2)}inXRange(t,e){return ao(this,t,"x",e)}inYRange(t,e){return ao(this,t,"y",e)}getCenterPoint(t){const{x:e,y:i}=this.getProps(["x","y"],t);return{x:e,y:i}}size(t){let e=(t=t||this.options||{}).radius||0;e=Math.max(e,e&&t.hoverRadius||0);return 2*(e+(e&&t.borderWidth||0))}draw(t,e){const i=this.options;this.skip||i.radius<.1||!Re(this,e,this.size(i)/2)||(t.strokeStyle=i.borderColor,t.lineWidth=i.borderWidth,t.fillStyle=i.backgroundColor,Le(t,i,this.x,this.y))}getRange(){const t=this.options||{};return t.radius+t.hitRadius}}});function po(t,e,i,s){const n=t.indexOf(e);if(-1===n)return((t,e,i,s)=>("string"==typeof e?(i=t.push(e)-1,s.unshift({index:i,label:e})):isNaN(e)&&(i=null),i))(t,e,i,s);return n!==t.lastIndexOf(e)?i:n}function mo(t){const e=this.getLabels();return t>=0&&t<e.length?e[t]:t}function xo(t,e,{horizontal:i,minRotation:s}){const n=$(s),o=(i?Math.sin(n):Math.cos(n))||.001,a=.75*e*(""+t).length;return Math.min(e/o,a)}class bo extends tn{constructor(t){super(t),this.start=void 0,this.end=void 0,this._startValue=void 0,this._endValue=void 0,this._valueRange=0}parse(t,e){return s(t)||("number"==typeof t||t instanceof Number)&&!isFinite(+t)?null:+t}handleTickRangeOptions(){const{beginAtZero:t}=this.options,{minDefined:e,maxDefined:i}=this.getUserBounds();let{min:s,max:n}=this;const o=t=>s=e?s:t,a=t=>n=i?n:t;if(t){const t=F(s),e=F(n);t<0&&e<0?a(0):t>0&&e>0&&o(0)}if(s===n){let e=0===n?1:Math.abs(.05*n);a(n+e),t||o(s-e)}this.min=s,this.max=n}getTickLimit(){const t=this.options.ticks;let e,{maxTicksLimit:i,stepSize:s}=t;return s?(e=Math.ceil(this.max/s)-Math.floor(this.min/s)+1,e>1e3&&(console.warn(`scales.${this.id}.ticks.stepSize: ${s} would result generating up to ${e} ticks. Limiting to 1000.`),e=1e3)):(e=this.computeTickLimit(),i=i||11),i&&(e=Math.min(i,e)),e}computeTickLimit(){return Number.POSITIVE_INFINITY}buildTicks(){const t=this.options,e=t.ticks;let i=this.getTickLimit();i=Math.max(2,i);const n=function(t,e){const i=[],{bounds:n,step:o,min:a,max:r,precision:l,count:h,maxTicks:c,maxDigits:d,includeBounds:u}=t,f=o||1,g=c-1,{min:p,max:m}=e,x=!s(a),b=!s(r),_=!s(h),y=(m-p)/(d+1);let v,M,w,k,S=B((m-p)/g/f)*f;if(S<1e-14&&!x&&!b)return[{value:p},{value:m}];k=Math.ceil(m/S)-Math.floor(p/S),k>g&&(S=B(k*S/g/f)*f),s(l)||(v=Math.pow(10,l),S=Math.ceil(S*v)/v),"ticks"===n?(M=Math.floor(p/S)*S,w=Math.ceil(m/S)*S):(M=p,w=m),x&&b&&o&&H((r-a)/o,S/1e3)?(k=Math.round(Math.min((r-a)/S,c)),S=(r-a)/k,M=a,w=r):_?(M=x?a:M,w=b?r:w,k=h-1,S=(w-M)/k):(k=(w-M)/S,k=V(k,Math.round(k),S/1e3)?Math.round(k):Math.ceil(k));const P=Math.max(U(S),U(M));v=Math.pow(10,s(l)?P:l),M=Math.round(M*v)/v,w=Math.round(w*v)/v;let D=0;for(x&&(u&&M!==a?(i.push({value:a}),M<a&&D++,V(Math.round((M+D*S)*v)/v,a,xo(a,y,t))&&D++):M<a&&D++);D<k;++D){const t=Math.round((M+D*S)*v)/v;if(b&&t>r)break;i.push({value:t})}return b&&u&&w!==r?i.length&&V(i[i.length-1].value,r,xo(r,y,t))?i[i.length-1].value=r:i.push({value:r}):b&&w!==r||i.push({value:w}),i}({maxTicks:i,bounds:t.bounds,min:t.min,max:t.max,precision:e.precision,step:e.stepSize,count:e.count,maxDigits:this._maxDigits(),horizontal:this.isHorizontal(),minRotation:e.minRotation||0,includeBounds:!1!==e.includeBounds},this._range||this);return"ticks"===t.bounds&&j(n,this,"value"),t.reverse?(n.reverse(),this.start=this.max,this.end=this.min):(this.start=this.min,this.end=this.max),n}configure(){const t=this.ticks;let e=this.min,i=this.max;if(super.configure(),this.options.offset&&t.length){const s=(i-e)/Math.max(t.length-1,1)/2;e-=s,i+=s}this._startValue=e,this._endValue=i,this._valueRange=i-e}getLabelForValue(t){return ne(t,this.chart.options.locale,this.options.ticks.format)}}class _o extends bo{static id="linear";static defaults={ticks:{callback:ae.formatters.numeric}};determineDataLimits(){const{min:t,max:e}=this.getMinMax(!0);this.min=a(t)?t:0,this.max=a(e)?e:1,this.handleTickRangeOptions()}computeTickLimit(){const t=this.isHorizontal(),e=t?this.width:this.height,i=$(this.options.ticks.minRotation),s=(t?Math.sin(i):Math.cos(i))||.001,n=this._resolveTickFontOptions(0);return Math.ceil(e/Math.min(40,n.lineHeight/s))}getPixelForValue(t){return null===t?NaN:this.getPixelForDecimal((t-this._startValue)/this._valueRange)}getValueForPixel(t){return this._startValue+this.getDecimalForPixel(t)*this._valueRange}}const yo=t=>Math.floor(z(t)),vo=(t,e)=>Math.pow(10,yo(t)+e);function Mo(t){return 1===t/Math.pow(10,yo(t))}function wo(t,e,i){const s=Math.pow(10,i),n=Math.floor(t/s);return Math.ceil(e/s)-n}function ko(t,{min:e,max:i}){e=r(t.min,e);const s=[],n=yo(e);let o=function(t,e){let i=yo(e-t);for(;wo(t,e,i)>10;)i++;for(;wo(t,e,i)<10;)i--;return Math.min(i,yo(t))}(e,i),a=o<0?Math.pow(10,Math.abs(o)):1;const l=Math.pow(10,o),h=n>o?Math.pow(10,n):0,c=Math.round((e-h)*a)/a,d=Math.floor((e-h)/l/10)*l*10;let u=Math.floor((c-d)/Math.pow(10,o)),f=r(t.min,Math.round((h+d+u*Math.pow(10,o))*a)/a);for(;f<i;)s.push({value:f,major:Mo(f),significand:u}),u>=10?u=u<15?15:20:u++,u>=20&&(o++,u=2,a=o>=0?1:a),f=Math.round((h+d+u*Math.pow(10,o))*a)/a;const g=r(t.max,f);return s.push({value:g,major:Mo(g),significand:u}),s}class So extends tn{static id="logarithmic";static defaults={ticks:{callback:ae.formatters.logarithmic,major:{enabled:!0}}};constructor(t){super(t),this.start=void 0,this.end=void 0,this._startValue=void 0,this._valueRange=0}parse(t,e){const i=bo.prototype.parse.apply(this,[t,e]);if(0!==i)return a(i)&&i>0?i:null;this._zero=!0}determineDataLimits(){const{min:t,max:e}=this.getMinMax(!0);this.min=a(t)?Math.max(0,t):null,this.max=a(e)?Math.max(0,e):null,this.options.beginAtZero&&(this._zero=!0),this._zero&&this.min!==this._suggestedMin&&!a(this._userMin)&&(this.min=t===vo(this.min,0)?vo(this.min,-1):vo(this.min,0)),this.handleTickRangeOptions()}handleTickRangeOptions(){const{minDefined:t,maxDefined:e}=this.getUserBounds();let i=this.min,s=this.max;const n=e=>i=t?i:e,o=t=>s=e?s:t;i===s&&(i<=0?(n(1),o(10)):(n(vo(i,-1)),o(vo(s,1)))),i<=0&&n(vo(s,-1)),s<=0&&o(vo(i,1)),this.min=i,this.max=s}buildTicks(){const t=this.options,e=ko({min:this._userMin,max:this._userMax},this);return"ticks"===t.bounds&&j(e,this,"value"),t.reverse?(e.reverse(),this.start=this.max,this.end=this.min):(this.start=this.min,this.end=this.max),e}getLabelForValue(t){return void 0===t?"0":ne(t,this.chart.options.locale,this.options.ticks.format)}configure(){const t=this.min;super.configure(),this._startValue=z(t),this._valueRange=z(this.max)-z(t)}getPixelForValue(t){return void 0!==t&&0!==t||(t=this.min),null===t||isNaN(t)?NaN:this.getPixelForDecimal(t===this.min?0:(z(t)-this._startValue)/this._valueRange)}getValueForPixel(t){const e=this.getDecimalForPixel(t);return Math.pow(10,this._startValue+e*this._valueRange)}}function Po(t){const e=t.ticks;if(e.display&&t.display){const t=ki(e.backdropPadding);return l(e.font&&e.font.size,ue.font.size)+t.height}return 0}function Do(t,e,i,s,n){return t===s||t===n?{start:e-i/2,end:e+i/2}:t<s||t>n?{start:e-i,end:e}:{start:e,end:e+i}}function Co(t){const e={l:t.left+t._padding.left,r:t.right-t._padding.right,t:t.top+t._padding.top,b:t.bottom-t._padding.bottom},i=Object.assign({},e),s=[],o=[],a=t._pointLabels.length,r=t.options.pointLabels,l=r.centerPointLabels?C/a:0;for(let u=0;u<a;u++){const a=r.setContext(t.getPointLabelContext(u));o[u]=a.padding;const f=t.getPointPosition(u,t.drawingArea+o[u],l),g=Si(a.font),p=(h=t.ctx,c=g,d=n(d=t._pointLabels[u])?d:[d],{w:Oe(h,c.string,d),h:d.length*c.lineHeight});s[u]=p;const m=G(t.getIndexAngle(u)+l),x=Math.round(Y(m));Oo(i,e,m,Do(x,f.x,p.w,0,180),Do(x,f.y,p.h,90,270))}var h,c,d;t.setCenterPoint(e.l-i.l,i.r-e.r,e.t-i.t,i.b-e.b),t._pointLabelItems=function(t,e,i){const s=[],n=t._pointLabels.length,o=t.options,{centerPointLabels:a,display:r}=o.pointLabels,l={extra:Po(o)/2,additionalAngle:a?C/n:0};let h;for(let o=0;o<n;o++){l.padding=i[o],l.size=e[o];const n=Ao(t,o,l);s.push(n),"auto"===r&&(n.visible=To(n,h),n.visible&&(h=n))}return s}(t,s,o)}function Oo(t,e,i,s,n){const o=Math.abs(Math.sin(i)),a=Math.abs(Math.cos(i));let r=0,l=0;s.start<e.l?(r=(e.l-s.start)/o,t.l=Math.min(t.l,e.l-r)):s.end>e.r&&(r=(s.end-e.r)/o,t.r=Math.max(t.r,e.r+r)),n.start<e.t?(l=(e.t-n.start)/a,t.t=Math.min(t.t,e.t-l)):n.end>e.b&&(l=(n.end-e.b)/a,t.b=Math.max(t.b,e.b+l))}function Ao(t,e,i){const s=t.drawingArea,{extra:n,additionalAngle:o,padding:a,size:r}=i,l=t.getPointPosition(e,s+n+a,o),h=Math.round(Y(G(l.angle+E))),c=function(t,e,i){90===i||270===i?t-=e/2:(i>270||i<90)&&(t-=e);return t}(l.y,r.h,h),d=function(t){if(0===t||180===t)return"center";if(t<180)return"left";return"right"}(h),u=function(t,e,i){"right"===i?t-=e:"center"===i&&(t-=e/2);return t}(l.x,r.w,d);return{visible:!0,x:l.x,y:c,textAlign:d,left:u,top:c,right:u+r.w,bottom:c+r.h}}function To(t,e){if(!e)return!0;const{left:i,top:s,right:n,bottom:o}=t;return!(Re({x:i,y:s},e)||Re({x:i,y:o},e)||Re({x:n,y:s},e)||Re({x:n,y:o},e))}function Lo(t,e,i){const{left:n,top:o,right:a,bottom:r}=i,{backdropColor:l}=e;if(!s(l)){const i=wi(e.borderRadius),s=ki(e.backdropPadding);t.fillStyle=l;const h=n-s.left,c=o-s.top,d=a-n+s.width,u=r-o+s.height;Object.values(i).some((t=>0!==t))?(t.beginPath(),He(t,{x:h,y:c,w:d,h:u,radius:i}),t.fill()):t.fillRect(h,c,d,u)}}function Eo(t,e,i,s){const{ctx:n}=t;if(i)n.arc(t.xCenter,t.yCenter,e,0,O);else{let i=t.getPointPosition(0,e);n.moveTo(i.x,i.y);for(let o=1;o<s;o++)i=t.getPointPosition(o,e),n.lineTo(i.x,i.y)}}class Ro extends bo{static id="radialLinear";static defaults={display:!0,animate:!0,position:"chartArea",angleLines:{display:!0,lineWidth:1,borderDash:[],borderDashOffset:0},grid:{circular:!1},startAngle:0,ticks:{showLabelBackdrop:!0,callback:ae.formatters.numeric},pointLabels:{backdropColor:void 0,backdropPadding:2,display:!0,font:{size:10},callback:t=>t,padding:5,centerPointLabels:!1}};static defaultRoutes={"angleLines.color":"borderColor","pointLabels.color":"color","ticks.color":"color"};static descriptors={angleLines:{_fallback:"grid"}};constructor(t){super(t),this.xCenter=void 0,this.yCenter=void 0,this.drawingArea=void 0,this._pointLabels=[],this._pointLabelItems=[]}setDimensions(){const t=this._padding=ki(Po(this.options)/2),e=this.width=this.maxWidth-t.width,i=this.height=this.maxHeight-t.height;this.xCenter=Math.floor(this.left+e/2+t.left),this.yCenter=Math.floor(this.top+i/2+t.top),this.drawingArea=Math.floor(Math.min(e,i)/2)}determineDataLimits(){const{min:t,max:e}=this.getMinMax(!1);this.min=a(t)&&!isNaN(t)?t:0,this.max=a(e)&&!isNaN(e)?e:0,this.handleTickRangeOptions()}computeTickLimit(){return Math.ceil(this.drawingArea/Po(this.options))}generateTickLabels(t){bo.prototype.generateTickLabels.call(this,t),this._pointLabels=this.getLabels().map(((t,e)=>{const i=d(this.options.pointLabels.callback,[t,e],this);return i||0===i?i:""})).filter(((t,e)=>this.chart.getDataVisibility(e)))}fit(){const t=this.options;t.display&&t.pointLabels.display?Co(this):this.setCenterPoint(0,0,0,0)}setCenterPoint(t,e,i,s){this.xCenter+=Math.floor((t-e)/2),this.yCenter+=Math.floor((i-s)/2),this.drawingArea-=Math.min(this.drawingArea/2,Math.max(t,e,i,s))}getIndexAngle(t){return G(t*(O/(this._pointLabels.length||1))+$(this.options.startAngle||0))}getDistanceFromCenterForValue(t){if(s(t))return NaN;const e=this.drawingArea/(this.max-this.min);return this.options.reverse?(this.max-t)*e:(t-this.min)*e}getValueForDistanceFromCenter(t){if(s(t))return NaN;const e=t/(this.drawingArea/(this.max-this.min));return this.options.reverse?this.max-e:this.min+e}getPointLabelContext(t){const e=this._pointLabels||[];if(t>=0&&t<e.length){const i=e[t];return function(t,e,i){return Ci(t,{label:i,index:e,type:"pointLabel"})}(this.getContext(),t,i)}}getPointPosition(t,e,i=0){const s=this.getIndexAngle(t)-E+i;return{x:Math.cos(s)*e+this.xCenter,y:Math.sin(s)*e+this.yCenter,angle:s}}getPointPositionForValue(t,e){return this.getPointPosition(t,this.getDistanceFromCenterForValue(e))}getBasePosition(t){return this.getPointPositionForValue(t||0,this.getBaseValue())}getPointLabelPosition(t){const{left:e,top:i,right:s,bottom:n}=this._pointLabelItems[t];return{left:e,top:i,right:s,bottom:n}}drawBackground(){const{backgroundColor:t,grid:{circular:e}}=this.options;if(t){const i=this.ctx;i.save(),i.beginPath(),Eo(this,this.getDistanceFromCenterForValue(this._endValue),e,this._pointLabels.length),i.closePath(),i.fillStyle=t,i.fill(),i.restore()}}drawGrid(){const t=this.ctx,e=this.options,{angleLines:i,grid:s,border:n}=e,o=this._pointLabels.length;let a,r,l;if(e.pointLabels.display&&function(t,e){const{ctx:i,options:{pointLabels:s}}=t;for(let n=e-1;n>=0;n--){const e=t._pointLabelItems[n];if(!e.visible)continue;const o=s.setContext(t.getPointLabelContext(n));Lo(i,o,e);const a=Si(o.font),{x:r,y:l,textAlign:h}=e;We(i,t._pointLabels[n],r,l+a.lineHeight/2,a,{color:o.color,textAlign:h,textBaseline:"middle"})}}(this,o),s.display&&this.ticks.forEach(((t,e)=>{if(0!==e||0===e&&this.min<0){r=this.getDistanceFromCenterForValue(t.value);const i=this.getContext(e),a=s.setContext(i),l=n.setContext(i);!function(t,e,i,s,n){const o=t.ctx,a=e.circular,{color:r,lineWidth:l}=e;!a&&!s||!r||!l||i<0||(o.save(),o.strokeStyle=r,o.lineWidth=l,o.setLineDash(n.dash||[]),o.lineDashOffset=n.dashOffset,o.beginPath(),Eo(t,i,a,s),o.closePath(),o.stroke(),o.restore())}(this,a,r,o,l)}})),i.display){for(t.save(),a=o-1;a>=0;a--){const s=i.setContext(this.getPointLabelContext(a)),{color:n,lineWidth:o}=s;o&&n&&(t.lineWidth=o,t.strokeStyle=n,t.setLineDash(s.borderDash),t.lineDashOffset=s.borderDashOffset,r=this.getDistanceFromCenterForValue(e.reverse?this.min:this.max),l=this.getPointPosition(a,r),t.beginPath(),t.moveTo(this.xCenter,this.yCenter),t.lineTo(l.x,l.y),t.stroke())}t.restore()}}drawBorder(){}drawLabels(){const t=this.ctx,e=this.options,i=e.ticks;if(!i.display)return;const s=this.getIndexAngle(0);let n,o;t.save(),t.translate(this.xCenter,this.yCenter),t.rotate(s),t.textAlign="center",t.textBaseline="middle",this.ticks.forEach(((s,a)=>{if(0===a&&this.min>=0&&!e.reverse)return;const r=i.setContext(this.getContext(a)),l=Si(r.font);if(n=this.getDistanceFromCenterForValue(this.ticks[a].value),r.showLabelBackdrop){t.font=l.string,o=t.measureText(s.label).width,t.fillStyle=r.backdropColor;const e=ki(r.backdropPadding);t.fillRect(-o/2-e.left,-n-l.size/2-e.top,o+e.width,l.size+e.height)}We(t,s.label,0,-n,l,{color:r.color,strokeColor:r.textStrokeColor,strokeWidth:r.textStrokeWidth})})),t.restore()}drawTitle(){}}const Io={millisecond:{common:!0,size:1,steps:1e3},second:{common:!0,size:1e3,steps:60},minute:{common:!0,size:6e4,steps:60},hour:{common:!0,size:36e5,steps:24},day:{common:!0,size:864e5,steps:30},week:{common:!1,size:6048e5,steps:4},month:{common:!0,size:2628e6,steps:12},quarter:{common:!1,size:7884e6,steps:4},year:{common:!0,size:3154e7}},zo=Object.keys(Io);function Fo(t,e){return t-e}function Vo(t,e){if(s(e))return null;const i=t._adapter,{parser:n,round:o,isoWeekday:r}=t._parseOpts;let l=e;return"function"==typeof n&&(l=n(l)),a(l)||(l="string"==typeof n?i.parse(l,n):i.parse(l)),null===l?null:(o&&(l="week"!==o||!W(r)&&!0!==r?i.startOf(l,o):i.startOf(l,"isoWeek",r)),+l)}function Bo(t,e,i,s){const n=zo.length;for(let o=zo.indexOf(t);o<n-1;++o){const t=Io[zo[o]],n=t.steps?t.steps:Number.MAX_SAFE_INTEGER;if(t.common&&Math.ceil((i-e)/(n*t.size))<=s)return zo[o]}return zo[n-1]}function No(t,e,i){if(i){if(i.length){const{lo:s,hi:n}=et(i,e);t[i[s]>=e?i[s]:i[n]]=!0}}else t[e]=!0}function Wo(t,e,i){const s=[],n={},o=e.length;let a,r;for(a=0;a<o;++a)r=e[a],n[r]=a,s.push({value:r,major:!1});return 0!==o&&i?function(t,e,i,s){const n=t._adapter,o=+n.startOf(e[0].value,s),a=e[e.length-1].value;let r,l;for(r=o;r<=a;r=+n.add(r,1,s))l=i[r],l>=0&&(e[l].major=!0);return e}(t,s,n,i):s}class Ho extends tn{static id="time";static defaults={bounds:"data",adapters:{},time:{parser:!1,unit:!1,round:!1,isoWeekday:!1,minUnit:"millisecond",displayFormats:{}},ticks:{source:"auto",callback:!1,major:{enabled:!1}}};constructor(t){super(t),this._cache={data:[],labels:[],all:[]},this._unit="day",this._majorUnit=void 0,this._offsets={},this._normalized=!1,this._parseOpts=void 0}init(t,e={}){const i=t.time||(t.time={}),s=this._adapter=new In._date(t.adapters.date);s.init(e),b(i.displayFormats,s.formats()),this._parseOpts={parser:i.parser,round:i.round,isoWeekday:i.isoWeekday},super.init(t),this._normalized=e.normalized}parse(t,e){return void 0===t?null:Vo(this,t)}beforeLayout(){super.beforeLayout(),this._cache={data:[],labels:[],all:[]}}determineDataLimits(){const t=this.options,e=this._adapter,i=t.time.unit||"day";let{min:s,max:n,minDefined:o,maxDefined:r}=this.getUserBounds();function l(t){o||isNaN(t.min)||(s=Math.min(s,t.min)),r||isNaN(t.max)||(n=Math.max(n,t.max))}o&&r||(l(this._getLabelBounds()),"ticks"===t.bounds&&"labels"===t.ticks.source||l(this.getMinMax(!1))),s=a(s)&&!isNaN(s)?s:+e.startOf(Date.now(),i),n=a(n)&&!isNaN(n)?n:+e.endOf(Date.now(),i)+1,this.min=Math.min(s,n-1),this.max=Math.max(s+1,n)}_getLabelBounds(){const t=this.getLabelTimestamps();let e=Number.POSITIVE_INFINITY,i=Number.NEGATIVE_INFINITY;return t.length&&(e=t[0],i=t[t.length-1]),{min:e,max:i}}buildTicks(){const t=this.options,e=t.time,i=t.ticks,s="labels"===i.source?this.getLabelTimestamps():this._generate();"ticks"===t.bounds&&s.length&&(this.min=this._userMin||s[0],this.max=this._userMax||s[s.length-1]);const n=this.min,o=nt(s,n,this.max);return this._unit=e.unit||(i.autoSkip?Bo(e.minUnit,this.min,this.max,this._getLabelCapacity(n)):function(t,e,i,s,n){for(let o=zo.length-1;o>=zo.indexOf(i);o--){const i=zo[o];if(Io[i].common&&t._adapter.diff(n,s,i)>=e-1)return i}return zo[i?zo.indexOf(i):0]}(this,o.length,e.minUnit,this.min,this.max)),this._majorUnit=i.major.enabled&&"year"!==this._unit?function(t){for(let e=zo.indexOf(t)+1,i=zo.length;e<i;++e)if(Io[zo[e]].common)return zo[e]}(this._unit):void 0,this.initOffsets(s),t.reverse&&o.reverse(),Wo(this,o,this._majorUnit)}afterAutoSkip(){this.options.offsetAfterAutoskip&&this.initOffsets(this.ticks.map((t=>+t.value)))}initOffsets(t=[]){let e,i,s=0,n=0;this.options.offset&&t.length&&(e=this.getDecimalForValue(t[0]),s=1===t.length?1-e:(this.getDecimalForValue(t[1])-e)/2,i=this.getDecimalForValue(t[t.length-1]),n=1===t.length?i:(i-this.getDecimalForValue(t[t.length-2]))/2);const o=t.length<3?.5:.25;s=Z(s,0,o),n=Z(n,0,o),this._offsets={start:s,end:n,factor:1/(s+1+n)}}_generate(){const t=this._adapter,e=this.min,i=this.max,s=this.options,n=s.time,o=n.unit||Bo(n.minUnit,e,i,this._getLabelCapacity(e)),a=l(s.ticks.stepSize,1),r="week"===o&&n.isoWeekday,h=W(r)||!0===r,c={};let d,u,f=e;if(h&&(f=+t.startOf(f,"isoWeek",r)),f=+t.startOf(f,h?"day":o),t.diff(i,e,o)>1e5*a)throw new Error(e+" and "+i+" are too far apart with stepSize of "+a+" "+o);const g="data"===s.ticks.source&&this.getDataTimestamps();for(d=f,u=0;d<i;d=+t.add(d,a,o),u++)No(c,d,g);return d!==i&&"ticks"!==s.bounds&&1!==u||No(c,d,g),Object.keys(c).sort(Fo).map((t=>+t))}getLabelForValue(t){const e=this._adapter,i=this.options.time;return i.tooltipFormat?e.format(t,i.tooltipFormat):e.format(t,i.displayFormats.datetime)}format(t,e){const i=this.options.time.displayFormats,s=this._unit,n=e||i[s];return this._adapter.format(t,n)}_tickFormatFunction(t,e,i,s){const n=this.options,o=n.ticks.callback;if(o)return d(o,[t,e,i],this);const a=n.time.displayFormats,r=this._unit,l=this._majorUnit,h=r&&a[r],c=l&&a[l],u=i[e],f=l&&c&&u&&u.major;return this._adapter.format(t,s||(f?c:h))}generateTickLabels(t){let e,i,s;for(e=0,i=t.length;e<i;++e)s=t[e],s.label=this._tickFormatFunction(s.value,e,t)}getDecimalForValue(t){return null===t?NaN:(t-this.min)/(this.max-this.min)}getPixelForValue(t){const e=this._offsets,i=this.getDecimalForValue(t);return this.getPixelForDecimal((e.start+i)*e.factor)}getValueForPixel(t){const e=this._offsets,i=this.getDecimalForPixel(t)/e.factor-e.end;return this.min+i*(this.max-this.min)}_getLabelSize(t){const e=this.options.ticks,i=this.ctx.measureText(t).width,s=$(this.isHorizontal()?e.maxRotation:e.minRotation),n=Math.cos(s),o=Math.sin(s),a=this._resolveTickFontOptions(0).size;return{w:i*n+a*o,h:i*o+a*n}}_getLabelCapacity(t){const e=this.options.time,i=e.displayFormats,s=i[e.unit]||i.millisecond,n=this._tickFormatFunction(t,0,Wo(this,[t],this._majorUnit),s),o=this._getLabelSize(n),a=Math.floor(this.isHorizontal()?this.width/o.w:this.height/o.h)-1;return a>0?a:1}getDataTimestamps(){let t,e,i=this._cache.data||[];if(i.length)return i;const s=this.getMatchingVisibleMetas();if(this._normalized&&s.length)return this._cache.data=s[0].controller.getAllParsedValues(this);for(t=0,e=s.length;t<e;++t)i=i.concat(s[t].controller.getAllParsedValues(this));return this._cache.data=this.normalize(i)}getLabelTimestamps(){const t=this._cache.labels||[];let e,i;if(t.length)return t;const s=this.getLabels();for(e=0,i=s.length;e<i;++e)t.push(Vo(this,s[e]));return this._cache.labels=this._normalized?t:this.normalize(t)}normalize(t){return lt(t.sort(Fo))}}function jo(t,e,i){let s,n,o,a,r=0,l=t.length-1;i?(e>=t[r].pos&&e<=t[l].pos&&({lo:r,hi:l}=it(t,"pos",e)),({pos:s,time:o}=t[r]),({pos:n,time:a}=t[l])):(e>=t[r].time&&e<=t[l].time&&({lo:r,hi:l}=it(t,"time",e)),({time:s,pos:o}=t[r]),({time:n,pos:a}=t[l]));const h=n-s;return h?o+(a-o)*(e-s)/h:o}var $o=Object.freeze({__proto__:null,CategoryScale:class extends tn{static id="category";static defaults={ticks:{callback:mo}};constructor(t){super(t),this._startValue=void 0,this._valueRange=0,this._addedLabels=[]}init(t){const e=this._addedLabels;if(e.length){const t=this.getLabels();for(const{index:i,label:s}of e)t[i]===s&&t.splice(i,1);this._addedLabels=[]}super.init(t)}parse(t,e){if(s(t))return null;const i=this.getLabels();return((t,e)=>null===t?null:Z(Math.round(t),0,e))(e=isFinite(e)&&i[e]===t?e:po(i,t,l(e,t),this._addedLabels),i.length-1)}determineDataLimits(){const{minDefined:t,maxDefined:e}=this.getUserBounds();let{min:i,max:s}=this.getMinMax(!0);"ticks"===this.options.bounds&&(t||(i=0),e||(s=this.getLabels().length-1)),this.min=i,this.max=s}buildTicks(){const t=this.min,e=this.max,i=this.options.offset,s=[];let n=this.getLabels();n=0===t&&e===n.length-1?n:n.slice(t,e+1),this._valueRange=Math.max(n.length-(i?0:1),1),this._startValue=this.min-(i?.5:0);for(let i=t;i<=e;i++)s.push({value:i});return s}getLabelForValue(t){return mo.call(this,t)}configure(){super.configure(),this.isHorizontal()||(this._reversePixels=!this._reversePixels)}getPixelForValue(t){return"number"!=typeof t&&(t=this.parse(t)),null===t?NaN:this.getPixelForDecimal((t-this._startValue)/this._valueRange)}getPixelForTick(t){const e=this.ticks;return t<0||t>e.length-1?null:this.getPixelForValue(e[t].value)}getValueForPixel(t){return Math.round(this._startValue+this.getDecimalForPixel(t)*this._valueRange)}getBasePixel(){return this.bottom}},LinearScale:_o,LogarithmicScale:So,RadialLinearScale:Ro,TimeScale:Ho,TimeSeriesScale:class extends Ho{static id="timeseries";static defaults=Ho.defaults;constructor(t){super(t),this._table=[],this._minPos=void 0,this._tableRange=void 0}initOffsets(){const t=this._getTimestampsForTable(),e=this._table=this.buildLookupTable(t);this._minPos=jo(e,this.min),this._tableRange=jo(e,this.max)-this._minPos,super.initOffsets(t)}buildLookupTable(t){const{min:e,max:i}=this,s=[],n=[];let o,a,r,l,h;for(o=0,a=t.length;o<a;++o)l=t[o],l>=e&&l<=i&&s.push(l);if(s.length<2)return[{time:e,pos:0},{time:i,pos:1}];for(o=0,a=s.length;o<a;++o)h=s[o+1],r=s[o-1],l=s[o],Math.round((h+r)/2)!==l&&n.push({time:l,pos:o/(a-1)});return n}_generate(){const t=this.min,e=this.max;let i=super.getDataTimestamps();return i.includes(t)&&i.length||i.splice(0,0,t),i.includes(e)&&1!==i.length||i.push(e),i.sort(((t,e)=>t-e))}_getTimestampsForTable(){let t=this._cache.all||[];if(t.length)return t;const e=this.getDataTimestamps(),i=this.getLabelTimestamps();return t=e.length&&i.length?this.normalize(e.concat(i)):e.length?e:i,t=this._cache.all=t,t}getDecimalForValue(t){return(jo(this._table,t)-this._minPos)/this._tableRange}getValueForPixel(t){const e=this._offsets,i=this.getDecimalForPixel(t)/e.factor-e.end;return jo(this._table,i*this._tableRange+this._minPos,!0)}}});const Yo=["rgb(54, 162, 235)","rgb(255, 99, 132)","rgb(255, 159, 64)","rgb(255, 205, 86)","rgb(75, 192, 192)","rgb(153, 102, 255)","rgb(201, 203, 207)"],Uo=Yo.map((t=>t.replace("rgb(","rgba(").replace(")",", 0.5)")));function Xo(t){return Yo[t%Yo.length]}function qo(t){return Uo[t%Uo.length]}function Ko(t){let e=0;return(i,s)=>{const n=t.getDatasetMeta(s).controller;n instanceof $n?e=function(t,e){return t.backgroundColor=t.data.map((()=>Xo(e++))),e}(i,e):n instanceof Yn?e=function(t,e){return t.backgroundColor=t.data.map((()=>qo(e++))),e}(i,e):n&&(e=function(t,e){return t.borderColor=Xo(e),t.backgroundColor=qo(e),++e}(i,e))}}function Go(t){let e;for(e in t)if(t[e].borderColor||t[e].backgroundColor)return!0;return!1}var Jo={id:"colors",defaults:{enabled:!0,forceOverride:!1},beforeLayout(t,e,i){if(!i.enabled)return;const{data:{datasets:s},options:n}=t.config,{elements:o}=n,a=Go(s)||(r=n)&&(r.borderColor||r.backgroundColor)||o&&Go(o)||"rgba(0,0,0,0.1)"!==ue.borderColor||"rgba(0,0,0,0.1)"!==ue.backgroundColor;var r;if(!i.forceOverride&&a)return;const l=Ko(t);s.forEach(l)}};function Zo(t){if(t._decimated){const e=t._data;delete t._decimated,delete t._data,Object.defineProperty(t,"data",{configurable:!0,enumerable:!0,writable:!0,value:e})}}function Qo(t){t.data.datasets.forEach((t=>{Zo(t)}))}var ta={id:"decimation",defaults:{algorithm:"min-max",enabled:!1},beforeElementsUpdate:(t,e,i)=>{if(!i.enabled)return void Qo(t);const n=t.width;t.data.datasets.forEach(((e,o)=>{const{_data:a,indexAxis:r}=e,l=t.getDatasetMeta(o),h=a||e.data;if("y"===Pi([r,t.options.indexAxis]))return;if(!l.controller.supportsDecimation)return;const c=t.scales[l.xAxisID];if("linear"!==c.type&&"time"!==c.type)return;if(t.options.parsing)return;let{start:d,count:u}=function(t,e){const i=e.length;let s,n=0;const{iScale:o}=t,{min:a,max:r,minDefined:l,maxDefined:h}=o.getUserBounds();return l&&(n=Z(it(e,o.axis,a).lo,0,i-1)),s=h?Z(it(e,o.axis,r).hi+1,n,i)-n:i-n,{start:n,count:s}}(l,h);if(u<=(i.threshold||4*n))return void Zo(e);let f;switch(s(a)&&(e._data=h,delete e.data,Object.defineProperty(e,"data",{configurable:!0,enumerable:!0,get:function(){return this._decimated},set:function(t){this._data=t}})),i.algorithm){case"lttb":f=function(t,e,i,s,n){const o=n.samples||s;if(o>=i)return t.slice(e,e+i);const a=[],r=(i-2)/(o-2);let l=0;const h=e+i-1;let c,d,u,f,g,p=e;for(a[l++]=t[p],c=0;c<o-2;c++){let s,n=0,o=0;const h=Math.floor((c+1)*r)+1+e,m=Math.min(Math.floor((c+2)*r)+1,i)+e,x=m-h;for(s=h;s<m;s++)n+=t[s].x,o+=t[s].y;n/=x,o/=x;const b=Math.floor(c*r)+1+e,_=Math.min(Math.floor((c+1)*r)+1,i)+e,{x:y,y:v}=t[p];for(u=f=-1,s=b;s<_;s++)f=.5*Math.abs((y-n)*(t[s].y-v)-(y-t[s].x)*(o-v)),f>u&&(u=f,d=t[s],g=s);a[l++]=d,p=g}return a[l++]=t[h],a}(h,d,u,n,i);break;case"min-max":f=function(t,e,i,n){let o,a,r,l,h,c,d,u,f,g,p=0,m=0;const x=[],b=e+i-1,_=t[e].x,y=t[b].x-_;for(o=e;o<e+i;++o){a=t[o],r=(a.x-_)/y*n,l=a.y;const e=0|r;if(e===h)l<f?(f=l,c=o):l>g&&(g=l,d=o),p=(m*p+a.x)/++m;else{const i=o-1;if(!s(c)&&!s(d)){const e=Math.min(c,d),s=Math.max(c,d);e!==u&&e!==i&&x.push({...t[e],x:p}),s!==u&&s!==i&&x.push({...t[s],x:p})}o>0&&i!==u&&x.push(t[i]),x.push(a),h=e,m=0,f=g=l,c=d=u=o}}return x}(h,d,u,n);break;default:throw new Error(`Unsupported decimation algorithm \'${i.algorithm}\'`)}e._decimated=f}))},destroy(t){Qo(t)}};function ea(t,e,i,s){if(s)return;let n=e[t],o=i[t];return"angle"===t&&(n=G(n),o=G(o)),{property:t,start:n,end:o}}function ia(t,e,i){for(;e>t;e--){const t=i[e];if(!isNaN(t.x)&&!isNaN(t.y))break}return e}function sa(t,e,i,s){return t&&e?s(t[i],e[i]):t?t[i]:e?e[i]:0}function na(t,e){let i=[],s=!1;return n(t)?(s=!0,i=t):i=function(t,e){const{x:i=null,y:s=null}=t||{},n=e.points,o=[];return e.segments.forEach((({start:t,end:e})=>{e=ia(t,e,n);const a=n[t],r=n[e];null!==s?(o.push({x:a.x,y:s}),o.push({x:r.x,y:s})):null!==i&&(o.push({x:i,y:a.y}),o.push({x:i,y:r.y}))})),o}(t,e),i.length?new oo({points:i,options:{tension:0},_loop:s,_fullLoop:s}):null}function oa(t){return t&&!1!==t.fill}function aa(t,e,i){let s=t[e].fill;const n=[e];let o;if(!i)return s;for(;!1!==s&&-1===n.indexOf(s);){if(!a(s))return s;if(o=t[s],!o)return!1;if(o.visible)return s;n.push(s),s=o.fill}return!1}function ra(t,e,i){const s=function(t){const e=t.options,i=e.fill;let s=l(i&&i.target,i);void 0===s&&(s=!!e.backgroundColor);if(!1===s||null===s)return!1;if(!0===s)return"origin";return s}(t);if(o(s))return!isNaN(s.value)&&s;let n=parseFloat(s);return a(n)&&Math.floor(n)===n?function(t,e,i,s){"-"!==t&&"+"!==t||(i=e+i);if(i===e||i<0||i>=s)return!1;return i}(s[0],e,n,i):["origin","start","end","stack","shape"].indexOf(s)>=0&&s}function la(t,e,i){const s=[];for(let n=0;n<i.length;n++){const o=i[n],{first:a,last:r,point:l}=ha(o,e,"x");if(!(!l||a&&r))if(a)s.unshift(l);else if(t.push(l),!r)break}t.push(...s)}function ha(t,e,i){const s=t.interpolate(e,i);if(!s)return{};const n=s[i],o=t.segments,a=t.points;let r=!1,l=!1;for(let t=0;t<o.length;t++){const e=o[t],s=a[e.start][i],h=a[e.end][i];if(tt(n,s,h)){r=n===s,l=n===h;break}}return{first:r,last:l,point:s}}class ca{constructor(t){this.x=t.x,this.y=t.y,this.radius=t.radius}pathSegment(t,e,i){const{x:s,y:n,radius:o}=this;return e=e||{start:0,end:O},t.arc(s,n,o,e.end,e.start,!0),!i.bounds}interpolate(t){const{x:e,y:i,radius:s}=this,n=t.angle;return{x:e+Math.cos(n)*s,y:i+Math.sin(n)*s,angle:n}}}function da(t){const{chart:e,fill:i,line:s}=t;if(a(i))return function(t,e){const i=t.getDatasetMeta(e),s=i&&t.isDatasetVisible(e);return s?i.dataset:null}(e,i);if("stack"===i)return function(t){const{scale:e,index:i,line:s}=t,n=[],o=s.segments,a=s.points,r=function(t,e){const i=[],s=t.getMatchingVisibleMetas("line");for(let t=0;t<s.length;t++){const n=s[t];if(n.index===e)break;n.hidden||i.unshift(n.dataset)}return i}(e,i);r.push(na({x:null,y:e.bottom},s));for(let t=0;t<o.length;t++){const e=o[t];for(let t=e.start;t<=e.end;t++)la(n,a[t],r)}return new oo({points:n,options:{}})}(t);if("shape"===i)return!0;const n=function(t){const e=t.scale||{};if(e.getPointPositionForValue)return function(t){const{scale:e,fill:i}=t,s=e.options,n=e.getLabels().length,a=s.reverse?e.max:e.min,r=function(t,e,i){let s;return s="start"===t?i:"end"===t?e.options.reverse?e.min:e.max:o(t)?t.value:e.getBaseValue(),s}(i,e,a),l=[];if(s.grid.circular){const t=e.getPointPositionForValue(0,a);return new ca({x:t.x,y:t.y,radius:e.getDistanceFromCenterForValue(r)})}for(let t=0;t<n;++t)l.push(e.getPointPositionForValue(t,r));return l}(t);return function(t){const{scale:e={},fill:i}=t,s=function(t,e){let i=null;return"start"===t?i=e.bottom:"end"===t?i=e.top:o(t)?i=e.getPixelForValue(t.value):e.getBasePixel&&(i=e.getBasePixel()),i}(i,e);if(a(s)){const t=e.isHorizontal();return{x:t?s:null,y:t?null:s}}return null}(t)}(t);return n instanceof ca?n:na(n,s)}function ua(t,e,i){const s=da(e),{chart:n,index:o,line:a,scale:r,axis:l}=e,h=a.options,c=h.fill,d=h.backgroundColor,{above:u=d,below:f=d}=c||{},g=n.getDatasetMeta(o),p=Wi(n,g);s&&a.points.length&&(Ie(t,function(t,e){if(!e||e.getPointPositionForValue)return t;const i=e.getPixelForValue(e.min),s=e.getPixelForValue(e.max),n=Math.min(i,s),o=Math.max(i,s);return e.isHorizontal()?{...t,left:Math.max(t.left,n),right:Math.min(t.right,o)}:{...t,top:Math.max(t.top,n),bottom:Math.min(t.bottom,o)}}(i,g.iScale)),function(t,e){const{line:i,target:s,above:n,below:o,area:a,scale:r,clip:l}=e,h=i._loop?"angle":e.axis;t.save();let c=o;o!==n&&("x"===h?(fa(t,s,a.top),pa(t,{line:i,target:s,color:n,scale:r,property:h,clip:l}),t.restore(),t.save(),fa(t,s,a.bottom)):"y"===h&&(ga(t,s,a.left),pa(t,{line:i,target:s,color:o,scale:r,property:h,clip:l}),t.restore(),t.save(),ga(t,s,a.right),c=n));pa(t,{line:i,target:s,color:c,scale:r,property:h,clip:l}),t.restore()}(t,{line:a,target:s,above:u,below:f,area:i,scale:r,axis:l,clip:p}),ze(t))}function fa(t,e,i){const{segments:s,points:n}=e;let o=!0,a=!1;t.beginPath();for(const r of s){const{start:s,end:l}=r,h=n[s],c=n[ia(s,l,n)];o?(t.moveTo(h.x,h.y),o=!1):(t.lineTo(h.x,i),t.lineTo(h.x,h.y)),a=!!e.pathSegment(t,r,{move:a}),a?t.closePath():t.lineTo(c.x,i)}t.lineTo(e.first().x,i),t.closePath(),t.clip()}function ga(t,e,i){const{segments:s,points:n}=e;let o=!0,a=!1;t.beginPath();for(const r of s){const{start:s,end:l}=r,h=n[s],c=n[ia(s,l,n)];o?(t.moveTo(h.x,h.y),o=!1):(t.lineTo(i,h.y),t.lineTo(h.x,h.y)),a=!!e.pathSegment(t,r,{move:a}),a?t.closePath():t.lineTo(i,c.y)}t.lineTo(i,e.first().y),t.closePath(),t.clip()}function pa(t,e){const{line:i,target:s,property:n,color:o,scale:a,clip:r}=e,l=function(t,e,i){const s=t.segments,n=t.points,o=e.points,a=[];for(const t of s){let{start:s,end:r}=t;r=ia(s,r,n);const l=ea(i,n[s],n[r],t.loop);if(!e.segments){a.push({source:t,target:l,start:n[s],end:n[r]});continue}const h=Ii(e,l);for(const e of h){const s=ea(i,o[e.start],o[e.end],e.loop),r=Ri(t,n,s);for(const t of r)a.push({source:t,target:e,start:{[i]:sa(l,s,"start",Math.max)},end:{[i]:sa(l,s,"end",Math.min)}})}}return a}(i,s,n);for(const{source:e,target:h,start:c,end:d}of l){const{style:{backgroundColor:l=o}={}}=e,u=!0!==s;t.save(),t.fillStyle=l,ma(t,a,r,u&&ea(n,c,d)),t.beginPath();const f=!!i.pathSegment(t,e);let g;if(u){f?t.closePath():xa(t,s,d,n);const e=!!s.pathSegment(t,h,{move:f,reverse:!0});g=f&&e,g||xa(t,s,c,n)}t.closePath(),t.fill(g?"evenodd":"nonzero"),t.restore()}}function ma(t,e,i,s){const n=e.chart.chartArea,{property:o,start:a,end:r}=s||{};if("x"===o||"y"===o){let e,s,l,h;"x"===o?(e=a,s=n.top,l=r,h=n.bottom):(e=n.left,s=a,l=n.right,h=r),t.beginPath(),i&&(e=Math.max(e,i.left),l=Math.min(l,i.right),s=Math.max(s,i.top),h=Math.min(h,i.bottom)),t.rect(e,s,l-e,h-s),t.clip()}}function xa(t,e,i,s){const n=e.interpolate(i,s);n&&t.lineTo(n.x,n.y)}var ba={id:"filler",afterDatasetsUpdate(t,e,i){const s=(t.data.datasets||[]).length,n=[];let o,a,r,l;for(a=0;a<s;++a)o=t.getDatasetMeta(a),r=o.dataset,l=null,r&&r.options&&r instanceof oo&&(l={visible:t.isDatasetVisible(a),index:a,fill:ra(r,a,s),chart:t,axis:o.controller.options.indexAxis,scale:o.vScale,line:r}),o.$filler=l,n.push(l);for(a=0;a<s;++a)l=n[a],l&&!1!==l.fill&&(l.fill=aa(n,a,i.propagate))},beforeDraw(t,e,i){const s="beforeDraw"===i.drawTime,n=t.getSortedVisibleDatasetMetas(),o=t.chartArea;for(let e=n.length-1;e>=0;--e){const i=n[e].$filler;i&&(i.line.updateControlPoints(o,i.axis),s&&i.fill&&ua(t.ctx,i,o))}},beforeDatasetsDraw(t,e,i){if("beforeDatasetsDraw"!==i.drawTime)return;const s=t.getSortedVisibleDatasetMetas();for(let e=s.length-1;e>=0;--e){const i=s[e].$filler;oa(i)&&ua(t.ctx,i,t.chartArea)}},beforeDatasetDraw(t,e,i){const s=e.meta.$filler;oa(s)&&"beforeDatasetDraw"===i.drawTime&&ua(t.ctx,s,t.chartArea)},defaults:{propagate:!0,drawTime:"beforeDatasetDraw"}};const _a=(t,e)=>{let{boxHeight:i=e,boxWidth:s=e}=t;return t.usePointStyle&&(i=Math.min(i,e),s=t.pointStyleWidth||Math.min(s,e)),{boxWidth:s,boxHeight:i,itemHeight:Math.max(e,i)}};class ya extends $s{constructor(t){super(),this._added=!1,this.legendHitBoxes=[],this._hoveredItem=null,this.doughnutMode=!1,this.chart=t.chart,this.options=t.options,this.ctx=t.ctx,this.legendItems=void 0,this.columnSizes=void 0,this.lineWidths=void 0,this.maxHeight=void 0,this.maxWidth=void 0,this.top=void 0,this.bottom=void 0,this.left=void 0,this.right=void 0,this.height=void 0,this.width=void 0,this._margins=void 0,this.position=void 0,this.weight=void 0,this.fullSize=void 0}update(t,e,i){this.maxWidth=t,this.maxHeight=e,this._margins=i,this.setDimensions(),this.buildLabels(),this.fit()}setDimensions(){this.isHorizontal()?(this.width=this.maxWidth,this.left=this._margins.left,this.right=this.width):(this.height=this.maxHeight,this.top=this._margins.top,this.bottom=this.height)}buildLabels(){const t=this.options.labels||{};let e=d(t.generateLabels,[this.chart],this)||[];t.filter&&(e=e.filter((e=>t.filter(e,this.chart.data)))),t.sort&&(e=e.sort(((e,i)=>t.sort(e,i,this.chart.data)))),this.options.reverse&&e.reverse(),this.legendItems=e}fit(){const{options:t,ctx:e}=this;if(!t.display)return void(this.width=this.height=0);const i=t.labels,s=Si(i.font),n=s.size,o=this._computeTitleHeight(),{boxWidth:a,itemHeight:r}=_a(i,n);let l,h;e.font=s.string,this.isHorizontal()?(l=this.maxWidth,h=this._fitRows(o,n,a,r)+10):(h=this.maxHeight,l=this._fitCols(o,s,a,r)+10),this.width=Math.min(l,t.maxWidth||this.maxWidth),this.height=Math.min(h,t.maxHeight||this.maxHeight)}_fitRows(t,e,i,s){const{ctx:n,maxWidth:o,options:{labels:{padding:a}}}=this,r=this.legendHitBoxes=[],l=this.lineWidths=[0],h=s+a;let c=t;n.textAlign="left",n.textBaseline="middle";let d=-1,u=-h;return this.legendItems.forEach(((t,f)=>{const g=i+e/2+n.measureText(t.text).width;(0===f||l[l.length-1]+g+2*a>o)&&(c+=h,l[l.length-(f>0?0:1)]=0,u+=h,d++),r[f]={left:0,top:u,row:d,width:g,height:s},l[l.length-1]+=g+a})),c}_fitCols(t,e,i,s){const{ctx:n,maxHeight:o,options:{labels:{padding:a}}}=this,r=this.legendHitBoxes=[],l=this.columnSizes=[],h=o-t;let c=a,d=0,u=0,f=0,g=0;return this.legendItems.forEach(((t,o)=>{const{itemWidth:p,itemHeight:m}=function(t,e,i,s,n){const o=function(t,e,i,s){let n=t.text;n&&"string"!=typeof n&&(n=n.reduce(((t,e)=>t.length>e.length?t:e)));return e+i.size/2+s.measureText(n).width}(s,t,e,i),a=function(t,e,i){let s=t;"string"!=typeof e.text&&(s=va(e,i));return s}(n,s,e.lineHeight);return{itemWidth:o,itemHeight:a}}(i,e,n,t,s);o>0&&u+m+2*a>h&&(c+=d+a,l.push({width:d,height:u}),f+=d+a,g++,d=u=0),r[o]={left:f,top:u,col:g,width:p,height:m},d=Math.max(d,p),u+=m+a})),c+=d,l.push({width:d,height:u}),c}adjustHitBoxes(){if(!this.options.display)return;const t=this._computeTitleHeight(),{legendHitBoxes:e,options:{align:i,labels:{padding:s},rtl:n}}=this,o=Oi(n,this.left,this.width);if(this.isHorizontal()){let n=0,a=ft(i,this.left+s,this.right-this.lineWidths[n]);for(const r of e)n!==r.row&&(n=r.row,a=ft(i,this.left+s,this.right-this.lineWidths[n])),r.top+=this.top+t+s,r.left=o.leftForLtr(o.x(a),r.width),a+=r.width+s}else{let n=0,a=ft(i,this.top+t+s,this.bottom-this.columnSizes[n].height);for(const r of e)r.col!==n&&(n=r.col,a=ft(i,this.top+t+s,this.bottom-this.columnSizes[n].height)),r.top=a,r.left+=this.left+s,r.left=o.leftForLtr(o.x(r.left),r.width),a+=r.height+s}}isHorizontal(){return"top"===this.options.position||"bottom"===this.options.position}draw(){if(this.options.display){const t=this.ctx;Ie(t,this),this._draw(),ze(t)}}_draw(){const{options:t,columnSizes:e,lineWidths:i,ctx:s}=this,{align:n,labels:o}=t,a=ue.color,r=Oi(t.rtl,this.left,this.width),h=Si(o.font),{padding:c}=o,d=h.size,u=d/2;let f;this.drawTitle(),s.textAlign=r.textAlign("left"),s.textBaseline="middle",s.lineWidth=.5,s.font=h.string;const{boxWidth:g,boxHeight:p,itemHeight:m}=_a(o,d),x=this.isHorizontal(),b=this._computeTitleHeight();f=x?{x:ft(n,this.left+c,this.right-i[0]),y:this.top+c+b,line:0}:{x:this.left+c,y:ft(n,this.top+b+c,this.bottom-e[0].height),line:0},Ai(this.ctx,t.textDirection);const _=m+c;this.legendItems.forEach(((y,v)=>{s.strokeStyle=y.fontColor,s.fillStyle=y.fontColor;const M=s.measureText(y.text).width,w=r.textAlign(y.textAlign||(y.textAlign=o.textAlign)),k=g+u+M;let S=f.x,P=f.y;r.setWidth(this.width),x?v>0&&S+k+c>this.right&&(P=f.y+=_,f.line++,S=f.x=ft(n,this.left+c,this.right-i[f.line])):v>0&&P+_>this.bottom&&(S=f.x=S+e[f.line].width+c,f.line++,P=f.y=ft(n,this.top+b+c,this.bottom-e[f.line].height));if(function(t,e,i){if(isNaN(g)||g<=0||isNaN(p)||p<0)return;s.save();const n=l(i.lineWidth,1);if(s.fillStyle=l(i.fillStyle,a),s.lineCap=l(i.lineCap,"butt"),s.lineDashOffset=l(i.lineDashOffset,0),s.lineJoin=l(i.lineJoin,"miter"),s.lineWidth=n,s.strokeStyle=l(i.strokeStyle,a),s.setLineDash(l(i.lineDash,[])),o.usePointStyle){const a={radius:p*Math.SQRT2/2,pointStyle:i.pointStyle,rotation:i.rotation,borderWidth:n},l=r.xPlus(t,g/2);Ee(s,a,l,e+u,o.pointStyleWidth&&g)}else{const o=e+Math.max((d-p)/2,0),a=r.leftForLtr(t,g),l=wi(i.borderRadius);s.beginPath(),Object.values(l).some((t=>0!==t))?He(s,{x:a,y:o,w:g,h:p,radius:l}):s.rect(a,o,g,p),s.fill(),0!==n&&s.stroke()}s.restore()}(r.x(S),P,y),S=gt(w,S+g+u,x?S+k:this.right,t.rtl),function(t,e,i){We(s,i.text,t,e+m/2,h,{strikethrough:i.hidden,textAlign:r.textAlign(i.textAlign)})}(r.x(S),P,y),x)f.x+=k+c;else if("string"!=typeof y.text){const t=h.lineHeight;f.y+=va(y,t)+c}else f.y+=_})),Ti(this.ctx,t.textDirection)}drawTitle(){const t=this.options,e=t.title,i=Si(e.font),s=ki(e.padding);if(!e.display)return;const n=Oi(t.rtl,this.left,this.width),o=this.ctx,a=e.position,r=i.size/2,l=s.top+r;let h,c=this.left,d=this.width;if(this.isHorizontal())d=Math.max(...this.lineWidths),h=this.top+l,c=ft(t.align,c,this.right-d);else{const e=this.columnSizes.reduce(((t,e)=>Math.max(t,e.height)),0);h=l+ft(t.align,this.top,this.bottom-e-t.labels.padding-this._computeTitleHeight())}const u=ft(a,c,c+d);o.textAlign=n.textAlign(ut(a)),o.textBaseline="middle",o.strokeStyle=e.color,o.fillStyle=e.color,o.font=i.string,We(o,e.text,u,h,i)}_computeTitleHeight(){const t=this.options.title,e=Si(t.font),i=ki(t.padding);return t.display?e.lineHeight+i.height:0}_getLegendItemAt(t,e){let i,s,n;if(tt(t,this.left,this.right)&&tt(e,this.top,this.bottom))for(n=this.legendHitBoxes,i=0;i<n.length;++i)if(s=n[i],tt(t,s.left,s.left+s.width)&&tt(e,s.top,s.top+s.height))return this.legendItems[i];return null}handleEvent(t){const e=this.options;if(!function(t,e){if(("mousemove"===t||"mouseout"===t)&&(e.onHover||e.onLeave))return!0;if(e.onClick&&("click"===t||"mouseup"===t))return!0;return!1}(t.type,e))return;const i=this._getLegendItemAt(t.x,t.y);if("mousemove"===t.type||"mouseout"===t.type){const o=this._hoveredItem,a=(n=i,null!==(s=o)&&null!==n&&s.datasetIndex===n.datasetIndex&&s.index===n.index);o&&!a&&d(e.onLeave,[t,o,this],this),this._hoveredItem=i,i&&!a&&d(e.onHover,[t,i,this],this)}else i&&d(e.onClick,[t,i,this],this);var s,n}}function va(t,e){return e*(t.text?t.text.length:0)}var Ma={id:"legend",_element:ya,start(t,e,i){const s=t.legend=new ya({ctx:t.ctx,options:i,chart:t});ls.configure(t,s,i),ls.addBox(t,s)},stop(t){ls.removeBox(t,t.legend),delete t.legend},beforeUpdate(t,e,i){const s=t.legend;ls.configure(t,s,i),s.options=i},afterUpdate(t){const e=t.legend;e.buildLabels(),e.adjustHitBoxes()},afterEvent(t,e){e.replay||t.legend.handleEvent(e.event)},defaults:{display:!0,position:"top",align:"center",fullSize:!0,reverse:!1,weight:1e3,onClick(t,e,i){const s=e.datasetIndex,n=i.chart;n.isDatasetVisible(s)?(n.hide(s),e.hidden=!0):(n.show(s),e.hidden=!1)},onHover:null,onLeave:null,labels:{color:t=>t.chart.options.color,boxWidth:40,padding:10,generateLabels(t){const e=t.data.datasets,{labels:{usePointStyle:i,pointStyle:s,textAlign:n,color:o,useBorderRadius:a,borderRadius:r}}=t.legend.options;return t._getSortedDatasetMetas().map((t=>{const l=t.controller.getStyle(i?0:void 0),h=ki(l.borderWidth);return{text:e[t.index].label,fillStyle:l.backgroundColor,fontColor:o,hidden:!t.visible,lineCap:l.borderCapStyle,lineDash:l.borderDash,lineDashOffset:l.borderDashOffset,lineJoin:l.borderJoinStyle,lineWidth:(h.width+h.height)/4,strokeStyle:l.borderColor,pointStyle:s||l.pointStyle,rotation:l.rotation,textAlign:n||l.textAlign,borderRadius:a&&(r||l.borderRadius),datasetIndex:t.index}}),this)}},title:{color:t=>t.chart.options.color,display:!1,position:"center",text:""}},descriptors:{_scriptable:t=>!t.startsWith("on"),labels:{_scriptable:t=>!["generateLabels","filter","sort"].includes(t)}}};class wa extends $s{constructor(t){super(),this.chart=t.chart,this.options=t.options,this.ctx=t.ctx,this._padding=void 0,this.top=void 0,this.bottom=void 0,this.left=void 0,this.right=void 0,this.width=void 0,this.height=void 0,this.position=void 0,this.weight=void 0,this.fullSize=void 0}update(t,e){const i=this.options;if(this.left=0,this.top=0,!i.display)return void(this.width=this.height=this.right=this.bottom=0);this.width=this.right=t,this.height=this.bottom=e;const s=n(i.text)?i.text.length:1;this._padding=ki(i.padding);const o=s*Si(i.font).lineHeight+this._padding.height;this.isHorizontal()?this.height=o:this.width=o}isHorizontal(){const t=this.options.position;return"top"===t||"bottom"===t}_drawArgs(t){const{top:e,left:i,bottom:s,right:n,options:o}=this,a=o.align;let r,l,h,c=0;return this.isHorizontal()?(l=ft(a,i,n),h=e+t,r=n-i):("left"===o.position?(l=i+t,h=ft(a,s,e),c=-.5*C):(l=n-t,h=ft(a,e,s),c=.5*C),r=s-e),{titleX:l,titleY:h,maxWidth:r,rotation:c}}draw(){const t=this.ctx,e=this.options;if(!e.display)return;const i=Si(e.font),s=i.lineHeight/2+this._padding.top,{titleX:n,titleY:o,maxWidth:a,rotation:r}=this._drawArgs(s);We(t,e.text,0,0,i,{color:e.color,maxWidth:a,rotation:r,textAlign:ut(e.align),textBaseline:"middle",translation:[n,o]})}}var ka={id:"title",_element:wa,start(t,e,i){!function(t,e){const i=new wa({ctx:t.ctx,options:e,chart:t});ls.configure(t,i,e),ls.addBox(t,i),t.titleBlock=i}(t,i)},stop(t){const e=t.titleBlock;ls.removeBox(t,e),delete t.titleBlock},beforeUpdate(t,e,i){const s=t.titleBlock;ls.configure(t,s,i),s.options=i},defaults:{align:"center",display:!1,font:{weight:"bold"},fullSize:!0,padding:10,position:"top",text:"",weight:2e3},defaultRoutes:{color:"color"},descriptors:{_scriptable:!0,_indexable:!1}};const Sa=new WeakMap;var Pa={id:"subtitle",start(t,e,i){const s=new wa({ctx:t.ctx,options:i,chart:t});ls.configure(t,s,i),ls.addBox(t,s),Sa.set(t,s)},stop(t){ls.removeBox(t,Sa.get(t)),Sa.delete(t)},beforeUpdate(t,e,i){const s=Sa.get(t);ls.configure(t,s,i),s.options=i},defaults:{align:"center",display:!1,font:{weight:"normal"},fullSize:!0,padding:0,position:"top",text:"",weight:1500},defaultRoutes:{color:"color"},descriptors:{_scriptable:!0,_indexable:!1}};const Da={average(t){if(!t.length)return!1;let e,i,s=new Set,n=0,o=0;for(e=0,i=t.length;e<i;++e){const i=t[e].element;if(i&&i.hasValue()){const t=i.tooltipPosition();s.add(t.x),n+=t.y,++o}}if(0===o||0===s.size)return!1;return{x:[...s].reduce(((t,e)=>t+e))/s.size,y:n/o}},nearest(t,e){if(!t.length)return!1;let i,s,n,o=e.x,a=e.y,r=Number.POSITIVE_INFINITY;for(i=0,s=t.length;i<s;++i){const s=t[i].element;if(s&&s.hasValue()){const t=q(e,s.getCenterPoint());t<r&&(r=t,n=s)}}if(n){const t=n.tooltipPosition();o=t.x,a=t.y}return{x:o,y:a}}};function Ca(t,e){return e&&(n(e)?Array.prototype.push.apply(t,e):t.push(e)),t}function Oa(t){return("string"==typeof t||t instanceof String)&&t.indexOf("\\n")>-1?t.split("\\n"):t}function Aa(t,e){const{element:i,datasetIndex:s,index:n}=e,o=t.getDatasetMeta(s).controller,{label:a,value:r}=o.getLabelAndValue(n);return{chart:t,label:a,parsed:o.getParsed(n),raw:t.data.datasets[s].data[n],formattedValue:r,dataset:o.getDataset(),dataIndex:n,datasetIndex:s,element:i}}function Ta(t,e){const i=t.chart.ctx,{body:s,footer:n,title:o}=t,{boxWidth:a,boxHeight:r}=e,l=Si(e.bodyFont),h=Si(e.titleFont),c=Si(e.footerFont),d=o.length,f=n.length,g=s.length,p=ki(e.padding);let m=p.height,x=0,b=s.reduce(((t,e)=>t+e.before.length+e.lines.length+e.after.length),0);if(b+=t.beforeBody.length+t.afterBody.length,d&&(m+=d*h.lineHeight+(d-1)*e.titleSpacing+e.titleMarginBottom),b){m+=g*(e.displayColors?Math.max(r,l.lineHeight):l.lineHeight)+(b-g)*l.lineHeight+(b-1)*e.bodySpacing}f&&(m+=e.footerMarginTop+f*c.lineHeight+(f-1)*e.footerSpacing);let _=0;const y=function(t){x=Math.max(x,i.measureText(t).width+_)};return i.save(),i.font=h.string,u(t.title,y),i.font=l.string,u(t.beforeBody.concat(t.afterBody),y),_=e.displayColors?a+2+e.boxPadding:0,u(s,(t=>{u(t.before,y),u(t.lines,y),u(t.after,y)})),_=0,i.font=c.string,u(t.footer,y),i.restore(),x+=p.width,{width:x,height:m}}function La(t,e,i,s){const{x:n,width:o}=i,{width:a,chartArea:{left:r,right:l}}=t;let h="center";return"center"===s?h=n<=(r+l)/2?"left":"right":n<=o/2?h="left":n>=a-o/2&&(h="right"),function(t,e,i,s){const{x:n,width:o}=s,a=i.caretSize+i.caretPadding;return"left"===t&&n+o+a>e.width||"right"===t&&n-o-a<0||void 0}(h,t,e,i)&&(h="center"),h}function Ea(t,e,i){const s=i.yAlign||e.yAlign||function(t,e){const{y:i,height:s}=e;return i<s/2?"top":i>t.height-s/2?"bottom":"center"}(t,i);return{xAlign:i.xAlign||e.xAlign||La(t,e,i,s),yAlign:s}}function Ra(t,e,i,s){const{caretSize:n,caretPadding:o,cornerRadius:a}=t,{xAlign:r,yAlign:l}=i,h=n+o,{topLeft:c,topRight:d,bottomLeft:u,bottomRight:f}=wi(a);let g=function(t,e){let{x:i,width:s}=t;return"right"===e?i-=s:"center"===e&&(i-=s/2),i}(e,r);const p=function(t,e,i){let{y:s,height:n}=t;return"top"===e?s+=i:s-="bottom"===e?n+i:n/2,s}(e,l,h);return"center"===l?"left"===r?g+=h:"right"===r&&(g-=h):"left"===r?g-=Math.max(c,u)+n:"right"===r&&(g+=Math.max(d,f)+n),{x:Z(g,0,s.width-e.width),y:Z(p,0,s.height-e.height)}}function Ia(t,e,i){const s=ki(i.padding);return"center"===e?t.x+t.width/2:"right"===e?t.x+t.width-s.right:t.x+s.left}function za(t){return Ca([],Oa(t))}function Fa(t,e){const i=e&&e.dataset&&e.dataset.tooltip&&e.dataset.tooltip.callbacks;return i?t.override(i):t}const Va={beforeTitle:e,title(t){if(t.length>0){const e=t[0],i=e.chart.data.labels,s=i?i.length:0;if(this&&this.options&&"dataset"===this.options.mode)return e.dataset.label||"";if(e.label)return e.label;if(s>0&&e.dataIndex<s)return i[e.dataIndex]}return""},afterTitle:e,beforeBody:e,beforeLabel:e,label(t){if(this&&this.options&&"dataset"===this.options.mode)return t.label+": "+t.formattedValue||t.formattedValue;let e=t.dataset.label||"";e&&(e+=": ");const i=t.formattedValue;return s(i)||(e+=i),e},labelColor(t){const e=t.chart.getDatasetMeta(t.datasetIndex).controller.getStyle(t.dataIndex);return{borderColor:e.borderColor,backgroundColor:e.backgroundColor,borderWidth:e.borderWidth,borderDash:e.borderDash,borderDashOffset:e.borderDashOffset,borderRadius:0}},labelTextColor(){return this.options.bodyColor},labelPointStyle(t){const e=t.chart.getDatasetMeta(t.datasetIndex).controller.getStyle(t.dataIndex);return{pointStyle:e.pointStyle,rotation:e.rotation}},afterLabel:e,afterBody:e,beforeFooter:e,footer:e,afterFooter:e};function Ba(t,e,i,s){const n=t[e].call(i,s);return void 0===n?Va[e].call(i,s):n}class Na extends $s{static positioners=Da;constructor(t){super(),this.opacity=0,this._active=[],this._eventPosition=void 0,this._size=void 0,this._cachedAnimations=void 0,this._tooltipItems=[],this.$animations=void 0,this.$context=void 0,this.chart=t.chart,this.options=t.options,this.dataPoints=void 0,this.title=void 0,this.beforeBody=void 0,this.body=void 0,this.afterBody=void 0,this.footer=void 0,this.xAlign=void 0,this.yAlign=void 0,this.x=void 0,this.y=void 0,this.height=void 0,this.width=void 0,this.caretX=void 0,this.caretY=void 0,this.labelColors=void 0,this.labelPointStyles=void 0,this.labelTextColors=void 0}initialize(t){this.options=t,this._cachedAnimations=void 0,this.$context=void 0}_resolveAnimations(){const t=this._cachedAnimations;if(t)return t;const e=this.chart,i=this.options.setContext(this.getContext()),s=i.enabled&&e.options.animation&&i.animations,n=new Ts(this.chart,s);return s._cacheable&&(this._cachedAnimations=Object.freeze(n)),n}getContext(){return this.$context||(this.$context=(t=this.chart.getContext(),e=this,i=this._tooltipItems,Ci(t,{tooltip:e,tooltipItems:i,type:"tooltip"})));var t,e,i}getTitle(t,e){const{callbacks:i}=e,s=Ba(i,"beforeTitle",this,t),n=Ba(i,"title",this,t),o=Ba(i,"afterTitle",this,t);let a=[];return a=Ca(a,Oa(s)),a=Ca(a,Oa(n)),a=Ca(a,Oa(o)),a}getBeforeBody(t,e){return za(Ba(e.callbacks,"beforeBody",this,t))}getBody(t,e){const{callbacks:i}=e,s=[];return u(t,(t=>{const e={before:[],lines:[],after:[]},n=Fa(i,t);Ca(e.before,Oa(Ba(n,"beforeLabel",this,t))),Ca(e.lines,Ba(n,"label",this,t)),Ca(e.after,Oa(Ba(n,"afterLabel",this,t))),s.push(e)})),s}getAfterBody(t,e){return za(Ba(e.callbacks,"afterBody",this,t))}getFooter(t,e){const{callbacks:i}=e,s=Ba(i,"beforeFooter",this,t),n=Ba(i,"footer",this,t),o=Ba(i,"afterFooter",this,t);let a=[];return a=Ca(a,Oa(s)),a=Ca(a,Oa(n)),a=Ca(a,Oa(o)),a}_createItems(t){const e=this._active,i=this.chart.data,s=[],n=[],o=[];let a,r,l=[];for(a=0,r=e.length;a<r;++a)l.push(Aa(this.chart,e[a]));return t.filter&&(l=l.filter(((e,s,n)=>t.filter(e,s,n,i)))),t.itemSort&&(l=l.sort(((e,s)=>t.itemSort(e,s,i)))),u(l,(e=>{const i=Fa(t.callbacks,e);s.push(Ba(i,"labelColor",this,e)),n.push(Ba(i,"labelPointStyle",this,e)),o.push(Ba(i,"labelTextColor",this,e))})),this.labelColors=s,this.labelPointStyles=n,this.labelTextColors=o,this.dataPoints=l,l}update(t,e){const i=this.options.setContext(this.getContext()),s=this._active;let n,o=[];if(s.length){const t=Da[i.position].call(this,s,this._eventPosition);o=this._createItems(i),this.title=this.getTitle(o,i),this.beforeBody=this.getBeforeBody(o,i),this.body=this.getBody(o,i),this.afterBody=this.getAfterBody(o,i),this.footer=this.getFooter(o,i);const e=this._size=Ta(this,i),a=Object.assign({},t,e),r=Ea(this.chart,i,a),l=Ra(i,a,r,this.chart);this.xAlign=r.xAlign,this.yAlign=r.yAlign,n={opacity:1,x:l.x,y:l.y,width:e.width,height:e.height,caretX:t.x,caretY:t.y}}else 0!==this.opacity&&(n={opacity:0});this._tooltipItems=o,this.$context=void 0,n&&this._resolveAnimations().update(this,n),t&&i.external&&i.external.call(this,{chart:this.chart,tooltip:this,replay:e})}drawCaret(t,e,i,s){const n=this.getCaretPosition(t,i,s);e.lineTo(n.x1,n.y1),e.lineTo(n.x2,n.y2),e.lineTo(n.x3,n.y3)}getCaretPosition(t,e,i){const{xAlign:s,yAlign:n}=this,{caretSize:o,cornerRadius:a}=i,{topLeft:r,topRight:l,bottomLeft:h,bottomRight:c}=wi(a),{x:d,y:u}=t,{width:f,height:g}=e;let p,m,x,b,_,y;return"center"===n?(_=u+g/2,"left"===s?(p=d,m=p-o,b=_+o,y=_-o):(p=d+f,m=p+o,b=_-o,y=_+o),x=p):(m="left"===s?d+Math.max(r,h)+o:"right"===s?d+f-Math.max(l,c)-o:this.caretX,"top"===n?(b=u,_=b-o,p=m-o,x=m+o):(b=u+g,_=b+o,p=m+o,x=m-o),y=b),{x1:p,x2:m,x3:x,y1:b,y2:_,y3:y}}drawTitle(t,e,i){const s=this.title,n=s.length;let o,a,r;if(n){const l=Oi(i.rtl,this.x,this.width);for(t.x=Ia(this,i.titleAlign,i),e.textAlign=l.textAlign(i.titleAlign),e.textBaseline="middle",o=Si(i.titleFont),a=i.titleSpacing,e.fillStyle=i.titleColor,e.font=o.string,r=0;r<n;++r)e.fillText(s[r],l.x(t.x),t.y+o.lineHeight/2),t.y+=o.lineHeight+a,r+1===n&&(t.y+=i.titleMarginBottom-a)}}_drawColorBox(t,e,i,s,n){const a=this.labelColors[i],r=this.labelPointStyles[i],{boxHeight:l,boxWidth:h}=n,c=Si(n.bodyFont),d=Ia(this,"left",n),u=s.x(d),f=l<c.lineHeight?(c.lineHeight-l)/2:0,g=e.y+f;if(n.usePointStyle){const e={radius:Math.min(h,l)/2,pointStyle:r.pointStyle,rotation:r.rotation,borderWidth:1},i=s.leftForLtr(u,h)+h/2,o=g+l/2;t.strokeStyle=n.multiKeyBackground,t.fillStyle=n.multiKeyBackground,Le(t,e,i,o),t.strokeStyle=a.borderColor,t.fillStyle=a.backgroundColor,Le(t,e,i,o)}else{t.lineWidth=o(a.borderWidth)?Math.max(...Object.values(a.borderWidth)):a.borderWidth||1,t.strokeStyle=a.borderColor,t.setLineDash(a.borderDash||[]),t.lineDashOffset=a.borderDashOffset||0;const e=s.leftForLtr(u,h),i=s.leftForLtr(s.xPlus(u,1),h-2),r=wi(a.borderRadius);Object.values(r).some((t=>0!==t))?(t.beginPath(),t.fillStyle=n.multiKeyBackground,He(t,{x:e,y:g,w:h,h:l,radius:r}),t.fill(),t.stroke(),t.fillStyle=a.backgroundColor,t.beginPath(),He(t,{x:i,y:g+1,w:h-2,h:l-2,radius:r}),t.fill()):(t.fillStyle=n.multiKeyBackground,t.fillRect(e,g,h,l),t.strokeRect(e,g,h,l),t.fillStyle=a.backgroundColor,t.fillRect(i,g+1,h-2,l-2))}t.fillStyle=this.labelTextColors[i]}drawBody(t,e,i){const{body:s}=this,{bodySpacing:n,bodyAlign:o,displayColors:a,boxHeight:r,boxWidth:l,boxPadding:h}=i,c=Si(i.bodyFont);let d=c.lineHeight,f=0;const g=Oi(i.rtl,this.x,this.width),p=function(i){e.fillText(i,g.x(t.x+f),t.y+d/2),t.y+=d+n},m=g.textAlign(o);let x,b,_,y,v,M,w;for(e.textAlign=o,e.textBaseline="middle",e.font=c.string,t.x=Ia(this,m,i),e.fillStyle=i.bodyColor,u(this.beforeBody,p),f=a&&"right"!==m?"center"===o?l/2+h:l+2+h:0,y=0,M=s.length;y<M;++y){for(x=s[y],b=this.labelTextColors[y],e.fillStyle=b,u(x.before,p),_=x.lines,a&&_.length&&(this._drawColorBox(e,t,y,g,i),d=Math.max(c.lineHeight,r)),v=0,w=_.length;v<w;++v)p(_[v]),d=c.lineHeight;u(x.after,p)}f=0,d=c.lineHeight,u(this.afterBody,p),t.y-=n}drawFooter(t,e,i){const s=this.footer,n=s.length;let o,a;if(n){const r=Oi(i.rtl,this.x,this.width);for(t.x=Ia(this,i.footerAlign,i),t.y+=i.footerMarginTop,e.textAlign=r.textAlign(i.footerAlign),e.textBaseline="middle",o=Si(i.footerFont),e.fillStyle=i.footerColor,e.font=o.string,a=0;a<n;++a)e.fillText(s[a],r.x(t.x),t.y+o.lineHeight/2),t.y+=o.lineHeight+i.footerSpacing}}drawBackground(t,e,i,s){const{xAlign:n,yAlign:o}=this,{x:a,y:r}=t,{width:l,height:h}=i,{topLeft:c,topRight:d,bottomLeft:u,bottomRight:f}=wi(s.cornerRadius);e.fillStyle=s.backgroundColor,e.strokeStyle=s.borderColor,e.lineWidth=s.borderWidth,e.beginPath(),e.moveTo(a+c,r),"top"===o&&this.drawCaret(t,e,i,s),e.lineTo(a+l-d,r),e.quadraticCurveTo(a+l,r,a+l,r+d),"center"===o&&"right"===n&&this.drawCaret(t,e,i,s),e.lineTo(a+l,r+h-f),e.quadraticCurveTo(a+l,r+h,a+l-f,r+h),"bottom"===o&&this.drawCaret(t,e,i,s),e.lineTo(a+u,r+h),e.quadraticCurveTo(a,r+h,a,r+h-u),"center"===o&&"left"===n&&this.drawCaret(t,e,i,s),e.lineTo(a,r+c),e.quadraticCurveTo(a,r,a+c,r),e.closePath(),e.fill(),s.borderWidth>0&&e.stroke()}_updateAnimationTarget(t){const e=this.chart,i=this.$animations,s=i&&i.x,n=i&&i.y;if(s||n){const i=Da[t.position].call(this,this._active,this._eventPosition);if(!i)return;const o=this._size=Ta(this,t),a=Object.assign({},i,this._size),r=Ea(e,t,a),l=Ra(t,a,r,e);s._to===l.x&&n._to===l.y||(this.xAlign=r.xAlign,this.yAlign=r.yAlign,this.width=o.width,this.height=o.height,this.caretX=i.x,this.caretY=i.y,this._resolveAnimations().update(this,l))}}_willRender(){return!!this.opacity}draw(t){const e=this.options.setContext(this.getContext());let i=this.opacity;if(!i)return;this._updateAnimationTarget(e);const s={width:this.width,height:this.height},n={x:this.x,y:this.y};i=Math.abs(i)<.001?0:i;const o=ki(e.padding),a=this.title.length||this.beforeBody.length||this.body.length||this.afterBody.length||this.footer.length;e.enabled&&a&&(t.save(),t.globalAlpha=i,this.drawBackground(n,t,s,e),Ai(t,e.textDirection),n.y+=o.top,this.drawTitle(n,t,e),this.drawBody(n,t,e),this.drawFooter(n,t,e),Ti(t,e.textDirection),t.restore())}getActiveElements(){return this._active||[]}setActiveElements(t,e){const i=this._active,s=t.map((({datasetIndex:t,index:e})=>{const i=this.chart.getDatasetMeta(t);if(!i)throw new Error("Cannot find a dataset at index "+t);return{datasetIndex:t,element:i.data[e],index:e}})),n=!f(i,s),o=this._positionChanged(s,e);(n||o)&&(this._active=s,this._eventPosition=e,this._ignoreReplayEvents=!0,this.update(!0))}handleEvent(t,e,i=!0){if(e&&this._ignoreReplayEvents)return!1;this._ignoreReplayEvents=!1;const s=this.options,n=this._active||[],o=this._getActiveElements(t,n,e,i),a=this._positionChanged(o,t),r=e||!f(o,n)||a;return r&&(this._active=o,(s.enabled||s.external)&&(this._eventPosition={x:t.x,y:t.y},this.update(!0,e))),r}_getActiveElements(t,e,i,s){const n=this.options;if("mouseout"===t.type)return[];if(!s)return e.filter((t=>this.chart.data.datasets[t.datasetIndex]&&void 0!==this.chart.getDatasetMeta(t.datasetIndex).controller.getParsed(t.index)));const o=this.chart.getElementsAtEventForMode(t,n.mode,n,i);return n.reverse&&o.reverse(),o}_positionChanged(t,e){const{caretX:i,caretY:s,options:n}=this,o=Da[n.position].call(this,t,e);return!1!==o&&(i!==o.x||s!==o.y)}}var Wa={id:"tooltip",_element:Na,positioners:Da,afterInit(t,e,i){i&&(t.tooltip=new Na({chart:t,options:i}))},beforeUpdate(t,e,i){t.tooltip&&t.tooltip.initialize(i)},reset(t,e,i){t.tooltip&&t.tooltip.initialize(i)},afterDraw(t){const e=t.tooltip;if(e&&e._willRender()){const i={tooltip:e};if(!1===t.notifyPlugins("beforeTooltipDraw",{...i,cancelable:!0}))return;e.draw(t.ctx),t.notifyPlugins("afterTooltipDraw",i)}},afterEvent(t,e){if(t.tooltip){const i=e.replay;t.tooltip.handleEvent(e.event,i,e.inChartArea)&&(e.changed=!0)}},defaults:{enabled:!0,external:null,position:"average",backgroundColor:"rgba(0,0,0,0.8)",titleColor:"#fff",titleFont:{weight:"bold"},titleSpacing:2,titleMarginBottom:6,titleAlign:"left",bodyColor:"#fff",bodySpacing:2,bodyFont:{},bodyAlign:"left",footerColor:"#fff",footerSpacing:2,footerMarginTop:6,footerFont:{weight:"bold"},footerAlign:"left",padding:6,caretPadding:2,caretSize:5,cornerRadius:6,boxHeight:(t,e)=>e.bodyFont.size,boxWidth:(t,e)=>e.bodyFont.size,multiKeyBackground:"#fff",displayColors:!0,boxPadding:0,borderColor:"rgba(0,0,0,0)",borderWidth:0,animation:{duration:400,easing:"easeOutQuart"},animations:{numbers:{type:"number",properties:["x","y","width","height","caretX","caretY"]},opacity:{easing:"linear",duration:200}},callbacks:Va},defaultRoutes:{bodyFont:"font",footerFont:"font",titleFont:"font"},descriptors:{_scriptable:t=>"filter"!==t&&"itemSort"!==t&&"external"!==t,_indexable:!1,callbacks:{_scriptable:!1,_indexable:!1},animation:{_fallback:!1},animations:{_fallback:"animation"}},additionalOptionScopes:["interaction"]};return Tn.register(Un,$o,go,t),Tn.helpers={...Hi},Tn._adapters=In,Tn.Animation=As,Tn.Animations=Ts,Tn.animator=bt,Tn.controllers=nn.controllers.items,Tn.DatasetController=js,Tn.Element=$s,Tn.elements=go,Tn.Interaction=Ki,Tn.layouts=ls,Tn.platforms=Ds,Tn.Scale=tn,Tn.Ticks=ae,Object.assign(Tn,Un,$o,go,t,Ds),Tn.Chart=Tn,"undefined"!=typeof window&&(window.Chart=Tn),Tn}));\n//# sourceMappingURL=chart.umd.min.js.map\n', origin: "bundle" };
+}
+__name(loadChartSource, "loadChartSource");
+
+// src/report/chart-library.ts
+var ReportError = class extends StackciError {
+  static {
+    __name(this, "ReportError");
+  }
+  kind = "system";
+};
+var cached2;
+function prepareChartLibrary(text4, origin) {
+  const version = /Chart\.js v(\d+\.\d+\.\d+\S*)/.exec(text4)?.[1] ?? "unknown";
+  const source = text4.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n").replace(/<\/(script)/gi, "<\\/$1");
+  return { source, version, origin };
+}
+__name(prepareChartLibrary, "prepareChartLibrary");
+function chartLibrary() {
+  if (cached2 !== void 0) return cached2;
+  let loaded2;
+  try {
+    loaded2 = loadChartSource();
+  } catch (error2) {
+    throw new ReportError("the HTML report needs the chart.js package", {
+      hint: "reinstall stackci with its dependencies (npm ci), or npm install chart.js@4",
+      cause: error2
+    });
+  }
+  cached2 = prepareChartLibrary(loaded2.text, loaded2.origin);
+  return cached2;
+}
+__name(chartLibrary, "chartLibrary");
+
+// src/report/history-source.ts
+function isStoreHistory(history) {
+  return Array.isArray(history.measurements);
+}
+__name(isStoreHistory, "isStoreHistory");
+function memorySource(history) {
+  return {
+    path: history.path,
+    jobs: history.jobs,
+    measurementCount: history.measurements.length,
+    forEachMetric(each) {
+      const byMetric2 = /* @__PURE__ */ new Map();
+      for (const m of history.measurements) {
+        const list = byMetric2.get(m.metric);
+        if (list === void 0) byMetric2.set(m.metric, [m]);
+        else list.push(m);
+      }
+      for (const [metric, measurements] of byMetric2) each(metric, measurements);
+    }
+  };
+}
+__name(memorySource, "memorySource");
+
 // src/report/client-script.ts
 var CLIENT_SCRIPT = String.raw`(function () {
   'use strict'
   var data = JSON.parse(document.getElementById('stackci-report-data').textContent)
   var runs = data.runs
+  var colors = data.colors
+  var byMetric = {}
+  function unpack(packed, datasets, ymin) {
+    packed.sets.forEach(function (set, i) {
+      if (!set) return
+      var ds = datasets[i]
+      var points = []
+      var run = 0
+      for (var j = 0; j < set.y.length; j++) {
+        run += set.r[j]
+        var combo = packed.combos[typeof set.k === 'number' ? set.k : set.k[j]]
+        points.push({ x: runs[run].time, y: set.y[j] === null ? ymin : set.y[j], run: run, status: combo[1], line: combo[0], checks: combo[2] })
+      }
+      ds.data = points
+      ds.pointBackgroundColor = points.map(function (p) { return colors[p.status] })
+      ds.pointBorderColor = ds.pointBackgroundColor
+    })
+  }
   function pad(n) { return (n < 10 ? '0' : '') + n }
   function day(ms) {
     var d = new Date(ms)
@@ -13408,7 +16306,8 @@ var CLIENT_SCRIPT = String.raw`(function () {
     return
   }
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", sans-serif'
-  data.charts.forEach(function (entry) {
+  function draw(entry) {
+    if (entry.chart) return entry.chart
     var canvas = document.getElementById(entry.canvas)
     var pane = document.getElementById(entry.details)
     var config = entry.config
@@ -13443,9 +16342,63 @@ var CLIENT_SCRIPT = String.raw`(function () {
     config.options.onHover = function (event, elements) {
       event.native.target.style.cursor = elements.length ? 'pointer' : 'default'
     }
-    new Chart(canvas, config)
+    unpack(entry.packed, config.data.datasets, config.options.scales.y.min)
+    entry.chart = new Chart(canvas, config)
+    return entry.chart
+  }
+  // A data file calls this with its metric's every point.
+  window.${DATA_CALLBACK} = function (metric, packed) {
+    var entry = byMetric[metric]
+    if (!entry) return
+    var chart = draw(entry)
+    unpack(packed, chart.data.datasets, chart.options.scales.y.min)
+    chart.update('none')
+    var section = document.getElementById(entry.canvas).closest('section')
+    section.setAttribute('data-resolution', 'full')
+    var button = document.getElementById(entry.button)
+    button.textContent = 'all points shown'
+    button.disabled = true
+  }
+  function loadFull(entry) {
+    var button = document.getElementById(entry.button)
+    if (button.disabled) return
+    button.disabled = true
+    button.textContent = 'loading…'
+    var script = document.createElement('script')
+    script.src = entry.full
+    script.onerror = function () {
+      button.disabled = false
+      button.textContent = 'show all points'
+      var note = document.createElement('span')
+      note.className = 'error'
+      note.textContent = ' ' + entry.full + ' could not be loaded: keep the data directory beside the page'
+      button.parentNode.appendChild(note)
+    }
+    document.head.appendChild(script)
+  }
+  data.charts.forEach(function (entry) {
+    byMetric[entry.metric] = entry
+    if (entry.full) document.getElementById(entry.button).addEventListener('click', function () { loadFull(entry) })
   })
-  document.body.setAttribute('data-charts', 'ready')
+  function ready() { document.body.setAttribute('data-charts', 'ready') }
+  if (!data.lazy || typeof IntersectionObserver === 'undefined') {
+    data.charts.forEach(draw)
+    ready()
+    return
+  }
+  var byCanvas = {}
+  var observer = new IntersectionObserver(function (seen) {
+    seen.forEach(function (e) {
+      if (!e.isIntersecting) return
+      draw(byCanvas[e.target.id])
+      observer.unobserve(e.target)
+    })
+    ready()
+  }, { rootMargin: '300px 0px' })
+  data.charts.forEach(function (entry) {
+    byCanvas[entry.canvas] = entry
+    observer.observe(document.getElementById(entry.canvas))
+  })
 })()
 `;
 
@@ -13485,18 +16438,21 @@ footer{margin-top:30px;padding:12px 20px 24px;border-top:1px solid var(--line);f
 `;
 
 // src/report/html.ts
-function escapeHtml(text2) {
-  return text2.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+function escapeHtml2(text4) {
+  return text4.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-__name(escapeHtml, "escapeHtml");
+__name(escapeHtml2, "escapeHtml");
 function scriptJson(value2) {
-  return JSON.stringify(value2).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value2).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 __name(scriptJson, "scriptJson");
-function sha256(text2) {
-  return `'sha256-${nodeCrypto().createHash("sha256").update(text2, "utf8").digest("base64")}'`;
+function sha2562(text4) {
+  return `'sha256-${nodeCrypto().createHash("sha256").update(text4, "utf8").digest("base64")}'`;
 }
-__name(sha256, "sha256");
+__name(sha2562, "sha256");
 var STATUS_TEXT = {
   pass: "pass",
   warn: "warn",
@@ -13516,22 +16472,22 @@ function value(v, unit) {
 __name(value, "value");
 function runFacts(run) {
   const facts = [
-    `<time datetime="${new Date(run.time).toISOString()}">${escapeHtml(iso(run.time))}</time>`,
-    `series <code>${escapeHtml(run.series)}</code>`
+    `<time datetime="${new Date(run.time).toISOString()}">${escapeHtml2(iso(run.time))}</time>`,
+    `series <code>${escapeHtml2(run.series)}</code>`
   ];
   if (run.releaseTag !== void 0)
-    facts.push(`release <code>${escapeHtml(run.releaseTag)}</code>`);
+    facts.push(`release <code>${escapeHtml2(run.releaseTag)}</code>`);
   if (run.gitSha !== void 0)
     facts.push(
-      `git <code title="${escapeHtml(run.gitSha)}">${escapeHtml(run.gitSha.slice(0, 12))}</code>`
+      `git <code title="${escapeHtml2(run.gitSha)}">${escapeHtml2(run.gitSha.slice(0, 12))}</code>`
     );
   if (run.imageDigest !== void 0)
     facts.push(
-      `image <code title="${escapeHtml(run.imageDigest)}">${escapeHtml(run.imageDigest.slice(0, 19))}\u2026</code>`
+      `image <code title="${escapeHtml2(run.imageDigest)}">${escapeHtml2(run.imageDigest.slice(0, 19))}\u2026</code>`
     );
   for (const l of run.links)
     facts.push(
-      `<a href="${escapeHtml(l.url)}" rel="noopener noreferrer">${escapeHtml(l.label)}</a>`
+      `<a href="${escapeHtml2(l.url)}" rel="noopener noreferrer">${escapeHtml2(l.label)}</a>`
     );
   return facts.join(" \xB7 ");
 }
@@ -13547,11 +16503,11 @@ function datasetSection(table, model) {
   const run = model.runs[table.run];
   const rows = table.rows.map((r) => {
     const cls = r.passed === false ? r.level ?? "info" : r.passed ? "pass" : "none";
-    return `<tr class="${cls}">${resultCell(r)}<td><code>${escapeHtml(r.metric)}</code></td><td>${r.spec === void 0 ? "<em>no specification</em>" : escapeHtml(r.spec.slice(r.metric.length + 1))}</td><td class="num">${escapeHtml(value(r.value, r.unit))}</td><td>${escapeHtml(r.threshold ?? "")}</td><td>${escapeHtml(r.tags.join(", "))}</td><td>${r.level ?? ""}</td></tr>`;
+    return `<tr class="${cls}">${resultCell(r)}<td><code>${escapeHtml2(r.metric)}</code></td><td>${r.spec === void 0 ? "<em>no specification</em>" : escapeHtml2(r.spec.slice(r.metric.length + 1))}</td><td class="num">${escapeHtml2(value(r.value, r.unit))}</td><td>${escapeHtml2(r.threshold ?? "")}</td><td>${escapeHtml2(r.tags.join(", "))}</td><td>${r.level ?? ""}</td></tr>`;
   }).join("\n");
   const c = table.counts;
-  return `<section class="dataset" data-dataset="${escapeHtml(table.label)}">
-<h3>${escapeHtml(table.label)} <small>${c.failed} failed \xB7 ${c.warned} warned \xB7 ${c.passed} passed${c.other > 0 ? ` \xB7 ${c.other} other` : ""}</small></h3>
+  return `<section class="dataset" data-dataset="${escapeHtml2(table.label)}">
+<h3>${escapeHtml2(table.label)} <small>${c.failed} failed \xB7 ${c.warned} warned \xB7 ${c.passed} passed${c.other > 0 ? ` \xB7 ${c.other} other` : ""}</small></h3>
 <p class="run">latest run: ${runFacts(run)}</p>
 <table class="results"><thead><tr><th></th><th>metric</th><th>specification</th><th>value</th><th>threshold</th><th>tags</th><th>gate</th></tr></thead>
 <tbody>
@@ -13560,17 +16516,30 @@ ${rows}
 </section>`;
 }
 __name(datasetSection, "datasetSection");
-function metricSection(metric, index) {
-  const points = metric.lines.reduce((n, l) => n + l.points.length, 0);
+function dataFileText(metric, packed) {
+  return `${DATA_CALLBACK}(${scriptJson(metric)},${scriptJson(packed)})
+`;
+}
+__name(dataFileText, "dataFileText");
+function resolution(metric, index, points, full) {
+  if (!metric.sampled) return "";
+  const drawn = metric.lines.reduce((n, l) => n + l.points.length, 0);
+  const button = full ? ` <button type="button" id="full-${index}">show all ${points} points</button>` : "";
+  return `<p class="resolution">Drawn: ${drawn} of ${points} points (the lowest and highest of each stretch of time, the newest points and every point that fails, warns or has no value).${button}</p>`;
+}
+__name(resolution, "resolution");
+function metricSection(metric, index, full) {
+  const points = metric.lines.reduce((n, l) => n + l.total, 0);
   const counts = POINT_STATUSES.filter((s) => metric.counts[s] > 0).map((s) => `${metric.counts[s]} ${STATUS_TEXT[s]}`).join(" \xB7 ");
   const specs = metric.thresholds.map(
-    (t) => `<tr><td><span class="swatch line l-${t.level}"></span><code>${escapeHtml(t.spec)}</code></td><td>${escapeHtml(t.label)}</td><td>${escapeHtml(t.tags.join(", "))}</td><td>${escapeHtml(t.query === "" ? "every job" : t.query)}</td><td>${t.level}</td></tr>`
+    (t) => `<tr><td><span class="swatch line l-${t.level}"></span><code>${escapeHtml2(t.spec)}</code></td><td>${escapeHtml2(t.label)}</td><td>${escapeHtml2(t.tags.join(", "))}</td><td>${escapeHtml2(t.query === "" ? "every job" : t.query)}</td><td>${t.level}</td></tr>`
   ).join("\n");
-  return `<section class="metric" id="metric-${index}" data-metric="${escapeHtml(metric.metric)}" data-points="${points}" data-lines="${metric.lines.length}">
-<h3>${escapeHtml(metric.metric)}${metric.unit === "" ? "" : ` <small>${escapeHtml(metric.unit)}</small>`}</h3>
-${metric.description === "" ? "" : `<p class="description">${escapeHtml(metric.description)}</p>`}
+  return `<section class="metric" id="metric-${index}" data-metric="${escapeHtml2(metric.metric)}" data-points="${points}" data-lines="${metric.lines.length}">
+<h3>${escapeHtml2(metric.metric)}${metric.unit === "" ? "" : ` <small>${escapeHtml2(metric.unit)}</small>`}</h3>
+${metric.description === "" ? "" : `<p class="description">${escapeHtml2(metric.description)}</p>`}
 <p class="counts">${points} point(s) in ${metric.lines.length} line(s): ${counts}</p>
-<div class="chart"><canvas id="chart-${index}" role="img" aria-label="${escapeHtml(`trend of ${metric.metric}`)}"></canvas></div>
+<div class="chart"><canvas id="chart-${index}" role="img" aria-label="${escapeHtml2(`trend of ${metric.metric}`)}"></canvas></div>
+${resolution(metric, index, points, full)}
 <div class="details" id="details-${index}" hidden></div>
 ${metric.thresholds.length === 0 ? '<p class="nospec">No specification applies to these measurements.</p>' : `<details><summary>${metric.thresholds.length} specification(s)</summary><table class="specs"><thead><tr><th>specification</th><th>threshold</th><th>tags</th><th>applies to</th><th>gate</th></tr></thead><tbody>
 ${specs}
@@ -13583,28 +16552,48 @@ function legend(model) {
     (s) => `<li><span class="swatch s-${s}"></span>${STATUS_TEXT[s]}</li>`
   ).join("");
   return `<ul class="legend">${items}</ul>
-<p class="gate">Points fail when they fail a specification tagged ${escapeHtml(model.gate.fail.join(", ") || "(none)")}, warn on one tagged ${escapeHtml(model.gate.warn.join(", ") || "(none)")}; other specifications are drawn and listed. Hover a point for details; click it for its links.</p>`;
+<p class="gate">Points fail when they fail a specification tagged ${escapeHtml2(model.gate.fail.join(", ") || "(none)")}, warn on one tagged ${escapeHtml2(model.gate.warn.join(", ") || "(none)")}; other specifications are drawn and listed. Hover a point for details; click it for its links.</p>`;
 }
 __name(legend, "legend");
-function renderReportHtml(model, library) {
-  const data = scriptJson({
-    runs: model.runs,
-    charts: model.metrics.map((m, i) => ({
+var EAGER_POINTS = 2e4;
+function renderReportHtml(model, library, options = {}) {
+  const { dataDir } = options;
+  let drawn = 0;
+  const charts2 = model.metrics.map((m, i) => {
+    const config = chartConfig(m, model);
+    const points = m.lines.reduce((n, l) => n + l.points.length, 0);
+    drawn += points;
+    return {
       canvas: `chart-${i}`,
       details: `details-${i}`,
+      metric: m.metric,
       unit: m.unit,
-      config: chartConfig(m, model)
-    }))
+      config: chartFrame(config),
+      packed: packMetric(m),
+      ...m.sampled && dataDir !== void 0 ? {
+        full: `${dataDir.split("/").map(encodeURIComponent).join("/")}/${encodeURIComponent(dataFileName(m.metric))}`,
+        button: `full-${i}`
+      } : {}
+    };
+  });
+  const loadsFiles = charts2.some((c) => c.full !== void 0);
+  const data = scriptJson({
+    runs: model.runs,
+    colors: STATUS_COLORS,
+    lazy: drawn > EAGER_POINTS,
+    charts: charts2
   });
   const csp = [
     "default-src 'none'",
-    `script-src ${sha256(library.source)} ${sha256(CLIENT_SCRIPT)}`,
-    `style-src ${sha256(REPORT_STYLE)}`,
+    // 'strict-dynamic': the page's own script may add the script elements
+    // of the data files beside it (file:// forbids fetch, not <script>).
+    `script-src ${sha2562(library.source)} ${sha2562(CLIENT_SCRIPT)}${loadsFiles ? " 'strict-dynamic'" : ""}`,
+    `style-src ${sha2562(REPORT_STYLE)}`,
     "img-src data:",
     "base-uri 'none'",
     "form-action 'none'"
   ].join("; ");
-  const title = escapeHtml(model.title);
+  const title = escapeHtml2(model.title);
   const datasets = new Set(model.datasets.map((d) => d.label)).size;
   return `<!doctype html>
 <html lang="en">
@@ -13619,17 +16608,17 @@ function renderReportHtml(model, library) {
 <body data-charts="loading">
 <header>
 <h1>${title}</h1>
-<p class="summary">${model.runs.length} run(s) from ${escapeHtml(iso(model.range.from))} to ${escapeHtml(iso(model.range.to))} \xB7 ${model.metrics.length} metric(s) \xB7 ${datasets} dataset(s) \xB7 store <code>${escapeHtml(model.store)}</code> \xB7 generated ${escapeHtml(iso(model.generatedAt))}</p>
+<p class="summary">${model.runs.length} run(s) from ${escapeHtml2(iso(model.range.from))} to ${escapeHtml2(iso(model.range.to))} \xB7 ${model.metrics.length} metric(s) \xB7 ${datasets} dataset(s) \xB7 store <code>${escapeHtml2(model.store)}</code> \xB7 generated ${escapeHtml2(iso(model.generatedAt))}</p>
 ${legend(model)}
-<nav><strong>Metrics:</strong> ${model.metrics.map((m, i) => `<a href="#metric-${i}">${escapeHtml(m.metric)}</a>`).join(" ")}</nav>
+<nav><strong>Metrics:</strong> ${model.metrics.map((m, i) => `<a href="#metric-${i}">${escapeHtml2(m.metric)}</a>`).join(" ")}</nav>
 </header>
 <main>
 <h2 id="datasets">Latest run per dataset</h2>
 ${model.datasets.map((d) => datasetSection(d, model)).join("\n")}
 <h2 id="trends">Trends</h2>
-${model.metrics.map(metricSection).join("\n")}
+${model.metrics.map((m, i) => metricSection(m, i, dataDir !== void 0)).join("\n")}
 </main>
-<footer>Made by stackci. Charts drawn by Chart.js ${escapeHtml(library.version)} (MIT License, \xA9 Chart.js Contributors), embedded in this file.</footer>
+<footer>Made by stackci. Charts drawn by Chart.js ${escapeHtml2(library.version)} (MIT License, \xA9 Chart.js Contributors), embedded in this file.</footer>
 <script type="application/json" id="stackci-report-data">${data}</script>
 <script>${library.source}</script>
 <script>${CLIENT_SCRIPT}</script>
@@ -13638,6 +16627,39 @@ ${model.metrics.map(metricSection).join("\n")}
 `;
 }
 __name(renderReportHtml, "renderReportHtml");
+
+// src/report/natural-sort.ts
+var CHUNK2 = /(\d+)|(\D+)/g;
+function chunks(text4) {
+  return text4.match(CHUNK2) ?? [];
+}
+__name(chunks, "chunks");
+function naturalCompare(a, b) {
+  const x = chunks(a);
+  const y = chunks(b);
+  let zeros = 0;
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === q) continue;
+    const digits = /^\d/.test(p) && /^\d/.test(q);
+    if (digits) {
+      const u = p.replace(/^0+(?=\d)/, "");
+      const v = q.replace(/^0+(?=\d)/, "");
+      if (u.length !== v.length) return u.length - v.length;
+      if (u !== v) return u < v ? -1 : 1;
+      if (zeros === 0) zeros = p.length - q.length;
+      continue;
+    }
+    return p < q ? -1 : 1;
+  }
+  return x.length - y.length || zeros || (a < b ? -1 : a > b ? 1 : 0);
+}
+__name(naturalCompare, "naturalCompare");
+function byNaturalKey(key) {
+  return (a, b) => naturalCompare(key(a), key(b));
+}
+__name(byNaturalKey, "byNaturalKey");
 
 // src/report/dataset-tables.ts
 function keyOf(r) {
@@ -13718,13 +16740,55 @@ function datasetTables(metrics, runs) {
       counts
     });
   }
-  return tables.sort(
-    (a, b) => a.label < b.label ? -1 : a.label > b.label ? 1 : 0
-  );
+  return tables.sort(byNaturalKey((t) => t.label));
 }
 __name(datasetTables, "datasetTables");
 
-// src/report/report-model.ts
+// src/report/downsample.ts
+var DEFAULT_DRAWN_POINTS = 1e3;
+var KEPT_STATUSES = /* @__PURE__ */ new Set(["fail", "warn", "no-value"]);
+function downsample(points, options = {}) {
+  const n = points.length;
+  const target = Math.max(2, options.target ?? DEFAULT_DRAWN_POINTS);
+  if (n <= target) return points.map((_, i) => i);
+  const keep = new Uint8Array(n);
+  const newest = options.newest ?? 20;
+  const last = points[n - 1].time;
+  for (let i = n - 1; i >= 0; i--) {
+    const p = points[i];
+    if (i < n - newest && p.time !== last) break;
+    keep[i] = 1;
+  }
+  const buckets = Math.floor(target / 2);
+  const first = points[0].time;
+  const span = last - first;
+  const lo = new Int32Array(buckets).fill(-1);
+  const hi = new Int32Array(buckets).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const p = points[i];
+    if (KEPT_STATUSES.has(p.status)) keep[i] = 1;
+    if (p.value === null) continue;
+    const at = span > 0 ? (p.time - first) / span : i / (n - 1);
+    const b = Math.min(buckets - 1, Math.floor(at * buckets));
+    const l = lo[b];
+    const h = hi[b];
+    if (l === -1 || p.value < points[l].value)
+      lo[b] = i;
+    if (h === -1 || p.value > points[h].value)
+      hi[b] = i;
+  }
+  keep[0] = 1;
+  for (let b = 0; b < buckets; b++) {
+    if (lo[b] >= 0) keep[lo[b]] = 1;
+    if (hi[b] >= 0) keep[hi[b]] = 1;
+  }
+  const kept = [];
+  for (let i = 0; i < n; i++) if (keep[i] === 1) kept.push(i);
+  return kept;
+}
+__name(downsample, "downsample");
+
+// src/report/metric-model.ts
 var unitCache = /* @__PURE__ */ new Map();
 function unitOf(name) {
   let u = unitCache.get(name);
@@ -13739,6 +16803,95 @@ function unitOf(name) {
   return u;
 }
 __name(unitOf, "unitOf");
+function lineLabel(key, withSeries) {
+  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
+  if (parts.length === 0) parts.push("(no dataset)");
+  if (withSeries) parts.push(key.series);
+  return parts.join(" \xB7 ");
+}
+__name(lineLabel, "lineLabel");
+function emptyCounts() {
+  return { pass: 0, warn: 0, fail: 0, "no-value": 0, "no-spec": 0 };
+}
+__name(emptyCounts, "emptyCounts");
+function lineKey(job) {
+  return `${job.dataset}\0${job.instrument}\0${job.filter}\0${job.series}`;
+}
+__name(lineKey, "lineKey");
+function metricModel(name, measurements, context) {
+  const { jobs, definitions, gate } = context;
+  const metric = definitions?.metrics.get(name);
+  let first;
+  for (const m of measurements)
+    if (first === void 0 || m.job < first.job) first = m;
+  const chartUnit = metric?.unit ?? (first === void 0 ? null : unitOf(first.unit));
+  const specs = definitions?.specsByMetric.get(name) ?? [];
+  const lines = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  const counts = emptyCounts();
+  for (const m of measurements) {
+    const job = jobs[m.job];
+    const key = context.lineKeys[m.job];
+    let line = lines.get(key);
+    if (line === void 0) {
+      line = {
+        label: lineLabel(job, context.withSeries),
+        dataset: job.dataset,
+        instrument: job.instrument,
+        filter: job.filter,
+        series: job.series,
+        points: [],
+        total: 0
+      };
+      lines.set(key, line);
+    }
+    const from = unitOf(m.unit);
+    const value2 = m.value === null || chartUnit === null || from === null || from === chartUnit || !isConvertible(from, chartUnit) ? m.value : convertValue(m.value, from, chartUnit);
+    const applicable = applicableSpecs(specs, job.meta);
+    applicable.forEach((s) => used.add(s));
+    const checks = chartUnit === null ? [] : checkValue(value2, chartUnit, applicable, gate);
+    const status = pointStatus(value2, checks);
+    counts[status]++;
+    line.points.push({ time: job.createdAt, value: value2, run: m.job, status, checks });
+    line.total++;
+  }
+  const thresholds = specs.filter((s) => used.has(s) && chartUnit !== null).map((s) => {
+    const value2 = thresholdIn(s, chartUnit);
+    const query = describeQuery(s.metadataQuery);
+    return {
+      spec: s.name,
+      label: `${s.spec} ${describeThreshold(s.threshold.operator, value2, chartUnit?.name ?? "")}${query === "" ? "" : ` (${query})`}`,
+      operator: s.threshold.operator,
+      value: value2,
+      tags: s.tags,
+      level: specLevel(s, gate),
+      query
+    };
+  });
+  return {
+    metric: name,
+    unit: chartUnit?.name ?? first?.unit ?? "",
+    description: metric?.description.trim() ?? "",
+    lines: [...lines.values()].sort(byNaturalKey((l) => l.label)),
+    thresholds,
+    counts,
+    sampled: false
+  };
+}
+__name(metricModel, "metricModel");
+function drawnMetric(metric, target) {
+  let sampled = false;
+  const lines = metric.lines.map((line) => {
+    const kept = downsample(line.points, target === void 0 ? {} : { target });
+    if (kept.length === line.points.length) return line;
+    sampled = true;
+    return { ...line, points: kept.map((i) => line.points[i]) };
+  });
+  return { ...metric, lines, sampled };
+}
+__name(drawnMetric, "drawnMetric");
+
+// src/report/report-model.ts
 function link2(label3, url2) {
   if (url2 === void 0) return [];
   let parsed;
@@ -13770,103 +16923,40 @@ function runOf(job) {
   };
 }
 __name(runOf, "runOf");
-function lineLabel(key, withSeries) {
-  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
-  if (parts.length === 0) parts.push("(no dataset)");
-  if (withSeries) parts.push(key.series);
-  return parts.join(" \xB7 ");
+function historyRange(jobs) {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const j of jobs) {
+    from = Math.min(from, j.createdAt);
+    to = Math.max(to, j.createdAt);
+  }
+  return { from, to };
 }
-__name(lineLabel, "lineLabel");
-function emptyCounts() {
-  return { pass: 0, warn: 0, fail: 0, "no-value": 0, "no-spec": 0 };
-}
-__name(emptyCounts, "emptyCounts");
-function byName(key) {
-  return (a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-}
-__name(byName, "byName");
+__name(historyRange, "historyRange");
 function buildReportModel(history, definitions, options) {
-  const { jobs } = history;
+  const source = isStoreHistory(history) ? memorySource(history) : history;
+  const { jobs } = source;
   const runs = jobs.map(runOf);
-  const withSeries = new Set(jobs.map((j) => j.series)).size > 1;
-  const byMetric = /* @__PURE__ */ new Map();
-  for (const m of history.measurements) {
-    const list = byMetric.get(m.metric);
-    if (list === void 0) byMetric.set(m.metric, [m]);
-    else list.push(m);
-  }
+  const context = {
+    jobs,
+    definitions,
+    gate: options.gate,
+    withSeries: new Set(jobs.map((j) => j.series)).size > 1,
+    lineKeys: jobs.map(lineKey)
+  };
   const metrics = [];
-  for (const [name, measurements] of byMetric) {
-    const metric = definitions?.metrics.get(name);
-    const first = measurements[0];
-    const chartUnit = metric?.unit ?? (first === void 0 ? null : unitOf(first.unit));
-    const specs = definitions?.specsByMetric.get(name) ?? [];
-    const lines = /* @__PURE__ */ new Map();
-    const used = /* @__PURE__ */ new Set();
-    const counts = emptyCounts();
-    for (const m of measurements) {
-      const job = jobs[m.job];
-      const key = `${job.dataset}\0${job.instrument}\0${job.filter}\0${job.series}`;
-      let line = lines.get(key);
-      if (line === void 0) {
-        line = {
-          label: lineLabel(job, withSeries),
-          dataset: job.dataset,
-          instrument: job.instrument,
-          filter: job.filter,
-          series: job.series,
-          points: []
-        };
-        lines.set(key, line);
-      }
-      const from = unitOf(m.unit);
-      const value2 = m.value === null || chartUnit === null || from === null || !isConvertible(from, chartUnit) ? m.value : convertValue(m.value, from, chartUnit);
-      const applicable = applicableSpecs(specs, job.meta);
-      applicable.forEach((s) => used.add(s));
-      const checks = chartUnit === null ? [] : checkValue(value2, chartUnit, applicable, options.gate);
-      const status = pointStatus(value2, checks);
-      counts[status]++;
-      line.points.push({
-        time: job.createdAt,
-        value: value2,
-        run: m.job,
-        status,
-        checks
-      });
-    }
-    const thresholds = specs.filter((s) => used.has(s) && chartUnit !== null).map((s) => {
-      const value2 = thresholdIn(s, chartUnit);
-      const query = describeQuery(s.metadataQuery);
-      return {
-        spec: s.name,
-        label: `${s.spec} ${describeThreshold(s.threshold.operator, value2, chartUnit?.name ?? "")}${query === "" ? "" : ` (${query})`}`,
-        operator: s.threshold.operator,
-        value: value2,
-        tags: s.tags,
-        level: specLevel(s, options.gate),
-        query
-      };
-    });
-    metrics.push({
-      metric: name,
-      unit: chartUnit?.name ?? first?.unit ?? "",
-      description: metric?.description.trim() ?? "",
-      lines: [...lines.values()].sort(byName((l) => l.label)),
-      thresholds,
-      counts
-    });
-  }
-  metrics.sort(byName((m) => m.metric));
-  const times = jobs.map((j) => j.createdAt);
+  source.forEachMetric((name, measurements) => {
+    const full = metricModel(name, measurements, context);
+    const drawn = drawnMetric(full, options.drawnPoints);
+    options.onMetric?.(full, drawn);
+    metrics.push(drawn);
+  });
+  metrics.sort(byNaturalKey((m) => m.metric));
   return {
     title: options.title,
     generatedAt: (options.now ?? Date.now)(),
-    store: history.path,
-    range: { from: Math.min(...times), to: Math.max(...times) },
+    store: source.path,
+    range: historyRange(jobs),
     gate: options.gate,
     runs,
     metrics,
@@ -13882,8 +16972,12 @@ function reportSummary(model) {
     metrics: model.metrics.map((m) => ({
       metric: m.metric,
       unit: m.unit,
-      points: m.lines.reduce((n, l) => n + l.points.length, 0),
-      lines: m.lines.map((l) => ({ label: l.label, points: l.points.length })),
+      points: m.lines.reduce((n, l) => n + l.total, 0),
+      lines: m.lines.map((l) => ({
+        label: l.label,
+        points: l.total,
+        drawn: l.points.length
+      })),
       counts: m.counts
     })),
     datasets: model.datasets.map((d) => ({
@@ -13896,151 +16990,145 @@ function reportSummary(model) {
 }
 __name(reportSummary, "reportSummary");
 
-// src/report/store-reader.ts
-var import_node_fs11 = require("node:fs");
-var JOB_COLUMNS = `id, job_id, created_at, series, dataset, instrument,
-  filter, git_sha, release_tag, image_digest, jenkins_build_url,
-  workflow_run_url, meta`;
-function open2(path) {
-  if (!(0, import_node_fs11.existsSync)(path)) {
-    throw new InputError(`no metrics store at ${path}`, {
-      hint: "dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE"
-    });
-  }
-  const Database = sqliteDriver();
-  let db;
+// src/report/sqlite-source.ts
+function openSqliteSource(path, filter = {}) {
+  const db = openStore(path);
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma("busy_timeout = 10000");
-  } catch (error2) {
-    throw new StoreError(
-      `cannot open the metrics store ${path}: ${errorMessage(error2)}`,
-      { where: { file: path }, hint: "check the path and its permissions" }
-    );
-  }
-  let version;
-  try {
-    version = db.pragma("user_version", { simple: true });
-  } catch (error2) {
-    db.close();
-    throw new StoreError(
-      `${path} is not a SQLite database: ${errorMessage(error2)}`,
-      { where: { file: path }, hint: "pass the metrics store (--store FILE)" }
-    );
-  }
-  if (version === 0 || version > SQLITE_SCHEMA_VERSION) {
-    db.close();
-    throw new StoreError(
-      version === 0 ? `${path} is not a stackci metrics store` : `${path} has schema version ${version}, newer than this stackci knows (${SQLITE_SCHEMA_VERSION})`,
-      {
-        where: { file: path },
-        hint: version === 0 ? "pass the file that stackci metrics dispatch writes (default .stackci/metrics.sqlite)" : "upgrade stackci"
-      }
-    );
-  }
-  return db;
-}
-__name(open2, "open");
-function parseMeta(text2) {
-  try {
-    const meta = JSON.parse(text2);
-    return typeof meta === "object" && meta !== null && !Array.isArray(meta) ? meta : {};
-  } catch {
-    return {};
-  }
-}
-__name(parseMeta, "parseMeta");
-function describeFilter(filter) {
-  const parts = [];
-  if (filter.series !== void 0 && filter.series.length > 0)
-    parts.push(`series ${filter.series.join(", ")}`);
-  if (filter.since !== void 0)
-    parts.push(`since ${new Date(filter.since).toISOString()}`);
-  return parts.join(", ");
-}
-__name(describeFilter, "describeFilter");
-function readStoreHistory(path, filter = {}) {
-  const db = open2(path);
-  try {
-    const where = [];
-    const args = [];
-    if (filter.series !== void 0 && filter.series.length > 0) {
-      where.push(`series IN (${filter.series.map(() => "?").join(",")})`);
-      args.push(...filter.series);
-    }
-    if (filter.since !== void 0) {
-      where.push("created_at >= ?");
-      args.push(filter.since);
-    }
-    const clause = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`;
-    const rows = db.prepare(
-      `SELECT ${JOB_COLUMNS} FROM jobs ${clause} ORDER BY created_at, id`
-    ).raw(true).all(...args);
-    const index = /* @__PURE__ */ new Map();
-    const jobs = rows.map((r, i) => {
-      index.set(r[0], i);
-      const opt2 = /* @__PURE__ */ __name((key, v) => v === null || v === "" ? {} : { [key]: v }, "opt");
-      return {
-        jobId: r[1],
-        createdAt: r[2],
-        series: r[3],
-        dataset: r[4],
-        instrument: r[5],
-        filter: r[6],
-        ...opt2("gitSha", r[7]),
-        ...opt2("releaseTag", r[8]),
-        ...opt2("imageDigest", r[9]),
-        ...opt2("jenkinsBuildUrl", r[10]),
-        ...opt2("workflowRunUrl", r[11]),
-        meta: parseMeta(r[12])
-      };
-    });
-    const measurements = [];
-    const select = db.prepare(
-      `SELECT m.job, s.metric, m.identifier, m.value, m.unit
-         FROM measurements m JOIN series s ON s.id = m.series
-         ${where.length === 0 ? "" : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
-         ORDER BY m.created_at, m.job, s.metric, m.identifier`
-    ).raw(true);
-    for (const row of select.iterate(...args)) {
-      const job = index.get(row[0]);
-      if (job === void 0) continue;
-      measurements.push({
-        job,
-        metric: row[1],
-        identifier: row[2],
-        value: row[3],
-        unit: row[4]
-      });
-    }
-    if (measurements.length === 0) {
-      const held = db.prepare("SELECT DISTINCT series FROM jobs ORDER BY series").pluck().all();
-      const narrowed = describeFilter(filter);
-      throw new InputError(
-        held.length === 0 ? `the metrics store ${path} has no measurements yet` : `no measurements in ${path} match ${narrowed}`,
-        {
-          where: { file: path },
-          hint: held.length === 0 ? "dispatch verify jobs into it first: stackci metrics dispatch --definitions DIR out/*.verify.json" : `the store holds the series ${held.join(", ")}; widen --series or --since`
-        }
-      );
-    }
-    return { path, jobs, measurements };
+    return sqliteSource(db, path, filter);
   } finally {
     db.close();
   }
 }
-__name(readStoreHistory, "readStoreHistory");
+__name(openSqliteSource, "openSqliteSource");
+var Columns = class {
+  static {
+    __name(this, "Columns");
+  }
+  series = new Int32Array(1 << 16);
+  job = new Int32Array(1 << 16);
+  value = new Float64Array(1 << 16);
+  unit = new Uint16Array(1 << 16);
+  length = 0;
+  push(series, job, value2, unit) {
+    if (this.length === this.series.length) this.#grow();
+    const i = this.length++;
+    this.series[i] = series;
+    this.job[i] = job;
+    this.value[i] = value2;
+    this.unit[i] = unit;
+  }
+  #grow() {
+    const n = this.series.length * 2;
+    const grow = /* @__PURE__ */ __name((a, b) => {
+      b.set(a);
+      return b;
+    }, "grow");
+    this.series = grow(this.series, new Int32Array(n));
+    this.job = grow(this.job, new Int32Array(n));
+    this.value = grow(this.value, new Float64Array(n));
+    this.unit = grow(this.unit, new Uint16Array(n));
+  }
+};
+function sqliteSource(db, path, filter) {
+  const { jobs, index } = selectJobs(db, filter);
+  const metricOf = new Map(
+    db.prepare("SELECT id, metric FROM series").raw(true).all()
+  );
+  const units = [];
+  const unitIds = /* @__PURE__ */ new Map();
+  const columns = new Columns();
+  const rows = db.prepare("SELECT series, job, value, unit FROM measurements").raw(true);
+  for (const [series, jobId2, value2, unit] of rows.iterate()) {
+    const job = index.get(jobId2);
+    if (job === void 0) continue;
+    let u = unitIds.get(unit);
+    if (u === void 0) {
+      u = units.push(unit) - 1;
+      unitIds.set(unit, u);
+    }
+    columns.push(series, job, value2 ?? NaN, u);
+  }
+  if (columns.length === 0) throw noMeasurements(db, path, filter);
+  return {
+    path,
+    jobs,
+    measurementCount: columns.length,
+    forEachMetric(each) {
+      for (const [metric, points] of byMetric(columns, metricOf, jobs)) {
+        if (points.length === 0) continue;
+        each(
+          metric,
+          Array.from(points, (i) => {
+            const v = columns.value[i];
+            return {
+              job: columns.job[i],
+              metric,
+              identifier: "",
+              value: Number.isNaN(v) ? null : v,
+              unit: units[columns.unit[i]]
+            };
+          })
+        );
+      }
+    }
+  };
+}
+__name(sqliteSource, "sqliteSource");
+function byMetric(columns, metricOf, jobs) {
+  const names = [...new Set(metricOf.values())].sort();
+  const slot = new Map(names.map((n, i) => [n, i]));
+  const seriesSlot = new Map(
+    [...metricOf].map(([id, metric]) => [id, slot.get(metric)])
+  );
+  const slots = new Int32Array(columns.length);
+  const counts = new Int32Array(names.length + 1);
+  for (let i = 0; i < columns.length; i++) {
+    const s = seriesSlot.get(columns.series[i]) ?? 0;
+    slots[i] = s;
+    counts[s + 1] = counts[s + 1] + 1;
+  }
+  for (let s = 1; s <= names.length; s++)
+    counts[s] = counts[s] + counts[s - 1];
+  const order = new Int32Array(columns.length);
+  const next = counts.slice(0, names.length);
+  for (let i = 0; i < columns.length; i++) {
+    const s = slots[i];
+    const at = next[s];
+    order[at] = i;
+    next[s] = at + 1;
+  }
+  const time = /* @__PURE__ */ __name((i) => jobs[columns.job[i]].createdAt, "time");
+  const byTime = /* @__PURE__ */ __name((a, b) => time(a) - time(b) || columns.job[a] - columns.job[b] || a - b, "byTime");
+  return names.map((name, s) => {
+    const list = order.subarray(counts[s], counts[s + 1]);
+    for (let k = 1; k < list.length; k++) {
+      if (byTime(list[k - 1], list[k]) > 0) {
+        list.sort(byTime);
+        break;
+      }
+    }
+    return [name, list];
+  });
+}
+__name(byMetric, "byMetric");
 
 // src/report/report.ts
 var DEFAULT_REPORT_TITLE = "stackci metrics report";
-async function buildReport(options, reporter) {
-  reporter.info(`reading the metrics store ${options.store}`);
-  const history = readStoreHistory(options.store, {
+var DATA_MARK = ".stackci-report-data";
+function openSource(options) {
+  if (options.history !== void 0) return memorySource(options.history);
+  return openSqliteSource(options.store, {
     ...options.series === void 0 ? {} : { series: options.series },
     ...options.since === void 0 ? {} : { since: options.since }
   });
+}
+__name(openSource, "openSource");
+async function buildReport(options, reporter, data) {
+  if (options.history === void 0)
+    reporter.info(`reading the metrics store ${options.store}`);
+  const source = openSource(options);
   reporter.info(
-    `${history.jobs.length} run(s), ${history.measurements.length} measurement(s)`
+    `${source.jobs.length} run(s), ${source.measurementCount} measurement(s)`
   );
   let definitions;
   if (options.definitions !== void 0) {
@@ -14054,81 +17142,788 @@ async function buildReport(options, reporter) {
       "no metric definitions given (--definitions DIR): the charts have no thresholds and no pass/fail colours"
     );
   }
-  const model = buildReportModel(history, definitions, {
+  const model = buildReportModel(source, definitions, {
     title: options.title ?? DEFAULT_REPORT_TITLE,
-    gate: options.gate ?? { fail: DEFAULT_GATE.fail, warn: DEFAULT_GATE.warn },
-    ...options.now === void 0 ? {} : { now: options.now }
+    gate: options.gate ?? {
+      fail: DEFAULT_GATE.fail,
+      warn: DEFAULT_GATE.warn
+    },
+    ...options.now === void 0 ? {} : { now: options.now },
+    ...options.drawnPoints === void 0 ? {} : { drawnPoints: options.drawnPoints },
+    ...data === void 0 ? {} : {
+      onMetric: /* @__PURE__ */ __name((full, drawn) => {
+        if (!drawn.sampled) return;
+        data.write(
+          dataFileName(full.metric),
+          dataFileText(full.metric, packMetric(full))
+        );
+      }, "onMetric")
+    }
   });
-  return { html: renderReportHtml(model, chartLibrary()), model };
+  const html = renderReportHtml(
+    model,
+    chartLibrary(),
+    data === void 0 ? {} : { dataDir: data.dir }
+  );
+  return { html, model };
 }
 __name(buildReport, "buildReport");
+function removeOwnDataDir(dir) {
+  if ((0, import_node_fs18.existsSync)((0, import_node_path30.join)(dir, DATA_MARK)))
+    (0, import_node_fs18.rmSync)(dir, { recursive: true, force: true });
+}
+__name(removeOwnDataDir, "removeOwnDataDir");
 async function writeReport(options, reporter) {
-  const { html, model } = await buildReport(options, reporter);
-  const out = (0, import_node_path24.resolve)(options.out);
-  (0, import_node_fs12.mkdirSync)((0, import_node_path24.dirname)(out), { recursive: true });
+  const out = (0, import_node_path30.resolve)(options.out);
+  const dataDir = reportDataDir(out);
+  const staging = `${dataDir}.${process.pid}.tmp`;
+  let files = 0;
+  const sink = {
+    dir: (0, import_node_path30.basename)(dataDir),
+    write(file, text4) {
+      if (files++ === 0) {
+        (0, import_node_fs18.rmSync)(staging, { recursive: true, force: true });
+        (0, import_node_fs18.mkdirSync)(staging, { recursive: true });
+        (0, import_node_fs18.writeFileSync)((0, import_node_path30.join)(staging, DATA_MARK), "");
+      }
+      (0, import_node_fs18.writeFileSync)((0, import_node_path30.join)(staging, file), text4);
+    }
+  };
   const temp = `${out}.${process.pid}.tmp`;
   try {
-    (0, import_node_fs12.writeFileSync)(temp, html);
-    (0, import_node_fs12.renameSync)(temp, out);
+    const { html, model } = await buildReport(options, reporter, sink);
+    if (files > 0 && (0, import_node_fs18.existsSync)(dataDir) && !(0, import_node_fs18.existsSync)((0, import_node_path30.join)(dataDir, DATA_MARK)))
+      throw new InputError(
+        `${dataDir} exists and is not the data directory of a report`,
+        {
+          where: { file: dataDir },
+          hint: `the report writes every point of its long trends there: move it, or pass another --out`
+        }
+      );
+    (0, import_node_fs18.mkdirSync)((0, import_node_path30.dirname)(out), { recursive: true });
+    (0, import_node_fs18.writeFileSync)(temp, html);
+    removeOwnDataDir(dataDir);
+    if (files > 0) (0, import_node_fs18.renameSync)(staging, dataDir);
+    (0, import_node_fs18.renameSync)(temp, out);
+    const bytes = Buffer.byteLength(html);
+    const summary2 = {
+      out: options.out,
+      ...files > 0 ? { data: (0, import_node_path30.join)((0, import_node_path30.dirname)(options.out), (0, import_node_path30.basename)(dataDir)) } : {},
+      ...reportSummary(model)
+    };
+    reporter.info(
+      `wrote ${options.out} (${Math.ceil(bytes / 1024)} KiB): ${model.metrics.length} metric(s), ${model.datasets.length} dataset(s), ${model.runs.length} run(s)${files > 0 ? `; every point of the ${files} decimated metric(s) in ${summary2.data}/` : ""}`
+    );
+    return {
+      out,
+      bytes,
+      ...files > 0 ? { dataDir } : {},
+      model,
+      summary: summary2
+    };
   } finally {
-    (0, import_node_fs12.rmSync)(temp, { force: true });
+    (0, import_node_fs18.rmSync)(temp, { force: true });
+    (0, import_node_fs18.rmSync)(staging, { recursive: true, force: true });
   }
-  const bytes = Buffer.byteLength(html);
-  const summary2 = { out: options.out, ...reportSummary(model) };
-  reporter.info(
-    `wrote ${options.out} (${Math.ceil(bytes / 1024)} KiB): ${model.metrics.length} metric(s), ${model.datasets.length} dataset(s), ${model.runs.length} run(s)`
-  );
-  return { out, bytes, model, summary: summary2 };
 }
 __name(writeReport, "writeReport");
 
 // src/pipeline/report-step.ts
 var DEFAULT_REPORT_OUT = ".stackci/report.html";
+async function gitHistory(run, sqlite) {
+  const { config } = run;
+  const git5 = config.metrics?.stores?.git;
+  const only = run.profile.section.stores;
+  if (git5 === void 0 || only !== void 0 && !only.includes("git"))
+    return void 0;
+  if (sqlite !== void 0 && config.metrics?.history !== "git")
+    return void 0;
+  const settings = resolveMetricsSettings(
+    { stores: { git: git5 } },
+    {},
+    run.clientEnv,
+    config.baseDir
+  );
+  return readStoreSettingsHistory(
+    settings.stores,
+    "git",
+    {},
+    { reporter: run.reporter }
+  );
+}
+__name(gitHistory, "gitHistory");
 async function reportStep(run) {
   const { config } = run;
-  const store = run.sqliteStore ?? (config.metrics?.stores?.sqlite?.path === void 0 ? void 0 : (0, import_node_path25.resolve)(config.baseDir, config.metrics.stores.sqlite.path));
+  const sqlite = run.sqliteStore ?? (config.metrics?.stores?.sqlite?.path === void 0 ? void 0 : (0, import_node_path31.resolve)(config.baseDir, config.metrics.stores.sqlite.path));
+  const history = await gitHistory(run, sqlite);
+  const store = history?.path ?? sqlite;
   if (store === void 0) {
     return {
       status: "skipped",
-      detail: "the report reads the SQLite store, and none was written (add dispatch-metrics before report)"
+      detail: "the report reads the SQLite or git store, and neither was written (add dispatch-metrics before report)"
     };
   }
   const definitions = config.metrics?.definitions ?? config.verify?.definitions;
-  const out = (0, import_node_path25.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT);
+  const out = (0, import_node_path31.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT);
   const result = await writeReport(
     {
       store,
+      ...history === void 0 ? {} : { history },
       out,
-      ...definitions === void 0 ? {} : { definitions: (0, import_node_path25.resolve)(config.baseDir, definitions) },
+      ...definitions === void 0 ? {} : { definitions: (0, import_node_path31.resolve)(config.baseDir, definitions) },
       ...config.report?.title === void 0 ? {} : { title: config.report.title }
     },
     run.reporter
   );
   run.report = result.out;
   const m = result.model;
-  return {
-    status: "passed",
-    detail: `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
-  };
+  const detail = [
+    `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
+  ];
+  const target = pagesTargetFrom(
+    config,
+    void 0,
+    run.clientEnv,
+    config.baseDir
+  );
+  const profiles = config.report?.publish?.profiles;
+  if (target !== void 0 && (profiles === void 0 || profiles.includes(run.profile.name))) {
+    const published = await publishPages(
+      target,
+      {
+        profile: run.profile.name,
+        runId: run.runId,
+        time: Date.now(),
+        html: (0, import_node_fs19.readFileSync)(result.out, "utf8"),
+        title: config.report?.title ?? "stackci metrics"
+      },
+      run.reporter
+    );
+    const where = published.url ?? `${published.path} on ${target.branch}`;
+    detail.push(`published: ${where}`);
+    await run.reporter.summary(`Metrics dashboard: ${where}
+`);
+  }
+  return { status: "passed", detail: detail.join("; ") };
 }
 __name(reportStep, "reportStep");
 
+// src/pipeline/notebook-step.ts
+var import_node_fs22 = require("node:fs");
+var import_node_path34 = require("node:path");
+var import_node_url = require("node:url");
+
+// src/integration/notebook-result.ts
+var import_node_path32 = require("node:path");
+var import_node_fs20 = require("node:fs");
+function notebookResult(parts) {
+  const { outcome, driver } = parts;
+  const html = (0, import_node_path32.join)(parts.out, `${parts.name}.html`);
+  const ipynb = (0, import_node_path32.join)(parts.out, `${parts.name}.ipynb`);
+  const outputs = outcome.collected ?? [];
+  let status;
+  let message;
+  if (outcome.ending === "timeout") {
+    status = "timeout";
+    message = `still running after the timeout of ${formatMs(parts.timeoutMs)}; killed`;
+  } else if (outcome.ending === "oom") {
+    status = "oom";
+    message = `ran out of memory${parts.memory === void 0 ? "" : ` (limit ${formatBytes(parts.memory)})`}; killed`;
+  } else if (outcome.ending === "cancelled") {
+    status = "cancelled";
+    message = "cancelled; killed";
+  } else if (outcome.exitCode === 0 && driver?.ok === true) {
+    status = "success";
+    message = `executed in ${formatMs(outcome.durationMs)}`;
+  } else if (driver !== void 0 && !driver.ok) {
+    status = "failure";
+    const cell = driver.cell === void 0 ? "the notebook" : `cell ${driver.cell}${driver.executionCount === void 0 ? "" : ` (In [${driver.executionCount}])`}`;
+    message = `${cell} failed: ${driver.error ?? "an error"}`;
+  } else {
+    status = "failure";
+    message = `the Jupyter driver exited ${String(outcome.exitCode)} without a result (does the image have python3-nbclient, python3-nbconvert and python3-ipykernel?)`;
+  }
+  return {
+    name: parts.name,
+    notebook: parts.notebook,
+    status,
+    message,
+    ...driver?.cell === void 0 ? {} : { cell: driver.cell },
+    traceback: driver?.traceback ?? [],
+    ...outputs.includes(html) || (0, import_node_fs20.existsSync)(html) ? { html } : {},
+    ...outputs.includes(ipynb) || (0, import_node_fs20.existsSync)(ipynb) ? { ipynb } : {},
+    outputs,
+    logFile: parts.logFile,
+    logTail: outcome.logTail.filter(
+      (l) => !l.startsWith("stackci-notebook-result: ")
+    ),
+    durationMs: outcome.durationMs,
+    identity: parts.identity,
+    image: parts.image.ref
+  };
+}
+__name(notebookResult, "notebookResult");
+function notebookFailureText(result) {
+  const tail3 = result.traceback.length > 0 ? result.traceback : result.logTail;
+  const lines = tail3.map((l) => `  | ${l}`).join("\n");
+  return `${result.name}: ${result.message}${lines === "" ? "" : `
+${lines}`}${result.html === void 0 ? "" : `
+(partial HTML: ${displayPath(result.html)})`}`;
+}
+__name(notebookFailureText, "notebookFailureText");
+function notebookSummary(results, link3 = displayPath) {
+  const rows = results.map((r) => {
+    const mark2 = r.status === "success" ? "\u2705" : "\u274C";
+    const report = r.html === void 0 ? "\u2014" : `[${r.name}.html](${link3(r.html)})`;
+    return `| ${mark2} ${r.name} | ${r.status} | ${report} | ${r.message.replace(/\|/g, "\\|")} |`;
+  });
+  const id = results[0]?.identity;
+  return [
+    "### Notebook reports",
+    "",
+    "| Notebook | Status | Report | |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    ...id === void 0 ? [] : [
+      `Run \`${id.run_id}\`, release ${id.release_tag ?? "\u2014"}, image \`${id.image_digest}\`, git ${id.git_sha ?? "\u2014"}`,
+      ""
+    ]
+  ].join("\n");
+}
+__name(notebookSummary, "notebookSummary");
+
+// src/integration/notebook-run.ts
+var import_node_fs21 = require("node:fs");
+init_promises();
+var import_node_os2 = require("node:os");
+var import_node_path33 = require("node:path");
+
+// src/integration/notebook-driver.ts
+var RESULT_MARK = "stackci-notebook-result: ";
+var DRIVER_PY = String.raw`
+import json, re, sys, traceback
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+src, out_dir, name = sys.argv[1], sys.argv[2], sys.argv[3]
+ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+nb = nbformat.read(src, as_version=4)
+client = NotebookClient(nb, timeout=None, kernel_name='python3',
+                        resources={'metadata': {'path': out_dir}})
+result = {'ok': True}
+try:
+    client.execute()
+except Exception as exc:
+    said = str(exc).strip().splitlines()
+    result = {'ok': False, 'error': '%s: %s' % (type(exc).__name__, said[-1] if said else '')}
+    own = 0
+    for cell in nb.cells:
+        tags = cell.get('metadata', {}).get('tags', [])
+        if 'injected-parameters' not in tags:
+            own += 1
+        errors = [o for o in cell.get('outputs', []) if o.get('output_type') == 'error']
+        if errors:
+            e = errors[0]
+            result.update(cell=own, error='%s: %s' % (e.get('ename'), e.get('evalue')),
+                          traceback=[ANSI.sub('', l) for t in e.get('traceback', []) for l in t.splitlines()][-12:])
+            if cell.get('execution_count') is not None:
+                result['executionCount'] = cell['execution_count']
+            break
+    if 'cell' not in result:
+        result['traceback'] = traceback.format_exc().splitlines()[-12:]
+nbformat.write(nb, '%s/%s.ipynb' % (out_dir, name))
+html, _ = HTMLExporter().from_notebook_node(nb)
+# Debian's nbconvert points require.js and MathJax at the image's own files,
+# which no reader has: the page is self-contained without them.
+html = re.sub(r'<script[^>]*src="file://[^"]*"[^>]*>\s*</script>', '', html)
+with open('%s/%s.html' % (out_dir, name), 'w', encoding='utf-8') as f:
+    f.write(html)
+print('${RESULT_MARK}' + json.dumps(result), flush=True)
+sys.exit(0 if result['ok'] else 1)
+`;
+function parseDriverResult(lines) {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] ?? "";
+    if (!line.startsWith(RESULT_MARK)) continue;
+    try {
+      return JSON.parse(line.slice(RESULT_MARK.length));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+__name(parseDriverResult, "parseDriverResult");
+
+// src/integration/notebook-history.ts
+init_promises();
+function runIdOf(job) {
+  const own = job.meta[PROVENANCE_KEYS.runId];
+  if (typeof own === "string") return own;
+  const env = job.meta.env;
+  return typeof env?.ci_id === "string" ? env.ci_id : void 0;
+}
+__name(runIdOf, "runIdOf");
+function sqliteHistoryRecords(path) {
+  const history = readStoreHistory(path);
+  return history.measurements.map((m) => {
+    const job = history.jobs[m.job];
+    const runId = runIdOf(job);
+    return {
+      metric: m.metric,
+      ...m.identifier === "" ? {} : { identifier: m.identifier },
+      value: m.value,
+      unit: m.unit,
+      dataset: job.dataset,
+      instrument: job.instrument,
+      filter: job.filter,
+      series: job.series,
+      job_id: job.jobId,
+      time: new Date(job.createdAt).toISOString(),
+      ...runId === void 0 ? {} : { run_id: runId },
+      ...job.releaseTag === void 0 ? {} : { release_tag: job.releaseTag },
+      ...job.imageDigest === void 0 ? {} : { image_digest: job.imageDigest },
+      ...job.gitSha === void 0 ? {} : { git_sha: job.gitSha }
+    };
+  });
+}
+__name(sqliteHistoryRecords, "sqliteHistoryRecords");
+async function exportHistory(source, dest) {
+  if (source.kind === "jsonl") {
+    await copyFile(source.path, dest).catch((error2) => {
+      throw new InputError(
+        `cannot read the history ${source.path}: ${error2.message}`,
+        { where: { file: source.path } }
+      );
+    });
+    return void 0;
+  }
+  const records = sqliteHistoryRecords(source.path);
+  await writeFile(dest, records.map((r) => `${JSON.stringify(r)}
+`).join(""));
+  return records.length;
+}
+__name(exportHistory, "exportHistory");
+
+// src/integration/notebook-params.ts
+var PARAMETERS_TAG = "parameters";
+var INJECTED_TAG = "injected-parameters";
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+    " "
+  )
+);
+function checkParamName(name, what) {
+  if (!IDENTIFIER.test(name) || KEYWORDS.has(name)) {
+    throw new InputError(
+      `${what}: ${JSON.stringify(name)} is not a Python variable name`,
+      { hint: "letters, digits and _, not starting with a digit, e.g. n_iter" }
+    );
+  }
+  return name;
+}
+__name(checkParamName, "checkParamName");
+function pythonLiteral(value2) {
+  if (value2 === null) return "None";
+  if (typeof value2 === "boolean") return value2 ? "True" : "False";
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2)) return "float('nan')";
+    if (!Number.isFinite(value2))
+      return value2 > 0 ? "float('inf')" : "-float('inf')";
+    return JSON.stringify(value2);
+  }
+  if (typeof value2 === "string") return JSON.stringify(value2);
+  if (Array.isArray(value2)) return `[${value2.map(pythonLiteral).join(", ")}]`;
+  const items = Object.entries(value2).map(
+    ([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`
+  );
+  return `{${items.join(", ")}}`;
+}
+__name(pythonLiteral, "pythonLiteral");
+var tagsOf = /* @__PURE__ */ __name((cell) => cell.metadata?.tags ?? [], "tagsOf");
+function parseNotebook(text4, file) {
+  let nb;
+  try {
+    nb = JSON.parse(text4);
+  } catch (error2) {
+    throw new InputError(
+      `${file} is not a notebook: ${error2.message}`,
+      {
+        where: { file },
+        hint: "pass an .ipynb file saved by Jupyter (nbformat 4)"
+      }
+    );
+  }
+  const cells = nb.cells;
+  const version = nb.nbformat;
+  if (!Array.isArray(cells) || version !== 4) {
+    throw new InputError(`${file} is not an nbformat 4 notebook`, {
+      where: { file },
+      hint: "open and save it in Jupyter 4 or later, or `jupyter nbconvert --to notebook` it"
+    });
+  }
+  return nb;
+}
+__name(parseNotebook, "parseNotebook");
+function injectParameters(nb, values) {
+  const cells = nb.cells.filter((c) => !tagsOf(c).includes(INJECTED_TAG));
+  const at = cells.findIndex((c) => tagsOf(c).includes(PARAMETERS_TAG));
+  const lines = [
+    "# Parameters (injected by stackci notebook run)",
+    ...Object.entries(values).map(([k, v]) => `${k} = ${pythonLiteral(v)}`)
+  ];
+  const injected = {
+    // nbformat 4.5 wants an id on every cell.
+    ...Number(nb.nbformat_minor) >= 5 ? { id: INJECTED_TAG } : {},
+    cell_type: "code",
+    execution_count: null,
+    metadata: { tags: [INJECTED_TAG] },
+    outputs: [],
+    source: lines.map((l, i) => i < lines.length - 1 ? `${l}
+` : l)
+  };
+  cells.splice(at + 1, 0, injected);
+  return { ...nb, cells };
+}
+__name(injectParameters, "injectParameters");
+
+// src/integration/notebook-run.ts
+var NOTEBOOK_INPUT_PATH = "/stackci/input";
+var NOTEBOOK_OUTPUT_PATH = "/stackci/output";
+var RESERVED = [
+  "run_id",
+  "release_tag",
+  "image_digest",
+  "git_sha",
+  "history_file",
+  "specs_file",
+  "jobs_dir",
+  "datasets",
+  "output_dir"
+];
+async function labelIdentity(engine, imageId, reporter) {
+  const info = await engineCall(
+    engine,
+    `inspect image ${imageId.slice(0, 19)}`,
+    async () => engine.docker.getImage(imageId).inspect(),
+    reporter
+  );
+  const raw2 = info.Config.Labels;
+  const labels = raw2 ?? {};
+  const tag = labels["stackci.release.eups-tag"] ?? labels["org.opencontainers.image.version"];
+  const sha = labels["org.opencontainers.image.revision"];
+  return {
+    ...tag === void 0 ? {} : { release_tag: tag },
+    ...sha === void 0 ? {} : { git_sha: sha }
+  };
+}
+__name(labelIdentity, "labelIdentity");
+async function stage(dir, options, name, values) {
+  const text4 = await readFile(options.notebook, "utf8").catch(
+    (error2) => {
+      throw new InputError(`cannot read the notebook: ${errorMessage(error2)}`, {
+        where: { file: options.notebook }
+      });
+    }
+  );
+  const nb = parseNotebook(text4, options.notebook);
+  const at = /* @__PURE__ */ __name((rel) => `${NOTEBOOK_INPUT_PATH}/${rel}`, "at");
+  const told = { ...values };
+  if (options.history !== void 0) {
+    await exportHistory(options.history, (0, import_node_path33.join)(dir, "history.jsonl"));
+    told.history_file = at("history.jsonl");
+  } else told.history_file = null;
+  if (options.definitions !== void 0) {
+    const defs = await loadDefinitions(options.definitions);
+    const specs = [...defs.specs.values()].map((s) => ({
+      ...specToJson(s),
+      metric: s.metricName
+    }));
+    await writeFile((0, import_node_path33.join)(dir, "specs.json"), JSON.stringify(specs, null, 1));
+    told.specs_file = at("specs.json");
+  } else told.specs_file = null;
+  await mkdir((0, import_node_path33.join)(dir, "jobs"));
+  for (const [i, job] of (options.jobs ?? []).entries()) {
+    const rel = `${(0, import_node_path33.basename)((0, import_node_path33.dirname)(job))}/${String(i).padStart(3, "0")}-${(0, import_node_path33.basename)(job)}`;
+    await mkdir((0, import_node_path33.join)(dir, "jobs", (0, import_node_path33.dirname)(rel)), { recursive: true });
+    await copyFile(job, (0, import_node_path33.join)(dir, "jobs", rel));
+  }
+  told.jobs_dir = at("jobs");
+  told.datasets = Object.fromEntries(
+    (options.datasets ?? []).map((d) => [
+      d.name,
+      datasetMountPath(DEFAULT_DATASET_PATH, d.name)
+    ])
+  );
+  told.output_dir = NOTEBOOK_OUTPUT_PATH;
+  for (const [k, v] of Object.entries(options.params ?? {})) told[k] = v;
+  await writeFile(
+    (0, import_node_path33.join)(dir, `${name}.ipynb`),
+    JSON.stringify(injectParameters(nb, told), null, 1)
+  );
+  await writeFile((0, import_node_path33.join)(dir, "driver.py"), DRIVER_PY);
+  await chmodTree(dir);
+  return told;
+}
+__name(stage, "stage");
+async function chmodTree(dir) {
+  const { readdir: readdir2 } = await Promise.resolve().then(() => (init_promises(), promises_exports));
+  await chmod(dir, 493);
+  for (const entry of await readdir2(dir, { withFileTypes: true })) {
+    const path = (0, import_node_path33.join)(dir, entry.name);
+    if (entry.isDirectory()) await chmodTree(path);
+    else await chmod(path, 420);
+  }
+}
+__name(chmodTree, "chmodTree");
+async function runNotebook(engine, options, reporter) {
+  const name = (0, import_node_path33.basename)(options.notebook, (0, import_node_path33.extname)(options.notebook));
+  for (const key of Object.keys(options.params ?? {})) {
+    checkParamName(key, "params");
+    if (RESERVED.includes(key)) {
+      throw new InputError(
+        `parameter ${key} is set by stackci itself (${RESERVED.join(", ")})`,
+        {
+          hint: "the run identity comes from --run-id, --release-tag, --git-sha and the image"
+        }
+      );
+    }
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS2;
+  const network = checkNetwork(options.network ?? "none");
+  await checkDatasetPaths(options.datasets ?? []);
+  const runId = options.runId ?? options.identity?.run_id ?? newRunId();
+  const image = await resolveRunImage(
+    engine,
+    options.image,
+    options.pull ?? true,
+    reporter
+  );
+  const identity = {
+    run_id: options.identity?.run_id ?? runId,
+    release_tag: null,
+    image_digest: image.digest,
+    git_sha: null,
+    ...await labelIdentity(engine, image.id, reporter),
+    ...definedOf(options.identity)
+  };
+  const out = (0, import_node_path33.resolve)(options.out);
+  await mkdir(out, { recursive: true });
+  const staging = await mkdtemp((0, import_node_path33.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-"));
+  const logFile = (0, import_node_path33.join)(out, `${name}.log`);
+  const log = (0, import_node_fs21.createWriteStream)(logFile);
+  let verdict;
+  try {
+    const told = await stage(staging, options, name, { ...identity });
+    reporter.info(
+      `notebook ${name}: image ${image.ref} (${image.digest.slice(0, 19)}), run ${identity.run_id}, parameters ${Object.keys(told).join(", ")}`
+    );
+    const outcome = await runContainer(
+      engine,
+      {
+        name: `stackci-${runId}-notebook-${name.replace(/[^A-Za-z0-9_.-]/g, "_")}`,
+        image: image.id,
+        argv: [
+          "python3",
+          `${NOTEBOOK_INPUT_PATH}/driver.py`,
+          `${NOTEBOOK_INPUT_PATH}/${name}.ipynb`,
+          NOTEBOOK_OUTPUT_PATH,
+          name
+        ],
+        // debugpy's warning about frozen modules says nothing useful here.
+        env: ["PYDEVD_DISABLE_FILE_VALIDATION=1"],
+        workdir: NOTEBOOK_OUTPUT_PATH,
+        mounts: [
+          { source: staging, target: NOTEBOOK_INPUT_PATH, readOnly: true },
+          ...(options.datasets ?? []).map((d) => ({
+            source: d.path,
+            target: datasetMountPath(DEFAULT_DATASET_PATH, d.name),
+            readOnly: true
+          }))
+        ],
+        outputPath: NOTEBOOK_OUTPUT_PATH,
+        memory: options.memory,
+        cpus: options.cpus,
+        network,
+        labels: { [RUN_LABEL]: runId, [DATASET_LABEL]: `notebook-${name}` },
+        timeoutMs
+      },
+      {
+        reporter,
+        signal: options.signal,
+        onLine: /* @__PURE__ */ __name((line) => {
+          if (line.startsWith(RESULT_MARK)) verdict = line;
+          else {
+            log.write(`${line}
+`);
+            reporter.info(`[${name}] ${line}`);
+          }
+        }, "onLine"),
+        collect: /* @__PURE__ */ __name(async (container) => collectOutputs(
+          engine,
+          container,
+          {
+            outputPath: NOTEBOOK_OUTPUT_PATH,
+            patterns: ["**"],
+            destination: out
+          },
+          reporter
+        ), "collect")
+      }
+    );
+    return notebookResult({
+      name,
+      notebook: options.notebook,
+      out,
+      logFile,
+      outcome,
+      driver: parseDriverResult(verdict === void 0 ? [] : [verdict]),
+      identity,
+      image,
+      timeoutMs,
+      memory: options.memory
+    });
+  } finally {
+    await new Promise((done) => log.end(done));
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+__name(runNotebook, "runNotebook");
+function definedOf(value2) {
+  return Object.fromEntries(
+    Object.entries(value2 ?? {}).filter(([, v]) => v !== void 0)
+  );
+}
+__name(definedOf, "definedOf");
+
+// src/pipeline/notebook-step.ts
+function reportLink(run, path) {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = run.env;
+  if (GITHUB_REPOSITORY !== void 0 && GITHUB_RUN_ID !== void 0)
+    return `${GITHUB_SERVER_URL ?? "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}#artifacts`;
+  return (0, import_node_url.pathToFileURL)(path).href;
+}
+__name(reportLink, "reportLink");
+function historyOf(run) {
+  const configured = run.config.metrics?.stores?.sqlite?.path;
+  const path = run.sqliteStore ?? (configured === void 0 ? void 0 : (0, import_node_path34.resolve)(run.config.baseDir, configured));
+  if (path !== void 0 && (0, import_node_fs22.existsSync)(path)) return { kind: "sqlite", path };
+  run.reporter.warning(
+    "no SQLite metrics store yet: the notebooks get no history (history_file is None)"
+  );
+  return void 0;
+}
+__name(historyOf, "historyOf");
+async function notebookStep(run) {
+  const { config } = run;
+  const entries = config.notebooks ?? [];
+  const image = run.image;
+  if (image === void 0) {
+    throw new InputError(
+      "no image to run the notebooks in (the stack-image step did not build one)",
+      { hint: "add stack-image to the profile before notebook" }
+    );
+  }
+  const known = config.integration?.datasets ?? {};
+  const out = (0, import_node_path34.dirname)(
+    (0, import_node_path34.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT)
+  );
+  const history = historyOf(run);
+  const results = [];
+  for (const [i, entry] of entries.entries()) {
+    const datasets = (entry.datasets ?? []).map((name) => {
+      const path = known[name];
+      if (path === void 0) {
+        throw new ConfigError(`notebooks[${i}]: unknown dataset ${name}`, {
+          where: { file: config.file, path: `notebooks[${i}].datasets` },
+          hint: `integration.datasets has ${Object.keys(known).join(", ") || "none"}`
+        });
+      }
+      return { name, path: (0, import_node_path34.resolve)(config.baseDir, path) };
+    });
+    const result = await runNotebook(
+      await run.engine(),
+      {
+        notebook: (0, import_node_path34.resolve)(config.baseDir, entry.path),
+        image: image.image,
+        params: { ...entry.params, ...run.options.notebookParams },
+        identity: {
+          run_id: run.runId,
+          release_tag: image.release.eups ?? image.release.tag,
+          ...gitShaOf(run)
+        },
+        history,
+        definitions: definitionsOf(run),
+        jobs: run.jobs ?? [],
+        datasets,
+        out,
+        timeoutMs: entry.timeout,
+        ...parseLimits(entry, (name) => `notebooks[${i}].${name}`),
+        // Built (or promoted) a moment ago: never pulled.
+        pull: false,
+        runId: run.runId,
+        signal: run.options.signal
+      },
+      run.reporter
+    );
+    if (result.status !== "success")
+      run.reporter.error(notebookFailureText(result));
+    results.push(result);
+  }
+  const link3 = /* @__PURE__ */ __name((path) => reportLink(run, path), "link");
+  await run.reporter.summary(notebookSummary(results, link3));
+  run.notebooks = results.flatMap((r) => r.html === void 0 ? [] : [r.html]);
+  const failed = results.filter((r) => r.status !== "success");
+  const first = results.find((r) => r.html !== void 0)?.html;
+  return {
+    status: failed.length === 0 ? "passed" : "failed",
+    detail: failed.length === 0 ? `${results.map((r) => `${r.name}.html`).join(", ")} written` : failed.map((r) => `${r.name}: ${r.message}`).join("; "),
+    ...first === void 0 ? {} : { link: { url: link3(first), text: "notebook reports" } }
+  };
+}
+__name(notebookStep, "notebookStep");
+function definitionsOf(run) {
+  const dir = run.config.metrics?.definitions ?? run.config.verify?.definitions;
+  return dir === void 0 ? void 0 : (0, import_node_path34.resolve)(run.config.baseDir, dir);
+}
+__name(definitionsOf, "definitionsOf");
+function gitShaOf(run) {
+  const sha = run.env.GITHUB_SHA ?? run.env.GIT_COMMIT ?? gitHead(run.config.baseDir);
+  return sha === void 0 || sha === "" ? {} : { git_sha: sha };
+}
+__name(gitShaOf, "gitShaOf");
+
 // src/pipeline/run.ts
-var STEP_RUNS = {
-  lint: lintStep,
-  "jenkins-build": jenkinsStep,
-  "stack-image": imageStep,
-  integration: integrationStep,
-  verify: verifyStep,
-  "dispatch-metrics": dispatchMetricsStep,
-  report: reportStep
+var STEPS = {
+  lint: { run: lintStep },
+  "jenkins-build": { run: jenkinsStep },
+  "stack-image": { run: imageStep },
+  integration: { run: integrationStep },
+  verify: { run: verifyStep },
+  "dispatch-metrics": { run: dispatchMetricsStep, when: "always" },
+  report: { run: reportStep, when: "always" },
+  notebook: { run: notebookStep, when: "always" },
+  promote: { run: promoteStep, when: "green", notRun: promoteHeldBack }
 };
+function whyNot(step, state) {
+  if (state.cancelled) return "the pipeline was cancelled";
+  if (step.when === "green" && state.failed !== void 0)
+    return `${state.failed} did not pass`;
+  if (step.when !== "always" && state.stoppedBy !== void 0)
+    return `${state.stoppedBy} did not pass (on-failure: stop)`;
+  return void 0;
+}
+__name(whyNot, "whyNot");
 async function runPipeline(config, reporter, options = {}) {
   const env = options.env ?? process.env;
   const plan2 = options.plan ?? planPipeline(config, options);
   const { profile, runId } = plan2;
-  const dir = (0, import_node_path26.join)(config.baseDir, ".stackci", "runs", runId);
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  const dir = (0, import_node_path35.join)(config.baseDir, ".stackci", "runs", runId);
+  (0, import_node_fs23.mkdirSync)(dir, { recursive: true });
   const engine = once(
     options.docker ?? (async () => connectDocker(void 0, env))
   );
@@ -14145,16 +17940,26 @@ async function runPipeline(config, reporter, options = {}) {
   };
   const total = profile.steps.length;
   if (options.plan === void 0) reporter.info(planLine(plan2));
+  preflight(run);
   const announcer = new RunAnnouncer(run, profile.steps);
   await announcer.start();
   const steps = [];
   let stoppedBy;
+  let failed;
   for (const [i, name] of profile.steps.entries()) {
     const tag = `[${i + 1}/${total}] ${name}`;
-    if (stoppedBy !== void 0 || options.signal?.aborted === true) {
-      const detail = options.signal?.aborted === true ? "not run: the pipeline was cancelled" : `not run: ${stoppedBy ?? ""} did not pass (on-failure: stop)`;
-      steps.push({ step: name, status: "skipped", detail, durationMs: 0 });
-      reporter.info(`${tag}: skipped, ${detail}`);
+    const definition = STEPS[name];
+    const why = whyNot(definition, {
+      cancelled: options.signal?.aborted === true,
+      ...failed === void 0 ? {} : { failed },
+      ...stoppedBy === void 0 ? {} : { stoppedBy }
+    });
+    if (why !== void 0) {
+      const done2 = definition.notRun === void 0 ? { status: "skipped", detail: `not run: ${why}` } : await definition.notRun(run, why);
+      const outcome = { step: name, ...done2, durationMs: 0 };
+      steps.push(outcome);
+      reporter.info(`${tag}: skipped, ${done2.detail}`);
+      if (definition.notRun !== void 0) await announcer.stepDone(outcome);
       continue;
     }
     reporter.info(`${tag} \u2026`);
@@ -14162,7 +17967,7 @@ async function runPipeline(config, reporter, options = {}) {
     const started = Date.now();
     let done;
     try {
-      done = await reporter.group(name, async () => STEP_RUNS[name](run));
+      done = await reporter.group(name, async () => definition.run(run));
     } catch (error2) {
       const message = errorMessage(error2);
       reporter.error(`${name}: ${message}`);
@@ -14178,8 +17983,10 @@ async function runPipeline(config, reporter, options = {}) {
       `${tag}: ${step.status} (${formatMs(step.durationMs)}) ${step.detail}`
     );
     await announcer.stepDone(step);
-    if ((step.status === "failed" || step.status === "error") && profile.onFailure === "stop")
-      stoppedBy = name;
+    if (step.status === "failed" || step.status === "error") {
+      failed ??= name;
+      if (profile.onFailure === "stop") stoppedBy ??= name;
+    }
   }
   const passed = steps.every(
     (s) => s.status === "passed" || s.status === "skipped"
@@ -14197,7 +18004,8 @@ async function runPipeline(config, reporter, options = {}) {
         ...run.image.digest === void 0 ? {} : { digest: run.image.digest }
       }
     },
-    ...run.report === void 0 ? {} : { report: run.report }
+    ...run.report === void 0 ? {} : { report: run.report },
+    ...run.notebooks === void 0 ? {} : { notebooks: run.notebooks }
   };
   await announcer.finish(passed, formatPipelineTable(result));
   return result;
@@ -14256,6 +18064,7 @@ ${table}
     setOutput("digest", result.image?.digest ?? "");
     setOutput("tags", JSON.stringify(result.image?.tags ?? []));
     setOutput("report", result.report ?? "");
+    setOutput("notebooks", JSON.stringify(result.notebooks ?? []));
     setOutput(
       "steps",
       JSON.stringify(
