@@ -82,17 +82,15 @@ export async function reportStep(run: RunState): Promise<StepDone> {
   const detail = [
     `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
   ]
-  const target = pagesTargetFrom(
-    config,
-    undefined,
-    run.clientEnv,
-    config.baseDir
-  )
+  // Only a profile that publishes asks for the target (and its URL): the
+  // local profile of a file that publishes its releases must still run.
   const profiles = config.report?.publish?.profiles
-  if (
-    target !== undefined &&
-    (profiles === undefined || profiles.includes(run.profile.name))
-  ) {
+  const publishes =
+    profiles === undefined || profiles.includes(run.profile.name)
+  const target = publishes
+    ? pagesTargetFrom(config, undefined, run.clientEnv, config.baseDir)
+    : undefined
+  if (target !== undefined) {
     const published = await publishPages(
       target,
       {

@@ -17280,14 +17280,10 @@ async function reportStep(run) {
   const detail = [
     `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
   ];
-  const target = pagesTargetFrom(
-    config,
-    void 0,
-    run.clientEnv,
-    config.baseDir
-  );
   const profiles = config.report?.publish?.profiles;
-  if (target !== void 0 && (profiles === void 0 || profiles.includes(run.profile.name))) {
+  const publishes = profiles === void 0 || profiles.includes(run.profile.name);
+  const target = publishes ? pagesTargetFrom(config, void 0, run.clientEnv, config.baseDir) : void 0;
+  if (target !== void 0) {
     const published = await publishPages(
       target,
       {
