@@ -101,8 +101,10 @@ describe('the Slack parent message', () => {
       }),
       91_000
     )
+    // The fallback text is mrkdwn too: escaped like the blocks, so a stage
+    // name cannot ping a channel or forge a link in the notification.
     expect(m.text).toBe(
-      '⏳ team/app #42 — Running (Build <docs>) on main (0123456)'
+      '⏳ team/app #42 — Running (Build &lt;docs&gt;) on main (0123456)'
     )
     expect(texts(m.blocks)).toEqual(
       expect.arrayContaining([
