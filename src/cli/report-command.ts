@@ -90,6 +90,17 @@ async function otherStoreHistory(
   filter: HistoryFilter,
   definitions: string | undefined
 ): Promise<{ label: string; history: StoreHistory } | undefined> {
+  // Another store is read only when asked for: a flag, or the file's
+  // metrics.history. Otherwise a SQLite store (--store, or the configured
+  // one) is the report's own, and the other configured stores (a git store
+  // whose URL only Actions knows) are not resolved at all.
+  const asked =
+    flags.git ?? flags.influxdb ?? flags.history ?? config?.metrics?.history
+  if (
+    (asked === undefined || asked === 'sqlite') &&
+    (flags.store !== undefined || config?.metrics?.stores?.sqlite !== undefined)
+  )
+    return undefined
   const storeFlags = {
     ...(flags.config === undefined ? {} : { config: flags.config }),
     ...(flags.git === undefined ? {} : { git: flags.git }),
@@ -152,12 +163,17 @@ async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
     },
     ctx.reporter
   )
-  const target = pagesTargetFrom(
-    config,
-    flags.publish === true ? '' : flags.publish,
-    process.env,
-    config?.baseDir ?? process.cwd()
-  )
+  // Published only when asked (--publish); report.publish then fills in
+  // the branch, URL and the rest.
+  const target =
+    flags.publish === undefined
+      ? undefined
+      : pagesTargetFrom(
+          config,
+          flags.publish === true ? '' : flags.publish,
+          process.env,
+          config?.baseDir ?? process.cwd()
+        )
   const published =
     target === undefined
       ? undefined

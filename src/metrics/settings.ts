@@ -338,6 +338,14 @@ function gitSettings(
     (server !== undefined && repository !== undefined
       ? `${server.replace(/\/$/, '')}/${repository}.git`
       : undefined)
+  // A file whose git store relies on the Actions default (no url) still
+  // works on a laptop or in Jenkins: the store is simply not there.
+  if (
+    url === undefined &&
+    overrides.gitUrl === undefined &&
+    env.GITHUB_ACTIONS !== 'true'
+  )
+    return undefined
   if (url === undefined) {
     problems.push({
       where: {},
