@@ -5602,6 +5602,8 @@ function gitSettings(section, overrides, env, at, problems) {
   const server = nonEmpty(env.GITHUB_SERVER_URL);
   const repository = nonEmpty(env.GITHUB_REPOSITORY);
   const url2 = overrides.gitUrl ?? section?.url ?? (server !== void 0 && repository !== void 0 ? `${server.replace(/\/$/, "")}/${repository}.git` : void 0);
+  if (url2 === void 0 && overrides.gitUrl === void 0 && env.GITHUB_ACTIONS !== "true")
+    return void 0;
   if (url2 === void 0) {
     problems.push({
       where: {},
