@@ -79,8 +79,18 @@ describe('the git store', () => {
       token: 'secret',
       cacheDir: '/w/.stackci/git'
     })
+    // Off Actions a store that relies on that default is simply not there
+    // (the same file runs on a laptop); on Actions its absence is an error.
+    expect(
+      resolveMetricsSettings({ stores: { git: {} } }, {}, {}, '/w').stores.git
+    ).toBeUndefined()
     const error = thrown(() =>
-      resolveMetricsSettings({ stores: { git: {} } }, {}, {}, '/w')
+      resolveMetricsSettings(
+        { stores: { git: {} } },
+        {},
+        { GITHUB_ACTIONS: 'true' },
+        '/w'
+      )
     ) as ConfigError
     expect(error.problems.map((p) => p.message)).toEqual([
       'the git store has no repository URL'
