@@ -49,6 +49,13 @@ export function parseGitTarget(
 }
 
 /** A git process failed: its stderr, without credentials. */
+/** What a git call may add: its standard input, a work tree, variables. */
+export interface GitRunOptions {
+  input?: string | Buffer
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+}
+
 export class GitCommandError extends StoreError {
   constructor(
     readonly args: readonly string[],
@@ -179,11 +186,7 @@ export class GitRepo {
   /** Runs git in the cache; resolves with stdout, rejects with stderr. */
   async run(
     args: readonly string[],
-    options: {
-      input?: string | Buffer
-      cwd?: string
-      env?: NodeJS.ProcessEnv
-    } = {}
+    options: GitRunOptions = {}
   ): Promise<string> {
     const out = await this.runBuffer(args, options)
     return out.toString('utf8')
@@ -192,11 +195,7 @@ export class GitRepo {
   /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
   async runBuffer(
     args: readonly string[],
-    options: {
-      input?: string | Buffer
-      cwd?: string
-      env?: NodeJS.ProcessEnv
-    } = {}
+    options: GitRunOptions = {}
   ): Promise<Buffer> {
     const env = { ...this.#env, ...(options.env ?? {}) }
     // Without a cwd, git works on the cache (with one: `init` makes it).

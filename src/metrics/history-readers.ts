@@ -20,7 +20,7 @@ import {
 } from '../report/store-reader.js'
 import { GitStore } from './git-store.js'
 import type { InfluxSeries } from './influxdb-client.js'
-import { InfluxStore } from './influxdb-store.js'
+import { InfluxStore, PROVENANCE_FIELDS } from './influxdb-store.js'
 import { quoteIdentifier, quoteString } from './line-protocol.js'
 import { SqliteStore } from './sqlite-store.js'
 import type { HistoryChoice, StoreSettings } from './settings.js'
@@ -40,14 +40,7 @@ const NOT_METRICS = new Set([
   'filter',
   'series',
   'pipeline',
-  'job_id',
-  'run_id',
-  'run_url',
-  'git_sha',
-  'image_digest',
-  'version_tag',
-  'jenkins_build_url',
-  'workflow_run_url'
+  ...PROVENANCE_FIELDS
 ])
 
 /**

@@ -52,7 +52,7 @@ export interface InfluxStoreOptions {
 }
 
 /** String fields every point carries (a metric may not use these names). */
-const PROVENANCE_FIELDS = [
+export const PROVENANCE_FIELDS: readonly string[] = [
   'job_id',
   'run_id',
   'run_url',

@@ -15586,14 +15586,7 @@ var NOT_METRICS = /* @__PURE__ */ new Set([
   "filter",
   "series",
   "pipeline",
-  "job_id",
-  "run_id",
-  "run_url",
-  "git_sha",
-  "image_digest",
-  "version_tag",
-  "jenkins_build_url",
-  "workflow_run_url"
+  ...PROVENANCE_FIELDS
 ]);
 async function readHistory(store, filter = {}, options = {}) {
   if (store instanceof SqliteStore) return readStoreHistory(store.path, filter);
