@@ -4,7 +4,7 @@ import { ActionsReporter } from '../../src/core/actions-reporter.js'
 import { errorMessage } from '../../src/core/errors.js'
 import { connectDocker } from '../../src/docker/client.js'
 import * as integration from '../../src/integration/index.js'
-import { abortOnSignals } from '../../src/jenkins/cancel.js'
+import { abortOnSignals } from '../../src/core/signals.js'
 
 export async function main(): Promise<void> {
   const reporter = new ActionsReporter()

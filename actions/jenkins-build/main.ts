@@ -3,9 +3,9 @@ import * as core from '@actions/core'
 import { ActionsReporter } from '../../src/core/actions-reporter.js'
 import { ActionInputs } from '../../src/core/action-inputs.js'
 import { errorMessage } from '../../src/core/errors.js'
+import { abortOnSignals } from '../../src/core/signals.js'
 import {
   STATE_KEY,
-  abortOnSignals,
   buildRequestFor,
   jenkinsClientFor,
   readJenkinsBuildInputs,

@@ -5,7 +5,7 @@ import { ActionsReporter } from '../../src/core/actions-reporter.js'
 import { ActionInputs } from '../../src/core/action-inputs.js'
 import { readStackciConfig } from '../../src/core/config.js'
 import { errorMessage } from '../../src/core/errors.js'
-import { abortOnSignals } from '../../src/jenkins/cancel.js'
+import { abortOnSignals } from '../../src/core/signals.js'
 import { parseParams } from '../../src/integration/notebook-params.js'
 import { planLine, planPipeline } from '../../src/pipeline/plan.js'
 

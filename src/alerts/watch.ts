@@ -5,7 +5,7 @@
  * so no claimed transition is left unannounced.
  */
 
-import type { Clock } from '../core/retry.js'
+import type { Clock } from '../core/clock.js'
 import type { AlertsPassResult } from './check.js'
 
 export interface WatchOptions {

@@ -5,12 +5,12 @@
  * ConfigError listing *every* missing or invalid variable, each with the fix.
  */
 
+import { plural } from '../core/format.js'
 import { createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ConfigError, type Problem } from '../core/errors.js'
-import { EnvReader, type Env } from './env-reader.js'
-
-export type { Env } from './env-reader.js'
+import { EnvReader } from './env-reader.js'
+import type { Env } from '../core/env.js'
 
 export interface BridgeConfig {
   host: string
@@ -190,7 +190,7 @@ export function readBridgeConfig(env: Env): BridgeConfig {
   }
   if (r.problems.length > 0) {
     throw new ConfigError(
-      `jenkins-bridge configuration has ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`,
+      `jenkins-bridge configuration has ${plural(r.problems.length, 'problem')}`,
       { problems: r.problems, hint: 'see docs/bridge.md for every variable' }
     )
   }
@@ -213,7 +213,7 @@ export function loadSecretFiles(
   env: Env,
   read: (file: string) => string = (f) => readFileSync(f, 'utf8')
 ): Env {
-  const out: Env = { ...env }
+  const out: Record<string, string | undefined> = { ...env }
   const problems: Problem[] = []
   for (const name of SECRET_VARIABLES) {
     const file = env[`${name}_FILE`]

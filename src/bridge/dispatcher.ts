@@ -9,7 +9,7 @@
  */
 
 import { errorMessage } from '../core/errors.js'
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import type { DeliveryStore, RelayName, Target } from './delivery-store.js'
 import type { Log } from './log.js'
 import type { BridgeMetrics } from './metrics.js'

@@ -6,8 +6,7 @@
 
 import type { Problem } from '../core/errors.js'
 import { parseDuration } from '../core/duration.js'
-
-export type Env = Record<string, string | undefined>
+import type { Env } from '../core/env.js'
 
 export class EnvReader {
   readonly problems: Problem[] = []

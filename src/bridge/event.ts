@@ -7,6 +7,7 @@
  * all at once, as an InputError the intake turns into a 400.
  */
 
+import { plural } from '../core/format.js'
 import { InputError, type Problem } from '../core/errors.js'
 import {
   BUILD_RESULTS,
@@ -120,7 +121,7 @@ export function parseEvent(body: unknown): BuildEvent {
     })
   if (problems.length > 0 || event === undefined) {
     throw new InputError(
-      `the event has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      `the event has ${plural(problems.length, 'problem')}`,
       { problems }
     )
   }

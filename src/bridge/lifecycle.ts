@@ -4,13 +4,13 @@
  * SIGINT drains within BRIDGE_DRAIN_TIMEOUT, a second one exits at once.
  */
 
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import {
   loadSecretFiles,
   readBridgeConfig,
-  type BridgeConfig,
-  type Env
+  type BridgeConfig
 } from './config.js'
+import type { Env } from '../core/env.js'
 import { JsonLog, type Log } from './log.js'
 import { readRoutingConfig } from './routing-config.js'
 import { compileRouting } from './routing.js'

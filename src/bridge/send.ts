@@ -14,7 +14,7 @@ import {
   withTimeout
 } from '../core/retry.js'
 import { basicAuthHeader, redactUrl } from '../core/secrets.js'
-import type { Env } from './config.js'
+import type { Env } from '../core/env.js'
 import { EVENT_PHASES } from './event.js'
 import { signatureHeaders } from './signature.js'
 

@@ -9,14 +9,14 @@ import type { Command } from 'commander'
 import { readStackciConfig } from '../core/config.js'
 import { parseDuration } from '../core/duration.js'
 import { InputError } from '../core/errors.js'
-import { systemClock } from '../core/retry.js'
+import { systemClock } from '../core/clock.js'
 import {
   openAlerts,
   runAlertsPass,
   watchAlerts,
   type AlertsPassResult
 } from '../alerts/index.js'
-import { abortOnSignals } from '../jenkins/cancel.js'
+import { abortOnSignals } from '../core/signals.js'
 import { EXIT, type CliContext } from './context.js'
 
 interface AlertsFlags {

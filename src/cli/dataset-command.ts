@@ -22,7 +22,7 @@ import {
   resultJson,
   runDatasets
 } from '../integration/index.js'
-import { abortOnSignals, CancelledError } from '../jenkins/cancel.js'
+import { abortOnSignals, CancelledError } from '../core/signals.js'
 import { EXIT, type CliContext } from './context.js'
 
 interface RunOptions {

@@ -9,11 +9,10 @@ import { Option, type Command } from 'commander'
 import { parseDuration } from '../core/duration.js'
 import { InputError } from '../core/errors.js'
 import { urlUserinfoSecrets } from '../core/secrets.js'
+import { CancelledError, abortOnSignals } from '../core/signals.js'
 import {
-  CancelledError,
   DEFAULT_FAIL_ON,
   DEFAULT_TIMEOUT_MS,
-  abortOnSignals,
   jenkinsClientFor,
   parseFailOn,
   parseParamFlag,

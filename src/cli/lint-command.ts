@@ -7,6 +7,7 @@
 import type { Command } from 'commander'
 import { parseDuration } from '../core/duration.js'
 import { InputError } from '../core/errors.js'
+import { plural } from '../core/format.js'
 import {
   FAIL_ON,
   FORMATS,
@@ -14,7 +15,6 @@ import {
   lintReportText,
   parseLinters,
   parseSeverityRules,
-  plural,
   runLint,
   type FailOn,
   type LintOptions

@@ -20,7 +20,7 @@ import {
   parseParams,
   runNotebook
 } from '../integration/index.js'
-import { abortOnSignals, CancelledError } from '../jenkins/cancel.js'
+import { abortOnSignals, CancelledError } from '../core/signals.js'
 import { EXIT, type CliContext } from './context.js'
 
 interface NotebookFlags {

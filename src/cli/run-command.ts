@@ -6,7 +6,7 @@
 
 import { Option, type Command } from 'commander'
 import { readStackciConfig } from '../core/config.js'
-import { abortOnSignals } from '../jenkins/cancel.js'
+import { abortOnSignals } from '../core/signals.js'
 import { formatPipelineTable, runPipeline } from '../pipeline/index.js'
 import { EXIT, type CliContext } from './context.js'
 

@@ -2,6 +2,7 @@
  * `stackci verify list` and `stackci verify check`.
  */
 
+import { formatOutcome, plural } from '../core/format.js'
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { errorMessage, InputError } from '../core/errors.js'
@@ -207,7 +208,7 @@ async function checkCommand(
   })
   progress?.done()
   if (json) await ctx.write('\n]}\n')
-  const summary = `${totals.jobs} job${totals.jobs === 1 ? '' : 's'}: ${totals.passed} passed, ${totals.failed} failed, ${totals.noValue} without a value${totals.errors > 0 ? `, ${totals.errors} unreadable` : ''}`
+  const summary = `${plural(totals.jobs, 'job')}: ${formatOutcome(totals)}${totals.errors > 0 ? `, ${totals.errors} unreadable` : ''}`
   if (json) ctx.reporter.info(summary)
   else await ctx.write(`\n${summary}\n`)
   await ctx.reporter.summary(
@@ -237,7 +238,7 @@ async function printOutcome(
     return
   }
   const c = outcome.counts ?? { passed: 0, failed: 0, noValue: 0 }
-  const head = `${outcome.file}: ${c.passed} passed, ${c.failed} failed, ${c.noValue} without a value`
+  const head = `${outcome.file}: ${formatOutcome(c)}`
   if (outcome.results.length === 0) {
     await ctx.write(`${head} (no specification applies to this job)\n`)
     return

@@ -8,8 +8,7 @@
 
 import { InputError } from './errors.js'
 import { parseDuration } from './duration.js'
-
-export type Env = Readonly<Record<string, string | undefined>>
+import type { Env } from './env.js'
 
 export class ActionInputs {
   constructor(

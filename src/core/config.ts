@@ -4,6 +4,7 @@
  * text; {@link readStackciConfig} adds the file read.
  */
 
+import { plural } from './format.js'
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { alertsSectionSchema } from './alerts-schema.js'
@@ -555,7 +556,7 @@ export function loadYamlConfig<T>(
   if (result !== undefined && ctx.problems.length === 0) check?.(result, ctx)
   if (result === undefined || ctx.problems.length > 0) {
     throw new ConfigError(
-      `${file} has ${ctx.problems.length} problem${ctx.problems.length === 1 ? '' : 's'}`,
+      `${file} has ${plural(ctx.problems.length, 'problem')}`,
       {
         where: { file },
         problems: ctx.problems.map((p) => toProblem(text, file, p))

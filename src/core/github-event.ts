@@ -5,8 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs'
-
-type Env = Readonly<Record<string, string | undefined>>
+import type { Env } from './env.js'
 
 interface RepoRef {
   sha?: string

@@ -5,40 +5,9 @@
  * Everything else (400, 401, 403, 404, 409, 422, …) fails at once.
  */
 
+import { systemClock, type Clock } from './clock.js'
 import { HttpError, TimeoutError, errorMessage } from './errors.js'
-
-/** Time, injectable so tests run backoff schedules without waiting. */
-export interface Clock {
-  now(): number
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: async (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(abortReason(signal))
-        return
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      const onAbort = (): void => {
-        clearTimeout(timer)
-        reject(abortReason(signal))
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
-}
-
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason
-  return reason instanceof Error
-    ? reason
-    : new Error('aborted', { cause: reason })
-}
+import { formatMs } from './format.js'
 
 export interface RetryPolicy {
   /** Extra attempts after the first (so `retries: 3` means up to 4 calls). */
@@ -233,17 +202,6 @@ export async function withTimeout<T>(
     clearTimeout(timer)
     outer?.removeEventListener('abort', onOuterAbort)
   }
-}
-
-/** `1500` → `1.5s`, `90000` → `1m30s`. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  const totalSeconds = ms / 1000
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`
-  const h = Math.floor(totalSeconds / 3600)
-  const m = Math.floor((totalSeconds % 3600) / 60)
-  const s = Math.round(totalSeconds % 60)
-  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`
 }
 
 /** A one-line description of a retry for logs. */

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { displayPath } from '../core/glob.js'
 import type { Progress, Reporter } from '../core/reporter.js'
-import { formatMs, withTimeout } from '../core/retry.js'
+import { formatBytes, formatMs } from '../core/format.js'
+import { withTimeout } from '../core/retry.js'
 import { BuildLog, engineMessages } from './build-log.js'
 import { dockerError, type DockerEngine } from './client.js'
 import { packContext, type ContextStats } from './context.js'
@@ -50,18 +51,6 @@ export interface BuildResult {
 }
 
 export const DEFAULT_BUILD_TIMEOUT_MS = 6 * 3600_000
-
-/** `512 B`, `3.4 KiB`, `1.2 GiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ''}`
-}
 
 /** Builds an image; see the module comment. */
 export async function buildImage(

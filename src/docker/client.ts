@@ -17,6 +17,7 @@ import {
   retry,
   withTimeout
 } from '../core/retry.js'
+import type { Env } from '../core/env.js'
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 
@@ -25,8 +26,6 @@ export interface DockerEngine {
   /** Where the engine is, for messages (`unix:///var/run/docker.sock`). */
   host: string
 }
-
-type Env = Readonly<Record<string, string | undefined>>
 
 /**
  * Connects to `host` (`unix:///path`, `tcp://host:port` or a socket path),

@@ -9,8 +9,7 @@
 
 import { InputError } from '../core/errors.js'
 import type { ReleaseTags } from './release-tags.js'
-
-type Env = Readonly<Record<string, string | undefined>>
+import type { Env } from '../core/env.js'
 
 export interface Provenance {
   /** The repository URL (`https://github.com/owner/repo`). */

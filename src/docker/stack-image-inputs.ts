@@ -5,7 +5,8 @@
  */
 
 import { isAbsolute, join } from 'node:path'
-import { ActionInputs, type Env } from '../core/action-inputs.js'
+import { ActionInputs } from '../core/action-inputs.js'
+import type { Env } from '../core/env.js'
 import { readGitHubEvent } from '../core/github-event.js'
 import { parseKeyValues } from './labels.js'
 import { RELEASE_KINDS, type ReleaseKind } from './release-tags.js'

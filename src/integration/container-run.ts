@@ -9,7 +9,7 @@
 import type Docker from 'dockerode'
 import { DockerError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import {
   dockerError,
   engineCall,

@@ -5,7 +5,8 @@
  */
 
 import { join, resolve } from 'node:path'
-import { ActionInputs, type Env } from '../core/action-inputs.js'
+import { ActionInputs } from '../core/action-inputs.js'
+import type { Env } from '../core/env.js'
 import { parseKeyValues } from '../docker/labels.js'
 import { splitCommand } from './command.js'
 import { parseDatasets, type Dataset } from './datasets.js'

@@ -11,7 +11,7 @@ import { copyFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { readStoreHistory, type StoredJob } from '../report/store-reader.js'
-import { PROVENANCE_KEYS } from './provenance.js'
+import { STACKCI_META } from '../core/provenance.js'
 
 /** Where the history comes from. */
 export type HistorySource =
@@ -63,7 +63,7 @@ export function parseHistorySource(
 }
 
 function runIdOf(job: StoredJob): string | undefined {
-  const own = job.meta[PROVENANCE_KEYS.runId]
+  const own = job.meta[STACKCI_META.runId]
   if (typeof own === 'string') return own
   const env = job.meta.env as Record<string, unknown> | undefined
   return typeof env?.ci_id === 'string' ? env.ci_id : undefined

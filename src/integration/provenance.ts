@@ -7,11 +7,12 @@
 
 import { readFile, writeFile } from 'node:fs/promises'
 import { displayPath } from '../core/glob.js'
+import { STACKCI_META } from '../core/provenance.js'
 import type { Reporter } from '../core/reporter.js'
 import { parseJob, serializeJob, type Job } from '../verify/job.js'
 
-/** What a job is stamped with. */
-export interface Provenance {
+/** What a collected job is stamped with. */
+export interface JobStamp {
   dataset: string
   /** The image as given (`repo:tag`). */
   image: string
@@ -26,21 +27,10 @@ export interface Provenance {
   runId?: string
 }
 
-/** The keys stackci adds to `meta` (besides `dataset_name`). */
-export const PROVENANCE_KEYS = {
-  dataset: 'stackci.dataset',
-  image: 'stackci.image',
-  imageId: 'stackci.image_id',
-  imageDigest: 'stackci.image_digest',
-  command: 'stackci.command',
-  duration: 'stackci.duration',
-  runId: 'stackci.run_id'
-} as const
-
 /** The job with provenance in `meta`; the input is not changed. */
 export function withProvenance(
   job: Job,
-  provenance: Provenance,
+  provenance: JobStamp,
   file: string,
   reporter: Reporter
 ): Job {
@@ -54,14 +44,14 @@ export function withProvenance(
       `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
     )
   }
-  meta[PROVENANCE_KEYS.dataset] = provenance.dataset
-  meta[PROVENANCE_KEYS.image] = provenance.image
-  meta[PROVENANCE_KEYS.imageId] = provenance.imageId
-  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest
-  meta[PROVENANCE_KEYS.command] = provenance.command
-  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1000
+  meta[STACKCI_META.dataset] = provenance.dataset
+  meta[STACKCI_META.image] = provenance.image
+  meta[STACKCI_META.imageId] = provenance.imageId
+  meta[STACKCI_META.imageDigest] = provenance.imageDigest
+  meta[STACKCI_META.command] = provenance.command
+  meta[STACKCI_META.duration] = Math.round(provenance.durationMs) / 1000
   if (provenance.runId !== undefined)
-    meta[PROVENANCE_KEYS.runId] = provenance.runId
+    meta[STACKCI_META.runId] = provenance.runId
   return { ...job, meta }
 }
 
@@ -72,7 +62,7 @@ export function withProvenance(
  */
 export async function stampJobFile(
   file: string,
-  provenance: Provenance,
+  provenance: JobStamp,
   reporter: Reporter
 ): Promise<Job> {
   const job = parseJob(await readFile(file, 'utf8'), displayPath(file))

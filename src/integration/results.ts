@@ -6,10 +6,10 @@
 
 import { errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import { formatMs } from '../core/retry.js'
-import { formatBytes } from '../docker/build.js'
+import { formatMs } from '../core/format.js'
+import { formatBytes } from '../core/format.js'
 import type { ContainerOutcome } from './container-run.js'
-import { stampJobFile, type Provenance } from './provenance.js'
+import { stampJobFile, type JobStamp } from './provenance.js'
 
 export type DatasetStatus =
   'success' | 'failure' | 'timeout' | 'oom' | 'cancelled' | 'error'
@@ -71,7 +71,7 @@ export interface FinishInput {
   outputPath: string
   timeoutMs: number
   memory?: number | undefined
-  provenance: Provenance
+  provenance: JobStamp
   reporter: Reporter
 }
 

@@ -3,7 +3,7 @@
  * the Markdown job summary with a row per dataset, and the CLI's table.
  */
 
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import type { DatasetResult, DatasetStatus } from './results.js'
 import type { IntegrationResult } from './run-datasets.js'
 

@@ -129,33 +129,3 @@ export async function stopAbandoned(
   )
   await stopBuildOrItem(jenkins, state, options)
 }
-
-/** The reason a door aborts with on SIGINT/SIGTERM. */
-export class CancelledError extends JenkinsError {
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`received ${signal}`)
-  }
-}
-
-/**
- * Aborts `controller` with a {@link CancelledError} on the first SIGINT or
- * SIGTERM, so the build can be stopped before the process ends; a second
- * signal exits at once. Returns a function that removes the handlers.
- */
-export function abortOnSignals(
-  controller: AbortController,
-  reporter: Reporter
-): () => void {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
-  const handler = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      reporter.warning(`received ${signal} again: exiting without waiting`)
-      process.exit(signal === 'SIGINT' ? 130 : 143)
-    }
-    controller.abort(new CancelledError(signal))
-  }
-  for (const s of signals) process.on(s, handler)
-  return () => {
-    for (const s of signals) process.off(s, handler)
-  }
-}

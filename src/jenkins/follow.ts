@@ -8,7 +8,7 @@
 
 import { JenkinsError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import type { Clock } from '../core/retry.js'
+import type { Clock } from '../core/clock.js'
 import type { JenkinsClient } from './client.js'
 import { jobName } from './paths.js'
 import { DEFAULT_POLL_POLICY, queuePollDelay, type PollPolicy } from './poll.js'

@@ -13,13 +13,8 @@ import {
   snippet
 } from './http-errors.js'
 import type { Reporter } from '../core/reporter.js'
-import {
-  describeRetry,
-  retry,
-  systemClock,
-  withTimeout,
-  type Clock
-} from '../core/retry.js'
+import { describeRetry, retry, withTimeout } from '../core/retry.js'
+import { systemClock, type Clock } from '../core/clock.js'
 import { basicAuthHeader } from '../core/secrets.js'
 import { HttpAgents, fetchHeaders, httpRequest } from '../core/http-request.js'
 

@@ -4,7 +4,7 @@
  */
 
 import { InputError } from '../core/errors.js'
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import { BUILD_RESULTS, isBuildResult, type BuildResult } from './types.js'
 
 /** Results that fail the step unless told otherwise. UNSTABLE passes. */

@@ -7,7 +7,8 @@
 
 import { TimeoutError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import { formatMs, systemClock, type Clock } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
+import { systemClock, type Clock } from '../core/clock.js'
 import { stopBuildOrItem, type BuildState } from './cancel.js'
 import type { JenkinsClient, StopMode } from './client.js'
 import type { BuildParameters } from './trigger.js'

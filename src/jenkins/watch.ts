@@ -9,7 +9,7 @@
  */
 
 import type { Reporter } from '../core/reporter.js'
-import type { Clock } from '../core/retry.js'
+import type { Clock } from '../core/clock.js'
 import type { JenkinsClient } from './client.js'
 import { ConsoleDecoder, type ConsoleSink } from './console.js'
 import {

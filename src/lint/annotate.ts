@@ -6,7 +6,8 @@
  */
 
 import type { Reporter } from '../core/reporter.js'
-import { plural, SEVERITIES, type Finding, type Severity } from './finding.js'
+import { plural } from '../core/format.js'
+import { SEVERITIES, type Finding, type Severity } from './finding.js'
 
 /** The runner's limit per annotation kind and step. */
 export const ANNOTATIONS_PER_KIND = 10

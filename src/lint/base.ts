@@ -6,7 +6,7 @@
  */
 
 import { readFile } from 'node:fs/promises'
-import type { Env } from '../core/action-inputs.js'
+import type { Env } from '../core/env.js'
 import { InputError } from '../core/errors.js'
 
 export interface BaseChoice {

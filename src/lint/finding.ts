@@ -111,8 +111,3 @@ export function formatFinding(f: Finding): string {
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
-
-/** `1 error`, `2 errors`. */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}

@@ -5,10 +5,11 @@
  */
 
 import { isAbsolute, join } from 'node:path'
-import { ActionInputs, type Env } from '../core/action-inputs.js'
+import { ActionInputs } from '../core/action-inputs.js'
+import type { Env } from '../core/env.js'
 import { InputError } from '../core/errors.js'
 import { ANNOTATIONS_PER_KIND } from './annotate.js'
-import { plural } from './finding.js'
+import { plural } from '../core/format.js'
 import { parseLinters, type Linter } from './linters.js'
 import { lintCounts } from './report.js'
 import {

@@ -6,10 +6,10 @@
  */
 
 import { resolve } from 'node:path'
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import type { Progress, Reporter } from '../core/reporter.js'
 import { annotateFindings, type AnnotationTally } from './annotate.js'
-import type { Env } from '../core/action-inputs.js'
+import type { Env } from '../core/env.js'
 import { resolveBase } from './base.js'
 import {
   changedLines,
@@ -20,10 +20,10 @@ import {
   compareFindings,
   countCodes,
   countSeverities,
-  plural,
   type Finding,
   type SeverityCounts
 } from './finding.js'
+import { plural } from '../core/format.js'
 import type { Linter } from './linters.js'
 import { writeLintMetricsJob } from './metrics-job.js'
 import { writeLintReport } from './report.js'

@@ -6,7 +6,7 @@
 
 import { isAbsolute, relative } from 'node:path'
 import { TimeoutError } from '../core/errors.js'
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import { cleanLine } from './formats.js'
 import { LintError, type Finding } from './finding.js'
 import type { CommandLinter } from './linters.js'

@@ -5,9 +5,10 @@
  * whole-tree counts per code that the ratchet tracks.
  */
 
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import { totalOf } from './annotate.js'
-import { formatLocation, plural, SEVERITIES, type Severity } from './finding.js'
+import { formatLocation, SEVERITIES, type Severity } from './finding.js'
+import { plural } from '../core/format.js'
 import type { LintResult } from './run-lint.js'
 
 /** Rows of the findings table; the JSON report has the rest. */

@@ -5,7 +5,8 @@
  */
 
 import { join, resolve } from 'node:path'
-import { ActionInputs, type Env } from '../core/action-inputs.js'
+import { ActionInputs } from '../core/action-inputs.js'
+import type { Env } from '../core/env.js'
 import { readGitHubEvent } from '../core/github-event.js'
 import { readStackciConfig } from '../core/config.js'
 import { InputError } from '../core/errors.js'

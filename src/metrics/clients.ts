@@ -10,7 +10,7 @@
 import type { Octokit } from '@octokit/rest'
 import type { Logger, WebClient } from '@slack/web-api'
 import type { Reporter } from '../core/reporter.js'
-import type { Env } from './environment.js'
+import type { Env } from '../core/env.js'
 
 export async function makeOctokit(
   token: string,

@@ -6,9 +6,8 @@
  */
 
 import { InputError } from '../core/errors.js'
-import type { Provenance } from './record.js'
-
-export type Env = Readonly<Record<string, string | undefined>>
+import { STACKCI_META, type Provenance } from '../core/provenance.js'
+import type { Env } from '../core/env.js'
 
 export type EnvName = 'jenkins' | 'github'
 
@@ -120,7 +119,7 @@ export function provenanceOf(
       explicit.imageDigest,
       meta.image_digest,
       // What the integration step stamps (src/integration/provenance.ts).
-      meta['stackci.image_digest'],
+      meta[STACKCI_META.imageDigest],
       env.STACKCI_IMAGE_DIGEST
     ),
     jenkinsBuildUrl: first(
@@ -149,7 +148,7 @@ export function provenanceOf(
     ),
     dataset: first(
       explicit.dataset,
-      meta['stackci.dataset'],
+      meta[STACKCI_META.dataset],
       meta.ci_dataset,
       meta.dataset,
       meta.dataset_name,

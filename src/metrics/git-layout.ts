@@ -12,7 +12,8 @@
 
 import { StoreError } from '../core/errors.js'
 import type { StoredJob, StoredMeasurement } from '../report/store-reader.js'
-import type { DispatchJob, Provenance } from './record.js'
+import type { DispatchJob } from './record.js'
+import type { Provenance } from '../core/provenance.js'
 import type { Acceptance } from './store.js'
 
 export const JOB_FORMAT = 'stackci-job/1'

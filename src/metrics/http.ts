@@ -14,9 +14,9 @@ import {
   parseRetryAfter,
   retry,
   withTimeout,
-  type Clock,
   type RetryDecision
 } from '../core/retry.js'
+import { type Clock } from '../core/clock.js'
 import { redactUrl } from '../core/secrets.js'
 import { statusText } from '../core/builtins.js'
 import { once as loadOnce } from '../core/once.js'

@@ -8,9 +8,11 @@
  * which influxd answers with a 500 that no retry can fix.
  */
 
+import { plural } from '../core/format.js'
 import { HttpError, StoreError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import { defaultShouldRetry, type Clock } from '../core/retry.js'
+import { defaultShouldRetry } from '../core/retry.js'
+import { type Clock } from '../core/clock.js'
 import { basicAuthHeader, redactUrl } from '../core/secrets.js'
 import { httpRequest, type HttpOptions } from './http.js'
 import { encodePoint, type Point, type Precision } from './line-protocol.js'
@@ -219,7 +221,7 @@ export class InfluxClient {
         headers: { ...this.#auth, 'content-type': 'text/plain; charset=utf-8' },
         body,
         ok: [204],
-        what: `write of ${count} point${count === 1 ? '' : 's'} to ${this.#o.database}`
+        what: `write of ${plural(count, 'point')} to ${this.#o.database}`
       })
     } catch (error) {
       if (!(error instanceof HttpError)) throw error

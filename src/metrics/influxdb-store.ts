@@ -10,7 +10,7 @@
 
 import { InputError, StoreError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import type { Clock } from '../core/retry.js'
+import type { Clock } from '../core/clock.js'
 import { InfluxClient } from './influxdb-client.js'
 import {
   encodePoint,

@@ -20,10 +20,11 @@ import {
   isoUtc,
   provenanceOf,
   seriesOf,
-  type Env,
   type EnvChoice
 } from './environment.js'
-import type { DispatchJob, Provenance } from './record.js'
+import type { Env } from '../core/env.js'
+import type { DispatchJob } from './record.js'
+import type { Provenance } from '../core/provenance.js'
 import { nodeCrypto } from '../core/builtins.js'
 
 export interface PrepareOptions {

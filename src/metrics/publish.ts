@@ -14,9 +14,9 @@ import {
   describeRetry,
   parseRetryAfter,
   retry,
-  withTimeout,
-  type Clock
+  withTimeout
 } from '../core/retry.js'
+import { type Clock } from '../core/clock.js'
 import type { SlackMessage } from '../notify/metrics-slack.js'
 
 export interface CallOptions {

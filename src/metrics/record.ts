@@ -4,32 +4,8 @@
  * with its provenance), and the flat records a store keeps of it.
  */
 
+import type { Provenance } from '../core/provenance.js'
 import type { Job } from '../verify/index.js'
-
-/** Where a measurement comes from. Every record carries all of it. */
-export interface Provenance {
-  /** The stack image the datasets ran in (`sha256:…`). */
-  imageDigest?: string
-  jenkinsBuildUrl?: string
-  workflowRunUrl?: string
-  gitSha?: string
-  /** `w_2026_48`, `d_2026_11_27`, `v29_0`, … */
-  releaseTag?: string
-  dataset?: string
-  instrument?: string
-  filter?: string
-}
-
-export const PROVENANCE_KEYS = [
-  'imageDigest',
-  'jenkinsBuildUrl',
-  'workflowRunUrl',
-  'gitSha',
-  'releaseTag',
-  'dataset',
-  'instrument',
-  'filter'
-] as const satisfies readonly (keyof Provenance)[]
 
 /** A verify job ready for the stores. */
 export interface DispatchJob {

@@ -7,16 +7,17 @@
  * `errors` for the door to turn into a failure after the outputs are set.
  */
 
+import { plural } from '../core/format.js'
 import type { Octokit } from '@octokit/rest'
 import type { WebClient } from '@slack/web-api'
 import { errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import type { Clock } from '../core/retry.js'
+import type { Clock } from '../core/clock.js'
 import { metricsComment } from '../notify/metrics-comment.js'
 import { metricsMarkdown } from '../notify/metrics-markdown.js'
 import { metricsSlackMessage } from '../notify/metrics-slack.js'
 import { loadDefinitions, type Definitions } from '../verify/index.js'
-import type { Env } from './environment.js'
+import type { Env } from '../core/env.js'
 import {
   dispatchJobs,
   replaySpool,
@@ -97,7 +98,7 @@ export async function runMetrics(
     ...(deps.now === undefined ? {} : { now: deps.now })
   })
   reporter.info(
-    `${jobs.length} job${jobs.length === 1 ? '' : 's'}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
+    `${plural(jobs.length, 'job')}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   )
   const stores = openStores(settings.stores, {
     reporter,

@@ -14,6 +14,7 @@
 
 import { InputError } from '../core/errors.js'
 import { nodeCrypto } from '../core/builtins.js'
+import { STACKCI_META } from '../core/provenance.js'
 import type { DispatchJob } from './record.js'
 
 /** The dimensions the dispatcher always sends (`""` when absent). */
@@ -202,7 +203,7 @@ export function commonFields(
     ci_url: text(env.ci_url) ?? p.jenkinsBuildUrl ?? p.workflowRunUrl,
     ci_name: text(env.ci_name),
     ci_refs: text(env.ci_refs),
-    pipeline: text(meta.pipeline) ?? text(meta['stackci.command'])
+    pipeline: text(meta.pipeline) ?? text(meta[STACKCI_META.command])
   }
   for (const key of EXTRA_KEYS) out[key] = extra[key] ?? ''
   return out

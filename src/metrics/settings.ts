@@ -8,7 +8,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { MetricsSection } from '../core/config.js'
 import { ConfigError, type Problem } from '../core/errors.js'
-import type { Env } from './environment.js'
+import type { Env } from '../core/env.js'
 import { DEFAULT_GATE, type GateSettings } from './gate.js'
 import { DEFAULT_BASELINE, type BaselineSettings } from './history.js'
 import type { Precision } from './line-protocol.js'

@@ -10,11 +10,8 @@
 
 import { HttpError, StoreError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import {
-  defaultShouldRetry,
-  type Clock,
-  type RetryDecision
-} from '../core/retry.js'
+import { defaultShouldRetry, type RetryDecision } from '../core/retry.js'
+import { type Clock } from '../core/clock.js'
 import { redactUrl } from '../core/secrets.js'
 import { serializeJob } from '../verify/index.js'
 import { httpRequest, storeHttpOptions, type HttpOptions } from './http.js'

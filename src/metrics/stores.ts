@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { ConfigError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
-import type { Clock } from '../core/retry.js'
+import type { Clock } from '../core/clock.js'
 import { InfluxStore } from './influxdb-store.js'
 import type { HistoryChoice, StoreSettings } from './settings.js'
 import { SqliteStore } from './sqlite-store.js'

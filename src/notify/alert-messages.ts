@@ -7,7 +7,7 @@
  * duplicated.
  */
 
-import { formatMs } from '../core/retry.js'
+import { formatMs } from '../core/format.js'
 import { escapeMrkdwn } from './build-slack.js'
 import {
   cutForSlack,

@@ -6,6 +6,7 @@
  * so Slack never answers `invalid_blocks`.
  */
 
+import { plural } from '../core/format.js'
 import { isFailing, type BuildSnapshot } from './build-model.js'
 import {
   buildTitle,
@@ -223,7 +224,7 @@ export function buildSlackBackToNormalReply(
   const n = s?.failedBuilds ?? 0
   const after =
     n > 0
-      ? ` after ${n} failing build${n === 1 ? '' : 's'}${s?.since === undefined ? '' : ` (since #${s.since})`}`
+      ? ` after ${plural(n, 'failing build')}${s?.since === undefined ? '' : ` (since #${s.since})`}`
       : ''
   const text = `✅ Back to normal: ${escapeMrkdwn(buildTitle(b))} passed${after}`
   return {

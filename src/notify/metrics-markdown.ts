@@ -6,6 +6,7 @@
  * note, keeping the text far below GitHub's limits.
  */
 
+import { plural } from '../core/format.js'
 import { basename } from 'node:path'
 import type { GateRow } from '../metrics/gate.js'
 import type { Comparison } from '../metrics/history.js'
@@ -62,7 +63,7 @@ export function formatDelta(c: Comparison | undefined): string {
 
 function headline(o: MetricsOutcome): string[] {
   const n = outcomeCounts(o)
-  const jobs = `${o.jobs.length} job${o.jobs.length === 1 ? '' : 's'}`
+  const jobs = `${plural(o.jobs.length, 'job')}`
   const lines = [
     `### ${o.passed ? '✅' : '❌'} Metrics gate ${o.passed ? 'passed' : 'failed'}${o.dryRun ? ' (dry run)' : ''}`,
     ''
@@ -70,7 +71,7 @@ function headline(o: MetricsOutcome): string[] {
   const parts = [
     jobs,
     `${n.specs} specifications: ${n.passed} ✅ ${n.failed} ❌ ${n.noValue} ➖`,
-    `${n.failures} failing · ${n.warnings} warning${n.warnings === 1 ? '' : 's'} · ${n.regressions} regression${n.regressions === 1 ? '' : 's'}`,
+    `${n.failures} failing · ${plural(n.warnings, 'warning')} · ${plural(n.regressions, 'regression')}`,
     o.historyStore === undefined
       ? 'no history store'
       : `baseline: ${o.baselineSeries}`

@@ -5,6 +5,7 @@
  * mrkdwn escaped, and a plain `text` fallback for notifications.
  */
 
+import { plural } from '../core/format.js'
 import { basename } from 'node:path'
 import type { GateRow } from '../metrics/gate.js'
 import { outcomeCounts, type MetricsOutcome } from '../metrics/outcome.js'
@@ -74,12 +75,8 @@ export function metricsSlackMessage(
   const series = o.jobs[0]?.series ?? ''
   const parts = [
     failures.length > 0 ? `${failures.length} failing` : '',
-    warnings.length > 0
-      ? `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`
-      : '',
-    regressions.length > 0
-      ? `${regressions.length} regression${regressions.length === 1 ? '' : 's'}`
-      : ''
+    warnings.length > 0 ? `${plural(warnings.length, 'warning')}` : '',
+    regressions.length > 0 ? `${plural(regressions.length, 'regression')}` : ''
   ].filter((p) => p !== '')
   const title = `${o.passed ? '⚠️' : '❌'} Metrics: ${parts.join(', ')}${series === '' ? '' : ` on ${series}`}`
   const lines = [
@@ -103,7 +100,7 @@ export function metricsSlackMessage(
     p.gitSha === undefined
       ? ''
       : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
-    `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? '' : 's'}`
+    `${n.specs} specifications in ${plural(o.jobs.length, 'job')}`
   ].filter((c) => c !== '')
   return headedSlackMessage(title, body, context.join(' · '))
 }

@@ -17,7 +17,8 @@ import type { DockerEngine } from '../docker/client.js'
 import { defaultVersion } from '../docker/stack-image-inputs.js'
 import { runStackImage } from '../docker/stack-image.js'
 import { variablesOf } from './preflight.js'
-import type { Env, RunState, StepDone } from './state.js'
+import type { Env } from '../core/env.js'
+import type { RunState, StepDone } from './state.js'
 import { expandMap, expandVariables, setJenkinsVariables } from './variables.js'
 
 /** The label every image of a pipeline run carries. */

@@ -9,7 +9,8 @@ import { InputError } from '../core/errors.js'
 import { parseCpus, parseMemory } from '../integration/limits.js'
 import { runDatasets } from '../integration/run-datasets.js'
 import { candidateTag } from './image-step.js'
-import { plural, type RunState, type StepDone } from './state.js'
+import { plural } from '../core/format.js'
+import { type RunState, type StepDone } from './state.js'
 
 export async function integrationStep(run: RunState): Promise<StepDone> {
   const section = run.config.integration

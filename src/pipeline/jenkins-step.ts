@@ -22,7 +22,8 @@ import {
 import { DEFAULT_FAIL_ON } from '../jenkins/results.js'
 import { runJenkinsBuild } from '../jenkins/run-build.js'
 import { variablesOf } from './preflight.js'
-import { plural, type RunState, type StepDone } from './state.js'
+import { plural } from '../core/format.js'
+import { type RunState, type StepDone } from './state.js'
 import { expandMap, variablesIn, type VariableName } from './variables.js'
 
 export const DEFAULT_RUN_ID_PARAMETER = 'STACKCI_RUN_ID'

@@ -8,7 +8,8 @@
 import { join } from 'node:path'
 import { parseLinters } from '../lint/linters.js'
 import { runLint, type LintOptions } from '../lint/run-lint.js'
-import { plural, type RunState, type StepDone } from './state.js'
+import { plural } from '../core/format.js'
+import { type RunState, type StepDone } from './state.js'
 
 export async function lintStep(run: RunState): Promise<StepDone> {
   const section = run.config.lint ?? {}

@@ -11,7 +11,7 @@ import type { MetricsSection, ProfileSection } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
 import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
-import type { Provenance } from '../metrics/record.js'
+import type { Provenance } from '../core/provenance.js'
 import { LINT_PACKAGE, violationsMetric } from '../lint/metrics-job.js'
 import type { BaselineSettings, Comparison } from '../metrics/history.js'
 import { runMetrics } from '../metrics/run.js'
@@ -23,7 +23,8 @@ import { DEFAULT_GATE, gateLevel } from '../metrics/gate.js'
 import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
 import { mergeBaseOf } from './merge-base.js'
 import { variablesOf } from './preflight.js'
-import { plural, type RunState, type StepDone } from './state.js'
+import { formatOutcome, plural } from '../core/format.js'
+import { type RunState, type StepDone } from './state.js'
 
 /**
  * The jobs given (collect mode: `--jobs`, relative to the working
@@ -90,7 +91,7 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
     status:
       failing.length > 0 || result.errors.length > 0 ? 'failed' : 'passed',
     detail: [
-      `${plural(t.jobs, 'job')}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`,
+      `${plural(t.jobs, 'job')}: ${formatOutcome(t)}`,
       ...(failing.length > 0 ? [`failing: ${names(failing)}`] : []),
       ...(warning.length > 0 ? [`warning: ${names(warning)}`] : [])
     ].join('; ')

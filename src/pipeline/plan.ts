@@ -4,10 +4,11 @@
  * while the steps' modules (Docker, Slack, GitHub, the stores) load.
  */
 
+import { plural } from '../core/format.js'
 import type { StackciConfig } from '../core/config.js'
 import { onlySteps, resolveProfile, type ResolvedProfile } from './profile.js'
 import { pipelineRunId } from './run-id.js'
-import type { Env } from './state.js'
+import type { Env } from '../core/env.js'
 
 export interface PipelinePlan {
   profile: ResolvedProfile
@@ -42,5 +43,5 @@ export function planPipeline(
 export function planLine(plan: PipelinePlan): string {
   const { profile, runId } = plan
   const total = profile.steps.length
-  return `stackci ${profile.name}: run ${runId}, ${total} step${total === 1 ? '' : 's'}: ${profile.steps.join(' → ') || 'none'}`
+  return `stackci ${profile.name}: run ${runId}, ${plural(total, 'step')}: ${profile.steps.join(' → ') || 'none'}`
 }

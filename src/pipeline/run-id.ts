@@ -5,8 +5,7 @@
  */
 
 import { InputError } from '../core/errors.js'
-
-type Env = Readonly<Record<string, string | undefined>>
+import type { Env } from '../core/env.js'
 
 /** Lower-case letters, digits, `.`, `_` and `-`; it names containers too. */
 const RUN_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/

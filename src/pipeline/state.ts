@@ -16,8 +16,7 @@ import type { TestSummary } from '../jenkins/published.js'
 import type { JenkinsBuildOutcome } from '../jenkins/results.js'
 import type { ResolvedProfile } from './profile.js'
 import type { Variables } from './variables.js'
-
-export type Env = Readonly<Record<string, string | undefined>>
+import type { Env } from '../core/env.js'
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'error'
 
@@ -115,6 +114,3 @@ export function clientEnvOf(config: StackciConfig, env: Env): Env {
   if (token !== undefined && token !== '') out.GITHUB_TOKEN = token
   return out
 }
-
-export const plural = (n: number, word: string): string =>
-  `${n} ${word}${n === 1 ? '' : 's'}`

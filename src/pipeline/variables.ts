@@ -13,7 +13,7 @@ import { ConfigError, type Problem } from '../core/errors.js'
 import { readGitHubEvent } from '../core/github-event.js'
 import { locateYamlPath } from '../core/yaml.js'
 import type { ReleaseTags } from '../docker/release-tags.js'
-import type { Env } from './state.js'
+import type { Env } from '../core/env.js'
 
 export const VARIABLES = [
   'run.id',

@@ -4,6 +4,7 @@
  * in every file is collected and reported at once, each with file:line.
  */
 
+import { plural } from '../core/format.js'
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SpecError, type Problem } from '../core/errors.js'
@@ -196,10 +197,9 @@ export function loadDefinitionTexts(
   warnings.push(...resolved.warnings.map(locate))
 
   if (problems.length > 0) {
-    throw new SpecError(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${label}`,
-      { problems }
-    )
+    throw new SpecError(`${plural(problems.length, 'problem')} in ${label}`, {
+      problems
+    })
   }
   const specsByMetric = new Map<string, Specification[]>()
   for (const spec of [...resolved.specs.values()].sort((a, b) =>

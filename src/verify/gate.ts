@@ -4,6 +4,7 @@
  * Markdown summary.
  */
 
+import { formatOutcome, plural } from '../core/format.js'
 import { writeFile } from 'node:fs/promises'
 import { errorMessage } from '../core/errors.js'
 import { displayPath } from '../core/glob.js'
@@ -69,9 +70,7 @@ export async function runVerifyGate(
       }
     }
   })
-  progress.done(
-    `${totals.jobs} job${totals.jobs === 1 ? '' : 's'}: ${totals.passed} passed, ${totals.failed} failed, ${totals.noValue} without a value`
-  )
+  progress.done(`${plural(totals.jobs, 'job')}: ${formatOutcome(totals)}`)
   if (options.reportFile !== undefined) {
     await writeFile(options.reportFile, `${JSON.stringify({ jobs: report })}\n`)
   }
@@ -89,7 +88,7 @@ export function verifyGateSummary(
 ): string {
   const t = result.totals
   const lines = [
-    `### ${result.passed ? '✅' : '❌'} Verification: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value (${t.jobs} job${t.jobs === 1 ? '' : 's'})`,
+    `### ${result.passed ? '✅' : '❌'} Verification: ${formatOutcome(t)} (${plural(t.jobs, 'job')})`,
     ''
   ]
   if (result.failures.length > 0) {

@@ -5,7 +5,7 @@
  * the same factor and every timing stays in proportion.
  */
 
-import type { Clock } from '../../../src/core/retry.js'
+import type { Clock } from '../../../src/core/clock.js'
 
 export class ScaledClock implements Clock {
   readonly #realStart = performance.now()

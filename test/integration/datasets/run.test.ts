@@ -1,3 +1,4 @@
+import { STACKCI_META } from '../../../src/core/provenance.js'
 /**
  * runDatasets on the real engine, in the busybox base image: outputs
  * copied out, the read-only dataset mount, timeouts, OOM kills, non-zero
@@ -7,7 +8,6 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { RecordingReporter } from '../../../src/core/index.js'
 import {
-  PROVENANCE_KEYS,
   newRunId,
   runDatasets,
   type DatasetRunOptions,
@@ -98,15 +98,15 @@ describe('a dataset that succeeds', () => {
       instrument: 'Sim',
       packages: {},
       dataset_name: 'ds1',
-      [PROVENANCE_KEYS.dataset]: 'ds1',
-      [PROVENANCE_KEYS.image]: services.baseImage,
-      [PROVENANCE_KEYS.imageId]: r.result.image.id,
-      [PROVENANCE_KEYS.imageDigest]: r.result.image.digest,
-      [PROVENANCE_KEYS.command]: expect.stringContaining(
+      [STACKCI_META.dataset]: 'ds1',
+      [STACKCI_META.image]: services.baseImage,
+      [STACKCI_META.imageId]: r.result.image.id,
+      [STACKCI_META.imageDigest]: r.result.image.digest,
+      [STACKCI_META.command]: expect.stringContaining(
         "sh -c 'mkdir -p /output/sub && cp /datasets/ds1/job.json"
       ) as unknown
     })
-    expect(job.meta[PROVENANCE_KEYS.duration]).toBeGreaterThan(0)
+    expect(job.meta[STACKCI_META.duration]).toBeGreaterThan(0)
     expect(r.result.image.id).toMatch(/^sha256:[0-9a-f]{64}$/)
   })
 

@@ -1,6 +1,7 @@
 import { RecordingReporter } from '../../../src/core/reporter.js'
 import { TimeoutError } from '../../../src/core/errors.js'
-import { CancelledError, type BuildState } from '../../../src/jenkins/cancel.js'
+import { CancelledError } from '../../../src/core/signals.js'
+import { type BuildState } from '../../../src/jenkins/cancel.js'
 import {
   runJenkinsBuild,
   type JenkinsBuildRequest

@@ -1,3 +1,4 @@
+import { STACKCI_META } from '../../../src/core/provenance.js'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,19 +9,18 @@ import {
   errorMessage
 } from '../../../src/core/index.js'
 import {
-  PROVENANCE_KEYS,
   integrationOptions,
   parseRunState,
   readIntegrationInputs,
   stampJobFile,
   withProvenance,
-  type Provenance
+  type JobStamp
 } from '../../../src/integration/index.js'
 import { parseJob } from '../../../src/verify/index.js'
 import { SAMPLE_JOB } from '../../helpers/integration.js'
 import { rejection, thrown } from '../../helpers/thrown.js'
 
-const provenance: Provenance = {
+const provenance: JobStamp = {
   dataset: 'field_a',
   image: 'stackci/stack:sha-abc1234',
   imageId: `sha256:${'1'.repeat(64)}`,
@@ -43,12 +43,12 @@ describe('provenance', () => {
     expect(stamped.meta).toEqual({
       ...job.meta,
       dataset_name: 'field_a',
-      [PROVENANCE_KEYS.dataset]: 'field_a',
-      [PROVENANCE_KEYS.image]: provenance.image,
-      [PROVENANCE_KEYS.imageId]: provenance.imageId,
-      [PROVENANCE_KEYS.imageDigest]: provenance.imageDigest,
-      [PROVENANCE_KEYS.command]: provenance.command,
-      [PROVENANCE_KEYS.duration]: 1.235
+      [STACKCI_META.dataset]: 'field_a',
+      [STACKCI_META.image]: provenance.image,
+      [STACKCI_META.imageId]: provenance.imageId,
+      [STACKCI_META.imageDigest]: provenance.imageDigest,
+      [STACKCI_META.command]: provenance.command,
+      [STACKCI_META.duration]: 1.235
     })
     expect(job.meta.dataset_name).toBeUndefined()
   })
