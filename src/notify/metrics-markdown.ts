@@ -63,7 +63,7 @@ export function formatDelta(c: Comparison | undefined): string {
 
 function headline(o: MetricsOutcome): string[] {
   const n = outcomeCounts(o)
-  const jobs = `${plural(o.jobs.length, 'job')}`
+  const jobs = plural(o.jobs.length, 'job')
   const lines = [
     `### ${o.passed ? '✅' : '❌'} Metrics gate ${o.passed ? 'passed' : 'failed'}${o.dryRun ? ' (dry run)' : ''}`,
     ''

@@ -75,8 +75,8 @@ export function metricsSlackMessage(
   const series = o.jobs[0]?.series ?? ''
   const parts = [
     failures.length > 0 ? `${failures.length} failing` : '',
-    warnings.length > 0 ? `${plural(warnings.length, 'warning')}` : '',
-    regressions.length > 0 ? `${plural(regressions.length, 'regression')}` : ''
+    warnings.length > 0 ? plural(warnings.length, 'warning') : '',
+    regressions.length > 0 ? plural(regressions.length, 'regression') : ''
   ].filter((p) => p !== '')
   const title = `${o.passed ? '⚠️' : '❌'} Metrics: ${parts.join(', ')}${series === '' ? '' : ` on ${series}`}`
   const lines = [
