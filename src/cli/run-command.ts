@@ -5,9 +5,14 @@
  */
 
 import { Option, type Command } from 'commander'
-import { readStackciConfig } from '../core/config.js'
 import { abortOnSignals } from '../core/signals.js'
-import { formatPipelineTable, runPipeline } from '../pipeline/index.js'
+import {
+  formatPipelineTable,
+  pipelineInputsFromFlags,
+  pipelineSummary,
+  preparePipeline,
+  runPipeline
+} from '../pipeline/index.js'
 import { EXIT, type CliContext } from './context.js'
 
 interface RunOptions {
@@ -61,29 +66,22 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       '\nExamples:\n  stackci run --profile local examples/stackci.yml\n  stackci run --profile stable --version 29.0.0\n  stackci run --profile weekly --date 2026-11-28\n  stackci run --profile weekly --steps dispatch-metrics,promote --jobs "jobs/**/*.verify.json"  # collect'
     )
     .action(async (file: string, options: RunOptions) => {
-      const config = await readStackciConfig(file)
+      const inputs = pipelineInputsFromFlags(options, file)
+      const prepared = await preparePipeline(inputs, {
+        reporter: ctx.reporter,
+        workspace: process.cwd()
+      })
       const cancel = new AbortController()
       const release = abortOnSignals(cancel, ctx.reporter)
       try {
-        const result = await runPipeline(config, ctx.reporter, {
-          signal: cancel.signal,
-          ...(options.profile === undefined
-            ? {}
-            : { profile: options.profile }),
-          ...((options.releaseVersion ?? options.version) === undefined
-            ? {}
-            : { version: options.releaseVersion ?? options.version }),
-          ...(options.date === undefined ? {} : { date: options.date }),
-          ...(options.runId === undefined ? {} : { runId: options.runId }),
-          ...(options.steps === undefined
-            ? {}
-            : { steps: options.steps.split(',').map((s) => s.trim()) }),
-          ...(options.jobs === undefined ? {} : { jobs: options.jobs })
+        const result = await runPipeline(prepared.config, ctx.reporter, {
+          ...prepared.options,
+          signal: cancel.signal
         })
         await ctx.write(
           options.json === true
             ? `${JSON.stringify(result, null, 2)}\n`
-            : `\n${formatPipelineTable(result)}\n`
+            : `\n${pipelineSummary(result, formatPipelineTable(result))}`
         )
         if (!result.passed) {
           ctx.exitCode = result.steps.some((s) => s.status === 'error')

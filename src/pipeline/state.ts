@@ -27,6 +27,11 @@ export interface StepDone {
   detail: string
   /** Where to read what the step made (the Slack thread links it). */
   link?: { url: string; text: string }
+  /**
+   * The step's own summary (markdown, capped): what the action writes to
+   * the job summary and `stackci run` prints under the closing table.
+   */
+  summary?: string
 }
 
 export interface PipelineOptions {

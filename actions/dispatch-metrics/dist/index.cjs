@@ -907,9 +907,126 @@ function parseDuration(text3, what = "duration") {
 }
 __name(parseDuration, "parseDuration");
 
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse, value) {
+    try {
+      return parse(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text3 = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text3)) return true;
+    if (["false", "False", "FALSE"].includes(text3)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text3 = this.string(key);
+    if (text3 === void 0) return void 0;
+    return parseDuration(text3, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
 // src/core/action-inputs.ts
-var ActionInputs = class {
+var ActionInputs = class extends StepInputs {
   constructor(action, env = process.env) {
+    super(actionSource(action, env));
     this.action = action;
     this.env = env;
   }
@@ -917,76 +1034,6 @@ var ActionInputs = class {
   env;
   static {
     __name(this, "ActionInputs");
-  }
-  #raw(name) {
-    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  }
-  fail(name, message, hint) {
-    throw new InputError(
-      `${this.action}: input '${name}' ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(name) {
-    const value = this.#raw(name);
-    return value === "" ? void 0 : value;
-  }
-  required(name) {
-    const value = this.string(name);
-    if (value === void 0) this.fail(name, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(name, fallback) {
-    const value = this.#raw(name);
-    if (["true", "True", "TRUE"].includes(value)) return true;
-    if (["false", "False", "FALSE"].includes(value)) return false;
-    if (value === "" && fallback !== void 0) return fallback;
-    return this.fail(
-      name,
-      `must be true or false, got ${JSON.stringify(value)}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(name) {
-    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(name) {
-    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(name, options = {}) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
-  duration(name) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    return parseDuration(value, `${this.action}: input '${name}'`);
-  }
-  /** One of a fixed set of words. */
-  choice(name, choices, fallback) {
-    const value = this.string(name) ?? fallback;
-    if (value === void 0)
-      return this.fail(name, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        name,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
   }
 };
 
@@ -1003,6 +1050,22 @@ function readGitHubEvent(env) {
   }
 }
 __name(readGitHubEvent, "readGitHubEvent");
+
+// src/core/format.ts
+function formatMs(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1e3;
+  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor(totalSeconds % 3600 / 60);
+  const s = Math.round(totalSeconds % 60);
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+__name(formatMs, "formatMs");
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+__name(plural, "plural");
 
 // src/core/config.ts
 var import_node_fs3 = require("node:fs");
@@ -2136,7 +2199,7 @@ function loadYamlConfig(text3, file, schema, check2) {
   if (result !== void 0 && ctx.problems.length === 0) check2?.(result, ctx);
   if (result === void 0 || ctx.problems.length > 0) {
     throw new ConfigError(
-      `${file} has ${ctx.problems.length} problem${ctx.problems.length === 1 ? "" : "s"}`,
+      `${file} has ${plural(ctx.problems.length, "problem")}`,
       {
         where: { file },
         problems: ctx.problems.map((p) => toProblem(text3, file, p))
@@ -2309,6 +2372,17 @@ async function makeSlackClient(token, env, reporter) {
 }
 __name(makeSlackClient, "makeSlackClient");
 
+// src/core/provenance.ts
+var STACKCI_META = {
+  dataset: "stackci.dataset",
+  image: "stackci.image",
+  imageId: "stackci.image_id",
+  imageDigest: "stackci.image_digest",
+  command: "stackci.command",
+  duration: "stackci.duration",
+  runId: "stackci.run_id"
+};
+
 // src/metrics/environment.ts
 var ENV_CHOICES = [
   "auto",
@@ -2390,7 +2464,7 @@ function provenanceOf(meta, env, explicit = {}) {
       explicit.imageDigest,
       meta.image_digest,
       // What the integration step stamps (src/integration/provenance.ts).
-      meta["stackci.image_digest"],
+      meta[STACKCI_META.imageDigest],
       env.STACKCI_IMAGE_DIGEST
     ),
     jenkinsBuildUrl: first(
@@ -2419,7 +2493,7 @@ function provenanceOf(meta, env, explicit = {}) {
     ),
     dataset: first(
       explicit.dataset,
-      meta["stackci.dataset"],
+      meta[STACKCI_META.dataset],
       meta.ci_dataset,
       meta.dataset,
       meta.dataset_name,
@@ -4125,10 +4199,9 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   problems.push(...resolved.problems.map(locate));
   warnings.push(...resolved.warnings.map(locate));
   if (problems.length > 0) {
-    throw new SpecError(
-      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${label3}`,
-      { problems }
-    );
+    throw new SpecError(`${plural(problems.length, "problem")} in ${label3}`, {
+      problems
+    });
   }
   const specsByMetric = /* @__PURE__ */ new Map();
   for (const spec of [...resolved.specs.values()].sort(
@@ -4870,7 +4943,7 @@ function formatDelta(c) {
 __name(formatDelta, "formatDelta");
 function headline(o) {
   const n = outcomeCounts(o);
-  const jobs = `${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`;
+  const jobs = plural(o.jobs.length, "job");
   const lines = [
     `### ${o.passed ? "\u2705" : "\u274C"} Metrics gate ${o.passed ? "passed" : "failed"}${o.dryRun ? " (dry run)" : ""}`,
     ""
@@ -4878,7 +4951,7 @@ function headline(o) {
   const parts = [
     jobs,
     `${n.specs} specifications: ${n.passed} \u2705 ${n.failed} \u274C ${n.noValue} \u2796`,
-    `${n.failures} failing \xB7 ${n.warnings} warning${n.warnings === 1 ? "" : "s"} \xB7 ${n.regressions} regression${n.regressions === 1 ? "" : "s"}`,
+    `${n.failures} failing \xB7 ${plural(n.warnings, "warning")} \xB7 ${plural(n.regressions, "regression")}`,
     o.historyStore === void 0 ? "no history store" : `baseline: ${o.baselineSeries}`
   ];
   lines.push(parts.join(" \xB7 "));
@@ -5085,8 +5158,8 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
   const series = o.jobs[0]?.series ?? "";
   const parts = [
     failures.length > 0 ? `${failures.length} failing` : "",
-    warnings.length > 0 ? `${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : "",
-    regressions.length > 0 ? `${regressions.length} regression${regressions.length === 1 ? "" : "s"}` : ""
+    warnings.length > 0 ? plural(warnings.length, "warning") : "",
+    regressions.length > 0 ? plural(regressions.length, "regression") : ""
   ].filter((p2) => p2 !== "");
   const title = `${o.passed ? "\u26A0\uFE0F" : "\u274C"} Metrics: ${parts.join(", ")}${series === "" ? "" : ` on ${series}`}`;
   const lines = [
@@ -5106,13 +5179,13 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
     p.jenkinsBuildUrl === void 0 ? "" : `<${p.jenkinsBuildUrl}|Jenkins build>`,
     p.releaseTag === void 0 ? "" : `release ${escapeMrkdwn(p.releaseTag)}`,
     p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
-    `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`
+    `${n.specs} specifications in ${plural(o.jobs.length, "job")}`
   ].filter((c) => c !== "");
   return headedSlackMessage(title, body, context.join(" \xB7 "));
 }
 __name(metricsSlackMessage, "metricsSlackMessage");
 
-// src/core/retry.ts
+// src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
   sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve5, reject) => {
@@ -5136,6 +5209,8 @@ function abortReason(signal) {
   return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
 }
 __name(abortReason, "abortReason");
+
+// src/core/retry.ts
 var DEFAULT_RETRY_POLICY = {
   retries: 4,
   minDelayMs: 500,
@@ -5263,16 +5338,6 @@ async function withTimeout(fn, ms, what, outer) {
   }
 }
 __name(withTimeout, "withTimeout");
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
 function describeRetry(what, info2) {
   return `${what} failed (attempt ${info2.attempt}): ${errorMessage(info2.error)}; retrying in ${formatMs(info2.delayMs)}`;
 }
@@ -5721,7 +5786,7 @@ var InfluxClient = class {
         headers: { ...this.#auth, "content-type": "text/plain; charset=utf-8" },
         body,
         ok: [204],
-        what: `write of ${count} point${count === 1 ? "" : "s"} to ${this.#o.database}`
+        what: `write of ${plural(count, "point")} to ${this.#o.database}`
       });
     } catch (error2) {
       if (!(error2 instanceof HttpError)) throw error2;
@@ -7603,7 +7668,7 @@ function commonFields(d, target) {
     ci_url: text2(env.ci_url) ?? p.jenkinsBuildUrl ?? p.workflowRunUrl,
     ci_name: text2(env.ci_name),
     ci_refs: text2(env.ci_refs),
-    pipeline: text2(meta.pipeline) ?? text2(meta["stackci.command"])
+    pipeline: text2(meta.pipeline) ?? text2(meta[STACKCI_META.command])
   };
   for (const key of EXTRA_KEYS) out[key] = extra[key] ?? "";
   return out;
@@ -8625,7 +8690,7 @@ async function runMetrics(options, deps) {
     ...deps.now === void 0 ? {} : { now: deps.now }
   });
   reporter.info(
-    `${jobs.length} job${jobs.length === 1 ? "" : "s"}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
+    `${plural(jobs.length, "job")}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   );
   const stores = openStores(settings.stores, {
     reporter,

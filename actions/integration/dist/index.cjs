@@ -813,11 +813,6 @@ var TimeoutError = class extends StackciError {
   }
   kind = "system";
 };
-var JenkinsError = class extends HttpError {
-  static {
-    __name(this, "JenkinsError");
-  }
-};
 var DockerError = class extends StackciError {
   static {
     __name(this, "DockerError");
@@ -865,7 +860,7 @@ __name(errorMessage, "errorMessage");
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
-// src/core/retry.ts
+// src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
   sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve5, reject) => {
@@ -889,6 +884,31 @@ function abortReason(signal) {
   return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
 }
 __name(abortReason, "abortReason");
+
+// src/core/format.ts
+function formatMs(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1e3;
+  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor(totalSeconds % 3600 / 60);
+  const s = Math.round(totalSeconds % 60);
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+__name(formatMs, "formatMs");
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
+}
+__name(formatBytes, "formatBytes");
+
+// src/core/retry.ts
 var DEFAULT_RETRY_POLICY = {
   retries: 4,
   minDelayMs: 500,
@@ -1006,16 +1026,6 @@ async function withTimeout(fn, ms, what, outer) {
   }
 }
 __name(withTimeout, "withTimeout");
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
 function describeRetry(what, info2) {
   return `${what} failed (attempt ${info2.attempt}): ${errorMessage(info2.error)}; retrying in ${formatMs(info2.delayMs)}`;
 }
@@ -1863,6 +1873,17 @@ __name(resolveRunImage, "resolveRunImage");
 
 // src/integration/provenance.ts
 init_promises();
+
+// src/core/provenance.ts
+var STACKCI_META = {
+  dataset: "stackci.dataset",
+  image: "stackci.image",
+  imageId: "stackci.image_id",
+  imageDigest: "stackci.image_digest",
+  command: "stackci.command",
+  duration: "stackci.duration",
+  runId: "stackci.run_id"
+};
 
 // src/verify/merge.ts
 function isMapping(value) {
@@ -3122,15 +3143,6 @@ function serializeJob(job, extra = {}) {
 __name(serializeJob, "serializeJob");
 
 // src/integration/provenance.ts
-var PROVENANCE_KEYS = {
-  dataset: "stackci.dataset",
-  image: "stackci.image",
-  imageId: "stackci.image_id",
-  imageDigest: "stackci.image_digest",
-  command: "stackci.command",
-  duration: "stackci.duration",
-  runId: "stackci.run_id"
-};
 function withProvenance(job, provenance, file, reporter) {
   const meta = { ...job.meta };
   const own = meta.dataset_name;
@@ -3141,14 +3153,14 @@ function withProvenance(job, provenance, file, reporter) {
       `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
     );
   }
-  meta[PROVENANCE_KEYS.dataset] = provenance.dataset;
-  meta[PROVENANCE_KEYS.image] = provenance.image;
-  meta[PROVENANCE_KEYS.imageId] = provenance.imageId;
-  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest;
-  meta[PROVENANCE_KEYS.command] = provenance.command;
-  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1e3;
+  meta[STACKCI_META.dataset] = provenance.dataset;
+  meta[STACKCI_META.image] = provenance.image;
+  meta[STACKCI_META.imageId] = provenance.imageId;
+  meta[STACKCI_META.imageDigest] = provenance.imageDigest;
+  meta[STACKCI_META.command] = provenance.command;
+  meta[STACKCI_META.duration] = Math.round(provenance.durationMs) / 1e3;
   if (provenance.runId !== void 0)
-    meta[PROVENANCE_KEYS.runId] = provenance.runId;
+    meta[STACKCI_META.runId] = provenance.runId;
   return { ...job, meta };
 }
 __name(withProvenance, "withProvenance");
@@ -3160,33 +3172,6 @@ async function stampJobFile(file, provenance, reporter) {
   return stamped;
 }
 __name(stampJobFile, "stampJobFile");
-
-// src/docker/build.ts
-init_promises();
-
-// src/docker/context.ts
-init_promises();
-
-// src/docker/context-walk.ts
-init_promises();
-
-// src/docker/context.ts
-var SMALL_FILE = 1 << 20;
-var CHUNK = 1 << 20;
-
-// src/docker/build.ts
-var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
-}
-__name(formatBytes, "formatBytes");
 
 // src/integration/results.ts
 var JOB_SUFFIX = ".verify.json";
@@ -3363,7 +3348,7 @@ var import_node_fs4 = require("node:fs");
 init_promises();
 var import_node_path6 = require("node:path");
 async function runDatasets(engine, options, reporter) {
-  const plan2 = checkOptions(options);
+  const plan = checkOptions(options);
   await checkDatasetPaths(options.datasets);
   const runId = options.runId ?? newRunId();
   const image = await resolveRunImage(
@@ -3375,15 +3360,15 @@ async function runDatasets(engine, options, reporter) {
   const resultsDir = (0, import_node_path6.resolve)(options.resultsDir);
   await mkdir(resultsDir, { recursive: true });
   reporter.info(
-    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
+    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan.parallel} at a time; run ${runId}`
   );
   const one = /* @__PURE__ */ __name(async (dataset) => runOne(
     engine,
     dataset,
-    { options, plan: plan2, image, runId, resultsDir },
+    { options, plan, image, runId, resultsDir },
     reporter
   ), "one");
-  const grouped = plan2.parallel === 1 || options.datasets.length === 1;
+  const grouped = plan.parallel === 1 || options.datasets.length === 1;
   const queue = [...options.datasets];
   const results = /* @__PURE__ */ new Map();
   const worker = /* @__PURE__ */ __name(async () => {
@@ -3397,13 +3382,13 @@ async function runDatasets(engine, options, reporter) {
     }
   }, "worker");
   const workers = Array.from(
-    { length: Math.min(plan2.parallel, options.datasets.length) },
+    { length: Math.min(plan.parallel, options.datasets.length) },
     worker
   );
   if (grouped) await Promise.all(workers);
   else {
     await reporter.group(
-      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
+      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan.parallel} at a time)`,
       async () => Promise.all(workers)
     );
   }
@@ -3423,12 +3408,12 @@ async function runDatasets(engine, options, reporter) {
 }
 __name(runDatasets, "runDatasets");
 async function runOne(engine, dataset, ctx, reporter) {
-  const { options, plan: plan2, image } = ctx;
-  const mountAt = datasetMountPath(plan2.datasetPath, dataset.name);
+  const { options, plan, image } = ctx;
+  const mountAt = datasetMountPath(plan.datasetPath, dataset.name);
   const argv = options.command === void 0 || options.command.length === 0 ? void 0 : containerArgv(options.command, options.shell === true, {
     dataset: dataset.name,
     dataset_dir: mountAt,
-    output_dir: plan2.outputPath
+    output_dir: plan.outputPath
   });
   const command = formatCommand(argv ?? image.defaultArgv);
   const destination = (0, import_node_path6.join)(ctx.resultsDir, dataset.name);
@@ -3447,20 +3432,20 @@ async function runOne(engine, dataset, ctx, reporter) {
         image: image.id,
         argv,
         env: [
-          ...plan2.env,
+          ...plan.env,
           `STACKCI_DATASET=${dataset.name}`,
           `STACKCI_DATASET_DIR=${mountAt}`,
-          `STACKCI_OUTPUT_DIR=${plan2.outputPath}`
+          `STACKCI_OUTPUT_DIR=${plan.outputPath}`
         ],
         workdir: options.workdir,
         user: options.user,
         mounts: [{ source: dataset.path, target: mountAt, readOnly: true }],
-        outputPath: plan2.outputPath,
+        outputPath: plan.outputPath,
         memory: options.memory,
         cpus: options.cpus,
-        network: plan2.network,
+        network: plan.network,
         labels: { [RUN_LABEL]: ctx.runId, [DATASET_LABEL]: dataset.name },
-        timeoutMs: plan2.timeoutMs
+        timeoutMs: plan.timeoutMs
       },
       {
         reporter,
@@ -3474,8 +3459,8 @@ async function runOne(engine, dataset, ctx, reporter) {
           engine,
           container,
           {
-            outputPath: plan2.outputPath,
-            patterns: plan2.outputs,
+            outputPath: plan.outputPath,
+            patterns: plan.outputs,
             destination
           },
           reporter
@@ -3491,9 +3476,9 @@ async function runOne(engine, dataset, ctx, reporter) {
   const result = await finishResult(dataset.name, {
     outcome,
     logFile,
-    patterns: plan2.outputs,
-    outputPath: plan2.outputPath,
-    timeoutMs: plan2.timeoutMs,
+    patterns: plan.outputs,
+    outputPath: plan.outputPath,
+    timeoutMs: plan.timeoutMs,
     memory: options.memory,
     provenance: {
       dataset: dataset.name,
@@ -3595,9 +3580,126 @@ __name(failureMessage, "failureMessage");
 // src/integration/inputs.ts
 var import_node_path7 = require("node:path");
 
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse2, value) {
+    try {
+      return parse2(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
 // src/core/action-inputs.ts
-var ActionInputs = class {
+var ActionInputs = class extends StepInputs {
   constructor(action, env = process.env) {
+    super(actionSource(action, env));
     this.action = action;
     this.env = env;
   }
@@ -3605,76 +3707,6 @@ var ActionInputs = class {
   env;
   static {
     __name(this, "ActionInputs");
-  }
-  #raw(name) {
-    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  }
-  fail(name, message, hint) {
-    throw new InputError(
-      `${this.action}: input '${name}' ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(name) {
-    const value = this.#raw(name);
-    return value === "" ? void 0 : value;
-  }
-  required(name) {
-    const value = this.string(name);
-    if (value === void 0) this.fail(name, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(name, fallback) {
-    const value = this.#raw(name);
-    if (["true", "True", "TRUE"].includes(value)) return true;
-    if (["false", "False", "FALSE"].includes(value)) return false;
-    if (value === "" && fallback !== void 0) return fallback;
-    return this.fail(
-      name,
-      `must be true or false, got ${JSON.stringify(value)}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(name) {
-    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(name) {
-    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(name, options = {}) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
-  duration(name) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    return parseDuration(value, `${this.action}: input '${name}'`);
-  }
-  /** One of a fixed set of words. */
-  choice(name, choices, fallback) {
-    const value = this.string(name) ?? fallback;
-    if (value === void 0)
-      return this.fail(name, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        name,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
   }
 };
 
@@ -3896,8 +3928,8 @@ init_promises();
 // src/verify/gate.ts
 init_promises();
 
-// src/jenkins/cancel.ts
-var CancelledError = class extends JenkinsError {
+// src/core/signals.ts
+var CancelledError = class extends StackciError {
   constructor(signal) {
     super(`received ${signal}`);
     this.signal = signal;
@@ -3906,6 +3938,8 @@ var CancelledError = class extends JenkinsError {
   static {
     __name(this, "CancelledError");
   }
+  // The user (or the runner on their behalf) asked for it.
+  kind = "user";
 };
 function abortOnSignals(controller, reporter) {
   const signals = ["SIGINT", "SIGTERM"];

@@ -798,7 +798,7 @@ __name(errorMessage, "errorMessage");
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
-// src/core/retry.ts
+// src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
   sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve, reject) => {
@@ -822,6 +822,20 @@ function abortReason(signal) {
   return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
 }
 __name(abortReason, "abortReason");
+
+// src/core/format.ts
+function formatMs(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1e3;
+  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor(totalSeconds % 3600 / 60);
+  const s = Math.round(totalSeconds % 60);
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+__name(formatMs, "formatMs");
+
+// src/core/retry.ts
 var DEFAULT_RETRY_POLICY = {
   retries: 4,
   minDelayMs: 500,
@@ -939,16 +953,6 @@ async function withTimeout(fn, ms, what, outer) {
   }
 }
 __name(withTimeout, "withTimeout");
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
 function describeRetry(what, info2) {
   return `${what} failed (attempt ${info2.attempt}): ${errorMessage(info2.error)}; retrying in ${formatMs(info2.delayMs)}`;
 }
@@ -1491,22 +1495,6 @@ var UNIT_DEFS = [
   { short: ["dB"], long: ["decibel"], rep: [0.1, [["dex", 1]]] },
   { short: ["mag"], rep: [-0.4, [["dex", 1]]], prefixes: true }
 ];
-
-// src/docker/build.ts
-init_promises();
-
-// src/docker/context.ts
-init_promises();
-
-// src/docker/context-walk.ts
-init_promises();
-
-// src/docker/context.ts
-var SMALL_FILE = 1 << 20;
-var CHUNK = 1 << 20;
-
-// src/docker/build.ts
-var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
 
 // src/integration/cleanup.ts
 var RUN_LABEL = "stackci.integration.run";

@@ -28,14 +28,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
-
-// actions/pipeline/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
-});
-module.exports = __toCommonJS(main_exports);
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -120,8 +112,40 @@ function escapeProperty(s) {
 }
 __name(escapeProperty, "escapeProperty");
 
+// stackci-lazy-crypto:crypto
+var randomUUID = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto").randomUUID(), "randomUUID");
+
+// node_modules/@actions/core/lib/file-command.js
+var fs = __toESM(require("fs"), 1);
+var os2 = __toESM(require("os"), 1);
+function issueFileCommand(command, message) {
+  const filePath = process.env[`GITHUB_${command}`];
+  if (!filePath) {
+    throw new Error(`Unable to find environment variable for file command ${command}`);
+  }
+  if (!fs.existsSync(filePath)) {
+    throw new Error(`Missing file at path: ${filePath}`);
+  }
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+    encoding: "utf8"
+  });
+}
+__name(issueFileCommand, "issueFileCommand");
+function prepareKeyValueMessage(key, value) {
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  const convertedValue = toCommandValue(value);
+  if (key.includes(delimiter)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  }
+  if (convertedValue.includes(delimiter)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  }
+  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+}
+__name(prepareKeyValueMessage, "prepareKeyValueMessage");
+
 // node_modules/@actions/core/lib/core.js
-var os3 = __toESM(require("os"));
+var os4 = __toESM(require("os"));
 
 // node_modules/@actions/core/lib/summary.js
 var import_os = require("os");
@@ -536,6 +560,15 @@ function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
 __name(setSecret, "setSecret");
+function setOutput(name, value) {
+  const filePath = process.env["GITHUB_OUTPUT"] || "";
+  if (filePath) {
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+  }
+  process.stdout.write(os4.EOL);
+  issueCommand("set-output", { name }, toCommandValue(value));
+}
+__name(setOutput, "setOutput");
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
   error(message);
@@ -558,7 +591,7 @@ function notice(message, properties = {}) {
 }
 __name(notice, "notice");
 function info(message) {
-  process.stdout.write(message + os3.EOL);
+  process.stdout.write(message + os4.EOL);
 }
 __name(info, "info");
 function startGroup(name) {
@@ -582,9 +615,18 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
-
-// actions/pipeline/main.ts
-var import_node_path2 = require("node:path");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+__name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
+__name(getState, "getState");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -730,22 +772,6 @@ var InputError = class extends StackciError {
   }
   kind = "user";
 };
-var HttpError = class extends StackciError {
-  static {
-    __name(this, "HttpError");
-  }
-  kind = "system";
-  status;
-  constructor(message, options = {}) {
-    super(message, options);
-    this.status = options.status;
-  }
-};
-var JenkinsError = class extends HttpError {
-  static {
-    __name(this, "JenkinsError");
-  }
-};
 function formatWhere(where) {
   if (where === void 0) return "";
   const parts = [];
@@ -783,6 +809,68 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
+// src/core/signals.ts
+var CancelledError = class extends StackciError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
+  }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+  // The user (or the runner on their behalf) asked for it.
+  kind = "user";
+};
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+__name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
+
+// src/pipeline/step.ts
+var import_node_path2 = require("node:path");
+
 // src/core/duration.ts
 var UNIT_MS = {
   ms: 1,
@@ -817,9 +905,126 @@ function parseDuration(text, what = "duration") {
 }
 __name(parseDuration, "parseDuration");
 
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse, value) {
+    try {
+      return parse(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
 // src/core/action-inputs.ts
-var ActionInputs = class {
+var ActionInputs = class extends StepInputs {
   constructor(action, env = process.env) {
+    super(actionSource(action, env));
     this.action = action;
     this.env = env;
   }
@@ -828,77 +1033,13 @@ var ActionInputs = class {
   static {
     __name(this, "ActionInputs");
   }
-  #raw(name) {
-    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  }
-  fail(name, message, hint) {
-    throw new InputError(
-      `${this.action}: input '${name}' ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(name) {
-    const value = this.#raw(name);
-    return value === "" ? void 0 : value;
-  }
-  required(name) {
-    const value = this.string(name);
-    if (value === void 0) this.fail(name, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(name, fallback) {
-    const value = this.#raw(name);
-    if (["true", "True", "TRUE"].includes(value)) return true;
-    if (["false", "False", "FALSE"].includes(value)) return false;
-    if (value === "" && fallback !== void 0) return fallback;
-    return this.fail(
-      name,
-      `must be true or false, got ${JSON.stringify(value)}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(name) {
-    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(name) {
-    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(name, options = {}) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
-  duration(name) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    return parseDuration(value, `${this.action}: input '${name}'`);
-  }
-  /** One of a fixed set of words. */
-  choice(name, choices, fallback) {
-    const value = this.string(name) ?? fallback;
-    if (value === void 0)
-      return this.fail(name, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        name,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
-  }
 };
+
+// src/core/format.ts
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+__name(plural, "plural");
 
 // src/core/config.ts
 var import_node_fs2 = require("node:fs");
@@ -2024,7 +2165,7 @@ function loadYamlConfig(text, file, schema, check) {
   if (result !== void 0 && ctx.problems.length === 0) check?.(result, ctx);
   if (result === void 0 || ctx.problems.length > 0) {
     throw new ConfigError(
-      `${file} has ${ctx.problems.length} problem${ctx.problems.length === 1 ? "" : "s"}`,
+      `${file} has ${plural(ctx.problems.length, "problem")}`,
       {
         where: { file },
         problems: ctx.problems.map((p) => toProblem(text, file, p))
@@ -2077,33 +2218,6 @@ async function readStackciConfig(file) {
   return loadStackciConfig(text, file);
 }
 __name(readStackciConfig, "readStackciConfig");
-
-// src/jenkins/cancel.ts
-var CancelledError = class extends JenkinsError {
-  constructor(signal) {
-    super(`received ${signal}`);
-    this.signal = signal;
-  }
-  signal;
-  static {
-    __name(this, "CancelledError");
-  }
-};
-function abortOnSignals(controller, reporter) {
-  const signals = ["SIGINT", "SIGTERM"];
-  const handler = /* @__PURE__ */ __name((signal) => {
-    if (controller.signal.aborted) {
-      reporter.warning(`received ${signal} again: exiting without waiting`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    }
-    controller.abort(new CancelledError(signal));
-  }, "handler");
-  for (const s of signals) process.on(s, handler);
-  return () => {
-    for (const s of signals) process.off(s, handler);
-  };
-}
-__name(abortOnSignals, "abortOnSignals");
 
 // src/integration/notebook-params.ts
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -2284,54 +2398,59 @@ __name(planPipeline, "planPipeline");
 function planLine(plan) {
   const { profile, runId } = plan;
   const total = profile.steps.length;
-  return `stackci ${profile.name}: run ${runId}, ${total} step${total === 1 ? "" : "s"}: ${profile.steps.join(" \u2192 ") || "none"}`;
+  return `stackci ${profile.name}: run ${runId}, ${plural(total, "step")}: ${profile.steps.join(" \u2192 ") || "none"}`;
 }
 __name(planLine, "planLine");
 
-// actions/pipeline/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  const cancel = new AbortController();
-  const release = abortOnSignals(cancel, reporter);
-  try {
-    const input = new ActionInputs("stackci");
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const config = await readStackciConfig(
-      (0, import_node_path2.resolve)(workspace, input.string("config") ?? "stackci.yml")
-    );
-    const given = /* @__PURE__ */ __name((name) => {
-      const v = input.string(name);
-      return v === void 0 ? {} : { [name === "run-id" ? "runId" : name]: v };
-    }, "given");
-    const options = {
-      ...given("profile"),
-      ...given("version"),
-      ...given("date"),
-      ...given("run-id")
-    };
-    const notebookParams = parseParams(
-      input.lines("notebook-params"),
-      "input 'notebook-params'"
-    );
-    const plan = planPipeline(config, options);
-    reporter.info(planLine(plan));
-    const { runSteps } = await Promise.resolve().then(() => __toESM(require("./chunks/steps.cjs"), 1));
-    await runSteps(config, reporter, {
-      ...options,
-      notebookParams,
-      plan,
-      signal: cancel.signal
-    });
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  } finally {
-    release();
+// src/pipeline/step.ts
+function readPipelineInputs(r) {
+  const out = {
+    config: r.string("config") ?? "stackci.yml",
+    "notebook-params": parseParams(
+      r.lines("notebook-params"),
+      r.source.describe("notebook-params")
+    )
+  };
+  for (const key of ["profile", "version", "date", "run-id"]) {
+    const value = r.string(key);
+    if (value !== void 0) out[key] = value;
   }
-  process.exit();
+  const steps = r.list("steps");
+  if (steps.length > 0) out.steps = steps;
+  const jobs = r.lines("jobs");
+  if (jobs.length > 0) out.jobs = jobs;
+  return out;
 }
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+__name(readPipelineInputs, "readPipelineInputs");
+function pipelineInputsFromAction(env) {
+  return readPipelineInputs(new ActionInputs("stackci", env));
+}
+__name(pipelineInputsFromAction, "pipelineInputsFromAction");
+async function preparePipeline(inputs, deps) {
+  const here = (0, import_node_path2.resolve)(deps.workspace) === process.cwd();
+  const config = await readStackciConfig(
+    here ? inputs.config : (0, import_node_path2.resolve)(deps.workspace, inputs.config)
+  );
+  const options = {
+    notebookParams: inputs["notebook-params"]
+  };
+  if (inputs.profile !== void 0) options.profile = inputs.profile;
+  if (inputs.version !== void 0) options.version = inputs.version;
+  if (inputs.date !== void 0) options.date = inputs.date;
+  if (inputs["run-id"] !== void 0) options.runId = inputs["run-id"];
+  if (inputs.steps !== void 0) options.steps = inputs.steps;
+  if (inputs.jobs !== void 0) options.jobs = inputs.jobs;
+  if (deps.env !== void 0) options.env = deps.env;
+  const plan = planPipeline(config, options);
+  deps.reporter.info(planLine(plan));
+  return { config, plan, options: { ...options, plan } };
+}
+__name(preparePipeline, "preparePipeline");
+
+// actions/pipeline/main.ts
+void runAction(async (ctx) => {
+  const inputs = pipelineInputsFromAction(ctx.env);
+  const prepared = await preparePipeline(inputs, ctx);
+  const { runSteps } = await Promise.resolve().then(() => __toESM(require("./chunks/steps.cjs"), 1));
+  return runSteps(prepared, ctx.reporter, ctx.signal);
 });

@@ -1866,7 +1866,7 @@ __name(truncate2, "truncate");
 var import_node_fs4 = require("node:fs");
 var import_node_path2 = require("node:path");
 
-// src/core/retry.ts
+// src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
   sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve4, reject) => {
@@ -1890,6 +1890,31 @@ function abortReason(signal) {
   return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
 }
 __name(abortReason, "abortReason");
+
+// src/core/format.ts
+function formatMs(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1e3;
+  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor(totalSeconds % 3600 / 60);
+  const s = Math.round(totalSeconds % 60);
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+__name(formatMs, "formatMs");
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
+}
+__name(formatBytes, "formatBytes");
+
+// src/core/retry.ts
 var DEFAULT_RETRY_POLICY = {
   retries: 4,
   minDelayMs: 500,
@@ -2007,16 +2032,6 @@ async function withTimeout(fn, ms, what, outer) {
   }
 }
 __name(withTimeout, "withTimeout");
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
 function describeRetry(what, info2) {
   return `${what} failed (attempt ${info2.attempt}): ${errorMessage(info2.error)}; retrying in ${formatMs(info2.delayMs)}`;
 }
@@ -2154,17 +2169,6 @@ __name(displayPath, "displayPath");
 
 // src/docker/build.ts
 var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
-}
-__name(formatBytes, "formatBytes");
 async function buildImage(engine, options, reporter) {
   const started = Date.now();
   const dockerfilePath = (0, import_node_path4.resolve)(
@@ -3070,9 +3074,126 @@ function parseDuration(text, what = "duration") {
 }
 __name(parseDuration, "parseDuration");
 
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse2, value) {
+    try {
+      return parse2(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
 // src/core/action-inputs.ts
-var ActionInputs = class {
+var ActionInputs = class extends StepInputs {
   constructor(action, env = process.env) {
+    super(actionSource(action, env));
     this.action = action;
     this.env = env;
   }
@@ -3080,76 +3201,6 @@ var ActionInputs = class {
   env;
   static {
     __name(this, "ActionInputs");
-  }
-  #raw(name) {
-    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  }
-  fail(name, message, hint) {
-    throw new InputError(
-      `${this.action}: input '${name}' ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(name) {
-    const value = this.#raw(name);
-    return value === "" ? void 0 : value;
-  }
-  required(name) {
-    const value = this.string(name);
-    if (value === void 0) this.fail(name, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(name, fallback) {
-    const value = this.#raw(name);
-    if (["true", "True", "TRUE"].includes(value)) return true;
-    if (["false", "False", "FALSE"].includes(value)) return false;
-    if (value === "" && fallback !== void 0) return fallback;
-    return this.fail(
-      name,
-      `must be true or false, got ${JSON.stringify(value)}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(name) {
-    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(name) {
-    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(name, options = {}) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
-  duration(name) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    return parseDuration(value, `${this.action}: input '${name}'`);
-  }
-  /** One of a fixed set of words. */
-  choice(name, choices, fallback) {
-    const value = this.string(name) ?? fallback;
-    if (value === void 0)
-      return this.fail(name, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        name,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
   }
 };
 

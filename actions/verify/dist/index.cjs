@@ -854,9 +854,126 @@ function parseDuration(text, what = "duration") {
 }
 __name(parseDuration, "parseDuration");
 
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse, value) {
+    try {
+      return parse(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
 // src/core/action-inputs.ts
-var ActionInputs = class {
+var ActionInputs = class extends StepInputs {
   constructor(action, env = process.env) {
+    super(actionSource(action, env));
     this.action = action;
     this.env = env;
   }
@@ -864,76 +981,6 @@ var ActionInputs = class {
   env;
   static {
     __name(this, "ActionInputs");
-  }
-  #raw(name) {
-    return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-  }
-  fail(name, message, hint) {
-    throw new InputError(
-      `${this.action}: input '${name}' ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(name) {
-    const value = this.#raw(name);
-    return value === "" ? void 0 : value;
-  }
-  required(name) {
-    const value = this.string(name);
-    if (value === void 0) this.fail(name, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(name, fallback) {
-    const value = this.#raw(name);
-    if (["true", "True", "TRUE"].includes(value)) return true;
-    if (["false", "False", "FALSE"].includes(value)) return false;
-    if (value === "" && fallback !== void 0) return fallback;
-    return this.fail(
-      name,
-      `must be true or false, got ${JSON.stringify(value)}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(name) {
-    return this.#raw(name).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(name) {
-    return this.lines(name).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(name, options = {}) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(name, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(name, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(name, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /** A duration (`30m`, `2h`, bare seconds) in milliseconds. */
-  duration(name) {
-    const value = this.string(name);
-    if (value === void 0) return void 0;
-    return parseDuration(value, `${this.action}: input '${name}'`);
-  }
-  /** One of a fixed set of words. */
-  choice(name, choices, fallback) {
-    const value = this.string(name) ?? fallback;
-    if (value === void 0)
-      return this.fail(name, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        name,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
   }
 };
 
@@ -1019,6 +1066,16 @@ function displayPath(path, cwd = process.cwd()) {
   return rel === "" ? "." : rel.startsWith("..") || (0, import_node_path.isAbsolute)(rel) ? path : rel;
 }
 __name(displayPath, "displayPath");
+
+// src/core/format.ts
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+__name(plural, "plural");
+function formatOutcome(counts) {
+  return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
+}
+__name(formatOutcome, "formatOutcome");
 
 // src/verify/merge.ts
 function isMapping(value) {
@@ -3352,10 +3409,9 @@ function loadDefinitionTexts(input, label2 = "the definitions") {
   problems.push(...resolved.problems.map(locate));
   warnings.push(...resolved.warnings.map(locate));
   if (problems.length > 0) {
-    throw new SpecError(
-      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${label2}`,
-      { problems }
-    );
+    throw new SpecError(`${plural(problems.length, "problem")} in ${label2}`, {
+      problems
+    });
   }
   const specsByMetric = /* @__PURE__ */ new Map();
   for (const spec of [...resolved.specs.values()].sort(
@@ -3500,9 +3556,7 @@ async function runVerifyGate(options, reporter) {
       }
     }, "onJob")
   });
-  progress.done(
-    `${totals.jobs} job${totals.jobs === 1 ? "" : "s"}: ${totals.passed} passed, ${totals.failed} failed, ${totals.noValue} without a value`
-  );
+  progress.done(`${plural(totals.jobs, "job")}: ${formatOutcome(totals)}`);
   if (options.reportFile !== void 0) {
     await writeFile(options.reportFile, `${JSON.stringify({ jobs: report })}
 `);
@@ -3514,7 +3568,7 @@ __name(runVerifyGate, "runVerifyGate");
 function verifyGateSummary(result, limit = 200) {
   const t = result.totals;
   const lines = [
-    `### ${result.passed ? "\u2705" : "\u274C"} Verification: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value (${t.jobs} job${t.jobs === 1 ? "" : "s"})`,
+    `### ${result.passed ? "\u2705" : "\u274C"} Verification: ${formatOutcome(t)} (${plural(t.jobs, "job")})`,
     ""
   ];
   if (result.failures.length > 0) {

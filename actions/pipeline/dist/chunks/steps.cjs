@@ -27,7 +27,6 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -45,7 +44,7 @@ __export(promises_exports, {
   appendFile: () => appendFile,
   chmod: () => chmod,
   chown: () => chown,
-  constants: () => import_node_fs.constants,
+  constants: () => import_node_fs3.constants,
   copyFile: () => copyFile,
   cp: () => cp,
   lchmod: () => lchmod,
@@ -73,10 +72,10 @@ __export(promises_exports, {
   watch: () => watch,
   writeFile: () => writeFile
 });
-var import_node_fs, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
+var import_node_fs3, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
 var init_promises = __esm({
   "stackci-lazy-fs:fs/promises"() {
-    import_node_fs = require("node:fs");
+    import_node_fs3 = require("node:fs");
     access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
     copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
     cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
@@ -116,450 +115,6 @@ __export(steps_exports, {
   runSteps: () => runSteps
 });
 module.exports = __toCommonJS(steps_exports);
-
-// node_modules/@actions/core/lib/command.js
-var os = __toESM(require("os"), 1);
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
-    return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
-  }
-  return JSON.stringify(input);
-}
-__name(toCommandValue, "toCommandValue");
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
-}
-__name(toCommandProperties, "toCommandProperties");
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
-}
-__name(issueCommand, "issueCommand");
-var CMD_STRING = "::";
-var Command = class {
-  static {
-    __name(this, "Command");
-  }
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
-    }
-    this.command = command;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
-        }
-      }
-    }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-__name(escapeData, "escapeData");
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-__name(escapeProperty, "escapeProperty");
-
-// stackci-lazy-crypto:crypto
-var randomUUID = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto").randomUUID(), "randomUUID");
-
-// node_modules/@actions/core/lib/file-command.js
-var fs = __toESM(require("fs"), 1);
-var os2 = __toESM(require("os"), 1);
-function issueFileCommand(command, message) {
-  const filePath = process.env[`GITHUB_${command}`];
-  if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
-  }
-  if (!fs.existsSync(filePath)) {
-    throw new Error(`Missing file at path: ${filePath}`);
-  }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
-    encoding: "utf8"
-  });
-}
-__name(issueFileCommand, "issueFileCommand");
-function prepareKeyValueMessage(key, value2) {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  const convertedValue = toCommandValue(value2);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-  }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-  }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
-}
-__name(prepareKeyValueMessage, "prepareKeyValueMessage");
-
-// node_modules/@actions/core/lib/core.js
-var os4 = __toESM(require("os"));
-
-// node_modules/@actions/core/lib/summary.js
-var import_os = require("os");
-
-// stackci-lazy-fs:fs
-var fs_exports = {};
-__export(fs_exports, {
-  promises: () => promises_exports
-});
-__reExport(fs_exports, require("node:fs"));
-init_promises();
-
-// node_modules/@actions/core/lib/summary.js
-var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve17, reject) {
-    function fulfilled(value2) {
-      try {
-        step(generator.next(value2));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value2) {
-      try {
-        step(generator["throw"](value2));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access: access2, appendFile: appendFile2, writeFile: writeFile2 } = promises_exports;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  static {
-    __name(this, "Summary");
-  }
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access2(pathFromEnv, fs_exports.constants.R_OK | fs_exports.constants.W_OK);
-      } catch (_a) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value2]) => ` ${key}="${value2}"`).join("");
-    if (!content) {
-      return `<${tag}${htmlAttrs}>`;
-    }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile2 : appendFile2;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text4, addEOL = false) {
-    this._buffer += text4;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(import_os.EOL);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
-        }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label3, content) {
-    const element = this.wrap("details", this.wrap("summary", label3) + content);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text4, level) {
-    const tag = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text4);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text4, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text4, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text4, href) {
-    const element = this.wrap("a", text4, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-
-// node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require("os"), 1);
-var platform = import_os2.default.platform();
-var arch = import_os2.default.arch();
-
-// node_modules/@actions/core/lib/core.js
-var ExitCode;
-(function(ExitCode2) {
-  ExitCode2[ExitCode2["Success"] = 0] = "Success";
-  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-function setOutput(name, value2) {
-  const filePath = process.env["GITHUB_OUTPUT"] || "";
-  if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value2));
-  }
-  process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value2));
-}
-__name(setOutput, "setOutput");
-function setFailed(message) {
-  process.exitCode = ExitCode.Failure;
-  error(message);
-}
-__name(setFailed, "setFailed");
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-__name(error, "error");
 
 // src/core/errors.ts
 var StackciError = class extends Error {
@@ -675,26 +230,57 @@ function formatProblem(problem) {
   return problem.hint === void 0 ? text4 : `${text4} (${problem.hint})`;
 }
 __name(formatProblem, "formatProblem");
-function errorMessage(error2) {
-  if (error2 instanceof StackciError) return error2.describe();
-  if (error2 instanceof Error) return error2.message || error2.name;
-  if (typeof error2 === "string") return error2;
-  if (error2 === void 0 || error2 === null) return `unknown error (${error2})`;
+function errorMessage(error) {
+  if (error instanceof StackciError) return error.describe();
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === "string") return error;
+  if (error === void 0 || error === null) return `unknown error (${error})`;
   try {
-    return JSON.stringify(error2);
+    return JSON.stringify(error);
   } catch {
-    return Object.prototype.toString.call(error2);
+    return Object.prototype.toString.call(error);
   }
 }
 __name(errorMessage, "errorMessage");
-function isUserError(error2) {
-  return error2 instanceof StackciError && error2.kind === "user";
+function isUserError(error) {
+  return error instanceof StackciError && error.kind === "user";
 }
 __name(isUserError, "isUserError");
-function toError(error2) {
-  return error2 instanceof Error ? error2 : new Error(errorMessage(error2), { cause: error2 });
+function toError(error) {
+  return error instanceof Error ? error : new Error(errorMessage(error), { cause: error });
 }
 __name(toError, "toError");
+
+// src/core/format.ts
+function formatMs(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1e3;
+  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor(totalSeconds % 3600 / 60);
+  const s = Math.round(totalSeconds % 60);
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+__name(formatMs, "formatMs");
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value2 = bytes;
+  let unit = 0;
+  while (value2 >= 1024 && unit < units.length - 1) {
+    value2 /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value2.toFixed(1)} ${units[unit] ?? ""}`;
+}
+__name(formatBytes, "formatBytes");
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+__name(plural, "plural");
+function formatOutcome(counts) {
+  return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
+}
+__name(formatOutcome, "formatOutcome");
 
 // src/lint/finding.ts
 var SEVERITIES = ["error", "warning", "notice"];
@@ -747,10 +333,6 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare, "compare");
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-__name(plural, "plural");
 
 // src/lint/annotate.ts
 var ANNOTATIONS_PER_KIND = 10;
@@ -798,7 +380,18 @@ __name(annotateFindings, "annotateFindings");
 var import_node_fs23 = require("node:fs");
 var import_node_path35 = require("node:path");
 
-// src/core/retry.ts
+// src/core/once.ts
+function once(make) {
+  let made;
+  return async () => made ??= make();
+}
+__name(once, "once");
+
+// src/docker/client.ts
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+
+// src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
   sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve17, reject) => {
@@ -822,6 +415,8 @@ function abortReason(signal) {
   return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
 }
 __name(abortReason, "abortReason");
+
+// src/core/retry.ts
 var DEFAULT_RETRY_POLICY = {
   retries: 4,
   minDelayMs: 500,
@@ -849,14 +444,14 @@ async function retry(fn, options = {}) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
-    } catch (error2) {
+    } catch (error) {
       if (options.signal?.aborted === true || attempt > policy.retries) {
-        throw error2;
+        throw error;
       }
-      const decision = shouldRetry(error2, attempt);
-      if (decision === false) throw error2;
+      const decision = shouldRetry(error, attempt);
+      if (decision === false) throw error;
       const delayMs = decision === true ? backoffDelay(attempt, policy, random) : Math.min(Math.max(decision.afterMs, 0), policy.maxDelayMs * 4);
-      options.onRetry?.({ error: error2, attempt, delayMs });
+      options.onRetry?.({ error, attempt, delayMs });
       await clock.sleep(delayMs, options.signal);
     }
   }
@@ -894,8 +489,8 @@ var TRANSIENT_STATUSES = /* @__PURE__ */ new Set([
   503,
   504
 ]);
-function networkErrorCode(error2) {
-  let current = error2;
+function networkErrorCode(error) {
+  let current = error;
   for (let depth = 0; depth < 5 && current !== void 0; depth++) {
     if (typeof current === "object" && current !== null) {
       const code = current.code;
@@ -908,14 +503,14 @@ function networkErrorCode(error2) {
   return void 0;
 }
 __name(networkErrorCode, "networkErrorCode");
-function defaultShouldRetry(error2) {
-  if (error2 instanceof TimeoutError) return true;
-  if (error2 instanceof HttpError && error2.status !== void 0) {
-    if (!TRANSIENT_STATUSES.has(error2.status)) return false;
-    const after = error2.retryAfterMs;
+function defaultShouldRetry(error) {
+  if (error instanceof TimeoutError) return true;
+  if (error instanceof HttpError && error.status !== void 0) {
+    if (!TRANSIENT_STATUSES.has(error.status)) return false;
+    const after = error.retryAfterMs;
     return after === void 0 ? true : { afterMs: after };
   }
-  return networkErrorCode(error2) !== void 0;
+  return networkErrorCode(error) !== void 0;
 }
 __name(defaultShouldRetry, "defaultShouldRetry");
 function parseRetryAfter(value2, now = Date.now()) {
@@ -940,40 +535,21 @@ async function withTimeout(fn, ms, what, outer) {
   outer?.addEventListener("abort", onOuterAbort, { once: true });
   try {
     return await fn(controller.signal);
-  } catch (error2) {
+  } catch (error) {
     if (controller.signal.reason === timeout) throw timeout;
-    throw error2;
+    throw error;
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener("abort", onOuterAbort);
   }
 }
 __name(withTimeout, "withTimeout");
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
 function describeRetry(what, info) {
   return `${what} failed (attempt ${info.attempt}): ${errorMessage(info.error)}; retrying in ${formatMs(info.delayMs)}`;
 }
 __name(describeRetry, "describeRetry");
 
-// src/core/once.ts
-function once(make) {
-  let made;
-  return async () => made ??= make();
-}
-__name(once, "once");
-
 // src/docker/client.ts
-var import_node_fs2 = require("node:fs");
-var import_node_path = require("node:path");
 var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 async function connectDocker(host, env = process.env) {
   const { default: Docker } = await Promise.resolve().then(() => __toESM(require("./dockerode.cjs"), 1));
@@ -999,9 +575,9 @@ async function connectDocker(host, env = process.env) {
         port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
         protocol: tls ? "https" : "http",
         ...tls && certs !== void 0 ? {
-          ca: (0, import_node_fs2.readFileSync)((0, import_node_path.join)(certs, "ca.pem")),
-          cert: (0, import_node_fs2.readFileSync)((0, import_node_path.join)(certs, "cert.pem")),
-          key: (0, import_node_fs2.readFileSync)((0, import_node_path.join)(certs, "key.pem"))
+          ca: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "ca.pem")),
+          cert: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "cert.pem")),
+          key: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "key.pem"))
         } : {}
       }),
       host: spec
@@ -1012,46 +588,46 @@ async function connectDocker(host, env = process.env) {
   });
 }
 __name(connectDocker, "connectDocker");
-function engineMessage(error2) {
-  const json = error2.json;
+function engineMessage(error) {
+  const json = error.json;
   if (typeof json === "object" && json !== null) {
     const message = json.message;
     if (typeof message === "string") return message.trim();
   }
   if (Buffer.isBuffer(json)) return json.toString().trim();
-  return errorMessage(error2).replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
+  return errorMessage(error).replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
 }
 __name(engineMessage, "engineMessage");
-function engineStatus(error2) {
-  const status = error2.statusCode;
+function engineStatus(error) {
+  const status = error.statusCode;
   return typeof status === "number" ? status : void 0;
 }
 __name(engineStatus, "engineStatus");
-function dockerError(engine, what, error2) {
-  if (error2 instanceof DockerError || error2 instanceof InputError)
-    return error2;
-  const code = error2.code;
+function dockerError(engine, what, error) {
+  if (error instanceof DockerError || error instanceof InputError)
+    return error;
+  const code = error.code;
   if (code === "ENOENT" || code === "ECONNREFUSED" || code === "EACCES") {
     return new DockerError(
       `cannot reach the Docker engine at ${engine.host} (${code}) to ${what}`,
       {
         where: { url: engine.host },
         hint: code === "EACCES" ? "this user may not use the socket: join the docker group or use sudo" : "start dockerd (npm test starts one: scripts/services.sh ensure_docker) or point DOCKER_HOST at a running engine",
-        cause: error2
+        cause: error
       }
     );
   }
-  const status = engineStatus(error2);
+  const status = engineStatus(error);
   return new DockerError(
-    `Docker engine could not ${what}: ${engineMessage(error2)}${status === void 0 ? "" : ` (HTTP ${status})`}`,
-    { where: { url: engine.host }, cause: error2 }
+    `Docker engine could not ${what}: ${engineMessage(error)}${status === void 0 ? "" : ` (HTTP ${status})`}`,
+    { where: { url: engine.host }, cause: error }
   );
 }
 __name(dockerError, "dockerError");
-function transientEngineFault(error2) {
-  const status = engineStatus(error2);
+function transientEngineFault(error) {
+  const status = engineStatus(error);
   if (status !== void 0) return [502, 503, 504].includes(status);
-  return networkErrorCode(error2) !== void 0;
+  return networkErrorCode(error) !== void 0;
 }
 __name(transientEngineFault, "transientEngineFault");
 async function engineCall(engine, what, fn, reporter, options = {}) {
@@ -1073,8 +649,8 @@ async function engineCall(engine, what, fn, reporter, options = {}) {
         ...options.signal === void 0 ? {} : { signal: options.signal }
       }
     );
-  } catch (error2) {
-    throw dockerError(engine, what, error2);
+  } catch (error) {
+    throw dockerError(engine, what, error);
   }
 }
 __name(engineCall, "engineCall");
@@ -1093,18 +669,29 @@ async function checkEngine(engine, reporter) {
 __name(checkEngine, "checkEngine");
 
 // src/core/github-event.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs2 = require("node:fs");
 function readGitHubEvent(env) {
   const path = env.GITHUB_EVENT_PATH;
   if (path === void 0 || path === "") return {};
   try {
-    const event = JSON.parse((0, import_node_fs3.readFileSync)(path, "utf8"));
+    const event = JSON.parse((0, import_node_fs2.readFileSync)(path, "utf8"));
     return typeof event === "object" && event !== null ? event : {};
   } catch {
     return {};
   }
 }
 __name(readGitHubEvent, "readGitHubEvent");
+
+// src/core/provenance.ts
+var STACKCI_META = {
+  dataset: "stackci.dataset",
+  image: "stackci.image",
+  imageId: "stackci.image_id",
+  imageDigest: "stackci.image_digest",
+  command: "stackci.command",
+  duration: "stackci.duration",
+  runId: "stackci.run_id"
+};
 
 // src/metrics/environment.ts
 var set = /* @__PURE__ */ __name((v) => v !== void 0 && v.trim() !== "", "set");
@@ -1181,7 +768,7 @@ function provenanceOf(meta, env, explicit = {}) {
       explicit.imageDigest,
       meta.image_digest,
       // What the integration step stamps (src/integration/provenance.ts).
-      meta["stackci.image_digest"],
+      meta[STACKCI_META.imageDigest],
       env.STACKCI_IMAGE_DIGEST
     ),
     jenkinsBuildUrl: first(
@@ -1210,7 +797,7 @@ function provenanceOf(meta, env, explicit = {}) {
     ),
     dataset: first(
       explicit.dataset,
-      meta["stackci.dataset"],
+      meta[STACKCI_META.dataset],
       meta.ci_dataset,
       meta.dataset,
       meta.dataset_name,
@@ -2660,12 +2247,12 @@ function readMetric(pkg, name, doc, file, problems) {
   } else {
     try {
       unit = parseUnit(unitText);
-    } catch (error2) {
-      if (!(error2 instanceof UnitError)) throw error2;
+    } catch (error) {
+      if (!(error instanceof UnitError)) throw error;
       problems.push({
         path: [name, "unit"],
-        message: error2.message,
-        ...error2.hint === void 0 ? {} : { hint: error2.hint }
+        message: error.message,
+        ...error.hint === void 0 ? {} : { hint: error.hint }
       });
     }
   }
@@ -2770,12 +2357,12 @@ function buildSpecification(doc, source, problems) {
           `specification ${JSON.stringify(rawName)} has no metric`
         );
       }
-    } catch (error2) {
-      if (!(error2 instanceof NameError)) throw error2;
+    } catch (error) {
+      if (!(error instanceof NameError)) throw error;
       name = void 0;
       problems.push({
         path: ["name"],
-        message: error2.message,
+        message: error.message,
         hint: 'set "metric:" in the document or a base, or write the name as METRIC.NAME'
       });
     }
@@ -2800,12 +2387,12 @@ function buildSpecification(doc, source, problems) {
     } else {
       try {
         unit = parseUnit(threshold.unit);
-      } catch (error2) {
-        if (!(error2 instanceof UnitError)) throw error2;
+      } catch (error) {
+        if (!(error instanceof UnitError)) throw error;
         problems.push({
           path: ["threshold", "unit"],
-          message: error2.message,
-          ...error2.hint === void 0 ? {} : { hint: error2.hint }
+          message: error.message,
+          ...error.hint === void 0 ? {} : { hint: error.hint }
         });
       }
     }
@@ -3014,8 +2601,8 @@ function prepare(d, report) {
       doc.name = key;
       doc.metric = name.metric;
     }
-  } catch (error2) {
-    if (!(error2 instanceof NameError)) throw error2;
+  } catch (error) {
+    if (!(error instanceof NameError)) throw error;
   }
   return { kind: "spec", source: d.source, doc, bases: bases2, key };
 }
@@ -3039,12 +2626,12 @@ function readBases(value2, d, report) {
     try {
       const name = makeName({ package: d.package, spec: base });
       out.push(formatName(name));
-    } catch (error2) {
-      if (!(error2 instanceof NameError)) throw error2;
+    } catch (error) {
+      if (!(error instanceof NameError)) throw error;
       ok = false;
       report({
         path,
-        message: `base ${JSON.stringify(base)} is neither a partial nor a specification name: ${error2.message}`,
+        message: `base ${JSON.stringify(base)} is neither a partial nor a specification name: ${error.message}`,
         hint: `refer to a partial as "#${base}" (same file) or "path#${base}", or to a specification as METRIC.${base}`
       });
     }
@@ -3209,11 +2796,11 @@ var YamlSyntaxError = class extends Error {
     __name(this, "YamlSyntaxError");
   }
 };
-function asYamlSyntaxError(error2) {
-  if (!(error2 instanceof jsyaml().YAMLException)) return error2;
-  const mark2 = error2.mark;
+function asYamlSyntaxError(error) {
+  if (!(error instanceof jsyaml().YAMLException)) return error;
+  const mark2 = error.mark;
   return new YamlSyntaxError(
-    error2.reason,
+    error.reason,
     mark2?.line === void 0 ? void 0 : mark2.line + 1,
     mark2?.column === void 0 ? void 0 : mark2.column + 1
   );
@@ -3222,8 +2809,8 @@ __name(asYamlSyntaxError, "asYamlSyntaxError");
 function loadYamlDocuments(text4) {
   try {
     return jsyaml().loadAll(text4, null, { schema: pyyamlSchema(), json: true });
-  } catch (error2) {
-    throw asYamlSyntaxError(error2);
+  } catch (error) {
+    throw asYamlSyntaxError(error);
   }
 }
 __name(loadYamlDocuments, "loadYamlDocuments");
@@ -3386,14 +2973,14 @@ async function listFiles(dir, rel = "") {
   return out;
 }
 __name(listFiles, "listFiles");
-function syntaxProblem(file, error2) {
+function syntaxProblem(file, error) {
   return {
     where: {
       file,
-      ...error2.line === void 0 ? {} : { line: error2.line },
-      ...error2.column === void 0 ? {} : { column: error2.column }
+      ...error.line === void 0 ? {} : { line: error.line },
+      ...error.column === void 0 ? {} : { column: error.column }
     },
-    message: `YAML syntax error: ${error2.message}`,
+    message: `YAML syntax error: ${error.message}`,
     hint: "fix the YAML at this position (indentation, quotes, a missing colon)"
   };
 }
@@ -3460,9 +3047,9 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
     let docs;
     try {
       docs = loadYamlDocuments(text4);
-    } catch (error2) {
-      if (!(error2 instanceof YamlSyntaxError)) throw error2;
-      problems.push(syntaxProblem(file, error2));
+    } catch (error) {
+      if (!(error instanceof YamlSyntaxError)) throw error;
+      problems.push(syntaxProblem(file, error));
       continue;
     }
     const yamlId = rel.replace(/\.ya?ml$/, "");
@@ -3475,10 +3062,9 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   problems.push(...resolved.problems.map(locate));
   warnings.push(...resolved.warnings.map(locate));
   if (problems.length > 0) {
-    throw new SpecError(
-      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${label3}`,
-      { problems }
-    );
+    throw new SpecError(`${plural(problems.length, "problem")} in ${label3}`, {
+      problems
+    });
   }
   const specsByMetric = /* @__PURE__ */ new Map();
   for (const spec of [...resolved.specs.values()].sort(
@@ -3505,9 +3091,9 @@ function loadMetricsFile(file, pkg, text4, metrics, problems, texts) {
   let docs;
   try {
     docs = loadYamlDocuments(text4);
-  } catch (error2) {
-    if (!(error2 instanceof YamlSyntaxError)) throw error2;
-    problems.push(syntaxProblem(file, error2));
+  } catch (error) {
+    if (!(error instanceof YamlSyntaxError)) throw error;
+    problems.push(syntaxProblem(file, error));
     return;
   }
   const local = [];
@@ -3747,10 +3333,10 @@ function findJsonError(text4) {
         `unexpected ${JSON.stringify(text4[i])} after the end of the document`
       );
     return void 0;
-  } catch (error2) {
-    if (typeof error2 === "object" && error2 !== null && "offset" in error2)
-      return error2;
-    throw error2;
+  } catch (error) {
+    if (typeof error === "object" && error !== null && "offset" in error)
+      return error;
+    throw error;
   }
 }
 __name(findJsonError, "findJsonError");
@@ -3867,9 +3453,9 @@ function parseJob(text4, file) {
     }
     try {
       parseUnit(m.unit);
-    } catch (error2) {
-      if (!(error2 instanceof UnitError)) throw error2;
-      report(`${path}.unit`, error2.message, error2.hint);
+    } catch (error) {
+      if (!(error instanceof UnitError)) throw error;
+      report(`${path}.unit`, error.message, error.hint);
       return;
     }
     const refs = m.blob_refs ?? [];
@@ -4031,12 +3617,12 @@ function evaluateJob(job, definitions, file, options = {}) {
           measurement: { value: m.value, unit: m.unit },
           passed
         });
-      } catch (error2) {
-        if (!(error2 instanceof UnitError)) throw error2;
+      } catch (error) {
+        if (!(error instanceof UnitError)) throw error;
         problems.push({
           where: { file, path: `$.measurements[${index}].unit` },
-          message: `${spec.name}: ${error2.message}`,
-          ...error2.hint === void 0 ? {} : { hint: error2.hint }
+          message: `${spec.name}: ${error.message}`,
+          ...error.hint === void 0 ? {} : { hint: error.hint }
         });
       }
     }
@@ -4143,7 +3729,7 @@ async function checkJobFiles(files, definitions, options) {
       i,
       readFile(file, "utf8").then(
         (text4) => evaluateText(text4, file, definitions, options),
-        (error2) => ({ file, error: error2 })
+        (error) => ({ file, error })
       )
     );
   }, "start");
@@ -4171,8 +3757,8 @@ function evaluateText(text4, file, definitions, options) {
     const job = parseJob(text4, file);
     const results = evaluateJob(job, definitions, file, options);
     return { file, results, counts: countResults(results) };
-  } catch (error2) {
-    return { file, error: error2 };
+  } catch (error) {
+    return { file, error };
   }
 }
 __name(evaluateText, "evaluateText");
@@ -4297,9 +3883,7 @@ async function runVerifyGate(options, reporter) {
       }
     }, "onJob")
   });
-  progress.done(
-    `${totals.jobs} job${totals.jobs === 1 ? "" : "s"}: ${totals.passed} passed, ${totals.failed} failed, ${totals.noValue} without a value`
-  );
+  progress.done(`${plural(totals.jobs, "job")}: ${formatOutcome(totals)}`);
   if (options.reportFile !== void 0) {
     await writeFile(options.reportFile, `${JSON.stringify({ jobs: report })}
 `);
@@ -4311,7 +3895,7 @@ __name(runVerifyGate, "runVerifyGate");
 function verifyGateSummary(result, limit = 200) {
   const t = result.totals;
   const lines = [
-    `### ${result.passed ? "\u2705" : "\u274C"} Verification: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value (${t.jobs} job${t.jobs === 1 ? "" : "s"})`,
+    `### ${result.passed ? "\u2705" : "\u274C"} Verification: ${formatOutcome(t)} (${plural(t.jobs, "job")})`,
     ""
   ];
   if (result.failures.length > 0) {
@@ -4964,12 +4548,12 @@ var GitRepo = class _GitRepo {
       const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
       child.stdout.on("data", (d) => chunks2.push(d));
       child.stderr.on("data", (d) => stderr += d.toString());
-      child.on("error", (error2) => {
+      child.on("error", (error) => {
         clearTimeout(timer);
         reject(
-          new StoreError(`cannot run git: ${error2.message}`, {
+          new StoreError(`cannot run git: ${error.message}`, {
             hint: "install git (the git store uses the git CLI)",
-            cause: error2
+            cause: error
           })
         );
       });
@@ -5089,10 +4673,10 @@ var GitRepo = class _GitRepo {
         this.remote.url,
         `+refs/heads/${this.remote.branch}:${ref}`
       ]);
-    } catch (error2) {
-      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
+    } catch (error) {
+      if (error instanceof GitCommandError && /couldn't find remote ref/i.test(error.stderr))
         return void 0;
-      throw error2;
+      throw error;
     }
     return (await this.run(["rev-parse", "--verify", ref])).trim();
   }
@@ -5125,10 +4709,10 @@ var GitRepo = class _GitRepo {
         `${commit}:refs/heads/${this.remote.branch}`
       ]);
       return true;
-    } catch (error2) {
-      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
+    } catch (error) {
+      if (error instanceof GitCommandError && lostRace(error.stderr))
         return false;
-      throw error2;
+      throw error;
     }
   }
 };
@@ -5175,11 +4759,11 @@ function decodeJobFile(text4, path) {
   let file;
   try {
     file = JSON.parse(text4);
-  } catch (error2) {
+  } catch (error) {
     throw new StoreError(`${path} on the metrics branch is not JSON`, {
       where: { file: path },
       hint: "remove the file from the branch (it was not written by stackci)",
-      cause: error2
+      cause: error
     });
   }
   if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
@@ -5582,12 +5166,12 @@ function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {})
   const wantComment = overrides.prComment ?? s.notify?.["pr-comment"] ?? true;
   const token = overrides.githubToken ?? nonEmpty(env.GITHUB_TOKEN);
   const repository = overrides.repository ?? nonEmpty(env.GITHUB_REPOSITORY);
-  const issue2 = overrides.pullRequest ?? pullRequestOf(env);
-  if (wantComment && token !== void 0 && repository !== void 0 && issue2 !== void 0) {
+  const issue = overrides.pullRequest ?? pullRequestOf(env);
+  if (wantComment && token !== void 0 && repository !== void 0 && issue !== void 0) {
     settings.comment = {
       token,
       repository,
-      issue: issue2,
+      issue,
       key: overrides.commentKey ?? "dispatch-metrics"
     };
   }
@@ -5991,9 +5575,9 @@ ${table.slice(0, 6e4)}
   async #tell(what, fn) {
     try {
       await fn();
-    } catch (error2) {
+    } catch (error) {
       this.#run.reporter.warning(
-        `${what}: could not tell about run ${this.#run.runId}: ${errorMessage(error2)}`
+        `${what}: could not tell about run ${this.#run.runId}: ${errorMessage(error)}`
       );
     }
   }
@@ -6511,10 +6095,10 @@ var BuildLog = class {
   error;
   #partial = "";
   add(message) {
-    const error2 = messageError(message);
-    if (error2 !== void 0) {
+    const error = messageError(message);
+    if (error !== void 0) {
       this.error = {
-        message: error2.trim(),
+        message: error.trim(),
         ...message.errorDetail?.code === void 0 ? {} : { code: message.errorDetail.code }
       };
       return;
@@ -6761,8 +6345,8 @@ function compile(text4) {
       let regexp;
       try {
         regexp = new RegExp(`${re}$`);
-      } catch (error2) {
-        throw badPattern(text4, error2.message);
+      } catch (error) {
+        throw badPattern(text4, error.message);
       }
       return (path) => regexp.test(path);
     }
@@ -6887,9 +6471,9 @@ async function plan(options) {
     );
   }
   const ignoreText = await readFile((0, import_node_path6.join)(root, ".dockerignore"), "utf8").catch(
-    (error2) => {
-      if (error2.code === "ENOENT") return "";
-      throw error2;
+    (error) => {
+      if (error.code === "ENOENT") return "";
+      throw error;
     }
   );
   const patterns = [
@@ -6901,9 +6485,9 @@ async function plan(options) {
   let matcher;
   try {
     matcher = new PatternMatcher(patterns);
-  } catch (error2) {
+  } catch (error) {
     throw new InputError(
-      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error2)}`
+      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error)}`
     );
   }
   if (!inside) {
@@ -6962,8 +6546,8 @@ var SMALL_FILE = 1 << 20;
 var CHUNK = 1 << 20;
 async function addEntry(tar, header, body) {
   return new Promise((done, fail) => {
-    const cb = /* @__PURE__ */ __name((error2) => {
-      if (error2) fail(error2);
+    const cb = /* @__PURE__ */ __name((error) => {
+      if (error) fail(error);
       else done();
     }, "cb");
     if (body === void 0) tar.entry(header, cb);
@@ -6980,8 +6564,8 @@ async function addFile(tar, header, path, size) {
   }
   let sink;
   const finished = new Promise((done, fail) => {
-    sink = tar.entry(header, (error2) => {
-      if (error2) fail(error2);
+    sink = tar.entry(header, (error) => {
+      if (error) fail(error);
       else done();
     });
   });
@@ -7089,9 +6673,9 @@ async function packContext(options) {
     () => {
       tar.finalize();
     },
-    (error2) => {
-      const wrapped = error2 instanceof InputError ? error2 : new InputError(
-        `cannot send the build context: ${errorMessage(error2)}`,
+    (error) => {
+      const wrapped = error instanceof InputError ? error : new InputError(
+        `cannot send the build context: ${errorMessage(error)}`,
         {
           hint: "fix the file permissions, or list the file in .dockerignore"
         }
@@ -7111,17 +6695,6 @@ __name(packContext, "packContext");
 
 // src/docker/build.ts
 var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value2 = bytes;
-  let unit = 0;
-  while (value2 >= 1024 && unit < units.length - 1) {
-    value2 /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value2.toFixed(1)} ${units[unit] ?? ""}`;
-}
-__name(formatBytes, "formatBytes");
 async function buildImage(engine, options, reporter) {
   const started = Date.now();
   const dockerfilePath = (0, import_node_path7.resolve)(
@@ -7163,8 +6736,8 @@ async function buildImage(engine, options, reporter) {
         `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
       );
     },
-    (error2) => {
-      packError = error2;
+    (error) => {
+      packError = error;
     }
   );
   const run = /* @__PURE__ */ __name(async (abortSignal) => {
@@ -7196,10 +6769,10 @@ async function buildImage(engine, options, reporter) {
   }, "settle");
   try {
     await withTimeout(run, timeoutMs, "docker build", options.signal);
-  } catch (error2) {
+  } catch (error) {
     const own = await settle();
     if (own !== void 0) throw own;
-    if (log.error === void 0) throw dockerError(engine, "build", error2);
+    if (log.error === void 0) throw dockerError(engine, "build", error);
   }
   await settle();
   stepProgress?.done(
@@ -7269,9 +6842,9 @@ async function httpRequest(url2, options) {
       clearTimeout(connectTimer);
       signal?.removeEventListener("abort", onAbort);
     }, "settle");
-    const fail = /* @__PURE__ */ __name((error2) => {
+    const fail = /* @__PURE__ */ __name((error) => {
       settle();
-      reject((0, import_types2.isNativeError)(error2) ? error2 : new Error(String(error2)));
+      reject((0, import_types2.isNativeError)(error) ? error : new Error(String(error)));
     }, "fail");
     const req = request(target, {
       method: options.method,
@@ -7286,11 +6859,11 @@ async function httpRequest(url2, options) {
     req.once("socket", (socket) => {
       if (!socket.connecting) return;
       connectTimer = setTimeout(() => {
-        const error2 = new Error(
+        const error = new Error(
           `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
         );
-        error2.code = "ETIMEDOUT";
-        req.destroy(error2);
+        error.code = "ETIMEDOUT";
+        req.destroy(error);
       }, connectTimeoutMs);
       socket.once("connect", () => {
         clearTimeout(connectTimer);
@@ -7302,9 +6875,9 @@ async function httpRequest(url2, options) {
       res.on("data", (chunk) => chunks2.push(chunk));
       res.once("error", fail);
       res.once("aborted", () => {
-        const error2 = new Error("the server closed the connection mid-body");
-        error2.code = "ECONNRESET";
-        fail(error2);
+        const error = new Error("the server closed the connection mid-body");
+        error.code = "ECONNRESET";
+        fail(error);
       });
       res.once("end", () => {
         settle();
@@ -7616,9 +7189,9 @@ async function checkRegistryAuth(engine, auth2, reporter) {
       6e4,
       `log in to ${auth2.serveraddress}`
     );
-  } catch (error2) {
-    const status = engineStatus(error2);
-    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error2))) {
+  } catch (error) {
+    const status = engineStatus(error);
+    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error))) {
       throw new DockerError(
         `registry ${auth2.serveraddress} refused the credentials of user ${JSON.stringify(auth2.username)}`,
         {
@@ -7626,7 +7199,7 @@ async function checkRegistryAuth(engine, auth2, reporter) {
         }
       );
     }
-    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error2);
+    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error);
   }
   reporter.info(`logged in to ${auth2.serveraddress} as ${auth2.username}`);
 }
@@ -7762,8 +7335,8 @@ function pushHint(message, auth2) {
 __name(pushHint, "pushHint");
 async function followStream(stream, onMessage) {
   for await (const message of engineMessages(stream)) {
-    const error2 = messageError(message);
-    if (error2 !== void 0) throw new Error(error2.trim());
+    const error = messageError(message);
+    if (error !== void 0) throw new Error(error.trim());
     onMessage(message);
   }
 }
@@ -7795,9 +7368,9 @@ async function pushTags(engine, repository, tags2, auth2, reporter, options = {}
             `push ${ref}`,
             options.signal
           );
-        } catch (error2) {
-          attemptMessage = error2 instanceof Error ? error2.message : String(error2);
-          throw error2;
+        } catch (error) {
+          attemptMessage = error instanceof Error ? error.message : String(error);
+          throw error;
         }
         if (found === void 0)
           throw new Error(`the engine reported no digest for ${ref}`);
@@ -7806,22 +7379,22 @@ async function pushTags(engine, repository, tags2, auth2, reporter, options = {}
       {
         retries: options.retries ?? 3,
         minDelayMs: 1e3,
-        shouldRetry: /* @__PURE__ */ __name((error2) => engineStatus(error2) === void 0 && transientRegistryError(
-          error2 instanceof Error ? error2.message : String(error2)
+        shouldRetry: /* @__PURE__ */ __name((error) => engineStatus(error) === void 0 && transientRegistryError(
+          error instanceof Error ? error.message : String(error)
         ), "shouldRetry"),
         onRetry: /* @__PURE__ */ __name((info) => {
           reporter.warning(describeRetry(`push ${ref}`, info));
         }, "onRetry"),
         ...options.signal === void 0 ? {} : { signal: options.signal }
       }
-    ).catch((error2) => {
-      if (engineStatus(error2) === 404) {
+    ).catch((error) => {
+      if (engineStatus(error) === 404) {
         throw new DockerError(`there is no local image ${ref} to push`, {
           hint: "build it first, or give the image to promote as promote-from"
         });
       }
-      if (engineStatus(error2) !== void 0)
-        throw dockerError(engine, `push ${ref}`, error2);
+      if (engineStatus(error) !== void 0)
+        throw dockerError(engine, `push ${ref}`, error);
       const hint = pushHint(attemptMessage, auth2);
       throw new DockerError(
         `push of ${ref} failed: ${attemptMessage}`,
@@ -7851,11 +7424,11 @@ async function pullImage(engine, ref, auth2, reporter) {
       18e5,
       `pull ${ref}`
     );
-  } catch (error2) {
-    if (engineStatus(error2) !== void 0)
-      throw dockerError(engine, `pull ${ref}`, error2);
+  } catch (error) {
+    if (engineStatus(error) !== void 0)
+      throw dockerError(engine, `pull ${ref}`, error);
     throw new DockerError(
-      `pull of ${ref} failed: ${error2 instanceof Error ? error2.message : String(error2)}`
+      `pull of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`
     );
   }
 }
@@ -8023,23 +7596,23 @@ function httpError(method, res, user, now) {
     default:
       if (text4 !== "") message += ` (${snippet(text4)})`;
   }
-  const error2 = new JenkinsHttpError(message, {
+  const error = new JenkinsHttpError(message, {
     status: res.status,
     ...hint === void 0 ? {} : { hint }
   });
-  error2.text = text4;
+  error.text = text4;
   const after = parseRetryAfter(res.headers.get("retry-after"), now);
-  if (after !== void 0) error2.retryAfterMs = after;
-  return error2;
+  if (after !== void 0) error.retryAfterMs = after;
+  return error;
 }
 __name(httpError, "httpError");
-function networkError(method, url2, error2) {
-  if (error2 instanceof JenkinsError || error2 instanceof TimeoutError)
-    return error2;
-  const failure = error2;
-  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? (error2 instanceof Error ? error2.message : String(error2));
+function networkError(method, url2, error) {
+  if (error instanceof JenkinsError || error instanceof TimeoutError)
+    return error;
+  const failure = error;
+  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? (error instanceof Error ? error.message : String(error));
   return new JenkinsError(`${method} ${url2} failed: ${detail}`, {
-    cause: error2,
+    cause: error,
     hint: "is Jenkins reachable from here (URL, VPN, proxy)?"
   });
 }
@@ -8117,8 +7690,8 @@ var JenkinsHttp = class {
         await this.#fetchCrumb(options.signal);
       try {
         return await this.#exchange(method, url2, options);
-      } catch (error2) {
-        if (method === "POST" && this.#options.crumb !== "never" && error2 instanceof JenkinsHttpError && error2.status === 403 && CRUMB_REJECTED.test(error2.text) && !this.#crumbUnavailable) {
+      } catch (error) {
+        if (method === "POST" && this.#options.crumb !== "never" && error instanceof JenkinsHttpError && error.status === 403 && CRUMB_REJECTED.test(error.text) && !this.#crumbUnavailable) {
           this.#options.reporter.debug(
             `${what}: Jenkins asked for a crumb; fetching one`
           );
@@ -8126,7 +7699,7 @@ var JenkinsHttp = class {
           await this.#fetchCrumb(options.signal);
           return this.#exchange(method, url2, options);
         }
-        throw error2;
+        throw error;
       }
     }, "attempt");
     return retry(attempt, {
@@ -8170,8 +7743,8 @@ var JenkinsHttp = class {
       timeoutMs,
       `${method} ${url2}`,
       options.signal
-    ).catch((error2) => {
-      throw options.signal?.aborted === true ? error2 : networkError(method, url2, error2);
+    ).catch((error) => {
+      throw options.signal?.aborted === true ? error : networkError(method, url2, error);
     });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
@@ -8312,27 +7885,27 @@ async function triggerBuild(http, path, parameters, options) {
     if (parameters.length === 0) {
       try {
         return await post("build");
-      } catch (error2) {
-        if (error2 instanceof JenkinsHttpError && error2.status === 400) {
+      } catch (error) {
+        if (error instanceof JenkinsHttpError && error.status === 400) {
           return await post("buildWithParameters", new URLSearchParams());
         }
-        throw error2;
+        throw error;
       }
     }
     const form = new URLSearchParams(
       parameters.map(([k, v]) => [k, v])
     );
     return await post("buildWithParameters", form);
-  } catch (error2) {
-    throw triggerError(error2, name, parameters, options);
+  } catch (error) {
+    throw triggerError(error, name, parameters, options);
   }
 }
 __name(triggerBuild, "triggerBuild");
-function triggerError(error2, name, parameters, options) {
-  if (!(error2 instanceof JenkinsHttpError)) return error2;
+function triggerError(error, name, parameters, options) {
+  if (!(error instanceof JenkinsHttpError)) return error;
   const url2 = options.pageUrl;
   const where = { url: url2 };
-  switch (error2.status) {
+  switch (error.status) {
     case 404:
       return new JenkinsError(`job '${name}' not found: ${url2} (404)`, {
         hint: `check the name and folders (a/b/c); Jenkins also answers 404 when ${options.user === void 0 ? "anonymous users" : `user '${options.user}'`} may not see the job`
@@ -8344,18 +7917,18 @@ function triggerError(error2, name, parameters, options) {
       );
     case 400:
     case 500:
-      if (/not parameterized/i.test(error2.text)) {
+      if (/not parameterized/i.test(error.text)) {
         return new JenkinsError(
-          `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(", ")} ${parameters.length === 1 ? "was" : "were"} given (${error2.status})`,
+          `job '${name}' takes no parameters, but ${parameters.map(([k]) => k).join(", ")} ${parameters.length === 1 ? "was" : "were"} given (${error.status})`,
           {
             where,
             hint: "remove the parameters, or add them to the job in Jenkins"
           }
         );
       }
-      return error2;
+      return error;
     default:
-      return error2;
+      return error;
   }
 }
 __name(triggerError, "triggerError");
@@ -8587,24 +8160,24 @@ async function readTestReport(jenkins, job, number2, signal) {
   });
   if (res.status === 404) return void 0;
   const json = JSON.parse(new TextDecoder().decode(res.body));
-  const summary2 = {
+  const summary = {
     passed: 0,
     failed: 0,
     skipped: 0,
     failing: [],
     more: 0
   };
-  collect(json, summary2);
-  summary2.more = Math.max(0, summary2.failing.length - FAILING_CAP);
-  summary2.failing = summary2.failing.slice(0, FAILING_CAP);
-  return summary2;
+  collect(json, summary);
+  summary.more = Math.max(0, summary.failing.length - FAILING_CAP);
+  summary.failing = summary.failing.slice(0, FAILING_CAP);
+  return summary;
 }
 __name(readTestReport, "readTestReport");
-function describeTests(summary2) {
-  if (summary2 === void 0) return "no test report published";
-  const counts = `${summary2.passed} passed, ${summary2.failed} failed, ${summary2.skipped} skipped`;
-  if (summary2.failing.length === 0) return counts;
-  return `${counts}; failing: ${summary2.failing.join(", ")}${summary2.more > 0 ? ` and ${summary2.more} more` : ""}`;
+function describeTests(summary) {
+  if (summary === void 0) return "no test report published";
+  const counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+  if (summary.failing.length === 0) return counts;
+  return `${counts}; failing: ${summary.failing.join(", ")}${summary.more > 0 ? ` and ${summary.more} more` : ""}`;
 }
 __name(describeTests, "describeTests");
 async function downloadArtifacts(jenkins, job, number2, names, dir, signal) {
@@ -8977,17 +8550,17 @@ async function runJenkinsBuild(request, deps) {
     state.done = true;
     if (!outcome.failed) reporter.info(outcome.message);
     return outcome;
-  } catch (error2) {
-    if (error2 instanceof QueueCancelledError) {
+  } catch (error) {
+    if (error instanceof QueueCancelledError) {
       state.done = true;
       outcome.result = "ABORTED";
       outcome.failed = request.failOn.has("ABORTED");
-      outcome.message = `${error2.message}; counted as ABORTED`;
+      outcome.message = `${error.message}; counted as ABORTED`;
       return outcome;
     }
     if (!signal.aborted) {
       state.done = true;
-      throw error2;
+      throw error;
     }
     const reason = signal.reason;
     state.done = await abandon(jenkins, state, request, reporter, reason);
@@ -9022,9 +8595,9 @@ async function abandon(jenkins, state, request, reporter, reason) {
       ...request.stopMode === void 0 ? {} : { mode: request.stopMode }
     });
     return true;
-  } catch (error2) {
+  } catch (error) {
     reporter.error(
-      `could not stop ${what} of '${state.job}': ${errorMessage(error2)}`
+      `could not stop ${what} of '${state.job}': ${errorMessage(error)}`
     );
     return false;
   }
@@ -9044,7 +8617,6 @@ function clientEnvOf(config, env) {
   return out;
 }
 __name(clientEnvOf, "clientEnvOf");
-var plural2 = /* @__PURE__ */ __name((n, word) => `${n} ${word}${n === 1 ? "" : "s"}`, "plural");
 
 // src/pipeline/variables.ts
 var import_node_child_process = require("node:child_process");
@@ -9317,7 +8889,7 @@ async function jenkinsStep(run) {
       signal
     );
     if (files.length > 0)
-      published += `; ${plural2(files.length, "artifact")} downloaded`;
+      published += `; ${plural(files.length, "artifact")} downloaded`;
     await run.reporter.summary(jenkinsSummary(job, outcome, tests, files));
   }
   return {
@@ -9527,10 +9099,10 @@ function releaseOf(run) {
         "--untracked-files=no"
       ]) ?? "") !== "";
       return dirty ? { kind, version, dirty } : { kind, version };
-    } catch (error2) {
+    } catch (error) {
       const next = FALLBACK[kind];
       const hasGiven = given !== void 0 && given !== "";
-      if (explicit || hasGiven || next === void 0) throw error2;
+      if (explicit || hasGiven || next === void 0) throw error;
       run.reporter.warning(`${next.why} (pass --version to choose)`);
       kind = next.to;
     }
@@ -9564,9 +9136,9 @@ async function pruneLeftovers(engine, project, run) {
       run.reporter.info(
         `pruned ${n} untagged image layer(s) of earlier ${project} builds`
       );
-  } catch (error2) {
+  } catch (error) {
     run.reporter.warning(
-      `could not prune old ${project} images: ${String(error2)}`
+      `could not prune old ${project} images: ${String(error)}`
     );
   }
 }
@@ -9798,9 +9370,9 @@ async function collectOutputs(engine, container, options, reporter) {
       async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
       reporter
     );
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return [];
-    throw error2;
+  } catch (error) {
+    if (engineStatus(error.cause) === 404) return [];
+    throw error;
   }
   const copied = [];
   const { extract } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
@@ -9824,8 +9396,8 @@ async function collectOutputs(engine, container, options, reporter) {
         copied.push(target);
         next();
       },
-      (error2) => {
-        next(error2);
+      (error) => {
+        next(error);
       }
     );
   });
@@ -9982,9 +9554,9 @@ async function kill(engine, container, reporter) {
       reporter,
       { timeoutMs: 15e3 }
     );
-  } catch (error2) {
-    const status = engineStatus(error2.cause);
-    if (status !== 404 && status !== 409) throw error2;
+  } catch (error) {
+    const status = engineStatus(error.cause);
+    if (status !== 404 && status !== 409) throw error;
   }
 }
 __name(kill, "kill");
@@ -10000,10 +9572,10 @@ async function removeContainer(engine, container, reporter) {
       { timeoutMs: 3e4 }
     );
     return true;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return true;
+  } catch (error) {
+    if (engineStatus(error.cause) === 404) return true;
     reporter.warning(
-      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
+      `${errorMessage(error)} (it is labelled for the clean-up sweep and the post step)`
     );
     return false;
   }
@@ -10104,8 +9676,8 @@ async function runContainer(engine, spec, options) {
     const ending = stopReason ?? (info.State.OOMKilled ? "oom" : "exited");
     const collected = ending === "cancelled" ? void 0 : await options.collect(container);
     return { ending, exitCode, durationMs, logTail: lines.tail(), collected };
-  } catch (error2) {
-    throw error2 instanceof DockerError ? error2 : dockerError(engine, `run ${spec.name}`, error2);
+  } catch (error) {
+    throw error instanceof DockerError ? error : dockerError(engine, `run ${spec.name}`, error);
   } finally {
     await removeContainer(engine, container, reporter);
   }
@@ -10212,10 +9784,10 @@ async function inspect(engine, ref, reporter) {
         ...info.Config.Cmd ?? []
       ]
     };
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404)
+  } catch (error) {
+    if (engineStatus(error.cause) === 404)
       return void 0;
-    throw error2;
+    throw error;
   }
 }
 __name(inspect, "inspect");
@@ -10231,10 +9803,10 @@ async function resolveRunImage(engine, ref, pull2, reporter) {
   }
   try {
     await pullImage(engine, ref, void 0, reporter);
-  } catch (error2) {
+  } catch (error) {
     throw new InputError(
-      `image ${ref} is not on the Docker engine at ${engine.host}, and pulling it failed: ${error2.message}`,
-      { hint, cause: error2 }
+      `image ${ref} is not on the Docker engine at ${engine.host}, and pulling it failed: ${error.message}`,
+      { hint, cause: error }
     );
   }
   const pulled = await inspect(engine, ref, reporter);
@@ -10247,15 +9819,6 @@ __name(resolveRunImage, "resolveRunImage");
 
 // src/integration/provenance.ts
 init_promises();
-var PROVENANCE_KEYS = {
-  dataset: "stackci.dataset",
-  image: "stackci.image",
-  imageId: "stackci.image_id",
-  imageDigest: "stackci.image_digest",
-  command: "stackci.command",
-  duration: "stackci.duration",
-  runId: "stackci.run_id"
-};
 function withProvenance(job, provenance, file, reporter) {
   const meta = { ...job.meta };
   const own = meta.dataset_name;
@@ -10266,14 +9829,14 @@ function withProvenance(job, provenance, file, reporter) {
       `${displayPath(file)}: meta.dataset_name is ${JSON.stringify(own)} but the dataset is ${provenance.dataset}; kept the job's own`
     );
   }
-  meta[PROVENANCE_KEYS.dataset] = provenance.dataset;
-  meta[PROVENANCE_KEYS.image] = provenance.image;
-  meta[PROVENANCE_KEYS.imageId] = provenance.imageId;
-  meta[PROVENANCE_KEYS.imageDigest] = provenance.imageDigest;
-  meta[PROVENANCE_KEYS.command] = provenance.command;
-  meta[PROVENANCE_KEYS.duration] = Math.round(provenance.durationMs) / 1e3;
+  meta[STACKCI_META.dataset] = provenance.dataset;
+  meta[STACKCI_META.image] = provenance.image;
+  meta[STACKCI_META.imageId] = provenance.imageId;
+  meta[STACKCI_META.imageDigest] = provenance.imageDigest;
+  meta[STACKCI_META.command] = provenance.command;
+  meta[STACKCI_META.duration] = Math.round(provenance.durationMs) / 1e3;
   if (provenance.runId !== void 0)
-    meta[PROVENANCE_KEYS.runId] = provenance.runId;
+    meta[STACKCI_META.runId] = provenance.runId;
   return { ...job, meta };
 }
 __name(withProvenance, "withProvenance");
@@ -10300,12 +9863,12 @@ function cancelledResult(dataset) {
   };
 }
 __name(cancelledResult, "cancelledResult");
-function errorResult(dataset, error2, logFile) {
+function errorResult(dataset, error, logFile) {
   return {
     dataset,
     status: "error",
     durationMs: 0,
-    message: errorMessage(error2).split("\n")[0] ?? "",
+    message: errorMessage(error).split("\n")[0] ?? "",
     jobs: [],
     outputs: [],
     logFile,
@@ -10365,12 +9928,12 @@ async function finishResult(dataset, input) {
   try {
     for (const job of jobs)
       await stampJobFile(job, input.provenance, input.reporter);
-  } catch (error2) {
-    input.reporter.error(errorMessage(error2));
+  } catch (error) {
+    input.reporter.error(errorMessage(error));
     return {
       ...base,
       status: "failure",
-      message: `wrote a job that is not a valid verify job: ${errorMessage(error2).split("\n")[0] ?? ""}`
+      message: `wrote a job that is not a valid verify job: ${errorMessage(error).split("\n")[0] ?? ""}`
     };
   }
   return {
@@ -10468,8 +10031,8 @@ async function runDatasets(engine, options, reporter) {
       async () => Promise.all(workers)
     );
   }
-  await removeRunContainers(engine, runId, reporter).catch((error2) => {
-    reporter.warning(`clean-up sweep failed: ${errorMessage(error2)}`);
+  await removeRunContainers(engine, runId, reporter).catch((error) => {
+    reporter.warning(`clean-up sweep failed: ${errorMessage(error)}`);
   });
   const ordered = options.datasets.map(
     (d) => results.get(d.name) ?? cancelledResult(d.name)
@@ -10543,9 +10106,9 @@ async function runOne(engine, dataset, ctx, reporter) {
         ), "collect")
       }
     );
-  } catch (error2) {
-    reporter.error(`${prefix}${errorMessage(error2)}`);
-    return errorResult(dataset.name, error2, logFile);
+  } catch (error) {
+    reporter.error(`${prefix}${errorMessage(error)}`);
+    return errorResult(dataset.name, error, logFile);
   } finally {
     await new Promise((done) => log.end(done));
   }
@@ -10628,7 +10191,7 @@ async function integrationStep(run) {
   const ok = result.results.filter((r) => r.status === "success").length;
   return {
     status: result.passed ? "passed" : "failed",
-    detail: `${ok}/${result.results.length} datasets succeeded, ${plural2(result.jobs.length, "job")} collected`
+    detail: `${ok}/${result.results.length} datasets succeeded, ${plural(result.jobs.length, "job")} collected`
   };
 }
 __name(integrationStep, "integrationStep");
@@ -10922,9 +10485,9 @@ init_promises();
 async function readEvent(path) {
   try {
     return JSON.parse(await readFile(path, "utf8"));
-  } catch (error2) {
+  } catch (error) {
     throw new InputError(
-      `cannot read the event payload ${path}: ${error2.message}`,
+      `cannot read the event payload ${path}: ${error.message}`,
       {
         hint: "GITHUB_EVENT_PATH must name the runner\u2019s event JSON file"
       }
@@ -11077,13 +10640,13 @@ async function git3(cwd, args) {
         maxBuffer: 512 * 1024 * 1024,
         encoding: "utf8"
       },
-      (error2, stdout, stderr) => {
-        if (error2 === null) resolve17(stdout);
+      (error, stdout, stderr) => {
+        if (error === null) resolve17(stdout);
         else {
-          const detail = stderr.trim() || error2.message;
+          const detail = stderr.trim() || error.message;
           reject(
             Object.assign(new Error(detail), {
-              code: error2.code
+              code: error.code
             })
           );
         }
@@ -11099,8 +10662,8 @@ async function changedLines(root, base, head2 = "HEAD") {
   ]) {
     try {
       await git3(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-    } catch (error2) {
-      if (error2.code === "ENOENT") {
+    } catch (error) {
+      if (error.code === "ENOENT") {
         throw new InputError("only-changed needs git, and git is not installed");
       }
       throw new InputError(
@@ -11127,8 +10690,8 @@ async function changedLines(root, base, head2 = "HEAD") {
       `${base}...${head2}`,
       "--"
     ]);
-  } catch (error2) {
-    const message = error2.message;
+  } catch (error) {
+    const message = error.message;
     throw new InputError(
       `only-changed: git cannot diff ${base}...${head2}: ${message}`,
       {
@@ -11342,9 +10905,9 @@ async function runCommandLinter(linter, options) {
       if (killTimer !== void 0) clearTimeout(killTimer);
       options.signal?.removeEventListener("abort", onAbort);
     }, "finish");
-    child.on("error", (error2) => {
+    child.on("error", (error) => {
       finish();
-      reject(spawnError(linter, exe, error2));
+      reject(spawnError(linter, exe, error));
     });
     child.on("close", (code, signal) => {
       finish();
@@ -11366,15 +10929,15 @@ async function runCommandLinter(linter, options) {
   return run;
 }
 __name(runCommandLinter, "runCommandLinter");
-function spawnError(linter, exe, error2) {
-  if (error2.code === "ENOENT") {
+function spawnError(linter, exe, error) {
+  if (error.code === "ENOENT") {
     return new LintError(`${linter.name}: command not found: ${exe}`, {
       hint: linter.name === "flake8" ? 'install flake8 (apt-get install flake8, or pip install flake8) or give its command: "flake8: python3 -m flake8"' : `install ${exe}, or give the full command: "${linter.name}: /path/to/${exe} \u2026"`,
-      cause: error2
+      cause: error
     });
   }
-  return new LintError(`${linter.name}: cannot run ${exe}: ${error2.message}`, {
-    cause: error2
+  return new LintError(`${linter.name}: cannot run ${exe}: ${error.message}`, {
+    cause: error
   });
 }
 __name(spawnError, "spawnError");
@@ -11544,10 +11107,10 @@ async function runVerifyYamlLinter(linter, options) {
     const defs = await loadDefinitions(dir);
     for (const w of defs.warnings)
       findings.push(toFinding(w, root, linter.name, "warning", user));
-  } catch (error2) {
-    if (!(error2 instanceof SpecError) || error2.problems.length === 0)
-      throw error2;
-    for (const p of error2.problems)
+  } catch (error) {
+    if (!(error instanceof SpecError) || error.problems.length === 0)
+      throw error;
+    for (const p of error.problems)
       findings.push(toFinding(p, root, linter.name, "error", user));
   }
   return {
@@ -11596,9 +11159,9 @@ async function lintOne(linter, options, changed2, reporter) {
     let run;
     try {
       run = await runOne2(linter, options, progress);
-    } catch (error2) {
+    } catch (error) {
       progress.done(`${linter.name}: failed`);
-      throw error2;
+      throw error;
     }
     const kept = changed2 === void 0 ? run.findings : filterChanged(run.findings, changed2);
     const counts = countSeverities(kept);
@@ -11717,7 +11280,7 @@ async function lintStep(run) {
   const scope = result.changed === void 0 ? "in the tree" : "on the changed lines";
   return {
     status: result.passed ? "passed" : "failed",
-    detail: `${plural2(t.findings, "finding")} ${scope} (${plural2(t.errors, "error")}, ${plural2(t.warnings, "warning")}) from ${result.linters.map((l) => l.name).join(", ")}`
+    detail: `${plural(t.findings, "finding")} ${scope} (${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}) from ${result.linters.map((l) => l.name).join(", ")}`
   };
 }
 __name(lintStep, "lintStep");
@@ -11828,7 +11391,7 @@ function formatDelta(c) {
 __name(formatDelta, "formatDelta");
 function headline2(o) {
   const n = outcomeCounts(o);
-  const jobs = `${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`;
+  const jobs = plural(o.jobs.length, "job");
   const lines = [
     `### ${o.passed ? "\u2705" : "\u274C"} Metrics gate ${o.passed ? "passed" : "failed"}${o.dryRun ? " (dry run)" : ""}`,
     ""
@@ -11836,7 +11399,7 @@ function headline2(o) {
   const parts = [
     jobs,
     `${n.specs} specifications: ${n.passed} \u2705 ${n.failed} \u274C ${n.noValue} \u2796`,
-    `${n.failures} failing \xB7 ${n.warnings} warning${n.warnings === 1 ? "" : "s"} \xB7 ${n.regressions} regression${n.regressions === 1 ? "" : "s"}`,
+    `${n.failures} failing \xB7 ${plural(n.warnings, "warning")} \xB7 ${plural(n.regressions, "regression")}`,
     o.historyStore === void 0 ? "no history store" : `baseline: ${o.baselineSeries}`
   ];
   lines.push(parts.join(" \xB7 "));
@@ -12035,8 +11598,8 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
   const series = o.jobs[0]?.series ?? "";
   const parts = [
     failures.length > 0 ? `${failures.length} failing` : "",
-    warnings.length > 0 ? `${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : "",
-    regressions.length > 0 ? `${regressions.length} regression${regressions.length === 1 ? "" : "s"}` : ""
+    warnings.length > 0 ? plural(warnings.length, "warning") : "",
+    regressions.length > 0 ? plural(regressions.length, "regression") : ""
   ].filter((p2) => p2 !== "");
   const title = `${o.passed ? "\u26A0\uFE0F" : "\u274C"} Metrics: ${parts.join(", ")}${series === "" ? "" : ` on ${series}`}`;
   const lines = [
@@ -12056,7 +11619,7 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
     p.jenkinsBuildUrl === void 0 ? "" : `<${p.jenkinsBuildUrl}|Jenkins build>`,
     p.releaseTag === void 0 ? "" : `release ${escapeMrkdwn(p.releaseTag)}`,
     p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
-    `${n.specs} specifications in ${o.jobs.length} job${o.jobs.length === 1 ? "" : "s"}`
+    `${n.specs} specifications in ${plural(o.jobs.length, "job")}`
   ].filter((c) => c !== "");
   return headedSlackMessage(title, body, context.join(" \xB7 "));
 }
@@ -12131,14 +11694,14 @@ async function once3(req, safeUrl, service, signal) {
     status = response.statusCode;
     headers = new ResponseHeaders(response.headers);
     text4 = await response.body.text();
-  } catch (error3) {
+  } catch (error2) {
     if (signal.aborted) throw signal.reason;
     throw new HttpError(
-      `${service} is unreachable: ${errorMessage(causeOf(error3))}`,
+      `${service} is unreachable: ${errorMessage(causeOf(error2))}`,
       {
         where: { url: safeUrl },
         hint: `check that ${service} is running and the URL is right`,
-        cause: error3
+        cause: error2
       }
     );
   }
@@ -12148,7 +11711,7 @@ async function once3(req, safeUrl, service, signal) {
   }
   const message = serverMessage(text4, headers);
   const reason = statusText(status);
-  const error2 = new HttpError(
+  const error = new HttpError(
     `${service} answered ${status}${reason === void 0 ? "" : ` ${reason}`}${message === "" ? "" : `: ${message}`}`,
     {
       status,
@@ -12159,9 +11722,9 @@ async function once3(req, safeUrl, service, signal) {
   const after = parseRetryAfter(headers.get("retry-after"));
   if (after !== void 0) {
     ;
-    error2.retryAfterMs = after;
+    error.retryAfterMs = after;
   }
-  throw error2;
+  throw error;
 }
 __name(once3, "once");
 var ResponseHeaders = class {
@@ -12199,9 +11762,9 @@ function displayUrl(url2) {
   }
 }
 __name(displayUrl, "displayUrl");
-function causeOf(error2) {
-  const cause = error2.cause;
-  return cause ?? error2;
+function causeOf(error) {
+  const cause = error.cause;
+  return cause ?? error;
 }
 __name(causeOf, "causeOf");
 
@@ -12357,12 +11920,12 @@ var PartialWriteError = class extends StoreError {
   }
 };
 var RP_NOT_FOUND = /retention policy not found/i;
-function influxShouldRetry(error2) {
-  if (error2 instanceof HttpError && error2.status !== void 0) {
-    if (RP_NOT_FOUND.test(error2.message)) return false;
-    if (error2.status >= 500) return true;
+function influxShouldRetry(error) {
+  if (error instanceof HttpError && error.status !== void 0) {
+    if (RP_NOT_FOUND.test(error.message)) return false;
+    if (error.status >= 500) return true;
   }
-  return defaultShouldRetry(error2);
+  return defaultShouldRetry(error);
 }
 __name(influxShouldRetry, "influxShouldRetry");
 var InfluxClient = class {
@@ -12442,10 +12005,10 @@ var InfluxClient = class {
           post: true
         }
       );
-    } catch (error2) {
-      if (!(error2 instanceof HttpError && error2.status === 403)) throw error2;
+    } catch (error) {
+      if (!(error instanceof HttpError && error.status === 403)) throw error;
       this.#o.reporter.debug(
-        `InfluxDB: cannot create the database (${errorMessage(error2)}); assuming it exists`
+        `InfluxDB: cannot create the database (${errorMessage(error)}); assuming it exists`
       );
     }
     this.#created = true;
@@ -12498,11 +12061,11 @@ var InfluxClient = class {
         headers: { ...this.#auth, "content-type": "text/plain; charset=utf-8" },
         body,
         ok: [204],
-        what: `write of ${count} point${count === 1 ? "" : "s"} to ${this.#o.database}`
+        what: `write of ${plural(count, "point")} to ${this.#o.database}`
       });
-    } catch (error2) {
-      if (!(error2 instanceof HttpError)) throw error2;
-      if (error2.status === 413 && count > 1) {
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      if (error.status === 413 && count > 1) {
         const lines = body.split("\n");
         const half = Math.ceil(lines.length / 2);
         await this.#writeBatch(lines.slice(0, half).join("\n"), half);
@@ -12512,20 +12075,20 @@ var InfluxClient = class {
         );
         return;
       }
-      throw this.#explain(error2, count);
+      throw this.#explain(error, count);
     }
   }
   /** A 401 becomes a StoreError that names the variables to set. */
   async #unauthorizedExplained(request) {
     try {
       return await request;
-    } catch (error2) {
-      if (error2 instanceof HttpError && error2.status === 401)
-        throw this.#unauthorized(error2);
-      throw error2;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401)
+        throw this.#unauthorized(error);
+      throw error;
     }
   }
-  #unauthorized(error2) {
+  #unauthorized(error) {
     const vars = this.#o.credentialVars ?? {
       username: "INFLUXDB_USERNAME",
       password: "INFLUXDB_PASSWORD"
@@ -12536,44 +12099,44 @@ var InfluxClient = class {
       {
         where: { url: this.url },
         hint: sent ? `check ${vars.username} and ${vars.password}: the user must exist on this server with the right to write to ${JSON.stringify(this.#o.database)}` : `set ${vars.username} and ${vars.password} (or name other variables with username-env/password-env)`,
-        cause: error2
+        cause: error
       }
     );
   }
-  #explain(error2, count) {
+  #explain(error, count) {
     const db = this.#o.database;
-    if (error2.status === 401) return this.#unauthorized(error2);
-    if (error2.status === 400) {
-      const dropped = /dropped=(\d+)/.exec(error2.message);
+    if (error.status === 401) return this.#unauthorized(error);
+    if (error.status === 400) {
+      const dropped = /dropped=(\d+)/.exec(error.message);
       const n = dropped === null ? count : Number(dropped[1]);
       return new PartialWriteError(
-        `InfluxDB refused ${n} of ${count} point(s) in ${db}: ${error2.message}`,
+        `InfluxDB refused ${n} of ${count} point(s) in ${db}: ${error.message}`,
         n,
         {
           where: { url: this.url },
           hint: "the other points of the batch were stored; a field type conflict means the measurement already holds that field with another type",
-          cause: error2
+          cause: error
         }
       );
     }
-    if (error2.status === 404) {
+    if (error.status === 404) {
       return new StoreError(
         `InfluxDB database ${JSON.stringify(db)} does not exist`,
         {
           where: { url: this.url },
           hint: "create it (CREATE DATABASE) or let stackci create it (create-database: true)",
-          cause: error2
+          cause: error
         }
       );
     }
-    if (RP_NOT_FOUND.test(error2.message)) {
-      return new StoreError(error2.message, {
+    if (RP_NOT_FOUND.test(error.message)) {
+      return new StoreError(error.message, {
         where: { url: this.url },
         hint: `create the retention policy ${JSON.stringify(this.#o.retentionPolicy ?? "")} on ${db}, or leave retention-policy unset`,
-        cause: error2
+        cause: error
       });
     }
-    return error2;
+    return error;
   }
 };
 
@@ -12619,14 +12182,14 @@ var Spool = class {
     await rm(claim.path, { force: true });
   }
   /** Returns a claimed entry to the spool, recording the failure. */
-  async release(claim, error2) {
-    const rest = remainingOf(error2);
+  async release(claim, error) {
+    const rest = remainingOf(error);
     const entry = {
       ...claim.entry,
       // Part of the job was stored: only the rest is kept for replay.
       ...rest === void 0 ? {} : { job: serializeJob(rest.job) },
       attempts: claim.entry.attempts + 1,
-      lastError: errorMessage(error2).split("\n")[0] ?? ""
+      lastError: errorMessage(error).split("\n")[0] ?? ""
     };
     await this.#writeAtomic(claim.path, entry);
     await rename(claim.path, claim.home);
@@ -12635,9 +12198,9 @@ var Spool = class {
   async files() {
     try {
       return (await readdir(this.dir)).filter((f) => f.endsWith(".json") || CLAIM.test(f)).sort();
-    } catch (error2) {
-      if (error2.code === "ENOENT") return [];
-      throw error2;
+    } catch (error) {
+      if (error.code === "ENOENT") return [];
+      throw error;
     }
   }
   /** Reads every entry without claiming it (for listings). */
@@ -12666,9 +12229,9 @@ var Spool = class {
       const path = home + this.#claimSuffix();
       try {
         await rename(from, path);
-      } catch (error2) {
-        if (error2.code === "ENOENT") continue;
-        throw error2;
+      } catch (error) {
+        if (error.code === "ENOENT") continue;
+        throw error;
       }
       claims.push({ path, home, entry: await this.#read(path) });
     }
@@ -12688,11 +12251,11 @@ var Spool = class {
     let entry;
     try {
       entry = JSON.parse(text4);
-    } catch (error2) {
+    } catch (error) {
       throw new StoreError(`spool entry ${path} is not valid JSON`, {
         where: { file: path },
         hint: "move the file out of the spool directory and inspect it",
-        cause: error2
+        cause: error
       });
     }
     if (entry.version !== 1 || typeof entry.job !== "string") {
@@ -12722,8 +12285,8 @@ function entryJob(entry) {
   };
 }
 __name(entryJob, "entryJob");
-function remainingOf(error2) {
-  const rest = error2?.remaining;
+function remainingOf(error) {
+  const rest = error?.remaining;
   return typeof rest === "object" && Array.isArray(rest.job?.measurements) ? rest : void 0;
 }
 __name(remainingOf, "remainingOf");
@@ -12732,8 +12295,8 @@ function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (error2) {
-    return error2.code === "EPERM";
+  } catch (error) {
+    return error.code === "EPERM";
   }
 }
 __name(alive, "alive");
@@ -12780,9 +12343,9 @@ async function dispatchJobs(jobs, options) {
           );
           if (claim !== void 0 && spool !== void 0)
             await spool.done(claim);
-        } catch (error2) {
-          await onFailure(error2, d, store, t, claim, options);
-          if (storeIsDown(error2)) down.add(i);
+        } catch (error) {
+          await onFailure(error, d, store, t, claim, options);
+          if (storeIsDown(error)) down.add(i);
         }
       })
     );
@@ -12798,13 +12361,13 @@ async function dispatchJobs(jobs, options) {
   return result;
 }
 __name(dispatchJobs, "dispatchJobs");
-async function onFailure(error2, d, store, t, claim, options) {
-  const message = errorMessage(error2);
+async function onFailure(error, d, store, t, claim, options) {
+  const message = errorMessage(error);
   t.errors.push(message);
-  const stored = error2?.stored;
+  const stored = error?.stored;
   if (typeof stored === "number") t.written += stored;
   if (claim === void 0 || options.spool === void 0) return;
-  await options.spool.release(claim, error2);
+  await options.spool.release(claim, error);
   t.spooled++;
   const hint = message.split("\n").find((line) => line.startsWith("hint: "));
   options.reporter.warning(
@@ -12814,10 +12377,10 @@ async function onFailure(error2, d, store, t, claim, options) {
   );
 }
 __name(onFailure, "onFailure");
-function storeIsDown(error2) {
-  if (isUserError(error2) || error2 instanceof PartialWriteError) return false;
-  if (error2 instanceof HttpError && error2.status !== void 0) {
-    const s = error2.status;
+function storeIsDown(error) {
+  if (isUserError(error) || error instanceof PartialWriteError) return false;
+  if (error instanceof HttpError && error.status !== void 0) {
+    const s = error.status;
     if (s >= 400 && s < 500 && s !== 401 && s !== 403 && s !== 408 && s !== 429)
       return false;
   }
@@ -12850,10 +12413,10 @@ async function replaySpool(spool, stores, reporter) {
   for (const claim of claims) {
     const entry = claim.entry;
     const store = stores.find((s) => s.type === entry.store.type);
-    const fail = /* @__PURE__ */ __name(async (error2) => {
+    const fail = /* @__PURE__ */ __name(async (error) => {
       result.left++;
-      result.errors.push(`${entry.store.label}: ${errorMessage(error2)}`);
-      await spool.release(claim, error2);
+      result.errors.push(`${entry.store.label}: ${errorMessage(error)}`);
+      await spool.release(claim, error);
     }, "fail");
     if (store === void 0) {
       await fail(
@@ -12872,9 +12435,9 @@ async function replaySpool(spool, stores, reporter) {
         await spool.done(claim);
         result.sent++;
         result.sentKeys.push(`${d.id}.${store.type}`);
-      } catch (error2) {
-        await fail(error2);
-        if (storeIsDown(error2)) down.add(store.type);
+      } catch (error) {
+        await fail(error);
+        if (storeIsDown(error)) down.add(store.type);
       }
     }
     progress.tick();
@@ -12938,10 +12501,10 @@ async function prepareJobFiles(files, definitions, options) {
     let text4;
     try {
       text4 = await readFile(file, "utf8");
-    } catch (error2) {
+    } catch (error) {
       problems.push({
         file,
-        message: `cannot read: ${error2.message}`
+        message: `cannot read: ${error.message}`
       });
       continue;
     }
@@ -12967,8 +12530,8 @@ async function github(what, call, o) {
       async (signal) => {
         try {
           return await call(signal);
-        } catch (error2) {
-          throw asHttpError(error2, what);
+        } catch (error) {
+          throw asHttpError(error, what);
         }
       },
       o.timeoutMs ?? 3e4,
@@ -12984,15 +12547,15 @@ async function github(what, call, o) {
   );
 }
 __name(github, "github");
-function asHttpError(error2, what) {
-  const e = error2;
-  if (typeof e.status !== "number") return error2;
+function asHttpError(error, what) {
+  const e = error;
+  if (typeof e.status !== "number") return error;
   const headers = e.response?.headers ?? {};
   const out = new HttpError(
     `GitHub ${what} failed (${e.status}): ${typeof e.message === "string" ? e.message : ""}`,
     {
       status: e.status,
-      cause: error2,
+      cause: error,
       ...e.status === 403 || e.status === 404 ? {
         hint: "the token needs pull-requests: write (or issues: write) on this repository"
       } : {}
@@ -13040,9 +12603,9 @@ async function upsertComment(octokit, target, body, o) {
         request: { signal }
       }),
       o
-    ).catch((error2) => {
+    ).catch((error) => {
       o.reporter.warning(
-        `cannot remove a duplicate comment: ${errorMessage(error2)}`
+        `cannot remove a duplicate comment: ${errorMessage(error)}`
       );
     });
   }
@@ -13078,13 +12641,13 @@ async function postSlackAlert(client, channel, message, threadTs) {
       ...threadTs === void 0 ? {} : { thread_ts: threadTs }
     });
     return { channel: r.channel ?? channel, ts: r.ts ?? "" };
-  } catch (error2) {
-    const data = error2.data;
+  } catch (error) {
+    const data = error.data;
     const code = typeof data?.error === "string" ? data.error : void 0;
     throw new HttpError(
-      `Slack refused the alert to ${channel}: ${code ?? errorMessage(error2)}`,
+      `Slack refused the alert to ${channel}: ${code ?? errorMessage(error)}`,
       {
-        cause: error2,
+        cause: error,
         ...code === "not_in_channel" || code === "channel_not_found" ? { hint: `invite the bot to ${channel} (or check the channel name)` } : code === "invalid_auth" || code === "not_authed" ? { hint: "check the Slack bot token (SLACK_BOT_TOKEN)" } : {}
       }
     );
@@ -13235,14 +12798,14 @@ var InfluxStore = class {
     for (const d of jobs) {
       try {
         this.#encoded.set(d.id, this.#lines(d));
-      } catch (error2) {
-        if (error2 instanceof InputError) {
-          throw new InputError(`${d.source}: ${error2.message}`, {
+      } catch (error) {
+        if (error instanceof InputError) {
+          throw new InputError(`${d.source}: ${error.message}`, {
             where: { file: d.source },
-            ...error2.hint === void 0 ? {} : { hint: error2.hint }
+            ...error.hint === void 0 ? {} : { hint: error.hint }
           });
         }
-        throw error2;
+        throw error;
       }
     }
   }
@@ -13282,10 +12845,10 @@ var InfluxStore = class {
       series = await this.client.query(
         `SELECT ${quoteIdentifier(field)}, "job_id" FROM ${from} WHERE ${where} ORDER BY time DESC${limit}`
       );
-    } catch (error2) {
-      if (error2 instanceof StoreError && /database not found/.test(error2.message))
+    } catch (error) {
+      if (error instanceof StoreError && /database not found/.test(error.message))
         return [];
-      throw error2;
+      throw error;
     }
     const out = [];
     for (const s of series) {
@@ -13335,12 +12898,12 @@ function sqliteDriver(env = process.env) {
     let loaded2;
     try {
       loaded2 = (0, import_node_module.createRequire)(base)(name);
-    } catch (error2) {
-      const e = error2;
+    } catch (error) {
+      const e = error;
       if (e.code === "MODULE_NOT_FOUND" && e.message.includes(name)) continue;
       throw new StoreError(`better-sqlite3 cannot be loaded: ${e.message}`, {
         hint: "rebuild it for this Node.js version: npm rebuild better-sqlite3",
-        cause: error2
+        cause: error
       });
     }
     cached = loaded2;
@@ -13444,14 +13007,14 @@ var SqliteStore = class {
         this.#db.pragma("synchronous = NORMAL");
       }
       migrate(this.#db, path);
-    } catch (error2) {
-      if (error2 instanceof StoreError) throw error2;
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
       throw new StoreError(
-        `cannot open the metrics database ${path}: ${errorMessage(error2)}`,
+        `cannot open the metrics database ${path}: ${errorMessage(error)}`,
         {
           where: { file: path },
           hint: "check the path and its permissions; a file that is not a SQLite database must be moved away",
-          cause: error2
+          cause: error
         }
       );
     }
@@ -13688,9 +13251,9 @@ var SqliteStore = class {
 
 // src/metrics/squash-store.ts
 var ACCEPT = "application/json; version=1.0";
-function squashShouldRetry(error2) {
-  if (error2 instanceof HttpError && (error2.status ?? 0) >= 500) return true;
-  return defaultShouldRetry(error2);
+function squashShouldRetry(error) {
+  if (error instanceof HttpError && (error.status ?? 0) >= 500) return true;
+  return defaultShouldRetry(error);
 }
 __name(squashShouldRetry, "squashShouldRetry");
 function squashBody(d) {
@@ -13768,18 +13331,18 @@ var SquashStore = class {
         password: this.#o.password
       }),
       what: `login as ${this.#o.user}`
-    }).catch((error2) => {
-      if (error2 instanceof HttpError && error2.status === 401) {
+    }).catch((error) => {
+      if (error instanceof HttpError && error.status === 401) {
         throw new StoreError(
           `SQuaSH refused the credentials of user ${JSON.stringify(this.#o.user)}`,
           {
             where: { url: redactUrl(url2) },
             hint: "check SQUASH_USER and SQUASH_PASSWORD",
-            cause: error2
+            cause: error
           }
         );
       }
-      throw error2;
+      throw error;
     });
     const token = JSON.parse(r.text).access_token;
     if (typeof token !== "string" || token === "") {
@@ -13813,20 +13376,20 @@ var SquashStore = class {
     try {
       try {
         text4 = await post(this.#token ?? await this.#login());
-      } catch (error2) {
-        if (!(error2 instanceof HttpError && error2.status === 401)) throw error2;
+      } catch (error) {
+        if (!(error instanceof HttpError && error.status === 401)) throw error;
         text4 = await post(await this.#login());
       }
-    } catch (error2) {
-      if (error2 instanceof HttpError && error2.status === 500) {
-        throw new HttpError(error2.message, {
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 500) {
+        throw new HttpError(error.message, {
           status: 500,
-          ...error2.where === void 0 ? {} : { where: error2.where },
+          ...error.where === void 0 ? {} : { where: error.where },
           hint: "SQuaSH answers 500 when it is overloaded, and when a measurement is of an unknown metric: load the metric definitions first (POST /metrics), then replay",
-          cause: error2
+          cause: error
         });
       }
-      throw error2;
+      throw error;
     }
     let message = "";
     try {
@@ -13948,7 +13511,7 @@ function commonFields(d, target) {
     ci_url: text2(env.ci_url) ?? p.jenkinsBuildUrl ?? p.workflowRunUrl,
     ci_name: text2(env.ci_name),
     ci_refs: text2(env.ci_refs),
-    pipeline: text2(meta.pipeline) ?? text2(meta["stackci.command"])
+    pipeline: text2(meta.pipeline) ?? text2(meta[STACKCI_META.command])
   };
   for (const key of EXTRA_KEYS) out[key] = extra[key] ?? "";
   return out;
@@ -14049,9 +13612,9 @@ var SasquatchWriteError = class extends PartialWriteError {
     __name(this, "SasquatchWriteError");
   }
 };
-function sasquatchShouldRetry(error2) {
-  if (error2 instanceof HttpError && (error2.status ?? 0) >= 500) return true;
-  return defaultShouldRetry(error2);
+function sasquatchShouldRetry(error) {
+  if (error instanceof HttpError && (error.status ?? 0) >= 500) return true;
+  return defaultShouldRetry(error);
 }
 __name(sasquatchShouldRetry, "sasquatchShouldRetry");
 var SasquatchStore = class {
@@ -14082,14 +13645,14 @@ var SasquatchStore = class {
         storeHttpOptions("Sasquatch", this.#o, sasquatchShouldRetry, 9e4),
         request
       );
-    } catch (error2) {
-      const status = error2 instanceof HttpError ? error2.status : void 0;
-      if (status !== 401 && status !== 403) throw error2;
-      throw new HttpError(error2.message, {
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : void 0;
+      if (status !== 401 && status !== 403) throw error;
+      throw new HttpError(error.message, {
         status,
-        ...error2.where === void 0 ? {} : { where: error2.where },
+        ...error.where === void 0 ? {} : { where: error.where },
         hint: "Sasquatch wants an RSP token with the write:sasquatch scope, sent as Bearer: set SASQUATCH_TOKEN (or the variable named by metrics.stores.sasquatch.token-env)",
-        cause: error2
+        cause: error
       });
     }
   }
@@ -14219,10 +13782,10 @@ var SasquatchStore = class {
             topic: post.topic,
             message: `${failed.length} of ${post.records.length} record(s) refused (${reasons.join("; ")})`
           });
-      } catch (error2) {
+      } catch (error) {
         for (const id of post.identifiers) unsent.add(id);
-        problems.push({ topic: post.topic, message: errorMessage(error2) });
-        if (storeIsDown(error2)) fatal = toError(error2);
+        problems.push({ topic: post.topic, message: errorMessage(error) });
+        if (storeIsDown(error)) fatal = toError(error);
       }
     }
     const skipped = plan2.skipped.length === 0 ? "" : `; ${plan2.skipped.length} without a value not sent`;
@@ -14356,7 +13919,7 @@ async function runMetrics(options, deps) {
     ...deps.now === void 0 ? {} : { now: deps.now }
   });
   reporter.info(
-    `${jobs.length} job${jobs.length === 1 ? "" : "s"}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
+    `${plural(jobs.length, "job")}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   );
   const stores = openStores(settings.stores, {
     reporter,
@@ -14394,8 +13957,8 @@ async function runMetrics(options, deps) {
           `Compare with ${settings.baseline.series} (${history.label})`,
           async () => compareWithHistory(jobs, history, definitions, baseline)
         );
-      } catch (error2) {
-        const message = `cannot read history from ${history.label}, so nothing was compared: ${errorMessage(error2)}`;
+      } catch (error) {
+        const message = `cannot read history from ${history.label}, so nothing was compared: ${errorMessage(error)}`;
         if (settings.gate.regressions === "fail") historyErrors.push(message);
         else reporter.warning(message);
       }
@@ -14491,8 +14054,8 @@ async function publish(outcome, settings, deps, errors, reportOptions) {
         }
       );
       deps.reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`);
-    } catch (error2) {
-      errors.push(`the PR comment failed: ${errorMessage(error2)}`);
+    } catch (error) {
+      errors.push(`the PR comment failed: ${errorMessage(error)}`);
     }
   }
   const s = settings.slack;
@@ -14510,8 +14073,8 @@ async function publish(outcome, settings, deps, errors, reportOptions) {
         deps.reporter.info(
           `Slack alert posted to ${s.channel} (${out.slack.ts})`
         );
-      } catch (error2) {
-        errors.push(`the Slack alert failed: ${errorMessage(error2)}`);
+      } catch (error) {
+        errors.push(`the Slack alert failed: ${errorMessage(error)}`);
       }
     }
   }
@@ -14599,7 +14162,7 @@ async function verifyStep(run) {
   return {
     status: failing.length > 0 || result.errors.length > 0 ? "failed" : "passed",
     detail: [
-      `${plural2(t.jobs, "job")}: ${t.passed} passed, ${t.failed} failed, ${t.noValue} without a value`,
+      `${plural(t.jobs, "job")}: ${formatOutcome(t)}`,
       ...failing.length > 0 ? [`failing: ${names(failing)}`] : [],
       ...warning.length > 0 ? [`warning: ${names(warning)}`] : []
     ].join("; ")
@@ -14744,9 +14307,9 @@ ${ratchet.map((r) => `- ${r}`).join("\n")}
   return {
     status: failed ? "failed" : "passed",
     detail: [
-      `${plural2(o.jobs.length, "job")} to ${stores.join(", ") || "no store"}`,
+      `${plural(o.jobs.length, "job")} to ${stores.join(", ") || "no store"}`,
       ...spooled > 0 ? [`${spooled} spooled for replay`] : [],
-      `${plural2(o.gate?.failures.length ?? 0, "failure")}, ${plural2(o.gate?.warnings.length ?? 0, "warning")}, ${plural2(regressionCount, "regression")}`,
+      `${plural(o.gate?.failures.length ?? 0, "failure")}, ${plural(o.gate?.warnings.length ?? 0, "warning")}, ${plural(regressionCount, "regression")}`,
       ...ratchet,
       ...result.errors.map((e) => e.split("\n")[0] ?? "")
     ].join("; ")
@@ -15341,7 +14904,7 @@ __name(planPipeline, "planPipeline");
 function planLine(plan2) {
   const { profile, runId } = plan2;
   const total = profile.steps.length;
-  return `stackci ${profile.name}: run ${runId}, ${total} step${total === 1 ? "" : "s"}: ${profile.steps.join(" \u2192 ") || "none"}`;
+  return `stackci ${profile.name}: run ${runId}, ${plural(total, "step")}: ${profile.steps.join(" \u2192 ") || "none"}`;
 }
 __name(planLine, "planLine");
 
@@ -15424,8 +14987,8 @@ async function promoteHeldBack(run, why) {
         run.reporter
       );
       held = `; nothing promoted: ${describeHeld(run.moves)}`;
-    } catch (error2) {
-      held = `; nothing promoted (the tags could not be read: ${String(error2)})`;
+    } catch (error) {
+      held = `; nothing promoted (the tags could not be read: ${String(error)})`;
     }
   }
   return { status: "skipped", detail: `not run: ${why}${held}` };
@@ -15452,19 +15015,19 @@ function openStore(path) {
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma("busy_timeout = 10000");
-  } catch (error2) {
+  } catch (error) {
     throw new StoreError(
-      `cannot open the metrics store ${path}: ${errorMessage(error2)}`,
+      `cannot open the metrics store ${path}: ${errorMessage(error)}`,
       { where: { file: path }, hint: "check the path and its permissions" }
     );
   }
   let version;
   try {
     version = db.pragma("user_version", { simple: true });
-  } catch (error2) {
+  } catch (error) {
     db.close();
     throw new StoreError(
-      `${path} is not a SQLite database: ${errorMessage(error2)}`,
+      `${path} is not a SQLite database: ${errorMessage(error)}`,
       { where: { file: path }, hint: "pass the metrics store (--store FILE)" }
     );
   }
@@ -15613,10 +15176,10 @@ async function readInfluxHistory(store, filter, options) {
   let packages;
   try {
     packages = await store.client.query("SHOW MEASUREMENTS");
-  } catch (error2) {
-    if (error2 instanceof StoreError && /database not found/.test(error2.message))
+  } catch (error) {
+    if (error instanceof StoreError && /database not found/.test(error.message))
       return { path: store.label, jobs: [], measurements: [] };
-    throw error2;
+    throw error;
   }
   const rp = store.retentionPolicy;
   const where = [];
@@ -16185,10 +15748,10 @@ function chartLibrary() {
   let loaded2;
   try {
     loaded2 = loadChartSource();
-  } catch (error2) {
+  } catch (error) {
     throw new ReportError("the HTML report needs the chart.js package", {
       hint: "reinstall stackci with its dependencies (npm ci), or npm install chart.js@4",
-      cause: error2
+      cause: error
     });
   }
   cached2 = prepareChartLibrary(loaded2.text, loaded2.origin);
@@ -17201,20 +16764,20 @@ async function writeReport(options, reporter) {
     if (files > 0) (0, import_node_fs18.renameSync)(staging, dataDir);
     (0, import_node_fs18.renameSync)(temp, out);
     const bytes = Buffer.byteLength(html);
-    const summary2 = {
+    const summary = {
       out: options.out,
       ...files > 0 ? { data: (0, import_node_path30.join)((0, import_node_path30.dirname)(options.out), (0, import_node_path30.basename)(dataDir)) } : {},
       ...reportSummary(model)
     };
     reporter.info(
-      `wrote ${options.out} (${Math.ceil(bytes / 1024)} KiB): ${model.metrics.length} metric(s), ${model.datasets.length} dataset(s), ${model.runs.length} run(s)${files > 0 ? `; every point of the ${files} decimated metric(s) in ${summary2.data}/` : ""}`
+      `wrote ${options.out} (${Math.ceil(bytes / 1024)} KiB): ${model.metrics.length} metric(s), ${model.datasets.length} dataset(s), ${model.runs.length} run(s)${files > 0 ? `; every point of the ${files} decimated metric(s) in ${summary.data}/` : ""}`
     );
     return {
       out,
       bytes,
       ...files > 0 ? { dataDir } : {},
       model,
-      summary: summary2
+      summary
     };
   } finally {
     (0, import_node_fs18.rmSync)(temp, { force: true });
@@ -17452,7 +17015,7 @@ __name(parseDriverResult, "parseDriverResult");
 // src/integration/notebook-history.ts
 init_promises();
 function runIdOf(job) {
-  const own = job.meta[PROVENANCE_KEYS.runId];
+  const own = job.meta[STACKCI_META.runId];
   if (typeof own === "string") return own;
   const env = job.meta.env;
   return typeof env?.ci_id === "string" ? env.ci_id : void 0;
@@ -17484,9 +17047,9 @@ function sqliteHistoryRecords(path) {
 __name(sqliteHistoryRecords, "sqliteHistoryRecords");
 async function exportHistory(source, dest) {
   if (source.kind === "jsonl") {
-    await copyFile(source.path, dest).catch((error2) => {
+    await copyFile(source.path, dest).catch((error) => {
       throw new InputError(
-        `cannot read the history ${source.path}: ${error2.message}`,
+        `cannot read the history ${source.path}: ${error.message}`,
         { where: { file: source.path } }
       );
     });
@@ -17540,9 +17103,9 @@ function parseNotebook(text4, file) {
   let nb;
   try {
     nb = JSON.parse(text4);
-  } catch (error2) {
+  } catch (error) {
     throw new InputError(
-      `${file} is not a notebook: ${error2.message}`,
+      `${file} is not a notebook: ${error.message}`,
       {
         where: { file },
         hint: "pass an .ipynb file saved by Jupyter (nbformat 4)"
@@ -17615,8 +17178,8 @@ async function labelIdentity(engine, imageId, reporter) {
 __name(labelIdentity, "labelIdentity");
 async function stage(dir, options, name, values) {
   const text4 = await readFile(options.notebook, "utf8").catch(
-    (error2) => {
-      throw new InputError(`cannot read the notebook: ${errorMessage(error2)}`, {
+    (error) => {
+      throw new InputError(`cannot read the notebook: ${errorMessage(error)}`, {
         where: { file: options.notebook }
       });
     }
@@ -17959,8 +17522,8 @@ async function runPipeline(config, reporter, options = {}) {
     let done;
     try {
       done = await reporter.group(name, async () => definition.run(run));
-    } catch (error2) {
-      const message = errorMessage(error2);
+    } catch (error) {
+      const message = errorMessage(error);
       reporter.error(`${name}: ${message}`);
       done = { status: "error", detail: message.split("\n")[0] ?? "" };
     }
@@ -18031,48 +17594,69 @@ function formatPipelineTable(result) {
 }
 __name(formatPipelineTable, "formatPipelineTable");
 
+// src/pipeline/step.ts
+function pipelineOutputs(result) {
+  return {
+    passed: String(result.passed),
+    "run-id": result.runId,
+    image: result.image?.ref ?? "",
+    digest: result.image?.digest ?? "",
+    tags: JSON.stringify(result.image?.tags ?? []),
+    report: result.report ?? "",
+    notebooks: JSON.stringify(result.notebooks ?? []),
+    steps: JSON.stringify(
+      result.steps.map((s) => ({
+        step: s.step,
+        status: s.status,
+        detail: s.detail,
+        "duration-ms": s.durationMs
+      }))
+    )
+  };
+}
+__name(pipelineOutputs, "pipelineOutputs");
+function pipelineSummary(result, table) {
+  let text4 = `## stackci ${result.profile}
+
+\`\`\`
+${table}
+\`\`\`
+`;
+  for (const s of result.steps) {
+    const own = s.summary?.trim() ?? "";
+    if (own !== "") text4 += `
+### ${s.step}
+
+${own}
+`;
+  }
+  return text4;
+}
+__name(pipelineSummary, "pipelineSummary");
+function pipelineFailure(result) {
+  return result.passed ? void 0 : `stackci ${result.profile} did not pass (see the table above)`;
+}
+__name(pipelineFailure, "pipelineFailure");
+
 // actions/pipeline/steps.ts
-async function runSteps(config, reporter, options) {
+async function runSteps(prepared, reporter, signal) {
   try {
-    const result = await runPipeline(config, reporter, {
-      ...options,
+    const result = await runPipeline(prepared.config, reporter, {
+      ...prepared.options,
+      signal,
       annotationLimit: ANNOTATIONS_PER_KIND,
       protectCommands: true
     });
     const table = formatPipelineTable(result);
     reporter.info(table);
-    await reporter.summary(
-      `## stackci ${result.profile}
-
-\`\`\`
-${table}
-\`\`\`
-`
-    );
-    setOutput("passed", String(result.passed));
-    setOutput("run-id", result.runId);
-    setOutput("image", result.image?.ref ?? "");
-    setOutput("digest", result.image?.digest ?? "");
-    setOutput("tags", JSON.stringify(result.image?.tags ?? []));
-    setOutput("report", result.report ?? "");
-    setOutput("notebooks", JSON.stringify(result.notebooks ?? []));
-    setOutput(
-      "steps",
-      JSON.stringify(
-        result.steps.map((s) => ({
-          step: s.step,
-          status: s.status,
-          detail: s.detail,
-          "duration-ms": s.durationMs
-        }))
-      )
-    );
-    if (!result.passed)
-      setFailed(
-        `stackci ${result.profile} did not pass (see the table above)`
-      );
-  } catch (error2) {
-    setFailed(errorMessage(error2));
+    const failure = pipelineFailure(result);
+    return {
+      outputs: pipelineOutputs(result),
+      summary: pipelineSummary(result, table),
+      ...failure === void 0 ? {} : { failure }
+    };
+  } catch (error) {
+    return { failure: errorMessage(error) };
   }
 }
 __name(runSteps, "runSteps");
