@@ -59,7 +59,9 @@ export abstract class StackciError extends Error {
   describe(): string {
     const lines: string[] = []
     const where = formatWhere(this.where)
-    lines.push(where ? `${where}: ${this.message}` : this.message)
+    // `stackci.yml has 2 problems`, not `stackci.yml: stackci.yml has …`.
+    const named = where === '' || this.message.startsWith(where)
+    lines.push(named ? this.message : `${where}: ${this.message}`)
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`)
     if (this.hint !== undefined) lines.push(`hint: ${this.hint}`)
     return lines.join('\n')

@@ -117,6 +117,10 @@ describe('stackci.yml', () => {
       'stackci.yml:3:3 (verify.definitions): missing required key "definitions" (a string)',
       'stackci.yml:4:9 (verify.jobs): must be a string, got number 5'
     ])
+    // The file is named once, not `stackci.yml: stackci.yml has …`.
+    expect((error as ConfigError).describe().split('\n')[0]).toBe(
+      'stackci.yml has 5 problems'
+    )
   })
 
   it('names YAML syntax errors and duplicate keys by line', () => {
