@@ -84,9 +84,11 @@ export function registerBridgeCommands(
       )
       const routing = compileRouting(await readRoutingConfig(config.routesFile))
       const summary = describeConfig(config, routing.routes.length)
+      // A route's GitHub part says whether the bridge can act on it.
+      const github = config.github === undefined ? ' (GitHub off)' : ' + GitHub'
       const routes = routing.routes.map(
         (r) =>
-          `  ${r.name}: ${r.channels.join(', ') || '(no channel)'}${r.github === false ? '' : ' + GitHub'}`
+          `  ${r.name}: ${r.channels.join(', ') || '(no channel)'}${r.github === false ? '' : github}`
       )
       await ctx.write(
         `${Object.entries(summary)

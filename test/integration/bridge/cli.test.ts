@@ -108,6 +108,16 @@ routes:
     )
   })
 
+  it('check does not promise GitHub when GitHub is off', async () => {
+    const r = await runCli(['bridge', 'check', '--routes', routesFile()], {
+      env: { BRIDGE_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-secret-token' }
+    })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('github: off')
+    expect(r.stdout).toContain('routes[0]: #builds (GitHub off)')
+    expect(r.stdout).not.toContain('+ GitHub')
+  })
+
   it('send posts a signed event built from the Jenkins build variables', async () => {
     const h = await startBridge({ routes: ROUTES })
     try {
