@@ -6,6 +6,7 @@
 import { once } from 'node:events'
 import { CliReporter } from '../core/cli-reporter.js'
 import { errorMessage, StackciError } from '../core/errors.js'
+import { CancelledError, signalExitCode } from '../core/signals.js'
 
 /** Exit codes shared by every command. */
 export const EXIT = {
@@ -54,7 +55,7 @@ export class CliContext {
     if (!this.io.stdout.write(text)) await once(this.io.stdout, 'drain')
   }
 
-  /** Prints an error and sets exit code 2 (never throws). */
+  /** Prints an error and sets exit code 2 (130/143 when interrupted) (never throws). */
   fail(error: unknown): void {
     const text = errorMessage(error)
     this.reporter.error(text)
@@ -62,6 +63,9 @@ export class CliContext {
       const stack = (error as Error | undefined)?.stack
       if (stack !== undefined) this.reporter.debug(stack)
     }
-    this.exitCode = EXIT.error
+    this.exitCode =
+      error instanceof CancelledError
+        ? signalExitCode(error.signal)
+        : EXIT.error
   }
 }

@@ -17,6 +17,11 @@ export class CancelledError extends StackciError {
   }
 }
 
+/** The shell's code for a process ended by `signal`: 130 for SIGINT, 143 for SIGTERM. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143
+}
+
 /**
  * Aborts `controller` with a {@link CancelledError} on the first SIGINT or
  * SIGTERM, so the work can be stopped cleanly before the process ends; a second
@@ -30,7 +35,7 @@ export function abortOnSignals(
   const handler = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       reporter.warning(`received ${signal} again: exiting without waiting`)
-      process.exit(signal === 'SIGINT' ? 130 : 143)
+      process.exit(signalExitCode(signal))
     }
     controller.abort(new CancelledError(signal))
   }
