@@ -36,46 +36,19 @@ export interface Target {
   payload: Record<string, unknown>
 }
 
-interface TargetRow {
-  id: number
-  build_key: string
-  relay: RelayName
-  dest: string
-  kind: string
-  want: number
-  sent: number
-  ref: string | null
-  sent_hash: string | null
-  intent_at: number | null
-  dirty_since: number | null
-  first_event_at: number | null
-  attempts: number
-  next_at: number
-  state: 'active' | 'failed'
-  error: string | null
-  payload: string
-}
+/** A target's columns under the names of {@link Target}. */
+const SELECT_TARGETS = `SELECT id, build_key AS buildKey, relay, dest, kind, want, sent, ref,
+  sent_hash AS sentHash, intent_at AS intentAt, dirty_since AS dirtySince,
+  first_event_at AS firstEventAt, attempts, next_at AS nextAt, state, error,
+  payload FROM targets`
 
-function toTarget(r: TargetRow): Target {
-  return {
-    id: r.id,
-    buildKey: r.build_key,
-    relay: r.relay,
-    dest: r.dest,
-    kind: r.kind,
-    want: r.want,
-    sent: r.sent,
-    ref: r.ref ?? undefined,
-    sentHash: r.sent_hash ?? undefined,
-    intentAt: r.intent_at ?? undefined,
-    dirtySince: r.dirty_since ?? undefined,
-    firstEventAt: r.first_event_at ?? undefined,
-    attempts: r.attempts,
-    nextAt: r.next_at,
-    state: r.state,
-    error: r.error ?? undefined,
-    payload: JSON.parse(r.payload) as Record<string, unknown>
-  }
+/** A row of {@link SELECT_TARGETS}: SQL NULL is undefined, the payload parsed. */
+function toTarget(row: Record<string, unknown>): Target {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row))
+    out[key] = value === null ? undefined : value
+  out.payload = JSON.parse(String(row.payload)) as Record<string, unknown>
+  return out as unknown as Target
 }
 
 /** A delivery a build event asks for: `want` is the version it should reach. */
@@ -175,9 +148,9 @@ export class DeliveryStore {
   ): Target | undefined {
     const row = this.#store
       .stmt(
-        `SELECT * FROM targets WHERE build_key = ? AND relay = ? AND dest = ? AND kind = ?`
+        `${SELECT_TARGETS} WHERE build_key = ? AND relay = ? AND dest = ? AND kind = ?`
       )
-      .get(buildKey, relay, dest, kind) as TargetRow | undefined
+      .get(buildKey, relay, dest, kind) as Record<string, unknown> | undefined
     return row === undefined ? undefined : toTarget(row)
   }
 
@@ -228,18 +201,26 @@ export class DeliveryStore {
   nextDirty(relay: RelayName, dest: string, now: number): Target | undefined {
     const row = this.#store
       .stmt(
-        `SELECT * FROM targets WHERE relay = ? AND dest = ? AND state = 'active' AND want > sent
+        `${SELECT_TARGETS} WHERE relay = ? AND dest = ? AND state = 'active' AND want > sent
          AND next_at <= ? ORDER BY dirty_since, id LIMIT 1`
       )
-      .get(relay, dest, now) as TargetRow | undefined
+      .get(relay, dest, now) as Record<string, unknown> | undefined
     return row === undefined ? undefined : toTarget(row)
   }
 
   /** Records that a create call is about to be made (see reconciliation). */
   markIntent(id: number, now: number): void {
+    this.#set(id, now, { intent_at: now })
+  }
+
+  /** Sets columns of a target (and its `updated_at`). */
+  #set(id: number, now: number, columns: Record<string, unknown>): void {
+    const names = Object.keys(columns)
     this.#store
-      .stmt(`UPDATE targets SET intent_at = ?, updated_at = ? WHERE id = ?`)
-      .run(now, now, id)
+      .stmt(
+        `UPDATE targets SET ${names.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @now WHERE id = @id`
+      )
+      .run({ ...columns, id, now })
   }
 
   /** Records a delivery of `version`; the target stays dirty if `want` moved on. */
@@ -264,9 +245,7 @@ export class DeliveryStore {
 
   /** Records the reference a create call produced, before anything else. */
   markRef(id: number, ref: string, now: number): void {
-    this.#store
-      .stmt(`UPDATE targets SET ref = ?, updated_at = ? WHERE id = ?`)
-      .run(ref, now, id)
+    this.#set(id, now, { ref })
   }
 
   markRetry(
@@ -276,19 +255,11 @@ export class DeliveryStore {
     error: string,
     now: number
   ): void {
-    this.#store
-      .stmt(
-        `UPDATE targets SET attempts = ?, next_at = ?, error = ?, updated_at = ? WHERE id = ?`
-      )
-      .run(attempts, nextAt, error, now, id)
+    this.#set(id, now, { attempts, next_at: nextAt, error })
   }
 
   markFailed(id: number, error: string, now: number): void {
-    this.#store
-      .stmt(
-        `UPDATE targets SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`
-      )
-      .run(error, now, id)
+    this.#set(id, now, { state: 'failed', error })
   }
 
   count(relay: RelayName, kind?: string, state = 'active'): number {

@@ -97,35 +97,34 @@ class Histogram {
   }
 }
 
-export class BridgeMetrics {
-  readonly accepted = new Counter(
-    `${PREFIX}_events_accepted_total`,
-    'Events persisted and acknowledged.'
-  )
-  readonly duplicates = new Counter(
-    `${PREFIX}_events_duplicate_total`,
+/** The counters: property → [metric name after the prefix, help]. */
+const COUNTERS = {
+  accepted: ['events_accepted_total', 'Events persisted and acknowledged.'],
+  duplicates: [
+    'events_duplicate_total',
     'Deliveries of an event already accepted (plugin retries, COMPLETED+FINALIZED).'
-  )
-  readonly rejected = new Counter(
-    `${PREFIX}_events_rejected_total`,
-    'Requests refused, by HTTP status.'
-  )
-  readonly dropped = new Counter(
-    `${PREFIX}_events_dropped_total`,
-    'Events no route matched.'
-  )
-  readonly relayed = new Counter(
-    `${PREFIX}_relayed_total`,
-    'Successful Slack/GitHub calls, by relay.'
-  )
-  readonly failed = new Counter(
-    `${PREFIX}_relay_failed_total`,
-    'Deliveries given up, by relay.'
-  )
-  readonly retries = new Counter(
-    `${PREFIX}_relay_retries_total`,
+  ],
+  rejected: ['events_rejected_total', 'Requests refused, by HTTP status.'],
+  dropped: ['events_dropped_total', 'Events no route matched.'],
+  relayed: ['relayed_total', 'Successful Slack/GitHub calls, by relay.'],
+  failed: ['relay_failed_total', 'Deliveries given up, by relay.'],
+  retries: [
+    'relay_retries_total',
     'Relay calls to be retried, by relay and reason.'
-  )
+  ]
+} as const
+
+const counter = (key: keyof typeof COUNTERS): Counter =>
+  new Counter(`${PREFIX}_${COUNTERS[key][0]}`, COUNTERS[key][1])
+
+export class BridgeMetrics {
+  readonly accepted = counter('accepted')
+  readonly duplicates = counter('duplicates')
+  readonly rejected = counter('rejected')
+  readonly dropped = counter('dropped')
+  readonly relayed = counter('relayed')
+  readonly failed = counter('failed')
+  readonly retries = counter('retries')
   readonly acceptLatency = new Histogram(
     `${PREFIX}_accept_latency_seconds`,
     'From request start to the 2xx, including the fsync.',
@@ -140,13 +139,9 @@ export class BridgeMetrics {
   /** The exposition text; `stats` come from the store at scrape time. */
   render(stats: StoreStats | undefined): string {
     const lines = [
-      ...this.accepted.render(),
-      ...this.duplicates.render(),
-      ...this.rejected.render(),
-      ...this.dropped.render(),
-      ...this.relayed.render(),
-      ...this.failed.render(),
-      ...this.retries.render(),
+      ...(Object.keys(COUNTERS) as (keyof typeof COUNTERS)[]).flatMap((k) =>
+        this[k].render()
+      ),
       ...this.acceptLatency.render(),
       ...this.relayLatency.render()
     ]

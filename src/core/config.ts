@@ -10,13 +10,11 @@ import { dirname, resolve } from 'node:path'
 import { alertsSectionSchema } from './alerts-schema.js'
 import { jsyaml } from './js-yaml.js'
 import { ConfigError } from './errors.js'
-import type { Problem } from './errors.js'
 import {
   SchemaContext,
   array,
   boolean,
   duration,
-  formatPath,
   listOrOne,
   literal,
   number,
@@ -27,8 +25,8 @@ import {
   string,
   url
 } from './schema.js'
-import type { Infer, Schema, SchemaProblem } from './schema.js'
-import { asYamlSyntaxError, locateYamlPath, YamlSyntaxError } from './yaml.js'
+import type { Infer, Schema } from './schema.js'
+import { asYamlSyntaxError, toProblem, YamlSyntaxError } from './yaml.js'
 import { notebooksSectionSchema } from './notebook-config.js'
 
 /** The `verify:` section: where the metric definitions and jobs are. */
@@ -416,6 +414,27 @@ const STEP_SECTIONS: Partial<Record<PipelineStepName, string>> = {
   notebook: 'notebooks'
 }
 
+/** Steps that need another step of the same profile: step, needs, why, hint. */
+const STEP_NEEDS: readonly (readonly [
+  PipelineStepName,
+  PipelineStepName,
+  string,
+  string
+])[] = [
+  [
+    'integration',
+    'stack-image',
+    'runs in the image stack-image builds',
+    'add stack-image before integration'
+  ],
+  [
+    'promote',
+    'stack-image',
+    'publishes the candidate stack-image pushes',
+    'add stack-image, or use `stackci image promote` on its own'
+  ]
+]
+
 /**
  * What the schema cannot see: a profile's steps need their sections, its
  * datasets and stores must exist, integration needs an image to run in.
@@ -447,27 +466,14 @@ function checkStackciConfig(
         ctx.report({ path: at('steps', i), message: `${step} is listed twice` })
       }
     })
-    if (
-      profile.steps.includes('integration') &&
-      !profile.steps.includes('stack-image')
-    ) {
-      ctx.report({
-        path: at('steps'),
-        message:
-          'integration runs in the image stack-image builds, and stack-image is not a step here',
-        hint: 'add stack-image before integration'
-      })
-    }
-    if (
-      profile.steps.includes('promote') &&
-      !profile.steps.includes('stack-image')
-    ) {
-      ctx.report({
-        path: at('steps'),
-        message:
-          'promote publishes the candidate stack-image pushes, and stack-image is not a step here',
-        hint: 'add stack-image, or use `stackci image promote` on its own'
-      })
+    for (const [step, needs, why, hint] of STEP_NEEDS) {
+      if (profile.steps.includes(step) && !profile.steps.includes(needs)) {
+        ctx.report({
+          path: at('steps'),
+          message: `${step} ${why}, and ${needs} is not a step here`,
+          hint
+        })
+      }
     }
     const datasets = Object.keys(config.integration?.datasets ?? {})
     profile.datasets?.forEach((d, i) => {
@@ -564,26 +570,6 @@ export function loadYamlConfig<T>(
     )
   }
   return result
-}
-
-/** Attaches file:line to a schema problem. */
-export function toProblem(
-  text: string,
-  file: string,
-  problem: SchemaProblem
-): Problem {
-  const pos = locateYamlPath(text, 0, problem.path, problem.atKey === true)
-  const path = formatPath(problem.path)
-  const out: Problem = {
-    where: {
-      file,
-      ...(pos === undefined ? {} : { line: pos.line, column: pos.column }),
-      ...(path === '' ? {} : { path })
-    },
-    message: problem.message
-  }
-  if (problem.hint !== undefined) out.hint = problem.hint
-  return out
 }
 
 /** Parses and validates the text of a `stackci.yml`. */

@@ -68,30 +68,25 @@ export abstract class StackciError extends Error {
   }
 }
 
-/** `stackci.yml`, environment or other configuration is wrong. */
-export class ConfigError extends StackciError {
+/** The user must change something: an input, a file, a flag. */
+export abstract class UserError extends StackciError {
   readonly kind = 'user'
 }
+
+/** `stackci.yml`, environment or other configuration is wrong. */
+export class ConfigError extends UserError {}
 
 /** A CLI flag or action input is wrong. */
-export class InputError extends StackciError {
-  readonly kind = 'user'
-}
+export class InputError extends UserError {}
 
 /** A metric definition or specification file is wrong. */
-export class SpecError extends StackciError {
-  readonly kind = 'user'
-}
+export class SpecError extends UserError {}
 
 /** A unit string is unknown, or two units cannot be compared. */
-export class UnitError extends StackciError {
-  readonly kind = 'user'
-}
+export class UnitError extends UserError {}
 
 /** A verify job file is malformed. */
-export class JobError extends StackciError {
-  readonly kind = 'user'
-}
+export class JobError extends UserError {}
 
 /** A network call failed (after any retries). */
 export class HttpError extends StackciError {
@@ -107,23 +102,22 @@ export class HttpError extends StackciError {
   }
 }
 
-/** An operation ran out of time. */
-export class TimeoutError extends StackciError {
+/** A service or the machine misbehaved. */
+export abstract class SystemError extends StackciError {
   readonly kind = 'system'
 }
+
+/** An operation ran out of time. */
+export class TimeoutError extends SystemError {}
 
 /** A Jenkins call or build failed. */
 export class JenkinsError extends HttpError {}
 
 /** The Docker engine refused or failed. */
-export class DockerError extends StackciError {
-  readonly kind = 'system'
-}
+export class DockerError extends SystemError {}
 
 /** A metric store failed. */
-export class StoreError extends StackciError {
-  readonly kind = 'system'
-}
+export class StoreError extends SystemError {}
 
 /** Renders a {@link Where} as `file:line:col (path) url`, or '' when empty. */
 export function formatWhere(where: Where | undefined): string {

@@ -66,6 +66,17 @@ function wrongType(
   })
 }
 
+/** The value as a mapping, or a problem and undefined. */
+function mapping(
+  value: unknown,
+  path: PathSegment[],
+  ctx: SchemaContext
+): Record<string, unknown> | undefined {
+  if (isPlainObject(value)) return value
+  wrongType(ctx, path, 'a mapping', value)
+  return undefined
+}
+
 export function string(
   options: { pattern?: RegExp; patternHint?: string; nonEmpty?: boolean } = {}
 ): Schema<string> {
@@ -74,7 +85,7 @@ export function string(
     validate(value, path, ctx) {
       if (typeof value !== 'string') {
         wrongType(ctx, path, 'a string', value)
-        return undefined
+        return
       }
       if (options.nonEmpty === true && value.trim() === '') {
         ctx.report({ path, message: 'must not be empty' })
@@ -104,11 +115,11 @@ export function number(
     validate(value, path, ctx) {
       if (typeof value !== 'number' || Number.isNaN(value)) {
         wrongType(ctx, path, expected, value)
-        return undefined
+        return
       }
       if (options.integer === true && !Number.isInteger(value)) {
         wrongType(ctx, path, expected, value)
-        return undefined
+        return
       }
       if (options.min !== undefined && value < options.min) {
         ctx.report({
@@ -175,7 +186,7 @@ export function duration(): Schema<number> {
       if (typeof value === 'number' && value >= 0) return value * 1000
       if (typeof value !== 'string') {
         wrongType(ctx, path, 'a duration like 30m or 2h', value)
-        return undefined
+        return
       }
       try {
         return parseDuration(value, 'value')
@@ -198,7 +209,7 @@ export function url(): Schema<string> {
     validate(value, path, ctx) {
       if (typeof value !== 'string') {
         wrongType(ctx, path, 'a URL', value)
-        return undefined
+        return
       }
       try {
         const parsed = new URL(value)
@@ -227,7 +238,7 @@ export function array<T>(
     validate(value, path, ctx) {
       if (!Array.isArray(value)) {
         wrongType(ctx, path, 'a list', value)
-        return undefined
+        return
       }
       if (options.minItems !== undefined && value.length < options.minItems) {
         ctx.report({
@@ -265,13 +276,11 @@ export function record<T>(item: Schema<T>): Schema<Record<string, T>> {
   return {
     description: `a mapping of ${item.description}`,
     validate(value, path, ctx) {
-      if (!isPlainObject(value)) {
-        wrongType(ctx, path, 'a mapping', value)
-        return undefined
-      }
+      const map = mapping(value, path, ctx)
+      if (map === undefined) return undefined
       const out: Record<string, T> = {}
       let ok = true as boolean
-      for (const [k, v] of Object.entries(value)) {
+      for (const [k, v] of Object.entries(map)) {
         const r = item.validate(v, [...path, k], ctx)
         if (r === undefined) ok = false
         else out[k] = r
@@ -316,11 +325,9 @@ export function object<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
   const names = Object.keys(fields)
   return {
     description: 'a mapping',
-    validate(value, path, ctx) {
-      if (!isPlainObject(value)) {
-        wrongType(ctx, path, 'a mapping', value)
-        return undefined
-      }
+    validate(input, path, ctx) {
+      const value = mapping(input, path, ctx)
+      if (value === undefined) return undefined
       const out: Record<string, unknown> = {}
       let ok = true as boolean
       for (const key of Object.keys(value)) {

@@ -5,13 +5,12 @@
  * the process ends; a second signal exits at once.
  */
 
-import { StackciError } from './errors.js'
+import { UserError } from './errors.js'
 import type { Reporter } from './reporter.js'
 
 /** The reason a door aborts with on SIGINT/SIGTERM. */
-export class CancelledError extends StackciError {
-  // The user (or the runner on their behalf) asked for it.
-  readonly kind = 'user'
+// The user (or the runner on their behalf) asked for it.
+export class CancelledError extends UserError {
   constructor(readonly signal: NodeJS.Signals) {
     super(`received ${signal}`)
   }

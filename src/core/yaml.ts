@@ -11,7 +11,8 @@
 
 import type { Schema as YamlSchema, Type as YamlType } from 'js-yaml'
 import { jsyaml } from './js-yaml.js'
-import type { PathSegment } from './schema.js'
+import type { Problem } from './errors.js'
+import { formatPath, type PathSegment, type SchemaProblem } from './schema.js'
 
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
 const BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/
@@ -321,4 +322,31 @@ function positionOf(text: string, offset: number): Position {
     i = text.indexOf('\n', i + 1)
   }
   return { line, column: offset - lineStart + 1 }
+}
+
+/**
+ * Attaches file:line to a problem found by key path in the `docIndex`th
+ * document of `text` (no line when the text is not known).
+ */
+export function toProblem(
+  text: string | undefined,
+  file: string,
+  problem: SchemaProblem,
+  docIndex = 0
+): Problem {
+  const pos =
+    text === undefined
+      ? undefined
+      : locateYamlPath(text, docIndex, problem.path, problem.atKey === true)
+  const path = formatPath(problem.path)
+  const out: Problem = {
+    where: {
+      file,
+      ...(pos === undefined ? {} : { line: pos.line, column: pos.column }),
+      ...(path === '' ? {} : { path })
+    },
+    message: problem.message
+  }
+  if (problem.hint !== undefined) out.hint = problem.hint
+  return out
 }

@@ -8,12 +8,7 @@ import { plural } from '../core/format.js'
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SpecError, type Problem } from '../core/errors.js'
-import { formatPath } from '../core/schema.js'
-import {
-  loadYamlDocuments,
-  locateYamlPath,
-  YamlSyntaxError
-} from '../core/yaml.js'
+import { loadYamlDocuments, toProblem, YamlSyntaxError } from '../core/yaml.js'
 import { isMapping } from './merge.js'
 import { readMetric, type DocProblem, type Metric } from './metric.js'
 import {
@@ -44,22 +39,7 @@ class SourceTexts {
     this.#texts.set(file, text)
   }
   locate(file: string, docIndex: number, p: DocProblem): Problem {
-    const text = this.#texts.get(file)
-    const pos =
-      text === undefined
-        ? undefined
-        : locateYamlPath(text, docIndex, p.path, p.atKey === true)
-    const path = formatPath(p.path)
-    const out: Problem = {
-      where: {
-        file,
-        ...(pos === undefined ? {} : { line: pos.line, column: pos.column }),
-        ...(path === '' ? {} : { path })
-      },
-      message: p.message
-    }
-    if (p.hint !== undefined) out.hint = p.hint
-    return out
+    return toProblem(this.#texts.get(file), file, p, docIndex)
   }
 }
 
