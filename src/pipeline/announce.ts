@@ -150,36 +150,21 @@ export class RunAnnouncer {
   async stepDone(done: PipelineStepView): Promise<void> {
     const i = this.#view.steps.findIndex((s) => s.step === done.step)
     if (i !== -1) this.#view.steps[i] = done
-    const slack = this.#slack
-    if (slack?.ts === undefined) return
-    const ts = slack.ts
-    await this.#tell('Slack', async () => {
-      await (
-        await slack.client()
-      ).chat.postMessage({
-        channel: slack.channel,
+    await this.#inThread(async (client, channel, ts) =>
+      client.chat.postMessage({
+        channel,
         thread_ts: ts,
         ...pipelineStepReply(this.#run.runId, done)
       })
-    })
+    )
   }
 
   /** The run ended: the message updated in place, the check completed. */
   async finish(passed: boolean, table: string): Promise<void> {
     this.#view.passed = passed
-    const slack = this.#slack
-    if (slack?.ts !== undefined) {
-      const ts = slack.ts
-      await this.#tell('Slack', async () => {
-        await (
-          await slack.client()
-        ).chat.update({
-          channel: slack.channel,
-          ts,
-          ...pipelineSlackMessage(this.#view)
-        })
-      })
-    }
+    await this.#inThread(async (client, channel, ts) =>
+      client.chat.update({ channel, ts, ...pipelineSlackMessage(this.#view) })
+    )
     const check = this.#check
     if (check?.id !== undefined) {
       const id = check.id
@@ -199,6 +184,18 @@ export class RunAnnouncer {
         })
       })
     }
+  }
+
+  /** A call about the run's Slack message, once it has been posted. */
+  async #inThread(
+    call: (client: WebClient, channel: string, ts: string) => Promise<unknown>
+  ): Promise<void> {
+    const slack = this.#slack
+    const ts = slack?.ts
+    if (slack === undefined || ts === undefined) return
+    await this.#tell('Slack', async () => {
+      await call(await slack.client(), slack.channel, ts)
+    })
   }
 
   async #tell(what: string, fn: () => Promise<void>): Promise<void> {
