@@ -1,23 +1,74 @@
 /**
  * The `stackci` command. Each step registers its own subcommands; this file
- * only wires global options, error handling and exit codes.
+ * only wires global options, error handling and exit codes, and imports a
+ * step's command module only when its command is chosen: importing every
+ * one (each with its step, stores and clients) cost every command, even
+ * `stackci notebook run`, most of a second before its first line.
  */
 
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { CliContext, EXIT, type CliIo, type GlobalOptions } from './context.js'
-import { registerDatasetCommands } from './dataset-command.js'
-import { registerJenkinsCommands } from './jenkins-command.js'
-import { registerImageCommands } from './image-command.js'
-import { releaseVersionArgs } from './tags-command.js'
-import { registerLintCommand } from './lint-command.js'
-import { registerMetricsCommands } from './metrics-command.js'
-import { registerAlertsCommands } from './alerts-command.js'
-import { registerBridgeCommands } from './bridge-command.js'
-import { registerReportCommand } from './report-command.js'
-import { registerNotebookCommands } from './notebook-command.js'
-import { registerRunCommand } from './run-command.js'
-import { registerVerifyCommands } from './verify-command.js'
+
+/** What a command module exports to add its commands to the program. */
+type Register = (program: Command, ctx: CliContext) => void
+
+interface CommandModule {
+  load: () => Promise<Register>
+  /** Takes `--version` as a release version (see `releaseVersionArgs`). */
+  release?: true
+}
+
+const image: CommandModule = {
+  // `tags` is registered with `image`, whose options it shares.
+  load: async () => (await import('./image-command.js')).registerImageCommands,
+  release: true
+}
+
+/** Every top-level command, in the order `stackci --help` lists them. */
+const COMMANDS: Readonly<Record<string, CommandModule>> = {
+  run: {
+    load: async () => (await import('./run-command.js')).registerRunCommand,
+    release: true
+  },
+  lint: {
+    load: async () => (await import('./lint-command.js')).registerLintCommand
+  },
+  verify: {
+    load: async () =>
+      (await import('./verify-command.js')).registerVerifyCommands
+  },
+  jenkins: {
+    load: async () =>
+      (await import('./jenkins-command.js')).registerJenkinsCommands
+  },
+  tags: image,
+  image,
+  metrics: {
+    load: async () =>
+      (await import('./metrics-command.js')).registerMetricsCommands
+  },
+  dataset: {
+    load: async () =>
+      (await import('./dataset-command.js')).registerDatasetCommands
+  },
+  bridge: {
+    load: async () =>
+      (await import('./bridge-command.js')).registerBridgeCommands
+  },
+  report: {
+    load: async () =>
+      (await import('./report-command.js')).registerReportCommand
+  },
+  alerts: {
+    load: async () =>
+      (await import('./alerts-command.js')).registerAlertsCommands
+  },
+  notebook: {
+    load: async () =>
+      (await import('./notebook-command.js')).registerNotebookCommands
+  }
+}
 
 function version(): string {
   try {
@@ -30,9 +81,9 @@ function version(): string {
   }
 }
 
-/** Builds the program; exported for tests and for `stackci help`. */
-export function buildProgram(ctx: CliContext): Command {
-  const program = new Command('stackci')
+/** The program with its global options and no command yet. */
+function bareProgram(ctx: CliContext): Command {
+  return new Command('stackci')
     .description(
       'CI for large scientific software stacks: lint, Jenkins builds, stack images,\n' +
         'integration datasets, lsst.verify metrics and the Jenkins bridge.'
@@ -47,18 +98,71 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.stderr.write(s)
     })
     .exitOverride()
-  registerRunCommand(program, ctx)
-  registerLintCommand(program, ctx)
-  registerVerifyCommands(program, ctx)
-  registerJenkinsCommands(program, ctx)
-  registerImageCommands(program, ctx)
-  registerMetricsCommands(program, ctx)
-  registerDatasetCommands(program, ctx)
-  registerBridgeCommands(program, ctx)
-  registerReportCommand(program, ctx)
-  registerAlertsCommands(program, ctx)
-  registerNotebookCommands(program, ctx)
+}
+
+/** The `COMMANDS` entry `word` names; undefined for help or a typo. */
+function commandModule(word: string | undefined): CommandModule | undefined {
+  return word !== undefined && Object.hasOwn(COMMANDS, word)
+    ? COMMANDS[word]
+    : undefined
+}
+
+/** `stackci --version`: answered before any help is asked. */
+function asksVersion(argv: readonly string[]): boolean {
+  const first = argv.find((a) => /^(-V|--version|-h|--help)$/.test(a))
+  return first === '-V' || first === '--version'
+}
+
+/**
+ * Builds the program with the commands `argv` can reach: the chosen
+ * command's module only, or every command for help (`stackci`, `stackci
+ * --help`, `stackci help …`). An unknown command gets none.
+ */
+export async function buildProgram(
+  ctx: CliContext,
+  argv: readonly string[] = []
+): Promise<Command> {
+  const program = bareProgram(ctx)
+  const word = commandWords(program, argv)[0]
+  const chosen = commandModule(word)
+  const modules =
+    chosen !== undefined
+      ? [chosen]
+      : (word === undefined && !asksVersion(argv)) || word === 'help'
+        ? [...new Set(Object.values(COMMANDS))]
+        : []
+  // One after another: jest's module loader loses shared imports of
+  // concurrent dynamic imports, and help has no hurry.
+  for (const m of modules) (await m.load())(program, ctx)
   return program
+}
+
+/**
+ * The words of `argv` that name commands, in order, up to the first that
+ * names none below `program` (an argument, or a typo) or `--`. Options and
+ * their values are skipped, so `--summary out.md metrics` is `metrics`.
+ */
+function commandWords(program: Command, argv: readonly string[]): string[] {
+  let cmd: Command | undefined = program
+  const words: string[] = []
+  for (let i = 0; i < argv.length && cmd !== undefined; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--') break
+    if (arg.startsWith('-')) {
+      // An option's value is not a command: skip it.
+      const flag = arg.split('=')[0]
+      const option = cmd.options.find(
+        (o) => o.short === flag || o.long === flag
+      )
+      if (option?.required === true && !arg.includes('=')) i++
+      continue
+    }
+    words.push(arg)
+    cmd = cmd.commands.find(
+      (c) => c.name() === arg || c.aliases().includes(arg)
+    )
+  }
+  return words
 }
 
 /**
@@ -73,25 +177,15 @@ export function unknownCommand(
 ): string | undefined {
   let cmd = program
   const path: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? ''
-    if (arg === '--') return undefined
-    if (arg.startsWith('-')) {
-      // An option's value is not a command: skip it.
-      const flag = arg.split('=')[0]
-      const option = cmd.options.find(
-        (o) => o.short === flag || o.long === flag
-      )
-      if (option?.required === true && !arg.includes('=')) i++
-      continue
-    }
-    if (cmd.commands.length === 0) return undefined
+  for (const word of commandWords(program, argv)) {
+    // A program built for an unknown command has none: the word is it.
+    if (cmd.commands.length === 0 && cmd !== program) return undefined
     const sub = cmd.commands.find(
-      (c) => c.name() === arg || c.aliases().includes(arg)
+      (c) => c.name() === word || c.aliases().includes(word)
     )
     if (sub === undefined)
-      return arg === 'help' ? undefined : [...path, arg].join(' ')
-    path.push(arg)
+      return word === 'help' ? undefined : [...path, word].join(' ')
+    path.push(word)
     cmd = sub
   }
   return undefined
@@ -107,7 +201,7 @@ export async function main(
     io,
     () => holder.program?.opts<GlobalOptions>() ?? {}
   )
-  const program = buildProgram(ctx)
+  const program = await buildProgram(ctx, argv)
   holder.program = program
   const unknown = unknownCommand(program, argv)
   if (unknown !== undefined) {
@@ -117,7 +211,13 @@ export async function main(
     return EXIT.error
   }
   try {
-    await program.parseAsync(releaseVersionArgs(argv), { from: 'user' })
+    // Only the release commands read `--version` as theirs.
+    const release = commandModule(commandWords(program, argv)[0])?.release
+    const args =
+      release === true
+        ? (await import('./tags-command.js')).releaseVersionArgs(argv)
+        : argv
+    await program.parseAsync(args, { from: 'user' })
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; usage errors are bad input.

@@ -3,12 +3,13 @@
  * from the engine as a tar stream (as `docker cp` gets it), and only the
  * regular files matching the output globs are written on the host, under
  * the dataset's results directory, read as they stream by. Files are owned
- * by whoever runs stackci, whatever user the container ran as.
+ * by whoever runs stackci, whatever user the container ran as. An output
+ * directory bound from the host is read the same way, file by file.
  */
 
 import type Docker from 'dockerode'
-import { createWriteStream } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, readdir } from 'node:fs/promises'
 import { dirname, join, posix } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Reporter } from '../core/reporter.js'
@@ -84,5 +85,43 @@ export async function collectOutputs(
       )
   })
   await pipeline(archive, tar)
+  return copied.sort()
+}
+
+/**
+ * The files matching `patterns` under `source`, a host directory the
+ * container wrote (see `ContainerSpec.outputDir`), copied to `destination`
+ * as by {@link collectOutputs}: regular files only (a link could point
+ * anywhere on the host), new files owned by whoever runs stackci. Host
+ * paths of the copies, sorted.
+ */
+export async function collectOutputDir(
+  source: string,
+  options: Omit<CollectOptions, 'outputPath'>,
+  reporter: Reporter
+): Promise<string[]> {
+  const matchers = options.patterns.map(globToRegExp)
+  const copied: string[] = []
+  const walk = async (rel: string): Promise<void> => {
+    for (const entry of await readdir(join(source, rel), {
+      withFileTypes: true
+    })) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`
+      if (entry.isDirectory()) await walk(path)
+      else if (!matchers.some((re) => re.test(path))) continue
+      else if (!entry.isFile())
+        reporter.warning(`${path}: not a regular file; not collected`)
+      else {
+        const target = join(options.destination, ...path.split('/'))
+        await mkdir(dirname(target), { recursive: true })
+        await pipeline(
+          createReadStream(join(source, path)),
+          createWriteStream(target)
+        )
+        copied.push(target)
+      }
+    }
+  }
+  await walk('')
   return copied.sort()
 }

@@ -35,6 +35,13 @@ export interface ContainerSpec {
   mounts: Mount[]
   /** Made writable by anyone (mode 1777) before the start. */
   outputPath: string
+  /**
+   * A host directory, writable by anyone, bound at `outputPath` instead, as
+   * `docker run -v` does: nothing is copied into the container, and
+   * `collect` reads the directory. It spares the engine mounting the
+   * container's file system twice (to make the directory, to copy it out).
+   */
+  outputDir?: string | undefined
   /** Bytes; swap is not given on top, so the limit is the limit. */
   memory?: number | undefined
   cpus?: number | undefined
@@ -98,7 +105,18 @@ function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
     AttachStderr: true,
     Tty: false,
     HostConfig: {
-      Mounts: spec.mounts.map((m) => ({
+      Mounts: [
+        ...spec.mounts,
+        ...(spec.outputDir === undefined
+          ? []
+          : [
+              {
+                source: spec.outputDir,
+                target: spec.outputPath,
+                readOnly: false
+              }
+            ])
+      ].map((m) => ({
         Type: 'bind' as const,
         Source: m.source,
         Target: m.target,
@@ -180,14 +198,16 @@ export async function runContainer<T>(
   const lines = new LineCollector(options.onLine, options.tailLines ?? 20)
   const demux = new Demuxer(lines)
   try {
-    const tar = await outputDirTar(spec.outputPath)
-    await engineCall(
-      engine,
-      `make ${spec.outputPath} in ${spec.name}`,
-      async (abortSignal) =>
-        container.putArchive(tar, { path: '/', abortSignal }),
-      reporter
-    )
+    if (spec.outputDir === undefined) {
+      const tar = await outputDirTar(spec.outputPath)
+      await engineCall(
+        engine,
+        `make ${spec.outputPath} in ${spec.name}`,
+        async (abortSignal) =>
+          container.putArchive(tar, { path: '/', abortSignal }),
+        reporter
+      )
+    }
     const stream = await engineCall(
       engine,
       `attach to ${spec.name}`,

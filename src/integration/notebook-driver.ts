@@ -25,7 +25,10 @@ export interface DriverResult {
 
 /** argv: the notebook, the output directory, the base name of what it writes. */
 export const DRIVER_PY = String.raw`
-import json, re, sys, traceback
+import json, os, re, sys, traceback
+# The output directory is bound from the host: whatever user runs stackci
+# must be able to remove what the notebook (and its kernel) write there.
+os.umask(0)
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError

@@ -3,9 +3,10 @@
  * own code: the notebook (parameters injected), the driver, the exported
  * history and this run's verify jobs go into one host directory mounted
  * read-only, the datasets are mounted read-only as integration mounts them,
- * and only the container's output directory comes back. The container is
- * the dataset runs' container (runContainer): same limits, no network,
- * labelled with the run id and removed whatever happens.
+ * and only the regular files of the container's output directory (a host
+ * directory bound there) come back. The container is the dataset runs'
+ * container (runContainer): same limits, no network, labelled with the run
+ * id and removed whatever happens.
  */
 
 import { createWriteStream } from 'node:fs'
@@ -25,7 +26,7 @@ import type { Reporter } from '../core/reporter.js'
 import { engineCall, type DockerEngine } from '../docker/client.js'
 import { loadDefinitions, specToJson } from '../verify/index.js'
 import { DATASET_LABEL, RUN_LABEL, newRunId } from './cleanup.js'
-import { collectOutputs } from './collect.js'
+import { collectOutputDir } from './collect.js'
 import { runContainer } from './container-run.js'
 import { checkDatasetPaths, type Dataset } from './datasets.js'
 import { resolveRunImage } from './image.js'
@@ -218,6 +219,10 @@ export async function runNotebook(
   const out = resolve(options.out)
   await mkdir(out, { recursive: true })
   const staging = await mkdtemp(join(tmpdir(), 'stackci-notebook-'))
+  // What the notebook writes lands here (the container's user may be
+  // anyone), and only its regular files are copied to `out`, as ours.
+  const written = await mkdtemp(join(tmpdir(), 'stackci-notebook-out-'))
+  await chmod(written, 0o777)
   const logFile = join(out, `${name}.log`)
   const log = createWriteStream(logFile)
   let verdict: string | undefined
@@ -250,6 +255,7 @@ export async function runNotebook(
           }))
         ],
         outputPath: NOTEBOOK_OUTPUT_PATH,
+        outputDir: written,
         memory: options.memory,
         cpus: options.cpus,
         network,
@@ -266,15 +272,10 @@ export async function runNotebook(
             reporter.info(`[${name}] ${line}`)
           }
         },
-        collect: async (container) =>
-          collectOutputs(
-            engine,
-            container,
-            {
-              outputPath: NOTEBOOK_OUTPUT_PATH,
-              patterns: ['**'],
-              destination: out
-            },
+        collect: async () =>
+          collectOutputDir(
+            written,
+            { patterns: ['**'], destination: out },
             reporter
           )
       }
@@ -294,6 +295,13 @@ export async function runNotebook(
   } finally {
     await new Promise<void>((done) => log.end(done))
     await rm(staging, { recursive: true, force: true })
+    await rm(written, { recursive: true, force: true }).catch(
+      (error: unknown) => {
+        reporter.warning(
+          `cannot remove ${written}, which the notebook wrote: ${errorMessage(error)}`
+        )
+      }
+    )
   }
 }
 

@@ -83,7 +83,7 @@ it('injects typed parameters and the run identity, and gives the history, the jo
         'import glob, json, os',
         'rows = [json.loads(l) for l in open(history_file)]',
         'assert {r["dataset"] for r in rows} == {"field_a", "field_b"}, rows[:1]',
-        'assert {r["release_tag"] for r in rows} == {"d_2026_01_01"}',
+        'assert {r["releaseTag"] for r in rows} == {"d_2026_01_01"}',
         'found = glob.glob(jobs_dir + "/**/*.verify.json", recursive=True)',
         'assert len(found) == 1, found',
         'specs = json.load(open(specs_file))',
