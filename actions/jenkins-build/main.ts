@@ -10,7 +10,7 @@ import {
 } from '../../src/jenkins/index.js'
 
 void runAction(async ({ reporter, env, signal, saveState }) => {
-  const inputs = jenkinsBuildInputsFromAction(env)
+  const inputs = jenkinsBuildInputsFromAction(env, reporter)
   const result = await runJenkinsBuildStep(inputs, {
     reporter,
     signal,

@@ -101,11 +101,24 @@ function readParameters(r: StepInputs): BuildParameters {
   )
 }
 
-/** The action's inputs (`INPUT_*`). */
-export function jenkinsBuildInputsFromAction(env: Env): JenkinsBuildInputs {
-  return readJenkinsBuildInputs(
-    new StepInputs(actionSource('jenkins-build', env))
-  )
+/**
+ * The action's inputs (`INPUT_*`). With a reporter, the credentials are
+ * masked before anything else is checked: a bad input fails the step
+ * before `runJenkinsBuildStep` is reached, and its message must not be the
+ * first line to carry them.
+ */
+export function jenkinsBuildInputsFromAction(
+  env: Env,
+  reporter?: Reporter
+): JenkinsBuildInputs {
+  const r = new StepInputs(actionSource('jenkins-build', env))
+  if (reporter !== undefined)
+    maskJenkinsCredentials(reporter, {
+      url: r.string('url') ?? '',
+      user: r.string('user'),
+      token: r.string('token')
+    })
+  return readJenkinsBuildInputs(r)
 }
 
 /** What `stackci jenkins build` parses (commander's option object). */
@@ -299,7 +312,7 @@ export async function runJenkinsBuildPost(
     reporter.info('nothing to stop: the step finished')
     return
   }
-  const inputs = jenkinsBuildInputsFromAction(env)
+  const inputs = jenkinsBuildInputsFromAction(env, reporter)
   await stopAbandoned(jenkinsClientFor(inputs, reporter), state, {
     reporter,
     cancelOnAbort: inputs['cancel-on-abort']
