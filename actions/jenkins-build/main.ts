@@ -9,14 +9,15 @@ import {
   runJenkinsBuildStep
 } from '../../src/jenkins/index.js'
 
-void runAction(async ({ reporter, env, signal, saveState }) => {
+void runAction(async (ctx) => {
+  const { reporter, env, signal } = ctx
   const inputs = jenkinsBuildInputsFromAction(env, reporter)
   const result = await runJenkinsBuildStep(inputs, {
     reporter,
     signal,
     console: reporterConsoleSink(reporter, { protectCommands: true }),
     saveState: (state) => {
-      saveState(STATE_KEY, JSON.stringify(state))
+      ctx.saveState(STATE_KEY, JSON.stringify(state))
     }
   })
   return {

@@ -5,7 +5,7 @@
 import { runAction } from '../../src/core/action-door.js'
 import { STATE_KEY, runJenkinsBuildPost } from '../../src/jenkins/index.js'
 
-void runAction(async ({ reporter, env, getState }) => {
-  await runJenkinsBuildPost(env, getState(STATE_KEY), reporter)
+void runAction(async (ctx) => {
+  await runJenkinsBuildPost(ctx.env, ctx.getState(STATE_KEY), ctx.reporter)
   return undefined
 })

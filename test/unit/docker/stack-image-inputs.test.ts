@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { InputError } from '../../../src/core/index.js'
 import {
   defaultVersion,
-  readStackImageInputs,
-  stackImageOptions,
+  stackImageInputsFromAction as readStackImageInputs,
+  stackImagePaths,
   stackImageOutputs,
   stackImageSummary,
   releaseTags
@@ -88,7 +88,7 @@ describe('stack-image inputs', () => {
       INPUT_CONTEXT: 'stack',
       INPUT_DOCKERFILE: '/abs/Dockerfile'
     })
-    const options = stackImageOptions(inputs, { GITHUB_WORKSPACE: '/ws' })
+    const options = stackImagePaths(inputs, '/ws')
     expect(options.context).toBe('/ws/stack')
     expect(options.dockerfile).toBe('/abs/Dockerfile')
   })
