@@ -199,7 +199,7 @@ export function stackImageInputsFromFlags(
 ): StackImageInputs {
   return readStackImageInputs(
     new StepInputs(
-      layered(
+      mergedMaps([
         flagSource(flags, {
           dockerfile: 'file',
           'build-args': 'build-arg',
@@ -211,9 +211,28 @@ export function stackImageInputsFromFlags(
         }),
         ...(project === undefined ? [] : projectSource(project)),
         valuesSource('default', { timeout: '6h' })
-      )
+      ])
     )
   )
+}
+
+/**
+ * Layered sources where `build-args` and `labels` merge key by key (a
+ * `--build-arg` overrides the file's value of that argument, not the whole
+ * map); each source's values are checked as that source names them.
+ */
+function mergedMaps(sources: InputSource[]): InputSource {
+  const base = layered(...sources)
+  return {
+    describe: (key) => base.describe(key),
+    get: (key) => {
+      if (key !== 'build-args' && key !== 'labels') return base.get(key)
+      const merged: Record<string, string> = {}
+      for (const source of [...sources].reverse())
+        Object.assign(merged, keyValues(new StepInputs(source), key))
+      return merged
+    }
+  }
 }
 
 /**
