@@ -53,6 +53,7 @@ export {
   readTestReport,
   type TestSummary
 } from './published.js'
+export { parseParamFlag, parseParameters } from './parameters.js'
 export {
   DEFAULT_TIMEOUT_MS,
   jenkinsBuildInputsFromAction,
@@ -62,8 +63,6 @@ export {
   jenkinsBuildSummary,
   jenkinsClientFor,
   maskJenkinsCredentials,
-  parseParamFlag,
-  parseParameters,
   readJenkinsBuildInputs,
   runJenkinsBuildPost,
   runJenkinsBuildStep,

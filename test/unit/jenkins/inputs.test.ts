@@ -7,10 +7,12 @@ import {
   jenkinsBuildInputsFromAction,
   jenkinsBuildInputsFromConfig,
   jenkinsBuildInputsFromFlags,
-  maskJenkinsCredentials,
+  maskJenkinsCredentials
+} from '../../../src/jenkins/step.js'
+import {
   parseParamFlag,
   parseParameters
-} from '../../../src/jenkins/step.js'
+} from '../../../src/jenkins/parameters.js'
 
 const WHAT = "jenkins-build: input 'parameters'"
 
