@@ -101,7 +101,8 @@ const scenarios: Scenario[] = [
       push: 'false',
       'docker-host': docker.host
     },
-    work: /^::group::Release tags/
+    // Its plan line, printed before the step's code is read.
+    work: /^stack-image: build |^::group::Release tags/
   },
   {
     name: 'integration',

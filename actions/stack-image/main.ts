@@ -1,34 +1,17 @@
-/** The `stack-image` action: a door onto `runStackImage`. */
-import * as core from '@actions/core'
-import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { errorMessage } from '../../src/core/errors.js'
+/**
+ * The `stack-image` action: a door onto `runStackImageStep`. It says what
+ * it will build first; the step's code (release tags, git, Docker) is its
+ * own file in the bundle (`./run.js`), read after that line.
+ */
+import { runAction } from '../../src/core/action-door.js'
 import {
-  connectDocker,
-  readStackImageInputs,
-  runStackImage,
-  stackImageOptions,
-  stackImageOutputs,
-  stackImageSummary
-} from '../../src/docker/index.js'
+  stackImageInputsFromAction,
+  stackImagePlan
+} from '../../src/docker/step.js'
 
-export async function main(): Promise<void> {
-  const reporter = new ActionsReporter()
-  try {
-    const inputs = readStackImageInputs(process.env)
-    reporter.mask(inputs.password)
-    const engine = await connectDocker(inputs['docker-host'])
-    const result = await runStackImage(
-      engine,
-      stackImageOptions(inputs, process.env),
-      reporter
-    )
-    await reporter.summary(stackImageSummary(result))
-    for (const [name, value] of Object.entries(stackImageOutputs(result))) {
-      core.setOutput(name, value)
-    }
-  } catch (error) {
-    core.setFailed(reporter.masker.apply(errorMessage(error)))
-  }
-}
-
-void main()
+void runAction(async ({ reporter, env, workspace, signal }) => {
+  const inputs = stackImageInputsFromAction(env)
+  reporter.info(stackImagePlan(inputs))
+  const { runStackImageAction } = await import('./run.js')
+  return runStackImageAction(inputs, { reporter, env, workspace, signal })
+})

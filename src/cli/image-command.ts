@@ -7,27 +7,29 @@
 
 import type { Command } from 'commander'
 import { InputError } from '../core/errors.js'
-import { parseDuration } from '../core/duration.js'
 import type { Reporter } from '../core/reporter.js'
 import { BuildStepError } from '../docker/build-log.js'
 import { connectDocker, checkEngine } from '../docker/client.js'
-import { parseKeyValues } from '../docker/labels.js'
 import {
   checkRegistryAuth,
   checkRepository,
   pushTags,
   registryAuth
 } from '../docker/registry.js'
+import type { StackImageResult } from '../docker/stack-image.js'
 import {
-  runStackImage,
+  runStackImageStep,
+  stackImageInputsFromFlags,
   stackImageSummary,
-  type StackImageResult
-} from '../docker/stack-image.js'
+  type StackImageFlags
+} from '../docker/step.js'
+import type { ReleaseKind } from '../docker/release-kinds.js'
+import { standaloneImageProject } from '../pipeline/image-step.js'
 import { EXIT, type CliContext } from './context.js'
+import { projectConfig } from './project.js'
 import {
   addReleaseOptions,
   registerTagsCommand,
-  releaseRequest,
   type TagsOptions
 } from './tags-command.js'
 
@@ -39,14 +41,15 @@ interface RegistryOptions {
   json?: boolean
 }
 
-interface BuildOptions extends TagsOptions, RegistryOptions {
-  file?: string
-  buildArg?: string[]
-  label?: string[]
-  target?: string
+interface BuildOptions
+  extends
+    Omit<TagsOptions, 'kind'>,
+    RegistryOptions,
+    Omit<StackImageFlags, 'kind' | 'noCache' | 'version'> {
+  kind?: ReleaseKind
   cache?: boolean
-  push?: boolean
-  timeout?: string
+  config?: string
+  profile?: string
 }
 
 interface PromoteOptions extends TagsOptions, RegistryOptions {
@@ -58,11 +61,11 @@ function repeat(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
+/** The password from stdin when asked (never a flag value). */
 async function readPassword(
   options: RegistryOptions
 ): Promise<string | undefined> {
-  if (options.passwordStdin !== true)
-    return process.env.STACKCI_REGISTRY_PASSWORD || undefined
+  if (options.passwordStdin !== true) return undefined
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
@@ -70,11 +73,28 @@ async function readPassword(
     .replace(/\r?\n$/, '')
 }
 
+/** The image commands' flags as the step reads them. */
+async function stepFlags(
+  options: TagsOptions | BuildOptions,
+  extra: StackImageFlags = {}
+): Promise<StackImageFlags> {
+  const password = await readPassword(options)
+  return {
+    ...options,
+    ...extra,
+    version: options.releaseVersion ?? options.version,
+    ...(password === undefined ? {} : { password })
+  }
+}
+
+/** `image push`: the user and password from flags or the environment. */
 async function credentials(
   options: RegistryOptions,
   reporter: Reporter
 ): Promise<{ username?: string; password?: string }> {
-  const password = await readPassword(options)
+  const password =
+    (await readPassword(options)) ??
+    (process.env.STACKCI_REGISTRY_PASSWORD || undefined)
   reporter.mask(password)
   const username =
     options.username ?? (process.env.STACKCI_REGISTRY_USERNAME || undefined)
@@ -141,39 +161,60 @@ export function registerImageCommands(program: Command, ctx: CliContext): void {
       image
         .command('build')
         .description(
-          'build the stack image (classic builder), tag it by the release conventions, push it with --push'
+          'build the stack image (classic builder), tag it by the release conventions, push it with --push;\n' +
+            'inside a project (a stackci.yml here) image: and registry: give the defaults and the\n' +
+            "profile's release kind is the default --kind; flags override"
         )
-        .argument('[context]', 'build context directory', '.')
+        .argument(
+          '[context]',
+          'build context directory (default: image.context, else .)'
+        ),
+      { kindRequired: false }
     )
   )
+    .option('--config <file>', 'the project file (default ./stackci.yml)')
+    .option(
+      '--profile <name>',
+      "the profile whose release kind is the default (default: the file's)"
+    )
     .option('-f, --file <path>', 'Dockerfile (default <context>/Dockerfile)')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', repeat)
     .option('--label <KEY=VALUE>', 'extra image label (repeatable)', repeat)
     .option('--target <stage>', 'build up to this stage')
     .option('--no-cache', 'do not use the build cache')
     .option('--push', 'push every tag to --registry')
-    .option('--timeout <duration>', 'give up after this long (e.g. 2h)', '6h')
-    .action(async (context: string, options: BuildOptions) => {
+    .option(
+      '--timeout <duration>',
+      'give up after this long (default: image.timeout, else 6h)'
+    )
+    .action(async (context: string | undefined, options: BuildOptions) => {
       try {
-        const r = ctx.reporter
-        const creds = await credentials(options, r)
-        const result = await runStackImage(
-          await connectDocker(options.dockerHost),
-          {
-            release: releaseRequest(options),
+        const env = process.env
+        const config = await projectConfig(options.config)
+        const project =
+          config === undefined
+            ? undefined
+            : standaloneImageProject(config, env, {
+                profile: options.profile,
+                kind: options.kind,
+                version: options.releaseVersion ?? options.version,
+                date: options.date
+              })
+        const inputs = stackImageInputsFromFlags(
+          await stepFlags(options, {
             context,
-            dockerfile: options.file,
-            registry: options.registry,
-            ...creds,
-            buildArgs: parseKeyValues(options.buildArg ?? [], '--build-arg'),
-            labels: parseKeyValues(options.label ?? [], '--label'),
-            target: options.target,
-            noCache: options.cache === false,
-            push: options.push === true,
-            timeoutMs: parseDuration(options.timeout ?? '6h', '--timeout')
-          },
-          r
+            noCache: options.cache === false ? true : undefined
+          }),
+          env,
+          project
         )
+        const result = await runStackImageStep(inputs, {
+          reporter: ctx.reporter,
+          env,
+          workspace: process.cwd(),
+          project: project?.project,
+          oLatest: options.oLatest
+        })
         await report(ctx, result, options.json === true)
       } catch (error) {
         failedBuild(ctx, error)
@@ -233,20 +274,20 @@ export function registerImageCommands(program: Command, ctx: CliContext): void {
   )
     .option('--no-push', 'only say what would move (a dry run)')
     .action(async (options: PromoteOptions) => {
-      const r = ctx.reporter
-      const creds = await credentials(options, r)
-      const result = await runStackImage(
-        await connectDocker(options.dockerHost),
-        {
-          release: releaseRequest(options),
-          context: '.',
-          registry: options.registry,
-          ...creds,
-          push: options.push !== false,
-          promoteFrom: options.from
-        },
-        r
+      const env = process.env
+      const inputs = stackImageInputsFromFlags(
+        await stepFlags(options, {
+          promoteFrom: options.from,
+          push: options.push !== false
+        }),
+        env
       )
+      const result = await runStackImageStep(inputs, {
+        reporter: ctx.reporter,
+        env,
+        workspace: process.cwd(),
+        oLatest: options.oLatest
+      })
       await report(ctx, result, options.json === true)
     })
 }

@@ -6,113 +6,89 @@
 
 import { readFile } from 'node:fs/promises'
 import { Option, type Command } from 'commander'
-import { parseDuration } from '../core/duration.js'
 import { InputError } from '../core/errors.js'
-import { urlUserinfoSecrets } from '../core/secrets.js'
 import { CancelledError, abortOnSignals } from '../core/signals.js'
 import {
   DEFAULT_FAIL_ON,
   DEFAULT_TIMEOUT_MS,
+  jenkinsBuildInputsFromFlags,
+  jenkinsBuildSummary,
   jenkinsClientFor,
-  parseFailOn,
-  parseParamFlag,
-  runJenkinsBuild,
+  runJenkinsBuildStep,
   stopBuildOrItem,
   streamConsoleSink,
-  summaryLine,
-  type JenkinsClient,
+  type JenkinsBuildFlags,
   type StopMode
 } from '../jenkins/index.js'
 import { EXIT, type CliContext } from './context.js'
+import { projectConfig } from './project.js'
 import { collectList } from './verify-command.js'
 
 interface ConnectionOptions {
   url?: string
   user?: string
   tokenFile?: string
+  job: string
 }
 
-interface BuildOptions extends ConnectionOptions {
-  job: string
-  param?: string[]
-  wait: boolean
-  timeout: string
-  log: boolean
-  failOn?: string[]
-  cancelOnAbort: boolean
+interface BuildOptions
+  extends ConnectionOptions, Omit<JenkinsBuildFlags, 'job'> {
   json?: boolean
 }
 
 interface StopOptions extends ConnectionOptions {
-  job: string
   build?: string
   queueItem?: string
   mode: StopMode
 }
 
-async function connect(
-  ctx: CliContext,
-  options: ConnectionOptions
-): Promise<JenkinsClient> {
-  const env = process.env
-  const url = options.url ?? env.JENKINS_URL
-  if (url === undefined || url === '') {
-    throw new InputError('no Jenkins URL: give --url or set JENKINS_URL')
-  }
-  let token = env.JENKINS_TOKEN
-  if (options.tokenFile !== undefined) {
-    token = (await readFile(options.tokenFile, 'utf8')).trim()
-  }
-  // Mask first: nothing below may print the token or its Basic header,
-  // nor a token written into the URL's user:password.
-  ctx.reporter.mask(token)
-  for (const secret of urlUserinfoSecrets(url)) ctx.reporter.mask(secret)
-  const user = options.user ?? env.JENKINS_USER
-  if (token !== undefined && token !== '' && user === undefined) {
-    throw new InputError(
-      'an API token was given without a user: give --user or set JENKINS_USER'
-    )
-  }
-  return jenkinsClientFor(
-    { url, user, token: token === '' ? undefined : token },
-    ctx.reporter
-  )
+/** The flags with the token read from --token-file (never a flag value). */
+async function withToken<T extends ConnectionOptions>(
+  options: T
+): Promise<T & { token?: string }> {
+  if (options.tokenFile === undefined) return options
+  const token = (await readFile(options.tokenFile, 'utf8')).trim()
+  return token === '' ? options : { ...options, token }
 }
 
 async function buildCommand(
   ctx: CliContext,
   options: BuildOptions
 ): Promise<void> {
-  const jenkins = await connect(ctx, options)
+  // commander sets a --no-X flag's true when absent: let the file decide.
+  const given = (on: boolean | undefined): false | undefined =>
+    on === false ? false : undefined
+  const inputs = jenkinsBuildInputsFromFlags(
+    {
+      ...(await withToken(options)),
+      wait: given(options.wait),
+      log: given(options.log),
+      cancelOnAbort: given(options.cancelOnAbort)
+    },
+    process.env,
+    await projectConfig()
+  )
   const cancel = new AbortController()
   const release = abortOnSignals(cancel, ctx.reporter)
-  const toStdout = options.json !== true
+  const json = options.json === true
   try {
-    const outcome = await runJenkinsBuild(
-      {
-        job: options.job,
-        parameters: (options.param ?? []).map(parseParamFlag),
-        wait: options.wait,
-        timeoutMs: parseDuration(options.timeout, '--timeout'),
-        streamLog: options.log,
-        failOn: parseFailOn(options.failOn ?? [], '--fail-on'),
-        cancelOnAbort: options.cancelOnAbort
-      },
-      {
-        jenkins,
-        reporter: ctx.reporter,
-        signal: cancel.signal,
-        console: streamConsoleSink(
-          async (text) =>
-            toStdout ? ctx.write(text) : void ctx.io.stderr.write(text),
-          (text) => ctx.reporter.masker.apply(text)
-        )
-      }
-    )
-    await ctx.reporter.summary(summaryLine(outcome))
+    const result = await runJenkinsBuildStep(inputs, {
+      reporter: ctx.reporter,
+      signal: cancel.signal,
+      // stdout is the console, unless it is the JSON's.
+      console: streamConsoleSink(
+        async (text) =>
+          json ? void ctx.io.stderr.write(text) : ctx.write(text),
+        (text) => ctx.reporter.masker.apply(text)
+      )
+    })
+    const { outcome } = result
+    const summary = jenkinsBuildSummary(result)
+    await ctx.reporter.summary(summary)
     if (outcome.failed) ctx.reporter.error(outcome.message)
-    if (options.json === true) await ctx.write(`${JSON.stringify(outcome)}\n`)
-    else if (!options.wait) await ctx.write(`${outcome.queueUrl}\n`)
+    if (outcome.result !== undefined) ctx.reporter.info(summary)
+    if (json) await ctx.write(`${JSON.stringify(outcome)}\n`)
+    else if (!inputs.wait) await ctx.write(`${outcome.queueUrl}\n`)
     ctx.exitCode = outcome.failed ? EXIT.failed : EXIT.ok
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error
@@ -138,7 +114,12 @@ async function stopCommand(
       )
     return Number(text)
   }
-  const jenkins = await connect(ctx, options)
+  const inputs = jenkinsBuildInputsFromFlags(
+    await withToken(options),
+    process.env,
+    await projectConfig()
+  )
+  const jenkins = jenkinsClientFor(inputs, ctx.reporter)
   const what = await stopBuildOrItem(
     jenkins,
     {
@@ -196,8 +177,7 @@ export function registerJenkinsCommands(
     .option('--no-wait', 'return once queued (prints the queue item URL)')
     .option(
       '--timeout <duration>',
-      'give up (and stop the build) after this long',
-      `${DEFAULT_TIMEOUT_MS / 3_600_000}h`
+      `give up (and stop the build) after this long (default: jenkins.timeout in stackci.yml, else ${DEFAULT_TIMEOUT_MS / 3_600_000}h)`
     )
     .option('--no-log', 'do not stream the console; poll the status only')
     .option(

@@ -49,14 +49,19 @@ export function releaseVersionArgs(argv: readonly string[]): string[] {
   )
 }
 
-/** The `tags` options shared with `image build|promote`. */
-export function addReleaseOptions(command: Command): Command {
+/**
+ * The `tags` options shared with `image build|promote`; `image build` in a
+ * project takes its kind from the profile, so there it may be left out.
+ */
+export function addReleaseOptions(
+  command: Command,
+  { kindRequired = true }: { kindRequired?: boolean } = {}
+): Command {
+  const kind = new Option('--kind <kind>', 'release kind').choices(
+    RELEASE_KINDS
+  )
   return command
-    .addOption(
-      new Option('--kind <kind>', 'release kind')
-        .choices(RELEASE_KINDS)
-        .makeOptionMandatory()
-    )
+    .addOption(kindRequired ? kind.makeOptionMandatory() : kind)
     .option(
       '--date <date>',
       'YYYY-MM-DD in the time zone, or an ISO instant (default: now)'

@@ -18,6 +18,9 @@ import {
   type Manifest
 } from './registry-api.js'
 import { registryOf, type RegistryAuth } from './registry-auth.js'
+import { describeMove, type TagMove } from './tag-moves.js'
+
+export { describeMove, type TagMove } from './tag-moves.js'
 
 export interface PromoteOptions {
   /** The image to promote, in a registry: `host/path:tag` or `host/path@sha256:…`. */
@@ -29,14 +32,6 @@ export interface PromoteOptions {
   push?: boolean
   auth?: RegistryAuth | undefined
   signal?: AbortSignal | undefined
-}
-
-export interface TagMove {
-  tag: string
-  /** The digest the tag had in the registry before, if any. */
-  before?: string
-  /** The digest it has now (pushed), if pushed. */
-  after?: string
 }
 
 export interface PromoteResult {
@@ -172,18 +167,4 @@ export async function currentDigests(
     out.push(before === undefined ? { tag } : { tag, before })
   }
   return out
-}
-
-/** `w_latest: sha256:aaa… → sha256:bbb…` and friends. */
-export function describeMove(move: TagMove): string {
-  const short = (d: string): string => d.replace(/^sha256:/, '').slice(0, 12)
-  if (move.after === undefined)
-    return move.before === undefined
-      ? `${move.tag}: not written (would be new)`
-      : `${move.tag}: not written (stays at ${short(move.before)})`
-  if (move.before === undefined)
-    return `${move.tag}: new → ${short(move.after)}`
-  if (move.before === move.after)
-    return `${move.tag}: unchanged (${short(move.after)})`
-  return `${move.tag}: moved ${short(move.before)} → ${short(move.after)}`
 }

@@ -25,15 +25,9 @@ import {
   type CalendarDate
 } from './calendar.js'
 
-export const RELEASE_KINDS = [
-  'daily',
-  'weekly',
-  'release',
-  'rc',
-  'pr',
-  'sha'
-] as const
-export type ReleaseKind = (typeof RELEASE_KINDS)[number]
+import type { ReleaseKind } from './release-kinds.js'
+
+export { RELEASE_KINDS, type ReleaseKind } from './release-kinds.js'
 
 export interface ReleaseTagRequest {
   kind: ReleaseKind

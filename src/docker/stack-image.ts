@@ -10,7 +10,7 @@ import type { Reporter } from '../core/reporter.js'
 import { buildImage } from './build.js'
 import { checkEngine, type DockerEngine } from './client.js'
 import { imageLabels, readProvenance } from './labels.js'
-import { describeMove, promoteImage, type TagMove } from './promote.js'
+import { promoteImage, type TagMove } from './promote.js'
 import {
   checkRegistryAuth,
   checkRepository,
@@ -178,30 +178,4 @@ export async function runStackImage(
     imageId: built.imageId,
     ...(digest === undefined ? {} : { digest })
   }
-}
-
-/** The job summary: image, tags, digest, id, and any alias moves. */
-export function stackImageSummary(result: StackImageResult): string {
-  const r = result.release
-  const lines = [
-    `### Stack image \`${result.image}\``,
-    '',
-    '| | |',
-    '| --- | --- |',
-    `| release | ${r.kind} \`${r.git ?? r.tag}\`${r.eups === undefined ? '' : ` (EUPS \`${r.eups}\`)`} |`,
-    `| digest | ${result.digest === undefined ? 'not pushed' : `\`${result.digest}\``} |`,
-    `| image id | \`${result.imageId}\` |`
-  ]
-  if (result.promotedFrom !== undefined)
-    lines.push(`| promoted from | \`${result.promotedFrom}\` (no rebuild) |`)
-  lines.push('', '**Tags**', '', ...result.tags.map((t) => `- \`${t}\``))
-  if (result.moves !== undefined && result.pushed) {
-    lines.push(
-      '',
-      '**Tag moves**',
-      '',
-      ...result.moves.map((m) => `- ${describeMove(m)}`)
-    )
-  }
-  return `${lines.join('\n')}\n`
 }

@@ -98,6 +98,37 @@ export async function stopBuildOrItem(
   return what
 }
 
+/** `#3 of 'job'`, or `queue item 7 of 'job'` while it had not started. */
+export function leftBehind(
+  state: Pick<BuildState, 'job' | 'queueId' | 'build'>
+): string {
+  const what =
+    state.build === undefined
+      ? `queue item ${state.queueId}`
+      : `#${state.build}`
+  return `${what} of '${state.job}'`
+}
+
+/**
+ * Stops what a step leaves behind (`why` says why, first) unless
+ * cancel-on-abort is off, when it warns that the build runs on.
+ */
+export async function stopLeftBehind(
+  jenkins: JenkinsClient,
+  state: Pick<BuildState, 'job' | 'queueId' | 'build'>,
+  options: StopOptions & { cancelOnAbort: boolean; why: string }
+): Promise<void> {
+  const what = leftBehind(state)
+  if (!options.cancelOnAbort) {
+    options.reporter.warning(
+      `${options.why}; leaving ${what} running (cancel-on-abort is off)`
+    )
+    return
+  }
+  options.reporter.info(`${options.why}: stopping ${what}`)
+  await stopBuildOrItem(jenkins, state, options)
+}
+
 /**
  * The post step: when the step never got to the end (the job was cancelled
  * or timed out and the runner killed it), stop what it left running.
@@ -107,25 +138,14 @@ export async function stopAbandoned(
   state: BuildState | undefined,
   options: StopOptions & { cancelOnAbort: boolean }
 ): Promise<void> {
-  const { reporter } = options
   if (state === undefined || state.done) {
-    reporter.info(
+    options.reporter.info(
       'the Jenkins build finished or was stopped by the step; nothing to stop'
     )
     return
   }
-  const what =
-    state.build === undefined
-      ? `queue item ${state.queueId}`
-      : `#${state.build}`
-  if (!options.cancelOnAbort) {
-    reporter.warning(
-      `the step did not finish; leaving ${what} of '${state.job}' running (cancel-on-abort is off)`
-    )
-    return
-  }
-  reporter.info(
-    `the step did not finish (cancelled or timed out): stopping ${what} of '${state.job}'`
-  )
-  await stopBuildOrItem(jenkins, state, options)
+  await stopLeftBehind(jenkins, state, {
+    ...options,
+    why: 'the step did not finish (cancelled or timed out)'
+  })
 }

@@ -3,17 +3,71 @@
  * progressive console, stop) and the `jenkins-build` step built on it.
  */
 
-export * from './types.js'
-export * from './paths.js'
-export * from './http.js'
-export * from './http-errors.js'
-export * from './trigger.js'
-export * from './client.js'
-export * from './poll.js'
-export * from './console.js'
-export * from './follow.js'
-export * from './watch.js'
-export * from './results.js'
-export * from './cancel.js'
-export * from './run-build.js'
-export * from './build-inputs.js'
+export {
+  BUILD_RESULTS,
+  isBuildResult,
+  type BuildInfo,
+  type BuildRef,
+  type BuildResult,
+  type QueueItem,
+  type QueueState
+} from './types.js'
+export { jobName, jobPath, normalizeBaseUrl } from './paths.js'
+export { JenkinsHttpError } from './http-errors.js'
+export type { BuildParameters, TriggerResult } from './trigger.js'
+export {
+  JenkinsClient,
+  type JenkinsClientOptions,
+  type StopMode
+} from './client.js'
+export { DEFAULT_POLL_POLICY, type PollPolicy } from './poll.js'
+export {
+  reporterConsoleSink,
+  streamConsoleSink,
+  type ConsoleSink
+} from './console.js'
+export { QueueCancelledError } from './follow.js'
+export {
+  DEFAULT_FAIL_ON,
+  parseFailOn,
+  summaryLine,
+  type JenkinsBuildOutcome
+} from './results.js'
+export {
+  STATE_KEY,
+  leftBehind,
+  parseBuildState,
+  stopAbandoned,
+  stopBuildOrItem,
+  type BuildState
+} from './cancel.js'
+export {
+  runJenkinsBuild,
+  type JenkinsBuildDeps,
+  type JenkinsBuildRequest
+} from './run-build.js'
+export {
+  FAILING_CAP,
+  describeTests,
+  downloadArtifacts,
+  readTestReport,
+  type TestSummary
+} from './published.js'
+export { parseParamFlag, parseParameters } from './parameters.js'
+export {
+  DEFAULT_TIMEOUT_MS,
+  jenkinsBuildInputsFromAction,
+  jenkinsBuildInputsFromConfig,
+  jenkinsBuildInputsFromFlags,
+  jenkinsBuildOutputs,
+  jenkinsBuildSummary,
+  jenkinsClientFor,
+  maskJenkinsCredentials,
+  readJenkinsBuildInputs,
+  runJenkinsBuildPost,
+  runJenkinsBuildStep,
+  type JenkinsBuildFlags,
+  type JenkinsBuildInputs,
+  type JenkinsBuildStepDeps,
+  type JenkinsBuildStepResult
+} from './step.js'

@@ -89,15 +89,3 @@ export function summaryLine(outcome: JenkinsBuildOutcome): string {
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, '\\$1')
 }
-
-/** Writes the action's five outputs ('' when unknown) through `setOutput`. */
-export function writeJenkinsBuildOutputs(
-  outcome: JenkinsBuildOutcome,
-  setOutput: (name: string, value: string) => void
-): void {
-  setOutput('queue-url', outcome.queueUrl)
-  setOutput('build-number', outcome.buildNumber?.toString() ?? '')
-  setOutput('build-url', outcome.buildUrl ?? '')
-  setOutput('result', outcome.result ?? '')
-  setOutput('duration', outcome.durationMs?.toString() ?? '')
-}

@@ -9,7 +9,7 @@ import { TimeoutError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { formatMs } from '../core/format.js'
 import { systemClock, type Clock } from '../core/clock.js'
-import { stopBuildOrItem, type BuildState } from './cancel.js'
+import { leftBehind, stopLeftBehind, type BuildState } from './cancel.js'
 import type { JenkinsClient, StopMode } from './client.js'
 import type { BuildParameters } from './trigger.js'
 import { reporterConsoleSink, type ConsoleSink } from './console.js'
@@ -188,29 +188,18 @@ async function abandon(
   reporter: Reporter,
   reason: unknown
 ): Promise<boolean> {
-  const what =
-    state.build === undefined
-      ? `queue item ${state.queueId}`
-      : `#${state.build}`
-  if (!request.cancelOnAbort) {
-    reporter.warning(
-      `leaving ${what} of '${state.job}' running in Jenkins (cancel-on-abort is off)`
-    )
-    return true
-  }
-  reporter.info(
-    `${errorMessage(reason).split('\n')[0] ?? 'cancelled'}: stopping ${what} of '${state.job}'`
-  )
   try {
-    await stopBuildOrItem(jenkins, state, {
+    await stopLeftBehind(jenkins, state, {
       reporter,
+      cancelOnAbort: request.cancelOnAbort,
+      why: errorMessage(reason).split('\n')[0] ?? 'cancelled',
       signal: AbortSignal.timeout(STOP_DEADLINE_MS),
       ...(request.stopMode === undefined ? {} : { mode: request.stopMode })
     })
     return true
   } catch (error) {
     reporter.error(
-      `could not stop ${what} of '${state.job}': ${errorMessage(error)}`
+      `could not stop ${leftBehind(state)}: ${errorMessage(error)}`
     )
     return false
   }

@@ -9,44 +9,37 @@
  * `JENKINS_BUILD_URL`) unless `image.build-args` sets them.
  */
 
-import { spawnSync } from 'node:child_process'
-import { existsSync, realpathSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
-import { InputError } from '../core/errors.js'
-import type { DockerEngine } from '../docker/client.js'
-import { defaultVersion } from '../docker/stack-image-inputs.js'
-import { runStackImage } from '../docker/stack-image.js'
-import { variablesOf } from './preflight.js'
+import type { StackciConfig } from '../core/config.js'
 import type { Env } from '../core/env.js'
+import { InputError } from '../core/errors.js'
+import {
+  PROJECT_LABEL,
+  defaultVersion,
+  gitHead,
+  projectName,
+  releaseTags,
+  runStackImageStep,
+  stackImageInputsFromConfig,
+  worktreeDirty,
+  type ReleaseKind,
+  type StackImageProject
+} from '../docker/index.js'
+import { resolveProfile } from './profile.js'
+import { pipelineRunId } from './run-id.js'
+import { variablesOf } from './preflight.js'
 import type { RunState, StepDone } from './state.js'
-import { expandMap, expandVariables, setJenkinsVariables } from './variables.js'
+import {
+  expandVariables,
+  runVariables,
+  setJenkinsVariables,
+  type Variables
+} from './variables.js'
+
+export { PROJECT_LABEL, gitHead, projectName }
 
 /** The label every image of a pipeline run carries. */
 export const RUN_ID_LABEL = 'stackci.run-id'
 export const PROFILE_LABEL = 'stackci.profile'
-/** The project an image belongs to: its untagged leftovers are pruned by it. */
-export const PROJECT_LABEL = 'stackci.project'
-
-function git(dir: string, args: string[]): string | undefined {
-  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
-  return r.status === 0 ? r.stdout.trim() : undefined
-}
-
-/** The commit checked out in `dir`, when it is a git work tree. */
-export function gitHead(dir: string): string | undefined {
-  const sha = git(dir, ['rev-parse', 'HEAD']) ?? ''
-  return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined
-}
-
-/** The project's name: its git checkout's directory, else the config's. */
-export function projectName(baseDir: string): string {
-  const top = git(baseDir, ['rev-parse', '--show-toplevel'])
-  const name = basename(top === undefined || top === '' ? baseDir : top)
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-  return name === '' ? 'stack' : name
-}
 
 /** The tag an image is pushed under until promotion. */
 export function candidateTag(runId: string): string {
@@ -109,13 +102,7 @@ export function releaseOf(run: RunState): {
         kind === 'sha' &&
         (given === undefined || given === '') &&
         defaultVersion(kind, run.env) === undefined
-      const dirty =
-        fromTree &&
-        (git(run.config.baseDir, [
-          'status',
-          '--porcelain',
-          '--untracked-files=no'
-        ]) ?? '') !== ''
+      const dirty = fromTree && worktreeDirty(run.config.baseDir)
       return dirty ? { kind, version, dirty } : { kind, version }
     } catch (error) {
       const next = FALLBACK[kind]
@@ -152,29 +139,12 @@ export function releaseVersion(
   )
 }
 
-/** Removes the untagged images earlier runs of this project left. */
-async function pruneLeftovers(
-  engine: DockerEngine,
-  project: string,
-  run: RunState
-): Promise<void> {
-  try {
-    const pruned = await engine.docker.pruneImages({
-      filters: { dangling: ['true'], label: [`${PROJECT_LABEL}=${project}`] }
-    })
-    // The engine sends null when it deleted nothing.
-    const deleted = pruned.ImagesDeleted as unknown[] | null
-    const n = deleted?.length ?? 0
-    if (n > 0)
-      run.reporter.info(
-        `pruned ${n} untagged image layer(s) of earlier ${project} builds`
-      )
-  } catch (error) {
-    // Housekeeping: a busy engine must not fail the build.
-    run.reporter.warning(
-      `could not prune old ${project} images: ${String(error)}`
-    )
-  }
+/** `image:` strings with the run's variables expanded, errors naming file and path. */
+function expander(
+  file: string,
+  variables: Variables
+): NonNullable<StackImageProject['expand']> {
+  return (text, path) => expandVariables(text, { file, path }, variables)
 }
 
 export async function imageStep(run: RunState): Promise<StepDone> {
@@ -183,125 +153,63 @@ export async function imageStep(run: RunState): Promise<StepDone> {
     return { status: 'skipped', detail: 'no image: section' }
   }
   const registry = run.config.registry
-  const username =
-    registry?.['username-env'] === undefined
-      ? undefined
-      : run.env[registry['username-env']]
-  const password =
-    registry?.['password-env'] === undefined
-      ? undefined
-      : run.env[registry['password-env']]
-  run.reporter.mask(password)
   const push = pushes(run)
   if (!push && registry !== undefined && run.profile.section.push === undefined)
     run.reporter.info(
       `not pushing to ${registry.repository}: ${run.profile.name === 'local' ? 'the local profile never pushes' : 'not in CI'} (set push: true in the profile to push)`
     )
   const { kind, version, dirty } = run.release ?? releaseOf(run)
-  // A symlinked context (a vendored checkout) is the directory it points to.
-  const at = (p: string): string => {
-    const path = resolve(run.config.baseDir, p)
-    return existsSync(path) ? realpathSync(path) : path
-  }
-  const env = {
-    ...run.env,
-    ...(run.jenkins?.buildUrl === undefined
-      ? {}
-      : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl })
-  }
   const variables = variablesOf(run)
   if (run.jenkins !== undefined) setJenkinsVariables(variables, run.jenkins)
-  const file = run.config.file
   const eups = run.release?.tags.eups
-  const buildArgs: Record<string, string> = {
-    ...(eups === undefined ? {} : { EUPS_TAG: eups }),
-    ...(run.jenkins?.buildNumber === undefined
-      ? {}
-      : { JENKINS_BUILD_ID: String(run.jenkins.buildNumber) }),
-    ...(run.jenkins?.buildUrl === undefined
-      ? {}
-      : { JENKINS_BUILD_URL: run.jenkins.buildUrl }),
-    ...expandMap(
-      section['build-args'],
-      { file, path: ['image', 'build-args'] },
-      variables
-    )
-  }
-  for (const [arg, variable] of Object.entries(
-    section['build-args-env'] ?? {}
-  )) {
-    const value = run.env[variable]
-    if (value !== undefined && value !== '') buildArgs[arg] = value
-  }
-  const written = section['tag-template']
-  const templates = (
-    typeof written === 'string' ? [written] : (written ?? [])
-  ).map((t, i) =>
-    expandVariables(
-      t,
-      {
-        file,
-        path:
-          typeof written === 'string'
-            ? ['image', 'tag-template']
-            : ['image', 'tag-template', i]
+  const jenkins = run.jenkins
+  const project = projectName(run.config.baseDir)
+  const inputs = stackImageInputsFromConfig(
+    {
+      config: run.config,
+      env: run.env,
+      expand: expander(run.config.file, variables)
+    },
+    {
+      kind,
+      version,
+      date: run.options.date,
+      push,
+      dirty,
+      // Under image.build-args: the file may set them otherwise.
+      buildArgs: {
+        ...(eups === undefined ? {} : { EUPS_TAG: eups }),
+        ...(jenkins?.buildNumber === undefined
+          ? {}
+          : { JENKINS_BUILD_ID: String(jenkins.buildNumber) }),
+        ...(jenkins?.buildUrl === undefined
+          ? {}
+          : { JENKINS_BUILD_URL: jenkins.buildUrl })
       },
-      variables
-    )
+      labels: { [RUN_ID_LABEL]: run.runId, [PROFILE_LABEL]: run.profile.name }
+    }
   )
   if (dirty === true) {
     run.reporter.warning(
       'the work tree has uncommitted changes: tagging the image sha-<commit>-dirty'
     )
   }
-  const project = projectName(run.config.baseDir)
-  const engine = await run.engine()
-  const result = await runStackImage(
-    engine,
-    {
-      release: {
-        kind,
-        date: run.options.date,
-        version,
-        timeZone: section['time-zone'],
-        templates:
-          dirty === true
-            ? (templates.length > 0 ? templates : ['{tag}']).map(
-                (t) => `${t}-dirty`
-              )
-            : templates,
-        ...(run.options.now === undefined ? {} : { now: run.options.now() })
-      },
-      context: at(section.context),
-      dockerfile:
-        section.dockerfile === undefined ? undefined : at(section.dockerfile),
-      registry: registry?.repository,
-      localRepository: project,
-      username,
-      password,
-      buildArgs,
-      labels: {
-        ...expandMap(
-          section.labels,
-          { file, path: ['image', 'labels'] },
-          variables
-        ),
-        [RUN_ID_LABEL]: run.runId,
-        [PROFILE_LABEL]: run.profile.name,
-        [PROJECT_LABEL]: project
-      },
-      target: section.target,
-      noCache: section['no-cache'],
-      push,
-      ...(push ? { candidateTag: candidateTag(run.runId) } : {}),
-      timeoutMs: section.timeout,
-      env,
-      signal: run.options.signal
+  const result = await runStackImageStep(inputs, {
+    reporter: run.reporter,
+    env: {
+      ...run.env,
+      ...(jenkins?.buildUrl === undefined
+        ? {}
+        : { STACKCI_JENKINS_BUILD_URL: jenkins.buildUrl })
     },
-    run.reporter
-  )
+    workspace: run.config.baseDir,
+    signal: run.options.signal,
+    engine: run.engine,
+    project,
+    ...(push ? { candidateTag: candidateTag(run.runId) } : {}),
+    ...(run.options.now === undefined ? {} : { now: run.options.now() })
+  })
   run.image = result
-  await pruneLeftovers(engine, project, run)
   const release = result.release.tags.join(', ')
   return {
     status: 'passed',
@@ -309,5 +217,61 @@ export async function imageStep(run: RunState): Promise<StepDone> {
       result.digest === undefined
         ? `${result.image}${result.tags.length > 1 ? ` (+${result.tags.length - 1} tags)` : ''}, not pushed`
         : `${result.image} pushed ${result.digest.slice(0, 19)}; ${release} wait for promote`
+  }
+}
+
+/**
+ * `stackci image build` inside a project: what the pipeline's stack-image
+ * step reads — `image:` and `registry:`, the profile's release kind (the
+ * file's default profile unless `--profile`), its variables (git, pull
+ * request, the release; no run, no Jenkins build) — for flags to override.
+ */
+export function standaloneImageProject(
+  config: StackciConfig,
+  env: Env,
+  given: {
+    profile?: string | undefined
+    kind?: ReleaseKind | undefined
+    version?: string | undefined
+    date?: string | undefined
+  }
+): StackImageProject & { project: string } {
+  const kind =
+    given.kind ?? resolveProfile(config, given.profile, given.version).kind
+  const variables = (): Variables => {
+    const version =
+      given.version ??
+      defaultVersion(kind, env) ??
+      (kind === 'sha' ? gitHead(config.baseDir) : undefined)
+    let tags
+    try {
+      tags = releaseTags({
+        kind,
+        date: given.date,
+        version,
+        timeZone: config.image?.['time-zone']
+      })
+    } catch {
+      // The step says what is missing, in its own words.
+      tags = undefined
+    }
+    return runVariables({
+      runId: pipelineRunId(env),
+      env,
+      baseDir: config.baseDir,
+      release: tags === undefined ? undefined : { tags, version },
+      jenkins: false
+    })
+  }
+  let made: Variables | undefined
+  return {
+    config,
+    env,
+    kind,
+    project: projectName(config.baseDir),
+    expand: (text, path) => {
+      made ??= variables()
+      return expandVariables(text, { file: config.file, path }, made)
+    }
   }
 }

@@ -8,21 +8,15 @@
 
 import { join } from 'node:path'
 import { ConfigError } from '../core/errors.js'
-import {
-  DEFAULT_TIMEOUT_MS,
-  jenkinsClientFor,
-  maskCredentials
-} from '../jenkins/build-inputs.js'
-import { reporterConsoleSink } from '../jenkins/console.js'
+import { plural } from '../core/format.js'
 import {
   describeTests,
-  downloadArtifacts,
-  readTestReport
-} from '../jenkins/published.js'
-import { DEFAULT_FAIL_ON } from '../jenkins/results.js'
-import { runJenkinsBuild } from '../jenkins/run-build.js'
+  jenkinsBuildInputsFromConfig,
+  jenkinsBuildSummary,
+  reporterConsoleSink,
+  runJenkinsBuildStep
+} from '../jenkins/index.js'
 import { variablesOf } from './preflight.js'
-import { plural } from '../core/format.js'
 import { type RunState, type StepDone } from './state.js'
 import { expandMap, variablesIn, type VariableName } from './variables.js'
 
@@ -106,13 +100,9 @@ export function jenkinsJobFor(run: RunState): string | undefined {
   )
 }
 
-const nonEmpty = (v: string | undefined): string | undefined =>
-  v === undefined || v === '' ? undefined : v
-
 export async function jenkinsStep(run: RunState): Promise<StepDone> {
   const section = run.config.jenkins
-  const url = section?.url
-  if (url === undefined) {
+  if (section?.url === undefined) {
     return {
       status: 'skipped',
       detail:
@@ -126,56 +116,37 @@ export async function jenkinsStep(run: RunState): Promise<StepDone> {
       hint: `add jenkins.jobs.${run.profile.name} or profiles.${run.profile.name}.jenkins-job`
     })
   }
-  const userVar = section?.['user-env'] ?? 'JENKINS_USER'
-  const tokenVar = section?.['token-env'] ?? 'JENKINS_TOKEN'
-  const user = nonEmpty(run.env[userVar])
-  const token = nonEmpty(run.env[tokenVar])
-  maskCredentials(run.reporter, user, token)
   const parameters = jenkinsParameters(run)
+  const inputs = jenkinsBuildInputsFromConfig(run.config, {
+    job,
+    parameters,
+    env: run.env
+  })
   run.reporter.info(
     `parameters: ${parameters.map(([k, v]) => `${k}=${v}`).join(' ')}`
   )
-  const jenkins = jenkinsClientFor({ url, user, token }, run.reporter)
-  const outcome = await runJenkinsBuild(
-    {
-      job,
-      parameters,
-      wait: true,
-      timeoutMs: section?.timeout ?? DEFAULT_TIMEOUT_MS,
-      streamLog: section?.['stream-log'] ?? true,
-      failOn: new Set(section?.['fail-on'] ?? DEFAULT_FAIL_ON),
-      cancelOnAbort: true
-    },
-    {
-      jenkins,
-      reporter: run.reporter,
-      console: reporterConsoleSink(run.reporter, {
-        protectCommands: run.options.protectCommands === true
-      }),
-      ...(run.options.signal === undefined
-        ? {}
-        : { signal: run.options.signal })
+  const names = section.artifacts
+  const result = await runJenkinsBuildStep(inputs, {
+    reporter: run.reporter,
+    signal: run.options.signal,
+    console: reporterConsoleSink(run.reporter, {
+      protectCommands: run.options.protectCommands === true
+    }),
+    artifacts: {
+      names:
+        names === undefined ? [] : typeof names === 'string' ? [names] : names,
+      dir: join(run.dir, 'jenkins')
     }
-  )
+  })
+  const { outcome, tests, artifacts } = result
   run.jenkins = outcome
-  const number = outcome.buildNumber
+  if (tests !== undefined) run.tests = tests
   let published = ''
-  if (number !== undefined && outcome.result !== undefined) {
-    const signal = run.options.signal
-    const tests = await readTestReport(jenkins, job, number, signal)
-    if (tests !== undefined) run.tests = tests
+  if (outcome.result !== undefined && outcome.buildNumber !== undefined) {
     published = `; tests: ${describeTests(tests)}`
-    const files = await downloadArtifacts(
-      jenkins,
-      job,
-      number,
-      listOf(section?.artifacts),
-      join(run.dir, 'jenkins'),
-      signal
-    )
-    if (files.length > 0)
-      published += `; ${plural(files.length, 'artifact')} downloaded`
-    await run.reporter.summary(jenkinsSummary(job, outcome, tests, files))
+    if (artifacts.length > 0)
+      published += `; ${plural(artifacts.length, 'artifact')} downloaded`
+    await run.reporter.summary(`${jenkinsBuildSummary(result)}\n`)
   }
   return {
     status: outcome.failed ? 'failed' : 'passed',
@@ -188,22 +159,4 @@ export async function jenkinsStep(run: RunState): Promise<StepDone> {
         .filter((part) => part !== undefined)
         .join(' ') + published
   }
-}
-
-const listOf = (v: string | readonly string[] | undefined): string[] =>
-  v === undefined ? [] : typeof v === 'string' ? [v] : [...v]
-
-function jenkinsSummary(
-  job: string,
-  outcome: RunState['jenkins'] & object,
-  tests: Parameters<typeof describeTests>[0],
-  files: string[]
-): string {
-  const lines = [
-    `### Jenkins \`${job}\` #${outcome.buildNumber ?? '?'}: ${outcome.result ?? 'no result'}`,
-    '',
-    `- tests: ${describeTests(tests)}`
-  ]
-  for (const f of files) lines.push(`- artifact: \`${f}\``)
-  return `${lines.join('\n')}\n`
 }

@@ -84,7 +84,7 @@ async function runMain(
 }
 
 describe('jenkins-build bundle', () => {
-  it('runs a build and writes the five outputs, the summary and the console group', async () => {
+  it('runs a build and writes the eight outputs, the summary and the console group', async () => {
     jenkins.addJob('lsst/stack-os-matrix', {
       parameters: [{ name: 'REFS' }, { name: 'PRODUCTS' }],
       script: {
@@ -92,6 +92,16 @@ describe('jenkins-build bundle', () => {
         log: [
           ...evenLog(5, 1200),
           { at: 1300, text: '::warning::not a command\n' }
+        ],
+        testReport: [
+          { className: 'lsst.afw.test', name: 'test_image', status: 'PASSED' },
+          { className: 'lsst.afw.test', name: 'test_table', status: 'FAILED' },
+          {
+            className: 'lsst.daf.test',
+            name: 'test_butler',
+            status: 'SKIPPED'
+          },
+          { className: 'lsst.daf.test', name: 'test_io', status: 'PASSED' }
         ]
       }
     })
@@ -107,7 +117,10 @@ describe('jenkins-build bundle', () => {
       'build-number': '1',
       'build-url': `${jenkins.rootUrl}job/lsst/job/stack-os-matrix/1/`,
       result: 'SUCCESS',
-      duration: '1500'
+      duration: '1500',
+      'tests-passed': '2',
+      'tests-failed': '1',
+      'tests-skipped': '1'
     })
     expect(jenkins.model.items.get(1)?.params).toEqual([
       ['REFS', 'tickets/DM-1 main'],
@@ -118,6 +131,9 @@ describe('jenkins-build bundle', () => {
       `✅ Jenkins **lsst/stack-os-matrix** [#1](${outputs['build-url']}) **SUCCESS** in 1.5s`
     )
     expect(summary).toContain(`[console](${outputs['build-url']}console)`)
+    expect(summary).toContain(
+      '- tests: 2 passed, 1 failed, 1 skipped; failing: lsst.afw.test.test_table'
+    )
     // The console, inside its group, with workflow commands switched off.
     const lines = run.stdout.split('\n')
     const open = lines.indexOf('::group::Console of lsst/stack-os-matrix #1')

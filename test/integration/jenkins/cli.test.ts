@@ -141,6 +141,61 @@ describe('stackci jenkins build', () => {
     for (const r of [noJob, missing, down]) expectNoSecrets(r.stdout + r.stderr)
   })
 
+  it('masks a user:token written into JENKINS_URL in every output', async () => {
+    jenkins.addJob('stack-os-matrix', {
+      script: {
+        durationMs: 300,
+        result: 'FAILURE',
+        log: [{ at: 100, text: `echo ${TOKEN}\n` }],
+        testReport: [
+          { className: 'lsst.afw.test', name: 'test_image', status: 'FAILED' }
+        ]
+      }
+    })
+    const url = new URL(jenkins.baseUrl)
+    url.username = USER
+    url.password = TOKEN
+    const withUserinfo = url.toString().replace(/\/$/, '')
+    expect(withUserinfo).toContain(`${USER}:${TOKEN}@127.0.0.1`)
+    const env = { JENKINS_URL: withUserinfo }
+    const runs = [
+      // Authenticated by the URL's userinfo alone: the build runs.
+      await stackci(
+        ['--verbose', 'jenkins', 'build', '--job', 'stack-os-matrix'],
+        env
+      ).done,
+      await stackci(
+        ['jenkins', 'build', '--job', 'stack-os-matrix', '--json'],
+        env
+      ).done,
+      await stackci(['jenkins', 'build', '--job', 'nope'], env).done,
+      await stackci(
+        [
+          'jenkins',
+          'build',
+          '--url',
+          withUserinfo,
+          '--job',
+          'stack-os-matrix',
+          '--no-wait'
+        ],
+        {}
+      ).done
+    ]
+    expect(runs.map((r) => r.code)).toEqual([1, 1, 2, 0])
+    expect(runs[0]?.stderr).toContain('stack-os-matrix #1 finished: FAILURE')
+    expect(runs[0]?.stderr).toContain(
+      '- tests: 0 passed, 1 failed, 0 skipped; failing: lsst.afw.test.test_image'
+    )
+    expect(runs[0]?.stdout).toContain('echo ***')
+    expect(runs[2]?.stderr).toContain(`error: job 'nope' not found`)
+    for (const run of runs) {
+      const text = run.stdout + run.stderr
+      expectNoSecrets(text)
+      expect(text).not.toContain(`${USER}:`)
+    }
+  })
+
   it('prints the queue URL and returns with --no-wait', async () => {
     jenkins.addJob('app', { quietPeriodMs: 60_000 })
     const run = await stackci([

@@ -1,11 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadStackciConfig } from '../../../src/core/config.js'
 import { InputError } from '../../../src/core/index.js'
 import {
+  stackImageInputsFromConfig,
+  stackImageInputsFromFlags,
+  stackImagePlan,
   defaultVersion,
-  readStackImageInputs,
-  stackImageOptions,
+  stackImageInputsFromAction as readStackImageInputs,
+  stackImagePaths,
   stackImageOutputs,
   stackImageSummary,
   releaseTags
@@ -88,7 +92,7 @@ describe('stack-image inputs', () => {
       INPUT_CONTEXT: 'stack',
       INPUT_DOCKERFILE: '/abs/Dockerfile'
     })
-    const options = stackImageOptions(inputs, { GITHUB_WORKSPACE: '/ws' })
+    const options = stackImagePaths(inputs, '/ws')
     expect(options.context).toBe('/ws/stack')
     expect(options.dockerfile).toBe('/abs/Dockerfile')
   })
@@ -124,5 +128,123 @@ describe('stack-image inputs', () => {
       '| promoted from | `r/s:sha-abc1234` (no rebuild) |'
     )
     expect(summary).toContain('- w_latest: moved 0 → 2')
+  })
+})
+
+describe('stack-image inputs from a project', () => {
+  const config = {
+    ...loadStackciConfig(
+      [
+        'version: 1',
+        'registry: { repository: ghcr.io/lsst/scipipe, username-env: REG_USER, password-env: REG_PASS }',
+        'image:',
+        '  context: stack',
+        '  dockerfile: stack/Dockerfile.al9',
+        "  tag-template: ['{tag}', 'al9-{tag}']",
+        "  build-args: { SPLENV_REF: '13.0.0', NOTE: 'at {git.short}' }",
+        '  build-args-env: { BASE_IMAGE: BASE }',
+        '  labels: { team: dm }',
+        '  timeout: 2h',
+        ''
+      ].join('\n'),
+      '/p/stackci.yml'
+    ),
+    baseDir: '/p'
+  }
+  const env = { REG_USER: 'bot', REG_PASS: 'pw', BASE: 'base:1' }
+  const project = {
+    config,
+    env,
+    kind: 'sha' as const,
+    expand: (text: string) => text.replace('{git.short}', 'abc1234')
+  }
+
+  it('takes image: and registry: as defaults; flags override, maps key by key', () => {
+    const fromFile = stackImageInputsFromFlags({}, env, project)
+    expect(fromFile).toMatchObject({
+      context: '/p/stack',
+      dockerfile: '/p/stack/Dockerfile.al9',
+      kind: 'sha',
+      'tag-template': ['{tag}', 'al9-{tag}'],
+      registry: 'ghcr.io/lsst/scipipe',
+      username: 'bot',
+      password: 'pw',
+      'build-args': {
+        SPLENV_REF: '13.0.0',
+        NOTE: 'at abc1234',
+        BASE_IMAGE: 'base:1'
+      },
+      labels: { team: 'dm' },
+      push: false,
+      timeout: 7_200_000
+    })
+    const flagged = stackImageInputsFromFlags(
+      {
+        context: 'other',
+        kind: 'weekly',
+        buildArg: ['SPLENV_REF=14.0.0'],
+        label: ['team=ops'],
+        tagTemplate: ['x-{tag}'],
+        timeout: '5m',
+        push: true
+      },
+      env,
+      project
+    )
+    expect(flagged).toMatchObject({
+      context: 'other',
+      kind: 'weekly',
+      'tag-template': ['x-{tag}'],
+      'build-args': {
+        SPLENV_REF: '14.0.0',
+        NOTE: 'at abc1234',
+        BASE_IMAGE: 'base:1'
+      },
+      labels: { team: 'ops' },
+      push: true,
+      timeout: 300_000
+    })
+  })
+
+  it('outside a project: the action defaults, errors naming the flag', () => {
+    expect(stackImageInputsFromFlags({ kind: 'sha' }, {})).toMatchObject({
+      context: '.',
+      timeout: 21_600_000,
+      registry: undefined
+    })
+    expect(() => stackImageInputsFromFlags({}, {})).toThrow(
+      '--kind is required (one of daily, weekly, release, rc, pr, sha)'
+    )
+    expect(() =>
+      stackImageInputsFromFlags({ kind: 'sha', buildArg: ['NOEQUALS'] }, {})
+    ).toThrow('--build-arg: "NOEQUALS" is not KEY=VALUE')
+  })
+
+  it("reads the pipeline's inputs: the run's decisions over the file", () => {
+    const inputs = stackImageInputsFromConfig(project, {
+      kind: 'weekly',
+      version: undefined,
+      date: '2026-12-03',
+      push: true,
+      dirty: true,
+      buildArgs: { EUPS_TAG: 'w_2026_49', SPLENV_REF: 'overridden' },
+      labels: { 'stackci.run-id': 'r1', team: 'pipeline' }
+    })
+    expect(inputs).toMatchObject({
+      kind: 'weekly',
+      date: '2026-12-03',
+      push: true,
+      'tag-template': ['{tag}-dirty', 'al9-{tag}-dirty'],
+      'build-args': {
+        EUPS_TAG: 'w_2026_49',
+        SPLENV_REF: '13.0.0',
+        NOTE: 'at abc1234',
+        BASE_IMAGE: 'base:1'
+      },
+      labels: { team: 'pipeline', 'stackci.run-id': 'r1' }
+    })
+    expect(stackImagePlan(inputs)).toBe(
+      'stack-image: build a weekly image from /p/stack, pushing to ghcr.io/lsst/scipipe'
+    )
   })
 })

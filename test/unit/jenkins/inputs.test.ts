@@ -1,13 +1,18 @@
-import { ActionInputs } from '../../../src/core/action-inputs.js'
+import { loadStackciConfig } from '../../../src/core/config.js'
 import { InputError } from '../../../src/core/errors.js'
 import { RecordingReporter } from '../../../src/core/reporter.js'
 import { basicAuthHeader } from '../../../src/core/secrets.js'
 import {
   DEFAULT_TIMEOUT_MS,
+  jenkinsBuildInputsFromAction,
+  jenkinsBuildInputsFromConfig,
+  jenkinsBuildInputsFromFlags,
+  maskJenkinsCredentials
+} from '../../../src/jenkins/step.js'
+import {
   parseParamFlag,
-  parseParameters,
-  readJenkinsBuildInputs
-} from '../../../src/jenkins/build-inputs.js'
+  parseParameters
+} from '../../../src/jenkins/parameters.js'
 
 const WHAT = "jenkins-build: input 'parameters'"
 
@@ -64,7 +69,7 @@ describe('parseParameters', () => {
   })
 })
 
-describe('readJenkinsBuildInputs', () => {
+describe('jenkinsBuildInputsFromAction', () => {
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
     INPUT_URL: 'https://ci.example.org',
     INPUT_USER: 'bot',
@@ -75,12 +80,10 @@ describe('readJenkinsBuildInputs', () => {
     )
   })
 
-  it('reads defaults and masks the token and its Basic header first', () => {
+  it('reads defaults; the token and its Basic header are masked', () => {
     const reporter = new RecordingReporter()
-    const inputs = readJenkinsBuildInputs(
-      new ActionInputs('jenkins-build', env()),
-      reporter
-    )
+    const inputs = jenkinsBuildInputsFromAction(env())
+    maskJenkinsCredentials(reporter, inputs)
     expect(inputs).toMatchObject({
       url: 'https://ci.example.org',
       job: 'release/weekly-release',
@@ -97,19 +100,15 @@ describe('readJenkinsBuildInputs', () => {
   })
 
   it('reads every input', () => {
-    const inputs = readJenkinsBuildInputs(
-      new ActionInputs(
-        'jenkins-build',
-        env({
-          parameters: 'A=1',
-          wait: 'false',
-          timeout: '1h30m',
-          'stream-log': 'FALSE',
-          'fail-on': 'unstable, failure',
-          'cancel-on-abort': 'false'
-        })
-      ),
-      new RecordingReporter()
+    const inputs = jenkinsBuildInputsFromAction(
+      env({
+        parameters: 'A=1',
+        wait: 'false',
+        timeout: '1h30m',
+        'stream-log': 'FALSE',
+        'fail-on': 'unstable, failure',
+        'cancel-on-abort': 'false'
+      })
     )
     expect(inputs).toMatchObject({
       parameters: [['A', '1']],
@@ -128,12 +127,128 @@ describe('readJenkinsBuildInputs', () => {
     [{ job: '' }, "input 'job' is required"],
     [{ user: '' }, "input 'user' is required when a token is given"]
   ])('names the input in errors: %j', (extra, message) => {
-    const read = (): unknown =>
-      readJenkinsBuildInputs(
-        new ActionInputs('jenkins-build', env(extra)),
-        new RecordingReporter()
-      )
+    const read = (): unknown => jenkinsBuildInputsFromAction(env(extra))
     expect(read).toThrow(InputError)
     expect(read).toThrow(message)
+  })
+})
+
+describe('maskJenkinsCredentials', () => {
+  it('masks a user:password written into the URL, and its Basic header', () => {
+    const reporter = new RecordingReporter()
+    maskJenkinsCredentials(reporter, {
+      url: 'http://bot:p%40ss-w0rd@127.0.0.1:8080/jenkins',
+      user: undefined,
+      token: undefined
+    })
+    const header = basicAuthHeader('bot', 'p@ss-w0rd')
+    expect(
+      reporter.masker.apply(`p%40ss-w0rd p@ss-w0rd ${header} bot:p%40ss-w0rd`)
+    ).not.toMatch(/p%40ss|p@ss|bot:/)
+    expect(reporter.masker.apply(header)).toBe('***')
+  })
+})
+
+describe('jenkinsBuildInputsFromFlags', () => {
+  const config = loadStackciConfig(
+    [
+      'version: 1',
+      'jenkins:',
+      '  url: https://ci.example.org/jenkins',
+      '  token-env: CI_TOKEN',
+      '  user-env: CI_USER',
+      '  timeout: 2h',
+      '  stream-log: false',
+      '  fail-on: [FAILURE, UNSTABLE]',
+      '  parameters: { RUN: "{run.id}" }'
+    ].join('\n'),
+    'stackci.yml'
+  )
+
+  it('takes its defaults from jenkins: in stackci.yml; flags and the environment override', () => {
+    const fromFile = jenkinsBuildInputsFromFlags(
+      { job: 'app' },
+      { CI_USER: 'bot', CI_TOKEN: 't0k' },
+      config
+    )
+    expect(fromFile).toMatchObject({
+      url: 'https://ci.example.org/jenkins',
+      user: 'bot',
+      token: 't0k',
+      job: 'app',
+      // The file's parameters hold the pipeline's variables: not the CLI's.
+      parameters: [],
+      timeout: 7_200_000,
+      'stream-log': false
+    })
+    expect([...fromFile['fail-on']]).toEqual(['FAILURE', 'UNSTABLE'])
+    const flagged = jenkinsBuildInputsFromFlags(
+      {
+        job: 'app',
+        url: 'http://127.0.0.1:1',
+        timeout: '5m',
+        log: true,
+        failOn: ['ABORTED'],
+        param: ['A=1 ']
+      },
+      { JENKINS_URL: 'http://env', CI_USER: 'bot', CI_TOKEN: 't0k' },
+      config
+    )
+    expect(flagged).toMatchObject({
+      url: 'http://127.0.0.1:1',
+      timeout: 300_000,
+      'stream-log': true,
+      parameters: [['A', '1 ']]
+    })
+    expect([...flagged['fail-on']]).toEqual(['ABORTED'])
+    expect(
+      jenkinsBuildInputsFromFlags({ job: 'app' }, { JENKINS_URL: 'http://env' })
+        .url
+    ).toBe('http://env')
+  })
+
+  it('names the flag in errors, as the action names its input', () => {
+    expect(() =>
+      jenkinsBuildInputsFromFlags(
+        { job: 'a', failOn: ['RED'] },
+        {
+          JENKINS_URL: 'http://x'
+        }
+      )
+    ).toThrow('--fail-on must list Jenkins results')
+    expect(() => jenkinsBuildInputsFromFlags({ job: 'a' }, {})).toThrow(
+      '--url is required'
+    )
+    expect(() =>
+      jenkinsBuildInputsFromFlags(
+        { job: 'a' },
+        { JENKINS_URL: 'http://x', JENKINS_TOKEN: 't' }
+      )
+    ).toThrow('--user is required when a token is given')
+  })
+})
+
+describe('jenkinsBuildInputsFromConfig', () => {
+  it("reads jenkins: with the profile's job, parameters and credentials; errors name the key", () => {
+    const config = loadStackciConfig(
+      'version: 1\njenkins:\n  url: https://ci.example.org\n  fail-on: UNSTABLE\n',
+      'stackci.yml'
+    )
+    const inputs = jenkinsBuildInputsFromConfig(config, {
+      job: 'release/weekly-release',
+      parameters: [['WEEK', '49']],
+      env: { JENKINS_USER: 'bot', JENKINS_TOKEN: 't' }
+    })
+    expect(inputs).toMatchObject({
+      url: 'https://ci.example.org',
+      user: 'bot',
+      token: 't',
+      job: 'release/weekly-release',
+      parameters: [['WEEK', '49']],
+      wait: true,
+      timeout: DEFAULT_TIMEOUT_MS,
+      'cancel-on-abort': true
+    })
+    expect([...inputs['fail-on']]).toEqual(['UNSTABLE'])
   })
 })

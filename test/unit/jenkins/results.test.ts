@@ -3,9 +3,9 @@ import { parseBuildState } from '../../../src/jenkins/cancel.js'
 import {
   parseFailOn,
   summaryLine,
-  writeJenkinsBuildOutputs,
   type JenkinsBuildOutcome
 } from '../../../src/jenkins/results.js'
+import { jenkinsBuildOutputs } from '../../../src/jenkins/step.js'
 import { describeQueueItem } from '../../../src/jenkins/follow.js'
 
 const base: JenkinsBuildOutcome = {
@@ -75,16 +75,42 @@ describe('summaryLine', () => {
   })
 })
 
-describe('writeJenkinsBuildOutputs', () => {
-  it('writes all five, empty when unknown', () => {
-    const out: Record<string, string> = {}
-    writeJenkinsBuildOutputs(base, (k, v) => (out[k] = v))
-    expect(out).toEqual({
+describe('jenkinsBuildOutputs', () => {
+  it('writes all eight, empty when unknown', () => {
+    expect(jenkinsBuildOutputs({ outcome: base, artifacts: [] })).toEqual({
       'queue-url': 'https://ci/queue/item/57/',
       'build-number': '',
       'build-url': '',
       result: '',
-      duration: ''
+      duration: '',
+      'tests-passed': '',
+      'tests-failed': '',
+      'tests-skipped': ''
+    })
+  })
+
+  it('writes the JUnit counts of a finished build', () => {
+    expect(
+      jenkinsBuildOutputs({
+        outcome: {
+          ...base,
+          buildNumber: 7,
+          buildUrl: 'https://ci/job/a/7/',
+          result: 'UNSTABLE',
+          durationMs: 1500
+        },
+        tests: { passed: 12, failed: 1, skipped: 0, failing: ['a.b'], more: 0 },
+        artifacts: []
+      })
+    ).toEqual({
+      'queue-url': 'https://ci/queue/item/57/',
+      'build-number': '7',
+      'build-url': 'https://ci/job/a/7/',
+      result: 'UNSTABLE',
+      duration: '1500',
+      'tests-passed': '12',
+      'tests-failed': '1',
+      'tests-skipped': '0'
     })
   })
 })
