@@ -766,41 +766,43 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var ConfigError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var ConfigError = class extends UserError {
   static {
     __name(this, "ConfigError");
   }
-  kind = "user";
 };
-var InputError = class extends StackciError {
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
-var SpecError = class extends StackciError {
+var SpecError = class extends UserError {
   static {
     __name(this, "SpecError");
   }
-  kind = "user";
 };
-var UnitError = class extends StackciError {
+var UnitError = class extends UserError {
   static {
     __name(this, "UnitError");
   }
-  kind = "user";
 };
-var JobError = class extends StackciError {
+var JobError = class extends UserError {
   static {
     __name(this, "JobError");
   }
-  kind = "user";
 };
 var HttpError = class extends StackciError {
   static {
@@ -813,17 +815,21 @@ var HttpError = class extends StackciError {
     this.status = options.status;
   }
 };
-var TimeoutError = class extends StackciError {
+var SystemError = class extends StackciError {
   static {
-    __name(this, "TimeoutError");
+    __name(this, "SystemError");
   }
   kind = "system";
 };
-var StoreError = class extends StackciError {
+var TimeoutError = class extends SystemError {
+  static {
+    __name(this, "TimeoutError");
+  }
+};
+var StoreError = class extends SystemError {
   static {
     __name(this, "StoreError");
   }
-  kind = "system";
 };
 function formatWhere(where) {
   if (where === void 0) return "";
@@ -1105,13 +1111,19 @@ function wrongType(ctx, path, expected, value) {
   });
 }
 __name(wrongType, "wrongType");
+function mapping(value, path, ctx) {
+  if (isPlainObject(value)) return value;
+  wrongType(ctx, path, "a mapping", value);
+  return void 0;
+}
+__name(mapping, "mapping");
 function string(options = {}) {
   return {
     description: "a string",
     validate(value, path, ctx) {
       if (typeof value !== "string") {
         wrongType(ctx, path, "a string", value);
-        return void 0;
+        return;
       }
       if (options.nonEmpty === true && value.trim() === "") {
         ctx.report({ path, message: "must not be empty" });
@@ -1137,11 +1149,11 @@ function number(options = {}) {
     validate(value, path, ctx) {
       if (typeof value !== "number" || Number.isNaN(value)) {
         wrongType(ctx, path, expected, value);
-        return void 0;
+        return;
       }
       if (options.integer === true && !Number.isInteger(value)) {
         wrongType(ctx, path, expected, value);
-        return void 0;
+        return;
       }
       if (options.min !== void 0 && value < options.min) {
         ctx.report({
@@ -1200,7 +1212,7 @@ function duration() {
       if (typeof value === "number" && value >= 0) return value * 1e3;
       if (typeof value !== "string") {
         wrongType(ctx, path, "a duration like 30m or 2h", value);
-        return void 0;
+        return;
       }
       try {
         return parseDuration(value, "value");
@@ -1222,7 +1234,7 @@ function url() {
     validate(value, path, ctx) {
       if (typeof value !== "string") {
         wrongType(ctx, path, "a URL", value);
-        return void 0;
+        return;
       }
       try {
         const parsed = new URL(value);
@@ -1247,7 +1259,7 @@ function array(item, options = {}) {
     validate(value, path, ctx) {
       if (!Array.isArray(value)) {
         wrongType(ctx, path, "a list", value);
-        return void 0;
+        return;
       }
       if (options.minItems !== void 0 && value.length < options.minItems) {
         ctx.report({
@@ -1284,13 +1296,11 @@ function record(item) {
   return {
     description: `a mapping of ${item.description}`,
     validate(value, path, ctx) {
-      if (!isPlainObject(value)) {
-        wrongType(ctx, path, "a mapping", value);
-        return void 0;
-      }
+      const map = mapping(value, path, ctx);
+      if (map === void 0) return void 0;
       const out = {};
       let ok = true;
-      for (const [k, v] of Object.entries(value)) {
+      for (const [k, v] of Object.entries(map)) {
         const r = item.validate(v, [...path, k], ctx);
         if (r === void 0) ok = false;
         else out[k] = r;
@@ -1312,11 +1322,9 @@ function object(fields) {
   const names = Object.keys(fields);
   return {
     description: "a mapping",
-    validate(value, path, ctx) {
-      if (!isPlainObject(value)) {
-        wrongType(ctx, path, "a mapping", value);
-        return void 0;
-      }
+    validate(input, path, ctx) {
+      const value = mapping(input, path, ctx);
+      if (value === void 0) return void 0;
       const out = {};
       let ok = true;
       for (const key of Object.keys(value)) {
@@ -1736,6 +1744,21 @@ function positionOf(text3, offset) {
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionOf, "positionOf");
+function toProblem(text3, file, problem, docIndex = 0) {
+  const pos = text3 === void 0 ? void 0 : locateYamlPath(text3, docIndex, problem.path, problem.atKey === true);
+  const path = formatPath(problem.path);
+  const out = {
+    where: {
+      file,
+      ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
+      ...path === "" ? {} : { path }
+    },
+    message: problem.message
+  };
+  if (problem.hint !== void 0) out.hint = problem.hint;
+  return out;
+}
+__name(toProblem, "toProblem");
 
 // src/core/notebook-config.ts
 function paramValue() {
@@ -2103,6 +2126,20 @@ var STEP_SECTIONS = {
   verify: "verify",
   notebook: "notebooks"
 };
+var STEP_NEEDS = [
+  [
+    "integration",
+    "stack-image",
+    "runs in the image stack-image builds",
+    "add stack-image before integration"
+  ],
+  [
+    "promote",
+    "stack-image",
+    "publishes the candidate stack-image pushes",
+    "add stack-image, or use `stackci image promote` on its own"
+  ]
+];
 function checkStackciConfig(config, ctx) {
   const profiles = config.profiles ?? {};
   for (const [name, profile] of Object.entries(profiles)) {
@@ -2124,19 +2161,14 @@ function checkStackciConfig(config, ctx) {
         ctx.report({ path: at("steps", i), message: `${step} is listed twice` });
       }
     });
-    if (profile.steps.includes("integration") && !profile.steps.includes("stack-image")) {
-      ctx.report({
-        path: at("steps"),
-        message: "integration runs in the image stack-image builds, and stack-image is not a step here",
-        hint: "add stack-image before integration"
-      });
-    }
-    if (profile.steps.includes("promote") && !profile.steps.includes("stack-image")) {
-      ctx.report({
-        path: at("steps"),
-        message: "promote publishes the candidate stack-image pushes, and stack-image is not a step here",
-        hint: "add stack-image, or use `stackci image promote` on its own"
-      });
+    for (const [step, needs, why, hint] of STEP_NEEDS) {
+      if (profile.steps.includes(step) && !profile.steps.includes(needs)) {
+        ctx.report({
+          path: at("steps"),
+          message: `${step} ${why}, and ${needs} is not a step here`,
+          hint
+        });
+      }
     }
     const datasets = Object.keys(config.integration?.datasets ?? {});
     profile.datasets?.forEach((d, i) => {
@@ -2209,21 +2241,6 @@ function loadYamlConfig(text3, file, schema, check2) {
   return result;
 }
 __name(loadYamlConfig, "loadYamlConfig");
-function toProblem(text3, file, problem) {
-  const pos = locateYamlPath(text3, 0, problem.path, problem.atKey === true);
-  const path = formatPath(problem.path);
-  const out = {
-    where: {
-      file,
-      ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
-      ...path === "" ? {} : { path }
-    },
-    message: problem.message
-  };
-  if (problem.hint !== void 0) out.hint = problem.hint;
-  return out;
-}
-__name(toProblem, "toProblem");
 function loadStackciConfig(text3, file) {
   const config = loadYamlConfig(
     text3,
@@ -4074,19 +4091,7 @@ var SourceTexts = class {
     this.#texts.set(file, text3);
   }
   locate(file, docIndex, p) {
-    const text3 = this.#texts.get(file);
-    const pos = text3 === void 0 ? void 0 : locateYamlPath(text3, docIndex, p.path, p.atKey === true);
-    const path = formatPath(p.path);
-    const out = {
-      where: {
-        file,
-        ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
-        ...path === "" ? {} : { path }
-      },
-      message: p.message
-    };
-    if (p.hint !== void 0) out.hint = p.hint;
-    return out;
+    return toProblem(this.#texts.get(file), file, p, docIndex);
   }
 };
 async function isDirectory(path) {

@@ -772,29 +772,33 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var InputError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
-var UnitError = class extends StackciError {
+var UnitError = class extends UserError {
   static {
     __name(this, "UnitError");
   }
-  kind = "user";
 };
-var JobError = class extends StackciError {
+var JobError = class extends UserError {
   static {
     __name(this, "JobError");
   }
-  kind = "user";
 };
 var HttpError = class extends StackciError {
   static {
@@ -807,17 +811,21 @@ var HttpError = class extends StackciError {
     this.status = options.status;
   }
 };
-var TimeoutError = class extends StackciError {
+var SystemError = class extends StackciError {
   static {
-    __name(this, "TimeoutError");
+    __name(this, "SystemError");
   }
   kind = "system";
 };
-var DockerError = class extends StackciError {
+var TimeoutError = class extends SystemError {
+  static {
+    __name(this, "TimeoutError");
+  }
+};
+var DockerError = class extends SystemError {
   static {
     __name(this, "DockerError");
   }
-  kind = "system";
 };
 function formatWhere(where) {
   if (where === void 0) return "";
@@ -1533,7 +1541,16 @@ function createOptions(spec) {
     AttachStderr: true,
     Tty: false,
     HostConfig: {
-      Mounts: spec.mounts.map((m) => ({
+      Mounts: [
+        ...spec.mounts,
+        ...spec.outputDir === void 0 ? [] : [
+          {
+            source: spec.outputDir,
+            target: spec.outputPath,
+            readOnly: false
+          }
+        ]
+      ].map((m) => ({
         Type: "bind",
         Source: m.source,
         Target: m.target,
@@ -1596,13 +1613,15 @@ async function runContainer(engine, spec, options) {
   const lines = new LineCollector(options.onLine, options.tailLines ?? 20);
   const demux = new Demuxer(lines);
   try {
-    const tar = await outputDirTar(spec.outputPath);
-    await engineCall(
-      engine,
-      `make ${spec.outputPath} in ${spec.name}`,
-      async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
-      reporter
-    );
+    if (spec.outputDir === void 0) {
+      const tar = await outputDirTar(spec.outputPath);
+      await engineCall(
+        engine,
+        `make ${spec.outputPath} in ${spec.name}`,
+        async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
+        reporter
+      );
+    }
     const stream = await engineCall(
       engine,
       `attach to ${spec.name}`,
@@ -3802,7 +3821,10 @@ var KEYWORDS = new Set(
 // src/integration/notebook-driver.ts
 var RESULT_MARK = "stackci-notebook-result: ";
 var DRIVER_PY = String.raw`
-import json, re, sys, traceback
+import json, os, re, sys, traceback
+# The output directory is bound from the host: whatever user runs stackci
+# must be able to remove what the notebook (and its kernel) write there.
+os.umask(0)
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -3929,7 +3951,7 @@ init_promises();
 init_promises();
 
 // src/core/signals.ts
-var CancelledError = class extends StackciError {
+var CancelledError = class extends UserError {
   constructor(signal) {
     super(`received ${signal}`);
     this.signal = signal;
@@ -3938,15 +3960,17 @@ var CancelledError = class extends StackciError {
   static {
     __name(this, "CancelledError");
   }
-  // The user (or the runner on their behalf) asked for it.
-  kind = "user";
 };
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
 function abortOnSignals(controller, reporter) {
   const signals = ["SIGINT", "SIGTERM"];
   const handler = /* @__PURE__ */ __name((signal) => {
     if (controller.signal.aborted) {
       reporter.warning(`received ${signal} again: exiting without waiting`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
+      process.exit(signalExitCode(signal));
     }
     controller.abort(new CancelledError(signal));
   }, "handler");

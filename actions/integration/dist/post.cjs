@@ -722,17 +722,23 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var InputError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
 var HttpError = class extends StackciError {
   static {
@@ -745,17 +751,21 @@ var HttpError = class extends StackciError {
     this.status = options.status;
   }
 };
-var TimeoutError = class extends StackciError {
+var SystemError = class extends StackciError {
   static {
-    __name(this, "TimeoutError");
+    __name(this, "SystemError");
   }
   kind = "system";
 };
-var DockerError = class extends StackciError {
+var TimeoutError = class extends SystemError {
+  static {
+    __name(this, "TimeoutError");
+  }
+};
+var DockerError = class extends SystemError {
   static {
     __name(this, "DockerError");
   }
-  kind = "system";
 };
 function formatWhere(where) {
   if (where === void 0) return "";
@@ -1553,7 +1563,10 @@ var KEYWORDS = new Set(
 // src/integration/notebook-driver.ts
 var RESULT_MARK = "stackci-notebook-result: ";
 var DRIVER_PY = String.raw`
-import json, re, sys, traceback
+import json, os, re, sys, traceback
+# The output directory is bound from the host: whatever user runs stackci
+# must be able to remove what the notebook (and its kernel) write there.
+os.umask(0)
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError

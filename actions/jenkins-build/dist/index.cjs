@@ -28,14 +28,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
-
-// actions/jenkins-build/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
-});
-module.exports = __toCommonJS(main_exports);
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -631,6 +623,10 @@ function saveState(name, value) {
   issueCommand("save-state", { name }, toCommandValue(value));
 }
 __name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
+__name(getState, "getState");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -676,6 +672,31 @@ function basicAuthHeader(user, token) {
   return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
 }
 __name(basicAuthHeader, "basicAuthHeader");
+function urlUserinfoSecrets(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  if (parsed.password === "") return [];
+  const decode = /* @__PURE__ */ __name((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  }, "decode");
+  const user = decode(parsed.username);
+  const password = decode(parsed.password);
+  return [
+    parsed.password,
+    password,
+    `${parsed.username}:${parsed.password}`,
+    basicAuthHeader(user, password)
+  ];
+}
+__name(urlUserinfoSecrets, "urlUserinfoSecrets");
 
 // src/core/actions-reporter.ts
 var PROGRESS_INTERVAL_MS = 1e4;
@@ -762,17 +783,23 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var InputError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
 var HttpError = class extends StackciError {
   static {
@@ -785,11 +812,16 @@ var HttpError = class extends StackciError {
     this.status = options.status;
   }
 };
-var TimeoutError = class extends StackciError {
+var SystemError = class extends StackciError {
+  static {
+    __name(this, "SystemError");
+  }
+  kind = "system";
+};
+var TimeoutError = class extends SystemError {
   static {
     __name(this, "TimeoutError");
   }
-  kind = "system";
 };
 var JenkinsError = class extends HttpError {
   static {
@@ -833,172 +865,8 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
-// src/core/duration.ts
-var UNIT_MS = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 36e5,
-  d: 864e5
-};
-var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-function parseDuration(text, what = "duration") {
-  const value = text.trim();
-  const fail = /* @__PURE__ */ __name(() => {
-    throw new InputError(
-      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
-    );
-  }, "fail");
-  if (value === "") fail();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
-  let total = 0;
-  let consumed = 0;
-  PART.lastIndex = 0;
-  for (; ; ) {
-    while (value[PART.lastIndex] === " ") PART.lastIndex++;
-    consumed = PART.lastIndex;
-    if (consumed >= value.length) break;
-    const match = PART.exec(value);
-    if (match === null) fail();
-    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
-  }
-  if (!Number.isFinite(total)) fail();
-  return Math.round(total);
-}
-__name(parseDuration, "parseDuration");
-
-// src/core/step-inputs.ts
-function actionSource(action, env) {
-  return {
-    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
-    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
-  };
-}
-__name(actionSource, "actionSource");
-function isSet(value) {
-  if (value === void 0 || value === null || value === "") return false;
-  return !(Array.isArray(value) && value.length === 0);
-}
-__name(isSet, "isSet");
-var StepInputs = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  static {
-    __name(this, "StepInputs");
-  }
-  fail(key, message, hint) {
-    throw new InputError(
-      `${this.source.describe(key)} ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse, value) {
-    try {
-      return parse(value);
-    } catch (error2) {
-      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
-      throw error2;
-    }
-  }
-  has(key) {
-    return isSet(this.source.get(key));
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(key) {
-    const value = this.source.get(key);
-    if (!isSet(value)) return void 0;
-    if (typeof value === "string")
-      return value.trim() === "" ? void 0 : value.trim();
-    if (typeof value === "number" || typeof value === "boolean")
-      return String(value);
-    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
-  }
-  required(key) {
-    const value = this.string(key);
-    if (value === void 0) this.fail(key, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(key, fallback) {
-    const value = this.source.get(key);
-    if (typeof value === "boolean") return value;
-    const text = typeof value === "string" ? value.trim() : "";
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    if (!isSet(value) && fallback !== void 0) return fallback;
-    return this.fail(
-      key,
-      `must be true or false, got ${JSON.stringify(value ?? "")}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(key) {
-    const value = this.source.get(key);
-    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
-    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(key) {
-    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(key, options = {}) {
-    const value = this.string(key);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /**
-   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
-   * file is already milliseconds (the schema converted it).
-   */
-  duration(key) {
-    const value = this.source.get(key);
-    if (typeof value === "number") return value;
-    const text = this.string(key);
-    if (text === void 0) return void 0;
-    return parseDuration(text, this.source.describe(key));
-  }
-  /** One of a fixed set of words. */
-  choice(key, choices, fallback) {
-    const value = this.string(key) ?? fallback;
-    if (value === void 0)
-      return this.fail(key, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        key,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
-  }
-};
-
-// src/core/action-inputs.ts
-var ActionInputs = class extends StepInputs {
-  constructor(action, env = process.env) {
-    super(actionSource(action, env));
-    this.action = action;
-    this.env = env;
-  }
-  action;
-  env;
-  static {
-    __name(this, "ActionInputs");
-  }
-};
-
 // src/core/signals.ts
-var CancelledError = class extends StackciError {
+var CancelledError = class extends UserError {
   constructor(signal) {
     super(`received ${signal}`);
     this.signal = signal;
@@ -1007,15 +875,17 @@ var CancelledError = class extends StackciError {
   static {
     __name(this, "CancelledError");
   }
-  // The user (or the runner on their behalf) asked for it.
-  kind = "user";
 };
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
 function abortOnSignals(controller, reporter) {
   const signals = ["SIGINT", "SIGTERM"];
   const handler = /* @__PURE__ */ __name((signal) => {
     if (controller.signal.aborted) {
       reporter.warning(`received ${signal} again: exiting without waiting`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
+      process.exit(signalExitCode(signal));
     }
     controller.abort(new CancelledError(signal));
   }, "handler");
@@ -1025,6 +895,36 @@ function abortOnSignals(controller, reporter) {
   };
 }
 __name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
 
 // src/jenkins/types.ts
 var BUILD_RESULTS = [
@@ -1463,6 +1363,23 @@ function snippet(text) {
 }
 __name(snippet, "snippet");
 
+// src/core/reporter.ts
+var silentReporter = {
+  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
+  info: /* @__PURE__ */ __name(() => void 0, "info"),
+  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
+  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
+  error: /* @__PURE__ */ __name(() => void 0, "error"),
+  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
+  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
+  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
+  progress: /* @__PURE__ */ __name(() => ({
+    update: /* @__PURE__ */ __name(() => void 0, "update"),
+    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
+    done: /* @__PURE__ */ __name(() => void 0, "done")
+  }), "progress")
+};
+
 // src/core/http-request.ts
 var import_types = require("node:util/types");
 var HttpAgents = class {
@@ -1796,23 +1713,6 @@ function triggerError(error2, name, parameters, options) {
 }
 __name(triggerError, "triggerError");
 
-// src/core/reporter.ts
-var silentReporter = {
-  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
-  info: /* @__PURE__ */ __name(() => void 0, "info"),
-  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
-  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
-  error: /* @__PURE__ */ __name(() => void 0, "error"),
-  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
-  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
-  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
-  progress: /* @__PURE__ */ __name(() => ({
-    update: /* @__PURE__ */ __name(() => void 0, "update"),
-    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
-    done: /* @__PURE__ */ __name(() => void 0, "done")
-  }), "progress")
-};
-
 // src/jenkins/client.ts
 var JenkinsClient = class {
   static {
@@ -2118,6 +2018,112 @@ function quietPeriodLeft(item, watchedMs) {
 }
 __name(quietPeriodLeft, "quietPeriodLeft");
 
+// src/jenkins/results.ts
+var DEFAULT_FAIL_ON = [
+  "FAILURE",
+  "ABORTED",
+  "NOT_BUILT"
+];
+function parseFailOn(words, what) {
+  if (words.length === 0) return new Set(DEFAULT_FAIL_ON);
+  const out = /* @__PURE__ */ new Set();
+  for (const word of words) {
+    const upper = word.trim().toUpperCase().replace(/[- ]/g, "_");
+    if (!isBuildResult(upper)) {
+      throw new InputError(
+        `${what} must list Jenkins results (${BUILD_RESULTS.join(", ")}), got ${JSON.stringify(word)}`
+      );
+    }
+    out.add(upper);
+  }
+  return out;
+}
+__name(parseFailOn, "parseFailOn");
+var ICONS = {
+  SUCCESS: "\u2705",
+  UNSTABLE: "\u26A0\uFE0F",
+  FAILURE: "\u274C",
+  NOT_BUILT: "\u23ED\uFE0F",
+  ABORTED: "\u23F9\uFE0F"
+};
+function summaryLine(outcome) {
+  const job = `Jenkins **${escapeMarkdown(outcome.job)}**`;
+  const queue = `[queue item ${outcome.queueId}](${outcome.queueUrl})`;
+  if (outcome.buildNumber === void 0 || outcome.buildUrl === void 0) {
+    const state = outcome.failed ? "\u274C" : "\u23F3";
+    return `${state} ${job} ${queue}: ${escapeMarkdown(outcome.message)}`;
+  }
+  const build = `[#${outcome.buildNumber}](${outcome.buildUrl})`;
+  const result = outcome.result ?? "no result";
+  const icon = outcome.result === void 0 ? outcome.failed ? "\u274C" : "\u23F3" : ICONS[outcome.result];
+  const took = outcome.durationMs === void 0 || outcome.durationMs <= 0 ? "" : ` in ${formatMs(outcome.durationMs)}`;
+  const tail = outcome.result === void 0 ? `: ${escapeMarkdown(outcome.message)}` : "";
+  return `${icon} ${job} ${build} **${result}**${took}${tail} \xB7 [console](${outcome.buildUrl}console) \xB7 ${queue}`;
+}
+__name(summaryLine, "summaryLine");
+function escapeMarkdown(text) {
+  return text.replace(/([\\`*_[\]<>|])/g, "\\$1");
+}
+__name(escapeMarkdown, "escapeMarkdown");
+
+// src/jenkins/cancel.ts
+var STATE_KEY = "jenkins-build";
+async function stopBuildOrItem(jenkins, state, options) {
+  const call = options.signal === void 0 ? {} : { signal: options.signal };
+  let number = state.build;
+  if (number === void 0) {
+    const outcome = await jenkins.cancelQueueItem(state.queueId, call);
+    const item = await jenkins.queueItem(state.queueId, call);
+    number = item?.executable?.number;
+    if (number === void 0 && outcome === "gone" && item === void 0) {
+      const builds = await jenkins.recentBuilds(state.job, call);
+      number = builds.find((b) => b.queueId === state.queueId)?.number;
+    }
+    if (number === void 0) {
+      if (outcome === "gone" && item === void 0) {
+        throw new JenkinsError(
+          `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
+          {
+            hint: `look for the build in Jenkins: ${jenkins.pageUrl(state.job)}`
+          }
+        );
+      }
+      const what2 = `queue item ${state.queueId} of '${state.job}'`;
+      options.reporter.info(`cancelled ${what2}`);
+      return what2;
+    }
+  }
+  const mode = await jenkins.stop(
+    state.job,
+    number,
+    options.mode ?? "stop",
+    call
+  );
+  const what = `'${state.job}' #${number}`;
+  options.reporter.info(
+    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number)}`
+  );
+  return what;
+}
+__name(stopBuildOrItem, "stopBuildOrItem");
+function leftBehind(state) {
+  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
+  return `${what} of '${state.job}'`;
+}
+__name(leftBehind, "leftBehind");
+async function stopLeftBehind(jenkins, state, options) {
+  const what = leftBehind(state);
+  if (!options.cancelOnAbort) {
+    options.reporter.warning(
+      `${options.why}; leaving ${what} running (cancel-on-abort is off)`
+    );
+    return;
+  }
+  options.reporter.info(`${options.why}: stopping ${what}`);
+  await stopBuildOrItem(jenkins, state, options);
+}
+__name(stopLeftBehind, "stopLeftBehind");
+
 // src/jenkins/watch.ts
 async function watchBuild(client, job, number, options) {
   const { clock, signal } = options;
@@ -2189,103 +2195,6 @@ async function pollUntilDone(client, job, number, current, started, options, pol
   return info2;
 }
 __name(pollUntilDone, "pollUntilDone");
-
-// src/jenkins/results.ts
-var DEFAULT_FAIL_ON = [
-  "FAILURE",
-  "ABORTED",
-  "NOT_BUILT"
-];
-function parseFailOn(words, what) {
-  if (words.length === 0) return new Set(DEFAULT_FAIL_ON);
-  const out = /* @__PURE__ */ new Set();
-  for (const word of words) {
-    const upper = word.trim().toUpperCase().replace(/[- ]/g, "_");
-    if (!isBuildResult(upper)) {
-      throw new InputError(
-        `${what} must list Jenkins results (${BUILD_RESULTS.join(", ")}), got ${JSON.stringify(word)}`
-      );
-    }
-    out.add(upper);
-  }
-  return out;
-}
-__name(parseFailOn, "parseFailOn");
-var ICONS = {
-  SUCCESS: "\u2705",
-  UNSTABLE: "\u26A0\uFE0F",
-  FAILURE: "\u274C",
-  NOT_BUILT: "\u23ED\uFE0F",
-  ABORTED: "\u23F9\uFE0F"
-};
-function summaryLine(outcome) {
-  const job = `Jenkins **${escapeMarkdown(outcome.job)}**`;
-  const queue = `[queue item ${outcome.queueId}](${outcome.queueUrl})`;
-  if (outcome.buildNumber === void 0 || outcome.buildUrl === void 0) {
-    const state = outcome.failed ? "\u274C" : "\u23F3";
-    return `${state} ${job} ${queue}: ${escapeMarkdown(outcome.message)}`;
-  }
-  const build = `[#${outcome.buildNumber}](${outcome.buildUrl})`;
-  const result = outcome.result ?? "no result";
-  const icon = outcome.result === void 0 ? outcome.failed ? "\u274C" : "\u23F3" : ICONS[outcome.result];
-  const took = outcome.durationMs === void 0 || outcome.durationMs <= 0 ? "" : ` in ${formatMs(outcome.durationMs)}`;
-  const tail = outcome.result === void 0 ? `: ${escapeMarkdown(outcome.message)}` : "";
-  return `${icon} ${job} ${build} **${result}**${took}${tail} \xB7 [console](${outcome.buildUrl}console) \xB7 ${queue}`;
-}
-__name(summaryLine, "summaryLine");
-function escapeMarkdown(text) {
-  return text.replace(/([\\`*_[\]<>|])/g, "\\$1");
-}
-__name(escapeMarkdown, "escapeMarkdown");
-function writeJenkinsBuildOutputs(outcome, setOutput2) {
-  setOutput2("queue-url", outcome.queueUrl);
-  setOutput2("build-number", outcome.buildNumber?.toString() ?? "");
-  setOutput2("build-url", outcome.buildUrl ?? "");
-  setOutput2("result", outcome.result ?? "");
-  setOutput2("duration", outcome.durationMs?.toString() ?? "");
-}
-__name(writeJenkinsBuildOutputs, "writeJenkinsBuildOutputs");
-
-// src/jenkins/cancel.ts
-var STATE_KEY = "jenkins-build";
-async function stopBuildOrItem(jenkins, state, options) {
-  const call = options.signal === void 0 ? {} : { signal: options.signal };
-  let number = state.build;
-  if (number === void 0) {
-    const outcome = await jenkins.cancelQueueItem(state.queueId, call);
-    const item = await jenkins.queueItem(state.queueId, call);
-    number = item?.executable?.number;
-    if (number === void 0 && outcome === "gone" && item === void 0) {
-      const builds = await jenkins.recentBuilds(state.job, call);
-      number = builds.find((b) => b.queueId === state.queueId)?.number;
-    }
-    if (number === void 0) {
-      if (outcome === "gone" && item === void 0) {
-        throw new JenkinsError(
-          `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
-          {
-            hint: `look for the build in Jenkins: ${jenkins.pageUrl(state.job)}`
-          }
-        );
-      }
-      const what2 = `queue item ${state.queueId} of '${state.job}'`;
-      options.reporter.info(`cancelled ${what2}`);
-      return what2;
-    }
-  }
-  const mode = await jenkins.stop(
-    state.job,
-    number,
-    options.mode ?? "stop",
-    call
-  );
-  const what = `'${state.job}' #${number}`;
-  options.reporter.info(
-    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number)}`
-  );
-  return what;
-}
-__name(stopBuildOrItem, "stopBuildOrItem");
 
 // src/jenkins/run-build.ts
 var STOP_DEADLINE_MS = 3e4;
@@ -2411,31 +2320,103 @@ async function runJenkinsBuild(request, deps) {
 }
 __name(runJenkinsBuild, "runJenkinsBuild");
 async function abandon(jenkins, state, request, reporter, reason) {
-  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
-  if (!request.cancelOnAbort) {
-    reporter.warning(
-      `leaving ${what} of '${state.job}' running in Jenkins (cancel-on-abort is off)`
-    );
-    return true;
-  }
-  reporter.info(
-    `${errorMessage(reason).split("\n")[0] ?? "cancelled"}: stopping ${what} of '${state.job}'`
-  );
   try {
-    await stopBuildOrItem(jenkins, state, {
+    await stopLeftBehind(jenkins, state, {
       reporter,
+      cancelOnAbort: request.cancelOnAbort,
+      why: errorMessage(reason).split("\n")[0] ?? "cancelled",
       signal: AbortSignal.timeout(STOP_DEADLINE_MS),
       ...request.stopMode === void 0 ? {} : { mode: request.stopMode }
     });
     return true;
   } catch (error2) {
     reporter.error(
-      `could not stop ${what} of '${state.job}': ${errorMessage(error2)}`
+      `could not stop ${leftBehind(state)}: ${errorMessage(error2)}`
     );
     return false;
   }
 }
 __name(abandon, "abandon");
+
+// src/jenkins/published.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path = require("node:path");
+var FAILING_CAP = 20;
+var FAILING = /* @__PURE__ */ new Set(["FAILED", "REGRESSION"]);
+function collect(result, into) {
+  for (const child of result.childReports ?? [])
+    if (child.result !== void 0) collect(child.result, into);
+  if (result.childReports !== void 0) return;
+  into.passed += result.passCount ?? 0;
+  into.failed += result.failCount ?? 0;
+  into.skipped += result.skipCount ?? 0;
+  for (const suite of result.suites ?? [])
+    for (const c of suite.cases ?? [])
+      if (FAILING.has(c.status ?? ""))
+        into.failing.push(`${c.className ?? "?"}.${c.name ?? "?"}`);
+}
+__name(collect, "collect");
+async function readTestReport(jenkins, job, number, signal) {
+  const path = `${buildPath(jenkins.jobPath(job), number)}/testReport/api/json`;
+  const res = await jenkins.http.get(path, {
+    accept: [200, 404],
+    ...signal === void 0 ? {} : { signal }
+  });
+  if (res.status === 404) return void 0;
+  const json = JSON.parse(new TextDecoder().decode(res.body));
+  const summary2 = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failing: [],
+    more: 0
+  };
+  collect(json, summary2);
+  summary2.more = Math.max(0, summary2.failing.length - FAILING_CAP);
+  summary2.failing = summary2.failing.slice(0, FAILING_CAP);
+  return summary2;
+}
+__name(readTestReport, "readTestReport");
+function describeTests(summary2) {
+  if (summary2 === void 0) return "no test report published";
+  const counts = `${summary2.passed} passed, ${summary2.failed} failed, ${summary2.skipped} skipped`;
+  if (summary2.failing.length === 0) return counts;
+  return `${counts}; failing: ${summary2.failing.join(", ")}${summary2.more > 0 ? ` and ${summary2.more} more` : ""}`;
+}
+__name(describeTests, "describeTests");
+async function downloadArtifacts(jenkins, job, number, names, dir, signal) {
+  if (names.length === 0) return [];
+  const build = buildPath(jenkins.jobPath(job), number);
+  const { json } = await jenkins.http.json(`${build}/api/json`, {
+    query: { tree: "artifacts[fileName,relativePath]" },
+    ...signal === void 0 ? {} : { signal }
+  });
+  const archived = (json.artifacts ?? []).filter((a) => a.relativePath !== void 0);
+  (0, import_node_fs2.mkdirSync)(dir, { recursive: true });
+  const out = [];
+  for (const name of names) {
+    const found = archived.find(
+      (a) => a.relativePath === name || a.fileName === name
+    );
+    if (found?.relativePath === void 0) {
+      throw new InputError(
+        `build #${number} of ${job} archived no artifact ${JSON.stringify(name)}`,
+        {
+          hint: archived.length === 0 ? "it archived nothing (archiveArtifacts in its Jenkinsfile)" : `it archived ${archived.map((a) => a.relativePath).join(", ")}`
+        }
+      );
+    }
+    const res = await jenkins.http.get(
+      `${build}/artifact/${found.relativePath.split("/").map(encodeURIComponent).join("/")}`,
+      signal === void 0 ? {} : { signal }
+    );
+    const file = (0, import_node_path.join)(dir, (0, import_node_path.basename)(found.relativePath));
+    (0, import_node_fs2.writeFileSync)(file, res.body);
+    out.push(file);
+  }
+  return out;
+}
+__name(downloadArtifacts, "downloadArtifacts");
 
 // src/core/js-yaml.ts
 var loaded;
@@ -2445,67 +2426,7 @@ function jsyaml() {
 }
 __name(jsyaml, "jsyaml");
 
-// src/jenkins/build-inputs.ts
-var DEFAULT_TIMEOUT_MS = 6 * 36e5;
-function maskCredentials(reporter, user, token) {
-  reporter.mask(token);
-  if (token === void 0) return;
-  const header = basicAuthHeader(user ?? "", token);
-  reporter.mask(header);
-  reporter.mask(header.slice("Basic ".length));
-}
-__name(maskCredentials, "maskCredentials");
-function readJenkinsBuildInputs(input, reporter) {
-  const token = input.string("token");
-  const user = input.string("user");
-  maskCredentials(reporter, user, token);
-  if (token !== void 0 && user === void 0) {
-    input.fail(
-      "user",
-      "is required when a token is given (the token belongs to a user)"
-    );
-  }
-  return {
-    url: input.required("url"),
-    user,
-    token,
-    job: input.required("job"),
-    parameters: parseParameters(
-      input.string("parameters"),
-      `${input.action}: input 'parameters'`
-    ),
-    wait: input.boolean("wait", true),
-    timeout: input.duration("timeout") ?? DEFAULT_TIMEOUT_MS,
-    "stream-log": input.boolean("stream-log", true),
-    "fail-on": parseFailOn(
-      input.list("fail-on"),
-      `${input.action}: input 'fail-on'`
-    ),
-    "cancel-on-abort": input.boolean("cancel-on-abort", true)
-  };
-}
-__name(readJenkinsBuildInputs, "readJenkinsBuildInputs");
-function jenkinsClientFor(inputs, reporter) {
-  return new JenkinsClient({
-    url: inputs.url,
-    reporter,
-    ...inputs.user === void 0 ? {} : { user: inputs.user },
-    ...inputs.token === void 0 ? {} : { token: inputs.token }
-  });
-}
-__name(jenkinsClientFor, "jenkinsClientFor");
-function buildRequestFor(inputs) {
-  return {
-    job: inputs.job,
-    parameters: inputs.parameters,
-    wait: inputs.wait,
-    timeoutMs: inputs.timeout,
-    streamLog: inputs["stream-log"],
-    failOn: inputs["fail-on"],
-    cancelOnAbort: inputs["cancel-on-abort"]
-  };
-}
-__name(buildRequestFor, "buildRequestFor");
+// src/jenkins/parameters.ts
 var KEY_VALUE = /^[^\s=:#][^=:]*=/;
 function parseParameters(text, what) {
   if (text === void 0 || text.trim() === "") return [];
@@ -2550,37 +2471,315 @@ function yamlPairs(text, what) {
   });
 }
 __name(yamlPairs, "yamlPairs");
+function parseParamFlag(flag) {
+  const eq = flag.indexOf("=");
+  if (eq <= 0) {
+    throw new InputError(
+      `--param must be KEY=VALUE, got ${JSON.stringify(flag)}`
+    );
+  }
+  return [flag.slice(0, eq).trim(), flag.slice(eq + 1)];
+}
+__name(parseParamFlag, "parseParamFlag");
+
+// src/core/duration.ts
+var UNIT_MS = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 36e5,
+  d: 864e5
+};
+var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+function parseDuration(text, what = "duration") {
+  const value = text.trim();
+  const fail = /* @__PURE__ */ __name(() => {
+    throw new InputError(
+      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
+    );
+  }, "fail");
+  if (value === "") fail();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
+  let total = 0;
+  let consumed = 0;
+  PART.lastIndex = 0;
+  for (; ; ) {
+    while (value[PART.lastIndex] === " ") PART.lastIndex++;
+    consumed = PART.lastIndex;
+    if (consumed >= value.length) break;
+    const match = PART.exec(value);
+    if (match === null) fail();
+    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
+  }
+  if (!Number.isFinite(total)) fail();
+  return Math.round(total);
+}
+__name(parseDuration, "parseDuration");
+
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse, value) {
+    try {
+      return parse(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
+// src/jenkins/step.ts
+var DEFAULT_TIMEOUT_MS = 6 * 36e5;
+function readJenkinsBuildInputs(r) {
+  const token = r.string("token");
+  const user = r.string("user");
+  if (token !== void 0 && user === void 0) {
+    r.fail(
+      "user",
+      "is required when a token is given (the token belongs to a user)"
+    );
+  }
+  return {
+    url: r.required("url"),
+    user,
+    token,
+    job: r.required("job"),
+    parameters: readParameters(r),
+    wait: r.boolean("wait", true),
+    timeout: r.duration("timeout") ?? DEFAULT_TIMEOUT_MS,
+    "stream-log": r.boolean("stream-log", true),
+    "fail-on": parseFailOn(r.list("fail-on"), r.source.describe("fail-on")),
+    "cancel-on-abort": r.boolean("cancel-on-abort", true)
+  };
+}
+__name(readJenkinsBuildInputs, "readJenkinsBuildInputs");
+function readParameters(r) {
+  const raw = r.source.get("parameters");
+  if (Array.isArray(raw)) return raw.map((p) => parseParamFlag(String(p)));
+  if (typeof raw === "object" && raw !== null)
+    return Object.entries(raw).map(([k, v]) => [
+      k,
+      String(v)
+    ]);
+  return parseParameters(
+    r.string("parameters"),
+    r.source.describe("parameters")
+  );
+}
+__name(readParameters, "readParameters");
+function jenkinsBuildInputsFromAction(env, reporter) {
+  const r = new StepInputs(actionSource("jenkins-build", env));
+  if (reporter !== void 0)
+    maskJenkinsCredentials(reporter, {
+      url: r.string("url") ?? "",
+      user: r.string("user"),
+      token: r.string("token")
+    });
+  return readJenkinsBuildInputs(r);
+}
+__name(jenkinsBuildInputsFromAction, "jenkinsBuildInputsFromAction");
+function maskJenkinsCredentials(reporter, inputs) {
+  for (const secret of urlUserinfoSecrets(inputs.url)) reporter.mask(secret);
+  const token = inputs.token;
+  if (token === void 0) return;
+  reporter.mask(token);
+  const header = basicAuthHeader(inputs.user ?? "", token);
+  reporter.mask(header);
+  reporter.mask(header.slice("Basic ".length));
+}
+__name(maskJenkinsCredentials, "maskJenkinsCredentials");
+function jenkinsClientFor(inputs, reporter) {
+  maskJenkinsCredentials(reporter, inputs);
+  return new JenkinsClient({
+    url: inputs.url,
+    reporter,
+    ...inputs.user === void 0 ? {} : { user: inputs.user },
+    ...inputs.token === void 0 ? {} : { token: inputs.token }
+  });
+}
+__name(jenkinsClientFor, "jenkinsClientFor");
+async function runJenkinsBuildStep(inputs, deps) {
+  const { reporter, signal } = deps;
+  const jenkins = jenkinsClientFor(inputs, reporter);
+  const outcome = await runJenkinsBuild(
+    {
+      job: inputs.job,
+      parameters: inputs.parameters,
+      wait: inputs.wait,
+      timeoutMs: inputs.timeout,
+      streamLog: inputs["stream-log"],
+      failOn: inputs["fail-on"],
+      cancelOnAbort: inputs["cancel-on-abort"]
+    },
+    {
+      jenkins,
+      reporter,
+      ...signal === void 0 ? {} : { signal },
+      ...deps.console === void 0 ? {} : { console: deps.console },
+      ...deps.saveState === void 0 ? {} : { saveState: deps.saveState },
+      ...deps.clock === void 0 ? {} : { clock: deps.clock },
+      ...deps.policy === void 0 ? {} : { policy: deps.policy }
+    }
+  );
+  const number = outcome.buildNumber;
+  if (number === void 0 || outcome.result === void 0)
+    return { outcome, artifacts: [] };
+  const tests = await readTestReport(jenkins, inputs.job, number, signal);
+  const artifacts = deps.artifacts === void 0 ? [] : await downloadArtifacts(
+    jenkins,
+    inputs.job,
+    number,
+    deps.artifacts.names,
+    deps.artifacts.dir,
+    signal
+  );
+  return { outcome, artifacts, ...tests === void 0 ? {} : { tests } };
+}
+__name(runJenkinsBuildStep, "runJenkinsBuildStep");
+function jenkinsBuildOutputs(result) {
+  const { outcome, tests } = result;
+  const count = /* @__PURE__ */ __name((n) => n?.toString() ?? "", "count");
+  return {
+    "queue-url": outcome.queueUrl,
+    "build-number": count(outcome.buildNumber),
+    "build-url": outcome.buildUrl ?? "",
+    result: outcome.result ?? "",
+    duration: count(outcome.durationMs),
+    "tests-passed": count(tests?.passed),
+    "tests-failed": count(tests?.failed),
+    "tests-skipped": count(tests?.skipped)
+  };
+}
+__name(jenkinsBuildOutputs, "jenkinsBuildOutputs");
+function jenkinsBuildSummary(result) {
+  const lines = [summaryLine(result.outcome)];
+  if (result.outcome.result !== void 0) {
+    lines.push("", `- tests: ${describeTests(result.tests)}`);
+    for (const f of result.artifacts) lines.push(`- artifact: \`${f}\``);
+  }
+  return lines.join("\n");
+}
+__name(jenkinsBuildSummary, "jenkinsBuildSummary");
 
 // actions/jenkins-build/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  const cancel = new AbortController();
-  const release = abortOnSignals(cancel, reporter);
-  try {
-    const input = new ActionInputs("jenkins-build");
-    const inputs = readJenkinsBuildInputs(input, reporter);
-    const outcome = await runJenkinsBuild(buildRequestFor(inputs), {
-      jenkins: jenkinsClientFor(inputs, reporter),
-      reporter,
-      signal: cancel.signal,
-      console: reporterConsoleSink(reporter, { protectCommands: true }),
-      saveState: /* @__PURE__ */ __name((state) => {
-        saveState(STATE_KEY, JSON.stringify(state));
-      }, "saveState")
-    });
-    writeJenkinsBuildOutputs(outcome, setOutput);
-    await reporter.summary(summaryLine(outcome));
-    if (outcome.failed) setFailed(outcome.message);
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  } finally {
-    release();
-  }
-  process.exit();
-}
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+void runAction(async (ctx) => {
+  const { reporter, env, signal } = ctx;
+  const inputs = jenkinsBuildInputsFromAction(env, reporter);
+  const result = await runJenkinsBuildStep(inputs, {
+    reporter,
+    signal,
+    console: reporterConsoleSink(reporter, { protectCommands: true }),
+    saveState: /* @__PURE__ */ __name((state) => {
+      ctx.saveState(STATE_KEY, JSON.stringify(state));
+    }, "saveState")
+  });
+  return {
+    outputs: jenkinsBuildOutputs(result),
+    summary: jenkinsBuildSummary(result),
+    ...result.outcome.failed ? { failure: result.outcome.message } : {}
+  };
 });

@@ -28,14 +28,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
-
-// actions/jenkins-build/post.ts
-var post_exports = {};
-__export(post_exports, {
-  post: () => post
-});
-module.exports = __toCommonJS(post_exports);
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -120,8 +112,40 @@ function escapeProperty(s) {
 }
 __name(escapeProperty, "escapeProperty");
 
+// stackci-lazy-crypto:crypto
+var randomUUID = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto").randomUUID(), "randomUUID");
+
+// node_modules/@actions/core/lib/file-command.js
+var fs = __toESM(require("fs"), 1);
+var os2 = __toESM(require("os"), 1);
+function issueFileCommand(command, message) {
+  const filePath = process.env[`GITHUB_${command}`];
+  if (!filePath) {
+    throw new Error(`Unable to find environment variable for file command ${command}`);
+  }
+  if (!fs.existsSync(filePath)) {
+    throw new Error(`Missing file at path: ${filePath}`);
+  }
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+    encoding: "utf8"
+  });
+}
+__name(issueFileCommand, "issueFileCommand");
+function prepareKeyValueMessage(key, value) {
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  const convertedValue = toCommandValue(value);
+  if (key.includes(delimiter)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  }
+  if (convertedValue.includes(delimiter)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  }
+  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+}
+__name(prepareKeyValueMessage, "prepareKeyValueMessage");
+
 // node_modules/@actions/core/lib/core.js
-var os3 = __toESM(require("os"));
+var os4 = __toESM(require("os"));
 
 // node_modules/@actions/core/lib/summary.js
 var import_os = require("os");
@@ -536,6 +560,15 @@ function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
 __name(setSecret, "setSecret");
+function setOutput(name, value) {
+  const filePath = process.env["GITHUB_OUTPUT"] || "";
+  if (filePath) {
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+  }
+  process.stdout.write(os4.EOL);
+  issueCommand("set-output", { name }, toCommandValue(value));
+}
+__name(setOutput, "setOutput");
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
   error(message);
@@ -558,7 +591,7 @@ function notice(message, properties = {}) {
 }
 __name(notice, "notice");
 function info(message) {
-  process.stdout.write(message + os3.EOL);
+  process.stdout.write(message + os4.EOL);
 }
 __name(info, "info");
 function startGroup(name) {
@@ -582,6 +615,14 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+__name(saveState, "saveState");
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
@@ -631,6 +672,31 @@ function basicAuthHeader(user, token) {
   return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
 }
 __name(basicAuthHeader, "basicAuthHeader");
+function urlUserinfoSecrets(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  if (parsed.password === "") return [];
+  const decode = /* @__PURE__ */ __name((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  }, "decode");
+  const user = decode(parsed.username);
+  const password = decode(parsed.password);
+  return [
+    parsed.password,
+    password,
+    `${parsed.username}:${parsed.password}`,
+    basicAuthHeader(user, password)
+  ];
+}
+__name(urlUserinfoSecrets, "urlUserinfoSecrets");
 
 // src/core/actions-reporter.ts
 var PROGRESS_INTERVAL_MS = 1e4;
@@ -717,17 +783,23 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var InputError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
 var HttpError = class extends StackciError {
   static {
@@ -740,11 +812,16 @@ var HttpError = class extends StackciError {
     this.status = options.status;
   }
 };
-var TimeoutError = class extends StackciError {
+var SystemError = class extends StackciError {
+  static {
+    __name(this, "SystemError");
+  }
+  kind = "system";
+};
+var TimeoutError = class extends SystemError {
   static {
     __name(this, "TimeoutError");
   }
-  kind = "system";
 };
 var JenkinsError = class extends HttpError {
   static {
@@ -788,169 +865,66 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
-// src/core/duration.ts
-var UNIT_MS = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 36e5,
-  d: 864e5
-};
-var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-function parseDuration(text, what = "duration") {
-  const value = text.trim();
-  const fail = /* @__PURE__ */ __name(() => {
-    throw new InputError(
-      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
-    );
-  }, "fail");
-  if (value === "") fail();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
-  let total = 0;
-  let consumed = 0;
-  PART.lastIndex = 0;
-  for (; ; ) {
-    while (value[PART.lastIndex] === " ") PART.lastIndex++;
-    consumed = PART.lastIndex;
-    if (consumed >= value.length) break;
-    const match = PART.exec(value);
-    if (match === null) fail();
-    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
+// src/core/signals.ts
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
   }
-  if (!Number.isFinite(total)) fail();
-  return Math.round(total);
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
 }
-__name(parseDuration, "parseDuration");
-
-// src/core/step-inputs.ts
-function actionSource(action, env) {
-  return {
-    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
-    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
   };
 }
-__name(actionSource, "actionSource");
-function isSet(value) {
-  if (value === void 0 || value === null || value === "") return false;
-  return !(Array.isArray(value) && value.length === 0);
-}
-__name(isSet, "isSet");
-var StepInputs = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  static {
-    __name(this, "StepInputs");
-  }
-  fail(key, message, hint) {
-    throw new InputError(
-      `${this.source.describe(key)} ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse, value) {
-    try {
-      return parse(value);
-    } catch (error2) {
-      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
-      throw error2;
-    }
-  }
-  has(key) {
-    return isSet(this.source.get(key));
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(key) {
-    const value = this.source.get(key);
-    if (!isSet(value)) return void 0;
-    if (typeof value === "string")
-      return value.trim() === "" ? void 0 : value.trim();
-    if (typeof value === "number" || typeof value === "boolean")
-      return String(value);
-    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
-  }
-  required(key) {
-    const value = this.string(key);
-    if (value === void 0) this.fail(key, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(key, fallback) {
-    const value = this.source.get(key);
-    if (typeof value === "boolean") return value;
-    const text = typeof value === "string" ? value.trim() : "";
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    if (!isSet(value) && fallback !== void 0) return fallback;
-    return this.fail(
-      key,
-      `must be true or false, got ${JSON.stringify(value ?? "")}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(key) {
-    const value = this.source.get(key);
-    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
-    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(key) {
-    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(key, options = {}) {
-    const value = this.string(key);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /**
-   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
-   * file is already milliseconds (the schema converted it).
-   */
-  duration(key) {
-    const value = this.source.get(key);
-    if (typeof value === "number") return value;
-    const text = this.string(key);
-    if (text === void 0) return void 0;
-    return parseDuration(text, this.source.describe(key));
-  }
-  /** One of a fixed set of words. */
-  choice(key, choices, fallback) {
-    const value = this.string(key) ?? fallback;
-    if (value === void 0)
-      return this.fail(key, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        key,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
-  }
-};
+__name(abortOnSignals, "abortOnSignals");
 
-// src/core/action-inputs.ts
-var ActionInputs = class extends StepInputs {
-  constructor(action, env = process.env) {
-    super(actionSource(action, env));
-    this.action = action;
-    this.env = env;
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
   }
-  action;
-  env;
-  static {
-    __name(this, "ActionInputs");
-  }
-};
+  process.exit();
+}
+__name(runAction, "runAction");
 
 // src/jenkins/types.ts
 var BUILD_RESULTS = [
@@ -1389,6 +1363,23 @@ function snippet(text) {
 }
 __name(snippet, "snippet");
 
+// src/core/reporter.ts
+var silentReporter = {
+  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
+  info: /* @__PURE__ */ __name(() => void 0, "info"),
+  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
+  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
+  error: /* @__PURE__ */ __name(() => void 0, "error"),
+  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
+  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
+  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
+  progress: /* @__PURE__ */ __name(() => ({
+    update: /* @__PURE__ */ __name(() => void 0, "update"),
+    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
+    done: /* @__PURE__ */ __name(() => void 0, "done")
+  }), "progress")
+};
+
 // src/core/http-request.ts
 var import_types = require("node:util/types");
 var HttpAgents = class {
@@ -1649,7 +1640,7 @@ var JenkinsHttp = class {
 async function triggerBuild(http, path, parameters, options) {
   const name = jobName(path);
   const query = options.delaySeconds === void 0 ? void 0 : { delay: `${options.delaySeconds}sec` };
-  const post2 = /* @__PURE__ */ __name(async (endpoint, form) => {
+  const post = /* @__PURE__ */ __name(async (endpoint, form) => {
     const res = await http.post(`${path}/${endpoint}`, {
       // Never follow: a followed 303 would GET an HTML page.
       accept: [200, 201, 302, 303],
@@ -1673,10 +1664,10 @@ async function triggerBuild(http, path, parameters, options) {
   try {
     if (parameters.length === 0) {
       try {
-        return await post2("build");
+        return await post("build");
       } catch (error2) {
         if (error2 instanceof JenkinsHttpError && error2.status === 400) {
-          return await post2("buildWithParameters", new URLSearchParams());
+          return await post("buildWithParameters", new URLSearchParams());
         }
         throw error2;
       }
@@ -1684,7 +1675,7 @@ async function triggerBuild(http, path, parameters, options) {
     const form = new URLSearchParams(
       parameters.map(([k, v]) => [k, v])
     );
-    return await post2("buildWithParameters", form);
+    return await post("buildWithParameters", form);
   } catch (error2) {
     throw triggerError(error2, name, parameters, options);
   }
@@ -1721,23 +1712,6 @@ function triggerError(error2, name, parameters, options) {
   }
 }
 __name(triggerError, "triggerError");
-
-// src/core/reporter.ts
-var silentReporter = {
-  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
-  info: /* @__PURE__ */ __name(() => void 0, "info"),
-  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
-  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
-  error: /* @__PURE__ */ __name(() => void 0, "error"),
-  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
-  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
-  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
-  progress: /* @__PURE__ */ __name(() => ({
-    update: /* @__PURE__ */ __name(() => void 0, "update"),
-    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
-    done: /* @__PURE__ */ __name(() => void 0, "done")
-  }), "progress")
-};
 
 // src/jenkins/client.ts
 var JenkinsClient = class {
@@ -1954,25 +1928,34 @@ async function stopBuildOrItem(jenkins, state, options) {
   return what;
 }
 __name(stopBuildOrItem, "stopBuildOrItem");
+function leftBehind(state) {
+  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
+  return `${what} of '${state.job}'`;
+}
+__name(leftBehind, "leftBehind");
+async function stopLeftBehind(jenkins, state, options) {
+  const what = leftBehind(state);
+  if (!options.cancelOnAbort) {
+    options.reporter.warning(
+      `${options.why}; leaving ${what} running (cancel-on-abort is off)`
+    );
+    return;
+  }
+  options.reporter.info(`${options.why}: stopping ${what}`);
+  await stopBuildOrItem(jenkins, state, options);
+}
+__name(stopLeftBehind, "stopLeftBehind");
 async function stopAbandoned(jenkins, state, options) {
-  const { reporter } = options;
   if (state === void 0 || state.done) {
-    reporter.info(
+    options.reporter.info(
       "the Jenkins build finished or was stopped by the step; nothing to stop"
     );
     return;
   }
-  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
-  if (!options.cancelOnAbort) {
-    reporter.warning(
-      `the step did not finish; leaving ${what} of '${state.job}' running (cancel-on-abort is off)`
-    );
-    return;
-  }
-  reporter.info(
-    `the step did not finish (cancelled or timed out): stopping ${what} of '${state.job}'`
-  );
-  await stopBuildOrItem(jenkins, state, options);
+  await stopLeftBehind(jenkins, state, {
+    ...options,
+    why: "the step did not finish (cancelled or timed out)"
+  });
 }
 __name(stopAbandoned, "stopAbandoned");
 
@@ -1984,55 +1967,7 @@ function jsyaml() {
 }
 __name(jsyaml, "jsyaml");
 
-// src/jenkins/build-inputs.ts
-var DEFAULT_TIMEOUT_MS = 6 * 36e5;
-function maskCredentials(reporter, user, token) {
-  reporter.mask(token);
-  if (token === void 0) return;
-  const header = basicAuthHeader(user ?? "", token);
-  reporter.mask(header);
-  reporter.mask(header.slice("Basic ".length));
-}
-__name(maskCredentials, "maskCredentials");
-function readJenkinsBuildInputs(input, reporter) {
-  const token = input.string("token");
-  const user = input.string("user");
-  maskCredentials(reporter, user, token);
-  if (token !== void 0 && user === void 0) {
-    input.fail(
-      "user",
-      "is required when a token is given (the token belongs to a user)"
-    );
-  }
-  return {
-    url: input.required("url"),
-    user,
-    token,
-    job: input.required("job"),
-    parameters: parseParameters(
-      input.string("parameters"),
-      `${input.action}: input 'parameters'`
-    ),
-    wait: input.boolean("wait", true),
-    timeout: input.duration("timeout") ?? DEFAULT_TIMEOUT_MS,
-    "stream-log": input.boolean("stream-log", true),
-    "fail-on": parseFailOn(
-      input.list("fail-on"),
-      `${input.action}: input 'fail-on'`
-    ),
-    "cancel-on-abort": input.boolean("cancel-on-abort", true)
-  };
-}
-__name(readJenkinsBuildInputs, "readJenkinsBuildInputs");
-function jenkinsClientFor(inputs, reporter) {
-  return new JenkinsClient({
-    url: inputs.url,
-    reporter,
-    ...inputs.user === void 0 ? {} : { user: inputs.user },
-    ...inputs.token === void 0 ? {} : { token: inputs.token }
-  });
-}
-__name(jenkinsClientFor, "jenkinsClientFor");
+// src/jenkins/parameters.ts
 var KEY_VALUE = /^[^\s=:#][^=:]*=/;
 function parseParameters(text, what) {
   if (text === void 0 || text.trim() === "") return [];
@@ -2077,32 +2012,253 @@ function yamlPairs(text, what) {
   });
 }
 __name(yamlPairs, "yamlPairs");
+function parseParamFlag(flag) {
+  const eq = flag.indexOf("=");
+  if (eq <= 0) {
+    throw new InputError(
+      `--param must be KEY=VALUE, got ${JSON.stringify(flag)}`
+    );
+  }
+  return [flag.slice(0, eq).trim(), flag.slice(eq + 1)];
+}
+__name(parseParamFlag, "parseParamFlag");
+
+// src/core/duration.ts
+var UNIT_MS = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 36e5,
+  d: 864e5
+};
+var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+function parseDuration(text, what = "duration") {
+  const value = text.trim();
+  const fail = /* @__PURE__ */ __name(() => {
+    throw new InputError(
+      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
+    );
+  }, "fail");
+  if (value === "") fail();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
+  let total = 0;
+  let consumed = 0;
+  PART.lastIndex = 0;
+  for (; ; ) {
+    while (value[PART.lastIndex] === " ") PART.lastIndex++;
+    consumed = PART.lastIndex;
+    if (consumed >= value.length) break;
+    const match = PART.exec(value);
+    if (match === null) fail();
+    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
+  }
+  if (!Number.isFinite(total)) fail();
+  return Math.round(total);
+}
+__name(parseDuration, "parseDuration");
+
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse, value) {
+    try {
+      return parse(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
+// src/jenkins/step.ts
+var DEFAULT_TIMEOUT_MS = 6 * 36e5;
+function readJenkinsBuildInputs(r) {
+  const token = r.string("token");
+  const user = r.string("user");
+  if (token !== void 0 && user === void 0) {
+    r.fail(
+      "user",
+      "is required when a token is given (the token belongs to a user)"
+    );
+  }
+  return {
+    url: r.required("url"),
+    user,
+    token,
+    job: r.required("job"),
+    parameters: readParameters(r),
+    wait: r.boolean("wait", true),
+    timeout: r.duration("timeout") ?? DEFAULT_TIMEOUT_MS,
+    "stream-log": r.boolean("stream-log", true),
+    "fail-on": parseFailOn(r.list("fail-on"), r.source.describe("fail-on")),
+    "cancel-on-abort": r.boolean("cancel-on-abort", true)
+  };
+}
+__name(readJenkinsBuildInputs, "readJenkinsBuildInputs");
+function readParameters(r) {
+  const raw = r.source.get("parameters");
+  if (Array.isArray(raw)) return raw.map((p) => parseParamFlag(String(p)));
+  if (typeof raw === "object" && raw !== null)
+    return Object.entries(raw).map(([k, v]) => [
+      k,
+      String(v)
+    ]);
+  return parseParameters(
+    r.string("parameters"),
+    r.source.describe("parameters")
+  );
+}
+__name(readParameters, "readParameters");
+function jenkinsBuildInputsFromAction(env, reporter) {
+  const r = new StepInputs(actionSource("jenkins-build", env));
+  if (reporter !== void 0)
+    maskJenkinsCredentials(reporter, {
+      url: r.string("url") ?? "",
+      user: r.string("user"),
+      token: r.string("token")
+    });
+  return readJenkinsBuildInputs(r);
+}
+__name(jenkinsBuildInputsFromAction, "jenkinsBuildInputsFromAction");
+function maskJenkinsCredentials(reporter, inputs) {
+  for (const secret of urlUserinfoSecrets(inputs.url)) reporter.mask(secret);
+  const token = inputs.token;
+  if (token === void 0) return;
+  reporter.mask(token);
+  const header = basicAuthHeader(inputs.user ?? "", token);
+  reporter.mask(header);
+  reporter.mask(header.slice("Basic ".length));
+}
+__name(maskJenkinsCredentials, "maskJenkinsCredentials");
+function jenkinsClientFor(inputs, reporter) {
+  maskJenkinsCredentials(reporter, inputs);
+  return new JenkinsClient({
+    url: inputs.url,
+    reporter,
+    ...inputs.user === void 0 ? {} : { user: inputs.user },
+    ...inputs.token === void 0 ? {} : { token: inputs.token }
+  });
+}
+__name(jenkinsClientFor, "jenkinsClientFor");
+async function runJenkinsBuildPost(env, saved, reporter) {
+  const state = parseBuildState(saved);
+  if (state === void 0 || state.done) {
+    reporter.info("nothing to stop: the step finished");
+    return;
+  }
+  const inputs = jenkinsBuildInputsFromAction(env, reporter);
+  await stopAbandoned(jenkinsClientFor(inputs, reporter), state, {
+    reporter,
+    cancelOnAbort: inputs["cancel-on-abort"]
+  });
+}
+__name(runJenkinsBuildPost, "runJenkinsBuildPost");
 
 // actions/jenkins-build/post.ts
-async function post() {
-  const reporter = new ActionsReporter();
-  try {
-    const state = parseBuildState(getState(STATE_KEY));
-    if (state !== void 0 && !state.done) {
-      const inputs = readJenkinsBuildInputs(
-        new ActionInputs("jenkins-build"),
-        reporter
-      );
-      await stopAbandoned(jenkinsClientFor(inputs, reporter), state, {
-        reporter,
-        cancelOnAbort: inputs["cancel-on-abort"]
-      });
-    } else {
-      reporter.info("nothing to stop: the step finished");
-    }
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  }
-  process.exit();
-}
-__name(post, "post");
-void post();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  post
+void runAction(async (ctx) => {
+  await runJenkinsBuildPost(ctx.env, ctx.getState(STATE_KEY), ctx.reporter);
+  return void 0;
 });

@@ -753,35 +753,44 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var InputError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
-var SpecError = class extends StackciError {
+var SpecError = class extends UserError {
   static {
     __name(this, "SpecError");
   }
-  kind = "user";
 };
-var UnitError = class extends StackciError {
+var UnitError = class extends UserError {
   static {
     __name(this, "UnitError");
   }
-  kind = "user";
 };
-var TimeoutError = class extends StackciError {
+var SystemError = class extends StackciError {
+  static {
+    __name(this, "SystemError");
+  }
+  kind = "system";
+};
+var TimeoutError = class extends SystemError {
   static {
     __name(this, "TimeoutError");
   }
-  kind = "system";
 };
 function formatWhere(where) {
   if (where === void 0) return "";
@@ -1379,6 +1388,14 @@ var import_node_path3 = require("node:path");
 // src/verify/definitions.ts
 var import_node_path2 = require("node:path");
 
+// src/core/js-yaml.ts
+var loaded;
+function jsyaml() {
+  loaded ??= require("./chunks/js-yaml.cjs");
+  return loaded;
+}
+__name(jsyaml, "jsyaml");
+
 // src/core/duration.ts
 var UNIT_MS = {
   ms: 1,
@@ -1458,14 +1475,6 @@ function editDistance(a, b) {
   return row[b.length] ?? 0;
 }
 __name(editDistance, "editDistance");
-
-// src/core/js-yaml.ts
-var loaded;
-function jsyaml() {
-  loaded ??= require("./chunks/js-yaml.cjs");
-  return loaded;
-}
-__name(jsyaml, "jsyaml");
 
 // src/core/yaml.ts
 var BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
@@ -1700,6 +1709,21 @@ function positionOf(text, offset) {
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionOf, "positionOf");
+function toProblem(text, file, problem, docIndex = 0) {
+  const pos = text === void 0 ? void 0 : locateYamlPath(text, docIndex, problem.path, problem.atKey === true);
+  const path = formatPath(problem.path);
+  const out = {
+    where: {
+      file,
+      ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
+      ...path === "" ? {} : { path }
+    },
+    message: problem.message
+  };
+  if (problem.hint !== void 0) out.hint = problem.hint;
+  return out;
+}
+__name(toProblem, "toProblem");
 
 // src/verify/merge.ts
 function isMapping(value) {
@@ -3086,19 +3110,7 @@ var SourceTexts = class {
     this.#texts.set(file, text);
   }
   locate(file, docIndex, p) {
-    const text = this.#texts.get(file);
-    const pos = text === void 0 ? void 0 : locateYamlPath(text, docIndex, p.path, p.atKey === true);
-    const path = formatPath(p.path);
-    const out = {
-      where: {
-        file,
-        ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
-        ...path === "" ? {} : { path }
-      },
-      message: p.message
-    };
-    if (p.hint !== void 0) out.hint = p.hint;
-    return out;
+    return toProblem(this.#texts.get(file), file, p, docIndex);
   }
 };
 async function isDirectory(path) {

@@ -7,6 +7,14 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
@@ -28,14 +36,255 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// actions/stack-image/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
+// stackci-lazy-fs:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  access: () => access,
+  appendFile: () => appendFile,
+  chmod: () => chmod,
+  chown: () => chown,
+  constants: () => import_node_fs.constants,
+  copyFile: () => copyFile,
+  cp: () => cp,
+  lchmod: () => lchmod,
+  lchown: () => lchown,
+  link: () => link,
+  lstat: () => lstat,
+  lutimes: () => lutimes,
+  mkdir: () => mkdir,
+  mkdtemp: () => mkdtemp,
+  open: () => open,
+  opendir: () => opendir,
+  readFile: () => readFile,
+  readdir: () => readdir,
+  readlink: () => readlink,
+  realpath: () => realpath,
+  rename: () => rename,
+  rm: () => rm,
+  rmdir: () => rmdir,
+  stat: () => stat,
+  statfs: () => statfs,
+  symlink: () => symlink,
+  truncate: () => truncate,
+  unlink: () => unlink,
+  utimes: () => utimes,
+  watch: () => watch,
+  writeFile: () => writeFile
 });
-module.exports = __toCommonJS(main_exports);
+var import_node_fs, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
+var init_promises = __esm({
+  "stackci-lazy-fs:fs/promises"() {
+    import_node_fs = require("node:fs");
+    access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
+    copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
+    cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
+    open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
+    opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
+    rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
+    truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
+    rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
+    rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
+    mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
+    readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
+    readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
+    symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
+    lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
+    stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
+    statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
+    link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
+    unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
+    chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
+    lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
+    lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
+    chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
+    utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
+    lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
+    realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
+    mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
+    writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
+    appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
+    readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
+    watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+  }
+});
+
+// src/core/secrets.ts
+function derivedForms(secret) {
+  const forms = [secret, secret.trim()];
+  const encoded = encodeURIComponent(secret);
+  if (encoded !== secret) forms.push(encoded);
+  if (secret.includes("\n")) {
+    for (const line of secret.split(/\r?\n/)) forms.push(line.trim());
+  }
+  return forms.filter((f) => f.length > 0);
+}
+var MASK, Masker;
+var init_secrets = __esm({
+  "src/core/secrets.ts"() {
+    "use strict";
+    MASK = "***";
+    Masker = class {
+      static {
+        __name(this, "Masker");
+      }
+      #secrets = /* @__PURE__ */ new Set();
+      #ordered = [];
+      /** Registers a secret and its derived forms. Empty values are ignored. */
+      add(secret) {
+        if (secret === void 0) return;
+        for (const form of derivedForms(secret)) {
+          if (form.length === 0 || this.#secrets.has(form)) continue;
+          this.#secrets.add(form);
+        }
+        this.#ordered = [...this.#secrets].sort((a, b) => b.length - a.length);
+      }
+      /** Every registered form, longest first (for Reporters that forward them). */
+      get secrets() {
+        return this.#ordered;
+      }
+      /** Replaces every registered secret in `text` with `***`. */
+      apply(text) {
+        let out = text;
+        for (const secret of this.#ordered) {
+          if (out.includes(secret)) out = out.split(secret).join(MASK);
+        }
+        return out;
+      }
+    };
+    __name(derivedForms, "derivedForms");
+  }
+});
+
+// src/core/errors.ts
+function formatWhere(where) {
+  if (where === void 0) return "";
+  const parts = [];
+  if (where.file !== void 0) {
+    let loc = where.file;
+    if (where.line !== void 0) {
+      loc += `:${where.line}`;
+      if (where.column !== void 0) loc += `:${where.column}`;
+    }
+    parts.push(loc);
+  }
+  if (where.path !== void 0 && where.path !== "") {
+    parts.push(where.file === void 0 ? where.path : `(${where.path})`);
+  }
+  if (where.url !== void 0) parts.push(where.url);
+  return parts.join(" ");
+}
+function formatProblem(problem) {
+  const where = formatWhere(problem.where);
+  const text = where ? `${where}: ${problem.message}` : problem.message;
+  return problem.hint === void 0 ? text : `${text} (${problem.hint})`;
+}
+function errorMessage(error2) {
+  if (error2 instanceof StackciError) return error2.describe();
+  if (error2 instanceof Error) return error2.message || error2.name;
+  if (typeof error2 === "string") return error2;
+  if (error2 === void 0 || error2 === null) return `unknown error (${error2})`;
+  try {
+    return JSON.stringify(error2);
+  } catch {
+    return Object.prototype.toString.call(error2);
+  }
+}
+var StackciError, UserError, InputError;
+var init_errors = __esm({
+  "src/core/errors.ts"() {
+    "use strict";
+    StackciError = class extends Error {
+      static {
+        __name(this, "StackciError");
+      }
+      where;
+      hint;
+      /** Every problem found, when validation collected more than one. */
+      problems;
+      constructor(message, options = {}) {
+        super(message, options.cause === void 0 ? {} : { cause: options.cause });
+        this.name = new.target.name;
+        this.where = options.where;
+        this.hint = options.hint;
+        this.problems = options.problems ?? [];
+      }
+      /** The full human-readable text: location, message, every problem, hint. */
+      describe() {
+        const lines = [];
+        const where = formatWhere(this.where);
+        const named = where === "" || this.message.startsWith(where);
+        lines.push(named ? this.message : `${where}: ${this.message}`);
+        for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
+        if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
+        return lines.join("\n");
+      }
+    };
+    UserError = class extends StackciError {
+      static {
+        __name(this, "UserError");
+      }
+      kind = "user";
+    };
+    InputError = class extends UserError {
+      static {
+        __name(this, "InputError");
+      }
+    };
+    __name(formatWhere, "formatWhere");
+    __name(formatProblem, "formatProblem");
+    __name(errorMessage, "errorMessage");
+  }
+});
+
+// src/docker/labels.ts
+function parseKeyValues(lines, what) {
+  const out = {};
+  for (const line of lines) {
+    const eq = line.indexOf("=");
+    const key = eq === -1 ? "" : line.slice(0, eq).trim();
+    if (key === "") {
+      throw new InputError(
+        `${what}: ${JSON.stringify(line)} is not KEY=VALUE`,
+        {
+          hint: "one KEY=VALUE per line, e.g. EUPS_TAG=w_2021_01"
+        }
+      );
+    }
+    out[key] = line.slice(eq + 1);
+  }
+  return out;
+}
+var init_labels = __esm({
+  "src/docker/labels.ts"() {
+    "use strict";
+    init_errors();
+    __name(parseKeyValues, "parseKeyValues");
+  }
+});
+
+// src/docker/release-kinds.ts
+var RELEASE_KINDS;
+var init_release_kinds = __esm({
+  "src/docker/release-kinds.ts"() {
+    "use strict";
+    RELEASE_KINDS = [
+      "daily",
+      "weekly",
+      "release",
+      "rc",
+      "pr",
+      "sha"
+    ];
+  }
+});
+
+// src/docker/tag-moves.ts
+var init_tag_moves = __esm({
+  "src/docker/tag-moves.ts"() {
+    "use strict";
+  }
+});
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -164,83 +413,17 @@ __export(fs_exports, {
   promises: () => promises_exports
 });
 __reExport(fs_exports, require("node:fs"));
-
-// stackci-lazy-fs:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  access: () => access,
-  appendFile: () => appendFile,
-  chmod: () => chmod,
-  chown: () => chown,
-  constants: () => import_node_fs.constants,
-  copyFile: () => copyFile,
-  cp: () => cp,
-  lchmod: () => lchmod,
-  lchown: () => lchown,
-  link: () => link,
-  lstat: () => lstat,
-  lutimes: () => lutimes,
-  mkdir: () => mkdir,
-  mkdtemp: () => mkdtemp,
-  open: () => open,
-  opendir: () => opendir,
-  readFile: () => readFile,
-  readdir: () => readdir,
-  readlink: () => readlink,
-  realpath: () => realpath,
-  rename: () => rename,
-  rm: () => rm,
-  rmdir: () => rmdir,
-  stat: () => stat,
-  statfs: () => statfs,
-  symlink: () => symlink,
-  truncate: () => truncate,
-  unlink: () => unlink,
-  utimes: () => utimes,
-  watch: () => watch,
-  writeFile: () => writeFile
-});
-var import_node_fs = require("node:fs");
-var access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
-var copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
-var cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
-var open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
-var opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
-var rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
-var truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
-var rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
-var rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
-var mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
-var readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
-var readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
-var symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
-var lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
-var stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
-var statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
-var link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
-var unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
-var chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
-var lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
-var lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
-var chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
-var utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
-var lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
-var realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
-var mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
-var writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
-var appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
-var readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
-var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
+init_promises();
 
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -258,7 +441,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -530,12 +713,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -553,7 +736,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -623,53 +806,21 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
-
-// src/core/secrets.ts
-var MASK = "***";
-var Masker = class {
-  static {
-    __name(this, "Masker");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
   }
-  #secrets = /* @__PURE__ */ new Set();
-  #ordered = [];
-  /** Registers a secret and its derived forms. Empty values are ignored. */
-  add(secret) {
-    if (secret === void 0) return;
-    for (const form of derivedForms(secret)) {
-      if (form.length === 0 || this.#secrets.has(form)) continue;
-      this.#secrets.add(form);
-    }
-    this.#ordered = [...this.#secrets].sort((a, b) => b.length - a.length);
-  }
-  /** Every registered form, longest first (for Reporters that forward them). */
-  get secrets() {
-    return this.#ordered;
-  }
-  /** Replaces every registered secret in `text` with `***`. */
-  apply(text) {
-    let out = text;
-    for (const secret of this.#ordered) {
-      if (out.includes(secret)) out = out.split(secret).join(MASK);
-    }
-    return out;
-  }
-};
-function derivedForms(secret) {
-  const forms = [secret, secret.trim()];
-  const encoded = encodeURIComponent(secret);
-  if (encoded !== secret) forms.push(encoded);
-  if (secret.includes("\n")) {
-    for (const line of secret.split(/\r?\n/)) forms.push(line.trim());
-  }
-  return forms.filter((f) => f.length > 0);
+  issueCommand("save-state", { name }, toCommandValue(value));
 }
-__name(derivedForms, "derivedForms");
-function basicAuthHeader(user, token) {
-  return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
+__name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
 }
-__name(basicAuthHeader, "basicAuthHeader");
+__name(getState, "getState");
 
 // src/core/actions-reporter.ts
+init_secrets();
 var PROGRESS_INTERVAL_MS = 1e4;
 var ActionsReporter = class {
   static {
@@ -734,2313 +885,73 @@ var ActionsReporter = class {
   }
 };
 
-// src/core/errors.ts
-var StackciError = class extends Error {
-  static {
-    __name(this, "StackciError");
-  }
-  where;
-  hint;
-  /** Every problem found, when validation collected more than one. */
-  problems;
-  constructor(message, options = {}) {
-    super(message, options.cause === void 0 ? {} : { cause: options.cause });
-    this.name = new.target.name;
-    this.where = options.where;
-    this.hint = options.hint;
-    this.problems = options.problems ?? [];
-  }
-  /** The full human-readable text: location, message, every problem, hint. */
-  describe() {
-    const lines = [];
-    const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
-    for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
-    if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
-    return lines.join("\n");
-  }
-};
-var InputError = class extends StackciError {
-  static {
-    __name(this, "InputError");
-  }
-  kind = "user";
-};
-var HttpError = class extends StackciError {
-  static {
-    __name(this, "HttpError");
-  }
-  kind = "system";
-  status;
-  constructor(message, options = {}) {
-    super(message, options);
-    this.status = options.status;
-  }
-};
-var TimeoutError = class extends StackciError {
-  static {
-    __name(this, "TimeoutError");
-  }
-  kind = "system";
-};
-var DockerError = class extends StackciError {
-  static {
-    __name(this, "DockerError");
-  }
-  kind = "system";
-};
-function formatWhere(where) {
-  if (where === void 0) return "";
-  const parts = [];
-  if (where.file !== void 0) {
-    let loc = where.file;
-    if (where.line !== void 0) {
-      loc += `:${where.line}`;
-      if (where.column !== void 0) loc += `:${where.column}`;
-    }
-    parts.push(loc);
-  }
-  if (where.path !== void 0 && where.path !== "") {
-    parts.push(where.file === void 0 ? where.path : `(${where.path})`);
-  }
-  if (where.url !== void 0) parts.push(where.url);
-  return parts.join(" ");
-}
-__name(formatWhere, "formatWhere");
-function formatProblem(problem) {
-  const where = formatWhere(problem.where);
-  const text = where ? `${where}: ${problem.message}` : problem.message;
-  return problem.hint === void 0 ? text : `${text} (${problem.hint})`;
-}
-__name(formatProblem, "formatProblem");
-function errorMessage(error2) {
-  if (error2 instanceof StackciError) return error2.describe();
-  if (error2 instanceof Error) return error2.message || error2.name;
-  if (typeof error2 === "string") return error2;
-  if (error2 === void 0 || error2 === null) return `unknown error (${error2})`;
-  try {
-    return JSON.stringify(error2);
-  } catch {
-    return Object.prototype.toString.call(error2);
-  }
-}
-__name(errorMessage, "errorMessage");
+// src/core/action-door.ts
+init_errors();
 
-// src/docker/calendar.ts
-var DAY_MS = 864e5;
-var DEFAULT_TIME_ZONE = "America/Los_Angeles";
-function checkTimeZone(zone) {
-  try {
-    return new Intl.DateTimeFormat("en-US", {
-      timeZone: zone
-    }).resolvedOptions().timeZone;
-  } catch {
-    throw new InputError(`unknown time zone ${JSON.stringify(zone)}`, {
-      hint: "use an IANA zone name such as America/Los_Angeles, UTC or Europe/Paris"
-    });
+// src/core/signals.ts
+init_errors();
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
   }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
 }
-__name(checkTimeZone, "checkTimeZone");
-function zonedDate(instant, zone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    year: "numeric",
-    month: "numeric",
-    day: "numeric"
-  }).formatToParts(instant);
-  const part = /* @__PURE__ */ __name((type) => Number(parts.find((p) => p.type === type)?.value), "part");
-  return { year: part("year"), month: part("month"), day: part("day") };
-}
-__name(zonedDate, "zonedDate");
-function epochDay(date) {
-  return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
-}
-__name(epochDay, "epochDay");
-function fromEpochDay(day) {
-  const d = new Date(day * DAY_MS);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate()
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
   };
 }
-__name(fromEpochDay, "fromEpochDay");
-function weekday(day) {
-  return ((day + 4) % 7 + 7) % 7;
-}
-__name(weekday, "weekday");
-function usWeek(date) {
-  const day = epochDay(date);
-  const sunday = day - weekday(day);
-  const year = fromEpochDay(sunday + 6).year;
-  const jan1 = epochDay({ year, month: 1, day: 1 });
-  const firstSunday = jan1 - weekday(jan1);
-  return { year, week: (sunday - firstSunday) / 7 + 1 };
-}
-__name(usWeek, "usWeek");
-function pad(n, width) {
-  return String(n).padStart(width, "0");
-}
-__name(pad, "pad");
-function formatDate(date) {
-  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
-}
-__name(formatDate, "formatDate");
-function parseDateInput(text, zone) {
-  const trimmed = text.trim();
-  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
-  if (plain !== null) {
-    const date = {
-      year: Number(plain[1]),
-      month: Number(plain[2]),
-      day: Number(plain[3])
-    };
-    const back = fromEpochDay(epochDay(date));
-    if (back.year !== date.year || back.month !== date.month || back.day !== date.day || date.year < 1900) {
-      throw new InputError(`${JSON.stringify(text)} is not a calendar date`, {
-        hint: "give a real date as YYYY-MM-DD, e.g. 2021-02-28"
-      });
-    }
-    return { date };
-  }
-  const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-  const ms = instantPattern.test(trimmed) ? Date.parse(trimmed) : NaN;
-  if (Number.isNaN(ms)) {
-    throw new InputError(
-      `${JSON.stringify(text)} is neither a date (YYYY-MM-DD) nor an instant`,
-      {
-        hint: "use 2021-01-07, or an instant with its offset such as 2021-01-07T08:00:00Z"
-      }
-    );
-  }
-  const instant = new Date(ms);
-  return { date: zonedDate(instant, zone), instant };
-}
-__name(parseDateInput, "parseDateInput");
-function dockerTimestamp(instant) {
-  const hours12 = instant.getUTCHours() % 12 || 12;
-  return `${pad(instant.getUTCFullYear(), 4)}${pad(instant.getUTCMonth() + 1, 2)}${pad(instant.getUTCDate(), 2)}T${pad(hours12, 2)}${pad(instant.getUTCMinutes(), 2)}${pad(instant.getUTCSeconds(), 2)}Z`;
-}
-__name(dockerTimestamp, "dockerTimestamp");
+__name(abortOnSignals, "abortOnSignals");
 
-// src/docker/release-tags.ts
-var RELEASE_KINDS = [
-  "daily",
-  "weekly",
-  "release",
-  "rc",
-  "pr",
-  "sha"
-];
-var TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-function sanitizeEupsTag(gitTag) {
-  const prefixed = /^\d/.test(gitTag) ? `v${gitTag}` : gitTag;
-  return prefixed.replace(/[.-]/g, "_");
-}
-__name(sanitizeEupsTag, "sanitizeEupsTag");
-function sanitizeTag(name) {
-  const tag = name.trim().replace(/^refs\/(heads|tags)\//, "").replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
-  if (tag === "") {
-    throw new InputError(
-      `${JSON.stringify(name)} leaves nothing to make a Docker tag from`
-    );
-  }
-  return tag;
-}
-__name(sanitizeTag, "sanitizeTag");
-function pad2(n) {
-  return String(n).padStart(2, "0");
-}
-__name(pad2, "pad");
-function calendarTags(kind, date) {
-  if (kind === "daily") {
-    return {
-      git: `d.${date.year}.${pad2(date.month)}.${pad2(date.day)}`,
-      alias: "d_latest"
-    };
-  }
-  const { year, week } = usWeek(date);
-  return { git: `w.${year}.${pad2(week)}`, alias: "w_latest" };
-}
-__name(calendarTags, "calendarTags");
-var RELEASE = /^v?(\d+(?:\.\d+){1,2})$/;
-var CANDIDATE = /^v?(\d+(?:\.\d+){1,2})[._-]?rc(\d+)$/i;
-function versionTags(kind, version) {
-  const candidate = CANDIDATE.exec(version);
-  const final = RELEASE.exec(version);
-  if (kind === "release") {
-    if (final?.[1] !== void 0) return final[1];
-    if (candidate !== null) {
-      throw new InputError(
-        `version ${JSON.stringify(version)} is a release candidate`,
-        { hint: "use kind rc for it, or give the final version (26.0.0)" }
-      );
-    }
-  } else {
-    if (candidate?.[1] !== void 0 && candidate[2] !== void 0)
-      return `v${candidate[1]}.rc${Number(candidate[2])}`;
-    if (final !== null) {
-      throw new InputError(
-        `version ${JSON.stringify(version)} has no rcN suffix`,
-        { hint: "give the candidate as 26.0.0.rc1, or use kind release" }
-      );
-    }
-  }
-  throw new InputError(
-    `version ${JSON.stringify(version)} is not a ${kind === "rc" ? "release candidate" : "release"} version`,
-    {
-      hint: kind === "rc" ? "write it as 26.0.0.rc1 (or v26.0.0.rc1, 26.0.0-rc1)" : "write it as 26.0.0 (or 26.0, v26.0.0)"
-    }
-  );
-}
-__name(versionTags, "versionTags");
-function primaryTag(request, zone, now) {
-  const { kind, version } = request;
-  const calendar = kind === "daily" || kind === "weekly";
-  if (calendar && version !== void 0) {
-    throw new InputError(`a ${kind} release takes a date, not a version`, {
-      hint: `drop version ${JSON.stringify(version)}, or pick kind release, rc, pr or sha`
-    });
-  }
-  const parsed = request.date === void 0 ? { date: zonedDate(now, zone), instant: now } : parseDateInput(request.date, zone);
-  const instant = parsed.instant ?? now;
-  const date = formatDate(parsed.date);
-  if (calendar) {
-    const { git: git2, alias } = calendarTags(kind, parsed.date);
-    const eups2 = sanitizeEupsTag(git2);
-    return {
-      kind,
-      date,
-      git: git2,
-      eups: eups2,
-      tag: eups2,
-      aliases: [alias],
-      instant
-    };
-  }
-  if (version === void 0 || version.trim() === "") {
-    const what = {
-      release: "26.0.0",
-      rc: "26.0.0.rc1",
-      pr: "123",
-      sha: "a1b2c3d"
-    };
-    throw new InputError(`a ${kind} tag needs a version`, {
-      hint: `give it as version, e.g. ${what[kind]}`
-    });
-  }
-  const value = version.trim();
-  if (kind === "pr") {
-    if (!/^[1-9]\d*$/.test(value))
-      throw new InputError(
-        `PR number ${JSON.stringify(value)} is not a positive integer`
-      );
-    return { kind, date, tag: `pr-${value}`, aliases: [], instant };
-  }
-  if (kind === "sha") {
-    if (!/^[0-9a-f]{7,64}$/i.test(value))
-      throw new InputError(
-        `commit ${JSON.stringify(value)} is not a hex SHA of 7 or more digits`
-      );
-    return {
-      kind,
-      date,
-      tag: `sha-${value.toLowerCase().slice(0, 7)}`,
-      aliases: [],
-      instant
-    };
-  }
-  const git = versionTags(kind, value);
-  const eups = sanitizeEupsTag(git);
-  const aliases = kind === "release" && request.oLatest !== false ? ["o_latest"] : [];
-  return { kind, date, git, eups, tag: eups, aliases, instant };
-}
-__name(primaryTag, "primaryTag");
-function applyTemplate(template, values) {
-  const out = template.replace(/\{([^{}]*)\}/g, (_m, name) => {
-    if (!(name in values)) {
-      throw new InputError(
-        `tag template ${JSON.stringify(template)} has unknown placeholder {${name}}`,
-        { hint: "placeholders: {tag} (or {eups}), {git}, {timestamp}" }
-      );
-    }
-    const value = values[name];
-    if (value === void 0) {
-      throw new InputError(
-        `tag template ${JSON.stringify(template)} uses {${name}}, which this kind does not have`
-      );
-    }
-    return value;
-  });
-  if (!TAG_PATTERN.test(out)) {
-    throw new InputError(
-      `tag template ${JSON.stringify(template)} gives ${JSON.stringify(out)}, not a valid Docker tag`,
-      {
-        hint: "tags are 1\u2013128 of A-Z a-z 0-9 _ . - and cannot start with . or -"
-      }
-    );
-  }
-  return out;
-}
-__name(applyTemplate, "applyTemplate");
-function releaseTags(request) {
-  const zone = checkTimeZone(request.timeZone ?? DEFAULT_TIME_ZONE);
-  const now = request.now ?? /* @__PURE__ */ new Date();
-  const { instant, ...primary } = primaryTag(request, zone, now);
-  const templates = request.templates?.length ? request.templates : ["{tag}"];
-  for (const t of templates) {
-    if (!t.includes("{tag}") && !t.includes("{eups}")) {
-      throw new InputError(`tag template ${JSON.stringify(t)} has no {tag}`, {
-        hint: "every template must contain {tag} (or {eups}), e.g. al9-{tag}"
-      });
-    }
-  }
-  const values = /* @__PURE__ */ __name((tag) => ({
-    tag,
-    eups: tag,
-    git: primary.git,
-    timestamp: dockerTimestamp(instant)
-  }), "values");
-  const tags = templates.map((t) => applyTemplate(t, values(primary.tag)));
-  const extras = [...primary.aliases];
-  if (request.branch !== void 0) extras.push(sanitizeTag(request.branch));
-  for (const extra of extras) {
-    tags.push(extra);
-    for (const t of templates.filter((t2) => !t2.includes("{timestamp}")))
-      tags.push(applyTemplate(t, values(extra)));
-  }
-  return { ...primary, timeZone: zone, tags: [...new Set(tags)] };
-}
-__name(releaseTags, "releaseTags");
-
-// src/docker/dockerignore.ts
-function cleanPath(path) {
-  if (path === "") return ".";
-  const rooted = path.startsWith("/");
-  const out = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!rooted) out.push("..");
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join("/");
-  if (rooted) return `/${joined}`;
-  return joined === "" ? "." : joined;
-}
-__name(cleanPath, "cleanPath");
-function parseDockerignore(text) {
-  const out = [];
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  lines.forEach((raw, i) => {
-    if (raw.startsWith("#")) return;
-    let pattern = raw.trim();
-    if (pattern === "") return;
-    const invert = pattern.startsWith("!");
-    if (invert) pattern = pattern.slice(1).trim();
-    if (pattern.length > 0) {
-      pattern = cleanPath(pattern);
-      if (pattern.length > 1 && pattern.startsWith("/"))
-        pattern = pattern.slice(1);
-    }
-    out.push({ pattern: invert ? `!${pattern}` : pattern, line: i + 1 });
-  });
-  return out;
-}
-__name(parseDockerignore, "parseDockerignore");
-var ESCAPE = /* @__PURE__ */ new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
-var LETTER_ESCAPES = {
-  d: "\\d",
-  D: "\\D",
-  s: "[\\t\\n\\f\\r ]",
-  S: "[^\\t\\n\\f\\r ]",
-  w: "\\w",
-  W: "\\W",
-  b: "\\b",
-  B: "\\B",
-  A: "^",
-  z: "$",
-  a: "\\x07",
-  f: "\\f",
-  t: "\\t",
-  n: "\\n",
-  r: "\\r",
-  v: "\\v"
-};
-var ONE_RUNE = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^/])";
-function badPattern(text, why) {
-  return new InputError(
-    `syntax error in .dockerignore pattern ${JSON.stringify(text)}: ${why}`,
-    { hint: "docker build rejects this pattern too; escape [ ] and \\ with \\" }
-  );
-}
-__name(badPattern, "badPattern");
-function checkSyntax(p) {
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === "\\") {
-      if (++i >= p.length) throw badPattern(p, "trailing backslash");
-    } else if (c === "[") {
-      i++;
-      if (p[i] === "^") i++;
-      let ranges = 0;
-      for (; ; ) {
-        if (p[i] === "]" && ranges > 0) break;
-        i = classChar(p, i);
-        if (p[i] === "-") i = classChar(p, i + 1);
-        ranges++;
-      }
-    }
-  }
-}
-__name(checkSyntax, "checkSyntax");
-function classChar(p, i) {
-  const c = p[i];
-  if (c === void 0 || c === "-" || c === "]")
-    throw badPattern(p, "malformed character class");
-  let j = i;
-  if (c === "\\") j++;
-  if (j >= p.length) throw badPattern(p, "malformed character class");
-  const cp2 = p.codePointAt(j) ?? 0;
-  j += cp2 > 65535 ? 2 : 1;
-  if (j >= p.length) throw badPattern(p, "unterminated character class");
-  return j;
-}
-__name(classChar, "classChar");
-function compile(text) {
-  let re = "^";
-  let kind = "exact";
-  let inClass = false;
-  const chars = Array.from(text);
-  for (let i = 0, token = 0; i < chars.length; token++) {
-    const ch = chars[i++];
-    if (ch === "*") {
-      if (chars[i] === "*") {
-        i++;
-        if (chars[i] === "/") i++;
-        if (i >= chars.length) {
-          if (kind === "exact") kind = "prefix";
-          else {
-            re += ".*";
-            kind = "regexp";
-          }
-        } else {
-          re += "(.*/)?";
-          kind = "regexp";
-        }
-        if (token === 0) kind = "suffix";
-      } else {
-        re += "[^/]*";
-        kind = "regexp";
-      }
-    } else if (ch === "?") {
-      re += inClass ? "[^/]" : ONE_RUNE;
-      kind = "regexp";
-    } else if (ESCAPE.has(ch)) {
-      re += `\\${ch}`;
-    } else if (ch === "\\") {
-      const next = chars[i++];
-      if (next === void 0) {
-        re += "\\\\";
-      } else {
-        kind = "regexp";
-        if (/[A-Za-z0-9]/.test(next)) {
-          const letter = LETTER_ESCAPES[next];
-          if (letter === void 0)
-            throw badPattern(text, `invalid escape \\${next}`);
-          re += letter;
-        } else {
-          re += next.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-        }
-      }
-    } else if (ch === "[" || ch === "]") {
-      inClass = ch === "[";
-      re += ch;
-      kind = "regexp";
-    } else {
-      re += ch;
-    }
-  }
-  switch (kind) {
-    case "exact":
-      return (path) => path === text;
-    case "prefix": {
-      const prefix = text.slice(0, -2);
-      return (path) => path.startsWith(prefix);
-    }
-    case "suffix": {
-      const suffix = text.slice(2);
-      return (path) => path.endsWith(suffix) || suffix.startsWith("/") && path === suffix.slice(1);
-    }
-    case "regexp": {
-      let regexp;
-      try {
-        regexp = new RegExp(`${re}$`);
-      } catch (error2) {
-        throw badPattern(text, error2.message);
-      }
-      return (path) => regexp.test(path);
-    }
-  }
-}
-__name(compile, "compile");
-var PatternMatcher = class {
-  static {
-    __name(this, "PatternMatcher");
-  }
-  patterns;
-  /** True when any pattern is a `!` exception. */
-  exclusions;
-  constructor(patterns) {
-    const out = [];
-    for (const raw of patterns) {
-      let p = raw.trim();
-      if (p === "") continue;
-      p = cleanPath(p);
-      const exclusion = p.startsWith("!");
-      if (exclusion) {
-        if (p.length === 1)
-          throw new InputError('illegal exclusion pattern: "!"', {
-            hint: "a ! must be followed by the path to re-include"
-          });
-        p = p.slice(1);
-      }
-      checkSyntax(p);
-      out.push({
-        text: p,
-        exclusion,
-        dirs: p.split("/").length,
-        match: compile(p)
-      });
-    }
-    this.patterns = out;
-    this.exclusions = out.some((p) => p.exclusion);
-  }
-  /**
-   * Is `path` (slash-separated, relative) excluded, given its parent
-   * directory's {@link MatchInfo}? Mirrors MatchesUsingParentResults: a
-   * pattern that matched the parent matches the child; a pattern is only
-   * tried when it could flip the current answer; the last match wins.
-   */
-  match(path, parent) {
-    let excluded = false;
-    const info2 = [];
-    const parents = parent === void 0 || parent.length === 0 ? void 0 : parent;
-    for (const [i, pattern] of this.patterns.entries()) {
-      let match = parents?.[i] ?? false;
-      if (!match) {
-        if (pattern.exclusion !== excluded) {
-          info2.push(false);
-          continue;
-        }
-        match = pattern.match(path);
-        if (!match && parents === void 0)
-          match = matchesAParent(pattern, path);
-      }
-      info2.push(match);
-      if (match) excluded = !pattern.exclusion;
-    }
-    return { excluded, info: info2 };
-  }
-  /**
-   * The deprecated `Matches` the CLI still uses to decide whether the
-   * Dockerfile and .dockerignore need re-including: it tries only the parent
-   * directory as deep as the pattern has segments.
-   */
-  legacyMatch(path) {
-    let matched = false;
-    const parentDirs = path.split("/").slice(0, -1);
-    for (const pattern of this.patterns) {
-      if (pattern.exclusion !== matched) continue;
-      let match = pattern.match(path);
-      if (!match && parentDirs.length > 0 && pattern.dirs <= parentDirs.length)
-        match = pattern.match(parentDirs.slice(0, pattern.dirs).join("/"));
-      if (match) matched = !pattern.exclusion;
-    }
-    return matched;
-  }
-  /**
-   * Whether an excluded directory must still be walked: only when an
-   * exception pattern literally starts with its path (`!dir/keep.txt`), as
-   * the docker CLI decides; `!**\/keep.txt` does not reopen `dir/`.
-   */
-  mustDescend(dir) {
-    if (!this.exclusions) return false;
-    const slashed = `${dir}/`;
-    return this.patterns.some(
-      (p) => p.exclusion && `${p.text}/`.startsWith(slashed)
-    );
-  }
-};
-function matchesAParent(pattern, path) {
-  const dirs = path.split("/").slice(0, -1);
-  for (let i = 1; i <= dirs.length; i++) {
-    if (pattern.match(dirs.slice(0, i).join("/"))) return true;
-  }
-  return false;
-}
-__name(matchesAParent, "matchesAParent");
-
-// src/docker/context.ts
-var import_node_fs3 = require("node:fs");
-var import_node_events = require("node:events");
-var import_node_stream = require("node:stream");
-
-// src/docker/context-walk.ts
-var import_node_fs2 = require("node:fs");
-var import_node_path = require("node:path");
-
-// src/core/builtins.ts
-var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
-
-// src/docker/context-walk.ts
-var DEFAULT_EXCLUDES = [".stackci"];
-async function plan(options) {
-  const root = (0, import_node_path.resolve)(options.dir);
-  const rootStat = await lstat(root).catch(() => void 0);
-  if (rootStat?.isDirectory() !== true) {
-    throw new InputError(`build context ${options.dir} is not a directory`, {
-      hint: "give the directory that holds the files the Dockerfile copies"
-    });
-  }
-  const dockerfilePath = (0, import_node_path.resolve)(options.dockerfile ?? (0, import_node_path.join)(root, "Dockerfile"));
-  const dfStat = await lstat(dockerfilePath).catch(() => void 0);
-  if (dfStat === void 0 || dfStat.isDirectory()) {
-    throw new InputError(
-      `Dockerfile ${options.dockerfile ?? (0, import_node_path.join)(options.dir, "Dockerfile")} not found`,
-      {
-        hint: "pass its path with --file (action input dockerfile)"
-      }
-    );
-  }
-  const ignoreText = await readFile((0, import_node_path.join)(root, ".dockerignore"), "utf8").catch(
-    (error2) => {
-      if (error2.code === "ENOENT") return "";
-      throw error2;
-    }
-  );
-  const patterns = [
-    ...options.exclude ?? DEFAULT_EXCLUDES,
-    ...parseDockerignore(ignoreText).map((l) => l.pattern)
-  ];
-  const rel = (0, import_node_path.relative)(root, dockerfilePath);
-  const inside = rel !== "" && !rel.startsWith(`..${import_node_path.sep}`) && !(0, import_node_path.isAbsolute)(rel);
-  let matcher;
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
   try {
-    matcher = new PatternMatcher(patterns);
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
   } catch (error2) {
-    throw new InputError(
-      `${(0, import_node_path.join)(options.dir, ".dockerignore")}: ${errorMessage(error2)}`
-    );
-  }
-  if (!inside) {
-    const name = `.dockerfile.${nodeCrypto().randomBytes(10).toString("hex")}`;
-    return { root, matcher, dockerfile: name, outside: dockerfilePath };
-  }
-  const dockerfile = rel.split(import_node_path.sep).join("/");
-  const extra = [];
-  if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
-  if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
-  if (extra.length > 0) matcher = new PatternMatcher([...patterns, ...extra]);
-  return { root, matcher, dockerfile };
-}
-__name(plan, "plan");
-async function* walk(root, matcher, dir = "", parent) {
-  const names = (0, import_node_fs2.readdirSync)((0, import_node_path.join)(root, dir)).sort(compareBytes);
-  for (const base of names) {
-    const name = dir === "" ? base : `${dir}/${base}`;
-    const path = (0, import_node_path.join)(root, name);
-    const stat2 = (0, import_node_fs2.lstatSync)(path);
-    const { excluded, info: info2 } = matcher.match(name, parent);
-    if (excluded) {
-      if (stat2.isDirectory() && matcher.mustDescend(name)) {
-        yield* walk(root, matcher, name, info2);
-      }
-      continue;
-    }
-    yield { name, path, stat: stat2 };
-    if (stat2.isDirectory()) yield* walk(root, matcher, name, info2);
-  }
-}
-__name(walk, "walk");
-function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-__name(compareBytes, "compareBytes");
-function entryType(stat2) {
-  if (stat2.isFile()) return "file";
-  if (stat2.isDirectory()) return "directory";
-  if (stat2.isSymbolicLink()) return "symlink";
-  if (stat2.isFIFO()) return "fifo";
-  return void 0;
-}
-__name(entryType, "entryType");
-function hardLink(seen, f) {
-  if (f.stat.nlink < 2) return void 0;
-  const key = `${f.stat.dev}:${f.stat.ino}`;
-  const first = seen.get(key);
-  if (first === void 0) seen.set(key, f.name);
-  return first;
-}
-__name(hardLink, "hardLink");
-
-// src/docker/context.ts
-var SMALL_FILE = 1 << 20;
-var CHUNK = 1 << 20;
-async function addEntry(tar, header, body) {
-  return new Promise((done, fail) => {
-    const cb = /* @__PURE__ */ __name((error2) => {
-      if (error2) fail(error2);
-      else done();
-    }, "cb");
-    if (body === void 0) tar.entry(header, cb);
-    else tar.entry(header, body, cb);
-  });
-}
-__name(addEntry, "addEntry");
-async function addFile(tar, header, path, size) {
-  if (size <= SMALL_FILE) {
-    const body = (0, import_node_fs3.readFileSync)(path);
-    if (body.length !== size) throw changed(path);
-    await addEntry(tar, header, body);
-    return;
-  }
-  let sink;
-  const finished = new Promise((done, fail) => {
-    sink = tar.entry(header, (error2) => {
-      if (error2) fail(error2);
-      else done();
-    });
-  });
-  const writer = sink;
-  const fd = (0, import_node_fs3.openSync)(path, "r");
-  try {
-    let sent = 0;
-    while (sent < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
-      const n = (0, import_node_fs3.readSync)(fd, chunk, 0, chunk.length, sent);
-      if (n === 0) break;
-      sent += n;
-      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
-        await (0, import_node_events.once)(writer, "drain");
-    }
-    if (sent !== size) writer.destroy(changed(path));
-    else writer.end(void 0);
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    release();
   }
-  await finished;
+  process.exit();
 }
-__name(addFile, "addFile");
-function changed(path) {
-  return new InputError(
-    `build context file ${path} changed while it was being sent`,
-    {
-      hint: "stop whatever writes into the context during the build"
-    }
-  );
-}
-__name(changed, "changed");
-async function writeContext(tar, p, stats) {
-  const links = /* @__PURE__ */ new Map();
-  let ignoreSeen = false;
-  const extraIgnore = p.outside === void 0 ? "" : `
-${p.dockerfile}
-`;
-  for await (const f of walk(p.root, p.matcher)) {
-    const type = entryType(f.stat);
-    if (type === void 0) continue;
-    const header = {
-      name: f.name,
-      mode: f.stat.mode & 4095,
-      mtime: f.stat.mtime,
-      uid: 0,
-      gid: 0,
-      type
-    };
-    if (type === "directory") {
-      stats.directories++;
-      await addEntry(tar, header);
-    } else if (type === "symlink") {
-      await addEntry(tar, { ...header, linkname: await readlink(f.path) });
-    } else if (type === "fifo") {
-      await addEntry(tar, header);
-    } else {
-      stats.files++;
-      const link2 = hardLink(links, f);
-      if (link2 !== void 0) {
-        await addEntry(tar, { ...header, type: "link", linkname: link2 });
-      } else if (f.name === ".dockerignore" && extraIgnore !== "") {
-        ignoreSeen = true;
-        const body = Buffer.concat([
-          await readFile(f.path),
-          Buffer.from(extraIgnore)
-        ]);
-        await addEntry(tar, { ...header, size: body.length }, body);
-      } else {
-        await addFile(
-          tar,
-          { ...header, size: f.stat.size },
-          f.path,
-          f.stat.size
-        );
-        stats.bytes += f.stat.size;
-      }
-    }
-  }
-  if (p.outside !== void 0) {
-    const mtime = /* @__PURE__ */ new Date();
-    const body = await readFile(p.outside);
-    await addEntry(
-      tar,
-      { name: p.dockerfile, mode: 384, mtime, size: body.length },
-      body
-    );
-    if (!ignoreSeen) {
-      const text = Buffer.from(`.dockerignore${extraIgnore}`);
-      await addEntry(
-        tar,
-        { name: ".dockerignore", mode: 384, mtime, size: text.length },
-        text
-      );
-    }
-  }
-}
-__name(writeContext, "writeContext");
-async function packContext(options) {
-  const p = await plan(options);
-  const { pack: tarPack } = await Promise.resolve().then(() => __toESM(require("./chunks/tar-stream.cjs"), 1));
-  const tar = tarPack();
-  const stats = { files: 0, directories: 0, bytes: 0 };
-  const done = writeContext(tar, p, stats).then(
-    () => {
-      tar.finalize();
-    },
-    (error2) => {
-      const wrapped = error2 instanceof InputError ? error2 : new InputError(
-        `cannot send the build context: ${errorMessage(error2)}`,
-        {
-          hint: "fix the file permissions, or list the file in .dockerignore"
-        }
-      );
-      tar.destroy(wrapped);
-      throw wrapped;
-    }
-  );
-  done.catch(() => void 0);
-  const stream = import_node_stream.Readable.from(tar, { objectMode: false });
-  stream.on("close", () => {
-    if (!tar.destroyed) tar.destroy();
-  });
-  return { stream, dockerfile: p.dockerfile, stats, done };
-}
-__name(packContext, "packContext");
-
-// src/docker/dockerfile.ts
-var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-function parseDockerfile(text) {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let escape = "\\";
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i] ?? "");
-    if (m === null) break;
-    if (m[1]?.toLowerCase() === "escape") {
-      if (m[2] !== "\\" && m[2] !== "`") {
-        throw new InputError(
-          `Dockerfile:${i + 1}: invalid escape token ${JSON.stringify(m[2])}`,
-          { hint: "the escape directive takes \\ or `" }
-        );
-      }
-      escape = m[2];
-    }
-  }
-  const instructions = [];
-  const stages = [];
-  const isContinued = /* @__PURE__ */ __name((l) => l.trimEnd().endsWith(escape), "isContinued");
-  const isComment = /* @__PURE__ */ __name((l) => l.trimStart().startsWith("#"), "isComment");
-  for (; i < lines.length; i++) {
-    const first = lines[i] ?? "";
-    if (first.trim() === "" || isComment(first)) continue;
-    const start = i;
-    let joined = "";
-    let current = first;
-    while (isContinued(current) && i + 1 < lines.length) {
-      joined += current.trimEnd().slice(0, -escape.length);
-      i++;
-      current = lines[i] ?? "";
-      while (i + 1 < lines.length && (current.trim() === "" || isComment(current))) {
-        i++;
-        current = lines[i] ?? "";
-      }
-    }
-    joined += isContinued(current) ? current.trimEnd().slice(0, -escape.length) : current;
-    const trimmed = joined.trim();
-    const keyword = (/^\S+/.exec(trimmed)?.[0] ?? "").toUpperCase();
-    instructions.push({
-      keyword,
-      text: trimmed,
-      line: start + 1,
-      endLine: i + 1
-    });
-    if (keyword === "FROM") {
-      const as = /\s+as\s+(\S+)\s*$/i.exec(trimmed);
-      stages.push(as?.[1]?.toLowerCase());
-    }
-  }
-  return { instructions, stages };
-}
-__name(parseDockerfile, "parseDockerfile");
-function buildSteps(dockerfile, target) {
-  if (target === void 0) return dockerfile.instructions;
-  const index = dockerfile.stages.indexOf(target.toLowerCase());
-  if (index === -1) {
-    const names = dockerfile.stages.filter((s) => s !== void 0);
-    throw new InputError(
-      `target stage ${JSON.stringify(target)} is not in the Dockerfile`,
-      {
-        hint: names.length === 0 ? "name a stage with FROM <image> AS <name>" : `its named stages: ${names.join(", ")}`
-      }
-    );
-  }
-  let froms = 0;
-  const out = [];
-  for (const instruction of dockerfile.instructions) {
-    if (instruction.keyword === "FROM" && froms++ > index) break;
-    out.push(instruction);
-  }
-  return out;
-}
-__name(buildSteps, "buildSteps");
-function instructionOfStep(steps, step, printed) {
-  const norm = /* @__PURE__ */ __name((s) => s.replace(/\s+/g, " ").trim().toLowerCase(), "norm");
-  const candidate = steps[step - 1];
-  if (candidate !== void 0 && norm(candidate.text) === norm(printed))
-    return candidate;
-  const byText = steps.filter((s) => norm(s.text) === norm(printed));
-  if (byText.length === 1) return byText[0];
-  return byText.length === 0 ? candidate : void 0;
-}
-__name(instructionOfStep, "instructionOfStep");
-
-// src/docker/build-log.ts
-var SGR = /\u001b\[[0-9;]*m/g;
-async function* engineMessages(stream) {
-  let pending = "";
-  for await (const chunk of stream) {
-    pending += chunk.toString();
-    let newline;
-    while ((newline = pending.indexOf("\n")) !== -1) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== "") yield parse(line);
-    }
-  }
-  if (pending.trim() !== "") yield parse(pending.trim());
-}
-__name(engineMessages, "engineMessages");
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { stream: `${line}
-` };
-  }
-}
-__name(parse, "parse");
-function messageError(message) {
-  return message.errorDetail?.message ?? message.error;
-}
-__name(messageError, "messageError");
-var BuildStepError = class extends DockerError {
-  constructor(message, step, instruction, logTail, where) {
-    super(message, {
-      ...where === void 0 ? {} : { where },
-      hint: logTail.length === 0 ? "the engine printed nothing before failing" : `the last lines of the build log:
-${logTail.map((l) => `  | ${l}`).join("\n")}`
-    });
-    this.step = step;
-    this.instruction = instruction;
-    this.logTail = logTail;
-  }
-  step;
-  instruction;
-  logTail;
-  static {
-    __name(this, "BuildStepError");
-  }
-};
-var STEP = /^Step (\d+)\/(\d+) : (.*)$/;
-var LOG_TAIL = 20;
-var BuildLog = class {
-  constructor(events = {}) {
-    this.events = events;
-  }
-  events;
-  static {
-    __name(this, "BuildLog");
-  }
-  imageId;
-  step;
-  tail = [];
-  error;
-  #partial = "";
-  add(message) {
-    const error2 = messageError(message);
-    if (error2 !== void 0) {
-      this.error = {
-        message: error2.trim(),
-        ...message.errorDetail?.code === void 0 ? {} : { code: message.errorDetail.code }
-      };
-      return;
-    }
-    if (message.aux?.ID !== void 0) this.imageId = message.aux.ID;
-    if (message.stream !== void 0) this.#text(message.stream);
-    else if (message.status !== void 0 && message.progress === void 0) {
-      this.#line(
-        `${message.id === void 0 ? "" : `${message.id}: `}${message.status}`
-      );
-    }
-  }
-  /** Flushes a last line that had no newline. */
-  end() {
-    if (this.#partial !== "") this.#line(this.#partial);
-    this.#partial = "";
-  }
-  #text(text) {
-    const plain = text.replace(SGR, "");
-    const parts = (this.#partial + plain).split("\n");
-    this.#partial = parts.pop() ?? "";
-    for (const part of parts) this.#line(part.replace(/\r$/, ""));
-  }
-  #line(line) {
-    const step = STEP.exec(line);
-    if (step !== null) {
-      this.step = {
-        index: Number(step[1]),
-        total: Number(step[2]),
-        text: step[3] ?? ""
-      };
-      this.events.onStep?.(this.step.index, this.step.total, this.step.text);
-    }
-    this.tail.push(line);
-    if (this.tail.length > LOG_TAIL) this.tail.shift();
-    this.events.onLine?.(line);
-  }
-  /** The typed error for a failed build, with the step and its line. */
-  failure(dockerfile, steps) {
-    this.end();
-    const message = this.error?.message ?? "the build stopped without an image";
-    const parseLine = /Dockerfile parse error line (\d+)/i.exec(message);
-    if (this.step === void 0) {
-      const line = parseLine?.[1] === void 0 ? void 0 : Number(parseLine[1]);
-      return new BuildStepError(
-        `docker build failed before its first step: ${message}`,
-        void 0,
-        void 0,
-        this.tail,
-        line === void 0 ? { file: dockerfile } : { file: dockerfile, line }
-      );
-    }
-    const { index, total, text } = this.step;
-    const instruction = instructionOfStep(steps, index, text);
-    const shown = (instruction?.text ?? text).replace(/\s+/g, " ");
-    return new BuildStepError(
-      `docker build step ${index}/${total} \`${truncate2(shown)}\` failed: ${message}`,
-      { index, total },
-      instruction,
-      this.tail,
-      instruction === void 0 ? { file: dockerfile } : { file: dockerfile, line: instruction.line }
-    );
-  }
-};
-function truncate2(text, max = 120) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
-}
-__name(truncate2, "truncate");
-
-// src/docker/client.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path2 = require("node:path");
-
-// src/core/clock.ts
-var systemClock = {
-  now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve4, reject) => {
-    if (signal?.aborted === true) {
-      reject(abortReason(signal));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve4();
-    }, ms);
-    const onAbort = /* @__PURE__ */ __name(() => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    }, "onAbort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-  }), "sleep")
-};
-function abortReason(signal) {
-  const reason = signal?.reason;
-  return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
-}
-__name(abortReason, "abortReason");
-
-// src/core/format.ts
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
-}
-__name(formatBytes, "formatBytes");
-
-// src/core/retry.ts
-var DEFAULT_RETRY_POLICY = {
-  retries: 4,
-  minDelayMs: 500,
-  maxDelayMs: 3e4,
-  factor: 2,
-  jitter: 0.5
-};
-function backoffDelay(attempt, policy, random = Math.random) {
-  const exact = Math.min(
-    policy.maxDelayMs,
-    policy.minDelayMs * policy.factor ** (attempt - 1)
-  );
-  const spread = exact * policy.jitter;
-  return Math.round(exact - spread + random() * spread);
-}
-__name(backoffDelay, "backoffDelay");
-async function retry(fn, options = {}) {
-  const policy = {
-    ...DEFAULT_RETRY_POLICY,
-    ...definedOnly(options)
-  };
-  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error2) {
-      if (options.signal?.aborted === true || attempt > policy.retries) {
-        throw error2;
-      }
-      const decision = shouldRetry(error2, attempt);
-      if (decision === false) throw error2;
-      const delayMs = decision === true ? backoffDelay(attempt, policy, random) : Math.min(Math.max(decision.afterMs, 0), policy.maxDelayMs * 4);
-      options.onRetry?.({ error: error2, attempt, delayMs });
-      await clock.sleep(delayMs, options.signal);
-    }
-  }
-}
-__name(retry, "retry");
-function definedOnly(options) {
-  const out = {};
-  for (const key of Object.keys(
-    DEFAULT_RETRY_POLICY
-  )) {
-    const value = options[key];
-    if (value !== void 0) out[key] = value;
-  }
-  return out;
-}
-__name(definedOnly, "definedOnly");
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED"
-]);
-var TRANSIENT_STATUSES = /* @__PURE__ */ new Set([
-  429,
-  502,
-  503,
-  504
-]);
-function networkErrorCode(error2) {
-  let current = error2;
-  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
-    if (typeof current === "object" && current !== null) {
-      const code = current.code;
-      if (typeof code === "string" && TRANSIENT_CODES.has(code)) return code;
-      current = current.cause;
-    } else {
-      return void 0;
-    }
-  }
-  return void 0;
-}
-__name(networkErrorCode, "networkErrorCode");
-function defaultShouldRetry(error2) {
-  if (error2 instanceof TimeoutError) return true;
-  if (error2 instanceof HttpError && error2.status !== void 0) {
-    if (!TRANSIENT_STATUSES.has(error2.status)) return false;
-    const after = error2.retryAfterMs;
-    return after === void 0 ? true : { afterMs: after };
-  }
-  return networkErrorCode(error2) !== void 0;
-}
-__name(defaultShouldRetry, "defaultShouldRetry");
-async function withTimeout(fn, ms, what, outer) {
-  const controller = new AbortController();
-  const timeout = new TimeoutError(`${what} timed out after ${formatMs(ms)}`);
-  const timer = setTimeout(() => {
-    controller.abort(timeout);
-  }, ms);
-  const onOuterAbort = /* @__PURE__ */ __name(() => {
-    controller.abort(outer?.reason);
-  }, "onOuterAbort");
-  outer?.addEventListener("abort", onOuterAbort, { once: true });
-  try {
-    return await fn(controller.signal);
-  } catch (error2) {
-    if (controller.signal.reason === timeout) throw timeout;
-    throw error2;
-  } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener("abort", onOuterAbort);
-  }
-}
-__name(withTimeout, "withTimeout");
-function describeRetry(what, info2) {
-  return `${what} failed (attempt ${info2.attempt}): ${errorMessage(info2.error)}; retrying in ${formatMs(info2.delayMs)}`;
-}
-__name(describeRetry, "describeRetry");
-
-// src/docker/client.ts
-var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
-async function connectDocker(host, env = process.env) {
-  const { default: Docker } = await Promise.resolve().then(() => __toESM(require("./chunks/dockerode.cjs"), 1));
-  const spec = host ?? env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST;
-  if (spec.startsWith("/")) {
-    return { docker: new Docker({ socketPath: spec }), host: `unix://${spec}` };
-  }
-  if (spec.startsWith("unix://")) {
-    return {
-      docker: new Docker({ socketPath: spec.slice("unix://".length) }),
-      host: spec
-    };
-  }
-  const tcp = /^(?:tcp|https?):\/\/([^:/]+|\[[^\]]+\])(?::(\d+))?\/?$/.exec(
-    spec
-  );
-  if (tcp?.[1] !== void 0) {
-    const tls = (env.DOCKER_TLS_VERIFY ?? "") !== "" || spec.startsWith("https");
-    const certs = env.DOCKER_CERT_PATH;
-    return {
-      docker: new Docker({
-        host: tcp[1],
-        port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
-        protocol: tls ? "https" : "http",
-        ...tls && certs !== void 0 ? {
-          ca: (0, import_node_fs4.readFileSync)((0, import_node_path2.join)(certs, "ca.pem")),
-          cert: (0, import_node_fs4.readFileSync)((0, import_node_path2.join)(certs, "cert.pem")),
-          key: (0, import_node_fs4.readFileSync)((0, import_node_path2.join)(certs, "key.pem"))
-        } : {}
-      }),
-      host: spec
-    };
-  }
-  throw new InputError(`cannot use Docker host ${JSON.stringify(spec)}`, {
-    hint: "give unix:///var/run/docker.sock or tcp://HOST:PORT"
-  });
-}
-__name(connectDocker, "connectDocker");
-function engineMessage(error2) {
-  const json = error2.json;
-  if (typeof json === "object" && json !== null) {
-    const message = json.message;
-    if (typeof message === "string") return message.trim();
-  }
-  if (Buffer.isBuffer(json)) return json.toString().trim();
-  return errorMessage(error2).replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
-}
-__name(engineMessage, "engineMessage");
-function engineStatus(error2) {
-  const status = error2.statusCode;
-  return typeof status === "number" ? status : void 0;
-}
-__name(engineStatus, "engineStatus");
-function dockerError(engine, what, error2) {
-  if (error2 instanceof DockerError || error2 instanceof InputError)
-    return error2;
-  const code = error2.code;
-  if (code === "ENOENT" || code === "ECONNREFUSED" || code === "EACCES") {
-    return new DockerError(
-      `cannot reach the Docker engine at ${engine.host} (${code}) to ${what}`,
-      {
-        where: { url: engine.host },
-        hint: code === "EACCES" ? "this user may not use the socket: join the docker group or use sudo" : "start dockerd (npm test starts one: scripts/services.sh ensure_docker) or point DOCKER_HOST at a running engine",
-        cause: error2
-      }
-    );
-  }
-  const status = engineStatus(error2);
-  return new DockerError(
-    `Docker engine could not ${what}: ${engineMessage(error2)}${status === void 0 ? "" : ` (HTTP ${status})`}`,
-    { where: { url: engine.host }, cause: error2 }
-  );
-}
-__name(dockerError, "dockerError");
-function transientEngineFault(error2) {
-  const status = engineStatus(error2);
-  if (status !== void 0) return [502, 503, 504].includes(status);
-  return networkErrorCode(error2) !== void 0;
-}
-__name(transientEngineFault, "transientEngineFault");
-async function engineCall(engine, what, fn, reporter, options = {}) {
-  try {
-    return await retry(
-      async () => withTimeout(
-        fn,
-        options.timeoutMs ?? 6e4,
-        `Docker: ${what}`,
-        options.signal
-      ),
-      {
-        retries: options.retries ?? 3,
-        minDelayMs: 500,
-        shouldRetry: transientEngineFault,
-        onRetry: /* @__PURE__ */ __name((info2) => {
-          reporter.warning(describeRetry(`Docker: ${what}`, info2));
-        }, "onRetry"),
-        ...options.signal === void 0 ? {} : { signal: options.signal }
-      }
-    );
-  } catch (error2) {
-    throw dockerError(engine, what, error2);
-  }
-}
-__name(engineCall, "engineCall");
-async function checkEngine(engine, reporter) {
-  const version = await engineCall(
-    engine,
-    "report its version",
-    async (abortSignal) => engine.docker.version({ abortSignal }),
-    reporter,
-    { timeoutMs: 15e3 }
-  );
-  reporter.info(
-    `Docker engine ${version.Version} (API ${version.ApiVersion}) at ${engine.host}`
-  );
-}
-__name(checkEngine, "checkEngine");
-
-// src/docker/build.ts
-var import_node_path4 = require("node:path");
-
-// src/core/glob.ts
-var import_node_path3 = require("node:path");
-function displayPath(path, cwd = process.cwd()) {
-  const rel = (0, import_node_path3.relative)(cwd, path);
-  return rel === "" ? "." : rel.startsWith("..") || (0, import_node_path3.isAbsolute)(rel) ? path : rel;
-}
-__name(displayPath, "displayPath");
-
-// src/docker/build.ts
-var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-async function buildImage(engine, options, reporter) {
-  const started = Date.now();
-  const dockerfilePath = (0, import_node_path4.resolve)(
-    options.dockerfile ?? (0, import_node_path4.join)(options.context, "Dockerfile")
-  );
-  const shown = displayPath(dockerfilePath);
-  const text = await readFile(dockerfilePath, "utf8").catch(() => {
-    throw new InputError(`cannot read the Dockerfile ${shown}`, {
-      hint: "check the path given as the Dockerfile (--file, input dockerfile)"
-    });
-  });
-  const steps = buildSteps(parseDockerfile(text), options.target);
-  const packed = await packContext({
-    dir: options.context,
-    dockerfile: dockerfilePath
-  });
-  const upload = reporter.progress("sending build context");
-  const ticker = setInterval(() => {
-    upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
-  }, 1e3);
-  let stepProgress;
-  const log = new BuildLog({
-    onLine: /* @__PURE__ */ __name((line) => {
-      reporter.info(line);
-    }, "onLine"),
-    onStep: /* @__PURE__ */ __name((index, total, text2) => {
-      stepProgress ??= reporter.progress("build step", total);
-      stepProgress.update(index, text2);
-    }, "onStep")
-  });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  let packError;
-  let packed_ = false;
-  const sent = packed.done.then(
-    () => {
-      packed_ = true;
-      clearInterval(ticker);
-      upload.done(
-        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
-      );
-    },
-    (error2) => {
-      packError = error2;
-    }
-  );
-  const run = /* @__PURE__ */ __name(async (abortSignal) => {
-    const response = await engine.docker.buildImage(packed.stream, {
-      // dockerode sends an array as repeated t= parameters.
-      t: options.tags,
-      dockerfile: packed.dockerfile,
-      buildargs: { ...options.buildArgs },
-      labels: { ...options.labels },
-      ...options.target === void 0 ? {} : { target: options.target },
-      nocache: options.noCache === true,
-      rm: true,
-      forcerm: true,
-      version: "1",
-      abortSignal,
-      ...options.registryConfig === void 0 ? {} : { registryconfig: { base64: options.registryConfig } }
-    });
-    for await (const message of engineMessages(response)) {
-      log.add(message);
-    }
-    log.end();
-  }, "run");
-  const settle = /* @__PURE__ */ __name(async () => {
-    const own = packError;
-    clearInterval(ticker);
-    if (!packed_) packed.stream.destroy();
-    await sent;
-    return own;
-  }, "settle");
-  try {
-    await withTimeout(run, timeoutMs, "docker build", options.signal);
-  } catch (error2) {
-    const own = await settle();
-    if (own !== void 0) throw own;
-    if (log.error === void 0) throw dockerError(engine, "build", error2);
-  }
-  await settle();
-  stepProgress?.done(
-    log.error === void 0 ? `${log.step?.total ?? 0} steps done` : `stopped at step ${log.step?.index ?? 0}`
-  );
-  if (log.error !== void 0 || log.imageId === void 0) {
-    throw log.failure(shown, steps);
-  }
-  const durationMs = Date.now() - started;
-  reporter.info(
-    `built ${log.imageId} in ${formatMs(durationMs)}${options.tags.length > 0 ? `, tagged ${options.tags.join(", ")}` : ""}`
-  );
-  return {
-    imageId: log.imageId,
-    tags: [...options.tags],
-    context: { ...packed.stats },
-    steps: log.step?.total ?? steps.length,
-    durationMs
-  };
-}
-__name(buildImage, "buildImage");
-
-// src/docker/labels.ts
-function set(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
-}
-__name(set, "set");
-function readProvenance(env) {
-  const server = set(env.GITHUB_SERVER_URL) ?? "https://github.com";
-  const repo = set(env.GITHUB_REPOSITORY);
-  const out = {};
-  const source = repo === void 0 ? set(env.GIT_URL)?.replace(/\.git$/, "") : `${server}/${repo}`;
-  if (source !== void 0) out.source = source;
-  const revision = set(env.GITHUB_SHA) ?? set(env.GIT_COMMIT);
-  if (revision !== void 0) out.revision = revision;
-  const jenkins = set(env.STACKCI_JENKINS_BUILD_URL) ?? set(env.BUILD_URL);
-  if (jenkins !== void 0) out.jenkinsBuildUrl = jenkins;
-  const runId = set(env.GITHUB_RUN_ID);
-  if (repo !== void 0 && runId !== void 0) {
-    const attempt = set(env.GITHUB_RUN_ATTEMPT);
-    out.workflowRunUrl = `${server}/${repo}/actions/runs/${runId}${attempt === void 0 ? "" : `/attempts/${attempt}`}`;
-  }
-  return out;
-}
-__name(readProvenance, "readProvenance");
-var STACKCI_LABELS = {
-  jenkinsBuildUrl: "stackci.jenkins.build-url",
-  workflowRunUrl: "stackci.github.run-url",
-  kind: "stackci.release.kind",
-  gitTag: "stackci.release.git-tag",
-  eupsTag: "stackci.release.eups-tag"
-};
-function imageLabels(options) {
-  const { provenance: p, release } = options;
-  const oci = "org.opencontainers.image";
-  const labels = {
-    [`${oci}.created`]: options.created.toISOString(),
-    [`${oci}.version`]: release.git ?? release.tag,
-    [`${oci}.title`]: options.repository.split("/").pop() ?? options.repository,
-    [STACKCI_LABELS.kind]: release.kind
-  };
-  if (p.source !== void 0) labels[`${oci}.source`] = p.source;
-  if (p.revision !== void 0) labels[`${oci}.revision`] = p.revision;
-  if (p.jenkinsBuildUrl !== void 0)
-    labels[STACKCI_LABELS.jenkinsBuildUrl] = p.jenkinsBuildUrl;
-  if (p.workflowRunUrl !== void 0)
-    labels[STACKCI_LABELS.workflowRunUrl] = p.workflowRunUrl;
-  if (release.git !== void 0) labels[STACKCI_LABELS.gitTag] = release.git;
-  if (release.eups !== void 0) labels[STACKCI_LABELS.eupsTag] = release.eups;
-  return { ...labels, ...options.extra };
-}
-__name(imageLabels, "imageLabels");
-function parseKeyValues(lines, what) {
-  const out = {};
-  for (const line of lines) {
-    const eq = line.indexOf("=");
-    const key = eq === -1 ? "" : line.slice(0, eq).trim();
-    if (key === "") {
-      throw new InputError(
-        `${what}: ${JSON.stringify(line)} is not KEY=VALUE`,
-        {
-          hint: "one KEY=VALUE per line, e.g. EUPS_TAG=w_2021_01"
-        }
-      );
-    }
-    out[key] = line.slice(eq + 1);
-  }
-  return out;
-}
-__name(parseKeyValues, "parseKeyValues");
-
-// src/docker/registry-auth.ts
-function registryOf(repository) {
-  const first = repository.split("/")[0] ?? "";
-  const explicit = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  return explicit ? first : "docker.io";
-}
-__name(registryOf, "registryOf");
-var REPOSITORY = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-function checkRepository(repository, what) {
-  const value = repository.trim().replace(/\/+$/, "");
-  if (!REPOSITORY.test(value)) {
-    throw new InputError(
-      `${what} ${JSON.stringify(repository)} is not an image repository`,
-      {
-        hint: "give registry host and path in lower case, e.g. ghcr.io/lsst/scipipe or 127.0.0.1:5000/stack"
-      }
-    );
-  }
-  return value;
-}
-__name(checkRepository, "checkRepository");
-function registryAuth(repository, username, password, reporter) {
-  reporter.mask(password);
-  if (username === void 0) {
-    if (password !== void 0) {
-      throw new InputError("a registry password was given without a username", {
-        hint: "give the username too (for GHCR: the GitHub user or the actor)"
-      });
-    }
-    return void 0;
-  }
-  if (password === void 0) {
-    throw new InputError(
-      `no registry password for user ${JSON.stringify(username)}`,
-      {
-        hint: "give the password or token (action input password, or STACKCI_REGISTRY_PASSWORD / --password-stdin)"
-      }
-    );
-  }
-  const host = registryOf(repository);
-  const serveraddress = host === "docker.io" ? "https://index.docker.io/v1/" : host;
-  const json = JSON.stringify({ username, password, serveraddress });
-  const key = Buffer.from(json).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
-  reporter.mask(key);
-  reporter.mask(Buffer.from(json).toString("base64"));
-  reporter.mask(basicAuthHeader(username, password).slice("Basic ".length));
-  const config = Buffer.from(
-    JSON.stringify({ [serveraddress]: { username, password, serveraddress } })
-  ).toString("base64");
-  reporter.mask(config);
-  return { username, password, serveraddress, key, config };
-}
-__name(registryAuth, "registryAuth");
-async function checkRegistryAuth(engine, auth, reporter) {
-  try {
-    await withTimeout(
-      async (abortSignal) => {
-        await engine.docker.checkAuth({
-          username: auth.username,
-          password: auth.password,
-          serveraddress: auth.serveraddress,
-          abortSignal
-        });
-      },
-      6e4,
-      `log in to ${auth.serveraddress}`
-    );
-  } catch (error2) {
-    const status = engineStatus(error2);
-    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error2))) {
-      throw new DockerError(
-        `registry ${auth.serveraddress} refused the credentials of user ${JSON.stringify(auth.username)}`,
-        {
-          hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
-        }
-      );
-    }
-    throw dockerError(engine, `log in to ${auth.serveraddress}`, error2);
-  }
-  reporter.info(`logged in to ${auth.serveraddress} as ${auth.username}`);
-}
-__name(checkRegistryAuth, "checkRegistryAuth");
-
-// src/docker/registry.ts
-function transientRegistryError(message) {
-  if (/unauthorized|denied|forbidden|not found|manifest invalid|name invalid/i.test(
-    message
-  ))
-    return false;
-  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|TLS handshake timeout/i.test(
-    message
-  );
-}
-__name(transientRegistryError, "transientRegistryError");
-function pushHint(message, auth) {
-  if (/unauthorized|authentication required|no basic auth/i.test(message)) {
-    return auth === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
-  }
-  if (/denied/i.test(message)) {
-    return "the credentials may not push to this repository: check its permissions";
-  }
-  return void 0;
-}
-__name(pushHint, "pushHint");
-async function followStream(stream, onMessage) {
-  for await (const message of engineMessages(stream)) {
-    const error2 = messageError(message);
-    if (error2 !== void 0) throw new Error(error2.trim());
-    onMessage(message);
-  }
-}
-__name(followStream, "followStream");
-async function pushTags(engine, repository, tags, auth, reporter, options = {}) {
-  const out = [];
-  for (const tag of tags) {
-    const ref = `${repository}:${tag}`;
-    let attemptMessage = "";
-    const digest = await retry(
-      async () => {
-        let found;
-        const push2 = /* @__PURE__ */ __name(async (abortSignal) => {
-          const stream = await engine.docker.getImage(repository).push({
-            tag,
-            abortSignal,
-            ...auth === void 0 ? {} : { authconfig: { key: auth.key } }
-          });
-          await followStream(stream, (m) => {
-            if (m.aux?.Digest !== void 0) found = m.aux.Digest;
-            else if (m.id !== void 0 && m.progress === void 0 && m.status !== void 0)
-              reporter.debug(`${ref}: ${m.id}: ${m.status}`);
-          });
-        }, "push");
-        try {
-          await withTimeout(
-            push2,
-            options.timeoutMs ?? 18e5,
-            `push ${ref}`,
-            options.signal
-          );
-        } catch (error2) {
-          attemptMessage = error2 instanceof Error ? error2.message : String(error2);
-          throw error2;
-        }
-        if (found === void 0)
-          throw new Error(`the engine reported no digest for ${ref}`);
-        return found;
-      },
-      {
-        retries: options.retries ?? 3,
-        minDelayMs: 1e3,
-        shouldRetry: /* @__PURE__ */ __name((error2) => engineStatus(error2) === void 0 && transientRegistryError(
-          error2 instanceof Error ? error2.message : String(error2)
-        ), "shouldRetry"),
-        onRetry: /* @__PURE__ */ __name((info2) => {
-          reporter.warning(describeRetry(`push ${ref}`, info2));
-        }, "onRetry"),
-        ...options.signal === void 0 ? {} : { signal: options.signal }
-      }
-    ).catch((error2) => {
-      if (engineStatus(error2) === 404) {
-        throw new DockerError(`there is no local image ${ref} to push`, {
-          hint: "build it first, or give the image to promote as promote-from"
-        });
-      }
-      if (engineStatus(error2) !== void 0)
-        throw dockerError(engine, `push ${ref}`, error2);
-      const hint = pushHint(attemptMessage, auth);
-      throw new DockerError(
-        `push of ${ref} failed: ${attemptMessage}`,
-        hint === void 0 ? {} : { hint }
-      );
-    });
-    reporter.info(`pushed ${ref} (${digest})`);
-    out.push({ tag, digest });
-  }
-  return out;
-}
-__name(pushTags, "pushTags");
-
-// src/docker/registry-api.ts
-var import_node_crypto = require("node:crypto");
-
-// src/core/http-request.ts
-var import_types = require("node:util/types");
-async function httpRequest(url, options) {
-  const target = new URL(url);
-  if (target.protocol !== "http:" && target.protocol !== "https:")
-    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
-  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
-  const agent = await options.agents?.for(target.protocol);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const headers = { ...options.headers };
-  if (options.body !== void 0)
-    headers["Content-Length"] = String(Buffer.byteLength(options.body));
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
-  return new Promise((resolve4, reject) => {
-    let connectTimer;
-    const settle = /* @__PURE__ */ __name(() => {
-      clearTimeout(connectTimer);
-      signal?.removeEventListener("abort", onAbort);
-    }, "settle");
-    const fail = /* @__PURE__ */ __name((error2) => {
-      settle();
-      reject((0, import_types.isNativeError)(error2) ? error2 : new Error(String(error2)));
-    }, "fail");
-    const req = request(target, {
-      method: options.method,
-      headers,
-      ...agent === void 0 ? {} : { agent }
-    });
-    const onAbort = /* @__PURE__ */ __name(() => {
-      req.destroy();
-      fail(signal?.reason);
-    }, "onAbort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.once("socket", (socket) => {
-      if (!socket.connecting) return;
-      connectTimer = setTimeout(() => {
-        const error2 = new Error(
-          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
-        );
-        error2.code = "ETIMEDOUT";
-        req.destroy(error2);
-      }, connectTimeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(connectTimer);
-      });
-    });
-    req.once("error", fail);
-    req.once("response", (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.once("error", fail);
-      res.once("aborted", () => {
-        const error2 = new Error("the server closed the connection mid-body");
-        error2.code = "ECONNRESET";
-        fail(error2);
-      });
-      res.once("end", () => {
-        settle();
-        resolve4({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks)
-        });
-      });
-    });
-    req.end(options.body);
-  });
-}
-__name(httpRequest, "httpRequest");
-
-// src/docker/registry-api.ts
-var MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json"
-];
-var INDEX_TYPES = new Set(MANIFEST_TYPES.slice(0, 2));
-function isIndex(manifest) {
-  return INDEX_TYPES.has(manifest.mediaType);
-}
-__name(isIndex, "isIndex");
-function schemeOf(host) {
-  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(name) ? "http" : "https";
-}
-__name(schemeOf, "schemeOf");
-function challenge(header) {
-  const text = Array.isArray(header) ? header[0] ?? "" : header ?? "";
-  const scheme = text.split(" ", 1)[0]?.toLowerCase() ?? "";
-  const params = {};
-  for (const m of text.matchAll(/(\w+)="([^"]*)"/g))
-    if (m[1] !== void 0) params[m[1]] = m[2] ?? "";
-  return { scheme, params };
-}
-__name(challenge, "challenge");
-var RegistryApi = class {
-  constructor(host, options) {
-    this.host = host;
-    this.base = `${schemeOf(host)}://${host}`;
-    this.#options = options;
-    const c = options.credentials;
-    if (c !== void 0) options.reporter.mask(c.password);
-  }
-  host;
-  static {
-    __name(this, "RegistryApi");
-  }
-  base;
-  #options;
-  #authorization;
-  #tokens = /* @__PURE__ */ new Map();
-  /** One call, answering the registry's auth challenge once. */
-  async call(method, path, scopes, init = {}) {
-    const url = path.startsWith("http") ? path : `${this.base}${path}`;
-    const what = `${method} ${url}`;
-    return retry(
-      async () => {
-        const send = /* @__PURE__ */ __name(async () => httpRequest(url, {
-          method,
-          headers: {
-            ...init.headers,
-            ...this.#authorization === void 0 ? {} : { Authorization: this.#authorization }
-          },
-          ...init.body === void 0 ? {} : { body: init.body },
-          ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-        }), "send");
-        let response = await send();
-        if (response.status === 401) {
-          await this.#authenticate(response, scopes);
-          response = await send();
-        }
-        if ([429, 502, 503, 504].includes(response.status))
-          throw new HttpError(`${what}: ${response.status}`, {
-            status: response.status,
-            where: { url }
-          });
-        return response;
-      },
-      {
-        retries: this.#options.retries ?? 3,
-        minDelayMs: 300,
-        onRetry: /* @__PURE__ */ __name((info2) => {
-          this.#options.reporter.warning(describeRetry(what, info2));
-        }, "onRetry"),
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-      }
-    );
-  }
-  async #authenticate(response, scopes) {
-    const c = this.#options.credentials;
-    const { scheme, params } = challenge(response.headers["www-authenticate"]);
-    if (scheme === "basic") {
-      if (c === void 0) throw this.#refused("it needs credentials");
-      this.#authorization = basicAuthHeader(c.username, c.password);
-      this.#options.reporter.mask(this.#authorization);
-      return;
-    }
-    if (scheme !== "bearer" || params.realm === void 0)
-      throw this.#refused("it answered 401 with no usable challenge");
-    const key = scopes.join(" ");
-    let token = this.#tokens.get(key);
-    if (token === void 0) {
-      const url = new URL(params.realm);
-      if (params.service !== void 0)
-        url.searchParams.set("service", params.service);
-      for (const s of scopes) url.searchParams.append("scope", s);
-      const answer = await httpRequest(url.toString(), {
-        method: "GET",
-        headers: c === void 0 ? {} : { Authorization: basicAuthHeader(c.username, c.password) },
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-      });
-      if (answer.status !== 200)
-        throw this.#refused(`its token service answered ${answer.status}`);
-      const body = JSON.parse(answer.body.toString("utf8"));
-      token = body.token ?? body.access_token ?? "";
-      this.#options.reporter.mask(token);
-      this.#tokens.set(key, token);
-    }
-    this.#authorization = `Bearer ${token}`;
-  }
-  #refused(why) {
-    return new DockerError(`registry ${this.host} refused access: ${why}`, {
-      where: { url: this.base },
-      hint: this.#options.credentials === void 0 ? "give the registry username and password (or token)" : "check the username and the password or token (it is not shown); it also needs the right to push"
-    });
-  }
-  #fail(what, response, url) {
-    const body = response.body.toString("utf8").slice(0, 300);
-    const hint = response.status === 401 || response.status === 403 ? "the credentials may not push to this repository" : `the registry said: ${body || "(nothing)"}`;
-    return new DockerError(`${what}: registry answered ${response.status}`, {
-      where: { url },
-      hint
-    });
-  }
-  /** The manifest or index `repo:reference` as stored, or undefined if none. */
-  async getManifest(repo, reference) {
-    const path = `/v2/${repo}/manifests/${reference}`;
-    const response = await this.call("GET", path, [pull(repo)], {
-      headers: { Accept: MANIFEST_TYPES.join(", ") }
-    });
-    if (response.status === 404) return void 0;
-    if (response.status !== 200)
-      throw this.#fail(`read ${repo}:${reference}`, response, this.base + path);
-    const bytes = response.body;
-    const json = JSON.parse(bytes.toString("utf8"));
-    const type = response.headers["content-type"]?.split(";")[0]?.trim();
-    return {
-      mediaType: json.mediaType ?? type ?? MANIFEST_TYPES[3],
-      digest: sha256(bytes),
-      bytes,
-      json
-    };
-  }
-  /** The digest `repo:tag` has now, or undefined when there is no such tag. */
-  async digestOf(repo, tag) {
-    return (await this.getManifest(repo, tag))?.digest;
-  }
-  /** Writes `manifest` under `reference` (a tag or its digest); returns the digest stored. */
-  async putManifest(repo, reference, manifest) {
-    const path = `/v2/${repo}/manifests/${reference}`;
-    const response = await this.call("PUT", path, [push(repo)], {
-      headers: { "Content-Type": manifest.mediaType },
-      body: manifest.bytes
-    });
-    if (response.status !== 201)
-      throw this.#fail(`write ${repo}:${reference}`, response, this.base + path);
-    const header = response.headers["docker-content-digest"];
-    const digest = typeof header === "string" ? header : manifest.digest;
-    if (digest !== manifest.digest)
-      throw new DockerError(
-        `${repo}:${reference} was stored as ${digest}, not ${manifest.digest}`,
-        {
-          hint: "the registry rewrote the manifest; promotion needs it byte for byte"
-        }
-      );
-    return digest;
-  }
-  /** Makes blob `digest` of `from` present in `repo`: mounted, or copied when the registry will not mount. */
-  async mountBlob(repo, digest, from) {
-    const head = await this.call("HEAD", `/v2/${repo}/blobs/${digest}`, [
-      push(repo)
-    ]);
-    if (head.status === 200) return;
-    const path = `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-    const mounted = await this.call("POST", path, [push(repo), pull(from)]);
-    if (mounted.status === 201) return;
-    if (mounted.status !== 202)
-      throw this.#fail(
-        `mount ${digest} into ${repo}`,
-        mounted,
-        this.base + path
-      );
-    const blob = await this.call("GET", `/v2/${from}/blobs/${digest}`, [
-      pull(from)
-    ]);
-    if (blob.status !== 200)
-      throw this.#fail(`read blob ${digest} of ${from}`, blob, this.base);
-    const location = mounted.headers.location ?? "";
-    const target = new URL(location, this.base);
-    target.searchParams.set("digest", digest);
-    const put = await this.call("PUT", target.toString(), [push(repo)], {
-      headers: { "Content-Type": "application/octet-stream" },
-      body: blob.body
-    });
-    if (put.status !== 201)
-      throw this.#fail(`upload ${digest} into ${repo}`, put, target.toString());
-  }
-};
-var pull = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull`, "pull");
-var push = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull,push`, "push");
-function sha256(bytes) {
-  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
-}
-__name(sha256, "sha256");
-function parseRegistryRef(ref) {
-  const m = /^([^/]+[.:][^/]*|localhost)\/(.+?)(?:@(sha256:[0-9a-f]{64})|:([\w][\w.-]{0,127}))$/.exec(
-    ref
-  );
-  if (m === null) return void 0;
-  return {
-    host: m[1] ?? "",
-    repo: m[2] ?? "",
-    reference: m[3] ?? m[4] ?? ""
-  };
-}
-__name(parseRegistryRef, "parseRegistryRef");
-
-// src/docker/promote.ts
-function registryApiFor(repository, auth, reporter, signal) {
-  return new RegistryApi(registryOf(repository), {
-    credentials: auth === void 0 ? void 0 : { username: auth.username, password: auth.password },
-    reporter,
-    signal
-  });
-}
-__name(registryApiFor, "registryApiFor");
-var pathOf = /* @__PURE__ */ __name((repository) => repository.slice(registryOf(repository).length + 1), "pathOf");
-async function copyContent(api, manifest, from, to) {
-  if (from === to) return;
-  if (isIndex(manifest)) {
-    for (const child of manifest.json.manifests ?? []) {
-      const inner = await api.getManifest(from, child.digest);
-      if (inner === void 0)
-        throw new DockerError(`${from}@${child.digest} is missing`, {
-          hint: "the index names a platform manifest its repository lacks"
-        });
-      await copyContent(api, inner, from, to);
-      await api.putManifest(to, child.digest, inner);
-    }
-    return;
-  }
-  const blobs = [manifest.json.config, ...manifest.json.layers ?? []];
-  for (const blob of blobs)
-    if (blob !== void 0) await api.mountBlob(to, blob.digest, from);
-}
-__name(copyContent, "copyContent");
-async function promoteImage(options, reporter) {
-  const source = parseRegistryRef(options.from);
-  const targetHost = registryOf(options.repository);
-  if (source === void 0) {
-    throw new InputError(
-      `image to promote ${JSON.stringify(options.from)} is not a registry reference`,
-      {
-        hint: "promotion copies within the registry: give host/path:tag or host/path@sha256:\u2026 of a pushed image (push it first)"
-      }
-    );
-  }
-  if (source.host !== targetHost) {
-    throw new InputError(
-      `image to promote is on ${source.host}, the release repository on ${targetHost}`,
-      { hint: "promotion copies within one registry: push the candidate there" }
-    );
-  }
-  const api = registryApiFor(
-    options.repository,
-    options.auth,
-    reporter,
-    options.signal
-  );
-  const to = pathOf(options.repository);
-  const manifest = await api.getManifest(source.repo, source.reference);
-  if (manifest === void 0) {
-    throw new DockerError(
-      `image to promote ${options.from} is not in its registry`,
-      { hint: "give an image the registry holds (pushed as a candidate)" }
-    );
-  }
-  const platforms = (manifest.json.manifests ?? []).map((m) => m.platform).filter((p) => p !== void 0 && p.os !== "unknown").map((p) => [p?.os, p?.architecture, p?.variant].filter(Boolean).join("/"));
-  reporter.info(
-    `promoting ${options.from} (${manifest.digest}${platforms.length > 0 ? `, ${platforms.join(", ")}` : ""}) by digest, without rebuilding`
-  );
-  const push2 = options.push !== false;
-  if (push2) await copyContent(api, manifest, source.repo, to);
-  const moves = [];
-  for (const tag of options.tags) {
-    const move = { tag };
-    const before = await api.digestOf(to, tag);
-    if (before !== void 0) move.before = before;
-    if (push2) move.after = await api.putManifest(to, tag, manifest);
-    moves.push(move);
-    reporter.info(describeMove(move));
-  }
-  const imageId = isIndex(manifest) ? manifest.digest : manifest.json.config?.digest ?? manifest.digest;
-  return {
-    imageId,
-    ...push2 ? { digest: manifest.digest } : {},
-    moves,
-    platforms
-  };
-}
-__name(promoteImage, "promoteImage");
-function describeMove(move) {
-  const short = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
-  if (move.after === void 0)
-    return move.before === void 0 ? `${move.tag}: not written (would be new)` : `${move.tag}: not written (stays at ${short(move.before)})`;
-  if (move.before === void 0)
-    return `${move.tag}: new \u2192 ${short(move.after)}`;
-  if (move.before === move.after)
-    return `${move.tag}: unchanged (${short(move.after)})`;
-  return `${move.tag}: moved ${short(move.before)} \u2192 ${short(move.after)}`;
-}
-__name(describeMove, "describeMove");
-
-// src/docker/stack-image.ts
-var LOCAL_REPOSITORY = "stackci/stack";
-async function runStackImage(engine, options, reporter) {
-  const repository = options.registry === void 0 ? options.localRepository ?? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
-  const auth = registryAuth(
-    repository,
-    options.username,
-    options.password,
-    reporter
-  );
-  if (options.push && options.registry === void 0) {
-    throw new InputError("push is on but no registry was given", {
-      hint: "give registry as host/path (e.g. ghcr.io/lsst/scipipe), or turn push off"
-    });
-  }
-  const release = await reporter.group("Release tags", async () => {
-    const tags = releaseTags(options.release);
-    reporter.info(
-      `${tags.kind} ${tags.git ?? tags.tag} (${tags.date} ${tags.timeZone}): ${tags.tags.join(", ")}`
-    );
-    return Promise.resolve(tags);
-  });
-  const candidate = options.candidateTag;
-  const applied = candidate === void 0 ? release.tags : [candidate];
-  const refs = applied.map((t) => `${repository}:${t}`);
-  const common = {
-    image: `${repository}:${applied[0] ?? release.tag}`,
-    repository,
-    tags: refs,
-    release,
-    pushed: options.push,
-    ...candidate === void 0 ? {} : { candidate }
-  };
-  if (options.promoteFrom !== void 0) {
-    const from = options.promoteFrom;
-    const promoted = await reporter.group(
-      `Promote ${from}`,
-      async () => promoteImage(
-        {
-          from,
-          repository,
-          tags: release.tags,
-          push: options.push,
-          auth,
-          signal: options.signal
-        },
-        reporter
-      )
-    );
-    return {
-      ...common,
-      imageId: promoted.imageId,
-      ...promoted.digest === void 0 ? {} : { digest: promoted.digest },
-      promotedFrom: from,
-      moves: promoted.moves
-    };
-  }
-  await checkEngine(engine, reporter);
-  if (auth !== void 0 && options.push) {
-    await reporter.group("Registry login", async () => {
-      await checkRegistryAuth(engine, auth, reporter);
-    });
-  }
-  const labels = imageLabels({
-    provenance: readProvenance(options.env ?? process.env),
-    release,
-    repository,
-    created: /* @__PURE__ */ new Date(),
-    extra: options.labels
-  });
-  const built = await reporter.group(
-    `Build ${common.image}`,
-    async () => buildImage(
-      engine,
-      {
-        context: options.context,
-        dockerfile: options.dockerfile,
-        tags: refs,
-        buildArgs: options.buildArgs,
-        labels,
-        target: options.target,
-        noCache: options.noCache,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        registryConfig: auth?.config
-      },
-      reporter
-    )
-  );
-  if (!options.push) return { ...common, imageId: built.imageId };
-  const pushed = await reporter.group(
-    `Push ${repository}`,
-    async () => pushTags(engine, repository, applied, auth, reporter, {
-      ...options.signal === void 0 ? {} : { signal: options.signal }
-    })
-  );
-  const digest = pushed[0]?.digest;
-  return {
-    ...common,
-    imageId: built.imageId,
-    ...digest === void 0 ? {} : { digest }
-  };
-}
-__name(runStackImage, "runStackImage");
-function stackImageSummary(result) {
-  const r = result.release;
-  const lines = [
-    `### Stack image \`${result.image}\``,
-    "",
-    "| | |",
-    "| --- | --- |",
-    `| release | ${r.kind} \`${r.git ?? r.tag}\`${r.eups === void 0 ? "" : ` (EUPS \`${r.eups}\`)`} |`,
-    `| digest | ${result.digest === void 0 ? "not pushed" : `\`${result.digest}\``} |`,
-    `| image id | \`${result.imageId}\` |`
-  ];
-  if (result.promotedFrom !== void 0)
-    lines.push(`| promoted from | \`${result.promotedFrom}\` (no rebuild) |`);
-  lines.push("", "**Tags**", "", ...result.tags.map((t) => `- \`${t}\``));
-  if (result.moves !== void 0 && result.pushed) {
-    lines.push(
-      "",
-      "**Tag moves**",
-      "",
-      ...result.moves.map((m) => `- ${describeMove(m)}`)
-    );
-  }
-  return `${lines.join("\n")}
-`;
-}
-__name(stackImageSummary, "stackImageSummary");
-
-// src/docker/stack-image-inputs.ts
-var import_node_path5 = require("node:path");
+__name(runAction, "runAction");
 
 // src/core/duration.ts
+init_errors();
 var UNIT_MS = {
   ms: 1,
   s: 1e3,
@@ -3075,6 +986,7 @@ function parseDuration(text, what = "duration") {
 __name(parseDuration, "parseDuration");
 
 // src/core/step-inputs.ts
+init_errors();
 function actionSource(action, env) {
   return {
     describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
@@ -3102,9 +1014,9 @@ var StepInputs = class {
     );
   }
   /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse2, value) {
+  parse(key, parse, value) {
     try {
-      return parse2(value);
+      return parse(value);
     } catch (error2) {
       if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
       throw error2;
@@ -3190,138 +1102,63 @@ var StepInputs = class {
   }
 };
 
-// src/core/action-inputs.ts
-var ActionInputs = class extends StepInputs {
-  constructor(action, env = process.env) {
-    super(actionSource(action, env));
-    this.action = action;
-    this.env = env;
-  }
-  action;
-  env;
-  static {
-    __name(this, "ActionInputs");
-  }
-};
-
-// src/core/github-event.ts
-var import_node_fs5 = require("node:fs");
-function readGitHubEvent(env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (path === void 0 || path === "") return {};
-  try {
-    const event = JSON.parse((0, import_node_fs5.readFileSync)(path, "utf8"));
-    return typeof event === "object" && event !== null ? event : {};
-  } catch {
-    return {};
-  }
+// src/docker/step-sources.ts
+init_labels();
+function keyValues(r, key) {
+  const raw = r.source.get(key);
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw))
+    return Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [
+        k,
+        String(v)
+      ])
+    );
+  return parseKeyValues(r.lines(key), r.source.describe(key));
 }
-__name(readGitHubEvent, "readGitHubEvent");
+__name(keyValues, "keyValues");
 
-// src/docker/stack-image-inputs.ts
-function readStackImageInputs(env) {
-  const input = new ActionInputs("stack-image", env);
+// src/docker/step.ts
+init_release_kinds();
+init_tag_moves();
+function readStackImageInputs(r) {
   return {
-    context: input.string("context") ?? ".",
-    dockerfile: input.string("dockerfile"),
-    kind: input.choice("kind", RELEASE_KINDS),
-    date: input.string("date"),
-    version: input.string("version"),
-    "tag-template": input.lines("tag-template"),
-    registry: input.string("registry"),
-    username: input.string("username"),
-    password: input.string("password"),
-    "build-args": parseKeyValues(
-      input.lines("build-args"),
-      "stack-image: input 'build-args'"
-    ),
-    labels: parseKeyValues(
-      input.lines("labels"),
-      "stack-image: input 'labels'"
-    ),
-    push: input.boolean("push", false),
-    "promote-from": input.string("promote-from"),
-    target: input.string("target"),
-    "no-cache": input.boolean("no-cache", false),
-    "time-zone": input.string("time-zone"),
-    branch: input.string("branch"),
-    timeout: input.duration("timeout"),
-    "docker-host": input.string("docker-host")
+    context: r.string("context") ?? ".",
+    dockerfile: r.string("dockerfile"),
+    kind: r.choice("kind", RELEASE_KINDS),
+    date: r.string("date"),
+    version: r.string("version"),
+    "tag-template": r.lines("tag-template"),
+    registry: r.string("registry"),
+    username: r.string("username"),
+    password: r.string("password"),
+    "build-args": keyValues(r, "build-args"),
+    labels: keyValues(r, "labels"),
+    push: r.boolean("push", false),
+    "promote-from": r.string("promote-from"),
+    target: r.string("target"),
+    "no-cache": r.boolean("no-cache", false),
+    "time-zone": r.string("time-zone"),
+    branch: r.string("branch"),
+    timeout: r.duration("timeout"),
+    "docker-host": r.string("docker-host")
   };
 }
 __name(readStackImageInputs, "readStackImageInputs");
-function defaultVersion(kind, env) {
-  const event = readGitHubEvent(env);
-  if (kind === "pr") {
-    const n = event.pull_request?.number;
-    return n === void 0 ? void 0 : String(n);
-  }
-  if (kind === "sha") return event.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  return void 0;
+function stackImageInputsFromAction(env) {
+  return readStackImageInputs(new StepInputs(actionSource("stack-image", env)));
 }
-__name(defaultVersion, "defaultVersion");
-function stackImageOptions(inputs, env) {
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path5.isAbsolute)(p) ? p : (0, import_node_path5.join)(workspace, p), "at");
-  const version = inputs.version ?? defaultVersion(inputs.kind, env);
-  return {
-    release: {
-      kind: inputs.kind,
-      date: inputs.date,
-      version,
-      timeZone: inputs["time-zone"],
-      templates: inputs["tag-template"],
-      branch: inputs.branch
-    },
-    context: at(inputs.context),
-    dockerfile: inputs.dockerfile === void 0 ? void 0 : at(inputs.dockerfile),
-    registry: inputs.registry,
-    username: inputs.username,
-    password: inputs.password,
-    buildArgs: inputs["build-args"],
-    labels: inputs.labels,
-    target: inputs.target,
-    noCache: inputs["no-cache"],
-    push: inputs.push,
-    promoteFrom: inputs["promote-from"],
-    timeoutMs: inputs.timeout,
-    env
-  };
+__name(stackImageInputsFromAction, "stackImageInputsFromAction");
+function stackImagePlan(inputs) {
+  const what = inputs["promote-from"] === void 0 ? `build a ${inputs.kind} image from ${inputs.context}` : `promote ${inputs["promote-from"]} as a ${inputs.kind} image`;
+  const to = inputs.registry ?? "the local engine";
+  return `stack-image: ${what}${inputs.version === void 0 ? "" : ` (${inputs.version})`}, ${inputs.push ? `pushing to ${to}` : "not pushing"}`;
 }
-__name(stackImageOptions, "stackImageOptions");
-function stackImageOutputs(result) {
-  return {
-    image: result.image,
-    tags: result.tags.join("\n"),
-    digest: result.digest ?? "",
-    "image-id": result.imageId
-  };
-}
-__name(stackImageOutputs, "stackImageOutputs");
+__name(stackImagePlan, "stackImagePlan");
 
 // actions/stack-image/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  try {
-    const inputs = readStackImageInputs(process.env);
-    reporter.mask(inputs.password);
-    const engine = await connectDocker(inputs["docker-host"]);
-    const result = await runStackImage(
-      engine,
-      stackImageOptions(inputs, process.env),
-      reporter
-    );
-    await reporter.summary(stackImageSummary(result));
-    for (const [name, value] of Object.entries(stackImageOutputs(result))) {
-      setOutput(name, value);
-    }
-  } catch (error2) {
-    setFailed(reporter.masker.apply(errorMessage(error2)));
-  }
-}
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+void runAction(async ({ reporter, env, workspace, signal }) => {
+  const inputs = stackImageInputsFromAction(env);
+  reporter.info(stackImagePlan(inputs));
+  const { runStackImageAction } = await Promise.resolve().then(() => __toESM(require("./chunks/run.cjs"), 1));
+  return runStackImageAction(inputs, { reporter, env, workspace, signal });
 });

@@ -753,35 +753,38 @@ var StackciError = class extends Error {
   describe() {
     const lines = [];
     const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
+    const named = where === "" || this.message.startsWith(where);
+    lines.push(named ? this.message : `${where}: ${this.message}`);
     for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
     if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
     return lines.join("\n");
   }
 };
-var InputError = class extends StackciError {
+var UserError = class extends StackciError {
+  static {
+    __name(this, "UserError");
+  }
+  kind = "user";
+};
+var InputError = class extends UserError {
   static {
     __name(this, "InputError");
   }
-  kind = "user";
 };
-var SpecError = class extends StackciError {
+var SpecError = class extends UserError {
   static {
     __name(this, "SpecError");
   }
-  kind = "user";
 };
-var UnitError = class extends StackciError {
+var UnitError = class extends UserError {
   static {
     __name(this, "UnitError");
   }
-  kind = "user";
 };
-var JobError = class extends StackciError {
+var JobError = class extends UserError {
   static {
     __name(this, "JobError");
   }
-  kind = "user";
 };
 function formatWhere(where) {
   if (where === void 0) return "";
@@ -3025,6 +3028,21 @@ function positionOf2(text, offset) {
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionOf2, "positionOf");
+function toProblem(text, file, problem, docIndex = 0) {
+  const pos = text === void 0 ? void 0 : locateYamlPath(text, docIndex, problem.path, problem.atKey === true);
+  const path = formatPath(problem.path);
+  const out = {
+    where: {
+      file,
+      ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
+      ...path === "" ? {} : { path }
+    },
+    message: problem.message
+  };
+  if (problem.hint !== void 0) out.hint = problem.hint;
+  return out;
+}
+__name(toProblem, "toProblem");
 
 // src/verify/spec-loader.ts
 var PARTIAL = /^(?:(\S+?):)?(\S+)?#(\S+)$/;
@@ -3284,19 +3302,7 @@ var SourceTexts = class {
     this.#texts.set(file, text);
   }
   locate(file, docIndex, p) {
-    const text = this.#texts.get(file);
-    const pos = text === void 0 ? void 0 : locateYamlPath(text, docIndex, p.path, p.atKey === true);
-    const path = formatPath(p.path);
-    const out = {
-      where: {
-        file,
-        ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
-        ...path === "" ? {} : { path }
-      },
-      message: p.message
-    };
-    if (p.hint !== void 0) out.hint = p.hint;
-    return out;
+    return toProblem(this.#texts.get(file), file, p, docIndex);
   }
 };
 async function isDirectory(path) {

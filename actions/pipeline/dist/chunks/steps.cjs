@@ -37,6 +37,500 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/core/errors.ts
+function formatWhere(where) {
+  if (where === void 0) return "";
+  const parts = [];
+  if (where.file !== void 0) {
+    let loc = where.file;
+    if (where.line !== void 0) {
+      loc += `:${where.line}`;
+      if (where.column !== void 0) loc += `:${where.column}`;
+    }
+    parts.push(loc);
+  }
+  if (where.path !== void 0 && where.path !== "") {
+    parts.push(where.file === void 0 ? where.path : `(${where.path})`);
+  }
+  if (where.url !== void 0) parts.push(where.url);
+  return parts.join(" ");
+}
+function formatProblem(problem) {
+  const where = formatWhere(problem.where);
+  const text4 = where ? `${where}: ${problem.message}` : problem.message;
+  return problem.hint === void 0 ? text4 : `${text4} (${problem.hint})`;
+}
+function errorMessage(error) {
+  if (error instanceof StackciError) return error.describe();
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === "string") return error;
+  if (error === void 0 || error === null) return `unknown error (${error})`;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+}
+function isUserError(error) {
+  return error instanceof StackciError && error.kind === "user";
+}
+function toError(error) {
+  return error instanceof Error ? error : new Error(errorMessage(error), { cause: error });
+}
+var StackciError, UserError, ConfigError, InputError, SpecError, UnitError, JobError, HttpError, SystemError, TimeoutError, JenkinsError, DockerError, StoreError;
+var init_errors = __esm({
+  "src/core/errors.ts"() {
+    "use strict";
+    StackciError = class extends Error {
+      static {
+        __name(this, "StackciError");
+      }
+      where;
+      hint;
+      /** Every problem found, when validation collected more than one. */
+      problems;
+      constructor(message, options = {}) {
+        super(message, options.cause === void 0 ? {} : { cause: options.cause });
+        this.name = new.target.name;
+        this.where = options.where;
+        this.hint = options.hint;
+        this.problems = options.problems ?? [];
+      }
+      /** The full human-readable text: location, message, every problem, hint. */
+      describe() {
+        const lines = [];
+        const where = formatWhere(this.where);
+        const named = where === "" || this.message.startsWith(where);
+        lines.push(named ? this.message : `${where}: ${this.message}`);
+        for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
+        if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
+        return lines.join("\n");
+      }
+    };
+    UserError = class extends StackciError {
+      static {
+        __name(this, "UserError");
+      }
+      kind = "user";
+    };
+    ConfigError = class extends UserError {
+      static {
+        __name(this, "ConfigError");
+      }
+    };
+    InputError = class extends UserError {
+      static {
+        __name(this, "InputError");
+      }
+    };
+    SpecError = class extends UserError {
+      static {
+        __name(this, "SpecError");
+      }
+    };
+    UnitError = class extends UserError {
+      static {
+        __name(this, "UnitError");
+      }
+    };
+    JobError = class extends UserError {
+      static {
+        __name(this, "JobError");
+      }
+    };
+    HttpError = class extends StackciError {
+      static {
+        __name(this, "HttpError");
+      }
+      kind = "system";
+      status;
+      constructor(message, options = {}) {
+        super(message, options);
+        this.status = options.status;
+      }
+    };
+    SystemError = class extends StackciError {
+      static {
+        __name(this, "SystemError");
+      }
+      kind = "system";
+    };
+    TimeoutError = class extends SystemError {
+      static {
+        __name(this, "TimeoutError");
+      }
+    };
+    JenkinsError = class extends HttpError {
+      static {
+        __name(this, "JenkinsError");
+      }
+    };
+    DockerError = class extends SystemError {
+      static {
+        __name(this, "DockerError");
+      }
+    };
+    StoreError = class extends SystemError {
+      static {
+        __name(this, "StoreError");
+      }
+    };
+    __name(formatWhere, "formatWhere");
+    __name(formatProblem, "formatProblem");
+    __name(errorMessage, "errorMessage");
+    __name(isUserError, "isUserError");
+    __name(toError, "toError");
+  }
+});
+
+// src/core/format.ts
+function formatMs(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1e3;
+  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor(totalSeconds % 3600 / 60);
+  const s = Math.round(totalSeconds % 60);
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value2 = bytes;
+  let unit = 0;
+  while (value2 >= 1024 && unit < units.length - 1) {
+    value2 /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value2.toFixed(1)} ${units[unit] ?? ""}`;
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function formatOutcome(counts) {
+  return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
+}
+var init_format = __esm({
+  "src/core/format.ts"() {
+    "use strict";
+    __name(formatMs, "formatMs");
+    __name(formatBytes, "formatBytes");
+    __name(plural, "plural");
+    __name(formatOutcome, "formatOutcome");
+  }
+});
+
+// src/core/clock.ts
+function abortReason(signal) {
+  const reason = signal?.reason;
+  return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
+}
+var systemClock;
+var init_clock = __esm({
+  "src/core/clock.ts"() {
+    "use strict";
+    systemClock = {
+      now: /* @__PURE__ */ __name(() => Date.now(), "now"),
+      sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve18, reject) => {
+        if (signal?.aborted === true) {
+          reject(abortReason(signal));
+          return;
+        }
+        const timer = setTimeout(() => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve18();
+        }, ms);
+        const onAbort = /* @__PURE__ */ __name(() => {
+          clearTimeout(timer);
+          reject(abortReason(signal));
+        }, "onAbort");
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }), "sleep")
+    };
+    __name(abortReason, "abortReason");
+  }
+});
+
+// src/core/retry.ts
+function backoffDelay(attempt, policy, random = Math.random) {
+  const exact = Math.min(
+    policy.maxDelayMs,
+    policy.minDelayMs * policy.factor ** (attempt - 1)
+  );
+  const spread = exact * policy.jitter;
+  return Math.round(exact - spread + random() * spread);
+}
+async function retry(fn, options = {}) {
+  const policy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...definedOnly(options)
+  };
+  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (options.signal?.aborted === true || attempt > policy.retries) {
+        throw error;
+      }
+      const decision = shouldRetry(error, attempt);
+      if (decision === false) throw error;
+      const delayMs = decision === true ? backoffDelay(attempt, policy, random) : Math.min(Math.max(decision.afterMs, 0), policy.maxDelayMs * 4);
+      options.onRetry?.({ error, attempt, delayMs });
+      await clock.sleep(delayMs, options.signal);
+    }
+  }
+}
+function definedOnly(options) {
+  const out = {};
+  for (const key of Object.keys(
+    DEFAULT_RETRY_POLICY
+  )) {
+    const value2 = options[key];
+    if (value2 !== void 0) out[key] = value2;
+  }
+  return out;
+}
+function networkErrorCode(error) {
+  let current = error;
+  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
+    if (typeof current === "object" && current !== null) {
+      const code = current.code;
+      if (typeof code === "string" && TRANSIENT_CODES.has(code)) return code;
+      current = current.cause;
+    } else {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+function defaultShouldRetry(error) {
+  if (error instanceof TimeoutError) return true;
+  if (error instanceof HttpError && error.status !== void 0) {
+    if (!TRANSIENT_STATUSES.has(error.status)) return false;
+    const after = error.retryAfterMs;
+    return after === void 0 ? true : { afterMs: after };
+  }
+  return networkErrorCode(error) !== void 0;
+}
+function parseRetryAfter(value2, now = Date.now()) {
+  if (value2 === null || value2 === void 0 || value2.trim() === "") {
+    return void 0;
+  }
+  const trimmed = value2.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
+}
+async function withTimeout(fn, ms, what, outer) {
+  const controller = new AbortController();
+  const timeout = new TimeoutError(`${what} timed out after ${formatMs(ms)}`);
+  const timer = setTimeout(() => {
+    controller.abort(timeout);
+  }, ms);
+  const onOuterAbort = /* @__PURE__ */ __name(() => {
+    controller.abort(outer?.reason);
+  }, "onOuterAbort");
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  try {
+    return await fn(controller.signal);
+  } catch (error) {
+    if (controller.signal.reason === timeout) throw timeout;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener("abort", onOuterAbort);
+  }
+}
+function describeRetry(what, info) {
+  return `${what} failed (attempt ${info.attempt}): ${errorMessage(info.error)}; retrying in ${formatMs(info.delayMs)}`;
+}
+var DEFAULT_RETRY_POLICY, TRANSIENT_CODES, TRANSIENT_STATUSES;
+var init_retry = __esm({
+  "src/core/retry.ts"() {
+    "use strict";
+    init_clock();
+    init_errors();
+    init_format();
+    DEFAULT_RETRY_POLICY = {
+      retries: 4,
+      minDelayMs: 500,
+      maxDelayMs: 3e4,
+      factor: 2,
+      jitter: 0.5
+    };
+    __name(backoffDelay, "backoffDelay");
+    __name(retry, "retry");
+    __name(definedOnly, "definedOnly");
+    TRANSIENT_CODES = /* @__PURE__ */ new Set([
+      "ECONNRESET",
+      "ECONNREFUSED",
+      "ECONNABORTED",
+      "EPIPE",
+      "ETIMEDOUT",
+      "EAI_AGAIN",
+      "ENETUNREACH",
+      "EHOSTUNREACH",
+      "UND_ERR_SOCKET",
+      "UND_ERR_CONNECT_TIMEOUT",
+      "UND_ERR_HEADERS_TIMEOUT",
+      "UND_ERR_BODY_TIMEOUT",
+      "UND_ERR_CLOSED"
+    ]);
+    TRANSIENT_STATUSES = /* @__PURE__ */ new Set([
+      429,
+      502,
+      503,
+      504
+    ]);
+    __name(networkErrorCode, "networkErrorCode");
+    __name(defaultShouldRetry, "defaultShouldRetry");
+    __name(parseRetryAfter, "parseRetryAfter");
+    __name(withTimeout, "withTimeout");
+    __name(describeRetry, "describeRetry");
+  }
+});
+
+// src/docker/client.ts
+var client_exports = {};
+__export(client_exports, {
+  DEFAULT_DOCKER_HOST: () => DEFAULT_DOCKER_HOST,
+  checkEngine: () => checkEngine,
+  connectDocker: () => connectDocker,
+  dockerError: () => dockerError,
+  engineCall: () => engineCall,
+  engineMessage: () => engineMessage,
+  engineStatus: () => engineStatus
+});
+async function connectDocker(host, env = process.env) {
+  const { default: Docker } = await Promise.resolve().then(() => __toESM(require("./dockerode.cjs"), 1));
+  const spec = host ?? env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST;
+  if (spec.startsWith("/")) {
+    return { docker: new Docker({ socketPath: spec }), host: `unix://${spec}` };
+  }
+  if (spec.startsWith("unix://")) {
+    return {
+      docker: new Docker({ socketPath: spec.slice("unix://".length) }),
+      host: spec
+    };
+  }
+  const tcp = /^(?:tcp|https?):\/\/([^:/]+|\[[^\]]+\])(?::(\d+))?\/?$/.exec(
+    spec
+  );
+  if (tcp?.[1] !== void 0) {
+    const tls = (env.DOCKER_TLS_VERIFY ?? "") !== "" || spec.startsWith("https");
+    const certs = env.DOCKER_CERT_PATH;
+    return {
+      docker: new Docker({
+        host: tcp[1],
+        port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
+        protocol: tls ? "https" : "http",
+        ...tls && certs !== void 0 ? {
+          ca: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "ca.pem")),
+          cert: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "cert.pem")),
+          key: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "key.pem"))
+        } : {}
+      }),
+      host: spec
+    };
+  }
+  throw new InputError(`cannot use Docker host ${JSON.stringify(spec)}`, {
+    hint: "give unix:///var/run/docker.sock or tcp://HOST:PORT"
+  });
+}
+function engineMessage(error) {
+  const json = error.json;
+  if (typeof json === "object" && json !== null) {
+    const message = json.message;
+    if (typeof message === "string") return message.trim();
+  }
+  if (Buffer.isBuffer(json)) return json.toString().trim();
+  return errorMessage(error).replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
+}
+function engineStatus(error) {
+  const status = error.statusCode;
+  return typeof status === "number" ? status : void 0;
+}
+function dockerError(engine, what, error) {
+  if (error instanceof DockerError || error instanceof InputError)
+    return error;
+  const code = error.code;
+  if (code === "ENOENT" || code === "ECONNREFUSED" || code === "EACCES") {
+    return new DockerError(
+      `cannot reach the Docker engine at ${engine.host} (${code}) to ${what}`,
+      {
+        where: { url: engine.host },
+        hint: code === "EACCES" ? "this user may not use the socket: join the docker group or use sudo" : "start dockerd (npm test starts one: scripts/services.sh ensure_docker) or point DOCKER_HOST at a running engine",
+        cause: error
+      }
+    );
+  }
+  const status = engineStatus(error);
+  return new DockerError(
+    `Docker engine could not ${what}: ${engineMessage(error)}${status === void 0 ? "" : ` (HTTP ${status})`}`,
+    { where: { url: engine.host }, cause: error }
+  );
+}
+function transientEngineFault(error) {
+  const status = engineStatus(error);
+  if (status !== void 0) return [502, 503, 504].includes(status);
+  return networkErrorCode(error) !== void 0;
+}
+async function engineCall(engine, what, fn, reporter, options = {}) {
+  try {
+    return await retry(
+      async () => withTimeout(
+        fn,
+        options.timeoutMs ?? 6e4,
+        `Docker: ${what}`,
+        options.signal
+      ),
+      {
+        retries: options.retries ?? 3,
+        minDelayMs: 500,
+        shouldRetry: transientEngineFault,
+        onRetry: /* @__PURE__ */ __name((info) => {
+          reporter.warning(describeRetry(`Docker: ${what}`, info));
+        }, "onRetry"),
+        ...options.signal === void 0 ? {} : { signal: options.signal }
+      }
+    );
+  } catch (error) {
+    throw dockerError(engine, what, error);
+  }
+}
+async function checkEngine(engine, reporter) {
+  const version = await engineCall(
+    engine,
+    "report its version",
+    async (abortSignal) => engine.docker.version({ abortSignal }),
+    reporter,
+    { timeoutMs: 15e3 }
+  );
+  reporter.info(
+    `Docker engine ${version.Version} (API ${version.ApiVersion}) at ${engine.host}`
+  );
+}
+var import_node_fs, import_node_path, DEFAULT_DOCKER_HOST;
+var init_client = __esm({
+  "src/docker/client.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+    import_node_path = require("node:path");
+    init_errors();
+    init_retry();
+    DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+    __name(connectDocker, "connectDocker");
+    __name(engineMessage, "engineMessage");
+    __name(engineStatus, "engineStatus");
+    __name(dockerError, "dockerError");
+    __name(transientEngineFault, "transientEngineFault");
+    __name(engineCall, "engineCall");
+    __name(checkEngine, "checkEngine");
+  }
+});
+
 // stackci-lazy-fs:fs/promises
 var promises_exports = {};
 __export(promises_exports, {
@@ -109,180 +603,2328 @@ var init_promises = __esm({
   }
 });
 
+// src/core/builtins.ts
+var nodeCrypto, nodeChildProcess, statusText;
+var init_builtins = __esm({
+  "src/core/builtins.ts"() {
+    "use strict";
+    nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
+    nodeChildProcess = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:child_process"), "nodeChildProcess");
+    statusText = /* @__PURE__ */ __name((status) => process.getBuiltinModule("node:http").STATUS_CODES[status], "statusText");
+  }
+});
+
+// src/core/glob.ts
+function globToRegExp(pattern) {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "*") {
+      if (pattern[i + 1] === "*") {
+        if (pattern[i + 2] === "/") {
+          re += "(?:[^/]*(?:/|$))*";
+          i += 2;
+        } else {
+          re += ".*";
+          i += 1;
+        }
+      } else re += "[^/]*";
+    } else if (ch === "?") re += "[^/]";
+    else if (ch === "[") {
+      const end = pattern.indexOf("]", i + 1);
+      if (end === -1) re += "\\[";
+      else {
+        const body = pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        re += `[${body}]`;
+        i = end;
+      }
+    } else if (ch === "{") {
+      const end = pattern.indexOf("}", i + 1);
+      if (end === -1) re += "\\{";
+      else {
+        const options = pattern.slice(i + 1, end).split(",").map((o) => globToRegExp(o).source.slice(1, -1));
+        re += `(?:${options.join("|")})`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^$()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function staticPrefix(pattern) {
+  const parts = pattern.split("/");
+  const fixed = [];
+  for (const part of parts.slice(0, -1)) {
+    if (/[*?[{]/.test(part)) break;
+    fixed.push(part);
+  }
+  return fixed.join("/");
+}
+async function walk(base, rel, out) {
+  let entries;
+  try {
+    entries = await readdir((0, import_node_path3.join)(base, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const child = rel === "" ? e.name : `${rel}/${e.name}`;
+    if (e.isDirectory()) await walk(base, child, out);
+    else out.push(child);
+  }
+}
+async function expandGlobs(base, patterns) {
+  const found = /* @__PURE__ */ new Set();
+  for (const raw2 of patterns) {
+    const absolute = (0, import_node_path3.isAbsolute)(raw2);
+    const root = absolute ? "/" : base;
+    const pattern = raw2.replace(/\\/g, "/").replace(/^\.\//, "").replace(/^\/+/, "");
+    const prefix = staticPrefix(pattern);
+    const files = [];
+    await walk(root, prefix, files);
+    const re = globToRegExp(pattern);
+    for (const f of files) if (re.test(f)) found.add((0, import_node_path3.resolve)(root, f));
+  }
+  return [...found].sort();
+}
+function displayPath(path, cwd = process.cwd()) {
+  const rel = (0, import_node_path3.relative)(cwd, path);
+  return rel === "" ? "." : rel.startsWith("..") || (0, import_node_path3.isAbsolute)(rel) ? path : rel;
+}
+var import_node_path3;
+var init_glob = __esm({
+  "src/core/glob.ts"() {
+    "use strict";
+    init_promises();
+    import_node_path3 = require("node:path");
+    __name(globToRegExp, "globToRegExp");
+    __name(staticPrefix, "staticPrefix");
+    __name(walk, "walk");
+    __name(expandGlobs, "expandGlobs");
+    __name(displayPath, "displayPath");
+  }
+});
+
+// src/core/secrets.ts
+function basicAuthHeader(user, token) {
+  return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
+}
+function redactUrl(url2) {
+  try {
+    const parsed = new URL(url2);
+    if (parsed.username === "" && parsed.password === "") return url2;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url2.replace(/\/\/[^/@\s]*@/, "//");
+  }
+}
+function urlUserinfoSecrets(url2) {
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    return [];
+  }
+  if (parsed.password === "") return [];
+  const decode = /* @__PURE__ */ __name((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  }, "decode");
+  const user = decode(parsed.username);
+  const password = decode(parsed.password);
+  return [
+    parsed.password,
+    password,
+    `${parsed.username}:${parsed.password}`,
+    basicAuthHeader(user, password)
+  ];
+}
+var init_secrets = __esm({
+  "src/core/secrets.ts"() {
+    "use strict";
+    __name(basicAuthHeader, "basicAuthHeader");
+    __name(redactUrl, "redactUrl");
+    __name(urlUserinfoSecrets, "urlUserinfoSecrets");
+  }
+});
+
+// src/docker/calendar.ts
+function checkTimeZone(zone) {
+  try {
+    return new Intl.DateTimeFormat("en-US", {
+      timeZone: zone
+    }).resolvedOptions().timeZone;
+  } catch {
+    throw new InputError(`unknown time zone ${JSON.stringify(zone)}`, {
+      hint: "use an IANA zone name such as America/Los_Angeles, UTC or Europe/Paris"
+    });
+  }
+}
+function zonedDate(instant, zone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    year: "numeric",
+    month: "numeric",
+    day: "numeric"
+  }).formatToParts(instant);
+  const part = /* @__PURE__ */ __name((type) => Number(parts.find((p) => p.type === type)?.value), "part");
+  return { year: part("year"), month: part("month"), day: part("day") };
+}
+function epochDay(date) {
+  return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
+}
+function fromEpochDay(day2) {
+  const d = new Date(day2 * DAY_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate()
+  };
+}
+function weekday(day2) {
+  return ((day2 + 4) % 7 + 7) % 7;
+}
+function usWeek(date) {
+  const day2 = epochDay(date);
+  const sunday = day2 - weekday(day2);
+  const year = fromEpochDay(sunday + 6).year;
+  const jan1 = epochDay({ year, month: 1, day: 1 });
+  const firstSunday = jan1 - weekday(jan1);
+  return { year, week: (sunday - firstSunday) / 7 + 1 };
+}
+function pad(n, width) {
+  return String(n).padStart(width, "0");
+}
+function formatDate(date) {
+  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+}
+function parseDateInput(text4, zone) {
+  const trimmed = text4.trim();
+  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  if (plain !== null) {
+    const date = {
+      year: Number(plain[1]),
+      month: Number(plain[2]),
+      day: Number(plain[3])
+    };
+    const back = fromEpochDay(epochDay(date));
+    if (back.year !== date.year || back.month !== date.month || back.day !== date.day || date.year < 1900) {
+      throw new InputError(`${JSON.stringify(text4)} is not a calendar date`, {
+        hint: "give a real date as YYYY-MM-DD, e.g. 2021-02-28"
+      });
+    }
+    return { date };
+  }
+  const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+  const ms = instantPattern.test(trimmed) ? Date.parse(trimmed) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new InputError(
+      `${JSON.stringify(text4)} is neither a date (YYYY-MM-DD) nor an instant`,
+      {
+        hint: "use 2021-01-07, or an instant with its offset such as 2021-01-07T08:00:00Z"
+      }
+    );
+  }
+  const instant = new Date(ms);
+  return { date: zonedDate(instant, zone), instant };
+}
+function dockerTimestamp(instant) {
+  const hours12 = instant.getUTCHours() % 12 || 12;
+  return `${pad(instant.getUTCFullYear(), 4)}${pad(instant.getUTCMonth() + 1, 2)}${pad(instant.getUTCDate(), 2)}T${pad(hours12, 2)}${pad(instant.getUTCMinutes(), 2)}${pad(instant.getUTCSeconds(), 2)}Z`;
+}
+var DAY_MS, DEFAULT_TIME_ZONE;
+var init_calendar = __esm({
+  "src/docker/calendar.ts"() {
+    "use strict";
+    init_errors();
+    DAY_MS = 864e5;
+    DEFAULT_TIME_ZONE = "America/Los_Angeles";
+    __name(checkTimeZone, "checkTimeZone");
+    __name(zonedDate, "zonedDate");
+    __name(epochDay, "epochDay");
+    __name(fromEpochDay, "fromEpochDay");
+    __name(weekday, "weekday");
+    __name(usWeek, "usWeek");
+    __name(pad, "pad");
+    __name(formatDate, "formatDate");
+    __name(parseDateInput, "parseDateInput");
+    __name(dockerTimestamp, "dockerTimestamp");
+  }
+});
+
+// src/docker/release-kinds.ts
+var RELEASE_KINDS;
+var init_release_kinds = __esm({
+  "src/docker/release-kinds.ts"() {
+    "use strict";
+    RELEASE_KINDS = [
+      "daily",
+      "weekly",
+      "release",
+      "rc",
+      "pr",
+      "sha"
+    ];
+  }
+});
+
+// src/docker/release-tags.ts
+function sanitizeEupsTag(gitTag) {
+  const prefixed = /^\d/.test(gitTag) ? `v${gitTag}` : gitTag;
+  return prefixed.replace(/[.-]/g, "_");
+}
+function sanitizeTag(name) {
+  const tag = name.trim().replace(/^refs\/(heads|tags)\//, "").replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
+  if (tag === "") {
+    throw new InputError(
+      `${JSON.stringify(name)} leaves nothing to make a Docker tag from`
+    );
+  }
+  return tag;
+}
+function pad2(n) {
+  return String(n).padStart(2, "0");
+}
+function calendarTags(kind, date) {
+  if (kind === "daily") {
+    return {
+      git: `d.${date.year}.${pad2(date.month)}.${pad2(date.day)}`,
+      alias: "d_latest"
+    };
+  }
+  const { year, week } = usWeek(date);
+  return { git: `w.${year}.${pad2(week)}`, alias: "w_latest" };
+}
+function versionTags(kind, version) {
+  const candidate = CANDIDATE.exec(version);
+  const final = RELEASE.exec(version);
+  if (kind === "release") {
+    if (final?.[1] !== void 0) return final[1];
+    if (candidate !== null) {
+      throw new InputError(
+        `version ${JSON.stringify(version)} is a release candidate`,
+        { hint: "use kind rc for it, or give the final version (26.0.0)" }
+      );
+    }
+  } else {
+    if (candidate?.[1] !== void 0 && candidate[2] !== void 0)
+      return `v${candidate[1]}.rc${Number(candidate[2])}`;
+    if (final !== null) {
+      throw new InputError(
+        `version ${JSON.stringify(version)} has no rcN suffix`,
+        { hint: "give the candidate as 26.0.0.rc1, or use kind release" }
+      );
+    }
+  }
+  throw new InputError(
+    `version ${JSON.stringify(version)} is not a ${kind === "rc" ? "release candidate" : "release"} version`,
+    {
+      hint: kind === "rc" ? "write it as 26.0.0.rc1 (or v26.0.0.rc1, 26.0.0-rc1)" : "write it as 26.0.0 (or 26.0, v26.0.0)"
+    }
+  );
+}
+function primaryTag(request, zone, now) {
+  const { kind, version } = request;
+  const calendar = kind === "daily" || kind === "weekly";
+  if (calendar && version !== void 0) {
+    throw new InputError(`a ${kind} release takes a date, not a version`, {
+      hint: `drop version ${JSON.stringify(version)}, or pick kind release, rc, pr or sha`
+    });
+  }
+  const parsed = request.date === void 0 ? { date: zonedDate(now, zone), instant: now } : parseDateInput(request.date, zone);
+  const instant = parsed.instant ?? now;
+  const date = formatDate(parsed.date);
+  if (calendar) {
+    const { git: git6, alias } = calendarTags(kind, parsed.date);
+    const eups2 = sanitizeEupsTag(git6);
+    return {
+      kind,
+      date,
+      git: git6,
+      eups: eups2,
+      tag: eups2,
+      aliases: [alias],
+      instant
+    };
+  }
+  if (version === void 0 || version.trim() === "") {
+    const what = {
+      release: "26.0.0",
+      rc: "26.0.0.rc1",
+      pr: "123",
+      sha: "a1b2c3d"
+    };
+    throw new InputError(`a ${kind} tag needs a version`, {
+      hint: `give it as version, e.g. ${what[kind]}`
+    });
+  }
+  const value2 = version.trim();
+  if (kind === "pr") {
+    if (!/^[1-9]\d*$/.test(value2))
+      throw new InputError(
+        `PR number ${JSON.stringify(value2)} is not a positive integer`
+      );
+    return { kind, date, tag: `pr-${value2}`, aliases: [], instant };
+  }
+  if (kind === "sha") {
+    if (!/^[0-9a-f]{7,64}$/i.test(value2))
+      throw new InputError(
+        `commit ${JSON.stringify(value2)} is not a hex SHA of 7 or more digits`
+      );
+    return {
+      kind,
+      date,
+      tag: `sha-${value2.toLowerCase().slice(0, 7)}`,
+      aliases: [],
+      instant
+    };
+  }
+  const git5 = versionTags(kind, value2);
+  const eups = sanitizeEupsTag(git5);
+  const aliases = kind === "release" && request.oLatest !== false ? ["o_latest"] : [];
+  return { kind, date, git: git5, eups, tag: eups, aliases, instant };
+}
+function applyTemplate(template, values) {
+  const out = template.replace(/\{([^{}]*)\}/g, (_m, name) => {
+    if (!(name in values)) {
+      throw new InputError(
+        `tag template ${JSON.stringify(template)} has unknown placeholder {${name}}`,
+        { hint: "placeholders: {tag} (or {eups}), {git}, {timestamp}" }
+      );
+    }
+    const value2 = values[name];
+    if (value2 === void 0) {
+      throw new InputError(
+        `tag template ${JSON.stringify(template)} uses {${name}}, which this kind does not have`
+      );
+    }
+    return value2;
+  });
+  if (!TAG_PATTERN.test(out)) {
+    throw new InputError(
+      `tag template ${JSON.stringify(template)} gives ${JSON.stringify(out)}, not a valid Docker tag`,
+      {
+        hint: "tags are 1\u2013128 of A-Z a-z 0-9 _ . - and cannot start with . or -"
+      }
+    );
+  }
+  return out;
+}
+function releaseTags(request) {
+  const zone = checkTimeZone(request.timeZone ?? DEFAULT_TIME_ZONE);
+  const now = request.now ?? /* @__PURE__ */ new Date();
+  const { instant, ...primary } = primaryTag(request, zone, now);
+  const templates = request.templates?.length ? request.templates : ["{tag}"];
+  for (const t of templates) {
+    if (!t.includes("{tag}") && !t.includes("{eups}")) {
+      throw new InputError(`tag template ${JSON.stringify(t)} has no {tag}`, {
+        hint: "every template must contain {tag} (or {eups}), e.g. al9-{tag}"
+      });
+    }
+  }
+  const values = /* @__PURE__ */ __name((tag) => ({
+    tag,
+    eups: tag,
+    git: primary.git,
+    timestamp: dockerTimestamp(instant)
+  }), "values");
+  const tags2 = templates.map((t) => applyTemplate(t, values(primary.tag)));
+  const extras = [...primary.aliases];
+  if (request.branch !== void 0) extras.push(sanitizeTag(request.branch));
+  for (const extra of extras) {
+    tags2.push(extra);
+    for (const t of templates.filter((t2) => !t2.includes("{timestamp}")))
+      tags2.push(applyTemplate(t, values(extra)));
+  }
+  return { ...primary, timeZone: zone, tags: [...new Set(tags2)] };
+}
+var TAG_PATTERN, RELEASE, CANDIDATE;
+var init_release_tags = __esm({
+  "src/docker/release-tags.ts"() {
+    "use strict";
+    init_errors();
+    init_calendar();
+    init_release_kinds();
+    TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+    __name(sanitizeEupsTag, "sanitizeEupsTag");
+    __name(sanitizeTag, "sanitizeTag");
+    __name(pad2, "pad");
+    __name(calendarTags, "calendarTags");
+    RELEASE = /^v?(\d+(?:\.\d+){1,2})$/;
+    CANDIDATE = /^v?(\d+(?:\.\d+){1,2})[._-]?rc(\d+)$/i;
+    __name(versionTags, "versionTags");
+    __name(primaryTag, "primaryTag");
+    __name(applyTemplate, "applyTemplate");
+    __name(releaseTags, "releaseTags");
+  }
+});
+
+// src/docker/dockerignore.ts
+function cleanPath(path) {
+  if (path === "") return ".";
+  const rooted = path.startsWith("/");
+  const out = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join("/");
+  if (rooted) return `/${joined}`;
+  return joined === "" ? "." : joined;
+}
+function parseDockerignore(text4) {
+  const out = [];
+  const lines = text4.replace(/^\uFEFF/, "").split(/\r?\n/);
+  lines.forEach((raw2, i) => {
+    if (raw2.startsWith("#")) return;
+    let pattern = raw2.trim();
+    if (pattern === "") return;
+    const invert = pattern.startsWith("!");
+    if (invert) pattern = pattern.slice(1).trim();
+    if (pattern.length > 0) {
+      pattern = cleanPath(pattern);
+      if (pattern.length > 1 && pattern.startsWith("/"))
+        pattern = pattern.slice(1);
+    }
+    out.push({ pattern: invert ? `!${pattern}` : pattern, line: i + 1 });
+  });
+  return out;
+}
+function badPattern(text4, why) {
+  return new InputError(
+    `syntax error in .dockerignore pattern ${JSON.stringify(text4)}: ${why}`,
+    { hint: "docker build rejects this pattern too; escape [ ] and \\ with \\" }
+  );
+}
+function checkSyntax(p) {
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") {
+      if (++i >= p.length) throw badPattern(p, "trailing backslash");
+    } else if (c === "[") {
+      i++;
+      if (p[i] === "^") i++;
+      let ranges = 0;
+      for (; ; ) {
+        if (p[i] === "]" && ranges > 0) break;
+        i = classChar(p, i);
+        if (p[i] === "-") i = classChar(p, i + 1);
+        ranges++;
+      }
+    }
+  }
+}
+function classChar(p, i) {
+  const c = p[i];
+  if (c === void 0 || c === "-" || c === "]")
+    throw badPattern(p, "malformed character class");
+  let j = i;
+  if (c === "\\") j++;
+  if (j >= p.length) throw badPattern(p, "malformed character class");
+  const cp2 = p.codePointAt(j) ?? 0;
+  j += cp2 > 65535 ? 2 : 1;
+  if (j >= p.length) throw badPattern(p, "unterminated character class");
+  return j;
+}
+function compile(text4) {
+  let re = "^";
+  let kind = "exact";
+  let inClass = false;
+  const chars = Array.from(text4);
+  for (let i = 0, token = 0; i < chars.length; token++) {
+    const ch = chars[i++];
+    if (ch === "*") {
+      if (chars[i] === "*") {
+        i++;
+        if (chars[i] === "/") i++;
+        if (i >= chars.length) {
+          if (kind === "exact") kind = "prefix";
+          else {
+            re += ".*";
+            kind = "regexp";
+          }
+        } else {
+          re += "(.*/)?";
+          kind = "regexp";
+        }
+        if (token === 0) kind = "suffix";
+      } else {
+        re += "[^/]*";
+        kind = "regexp";
+      }
+    } else if (ch === "?") {
+      re += inClass ? "[^/]" : ONE_RUNE;
+      kind = "regexp";
+    } else if (ESCAPE.has(ch)) {
+      re += `\\${ch}`;
+    } else if (ch === "\\") {
+      const next = chars[i++];
+      if (next === void 0) {
+        re += "\\\\";
+      } else {
+        kind = "regexp";
+        if (/[A-Za-z0-9]/.test(next)) {
+          const letter = LETTER_ESCAPES[next];
+          if (letter === void 0)
+            throw badPattern(text4, `invalid escape \\${next}`);
+          re += letter;
+        } else {
+          re += next.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+        }
+      }
+    } else if (ch === "[" || ch === "]") {
+      inClass = ch === "[";
+      re += ch;
+      kind = "regexp";
+    } else {
+      re += ch;
+    }
+  }
+  switch (kind) {
+    case "exact":
+      return (path) => path === text4;
+    case "prefix": {
+      const prefix = text4.slice(0, -2);
+      return (path) => path.startsWith(prefix);
+    }
+    case "suffix": {
+      const suffix = text4.slice(2);
+      return (path) => path.endsWith(suffix) || suffix.startsWith("/") && path === suffix.slice(1);
+    }
+    case "regexp": {
+      let regexp;
+      try {
+        regexp = new RegExp(`${re}$`);
+      } catch (error) {
+        throw badPattern(text4, error.message);
+      }
+      return (path) => regexp.test(path);
+    }
+  }
+}
+function matchesAParent(pattern, path) {
+  const dirs = path.split("/").slice(0, -1);
+  for (let i = 1; i <= dirs.length; i++) {
+    if (pattern.match(dirs.slice(0, i).join("/"))) return true;
+  }
+  return false;
+}
+var ESCAPE, LETTER_ESCAPES, ONE_RUNE, PatternMatcher;
+var init_dockerignore = __esm({
+  "src/docker/dockerignore.ts"() {
+    "use strict";
+    init_errors();
+    __name(cleanPath, "cleanPath");
+    __name(parseDockerignore, "parseDockerignore");
+    ESCAPE = /* @__PURE__ */ new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
+    LETTER_ESCAPES = {
+      d: "\\d",
+      D: "\\D",
+      s: "[\\t\\n\\f\\r ]",
+      S: "[^\\t\\n\\f\\r ]",
+      w: "\\w",
+      W: "\\W",
+      b: "\\b",
+      B: "\\B",
+      A: "^",
+      z: "$",
+      a: "\\x07",
+      f: "\\f",
+      t: "\\t",
+      n: "\\n",
+      r: "\\r",
+      v: "\\v"
+    };
+    ONE_RUNE = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^/])";
+    __name(badPattern, "badPattern");
+    __name(checkSyntax, "checkSyntax");
+    __name(classChar, "classChar");
+    __name(compile, "compile");
+    PatternMatcher = class {
+      static {
+        __name(this, "PatternMatcher");
+      }
+      patterns;
+      /** True when any pattern is a `!` exception. */
+      exclusions;
+      constructor(patterns) {
+        const out = [];
+        for (const raw2 of patterns) {
+          let p = raw2.trim();
+          if (p === "") continue;
+          p = cleanPath(p);
+          const exclusion = p.startsWith("!");
+          if (exclusion) {
+            if (p.length === 1)
+              throw new InputError('illegal exclusion pattern: "!"', {
+                hint: "a ! must be followed by the path to re-include"
+              });
+            p = p.slice(1);
+          }
+          checkSyntax(p);
+          out.push({
+            text: p,
+            exclusion,
+            dirs: p.split("/").length,
+            match: compile(p)
+          });
+        }
+        this.patterns = out;
+        this.exclusions = out.some((p) => p.exclusion);
+      }
+      /**
+       * Is `path` (slash-separated, relative) excluded, given its parent
+       * directory's {@link MatchInfo}? Mirrors MatchesUsingParentResults: a
+       * pattern that matched the parent matches the child; a pattern is only
+       * tried when it could flip the current answer; the last match wins.
+       */
+      match(path, parent) {
+        let excluded = false;
+        const info = [];
+        const parents = parent === void 0 || parent.length === 0 ? void 0 : parent;
+        for (const [i, pattern] of this.patterns.entries()) {
+          let match = parents?.[i] ?? false;
+          if (!match) {
+            if (pattern.exclusion !== excluded) {
+              info.push(false);
+              continue;
+            }
+            match = pattern.match(path);
+            if (!match && parents === void 0)
+              match = matchesAParent(pattern, path);
+          }
+          info.push(match);
+          if (match) excluded = !pattern.exclusion;
+        }
+        return { excluded, info };
+      }
+      /**
+       * The deprecated `Matches` the CLI still uses to decide whether the
+       * Dockerfile and .dockerignore need re-including: it tries only the parent
+       * directory as deep as the pattern has segments.
+       */
+      legacyMatch(path) {
+        let matched = false;
+        const parentDirs = path.split("/").slice(0, -1);
+        for (const pattern of this.patterns) {
+          if (pattern.exclusion !== matched) continue;
+          let match = pattern.match(path);
+          if (!match && parentDirs.length > 0 && pattern.dirs <= parentDirs.length)
+            match = pattern.match(parentDirs.slice(0, pattern.dirs).join("/"));
+          if (match) matched = !pattern.exclusion;
+        }
+        return matched;
+      }
+      /**
+       * Whether an excluded directory must still be walked: only when an
+       * exception pattern literally starts with its path (`!dir/keep.txt`), as
+       * the docker CLI decides; `!**\/keep.txt` does not reopen `dir/`.
+       */
+      mustDescend(dir) {
+        if (!this.exclusions) return false;
+        const slashed = `${dir}/`;
+        return this.patterns.some(
+          (p) => p.exclusion && `${p.text}/`.startsWith(slashed)
+        );
+      }
+    };
+    __name(matchesAParent, "matchesAParent");
+  }
+});
+
+// src/docker/context-walk.ts
+async function plan(options) {
+  const root = (0, import_node_path6.resolve)(options.dir);
+  const rootStat = await lstat(root).catch(() => void 0);
+  if (rootStat?.isDirectory() !== true) {
+    throw new InputError(`build context ${options.dir} is not a directory`, {
+      hint: "give the directory that holds the files the Dockerfile copies"
+    });
+  }
+  const dockerfilePath = (0, import_node_path6.resolve)(options.dockerfile ?? (0, import_node_path6.join)(root, "Dockerfile"));
+  const dfStat = await lstat(dockerfilePath).catch(() => void 0);
+  if (dfStat === void 0 || dfStat.isDirectory()) {
+    throw new InputError(
+      `Dockerfile ${options.dockerfile ?? (0, import_node_path6.join)(options.dir, "Dockerfile")} not found`,
+      {
+        hint: "pass its path with --file (action input dockerfile)"
+      }
+    );
+  }
+  const ignoreText = await readFile((0, import_node_path6.join)(root, ".dockerignore"), "utf8").catch(
+    (error) => {
+      if (error.code === "ENOENT") return "";
+      throw error;
+    }
+  );
+  const patterns = [
+    ...options.exclude ?? DEFAULT_EXCLUDES,
+    ...parseDockerignore(ignoreText).map((l) => l.pattern)
+  ];
+  const rel = (0, import_node_path6.relative)(root, dockerfilePath);
+  const inside = rel !== "" && !rel.startsWith(`..${import_node_path6.sep}`) && !(0, import_node_path6.isAbsolute)(rel);
+  let matcher;
+  try {
+    matcher = new PatternMatcher(patterns);
+  } catch (error) {
+    throw new InputError(
+      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error)}`
+    );
+  }
+  if (!inside) {
+    const name = `.dockerfile.${nodeCrypto().randomBytes(10).toString("hex")}`;
+    return { root, matcher, dockerfile: name, outside: dockerfilePath };
+  }
+  const dockerfile = rel.split(import_node_path6.sep).join("/");
+  const extra = [];
+  if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
+  if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
+  if (extra.length > 0) matcher = new PatternMatcher([...patterns, ...extra]);
+  return { root, matcher, dockerfile };
+}
+async function* walk2(root, matcher, dir = "", parent) {
+  const names = (0, import_node_fs5.readdirSync)((0, import_node_path6.join)(root, dir)).sort(compareBytes);
+  for (const base of names) {
+    const name = dir === "" ? base : `${dir}/${base}`;
+    const path = (0, import_node_path6.join)(root, name);
+    const stat2 = (0, import_node_fs5.lstatSync)(path);
+    const { excluded, info } = matcher.match(name, parent);
+    if (excluded) {
+      if (stat2.isDirectory() && matcher.mustDescend(name)) {
+        yield* walk2(root, matcher, name, info);
+      }
+      continue;
+    }
+    yield { name, path, stat: stat2 };
+    if (stat2.isDirectory()) yield* walk2(root, matcher, name, info);
+  }
+}
+function compareBytes(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+function entryType(stat2) {
+  if (stat2.isFile()) return "file";
+  if (stat2.isDirectory()) return "directory";
+  if (stat2.isSymbolicLink()) return "symlink";
+  if (stat2.isFIFO()) return "fifo";
+  return void 0;
+}
+function hardLink(seen, f) {
+  if (f.stat.nlink < 2) return void 0;
+  const key = `${f.stat.dev}:${f.stat.ino}`;
+  const first = seen.get(key);
+  if (first === void 0) seen.set(key, f.name);
+  return first;
+}
+var import_node_fs5, import_node_path6, DEFAULT_EXCLUDES;
+var init_context_walk = __esm({
+  "src/docker/context-walk.ts"() {
+    "use strict";
+    import_node_fs5 = require("node:fs");
+    init_promises();
+    import_node_path6 = require("node:path");
+    init_errors();
+    init_dockerignore();
+    init_builtins();
+    DEFAULT_EXCLUDES = [".stackci"];
+    __name(plan, "plan");
+    __name(walk2, "walk");
+    __name(compareBytes, "compareBytes");
+    __name(entryType, "entryType");
+    __name(hardLink, "hardLink");
+  }
+});
+
+// src/docker/context.ts
+async function addEntry(tar, header, body) {
+  return new Promise((done, fail) => {
+    const cb = /* @__PURE__ */ __name((error) => {
+      if (error) fail(error);
+      else done();
+    }, "cb");
+    if (body === void 0) tar.entry(header, cb);
+    else tar.entry(header, body, cb);
+  });
+}
+async function addFile(tar, header, path, size) {
+  if (size <= SMALL_FILE) {
+    const body = (0, import_node_fs6.readFileSync)(path);
+    if (body.length !== size) throw changed(path);
+    await addEntry(tar, header, body);
+    return;
+  }
+  let sink;
+  const finished = new Promise((done, fail) => {
+    sink = tar.entry(header, (error) => {
+      if (error) fail(error);
+      else done();
+    });
+  });
+  const writer = sink;
+  const fd = (0, import_node_fs6.openSync)(path, "r");
+  try {
+    let sent = 0;
+    while (sent < size) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
+      const n = (0, import_node_fs6.readSync)(fd, chunk, 0, chunk.length, sent);
+      if (n === 0) break;
+      sent += n;
+      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
+        await (0, import_node_events.once)(writer, "drain");
+    }
+    if (sent !== size) writer.destroy(changed(path));
+    else writer.end(void 0);
+  } finally {
+    (0, import_node_fs6.closeSync)(fd);
+  }
+  await finished;
+}
+function changed(path) {
+  return new InputError(
+    `build context file ${path} changed while it was being sent`,
+    {
+      hint: "stop whatever writes into the context during the build"
+    }
+  );
+}
+async function writeContext(tar, p, stats) {
+  const links = /* @__PURE__ */ new Map();
+  let ignoreSeen = false;
+  const extraIgnore = p.outside === void 0 ? "" : `
+${p.dockerfile}
+`;
+  for await (const f of walk2(p.root, p.matcher)) {
+    const type = entryType(f.stat);
+    if (type === void 0) continue;
+    const header = {
+      name: f.name,
+      mode: f.stat.mode & 4095,
+      mtime: f.stat.mtime,
+      uid: 0,
+      gid: 0,
+      type
+    };
+    if (type === "directory") {
+      stats.directories++;
+      await addEntry(tar, header);
+    } else if (type === "symlink") {
+      await addEntry(tar, { ...header, linkname: await readlink(f.path) });
+    } else if (type === "fifo") {
+      await addEntry(tar, header);
+    } else {
+      stats.files++;
+      const link3 = hardLink(links, f);
+      if (link3 !== void 0) {
+        await addEntry(tar, { ...header, type: "link", linkname: link3 });
+      } else if (f.name === ".dockerignore" && extraIgnore !== "") {
+        ignoreSeen = true;
+        const body = Buffer.concat([
+          await readFile(f.path),
+          Buffer.from(extraIgnore)
+        ]);
+        await addEntry(tar, { ...header, size: body.length }, body);
+      } else {
+        await addFile(
+          tar,
+          { ...header, size: f.stat.size },
+          f.path,
+          f.stat.size
+        );
+        stats.bytes += f.stat.size;
+      }
+    }
+  }
+  if (p.outside !== void 0) {
+    const mtime = /* @__PURE__ */ new Date();
+    const body = await readFile(p.outside);
+    await addEntry(
+      tar,
+      { name: p.dockerfile, mode: 384, mtime, size: body.length },
+      body
+    );
+    if (!ignoreSeen) {
+      const text4 = Buffer.from(`.dockerignore${extraIgnore}`);
+      await addEntry(
+        tar,
+        { name: ".dockerignore", mode: 384, mtime, size: text4.length },
+        text4
+      );
+    }
+  }
+}
+async function packContext(options) {
+  const p = await plan(options);
+  const { pack: tarPack } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
+  const tar = tarPack();
+  const stats = { files: 0, directories: 0, bytes: 0 };
+  const done = writeContext(tar, p, stats).then(
+    () => {
+      tar.finalize();
+    },
+    (error) => {
+      const wrapped = error instanceof InputError ? error : new InputError(
+        `cannot send the build context: ${errorMessage(error)}`,
+        {
+          hint: "fix the file permissions, or list the file in .dockerignore"
+        }
+      );
+      tar.destroy(wrapped);
+      throw wrapped;
+    }
+  );
+  done.catch(() => void 0);
+  const stream = import_node_stream.Readable.from(tar, { objectMode: false });
+  stream.on("close", () => {
+    if (!tar.destroyed) tar.destroy();
+  });
+  return { stream, dockerfile: p.dockerfile, stats, done };
+}
+var import_node_fs6, import_node_events, import_node_stream, SMALL_FILE, CHUNK;
+var init_context = __esm({
+  "src/docker/context.ts"() {
+    "use strict";
+    import_node_fs6 = require("node:fs");
+    init_promises();
+    import_node_events = require("node:events");
+    import_node_stream = require("node:stream");
+    init_errors();
+    init_context_walk();
+    init_context_walk();
+    SMALL_FILE = 1 << 20;
+    CHUNK = 1 << 20;
+    __name(addEntry, "addEntry");
+    __name(addFile, "addFile");
+    __name(changed, "changed");
+    __name(writeContext, "writeContext");
+    __name(packContext, "packContext");
+  }
+});
+
+// src/docker/dockerfile.ts
+function parseDockerfile(text4) {
+  const lines = text4.replace(/^\uFEFF/, "").split(/\r?\n/);
+  let escape = "\\";
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = DIRECTIVE.exec(lines[i] ?? "");
+    if (m === null) break;
+    if (m[1]?.toLowerCase() === "escape") {
+      if (m[2] !== "\\" && m[2] !== "`") {
+        throw new InputError(
+          `Dockerfile:${i + 1}: invalid escape token ${JSON.stringify(m[2])}`,
+          { hint: "the escape directive takes \\ or `" }
+        );
+      }
+      escape = m[2];
+    }
+  }
+  const instructions = [];
+  const stages = [];
+  const isContinued = /* @__PURE__ */ __name((l) => l.trimEnd().endsWith(escape), "isContinued");
+  const isComment = /* @__PURE__ */ __name((l) => l.trimStart().startsWith("#"), "isComment");
+  for (; i < lines.length; i++) {
+    const first = lines[i] ?? "";
+    if (first.trim() === "" || isComment(first)) continue;
+    const start = i;
+    let joined = "";
+    let current = first;
+    while (isContinued(current) && i + 1 < lines.length) {
+      joined += current.trimEnd().slice(0, -escape.length);
+      i++;
+      current = lines[i] ?? "";
+      while (i + 1 < lines.length && (current.trim() === "" || isComment(current))) {
+        i++;
+        current = lines[i] ?? "";
+      }
+    }
+    joined += isContinued(current) ? current.trimEnd().slice(0, -escape.length) : current;
+    const trimmed = joined.trim();
+    const keyword = (/^\S+/.exec(trimmed)?.[0] ?? "").toUpperCase();
+    instructions.push({
+      keyword,
+      text: trimmed,
+      line: start + 1,
+      endLine: i + 1
+    });
+    if (keyword === "FROM") {
+      const as = /\s+as\s+(\S+)\s*$/i.exec(trimmed);
+      stages.push(as?.[1]?.toLowerCase());
+    }
+  }
+  return { instructions, stages };
+}
+function buildSteps(dockerfile, target) {
+  if (target === void 0) return dockerfile.instructions;
+  const index = dockerfile.stages.indexOf(target.toLowerCase());
+  if (index === -1) {
+    const names = dockerfile.stages.filter((s) => s !== void 0);
+    throw new InputError(
+      `target stage ${JSON.stringify(target)} is not in the Dockerfile`,
+      {
+        hint: names.length === 0 ? "name a stage with FROM <image> AS <name>" : `its named stages: ${names.join(", ")}`
+      }
+    );
+  }
+  let froms = 0;
+  const out = [];
+  for (const instruction of dockerfile.instructions) {
+    if (instruction.keyword === "FROM" && froms++ > index) break;
+    out.push(instruction);
+  }
+  return out;
+}
+function instructionOfStep(steps, step, printed) {
+  const norm = /* @__PURE__ */ __name((s) => s.replace(/\s+/g, " ").trim().toLowerCase(), "norm");
+  const candidate = steps[step - 1];
+  if (candidate !== void 0 && norm(candidate.text) === norm(printed))
+    return candidate;
+  const byText = steps.filter((s) => norm(s.text) === norm(printed));
+  if (byText.length === 1) return byText[0];
+  return byText.length === 0 ? candidate : void 0;
+}
+var DIRECTIVE;
+var init_dockerfile = __esm({
+  "src/docker/dockerfile.ts"() {
+    "use strict";
+    init_errors();
+    DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+    __name(parseDockerfile, "parseDockerfile");
+    __name(buildSteps, "buildSteps");
+    __name(instructionOfStep, "instructionOfStep");
+  }
+});
+
+// src/docker/build-log.ts
+async function* engineMessages(stream) {
+  let pending = "";
+  for await (const chunk of stream) {
+    pending += chunk.toString();
+    let newline;
+    while ((newline = pending.indexOf("\n")) !== -1) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line !== "") yield parse(line);
+    }
+  }
+  if (pending.trim() !== "") yield parse(pending.trim());
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { stream: `${line}
+` };
+  }
+}
+function messageError(message) {
+  return message.errorDetail?.message ?? message.error;
+}
+function truncate3(text4, max = 120) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
+}
+var SGR, BuildStepError, STEP, LOG_TAIL, BuildLog;
+var init_build_log = __esm({
+  "src/docker/build-log.ts"() {
+    "use strict";
+    init_errors();
+    init_dockerfile();
+    SGR = /\u001b\[[0-9;]*m/g;
+    __name(engineMessages, "engineMessages");
+    __name(parse, "parse");
+    __name(messageError, "messageError");
+    BuildStepError = class extends DockerError {
+      constructor(message, step, instruction, logTail, where) {
+        super(message, {
+          ...where === void 0 ? {} : { where },
+          hint: logTail.length === 0 ? "the engine printed nothing before failing" : `the last lines of the build log:
+${logTail.map((l) => `  | ${l}`).join("\n")}`
+        });
+        this.step = step;
+        this.instruction = instruction;
+        this.logTail = logTail;
+      }
+      step;
+      instruction;
+      logTail;
+      static {
+        __name(this, "BuildStepError");
+      }
+    };
+    STEP = /^Step (\d+)\/(\d+) : (.*)$/;
+    LOG_TAIL = 20;
+    BuildLog = class {
+      constructor(events = {}) {
+        this.events = events;
+      }
+      events;
+      static {
+        __name(this, "BuildLog");
+      }
+      imageId;
+      step;
+      tail = [];
+      error;
+      #partial = "";
+      add(message) {
+        const error = messageError(message);
+        if (error !== void 0) {
+          this.error = {
+            message: error.trim(),
+            ...message.errorDetail?.code === void 0 ? {} : { code: message.errorDetail.code }
+          };
+          return;
+        }
+        if (message.aux?.ID !== void 0) this.imageId = message.aux.ID;
+        if (message.stream !== void 0) this.#text(message.stream);
+        else if (message.status !== void 0 && message.progress === void 0) {
+          this.#line(
+            `${message.id === void 0 ? "" : `${message.id}: `}${message.status}`
+          );
+        }
+      }
+      /** Flushes a last line that had no newline. */
+      end() {
+        if (this.#partial !== "") this.#line(this.#partial);
+        this.#partial = "";
+      }
+      #text(text4) {
+        const plain = text4.replace(SGR, "");
+        const parts = (this.#partial + plain).split("\n");
+        this.#partial = parts.pop() ?? "";
+        for (const part of parts) this.#line(part.replace(/\r$/, ""));
+      }
+      #line(line) {
+        const step = STEP.exec(line);
+        if (step !== null) {
+          this.step = {
+            index: Number(step[1]),
+            total: Number(step[2]),
+            text: step[3] ?? ""
+          };
+          this.events.onStep?.(this.step.index, this.step.total, this.step.text);
+        }
+        this.tail.push(line);
+        if (this.tail.length > LOG_TAIL) this.tail.shift();
+        this.events.onLine?.(line);
+      }
+      /** The typed error for a failed build, with the step and its line. */
+      failure(dockerfile, steps) {
+        this.end();
+        const message = this.error?.message ?? "the build stopped without an image";
+        const parseLine = /Dockerfile parse error line (\d+)/i.exec(message);
+        if (this.step === void 0) {
+          const line = parseLine?.[1] === void 0 ? void 0 : Number(parseLine[1]);
+          return new BuildStepError(
+            `docker build failed before its first step: ${message}`,
+            void 0,
+            void 0,
+            this.tail,
+            line === void 0 ? { file: dockerfile } : { file: dockerfile, line }
+          );
+        }
+        const { index, total, text: text4 } = this.step;
+        const instruction = instructionOfStep(steps, index, text4);
+        const shown = (instruction?.text ?? text4).replace(/\s+/g, " ");
+        return new BuildStepError(
+          `docker build step ${index}/${total} \`${truncate3(shown)}\` failed: ${message}`,
+          { index, total },
+          instruction,
+          this.tail,
+          instruction === void 0 ? { file: dockerfile } : { file: dockerfile, line: instruction.line }
+        );
+      }
+    };
+    __name(truncate3, "truncate");
+  }
+});
+
+// src/docker/build.ts
+async function buildImage(engine, options, reporter) {
+  const started = Date.now();
+  const dockerfilePath = (0, import_node_path7.resolve)(
+    options.dockerfile ?? (0, import_node_path7.join)(options.context, "Dockerfile")
+  );
+  const shown = displayPath(dockerfilePath);
+  const text4 = await readFile(dockerfilePath, "utf8").catch(() => {
+    throw new InputError(`cannot read the Dockerfile ${shown}`, {
+      hint: "check the path given as the Dockerfile (--file, input dockerfile)"
+    });
+  });
+  const steps = buildSteps(parseDockerfile(text4), options.target);
+  const packed = await packContext({
+    dir: options.context,
+    dockerfile: dockerfilePath
+  });
+  const upload = reporter.progress("sending build context");
+  const ticker = setInterval(() => {
+    upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
+  }, 1e3);
+  let stepProgress;
+  const log = new BuildLog({
+    onLine: /* @__PURE__ */ __name((line) => {
+      reporter.info(line);
+    }, "onLine"),
+    onStep: /* @__PURE__ */ __name((index, total, text5) => {
+      stepProgress ??= reporter.progress("build step", total);
+      stepProgress.update(index, text5);
+    }, "onStep")
+  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
+  let packError;
+  let packed_ = false;
+  const sent = packed.done.then(
+    () => {
+      packed_ = true;
+      clearInterval(ticker);
+      upload.done(
+        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
+      );
+    },
+    (error) => {
+      packError = error;
+    }
+  );
+  const run = /* @__PURE__ */ __name(async (abortSignal) => {
+    const response = await engine.docker.buildImage(packed.stream, {
+      // dockerode sends an array as repeated t= parameters.
+      t: options.tags,
+      dockerfile: packed.dockerfile,
+      buildargs: { ...options.buildArgs },
+      labels: { ...options.labels },
+      ...options.target === void 0 ? {} : { target: options.target },
+      nocache: options.noCache === true,
+      rm: true,
+      forcerm: true,
+      version: "1",
+      abortSignal,
+      ...options.registryConfig === void 0 ? {} : { registryconfig: { base64: options.registryConfig } }
+    });
+    for await (const message of engineMessages(response)) {
+      log.add(message);
+    }
+    log.end();
+  }, "run");
+  const settle = /* @__PURE__ */ __name(async () => {
+    const own = packError;
+    clearInterval(ticker);
+    if (!packed_) packed.stream.destroy();
+    await sent;
+    return own;
+  }, "settle");
+  try {
+    await withTimeout(run, timeoutMs, "docker build", options.signal);
+  } catch (error) {
+    const own = await settle();
+    if (own !== void 0) throw own;
+    if (log.error === void 0) throw dockerError(engine, "build", error);
+  }
+  await settle();
+  stepProgress?.done(
+    log.error === void 0 ? `${log.step?.total ?? 0} steps done` : `stopped at step ${log.step?.index ?? 0}`
+  );
+  if (log.error !== void 0 || log.imageId === void 0) {
+    throw log.failure(shown, steps);
+  }
+  const durationMs = Date.now() - started;
+  reporter.info(
+    `built ${log.imageId} in ${formatMs(durationMs)}${options.tags.length > 0 ? `, tagged ${options.tags.join(", ")}` : ""}`
+  );
+  return {
+    imageId: log.imageId,
+    tags: [...options.tags],
+    context: { ...packed.stats },
+    steps: log.step?.total ?? steps.length,
+    durationMs
+  };
+}
+var import_node_path7, DEFAULT_BUILD_TIMEOUT_MS;
+var init_build = __esm({
+  "src/docker/build.ts"() {
+    "use strict";
+    init_promises();
+    import_node_path7 = require("node:path");
+    init_errors();
+    init_glob();
+    init_format();
+    init_retry();
+    init_build_log();
+    init_client();
+    init_context();
+    init_dockerfile();
+    DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
+    __name(buildImage, "buildImage");
+  }
+});
+
+// src/docker/labels.ts
+function set2(value2) {
+  return value2 === void 0 || value2.trim() === "" ? void 0 : value2.trim();
+}
+function readProvenance(env) {
+  const server = set2(env.GITHUB_SERVER_URL) ?? "https://github.com";
+  const repo = set2(env.GITHUB_REPOSITORY);
+  const out = {};
+  const source = repo === void 0 ? set2(env.GIT_URL)?.replace(/\.git$/, "") : `${server}/${repo}`;
+  if (source !== void 0) out.source = source;
+  const revision = set2(env.GITHUB_SHA) ?? set2(env.GIT_COMMIT);
+  if (revision !== void 0) out.revision = revision;
+  const jenkins = set2(env.STACKCI_JENKINS_BUILD_URL) ?? set2(env.BUILD_URL);
+  if (jenkins !== void 0) out.jenkinsBuildUrl = jenkins;
+  const runId = set2(env.GITHUB_RUN_ID);
+  if (repo !== void 0 && runId !== void 0) {
+    const attempt = set2(env.GITHUB_RUN_ATTEMPT);
+    out.workflowRunUrl = `${server}/${repo}/actions/runs/${runId}${attempt === void 0 ? "" : `/attempts/${attempt}`}`;
+  }
+  return out;
+}
+function imageLabels(options) {
+  const { provenance: p, release } = options;
+  const oci = "org.opencontainers.image";
+  const labels = {
+    [`${oci}.created`]: options.created.toISOString(),
+    [`${oci}.version`]: release.git ?? release.tag,
+    [`${oci}.title`]: options.repository.split("/").pop() ?? options.repository,
+    [STACKCI_LABELS.kind]: release.kind
+  };
+  if (p.source !== void 0) labels[`${oci}.source`] = p.source;
+  if (p.revision !== void 0) labels[`${oci}.revision`] = p.revision;
+  if (p.jenkinsBuildUrl !== void 0)
+    labels[STACKCI_LABELS.jenkinsBuildUrl] = p.jenkinsBuildUrl;
+  if (p.workflowRunUrl !== void 0)
+    labels[STACKCI_LABELS.workflowRunUrl] = p.workflowRunUrl;
+  if (release.git !== void 0) labels[STACKCI_LABELS.gitTag] = release.git;
+  if (release.eups !== void 0) labels[STACKCI_LABELS.eupsTag] = release.eups;
+  return { ...labels, ...options.extra };
+}
+function parseKeyValues(lines, what) {
+  const out = {};
+  for (const line of lines) {
+    const eq = line.indexOf("=");
+    const key = eq === -1 ? "" : line.slice(0, eq).trim();
+    if (key === "") {
+      throw new InputError(
+        `${what}: ${JSON.stringify(line)} is not KEY=VALUE`,
+        {
+          hint: "one KEY=VALUE per line, e.g. EUPS_TAG=w_2021_01"
+        }
+      );
+    }
+    out[key] = line.slice(eq + 1);
+  }
+  return out;
+}
+var STACKCI_LABELS;
+var init_labels = __esm({
+  "src/docker/labels.ts"() {
+    "use strict";
+    init_errors();
+    __name(set2, "set");
+    __name(readProvenance, "readProvenance");
+    STACKCI_LABELS = {
+      jenkinsBuildUrl: "stackci.jenkins.build-url",
+      workflowRunUrl: "stackci.github.run-url",
+      kind: "stackci.release.kind",
+      gitTag: "stackci.release.git-tag",
+      eupsTag: "stackci.release.eups-tag"
+    };
+    __name(imageLabels, "imageLabels");
+    __name(parseKeyValues, "parseKeyValues");
+  }
+});
+
+// src/docker/registry-auth.ts
+function registryOf(repository) {
+  const first = repository.split("/")[0] ?? "";
+  const explicit = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  return explicit ? first : "docker.io";
+}
+function checkRepository(repository, what) {
+  const value2 = repository.trim().replace(/\/+$/, "");
+  if (!REPOSITORY.test(value2)) {
+    throw new InputError(
+      `${what} ${JSON.stringify(repository)} is not an image repository`,
+      {
+        hint: "give registry host and path in lower case, e.g. ghcr.io/lsst/scipipe or 127.0.0.1:5000/stack"
+      }
+    );
+  }
+  return value2;
+}
+function registryAuth(repository, username, password, reporter) {
+  reporter.mask(password);
+  if (username === void 0) {
+    if (password !== void 0) {
+      throw new InputError("a registry password was given without a username", {
+        hint: "give the username too (for GHCR: the GitHub user or the actor)"
+      });
+    }
+    return void 0;
+  }
+  if (password === void 0) {
+    throw new InputError(
+      `no registry password for user ${JSON.stringify(username)}`,
+      {
+        hint: "give the password or token (action input password, or STACKCI_REGISTRY_PASSWORD / --password-stdin)"
+      }
+    );
+  }
+  const host = registryOf(repository);
+  const serveraddress = host === "docker.io" ? "https://index.docker.io/v1/" : host;
+  const json = JSON.stringify({ username, password, serveraddress });
+  const key = Buffer.from(json).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+  reporter.mask(key);
+  reporter.mask(Buffer.from(json).toString("base64"));
+  reporter.mask(basicAuthHeader(username, password).slice("Basic ".length));
+  const config = Buffer.from(
+    JSON.stringify({ [serveraddress]: { username, password, serveraddress } })
+  ).toString("base64");
+  reporter.mask(config);
+  return { username, password, serveraddress, key, config };
+}
+async function checkRegistryAuth(engine, auth2, reporter) {
+  try {
+    await withTimeout(
+      async (abortSignal) => {
+        await engine.docker.checkAuth({
+          username: auth2.username,
+          password: auth2.password,
+          serveraddress: auth2.serveraddress,
+          abortSignal
+        });
+      },
+      6e4,
+      `log in to ${auth2.serveraddress}`
+    );
+  } catch (error) {
+    const status = engineStatus(error);
+    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error))) {
+      throw new DockerError(
+        `registry ${auth2.serveraddress} refused the credentials of user ${JSON.stringify(auth2.username)}`,
+        {
+          hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
+        }
+      );
+    }
+    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error);
+  }
+  reporter.info(`logged in to ${auth2.serveraddress} as ${auth2.username}`);
+}
+var REPOSITORY;
+var init_registry_auth = __esm({
+  "src/docker/registry-auth.ts"() {
+    "use strict";
+    init_errors();
+    init_secrets();
+    init_retry();
+    init_client();
+    __name(registryOf, "registryOf");
+    REPOSITORY = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+    __name(checkRepository, "checkRepository");
+    __name(registryAuth, "registryAuth");
+    __name(checkRegistryAuth, "checkRegistryAuth");
+  }
+});
+
+// src/docker/registry.ts
+function transientRegistryError(message) {
+  if (/unauthorized|denied|forbidden|not found|manifest invalid|name invalid/i.test(
+    message
+  ))
+    return false;
+  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|TLS handshake timeout/i.test(
+    message
+  );
+}
+function pushHint(message, auth2) {
+  if (/unauthorized|authentication required|no basic auth/i.test(message)) {
+    return auth2 === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
+  }
+  if (/denied/i.test(message)) {
+    return "the credentials may not push to this repository: check its permissions";
+  }
+  return void 0;
+}
+async function followStream(stream, onMessage) {
+  for await (const message of engineMessages(stream)) {
+    const error = messageError(message);
+    if (error !== void 0) throw new Error(error.trim());
+    onMessage(message);
+  }
+}
+async function pushTags(engine, repository, tags2, auth2, reporter, options = {}) {
+  const out = [];
+  for (const tag of tags2) {
+    const ref = `${repository}:${tag}`;
+    let attemptMessage = "";
+    const digest = await retry(
+      async () => {
+        let found;
+        const push2 = /* @__PURE__ */ __name(async (abortSignal) => {
+          const stream = await engine.docker.getImage(repository).push({
+            tag,
+            abortSignal,
+            ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
+          });
+          await followStream(stream, (m) => {
+            if (m.aux?.Digest !== void 0) found = m.aux.Digest;
+            else if (m.id !== void 0 && m.progress === void 0 && m.status !== void 0)
+              reporter.debug(`${ref}: ${m.id}: ${m.status}`);
+          });
+        }, "push");
+        try {
+          await withTimeout(
+            push2,
+            options.timeoutMs ?? 18e5,
+            `push ${ref}`,
+            options.signal
+          );
+        } catch (error) {
+          attemptMessage = error instanceof Error ? error.message : String(error);
+          throw error;
+        }
+        if (found === void 0)
+          throw new Error(`the engine reported no digest for ${ref}`);
+        return found;
+      },
+      {
+        retries: options.retries ?? 3,
+        minDelayMs: 1e3,
+        shouldRetry: /* @__PURE__ */ __name((error) => engineStatus(error) === void 0 && transientRegistryError(
+          error instanceof Error ? error.message : String(error)
+        ), "shouldRetry"),
+        onRetry: /* @__PURE__ */ __name((info) => {
+          reporter.warning(describeRetry(`push ${ref}`, info));
+        }, "onRetry"),
+        ...options.signal === void 0 ? {} : { signal: options.signal }
+      }
+    ).catch((error) => {
+      if (engineStatus(error) === 404) {
+        throw new DockerError(`there is no local image ${ref} to push`, {
+          hint: "build it first, or give the image to promote as promote-from"
+        });
+      }
+      if (engineStatus(error) !== void 0)
+        throw dockerError(engine, `push ${ref}`, error);
+      const hint = pushHint(attemptMessage, auth2);
+      throw new DockerError(
+        `push of ${ref} failed: ${attemptMessage}`,
+        hint === void 0 ? {} : { hint }
+      );
+    });
+    reporter.info(`pushed ${ref} (${digest})`);
+    out.push({ tag, digest });
+  }
+  return out;
+}
+async function pullImage(engine, ref, auth2, reporter) {
+  reporter.info(`pulling ${ref}`);
+  try {
+    await withTimeout(
+      async (abortSignal) => {
+        const pull2 = engine.docker.pull.bind(engine.docker);
+        const stream = await pull2(
+          ref,
+          { abortSignal },
+          void 0,
+          auth2 === void 0 ? void 0 : { key: auth2.key }
+        );
+        await followStream(stream, () => void 0);
+      },
+      18e5,
+      `pull ${ref}`
+    );
+  } catch (error) {
+    if (engineStatus(error) !== void 0)
+      throw dockerError(engine, `pull ${ref}`, error);
+    throw new DockerError(
+      `pull of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`
+    );
+  }
+}
+var init_registry = __esm({
+  "src/docker/registry.ts"() {
+    "use strict";
+    init_errors();
+    init_retry();
+    init_build_log();
+    init_client();
+    init_registry_auth();
+    __name(transientRegistryError, "transientRegistryError");
+    __name(pushHint, "pushHint");
+    __name(followStream, "followStream");
+    __name(pushTags, "pushTags");
+    __name(pullImage, "pullImage");
+  }
+});
+
+// src/core/http-request.ts
+async function httpRequest(url2, options) {
+  const target = new URL(url2);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
+  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
+  const agent = await options.agents?.for(target.protocol);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const headers = { ...options.headers };
+  if (options.body !== void 0)
+    headers["Content-Length"] = String(Buffer.byteLength(options.body));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
+  return new Promise((resolve18, reject) => {
+    let connectTimer;
+    const settle = /* @__PURE__ */ __name(() => {
+      clearTimeout(connectTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }, "settle");
+    const fail = /* @__PURE__ */ __name((error) => {
+      settle();
+      reject((0, import_types2.isNativeError)(error) ? error : new Error(String(error)));
+    }, "fail");
+    const req = request(target, {
+      method: options.method,
+      headers,
+      ...agent === void 0 ? {} : { agent }
+    });
+    const onAbort = /* @__PURE__ */ __name(() => {
+      req.destroy();
+      fail(signal?.reason);
+    }, "onAbort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.once("socket", (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => {
+        const error = new Error(
+          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
+        );
+        error.code = "ETIMEDOUT";
+        req.destroy(error);
+      }, connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(connectTimer);
+      });
+    });
+    req.once("error", fail);
+    req.once("response", (res) => {
+      const chunks2 = [];
+      res.on("data", (chunk) => chunks2.push(chunk));
+      res.once("error", fail);
+      res.once("aborted", () => {
+        const error = new Error("the server closed the connection mid-body");
+        error.code = "ECONNRESET";
+        fail(error);
+      });
+      res.once("end", () => {
+        settle();
+        resolve18({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks2)
+        });
+      });
+    });
+    req.end(options.body);
+  });
+}
+function fetchHeaders(rawHeaders) {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    const value2 = rawHeaders[i + 1];
+    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
+  }
+  return headers;
+}
+var import_types2, HttpAgents;
+var init_http_request = __esm({
+  "src/core/http-request.ts"() {
+    "use strict";
+    import_types2 = require("node:util/types");
+    HttpAgents = class {
+      /** `idleMs`: close a pooled connection unused for this long. */
+      constructor(idleMs = 1e4) {
+        this.idleMs = idleMs;
+      }
+      idleMs;
+      static {
+        __name(this, "HttpAgents");
+      }
+      #agents = /* @__PURE__ */ new Map();
+      async for(protocol) {
+        const known = this.#agents.get(protocol);
+        if (known !== void 0) return known;
+        const { Agent } = protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
+        const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
+        this.#agents.set(protocol, agent);
+        return agent;
+      }
+      /** Closes every pooled connection. */
+      destroy() {
+        for (const agent of this.#agents.values()) agent.destroy();
+        this.#agents.clear();
+      }
+    };
+    __name(httpRequest, "httpRequest");
+    __name(fetchHeaders, "fetchHeaders");
+  }
+});
+
+// src/docker/registry-api.ts
+function isIndex(manifest) {
+  return INDEX_TYPES.has(manifest.mediaType);
+}
+function schemeOf(host) {
+  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(name) ? "http" : "https";
+}
+function challenge(header) {
+  const text4 = Array.isArray(header) ? header[0] ?? "" : header ?? "";
+  const scheme = text4.split(" ", 1)[0]?.toLowerCase() ?? "";
+  const params = {};
+  for (const m of text4.matchAll(/(\w+)="([^"]*)"/g))
+    if (m[1] !== void 0) params[m[1]] = m[2] ?? "";
+  return { scheme, params };
+}
+function sha256(bytes) {
+  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
+}
+function parseRegistryRef(ref) {
+  const m = /^([^/]+[.:][^/]*|localhost)\/(.+?)(?:@(sha256:[0-9a-f]{64})|:([\w][\w.-]{0,127}))$/.exec(
+    ref
+  );
+  if (m === null) return void 0;
+  return {
+    host: m[1] ?? "",
+    repo: m[2] ?? "",
+    reference: m[3] ?? m[4] ?? ""
+  };
+}
+var import_node_crypto, MANIFEST_TYPES, INDEX_TYPES, RegistryApi, pull, push;
+var init_registry_api = __esm({
+  "src/docker/registry-api.ts"() {
+    "use strict";
+    import_node_crypto = require("node:crypto");
+    init_errors();
+    init_http_request();
+    init_retry();
+    init_secrets();
+    MANIFEST_TYPES = [
+      "application/vnd.oci.image.index.v1+json",
+      "application/vnd.docker.distribution.manifest.list.v2+json",
+      "application/vnd.oci.image.manifest.v1+json",
+      "application/vnd.docker.distribution.manifest.v2+json"
+    ];
+    INDEX_TYPES = new Set(MANIFEST_TYPES.slice(0, 2));
+    __name(isIndex, "isIndex");
+    __name(schemeOf, "schemeOf");
+    __name(challenge, "challenge");
+    RegistryApi = class {
+      constructor(host, options) {
+        this.host = host;
+        this.base = `${schemeOf(host)}://${host}`;
+        this.#options = options;
+        const c = options.credentials;
+        if (c !== void 0) options.reporter.mask(c.password);
+      }
+      host;
+      static {
+        __name(this, "RegistryApi");
+      }
+      base;
+      #options;
+      #authorization;
+      #tokens = /* @__PURE__ */ new Map();
+      /** One call, answering the registry's auth challenge once. */
+      async call(method, path, scopes, init = {}) {
+        const url2 = path.startsWith("http") ? path : `${this.base}${path}`;
+        const what = `${method} ${url2}`;
+        return retry(
+          async () => {
+            const send = /* @__PURE__ */ __name(async () => httpRequest(url2, {
+              method,
+              headers: {
+                ...init.headers,
+                ...this.#authorization === void 0 ? {} : { Authorization: this.#authorization }
+              },
+              ...init.body === void 0 ? {} : { body: init.body },
+              ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+            }), "send");
+            let response = await send();
+            if (response.status === 401) {
+              await this.#authenticate(response, scopes);
+              response = await send();
+            }
+            if ([429, 502, 503, 504].includes(response.status))
+              throw new HttpError(`${what}: ${response.status}`, {
+                status: response.status,
+                where: { url: url2 }
+              });
+            return response;
+          },
+          {
+            retries: this.#options.retries ?? 3,
+            minDelayMs: 300,
+            onRetry: /* @__PURE__ */ __name((info) => {
+              this.#options.reporter.warning(describeRetry(what, info));
+            }, "onRetry"),
+            ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+          }
+        );
+      }
+      async #authenticate(response, scopes) {
+        const c = this.#options.credentials;
+        const { scheme, params } = challenge(response.headers["www-authenticate"]);
+        if (scheme === "basic") {
+          if (c === void 0) throw this.#refused("it needs credentials");
+          this.#authorization = basicAuthHeader(c.username, c.password);
+          this.#options.reporter.mask(this.#authorization);
+          return;
+        }
+        if (scheme !== "bearer" || params.realm === void 0)
+          throw this.#refused("it answered 401 with no usable challenge");
+        const key = scopes.join(" ");
+        let token = this.#tokens.get(key);
+        if (token === void 0) {
+          const url2 = new URL(params.realm);
+          if (params.service !== void 0)
+            url2.searchParams.set("service", params.service);
+          for (const s of scopes) url2.searchParams.append("scope", s);
+          const answer = await httpRequest(url2.toString(), {
+            method: "GET",
+            headers: c === void 0 ? {} : { Authorization: basicAuthHeader(c.username, c.password) },
+            ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+          });
+          if (answer.status !== 200)
+            throw this.#refused(`its token service answered ${answer.status}`);
+          const body = JSON.parse(answer.body.toString("utf8"));
+          token = body.token ?? body.access_token ?? "";
+          this.#options.reporter.mask(token);
+          this.#tokens.set(key, token);
+        }
+        this.#authorization = `Bearer ${token}`;
+      }
+      #refused(why) {
+        return new DockerError(`registry ${this.host} refused access: ${why}`, {
+          where: { url: this.base },
+          hint: this.#options.credentials === void 0 ? "give the registry username and password (or token)" : "check the username and the password or token (it is not shown); it also needs the right to push"
+        });
+      }
+      #fail(what, response, url2) {
+        const body = response.body.toString("utf8").slice(0, 300);
+        const hint = response.status === 401 || response.status === 403 ? "the credentials may not push to this repository" : `the registry said: ${body || "(nothing)"}`;
+        return new DockerError(`${what}: registry answered ${response.status}`, {
+          where: { url: url2 },
+          hint
+        });
+      }
+      /** The manifest or index `repo:reference` as stored, or undefined if none. */
+      async getManifest(repo, reference) {
+        const path = `/v2/${repo}/manifests/${reference}`;
+        const response = await this.call("GET", path, [pull(repo)], {
+          headers: { Accept: MANIFEST_TYPES.join(", ") }
+        });
+        if (response.status === 404) return void 0;
+        if (response.status !== 200)
+          throw this.#fail(`read ${repo}:${reference}`, response, this.base + path);
+        const bytes = response.body;
+        const json = JSON.parse(bytes.toString("utf8"));
+        const type = response.headers["content-type"]?.split(";")[0]?.trim();
+        return {
+          mediaType: json.mediaType ?? type ?? MANIFEST_TYPES[3],
+          digest: sha256(bytes),
+          bytes,
+          json
+        };
+      }
+      /** The digest `repo:tag` has now, or undefined when there is no such tag. */
+      async digestOf(repo, tag) {
+        return (await this.getManifest(repo, tag))?.digest;
+      }
+      /** Writes `manifest` under `reference` (a tag or its digest); returns the digest stored. */
+      async putManifest(repo, reference, manifest) {
+        const path = `/v2/${repo}/manifests/${reference}`;
+        const response = await this.call("PUT", path, [push(repo)], {
+          headers: { "Content-Type": manifest.mediaType },
+          body: manifest.bytes
+        });
+        if (response.status !== 201)
+          throw this.#fail(`write ${repo}:${reference}`, response, this.base + path);
+        const header = response.headers["docker-content-digest"];
+        const digest = typeof header === "string" ? header : manifest.digest;
+        if (digest !== manifest.digest)
+          throw new DockerError(
+            `${repo}:${reference} was stored as ${digest}, not ${manifest.digest}`,
+            {
+              hint: "the registry rewrote the manifest; promotion needs it byte for byte"
+            }
+          );
+        return digest;
+      }
+      /** Makes blob `digest` of `from` present in `repo`: mounted, or copied when the registry will not mount. */
+      async mountBlob(repo, digest, from) {
+        const head2 = await this.call("HEAD", `/v2/${repo}/blobs/${digest}`, [
+          push(repo)
+        ]);
+        if (head2.status === 200) return;
+        const path = `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+        const mounted = await this.call("POST", path, [push(repo), pull(from)]);
+        if (mounted.status === 201) return;
+        if (mounted.status !== 202)
+          throw this.#fail(
+            `mount ${digest} into ${repo}`,
+            mounted,
+            this.base + path
+          );
+        const blob = await this.call("GET", `/v2/${from}/blobs/${digest}`, [
+          pull(from)
+        ]);
+        if (blob.status !== 200)
+          throw this.#fail(`read blob ${digest} of ${from}`, blob, this.base);
+        const location = mounted.headers.location ?? "";
+        const target = new URL(location, this.base);
+        target.searchParams.set("digest", digest);
+        const put = await this.call("PUT", target.toString(), [push(repo)], {
+          headers: { "Content-Type": "application/octet-stream" },
+          body: blob.body
+        });
+        if (put.status !== 201)
+          throw this.#fail(`upload ${digest} into ${repo}`, put, target.toString());
+      }
+    };
+    pull = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull`, "pull");
+    push = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull,push`, "push");
+    __name(sha256, "sha256");
+    __name(parseRegistryRef, "parseRegistryRef");
+  }
+});
+
+// src/docker/tag-moves.ts
+function describeMove(move) {
+  const short2 = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
+  if (move.after === void 0)
+    return move.before === void 0 ? `${move.tag}: not written (would be new)` : `${move.tag}: not written (stays at ${short2(move.before)})`;
+  if (move.before === void 0)
+    return `${move.tag}: new \u2192 ${short2(move.after)}`;
+  if (move.before === move.after)
+    return `${move.tag}: unchanged (${short2(move.after)})`;
+  return `${move.tag}: moved ${short2(move.before)} \u2192 ${short2(move.after)}`;
+}
+var init_tag_moves = __esm({
+  "src/docker/tag-moves.ts"() {
+    "use strict";
+    __name(describeMove, "describeMove");
+  }
+});
+
+// src/docker/promote.ts
+function registryApiFor(repository, auth2, reporter, signal) {
+  return new RegistryApi(registryOf(repository), {
+    credentials: auth2 === void 0 ? void 0 : { username: auth2.username, password: auth2.password },
+    reporter,
+    signal
+  });
+}
+async function copyContent(api, manifest, from, to) {
+  if (from === to) return;
+  if (isIndex(manifest)) {
+    for (const child of manifest.json.manifests ?? []) {
+      const inner = await api.getManifest(from, child.digest);
+      if (inner === void 0)
+        throw new DockerError(`${from}@${child.digest} is missing`, {
+          hint: "the index names a platform manifest its repository lacks"
+        });
+      await copyContent(api, inner, from, to);
+      await api.putManifest(to, child.digest, inner);
+    }
+    return;
+  }
+  const blobs = [manifest.json.config, ...manifest.json.layers ?? []];
+  for (const blob of blobs)
+    if (blob !== void 0) await api.mountBlob(to, blob.digest, from);
+}
+async function promoteImage(options, reporter) {
+  const source = parseRegistryRef(options.from);
+  const targetHost = registryOf(options.repository);
+  if (source === void 0) {
+    throw new InputError(
+      `image to promote ${JSON.stringify(options.from)} is not a registry reference`,
+      {
+        hint: "promotion copies within the registry: give host/path:tag or host/path@sha256:\u2026 of a pushed image (push it first)"
+      }
+    );
+  }
+  if (source.host !== targetHost) {
+    throw new InputError(
+      `image to promote is on ${source.host}, the release repository on ${targetHost}`,
+      { hint: "promotion copies within one registry: push the candidate there" }
+    );
+  }
+  const api = registryApiFor(
+    options.repository,
+    options.auth,
+    reporter,
+    options.signal
+  );
+  const to = pathOf(options.repository);
+  const manifest = await api.getManifest(source.repo, source.reference);
+  if (manifest === void 0) {
+    throw new DockerError(
+      `image to promote ${options.from} is not in its registry`,
+      { hint: "give an image the registry holds (pushed as a candidate)" }
+    );
+  }
+  const platforms = (manifest.json.manifests ?? []).map((m) => m.platform).filter((p) => p !== void 0 && p.os !== "unknown").map((p) => [p?.os, p?.architecture, p?.variant].filter(Boolean).join("/"));
+  reporter.info(
+    `promoting ${options.from} (${manifest.digest}${platforms.length > 0 ? `, ${platforms.join(", ")}` : ""}) by digest, without rebuilding`
+  );
+  const push2 = options.push !== false;
+  if (push2) await copyContent(api, manifest, source.repo, to);
+  const moves = [];
+  for (const tag of options.tags) {
+    const move = { tag };
+    const before = await api.digestOf(to, tag);
+    if (before !== void 0) move.before = before;
+    if (push2) move.after = await api.putManifest(to, tag, manifest);
+    moves.push(move);
+    reporter.info(describeMove(move));
+  }
+  const imageId = isIndex(manifest) ? manifest.digest : manifest.json.config?.digest ?? manifest.digest;
+  return {
+    imageId,
+    ...push2 ? { digest: manifest.digest } : {},
+    moves,
+    platforms
+  };
+}
+async function currentDigests(repository, tags2, auth2, reporter) {
+  const api = registryApiFor(repository, auth2, reporter);
+  const to = pathOf(repository);
+  const out = [];
+  for (const tag of tags2) {
+    const before = await api.digestOf(to, tag);
+    out.push(before === void 0 ? { tag } : { tag, before });
+  }
+  return out;
+}
+var pathOf;
+var init_promote = __esm({
+  "src/docker/promote.ts"() {
+    "use strict";
+    init_errors();
+    init_registry_api();
+    init_registry_auth();
+    init_tag_moves();
+    init_tag_moves();
+    __name(registryApiFor, "registryApiFor");
+    pathOf = /* @__PURE__ */ __name((repository) => repository.slice(registryOf(repository).length + 1), "pathOf");
+    __name(copyContent, "copyContent");
+    __name(promoteImage, "promoteImage");
+    __name(currentDigests, "currentDigests");
+  }
+});
+
+// src/docker/project.ts
+var project_exports = {};
+__export(project_exports, {
+  PROJECT_LABEL: () => PROJECT_LABEL,
+  gitHead: () => gitHead,
+  projectName: () => projectName,
+  pruneProjectLeftovers: () => pruneProjectLeftovers,
+  worktreeDirty: () => worktreeDirty
+});
+function git(dir, args) {
+  const r = (0, import_node_child_process.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : void 0;
+}
+function gitHead(dir) {
+  const sha = git(dir, ["rev-parse", "HEAD"]) ?? "";
+  return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
+}
+function worktreeDirty(dir) {
+  return (git(dir, ["status", "--porcelain", "--untracked-files=no"]) ?? "") !== "";
+}
+function projectName(baseDir) {
+  const top = git(baseDir, ["rev-parse", "--show-toplevel"]);
+  const name = (0, import_node_path8.basename)(top === void 0 || top === "" ? baseDir : top).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
+  return name === "" ? "stack" : name;
+}
+async function pruneProjectLeftovers(engine, project, reporter) {
+  try {
+    const pruned = await engine.docker.pruneImages({
+      filters: { dangling: ["true"], label: [`${PROJECT_LABEL}=${project}`] }
+    });
+    const deleted = pruned.ImagesDeleted;
+    const n = deleted?.length ?? 0;
+    if (n > 0)
+      reporter.info(
+        `pruned ${n} untagged image layer(s) of earlier ${project} builds`
+      );
+    return n;
+  } catch (error) {
+    reporter.warning(`could not prune old ${project} images: ${String(error)}`);
+    return 0;
+  }
+}
+var import_node_child_process, import_node_path8, PROJECT_LABEL;
+var init_project = __esm({
+  "src/docker/project.ts"() {
+    "use strict";
+    import_node_child_process = require("node:child_process");
+    import_node_path8 = require("node:path");
+    PROJECT_LABEL = "stackci.project";
+    __name(git, "git");
+    __name(gitHead, "gitHead");
+    __name(worktreeDirty, "worktreeDirty");
+    __name(projectName, "projectName");
+    __name(pruneProjectLeftovers, "pruneProjectLeftovers");
+  }
+});
+
+// src/docker/stack-image.ts
+var stack_image_exports = {};
+__export(stack_image_exports, {
+  LOCAL_REPOSITORY: () => LOCAL_REPOSITORY,
+  runStackImage: () => runStackImage
+});
+async function runStackImage(engine, options, reporter) {
+  const repository = options.registry === void 0 ? options.localRepository ?? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
+  const auth2 = registryAuth(
+    repository,
+    options.username,
+    options.password,
+    reporter
+  );
+  if (options.push && options.registry === void 0) {
+    throw new InputError("push is on but no registry was given", {
+      hint: "give registry as host/path (e.g. ghcr.io/lsst/scipipe), or turn push off"
+    });
+  }
+  const release = await reporter.group("Release tags", async () => {
+    const tags2 = releaseTags(options.release);
+    reporter.info(
+      `${tags2.kind} ${tags2.git ?? tags2.tag} (${tags2.date} ${tags2.timeZone}): ${tags2.tags.join(", ")}`
+    );
+    return Promise.resolve(tags2);
+  });
+  const candidate = options.candidateTag;
+  const applied = candidate === void 0 ? release.tags : [candidate];
+  const refs = applied.map((t) => `${repository}:${t}`);
+  const common = {
+    image: `${repository}:${applied[0] ?? release.tag}`,
+    repository,
+    tags: refs,
+    release,
+    pushed: options.push,
+    ...candidate === void 0 ? {} : { candidate }
+  };
+  if (options.promoteFrom !== void 0) {
+    const from = options.promoteFrom;
+    const promoted = await reporter.group(
+      `Promote ${from}`,
+      async () => promoteImage(
+        {
+          from,
+          repository,
+          tags: release.tags,
+          push: options.push,
+          auth: auth2,
+          signal: options.signal
+        },
+        reporter
+      )
+    );
+    return {
+      ...common,
+      imageId: promoted.imageId,
+      ...promoted.digest === void 0 ? {} : { digest: promoted.digest },
+      promotedFrom: from,
+      moves: promoted.moves
+    };
+  }
+  await checkEngine(engine, reporter);
+  if (auth2 !== void 0 && options.push) {
+    await reporter.group("Registry login", async () => {
+      await checkRegistryAuth(engine, auth2, reporter);
+    });
+  }
+  const labels = imageLabels({
+    provenance: readProvenance(options.env ?? process.env),
+    release,
+    repository,
+    created: /* @__PURE__ */ new Date(),
+    extra: options.labels
+  });
+  const built = await reporter.group(
+    `Build ${common.image}`,
+    async () => buildImage(
+      engine,
+      {
+        context: options.context,
+        dockerfile: options.dockerfile,
+        tags: refs,
+        buildArgs: options.buildArgs,
+        labels,
+        target: options.target,
+        noCache: options.noCache,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        registryConfig: auth2?.config
+      },
+      reporter
+    )
+  );
+  if (!options.push) return { ...common, imageId: built.imageId };
+  const pushed = await reporter.group(
+    `Push ${repository}`,
+    async () => pushTags(engine, repository, applied, auth2, reporter, {
+      ...options.signal === void 0 ? {} : { signal: options.signal }
+    })
+  );
+  const digest = pushed[0]?.digest;
+  return {
+    ...common,
+    imageId: built.imageId,
+    ...digest === void 0 ? {} : { digest }
+  };
+}
+var LOCAL_REPOSITORY;
+var init_stack_image = __esm({
+  "src/docker/stack-image.ts"() {
+    "use strict";
+    init_errors();
+    init_build();
+    init_client();
+    init_labels();
+    init_promote();
+    init_registry();
+    init_release_tags();
+    LOCAL_REPOSITORY = "stackci/stack";
+    __name(runStackImage, "runStackImage");
+  }
+});
+
 // actions/pipeline/steps.ts
 var steps_exports = {};
 __export(steps_exports, {
   runSteps: () => runSteps
 });
 module.exports = __toCommonJS(steps_exports);
+init_errors();
 
-// src/core/errors.ts
-var StackciError = class extends Error {
-  static {
-    __name(this, "StackciError");
-  }
-  where;
-  hint;
-  /** Every problem found, when validation collected more than one. */
-  problems;
-  constructor(message, options = {}) {
-    super(message, options.cause === void 0 ? {} : { cause: options.cause });
-    this.name = new.target.name;
-    this.where = options.where;
-    this.hint = options.hint;
-    this.problems = options.problems ?? [];
-  }
-  /** The full human-readable text: location, message, every problem, hint. */
-  describe() {
-    const lines = [];
-    const where = formatWhere(this.where);
-    lines.push(where ? `${where}: ${this.message}` : this.message);
-    for (const p of this.problems) lines.push(`  ${formatProblem(p)}`);
-    if (this.hint !== void 0) lines.push(`hint: ${this.hint}`);
-    return lines.join("\n");
-  }
-};
-var ConfigError = class extends StackciError {
-  static {
-    __name(this, "ConfigError");
-  }
-  kind = "user";
-};
-var InputError = class extends StackciError {
-  static {
-    __name(this, "InputError");
-  }
-  kind = "user";
-};
-var SpecError = class extends StackciError {
-  static {
-    __name(this, "SpecError");
-  }
-  kind = "user";
-};
-var UnitError = class extends StackciError {
-  static {
-    __name(this, "UnitError");
-  }
-  kind = "user";
-};
-var JobError = class extends StackciError {
-  static {
-    __name(this, "JobError");
-  }
-  kind = "user";
-};
-var HttpError = class extends StackciError {
-  static {
-    __name(this, "HttpError");
-  }
-  kind = "system";
-  status;
-  constructor(message, options = {}) {
-    super(message, options);
-    this.status = options.status;
-  }
-};
-var TimeoutError = class extends StackciError {
-  static {
-    __name(this, "TimeoutError");
-  }
-  kind = "system";
-};
-var JenkinsError = class extends HttpError {
-  static {
-    __name(this, "JenkinsError");
-  }
-};
-var DockerError = class extends StackciError {
-  static {
-    __name(this, "DockerError");
-  }
-  kind = "system";
-};
-var StoreError = class extends StackciError {
-  static {
-    __name(this, "StoreError");
-  }
-  kind = "system";
-};
-function formatWhere(where) {
-  if (where === void 0) return "";
-  const parts = [];
-  if (where.file !== void 0) {
-    let loc = where.file;
-    if (where.line !== void 0) {
-      loc += `:${where.line}`;
-      if (where.column !== void 0) loc += `:${where.column}`;
-    }
-    parts.push(loc);
-  }
-  if (where.path !== void 0 && where.path !== "") {
-    parts.push(where.file === void 0 ? where.path : `(${where.path})`);
-  }
-  if (where.url !== void 0) parts.push(where.url);
-  return parts.join(" ");
-}
-__name(formatWhere, "formatWhere");
-function formatProblem(problem) {
-  const where = formatWhere(problem.where);
-  const text4 = where ? `${where}: ${problem.message}` : problem.message;
-  return problem.hint === void 0 ? text4 : `${text4} (${problem.hint})`;
-}
-__name(formatProblem, "formatProblem");
-function errorMessage(error) {
-  if (error instanceof StackciError) return error.describe();
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === "string") return error;
-  if (error === void 0 || error === null) return `unknown error (${error})`;
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return Object.prototype.toString.call(error);
-  }
-}
-__name(errorMessage, "errorMessage");
-function isUserError(error) {
-  return error instanceof StackciError && error.kind === "user";
-}
-__name(isUserError, "isUserError");
-function toError(error) {
-  return error instanceof Error ? error : new Error(errorMessage(error), { cause: error });
-}
-__name(toError, "toError");
-
-// src/core/format.ts
-function formatMs(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1e3;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(1))}s`;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor(totalSeconds % 3600 / 60);
-  const s = Math.round(totalSeconds % 60);
-  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
-}
-__name(formatMs, "formatMs");
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value2 = bytes;
-  let unit = 0;
-  while (value2 >= 1024 && unit < units.length - 1) {
-    value2 /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value2.toFixed(1)} ${units[unit] ?? ""}`;
-}
-__name(formatBytes, "formatBytes");
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-__name(plural, "plural");
-function formatOutcome(counts) {
-  return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
-}
-__name(formatOutcome, "formatOutcome");
+// src/lint/annotate.ts
+init_format();
 
 // src/lint/finding.ts
+init_errors();
 var SEVERITIES = ["error", "warning", "notice"];
 var LintError = class extends StackciError {
   static {
@@ -378,7 +3020,9 @@ __name(annotateFindings, "annotateFindings");
 
 // src/pipeline/run.ts
 var import_node_fs23 = require("node:fs");
-var import_node_path35 = require("node:path");
+var import_node_path37 = require("node:path");
+init_errors();
+init_format();
 
 // src/core/once.ts
 function once(make) {
@@ -387,286 +3031,11 @@ function once(make) {
 }
 __name(once, "once");
 
-// src/docker/client.ts
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
+// src/pipeline/run.ts
+init_client();
 
-// src/core/clock.ts
-var systemClock = {
-  now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve17, reject) => {
-    if (signal?.aborted === true) {
-      reject(abortReason(signal));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve17();
-    }, ms);
-    const onAbort = /* @__PURE__ */ __name(() => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    }, "onAbort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-  }), "sleep")
-};
-function abortReason(signal) {
-  const reason = signal?.reason;
-  return reason instanceof Error ? reason : new Error("aborted", { cause: reason });
-}
-__name(abortReason, "abortReason");
-
-// src/core/retry.ts
-var DEFAULT_RETRY_POLICY = {
-  retries: 4,
-  minDelayMs: 500,
-  maxDelayMs: 3e4,
-  factor: 2,
-  jitter: 0.5
-};
-function backoffDelay(attempt, policy, random = Math.random) {
-  const exact = Math.min(
-    policy.maxDelayMs,
-    policy.minDelayMs * policy.factor ** (attempt - 1)
-  );
-  const spread = exact * policy.jitter;
-  return Math.round(exact - spread + random() * spread);
-}
-__name(backoffDelay, "backoffDelay");
-async function retry(fn, options = {}) {
-  const policy = {
-    ...DEFAULT_RETRY_POLICY,
-    ...definedOnly(options)
-  };
-  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      if (options.signal?.aborted === true || attempt > policy.retries) {
-        throw error;
-      }
-      const decision = shouldRetry(error, attempt);
-      if (decision === false) throw error;
-      const delayMs = decision === true ? backoffDelay(attempt, policy, random) : Math.min(Math.max(decision.afterMs, 0), policy.maxDelayMs * 4);
-      options.onRetry?.({ error, attempt, delayMs });
-      await clock.sleep(delayMs, options.signal);
-    }
-  }
-}
-__name(retry, "retry");
-function definedOnly(options) {
-  const out = {};
-  for (const key of Object.keys(
-    DEFAULT_RETRY_POLICY
-  )) {
-    const value2 = options[key];
-    if (value2 !== void 0) out[key] = value2;
-  }
-  return out;
-}
-__name(definedOnly, "definedOnly");
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED"
-]);
-var TRANSIENT_STATUSES = /* @__PURE__ */ new Set([
-  429,
-  502,
-  503,
-  504
-]);
-function networkErrorCode(error) {
-  let current = error;
-  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
-    if (typeof current === "object" && current !== null) {
-      const code = current.code;
-      if (typeof code === "string" && TRANSIENT_CODES.has(code)) return code;
-      current = current.cause;
-    } else {
-      return void 0;
-    }
-  }
-  return void 0;
-}
-__name(networkErrorCode, "networkErrorCode");
-function defaultShouldRetry(error) {
-  if (error instanceof TimeoutError) return true;
-  if (error instanceof HttpError && error.status !== void 0) {
-    if (!TRANSIENT_STATUSES.has(error.status)) return false;
-    const after = error.retryAfterMs;
-    return after === void 0 ? true : { afterMs: after };
-  }
-  return networkErrorCode(error) !== void 0;
-}
-__name(defaultShouldRetry, "defaultShouldRetry");
-function parseRetryAfter(value2, now = Date.now()) {
-  if (value2 === null || value2 === void 0 || value2.trim() === "") {
-    return void 0;
-  }
-  const trimmed = value2.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
-}
-__name(parseRetryAfter, "parseRetryAfter");
-async function withTimeout(fn, ms, what, outer) {
-  const controller = new AbortController();
-  const timeout = new TimeoutError(`${what} timed out after ${formatMs(ms)}`);
-  const timer = setTimeout(() => {
-    controller.abort(timeout);
-  }, ms);
-  const onOuterAbort = /* @__PURE__ */ __name(() => {
-    controller.abort(outer?.reason);
-  }, "onOuterAbort");
-  outer?.addEventListener("abort", onOuterAbort, { once: true });
-  try {
-    return await fn(controller.signal);
-  } catch (error) {
-    if (controller.signal.reason === timeout) throw timeout;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener("abort", onOuterAbort);
-  }
-}
-__name(withTimeout, "withTimeout");
-function describeRetry(what, info) {
-  return `${what} failed (attempt ${info.attempt}): ${errorMessage(info.error)}; retrying in ${formatMs(info.delayMs)}`;
-}
-__name(describeRetry, "describeRetry");
-
-// src/docker/client.ts
-var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
-async function connectDocker(host, env = process.env) {
-  const { default: Docker } = await Promise.resolve().then(() => __toESM(require("./dockerode.cjs"), 1));
-  const spec = host ?? env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST;
-  if (spec.startsWith("/")) {
-    return { docker: new Docker({ socketPath: spec }), host: `unix://${spec}` };
-  }
-  if (spec.startsWith("unix://")) {
-    return {
-      docker: new Docker({ socketPath: spec.slice("unix://".length) }),
-      host: spec
-    };
-  }
-  const tcp = /^(?:tcp|https?):\/\/([^:/]+|\[[^\]]+\])(?::(\d+))?\/?$/.exec(
-    spec
-  );
-  if (tcp?.[1] !== void 0) {
-    const tls = (env.DOCKER_TLS_VERIFY ?? "") !== "" || spec.startsWith("https");
-    const certs = env.DOCKER_CERT_PATH;
-    return {
-      docker: new Docker({
-        host: tcp[1],
-        port: Number(tcp[2] ?? (tls ? 2376 : 2375)),
-        protocol: tls ? "https" : "http",
-        ...tls && certs !== void 0 ? {
-          ca: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "ca.pem")),
-          cert: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "cert.pem")),
-          key: (0, import_node_fs.readFileSync)((0, import_node_path.join)(certs, "key.pem"))
-        } : {}
-      }),
-      host: spec
-    };
-  }
-  throw new InputError(`cannot use Docker host ${JSON.stringify(spec)}`, {
-    hint: "give unix:///var/run/docker.sock or tcp://HOST:PORT"
-  });
-}
-__name(connectDocker, "connectDocker");
-function engineMessage(error) {
-  const json = error.json;
-  if (typeof json === "object" && json !== null) {
-    const message = json.message;
-    if (typeof message === "string") return message.trim();
-  }
-  if (Buffer.isBuffer(json)) return json.toString().trim();
-  return errorMessage(error).replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
-}
-__name(engineMessage, "engineMessage");
-function engineStatus(error) {
-  const status = error.statusCode;
-  return typeof status === "number" ? status : void 0;
-}
-__name(engineStatus, "engineStatus");
-function dockerError(engine, what, error) {
-  if (error instanceof DockerError || error instanceof InputError)
-    return error;
-  const code = error.code;
-  if (code === "ENOENT" || code === "ECONNREFUSED" || code === "EACCES") {
-    return new DockerError(
-      `cannot reach the Docker engine at ${engine.host} (${code}) to ${what}`,
-      {
-        where: { url: engine.host },
-        hint: code === "EACCES" ? "this user may not use the socket: join the docker group or use sudo" : "start dockerd (npm test starts one: scripts/services.sh ensure_docker) or point DOCKER_HOST at a running engine",
-        cause: error
-      }
-    );
-  }
-  const status = engineStatus(error);
-  return new DockerError(
-    `Docker engine could not ${what}: ${engineMessage(error)}${status === void 0 ? "" : ` (HTTP ${status})`}`,
-    { where: { url: engine.host }, cause: error }
-  );
-}
-__name(dockerError, "dockerError");
-function transientEngineFault(error) {
-  const status = engineStatus(error);
-  if (status !== void 0) return [502, 503, 504].includes(status);
-  return networkErrorCode(error) !== void 0;
-}
-__name(transientEngineFault, "transientEngineFault");
-async function engineCall(engine, what, fn, reporter, options = {}) {
-  try {
-    return await retry(
-      async () => withTimeout(
-        fn,
-        options.timeoutMs ?? 6e4,
-        `Docker: ${what}`,
-        options.signal
-      ),
-      {
-        retries: options.retries ?? 3,
-        minDelayMs: 500,
-        shouldRetry: transientEngineFault,
-        onRetry: /* @__PURE__ */ __name((info) => {
-          reporter.warning(describeRetry(`Docker: ${what}`, info));
-        }, "onRetry"),
-        ...options.signal === void 0 ? {} : { signal: options.signal }
-      }
-    );
-  } catch (error) {
-    throw dockerError(engine, what, error);
-  }
-}
-__name(engineCall, "engineCall");
-async function checkEngine(engine, reporter) {
-  const version = await engineCall(
-    engine,
-    "report its version",
-    async (abortSignal) => engine.docker.version({ abortSignal }),
-    reporter,
-    { timeoutMs: 15e3 }
-  );
-  reporter.info(
-    `Docker engine ${version.Version} (API ${version.ApiVersion}) at ${engine.host}`
-  );
-}
-__name(checkEngine, "checkEngine");
+// src/pipeline/announce.ts
+init_errors();
 
 // src/core/github-event.ts
 var import_node_fs2 = require("node:fs");
@@ -681,6 +3050,9 @@ function readGitHubEvent(env) {
   }
 }
 __name(readGitHubEvent, "readGitHubEvent");
+
+// src/metrics/environment.ts
+init_errors();
 
 // src/core/provenance.ts
 var STACKCI_META = {
@@ -884,8 +3256,13 @@ __name(makeSlackClient, "makeSlackClient");
 
 // src/metrics/settings.ts
 var import_node_path5 = require("node:path");
+init_errors();
+
+// src/verify/units.ts
+init_errors();
 
 // src/core/duration.ts
+init_errors();
 var UNIT_MS = {
   ms: 1,
   s: 1e3,
@@ -943,13 +3320,19 @@ function wrongType(ctx, path, expected, value2) {
   });
 }
 __name(wrongType, "wrongType");
+function mapping(value2, path, ctx) {
+  if (isPlainObject(value2)) return value2;
+  wrongType(ctx, path, "a mapping", value2);
+  return void 0;
+}
+__name(mapping, "mapping");
 function string(options = {}) {
   return {
     description: "a string",
     validate(value2, path, ctx) {
       if (typeof value2 !== "string") {
         wrongType(ctx, path, "a string", value2);
-        return void 0;
+        return;
       }
       if (options.nonEmpty === true && value2.trim() === "") {
         ctx.report({ path, message: "must not be empty" });
@@ -975,11 +3358,11 @@ function number(options = {}) {
     validate(value2, path, ctx) {
       if (typeof value2 !== "number" || Number.isNaN(value2)) {
         wrongType(ctx, path, expected, value2);
-        return void 0;
+        return;
       }
       if (options.integer === true && !Number.isInteger(value2)) {
         wrongType(ctx, path, expected, value2);
-        return void 0;
+        return;
       }
       if (options.min !== void 0 && value2 < options.min) {
         ctx.report({
@@ -1038,7 +3421,7 @@ function duration() {
       if (typeof value2 === "number" && value2 >= 0) return value2 * 1e3;
       if (typeof value2 !== "string") {
         wrongType(ctx, path, "a duration like 30m or 2h", value2);
-        return void 0;
+        return;
       }
       try {
         return parseDuration(value2, "value");
@@ -1060,7 +3443,7 @@ function url() {
     validate(value2, path, ctx) {
       if (typeof value2 !== "string") {
         wrongType(ctx, path, "a URL", value2);
-        return void 0;
+        return;
       }
       try {
         const parsed = new URL(value2);
@@ -1085,7 +3468,7 @@ function array(item, options = {}) {
     validate(value2, path, ctx) {
       if (!Array.isArray(value2)) {
         wrongType(ctx, path, "a list", value2);
-        return void 0;
+        return;
       }
       if (options.minItems !== void 0 && value2.length < options.minItems) {
         ctx.report({
@@ -1122,13 +3505,11 @@ function record(item) {
   return {
     description: `a mapping of ${item.description}`,
     validate(value2, path, ctx) {
-      if (!isPlainObject(value2)) {
-        wrongType(ctx, path, "a mapping", value2);
-        return void 0;
-      }
+      const map = mapping(value2, path, ctx);
+      if (map === void 0) return void 0;
       const out = {};
       let ok = true;
-      for (const [k, v] of Object.entries(value2)) {
+      for (const [k, v] of Object.entries(map)) {
         const r = item.validate(v, [...path, k], ctx);
         if (r === void 0) ok = false;
         else out[k] = r;
@@ -1150,11 +3531,9 @@ function object(fields) {
   const names = Object.keys(fields);
   return {
     description: "a mapping",
-    validate(value2, path, ctx) {
-      if (!isPlainObject(value2)) {
-        wrongType(ctx, path, "a mapping", value2);
-        return void 0;
-      }
+    validate(input, path, ctx) {
+      const value2 = mapping(input, path, ctx);
+      if (value2 === void 0) return void 0;
       const out = {};
       let ok = true;
       for (const key of Object.keys(value2)) {
@@ -2156,6 +4535,7 @@ function pyEqual(a, b) {
 __name(pyEqual, "pyEqual");
 
 // src/verify/metric.ts
+init_errors();
 function metricToJson(metric) {
   return {
     name: metric.name,
@@ -2309,6 +4689,7 @@ function readReference(value2, path, problems) {
 __name(readReference, "readReference");
 
 // src/verify/specification.ts
+init_errors();
 function specToJson(spec) {
   return {
     name: spec.name,
@@ -2682,8 +5063,10 @@ function diagnoseUnresolved(stuck, partials, specs, report) {
 __name(diagnoseUnresolved, "diagnoseUnresolved");
 
 // src/verify/definitions.ts
+init_format();
 init_promises();
 var import_node_path2 = require("node:path");
+init_errors();
 
 // src/core/js-yaml.ts
 var loaded;
@@ -2926,6 +5309,21 @@ function positionOf(text4, offset) {
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionOf, "positionOf");
+function toProblem(text4, file, problem, docIndex = 0) {
+  const pos = text4 === void 0 ? void 0 : locateYamlPath(text4, docIndex, problem.path, problem.atKey === true);
+  const path = formatPath(problem.path);
+  const out = {
+    where: {
+      file,
+      ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
+      ...path === "" ? {} : { path }
+    },
+    message: problem.message
+  };
+  if (problem.hint !== void 0) out.hint = problem.hint;
+  return out;
+}
+__name(toProblem, "toProblem");
 
 // src/verify/definitions.ts
 var SourceTexts = class {
@@ -2937,19 +5335,7 @@ var SourceTexts = class {
     this.#texts.set(file, text4);
   }
   locate(file, docIndex, p) {
-    const text4 = this.#texts.get(file);
-    const pos = text4 === void 0 ? void 0 : locateYamlPath(text4, docIndex, p.path, p.atKey === true);
-    const path = formatPath(p.path);
-    const out = {
-      where: {
-        file,
-        ...pos === void 0 ? {} : { line: pos.line, column: pos.column },
-        ...path === "" ? {} : { path }
-      },
-      message: p.message
-    };
-    if (p.hint !== void 0) out.hint = p.hint;
-    return out;
+    return toProblem(this.#texts.get(file), file, p, docIndex);
   }
 };
 async function isDirectory(path) {
@@ -3123,6 +5509,9 @@ function matchesQuery(query, metadata, argDriven = false) {
   return true;
 }
 __name(matchesQuery, "matchesQuery");
+
+// src/verify/job.ts
+init_errors();
 
 // src/verify/python-json.ts
 var PyFloat = class {
@@ -3341,12 +5730,8 @@ function findJsonError(text4) {
 }
 __name(findJsonError, "findJsonError");
 
-// src/core/builtins.ts
-var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
-var nodeChildProcess = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:child_process"), "nodeChildProcess");
-var statusText = /* @__PURE__ */ __name((status) => process.getBuiltinModule("node:http").STATUS_CODES[status], "statusText");
-
 // src/verify/job.ts
+init_builtins();
 function newIdentifier() {
   return nodeCrypto().randomUUID().replace(/-/g, "");
 }
@@ -3554,6 +5939,7 @@ function serializeJob(job, extra = {}) {
 __name(serializeJob, "serializeJob");
 
 // src/verify/evaluate.ts
+init_errors();
 function resultToJson(r) {
   return {
     spec: r.spec.name,
@@ -3713,6 +6099,7 @@ __name(formatMarkdownTable, "formatMarkdownTable");
 
 // src/verify/check.ts
 init_promises();
+init_errors();
 async function checkJobFiles(files, definitions, options) {
   const totals = {
     jobs: 0,
@@ -3764,93 +6151,10 @@ function evaluateText(text4, file, definitions, options) {
 __name(evaluateText, "evaluateText");
 
 // src/verify/gate.ts
+init_format();
 init_promises();
-
-// src/core/glob.ts
-init_promises();
-var import_node_path3 = require("node:path");
-function globToRegExp(pattern) {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "*") {
-      if (pattern[i + 1] === "*") {
-        if (pattern[i + 2] === "/") {
-          re += "(?:[^/]*(?:/|$))*";
-          i += 2;
-        } else {
-          re += ".*";
-          i += 1;
-        }
-      } else re += "[^/]*";
-    } else if (ch === "?") re += "[^/]";
-    else if (ch === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end === -1) re += "\\[";
-      else {
-        const body = pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\");
-        re += `[${body}]`;
-        i = end;
-      }
-    } else if (ch === "{") {
-      const end = pattern.indexOf("}", i + 1);
-      if (end === -1) re += "\\{";
-      else {
-        const options = pattern.slice(i + 1, end).split(",").map((o) => globToRegExp(o).source.slice(1, -1));
-        re += `(?:${options.join("|")})`;
-        i = end;
-      }
-    } else re += ch.replace(/[.+^$()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-__name(globToRegExp, "globToRegExp");
-function staticPrefix(pattern) {
-  const parts = pattern.split("/");
-  const fixed = [];
-  for (const part of parts.slice(0, -1)) {
-    if (/[*?[{]/.test(part)) break;
-    fixed.push(part);
-  }
-  return fixed.join("/");
-}
-__name(staticPrefix, "staticPrefix");
-async function walk(base, rel, out) {
-  let entries;
-  try {
-    entries = await readdir((0, import_node_path3.join)(base, rel), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const child = rel === "" ? e.name : `${rel}/${e.name}`;
-    if (e.isDirectory()) await walk(base, child, out);
-    else out.push(child);
-  }
-}
-__name(walk, "walk");
-async function expandGlobs(base, patterns) {
-  const found = /* @__PURE__ */ new Set();
-  for (const raw2 of patterns) {
-    const absolute = (0, import_node_path3.isAbsolute)(raw2);
-    const root = absolute ? "/" : base;
-    const pattern = raw2.replace(/\\/g, "/").replace(/^\.\//, "").replace(/^\/+/, "");
-    const prefix = staticPrefix(pattern);
-    const files = [];
-    await walk(root, prefix, files);
-    const re = globToRegExp(pattern);
-    for (const f of files) if (re.test(f)) found.add((0, import_node_path3.resolve)(root, f));
-  }
-  return [...found].sort();
-}
-__name(expandGlobs, "expandGlobs");
-function displayPath(path, cwd = process.cwd()) {
-  const rel = (0, import_node_path3.relative)(cwd, path);
-  return rel === "" ? "." : rel.startsWith("..") || (0, import_node_path3.isAbsolute)(rel) ? path : rel;
-}
-__name(displayPath, "displayPath");
-
-// src/verify/gate.ts
+init_errors();
+init_glob();
 async function runVerifyGate(options, reporter) {
   const defs = await loadDefinitions(options.definitions);
   reporter.info(
@@ -4388,27 +6692,16 @@ function evaluateGate(jobs, definitions, comparisons, settings, baselineSeries =
 }
 __name(evaluateGate, "evaluateGate");
 
-// src/core/secrets.ts
-function basicAuthHeader(user, token) {
-  return `Basic ${Buffer.from(`${user}:${token}`, "utf8").toString("base64")}`;
-}
-__name(basicAuthHeader, "basicAuthHeader");
-function redactUrl(url2) {
-  try {
-    const parsed = new URL(url2);
-    if (parsed.username === "" && parsed.password === "") return url2;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url2.replace(/\/\/[^/@\s]*@/, "//");
-  }
-}
-__name(redactUrl, "redactUrl");
+// src/metrics/git-store.ts
+init_builtins();
+init_secrets();
 
 // src/metrics/git-cli.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path4 = require("node:path");
+init_builtins();
+init_errors();
+init_secrets();
 var GIT_TIMEOUT_MS = 12e4;
 function gitAuthHeader(token) {
   const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
@@ -4537,7 +6830,7 @@ var GitRepo = class _GitRepo {
   async runBuffer(args, options = {}) {
     const env = { ...this.#env, ...options.env ?? {} };
     if (options.cwd === void 0) env.GIT_DIR = this.dir;
-    return new Promise((resolve17, reject) => {
+    return new Promise((resolve18, reject) => {
       const child = nodeChildProcess().spawn("git", [...args], {
         cwd: options.cwd ?? (0, import_node_path4.dirname)(this.dir),
         env,
@@ -4559,7 +6852,7 @@ var GitRepo = class _GitRepo {
       });
       child.on("close", (code) => {
         clearTimeout(timer);
-        if (code === 0) resolve17(Buffer.concat(chunks2));
+        if (code === 0) resolve18(Buffer.concat(chunks2));
         else reject(new GitCommandError(args, stderr, this.remote.url));
       });
       child.stdin.on("error", () => void 0);
@@ -4718,6 +7011,7 @@ var GitRepo = class _GitRepo {
 };
 
 // src/metrics/git-layout.ts
+init_errors();
 var JOB_FORMAT = "stackci-job/1";
 function seriesDir(series) {
   return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
@@ -5219,7 +7513,11 @@ function mapOpt(v, f) {
 }
 __name(mapOpt, "mapOpt");
 
+// src/notify/build-slack.ts
+init_format();
+
 // src/jenkins/types.ts
+init_errors();
 var BUILD_RESULTS = [
   "SUCCESS",
   "UNSTABLE",
@@ -5527,31 +7825,20 @@ var RunAnnouncer = class {
   async stepDone(done) {
     const i = this.#view.steps.findIndex((s) => s.step === done.step);
     if (i !== -1) this.#view.steps[i] = done;
-    const slack = this.#slack;
-    if (slack?.ts === void 0) return;
-    const ts = slack.ts;
-    await this.#tell("Slack", async () => {
-      await (await slack.client()).chat.postMessage({
-        channel: slack.channel,
+    await this.#inThread(
+      async (client, channel, ts) => client.chat.postMessage({
+        channel,
         thread_ts: ts,
         ...pipelineStepReply(this.#run.runId, done)
-      });
-    });
+      })
+    );
   }
   /** The run ended: the message updated in place, the check completed. */
   async finish(passed, table) {
     this.#view.passed = passed;
-    const slack = this.#slack;
-    if (slack?.ts !== void 0) {
-      const ts = slack.ts;
-      await this.#tell("Slack", async () => {
-        await (await slack.client()).chat.update({
-          channel: slack.channel,
-          ts,
-          ...pipelineSlackMessage(this.#view)
-        });
-      });
-    }
+    await this.#inThread(
+      async (client, channel, ts) => client.chat.update({ channel, ts, ...pipelineSlackMessage(this.#view) })
+    );
     const check2 = this.#check;
     if (check2?.id !== void 0) {
       const id = check2.id;
@@ -5571,6 +7858,15 @@ ${table.slice(0, 6e4)}
         });
       });
     }
+  }
+  /** A call about the run's Slack message, once it has been posted. */
+  async #inThread(call) {
+    const slack = this.#slack;
+    const ts = slack?.ts;
+    if (slack === void 0 || ts === void 0) return;
+    await this.#tell("Slack", async () => {
+      await call(await slack.client(), slack.channel, ts);
+    });
   }
   async #tell(what, fn) {
     try {
@@ -5595,341 +7891,279 @@ function subjectOf(run, sha) {
 __name(subjectOf, "subjectOf");
 
 // src/pipeline/image-step.ts
-var import_node_child_process2 = require("node:child_process");
-var import_node_fs10 = require("node:fs");
-var import_node_path11 = require("node:path");
+init_errors();
 
-// src/docker/labels.ts
-function set2(value2) {
-  return value2 === void 0 || value2.trim() === "" ? void 0 : value2.trim();
-}
-__name(set2, "set");
-function readProvenance(env) {
-  const server = set2(env.GITHUB_SERVER_URL) ?? "https://github.com";
-  const repo = set2(env.GITHUB_REPOSITORY);
-  const out = {};
-  const source = repo === void 0 ? set2(env.GIT_URL)?.replace(/\.git$/, "") : `${server}/${repo}`;
-  if (source !== void 0) out.source = source;
-  const revision = set2(env.GITHUB_SHA) ?? set2(env.GIT_COMMIT);
-  if (revision !== void 0) out.revision = revision;
-  const jenkins = set2(env.STACKCI_JENKINS_BUILD_URL) ?? set2(env.BUILD_URL);
-  if (jenkins !== void 0) out.jenkinsBuildUrl = jenkins;
-  const runId = set2(env.GITHUB_RUN_ID);
-  if (repo !== void 0 && runId !== void 0) {
-    const attempt = set2(env.GITHUB_RUN_ATTEMPT);
-    out.workflowRunUrl = `${server}/${repo}/actions/runs/${runId}${attempt === void 0 ? "" : `/attempts/${attempt}`}`;
-  }
-  return out;
-}
-__name(readProvenance, "readProvenance");
-var STACKCI_LABELS = {
-  jenkinsBuildUrl: "stackci.jenkins.build-url",
-  workflowRunUrl: "stackci.github.run-url",
-  kind: "stackci.release.kind",
-  gitTag: "stackci.release.git-tag",
-  eupsTag: "stackci.release.eups-tag"
-};
-function imageLabels(options) {
-  const { provenance: p, release } = options;
-  const oci = "org.opencontainers.image";
-  const labels = {
-    [`${oci}.created`]: options.created.toISOString(),
-    [`${oci}.version`]: release.git ?? release.tag,
-    [`${oci}.title`]: options.repository.split("/").pop() ?? options.repository,
-    [STACKCI_LABELS.kind]: release.kind
-  };
-  if (p.source !== void 0) labels[`${oci}.source`] = p.source;
-  if (p.revision !== void 0) labels[`${oci}.revision`] = p.revision;
-  if (p.jenkinsBuildUrl !== void 0)
-    labels[STACKCI_LABELS.jenkinsBuildUrl] = p.jenkinsBuildUrl;
-  if (p.workflowRunUrl !== void 0)
-    labels[STACKCI_LABELS.workflowRunUrl] = p.workflowRunUrl;
-  if (release.git !== void 0) labels[STACKCI_LABELS.gitTag] = release.git;
-  if (release.eups !== void 0) labels[STACKCI_LABELS.eupsTag] = release.eups;
-  return { ...labels, ...options.extra };
-}
-__name(imageLabels, "imageLabels");
+// src/docker/index.ts
+init_calendar();
+init_release_kinds();
+init_release_tags();
+init_dockerignore();
+init_context_walk();
+init_context();
+init_dockerfile();
+init_build_log();
+init_client();
+init_build();
+init_labels();
+init_registry_auth();
+init_registry();
+init_registry_api();
+init_tag_moves();
+init_promote();
+init_project();
+init_stack_image();
 
-// src/docker/calendar.ts
-var DAY_MS = 864e5;
-var DEFAULT_TIME_ZONE = "America/Los_Angeles";
-function checkTimeZone(zone) {
-  try {
-    return new Intl.DateTimeFormat("en-US", {
-      timeZone: zone
-    }).resolvedOptions().timeZone;
-  } catch {
-    throw new InputError(`unknown time zone ${JSON.stringify(zone)}`, {
-      hint: "use an IANA zone name such as America/Los_Angeles, UTC or Europe/Paris"
-    });
-  }
-}
-__name(checkTimeZone, "checkTimeZone");
-function zonedDate(instant, zone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    year: "numeric",
-    month: "numeric",
-    day: "numeric"
-  }).formatToParts(instant);
-  const part = /* @__PURE__ */ __name((type) => Number(parts.find((p) => p.type === type)?.value), "part");
-  return { year: part("year"), month: part("month"), day: part("day") };
-}
-__name(zonedDate, "zonedDate");
-function epochDay(date) {
-  return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
-}
-__name(epochDay, "epochDay");
-function fromEpochDay(day2) {
-  const d = new Date(day2 * DAY_MS);
+// src/docker/step.ts
+var import_node_fs7 = require("node:fs");
+var import_node_path10 = require("node:path");
+
+// src/core/step-inputs.ts
+init_errors();
+function configSource(file, section, values, keys = {}) {
+  const record2 = values ?? {};
+  const key = /* @__PURE__ */ __name((k) => keys[k] ?? k, "key");
   return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate()
+    describe: /* @__PURE__ */ __name((k) => `${file}: ${section}.${key(k)}`, "describe"),
+    get: /* @__PURE__ */ __name((k) => record2[key(k)], "get")
   };
 }
-__name(fromEpochDay, "fromEpochDay");
-function weekday(day2) {
-  return ((day2 + 4) % 7 + 7) % 7;
+__name(configSource, "configSource");
+function layered(...sources) {
+  const owner = /* @__PURE__ */ __name((key) => sources.find((s) => isSet(s.get(key))), "owner");
+  return {
+    describe: /* @__PURE__ */ __name((key) => (owner(key) ?? sources[0])?.describe(key) ?? key, "describe"),
+    get: /* @__PURE__ */ __name((key) => owner(key)?.get(key), "get")
+  };
 }
-__name(weekday, "weekday");
-function usWeek(date) {
-  const day2 = epochDay(date);
-  const sunday = day2 - weekday(day2);
-  const year = fromEpochDay(sunday + 6).year;
-  const jan1 = epochDay({ year, month: 1, day: 1 });
-  const firstSunday = jan1 - weekday(jan1);
-  return { year, week: (sunday - firstSunday) / 7 + 1 };
+__name(layered, "layered");
+function valuesSource(what, values) {
+  const record2 = values ?? {};
+  return { describe: /* @__PURE__ */ __name((key) => `${what} '${key}'`, "describe"), get: /* @__PURE__ */ __name((key) => record2[key], "get") };
 }
-__name(usWeek, "usWeek");
-function pad(n, width) {
-  return String(n).padStart(width, "0");
+__name(valuesSource, "valuesSource");
+function isSet(value2) {
+  if (value2 === void 0 || value2 === null || value2 === "") return false;
+  return !(Array.isArray(value2) && value2.length === 0);
 }
-__name(pad, "pad");
-function formatDate(date) {
-  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
-}
-__name(formatDate, "formatDate");
-function parseDateInput(text4, zone) {
-  const trimmed = text4.trim();
-  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
-  if (plain !== null) {
-    const date = {
-      year: Number(plain[1]),
-      month: Number(plain[2]),
-      day: Number(plain[3])
-    };
-    const back = fromEpochDay(epochDay(date));
-    if (back.year !== date.year || back.month !== date.month || back.day !== date.day || date.year < 1900) {
-      throw new InputError(`${JSON.stringify(text4)} is not a calendar date`, {
-        hint: "give a real date as YYYY-MM-DD, e.g. 2021-02-28"
-      });
-    }
-    return { date };
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
   }
-  const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-  const ms = instantPattern.test(trimmed) ? Date.parse(trimmed) : NaN;
-  if (Number.isNaN(ms)) {
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
     throw new InputError(
-      `${JSON.stringify(text4)} is neither a date (YYYY-MM-DD) nor an instant`,
-      {
-        hint: "use 2021-01-07, or an instant with its offset such as 2021-01-07T08:00:00Z"
-      }
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
     );
   }
-  const instant = new Date(ms);
-  return { date: zonedDate(instant, zone), instant };
-}
-__name(parseDateInput, "parseDateInput");
-function dockerTimestamp(instant) {
-  const hours12 = instant.getUTCHours() % 12 || 12;
-  return `${pad(instant.getUTCFullYear(), 4)}${pad(instant.getUTCMonth() + 1, 2)}${pad(instant.getUTCDate(), 2)}T${pad(hours12, 2)}${pad(instant.getUTCMinutes(), 2)}${pad(instant.getUTCSeconds(), 2)}Z`;
-}
-__name(dockerTimestamp, "dockerTimestamp");
-
-// src/docker/release-tags.ts
-var TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-function sanitizeEupsTag(gitTag) {
-  const prefixed = /^\d/.test(gitTag) ? `v${gitTag}` : gitTag;
-  return prefixed.replace(/[.-]/g, "_");
-}
-__name(sanitizeEupsTag, "sanitizeEupsTag");
-function sanitizeTag(name) {
-  const tag = name.trim().replace(/^refs\/(heads|tags)\//, "").replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
-  if (tag === "") {
-    throw new InputError(
-      `${JSON.stringify(name)} leaves nothing to make a Docker tag from`
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse2, value2) {
+    try {
+      return parse2(value2);
+    } catch (error) {
+      if (error instanceof InputError) this.fail(key, error.message, error.hint);
+      throw error;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value2 = this.source.get(key);
+    if (!isSet(value2)) return void 0;
+    if (typeof value2 === "string")
+      return value2.trim() === "" ? void 0 : value2.trim();
+    if (typeof value2 === "number" || typeof value2 === "boolean")
+      return String(value2);
+    return this.fail(key, `must be text, got ${JSON.stringify(value2)}`);
+  }
+  required(key) {
+    const value2 = this.string(key);
+    if (value2 === void 0) this.fail(key, "is required and was not supplied");
+    return value2;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value2 = this.source.get(key);
+    if (typeof value2 === "boolean") return value2;
+    const text4 = typeof value2 === "string" ? value2.trim() : "";
+    if (["true", "True", "TRUE"].includes(text4)) return true;
+    if (["false", "False", "FALSE"].includes(text4)) return false;
+    if (!isSet(value2) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value2 ?? "")}`
     );
   }
-  return tag;
-}
-__name(sanitizeTag, "sanitizeTag");
-function pad2(n) {
-  return String(n).padStart(2, "0");
-}
-__name(pad2, "pad");
-function calendarTags(kind, date) {
-  if (kind === "daily") {
-    return {
-      git: `d.${date.year}.${pad2(date.month)}.${pad2(date.day)}`,
-      alias: "d_latest"
-    };
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value2 = this.source.get(key);
+    const items = Array.isArray(value2) ? value2.map(String) : isSet(value2) ? String(value2).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
   }
-  const { year, week } = usWeek(date);
-  return { git: `w.${year}.${pad2(week)}`, alias: "w_latest" };
-}
-__name(calendarTags, "calendarTags");
-var RELEASE = /^v?(\d+(?:\.\d+){1,2})$/;
-var CANDIDATE = /^v?(\d+(?:\.\d+){1,2})[._-]?rc(\d+)$/i;
-function versionTags(kind, version) {
-  const candidate = CANDIDATE.exec(version);
-  const final = RELEASE.exec(version);
-  if (kind === "release") {
-    if (final?.[1] !== void 0) return final[1];
-    if (candidate !== null) {
-      throw new InputError(
-        `version ${JSON.stringify(version)} is a release candidate`,
-        { hint: "use kind rc for it, or give the final version (26.0.0)" }
-      );
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value2 = this.string(key);
+    if (value2 === void 0) return void 0;
+    const n = Number(value2);
+    if (!/^-?\d+$/.test(value2) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value2)}`);
     }
-  } else {
-    if (candidate?.[1] !== void 0 && candidate[2] !== void 0)
-      return `v${candidate[1]}.rc${Number(candidate[2])}`;
-    if (final !== null) {
-      throw new InputError(
-        `version ${JSON.stringify(version)} has no rcN suffix`,
-        { hint: "give the candidate as 26.0.0.rc1, or use kind release" }
-      );
-    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
   }
-  throw new InputError(
-    `version ${JSON.stringify(version)} is not a ${kind === "rc" ? "release candidate" : "release"} version`,
-    {
-      hint: kind === "rc" ? "write it as 26.0.0.rc1 (or v26.0.0.rc1, 26.0.0-rc1)" : "write it as 26.0.0 (or 26.0, v26.0.0)"
-    }
-  );
-}
-__name(versionTags, "versionTags");
-function primaryTag(request, zone, now) {
-  const { kind, version } = request;
-  const calendar = kind === "daily" || kind === "weekly";
-  if (calendar && version !== void 0) {
-    throw new InputError(`a ${kind} release takes a date, not a version`, {
-      hint: `drop version ${JSON.stringify(version)}, or pick kind release, rc, pr or sha`
-    });
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value2 = this.source.get(key);
+    if (typeof value2 === "number") return value2;
+    const text4 = this.string(key);
+    if (text4 === void 0) return void 0;
+    return parseDuration(text4, this.source.describe(key));
   }
-  const parsed = request.date === void 0 ? { date: zonedDate(now, zone), instant: now } : parseDateInput(request.date, zone);
-  const instant = parsed.instant ?? now;
-  const date = formatDate(parsed.date);
-  if (calendar) {
-    const { git: git6, alias } = calendarTags(kind, parsed.date);
-    const eups2 = sanitizeEupsTag(git6);
-    return {
-      kind,
-      date,
-      git: git6,
-      eups: eups2,
-      tag: eups2,
-      aliases: [alias],
-      instant
-    };
-  }
-  if (version === void 0 || version.trim() === "") {
-    const what = {
-      release: "26.0.0",
-      rc: "26.0.0.rc1",
-      pr: "123",
-      sha: "a1b2c3d"
-    };
-    throw new InputError(`a ${kind} tag needs a version`, {
-      hint: `give it as version, e.g. ${what[kind]}`
-    });
-  }
-  const value2 = version.trim();
-  if (kind === "pr") {
-    if (!/^[1-9]\d*$/.test(value2))
-      throw new InputError(
-        `PR number ${JSON.stringify(value2)} is not a positive integer`
-      );
-    return { kind, date, tag: `pr-${value2}`, aliases: [], instant };
-  }
-  if (kind === "sha") {
-    if (!/^[0-9a-f]{7,64}$/i.test(value2))
-      throw new InputError(
-        `commit ${JSON.stringify(value2)} is not a hex SHA of 7 or more digits`
-      );
-    return {
-      kind,
-      date,
-      tag: `sha-${value2.toLowerCase().slice(0, 7)}`,
-      aliases: [],
-      instant
-    };
-  }
-  const git5 = versionTags(kind, value2);
-  const eups = sanitizeEupsTag(git5);
-  const aliases = kind === "release" && request.oLatest !== false ? ["o_latest"] : [];
-  return { kind, date, git: git5, eups, tag: eups, aliases, instant };
-}
-__name(primaryTag, "primaryTag");
-function applyTemplate(template, values) {
-  const out = template.replace(/\{([^{}]*)\}/g, (_m, name) => {
-    if (!(name in values)) {
-      throw new InputError(
-        `tag template ${JSON.stringify(template)} has unknown placeholder {${name}}`,
-        { hint: "placeholders: {tag} (or {eups}), {git}, {timestamp}" }
-      );
-    }
-    const value2 = values[name];
-    if (value2 === void 0) {
-      throw new InputError(
-        `tag template ${JSON.stringify(template)} uses {${name}}, which this kind does not have`
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value2 = this.string(key) ?? fallback;
+    if (value2 === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value2)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value2)}`
       );
     }
     return value2;
-  });
-  if (!TAG_PATTERN.test(out)) {
-    throw new InputError(
-      `tag template ${JSON.stringify(template)} gives ${JSON.stringify(out)}, not a valid Docker tag`,
-      {
-        hint: "tags are 1\u2013128 of A-Z a-z 0-9 _ . - and cannot start with . or -"
-      }
-    );
   }
-  return out;
-}
-__name(applyTemplate, "applyTemplate");
-function releaseTags(request) {
-  const zone = checkTimeZone(request.timeZone ?? DEFAULT_TIME_ZONE);
-  const now = request.now ?? /* @__PURE__ */ new Date();
-  const { instant, ...primary } = primaryTag(request, zone, now);
-  const templates = request.templates?.length ? request.templates : ["{tag}"];
-  for (const t of templates) {
-    if (!t.includes("{tag}") && !t.includes("{eups}")) {
-      throw new InputError(`tag template ${JSON.stringify(t)} has no {tag}`, {
-        hint: "every template must contain {tag} (or {eups}), e.g. al9-{tag}"
-      });
-    }
-  }
-  const values = /* @__PURE__ */ __name((tag) => ({
-    tag,
-    eups: tag,
-    git: primary.git,
-    timestamp: dockerTimestamp(instant)
-  }), "values");
-  const tags2 = templates.map((t) => applyTemplate(t, values(primary.tag)));
-  const extras = [...primary.aliases];
-  if (request.branch !== void 0) extras.push(sanitizeTag(request.branch));
-  for (const extra of extras) {
-    tags2.push(extra);
-    for (const t of templates.filter((t2) => !t2.includes("{timestamp}")))
-      tags2.push(applyTemplate(t, values(extra)));
-  }
-  return { ...primary, timeZone: zone, tags: [...new Set(tags2)] };
-}
-__name(releaseTags, "releaseTags");
+};
 
-// src/docker/stack-image-inputs.ts
+// src/docker/step-sources.ts
+var import_node_path9 = require("node:path");
+init_labels();
+function keyValues(r, key) {
+  const raw2 = r.source.get(key);
+  if (typeof raw2 === "object" && raw2 !== null && !Array.isArray(raw2))
+    return Object.fromEntries(
+      Object.entries(raw2).map(([k, v]) => [
+        k,
+        String(v)
+      ])
+    );
+  return parseKeyValues(r.lines(key), r.source.describe(key));
+}
+__name(keyValues, "keyValues");
+function projectSource(project) {
+  const { config, env } = project;
+  const section = config.image;
+  const registry2 = config.registry;
+  const expand = project.expand ?? ((text4) => text4);
+  const map = /* @__PURE__ */ __name((key) => {
+    const written2 = section?.[key];
+    if (written2 === void 0) return void 0;
+    return Object.fromEntries(
+      Object.entries(written2).map(([k, v]) => [k, expand(v, ["image", key, k])])
+    );
+  }, "map");
+  const fromEnv = {};
+  for (const [arg, variable] of Object.entries(
+    section?.["build-args-env"] ?? {}
+  )) {
+    const value2 = env[variable];
+    if (value2 !== void 0 && value2 !== "") fromEnv[arg] = value2;
+  }
+  const written = section?.["tag-template"];
+  const templates = typeof written === "string" ? [expand(written, ["image", "tag-template"])] : written?.map((t, i) => expand(t, ["image", "tag-template", i]));
+  const at = /* @__PURE__ */ __name((p) => p === void 0 ? void 0 : (0, import_node_path9.resolve)(config.baseDir, p), "at");
+  const credential = /* @__PURE__ */ __name((name) => name === void 0 ? void 0 : env[name], "credential");
+  return [
+    configSource(config.file, "image", {
+      ...section,
+      context: at(section?.context),
+      dockerfile: at(section?.dockerfile),
+      "tag-template": templates,
+      "build-args": { ...map("build-args"), ...fromEnv },
+      labels: map("labels"),
+      kind: project.kind
+    }),
+    configSource(
+      config.file,
+      "registry",
+      {
+        repository: registry2?.repository,
+        username: credential(registry2?.["username-env"]),
+        password: credential(registry2?.["password-env"])
+      },
+      { registry: "repository" }
+    )
+  ];
+}
+__name(projectSource, "projectSource");
+
+// src/docker/step.ts
+init_release_kinds();
+init_tag_moves();
+function readStackImageInputs(r) {
+  return {
+    context: r.string("context") ?? ".",
+    dockerfile: r.string("dockerfile"),
+    kind: r.choice("kind", RELEASE_KINDS),
+    date: r.string("date"),
+    version: r.string("version"),
+    "tag-template": r.lines("tag-template"),
+    registry: r.string("registry"),
+    username: r.string("username"),
+    password: r.string("password"),
+    "build-args": keyValues(r, "build-args"),
+    labels: keyValues(r, "labels"),
+    push: r.boolean("push", false),
+    "promote-from": r.string("promote-from"),
+    target: r.string("target"),
+    "no-cache": r.boolean("no-cache", false),
+    "time-zone": r.string("time-zone"),
+    branch: r.string("branch"),
+    timeout: r.duration("timeout"),
+    "docker-host": r.string("docker-host")
+  };
+}
+__name(readStackImageInputs, "readStackImageInputs");
+function stackImageInputsFromConfig(project, run) {
+  const file = readStackImageInputs(
+    new StepInputs(
+      layered(
+        valuesSource("pipeline", {
+          kind: run.kind,
+          version: run.version,
+          date: run.date,
+          push: run.push
+        }),
+        ...projectSource(project)
+      )
+    )
+  );
+  return {
+    ...file,
+    "tag-template": run.dirty === true ? dirtyTemplates(file["tag-template"]) : file["tag-template"],
+    "build-args": { ...run.buildArgs, ...file["build-args"] },
+    labels: { ...file.labels, ...run.labels }
+  };
+}
+__name(stackImageInputsFromConfig, "stackImageInputsFromConfig");
+function dirtyTemplates(templates) {
+  return (templates.length > 0 ? templates : ["{tag}"]).map((t) => `${t}-dirty`);
+}
+__name(dirtyTemplates, "dirtyTemplates");
 function defaultVersion(kind, env) {
   const event = readGitHubEvent(env);
   if (kind === "pr") {
@@ -5940,1630 +8174,745 @@ function defaultVersion(kind, env) {
   return void 0;
 }
 __name(defaultVersion, "defaultVersion");
-
-// src/docker/build.ts
-init_promises();
-var import_node_path7 = require("node:path");
-
-// src/docker/dockerfile.ts
-var DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-function parseDockerfile(text4) {
-  const lines = text4.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let escape = "\\";
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i] ?? "");
-    if (m === null) break;
-    if (m[1]?.toLowerCase() === "escape") {
-      if (m[2] !== "\\" && m[2] !== "`") {
-        throw new InputError(
-          `Dockerfile:${i + 1}: invalid escape token ${JSON.stringify(m[2])}`,
-          { hint: "the escape directive takes \\ or `" }
-        );
-      }
-      escape = m[2];
-    }
-  }
-  const instructions = [];
-  const stages = [];
-  const isContinued = /* @__PURE__ */ __name((l) => l.trimEnd().endsWith(escape), "isContinued");
-  const isComment = /* @__PURE__ */ __name((l) => l.trimStart().startsWith("#"), "isComment");
-  for (; i < lines.length; i++) {
-    const first = lines[i] ?? "";
-    if (first.trim() === "" || isComment(first)) continue;
-    const start = i;
-    let joined = "";
-    let current = first;
-    while (isContinued(current) && i + 1 < lines.length) {
-      joined += current.trimEnd().slice(0, -escape.length);
-      i++;
-      current = lines[i] ?? "";
-      while (i + 1 < lines.length && (current.trim() === "" || isComment(current))) {
-        i++;
-        current = lines[i] ?? "";
-      }
-    }
-    joined += isContinued(current) ? current.trimEnd().slice(0, -escape.length) : current;
-    const trimmed = joined.trim();
-    const keyword = (/^\S+/.exec(trimmed)?.[0] ?? "").toUpperCase();
-    instructions.push({
-      keyword,
-      text: trimmed,
-      line: start + 1,
-      endLine: i + 1
-    });
-    if (keyword === "FROM") {
-      const as = /\s+as\s+(\S+)\s*$/i.exec(trimmed);
-      stages.push(as?.[1]?.toLowerCase());
-    }
-  }
-  return { instructions, stages };
+function stackImagePaths(inputs, workspace) {
+  const at = /* @__PURE__ */ __name((p) => {
+    const path = (0, import_node_path10.resolve)(workspace, p);
+    return (0, import_node_fs7.existsSync)(path) ? (0, import_node_fs7.realpathSync)(path) : path;
+  }, "at");
+  return {
+    context: at(inputs.context),
+    dockerfile: inputs.dockerfile === void 0 ? void 0 : at(inputs.dockerfile)
+  };
 }
-__name(parseDockerfile, "parseDockerfile");
-function buildSteps(dockerfile, target) {
-  if (target === void 0) return dockerfile.instructions;
-  const index = dockerfile.stages.indexOf(target.toLowerCase());
-  if (index === -1) {
-    const names = dockerfile.stages.filter((s) => s !== void 0);
-    throw new InputError(
-      `target stage ${JSON.stringify(target)} is not in the Dockerfile`,
-      {
-        hint: names.length === 0 ? "name a stage with FROM <image> AS <name>" : `its named stages: ${names.join(", ")}`
-      }
-    );
-  }
-  let froms = 0;
-  const out = [];
-  for (const instruction of dockerfile.instructions) {
-    if (instruction.keyword === "FROM" && froms++ > index) break;
-    out.push(instruction);
-  }
-  return out;
-}
-__name(buildSteps, "buildSteps");
-function instructionOfStep(steps, step, printed) {
-  const norm = /* @__PURE__ */ __name((s) => s.replace(/\s+/g, " ").trim().toLowerCase(), "norm");
-  const candidate = steps[step - 1];
-  if (candidate !== void 0 && norm(candidate.text) === norm(printed))
-    return candidate;
-  const byText = steps.filter((s) => norm(s.text) === norm(printed));
-  if (byText.length === 1) return byText[0];
-  return byText.length === 0 ? candidate : void 0;
-}
-__name(instructionOfStep, "instructionOfStep");
-
-// src/docker/build-log.ts
-var SGR = /\u001b\[[0-9;]*m/g;
-async function* engineMessages(stream) {
-  let pending = "";
-  for await (const chunk of stream) {
-    pending += chunk.toString();
-    let newline;
-    while ((newline = pending.indexOf("\n")) !== -1) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== "") yield parse(line);
-    }
-  }
-  if (pending.trim() !== "") yield parse(pending.trim());
-}
-__name(engineMessages, "engineMessages");
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { stream: `${line}
-` };
-  }
-}
-__name(parse, "parse");
-function messageError(message) {
-  return message.errorDetail?.message ?? message.error;
-}
-__name(messageError, "messageError");
-var BuildStepError = class extends DockerError {
-  constructor(message, step, instruction, logTail, where) {
-    super(message, {
-      ...where === void 0 ? {} : { where },
-      hint: logTail.length === 0 ? "the engine printed nothing before failing" : `the last lines of the build log:
-${logTail.map((l) => `  | ${l}`).join("\n")}`
-    });
-    this.step = step;
-    this.instruction = instruction;
-    this.logTail = logTail;
-  }
-  step;
-  instruction;
-  logTail;
-  static {
-    __name(this, "BuildStepError");
-  }
-};
-var STEP = /^Step (\d+)\/(\d+) : (.*)$/;
-var LOG_TAIL = 20;
-var BuildLog = class {
-  constructor(events = {}) {
-    this.events = events;
-  }
-  events;
-  static {
-    __name(this, "BuildLog");
-  }
-  imageId;
-  step;
-  tail = [];
-  error;
-  #partial = "";
-  add(message) {
-    const error = messageError(message);
-    if (error !== void 0) {
-      this.error = {
-        message: error.trim(),
-        ...message.errorDetail?.code === void 0 ? {} : { code: message.errorDetail.code }
-      };
-      return;
-    }
-    if (message.aux?.ID !== void 0) this.imageId = message.aux.ID;
-    if (message.stream !== void 0) this.#text(message.stream);
-    else if (message.status !== void 0 && message.progress === void 0) {
-      this.#line(
-        `${message.id === void 0 ? "" : `${message.id}: `}${message.status}`
+__name(stackImagePaths, "stackImagePaths");
+async function runStackImageStep(inputs, deps) {
+  const { reporter, env, workspace } = deps;
+  reporter.mask(inputs.password);
+  const [{ runStackImage: runStackImage2 }, project, client] = await Promise.all([
+    Promise.resolve().then(() => (init_stack_image(), stack_image_exports)),
+    Promise.resolve().then(() => (init_project(), project_exports)),
+    Promise.resolve().then(() => (init_client(), client_exports))
+  ]);
+  let version = inputs.version ?? defaultVersion(inputs.kind, env);
+  let templates = inputs["tag-template"];
+  if (version === void 0 && inputs.kind === "sha") {
+    version = project.gitHead(workspace);
+    if (version !== void 0 && project.worktreeDirty(workspace)) {
+      reporter.warning(
+        "the work tree has uncommitted changes: tagging the image sha-<commit>-dirty"
       );
+      templates = dirtyTemplates(templates);
     }
   }
-  /** Flushes a last line that had no newline. */
-  end() {
-    if (this.#partial !== "") this.#line(this.#partial);
-    this.#partial = "";
-  }
-  #text(text4) {
-    const plain = text4.replace(SGR, "");
-    const parts = (this.#partial + plain).split("\n");
-    this.#partial = parts.pop() ?? "";
-    for (const part of parts) this.#line(part.replace(/\r$/, ""));
-  }
-  #line(line) {
-    const step = STEP.exec(line);
-    if (step !== null) {
-      this.step = {
-        index: Number(step[1]),
-        total: Number(step[2]),
-        text: step[3] ?? ""
-      };
-      this.events.onStep?.(this.step.index, this.step.total, this.step.text);
-    }
-    this.tail.push(line);
-    if (this.tail.length > LOG_TAIL) this.tail.shift();
-    this.events.onLine?.(line);
-  }
-  /** The typed error for a failed build, with the step and its line. */
-  failure(dockerfile, steps) {
-    this.end();
-    const message = this.error?.message ?? "the build stopped without an image";
-    const parseLine = /Dockerfile parse error line (\d+)/i.exec(message);
-    if (this.step === void 0) {
-      const line = parseLine?.[1] === void 0 ? void 0 : Number(parseLine[1]);
-      return new BuildStepError(
-        `docker build failed before its first step: ${message}`,
-        void 0,
-        void 0,
-        this.tail,
-        line === void 0 ? { file: dockerfile } : { file: dockerfile, line }
-      );
-    }
-    const { index, total, text: text4 } = this.step;
-    const instruction = instructionOfStep(steps, index, text4);
-    const shown = (instruction?.text ?? text4).replace(/\s+/g, " ");
-    return new BuildStepError(
-      `docker build step ${index}/${total} \`${truncate3(shown)}\` failed: ${message}`,
-      { index, total },
-      instruction,
-      this.tail,
-      instruction === void 0 ? { file: dockerfile } : { file: dockerfile, line: instruction.line }
-    );
-  }
-};
-function truncate3(text4, max = 120) {
-  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
-}
-__name(truncate3, "truncate");
-
-// src/docker/context.ts
-var import_node_fs6 = require("node:fs");
-init_promises();
-var import_node_events = require("node:events");
-var import_node_stream = require("node:stream");
-
-// src/docker/context-walk.ts
-var import_node_fs5 = require("node:fs");
-init_promises();
-var import_node_path6 = require("node:path");
-
-// src/docker/dockerignore.ts
-function cleanPath(path) {
-  if (path === "") return ".";
-  const rooted = path.startsWith("/");
-  const out = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!rooted) out.push("..");
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join("/");
-  if (rooted) return `/${joined}`;
-  return joined === "" ? "." : joined;
-}
-__name(cleanPath, "cleanPath");
-function parseDockerignore(text4) {
-  const out = [];
-  const lines = text4.replace(/^\uFEFF/, "").split(/\r?\n/);
-  lines.forEach((raw2, i) => {
-    if (raw2.startsWith("#")) return;
-    let pattern = raw2.trim();
-    if (pattern === "") return;
-    const invert = pattern.startsWith("!");
-    if (invert) pattern = pattern.slice(1).trim();
-    if (pattern.length > 0) {
-      pattern = cleanPath(pattern);
-      if (pattern.length > 1 && pattern.startsWith("/"))
-        pattern = pattern.slice(1);
-    }
-    out.push({ pattern: invert ? `!${pattern}` : pattern, line: i + 1 });
-  });
-  return out;
-}
-__name(parseDockerignore, "parseDockerignore");
-var ESCAPE = /* @__PURE__ */ new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
-var LETTER_ESCAPES = {
-  d: "\\d",
-  D: "\\D",
-  s: "[\\t\\n\\f\\r ]",
-  S: "[^\\t\\n\\f\\r ]",
-  w: "\\w",
-  W: "\\W",
-  b: "\\b",
-  B: "\\B",
-  A: "^",
-  z: "$",
-  a: "\\x07",
-  f: "\\f",
-  t: "\\t",
-  n: "\\n",
-  r: "\\r",
-  v: "\\v"
-};
-var ONE_RUNE = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^/])";
-function badPattern(text4, why) {
-  return new InputError(
-    `syntax error in .dockerignore pattern ${JSON.stringify(text4)}: ${why}`,
-    { hint: "docker build rejects this pattern too; escape [ ] and \\ with \\" }
-  );
-}
-__name(badPattern, "badPattern");
-function checkSyntax(p) {
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === "\\") {
-      if (++i >= p.length) throw badPattern(p, "trailing backslash");
-    } else if (c === "[") {
-      i++;
-      if (p[i] === "^") i++;
-      let ranges = 0;
-      for (; ; ) {
-        if (p[i] === "]" && ranges > 0) break;
-        i = classChar(p, i);
-        if (p[i] === "-") i = classChar(p, i + 1);
-        ranges++;
-      }
-    }
-  }
-}
-__name(checkSyntax, "checkSyntax");
-function classChar(p, i) {
-  const c = p[i];
-  if (c === void 0 || c === "-" || c === "]")
-    throw badPattern(p, "malformed character class");
-  let j = i;
-  if (c === "\\") j++;
-  if (j >= p.length) throw badPattern(p, "malformed character class");
-  const cp2 = p.codePointAt(j) ?? 0;
-  j += cp2 > 65535 ? 2 : 1;
-  if (j >= p.length) throw badPattern(p, "unterminated character class");
-  return j;
-}
-__name(classChar, "classChar");
-function compile(text4) {
-  let re = "^";
-  let kind = "exact";
-  let inClass = false;
-  const chars = Array.from(text4);
-  for (let i = 0, token = 0; i < chars.length; token++) {
-    const ch = chars[i++];
-    if (ch === "*") {
-      if (chars[i] === "*") {
-        i++;
-        if (chars[i] === "/") i++;
-        if (i >= chars.length) {
-          if (kind === "exact") kind = "prefix";
-          else {
-            re += ".*";
-            kind = "regexp";
-          }
-        } else {
-          re += "(.*/)?";
-          kind = "regexp";
-        }
-        if (token === 0) kind = "suffix";
-      } else {
-        re += "[^/]*";
-        kind = "regexp";
-      }
-    } else if (ch === "?") {
-      re += inClass ? "[^/]" : ONE_RUNE;
-      kind = "regexp";
-    } else if (ESCAPE.has(ch)) {
-      re += `\\${ch}`;
-    } else if (ch === "\\") {
-      const next = chars[i++];
-      if (next === void 0) {
-        re += "\\\\";
-      } else {
-        kind = "regexp";
-        if (/[A-Za-z0-9]/.test(next)) {
-          const letter = LETTER_ESCAPES[next];
-          if (letter === void 0)
-            throw badPattern(text4, `invalid escape \\${next}`);
-          re += letter;
-        } else {
-          re += next.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-        }
-      }
-    } else if (ch === "[" || ch === "]") {
-      inClass = ch === "[";
-      re += ch;
-      kind = "regexp";
-    } else {
-      re += ch;
-    }
-  }
-  switch (kind) {
-    case "exact":
-      return (path) => path === text4;
-    case "prefix": {
-      const prefix = text4.slice(0, -2);
-      return (path) => path.startsWith(prefix);
-    }
-    case "suffix": {
-      const suffix = text4.slice(2);
-      return (path) => path.endsWith(suffix) || suffix.startsWith("/") && path === suffix.slice(1);
-    }
-    case "regexp": {
-      let regexp;
-      try {
-        regexp = new RegExp(`${re}$`);
-      } catch (error) {
-        throw badPattern(text4, error.message);
-      }
-      return (path) => regexp.test(path);
-    }
-  }
-}
-__name(compile, "compile");
-var PatternMatcher = class {
-  static {
-    __name(this, "PatternMatcher");
-  }
-  patterns;
-  /** True when any pattern is a `!` exception. */
-  exclusions;
-  constructor(patterns) {
-    const out = [];
-    for (const raw2 of patterns) {
-      let p = raw2.trim();
-      if (p === "") continue;
-      p = cleanPath(p);
-      const exclusion = p.startsWith("!");
-      if (exclusion) {
-        if (p.length === 1)
-          throw new InputError('illegal exclusion pattern: "!"', {
-            hint: "a ! must be followed by the path to re-include"
-          });
-        p = p.slice(1);
-      }
-      checkSyntax(p);
-      out.push({
-        text: p,
-        exclusion,
-        dirs: p.split("/").length,
-        match: compile(p)
-      });
-    }
-    this.patterns = out;
-    this.exclusions = out.some((p) => p.exclusion);
-  }
-  /**
-   * Is `path` (slash-separated, relative) excluded, given its parent
-   * directory's {@link MatchInfo}? Mirrors MatchesUsingParentResults: a
-   * pattern that matched the parent matches the child; a pattern is only
-   * tried when it could flip the current answer; the last match wins.
-   */
-  match(path, parent) {
-    let excluded = false;
-    const info = [];
-    const parents = parent === void 0 || parent.length === 0 ? void 0 : parent;
-    for (const [i, pattern] of this.patterns.entries()) {
-      let match = parents?.[i] ?? false;
-      if (!match) {
-        if (pattern.exclusion !== excluded) {
-          info.push(false);
-          continue;
-        }
-        match = pattern.match(path);
-        if (!match && parents === void 0)
-          match = matchesAParent(pattern, path);
-      }
-      info.push(match);
-      if (match) excluded = !pattern.exclusion;
-    }
-    return { excluded, info };
-  }
-  /**
-   * The deprecated `Matches` the CLI still uses to decide whether the
-   * Dockerfile and .dockerignore need re-including: it tries only the parent
-   * directory as deep as the pattern has segments.
-   */
-  legacyMatch(path) {
-    let matched = false;
-    const parentDirs = path.split("/").slice(0, -1);
-    for (const pattern of this.patterns) {
-      if (pattern.exclusion !== matched) continue;
-      let match = pattern.match(path);
-      if (!match && parentDirs.length > 0 && pattern.dirs <= parentDirs.length)
-        match = pattern.match(parentDirs.slice(0, pattern.dirs).join("/"));
-      if (match) matched = !pattern.exclusion;
-    }
-    return matched;
-  }
-  /**
-   * Whether an excluded directory must still be walked: only when an
-   * exception pattern literally starts with its path (`!dir/keep.txt`), as
-   * the docker CLI decides; `!**\/keep.txt` does not reopen `dir/`.
-   */
-  mustDescend(dir) {
-    if (!this.exclusions) return false;
-    const slashed = `${dir}/`;
-    return this.patterns.some(
-      (p) => p.exclusion && `${p.text}/`.startsWith(slashed)
-    );
-  }
-};
-function matchesAParent(pattern, path) {
-  const dirs = path.split("/").slice(0, -1);
-  for (let i = 1; i <= dirs.length; i++) {
-    if (pattern.match(dirs.slice(0, i).join("/"))) return true;
-  }
-  return false;
-}
-__name(matchesAParent, "matchesAParent");
-
-// src/docker/context-walk.ts
-var DEFAULT_EXCLUDES = [".stackci"];
-async function plan(options) {
-  const root = (0, import_node_path6.resolve)(options.dir);
-  const rootStat = await lstat(root).catch(() => void 0);
-  if (rootStat?.isDirectory() !== true) {
-    throw new InputError(`build context ${options.dir} is not a directory`, {
-      hint: "give the directory that holds the files the Dockerfile copies"
-    });
-  }
-  const dockerfilePath = (0, import_node_path6.resolve)(options.dockerfile ?? (0, import_node_path6.join)(root, "Dockerfile"));
-  const dfStat = await lstat(dockerfilePath).catch(() => void 0);
-  if (dfStat === void 0 || dfStat.isDirectory()) {
-    throw new InputError(
-      `Dockerfile ${options.dockerfile ?? (0, import_node_path6.join)(options.dir, "Dockerfile")} not found`,
-      {
-        hint: "pass its path with --file (action input dockerfile)"
-      }
-    );
-  }
-  const ignoreText = await readFile((0, import_node_path6.join)(root, ".dockerignore"), "utf8").catch(
-    (error) => {
-      if (error.code === "ENOENT") return "";
-      throw error;
-    }
-  );
-  const patterns = [
-    ...options.exclude ?? DEFAULT_EXCLUDES,
-    ...parseDockerignore(ignoreText).map((l) => l.pattern)
-  ];
-  const rel = (0, import_node_path6.relative)(root, dockerfilePath);
-  const inside = rel !== "" && !rel.startsWith(`..${import_node_path6.sep}`) && !(0, import_node_path6.isAbsolute)(rel);
-  let matcher;
-  try {
-    matcher = new PatternMatcher(patterns);
-  } catch (error) {
-    throw new InputError(
-      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error)}`
-    );
-  }
-  if (!inside) {
-    const name = `.dockerfile.${nodeCrypto().randomBytes(10).toString("hex")}`;
-    return { root, matcher, dockerfile: name, outside: dockerfilePath };
-  }
-  const dockerfile = rel.split(import_node_path6.sep).join("/");
-  const extra = [];
-  if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
-  if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
-  if (extra.length > 0) matcher = new PatternMatcher([...patterns, ...extra]);
-  return { root, matcher, dockerfile };
-}
-__name(plan, "plan");
-async function* walk2(root, matcher, dir = "", parent) {
-  const names = (0, import_node_fs5.readdirSync)((0, import_node_path6.join)(root, dir)).sort(compareBytes);
-  for (const base of names) {
-    const name = dir === "" ? base : `${dir}/${base}`;
-    const path = (0, import_node_path6.join)(root, name);
-    const stat2 = (0, import_node_fs5.lstatSync)(path);
-    const { excluded, info } = matcher.match(name, parent);
-    if (excluded) {
-      if (stat2.isDirectory() && matcher.mustDescend(name)) {
-        yield* walk2(root, matcher, name, info);
-      }
-      continue;
-    }
-    yield { name, path, stat: stat2 };
-    if (stat2.isDirectory()) yield* walk2(root, matcher, name, info);
-  }
-}
-__name(walk2, "walk");
-function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-__name(compareBytes, "compareBytes");
-function entryType(stat2) {
-  if (stat2.isFile()) return "file";
-  if (stat2.isDirectory()) return "directory";
-  if (stat2.isSymbolicLink()) return "symlink";
-  if (stat2.isFIFO()) return "fifo";
-  return void 0;
-}
-__name(entryType, "entryType");
-function hardLink(seen, f) {
-  if (f.stat.nlink < 2) return void 0;
-  const key = `${f.stat.dev}:${f.stat.ino}`;
-  const first = seen.get(key);
-  if (first === void 0) seen.set(key, f.name);
-  return first;
-}
-__name(hardLink, "hardLink");
-
-// src/docker/context.ts
-var SMALL_FILE = 1 << 20;
-var CHUNK = 1 << 20;
-async function addEntry(tar, header, body) {
-  return new Promise((done, fail) => {
-    const cb = /* @__PURE__ */ __name((error) => {
-      if (error) fail(error);
-      else done();
-    }, "cb");
-    if (body === void 0) tar.entry(header, cb);
-    else tar.entry(header, body, cb);
-  });
-}
-__name(addEntry, "addEntry");
-async function addFile(tar, header, path, size) {
-  if (size <= SMALL_FILE) {
-    const body = (0, import_node_fs6.readFileSync)(path);
-    if (body.length !== size) throw changed(path);
-    await addEntry(tar, header, body);
-    return;
-  }
-  let sink;
-  const finished = new Promise((done, fail) => {
-    sink = tar.entry(header, (error) => {
-      if (error) fail(error);
-      else done();
-    });
-  });
-  const writer = sink;
-  const fd = (0, import_node_fs6.openSync)(path, "r");
-  try {
-    let sent = 0;
-    while (sent < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
-      const n = (0, import_node_fs6.readSync)(fd, chunk, 0, chunk.length, sent);
-      if (n === 0) break;
-      sent += n;
-      if (!writer.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
-        await (0, import_node_events.once)(writer, "drain");
-    }
-    if (sent !== size) writer.destroy(changed(path));
-    else writer.end(void 0);
-  } finally {
-    (0, import_node_fs6.closeSync)(fd);
-  }
-  await finished;
-}
-__name(addFile, "addFile");
-function changed(path) {
-  return new InputError(
-    `build context file ${path} changed while it was being sent`,
+  const engine = await (deps.engine ?? (async () => client.connectDocker(inputs["docker-host"])))();
+  const name = deps.project;
+  const result = await runStackImage2(
+    engine,
     {
-      hint: "stop whatever writes into the context during the build"
-    }
-  );
-}
-__name(changed, "changed");
-async function writeContext(tar, p, stats) {
-  const links = /* @__PURE__ */ new Map();
-  let ignoreSeen = false;
-  const extraIgnore = p.outside === void 0 ? "" : `
-${p.dockerfile}
-`;
-  for await (const f of walk2(p.root, p.matcher)) {
-    const type = entryType(f.stat);
-    if (type === void 0) continue;
-    const header = {
-      name: f.name,
-      mode: f.stat.mode & 4095,
-      mtime: f.stat.mtime,
-      uid: 0,
-      gid: 0,
-      type
-    };
-    if (type === "directory") {
-      stats.directories++;
-      await addEntry(tar, header);
-    } else if (type === "symlink") {
-      await addEntry(tar, { ...header, linkname: await readlink(f.path) });
-    } else if (type === "fifo") {
-      await addEntry(tar, header);
-    } else {
-      stats.files++;
-      const link3 = hardLink(links, f);
-      if (link3 !== void 0) {
-        await addEntry(tar, { ...header, type: "link", linkname: link3 });
-      } else if (f.name === ".dockerignore" && extraIgnore !== "") {
-        ignoreSeen = true;
-        const body = Buffer.concat([
-          await readFile(f.path),
-          Buffer.from(extraIgnore)
-        ]);
-        await addEntry(tar, { ...header, size: body.length }, body);
-      } else {
-        await addFile(
-          tar,
-          { ...header, size: f.stat.size },
-          f.path,
-          f.stat.size
-        );
-        stats.bytes += f.stat.size;
-      }
-    }
-  }
-  if (p.outside !== void 0) {
-    const mtime = /* @__PURE__ */ new Date();
-    const body = await readFile(p.outside);
-    await addEntry(
-      tar,
-      { name: p.dockerfile, mode: 384, mtime, size: body.length },
-      body
-    );
-    if (!ignoreSeen) {
-      const text4 = Buffer.from(`.dockerignore${extraIgnore}`);
-      await addEntry(
-        tar,
-        { name: ".dockerignore", mode: 384, mtime, size: text4.length },
-        text4
-      );
-    }
-  }
-}
-__name(writeContext, "writeContext");
-async function packContext(options) {
-  const p = await plan(options);
-  const { pack: tarPack } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
-  const tar = tarPack();
-  const stats = { files: 0, directories: 0, bytes: 0 };
-  const done = writeContext(tar, p, stats).then(
-    () => {
-      tar.finalize();
+      release: {
+        kind: inputs.kind,
+        date: inputs.date,
+        version,
+        timeZone: inputs["time-zone"],
+        templates,
+        branch: inputs.branch,
+        oLatest: deps.oLatest,
+        ...deps.now === void 0 ? {} : { now: deps.now }
+      },
+      ...stackImagePaths(inputs, workspace),
+      registry: inputs.registry,
+      username: inputs.username,
+      password: inputs.password,
+      buildArgs: inputs["build-args"],
+      labels: name === void 0 ? inputs.labels : { ...inputs.labels, [project.PROJECT_LABEL]: name },
+      target: inputs.target,
+      noCache: inputs["no-cache"],
+      push: inputs.push,
+      promoteFrom: inputs["promote-from"],
+      candidateTag: deps.candidateTag,
+      localRepository: name,
+      timeoutMs: inputs.timeout,
+      env,
+      signal: deps.signal
     },
-    (error) => {
-      const wrapped = error instanceof InputError ? error : new InputError(
-        `cannot send the build context: ${errorMessage(error)}`,
-        {
-          hint: "fix the file permissions, or list the file in .dockerignore"
-        }
-      );
-      tar.destroy(wrapped);
-      throw wrapped;
-    }
-  );
-  done.catch(() => void 0);
-  const stream = import_node_stream.Readable.from(tar, { objectMode: false });
-  stream.on("close", () => {
-    if (!tar.destroyed) tar.destroy();
-  });
-  return { stream, dockerfile: p.dockerfile, stats, done };
-}
-__name(packContext, "packContext");
-
-// src/docker/build.ts
-var DEFAULT_BUILD_TIMEOUT_MS = 6 * 36e5;
-async function buildImage(engine, options, reporter) {
-  const started = Date.now();
-  const dockerfilePath = (0, import_node_path7.resolve)(
-    options.dockerfile ?? (0, import_node_path7.join)(options.context, "Dockerfile")
-  );
-  const shown = displayPath(dockerfilePath);
-  const text4 = await readFile(dockerfilePath, "utf8").catch(() => {
-    throw new InputError(`cannot read the Dockerfile ${shown}`, {
-      hint: "check the path given as the Dockerfile (--file, input dockerfile)"
-    });
-  });
-  const steps = buildSteps(parseDockerfile(text4), options.target);
-  const packed = await packContext({
-    dir: options.context,
-    dockerfile: dockerfilePath
-  });
-  const upload = reporter.progress("sending build context");
-  const ticker = setInterval(() => {
-    upload.update(packed.stats.files, formatBytes(packed.stats.bytes));
-  }, 1e3);
-  let stepProgress;
-  const log = new BuildLog({
-    onLine: /* @__PURE__ */ __name((line) => {
-      reporter.info(line);
-    }, "onLine"),
-    onStep: /* @__PURE__ */ __name((index, total, text5) => {
-      stepProgress ??= reporter.progress("build step", total);
-      stepProgress.update(index, text5);
-    }, "onStep")
-  });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  let packError;
-  let packed_ = false;
-  const sent = packed.done.then(
-    () => {
-      packed_ = true;
-      clearInterval(ticker);
-      upload.done(
-        `sent build context: ${packed.stats.files} files, ${formatBytes(packed.stats.bytes)}`
-      );
-    },
-    (error) => {
-      packError = error;
-    }
-  );
-  const run = /* @__PURE__ */ __name(async (abortSignal) => {
-    const response = await engine.docker.buildImage(packed.stream, {
-      // dockerode sends an array as repeated t= parameters.
-      t: options.tags,
-      dockerfile: packed.dockerfile,
-      buildargs: { ...options.buildArgs },
-      labels: { ...options.labels },
-      ...options.target === void 0 ? {} : { target: options.target },
-      nocache: options.noCache === true,
-      rm: true,
-      forcerm: true,
-      version: "1",
-      abortSignal,
-      ...options.registryConfig === void 0 ? {} : { registryconfig: { base64: options.registryConfig } }
-    });
-    for await (const message of engineMessages(response)) {
-      log.add(message);
-    }
-    log.end();
-  }, "run");
-  const settle = /* @__PURE__ */ __name(async () => {
-    const own = packError;
-    clearInterval(ticker);
-    if (!packed_) packed.stream.destroy();
-    await sent;
-    return own;
-  }, "settle");
-  try {
-    await withTimeout(run, timeoutMs, "docker build", options.signal);
-  } catch (error) {
-    const own = await settle();
-    if (own !== void 0) throw own;
-    if (log.error === void 0) throw dockerError(engine, "build", error);
-  }
-  await settle();
-  stepProgress?.done(
-    log.error === void 0 ? `${log.step?.total ?? 0} steps done` : `stopped at step ${log.step?.index ?? 0}`
-  );
-  if (log.error !== void 0 || log.imageId === void 0) {
-    throw log.failure(shown, steps);
-  }
-  const durationMs = Date.now() - started;
-  reporter.info(
-    `built ${log.imageId} in ${formatMs(durationMs)}${options.tags.length > 0 ? `, tagged ${options.tags.join(", ")}` : ""}`
-  );
-  return {
-    imageId: log.imageId,
-    tags: [...options.tags],
-    context: { ...packed.stats },
-    steps: log.step?.total ?? steps.length,
-    durationMs
-  };
-}
-__name(buildImage, "buildImage");
-
-// src/docker/registry-api.ts
-var import_node_crypto = require("node:crypto");
-
-// src/core/http-request.ts
-var import_types2 = require("node:util/types");
-var HttpAgents = class {
-  /** `idleMs`: close a pooled connection unused for this long. */
-  constructor(idleMs = 1e4) {
-    this.idleMs = idleMs;
-  }
-  idleMs;
-  static {
-    __name(this, "HttpAgents");
-  }
-  #agents = /* @__PURE__ */ new Map();
-  async for(protocol) {
-    const known = this.#agents.get(protocol);
-    if (known !== void 0) return known;
-    const { Agent } = protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
-    const agent = new Agent({ keepAlive: true, timeout: this.idleMs });
-    this.#agents.set(protocol, agent);
-    return agent;
-  }
-  /** Closes every pooled connection. */
-  destroy() {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
-  }
-};
-async function httpRequest(url2, options) {
-  const target = new URL(url2);
-  if (target.protocol !== "http:" && target.protocol !== "https:")
-    throw new TypeError(`not an http(s) URL: ${target.protocol}`);
-  const { request } = target.protocol === "https:" ? await Promise.resolve().then(() => __toESM(require("node:https"), 1)) : await Promise.resolve().then(() => __toESM(require("node:http"), 1));
-  const agent = await options.agents?.for(target.protocol);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const headers = { ...options.headers };
-  if (options.body !== void 0)
-    headers["Content-Length"] = String(Buffer.byteLength(options.body));
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
-  return new Promise((resolve17, reject) => {
-    let connectTimer;
-    const settle = /* @__PURE__ */ __name(() => {
-      clearTimeout(connectTimer);
-      signal?.removeEventListener("abort", onAbort);
-    }, "settle");
-    const fail = /* @__PURE__ */ __name((error) => {
-      settle();
-      reject((0, import_types2.isNativeError)(error) ? error : new Error(String(error)));
-    }, "fail");
-    const req = request(target, {
-      method: options.method,
-      headers,
-      ...agent === void 0 ? {} : { agent }
-    });
-    const onAbort = /* @__PURE__ */ __name(() => {
-      req.destroy();
-      fail(signal?.reason);
-    }, "onAbort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.once("socket", (socket) => {
-      if (!socket.connecting) return;
-      connectTimer = setTimeout(() => {
-        const error = new Error(
-          `connect to ${target.host} timed out after ${connectTimeoutMs} ms`
-        );
-        error.code = "ETIMEDOUT";
-        req.destroy(error);
-      }, connectTimeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(connectTimer);
-      });
-    });
-    req.once("error", fail);
-    req.once("response", (res) => {
-      const chunks2 = [];
-      res.on("data", (chunk) => chunks2.push(chunk));
-      res.once("error", fail);
-      res.once("aborted", () => {
-        const error = new Error("the server closed the connection mid-body");
-        error.code = "ECONNRESET";
-        fail(error);
-      });
-      res.once("end", () => {
-        settle();
-        resolve17({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks2)
-        });
-      });
-    });
-    req.end(options.body);
-  });
-}
-__name(httpRequest, "httpRequest");
-function fetchHeaders(rawHeaders) {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    const value2 = rawHeaders[i + 1];
-    if (name !== void 0 && value2 !== void 0) headers.append(name, value2);
-  }
-  return headers;
-}
-__name(fetchHeaders, "fetchHeaders");
-
-// src/docker/registry-api.ts
-var MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json"
-];
-var INDEX_TYPES = new Set(MANIFEST_TYPES.slice(0, 2));
-function isIndex(manifest) {
-  return INDEX_TYPES.has(manifest.mediaType);
-}
-__name(isIndex, "isIndex");
-function schemeOf(host) {
-  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(name) ? "http" : "https";
-}
-__name(schemeOf, "schemeOf");
-function challenge(header) {
-  const text4 = Array.isArray(header) ? header[0] ?? "" : header ?? "";
-  const scheme = text4.split(" ", 1)[0]?.toLowerCase() ?? "";
-  const params = {};
-  for (const m of text4.matchAll(/(\w+)="([^"]*)"/g))
-    if (m[1] !== void 0) params[m[1]] = m[2] ?? "";
-  return { scheme, params };
-}
-__name(challenge, "challenge");
-var RegistryApi = class {
-  constructor(host, options) {
-    this.host = host;
-    this.base = `${schemeOf(host)}://${host}`;
-    this.#options = options;
-    const c = options.credentials;
-    if (c !== void 0) options.reporter.mask(c.password);
-  }
-  host;
-  static {
-    __name(this, "RegistryApi");
-  }
-  base;
-  #options;
-  #authorization;
-  #tokens = /* @__PURE__ */ new Map();
-  /** One call, answering the registry's auth challenge once. */
-  async call(method, path, scopes, init = {}) {
-    const url2 = path.startsWith("http") ? path : `${this.base}${path}`;
-    const what = `${method} ${url2}`;
-    return retry(
-      async () => {
-        const send = /* @__PURE__ */ __name(async () => httpRequest(url2, {
-          method,
-          headers: {
-            ...init.headers,
-            ...this.#authorization === void 0 ? {} : { Authorization: this.#authorization }
-          },
-          ...init.body === void 0 ? {} : { body: init.body },
-          ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-        }), "send");
-        let response = await send();
-        if (response.status === 401) {
-          await this.#authenticate(response, scopes);
-          response = await send();
-        }
-        if ([429, 502, 503, 504].includes(response.status))
-          throw new HttpError(`${what}: ${response.status}`, {
-            status: response.status,
-            where: { url: url2 }
-          });
-        return response;
-      },
-      {
-        retries: this.#options.retries ?? 3,
-        minDelayMs: 300,
-        onRetry: /* @__PURE__ */ __name((info) => {
-          this.#options.reporter.warning(describeRetry(what, info));
-        }, "onRetry"),
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-      }
-    );
-  }
-  async #authenticate(response, scopes) {
-    const c = this.#options.credentials;
-    const { scheme, params } = challenge(response.headers["www-authenticate"]);
-    if (scheme === "basic") {
-      if (c === void 0) throw this.#refused("it needs credentials");
-      this.#authorization = basicAuthHeader(c.username, c.password);
-      this.#options.reporter.mask(this.#authorization);
-      return;
-    }
-    if (scheme !== "bearer" || params.realm === void 0)
-      throw this.#refused("it answered 401 with no usable challenge");
-    const key = scopes.join(" ");
-    let token = this.#tokens.get(key);
-    if (token === void 0) {
-      const url2 = new URL(params.realm);
-      if (params.service !== void 0)
-        url2.searchParams.set("service", params.service);
-      for (const s of scopes) url2.searchParams.append("scope", s);
-      const answer = await httpRequest(url2.toString(), {
-        method: "GET",
-        headers: c === void 0 ? {} : { Authorization: basicAuthHeader(c.username, c.password) },
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-      });
-      if (answer.status !== 200)
-        throw this.#refused(`its token service answered ${answer.status}`);
-      const body = JSON.parse(answer.body.toString("utf8"));
-      token = body.token ?? body.access_token ?? "";
-      this.#options.reporter.mask(token);
-      this.#tokens.set(key, token);
-    }
-    this.#authorization = `Bearer ${token}`;
-  }
-  #refused(why) {
-    return new DockerError(`registry ${this.host} refused access: ${why}`, {
-      where: { url: this.base },
-      hint: this.#options.credentials === void 0 ? "give the registry username and password (or token)" : "check the username and the password or token (it is not shown); it also needs the right to push"
-    });
-  }
-  #fail(what, response, url2) {
-    const body = response.body.toString("utf8").slice(0, 300);
-    const hint = response.status === 401 || response.status === 403 ? "the credentials may not push to this repository" : `the registry said: ${body || "(nothing)"}`;
-    return new DockerError(`${what}: registry answered ${response.status}`, {
-      where: { url: url2 },
-      hint
-    });
-  }
-  /** The manifest or index `repo:reference` as stored, or undefined if none. */
-  async getManifest(repo, reference) {
-    const path = `/v2/${repo}/manifests/${reference}`;
-    const response = await this.call("GET", path, [pull(repo)], {
-      headers: { Accept: MANIFEST_TYPES.join(", ") }
-    });
-    if (response.status === 404) return void 0;
-    if (response.status !== 200)
-      throw this.#fail(`read ${repo}:${reference}`, response, this.base + path);
-    const bytes = response.body;
-    const json = JSON.parse(bytes.toString("utf8"));
-    const type = response.headers["content-type"]?.split(";")[0]?.trim();
-    return {
-      mediaType: json.mediaType ?? type ?? MANIFEST_TYPES[3],
-      digest: sha256(bytes),
-      bytes,
-      json
-    };
-  }
-  /** The digest `repo:tag` has now, or undefined when there is no such tag. */
-  async digestOf(repo, tag) {
-    return (await this.getManifest(repo, tag))?.digest;
-  }
-  /** Writes `manifest` under `reference` (a tag or its digest); returns the digest stored. */
-  async putManifest(repo, reference, manifest) {
-    const path = `/v2/${repo}/manifests/${reference}`;
-    const response = await this.call("PUT", path, [push(repo)], {
-      headers: { "Content-Type": manifest.mediaType },
-      body: manifest.bytes
-    });
-    if (response.status !== 201)
-      throw this.#fail(`write ${repo}:${reference}`, response, this.base + path);
-    const header = response.headers["docker-content-digest"];
-    const digest = typeof header === "string" ? header : manifest.digest;
-    if (digest !== manifest.digest)
-      throw new DockerError(
-        `${repo}:${reference} was stored as ${digest}, not ${manifest.digest}`,
-        {
-          hint: "the registry rewrote the manifest; promotion needs it byte for byte"
-        }
-      );
-    return digest;
-  }
-  /** Makes blob `digest` of `from` present in `repo`: mounted, or copied when the registry will not mount. */
-  async mountBlob(repo, digest, from) {
-    const head2 = await this.call("HEAD", `/v2/${repo}/blobs/${digest}`, [
-      push(repo)
-    ]);
-    if (head2.status === 200) return;
-    const path = `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-    const mounted = await this.call("POST", path, [push(repo), pull(from)]);
-    if (mounted.status === 201) return;
-    if (mounted.status !== 202)
-      throw this.#fail(
-        `mount ${digest} into ${repo}`,
-        mounted,
-        this.base + path
-      );
-    const blob = await this.call("GET", `/v2/${from}/blobs/${digest}`, [
-      pull(from)
-    ]);
-    if (blob.status !== 200)
-      throw this.#fail(`read blob ${digest} of ${from}`, blob, this.base);
-    const location = mounted.headers.location ?? "";
-    const target = new URL(location, this.base);
-    target.searchParams.set("digest", digest);
-    const put = await this.call("PUT", target.toString(), [push(repo)], {
-      headers: { "Content-Type": "application/octet-stream" },
-      body: blob.body
-    });
-    if (put.status !== 201)
-      throw this.#fail(`upload ${digest} into ${repo}`, put, target.toString());
-  }
-};
-var pull = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull`, "pull");
-var push = /* @__PURE__ */ __name((repo) => `repository:${repo}:pull,push`, "push");
-function sha256(bytes) {
-  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
-}
-__name(sha256, "sha256");
-function parseRegistryRef(ref) {
-  const m = /^([^/]+[.:][^/]*|localhost)\/(.+?)(?:@(sha256:[0-9a-f]{64})|:([\w][\w.-]{0,127}))$/.exec(
-    ref
-  );
-  if (m === null) return void 0;
-  return {
-    host: m[1] ?? "",
-    repo: m[2] ?? "",
-    reference: m[3] ?? m[4] ?? ""
-  };
-}
-__name(parseRegistryRef, "parseRegistryRef");
-
-// src/docker/registry-auth.ts
-function registryOf(repository) {
-  const first = repository.split("/")[0] ?? "";
-  const explicit = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  return explicit ? first : "docker.io";
-}
-__name(registryOf, "registryOf");
-var REPOSITORY = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-function checkRepository(repository, what) {
-  const value2 = repository.trim().replace(/\/+$/, "");
-  if (!REPOSITORY.test(value2)) {
-    throw new InputError(
-      `${what} ${JSON.stringify(repository)} is not an image repository`,
-      {
-        hint: "give registry host and path in lower case, e.g. ghcr.io/lsst/scipipe or 127.0.0.1:5000/stack"
-      }
-    );
-  }
-  return value2;
-}
-__name(checkRepository, "checkRepository");
-function registryAuth(repository, username, password, reporter) {
-  reporter.mask(password);
-  if (username === void 0) {
-    if (password !== void 0) {
-      throw new InputError("a registry password was given without a username", {
-        hint: "give the username too (for GHCR: the GitHub user or the actor)"
-      });
-    }
-    return void 0;
-  }
-  if (password === void 0) {
-    throw new InputError(
-      `no registry password for user ${JSON.stringify(username)}`,
-      {
-        hint: "give the password or token (action input password, or STACKCI_REGISTRY_PASSWORD / --password-stdin)"
-      }
-    );
-  }
-  const host = registryOf(repository);
-  const serveraddress = host === "docker.io" ? "https://index.docker.io/v1/" : host;
-  const json = JSON.stringify({ username, password, serveraddress });
-  const key = Buffer.from(json).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
-  reporter.mask(key);
-  reporter.mask(Buffer.from(json).toString("base64"));
-  reporter.mask(basicAuthHeader(username, password).slice("Basic ".length));
-  const config = Buffer.from(
-    JSON.stringify({ [serveraddress]: { username, password, serveraddress } })
-  ).toString("base64");
-  reporter.mask(config);
-  return { username, password, serveraddress, key, config };
-}
-__name(registryAuth, "registryAuth");
-async function checkRegistryAuth(engine, auth2, reporter) {
-  try {
-    await withTimeout(
-      async (abortSignal) => {
-        await engine.docker.checkAuth({
-          username: auth2.username,
-          password: auth2.password,
-          serveraddress: auth2.serveraddress,
-          abortSignal
-        });
-      },
-      6e4,
-      `log in to ${auth2.serveraddress}`
-    );
-  } catch (error) {
-    const status = engineStatus(error);
-    if (status === 401 || status === 403 || /unauthorized|denied/i.test(String(error))) {
-      throw new DockerError(
-        `registry ${auth2.serveraddress} refused the credentials of user ${JSON.stringify(auth2.username)}`,
-        {
-          hint: "check the username and the password or token (it is not shown); a token also needs the right to push"
-        }
-      );
-    }
-    throw dockerError(engine, `log in to ${auth2.serveraddress}`, error);
-  }
-  reporter.info(`logged in to ${auth2.serveraddress} as ${auth2.username}`);
-}
-__name(checkRegistryAuth, "checkRegistryAuth");
-
-// src/docker/promote.ts
-function registryApiFor(repository, auth2, reporter, signal) {
-  return new RegistryApi(registryOf(repository), {
-    credentials: auth2 === void 0 ? void 0 : { username: auth2.username, password: auth2.password },
-    reporter,
-    signal
-  });
-}
-__name(registryApiFor, "registryApiFor");
-var pathOf = /* @__PURE__ */ __name((repository) => repository.slice(registryOf(repository).length + 1), "pathOf");
-async function copyContent(api, manifest, from, to) {
-  if (from === to) return;
-  if (isIndex(manifest)) {
-    for (const child of manifest.json.manifests ?? []) {
-      const inner = await api.getManifest(from, child.digest);
-      if (inner === void 0)
-        throw new DockerError(`${from}@${child.digest} is missing`, {
-          hint: "the index names a platform manifest its repository lacks"
-        });
-      await copyContent(api, inner, from, to);
-      await api.putManifest(to, child.digest, inner);
-    }
-    return;
-  }
-  const blobs = [manifest.json.config, ...manifest.json.layers ?? []];
-  for (const blob of blobs)
-    if (blob !== void 0) await api.mountBlob(to, blob.digest, from);
-}
-__name(copyContent, "copyContent");
-async function promoteImage(options, reporter) {
-  const source = parseRegistryRef(options.from);
-  const targetHost = registryOf(options.repository);
-  if (source === void 0) {
-    throw new InputError(
-      `image to promote ${JSON.stringify(options.from)} is not a registry reference`,
-      {
-        hint: "promotion copies within the registry: give host/path:tag or host/path@sha256:\u2026 of a pushed image (push it first)"
-      }
-    );
-  }
-  if (source.host !== targetHost) {
-    throw new InputError(
-      `image to promote is on ${source.host}, the release repository on ${targetHost}`,
-      { hint: "promotion copies within one registry: push the candidate there" }
-    );
-  }
-  const api = registryApiFor(
-    options.repository,
-    options.auth,
-    reporter,
-    options.signal
-  );
-  const to = pathOf(options.repository);
-  const manifest = await api.getManifest(source.repo, source.reference);
-  if (manifest === void 0) {
-    throw new DockerError(
-      `image to promote ${options.from} is not in its registry`,
-      { hint: "give an image the registry holds (pushed as a candidate)" }
-    );
-  }
-  const platforms = (manifest.json.manifests ?? []).map((m) => m.platform).filter((p) => p !== void 0 && p.os !== "unknown").map((p) => [p?.os, p?.architecture, p?.variant].filter(Boolean).join("/"));
-  reporter.info(
-    `promoting ${options.from} (${manifest.digest}${platforms.length > 0 ? `, ${platforms.join(", ")}` : ""}) by digest, without rebuilding`
-  );
-  const push2 = options.push !== false;
-  if (push2) await copyContent(api, manifest, source.repo, to);
-  const moves = [];
-  for (const tag of options.tags) {
-    const move = { tag };
-    const before = await api.digestOf(to, tag);
-    if (before !== void 0) move.before = before;
-    if (push2) move.after = await api.putManifest(to, tag, manifest);
-    moves.push(move);
-    reporter.info(describeMove(move));
-  }
-  const imageId = isIndex(manifest) ? manifest.digest : manifest.json.config?.digest ?? manifest.digest;
-  return {
-    imageId,
-    ...push2 ? { digest: manifest.digest } : {},
-    moves,
-    platforms
-  };
-}
-__name(promoteImage, "promoteImage");
-async function currentDigests(repository, tags2, auth2, reporter) {
-  const api = registryApiFor(repository, auth2, reporter);
-  const to = pathOf(repository);
-  const out = [];
-  for (const tag of tags2) {
-    const before = await api.digestOf(to, tag);
-    out.push(before === void 0 ? { tag } : { tag, before });
-  }
-  return out;
-}
-__name(currentDigests, "currentDigests");
-function describeMove(move) {
-  const short2 = /* @__PURE__ */ __name((d) => d.replace(/^sha256:/, "").slice(0, 12), "short");
-  if (move.after === void 0)
-    return move.before === void 0 ? `${move.tag}: not written (would be new)` : `${move.tag}: not written (stays at ${short2(move.before)})`;
-  if (move.before === void 0)
-    return `${move.tag}: new \u2192 ${short2(move.after)}`;
-  if (move.before === move.after)
-    return `${move.tag}: unchanged (${short2(move.after)})`;
-  return `${move.tag}: moved ${short2(move.before)} \u2192 ${short2(move.after)}`;
-}
-__name(describeMove, "describeMove");
-
-// src/docker/registry.ts
-function transientRegistryError(message) {
-  if (/unauthorized|denied|forbidden|not found|manifest invalid|name invalid/i.test(
-    message
-  ))
-    return false;
-  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|TLS handshake timeout/i.test(
-    message
-  );
-}
-__name(transientRegistryError, "transientRegistryError");
-function pushHint(message, auth2) {
-  if (/unauthorized|authentication required|no basic auth/i.test(message)) {
-    return auth2 === void 0 ? "this registry needs credentials: give username and password" : "the registry refused these credentials: check the username and token";
-  }
-  if (/denied/i.test(message)) {
-    return "the credentials may not push to this repository: check its permissions";
-  }
-  return void 0;
-}
-__name(pushHint, "pushHint");
-async function followStream(stream, onMessage) {
-  for await (const message of engineMessages(stream)) {
-    const error = messageError(message);
-    if (error !== void 0) throw new Error(error.trim());
-    onMessage(message);
-  }
-}
-__name(followStream, "followStream");
-async function pushTags(engine, repository, tags2, auth2, reporter, options = {}) {
-  const out = [];
-  for (const tag of tags2) {
-    const ref = `${repository}:${tag}`;
-    let attemptMessage = "";
-    const digest = await retry(
-      async () => {
-        let found;
-        const push2 = /* @__PURE__ */ __name(async (abortSignal) => {
-          const stream = await engine.docker.getImage(repository).push({
-            tag,
-            abortSignal,
-            ...auth2 === void 0 ? {} : { authconfig: { key: auth2.key } }
-          });
-          await followStream(stream, (m) => {
-            if (m.aux?.Digest !== void 0) found = m.aux.Digest;
-            else if (m.id !== void 0 && m.progress === void 0 && m.status !== void 0)
-              reporter.debug(`${ref}: ${m.id}: ${m.status}`);
-          });
-        }, "push");
-        try {
-          await withTimeout(
-            push2,
-            options.timeoutMs ?? 18e5,
-            `push ${ref}`,
-            options.signal
-          );
-        } catch (error) {
-          attemptMessage = error instanceof Error ? error.message : String(error);
-          throw error;
-        }
-        if (found === void 0)
-          throw new Error(`the engine reported no digest for ${ref}`);
-        return found;
-      },
-      {
-        retries: options.retries ?? 3,
-        minDelayMs: 1e3,
-        shouldRetry: /* @__PURE__ */ __name((error) => engineStatus(error) === void 0 && transientRegistryError(
-          error instanceof Error ? error.message : String(error)
-        ), "shouldRetry"),
-        onRetry: /* @__PURE__ */ __name((info) => {
-          reporter.warning(describeRetry(`push ${ref}`, info));
-        }, "onRetry"),
-        ...options.signal === void 0 ? {} : { signal: options.signal }
-      }
-    ).catch((error) => {
-      if (engineStatus(error) === 404) {
-        throw new DockerError(`there is no local image ${ref} to push`, {
-          hint: "build it first, or give the image to promote as promote-from"
-        });
-      }
-      if (engineStatus(error) !== void 0)
-        throw dockerError(engine, `push ${ref}`, error);
-      const hint = pushHint(attemptMessage, auth2);
-      throw new DockerError(
-        `push of ${ref} failed: ${attemptMessage}`,
-        hint === void 0 ? {} : { hint }
-      );
-    });
-    reporter.info(`pushed ${ref} (${digest})`);
-    out.push({ tag, digest });
-  }
-  return out;
-}
-__name(pushTags, "pushTags");
-async function pullImage(engine, ref, auth2, reporter) {
-  reporter.info(`pulling ${ref}`);
-  try {
-    await withTimeout(
-      async (abortSignal) => {
-        const pull2 = engine.docker.pull.bind(engine.docker);
-        const stream = await pull2(
-          ref,
-          { abortSignal },
-          void 0,
-          auth2 === void 0 ? void 0 : { key: auth2.key }
-        );
-        await followStream(stream, () => void 0);
-      },
-      18e5,
-      `pull ${ref}`
-    );
-  } catch (error) {
-    if (engineStatus(error) !== void 0)
-      throw dockerError(engine, `pull ${ref}`, error);
-    throw new DockerError(
-      `pull of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`
-    );
-  }
-}
-__name(pullImage, "pullImage");
-
-// src/docker/stack-image.ts
-var LOCAL_REPOSITORY = "stackci/stack";
-async function runStackImage(engine, options, reporter) {
-  const repository = options.registry === void 0 ? options.localRepository ?? LOCAL_REPOSITORY : checkRepository(options.registry, "registry");
-  const auth2 = registryAuth(
-    repository,
-    options.username,
-    options.password,
     reporter
   );
-  if (options.push && options.registry === void 0) {
-    throw new InputError("push is on but no registry was given", {
-      hint: "give registry as host/path (e.g. ghcr.io/lsst/scipipe), or turn push off"
-    });
-  }
-  const release = await reporter.group("Release tags", async () => {
-    const tags2 = releaseTags(options.release);
-    reporter.info(
-      `${tags2.kind} ${tags2.git ?? tags2.tag} (${tags2.date} ${tags2.timeZone}): ${tags2.tags.join(", ")}`
-    );
-    return Promise.resolve(tags2);
-  });
-  const candidate = options.candidateTag;
-  const applied = candidate === void 0 ? release.tags : [candidate];
-  const refs = applied.map((t) => `${repository}:${t}`);
-  const common = {
-    image: `${repository}:${applied[0] ?? release.tag}`,
-    repository,
-    tags: refs,
-    release,
-    pushed: options.push,
-    ...candidate === void 0 ? {} : { candidate }
-  };
-  if (options.promoteFrom !== void 0) {
-    const from = options.promoteFrom;
-    const promoted = await reporter.group(
-      `Promote ${from}`,
-      async () => promoteImage(
-        {
-          from,
-          repository,
-          tags: release.tags,
-          push: options.push,
-          auth: auth2,
-          signal: options.signal
-        },
-        reporter
-      )
-    );
-    return {
-      ...common,
-      imageId: promoted.imageId,
-      ...promoted.digest === void 0 ? {} : { digest: promoted.digest },
-      promotedFrom: from,
-      moves: promoted.moves
-    };
-  }
-  await checkEngine(engine, reporter);
-  if (auth2 !== void 0 && options.push) {
-    await reporter.group("Registry login", async () => {
-      await checkRegistryAuth(engine, auth2, reporter);
-    });
-  }
-  const labels = imageLabels({
-    provenance: readProvenance(options.env ?? process.env),
-    release,
-    repository,
-    created: /* @__PURE__ */ new Date(),
-    extra: options.labels
-  });
-  const built = await reporter.group(
-    `Build ${common.image}`,
-    async () => buildImage(
-      engine,
-      {
-        context: options.context,
-        dockerfile: options.dockerfile,
-        tags: refs,
-        buildArgs: options.buildArgs,
-        labels,
-        target: options.target,
-        noCache: options.noCache,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        registryConfig: auth2?.config
-      },
-      reporter
-    )
-  );
-  if (!options.push) return { ...common, imageId: built.imageId };
-  const pushed = await reporter.group(
-    `Push ${repository}`,
-    async () => pushTags(engine, repository, applied, auth2, reporter, {
-      ...options.signal === void 0 ? {} : { signal: options.signal }
-    })
-  );
-  const digest = pushed[0]?.digest;
-  return {
-    ...common,
-    imageId: built.imageId,
-    ...digest === void 0 ? {} : { digest }
-  };
+  if (name !== void 0 && inputs["promote-from"] === void 0)
+    await project.pruneProjectLeftovers(engine, name, reporter);
+  return result;
 }
-__name(runStackImage, "runStackImage");
+__name(runStackImageStep, "runStackImageStep");
 
-// src/pipeline/preflight.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path10 = require("node:path");
+// src/core/config.ts
+init_format();
 
-// src/pipeline/jenkins-step.ts
-var import_node_path9 = require("node:path");
-
-// src/core/reporter.ts
-var silentReporter = {
-  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
-  info: /* @__PURE__ */ __name(() => void 0, "info"),
-  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
-  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
-  error: /* @__PURE__ */ __name(() => void 0, "error"),
-  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
-  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
-  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
-  progress: /* @__PURE__ */ __name(() => ({
-    update: /* @__PURE__ */ __name(() => void 0, "update"),
-    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
-    done: /* @__PURE__ */ __name(() => void 0, "done")
-  }), "progress")
+// src/core/alerts-schema.ts
+var nonEmpty2 = string({ nonEmpty: true });
+var globs = listOrOne(nonEmpty2);
+var alertRoutesSchema = object({
+  /** A Slack channel (default alerts.slack, else slack.channel). */
+  slack: optional(nonEmpty2),
+  /** Open a GitHub issue on firing, close it on resolve (default false). */
+  "github-issue": optional(boolean()),
+  /** Labels of the issue (default [stackci-alert]; the severity is added). */
+  labels: optional(globs)
+});
+var alertRuleSchema = object({
+  /** Unique; the first part of every alert key of the rule. */
+  name: required(
+    string({
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      patternHint: "letters, digits, `.`, `_` and `-`, like pa1-minimum"
+    })
+  ),
+  kind: required(literal("threshold", "regression", "deadman")),
+  description: optional(string()),
+  /** Metric globs (default every metric). */
+  metrics: optional(globs),
+  /** Dataset globs (default every dataset). */
+  datasets: optional(globs),
+  /** The history series watched (default alerts.series). */
+  series: optional(nonEmpty2),
+  /** A profile whose series is watched (its `series:`, else its name). */
+  profile: optional(nonEmpty2),
+  /** threshold: specifications carrying all these tags (default [minimum]). */
+  tags: optional(globs),
+  /** deadman: alert when the newest point is older than this (e.g. 8d). */
+  after: optional(duration()),
+  /** deadman: one alert per series key, per metric, or for the whole series. */
+  per: optional(literal("key", "metric", "series")),
+  /** Consecutive evaluations with the condition before firing (default 1). */
+  for: optional(number({ integer: true, min: 1, max: 1e3 })),
+  severity: optional(literal("critical", "warning", "info")),
+  routes: optional(alertRoutesSchema)
+});
+var alertSilenceSchema = object({
+  /** A glob over rule names and alert keys (`pa1-*`). */
+  alert: required(nonEmpty2),
+  until: required(
+    string({
+      pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+      patternHint: "a date (2026-12-24) or date-time (2026-12-24T06:00:00Z)"
+    })
+  ),
+  reason: required(nonEmpty2)
+});
+var alertsMapping = object({
+  rules: required(array(alertRuleSchema)),
+  /** The default history series of the rules (default metrics.baseline.series). */
+  series: optional(nonEmpty2),
+  /** The flapping guard: no firing↔resolved change sooner than this after the last. */
+  "min-interval": optional(duration()),
+  slack: optional(
+    object({ channel: required(nonEmpty2), "token-env": optional(nonEmpty2) })
+  ),
+  github: optional(
+    object({
+      /** `owner/repo` (default GITHUB_REPOSITORY). */
+      repository: optional(
+        string({ pattern: /^[^/\s]+\/[^/\s]+$/, patternHint: "owner/repo" })
+      ),
+      "token-env": optional(nonEmpty2)
+    })
+  ),
+  silences: optional(array(alertSilenceSchema))
+});
+var alertsSectionSchema = {
+  description: "a list of alert rules, or a mapping with rules:",
+  validate(value2, path, ctx) {
+    const list = Array.isArray(value2) || !isPlainObject(value2);
+    const section = list ? (() => {
+      const rules = array(alertRuleSchema).validate(value2, path, ctx);
+      return rules === void 0 ? void 0 : { rules };
+    })() : alertsMapping.validate(value2, path, ctx);
+    if (section === void 0) return void 0;
+    const seen = /* @__PURE__ */ new Set();
+    section.rules.forEach((rule, i) => {
+      const at = list ? [...path, i] : [...path, "rules", i];
+      if (seen.has(rule.name))
+        ctx.report({
+          path: [...at, "name"],
+          message: `rule ${rule.name} is defined twice`,
+          hint: "rule names key the alert state: make them unique"
+        });
+      seen.add(rule.name);
+      if (rule.kind === "deadman" && rule.after === void 0)
+        ctx.report({
+          path: at,
+          message: `deadman rule ${rule.name} needs after:`,
+          hint: "say how old the newest point may get, like after: 8d"
+        });
+    });
+    return section;
+  }
 };
 
+// src/core/config.ts
+init_errors();
+
+// src/core/notebook-config.ts
+function paramValue() {
+  const schema = {
+    description: "a string, number, boolean, null, list or mapping",
+    validate(value2, path, ctx) {
+      if (value2 === null || typeof value2 === "string" || typeof value2 === "boolean" || typeof value2 === "number" && !Number.isNaN(value2))
+        return value2;
+      if (Array.isArray(value2)) {
+        const out = value2.map((v, i) => schema.validate(v, [...path, i], ctx));
+        return out.includes(void 0) ? void 0 : out;
+      }
+      if (isPlainObject(value2)) return record(schema).validate(value2, path, ctx);
+      ctx.report({
+        path,
+        message: `must be a plain value, got ${typeof value2}`
+      });
+      return void 0;
+    }
+  };
+  return schema;
+}
+__name(paramValue, "paramValue");
+var notebookEntrySchema = object({
+  /** The .ipynb, relative to stackci.yml. */
+  path: required(string({ nonEmpty: true })),
+  /** Values for the `parameters` cell's names. */
+  params: optional(record(paramValue())),
+  /** Names of integration.datasets to mount read-only (default none). */
+  datasets: optional(listOrOne(string({ nonEmpty: true }))),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(string({ nonEmpty: true })),
+  cpus: optional(number({ min: 0.01, max: 1024 }))
+});
+var notebooksSectionSchema = listOrOne(notebookEntrySchema);
+
+// src/core/config.ts
+var verifySectionSchema = object({
+  /** A directory holding `metrics/` and `specs/` (the verify_metrics layout). */
+  definitions: required(string({ nonEmpty: true })),
+  /** Globs of verify job files, relative to the config file. */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Only evaluate specifications carrying all of these tags. */
+  tags: optional(listOrOne(string({ nonEmpty: true })))
+});
+var envName = string({
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
+});
+var tags = listOrOne(string({ nonEmpty: true }));
+var metricsSectionSchema = object({
+  /** Metric definitions (default: verify.definitions). */
+  definitions: optional(string({ nonEmpty: true })),
+  /** Globs of job files (default: verify.jobs). */
+  jobs: optional(listOrOne(string({ nonEmpty: true }))),
+  /** Where failed sends wait for `stackci metrics replay`. */
+  spool: optional(string({ nonEmpty: true })),
+  stores: optional(
+    object({
+      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
+      influxdb: optional(
+        object({
+          url: required(url()),
+          database: required(string({ nonEmpty: true })),
+          "retention-policy": optional(string({ nonEmpty: true })),
+          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
+          "username-env": optional(envName),
+          "password-env": optional(envName),
+          "batch-size": optional(
+            number({ integer: true, min: 1, max: 1e5 })
+          ),
+          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
+          "create-database": optional(boolean()),
+          "tag-keys": optional(tags),
+          timeout: optional(duration())
+        })
+      ),
+      squash: optional(
+        object({
+          url: required(url()),
+          "user-env": optional(envName),
+          "password-env": optional(envName),
+          timeout: optional(duration())
+        })
+      ),
+      sasquatch: optional(
+        object({
+          url: required(url()),
+          namespace: optional(
+            string({
+              pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+              patternHint: "an Avro namespace, like lsst.verify.drp"
+            })
+          ),
+          dataset: optional(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          timeout: optional(duration())
+        })
+      ),
+      /** The history as files on a data branch of a git repository. */
+      git: optional(
+        object({
+          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
+          url: optional(string({ nonEmpty: true })),
+          /** Default stackci-metrics. */
+          branch: optional(string({ nonEmpty: true })),
+          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
+          "token-env": optional(envName),
+          /** The local cache of the branch (default .stackci/git). */
+          cache: optional(string({ nonEmpty: true }))
+        })
+      )
+    })
+  ),
+  /** The store history is read from (default: sqlite if set, else influxdb). */
+  history: optional(literal("sqlite", "influxdb", "git")),
+  gate: optional(
+    object({
+      fail: optional(tags),
+      warn: optional(tags),
+      regressions: optional(literal("fail", "warn", "ignore"))
+    })
+  ),
+  baseline: optional(
+    object({
+      series: optional(string({ nonEmpty: true })),
+      statistic: optional(literal("mad", "iqr")),
+      sigma: optional(number({ min: 0 })),
+      window: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "min-samples": optional(number({ integer: true, min: 1 })),
+      consecutive: optional(number({ integer: true, min: 1 })),
+      "min-change": optional(number({ min: 0 })),
+      lookback: optional(number({ integer: true, min: 1 })),
+      directions: optional(record(literal("up", "down", "both"))),
+      accept: optional(
+        array(
+          object({
+            metric: required(string({ nonEmpty: true })),
+            dataset: optional(string()),
+            instrument: optional(string()),
+            filter: optional(string()),
+            series: optional(string()),
+            since: required(
+              string({
+                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
+              })
+            ),
+            reason: required(string({ nonEmpty: true }))
+          })
+        )
+      )
+    })
+  ),
+  report: optional(
+    object({
+      "key-metrics": optional(tags),
+      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
+    })
+  ),
+  notify: optional(
+    object({
+      slack: optional(
+        object({
+          channel: required(string({ nonEmpty: true })),
+          "token-env": optional(envName),
+          on: optional(
+            listOrOne(literal("failures", "warnings", "regressions"))
+          )
+        })
+      ),
+      "pr-comment": optional(boolean())
+    })
+  )
+});
+function scalarText() {
+  return {
+    description: "a string, number or boolean",
+    validate(value2, path, ctx) {
+      if (typeof value2 === "string") return value2;
+      if (typeof value2 === "number" && Number.isFinite(value2))
+        return String(value2);
+      if (typeof value2 === "boolean") return String(value2);
+      ctx.report({
+        path,
+        message: `must be a string, number or boolean, got ${Array.isArray(value2) ? "a list" : value2 === null ? "null" : typeof value2}`
+      });
+      return void 0;
+    }
+  };
+}
+__name(scalarText, "scalarText");
+var nonEmpty3 = string({ nonEmpty: true });
+var textMap = record(scalarText());
+var PIPELINE_STEPS = [
+  "lint",
+  "jenkins-build",
+  "stack-image",
+  "integration",
+  "verify",
+  "dispatch-metrics",
+  "report",
+  "notebook",
+  "promote"
+];
+var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
+var buildResult = literal(
+  "SUCCESS",
+  "UNSTABLE",
+  "FAILURE",
+  "NOT_BUILT",
+  "ABORTED"
+);
+var storeName = literal("sqlite", "influxdb", "squash", "sasquatch", "git");
+var registrySectionSchema = object({
+  /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
+  repository: required(nonEmpty3),
+  "username-env": optional(envName),
+  "password-env": optional(envName)
+});
+var jenkinsSectionSchema = object({
+  /** No URL: the jenkins-build step is skipped, saying so. */
+  url: optional(url()),
+  "user-env": optional(envName),
+  "token-env": optional(envName),
+  /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
+  jobs: optional(record(nonEmpty3)),
+  /** Parameters every build gets. */
+  parameters: optional(textMap),
+  /** The parameter carrying the run id (default STACKCI_RUN_ID). */
+  "run-id-parameter": optional(envName),
+  timeout: optional(duration()),
+  "stream-log": optional(boolean()),
+  "fail-on": optional(listOrOne(buildResult)),
+  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
+  artifacts: optional(listOrOne(nonEmpty3))
+});
+var slackSectionSchema = object({
+  channel: required(nonEmpty3),
+  "token-env": optional(envName),
+  /** The Web API base (default https://slack.com/api/). */
+  "api-url": optional(url())
+});
+var githubSectionSchema = object({
+  "token-env": optional(envName),
+  /** The REST API base (default GITHUB_API_URL, else https://api.github.com). */
+  "api-url": optional(url()),
+  /** Create a check run per pipeline run on the commit (default true). */
+  checks: optional(boolean())
+});
+var lintSectionSchema = object({
+  /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
+  linters: optional(listOrOne(nonEmpty3)),
+  paths: optional(listOrOne(nonEmpty3)),
+  "only-changed": optional(boolean()),
+  "base-ref": optional(nonEmpty3),
+  "fail-on": optional(literal("error", "warning", "never")),
+  timeout: optional(duration())
+});
+var imageSectionSchema = object({
+  context: required(nonEmpty3),
+  dockerfile: optional(nonEmpty3),
+  /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
+  "tag-template": optional(listOrOne(nonEmpty3)),
+  "build-args": optional(textMap),
+  /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
+  "build-args-env": optional(record(envName)),
+  labels: optional(textMap),
+  target: optional(nonEmpty3),
+  "no-cache": optional(boolean()),
+  "time-zone": optional(nonEmpty3),
+  timeout: optional(duration())
+});
+var integrationSectionSchema = object({
+  /** Dataset name → directory (relative to this file). */
+  datasets: required(record(nonEmpty3)),
+  /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
+  command: optional(listOrOne(scalarText())),
+  shell: optional(boolean()),
+  outputs: optional(listOrOne(nonEmpty3)),
+  timeout: optional(duration()),
+  /** Bytes, or `512m`, `2g`. */
+  memory: optional(scalarText()),
+  cpus: optional(number({ min: 0.01, max: 1024 })),
+  network: optional(nonEmpty3),
+  user: optional(nonEmpty3),
+  workdir: optional(nonEmpty3),
+  env: optional(textMap),
+  "dataset-path": optional(nonEmpty3),
+  "output-path": optional(nonEmpty3),
+  parallel: optional(number({ integer: true, min: 1, max: 64 })),
+  /** Where collected files go (default .stackci/integration/<run id>). */
+  "results-dir": optional(nonEmpty3)
+});
+var reportSectionSchema = object({
+  /** Default .stackci/report.html. */
+  out: optional(nonEmpty3),
+  title: optional(nonEmpty3),
+  /** Publish each report to a Pages branch (one page per profile + an index). */
+  publish: optional(
+    object({
+      /** Default: this repository on Actions. */
+      url: optional(nonEmpty3),
+      /** Default gh-pages. */
+      branch: optional(nonEmpty3),
+      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
+      "site-url": optional(url()),
+      /** Reports kept per profile (default 50). */
+      keep: optional(number({ integer: true, min: 1, max: 1e4 })),
+      "token-env": optional(envName),
+      /** The profiles whose report step publishes (default every one). */
+      profiles: optional(listOrOne(nonEmpty3))
+    })
+  )
+});
+var profileSchema = object({
+  description: optional(string()),
+  steps: required(array(literal(...PIPELINE_STEPS))),
+  /** Stop at the first failed step (default) or run the rest anyway. */
+  "on-failure": optional(literal("stop", "continue")),
+  /** The release kind the image is tagged by (default per profile name). */
+  kind: optional(releaseKind),
+  /** The Jenkins job (default jenkins.jobs[profile]). */
+  "jenkins-job": optional(nonEmpty3),
+  "jenkins-parameters": optional(textMap),
+  /** Push the image (default: true when a registry is configured). */
+  push: optional(boolean()),
+  /** Only these datasets (default every one). */
+  datasets: optional(listOrOne(nonEmpty3)),
+  /** Only these of metrics.stores (default every configured one). */
+  stores: optional(listOrOne(storeName)),
+  /** Slack alerts on excursions and regressions (default true where slack is set). */
+  alerts: optional(boolean()),
+  /** The run's Slack thread and GitHub check run (default true). */
+  notify: optional(boolean()),
+  /** The history series the measurements join (default derived from the tag). */
+  series: optional(nonEmpty3),
+  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
+  regressions: optional(literal("fail", "warn", "ignore"))
+});
+var stackciConfigSchema = object({
+  version: required(literal(1)),
+  /** The profile `stackci run` uses without --profile (default local). */
+  "default-profile": optional(nonEmpty3),
+  registry: optional(registrySectionSchema),
+  jenkins: optional(jenkinsSectionSchema),
+  slack: optional(slackSectionSchema),
+  github: optional(githubSectionSchema),
+  lint: optional(lintSectionSchema),
+  image: optional(imageSectionSchema),
+  integration: optional(integrationSectionSchema),
+  verify: optional(verifySectionSchema),
+  metrics: optional(metricsSectionSchema),
+  report: optional(reportSectionSchema),
+  /** Standing alert rules over the store (see docs/alerts.md). */
+  alerts: optional(alertsSectionSchema),
+  notebooks: optional(notebooksSectionSchema),
+  profiles: optional(record(profileSchema))
+});
+
+// src/pipeline/profile.ts
+init_errors();
+var KIND_BY_PROFILE = {
+  pr: "pr",
+  daily: "daily",
+  weekly: "weekly",
+  stable: "release",
+  local: "sha"
+};
+var RELEASE_PROFILES = ["daily", "weekly", "stable"];
+function onlySteps(profile, only) {
+  if (only === void 0) return profile;
+  const unknown2 = only.filter(
+    (s) => !profile.steps.includes(s)
+  );
+  if (unknown2.length > 0) {
+    throw new InputError(
+      `profile ${profile.name} has no step ${unknown2.join(", ")}`,
+      { hint: `its steps: ${profile.steps.join(", ")}` }
+    );
+  }
+  return { ...profile, steps: profile.steps.filter((s) => only.includes(s)) };
+}
+__name(onlySteps, "onlySteps");
+function implicitProfile(config) {
+  const steps = [];
+  if (config.lint !== void 0) steps.push("lint");
+  if (config.image !== void 0) steps.push("stack-image");
+  if (config.integration !== void 0) steps.push("integration");
+  if (config.verify !== void 0) steps.push("verify");
+  if (config.metrics !== void 0) steps.push("dispatch-metrics");
+  if (config.report !== void 0) steps.push("report");
+  if (config.notebooks !== void 0) steps.push("notebook");
+  return { steps, description: "the steps the file has sections for" };
+}
+__name(implicitProfile, "implicitProfile");
+function resolveProfile(config, name, version) {
+  const profiles = config.profiles ?? {};
+  const names = Object.keys(profiles);
+  let chosen = name ?? config["default-profile"];
+  if (chosen === void 0) {
+    if ("local" in profiles) chosen = "local";
+    else if (names.length === 1) chosen = names[0];
+  }
+  let section;
+  if (chosen === void 0 && names.length === 0) {
+    chosen = "default";
+    section = implicitProfile(config);
+  } else if (chosen === void 0) {
+    throw new ConfigError(`several profiles and none chosen`, {
+      where: { file: config.file },
+      hint: `pass --profile (${names.join(", ")}) or set default-profile`
+    });
+  } else {
+    section = profiles[chosen];
+  }
+  if (section === void 0) {
+    throw new ConfigError(`no profile ${JSON.stringify(chosen)}`, {
+      where: { file: config.file, path: "profiles" },
+      hint: names.length === 0 ? "add a profiles: section (see docs/configuration.md)" : `profiles: ${names.join(", ")}`
+    });
+  }
+  const promotes = RELEASE_PROFILES.includes(chosen) && section.steps.includes("stack-image") && section.push !== false;
+  const listed = promotes ? [...section.steps, "promote"] : section.steps;
+  const steps = PIPELINE_STEPS.filter((s) => listed.includes(s));
+  const fallbackKind = KIND_BY_PROFILE[chosen] === "release" && version !== void 0 && /rc\d+$/i.test(version) ? "rc" : KIND_BY_PROFILE[chosen] ?? "sha";
+  return {
+    name: chosen,
+    section,
+    steps,
+    onFailure: section["on-failure"] ?? "stop",
+    kind: section.kind ?? fallbackKind
+  };
+}
+__name(resolveProfile, "resolveProfile");
+
+// src/pipeline/run-id.ts
+init_errors();
+var RUN_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+function checkRunId(id, what = "run id") {
+  const trimmed = id.trim();
+  if (!RUN_ID.test(trimmed)) {
+    throw new InputError(
+      `${what} ${JSON.stringify(id)} is not usable: it names containers and Jenkins parameters`,
+      {
+        hint: 'use 1\u201363 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit'
+      }
+    );
+  }
+  return trimmed;
+}
+__name(checkRunId, "checkRunId");
+function pipelineRunId(env, given, now = /* @__PURE__ */ new Date()) {
+  if (given !== void 0 && given.trim() !== "") return checkRunId(given);
+  const run = env.GITHUB_RUN_ID;
+  if (run !== void 0 && /^\d+$/.test(run)) {
+    const attempt = env.GITHUB_RUN_ATTEMPT ?? "1";
+    return `gh-${run}-${/^\d+$/.test(attempt) ? attempt : "1"}`;
+  }
+  const tag = env.BUILD_TAG;
+  if (tag !== void 0 && tag.trim() !== "") {
+    const safe = tag.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 63);
+    if (RUN_ID.test(safe)) return safe;
+  }
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").toLowerCase();
+  const salt = Math.floor(Math.random() * 65536);
+  return `local-${stamp}-${salt.toString(16).padStart(4, "0")}`;
+}
+__name(pipelineRunId, "pipelineRunId");
+
+// src/pipeline/preflight.ts
+var import_node_fs10 = require("node:fs");
+var import_node_path13 = require("node:path");
+init_release_tags();
+
+// src/pipeline/jenkins-step.ts
+var import_node_path12 = require("node:path");
+init_errors();
+init_format();
+
+// src/jenkins/paths.ts
+init_errors();
+function jobPath2(job, base) {
+  let text4 = job.trim();
+  if (base !== void 0 && /^https?:\/\//.test(text4)) {
+    const root = base.replace(/\/+$/, "");
+    if (!text4.startsWith(`${root}/`)) {
+      throw new InputError(
+        `job URL ${text4} is not under the Jenkins URL ${root}`
+      );
+    }
+    text4 = text4.slice(root.length);
+  }
+  const fromUrl = /^\/?job\//.test(text4);
+  let names;
+  if (fromUrl) {
+    const parts = text4.split("/").filter((p) => p !== "");
+    names = [];
+    for (let i = 0; i < parts.length; i += 2) {
+      if (parts[i] !== "job" || parts[i + 1] === void 0) {
+        throw new InputError(`cannot read a job from ${JSON.stringify(job)}`, {
+          hint: "give the job as folder/name (e.g. release/weekly-release) or its URL"
+        });
+      }
+      names.push(decodeURIComponent(parts[i + 1] ?? ""));
+    }
+  } else {
+    names = text4.split(/\s*»\s*|\//).map((n) => n.trim());
+  }
+  if (names.length === 0 || names.some((n) => n === "")) {
+    throw new InputError(
+      `job name ${JSON.stringify(job)} is empty or has an empty folder`,
+      {
+        hint: "give the job as folder/name, e.g. release/weekly-release"
+      }
+    );
+  }
+  return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
+}
+__name(jobPath2, "jobPath");
+function jobName(path) {
+  return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
+}
+__name(jobName, "jobName");
+function buildPath(job, number2) {
+  return `${job}/${number2}`;
+}
+__name(buildPath, "buildPath");
+function queueIdFromLocation(location) {
+  const match = /\/queue\/item\/(\d+)\/?$/.exec(location.trim());
+  return match === null ? void 0 : Number(match[1]);
+}
+__name(queueIdFromLocation, "queueIdFromLocation");
+function normalizeBaseUrl(url2) {
+  let parsed;
+  try {
+    parsed = new URL(url2.trim());
+  } catch {
+    throw new InputError(`Jenkins URL ${JSON.stringify(url2)} is not a URL`, {
+      hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
+    });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InputError(`Jenkins URL must be http(s), got ${parsed.protocol}`);
+  }
+  const user = parsed.username === "" ? void 0 : decodeURIComponent(parsed.username);
+  const password = parsed.password === "" ? void 0 : decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  const base = parsed.toString().replace(/\/+$/, "");
+  return {
+    base,
+    ...user === void 0 ? {} : { user },
+    ...password === void 0 ? {} : { password }
+  };
+}
+__name(normalizeBaseUrl, "normalizeBaseUrl");
+
 // src/jenkins/http-errors.ts
+init_errors();
+init_retry();
 var CRUMB_REJECTED = /No valid crumb/i;
 var JenkinsHttpError = class extends JenkinsError {
   static {
@@ -7627,7 +8976,33 @@ function snippet(text4) {
 }
 __name(snippet, "snippet");
 
+// src/jenkins/client.ts
+init_errors();
+
+// src/core/reporter.ts
+init_secrets();
+var silentReporter = {
+  debug: /* @__PURE__ */ __name(() => void 0, "debug"),
+  info: /* @__PURE__ */ __name(() => void 0, "info"),
+  notice: /* @__PURE__ */ __name(() => void 0, "notice"),
+  warning: /* @__PURE__ */ __name(() => void 0, "warning"),
+  error: /* @__PURE__ */ __name(() => void 0, "error"),
+  group: /* @__PURE__ */ __name(async (_name, fn) => fn(), "group"),
+  mask: /* @__PURE__ */ __name(() => void 0, "mask"),
+  summary: /* @__PURE__ */ __name(async () => Promise.resolve(), "summary"),
+  progress: /* @__PURE__ */ __name(() => ({
+    update: /* @__PURE__ */ __name(() => void 0, "update"),
+    tick: /* @__PURE__ */ __name(() => void 0, "tick"),
+    done: /* @__PURE__ */ __name(() => void 0, "done")
+  }), "progress")
+};
+
 // src/jenkins/http.ts
+init_errors();
+init_retry();
+init_clock();
+init_secrets();
+init_http_request();
 var JenkinsHttp = class {
   static {
     __name(this, "JenkinsHttp");
@@ -7777,86 +9152,8 @@ var JenkinsHttp = class {
   }
 };
 
-// src/jenkins/paths.ts
-function jobPath2(job, base) {
-  let text4 = job.trim();
-  if (base !== void 0 && /^https?:\/\//.test(text4)) {
-    const root = base.replace(/\/+$/, "");
-    if (!text4.startsWith(`${root}/`)) {
-      throw new InputError(
-        `job URL ${text4} is not under the Jenkins URL ${root}`
-      );
-    }
-    text4 = text4.slice(root.length);
-  }
-  const fromUrl = /^\/?job\//.test(text4);
-  let names;
-  if (fromUrl) {
-    const parts = text4.split("/").filter((p) => p !== "");
-    names = [];
-    for (let i = 0; i < parts.length; i += 2) {
-      if (parts[i] !== "job" || parts[i + 1] === void 0) {
-        throw new InputError(`cannot read a job from ${JSON.stringify(job)}`, {
-          hint: "give the job as folder/name (e.g. release/weekly-release) or its URL"
-        });
-      }
-      names.push(decodeURIComponent(parts[i + 1] ?? ""));
-    }
-  } else {
-    names = text4.split(/\s*»\s*|\//).map((n) => n.trim());
-  }
-  if (names.length === 0 || names.some((n) => n === "")) {
-    throw new InputError(
-      `job name ${JSON.stringify(job)} is empty or has an empty folder`,
-      {
-        hint: "give the job as folder/name, e.g. release/weekly-release"
-      }
-    );
-  }
-  return names.map((n) => `/job/${encodeURIComponent(n)}`).join("");
-}
-__name(jobPath2, "jobPath");
-function jobName(path) {
-  return path.split("/job/").filter((p) => p !== "").map((p) => decodeURIComponent(p)).join("/");
-}
-__name(jobName, "jobName");
-function buildPath(job, number2) {
-  return `${job}/${number2}`;
-}
-__name(buildPath, "buildPath");
-function queueIdFromLocation(location) {
-  const match = /\/queue\/item\/(\d+)\/?$/.exec(location.trim());
-  return match === null ? void 0 : Number(match[1]);
-}
-__name(queueIdFromLocation, "queueIdFromLocation");
-function normalizeBaseUrl(url2) {
-  let parsed;
-  try {
-    parsed = new URL(url2.trim());
-  } catch {
-    throw new InputError(`Jenkins URL ${JSON.stringify(url2)} is not a URL`, {
-      hint: "give the full address, e.g. https://ci.example.org/ or https://ci.example.org/jenkins"
-    });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InputError(`Jenkins URL must be http(s), got ${parsed.protocol}`);
-  }
-  const user = parsed.username === "" ? void 0 : decodeURIComponent(parsed.username);
-  const password = parsed.password === "" ? void 0 : decodeURIComponent(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  parsed.search = "";
-  parsed.hash = "";
-  const base = parsed.toString().replace(/\/+$/, "");
-  return {
-    base,
-    ...user === void 0 ? {} : { user },
-    ...password === void 0 ? {} : { password }
-  };
-}
-__name(normalizeBaseUrl, "normalizeBaseUrl");
-
 // src/jenkins/trigger.ts
+init_errors();
 async function triggerBuild(http, path, parameters, options) {
   const name = jobName(path);
   const query = options.delaySeconds === void 0 ? void 0 : { delay: `${options.delaySeconds}sec` };
@@ -8068,192 +9365,6 @@ var JenkinsClient = class {
   }
 };
 
-// src/jenkins/results.ts
-var DEFAULT_FAIL_ON = [
-  "FAILURE",
-  "ABORTED",
-  "NOT_BUILT"
-];
-
-// src/jenkins/build-inputs.ts
-var DEFAULT_TIMEOUT_MS = 6 * 36e5;
-function maskCredentials(reporter, user, token) {
-  reporter.mask(token);
-  if (token === void 0) return;
-  const header = basicAuthHeader(user ?? "", token);
-  reporter.mask(header);
-  reporter.mask(header.slice("Basic ".length));
-}
-__name(maskCredentials, "maskCredentials");
-function jenkinsClientFor(inputs, reporter) {
-  return new JenkinsClient({
-    url: inputs.url,
-    reporter,
-    ...inputs.user === void 0 ? {} : { user: inputs.user },
-    ...inputs.token === void 0 ? {} : { token: inputs.token }
-  });
-}
-__name(jenkinsClientFor, "jenkinsClientFor");
-
-// src/jenkins/console.ts
-var ConsoleDecoder = class {
-  static {
-    __name(this, "ConsoleDecoder");
-  }
-  #decoder = new TextDecoder("utf-8");
-  #partial = "";
-  /** Decodes a chunk; returns the complete lines it finished ('' if none). */
-  push(bytes) {
-    const text4 = this.#partial + this.#decoder.decode(bytes, { stream: true });
-    const end = text4.lastIndexOf("\n") + 1;
-    this.#partial = text4.slice(end);
-    return text4.slice(0, end);
-  }
-  /** Whatever is left at the end of the console (a last line without `\n`). */
-  flush() {
-    const rest = this.#partial + this.#decoder.decode();
-    this.#partial = "";
-    return rest;
-  }
-};
-function reporterConsoleSink(reporter, options = {}) {
-  const token = options.protectCommands === true ? nodeCrypto().randomUUID() : void 0;
-  return {
-    open: /* @__PURE__ */ __name(() => {
-      if (token !== void 0) reporter.info(`::stop-commands::${token}`);
-    }, "open"),
-    write: /* @__PURE__ */ __name((text4) => {
-      if (text4 === "") return;
-      const lines = text4.endsWith("\n") ? text4.slice(0, -1) : text4;
-      for (const line of lines.split("\n")) reporter.info(line);
-    }, "write"),
-    close: /* @__PURE__ */ __name(() => {
-      if (token !== void 0) reporter.info(`::${token}::`);
-    }, "close")
-  };
-}
-__name(reporterConsoleSink, "reporterConsoleSink");
-
-// src/jenkins/published.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path8 = require("node:path");
-var FAILING_CAP = 20;
-var FAILING = /* @__PURE__ */ new Set(["FAILED", "REGRESSION"]);
-function collect(result, into) {
-  for (const child of result.childReports ?? [])
-    if (child.result !== void 0) collect(child.result, into);
-  if (result.childReports !== void 0) return;
-  into.passed += result.passCount ?? 0;
-  into.failed += result.failCount ?? 0;
-  into.skipped += result.skipCount ?? 0;
-  for (const suite of result.suites ?? [])
-    for (const c of suite.cases ?? [])
-      if (FAILING.has(c.status ?? ""))
-        into.failing.push(`${c.className ?? "?"}.${c.name ?? "?"}`);
-}
-__name(collect, "collect");
-async function readTestReport(jenkins, job, number2, signal) {
-  const path = `${buildPath(jenkins.jobPath(job), number2)}/testReport/api/json`;
-  const res = await jenkins.http.get(path, {
-    accept: [200, 404],
-    ...signal === void 0 ? {} : { signal }
-  });
-  if (res.status === 404) return void 0;
-  const json = JSON.parse(new TextDecoder().decode(res.body));
-  const summary = {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-    failing: [],
-    more: 0
-  };
-  collect(json, summary);
-  summary.more = Math.max(0, summary.failing.length - FAILING_CAP);
-  summary.failing = summary.failing.slice(0, FAILING_CAP);
-  return summary;
-}
-__name(readTestReport, "readTestReport");
-function describeTests(summary) {
-  if (summary === void 0) return "no test report published";
-  const counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
-  if (summary.failing.length === 0) return counts;
-  return `${counts}; failing: ${summary.failing.join(", ")}${summary.more > 0 ? ` and ${summary.more} more` : ""}`;
-}
-__name(describeTests, "describeTests");
-async function downloadArtifacts(jenkins, job, number2, names, dir, signal) {
-  if (names.length === 0) return [];
-  const build = buildPath(jenkins.jobPath(job), number2);
-  const { json } = await jenkins.http.json(`${build}/api/json`, {
-    query: { tree: "artifacts[fileName,relativePath]" },
-    ...signal === void 0 ? {} : { signal }
-  });
-  const archived = (json.artifacts ?? []).filter((a) => a.relativePath !== void 0);
-  (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
-  const out = [];
-  for (const name of names) {
-    const found = archived.find(
-      (a) => a.relativePath === name || a.fileName === name
-    );
-    if (found?.relativePath === void 0) {
-      throw new InputError(
-        `build #${number2} of ${job} archived no artifact ${JSON.stringify(name)}`,
-        {
-          hint: archived.length === 0 ? "it archived nothing (archiveArtifacts in its Jenkinsfile)" : `it archived ${archived.map((a) => a.relativePath).join(", ")}`
-        }
-      );
-    }
-    const res = await jenkins.http.get(
-      `${build}/artifact/${found.relativePath.split("/").map(encodeURIComponent).join("/")}`,
-      signal === void 0 ? {} : { signal }
-    );
-    const file = (0, import_node_path8.join)(dir, (0, import_node_path8.basename)(found.relativePath));
-    (0, import_node_fs7.writeFileSync)(file, res.body);
-    out.push(file);
-  }
-  return out;
-}
-__name(downloadArtifacts, "downloadArtifacts");
-
-// src/jenkins/cancel.ts
-async function stopBuildOrItem(jenkins, state, options) {
-  const call = options.signal === void 0 ? {} : { signal: options.signal };
-  let number2 = state.build;
-  if (number2 === void 0) {
-    const outcome = await jenkins.cancelQueueItem(state.queueId, call);
-    const item = await jenkins.queueItem(state.queueId, call);
-    number2 = item?.executable?.number;
-    if (number2 === void 0 && outcome === "gone" && item === void 0) {
-      const builds = await jenkins.recentBuilds(state.job, call);
-      number2 = builds.find((b) => b.queueId === state.queueId)?.number;
-    }
-    if (number2 === void 0) {
-      if (outcome === "gone" && item === void 0) {
-        throw new JenkinsError(
-          `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
-          {
-            hint: `look for the build in Jenkins: ${jenkins.pageUrl(state.job)}`
-          }
-        );
-      }
-      const what2 = `queue item ${state.queueId} of '${state.job}'`;
-      options.reporter.info(`cancelled ${what2}`);
-      return what2;
-    }
-  }
-  const mode = await jenkins.stop(
-    state.job,
-    number2,
-    options.mode ?? "stop",
-    call
-  );
-  const what = `'${state.job}' #${number2}`;
-  options.reporter.info(
-    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number2)}`
-  );
-  return what;
-}
-__name(stopBuildOrItem, "stopBuildOrItem");
-
 // src/jenkins/poll.ts
 var DEFAULT_POLL_POLICY = {
   minMs: 1e3,
@@ -8301,7 +9412,48 @@ var ConsoleSchedule = class {
   }
 };
 
+// src/jenkins/console.ts
+init_builtins();
+var ConsoleDecoder = class {
+  static {
+    __name(this, "ConsoleDecoder");
+  }
+  #decoder = new TextDecoder("utf-8");
+  #partial = "";
+  /** Decodes a chunk; returns the complete lines it finished ('' if none). */
+  push(bytes) {
+    const text4 = this.#partial + this.#decoder.decode(bytes, { stream: true });
+    const end = text4.lastIndexOf("\n") + 1;
+    this.#partial = text4.slice(end);
+    return text4.slice(0, end);
+  }
+  /** Whatever is left at the end of the console (a last line without `\n`). */
+  flush() {
+    const rest = this.#partial + this.#decoder.decode();
+    this.#partial = "";
+    return rest;
+  }
+};
+function reporterConsoleSink(reporter, options = {}) {
+  const token = options.protectCommands === true ? nodeCrypto().randomUUID() : void 0;
+  return {
+    open: /* @__PURE__ */ __name(() => {
+      if (token !== void 0) reporter.info(`::stop-commands::${token}`);
+    }, "open"),
+    write: /* @__PURE__ */ __name((text4) => {
+      if (text4 === "") return;
+      const lines = text4.endsWith("\n") ? text4.slice(0, -1) : text4;
+      for (const line of lines.split("\n")) reporter.info(line);
+    }, "write"),
+    close: /* @__PURE__ */ __name(() => {
+      if (token !== void 0) reporter.info(`::${token}::`);
+    }, "close")
+  };
+}
+__name(reporterConsoleSink, "reporterConsoleSink");
+
 // src/jenkins/follow.ts
+init_errors();
 var QueueCancelledError = class extends JenkinsError {
   static {
     __name(this, "QueueCancelledError");
@@ -8381,6 +9533,119 @@ function quietPeriodLeft(item, watchedMs) {
   return item.timestamp - item.inQueueSince - watchedMs;
 }
 __name(quietPeriodLeft, "quietPeriodLeft");
+
+// src/jenkins/results.ts
+init_errors();
+init_format();
+var DEFAULT_FAIL_ON = [
+  "FAILURE",
+  "ABORTED",
+  "NOT_BUILT"
+];
+function parseFailOn(words, what) {
+  if (words.length === 0) return new Set(DEFAULT_FAIL_ON);
+  const out = /* @__PURE__ */ new Set();
+  for (const word of words) {
+    const upper = word.trim().toUpperCase().replace(/[- ]/g, "_");
+    if (!isBuildResult(upper)) {
+      throw new InputError(
+        `${what} must list Jenkins results (${BUILD_RESULTS.join(", ")}), got ${JSON.stringify(word)}`
+      );
+    }
+    out.add(upper);
+  }
+  return out;
+}
+__name(parseFailOn, "parseFailOn");
+var ICONS = {
+  SUCCESS: "\u2705",
+  UNSTABLE: "\u26A0\uFE0F",
+  FAILURE: "\u274C",
+  NOT_BUILT: "\u23ED\uFE0F",
+  ABORTED: "\u23F9\uFE0F"
+};
+function summaryLine(outcome) {
+  const job = `Jenkins **${escapeMarkdown2(outcome.job)}**`;
+  const queue = `[queue item ${outcome.queueId}](${outcome.queueUrl})`;
+  if (outcome.buildNumber === void 0 || outcome.buildUrl === void 0) {
+    const state = outcome.failed ? "\u274C" : "\u23F3";
+    return `${state} ${job} ${queue}: ${escapeMarkdown2(outcome.message)}`;
+  }
+  const build = `[#${outcome.buildNumber}](${outcome.buildUrl})`;
+  const result = outcome.result ?? "no result";
+  const icon = outcome.result === void 0 ? outcome.failed ? "\u274C" : "\u23F3" : ICONS[outcome.result];
+  const took = outcome.durationMs === void 0 || outcome.durationMs <= 0 ? "" : ` in ${formatMs(outcome.durationMs)}`;
+  const tail3 = outcome.result === void 0 ? `: ${escapeMarkdown2(outcome.message)}` : "";
+  return `${icon} ${job} ${build} **${result}**${took}${tail3} \xB7 [console](${outcome.buildUrl}console) \xB7 ${queue}`;
+}
+__name(summaryLine, "summaryLine");
+function escapeMarkdown2(text4) {
+  return text4.replace(/([\\`*_[\]<>|])/g, "\\$1");
+}
+__name(escapeMarkdown2, "escapeMarkdown");
+
+// src/jenkins/cancel.ts
+init_errors();
+async function stopBuildOrItem(jenkins, state, options) {
+  const call = options.signal === void 0 ? {} : { signal: options.signal };
+  let number2 = state.build;
+  if (number2 === void 0) {
+    const outcome = await jenkins.cancelQueueItem(state.queueId, call);
+    const item = await jenkins.queueItem(state.queueId, call);
+    number2 = item?.executable?.number;
+    if (number2 === void 0 && outcome === "gone" && item === void 0) {
+      const builds = await jenkins.recentBuilds(state.job, call);
+      number2 = builds.find((b) => b.queueId === state.queueId)?.number;
+    }
+    if (number2 === void 0) {
+      if (outcome === "gone" && item === void 0) {
+        throw new JenkinsError(
+          `queue item ${state.queueId} of '${state.job}' is gone and its build is unknown; nothing was stopped`,
+          {
+            hint: `look for the build in Jenkins: ${jenkins.pageUrl(state.job)}`
+          }
+        );
+      }
+      const what2 = `queue item ${state.queueId} of '${state.job}'`;
+      options.reporter.info(`cancelled ${what2}`);
+      return what2;
+    }
+  }
+  const mode = await jenkins.stop(
+    state.job,
+    number2,
+    options.mode ?? "stop",
+    call
+  );
+  const what = `'${state.job}' #${number2}`;
+  options.reporter.info(
+    `asked Jenkins to ${mode} ${what}: ${jenkins.pageUrl(state.job, number2)}`
+  );
+  return what;
+}
+__name(stopBuildOrItem, "stopBuildOrItem");
+function leftBehind(state) {
+  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
+  return `${what} of '${state.job}'`;
+}
+__name(leftBehind, "leftBehind");
+async function stopLeftBehind(jenkins, state, options) {
+  const what = leftBehind(state);
+  if (!options.cancelOnAbort) {
+    options.reporter.warning(
+      `${options.why}; leaving ${what} running (cancel-on-abort is off)`
+    );
+    return;
+  }
+  options.reporter.info(`${options.why}: stopping ${what}`);
+  await stopBuildOrItem(jenkins, state, options);
+}
+__name(stopLeftBehind, "stopLeftBehind");
+
+// src/jenkins/run-build.ts
+init_errors();
+init_format();
+init_clock();
 
 // src/jenkins/watch.ts
 async function watchBuild(client, job, number2, options) {
@@ -8578,31 +9843,289 @@ async function runJenkinsBuild(request, deps) {
 }
 __name(runJenkinsBuild, "runJenkinsBuild");
 async function abandon(jenkins, state, request, reporter, reason) {
-  const what = state.build === void 0 ? `queue item ${state.queueId}` : `#${state.build}`;
-  if (!request.cancelOnAbort) {
-    reporter.warning(
-      `leaving ${what} of '${state.job}' running in Jenkins (cancel-on-abort is off)`
-    );
-    return true;
-  }
-  reporter.info(
-    `${errorMessage(reason).split("\n")[0] ?? "cancelled"}: stopping ${what} of '${state.job}'`
-  );
   try {
-    await stopBuildOrItem(jenkins, state, {
+    await stopLeftBehind(jenkins, state, {
       reporter,
+      cancelOnAbort: request.cancelOnAbort,
+      why: errorMessage(reason).split("\n")[0] ?? "cancelled",
       signal: AbortSignal.timeout(STOP_DEADLINE_MS),
       ...request.stopMode === void 0 ? {} : { mode: request.stopMode }
     });
     return true;
   } catch (error) {
     reporter.error(
-      `could not stop ${what} of '${state.job}': ${errorMessage(error)}`
+      `could not stop ${leftBehind(state)}: ${errorMessage(error)}`
     );
     return false;
   }
 }
 __name(abandon, "abandon");
+
+// src/jenkins/published.ts
+var import_node_fs8 = require("node:fs");
+var import_node_path11 = require("node:path");
+init_errors();
+var FAILING_CAP = 20;
+var FAILING = /* @__PURE__ */ new Set(["FAILED", "REGRESSION"]);
+function collect(result, into) {
+  for (const child of result.childReports ?? [])
+    if (child.result !== void 0) collect(child.result, into);
+  if (result.childReports !== void 0) return;
+  into.passed += result.passCount ?? 0;
+  into.failed += result.failCount ?? 0;
+  into.skipped += result.skipCount ?? 0;
+  for (const suite of result.suites ?? [])
+    for (const c of suite.cases ?? [])
+      if (FAILING.has(c.status ?? ""))
+        into.failing.push(`${c.className ?? "?"}.${c.name ?? "?"}`);
+}
+__name(collect, "collect");
+async function readTestReport(jenkins, job, number2, signal) {
+  const path = `${buildPath(jenkins.jobPath(job), number2)}/testReport/api/json`;
+  const res = await jenkins.http.get(path, {
+    accept: [200, 404],
+    ...signal === void 0 ? {} : { signal }
+  });
+  if (res.status === 404) return void 0;
+  const json = JSON.parse(new TextDecoder().decode(res.body));
+  const summary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failing: [],
+    more: 0
+  };
+  collect(json, summary);
+  summary.more = Math.max(0, summary.failing.length - FAILING_CAP);
+  summary.failing = summary.failing.slice(0, FAILING_CAP);
+  return summary;
+}
+__name(readTestReport, "readTestReport");
+function describeTests(summary) {
+  if (summary === void 0) return "no test report published";
+  const counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+  if (summary.failing.length === 0) return counts;
+  return `${counts}; failing: ${summary.failing.join(", ")}${summary.more > 0 ? ` and ${summary.more} more` : ""}`;
+}
+__name(describeTests, "describeTests");
+async function downloadArtifacts(jenkins, job, number2, names, dir, signal) {
+  if (names.length === 0) return [];
+  const build = buildPath(jenkins.jobPath(job), number2);
+  const { json } = await jenkins.http.json(`${build}/api/json`, {
+    query: { tree: "artifacts[fileName,relativePath]" },
+    ...signal === void 0 ? {} : { signal }
+  });
+  const archived = (json.artifacts ?? []).filter((a) => a.relativePath !== void 0);
+  (0, import_node_fs8.mkdirSync)(dir, { recursive: true });
+  const out = [];
+  for (const name of names) {
+    const found = archived.find(
+      (a) => a.relativePath === name || a.fileName === name
+    );
+    if (found?.relativePath === void 0) {
+      throw new InputError(
+        `build #${number2} of ${job} archived no artifact ${JSON.stringify(name)}`,
+        {
+          hint: archived.length === 0 ? "it archived nothing (archiveArtifacts in its Jenkinsfile)" : `it archived ${archived.map((a) => a.relativePath).join(", ")}`
+        }
+      );
+    }
+    const res = await jenkins.http.get(
+      `${build}/artifact/${found.relativePath.split("/").map(encodeURIComponent).join("/")}`,
+      signal === void 0 ? {} : { signal }
+    );
+    const file = (0, import_node_path11.join)(dir, (0, import_node_path11.basename)(found.relativePath));
+    (0, import_node_fs8.writeFileSync)(file, res.body);
+    out.push(file);
+  }
+  return out;
+}
+__name(downloadArtifacts, "downloadArtifacts");
+
+// src/jenkins/parameters.ts
+init_errors();
+var KEY_VALUE = /^[^\s=:#][^=:]*=/;
+function parseParameters(text4, what) {
+  if (text4 === void 0 || text4.trim() === "") return [];
+  const lines = text4.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const pairs = lines.every((l) => KEY_VALUE.test(l)) ? lines.map((l) => {
+    const eq = l.indexOf("=");
+    return [l.slice(0, eq).trim(), l.slice(eq + 1).trim()];
+  }) : yamlPairs(text4, what);
+  const seen = /* @__PURE__ */ new Set();
+  for (const [key] of pairs) {
+    if (seen.has(key)) throw new InputError(`${what} sets ${key} twice`);
+    seen.add(key);
+  }
+  return pairs;
+}
+__name(parseParameters, "parseParameters");
+function yamlPairs(text4, what) {
+  let value2;
+  try {
+    value2 = jsyaml().load(text4, { schema: jsyaml().FAILSAFE_SCHEMA });
+  } catch (error) {
+    throw new InputError(
+      `${what} is neither KEY=value lines nor a YAML map: ${error.message.split("\n")[0] ?? ""}`
+    );
+  }
+  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
+    throw new InputError(
+      `${what} must be KEY=value lines or a YAML map, got ${JSON.stringify(text4.slice(0, 60))}`,
+      {
+        hint: "one parameter per line, e.g. SHA=${{ github.sha }}"
+      }
+    );
+  }
+  return Object.entries(value2).map(([k, v]) => {
+    if (v === null) return [k, ""];
+    if (typeof v !== "string") {
+      throw new InputError(
+        `${what}: parameter ${k} must be a single value, not a list or map`
+      );
+    }
+    return [k, v];
+  });
+}
+__name(yamlPairs, "yamlPairs");
+function parseParamFlag(flag) {
+  const eq = flag.indexOf("=");
+  if (eq <= 0) {
+    throw new InputError(
+      `--param must be KEY=VALUE, got ${JSON.stringify(flag)}`
+    );
+  }
+  return [flag.slice(0, eq).trim(), flag.slice(eq + 1)];
+}
+__name(parseParamFlag, "parseParamFlag");
+
+// src/jenkins/step.ts
+init_secrets();
+var DEFAULT_TIMEOUT_MS = 6 * 36e5;
+function readJenkinsBuildInputs(r) {
+  const token = r.string("token");
+  const user = r.string("user");
+  if (token !== void 0 && user === void 0) {
+    r.fail(
+      "user",
+      "is required when a token is given (the token belongs to a user)"
+    );
+  }
+  return {
+    url: r.required("url"),
+    user,
+    token,
+    job: r.required("job"),
+    parameters: readParameters(r),
+    wait: r.boolean("wait", true),
+    timeout: r.duration("timeout") ?? DEFAULT_TIMEOUT_MS,
+    "stream-log": r.boolean("stream-log", true),
+    "fail-on": parseFailOn(r.list("fail-on"), r.source.describe("fail-on")),
+    "cancel-on-abort": r.boolean("cancel-on-abort", true)
+  };
+}
+__name(readJenkinsBuildInputs, "readJenkinsBuildInputs");
+function readParameters(r) {
+  const raw2 = r.source.get("parameters");
+  if (Array.isArray(raw2)) return raw2.map((p) => parseParamFlag(String(p)));
+  if (typeof raw2 === "object" && raw2 !== null)
+    return Object.entries(raw2).map(([k, v]) => [
+      k,
+      String(v)
+    ]);
+  return parseParameters(
+    r.string("parameters"),
+    r.source.describe("parameters")
+  );
+}
+__name(readParameters, "readParameters");
+function jenkinsBuildInputsFromConfig(config, run) {
+  const section = config.jenkins ?? {};
+  const env = /* @__PURE__ */ __name((name) => run.env[name], "env");
+  return readJenkinsBuildInputs(
+    new StepInputs(
+      layered(
+        valuesSource("pipeline", {
+          job: run.job,
+          parameters: Object.fromEntries(run.parameters),
+          user: env(section["user-env"] ?? "JENKINS_USER"),
+          token: env(section["token-env"] ?? "JENKINS_TOKEN"),
+          wait: true,
+          "cancel-on-abort": true
+        }),
+        configSource(config.file, "jenkins", section)
+      )
+    )
+  );
+}
+__name(jenkinsBuildInputsFromConfig, "jenkinsBuildInputsFromConfig");
+function maskJenkinsCredentials(reporter, inputs) {
+  for (const secret of urlUserinfoSecrets(inputs.url)) reporter.mask(secret);
+  const token = inputs.token;
+  if (token === void 0) return;
+  reporter.mask(token);
+  const header = basicAuthHeader(inputs.user ?? "", token);
+  reporter.mask(header);
+  reporter.mask(header.slice("Basic ".length));
+}
+__name(maskJenkinsCredentials, "maskJenkinsCredentials");
+function jenkinsClientFor(inputs, reporter) {
+  maskJenkinsCredentials(reporter, inputs);
+  return new JenkinsClient({
+    url: inputs.url,
+    reporter,
+    ...inputs.user === void 0 ? {} : { user: inputs.user },
+    ...inputs.token === void 0 ? {} : { token: inputs.token }
+  });
+}
+__name(jenkinsClientFor, "jenkinsClientFor");
+async function runJenkinsBuildStep(inputs, deps) {
+  const { reporter, signal } = deps;
+  const jenkins = jenkinsClientFor(inputs, reporter);
+  const outcome = await runJenkinsBuild(
+    {
+      job: inputs.job,
+      parameters: inputs.parameters,
+      wait: inputs.wait,
+      timeoutMs: inputs.timeout,
+      streamLog: inputs["stream-log"],
+      failOn: inputs["fail-on"],
+      cancelOnAbort: inputs["cancel-on-abort"]
+    },
+    {
+      jenkins,
+      reporter,
+      ...signal === void 0 ? {} : { signal },
+      ...deps.console === void 0 ? {} : { console: deps.console },
+      ...deps.saveState === void 0 ? {} : { saveState: deps.saveState },
+      ...deps.clock === void 0 ? {} : { clock: deps.clock },
+      ...deps.policy === void 0 ? {} : { policy: deps.policy }
+    }
+  );
+  const number2 = outcome.buildNumber;
+  if (number2 === void 0 || outcome.result === void 0)
+    return { outcome, artifacts: [] };
+  const tests = await readTestReport(jenkins, inputs.job, number2, signal);
+  const artifacts = deps.artifacts === void 0 ? [] : await downloadArtifacts(
+    jenkins,
+    inputs.job,
+    number2,
+    deps.artifacts.names,
+    deps.artifacts.dir,
+    signal
+  );
+  return { outcome, artifacts, ...tests === void 0 ? {} : { tests } };
+}
+__name(runJenkinsBuildStep, "runJenkinsBuildStep");
+function jenkinsBuildSummary(result) {
+  const lines = [summaryLine(result.outcome)];
+  if (result.outcome.result !== void 0) {
+    lines.push("", `- tests: ${describeTests(result.tests)}`);
+    for (const f of result.artifacts) lines.push(`- artifact: \`${f}\``);
+  }
+  return lines.join("\n");
+}
+__name(jenkinsBuildSummary, "jenkinsBuildSummary");
 
 // src/pipeline/state.ts
 function clientEnvOf(config, env) {
@@ -8619,8 +10142,9 @@ function clientEnvOf(config, env) {
 __name(clientEnvOf, "clientEnvOf");
 
 // src/pipeline/variables.ts
-var import_node_child_process = require("node:child_process");
-var import_node_fs8 = require("node:fs");
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs9 = require("node:fs");
+init_errors();
 var VARIABLES = [
   "run.id",
   "git.sha",
@@ -8643,18 +10167,18 @@ var VARIABLES = [
   "jenkins.build_url"
 ];
 var PLACEHOLDER = /\{([a-z]+\.[a-z_]+)\}/g;
-function git(dir, args) {
-  const r = (0, import_node_child_process.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
+function git2(dir, args) {
+  const r = (0, import_node_child_process2.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
   const out = r.status === 0 ? r.stdout.trim() : "";
   return out === "" || out === "HEAD" ? void 0 : out;
 }
-__name(git, "git");
-var nonEmpty2 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : String(v), "nonEmpty");
+__name(git2, "git");
+var nonEmpty4 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : String(v), "nonEmpty");
 function runVariables(sources) {
   const { env, baseDir, release } = sources;
   const event = readGitHubEvent(env).pull_request;
-  const sha = nonEmpty2(env.GITHUB_SHA) ?? git(baseDir, ["rev-parse", "HEAD"]);
-  const ref = nonEmpty2(env.GITHUB_REF_NAME) ?? nonEmpty2(env.GITHUB_REF?.replace(/^refs\/(heads|tags)\//, "")) ?? git(baseDir, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  const sha = nonEmpty4(env.GITHUB_SHA) ?? git2(baseDir, ["rev-parse", "HEAD"]);
+  const ref = nonEmpty4(env.GITHUB_REF_NAME) ?? nonEmpty4(env.GITHUB_REF?.replace(/^refs\/(heads|tags)\//, "")) ?? git2(baseDir, ["rev-parse", "--abbrev-ref", "HEAD"]);
   const noPr = "this run is not for a pull request (no pull_request event)";
   const tags2 = release?.tags;
   const calendar = /^[dw]\.(\d{4})\.(\d{2})(?:\.(\d{2}))?$/.exec(
@@ -8666,10 +10190,10 @@ function runVariables(sources) {
     "git.sha": sha,
     "git.short": sha?.slice(0, 7),
     "git.ref": ref,
-    "pr.number": nonEmpty2(event?.number),
-    "pr.head_ref": nonEmpty2(event?.head?.ref) ?? nonEmpty2(env.GITHUB_HEAD_REF),
-    "pr.head_sha": nonEmpty2(event?.head?.sha),
-    "pr.base_ref": nonEmpty2(event?.base?.ref) ?? nonEmpty2(env.GITHUB_BASE_REF),
+    "pr.number": nonEmpty4(event?.number),
+    "pr.head_ref": nonEmpty4(event?.head?.ref) ?? nonEmpty4(env.GITHUB_HEAD_REF),
+    "pr.head_sha": nonEmpty4(event?.head?.sha),
+    "pr.base_ref": nonEmpty4(event?.base?.ref) ?? nonEmpty4(env.GITHUB_BASE_REF),
     "release.kind": tags2?.kind,
     "release.tag": tags2?.tag,
     "release.eups": tags2?.eups,
@@ -8755,7 +10279,7 @@ __name(problemsError, "problemsError");
 function located(at) {
   let text4;
   try {
-    text4 = (0, import_node_fs8.readFileSync)(at.file, "utf8");
+    text4 = (0, import_node_fs9.readFileSync)(at.file, "utf8");
   } catch {
   }
   const pos = text4 === void 0 ? void 0 : locateYamlPath(text4, 0, at.path, false);
@@ -8826,11 +10350,9 @@ function jenkinsJobFor(run) {
   return run.profile.section["jenkins-job"] ?? run.config.jenkins?.jobs?.[run.profile.name];
 }
 __name(jenkinsJobFor, "jenkinsJobFor");
-var nonEmpty3 = /* @__PURE__ */ __name((v) => v === void 0 || v === "" ? void 0 : v, "nonEmpty");
 async function jenkinsStep(run) {
   const section = run.config.jenkins;
-  const url2 = section?.url;
-  if (url2 === void 0) {
+  if (section?.url === void 0) {
     return {
       status: "skipped",
       detail: "no Jenkins URL configured (set jenkins.url in stackci.yml to run it)"
@@ -8843,54 +10365,37 @@ async function jenkinsStep(run) {
       hint: `add jenkins.jobs.${run.profile.name} or profiles.${run.profile.name}.jenkins-job`
     });
   }
-  const userVar = section?.["user-env"] ?? "JENKINS_USER";
-  const tokenVar = section?.["token-env"] ?? "JENKINS_TOKEN";
-  const user = nonEmpty3(run.env[userVar]);
-  const token = nonEmpty3(run.env[tokenVar]);
-  maskCredentials(run.reporter, user, token);
   const parameters = jenkinsParameters(run);
+  const inputs = jenkinsBuildInputsFromConfig(run.config, {
+    job,
+    parameters,
+    env: run.env
+  });
   run.reporter.info(
     `parameters: ${parameters.map(([k, v]) => `${k}=${v}`).join(" ")}`
   );
-  const jenkins = jenkinsClientFor({ url: url2, user, token }, run.reporter);
-  const outcome = await runJenkinsBuild(
-    {
-      job,
-      parameters,
-      wait: true,
-      timeoutMs: section?.timeout ?? DEFAULT_TIMEOUT_MS,
-      streamLog: section?.["stream-log"] ?? true,
-      failOn: new Set(section?.["fail-on"] ?? DEFAULT_FAIL_ON),
-      cancelOnAbort: true
-    },
-    {
-      jenkins,
-      reporter: run.reporter,
-      console: reporterConsoleSink(run.reporter, {
-        protectCommands: run.options.protectCommands === true
-      }),
-      ...run.options.signal === void 0 ? {} : { signal: run.options.signal }
+  const names = section.artifacts;
+  const result = await runJenkinsBuildStep(inputs, {
+    reporter: run.reporter,
+    signal: run.options.signal,
+    console: reporterConsoleSink(run.reporter, {
+      protectCommands: run.options.protectCommands === true
+    }),
+    artifacts: {
+      names: names === void 0 ? [] : typeof names === "string" ? [names] : names,
+      dir: (0, import_node_path12.join)(run.dir, "jenkins")
     }
-  );
+  });
+  const { outcome, tests, artifacts } = result;
   run.jenkins = outcome;
-  const number2 = outcome.buildNumber;
+  if (tests !== void 0) run.tests = tests;
   let published = "";
-  if (number2 !== void 0 && outcome.result !== void 0) {
-    const signal = run.options.signal;
-    const tests = await readTestReport(jenkins, job, number2, signal);
-    if (tests !== void 0) run.tests = tests;
+  if (outcome.result !== void 0 && outcome.buildNumber !== void 0) {
     published = `; tests: ${describeTests(tests)}`;
-    const files = await downloadArtifacts(
-      jenkins,
-      job,
-      number2,
-      listOf(section?.artifacts),
-      (0, import_node_path9.join)(run.dir, "jenkins"),
-      signal
-    );
-    if (files.length > 0)
-      published += `; ${plural(files.length, "artifact")} downloaded`;
-    await run.reporter.summary(jenkinsSummary(job, outcome, tests, files));
+    if (artifacts.length > 0)
+      published += `; ${plural(artifacts.length, "artifact")} downloaded`;
+    await run.reporter.summary(`${jenkinsBuildSummary(result)}
+`);
   }
   return {
     status: outcome.failed ? "failed" : "passed",
@@ -8902,18 +10407,6 @@ async function jenkinsStep(run) {
   };
 }
 __name(jenkinsStep, "jenkinsStep");
-var listOf = /* @__PURE__ */ __name((v) => v === void 0 ? [] : typeof v === "string" ? [v] : [...v], "listOf");
-function jenkinsSummary(job, outcome, tests, files) {
-  const lines = [
-    `### Jenkins \`${job}\` #${outcome.buildNumber ?? "?"}: ${outcome.result ?? "no result"}`,
-    "",
-    `- tests: ${describeTests(tests)}`
-  ];
-  for (const f of files) lines.push(`- artifact: \`${f}\``);
-  return `${lines.join("\n")}
-`;
-}
-__name(jenkinsSummary, "jenkinsSummary");
 
 // src/pipeline/preflight.ts
 var JENKINS_LATER = [
@@ -8996,8 +10489,8 @@ function pathProblems(run) {
   const { config, profile } = run;
   const problems = [];
   const need = /* @__PURE__ */ __name((path, at, what, kind) => {
-    const full = (0, import_node_path10.resolve)(config.baseDir, path);
-    const ok = (0, import_node_fs9.existsSync)(full) && (kind === "dir" ? (0, import_node_fs9.statSync)(full).isDirectory() : (0, import_node_fs9.statSync)(full).isFile());
+    const full = (0, import_node_path13.resolve)(config.baseDir, path);
+    const ok = (0, import_node_fs10.existsSync)(full) && (kind === "dir" ? (0, import_node_fs10.statSync)(full).isDirectory() : (0, import_node_fs10.statSync)(full).isFile());
     if (!ok)
       problems.push({
         where: { file: config.file, path: at.join(".") },
@@ -9010,7 +10503,7 @@ function pathProblems(run) {
   if (image !== void 0 && steps.includes("stack-image")) {
     need(image.context, ["image", "context"], "the build context", "dir");
     need(
-      image.dockerfile ?? (0, import_node_path10.resolve)(config.baseDir, image.context, "Dockerfile"),
+      image.dockerfile ?? (0, import_node_path13.resolve)(config.baseDir, image.context, "Dockerfile"),
       ["image", image.dockerfile === void 0 ? "context" : "dockerfile"],
       "the Dockerfile",
       "file"
@@ -9044,23 +10537,6 @@ __name(preflight, "preflight");
 // src/pipeline/image-step.ts
 var RUN_ID_LABEL = "stackci.run-id";
 var PROFILE_LABEL = "stackci.profile";
-var PROJECT_LABEL = "stackci.project";
-function git2(dir, args) {
-  const r = (0, import_node_child_process2.spawnSync)("git", args, { cwd: dir, encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : void 0;
-}
-__name(git2, "git");
-function gitHead(dir) {
-  const sha = git2(dir, ["rev-parse", "HEAD"]) ?? "";
-  return /^[0-9a-f]{40}$/.test(sha) ? sha : void 0;
-}
-__name(gitHead, "gitHead");
-function projectName(baseDir) {
-  const top = git2(baseDir, ["rev-parse", "--show-toplevel"]);
-  const name = (0, import_node_path11.basename)(top === void 0 || top === "" ? baseDir : top).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
-  return name === "" ? "stack" : name;
-}
-__name(projectName, "projectName");
 function candidateTag(runId) {
   return `candidate-${runId}`;
 }
@@ -9093,11 +10569,7 @@ function releaseOf(run) {
     try {
       const version = releaseVersion(run, kind);
       const fromTree = kind === "sha" && (given === void 0 || given === "") && defaultVersion(kind, run.env) === void 0;
-      const dirty = fromTree && (git2(run.config.baseDir, [
-        "status",
-        "--porcelain",
-        "--untracked-files=no"
-      ]) ?? "") !== "";
+      const dirty = fromTree && worktreeDirty(run.config.baseDir);
       return dirty ? { kind, version, dirty } : { kind, version };
     } catch (error) {
       const next = FALLBACK[kind];
@@ -9125,127 +10597,67 @@ function releaseVersion(run, kind = run.profile.kind) {
   );
 }
 __name(releaseVersion, "releaseVersion");
-async function pruneLeftovers(engine, project, run) {
-  try {
-    const pruned = await engine.docker.pruneImages({
-      filters: { dangling: ["true"], label: [`${PROJECT_LABEL}=${project}`] }
-    });
-    const deleted = pruned.ImagesDeleted;
-    const n = deleted?.length ?? 0;
-    if (n > 0)
-      run.reporter.info(
-        `pruned ${n} untagged image layer(s) of earlier ${project} builds`
-      );
-  } catch (error) {
-    run.reporter.warning(
-      `could not prune old ${project} images: ${String(error)}`
-    );
-  }
+function expander(file, variables) {
+  return (text4, path) => expandVariables(text4, { file, path }, variables);
 }
-__name(pruneLeftovers, "pruneLeftovers");
+__name(expander, "expander");
 async function imageStep(run) {
   const section = run.config.image;
   if (section === void 0) {
     return { status: "skipped", detail: "no image: section" };
   }
   const registry2 = run.config.registry;
-  const username = registry2?.["username-env"] === void 0 ? void 0 : run.env[registry2["username-env"]];
-  const password = registry2?.["password-env"] === void 0 ? void 0 : run.env[registry2["password-env"]];
-  run.reporter.mask(password);
   const push2 = pushes(run);
   if (!push2 && registry2 !== void 0 && run.profile.section.push === void 0)
     run.reporter.info(
       `not pushing to ${registry2.repository}: ${run.profile.name === "local" ? "the local profile never pushes" : "not in CI"} (set push: true in the profile to push)`
     );
   const { kind, version, dirty } = run.release ?? releaseOf(run);
-  const at = /* @__PURE__ */ __name((p) => {
-    const path = (0, import_node_path11.resolve)(run.config.baseDir, p);
-    return (0, import_node_fs10.existsSync)(path) ? (0, import_node_fs10.realpathSync)(path) : path;
-  }, "at");
-  const env = {
-    ...run.env,
-    ...run.jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: run.jenkins.buildUrl }
-  };
   const variables = variablesOf(run);
   if (run.jenkins !== void 0) setJenkinsVariables(variables, run.jenkins);
-  const file = run.config.file;
   const eups = run.release?.tags.eups;
-  const buildArgs = {
-    ...eups === void 0 ? {} : { EUPS_TAG: eups },
-    ...run.jenkins?.buildNumber === void 0 ? {} : { JENKINS_BUILD_ID: String(run.jenkins.buildNumber) },
-    ...run.jenkins?.buildUrl === void 0 ? {} : { JENKINS_BUILD_URL: run.jenkins.buildUrl },
-    ...expandMap(
-      section["build-args"],
-      { file, path: ["image", "build-args"] },
-      variables
-    )
-  };
-  for (const [arg, variable] of Object.entries(
-    section["build-args-env"] ?? {}
-  )) {
-    const value2 = run.env[variable];
-    if (value2 !== void 0 && value2 !== "") buildArgs[arg] = value2;
-  }
-  const written = section["tag-template"];
-  const templates = (typeof written === "string" ? [written] : written ?? []).map(
-    (t, i) => expandVariables(
-      t,
-      {
-        file,
-        path: typeof written === "string" ? ["image", "tag-template"] : ["image", "tag-template", i]
+  const jenkins = run.jenkins;
+  const project = projectName(run.config.baseDir);
+  const inputs = stackImageInputsFromConfig(
+    {
+      config: run.config,
+      env: run.env,
+      expand: expander(run.config.file, variables)
+    },
+    {
+      kind,
+      version,
+      date: run.options.date,
+      push: push2,
+      dirty,
+      // Under image.build-args: the file may set them otherwise.
+      buildArgs: {
+        ...eups === void 0 ? {} : { EUPS_TAG: eups },
+        ...jenkins?.buildNumber === void 0 ? {} : { JENKINS_BUILD_ID: String(jenkins.buildNumber) },
+        ...jenkins?.buildUrl === void 0 ? {} : { JENKINS_BUILD_URL: jenkins.buildUrl }
       },
-      variables
-    )
+      labels: { [RUN_ID_LABEL]: run.runId, [PROFILE_LABEL]: run.profile.name }
+    }
   );
   if (dirty === true) {
     run.reporter.warning(
       "the work tree has uncommitted changes: tagging the image sha-<commit>-dirty"
     );
   }
-  const project = projectName(run.config.baseDir);
-  const engine = await run.engine();
-  const result = await runStackImage(
-    engine,
-    {
-      release: {
-        kind,
-        date: run.options.date,
-        version,
-        timeZone: section["time-zone"],
-        templates: dirty === true ? (templates.length > 0 ? templates : ["{tag}"]).map(
-          (t) => `${t}-dirty`
-        ) : templates,
-        ...run.options.now === void 0 ? {} : { now: run.options.now() }
-      },
-      context: at(section.context),
-      dockerfile: section.dockerfile === void 0 ? void 0 : at(section.dockerfile),
-      registry: registry2?.repository,
-      localRepository: project,
-      username,
-      password,
-      buildArgs,
-      labels: {
-        ...expandMap(
-          section.labels,
-          { file, path: ["image", "labels"] },
-          variables
-        ),
-        [RUN_ID_LABEL]: run.runId,
-        [PROFILE_LABEL]: run.profile.name,
-        [PROJECT_LABEL]: project
-      },
-      target: section.target,
-      noCache: section["no-cache"],
-      push: push2,
-      ...push2 ? { candidateTag: candidateTag(run.runId) } : {},
-      timeoutMs: section.timeout,
-      env,
-      signal: run.options.signal
+  const result = await runStackImageStep(inputs, {
+    reporter: run.reporter,
+    env: {
+      ...run.env,
+      ...jenkins?.buildUrl === void 0 ? {} : { STACKCI_JENKINS_BUILD_URL: jenkins.buildUrl }
     },
-    run.reporter
-  );
+    workspace: run.config.baseDir,
+    signal: run.options.signal,
+    engine: run.engine,
+    project,
+    ...push2 ? { candidateTag: candidateTag(run.runId) } : {},
+    ...run.options.now === void 0 ? {} : { now: run.options.now() }
+  });
   run.image = result;
-  await pruneLeftovers(engine, project, run);
   const release = result.release.tags.join(", ");
   return {
     status: "passed",
@@ -9255,10 +10667,12 @@ async function imageStep(run) {
 __name(imageStep, "imageStep");
 
 // src/pipeline/integration-step.ts
-var import_node_path15 = require("node:path");
+var import_node_path17 = require("node:path");
+init_errors();
 
 // src/integration/limits.ts
-var import_node_path12 = require("node:path");
+var import_node_path14 = require("node:path");
+init_errors();
 var MIN_MEMORY = 6 * 1024 * 1024;
 var MEMORY_UNITS = {
   "": 1,
@@ -9306,7 +10720,7 @@ function checkNetwork(name, what = "network") {
 }
 __name(checkNetwork, "checkNetwork");
 function checkContainerPath(path, what) {
-  const clean = import_node_path12.posix.normalize(path);
+  const clean = import_node_path14.posix.normalize(path);
   if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
     throw new InputError(
       `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
@@ -9353,13 +10767,17 @@ __name(parseLimits, "parseLimits");
 // src/integration/run-datasets.ts
 var import_node_fs12 = require("node:fs");
 init_promises();
-var import_node_path14 = require("node:path");
+var import_node_path16 = require("node:path");
+init_errors();
+init_format();
 
 // src/integration/collect.ts
 var import_node_fs11 = require("node:fs");
 init_promises();
-var import_node_path13 = require("node:path");
+var import_node_path15 = require("node:path");
 var import_promises9 = require("node:stream/promises");
+init_glob();
+init_client();
 async function collectOutputs(engine, container, options, reporter) {
   const matchers = options.patterns.map(globToRegExp);
   let archive;
@@ -9378,7 +10796,7 @@ async function collectOutputs(engine, container, options, reporter) {
   const { extract } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
   const tar = extract();
   tar.on("entry", (header, body, next) => {
-    const rel = import_node_path13.posix.normalize(header.name).split("/").slice(1).join("/");
+    const rel = import_node_path15.posix.normalize(header.name).split("/").slice(1).join("/");
     const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
     if (!wanted || header.type !== "file") {
       if (wanted) {
@@ -9390,8 +10808,8 @@ async function collectOutputs(engine, container, options, reporter) {
       body.resume();
       return;
     }
-    const target = (0, import_node_path13.join)(options.destination, ...rel.split("/"));
-    mkdir((0, import_node_path13.dirname)(target), { recursive: true }).then(async () => (0, import_promises9.pipeline)(body, (0, import_node_fs11.createWriteStream)(target))).then(
+    const target = (0, import_node_path15.join)(options.destination, ...rel.split("/"));
+    mkdir((0, import_node_path15.dirname)(target), { recursive: true }).then(async () => (0, import_promises9.pipeline)(body, (0, import_node_fs11.createWriteStream)(target))).then(
       () => {
         copied.push(target);
         next();
@@ -9405,8 +10823,36 @@ async function collectOutputs(engine, container, options, reporter) {
   return copied.sort();
 }
 __name(collectOutputs, "collectOutputs");
+async function collectOutputDir(source, options, reporter) {
+  const matchers = options.patterns.map(globToRegExp);
+  const copied = [];
+  const walk3 = /* @__PURE__ */ __name(async (rel) => {
+    for (const entry of await readdir((0, import_node_path15.join)(source, rel), {
+      withFileTypes: true
+    })) {
+      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) await walk3(path);
+      else if (!matchers.some((re) => re.test(path))) continue;
+      else if (!entry.isFile())
+        reporter.warning(`${path}: not a regular file; not collected`);
+      else {
+        const target = (0, import_node_path15.join)(options.destination, ...path.split("/"));
+        await mkdir((0, import_node_path15.dirname)(target), { recursive: true });
+        await (0, import_promises9.pipeline)(
+          (0, import_node_fs11.createReadStream)((0, import_node_path15.join)(source, path)),
+          (0, import_node_fs11.createWriteStream)(target)
+        );
+        copied.push(target);
+      }
+    }
+  }, "walk");
+  await walk3("");
+  return copied.sort();
+}
+__name(collectOutputDir, "collectOutputDir");
 
 // src/integration/command.ts
+init_errors();
 function containerArgv(command, shell, values) {
   const filled = command.map(
     (arg) => arg.replace(
@@ -9426,6 +10872,11 @@ function formatCommand(argv) {
   return argv.map(shellQuote).join(" ");
 }
 __name(formatCommand, "formatCommand");
+
+// src/integration/container-run.ts
+init_errors();
+init_format();
+init_client();
 
 // src/integration/container-log.ts
 var import_node_string_decoder = require("node:string_decoder");
@@ -9530,7 +10981,16 @@ function createOptions(spec) {
     AttachStderr: true,
     Tty: false,
     HostConfig: {
-      Mounts: spec.mounts.map((m) => ({
+      Mounts: [
+        ...spec.mounts,
+        ...spec.outputDir === void 0 ? [] : [
+          {
+            source: spec.outputDir,
+            target: spec.outputPath,
+            readOnly: false
+          }
+        ]
+      ].map((m) => ({
         Type: "bind",
         Source: m.source,
         Target: m.target,
@@ -9593,13 +11053,15 @@ async function runContainer(engine, spec, options) {
   const lines = new LineCollector(options.onLine, options.tailLines ?? 20);
   const demux = new Demuxer(lines);
   try {
-    const tar = await outputDirTar(spec.outputPath);
-    await engineCall(
-      engine,
-      `make ${spec.outputPath} in ${spec.name}`,
-      async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
-      reporter
-    );
+    if (spec.outputDir === void 0) {
+      const tar = await outputDirTar(spec.outputPath);
+      await engineCall(
+        engine,
+        `make ${spec.outputPath} in ${spec.name}`,
+        async (abortSignal) => container.putArchive(tar, { path: "/", abortSignal }),
+        reporter
+      );
+    }
     const stream = await engineCall(
       engine,
       `attach to ${spec.name}`,
@@ -9607,14 +11069,14 @@ async function runContainer(engine, spec, options) {
       reporter,
       { retries: 0 }
     );
-    const streamEnded = new Promise((resolve17) => {
+    const streamEnded = new Promise((resolve18) => {
       stream.on("data", (chunk) => {
         demux.write(chunk);
       });
-      stream.on("end", resolve17);
-      stream.on("close", resolve17);
+      stream.on("end", resolve18);
+      stream.on("close", resolve18);
       stream.on("error", () => {
-        resolve17();
+        resolve18();
       });
     });
     const exited = container.wait({ condition: "next-exit" });
@@ -9641,12 +11103,12 @@ async function runContainer(engine, spec, options) {
     let stopReason;
     let timer;
     let onAbort;
-    const stop = new Promise((resolve17) => {
+    const stop = new Promise((resolve18) => {
       timer = setTimeout(() => {
-        resolve17("timeout");
+        resolve18("timeout");
       }, spec.timeoutMs);
       onAbort = /* @__PURE__ */ __name(() => {
-        resolve17("cancelled");
+        resolve18("cancelled");
       }, "onAbort");
       signal?.addEventListener("abort", onAbort, { once: true });
     });
@@ -9699,6 +11161,8 @@ async function bounded(promise, ms, what) {
 __name(bounded, "bounded");
 
 // src/integration/cleanup.ts
+init_client();
+init_builtins();
 var RUN_LABEL = "stackci.integration.run";
 var DATASET_LABEL = "stackci.integration.dataset";
 function newRunId() {
@@ -9733,6 +11197,8 @@ __name(removeRunContainers, "removeRunContainers");
 
 // src/integration/datasets.ts
 init_promises();
+init_errors();
+init_glob();
 async function checkDatasetPaths(datasets) {
   const problems = [];
   for (const d of datasets) {
@@ -9764,6 +11230,9 @@ async function checkDatasetPaths(datasets) {
 __name(checkDatasetPaths, "checkDatasetPaths");
 
 // src/integration/image.ts
+init_errors();
+init_client();
+init_registry();
 async function inspect(engine, ref, reporter) {
   try {
     const info = await engineCall(
@@ -9817,8 +11286,14 @@ async function resolveRunImage(engine, ref, pull2, reporter) {
 }
 __name(resolveRunImage, "resolveRunImage");
 
+// src/integration/results.ts
+init_errors();
+init_format();
+init_format();
+
 // src/integration/provenance.ts
 init_promises();
+init_glob();
 function withProvenance(job, provenance, file, reporter) {
   const meta = { ...job.meta };
   const own = meta.dataset_name;
@@ -9946,6 +11421,7 @@ async function finishResult(dataset, input) {
 __name(finishResult, "finishResult");
 
 // src/integration/run-options.ts
+init_errors();
 var DEFAULT_OUTPUTS = ["**/*.verify.json"];
 var DEFAULT_TIMEOUT_MS2 = 36e5;
 var DEFAULT_DATASET_PATH = "/datasets/{dataset}";
@@ -9996,7 +11472,7 @@ async function runDatasets(engine, options, reporter) {
     options.pull ?? true,
     reporter
   );
-  const resultsDir = (0, import_node_path14.resolve)(options.resultsDir);
+  const resultsDir = (0, import_node_path16.resolve)(options.resultsDir);
   await mkdir(resultsDir, { recursive: true });
   reporter.info(
     `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
@@ -10055,8 +11531,8 @@ async function runOne(engine, dataset, ctx, reporter) {
     output_dir: plan2.outputPath
   });
   const command = formatCommand(argv ?? image.defaultArgv);
-  const destination = (0, import_node_path14.join)(ctx.resultsDir, dataset.name);
-  const logFile = (0, import_node_path14.join)(ctx.resultsDir, `${dataset.name}.log`);
+  const destination = (0, import_node_path16.join)(ctx.resultsDir, dataset.name);
+  const logFile = (0, import_node_path16.join)(ctx.resultsDir, `${dataset.name}.log`);
   await rm(destination, { recursive: true, force: true });
   await mkdir(destination, { recursive: true });
   const log = (0, import_node_fs12.createWriteStream)(logFile);
@@ -10144,6 +11620,7 @@ ${tail3}`
 __name(runOne, "runOne");
 
 // src/pipeline/integration-step.ts
+init_format();
 async function integrationStep(run) {
   const section = run.config.integration;
   if (section === void 0) {
@@ -10158,7 +11635,7 @@ async function integrationStep(run) {
     );
   }
   const wanted = run.profile.section.datasets;
-  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path15.resolve)(run.config.baseDir, path) }));
+  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path17.resolve)(run.config.baseDir, path) }));
   const command = section.command;
   const result = await runDatasets(
     await run.engine(),
@@ -10178,7 +11655,7 @@ async function integrationStep(run) {
       datasetPath: section["dataset-path"],
       outputPath: section["output-path"],
       parallel: section.parallel,
-      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path15.join)(run.dir, "integration") : (0, import_node_path15.resolve)(run.config.baseDir, section["results-dir"]),
+      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path17.join)(run.dir, "integration") : (0, import_node_path17.resolve)(run.config.baseDir, section["results-dir"]),
       runId: run.runId,
       // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
       pull: built === void 0,
@@ -10197,9 +11674,16 @@ async function integrationStep(run) {
 __name(integrationStep, "integrationStep");
 
 // src/pipeline/lint-step.ts
-var import_node_path21 = require("node:path");
+var import_node_path23 = require("node:path");
+
+// src/lint/linters.ts
+init_errors();
+
+// src/lint/formats.ts
+init_errors();
 
 // src/lint/severity.ts
+init_errors();
 var PYTHON_SEVERITIES = /* @__PURE__ */ new Map([
   ["E9", "error"],
   ["F63", "error"],
@@ -10478,10 +11962,12 @@ function splitCommand(command, what = "command") {
 __name(splitCommand, "splitCommand");
 
 // src/lint/run-lint.ts
-var import_node_path20 = require("node:path");
+var import_node_path22 = require("node:path");
+init_format();
 
 // src/lint/base.ts
 init_promises();
+init_errors();
 async function readEvent(path) {
   try {
     return JSON.parse(await readFile(path, "utf8"));
@@ -10541,6 +12027,8 @@ async function resolveBase(explicit, env) {
 __name(resolveBase, "resolveBase");
 
 // src/lint/changed-lines.ts
+init_errors();
+init_builtins();
 var HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
 function unquoteGitPath(text4) {
   if (!text4.startsWith('"') || !text4.endsWith('"')) return text4;
@@ -10630,7 +12118,7 @@ function filterChanged(findings, changed2) {
 __name(filterChanged, "filterChanged");
 var GIT_TIMEOUT_MS2 = 12e4;
 async function git3(cwd, args) {
-  return new Promise((resolve17, reject) => {
+  return new Promise((resolve18, reject) => {
     nodeChildProcess().execFile(
       "git",
       [...args],
@@ -10641,7 +12129,7 @@ async function git3(cwd, args) {
         encoding: "utf8"
       },
       (error, stdout, stderr) => {
-        if (error === null) resolve17(stdout);
+        if (error === null) resolve18(stdout);
         else {
           const detail = stderr.trim() || error.message;
           reject(
@@ -10703,9 +12191,12 @@ async function changedLines(root, base, head2 = "HEAD") {
 }
 __name(changedLines, "changedLines");
 
+// src/lint/run-lint.ts
+init_format();
+
 // src/lint/metrics-job.ts
 init_promises();
-var import_node_path16 = require("node:path");
+var import_node_path18 = require("node:path");
 var LINT_PACKAGE = "lint";
 function violationsMetric(linter) {
   return `${LINT_PACKAGE}.${linter.replace(/[^A-Za-z0-9_]/g, "_")}_violations`;
@@ -10757,14 +12248,14 @@ function lintMetricsJob(linters, meta = {}) {
 __name(lintMetricsJob, "lintMetricsJob");
 async function writeLintMetricsJob(file, linters, meta = {}) {
   const { job, metrics } = lintMetricsJob(linters, meta);
-  await mkdir((0, import_node_path16.dirname)(file), { recursive: true });
+  await mkdir((0, import_node_path18.dirname)(file), { recursive: true });
   await writeFile(file, serializeJob(job, { metrics }));
 }
 __name(writeLintMetricsJob, "writeLintMetricsJob");
 
 // src/lint/report.ts
 init_promises();
-var import_node_path17 = require("node:path");
+var import_node_path19 = require("node:path");
 function lintReport(r) {
   return {
     version: 1,
@@ -10795,13 +12286,16 @@ ${body}
 }
 __name(lintReportText, "lintReportText");
 async function writeLintReport(file, r) {
-  await mkdir((0, import_node_path17.dirname)(file), { recursive: true });
+  await mkdir((0, import_node_path19.dirname)(file), { recursive: true });
   await writeFile(file, lintReportText(r));
 }
 __name(writeLintReport, "writeLintReport");
 
 // src/lint/runner.ts
-var import_node_path18 = require("node:path");
+var import_node_path20 = require("node:path");
+init_errors();
+init_format();
+init_builtins();
 var DEFAULT_TIMEOUT_MS3 = 30 * 6e4;
 var STDERR_KEEP = 16 * 1024;
 var KILL_GRACE_MS = 5e3;
@@ -10811,9 +12305,9 @@ function pathNormaliser(root) {
     let out = seen.get(file);
     if (out === void 0) {
       out = file.replace(/\\/g, "/");
-      if ((0, import_node_path18.isAbsolute)(file)) {
-        const rel = (0, import_node_path18.relative)(root, file);
-        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path18.isAbsolute)(rel))
+      if ((0, import_node_path20.isAbsolute)(file)) {
+        const rel = (0, import_node_path20.relative)(root, file);
+        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path20.isAbsolute)(rel))
           out = rel.replace(/\\/g, "/");
       }
       while (out.startsWith("./")) out = out.slice(2);
@@ -10857,7 +12351,7 @@ async function runCommandLinter(linter, options) {
     options.onFinding?.(finding);
   }, "onLine");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS3;
-  const outcome = await new Promise((resolve17, reject) => {
+  const outcome = await new Promise((resolve18, reject) => {
     const child = nodeChildProcess().spawn(exe, command.slice(1), {
       cwd: options.root,
       env: options.env ?? process.env,
@@ -10912,7 +12406,7 @@ async function runCommandLinter(linter, options) {
     child.on("close", (code, signal) => {
       finish();
       if (rest !== "") onLine(rest);
-      resolve17({ code, signal, timedOut });
+      resolve18({ code, signal, timedOut });
     });
   });
   const run = {
@@ -10983,6 +12477,8 @@ ${tail2(run.stderr)}` : ""}${sample}`,
 __name(checkOutcome, "checkOutcome");
 
 // src/lint/summary.ts
+init_format();
+init_format();
 var SUMMARY_ROWS = 1e3;
 var CODES_SHOWN = 50;
 var MARK2 = {
@@ -11072,7 +12568,8 @@ function lintSummary(r, rows = SUMMARY_ROWS) {
 __name(lintSummary, "lintSummary");
 
 // src/lint/verify-yaml.ts
-var import_node_path19 = require("node:path");
+var import_node_path21 = require("node:path");
+init_errors();
 var VERIFY_YAML_CODES = {
   syntax: "yaml-syntax",
   invalid: "spec-invalid",
@@ -11080,10 +12577,10 @@ var VERIFY_YAML_CODES = {
 };
 function toFinding(p, root, linter, severity, user) {
   const file = p.where.file ?? "";
-  const rel = (0, import_node_path19.isAbsolute)(file) ? (0, import_node_path19.relative)(root, file) : file;
+  const rel = (0, import_node_path21.isAbsolute)(file) ? (0, import_node_path21.relative)(root, file) : file;
   const code = severity === "warning" ? VERIFY_YAML_CODES.warning : p.message.startsWith("YAML syntax error") ? VERIFY_YAML_CODES.syntax : VERIFY_YAML_CODES.invalid;
   const where = p.where.path === void 0 ? "" : ` (at ${p.where.path})`;
-  const message = p.message.split(`${root}${import_node_path19.sep}`).join("");
+  const message = p.message.split(`${root}${import_node_path21.sep}`).join("");
   const hint = p.hint === void 0 ? "" : `; ${p.hint}`;
   const finding = {
     linter,
@@ -11099,8 +12596,8 @@ function toFinding(p, root, linter, severity, user) {
 __name(toFinding, "toFinding");
 async function runVerifyYamlLinter(linter, options) {
   const started = Date.now();
-  const root = (0, import_node_path19.resolve)(options.root);
-  const dir = (0, import_node_path19.join)(root, linter.definitions);
+  const root = (0, import_node_path21.resolve)(options.root);
+  const dir = (0, import_node_path21.join)(root, linter.definitions);
   const user = options.severity ?? /* @__PURE__ */ new Map();
   const findings = [];
   try {
@@ -11195,7 +12692,7 @@ ${tail3}`);
 }
 __name(lintOne, "lintOne");
 async function runLint(given, reporter) {
-  const options = { ...given, root: (0, import_node_path20.resolve)(given.root) };
+  const options = { ...given, root: (0, import_node_path22.resolve)(given.root) };
   const failOn = options.failOn ?? "error";
   const choice = options.onlyChanged === true ? await resolveBase(options.baseRef, options.env ?? process.env) : { reason: "only-changed is off: every finding is reported" };
   reporter.info(choice.reason);
@@ -11251,6 +12748,7 @@ async function runLint(given, reporter) {
 __name(runLint, "runLint");
 
 // src/pipeline/lint-step.ts
+init_format();
 async function lintStep(run) {
   const section = run.config.lint ?? {};
   const options = {
@@ -11259,8 +12757,8 @@ async function lintStep(run) {
     onlyChanged: section["only-changed"] ?? true,
     failOn: section["fail-on"] ?? "error",
     annotationLimit: run.options.annotationLimit ?? 0,
-    reportFile: (0, import_node_path21.join)(run.dir, "lint.json"),
-    metricsJob: (0, import_node_path21.join)(run.dir, "lint.verify.json"),
+    reportFile: (0, import_node_path23.join)(run.dir, "lint.json"),
+    metricsJob: (0, import_node_path23.join)(run.dir, "lint.verify.json"),
     env: run.env
   };
   if (section.paths !== void 0) options.paths = section.paths;
@@ -11287,10 +12785,17 @@ __name(lintStep, "lintStep");
 
 // src/pipeline/metrics-step.ts
 var import_node_fs16 = require("node:fs");
-var import_node_path27 = require("node:path");
+var import_node_path29 = require("node:path");
+init_errors();
+init_glob();
+
+// src/metrics/run.ts
+init_format();
+init_errors();
 
 // src/notify/metrics-markdown.ts
-var import_node_path22 = require("node:path");
+init_format();
+var import_node_path24 = require("node:path");
 
 // src/metrics/outcome.ts
 function thresholdInUnit(row, unit) {
@@ -11437,7 +12942,7 @@ function specTable(o, maxRows) {
     const cells = [
       statusMark(r.result.passed),
       `\`${r.result.spec.name}\``,
-      ...several ? [(0, import_node_path22.basename)(r.source)] : [],
+      ...several ? [(0, import_node_path24.basename)(r.source)] : [],
       m === null ? "no value" : formatMeasurement(m.value, m.unit),
       formatTest(r.result),
       formatDelta(r.comparison),
@@ -11557,7 +13062,8 @@ ${metricsMarkdown(outcome, { ...options, maxCharts: 0, maxRows: 50 })}${source}`
 __name(metricsComment, "metricsComment");
 
 // src/notify/metrics-slack.ts
-var import_node_path23 = require("node:path");
+init_format();
+var import_node_path25 = require("node:path");
 function cutForSlack(text4, max) {
   return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
 }
@@ -11585,7 +13091,7 @@ __name(headedSlackMessage, "headedSlackMessage");
 function specLine(r) {
   const m = r.result.measurement;
   const value2 = m === null ? "no value" : formatMeasurement(m.value, m.unit);
-  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path23.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
+  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path25.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
 }
 __name(specLine, "specLine");
 function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
@@ -11625,7 +13131,22 @@ function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
 }
 __name(metricsSlackMessage, "metricsSlackMessage");
 
+// src/metrics/dispatch.ts
+init_errors();
+
+// src/metrics/influxdb-client.ts
+init_format();
+init_errors();
+init_retry();
+init_clock();
+init_secrets();
+
 // src/metrics/http.ts
+init_errors();
+init_retry();
+init_clock();
+init_secrets();
+init_builtins();
 var undici = once(async () => Promise.resolve().then(() => __toESM(require("./undici.cjs"), 1)));
 function storeHttpOptions(service, o, shouldRetry, defaultTimeoutMs) {
   return {
@@ -11769,6 +13290,7 @@ function causeOf(error) {
 __name(causeOf, "causeOf");
 
 // src/metrics/line-protocol.ts
+init_errors();
 var PRECISION_NS = {
   n: 1n,
   u: 1000n,
@@ -12143,7 +13665,9 @@ var InfluxClient = class {
 // src/metrics/spool.ts
 init_promises();
 var import_node_os = require("node:os");
-var import_node_path24 = require("node:path");
+var import_node_path26 = require("node:path");
+init_errors();
+init_builtins();
 var CLAIM = /\.claim-([^.]+)-(\d+)$/;
 var STALE_CLAIM_MS = 6 * 36e5;
 var Spool = class {
@@ -12172,7 +13696,7 @@ var Spool = class {
       spooledAt: Date.now(),
       attempts: 0
     };
-    const home = (0, import_node_path24.join)(this.dir, `${d.id}.${store.type}.json`);
+    const home = (0, import_node_path26.join)(this.dir, `${d.id}.${store.type}.json`);
     const path = home + this.#claimSuffix();
     await this.#writeAtomic(path, entry);
     return { path, home, entry };
@@ -12208,7 +13732,7 @@ var Spool = class {
     const out = [];
     for (const file of await this.files()) {
       try {
-        const entry = await this.#read((0, import_node_path24.join)(this.dir, file));
+        const entry = await this.#read((0, import_node_path26.join)(this.dir, file));
         out.push({ ...entry, file, claimed: CLAIM.test(file) });
       } catch {
       }
@@ -12224,8 +13748,8 @@ var Spool = class {
     for (const file of await this.files()) {
       const m = CLAIM.exec(file);
       if (m !== null && !await this.#abandoned(file, m)) continue;
-      const from = (0, import_node_path24.join)(this.dir, file);
-      const home = (0, import_node_path24.join)(this.dir, m === null ? file : file.slice(0, m.index));
+      const from = (0, import_node_path26.join)(this.dir, file);
+      const home = (0, import_node_path26.join)(this.dir, m === null ? file : file.slice(0, m.index));
       const path = home + this.#claimSuffix();
       try {
         await rename(from, path);
@@ -12240,7 +13764,7 @@ var Spool = class {
   async #abandoned(file, m) {
     if (m[1] === this.#host && !alive(Number(m[2]))) return true;
     try {
-      const entry = await this.#read((0, import_node_path24.join)(this.dir, file));
+      const entry = await this.#read((0, import_node_path26.join)(this.dir, file));
       return Date.now() - entry.spooledAt > STALE_CLAIM_MS;
     } catch {
       return false;
@@ -12449,6 +13973,8 @@ __name(replaySpool, "replaySpool");
 
 // src/metrics/prepare.ts
 init_promises();
+init_errors();
+init_builtins();
 function jobId(job) {
   return nodeCrypto().createHash("sha256").update(serializeJob(job)).digest("hex").slice(0, 32);
 }
@@ -12524,6 +14050,9 @@ async function prepareJobFiles(files, definitions, options) {
 __name(prepareJobFiles, "prepareJobFiles");
 
 // src/metrics/publish.ts
+init_errors();
+init_retry();
+init_clock();
 async function github(what, call, o) {
   return retry(
     async () => withTimeout(
@@ -12708,8 +14237,10 @@ __name(metricsReportJson, "metricsReportJson");
 
 // src/metrics/stores.ts
 var import_node_fs15 = require("node:fs");
+init_errors();
 
 // src/metrics/influxdb-store.ts
+init_errors();
 var PROVENANCE_FIELDS = [
   "job_id",
   "run_id",
@@ -12868,12 +14399,14 @@ var InfluxStore = class {
 
 // src/metrics/sqlite-store.ts
 var import_node_fs14 = require("node:fs");
-var import_node_path26 = require("node:path");
+var import_node_path28 = require("node:path");
+init_errors();
 
 // src/metrics/sqlite-driver.ts
 var import_node_fs13 = require("node:fs");
 var import_node_module = require("node:module");
-var import_node_path25 = require("node:path");
+var import_node_path27 = require("node:path");
+init_errors();
 var cached;
 function bases(env) {
   const out = [];
@@ -12885,9 +14418,9 @@ function bases(env) {
       out.push(script);
     }
   }
-  out.push((0, import_node_path25.join)(process.cwd(), "package.json"));
+  out.push((0, import_node_path27.join)(process.cwd(), "package.json"));
   if (env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "")
-    out.push((0, import_node_path25.join)(env.GITHUB_WORKSPACE, "package.json"));
+    out.push((0, import_node_path27.join)(env.GITHUB_WORKSPACE, "package.json"));
   return out;
 }
 __name(bases, "bases");
@@ -12916,6 +14449,7 @@ function sqliteDriver(env = process.env) {
 __name(sqliteDriver, "sqliteDriver");
 
 // src/metrics/sqlite-schema.ts
+init_errors();
 var MIGRATIONS = [
   `CREATE TABLE jobs (
      id INTEGER PRIMARY KEY,
@@ -12999,7 +14533,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs14.mkdirSync)((0, import_node_path26.dirname)(path), { recursive: true });
+        (0, import_node_fs14.mkdirSync)((0, import_node_path28.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -13250,6 +14784,10 @@ var SqliteStore = class {
 };
 
 // src/metrics/squash-store.ts
+init_errors();
+init_retry();
+init_clock();
+init_secrets();
 var ACCEPT = "application/json; version=1.0";
 function squashShouldRetry(error) {
   if (error instanceof HttpError && (error.status ?? 0) >= 500) return true;
@@ -13408,7 +14946,15 @@ var SquashStore = class {
   }
 };
 
+// src/metrics/sasquatch-store.ts
+init_errors();
+init_retry();
+init_clock();
+init_secrets();
+
 // src/metrics/sasquatch-record.ts
+init_errors();
+init_builtins();
 var IDENTIFIER_KEYS = [
   "detector",
   "patch",
@@ -14111,6 +15657,7 @@ function mergeBaseOf(dir, base, head2 = "HEAD") {
 __name(mergeBaseOf, "mergeBaseOf");
 
 // src/pipeline/metrics-step.ts
+init_format();
 async function jobFiles(run, patterns) {
   const given = run.options.jobs;
   if (given !== void 0) {
@@ -14133,7 +15680,7 @@ async function jobFiles(run, patterns) {
   return files;
 }
 __name(jobFiles, "jobFiles");
-var listOf2 = /* @__PURE__ */ __name((v) => typeof v === "string" ? [v] : [...v], "listOf");
+var listOf = /* @__PURE__ */ __name((v) => typeof v === "string" ? [v] : [...v], "listOf");
 async function verifyStep(run) {
   const section = run.config.verify;
   if (section === void 0) {
@@ -14142,7 +15689,7 @@ async function verifyStep(run) {
   const files = await jobFiles(run, section.jobs ?? ["**/*.verify.json"]);
   const result = await runVerifyGate(
     {
-      definitions: (0, import_node_path27.resolve)(run.config.baseDir, section.definitions),
+      definitions: (0, import_node_path29.resolve)(run.config.baseDir, section.definitions),
       files,
       ...section.tags === void 0 ? {} : { tags: section.tags }
     },
@@ -14151,7 +15698,7 @@ async function verifyStep(run) {
   await run.reporter.summary(verifyGateSummary(result));
   const t = result.totals;
   const gate = { ...DEFAULT_GATE, ...run.config.metrics?.gate };
-  const levels = { fail: listOf2(gate.fail), warn: listOf2(gate.warn) };
+  const levels = { fail: listOf(gate.fail), warn: listOf(gate.warn) };
   const level = /* @__PURE__ */ __name((tags2) => gateLevel(tags2.split(/[\s,]+/).filter(Boolean), {
     ...levels,
     regressions: "ignore"
@@ -14317,576 +15864,8 @@ ${ratchet.map((r) => `- ${r}`).join("\n")}
 }
 __name(dispatchMetricsStep, "dispatchMetricsStep");
 
-// src/core/alerts-schema.ts
-var nonEmpty4 = string({ nonEmpty: true });
-var globs = listOrOne(nonEmpty4);
-var alertRoutesSchema = object({
-  /** A Slack channel (default alerts.slack, else slack.channel). */
-  slack: optional(nonEmpty4),
-  /** Open a GitHub issue on firing, close it on resolve (default false). */
-  "github-issue": optional(boolean()),
-  /** Labels of the issue (default [stackci-alert]; the severity is added). */
-  labels: optional(globs)
-});
-var alertRuleSchema = object({
-  /** Unique; the first part of every alert key of the rule. */
-  name: required(
-    string({
-      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-      patternHint: "letters, digits, `.`, `_` and `-`, like pa1-minimum"
-    })
-  ),
-  kind: required(literal("threshold", "regression", "deadman")),
-  description: optional(string()),
-  /** Metric globs (default every metric). */
-  metrics: optional(globs),
-  /** Dataset globs (default every dataset). */
-  datasets: optional(globs),
-  /** The history series watched (default alerts.series). */
-  series: optional(nonEmpty4),
-  /** A profile whose series is watched (its `series:`, else its name). */
-  profile: optional(nonEmpty4),
-  /** threshold: specifications carrying all these tags (default [minimum]). */
-  tags: optional(globs),
-  /** deadman: alert when the newest point is older than this (e.g. 8d). */
-  after: optional(duration()),
-  /** deadman: one alert per series key, per metric, or for the whole series. */
-  per: optional(literal("key", "metric", "series")),
-  /** Consecutive evaluations with the condition before firing (default 1). */
-  for: optional(number({ integer: true, min: 1, max: 1e3 })),
-  severity: optional(literal("critical", "warning", "info")),
-  routes: optional(alertRoutesSchema)
-});
-var alertSilenceSchema = object({
-  /** A glob over rule names and alert keys (`pa1-*`). */
-  alert: required(nonEmpty4),
-  until: required(
-    string({
-      pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
-      patternHint: "a date (2026-12-24) or date-time (2026-12-24T06:00:00Z)"
-    })
-  ),
-  reason: required(nonEmpty4)
-});
-var alertsMapping = object({
-  rules: required(array(alertRuleSchema)),
-  /** The default history series of the rules (default metrics.baseline.series). */
-  series: optional(nonEmpty4),
-  /** The flapping guard: no firing↔resolved change sooner than this after the last. */
-  "min-interval": optional(duration()),
-  slack: optional(
-    object({ channel: required(nonEmpty4), "token-env": optional(nonEmpty4) })
-  ),
-  github: optional(
-    object({
-      /** `owner/repo` (default GITHUB_REPOSITORY). */
-      repository: optional(
-        string({ pattern: /^[^/\s]+\/[^/\s]+$/, patternHint: "owner/repo" })
-      ),
-      "token-env": optional(nonEmpty4)
-    })
-  ),
-  silences: optional(array(alertSilenceSchema))
-});
-var alertsSectionSchema = {
-  description: "a list of alert rules, or a mapping with rules:",
-  validate(value2, path, ctx) {
-    const list = Array.isArray(value2) || !isPlainObject(value2);
-    const section = list ? (() => {
-      const rules = array(alertRuleSchema).validate(value2, path, ctx);
-      return rules === void 0 ? void 0 : { rules };
-    })() : alertsMapping.validate(value2, path, ctx);
-    if (section === void 0) return void 0;
-    const seen = /* @__PURE__ */ new Set();
-    section.rules.forEach((rule, i) => {
-      const at = list ? [...path, i] : [...path, "rules", i];
-      if (seen.has(rule.name))
-        ctx.report({
-          path: [...at, "name"],
-          message: `rule ${rule.name} is defined twice`,
-          hint: "rule names key the alert state: make them unique"
-        });
-      seen.add(rule.name);
-      if (rule.kind === "deadman" && rule.after === void 0)
-        ctx.report({
-          path: at,
-          message: `deadman rule ${rule.name} needs after:`,
-          hint: "say how old the newest point may get, like after: 8d"
-        });
-    });
-    return section;
-  }
-};
-
-// src/core/notebook-config.ts
-function paramValue() {
-  const schema = {
-    description: "a string, number, boolean, null, list or mapping",
-    validate(value2, path, ctx) {
-      if (value2 === null || typeof value2 === "string" || typeof value2 === "boolean" || typeof value2 === "number" && !Number.isNaN(value2))
-        return value2;
-      if (Array.isArray(value2)) {
-        const out = value2.map((v, i) => schema.validate(v, [...path, i], ctx));
-        return out.includes(void 0) ? void 0 : out;
-      }
-      if (isPlainObject(value2)) return record(schema).validate(value2, path, ctx);
-      ctx.report({
-        path,
-        message: `must be a plain value, got ${typeof value2}`
-      });
-      return void 0;
-    }
-  };
-  return schema;
-}
-__name(paramValue, "paramValue");
-var notebookEntrySchema = object({
-  /** The .ipynb, relative to stackci.yml. */
-  path: required(string({ nonEmpty: true })),
-  /** Values for the `parameters` cell's names. */
-  params: optional(record(paramValue())),
-  /** Names of integration.datasets to mount read-only (default none). */
-  datasets: optional(listOrOne(string({ nonEmpty: true }))),
-  timeout: optional(duration()),
-  /** Bytes, or `512m`, `2g`. */
-  memory: optional(string({ nonEmpty: true })),
-  cpus: optional(number({ min: 0.01, max: 1024 }))
-});
-var notebooksSectionSchema = listOrOne(notebookEntrySchema);
-
-// src/core/config.ts
-var verifySectionSchema = object({
-  /** A directory holding `metrics/` and `specs/` (the verify_metrics layout). */
-  definitions: required(string({ nonEmpty: true })),
-  /** Globs of verify job files, relative to the config file. */
-  jobs: optional(listOrOne(string({ nonEmpty: true }))),
-  /** Only evaluate specifications carrying all of these tags. */
-  tags: optional(listOrOne(string({ nonEmpty: true })))
-});
-var envName = string({
-  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
-  patternHint: "the name of an environment variable, like INFLUXDB_PASSWORD"
-});
-var tags = listOrOne(string({ nonEmpty: true }));
-var metricsSectionSchema = object({
-  /** Metric definitions (default: verify.definitions). */
-  definitions: optional(string({ nonEmpty: true })),
-  /** Globs of job files (default: verify.jobs). */
-  jobs: optional(listOrOne(string({ nonEmpty: true }))),
-  /** Where failed sends wait for `stackci metrics replay`. */
-  spool: optional(string({ nonEmpty: true })),
-  stores: optional(
-    object({
-      sqlite: optional(object({ path: required(string({ nonEmpty: true })) })),
-      influxdb: optional(
-        object({
-          url: required(url()),
-          database: required(string({ nonEmpty: true })),
-          "retention-policy": optional(string({ nonEmpty: true })),
-          precision: optional(literal("n", "u", "ms", "s", "m", "h")),
-          "username-env": optional(envName),
-          "password-env": optional(envName),
-          "batch-size": optional(
-            number({ integer: true, min: 1, max: 1e5 })
-          ),
-          concurrency: optional(number({ integer: true, min: 1, max: 16 })),
-          "create-database": optional(boolean()),
-          "tag-keys": optional(tags),
-          timeout: optional(duration())
-        })
-      ),
-      squash: optional(
-        object({
-          url: required(url()),
-          "user-env": optional(envName),
-          "password-env": optional(envName),
-          timeout: optional(duration())
-        })
-      ),
-      sasquatch: optional(
-        object({
-          url: required(url()),
-          namespace: optional(
-            string({
-              pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
-              patternHint: "an Avro namespace, like lsst.verify.drp"
-            })
-          ),
-          dataset: optional(string({ nonEmpty: true })),
-          "token-env": optional(envName),
-          timeout: optional(duration())
-        })
-      ),
-      /** The history as files on a data branch of a git repository. */
-      git: optional(
-        object({
-          /** Default: this repository on Actions (GITHUB_SERVER_URL/GITHUB_REPOSITORY). */
-          url: optional(string({ nonEmpty: true })),
-          /** Default stackci-metrics. */
-          branch: optional(string({ nonEmpty: true })),
-          /** The token for HTTP(S) remotes (default GITHUB_TOKEN). */
-          "token-env": optional(envName),
-          /** The local cache of the branch (default .stackci/git). */
-          cache: optional(string({ nonEmpty: true }))
-        })
-      )
-    })
-  ),
-  /** The store history is read from (default: sqlite if set, else influxdb). */
-  history: optional(literal("sqlite", "influxdb", "git")),
-  gate: optional(
-    object({
-      fail: optional(tags),
-      warn: optional(tags),
-      regressions: optional(literal("fail", "warn", "ignore"))
-    })
-  ),
-  baseline: optional(
-    object({
-      series: optional(string({ nonEmpty: true })),
-      statistic: optional(literal("mad", "iqr")),
-      sigma: optional(number({ min: 0 })),
-      window: optional(number({ integer: true, min: 1, max: 1e4 })),
-      "min-samples": optional(number({ integer: true, min: 1 })),
-      consecutive: optional(number({ integer: true, min: 1 })),
-      "min-change": optional(number({ min: 0 })),
-      lookback: optional(number({ integer: true, min: 1 })),
-      directions: optional(record(literal("up", "down", "both"))),
-      accept: optional(
-        array(
-          object({
-            metric: required(string({ nonEmpty: true })),
-            dataset: optional(string()),
-            instrument: optional(string()),
-            filter: optional(string()),
-            series: optional(string()),
-            since: required(
-              string({
-                pattern: /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
-                patternHint: "a date (2026-11-27) or date-time (2026-11-27T06:00:00Z)"
-              })
-            ),
-            reason: required(string({ nonEmpty: true }))
-          })
-        )
-      )
-    })
-  ),
-  report: optional(
-    object({
-      "key-metrics": optional(tags),
-      "trend-points": optional(number({ integer: true, min: 2, max: 500 }))
-    })
-  ),
-  notify: optional(
-    object({
-      slack: optional(
-        object({
-          channel: required(string({ nonEmpty: true })),
-          "token-env": optional(envName),
-          on: optional(
-            listOrOne(literal("failures", "warnings", "regressions"))
-          )
-        })
-      ),
-      "pr-comment": optional(boolean())
-    })
-  )
-});
-function scalarText() {
-  return {
-    description: "a string, number or boolean",
-    validate(value2, path, ctx) {
-      if (typeof value2 === "string") return value2;
-      if (typeof value2 === "number" && Number.isFinite(value2))
-        return String(value2);
-      if (typeof value2 === "boolean") return String(value2);
-      ctx.report({
-        path,
-        message: `must be a string, number or boolean, got ${Array.isArray(value2) ? "a list" : value2 === null ? "null" : typeof value2}`
-      });
-      return void 0;
-    }
-  };
-}
-__name(scalarText, "scalarText");
-var nonEmpty5 = string({ nonEmpty: true });
-var textMap = record(scalarText());
-var PIPELINE_STEPS = [
-  "lint",
-  "jenkins-build",
-  "stack-image",
-  "integration",
-  "verify",
-  "dispatch-metrics",
-  "report",
-  "notebook",
-  "promote"
-];
-var releaseKind = literal("daily", "weekly", "release", "rc", "pr", "sha");
-var buildResult = literal(
-  "SUCCESS",
-  "UNSTABLE",
-  "FAILURE",
-  "NOT_BUILT",
-  "ABORTED"
-);
-var storeName = literal("sqlite", "influxdb", "squash", "sasquatch", "git");
-var registrySectionSchema = object({
-  /** `host[:port]/path`, e.g. ghcr.io/lsst/scipipe. */
-  repository: required(nonEmpty5),
-  "username-env": optional(envName),
-  "password-env": optional(envName)
-});
-var jenkinsSectionSchema = object({
-  /** No URL: the jenkins-build step is skipped, saying so. */
-  url: optional(url()),
-  "user-env": optional(envName),
-  "token-env": optional(envName),
-  /** The job per profile (`pr: stack-os-matrix`, `weekly: release/weekly-release`). */
-  jobs: optional(record(nonEmpty5)),
-  /** Parameters every build gets. */
-  parameters: optional(textMap),
-  /** The parameter carrying the run id (default STACKCI_RUN_ID). */
-  "run-id-parameter": optional(envName),
-  timeout: optional(duration()),
-  "stream-log": optional(boolean()),
-  "fail-on": optional(listOrOne(buildResult)),
-  /** Artifacts downloaded into the run directory after the build (`manifest.txt`). */
-  artifacts: optional(listOrOne(nonEmpty5))
-});
-var slackSectionSchema = object({
-  channel: required(nonEmpty5),
-  "token-env": optional(envName),
-  /** The Web API base (default https://slack.com/api/). */
-  "api-url": optional(url())
-});
-var githubSectionSchema = object({
-  "token-env": optional(envName),
-  /** The REST API base (default GITHUB_API_URL, else https://api.github.com). */
-  "api-url": optional(url()),
-  /** Create a check run per pipeline run on the commit (default true). */
-  checks: optional(boolean())
-});
-var lintSectionSchema = object({
-  /** `NAME`, `NAME: COMMAND` or `NAME[FORMAT]: COMMAND` (default flake8). */
-  linters: optional(listOrOne(nonEmpty5)),
-  paths: optional(listOrOne(nonEmpty5)),
-  "only-changed": optional(boolean()),
-  "base-ref": optional(nonEmpty5),
-  "fail-on": optional(literal("error", "warning", "never")),
-  timeout: optional(duration())
-});
-var imageSectionSchema = object({
-  context: required(nonEmpty5),
-  dockerfile: optional(nonEmpty5),
-  /** Image tag templates: `{tag}`, `{git}`, `{timestamp}` (default `{tag}`). */
-  "tag-template": optional(listOrOne(nonEmpty5)),
-  "build-args": optional(textMap),
-  /** Build args taken from environment variables when they are set (`BASE_IMAGE: STACKCI_PYTHON_IMAGE`). */
-  "build-args-env": optional(record(envName)),
-  labels: optional(textMap),
-  target: optional(nonEmpty5),
-  "no-cache": optional(boolean()),
-  "time-zone": optional(nonEmpty5),
-  timeout: optional(duration())
-});
-var integrationSectionSchema = object({
-  /** Dataset name → directory (relative to this file). */
-  datasets: required(record(nonEmpty5)),
-  /** The argv (`{dataset_dir}`, `{output_dir}`, `{dataset}` placeholders). */
-  command: optional(listOrOne(scalarText())),
-  shell: optional(boolean()),
-  outputs: optional(listOrOne(nonEmpty5)),
-  timeout: optional(duration()),
-  /** Bytes, or `512m`, `2g`. */
-  memory: optional(scalarText()),
-  cpus: optional(number({ min: 0.01, max: 1024 })),
-  network: optional(nonEmpty5),
-  user: optional(nonEmpty5),
-  workdir: optional(nonEmpty5),
-  env: optional(textMap),
-  "dataset-path": optional(nonEmpty5),
-  "output-path": optional(nonEmpty5),
-  parallel: optional(number({ integer: true, min: 1, max: 64 })),
-  /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty5)
-});
-var reportSectionSchema = object({
-  /** Default .stackci/report.html. */
-  out: optional(nonEmpty5),
-  title: optional(nonEmpty5),
-  /** Publish each report to a Pages branch (one page per profile + an index). */
-  publish: optional(
-    object({
-      /** Default: this repository on Actions. */
-      url: optional(nonEmpty5),
-      /** Default gh-pages. */
-      branch: optional(nonEmpty5),
-      /** Where the branch is served (default https://OWNER.github.io/REPO/ on github.com). */
-      "site-url": optional(url()),
-      /** Reports kept per profile (default 50). */
-      keep: optional(number({ integer: true, min: 1, max: 1e4 })),
-      "token-env": optional(envName),
-      /** The profiles whose report step publishes (default every one). */
-      profiles: optional(listOrOne(nonEmpty5))
-    })
-  )
-});
-var profileSchema = object({
-  description: optional(string()),
-  steps: required(array(literal(...PIPELINE_STEPS))),
-  /** Stop at the first failed step (default) or run the rest anyway. */
-  "on-failure": optional(literal("stop", "continue")),
-  /** The release kind the image is tagged by (default per profile name). */
-  kind: optional(releaseKind),
-  /** The Jenkins job (default jenkins.jobs[profile]). */
-  "jenkins-job": optional(nonEmpty5),
-  "jenkins-parameters": optional(textMap),
-  /** Push the image (default: true when a registry is configured). */
-  push: optional(boolean()),
-  /** Only these datasets (default every one). */
-  datasets: optional(listOrOne(nonEmpty5)),
-  /** Only these of metrics.stores (default every configured one). */
-  stores: optional(listOrOne(storeName)),
-  /** Slack alerts on excursions and regressions (default true where slack is set). */
-  alerts: optional(boolean()),
-  /** The run's Slack thread and GitHub check run (default true). */
-  notify: optional(boolean()),
-  /** The history series the measurements join (default derived from the tag). */
-  series: optional(nonEmpty5),
-  /** Overrides metrics.gate.regressions for this profile (`fail` on a PR). */
-  regressions: optional(literal("fail", "warn", "ignore"))
-});
-var stackciConfigSchema = object({
-  version: required(literal(1)),
-  /** The profile `stackci run` uses without --profile (default local). */
-  "default-profile": optional(nonEmpty5),
-  registry: optional(registrySectionSchema),
-  jenkins: optional(jenkinsSectionSchema),
-  slack: optional(slackSectionSchema),
-  github: optional(githubSectionSchema),
-  lint: optional(lintSectionSchema),
-  image: optional(imageSectionSchema),
-  integration: optional(integrationSectionSchema),
-  verify: optional(verifySectionSchema),
-  metrics: optional(metricsSectionSchema),
-  report: optional(reportSectionSchema),
-  /** Standing alert rules over the store (see docs/alerts.md). */
-  alerts: optional(alertsSectionSchema),
-  notebooks: optional(notebooksSectionSchema),
-  profiles: optional(record(profileSchema))
-});
-
-// src/pipeline/profile.ts
-var KIND_BY_PROFILE = {
-  pr: "pr",
-  daily: "daily",
-  weekly: "weekly",
-  stable: "release",
-  local: "sha"
-};
-var RELEASE_PROFILES = ["daily", "weekly", "stable"];
-function onlySteps(profile, only) {
-  if (only === void 0) return profile;
-  const unknown2 = only.filter(
-    (s) => !profile.steps.includes(s)
-  );
-  if (unknown2.length > 0) {
-    throw new InputError(
-      `profile ${profile.name} has no step ${unknown2.join(", ")}`,
-      { hint: `its steps: ${profile.steps.join(", ")}` }
-    );
-  }
-  return { ...profile, steps: profile.steps.filter((s) => only.includes(s)) };
-}
-__name(onlySteps, "onlySteps");
-function implicitProfile(config) {
-  const steps = [];
-  if (config.lint !== void 0) steps.push("lint");
-  if (config.image !== void 0) steps.push("stack-image");
-  if (config.integration !== void 0) steps.push("integration");
-  if (config.verify !== void 0) steps.push("verify");
-  if (config.metrics !== void 0) steps.push("dispatch-metrics");
-  if (config.report !== void 0) steps.push("report");
-  if (config.notebooks !== void 0) steps.push("notebook");
-  return { steps, description: "the steps the file has sections for" };
-}
-__name(implicitProfile, "implicitProfile");
-function resolveProfile(config, name, version) {
-  const profiles = config.profiles ?? {};
-  const names = Object.keys(profiles);
-  let chosen = name ?? config["default-profile"];
-  if (chosen === void 0) {
-    if ("local" in profiles) chosen = "local";
-    else if (names.length === 1) chosen = names[0];
-  }
-  let section;
-  if (chosen === void 0 && names.length === 0) {
-    chosen = "default";
-    section = implicitProfile(config);
-  } else if (chosen === void 0) {
-    throw new ConfigError(`several profiles and none chosen`, {
-      where: { file: config.file },
-      hint: `pass --profile (${names.join(", ")}) or set default-profile`
-    });
-  } else {
-    section = profiles[chosen];
-  }
-  if (section === void 0) {
-    throw new ConfigError(`no profile ${JSON.stringify(chosen)}`, {
-      where: { file: config.file, path: "profiles" },
-      hint: names.length === 0 ? "add a profiles: section (see docs/configuration.md)" : `profiles: ${names.join(", ")}`
-    });
-  }
-  const promotes = RELEASE_PROFILES.includes(chosen) && section.steps.includes("stack-image") && section.push !== false;
-  const listed = promotes ? [...section.steps, "promote"] : section.steps;
-  const steps = PIPELINE_STEPS.filter((s) => listed.includes(s));
-  const fallbackKind = KIND_BY_PROFILE[chosen] === "release" && version !== void 0 && /rc\d+$/i.test(version) ? "rc" : KIND_BY_PROFILE[chosen] ?? "sha";
-  return {
-    name: chosen,
-    section,
-    steps,
-    onFailure: section["on-failure"] ?? "stop",
-    kind: section.kind ?? fallbackKind
-  };
-}
-__name(resolveProfile, "resolveProfile");
-
-// src/pipeline/run-id.ts
-var RUN_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-function checkRunId(id, what = "run id") {
-  const trimmed = id.trim();
-  if (!RUN_ID.test(trimmed)) {
-    throw new InputError(
-      `${what} ${JSON.stringify(id)} is not usable: it names containers and Jenkins parameters`,
-      {
-        hint: 'use 1\u201363 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit'
-      }
-    );
-  }
-  return trimmed;
-}
-__name(checkRunId, "checkRunId");
-function pipelineRunId(env, given, now = /* @__PURE__ */ new Date()) {
-  if (given !== void 0 && given.trim() !== "") return checkRunId(given);
-  const run = env.GITHUB_RUN_ID;
-  if (run !== void 0 && /^\d+$/.test(run)) {
-    const attempt = env.GITHUB_RUN_ATTEMPT ?? "1";
-    return `gh-${run}-${/^\d+$/.test(attempt) ? attempt : "1"}`;
-  }
-  const tag = env.BUILD_TAG;
-  if (tag !== void 0 && tag.trim() !== "") {
-    const safe = tag.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 63);
-    if (RUN_ID.test(safe)) return safe;
-  }
-  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").toLowerCase();
-  const salt = Math.floor(Math.random() * 65536);
-  return `local-${stamp}-${salt.toString(16).padStart(4, "0")}`;
-}
-__name(pipelineRunId, "pipelineRunId");
-
 // src/pipeline/plan.ts
+init_format();
 function planPipeline(config, options = {}) {
   return {
     profile: onlySteps(
@@ -14909,6 +15888,10 @@ function planLine(plan2) {
 __name(planLine, "planLine");
 
 // src/pipeline/promote-step.ts
+init_errors();
+init_promote();
+init_registry_auth();
+init_release_tags();
 function auth(run) {
   const registry2 = run.config.registry;
   if (registry2 === void 0) return void 0;
@@ -14997,10 +15980,15 @@ __name(promoteHeldBack, "promoteHeldBack");
 
 // src/pipeline/report-step.ts
 var import_node_fs19 = require("node:fs");
-var import_node_path31 = require("node:path");
+var import_node_path33 = require("node:path");
+init_glob();
+
+// src/metrics/history-readers.ts
+init_errors();
 
 // src/report/store-reader.ts
 var import_node_fs17 = require("node:fs");
+init_errors();
 var JOB_COLUMNS = `id, job_id, created_at, series, dataset, instrument,
   filter, git_sha, release_tag, image_digest, jenkins_build_url,
   workflow_run_url, meta`;
@@ -15280,7 +16268,9 @@ async function readStoreSettingsHistory(stores, choice, filter, options) {
 __name(readStoreSettingsHistory, "readStoreSettingsHistory");
 
 // src/report/pages.ts
-var import_node_path28 = require("node:path");
+var import_node_path30 = require("node:path");
+init_errors();
+init_secrets();
 var DEFAULT_PAGES_BRANCH = "gh-pages";
 var DEFAULT_PAGES_KEEP = 50;
 var RUN_FILE = /^([^/]+)\/runs\/(\d{8}T\d{6}Z)-([^/]+)\.html$/;
@@ -15386,7 +16376,7 @@ function pagesTargetFrom(config, target, env, baseDir) {
   return {
     url: url2,
     branch: given?.branch ?? section?.branch ?? DEFAULT_PAGES_BRANCH,
-    cacheDir: (0, import_node_path28.isAbsolute)(cache2) ? cache2 : (0, import_node_path28.resolve)(baseDir, cache2),
+    cacheDir: (0, import_node_path30.isAbsolute)(cache2) ? cache2 : (0, import_node_path30.resolve)(baseDir, cache2),
     ...token === void 0 || token === "" ? {} : { token },
     ...siteUrl === void 0 ? {} : { siteUrl },
     ...section?.keep === void 0 ? {} : { keep: section.keep }
@@ -15396,10 +16386,12 @@ __name(pagesTargetFrom, "pagesTargetFrom");
 
 // src/report/report.ts
 var import_node_fs18 = require("node:fs");
-var import_node_path30 = require("node:path");
+var import_node_path32 = require("node:path");
+init_errors();
 
 // src/report/chart-data.ts
-var import_node_path29 = require("node:path");
+var import_node_path31 = require("node:path");
+init_builtins();
 
 // src/report/checks.ts
 var POINT_STATUSES = [
@@ -15712,8 +16704,8 @@ function chartFrame(config) {
 }
 __name(chartFrame, "chartFrame");
 function reportDataDir(out) {
-  const name = (0, import_node_path29.basename)(out, (0, import_node_path29.extname)(out));
-  return (0, import_node_path29.join)((0, import_node_path29.dirname)(out), `${name}-data`);
+  const name = (0, import_node_path31.basename)(out, (0, import_node_path31.extname)(out));
+  return (0, import_node_path31.join)((0, import_node_path31.dirname)(out), `${name}-data`);
 }
 __name(reportDataDir, "reportDataDir");
 function dataFileName(metric) {
@@ -15722,6 +16714,9 @@ function dataFileName(metric) {
   return `${safe}.${hash}.js`;
 }
 __name(dataFileName, "dataFileName");
+
+// src/report/chart-library.ts
+init_errors();
 
 // src/report/embedded-chart.ts
 function loadChartSource() {
@@ -15996,6 +16991,7 @@ footer{margin-top:30px;padding:12px 20px 24px;border-top:1px solid var(--line);f
 `;
 
 // src/report/html.ts
+init_builtins();
 function escapeHtml2(text4) {
   return text4.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -16185,6 +17181,9 @@ ${model.metrics.map((m, i) => metricSection(m, i, dataDir !== void 0)).join("\n"
 `;
 }
 __name(renderReportHtml, "renderReportHtml");
+
+// src/report/report-model.ts
+init_secrets();
 
 // src/report/natural-sort.ts
 var CHUNK2 = /(\d+)|(\D+)/g;
@@ -16727,30 +17726,30 @@ async function buildReport(options, reporter, data) {
 }
 __name(buildReport, "buildReport");
 function removeOwnDataDir(dir) {
-  if ((0, import_node_fs18.existsSync)((0, import_node_path30.join)(dir, DATA_MARK)))
+  if ((0, import_node_fs18.existsSync)((0, import_node_path32.join)(dir, DATA_MARK)))
     (0, import_node_fs18.rmSync)(dir, { recursive: true, force: true });
 }
 __name(removeOwnDataDir, "removeOwnDataDir");
 async function writeReport(options, reporter) {
-  const out = (0, import_node_path30.resolve)(options.out);
+  const out = (0, import_node_path32.resolve)(options.out);
   const dataDir = reportDataDir(out);
   const staging = `${dataDir}.${process.pid}.tmp`;
   let files = 0;
   const sink = {
-    dir: (0, import_node_path30.basename)(dataDir),
+    dir: (0, import_node_path32.basename)(dataDir),
     write(file, text4) {
       if (files++ === 0) {
         (0, import_node_fs18.rmSync)(staging, { recursive: true, force: true });
         (0, import_node_fs18.mkdirSync)(staging, { recursive: true });
-        (0, import_node_fs18.writeFileSync)((0, import_node_path30.join)(staging, DATA_MARK), "");
+        (0, import_node_fs18.writeFileSync)((0, import_node_path32.join)(staging, DATA_MARK), "");
       }
-      (0, import_node_fs18.writeFileSync)((0, import_node_path30.join)(staging, file), text4);
+      (0, import_node_fs18.writeFileSync)((0, import_node_path32.join)(staging, file), text4);
     }
   };
   const temp = `${out}.${process.pid}.tmp`;
   try {
     const { html, model } = await buildReport(options, reporter, sink);
-    if (files > 0 && (0, import_node_fs18.existsSync)(dataDir) && !(0, import_node_fs18.existsSync)((0, import_node_path30.join)(dataDir, DATA_MARK)))
+    if (files > 0 && (0, import_node_fs18.existsSync)(dataDir) && !(0, import_node_fs18.existsSync)((0, import_node_path32.join)(dataDir, DATA_MARK)))
       throw new InputError(
         `${dataDir} exists and is not the data directory of a report`,
         {
@@ -16758,7 +17757,7 @@ async function writeReport(options, reporter) {
           hint: `the report writes every point of its long trends there: move it, or pass another --out`
         }
       );
-    (0, import_node_fs18.mkdirSync)((0, import_node_path30.dirname)(out), { recursive: true });
+    (0, import_node_fs18.mkdirSync)((0, import_node_path32.dirname)(out), { recursive: true });
     (0, import_node_fs18.writeFileSync)(temp, html);
     removeOwnDataDir(dataDir);
     if (files > 0) (0, import_node_fs18.renameSync)(staging, dataDir);
@@ -16766,7 +17765,7 @@ async function writeReport(options, reporter) {
     const bytes = Buffer.byteLength(html);
     const summary = {
       out: options.out,
-      ...files > 0 ? { data: (0, import_node_path30.join)((0, import_node_path30.dirname)(options.out), (0, import_node_path30.basename)(dataDir)) } : {},
+      ...files > 0 ? { data: (0, import_node_path32.join)((0, import_node_path32.dirname)(options.out), (0, import_node_path32.basename)(dataDir)) } : {},
       ...reportSummary(model)
     };
     reporter.info(
@@ -16812,7 +17811,7 @@ async function gitHistory(run, sqlite) {
 __name(gitHistory, "gitHistory");
 async function reportStep(run) {
   const { config } = run;
-  const sqlite = run.sqliteStore ?? (config.metrics?.stores?.sqlite?.path === void 0 ? void 0 : (0, import_node_path31.resolve)(config.baseDir, config.metrics.stores.sqlite.path));
+  const sqlite = run.sqliteStore ?? (config.metrics?.stores?.sqlite?.path === void 0 ? void 0 : (0, import_node_path33.resolve)(config.baseDir, config.metrics.stores.sqlite.path));
   const history = await gitHistory(run, sqlite);
   const store = history?.path ?? sqlite;
   if (store === void 0) {
@@ -16822,13 +17821,13 @@ async function reportStep(run) {
     };
   }
   const definitions = config.metrics?.definitions ?? config.verify?.definitions;
-  const out = (0, import_node_path31.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT);
+  const out = (0, import_node_path33.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT);
   const result = await writeReport(
     {
       store,
       ...history === void 0 ? {} : { history },
       out,
-      ...definitions === void 0 ? {} : { definitions: (0, import_node_path31.resolve)(config.baseDir, definitions) },
+      ...definitions === void 0 ? {} : { definitions: (0, import_node_path33.resolve)(config.baseDir, definitions) },
       ...config.report?.title === void 0 ? {} : { title: config.report.title }
     },
     run.reporter
@@ -16864,16 +17863,20 @@ __name(reportStep, "reportStep");
 
 // src/pipeline/notebook-step.ts
 var import_node_fs22 = require("node:fs");
-var import_node_path34 = require("node:path");
+var import_node_path36 = require("node:path");
 var import_node_url = require("node:url");
+init_errors();
 
 // src/integration/notebook-result.ts
-var import_node_path32 = require("node:path");
+var import_node_path34 = require("node:path");
 var import_node_fs20 = require("node:fs");
+init_glob();
+init_format();
+init_format();
 function notebookResult(parts) {
   const { outcome, driver } = parts;
-  const html = (0, import_node_path32.join)(parts.out, `${parts.name}.html`);
-  const ipynb = (0, import_node_path32.join)(parts.out, `${parts.name}.ipynb`);
+  const html = (0, import_node_path34.join)(parts.out, `${parts.name}.html`);
+  const ipynb = (0, import_node_path34.join)(parts.out, `${parts.name}.ipynb`);
   const outputs = outcome.collected ?? [];
   let status;
   let message;
@@ -16951,12 +17954,17 @@ __name(notebookSummary, "notebookSummary");
 var import_node_fs21 = require("node:fs");
 init_promises();
 var import_node_os2 = require("node:os");
-var import_node_path33 = require("node:path");
+var import_node_path35 = require("node:path");
+init_errors();
+init_client();
 
 // src/integration/notebook-driver.ts
 var RESULT_MARK = "stackci-notebook-result: ";
 var DRIVER_PY = String.raw`
-import json, re, sys, traceback
+import json, os, re, sys, traceback
+# The output directory is bound from the host: whatever user runs stackci
+# must be able to remove what the notebook (and its kernel) write there.
+os.umask(0)
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -17014,37 +18022,85 @@ __name(parseDriverResult, "parseDriverResult");
 
 // src/integration/notebook-history.ts
 init_promises();
+init_errors();
+
+// src/metrics/export.ts
+var EXPORT_COLUMNS = [
+  "time",
+  "jobId",
+  "runId",
+  "series",
+  "metric",
+  "identifier",
+  "value",
+  "unit",
+  "dataset",
+  "instrument",
+  "filter",
+  "releaseTag",
+  "imageDigest",
+  "gitSha",
+  "jenkinsBuildUrl",
+  "workflowRunUrl"
+];
 function runIdOf(job) {
-  const own = job.meta[STACKCI_META.runId];
-  if (typeof own === "string") return own;
   const env = job.meta.env;
-  return typeof env?.ci_id === "string" ? env.ci_id : void 0;
+  if (typeof env !== "object" || env === null) return null;
+  const id = env.ci_id;
+  return typeof id === "string" && id !== "" && id !== "unknown" ? id : typeof id === "number" ? String(id) : null;
 }
 __name(runIdOf, "runIdOf");
-function sqliteHistoryRecords(path) {
-  const history = readStoreHistory(path);
-  return history.measurements.map((m) => {
+function* exportRecords(history) {
+  const times = history.jobs.map((j) => new Date(j.createdAt).toISOString());
+  const runs = history.jobs.map(runIdOf);
+  for (const m of history.measurements) {
     const job = history.jobs[m.job];
-    const runId = runIdOf(job);
-    return {
+    if (job === void 0) continue;
+    yield {
+      time: times[m.job] ?? "",
+      jobId: job.jobId,
+      runId: runs[m.job] ?? null,
+      series: job.series,
       metric: m.metric,
-      ...m.identifier === "" ? {} : { identifier: m.identifier },
+      identifier: m.identifier,
       value: m.value,
       unit: m.unit,
       dataset: job.dataset,
       instrument: job.instrument,
       filter: job.filter,
-      series: job.series,
-      job_id: job.jobId,
-      time: new Date(job.createdAt).toISOString(),
-      ...runId === void 0 ? {} : { run_id: runId },
-      ...job.releaseTag === void 0 ? {} : { release_tag: job.releaseTag },
-      ...job.imageDigest === void 0 ? {} : { image_digest: job.imageDigest },
-      ...job.gitSha === void 0 ? {} : { git_sha: job.gitSha }
+      releaseTag: job.releaseTag ?? null,
+      imageDigest: job.imageDigest ?? null,
+      gitSha: job.gitSha ?? null,
+      jenkinsBuildUrl: job.jenkinsBuildUrl ?? null,
+      workflowRunUrl: job.workflowRunUrl ?? null
     };
-  });
+  }
 }
-__name(sqliteHistoryRecords, "sqliteHistoryRecords");
+__name(exportRecords, "exportRecords");
+function csvField(v) {
+  if (v === null) return "";
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+__name(csvField, "csvField");
+function* exportText(history, format, chunk = 2e3) {
+  let lines = format === "csv" ? [EXPORT_COLUMNS.join(",")] : [];
+  for (const r of exportRecords(history)) {
+    lines.push(
+      format === "csv" ? EXPORT_COLUMNS.map((c) => csvField(r[c])).join(",") : JSON.stringify(r)
+    );
+    if (lines.length >= chunk) {
+      yield `${lines.join("\n")}
+`;
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield `${lines.join("\n")}
+`;
+}
+__name(exportText, "exportText");
+
+// src/integration/notebook-history.ts
 async function exportHistory(source, dest) {
   if (source.kind === "jsonl") {
     await copyFile(source.path, dest).catch((error) => {
@@ -17055,14 +18111,14 @@ async function exportHistory(source, dest) {
     });
     return void 0;
   }
-  const records = sqliteHistoryRecords(source.path);
-  await writeFile(dest, records.map((r) => `${JSON.stringify(r)}
-`).join(""));
-  return records.length;
+  const history = readStoreHistory(source.path);
+  await writeFile(dest, exportText(history, "jsonl"));
+  return history.measurements.length;
 }
 __name(exportHistory, "exportHistory");
 
 // src/integration/notebook-params.ts
+init_errors();
 var PARAMETERS_TAG = "parameters";
 var INJECTED_TAG = "injected-parameters";
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -17188,7 +18244,7 @@ async function stage(dir, options, name, values) {
   const at = /* @__PURE__ */ __name((rel) => `${NOTEBOOK_INPUT_PATH}/${rel}`, "at");
   const told = { ...values };
   if (options.history !== void 0) {
-    await exportHistory(options.history, (0, import_node_path33.join)(dir, "history.jsonl"));
+    await exportHistory(options.history, (0, import_node_path35.join)(dir, "history.jsonl"));
     told.history_file = at("history.jsonl");
   } else told.history_file = null;
   if (options.definitions !== void 0) {
@@ -17197,14 +18253,14 @@ async function stage(dir, options, name, values) {
       ...specToJson(s),
       metric: s.metricName
     }));
-    await writeFile((0, import_node_path33.join)(dir, "specs.json"), JSON.stringify(specs, null, 1));
+    await writeFile((0, import_node_path35.join)(dir, "specs.json"), JSON.stringify(specs, null, 1));
     told.specs_file = at("specs.json");
   } else told.specs_file = null;
-  await mkdir((0, import_node_path33.join)(dir, "jobs"));
+  await mkdir((0, import_node_path35.join)(dir, "jobs"));
   for (const [i, job] of (options.jobs ?? []).entries()) {
-    const rel = `${(0, import_node_path33.basename)((0, import_node_path33.dirname)(job))}/${String(i).padStart(3, "0")}-${(0, import_node_path33.basename)(job)}`;
-    await mkdir((0, import_node_path33.join)(dir, "jobs", (0, import_node_path33.dirname)(rel)), { recursive: true });
-    await copyFile(job, (0, import_node_path33.join)(dir, "jobs", rel));
+    const rel = `${(0, import_node_path35.basename)((0, import_node_path35.dirname)(job))}/${String(i).padStart(3, "0")}-${(0, import_node_path35.basename)(job)}`;
+    await mkdir((0, import_node_path35.join)(dir, "jobs", (0, import_node_path35.dirname)(rel)), { recursive: true });
+    await copyFile(job, (0, import_node_path35.join)(dir, "jobs", rel));
   }
   told.jobs_dir = at("jobs");
   told.datasets = Object.fromEntries(
@@ -17216,10 +18272,10 @@ async function stage(dir, options, name, values) {
   told.output_dir = NOTEBOOK_OUTPUT_PATH;
   for (const [k, v] of Object.entries(options.params ?? {})) told[k] = v;
   await writeFile(
-    (0, import_node_path33.join)(dir, `${name}.ipynb`),
+    (0, import_node_path35.join)(dir, `${name}.ipynb`),
     JSON.stringify(injectParameters(nb, told), null, 1)
   );
-  await writeFile((0, import_node_path33.join)(dir, "driver.py"), DRIVER_PY);
+  await writeFile((0, import_node_path35.join)(dir, "driver.py"), DRIVER_PY);
   await chmodTree(dir);
   return told;
 }
@@ -17228,14 +18284,14 @@ async function chmodTree(dir) {
   const { readdir: readdir2 } = await Promise.resolve().then(() => (init_promises(), promises_exports));
   await chmod(dir, 493);
   for (const entry of await readdir2(dir, { withFileTypes: true })) {
-    const path = (0, import_node_path33.join)(dir, entry.name);
+    const path = (0, import_node_path35.join)(dir, entry.name);
     if (entry.isDirectory()) await chmodTree(path);
     else await chmod(path, 420);
   }
 }
 __name(chmodTree, "chmodTree");
 async function runNotebook(engine, options, reporter) {
-  const name = (0, import_node_path33.basename)(options.notebook, (0, import_node_path33.extname)(options.notebook));
+  const name = (0, import_node_path35.basename)(options.notebook, (0, import_node_path35.extname)(options.notebook));
   for (const key of Object.keys(options.params ?? {})) {
     checkParamName(key, "params");
     if (RESERVED.includes(key)) {
@@ -17265,10 +18321,12 @@ async function runNotebook(engine, options, reporter) {
     ...await labelIdentity(engine, image.id, reporter),
     ...definedOf(options.identity)
   };
-  const out = (0, import_node_path33.resolve)(options.out);
+  const out = (0, import_node_path35.resolve)(options.out);
   await mkdir(out, { recursive: true });
-  const staging = await mkdtemp((0, import_node_path33.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-"));
-  const logFile = (0, import_node_path33.join)(out, `${name}.log`);
+  const staging = await mkdtemp((0, import_node_path35.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-"));
+  const written = await mkdtemp((0, import_node_path35.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-out-"));
+  await chmod(written, 511);
+  const logFile = (0, import_node_path35.join)(out, `${name}.log`);
   const log = (0, import_node_fs21.createWriteStream)(logFile);
   let verdict;
   try {
@@ -17300,6 +18358,7 @@ async function runNotebook(engine, options, reporter) {
           }))
         ],
         outputPath: NOTEBOOK_OUTPUT_PATH,
+        outputDir: written,
         memory: options.memory,
         cpus: options.cpus,
         network,
@@ -17317,14 +18376,9 @@ async function runNotebook(engine, options, reporter) {
             reporter.info(`[${name}] ${line}`);
           }
         }, "onLine"),
-        collect: /* @__PURE__ */ __name(async (container) => collectOutputs(
-          engine,
-          container,
-          {
-            outputPath: NOTEBOOK_OUTPUT_PATH,
-            patterns: ["**"],
-            destination: out
-          },
+        collect: /* @__PURE__ */ __name(async () => collectOutputDir(
+          written,
+          { patterns: ["**"], destination: out },
           reporter
         ), "collect")
       }
@@ -17344,6 +18398,13 @@ async function runNotebook(engine, options, reporter) {
   } finally {
     await new Promise((done) => log.end(done));
     await rm(staging, { recursive: true, force: true });
+    await rm(written, { recursive: true, force: true }).catch(
+      (error) => {
+        reporter.warning(
+          `cannot remove ${written}, which the notebook wrote: ${errorMessage(error)}`
+        );
+      }
+    );
   }
 }
 __name(runNotebook, "runNotebook");
@@ -17364,7 +18425,7 @@ function reportLink(run, path) {
 __name(reportLink, "reportLink");
 function historyOf(run) {
   const configured = run.config.metrics?.stores?.sqlite?.path;
-  const path = run.sqliteStore ?? (configured === void 0 ? void 0 : (0, import_node_path34.resolve)(run.config.baseDir, configured));
+  const path = run.sqliteStore ?? (configured === void 0 ? void 0 : (0, import_node_path36.resolve)(run.config.baseDir, configured));
   if (path !== void 0 && (0, import_node_fs22.existsSync)(path)) return { kind: "sqlite", path };
   run.reporter.warning(
     "no SQLite metrics store yet: the notebooks get no history (history_file is None)"
@@ -17383,8 +18444,8 @@ async function notebookStep(run) {
     );
   }
   const known = config.integration?.datasets ?? {};
-  const out = (0, import_node_path34.dirname)(
-    (0, import_node_path34.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT)
+  const out = (0, import_node_path36.dirname)(
+    (0, import_node_path36.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT)
   );
   const history = historyOf(run);
   const results = [];
@@ -17397,12 +18458,12 @@ async function notebookStep(run) {
           hint: `integration.datasets has ${Object.keys(known).join(", ") || "none"}`
         });
       }
-      return { name, path: (0, import_node_path34.resolve)(config.baseDir, path) };
+      return { name, path: (0, import_node_path36.resolve)(config.baseDir, path) };
     });
     const result = await runNotebook(
       await run.engine(),
       {
-        notebook: (0, import_node_path34.resolve)(config.baseDir, entry.path),
+        notebook: (0, import_node_path36.resolve)(config.baseDir, entry.path),
         image: image.image,
         params: { ...entry.params, ...run.options.notebookParams },
         identity: {
@@ -17442,7 +18503,7 @@ async function notebookStep(run) {
 __name(notebookStep, "notebookStep");
 function definitionsOf(run) {
   const dir = run.config.metrics?.definitions ?? run.config.verify?.definitions;
-  return dir === void 0 ? void 0 : (0, import_node_path34.resolve)(run.config.baseDir, dir);
+  return dir === void 0 ? void 0 : (0, import_node_path36.resolve)(run.config.baseDir, dir);
 }
 __name(definitionsOf, "definitionsOf");
 function gitShaOf(run) {
@@ -17476,7 +18537,7 @@ async function runPipeline(config, reporter, options = {}) {
   const env = options.env ?? process.env;
   const plan2 = options.plan ?? planPipeline(config, options);
   const { profile, runId } = plan2;
-  const dir = (0, import_node_path35.join)(config.baseDir, ".stackci", "runs", runId);
+  const dir = (0, import_node_path37.join)(config.baseDir, ".stackci", "runs", runId);
   (0, import_node_fs23.mkdirSync)(dir, { recursive: true });
   const engine = once(
     options.docker ?? (async () => connectDocker(void 0, env))
