@@ -35,7 +35,7 @@ afterAll(removeTempDirs)
 const main = join(process.cwd(), 'actions/integration/dist/index.cjs')
 const post = join(process.cwd(), 'actions/integration/dist/post.cjs')
 const workspace = tempDir('stackci-ws-')
-const field = makeDataset({ 'job.json': SAMPLE_JOB })
+const field = makeDataset({ 'job.json': SAMPLE_JOB }, workspace)
 
 async function runMain(inputs: Record<string, string>): Promise<ActionRun> {
   return runActionBundle(
