@@ -217,7 +217,14 @@ export interface ReportSummary {
     lines: { label: string; points: number; drawn: number }[]
     counts: Record<PointStatus, number>
   }[]
-  datasets: { label: string; jobId: string; passed: number; failed: number }[]
+  /** `warned`: failed a warn-tagged specification only (the HTML's count). */
+  datasets: {
+    label: string
+    jobId: string
+    passed: number
+    failed: number
+    warned: number
+  }[]
 }
 
 export function reportSummary(model: ReportModel): ReportSummary {
@@ -240,7 +247,8 @@ export function reportSummary(model: ReportModel): ReportSummary {
       label: d.label,
       jobId: model.runs[d.run]?.jobId ?? '',
       passed: d.counts.passed,
-      failed: d.counts.failed
+      failed: d.counts.failed,
+      warned: d.counts.warned
     }))
   }
 }
