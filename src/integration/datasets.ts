@@ -127,8 +127,9 @@ export async function confineDatasets(
     const real = await realpath(d.path)
     const rel = relative(root, real)
     if (rel.startsWith('..') || isAbsolute(rel)) {
+      // The message names the path: no `where` to repeat it.
       problems.push({
-        where: { file: displayPath(d.path) },
+        where: {},
         message: `dataset ${d.name}: ${d.path}${real === d.path ? '' : ` (really ${real})`} is outside the workspace ${root}`,
         hint: OUTSIDE_WORKSPACE_HINT
       })
@@ -142,7 +143,7 @@ export async function confineDatasets(
         ? first.message
         : `${problems.length} datasets are outside the workspace ${root}`,
       problems.length === 1
-        ? { where: first?.where ?? {}, hint: OUTSIDE_WORKSPACE_HINT }
+        ? { hint: OUTSIDE_WORKSPACE_HINT }
         : { problems, hint: OUTSIDE_WORKSPACE_HINT }
     )
   }
