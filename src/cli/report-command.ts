@@ -53,6 +53,14 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       'write a static HTML report of the metrics history: a trend per metric with its thresholds, pass/fail per dataset, links to builds (opens with no network)'
     )
     .option(
+      '--config <file>',
+      'stackci.yml (default: ./stackci.yml when present)'
+    )
+    .option(
+      '--json',
+      'print a JSON summary (points per metric and line, latest result per dataset) instead of the path'
+    )
+    .option(
       '--store <file>',
       `the SQLite metrics store (default: stackci.yml's metrics.stores.sqlite, else ${DEFAULT_SQLITE})`
     )
@@ -105,14 +113,6 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       '--warn-tags <tags>',
       'specification tags whose failure colours a point amber (default: metrics.gate.warn, else design)',
       collectList
-    )
-    .option(
-      '--config <file>',
-      'stackci.yml (default: ./stackci.yml when present)'
-    )
-    .option(
-      '--json',
-      'print a JSON summary (points per metric and line, latest result per dataset) instead of the path'
     )
     .action(async (flags: ReportFlags) => {
       await report(ctx, flags)

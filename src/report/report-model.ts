@@ -28,16 +28,18 @@ export interface RunLink {
 }
 
 /** One job, as the hover details and the tables show it. */
-export interface ReportRun {
-  jobId: string
+export interface ReportRun extends Pick<
+  StoredJob,
+  | 'jobId'
+  | 'series'
+  | 'dataset'
+  | 'instrument'
+  | 'filter'
+  | 'gitSha'
+  | 'releaseTag'
+  | 'imageDigest'
+> {
   time: number
-  series: string
-  dataset: string
-  instrument: string
-  filter: string
-  gitSha?: string
-  releaseTag?: string
-  imageDigest?: string
   /** Only http(s) URLs, credentials removed. */
   links: RunLink[]
 }

@@ -23,19 +23,7 @@ import {
   type InputSource
 } from '../core/step-inputs.js'
 import { DEFAULT_GATE } from '../metrics/gate.js'
-import {
-  readStoreSettingsHistory,
-  unitsOf
-} from '../metrics/history-readers.js'
-import {
-  DEFAULT_SQLITE,
-  resolveMetricsSettings,
-  type MetricsOverrides
-} from '../metrics/settings.js'
-import { parseGitTarget } from '../metrics/git-cli.js'
-import { DEFAULT_GIT_BRANCH } from '../metrics/git-store.js'
-import { HISTORY_ORDER } from '../metrics/stores.js'
-import { loadDefinitions } from '../verify/index.js'
+import { DEFAULT_SQLITE } from '../metrics/settings.js'
 import { pagesTargetFrom, publishPages, type PublishResult } from './pages.js'
 import {
   DEFAULT_REPORT_FILE,
@@ -43,13 +31,15 @@ import {
   writeReport,
   type ReportResult
 } from './report.js'
-import type { StoreHistory } from './store-reader.js'
+import {
+  HISTORY_STORES,
+  otherHistory,
+  storeChoice,
+  type HistoryStore
+} from './store-choice.js'
 
 /** Where the report goes inside a project (report.out's default). */
 export const DEFAULT_REPORT_OUT = '.stackci/report.html'
-
-const STORES = ['sqlite', 'git', 'influxdb'] as const
-type HistoryStore = (typeof STORES)[number]
 
 export interface ReportInputs {
   out: string
@@ -111,7 +101,7 @@ export function readReportInputs(r: StepInputs): ReportInputs {
     out: r.string('out') ?? DEFAULT_REPORT_FILE,
     title: r.string('title') ?? DEFAULT_REPORT_TITLE,
     store: r.string('store') ?? DEFAULT_SQLITE,
-    history: r.choice('history', STORES, 'sqlite'),
+    history: r.choice('history', HISTORY_STORES, 'sqlite'),
     git: r.string('git'),
     influxdb: r.string('influxdb'),
     'influxdb-db': r.string('influxdb-db'),
@@ -158,30 +148,6 @@ function configSources(config: StackciConfig): InputSource[] {
     }),
     valuesSource('default-profile', { profile: config['default-profile'] })
   ]
-}
-
-/**
- * The store a standalone report reads: `--history`, else the one store a
- * flag names, else metrics.history, else the first configured of sqlite,
- * git, influxdb (a SQLite file when none is).
- */
-function storeChoice(
-  flags: Record<string, unknown>,
-  config: StackciConfig | undefined
-): HistoryStore | undefined {
-  const named = STORES.filter(
-    (s) => flags[s === 'sqlite' ? 'store' : s] !== undefined
-  )
-  if (flags.history !== undefined || named.length !== 1)
-    return config?.metrics?.history ?? firstConfigured(config)
-  return named[0]
-}
-
-function firstConfigured(
-  config: StackciConfig | undefined
-): HistoryStore | undefined {
-  const stores = config?.metrics?.stores ?? {}
-  return HISTORY_ORDER.find((s) => stores[s] !== undefined)
 }
 
 /**
@@ -262,58 +228,6 @@ export interface ReportStepResult {
   published?: PublishResult | undefined
   /** The Pages branch published to. */
   branch?: string | undefined
-}
-
-/** The history from a git or InfluxDB store (undefined: the SQLite file). */
-async function otherHistory(
-  inputs: ReportInputs,
-  deps: ReportDeps
-): Promise<StoreHistory | undefined> {
-  const choice = inputs.history
-  if (choice === 'sqlite') return undefined
-  const o: MetricsOverrides = {}
-  if (inputs.git !== undefined) {
-    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH)
-    o.gitUrl = target.url
-    o.gitBranch = target.branch
-  }
-  if (inputs.influxdb !== undefined) o.influxdbUrl = inputs.influxdb
-  if (inputs['influxdb-db'] !== undefined)
-    o.influxdbDatabase = inputs['influxdb-db']
-  // Only the chosen store is resolved: another one's missing credentials
-  // (or a git URL only Actions knows) must not stop a report.
-  const section = deps.config?.metrics
-  const chosen = section?.stores?.[choice]
-  const settings = resolveMetricsSettings(
-    { stores: chosen === undefined ? {} : { [choice]: chosen } },
-    o,
-    deps.env,
-    deps.config?.baseDir ?? process.cwd()
-  )
-  if (
-    settings.stores[choice] === undefined &&
-    inputs.git === undefined &&
-    inputs.influxdb === undefined
-  ) {
-    // A git store whose URL only Actions knows, off Actions: the SQLite file.
-    deps.reporter.notice(
-      `the ${choice} store has no URL here: reading the SQLite store ${inputs.store}`
-    )
-    return undefined
-  }
-  const units =
-    choice === 'influxdb' && inputs.definitions !== undefined
-      ? unitsOf(await loadDefinitions(inputs.definitions))
-      : {}
-  return readStoreSettingsHistory(
-    settings.stores,
-    choice,
-    {
-      ...(inputs.series === undefined ? {} : { series: inputs.series }),
-      ...(inputs.since === undefined ? {} : { since: inputs.since })
-    },
-    { reporter: deps.reporter, ...units }
-  )
 }
 
 /** Writes the report, and publishes it when asked. */
