@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli } from '../../helpers/cli.js'
+import { runCli, type CliRun } from '../../helpers/cli.js'
 import {
   dockerServices,
   removeTempDirs,
@@ -154,7 +154,10 @@ it('on SIGINT, kills and removes the container, then exits 130', async () => {
 
 describe('datasets outside the workspace (#18)', () => {
   const copy = ['cp', '{dataset_dir}/job.json', '{output_dir}/x.verify.json']
-  const run = async (workspace: string, extra: string[] = []) =>
+  const run = async (
+    workspace: string,
+    extra: string[] = []
+  ): Promise<CliRun> =>
     runCli(
       [
         'dataset',
