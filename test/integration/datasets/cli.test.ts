@@ -152,6 +152,17 @@ it('on SIGINT, kills and removes the container, then exits 130', async () => {
   expect(await mine()).toEqual([])
 })
 
+/** A run on the local image, in the caller's working directory. */
+const local = [
+  'dataset',
+  'run',
+  '--image',
+  services.baseImage,
+  '--docker-host',
+  services.host,
+  '--no-pull'
+]
+
 describe('datasets outside the workspace (#18)', () => {
   const copy = ['cp', '{dataset_dir}/job.json', '{output_dir}/x.verify.json']
   const run = async (
@@ -159,20 +170,7 @@ describe('datasets outside the workspace (#18)', () => {
     extra: string[] = []
   ): Promise<CliRun> =>
     runCli(
-      [
-        'dataset',
-        'run',
-        '--image',
-        services.baseImage,
-        '--dataset',
-        'escape=data/escape',
-        '--docker-host',
-        services.host,
-        '--no-pull',
-        ...extra,
-        '--',
-        ...copy
-      ],
+      [...local, '--dataset', 'escape=data/escape', ...extra, '--', ...copy],
       { cwd: workspace }
     )
 
@@ -223,20 +221,7 @@ describe('datasets outside the workspace (#18)', () => {
       join(workspace, 'stackci.yml'),
       `version: 1\nintegration:\n  datasets: { escape: ${JSON.stringify(field)} }\n  allow-outside-workspace: true\n`
     )
-    const allowed = await runCli(
-      [
-        'dataset',
-        'run',
-        '--image',
-        services.baseImage,
-        '--docker-host',
-        services.host,
-        '--no-pull',
-        '--',
-        ...copy
-      ],
-      { cwd: workspace }
-    )
+    const allowed = await runCli([...local, '--', ...copy], { cwd: workspace })
     expect(allowed.code).toBe(0)
     expect(allowed.stdout).toMatch(/^escape +success +0 /m)
   })
@@ -257,15 +242,7 @@ it("inside a project, takes stackci.yml's integration: section as defaults; flag
       ''
     ].join('\n')
   )
-  const args = [
-    'dataset',
-    'run',
-    '--image',
-    services.baseImage,
-    '--docker-host',
-    services.host,
-    '--no-pull'
-  ]
+  const args = local
   const fromFile = await runCli(args, { cwd: workspace })
   expect(fromFile.stderr).toContain(
     '[from_file] cp /datasets/from_file/job.json /output/from_file.verify.json'
