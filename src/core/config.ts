@@ -329,7 +329,9 @@ export const integrationSectionSchema = object({
   'output-path': optional(nonEmpty),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  'results-dir': optional(nonEmpty)
+  'results-dir': optional(nonEmpty),
+  /** Mount datasets whose real path lies outside this file's directory. */
+  'allow-outside-workspace': optional(boolean())
 })
 
 /** `report:` — the static HTML report of the store's history. */

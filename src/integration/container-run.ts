@@ -133,26 +133,44 @@ function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   }
 }
 
+/**
+ * One call on a container that may already be gone: true when done, false
+ * when the engine answered one of `tolerated` (404 gone, 409 not running).
+ */
+async function onContainer(
+  engine: DockerEngine,
+  container: Docker.Container,
+  action: 'kill' | 'remove',
+  reporter: Reporter,
+  tolerated: readonly number[]
+): Promise<boolean> {
+  try {
+    await engineCall(
+      engine,
+      `${action} container ${container.id.slice(0, 12)}`,
+      async (abortSignal) => {
+        if (action === 'kill')
+          await container.kill({ signal: 'SIGKILL', abortSignal })
+        else await container.remove({ force: true, v: true, abortSignal })
+      },
+      reporter,
+      { timeoutMs: action === 'kill' ? 15_000 : 30_000 }
+    )
+    return true
+  } catch (error) {
+    const status = engineStatus((error as Error).cause)
+    if (status !== undefined && tolerated.includes(status)) return false
+    throw error
+  }
+}
+
 /** Kills, ignoring a container that already stopped or is gone. */
 async function kill(
   engine: DockerEngine,
   container: Docker.Container,
   reporter: Reporter
 ): Promise<void> {
-  try {
-    await engineCall(
-      engine,
-      `kill container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.kill({ signal: 'SIGKILL', abortSignal })
-      },
-      reporter,
-      { timeoutMs: 15_000 }
-    )
-  } catch (error) {
-    const status = engineStatus((error as Error).cause)
-    if (status !== 404 && status !== 409) throw error
-  }
+  await onContainer(engine, container, 'kill', reporter, [404, 409])
 }
 
 /** Removes the container (and its anonymous volumes); never throws. */
@@ -162,18 +180,10 @@ export async function removeContainer(
   reporter: Reporter
 ): Promise<boolean> {
   try {
-    await engineCall(
-      engine,
-      `remove container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.remove({ force: true, v: true, abortSignal })
-      },
-      reporter,
-      { timeoutMs: 30_000 }
-    )
+    // Gone already (404) is as good as removed.
+    await onContainer(engine, container, 'remove', reporter, [404])
     return true
   } catch (error) {
-    if (engineStatus((error as Error).cause) === 404) return true
     reporter.warning(
       `${errorMessage(error)} (it is labelled for the clean-up sweep and the post step)`
     )

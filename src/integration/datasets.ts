@@ -4,8 +4,8 @@
  * and names the dataset rather than after an image pull.
  */
 
-import { stat } from 'node:fs/promises'
-import { isAbsolute, resolve } from 'node:path'
+import { realpath, stat } from 'node:fs/promises'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { InputError, type Problem } from '../core/errors.js'
 import { displayPath } from '../core/glob.js'
 
@@ -103,4 +103,49 @@ export async function checkDatasetPaths(
         : { problems }
     )
   }
+}
+
+/** What names the option that lifts {@link confineDatasets}, per door. */
+export const OUTSIDE_WORKSPACE_HINT =
+  'put the data inside the workspace, or allow it explicitly: the allow-outside-workspace input, --allow-outside-workspace, or integration.allow-outside-workspace in stackci.yml'
+
+/**
+ * The datasets with their real paths (symlinks resolved), each checked to
+ * lie inside the real path of `workspace`: a dataset given as `../..` or as
+ * a link to `/etc` or `/var/run` is refused, naming it, before anything is
+ * mounted. The real path is what gets mounted, so a link swapped after the
+ * check changes nothing. Call after {@link checkDatasetPaths}.
+ */
+export async function confineDatasets(
+  datasets: readonly Dataset[],
+  workspace: string
+): Promise<Dataset[]> {
+  const root = await realpath(workspace)
+  const problems: Problem[] = []
+  const confined: Dataset[] = []
+  for (const d of datasets) {
+    const real = await realpath(d.path)
+    const rel = relative(root, real)
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      // The message names the path: no `where` to repeat it.
+      problems.push({
+        where: {},
+        message: `dataset ${d.name}: ${d.path}${real === d.path ? '' : ` (really ${real})`} is outside the workspace ${root}`,
+        hint: OUTSIDE_WORKSPACE_HINT
+      })
+    }
+    confined.push({ name: d.name, path: real })
+  }
+  if (problems.length > 0) {
+    const [first] = problems
+    throw new InputError(
+      problems.length === 1 && first !== undefined
+        ? first.message
+        : `${problems.length} datasets are outside the workspace ${root}`,
+      problems.length === 1
+        ? { hint: OUTSIDE_WORKSPACE_HINT }
+        : { problems, hint: OUTSIDE_WORKSPACE_HINT }
+    )
+  }
+  return confined
 }

@@ -17,7 +17,18 @@ export * from './cleanup.js'
 export * from './run-options.js'
 export * from './run-datasets.js'
 export * from './summary.js'
-export * from './inputs.js'
+export {
+  actionResultsDir,
+  cleanUpIntegration,
+  integrationInputsFromAction,
+  integrationInputsFromConfig,
+  integrationInputsFromFlags,
+  integrationOptions,
+  readIntegrationInputs,
+  runIntegration,
+  type IntegrationDeps,
+  type IntegrationInputs
+} from './step.js'
 export * from './notebook-params.js'
 export * from './notebook-driver.js'
 export * from './notebook-history.js'

@@ -24,7 +24,7 @@ import {
   newRunId,
   removeRunContainers
 } from './cleanup.js'
-import { checkDatasetPaths, type Dataset } from './datasets.js'
+import { checkDatasetPaths, confineDatasets, type Dataset } from './datasets.js'
 import { resolveRunImage, type ImageInfo } from './image.js'
 import { datasetMountPath } from './limits.js'
 import {
@@ -56,6 +56,10 @@ export async function runDatasets(
 ): Promise<IntegrationResult> {
   const plan = checkOptions(options)
   await checkDatasetPaths(options.datasets)
+  const datasets =
+    options.workspace === undefined
+      ? options.datasets
+      : await confineDatasets(options.datasets, options.workspace)
   const runId = options.runId ?? newRunId()
   const image = await resolveRunImage(
     engine,
@@ -66,7 +70,7 @@ export async function runDatasets(
   const resultsDir = resolve(options.resultsDir)
   await mkdir(resultsDir, { recursive: true })
   reporter.info(
-    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan.parallel} at a time; run ${runId}`
+    `image ${image.ref} (${image.id.slice(0, 19)}); ${datasets.length} dataset(s), ${plan.parallel} at a time; run ${runId}`
   )
   const one = async (dataset: Dataset): Promise<DatasetResult> =>
     runOne(
@@ -75,8 +79,8 @@ export async function runDatasets(
       { options, plan, image, runId, resultsDir },
       reporter
     )
-  const grouped = plan.parallel === 1 || options.datasets.length === 1
-  const queue = [...options.datasets]
+  const grouped = plan.parallel === 1 || datasets.length === 1
+  const queue = [...datasets]
   const results = new Map<string, DatasetResult>()
   const worker = async (): Promise<void> => {
     for (let d = queue.shift(); d !== undefined; d = queue.shift()) {
@@ -93,13 +97,13 @@ export async function runDatasets(
     }
   }
   const workers = Array.from(
-    { length: Math.min(plan.parallel, options.datasets.length) },
+    { length: Math.min(plan.parallel, datasets.length) },
     worker
   )
   if (grouped) await Promise.all(workers)
   else {
     await reporter.group(
-      `Datasets ${options.datasets.map((d) => d.name).join(', ')} (${plan.parallel} at a time)`,
+      `Datasets ${datasets.map((d) => d.name).join(', ')} (${plan.parallel} at a time)`,
       async () => Promise.all(workers)
     )
   }
@@ -108,7 +112,7 @@ export async function runDatasets(
   await removeRunContainers(engine, runId, reporter).catch((error: unknown) => {
     reporter.warning(`clean-up sweep failed: ${errorMessage(error)}`)
   })
-  const ordered = options.datasets.map(
+  const ordered = datasets.map(
     (d) => results.get(d.name) ?? cancelledResult(d.name)
   )
   return {

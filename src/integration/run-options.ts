@@ -45,6 +45,11 @@ export interface DatasetRunOptions {
   resultsDir: string
   /** Labels the containers; the post step cleans up by it. */
   runId?: string | undefined
+  /**
+   * Set: every dataset's real path must lie inside this directory's (see
+   * confineDatasets), and the real path is mounted. Unset: any directory.
+   */
+  workspace?: string | undefined
   /** Pull the image when the engine does not have it (default true). */
   pull?: boolean | undefined
   signal?: AbortSignal | undefined

@@ -31,16 +31,27 @@ export function resultJson(r: DatasetResult): DatasetResultJson {
   }
 }
 
+function resultsByDataset(
+  result: IntegrationResult
+): Record<string, DatasetResultJson> {
+  return Object.fromEntries(
+    result.results.map((r) => [r.dataset, resultJson(r)])
+  )
+}
+
 /** The action's outputs: `jobs` (host paths) and `results` (by dataset). */
 export function integrationOutputs(
   result: IntegrationResult
 ): Record<'jobs' | 'results', string> {
   return {
     jobs: JSON.stringify(result.jobs),
-    results: JSON.stringify(
-      Object.fromEntries(result.results.map((r) => [r.dataset, resultJson(r)]))
-    )
+    results: JSON.stringify(resultsByDataset(result))
   }
+}
+
+/** `stackci dataset run --json`: the result, with `results` by dataset. */
+export function integrationJson(result: IntegrationResult): string {
+  return `${JSON.stringify({ ...result, results: resultsByDataset(result) }, null, 2)}\n`
 }
 
 const MARK: Record<DatasetStatus, string> = {

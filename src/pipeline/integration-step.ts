@@ -4,19 +4,18 @@
  * they write are handed on to the metrics.
  */
 
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { InputError } from '../core/errors.js'
-import { parseCpus, parseMemory } from '../integration/limits.js'
-import { runDatasets } from '../integration/run-datasets.js'
-import { candidateTag } from './image-step.js'
 import { plural } from '../core/format.js'
+import {
+  integrationInputsFromConfig,
+  runIntegration
+} from '../integration/step.js'
+import { candidateTag } from './image-step.js'
 import { type RunState, type StepDone } from './state.js'
 
-export async function integrationStep(run: RunState): Promise<StepDone> {
-  const section = run.config.integration
-  if (section === undefined) {
-    return { status: 'skipped', detail: 'no integration: section' }
-  }
+/** The image to run in, from what the run built or the registry holds. */
+function runImage(run: RunState): string {
   // The very digest that was pushed (and will be promoted), else the
   // local build; in a fanned-out job, the run's candidate in the registry.
   const built = run.image
@@ -34,46 +33,26 @@ export async function integrationStep(run: RunState): Promise<StepDone> {
       'no image to run in (the stack-image step did not build one, and no registry holds a candidate)'
     )
   }
-  const wanted = run.profile.section.datasets
-  const datasets = Object.entries(section.datasets)
-    .filter(([name]) => wanted === undefined || wanted.includes(name))
-    .map(([name, path]) => ({ name, path: resolve(run.config.baseDir, path) }))
-  const command = section.command
-  const result = await runDatasets(
-    await run.engine(),
-    {
-      image,
-      datasets,
-      command,
-      shell: section.shell,
-      outputs: section.outputs,
-      timeoutMs: section.timeout,
-      memory:
-        section.memory === undefined
-          ? undefined
-          : parseMemory(section.memory, 'integration.memory'),
-      cpus:
-        section.cpus === undefined
-          ? undefined
-          : parseCpus(String(section.cpus), 'integration.cpus'),
-      network: section.network,
-      user: section.user,
-      workdir: section.workdir,
-      env: section.env,
-      datasetPath: section['dataset-path'],
-      outputPath: section['output-path'],
-      parallel: section.parallel,
-      resultsDir:
-        section['results-dir'] === undefined
-          ? join(run.dir, 'integration')
-          : resolve(run.config.baseDir, section['results-dir']),
-      runId: run.runId,
-      // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
-      pull: built === undefined,
-      signal: run.options.signal
-    },
-    run.reporter
-  )
+  return image
+}
+
+export async function integrationStep(run: RunState): Promise<StepDone> {
+  if (run.config.integration === undefined) {
+    return { status: 'skipped', detail: 'no integration: section' }
+  }
+  const inputs = integrationInputsFromConfig(run.config, run.profile.section, {
+    image: runImage(run),
+    // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
+    pull: run.image === undefined
+  })
+  const result = await runIntegration(inputs, {
+    reporter: run.reporter,
+    workspace: run.config.baseDir,
+    resultsDir: join(run.dir, 'integration'),
+    engine: run.engine,
+    runId: run.runId,
+    signal: run.options.signal
+  })
   run.integration = result
   run.jobs = result.jobs
   const ok = result.results.filter((r) => r.status === 'success').length

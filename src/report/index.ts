@@ -14,3 +14,17 @@ export * from './chart-library.js'
 export * from './html.js'
 export * from './report.js'
 export * from './pages.js'
+export {
+  DEFAULT_REPORT_OUT,
+  parseSince,
+  publishedWhere,
+  readReportInputs,
+  reportInputsFromConfig,
+  reportInputsFromFlags,
+  reportJson,
+  reportStepSummary,
+  runReport,
+  type ReportDeps,
+  type ReportInputs,
+  type ReportStepResult
+} from './step.js'

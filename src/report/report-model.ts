@@ -28,16 +28,18 @@ export interface RunLink {
 }
 
 /** One job, as the hover details and the tables show it. */
-export interface ReportRun {
-  jobId: string
+export interface ReportRun extends Pick<
+  StoredJob,
+  | 'jobId'
+  | 'series'
+  | 'dataset'
+  | 'instrument'
+  | 'filter'
+  | 'gitSha'
+  | 'releaseTag'
+  | 'imageDigest'
+> {
   time: number
-  series: string
-  dataset: string
-  instrument: string
-  filter: string
-  gitSha?: string
-  releaseTag?: string
-  imageDigest?: string
   /** Only http(s) URLs, credentials removed. */
   links: RunLink[]
 }
@@ -217,7 +219,14 @@ export interface ReportSummary {
     lines: { label: string; points: number; drawn: number }[]
     counts: Record<PointStatus, number>
   }[]
-  datasets: { label: string; jobId: string; passed: number; failed: number }[]
+  /** `warned`: failed a warn-tagged specification only (the HTML's count). */
+  datasets: {
+    label: string
+    jobId: string
+    passed: number
+    failed: number
+    warned: number
+  }[]
 }
 
 export function reportSummary(model: ReportModel): ReportSummary {
@@ -240,7 +249,8 @@ export function reportSummary(model: ReportModel): ReportSummary {
       label: d.label,
       jobId: model.runs[d.run]?.jobId ?? '',
       passed: d.counts.passed,
-      failed: d.counts.failed
+      failed: d.counts.failed,
+      warned: d.counts.warned
     }))
   }
 }

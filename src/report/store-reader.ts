@@ -223,6 +223,16 @@ export function noMeasurements(
   )
 }
 
+/** Runs `read` on the store at `path`, opened read-only, and closes it. */
+export function withStore<T>(path: string, read: (db: SqliteDatabase) => T): T {
+  const db = openStore(path)
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
+}
+
 /**
  * The store's history, oldest job first, read whole. Throws InputError when
  * the file is missing or nothing matches (naming what the store does hold),
@@ -232,16 +242,15 @@ export function readStoreHistory(
   path: string,
   filter: HistoryFilter = {}
 ): StoreHistory {
-  const db = openStore(path)
-  try {
+  return withStore(path, (db) => {
     const { jobs, index, clause, args } = selectJobs(db, filter)
     const measurements: StoredMeasurement[] = []
     const select = db
       .prepare(
         `SELECT m.job, s.metric, m.identifier, m.value, m.unit
-         FROM measurements m JOIN series s ON s.id = m.series
-         ${clause === '' ? '' : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
-         ORDER BY m.created_at, m.job, s.metric, m.identifier`
+       FROM measurements m JOIN series s ON s.id = m.series
+       ${clause === '' ? '' : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
+       ORDER BY m.created_at, m.job, s.metric, m.identifier`
       )
       .raw(true)
     for (const row of select.iterate(...args) as Iterable<
@@ -259,7 +268,5 @@ export function readStoreHistory(
     }
     if (measurements.length === 0) throw noMeasurements(db, path, filter)
     return { path, jobs, measurements }
-  } finally {
-    db.close()
-  }
+  })
 }

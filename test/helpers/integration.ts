@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { DockerEngine } from '../../src/docker/index.js'
 import { RUN_LABEL } from '../../src/integration/index.js'
@@ -18,9 +18,18 @@ export function pythonBaseImage(): string {
   return image
 }
 
-/** A dataset directory holding `files` (relative path → content). */
-export function makeDataset(files: Record<string, string>): string {
-  const dir = tempDir('stackci-dataset-')
+/**
+ * A dataset directory holding `files` (relative path → content), in a
+ * temp dir of its own or `inside` a workspace.
+ */
+export function makeDataset(
+  files: Record<string, string>,
+  inside?: string
+): string {
+  const dir =
+    inside === undefined
+      ? tempDir('stackci-dataset-')
+      : mkdtempSync(join(inside, 'dataset-'))
   // As a checkout would be: readable by the container's user, whoever it is.
   chmodSync(dir, 0o755)
   for (const [path, content] of Object.entries(files)) {

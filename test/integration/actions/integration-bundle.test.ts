@@ -35,7 +35,7 @@ afterAll(removeTempDirs)
 const main = join(process.cwd(), 'actions/integration/dist/index.cjs')
 const post = join(process.cwd(), 'actions/integration/dist/post.cjs')
 const workspace = tempDir('stackci-ws-')
-const field = makeDataset({ 'job.json': SAMPLE_JOB })
+const field = makeDataset({ 'job.json': SAMPLE_JOB }, workspace)
 
 async function runMain(inputs: Record<string, string>): Promise<ActionRun> {
   return runActionBundle(
@@ -118,6 +118,25 @@ it('refuses bad inputs by name, before running anything', async () => {
   expect(command.stdout).toContain(
     `::error::integration: input 'command': "|" at column 3 is shell syntax`
   )
+})
+
+it('refuses a dataset outside the workspace unless allow-outside-workspace is set', async () => {
+  const outside = makeDataset({ 'job.json': SAMPLE_JOB })
+  const refused = await runMain({ datasets: `far=${outside}`, command: 'true' })
+  expect(refused.code).toBe(1)
+  expect(refused.stdout).toContain(
+    `::error::dataset far: ${outside} is outside the workspace ${workspace}`
+  )
+  expect(refused.stdout).toContain('allow-outside-workspace')
+  const allowed = await runMain({
+    datasets: `far=${outside}`,
+    command: 'cp {dataset_dir}/job.json "{output_dir}/far.verify.json"',
+    'allow-outside-workspace': 'true'
+  })
+  expect(allowed.code).toBe(0)
+  expect(JSON.parse(allowed.outputs.results ?? '')).toMatchObject({
+    far: { status: 'success' }
+  })
 })
 
 it('the post step removes the containers of a main step that was killed', async () => {

@@ -275,7 +275,7 @@ it('stack-image: tags the image pr-N from the event and labels it with the run',
 
 it('integration: runs a dataset, then its post step has no container left to remove', async () => {
   const workspace = tempDir('stackci-ws-')
-  const field = makeDataset({ 'job.json': SAMPLE_JOB })
+  const field = makeDataset({ 'job.json': SAMPLE_JOB }, workspace)
   const { main, post } = await runActionSteps(
     'integration',
     {

@@ -5,7 +5,7 @@
  * written, and the second run's report has two points on every line.
  */
 
-import { copyFileSync, existsSync, readFileSync, symlinkSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli } from '../../helpers/cli.js'
 import {
@@ -30,7 +30,10 @@ interface ReportJson {
 it('runs lint, image, integration, metrics and the report; twice gives two points per metric', async () => {
   const dir = tempDir('stackci-local-profile-')
   copyFileSync(join(root, 'examples', 'stackci.yml'), join(dir, 'stackci.yml'))
-  symlinkSync(join(root, 'examples', 'stack'), join(dir, 'stack'))
+  // A copy, not a link: datasets whose real path leaves the project are refused (#18).
+  cpSync(join(root, 'examples', 'stack'), join(dir, 'stack'), {
+    recursive: true
+  })
   // Even in CI, with a registry set, local pushes nothing.
   const env = {
     DOCKER_HOST: services.host,

@@ -9,7 +9,7 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { cpSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { GitHubEmulator } from '../../emulators/github/server.js'
@@ -92,6 +92,8 @@ function writeConfig(
   repository: string
 ): string {
   const file = join(dir, 'stackci.yml')
+  // Datasets live inside the project: paths outside it are refused (#18).
+  cpSync(join(stack, 'datasets'), join(dir, 'datasets'), { recursive: true })
   writeFileSync(
     file,
     `version: 1
@@ -119,8 +121,8 @@ image:
     BASE_IMAGE: STACKCI_PYTHON_IMAGE
 integration:
   datasets:
-    field_a: ${stack}/datasets/field_a
-    field_b: ${stack}/datasets/field_b
+    field_a: datasets/field_a
+    field_b: datasets/field_b
   command: [skyprobe, measure, '{dataset_dir}', --output, '{output_dir}']
   timeout: 5m
   memory: 256m

@@ -7,7 +7,7 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { JenkinsEmulator } from '../../emulators/jenkins/index.js'
@@ -82,6 +82,8 @@ function writeConfig(
   inflate: boolean
 ): string {
   const file = join(dir, 'stackci.yml')
+  // Datasets live inside the project: paths outside it are refused (#18).
+  cpSync(join(stack, 'datasets'), join(dir, 'datasets'), { recursive: true })
   const command = inflate
     ? `command: "skyprobe measure {dataset_dir} --output {output_dir} && python3 -c \\"import glob, json\\nfor f in glob.glob('{output_dir}/*.verify.json'):\\n  j = json.load(open(f))\\n  [m.update(value=m['value'] * 100) for m in j['measurements'] if m['metric'] == 'skyprobe.astrom_rms']\\n  json.dump(j, open(f, 'w'))\\""\n  shell: true`
     : `command: [skyprobe, measure, '{dataset_dir}', --output, '{output_dir}']`
@@ -107,7 +109,7 @@ image:
     org.lsst.run: '{run.id}'
 integration:
   datasets:
-    field_a: ${stack}/datasets/field_a
+    field_a: datasets/field_a
   ${command}
   timeout: 5m
   memory: 256m
@@ -374,7 +376,7 @@ it('collect mode: dispatch-metrics and promote on the jobs of two separate stack
         '--image',
         `${repository}:candidate-gh-55-1`,
         '--dataset',
-        `${dataset}=${join(stack, 'datasets', dataset)}`,
+        `${dataset}=${join(dir, 'datasets', dataset)}`,
         '--results-dir',
         join(dir, 'jobs', dataset),
         '--',

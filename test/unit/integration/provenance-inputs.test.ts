@@ -9,9 +9,10 @@ import {
   errorMessage
 } from '../../../src/core/index.js'
 import {
+  actionResultsDir,
+  integrationInputsFromAction,
   integrationOptions,
   parseRunState,
-  readIntegrationInputs,
   stampJobFile,
   withProvenance,
   type JobStamp
@@ -108,7 +109,7 @@ describe('integration inputs', () => {
   }
 
   it('reads every input into typed values', () => {
-    const inputs = readIntegrationInputs(env)
+    const inputs = integrationInputsFromAction(env)
     expect(inputs).toEqual({
       image: 'stackci/stack:w_2024_10',
       datasets: [
@@ -136,23 +137,35 @@ describe('integration inputs', () => {
       'output-path': undefined,
       'results-dir': undefined,
       pull: true,
-      'docker-host': undefined
+      'docker-host': undefined,
+      'allow-outside-workspace': false
     })
-    const options = integrationOptions(inputs, env, { runId: 'r1' })
+    const deps = {
+      workspace: '/ws',
+      resultsDir: actionResultsDir(env, '/ws')
+    }
+    const options = integrationOptions(inputs, deps, 'r1')
     expect(options.resultsDir).toBe('/runner/tmp/stackci-integration')
     expect(options.runId).toBe('r1')
+    expect(options.workspace).toBe('/ws')
     expect(
-      integrationOptions({ ...inputs, 'results-dir': 'out' }, env, {
-        runId: 'r'
-      }).resultsDir
+      integrationOptions({ ...inputs, 'results-dir': 'out' }, deps, 'r')
+        .resultsDir
     ).toBe('/ws/out')
+    expect(
+      integrationOptions(
+        { ...inputs, 'allow-outside-workspace': true },
+        deps,
+        'r'
+      ).workspace
+    ).toBeUndefined()
   })
 
   it('names the input and the bad value', () => {
     const bad = (name: string, value: string): string =>
       errorMessage(
         thrown(() =>
-          readIntegrationInputs({
+          integrationInputsFromAction({
             ...env,
             [`INPUT_${name.toUpperCase()}`]: value
           })
@@ -174,7 +187,7 @@ describe('integration inputs', () => {
       /^integration: input 'datasets': 1 bad dataset\(s\)\n {2}"field_a" is not NAME=PATH/
     )
     expect(
-      thrown(() => readIntegrationInputs({ ...env, INPUT_IMAGE: '' }))
+      thrown(() => integrationInputsFromAction({ ...env, INPUT_IMAGE: '' }))
     ).toBeInstanceOf(InputError)
   })
 

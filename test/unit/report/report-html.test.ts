@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseSince } from '../../../src/cli/report-command.js'
+import { parseSince } from '../../../src/report/step.js'
 import { InputError, RecordingReporter } from '../../../src/core/index.js'
 import {
   LEVEL_COLORS,
