@@ -14,6 +14,7 @@ import { DEFAULT_BASELINE, type BaselineSettings } from './history.js'
 import type { Precision } from './line-protocol.js'
 import { DEFAULT_GIT_BRANCH, DEFAULT_GIT_CACHE } from './git-store.js'
 import type { Acceptance } from './store.js'
+import type { AlertKind } from '../notify/metrics-model.js'
 
 export interface InfluxSettings {
   url: string
@@ -59,7 +60,7 @@ export interface GitSettings {
 /** The stores history can be read from. */
 export type HistoryChoice = 'sqlite' | 'influxdb' | 'git'
 
-export type AlertKind = 'failures' | 'warnings' | 'regressions'
+export type { AlertKind } from '../notify/metrics-model.js'
 
 export interface MetricsSettings {
   definitions: string | undefined
