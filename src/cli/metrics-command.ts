@@ -5,12 +5,11 @@
  */
 
 import type { Command } from 'commander'
+import { makeOctokit, makeSlackClient } from '../core/clients.js'
 import { ConfigError } from '../core/errors.js'
 import {
   Spool,
   closeStores,
-  makeOctokit,
-  makeSlackClient,
   openStores,
   replaySpool,
   runMetrics

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { RecordingReporter } from '../../../src/core/index.js'
+import { makeOctokit, makeSlackClient } from '../../../src/core/clients.js'
 import {
-  makeOctokit,
-  makeSlackClient,
   resolveMetricsSettings,
   runMetrics,
   upsertComment,
