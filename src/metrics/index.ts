@@ -32,3 +32,19 @@ export * from './git-store.js'
 export * from './history-index.js'
 export * from './history-readers.js'
 export * from './export.js'
+export {
+  dispatchMetricsInputsFromAction,
+  dispatchMetricsInputsFromConfig,
+  dispatchMetricsInputsFromFlags,
+  dispatchMetricsOutputs,
+  dispatchMetricsSettings,
+  dispatchMetricsSummary,
+  maskInputs,
+  metricsOverrides,
+  readDispatchMetricsInputs,
+  runDispatchMetrics,
+  type DispatchMetricsDeps,
+  type DispatchMetricsInputs,
+  type DispatchMetricsResult,
+  type SettingsContext
+} from './step.js'

@@ -30,7 +30,8 @@ function day(ms: number): string {
 /** The fenced mermaid block for one comparison. */
 export function trendChart(
   c: ComparedMeasurement,
-  options: ChartOptions = {}): string {
+  options: ChartOptions = {}
+): string {
   const history = c.history.slice(-(options.points ?? 30))
   const values = [...history.map((p) => p.value), c.value]
   const labels = [...history.map((p) => day(p.time)), 'this run']
