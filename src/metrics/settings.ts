@@ -355,7 +355,13 @@ function gitSettings(
     })
     return undefined
   }
-  const token = nonEmpty(env[section?.['token-env'] ?? 'GITHUB_TOKEN'])
+  // A variable named in the file wins; else GITHUB_TOKEN, else the
+  // action's github-token input (the runner sets no GITHUB_TOKEN itself).
+  const tokenVar = section?.['token-env']
+  const token =
+    tokenVar === undefined
+      ? (nonEmpty(env.GITHUB_TOKEN) ?? overrides.githubToken)
+      : nonEmpty(env[tokenVar])
   return {
     url,
     branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,
