@@ -120,32 +120,32 @@ export function registerMetricsCommands(
       'metric stores (sqlite, influxdb, squash, git), history, regressions, the gate, export'
     )
 
-  dispatchOptions(
-    metrics
-      .command('dispatch')
-      .description(
+  // `report` is `dispatch` storing nothing.
+  const dispatchers = [
+    {
+      name: 'dispatch',
+      store: true,
+      about:
         'send verify jobs to the stores, compare with history, gate, report\n' +
-          '(exit 0 passed, 1 the gate failed, 2 bad input or reporting failed)'
-      )
-      .argument(
-        '[jobs...]',
-        "verify job files or directories (default: the config's jobs)"
-      )
-  ).action(async (jobs: string[], flags: DispatchFlags) => {
-    await dispatch(ctx, jobs, flags, true)
-  })
-
-  dispatchOptions(
-    metrics
-      .command('report')
-      .description(
+        '(exit 0 passed, 1 the gate failed, 2 bad input or reporting failed)',
+      jobs: "verify job files or directories (default: the config's jobs)"
+    },
+    {
+      name: 'report',
+      store: false,
+      about:
         'compare verify jobs with history and gate them, storing nothing\n' +
-          '(prints the Markdown report; exit codes as dispatch)'
-      )
-      .argument('[jobs...]', 'verify job files or directories')
-  ).action(async (jobs: string[], flags: DispatchFlags) => {
-    await dispatch(ctx, jobs, flags, false)
-  })
+        '(prints the Markdown report; exit codes as dispatch)',
+      jobs: 'verify job files or directories'
+    }
+  ]
+  for (const d of dispatchers) {
+    dispatchOptions(
+      metrics.command(d.name).description(d.about).argument('[jobs...]', d.jobs)
+    ).action(async (jobs: string[], flags: DispatchFlags) => {
+      await dispatch(ctx, jobs, flags, d.store)
+    })
+  }
 
   storeOptions(
     metrics

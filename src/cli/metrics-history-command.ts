@@ -34,12 +34,7 @@ import {
 import { loadDefinitions, type Definitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
 import { storeOptions } from './metrics-flags.js'
-import {
-  loadConfig,
-  readChoice,
-  settingsFrom,
-  type StoreFlags
-} from './metrics-options.js'
+import { readChoice, readSettings, type StoreFlags } from './metrics-options.js'
 
 interface KeyFlags extends StoreFlags {
   dataset?: string
@@ -68,8 +63,7 @@ async function context(flags: StoreFlags): Promise<{
   settings: MetricsSettings
   definitions: Definitions | undefined
 }> {
-  const config = await loadConfig(flags.config)
-  const settings = settingsFrom({ ...flags, spool: false }, config, process.env)
+  const settings = await readSettings(flags)
   const definitions =
     settings.definitions === undefined
       ? undefined

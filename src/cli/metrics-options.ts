@@ -60,6 +60,14 @@ export function settingsFrom(
   })
 }
 
+/** The settings of a read command (history, accept, export): no spool. */
+export async function readSettings(
+  flags: StoreFlags
+): Promise<MetricsSettings> {
+  const config = await loadConfig(flags.config)
+  return settingsFrom({ ...flags, spool: false }, config, process.env)
+}
+
 /**
  * The store a read command (history, export, report) reads: `--history`,
  * else the one store named by a flag, else metrics.history, else the first

@@ -269,58 +269,64 @@ export function dispatchMetricsInputsFromConfig(
   )
 }
 
-/** The one overrides builder: inputs → what they set over the file. */
+/** Inputs that set one override each, as they are. */
+const OVERRIDE_OF = {
+  'influxdb-url': 'influxdbUrl',
+  'influxdb-database': 'influxdbDatabase',
+  'influxdb-retention-policy': 'influxdbRetentionPolicy',
+  'influxdb-username': 'influxdbUsername',
+  'influxdb-password': 'influxdbPassword',
+  'squash-url': 'squashUrl',
+  'squash-user': 'squashUser',
+  'squash-password': 'squashPassword',
+  'sasquatch-url': 'sasquatchUrl',
+  'sasquatch-namespace': 'sasquatchNamespace',
+  'sasquatch-dataset': 'sasquatchDataset',
+  'sasquatch-token': 'sasquatchToken',
+  history: 'history',
+  'baseline-series': 'baselineSeries',
+  'fail-tags': 'failTags',
+  'warn-tags': 'warnTags',
+  regressions: 'regressions',
+  consecutive: 'consecutive',
+  'min-samples': 'minSamples',
+  window: 'window',
+  'key-metrics': 'keyMetrics',
+  'slack-channel': 'slackChannel',
+  'slack-token': 'slackToken',
+  'slack-thread-ts': 'slackThreadTs',
+  'github-token': 'githubToken',
+  'comment-key': 'commentKey',
+  pr: 'pullRequest',
+  repo: 'repository'
+} as const satisfies Partial<
+  Record<keyof DispatchMetricsInputs, keyof MetricsOverrides>
+>
+
+/**
+ * The one overrides builder: what the inputs set over the file. Paths are
+ * made absolute with `at` (against the workspace).
+ */
 export function metricsOverrides(
   inputs: DispatchMetricsInputs,
   at: (path: string) => string
 ): MetricsOverrides {
-  const o: MetricsOverrides = {}
-  const set = <K extends keyof MetricsOverrides>(
-    k: K,
-    v: MetricsOverrides[K] | undefined
-  ): void => {
-    if (v !== undefined) o[k] = v
+  const o: Record<string, unknown> = {}
+  for (const [input, key] of Object.entries(OVERRIDE_OF)) {
+    const value = inputs[input as keyof typeof OVERRIDE_OF]
+    if (value !== undefined) o[key] = value
   }
-  const path = (v: string | false | undefined): string | false | undefined =>
-    typeof v === 'string' ? at(v) : v
-  set('definitions', path(inputs.definitions) as string | undefined)
-  set('sqlite', path(inputs.sqlite))
-  set('spool', path(inputs.spool))
+  for (const key of ['definitions', 'sqlite', 'spool'] as const) {
+    const value = inputs[key]
+    if (value !== undefined) o[key] = value === false ? false : at(value)
+  }
   if (inputs.git !== undefined) {
     const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH)
     o.gitUrl = target.url
     o.gitBranch = target.branch
   }
-  set('influxdbUrl', inputs['influxdb-url'])
-  set('influxdbDatabase', inputs['influxdb-database'])
-  set('influxdbRetentionPolicy', inputs['influxdb-retention-policy'])
-  set('influxdbUsername', inputs['influxdb-username'])
-  set('influxdbPassword', inputs['influxdb-password'])
-  set('squashUrl', inputs['squash-url'])
-  set('squashUser', inputs['squash-user'])
-  set('squashPassword', inputs['squash-password'])
-  set('sasquatchUrl', inputs['sasquatch-url'])
-  set('sasquatchNamespace', inputs['sasquatch-namespace'])
-  set('sasquatchDataset', inputs['sasquatch-dataset'])
-  set('sasquatchToken', inputs['sasquatch-token'])
-  set('history', inputs.history)
-  set('baselineSeries', inputs['baseline-series'])
-  set('failTags', inputs['fail-tags'])
-  set('warnTags', inputs['warn-tags'])
-  set('regressions', inputs.regressions)
-  set('consecutive', inputs.consecutive)
-  set('minSamples', inputs['min-samples'])
-  set('window', inputs.window)
-  set('keyMetrics', inputs['key-metrics'])
-  set('slackChannel', inputs['slack-channel'])
-  set('slackToken', inputs['slack-token'])
-  set('slackThreadTs', inputs['slack-thread-ts'])
-  set('githubToken', inputs['github-token'])
-  set('commentKey', inputs['comment-key'])
-  set('pullRequest', inputs.pr)
-  set('repository', inputs.repo)
   if (!inputs.comment) o.prComment = false
-  return o
+  return o as MetricsOverrides
 }
 
 /** Masks every secret input: first, before any line is logged. */
