@@ -326,7 +326,7 @@ export function metricsOverrides(
     o.gitBranch = target.branch
   }
   if (!inputs.comment) o.prComment = false
-  return o as MetricsOverrides
+  return o
 }
 
 /** Masks every secret input: first, before any line is logged. */
