@@ -1,27 +1,29 @@
-/** The `dispatch-metrics` action: a door onto `runDispatchMetricsAction`. */
-import * as core from '@actions/core'
-import { ActionsReporter } from '../../src/core/actions-reporter.js'
-import { errorMessage } from '../../src/core/errors.js'
+/** The `dispatch-metrics` action: a door onto `runDispatchMetrics`. */
+import { join } from 'node:path'
+import { runAction } from '../../src/core/action-door.js'
 import {
-  readDispatchMetricsInputs,
-  runDispatchMetricsAction
-} from '../../src/metrics/action.js'
+  dispatchMetricsInputsFromAction,
+  dispatchMetricsOutputs,
+  dispatchMetricsSummary,
+  runDispatchMetrics
+} from '../../src/metrics/step.js'
 
-export async function main(): Promise<void> {
-  const reporter = new ActionsReporter()
-  try {
-    const inputs = readDispatchMetricsInputs(process.env, reporter)
-    const { failure, ...outputs } = await runDispatchMetricsAction(
-      inputs,
-      process.env,
-      reporter
-    )
-    for (const [name, value] of Object.entries(outputs))
-      core.setOutput(name, value)
-    if (failure !== '') core.setFailed(failure)
-  } catch (error) {
-    core.setFailed(errorMessage(error))
+void runAction(async ({ reporter, env, workspace }) => {
+  const result = await runDispatchMetrics(
+    dispatchMetricsInputsFromAction(env),
+    {
+      reporter,
+      env,
+      workspace,
+      reportFile: join(
+        env.RUNNER_TEMP ?? workspace,
+        'stackci-metrics-report.json'
+      )
+    }
+  )
+  return {
+    outputs: dispatchMetricsOutputs(result),
+    summary: dispatchMetricsSummary(result),
+    ...(result.failure === undefined ? {} : { failure: result.failure })
   }
-}
-
-void main()
+})

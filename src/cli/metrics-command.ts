@@ -9,53 +9,45 @@ import { ConfigError } from '../core/errors.js'
 import {
   Spool,
   closeStores,
-  makeOctokit,
-  makeSlackClient,
+  dispatchMetricsInputsFromFlags,
+  dispatchMetricsSummary,
   openStores,
   replaySpool,
-  runMetrics
+  runDispatchMetrics
 } from '../metrics/index.js'
 import { loadDefinitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
 import { dispatchOptions, storeOptions } from './metrics-flags.js'
 import { registerMetricsExportCommand } from './metrics-export-command.js'
 import { registerMetricsHistoryCommands } from './metrics-history-command.js'
-import {
-  jobFiles,
-  loadConfig,
-  prepareFrom,
-  settingsFrom,
-  type DispatchFlags,
-  type StoreFlags
-} from './metrics-options.js'
+import { loadConfig, settingsFrom, type StoreFlags } from './metrics-options.js'
+
+/** The flags of dispatch and report that only the CLI has. */
+interface DispatchFlags extends StoreFlags {
+  dryRun?: boolean
+  json?: boolean
+}
 
 async function dispatch(
   ctx: CliContext,
-  args: string[],
+  jobs: string[],
   flags: DispatchFlags,
   store: boolean
 ): Promise<void> {
-  const env = process.env
   const config = await loadConfig(flags.config)
-  const settings = settingsFrom(flags, config, env)
-  const files = await jobFiles(args, settings, config)
-  const reporter = ctx.reporter
-  const result = await runMetrics(
+  const result = await runDispatchMetrics(
+    dispatchMetricsInputsFromFlags({ ...flags, jobs }),
     {
-      settings,
-      files,
-      prepare: await prepareFrom(flags),
-      dryRun: flags.dryRun === true,
-      replay: flags.replay !== false,
+      reporter: ctx.reporter,
+      env: process.env,
+      workspace: process.cwd(),
+      ...(config === undefined ? {} : { config }),
+      defaultSqlite: true,
       store
-    },
-    {
-      reporter,
-      env,
-      octokit: async (token) => makeOctokit(token, env, reporter),
-      slack: async (token) => makeSlackClient(token, env, reporter)
     }
   )
+  const summary = dispatchMetricsSummary(result)
+  await ctx.reporter.summary(summary)
   if (flags.dryRun === true) {
     await ctx.write(
       `${JSON.stringify({ jobs: result.preview, report: result.json }, null, 2)}\n`
@@ -63,14 +55,9 @@ async function dispatch(
   } else if (flags.json === true) {
     await ctx.write(`${JSON.stringify(result.json)}\n`)
   } else {
-    await ctx.write(`${result.markdown}\n`)
+    await ctx.write(`${summary}\n`)
   }
-  const spooled = result.outcome.dispatch?.spooled ?? 0
-  if (result.errors.length > 0 || (spooled > 0 && flags.failOnSpool === true)) {
-    ctx.exitCode = EXIT.error
-  } else if (!result.outcome.passed && flags.gate !== false) {
-    ctx.exitCode = EXIT.failed
-  }
+  ctx.exitCode = result.exitCode
 }
 
 async function replay(
@@ -133,32 +120,32 @@ export function registerMetricsCommands(
       'metric stores (sqlite, influxdb, squash, git), history, regressions, the gate, export'
     )
 
-  dispatchOptions(
-    metrics
-      .command('dispatch')
-      .description(
+  // `report` is `dispatch` storing nothing.
+  const dispatchers = [
+    {
+      name: 'dispatch',
+      store: true,
+      about:
         'send verify jobs to the stores, compare with history, gate, report\n' +
-          '(exit 0 passed, 1 the gate failed, 2 bad input or reporting failed)'
-      )
-      .argument(
-        '[jobs...]',
-        "verify job files or directories (default: the config's jobs)"
-      )
-  ).action(async (jobs: string[], flags: DispatchFlags) => {
-    await dispatch(ctx, jobs, flags, true)
-  })
-
-  dispatchOptions(
-    metrics
-      .command('report')
-      .description(
+        '(exit 0 passed, 1 the gate failed, 2 bad input or reporting failed)',
+      jobs: "verify job files or directories (default: the config's jobs)"
+    },
+    {
+      name: 'report',
+      store: false,
+      about:
         'compare verify jobs with history and gate them, storing nothing\n' +
-          '(prints the Markdown report; exit codes as dispatch)'
-      )
-      .argument('[jobs...]', 'verify job files or directories')
-  ).action(async (jobs: string[], flags: DispatchFlags) => {
-    await dispatch(ctx, jobs, { ...flags, replay: false }, false)
-  })
+        '(prints the Markdown report; exit codes as dispatch)',
+      jobs: 'verify job files or directories'
+    }
+  ]
+  for (const d of dispatchers) {
+    dispatchOptions(
+      metrics.command(d.name).description(d.about).argument('[jobs...]', d.jobs)
+    ).action(async (jobs: string[], flags: DispatchFlags) => {
+      await dispatch(ctx, jobs, flags, d.store)
+    })
+  }
 
   storeOptions(
     metrics

@@ -14,12 +14,7 @@ import {
 import { loadDefinitions } from '../verify/index.js'
 import type { CliContext } from './context.js'
 import { storeOptions } from './metrics-flags.js'
-import {
-  loadConfig,
-  readChoice,
-  settingsFrom,
-  type StoreFlags
-} from './metrics-options.js'
+import { readChoice, readSettings, type StoreFlags } from './metrics-options.js'
 import { parseSince } from './report-command.js'
 import { collectList } from './verify-command.js'
 
@@ -38,13 +33,8 @@ async function exportHistory(
       `--format must be jsonl or csv, got ${JSON.stringify(flags.format)}`
     )
   const since = flags.since === undefined ? undefined : parseSince(flags.since)
-  const config = await loadConfig(flags.config)
   const { series: _series, ...storeFlags } = flags
-  const settings = settingsFrom(
-    { ...storeFlags, spool: false },
-    config,
-    process.env
-  )
+  const settings = await readSettings(storeFlags)
   const choice = readChoice(flags, settings) ?? 'sqlite'
   const definitions =
     choice === 'influxdb' && settings.definitions !== undefined

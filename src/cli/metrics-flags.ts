@@ -1,7 +1,7 @@
 /** The flags of `stackci metrics dispatch|report|replay|history|accept|export`. */
 
 import type { Command } from 'commander'
-import { ENV_CHOICES } from '../metrics/index.js'
+import { DEFAULT_BASELINE, ENV_CHOICES } from '../metrics/index.js'
 import { collectList } from './verify-command.js'
 
 /** Adds the store flags to a command. */
@@ -111,13 +111,16 @@ export function dispatchOptions(cmd: Command): Command {
     )
     .option(
       '--consecutive <k>',
-      'breaches in a row that make a regression on the baseline series (default 3; on a PR one breach)'
+      `breaches in a row that make a regression on the baseline series (default ${DEFAULT_BASELINE.consecutive}; on a PR one breach)`
     )
     .option(
       '--min-samples <n>',
-      'baseline points needed for a verdict (default 10)'
+      `baseline points needed for a verdict (default ${DEFAULT_BASELINE.minSamples})`
     )
-    .option('--window <n>', 'baseline points used (default 30)')
+    .option(
+      '--window <n>',
+      `baseline points used (default ${DEFAULT_BASELINE.window})`
+    )
     .option(
       '--key-metrics <names>',
       'metrics charted in the report',

@@ -6,6 +6,7 @@
 
 import type { Command } from 'commander'
 import { ConfigError, InputError } from '../core/errors.js'
+import { plural } from '../core/format.js'
 import {
   GitStore,
   HistoryIndex,
@@ -33,12 +34,7 @@ import {
 import { loadDefinitions, type Definitions } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
 import { storeOptions } from './metrics-flags.js'
-import {
-  loadConfig,
-  readChoice,
-  settingsFrom,
-  type StoreFlags
-} from './metrics-options.js'
+import { readChoice, readSettings, type StoreFlags } from './metrics-options.js'
 
 interface KeyFlags extends StoreFlags {
   dataset?: string
@@ -67,8 +63,7 @@ async function context(flags: StoreFlags): Promise<{
   settings: MetricsSettings
   definitions: Definitions | undefined
 }> {
-  const config = await loadConfig(flags.config)
-  const settings = settingsFrom({ ...flags, spool: false }, config, process.env)
+  const settings = await readSettings(flags)
   const definitions =
     settings.definitions === undefined
       ? undefined
@@ -90,14 +85,65 @@ function chosen(
   return store
 }
 
-/** Every series of `series` in `store`, ready for whole-history analysis. */
+/**
+ * Every series of `series` (of every series name when undefined) in
+ * `store`, ready for whole-history analysis.
+ */
 async function seriesSource(
   store: HistoryStore,
-  series: string
+  series: string | undefined
 ): Promise<SeriesSource> {
   if (store instanceof SqliteStore) return store
   if (store instanceof GitStore) return store.index(series)
-  return new HistoryIndex(await readHistory(store, { series: [series] }))
+  return new HistoryIndex(
+    await readHistory(store, series === undefined ? {} : { series: [series] })
+  )
+}
+
+type Keyed = SeriesKey & { series: string }
+
+/** The series of `metric` on `series` that the key flags leave in. */
+function matching(
+  keys: readonly Keyed[],
+  metric: string,
+  f: KeyFlags
+): Keyed[] {
+  return keys.filter(
+    (k) =>
+      k.metric === metric &&
+      (f.dataset === undefined || k.dataset === f.dataset) &&
+      (f.instrument === undefined || k.instrument === f.instrument) &&
+      (f.filter === undefined || k.filter === f.filter)
+  )
+}
+
+/**
+ * Nothing matched: say what the store holds (the metric's series on any
+ * series name first, else every series of this name), so the next try
+ * hits. A query that finds nothing is bad input (exit 2), not "0 points".
+ */
+async function noSeries(
+  store: HistoryStore,
+  metric: string,
+  series: string,
+  flags: KeyFlags
+): Promise<InputError> {
+  const all = (await seriesSource(store, undefined)).keys()
+  const same = all.filter((k) => k.metric === metric)
+  const shown = same.length > 0 ? same : all.filter((k) => k.series === series)
+  const wanted = describeKey(keyOf(metric, flags))
+  const list = shown
+    .slice(0, 20)
+    .map((k) => `  ${describeKey(k)} on ${k.series}`)
+  if (shown.length > list.length)
+    list.push(`  … and ${shown.length - list.length} more`)
+  const held =
+    all.length === 0
+      ? `${store.label} holds no series at all`
+      : `${store.label} holds ${plural(all.length, 'series', 'series')}; ${same.length > 0 ? `those of ${metric}` : `those on ${series}`}:\n${list.join('\n')}`
+  return new InputError(`no series of ${wanted} on ${series}: ${held}`, {
+    hint: 'pick one with --dataset, --instrument, --filter and --series (or list them all with --all)'
+  })
 }
 
 /** Where acceptances are written: the sqlite or git store read from. */
@@ -159,38 +205,51 @@ async function history(
         ctx.exitCode = EXIT.failed
       return
     }
-    const key = keyOf(metric, flags)
+    // Every series of the metric the flags leave in (any dataset,
+    // instrument and filter unless given).
+    const keys = matching(
+      (await seriesSource(store, series)).keys(series),
+      metric,
+      flags
+    )
+    if (keys.length === 0) throw await noSeries(store, metric, series, flags)
     const limit = flags.limit === undefined ? undefined : Number(flags.limit)
-    const points = await store.history({
-      ...key,
-      series,
-      ...(limit === undefined ? {} : { limit })
-    })
-    const verdicts = analyzeSeries(
-      points,
-      worse(metric),
-      settings.baseline,
-      acceptanceTimes(acceptances, key, series)
-    )
-    if (flags.json === true) {
+    const several = keys.length > 1
+    const rows: object[] = []
+    for (const key of keys) {
+      const points = await store.history({
+        ...key,
+        series,
+        ...(limit === undefined ? {} : { limit })
+      })
+      const verdicts = analyzeSeries(
+        points,
+        worse(metric),
+        settings.baseline,
+        acceptanceTimes(acceptances, key, series)
+      )
+      if (flags.json === true) {
+        // One series: its points, as ever; several: each point names its key.
+        const { series: _series, ...named } = key
+        for (const [i, p] of points.entries())
+          rows.push({ ...(several ? named : {}), ...p, ...verdicts[i] })
+        continue
+      }
       await ctx.write(
-        `${JSON.stringify(points.map((p, i) => ({ ...p, ...verdicts[i] })))}\n`
+        `${describeKey(key)} on ${series}: ${plural(points.length, 'point')}, worse is ${worse(metric)}\n`
       )
-      return
+      for (const [i, p] of points.entries()) {
+        const v = verdicts[i]
+        const band =
+          v?.band === undefined
+            ? ''
+            : `  band ${v.band.low.toPrecision(4)} … ${v.band.high.toPrecision(4)}`
+        await ctx.write(
+          `${new Date(p.time).toISOString()}  ${String(p.value).padEnd(22)}  ${(v?.verdict ?? '').padEnd(12)}${band}  ${p.jobId}\n`
+        )
+      }
     }
-    await ctx.write(
-      `${describeKey(key)} on ${series}: ${points.length} point(s), worse is ${worse(metric)}\n`
-    )
-    points.forEach((p, i) => {
-      const v = verdicts[i]
-      const band =
-        v?.band === undefined
-          ? ''
-          : `  band ${v.band.low.toPrecision(4)} … ${v.band.high.toPrecision(4)}`
-      void ctx.write(
-        `${new Date(p.time).toISOString()}  ${String(p.value).padEnd(22)}  ${(v?.verdict ?? '').padEnd(12)}${band}  ${p.jobId}\n`
-      )
-    })
+    if (flags.json === true) await ctx.write(`${JSON.stringify(rows)}\n`)
   } finally {
     await closeStores(stores)
   }

@@ -22,7 +22,6 @@ export * from './publish.js'
 export * from './report-json.js'
 export * from './settings.js'
 export * from './run.js'
-export * from './clients.js'
 export * from './packages.js'
 export * from './analyze.js'
 export * from './sorted-window.js'
@@ -33,3 +32,19 @@ export * from './git-store.js'
 export * from './history-index.js'
 export * from './history-readers.js'
 export * from './export.js'
+export {
+  dispatchMetricsInputsFromAction,
+  dispatchMetricsInputsFromConfig,
+  dispatchMetricsInputsFromFlags,
+  dispatchMetricsOutputs,
+  dispatchMetricsSettings,
+  dispatchMetricsSummary,
+  maskInputs,
+  metricsOverrides,
+  readDispatchMetricsInputs,
+  runDispatchMetrics,
+  type DispatchMetricsDeps,
+  type DispatchMetricsInputs,
+  type DispatchMetricsResult,
+  type SettingsContext
+} from './step.js'

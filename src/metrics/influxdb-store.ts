@@ -9,9 +9,7 @@
  */
 
 import { InputError, StoreError } from '../core/errors.js'
-import type { Reporter } from '../core/reporter.js'
-import type { Clock } from '../core/clock.js'
-import { InfluxClient } from './influxdb-client.js'
+import { InfluxClient, type InfluxOptions } from './influxdb-client.js'
 import {
   encodePoint,
   quoteIdentifier,
@@ -29,26 +27,11 @@ import type {
   WriteOutcome
 } from './store.js'
 
-export interface InfluxStoreOptions {
-  url: string
-  database: string
-  retentionPolicy?: string
-  precision?: Precision
-  username?: string
-  password?: string
-  /** The variables the credentials come from, named in a 401's hint. */
-  credentialVars?: { username: string; password: string }
-  batchSize?: number
-  concurrency?: number
+export interface InfluxStoreOptions extends InfluxOptions {
   /** Create the database on first use (default true). */
   createDatabase?: boolean
   /** Job metadata keys that also become tags (e.g. `tract`, `visit`). */
   tagKeys?: string[]
-  timeoutMs?: number
-  retries?: number
-  minDelayMs?: number
-  clock?: Clock
-  reporter: Reporter
 }
 
 /** String fields every point carries (a metric may not use these names). */

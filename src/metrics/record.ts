@@ -6,6 +6,7 @@
 
 import type { Provenance } from '../core/provenance.js'
 import type { Job } from '../verify/index.js'
+import type { SeriesKey } from '../notify/metrics-model.js'
 
 /** A verify job ready for the stores. */
 export interface DispatchJob {
@@ -25,13 +26,9 @@ export interface DispatchJob {
   job: Job
 }
 
-/** The key of one history series of a metric. */
-export interface SeriesKey {
-  metric: string
-  dataset: string
-  instrument: string
-  filter: string
-}
+// The series key is what the messages name too: declared with them, in
+// notify (the leaf), and used here.
+export { describeKey, type SeriesKey } from '../notify/metrics-model.js'
 
 /** One measurement as the stores keep it (value NaN: no value). */
 export interface MetricRecord extends SeriesKey {
@@ -67,14 +64,6 @@ export function seriesKeyOf(p: Provenance): Omit<SeriesKey, 'metric'> {
     instrument: p.instrument ?? '',
     filter: p.filter ?? ''
   }
-}
-
-/** `validate_drp.PA1 [HSC/RC2 · HSC · HSC-I]`, for messages and charts. */
-export function describeKey(key: SeriesKey): string {
-  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p)
-  return parts.length === 0
-    ? key.metric
-    : `${key.metric} [${parts.join(' · ')}]`
 }
 
 /** A stable string for maps keyed by series. */

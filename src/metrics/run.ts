@@ -1,21 +1,15 @@
 /**
- * One metrics run, shared by the `dispatch-metrics` action and
- * `stackci metrics dispatch|report`: replay the spool, read and prepare the
- * jobs, compare them with history (before they join it), send them to every
- * store, gate, and report — job summary, sticky PR comment, Slack alert.
- * Failures to tell people do not hide the gate: they are returned in
- * `errors` for the door to turn into a failure after the outputs are set.
+ * One metrics run: replay the spool, read and prepare the jobs, compare
+ * them with history (before they join it), send them to every store, and
+ * gate. Telling people (summary, PR comment, Slack) is the step module's
+ * part (step-report.ts), composed with notify. A history that cannot be
+ * read does not hide the gate: it is returned in `errors`.
  */
 
 import { plural } from '../core/format.js'
-import type { Octokit } from '@octokit/rest'
-import type { WebClient } from '@slack/web-api'
 import { errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Clock } from '../core/clock.js'
-import { metricsComment } from '../notify/metrics-comment.js'
-import { metricsMarkdown } from '../notify/metrics-markdown.js'
-import { metricsSlackMessage } from '../notify/metrics-slack.js'
 import { loadDefinitions, type Definitions } from '../verify/index.js'
 import type { Env } from '../core/env.js'
 import {
@@ -28,13 +22,6 @@ import { evaluateGate } from './gate.js'
 import { compareWithHistory, type Comparison } from './history.js'
 import type { MetricsOutcome } from './outcome.js'
 import { prepareJobFiles, type PrepareOptions } from './prepare.js'
-import {
-  postSlackAlert,
-  upsertComment,
-  type CommentResult,
-  type SlackResult
-} from './publish.js'
-import { metricsReportJson, type MetricsReportJson } from './report-json.js'
 import type { MetricsSettings } from './settings.js'
 import { Spool } from './spool.js'
 import {
@@ -43,7 +30,6 @@ import {
   openStores,
   storedAcceptances
 } from './stores.js'
-import { commentMarker } from '../notify/metrics-comment.js'
 
 export interface MetricsRunDeps {
   reporter: Reporter
@@ -52,8 +38,6 @@ export interface MetricsRunDeps {
   now?: () => number
   retries?: number
   minDelayMs?: number
-  octokit?: (token: string) => Octokit | Promise<Octokit>
-  slack?: (token: string) => WebClient | Promise<WebClient>
 }
 
 export interface MetricsRunOptions {
@@ -66,17 +50,15 @@ export interface MetricsRunOptions {
   replay?: boolean
   /** false: compare and report only (`stackci metrics report`). */
   store?: boolean
-  /** false: no PR comment, no Slack alert. */
-  publish?: boolean
 }
 
 export interface MetricsRunResult {
   outcome: MetricsOutcome
-  markdown: string
-  json: MetricsReportJson
+  /** What the replay of the spool did, when it ran. */
+  replay?: ReplayResult
   /** Dry run: what each store would receive, per job. */
   preview?: unknown
-  /** Problems reporting the result (comment, Slack): the door fails on them. */
+  /** History that could not be read while regressions gate: a failure. */
   errors: string[]
 }
 
@@ -186,89 +168,13 @@ export async function runMetrics(
       historyStore: history?.label,
       dryRun
     }
-    const reportOptions = {
-      keyMetrics: settings.report.keyMetrics,
-      trendPoints: settings.report.trendPoints
-    }
-    const markdown = metricsMarkdown(outcome, reportOptions)
-    await reporter.summary(markdown)
-    const errors: string[] = [...historyErrors]
-    const told =
-      dryRun || options.publish === false
-        ? {}
-        : await publish(outcome, settings, deps, errors, reportOptions)
-    for (const e of errors) reporter.error(e)
     return {
       outcome,
-      markdown,
-      json: metricsReportJson(outcome, {
-        ...told,
-        ...(replay === undefined ? {} : { replay }),
-        errors
-      }),
+      ...(replay === undefined ? {} : { replay }),
       ...(dryRun ? { preview } : {}),
-      errors
+      errors: historyErrors
     }
   } finally {
     await closeStores(stores)
   }
-}
-
-async function publish(
-  outcome: MetricsOutcome,
-  settings: MetricsSettings,
-  deps: MetricsRunDeps,
-  errors: string[],
-  reportOptions: { keyMetrics: string[]; trendPoints: number }
-): Promise<{ comment?: CommentResult; slack?: SlackResult }> {
-  const out: { comment?: CommentResult; slack?: SlackResult } = {}
-  const c = settings.comment
-  if (c !== undefined && deps.octokit !== undefined) {
-    try {
-      const runUrl = outcome.jobs[0]?.provenance.workflowRunUrl
-      const body = metricsComment(outcome, c.key, {
-        ...reportOptions,
-        ...(runUrl === undefined ? {} : { runUrl })
-      })
-      deps.reporter.mask(c.token)
-      out.comment = await upsertComment(
-        await deps.octokit(c.token),
-        {
-          repository: c.repository,
-          issue: c.issue,
-          marker: commentMarker(c.key)
-        },
-        body,
-        {
-          reporter: deps.reporter,
-          ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-          ...(deps.retries === undefined ? {} : { retries: deps.retries })
-        }
-      )
-      deps.reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`)
-    } catch (error) {
-      errors.push(`the PR comment failed: ${errorMessage(error)}`)
-    }
-  }
-  const s = settings.slack
-  if (s !== undefined && deps.slack !== undefined) {
-    const message = metricsSlackMessage(outcome, s.on)
-    if (message !== undefined) {
-      try {
-        deps.reporter.mask(s.token)
-        out.slack = await postSlackAlert(
-          await deps.slack(s.token),
-          s.channel,
-          message,
-          s.threadTs
-        )
-        deps.reporter.info(
-          `Slack alert posted to ${s.channel} (${out.slack.ts})`
-        )
-      } catch (error) {
-        errors.push(`the Slack alert failed: ${errorMessage(error)}`)
-      }
-    }
-  }
-  return out
 }

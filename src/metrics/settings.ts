@@ -11,25 +11,16 @@ import { ConfigError, type Problem } from '../core/errors.js'
 import type { Env } from '../core/env.js'
 import { DEFAULT_GATE, type GateSettings } from './gate.js'
 import { DEFAULT_BASELINE, type BaselineSettings } from './history.js'
-import type { Precision } from './line-protocol.js'
+import type { InfluxStoreOptions } from './influxdb-store.js'
 import { DEFAULT_GIT_BRANCH, DEFAULT_GIT_CACHE } from './git-store.js'
 import type { Acceptance } from './store.js'
+import type { AlertKind } from '../notify/metrics-model.js'
 
-export interface InfluxSettings {
-  url: string
-  database: string
-  retentionPolicy?: string
-  precision?: Precision
-  username?: string
-  password?: string
-  /** The variables the credentials come from, named in a 401's hint. */
-  credentialVars?: { username: string; password: string }
-  batchSize?: number
-  concurrency?: number
-  createDatabase?: boolean
-  tagKeys?: string[]
-  timeoutMs?: number
-}
+/** The influxdb store as configured (the clients and clock come later). */
+export type InfluxSettings = Omit<
+  InfluxStoreOptions,
+  'retries' | 'minDelayMs' | 'clock' | 'reporter'
+>
 
 export interface SasquatchSettings {
   url: string
@@ -59,7 +50,7 @@ export interface GitSettings {
 /** The stores history can be read from. */
 export type HistoryChoice = 'sqlite' | 'influxdb' | 'git'
 
-export type AlertKind = 'failures' | 'warnings' | 'regressions'
+export type { AlertKind } from '../notify/metrics-model.js'
 
 export interface MetricsSettings {
   definitions: string | undefined
@@ -354,7 +345,13 @@ function gitSettings(
     })
     return undefined
   }
-  const token = nonEmpty(env[section?.['token-env'] ?? 'GITHUB_TOKEN'])
+  // A variable named in the file wins; else GITHUB_TOKEN, else the
+  // action's github-token input (the runner sets no GITHUB_TOKEN itself).
+  const tokenVar = section?.['token-env']
+  const token =
+    tokenVar === undefined
+      ? (nonEmpty(env.GITHUB_TOKEN) ?? overrides.githubToken)
+      : nonEmpty(env[tokenVar])
   return {
     url,
     branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,

@@ -4,8 +4,7 @@
  * the last point, and the gating threshold as a flat line when there is one.
  */
 
-import { describeKey } from '../metrics/record.js'
-import type { Comparison } from '../metrics/history.js'
+import { describeKey, type ComparedMeasurement } from './metrics-model.js'
 
 export interface ChartOptions {
   /** Baseline points shown (the newest), default 30. */
@@ -29,7 +28,10 @@ function day(ms: number): string {
 }
 
 /** The fenced mermaid block for one comparison. */
-export function trendChart(c: Comparison, options: ChartOptions = {}): string {
+export function trendChart(
+  c: ComparedMeasurement,
+  options: ChartOptions = {}
+): string {
   const history = c.history.slice(-(options.points ?? 30))
   const values = [...history.map((p) => p.value), c.value]
   const labels = [...history.map((p) => day(p.time)), 'this run']

@@ -3,7 +3,7 @@
  * run finds its own comment and edits it instead of adding another.
  */
 
-import type { MetricsOutcome } from '../metrics/outcome.js'
+import type { MetricsReport } from './metrics-model.js'
 import { metricsMarkdown, type MarkdownOptions } from './metrics-markdown.js'
 
 /** GitHub refuses comment bodies over 65,536 characters. */
@@ -16,7 +16,7 @@ export function commentMarker(key: string): string {
 
 /** The comment body: marker, report, and where it came from. */
 export function metricsComment(
-  outcome: MetricsOutcome,
+  outcome: MetricsReport,
   key: string,
   options: MarkdownOptions & { runUrl?: string } = {}
 ): string {

@@ -8,15 +8,15 @@
 
 import { plural } from '../core/format.js'
 import { basename } from 'node:path'
-import type { GateRow } from '../metrics/gate.js'
-import type { Comparison } from '../metrics/history.js'
 import {
+  describeKey,
   keyComparisons,
-  outcomeCounts,
+  reportCounts,
   thresholdInUnit,
-  type MetricsOutcome
-} from '../metrics/outcome.js'
-import { describeKey } from '../metrics/record.js'
+  type ComparedMeasurement,
+  type GatedSpec,
+  type MetricsReport
+} from './metrics-model.js'
 import { formatMeasurement, formatTest, statusMark } from '../verify/index.js'
 import { trendChart } from './metrics-chart.js'
 
@@ -39,7 +39,7 @@ function short(value: number): string {
 }
 
 /** `+0.30 (+2.1 %)`, or why there is no delta. */
-export function formatDelta(c: Comparison | undefined): string {
+export function formatDelta(c: ComparedMeasurement | undefined): string {
   if (c === undefined) return '—'
   if (c.band === undefined)
     return c.history.length === 0
@@ -61,8 +61,8 @@ export function formatDelta(c: Comparison | undefined): string {
   return `${delta >= 0 ? '+' : ''}${short(delta)}${pct}${mark}`
 }
 
-function headline(o: MetricsOutcome): string[] {
-  const n = outcomeCounts(o)
+function headline(o: MetricsReport): string[] {
+  const n = reportCounts(o)
   const jobs = plural(o.jobs.length, 'job')
   const lines = [
     `### ${o.passed ? '✅' : '❌'} Metrics gate ${o.passed ? 'passed' : 'failed'}${o.dryRun ? ' (dry run)' : ''}`,
@@ -83,13 +83,13 @@ function headline(o: MetricsOutcome): string[] {
 
 const LEVEL_ORDER = { fail: 0, warn: 1, info: 2 } as const
 
-function rank(r: GateRow): number {
+function rank(r: GatedSpec): number {
   const failing = r.result.passed === false ? 0 : 10
   const regression = r.comparison?.verdict === 'regression' ? 0 : 5
   return failing + regression + LEVEL_ORDER[r.level]
 }
 
-function specTable(o: MetricsOutcome, maxRows: number): string[] {
+function specTable(o: MetricsReport, maxRows: number): string[] {
   const rows = [...(o.gate?.rows ?? [])].sort((a, b) => rank(a) - rank(b))
   if (rows.length === 0) return []
   const several = o.jobs.length > 1
@@ -129,7 +129,7 @@ function specTable(o: MetricsOutcome, maxRows: number): string[] {
   return out
 }
 
-function regressionTable(o: MetricsOutcome): string[] {
+function regressionTable(o: MetricsReport): string[] {
   const flagged = o.comparisons.filter(
     (c) => c.verdict === 'regression' || c.verdict === 'breach'
   )
@@ -150,7 +150,7 @@ function regressionTable(o: MetricsOutcome): string[] {
   return out
 }
 
-function charts(o: MetricsOutcome, options: MarkdownOptions): string[] {
+function charts(o: MetricsReport, options: MarkdownOptions): string[] {
   const chosen = keyComparisons(
     o,
     options.keyMetrics ?? [],
@@ -179,7 +179,7 @@ function charts(o: MetricsOutcome, options: MarkdownOptions): string[] {
   return out
 }
 
-function footer(o: MetricsOutcome): string[] {
+function footer(o: MetricsReport): string[] {
   const d = o.dispatch
   if (d === undefined) return []
   const stores = d.stores.map(
@@ -201,7 +201,7 @@ function footer(o: MetricsOutcome): string[] {
 
 /** The whole report. */
 export function metricsMarkdown(
-  o: MetricsOutcome,
+  o: MetricsReport,
   options: MarkdownOptions = {}
 ): string {
   return [

@@ -7,11 +7,14 @@
 
 import { plural } from '../core/format.js'
 import { basename } from 'node:path'
-import type { GateRow } from '../metrics/gate.js'
-import { outcomeCounts, type MetricsOutcome } from '../metrics/outcome.js'
-import { describeKey } from '../metrics/record.js'
 import { escapeMrkdwn } from './build-slack.js'
-import type { AlertKind } from '../metrics/settings.js'
+import {
+  describeKey,
+  reportCounts,
+  type AlertKind,
+  type GatedSpec,
+  type MetricsReport
+} from './metrics-model.js'
 import { formatMeasurement, formatTest } from '../verify/index.js'
 
 export interface SlackMessage {
@@ -49,7 +52,7 @@ export function headedSlackMessage(
   }
 }
 
-function specLine(r: GateRow): string {
+function specLine(r: GatedSpec): string {
   const m = r.result.measurement
   const value = m === null ? 'no value' : formatMeasurement(m.value, m.unit)
   return `${r.level === 'fail' ? '❌' : '⚠️'} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn(basename(r.source))}): ${escapeMrkdwn(value)}, needs ${escapeMrkdwn(formatTest(r.result))}`
@@ -61,7 +64,7 @@ function specLine(r: GateRow): string {
  * `regressions`).
  */
 export function metricsSlackMessage(
-  o: MetricsOutcome,
+  o: MetricsReport,
   on: readonly AlertKind[] = ['failures', 'warnings', 'regressions']
 ): SlackMessage | undefined {
   const failures = on.includes('failures') ? (o.gate?.failures ?? []) : []
@@ -71,7 +74,7 @@ export function metricsSlackMessage(
     : []
   if (failures.length + warnings.length + regressions.length === 0)
     return undefined
-  const n = outcomeCounts(o)
+  const n = reportCounts(o)
   const series = o.jobs[0]?.series ?? ''
   const parts = [
     failures.length > 0 ? `${failures.length} failing` : '',

@@ -10,9 +10,19 @@ import {
   type SlackMessageContent
 } from './build-slack.js'
 
-export type PipelineStepStatus =
-  'running' | 'passed' | 'failed' | 'skipped' | 'error' | 'not run'
+/** Where a step of a pipeline run can stand, as its thread reply says it. */
+export const PIPELINE_STEP_STATUSES = [
+  'running',
+  'passed',
+  'failed',
+  'skipped',
+  'error',
+  'not run'
+] as const
 
+export type PipelineStepStatus = (typeof PIPELINE_STEP_STATUSES)[number]
+
+/** One step of a pipeline run, as the messages show it. */
 export interface PipelineStepView {
   step: string
   status: PipelineStepStatus

@@ -12,7 +12,7 @@ import { errorMessage } from '../core/errors.js'
 import { readGitHubEvent } from '../core/github-event.js'
 import { once } from '../core/once.js'
 import { workflowRunUrl } from '../metrics/environment.js'
-import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
+import { makeOctokit, makeSlackClient } from '../core/clients.js'
 import { pullRequestOf } from '../metrics/settings.js'
 import {
   pipelineSlackMessage,

@@ -10,15 +10,13 @@ import { resolve } from 'node:path'
 import type { MetricsSection, ProfileSection } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
-import { makeOctokit, makeSlackClient } from '../metrics/clients.js'
-import type { Provenance } from '../core/provenance.js'
 import { LINT_PACKAGE, violationsMetric } from '../lint/metrics-job.js'
 import type { BaselineSettings, Comparison } from '../metrics/history.js'
-import { runMetrics } from '../metrics/run.js'
 import {
-  resolveMetricsSettings,
-  type MetricsOverrides
-} from '../metrics/settings.js'
+  dispatchMetricsInputsFromConfig,
+  dispatchMetricsSummary,
+  runDispatchMetrics
+} from '../metrics/step.js'
 import { DEFAULT_GATE, gateLevel } from '../metrics/gate.js'
 import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
 import { mergeBaseOf } from './merge-base.js'
@@ -180,44 +178,30 @@ function ratchetBreaches(
 }
 
 export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
-  const { config, profile, env } = run
+  const { config, profile } = run
   if (run.jobs?.length === 0 && run.integration?.passed === false)
     return {
       status: 'skipped',
       detail: 'nothing to record: the failed integration step collected no jobs'
     }
-  const overrides: MetricsOverrides = {}
-  const slack = config.slack
-  if (slack !== undefined && profile.section.alerts !== false) {
-    const token = env[slack['token-env'] ?? 'SLACK_BOT_TOKEN']
-    if (token !== undefined && token !== '') {
-      overrides.slackChannel = run.slackThread?.channel ?? slack.channel
-      overrides.slackToken = token
-      if (run.slackThread !== undefined)
-        overrides.slackThreadTs = run.slackThread.ts
-    }
-  }
-  if (profile.section.alerts === false) overrides.prComment = false
-  const only = profile.section.stores
-  if (only !== undefined && !only.includes('sqlite')) overrides.sqlite = false
-  const settings = resolveMetricsSettings(
-    metricsFor(config.metrics, profile.section),
-    overrides,
-    run.clientEnv,
-    config.baseDir,
-    {
-      ...(config.verify === undefined
+  const image = run.image
+  const inputs = dispatchMetricsInputsFromConfig(config, profile.section, {
+    env: run.env,
+    ...(run.slackThread === undefined ? {} : { slackThread: run.slackThread }),
+    provenance: {
+      ...(image === undefined
         ? {}
-        : { definitions: config.verify.definitions }),
-      ...(config.verify?.jobs === undefined
+        : {
+            'image-digest': image.digest ?? image.imageId,
+            'release-tag': image.release.eups ?? image.release.tag
+          }),
+      ...(run.jenkins?.buildUrl === undefined
         ? {}
-        : { jobs: config.verify.jobs }),
-      defaultSqlite: true
+        : { 'jenkins-build-url': run.jenkins.buildUrl })
     }
-  )
-  const regressions = profile.section.regressions
-  if (regressions !== undefined) settings.gate.regressions = regressions
-  const files = await jobFiles(run, settings.jobs)
+  })
+  const patterns = config.metrics?.jobs ?? config.verify?.jobs
+  const files = await jobFiles(run, patterns ?? ['**/*.verify.json'])
   // The ratchet's counts join the history, except from a laptop's `local`.
   if (
     run.lintJob !== undefined &&
@@ -225,36 +209,20 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
     existsSync(run.lintJob)
   )
     files.push(run.lintJob)
-  const provenance: Provenance = {}
-  const image = run.image
-  if (image !== undefined) {
-    provenance.imageDigest = image.digest ?? image.imageId
-    provenance.releaseTag = image.release.eups ?? image.release.tag
-  }
-  if (run.jenkins?.buildUrl !== undefined)
-    provenance.jenkinsBuildUrl = run.jenkins.buildUrl
-  const clientEnv = run.clientEnv
-  compareAtMergeBase(run, settings.baseline)
-  const result = await runMetrics(
-    {
-      settings,
-      files,
-      prepare: {
-        provenance,
-        ...(profile.section.series === undefined
-          ? {}
-          : { series: profile.section.series })
-      }
-    },
-    {
-      reporter: run.reporter,
-      env: clientEnv,
-      octokit: async (token) => makeOctokit(token, clientEnv, run.reporter),
-      slack: async (token) => makeSlackClient(token, clientEnv, run.reporter)
+  const result = await runDispatchMetrics(inputs, {
+    reporter: run.reporter,
+    env: run.clientEnv,
+    workspace: config.baseDir,
+    config: { ...config, metrics: metricsFor(config.metrics, profile.section) },
+    files,
+    defaultSqlite: true,
+    adjust: (settings) => {
+      compareAtMergeBase(run, settings.baseline)
     }
-  )
+  })
+  await run.reporter.summary(dispatchMetricsSummary(result))
+  const { settings, outcome: o } = result
   run.sqliteStore = settings.stores.sqlite?.path
-  const o = result.outcome
   const ratchet =
     settings.baseline.oneBreach === true ||
     o.jobs.some((j) => j.series.startsWith('pr/'))

@@ -116,7 +116,7 @@ export async function dispatchInto(
     process.cwd()
   )
   const result = await runMetrics(
-    { settings, files, prepare: { series, envChoice: 'none' }, publish: false },
+    { settings, files, prepare: { series, envChoice: 'none' } },
     { reporter: new RecordingReporter(), env: {} }
   )
   const written = result.outcome.dispatch?.stores.reduce(

@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { RecordingReporter } from '../../../src/core/index.js'
+import { makeOctokit, makeSlackClient } from '../../../src/core/clients.js'
 import {
-  makeOctokit,
-  makeSlackClient,
-  resolveMetricsSettings,
-  runMetrics,
+  dispatchMetricsInputsFromFlags,
+  runDispatchMetrics,
   upsertComment,
-  type MetricsRunResult
+  type DispatchMetricsResult
 } from '../../../src/metrics/index.js'
 import { commentMarker } from '../../../src/notify/index.js'
 import { GitHubEmulator } from '../../emulators/github/server.js'
@@ -77,32 +76,24 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
     reporter: RecordingReporter,
     day: number,
     threadTs?: string
-  ): Promise<MetricsRunResult> {
-    const settings = resolveMetricsSettings(
-      undefined,
-      {
-        definitions: examples,
-        sqlite: join(dir, 'metrics.sqlite'),
-        spool: join(dir, 'spool'),
-        slackChannel: 'metrics',
-        ...(threadTs === undefined ? {} : { slackThreadTs: threadTs })
-      },
+  ): Promise<DispatchMetricsResult> {
+    const inputs = dispatchMetricsInputsFromFlags({
+      jobs: files,
+      definitions: examples,
+      sqlite: join(dir, 'metrics.sqlite'),
+      spool: join(dir, 'spool'),
+      slackChannel: 'metrics',
+      slackThreadTs: threadTs,
+      env: 'none',
+      dateCreated: new Date(T0 + day * DAY).toISOString()
+    })
+    return runDispatchMetrics(inputs, {
+      reporter,
       env,
-      dir
-    )
-    return runMetrics(
-      {
-        settings,
-        files,
-        prepare: { envChoice: 'none', dateCreated: T0 + day * DAY }
-      },
-      {
-        reporter,
-        env,
-        octokit: async (token) => makeOctokit(token, env, reporter),
-        slack: async (token) => makeSlackClient(token, env, reporter)
-      }
-    )
+      workspace: dir,
+      octokit: async (token) => makeOctokit(token, env, reporter),
+      slack: async (token) => makeSlackClient(token, env, reporter)
+    })
   }
 
   it('keeps one PR comment, edited in place on every rerun', async () => {
@@ -199,19 +190,20 @@ describe('reporting a metrics run to GitHub and Slack (real SDKs, emulated servi
       status: 403,
       body: { message: 'Resource not accessible by integration' }
     })
-    const settings = resolveMetricsSettings(
-      undefined,
-      { definitions: examples, sqlite: false, spool: false },
-      env,
-      dir
-    )
-    const r = await runMetrics(
+    const r = await runDispatchMetrics(
+      dispatchMetricsInputsFromFlags({
+        jobs: [writeJob(dir, 'x', 14)],
+        definitions: examples,
+        sqlite: false,
+        spool: false,
+        env: 'none'
+      }),
       {
-        settings,
-        files: [writeJob(dir, 'x', 14)],
-        prepare: { envChoice: 'none' }
-      },
-      { reporter, env, octokit: async (t) => makeOctokit(t, env, reporter) }
+        reporter,
+        env,
+        workspace: dir,
+        octokit: async (t) => makeOctokit(t, env, reporter)
+      }
     )
     expect(r.errors).toEqual([
       expect.stringMatching(

@@ -8,7 +8,11 @@ import {
   DEFAULT_NAMESPACE,
   resolveMetricsSettings
 } from '../../../src/metrics/index.js'
-import { readDispatchMetricsInputs } from '../../../src/metrics/action.js'
+import {
+  dispatchMetricsInputsFromAction,
+  maskInputs,
+  metricsOverrides
+} from '../../../src/metrics/step.js'
 import { thrown } from '../../helpers/thrown.js'
 
 const config = (store: string): string => `version: 1
@@ -113,16 +117,15 @@ describe('the sasquatch store in stackci.yml and on the command line', () => {
 
   it('the dispatch-metrics action reads sasquatch-* inputs, the token masked', () => {
     const reporter = new RecordingReporter()
-    const inputs = readDispatchMetricsInputs(
-      {
-        'INPUT_SASQUATCH-URL': 'https://data.example.org/proxy',
-        'INPUT_SASQUATCH-NAMESPACE': 'lsst.verify.drp',
-        'INPUT_SASQUATCH-DATASET': 'HSC/RC2/Nightly',
-        'INPUT_SASQUATCH-TOKEN': 'gt-action-secret'
-      },
-      reporter
-    )
-    expect(inputs.overrides).toMatchObject({
+    const inputs = dispatchMetricsInputsFromAction({
+      'INPUT_SASQUATCH-URL': 'https://data.example.org/proxy',
+      'INPUT_SASQUATCH-NAMESPACE': 'lsst.verify.drp',
+      'INPUT_SASQUATCH-DATASET': 'HSC/RC2/Nightly',
+      'INPUT_SASQUATCH-TOKEN': 'gt-action-secret'
+    })
+    maskInputs(inputs, reporter)
+    const overrides = metricsOverrides(inputs, (p) => p)
+    expect(overrides).toMatchObject({
       sasquatchUrl: 'https://data.example.org/proxy',
       sasquatchNamespace: 'lsst.verify.drp',
       sasquatchDataset: 'HSC/RC2/Nightly',
@@ -131,8 +134,7 @@ describe('the sasquatch store in stackci.yml and on the command line', () => {
     reporter.info('token gt-action-secret')
     expect(reporter.text()).not.toContain('gt-action-secret')
     expect(
-      resolveMetricsSettings(undefined, inputs.overrides, {}, '/w').stores
-        .sasquatch
+      resolveMetricsSettings(undefined, overrides, {}, '/w').stores.sasquatch
     ).toEqual({
       url: 'https://data.example.org/proxy',
       namespace: 'lsst.verify.drp',

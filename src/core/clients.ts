@@ -1,6 +1,6 @@
 /**
- * The GitHub and Slack clients of a metrics run, built the same way for the
- * action and the CLI: API base URLs from the environment (GitHub Enterprise,
+ * The GitHub and Slack clients, built the same way for every step and door
+ * (metrics, the pipeline's Slack thread, alerts): API base URLs from the environment (GitHub Enterprise,
  * emulators), timeouts, bounded retries, and SDK logging routed to the
  * Reporter's debug level (never to stdout). The SDKs are loaded when a client
  * is first made: a run that posts nothing never pays for them (they are the
@@ -9,8 +9,8 @@
 
 import type { Octokit } from '@octokit/rest'
 import type { Logger, WebClient } from '@slack/web-api'
-import type { Reporter } from '../core/reporter.js'
-import type { Env } from '../core/env.js'
+import type { Reporter } from './reporter.js'
+import type { Env } from './env.js'
 
 export async function makeOctokit(
   token: string,
