@@ -16,7 +16,11 @@ import type { Clock } from '../core/clock.js'
 import { metricsComment } from '../notify/metrics-comment.js'
 import { metricsMarkdown } from '../notify/metrics-markdown.js'
 import { metricsSlackMessage } from '../notify/metrics-slack.js'
-import { loadDefinitions, type Definitions } from '../verify/index.js'
+import {
+  loadDefinitions,
+  warnUnknownMetrics,
+  type Definitions
+} from '../verify/index.js'
 import type { Env } from '../core/env.js'
 import {
   dispatchJobs,
@@ -97,6 +101,10 @@ export async function runMetrics(
     env: deps.env,
     ...(deps.now === undefined ? {} : { now: deps.now })
   })
+  // A typo in a metric name must not switch its gate off silently.
+  if (definitions !== undefined)
+    for (const d of jobs)
+      warnUnknownMetrics(d.job, d.source, definitions, reporter)
   reporter.info(
     `${plural(jobs.length, 'job')}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   )
