@@ -175,7 +175,7 @@ async function checkCommand(
   } else {
     const rest = options.report ?? 'the lines above (or --report FILE)'
     await ctx.write(
-      `\n${counts}\n\n${verifySummary(result, { cap: CLI_CAP, rest })}\n`
+      `\n${counts}\n\n${verifySummary(result, { cap: CLI_CAP, rest, units: 'threshold' })}\n`
     )
   }
   await ctx.reporter.summary(verifySummary(result))

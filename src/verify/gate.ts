@@ -13,7 +13,7 @@ import type { Reporter } from '../core/reporter.js'
 import { checkJobFiles, type CheckTotals, type JobOutcome } from './check.js'
 import { loadDefinitions, type Definitions } from './definitions.js'
 import { resultToJson, type SpecResultJson } from './evaluate.js'
-import { formatComparison, reportRows, type ReportRow } from './report.js'
+import { reportRows, textRows, type ReportRow } from './report.js'
 import { unknownMetricMessage, type UnknownMetric } from './unknown-metrics.js'
 
 export interface VerifyGateOptions {
@@ -45,8 +45,12 @@ export interface VerifyGateResult {
    */
   passed: boolean
   strict: boolean
-  /** Failing specifications; `comparison` reads `15 marcsec > 10 marcsec`. */
-  failures: (ReportRow & { file: string; comparison: string })[]
+  /**
+   * Failing specifications as lsst.verify's report shows them (`0.01
+   * arcsec`, `<= 10.0 marcsec`); `inUnit` in the threshold's unit (`15
+   * marcsec`, `<= 10 marcsec`).
+   */
+  failures: (ReportRow & { file: string; inUnit: ReportRow })[]
   errors: { file: string; message: string }[]
   /** Measurements of metrics not in the definitions, per job. */
   unknown: (UnknownMetric & { file: string })[]
@@ -141,10 +145,10 @@ function collect(
     reporter.error(message, { file })
   }
   const results = outcome.results ?? []
-  reportRows(results).forEach((row, i) => {
-    const r = results[i]
-    if (r?.passed === false)
-      result.failures.push({ ...row, file, comparison: formatComparison(r) })
+  const failing = results.filter((r) => r.passed === false)
+  const inUnit = textRows(failing)
+  reportRows(failing).forEach((row, i) => {
+    result.failures.push({ ...row, file, inUnit: inUnit[i] ?? row })
   })
   for (const u of outcome.unknown ?? []) {
     result.unknown.push({ ...u, file })

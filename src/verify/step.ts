@@ -239,6 +239,11 @@ export function verifyFailure(
 export interface SummaryOptions {
   /** Rows listed at most (failing specifications, unknown metrics). */
   cap?: number
+  /**
+   * `threshold`: measurements in the threshold's unit with significant
+   * digits (a terminal); default lsst.verify's report format.
+   */
+  units?: 'lsst' | 'threshold'
   /** Where the rest is: `the JSON report` unless said. */
   rest?: string
 }
@@ -257,13 +262,13 @@ export function verifySummary(
   ]
   if (r.failures.length > 0) {
     const files = new Set(r.failures.map((f) => f.file))
-    const shown = r.failures.slice(0, cap)
+    const shown = r.failures
+      .slice(0, cap)
+      .map((f) => (options.units === 'threshold' ? f.inUnit : f))
+    const jobs = r.failures.slice(0, cap).map((f) => displayPath(f.file))
     lines.push(
       files.size > 1
-        ? formatMarkdownTable(
-            shown,
-            shown.map((f) => displayPath(f.file))
-          )
+        ? formatMarkdownTable(shown, jobs)
         : formatMarkdownTable(shown)
     )
     if (r.failures.length > cap)
