@@ -214,4 +214,26 @@ describe('stackci verify check in a project with a stackci.yml', () => {
     )
     expect(strict.stdout).toContain('### ❌ Verification: ')
   })
+
+  it('warns of it in metrics dispatch too', async () => {
+    const typo = writeJob(join(project, 'other', 'typo2.verify.json'), [
+      ['validate_drp.PA11', 40, 'mmag']
+    ])
+    const r = await runCli(
+      [
+        'metrics',
+        'dispatch',
+        '--definitions',
+        'defs',
+        '--sqlite',
+        join(project, 'metrics.sqlite'),
+        typo
+      ],
+      { cwd: project }
+    )
+    expect(r.stderr).toContain(
+      `${typo}: warning: validate_drp.PA11 is measured but not in the metric definitions, so no specification checks it (did you mean validate_drp.PA1?)`
+    )
+    expect(r.code).toBe(0)
+  })
 })
