@@ -1,25 +1,25 @@
 /**
- * `stackci lint`: the lint step from a terminal or a Jenkinsfile. Findings
- * go to stdout (text, or the JSON report with --json); exit 0 when nothing
- * reaches --fail-on, 1 when something does, 2 when a linter cannot run.
+ * `stackci lint`: an adapter over the lint step (src/lint/step.ts). Inside a
+ * project with a stackci.yml (or with --config), the `lint:` section gives
+ * the defaults and flags override it. Findings go to stdout (text, or the
+ * JSON report with --json), the step's summary (capped) to stderr; exit 0
+ * when nothing reaches --fail-on, 1 when something does, 2 when a linter
+ * cannot run.
  */
 
 import type { Command } from 'commander'
-import { parseDuration } from '../core/duration.js'
-import { InputError } from '../core/errors.js'
-import { plural } from '../core/format.js'
 import {
   FAIL_ON,
   FORMATS,
   formatFinding,
+  lintCountsLine,
+  lintInputsFromFlags,
   lintReportText,
-  parseLinters,
-  parseSeverityRules,
-  runLint,
-  type FailOn,
-  type LintOptions
+  lintSummary,
+  runLintStep
 } from '../lint/index.js'
 import { EXIT, type CliContext } from './context.js'
+import { loadConfig } from './metrics-options.js'
 import { collectList } from './verify-command.js'
 
 interface LintCommandOptions {
@@ -27,10 +27,11 @@ interface LintCommandOptions {
   linters?: string[]
   paths?: string[]
   root?: string
+  config?: string
   onlyChanged?: boolean
   baseRef?: string
   headRef?: string
-  failOn: string
+  failOn?: string
   severity?: string[]
   metricsJob?: string
   report?: string
@@ -42,40 +43,34 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
-function lintOptions(paths: string[], o: LintCommandOptions): LintOptions {
-  if (!(FAIL_ON as readonly string[]).includes(o.failOn)) {
-    throw new InputError(
-      `--fail-on must be one of ${FAIL_ON.join(', ')}, got ${JSON.stringify(o.failOn)}`
-    )
-  }
-  const specs = [
-    ...(o.linter ?? []),
-    ...(o.linters ?? []).flatMap((l) => l.split('\n'))
-  ]
-  const all = [...paths, ...(o.paths ?? [])]
-  const options: LintOptions = {
-    root: o.root ?? process.cwd(),
-    linters: parseLinters(specs.length === 0 ? ['flake8'] : specs, '--linter'),
-    onlyChanged: o.onlyChanged === true,
-    failOn: o.failOn as FailOn,
-    severity: parseSeverityRules(o.severity ?? [], '--severity')
-  }
-  if (all.length > 0) options.paths = all
-  if (o.baseRef !== undefined) options.baseRef = o.baseRef
-  if (o.headRef !== undefined) options.head = o.headRef
-  if (o.metricsJob !== undefined) options.metricsJob = o.metricsJob
-  if (o.report !== undefined) options.reportFile = o.report
-  if (o.timeout !== undefined)
-    options.timeoutMs = parseDuration(o.timeout, '--timeout')
-  return options
-}
+/** Findings the summary on the terminal lists at most. */
+const CLI_CAP = 20
 
 async function lintCommand(
   ctx: CliContext,
   paths: string[],
   o: LintCommandOptions
 ): Promise<void> {
-  const result = await runLint(lintOptions(paths, o), ctx.reporter)
+  const config = await loadConfig(o.config)
+  const inputs = lintInputsFromFlags(
+    {
+      ...o,
+      // --linter (one each) and --linters (lines, as the action input).
+      linter: [
+        ...(o.linter ?? []),
+        ...(o.linters ?? []).flatMap((l) => l.split('\n'))
+      ],
+      paths: [...paths, ...(o.paths ?? [])]
+    },
+    config
+  )
+  const result = await runLintStep(inputs, {
+    reporter: ctx.reporter,
+    root: o.root ?? config?.baseDir ?? process.cwd(),
+    annotationLimit: 0,
+    ...(o.headRef === undefined ? {} : { head: o.headRef }),
+    ...(o.report === undefined ? {} : { reportFile: o.report })
+  })
   if (o.json === true) {
     await ctx.write(lintReportText(result))
   } else {
@@ -84,16 +79,16 @@ async function lintCommand(
       const batch = result.findings.slice(i, i + 1000).map(formatFinding)
       await ctx.write(`${batch.join('\n')}\n`)
     }
+    const rest = o.report ?? 'the findings above (or --report FILE)'
+    ctx.reporter.info(lintSummary(result, { cap: CLI_CAP, rest }))
   }
-  const t = result.totals
-  const scope = result.changed === undefined ? '' : ' on changed lines'
-  const line = `${plural(t.findings, 'finding')}${scope}: ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}, ${plural(t.notices, 'notice')} (${result.all} in the whole tree); fail-on ${result.failOn}: ${result.passed ? 'passed' : 'failed'}`
-  ctx.reporter.info(line)
+  ctx.reporter.info(lintCountsLine(result))
+  await ctx.reporter.summary(lintSummary(result))
   if (!result.passed) ctx.exitCode = EXIT.failed
 }
 
 const HELP = `
-Linters (--linter, repeatable; default flake8):
+Linters (--linter, repeatable; default: stackci.yml's lint.linters, else flake8):
   flake8                                 run flake8 in the root (its setup.cfg, tox.ini, .flake8 apply)
   flake8: python3 -m flake8 --jobs 4     any command and arguments (no shell)
   eslint[unix]: npx eslint -f unix src   any linter, with the format of its output
@@ -118,7 +113,14 @@ export function registerLintCommand(program: Command, ctx: CliContext): void {
       collect
     )
     .option('--paths <paths>', 'paths to lint (comma separated)', collectList)
-    .option('--root <dir>', 'project root: linters run here (default: cwd)')
+    .option(
+      '--root <dir>',
+      "project root: linters run here (default: stackci.yml's directory, else cwd)"
+    )
+    .option(
+      '--config <file>',
+      'the stackci.yml whose lint: section gives the defaults (default: ./stackci.yml if present)'
+    )
     .option(
       '--only-changed',
       'keep only findings on lines changed since the base (a pull request)'
@@ -128,7 +130,10 @@ export function registerLintCommand(program: Command, ctx: CliContext): void {
       'base to compare with (default: the pull request event’s base)'
     )
     .option('--head-ref <ref>', 'commit under test', 'HEAD')
-    .option('--fail-on <level>', `exit 1 at: ${FAIL_ON.join(', ')}`, 'error')
+    .option(
+      '--fail-on <level>',
+      `exit 1 at: ${FAIL_ON.join(', ')} (default: error)`
+    )
     .option(
       '--severity <rules>',
       'CODE=LEVEL rules, comma separated (repeatable)',
@@ -136,7 +141,10 @@ export function registerLintCommand(program: Command, ctx: CliContext): void {
     )
     .option('--metrics-job <file>', 'write the counts as a verify job here')
     .option('--report <file>', 'write the JSON report here')
-    .option('--timeout <duration>', 'stop a linter after this long', '30m')
+    .option(
+      '--timeout <duration>',
+      'stop a linter after this long (default: 30m)'
+    )
     .option('--json', 'the JSON report on stdout instead of text')
     .addHelpText('after', HELP)
     .action(async (paths: string[], options: LintCommandOptions) => {

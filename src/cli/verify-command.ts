@@ -1,28 +1,26 @@
 /**
- * `stackci verify list` and `stackci verify check`.
+ * `stackci verify list` and `stackci verify check`: adapters over the
+ * verify step (src/verify/step.ts). Inside a project with a stackci.yml
+ * (or with --config), `verify:` gives the defaults and flags override it.
  */
 
 import { formatOutcome, plural } from '../core/format.js'
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { errorMessage, InputError } from '../core/errors.js'
+import { flagSource, StepInputs } from '../core/step-inputs.js'
 import {
-  checkJobFiles,
-  expandJobPaths,
-  formatTextTable,
+  definitionsFromFlags,
+  formatJobText,
+  jobReportEntry,
   loadDefinitions,
-  reportRows,
-  resultToJson,
+  runVerify,
   specToJson,
-  verifyGateSummary,
-  type Definitions,
-  type JobOutcome,
-  type ReportRow
+  verifyInputsFromFlags,
+  verifySummary,
+  warnDefinitions
 } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
-
-/** Failing specifications listed in the `--summary` Markdown, at most. */
-const SUMMARY_LIMIT = 1000
+import { loadConfig } from './metrics-options.js'
 
 /** Splits `a,b` and repeated flags into one list. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -35,19 +33,9 @@ export function collectList(value: string, previous: string[] = []): string[] {
   ]
 }
 
-async function load(ctx: CliContext, dir: string): Promise<Definitions> {
-  const defs = await loadDefinitions(dir)
-  for (const w of defs.warnings) {
-    ctx.reporter.warning(w.message, {
-      ...(w.where.file === undefined ? {} : { file: w.where.file }),
-      ...(w.where.line === undefined ? {} : { startLine: w.where.line })
-    })
-  }
-  return defs
-}
-
 interface ListOptions {
-  definitions: string
+  definitions?: string
+  config?: string
   json?: boolean
   package?: string
   tags?: string[]
@@ -57,7 +45,9 @@ async function listCommand(
   ctx: CliContext,
   options: ListOptions
 ): Promise<void> {
-  const defs = await load(ctx, options.definitions)
+  const dir = definitionsFromFlags(options, await loadConfig(options.config))
+  const defs = await loadDefinitions(dir)
+  warnDefinitions(defs, ctx.reporter)
   const inPackage = (name: string): boolean =>
     options.package === undefined || name.startsWith(`${options.package}.`)
   const tags = options.tags ?? []
@@ -93,7 +83,7 @@ async function listCommand(
   }
   const lines: string[] = []
   lines.push(
-    `${metrics.length} metrics, ${specs.length} specifications, ${defs.partials.size} partials in ${options.definitions}`,
+    `${metrics.length} metrics, ${specs.length} specifications, ${defs.partials.size} partials in ${dir}`,
     '',
     'Metrics:'
   )
@@ -116,7 +106,8 @@ async function listCommand(
 }
 
 interface CheckCommandOptions {
-  definitions: string
+  definitions?: string
+  config?: string
   json?: boolean
   tags?: string[]
   jobsFrom?: string
@@ -124,6 +115,7 @@ interface CheckCommandOptions {
   strict?: boolean
   table?: boolean
   concurrency?: string
+  report?: string
 }
 
 async function readJobList(file: string): Promise<string[]> {
@@ -140,121 +132,60 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/** Failing specifications (and unknown metrics) the terminal shows at most. */
+const CLI_CAP = 20
+
 async function checkCommand(
   ctx: CliContext,
   jobArgs: string[],
   options: CheckCommandOptions
 ): Promise<void> {
-  const args = [...jobArgs]
+  const jobs = [...jobArgs]
   if (options.jobsFrom !== undefined)
-    args.push(...(await readJobList(options.jobsFrom)))
-  if (args.length === 0) {
-    throw new InputError('no job files given', {
-      hint: 'stackci verify check --definitions DIR JOB.verify.json... (or a directory, or --jobs-from FILE)'
-    })
-  }
+    jobs.push(...(await readJobList(options.jobsFrom)))
+  const config = await loadConfig(options.config)
+  const inputs = verifyInputsFromFlags({ ...options, jobs }, config)
   const concurrency =
-    options.concurrency === undefined ? 16 : Number(options.concurrency)
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InputError(
-      `--concurrency must be a positive integer, got ${JSON.stringify(options.concurrency)}`
+    new StepInputs(flagSource(options)).integer('concurrency', { min: 1 }) ?? 16
+  const json = options.json === true
+  let first = true
+  const result = await runVerify(inputs, {
+    reporter: ctx.reporter,
+    concurrency,
+    includeUnmeasured: options.includeUnmeasured === true,
+    progressFrom: 50,
+    ...(options.report === undefined ? {} : { reportFile: options.report }),
+    onJob: async (outcome, total) => {
+      if (json) {
+        const entry = JSON.stringify(jobReportEntry(outcome))
+        // Opened at the first job: bad definitions leave stdout empty.
+        await ctx.write(`${first ? '{"jobs":[' : ','}\n${entry}`)
+        first = false
+      } else {
+        // The whole table for a few jobs, the failing lines for many.
+        await ctx.write(formatJobText(outcome, options.table ?? total <= 10))
+      }
+    }
+  })
+  const t = result.totals
+  const counts = `${plural(t.jobs, 'job')}: ${formatOutcome(t)}${t.errors > 0 ? `, ${t.errors} unreadable` : ''}`
+  if (json) {
+    await ctx.write(t.jobs === 0 ? '{"jobs":[]}\n' : '\n]}\n')
+    ctx.reporter.info(counts)
+  } else {
+    const rest = options.report ?? 'the lines above (or --report FILE)'
+    await ctx.write(
+      `\n${counts}\n\n${verifySummary(result, { cap: CLI_CAP, rest, units: 'threshold' })}\n`
     )
   }
-  const [defs, files] = await Promise.all([
-    load(ctx, options.definitions),
-    expandJobPaths(args)
-  ])
-  if (files.length === 0) {
-    throw new InputError(`no *.verify.json files found in ${args.join(', ')}`)
-  }
-  const json = options.json === true
-  const showTables = options.table ?? files.length <= 10
-  const progress =
-    files.length > 50
-      ? ctx.reporter.progress('checking jobs', files.length)
-      : undefined
-  let first = true
-  if (json) await ctx.write('{"jobs":[')
-  const failures: (ReportRow & { file: string })[] = []
-  const onJob = async (outcome: JobOutcome): Promise<void> => {
-    const results = outcome.results ?? []
-    reportRows(results).forEach((row, i) => {
-      if (results[i]?.passed === false && failures.length < SUMMARY_LIMIT) {
-        failures.push({ ...row, file: outcome.file })
-      }
-    })
-    if (json) {
-      const entry = {
-        file: outcome.file,
-        results: (outcome.results ?? []).map(resultToJson),
-        ...(outcome.error === undefined
-          ? {}
-          : { error: errorMessage(outcome.error) })
-      }
-      await ctx.write(`${first ? '' : ','}\n${JSON.stringify(entry)}`)
-      first = false
-    } else {
-      await printOutcome(ctx, outcome, showTables)
-    }
-    if (outcome.error !== undefined)
-      ctx.reporter.error(errorMessage(outcome.error))
-  }
-  const totals = await checkJobFiles(files, defs, {
-    ...(options.tags === undefined ? {} : { tags: options.tags }),
-    includeUnmeasured: options.includeUnmeasured === true,
-    concurrency,
-    onJob,
-    ...(progress === undefined ? {} : { progress })
-  })
-  progress?.done()
-  if (json) await ctx.write('\n]}\n')
-  const summary = `${plural(totals.jobs, 'job')}: ${formatOutcome(totals)}${totals.errors > 0 ? `, ${totals.errors} unreadable` : ''}`
-  if (json) ctx.reporter.info(summary)
-  else await ctx.write(`\n${summary}\n`)
-  await ctx.reporter.summary(
-    verifyGateSummary({
-      totals,
-      passed: totals.failed === 0 && totals.errors === 0,
-      failures,
-      errors: []
-    })
-  )
-  if (totals.errors > 0) ctx.exitCode = EXIT.error
-  else if (
-    totals.failed > 0 ||
-    (options.strict === true && totals.noValue > 0)
-  ) {
-    ctx.exitCode = EXIT.failed
-  }
+  await ctx.reporter.summary(verifySummary(result))
+  if (t.errors > 0) ctx.exitCode = EXIT.error
+  else if (!result.passed) ctx.exitCode = EXIT.failed
 }
 
-async function printOutcome(
-  ctx: CliContext,
-  outcome: JobOutcome,
-  table: boolean
-): Promise<void> {
-  if (outcome.error !== undefined || outcome.results === undefined) {
-    await ctx.write(`${outcome.file}: not checked\n`)
-    return
-  }
-  const c = outcome.counts ?? { passed: 0, failed: 0, noValue: 0 }
-  const head = `${outcome.file}: ${formatOutcome(c)}`
-  if (outcome.results.length === 0) {
-    await ctx.write(`${head} (no specification applies to this job)\n`)
-    return
-  }
-  const rows = reportRows(outcome.results)
-  if (table) {
-    await ctx.write(`${head}\n${formatTextTable(rows)}\n\n`)
-  } else {
-    const failed = rows.filter(
-      (_r, i) => outcome.results?.[i]?.passed === false
-    )
-    await ctx.write(
-      `${head}\n${failed.map((r) => `  ${r.status} ${r.spec}: ${r.measurement} (${r.test})`).join('\n')}${failed.length > 0 ? '\n' : ''}`
-    )
-  }
-}
+const CONFIG_FLAG = '--config <file>'
+const CONFIG_HELP =
+  'the stackci.yml whose verify: section gives the defaults (default: ./stackci.yml if present)'
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
@@ -274,10 +205,11 @@ export function registerVerifyCommands(
   verify
     .command('list')
     .description('list the metrics and specifications of a metrics package')
-    .requiredOption(
+    .option(
       '--definitions <dir>',
-      'directory holding metrics/ and specs/ (the verify_metrics layout)'
+      "directory holding metrics/ and specs/ (the verify_metrics layout; default: stackci.yml's verify.definitions)"
     )
+    .option(CONFIG_FLAG, CONFIG_HELP)
     .option('--package <name>', 'only this package')
     .option(
       '--tags <tags>',
@@ -296,12 +228,13 @@ export function registerVerifyCommands(
     )
     .argument(
       '[jobs...]',
-      'verify job JSON files, or directories of *.verify.json'
+      "verify job JSON files, directories of *.verify.json, or globs (default: stackci.yml's verify.jobs, else **/*.verify.json)"
     )
-    .requiredOption(
+    .option(
       '--definitions <dir>',
-      'directory holding metrics/ and specs/'
+      "directory holding metrics/ and specs/ (default: stackci.yml's verify.definitions)"
     )
+    .option(CONFIG_FLAG, CONFIG_HELP)
     .option(
       '--tags <tags>',
       'only specifications with all these tags (comma separated)',
@@ -322,6 +255,7 @@ export function registerVerifyCommands(
     )
     .option('--no-table', 'print only failing specifications')
     .option('--concurrency <n>', 'job files read at once', '16')
+    .option('--report <file>', 'write the JSON report (as --json) here too')
     .option('--json', 'machine-readable output on stdout')
     .action(async (jobs: string[], options: CheckCommandOptions) => {
       await checkCommand(ctx, jobs, options)

@@ -69,76 +69,98 @@ function raw(
   return out
 }
 
-const flake8: Format = {
-  name: 'flake8',
-  example: 'path/mod.py:12:5: E501 line too long (88 > 79 characters)',
-  table: PYTHON_SEVERITIES,
-  parse(line) {
-    const m = FLAKE8.exec(line)
-    return m === null ? undefined : raw(m[1], m[2], m[3], m[5], m[4])
+/** A format whose lines match one regular expression. */
+function lineFormat(
+  name: string,
+  example: string,
+  table: SeverityRules,
+  pattern: RegExp,
+  finding: (m: RegExpExecArray) => RawFinding
+): Format {
+  return {
+    name,
+    example,
+    table,
+    parse(line) {
+      const m = pattern.exec(line)
+      return m === null ? undefined : finding(m)
+    }
   }
 }
+
+const flake8 = lineFormat(
+  'flake8',
+  'path/mod.py:12:5: E501 line too long (88 > 79 characters)',
+  PYTHON_SEVERITIES,
+  FLAKE8,
+  (m) => raw(m[1], m[2], m[3], m[5], m[4])
+)
 
 export const FORMATS: ReadonlyMap<string, Format> = new Map<string, Format>([
   ['flake8', flake8],
   ['pycodestyle', { ...flake8, name: 'pycodestyle' }],
   [
     'unix',
-    {
-      name: 'unix',
-      example:
-        'src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)',
-      table: NO_RULES,
-      parse(line) {
-        const m = UNIX.exec(line)
-        if (m === null) return undefined
-        const severity = m[5] === 'Error' ? 'error' : 'warning'
-        return raw(m[1], m[2], m[3], m[4], m[6], severity)
-      }
-    }
+    lineFormat(
+      'unix',
+      'src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)',
+      NO_RULES,
+      UNIX,
+      (m) =>
+        raw(
+          m[1],
+          m[2],
+          m[3],
+          m[4],
+          m[6],
+          m[5] === 'Error' ? 'error' : 'warning'
+        )
+    )
   ],
   [
     'colon',
-    {
-      name: 'colon',
-      example:
-        'file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)',
-      table: NO_RULES,
-      parse(line) {
-        const m = COLON.exec(line)
-        if (m === null) return undefined
-        const word = m[4] === undefined ? undefined : WORDS[m[4]]
-        return raw(m[1], m[2], m[3], m[5], m[6], word)
-      }
-    }
+    lineFormat(
+      'colon',
+      'file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)',
+      NO_RULES,
+      COLON,
+      (m) =>
+        raw(
+          m[1],
+          m[2],
+          m[3],
+          m[5],
+          m[6],
+          m[4] === undefined ? undefined : WORDS[m[4]]
+        )
+    )
   ],
   [
     'pylint',
-    {
-      name: 'pylint',
-      example:
-        'pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)',
-      table: PYLINT_SEVERITIES,
-      parse(line) {
-        const m = PYLINT.exec(line)
-        if (m === null) return undefined
-        const message = m[4] ? `${m[5] ?? ''} (${m[4]})` : m[5]
-        return raw(m[1], m[2], undefined, message, m[3])
-      }
-    }
+    lineFormat(
+      'pylint',
+      'pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)',
+      PYLINT_SEVERITIES,
+      PYLINT,
+      (m) =>
+        raw(
+          m[1],
+          m[2],
+          undefined,
+          m[4] ? `${m[5] ?? ''} (${m[4]})` : m[5],
+          m[3]
+        )
+    )
   ],
   [
     'tsc',
-    {
-      name: 'tsc',
-      example: "src/a.ts(3,5): error TS2322: Type 'string' is not assignable …",
-      table: NO_RULES,
-      parse(line) {
-        const m = TSC.exec(line)
-        if (m === null) return undefined
-        return raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ''])
-      }
-    }
+    lineFormat(
+      'tsc',
+      "src/a.ts(3,5): error TS2322: Type 'string' is not assignable …",
+      NO_RULES,
+      TSC,
+      (m) => raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ''])
+    )
   ]
 ])
 

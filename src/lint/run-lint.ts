@@ -1,8 +1,9 @@
 /**
  * The lint step: run every linter in the project root, keep the findings on
  * the pull request's changed lines (or all of them), decide pass/fail from
- * `fail-on`, annotate within the runner's limits, and write the job
- * summary, the JSON report and the ratchet's metrics job.
+ * `fail-on`, annotate within the runner's limits, and write the JSON
+ * report and the ratchet's metrics job. The doors show the summary
+ * (step.ts).
  */
 
 import { resolve } from 'node:path'
@@ -29,7 +30,6 @@ import { writeLintMetricsJob } from './metrics-job.js'
 import { writeLintReport } from './report.js'
 import { runCommandLinter, type LinterRun } from './runner.js'
 import type { SeverityRules } from './severity.js'
-import { lintSummary } from './summary.js'
 import { runVerifyYamlLinter } from './verify-yaml.js'
 
 export type FailOn = 'error' | 'warning' | 'never'
@@ -225,7 +225,6 @@ export async function runLint(
       limit,
       !result.passed
     )
-  await reporter.summary(lintSummary(result))
   if (options.reportFile !== undefined)
     await writeLintReport(options.reportFile, result)
   if (options.metricsJob !== undefined) {

@@ -39,8 +39,19 @@ function headline(r: LintResult): string {
   return `### ${r.passed ? '✅' : '❌'} Lint: ${counts}`
 }
 
-/** The Markdown for `reporter.summary`. */
-export function lintSummary(r: LintResult, rows = SUMMARY_ROWS): string {
+export interface LintSummaryOptions {
+  /** Findings listed at most (default {@link SUMMARY_ROWS}). */
+  cap?: number
+  /** Where the rest is (default: the JSON report). */
+  rest?: string
+}
+
+/** The job-summary Markdown; the CLI prints it too (capped). */
+export function lintSummary(
+  r: LintResult,
+  options: LintSummaryOptions = {}
+): string {
+  const rows = options.cap ?? SUMMARY_ROWS
   const lines = [headline(r), '']
   lines.push(
     `${r.baseReason} · fail-on: \`${r.failOn}\`${r.passed ? '' : ' (failed)'}`,
@@ -82,7 +93,7 @@ export function lintSummary(r: LintResult, rows = SUMMARY_ROWS): string {
     if (r.findings.length > rows) {
       lines.push(
         '',
-        `… and ${r.findings.length - rows} more findings: see the JSON report.`
+        `… and ${r.findings.length - rows} more findings: see ${options.rest ?? 'the JSON report'}.`
       )
     }
   }

@@ -10,7 +10,11 @@ import { plural } from '../core/format.js'
 import { errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import type { Clock } from '../core/clock.js'
-import { loadDefinitions, type Definitions } from '../verify/index.js'
+import {
+  loadDefinitions,
+  warnUnknownMetrics,
+  type Definitions
+} from '../verify/index.js'
 import type { Env } from '../core/env.js'
 import {
   dispatchJobs,
@@ -79,6 +83,10 @@ export async function runMetrics(
     env: deps.env,
     ...(deps.now === undefined ? {} : { now: deps.now })
   })
+  // A typo in a metric name must not switch its gate off silently.
+  if (definitions !== undefined)
+    for (const d of jobs)
+      warnUnknownMetrics(d.job, d.source, definitions, reporter)
   reporter.info(
     `${plural(jobs.length, 'job')}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   )

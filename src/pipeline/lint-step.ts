@@ -1,34 +1,45 @@
 /**
- * The lint step: the project's linters over the config file's directory.
- * It writes the ratchet's counts job (`lint.<linter>_violations`), which
- * dispatch-metrics records with the other jobs, and keeps the codes of the
- * findings on the changed lines for the ratchet's message.
+ * The lint step: an adapter over src/lint/step.ts, rooted at the config
+ * file's directory. It writes the ratchet's counts job
+ * (`lint.<linter>_violations`), which dispatch-metrics records with the
+ * other jobs, and keeps the codes of the findings on the changed lines for
+ * the ratchet's message.
  */
 
 import { join } from 'node:path'
-import { parseLinters } from '../lint/linters.js'
-import { runLint, type LintOptions } from '../lint/run-lint.js'
 import { plural } from '../core/format.js'
+import {
+  lintInputsFromConfig,
+  lintSummary,
+  runLintStep
+} from '../lint/index.js'
 import { type RunState, type StepDone } from './state.js'
 
+/** Findings a terminal shows (no annotations there), at most. */
+const TERMINAL_CAP = 20
+
 export async function lintStep(run: RunState): Promise<StepDone> {
-  const section = run.config.lint ?? {}
-  const options: LintOptions = {
-    root: run.config.baseDir,
-    linters: parseLinters(section.linters ?? ['flake8'], 'lint.linters'),
-    onlyChanged: section['only-changed'] ?? true,
-    failOn: section['fail-on'] ?? 'error',
-    annotationLimit: run.options.annotationLimit ?? 0,
-    reportFile: join(run.dir, 'lint.json'),
-    metricsJob: join(run.dir, 'lint.verify.json'),
-    env: run.env
+  const metricsJob = join(run.dir, 'lint.verify.json')
+  const reportFile = join(run.dir, 'lint.json')
+  const inputs = {
+    ...lintInputsFromConfig(run.config),
+    'metrics-job': metricsJob
   }
-  if (section.paths !== undefined) options.paths = section.paths
-  if (section['base-ref'] !== undefined) options.baseRef = section['base-ref']
-  if (section.timeout !== undefined) options.timeoutMs = section.timeout
-  if (run.options.signal !== undefined) options.signal = run.options.signal
-  const result = await runLint(options, run.reporter)
-  run.lintJob = options.metricsJob
+  const annotationLimit = run.options.annotationLimit ?? 0
+  const result = await runLintStep(inputs, {
+    reporter: run.reporter,
+    root: run.config.baseDir,
+    env: run.env,
+    annotationLimit,
+    reportFile,
+    ...(run.options.signal === undefined ? {} : { signal: run.options.signal })
+  })
+  await run.reporter.summary(lintSummary(result))
+  if (annotationLimit === 0 && result.findings.length > 0)
+    run.reporter.info(
+      lintSummary(result, { cap: TERMINAL_CAP, rest: reportFile })
+    )
+  run.lintJob = metricsJob
   const codes: Record<string, Record<string, number>> = {}
   for (const f of result.findings) {
     const byCode = (codes[f.linter] ??= {})

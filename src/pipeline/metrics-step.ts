@@ -6,7 +6,6 @@
  */
 
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { MetricsSection, ProfileSection } from '../core/config.js'
 import { InputError } from '../core/errors.js'
 import { expandGlobs } from '../core/glob.js'
@@ -18,7 +17,11 @@ import {
   runDispatchMetrics
 } from '../metrics/step.js'
 import { DEFAULT_GATE, gateLevel } from '../metrics/gate.js'
-import { runVerifyGate, verifyGateSummary } from '../verify/gate.js'
+import {
+  runVerify,
+  verifyInputsFromConfig,
+  verifySummary
+} from '../verify/index.js'
 import { mergeBaseOf } from './merge-base.js'
 import { variablesOf } from './preflight.js'
 import { formatOutcome, plural } from '../core/format.js'
@@ -62,16 +65,10 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
   if (section === undefined) {
     return { status: 'skipped', detail: 'no verify: section' }
   }
-  const files = await jobFiles(run, section.jobs ?? ['**/*.verify.json'])
-  const result = await runVerifyGate(
-    {
-      definitions: resolve(run.config.baseDir, section.definitions),
-      files,
-      ...(section.tags === undefined ? {} : { tags: section.tags })
-    },
-    run.reporter
-  )
-  await run.reporter.summary(verifyGateSummary(result))
+  const inputs = verifyInputsFromConfig(run.config)
+  const files = await jobFiles(run, inputs.jobs)
+  const result = await runVerify(inputs, { reporter: run.reporter, files })
+  await run.reporter.summary(verifySummary(result))
   const t = result.totals
   // The gate's levels: a failing `design` spec warns, a `minimum` one fails.
   const gate = { ...DEFAULT_GATE, ...run.config.metrics?.gate }

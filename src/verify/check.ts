@@ -5,7 +5,8 @@
  */
 
 import { readFile, readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { expandGlobs } from '../core/glob.js'
 import { InputError } from '../core/errors.js'
 import type { Progress } from '../core/reporter.js'
 import type { Definitions } from './definitions.js'
@@ -17,11 +18,14 @@ import {
   type SpecResult
 } from './evaluate.js'
 import { parseJob } from './job.js'
+import { unknownMetrics, type UnknownMetric } from './unknown-metrics.js'
 
 export interface JobOutcome {
   file: string
   results?: SpecResult[]
   counts?: ResultCounts
+  /** Measured metrics the definitions do not know (no spec checks them). */
+  unknown?: UnknownMetric[]
   /** Set when the file could not be read or is not a valid job. */
   error?: unknown
 }
@@ -92,7 +96,13 @@ function evaluateText(
   try {
     const job = parseJob(text, file)
     const results = evaluateJob(job, definitions, file, options)
-    return { file, results, counts: countResults(results) }
+    const unknown = unknownMetrics(job, definitions)
+    return {
+      file,
+      results,
+      counts: countResults(results),
+      ...(unknown.length === 0 ? {} : { unknown })
+    }
   } catch (error) {
     return { file, error }
   }
@@ -100,23 +110,34 @@ function evaluateText(
 
 /**
  * Expands job arguments: files as given, directories to every
- * `*.verify.json` below them (sorted). Missing paths are an InputError.
+ * `*.verify.json` below them (sorted), globs (`*`, `**`, …) to the files
+ * they match under `base`. A missing path, or a glob matching
+ * nothing, is an InputError.
  */
 export async function expandJobPaths(
-  args: readonly string[]
+  args: readonly string[],
+  base?: string
 ): Promise<string[]> {
   const out: string[] = []
   const missing: string[] = []
+  const unmatched: string[] = []
   for (const arg of args) {
+    if (/[*?[{]/.test(arg)) {
+      const found = await expandGlobs(base ?? process.cwd(), [arg])
+      if (found.length === 0) unmatched.push(arg)
+      out.push(...found)
+      continue
+    }
+    const path = base === undefined ? arg : resolve(base, arg)
     let info
     try {
-      info = await stat(arg)
+      info = await stat(path)
     } catch {
       missing.push(arg)
       continue
     }
-    if (info.isDirectory()) out.push(...(await findJobs(arg)))
-    else out.push(arg)
+    if (info.isDirectory()) out.push(...(await findJobs(path)))
+    else out.push(path)
   }
   if (missing.length > 0) {
     throw new InputError(
@@ -126,6 +147,10 @@ export async function expandJobPaths(
       }
     )
   }
+  if (unmatched.length > 0)
+    throw new InputError(`no job files match ${unmatched.join(', ')}`, {
+      hint: `globs are relative to ${base ?? 'the working directory'}`
+    })
   return out
 }
 

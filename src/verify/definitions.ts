@@ -157,14 +157,8 @@ export function loadDefinitionTexts(
   const documents: SpecDocument[] = []
   for (const { file, package: pkg, rel, text } of input.specs) {
     texts.set(file, text)
-    let docs: unknown[]
-    try {
-      docs = loadYamlDocuments(text)
-    } catch (error) {
-      if (!(error instanceof YamlSyntaxError)) throw error
-      problems.push(syntaxProblem(file, error))
-      continue
-    }
+    const docs = readDocuments(file, text, problems)
+    if (docs === undefined) continue
     const yamlId = rel.replace(/\.ya?ml$/, '')
     docs.forEach((doc, docIndex) => {
       documents.push({ package: pkg, yamlId, source: { file, docIndex }, doc })
@@ -198,6 +192,21 @@ export function loadDefinitionTexts(
   }
 }
 
+/** The YAML documents of a file; a syntax error is a problem (undefined). */
+function readDocuments(
+  file: string,
+  text: string,
+  problems: Problem[]
+): unknown[] | undefined {
+  try {
+    return loadYamlDocuments(text)
+  } catch (error) {
+    if (!(error instanceof YamlSyntaxError)) throw error
+    problems.push(syntaxProblem(file, error))
+    return undefined
+  }
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -210,14 +219,8 @@ function loadMetricsFile(
   problems: Problem[],
   texts: SourceTexts
 ): void {
-  let docs: unknown[]
-  try {
-    docs = loadYamlDocuments(text)
-  } catch (error) {
-    if (!(error instanceof YamlSyntaxError)) throw error
-    problems.push(syntaxProblem(file, error))
-    return
-  }
+  const docs = readDocuments(file, text, problems)
+  if (docs === undefined) return
   const local: DocProblem[] = []
   if (docs.length !== 1 || !isMapping(docs[0])) {
     local.push({

@@ -52,18 +52,28 @@ export function findJsonError(text: string): JsonErrorAt | undefined {
     }
     fail('unexpected end of input inside a string')
   }
+  /** The items of an object or array, after its opening bracket. */
+  const items = (close: string, item: () => void): void => {
+    i++
+    ws()
+    if (text[i] === close) {
+      i++
+      return
+    }
+    for (;;) {
+      item()
+      ws()
+      if (text[i] !== ',') break
+      i++
+    }
+    expect(close, `',' or '${close}'`)
+  }
   const value = (): void => {
     ws()
     const ch = text[i]
     if (ch === undefined) fail('unexpected end of input, expected a value')
     if (ch === '{') {
-      i++
-      ws()
-      if (text[i] === '}') {
-        i++
-        return
-      }
-      for (;;) {
+      items('}', () => {
         ws()
         if (text[i] !== '"')
           fail(
@@ -74,32 +84,12 @@ export function findJsonError(text: string): JsonErrorAt | undefined {
         string()
         expect(':', "':'")
         value()
-        ws()
-        if (text[i] === ',') {
-          i++
-          continue
-        }
-        expect('}', "',' or '}'")
-        return
-      }
+      })
+      return
     }
     if (ch === '[') {
-      i++
-      ws()
-      if (text[i] === ']') {
-        i++
-        return
-      }
-      for (;;) {
-        value()
-        ws()
-        if (text[i] === ',') {
-          i++
-          continue
-        }
-        expect(']', "',' or ']'")
-        return
-      }
+      items(']', value)
+      return
     }
     if (ch === '"') {
       string()

@@ -6,6 +6,12 @@
 
 import type { SpecResult } from './evaluate.js'
 import { pythonFloatRepr } from './python-json.js'
+import {
+  convertValue,
+  isConvertible,
+  parseUnit,
+  type Operator
+} from './units.js'
 
 export const STATUS_MARK = { pass: '✅', fail: '❌', noValue: '➖' } as const
 
@@ -39,6 +45,84 @@ export function formatTest(r: SpecResult): string {
   const t = r.spec.threshold
   const unit = t.unit.name === '' ? '' : ` ${t.unit.name}`
   return `${t.operator} ${pythonFloatRepr(t.value)}${unit}`
+}
+
+/** What holds when `a op b` does not. */
+const NEGATED: Record<Operator, Operator> = {
+  '<': '>=',
+  '<=': '>',
+  '>': '<=',
+  '>=': '<',
+  '==': '!=',
+  '!=': '=='
+}
+
+/**
+ * Two numbers with as few significant digits as tell them apart (3 at
+ * least): `15` and `10`, but `5.0001` and `5`.
+ */
+function significant(a: number, b: number): [string, string] {
+  const show = (v: number, p: number): string =>
+    Number.isFinite(v) ? String(Number(v.toPrecision(p))) : String(v)
+  for (let p = 3; p < 17; p++) {
+    const pair: [string, string] = [show(a, p), show(b, p)]
+    if (a === b || pair[0] !== pair[1]) return pair
+  }
+  return [String(a), String(b)]
+}
+
+/** A result in the threshold's unit: `15 marcsec`, `>`, `10 marcsec`. */
+interface Comparison {
+  measurement: string
+  /** The relation that holds: the spec's operator, or its negation. */
+  op: Operator
+  threshold: string
+}
+
+function comparison(r: SpecResult): Comparison {
+  const t = r.spec.threshold
+  const unit = t.unit.name === '' ? '' : ` ${t.unit.name}`
+  const op = r.passed === false ? NEGATED[t.operator] : t.operator
+  if (r.measurement === null)
+    return { measurement: 'no value', op, threshold: `${t.value}${unit}` }
+  const measured = parseUnit(r.measurement.unit)
+  // `==` and `!=` may compare units of different kinds (never equal).
+  if (!isConvertible(measured, t.unit)) {
+    const m = `${r.measurement.value} ${measured.name}`.trim()
+    return { measurement: m, op, threshold: `${t.value}${unit}` }
+  }
+  const value = convertValue(r.measurement.value, measured, t.unit)
+  const [m, limit] = significant(value, t.value)
+  return { measurement: `${m}${unit}`, op, threshold: `${limit}${unit}` }
+}
+
+/**
+ * A result as a person reads it: the measurement in the threshold's unit,
+ * with significant digits, and the relation that holds — `15 marcsec > 10
+ * marcsec` for a failing `<= 10 marcsec` (lsst.verify's table prints
+ * `0.01 arcsec` and `<= 10.0 marcsec`).
+ */
+export function formatComparison(r: SpecResult): string {
+  const c = comparison(r)
+  if (r.measurement === null) return `no value (${c.op} ${c.threshold})`
+  return `${c.measurement} ${c.op} ${c.threshold}`
+}
+
+/**
+ * The rows of `stackci verify check`'s text table: as {@link reportRows},
+ * with the measurement in the threshold's unit (significant digits).
+ */
+export function textRows(results: readonly SpecResult[]): ReportRow[] {
+  return reportRows(results).map((row, i) => {
+    const r = results[i] as SpecResult
+    const c = comparison(r)
+    const t = r.spec.threshold
+    return {
+      ...row,
+      measurement: c.measurement,
+      test: `${t.operator} ${c.threshold}`
+    }
+  })
 }
 
 export interface ReportRow {

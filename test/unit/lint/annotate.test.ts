@@ -130,7 +130,7 @@ describe('lintSummary', () => {
   })
 
   it('caps the table and points at the JSON report', () => {
-    const md = lintSummary(result(all), 5)
+    const md = lintSummary(result(all), { cap: 5 })
     expect(md).toContain('… and 11 more findings: see the JSON report.')
     expect(md.match(/\| ❌ \|/g)).toHaveLength(5)
   })

@@ -1,10 +1,9 @@
-import { InputError } from '../../../src/core/index.js'
-import {
-  lintOptionsFromInputs,
-  readLintInputs
-} from '../../../src/lint/index.js'
+import { CliReporter, InputError } from '../../../src/core/index.js'
+import { lintInputsFromAction, lintOptions } from '../../../src/lint/index.js'
 
-describe('readLintInputs', () => {
+const readLintInputs = lintInputsFromAction
+
+describe('lintInputsFromAction', () => {
   it('reads the defaults action.yml gives', () => {
     const inputs = readLintInputs({
       INPUT_LINTERS: 'flake8',
@@ -43,7 +42,12 @@ describe('readLintInputs', () => {
       ['E501', 'notice'],
       ['W', 'error']
     ])
-    const options = lintOptionsFromInputs(inputs, '/ws', '/tmp/r.json', {})
+    const options = lintOptions(inputs, {
+      reporter: new CliReporter(),
+      root: '/ws',
+      reportFile: '/tmp/r.json',
+      env: {}
+    })
     expect(options).toMatchObject({
       root: '/ws',
       paths: ['pkg', 'scripts'],
@@ -67,11 +71,11 @@ describe('readLintInputs', () => {
     ],
     [
       { INPUT_LINTERS: 'ruff' },
-      'lint: input \'linters\': linters: "ruff" needs a command'
+      'lint: input \'linters\': "ruff" needs a command'
     ],
     [
       { INPUT_SEVERITY: 'E501:notice' },
-      'lint: input \'severity\': severity: "E501:notice" is not CODE=LEVEL'
+      'lint: input \'severity\': "E501:notice" is not CODE=LEVEL'
     ],
     [{ INPUT_TIMEOUT: 'soon' }, "lint: input 'timeout' must be a duration"]
   ])('names the input in errors: %j', (env, message) => {
