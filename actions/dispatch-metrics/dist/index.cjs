@@ -28,14 +28,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // actions/dispatch-metrics/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
-});
-module.exports = __toCommonJS(main_exports);
+var import_node_path13 = require("node:path");
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -235,12 +230,12 @@ var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/p
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -258,7 +253,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -530,12 +525,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -553,7 +548,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -623,6 +618,18 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+__name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
+__name(getState, "getState");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -876,8 +883,69 @@ function toError(error2) {
 }
 __name(toError, "toError");
 
-// src/metrics/action.ts
-var import_node_path11 = require("node:path");
+// src/core/signals.ts
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
+  }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+__name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
+
+// src/metrics/step.ts
+var import_node_path12 = require("node:path");
 
 // src/core/duration.ts
 var UNIT_MS = {
@@ -1043,19 +1111,46 @@ var ActionInputs = class extends StepInputs {
   }
 };
 
-// src/core/github-event.ts
-var import_node_fs2 = require("node:fs");
-function readGitHubEvent(env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (path === void 0 || path === "") return {};
-  try {
-    const event = JSON.parse((0, import_node_fs2.readFileSync)(path, "utf8"));
-    return typeof event === "object" && event !== null ? event : {};
-  } catch {
-    return {};
-  }
+// src/core/clients.ts
+async function makeOctokit(token, env, reporter) {
+  reporter.mask(token);
+  const { Octokit } = await Promise.resolve().then(() => __toESM(require("./chunks/octokit-rest.cjs"), 1));
+  const debug2 = /* @__PURE__ */ __name((message) => {
+    reporter.debug(`octokit: ${message}`);
+  }, "debug");
+  return new Octokit({
+    auth: token,
+    baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+    userAgent: "stackci-dispatch-metrics",
+    log: { debug: debug2, info: debug2, warn: debug2, error: debug2 }
+  });
 }
-__name(readGitHubEvent, "readGitHubEvent");
+__name(makeOctokit, "makeOctokit");
+async function makeSlackClient(token, env, reporter) {
+  reporter.mask(token);
+  const { LogLevel, WebClient } = await Promise.resolve().then(() => __toESM(require("./chunks/slack-web-api.cjs"), 1));
+  const debug2 = /* @__PURE__ */ __name((...messages) => {
+    reporter.debug(`slack: ${messages.map(String).join(" ")}`);
+  }, "debug");
+  const logger = {
+    debug: debug2,
+    info: debug2,
+    warn: debug2,
+    error: debug2,
+    setLevel: /* @__PURE__ */ __name(() => void 0, "setLevel"),
+    getLevel: /* @__PURE__ */ __name(() => LogLevel.DEBUG, "getLevel"),
+    setName: /* @__PURE__ */ __name(() => void 0, "setName")
+  };
+  const url2 = env.STACKCI_SLACK_API_URL;
+  return new WebClient(token, {
+    ...url2 === void 0 || url2 === "" ? {} : { slackApiUrl: url2 },
+    timeout: 3e4,
+    // 429s wait for Retry-After inside the SDK; other faults, 3 tries.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 1e4 },
+    logger
+  });
+}
+__name(makeSlackClient, "makeSlackClient");
 
 // src/core/format.ts
 function formatMs(ms) {
@@ -1074,7 +1169,7 @@ function plural(n, word, many = `${word}s`) {
 __name(plural, "plural");
 
 // src/core/config.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
 // src/core/schema.ts
@@ -2052,7 +2147,9 @@ var integrationSectionSchema = object({
   "output-path": optional(nonEmpty2),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty2)
+  "results-dir": optional(nonEmpty2),
+  /** Mount datasets whose real path lies outside this file's directory. */
+  "allow-outside-workspace": optional(boolean())
 });
 var reportSectionSchema = object({
   /** Default .stackci/report.html. */
@@ -2254,7 +2351,7 @@ __name(loadStackciConfig, "loadStackciConfig");
 async function readStackciConfig(file) {
   let text3;
   try {
-    text3 = (0, import_node_fs3.readFileSync)(file, "utf8");
+    text3 = (0, import_node_fs2.readFileSync)(file, "utf8");
   } catch (error2) {
     const code = error2.code;
     throw new ConfigError(
@@ -2348,288 +2445,19 @@ async function expandGlobs(base, patterns) {
 }
 __name(expandGlobs, "expandGlobs");
 
-// src/metrics/clients.ts
-async function makeOctokit(token, env, reporter) {
-  reporter.mask(token);
-  const { Octokit } = await Promise.resolve().then(() => __toESM(require("./chunks/octokit-rest.cjs"), 1));
-  const debug2 = /* @__PURE__ */ __name((message) => {
-    reporter.debug(`octokit: ${message}`);
-  }, "debug");
-  return new Octokit({
-    auth: token,
-    baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
-    userAgent: "stackci-dispatch-metrics",
-    log: { debug: debug2, info: debug2, warn: debug2, error: debug2 }
-  });
-}
-__name(makeOctokit, "makeOctokit");
-async function makeSlackClient(token, env, reporter) {
-  reporter.mask(token);
-  const { LogLevel, WebClient } = await Promise.resolve().then(() => __toESM(require("./chunks/slack-web-api.cjs"), 1));
-  const debug2 = /* @__PURE__ */ __name((...messages) => {
-    reporter.debug(`slack: ${messages.map(String).join(" ")}`);
-  }, "debug");
-  const logger = {
-    debug: debug2,
-    info: debug2,
-    warn: debug2,
-    error: debug2,
-    setLevel: /* @__PURE__ */ __name(() => void 0, "setLevel"),
-    getLevel: /* @__PURE__ */ __name(() => LogLevel.DEBUG, "getLevel"),
-    setName: /* @__PURE__ */ __name(() => void 0, "setName")
-  };
-  const url2 = env.STACKCI_SLACK_API_URL;
-  return new WebClient(token, {
-    ...url2 === void 0 || url2 === "" ? {} : { slackApiUrl: url2 },
-    timeout: 3e4,
-    // 429s wait for Retry-After inside the SDK; other faults, 3 tries.
-    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 1e4 },
-    logger
-  });
-}
-__name(makeSlackClient, "makeSlackClient");
-
-// src/core/provenance.ts
-var STACKCI_META = {
-  dataset: "stackci.dataset",
-  image: "stackci.image",
-  imageId: "stackci.image_id",
-  imageDigest: "stackci.image_digest",
-  command: "stackci.command",
-  duration: "stackci.duration",
-  runId: "stackci.run_id"
-};
-
-// src/metrics/environment.ts
-var ENV_CHOICES = [
-  "auto",
-  "jenkins",
-  "github",
-  "none"
-];
-var set = /* @__PURE__ */ __name((v) => v !== void 0 && v.trim() !== "", "set");
-function detectEnv(env) {
-  if (set(env.BUILD_URL) || set(env.JENKINS_URL)) return "jenkins";
-  if (env.GITHUB_ACTIONS === "true") return "github";
-  return void 0;
-}
-__name(detectEnv, "detectEnv");
-function workflowRunUrl(env) {
-  if (!set(env.GITHUB_RUN_ID) || !set(env.GITHUB_REPOSITORY)) return void 0;
-  const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(
-    /\/+$/,
-    ""
-  );
-  const attempt = set(env.GITHUB_RUN_ATTEMPT) ? env.GITHUB_RUN_ATTEMPT : "1";
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/attempts/${attempt}`;
-}
-__name(workflowRunUrl, "workflowRunUrl");
-function ciEnvironment(name, env, date) {
-  const or = /* @__PURE__ */ __name((v, fallback = "unknown") => set(v) ? v : fallback, "or");
-  if (name === "jenkins") {
-    return {
-      env_name: "jenkins",
-      ci_id: or(env.BUILD_ID),
-      ci_name: or(env.PRODUCT),
-      ci_dataset: or(env.dataset),
-      ci_label: or(env.label),
-      ci_refs: or(env.refs),
-      ci_url: or(env.BUILD_URL, "https://example.com"),
-      status: 0,
-      date
-    };
-  }
-  return {
-    env_name: "github",
-    ci_id: or(env.GITHUB_RUN_ID),
-    ci_attempt: or(env.GITHUB_RUN_ATTEMPT, "1"),
-    ci_name: or(env.GITHUB_WORKFLOW),
-    ci_dataset: or(env.dataset ?? env.STACKCI_DATASET),
-    ci_refs: or(env.GITHUB_REF),
-    ci_url: or(workflowRunUrl(env), "https://example.com"),
-    git_sha: or(env.GITHUB_SHA),
-    repository: or(env.GITHUB_REPOSITORY),
-    status: 0,
-    date
-  };
-}
-__name(ciEnvironment, "ciEnvironment");
-function chooseEnv(choice, env) {
-  if (choice === "none") return void 0;
-  if (choice === "auto") return detectEnv(env);
-  return choice;
-}
-__name(chooseEnv, "chooseEnv");
-function text(value) {
-  if (typeof value === "string") return value.trim() === "" ? void 0 : value;
-  if (typeof value === "number" || typeof value === "boolean")
-    return String(value);
-  return void 0;
-}
-__name(text, "text");
-function provenanceOf(meta, env, explicit = {}) {
-  const metaEnv = meta.env ?? {};
-  const first = /* @__PURE__ */ __name((...values) => {
-    for (const v of values) {
-      const t = text(v);
-      if (t !== void 0) return t;
-    }
-    return void 0;
-  }, "first");
-  const out = {
-    imageDigest: first(
-      explicit.imageDigest,
-      meta.image_digest,
-      // What the integration step stamps (src/integration/provenance.ts).
-      meta[STACKCI_META.imageDigest],
-      env.STACKCI_IMAGE_DIGEST
-    ),
-    jenkinsBuildUrl: first(
-      explicit.jenkinsBuildUrl,
-      meta.jenkins_build_url,
-      metaEnv.env_name === "jenkins" ? metaEnv.ci_url : void 0,
-      env.BUILD_URL
-    ),
-    workflowRunUrl: first(
-      explicit.workflowRunUrl,
-      meta.workflow_run_url,
-      workflowRunUrl(env)
-    ),
-    gitSha: first(
-      explicit.gitSha,
-      meta.git_sha,
-      env.GITHUB_SHA,
-      env.GIT_COMMIT
-    ),
-    releaseTag: first(
-      explicit.releaseTag,
-      meta.release_tag,
-      meta.version_tag,
-      metaEnv.version_tag,
-      env.STACKCI_RELEASE_TAG
-    ),
-    dataset: first(
-      explicit.dataset,
-      meta[STACKCI_META.dataset],
-      meta.ci_dataset,
-      meta.dataset,
-      meta.dataset_name,
-      metaEnv.ci_dataset !== "unknown" ? metaEnv.ci_dataset : void 0,
-      metaEnv.dataset,
-      env.dataset,
-      env.STACKCI_DATASET
-    ),
-    instrument: first(explicit.instrument, meta.instrument),
-    filter: first(
-      explicit.filter,
-      meta.filter_name,
-      meta.filter,
-      meta.physical_filter,
-      meta.band
-    )
-  };
-  for (const key of Object.keys(out)) {
-    if (out[key] === void 0) Reflect.deleteProperty(out, key);
-  }
-  return out;
-}
-__name(provenanceOf, "provenanceOf");
-function seriesOf(releaseTag, env) {
-  if (releaseTag !== void 0) {
-    if (/^w[._]\d{4}[._]\d{1,2}$/.test(releaseTag)) return "weekly";
-    if (/^d[._]\d{4}[._]\d{2}[._]\d{2}$/.test(releaseTag)) return "daily";
-    if (/^v\d+[._]\d+/.test(releaseTag)) return "release";
-  }
-  const ref = env.GITHUB_REF ?? "";
-  const pr = /^refs\/pull\/(\d+)\//.exec(ref);
-  if (pr !== null) return `pr/${pr[1] ?? ""}`;
-  if (ref.startsWith("refs/heads/")) return ref.slice("refs/heads/".length);
-  if (set(env.BRANCH_NAME)) return env.BRANCH_NAME;
-  if (set(env.CHANGE_ID)) return `pr/${env.CHANGE_ID}`;
-  return "local";
-}
-__name(seriesOf, "seriesOf");
-function parseDateCreated(value, what) {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms) || !/(?:Z|[+-]00:?00)$/.test(value.trim()) || !/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) {
-    throw new InputError(
-      `${what} must be an ISO 8601 date-time in UTC, got ${JSON.stringify(value)}`,
-      { hint: "write it like 2026-11-27T22:28:25Z" }
-    );
-  }
-  return ms;
-}
-__name(parseDateCreated, "parseDateCreated");
-function isoUtc(ms) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
-}
-__name(isoUtc, "isoUtc");
-
-// src/metrics/packages.ts
-function parsePackages(text3, file) {
-  const trimmed = text3.trim();
-  if (trimmed.startsWith("{")) {
-    let doc;
-    try {
-      doc = JSON.parse(trimmed);
-    } catch (error2) {
-      throw new InputError(
-        `${file} is not valid JSON: ${error2.message}`,
-        {
-          where: { file }
-        }
-      );
-    }
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-      throw new InputError(`${file} must hold a JSON object of packages`, {
-        where: { file }
-      });
-    }
-    return doc;
-  }
-  const out = {};
-  text3.split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith("BUILD=")) return;
-    const [name, sha, version] = line.split(/\s+/);
-    if (name === void 0 || sha === void 0 || version === void 0) {
-      throw new InputError(
-        `${file}:${i + 1}: expected "name sha eups_version [deps]", got ${JSON.stringify(line)}`,
-        {
-          where: { file, line: i + 1 },
-          hint: "give an lsstsw build/manifest.txt or a JSON object of packages"
-        }
-      );
-    }
-    out[name] = {
-      name,
-      git_sha: sha,
-      eups_version: version,
-      git_url: null,
-      git_branch: null
-    };
-  });
-  return out;
-}
-__name(parsePackages, "parsePackages");
-async function readPackages(file) {
-  let text3;
+// src/core/github-event.ts
+var import_node_fs3 = require("node:fs");
+function readGitHubEvent(env) {
+  const path = env.GITHUB_EVENT_PATH;
+  if (path === void 0 || path === "") return {};
   try {
-    text3 = await readFile(file, "utf8");
-  } catch (error2) {
-    throw new InputError(
-      `cannot read the packages file ${file}: ${error2.message}`,
-      {
-        where: { file }
-      }
-    );
+    const event = JSON.parse((0, import_node_fs3.readFileSync)(path, "utf8"));
+    return typeof event === "object" && event !== null ? event : {};
+  } catch {
+    return {};
   }
-  return parsePackages(text3, file);
 }
-__name(readPackages, "readPackages");
-
-// src/notify/metrics-markdown.ts
-var import_node_path4 = require("node:path");
+__name(readGitHubEvent, "readGitHubEvent");
 
 // src/verify/unit-registry.ts
 var SI_PREFIXES = [
@@ -4186,14 +4014,8 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   const documents = [];
   for (const { file, package: pkg, rel, text: text3 } of input.specs) {
     texts.set(file, text3);
-    let docs;
-    try {
-      docs = loadYamlDocuments(text3);
-    } catch (error2) {
-      if (!(error2 instanceof YamlSyntaxError)) throw error2;
-      problems.push(syntaxProblem(file, error2));
-      continue;
-    }
+    const docs = readDocuments(file, text3, problems);
+    if (docs === void 0) continue;
     const yamlId = rel.replace(/\.ya?ml$/, "");
     docs.forEach((doc, docIndex) => {
       documents.push({ package: pkg, yamlId, source: { file, docIndex }, doc });
@@ -4225,19 +4047,23 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   };
 }
 __name(loadDefinitionTexts, "loadDefinitionTexts");
+function readDocuments(file, text3, problems) {
+  try {
+    return loadYamlDocuments(text3);
+  } catch (error2) {
+    if (!(error2 instanceof YamlSyntaxError)) throw error2;
+    problems.push(syntaxProblem(file, error2));
+    return void 0;
+  }
+}
+__name(readDocuments, "readDocuments");
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare, "compare");
 function loadMetricsFile(file, pkg, text3, metrics, problems, texts) {
-  let docs;
-  try {
-    docs = loadYamlDocuments(text3);
-  } catch (error2) {
-    if (!(error2 instanceof YamlSyntaxError)) throw error2;
-    problems.push(syntaxProblem(file, error2));
-    return;
-  }
+  const docs = readDocuments(file, text3, problems);
+  if (docs === void 0) return;
   const local = [];
   if (docs.length !== 1 || !isMapping(docs[0])) {
     local.push({
@@ -4410,18 +4236,27 @@ function findJsonError(text3) {
     }
     fail("unexpected end of input inside a string");
   }, "string");
+  const items = /* @__PURE__ */ __name((close, item) => {
+    i++;
+    ws();
+    if (text3[i] === close) {
+      i++;
+      return;
+    }
+    for (; ; ) {
+      item();
+      ws();
+      if (text3[i] !== ",") break;
+      i++;
+    }
+    expect(close, `',' or '${close}'`);
+  }, "items");
   const value = /* @__PURE__ */ __name(() => {
     ws();
     const ch = text3[i];
     if (ch === void 0) fail("unexpected end of input, expected a value");
     if (ch === "{") {
-      i++;
-      ws();
-      if (text3[i] === "}") {
-        i++;
-        return;
-      }
-      for (; ; ) {
+      items("}", () => {
         ws();
         if (text3[i] !== '"')
           fail(
@@ -4430,32 +4265,12 @@ function findJsonError(text3) {
         string2();
         expect(":", "':'");
         value();
-        ws();
-        if (text3[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("}", "',' or '}'");
-        return;
-      }
+      });
+      return;
     }
     if (ch === "[") {
-      i++;
-      ws();
-      if (text3[i] === "]") {
-        i++;
-        return;
-      }
-      for (; ; ) {
-        value();
-        ws();
-        if (text3[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("]", "',' or ']'");
-        return;
-      }
+      items("]", value);
+      return;
     }
     if (ch === '"') {
       string2();
@@ -4815,7 +4630,698 @@ var HEADERS = {
 };
 var COLUMNS = Object.keys(HEADERS);
 
-// src/metrics/outcome.ts
+// src/verify/check.ts
+var import_node_path4 = require("node:path");
+
+// src/verify/unknown-metrics.ts
+function unknownMetrics(job, definitions) {
+  const own = new Set(job.metrics.map((m) => m.name));
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const { metric } of job.measurements) {
+    if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
+      continue;
+    seen.add(metric);
+    const near = nearestMetric(metric, definitions);
+    out.push(near === void 0 ? { metric } : { metric, near });
+  }
+  return out;
+}
+__name(unknownMetrics, "unknownMetrics");
+function nearestMetric(metric, definitions) {
+  const dot = metric.indexOf(".");
+  const pkg = metric.slice(0, dot + 1);
+  const names = [...definitions.metrics.keys()];
+  const same = names.filter((n) => n.startsWith(pkg));
+  if (dot > 0 && same.length > 0) return closest(metric, same);
+  const packages = [...new Set(names.map((n) => n.split(".")[0] ?? ""))];
+  const near = closest(metric.slice(0, Math.max(dot, 0)), packages);
+  const guess = `${near ?? ""}.${metric.slice(dot + 1)}`;
+  return definitions.metrics.has(guess) ? guess : void 0;
+}
+__name(nearestMetric, "nearestMetric");
+function unknownMetricMessage(u) {
+  return `${u.metric} is measured but not in the metric definitions, so no specification checks it${u.near === void 0 ? "" : ` (did you mean ${u.near}?)`}`;
+}
+__name(unknownMetricMessage, "unknownMetricMessage");
+function warnUnknownMetrics(job, file, definitions, reporter) {
+  const unknown2 = unknownMetrics(job, definitions);
+  for (const u of unknown2) reporter.warning(unknownMetricMessage(u), { file });
+  return unknown2;
+}
+__name(warnUnknownMetrics, "warnUnknownMetrics");
+
+// src/verify/check.ts
+async function expandJobPaths(args, base) {
+  const out = [];
+  const missing = [];
+  const unmatched = [];
+  for (const arg of args) {
+    if (/[*?[{]/.test(arg)) {
+      const found = await expandGlobs(base ?? process.cwd(), [arg]);
+      if (found.length === 0) unmatched.push(arg);
+      out.push(...found);
+      continue;
+    }
+    const path = base === void 0 ? arg : (0, import_node_path4.resolve)(base, arg);
+    let info2;
+    try {
+      info2 = await stat(path);
+    } catch {
+      missing.push(arg);
+      continue;
+    }
+    if (info2.isDirectory()) out.push(...await findJobs(path));
+    else out.push(path);
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `job file${missing.length === 1 ? "" : "s"} not found: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? `, \u2026 (${missing.length} in all)` : ""}`,
+      {
+        hint: "pass verify job JSON files, or directories holding *.verify.json files"
+      }
+    );
+  }
+  if (unmatched.length > 0)
+    throw new InputError(`no job files match ${unmatched.join(", ")}`, {
+      hint: `globs are relative to ${base ?? "the working directory"}`
+    });
+  return out;
+}
+__name(expandJobPaths, "expandJobPaths");
+async function findJobs(dir) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const out = [];
+  for (const e of entries) {
+    const path = (0, import_node_path4.join)(dir, e.name);
+    if (e.isDirectory()) out.push(...await findJobs(path));
+    else if (e.name.endsWith(".verify.json")) out.push(path);
+  }
+  return out;
+}
+__name(findJobs, "findJobs");
+
+// src/core/provenance.ts
+var STACKCI_META = {
+  dataset: "stackci.dataset",
+  image: "stackci.image",
+  imageId: "stackci.image_id",
+  imageDigest: "stackci.image_digest",
+  command: "stackci.command",
+  duration: "stackci.duration",
+  runId: "stackci.run_id"
+};
+
+// src/metrics/environment.ts
+var ENV_CHOICES = [
+  "auto",
+  "jenkins",
+  "github",
+  "none"
+];
+var set = /* @__PURE__ */ __name((v) => v !== void 0 && v.trim() !== "", "set");
+function detectEnv(env) {
+  if (set(env.BUILD_URL) || set(env.JENKINS_URL)) return "jenkins";
+  if (env.GITHUB_ACTIONS === "true") return "github";
+  return void 0;
+}
+__name(detectEnv, "detectEnv");
+function workflowRunUrl(env) {
+  if (!set(env.GITHUB_RUN_ID) || !set(env.GITHUB_REPOSITORY)) return void 0;
+  const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(
+    /\/+$/,
+    ""
+  );
+  const attempt = set(env.GITHUB_RUN_ATTEMPT) ? env.GITHUB_RUN_ATTEMPT : "1";
+  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/attempts/${attempt}`;
+}
+__name(workflowRunUrl, "workflowRunUrl");
+function ciEnvironment(name, env, date) {
+  const or = /* @__PURE__ */ __name((v, fallback = "unknown") => set(v) ? v : fallback, "or");
+  if (name === "jenkins") {
+    return {
+      env_name: "jenkins",
+      ci_id: or(env.BUILD_ID),
+      ci_name: or(env.PRODUCT),
+      ci_dataset: or(env.dataset),
+      ci_label: or(env.label),
+      ci_refs: or(env.refs),
+      ci_url: or(env.BUILD_URL, "https://example.com"),
+      status: 0,
+      date
+    };
+  }
+  return {
+    env_name: "github",
+    ci_id: or(env.GITHUB_RUN_ID),
+    ci_attempt: or(env.GITHUB_RUN_ATTEMPT, "1"),
+    ci_name: or(env.GITHUB_WORKFLOW),
+    ci_dataset: or(env.dataset ?? env.STACKCI_DATASET),
+    ci_refs: or(env.GITHUB_REF),
+    ci_url: or(workflowRunUrl(env), "https://example.com"),
+    git_sha: or(env.GITHUB_SHA),
+    repository: or(env.GITHUB_REPOSITORY),
+    status: 0,
+    date
+  };
+}
+__name(ciEnvironment, "ciEnvironment");
+function chooseEnv(choice, env) {
+  if (choice === "none") return void 0;
+  if (choice === "auto") return detectEnv(env);
+  return choice;
+}
+__name(chooseEnv, "chooseEnv");
+function text(value) {
+  if (typeof value === "string") return value.trim() === "" ? void 0 : value;
+  if (typeof value === "number" || typeof value === "boolean")
+    return String(value);
+  return void 0;
+}
+__name(text, "text");
+function provenanceOf(meta, env, explicit = {}) {
+  const metaEnv = meta.env ?? {};
+  const first = /* @__PURE__ */ __name((...values) => {
+    for (const v of values) {
+      const t = text(v);
+      if (t !== void 0) return t;
+    }
+    return void 0;
+  }, "first");
+  const out = {
+    imageDigest: first(
+      explicit.imageDigest,
+      meta.image_digest,
+      // What the integration step stamps (src/integration/provenance.ts).
+      meta[STACKCI_META.imageDigest],
+      env.STACKCI_IMAGE_DIGEST
+    ),
+    jenkinsBuildUrl: first(
+      explicit.jenkinsBuildUrl,
+      meta.jenkins_build_url,
+      metaEnv.env_name === "jenkins" ? metaEnv.ci_url : void 0,
+      env.BUILD_URL
+    ),
+    workflowRunUrl: first(
+      explicit.workflowRunUrl,
+      meta.workflow_run_url,
+      workflowRunUrl(env)
+    ),
+    gitSha: first(
+      explicit.gitSha,
+      meta.git_sha,
+      env.GITHUB_SHA,
+      env.GIT_COMMIT
+    ),
+    releaseTag: first(
+      explicit.releaseTag,
+      meta.release_tag,
+      meta.version_tag,
+      metaEnv.version_tag,
+      env.STACKCI_RELEASE_TAG
+    ),
+    dataset: first(
+      explicit.dataset,
+      meta[STACKCI_META.dataset],
+      meta.ci_dataset,
+      meta.dataset,
+      meta.dataset_name,
+      metaEnv.ci_dataset !== "unknown" ? metaEnv.ci_dataset : void 0,
+      metaEnv.dataset,
+      env.dataset,
+      env.STACKCI_DATASET
+    ),
+    instrument: first(explicit.instrument, meta.instrument),
+    filter: first(
+      explicit.filter,
+      meta.filter_name,
+      meta.filter,
+      meta.physical_filter,
+      meta.band
+    )
+  };
+  for (const key of Object.keys(out)) {
+    if (out[key] === void 0) Reflect.deleteProperty(out, key);
+  }
+  return out;
+}
+__name(provenanceOf, "provenanceOf");
+function seriesOf(releaseTag, env) {
+  if (releaseTag !== void 0) {
+    if (/^w[._]\d{4}[._]\d{1,2}$/.test(releaseTag)) return "weekly";
+    if (/^d[._]\d{4}[._]\d{2}[._]\d{2}$/.test(releaseTag)) return "daily";
+    if (/^v\d+[._]\d+/.test(releaseTag)) return "release";
+  }
+  const ref = env.GITHUB_REF ?? "";
+  const pr = /^refs\/pull\/(\d+)\//.exec(ref);
+  if (pr !== null) return `pr/${pr[1] ?? ""}`;
+  if (ref.startsWith("refs/heads/")) return ref.slice("refs/heads/".length);
+  if (set(env.BRANCH_NAME)) return env.BRANCH_NAME;
+  if (set(env.CHANGE_ID)) return `pr/${env.CHANGE_ID}`;
+  return "local";
+}
+__name(seriesOf, "seriesOf");
+function parseDateCreated(value, what) {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms) || !/(?:Z|[+-]00:?00)$/.test(value.trim()) || !/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) {
+    throw new InputError(
+      `${what} must be an ISO 8601 date-time in UTC, got ${JSON.stringify(value)}`,
+      { hint: "write it like 2026-11-27T22:28:25Z" }
+    );
+  }
+  return ms;
+}
+__name(parseDateCreated, "parseDateCreated");
+function isoUtc(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+}
+__name(isoUtc, "isoUtc");
+
+// src/metrics/git-cli.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path5 = require("node:path");
+var GIT_TIMEOUT_MS = 12e4;
+function gitAuthHeader(token) {
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
+    "base64"
+  );
+  return `AUTHORIZATION: basic ${basic}`;
+}
+__name(gitAuthHeader, "gitAuthHeader");
+function parseGitTarget(text3, fallback) {
+  const hash = text3.lastIndexOf("#");
+  if (hash === -1) return { url: text3, branch: fallback };
+  const branch = text3.slice(hash + 1);
+  return { url: text3.slice(0, hash), branch: branch === "" ? fallback : branch };
+}
+__name(parseGitTarget, "parseGitTarget");
+var GitCommandError = class extends StoreError {
+  constructor(args, stderr, url2) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`, {
+      where: { url: redactUrl(url2) },
+      hint: hintFor(stderr)
+    });
+    this.args = args;
+    this.stderr = stderr;
+  }
+  args;
+  stderr;
+  static {
+    __name(this, "GitCommandError");
+  }
+};
+function hintFor(stderr) {
+  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
+    return "check the token (GITHUB_TOKEN needs contents: write to push) and the URL";
+  if (/not found|does not appear to be a git repository/i.test(stderr))
+    return "check the repository URL";
+  return "check that the remote is reachable and accepts pushes";
+}
+__name(hintFor, "hintFor");
+function lostRace(stderr) {
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
+    stderr
+  );
+}
+__name(lostRace, "lostRace");
+function privateRef() {
+  const tag = nodeCrypto().randomBytes(6).toString("hex");
+  return `refs/stackci/fetch/${process.pid}-${tag}`;
+}
+__name(privateRef, "privateRef");
+var GitRepo = class _GitRepo {
+  constructor(dir, remote, env) {
+    this.dir = dir;
+    this.remote = remote;
+    this.#env = env;
+  }
+  dir;
+  remote;
+  static {
+    __name(this, "GitRepo");
+  }
+  #env;
+  /**
+   * The cache of `remote` under `cacheDir` (created once; concurrent
+   * creators race to a rename, and the loser uses the winner's).
+   */
+  static async open(cacheDir, remote, reporter) {
+    const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
+    const dir = (0, import_node_path5.join)(cacheDir, `${key}.git`);
+    const env = {
+      ...process.env,
+      GIT_TERMINAL_PROMPT: "0",
+      GCM_INTERACTIVE: "never",
+      GIT_AUTHOR_NAME: "stackci",
+      GIT_AUTHOR_EMAIL: "stackci@users.noreply.github.com",
+      GIT_COMMITTER_NAME: "stackci",
+      GIT_COMMITTER_EMAIL: "stackci@users.noreply.github.com"
+    };
+    const config = [
+      ["gc.auto", "0"],
+      ["maintenance.auto", "false"],
+      ["core.logAllRefUpdates", "false"]
+    ];
+    if (URL.canParse(remote.url)) {
+      const password = decodeURIComponent(new URL(remote.url).password);
+      if (password !== "") reporter.mask(password);
+    }
+    if (remote.token !== void 0 && /^https?:/i.test(remote.url)) {
+      const header = gitAuthHeader(remote.token);
+      reporter.mask(remote.token);
+      reporter.mask(header);
+      reporter.mask(header.slice("AUTHORIZATION: basic ".length));
+      config.push([`http.${new URL(remote.url).origin}/.extraheader`, header]);
+    }
+    env.GIT_CONFIG_COUNT = String(config.length);
+    config.forEach(([k, v], i) => {
+      env[`GIT_CONFIG_KEY_${i}`] = k;
+      env[`GIT_CONFIG_VALUE_${i}`] = v;
+    });
+    const repo = new _GitRepo(dir, remote, env);
+    if (!await repo.#exists()) {
+      (0, import_node_fs4.mkdirSync)(cacheDir, { recursive: true });
+      const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+      await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
+      try {
+        (0, import_node_fs4.renameSync)(temp, dir);
+      } catch {
+        (0, import_node_fs4.rmSync)(temp, { recursive: true, force: true });
+      }
+    }
+    return repo;
+  }
+  async #exists() {
+    try {
+      await this.run(["rev-parse", "--git-dir"]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Runs git in the cache; resolves with stdout, rejects with stderr. */
+  async run(args, options = {}) {
+    const out = await this.runBuffer(args, options);
+    return out.toString("utf8");
+  }
+  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
+  async runBuffer(args, options = {}) {
+    const env = { ...this.#env, ...options.env ?? {} };
+    if (options.cwd === void 0) env.GIT_DIR = this.dir;
+    return new Promise((resolve6, reject) => {
+      const child = nodeChildProcess().spawn("git", [...args], {
+        cwd: options.cwd ?? (0, import_node_path5.dirname)(this.dir),
+        env,
+        stdio: ["pipe", "pipe", "pipe"]
+      });
+      const chunks = [];
+      let stderr = "";
+      const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
+      child.stdout.on("data", (d) => chunks.push(d));
+      child.stderr.on("data", (d) => stderr += d.toString());
+      child.on("error", (error2) => {
+        clearTimeout(timer);
+        reject(
+          new StoreError(`cannot run git: ${error2.message}`, {
+            hint: "install git (the git store uses the git CLI)",
+            cause: error2
+          })
+        );
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve6(Buffer.concat(chunks));
+        else reject(new GitCommandError(args, stderr, this.remote.url));
+      });
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(options.input ?? "");
+    });
+  }
+  /** The blobs under `prefix` in `commit`: path → object id. */
+  async listFiles(commit, prefix = "") {
+    const out = await this.run([
+      "ls-tree",
+      "-r",
+      "-z",
+      "--full-tree",
+      commit,
+      ...prefix === "" ? [] : ["--", prefix]
+    ]);
+    const files = /* @__PURE__ */ new Map();
+    for (const entry of out.split("\0")) {
+      const tab = entry.indexOf("	");
+      if (tab === -1) continue;
+      const oid = entry.slice(0, tab).split(" ")[2] ?? "";
+      files.set(entry.slice(tab + 1), oid);
+    }
+    return files;
+  }
+  /** The contents of blobs, in order, through one `cat-file --batch`. */
+  async readBlobs(oids) {
+    if (oids.length === 0) return [];
+    const out = await this.runBuffer(["cat-file", "--batch"], {
+      input: `${oids.join("\n")}
+`
+    });
+    const blobs = [];
+    let at = 0;
+    while (at < out.length) {
+      const eol = out.indexOf(10, at);
+      const header = out.toString("latin1", at, eol);
+      const size = Number(header.split(" ")[2]);
+      if (!Number.isInteger(size))
+        throw new StoreError(`git cat-file: unexpected ${header}`);
+      blobs.push(out.subarray(eol + 1, eol + 1 + size));
+      at = eol + 1 + size + 1;
+    }
+    return blobs;
+  }
+  /**
+   * Adds files to the branch (and removes some) in one commit on its
+   * current tip, and pushes; when another writer pushed first, fetches and
+   * builds again on the new tip (`change` sees each tip), so concurrent
+   * writers of different files never lose one. Returns the commit pushed,
+   * undefined when `change` had nothing to do.
+   */
+  async commitFiles(change, options = {}) {
+    const ref = privateRef();
+    const attempts = options.attempts ?? 30;
+    const index = (0, import_node_path5.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const tip = await this.fetchTip(ref);
+        const c = await change(tip);
+        if (c === void 0) return void 0;
+        const env = { GIT_INDEX_FILE: index };
+        (0, import_node_fs4.rmSync)(index, { force: true });
+        if (tip !== void 0) await this.run(["read-tree", tip], { env });
+        const lines = [];
+        for (const [path, content] of c.add) {
+          const oid = (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
+          lines.push(`100644 ${oid}	${path}`);
+        }
+        for (const path of c.remove ?? [])
+          lines.push(`0 ${"0".repeat(40)}	${path}`);
+        await this.run(["update-index", "-z", "--index-info"], {
+          env,
+          input: lines.map((l) => `${l}\0`).join("")
+        });
+        const tree = (await this.run(["write-tree"], { env })).trim();
+        const commit = (await this.run([
+          "commit-tree",
+          tree,
+          ...tip === void 0 ? [] : ["-p", tip],
+          "-m",
+          c.message
+        ])).trim();
+        if (await this.push(commit)) return commit;
+        if (attempt >= attempts)
+          throw new StoreError(
+            `${redactUrl(this.remote.url)} ${this.remote.branch}: still rejected after ${attempts} attempts (other writers kept pushing first)`,
+            {
+              hint: "the job is spooled: stackci metrics replay sends it again"
+            }
+          );
+        const base = (options.minDelayMs ?? 50) * 2 ** Math.min(attempt - 1, 5);
+        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
+      }
+    } finally {
+      (0, import_node_fs4.rmSync)(index, { force: true });
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /**
+   * Fetches the remote branch into a ref of this process; its commit, or
+   * undefined when the branch does not exist yet.
+   */
+  async fetchTip(ref) {
+    try {
+      await this.run([
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        this.remote.url,
+        `+refs/heads/${this.remote.branch}:${ref}`
+      ]);
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
+        return void 0;
+      throw error2;
+    }
+    return (await this.run(["rev-parse", "--verify", ref])).trim();
+  }
+  /** The branch's commit now (fetched), undefined when it does not exist. */
+  async snapshot() {
+    const ref = privateRef();
+    try {
+      return await this.fetchTip(ref);
+    } finally {
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /** Does `commit` hold `path`? */
+  async hasFile(commit, path) {
+    try {
+      await this.run(["cat-file", "-e", `${commit}:${path}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Pushes `commit` to the branch; false when the branch moved meanwhile. */
+  async push(commit) {
+    try {
+      await this.run([
+        "push",
+        "--quiet",
+        "--no-verify",
+        this.remote.url,
+        `${commit}:refs/heads/${this.remote.branch}`
+      ]);
+      return true;
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
+        return false;
+      throw error2;
+    }
+  }
+};
+
+// src/metrics/git-layout.ts
+var JOB_FORMAT = "stackci-job/1";
+function seriesDir(series) {
+  return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
+}
+__name(seriesDir, "seriesDir");
+function jobPath(d) {
+  const iso = new Date(d.createdAt).toISOString();
+  const stamp = iso.replace(/[-:]/g, "").replace(".", "");
+  return `${seriesDir(d.series)}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${stamp}-${d.id}.json`;
+}
+__name(jobPath, "jobPath");
+function monthMayHold(path, since) {
+  const m = /\/(\d{4})\/(\d{2})\/[^/]+$/.exec(path);
+  if (m === null) return true;
+  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  return end > since;
+}
+__name(monthMayHold, "monthMayHold");
+function encodeJobFile(d) {
+  const ms = d.job.measurements;
+  const file = {
+    format: JOB_FORMAT,
+    jobId: d.id,
+    createdAt: d.createdAt,
+    series: d.series,
+    source: d.source,
+    provenance: d.provenance,
+    meta: d.job.meta,
+    metric: ms.map((m) => m.metric),
+    identifier: ms.map((m) => m.identifier),
+    value: ms.map((m) => Number.isFinite(m.value) ? m.value : null),
+    unit: ms.map((m) => m.unit)
+  };
+  return `${JSON.stringify(file)}
+`;
+}
+__name(encodeJobFile, "encodeJobFile");
+function decodeJobFile(text3, path) {
+  let file;
+  try {
+    file = JSON.parse(text3);
+  } catch (error2) {
+    throw new StoreError(`${path} on the metrics branch is not JSON`, {
+      where: { file: path },
+      hint: "remove the file from the branch (it was not written by stackci)",
+      cause: error2
+    });
+  }
+  if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
+    throw new StoreError(`${path} has an unknown format (${file.format})`, {
+      where: { file: path },
+      hint: "upgrade stackci (a newer version wrote it)"
+    });
+  }
+  return file;
+}
+__name(decodeJobFile, "decodeJobFile");
+function storedJobOf(f) {
+  const p = f.provenance;
+  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
+  return {
+    jobId: f.jobId,
+    createdAt: f.createdAt,
+    series: f.series,
+    dataset: p.dataset ?? "",
+    instrument: p.instrument ?? "",
+    filter: p.filter ?? "",
+    ...opt3("gitSha", p.gitSha),
+    ...opt3("releaseTag", p.releaseTag),
+    ...opt3("imageDigest", p.imageDigest),
+    ...opt3("jenkinsBuildUrl", p.jenkinsBuildUrl),
+    ...opt3("workflowRunUrl", p.workflowRunUrl),
+    meta: f.meta
+  };
+}
+__name(storedJobOf, "storedJobOf");
+function pushMeasurements(f, job, out) {
+  for (let i = 0; i < f.value.length; i++) {
+    out.push({
+      job,
+      metric: f.metric[i] ?? "",
+      identifier: f.identifier[i] ?? "",
+      value: f.value[i] ?? null,
+      unit: f.unit[i] ?? ""
+    });
+  }
+}
+__name(pushMeasurements, "pushMeasurements");
+function acceptancePath(a, tag) {
+  const stamp = new Date(a.since).toISOString().replace(/[-:.]/g, "");
+  return `acceptances/${stamp}-${tag}.json`;
+}
+__name(acceptancePath, "acceptancePath");
+function decodeAcceptance(text3, path) {
+  try {
+    const a = JSON.parse(text3);
+    if (typeof a.metric === "string" && typeof a.since === "number") return a;
+  } catch {
+  }
+  throw new StoreError(`${path} on the metrics branch is not an acceptance`, {
+    where: { file: path },
+    hint: "remove the file from the branch (it was not written by stackci)"
+  });
+}
+__name(decodeAcceptance, "decodeAcceptance");
+
+// src/notify/metrics-model.ts
+function describeKey(key) {
+  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
+  return parts.length === 0 ? key.metric : `${key.metric} [${parts.join(" \xB7 ")}]`;
+}
+__name(describeKey, "describeKey");
 function thresholdInUnit(row, unit) {
   const t = row.result.spec.threshold;
   try {
@@ -4825,30 +5331,31 @@ function thresholdInUnit(row, unit) {
   }
 }
 __name(thresholdInUnit, "thresholdInUnit");
-function keyComparisons(outcome, keyMetrics, limit = 8) {
+function keyComparisons(report, keyMetrics, limit = 8) {
   const gated = new Set(
-    (outcome.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
+    (report.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
   );
   const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
-  return outcome.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
+  return report.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
     (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
   ).slice(0, limit);
 }
 __name(keyComparisons, "keyComparisons");
-function outcomeCounts(outcome) {
-  const rows = outcome.gate?.rows ?? [];
+function reportCounts(report) {
+  const rows = report.gate?.rows ?? [];
+  const verdicts = /* @__PURE__ */ __name((v) => report.comparisons.filter((c) => c.verdict === v).length, "verdicts");
   return {
     specs: rows.length,
     passed: rows.filter((r) => r.result.passed === true).length,
     failed: rows.filter((r) => r.result.passed === false).length,
     noValue: rows.filter((r) => r.result.passed === null).length,
-    failures: outcome.gate?.failures.length ?? 0,
-    warnings: outcome.gate?.warnings.length ?? 0,
-    regressions: outcome.comparisons.filter((c) => c.verdict === "regression").length,
-    breaches: outcome.comparisons.filter((c) => c.verdict === "breach").length
+    failures: report.gate?.failures.length ?? 0,
+    warnings: report.gate?.warnings.length ?? 0,
+    regressions: verdicts("regression"),
+    breaches: verdicts("breach")
   };
 }
-__name(outcomeCounts, "outcomeCounts");
+__name(reportCounts, "reportCounts");
 
 // src/metrics/record.ts
 function jobRecords(d) {
@@ -4874,333 +5381,288 @@ function seriesKeyOf(p) {
   };
 }
 __name(seriesKeyOf, "seriesKeyOf");
-function describeKey(key) {
-  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
-  return parts.length === 0 ? key.metric : `${key.metric} [${parts.join(" \xB7 ")}]`;
-}
-__name(describeKey, "describeKey");
 function keyString(key) {
   return JSON.stringify([key.metric, key.dataset, key.instrument, key.filter]);
 }
 __name(keyString, "keyString");
 
-// src/notify/metrics-chart.ts
-function label2(text3) {
-  return `"${text3.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
-}
-__name(label2, "label");
-function num(value) {
-  return Number(value.toPrecision(6)).toString();
-}
-__name(num, "num");
-function day(ms) {
-  return new Date(ms).toISOString().slice(5, 10);
-}
-__name(day, "day");
-function trendChart(c, options = {}) {
-  const history = c.history.slice(-(options.points ?? 30));
-  const values = [...history.map((p) => p.value), c.value];
-  const labels = [...history.map((p) => day(p.time)), "this run"];
-  const all = [...values];
-  if (options.threshold !== void 0) all.push(options.threshold);
-  if (c.band !== void 0) all.push(c.band.low, c.band.high);
-  let min = Math.min(...all);
-  let max = Math.max(...all);
-  const pad = (max - min) * 0.1 || Math.abs(max) * 0.1 || 1;
-  min -= pad;
-  max += pad;
-  const unit = c.unit === "" ? "value" : c.unit;
-  const lines = [
-    "```mermaid",
-    "xychart-beta",
-    `  title ${label2(`${describeKey(c)} (${c.series} vs ${c.history.length > 0 ? "baseline" : "no baseline"})`)}`,
-    `  x-axis [${labels.map(label2).join(", ")}]`,
-    `  y-axis ${label2(unit)} ${num(min)} --> ${num(max)}`,
-    `  line [${values.map(num).join(", ")}]`
-  ];
-  if (options.threshold !== void 0) {
-    lines.push(
-      `  line [${values.map(() => num(options.threshold)).join(", ")}]`
-    );
+// src/metrics/history-index.ts
+var HistoryIndex = class {
+  static {
+    __name(this, "HistoryIndex");
   }
-  lines.push("```");
-  return lines.join("\n");
-}
-__name(trendChart, "trendChart");
+  #series = /* @__PURE__ */ new Map();
+  /** Indexes `history` (its jobs oldest first; no-value points left out). */
+  constructor(history) {
+    const { jobs } = history;
+    for (const m of history.measurements) {
+      const job = jobs[m.job];
+      if (job === void 0 || m.value === null || Number.isNaN(m.value))
+        continue;
+      const key = {
+        metric: m.metric,
+        dataset: job.dataset,
+        instrument: job.instrument,
+        filter: job.filter,
+        series: job.series
+      };
+      const id = `${keyString(key)}|${key.series}`;
+      let s = this.#series.get(id);
+      if (s === void 0) this.#series.set(id, s = { key, points: [] });
+      s.points.push({ jobId: job.jobId, time: job.createdAt, value: m.value });
+    }
+    for (const s of this.#series.values()) {
+      s.points.sort((a, b) => a.time - b.time);
+    }
+  }
+  #points(key, series) {
+    return this.#series.get(`${keyString(key)}|${series}`)?.points ?? [];
+  }
+  /** One series, oldest first: before `q.before`, the newest `q.limit`. */
+  history(q) {
+    let points = this.#points(q, q.series);
+    if (q.before !== void 0) {
+      const before = q.before;
+      points = points.filter((p) => p.time < before);
+    }
+    return q.limit === void 0 ? [...points] : points.slice(-q.limit);
+  }
+  /** Every series key (of `series` when given), sorted. */
+  keys(series) {
+    const out = [...this.#series.values()].map((s) => s.key).filter((k) => series === void 0 || k.series === series);
+    const text3 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
+    return out.sort((a, b) => text3(a) < text3(b) ? -1 : 1);
+  }
+  seriesValues(key, series, withTimes) {
+    const points = this.#points(key, series);
+    return {
+      values: points.map((p) => p.value),
+      times: withTimes ? points.map((p) => p.time) : []
+    };
+  }
+  seriesTimeAt(key, series, index) {
+    return this.#points(key, series)[index]?.time;
+  }
+};
 
-// src/notify/metrics-markdown.ts
-var escapeCell = /* @__PURE__ */ __name((text3) => text3.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
-function short(value) {
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value.toExponential(2);
-  return value.toFixed(2);
-}
-__name(short, "short");
-function formatDelta(c) {
-  if (c === void 0) return "\u2014";
-  if (c.band === void 0)
-    return c.history.length === 0 ? "no history" : `${c.history.length} runs (too few)`;
-  const delta = c.value - c.band.median;
-  const pct = c.band.median === 0 ? "" : ` (${delta >= 0 ? "+" : ""}${(delta / Math.abs(c.band.median) * 100).toFixed(1)} %)`;
-  const mark = c.verdict === "regression" ? " \u{1F53A} regression" : c.verdict === "breach" ? " \u26A0\uFE0F" : c.verdict === "improved" ? " \u2728" : "";
-  return `${delta >= 0 ? "+" : ""}${short(delta)}${pct}${mark}`;
-}
-__name(formatDelta, "formatDelta");
-function headline(o) {
-  const n = outcomeCounts(o);
-  const jobs = plural(o.jobs.length, "job");
-  const lines = [
-    `### ${o.passed ? "\u2705" : "\u274C"} Metrics gate ${o.passed ? "passed" : "failed"}${o.dryRun ? " (dry run)" : ""}`,
-    ""
-  ];
-  const parts = [
-    jobs,
-    `${n.specs} specifications: ${n.passed} \u2705 ${n.failed} \u274C ${n.noValue} \u2796`,
-    `${n.failures} failing \xB7 ${plural(n.warnings, "warning")} \xB7 ${plural(n.regressions, "regression")}`,
-    o.historyStore === void 0 ? "no history store" : `baseline: ${o.baselineSeries}`
-  ];
-  lines.push(parts.join(" \xB7 "));
-  for (const reason of o.gate?.reasons ?? []) lines.push("", `> \u274C ${reason}`);
-  return lines;
-}
-__name(headline, "headline");
-var LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
-function rank(r) {
-  const failing = r.result.passed === false ? 0 : 10;
-  const regression = r.comparison?.verdict === "regression" ? 0 : 5;
-  return failing + regression + LEVEL_ORDER[r.level];
-}
-__name(rank, "rank");
-function specTable(o, maxRows) {
-  const rows = [...o.gate?.rows ?? []].sort((a, b) => rank(a) - rank(b));
-  if (rows.length === 0) return [];
-  const several = o.jobs.length > 1;
-  const head2 = [
-    "Status",
-    "Specification",
-    ...several ? ["Job"] : [],
-    "Value",
-    "Threshold",
-    "\u0394 vs baseline",
-    "Gate"
-  ];
-  const out = [
-    "",
-    `| ${head2.join(" | ")} |`,
-    `| ${head2.map((h) => h === "Value" || h === "\u0394 vs baseline" ? "---:" : "---").join(" | ")} |`
-  ];
-  for (const r of rows.slice(0, maxRows)) {
-    const m = r.result.measurement;
-    const cells = [
-      statusMark(r.result.passed),
-      `\`${r.result.spec.name}\``,
-      ...several ? [(0, import_node_path4.basename)(r.source)] : [],
-      m === null ? "no value" : formatMeasurement(m.value, m.unit),
-      formatTest(r.result),
-      formatDelta(r.comparison),
-      r.level === "info" ? "\u2014" : r.level
-    ];
-    out.push(`| ${cells.map(escapeCell).join(" | ")} |`);
+// src/metrics/git-store.ts
+var DEFAULT_GIT_BRANCH = "stackci-metrics";
+var DEFAULT_GIT_CACHE = ".stackci/git";
+var GitStore = class {
+  static {
+    __name(this, "GitStore");
   }
-  if (rows.length > maxRows) {
-    out.push(
-      "",
-      `\u2026 and ${rows.length - maxRows} more specifications (see the JSON report).`
+  type = "git";
+  label;
+  #o;
+  #repo;
+  #snapshot;
+  #encoded = /* @__PURE__ */ new Map();
+  #indexes = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#o = options;
+    this.label = `git ${redactUrl(options.url)}#${options.branch}`;
+  }
+  async #open() {
+    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter);
+    return this.#repo;
+  }
+  /** The branch as this store reads it: fetched once, until it writes. */
+  async #snap(repo) {
+    this.#snapshot ??= repo.snapshot();
+    return this.#snapshot;
+  }
+  #changed() {
+    this.#snapshot = void 0;
+    this.#indexes.clear();
+  }
+  prepare(jobs) {
+    for (const d of jobs) this.#encoded.set(d.id, encodeJobFile(d));
+  }
+  preview(d) {
+    return {
+      branch: this.#o.branch,
+      path: jobPath(d),
+      measurements: d.job.measurements.length
+    };
+  }
+  async write(d) {
+    const repo = await this.#open();
+    const path = jobPath(d);
+    const text3 = this.#encoded.get(d.id) ?? encodeJobFile(d);
+    const n = d.job.measurements.length;
+    const commit = await repo.commitFiles(
+      async (tip) => tip !== void 0 && await repo.hasFile(tip, path) ? void 0 : {
+        add: /* @__PURE__ */ new Map([[path, text3]]),
+        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)`
+      },
+      this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs }
+    );
+    this.#changed();
+    return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
+  }
+  /** Every job (of some series, since a date), oldest first. */
+  async readHistory(filter = {}) {
+    const repo = await this.#open();
+    const files = await this.#readFiles(repo, filter);
+    const jobs = [];
+    const measurements = [];
+    files.sort((a, b) => a.createdAt - b.createdAt);
+    for (const f of files) {
+      if (filter.since !== void 0 && f.createdAt < filter.since) continue;
+      pushMeasurements(f, jobs.length, measurements);
+      jobs.push(storedJobOf(f));
+    }
+    return { path: this.label, jobs, measurements };
+  }
+  async #readFiles(repo, filter) {
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
+    const paths = [];
+    const oids = [];
+    for (const prefix of wanted) {
+      for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
+        if (!path.endsWith(".json")) continue;
+        if (filter.since !== void 0 && !monthMayHold(path, filter.since))
+          continue;
+        paths.push(path);
+        oids.push(oid);
+      }
+    }
+    const blobs = await repo.readBlobs(oids);
+    return blobs.map(
+      (b, i) => decodeJobFile(b.toString("utf8"), paths[i] ?? "")
     );
   }
-  return out;
-}
-__name(specTable, "specTable");
-function regressionTable(o) {
-  const flagged = o.comparisons.filter(
-    (c) => c.verdict === "regression" || c.verdict === "breach"
-  );
-  if (flagged.length === 0) return [];
-  const out = [
-    "",
-    "#### Changes against the baseline",
-    "",
-    "| | Metric | Value | Baseline median | Band | Runs in a row |",
-    "| --- | --- | ---: | ---: | --- | ---: |"
-  ];
-  for (const c of flagged.slice(0, 50)) {
-    const b = c.band;
-    out.push(
-      `| ${c.verdict === "regression" ? "\u{1F53A} regression" : "\u26A0\uFE0F breach"} | ${escapeCell(describeKey(c))} | ${formatMeasurement(c.value, c.unit)} | ${b === void 0 ? "\u2014" : formatMeasurement(b.median, c.unit)} | ${b === void 0 ? "\u2014" : `${short(b.low)} \u2026 ${short(b.high)}`} | ${c.streak} |`
-    );
+  /** The series' history, indexed (read once per store). */
+  async index(series) {
+    const key = series ?? "";
+    let index = this.#indexes.get(key);
+    if (index === void 0) {
+      index = this.readHistory(
+        series === void 0 ? {} : { series: [series] }
+      ).then((h) => new HistoryIndex(h));
+      this.#indexes.set(key, index);
+    }
+    return index;
   }
-  return out;
-}
-__name(regressionTable, "regressionTable");
-function charts(o, options) {
-  const chosen = keyComparisons(
-    o,
-    options.keyMetrics ?? [],
-    options.maxCharts ?? 8
-  );
-  if (chosen.length === 0) return [];
-  const out = ["", "#### Trends"];
-  for (const c of chosen) {
-    const rows = (o.gate?.rows ?? []).filter(
-      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric
-    );
-    const row = rows.find((r) => r.level === "fail") ?? rows.find((r) => r.level === "warn");
-    const threshold = row === void 0 ? void 0 : thresholdInUnit(row, c.unit);
-    out.push(
-      "",
-      trendChart(c, {
-        points: options.trendPoints ?? 30,
-        ...threshold === void 0 ? {} : { threshold }
+  async history(q) {
+    return (await this.index(q.series)).history(q);
+  }
+  async accept(a) {
+    const repo = await this.#open();
+    const tag = nodeCrypto().randomBytes(4).toString("hex");
+    await repo.commitFiles(
+      async () => Promise.resolve({
+        add: /* @__PURE__ */ new Map([
+          [
+            acceptancePath(a, tag),
+            `${JSON.stringify({ ...a, acceptedAt: Date.now() })}
+`
+          ]
+        ]),
+        message: `stackci: accept ${a.metric} from ${new Date(a.since).toISOString()}`
       })
     );
+    this.#changed();
   }
+  /** Every recorded acceptance, oldest `since` first. */
+  async acceptances() {
+    const repo = await this.#open();
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const files = [...await repo.listFiles(snapshot, "acceptances/")];
+    const blobs = await repo.readBlobs(files.map(([, oid]) => oid));
+    return blobs.map((b, i) => {
+      const { acceptedAt: _at, ...a } = decodeAcceptance(
+        b.toString("utf8"),
+        files[i]?.[0] ?? ""
+      );
+      return a;
+    }).sort((x, y) => x.since - y.since);
+  }
+  async close() {
+    this.#encoded.clear();
+    this.#indexes.clear();
+    return Promise.resolve();
+  }
+};
+
+// src/metrics/packages.ts
+function parsePackages(text3, file) {
+  const trimmed = text3.trim();
+  if (trimmed.startsWith("{")) {
+    let doc;
+    try {
+      doc = JSON.parse(trimmed);
+    } catch (error2) {
+      throw new InputError(
+        `${file} is not valid JSON: ${error2.message}`,
+        {
+          where: { file }
+        }
+      );
+    }
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+      throw new InputError(`${file} must hold a JSON object of packages`, {
+        where: { file }
+      });
+    }
+    return doc;
+  }
+  const out = {};
+  text3.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith("BUILD=")) return;
+    const [name, sha, version] = line.split(/\s+/);
+    if (name === void 0 || sha === void 0 || version === void 0) {
+      throw new InputError(
+        `${file}:${i + 1}: expected "name sha eups_version [deps]", got ${JSON.stringify(line)}`,
+        {
+          where: { file, line: i + 1 },
+          hint: "give an lsstsw build/manifest.txt or a JSON object of packages"
+        }
+      );
+    }
+    out[name] = {
+      name,
+      git_sha: sha,
+      eups_version: version,
+      git_url: null,
+      git_branch: null
+    };
+  });
   return out;
 }
-__name(charts, "charts");
-function footer(o) {
-  const d = o.dispatch;
-  if (d === void 0) return [];
-  const stores = d.stores.map(
-    (t) => `${t.label}: ${t.written} written${t.skipped > 0 ? `, ${t.skipped} already there` : ""}${t.spooled > 0 ? `, **${t.spooled} spooled**` : ""}`
-  );
-  const lines = [
-    "",
-    `<sub>${stores.length === 0 ? "no store configured" : stores.map(escapeCell).join(" \xB7 ")}</sub>`
-  ];
-  if (d.spooled > 0) {
-    lines.push(
-      "",
-      `> \u26A0\uFE0F ${d.spooled} send(s) failed and wait in the spool: run \`stackci metrics replay\`.`
+__name(parsePackages, "parsePackages");
+async function readPackages(file) {
+  let text3;
+  try {
+    text3 = await readFile(file, "utf8");
+  } catch (error2) {
+    throw new InputError(
+      `cannot read the packages file ${file}: ${error2.message}`,
+      {
+        where: { file }
+      }
     );
   }
-  return lines;
+  return parsePackages(text3, file);
 }
-__name(footer, "footer");
-function metricsMarkdown(o, options = {}) {
-  return [
-    ...headline(o),
-    ...specTable(o, options.maxRows ?? 200),
-    ...regressionTable(o),
-    ...charts(o, options),
-    ...footer(o)
-  ].join("\n");
-}
-__name(metricsMarkdown, "metricsMarkdown");
-
-// src/notify/metrics-comment.ts
-var COMMENT_LIMIT = 65536;
-function commentMarker(key) {
-  return `<!-- stackci:metrics:${key.replace(/-->/g, "")} -->`;
-}
-__name(commentMarker, "commentMarker");
-function metricsComment(outcome, key, options = {}) {
-  const marker = commentMarker(key);
-  const source = options.runUrl === void 0 ? "" : `
-
-<sub>Updated by [this run](${options.runUrl}).</sub>`;
-  let body = `${marker}
-${metricsMarkdown(outcome, options)}${source}`;
-  if (body.length > COMMENT_LIMIT) {
-    body = `${marker}
-${metricsMarkdown(outcome, { ...options, maxCharts: 0, maxRows: 50 })}${source}`;
-  }
-  if (body.length > COMMENT_LIMIT) {
-    body = `${body.slice(0, COMMENT_LIMIT - 200)}
-
-\u2026 (cut: see the job summary)`;
-  }
-  return body;
-}
-__name(metricsComment, "metricsComment");
-
-// src/notify/metrics-slack.ts
-var import_node_path5 = require("node:path");
-
-// src/notify/build-slack.ts
-function escapeMrkdwn(text3) {
-  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-__name(escapeMrkdwn, "escapeMrkdwn");
-
-// src/notify/metrics-slack.ts
-function cutForSlack(text3, max) {
-  return text3.length <= max ? text3 : `${text3.slice(0, max - 1)}\u2026`;
-}
-__name(cutForSlack, "cutForSlack");
-function headedSlackMessage(title, body, context) {
-  return {
-    text: cutForSlack(title, 3e3),
-    blocks: [
-      {
-        type: "header",
-        text: { type: "plain_text", text: cutForSlack(title, 150), emoji: true }
-      },
-      {
-        type: "section",
-        text: { type: "mrkdwn", text: cutForSlack(body, 3e3) }
-      },
-      {
-        type: "context",
-        elements: [{ type: "mrkdwn", text: cutForSlack(context, 3e3) }]
-      }
-    ]
-  };
-}
-__name(headedSlackMessage, "headedSlackMessage");
-function specLine(r) {
-  const m = r.result.measurement;
-  const value = m === null ? "no value" : formatMeasurement(m.value, m.unit);
-  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path5.basename)(r.source))}): ${escapeMrkdwn(value)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
-}
-__name(specLine, "specLine");
-function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
-  const failures = on.includes("failures") ? o.gate?.failures ?? [] : [];
-  const warnings = on.includes("warnings") ? o.gate?.warnings ?? [] : [];
-  const regressions = on.includes("regressions") ? o.comparisons.filter((c) => c.verdict === "regression") : [];
-  if (failures.length + warnings.length + regressions.length === 0)
-    return void 0;
-  const n = outcomeCounts(o);
-  const series = o.jobs[0]?.series ?? "";
-  const parts = [
-    failures.length > 0 ? `${failures.length} failing` : "",
-    warnings.length > 0 ? plural(warnings.length, "warning") : "",
-    regressions.length > 0 ? plural(regressions.length, "regression") : ""
-  ].filter((p2) => p2 !== "");
-  const title = `${o.passed ? "\u26A0\uFE0F" : "\u274C"} Metrics: ${parts.join(", ")}${series === "" ? "" : ` on ${series}`}`;
-  const lines = [
-    ...[...failures, ...warnings].map(specLine),
-    ...regressions.map(
-      (c) => `\u{1F53A} *${escapeMrkdwn(describeKey(c))}*: ${escapeMrkdwn(formatMeasurement(c.value, c.unit))}, baseline ${c.band === void 0 ? "?" : escapeMrkdwn(formatMeasurement(c.band.median, c.unit))} (${c.streak} runs in a row)`
-    )
-  ];
-  const shown = lines.slice(0, 15);
-  let body = shown.join("\n");
-  if (lines.length > shown.length)
-    body += `
-\u2026 and ${lines.length - shown.length} more`;
-  const p = o.jobs[0]?.provenance ?? {};
-  const context = [
-    p.workflowRunUrl === void 0 ? "" : `<${p.workflowRunUrl}|workflow run>`,
-    p.jenkinsBuildUrl === void 0 ? "" : `<${p.jenkinsBuildUrl}|Jenkins build>`,
-    p.releaseTag === void 0 ? "" : `release ${escapeMrkdwn(p.releaseTag)}`,
-    p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
-    `${n.specs} specifications in ${plural(o.jobs.length, "job")}`
-  ].filter((c) => c !== "");
-  return headedSlackMessage(title, body, context.join(" \xB7 "));
-}
-__name(metricsSlackMessage, "metricsSlackMessage");
+__name(readPackages, "readPackages");
 
 // src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve5, reject) => {
+  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve6, reject) => {
     if (signal?.aborted === true) {
       reject(abortReason(signal));
       return;
     }
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve5();
+      resolve6();
     }, ms);
     const onAbort = /* @__PURE__ */ __name(() => {
       clearTimeout(timer);
@@ -5446,7 +5908,7 @@ async function once2(req, safeUrl, service, signal) {
     {
       status,
       where: { url: safeUrl },
-      ...hintFor(status, headers, service)
+      ...hintFor2(status, headers, service)
     }
   );
   const after = parseRetryAfter(headers.get("retry-after"));
@@ -5471,7 +5933,7 @@ var ResponseHeaders = class {
     return Array.isArray(value) ? value.join(", ") : value;
   }
 };
-function hintFor(status, headers, service) {
+function hintFor2(status, headers, service) {
   if (status === 401) return { hint: `check the ${service} credentials` };
   if (status === 403)
     return { hint: `the ${service} user lacks the permission for this` };
@@ -5482,7 +5944,7 @@ function hintFor(status, headers, service) {
   }
   return {};
 }
-__name(hintFor, "hintFor");
+__name(hintFor2, "hintFor");
 function displayUrl(url2) {
   try {
     const parsed = new URL(redactUrl(url2));
@@ -6685,189 +7147,6 @@ async function prepareJobFiles(files, definitions, options) {
 }
 __name(prepareJobFiles, "prepareJobFiles");
 
-// src/metrics/publish.ts
-async function github(what, call, o) {
-  return retry(
-    async () => withTimeout(
-      async (signal) => {
-        try {
-          return await call(signal);
-        } catch (error2) {
-          throw asHttpError(error2, what);
-        }
-      },
-      o.timeoutMs ?? 3e4,
-      `GitHub ${what}`
-    ),
-    {
-      retries: o.retries ?? 3,
-      ...o.clock === void 0 ? {} : { clock: o.clock },
-      onRetry: /* @__PURE__ */ __name((info2) => {
-        o.reporter.warning(describeRetry(`GitHub ${what}`, info2));
-      }, "onRetry")
-    }
-  );
-}
-__name(github, "github");
-function asHttpError(error2, what) {
-  const e = error2;
-  if (typeof e.status !== "number") return error2;
-  const headers = e.response?.headers ?? {};
-  const out = new HttpError(
-    `GitHub ${what} failed (${e.status}): ${typeof e.message === "string" ? e.message : ""}`,
-    {
-      status: e.status,
-      cause: error2,
-      ...e.status === 403 || e.status === 404 ? {
-        hint: "the token needs pull-requests: write (or issues: write) on this repository"
-      } : {}
-    }
-  );
-  const after = parseRetryAfter(headers["retry-after"]);
-  if (after !== void 0)
-    out.retryAfterMs = after;
-  return out;
-}
-__name(asHttpError, "asHttpError");
-async function upsertComment(octokit, target, body, o) {
-  const [owner = "", repo = ""] = target.repository.split("/");
-  if (owner === "" || repo === "") {
-    throw new InputError(
-      `repository must be owner/name, got ${JSON.stringify(target.repository)}`
-    );
-  }
-  const base = { owner, repo, issue_number: target.issue };
-  const ours = [];
-  for (let page = 1; ; page++) {
-    const r2 = await github(
-      `list comments of #${target.issue} (page ${page})`,
-      async (signal) => octokit.rest.issues.listComments({
-        ...base,
-        per_page: 100,
-        page,
-        request: { signal }
-      }),
-      o
-    );
-    for (const c of r2.data) {
-      if (c.body?.includes(target.marker) === true) ours.push(c);
-    }
-    if (r2.data.length < 100) break;
-  }
-  const [first, ...extra] = ours;
-  for (const dup of extra) {
-    await github(
-      `delete duplicate comment ${dup.id}`,
-      async (signal) => octokit.rest.issues.deleteComment({
-        owner,
-        repo,
-        comment_id: dup.id,
-        request: { signal }
-      }),
-      o
-    ).catch((error2) => {
-      o.reporter.warning(
-        `cannot remove a duplicate comment: ${errorMessage(error2)}`
-      );
-    });
-  }
-  if (first !== void 0) {
-    const r2 = await github(
-      `update comment ${first.id}`,
-      async (signal) => octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: first.id,
-        body,
-        request: { signal }
-      }),
-      o
-    );
-    return { id: r2.data.id, url: r2.data.html_url, action: "updated" };
-  }
-  const r = await github(
-    `comment on #${target.issue}`,
-    async (signal) => octokit.rest.issues.createComment({ ...base, body, request: { signal } }),
-    o
-  );
-  return { id: r.data.id, url: r.data.html_url, action: "created" };
-}
-__name(upsertComment, "upsertComment");
-async function postSlackAlert(client, channel, message, threadTs) {
-  try {
-    const r = await client.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks,
-      unfurl_links: false,
-      ...threadTs === void 0 ? {} : { thread_ts: threadTs }
-    });
-    return { channel: r.channel ?? channel, ts: r.ts ?? "" };
-  } catch (error2) {
-    const data = error2.data;
-    const code = typeof data?.error === "string" ? data.error : void 0;
-    throw new HttpError(
-      `Slack refused the alert to ${channel}: ${code ?? errorMessage(error2)}`,
-      {
-        cause: error2,
-        ...code === "not_in_channel" || code === "channel_not_found" ? { hint: `invite the bot to ${channel} (or check the channel name)` } : code === "invalid_auth" || code === "not_authed" ? { hint: "check the Slack bot token (SLACK_BOT_TOKEN)" } : {}
-      }
-    );
-  }
-}
-__name(postSlackAlert, "postSlackAlert");
-
-// src/metrics/report-json.ts
-function comparisonJson(c) {
-  return {
-    value: c.value,
-    unit: c.unit,
-    verdict: c.verdict,
-    streak: c.streak,
-    median: c.band?.median ?? null,
-    low: c.band?.low ?? null,
-    high: c.band?.high ?? null,
-    samples: c.band?.samples ?? c.history.length
-  };
-}
-__name(comparisonJson, "comparisonJson");
-function metricsReportJson(o, extra = {}) {
-  return {
-    passed: o.passed,
-    reasons: o.gate?.reasons ?? [],
-    dryRun: o.dryRun,
-    baselineSeries: o.baselineSeries,
-    historyStore: o.historyStore ?? null,
-    jobs: o.jobs.map((d) => ({
-      id: d.id,
-      source: d.source,
-      series: d.series,
-      createdAt: new Date(d.createdAt).toISOString(),
-      provenance: { ...d.provenance }
-    })),
-    specifications: (o.gate?.rows ?? []).map((r) => ({
-      job: r.jobId,
-      level: r.level,
-      ...resultToJson(r.result),
-      baseline: r.comparison === void 0 ? null : comparisonJson(r.comparison)
-    })),
-    comparisons: o.comparisons.map((c) => ({
-      job: c.jobId,
-      metric: c.metric,
-      dataset: c.dataset,
-      instrument: c.instrument,
-      filter: c.filter,
-      ...comparisonJson(c)
-    })),
-    dispatch: o.dispatch ?? null,
-    replay: extra.replay ?? null,
-    comment: extra.comment ?? null,
-    slack: extra.slack ?? null,
-    errors: extra.errors ?? []
-  };
-}
-__name(metricsReportJson, "metricsReportJson");
-
 // src/metrics/stores.ts
 var import_node_fs7 = require("node:fs");
 
@@ -7029,11 +7308,11 @@ var InfluxStore = class {
 };
 
 // src/metrics/sqlite-store.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_node_path8 = require("node:path");
 
 // src/metrics/sqlite-driver.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_module = require("node:module");
 var import_node_path7 = require("node:path");
 var cached;
@@ -7042,7 +7321,7 @@ function bases(env) {
   const script = process.argv[1];
   if (script !== void 0) {
     try {
-      out.push((0, import_node_fs4.realpathSync)(script));
+      out.push((0, import_node_fs5.realpathSync)(script));
     } catch {
       out.push(script);
     }
@@ -7078,6 +7357,11 @@ function sqliteDriver(env = process.env) {
 __name(sqliteDriver, "sqliteDriver");
 
 // src/metrics/sqlite-schema.ts
+var SERIES_KEY = `metric TEXT NOT NULL,
+     dataset TEXT NOT NULL,
+     instrument TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     series TEXT NOT NULL,`;
 var MIGRATIONS = [
   `CREATE TABLE jobs (
      id INTEGER PRIMARY KEY,
@@ -7100,11 +7384,7 @@ var MIGRATIONS = [
    -- the history index holds integers and floats, not repeated strings.
    CREATE TABLE series (
      id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
+     ${SERIES_KEY}
      UNIQUE (metric, dataset, instrument, filter, series)
    );
    CREATE TABLE measurements (
@@ -7122,11 +7402,7 @@ var MIGRATIONS = [
      (series, created_at, value, job);
    CREATE TABLE acceptances (
      id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
+     ${SERIES_KEY}
      since INTEGER NOT NULL,
      reason TEXT NOT NULL,
      accepted_by TEXT,
@@ -7161,7 +7437,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs5.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
+        (0, import_node_fs6.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -7982,620 +8258,6 @@ var SasquatchStore = class {
   }
 };
 
-// src/metrics/git-cli.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path9 = require("node:path");
-var GIT_TIMEOUT_MS = 12e4;
-function gitAuthHeader(token) {
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
-    "base64"
-  );
-  return `AUTHORIZATION: basic ${basic}`;
-}
-__name(gitAuthHeader, "gitAuthHeader");
-var GitCommandError = class extends StoreError {
-  constructor(args, stderr, url2) {
-    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`, {
-      where: { url: redactUrl(url2) },
-      hint: hintFor2(stderr)
-    });
-    this.args = args;
-    this.stderr = stderr;
-  }
-  args;
-  stderr;
-  static {
-    __name(this, "GitCommandError");
-  }
-};
-function hintFor2(stderr) {
-  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
-    return "check the token (GITHUB_TOKEN needs contents: write to push) and the URL";
-  if (/not found|does not appear to be a git repository/i.test(stderr))
-    return "check the repository URL";
-  return "check that the remote is reachable and accepts pushes";
-}
-__name(hintFor2, "hintFor");
-function lostRace(stderr) {
-  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
-    stderr
-  );
-}
-__name(lostRace, "lostRace");
-function privateRef() {
-  const tag = nodeCrypto().randomBytes(6).toString("hex");
-  return `refs/stackci/fetch/${process.pid}-${tag}`;
-}
-__name(privateRef, "privateRef");
-var GitRepo = class _GitRepo {
-  constructor(dir, remote, env) {
-    this.dir = dir;
-    this.remote = remote;
-    this.#env = env;
-  }
-  dir;
-  remote;
-  static {
-    __name(this, "GitRepo");
-  }
-  #env;
-  /**
-   * The cache of `remote` under `cacheDir` (created once; concurrent
-   * creators race to a rename, and the loser uses the winner's).
-   */
-  static async open(cacheDir, remote, reporter) {
-    const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
-    const dir = (0, import_node_path9.join)(cacheDir, `${key}.git`);
-    const env = {
-      ...process.env,
-      GIT_TERMINAL_PROMPT: "0",
-      GCM_INTERACTIVE: "never",
-      GIT_AUTHOR_NAME: "stackci",
-      GIT_AUTHOR_EMAIL: "stackci@users.noreply.github.com",
-      GIT_COMMITTER_NAME: "stackci",
-      GIT_COMMITTER_EMAIL: "stackci@users.noreply.github.com"
-    };
-    const config = [
-      ["gc.auto", "0"],
-      ["maintenance.auto", "false"],
-      ["core.logAllRefUpdates", "false"]
-    ];
-    if (URL.canParse(remote.url)) {
-      const password = decodeURIComponent(new URL(remote.url).password);
-      if (password !== "") reporter.mask(password);
-    }
-    if (remote.token !== void 0 && /^https?:/i.test(remote.url)) {
-      const header = gitAuthHeader(remote.token);
-      reporter.mask(remote.token);
-      reporter.mask(header);
-      reporter.mask(header.slice("AUTHORIZATION: basic ".length));
-      config.push([`http.${new URL(remote.url).origin}/.extraheader`, header]);
-    }
-    env.GIT_CONFIG_COUNT = String(config.length);
-    config.forEach(([k, v], i) => {
-      env[`GIT_CONFIG_KEY_${i}`] = k;
-      env[`GIT_CONFIG_VALUE_${i}`] = v;
-    });
-    const repo = new _GitRepo(dir, remote, env);
-    if (!await repo.#exists()) {
-      (0, import_node_fs6.mkdirSync)(cacheDir, { recursive: true });
-      const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
-      await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
-      try {
-        (0, import_node_fs6.renameSync)(temp, dir);
-      } catch {
-        (0, import_node_fs6.rmSync)(temp, { recursive: true, force: true });
-      }
-    }
-    return repo;
-  }
-  async #exists() {
-    try {
-      await this.run(["rev-parse", "--git-dir"]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  /** Runs git in the cache; resolves with stdout, rejects with stderr. */
-  async run(args, options = {}) {
-    const out = await this.runBuffer(args, options);
-    return out.toString("utf8");
-  }
-  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
-  async runBuffer(args, options = {}) {
-    const env = { ...this.#env, ...options.env ?? {} };
-    if (options.cwd === void 0) env.GIT_DIR = this.dir;
-    return new Promise((resolve5, reject) => {
-      const child = nodeChildProcess().spawn("git", [...args], {
-        cwd: options.cwd ?? (0, import_node_path9.dirname)(this.dir),
-        env,
-        stdio: ["pipe", "pipe", "pipe"]
-      });
-      const chunks = [];
-      let stderr = "";
-      const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
-      child.stdout.on("data", (d) => chunks.push(d));
-      child.stderr.on("data", (d) => stderr += d.toString());
-      child.on("error", (error2) => {
-        clearTimeout(timer);
-        reject(
-          new StoreError(`cannot run git: ${error2.message}`, {
-            hint: "install git (the git store uses the git CLI)",
-            cause: error2
-          })
-        );
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve5(Buffer.concat(chunks));
-        else reject(new GitCommandError(args, stderr, this.remote.url));
-      });
-      child.stdin.on("error", () => void 0);
-      child.stdin.end(options.input ?? "");
-    });
-  }
-  /** The blobs under `prefix` in `commit`: path → object id. */
-  async listFiles(commit, prefix = "") {
-    const out = await this.run([
-      "ls-tree",
-      "-r",
-      "-z",
-      "--full-tree",
-      commit,
-      ...prefix === "" ? [] : ["--", prefix]
-    ]);
-    const files = /* @__PURE__ */ new Map();
-    for (const entry of out.split("\0")) {
-      const tab = entry.indexOf("	");
-      if (tab === -1) continue;
-      const oid = entry.slice(0, tab).split(" ")[2] ?? "";
-      files.set(entry.slice(tab + 1), oid);
-    }
-    return files;
-  }
-  /** The contents of blobs, in order, through one `cat-file --batch`. */
-  async readBlobs(oids) {
-    if (oids.length === 0) return [];
-    const out = await this.runBuffer(["cat-file", "--batch"], {
-      input: `${oids.join("\n")}
-`
-    });
-    const blobs = [];
-    let at = 0;
-    while (at < out.length) {
-      const eol = out.indexOf(10, at);
-      const header = out.toString("latin1", at, eol);
-      const size = Number(header.split(" ")[2]);
-      if (!Number.isInteger(size))
-        throw new StoreError(`git cat-file: unexpected ${header}`);
-      blobs.push(out.subarray(eol + 1, eol + 1 + size));
-      at = eol + 1 + size + 1;
-    }
-    return blobs;
-  }
-  /**
-   * Adds files to the branch (and removes some) in one commit on its
-   * current tip, and pushes; when another writer pushed first, fetches and
-   * builds again on the new tip (`change` sees each tip), so concurrent
-   * writers of different files never lose one. Returns the commit pushed,
-   * undefined when `change` had nothing to do.
-   */
-  async commitFiles(change, options = {}) {
-    const ref = privateRef();
-    const attempts = options.attempts ?? 30;
-    const index = (0, import_node_path9.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        const tip = await this.fetchTip(ref);
-        const c = await change(tip);
-        if (c === void 0) return void 0;
-        const env = { GIT_INDEX_FILE: index };
-        (0, import_node_fs6.rmSync)(index, { force: true });
-        if (tip !== void 0) await this.run(["read-tree", tip], { env });
-        const lines = [];
-        for (const [path, content] of c.add) {
-          const oid = (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
-          lines.push(`100644 ${oid}	${path}`);
-        }
-        for (const path of c.remove ?? [])
-          lines.push(`0 ${"0".repeat(40)}	${path}`);
-        await this.run(["update-index", "-z", "--index-info"], {
-          env,
-          input: lines.map((l) => `${l}\0`).join("")
-        });
-        const tree = (await this.run(["write-tree"], { env })).trim();
-        const commit = (await this.run([
-          "commit-tree",
-          tree,
-          ...tip === void 0 ? [] : ["-p", tip],
-          "-m",
-          c.message
-        ])).trim();
-        if (await this.push(commit)) return commit;
-        if (attempt >= attempts)
-          throw new StoreError(
-            `${redactUrl(this.remote.url)} ${this.remote.branch}: still rejected after ${attempts} attempts (other writers kept pushing first)`,
-            {
-              hint: "the job is spooled: stackci metrics replay sends it again"
-            }
-          );
-        const base = (options.minDelayMs ?? 50) * 2 ** Math.min(attempt - 1, 5);
-        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
-      }
-    } finally {
-      (0, import_node_fs6.rmSync)(index, { force: true });
-      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
-    }
-  }
-  /**
-   * Fetches the remote branch into a ref of this process; its commit, or
-   * undefined when the branch does not exist yet.
-   */
-  async fetchTip(ref) {
-    try {
-      await this.run([
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        this.remote.url,
-        `+refs/heads/${this.remote.branch}:${ref}`
-      ]);
-    } catch (error2) {
-      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
-        return void 0;
-      throw error2;
-    }
-    return (await this.run(["rev-parse", "--verify", ref])).trim();
-  }
-  /** The branch's commit now (fetched), undefined when it does not exist. */
-  async snapshot() {
-    const ref = privateRef();
-    try {
-      return await this.fetchTip(ref);
-    } finally {
-      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
-    }
-  }
-  /** Does `commit` hold `path`? */
-  async hasFile(commit, path) {
-    try {
-      await this.run(["cat-file", "-e", `${commit}:${path}`]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  /** Pushes `commit` to the branch; false when the branch moved meanwhile. */
-  async push(commit) {
-    try {
-      await this.run([
-        "push",
-        "--quiet",
-        "--no-verify",
-        this.remote.url,
-        `${commit}:refs/heads/${this.remote.branch}`
-      ]);
-      return true;
-    } catch (error2) {
-      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
-        return false;
-      throw error2;
-    }
-  }
-};
-
-// src/metrics/git-layout.ts
-var JOB_FORMAT = "stackci-job/1";
-function seriesDir(series) {
-  return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
-}
-__name(seriesDir, "seriesDir");
-function jobPath(d) {
-  const iso = new Date(d.createdAt).toISOString();
-  const stamp = iso.replace(/[-:]/g, "").replace(".", "");
-  return `${seriesDir(d.series)}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${stamp}-${d.id}.json`;
-}
-__name(jobPath, "jobPath");
-function monthMayHold(path, since) {
-  const m = /\/(\d{4})\/(\d{2})\/[^/]+$/.exec(path);
-  if (m === null) return true;
-  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
-  return end > since;
-}
-__name(monthMayHold, "monthMayHold");
-function encodeJobFile(d) {
-  const ms = d.job.measurements;
-  const file = {
-    format: JOB_FORMAT,
-    jobId: d.id,
-    createdAt: d.createdAt,
-    series: d.series,
-    source: d.source,
-    provenance: d.provenance,
-    meta: d.job.meta,
-    metric: ms.map((m) => m.metric),
-    identifier: ms.map((m) => m.identifier),
-    value: ms.map((m) => Number.isFinite(m.value) ? m.value : null),
-    unit: ms.map((m) => m.unit)
-  };
-  return `${JSON.stringify(file)}
-`;
-}
-__name(encodeJobFile, "encodeJobFile");
-function decodeJobFile(text3, path) {
-  let file;
-  try {
-    file = JSON.parse(text3);
-  } catch (error2) {
-    throw new StoreError(`${path} on the metrics branch is not JSON`, {
-      where: { file: path },
-      hint: "remove the file from the branch (it was not written by stackci)",
-      cause: error2
-    });
-  }
-  if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
-    throw new StoreError(`${path} has an unknown format (${file.format})`, {
-      where: { file: path },
-      hint: "upgrade stackci (a newer version wrote it)"
-    });
-  }
-  return file;
-}
-__name(decodeJobFile, "decodeJobFile");
-function storedJobOf(f) {
-  const p = f.provenance;
-  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
-  return {
-    jobId: f.jobId,
-    createdAt: f.createdAt,
-    series: f.series,
-    dataset: p.dataset ?? "",
-    instrument: p.instrument ?? "",
-    filter: p.filter ?? "",
-    ...opt3("gitSha", p.gitSha),
-    ...opt3("releaseTag", p.releaseTag),
-    ...opt3("imageDigest", p.imageDigest),
-    ...opt3("jenkinsBuildUrl", p.jenkinsBuildUrl),
-    ...opt3("workflowRunUrl", p.workflowRunUrl),
-    meta: f.meta
-  };
-}
-__name(storedJobOf, "storedJobOf");
-function pushMeasurements(f, job, out) {
-  for (let i = 0; i < f.value.length; i++) {
-    out.push({
-      job,
-      metric: f.metric[i] ?? "",
-      identifier: f.identifier[i] ?? "",
-      value: f.value[i] ?? null,
-      unit: f.unit[i] ?? ""
-    });
-  }
-}
-__name(pushMeasurements, "pushMeasurements");
-function acceptancePath(a, tag) {
-  const stamp = new Date(a.since).toISOString().replace(/[-:.]/g, "");
-  return `acceptances/${stamp}-${tag}.json`;
-}
-__name(acceptancePath, "acceptancePath");
-function decodeAcceptance(text3, path) {
-  try {
-    const a = JSON.parse(text3);
-    if (typeof a.metric === "string" && typeof a.since === "number") return a;
-  } catch {
-  }
-  throw new StoreError(`${path} on the metrics branch is not an acceptance`, {
-    where: { file: path },
-    hint: "remove the file from the branch (it was not written by stackci)"
-  });
-}
-__name(decodeAcceptance, "decodeAcceptance");
-
-// src/metrics/history-index.ts
-var HistoryIndex = class {
-  static {
-    __name(this, "HistoryIndex");
-  }
-  #series = /* @__PURE__ */ new Map();
-  /** Indexes `history` (its jobs oldest first; no-value points left out). */
-  constructor(history) {
-    const { jobs } = history;
-    for (const m of history.measurements) {
-      const job = jobs[m.job];
-      if (job === void 0 || m.value === null || Number.isNaN(m.value))
-        continue;
-      const key = {
-        metric: m.metric,
-        dataset: job.dataset,
-        instrument: job.instrument,
-        filter: job.filter,
-        series: job.series
-      };
-      const id = `${keyString(key)}|${key.series}`;
-      let s = this.#series.get(id);
-      if (s === void 0) this.#series.set(id, s = { key, points: [] });
-      s.points.push({ jobId: job.jobId, time: job.createdAt, value: m.value });
-    }
-    for (const s of this.#series.values()) {
-      s.points.sort((a, b) => a.time - b.time);
-    }
-  }
-  #points(key, series) {
-    return this.#series.get(`${keyString(key)}|${series}`)?.points ?? [];
-  }
-  /** One series, oldest first: before `q.before`, the newest `q.limit`. */
-  history(q) {
-    let points = this.#points(q, q.series);
-    if (q.before !== void 0) {
-      const before = q.before;
-      points = points.filter((p) => p.time < before);
-    }
-    return q.limit === void 0 ? [...points] : points.slice(-q.limit);
-  }
-  /** Every series key (of `series` when given), sorted. */
-  keys(series) {
-    const out = [...this.#series.values()].map((s) => s.key).filter((k) => series === void 0 || k.series === series);
-    const text3 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
-    return out.sort((a, b) => text3(a) < text3(b) ? -1 : 1);
-  }
-  seriesValues(key, series, withTimes) {
-    const points = this.#points(key, series);
-    return {
-      values: points.map((p) => p.value),
-      times: withTimes ? points.map((p) => p.time) : []
-    };
-  }
-  seriesTimeAt(key, series, index) {
-    return this.#points(key, series)[index]?.time;
-  }
-};
-
-// src/metrics/git-store.ts
-var DEFAULT_GIT_BRANCH = "stackci-metrics";
-var DEFAULT_GIT_CACHE = ".stackci/git";
-var GitStore = class {
-  static {
-    __name(this, "GitStore");
-  }
-  type = "git";
-  label;
-  #o;
-  #repo;
-  #snapshot;
-  #encoded = /* @__PURE__ */ new Map();
-  #indexes = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.#o = options;
-    this.label = `git ${redactUrl(options.url)}#${options.branch}`;
-  }
-  async #open() {
-    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter);
-    return this.#repo;
-  }
-  /** The branch as this store reads it: fetched once, until it writes. */
-  async #snap(repo) {
-    this.#snapshot ??= repo.snapshot();
-    return this.#snapshot;
-  }
-  #changed() {
-    this.#snapshot = void 0;
-    this.#indexes.clear();
-  }
-  prepare(jobs) {
-    for (const d of jobs) this.#encoded.set(d.id, encodeJobFile(d));
-  }
-  preview(d) {
-    return {
-      branch: this.#o.branch,
-      path: jobPath(d),
-      measurements: d.job.measurements.length
-    };
-  }
-  async write(d) {
-    const repo = await this.#open();
-    const path = jobPath(d);
-    const text3 = this.#encoded.get(d.id) ?? encodeJobFile(d);
-    const n = d.job.measurements.length;
-    const commit = await repo.commitFiles(
-      async (tip) => tip !== void 0 && await repo.hasFile(tip, path) ? void 0 : {
-        add: /* @__PURE__ */ new Map([[path, text3]]),
-        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)`
-      },
-      this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs }
-    );
-    this.#changed();
-    return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
-  }
-  /** Every job (of some series, since a date), oldest first. */
-  async readHistory(filter = {}) {
-    const repo = await this.#open();
-    const files = await this.#readFiles(repo, filter);
-    const jobs = [];
-    const measurements = [];
-    files.sort((a, b) => a.createdAt - b.createdAt);
-    for (const f of files) {
-      if (filter.since !== void 0 && f.createdAt < filter.since) continue;
-      pushMeasurements(f, jobs.length, measurements);
-      jobs.push(storedJobOf(f));
-    }
-    return { path: this.label, jobs, measurements };
-  }
-  async #readFiles(repo, filter) {
-    const snapshot = await this.#snap(repo);
-    if (snapshot === void 0) return [];
-    const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
-    const paths = [];
-    const oids = [];
-    for (const prefix of wanted) {
-      for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
-        if (!path.endsWith(".json")) continue;
-        if (filter.since !== void 0 && !monthMayHold(path, filter.since))
-          continue;
-        paths.push(path);
-        oids.push(oid);
-      }
-    }
-    const blobs = await repo.readBlobs(oids);
-    return blobs.map(
-      (b, i) => decodeJobFile(b.toString("utf8"), paths[i] ?? "")
-    );
-  }
-  /** The series' history, indexed (read once per store). */
-  async index(series) {
-    const key = series ?? "";
-    let index = this.#indexes.get(key);
-    if (index === void 0) {
-      index = this.readHistory(
-        series === void 0 ? {} : { series: [series] }
-      ).then((h) => new HistoryIndex(h));
-      this.#indexes.set(key, index);
-    }
-    return index;
-  }
-  async history(q) {
-    return (await this.index(q.series)).history(q);
-  }
-  async accept(a) {
-    const repo = await this.#open();
-    const tag = nodeCrypto().randomBytes(4).toString("hex");
-    await repo.commitFiles(
-      async () => Promise.resolve({
-        add: /* @__PURE__ */ new Map([
-          [
-            acceptancePath(a, tag),
-            `${JSON.stringify({ ...a, acceptedAt: Date.now() })}
-`
-          ]
-        ]),
-        message: `stackci: accept ${a.metric} from ${new Date(a.since).toISOString()}`
-      })
-    );
-    this.#changed();
-  }
-  /** Every recorded acceptance, oldest `since` first. */
-  async acceptances() {
-    const repo = await this.#open();
-    const snapshot = await this.#snap(repo);
-    if (snapshot === void 0) return [];
-    const files = [...await repo.listFiles(snapshot, "acceptances/")];
-    const blobs = await repo.readBlobs(files.map(([, oid]) => oid));
-    return blobs.map((b, i) => {
-      const { acceptedAt: _at, ...a } = decodeAcceptance(
-        b.toString("utf8"),
-        files[i]?.[0] ?? ""
-      );
-      return a;
-    }).sort((x, y) => x.since - y.since);
-  }
-  async close() {
-    this.#encoded.clear();
-    this.#indexes.clear();
-    return Promise.resolve();
-  }
-};
-
 // src/metrics/store.ts
 function canReadHistory(store) {
   return typeof store.history === "function";
@@ -8694,6 +8356,9 @@ async function runMetrics(options, deps) {
     env: deps.env,
     ...deps.now === void 0 ? {} : { now: deps.now }
   });
+  if (definitions !== void 0)
+    for (const d of jobs)
+      warnUnknownMetrics(d.job, d.source, definitions, reporter);
   reporter.info(
     `${plural(jobs.length, "job")}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   );
@@ -8779,94 +8444,27 @@ async function runMetrics(options, deps) {
       historyStore: history?.label,
       dryRun
     };
-    const reportOptions = {
-      keyMetrics: settings.report.keyMetrics,
-      trendPoints: settings.report.trendPoints
-    };
-    const markdown = metricsMarkdown(outcome, reportOptions);
-    await reporter.summary(markdown);
-    const errors = [...historyErrors];
-    const told = dryRun || options.publish === false ? {} : await publish(outcome, settings, deps, errors, reportOptions);
-    for (const e of errors) reporter.error(e);
     return {
       outcome,
-      markdown,
-      json: metricsReportJson(outcome, {
-        ...told,
-        ...replay === void 0 ? {} : { replay },
-        errors
-      }),
+      ...replay === void 0 ? {} : { replay },
       ...dryRun ? { preview } : {},
-      errors
+      errors: historyErrors
     };
   } finally {
     await closeStores(stores);
   }
 }
 __name(runMetrics, "runMetrics");
-async function publish(outcome, settings, deps, errors, reportOptions) {
-  const out = {};
-  const c = settings.comment;
-  if (c !== void 0 && deps.octokit !== void 0) {
-    try {
-      const runUrl = outcome.jobs[0]?.provenance.workflowRunUrl;
-      const body = metricsComment(outcome, c.key, {
-        ...reportOptions,
-        ...runUrl === void 0 ? {} : { runUrl }
-      });
-      deps.reporter.mask(c.token);
-      out.comment = await upsertComment(
-        await deps.octokit(c.token),
-        {
-          repository: c.repository,
-          issue: c.issue,
-          marker: commentMarker(c.key)
-        },
-        body,
-        {
-          reporter: deps.reporter,
-          ...deps.clock === void 0 ? {} : { clock: deps.clock },
-          ...deps.retries === void 0 ? {} : { retries: deps.retries }
-        }
-      );
-      deps.reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`);
-    } catch (error2) {
-      errors.push(`the PR comment failed: ${errorMessage(error2)}`);
-    }
-  }
-  const s = settings.slack;
-  if (s !== void 0 && deps.slack !== void 0) {
-    const message = metricsSlackMessage(outcome, s.on);
-    if (message !== void 0) {
-      try {
-        deps.reporter.mask(s.token);
-        out.slack = await postSlackAlert(
-          await deps.slack(s.token),
-          s.channel,
-          message,
-          s.threadTs
-        );
-        deps.reporter.info(
-          `Slack alert posted to ${s.channel} (${out.slack.ts})`
-        );
-      } catch (error2) {
-        errors.push(`the Slack alert failed: ${errorMessage(error2)}`);
-      }
-    }
-  }
-  return out;
-}
-__name(publish, "publish");
 
 // src/metrics/settings.ts
-var import_node_path10 = require("node:path");
+var import_node_path9 = require("node:path");
 var DEFAULT_SQLITE = ".stackci/metrics.sqlite";
 var DEFAULT_SPOOL = ".stackci/spool";
 var DEFAULT_NAMESPACE = "lsst.dm";
 var nonEmpty3 = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
 function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
   const s = section ?? {};
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path10.isAbsolute)(p) ? p : (0, import_node_path10.resolve)(baseDir, p), "at");
+  const at = /* @__PURE__ */ __name((p) => (0, import_node_path9.isAbsolute)(p) ? p : (0, import_node_path9.resolve)(baseDir, p), "at");
   const problems = [];
   const need = /* @__PURE__ */ __name((variable, what) => {
     const v = nonEmpty3(env[variable]);
@@ -9028,7 +8626,8 @@ function gitSettings(section, overrides, env, at, problems) {
     });
     return void 0;
   }
-  const token = nonEmpty3(env[section?.["token-env"] ?? "GITHUB_TOKEN"]);
+  const tokenVar = section?.["token-env"];
+  const token = tokenVar === void 0 ? nonEmpty3(env.GITHUB_TOKEN) ?? overrides.githubToken : nonEmpty3(env[tokenVar]);
   return {
     url: url2,
     branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,
@@ -9051,210 +8650,877 @@ function mapOpt(v, f) {
 }
 __name(mapOpt, "mapOpt");
 
-// src/metrics/action.ts
-function eventInfo(env) {
-  const pr = readGitHubEvent(env).pull_request;
-  if (pr?.number === void 0) return { fork: false };
-  const head2 = pr.head?.repo?.full_name;
-  return {
-    pr: pr.number,
-    fork: head2 !== void 0 && head2 !== pr.base?.repo?.full_name
-  };
+// src/notify/build-slack.ts
+function escapeMrkdwn(text3) {
+  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
-__name(eventInfo, "eventInfo");
-function readDispatchMetricsInputs(env, reporter) {
-  const input = new ActionInputs("dispatch-metrics", env);
-  const secrets = [
-    "influxdb-password",
-    "squash-password",
-    "sasquatch-token",
-    "slack-token",
-    "github-token"
+__name(escapeMrkdwn, "escapeMrkdwn");
+
+// src/notify/metrics-chart.ts
+function label2(text3) {
+  return `"${text3.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+}
+__name(label2, "label");
+function num(value) {
+  return Number(value.toPrecision(6)).toString();
+}
+__name(num, "num");
+function day(ms) {
+  return new Date(ms).toISOString().slice(5, 10);
+}
+__name(day, "day");
+function trendChart(c, options = {}) {
+  const history = c.history.slice(-(options.points ?? 30));
+  const values = [...history.map((p) => p.value), c.value];
+  const labels = [...history.map((p) => day(p.time)), "this run"];
+  const all = [...values];
+  if (options.threshold !== void 0) all.push(options.threshold);
+  if (c.band !== void 0) all.push(c.band.low, c.band.high);
+  let min = Math.min(...all);
+  let max = Math.max(...all);
+  const pad = (max - min) * 0.1 || Math.abs(max) * 0.1 || 1;
+  min -= pad;
+  max += pad;
+  const unit = c.unit === "" ? "value" : c.unit;
+  const lines = [
+    "```mermaid",
+    "xychart-beta",
+    `  title ${label2(`${describeKey(c)} (${c.series} vs ${c.history.length > 0 ? "baseline" : "no baseline"})`)}`,
+    `  x-axis [${labels.map(label2).join(", ")}]`,
+    `  y-axis ${label2(unit)} ${num(min)} --> ${num(max)}`,
+    `  line [${values.map(num).join(", ")}]`
   ];
-  for (const name of secrets) reporter.mask(input.string(name));
-  const o = {};
-  const set2 = /* @__PURE__ */ __name((k, v) => {
-    if (v !== void 0) o[k] = v;
-  }, "set");
-  const list = /* @__PURE__ */ __name((name) => {
-    const v = input.list(name);
-    return v.length === 0 ? void 0 : v;
-  }, "list");
-  set2("definitions", input.string("definitions"));
-  set2("sqlite", input.string("sqlite"));
-  set2("influxdbUrl", input.string("influxdb-url"));
-  set2("influxdbDatabase", input.string("influxdb-database"));
-  set2("influxdbRetentionPolicy", input.string("influxdb-retention-policy"));
-  set2("influxdbUsername", input.string("influxdb-username"));
-  set2("influxdbPassword", input.string("influxdb-password"));
-  set2("squashUrl", input.string("squash-url"));
-  set2("squashUser", input.string("squash-user"));
-  set2("squashPassword", input.string("squash-password"));
-  set2("sasquatchUrl", input.string("sasquatch-url"));
-  set2("sasquatchNamespace", input.string("sasquatch-namespace"));
-  set2("sasquatchDataset", input.string("sasquatch-dataset"));
-  set2("sasquatchToken", input.string("sasquatch-token"));
-  set2("spool", input.string("spool"));
-  set2("baselineSeries", input.string("baseline-series"));
-  set2("failTags", list("fail-tags"));
-  set2("warnTags", list("warn-tags"));
-  set2(
-    "regressions",
-    input.string("regressions") === void 0 ? void 0 : input.choice("regressions", ["fail", "warn", "ignore"])
-  );
-  set2("consecutive", input.integer("consecutive", { min: 1 }));
-  set2("minSamples", input.integer("min-samples", { min: 1 }));
-  set2("window", input.integer("window", { min: 1 }));
-  set2("keyMetrics", list("key-metrics"));
-  set2("slackChannel", input.string("slack-channel"));
-  set2("slackToken", input.string("slack-token"));
-  set2("slackThreadTs", input.string("slack-thread-ts"));
-  set2("githubToken", input.string("github-token"));
-  set2("commentKey", input.string("comment-key"));
-  const event = eventInfo(env);
-  set2("pullRequest", event.pr);
-  if (!input.boolean("comment", true)) o.prComment = false;
-  else if (event.fork) {
-    reporter.notice(
-      "dispatch-metrics: a pull request from a fork gets no comment (its token is read-only)"
+  if (options.threshold !== void 0) {
+    lines.push(
+      `  line [${values.map(() => num(options.threshold)).join(", ")}]`
     );
-    o.prComment = false;
   }
-  const provenance = {
-    ...opt2("imageDigest", input.string("image-digest")),
-    ...opt2("releaseTag", input.string("release-tag")),
-    ...opt2("dataset", input.string("dataset")),
-    ...opt2("instrument", input.string("instrument")),
-    ...opt2("filter", input.string("filter"))
-  };
+  lines.push("```");
+  return lines.join("\n");
+}
+__name(trendChart, "trendChart");
+
+// src/notify/metrics-markdown.ts
+var import_node_path10 = require("node:path");
+var escapeCell = /* @__PURE__ */ __name((text3) => text3.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
+function short(value) {
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value.toExponential(2);
+  return value.toFixed(2);
+}
+__name(short, "short");
+function formatDelta(c) {
+  if (c === void 0) return "\u2014";
+  if (c.band === void 0)
+    return c.history.length === 0 ? "no history" : `${c.history.length} runs (too few)`;
+  const delta = c.value - c.band.median;
+  const pct = c.band.median === 0 ? "" : ` (${delta >= 0 ? "+" : ""}${(delta / Math.abs(c.band.median) * 100).toFixed(1)} %)`;
+  const mark = c.verdict === "regression" ? " \u{1F53A} regression" : c.verdict === "breach" ? " \u26A0\uFE0F" : c.verdict === "improved" ? " \u2728" : "";
+  return `${delta >= 0 ? "+" : ""}${short(delta)}${pct}${mark}`;
+}
+__name(formatDelta, "formatDelta");
+function headline(o) {
+  const n = reportCounts(o);
+  const jobs = plural(o.jobs.length, "job");
+  const lines = [
+    `### ${o.passed ? "\u2705" : "\u274C"} Metrics gate ${o.passed ? "passed" : "failed"}${o.dryRun ? " (dry run)" : ""}`,
+    ""
+  ];
+  const parts = [
+    jobs,
+    `${n.specs} specifications: ${n.passed} \u2705 ${n.failed} \u274C ${n.noValue} \u2796`,
+    `${n.failures} failing \xB7 ${plural(n.warnings, "warning")} \xB7 ${plural(n.regressions, "regression")}`,
+    o.historyStore === void 0 ? "no history store" : `baseline: ${o.baselineSeries}`
+  ];
+  lines.push(parts.join(" \xB7 "));
+  for (const reason of o.gate?.reasons ?? []) lines.push("", `> \u274C ${reason}`);
+  return lines;
+}
+__name(headline, "headline");
+var LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
+function rank(r) {
+  const failing = r.result.passed === false ? 0 : 10;
+  const regression = r.comparison?.verdict === "regression" ? 0 : 5;
+  return failing + regression + LEVEL_ORDER[r.level];
+}
+__name(rank, "rank");
+function specTable(o, maxRows) {
+  const rows = [...o.gate?.rows ?? []].sort((a, b) => rank(a) - rank(b));
+  if (rows.length === 0) return [];
+  const several = o.jobs.length > 1;
+  const head2 = [
+    "Status",
+    "Specification",
+    ...several ? ["Job"] : [],
+    "Value",
+    "Threshold",
+    "\u0394 vs baseline",
+    "Gate"
+  ];
+  const out = [
+    "",
+    `| ${head2.join(" | ")} |`,
+    `| ${head2.map((h) => h === "Value" || h === "\u0394 vs baseline" ? "---:" : "---").join(" | ")} |`
+  ];
+  for (const r of rows.slice(0, maxRows)) {
+    const m = r.result.measurement;
+    const cells = [
+      statusMark(r.result.passed),
+      `\`${r.result.spec.name}\``,
+      ...several ? [(0, import_node_path10.basename)(r.source)] : [],
+      m === null ? "no value" : formatMeasurement(m.value, m.unit),
+      formatTest(r.result),
+      formatDelta(r.comparison),
+      r.level === "info" ? "\u2014" : r.level
+    ];
+    out.push(`| ${cells.map(escapeCell).join(" | ")} |`);
+  }
+  if (rows.length > maxRows) {
+    out.push(
+      "",
+      `\u2026 and ${rows.length - maxRows} more specifications (see the JSON report).`
+    );
+  }
+  return out;
+}
+__name(specTable, "specTable");
+function regressionTable(o) {
+  const flagged = o.comparisons.filter(
+    (c) => c.verdict === "regression" || c.verdict === "breach"
+  );
+  if (flagged.length === 0) return [];
+  const out = [
+    "",
+    "#### Changes against the baseline",
+    "",
+    "| | Metric | Value | Baseline median | Band | Runs in a row |",
+    "| --- | --- | ---: | ---: | --- | ---: |"
+  ];
+  for (const c of flagged.slice(0, 50)) {
+    const b = c.band;
+    out.push(
+      `| ${c.verdict === "regression" ? "\u{1F53A} regression" : "\u26A0\uFE0F breach"} | ${escapeCell(describeKey(c))} | ${formatMeasurement(c.value, c.unit)} | ${b === void 0 ? "\u2014" : formatMeasurement(b.median, c.unit)} | ${b === void 0 ? "\u2014" : `${short(b.low)} \u2026 ${short(b.high)}`} | ${c.streak} |`
+    );
+  }
+  return out;
+}
+__name(regressionTable, "regressionTable");
+function charts(o, options) {
+  const chosen = keyComparisons(
+    o,
+    options.keyMetrics ?? [],
+    options.maxCharts ?? 8
+  );
+  if (chosen.length === 0) return [];
+  const out = ["", "#### Trends"];
+  for (const c of chosen) {
+    const rows = (o.gate?.rows ?? []).filter(
+      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric
+    );
+    const row = rows.find((r) => r.level === "fail") ?? rows.find((r) => r.level === "warn");
+    const threshold = row === void 0 ? void 0 : thresholdInUnit(row, c.unit);
+    out.push(
+      "",
+      trendChart(c, {
+        points: options.trendPoints ?? 30,
+        ...threshold === void 0 ? {} : { threshold }
+      })
+    );
+  }
+  return out;
+}
+__name(charts, "charts");
+function footer(o) {
+  const d = o.dispatch;
+  if (d === void 0) return [];
+  const stores = d.stores.map(
+    (t) => `${t.label}: ${t.written} written${t.skipped > 0 ? `, ${t.skipped} already there` : ""}${t.spooled > 0 ? `, **${t.spooled} spooled**` : ""}`
+  );
+  const lines = [
+    "",
+    `<sub>${stores.length === 0 ? "no store configured" : stores.map(escapeCell).join(" \xB7 ")}</sub>`
+  ];
+  if (d.spooled > 0) {
+    lines.push(
+      "",
+      `> \u26A0\uFE0F ${d.spooled} send(s) failed and wait in the spool: run \`stackci metrics replay\`.`
+    );
+  }
+  return lines;
+}
+__name(footer, "footer");
+function metricsMarkdown(o, options = {}) {
+  return [
+    ...headline(o),
+    ...specTable(o, options.maxRows ?? 200),
+    ...regressionTable(o),
+    ...charts(o, options),
+    ...footer(o)
+  ].join("\n");
+}
+__name(metricsMarkdown, "metricsMarkdown");
+
+// src/notify/metrics-comment.ts
+var COMMENT_LIMIT = 65536;
+function commentMarker(key) {
+  return `<!-- stackci:metrics:${key.replace(/-->/g, "")} -->`;
+}
+__name(commentMarker, "commentMarker");
+function metricsComment(outcome, key, options = {}) {
+  const marker = commentMarker(key);
+  const source = options.runUrl === void 0 ? "" : `
+
+<sub>Updated by [this run](${options.runUrl}).</sub>`;
+  let body = `${marker}
+${metricsMarkdown(outcome, options)}${source}`;
+  if (body.length > COMMENT_LIMIT) {
+    body = `${marker}
+${metricsMarkdown(outcome, { ...options, maxCharts: 0, maxRows: 50 })}${source}`;
+  }
+  if (body.length > COMMENT_LIMIT) {
+    body = `${body.slice(0, COMMENT_LIMIT - 200)}
+
+\u2026 (cut: see the job summary)`;
+  }
+  return body;
+}
+__name(metricsComment, "metricsComment");
+
+// src/notify/metrics-slack.ts
+var import_node_path11 = require("node:path");
+function cutForSlack(text3, max) {
+  return text3.length <= max ? text3 : `${text3.slice(0, max - 1)}\u2026`;
+}
+__name(cutForSlack, "cutForSlack");
+function headedSlackMessage(title, body, context) {
   return {
-    jobs: input.lines("jobs"),
-    ...opt2("config", input.string("config")),
-    overrides: o,
-    prepare: {
-      envChoice: input.choice("env", ENV_CHOICES, "auto"),
-      ...opt2("series", input.string("series")),
-      ...opt2("dateCreated", input.string("date-created")),
-      ...opt2("packages", input.string("packages")),
-      ignoreBlobs: input.boolean("ignore-blobs", false),
-      provenance
-    },
-    dryRun: input.boolean("dry-run", false),
-    replay: input.boolean("replay", true),
-    failOnGate: input.boolean("fail-on-gate", true),
-    failOnSpool: input.boolean("fail-on-spool", false)
+    text: cutForSlack(title, 3e3),
+    blocks: [
+      {
+        type: "header",
+        text: { type: "plain_text", text: cutForSlack(title, 150), emoji: true }
+      },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: cutForSlack(body, 3e3) }
+      },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: cutForSlack(context, 3e3) }]
+      }
+    ]
   };
 }
-__name(readDispatchMetricsInputs, "readDispatchMetricsInputs");
-async function runDispatchMetricsAction(inputs, env, reporter) {
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const config = inputs.config === void 0 ? void 0 : await readStackciConfig((0, import_node_path11.resolve)(workspace, inputs.config));
-  const overrides = { ...inputs.overrides };
-  for (const key of ["definitions", "sqlite", "spool"]) {
-    const value = overrides[key];
-    if (typeof value === "string") overrides[key] = (0, import_node_path11.resolve)(workspace, value);
-  }
-  const settings = resolveMetricsSettings(
-    config?.metrics,
-    overrides,
-    env,
-    config?.baseDir ?? workspace,
-    {
-      ...opt2("definitions", config?.verify?.definitions),
-      ...opt2("jobs", config?.verify?.jobs)
-    }
-  );
-  const patterns = inputs.jobs.length > 0 ? inputs.jobs : settings.jobs;
-  const base = config?.baseDir ?? workspace;
-  const stores = Object.keys(settings.stores);
-  reporter.info(
-    `dispatch-metrics: jobs ${patterns.join(", ")} under ${base}; stores: ${stores.length === 0 ? "none" : stores.join(", ")}` + (inputs.dryRun ? " (dry run)" : "")
-  );
-  const files = await expandGlobs(base, patterns);
-  if (files.length === 0)
-    throw new InputError(
-      `dispatch-metrics: no job files match ${patterns.join(", ")}`
-    );
-  const p = inputs.prepare;
-  const result = await runMetrics(
-    {
-      settings,
-      files,
-      prepare: {
-        envChoice: p.envChoice,
-        ignoreBlobs: p.ignoreBlobs,
-        ...opt2("provenance", p.provenance),
-        ...opt2("series", p.series),
-        ...p.dateCreated === void 0 ? {} : {
-          dateCreated: parseDateCreated(
-            p.dateCreated,
-            "input 'date-created'"
-          )
-        },
-        ...p.packages === void 0 ? {} : { packages: await readPackages((0, import_node_path11.resolve)(workspace, p.packages)) }
+__name(headedSlackMessage, "headedSlackMessage");
+function specLine(r) {
+  const m = r.result.measurement;
+  const value = m === null ? "no value" : formatMeasurement(m.value, m.unit);
+  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path11.basename)(r.source))}): ${escapeMrkdwn(value)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
+}
+__name(specLine, "specLine");
+function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
+  const failures = on.includes("failures") ? o.gate?.failures ?? [] : [];
+  const warnings = on.includes("warnings") ? o.gate?.warnings ?? [] : [];
+  const regressions = on.includes("regressions") ? o.comparisons.filter((c) => c.verdict === "regression") : [];
+  if (failures.length + warnings.length + regressions.length === 0)
+    return void 0;
+  const n = reportCounts(o);
+  const series = o.jobs[0]?.series ?? "";
+  const parts = [
+    failures.length > 0 ? `${failures.length} failing` : "",
+    warnings.length > 0 ? plural(warnings.length, "warning") : "",
+    regressions.length > 0 ? plural(regressions.length, "regression") : ""
+  ].filter((p2) => p2 !== "");
+  const title = `${o.passed ? "\u26A0\uFE0F" : "\u274C"} Metrics: ${parts.join(", ")}${series === "" ? "" : ` on ${series}`}`;
+  const lines = [
+    ...[...failures, ...warnings].map(specLine),
+    ...regressions.map(
+      (c) => `\u{1F53A} *${escapeMrkdwn(describeKey(c))}*: ${escapeMrkdwn(formatMeasurement(c.value, c.unit))}, baseline ${c.band === void 0 ? "?" : escapeMrkdwn(formatMeasurement(c.band.median, c.unit))} (${c.streak} runs in a row)`
+    )
+  ];
+  const shown = lines.slice(0, 15);
+  let body = shown.join("\n");
+  if (lines.length > shown.length)
+    body += `
+\u2026 and ${lines.length - shown.length} more`;
+  const p = o.jobs[0]?.provenance ?? {};
+  const context = [
+    p.workflowRunUrl === void 0 ? "" : `<${p.workflowRunUrl}|workflow run>`,
+    p.jenkinsBuildUrl === void 0 ? "" : `<${p.jenkinsBuildUrl}|Jenkins build>`,
+    p.releaseTag === void 0 ? "" : `release ${escapeMrkdwn(p.releaseTag)}`,
+    p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
+    `${n.specs} specifications in ${plural(o.jobs.length, "job")}`
+  ].filter((c) => c !== "");
+  return headedSlackMessage(title, body, context.join(" \xB7 "));
+}
+__name(metricsSlackMessage, "metricsSlackMessage");
+
+// src/metrics/publish.ts
+async function github(what, call, o) {
+  return retry(
+    async () => withTimeout(
+      async (signal) => {
+        try {
+          return await call(signal);
+        } catch (error2) {
+          throw asHttpError(error2, what);
+        }
       },
-      dryRun: inputs.dryRun,
-      replay: inputs.replay
-    },
+      o.timeoutMs ?? 3e4,
+      `GitHub ${what}`
+    ),
     {
-      reporter,
-      env,
-      octokit: /* @__PURE__ */ __name(async (token) => makeOctokit(token, env, reporter), "octokit"),
-      slack: /* @__PURE__ */ __name(async (token) => makeSlackClient(token, env, reporter), "slack")
+      retries: o.retries ?? 3,
+      ...o.clock === void 0 ? {} : { clock: o.clock },
+      onRetry: /* @__PURE__ */ __name((info2) => {
+        o.reporter.warning(describeRetry(`GitHub ${what}`, info2));
+      }, "onRetry")
     }
   );
-  const report = (0, import_node_path11.join)(
-    env.RUNNER_TEMP ?? workspace,
-    "stackci-metrics-report.json"
+}
+__name(github, "github");
+function asHttpError(error2, what) {
+  const e = error2;
+  if (typeof e.status !== "number") return error2;
+  const headers = e.response?.headers ?? {};
+  const out = new HttpError(
+    `GitHub ${what} failed (${e.status}): ${typeof e.message === "string" ? e.message : ""}`,
+    {
+      status: e.status,
+      cause: error2,
+      ...e.status === 403 || e.status === 404 ? {
+        hint: "the token needs pull-requests: write (or issues: write) on this repository"
+      } : {}
+    }
   );
-  await writeFile(report, `${JSON.stringify(result.json)}
+  const after = parseRetryAfter(headers["retry-after"]);
+  if (after !== void 0)
+    out.retryAfterMs = after;
+  return out;
+}
+__name(asHttpError, "asHttpError");
+async function upsertComment(octokit, target, body, o) {
+  const [owner = "", repo = ""] = target.repository.split("/");
+  if (owner === "" || repo === "") {
+    throw new InputError(
+      `repository must be owner/name, got ${JSON.stringify(target.repository)}`
+    );
+  }
+  const base = { owner, repo, issue_number: target.issue };
+  const ours = [];
+  for (let page = 1; ; page++) {
+    const r2 = await github(
+      `list comments of #${target.issue} (page ${page})`,
+      async (signal) => octokit.rest.issues.listComments({
+        ...base,
+        per_page: 100,
+        page,
+        request: { signal }
+      }),
+      o
+    );
+    for (const c of r2.data) {
+      if (c.body?.includes(target.marker) === true) ours.push(c);
+    }
+    if (r2.data.length < 100) break;
+  }
+  const [first, ...extra] = ours;
+  for (const dup of extra) {
+    await github(
+      `delete duplicate comment ${dup.id}`,
+      async (signal) => octokit.rest.issues.deleteComment({
+        owner,
+        repo,
+        comment_id: dup.id,
+        request: { signal }
+      }),
+      o
+    ).catch((error2) => {
+      o.reporter.warning(
+        `cannot remove a duplicate comment: ${errorMessage(error2)}`
+      );
+    });
+  }
+  if (first !== void 0) {
+    const r2 = await github(
+      `update comment ${first.id}`,
+      async (signal) => octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: first.id,
+        body,
+        request: { signal }
+      }),
+      o
+    );
+    return { id: r2.data.id, url: r2.data.html_url, action: "updated" };
+  }
+  const r = await github(
+    `comment on #${target.issue}`,
+    async (signal) => octokit.rest.issues.createComment({ ...base, body, request: { signal } }),
+    o
+  );
+  return { id: r.data.id, url: r.data.html_url, action: "created" };
+}
+__name(upsertComment, "upsertComment");
+async function postSlackAlert(client, channel, message, threadTs) {
+  try {
+    const r = await client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      ...threadTs === void 0 ? {} : { thread_ts: threadTs }
+    });
+    return { channel: r.channel ?? channel, ts: r.ts ?? "" };
+  } catch (error2) {
+    const data = error2.data;
+    const code = typeof data?.error === "string" ? data.error : void 0;
+    throw new HttpError(
+      `Slack refused the alert to ${channel}: ${code ?? errorMessage(error2)}`,
+      {
+        cause: error2,
+        ...code === "not_in_channel" || code === "channel_not_found" ? { hint: `invite the bot to ${channel} (or check the channel name)` } : code === "invalid_auth" || code === "not_authed" ? { hint: "check the Slack bot token (SLACK_BOT_TOKEN)" } : {}
+      }
+    );
+  }
+}
+__name(postSlackAlert, "postSlackAlert");
+
+// src/metrics/report-json.ts
+function comparisonJson(c) {
+  return {
+    value: c.value,
+    unit: c.unit,
+    verdict: c.verdict,
+    streak: c.streak,
+    median: c.band?.median ?? null,
+    low: c.band?.low ?? null,
+    high: c.band?.high ?? null,
+    samples: c.band?.samples ?? c.history.length
+  };
+}
+__name(comparisonJson, "comparisonJson");
+function metricsReportJson(o, extra = {}) {
+  return {
+    passed: o.passed,
+    reasons: o.gate?.reasons ?? [],
+    dryRun: o.dryRun,
+    baselineSeries: o.baselineSeries,
+    historyStore: o.historyStore ?? null,
+    jobs: o.jobs.map((d) => ({
+      id: d.id,
+      source: d.source,
+      series: d.series,
+      createdAt: new Date(d.createdAt).toISOString(),
+      provenance: { ...d.provenance }
+    })),
+    specifications: (o.gate?.rows ?? []).map((r) => ({
+      job: r.jobId,
+      level: r.level,
+      ...resultToJson(r.result),
+      baseline: r.comparison === void 0 ? null : comparisonJson(r.comparison)
+    })),
+    comparisons: o.comparisons.map((c) => ({
+      job: c.jobId,
+      metric: c.metric,
+      dataset: c.dataset,
+      instrument: c.instrument,
+      filter: c.filter,
+      ...comparisonJson(c)
+    })),
+    dispatch: o.dispatch ?? null,
+    replay: extra.replay ?? null,
+    comment: extra.comment ?? null,
+    slack: extra.slack ?? null,
+    errors: extra.errors ?? []
+  };
+}
+__name(metricsReportJson, "metricsReportJson");
+
+// src/metrics/step-report.ts
+async function reportMetrics(run, settings, inputs, deps) {
+  const { outcome } = run;
+  const options = {
+    keyMetrics: settings.report.keyMetrics,
+    trendPoints: settings.report.trendPoints
+  };
+  const errors = [...run.errors];
+  const told = inputs["dry-run"] ? {} : await tell(outcome, settings, deps, errors, options);
+  for (const e of errors) deps.reporter.error(e);
+  const json = metricsReportJson(outcome, {
+    ...told,
+    ...run.replay === void 0 ? {} : { replay: run.replay },
+    errors
+  });
+  if (deps.reportFile !== void 0)
+    await writeFile(deps.reportFile, `${JSON.stringify(json)}
 `);
+  const spooled = outcome.dispatch?.spooled ?? 0;
+  const gateFails = !outcome.passed && inputs["fail-on-gate"];
+  const spoolFails = spooled > 0 && inputs["fail-on-spool"];
+  const reasons = [
+    ...gateFails ? [`metrics gate failed: ${outcome.gate?.reasons.join("; ") ?? ""}`] : [],
+    ...spoolFails ? [`${spooled} send(s) were spooled`] : [],
+    ...errors
+  ];
+  return {
+    settings,
+    outcome,
+    markdown: metricsMarkdown(outcome, options),
+    json,
+    ...run.preview === void 0 ? {} : { preview: run.preview },
+    errors,
+    ...deps.reportFile === void 0 ? {} : { reportFile: deps.reportFile },
+    ...reasons.length === 0 ? {} : { failure: reasons.join("\n") },
+    exitCode: errors.length > 0 || spoolFails ? 2 : gateFails ? 1 : 0
+  };
+}
+__name(reportMetrics, "reportMetrics");
+async function tell(outcome, settings, deps, errors, options) {
+  const out = {};
+  const reporter = deps.reporter;
+  const c = settings.comment;
+  if (c !== void 0 && deps.octokit !== void 0) {
+    try {
+      const runUrl = outcome.jobs[0]?.provenance.workflowRunUrl;
+      const body = metricsComment(outcome, c.key, {
+        ...options,
+        ...runUrl === void 0 ? {} : { runUrl }
+      });
+      reporter.mask(c.token);
+      out.comment = await upsertComment(
+        await deps.octokit(c.token),
+        {
+          repository: c.repository,
+          issue: c.issue,
+          marker: commentMarker(c.key)
+        },
+        body,
+        {
+          reporter,
+          ...deps.clock === void 0 ? {} : { clock: deps.clock },
+          ...deps.retries === void 0 ? {} : { retries: deps.retries }
+        }
+      );
+      reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`);
+    } catch (error2) {
+      errors.push(`the PR comment failed: ${errorMessage(error2)}`);
+    }
+  }
+  const s = settings.slack;
+  const message = s === void 0 ? void 0 : metricsSlackMessage(outcome, s.on);
+  if (s !== void 0 && message !== void 0 && deps.slack !== void 0) {
+    try {
+      reporter.mask(s.token);
+      out.slack = await postSlackAlert(
+        await deps.slack(s.token),
+        s.channel,
+        message,
+        s.threadTs
+      );
+      reporter.info(`Slack alert posted to ${s.channel} (${out.slack.ts})`);
+    } catch (error2) {
+      errors.push(`the Slack alert failed: ${errorMessage(error2)}`);
+    }
+  }
+  return out;
+}
+__name(tell, "tell");
+function dispatchMetricsOutputs(result) {
   const o = result.outcome;
-  const spooled = o.dispatch?.spooled ?? 0;
-  const failure = [
-    ...!o.passed && inputs.failOnGate ? [`metrics gate failed: ${o.gate?.reasons.join("; ") ?? ""}`] : [],
-    ...spooled > 0 && inputs.failOnSpool ? [`${spooled} send(s) were spooled`] : [],
-    ...result.errors
-  ].join("\n");
   return {
     passed: o.passed,
     failures: o.gate?.failures.length ?? 0,
     warnings: o.gate?.warnings.length ?? 0,
     regressions: o.comparisons.filter((c) => c.verdict === "regression").length,
     jobs: o.jobs.length,
-    spooled,
-    report,
+    spooled: o.dispatch?.spooled ?? 0,
+    report: result.reportFile ?? "",
     "comment-url": result.json.comment?.url ?? "",
-    "slack-ts": result.json.slack?.ts ?? "",
-    failure
+    "slack-ts": result.json.slack?.ts ?? ""
   };
 }
-__name(runDispatchMetricsAction, "runDispatchMetricsAction");
+__name(dispatchMetricsOutputs, "dispatchMetricsOutputs");
+function dispatchMetricsSummary(result) {
+  return result.markdown;
+}
+__name(dispatchMetricsSummary, "dispatchMetricsSummary");
+
+// src/metrics/step.ts
+var SECRET_INPUTS = [
+  "influxdb-password",
+  "squash-password",
+  "sasquatch-token",
+  "slack-token",
+  "github-token"
+];
+function pathOrOff(r, key) {
+  return r.source.get(key) === false ? false : r.string(key);
+}
+__name(pathOrOff, "pathOrOff");
+function readDispatchMetricsInputs(r) {
+  const inputs = {
+    jobs: r.lines("jobs"),
+    replay: r.boolean("replay", true),
+    "dry-run": r.boolean("dry-run", false),
+    env: r.choice("env", ENV_CHOICES, "auto"),
+    "ignore-blobs": r.boolean("ignore-blobs", false),
+    comment: r.boolean("comment", true),
+    "fail-on-gate": r.boolean("fail-on-gate", true),
+    "fail-on-spool": r.boolean("fail-on-spool", false)
+  };
+  const set2 = /* @__PURE__ */ __name((key, value) => {
+    if (value !== void 0) inputs[key] = value;
+  }, "set");
+  for (const key of ["sqlite", "spool"]) set2(key, pathOrOff(r, key));
+  for (const key of ["fail-tags", "warn-tags", "key-metrics"])
+    if (r.has(key)) set2(key, r.list(key));
+  for (const key of ["consecutive", "min-samples", "window", "pr"])
+    set2(key, r.integer(key, { min: 1 }));
+  if (r.has("regressions"))
+    set2("regressions", r.choice("regressions", ["fail", "warn", "ignore"]));
+  if (r.has("history")) set2("history", r.choice("history", HISTORY_ORDER));
+  const date = r.string("date-created");
+  if (date !== void 0)
+    set2(
+      "date-created",
+      parseDateCreated(date, r.source.describe("date-created"))
+    );
+  for (const key of TEXT_INPUTS) set2(key, r.string(key));
+  return inputs;
+}
+__name(readDispatchMetricsInputs, "readDispatchMetricsInputs");
+var TEXT_INPUTS = [
+  "definitions",
+  "config",
+  "git",
+  "influxdb-url",
+  "influxdb-database",
+  "influxdb-retention-policy",
+  "influxdb-username",
+  "influxdb-password",
+  "squash-url",
+  "squash-user",
+  "squash-password",
+  "sasquatch-url",
+  "sasquatch-namespace",
+  "sasquatch-dataset",
+  "sasquatch-token",
+  "series",
+  "baseline-series",
+  "image-digest",
+  "release-tag",
+  "dataset",
+  "instrument",
+  "filter",
+  "packages",
+  "github-token",
+  "comment-key",
+  "slack-token",
+  "slack-channel",
+  "slack-thread-ts",
+  "git-sha",
+  "repo",
+  "jenkins-build-url"
+];
+function dispatchMetricsInputsFromAction(env) {
+  return readDispatchMetricsInputs(new ActionInputs("dispatch-metrics", env));
+}
+__name(dispatchMetricsInputsFromAction, "dispatchMetricsInputsFromAction");
+var OVERRIDE_OF = {
+  "influxdb-url": "influxdbUrl",
+  "influxdb-database": "influxdbDatabase",
+  "influxdb-retention-policy": "influxdbRetentionPolicy",
+  "influxdb-username": "influxdbUsername",
+  "influxdb-password": "influxdbPassword",
+  "squash-url": "squashUrl",
+  "squash-user": "squashUser",
+  "squash-password": "squashPassword",
+  "sasquatch-url": "sasquatchUrl",
+  "sasquatch-namespace": "sasquatchNamespace",
+  "sasquatch-dataset": "sasquatchDataset",
+  "sasquatch-token": "sasquatchToken",
+  history: "history",
+  "baseline-series": "baselineSeries",
+  "fail-tags": "failTags",
+  "warn-tags": "warnTags",
+  regressions: "regressions",
+  consecutive: "consecutive",
+  "min-samples": "minSamples",
+  window: "window",
+  "key-metrics": "keyMetrics",
+  "slack-channel": "slackChannel",
+  "slack-token": "slackToken",
+  "slack-thread-ts": "slackThreadTs",
+  "github-token": "githubToken",
+  "comment-key": "commentKey",
+  pr: "pullRequest",
+  repo: "repository"
+};
+function metricsOverrides(inputs, at) {
+  const o = {};
+  for (const [input, key] of Object.entries(OVERRIDE_OF)) {
+    const value = inputs[input];
+    if (value !== void 0) o[key] = value;
+  }
+  for (const key of ["definitions", "sqlite", "spool"]) {
+    const value = inputs[key];
+    if (value !== void 0) o[key] = value === false ? false : at(value);
+  }
+  if (inputs.git !== void 0) {
+    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH);
+    o.gitUrl = target.url;
+    o.gitBranch = target.branch;
+  }
+  if (!inputs.comment) o.prComment = false;
+  return o;
+}
+__name(metricsOverrides, "metricsOverrides");
+function maskInputs(inputs, reporter) {
+  for (const key of SECRET_INPUTS) {
+    const value = inputs[key];
+    if (value !== void 0) reporter.mask(value);
+  }
+}
+__name(maskInputs, "maskInputs");
+function dispatchMetricsSettings(inputs, ctx, overrides = metricsOverrides(
+  inputs,
+  (p) => (0, import_node_path12.resolve)(ctx.workspace, p)
+)) {
+  const { config } = ctx;
+  return resolveMetricsSettings(
+    config?.metrics,
+    overrides,
+    ctx.env,
+    config?.baseDir ?? ctx.workspace,
+    {
+      ...opt2("definitions", config?.verify?.definitions),
+      ...opt2("jobs", config?.verify?.jobs),
+      ...ctx.defaultSqlite === true ? { defaultSqlite: true } : {}
+    }
+  );
+}
+__name(dispatchMetricsSettings, "dispatchMetricsSettings");
+function forkPullRequest(inputs, deps) {
+  const pr = readGitHubEvent(deps.env).pull_request;
+  if (pr?.number === void 0) return { fork: false };
+  const head2 = pr.head?.repo?.full_name;
+  const fork = head2 !== void 0 && head2 !== pr.base?.repo?.full_name;
+  if (fork && inputs.comment)
+    deps.reporter.notice(
+      "dispatch-metrics: a pull request from a fork gets no comment (its token is read-only)"
+    );
+  return { pr: pr.number, fork };
+}
+__name(forkPullRequest, "forkPullRequest");
+async function findJobFiles(inputs, settings, workspace, base) {
+  if (inputs.jobs.length === 0) {
+    const files2 = await expandGlobs(base, settings.jobs);
+    if (files2.length > 0) return files2;
+    throw new InputError(
+      `no job files match ${settings.jobs.join(", ")} under ${base}`,
+      {
+        hint: "pass verify job files or directories, or set metrics.jobs in stackci.yml"
+      }
+    );
+  }
+  const isGlob = /* @__PURE__ */ __name((p) => /[*?[{]/.test(p), "isGlob");
+  const globs2 = inputs.jobs.filter(isGlob);
+  const files = [
+    ...await expandJobPaths(
+      inputs.jobs.filter((p) => !isGlob(p)).map((p) => (0, import_node_path12.resolve)(workspace, p))
+    ),
+    ...await expandGlobs(workspace, globs2)
+  ];
+  if (files.length > 0) return files;
+  throw new InputError(
+    `no job files match ${inputs.jobs.join(", ")} under ${workspace}`,
+    {
+      hint: "job files are relative to the workspace (or the working directory)"
+    }
+  );
+}
+__name(findJobFiles, "findJobFiles");
+async function runDispatchMetrics(inputs, deps) {
+  const { reporter, env, workspace } = deps;
+  maskInputs(inputs, reporter);
+  const config = deps.config ?? (inputs.config === void 0 ? void 0 : await readStackciConfig((0, import_node_path12.resolve)(workspace, inputs.config)));
+  const base = config?.baseDir ?? workspace;
+  const overrides = metricsOverrides(inputs, (p) => (0, import_node_path12.resolve)(workspace, p));
+  const event = forkPullRequest(inputs, deps);
+  if (event.pr !== void 0 && overrides.pullRequest === void 0)
+    overrides.pullRequest = event.pr;
+  if (event.fork) overrides.prComment = false;
+  const settings = dispatchMetricsSettings(
+    inputs,
+    { ...deps, ...opt2("config", config) },
+    overrides
+  );
+  deps.adjust?.(settings);
+  const stores = Object.keys(settings.stores);
+  const patterns = inputs.jobs.length > 0 ? inputs.jobs : settings.jobs;
+  reporter.info(
+    `dispatch-metrics: ${deps.files === void 0 ? `jobs ${patterns.join(", ")}; ` : ""}stores: ${stores.length === 0 ? "none" : stores.join(", ")}` + (inputs["dry-run"] ? " (dry run)" : "")
+  );
+  const files = deps.files ?? await findJobFiles(inputs, settings, workspace, base);
+  const run = await runMetrics(
+    {
+      settings,
+      files,
+      prepare: {
+        envChoice: inputs.env,
+        ignoreBlobs: inputs["ignore-blobs"],
+        provenance: {
+          ...opt2("imageDigest", inputs["image-digest"]),
+          ...opt2("releaseTag", inputs["release-tag"]),
+          ...opt2("gitSha", inputs["git-sha"]),
+          ...opt2("jenkinsBuildUrl", inputs["jenkins-build-url"]),
+          ...opt2("dataset", inputs.dataset),
+          ...opt2("instrument", inputs.instrument),
+          ...opt2("filter", inputs.filter)
+        },
+        ...opt2("series", inputs.series),
+        ...opt2("dateCreated", inputs["date-created"]),
+        ...inputs.packages === void 0 ? {} : {
+          packages: await readPackages((0, import_node_path12.resolve)(workspace, inputs.packages))
+        }
+      },
+      dryRun: inputs["dry-run"],
+      replay: inputs.replay && deps.store !== false,
+      store: deps.store !== false
+    },
+    deps
+  );
+  return reportMetrics(run, settings, inputs, {
+    ...deps,
+    octokit: deps.octokit ?? (async (token) => makeOctokit(token, env, reporter)),
+    slack: deps.slack ?? (async (token) => makeSlackClient(token, env, reporter))
+  });
+}
+__name(runDispatchMetrics, "runDispatchMetrics");
 function opt2(key, value) {
   return value === void 0 ? {} : { [key]: value };
 }
 __name(opt2, "opt");
 
 // actions/dispatch-metrics/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  try {
-    const inputs = readDispatchMetricsInputs(process.env, reporter);
-    const { failure, ...outputs } = await runDispatchMetricsAction(
-      inputs,
-      process.env,
-      reporter
-    );
-    for (const [name, value] of Object.entries(outputs))
-      setOutput(name, value);
-    if (failure !== "") setFailed(failure);
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  }
-}
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+void runAction(async ({ reporter, env, workspace }) => {
+  const result = await runDispatchMetrics(
+    dispatchMetricsInputsFromAction(env),
+    {
+      reporter,
+      env,
+      workspace,
+      reportFile: (0, import_node_path13.join)(
+        env.RUNNER_TEMP ?? workspace,
+        "stackci-metrics-report.json"
+      )
+    }
+  );
+  return {
+    outputs: dispatchMetricsOutputs(result),
+    summary: dispatchMetricsSummary(result),
+    ...result.failure === void 0 ? {} : { failure: result.failure }
+  };
 });

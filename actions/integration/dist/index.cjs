@@ -7,14 +7,6 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
 var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
@@ -36,86 +28,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
-
-// stackci-lazy-fs:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  access: () => access,
-  appendFile: () => appendFile,
-  chmod: () => chmod,
-  chown: () => chown,
-  constants: () => import_node_fs.constants,
-  copyFile: () => copyFile,
-  cp: () => cp,
-  lchmod: () => lchmod,
-  lchown: () => lchown,
-  link: () => link,
-  lstat: () => lstat,
-  lutimes: () => lutimes,
-  mkdir: () => mkdir,
-  mkdtemp: () => mkdtemp,
-  open: () => open,
-  opendir: () => opendir,
-  readFile: () => readFile,
-  readdir: () => readdir,
-  readlink: () => readlink,
-  realpath: () => realpath,
-  rename: () => rename,
-  rm: () => rm,
-  rmdir: () => rmdir,
-  stat: () => stat,
-  statfs: () => statfs,
-  symlink: () => symlink,
-  truncate: () => truncate,
-  unlink: () => unlink,
-  utimes: () => utimes,
-  watch: () => watch,
-  writeFile: () => writeFile
-});
-var import_node_fs, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
-var init_promises = __esm({
-  "stackci-lazy-fs:fs/promises"() {
-    import_node_fs = require("node:fs");
-    access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
-    copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
-    cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
-    open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
-    opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
-    rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
-    truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
-    rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
-    rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
-    mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
-    readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
-    readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
-    symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
-    lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
-    stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
-    statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
-    link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
-    unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
-    chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
-    lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
-    lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
-    chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
-    utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
-    lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
-    realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
-    mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
-    writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
-    appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
-    readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
-    watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
-  }
-});
-
-// actions/integration/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
-});
-module.exports = __toCommonJS(main_exports);
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -244,7 +156,73 @@ __export(fs_exports, {
   promises: () => promises_exports
 });
 __reExport(fs_exports, require("node:fs"));
-init_promises();
+
+// stackci-lazy-fs:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  access: () => access,
+  appendFile: () => appendFile,
+  chmod: () => chmod,
+  chown: () => chown,
+  constants: () => import_node_fs.constants,
+  copyFile: () => copyFile,
+  cp: () => cp,
+  lchmod: () => lchmod,
+  lchown: () => lchown,
+  link: () => link,
+  lstat: () => lstat,
+  lutimes: () => lutimes,
+  mkdir: () => mkdir,
+  mkdtemp: () => mkdtemp,
+  open: () => open,
+  opendir: () => opendir,
+  readFile: () => readFile,
+  readdir: () => readdir,
+  readlink: () => readlink,
+  realpath: () => realpath,
+  rename: () => rename,
+  rm: () => rm,
+  rmdir: () => rmdir,
+  stat: () => stat,
+  statfs: () => statfs,
+  symlink: () => symlink,
+  truncate: () => truncate,
+  unlink: () => unlink,
+  utimes: () => utimes,
+  watch: () => watch,
+  writeFile: () => writeFile
+});
+var import_node_fs = require("node:fs");
+var access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
+var copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
+var cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
+var open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
+var opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
+var rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
+var truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
+var rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
+var rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
+var mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
+var readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
+var readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
+var symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
+var lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
+var stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
+var statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
+var link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
+var unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
+var chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
+var lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
+var lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
+var chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
+var utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
+var lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
+var realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
+var mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
+var writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
+var appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
+var readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
+var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
 
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
@@ -645,6 +623,10 @@ function saveState(name, value) {
   issueCommand("save-state", { name }, toCommandValue(value));
 }
 __name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
+__name(getState, "getState");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -864,6 +846,67 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
+// src/core/signals.ts
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
+  }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+__name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
+
 // src/docker/client.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
@@ -915,6 +958,10 @@ function formatBytes(bytes) {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
 }
 __name(formatBytes, "formatBytes");
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+__name(plural, "plural");
 
 // src/core/retry.ts
 var DEFAULT_RETRY_POLICY = {
@@ -1145,299 +1192,6 @@ async function engineCall(engine, what, fn, reporter, options = {}) {
 }
 __name(engineCall, "engineCall");
 
-// src/integration/datasets.ts
-init_promises();
-var import_node_path3 = require("node:path");
-
-// src/core/glob.ts
-init_promises();
-var import_node_path2 = require("node:path");
-function globToRegExp(pattern) {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "*") {
-      if (pattern[i + 1] === "*") {
-        if (pattern[i + 2] === "/") {
-          re += "(?:[^/]*(?:/|$))*";
-          i += 2;
-        } else {
-          re += ".*";
-          i += 1;
-        }
-      } else re += "[^/]*";
-    } else if (ch === "?") re += "[^/]";
-    else if (ch === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end === -1) re += "\\[";
-      else {
-        const body = pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\");
-        re += `[${body}]`;
-        i = end;
-      }
-    } else if (ch === "{") {
-      const end = pattern.indexOf("}", i + 1);
-      if (end === -1) re += "\\{";
-      else {
-        const options = pattern.slice(i + 1, end).split(",").map((o) => globToRegExp(o).source.slice(1, -1));
-        re += `(?:${options.join("|")})`;
-        i = end;
-      }
-    } else re += ch.replace(/[.+^$()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-__name(globToRegExp, "globToRegExp");
-function displayPath(path, cwd = process.cwd()) {
-  const rel = (0, import_node_path2.relative)(cwd, path);
-  return rel === "" ? "." : rel.startsWith("..") || (0, import_node_path2.isAbsolute)(rel) ? path : rel;
-}
-__name(displayPath, "displayPath");
-
-// src/integration/datasets.ts
-var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-function parseDatasets(entries, base, what) {
-  const problems = [];
-  const datasets = [];
-  for (const entry of entries) {
-    const at = entry.indexOf("=");
-    const name = at === -1 ? "" : entry.slice(0, at).trim();
-    const path = at === -1 ? "" : entry.slice(at + 1).trim();
-    if (at === -1 || path === "") {
-      problems.push({
-        where: {},
-        message: `${JSON.stringify(entry)} is not NAME=PATH`,
-        hint: "e.g. field_a=data/field_a"
-      });
-    } else if (!NAME.test(name)) {
-      problems.push({
-        where: {},
-        message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, _ . - (at most 64, not starting with _ . -)`
-      });
-    } else if (datasets.some((d) => d.name === name)) {
-      problems.push({ where: {}, message: `dataset ${name} is given twice` });
-    } else {
-      datasets.push({
-        name,
-        path: (0, import_node_path3.isAbsolute)(path) ? path : (0, import_node_path3.resolve)(base, path)
-      });
-    }
-  }
-  if (entries.length === 0) {
-    throw new InputError(`${what}: no dataset given`, {
-      hint: "give at least one NAME=PATH, e.g. field_a=data/field_a"
-    });
-  }
-  if (problems.length > 0) {
-    throw new InputError(`${what}: ${problems.length} bad dataset(s)`, {
-      problems
-    });
-  }
-  return datasets;
-}
-__name(parseDatasets, "parseDatasets");
-async function checkDatasetPaths(datasets) {
-  const problems = [];
-  for (const d of datasets) {
-    const shown = displayPath(d.path);
-    const info2 = await stat(d.path).catch(() => void 0);
-    if (info2 === void 0) {
-      problems.push({
-        where: { file: shown },
-        message: `dataset ${d.name}: no such directory`,
-        hint: "check the path (relative paths start at the workspace), and that the dataset was checked out (git lfs pull?)"
-      });
-    } else if (!info2.isDirectory()) {
-      problems.push({
-        where: { file: shown },
-        message: `dataset ${d.name}: not a directory`
-      });
-    }
-  }
-  if (problems.length > 0) {
-    throw new InputError(
-      problems.length === 1 ? problems[0]?.message ?? "" : `${problems.length} datasets cannot be mounted`,
-      problems.length === 1 ? {
-        where: problems[0]?.where ?? {},
-        ...problems[0]?.hint === void 0 ? {} : { hint: problems[0].hint }
-      } : { problems }
-    );
-  }
-}
-__name(checkDatasetPaths, "checkDatasetPaths");
-
-// src/integration/command.ts
-var SHELL_SYNTAX = /[|&;<>()$`]/;
-function splitCommand(text, what = "command") {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
-  const words = [];
-  let word = "";
-  let inWord = false;
-  let quote;
-  for (let i = 0; i < trimmed.length; i++) {
-    const ch = trimmed[i];
-    if (quote === "'") {
-      if (ch === "'") quote = void 0;
-      else word += ch;
-    } else if (quote === '"') {
-      if (ch === '"') quote = void 0;
-      else if (ch === "\\" && /["\\$`]/.test(trimmed[i + 1] ?? "")) {
-        word += trimmed[++i] ?? "";
-      } else word += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\") {
-      word += trimmed[++i] ?? "";
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else if (SHELL_SYNTAX.test(ch)) {
-      throw new InputError(
-        `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
-        {
-          hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
-        }
-      );
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (quote !== void 0) {
-    throw new InputError(`${what}: unterminated ${quote} quote`, {
-      hint: "close the quote"
-    });
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-__name(splitCommand, "splitCommand");
-function parseJsonArgv(text, what) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (error2) {
-    throw new InputError(
-      `${what}: starts with [ but is not a JSON array: ${error2.message}`,
-      { hint: 'write ["prog", "arg", \u2026] or plain words' }
-    );
-  }
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw new InputError(`${what}: a JSON command must be an array of strings`);
-  }
-  return value;
-}
-__name(parseJsonArgv, "parseJsonArgv");
-function containerArgv(command, shell, values) {
-  const filled = command.map(
-    (arg) => arg.replace(
-      /\{(dataset|dataset_dir|output_dir)\}/g,
-      (_m, key) => values[key]
-    )
-  );
-  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
-}
-__name(containerArgv, "containerArgv");
-function shellQuote(word) {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-__name(shellQuote, "shellQuote");
-function formatCommand(argv) {
-  return argv.map(shellQuote).join(" ");
-}
-__name(formatCommand, "formatCommand");
-
-// src/integration/limits.ts
-var import_node_path4 = require("node:path");
-var MIN_MEMORY = 6 * 1024 * 1024;
-var MEMORY_UNITS = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  m: 1024 ** 2,
-  g: 1024 ** 3,
-  t: 1024 ** 4
-};
-function parseMemory(text, what = "memory") {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
-  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
-  if (match === null || unit === void 0) {
-    throw new InputError(
-      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text)}`
-    );
-  }
-  const bytes = Math.floor(Number(match[1]) * unit);
-  if (bytes < MIN_MEMORY) {
-    throw new InputError(
-      `${what} ${JSON.stringify(text)} is below the engine's minimum of 6m`
-    );
-  }
-  return bytes;
-}
-__name(parseMemory, "parseMemory");
-function parseCpus(text, what = "cpus") {
-  const value = text.trim();
-  const n = Number(value);
-  if (!/^\d*\.?\d+$/.test(value) || !(n >= 0.01)) {
-    throw new InputError(
-      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text)}`
-    );
-  }
-  return n;
-}
-__name(parseCpus, "parseCpus");
-function checkNetwork(name, what = "network") {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new InputError(
-      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
-    );
-  }
-  return name;
-}
-__name(checkNetwork, "checkNetwork");
-function checkContainerPath(path, what) {
-  const clean = import_node_path4.posix.normalize(path);
-  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
-    throw new InputError(
-      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
-    );
-  }
-  return clean.replace(/\/$/, "");
-}
-__name(checkContainerPath, "checkContainerPath");
-function checkOutputPatterns(patterns, what = "outputs") {
-  if (patterns.length === 0) {
-    throw new InputError(`${what}: no output pattern given`, {
-      hint: "e.g. **/*.verify.json"
-    });
-  }
-  return patterns.map((raw) => {
-    const pattern = raw.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    if (pattern === "") {
-      throw new InputError(`${what}: an output pattern is empty`);
-    }
-    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
-      throw new InputError(
-        `${what}: ${JSON.stringify(raw)} escapes the output directory`,
-        {
-          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
-        }
-      );
-    }
-    return pattern;
-  });
-}
-__name(checkOutputPatterns, "checkOutputPatterns");
-function datasetMountPath(template, name) {
-  return template.replace(/\{dataset\}/g, name);
-}
-__name(datasetMountPath, "datasetMountPath");
-
 // src/integration/container-log.ts
 var import_node_string_decoder = require("node:string_decoder");
 var MAX_LINE = 16 * 1024;
@@ -1563,37 +1317,36 @@ function createOptions(spec) {
   };
 }
 __name(createOptions, "createOptions");
-async function kill(engine, container, reporter) {
+async function onContainer(engine, container, action, reporter, tolerated) {
   try {
     await engineCall(
       engine,
-      `kill container ${container.id.slice(0, 12)}`,
+      `${action} container ${container.id.slice(0, 12)}`,
       async (abortSignal) => {
-        await container.kill({ signal: "SIGKILL", abortSignal });
+        if (action === "kill")
+          await container.kill({ signal: "SIGKILL", abortSignal });
+        else await container.remove({ force: true, v: true, abortSignal });
       },
       reporter,
-      { timeoutMs: 15e3 }
+      { timeoutMs: action === "kill" ? 15e3 : 3e4 }
     );
+    return true;
   } catch (error2) {
     const status = engineStatus(error2.cause);
-    if (status !== 404 && status !== 409) throw error2;
+    if (status !== void 0 && tolerated.includes(status)) return false;
+    throw error2;
   }
+}
+__name(onContainer, "onContainer");
+async function kill(engine, container, reporter) {
+  await onContainer(engine, container, "kill", reporter, [404, 409]);
 }
 __name(kill, "kill");
 async function removeContainer(engine, container, reporter) {
   try {
-    await engineCall(
-      engine,
-      `remove container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.remove({ force: true, v: true, abortSignal });
-      },
-      reporter,
-      { timeoutMs: 3e4 }
-    );
+    await onContainer(engine, container, "remove", reporter, [404]);
     return true;
   } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return true;
     reporter.warning(
       `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
     );
@@ -1720,9 +1473,554 @@ async function bounded(promise, ms, what) {
 }
 __name(bounded, "bounded");
 
+// src/core/builtins.ts
+var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
+
+// src/integration/cleanup.ts
+var RUN_LABEL = "stackci.integration.run";
+var DATASET_LABEL = "stackci.integration.dataset";
+var STATE_KEY = "integration";
+function newRunId() {
+  return `${Date.now().toString(36)}${nodeCrypto().randomBytes(3).toString("hex")}`;
+}
+__name(newRunId, "newRunId");
+async function runContainers(engine, runId, reporter) {
+  const list = await engineCall(
+    engine,
+    "list containers",
+    async (abortSignal) => engine.docker.listContainers({
+      all: true,
+      filters: { label: [`${RUN_LABEL}=${runId}`] },
+      abortSignal
+    }),
+    reporter
+  );
+  return list.map((c) => c.Id);
+}
+__name(runContainers, "runContainers");
+async function removeRunContainers(engine, runId, reporter) {
+  const ids = await runContainers(engine, runId, reporter);
+  let removed = 0;
+  for (const id of ids) {
+    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
+    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
+      removed++;
+  }
+  return removed;
+}
+__name(removeRunContainers, "removeRunContainers");
+
+// src/integration/step.ts
+var import_node_path7 = require("node:path");
+
+// src/core/duration.ts
+var UNIT_MS = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 36e5,
+  d: 864e5
+};
+var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+function parseDuration(text, what = "duration") {
+  const value = text.trim();
+  const fail = /* @__PURE__ */ __name(() => {
+    throw new InputError(
+      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
+    );
+  }, "fail");
+  if (value === "") fail();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
+  let total = 0;
+  let consumed = 0;
+  PART.lastIndex = 0;
+  for (; ; ) {
+    while (value[PART.lastIndex] === " ") PART.lastIndex++;
+    consumed = PART.lastIndex;
+    if (consumed >= value.length) break;
+    const match = PART.exec(value);
+    if (match === null) fail();
+    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
+  }
+  if (!Number.isFinite(total)) fail();
+  return Math.round(total);
+}
+__name(parseDuration, "parseDuration");
+
+// src/core/step-inputs.ts
+function actionSource(action, env) {
+  return {
+    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
+    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
+  };
+}
+__name(actionSource, "actionSource");
+function isSet(value) {
+  if (value === void 0 || value === null || value === "") return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
+    );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse2, value) {
+    try {
+      return parse2(value);
+    } catch (error2) {
+      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
+      throw error2;
+    }
+  }
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value = this.source.get(key);
+    if (!isSet(value)) return void 0;
+    if (typeof value === "string")
+      return value.trim() === "" ? void 0 : value.trim();
+    if (typeof value === "number" || typeof value === "boolean")
+      return String(value);
+    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
+  }
+  required(key) {
+    const value = this.string(key);
+    if (value === void 0) this.fail(key, "is required and was not supplied");
+    return value;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value = this.source.get(key);
+    if (typeof value === "boolean") return value;
+    const text = typeof value === "string" ? value.trim() : "";
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    if (!isSet(value) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value = this.source.get(key);
+    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value = this.string(key);
+    if (value === void 0) return void 0;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value = this.source.get(key);
+    if (typeof value === "number") return value;
+    const text = this.string(key);
+    if (text === void 0) return void 0;
+    return parseDuration(text, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value = this.string(key) ?? fallback;
+    if (value === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+};
+
+// src/core/action-inputs.ts
+var ActionInputs = class extends StepInputs {
+  constructor(action, env = process.env) {
+    super(actionSource(action, env));
+    this.action = action;
+    this.env = env;
+  }
+  action;
+  env;
+  static {
+    __name(this, "ActionInputs");
+  }
+};
+
+// src/docker/labels.ts
+function parseKeyValues(lines, what) {
+  const out = {};
+  for (const line of lines) {
+    const eq = line.indexOf("=");
+    const key = eq === -1 ? "" : line.slice(0, eq).trim();
+    if (key === "") {
+      throw new InputError(
+        `${what}: ${JSON.stringify(line)} is not KEY=VALUE`,
+        {
+          hint: "one KEY=VALUE per line, e.g. EUPS_TAG=w_2021_01"
+        }
+      );
+    }
+    out[key] = line.slice(eq + 1);
+  }
+  return out;
+}
+__name(parseKeyValues, "parseKeyValues");
+
+// src/integration/command.ts
+var SHELL_SYNTAX = /[|&;<>()$`]/;
+function splitCommand(text, what = "command") {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
+  const words = [];
+  let word = "";
+  let inWord = false;
+  let quote;
+  for (let i = 0; i < trimmed.length; i++) {
+    const ch = trimmed[i];
+    if (quote === "'") {
+      if (ch === "'") quote = void 0;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = void 0;
+      else if (ch === "\\" && /["\\$`]/.test(trimmed[i + 1] ?? "")) {
+        word += trimmed[++i] ?? "";
+      } else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\") {
+      word += trimmed[++i] ?? "";
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else if (SHELL_SYNTAX.test(ch)) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
+        {
+          hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
+        }
+      );
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== void 0) {
+    throw new InputError(`${what}: unterminated ${quote} quote`, {
+      hint: "close the quote"
+    });
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+__name(splitCommand, "splitCommand");
+function parseJsonArgv(text, what) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error2) {
+    throw new InputError(
+      `${what}: starts with [ but is not a JSON array: ${error2.message}`,
+      { hint: 'write ["prog", "arg", \u2026] or plain words' }
+    );
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new InputError(`${what}: a JSON command must be an array of strings`);
+  }
+  return value;
+}
+__name(parseJsonArgv, "parseJsonArgv");
+function containerArgv(command, shell, values) {
+  const filled = command.map(
+    (arg) => arg.replace(
+      /\{(dataset|dataset_dir|output_dir)\}/g,
+      (_m, key) => values[key]
+    )
+  );
+  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
+}
+__name(containerArgv, "containerArgv");
+function shellQuote(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+__name(shellQuote, "shellQuote");
+function formatCommand(argv) {
+  return argv.map(shellQuote).join(" ");
+}
+__name(formatCommand, "formatCommand");
+
+// src/integration/datasets.ts
+var import_node_path3 = require("node:path");
+
+// src/core/glob.ts
+var import_node_path2 = require("node:path");
+function globToRegExp(pattern) {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "*") {
+      if (pattern[i + 1] === "*") {
+        if (pattern[i + 2] === "/") {
+          re += "(?:[^/]*(?:/|$))*";
+          i += 2;
+        } else {
+          re += ".*";
+          i += 1;
+        }
+      } else re += "[^/]*";
+    } else if (ch === "?") re += "[^/]";
+    else if (ch === "[") {
+      const end = pattern.indexOf("]", i + 1);
+      if (end === -1) re += "\\[";
+      else {
+        const body = pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        re += `[${body}]`;
+        i = end;
+      }
+    } else if (ch === "{") {
+      const end = pattern.indexOf("}", i + 1);
+      if (end === -1) re += "\\{";
+      else {
+        const options = pattern.slice(i + 1, end).split(",").map((o) => globToRegExp(o).source.slice(1, -1));
+        re += `(?:${options.join("|")})`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^$()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+__name(globToRegExp, "globToRegExp");
+function displayPath(path, cwd = process.cwd()) {
+  const rel = (0, import_node_path2.relative)(cwd, path);
+  return rel === "" ? "." : rel.startsWith("..") || (0, import_node_path2.isAbsolute)(rel) ? path : rel;
+}
+__name(displayPath, "displayPath");
+
+// src/integration/datasets.ts
+var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+function parseDatasets(entries, base, what) {
+  const problems = [];
+  const datasets = [];
+  for (const entry of entries) {
+    const at = entry.indexOf("=");
+    const name = at === -1 ? "" : entry.slice(0, at).trim();
+    const path = at === -1 ? "" : entry.slice(at + 1).trim();
+    if (at === -1 || path === "") {
+      problems.push({
+        where: {},
+        message: `${JSON.stringify(entry)} is not NAME=PATH`,
+        hint: "e.g. field_a=data/field_a"
+      });
+    } else if (!NAME.test(name)) {
+      problems.push({
+        where: {},
+        message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, _ . - (at most 64, not starting with _ . -)`
+      });
+    } else if (datasets.some((d) => d.name === name)) {
+      problems.push({ where: {}, message: `dataset ${name} is given twice` });
+    } else {
+      datasets.push({
+        name,
+        path: (0, import_node_path3.isAbsolute)(path) ? path : (0, import_node_path3.resolve)(base, path)
+      });
+    }
+  }
+  if (entries.length === 0) {
+    throw new InputError(`${what}: no dataset given`, {
+      hint: "give at least one NAME=PATH, e.g. field_a=data/field_a"
+    });
+  }
+  if (problems.length > 0) {
+    throw new InputError(`${what}: ${problems.length} bad dataset(s)`, {
+      problems
+    });
+  }
+  return datasets;
+}
+__name(parseDatasets, "parseDatasets");
+async function checkDatasetPaths(datasets) {
+  const problems = [];
+  for (const d of datasets) {
+    const shown = displayPath(d.path);
+    const info2 = await stat(d.path).catch(() => void 0);
+    if (info2 === void 0) {
+      problems.push({
+        where: { file: shown },
+        message: `dataset ${d.name}: no such directory`,
+        hint: "check the path (relative paths start at the workspace), and that the dataset was checked out (git lfs pull?)"
+      });
+    } else if (!info2.isDirectory()) {
+      problems.push({
+        where: { file: shown },
+        message: `dataset ${d.name}: not a directory`
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      problems.length === 1 ? problems[0]?.message ?? "" : `${problems.length} datasets cannot be mounted`,
+      problems.length === 1 ? {
+        where: problems[0]?.where ?? {},
+        ...problems[0]?.hint === void 0 ? {} : { hint: problems[0].hint }
+      } : { problems }
+    );
+  }
+}
+__name(checkDatasetPaths, "checkDatasetPaths");
+var OUTSIDE_WORKSPACE_HINT = "put the data inside the workspace, or allow it explicitly: the allow-outside-workspace input, --allow-outside-workspace, or integration.allow-outside-workspace in stackci.yml";
+async function confineDatasets(datasets, workspace) {
+  const root = await realpath(workspace);
+  const problems = [];
+  const confined = [];
+  for (const d of datasets) {
+    const real = await realpath(d.path);
+    const rel = (0, import_node_path3.relative)(root, real);
+    if (rel.startsWith("..") || (0, import_node_path3.isAbsolute)(rel)) {
+      problems.push({
+        where: {},
+        message: `dataset ${d.name}: ${d.path}${real === d.path ? "" : ` (really ${real})`} is outside the workspace ${root}`,
+        hint: OUTSIDE_WORKSPACE_HINT
+      });
+    }
+    confined.push({ name: d.name, path: real });
+  }
+  if (problems.length > 0) {
+    const [first] = problems;
+    throw new InputError(
+      problems.length === 1 && first !== void 0 ? first.message : `${problems.length} datasets are outside the workspace ${root}`,
+      problems.length === 1 ? { hint: OUTSIDE_WORKSPACE_HINT } : { problems, hint: OUTSIDE_WORKSPACE_HINT }
+    );
+  }
+  return confined;
+}
+__name(confineDatasets, "confineDatasets");
+
+// src/integration/limits.ts
+var import_node_path4 = require("node:path");
+var MIN_MEMORY = 6 * 1024 * 1024;
+var MEMORY_UNITS = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4
+};
+function parseMemory(text, what = "memory") {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
+  if (match === null || unit === void 0) {
+    throw new InputError(
+      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text)}`
+    );
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < MIN_MEMORY) {
+    throw new InputError(
+      `${what} ${JSON.stringify(text)} is below the engine's minimum of 6m`
+    );
+  }
+  return bytes;
+}
+__name(parseMemory, "parseMemory");
+function parseCpus(text, what = "cpus") {
+  const value = text.trim();
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n >= 0.01)) {
+    throw new InputError(
+      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text)}`
+    );
+  }
+  return n;
+}
+__name(parseCpus, "parseCpus");
+function checkNetwork(name, what = "network") {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new InputError(
+      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
+    );
+  }
+  return name;
+}
+__name(checkNetwork, "checkNetwork");
+function checkContainerPath(path, what) {
+  const clean = import_node_path4.posix.normalize(path);
+  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
+    throw new InputError(
+      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
+    );
+  }
+  return clean.replace(/\/$/, "");
+}
+__name(checkContainerPath, "checkContainerPath");
+function checkOutputPatterns(patterns, what = "outputs") {
+  if (patterns.length === 0) {
+    throw new InputError(`${what}: no output pattern given`, {
+      hint: "e.g. **/*.verify.json"
+    });
+  }
+  return patterns.map((raw) => {
+    const pattern = raw.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    if (pattern === "") {
+      throw new InputError(`${what}: an output pattern is empty`);
+    }
+    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(raw)} escapes the output directory`,
+        {
+          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
+        }
+      );
+    }
+    return pattern;
+  });
+}
+__name(checkOutputPatterns, "checkOutputPatterns");
+function datasetMountPath(template, name) {
+  return template.replace(/\{dataset\}/g, name);
+}
+__name(datasetMountPath, "datasetMountPath");
+
+// src/integration/run-datasets.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path6 = require("node:path");
+
 // src/integration/collect.ts
 var import_node_fs3 = require("node:fs");
-init_promises();
 var import_node_path5 = require("node:path");
 var import_promises4 = require("node:stream/promises");
 async function collectOutputs(engine, container, options, reporter) {
@@ -1890,9 +2188,6 @@ async function resolveRunImage(engine, ref, pull, reporter) {
 }
 __name(resolveRunImage, "resolveRunImage");
 
-// src/integration/provenance.ts
-init_promises();
-
 // src/core/provenance.ts
 var STACKCI_META = {
   dataset: "stackci.dataset",
@@ -1909,40 +2204,6 @@ function isMapping(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 __name(isMapping, "isMapping");
-
-// src/core/duration.ts
-var UNIT_MS = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 36e5,
-  d: 864e5
-};
-var PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-function parseDuration(text, what = "duration") {
-  const value = text.trim();
-  const fail = /* @__PURE__ */ __name(() => {
-    throw new InputError(
-      `${what} must be a duration like 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`
-    );
-  }, "fail");
-  if (value === "") fail();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1e3);
-  let total = 0;
-  let consumed = 0;
-  PART.lastIndex = 0;
-  for (; ; ) {
-    while (value[PART.lastIndex] === " ") PART.lastIndex++;
-    consumed = PART.lastIndex;
-    if (consumed >= value.length) break;
-    const match = PART.exec(value);
-    if (match === null) fail();
-    else total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
-  }
-  if (!Number.isFinite(total)) fail();
-  return Math.round(total);
-}
-__name(parseDuration, "parseDuration");
 
 // src/core/schema.ts
 function closest(word, candidates) {
@@ -2892,18 +3153,27 @@ function findJsonError(text) {
     }
     fail("unexpected end of input inside a string");
   }, "string");
+  const items = /* @__PURE__ */ __name((close, item) => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (; ; ) {
+      item();
+      ws();
+      if (text[i] !== ",") break;
+      i++;
+    }
+    expect(close, `',' or '${close}'`);
+  }, "items");
   const value = /* @__PURE__ */ __name(() => {
     ws();
     const ch = text[i];
     if (ch === void 0) fail("unexpected end of input, expected a value");
     if (ch === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (; ; ) {
+      items("}", () => {
         ws();
         if (text[i] !== '"')
           fail(
@@ -2912,32 +3182,12 @@ function findJsonError(text) {
         string();
         expect(":", "':'");
         value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("}", "',' or '}'");
-        return;
-      }
+      });
+      return;
     }
     if (ch === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (; ; ) {
-        value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("]", "',' or ']'");
-        return;
-      }
+      items("]", value);
+      return;
     }
     if (ch === '"') {
       string();
@@ -2964,9 +3214,6 @@ function findJsonError(text) {
   }
 }
 __name(findJsonError, "findJsonError");
-
-// src/core/builtins.ts
-var nodeCrypto = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto"), "nodeCrypto");
 
 // src/verify/job.ts
 function newIdentifier() {
@@ -3288,40 +3535,6 @@ async function finishResult(dataset, input) {
 }
 __name(finishResult, "finishResult");
 
-// src/integration/cleanup.ts
-var RUN_LABEL = "stackci.integration.run";
-var DATASET_LABEL = "stackci.integration.dataset";
-var STATE_KEY = "integration";
-function newRunId() {
-  return `${Date.now().toString(36)}${nodeCrypto().randomBytes(3).toString("hex")}`;
-}
-__name(newRunId, "newRunId");
-async function runContainers(engine, runId, reporter) {
-  const list = await engineCall(
-    engine,
-    "list containers",
-    async (abortSignal) => engine.docker.listContainers({
-      all: true,
-      filters: { label: [`${RUN_LABEL}=${runId}`] },
-      abortSignal
-    }),
-    reporter
-  );
-  return list.map((c) => c.Id);
-}
-__name(runContainers, "runContainers");
-async function removeRunContainers(engine, runId, reporter) {
-  const ids = await runContainers(engine, runId, reporter);
-  let removed = 0;
-  for (const id of ids) {
-    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
-    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
-      removed++;
-  }
-  return removed;
-}
-__name(removeRunContainers, "removeRunContainers");
-
 // src/integration/run-options.ts
 var DEFAULT_OUTPUTS = ["**/*.verify.json"];
 var DEFAULT_TIMEOUT_MS = 36e5;
@@ -3363,12 +3576,10 @@ function checkOptions(options) {
 __name(checkOptions, "checkOptions");
 
 // src/integration/run-datasets.ts
-var import_node_fs4 = require("node:fs");
-init_promises();
-var import_node_path6 = require("node:path");
 async function runDatasets(engine, options, reporter) {
   const plan = checkOptions(options);
   await checkDatasetPaths(options.datasets);
+  const datasets = options.workspace === void 0 ? options.datasets : await confineDatasets(options.datasets, options.workspace);
   const runId = options.runId ?? newRunId();
   const image = await resolveRunImage(
     engine,
@@ -3379,7 +3590,7 @@ async function runDatasets(engine, options, reporter) {
   const resultsDir = (0, import_node_path6.resolve)(options.resultsDir);
   await mkdir(resultsDir, { recursive: true });
   reporter.info(
-    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan.parallel} at a time; run ${runId}`
+    `image ${image.ref} (${image.id.slice(0, 19)}); ${datasets.length} dataset(s), ${plan.parallel} at a time; run ${runId}`
   );
   const one = /* @__PURE__ */ __name(async (dataset) => runOne(
     engine,
@@ -3387,8 +3598,8 @@ async function runDatasets(engine, options, reporter) {
     { options, plan, image, runId, resultsDir },
     reporter
   ), "one");
-  const grouped = plan.parallel === 1 || options.datasets.length === 1;
-  const queue = [...options.datasets];
+  const grouped = plan.parallel === 1 || datasets.length === 1;
+  const queue = [...datasets];
   const results = /* @__PURE__ */ new Map();
   const worker = /* @__PURE__ */ __name(async () => {
     for (let d = queue.shift(); d !== void 0; d = queue.shift()) {
@@ -3401,20 +3612,20 @@ async function runDatasets(engine, options, reporter) {
     }
   }, "worker");
   const workers = Array.from(
-    { length: Math.min(plan.parallel, options.datasets.length) },
+    { length: Math.min(plan.parallel, datasets.length) },
     worker
   );
   if (grouped) await Promise.all(workers);
   else {
     await reporter.group(
-      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan.parallel} at a time)`,
+      `Datasets ${datasets.map((d) => d.name).join(", ")} (${plan.parallel} at a time)`,
       async () => Promise.all(workers)
     );
   }
   await removeRunContainers(engine, runId, reporter).catch((error2) => {
     reporter.warning(`clean-up sweep failed: ${errorMessage(error2)}`);
   });
-  const ordered = options.datasets.map(
+  const ordered = datasets.map(
     (d) => results.get(d.name) ?? cancelledResult(d.name)
   );
   return {
@@ -3536,12 +3747,16 @@ function resultJson(r) {
   };
 }
 __name(resultJson, "resultJson");
+function resultsByDataset(result) {
+  return Object.fromEntries(
+    result.results.map((r) => [r.dataset, resultJson(r)])
+  );
+}
+__name(resultsByDataset, "resultsByDataset");
 function integrationOutputs(result) {
   return {
     jobs: JSON.stringify(result.jobs),
-    results: JSON.stringify(
-      Object.fromEntries(result.results.map((r) => [r.dataset, resultJson(r)]))
-    )
+    results: JSON.stringify(resultsByDataset(result))
   };
 }
 __name(integrationOutputs, "integrationOutputs");
@@ -3596,197 +3811,53 @@ function failureMessage(result) {
 }
 __name(failureMessage, "failureMessage");
 
-// src/integration/inputs.ts
-var import_node_path7 = require("node:path");
-
-// src/core/step-inputs.ts
-function actionSource(action, env) {
+// src/integration/step.ts
+function readIntegrationInputs(r, base) {
+  const what = /* @__PURE__ */ __name((key) => r.source.describe(key), "what");
+  const optional = /* @__PURE__ */ __name((key, parse2) => {
+    const text = r.string(key);
+    return text === void 0 ? void 0 : parse2(text);
+  }, "optional");
+  const outputs = r.lines("outputs");
   return {
-    describe: /* @__PURE__ */ __name((key) => `${action}: input '${key}'`, "describe"),
-    get: /* @__PURE__ */ __name((key) => (env[`INPUT_${key.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(), "get")
-  };
-}
-__name(actionSource, "actionSource");
-function isSet(value) {
-  if (value === void 0 || value === null || value === "") return false;
-  return !(Array.isArray(value) && value.length === 0);
-}
-__name(isSet, "isSet");
-var StepInputs = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  static {
-    __name(this, "StepInputs");
-  }
-  fail(key, message, hint) {
-    throw new InputError(
-      `${this.source.describe(key)} ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse2, value) {
-    try {
-      return parse2(value);
-    } catch (error2) {
-      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
-      throw error2;
-    }
-  }
-  has(key) {
-    return isSet(this.source.get(key));
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(key) {
-    const value = this.source.get(key);
-    if (!isSet(value)) return void 0;
-    if (typeof value === "string")
-      return value.trim() === "" ? void 0 : value.trim();
-    if (typeof value === "number" || typeof value === "boolean")
-      return String(value);
-    return this.fail(key, `must be text, got ${JSON.stringify(value)}`);
-  }
-  required(key) {
-    const value = this.string(key);
-    if (value === void 0) this.fail(key, "is required and was not supplied");
-    return value;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(key, fallback) {
-    const value = this.source.get(key);
-    if (typeof value === "boolean") return value;
-    const text = typeof value === "string" ? value.trim() : "";
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    if (!isSet(value) && fallback !== void 0) return fallback;
-    return this.fail(
-      key,
-      `must be true or false, got ${JSON.stringify(value ?? "")}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(key) {
-    const value = this.source.get(key);
-    const items = Array.isArray(value) ? value.map(String) : isSet(value) ? String(value).split(/\r?\n/) : [];
-    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(key) {
-    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(key, options = {}) {
-    const value = this.string(key);
-    if (value === void 0) return void 0;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
-      this.fail(key, `must be an integer, got ${JSON.stringify(value)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /**
-   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
-   * file is already milliseconds (the schema converted it).
-   */
-  duration(key) {
-    const value = this.source.get(key);
-    if (typeof value === "number") return value;
-    const text = this.string(key);
-    if (text === void 0) return void 0;
-    return parseDuration(text, this.source.describe(key));
-  }
-  /** One of a fixed set of words. */
-  choice(key, choices, fallback) {
-    const value = this.string(key) ?? fallback;
-    if (value === void 0)
-      return this.fail(key, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value)) {
-      this.fail(
-        key,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`
-      );
-    }
-    return value;
-  }
-};
-
-// src/core/action-inputs.ts
-var ActionInputs = class extends StepInputs {
-  constructor(action, env = process.env) {
-    super(actionSource(action, env));
-    this.action = action;
-    this.env = env;
-  }
-  action;
-  env;
-  static {
-    __name(this, "ActionInputs");
-  }
-};
-
-// src/docker/labels.ts
-function parseKeyValues(lines, what) {
-  const out = {};
-  for (const line of lines) {
-    const eq = line.indexOf("=");
-    const key = eq === -1 ? "" : line.slice(0, eq).trim();
-    if (key === "") {
-      throw new InputError(
-        `${what}: ${JSON.stringify(line)} is not KEY=VALUE`,
-        {
-          hint: "one KEY=VALUE per line, e.g. EUPS_TAG=w_2021_01"
-        }
-      );
-    }
-    out[key] = line.slice(eq + 1);
-  }
-  return out;
-}
-__name(parseKeyValues, "parseKeyValues");
-
-// src/integration/inputs.ts
-function readIntegrationInputs(env) {
-  const input = new ActionInputs("integration", env);
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const what = /* @__PURE__ */ __name((name) => `integration: input '${name}'`, "what");
-  const command = input.string("command");
-  const memory = input.string("memory");
-  const cpus = input.string("cpus");
-  const outputs = input.lines("outputs");
-  return {
-    image: input.required("image"),
-    datasets: parseDatasets(
-      input.lines("datasets"),
-      workspace,
-      what("datasets")
-    ),
-    command: command === void 0 ? void 0 : splitCommand(command, what("command")),
+    image: r.required("image"),
+    datasets: parseDatasets(r.lines("datasets"), base, what("datasets")),
+    command: readCommand(r),
     outputs: outputs.length === 0 ? void 0 : outputs,
-    timeout: input.duration("timeout"),
-    memory: memory === void 0 ? void 0 : parseMemory(memory, what("memory")),
-    cpus: cpus === void 0 ? void 0 : parseCpus(cpus, what("cpus")),
-    network: input.string("network"),
-    parallel: input.integer("parallel", { min: 1, max: 64 }),
-    shell: input.boolean("shell", false),
-    env: parseKeyValues(input.lines("env"), what("env")),
-    user: input.string("user"),
-    workdir: input.string("workdir"),
-    "dataset-path": input.string("dataset-path"),
-    "output-path": input.string("output-path"),
-    "results-dir": input.string("results-dir"),
-    pull: input.boolean("pull", true),
-    "docker-host": input.string("docker-host")
+    timeout: r.duration("timeout"),
+    memory: optional("memory", (t) => parseMemory(t, what("memory"))),
+    cpus: optional("cpus", (t) => parseCpus(t, what("cpus"))),
+    network: r.string("network"),
+    parallel: r.integer("parallel", { min: 1, max: 64 }),
+    shell: r.boolean("shell", false),
+    env: parseKeyValues(r.lines("env"), what("env")),
+    user: r.string("user"),
+    workdir: r.string("workdir"),
+    "dataset-path": r.string("dataset-path"),
+    "output-path": r.string("output-path"),
+    "results-dir": r.string("results-dir"),
+    pull: r.boolean("pull", true),
+    "docker-host": r.string("docker-host"),
+    "allow-outside-workspace": r.boolean("allow-outside-workspace", false)
   };
 }
 __name(readIntegrationInputs, "readIntegrationInputs");
-function integrationOptions(inputs, env, extra) {
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const resultsDir = inputs["results-dir"] === void 0 ? (0, import_node_path7.join)(env.RUNNER_TEMP ?? workspace, "stackci-integration") : (0, import_node_path7.resolve)(workspace, inputs["results-dir"]);
+function readCommand(r) {
+  const raw = r.source.get("command");
+  if (Array.isArray(raw))
+    return raw.length === 0 ? void 0 : raw.map((w) => String(w));
+  const text = r.string("command");
+  return text === void 0 ? void 0 : splitCommand(text, r.source.describe("command"));
+}
+__name(readCommand, "readCommand");
+function integrationInputsFromAction(env) {
+  return readIntegrationInputs(
+    new ActionInputs("integration", env),
+    env.GITHUB_WORKSPACE ?? process.cwd()
+  );
+}
+__name(integrationInputsFromAction, "integrationInputsFromAction");
+function integrationOptions(inputs, deps, runId) {
   return {
     image: inputs.image,
     datasets: inputs.datasets,
@@ -3803,217 +3874,52 @@ function integrationOptions(inputs, env, extra) {
     datasetPath: inputs["dataset-path"],
     outputPath: inputs["output-path"],
     parallel: inputs.parallel,
-    resultsDir,
+    resultsDir: inputs["results-dir"] === void 0 ? deps.resultsDir : (0, import_node_path7.resolve)(deps.workspace, inputs["results-dir"]),
+    workspace: inputs["allow-outside-workspace"] ? void 0 : deps.workspace,
     pull: inputs.pull,
-    runId: extra.runId,
-    signal: extra.signal
+    runId,
+    signal: deps.signal
   };
 }
 __name(integrationOptions, "integrationOptions");
-
-// src/integration/notebook-params.ts
-var KEYWORDS = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
-    " "
-  )
-);
-
-// src/integration/notebook-driver.ts
-var RESULT_MARK = "stackci-notebook-result: ";
-var DRIVER_PY = String.raw`
-import json, os, re, sys, traceback
-# The output directory is bound from the host: whatever user runs stackci
-# must be able to remove what the notebook (and its kernel) write there.
-os.umask(0)
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
-
-src, out_dir, name = sys.argv[1], sys.argv[2], sys.argv[3]
-ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
-nb = nbformat.read(src, as_version=4)
-client = NotebookClient(nb, timeout=None, kernel_name='python3',
-                        resources={'metadata': {'path': out_dir}})
-result = {'ok': True}
-try:
-    client.execute()
-except Exception as exc:
-    said = str(exc).strip().splitlines()
-    result = {'ok': False, 'error': '%s: %s' % (type(exc).__name__, said[-1] if said else '')}
-    own = 0
-    for cell in nb.cells:
-        tags = cell.get('metadata', {}).get('tags', [])
-        if 'injected-parameters' not in tags:
-            own += 1
-        errors = [o for o in cell.get('outputs', []) if o.get('output_type') == 'error']
-        if errors:
-            e = errors[0]
-            result.update(cell=own, error='%s: %s' % (e.get('ename'), e.get('evalue')),
-                          traceback=[ANSI.sub('', l) for t in e.get('traceback', []) for l in t.splitlines()][-12:])
-            if cell.get('execution_count') is not None:
-                result['executionCount'] = cell['execution_count']
-            break
-    if 'cell' not in result:
-        result['traceback'] = traceback.format_exc().splitlines()[-12:]
-nbformat.write(nb, '%s/%s.ipynb' % (out_dir, name))
-html, _ = HTMLExporter().from_notebook_node(nb)
-# Debian's nbconvert points require.js and MathJax at the image's own files,
-# which no reader has: the page is self-contained without them.
-html = re.sub(r'<script[^>]*src="file://[^"]*"[^>]*>\s*</script>', '', html)
-with open('%s/%s.html' % (out_dir, name), 'w', encoding='utf-8') as f:
-    f.write(html)
-print('${RESULT_MARK}' + json.dumps(result), flush=True)
-sys.exit(0 if result['ok'] else 1)
-`;
-
-// src/integration/notebook-history.ts
-init_promises();
-
-// src/metrics/sqlite-schema.ts
-var MIGRATIONS = [
-  `CREATE TABLE jobs (
-     id INTEGER PRIMARY KEY,
-     job_id TEXT NOT NULL UNIQUE,
-     created_at INTEGER NOT NULL,
-     series TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     git_sha TEXT,
-     release_tag TEXT,
-     image_digest TEXT,
-     jenkins_build_url TEXT,
-     workflow_run_url TEXT,
-     source TEXT NOT NULL,
-     meta TEXT NOT NULL,
-     stored_at INTEGER NOT NULL
-   );
-   -- One row per history series: measurements point at it by number, so
-   -- the history index holds integers and floats, not repeated strings.
-   CREATE TABLE series (
-     id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
-     UNIQUE (metric, dataset, instrument, filter, series)
-   );
-   CREATE TABLE measurements (
-     id INTEGER PRIMARY KEY,
-     job INTEGER NOT NULL REFERENCES jobs (id),
-     series INTEGER NOT NULL REFERENCES series (id),
-     identifier TEXT NOT NULL,
-     value REAL,
-     unit TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     -- The series fixes the metric: this is (job id, metric, identifier).
-     UNIQUE (job, series, identifier)
-   );
-   CREATE INDEX measurements_history ON measurements
-     (series, created_at, value, job);
-   CREATE TABLE acceptances (
-     id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
-     since INTEGER NOT NULL,
-     reason TEXT NOT NULL,
-     accepted_by TEXT,
-     accepted_at INTEGER NOT NULL
-   );`
-];
-var SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
-
-// src/integration/notebook-run.ts
-init_promises();
-
-// src/verify/definitions.ts
-init_promises();
-
-// src/verify/report.ts
-var HEADERS = {
-  status: "Status",
-  spec: "Specification",
-  measurement: "Measurement",
-  test: "Test",
-  tags: "Spec. Tags"
-};
-var COLUMNS = Object.keys(HEADERS);
-
-// src/verify/check.ts
-init_promises();
-
-// src/verify/gate.ts
-init_promises();
-
-// src/core/signals.ts
-var CancelledError = class extends UserError {
-  constructor(signal) {
-    super(`received ${signal}`);
-    this.signal = signal;
-  }
-  signal;
-  static {
-    __name(this, "CancelledError");
-  }
-};
-function signalExitCode(signal) {
-  return signal === "SIGINT" ? 130 : 143;
+function actionResultsDir(env, workspace) {
+  return (0, import_node_path7.join)(env.RUNNER_TEMP ?? workspace, "stackci-integration");
 }
-__name(signalExitCode, "signalExitCode");
-function abortOnSignals(controller, reporter) {
-  const signals = ["SIGINT", "SIGTERM"];
-  const handler = /* @__PURE__ */ __name((signal) => {
-    if (controller.signal.aborted) {
-      reporter.warning(`received ${signal} again: exiting without waiting`);
-      process.exit(signalExitCode(signal));
-    }
-    controller.abort(new CancelledError(signal));
-  }, "handler");
-  for (const s of signals) process.on(s, handler);
-  return () => {
-    for (const s of signals) process.off(s, handler);
-  };
+__name(actionResultsDir, "actionResultsDir");
+async function runIntegration(inputs, deps) {
+  const runId = deps.runId ?? newRunId();
+  const names = inputs.datasets.map((d) => d.name).join(", ");
+  deps.reporter.info(
+    `integration: ${plural(inputs.datasets.length, "dataset")} (${names}) in ${inputs.image}`
+  );
+  const host = inputs["docker-host"];
+  deps.onStart?.({ runId, ...host === void 0 ? {} : { dockerHost: host } });
+  const connect = deps.engine ?? (async () => connectDocker(host));
+  return runDatasets(
+    await connect(),
+    integrationOptions(inputs, deps, runId),
+    deps.reporter
+  );
 }
-__name(abortOnSignals, "abortOnSignals");
+__name(runIntegration, "runIntegration");
 
 // actions/integration/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  const cancel = new AbortController();
-  const release = abortOnSignals(cancel, reporter);
-  try {
-    const inputs = readIntegrationInputs(process.env);
-    const host = inputs["docker-host"];
-    const runId = newRunId();
-    saveState(STATE_KEY, { runId, dockerHost: host });
-    const result = await runDatasets(
-      await connectDocker(host),
-      integrationOptions(inputs, process.env, {
-        runId,
-        signal: cancel.signal
-      }),
-      reporter
-    );
-    await reporter.summary(integrationSummary(result));
-    const outputs = integrationOutputs(result);
-    for (const [name, value] of Object.entries(outputs))
-      setOutput(name, value);
-    if (!result.passed) setFailed(failureMessage(result));
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  } finally {
-    release();
-  }
-  process.exit();
-}
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+void runAction(async (ctx) => {
+  const { reporter, env, workspace, signal } = ctx;
+  const inputs = integrationInputsFromAction(env);
+  const result = await runIntegration(inputs, {
+    reporter,
+    workspace,
+    resultsDir: actionResultsDir(env, workspace),
+    signal,
+    // Saved before any container exists: the post step cleans up by it.
+    onStart: /* @__PURE__ */ __name((state) => {
+      ctx.saveState(STATE_KEY, state);
+    }, "onStart")
+  });
+  return {
+    outputs: integrationOutputs(result),
+    summary: integrationSummary(result),
+    ...result.passed ? {} : { failure: failureMessage(result) }
+  };
 });

@@ -7,14 +7,6 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
 var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
@@ -36,86 +28,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
-
-// stackci-lazy-fs:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  access: () => access,
-  appendFile: () => appendFile,
-  chmod: () => chmod,
-  chown: () => chown,
-  constants: () => import_node_fs.constants,
-  copyFile: () => copyFile,
-  cp: () => cp,
-  lchmod: () => lchmod,
-  lchown: () => lchown,
-  link: () => link,
-  lstat: () => lstat,
-  lutimes: () => lutimes,
-  mkdir: () => mkdir,
-  mkdtemp: () => mkdtemp,
-  open: () => open,
-  opendir: () => opendir,
-  readFile: () => readFile,
-  readdir: () => readdir,
-  readlink: () => readlink,
-  realpath: () => realpath,
-  rename: () => rename,
-  rm: () => rm,
-  rmdir: () => rmdir,
-  stat: () => stat,
-  statfs: () => statfs,
-  symlink: () => symlink,
-  truncate: () => truncate,
-  unlink: () => unlink,
-  utimes: () => utimes,
-  watch: () => watch,
-  writeFile: () => writeFile
-});
-var import_node_fs, access, copyFile, cp, open, opendir, rename, truncate, rm, rmdir, mkdir, readdir, readlink, symlink, lstat, stat, statfs, link, unlink, chmod, lchmod, lchown, chown, utimes, lutimes, realpath, mkdtemp, writeFile, appendFile, readFile, watch;
-var init_promises = __esm({
-  "stackci-lazy-fs:fs/promises"() {
-    import_node_fs = require("node:fs");
-    access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
-    copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
-    cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
-    open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
-    opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
-    rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
-    truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
-    rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
-    rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
-    mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
-    readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
-    readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
-    symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
-    lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
-    stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
-    statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
-    link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
-    unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
-    chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
-    lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
-    lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
-    chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
-    utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
-    lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
-    realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
-    mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
-    writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
-    appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
-    readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
-    watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
-  }
-});
-
-// actions/integration/post.ts
-var post_exports = {};
-__export(post_exports, {
-  post: () => post
-});
-module.exports = __toCommonJS(post_exports);
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -200,8 +112,40 @@ function escapeProperty(s) {
 }
 __name(escapeProperty, "escapeProperty");
 
+// stackci-lazy-crypto:crypto
+var randomUUID = /* @__PURE__ */ __name(() => process.getBuiltinModule("node:crypto").randomUUID(), "randomUUID");
+
+// node_modules/@actions/core/lib/file-command.js
+var fs = __toESM(require("fs"), 1);
+var os2 = __toESM(require("os"), 1);
+function issueFileCommand(command, message) {
+  const filePath = process.env[`GITHUB_${command}`];
+  if (!filePath) {
+    throw new Error(`Unable to find environment variable for file command ${command}`);
+  }
+  if (!fs.existsSync(filePath)) {
+    throw new Error(`Missing file at path: ${filePath}`);
+  }
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+    encoding: "utf8"
+  });
+}
+__name(issueFileCommand, "issueFileCommand");
+function prepareKeyValueMessage(key, value) {
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  const convertedValue = toCommandValue(value);
+  if (key.includes(delimiter)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  }
+  if (convertedValue.includes(delimiter)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  }
+  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+}
+__name(prepareKeyValueMessage, "prepareKeyValueMessage");
+
 // node_modules/@actions/core/lib/core.js
-var os3 = __toESM(require("os"));
+var os4 = __toESM(require("os"));
 
 // node_modules/@actions/core/lib/summary.js
 var import_os = require("os");
@@ -212,7 +156,73 @@ __export(fs_exports, {
   promises: () => promises_exports
 });
 __reExport(fs_exports, require("node:fs"));
-init_promises();
+
+// stackci-lazy-fs:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  access: () => access,
+  appendFile: () => appendFile,
+  chmod: () => chmod,
+  chown: () => chown,
+  constants: () => import_node_fs.constants,
+  copyFile: () => copyFile,
+  cp: () => cp,
+  lchmod: () => lchmod,
+  lchown: () => lchown,
+  link: () => link,
+  lstat: () => lstat,
+  lutimes: () => lutimes,
+  mkdir: () => mkdir,
+  mkdtemp: () => mkdtemp,
+  open: () => open,
+  opendir: () => opendir,
+  readFile: () => readFile,
+  readdir: () => readdir,
+  readlink: () => readlink,
+  realpath: () => realpath,
+  rename: () => rename,
+  rm: () => rm,
+  rmdir: () => rmdir,
+  stat: () => stat,
+  statfs: () => statfs,
+  symlink: () => symlink,
+  truncate: () => truncate,
+  unlink: () => unlink,
+  utimes: () => utimes,
+  watch: () => watch,
+  writeFile: () => writeFile
+});
+var import_node_fs = require("node:fs");
+var access = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").access(...a), "access");
+var copyFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").copyFile(...a), "copyFile");
+var cp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").cp(...a), "cp");
+var open = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").open(...a), "open");
+var opendir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").opendir(...a), "opendir");
+var rename = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rename(...a), "rename");
+var truncate = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").truncate(...a), "truncate");
+var rm = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rm(...a), "rm");
+var rmdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").rmdir(...a), "rmdir");
+var mkdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdir(...a), "mkdir");
+var readdir = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readdir(...a), "readdir");
+var readlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readlink(...a), "readlink");
+var symlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").symlink(...a), "symlink");
+var lstat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lstat(...a), "lstat");
+var stat = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").stat(...a), "stat");
+var statfs = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").statfs(...a), "statfs");
+var link = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").link(...a), "link");
+var unlink = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").unlink(...a), "unlink");
+var chmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chmod(...a), "chmod");
+var lchmod = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchmod(...a), "lchmod");
+var lchown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lchown(...a), "lchown");
+var chown = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").chown(...a), "chown");
+var utimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").utimes(...a), "utimes");
+var lutimes = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").lutimes(...a), "lutimes");
+var realpath = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").realpath(...a), "realpath");
+var mkdtemp = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").mkdtemp(...a), "mkdtemp");
+var writeFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").writeFile(...a), "writeFile");
+var appendFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").appendFile(...a), "appendFile");
+var readFile = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").readFile(...a), "readFile");
+var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/promises").watch(...a), "watch");
 
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
@@ -550,6 +560,20 @@ function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
 __name(setSecret, "setSecret");
+function setOutput(name, value) {
+  const filePath = process.env["GITHUB_OUTPUT"] || "";
+  if (filePath) {
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+  }
+  process.stdout.write(os4.EOL);
+  issueCommand("set-output", { name }, toCommandValue(value));
+}
+__name(setOutput, "setOutput");
+function setFailed(message) {
+  process.exitCode = ExitCode.Failure;
+  error(message);
+}
+__name(setFailed, "setFailed");
 function debug(message) {
   issueCommand("debug", {}, message);
 }
@@ -567,7 +591,7 @@ function notice(message, properties = {}) {
 }
 __name(notice, "notice");
 function info(message) {
-  process.stdout.write(message + os3.EOL);
+  process.stdout.write(message + os4.EOL);
 }
 __name(info, "info");
 function startGroup(name) {
@@ -591,6 +615,14 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+__name(saveState, "saveState");
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
@@ -803,6 +835,67 @@ function errorMessage(error2) {
   }
 }
 __name(errorMessage, "errorMessage");
+
+// src/core/signals.ts
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
+  }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+__name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
 
 // src/docker/client.ts
 var import_node_fs2 = require("node:fs");
@@ -1074,11 +1167,87 @@ async function engineCall(engine, what, fn, reporter, options = {}) {
 }
 __name(engineCall, "engineCall");
 
-// src/integration/datasets.ts
-init_promises();
+// src/integration/container-log.ts
+var MAX_LINE = 16 * 1024;
 
-// src/core/glob.ts
-init_promises();
+// src/integration/container-run.ts
+async function onContainer(engine, container, action, reporter, tolerated) {
+  try {
+    await engineCall(
+      engine,
+      `${action} container ${container.id.slice(0, 12)}`,
+      async (abortSignal) => {
+        if (action === "kill")
+          await container.kill({ signal: "SIGKILL", abortSignal });
+        else await container.remove({ force: true, v: true, abortSignal });
+      },
+      reporter,
+      { timeoutMs: action === "kill" ? 15e3 : 3e4 }
+    );
+    return true;
+  } catch (error2) {
+    const status = engineStatus(error2.cause);
+    if (status !== void 0 && tolerated.includes(status)) return false;
+    throw error2;
+  }
+}
+__name(onContainer, "onContainer");
+async function removeContainer(engine, container, reporter) {
+  try {
+    await onContainer(engine, container, "remove", reporter, [404]);
+    return true;
+  } catch (error2) {
+    reporter.warning(
+      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
+    );
+    return false;
+  }
+}
+__name(removeContainer, "removeContainer");
+
+// src/integration/cleanup.ts
+var RUN_LABEL = "stackci.integration.run";
+var STATE_KEY = "integration";
+function parseRunState(text) {
+  if (text === void 0 || text.trim() === "") return void 0;
+  try {
+    const value = JSON.parse(text);
+    if (typeof value.runId !== "string" || !/^[a-z0-9]+$/.test(value.runId))
+      return void 0;
+    return {
+      runId: value.runId,
+      ...typeof value.dockerHost === "string" ? { dockerHost: value.dockerHost } : {}
+    };
+  } catch {
+    return void 0;
+  }
+}
+__name(parseRunState, "parseRunState");
+async function runContainers(engine, runId, reporter) {
+  const list = await engineCall(
+    engine,
+    "list containers",
+    async (abortSignal) => engine.docker.listContainers({
+      all: true,
+      filters: { label: [`${RUN_LABEL}=${runId}`] },
+      abortSignal
+    }),
+    reporter
+  );
+  return list.map((c) => c.Id);
+}
+__name(runContainers, "runContainers");
+async function removeRunContainers(engine, runId, reporter) {
+  const ids = await runContainers(engine, runId, reporter);
+  let removed = 0;
+  for (const id of ids) {
+    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
+    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
+      removed++;
+  }
+  return removed;
+}
+__name(removeRunContainers, "removeRunContainers");
 
 // src/integration/limits.ts
 var MIN_MEMORY = 6 * 1024 * 1024;
@@ -1090,38 +1259,6 @@ var MEMORY_UNITS = {
   g: 1024 ** 3,
   t: 1024 ** 4
 };
-
-// src/integration/container-log.ts
-var MAX_LINE = 16 * 1024;
-
-// src/integration/container-run.ts
-async function removeContainer(engine, container, reporter) {
-  try {
-    await engineCall(
-      engine,
-      `remove container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.remove({ force: true, v: true, abortSignal });
-      },
-      reporter,
-      { timeoutMs: 3e4 }
-    );
-    return true;
-  } catch (error2) {
-    if (engineStatus(error2.cause) === 404) return true;
-    reporter.warning(
-      `${errorMessage(error2)} (it is labelled for the clean-up sweep and the post step)`
-    );
-    return false;
-  }
-}
-__name(removeContainer, "removeContainer");
-
-// src/integration/collect.ts
-init_promises();
-
-// src/integration/provenance.ts
-init_promises();
 
 // src/verify/unit-registry.ts
 var SI_PREFIXES = [
@@ -1506,214 +1643,30 @@ var UNIT_DEFS = [
   { short: ["mag"], rep: [-0.4, [["dex", 1]]], prefixes: true }
 ];
 
-// src/integration/cleanup.ts
-var RUN_LABEL = "stackci.integration.run";
-var STATE_KEY = "integration";
-function parseRunState(text) {
-  if (text === void 0 || text.trim() === "") return void 0;
+// src/integration/step.ts
+async function cleanUpIntegration(saved, reporter, connect = connectDocker) {
+  const state = parseRunState(saved);
+  if (state === void 0) {
+    reporter.info("nothing to clean up: no run was started");
+    return;
+  }
   try {
-    const value = JSON.parse(text);
-    if (typeof value.runId !== "string" || !/^[a-z0-9]+$/.test(value.runId))
-      return void 0;
-    return {
-      runId: value.runId,
-      ...typeof value.dockerHost === "string" ? { dockerHost: value.dockerHost } : {}
-    };
-  } catch {
-    return void 0;
+    const engine = await connect(state.dockerHost);
+    const removed = await removeRunContainers(engine, state.runId, reporter);
+    reporter.info(
+      removed === 0 ? `nothing to clean up: run ${state.runId} left no container` : `removed ${removed} container(s) left by run ${state.runId}`
+    );
+  } catch (error2) {
+    reporter.warning(`integration clean-up: ${errorMessage(error2)}`);
   }
 }
-__name(parseRunState, "parseRunState");
-async function runContainers(engine, runId, reporter) {
-  const list = await engineCall(
-    engine,
-    "list containers",
-    async (abortSignal) => engine.docker.listContainers({
-      all: true,
-      filters: { label: [`${RUN_LABEL}=${runId}`] },
-      abortSignal
-    }),
-    reporter
-  );
-  return list.map((c) => c.Id);
-}
-__name(runContainers, "runContainers");
-async function removeRunContainers(engine, runId, reporter) {
-  const ids = await runContainers(engine, runId, reporter);
-  let removed = 0;
-  for (const id of ids) {
-    reporter.info(`removing container ${id.slice(0, 12)} left by run ${runId}`);
-    if (await removeContainer(engine, engine.docker.getContainer(id), reporter))
-      removed++;
-  }
-  return removed;
-}
-__name(removeRunContainers, "removeRunContainers");
-
-// src/integration/run-datasets.ts
-init_promises();
-
-// src/integration/notebook-params.ts
-var KEYWORDS = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
-    " "
-  )
-);
-
-// src/integration/notebook-driver.ts
-var RESULT_MARK = "stackci-notebook-result: ";
-var DRIVER_PY = String.raw`
-import json, os, re, sys, traceback
-# The output directory is bound from the host: whatever user runs stackci
-# must be able to remove what the notebook (and its kernel) write there.
-os.umask(0)
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
-
-src, out_dir, name = sys.argv[1], sys.argv[2], sys.argv[3]
-ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
-nb = nbformat.read(src, as_version=4)
-client = NotebookClient(nb, timeout=None, kernel_name='python3',
-                        resources={'metadata': {'path': out_dir}})
-result = {'ok': True}
-try:
-    client.execute()
-except Exception as exc:
-    said = str(exc).strip().splitlines()
-    result = {'ok': False, 'error': '%s: %s' % (type(exc).__name__, said[-1] if said else '')}
-    own = 0
-    for cell in nb.cells:
-        tags = cell.get('metadata', {}).get('tags', [])
-        if 'injected-parameters' not in tags:
-            own += 1
-        errors = [o for o in cell.get('outputs', []) if o.get('output_type') == 'error']
-        if errors:
-            e = errors[0]
-            result.update(cell=own, error='%s: %s' % (e.get('ename'), e.get('evalue')),
-                          traceback=[ANSI.sub('', l) for t in e.get('traceback', []) for l in t.splitlines()][-12:])
-            if cell.get('execution_count') is not None:
-                result['executionCount'] = cell['execution_count']
-            break
-    if 'cell' not in result:
-        result['traceback'] = traceback.format_exc().splitlines()[-12:]
-nbformat.write(nb, '%s/%s.ipynb' % (out_dir, name))
-html, _ = HTMLExporter().from_notebook_node(nb)
-# Debian's nbconvert points require.js and MathJax at the image's own files,
-# which no reader has: the page is self-contained without them.
-html = re.sub(r'<script[^>]*src="file://[^"]*"[^>]*>\s*</script>', '', html)
-with open('%s/%s.html' % (out_dir, name), 'w', encoding='utf-8') as f:
-    f.write(html)
-print('${RESULT_MARK}' + json.dumps(result), flush=True)
-sys.exit(0 if result['ok'] else 1)
-`;
-
-// src/integration/notebook-history.ts
-init_promises();
-
-// src/metrics/sqlite-schema.ts
-var MIGRATIONS = [
-  `CREATE TABLE jobs (
-     id INTEGER PRIMARY KEY,
-     job_id TEXT NOT NULL UNIQUE,
-     created_at INTEGER NOT NULL,
-     series TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     git_sha TEXT,
-     release_tag TEXT,
-     image_digest TEXT,
-     jenkins_build_url TEXT,
-     workflow_run_url TEXT,
-     source TEXT NOT NULL,
-     meta TEXT NOT NULL,
-     stored_at INTEGER NOT NULL
-   );
-   -- One row per history series: measurements point at it by number, so
-   -- the history index holds integers and floats, not repeated strings.
-   CREATE TABLE series (
-     id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
-     UNIQUE (metric, dataset, instrument, filter, series)
-   );
-   CREATE TABLE measurements (
-     id INTEGER PRIMARY KEY,
-     job INTEGER NOT NULL REFERENCES jobs (id),
-     series INTEGER NOT NULL REFERENCES series (id),
-     identifier TEXT NOT NULL,
-     value REAL,
-     unit TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     -- The series fixes the metric: this is (job id, metric, identifier).
-     UNIQUE (job, series, identifier)
-   );
-   CREATE INDEX measurements_history ON measurements
-     (series, created_at, value, job);
-   CREATE TABLE acceptances (
-     id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
-     since INTEGER NOT NULL,
-     reason TEXT NOT NULL,
-     accepted_by TEXT,
-     accepted_at INTEGER NOT NULL
-   );`
-];
-var SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
-
-// src/integration/notebook-run.ts
-init_promises();
-
-// src/verify/definitions.ts
-init_promises();
-
-// src/verify/report.ts
-var HEADERS = {
-  status: "Status",
-  spec: "Specification",
-  measurement: "Measurement",
-  test: "Test",
-  tags: "Spec. Tags"
-};
-var COLUMNS = Object.keys(HEADERS);
-
-// src/verify/check.ts
-init_promises();
-
-// src/verify/gate.ts
-init_promises();
+__name(cleanUpIntegration, "cleanUpIntegration");
 
 // actions/integration/post.ts
-async function post() {
-  const reporter = new ActionsReporter();
-  try {
-    const state = parseRunState(getState(STATE_KEY));
-    if (state === void 0) {
-      reporter.info("nothing to clean up: no run was started");
-    } else {
-      const engine = await connectDocker(state.dockerHost);
-      const removed = await removeRunContainers(engine, state.runId, reporter);
-      reporter.info(
-        removed === 0 ? `nothing to clean up: run ${state.runId} left no container` : `removed ${removed} container(s) left by run ${state.runId}`
-      );
-    }
-  } catch (error2) {
-    warning(`integration clean-up: ${errorMessage(error2)}`);
-  }
-  process.exit();
-}
-__name(post, "post");
-void post();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  post
-});
+void runAction(
+  async (ctx) => {
+    await cleanUpIntegration(ctx.getState(STATE_KEY), ctx.reporter);
+    return void 0;
+  },
+  { post: true }
+);

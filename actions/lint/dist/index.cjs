@@ -28,14 +28,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // actions/lint/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
-});
-module.exports = __toCommonJS(main_exports);
+var import_node_path8 = require("node:path");
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -235,12 +230,12 @@ var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/p
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -258,7 +253,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -530,12 +525,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -553,7 +548,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -623,9 +618,18 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
-
-// actions/lint/main.ts
-var import_node_path8 = require("node:path");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+__name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
+__name(getState, "getState");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -829,6 +833,67 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
+// src/core/signals.ts
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
+  }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+__name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
+
 // src/lint/finding.ts
 var SEVERITIES = ["error", "warning", "notice"];
 var LintError = class extends StackciError {
@@ -967,72 +1032,87 @@ function raw(file, line, column, message, code, severity) {
   return out;
 }
 __name(raw, "raw");
-var flake8 = {
-  name: "flake8",
-  example: "path/mod.py:12:5: E501 line too long (88 > 79 characters)",
-  table: PYTHON_SEVERITIES,
-  parse(line) {
-    const m = FLAKE8.exec(line);
-    return m === null ? void 0 : raw(m[1], m[2], m[3], m[5], m[4]);
-  }
-};
+function lineFormat(name, example, table, pattern, finding) {
+  return {
+    name,
+    example,
+    table,
+    parse(line) {
+      const m = pattern.exec(line);
+      return m === null ? void 0 : finding(m);
+    }
+  };
+}
+__name(lineFormat, "lineFormat");
+var flake8 = lineFormat(
+  "flake8",
+  "path/mod.py:12:5: E501 line too long (88 > 79 characters)",
+  PYTHON_SEVERITIES,
+  FLAKE8,
+  (m) => raw(m[1], m[2], m[3], m[5], m[4])
+);
 var FORMATS = /* @__PURE__ */ new Map([
   ["flake8", flake8],
   ["pycodestyle", { ...flake8, name: "pycodestyle" }],
   [
     "unix",
-    {
-      name: "unix",
-      example: "src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)",
-      table: NO_RULES,
-      parse(line) {
-        const m = UNIX.exec(line);
-        if (m === null) return void 0;
-        const severity = m[5] === "Error" ? "error" : "warning";
-        return raw(m[1], m[2], m[3], m[4], m[6], severity);
-      }
-    }
+    lineFormat(
+      "unix",
+      "src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)",
+      NO_RULES,
+      UNIX,
+      (m) => raw(
+        m[1],
+        m[2],
+        m[3],
+        m[4],
+        m[6],
+        m[5] === "Error" ? "error" : "warning"
+      )
+    )
   ],
   [
     "colon",
-    {
-      name: "colon",
-      example: "file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)",
-      table: NO_RULES,
-      parse(line) {
-        const m = COLON.exec(line);
-        if (m === null) return void 0;
-        const word = m[4] === void 0 ? void 0 : WORDS[m[4]];
-        return raw(m[1], m[2], m[3], m[5], m[6], word);
-      }
-    }
+    lineFormat(
+      "colon",
+      "file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)",
+      NO_RULES,
+      COLON,
+      (m) => raw(
+        m[1],
+        m[2],
+        m[3],
+        m[5],
+        m[6],
+        m[4] === void 0 ? void 0 : WORDS[m[4]]
+      )
+    )
   ],
   [
     "pylint",
-    {
-      name: "pylint",
-      example: "pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)",
-      table: PYLINT_SEVERITIES,
-      parse(line) {
-        const m = PYLINT.exec(line);
-        if (m === null) return void 0;
-        const message = m[4] ? `${m[5] ?? ""} (${m[4]})` : m[5];
-        return raw(m[1], m[2], void 0, message, m[3]);
-      }
-    }
+    lineFormat(
+      "pylint",
+      "pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)",
+      PYLINT_SEVERITIES,
+      PYLINT,
+      (m) => raw(
+        m[1],
+        m[2],
+        void 0,
+        m[4] ? `${m[5] ?? ""} (${m[4]})` : m[5],
+        m[3]
+      )
+    )
   ],
   [
     "tsc",
-    {
-      name: "tsc",
-      example: "src/a.ts(3,5): error TS2322: Type 'string' is not assignable \u2026",
-      table: NO_RULES,
-      parse(line) {
-        const m = TSC.exec(line);
-        if (m === null) return void 0;
-        return raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ""]);
-      }
-    }
+    lineFormat(
+      "tsc",
+      "src/a.ts(3,5): error TS2322: Type 'string' is not assignable \u2026",
+      NO_RULES,
+      TSC,
+      (m) => raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ""])
+    )
   ]
 ]);
 function formatNamed(name, what = "format") {
@@ -1257,7 +1337,7 @@ async function runCommandLinter(linter, options) {
     options.onFinding?.(finding);
   }, "onLine");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const outcome = await new Promise((resolve3, reject) => {
+  const outcome = await new Promise((resolve4, reject) => {
     const child = nodeChildProcess().spawn(exe, command.slice(1), {
       cwd: options.root,
       env: options.env ?? process.env,
@@ -1312,7 +1392,7 @@ async function runCommandLinter(linter, options) {
     child.on("close", (code, signal) => {
       finish();
       if (rest !== "") onLine(rest);
-      resolve3({ code, signal, timedOut });
+      resolve4({ code, signal, timedOut });
     });
   });
   const run = {
@@ -3205,14 +3285,8 @@ function loadDefinitionTexts(input, label = "the definitions") {
   const documents = [];
   for (const { file, package: pkg, rel, text } of input.specs) {
     texts.set(file, text);
-    let docs;
-    try {
-      docs = loadYamlDocuments(text);
-    } catch (error2) {
-      if (!(error2 instanceof YamlSyntaxError)) throw error2;
-      problems.push(syntaxProblem(file, error2));
-      continue;
-    }
+    const docs = readDocuments(file, text, problems);
+    if (docs === void 0) continue;
     const yamlId = rel.replace(/\.ya?ml$/, "");
     docs.forEach((doc, docIndex) => {
       documents.push({ package: pkg, yamlId, source: { file, docIndex }, doc });
@@ -3244,19 +3318,23 @@ function loadDefinitionTexts(input, label = "the definitions") {
   };
 }
 __name(loadDefinitionTexts, "loadDefinitionTexts");
+function readDocuments(file, text, problems) {
+  try {
+    return loadYamlDocuments(text);
+  } catch (error2) {
+    if (!(error2 instanceof YamlSyntaxError)) throw error2;
+    problems.push(syntaxProblem(file, error2));
+    return void 0;
+  }
+}
+__name(readDocuments, "readDocuments");
 function compare2(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare2, "compare");
 function loadMetricsFile(file, pkg, text, metrics, problems, texts) {
-  let docs;
-  try {
-    docs = loadYamlDocuments(text);
-  } catch (error2) {
-    if (!(error2 instanceof YamlSyntaxError)) throw error2;
-    problems.push(syntaxProblem(file, error2));
-    return;
-  }
+  const docs = readDocuments(file, text, problems);
+  if (docs === void 0) return;
   const local = [];
   if (docs.length !== 1 || !isMapping(docs[0])) {
     local.push({
@@ -3418,7 +3496,7 @@ function filterChanged(findings, changed) {
 __name(filterChanged, "filterChanged");
 var GIT_TIMEOUT_MS = 12e4;
 async function git(cwd, args) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     nodeChildProcess().execFile(
       "git",
       [...args],
@@ -3429,7 +3507,7 @@ async function git(cwd, args) {
         encoding: "utf8"
       },
       (error2, stdout, stderr) => {
-        if (error2 === null) resolve3(stdout);
+        if (error2 === null) resolve4(stdout);
         else {
           const detail = stderr.trim() || error2.message;
           reject(
@@ -3612,7 +3690,8 @@ function headline(r) {
   return `### ${r.passed ? "\u2705" : "\u274C"} Lint: ${counts}`;
 }
 __name(headline, "headline");
-function lintSummary(r, rows = SUMMARY_ROWS) {
+function lintSummary(r, options = {}) {
+  const rows = options.cap ?? SUMMARY_ROWS;
   const lines = [headline(r), ""];
   lines.push(
     `${r.baseReason} \xB7 fail-on: \`${r.failOn}\`${r.passed ? "" : " (failed)"}`,
@@ -3652,7 +3731,7 @@ function lintSummary(r, rows = SUMMARY_ROWS) {
     if (r.findings.length > rows) {
       lines.push(
         "",
-        `\u2026 and ${r.findings.length - rows} more findings: see the JSON report.`
+        `\u2026 and ${r.findings.length - rows} more findings: see ${options.rest ?? "the JSON report"}.`
       );
     }
   }
@@ -4030,7 +4109,6 @@ async function runLint(given, reporter) {
       limit,
       !result.passed
     );
-  await reporter.summary(lintSummary(result));
   if (options.reportFile !== void 0)
     await writeLintReport(options.reportFile, result);
   if (options.metricsJob !== void 0) {
@@ -4045,7 +4123,7 @@ async function runLint(given, reporter) {
 }
 __name(runLint, "runLint");
 
-// src/lint/inputs.ts
+// src/lint/step.ts
 var import_node_path7 = require("node:path");
 
 // src/core/step-inputs.ts
@@ -4178,64 +4256,60 @@ var ActionInputs = class extends StepInputs {
   }
 };
 
-// src/lint/inputs.ts
-function readLintInputs(env = process.env) {
-  const input = new ActionInputs("lint", env);
-  const lines = input.lines("linters");
-  const wrap = /* @__PURE__ */ __name((name, fn) => {
-    try {
-      return fn();
-    } catch (error2) {
-      if (error2 instanceof InputError)
-        throw new InputError(
-          `lint: input '${name}': ${error2.message}`,
-          error2.hint === void 0 ? {} : { hint: error2.hint }
-        );
-      throw error2;
-    }
-  }, "wrap");
-  const out = {
-    linters: wrap(
-      "linters",
-      () => parseLinters(lines.length === 0 ? ["flake8"] : lines, "linters")
+// src/lint/step.ts
+function readLintInputs(r, onlyChanged) {
+  const linters = r.lines("linters");
+  const inputs = {
+    linters: parseLinters(
+      linters.length === 0 ? ["flake8"] : linters,
+      r.source.describe("linters")
     ),
-    paths: input.lines("paths"),
-    "only-changed": input.boolean("only-changed", true),
-    "fail-on": input.choice("fail-on", FAIL_ON, "error"),
-    severity: wrap(
-      "severity",
-      () => parseSeverityRules(input.lines("severity"), "severity")
+    paths: r.lines("paths"),
+    "only-changed": r.boolean("only-changed", onlyChanged),
+    "fail-on": r.choice("fail-on", FAIL_ON, "error"),
+    severity: parseSeverityRules(
+      r.lines("severity"),
+      r.source.describe("severity")
     )
   };
-  const base = input.string("base-ref");
-  if (base !== void 0) out["base-ref"] = base;
-  const job = input.string("metrics-job");
-  if (job !== void 0) out["metrics-job"] = job;
-  const timeout = input.duration("timeout");
-  if (timeout !== void 0) out.timeout = timeout;
-  return out;
+  const base = r.string("base-ref");
+  if (base !== void 0) inputs["base-ref"] = base;
+  const job = r.string("metrics-job");
+  if (job !== void 0) inputs["metrics-job"] = job;
+  const timeout = r.duration("timeout");
+  if (timeout !== void 0) inputs.timeout = timeout;
+  return inputs;
 }
 __name(readLintInputs, "readLintInputs");
-function lintOptionsFromInputs(inputs, workspace, reportFile, env = process.env) {
+function lintInputsFromAction(env) {
+  return readLintInputs(new ActionInputs("lint", env), true);
+}
+__name(lintInputsFromAction, "lintInputsFromAction");
+function lintOptions(inputs, deps) {
   const options = {
-    root: workspace,
+    root: deps.root,
     linters: inputs.linters,
     onlyChanged: inputs["only-changed"],
     failOn: inputs["fail-on"],
     severity: inputs.severity,
-    annotationLimit: ANNOTATIONS_PER_KIND,
-    reportFile,
-    env
+    annotationLimit: deps.annotationLimit ?? ANNOTATIONS_PER_KIND
   };
   if (inputs.paths.length > 0) options.paths = inputs.paths;
   if (inputs["base-ref"] !== void 0) options.baseRef = inputs["base-ref"];
   const job = inputs["metrics-job"];
-  if (job !== void 0)
-    options.metricsJob = (0, import_node_path7.isAbsolute)(job) ? job : (0, import_node_path7.join)(workspace, job);
+  if (job !== void 0) options.metricsJob = (0, import_node_path7.resolve)(deps.root, job);
   if (inputs.timeout !== void 0) options.timeoutMs = inputs.timeout;
+  if (deps.reportFile !== void 0) options.reportFile = deps.reportFile;
+  if (deps.env !== void 0) options.env = deps.env;
+  if (deps.head !== void 0) options.head = deps.head;
+  if (deps.signal !== void 0) options.signal = deps.signal;
   return options;
 }
-__name(lintOptionsFromInputs, "lintOptionsFromInputs");
+__name(lintOptions, "lintOptions");
+async function runLintStep(inputs, deps) {
+  return runLint(lintOptions(inputs, deps), deps.reporter);
+}
+__name(runLintStep, "runLintStep");
 function lintOutputs(r, report) {
   return {
     findings: r.totals.findings,
@@ -4248,36 +4322,29 @@ function lintOutputs(r, report) {
   };
 }
 __name(lintOutputs, "lintOutputs");
-function lintFailureMessage(r) {
+function lintFailure(r) {
+  if (r.passed) return void 0;
   const t = r.totals;
   const what = r.failOn === "warning" ? `${plural(t.errors, "error")} and ${plural(t.warnings, "warning")}` : plural(t.errors, "error");
   return `lint: ${what}${r.changed === void 0 ? "" : " on changed lines"} (fail-on: ${r.failOn})`;
 }
-__name(lintFailureMessage, "lintFailureMessage");
+__name(lintFailure, "lintFailure");
 
 // actions/lint/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  try {
-    const inputs = readLintInputs(process.env);
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const report = (0, import_node_path8.join)(
-      process.env.RUNNER_TEMP ?? workspace,
-      "stackci-lint-report.json"
-    );
-    const options = lintOptionsFromInputs(inputs, workspace, report);
-    const result = await runLint(options, reporter);
-    for (const [name, value] of Object.entries(lintOutputs(result, report))) {
-      setOutput(name, value);
-    }
-    if (!result.passed) setFailed(lintFailureMessage(result));
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  }
-}
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+void runAction(async ({ reporter, env, workspace, signal }) => {
+  const inputs = lintInputsFromAction(env);
+  const report = (0, import_node_path8.join)(env.RUNNER_TEMP ?? workspace, "stackci-lint-report.json");
+  const result = await runLintStep(inputs, {
+    reporter,
+    root: workspace,
+    env,
+    signal,
+    reportFile: report
+  });
+  const failure = lintFailure(result);
+  return {
+    outputs: lintOutputs(result, report),
+    summary: lintSummary(result),
+    ...failure === void 0 ? {} : { failure }
+  };
 });

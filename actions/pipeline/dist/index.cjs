@@ -2019,7 +2019,9 @@ var integrationSectionSchema = object({
   "output-path": optional(nonEmpty2),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty2)
+  "results-dir": optional(nonEmpty2),
+  /** Mount datasets whose real path lies outside this file's directory. */
+  "allow-outside-workspace": optional(boolean())
 });
 var reportSectionSchema = object({
   /** Default .stackci/report.html. */

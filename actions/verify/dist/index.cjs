@@ -28,14 +28,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // actions/verify/main.ts
-var main_exports = {};
-__export(main_exports, {
-  main: () => main
-});
-module.exports = __toCommonJS(main_exports);
+var import_node_path5 = require("node:path");
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -235,12 +230,12 @@ var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/p
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -258,7 +253,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -530,12 +525,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -553,7 +548,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -623,9 +618,18 @@ function group(name, fn) {
   });
 }
 __name(group, "group");
-
-// actions/verify/main.ts
-var import_node_path3 = require("node:path");
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+__name(saveState, "saveState");
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
+__name(getState, "getState");
 
 // src/core/secrets.ts
 var MASK = "***";
@@ -823,6 +827,70 @@ function errorMessage(error2) {
 }
 __name(errorMessage, "errorMessage");
 
+// src/core/signals.ts
+var CancelledError = class extends UserError {
+  constructor(signal) {
+    super(`received ${signal}`);
+    this.signal = signal;
+  }
+  signal;
+  static {
+    __name(this, "CancelledError");
+  }
+};
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
+__name(signalExitCode, "signalExitCode");
+function abortOnSignals(controller, reporter) {
+  const signals = ["SIGINT", "SIGTERM"];
+  const handler = /* @__PURE__ */ __name((signal) => {
+    if (controller.signal.aborted) {
+      reporter.warning(`received ${signal} again: exiting without waiting`);
+      process.exit(signalExitCode(signal));
+    }
+    controller.abort(new CancelledError(signal));
+  }, "handler");
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+__name(abortOnSignals, "abortOnSignals");
+
+// src/core/action-door.ts
+async function runAction(body, options = {}) {
+  const reporter = new ActionsReporter();
+  const cancel = new AbortController();
+  const release = abortOnSignals(cancel, reporter);
+  try {
+    const outcome = await body({
+      reporter,
+      env: process.env,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: cancel.signal,
+      saveState: /* @__PURE__ */ __name((key, value) => {
+        saveState(key, value);
+      }, "saveState"),
+      getState: /* @__PURE__ */ __name((key) => getState(key), "getState")
+    });
+    for (const [name, value] of Object.entries(outcome?.outputs ?? {}))
+      setOutput(name, value);
+    if (outcome?.summary !== void 0) await reporter.summary(outcome.summary);
+    if (outcome?.failure !== void 0) setFailed(outcome.failure);
+  } catch (error2) {
+    if (options.post === true) warning(errorMessage(error2));
+    else setFailed(errorMessage(error2));
+  } finally {
+    release();
+  }
+  process.exit();
+}
+__name(runAction, "runAction");
+
+// src/verify/step.ts
+var import_node_path4 = require("node:path");
+
 // src/core/duration.ts
 var UNIT_MS = {
   ms: 1,
@@ -987,6 +1055,16 @@ var ActionInputs = class extends StepInputs {
   }
 };
 
+// src/core/format.ts
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+__name(plural, "plural");
+function formatOutcome(counts) {
+  return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
+}
+__name(formatOutcome, "formatOutcome");
+
 // src/core/glob.ts
 var import_node_path = require("node:path");
 function globToRegExp(pattern) {
@@ -1070,15 +1148,8 @@ function displayPath(path, cwd = process.cwd()) {
 }
 __name(displayPath, "displayPath");
 
-// src/core/format.ts
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-__name(plural, "plural");
-function formatOutcome(counts) {
-  return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
-}
-__name(formatOutcome, "formatOutcome");
+// src/verify/check.ts
+var import_node_path2 = require("node:path");
 
 // src/verify/merge.ts
 function isMapping(value) {
@@ -2493,18 +2564,27 @@ function findJsonError(text) {
     }
     fail("unexpected end of input inside a string");
   }, "string");
+  const items = /* @__PURE__ */ __name((close, item) => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (; ; ) {
+      item();
+      ws();
+      if (text[i] !== ",") break;
+      i++;
+    }
+    expect(close, `',' or '${close}'`);
+  }, "items");
   const value = /* @__PURE__ */ __name(() => {
     ws();
     const ch = text[i];
     if (ch === void 0) fail("unexpected end of input, expected a value");
     if (ch === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (; ; ) {
+      items("}", () => {
         ws();
         if (text[i] !== '"')
           fail(
@@ -2513,32 +2593,12 @@ function findJsonError(text) {
         string();
         expect(":", "':'");
         value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("}", "',' or '}'");
-        return;
-      }
+      });
+      return;
     }
     if (ch === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (; ; ) {
-        value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("]", "',' or ']'");
-        return;
-      }
+      items("]", value);
+      return;
     }
     if (ch === '"') {
       string();
@@ -2733,6 +2793,38 @@ function parseJob(text, file) {
 }
 __name(parseJob, "parseJob");
 
+// src/verify/unknown-metrics.ts
+function unknownMetrics(job, definitions) {
+  const own = new Set(job.metrics.map((m) => m.name));
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const { metric } of job.measurements) {
+    if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
+      continue;
+    seen.add(metric);
+    const near = nearestMetric(metric, definitions);
+    out.push(near === void 0 ? { metric } : { metric, near });
+  }
+  return out;
+}
+__name(unknownMetrics, "unknownMetrics");
+function nearestMetric(metric, definitions) {
+  const dot = metric.indexOf(".");
+  const pkg = metric.slice(0, dot + 1);
+  const names = [...definitions.metrics.keys()];
+  const same = names.filter((n) => n.startsWith(pkg));
+  if (dot > 0 && same.length > 0) return closest(metric, same);
+  const packages = [...new Set(names.map((n) => n.split(".")[0] ?? ""))];
+  const near = closest(metric.slice(0, Math.max(dot, 0)), packages);
+  const guess = `${near ?? ""}.${metric.slice(dot + 1)}`;
+  return definitions.metrics.has(guess) ? guess : void 0;
+}
+__name(nearestMetric, "nearestMetric");
+function unknownMetricMessage(u) {
+  return `${u.metric} is measured but not in the metric definitions, so no specification checks it${u.near === void 0 ? "" : ` (did you mean ${u.near}?)`}`;
+}
+__name(unknownMetricMessage, "unknownMetricMessage");
+
 // src/verify/check.ts
 async function checkJobFiles(files, definitions, options) {
   const totals = {
@@ -2777,15 +2869,70 @@ function evaluateText(text, file, definitions, options) {
   try {
     const job = parseJob(text, file);
     const results = evaluateJob(job, definitions, file, options);
-    return { file, results, counts: countResults(results) };
+    const unknown2 = unknownMetrics(job, definitions);
+    return {
+      file,
+      results,
+      counts: countResults(results),
+      ...unknown2.length === 0 ? {} : { unknown: unknown2 }
+    };
   } catch (error2) {
     return { file, error: error2 };
   }
 }
 __name(evaluateText, "evaluateText");
+async function expandJobPaths(args, base) {
+  const out = [];
+  const missing = [];
+  const unmatched = [];
+  for (const arg of args) {
+    if (/[*?[{]/.test(arg)) {
+      const found = await expandGlobs(base ?? process.cwd(), [arg]);
+      if (found.length === 0) unmatched.push(arg);
+      out.push(...found);
+      continue;
+    }
+    const path = base === void 0 ? arg : (0, import_node_path2.resolve)(base, arg);
+    let info2;
+    try {
+      info2 = await stat(path);
+    } catch {
+      missing.push(arg);
+      continue;
+    }
+    if (info2.isDirectory()) out.push(...await findJobs(path));
+    else out.push(path);
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `job file${missing.length === 1 ? "" : "s"} not found: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? `, \u2026 (${missing.length} in all)` : ""}`,
+      {
+        hint: "pass verify job JSON files, or directories holding *.verify.json files"
+      }
+    );
+  }
+  if (unmatched.length > 0)
+    throw new InputError(`no job files match ${unmatched.join(", ")}`, {
+      hint: `globs are relative to ${base ?? "the working directory"}`
+    });
+  return out;
+}
+__name(expandJobPaths, "expandJobPaths");
+async function findJobs(dir) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const out = [];
+  for (const e of entries) {
+    const path = (0, import_node_path2.join)(dir, e.name);
+    if (e.isDirectory()) out.push(...await findJobs(path));
+    else if (e.name.endsWith(".verify.json")) out.push(path);
+  }
+  return out;
+}
+__name(findJobs, "findJobs");
 
 // src/verify/definitions.ts
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 
 // src/core/js-yaml.ts
 var loaded;
@@ -3314,7 +3461,7 @@ async function isDirectory(path) {
 }
 __name(isDirectory, "isDirectory");
 async function listFiles(dir, rel = "") {
-  const entries = await readdir((0, import_node_path2.join)(dir, rel), { withFileTypes: true });
+  const entries = await readdir((0, import_node_path3.join)(dir, rel), { withFileTypes: true });
   const out = [];
   for (const e of entries.sort(
     (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
@@ -3339,8 +3486,8 @@ function syntaxProblem(file, error2) {
 }
 __name(syntaxProblem, "syntaxProblem");
 async function loadDefinitions(dir) {
-  const metricsDir = (0, import_node_path2.join)(dir, "metrics");
-  const specsDir = (0, import_node_path2.join)(dir, "specs");
+  const metricsDir = (0, import_node_path3.join)(dir, "metrics");
+  const specsDir = (0, import_node_path3.join)(dir, "specs");
   const hasMetrics = await isDirectory(metricsDir);
   const hasSpecs = await isDirectory(specsDir);
   if (!hasMetrics && !hasSpecs) {
@@ -3354,7 +3501,7 @@ async function loadDefinitions(dir) {
     const files = (await readdir(metricsDir)).filter((f) => f.endsWith(".yaml")).sort();
     texts.metrics = await Promise.all(
       files.map(async (f) => {
-        const file = (0, import_node_path2.join)(metricsDir, f);
+        const file = (0, import_node_path3.join)(metricsDir, f);
         return {
           file,
           package: f.slice(0, -".yaml".length),
@@ -3366,11 +3513,11 @@ async function loadDefinitions(dir) {
   if (hasSpecs) {
     const packages = (await readdir(specsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
     for (const pkg of packages) {
-      const files = await listFiles((0, import_node_path2.join)(specsDir, pkg));
+      const files = await listFiles((0, import_node_path3.join)(specsDir, pkg));
       texts.specs.push(
         ...await Promise.all(
           files.map(async (rel) => {
-            const file = (0, import_node_path2.join)(specsDir, pkg, rel);
+            const file = (0, import_node_path3.join)(specsDir, pkg, rel);
             return {
               file,
               package: pkg,
@@ -3397,14 +3544,8 @@ function loadDefinitionTexts(input, label2 = "the definitions") {
   const documents = [];
   for (const { file, package: pkg, rel, text } of input.specs) {
     texts.set(file, text);
-    let docs;
-    try {
-      docs = loadYamlDocuments(text);
-    } catch (error2) {
-      if (!(error2 instanceof YamlSyntaxError)) throw error2;
-      problems.push(syntaxProblem(file, error2));
-      continue;
-    }
+    const docs = readDocuments(file, text, problems);
+    if (docs === void 0) continue;
     const yamlId = rel.replace(/\.ya?ml$/, "");
     docs.forEach((doc, docIndex) => {
       documents.push({ package: pkg, yamlId, source: { file, docIndex }, doc });
@@ -3436,19 +3577,23 @@ function loadDefinitionTexts(input, label2 = "the definitions") {
   };
 }
 __name(loadDefinitionTexts, "loadDefinitionTexts");
+function readDocuments(file, text, problems) {
+  try {
+    return loadYamlDocuments(text);
+  } catch (error2) {
+    if (!(error2 instanceof YamlSyntaxError)) throw error2;
+    problems.push(syntaxProblem(file, error2));
+    return void 0;
+  }
+}
+__name(readDocuments, "readDocuments");
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare, "compare");
 function loadMetricsFile(file, pkg, text, metrics, problems, texts) {
-  let docs;
-  try {
-    docs = loadYamlDocuments(text);
-  } catch (error2) {
-    if (!(error2 instanceof YamlSyntaxError)) throw error2;
-    problems.push(syntaxProblem(file, error2));
-    return;
-  }
+  const docs = readDocuments(file, text, problems);
+  if (docs === void 0) return;
   const local = [];
   if (docs.length !== 1 || !isMapping(docs[0])) {
     local.push({
@@ -3492,6 +3637,52 @@ function formatTest(r) {
   return `${t.operator} ${pythonFloatRepr(t.value)}${unit}`;
 }
 __name(formatTest, "formatTest");
+var NEGATED = {
+  "<": ">=",
+  "<=": ">",
+  ">": "<=",
+  ">=": "<",
+  "==": "!=",
+  "!=": "=="
+};
+function significant(a, b) {
+  const show = /* @__PURE__ */ __name((v, p) => Number.isFinite(v) ? String(Number(v.toPrecision(p))) : String(v), "show");
+  for (let p = 3; p < 17; p++) {
+    const pair = [show(a, p), show(b, p)];
+    if (a === b || pair[0] !== pair[1]) return pair;
+  }
+  return [String(a), String(b)];
+}
+__name(significant, "significant");
+function comparison(r) {
+  const t = r.spec.threshold;
+  const unit = t.unit.name === "" ? "" : ` ${t.unit.name}`;
+  const op = r.passed === false ? NEGATED[t.operator] : t.operator;
+  if (r.measurement === null)
+    return { measurement: "no value", op, threshold: `${t.value}${unit}` };
+  const measured = parseUnit(r.measurement.unit);
+  if (!isConvertible(measured, t.unit)) {
+    const m2 = `${r.measurement.value} ${measured.name}`.trim();
+    return { measurement: m2, op, threshold: `${t.value}${unit}` };
+  }
+  const value = convertValue(r.measurement.value, measured, t.unit);
+  const [m, limit] = significant(value, t.value);
+  return { measurement: `${m}${unit}`, op, threshold: `${limit}${unit}` };
+}
+__name(comparison, "comparison");
+function textRows(results) {
+  return reportRows(results).map((row, i) => {
+    const r = results[i];
+    const c = comparison(r);
+    const t = r.spec.threshold;
+    return {
+      ...row,
+      measurement: c.measurement,
+      test: `${t.operator} ${c.threshold}`
+    };
+  });
+}
+__name(textRows, "textRows");
 function reportRows(results) {
   return results.map((r) => ({
     status: statusMark(r.passed),
@@ -3530,129 +3721,221 @@ function formatMarkdownTable(rows, jobs) {
 __name(formatMarkdownTable, "formatMarkdownTable");
 
 // src/verify/gate.ts
+function jobReportEntry(outcome) {
+  return {
+    file: outcome.file,
+    results: (outcome.results ?? []).map(resultToJson),
+    ...outcome.error === void 0 ? {} : { error: errorMessage(outcome.error) }
+  };
+}
+__name(jobReportEntry, "jobReportEntry");
+function warnDefinitions(defs, reporter) {
+  for (const w of defs.warnings) {
+    reporter.warning(w.message, {
+      ...w.where.file === void 0 ? {} : { file: w.where.file },
+      ...w.where.line === void 0 ? {} : { startLine: w.where.line }
+    });
+  }
+}
+__name(warnDefinitions, "warnDefinitions");
 async function runVerifyGate(options, reporter) {
+  const strict = options.strict === true;
+  const loud = options.files.length >= (options.progressFrom ?? 0);
   const defs = await loadDefinitions(options.definitions);
-  reporter.info(
-    `${defs.metrics.size} metrics, ${defs.specs.size} specifications from ${displayPath(options.definitions)}`
-  );
-  const failures = [];
-  const errors = [];
+  warnDefinitions(defs, reporter);
+  const loaded2 = `${defs.metrics.size} metrics, ${defs.specs.size} specifications from ${displayPath(options.definitions)}`;
+  if (loud) reporter.info(loaded2);
+  else reporter.debug(loaded2);
+  const result = {
+    totals: { jobs: 0, errors: 0, passed: 0, failed: 0, noValue: 0 },
+    passed: false,
+    strict,
+    failures: [],
+    errors: [],
+    unknown: []
+  };
   const report = [];
-  const progress = reporter.progress("checking jobs", options.files.length);
-  const totals = await checkJobFiles(options.files, defs, {
+  const progress = loud ? reporter.progress("checking jobs", options.files.length) : void 0;
+  result.totals = await checkJobFiles(options.files, defs, {
     ...options.tags === void 0 ? {} : { tags: options.tags },
-    progress,
-    onJob: /* @__PURE__ */ __name((outcome) => {
-      if (outcome.error !== void 0) {
-        const message = errorMessage(outcome.error);
-        errors.push({ file: outcome.file, message });
-        reporter.error(message, { file: outcome.file });
-      }
-      const results = outcome.results ?? [];
-      reportRows(results).forEach((row, i) => {
-        if (results[i]?.passed === false)
-          failures.push({ ...row, file: outcome.file });
-      });
-      if (options.reportFile !== void 0) {
-        report.push({
-          file: outcome.file,
-          results: results.map(resultToJson),
-          ...outcome.error === void 0 ? {} : { error: errorMessage(outcome.error) }
-        });
-      }
+    ...options.concurrency === void 0 ? {} : { concurrency: options.concurrency },
+    includeUnmeasured: options.includeUnmeasured === true,
+    ...progress === void 0 ? {} : { progress },
+    onJob: /* @__PURE__ */ __name(async (outcome) => {
+      collect(result, outcome, reporter);
+      if (options.reportFile !== void 0) report.push(jobReportEntry(outcome));
+      await options.onJob?.(outcome, options.files.length);
     }, "onJob")
   });
-  progress.done(`${plural(totals.jobs, "job")}: ${formatOutcome(totals)}`);
+  const t = result.totals;
+  progress?.done(`${plural(t.jobs, "job")}: ${formatOutcome(t)}`);
   if (options.reportFile !== void 0) {
     await writeFile(options.reportFile, `${JSON.stringify({ jobs: report })}
 `);
   }
-  const passed = totals.failed === 0 && totals.errors === 0 && !(options.strict === true && totals.noValue > 0);
-  return { totals, passed, failures, errors };
+  result.passed = t.failed === 0 && t.errors === 0 && !(strict && (t.noValue > 0 || result.unknown.length > 0));
+  return result;
 }
 __name(runVerifyGate, "runVerifyGate");
-function verifyGateSummary(result, limit = 200) {
-  const t = result.totals;
+function collect(result, outcome, reporter) {
+  const file = outcome.file;
+  if (outcome.error !== void 0) {
+    const message = errorMessage(outcome.error);
+    result.errors.push({ file, message });
+    reporter.error(message, { file });
+  }
+  const results = outcome.results ?? [];
+  const failing = results.filter((r) => r.passed === false);
+  const inUnit = textRows(failing);
+  reportRows(failing).forEach((row, i) => {
+    result.failures.push({ ...row, file, inUnit: inUnit[i] ?? row });
+  });
+  for (const u of outcome.unknown ?? []) {
+    result.unknown.push({ ...u, file });
+    if (result.strict) reporter.error(unknownMetricMessage(u), { file });
+    else reporter.warning(unknownMetricMessage(u), { file });
+  }
+}
+__name(collect, "collect");
+
+// src/verify/step.ts
+var DEFINITIONS_HINT = "the directory holding metrics/ and specs/ (in stackci.yml: verify.definitions)";
+function readDefinitions(r) {
+  if (!r.has("definitions"))
+    r.fail("definitions", "is required and was not supplied", DEFINITIONS_HINT);
+  return r.required("definitions");
+}
+__name(readDefinitions, "readDefinitions");
+function readVerifyInputs(r) {
+  const inputs = {
+    definitions: readDefinitions(r),
+    jobs: r.lines("jobs"),
+    tags: r.list("tags"),
+    strict: r.boolean("strict", false),
+    "fail-on-failure": r.boolean("fail-on-failure", true)
+  };
+  if (inputs.jobs.length === 0)
+    r.fail(
+      "jobs",
+      "is required and was not supplied",
+      "verify job files, directories of *.verify.json, or globs"
+    );
+  return inputs;
+}
+__name(readVerifyInputs, "readVerifyInputs");
+function verifyInputsFromAction(env) {
+  return readVerifyInputs(new ActionInputs("verify", env));
+}
+__name(verifyInputsFromAction, "verifyInputsFromAction");
+async function runVerify(inputs, deps) {
+  const at = /* @__PURE__ */ __name((path) => deps.root === void 0 ? path : (0, import_node_path4.resolve)(deps.root, path), "at");
+  const files = deps.files ?? await expandJobPaths(inputs.jobs, deps.root);
+  if (files.length === 0)
+    throw new InputError(
+      `no *.verify.json files found in ${inputs.jobs.join(", ")}`
+    );
+  const definitions = at(inputs.definitions);
+  if (files.length >= (deps.progressFrom ?? 0))
+    deps.reporter.info(
+      `verify: ${plural(files.length, "job file")} against the definitions in ${displayPath(definitions)}`
+    );
+  const result = await runVerifyGate(
+    {
+      definitions,
+      files,
+      strict: inputs.strict,
+      ...inputs.tags.length === 0 ? {} : { tags: inputs.tags },
+      ...deps.includeUnmeasured === true ? { includeUnmeasured: true } : {},
+      ...deps.concurrency === void 0 ? {} : { concurrency: deps.concurrency },
+      ...deps.progressFrom === void 0 ? {} : { progressFrom: deps.progressFrom },
+      ...deps.reportFile === void 0 ? {} : { reportFile: deps.reportFile },
+      ...deps.onJob === void 0 ? {} : { onJob: deps.onJob }
+    },
+    deps.reporter
+  );
+  return deps.reportFile === void 0 ? result : { ...result, report: deps.reportFile };
+}
+__name(runVerify, "runVerify");
+function verifyOutputs(r) {
+  const t = r.totals;
+  return {
+    passed: t.passed,
+    failed: t.failed,
+    "no-value": t.noValue,
+    jobs: t.jobs,
+    report: r.report ?? ""
+  };
+}
+__name(verifyOutputs, "verifyOutputs");
+function verifyFailure(r, inputs) {
+  if (r.passed || !inputs["fail-on-failure"]) return void 0;
+  const t = r.totals;
+  const strict = r.strict ? [
+    ...t.noValue > 0 ? [`${t.noValue} without a value`] : [],
+    ...r.unknown.length > 0 ? [plural(r.unknown.length, "unknown metric")] : []
+  ] : [];
+  return [
+    `${t.failed} specification(s) failed`,
+    ...t.errors > 0 ? [`${t.errors} job file(s) unreadable`] : [],
+    ...strict.map((s) => `${s} (strict)`)
+  ].join(", ");
+}
+__name(verifyFailure, "verifyFailure");
+function verifySummary(r, options = {}) {
+  const cap = options.cap ?? 200;
+  const rest = options.rest ?? r.report ?? "the JSON report";
+  const t = r.totals;
   const lines = [
-    `### ${result.passed ? "\u2705" : "\u274C"} Verification: ${formatOutcome(t)} (${plural(t.jobs, "job")})`,
+    `### ${r.passed ? "\u2705" : "\u274C"} Verification: ${formatOutcome(t)} (${plural(t.jobs, "job")})`,
     ""
   ];
-  if (result.failures.length > 0) {
-    const files = new Set(result.failures.map((f) => f.file));
-    const shown = result.failures.slice(0, limit);
+  if (r.failures.length > 0) {
+    const files = new Set(r.failures.map((f) => f.file));
+    const shown = r.failures.slice(0, cap).map((f) => options.units === "threshold" ? f.inUnit : f);
+    const jobs = r.failures.slice(0, cap).map((f) => displayPath(f.file));
     lines.push(
-      files.size > 1 ? formatMarkdownTable(
-        shown,
-        shown.map((f) => displayPath(f.file))
-      ) : formatMarkdownTable(shown)
+      files.size > 1 ? formatMarkdownTable(shown, jobs) : formatMarkdownTable(shown)
     );
-    if (result.failures.length > limit) {
+    if (r.failures.length > cap)
       lines.push(
         "",
-        `\u2026 and ${result.failures.length - limit} more failures (see the JSON report).`
+        `\u2026 and ${r.failures.length - cap} more failures (see ${rest}).`
       );
-    }
   }
-  for (const e of result.errors)
+  if (r.strict && t.noValue > 0)
+    lines.push(
+      "",
+      `${plural(t.noValue, "specification")} without a value fail (strict).`
+    );
+  if (r.unknown.length > 0) {
+    lines.push(
+      "",
+      `${r.strict ? "\u274C" : "\u26A0\uFE0F"} ${plural(r.unknown.length, "measurement")} of metrics not in the definitions:`,
+      ""
+    );
+    for (const u of r.unknown.slice(0, cap))
+      lines.push(`- \`${displayPath(u.file)}\`: ${unknownMetricMessage(u)}`);
+    if (r.unknown.length > cap)
+      lines.push(`- \u2026 and ${r.unknown.length - cap} more`);
+  }
+  for (const e of r.errors.slice(0, cap))
     lines.push("", `- \`${e.file}\`: ${e.message.split("\n")[0] ?? ""}`);
   return lines.join("\n");
 }
-__name(verifyGateSummary, "verifyGateSummary");
+__name(verifySummary, "verifySummary");
 
 // actions/verify/main.ts
-async function main() {
-  const reporter = new ActionsReporter();
-  try {
-    const input = new ActionInputs("verify");
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const definitions = (0, import_node_path3.resolve)(workspace, input.required("definitions"));
-    const patterns = input.lines("jobs");
-    if (patterns.length === 0)
-      input.fail("jobs", "is required and was not supplied");
-    const files = await expandGlobs(workspace, patterns);
-    if (files.length === 0)
-      throw new InputError(`verify: no job files match ${patterns.join(", ")}`);
-    reporter.info(
-      `verify: ${files.length} job file${files.length === 1 ? "" : "s"} against the definitions in ${definitions}`
-    );
-    const report = (0, import_node_path3.join)(
-      process.env.RUNNER_TEMP ?? workspace,
-      "stackci-verify-report.json"
-    );
-    const tags = input.list("tags");
-    const result = await runVerifyGate(
-      {
-        definitions,
-        files,
-        tags,
-        strict: input.boolean("strict", false),
-        reportFile: report
-      },
-      reporter
-    );
-    await reporter.summary(verifyGateSummary(result));
-    const t = result.totals;
-    for (const [k, v] of Object.entries({
-      passed: t.passed,
-      failed: t.failed,
-      "no-value": t.noValue,
-      jobs: t.jobs,
-      report
-    })) {
-      setOutput(k, v);
-    }
-    if (!result.passed && input.boolean("fail-on-failure", true)) {
-      setFailed(
-        `${t.failed} specification(s) failed${t.errors > 0 ? `, ${t.errors} job file(s) unreadable` : ""}`
-      );
-    }
-  } catch (error2) {
-    setFailed(errorMessage(error2));
-  }
-}
-__name(main, "main");
-void main();
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  main
+void runAction(async ({ reporter, env, workspace }) => {
+  const inputs = verifyInputsFromAction(env);
+  const result = await runVerify(inputs, {
+    reporter,
+    root: workspace,
+    reportFile: (0, import_node_path5.join)(env.RUNNER_TEMP ?? workspace, "stackci-verify-report.json")
+  });
+  const failure = verifyFailure(result, inputs);
+  return {
+    outputs: verifyOutputs(result),
+    summary: verifySummary(result),
+    ...failure === void 0 ? {} : { failure }
+  };
 });

@@ -230,14 +230,14 @@ var init_clock = __esm({
     "use strict";
     systemClock = {
       now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-      sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve18, reject) => {
+      sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve23, reject) => {
         if (signal?.aborted === true) {
           reject(abortReason(signal));
           return;
         }
         const timer = setTimeout(() => {
           signal?.removeEventListener("abort", onAbort);
-          resolve18();
+          resolve23();
         }, ms);
         const onAbort = /* @__PURE__ */ __name(() => {
           clearTimeout(timer);
@@ -1343,24 +1343,24 @@ var init_dockerignore = __esm({
 
 // src/docker/context-walk.ts
 async function plan(options) {
-  const root = (0, import_node_path6.resolve)(options.dir);
+  const root = (0, import_node_path8.resolve)(options.dir);
   const rootStat = await lstat(root).catch(() => void 0);
   if (rootStat?.isDirectory() !== true) {
     throw new InputError(`build context ${options.dir} is not a directory`, {
       hint: "give the directory that holds the files the Dockerfile copies"
     });
   }
-  const dockerfilePath = (0, import_node_path6.resolve)(options.dockerfile ?? (0, import_node_path6.join)(root, "Dockerfile"));
+  const dockerfilePath = (0, import_node_path8.resolve)(options.dockerfile ?? (0, import_node_path8.join)(root, "Dockerfile"));
   const dfStat = await lstat(dockerfilePath).catch(() => void 0);
   if (dfStat === void 0 || dfStat.isDirectory()) {
     throw new InputError(
-      `Dockerfile ${options.dockerfile ?? (0, import_node_path6.join)(options.dir, "Dockerfile")} not found`,
+      `Dockerfile ${options.dockerfile ?? (0, import_node_path8.join)(options.dir, "Dockerfile")} not found`,
       {
         hint: "pass its path with --file (action input dockerfile)"
       }
     );
   }
-  const ignoreText = await readFile((0, import_node_path6.join)(root, ".dockerignore"), "utf8").catch(
+  const ignoreText = await readFile((0, import_node_path8.join)(root, ".dockerignore"), "utf8").catch(
     (error) => {
       if (error.code === "ENOENT") return "";
       throw error;
@@ -1370,21 +1370,21 @@ async function plan(options) {
     ...options.exclude ?? DEFAULT_EXCLUDES,
     ...parseDockerignore(ignoreText).map((l) => l.pattern)
   ];
-  const rel = (0, import_node_path6.relative)(root, dockerfilePath);
-  const inside = rel !== "" && !rel.startsWith(`..${import_node_path6.sep}`) && !(0, import_node_path6.isAbsolute)(rel);
+  const rel = (0, import_node_path8.relative)(root, dockerfilePath);
+  const inside = rel !== "" && !rel.startsWith(`..${import_node_path8.sep}`) && !(0, import_node_path8.isAbsolute)(rel);
   let matcher;
   try {
     matcher = new PatternMatcher(patterns);
   } catch (error) {
     throw new InputError(
-      `${(0, import_node_path6.join)(options.dir, ".dockerignore")}: ${errorMessage(error)}`
+      `${(0, import_node_path8.join)(options.dir, ".dockerignore")}: ${errorMessage(error)}`
     );
   }
   if (!inside) {
     const name = `.dockerfile.${nodeCrypto().randomBytes(10).toString("hex")}`;
     return { root, matcher, dockerfile: name, outside: dockerfilePath };
   }
-  const dockerfile = rel.split(import_node_path6.sep).join("/");
+  const dockerfile = rel.split(import_node_path8.sep).join("/");
   const extra = [];
   if (matcher.legacyMatch(".dockerignore")) extra.push("!.dockerignore");
   if (matcher.legacyMatch(dockerfile)) extra.push(`!${dockerfile}`);
@@ -1392,10 +1392,10 @@ async function plan(options) {
   return { root, matcher, dockerfile };
 }
 async function* walk2(root, matcher, dir = "", parent) {
-  const names = (0, import_node_fs5.readdirSync)((0, import_node_path6.join)(root, dir)).sort(compareBytes);
+  const names = (0, import_node_fs5.readdirSync)((0, import_node_path8.join)(root, dir)).sort(compareBytes);
   for (const base of names) {
     const name = dir === "" ? base : `${dir}/${base}`;
-    const path = (0, import_node_path6.join)(root, name);
+    const path = (0, import_node_path8.join)(root, name);
     const stat2 = (0, import_node_fs5.lstatSync)(path);
     const { excluded, info } = matcher.match(name, parent);
     if (excluded) {
@@ -1425,13 +1425,13 @@ function hardLink(seen, f) {
   if (first === void 0) seen.set(key, f.name);
   return first;
 }
-var import_node_fs5, import_node_path6, DEFAULT_EXCLUDES;
+var import_node_fs5, import_node_path8, DEFAULT_EXCLUDES;
 var init_context_walk = __esm({
   "src/docker/context-walk.ts"() {
     "use strict";
     import_node_fs5 = require("node:fs");
     init_promises();
-    import_node_path6 = require("node:path");
+    import_node_path8 = require("node:path");
     init_errors();
     init_dockerignore();
     init_builtins();
@@ -1850,8 +1850,8 @@ ${logTail.map((l) => `  | ${l}`).join("\n")}`
 // src/docker/build.ts
 async function buildImage(engine, options, reporter) {
   const started = Date.now();
-  const dockerfilePath = (0, import_node_path7.resolve)(
-    options.dockerfile ?? (0, import_node_path7.join)(options.context, "Dockerfile")
+  const dockerfilePath = (0, import_node_path9.resolve)(
+    options.dockerfile ?? (0, import_node_path9.join)(options.context, "Dockerfile")
   );
   const shown = displayPath(dockerfilePath);
   const text4 = await readFile(dockerfilePath, "utf8").catch(() => {
@@ -1946,12 +1946,12 @@ async function buildImage(engine, options, reporter) {
     durationMs
   };
 }
-var import_node_path7, DEFAULT_BUILD_TIMEOUT_MS;
+var import_node_path9, DEFAULT_BUILD_TIMEOUT_MS;
 var init_build = __esm({
   "src/docker/build.ts"() {
     "use strict";
     init_promises();
-    import_node_path7 = require("node:path");
+    import_node_path9 = require("node:path");
     init_errors();
     init_glob();
     init_format();
@@ -2279,7 +2279,7 @@ async function httpRequest(url2, options) {
   if (options.body !== void 0)
     headers["Content-Length"] = String(Buffer.byteLength(options.body));
   const connectTimeoutMs = options.connectTimeoutMs ?? 15e3;
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve23, reject) => {
     let connectTimer;
     const settle = /* @__PURE__ */ __name(() => {
       clearTimeout(connectTimer);
@@ -2324,7 +2324,7 @@ async function httpRequest(url2, options) {
       });
       res.once("end", () => {
         settle();
-        resolve18({
+        resolve23({
           status: res.statusCode ?? 0,
           headers: res.headers,
           rawHeaders: res.rawHeaders,
@@ -2754,7 +2754,7 @@ function worktreeDirty(dir) {
 }
 function projectName(baseDir) {
   const top = git(baseDir, ["rev-parse", "--show-toplevel"]);
-  const name = (0, import_node_path8.basename)(top === void 0 || top === "" ? baseDir : top).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
+  const name = (0, import_node_path10.basename)(top === void 0 || top === "" ? baseDir : top).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
   return name === "" ? "stack" : name;
 }
 async function pruneProjectLeftovers(engine, project, reporter) {
@@ -2774,12 +2774,12 @@ async function pruneProjectLeftovers(engine, project, reporter) {
     return 0;
   }
 }
-var import_node_child_process, import_node_path8, PROJECT_LABEL;
+var import_node_child_process, import_node_path10, PROJECT_LABEL;
 var init_project = __esm({
   "src/docker/project.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_path8 = require("node:path");
+    import_node_path10 = require("node:path");
     PROJECT_LABEL = "stackci.project";
     __name(git, "git");
     __name(gitHead, "gitHead");
@@ -3019,8 +3019,8 @@ function annotateFindings(findings, reporter, limit = ANNOTATIONS_PER_KIND, rese
 __name(annotateFindings, "annotateFindings");
 
 // src/pipeline/run.ts
-var import_node_fs23 = require("node:fs");
-var import_node_path37 = require("node:path");
+var import_node_fs24 = require("node:fs");
+var import_node_path43 = require("node:path");
 init_errors();
 init_format();
 
@@ -3066,6 +3066,12 @@ var STACKCI_META = {
 };
 
 // src/metrics/environment.ts
+var ENV_CHOICES = [
+  "auto",
+  "jenkins",
+  "github",
+  "none"
+];
 var set = /* @__PURE__ */ __name((v) => v !== void 0 && v.trim() !== "", "set");
 function detectEnv(env) {
   if (set(env.BUILD_URL) || set(env.JENKINS_URL)) return "jenkins";
@@ -3208,12 +3214,23 @@ function seriesOf(releaseTag, env) {
   return "local";
 }
 __name(seriesOf, "seriesOf");
+function parseDateCreated(value2, what) {
+  const ms = Date.parse(value2);
+  if (Number.isNaN(ms) || !/(?:Z|[+-]00:?00)$/.test(value2.trim()) || !/^\d{4}-\d{2}-\d{2}T/.test(value2.trim())) {
+    throw new InputError(
+      `${what} must be an ISO 8601 date-time in UTC, got ${JSON.stringify(value2)}`,
+      { hint: "write it like 2026-11-27T22:28:25Z" }
+    );
+  }
+  return ms;
+}
+__name(parseDateCreated, "parseDateCreated");
 function isoUtc(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
 __name(isoUtc, "isoUtc");
 
-// src/metrics/clients.ts
+// src/core/clients.ts
 async function makeOctokit(token, env, reporter) {
   reporter.mask(token);
   const { Octokit } = await Promise.resolve().then(() => __toESM(require("./octokit-rest.cjs"), 1));
@@ -3255,7 +3272,7 @@ async function makeSlackClient(token, env, reporter) {
 __name(makeSlackClient, "makeSlackClient");
 
 // src/metrics/settings.ts
-var import_node_path5 = require("node:path");
+var import_node_path7 = require("node:path");
 init_errors();
 
 // src/verify/units.ts
@@ -3297,6 +3314,16 @@ function parseDuration(text4, what = "duration") {
 __name(parseDuration, "parseDuration");
 
 // src/core/schema.ts
+var SchemaContext = class {
+  static {
+    __name(this, "SchemaContext");
+  }
+  problems = [];
+  report(problem) {
+    this.problems.push(problem);
+    return void 0;
+  }
+};
 function formatPath(path) {
   let out = "";
   for (const seg of path) {
@@ -5430,14 +5457,8 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   const documents = [];
   for (const { file, package: pkg, rel, text: text4 } of input.specs) {
     texts.set(file, text4);
-    let docs;
-    try {
-      docs = loadYamlDocuments(text4);
-    } catch (error) {
-      if (!(error instanceof YamlSyntaxError)) throw error;
-      problems.push(syntaxProblem(file, error));
-      continue;
-    }
+    const docs = readDocuments(file, text4, problems);
+    if (docs === void 0) continue;
     const yamlId = rel.replace(/\.ya?ml$/, "");
     docs.forEach((doc, docIndex) => {
       documents.push({ package: pkg, yamlId, source: { file, docIndex }, doc });
@@ -5469,19 +5490,23 @@ function loadDefinitionTexts(input, label3 = "the definitions") {
   };
 }
 __name(loadDefinitionTexts, "loadDefinitionTexts");
+function readDocuments(file, text4, problems) {
+  try {
+    return loadYamlDocuments(text4);
+  } catch (error) {
+    if (!(error instanceof YamlSyntaxError)) throw error;
+    problems.push(syntaxProblem(file, error));
+    return void 0;
+  }
+}
+__name(readDocuments, "readDocuments");
 function compare2(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 __name(compare2, "compare");
 function loadMetricsFile(file, pkg, text4, metrics, problems, texts) {
-  let docs;
-  try {
-    docs = loadYamlDocuments(text4);
-  } catch (error) {
-    if (!(error instanceof YamlSyntaxError)) throw error;
-    problems.push(syntaxProblem(file, error));
-    return;
-  }
+  const docs = readDocuments(file, text4, problems);
+  if (docs === void 0) return;
   const local = [];
   if (docs.length !== 1 || !isMapping(docs[0])) {
     local.push({
@@ -5657,18 +5682,27 @@ function findJsonError(text4) {
     }
     fail("unexpected end of input inside a string");
   }, "string");
+  const items = /* @__PURE__ */ __name((close, item) => {
+    i++;
+    ws();
+    if (text4[i] === close) {
+      i++;
+      return;
+    }
+    for (; ; ) {
+      item();
+      ws();
+      if (text4[i] !== ",") break;
+      i++;
+    }
+    expect(close, `',' or '${close}'`);
+  }, "items");
   const value2 = /* @__PURE__ */ __name(() => {
     ws();
     const ch = text4[i];
     if (ch === void 0) fail("unexpected end of input, expected a value");
     if (ch === "{") {
-      i++;
-      ws();
-      if (text4[i] === "}") {
-        i++;
-        return;
-      }
-      for (; ; ) {
+      items("}", () => {
         ws();
         if (text4[i] !== '"')
           fail(
@@ -5677,32 +5711,12 @@ function findJsonError(text4) {
         string2();
         expect(":", "':'");
         value2();
-        ws();
-        if (text4[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("}", "',' or '}'");
-        return;
-      }
+      });
+      return;
     }
     if (ch === "[") {
-      i++;
-      ws();
-      if (text4[i] === "]") {
-        i++;
-        return;
-      }
-      for (; ; ) {
-        value2();
-        ws();
-        if (text4[i] === ",") {
-          i++;
-          continue;
-        }
-        expect("]", "',' or ']'");
-        return;
-      }
+      items("]", value2);
+      return;
     }
     if (ch === '"') {
       string2();
@@ -6060,6 +6074,52 @@ function formatTest(r) {
   return `${t.operator} ${pythonFloatRepr(t.value)}${unit}`;
 }
 __name(formatTest, "formatTest");
+var NEGATED = {
+  "<": ">=",
+  "<=": ">",
+  ">": "<=",
+  ">=": "<",
+  "==": "!=",
+  "!=": "=="
+};
+function significant(a, b) {
+  const show = /* @__PURE__ */ __name((v, p) => Number.isFinite(v) ? String(Number(v.toPrecision(p))) : String(v), "show");
+  for (let p = 3; p < 17; p++) {
+    const pair = [show(a, p), show(b, p)];
+    if (a === b || pair[0] !== pair[1]) return pair;
+  }
+  return [String(a), String(b)];
+}
+__name(significant, "significant");
+function comparison(r) {
+  const t = r.spec.threshold;
+  const unit = t.unit.name === "" ? "" : ` ${t.unit.name}`;
+  const op = r.passed === false ? NEGATED[t.operator] : t.operator;
+  if (r.measurement === null)
+    return { measurement: "no value", op, threshold: `${t.value}${unit}` };
+  const measured = parseUnit(r.measurement.unit);
+  if (!isConvertible(measured, t.unit)) {
+    const m2 = `${r.measurement.value} ${measured.name}`.trim();
+    return { measurement: m2, op, threshold: `${t.value}${unit}` };
+  }
+  const value2 = convertValue(r.measurement.value, measured, t.unit);
+  const [m, limit] = significant(value2, t.value);
+  return { measurement: `${m}${unit}`, op, threshold: `${limit}${unit}` };
+}
+__name(comparison, "comparison");
+function textRows(results) {
+  return reportRows(results).map((row, i) => {
+    const r = results[i];
+    const c = comparison(r);
+    const t = r.spec.threshold;
+    return {
+      ...row,
+      measurement: c.measurement,
+      test: `${t.operator} ${c.threshold}`
+    };
+  });
+}
+__name(textRows, "textRows");
 function reportRows(results) {
   return results.map((r) => ({
     status: statusMark(r.passed),
@@ -6099,7 +6159,49 @@ __name(formatMarkdownTable, "formatMarkdownTable");
 
 // src/verify/check.ts
 init_promises();
+var import_node_path4 = require("node:path");
+init_glob();
 init_errors();
+
+// src/verify/unknown-metrics.ts
+function unknownMetrics(job, definitions) {
+  const own = new Set(job.metrics.map((m) => m.name));
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const { metric } of job.measurements) {
+    if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
+      continue;
+    seen.add(metric);
+    const near = nearestMetric(metric, definitions);
+    out.push(near === void 0 ? { metric } : { metric, near });
+  }
+  return out;
+}
+__name(unknownMetrics, "unknownMetrics");
+function nearestMetric(metric, definitions) {
+  const dot = metric.indexOf(".");
+  const pkg = metric.slice(0, dot + 1);
+  const names = [...definitions.metrics.keys()];
+  const same = names.filter((n) => n.startsWith(pkg));
+  if (dot > 0 && same.length > 0) return closest(metric, same);
+  const packages = [...new Set(names.map((n) => n.split(".")[0] ?? ""))];
+  const near = closest(metric.slice(0, Math.max(dot, 0)), packages);
+  const guess = `${near ?? ""}.${metric.slice(dot + 1)}`;
+  return definitions.metrics.has(guess) ? guess : void 0;
+}
+__name(nearestMetric, "nearestMetric");
+function unknownMetricMessage(u) {
+  return `${u.metric} is measured but not in the metric definitions, so no specification checks it${u.near === void 0 ? "" : ` (did you mean ${u.near}?)`}`;
+}
+__name(unknownMetricMessage, "unknownMetricMessage");
+function warnUnknownMetrics(job, file, definitions, reporter) {
+  const unknown2 = unknownMetrics(job, definitions);
+  for (const u of unknown2) reporter.warning(unknownMetricMessage(u), { file });
+  return unknown2;
+}
+__name(warnUnknownMetrics, "warnUnknownMetrics");
+
+// src/verify/check.ts
 async function checkJobFiles(files, definitions, options) {
   const totals = {
     jobs: 0,
@@ -6143,86 +6245,445 @@ function evaluateText(text4, file, definitions, options) {
   try {
     const job = parseJob(text4, file);
     const results = evaluateJob(job, definitions, file, options);
-    return { file, results, counts: countResults(results) };
+    const unknown2 = unknownMetrics(job, definitions);
+    return {
+      file,
+      results,
+      counts: countResults(results),
+      ...unknown2.length === 0 ? {} : { unknown: unknown2 }
+    };
   } catch (error) {
     return { file, error };
   }
 }
 __name(evaluateText, "evaluateText");
+async function expandJobPaths(args, base) {
+  const out = [];
+  const missing = [];
+  const unmatched = [];
+  for (const arg of args) {
+    if (/[*?[{]/.test(arg)) {
+      const found = await expandGlobs(base ?? process.cwd(), [arg]);
+      if (found.length === 0) unmatched.push(arg);
+      out.push(...found);
+      continue;
+    }
+    const path = base === void 0 ? arg : (0, import_node_path4.resolve)(base, arg);
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      missing.push(arg);
+      continue;
+    }
+    if (info.isDirectory()) out.push(...await findJobs(path));
+    else out.push(path);
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `job file${missing.length === 1 ? "" : "s"} not found: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? `, \u2026 (${missing.length} in all)` : ""}`,
+      {
+        hint: "pass verify job JSON files, or directories holding *.verify.json files"
+      }
+    );
+  }
+  if (unmatched.length > 0)
+    throw new InputError(`no job files match ${unmatched.join(", ")}`, {
+      hint: `globs are relative to ${base ?? "the working directory"}`
+    });
+  return out;
+}
+__name(expandJobPaths, "expandJobPaths");
+async function findJobs(dir) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const out = [];
+  for (const e of entries) {
+    const path = (0, import_node_path4.join)(dir, e.name);
+    if (e.isDirectory()) out.push(...await findJobs(path));
+    else if (e.name.endsWith(".verify.json")) out.push(path);
+  }
+  return out;
+}
+__name(findJobs, "findJobs");
 
 // src/verify/gate.ts
-init_format();
 init_promises();
 init_errors();
+init_format();
 init_glob();
+function jobReportEntry(outcome) {
+  return {
+    file: outcome.file,
+    results: (outcome.results ?? []).map(resultToJson),
+    ...outcome.error === void 0 ? {} : { error: errorMessage(outcome.error) }
+  };
+}
+__name(jobReportEntry, "jobReportEntry");
+function warnDefinitions(defs, reporter) {
+  for (const w of defs.warnings) {
+    reporter.warning(w.message, {
+      ...w.where.file === void 0 ? {} : { file: w.where.file },
+      ...w.where.line === void 0 ? {} : { startLine: w.where.line }
+    });
+  }
+}
+__name(warnDefinitions, "warnDefinitions");
 async function runVerifyGate(options, reporter) {
+  const strict = options.strict === true;
+  const loud = options.files.length >= (options.progressFrom ?? 0);
   const defs = await loadDefinitions(options.definitions);
-  reporter.info(
-    `${defs.metrics.size} metrics, ${defs.specs.size} specifications from ${displayPath(options.definitions)}`
-  );
-  const failures = [];
-  const errors = [];
+  warnDefinitions(defs, reporter);
+  const loaded2 = `${defs.metrics.size} metrics, ${defs.specs.size} specifications from ${displayPath(options.definitions)}`;
+  if (loud) reporter.info(loaded2);
+  else reporter.debug(loaded2);
+  const result = {
+    totals: { jobs: 0, errors: 0, passed: 0, failed: 0, noValue: 0 },
+    passed: false,
+    strict,
+    failures: [],
+    errors: [],
+    unknown: []
+  };
   const report = [];
-  const progress = reporter.progress("checking jobs", options.files.length);
-  const totals = await checkJobFiles(options.files, defs, {
+  const progress = loud ? reporter.progress("checking jobs", options.files.length) : void 0;
+  result.totals = await checkJobFiles(options.files, defs, {
     ...options.tags === void 0 ? {} : { tags: options.tags },
-    progress,
-    onJob: /* @__PURE__ */ __name((outcome) => {
-      if (outcome.error !== void 0) {
-        const message = errorMessage(outcome.error);
-        errors.push({ file: outcome.file, message });
-        reporter.error(message, { file: outcome.file });
-      }
-      const results = outcome.results ?? [];
-      reportRows(results).forEach((row, i) => {
-        if (results[i]?.passed === false)
-          failures.push({ ...row, file: outcome.file });
-      });
-      if (options.reportFile !== void 0) {
-        report.push({
-          file: outcome.file,
-          results: results.map(resultToJson),
-          ...outcome.error === void 0 ? {} : { error: errorMessage(outcome.error) }
-        });
-      }
+    ...options.concurrency === void 0 ? {} : { concurrency: options.concurrency },
+    includeUnmeasured: options.includeUnmeasured === true,
+    ...progress === void 0 ? {} : { progress },
+    onJob: /* @__PURE__ */ __name(async (outcome) => {
+      collect(result, outcome, reporter);
+      if (options.reportFile !== void 0) report.push(jobReportEntry(outcome));
+      await options.onJob?.(outcome, options.files.length);
     }, "onJob")
   });
-  progress.done(`${plural(totals.jobs, "job")}: ${formatOutcome(totals)}`);
+  const t = result.totals;
+  progress?.done(`${plural(t.jobs, "job")}: ${formatOutcome(t)}`);
   if (options.reportFile !== void 0) {
     await writeFile(options.reportFile, `${JSON.stringify({ jobs: report })}
 `);
   }
-  const passed = totals.failed === 0 && totals.errors === 0 && !(options.strict === true && totals.noValue > 0);
-  return { totals, passed, failures, errors };
+  result.passed = t.failed === 0 && t.errors === 0 && !(strict && (t.noValue > 0 || result.unknown.length > 0));
+  return result;
 }
 __name(runVerifyGate, "runVerifyGate");
-function verifyGateSummary(result, limit = 200) {
-  const t = result.totals;
-  const lines = [
-    `### ${result.passed ? "\u2705" : "\u274C"} Verification: ${formatOutcome(t)} (${plural(t.jobs, "job")})`,
-    ""
-  ];
-  if (result.failures.length > 0) {
-    const files = new Set(result.failures.map((f) => f.file));
-    const shown = result.failures.slice(0, limit);
-    lines.push(
-      files.size > 1 ? formatMarkdownTable(
-        shown,
-        shown.map((f) => displayPath(f.file))
-      ) : formatMarkdownTable(shown)
+function collect(result, outcome, reporter) {
+  const file = outcome.file;
+  if (outcome.error !== void 0) {
+    const message = errorMessage(outcome.error);
+    result.errors.push({ file, message });
+    reporter.error(message, { file });
+  }
+  const results = outcome.results ?? [];
+  const failing = results.filter((r) => r.passed === false);
+  const inUnit = textRows(failing);
+  reportRows(failing).forEach((row, i) => {
+    result.failures.push({ ...row, file, inUnit: inUnit[i] ?? row });
+  });
+  for (const u of outcome.unknown ?? []) {
+    result.unknown.push({ ...u, file });
+    if (result.strict) reporter.error(unknownMetricMessage(u), { file });
+    else reporter.warning(unknownMetricMessage(u), { file });
+  }
+}
+__name(collect, "collect");
+
+// src/verify/step.ts
+var import_node_path5 = require("node:path");
+
+// src/core/step-inputs.ts
+init_errors();
+function configSource(file, section, values, keys = {}) {
+  const record2 = values ?? {};
+  const key = /* @__PURE__ */ __name((k) => keys[k] ?? k, "key");
+  return {
+    describe: /* @__PURE__ */ __name((k) => `${file}: ${section}.${key(k)}`, "describe"),
+    get: /* @__PURE__ */ __name((k) => record2[key(k)], "get")
+  };
+}
+__name(configSource, "configSource");
+function layered(...sources) {
+  const owner = /* @__PURE__ */ __name((key) => sources.find((s) => isSet(s.get(key))), "owner");
+  return {
+    describe: /* @__PURE__ */ __name((key) => (owner(key) ?? sources[0])?.describe(key) ?? key, "describe"),
+    get: /* @__PURE__ */ __name((key) => owner(key)?.get(key), "get")
+  };
+}
+__name(layered, "layered");
+function valuesSource(what, values) {
+  const record2 = values ?? {};
+  return { describe: /* @__PURE__ */ __name((key) => `${what} '${key}'`, "describe"), get: /* @__PURE__ */ __name((key) => record2[key], "get") };
+}
+__name(valuesSource, "valuesSource");
+function isSet(value2) {
+  if (value2 === void 0 || value2 === null || value2 === "") return false;
+  return !(Array.isArray(value2) && value2.length === 0);
+}
+__name(isSet, "isSet");
+var StepInputs = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  static {
+    __name(this, "StepInputs");
+  }
+  fail(key, message, hint) {
+    throw new InputError(
+      `${this.source.describe(key)} ${message}`,
+      hint === void 0 ? {} : { hint }
     );
-    if (result.failures.length > limit) {
-      lines.push(
-        "",
-        `\u2026 and ${result.failures.length - limit} more failures (see the JSON report).`
-      );
+  }
+  /** Runs `parse`, renaming an InputError to name this key. */
+  parse(key, parse2, value2) {
+    try {
+      return parse2(value2);
+    } catch (error) {
+      if (error instanceof InputError) this.fail(key, error.message, error.hint);
+      throw error;
     }
   }
-  for (const e of result.errors)
+  has(key) {
+    return isSet(this.source.get(key));
+  }
+  /** An optional string: undefined when empty, never `""`. */
+  string(key) {
+    const value2 = this.source.get(key);
+    if (!isSet(value2)) return void 0;
+    if (typeof value2 === "string")
+      return value2.trim() === "" ? void 0 : value2.trim();
+    if (typeof value2 === "number" || typeof value2 === "boolean")
+      return String(value2);
+    return this.fail(key, `must be text, got ${JSON.stringify(value2)}`);
+  }
+  required(key) {
+    const value2 = this.string(key);
+    if (value2 === void 0) this.fail(key, "is required and was not supplied");
+    return value2;
+  }
+  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
+  boolean(key, fallback) {
+    const value2 = this.source.get(key);
+    if (typeof value2 === "boolean") return value2;
+    const text4 = typeof value2 === "string" ? value2.trim() : "";
+    if (["true", "True", "TRUE"].includes(text4)) return true;
+    if (["false", "False", "FALSE"].includes(text4)) return false;
+    if (!isSet(value2) && fallback !== void 0) return fallback;
+    return this.fail(
+      key,
+      `must be true or false, got ${JSON.stringify(value2 ?? "")}`
+    );
+  }
+  /** Lines, trimmed, blank lines and `#` comments dropped. */
+  lines(key) {
+    const value2 = this.source.get(key);
+    const items = Array.isArray(value2) ? value2.map(String) : isSet(value2) ? String(value2).split(/\r?\n/) : [];
+    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  }
+  /** A comma- or newline-separated list. */
+  list(key) {
+    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  }
+  integer(key, options = {}) {
+    const value2 = this.string(key);
+    if (value2 === void 0) return void 0;
+    const n = Number(value2);
+    if (!/^-?\d+$/.test(value2) || !Number.isSafeInteger(n)) {
+      this.fail(key, `must be an integer, got ${JSON.stringify(value2)}`);
+    }
+    if (options.min !== void 0 && n < options.min)
+      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
+    if (options.max !== void 0 && n > options.max)
+      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
+    return n;
+  }
+  /**
+   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
+   * file is already milliseconds (the schema converted it).
+   */
+  duration(key) {
+    const value2 = this.source.get(key);
+    if (typeof value2 === "number") return value2;
+    const text4 = this.string(key);
+    if (text4 === void 0) return void 0;
+    return parseDuration(text4, this.source.describe(key));
+  }
+  /** One of a fixed set of words. */
+  choice(key, choices, fallback) {
+    const value2 = this.string(key) ?? fallback;
+    if (value2 === void 0)
+      return this.fail(key, `is required (one of ${choices.join(", ")})`);
+    if (!choices.includes(value2)) {
+      this.fail(
+        key,
+        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value2)}`
+      );
+    }
+    return value2;
+  }
+};
+
+// src/verify/step.ts
+init_errors();
+init_format();
+init_glob();
+var DEFAULT_VERIFY_JOBS = ["**/*.verify.json"];
+var DEFINITIONS_HINT = "the directory holding metrics/ and specs/ (in stackci.yml: verify.definitions)";
+function readDefinitions(r) {
+  if (!r.has("definitions"))
+    r.fail("definitions", "is required and was not supplied", DEFINITIONS_HINT);
+  return r.required("definitions");
+}
+__name(readDefinitions, "readDefinitions");
+function readVerifyInputs(r) {
+  const inputs = {
+    definitions: readDefinitions(r),
+    jobs: r.lines("jobs"),
+    tags: r.list("tags"),
+    strict: r.boolean("strict", false),
+    "fail-on-failure": r.boolean("fail-on-failure", true)
+  };
+  if (inputs.jobs.length === 0)
+    r.fail(
+      "jobs",
+      "is required and was not supplied",
+      "verify job files, directories of *.verify.json, or globs"
+    );
+  return inputs;
+}
+__name(readVerifyInputs, "readVerifyInputs");
+function configVerifySource(config) {
+  const section = config.verify;
+  const at = /* @__PURE__ */ __name((path) => (0, import_node_path5.resolve)(config.baseDir, path), "at");
+  const jobs = section?.jobs ?? DEFAULT_VERIFY_JOBS;
+  return configSource(
+    config.file,
+    "verify",
+    section && {
+      ...section,
+      definitions: at(section.definitions),
+      jobs: (typeof jobs === "string" ? [jobs] : jobs).map(at)
+    }
+  );
+}
+__name(configVerifySource, "configVerifySource");
+function verifyInputsFromConfig(config) {
+  return readVerifyInputs(new StepInputs(configVerifySource(config)));
+}
+__name(verifyInputsFromConfig, "verifyInputsFromConfig");
+async function runVerify(inputs, deps) {
+  const at = /* @__PURE__ */ __name((path) => deps.root === void 0 ? path : (0, import_node_path5.resolve)(deps.root, path), "at");
+  const files = deps.files ?? await expandJobPaths(inputs.jobs, deps.root);
+  if (files.length === 0)
+    throw new InputError(
+      `no *.verify.json files found in ${inputs.jobs.join(", ")}`
+    );
+  const definitions = at(inputs.definitions);
+  if (files.length >= (deps.progressFrom ?? 0))
+    deps.reporter.info(
+      `verify: ${plural(files.length, "job file")} against the definitions in ${displayPath(definitions)}`
+    );
+  const result = await runVerifyGate(
+    {
+      definitions,
+      files,
+      strict: inputs.strict,
+      ...inputs.tags.length === 0 ? {} : { tags: inputs.tags },
+      ...deps.includeUnmeasured === true ? { includeUnmeasured: true } : {},
+      ...deps.concurrency === void 0 ? {} : { concurrency: deps.concurrency },
+      ...deps.progressFrom === void 0 ? {} : { progressFrom: deps.progressFrom },
+      ...deps.reportFile === void 0 ? {} : { reportFile: deps.reportFile },
+      ...deps.onJob === void 0 ? {} : { onJob: deps.onJob }
+    },
+    deps.reporter
+  );
+  return deps.reportFile === void 0 ? result : { ...result, report: deps.reportFile };
+}
+__name(runVerify, "runVerify");
+function verifySummary(r, options = {}) {
+  const cap = options.cap ?? 200;
+  const rest = options.rest ?? r.report ?? "the JSON report";
+  const t = r.totals;
+  const lines = [
+    `### ${r.passed ? "\u2705" : "\u274C"} Verification: ${formatOutcome(t)} (${plural(t.jobs, "job")})`,
+    ""
+  ];
+  if (r.failures.length > 0) {
+    const files = new Set(r.failures.map((f) => f.file));
+    const shown = r.failures.slice(0, cap).map((f) => options.units === "threshold" ? f.inUnit : f);
+    const jobs = r.failures.slice(0, cap).map((f) => displayPath(f.file));
+    lines.push(
+      files.size > 1 ? formatMarkdownTable(shown, jobs) : formatMarkdownTable(shown)
+    );
+    if (r.failures.length > cap)
+      lines.push(
+        "",
+        `\u2026 and ${r.failures.length - cap} more failures (see ${rest}).`
+      );
+  }
+  if (r.strict && t.noValue > 0)
+    lines.push(
+      "",
+      `${plural(t.noValue, "specification")} without a value fail (strict).`
+    );
+  if (r.unknown.length > 0) {
+    lines.push(
+      "",
+      `${r.strict ? "\u274C" : "\u26A0\uFE0F"} ${plural(r.unknown.length, "measurement")} of metrics not in the definitions:`,
+      ""
+    );
+    for (const u of r.unknown.slice(0, cap))
+      lines.push(`- \`${displayPath(u.file)}\`: ${unknownMetricMessage(u)}`);
+    if (r.unknown.length > cap)
+      lines.push(`- \u2026 and ${r.unknown.length - cap} more`);
+  }
+  for (const e of r.errors.slice(0, cap))
     lines.push("", `- \`${e.file}\`: ${e.message.split("\n")[0] ?? ""}`);
   return lines.join("\n");
 }
-__name(verifyGateSummary, "verifyGateSummary");
+__name(verifySummary, "verifySummary");
+
+// src/notify/metrics-model.ts
+function describeKey(key) {
+  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
+  return parts.length === 0 ? key.metric : `${key.metric} [${parts.join(" \xB7 ")}]`;
+}
+__name(describeKey, "describeKey");
+function thresholdInUnit(row, unit) {
+  const t = row.result.spec.threshold;
+  try {
+    return convertValue(t.value, t.unit, parseUnit(unit));
+  } catch {
+    return void 0;
+  }
+}
+__name(thresholdInUnit, "thresholdInUnit");
+function keyComparisons(report, keyMetrics, limit = 8) {
+  const gated = new Set(
+    (report.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
+  );
+  const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
+  return report.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
+    (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
+  ).slice(0, limit);
+}
+__name(keyComparisons, "keyComparisons");
+function reportCounts(report) {
+  const rows = report.gate?.rows ?? [];
+  const verdicts = /* @__PURE__ */ __name((v) => report.comparisons.filter((c) => c.verdict === v).length, "verdicts");
+  return {
+    specs: rows.length,
+    passed: rows.filter((r) => r.result.passed === true).length,
+    failed: rows.filter((r) => r.result.passed === false).length,
+    noValue: rows.filter((r) => r.result.passed === null).length,
+    failures: report.gate?.failures.length ?? 0,
+    warnings: report.gate?.warnings.length ?? 0,
+    regressions: verdicts("regression"),
+    breaches: verdicts("breach")
+  };
+}
+__name(reportCounts, "reportCounts");
 
 // src/metrics/record.ts
 function jobRecords(d) {
@@ -6248,11 +6709,6 @@ function seriesKeyOf(p) {
   };
 }
 __name(seriesKeyOf, "seriesKeyOf");
-function describeKey(key) {
-  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
-  return parts.length === 0 ? key.metric : `${key.metric} [${parts.join(" \xB7 ")}]`;
-}
-__name(describeKey, "describeKey");
 function keyString(key) {
   return JSON.stringify([key.metric, key.dataset, key.instrument, key.filter]);
 }
@@ -6698,7 +7154,7 @@ init_secrets();
 
 // src/metrics/git-cli.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_path6 = require("node:path");
 init_builtins();
 init_errors();
 init_secrets();
@@ -6769,7 +7225,7 @@ var GitRepo = class _GitRepo {
    */
   static async open(cacheDir, remote, reporter) {
     const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
-    const dir = (0, import_node_path4.join)(cacheDir, `${key}.git`);
+    const dir = (0, import_node_path6.join)(cacheDir, `${key}.git`);
     const env = {
       ...process.env,
       GIT_TERMINAL_PROMPT: "0",
@@ -6830,9 +7286,9 @@ var GitRepo = class _GitRepo {
   async runBuffer(args, options = {}) {
     const env = { ...this.#env, ...options.env ?? {} };
     if (options.cwd === void 0) env.GIT_DIR = this.dir;
-    return new Promise((resolve18, reject) => {
+    return new Promise((resolve23, reject) => {
       const child = nodeChildProcess().spawn("git", [...args], {
-        cwd: options.cwd ?? (0, import_node_path4.dirname)(this.dir),
+        cwd: options.cwd ?? (0, import_node_path6.dirname)(this.dir),
         env,
         stdio: ["pipe", "pipe", "pipe"]
       });
@@ -6852,7 +7308,7 @@ var GitRepo = class _GitRepo {
       });
       child.on("close", (code) => {
         clearTimeout(timer);
-        if (code === 0) resolve18(Buffer.concat(chunks2));
+        if (code === 0) resolve23(Buffer.concat(chunks2));
         else reject(new GitCommandError(args, stderr, this.remote.url));
       });
       child.stdin.on("error", () => void 0);
@@ -6908,7 +7364,7 @@ var GitRepo = class _GitRepo {
   async commitFiles(change, options = {}) {
     const ref = privateRef();
     const attempts = options.attempts ?? 30;
-    const index = (0, import_node_path4.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
+    const index = (0, import_node_path6.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
     try {
       for (let attempt = 1; ; attempt++) {
         const tip = await this.fetchTip(ref);
@@ -7071,7 +7527,7 @@ function decodeJobFile(text4, path) {
 __name(decodeJobFile, "decodeJobFile");
 function storedJobOf(f) {
   const p = f.provenance;
-  const opt2 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
+  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
   return {
     jobId: f.jobId,
     createdAt: f.createdAt,
@@ -7079,11 +7535,11 @@ function storedJobOf(f) {
     dataset: p.dataset ?? "",
     instrument: p.instrument ?? "",
     filter: p.filter ?? "",
-    ...opt2("gitSha", p.gitSha),
-    ...opt2("releaseTag", p.releaseTag),
-    ...opt2("imageDigest", p.imageDigest),
-    ...opt2("jenkinsBuildUrl", p.jenkinsBuildUrl),
-    ...opt2("workflowRunUrl", p.workflowRunUrl),
+    ...opt3("gitSha", p.gitSha),
+    ...opt3("releaseTag", p.releaseTag),
+    ...opt3("imageDigest", p.imageDigest),
+    ...opt3("jenkinsBuildUrl", p.jenkinsBuildUrl),
+    ...opt3("workflowRunUrl", p.workflowRunUrl),
     meta: f.meta
   };
 }
@@ -7328,7 +7784,7 @@ var DEFAULT_NAMESPACE = "lsst.dm";
 var nonEmpty = /* @__PURE__ */ __name((v) => v === void 0 || v.trim() === "" ? void 0 : v, "nonEmpty");
 function resolveMetricsSettings(section, overrides, env, baseDir, fallback = {}) {
   const s = section ?? {};
-  const at = /* @__PURE__ */ __name((p) => (0, import_node_path5.isAbsolute)(p) ? p : (0, import_node_path5.resolve)(baseDir, p), "at");
+  const at = /* @__PURE__ */ __name((p) => (0, import_node_path7.isAbsolute)(p) ? p : (0, import_node_path7.resolve)(baseDir, p), "at");
   const problems = [];
   const need = /* @__PURE__ */ __name((variable, what) => {
     const v = nonEmpty(env[variable]);
@@ -7490,7 +7946,8 @@ function gitSettings(section, overrides, env, at, problems) {
     });
     return void 0;
   }
-  const token = nonEmpty(env[section?.["token-env"] ?? "GITHUB_TOKEN"]);
+  const tokenVar = section?.["token-env"];
+  const token = tokenVar === void 0 ? nonEmpty(env.GITHUB_TOKEN) ?? overrides.githubToken : nonEmpty(env[tokenVar]);
   return {
     url: url2,
     branch: overrides.gitBranch ?? section?.branch ?? DEFAULT_GIT_BRANCH,
@@ -7915,142 +8372,10 @@ init_stack_image();
 
 // src/docker/step.ts
 var import_node_fs7 = require("node:fs");
-var import_node_path10 = require("node:path");
-
-// src/core/step-inputs.ts
-init_errors();
-function configSource(file, section, values, keys = {}) {
-  const record2 = values ?? {};
-  const key = /* @__PURE__ */ __name((k) => keys[k] ?? k, "key");
-  return {
-    describe: /* @__PURE__ */ __name((k) => `${file}: ${section}.${key(k)}`, "describe"),
-    get: /* @__PURE__ */ __name((k) => record2[key(k)], "get")
-  };
-}
-__name(configSource, "configSource");
-function layered(...sources) {
-  const owner = /* @__PURE__ */ __name((key) => sources.find((s) => isSet(s.get(key))), "owner");
-  return {
-    describe: /* @__PURE__ */ __name((key) => (owner(key) ?? sources[0])?.describe(key) ?? key, "describe"),
-    get: /* @__PURE__ */ __name((key) => owner(key)?.get(key), "get")
-  };
-}
-__name(layered, "layered");
-function valuesSource(what, values) {
-  const record2 = values ?? {};
-  return { describe: /* @__PURE__ */ __name((key) => `${what} '${key}'`, "describe"), get: /* @__PURE__ */ __name((key) => record2[key], "get") };
-}
-__name(valuesSource, "valuesSource");
-function isSet(value2) {
-  if (value2 === void 0 || value2 === null || value2 === "") return false;
-  return !(Array.isArray(value2) && value2.length === 0);
-}
-__name(isSet, "isSet");
-var StepInputs = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  static {
-    __name(this, "StepInputs");
-  }
-  fail(key, message, hint) {
-    throw new InputError(
-      `${this.source.describe(key)} ${message}`,
-      hint === void 0 ? {} : { hint }
-    );
-  }
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse2, value2) {
-    try {
-      return parse2(value2);
-    } catch (error) {
-      if (error instanceof InputError) this.fail(key, error.message, error.hint);
-      throw error;
-    }
-  }
-  has(key) {
-    return isSet(this.source.get(key));
-  }
-  /** An optional string: undefined when empty, never `""`. */
-  string(key) {
-    const value2 = this.source.get(key);
-    if (!isSet(value2)) return void 0;
-    if (typeof value2 === "string")
-      return value2.trim() === "" ? void 0 : value2.trim();
-    if (typeof value2 === "number" || typeof value2 === "boolean")
-      return String(value2);
-    return this.fail(key, `must be text, got ${JSON.stringify(value2)}`);
-  }
-  required(key) {
-    const value2 = this.string(key);
-    if (value2 === void 0) this.fail(key, "is required and was not supplied");
-    return value2;
-  }
-  /** Strict booleans, as `getBooleanInput`: a typo is an error, not false. */
-  boolean(key, fallback) {
-    const value2 = this.source.get(key);
-    if (typeof value2 === "boolean") return value2;
-    const text4 = typeof value2 === "string" ? value2.trim() : "";
-    if (["true", "True", "TRUE"].includes(text4)) return true;
-    if (["false", "False", "FALSE"].includes(text4)) return false;
-    if (!isSet(value2) && fallback !== void 0) return fallback;
-    return this.fail(
-      key,
-      `must be true or false, got ${JSON.stringify(value2 ?? "")}`
-    );
-  }
-  /** Lines, trimmed, blank lines and `#` comments dropped. */
-  lines(key) {
-    const value2 = this.source.get(key);
-    const items = Array.isArray(value2) ? value2.map(String) : isSet(value2) ? String(value2).split(/\r?\n/) : [];
-    return items.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-  }
-  /** A comma- or newline-separated list. */
-  list(key) {
-    return this.lines(key).flatMap((l) => l.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  }
-  integer(key, options = {}) {
-    const value2 = this.string(key);
-    if (value2 === void 0) return void 0;
-    const n = Number(value2);
-    if (!/^-?\d+$/.test(value2) || !Number.isSafeInteger(n)) {
-      this.fail(key, `must be an integer, got ${JSON.stringify(value2)}`);
-    }
-    if (options.min !== void 0 && n < options.min)
-      this.fail(key, `must be \u2265 ${options.min}, got ${n}`);
-    if (options.max !== void 0 && n > options.max)
-      this.fail(key, `must be \u2264 ${options.max}, got ${n}`);
-    return n;
-  }
-  /**
-   * A duration in milliseconds: `30m`, `2h`, bare seconds; a number from the
-   * file is already milliseconds (the schema converted it).
-   */
-  duration(key) {
-    const value2 = this.source.get(key);
-    if (typeof value2 === "number") return value2;
-    const text4 = this.string(key);
-    if (text4 === void 0) return void 0;
-    return parseDuration(text4, this.source.describe(key));
-  }
-  /** One of a fixed set of words. */
-  choice(key, choices, fallback) {
-    const value2 = this.string(key) ?? fallback;
-    if (value2 === void 0)
-      return this.fail(key, `is required (one of ${choices.join(", ")})`);
-    if (!choices.includes(value2)) {
-      this.fail(
-        key,
-        `must be one of ${choices.join(", ")}, got ${JSON.stringify(value2)}`
-      );
-    }
-    return value2;
-  }
-};
+var import_node_path12 = require("node:path");
 
 // src/docker/step-sources.ts
-var import_node_path9 = require("node:path");
+var import_node_path11 = require("node:path");
 init_labels();
 function keyValues(r, key) {
   const raw2 = r.source.get(key);
@@ -8085,7 +8410,7 @@ function projectSource(project) {
   }
   const written = section?.["tag-template"];
   const templates = typeof written === "string" ? [expand(written, ["image", "tag-template"])] : written?.map((t, i) => expand(t, ["image", "tag-template", i]));
-  const at = /* @__PURE__ */ __name((p) => p === void 0 ? void 0 : (0, import_node_path9.resolve)(config.baseDir, p), "at");
+  const at = /* @__PURE__ */ __name((p) => p === void 0 ? void 0 : (0, import_node_path11.resolve)(config.baseDir, p), "at");
   const credential = /* @__PURE__ */ __name((name) => name === void 0 ? void 0 : env[name], "credential");
   return [
     configSource(config.file, "image", {
@@ -8176,7 +8501,7 @@ function defaultVersion(kind, env) {
 __name(defaultVersion, "defaultVersion");
 function stackImagePaths(inputs, workspace) {
   const at = /* @__PURE__ */ __name((p) => {
-    const path = (0, import_node_path10.resolve)(workspace, p);
+    const path = (0, import_node_path12.resolve)(workspace, p);
     return (0, import_node_fs7.existsSync)(path) ? (0, import_node_fs7.realpathSync)(path) : path;
   }, "at");
   return {
@@ -8245,6 +8570,8 @@ __name(runStackImageStep, "runStackImageStep");
 
 // src/core/config.ts
 init_format();
+var import_node_fs8 = require("node:fs");
+var import_node_path13 = require("node:path");
 
 // src/core/alerts-schema.ts
 var nonEmpty2 = string({ nonEmpty: true });
@@ -8642,7 +8969,9 @@ var integrationSectionSchema = object({
   "output-path": optional(nonEmpty3),
   parallel: optional(number({ integer: true, min: 1, max: 64 })),
   /** Where collected files go (default .stackci/integration/<run id>). */
-  "results-dir": optional(nonEmpty3)
+  "results-dir": optional(nonEmpty3),
+  /** Mount datasets whose real path lies outside this file's directory. */
+  "allow-outside-workspace": optional(boolean())
 });
 var reportSectionSchema = object({
   /** Default .stackci/report.html. */
@@ -8709,6 +9038,156 @@ var stackciConfigSchema = object({
   notebooks: optional(notebooksSectionSchema),
   profiles: optional(record(profileSchema))
 });
+var STEP_SECTIONS = {
+  "stack-image": "image",
+  promote: "image",
+  integration: "integration",
+  verify: "verify",
+  notebook: "notebooks"
+};
+var STEP_NEEDS = [
+  [
+    "integration",
+    "stack-image",
+    "runs in the image stack-image builds",
+    "add stack-image before integration"
+  ],
+  [
+    "promote",
+    "stack-image",
+    "publishes the candidate stack-image pushes",
+    "add stack-image, or use `stackci image promote` on its own"
+  ]
+];
+function checkStackciConfig(config, ctx) {
+  const profiles = config.profiles ?? {};
+  for (const [name, profile] of Object.entries(profiles)) {
+    const at = /* @__PURE__ */ __name((...rest) => [
+      "profiles",
+      name,
+      ...rest
+    ], "at");
+    profile.steps.forEach((step, i) => {
+      const section = STEP_SECTIONS[step];
+      if (section !== void 0 && config[section] === void 0) {
+        ctx.report({
+          path: at("steps", i),
+          message: `step ${step} needs the ${section}: section, and there is none`,
+          hint: `add ${section}: (see docs/configuration.md) or drop ${step} from this profile`
+        });
+      }
+      if (profile.steps.indexOf(step) !== i) {
+        ctx.report({ path: at("steps", i), message: `${step} is listed twice` });
+      }
+    });
+    for (const [step, needs, why, hint] of STEP_NEEDS) {
+      if (profile.steps.includes(step) && !profile.steps.includes(needs)) {
+        ctx.report({
+          path: at("steps"),
+          message: `${step} ${why}, and ${needs} is not a step here`,
+          hint
+        });
+      }
+    }
+    const datasets = Object.keys(config.integration?.datasets ?? {});
+    profile.datasets?.forEach((d, i) => {
+      if (!datasets.includes(d)) {
+        ctx.report({
+          path: at("datasets", i),
+          message: `unknown dataset ${JSON.stringify(d)}`,
+          hint: datasets.length === 0 ? "integration.datasets defines none" : `integration.datasets has ${datasets.join(", ")}`
+        });
+      }
+    });
+    const stores = Object.keys(config.metrics?.stores ?? {});
+    profile.stores?.forEach((s, i) => {
+      if (!stores.includes(s) && s !== "sqlite") {
+        ctx.report({
+          path: at("stores", i),
+          message: `store ${s} is not configured under metrics.stores`
+        });
+      }
+    });
+  }
+  const fallback = config["default-profile"];
+  if (fallback !== void 0 && !(fallback in profiles)) {
+    ctx.report({
+      path: ["default-profile"],
+      message: `no profile named ${JSON.stringify(fallback)}`,
+      hint: `profiles: ${Object.keys(profiles).join(", ") || "none defined"}`
+    });
+  }
+}
+__name(checkStackciConfig, "checkStackciConfig");
+function parseConfigYaml(text4, file) {
+  const y = jsyaml();
+  try {
+    return y.load(text4, { schema: y.CORE_SCHEMA, filename: file });
+  } catch (error) {
+    const syntax = asYamlSyntaxError(error);
+    if (!(syntax instanceof YamlSyntaxError)) throw error;
+    throw new ConfigError(`${file} is not valid YAML`, {
+      where: { file },
+      problems: [
+        {
+          where: {
+            file,
+            ...syntax.line === void 0 ? {} : { line: syntax.line },
+            ...syntax.column === void 0 ? {} : { column: syntax.column }
+          },
+          message: syntax.message.startsWith("duplicated mapping key") ? "duplicate key: map keys must be unique" : syntax.message
+        }
+      ],
+      hint: "fix the YAML syntax at the line above"
+    });
+  }
+}
+__name(parseConfigYaml, "parseConfigYaml");
+function loadYamlConfig(text4, file, schema, check2) {
+  const value2 = parseConfigYaml(text4, file);
+  const ctx = new SchemaContext();
+  const result = schema.validate(value2 ?? {}, [], ctx);
+  if (result !== void 0 && ctx.problems.length === 0) check2?.(result, ctx);
+  if (result === void 0 || ctx.problems.length > 0) {
+    throw new ConfigError(
+      `${file} has ${plural(ctx.problems.length, "problem")}`,
+      {
+        where: { file },
+        problems: ctx.problems.map((p) => toProblem(text4, file, p))
+      }
+    );
+  }
+  return result;
+}
+__name(loadYamlConfig, "loadYamlConfig");
+function loadStackciConfig(text4, file) {
+  const config = loadYamlConfig(
+    text4,
+    file,
+    stackciConfigSchema,
+    checkStackciConfig
+  );
+  return { ...config, file, baseDir: (0, import_node_path13.dirname)((0, import_node_path13.resolve)(file)) };
+}
+__name(loadStackciConfig, "loadStackciConfig");
+async function readStackciConfig(file) {
+  let text4;
+  try {
+    text4 = (0, import_node_fs8.readFileSync)(file, "utf8");
+  } catch (error) {
+    const code = error.code;
+    throw new ConfigError(
+      code === "ENOENT" ? `${file} does not exist` : `cannot read ${file}: ${error.message}`,
+      {
+        where: { file },
+        hint: "pass the path of your stackci.yml, or create one (see docs/configuration.md)",
+        cause: error
+      }
+    );
+  }
+  return loadStackciConfig(text4, file);
+}
+__name(readStackciConfig, "readStackciConfig");
 
 // src/pipeline/profile.ts
 init_errors();
@@ -8821,12 +9300,12 @@ function pipelineRunId(env, given, now = /* @__PURE__ */ new Date()) {
 __name(pipelineRunId, "pipelineRunId");
 
 // src/pipeline/preflight.ts
-var import_node_fs10 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_fs11 = require("node:fs");
+var import_node_path16 = require("node:path");
 init_release_tags();
 
 // src/pipeline/jenkins-step.ts
-var import_node_path12 = require("node:path");
+var import_node_path15 = require("node:path");
 init_errors();
 init_format();
 
@@ -9862,14 +10341,14 @@ async function abandon(jenkins, state, request, reporter, reason) {
 __name(abandon, "abandon");
 
 // src/jenkins/published.ts
-var import_node_fs8 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_path14 = require("node:path");
 init_errors();
 var FAILING_CAP = 20;
 var FAILING = /* @__PURE__ */ new Set(["FAILED", "REGRESSION"]);
-function collect(result, into) {
+function collect2(result, into) {
   for (const child of result.childReports ?? [])
-    if (child.result !== void 0) collect(child.result, into);
+    if (child.result !== void 0) collect2(child.result, into);
   if (result.childReports !== void 0) return;
   into.passed += result.passCount ?? 0;
   into.failed += result.failCount ?? 0;
@@ -9879,7 +10358,7 @@ function collect(result, into) {
       if (FAILING.has(c.status ?? ""))
         into.failing.push(`${c.className ?? "?"}.${c.name ?? "?"}`);
 }
-__name(collect, "collect");
+__name(collect2, "collect");
 async function readTestReport(jenkins, job, number2, signal) {
   const path = `${buildPath(jenkins.jobPath(job), number2)}/testReport/api/json`;
   const res = await jenkins.http.get(path, {
@@ -9895,7 +10374,7 @@ async function readTestReport(jenkins, job, number2, signal) {
     failing: [],
     more: 0
   };
-  collect(json, summary);
+  collect2(json, summary);
   summary.more = Math.max(0, summary.failing.length - FAILING_CAP);
   summary.failing = summary.failing.slice(0, FAILING_CAP);
   return summary;
@@ -9916,7 +10395,7 @@ async function downloadArtifacts(jenkins, job, number2, names, dir, signal) {
     ...signal === void 0 ? {} : { signal }
   });
   const archived = (json.artifacts ?? []).filter((a) => a.relativePath !== void 0);
-  (0, import_node_fs8.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs9.mkdirSync)(dir, { recursive: true });
   const out = [];
   for (const name of names) {
     const found = archived.find(
@@ -9934,8 +10413,8 @@ async function downloadArtifacts(jenkins, job, number2, names, dir, signal) {
       `${build}/artifact/${found.relativePath.split("/").map(encodeURIComponent).join("/")}`,
       signal === void 0 ? {} : { signal }
     );
-    const file = (0, import_node_path11.join)(dir, (0, import_node_path11.basename)(found.relativePath));
-    (0, import_node_fs8.writeFileSync)(file, res.body);
+    const file = (0, import_node_path14.join)(dir, (0, import_node_path14.basename)(found.relativePath));
+    (0, import_node_fs9.writeFileSync)(file, res.body);
     out.push(file);
   }
   return out;
@@ -10143,7 +10622,7 @@ __name(clientEnvOf, "clientEnvOf");
 
 // src/pipeline/variables.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 init_errors();
 var VARIABLES = [
   "run.id",
@@ -10279,7 +10758,7 @@ __name(problemsError, "problemsError");
 function located(at) {
   let text4;
   try {
-    text4 = (0, import_node_fs9.readFileSync)(at.file, "utf8");
+    text4 = (0, import_node_fs10.readFileSync)(at.file, "utf8");
   } catch {
   }
   const pos = text4 === void 0 ? void 0 : locateYamlPath(text4, 0, at.path, false);
@@ -10383,7 +10862,7 @@ async function jenkinsStep(run) {
     }),
     artifacts: {
       names: names === void 0 ? [] : typeof names === "string" ? [names] : names,
-      dir: (0, import_node_path12.join)(run.dir, "jenkins")
+      dir: (0, import_node_path15.join)(run.dir, "jenkins")
     }
   });
   const { outcome, tests, artifacts } = result;
@@ -10489,8 +10968,8 @@ function pathProblems(run) {
   const { config, profile } = run;
   const problems = [];
   const need = /* @__PURE__ */ __name((path, at, what, kind) => {
-    const full = (0, import_node_path13.resolve)(config.baseDir, path);
-    const ok = (0, import_node_fs10.existsSync)(full) && (kind === "dir" ? (0, import_node_fs10.statSync)(full).isDirectory() : (0, import_node_fs10.statSync)(full).isFile());
+    const full = (0, import_node_path16.resolve)(config.baseDir, path);
+    const ok = (0, import_node_fs11.existsSync)(full) && (kind === "dir" ? (0, import_node_fs11.statSync)(full).isDirectory() : (0, import_node_fs11.statSync)(full).isFile());
     if (!ok)
       problems.push({
         where: { file: config.file, path: at.join(".") },
@@ -10503,7 +10982,7 @@ function pathProblems(run) {
   if (image !== void 0 && steps.includes("stack-image")) {
     need(image.context, ["image", "context"], "the build context", "dir");
     need(
-      image.dockerfile ?? (0, import_node_path13.resolve)(config.baseDir, image.context, "Dockerfile"),
+      image.dockerfile ?? (0, import_node_path16.resolve)(config.baseDir, image.context, "Dockerfile"),
       ["image", image.dockerfile === void 0 ? "context" : "dockerfile"],
       "the Dockerfile",
       "file"
@@ -10667,211 +11146,19 @@ async function imageStep(run) {
 __name(imageStep, "imageStep");
 
 // src/pipeline/integration-step.ts
-var import_node_path17 = require("node:path");
-init_errors();
-
-// src/integration/limits.ts
-var import_node_path14 = require("node:path");
-init_errors();
-var MIN_MEMORY = 6 * 1024 * 1024;
-var MEMORY_UNITS = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  m: 1024 ** 2,
-  g: 1024 ** 3,
-  t: 1024 ** 4
-};
-function parseMemory(text4, what = "memory") {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text4.trim());
-  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
-  if (match === null || unit === void 0) {
-    throw new InputError(
-      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text4)}`
-    );
-  }
-  const bytes = Math.floor(Number(match[1]) * unit);
-  if (bytes < MIN_MEMORY) {
-    throw new InputError(
-      `${what} ${JSON.stringify(text4)} is below the engine's minimum of 6m`
-    );
-  }
-  return bytes;
-}
-__name(parseMemory, "parseMemory");
-function parseCpus(text4, what = "cpus") {
-  const value2 = text4.trim();
-  const n = Number(value2);
-  if (!/^\d*\.?\d+$/.test(value2) || !(n >= 0.01)) {
-    throw new InputError(
-      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text4)}`
-    );
-  }
-  return n;
-}
-__name(parseCpus, "parseCpus");
-function checkNetwork(name, what = "network") {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new InputError(
-      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
-    );
-  }
-  return name;
-}
-__name(checkNetwork, "checkNetwork");
-function checkContainerPath(path, what) {
-  const clean = import_node_path14.posix.normalize(path);
-  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
-    throw new InputError(
-      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
-    );
-  }
-  return clean.replace(/\/$/, "");
-}
-__name(checkContainerPath, "checkContainerPath");
-function checkOutputPatterns(patterns, what = "outputs") {
-  if (patterns.length === 0) {
-    throw new InputError(`${what}: no output pattern given`, {
-      hint: "e.g. **/*.verify.json"
-    });
-  }
-  return patterns.map((raw2) => {
-    const pattern = raw2.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    if (pattern === "") {
-      throw new InputError(`${what}: an output pattern is empty`);
-    }
-    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
-      throw new InputError(
-        `${what}: ${JSON.stringify(raw2)} escapes the output directory`,
-        {
-          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
-        }
-      );
-    }
-    return pattern;
-  });
-}
-__name(checkOutputPatterns, "checkOutputPatterns");
-function datasetMountPath(template, name) {
-  return template.replace(/\{dataset\}/g, name);
-}
-__name(datasetMountPath, "datasetMountPath");
-function parseLimits(given, what) {
-  return {
-    memory: given.memory === void 0 ? void 0 : parseMemory(given.memory, what("memory")),
-    cpus: given.cpus === void 0 ? void 0 : parseCpus(String(given.cpus), what("cpus"))
-  };
-}
-__name(parseLimits, "parseLimits");
-
-// src/integration/run-datasets.ts
-var import_node_fs12 = require("node:fs");
-init_promises();
-var import_node_path16 = require("node:path");
+var import_node_path22 = require("node:path");
 init_errors();
 init_format();
 
-// src/integration/collect.ts
-var import_node_fs11 = require("node:fs");
-init_promises();
-var import_node_path15 = require("node:path");
-var import_promises9 = require("node:stream/promises");
-init_glob();
-init_client();
-async function collectOutputs(engine, container, options, reporter) {
-  const matchers = options.patterns.map(globToRegExp);
-  let archive;
-  try {
-    archive = await engineCall(
-      engine,
-      `copy ${options.outputPath} out of the container`,
-      async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
-      reporter
-    );
-  } catch (error) {
-    if (engineStatus(error.cause) === 404) return [];
-    throw error;
-  }
-  const copied = [];
-  const { extract } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
-  const tar = extract();
-  tar.on("entry", (header, body, next) => {
-    const rel = import_node_path15.posix.normalize(header.name).split("/").slice(1).join("/");
-    const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
-    if (!wanted || header.type !== "file") {
-      if (wanted) {
-        reporter.warning(
-          `${rel}: a ${header.type}, not a regular file; not collected`
-        );
-      }
-      body.on("end", next);
-      body.resume();
-      return;
-    }
-    const target = (0, import_node_path15.join)(options.destination, ...rel.split("/"));
-    mkdir((0, import_node_path15.dirname)(target), { recursive: true }).then(async () => (0, import_promises9.pipeline)(body, (0, import_node_fs11.createWriteStream)(target))).then(
-      () => {
-        copied.push(target);
-        next();
-      },
-      (error) => {
-        next(error);
-      }
-    );
-  });
-  await (0, import_promises9.pipeline)(archive, tar);
-  return copied.sort();
-}
-__name(collectOutputs, "collectOutputs");
-async function collectOutputDir(source, options, reporter) {
-  const matchers = options.patterns.map(globToRegExp);
-  const copied = [];
-  const walk3 = /* @__PURE__ */ __name(async (rel) => {
-    for (const entry of await readdir((0, import_node_path15.join)(source, rel), {
-      withFileTypes: true
-    })) {
-      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) await walk3(path);
-      else if (!matchers.some((re) => re.test(path))) continue;
-      else if (!entry.isFile())
-        reporter.warning(`${path}: not a regular file; not collected`);
-      else {
-        const target = (0, import_node_path15.join)(options.destination, ...path.split("/"));
-        await mkdir((0, import_node_path15.dirname)(target), { recursive: true });
-        await (0, import_promises9.pipeline)(
-          (0, import_node_fs11.createReadStream)((0, import_node_path15.join)(source, path)),
-          (0, import_node_fs11.createWriteStream)(target)
-        );
-        copied.push(target);
-      }
-    }
-  }, "walk");
-  await walk3("");
-  return copied.sort();
-}
-__name(collectOutputDir, "collectOutputDir");
-
-// src/integration/command.ts
+// src/integration/step.ts
+var import_node_path21 = require("node:path");
+init_format();
 init_errors();
-function containerArgv(command, shell, values) {
-  const filled = command.map(
-    (arg) => arg.replace(
-      /\{(dataset|dataset_dir|output_dir)\}/g,
-      (_m, key) => values[key]
-    )
-  );
-  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
-}
-__name(containerArgv, "containerArgv");
-function shellQuote(word) {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-__name(shellQuote, "shellQuote");
-function formatCommand(argv) {
-  return argv.map(shellQuote).join(" ");
-}
-__name(formatCommand, "formatCommand");
+init_client();
+init_labels();
+
+// src/integration/cleanup.ts
+init_client();
 
 // src/integration/container-run.ts
 init_errors();
@@ -11003,37 +11290,36 @@ function createOptions(spec) {
   };
 }
 __name(createOptions, "createOptions");
-async function kill(engine, container, reporter) {
+async function onContainer(engine, container, action, reporter, tolerated) {
   try {
     await engineCall(
       engine,
-      `kill container ${container.id.slice(0, 12)}`,
+      `${action} container ${container.id.slice(0, 12)}`,
       async (abortSignal) => {
-        await container.kill({ signal: "SIGKILL", abortSignal });
+        if (action === "kill")
+          await container.kill({ signal: "SIGKILL", abortSignal });
+        else await container.remove({ force: true, v: true, abortSignal });
       },
       reporter,
-      { timeoutMs: 15e3 }
+      { timeoutMs: action === "kill" ? 15e3 : 3e4 }
     );
+    return true;
   } catch (error) {
     const status = engineStatus(error.cause);
-    if (status !== 404 && status !== 409) throw error;
+    if (status !== void 0 && tolerated.includes(status)) return false;
+    throw error;
   }
+}
+__name(onContainer, "onContainer");
+async function kill(engine, container, reporter) {
+  await onContainer(engine, container, "kill", reporter, [404, 409]);
 }
 __name(kill, "kill");
 async function removeContainer(engine, container, reporter) {
   try {
-    await engineCall(
-      engine,
-      `remove container ${container.id.slice(0, 12)}`,
-      async (abortSignal) => {
-        await container.remove({ force: true, v: true, abortSignal });
-      },
-      reporter,
-      { timeoutMs: 3e4 }
-    );
+    await onContainer(engine, container, "remove", reporter, [404]);
     return true;
   } catch (error) {
-    if (engineStatus(error.cause) === 404) return true;
     reporter.warning(
       `${errorMessage(error)} (it is labelled for the clean-up sweep and the post step)`
     );
@@ -11069,14 +11355,14 @@ async function runContainer(engine, spec, options) {
       reporter,
       { retries: 0 }
     );
-    const streamEnded = new Promise((resolve18) => {
+    const streamEnded = new Promise((resolve23) => {
       stream.on("data", (chunk) => {
         demux.write(chunk);
       });
-      stream.on("end", resolve18);
-      stream.on("close", resolve18);
+      stream.on("end", resolve23);
+      stream.on("close", resolve23);
       stream.on("error", () => {
-        resolve18();
+        resolve23();
       });
     });
     const exited = container.wait({ condition: "next-exit" });
@@ -11103,12 +11389,12 @@ async function runContainer(engine, spec, options) {
     let stopReason;
     let timer;
     let onAbort;
-    const stop = new Promise((resolve18) => {
+    const stop = new Promise((resolve23) => {
       timer = setTimeout(() => {
-        resolve18("timeout");
+        resolve23("timeout");
       }, spec.timeoutMs);
       onAbort = /* @__PURE__ */ __name(() => {
-        resolve18("cancelled");
+        resolve23("cancelled");
       }, "onAbort");
       signal?.addEventListener("abort", onAbort, { once: true });
     });
@@ -11161,7 +11447,6 @@ async function bounded(promise, ms, what) {
 __name(bounded, "bounded");
 
 // src/integration/cleanup.ts
-init_client();
 init_builtins();
 var RUN_LABEL = "stackci.integration.run";
 var DATASET_LABEL = "stackci.integration.dataset";
@@ -11195,10 +11480,139 @@ async function removeRunContainers(engine, runId, reporter) {
 }
 __name(removeRunContainers, "removeRunContainers");
 
+// src/integration/command.ts
+init_errors();
+var SHELL_SYNTAX = /[|&;<>()$`]/;
+function splitCommand(text4, what = "command") {
+  const trimmed = text4.trim();
+  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
+  const words = [];
+  let word = "";
+  let inWord = false;
+  let quote;
+  for (let i = 0; i < trimmed.length; i++) {
+    const ch = trimmed[i];
+    if (quote === "'") {
+      if (ch === "'") quote = void 0;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = void 0;
+      else if (ch === "\\" && /["\\$`]/.test(trimmed[i + 1] ?? "")) {
+        word += trimmed[++i] ?? "";
+      } else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\") {
+      word += trimmed[++i] ?? "";
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else if (SHELL_SYNTAX.test(ch)) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
+        {
+          hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
+        }
+      );
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== void 0) {
+    throw new InputError(`${what}: unterminated ${quote} quote`, {
+      hint: "close the quote"
+    });
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+__name(splitCommand, "splitCommand");
+function parseJsonArgv(text4, what) {
+  let value2;
+  try {
+    value2 = JSON.parse(text4);
+  } catch (error) {
+    throw new InputError(
+      `${what}: starts with [ but is not a JSON array: ${error.message}`,
+      { hint: 'write ["prog", "arg", \u2026] or plain words' }
+    );
+  }
+  if (!Array.isArray(value2) || !value2.every((v) => typeof v === "string")) {
+    throw new InputError(`${what}: a JSON command must be an array of strings`);
+  }
+  return value2;
+}
+__name(parseJsonArgv, "parseJsonArgv");
+function containerArgv(command, shell, values) {
+  const filled = command.map(
+    (arg) => arg.replace(
+      /\{(dataset|dataset_dir|output_dir)\}/g,
+      (_m, key) => values[key]
+    )
+  );
+  return shell ? ["/bin/sh", "-c", filled.join(" ")] : filled;
+}
+__name(containerArgv, "containerArgv");
+function shellQuote(word) {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./{}-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+__name(shellQuote, "shellQuote");
+function formatCommand(argv) {
+  return argv.map(shellQuote).join(" ");
+}
+__name(formatCommand, "formatCommand");
+
 // src/integration/datasets.ts
 init_promises();
+var import_node_path17 = require("node:path");
 init_errors();
 init_glob();
+var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+function parseDatasets(entries, base, what) {
+  const problems = [];
+  const datasets = [];
+  for (const entry of entries) {
+    const at = entry.indexOf("=");
+    const name = at === -1 ? "" : entry.slice(0, at).trim();
+    const path = at === -1 ? "" : entry.slice(at + 1).trim();
+    if (at === -1 || path === "") {
+      problems.push({
+        where: {},
+        message: `${JSON.stringify(entry)} is not NAME=PATH`,
+        hint: "e.g. field_a=data/field_a"
+      });
+    } else if (!NAME.test(name)) {
+      problems.push({
+        where: {},
+        message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, _ . - (at most 64, not starting with _ . -)`
+      });
+    } else if (datasets.some((d) => d.name === name)) {
+      problems.push({ where: {}, message: `dataset ${name} is given twice` });
+    } else {
+      datasets.push({
+        name,
+        path: (0, import_node_path17.isAbsolute)(path) ? path : (0, import_node_path17.resolve)(base, path)
+      });
+    }
+  }
+  if (entries.length === 0) {
+    throw new InputError(`${what}: no dataset given`, {
+      hint: "give at least one NAME=PATH, e.g. field_a=data/field_a"
+    });
+  }
+  if (problems.length > 0) {
+    throw new InputError(`${what}: ${problems.length} bad dataset(s)`, {
+      problems
+    });
+  }
+  return datasets;
+}
+__name(parseDatasets, "parseDatasets");
 async function checkDatasetPaths(datasets) {
   const problems = [];
   for (const d of datasets) {
@@ -11228,6 +11642,214 @@ async function checkDatasetPaths(datasets) {
   }
 }
 __name(checkDatasetPaths, "checkDatasetPaths");
+var OUTSIDE_WORKSPACE_HINT = "put the data inside the workspace, or allow it explicitly: the allow-outside-workspace input, --allow-outside-workspace, or integration.allow-outside-workspace in stackci.yml";
+async function confineDatasets(datasets, workspace) {
+  const root = await realpath(workspace);
+  const problems = [];
+  const confined = [];
+  for (const d of datasets) {
+    const real = await realpath(d.path);
+    const rel = (0, import_node_path17.relative)(root, real);
+    if (rel.startsWith("..") || (0, import_node_path17.isAbsolute)(rel)) {
+      problems.push({
+        where: {},
+        message: `dataset ${d.name}: ${d.path}${real === d.path ? "" : ` (really ${real})`} is outside the workspace ${root}`,
+        hint: OUTSIDE_WORKSPACE_HINT
+      });
+    }
+    confined.push({ name: d.name, path: real });
+  }
+  if (problems.length > 0) {
+    const [first] = problems;
+    throw new InputError(
+      problems.length === 1 && first !== void 0 ? first.message : `${problems.length} datasets are outside the workspace ${root}`,
+      problems.length === 1 ? { hint: OUTSIDE_WORKSPACE_HINT } : { problems, hint: OUTSIDE_WORKSPACE_HINT }
+    );
+  }
+  return confined;
+}
+__name(confineDatasets, "confineDatasets");
+
+// src/integration/limits.ts
+var import_node_path18 = require("node:path");
+init_errors();
+var MIN_MEMORY = 6 * 1024 * 1024;
+var MEMORY_UNITS = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4
+};
+function parseMemory(text4, what = "memory") {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text4.trim());
+  const unit = MEMORY_UNITS[(match?.[2] ?? "").toLowerCase()];
+  if (match === null || unit === void 0) {
+    throw new InputError(
+      `${what} must be a size like 512m, 2g or 1.5GiB, got ${JSON.stringify(text4)}`
+    );
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < MIN_MEMORY) {
+    throw new InputError(
+      `${what} ${JSON.stringify(text4)} is below the engine's minimum of 6m`
+    );
+  }
+  return bytes;
+}
+__name(parseMemory, "parseMemory");
+function parseCpus(text4, what = "cpus") {
+  const value2 = text4.trim();
+  const n = Number(value2);
+  if (!/^\d*\.?\d+$/.test(value2) || !(n >= 0.01)) {
+    throw new InputError(
+      `${what} must be a number of CPUs like 1, 2 or 0.5, got ${JSON.stringify(text4)}`
+    );
+  }
+  return n;
+}
+__name(parseCpus, "parseCpus");
+function checkNetwork(name, what = "network") {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new InputError(
+      `${what} must be none, bridge, host or a network name, got ${JSON.stringify(name)}`
+    );
+  }
+  return name;
+}
+__name(checkNetwork, "checkNetwork");
+function checkContainerPath(path, what) {
+  const clean = import_node_path18.posix.normalize(path);
+  if (!path.startsWith("/") || clean === "/" || path.split("/").includes("..") || path.includes(":")) {
+    throw new InputError(
+      `${what} must be an absolute directory inside the container other than /, without .. or :, got ${JSON.stringify(path)}`
+    );
+  }
+  return clean.replace(/\/$/, "");
+}
+__name(checkContainerPath, "checkContainerPath");
+function checkOutputPatterns(patterns, what = "outputs") {
+  if (patterns.length === 0) {
+    throw new InputError(`${what}: no output pattern given`, {
+      hint: "e.g. **/*.verify.json"
+    });
+  }
+  return patterns.map((raw2) => {
+    const pattern = raw2.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    if (pattern === "") {
+      throw new InputError(`${what}: an output pattern is empty`);
+    }
+    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(raw2)} escapes the output directory`,
+        {
+          hint: "output patterns are relative to the output directory, e.g. **/*.verify.json; .. and absolute paths are not allowed"
+        }
+      );
+    }
+    return pattern;
+  });
+}
+__name(checkOutputPatterns, "checkOutputPatterns");
+function datasetMountPath(template, name) {
+  return template.replace(/\{dataset\}/g, name);
+}
+__name(datasetMountPath, "datasetMountPath");
+function parseLimits(given, what) {
+  return {
+    memory: given.memory === void 0 ? void 0 : parseMemory(given.memory, what("memory")),
+    cpus: given.cpus === void 0 ? void 0 : parseCpus(String(given.cpus), what("cpus"))
+  };
+}
+__name(parseLimits, "parseLimits");
+
+// src/integration/run-datasets.ts
+var import_node_fs13 = require("node:fs");
+init_promises();
+var import_node_path20 = require("node:path");
+init_errors();
+init_format();
+
+// src/integration/collect.ts
+var import_node_fs12 = require("node:fs");
+init_promises();
+var import_node_path19 = require("node:path");
+var import_promises10 = require("node:stream/promises");
+init_glob();
+init_client();
+async function collectOutputs(engine, container, options, reporter) {
+  const matchers = options.patterns.map(globToRegExp);
+  let archive;
+  try {
+    archive = await engineCall(
+      engine,
+      `copy ${options.outputPath} out of the container`,
+      async (abortSignal) => container.getArchive({ path: options.outputPath, abortSignal }),
+      reporter
+    );
+  } catch (error) {
+    if (engineStatus(error.cause) === 404) return [];
+    throw error;
+  }
+  const copied = [];
+  const { extract } = await Promise.resolve().then(() => __toESM(require("./tar-stream.cjs"), 1));
+  const tar = extract();
+  tar.on("entry", (header, body, next) => {
+    const rel = import_node_path19.posix.normalize(header.name).split("/").slice(1).join("/");
+    const wanted = rel !== "" && !rel.split("/").includes("..") && matchers.some((re) => re.test(rel));
+    if (!wanted || header.type !== "file") {
+      if (wanted) {
+        reporter.warning(
+          `${rel}: a ${header.type}, not a regular file; not collected`
+        );
+      }
+      body.on("end", next);
+      body.resume();
+      return;
+    }
+    const target = (0, import_node_path19.join)(options.destination, ...rel.split("/"));
+    mkdir((0, import_node_path19.dirname)(target), { recursive: true }).then(async () => (0, import_promises10.pipeline)(body, (0, import_node_fs12.createWriteStream)(target))).then(
+      () => {
+        copied.push(target);
+        next();
+      },
+      (error) => {
+        next(error);
+      }
+    );
+  });
+  await (0, import_promises10.pipeline)(archive, tar);
+  return copied.sort();
+}
+__name(collectOutputs, "collectOutputs");
+async function collectOutputDir(source, options, reporter) {
+  const matchers = options.patterns.map(globToRegExp);
+  const copied = [];
+  const walk3 = /* @__PURE__ */ __name(async (rel) => {
+    for (const entry of await readdir((0, import_node_path19.join)(source, rel), {
+      withFileTypes: true
+    })) {
+      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) await walk3(path);
+      else if (!matchers.some((re) => re.test(path))) continue;
+      else if (!entry.isFile())
+        reporter.warning(`${path}: not a regular file; not collected`);
+      else {
+        const target = (0, import_node_path19.join)(options.destination, ...path.split("/"));
+        await mkdir((0, import_node_path19.dirname)(target), { recursive: true });
+        await (0, import_promises10.pipeline)(
+          (0, import_node_fs12.createReadStream)((0, import_node_path19.join)(source, path)),
+          (0, import_node_fs12.createWriteStream)(target)
+        );
+        copied.push(target);
+      }
+    }
+  }, "walk");
+  await walk3("");
+  return copied.sort();
+}
+__name(collectOutputDir, "collectOutputDir");
 
 // src/integration/image.ts
 init_errors();
@@ -11465,6 +12087,7 @@ __name(checkOptions, "checkOptions");
 async function runDatasets(engine, options, reporter) {
   const plan2 = checkOptions(options);
   await checkDatasetPaths(options.datasets);
+  const datasets = options.workspace === void 0 ? options.datasets : await confineDatasets(options.datasets, options.workspace);
   const runId = options.runId ?? newRunId();
   const image = await resolveRunImage(
     engine,
@@ -11472,10 +12095,10 @@ async function runDatasets(engine, options, reporter) {
     options.pull ?? true,
     reporter
   );
-  const resultsDir = (0, import_node_path16.resolve)(options.resultsDir);
+  const resultsDir = (0, import_node_path20.resolve)(options.resultsDir);
   await mkdir(resultsDir, { recursive: true });
   reporter.info(
-    `image ${image.ref} (${image.id.slice(0, 19)}); ${options.datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
+    `image ${image.ref} (${image.id.slice(0, 19)}); ${datasets.length} dataset(s), ${plan2.parallel} at a time; run ${runId}`
   );
   const one = /* @__PURE__ */ __name(async (dataset) => runOne(
     engine,
@@ -11483,8 +12106,8 @@ async function runDatasets(engine, options, reporter) {
     { options, plan: plan2, image, runId, resultsDir },
     reporter
   ), "one");
-  const grouped = plan2.parallel === 1 || options.datasets.length === 1;
-  const queue = [...options.datasets];
+  const grouped = plan2.parallel === 1 || datasets.length === 1;
+  const queue = [...datasets];
   const results = /* @__PURE__ */ new Map();
   const worker = /* @__PURE__ */ __name(async () => {
     for (let d = queue.shift(); d !== void 0; d = queue.shift()) {
@@ -11497,20 +12120,20 @@ async function runDatasets(engine, options, reporter) {
     }
   }, "worker");
   const workers = Array.from(
-    { length: Math.min(plan2.parallel, options.datasets.length) },
+    { length: Math.min(plan2.parallel, datasets.length) },
     worker
   );
   if (grouped) await Promise.all(workers);
   else {
     await reporter.group(
-      `Datasets ${options.datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
+      `Datasets ${datasets.map((d) => d.name).join(", ")} (${plan2.parallel} at a time)`,
       async () => Promise.all(workers)
     );
   }
   await removeRunContainers(engine, runId, reporter).catch((error) => {
     reporter.warning(`clean-up sweep failed: ${errorMessage(error)}`);
   });
-  const ordered = options.datasets.map(
+  const ordered = datasets.map(
     (d) => results.get(d.name) ?? cancelledResult(d.name)
   );
   return {
@@ -11531,11 +12154,11 @@ async function runOne(engine, dataset, ctx, reporter) {
     output_dir: plan2.outputPath
   });
   const command = formatCommand(argv ?? image.defaultArgv);
-  const destination = (0, import_node_path16.join)(ctx.resultsDir, dataset.name);
-  const logFile = (0, import_node_path16.join)(ctx.resultsDir, `${dataset.name}.log`);
+  const destination = (0, import_node_path20.join)(ctx.resultsDir, dataset.name);
+  const logFile = (0, import_node_path20.join)(ctx.resultsDir, `${dataset.name}.log`);
   await rm(destination, { recursive: true, force: true });
   await mkdir(destination, { recursive: true });
-  const log = (0, import_node_fs12.createWriteStream)(logFile);
+  const log = (0, import_node_fs13.createWriteStream)(logFile);
   const prefix = `[${dataset.name}] `;
   reporter.info(`${prefix}${command}`);
   let outcome;
@@ -11619,13 +12242,116 @@ ${tail3}`
 }
 __name(runOne, "runOne");
 
-// src/pipeline/integration-step.ts
+// src/integration/summary.ts
 init_format();
-async function integrationStep(run) {
-  const section = run.config.integration;
-  if (section === void 0) {
-    return { status: "skipped", detail: "no integration: section" };
-  }
+
+// src/integration/step.ts
+function readIntegrationInputs(r, base) {
+  const what = /* @__PURE__ */ __name((key) => r.source.describe(key), "what");
+  const optional2 = /* @__PURE__ */ __name((key, parse2) => {
+    const text4 = r.string(key);
+    return text4 === void 0 ? void 0 : parse2(text4);
+  }, "optional");
+  const outputs = r.lines("outputs");
+  return {
+    image: r.required("image"),
+    datasets: parseDatasets(r.lines("datasets"), base, what("datasets")),
+    command: readCommand(r),
+    outputs: outputs.length === 0 ? void 0 : outputs,
+    timeout: r.duration("timeout"),
+    memory: optional2("memory", (t) => parseMemory(t, what("memory"))),
+    cpus: optional2("cpus", (t) => parseCpus(t, what("cpus"))),
+    network: r.string("network"),
+    parallel: r.integer("parallel", { min: 1, max: 64 }),
+    shell: r.boolean("shell", false),
+    env: parseKeyValues(r.lines("env"), what("env")),
+    user: r.string("user"),
+    workdir: r.string("workdir"),
+    "dataset-path": r.string("dataset-path"),
+    "output-path": r.string("output-path"),
+    "results-dir": r.string("results-dir"),
+    pull: r.boolean("pull", true),
+    "docker-host": r.string("docker-host"),
+    "allow-outside-workspace": r.boolean("allow-outside-workspace", false)
+  };
+}
+__name(readIntegrationInputs, "readIntegrationInputs");
+function readCommand(r) {
+  const raw2 = r.source.get("command");
+  if (Array.isArray(raw2))
+    return raw2.length === 0 ? void 0 : raw2.map((w) => String(w));
+  const text4 = r.string("command");
+  return text4 === void 0 ? void 0 : splitCommand(text4, r.source.describe("command"));
+}
+__name(readCommand, "readCommand");
+function configSection(config, only) {
+  const section = config.integration;
+  const datasets = Object.entries(section?.datasets ?? {}).filter(([name]) => only === void 0 || only.includes(name)).map(([name, path]) => `${name}=${(0, import_node_path21.resolve)(config.baseDir, path)}`);
+  const env = Object.entries(section?.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  return configSource(config.file, "integration", {
+    ...section,
+    datasets,
+    env,
+    ...section?.["results-dir"] === void 0 ? {} : { "results-dir": (0, import_node_path21.resolve)(config.baseDir, section["results-dir"]) }
+  });
+}
+__name(configSection, "configSection");
+function integrationInputsFromConfig(config, profile, run) {
+  return readIntegrationInputs(
+    new StepInputs(
+      layered(
+        valuesSource("integration", run),
+        configSection(config, profile.datasets)
+      )
+    ),
+    config.baseDir
+  );
+}
+__name(integrationInputsFromConfig, "integrationInputsFromConfig");
+function integrationOptions(inputs, deps, runId) {
+  return {
+    image: inputs.image,
+    datasets: inputs.datasets,
+    command: inputs.command,
+    shell: inputs.shell,
+    outputs: inputs.outputs,
+    timeoutMs: inputs.timeout,
+    memory: inputs.memory,
+    cpus: inputs.cpus,
+    network: inputs.network,
+    user: inputs.user,
+    workdir: inputs.workdir,
+    env: inputs.env,
+    datasetPath: inputs["dataset-path"],
+    outputPath: inputs["output-path"],
+    parallel: inputs.parallel,
+    resultsDir: inputs["results-dir"] === void 0 ? deps.resultsDir : (0, import_node_path21.resolve)(deps.workspace, inputs["results-dir"]),
+    workspace: inputs["allow-outside-workspace"] ? void 0 : deps.workspace,
+    pull: inputs.pull,
+    runId,
+    signal: deps.signal
+  };
+}
+__name(integrationOptions, "integrationOptions");
+async function runIntegration(inputs, deps) {
+  const runId = deps.runId ?? newRunId();
+  const names = inputs.datasets.map((d) => d.name).join(", ");
+  deps.reporter.info(
+    `integration: ${plural(inputs.datasets.length, "dataset")} (${names}) in ${inputs.image}`
+  );
+  const host = inputs["docker-host"];
+  deps.onStart?.({ runId, ...host === void 0 ? {} : { dockerHost: host } });
+  const connect = deps.engine ?? (async () => connectDocker(host));
+  return runDatasets(
+    await connect(),
+    integrationOptions(inputs, deps, runId),
+    deps.reporter
+  );
+}
+__name(runIntegration, "runIntegration");
+
+// src/pipeline/integration-step.ts
+function runImage(run) {
   const built = run.image;
   const registry2 = run.config.registry?.repository;
   const image = built === void 0 ? registry2 === void 0 ? void 0 : `${registry2}:${candidateTag(run.runId)}` : built.digest === void 0 ? built.image : `${built.repository}@${built.digest}`;
@@ -11634,35 +12360,26 @@ async function integrationStep(run) {
       "no image to run in (the stack-image step did not build one, and no registry holds a candidate)"
     );
   }
-  const wanted = run.profile.section.datasets;
-  const datasets = Object.entries(section.datasets).filter(([name]) => wanted === void 0 || wanted.includes(name)).map(([name, path]) => ({ name, path: (0, import_node_path17.resolve)(run.config.baseDir, path) }));
-  const command = section.command;
-  const result = await runDatasets(
-    await run.engine(),
-    {
-      image,
-      datasets,
-      command,
-      shell: section.shell,
-      outputs: section.outputs,
-      timeoutMs: section.timeout,
-      memory: section.memory === void 0 ? void 0 : parseMemory(section.memory, "integration.memory"),
-      cpus: section.cpus === void 0 ? void 0 : parseCpus(String(section.cpus), "integration.cpus"),
-      network: section.network,
-      user: section.user,
-      workdir: section.workdir,
-      env: section.env,
-      datasetPath: section["dataset-path"],
-      outputPath: section["output-path"],
-      parallel: section.parallel,
-      resultsDir: section["results-dir"] === void 0 ? (0, import_node_path17.join)(run.dir, "integration") : (0, import_node_path17.resolve)(run.config.baseDir, section["results-dir"]),
-      runId: run.runId,
-      // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
-      pull: built === void 0,
-      signal: run.options.signal
-    },
-    run.reporter
-  );
+  return image;
+}
+__name(runImage, "runImage");
+async function integrationStep(run) {
+  if (run.config.integration === void 0) {
+    return { status: "skipped", detail: "no integration: section" };
+  }
+  const inputs = integrationInputsFromConfig(run.config, run.profile.section, {
+    image: runImage(run),
+    // Built a moment ago: never pulled; a fanned-out job pulls the candidate.
+    pull: run.image === void 0
+  });
+  const result = await runIntegration(inputs, {
+    reporter: run.reporter,
+    workspace: run.config.baseDir,
+    resultsDir: (0, import_node_path22.join)(run.dir, "integration"),
+    engine: run.engine,
+    runId: run.runId,
+    signal: run.options.signal
+  });
   run.integration = result;
   run.jobs = result.jobs;
   const ok = result.results.filter((r) => r.status === "success").length;
@@ -11674,13 +12391,8 @@ async function integrationStep(run) {
 __name(integrationStep, "integrationStep");
 
 // src/pipeline/lint-step.ts
-var import_node_path23 = require("node:path");
-
-// src/lint/linters.ts
-init_errors();
-
-// src/lint/formats.ts
-init_errors();
+var import_node_path29 = require("node:path");
+init_format();
 
 // src/lint/severity.ts
 init_errors();
@@ -11711,12 +12423,32 @@ function matchSeverity(rules, code) {
   return void 0;
 }
 __name(matchSeverity, "matchSeverity");
+function parseSeverityRules(text4, what = "severity") {
+  const items = (typeof text4 === "string" ? [text4] : text4).flatMap((t) => t.split(/[,\n]/)).map((s) => s.trim()).filter((s) => s !== "");
+  const rules = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const m = /^([^=\s]+)\s*=\s*(\S+)$/.exec(item);
+    const level = m?.[2]?.toLowerCase();
+    if (m === null || !SEVERITIES.includes(level)) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(item)} is not CODE=LEVEL`,
+        {
+          hint: `write rules like E501=notice,W=error; LEVEL is one of ${SEVERITIES.join(", ")}; CODE is a code or a prefix of codes`
+        }
+      );
+    }
+    rules.set(m[1], level);
+  }
+  return rules;
+}
+__name(parseSeverityRules, "parseSeverityRules");
 function resolveSeverity(code, printed, user, table, fallback = "warning") {
   return matchSeverity(user, code) ?? printed ?? matchSeverity(table, code) ?? fallback;
 }
 __name(resolveSeverity, "resolveSeverity");
 
 // src/lint/formats.ts
+init_errors();
 var NO_RULES = /* @__PURE__ */ new Map();
 var FLAKE8 = /^(.+?):(\d+):(\d+): (\S+) ?(.*)$/;
 var UNIX = /^(.+?):(\d+):(\d+): (.*?) ?\[(Error|Warning)(?:\/([^\]]+))?\]$/;
@@ -11750,72 +12482,87 @@ function raw(file, line, column, message, code, severity) {
   return out;
 }
 __name(raw, "raw");
-var flake8 = {
-  name: "flake8",
-  example: "path/mod.py:12:5: E501 line too long (88 > 79 characters)",
-  table: PYTHON_SEVERITIES,
-  parse(line) {
-    const m = FLAKE8.exec(line);
-    return m === null ? void 0 : raw(m[1], m[2], m[3], m[5], m[4]);
-  }
-};
+function lineFormat(name, example, table, pattern, finding) {
+  return {
+    name,
+    example,
+    table,
+    parse(line) {
+      const m = pattern.exec(line);
+      return m === null ? void 0 : finding(m);
+    }
+  };
+}
+__name(lineFormat, "lineFormat");
+var flake8 = lineFormat(
+  "flake8",
+  "path/mod.py:12:5: E501 line too long (88 > 79 characters)",
+  PYTHON_SEVERITIES,
+  FLAKE8,
+  (m) => raw(m[1], m[2], m[3], m[5], m[4])
+);
 var FORMATS = /* @__PURE__ */ new Map([
   ["flake8", flake8],
   ["pycodestyle", { ...flake8, name: "pycodestyle" }],
   [
     "unix",
-    {
-      name: "unix",
-      example: "src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)",
-      table: NO_RULES,
-      parse(line) {
-        const m = UNIX.exec(line);
-        if (m === null) return void 0;
-        const severity = m[5] === "Error" ? "error" : "warning";
-        return raw(m[1], m[2], m[3], m[4], m[6], severity);
-      }
-    }
+    lineFormat(
+      "unix",
+      "src/a.js:3:7: Missing semicolon. [Error/semi]  (eslint -f unix)",
+      NO_RULES,
+      UNIX,
+      (m) => raw(
+        m[1],
+        m[2],
+        m[3],
+        m[4],
+        m[6],
+        m[5] === "Error" ? "error" : "warning"
+      )
+    )
   ],
   [
     "colon",
-    {
-      name: "colon",
-      example: "file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)",
-      table: NO_RULES,
-      parse(line) {
-        const m = COLON.exec(line);
-        if (m === null) return void 0;
-        const word = m[4] === void 0 ? void 0 : WORDS[m[4]];
-        return raw(m[1], m[2], m[3], m[5], m[6], word);
-      }
-    }
+    lineFormat(
+      "colon",
+      "file:line[:col]: [error|warning|note:] message [code]  (gcc, mypy, shellcheck -f gcc, pyflakes)",
+      NO_RULES,
+      COLON,
+      (m) => raw(
+        m[1],
+        m[2],
+        m[3],
+        m[5],
+        m[6],
+        m[4] === void 0 ? void 0 : WORDS[m[4]]
+      )
+    )
   ],
   [
     "pylint",
-    {
-      name: "pylint",
-      example: "pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)",
-      table: PYLINT_SEVERITIES,
-      parse(line) {
-        const m = PYLINT.exec(line);
-        if (m === null) return void 0;
-        const message = m[4] ? `${m[5] ?? ""} (${m[4]})` : m[5];
-        return raw(m[1], m[2], void 0, message, m[3]);
-      }
-    }
+    lineFormat(
+      "pylint",
+      "pkg/a.py:3: [C0114(missing-module-docstring), ] Missing module docstring  (pylint -f parseable)",
+      PYLINT_SEVERITIES,
+      PYLINT,
+      (m) => raw(
+        m[1],
+        m[2],
+        void 0,
+        m[4] ? `${m[5] ?? ""} (${m[4]})` : m[5],
+        m[3]
+      )
+    )
   ],
   [
     "tsc",
-    {
-      name: "tsc",
-      example: "src/a.ts(3,5): error TS2322: Type 'string' is not assignable \u2026",
-      table: NO_RULES,
-      parse(line) {
-        const m = TSC.exec(line);
-        if (m === null) return void 0;
-        return raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ""]);
-      }
-    }
+    lineFormat(
+      "tsc",
+      "src/a.ts(3,5): error TS2322: Type 'string' is not assignable \u2026",
+      NO_RULES,
+      TSC,
+      (m) => raw(m[1], m[2], m[3], m[6], m[5], WORDS[m[4] ?? ""])
+    )
   ]
 ]);
 function formatNamed(name, what = "format") {
@@ -11840,6 +12587,7 @@ function cleanLine(line) {
 __name(cleanLine, "cleanLine");
 
 // src/lint/linters.ts
+init_errors();
 var VERIFY_YAML = "verify-yaml";
 var KNOWN = {
   // --format=default beats a `format =` in the project's config.
@@ -11890,7 +12638,7 @@ function parseLinter(text4, what = "linters") {
     m[2] ?? known?.format ?? "colon",
     `${what}: ${name}`
   );
-  const argv = command === void 0 ? [...known?.argv ?? []] : splitCommand(command, what);
+  const argv = command === void 0 ? [...known?.argv ?? []] : splitCommand2(command, what);
   if (argv.length === 0) fail(`${name}: empty command`);
   return {
     kind: "command",
@@ -11921,7 +12669,7 @@ function parseLinters(lines, what = "linters") {
   return linters;
 }
 __name(parseLinters, "parseLinters");
-function splitCommand(command, what = "command") {
+function splitCommand2(command, what = "command") {
   const words = [];
   let word = "";
   let inWord = false;
@@ -11959,72 +12707,248 @@ function splitCommand(command, what = "command") {
   if (inWord) words.push(word);
   return words;
 }
-__name(splitCommand, "splitCommand");
+__name(splitCommand2, "splitCommand");
 
-// src/lint/run-lint.ts
-var import_node_path22 = require("node:path");
-init_format();
-
-// src/lint/base.ts
-init_promises();
+// src/lint/runner.ts
+var import_node_path23 = require("node:path");
 init_errors();
-async function readEvent(path) {
-  try {
-    return JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new InputError(
-      `cannot read the event payload ${path}: ${error.message}`,
+init_format();
+init_builtins();
+var DEFAULT_TIMEOUT_MS3 = 30 * 6e4;
+var STDERR_KEEP = 16 * 1024;
+var KILL_GRACE_MS = 5e3;
+function pathNormaliser(root) {
+  const seen = /* @__PURE__ */ new Map();
+  return (file) => {
+    let out = seen.get(file);
+    if (out === void 0) {
+      out = file.replace(/\\/g, "/");
+      if ((0, import_node_path23.isAbsolute)(file)) {
+        const rel = (0, import_node_path23.relative)(root, file);
+        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path23.isAbsolute)(rel))
+          out = rel.replace(/\\/g, "/");
+      }
+      while (out.startsWith("./")) out = out.slice(2);
+      seen.set(file, out);
+    }
+    return out;
+  };
+}
+__name(pathNormaliser, "pathNormaliser");
+async function runCommandLinter(linter, options) {
+  const [exe, ...args] = linter.argv;
+  const command = [exe, ...args, ...linter.forced, ...options.paths ?? []];
+  const started = Date.now();
+  const findings = [];
+  const unparsedSample = [];
+  let unparsed = 0;
+  let stderr = "";
+  const normalise = pathNormaliser(options.root);
+  const user = options.severity ?? /* @__PURE__ */ new Map();
+  const { format } = linter;
+  const onLine = /* @__PURE__ */ __name((text4) => {
+    const line = cleanLine(text4);
+    const raw2 = format.parse(line);
+    if (raw2 === void 0) {
+      if (line.trim() !== "") {
+        unparsed++;
+        if (unparsedSample.length < 5) unparsedSample.push(line);
+      }
+      return;
+    }
+    const finding = {
+      linter: linter.name,
+      file: normalise(raw2.file),
+      line: raw2.line,
+      message: raw2.message,
+      severity: resolveSeverity(raw2.code, raw2.severity, user, format.table)
+    };
+    if (raw2.column !== void 0) finding.column = raw2.column;
+    if (raw2.code !== void 0) finding.code = raw2.code;
+    findings.push(finding);
+    options.onFinding?.(finding);
+  }, "onLine");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS3;
+  const outcome = await new Promise((resolve23, reject) => {
+    const child = nodeChildProcess().spawn(exe, command.slice(1), {
+      cwd: options.root,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let timedOut = false;
+    let killTimer;
+    const stop = /* @__PURE__ */ __name(() => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
+    }, "stop");
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    const onAbort = /* @__PURE__ */ __name(() => {
+      stop();
+    }, "onAbort");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    let rest = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      let start = 0;
+      let nl = chunk.indexOf("\n");
+      if (nl !== -1 && rest !== "") {
+        onLine(rest + chunk.slice(0, nl));
+        rest = "";
+        start = nl + 1;
+        nl = chunk.indexOf("\n", start);
+      }
+      while (nl !== -1) {
+        onLine(chunk.slice(start, nl));
+        start = nl + 1;
+        nl = chunk.indexOf("\n", start);
+      }
+      rest += chunk.slice(start);
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_KEEP);
+    });
+    const finish = /* @__PURE__ */ __name(() => {
+      clearTimeout(timer);
+      if (killTimer !== void 0) clearTimeout(killTimer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }, "finish");
+    child.on("error", (error) => {
+      finish();
+      reject(spawnError(linter, exe, error));
+    });
+    child.on("close", (code, signal) => {
+      finish();
+      if (rest !== "") onLine(rest);
+      resolve23({ code, signal, timedOut });
+    });
+  });
+  const run = {
+    linter: linter.name,
+    command,
+    exitCode: outcome.code ?? -1,
+    durationMs: Date.now() - started,
+    findings,
+    unparsed,
+    unparsedSample,
+    stderr
+  };
+  checkOutcome(linter, run, outcome, timeoutMs, options.signal);
+  return run;
+}
+__name(runCommandLinter, "runCommandLinter");
+function spawnError(linter, exe, error) {
+  if (error.code === "ENOENT") {
+    return new LintError(`${linter.name}: command not found: ${exe}`, {
+      hint: linter.name === "flake8" ? 'install flake8 (apt-get install flake8, or pip install flake8) or give its command: "flake8: python3 -m flake8"' : `install ${exe}, or give the full command: "${linter.name}: /path/to/${exe} \u2026"`,
+      cause: error
+    });
+  }
+  return new LintError(`${linter.name}: cannot run ${exe}: ${error.message}`, {
+    cause: error
+  });
+}
+__name(spawnError, "spawnError");
+function tail2(text4, lines = 20) {
+  return text4.trimEnd().split("\n").slice(-lines).join("\n");
+}
+__name(tail2, "tail");
+function checkOutcome(linter, run, outcome, timeoutMs, signal) {
+  const shown = run.command.join(" ");
+  if (outcome.timedOut) {
+    throw new TimeoutError(
+      `${linter.name} did not finish within ${formatMs(timeoutMs)}: ${shown}`,
       {
-        hint: "GITHUB_EVENT_PATH must name the runner\u2019s event JSON file"
+        hint: "raise the timeout, or lint fewer paths"
+      }
+    );
+  }
+  if (signal?.aborted === true) {
+    throw new LintError(`${linter.name} was cancelled`);
+  }
+  if (outcome.code === null) {
+    throw new LintError(
+      `${linter.name} was killed by ${outcome.signal ?? "a signal"}: ${shown}${run.stderr ? `
+${tail2(run.stderr)}` : ""}`,
+      {
+        hint: "the machine may be out of memory; try fewer paths or fewer jobs"
+      }
+    );
+  }
+  if (outcome.code !== 0 && run.findings.length === 0) {
+    const sample = run.unparsedSample.length > 0 ? `
+first output lines:
+${run.unparsedSample.join("\n")}` : "";
+    throw new LintError(
+      `${linter.name} exited with code ${outcome.code} and reported no finding stackci could read: ${shown}${run.stderr ? `
+${tail2(run.stderr)}` : ""}${sample}`,
+      {
+        hint: run.unparsed > 0 ? `the output is not in the ${linter.format.name} format (${linter.format.example}); give the right one as ${linter.name}[FORMAT]: \u2026` : `run the command in the project root to see what is wrong${linter.name === "flake8" ? " (an output-file setting in the project config also hides the findings)" : ""}`
       }
     );
   }
 }
-__name(readEvent, "readEvent");
-async function resolveBase(explicit, env) {
-  if (explicit !== void 0 && explicit !== "") {
-    return { base: explicit, reason: `compared with ${explicit}` };
-  }
-  const event = env.GITHUB_EVENT_NAME;
-  if (event !== void 0 && /^pull_request/.test(event)) {
-    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent(env.GITHUB_EVENT_PATH);
-    const sha = payload.pull_request?.base?.sha;
-    if (typeof sha === "string" && sha !== "") {
-      return {
-        base: sha,
-        reason: `a ${event} event: compared with its base ${sha.slice(0, 12)}`
-      };
-    }
-    const ref = env.GITHUB_BASE_REF;
-    if (ref !== void 0 && ref !== "") {
-      return {
-        base: `origin/${ref}`,
-        reason: `a ${event} event: compared with origin/${ref}`
-      };
-    }
-  }
-  if (event === "merge_group") {
-    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent(env.GITHUB_EVENT_PATH);
-    const sha = payload.merge_group?.base_sha;
-    if (typeof sha === "string" && sha !== "") {
-      return {
-        base: sha,
-        reason: `a merge_group event: compared with ${sha.slice(0, 12)}`
-      };
-    }
-  }
-  const target = env.CHANGE_TARGET;
-  if (target !== void 0 && target !== "") {
-    return {
-      base: `origin/${target}`,
-      reason: `a Jenkins change request: compared with origin/${target}`
-    };
+__name(checkOutcome, "checkOutcome");
+
+// src/lint/verify-yaml.ts
+var import_node_path24 = require("node:path");
+init_errors();
+var VERIFY_YAML_CODES = {
+  syntax: "yaml-syntax",
+  invalid: "spec-invalid",
+  warning: "spec-warning"
+};
+function toFinding(p, root, linter, severity, user) {
+  const file = p.where.file ?? "";
+  const rel = (0, import_node_path24.isAbsolute)(file) ? (0, import_node_path24.relative)(root, file) : file;
+  const code = severity === "warning" ? VERIFY_YAML_CODES.warning : p.message.startsWith("YAML syntax error") ? VERIFY_YAML_CODES.syntax : VERIFY_YAML_CODES.invalid;
+  const where = p.where.path === void 0 ? "" : ` (at ${p.where.path})`;
+  const message = p.message.split(`${root}${import_node_path24.sep}`).join("");
+  const hint = p.hint === void 0 ? "" : `; ${p.hint}`;
+  const finding = {
+    linter,
+    file: rel.replace(/\\/g, "/"),
+    line: p.where.line ?? 0,
+    code,
+    message: `${message}${where}${hint}`,
+    severity: resolveSeverity(code, severity, user, /* @__PURE__ */ new Map())
+  };
+  if (p.where.column !== void 0) finding.column = p.where.column;
+  return finding;
+}
+__name(toFinding, "toFinding");
+async function runVerifyYamlLinter(linter, options) {
+  const started = Date.now();
+  const root = (0, import_node_path24.resolve)(options.root);
+  const dir = (0, import_node_path24.join)(root, linter.definitions);
+  const user = options.severity ?? /* @__PURE__ */ new Map();
+  const findings = [];
+  try {
+    const defs = await loadDefinitions(dir);
+    for (const w of defs.warnings)
+      findings.push(toFinding(w, root, linter.name, "warning", user));
+  } catch (error) {
+    if (!(error instanceof SpecError) || error.problems.length === 0)
+      throw error;
+    for (const p of error.problems)
+      findings.push(toFinding(p, root, linter.name, "error", user));
   }
   return {
-    reason: event === void 0 ? "no base ref and no pull request: every finding is reported" : `a ${event} event has no base: every finding is reported`
+    linter: linter.name,
+    command: [linter.name, linter.definitions],
+    exitCode: findings.some((f) => f.severity === "error") ? 1 : 0,
+    durationMs: Date.now() - started,
+    findings,
+    unparsed: 0,
+    unparsedSample: [],
+    stderr: ""
   };
 }
-__name(resolveBase, "resolveBase");
+__name(runVerifyYamlLinter, "runVerifyYamlLinter");
 
 // src/lint/changed-lines.ts
 init_errors();
@@ -12118,7 +13042,7 @@ function filterChanged(findings, changed2) {
 __name(filterChanged, "filterChanged");
 var GIT_TIMEOUT_MS2 = 12e4;
 async function git3(cwd, args) {
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve23, reject) => {
     nodeChildProcess().execFile(
       "git",
       [...args],
@@ -12129,7 +13053,7 @@ async function git3(cwd, args) {
         encoding: "utf8"
       },
       (error, stdout, stderr) => {
-        if (error === null) resolve18(stdout);
+        if (error === null) resolve23(stdout);
         else {
           const detail = stderr.trim() || error.message;
           reject(
@@ -12191,12 +13115,200 @@ async function changedLines(root, base, head2 = "HEAD") {
 }
 __name(changedLines, "changedLines");
 
-// src/lint/run-lint.ts
+// src/lint/base.ts
+init_promises();
+init_errors();
+async function readEvent(path) {
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new InputError(
+      `cannot read the event payload ${path}: ${error.message}`,
+      {
+        hint: "GITHUB_EVENT_PATH must name the runner\u2019s event JSON file"
+      }
+    );
+  }
+}
+__name(readEvent, "readEvent");
+async function resolveBase(explicit, env) {
+  if (explicit !== void 0 && explicit !== "") {
+    return { base: explicit, reason: `compared with ${explicit}` };
+  }
+  const event = env.GITHUB_EVENT_NAME;
+  if (event !== void 0 && /^pull_request/.test(event)) {
+    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent(env.GITHUB_EVENT_PATH);
+    const sha = payload.pull_request?.base?.sha;
+    if (typeof sha === "string" && sha !== "") {
+      return {
+        base: sha,
+        reason: `a ${event} event: compared with its base ${sha.slice(0, 12)}`
+      };
+    }
+    const ref = env.GITHUB_BASE_REF;
+    if (ref !== void 0 && ref !== "") {
+      return {
+        base: `origin/${ref}`,
+        reason: `a ${event} event: compared with origin/${ref}`
+      };
+    }
+  }
+  if (event === "merge_group") {
+    const payload = env.GITHUB_EVENT_PATH === void 0 ? {} : await readEvent(env.GITHUB_EVENT_PATH);
+    const sha = payload.merge_group?.base_sha;
+    if (typeof sha === "string" && sha !== "") {
+      return {
+        base: sha,
+        reason: `a merge_group event: compared with ${sha.slice(0, 12)}`
+      };
+    }
+  }
+  const target = env.CHANGE_TARGET;
+  if (target !== void 0 && target !== "") {
+    return {
+      base: `origin/${target}`,
+      reason: `a Jenkins change request: compared with origin/${target}`
+    };
+  }
+  return {
+    reason: event === void 0 ? "no base ref and no pull request: every finding is reported" : `a ${event} event has no base: every finding is reported`
+  };
+}
+__name(resolveBase, "resolveBase");
+
+// src/lint/summary.ts
 init_format();
+init_format();
+var SUMMARY_ROWS = 1e3;
+var CODES_SHOWN = 50;
+var MARK2 = {
+  error: "\u274C",
+  warning: "\u26A0\uFE0F",
+  notice: "\u2139\uFE0F"
+};
+function escapeCell(text4) {
+  return text4.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|])/g, "\\$1");
+}
+__name(escapeCell, "escapeCell");
+function headline(r) {
+  const t = r.totals;
+  const scope = r.changed === void 0 ? "" : " on changed lines";
+  if (t.findings === 0) return `### \u2705 Lint: no findings${scope}`;
+  const counts = `${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}, ${plural(t.notices, "notice")}${scope}`;
+  return `### ${r.passed ? "\u2705" : "\u274C"} Lint: ${counts}`;
+}
+__name(headline, "headline");
+function lintSummary(r, options = {}) {
+  const rows = options.cap ?? SUMMARY_ROWS;
+  const lines = [headline(r), ""];
+  lines.push(
+    `${r.baseReason} \xB7 fail-on: \`${r.failOn}\`${r.passed ? "" : " (failed)"}`,
+    ""
+  );
+  lines.push(
+    "| linter | findings | errors | warnings | notices | whole tree | time |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  );
+  for (const l of r.linters) {
+    lines.push(
+      `| ${escapeCell(l.name)} | ${l.kept.findings} | ${l.kept.errors} | ${l.kept.warnings} | ${l.kept.notices} | ${l.all} | ${formatMs(l.durationMs)} |`
+    );
+  }
+  const tally2 = r.annotations;
+  if (tally2 !== void 0 && r.findings.length > 0) {
+    const shown = SEVERITIES.map((s) => plural(tally2.annotated[s], s)).join(
+      ", "
+    );
+    const left = totalOf(tally2.notAnnotated);
+    lines.push(
+      "",
+      left > 0 ? `Annotated ${shown}; **${left} more not annotated** (the runner shows at most 10 of each kind per step) \u2014 every finding is listed below.` : `Annotated ${shown}.`
+    );
+  }
+  if (r.findings.length > 0) {
+    lines.push(
+      "",
+      "| | location | code | message | linter |",
+      "| --- | --- | --- | --- | --- |"
+    );
+    for (const f of r.findings.slice(0, rows)) {
+      lines.push(
+        `| ${MARK2[f.severity]} | \`${formatLocation(f).replace(/`/g, "'")}\` | ${escapeCell(f.code ?? "")} | ${escapeCell(f.message)} | ${escapeCell(f.linter)} |`
+      );
+    }
+    if (r.findings.length > rows) {
+      lines.push(
+        "",
+        `\u2026 and ${r.findings.length - rows} more findings: see ${options.rest ?? "the JSON report"}.`
+      );
+    }
+  }
+  const codes = r.linters.flatMap(
+    (l) => Object.entries(l.counts).map(([code, n]) => ({ linter: l.name, code, n }))
+  );
+  if (codes.length > 0) {
+    codes.sort((a, b) => b.n - a.n);
+    lines.push(
+      "",
+      `<details><summary>Whole tree by code (${plural(r.all, "finding")}, the ratchet's counts)</summary>`,
+      "",
+      "| linter | code | count |",
+      "| --- | --- | ---: |"
+    );
+    for (const c of codes.slice(0, CODES_SHOWN))
+      lines.push(`| ${escapeCell(c.linter)} | ${escapeCell(c.code)} | ${c.n} |`);
+    if (codes.length > CODES_SHOWN)
+      lines.push(
+        "",
+        `\u2026 and ${codes.length - CODES_SHOWN} more codes in the JSON report.`
+      );
+    lines.push("", "</details>");
+  }
+  return lines.join("\n");
+}
+__name(lintSummary, "lintSummary");
+
+// src/lint/report.ts
+init_promises();
+var import_node_path25 = require("node:path");
+function lintReport(r) {
+  return {
+    version: 1,
+    passed: r.passed,
+    failOn: r.failOn,
+    onlyChanged: r.changed !== void 0,
+    base: r.base ?? null,
+    totals: { ...r.totals, all: r.all },
+    linters: r.linters.map(({ kept, ...rest }) => ({
+      ...rest,
+      findings: kept
+    })),
+    annotations: r.annotations ?? null,
+    findings: r.findings
+  };
+}
+__name(lintReport, "lintReport");
+function lintReportText(r) {
+  const { findings, ...head2 } = lintReport(r);
+  const body = findings.map((f) => JSON.stringify(f)).join(",\n");
+  const start = JSON.stringify(head2, null, 2).slice(0, -2);
+  return `${start},
+  "findings": [${body === "" ? "" : `
+${body}
+  `}]
+}
+`;
+}
+__name(lintReportText, "lintReportText");
+async function writeLintReport(file, r) {
+  await mkdir((0, import_node_path25.dirname)(file), { recursive: true });
+  await writeFile(file, lintReportText(r));
+}
+__name(writeLintReport, "writeLintReport");
 
 // src/lint/metrics-job.ts
 init_promises();
-var import_node_path18 = require("node:path");
+var import_node_path26 = require("node:path");
 var LINT_PACKAGE = "lint";
 function violationsMetric(linter) {
   return `${LINT_PACKAGE}.${linter.replace(/[^A-Za-z0-9_]/g, "_")}_violations`;
@@ -12248,382 +13360,16 @@ function lintMetricsJob(linters, meta = {}) {
 __name(lintMetricsJob, "lintMetricsJob");
 async function writeLintMetricsJob(file, linters, meta = {}) {
   const { job, metrics } = lintMetricsJob(linters, meta);
-  await mkdir((0, import_node_path18.dirname)(file), { recursive: true });
+  await mkdir((0, import_node_path26.dirname)(file), { recursive: true });
   await writeFile(file, serializeJob(job, { metrics }));
 }
 __name(writeLintMetricsJob, "writeLintMetricsJob");
 
-// src/lint/report.ts
-init_promises();
-var import_node_path19 = require("node:path");
-function lintReport(r) {
-  return {
-    version: 1,
-    passed: r.passed,
-    failOn: r.failOn,
-    onlyChanged: r.changed !== void 0,
-    base: r.base ?? null,
-    totals: { ...r.totals, all: r.all },
-    linters: r.linters.map(({ kept, ...rest }) => ({
-      ...rest,
-      findings: kept
-    })),
-    annotations: r.annotations ?? null,
-    findings: r.findings
-  };
-}
-__name(lintReport, "lintReport");
-function lintReportText(r) {
-  const { findings, ...head2 } = lintReport(r);
-  const body = findings.map((f) => JSON.stringify(f)).join(",\n");
-  const start = JSON.stringify(head2, null, 2).slice(0, -2);
-  return `${start},
-  "findings": [${body === "" ? "" : `
-${body}
-  `}]
-}
-`;
-}
-__name(lintReportText, "lintReportText");
-async function writeLintReport(file, r) {
-  await mkdir((0, import_node_path19.dirname)(file), { recursive: true });
-  await writeFile(file, lintReportText(r));
-}
-__name(writeLintReport, "writeLintReport");
-
-// src/lint/runner.ts
-var import_node_path20 = require("node:path");
-init_errors();
-init_format();
-init_builtins();
-var DEFAULT_TIMEOUT_MS3 = 30 * 6e4;
-var STDERR_KEEP = 16 * 1024;
-var KILL_GRACE_MS = 5e3;
-function pathNormaliser(root) {
-  const seen = /* @__PURE__ */ new Map();
-  return (file) => {
-    let out = seen.get(file);
-    if (out === void 0) {
-      out = file.replace(/\\/g, "/");
-      if ((0, import_node_path20.isAbsolute)(file)) {
-        const rel = (0, import_node_path20.relative)(root, file);
-        if (rel !== "" && !rel.startsWith("..") && !(0, import_node_path20.isAbsolute)(rel))
-          out = rel.replace(/\\/g, "/");
-      }
-      while (out.startsWith("./")) out = out.slice(2);
-      seen.set(file, out);
-    }
-    return out;
-  };
-}
-__name(pathNormaliser, "pathNormaliser");
-async function runCommandLinter(linter, options) {
-  const [exe, ...args] = linter.argv;
-  const command = [exe, ...args, ...linter.forced, ...options.paths ?? []];
-  const started = Date.now();
-  const findings = [];
-  const unparsedSample = [];
-  let unparsed = 0;
-  let stderr = "";
-  const normalise = pathNormaliser(options.root);
-  const user = options.severity ?? /* @__PURE__ */ new Map();
-  const { format } = linter;
-  const onLine = /* @__PURE__ */ __name((text4) => {
-    const line = cleanLine(text4);
-    const raw2 = format.parse(line);
-    if (raw2 === void 0) {
-      if (line.trim() !== "") {
-        unparsed++;
-        if (unparsedSample.length < 5) unparsedSample.push(line);
-      }
-      return;
-    }
-    const finding = {
-      linter: linter.name,
-      file: normalise(raw2.file),
-      line: raw2.line,
-      message: raw2.message,
-      severity: resolveSeverity(raw2.code, raw2.severity, user, format.table)
-    };
-    if (raw2.column !== void 0) finding.column = raw2.column;
-    if (raw2.code !== void 0) finding.code = raw2.code;
-    findings.push(finding);
-    options.onFinding?.(finding);
-  }, "onLine");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS3;
-  const outcome = await new Promise((resolve18, reject) => {
-    const child = nodeChildProcess().spawn(exe, command.slice(1), {
-      cwd: options.root,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let timedOut = false;
-    let killTimer;
-    const stop = /* @__PURE__ */ __name(() => {
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
-    }, "stop");
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    const onAbort = /* @__PURE__ */ __name(() => {
-      stop();
-    }, "onAbort");
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    let rest = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      let start = 0;
-      let nl = chunk.indexOf("\n");
-      if (nl !== -1 && rest !== "") {
-        onLine(rest + chunk.slice(0, nl));
-        rest = "";
-        start = nl + 1;
-        nl = chunk.indexOf("\n", start);
-      }
-      while (nl !== -1) {
-        onLine(chunk.slice(start, nl));
-        start = nl + 1;
-        nl = chunk.indexOf("\n", start);
-      }
-      rest += chunk.slice(start);
-    });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_KEEP);
-    });
-    const finish = /* @__PURE__ */ __name(() => {
-      clearTimeout(timer);
-      if (killTimer !== void 0) clearTimeout(killTimer);
-      options.signal?.removeEventListener("abort", onAbort);
-    }, "finish");
-    child.on("error", (error) => {
-      finish();
-      reject(spawnError(linter, exe, error));
-    });
-    child.on("close", (code, signal) => {
-      finish();
-      if (rest !== "") onLine(rest);
-      resolve18({ code, signal, timedOut });
-    });
-  });
-  const run = {
-    linter: linter.name,
-    command,
-    exitCode: outcome.code ?? -1,
-    durationMs: Date.now() - started,
-    findings,
-    unparsed,
-    unparsedSample,
-    stderr
-  };
-  checkOutcome(linter, run, outcome, timeoutMs, options.signal);
-  return run;
-}
-__name(runCommandLinter, "runCommandLinter");
-function spawnError(linter, exe, error) {
-  if (error.code === "ENOENT") {
-    return new LintError(`${linter.name}: command not found: ${exe}`, {
-      hint: linter.name === "flake8" ? 'install flake8 (apt-get install flake8, or pip install flake8) or give its command: "flake8: python3 -m flake8"' : `install ${exe}, or give the full command: "${linter.name}: /path/to/${exe} \u2026"`,
-      cause: error
-    });
-  }
-  return new LintError(`${linter.name}: cannot run ${exe}: ${error.message}`, {
-    cause: error
-  });
-}
-__name(spawnError, "spawnError");
-function tail2(text4, lines = 20) {
-  return text4.trimEnd().split("\n").slice(-lines).join("\n");
-}
-__name(tail2, "tail");
-function checkOutcome(linter, run, outcome, timeoutMs, signal) {
-  const shown = run.command.join(" ");
-  if (outcome.timedOut) {
-    throw new TimeoutError(
-      `${linter.name} did not finish within ${formatMs(timeoutMs)}: ${shown}`,
-      {
-        hint: "raise the timeout, or lint fewer paths"
-      }
-    );
-  }
-  if (signal?.aborted === true) {
-    throw new LintError(`${linter.name} was cancelled`);
-  }
-  if (outcome.code === null) {
-    throw new LintError(
-      `${linter.name} was killed by ${outcome.signal ?? "a signal"}: ${shown}${run.stderr ? `
-${tail2(run.stderr)}` : ""}`,
-      {
-        hint: "the machine may be out of memory; try fewer paths or fewer jobs"
-      }
-    );
-  }
-  if (outcome.code !== 0 && run.findings.length === 0) {
-    const sample = run.unparsedSample.length > 0 ? `
-first output lines:
-${run.unparsedSample.join("\n")}` : "";
-    throw new LintError(
-      `${linter.name} exited with code ${outcome.code} and reported no finding stackci could read: ${shown}${run.stderr ? `
-${tail2(run.stderr)}` : ""}${sample}`,
-      {
-        hint: run.unparsed > 0 ? `the output is not in the ${linter.format.name} format (${linter.format.example}); give the right one as ${linter.name}[FORMAT]: \u2026` : `run the command in the project root to see what is wrong${linter.name === "flake8" ? " (an output-file setting in the project config also hides the findings)" : ""}`
-      }
-    );
-  }
-}
-__name(checkOutcome, "checkOutcome");
-
-// src/lint/summary.ts
-init_format();
-init_format();
-var SUMMARY_ROWS = 1e3;
-var CODES_SHOWN = 50;
-var MARK2 = {
-  error: "\u274C",
-  warning: "\u26A0\uFE0F",
-  notice: "\u2139\uFE0F"
-};
-function escapeCell(text4) {
-  return text4.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|])/g, "\\$1");
-}
-__name(escapeCell, "escapeCell");
-function headline(r) {
-  const t = r.totals;
-  const scope = r.changed === void 0 ? "" : " on changed lines";
-  if (t.findings === 0) return `### \u2705 Lint: no findings${scope}`;
-  const counts = `${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}, ${plural(t.notices, "notice")}${scope}`;
-  return `### ${r.passed ? "\u2705" : "\u274C"} Lint: ${counts}`;
-}
-__name(headline, "headline");
-function lintSummary(r, rows = SUMMARY_ROWS) {
-  const lines = [headline(r), ""];
-  lines.push(
-    `${r.baseReason} \xB7 fail-on: \`${r.failOn}\`${r.passed ? "" : " (failed)"}`,
-    ""
-  );
-  lines.push(
-    "| linter | findings | errors | warnings | notices | whole tree | time |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  );
-  for (const l of r.linters) {
-    lines.push(
-      `| ${escapeCell(l.name)} | ${l.kept.findings} | ${l.kept.errors} | ${l.kept.warnings} | ${l.kept.notices} | ${l.all} | ${formatMs(l.durationMs)} |`
-    );
-  }
-  const tally2 = r.annotations;
-  if (tally2 !== void 0 && r.findings.length > 0) {
-    const shown = SEVERITIES.map((s) => plural(tally2.annotated[s], s)).join(
-      ", "
-    );
-    const left = totalOf(tally2.notAnnotated);
-    lines.push(
-      "",
-      left > 0 ? `Annotated ${shown}; **${left} more not annotated** (the runner shows at most 10 of each kind per step) \u2014 every finding is listed below.` : `Annotated ${shown}.`
-    );
-  }
-  if (r.findings.length > 0) {
-    lines.push(
-      "",
-      "| | location | code | message | linter |",
-      "| --- | --- | --- | --- | --- |"
-    );
-    for (const f of r.findings.slice(0, rows)) {
-      lines.push(
-        `| ${MARK2[f.severity]} | \`${formatLocation(f).replace(/`/g, "'")}\` | ${escapeCell(f.code ?? "")} | ${escapeCell(f.message)} | ${escapeCell(f.linter)} |`
-      );
-    }
-    if (r.findings.length > rows) {
-      lines.push(
-        "",
-        `\u2026 and ${r.findings.length - rows} more findings: see the JSON report.`
-      );
-    }
-  }
-  const codes = r.linters.flatMap(
-    (l) => Object.entries(l.counts).map(([code, n]) => ({ linter: l.name, code, n }))
-  );
-  if (codes.length > 0) {
-    codes.sort((a, b) => b.n - a.n);
-    lines.push(
-      "",
-      `<details><summary>Whole tree by code (${plural(r.all, "finding")}, the ratchet's counts)</summary>`,
-      "",
-      "| linter | code | count |",
-      "| --- | --- | ---: |"
-    );
-    for (const c of codes.slice(0, CODES_SHOWN))
-      lines.push(`| ${escapeCell(c.linter)} | ${escapeCell(c.code)} | ${c.n} |`);
-    if (codes.length > CODES_SHOWN)
-      lines.push(
-        "",
-        `\u2026 and ${codes.length - CODES_SHOWN} more codes in the JSON report.`
-      );
-    lines.push("", "</details>");
-  }
-  return lines.join("\n");
-}
-__name(lintSummary, "lintSummary");
-
-// src/lint/verify-yaml.ts
-var import_node_path21 = require("node:path");
-init_errors();
-var VERIFY_YAML_CODES = {
-  syntax: "yaml-syntax",
-  invalid: "spec-invalid",
-  warning: "spec-warning"
-};
-function toFinding(p, root, linter, severity, user) {
-  const file = p.where.file ?? "";
-  const rel = (0, import_node_path21.isAbsolute)(file) ? (0, import_node_path21.relative)(root, file) : file;
-  const code = severity === "warning" ? VERIFY_YAML_CODES.warning : p.message.startsWith("YAML syntax error") ? VERIFY_YAML_CODES.syntax : VERIFY_YAML_CODES.invalid;
-  const where = p.where.path === void 0 ? "" : ` (at ${p.where.path})`;
-  const message = p.message.split(`${root}${import_node_path21.sep}`).join("");
-  const hint = p.hint === void 0 ? "" : `; ${p.hint}`;
-  const finding = {
-    linter,
-    file: rel.replace(/\\/g, "/"),
-    line: p.where.line ?? 0,
-    code,
-    message: `${message}${where}${hint}`,
-    severity: resolveSeverity(code, severity, user, /* @__PURE__ */ new Map())
-  };
-  if (p.where.column !== void 0) finding.column = p.where.column;
-  return finding;
-}
-__name(toFinding, "toFinding");
-async function runVerifyYamlLinter(linter, options) {
-  const started = Date.now();
-  const root = (0, import_node_path21.resolve)(options.root);
-  const dir = (0, import_node_path21.join)(root, linter.definitions);
-  const user = options.severity ?? /* @__PURE__ */ new Map();
-  const findings = [];
-  try {
-    const defs = await loadDefinitions(dir);
-    for (const w of defs.warnings)
-      findings.push(toFinding(w, root, linter.name, "warning", user));
-  } catch (error) {
-    if (!(error instanceof SpecError) || error.problems.length === 0)
-      throw error;
-    for (const p of error.problems)
-      findings.push(toFinding(p, root, linter.name, "error", user));
-  }
-  return {
-    linter: linter.name,
-    command: [linter.name, linter.definitions],
-    exitCode: findings.some((f) => f.severity === "error") ? 1 : 0,
-    durationMs: Date.now() - started,
-    findings,
-    unparsed: 0,
-    unparsedSample: [],
-    stderr: ""
-  };
-}
-__name(runVerifyYamlLinter, "runVerifyYamlLinter");
-
 // src/lint/run-lint.ts
+var import_node_path27 = require("node:path");
+init_format();
+init_format();
+var FAIL_ON = ["error", "warning", "never"];
 function lintFails(totals, failOn) {
   if (failOn === "never") return false;
   return totals.errors > 0 || failOn === "warning" && totals.warnings > 0;
@@ -12692,7 +13438,7 @@ ${tail3}`);
 }
 __name(lintOne, "lintOne");
 async function runLint(given, reporter) {
-  const options = { ...given, root: (0, import_node_path22.resolve)(given.root) };
+  const options = { ...given, root: (0, import_node_path27.resolve)(given.root) };
   const failOn = options.failOn ?? "error";
   const choice = options.onlyChanged === true ? await resolveBase(options.baseRef, options.env ?? process.env) : { reason: "only-changed is off: every finding is reported" };
   reporter.info(choice.reason);
@@ -12732,7 +13478,6 @@ async function runLint(given, reporter) {
       limit,
       !result.passed
     );
-  await reporter.summary(lintSummary(result));
   if (options.reportFile !== void 0)
     await writeLintReport(options.reportFile, result);
   if (options.metricsJob !== void 0) {
@@ -12747,26 +13492,91 @@ async function runLint(given, reporter) {
 }
 __name(runLint, "runLint");
 
-// src/pipeline/lint-step.ts
+// src/lint/step.ts
+var import_node_path28 = require("node:path");
 init_format();
-async function lintStep(run) {
-  const section = run.config.lint ?? {};
-  const options = {
-    root: run.config.baseDir,
-    linters: parseLinters(section.linters ?? ["flake8"], "lint.linters"),
-    onlyChanged: section["only-changed"] ?? true,
-    failOn: section["fail-on"] ?? "error",
-    annotationLimit: run.options.annotationLimit ?? 0,
-    reportFile: (0, import_node_path23.join)(run.dir, "lint.json"),
-    metricsJob: (0, import_node_path23.join)(run.dir, "lint.verify.json"),
-    env: run.env
+function readLintInputs(r, onlyChanged) {
+  const linters = r.lines("linters");
+  const inputs = {
+    linters: parseLinters(
+      linters.length === 0 ? ["flake8"] : linters,
+      r.source.describe("linters")
+    ),
+    paths: r.lines("paths"),
+    "only-changed": r.boolean("only-changed", onlyChanged),
+    "fail-on": r.choice("fail-on", FAIL_ON, "error"),
+    severity: parseSeverityRules(
+      r.lines("severity"),
+      r.source.describe("severity")
+    )
   };
-  if (section.paths !== void 0) options.paths = section.paths;
-  if (section["base-ref"] !== void 0) options.baseRef = section["base-ref"];
-  if (section.timeout !== void 0) options.timeoutMs = section.timeout;
-  if (run.options.signal !== void 0) options.signal = run.options.signal;
-  const result = await runLint(options, run.reporter);
-  run.lintJob = options.metricsJob;
+  const base = r.string("base-ref");
+  if (base !== void 0) inputs["base-ref"] = base;
+  const job = r.string("metrics-job");
+  if (job !== void 0) inputs["metrics-job"] = job;
+  const timeout = r.duration("timeout");
+  if (timeout !== void 0) inputs.timeout = timeout;
+  return inputs;
+}
+__name(readLintInputs, "readLintInputs");
+function configLintSource(config) {
+  return configSource(config.file, "lint", config.lint);
+}
+__name(configLintSource, "configLintSource");
+function lintInputsFromConfig(config) {
+  return readLintInputs(new StepInputs(configLintSource(config)), true);
+}
+__name(lintInputsFromConfig, "lintInputsFromConfig");
+function lintOptions(inputs, deps) {
+  const options = {
+    root: deps.root,
+    linters: inputs.linters,
+    onlyChanged: inputs["only-changed"],
+    failOn: inputs["fail-on"],
+    severity: inputs.severity,
+    annotationLimit: deps.annotationLimit ?? ANNOTATIONS_PER_KIND
+  };
+  if (inputs.paths.length > 0) options.paths = inputs.paths;
+  if (inputs["base-ref"] !== void 0) options.baseRef = inputs["base-ref"];
+  const job = inputs["metrics-job"];
+  if (job !== void 0) options.metricsJob = (0, import_node_path28.resolve)(deps.root, job);
+  if (inputs.timeout !== void 0) options.timeoutMs = inputs.timeout;
+  if (deps.reportFile !== void 0) options.reportFile = deps.reportFile;
+  if (deps.env !== void 0) options.env = deps.env;
+  if (deps.head !== void 0) options.head = deps.head;
+  if (deps.signal !== void 0) options.signal = deps.signal;
+  return options;
+}
+__name(lintOptions, "lintOptions");
+async function runLintStep(inputs, deps) {
+  return runLint(lintOptions(inputs, deps), deps.reporter);
+}
+__name(runLintStep, "runLintStep");
+
+// src/pipeline/lint-step.ts
+var TERMINAL_CAP = 20;
+async function lintStep(run) {
+  const metricsJob = (0, import_node_path29.join)(run.dir, "lint.verify.json");
+  const reportFile = (0, import_node_path29.join)(run.dir, "lint.json");
+  const inputs = {
+    ...lintInputsFromConfig(run.config),
+    "metrics-job": metricsJob
+  };
+  const annotationLimit = run.options.annotationLimit ?? 0;
+  const result = await runLintStep(inputs, {
+    reporter: run.reporter,
+    root: run.config.baseDir,
+    env: run.env,
+    annotationLimit,
+    reportFile,
+    ...run.options.signal === void 0 ? {} : { signal: run.options.signal }
+  });
+  await run.reporter.summary(lintSummary(result));
+  if (annotationLimit === 0 && result.findings.length > 0)
+    run.reporter.info(
+      lintSummary(result, { cap: TERMINAL_CAP, rest: reportFile })
+    );
+  run.lintJob = metricsJob;
   const codes = {};
   for (const f of result.findings) {
     const byCode = codes[f.linter] ??= {};
@@ -12784,352 +13594,83 @@ async function lintStep(run) {
 __name(lintStep, "lintStep");
 
 // src/pipeline/metrics-step.ts
-var import_node_fs16 = require("node:fs");
-var import_node_path29 = require("node:path");
+var import_node_fs17 = require("node:fs");
 init_errors();
 init_glob();
+
+// src/metrics/step.ts
+var import_node_path35 = require("node:path");
+init_errors();
+init_glob();
+
+// src/metrics/packages.ts
+init_promises();
+init_errors();
+function parsePackages(text4, file) {
+  const trimmed = text4.trim();
+  if (trimmed.startsWith("{")) {
+    let doc;
+    try {
+      doc = JSON.parse(trimmed);
+    } catch (error) {
+      throw new InputError(
+        `${file} is not valid JSON: ${error.message}`,
+        {
+          where: { file }
+        }
+      );
+    }
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+      throw new InputError(`${file} must hold a JSON object of packages`, {
+        where: { file }
+      });
+    }
+    return doc;
+  }
+  const out = {};
+  text4.split("\n").forEach((raw2, i) => {
+    const line = raw2.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith("BUILD=")) return;
+    const [name, sha, version] = line.split(/\s+/);
+    if (name === void 0 || sha === void 0 || version === void 0) {
+      throw new InputError(
+        `${file}:${i + 1}: expected "name sha eups_version [deps]", got ${JSON.stringify(line)}`,
+        {
+          where: { file, line: i + 1 },
+          hint: "give an lsstsw build/manifest.txt or a JSON object of packages"
+        }
+      );
+    }
+    out[name] = {
+      name,
+      git_sha: sha,
+      eups_version: version,
+      git_url: null,
+      git_branch: null
+    };
+  });
+  return out;
+}
+__name(parsePackages, "parsePackages");
+async function readPackages(file) {
+  let text4;
+  try {
+    text4 = await readFile(file, "utf8");
+  } catch (error) {
+    throw new InputError(
+      `cannot read the packages file ${file}: ${error.message}`,
+      {
+        where: { file }
+      }
+    );
+  }
+  return parsePackages(text4, file);
+}
+__name(readPackages, "readPackages");
 
 // src/metrics/run.ts
 init_format();
 init_errors();
-
-// src/notify/metrics-markdown.ts
-init_format();
-var import_node_path24 = require("node:path");
-
-// src/metrics/outcome.ts
-function thresholdInUnit(row, unit) {
-  const t = row.result.spec.threshold;
-  try {
-    return convertValue(t.value, t.unit, parseUnit(unit));
-  } catch {
-    return void 0;
-  }
-}
-__name(thresholdInUnit, "thresholdInUnit");
-function keyComparisons(outcome, keyMetrics, limit = 8) {
-  const gated = new Set(
-    (outcome.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
-  );
-  const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
-  return outcome.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
-    (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
-  ).slice(0, limit);
-}
-__name(keyComparisons, "keyComparisons");
-function outcomeCounts(outcome) {
-  const rows = outcome.gate?.rows ?? [];
-  return {
-    specs: rows.length,
-    passed: rows.filter((r) => r.result.passed === true).length,
-    failed: rows.filter((r) => r.result.passed === false).length,
-    noValue: rows.filter((r) => r.result.passed === null).length,
-    failures: outcome.gate?.failures.length ?? 0,
-    warnings: outcome.gate?.warnings.length ?? 0,
-    regressions: outcome.comparisons.filter((c) => c.verdict === "regression").length,
-    breaches: outcome.comparisons.filter((c) => c.verdict === "breach").length
-  };
-}
-__name(outcomeCounts, "outcomeCounts");
-
-// src/notify/metrics-chart.ts
-function label2(text4) {
-  return `"${text4.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
-}
-__name(label2, "label");
-function num(value2) {
-  return Number(value2.toPrecision(6)).toString();
-}
-__name(num, "num");
-function day(ms) {
-  return new Date(ms).toISOString().slice(5, 10);
-}
-__name(day, "day");
-function trendChart(c, options = {}) {
-  const history = c.history.slice(-(options.points ?? 30));
-  const values = [...history.map((p) => p.value), c.value];
-  const labels = [...history.map((p) => day(p.time)), "this run"];
-  const all = [...values];
-  if (options.threshold !== void 0) all.push(options.threshold);
-  if (c.band !== void 0) all.push(c.band.low, c.band.high);
-  let min = Math.min(...all);
-  let max = Math.max(...all);
-  const pad3 = (max - min) * 0.1 || Math.abs(max) * 0.1 || 1;
-  min -= pad3;
-  max += pad3;
-  const unit = c.unit === "" ? "value" : c.unit;
-  const lines = [
-    "```mermaid",
-    "xychart-beta",
-    `  title ${label2(`${describeKey(c)} (${c.series} vs ${c.history.length > 0 ? "baseline" : "no baseline"})`)}`,
-    `  x-axis [${labels.map(label2).join(", ")}]`,
-    `  y-axis ${label2(unit)} ${num(min)} --> ${num(max)}`,
-    `  line [${values.map(num).join(", ")}]`
-  ];
-  if (options.threshold !== void 0) {
-    lines.push(
-      `  line [${values.map(() => num(options.threshold)).join(", ")}]`
-    );
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-__name(trendChart, "trendChart");
-
-// src/notify/metrics-markdown.ts
-var escapeCell2 = /* @__PURE__ */ __name((text4) => text4.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
-function short(value2) {
-  const abs = Math.abs(value2);
-  if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value2.toExponential(2);
-  return value2.toFixed(2);
-}
-__name(short, "short");
-function formatDelta(c) {
-  if (c === void 0) return "\u2014";
-  if (c.band === void 0)
-    return c.history.length === 0 ? "no history" : `${c.history.length} runs (too few)`;
-  const delta = c.value - c.band.median;
-  const pct = c.band.median === 0 ? "" : ` (${delta >= 0 ? "+" : ""}${(delta / Math.abs(c.band.median) * 100).toFixed(1)} %)`;
-  const mark2 = c.verdict === "regression" ? " \u{1F53A} regression" : c.verdict === "breach" ? " \u26A0\uFE0F" : c.verdict === "improved" ? " \u2728" : "";
-  return `${delta >= 0 ? "+" : ""}${short(delta)}${pct}${mark2}`;
-}
-__name(formatDelta, "formatDelta");
-function headline2(o) {
-  const n = outcomeCounts(o);
-  const jobs = plural(o.jobs.length, "job");
-  const lines = [
-    `### ${o.passed ? "\u2705" : "\u274C"} Metrics gate ${o.passed ? "passed" : "failed"}${o.dryRun ? " (dry run)" : ""}`,
-    ""
-  ];
-  const parts = [
-    jobs,
-    `${n.specs} specifications: ${n.passed} \u2705 ${n.failed} \u274C ${n.noValue} \u2796`,
-    `${n.failures} failing \xB7 ${plural(n.warnings, "warning")} \xB7 ${plural(n.regressions, "regression")}`,
-    o.historyStore === void 0 ? "no history store" : `baseline: ${o.baselineSeries}`
-  ];
-  lines.push(parts.join(" \xB7 "));
-  for (const reason of o.gate?.reasons ?? []) lines.push("", `> \u274C ${reason}`);
-  return lines;
-}
-__name(headline2, "headline");
-var LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
-function rank(r) {
-  const failing = r.result.passed === false ? 0 : 10;
-  const regression = r.comparison?.verdict === "regression" ? 0 : 5;
-  return failing + regression + LEVEL_ORDER[r.level];
-}
-__name(rank, "rank");
-function specTable(o, maxRows) {
-  const rows = [...o.gate?.rows ?? []].sort((a, b) => rank(a) - rank(b));
-  if (rows.length === 0) return [];
-  const several = o.jobs.length > 1;
-  const head2 = [
-    "Status",
-    "Specification",
-    ...several ? ["Job"] : [],
-    "Value",
-    "Threshold",
-    "\u0394 vs baseline",
-    "Gate"
-  ];
-  const out = [
-    "",
-    `| ${head2.join(" | ")} |`,
-    `| ${head2.map((h) => h === "Value" || h === "\u0394 vs baseline" ? "---:" : "---").join(" | ")} |`
-  ];
-  for (const r of rows.slice(0, maxRows)) {
-    const m = r.result.measurement;
-    const cells = [
-      statusMark(r.result.passed),
-      `\`${r.result.spec.name}\``,
-      ...several ? [(0, import_node_path24.basename)(r.source)] : [],
-      m === null ? "no value" : formatMeasurement(m.value, m.unit),
-      formatTest(r.result),
-      formatDelta(r.comparison),
-      r.level === "info" ? "\u2014" : r.level
-    ];
-    out.push(`| ${cells.map(escapeCell2).join(" | ")} |`);
-  }
-  if (rows.length > maxRows) {
-    out.push(
-      "",
-      `\u2026 and ${rows.length - maxRows} more specifications (see the JSON report).`
-    );
-  }
-  return out;
-}
-__name(specTable, "specTable");
-function regressionTable(o) {
-  const flagged = o.comparisons.filter(
-    (c) => c.verdict === "regression" || c.verdict === "breach"
-  );
-  if (flagged.length === 0) return [];
-  const out = [
-    "",
-    "#### Changes against the baseline",
-    "",
-    "| | Metric | Value | Baseline median | Band | Runs in a row |",
-    "| --- | --- | ---: | ---: | --- | ---: |"
-  ];
-  for (const c of flagged.slice(0, 50)) {
-    const b = c.band;
-    out.push(
-      `| ${c.verdict === "regression" ? "\u{1F53A} regression" : "\u26A0\uFE0F breach"} | ${escapeCell2(describeKey(c))} | ${formatMeasurement(c.value, c.unit)} | ${b === void 0 ? "\u2014" : formatMeasurement(b.median, c.unit)} | ${b === void 0 ? "\u2014" : `${short(b.low)} \u2026 ${short(b.high)}`} | ${c.streak} |`
-    );
-  }
-  return out;
-}
-__name(regressionTable, "regressionTable");
-function charts(o, options) {
-  const chosen = keyComparisons(
-    o,
-    options.keyMetrics ?? [],
-    options.maxCharts ?? 8
-  );
-  if (chosen.length === 0) return [];
-  const out = ["", "#### Trends"];
-  for (const c of chosen) {
-    const rows = (o.gate?.rows ?? []).filter(
-      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric
-    );
-    const row = rows.find((r) => r.level === "fail") ?? rows.find((r) => r.level === "warn");
-    const threshold = row === void 0 ? void 0 : thresholdInUnit(row, c.unit);
-    out.push(
-      "",
-      trendChart(c, {
-        points: options.trendPoints ?? 30,
-        ...threshold === void 0 ? {} : { threshold }
-      })
-    );
-  }
-  return out;
-}
-__name(charts, "charts");
-function footer(o) {
-  const d = o.dispatch;
-  if (d === void 0) return [];
-  const stores = d.stores.map(
-    (t) => `${t.label}: ${t.written} written${t.skipped > 0 ? `, ${t.skipped} already there` : ""}${t.spooled > 0 ? `, **${t.spooled} spooled**` : ""}`
-  );
-  const lines = [
-    "",
-    `<sub>${stores.length === 0 ? "no store configured" : stores.map(escapeCell2).join(" \xB7 ")}</sub>`
-  ];
-  if (d.spooled > 0) {
-    lines.push(
-      "",
-      `> \u26A0\uFE0F ${d.spooled} send(s) failed and wait in the spool: run \`stackci metrics replay\`.`
-    );
-  }
-  return lines;
-}
-__name(footer, "footer");
-function metricsMarkdown(o, options = {}) {
-  return [
-    ...headline2(o),
-    ...specTable(o, options.maxRows ?? 200),
-    ...regressionTable(o),
-    ...charts(o, options),
-    ...footer(o)
-  ].join("\n");
-}
-__name(metricsMarkdown, "metricsMarkdown");
-
-// src/notify/metrics-comment.ts
-var COMMENT_LIMIT = 65536;
-function commentMarker(key) {
-  return `<!-- stackci:metrics:${key.replace(/-->/g, "")} -->`;
-}
-__name(commentMarker, "commentMarker");
-function metricsComment(outcome, key, options = {}) {
-  const marker = commentMarker(key);
-  const source = options.runUrl === void 0 ? "" : `
-
-<sub>Updated by [this run](${options.runUrl}).</sub>`;
-  let body = `${marker}
-${metricsMarkdown(outcome, options)}${source}`;
-  if (body.length > COMMENT_LIMIT) {
-    body = `${marker}
-${metricsMarkdown(outcome, { ...options, maxCharts: 0, maxRows: 50 })}${source}`;
-  }
-  if (body.length > COMMENT_LIMIT) {
-    body = `${body.slice(0, COMMENT_LIMIT - 200)}
-
-\u2026 (cut: see the job summary)`;
-  }
-  return body;
-}
-__name(metricsComment, "metricsComment");
-
-// src/notify/metrics-slack.ts
-init_format();
-var import_node_path25 = require("node:path");
-function cutForSlack(text4, max) {
-  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
-}
-__name(cutForSlack, "cutForSlack");
-function headedSlackMessage(title, body, context) {
-  return {
-    text: cutForSlack(title, 3e3),
-    blocks: [
-      {
-        type: "header",
-        text: { type: "plain_text", text: cutForSlack(title, 150), emoji: true }
-      },
-      {
-        type: "section",
-        text: { type: "mrkdwn", text: cutForSlack(body, 3e3) }
-      },
-      {
-        type: "context",
-        elements: [{ type: "mrkdwn", text: cutForSlack(context, 3e3) }]
-      }
-    ]
-  };
-}
-__name(headedSlackMessage, "headedSlackMessage");
-function specLine(r) {
-  const m = r.result.measurement;
-  const value2 = m === null ? "no value" : formatMeasurement(m.value, m.unit);
-  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path25.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
-}
-__name(specLine, "specLine");
-function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
-  const failures = on.includes("failures") ? o.gate?.failures ?? [] : [];
-  const warnings = on.includes("warnings") ? o.gate?.warnings ?? [] : [];
-  const regressions = on.includes("regressions") ? o.comparisons.filter((c) => c.verdict === "regression") : [];
-  if (failures.length + warnings.length + regressions.length === 0)
-    return void 0;
-  const n = outcomeCounts(o);
-  const series = o.jobs[0]?.series ?? "";
-  const parts = [
-    failures.length > 0 ? `${failures.length} failing` : "",
-    warnings.length > 0 ? plural(warnings.length, "warning") : "",
-    regressions.length > 0 ? plural(regressions.length, "regression") : ""
-  ].filter((p2) => p2 !== "");
-  const title = `${o.passed ? "\u26A0\uFE0F" : "\u274C"} Metrics: ${parts.join(", ")}${series === "" ? "" : ` on ${series}`}`;
-  const lines = [
-    ...[...failures, ...warnings].map(specLine),
-    ...regressions.map(
-      (c) => `\u{1F53A} *${escapeMrkdwn(describeKey(c))}*: ${escapeMrkdwn(formatMeasurement(c.value, c.unit))}, baseline ${c.band === void 0 ? "?" : escapeMrkdwn(formatMeasurement(c.band.median, c.unit))} (${c.streak} runs in a row)`
-    )
-  ];
-  const shown = lines.slice(0, 15);
-  let body = shown.join("\n");
-  if (lines.length > shown.length)
-    body += `
-\u2026 and ${lines.length - shown.length} more`;
-  const p = o.jobs[0]?.provenance ?? {};
-  const context = [
-    p.workflowRunUrl === void 0 ? "" : `<${p.workflowRunUrl}|workflow run>`,
-    p.jenkinsBuildUrl === void 0 ? "" : `<${p.jenkinsBuildUrl}|Jenkins build>`,
-    p.releaseTag === void 0 ? "" : `release ${escapeMrkdwn(p.releaseTag)}`,
-    p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
-    `${n.specs} specifications in ${plural(o.jobs.length, "job")}`
-  ].filter((c) => c !== "");
-  return headedSlackMessage(title, body, context.join(" \xB7 "));
-}
-__name(metricsSlackMessage, "metricsSlackMessage");
 
 // src/metrics/dispatch.ts
 init_errors();
@@ -13665,7 +14206,7 @@ var InfluxClient = class {
 // src/metrics/spool.ts
 init_promises();
 var import_node_os = require("node:os");
-var import_node_path26 = require("node:path");
+var import_node_path30 = require("node:path");
 init_errors();
 init_builtins();
 var CLAIM = /\.claim-([^.]+)-(\d+)$/;
@@ -13696,7 +14237,7 @@ var Spool = class {
       spooledAt: Date.now(),
       attempts: 0
     };
-    const home = (0, import_node_path26.join)(this.dir, `${d.id}.${store.type}.json`);
+    const home = (0, import_node_path30.join)(this.dir, `${d.id}.${store.type}.json`);
     const path = home + this.#claimSuffix();
     await this.#writeAtomic(path, entry);
     return { path, home, entry };
@@ -13732,7 +14273,7 @@ var Spool = class {
     const out = [];
     for (const file of await this.files()) {
       try {
-        const entry = await this.#read((0, import_node_path26.join)(this.dir, file));
+        const entry = await this.#read((0, import_node_path30.join)(this.dir, file));
         out.push({ ...entry, file, claimed: CLAIM.test(file) });
       } catch {
       }
@@ -13748,8 +14289,8 @@ var Spool = class {
     for (const file of await this.files()) {
       const m = CLAIM.exec(file);
       if (m !== null && !await this.#abandoned(file, m)) continue;
-      const from = (0, import_node_path26.join)(this.dir, file);
-      const home = (0, import_node_path26.join)(this.dir, m === null ? file : file.slice(0, m.index));
+      const from = (0, import_node_path30.join)(this.dir, file);
+      const home = (0, import_node_path30.join)(this.dir, m === null ? file : file.slice(0, m.index));
       const path = home + this.#claimSuffix();
       try {
         await rename(from, path);
@@ -13764,7 +14305,7 @@ var Spool = class {
   async #abandoned(file, m) {
     if (m[1] === this.#host && !alive(Number(m[2]))) return true;
     try {
-      const entry = await this.#read((0, import_node_path26.join)(this.dir, file));
+      const entry = await this.#read((0, import_node_path30.join)(this.dir, file));
       return Date.now() - entry.spooledAt > STALE_CLAIM_MS;
     } catch {
       return false;
@@ -14049,194 +14590,8 @@ async function prepareJobFiles(files, definitions, options) {
 }
 __name(prepareJobFiles, "prepareJobFiles");
 
-// src/metrics/publish.ts
-init_errors();
-init_retry();
-init_clock();
-async function github(what, call, o) {
-  return retry(
-    async () => withTimeout(
-      async (signal) => {
-        try {
-          return await call(signal);
-        } catch (error) {
-          throw asHttpError(error, what);
-        }
-      },
-      o.timeoutMs ?? 3e4,
-      `GitHub ${what}`
-    ),
-    {
-      retries: o.retries ?? 3,
-      ...o.clock === void 0 ? {} : { clock: o.clock },
-      onRetry: /* @__PURE__ */ __name((info) => {
-        o.reporter.warning(describeRetry(`GitHub ${what}`, info));
-      }, "onRetry")
-    }
-  );
-}
-__name(github, "github");
-function asHttpError(error, what) {
-  const e = error;
-  if (typeof e.status !== "number") return error;
-  const headers = e.response?.headers ?? {};
-  const out = new HttpError(
-    `GitHub ${what} failed (${e.status}): ${typeof e.message === "string" ? e.message : ""}`,
-    {
-      status: e.status,
-      cause: error,
-      ...e.status === 403 || e.status === 404 ? {
-        hint: "the token needs pull-requests: write (or issues: write) on this repository"
-      } : {}
-    }
-  );
-  const after = parseRetryAfter(headers["retry-after"]);
-  if (after !== void 0)
-    out.retryAfterMs = after;
-  return out;
-}
-__name(asHttpError, "asHttpError");
-async function upsertComment(octokit, target, body, o) {
-  const [owner = "", repo = ""] = target.repository.split("/");
-  if (owner === "" || repo === "") {
-    throw new InputError(
-      `repository must be owner/name, got ${JSON.stringify(target.repository)}`
-    );
-  }
-  const base = { owner, repo, issue_number: target.issue };
-  const ours = [];
-  for (let page = 1; ; page++) {
-    const r2 = await github(
-      `list comments of #${target.issue} (page ${page})`,
-      async (signal) => octokit.rest.issues.listComments({
-        ...base,
-        per_page: 100,
-        page,
-        request: { signal }
-      }),
-      o
-    );
-    for (const c of r2.data) {
-      if (c.body?.includes(target.marker) === true) ours.push(c);
-    }
-    if (r2.data.length < 100) break;
-  }
-  const [first, ...extra] = ours;
-  for (const dup of extra) {
-    await github(
-      `delete duplicate comment ${dup.id}`,
-      async (signal) => octokit.rest.issues.deleteComment({
-        owner,
-        repo,
-        comment_id: dup.id,
-        request: { signal }
-      }),
-      o
-    ).catch((error) => {
-      o.reporter.warning(
-        `cannot remove a duplicate comment: ${errorMessage(error)}`
-      );
-    });
-  }
-  if (first !== void 0) {
-    const r2 = await github(
-      `update comment ${first.id}`,
-      async (signal) => octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: first.id,
-        body,
-        request: { signal }
-      }),
-      o
-    );
-    return { id: r2.data.id, url: r2.data.html_url, action: "updated" };
-  }
-  const r = await github(
-    `comment on #${target.issue}`,
-    async (signal) => octokit.rest.issues.createComment({ ...base, body, request: { signal } }),
-    o
-  );
-  return { id: r.data.id, url: r.data.html_url, action: "created" };
-}
-__name(upsertComment, "upsertComment");
-async function postSlackAlert(client, channel, message, threadTs) {
-  try {
-    const r = await client.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks,
-      unfurl_links: false,
-      ...threadTs === void 0 ? {} : { thread_ts: threadTs }
-    });
-    return { channel: r.channel ?? channel, ts: r.ts ?? "" };
-  } catch (error) {
-    const data = error.data;
-    const code = typeof data?.error === "string" ? data.error : void 0;
-    throw new HttpError(
-      `Slack refused the alert to ${channel}: ${code ?? errorMessage(error)}`,
-      {
-        cause: error,
-        ...code === "not_in_channel" || code === "channel_not_found" ? { hint: `invite the bot to ${channel} (or check the channel name)` } : code === "invalid_auth" || code === "not_authed" ? { hint: "check the Slack bot token (SLACK_BOT_TOKEN)" } : {}
-      }
-    );
-  }
-}
-__name(postSlackAlert, "postSlackAlert");
-
-// src/metrics/report-json.ts
-function comparisonJson(c) {
-  return {
-    value: c.value,
-    unit: c.unit,
-    verdict: c.verdict,
-    streak: c.streak,
-    median: c.band?.median ?? null,
-    low: c.band?.low ?? null,
-    high: c.band?.high ?? null,
-    samples: c.band?.samples ?? c.history.length
-  };
-}
-__name(comparisonJson, "comparisonJson");
-function metricsReportJson(o, extra = {}) {
-  return {
-    passed: o.passed,
-    reasons: o.gate?.reasons ?? [],
-    dryRun: o.dryRun,
-    baselineSeries: o.baselineSeries,
-    historyStore: o.historyStore ?? null,
-    jobs: o.jobs.map((d) => ({
-      id: d.id,
-      source: d.source,
-      series: d.series,
-      createdAt: new Date(d.createdAt).toISOString(),
-      provenance: { ...d.provenance }
-    })),
-    specifications: (o.gate?.rows ?? []).map((r) => ({
-      job: r.jobId,
-      level: r.level,
-      ...resultToJson(r.result),
-      baseline: r.comparison === void 0 ? null : comparisonJson(r.comparison)
-    })),
-    comparisons: o.comparisons.map((c) => ({
-      job: c.jobId,
-      metric: c.metric,
-      dataset: c.dataset,
-      instrument: c.instrument,
-      filter: c.filter,
-      ...comparisonJson(c)
-    })),
-    dispatch: o.dispatch ?? null,
-    replay: extra.replay ?? null,
-    comment: extra.comment ?? null,
-    slack: extra.slack ?? null,
-    errors: extra.errors ?? []
-  };
-}
-__name(metricsReportJson, "metricsReportJson");
-
 // src/metrics/stores.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 init_errors();
 
 // src/metrics/influxdb-store.ts
@@ -14398,14 +14753,14 @@ var InfluxStore = class {
 };
 
 // src/metrics/sqlite-store.ts
-var import_node_fs14 = require("node:fs");
-var import_node_path28 = require("node:path");
+var import_node_fs15 = require("node:fs");
+var import_node_path32 = require("node:path");
 init_errors();
 
 // src/metrics/sqlite-driver.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 var import_node_module = require("node:module");
-var import_node_path27 = require("node:path");
+var import_node_path31 = require("node:path");
 init_errors();
 var cached;
 function bases(env) {
@@ -14413,14 +14768,14 @@ function bases(env) {
   const script = process.argv[1];
   if (script !== void 0) {
     try {
-      out.push((0, import_node_fs13.realpathSync)(script));
+      out.push((0, import_node_fs14.realpathSync)(script));
     } catch {
       out.push(script);
     }
   }
-  out.push((0, import_node_path27.join)(process.cwd(), "package.json"));
+  out.push((0, import_node_path31.join)(process.cwd(), "package.json"));
   if (env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "")
-    out.push((0, import_node_path27.join)(env.GITHUB_WORKSPACE, "package.json"));
+    out.push((0, import_node_path31.join)(env.GITHUB_WORKSPACE, "package.json"));
   return out;
 }
 __name(bases, "bases");
@@ -14450,6 +14805,11 @@ __name(sqliteDriver, "sqliteDriver");
 
 // src/metrics/sqlite-schema.ts
 init_errors();
+var SERIES_KEY = `metric TEXT NOT NULL,
+     dataset TEXT NOT NULL,
+     instrument TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     series TEXT NOT NULL,`;
 var MIGRATIONS = [
   `CREATE TABLE jobs (
      id INTEGER PRIMARY KEY,
@@ -14472,11 +14832,7 @@ var MIGRATIONS = [
    -- the history index holds integers and floats, not repeated strings.
    CREATE TABLE series (
      id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
+     ${SERIES_KEY}
      UNIQUE (metric, dataset, instrument, filter, series)
    );
    CREATE TABLE measurements (
@@ -14494,11 +14850,7 @@ var MIGRATIONS = [
      (series, created_at, value, job);
    CREATE TABLE acceptances (
      id INTEGER PRIMARY KEY,
-     metric TEXT NOT NULL,
-     dataset TEXT NOT NULL,
-     instrument TEXT NOT NULL,
-     filter TEXT NOT NULL,
-     series TEXT NOT NULL,
+     ${SERIES_KEY}
      since INTEGER NOT NULL,
      reason TEXT NOT NULL,
      accepted_by TEXT,
@@ -14533,7 +14885,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs14.mkdirSync)((0, import_node_path28.dirname)(path), { recursive: true });
+        (0, import_node_fs15.mkdirSync)((0, import_node_path32.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -15384,7 +15736,7 @@ function openStores(settings, deps) {
   const sqlite = settings.sqlite;
   if (sqlite !== void 0) {
     if (deps.dryRun !== true) stores.push(new SqliteStore(sqlite.path));
-    else if ((0, import_node_fs15.existsSync)(sqlite.path))
+    else if ((0, import_node_fs16.existsSync)(sqlite.path))
       stores.push(new SqliteStore(sqlite.path, { readonly: true }));
   }
   if (settings.influxdb !== void 0)
@@ -15464,6 +15816,9 @@ async function runMetrics(options, deps) {
     env: deps.env,
     ...deps.now === void 0 ? {} : { now: deps.now }
   });
+  if (definitions !== void 0)
+    for (const d of jobs)
+      warnUnknownMetrics(d.job, d.source, definitions, reporter);
   reporter.info(
     `${plural(jobs.length, "job")}, ${jobs.reduce((n, d) => n + d.job.measurements.length, 0)} measurements`
   );
@@ -15549,42 +15904,563 @@ async function runMetrics(options, deps) {
       historyStore: history?.label,
       dryRun
     };
-    const reportOptions = {
-      keyMetrics: settings.report.keyMetrics,
-      trendPoints: settings.report.trendPoints
-    };
-    const markdown = metricsMarkdown(outcome, reportOptions);
-    await reporter.summary(markdown);
-    const errors = [...historyErrors];
-    const told = dryRun || options.publish === false ? {} : await publish(outcome, settings, deps, errors, reportOptions);
-    for (const e of errors) reporter.error(e);
     return {
       outcome,
-      markdown,
-      json: metricsReportJson(outcome, {
-        ...told,
-        ...replay === void 0 ? {} : { replay },
-        errors
-      }),
+      ...replay === void 0 ? {} : { replay },
       ...dryRun ? { preview } : {},
-      errors
+      errors: historyErrors
     };
   } finally {
     await closeStores(stores);
   }
 }
 __name(runMetrics, "runMetrics");
-async function publish(outcome, settings, deps, errors, reportOptions) {
+
+// src/metrics/step-report.ts
+init_promises();
+init_errors();
+
+// src/notify/metrics-chart.ts
+function label2(text4) {
+  return `"${text4.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+}
+__name(label2, "label");
+function num(value2) {
+  return Number(value2.toPrecision(6)).toString();
+}
+__name(num, "num");
+function day(ms) {
+  return new Date(ms).toISOString().slice(5, 10);
+}
+__name(day, "day");
+function trendChart(c, options = {}) {
+  const history = c.history.slice(-(options.points ?? 30));
+  const values = [...history.map((p) => p.value), c.value];
+  const labels = [...history.map((p) => day(p.time)), "this run"];
+  const all = [...values];
+  if (options.threshold !== void 0) all.push(options.threshold);
+  if (c.band !== void 0) all.push(c.band.low, c.band.high);
+  let min = Math.min(...all);
+  let max = Math.max(...all);
+  const pad3 = (max - min) * 0.1 || Math.abs(max) * 0.1 || 1;
+  min -= pad3;
+  max += pad3;
+  const unit = c.unit === "" ? "value" : c.unit;
+  const lines = [
+    "```mermaid",
+    "xychart-beta",
+    `  title ${label2(`${describeKey(c)} (${c.series} vs ${c.history.length > 0 ? "baseline" : "no baseline"})`)}`,
+    `  x-axis [${labels.map(label2).join(", ")}]`,
+    `  y-axis ${label2(unit)} ${num(min)} --> ${num(max)}`,
+    `  line [${values.map(num).join(", ")}]`
+  ];
+  if (options.threshold !== void 0) {
+    lines.push(
+      `  line [${values.map(() => num(options.threshold)).join(", ")}]`
+    );
+  }
+  lines.push("```");
+  return lines.join("\n");
+}
+__name(trendChart, "trendChart");
+
+// src/notify/metrics-markdown.ts
+init_format();
+var import_node_path33 = require("node:path");
+var escapeCell2 = /* @__PURE__ */ __name((text4) => text4.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "), "escapeCell");
+function short(value2) {
+  const abs = Math.abs(value2);
+  if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value2.toExponential(2);
+  return value2.toFixed(2);
+}
+__name(short, "short");
+function formatDelta(c) {
+  if (c === void 0) return "\u2014";
+  if (c.band === void 0)
+    return c.history.length === 0 ? "no history" : `${c.history.length} runs (too few)`;
+  const delta = c.value - c.band.median;
+  const pct = c.band.median === 0 ? "" : ` (${delta >= 0 ? "+" : ""}${(delta / Math.abs(c.band.median) * 100).toFixed(1)} %)`;
+  const mark2 = c.verdict === "regression" ? " \u{1F53A} regression" : c.verdict === "breach" ? " \u26A0\uFE0F" : c.verdict === "improved" ? " \u2728" : "";
+  return `${delta >= 0 ? "+" : ""}${short(delta)}${pct}${mark2}`;
+}
+__name(formatDelta, "formatDelta");
+function headline2(o) {
+  const n = reportCounts(o);
+  const jobs = plural(o.jobs.length, "job");
+  const lines = [
+    `### ${o.passed ? "\u2705" : "\u274C"} Metrics gate ${o.passed ? "passed" : "failed"}${o.dryRun ? " (dry run)" : ""}`,
+    ""
+  ];
+  const parts = [
+    jobs,
+    `${n.specs} specifications: ${n.passed} \u2705 ${n.failed} \u274C ${n.noValue} \u2796`,
+    `${n.failures} failing \xB7 ${plural(n.warnings, "warning")} \xB7 ${plural(n.regressions, "regression")}`,
+    o.historyStore === void 0 ? "no history store" : `baseline: ${o.baselineSeries}`
+  ];
+  lines.push(parts.join(" \xB7 "));
+  for (const reason of o.gate?.reasons ?? []) lines.push("", `> \u274C ${reason}`);
+  return lines;
+}
+__name(headline2, "headline");
+var LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
+function rank(r) {
+  const failing = r.result.passed === false ? 0 : 10;
+  const regression = r.comparison?.verdict === "regression" ? 0 : 5;
+  return failing + regression + LEVEL_ORDER[r.level];
+}
+__name(rank, "rank");
+function specTable(o, maxRows) {
+  const rows = [...o.gate?.rows ?? []].sort((a, b) => rank(a) - rank(b));
+  if (rows.length === 0) return [];
+  const several = o.jobs.length > 1;
+  const head2 = [
+    "Status",
+    "Specification",
+    ...several ? ["Job"] : [],
+    "Value",
+    "Threshold",
+    "\u0394 vs baseline",
+    "Gate"
+  ];
+  const out = [
+    "",
+    `| ${head2.join(" | ")} |`,
+    `| ${head2.map((h) => h === "Value" || h === "\u0394 vs baseline" ? "---:" : "---").join(" | ")} |`
+  ];
+  for (const r of rows.slice(0, maxRows)) {
+    const m = r.result.measurement;
+    const cells = [
+      statusMark(r.result.passed),
+      `\`${r.result.spec.name}\``,
+      ...several ? [(0, import_node_path33.basename)(r.source)] : [],
+      m === null ? "no value" : formatMeasurement(m.value, m.unit),
+      formatTest(r.result),
+      formatDelta(r.comparison),
+      r.level === "info" ? "\u2014" : r.level
+    ];
+    out.push(`| ${cells.map(escapeCell2).join(" | ")} |`);
+  }
+  if (rows.length > maxRows) {
+    out.push(
+      "",
+      `\u2026 and ${rows.length - maxRows} more specifications (see the JSON report).`
+    );
+  }
+  return out;
+}
+__name(specTable, "specTable");
+function regressionTable(o) {
+  const flagged = o.comparisons.filter(
+    (c) => c.verdict === "regression" || c.verdict === "breach"
+  );
+  if (flagged.length === 0) return [];
+  const out = [
+    "",
+    "#### Changes against the baseline",
+    "",
+    "| | Metric | Value | Baseline median | Band | Runs in a row |",
+    "| --- | --- | ---: | ---: | --- | ---: |"
+  ];
+  for (const c of flagged.slice(0, 50)) {
+    const b = c.band;
+    out.push(
+      `| ${c.verdict === "regression" ? "\u{1F53A} regression" : "\u26A0\uFE0F breach"} | ${escapeCell2(describeKey(c))} | ${formatMeasurement(c.value, c.unit)} | ${b === void 0 ? "\u2014" : formatMeasurement(b.median, c.unit)} | ${b === void 0 ? "\u2014" : `${short(b.low)} \u2026 ${short(b.high)}`} | ${c.streak} |`
+    );
+  }
+  return out;
+}
+__name(regressionTable, "regressionTable");
+function charts(o, options) {
+  const chosen = keyComparisons(
+    o,
+    options.keyMetrics ?? [],
+    options.maxCharts ?? 8
+  );
+  if (chosen.length === 0) return [];
+  const out = ["", "#### Trends"];
+  for (const c of chosen) {
+    const rows = (o.gate?.rows ?? []).filter(
+      (r) => r.jobId === c.jobId && r.result.spec.metricName === c.metric
+    );
+    const row = rows.find((r) => r.level === "fail") ?? rows.find((r) => r.level === "warn");
+    const threshold = row === void 0 ? void 0 : thresholdInUnit(row, c.unit);
+    out.push(
+      "",
+      trendChart(c, {
+        points: options.trendPoints ?? 30,
+        ...threshold === void 0 ? {} : { threshold }
+      })
+    );
+  }
+  return out;
+}
+__name(charts, "charts");
+function footer(o) {
+  const d = o.dispatch;
+  if (d === void 0) return [];
+  const stores = d.stores.map(
+    (t) => `${t.label}: ${t.written} written${t.skipped > 0 ? `, ${t.skipped} already there` : ""}${t.spooled > 0 ? `, **${t.spooled} spooled**` : ""}`
+  );
+  const lines = [
+    "",
+    `<sub>${stores.length === 0 ? "no store configured" : stores.map(escapeCell2).join(" \xB7 ")}</sub>`
+  ];
+  if (d.spooled > 0) {
+    lines.push(
+      "",
+      `> \u26A0\uFE0F ${d.spooled} send(s) failed and wait in the spool: run \`stackci metrics replay\`.`
+    );
+  }
+  return lines;
+}
+__name(footer, "footer");
+function metricsMarkdown(o, options = {}) {
+  return [
+    ...headline2(o),
+    ...specTable(o, options.maxRows ?? 200),
+    ...regressionTable(o),
+    ...charts(o, options),
+    ...footer(o)
+  ].join("\n");
+}
+__name(metricsMarkdown, "metricsMarkdown");
+
+// src/notify/metrics-comment.ts
+var COMMENT_LIMIT = 65536;
+function commentMarker(key) {
+  return `<!-- stackci:metrics:${key.replace(/-->/g, "")} -->`;
+}
+__name(commentMarker, "commentMarker");
+function metricsComment(outcome, key, options = {}) {
+  const marker = commentMarker(key);
+  const source = options.runUrl === void 0 ? "" : `
+
+<sub>Updated by [this run](${options.runUrl}).</sub>`;
+  let body = `${marker}
+${metricsMarkdown(outcome, options)}${source}`;
+  if (body.length > COMMENT_LIMIT) {
+    body = `${marker}
+${metricsMarkdown(outcome, { ...options, maxCharts: 0, maxRows: 50 })}${source}`;
+  }
+  if (body.length > COMMENT_LIMIT) {
+    body = `${body.slice(0, COMMENT_LIMIT - 200)}
+
+\u2026 (cut: see the job summary)`;
+  }
+  return body;
+}
+__name(metricsComment, "metricsComment");
+
+// src/notify/metrics-slack.ts
+init_format();
+var import_node_path34 = require("node:path");
+function cutForSlack(text4, max) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
+}
+__name(cutForSlack, "cutForSlack");
+function headedSlackMessage(title, body, context) {
+  return {
+    text: cutForSlack(title, 3e3),
+    blocks: [
+      {
+        type: "header",
+        text: { type: "plain_text", text: cutForSlack(title, 150), emoji: true }
+      },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: cutForSlack(body, 3e3) }
+      },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: cutForSlack(context, 3e3) }]
+      }
+    ]
+  };
+}
+__name(headedSlackMessage, "headedSlackMessage");
+function specLine(r) {
+  const m = r.result.measurement;
+  const value2 = m === null ? "no value" : formatMeasurement(m.value, m.unit);
+  return `${r.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} *${escapeMrkdwn(r.result.spec.name)}* (${escapeMrkdwn((0, import_node_path34.basename)(r.source))}): ${escapeMrkdwn(value2)}, needs ${escapeMrkdwn(formatTest(r.result))}`;
+}
+__name(specLine, "specLine");
+function metricsSlackMessage(o, on = ["failures", "warnings", "regressions"]) {
+  const failures = on.includes("failures") ? o.gate?.failures ?? [] : [];
+  const warnings = on.includes("warnings") ? o.gate?.warnings ?? [] : [];
+  const regressions = on.includes("regressions") ? o.comparisons.filter((c) => c.verdict === "regression") : [];
+  if (failures.length + warnings.length + regressions.length === 0)
+    return void 0;
+  const n = reportCounts(o);
+  const series = o.jobs[0]?.series ?? "";
+  const parts = [
+    failures.length > 0 ? `${failures.length} failing` : "",
+    warnings.length > 0 ? plural(warnings.length, "warning") : "",
+    regressions.length > 0 ? plural(regressions.length, "regression") : ""
+  ].filter((p2) => p2 !== "");
+  const title = `${o.passed ? "\u26A0\uFE0F" : "\u274C"} Metrics: ${parts.join(", ")}${series === "" ? "" : ` on ${series}`}`;
+  const lines = [
+    ...[...failures, ...warnings].map(specLine),
+    ...regressions.map(
+      (c) => `\u{1F53A} *${escapeMrkdwn(describeKey(c))}*: ${escapeMrkdwn(formatMeasurement(c.value, c.unit))}, baseline ${c.band === void 0 ? "?" : escapeMrkdwn(formatMeasurement(c.band.median, c.unit))} (${c.streak} runs in a row)`
+    )
+  ];
+  const shown = lines.slice(0, 15);
+  let body = shown.join("\n");
+  if (lines.length > shown.length)
+    body += `
+\u2026 and ${lines.length - shown.length} more`;
+  const p = o.jobs[0]?.provenance ?? {};
+  const context = [
+    p.workflowRunUrl === void 0 ? "" : `<${p.workflowRunUrl}|workflow run>`,
+    p.jenkinsBuildUrl === void 0 ? "" : `<${p.jenkinsBuildUrl}|Jenkins build>`,
+    p.releaseTag === void 0 ? "" : `release ${escapeMrkdwn(p.releaseTag)}`,
+    p.gitSha === void 0 ? "" : `commit ${escapeMrkdwn(p.gitSha.slice(0, 7))}`,
+    `${n.specs} specifications in ${plural(o.jobs.length, "job")}`
+  ].filter((c) => c !== "");
+  return headedSlackMessage(title, body, context.join(" \xB7 "));
+}
+__name(metricsSlackMessage, "metricsSlackMessage");
+
+// src/notify/alert-messages.ts
+init_format();
+
+// src/metrics/publish.ts
+init_errors();
+init_retry();
+init_clock();
+async function github(what, call, o) {
+  return retry(
+    async () => withTimeout(
+      async (signal) => {
+        try {
+          return await call(signal);
+        } catch (error) {
+          throw asHttpError(error, what);
+        }
+      },
+      o.timeoutMs ?? 3e4,
+      `GitHub ${what}`
+    ),
+    {
+      retries: o.retries ?? 3,
+      ...o.clock === void 0 ? {} : { clock: o.clock },
+      onRetry: /* @__PURE__ */ __name((info) => {
+        o.reporter.warning(describeRetry(`GitHub ${what}`, info));
+      }, "onRetry")
+    }
+  );
+}
+__name(github, "github");
+function asHttpError(error, what) {
+  const e = error;
+  if (typeof e.status !== "number") return error;
+  const headers = e.response?.headers ?? {};
+  const out = new HttpError(
+    `GitHub ${what} failed (${e.status}): ${typeof e.message === "string" ? e.message : ""}`,
+    {
+      status: e.status,
+      cause: error,
+      ...e.status === 403 || e.status === 404 ? {
+        hint: "the token needs pull-requests: write (or issues: write) on this repository"
+      } : {}
+    }
+  );
+  const after = parseRetryAfter(headers["retry-after"]);
+  if (after !== void 0)
+    out.retryAfterMs = after;
+  return out;
+}
+__name(asHttpError, "asHttpError");
+async function upsertComment(octokit, target, body, o) {
+  const [owner = "", repo = ""] = target.repository.split("/");
+  if (owner === "" || repo === "") {
+    throw new InputError(
+      `repository must be owner/name, got ${JSON.stringify(target.repository)}`
+    );
+  }
+  const base = { owner, repo, issue_number: target.issue };
+  const ours = [];
+  for (let page = 1; ; page++) {
+    const r2 = await github(
+      `list comments of #${target.issue} (page ${page})`,
+      async (signal) => octokit.rest.issues.listComments({
+        ...base,
+        per_page: 100,
+        page,
+        request: { signal }
+      }),
+      o
+    );
+    for (const c of r2.data) {
+      if (c.body?.includes(target.marker) === true) ours.push(c);
+    }
+    if (r2.data.length < 100) break;
+  }
+  const [first, ...extra] = ours;
+  for (const dup of extra) {
+    await github(
+      `delete duplicate comment ${dup.id}`,
+      async (signal) => octokit.rest.issues.deleteComment({
+        owner,
+        repo,
+        comment_id: dup.id,
+        request: { signal }
+      }),
+      o
+    ).catch((error) => {
+      o.reporter.warning(
+        `cannot remove a duplicate comment: ${errorMessage(error)}`
+      );
+    });
+  }
+  if (first !== void 0) {
+    const r2 = await github(
+      `update comment ${first.id}`,
+      async (signal) => octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: first.id,
+        body,
+        request: { signal }
+      }),
+      o
+    );
+    return { id: r2.data.id, url: r2.data.html_url, action: "updated" };
+  }
+  const r = await github(
+    `comment on #${target.issue}`,
+    async (signal) => octokit.rest.issues.createComment({ ...base, body, request: { signal } }),
+    o
+  );
+  return { id: r.data.id, url: r.data.html_url, action: "created" };
+}
+__name(upsertComment, "upsertComment");
+async function postSlackAlert(client, channel, message, threadTs) {
+  try {
+    const r = await client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      ...threadTs === void 0 ? {} : { thread_ts: threadTs }
+    });
+    return { channel: r.channel ?? channel, ts: r.ts ?? "" };
+  } catch (error) {
+    const data = error.data;
+    const code = typeof data?.error === "string" ? data.error : void 0;
+    throw new HttpError(
+      `Slack refused the alert to ${channel}: ${code ?? errorMessage(error)}`,
+      {
+        cause: error,
+        ...code === "not_in_channel" || code === "channel_not_found" ? { hint: `invite the bot to ${channel} (or check the channel name)` } : code === "invalid_auth" || code === "not_authed" ? { hint: "check the Slack bot token (SLACK_BOT_TOKEN)" } : {}
+      }
+    );
+  }
+}
+__name(postSlackAlert, "postSlackAlert");
+
+// src/metrics/report-json.ts
+function comparisonJson(c) {
+  return {
+    value: c.value,
+    unit: c.unit,
+    verdict: c.verdict,
+    streak: c.streak,
+    median: c.band?.median ?? null,
+    low: c.band?.low ?? null,
+    high: c.band?.high ?? null,
+    samples: c.band?.samples ?? c.history.length
+  };
+}
+__name(comparisonJson, "comparisonJson");
+function metricsReportJson(o, extra = {}) {
+  return {
+    passed: o.passed,
+    reasons: o.gate?.reasons ?? [],
+    dryRun: o.dryRun,
+    baselineSeries: o.baselineSeries,
+    historyStore: o.historyStore ?? null,
+    jobs: o.jobs.map((d) => ({
+      id: d.id,
+      source: d.source,
+      series: d.series,
+      createdAt: new Date(d.createdAt).toISOString(),
+      provenance: { ...d.provenance }
+    })),
+    specifications: (o.gate?.rows ?? []).map((r) => ({
+      job: r.jobId,
+      level: r.level,
+      ...resultToJson(r.result),
+      baseline: r.comparison === void 0 ? null : comparisonJson(r.comparison)
+    })),
+    comparisons: o.comparisons.map((c) => ({
+      job: c.jobId,
+      metric: c.metric,
+      dataset: c.dataset,
+      instrument: c.instrument,
+      filter: c.filter,
+      ...comparisonJson(c)
+    })),
+    dispatch: o.dispatch ?? null,
+    replay: extra.replay ?? null,
+    comment: extra.comment ?? null,
+    slack: extra.slack ?? null,
+    errors: extra.errors ?? []
+  };
+}
+__name(metricsReportJson, "metricsReportJson");
+
+// src/metrics/step-report.ts
+async function reportMetrics(run, settings, inputs, deps) {
+  const { outcome } = run;
+  const options = {
+    keyMetrics: settings.report.keyMetrics,
+    trendPoints: settings.report.trendPoints
+  };
+  const errors = [...run.errors];
+  const told = inputs["dry-run"] ? {} : await tell(outcome, settings, deps, errors, options);
+  for (const e of errors) deps.reporter.error(e);
+  const json = metricsReportJson(outcome, {
+    ...told,
+    ...run.replay === void 0 ? {} : { replay: run.replay },
+    errors
+  });
+  if (deps.reportFile !== void 0)
+    await writeFile(deps.reportFile, `${JSON.stringify(json)}
+`);
+  const spooled = outcome.dispatch?.spooled ?? 0;
+  const gateFails = !outcome.passed && inputs["fail-on-gate"];
+  const spoolFails = spooled > 0 && inputs["fail-on-spool"];
+  const reasons = [
+    ...gateFails ? [`metrics gate failed: ${outcome.gate?.reasons.join("; ") ?? ""}`] : [],
+    ...spoolFails ? [`${spooled} send(s) were spooled`] : [],
+    ...errors
+  ];
+  return {
+    settings,
+    outcome,
+    markdown: metricsMarkdown(outcome, options),
+    json,
+    ...run.preview === void 0 ? {} : { preview: run.preview },
+    errors,
+    ...deps.reportFile === void 0 ? {} : { reportFile: deps.reportFile },
+    ...reasons.length === 0 ? {} : { failure: reasons.join("\n") },
+    exitCode: errors.length > 0 || spoolFails ? 2 : gateFails ? 1 : 0
+  };
+}
+__name(reportMetrics, "reportMetrics");
+async function tell(outcome, settings, deps, errors, options) {
   const out = {};
+  const reporter = deps.reporter;
   const c = settings.comment;
   if (c !== void 0 && deps.octokit !== void 0) {
     try {
       const runUrl = outcome.jobs[0]?.provenance.workflowRunUrl;
       const body = metricsComment(outcome, c.key, {
-        ...reportOptions,
+        ...options,
         ...runUrl === void 0 ? {} : { runUrl }
       });
-      deps.reporter.mask(c.token);
+      reporter.mask(c.token);
       out.comment = await upsertComment(
         await deps.octokit(c.token),
         {
@@ -15594,39 +16470,315 @@ async function publish(outcome, settings, deps, errors, reportOptions) {
         },
         body,
         {
-          reporter: deps.reporter,
+          reporter,
           ...deps.clock === void 0 ? {} : { clock: deps.clock },
           ...deps.retries === void 0 ? {} : { retries: deps.retries }
         }
       );
-      deps.reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`);
+      reporter.info(`PR comment ${out.comment.action}: ${out.comment.url}`);
     } catch (error) {
       errors.push(`the PR comment failed: ${errorMessage(error)}`);
     }
   }
   const s = settings.slack;
-  if (s !== void 0 && deps.slack !== void 0) {
-    const message = metricsSlackMessage(outcome, s.on);
-    if (message !== void 0) {
-      try {
-        deps.reporter.mask(s.token);
-        out.slack = await postSlackAlert(
-          await deps.slack(s.token),
-          s.channel,
-          message,
-          s.threadTs
-        );
-        deps.reporter.info(
-          `Slack alert posted to ${s.channel} (${out.slack.ts})`
-        );
-      } catch (error) {
-        errors.push(`the Slack alert failed: ${errorMessage(error)}`);
-      }
+  const message = s === void 0 ? void 0 : metricsSlackMessage(outcome, s.on);
+  if (s !== void 0 && message !== void 0 && deps.slack !== void 0) {
+    try {
+      reporter.mask(s.token);
+      out.slack = await postSlackAlert(
+        await deps.slack(s.token),
+        s.channel,
+        message,
+        s.threadTs
+      );
+      reporter.info(`Slack alert posted to ${s.channel} (${out.slack.ts})`);
+    } catch (error) {
+      errors.push(`the Slack alert failed: ${errorMessage(error)}`);
     }
   }
   return out;
 }
-__name(publish, "publish");
+__name(tell, "tell");
+function dispatchMetricsSummary(result) {
+  return result.markdown;
+}
+__name(dispatchMetricsSummary, "dispatchMetricsSummary");
+
+// src/metrics/step.ts
+var SECRET_INPUTS = [
+  "influxdb-password",
+  "squash-password",
+  "sasquatch-token",
+  "slack-token",
+  "github-token"
+];
+function pathOrOff(r, key) {
+  return r.source.get(key) === false ? false : r.string(key);
+}
+__name(pathOrOff, "pathOrOff");
+function readDispatchMetricsInputs(r) {
+  const inputs = {
+    jobs: r.lines("jobs"),
+    replay: r.boolean("replay", true),
+    "dry-run": r.boolean("dry-run", false),
+    env: r.choice("env", ENV_CHOICES, "auto"),
+    "ignore-blobs": r.boolean("ignore-blobs", false),
+    comment: r.boolean("comment", true),
+    "fail-on-gate": r.boolean("fail-on-gate", true),
+    "fail-on-spool": r.boolean("fail-on-spool", false)
+  };
+  const set3 = /* @__PURE__ */ __name((key, value2) => {
+    if (value2 !== void 0) inputs[key] = value2;
+  }, "set");
+  for (const key of ["sqlite", "spool"]) set3(key, pathOrOff(r, key));
+  for (const key of ["fail-tags", "warn-tags", "key-metrics"])
+    if (r.has(key)) set3(key, r.list(key));
+  for (const key of ["consecutive", "min-samples", "window", "pr"])
+    set3(key, r.integer(key, { min: 1 }));
+  if (r.has("regressions"))
+    set3("regressions", r.choice("regressions", ["fail", "warn", "ignore"]));
+  if (r.has("history")) set3("history", r.choice("history", HISTORY_ORDER));
+  const date = r.string("date-created");
+  if (date !== void 0)
+    set3(
+      "date-created",
+      parseDateCreated(date, r.source.describe("date-created"))
+    );
+  for (const key of TEXT_INPUTS) set3(key, r.string(key));
+  return inputs;
+}
+__name(readDispatchMetricsInputs, "readDispatchMetricsInputs");
+var TEXT_INPUTS = [
+  "definitions",
+  "config",
+  "git",
+  "influxdb-url",
+  "influxdb-database",
+  "influxdb-retention-policy",
+  "influxdb-username",
+  "influxdb-password",
+  "squash-url",
+  "squash-user",
+  "squash-password",
+  "sasquatch-url",
+  "sasquatch-namespace",
+  "sasquatch-dataset",
+  "sasquatch-token",
+  "series",
+  "baseline-series",
+  "image-digest",
+  "release-tag",
+  "dataset",
+  "instrument",
+  "filter",
+  "packages",
+  "github-token",
+  "comment-key",
+  "slack-token",
+  "slack-channel",
+  "slack-thread-ts",
+  "git-sha",
+  "repo",
+  "jenkins-build-url"
+];
+function dispatchMetricsInputsFromConfig(config, profile, run) {
+  const values = {
+    series: profile.series,
+    regressions: profile.regressions,
+    ...run.provenance
+  };
+  const slack = config.slack;
+  if (slack !== void 0 && profile.alerts !== false) {
+    const token = run.env[slack["token-env"] ?? "SLACK_BOT_TOKEN"];
+    if (token !== void 0 && token !== "") {
+      values["slack-channel"] = run.slackThread?.channel ?? slack.channel;
+      values["slack-token"] = token;
+      values["slack-thread-ts"] = run.slackThread?.ts;
+    }
+  }
+  if (profile.alerts === false) values.comment = false;
+  if (profile.stores !== void 0 && !profile.stores.includes("sqlite"))
+    values.sqlite = false;
+  return readDispatchMetricsInputs(
+    new StepInputs(valuesSource(`${config.file}: profile`, values))
+  );
+}
+__name(dispatchMetricsInputsFromConfig, "dispatchMetricsInputsFromConfig");
+var OVERRIDE_OF = {
+  "influxdb-url": "influxdbUrl",
+  "influxdb-database": "influxdbDatabase",
+  "influxdb-retention-policy": "influxdbRetentionPolicy",
+  "influxdb-username": "influxdbUsername",
+  "influxdb-password": "influxdbPassword",
+  "squash-url": "squashUrl",
+  "squash-user": "squashUser",
+  "squash-password": "squashPassword",
+  "sasquatch-url": "sasquatchUrl",
+  "sasquatch-namespace": "sasquatchNamespace",
+  "sasquatch-dataset": "sasquatchDataset",
+  "sasquatch-token": "sasquatchToken",
+  history: "history",
+  "baseline-series": "baselineSeries",
+  "fail-tags": "failTags",
+  "warn-tags": "warnTags",
+  regressions: "regressions",
+  consecutive: "consecutive",
+  "min-samples": "minSamples",
+  window: "window",
+  "key-metrics": "keyMetrics",
+  "slack-channel": "slackChannel",
+  "slack-token": "slackToken",
+  "slack-thread-ts": "slackThreadTs",
+  "github-token": "githubToken",
+  "comment-key": "commentKey",
+  pr: "pullRequest",
+  repo: "repository"
+};
+function metricsOverrides(inputs, at) {
+  const o = {};
+  for (const [input, key] of Object.entries(OVERRIDE_OF)) {
+    const value2 = inputs[input];
+    if (value2 !== void 0) o[key] = value2;
+  }
+  for (const key of ["definitions", "sqlite", "spool"]) {
+    const value2 = inputs[key];
+    if (value2 !== void 0) o[key] = value2 === false ? false : at(value2);
+  }
+  if (inputs.git !== void 0) {
+    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH);
+    o.gitUrl = target.url;
+    o.gitBranch = target.branch;
+  }
+  if (!inputs.comment) o.prComment = false;
+  return o;
+}
+__name(metricsOverrides, "metricsOverrides");
+function maskInputs(inputs, reporter) {
+  for (const key of SECRET_INPUTS) {
+    const value2 = inputs[key];
+    if (value2 !== void 0) reporter.mask(value2);
+  }
+}
+__name(maskInputs, "maskInputs");
+function dispatchMetricsSettings(inputs, ctx, overrides = metricsOverrides(
+  inputs,
+  (p) => (0, import_node_path35.resolve)(ctx.workspace, p)
+)) {
+  const { config } = ctx;
+  return resolveMetricsSettings(
+    config?.metrics,
+    overrides,
+    ctx.env,
+    config?.baseDir ?? ctx.workspace,
+    {
+      ...opt2("definitions", config?.verify?.definitions),
+      ...opt2("jobs", config?.verify?.jobs),
+      ...ctx.defaultSqlite === true ? { defaultSqlite: true } : {}
+    }
+  );
+}
+__name(dispatchMetricsSettings, "dispatchMetricsSettings");
+function forkPullRequest(inputs, deps) {
+  const pr = readGitHubEvent(deps.env).pull_request;
+  if (pr?.number === void 0) return { fork: false };
+  const head2 = pr.head?.repo?.full_name;
+  const fork = head2 !== void 0 && head2 !== pr.base?.repo?.full_name;
+  if (fork && inputs.comment)
+    deps.reporter.notice(
+      "dispatch-metrics: a pull request from a fork gets no comment (its token is read-only)"
+    );
+  return { pr: pr.number, fork };
+}
+__name(forkPullRequest, "forkPullRequest");
+async function findJobFiles(inputs, settings, workspace, base) {
+  if (inputs.jobs.length === 0) {
+    const files2 = await expandGlobs(base, settings.jobs);
+    if (files2.length > 0) return files2;
+    throw new InputError(
+      `no job files match ${settings.jobs.join(", ")} under ${base}`,
+      {
+        hint: "pass verify job files or directories, or set metrics.jobs in stackci.yml"
+      }
+    );
+  }
+  const isGlob = /* @__PURE__ */ __name((p) => /[*?[{]/.test(p), "isGlob");
+  const globs2 = inputs.jobs.filter(isGlob);
+  const files = [
+    ...await expandJobPaths(
+      inputs.jobs.filter((p) => !isGlob(p)).map((p) => (0, import_node_path35.resolve)(workspace, p))
+    ),
+    ...await expandGlobs(workspace, globs2)
+  ];
+  if (files.length > 0) return files;
+  throw new InputError(
+    `no job files match ${inputs.jobs.join(", ")} under ${workspace}`,
+    {
+      hint: "job files are relative to the workspace (or the working directory)"
+    }
+  );
+}
+__name(findJobFiles, "findJobFiles");
+async function runDispatchMetrics(inputs, deps) {
+  const { reporter, env, workspace } = deps;
+  maskInputs(inputs, reporter);
+  const config = deps.config ?? (inputs.config === void 0 ? void 0 : await readStackciConfig((0, import_node_path35.resolve)(workspace, inputs.config)));
+  const base = config?.baseDir ?? workspace;
+  const overrides = metricsOverrides(inputs, (p) => (0, import_node_path35.resolve)(workspace, p));
+  const event = forkPullRequest(inputs, deps);
+  if (event.pr !== void 0 && overrides.pullRequest === void 0)
+    overrides.pullRequest = event.pr;
+  if (event.fork) overrides.prComment = false;
+  const settings = dispatchMetricsSettings(
+    inputs,
+    { ...deps, ...opt2("config", config) },
+    overrides
+  );
+  deps.adjust?.(settings);
+  const stores = Object.keys(settings.stores);
+  const patterns = inputs.jobs.length > 0 ? inputs.jobs : settings.jobs;
+  reporter.info(
+    `dispatch-metrics: ${deps.files === void 0 ? `jobs ${patterns.join(", ")}; ` : ""}stores: ${stores.length === 0 ? "none" : stores.join(", ")}` + (inputs["dry-run"] ? " (dry run)" : "")
+  );
+  const files = deps.files ?? await findJobFiles(inputs, settings, workspace, base);
+  const run = await runMetrics(
+    {
+      settings,
+      files,
+      prepare: {
+        envChoice: inputs.env,
+        ignoreBlobs: inputs["ignore-blobs"],
+        provenance: {
+          ...opt2("imageDigest", inputs["image-digest"]),
+          ...opt2("releaseTag", inputs["release-tag"]),
+          ...opt2("gitSha", inputs["git-sha"]),
+          ...opt2("jenkinsBuildUrl", inputs["jenkins-build-url"]),
+          ...opt2("dataset", inputs.dataset),
+          ...opt2("instrument", inputs.instrument),
+          ...opt2("filter", inputs.filter)
+        },
+        ...opt2("series", inputs.series),
+        ...opt2("dateCreated", inputs["date-created"]),
+        ...inputs.packages === void 0 ? {} : {
+          packages: await readPackages((0, import_node_path35.resolve)(workspace, inputs.packages))
+        }
+      },
+      dryRun: inputs["dry-run"],
+      replay: inputs.replay && deps.store !== false,
+      store: deps.store !== false
+    },
+    deps
+  );
+  return reportMetrics(run, settings, inputs, {
+    ...deps,
+    octokit: deps.octokit ?? (async (token) => makeOctokit(token, env, reporter)),
+    slack: deps.slack ?? (async (token) => makeSlackClient(token, env, reporter))
+  });
+}
+__name(runDispatchMetrics, "runDispatchMetrics");
+function opt2(key, value2) {
+  return value2 === void 0 ? {} : { [key]: value2 };
+}
+__name(opt2, "opt");
 
 // src/pipeline/merge-base.ts
 var import_node_child_process3 = require("node:child_process");
@@ -15686,16 +16838,10 @@ async function verifyStep(run) {
   if (section === void 0) {
     return { status: "skipped", detail: "no verify: section" };
   }
-  const files = await jobFiles(run, section.jobs ?? ["**/*.verify.json"]);
-  const result = await runVerifyGate(
-    {
-      definitions: (0, import_node_path29.resolve)(run.config.baseDir, section.definitions),
-      files,
-      ...section.tags === void 0 ? {} : { tags: section.tags }
-    },
-    run.reporter
-  );
-  await run.reporter.summary(verifyGateSummary(result));
+  const inputs = verifyInputsFromConfig(run.config);
+  const files = await jobFiles(run, inputs.jobs);
+  const result = await runVerify(inputs, { reporter: run.reporter, files });
+  await run.reporter.summary(verifySummary(result));
   const t = result.totals;
   const gate = { ...DEFAULT_GATE, ...run.config.metrics?.gate };
   const levels = { fail: listOf(gate.fail), warn: listOf(gate.warn) };
@@ -15773,70 +16919,42 @@ function ratchetBreaches(run, comparisons, baseline) {
 }
 __name(ratchetBreaches, "ratchetBreaches");
 async function dispatchMetricsStep(run) {
-  const { config, profile, env } = run;
+  const { config, profile } = run;
   if (run.jobs?.length === 0 && run.integration?.passed === false)
     return {
       status: "skipped",
       detail: "nothing to record: the failed integration step collected no jobs"
     };
-  const overrides = {};
-  const slack = config.slack;
-  if (slack !== void 0 && profile.section.alerts !== false) {
-    const token = env[slack["token-env"] ?? "SLACK_BOT_TOKEN"];
-    if (token !== void 0 && token !== "") {
-      overrides.slackChannel = run.slackThread?.channel ?? slack.channel;
-      overrides.slackToken = token;
-      if (run.slackThread !== void 0)
-        overrides.slackThreadTs = run.slackThread.ts;
-    }
-  }
-  if (profile.section.alerts === false) overrides.prComment = false;
-  const only = profile.section.stores;
-  if (only !== void 0 && !only.includes("sqlite")) overrides.sqlite = false;
-  const settings = resolveMetricsSettings(
-    metricsFor(config.metrics, profile.section),
-    overrides,
-    run.clientEnv,
-    config.baseDir,
-    {
-      ...config.verify === void 0 ? {} : { definitions: config.verify.definitions },
-      ...config.verify?.jobs === void 0 ? {} : { jobs: config.verify.jobs },
-      defaultSqlite: true
-    }
-  );
-  const regressions = profile.section.regressions;
-  if (regressions !== void 0) settings.gate.regressions = regressions;
-  const files = await jobFiles(run, settings.jobs);
-  if (run.lintJob !== void 0 && run.profile.name !== "local" && (0, import_node_fs16.existsSync)(run.lintJob))
-    files.push(run.lintJob);
-  const provenance = {};
   const image = run.image;
-  if (image !== void 0) {
-    provenance.imageDigest = image.digest ?? image.imageId;
-    provenance.releaseTag = image.release.eups ?? image.release.tag;
-  }
-  if (run.jenkins?.buildUrl !== void 0)
-    provenance.jenkinsBuildUrl = run.jenkins.buildUrl;
-  const clientEnv = run.clientEnv;
-  compareAtMergeBase(run, settings.baseline);
-  const result = await runMetrics(
-    {
-      settings,
-      files,
-      prepare: {
-        provenance,
-        ...profile.section.series === void 0 ? {} : { series: profile.section.series }
-      }
-    },
-    {
-      reporter: run.reporter,
-      env: clientEnv,
-      octokit: /* @__PURE__ */ __name(async (token) => makeOctokit(token, clientEnv, run.reporter), "octokit"),
-      slack: /* @__PURE__ */ __name(async (token) => makeSlackClient(token, clientEnv, run.reporter), "slack")
+  const inputs = dispatchMetricsInputsFromConfig(config, profile.section, {
+    env: run.env,
+    ...run.slackThread === void 0 ? {} : { slackThread: run.slackThread },
+    provenance: {
+      ...image === void 0 ? {} : {
+        "image-digest": image.digest ?? image.imageId,
+        "release-tag": image.release.eups ?? image.release.tag
+      },
+      ...run.jenkins?.buildUrl === void 0 ? {} : { "jenkins-build-url": run.jenkins.buildUrl }
     }
-  );
+  });
+  const patterns = config.metrics?.jobs ?? config.verify?.jobs;
+  const files = await jobFiles(run, patterns ?? ["**/*.verify.json"]);
+  if (run.lintJob !== void 0 && run.profile.name !== "local" && (0, import_node_fs17.existsSync)(run.lintJob))
+    files.push(run.lintJob);
+  const result = await runDispatchMetrics(inputs, {
+    reporter: run.reporter,
+    env: run.clientEnv,
+    workspace: config.baseDir,
+    config: { ...config, metrics: metricsFor(config.metrics, profile.section) },
+    files,
+    defaultSqlite: true,
+    adjust: /* @__PURE__ */ __name((settings2) => {
+      compareAtMergeBase(run, settings2.baseline);
+    }, "adjust")
+  });
+  await run.reporter.summary(dispatchMetricsSummary(result));
+  const { settings, outcome: o } = result;
   run.sqliteStore = settings.stores.sqlite?.path;
-  const o = result.outcome;
   const ratchet = settings.baseline.oneBreach === true || o.jobs.some((j) => j.series.startsWith("pr/")) ? ratchetBreaches(run, o.comparisons, settings.baseline) : [];
   if (ratchet.length > 0)
     await run.reporter.summary(
@@ -15979,296 +17097,15 @@ async function promoteHeldBack(run, why) {
 __name(promoteHeldBack, "promoteHeldBack");
 
 // src/pipeline/report-step.ts
-var import_node_fs19 = require("node:fs");
-var import_node_path33 = require("node:path");
 init_glob();
 
-// src/metrics/history-readers.ts
+// src/report/step.ts
+var import_node_fs20 = require("node:fs");
+var import_node_path39 = require("node:path");
 init_errors();
-
-// src/report/store-reader.ts
-var import_node_fs17 = require("node:fs");
-init_errors();
-var JOB_COLUMNS = `id, job_id, created_at, series, dataset, instrument,
-  filter, git_sha, release_tag, image_digest, jenkins_build_url,
-  workflow_run_url, meta`;
-function openStore(path) {
-  if (!(0, import_node_fs17.existsSync)(path)) {
-    throw new InputError(`no metrics store at ${path}`, {
-      hint: "dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE"
-    });
-  }
-  const Database = sqliteDriver();
-  let db;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma("busy_timeout = 10000");
-  } catch (error) {
-    throw new StoreError(
-      `cannot open the metrics store ${path}: ${errorMessage(error)}`,
-      { where: { file: path }, hint: "check the path and its permissions" }
-    );
-  }
-  let version;
-  try {
-    version = db.pragma("user_version", { simple: true });
-  } catch (error) {
-    db.close();
-    throw new StoreError(
-      `${path} is not a SQLite database: ${errorMessage(error)}`,
-      { where: { file: path }, hint: "pass the metrics store (--store FILE)" }
-    );
-  }
-  if (version === 0 || version > SQLITE_SCHEMA_VERSION) {
-    db.close();
-    throw new StoreError(
-      version === 0 ? `${path} is not a stackci metrics store` : `${path} has schema version ${version}, newer than this stackci knows (${SQLITE_SCHEMA_VERSION})`,
-      {
-        where: { file: path },
-        hint: version === 0 ? "pass the file that stackci metrics dispatch writes (default .stackci/metrics.sqlite)" : "upgrade stackci"
-      }
-    );
-  }
-  return db;
-}
-__name(openStore, "openStore");
-function parseMeta(text4) {
-  try {
-    const meta = JSON.parse(text4);
-    return typeof meta === "object" && meta !== null && !Array.isArray(meta) ? meta : {};
-  } catch {
-    return {};
-  }
-}
-__name(parseMeta, "parseMeta");
-function describeFilter(filter) {
-  const parts = [];
-  if (filter.series !== void 0 && filter.series.length > 0)
-    parts.push(`series ${filter.series.join(", ")}`);
-  if (filter.since !== void 0)
-    parts.push(`since ${new Date(filter.since).toISOString()}`);
-  return parts.join(", ");
-}
-__name(describeFilter, "describeFilter");
-function selectJobs(db, filter) {
-  const where = [];
-  const args = [];
-  if (filter.series !== void 0 && filter.series.length > 0) {
-    where.push(`series IN (${filter.series.map(() => "?").join(",")})`);
-    args.push(...filter.series);
-  }
-  if (filter.since !== void 0) {
-    where.push("created_at >= ?");
-    args.push(filter.since);
-  }
-  const clause = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`;
-  const rows = db.prepare(
-    `SELECT ${JOB_COLUMNS} FROM jobs ${clause} ORDER BY created_at, id`
-  ).raw(true).all(...args);
-  const index = /* @__PURE__ */ new Map();
-  const jobs = rows.map((r, i) => {
-    index.set(r[0], i);
-    const opt2 = /* @__PURE__ */ __name((key, v) => v === null || v === "" ? {} : { [key]: v }, "opt");
-    return {
-      jobId: r[1],
-      createdAt: r[2],
-      series: r[3],
-      dataset: r[4],
-      instrument: r[5],
-      filter: r[6],
-      ...opt2("gitSha", r[7]),
-      ...opt2("releaseTag", r[8]),
-      ...opt2("imageDigest", r[9]),
-      ...opt2("jenkinsBuildUrl", r[10]),
-      ...opt2("workflowRunUrl", r[11]),
-      meta: parseMeta(r[12])
-    };
-  });
-  return { jobs, index, clause, args };
-}
-__name(selectJobs, "selectJobs");
-function noMeasurements(db, path, filter) {
-  const held = db.prepare("SELECT DISTINCT series FROM jobs ORDER BY series").pluck().all();
-  const narrowed = describeFilter(filter);
-  return new InputError(
-    held.length === 0 ? `the metrics store ${path} has no measurements yet` : `no measurements in ${path} match ${narrowed}`,
-    {
-      where: { file: path },
-      hint: held.length === 0 ? "dispatch verify jobs into it first: stackci metrics dispatch --definitions DIR out/*.verify.json" : `the store holds the series ${held.join(", ")}; widen --series or --since`
-    }
-  );
-}
-__name(noMeasurements, "noMeasurements");
-function readStoreHistory(path, filter = {}) {
-  const db = openStore(path);
-  try {
-    const { jobs, index, clause, args } = selectJobs(db, filter);
-    const measurements = [];
-    const select = db.prepare(
-      `SELECT m.job, s.metric, m.identifier, m.value, m.unit
-         FROM measurements m JOIN series s ON s.id = m.series
-         ${clause === "" ? "" : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
-         ORDER BY m.created_at, m.job, s.metric, m.identifier`
-    ).raw(true);
-    for (const row of select.iterate(...args)) {
-      const job = index.get(row[0]);
-      if (job === void 0) continue;
-      measurements.push({
-        job,
-        metric: row[1],
-        identifier: row[2],
-        value: row[3],
-        unit: row[4]
-      });
-    }
-    if (measurements.length === 0) throw noMeasurements(db, path, filter);
-    return { path, jobs, measurements };
-  } finally {
-    db.close();
-  }
-}
-__name(readStoreHistory, "readStoreHistory");
-
-// src/metrics/history-readers.ts
-var NOT_METRICS = /* @__PURE__ */ new Set([
-  "time",
-  "dataset",
-  "instrument",
-  "filter",
-  "series",
-  "pipeline",
-  ...PROVENANCE_FIELDS
-]);
-async function readHistory(store, filter = {}, options = {}) {
-  if (store instanceof SqliteStore) return readStoreHistory(store.path, filter);
-  let history;
-  if (store instanceof GitStore) history = await store.readHistory(filter);
-  else if (store instanceof InfluxStore)
-    history = await readInfluxHistory(store, filter, options);
-  else
-    throw new StoreError(`${store.label} cannot be read back`, {
-      hint: "read history from a sqlite, git or influxdb store"
-    });
-  if (history.measurements.length === 0) {
-    throw new InputError(
-      `no measurements in ${store.label}${filter.series === void 0 && filter.since === void 0 ? "" : " match the filter"}`,
-      {
-        hint: "dispatch verify jobs into it first (stackci metrics dispatch), or widen --series/--since"
-      }
-    );
-  }
-  return history;
-}
-__name(readHistory, "readHistory");
-async function readInfluxHistory(store, filter, options) {
-  let packages;
-  try {
-    packages = await store.client.query("SHOW MEASUREMENTS");
-  } catch (error) {
-    if (error instanceof StoreError && /database not found/.test(error.message))
-      return { path: store.label, jobs: [], measurements: [] };
-    throw error;
-  }
-  const rp = store.retentionPolicy;
-  const where = [];
-  if (filter.series !== void 0 && filter.series.length > 0)
-    where.push(
-      `(${filter.series.map((s) => `"series" = ${quoteString(s)}`).join(" OR ")})`
-    );
-  if (filter.since !== void 0)
-    where.push(`time >= ${Math.round(filter.since)}ms`);
-  const clause = where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
-  const jobs = /* @__PURE__ */ new Map();
-  const values = [];
-  for (const row of packages.flatMap((s) => s.values)) {
-    const pkg = String(row[0]);
-    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
-    for (const s of await store.client.query(
-      `SELECT * FROM ${from}${clause}`
-    )) {
-      for (const point of s.values) {
-        const get = /* @__PURE__ */ __name((c) => point[s.columns.indexOf(c)], "get");
-        const jobId2 = text3(get("job_id")) ?? "";
-        if (!jobs.has(jobId2)) jobs.set(jobId2, influxJob(s.columns, point));
-        s.columns.forEach((c, i) => {
-          const v = point[i];
-          if (!NOT_METRICS.has(c) && typeof v === "number")
-            values.push({ jobId: jobId2, metric: `${pkg}.${c}`, value: v });
-        });
-      }
-    }
-  }
-  const ordered = [...jobs.values()].sort(
-    (a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1)
-  );
-  const index = new Map(ordered.map((j, i) => [j.jobId, i]));
-  const measurements = values.map((v) => ({
-    job: index.get(v.jobId) ?? 0,
-    metric: v.metric,
-    identifier: "",
-    value: v.value,
-    unit: options.unitOf?.(v.metric) ?? ""
-  })).sort((a, b) => a.job - b.job || (a.metric < b.metric ? -1 : 1));
-  return { path: store.label, jobs: ordered, measurements };
-}
-__name(readInfluxHistory, "readInfluxHistory");
-function text3(v) {
-  return typeof v === "string" && v !== "" ? v : void 0;
-}
-__name(text3, "text");
-function influxJob(columns, point) {
-  const get = /* @__PURE__ */ __name((c) => text3(point[columns.indexOf(c)]), "get");
-  const opt2 = /* @__PURE__ */ __name((key, v) => v === void 0 ? {} : { [key]: v }, "opt");
-  const meta = {};
-  const put = /* @__PURE__ */ __name((key, v) => {
-    if (v !== void 0) meta[key] = v;
-  }, "put");
-  put("dataset_name", get("dataset"));
-  put("dataset", get("dataset"));
-  put("instrument", get("instrument"));
-  put("filter_name", get("filter"));
-  put("version_tag", get("version_tag"));
-  put("git_sha", get("git_sha"));
-  put("image_digest", get("image_digest"));
-  const runId = get("run_id");
-  if (runId !== void 0) meta.env = { ci_id: runId };
-  return {
-    jobId: get("job_id") ?? "",
-    createdAt: Number(point[columns.indexOf("time")]),
-    series: get("series") ?? "",
-    dataset: get("dataset") ?? "",
-    instrument: get("instrument") ?? "",
-    filter: get("filter") ?? "",
-    ...opt2("gitSha", get("git_sha")),
-    ...opt2("releaseTag", get("version_tag")),
-    ...opt2("imageDigest", get("image_digest")),
-    ...opt2("jenkinsBuildUrl", get("jenkins_build_url")),
-    ...opt2("workflowRunUrl", get("workflow_run_url")),
-    meta
-  };
-}
-__name(influxJob, "influxJob");
-async function readStoreSettingsHistory(stores, choice, filter, options) {
-  if (stores[choice] === void 0)
-    throw new ConfigError(`no ${choice} store is configured to read from`, {
-      hint: `pass --${choice === "sqlite" ? "sqlite FILE" : `${choice} URL`} or configure metrics.stores.${choice}`
-    });
-  const only = { [choice]: stores[choice] };
-  const opened = openStores(only, { reporter: options.reporter, dryRun: true });
-  try {
-    const store = opened[0];
-    if (store === void 0)
-      return readStoreHistory(stores.sqlite?.path ?? "", filter);
-    options.reporter.info(`reading the history in ${store.label}`);
-    return await readHistory(store, filter, options);
-  } finally {
-    await closeStores(opened);
-  }
-}
-__name(readStoreSettingsHistory, "readStoreSettingsHistory");
 
 // src/report/pages.ts
-var import_node_path30 = require("node:path");
+var import_node_path36 = require("node:path");
 init_errors();
 init_secrets();
 var DEFAULT_PAGES_BRANCH = "gh-pages";
@@ -16376,7 +17213,7 @@ function pagesTargetFrom(config, target, env, baseDir) {
   return {
     url: url2,
     branch: given?.branch ?? section?.branch ?? DEFAULT_PAGES_BRANCH,
-    cacheDir: (0, import_node_path30.isAbsolute)(cache2) ? cache2 : (0, import_node_path30.resolve)(baseDir, cache2),
+    cacheDir: (0, import_node_path36.isAbsolute)(cache2) ? cache2 : (0, import_node_path36.resolve)(baseDir, cache2),
     ...token === void 0 || token === "" ? {} : { token },
     ...siteUrl === void 0 ? {} : { siteUrl },
     ...section?.keep === void 0 ? {} : { keep: section.keep }
@@ -16385,12 +17222,12 @@ function pagesTargetFrom(config, target, env, baseDir) {
 __name(pagesTargetFrom, "pagesTargetFrom");
 
 // src/report/report.ts
-var import_node_fs18 = require("node:fs");
-var import_node_path32 = require("node:path");
+var import_node_fs19 = require("node:fs");
+var import_node_path38 = require("node:path");
 init_errors();
 
 // src/report/chart-data.ts
-var import_node_path31 = require("node:path");
+var import_node_path37 = require("node:path");
 init_builtins();
 
 // src/report/checks.ts
@@ -16704,8 +17541,8 @@ function chartFrame(config) {
 }
 __name(chartFrame, "chartFrame");
 function reportDataDir(out) {
-  const name = (0, import_node_path31.basename)(out, (0, import_node_path31.extname)(out));
-  return (0, import_node_path31.join)((0, import_node_path31.dirname)(out), `${name}-data`);
+  const name = (0, import_node_path37.basename)(out, (0, import_node_path37.extname)(out));
+  return (0, import_node_path37.join)((0, import_node_path37.dirname)(out), `${name}-data`);
 }
 __name(reportDataDir, "reportDataDir");
 function dataFileName(metric) {
@@ -17462,7 +18299,7 @@ function link2(label3, url2) {
 }
 __name(link2, "link");
 function runOf(job) {
-  const opt2 = /* @__PURE__ */ __name((k) => job[k] === void 0 ? {} : { [k]: job[k] }, "opt");
+  const opt3 = /* @__PURE__ */ __name((k) => job[k] === void 0 ? {} : { [k]: job[k] }, "opt");
   return {
     jobId: job.jobId,
     time: job.createdAt,
@@ -17470,9 +18307,9 @@ function runOf(job) {
     dataset: job.dataset,
     instrument: job.instrument,
     filter: job.filter,
-    ...opt2("gitSha"),
-    ...opt2("releaseTag"),
-    ...opt2("imageDigest"),
+    ...opt3("gitSha"),
+    ...opt3("releaseTag"),
+    ...opt3("imageDigest"),
     links: [
       ...link2("Jenkins build", job.jenkinsBuildUrl),
       ...link2("workflow run", job.workflowRunUrl)
@@ -17541,11 +18378,161 @@ function reportSummary(model) {
       label: d.label,
       jobId: model.runs[d.run]?.jobId ?? "",
       passed: d.counts.passed,
-      failed: d.counts.failed
+      failed: d.counts.failed,
+      warned: d.counts.warned
     }))
   };
 }
 __name(reportSummary, "reportSummary");
+
+// src/report/store-reader.ts
+var import_node_fs18 = require("node:fs");
+init_errors();
+var JOB_COLUMNS = `id, job_id, created_at, series, dataset, instrument,
+  filter, git_sha, release_tag, image_digest, jenkins_build_url,
+  workflow_run_url, meta`;
+function openStore(path) {
+  if (!(0, import_node_fs18.existsSync)(path)) {
+    throw new InputError(`no metrics store at ${path}`, {
+      hint: "dispatch verify jobs into it first (stackci metrics dispatch --definitions DIR out/*.verify.json), or pass --store FILE"
+    });
+  }
+  const Database = sqliteDriver();
+  let db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma("busy_timeout = 10000");
+  } catch (error) {
+    throw new StoreError(
+      `cannot open the metrics store ${path}: ${errorMessage(error)}`,
+      { where: { file: path }, hint: "check the path and its permissions" }
+    );
+  }
+  let version;
+  try {
+    version = db.pragma("user_version", { simple: true });
+  } catch (error) {
+    db.close();
+    throw new StoreError(
+      `${path} is not a SQLite database: ${errorMessage(error)}`,
+      { where: { file: path }, hint: "pass the metrics store (--store FILE)" }
+    );
+  }
+  if (version === 0 || version > SQLITE_SCHEMA_VERSION) {
+    db.close();
+    throw new StoreError(
+      version === 0 ? `${path} is not a stackci metrics store` : `${path} has schema version ${version}, newer than this stackci knows (${SQLITE_SCHEMA_VERSION})`,
+      {
+        where: { file: path },
+        hint: version === 0 ? "pass the file that stackci metrics dispatch writes (default .stackci/metrics.sqlite)" : "upgrade stackci"
+      }
+    );
+  }
+  return db;
+}
+__name(openStore, "openStore");
+function parseMeta(text4) {
+  try {
+    const meta = JSON.parse(text4);
+    return typeof meta === "object" && meta !== null && !Array.isArray(meta) ? meta : {};
+  } catch {
+    return {};
+  }
+}
+__name(parseMeta, "parseMeta");
+function describeFilter(filter) {
+  const parts = [];
+  if (filter.series !== void 0 && filter.series.length > 0)
+    parts.push(`series ${filter.series.join(", ")}`);
+  if (filter.since !== void 0)
+    parts.push(`since ${new Date(filter.since).toISOString()}`);
+  return parts.join(", ");
+}
+__name(describeFilter, "describeFilter");
+function selectJobs(db, filter) {
+  const where = [];
+  const args = [];
+  if (filter.series !== void 0 && filter.series.length > 0) {
+    where.push(`series IN (${filter.series.map(() => "?").join(",")})`);
+    args.push(...filter.series);
+  }
+  if (filter.since !== void 0) {
+    where.push("created_at >= ?");
+    args.push(filter.since);
+  }
+  const clause = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`;
+  const rows = db.prepare(
+    `SELECT ${JOB_COLUMNS} FROM jobs ${clause} ORDER BY created_at, id`
+  ).raw(true).all(...args);
+  const index = /* @__PURE__ */ new Map();
+  const jobs = rows.map((r, i) => {
+    index.set(r[0], i);
+    const opt3 = /* @__PURE__ */ __name((key, v) => v === null || v === "" ? {} : { [key]: v }, "opt");
+    return {
+      jobId: r[1],
+      createdAt: r[2],
+      series: r[3],
+      dataset: r[4],
+      instrument: r[5],
+      filter: r[6],
+      ...opt3("gitSha", r[7]),
+      ...opt3("releaseTag", r[8]),
+      ...opt3("imageDigest", r[9]),
+      ...opt3("jenkinsBuildUrl", r[10]),
+      ...opt3("workflowRunUrl", r[11]),
+      meta: parseMeta(r[12])
+    };
+  });
+  return { jobs, index, clause, args };
+}
+__name(selectJobs, "selectJobs");
+function noMeasurements(db, path, filter) {
+  const held = db.prepare("SELECT DISTINCT series FROM jobs ORDER BY series").pluck().all();
+  const narrowed = describeFilter(filter);
+  return new InputError(
+    held.length === 0 ? `the metrics store ${path} has no measurements yet` : `no measurements in ${path} match ${narrowed}`,
+    {
+      where: { file: path },
+      hint: held.length === 0 ? "dispatch verify jobs into it first: stackci metrics dispatch --definitions DIR out/*.verify.json" : `the store holds the series ${held.join(", ")}; widen --series or --since`
+    }
+  );
+}
+__name(noMeasurements, "noMeasurements");
+function withStore(path, read) {
+  const db = openStore(path);
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+__name(withStore, "withStore");
+function readStoreHistory(path, filter = {}) {
+  return withStore(path, (db) => {
+    const { jobs, index, clause, args } = selectJobs(db, filter);
+    const measurements = [];
+    const select = db.prepare(
+      `SELECT m.job, s.metric, m.identifier, m.value, m.unit
+       FROM measurements m JOIN series s ON s.id = m.series
+       ${clause === "" ? "" : `WHERE m.job IN (SELECT id FROM jobs ${clause})`}
+       ORDER BY m.created_at, m.job, s.metric, m.identifier`
+    ).raw(true);
+    for (const row of select.iterate(...args)) {
+      const job = index.get(row[0]);
+      if (job === void 0) continue;
+      measurements.push({
+        job,
+        metric: row[1],
+        identifier: row[2],
+        value: row[3],
+        unit: row[4]
+      });
+    }
+    if (measurements.length === 0) throw noMeasurements(db, path, filter);
+    return { path, jobs, measurements };
+  });
+}
+__name(readStoreHistory, "readStoreHistory");
 
 // src/report/sqlite-source.ts
 function openSqliteSource(path, filter = {}) {
@@ -17671,6 +18658,7 @@ __name(byMetric, "byMetric");
 
 // src/report/report.ts
 var DEFAULT_REPORT_TITLE = "stackci metrics report";
+var DEFAULT_REPORT_FILE = "report.html";
 var DATA_MARK = ".stackci-report-data";
 function openSource(options) {
   if (options.history !== void 0) return memorySource(options.history);
@@ -17726,30 +18714,30 @@ async function buildReport(options, reporter, data) {
 }
 __name(buildReport, "buildReport");
 function removeOwnDataDir(dir) {
-  if ((0, import_node_fs18.existsSync)((0, import_node_path32.join)(dir, DATA_MARK)))
-    (0, import_node_fs18.rmSync)(dir, { recursive: true, force: true });
+  if ((0, import_node_fs19.existsSync)((0, import_node_path38.join)(dir, DATA_MARK)))
+    (0, import_node_fs19.rmSync)(dir, { recursive: true, force: true });
 }
 __name(removeOwnDataDir, "removeOwnDataDir");
 async function writeReport(options, reporter) {
-  const out = (0, import_node_path32.resolve)(options.out);
+  const out = (0, import_node_path38.resolve)(options.out);
   const dataDir = reportDataDir(out);
   const staging = `${dataDir}.${process.pid}.tmp`;
   let files = 0;
   const sink = {
-    dir: (0, import_node_path32.basename)(dataDir),
+    dir: (0, import_node_path38.basename)(dataDir),
     write(file, text4) {
       if (files++ === 0) {
-        (0, import_node_fs18.rmSync)(staging, { recursive: true, force: true });
-        (0, import_node_fs18.mkdirSync)(staging, { recursive: true });
-        (0, import_node_fs18.writeFileSync)((0, import_node_path32.join)(staging, DATA_MARK), "");
+        (0, import_node_fs19.rmSync)(staging, { recursive: true, force: true });
+        (0, import_node_fs19.mkdirSync)(staging, { recursive: true });
+        (0, import_node_fs19.writeFileSync)((0, import_node_path38.join)(staging, DATA_MARK), "");
       }
-      (0, import_node_fs18.writeFileSync)((0, import_node_path32.join)(staging, file), text4);
+      (0, import_node_fs19.writeFileSync)((0, import_node_path38.join)(staging, file), text4);
     }
   };
   const temp = `${out}.${process.pid}.tmp`;
   try {
     const { html, model } = await buildReport(options, reporter, sink);
-    if (files > 0 && (0, import_node_fs18.existsSync)(dataDir) && !(0, import_node_fs18.existsSync)((0, import_node_path32.join)(dataDir, DATA_MARK)))
+    if (files > 0 && (0, import_node_fs19.existsSync)(dataDir) && !(0, import_node_fs19.existsSync)((0, import_node_path38.join)(dataDir, DATA_MARK)))
       throw new InputError(
         `${dataDir} exists and is not the data directory of a report`,
         {
@@ -17757,15 +18745,15 @@ async function writeReport(options, reporter) {
           hint: `the report writes every point of its long trends there: move it, or pass another --out`
         }
       );
-    (0, import_node_fs18.mkdirSync)((0, import_node_path32.dirname)(out), { recursive: true });
-    (0, import_node_fs18.writeFileSync)(temp, html);
+    (0, import_node_fs19.mkdirSync)((0, import_node_path38.dirname)(out), { recursive: true });
+    (0, import_node_fs19.writeFileSync)(temp, html);
     removeOwnDataDir(dataDir);
-    if (files > 0) (0, import_node_fs18.renameSync)(staging, dataDir);
-    (0, import_node_fs18.renameSync)(temp, out);
+    if (files > 0) (0, import_node_fs19.renameSync)(staging, dataDir);
+    (0, import_node_fs19.renameSync)(temp, out);
     const bytes = Buffer.byteLength(html);
     const summary = {
       out: options.out,
-      ...files > 0 ? { data: (0, import_node_path32.join)((0, import_node_path32.dirname)(options.out), (0, import_node_path32.basename)(dataDir)) } : {},
+      ...files > 0 ? { data: (0, import_node_path38.join)((0, import_node_path38.dirname)(options.out), (0, import_node_path38.basename)(dataDir)) } : {},
       ...reportSummary(model)
     };
     reporter.info(
@@ -17779,104 +18767,391 @@ async function writeReport(options, reporter) {
       summary
     };
   } finally {
-    (0, import_node_fs18.rmSync)(temp, { force: true });
-    (0, import_node_fs18.rmSync)(staging, { recursive: true, force: true });
+    (0, import_node_fs19.rmSync)(temp, { force: true });
+    (0, import_node_fs19.rmSync)(staging, { recursive: true, force: true });
   }
 }
 __name(writeReport, "writeReport");
 
-// src/pipeline/report-step.ts
-var DEFAULT_REPORT_OUT = ".stackci/report.html";
-async function gitHistory(run, sqlite) {
-  const { config } = run;
-  const git5 = config.metrics?.stores?.git;
-  const only = run.profile.section.stores;
-  if (git5 === void 0 || only !== void 0 && !only.includes("git"))
-    return void 0;
-  if (sqlite !== void 0 && config.metrics?.history !== "git")
-    return void 0;
-  const settings = resolveMetricsSettings(
-    { stores: { git: git5 } },
-    {},
-    run.clientEnv,
-    config.baseDir
+// src/metrics/history-readers.ts
+init_errors();
+var NOT_METRICS = /* @__PURE__ */ new Set([
+  "time",
+  "dataset",
+  "instrument",
+  "filter",
+  "series",
+  "pipeline",
+  ...PROVENANCE_FIELDS
+]);
+async function readHistory(store, filter = {}, options = {}) {
+  if (store instanceof SqliteStore) return readStoreHistory(store.path, filter);
+  let history;
+  if (store instanceof GitStore) history = await store.readHistory(filter);
+  else if (store instanceof InfluxStore)
+    history = await readInfluxHistory(store, filter, options);
+  else
+    throw new StoreError(`${store.label} cannot be read back`, {
+      hint: "read history from a sqlite, git or influxdb store"
+    });
+  if (history.measurements.length === 0) {
+    throw new InputError(
+      `no measurements in ${store.label}${filter.series === void 0 && filter.since === void 0 ? "" : " match the filter"}`,
+      {
+        hint: "dispatch verify jobs into it first (stackci metrics dispatch), or widen --series/--since"
+      }
+    );
+  }
+  return history;
+}
+__name(readHistory, "readHistory");
+async function readInfluxHistory(store, filter, options) {
+  let packages;
+  try {
+    packages = await store.client.query("SHOW MEASUREMENTS");
+  } catch (error) {
+    if (error instanceof StoreError && /database not found/.test(error.message))
+      return { path: store.label, jobs: [], measurements: [] };
+    throw error;
+  }
+  const rp = store.retentionPolicy;
+  const where = [];
+  if (filter.series !== void 0 && filter.series.length > 0)
+    where.push(
+      `(${filter.series.map((s) => `"series" = ${quoteString(s)}`).join(" OR ")})`
+    );
+  if (filter.since !== void 0)
+    where.push(`time >= ${Math.round(filter.since)}ms`);
+  const clause = where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
+  const jobs = /* @__PURE__ */ new Map();
+  const values = [];
+  for (const row of packages.flatMap((s) => s.values)) {
+    const pkg = String(row[0]);
+    const from = `${rp === void 0 ? "" : `${quoteIdentifier(rp)}.`}${quoteIdentifier(pkg)}`;
+    for (const s of await store.client.query(
+      `SELECT * FROM ${from}${clause}`
+    )) {
+      for (const point of s.values) {
+        const get = /* @__PURE__ */ __name((c) => point[s.columns.indexOf(c)], "get");
+        const jobId2 = text3(get("job_id")) ?? "";
+        if (!jobs.has(jobId2)) jobs.set(jobId2, influxJob(s.columns, point));
+        s.columns.forEach((c, i) => {
+          const v = point[i];
+          if (!NOT_METRICS.has(c) && typeof v === "number")
+            values.push({ jobId: jobId2, metric: `${pkg}.${c}`, value: v });
+        });
+      }
+    }
+  }
+  const ordered = [...jobs.values()].sort(
+    (a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1)
   );
+  const index = new Map(ordered.map((j, i) => [j.jobId, i]));
+  const measurements = values.map((v) => ({
+    job: index.get(v.jobId) ?? 0,
+    metric: v.metric,
+    identifier: "",
+    value: v.value,
+    unit: options.unitOf?.(v.metric) ?? ""
+  })).sort((a, b) => a.job - b.job || (a.metric < b.metric ? -1 : 1));
+  return { path: store.label, jobs: ordered, measurements };
+}
+__name(readInfluxHistory, "readInfluxHistory");
+function text3(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+__name(text3, "text");
+function influxJob(columns, point) {
+  const get = /* @__PURE__ */ __name((c) => text3(point[columns.indexOf(c)]), "get");
+  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 ? {} : { [key]: v }, "opt");
+  const meta = {};
+  const put = /* @__PURE__ */ __name((key, v) => {
+    if (v !== void 0) meta[key] = v;
+  }, "put");
+  put("dataset_name", get("dataset"));
+  put("dataset", get("dataset"));
+  put("instrument", get("instrument"));
+  put("filter_name", get("filter"));
+  put("version_tag", get("version_tag"));
+  put("git_sha", get("git_sha"));
+  put("image_digest", get("image_digest"));
+  const runId = get("run_id");
+  if (runId !== void 0) meta.env = { ci_id: runId };
+  return {
+    jobId: get("job_id") ?? "",
+    createdAt: Number(point[columns.indexOf("time")]),
+    series: get("series") ?? "",
+    dataset: get("dataset") ?? "",
+    instrument: get("instrument") ?? "",
+    filter: get("filter") ?? "",
+    ...opt3("gitSha", get("git_sha")),
+    ...opt3("releaseTag", get("version_tag")),
+    ...opt3("imageDigest", get("image_digest")),
+    ...opt3("jenkinsBuildUrl", get("jenkins_build_url")),
+    ...opt3("workflowRunUrl", get("workflow_run_url")),
+    meta
+  };
+}
+__name(influxJob, "influxJob");
+async function readStoreSettingsHistory(stores, choice, filter, options) {
+  if (stores[choice] === void 0)
+    throw new ConfigError(`no ${choice} store is configured to read from`, {
+      hint: `pass --${choice === "sqlite" ? "sqlite FILE" : `${choice} URL`} or configure metrics.stores.${choice}`
+    });
+  const only = { [choice]: stores[choice] };
+  const opened = openStores(only, { reporter: options.reporter, dryRun: true });
+  try {
+    const store = opened[0];
+    if (store === void 0)
+      return readStoreHistory(stores.sqlite?.path ?? "", filter);
+    options.reporter.info(`reading the history in ${store.label}`);
+    return await readHistory(store, filter, options);
+  } finally {
+    await closeStores(opened);
+  }
+}
+__name(readStoreSettingsHistory, "readStoreSettingsHistory");
+function unitsOf(definitions) {
+  if (definitions === void 0) return {};
+  return { unitOf: /* @__PURE__ */ __name((metric) => definitions.metrics.get(metric)?.unit.name, "unitOf") };
+}
+__name(unitsOf, "unitsOf");
+
+// src/report/store-choice.ts
+var HISTORY_STORES = ["sqlite", "git", "influxdb"];
+async function otherHistory(inputs, deps) {
+  const choice = inputs.history;
+  if (choice === "sqlite") return void 0;
+  const o = {};
+  if (inputs.git !== void 0) {
+    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH);
+    o.gitUrl = target.url;
+    o.gitBranch = target.branch;
+  }
+  if (inputs.influxdb !== void 0) o.influxdbUrl = inputs.influxdb;
+  if (inputs["influxdb-db"] !== void 0)
+    o.influxdbDatabase = inputs["influxdb-db"];
+  const section = deps.config?.metrics;
+  const chosen = section?.stores?.[choice];
+  const settings = resolveMetricsSettings(
+    { stores: chosen === void 0 ? {} : { [choice]: chosen } },
+    o,
+    deps.env,
+    deps.config?.baseDir ?? process.cwd()
+  );
+  if (settings.stores[choice] === void 0 && inputs.git === void 0 && inputs.influxdb === void 0) {
+    deps.reporter.notice(
+      `the ${choice} store has no URL here: reading the SQLite store ${inputs.store}`
+    );
+    return void 0;
+  }
+  const units = choice === "influxdb" && inputs.definitions !== void 0 ? unitsOf(await loadDefinitions(inputs.definitions)) : {};
   return readStoreSettingsHistory(
     settings.stores,
-    "git",
-    {},
-    { reporter: run.reporter }
+    choice,
+    {
+      ...inputs.series === void 0 ? {} : { series: inputs.series },
+      ...inputs.since === void 0 ? {} : { since: inputs.since }
+    },
+    { reporter: deps.reporter, ...units }
   );
 }
-__name(gitHistory, "gitHistory");
+__name(otherHistory, "otherHistory");
+
+// src/report/step.ts
+var DEFAULT_REPORT_OUT = ".stackci/report.html";
+function parseSince(text4, now = Date.now(), what = "--since") {
+  const value2 = text4.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value2)) {
+    const ms = Date.parse(`${value2}T00:00:00Z`);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value2)) {
+    const ms = Date.parse(
+      /(?:Z|[+-]\d\d:?\d\d)$/.test(value2) ? value2 : `${value2}Z`
+    );
+    if (!Number.isNaN(ms)) return ms;
+  }
+  if (/^\d/.test(value2) && /[a-z]$/.test(value2))
+    return now - parseDuration(value2, what);
+  throw new InputError(
+    `${what} must be a date (2026-01-31), a UTC date-time (2026-01-31T12:00:00Z) or a duration back from now (90d), got ${JSON.stringify(text4)}`
+  );
+}
+__name(parseSince, "parseSince");
+function readReportInputs(r) {
+  const since = r.string("since");
+  const series = r.list("series");
+  const publish = r.source.get("publish");
+  return {
+    out: r.string("out") ?? DEFAULT_REPORT_FILE,
+    title: r.string("title") ?? DEFAULT_REPORT_TITLE,
+    store: r.string("store") ?? DEFAULT_SQLITE,
+    history: r.choice("history", HISTORY_STORES, "sqlite"),
+    git: r.string("git"),
+    influxdb: r.string("influxdb"),
+    "influxdb-db": r.string("influxdb-db"),
+    definitions: r.string("definitions"),
+    series: series.length === 0 ? void 0 : series,
+    since: since === void 0 ? void 0 : parseSince(since, Date.now(), r.source.describe("since")),
+    "fail-tags": r.has("fail-tags") ? r.list("fail-tags") : DEFAULT_GATE.fail,
+    "warn-tags": r.has("warn-tags") ? r.list("warn-tags") : DEFAULT_GATE.warn,
+    publish: publish === true ? true : r.string("publish"),
+    profile: r.string("profile") ?? "local",
+    "run-id": r.string("run-id")
+  };
+}
+__name(readReportInputs, "readReportInputs");
+function configSources(config) {
+  const at = /* @__PURE__ */ __name((p) => p === void 0 ? void 0 : (0, import_node_path39.resolve)(config.baseDir, p), "at");
+  const { file } = config;
+  const metrics = config.metrics;
+  const definitions = metrics?.definitions ?? config.verify?.definitions;
+  return [
+    configSource(file, "report", {
+      out: at(config.report?.out ?? DEFAULT_REPORT_OUT),
+      title: config.report?.title
+    }),
+    configSource(
+      file,
+      "metrics.stores.sqlite",
+      { path: at(metrics?.stores?.sqlite?.path ?? DEFAULT_SQLITE) },
+      { store: "path" }
+    ),
+    configSource(
+      file,
+      metrics?.definitions === void 0 ? "verify" : "metrics",
+      { definitions: at(definitions) }
+    ),
+    configSource(file, "metrics.gate", metrics?.gate, {
+      "fail-tags": "fail",
+      "warn-tags": "warn"
+    }),
+    valuesSource("default-profile", { profile: config["default-profile"] })
+  ];
+}
+__name(configSources, "configSources");
+function reportInputsFromConfig(config, profile, run) {
+  const metrics = config.metrics;
+  const configured = metrics?.stores?.sqlite?.path;
+  const store = run.store ?? (configured === void 0 ? void 0 : (0, import_node_path39.resolve)(config.baseDir, configured));
+  const git5 = metrics?.stores?.git !== void 0 && (profile.stores === void 0 || profile.stores.includes("git")) && (store === void 0 || metrics.history === "git");
+  if (store === void 0 && !git5) return void 0;
+  const profiles = config.report?.publish?.profiles;
+  const publishes = config.report?.publish !== void 0 && (profiles === void 0 || profiles.includes(profile.name));
+  return readReportInputs(
+    new StepInputs(
+      layered(
+        valuesSource("report", {
+          store,
+          history: git5 ? "git" : "sqlite",
+          publish: publishes ? true : void 0,
+          profile: profile.name,
+          "run-id": run.runId
+        }),
+        ...configSources(config)
+      )
+    )
+  );
+}
+__name(reportInputsFromConfig, "reportInputsFromConfig");
+async function runReport(inputs, deps) {
+  const history = await otherHistory(inputs, deps);
+  const report = await writeReport(
+    {
+      store: history?.path ?? inputs.store,
+      ...history === void 0 ? {} : { history },
+      out: inputs.out,
+      title: inputs.title,
+      gate: { fail: inputs["fail-tags"], warn: inputs["warn-tags"] },
+      ...inputs.definitions === void 0 ? {} : { definitions: inputs.definitions },
+      ...inputs.series === void 0 ? {} : { series: inputs.series },
+      ...inputs.since === void 0 ? {} : { since: inputs.since }
+    },
+    deps.reporter
+  );
+  const target = inputs.publish === void 0 ? void 0 : pagesTargetFrom(
+    deps.config,
+    inputs.publish === true ? void 0 : inputs.publish,
+    deps.env,
+    deps.config?.baseDir ?? process.cwd()
+  );
+  if (target === void 0) return { report };
+  const published = await publishPages(
+    target,
+    {
+      profile: inputs.profile,
+      runId: inputs["run-id"] ?? deps.env.GITHUB_RUN_ID ?? String(Date.now()),
+      time: (deps.now ?? Date.now)(),
+      html: (0, import_node_fs20.readFileSync)(report.out, "utf8"),
+      title: inputs.title
+    },
+    deps.reporter
+  );
+  return { report, published, branch: target.branch };
+}
+__name(runReport, "runReport");
+function publishedWhere(result) {
+  const p = result.published;
+  if (p === void 0) return void 0;
+  return p.url ?? `${p.path} on ${result.branch ?? ""}`;
+}
+__name(publishedWhere, "publishedWhere");
+function reportStepSummary(result) {
+  const p = result.published;
+  if (p === void 0) return void 0;
+  return `Metrics dashboard: ${p.url === void 0 ? `\`${p.path}\` on ${result.branch ?? ""}` : `[${p.url}](${p.url})`}
+`;
+}
+__name(reportStepSummary, "reportStepSummary");
+
+// src/pipeline/report-step.ts
 async function reportStep(run) {
-  const { config } = run;
-  const sqlite = run.sqliteStore ?? (config.metrics?.stores?.sqlite?.path === void 0 ? void 0 : (0, import_node_path33.resolve)(config.baseDir, config.metrics.stores.sqlite.path));
-  const history = await gitHistory(run, sqlite);
-  const store = history?.path ?? sqlite;
-  if (store === void 0) {
+  const inputs = reportInputsFromConfig(
+    run.config,
+    { name: run.profile.name, stores: run.profile.section.stores },
+    { store: run.sqliteStore, runId: run.runId }
+  );
+  if (inputs === void 0) {
     return {
       status: "skipped",
       detail: "the report reads the SQLite or git store, and neither was written (add dispatch-metrics before report)"
     };
   }
-  const definitions = config.metrics?.definitions ?? config.verify?.definitions;
-  const out = (0, import_node_path33.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT);
-  const result = await writeReport(
-    {
-      store,
-      ...history === void 0 ? {} : { history },
-      out,
-      ...definitions === void 0 ? {} : { definitions: (0, import_node_path33.resolve)(config.baseDir, definitions) },
-      ...config.report?.title === void 0 ? {} : { title: config.report.title }
-    },
-    run.reporter
-  );
-  run.report = result.out;
-  const m = result.model;
+  const result = await runReport(inputs, {
+    reporter: run.reporter,
+    env: run.clientEnv,
+    config: run.config
+  });
+  run.report = result.report.out;
+  const m = result.report.model;
   const detail = [
-    `${displayPath(result.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
+    `${displayPath(result.report.out)}: ${m.metrics.length} metrics, ${m.datasets.length} datasets, ${m.runs.length} runs`
   ];
-  const profiles = config.report?.publish?.profiles;
-  const publishes = profiles === void 0 || profiles.includes(run.profile.name);
-  const target = publishes ? pagesTargetFrom(config, void 0, run.clientEnv, config.baseDir) : void 0;
-  if (target !== void 0) {
-    const published = await publishPages(
-      target,
-      {
-        profile: run.profile.name,
-        runId: run.runId,
-        time: Date.now(),
-        html: (0, import_node_fs19.readFileSync)(result.out, "utf8"),
-        title: config.report?.title ?? "stackci metrics"
-      },
-      run.reporter
-    );
-    const where = published.url ?? `${published.path} on ${target.branch}`;
-    detail.push(`published: ${where}`);
-    await run.reporter.summary(`Metrics dashboard: ${where}
-`);
-  }
+  const where = publishedWhere(result);
+  if (where !== void 0) detail.push(`published: ${where}`);
+  const summary = reportStepSummary(result);
+  if (summary !== void 0) await run.reporter.summary(summary);
   return { status: "passed", detail: detail.join("; ") };
 }
 __name(reportStep, "reportStep");
 
 // src/pipeline/notebook-step.ts
-var import_node_fs22 = require("node:fs");
-var import_node_path36 = require("node:path");
+var import_node_fs23 = require("node:fs");
+var import_node_path42 = require("node:path");
 var import_node_url = require("node:url");
 init_errors();
 
 // src/integration/notebook-result.ts
-var import_node_path34 = require("node:path");
-var import_node_fs20 = require("node:fs");
+var import_node_path40 = require("node:path");
+var import_node_fs21 = require("node:fs");
 init_glob();
 init_format();
 init_format();
 function notebookResult(parts) {
   const { outcome, driver } = parts;
-  const html = (0, import_node_path34.join)(parts.out, `${parts.name}.html`);
-  const ipynb = (0, import_node_path34.join)(parts.out, `${parts.name}.ipynb`);
+  const html = (0, import_node_path40.join)(parts.out, `${parts.name}.html`);
+  const ipynb = (0, import_node_path40.join)(parts.out, `${parts.name}.ipynb`);
   const outputs = outcome.collected ?? [];
   let status;
   let message;
@@ -17907,8 +19182,8 @@ function notebookResult(parts) {
     message,
     ...driver?.cell === void 0 ? {} : { cell: driver.cell },
     traceback: driver?.traceback ?? [],
-    ...outputs.includes(html) || (0, import_node_fs20.existsSync)(html) ? { html } : {},
-    ...outputs.includes(ipynb) || (0, import_node_fs20.existsSync)(ipynb) ? { ipynb } : {},
+    ...outputs.includes(html) || (0, import_node_fs21.existsSync)(html) ? { html } : {},
+    ...outputs.includes(ipynb) || (0, import_node_fs21.existsSync)(ipynb) ? { ipynb } : {},
     outputs,
     logFile: parts.logFile,
     logTail: outcome.logTail.filter(
@@ -17951,10 +19226,10 @@ function notebookSummary(results, link3 = displayPath) {
 __name(notebookSummary, "notebookSummary");
 
 // src/integration/notebook-run.ts
-var import_node_fs21 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 init_promises();
 var import_node_os2 = require("node:os");
-var import_node_path35 = require("node:path");
+var import_node_path41 = require("node:path");
 init_errors();
 init_client();
 
@@ -18244,7 +19519,7 @@ async function stage(dir, options, name, values) {
   const at = /* @__PURE__ */ __name((rel) => `${NOTEBOOK_INPUT_PATH}/${rel}`, "at");
   const told = { ...values };
   if (options.history !== void 0) {
-    await exportHistory(options.history, (0, import_node_path35.join)(dir, "history.jsonl"));
+    await exportHistory(options.history, (0, import_node_path41.join)(dir, "history.jsonl"));
     told.history_file = at("history.jsonl");
   } else told.history_file = null;
   if (options.definitions !== void 0) {
@@ -18253,14 +19528,14 @@ async function stage(dir, options, name, values) {
       ...specToJson(s),
       metric: s.metricName
     }));
-    await writeFile((0, import_node_path35.join)(dir, "specs.json"), JSON.stringify(specs, null, 1));
+    await writeFile((0, import_node_path41.join)(dir, "specs.json"), JSON.stringify(specs, null, 1));
     told.specs_file = at("specs.json");
   } else told.specs_file = null;
-  await mkdir((0, import_node_path35.join)(dir, "jobs"));
+  await mkdir((0, import_node_path41.join)(dir, "jobs"));
   for (const [i, job] of (options.jobs ?? []).entries()) {
-    const rel = `${(0, import_node_path35.basename)((0, import_node_path35.dirname)(job))}/${String(i).padStart(3, "0")}-${(0, import_node_path35.basename)(job)}`;
-    await mkdir((0, import_node_path35.join)(dir, "jobs", (0, import_node_path35.dirname)(rel)), { recursive: true });
-    await copyFile(job, (0, import_node_path35.join)(dir, "jobs", rel));
+    const rel = `${(0, import_node_path41.basename)((0, import_node_path41.dirname)(job))}/${String(i).padStart(3, "0")}-${(0, import_node_path41.basename)(job)}`;
+    await mkdir((0, import_node_path41.join)(dir, "jobs", (0, import_node_path41.dirname)(rel)), { recursive: true });
+    await copyFile(job, (0, import_node_path41.join)(dir, "jobs", rel));
   }
   told.jobs_dir = at("jobs");
   told.datasets = Object.fromEntries(
@@ -18272,10 +19547,10 @@ async function stage(dir, options, name, values) {
   told.output_dir = NOTEBOOK_OUTPUT_PATH;
   for (const [k, v] of Object.entries(options.params ?? {})) told[k] = v;
   await writeFile(
-    (0, import_node_path35.join)(dir, `${name}.ipynb`),
+    (0, import_node_path41.join)(dir, `${name}.ipynb`),
     JSON.stringify(injectParameters(nb, told), null, 1)
   );
-  await writeFile((0, import_node_path35.join)(dir, "driver.py"), DRIVER_PY);
+  await writeFile((0, import_node_path41.join)(dir, "driver.py"), DRIVER_PY);
   await chmodTree(dir);
   return told;
 }
@@ -18284,14 +19559,14 @@ async function chmodTree(dir) {
   const { readdir: readdir2 } = await Promise.resolve().then(() => (init_promises(), promises_exports));
   await chmod(dir, 493);
   for (const entry of await readdir2(dir, { withFileTypes: true })) {
-    const path = (0, import_node_path35.join)(dir, entry.name);
+    const path = (0, import_node_path41.join)(dir, entry.name);
     if (entry.isDirectory()) await chmodTree(path);
     else await chmod(path, 420);
   }
 }
 __name(chmodTree, "chmodTree");
 async function runNotebook(engine, options, reporter) {
-  const name = (0, import_node_path35.basename)(options.notebook, (0, import_node_path35.extname)(options.notebook));
+  const name = (0, import_node_path41.basename)(options.notebook, (0, import_node_path41.extname)(options.notebook));
   for (const key of Object.keys(options.params ?? {})) {
     checkParamName(key, "params");
     if (RESERVED.includes(key)) {
@@ -18321,13 +19596,13 @@ async function runNotebook(engine, options, reporter) {
     ...await labelIdentity(engine, image.id, reporter),
     ...definedOf(options.identity)
   };
-  const out = (0, import_node_path35.resolve)(options.out);
+  const out = (0, import_node_path41.resolve)(options.out);
   await mkdir(out, { recursive: true });
-  const staging = await mkdtemp((0, import_node_path35.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-"));
-  const written = await mkdtemp((0, import_node_path35.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-out-"));
+  const staging = await mkdtemp((0, import_node_path41.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-"));
+  const written = await mkdtemp((0, import_node_path41.join)((0, import_node_os2.tmpdir)(), "stackci-notebook-out-"));
   await chmod(written, 511);
-  const logFile = (0, import_node_path35.join)(out, `${name}.log`);
-  const log = (0, import_node_fs21.createWriteStream)(logFile);
+  const logFile = (0, import_node_path41.join)(out, `${name}.log`);
+  const log = (0, import_node_fs22.createWriteStream)(logFile);
   let verdict;
   try {
     const told = await stage(staging, options, name, { ...identity });
@@ -18425,8 +19700,8 @@ function reportLink(run, path) {
 __name(reportLink, "reportLink");
 function historyOf(run) {
   const configured = run.config.metrics?.stores?.sqlite?.path;
-  const path = run.sqliteStore ?? (configured === void 0 ? void 0 : (0, import_node_path36.resolve)(run.config.baseDir, configured));
-  if (path !== void 0 && (0, import_node_fs22.existsSync)(path)) return { kind: "sqlite", path };
+  const path = run.sqliteStore ?? (configured === void 0 ? void 0 : (0, import_node_path42.resolve)(run.config.baseDir, configured));
+  if (path !== void 0 && (0, import_node_fs23.existsSync)(path)) return { kind: "sqlite", path };
   run.reporter.warning(
     "no SQLite metrics store yet: the notebooks get no history (history_file is None)"
   );
@@ -18444,8 +19719,8 @@ async function notebookStep(run) {
     );
   }
   const known = config.integration?.datasets ?? {};
-  const out = (0, import_node_path36.dirname)(
-    (0, import_node_path36.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT)
+  const out = (0, import_node_path42.dirname)(
+    (0, import_node_path42.resolve)(config.baseDir, config.report?.out ?? DEFAULT_REPORT_OUT)
   );
   const history = historyOf(run);
   const results = [];
@@ -18458,12 +19733,12 @@ async function notebookStep(run) {
           hint: `integration.datasets has ${Object.keys(known).join(", ") || "none"}`
         });
       }
-      return { name, path: (0, import_node_path36.resolve)(config.baseDir, path) };
+      return { name, path: (0, import_node_path42.resolve)(config.baseDir, path) };
     });
     const result = await runNotebook(
       await run.engine(),
       {
-        notebook: (0, import_node_path36.resolve)(config.baseDir, entry.path),
+        notebook: (0, import_node_path42.resolve)(config.baseDir, entry.path),
         image: image.image,
         params: { ...entry.params, ...run.options.notebookParams },
         identity: {
@@ -18503,7 +19778,7 @@ async function notebookStep(run) {
 __name(notebookStep, "notebookStep");
 function definitionsOf(run) {
   const dir = run.config.metrics?.definitions ?? run.config.verify?.definitions;
-  return dir === void 0 ? void 0 : (0, import_node_path36.resolve)(run.config.baseDir, dir);
+  return dir === void 0 ? void 0 : (0, import_node_path42.resolve)(run.config.baseDir, dir);
 }
 __name(definitionsOf, "definitionsOf");
 function gitShaOf(run) {
@@ -18537,8 +19812,8 @@ async function runPipeline(config, reporter, options = {}) {
   const env = options.env ?? process.env;
   const plan2 = options.plan ?? planPipeline(config, options);
   const { profile, runId } = plan2;
-  const dir = (0, import_node_path37.join)(config.baseDir, ".stackci", "runs", runId);
-  (0, import_node_fs23.mkdirSync)(dir, { recursive: true });
+  const dir = (0, import_node_path43.join)(config.baseDir, ".stackci", "runs", runId);
+  (0, import_node_fs24.mkdirSync)(dir, { recursive: true });
   const engine = once(
     options.docker ?? (async () => connectDocker(void 0, env))
   );
