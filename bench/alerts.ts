@@ -185,6 +185,7 @@ const naive = await timeIt(
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 state.reset()
+await source.close?.()
 await state.close()
 await store.close()
 const points = shape.metrics * shape.keys * shape.days

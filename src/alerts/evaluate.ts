@@ -20,7 +20,7 @@ import {
   type Specification
 } from '../verify/index.js'
 import type { AlertRule, WatchedKey } from './rules.js'
-import type { AlertSource, SeriesTail } from './source.js'
+import type { AlertSource, SeriesTail, TailRequest } from './source.js'
 import type { Observation } from './state.js'
 
 export interface AlertObservation extends Observation {
@@ -74,7 +74,7 @@ function threshold(
   definitions: Definitions | undefined
 ): Pick<Observation, 'active' | 'summary'> {
   const value = tail.values.at(-1)
-  const time = tail.times.at(-1) ?? 0
+  const time = newestTime(tail) ?? 0
   const unit = definitions?.metrics.get(key.metric)?.unit
   if (value === undefined || unit === undefined)
     return { active: false, summary: 'no value' }
@@ -102,6 +102,22 @@ function threshold(
       }
 }
 
+/** Epoch ms of a tail's newest point. */
+function newestTime(tail: SeriesTail): number | undefined {
+  return tail.newest ?? tail.times.at(-1)
+}
+
+/** Reads every requested tail: in bulk when the source can. */
+async function readTails(
+  source: AlertSource,
+  requests: readonly TailRequest[]
+): Promise<SeriesTail[]> {
+  if (source.tails !== undefined) return source.tails(requests)
+  const out: SeriesTail[] = []
+  for (const r of requests) out.push(await source.recent(r.key, r.limit))
+  return out
+}
+
 /** Observes every alert key of every rule. */
 export async function observe(
   source: AlertSource,
@@ -113,49 +129,71 @@ export async function observe(
   const keysOf = new Map<string, WatchedKey[]>()
   for (const r of rules)
     if (!keysOf.has(r.series)) keysOf.set(r.series, await source.keys(r.series))
-  // Pass 1: which keys each rule looks at, and how far back each is read.
-  const limits = new Map<string, { key: WatchedKey; limit: number }>()
-  const selected = rules.map((rule) => {
-    const keys = (keysOf.get(rule.series) ?? []).filter((k) => {
-      if (!rule.selects(k)) return false
-      if (rule.kind === 'threshold')
-        return specsFor(rule, k, definitions).length > 0
-      return true
-    })
-    const limit = rule.kind === 'regression' ? lookback : 1
-    for (const k of keys) {
-      const id = subjectId(k)
-      const had = limits.get(id)
-      if (had === undefined) limits.set(id, { key: k, limit })
-      else had.limit = Math.max(had.limit, limit)
-    }
-    return keys
-  })
-  // Pass 2: one read per key.
-  const tails = new Map<string, SeriesTail>()
-  for (const [id, { key, limit }] of limits)
-    tails.set(id, await source.recent(key, limit))
   const acceptances = [
     ...baseline.acceptances,
     ...(rules.some((r) => r.kind === 'regression')
       ? await source.acceptances()
       : [])
   ]
+  // Pass 1: which keys each rule looks at, and how far back each is read
+  // (key objects are shared by the rules watching one series).
+  const requests = new Map<WatchedKey, TailRequest>()
+  const accepted = new Map<WatchedKey, number[]>()
+  const selected = rules.map((rule) => {
+    const keys: { key: WatchedKey; specs: Specification[] }[] = []
+    for (const key of keysOf.get(rule.series) ?? []) {
+      if (!rule.selects(key)) continue
+      const specs =
+        rule.kind === 'threshold' ? specsFor(rule, key, definitions) : []
+      if (rule.kind === 'threshold' && specs.length === 0) continue
+      keys.push({ key, specs })
+      let times = false
+      if (rule.kind === 'regression') {
+        let at = accepted.get(key)
+        if (at === undefined) {
+          at = acceptanceTimes(acceptances, key, key.series)
+          accepted.set(key, at)
+        }
+        times = at.length > 0
+      }
+      const limit = rule.kind === 'regression' ? lookback : 1
+      const had = requests.get(key)
+      if (had === undefined) requests.set(key, { key, limit, times })
+      else {
+        had.limit = Math.max(had.limit, limit)
+        had.times ||= times
+      }
+    }
+    return keys
+  })
+  // Pass 2: one read per key.
+  const wanted = [...requests.values()]
+  const read = await readTails(source, wanted)
+  const tails = new Map<WatchedKey, SeriesTail>()
+  wanted.forEach((r, i) => {
+    tails.set(r.key, read[i] ?? { values: [], times: [] })
+  })
+  const tailOf = (k: WatchedKey): SeriesTail =>
+    tails.get(k) ?? { values: [], times: [] }
   const out: AlertObservation[] = []
   rules.forEach((rule, i) => {
     const keys = selected[i] ?? []
-    const read = (k: WatchedKey): SeriesTail =>
-      tails.get(subjectId(k)) ?? { values: [], times: [] }
     if (rule.kind === 'deadman') {
-      out.push(...deadman(rule, keys, read, now))
+      out.push(
+        ...deadman(
+          rule,
+          keys.map((k) => k.key),
+          tailOf,
+          now
+        )
+      )
       return
     }
-    for (const k of keys) {
-      const tail = read(k)
+    for (const { key: k, specs } of keys) {
+      const tail = tailOf(k)
       const subject = `${describeKey(k)} on ${k.series}`
       const key = `${rule.name}:${subjectId(k)}`
       if (rule.kind === 'threshold') {
-        const specs = specsFor(rule, k, definitions)
         out.push({
           key,
           rule: rule.name,
@@ -170,7 +208,7 @@ export async function observe(
         tail.times,
         metricDirection(k.metric, definitions, baseline.directions),
         baseline,
-        acceptanceTimes(acceptances, k, k.series)
+        accepted.get(k) ?? []
       )
       const v = s.last
       const active = v?.verdict === 'regression'
@@ -210,7 +248,7 @@ function deadman(
       time: -Infinity
     })
   for (const k of keys) {
-    const time = read(k).times.at(-1) ?? -Infinity
+    const time = newestTime(read(k)) ?? -Infinity
     const [id, subject] = group(k)
     const had = newest.get(id)
     if (had === undefined || time > had.time) newest.set(id, { subject, time })

@@ -150,6 +150,13 @@ export interface AlertStateStore {
    * it); false when another evaluator got there first.
    */
   claim(prev: AlertState, next: AlertState): Promise<boolean>
+  /**
+   * Many claims at once, each its own compare-and-set (results in order);
+   * stores without it are claimed one by one.
+   */
+  claimAll?(
+    changes: readonly { prev: AlertState; next: AlertState }[]
+  ): Promise<boolean[]>
   /** Records where an announcement went (Slack message, issue number). */
   recordDelivery(
     key: string,
