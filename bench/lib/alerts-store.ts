@@ -75,10 +75,11 @@ function generate(path: string, shape: AlertsBenchShape): void {
     )
     .all() as { name: string; sql: string }[]
   const started = performance.now()
-  const phase = (what: string): void =>
+  const phase = (what: string): void => {
     console.log(
       `  ${what} (${((performance.now() - started) / 1000).toFixed(0)} s)`
     )
+  }
   const p = { ...shape, t0: T0, day: DAY }
   db.transaction(() => {
     for (const i of indexes) db.exec(`DROP INDEX ${i.name}`)

@@ -145,9 +145,14 @@ export async function runAlertsPass(
   }
   // Every state move first, then one batch of claims, then the
   // announcements of the claims this evaluator won.
-  const planned = observations.map((obs) => {
+  const planned = []
+  for (const obs of observations) {
+    if (obs.active) result.active++
+    const stored = states.get(obs.key)
+    // A key never stored that sees nothing stays ok: nothing to do.
+    if (stored === undefined && !obs.active) continue
     const rule = rules.get(obs.rule) as AlertRule
-    const prev = states.get(obs.key) ?? initialState(obs.key, obs.rule)
+    const prev = stored ?? initialState(obs.key, obs.rule)
     const silence = activeSilence(settings.silences, obs.rule, obs.key, now)
     const t = advance(prev, obs, {
       now,
@@ -155,15 +160,14 @@ export async function runAlertsPass(
       minIntervalMs: settings.minIntervalMs,
       silenced: silence !== undefined
     })
-    return { obs, rule, prev, silence, t }
-  })
+    planned.push({ obs, rule, prev, silence, t })
+  }
   const claimed = planned.flatMap((p) =>
     p.t === undefined ? [] : [{ prev: p.prev, next: p.t.next }]
   )
   const won = await claimAll(deps.state, claimed)
   let c = 0
   for (const { obs, rule, prev, silence, t } of planned) {
-    if (obs.active) result.active++
     let current = prev
     if (t !== undefined) {
       if (won[c++] !== true) {

@@ -40,8 +40,11 @@ const TAIL = `FROM measurements WHERE series = ? AND value IS NOT NULL
 
 export class SqliteTails {
   readonly #db: SqliteDatabase
-  /** Per key object handed out by {@link keys}: its id and newest point. */
-  readonly #known = new Map<
+  /**
+   * Per key object handed out by {@link keys}: its id and newest point
+   * (weakly held: a watch loop lists the keys again every pass).
+   */
+  readonly #known = new WeakMap<
     WatchedKey,
     { id: number; time: number | null; value: number | null }
   >()
@@ -125,7 +128,6 @@ export class SqliteTails {
   }
 
   close(): void {
-    this.#known.clear()
     if (this.#db.open) this.#db.close()
   }
 }

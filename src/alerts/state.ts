@@ -86,13 +86,15 @@ export function advance(
   obs: Observation,
   c: TransitionContext
 ): Transition | undefined {
+  // The common answer, an ok key staying ok, allocates nothing.
+  if (!obs.active && prev.status === 'ok') return undefined
+  if (obs.active && prev.status === 'firing' && (prev.announced || c.silenced))
+    return undefined
   const base = { ...prev, summary: obs.summary, evaluatedAt: c.now }
   const guarded = c.now - prev.changedAt < c.minIntervalMs
   if (obs.active) {
-    if (prev.status === 'firing') {
-      if (prev.announced || c.silenced) return undefined
+    if (prev.status === 'firing')
       return { next: { ...base, announced: true }, announce: 'firing' }
-    }
     const count = prev.count + 1
     if (count < c.for || (prev.status === 'resolved' && guarded)) {
       // Pending (or held by the flapping guard): counted, not announced.
