@@ -88,6 +88,18 @@ function notice(
   }
 }
 
+/** Claims in one batch where the store can. */
+async function claimAll(
+  state: AlertStateStore,
+  changes: { prev: AlertState; next: AlertState }[]
+): Promise<boolean[]> {
+  if (changes.length === 0) return []
+  if (state.claimAll !== undefined) return state.claimAll(changes)
+  const out: boolean[] = []
+  for (const c of changes) out.push(await state.claim(c.prev, c.next))
+  return out
+}
+
 /** Runs one pass. Throws only when the store cannot be read or written. */
 export async function runAlertsPass(
   inputs: AlertsPassInputs,
@@ -131,10 +143,16 @@ export async function runAlertsPass(
     lost: 0,
     failed: []
   }
+  // Every state move first, then one batch of claims, then the
+  // announcements of the claims this evaluator won.
+  const planned = []
   for (const obs of observations) {
     if (obs.active) result.active++
+    const stored = states.get(obs.key)
+    // A key never stored that sees nothing stays ok: nothing to do.
+    if (stored === undefined && !obs.active) continue
     const rule = rules.get(obs.rule) as AlertRule
-    const prev = states.get(obs.key) ?? initialState(obs.key, obs.rule)
+    const prev = stored ?? initialState(obs.key, obs.rule)
     const silence = activeSilence(settings.silences, obs.rule, obs.key, now)
     const t = advance(prev, obs, {
       now,
@@ -142,9 +160,17 @@ export async function runAlertsPass(
       minIntervalMs: settings.minIntervalMs,
       silenced: silence !== undefined
     })
+    planned.push({ obs, rule, prev, silence, t })
+  }
+  const claimed = planned.flatMap((p) =>
+    p.t === undefined ? [] : [{ prev: p.prev, next: p.t.next }]
+  )
+  const won = await claimAll(deps.state, claimed)
+  let c = 0
+  for (const { obs, rule, prev, silence, t } of planned) {
     let current = prev
     if (t !== undefined) {
-      if (!(await deps.state.claim(prev, t.next))) {
+      if (won[c++] !== true) {
         result.lost++
         continue
       }

@@ -20,7 +20,7 @@ import {
   type Specification
 } from '../verify/index.js'
 import type { AlertRule, WatchedKey } from './rules.js'
-import type { AlertSource, SeriesTail } from './source.js'
+import type { AlertSource, SeriesTail, TailRequest } from './source.js'
 import type { Observation } from './state.js'
 
 export interface AlertObservation extends Observation {
@@ -66,18 +66,47 @@ function specsFor(
   )
 }
 
+/** What a rule saw on one key; the summary is worded on demand. */
+interface Judgement {
+  active: boolean
+  summary: () => string
+}
+
+/**
+ * An observation whose summary is worded when first read: most keys stay
+ * ok, and theirs never is.
+ */
+class Seen implements AlertObservation {
+  #summary: string | (() => string)
+
+  constructor(
+    readonly key: string,
+    readonly rule: string,
+    readonly subject: string,
+    readonly active: boolean,
+    summary: () => string
+  ) {
+    this.#summary = summary
+  }
+
+  get summary(): string {
+    if (typeof this.#summary !== 'string') this.#summary = this.#summary()
+    return this.#summary
+  }
+}
+
 function threshold(
   rule: AlertRule,
   key: WatchedKey,
   tail: SeriesTail,
   specs: readonly Specification[],
   definitions: Definitions | undefined
-): Pick<Observation, 'active' | 'summary'> {
+): Judgement {
   const value = tail.values.at(-1)
-  const time = tail.times.at(-1) ?? 0
+  const time = newestTime(tail) ?? 0
   const unit = definitions?.metrics.get(key.metric)?.unit
   if (value === undefined || unit === undefined)
-    return { active: false, summary: 'no value' }
+    return { active: false, summary: () => 'no value' }
   const failing = specs.filter(
     (s) =>
       !compareQuantities(
@@ -88,18 +117,47 @@ function threshold(
         s.threshold.unit
       )
   )
-  const shown = formatMeasurement(value, unit.name)
+  const shown = (): string => formatMeasurement(value, unit.name)
   return failing.length === 0
-    ? { active: false, summary: `${shown} passes ${rule.tags.join(', ')}` }
+    ? {
+        active: false,
+        summary: () => `${shown()} passes ${rule.tags.join(', ')}`
+      }
     : {
         active: true,
-        summary: `${shown} on ${new Date(time).toISOString().slice(0, 10)} fails ${failing
-          .map(
-            (s) =>
-              `${s.name} (${s.threshold.operator} ${pythonFloatRepr(s.threshold.value)} ${s.threshold.unit.name})`
-          )
-          .join(', ')}`
+        summary: () =>
+          `${shown()} on ${new Date(time).toISOString().slice(0, 10)} fails ${failing
+            .map(
+              (s) =>
+                `${s.name} (${s.threshold.operator} ${pythonFloatRepr(s.threshold.value)} ${s.threshold.unit.name})`
+            )
+            .join(', ')}`
       }
+}
+
+/** Epoch ms of a tail's newest point. */
+function newestTime(tail: SeriesTail): number | undefined {
+  return tail.newest ?? tail.times.at(-1)
+}
+
+/** Reads every requested tail: in bulk when the source can. */
+async function readTails(
+  source: AlertSource,
+  requests: readonly TailRequest[]
+): Promise<SeriesTail[]> {
+  if (source.tails !== undefined) return source.tails(requests)
+  const out: SeriesTail[] = []
+  for (const r of requests) out.push(await source.recent(r.key, r.limit))
+  return out
+}
+
+/** Keys read per bulk request: their tails die young, which GC likes. */
+const CHUNK = 512
+
+/** What the rules ask of one key: how far back, and who looks at it. */
+interface KeyPlan extends TailRequest {
+  /** [rule index, position in that rule's observations] */
+  uses: [number, number][]
 }
 
 /** Observes every alert key of every rule. */
@@ -113,88 +171,126 @@ export async function observe(
   const keysOf = new Map<string, WatchedKey[]>()
   for (const r of rules)
     if (!keysOf.has(r.series)) keysOf.set(r.series, await source.keys(r.series))
-  // Pass 1: which keys each rule looks at, and how far back each is read.
-  const limits = new Map<string, { key: WatchedKey; limit: number }>()
-  const selected = rules.map((rule) => {
-    const keys = (keysOf.get(rule.series) ?? []).filter((k) => {
-      if (!rule.selects(k)) return false
-      if (rule.kind === 'threshold')
-        return specsFor(rule, k, definitions).length > 0
-      return true
-    })
-    const limit = rule.kind === 'regression' ? lookback : 1
-    for (const k of keys) {
-      const id = subjectId(k)
-      const had = limits.get(id)
-      if (had === undefined) limits.set(id, { key: k, limit })
-      else had.limit = Math.max(had.limit, limit)
-    }
-    return keys
-  })
-  // Pass 2: one read per key.
-  const tails = new Map<string, SeriesTail>()
-  for (const [id, { key, limit }] of limits)
-    tails.set(id, await source.recent(key, limit))
   const acceptances = [
     ...baseline.acceptances,
     ...(rules.some((r) => r.kind === 'regression')
       ? await source.acceptances()
       : [])
   ]
-  const out: AlertObservation[] = []
-  rules.forEach((rule, i) => {
-    const keys = selected[i] ?? []
-    const read = (k: WatchedKey): SeriesTail =>
-      tails.get(subjectId(k)) ?? { values: [], times: [] }
-    if (rule.kind === 'deadman') {
-      out.push(...deadman(rule, keys, read, now))
-      return
-    }
-    for (const k of keys) {
-      const tail = read(k)
-      const subject = `${describeKey(k)} on ${k.series}`
-      const key = `${rule.name}:${subjectId(k)}`
+  // Pass 1: which keys each rule looks at, and how far back each is read
+  // (key objects are shared by the rules watching one series).
+  const plans = new Map<WatchedKey, KeyPlan>()
+  const accepted = new Map<WatchedKey, number[]>()
+  const specsOf = rules.map(() => new Map<WatchedKey, Specification[]>())
+  const selected = rules.map((rule, r) => {
+    const keys: WatchedKey[] = []
+    for (const key of keysOf.get(rule.series) ?? []) {
+      if (!rule.selects(key)) continue
       if (rule.kind === 'threshold') {
-        const specs = specsFor(rule, k, definitions)
-        out.push({
-          key,
-          rule: rule.name,
-          subject,
-          ...threshold(rule, k, tail, specs, definitions)
-        })
-        continue
+        const specs = specsFor(rule, key, definitions)
+        if (specs.length === 0) continue
+        specsOf[r]?.set(key, specs)
       }
-      const s = summarizeSeries(
-        k,
-        tail.values,
-        tail.times,
-        metricDirection(k.metric, definitions, baseline.directions),
-        baseline,
-        acceptanceTimes(acceptances, k, k.series)
-      )
-      const v = s.last
-      const active = v?.verdict === 'regression'
-      const median = v?.band?.median
-      out.push({
-        key,
-        rule: rule.name,
-        subject,
-        active,
-        summary:
-          v === undefined
-            ? 'no points'
-            : `${v.verdict}: ${pythonFloatRepr(s.lastValue ?? NaN)}${median === undefined ? '' : ` vs baseline median ${median.toPrecision(4)}`}${active ? `, ${v.streak} runs in a row` : ''}`
-      })
+      let times = false
+      if (rule.kind === 'regression') {
+        let at = accepted.get(key)
+        if (at === undefined) {
+          at = acceptanceTimes(acceptances, key, key.series)
+          accepted.set(key, at)
+        }
+        times = at.length > 0
+      }
+      const limit = rule.kind === 'regression' ? lookback : 1
+      const plan = plans.get(key)
+      if (plan === undefined)
+        plans.set(key, { key, limit, times, uses: [[r, keys.length]] })
+      else {
+        plan.limit = Math.max(plan.limit, limit)
+        plan.times ||= times
+        plan.uses.push([r, keys.length])
+      }
+      keys.push(key)
     }
+    return keys
+  })
+  // Pass 2: one read per key, in chunks, each key judged as soon as read.
+  const judged = selected.map(
+    (keys) => new Array<AlertObservation | undefined>(keys.length)
+  )
+  const newest = new Map<WatchedKey, number>()
+  const all = [...plans.values()]
+  for (let c = 0; c < all.length; c += CHUNK) {
+    const chunk = all.slice(c, c + CHUNK)
+    const tails = await readTails(source, chunk)
+    chunk.forEach((plan, i) => {
+      const tail = tails[i] ?? { values: [], times: [] }
+      const k = plan.key
+      const time = newestTime(tail)
+      if (time !== undefined) newest.set(k, time)
+      const id = subjectId(k)
+      const subject = `${describeKey(k)} on ${k.series}`
+      for (const [r, at] of plan.uses) {
+        const rule = rules[r] as AlertRule
+        if (rule.kind === 'deadman') continue
+        const seen =
+          rule.kind === 'threshold'
+            ? threshold(rule, k, tail, specsOf[r]?.get(k) ?? [], definitions)
+            : regression(k, tail, inputs, accepted.get(k))
+        const list = judged[r] as (AlertObservation | undefined)[]
+        list[at] = new Seen(
+          `${rule.name}:${id}`,
+          rule.name,
+          subject,
+          seen.active,
+          seen.summary
+        )
+      }
+    })
+  }
+  const out: AlertObservation[] = []
+  rules.forEach((rule, r) => {
+    if (rule.kind === 'deadman')
+      out.push(...deadman(rule, selected[r] ?? [], newest, now))
+    else for (const o of judged[r] ?? []) if (o !== undefined) out.push(o)
   })
   return out
+}
+
+/** The gate's detector walked over the tail: is its newest point a regression? */
+function regression(
+  k: WatchedKey,
+  tail: SeriesTail,
+  inputs: EvaluationInputs,
+  accepted: readonly number[] = []
+): Judgement {
+  const { definitions, baseline } = inputs
+  const s = summarizeSeries(
+    k,
+    tail.values,
+    tail.times,
+    metricDirection(k.metric, definitions, baseline.directions),
+    baseline,
+    accepted
+  )
+  const v = s.last
+  if (v === undefined) return { active: false, summary: () => 'no points' }
+  // The summary keeps these few numbers alive, not the walk's objects.
+  const { verdict, streak } = v
+  const active = verdict === 'regression'
+  const median = v.band?.median
+  const last = s.lastValue ?? NaN
+  return {
+    active,
+    summary: () =>
+      `${verdict}: ${pythonFloatRepr(last)}${median === undefined ? '' : ` vs baseline median ${median.toPrecision(4)}`}${active ? `, ${streak} runs in a row` : ''}`
+  }
 }
 
 /** Dead-man observations: per key, per metric, or one for the series. */
 function deadman(
   rule: AlertRule,
   keys: readonly WatchedKey[],
-  read: (k: WatchedKey) => SeriesTail,
+  newestOf: ReadonlyMap<WatchedKey, number>,
   now: number
 ): AlertObservation[] {
   const newest = new Map<string, { subject: string; time: number }>()
@@ -210,22 +306,17 @@ function deadman(
       time: -Infinity
     })
   for (const k of keys) {
-    const time = read(k).times.at(-1) ?? -Infinity
+    const time = newestOf.get(k) ?? -Infinity
     const [id, subject] = group(k)
     const had = newest.get(id)
     if (had === undefined || time > had.time) newest.set(id, { subject, time })
   }
   return [...newest].map(([id, { subject, time }]) => {
     const active = now - time > rule.afterMs
-    return {
-      key: `${rule.name}:${id}`,
-      rule: rule.name,
-      subject,
-      active,
-      summary:
-        time === -Infinity
-          ? 'no points at all'
-          : `newest point ${new Date(time).toISOString()}, ${ago(now - time)} ago (expected within ${ago(rule.afterMs)})`
-    }
+    return new Seen(`${rule.name}:${id}`, rule.name, subject, active, () =>
+      time === -Infinity
+        ? 'no points at all'
+        : `newest point ${new Date(time).toISOString()}, ${ago(now - time)} ago (expected within ${ago(rule.afterMs)})`
+    )
   })
 }

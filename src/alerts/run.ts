@@ -19,7 +19,7 @@ import { loadDefinitions } from '../verify/index.js'
 import type { AlertsPassDeps, AlertsPassInputs } from './check.js'
 import { clientNotifier, type NotifierClients } from './notifier.js'
 import { resolveAlertSettings } from './rules.js'
-import { sqliteAlertSource } from './source.js'
+import { sqliteAlertSource, type AlertSource } from './source.js'
 import { SqliteAlertState } from './sqlite-state.js'
 
 export interface AlertsOverrides {
@@ -144,13 +144,17 @@ export async function openAlerts(
       ? undefined
       : await loadDefinitions(metrics.definitions)
   const store = new SqliteStore(path)
-  let state: SqliteAlertState
+  let state: SqliteAlertState | undefined
+  let source: AlertSource
   try {
     state = new SqliteAlertState(path)
+    source = sqliteAlertSource(store)
   } catch (error) {
+    await state?.close()
     await store.close()
     throw error
   }
+  const opened = state
   return {
     inputs: {
       settings,
@@ -158,13 +162,14 @@ export async function openAlerts(
       baseline: metrics.baseline
     },
     deps: {
-      source: sqliteAlertSource(store),
-      state,
+      source,
+      state: opened,
       notifier: clientNotifier(clients),
       reporter
     },
     close: async () => {
-      await state.close()
+      await source.close?.()
+      await opened.close()
       await store.close()
     }
   }

@@ -2,18 +2,29 @@
  * What the evaluator reads: the series keys a store holds and the tail of
  * each (its newest points). Any store with a history reader
  * ({@link HistoryStore.history}) and a list of its keys can be watched
- * through {@link historyAlertSource}; the SQLite store reads tails leaner
- * ({@link SqliteStore.recentValues}), as a pass reads every series.
+ * through {@link historyAlertSource}; the SQLite store is read in bulk
+ * ({@link SqliteTails}), as a pass reads every series.
  */
 
 import type { SqliteStore } from '../metrics/sqlite-store.js'
 import type { Acceptance, HistoryStore } from '../metrics/store.js'
 import type { WatchedKey } from './rules.js'
+import { SqliteTails } from './sqlite-tails.js'
 
 /** The newest points of one series, oldest first. */
 export interface SeriesTail {
   values: number[]
+  /** The times of `values`; empty when they were not asked for. */
   times: number[]
+  /** Epoch ms of the newest point, when `times` is empty. */
+  newest?: number
+}
+
+/** How far back to read one key, and whether its times are needed. */
+export interface TailRequest {
+  key: WatchedKey
+  limit: number
+  times: boolean
 }
 
 export interface AlertSource {
@@ -22,8 +33,14 @@ export interface AlertSource {
   keys(series: string): Promise<WatchedKey[]>
   /** The newest `limit` points of one series. */
   recent(key: WatchedKey, limit: number): Promise<SeriesTail>
+  /**
+   * The tails of many keys (as returned by {@link keys}) at once, in
+   * request order; sources without it are read key by key.
+   */
+  tails?(requests: readonly TailRequest[]): Promise<SeriesTail[]>
   /** Step changes accepted in the store (`stackci metrics accept`). */
   acceptances(): Promise<Acceptance[]>
+  close?(): Promise<void>
 }
 
 /** Any history store, given how to list its keys. */
@@ -46,13 +63,33 @@ export function historyAlertSource(
   }
 }
 
-/** The SQLite store as an alert source. */
+/**
+ * The SQLite store as an alert source: keys and tails through a read-only
+ * connection of its own ({@link SqliteTails}); an in-memory store, which a
+ * second connection cannot see, through the store's own readers.
+ */
 export function sqliteAlertSource(store: SqliteStore): AlertSource {
+  const recent = async (key: WatchedKey, limit: number): Promise<SeriesTail> =>
+    Promise.resolve(store.recentValues(key, key.series, limit))
+  const acceptances = async (): Promise<Acceptance[]> =>
+    Promise.resolve(store.acceptances())
+  if (store.path === ':memory:')
+    return {
+      label: store.label,
+      keys: async (series) => Promise.resolve(store.keys(series)),
+      recent,
+      acceptances
+    }
+  const tails = new SqliteTails(store.path)
   return {
     label: store.label,
-    keys: async (series) => Promise.resolve(store.keys(series)),
-    recent: async (key, limit) =>
-      Promise.resolve(store.recentValues(key, key.series, limit)),
-    acceptances: async () => Promise.resolve(store.acceptances())
+    keys: async (series) => Promise.resolve(tails.keys(series)),
+    recent,
+    tails: async (requests) => Promise.resolve(tails.tails(requests)),
+    acceptances,
+    close: async () => {
+      tails.close()
+      return Promise.resolve()
+    }
   }
 }

@@ -10,6 +10,7 @@
  * gets `changes = 1`, and only that one announces it.
  */
 
+import type BetterSqlite3 from 'better-sqlite3'
 import { StoreError, errorMessage } from '../core/errors.js'
 import { sqliteDriver, type SqliteDatabase } from '../metrics/sqlite-driver.js'
 import type { AlertState, AlertStateStore, AlertStatus } from './state.js'
@@ -68,6 +69,8 @@ function fromRow(r: Row): AlertState {
 export class SqliteAlertState implements AlertStateStore {
   readonly label: string
   readonly #db: SqliteDatabase
+  #insert: BetterSqlite3.Statement | undefined
+  #update: BetterSqlite3.Statement | undefined
 
   constructor(readonly path: string) {
     this.label = `sqlite ${path}`
@@ -99,7 +102,8 @@ export class SqliteAlertState implements AlertStateStore {
     return Promise.resolve(new Map(rows.map((r) => [r[0], fromRow(r)])))
   }
 
-  async claim(prev: AlertState, next: AlertState): Promise<boolean> {
+  /** One compare-and-set; the caller holds the transaction. */
+  #cas(prev: AlertState, next: AlertState): boolean {
     const values = [
       next.rule,
       next.status,
@@ -113,31 +117,45 @@ export class SqliteAlertState implements AlertStateStore {
       next.issue ?? null,
       next.evaluatedAt
     ]
-    const db = this.#db
-    const won = db
-      .transaction(() =>
-        prev.version === 0
-          ? db
-              .prepare(
-                `INSERT INTO alert_states (rule, status, count, changed_at,
-                   firing_since, announced, summary, slack_channel, slack_ts,
-                   issue, evaluated_at, key, version)
-                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)
-                 ON CONFLICT (key) DO NOTHING`
-              )
-              .run(...values, next.key).changes
-          : db
-              .prepare(
-                `UPDATE alert_states SET rule = ?, status = ?, count = ?,
-                   changed_at = ?, firing_since = ?, announced = ?,
-                   summary = ?, slack_channel = ?, slack_ts = ?, issue = ?,
-                   evaluated_at = ?, version = version + 1
-                 WHERE key = ? AND version = ?`
-              )
-              .run(...values, next.key, prev.version).changes
-      )
-      .immediate()
-    return Promise.resolve(won === 1)
+    this.#insert ??= this.#db.prepare(
+      `INSERT INTO alert_states (rule, status, count, changed_at,
+         firing_since, announced, summary, slack_channel, slack_ts,
+         issue, evaluated_at, key, version)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)
+       ON CONFLICT (key) DO NOTHING`
+    )
+    this.#update ??= this.#db.prepare(
+      `UPDATE alert_states SET rule = ?, status = ?, count = ?,
+         changed_at = ?, firing_since = ?, announced = ?,
+         summary = ?, slack_channel = ?, slack_ts = ?, issue = ?,
+         evaluated_at = ?, version = version + 1
+       WHERE key = ? AND version = ?`
+    )
+    const changes =
+      prev.version === 0
+        ? this.#insert.run(...values, next.key).changes
+        : this.#update.run(...values, next.key, prev.version).changes
+    return changes === 1
+  }
+
+  async claim(prev: AlertState, next: AlertState): Promise<boolean> {
+    return Promise.resolve(
+      this.#db.transaction(() => this.#cas(prev, next)).immediate()
+    )
+  }
+
+  /**
+   * Every claim of a pass in one IMMEDIATE transaction (one commit instead
+   * of one per change); each is still its own compare-and-set.
+   */
+  async claimAll(
+    changes: readonly { prev: AlertState; next: AlertState }[]
+  ): Promise<boolean[]> {
+    return Promise.resolve(
+      this.#db
+        .transaction(() => changes.map((c) => this.#cas(c.prev, c.next)))
+        .immediate()
+    )
   }
 
   async recordDelivery(

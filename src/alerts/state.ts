@@ -86,13 +86,15 @@ export function advance(
   obs: Observation,
   c: TransitionContext
 ): Transition | undefined {
+  // The common answer, an ok key staying ok, allocates nothing.
+  if (!obs.active && prev.status === 'ok') return undefined
+  if (obs.active && prev.status === 'firing' && (prev.announced || c.silenced))
+    return undefined
   const base = { ...prev, summary: obs.summary, evaluatedAt: c.now }
   const guarded = c.now - prev.changedAt < c.minIntervalMs
   if (obs.active) {
-    if (prev.status === 'firing') {
-      if (prev.announced || c.silenced) return undefined
+    if (prev.status === 'firing')
       return { next: { ...base, announced: true }, announce: 'firing' }
-    }
     const count = prev.count + 1
     if (count < c.for || (prev.status === 'resolved' && guarded)) {
       // Pending (or held by the flapping guard): counted, not announced.
@@ -150,6 +152,13 @@ export interface AlertStateStore {
    * it); false when another evaluator got there first.
    */
   claim(prev: AlertState, next: AlertState): Promise<boolean>
+  /**
+   * Many claims at once, each its own compare-and-set (results in order);
+   * stores without it are claimed one by one.
+   */
+  claimAll?(
+    changes: readonly { prev: AlertState; next: AlertState }[]
+  ): Promise<boolean[]>
   /** Records where an announcement went (Slack message, issue number). */
   recordDelivery(
     key: string,
