@@ -9,7 +9,7 @@ import { abortOnSignals } from '../core/signals.js'
 import {
   formatPipelineTable,
   pipelineInputsFromFlags,
-  pipelineSummary,
+  pipelineStepSummaries,
   preparePipeline,
   runPipeline
 } from '../pipeline/index.js'
@@ -81,7 +81,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         await ctx.write(
           options.json === true
             ? `${JSON.stringify(result, null, 2)}\n`
-            : `\n${pipelineSummary(result, formatPipelineTable(result))}`
+            : `\n${formatPipelineTable(result)}\n${pipelineStepSummaries(result)}`
         )
         if (!result.passed) {
           ctx.exitCode = result.steps.some((s) => s.status === 'error')

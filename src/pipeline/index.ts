@@ -14,6 +14,7 @@ export {
   pipelineInputsFromAction,
   pipelineInputsFromFlags,
   pipelineOutputs,
+  pipelineStepSummaries,
   pipelineSummary,
   preparePipeline,
   readPipelineInputs,

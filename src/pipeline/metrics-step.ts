@@ -85,6 +85,8 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
   return {
     status:
       failing.length > 0 || result.errors.length > 0 ? 'failed' : 'passed',
+    // For the terminal, under the closing table: the failing specifications.
+    ...(result.passed ? {} : { summary: verifySummary(result, { cap: 20 }) }),
     detail: [
       `${plural(t.jobs, 'job')}: ${formatOutcome(t)}`,
       ...(failing.length > 0 ? [`failing: ${names(failing)}`] : []),

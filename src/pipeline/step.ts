@@ -145,18 +145,21 @@ export function pipelineOutputs(
   }
 }
 
-/**
- * What a run says at its end, in the job summary and in the terminal: the
- * closing table, then each step's own summary (the lint findings, the
- * failing specifications, …) under its name.
- */
+/** The job summary of a run: the closing table in a fenced block. */
 export function pipelineSummary(result: PipelineResult, table: string): string {
-  let text = `## stackci ${result.profile}\n\n\`\`\`\n${table}\n\`\`\`\n`
-  for (const s of result.steps) {
-    const own = s.summary?.trim() ?? ''
-    if (own !== '') text += `\n### ${s.step}\n\n${own}\n`
-  }
-  return text
+  return `## stackci ${result.profile}\n\n\`\`\`\n${table}\n\`\`\`\n`
+}
+
+/**
+ * What a terminal shows under the closing table: each step's own capped
+ * summary (the failing specifications, …) under its name. On Actions the
+ * steps have written their full summaries to the job summary already.
+ */
+export function pipelineStepSummaries(result: PipelineResult): string {
+  return result.steps
+    .filter((s) => (s.summary?.trim() ?? '') !== '')
+    .map((s) => `\n${s.step}:\n${s.summary?.trim() ?? ''}\n`)
+    .join('')
 }
 
 /** The failure line of a red run. */
