@@ -37,7 +37,7 @@ export interface PackOptions {
 
 /** What packing adds to a commit. */
 export interface PackChange {
-  add: Map<string, string>
+  add: Map<string, string | Buffer>
   remove: string[]
   /** `series YYYY-MM` of each month packed. */
   months: string[]
@@ -46,7 +46,7 @@ export interface PackChange {
 
 /** The end (epoch ms) of the month of a pack path. */
 function monthEnd(pack: string): number {
-  const m = /\/(\d{4})\/(\d{2})\.pack\.json$/.exec(pack)
+  const m = /\/(\d{4})\/(\d{2})\.pack$/.exec(pack)
   return m === null ? Infinity : Date.UTC(Number(m[1]), Number(m[2]), 1)
 }
 
@@ -88,21 +88,19 @@ export async function packMonths(
     files.has(pack) ? [pack, ...paths] : paths
   )
   const blobs = await repo.readBlobs(wanted.map((p) => files.get(p) ?? ''))
-  const text = new Map(
-    wanted.map((p, i) => [p, blobs[i]?.toString('utf8') ?? ''])
-  )
+  const bytes = new Map(wanted.map((p, i) => [p, blobs[i] ?? Buffer.alloc(0)]))
   for (const [pack, paths] of chosen) {
-    const old = text.get(pack)
+    const old = bytes.get(pack)
     const jobs: GitJobFile[] =
       old === undefined ? [] : unpackJobFiles(decodePack(old, pack))
     const held = new Set(jobs.map((j) => j.jobId))
     for (const path of paths) {
-      const f = decodeJobFile(text.get(path) ?? '', path)
+      const f = decodeJobFile(bytes.get(path)?.toString('utf8') ?? '', path)
       if (!held.has(f.jobId)) jobs.push(f)
       held.add(f.jobId)
     }
     const [, series = '', year = '', month = ''] =
-      /^series\/([^/]+)\/(\d{4})\/(\d{2})\.pack\.json$/.exec(pack) ?? []
+      /^series\/([^/]+)\/(\d{4})\/(\d{2})\.pack$/.exec(pack) ?? []
     const name = decodeURIComponent(series)
     change.add.set(pack, encodePack(name, `${year}-${month}`, jobs))
     change.remove.push(...paths)
@@ -124,6 +122,6 @@ export async function holdsJob(
   const oid = pack === undefined ? undefined : files.get(pack)
   if (pack === undefined || oid === undefined || !isPackPath(pack)) return false
   const [blob] = await repo.readBlobs([oid])
-  const { file } = decodePack(blob?.toString('utf8') ?? '', pack)
+  const { file } = decodePack(blob ?? Buffer.alloc(0), pack)
   return file.jobs.some((j) => j.jobId === jobId)
 }

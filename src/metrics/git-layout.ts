@@ -57,7 +57,7 @@ export function jobPath(d: DispatchJob): string {
  * after `since`?
  */
 export function monthMayHold(path: string, since: number): boolean {
-  const m = /\/(\d{4})\/(\d{2})(?:\/[^/]+|\.pack\.json)$/.exec(path)
+  const m = /\/(\d{4})\/(\d{2})(?:\/[^/]+|\.pack)$/.exec(path)
   if (m === null) return true
   const end = Date.UTC(Number(m[1]), Number(m[2]), 1)
   return end > since

@@ -27,37 +27,50 @@ export interface IndexedJob {
   filter: string
 }
 
+/** One series' points: job numbers and values, growing as pushed. */
 class Column {
-  readonly jobs: number[] = []
-  readonly times: number[] = []
-  readonly values: number[] = []
+  jobs = new Int32Array(64)
+  values = new Float64Array(64)
+  length = 0
   sorted = true
 
   constructor(readonly key: Keyed) {}
 
-  push(job: number, time: number, value: number): void {
-    const n = this.times.length
-    if (n > 0 && (this.times[n - 1] as number) > time) this.sorted = false
-    this.jobs.push(job)
-    this.times.push(time)
-    this.values.push(value)
+  push(job: number, value: number, times: readonly number[]): void {
+    const n = this.length
+    if (n === this.jobs.length) {
+      const jobs = new Int32Array(n * 2)
+      const values = new Float64Array(n * 2)
+      jobs.set(this.jobs)
+      values.set(this.values)
+      this.jobs = jobs
+      this.values = values
+    }
+    if (
+      n > 0 &&
+      (times[this.jobs[n - 1] as number] as number) > (times[job] as number)
+    )
+      this.sorted = false
+    this.jobs[n] = job
+    this.values[n] = value
+    this.length = n + 1
   }
 
   /** Puts the points in time order (stable), once. */
-  order(): this {
+  order(times: readonly number[]): this {
     if (this.sorted) return this
-    const idx = this.times.map((_, i) => i)
-    idx.sort((a, b) => (this.times[a] as number) - (this.times[b] as number))
-    const [jobs, times, values] = [
-      [...this.jobs],
-      [...this.times],
-      [...this.values]
-    ]
+    const n = this.length
+    const idx = Array.from({ length: n }, (_, i) => i)
+    const time = (i: number): number => times[this.jobs[i] as number] as number
+    idx.sort((a, b) => time(a) - time(b) || a - b)
+    const jobs = new Int32Array(n)
+    const values = new Float64Array(n)
     idx.forEach((from, to) => {
-      this.jobs[to] = jobs[from] as number
-      this.times[to] = times[from] as number
-      this.values[to] = values[from] as number
+      jobs[to] = this.jobs[from] as number
+      values[to] = this.values[from] as number
     })
+    this.jobs = jobs
+    this.values = values
     this.sorted = true
     return this
   }
@@ -68,6 +81,7 @@ const lineOf = (k: Omit<Keyed, 'metric'>): string =>
 
 export class HistoryIndex {
   readonly #jobIds: string[] = []
+  readonly #times: number[] = []
   /** line (dataset, instrument, filter, series) → metric → points. */
   readonly #lines = new Map<string, Map<string, Column>>()
   /** A job's columns, by the identity of its metric-name list. */
@@ -86,8 +100,8 @@ export class HistoryIndex {
         continue
       this.#column(job, m.metric).push(
         numbers[m.job] as number,
-        job.createdAt,
-        m.value
+        m.value,
+        this.#times
       )
     }
   }
@@ -112,6 +126,7 @@ export class HistoryIndex {
 
   /** Registers a job; its number for {@link addValues}. */
   addJob(job: IndexedJob): number {
+    this.#times.push(job.createdAt)
     return this.#jobIds.push(job.jobId) - 1
   }
 
@@ -134,10 +149,12 @@ export class HistoryIndex {
       this.#lastColumns = names.map((name) => this.#column(job, name))
     }
     const columns = this.#lastColumns
+    const times = this.#times
     for (let i = 0; i < names.length; i++) {
       const v = values[offset + i]
-      if (v === null || v === undefined || Number.isNaN(v)) continue
-      ;(columns[i] as Column).push(n, job.createdAt, v)
+      // (NaN is the one value not equal to itself.)
+      if (v === null || v === undefined || v !== v) continue
+      ;(columns[i] as Column).push(n, v, times)
     }
   }
 
@@ -145,20 +162,22 @@ export class HistoryIndex {
     return this.#lines
       .get(lineOf({ ...key, series }))
       ?.get(key.metric)
-      ?.order()
+      ?.order(this.#times)
   }
 
   /** One series, oldest first: before `q.before`, the newest `q.limit`. */
   history(q: HistoryQuery): HistoryPoint[] {
     const c = this.#get(q, q.series)
     if (c === undefined) return []
-    let end = c.times.length
+    const time = (i: number): number =>
+      this.#times[c.jobs[i] as number] as number
+    let end = c.length
     if (q.before !== undefined) {
       // The first point at or after `before` (times are in order).
       let lo = 0
       while (lo < end) {
         const mid = (lo + end) >> 1
-        if ((c.times[mid] as number) < q.before) lo = mid + 1
+        if (time(mid) < q.before) lo = mid + 1
         else end = mid
       }
     }
@@ -167,7 +186,7 @@ export class HistoryIndex {
     for (let i = start; i < end; i++)
       out.push({
         jobId: this.#jobIds[c.jobs[i] as number] as string,
-        time: c.times[i] as number,
+        time: time(i),
         value: c.values[i] as number
       })
     return out
@@ -178,10 +197,7 @@ export class HistoryIndex {
     const out: Keyed[] = []
     for (const metrics of this.#lines.values())
       for (const c of metrics.values())
-        if (
-          c.values.length > 0 &&
-          (series === undefined || c.key.series === series)
-        )
+        if (c.length > 0 && (series === undefined || c.key.series === series))
           out.push(c.key)
     const text = (k: Keyed): string =>
       JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series])
@@ -197,9 +213,11 @@ export class HistoryIndex {
     withTimes: boolean
   ): { values: number[]; times: number[] } {
     const c = this.#get(key, series)
+    if (c === undefined) return { values: [], times: [] }
+    const jobs = c.jobs.subarray(0, c.length)
     return {
-      values: c === undefined ? [] : [...c.values],
-      times: c === undefined || !withTimes ? [] : [...c.times]
+      values: Array.from(c.values.subarray(0, c.length)),
+      times: withTimes ? Array.from(jobs, (j) => this.#times[j] as number) : []
     }
   }
 
@@ -208,6 +226,8 @@ export class HistoryIndex {
     series: string,
     index: number
   ): number | undefined {
-    return this.#get(key, series)?.times[index]
+    const c = this.#get(key, series)
+    const job = c === undefined || index >= c.length ? undefined : c.jobs[index]
+    return job === undefined ? undefined : this.#times[job]
   }
 }
