@@ -166,6 +166,23 @@ function legend(model: ReportModel): string {
 <p class="gate">Points fail when they fail a specification tagged ${escapeHtml(model.gate.fail.join(', ') || '(none)')}, warn on one tagged ${escapeHtml(model.gate.warn.join(', ') || '(none)')}; other specifications are drawn and listed. Hover a point for details; click it for its links.</p>`
 }
 
+/** A directory as a page refers to it (each component URL-encoded). */
+function dirHref(dir: string): string {
+  return dir.split('/').map(encodeURIComponent).join('/')
+}
+
+/**
+ * The page `html` loading its data files from `to` instead of `from` (both
+ * relative to the page): for a copy of the page published elsewhere.
+ */
+export function relocateDataDir(
+  html: string,
+  from: string,
+  to: string
+): string {
+  return html.split(`"full":"${dirHref(from)}/`).join(`"full":"${dirHref(to)}/`)
+}
+
 /** Above this many drawn points, charts are drawn as they scroll into view. */
 const EAGER_POINTS = 20_000
 
@@ -204,7 +221,7 @@ export function renderReportHtml(
       unit: m.unit,
       ...(m.sampled && dataDir !== undefined
         ? {
-            full: `${dataDir.split('/').map(encodeURIComponent).join('/')}/${encodeURIComponent(dataFileName(m.metric))}`,
+            full: `${dirHref(dataDir)}/${encodeURIComponent(dataFileName(m.metric))}`,
             button: `full-${i}`
           }
         : {})
