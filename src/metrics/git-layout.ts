@@ -104,7 +104,9 @@ export function decodeJobFile(text: string, path: string): GitJobFile {
 }
 
 /** A job file as the report and export read it. */
-export function storedJobOf(f: GitJobFile): StoredJob {
+export function storedJobOf(
+  f: Pick<GitJobFile, 'jobId' | 'createdAt' | 'series' | 'provenance' | 'meta'>
+): StoredJob {
   const p = f.provenance
   const opt = (key: keyof StoredJob, v: string | undefined): object =>
     v === undefined || v === '' ? {} : { [key]: v }

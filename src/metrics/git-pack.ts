@@ -16,19 +16,15 @@
 
 import { endianness } from 'node:os'
 import { StoreError } from '../core/errors.js'
-import type { Provenance } from '../core/provenance.js'
 import { JOB_FORMAT, seriesDir, type GitJobFile } from './git-layout.js'
 
 export const PACK_FORMAT = 'stackci-pack/1'
 
 /** One job of a pack: its file without the measurement columns. */
-export interface PackedJob {
-  jobId: string
-  createdAt: number
-  series: string
-  source: string
-  provenance: Provenance
-  meta: Record<string, unknown>
+export interface PackedJob extends Pick<
+  GitJobFile,
+  'jobId' | 'createdAt' | 'series' | 'source' | 'provenance' | 'meta'
+> {
   /** Index into {@link GitPackFile.lists}: the job's metric names. */
   metrics: number
   /** Index into {@link GitPackFile.lists}: the job's units. */

@@ -46,7 +46,7 @@ import {
   unpackJobFiles,
   type DecodedPack
 } from './git-pack.js'
-import { HistoryIndex, type IndexedJob } from './history-index.js'
+import { HistoryIndex } from './history-index.js'
 import type { DispatchJob } from './record.js'
 import type {
   Acceptance,
@@ -65,21 +65,6 @@ export interface GitStoreOptions extends GitRemote {
   reporter: Reporter
   /** The first back-off after a lost push race (default 50 ms). */
   minDelayMs?: number
-}
-
-/** What the index keeps of a job file or a packed job. */
-function indexedJob(
-  f: Pick<GitJobFile, 'jobId' | 'createdAt' | 'series' | 'provenance'>
-): IndexedJob {
-  const p = f.provenance
-  return {
-    jobId: f.jobId,
-    createdAt: f.createdAt,
-    series: f.series,
-    dataset: p.dataset ?? '',
-    instrument: p.instrument ?? '',
-    filter: p.filter ?? ''
-  }
 }
 
 export class GitStore implements MetricStore {
@@ -281,7 +266,7 @@ export class GitStore implements MetricStore {
       for (const j of p.file.jobs) {
         if (seen.has(j.jobId)) continue
         seen.add(j.jobId)
-        const job = indexedJob(j)
+        const job = storedJobOf(j)
         jobs.push({
           at: j.createdAt,
           add: () => index.addValues(job, packedMetrics(p, j), p.values, j.at)
@@ -290,7 +275,7 @@ export class GitStore implements MetricStore {
     for (const f of loose) {
       if (seen.has(f.jobId)) continue
       seen.add(f.jobId)
-      const job = indexedJob(f)
+      const job = storedJobOf(f)
       jobs.push({
         at: f.createdAt,
         add: () => index.addValues(job, f.metric, f.value)

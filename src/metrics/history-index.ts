@@ -11,21 +11,17 @@
  * a query returns.
  */
 
-import type { StoreHistory } from '../report/store-reader.js'
+import type { StoreHistory, StoredJob } from '../report/store-reader.js'
 import type { SeriesKey } from './record.js'
 import type { HistoryPoint, HistoryQuery } from './store.js'
 
 type Keyed = SeriesKey & { series: string }
 
 /** What the index keeps of a job. */
-export interface IndexedJob {
-  jobId: string
-  createdAt: number
-  series: string
-  dataset: string
-  instrument: string
-  filter: string
-}
+export type IndexedJob = Pick<
+  StoredJob,
+  'jobId' | 'createdAt' | 'series' | 'dataset' | 'instrument' | 'filter'
+>
 
 /** One series' points: job numbers and values, growing as pushed. */
 class Column {
