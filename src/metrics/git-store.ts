@@ -269,7 +269,9 @@ export class GitStore implements MetricStore {
         const job = storedJobOf(j)
         jobs.push({
           at: j.createdAt,
-          add: () => index.addValues(job, packedMetrics(p, j), p.values, j.at)
+          add: () => {
+            index.addValues(job, packedMetrics(p, j), p.values, j.at)
+          }
         })
       }
     for (const f of loose) {
@@ -278,7 +280,9 @@ export class GitStore implements MetricStore {
       const job = storedJobOf(f)
       jobs.push({
         at: f.createdAt,
-        add: () => index.addValues(job, f.metric, f.value)
+        add: () => {
+          index.addValues(job, f.metric, f.value)
+        }
       })
     }
     // Oldest first, so each series' points arrive in order.

@@ -105,7 +105,8 @@ export class HistoryIndex {
   #column(job: IndexedJob, metric: string): Column {
     const line = lineOf(job)
     let metrics = this.#lines.get(line)
-    if (metrics === undefined) this.#lines.set(line, (metrics = new Map()))
+    if (metrics === undefined)
+      this.#lines.set(line, (metrics = new Map<string, Column>()))
     let c = metrics.get(metric)
     if (c === undefined) {
       c = new Column({
