@@ -185,9 +185,6 @@ async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
               flags.runId ?? process.env.GITHUB_RUN_ID ?? String(Date.now()),
             time: Date.now(),
             html: readFileSync(result.out, 'utf8'),
-            ...(result.dataDir === undefined
-              ? {}
-              : { dataDir: result.dataDir }),
             title: flags.title
           },
           ctx.reporter

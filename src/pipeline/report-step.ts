@@ -98,7 +98,6 @@ export async function reportStep(run: RunState): Promise<StepDone> {
         runId: run.runId,
         time: Date.now(),
         html: readFileSync(result.out, 'utf8'),
-        ...(result.dataDir === undefined ? {} : { dataDir: result.dataDir }),
         title: config.report?.title ?? 'stackci metrics'
       },
       run.reporter
