@@ -12,8 +12,14 @@
  * file and — masked before anything is logged — no log.
  */
 
-import { mkdirSync, renameSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import {
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { nodeChildProcess, nodeCrypto } from '../core/builtins.js'
 import { StoreError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
@@ -293,13 +299,10 @@ export class GitRepo {
         const env = { GIT_INDEX_FILE: index }
         rmSync(index, { force: true })
         if (tip !== undefined) await this.run(['read-tree', tip], { env })
-        const lines: string[] = []
-        for (const [path, content] of c.add) {
-          const oid = (
-            await this.run(['hash-object', '-w', '--stdin'], { input: content })
-          ).trim()
-          lines.push(`100644 ${oid}\t${path}`)
-        }
+        const oids = await this.writeBlobs([...c.add.values()])
+        const lines = [...c.add.keys()].map(
+          (path, i) => `100644 ${oids[i] ?? ''}\t${path}`
+        )
         for (const path of c.remove ?? [])
           lines.push(`0 ${'0'.repeat(40)}\t${path}`)
         await this.run(['update-index', '-z', '--index-info'], {
@@ -330,6 +333,39 @@ export class GitRepo {
     } finally {
       rmSync(index, { force: true })
       await this.run(['update-ref', '-d', ref]).catch(() => undefined)
+    }
+  }
+
+  /**
+   * Writes blobs into the object store; their ids, in order. Many go
+   * through one `hash-object --stdin-paths` (a process per file would
+   * cost more than the files: a report has one per metric).
+   */
+  async writeBlobs(contents: readonly (string | Buffer)[]): Promise<string[]> {
+    if (contents.length <= 1) {
+      const out: string[] = []
+      for (const content of contents)
+        out.push(
+          (
+            await this.run(['hash-object', '-w', '--stdin'], { input: content })
+          ).trim()
+        )
+      return out
+    }
+    const dir = mkdtempSync(join(resolve(this.dir), 'stackci-blobs-'))
+    try {
+      const paths = contents.map((content, i) => {
+        const file = join(dir, String(i))
+        writeFileSync(file, content)
+        return file
+      })
+      const out = await this.run(
+        ['hash-object', '-w', '--no-filters', '--stdin-paths'],
+        { input: `${paths.join('\n')}\n` }
+      )
+      return out.trim().split('\n')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   }
 

@@ -52,9 +52,12 @@ export function jobPath(d: DispatchJob): string {
   return `${seriesDir(d.series)}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${stamp}-${d.id}.json`
 }
 
-/** Is this job path in a month that may hold jobs at or after `since`? */
+/**
+ * Is this job path (or month pack) in a month that may hold jobs at or
+ * after `since`?
+ */
 export function monthMayHold(path: string, since: number): boolean {
-  const m = /\/(\d{4})\/(\d{2})\/[^/]+$/.exec(path)
+  const m = /\/(\d{4})\/(\d{2})(?:\/[^/]+|\.pack)$/.exec(path)
   if (m === null) return true
   const end = Date.UTC(Number(m[1]), Number(m[2]), 1)
   return end > since
@@ -101,7 +104,9 @@ export function decodeJobFile(text: string, path: string): GitJobFile {
 }
 
 /** A job file as the report and export read it. */
-export function storedJobOf(f: GitJobFile): StoredJob {
+export function storedJobOf(
+  f: Pick<GitJobFile, 'jobId' | 'createdAt' | 'series' | 'provenance' | 'meta'>
+): StoredJob {
   const p = f.provenance
   const opt = (key: keyof StoredJob, v: string | undefined): object =>
     v === undefined || v === '' ? {} : { [key]: v }

@@ -10,6 +10,7 @@
  * `git cat-file --batch`.
  */
 
+import { isAscii } from 'node:buffer'
 import { nodeCrypto } from '../core/builtins.js'
 import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
@@ -20,6 +21,12 @@ import type {
   StoredMeasurement
 } from '../report/store-reader.js'
 import { GitRepo, type GitRemote } from './git-cli.js'
+import {
+  PACKED_PER_WRITE,
+  PACK_AFTER,
+  holdsJob,
+  packMonths
+} from './git-compact.js'
 import {
   acceptancePath,
   decodeAcceptance,
@@ -32,6 +39,13 @@ import {
   storedJobOf,
   type GitJobFile
 } from './git-layout.js'
+import {
+  decodePack,
+  isPackPath,
+  packedMetrics,
+  unpackJobFiles,
+  type DecodedPack
+} from './git-pack.js'
 import { HistoryIndex } from './history-index.js'
 import type { DispatchJob } from './record.js'
 import type {
@@ -95,48 +109,105 @@ export class GitStore implements MetricStore {
     }
   }
 
+  /**
+   * Adds the job's file (unless the branch has the job already), and packs
+   * some past months' job files in the same commit (see git-compact.ts).
+   */
   async write(d: DispatchJob): Promise<WriteOutcome> {
     const repo = await this.#open()
     const path = jobPath(d)
     const text = this.#encoded.get(d.id) ?? encodeJobFile(d)
     const n = d.job.measurements.length
-    const commit = await repo.commitFiles(
-      async (tip) =>
-        tip !== undefined && (await repo.hasFile(tip, path))
-          ? undefined
-          : {
-              add: new Map([[path, text]]),
-              message: `stackci: job ${d.id} (${d.series}, ${n} measurements)`
-            },
-      this.#o.minDelayMs === undefined ? {} : { minDelayMs: this.#o.minDelayMs }
-    )
+    const commit = await repo.commitFiles(async (tip) => {
+      const files =
+        tip === undefined
+          ? new Map<string, string>()
+          : await repo.listFiles(tip, 'series/')
+      if (await holdsJob(repo, files, path, d.id)) return undefined
+      const packed = await packMonths(repo, files, {
+        now: Date.now(),
+        maxFiles: PACKED_PER_WRITE,
+        minFiles: PACK_AFTER
+      })
+      packed.add.set(path, text)
+      return {
+        add: packed.add,
+        remove: packed.remove,
+        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)${packed.months.length === 0 ? '' : `; packed ${packed.months.join(', ')}`}`
+      }
+    }, this.#retry())
     this.#changed()
     return commit === undefined
       ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` }
       : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` }
   }
 
+  #retry(): { minDelayMs?: number } {
+    return this.#o.minDelayMs === undefined
+      ? {}
+      : { minDelayMs: this.#o.minDelayMs }
+  }
+
+  /**
+   * Packs every past month's job files (a dispatch packs a few at a time);
+   * what was packed. `now` decides which months are past.
+   */
+  async compact(now = Date.now()): Promise<{ months: number; jobs: number }> {
+    const repo = await this.#open()
+    let done = { months: 0, jobs: 0 }
+    await repo.commitFiles(async (tip) => {
+      if (tip === undefined) return undefined
+      const packed = await packMonths(
+        repo,
+        await repo.listFiles(tip, 'series/'),
+        { now }
+      )
+      done = { months: packed.months.length, jobs: packed.jobs }
+      return packed.months.length === 0
+        ? undefined
+        : {
+            add: packed.add,
+            remove: packed.remove,
+            message: `stackci: packed ${packed.jobs} job(s) of ${packed.months.length} month(s)`
+          }
+    }, this.#retry())
+    this.#changed()
+    return done
+  }
+
   /** Every job (of some series, since a date), oldest first. */
   async readHistory(filter: HistoryFilter = {}): Promise<StoreHistory> {
-    const repo = await this.#open()
-    const files = await this.#readFiles(repo, filter)
     const jobs: StoredJob[] = []
     const measurements: StoredMeasurement[] = []
+    const files: GitJobFile[] = []
+    await this.#read(filter, {
+      file: (f) => files.push(f),
+      pack: (p) => files.push(...unpackJobFiles(p))
+    })
     files.sort((a, b) => a.createdAt - b.createdAt)
+    const seen = new Set<string>()
     for (const f of files) {
       if (filter.since !== undefined && f.createdAt < filter.since) continue
+      // A job both in a pack and beside it (a write racing a pack) once.
+      if (seen.has(f.jobId)) continue
+      seen.add(f.jobId)
       pushMeasurements(f, jobs.length, measurements)
       jobs.push(storedJobOf(f))
     }
     return { path: this.label, jobs, measurements }
   }
 
-  async #readFiles(
-    repo: GitRepo,
-    filter: HistoryFilter
-  ): Promise<GitJobFile[]> {
+  /**
+   * Reads the job files and packs `filter` selects (by path: series and
+   * month), each handed to `each` as it is decoded.
+   */
+  async #read(
+    filter: HistoryFilter,
+    each: { file: (f: GitJobFile) => void; pack: (p: DecodedPack) => void }
+  ): Promise<void> {
+    const repo = await this.#open()
     const snapshot = await this.#snap(repo)
-    if (snapshot === undefined) return []
+    if (snapshot === undefined) return
     const wanted =
       filter.series === undefined || filter.series.length === 0
         ? ['series/']
@@ -145,7 +216,7 @@ export class GitStore implements MetricStore {
     const oids: string[] = []
     for (const prefix of wanted) {
       for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
-        if (!path.endsWith('.json')) continue
+        if (!path.endsWith('.json') && !isPackPath(path)) continue
         if (filter.since !== undefined && !monthMayHold(path, filter.since))
           continue
         paths.push(path)
@@ -153,21 +224,71 @@ export class GitStore implements MetricStore {
       }
     }
     const blobs = await repo.readBlobs(oids)
-    return blobs.map((b, i) =>
-      decodeJobFile(b.toString('utf8'), paths[i] ?? '')
-    )
+    blobs.forEach((b, i) => {
+      const path = paths[i] ?? ''
+      if (isPackPath(path)) each.pack(decodePack(b, path))
+      // A job file is mostly numbers and names: as one-byte text it
+      // decodes and parses faster.
+      else
+        each.file(
+          decodeJobFile(
+            isAscii(b) ? b.toString('latin1') : b.toString('utf8'),
+            path
+          )
+        )
+    })
   }
 
-  /** The series' history, indexed (read once per store). */
+  /**
+   * The series' history, indexed (read once per store): values only, no
+   * job or measurement objects (see HistoryIndex).
+   */
   async index(series?: string): Promise<HistoryIndex> {
     const key = series ?? ''
     let index = this.#indexes.get(key)
     if (index === undefined) {
-      index = this.readHistory(
-        series === undefined ? {} : { series: [series] }
-      ).then((h) => new HistoryIndex(h))
+      index = this.#readIndex(series === undefined ? {} : { series: [series] })
       this.#indexes.set(key, index)
     }
+    return index
+  }
+
+  async #readIndex(filter: HistoryFilter): Promise<HistoryIndex> {
+    const loose: GitJobFile[] = []
+    const packs: DecodedPack[] = []
+    await this.#read(filter, {
+      file: (f) => loose.push(f),
+      pack: (p) => packs.push(p)
+    })
+    const seen = new Set<string>()
+    const jobs: { at: number; add: () => void }[] = []
+    for (const p of packs)
+      for (const j of p.file.jobs) {
+        if (seen.has(j.jobId)) continue
+        seen.add(j.jobId)
+        const job = storedJobOf(j)
+        jobs.push({
+          at: j.createdAt,
+          add: () => {
+            index.addValues(job, packedMetrics(p, j), p.values, j.at)
+          }
+        })
+      }
+    for (const f of loose) {
+      if (seen.has(f.jobId)) continue
+      seen.add(f.jobId)
+      const job = storedJobOf(f)
+      jobs.push({
+        at: f.createdAt,
+        add: () => {
+          index.addValues(job, f.metric, f.value)
+        }
+      })
+    }
+    // Oldest first, so each series' points arrive in order.
+    jobs.sort((a, b) => a.at - b.at)
+    const index = new HistoryIndex()
+    for (const j of jobs) j.add()
     return index
   }
 

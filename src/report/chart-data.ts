@@ -48,10 +48,19 @@ function packSet(
   const y: (number | null)[] = []
   const k: number[] = []
   let run = 0
+  // Most points share their line and status and have no checks: the
+  // last such combination is remembered rather than spelled as a key.
+  let lastLine: string | undefined
+  let lastStatus: PointStatus | undefined
+  let lastId = 0
   for (const [p, line] of points) {
     r.push(p.run - run)
     run = p.run
     y.push(p.value)
+    if (p.checks.length === 0 && line === lastLine && p.status === lastStatus) {
+      k.push(lastId)
+      continue
+    }
     let key = `${line}\u0000${p.status}`
     for (const c of p.checks) key += `\u0000${c.spec}\u0000${String(c.passed)}`
     let id = ids.get(key)
@@ -61,6 +70,8 @@ function packSet(
       ids.set(key, id)
     }
     k.push(id)
+    if (p.checks.length === 0)
+      [lastLine, lastStatus, lastId] = [line, p.status, id]
   }
   return { r, y, k: k.every((x) => x === k[0]) ? (k[0] ?? 0) : k }
 }

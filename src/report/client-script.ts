@@ -1,7 +1,8 @@
 /**
  * The page's own script (plain browser JavaScript, kept as text so it is
  * the same from lib/ and from an action bundle): builds each chart from its
- * embedded JSON configuration and packed points (chart-data.ts), adds tick
+ * embedded JSON configuration and packed points (chart-data.ts), parsed
+ * only when the chart is drawn, adds tick
  * and tooltip formatting, and shows a run's details with its links when a
  * point is clicked. A big report draws its charts as they scroll into view;
  * a decimated chart loads its metric's data file (a script beside the page,
@@ -97,7 +98,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (entry.chart) return entry.chart
     var canvas = document.getElementById(entry.canvas)
     var pane = document.getElementById(entry.details)
-    var config = entry.config
+    // Parsed only now: a chart never drawn costs no parsing.
+    var own = JSON.parse(document.getElementById(entry.data).textContent)
+    var config = own.config
     var ticks = config.options.scales.x.ticks
     ticks.maxRotation = 0
     ticks.autoSkipPadding = 12
@@ -129,7 +132,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     config.options.onHover = function (event, elements) {
       event.native.target.style.cursor = elements.length ? 'pointer' : 'default'
     }
-    unpack(entry.packed, config.data.datasets, config.options.scales.y.min)
+    unpack(own.packed, config.data.datasets, config.options.scales.y.min)
     entry.chart = new Chart(canvas, config)
     return entry.chart
   }

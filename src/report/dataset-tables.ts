@@ -60,27 +60,31 @@ export function datasetTables(
   const latest = new Map<string, number>()
   for (const m of metrics) {
     for (const line of m.lines) {
+      // A line is one dataset's: its runs all have the line's key.
+      const key = keyOf(line)
+      let best = latest.get(key)
       for (const p of line.points) {
+        const current = best === undefined ? undefined : runs[best]
         const run = runs[p.run]
         if (run === undefined) continue
-        const key = keyOf(run)
-        const seen = latest.get(key)
-        const current = seen === undefined ? undefined : runs[seen]
         if (
           current === undefined ||
           run.time > current.time ||
-          (run.time === current.time && p.run > (seen ?? -1))
+          (run.time === current.time && p.run > (best ?? -1))
         )
-          latest.set(key, p.run)
+          best = p.run
       }
+      if (best !== undefined) latest.set(key, best)
     }
   }
   const tables: DatasetTable[] = []
   for (const runIndex of latest.values()) {
     const run = runs[runIndex] as ReportRun
     const rows: DatasetRow[] = []
+    const key = keyOf(run)
     for (const m of metrics) {
       for (const line of m.lines) {
+        if (keyOf(line) !== key) continue
         for (const p of line.points) {
           if (p.run !== runIndex) continue
           if (p.checks.length === 0) {

@@ -133,7 +133,8 @@ function resolution(
 function metricSection(
   metric: ReportMetric,
   index: number,
-  full: boolean
+  full: boolean,
+  chartJson: string
 ): string {
   const points = metric.lines.reduce((n, l) => n + l.total, 0)
   const counts = POINT_STATUSES.filter((s) => metric.counts[s] > 0)
@@ -150,6 +151,7 @@ function metricSection(
 ${metric.description === '' ? '' : `<p class="description">${escapeHtml(metric.description)}</p>`}
 <p class="counts">${points} point(s) in ${metric.lines.length} line(s): ${counts}</p>
 <div class="chart"><canvas id="chart-${index}" role="img" aria-label="${escapeHtml(`trend of ${metric.metric}`)}"></canvas></div>
+<script type="application/json" id="chart-data-${index}">${chartJson}</script>
 ${resolution(metric, index, points, full)}
 <div class="details" id="details-${index}" hidden></div>
 ${metric.thresholds.length === 0 ? '<p class="nospec">No specification applies to these measurements.</p>' : `<details><summary>${metric.thresholds.length} specification(s)</summary><table class="specs"><thead><tr><th>specification</th><th>threshold</th><th>tags</th><th>applies to</th><th>gate</th></tr></thead><tbody>\n${specs}\n</tbody></table></details>`}
@@ -162,6 +164,23 @@ function legend(model: ReportModel): string {
   ).join('')
   return `<ul class="legend">${items}</ul>
 <p class="gate">Points fail when they fail a specification tagged ${escapeHtml(model.gate.fail.join(', ') || '(none)')}, warn on one tagged ${escapeHtml(model.gate.warn.join(', ') || '(none)')}; other specifications are drawn and listed. Hover a point for details; click it for its links.</p>`
+}
+
+/** A directory as a page refers to it (each component URL-encoded). */
+function dirHref(dir: string): string {
+  return dir.split('/').map(encodeURIComponent).join('/')
+}
+
+/**
+ * The page `html` loading its data files from `to` instead of `from` (both
+ * relative to the page): for a copy of the page published elsewhere.
+ */
+export function relocateDataDir(
+  html: string,
+  from: string,
+  to: string
+): string {
+  return html.split(`"full":"${dirHref(from)}/`).join(`"full":"${dirHref(to)}/`)
 }
 
 /** Above this many drawn points, charts are drawn as they scroll into view. */
@@ -183,20 +202,26 @@ export function renderReportHtml(
 ): string {
   const { dataDir } = options
   let drawn = 0
+  // Each chart's configuration and points are a JSON element of their own
+  // in the chart's section, parsed when the chart is drawn: a page of
+  // hundreds of charts parses only those scrolled to.
+  const chartJson: string[] = []
   const charts = model.metrics.map((m, i) => {
     const config = chartConfig(m, model)
     const points = m.lines.reduce((n, l) => n + l.points.length, 0)
     drawn += points
+    chartJson.push(
+      scriptJson({ config: chartFrame(config), packed: packMetric(m) })
+    )
     return {
       canvas: `chart-${i}`,
       details: `details-${i}`,
+      data: `chart-data-${i}`,
       metric: m.metric,
       unit: m.unit,
-      config: chartFrame(config),
-      packed: packMetric(m),
       ...(m.sampled && dataDir !== undefined
         ? {
-            full: `${dataDir.split('/').map(encodeURIComponent).join('/')}/${encodeURIComponent(dataFileName(m.metric))}`,
+            full: `${dirHref(dataDir)}/${encodeURIComponent(dataFileName(m.metric))}`,
             button: `full-${i}`
           }
         : {})
@@ -242,7 +267,7 @@ ${legend(model)}
 <h2 id="datasets">Latest run per dataset</h2>
 ${model.datasets.map((d) => datasetSection(d, model)).join('\n')}
 <h2 id="trends">Trends</h2>
-${model.metrics.map((m, i) => metricSection(m, i, dataDir !== undefined)).join('\n')}
+${model.metrics.map((m, i) => metricSection(m, i, dataDir !== undefined, chartJson[i] ?? '{}')).join('\n')}
 </main>
 <footer>Made by stackci. Charts drawn by Chart.js ${escapeHtml(library.version)} (MIT License, © Chart.js Contributors), embedded in this file.</footer>
 <script type="application/json" id="stackci-report-data">${data}</script>

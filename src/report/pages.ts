@@ -3,17 +3,21 @@
  * default) with the real `git push` — `<profile>/index.html` the latest
  * report of each profile, `<profile>/runs/<time>-<run id>.html` every one
  * published (the newest `keep` per profile), and `index.html` listing the
- * profiles and the past reports. The index is rebuilt from the branch's
+ * profiles and the past reports. A report's full-resolution data files
+ * (`report-data/`) go to `<profile>/data/<time>-<run id>/`, which both
+ * copies of the page load them from, and go with its run page. The index is rebuilt from the branch's
  * tree on every attempt, so two runs publishing at once both appear in it.
  */
 
-import { isAbsolute, resolve } from 'node:path'
+import { readFileSync, readdirSync } from 'node:fs'
+import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { StackciConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
 import { GitRepo, parseGitTarget, type GitRemote } from '../metrics/git-cli.js'
 import { DEFAULT_GIT_CACHE } from '../metrics/git-store.js'
+import { relocateDataDir } from './html.js'
 
 export const DEFAULT_PAGES_BRANCH = 'gh-pages'
 export const DEFAULT_PAGES_KEEP = 50
@@ -34,6 +38,11 @@ export interface PublishedPage {
   time: number
   html: string
   title: string
+  /**
+   * The report's data directory (what writeReport returns as `dataDir`),
+   * published beside the page so that "show all points" works there.
+   */
+  dataDir?: string
 }
 
 export interface PublishResult {
@@ -93,6 +102,19 @@ export function pagesIndexHtml(title: string, reports: PastReport[]): string {
 `
 }
 
+/** The files of a report's data directory, as published under `to`. */
+function dataFiles(
+  dir: string | undefined,
+  to: string
+): { files: Map<string, Buffer> } {
+  const files = new Map<string, Buffer>()
+  if (dir === undefined) return { files }
+  for (const name of readdirSync(dir).sort())
+    if (name.endsWith('.js'))
+      files.set(`${to}/${name}`, readFileSync(join(dir, name)))
+  return { files }
+}
+
 /** Publishes `page`; see the module comment. */
 export async function publishPages(
   target: PagesTarget,
@@ -105,8 +127,25 @@ export async function publishPages(
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+/, '')
-  const runPath = `${profile}/runs/${stamp}-${component(page.runId)}.html`
+  const run = `${stamp}-${component(page.runId)}`
+  const runPath = `${profile}/runs/${run}.html`
   const keep = target.keep ?? DEFAULT_PAGES_KEEP
+  const data = dataFiles(page.dataDir, `${profile}/data/${run}`)
+  const pages =
+    data.files.size === 0 || page.dataDir === undefined
+      ? { run: page.html, latest: page.html }
+      : {
+          run: relocateDataDir(
+            page.html,
+            basename(page.dataDir),
+            `../data/${run}`
+          ),
+          latest: relocateDataDir(
+            page.html,
+            basename(page.dataDir),
+            `data/${run}`
+          )
+        }
   const commit = await repo.commitFiles(async (tip) => {
     const paths =
       tip === undefined ? [] : [...(await repo.listFiles(tip)).keys()]
@@ -126,14 +165,21 @@ export async function publishPages(
       .sort((a, b) => (a.path < b.path ? 1 : -1))
     const dropped = new Set(mine.slice(keep).map((r) => r.path))
     const kept = reports.filter((r) => !dropped.has(r.path))
+    // A dropped report's data files go with it.
+    const droppedData = [...dropped].map((p) =>
+      p.replace(/\/runs\/([^/]+)\.html$/, '/data/$1/')
+    )
     return {
-      add: new Map<string, string>([
-        [runPath, page.html],
-        [`${profile}/index.html`, page.html],
+      add: new Map<string, string | Buffer>([
+        [runPath, pages.run],
+        [`${profile}/index.html`, pages.latest],
         ['index.html', pagesIndexHtml(page.title, kept)],
-        ['.nojekyll', '']
+        ['.nojekyll', ''],
+        ...data.files
       ]),
-      remove: [...dropped].filter((p) => paths.includes(p)),
+      remove: paths.filter(
+        (p) => dropped.has(p) || droppedData.some((d) => p.startsWith(d))
+      ),
       message: `stackci: ${page.profile} report of run ${page.runId}`
     }
   })

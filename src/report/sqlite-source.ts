@@ -1,10 +1,13 @@
 /**
- * The SQLite store as a {@link HistorySource}, read streaming: the jobs at
- * once (one row a run), then one pass over the measurements in the order
- * they lie in the file (no sort, no random reads: a series' points are
- * spread over the whole table), row by row (`iterate`), kept as numbers in
- * typed arrays — 18 bytes a point instead of an object each. Each metric's
- * points become objects only while the report builds that metric.
+ * The SQLite store as a {@link HistorySource}: the jobs at once (one row a
+ * run), then each history series' points as one row of JSON arrays
+ * (`json_group_array` over the covering index `(series, created_at, value,
+ * job)` and its row id: the table itself is not read), so the rows cost
+ * three JSON.parse calls per series rather than a call from SQLite into
+ * JavaScript per point. Units are not in that index: one scan of the
+ * table finds each series' units, and only a series that has several is
+ * read again for each point's. Points are kept as numbers per metric; they
+ * become objects only while the report builds that metric.
  */
 
 import type { SqliteDatabase } from '../metrics/sqlite-driver.js'
@@ -17,8 +20,6 @@ import {
   type StoredJob,
   type StoredMeasurement
 } from './store-reader.js'
-
-type Row = [number, number, number | null, string]
 
 /** A source over the store at `path`, read at once and closed. */
 export function openSqliteSource(
@@ -34,37 +35,64 @@ export function openSqliteSource(
   }
 }
 
-/** Growable typed columns of the points read. */
+/** Growable typed columns of the points read (18 bytes a point). */
 class Columns {
-  series = new Int32Array(1 << 16)
   job = new Int32Array(1 << 16)
   value = new Float64Array(1 << 16)
-  unit = new Uint16Array(1 << 16)
+  /** Row ids (float64: they may outgrow an int32). */
+  id = new Float64Array(1 << 16)
   length = 0
 
-  push(series: number, job: number, value: number, unit: number): void {
-    if (this.length === this.series.length) this.#grow()
+  push(job: number, value: number, id: number): void {
+    if (this.length === this.job.length) {
+      const n = this.length * 2
+      const job = new Int32Array(n)
+      const value = new Float64Array(n)
+      const ids = new Float64Array(n)
+      job.set(this.job)
+      value.set(this.value)
+      ids.set(this.id)
+      ;[this.job, this.value, this.id] = [job, value, ids]
+    }
     const i = this.length++
-    this.series[i] = series
     this.job[i] = job
     this.value[i] = value
-    this.unit[i] = unit
+    this.id[i] = id
   }
+}
 
-  #grow(): void {
-    const n = this.series.length * 2
-    const grow = <T extends Int32Array | Float64Array | Uint16Array>(
-      a: T,
-      b: T
-    ): T => {
-      b.set(a)
-      return b
-    }
-    this.series = grow(this.series, new Int32Array(n))
-    this.job = grow(this.job, new Int32Array(n))
-    this.value = grow(this.value, new Float64Array(n))
-    this.unit = grow(this.unit, new Uint16Array(n))
+/** A series' points: a stretch of the columns, with the series' unit. */
+interface Stretch {
+  from: number
+  to: number
+  unit: string
+}
+
+/** The units of each series; a series with several, per row id. */
+function seriesUnits(db: SqliteDatabase): {
+  of: Map<number, string>
+  byRow: Map<number, string>
+} {
+  const of = new Map<number, string>()
+  const mixed = new Set<number>()
+  const rows = db
+    .prepare('SELECT DISTINCT series, unit FROM measurements NOT INDEXED')
+    .raw(true)
+    .all() as [number, string][]
+  for (const [series, unit] of rows) {
+    if (of.has(series)) mixed.add(series)
+    else of.set(series, unit)
   }
+  const byRow = new Map<number, string>()
+  if (mixed.size > 0) {
+    const select = db
+      .prepare('SELECT id, unit FROM measurements WHERE series = ?')
+      .raw(true)
+    for (const series of mixed)
+      for (const [id, unit] of select.all(series) as [number, string][])
+        byRow.set(id, unit)
+  }
+  return { of, byRow }
 }
 
 function sqliteSource(
@@ -73,28 +101,49 @@ function sqliteSource(
   filter: HistoryFilter
 ): HistorySource {
   const { jobs, index } = selectJobs(db, filter)
+  // Row id → job index (-1: not selected), for a million lookups.
+  let top = 0
+  for (const id of index.keys()) top = Math.max(top, id)
+  const jobAt = new Int32Array(top + 1).fill(-1)
+  for (const [id, i] of index) jobAt[id] = i
   const metricOf = new Map(
     db.prepare('SELECT id, metric FROM series').raw(true).all() as [
       number,
       string
     ][]
   )
-  const units: string[] = []
-  const unitIds = new Map<string, number>()
+  const units = seriesUnits(db)
   const columns = new Columns()
+  const byMetric = new Map<string, Stretch[]>()
   const rows = db
-    .prepare('SELECT series, job, value, unit FROM measurements')
+    .prepare(
+      `SELECT series, json_group_array(job), json_group_array(value),
+         json_group_array(id)
+       FROM measurements GROUP BY series`
+    )
     .raw(true)
-  for (const [series, jobId, value, unit] of rows.iterate() as Iterable<Row>) {
-    // Jobs outside the filter (series, since) are not in the index.
-    const job = index.get(jobId)
-    if (job === undefined) continue
-    let u = unitIds.get(unit)
-    if (u === undefined) {
-      u = units.push(unit) - 1
-      unitIds.set(unit, u)
+  for (const [series, jobText, valueText, idText] of rows.iterate() as Iterable<
+    [number, string, string, string]
+  >) {
+    const metric = metricOf.get(series)
+    if (metric === undefined) continue
+    const jobIds = JSON.parse(jobText) as number[]
+    const values = JSON.parse(valueText) as (number | null)[]
+    const ids = JSON.parse(idText) as number[]
+    const from = columns.length
+    for (let i = 0; i < jobIds.length; i++) {
+      // Jobs outside the filter (series, since) are not in the index.
+      const job = jobAt[jobIds[i] as number] ?? -1
+      if (job !== -1) columns.push(job, values[i] ?? NaN, ids[i] as number)
     }
-    columns.push(series, job, value ?? NaN, u)
+    const stretch = {
+      from,
+      to: columns.length,
+      unit: units.of.get(series) ?? ''
+    }
+    const list = byMetric.get(metric)
+    if (list === undefined) byMetric.set(metric, [stretch])
+    else list.push(stretch)
   }
   if (columns.length === 0) throw noMeasurements(db, path, filter)
   return {
@@ -102,18 +151,25 @@ function sqliteSource(
     jobs,
     measurementCount: columns.length,
     forEachMetric(each) {
-      for (const [metric, points] of byMetric(columns, metricOf, jobs)) {
+      for (const metric of [...byMetric.keys()].sort()) {
+        const stretches = byMetric.get(metric) as Stretch[]
+        const points: number[] = []
+        for (const s of stretches)
+          for (let i = s.from; i < s.to; i++) points.push(i)
         if (points.length === 0) continue
+        const unit = (i: number): string =>
+          units.byRow.get(columns.id[i] as number) ??
+          (stretches.find((s) => i < s.to) as Stretch).unit
         each(
           metric,
-          Array.from(points, (i) => {
+          inTimeOrder(points, columns, jobs).map((i) => {
             const v = columns.value[i] as number
             return {
               job: columns.job[i] as number,
               metric,
               identifier: '',
               value: Number.isNaN(v) ? null : v,
-              unit: units[columns.unit[i] as number] as string
+              unit: unit(i)
             } satisfies StoredMeasurement
           })
         )
@@ -123,52 +179,24 @@ function sqliteSource(
 }
 
 /**
- * The points of each metric (indices into `columns`), in time order (then
- * job, then as stored), metrics in name order: a counting sort by metric,
- * as the file holds each job's points together, not each metric's.
+ * The order of a metric's points: time, then job, then as stored (row id).
+ * The index hands each series in time order already; a metric of several
+ * series (lines), or jobs sharing a time, are sorted.
  */
-function byMetric(
-  columns: Columns,
-  metricOf: Map<number, string>,
+function inTimeOrder(
+  points: number[],
+  c: Columns,
   jobs: readonly StoredJob[]
-): [string, Int32Array][] {
-  const names = [...new Set(metricOf.values())].sort()
-  const slot = new Map(names.map((n, i) => [n, i]))
-  const seriesSlot = new Map(
-    [...metricOf].map(([id, metric]) => [id, slot.get(metric) as number])
-  )
-  const slots = new Int32Array(columns.length)
-  const counts = new Int32Array(names.length + 1)
-  for (let i = 0; i < columns.length; i++) {
-    const s = seriesSlot.get(columns.series[i] as number) ?? 0
-    slots[i] = s
-    counts[s + 1] = (counts[s + 1] as number) + 1
-  }
-  for (let s = 1; s <= names.length; s++)
-    counts[s] = (counts[s] as number) + (counts[s - 1] as number)
-  const order = new Int32Array(columns.length)
-  const next = counts.slice(0, names.length)
-  for (let i = 0; i < columns.length; i++) {
-    const s = slots[i] as number
-    const at = next[s] as number
-    order[at] = i
-    next[s] = at + 1
-  }
+): number[] {
   const time = (i: number): number =>
-    (jobs[columns.job[i] as number] as StoredJob).createdAt
-  const byTime = (a: number, b: number): number =>
+    (jobs[c.job[i] as number] as StoredJob).createdAt
+  const order = (a: number, b: number): number =>
     time(a) - time(b) ||
-    (columns.job[a] as number) - (columns.job[b] as number) ||
-    a - b
-  return names.map((name, s) => {
-    const list = order.subarray(counts[s], counts[s + 1])
-    // Stored in time order as a rule (a job's points are written together).
-    for (let k = 1; k < list.length; k++) {
-      if (byTime(list[k - 1] as number, list[k] as number) > 0) {
-        list.sort(byTime)
-        break
-      }
-    }
-    return [name, list] as [string, Int32Array]
-  })
+    (c.job[a] as number) - (c.job[b] as number) ||
+    (c.id[a] as number) - (c.id[b] as number)
+  for (let k = 1; k < points.length; k++) {
+    if (order(points[k - 1] as number, points[k] as number) > 0)
+      return points.sort(order)
+  }
+  return points
 }
