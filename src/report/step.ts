@@ -268,7 +268,8 @@ export async function runReport(
       runId: inputs['run-id'] ?? deps.env.GITHUB_RUN_ID ?? String(Date.now()),
       time: (deps.now ?? Date.now)(),
       html: readFileSync(report.out, 'utf8'),
-      title: inputs.title
+      title: inputs.title,
+      ...(report.dataDir === undefined ? {} : { dataDir: report.dataDir })
     },
     deps.reporter
   )
