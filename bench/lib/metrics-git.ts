@@ -31,7 +31,7 @@ import {
   jobPath,
   type DispatchJob
 } from '../../src/metrics/index.js'
-import { readStoreHistory } from '../../src/report/index.js'
+import { readStoreHistory } from '../../src/metrics/index.js'
 import { printTable, timeIt, type Row } from './table.js'
 
 const BRANCH = 'stackci-metrics'

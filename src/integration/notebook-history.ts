@@ -10,7 +10,7 @@ import { copyFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { exportText } from '../metrics/export.js'
-import { readStoreHistory } from '../report/store-reader.js'
+import { readStoreHistory } from '../metrics/store-reader.js'
 
 /** Where the history comes from. */
 export type HistorySource =

@@ -5,7 +5,7 @@
  * what a store does not keep is empty (InfluxDB: identifier, unit).
  */
 
-import type { StoreHistory, StoredJob } from '../report/store-reader.js'
+import type { StoreHistory, StoredJob } from './store-reader.js'
 
 export type ExportFormat = 'jsonl' | 'csv'
 

@@ -11,7 +11,7 @@
  */
 
 import { StoreError } from '../core/errors.js'
-import type { StoredJob, StoredMeasurement } from '../report/store-reader.js'
+import type { StoredJob, StoredMeasurement } from './store-reader.js'
 import type { DispatchJob } from './record.js'
 import type { Provenance } from '../core/provenance.js'
 import type { Acceptance } from './store.js'

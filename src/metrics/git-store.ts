@@ -19,7 +19,7 @@ import type {
   StoreHistory,
   StoredJob,
   StoredMeasurement
-} from '../report/store-reader.js'
+} from './store-reader.js'
 import { GitRepo, type GitRemote } from './git-cli.js'
 import {
   PACKED_PER_WRITE,

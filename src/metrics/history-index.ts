@@ -11,7 +11,7 @@
  * a query returns.
  */
 
-import type { StoreHistory, StoredJob } from '../report/store-reader.js'
+import type { StoreHistory, StoredJob } from './store-reader.js'
 import type { SeriesKey } from './record.js'
 import type { HistoryPoint, HistoryQuery } from './store.js'
 

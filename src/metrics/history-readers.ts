@@ -17,7 +17,7 @@ import {
   type StoreHistory,
   type StoredJob,
   type StoredMeasurement
-} from '../report/store-reader.js'
+} from './store-reader.js'
 import { GitStore } from './git-store.js'
 import type { InfluxSeries } from './influxdb-client.js'
 import { InfluxStore, PROVENANCE_FIELDS } from './influxdb-store.js'

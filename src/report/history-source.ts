@@ -10,7 +10,7 @@ import type {
   StoreHistory,
   StoredJob,
   StoredMeasurement
-} from './store-reader.js'
+} from '../metrics/store-reader.js'
 
 export interface HistorySource {
   /** Where the history comes from, as the page names it. */

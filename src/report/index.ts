@@ -1,6 +1,5 @@
 /** The static HTML report: trends, thresholds, pass/fail per dataset. */
 
-export * from './store-reader.js'
 export * from './history-source.js'
 export * from './sqlite-source.js'
 export * from './natural-sort.js'

@@ -32,7 +32,7 @@ import type {
   ReportPoint,
   ReportThreshold
 } from './report-model.js'
-import type { StoredJob, StoredMeasurement } from './store-reader.js'
+import type { StoredJob, StoredMeasurement } from '../metrics/store-reader.js'
 
 const unitCache = new Map<string, Unit | null>()
 

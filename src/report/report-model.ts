@@ -18,7 +18,7 @@ import {
 } from './history-source.js'
 import { drawnMetric, lineKey, metricModel } from './metric-model.js'
 import { byNaturalKey } from './natural-sort.js'
-import type { StoreHistory, StoredJob } from './store-reader.js'
+import type { StoreHistory, StoredJob } from '../metrics/store-reader.js'
 
 export { lineLabel, unitOf } from './metric-model.js'
 

@@ -30,7 +30,7 @@ import {
   type ReportSummary
 } from './report-model.js'
 import { openSqliteSource } from './sqlite-source.js'
-import type { StoreHistory } from './store-reader.js'
+import type { StoreHistory } from '../metrics/store-reader.js'
 
 export const DEFAULT_REPORT_TITLE = 'stackci metrics report'
 export const DEFAULT_REPORT_FILE = 'report.html'

@@ -19,7 +19,7 @@ import {
   type HistoryFilter,
   type StoredJob,
   type StoredMeasurement
-} from './store-reader.js'
+} from '../metrics/store-reader.js'
 
 /** A source over the store at `path`, read at once and closed. */
 export function openSqliteSource(

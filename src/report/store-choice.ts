@@ -19,7 +19,7 @@ import {
 import { HISTORY_ORDER } from '../metrics/stores.js'
 import { loadDefinitions } from '../verify/index.js'
 import type { ReportDeps, ReportInputs } from './step.js'
-import type { StoreHistory } from './store-reader.js'
+import type { StoreHistory } from '../metrics/store-reader.js'
 
 /** The stores a report can read. */
 export const HISTORY_STORES = ['sqlite', 'git', 'influxdb'] as const

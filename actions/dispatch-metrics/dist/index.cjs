@@ -230,12 +230,12 @@ var watch = /* @__PURE__ */ __name((...a) => process.getBuiltinModule("node:fs/p
 // node_modules/@actions/core/lib/summary.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -253,7 +253,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -525,12 +525,12 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -548,7 +548,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -4898,6 +4898,9 @@ function isoUtc(ms) {
 }
 __name(isoUtc, "isoUtc");
 
+// src/metrics/git-store.ts
+var import_node_buffer = require("node:buffer");
+
 // src/metrics/git-cli.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
@@ -5029,7 +5032,7 @@ var GitRepo = class _GitRepo {
   async runBuffer(args, options = {}) {
     const env = { ...this.#env, ...options.env ?? {} };
     if (options.cwd === void 0) env.GIT_DIR = this.dir;
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       const child = nodeChildProcess().spawn("git", [...args], {
         cwd: options.cwd ?? (0, import_node_path5.dirname)(this.dir),
         env,
@@ -5051,7 +5054,7 @@ var GitRepo = class _GitRepo {
       });
       child.on("close", (code) => {
         clearTimeout(timer);
-        if (code === 0) resolve6(Buffer.concat(chunks));
+        if (code === 0) resolve7(Buffer.concat(chunks));
         else reject(new GitCommandError(args, stderr, this.remote.url));
       });
       child.stdin.on("error", () => void 0);
@@ -5116,11 +5119,10 @@ var GitRepo = class _GitRepo {
         const env = { GIT_INDEX_FILE: index };
         (0, import_node_fs4.rmSync)(index, { force: true });
         if (tip !== void 0) await this.run(["read-tree", tip], { env });
-        const lines = [];
-        for (const [path, content] of c.add) {
-          const oid = (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
-          lines.push(`100644 ${oid}	${path}`);
-        }
+        const oids = await this.writeBlobs([...c.add.values()]);
+        const lines = [...c.add.keys()].map(
+          (path, i) => `100644 ${oids[i] ?? ""}	${path}`
+        );
         for (const path of c.remove ?? [])
           lines.push(`0 ${"0".repeat(40)}	${path}`);
         await this.run(["update-index", "-z", "--index-info"], {
@@ -5149,6 +5151,37 @@ var GitRepo = class _GitRepo {
     } finally {
       (0, import_node_fs4.rmSync)(index, { force: true });
       await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /**
+   * Writes blobs into the object store; their ids, in order. Many go
+   * through one `hash-object --stdin-paths` (a process per file would
+   * cost more than the files: a report has one per metric).
+   */
+  async writeBlobs(contents) {
+    if (contents.length <= 1) {
+      const out = [];
+      for (const content of contents)
+        out.push(
+          (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim()
+        );
+      return out;
+    }
+    const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path5.join)((0, import_node_path5.resolve)(this.dir), "stackci-blobs-"));
+    try {
+      const paths = contents.map((content, i) => {
+        const file = (0, import_node_path5.join)(dir, String(i));
+        (0, import_node_fs4.writeFileSync)(file, content);
+        return file;
+      });
+      const out = await this.run(
+        ["hash-object", "-w", "--no-filters", "--stdin-paths"],
+        { input: `${paths.join("\n")}
+` }
+      );
+      return out.trim().split("\n");
+    } finally {
+      (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
     }
   }
   /**
@@ -5222,7 +5255,7 @@ function jobPath(d) {
 }
 __name(jobPath, "jobPath");
 function monthMayHold(path, since) {
-  const m = /\/(\d{4})\/(\d{2})\/[^/]+$/.exec(path);
+  const m = /\/(\d{4})\/(\d{2})(?:\/[^/]+|\.pack)$/.exec(path);
   if (m === null) return true;
   const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
   return end > since;
@@ -5316,132 +5349,385 @@ function decodeAcceptance(text3, path) {
 }
 __name(decodeAcceptance, "decodeAcceptance");
 
-// src/notify/metrics-model.ts
-function describeKey(key) {
-  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
-  return parts.length === 0 ? key.metric : `${key.metric} [${parts.join(" \xB7 ")}]`;
+// src/metrics/git-pack.ts
+var import_node_os = require("node:os");
+var PACK_FORMAT = "stackci-pack/1";
+var LITTLE_ENDIAN = (0, import_node_os.endianness)() === "LE";
+function isPackPath(path) {
+  return /\/\d{4}\/\d{2}\.pack$/.test(path);
 }
-__name(describeKey, "describeKey");
-function thresholdInUnit(row, unit) {
-  const t = row.result.spec.threshold;
-  try {
-    return convertValue(t.value, t.unit, parseUnit(unit));
-  } catch {
-    return void 0;
-  }
+__name(isPackPath, "isPackPath");
+function packOfJobPath(path) {
+  const m = /^(series\/[^/]+\/)(\d{4})\/(\d{2})\/[^/]+\.json$/.exec(path);
+  return m === null ? void 0 : `${m[1] ?? ""}${m[2] ?? ""}/${m[3] ?? ""}.pack`;
 }
-__name(thresholdInUnit, "thresholdInUnit");
-function keyComparisons(report, keyMetrics, limit = 8) {
-  const gated = new Set(
-    (report.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
+__name(packOfJobPath, "packOfJobPath");
+function encodePack(series, month, files) {
+  const lists = [];
+  const listIds = /* @__PURE__ */ new Map();
+  const listOf = /* @__PURE__ */ __name((names) => {
+    const key = JSON.stringify(names);
+    let id = listIds.get(key);
+    if (id === void 0) {
+      id = lists.push(names) - 1;
+      listIds.set(key, id);
+    }
+    return id;
+  }, "listOf");
+  const sorted = [...files].sort(
+    (a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1)
   );
-  const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
-  return report.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
-    (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
-  ).slice(0, limit);
+  const total = sorted.reduce((n, f) => n + f.value.length, 0);
+  const block = Buffer.alloc(total * 8);
+  const texts = [];
+  let at = 0;
+  const jobs = sorted.map((f) => {
+    const start = at;
+    for (const v of f.value) {
+      block.writeDoubleLE(v ?? NaN, at * 8);
+      at++;
+    }
+    const plain = !f.identifier.some((id) => /[\n\0]/.test(id));
+    texts.push(plain ? f.identifier.join("\n") : "");
+    return {
+      jobId: f.jobId,
+      createdAt: f.createdAt,
+      series: f.series,
+      source: f.source,
+      provenance: f.provenance,
+      meta: f.meta,
+      metrics: listOf(f.metric),
+      units: listOf(f.unit),
+      ...plain ? {} : { ids: f.identifier },
+      at: start
+    };
+  });
+  const ids = Buffer.from(texts.join("\0"), "utf8");
+  const head2 = {
+    format: PACK_FORMAT,
+    series,
+    month,
+    jobs,
+    lists,
+    values: total,
+    ids: ids.length
+  };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(head2)}
+`), block, ids]);
 }
-__name(keyComparisons, "keyComparisons");
-function reportCounts(report) {
-  const rows = report.gate?.rows ?? [];
-  const verdicts = /* @__PURE__ */ __name((v) => report.comparisons.filter((c) => c.verdict === v).length, "verdicts");
+__name(encodePack, "encodePack");
+function decodePack(bytes, path) {
+  const eol = bytes.indexOf(10);
+  let file;
+  try {
+    file = JSON.parse(bytes.toString("utf8", 0, eol));
+  } catch (error2) {
+    throw new StoreError(`${path} on the metrics branch is not a pack`, {
+      where: { file: path },
+      hint: "remove the file from the branch (it was not written by stackci)",
+      cause: error2
+    });
+  }
+  const n = file.values ?? -1;
+  if (file.format !== PACK_FORMAT || !Array.isArray(file.jobs) || eol + 1 + n * 8 + (file.ids ?? 0) !== bytes.length) {
+    throw new StoreError(`${path} has an unknown format (${file.format})`, {
+      where: { file: path },
+      hint: "upgrade stackci (a newer version wrote it)"
+    });
+  }
+  const pack = file;
+  const start = eol + 1;
+  const values = new Float64Array(n);
+  if (LITTLE_ENDIAN)
+    new Uint8Array(values.buffer).set(bytes.subarray(start, start + n * 8));
+  else for (let i = 0; i < n; i++) values[i] = bytes.readDoubleLE(start + i * 8);
+  const text3 = bytes.subarray(start + n * 8);
   return {
-    specs: rows.length,
-    passed: rows.filter((r) => r.result.passed === true).length,
-    failed: rows.filter((r) => r.result.passed === false).length,
-    noValue: rows.filter((r) => r.result.passed === null).length,
-    failures: report.gate?.failures.length ?? 0,
-    warnings: report.gate?.warnings.length ?? 0,
-    regressions: verdicts("regression"),
-    breaches: verdicts("breach")
+    file: pack,
+    values,
+    ids: /* @__PURE__ */ __name(() => {
+      const parts = text3.toString("utf8").split("\0");
+      return pack.jobs.map((j, k) => {
+        if (j.ids !== void 0) return j.ids;
+        const count = pack.lists[j.metrics]?.length ?? 0;
+        return count === 0 ? [] : (parts[k] ?? "").split("\n");
+      });
+    }, "ids")
   };
 }
-__name(reportCounts, "reportCounts");
+__name(decodePack, "decodePack");
+function packedMetrics(pack, job) {
+  return pack.file.lists[job.metrics] ?? [];
+}
+__name(packedMetrics, "packedMetrics");
+function unpackJobFiles(pack) {
+  const { file, values } = pack;
+  const ids = pack.ids();
+  return file.jobs.map((j, k) => {
+    const metric = packedMetrics(pack, j);
+    const value = new Array(metric.length);
+    for (let i = 0; i < metric.length; i++) {
+      const v = values[j.at + i];
+      value[i] = Number.isNaN(v) ? null : v;
+    }
+    return {
+      format: JOB_FORMAT,
+      jobId: j.jobId,
+      createdAt: j.createdAt,
+      series: j.series,
+      source: j.source,
+      provenance: j.provenance,
+      meta: j.meta,
+      metric,
+      identifier: ids[k] ?? [],
+      value,
+      unit: file.lists[j.units] ?? []
+    };
+  });
+}
+__name(unpackJobFiles, "unpackJobFiles");
 
-// src/metrics/record.ts
-function jobRecords(d) {
-  const key = seriesKeyOf(d.provenance);
-  return d.job.measurements.map((m) => ({
-    ...key,
-    metric: m.metric,
-    jobId: d.id,
-    identifier: m.identifier,
-    value: m.value,
-    unit: m.unit,
-    createdAt: d.createdAt,
-    series: d.series,
-    provenance: d.provenance
-  }));
+// src/metrics/git-compact.ts
+var DAY_MS = 864e5;
+var PACK_AFTER = 100;
+var PACKED_PER_WRITE = 400;
+function monthEnd(pack) {
+  const m = /\/(\d{4})\/(\d{2})\.pack$/.exec(pack);
+  return m === null ? Infinity : Date.UTC(Number(m[1]), Number(m[2]), 1);
 }
-__name(jobRecords, "jobRecords");
-function seriesKeyOf(p) {
-  return {
-    dataset: p.dataset ?? "",
-    instrument: p.instrument ?? "",
-    filter: p.filter ?? ""
-  };
+__name(monthEnd, "monthEnd");
+async function packMonths(repo, files, options) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const path of files.keys()) {
+    const pack = packOfJobPath(path);
+    if (pack === void 0 || monthEnd(pack) + DAY_MS > options.now) continue;
+    const group2 = groups.get(pack);
+    if (group2 === void 0) groups.set(pack, [path]);
+    else group2.push(path);
+  }
+  const chosen = [];
+  const eligible = [...groups.values()].reduce((n, g) => n + g.length, 0);
+  if (eligible < (options.minFiles ?? 1)) groups.clear();
+  let count = 0;
+  for (const [pack, paths] of [...groups].sort(
+    (a, b) => a[0] < b[0] ? -1 : 1
+  )) {
+    if (chosen.length > 0 && count + paths.length > (options.maxFiles ?? Infinity))
+      break;
+    chosen.push([pack, paths]);
+    count += paths.length;
+  }
+  const change = { add: /* @__PURE__ */ new Map(), remove: [], months: [], jobs: 0 };
+  if (chosen.length === 0) return change;
+  const wanted = chosen.flatMap(
+    ([pack, paths]) => files.has(pack) ? [pack, ...paths] : paths
+  );
+  const blobs = await repo.readBlobs(wanted.map((p) => files.get(p) ?? ""));
+  const bytes = new Map(wanted.map((p, i) => [p, blobs[i] ?? Buffer.alloc(0)]));
+  for (const [pack, paths] of chosen) {
+    const old = bytes.get(pack);
+    const jobs = old === void 0 ? [] : unpackJobFiles(decodePack(old, pack));
+    const held = new Set(jobs.map((j) => j.jobId));
+    for (const path of paths) {
+      const f = decodeJobFile(bytes.get(path)?.toString("utf8") ?? "", path);
+      if (!held.has(f.jobId)) jobs.push(f);
+      held.add(f.jobId);
+    }
+    const [, series = "", year = "", month = ""] = /^series\/([^/]+)\/(\d{4})\/(\d{2})\.pack$/.exec(pack) ?? [];
+    const name = decodeURIComponent(series);
+    change.add.set(pack, encodePack(name, `${year}-${month}`, jobs));
+    change.remove.push(...paths);
+    change.months.push(`${name} ${year}-${month}`);
+    change.jobs += paths.length;
+  }
+  return change;
 }
-__name(seriesKeyOf, "seriesKeyOf");
-function keyString(key) {
-  return JSON.stringify([key.metric, key.dataset, key.instrument, key.filter]);
+__name(packMonths, "packMonths");
+async function holdsJob(repo, files, path, jobId2) {
+  if (files.has(path)) return true;
+  const pack = packOfJobPath(path);
+  const oid = pack === void 0 ? void 0 : files.get(pack);
+  if (pack === void 0 || oid === void 0 || !isPackPath(pack)) return false;
+  const [blob] = await repo.readBlobs([oid]);
+  const { file } = decodePack(blob ?? Buffer.alloc(0), pack);
+  return file.jobs.some((j) => j.jobId === jobId2);
 }
-__name(keyString, "keyString");
+__name(holdsJob, "holdsJob");
 
 // src/metrics/history-index.ts
+var Column = class {
+  constructor(key) {
+    this.key = key;
+  }
+  key;
+  static {
+    __name(this, "Column");
+  }
+  jobs = new Int32Array(64);
+  values = new Float64Array(64);
+  length = 0;
+  sorted = true;
+  push(job, value, times) {
+    const n = this.length;
+    if (n === this.jobs.length) {
+      const jobs = new Int32Array(n * 2);
+      const values = new Float64Array(n * 2);
+      jobs.set(this.jobs);
+      values.set(this.values);
+      this.jobs = jobs;
+      this.values = values;
+    }
+    if (n > 0 && times[this.jobs[n - 1]] > times[job])
+      this.sorted = false;
+    this.jobs[n] = job;
+    this.values[n] = value;
+    this.length = n + 1;
+  }
+  /** Puts the points in time order (stable), once. */
+  order(times) {
+    if (this.sorted) return this;
+    const n = this.length;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const time = /* @__PURE__ */ __name((i) => times[this.jobs[i]], "time");
+    idx.sort((a, b) => time(a) - time(b) || a - b);
+    const jobs = new Int32Array(n);
+    const values = new Float64Array(n);
+    idx.forEach((from, to) => {
+      jobs[to] = this.jobs[from];
+      values[to] = this.values[from];
+    });
+    this.jobs = jobs;
+    this.values = values;
+    this.sorted = true;
+    return this;
+  }
+};
+var lineOf = /* @__PURE__ */ __name((k) => `${k.dataset}\0${k.instrument}\0${k.filter}\0${k.series}`, "lineOf");
 var HistoryIndex = class {
   static {
     __name(this, "HistoryIndex");
   }
-  #series = /* @__PURE__ */ new Map();
+  #jobIds = [];
+  #times = [];
+  /** line (dataset, instrument, filter, series) → metric → points. */
+  #lines = /* @__PURE__ */ new Map();
+  /** A job's columns, by the identity of its metric-name list. */
+  #lastNames;
+  #lastLine;
+  #lastColumns = [];
   /** Indexes `history` (its jobs oldest first; no-value points left out). */
   constructor(history) {
+    if (history === void 0) return;
+    const numbers = history.jobs.map((j) => this.addJob(j));
     const { jobs } = history;
     for (const m of history.measurements) {
       const job = jobs[m.job];
       if (job === void 0 || m.value === null || Number.isNaN(m.value))
         continue;
-      const key = {
-        metric: m.metric,
+      this.#column(job, m.metric).push(
+        numbers[m.job],
+        m.value,
+        this.#times
+      );
+    }
+  }
+  #column(job, metric) {
+    const line = lineOf(job);
+    let metrics = this.#lines.get(line);
+    if (metrics === void 0)
+      this.#lines.set(line, metrics = /* @__PURE__ */ new Map());
+    let c = metrics.get(metric);
+    if (c === void 0) {
+      c = new Column({
+        metric,
         dataset: job.dataset,
         instrument: job.instrument,
         filter: job.filter,
         series: job.series
-      };
-      const id = `${keyString(key)}|${key.series}`;
-      let s = this.#series.get(id);
-      if (s === void 0) this.#series.set(id, s = { key, points: [] });
-      s.points.push({ jobId: job.jobId, time: job.createdAt, value: m.value });
+      });
+      metrics.set(metric, c);
     }
-    for (const s of this.#series.values()) {
-      s.points.sort((a, b) => a.time - b.time);
+    return c;
+  }
+  /** Registers a job; its number for {@link addValues}. */
+  addJob(job) {
+    this.#times.push(job.createdAt);
+    return this.#jobIds.push(job.jobId) - 1;
+  }
+  /**
+   * Adds a job and its values (`names[i]` has `values[i]`; null and NaN
+   * are no value). Jobs sharing one `names` array (a pack's) share the
+   * lookup of their columns.
+   */
+  addValues(job, names, values, offset = 0) {
+    const n = this.addJob(job);
+    const line = lineOf(job);
+    if (names !== this.#lastNames || line !== this.#lastLine) {
+      this.#lastNames = names;
+      this.#lastLine = line;
+      this.#lastColumns = names.map((name) => this.#column(job, name));
+    }
+    const columns = this.#lastColumns;
+    const times = this.#times;
+    for (let i = 0; i < names.length; i++) {
+      const v = values[offset + i];
+      if (v === null || v === void 0 || v !== v) continue;
+      columns[i].push(n, v, times);
     }
   }
-  #points(key, series) {
-    return this.#series.get(`${keyString(key)}|${series}`)?.points ?? [];
+  #get(key, series) {
+    return this.#lines.get(lineOf({ ...key, series }))?.get(key.metric)?.order(this.#times);
   }
   /** One series, oldest first: before `q.before`, the newest `q.limit`. */
   history(q) {
-    let points = this.#points(q, q.series);
+    const c = this.#get(q, q.series);
+    if (c === void 0) return [];
+    const time = /* @__PURE__ */ __name((i) => this.#times[c.jobs[i]], "time");
+    let end = c.length;
     if (q.before !== void 0) {
-      const before = q.before;
-      points = points.filter((p) => p.time < before);
+      let lo = 0;
+      while (lo < end) {
+        const mid = lo + end >> 1;
+        if (time(mid) < q.before) lo = mid + 1;
+        else end = mid;
+      }
     }
-    return q.limit === void 0 ? [...points] : points.slice(-q.limit);
+    const start = q.limit === void 0 ? 0 : Math.max(0, end - q.limit);
+    const out = [];
+    for (let i = start; i < end; i++)
+      out.push({
+        jobId: this.#jobIds[c.jobs[i]],
+        time: time(i),
+        value: c.values[i]
+      });
+    return out;
   }
   /** Every series key (of `series` when given), sorted. */
   keys(series) {
-    const out = [...this.#series.values()].map((s) => s.key).filter((k) => series === void 0 || k.series === series);
+    const out = [];
+    for (const metrics of this.#lines.values())
+      for (const c of metrics.values())
+        if (c.length > 0 && (series === void 0 || c.key.series === series))
+          out.push(c.key);
     const text3 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
-    return out.sort((a, b) => text3(a) < text3(b) ? -1 : 1);
+    const texts = new Map(out.map((k) => [k, text3(k)]));
+    return out.sort(
+      (a, b) => texts.get(a) < texts.get(b) ? -1 : 1
+    );
   }
   seriesValues(key, series, withTimes) {
-    const points = this.#points(key, series);
+    const c = this.#get(key, series);
+    if (c === void 0) return { values: [], times: [] };
+    const jobs = c.jobs.subarray(0, c.length);
     return {
-      values: points.map((p) => p.value),
-      times: withTimes ? points.map((p) => p.time) : []
+      values: Array.from(c.values.subarray(0, c.length)),
+      times: withTimes ? Array.from(jobs, (j) => this.#times[j]) : []
     };
   }
   seriesTimeAt(key, series, index) {
-    return this.#points(key, series)[index]?.time;
+    const c = this.#get(key, series);
+    const job = c === void 0 || index >= c.length ? void 0 : c.jobs[index];
+    return job === void 0 ? void 0 : this.#times[job];
   }
 };
 
@@ -5486,44 +5772,94 @@ var GitStore = class {
       measurements: d.job.measurements.length
     };
   }
+  /**
+   * Adds the job's file (unless the branch has the job already), and packs
+   * some past months' job files in the same commit (see git-compact.ts).
+   */
   async write(d) {
     const repo = await this.#open();
     const path = jobPath(d);
     const text3 = this.#encoded.get(d.id) ?? encodeJobFile(d);
     const n = d.job.measurements.length;
-    const commit = await repo.commitFiles(
-      async (tip) => tip !== void 0 && await repo.hasFile(tip, path) ? void 0 : {
-        add: /* @__PURE__ */ new Map([[path, text3]]),
-        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)`
-      },
-      this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs }
-    );
+    const commit = await repo.commitFiles(async (tip) => {
+      const files = tip === void 0 ? /* @__PURE__ */ new Map() : await repo.listFiles(tip, "series/");
+      if (await holdsJob(repo, files, path, d.id)) return void 0;
+      const packed = await packMonths(repo, files, {
+        now: Date.now(),
+        maxFiles: PACKED_PER_WRITE,
+        minFiles: PACK_AFTER
+      });
+      packed.add.set(path, text3);
+      return {
+        add: packed.add,
+        remove: packed.remove,
+        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)${packed.months.length === 0 ? "" : `; packed ${packed.months.join(", ")}`}`
+      };
+    }, this.#retry());
     this.#changed();
     return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
   }
+  #retry() {
+    return this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs };
+  }
+  /**
+   * Packs every past month's job files (a dispatch packs a few at a time);
+   * what was packed. `now` decides which months are past.
+   */
+  async compact(now = Date.now()) {
+    const repo = await this.#open();
+    let done = { months: 0, jobs: 0 };
+    await repo.commitFiles(async (tip) => {
+      if (tip === void 0) return void 0;
+      const packed = await packMonths(
+        repo,
+        await repo.listFiles(tip, "series/"),
+        { now }
+      );
+      done = { months: packed.months.length, jobs: packed.jobs };
+      return packed.months.length === 0 ? void 0 : {
+        add: packed.add,
+        remove: packed.remove,
+        message: `stackci: packed ${packed.jobs} job(s) of ${packed.months.length} month(s)`
+      };
+    }, this.#retry());
+    this.#changed();
+    return done;
+  }
   /** Every job (of some series, since a date), oldest first. */
   async readHistory(filter = {}) {
-    const repo = await this.#open();
-    const files = await this.#readFiles(repo, filter);
     const jobs = [];
     const measurements = [];
+    const files = [];
+    await this.#read(filter, {
+      file: /* @__PURE__ */ __name((f) => files.push(f), "file"),
+      pack: /* @__PURE__ */ __name((p) => files.push(...unpackJobFiles(p)), "pack")
+    });
     files.sort((a, b) => a.createdAt - b.createdAt);
+    const seen = /* @__PURE__ */ new Set();
     for (const f of files) {
       if (filter.since !== void 0 && f.createdAt < filter.since) continue;
+      if (seen.has(f.jobId)) continue;
+      seen.add(f.jobId);
       pushMeasurements(f, jobs.length, measurements);
       jobs.push(storedJobOf(f));
     }
     return { path: this.label, jobs, measurements };
   }
-  async #readFiles(repo, filter) {
+  /**
+   * Reads the job files and packs `filter` selects (by path: series and
+   * month), each handed to `each` as it is decoded.
+   */
+  async #read(filter, each) {
+    const repo = await this.#open();
     const snapshot = await this.#snap(repo);
-    if (snapshot === void 0) return [];
+    if (snapshot === void 0) return;
     const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
     const paths = [];
     const oids = [];
     for (const prefix of wanted) {
       for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
-        if (!path.endsWith(".json")) continue;
+        if (!path.endsWith(".json") && !isPackPath(path)) continue;
         if (filter.since !== void 0 && !monthMayHold(path, filter.since))
           continue;
         paths.push(path);
@@ -5531,20 +5867,66 @@ var GitStore = class {
       }
     }
     const blobs = await repo.readBlobs(oids);
-    return blobs.map(
-      (b, i) => decodeJobFile(b.toString("utf8"), paths[i] ?? "")
-    );
+    blobs.forEach((b, i) => {
+      const path = paths[i] ?? "";
+      if (isPackPath(path)) each.pack(decodePack(b, path));
+      else
+        each.file(
+          decodeJobFile(
+            (0, import_node_buffer.isAscii)(b) ? b.toString("latin1") : b.toString("utf8"),
+            path
+          )
+        );
+    });
   }
-  /** The series' history, indexed (read once per store). */
+  /**
+   * The series' history, indexed (read once per store): values only, no
+   * job or measurement objects (see HistoryIndex).
+   */
   async index(series) {
     const key = series ?? "";
     let index = this.#indexes.get(key);
     if (index === void 0) {
-      index = this.readHistory(
-        series === void 0 ? {} : { series: [series] }
-      ).then((h) => new HistoryIndex(h));
+      index = this.#readIndex(series === void 0 ? {} : { series: [series] });
       this.#indexes.set(key, index);
     }
+    return index;
+  }
+  async #readIndex(filter) {
+    const loose = [];
+    const packs = [];
+    await this.#read(filter, {
+      file: /* @__PURE__ */ __name((f) => loose.push(f), "file"),
+      pack: /* @__PURE__ */ __name((p) => packs.push(p), "pack")
+    });
+    const seen = /* @__PURE__ */ new Set();
+    const jobs = [];
+    for (const p of packs)
+      for (const j of p.file.jobs) {
+        if (seen.has(j.jobId)) continue;
+        seen.add(j.jobId);
+        const job = storedJobOf(j);
+        jobs.push({
+          at: j.createdAt,
+          add: /* @__PURE__ */ __name(() => {
+            index.addValues(job, packedMetrics(p, j), p.values, j.at);
+          }, "add")
+        });
+      }
+    for (const f of loose) {
+      if (seen.has(f.jobId)) continue;
+      seen.add(f.jobId);
+      const job = storedJobOf(f);
+      jobs.push({
+        at: f.createdAt,
+        add: /* @__PURE__ */ __name(() => {
+          index.addValues(job, f.metric, f.value);
+        }, "add")
+      });
+    }
+    jobs.sort((a, b) => a.at - b.at);
+    const index = new HistoryIndex();
+    for (const j of jobs) j.add();
     return index;
   }
   async history(q) {
@@ -5655,14 +6037,14 @@ __name(readPackages, "readPackages");
 // src/core/clock.ts
 var systemClock = {
   now: /* @__PURE__ */ __name(() => Date.now(), "now"),
-  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve6, reject) => {
+  sleep: /* @__PURE__ */ __name(async (ms, signal) => new Promise((resolve7, reject) => {
     if (signal?.aborted === true) {
       reject(abortReason(signal));
       return;
     }
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve6();
+      resolve7();
     }, ms);
     const onAbort = /* @__PURE__ */ __name(() => {
       clearTimeout(timer);
@@ -6333,7 +6715,7 @@ var InfluxClient = class {
 };
 
 // src/metrics/spool.ts
-var import_node_os = require("node:os");
+var import_node_os2 = require("node:os");
 var import_node_path6 = require("node:path");
 var CLAIM = /\.claim-([^.]+)-(\d+)$/;
 var STALE_CLAIM_MS = 6 * 36e5;
@@ -6345,7 +6727,7 @@ var Spool = class {
   static {
     __name(this, "Spool");
   }
-  #host = (0, import_node_os.hostname)().replace(/[^A-Za-z0-9_]/g, "_");
+  #host = (0, import_node_os2.hostname)().replace(/[^A-Za-z0-9_]/g, "_");
   #claimSuffix() {
     return `.claim-${this.#host}-${process.pid}`;
   }
@@ -6637,6 +7019,76 @@ async function replaySpool(spool, stores, reporter) {
   return result;
 }
 __name(replaySpool, "replaySpool");
+
+// src/notify/metrics-model.ts
+function describeKey(key) {
+  const parts = [key.dataset, key.instrument, key.filter].filter((p) => p);
+  return parts.length === 0 ? key.metric : `${key.metric} [${parts.join(" \xB7 ")}]`;
+}
+__name(describeKey, "describeKey");
+function thresholdInUnit(row, unit) {
+  const t = row.result.spec.threshold;
+  try {
+    return convertValue(t.value, t.unit, parseUnit(unit));
+  } catch {
+    return void 0;
+  }
+}
+__name(thresholdInUnit, "thresholdInUnit");
+function keyComparisons(report, keyMetrics, limit = 8) {
+  const gated = new Set(
+    (report.gate?.rows ?? []).filter((r) => r.level !== "info").map((r) => r.result.spec.metricName)
+  );
+  const wanted = /* @__PURE__ */ __name((c) => keyMetrics.length > 0 ? keyMetrics.includes(c.metric) : gated.has(c.metric), "wanted");
+  return report.comparisons.filter(wanted).filter((c) => c.history.length > 0).sort(
+    (a, b) => Number(b.verdict === "regression") - Number(a.verdict === "regression")
+  ).slice(0, limit);
+}
+__name(keyComparisons, "keyComparisons");
+function reportCounts(report) {
+  const rows = report.gate?.rows ?? [];
+  const verdicts = /* @__PURE__ */ __name((v) => report.comparisons.filter((c) => c.verdict === v).length, "verdicts");
+  return {
+    specs: rows.length,
+    passed: rows.filter((r) => r.result.passed === true).length,
+    failed: rows.filter((r) => r.result.passed === false).length,
+    noValue: rows.filter((r) => r.result.passed === null).length,
+    failures: report.gate?.failures.length ?? 0,
+    warnings: report.gate?.warnings.length ?? 0,
+    regressions: verdicts("regression"),
+    breaches: verdicts("breach")
+  };
+}
+__name(reportCounts, "reportCounts");
+
+// src/metrics/record.ts
+function jobRecords(d) {
+  const key = seriesKeyOf(d.provenance);
+  return d.job.measurements.map((m) => ({
+    ...key,
+    metric: m.metric,
+    jobId: d.id,
+    identifier: m.identifier,
+    value: m.value,
+    unit: m.unit,
+    createdAt: d.createdAt,
+    series: d.series,
+    provenance: d.provenance
+  }));
+}
+__name(jobRecords, "jobRecords");
+function seriesKeyOf(p) {
+  return {
+    dataset: p.dataset ?? "",
+    instrument: p.instrument ?? "",
+    filter: p.filter ?? ""
+  };
+}
+__name(seriesKeyOf, "seriesKeyOf");
+function keyString(key) {
+  return JSON.stringify([key.metric, key.dataset, key.instrument, key.filter]);
+}
+__name(keyString, "keyString");
 
 // src/metrics/sorted-window.ts
 var SortedWindow = class {

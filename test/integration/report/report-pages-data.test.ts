@@ -8,11 +8,8 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import { RecordingReporter } from '../../../src/core/index.js'
-import {
-  publishPages,
-  writeReport,
-  type StoreHistory
-} from '../../../src/report/index.js'
+import { publishPages, writeReport } from '../../../src/report/index.js'
+import { type StoreHistory } from '../../../src/metrics/index.js'
 import { gitFiles } from '../../helpers/git-server.js'
 import { DAY, T0, tempDir } from '../../helpers/metrics.js'
 

@@ -17,7 +17,7 @@ import {
   storedJobOf
 } from '../../../src/metrics/index.js'
 import type { ConfigError } from '../../../src/core/index.js'
-import type { StoreHistory } from '../../../src/report/index.js'
+import type { StoreHistory } from '../../../src/metrics/index.js'
 import { thrown } from '../../helpers/thrown.js'
 import { dispatchJob } from '../../helpers/metrics.js'
 

@@ -10,7 +10,6 @@ import {
   chartConfig,
   chartLibrary,
   escapeHtml,
-  readStoreHistory,
   renderReportHtml,
   scriptJson,
   writeReport,
@@ -18,6 +17,7 @@ import {
   type ChartDatum,
   type ReportModel
 } from '../../../src/report/index.js'
+import { readStoreHistory } from '../../../src/metrics/index.js'
 import { loadDefinitions } from '../../../src/verify/index.js'
 import { DAY, T0, tempDir } from '../../helpers/metrics.js'
 import {

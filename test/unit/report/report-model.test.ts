@@ -3,11 +3,11 @@ import { InputError, StoreError } from '../../../src/core/index.js'
 import { SqliteStore } from '../../../src/metrics/index.js'
 import {
   buildReportModel,
-  readStoreHistory,
   reportSummary,
   type ReportMetric,
   type ReportModel
 } from '../../../src/report/index.js'
+import { readStoreHistory } from '../../../src/metrics/index.js'
 import { loadDefinitions } from '../../../src/verify/index.js'
 import { DAY, T0, tempDir } from '../../helpers/metrics.js'
 import {

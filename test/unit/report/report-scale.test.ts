@@ -8,15 +8,17 @@ import {
   downsample,
   naturalCompare,
   openSqliteSource,
-  readStoreHistory,
   renderReportHtml,
   reportSummary,
   writeReport,
   type PackedChart,
   type ReportMetric,
-  type ReportPoint,
-  type StoreHistory
+  type ReportPoint
 } from '../../../src/report/index.js'
+import {
+  readStoreHistory,
+  type StoreHistory
+} from '../../../src/metrics/index.js'
 import { loadDefinitions } from '../../../src/verify/index.js'
 import { DAY, T0, tempDir } from '../../helpers/metrics.js'
 import {

@@ -8,8 +8,8 @@
 
 import { existsSync } from 'node:fs'
 import { InputError, StoreError, errorMessage } from '../core/errors.js'
-import { sqliteDriver, type SqliteDatabase } from '../metrics/sqlite-driver.js'
-import { SQLITE_SCHEMA_VERSION } from '../metrics/sqlite-schema.js'
+import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js'
+import { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js'
 
 /** One verify job as stored: when, where it ran, and where it came from. */
 export interface StoredJob {
