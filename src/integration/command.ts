@@ -6,6 +6,7 @@
  */
 
 import { InputError } from '../core/errors.js'
+import { splitWords } from '../core/words.js'
 
 /** Placeholders replaced in every argument, per dataset. */
 export interface CommandPlaceholders {
@@ -27,49 +28,12 @@ const SHELL_SYNTAX = /[|&;<>()$`]/
 export function splitCommand(text: string, what = 'command'): string[] {
   const trimmed = text.trim()
   if (trimmed.startsWith('[')) return parseJsonArgv(trimmed, what)
-  const words: string[] = []
-  let word = ''
-  let inWord = false
-  let quote: "'" | '"' | undefined
-  for (let i = 0; i < trimmed.length; i++) {
-    const ch = trimmed[i] as string
-    if (quote === "'") {
-      if (ch === "'") quote = undefined
-      else word += ch
-    } else if (quote === '"') {
-      if (ch === '"') quote = undefined
-      else if (ch === '\\' && /["\\$`]/.test(trimmed[i + 1] ?? '')) {
-        word += trimmed[++i] ?? ''
-      } else word += ch
-    } else if (ch === "'" || ch === '"') {
-      quote = ch
-      inWord = true
-    } else if (ch === '\\') {
-      word += trimmed[++i] ?? ''
-      inWord = true
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word)
-      word = ''
-      inWord = false
-    } else if (SHELL_SYNTAX.test(ch)) {
-      throw new InputError(
-        `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
-        {
-          hint: 'quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)'
-        }
-      )
-    } else {
-      word += ch
-      inWord = true
+  return splitWords(trimmed, what, {
+    refuse: {
+      chars: SHELL_SYNTAX,
+      hint: 'quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)'
     }
-  }
-  if (quote !== undefined) {
-    throw new InputError(`${what}: unterminated ${quote} quote`, {
-      hint: 'close the quote'
-    })
-  }
-  if (inWord) words.push(word)
-  return words
+  })
 }
 
 function parseJsonArgv(text: string, what: string): string[] {

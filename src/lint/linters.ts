@@ -11,6 +11,7 @@
  * but never run through a shell.
  */
 
+import { splitWords } from '../core/words.js'
 import { InputError } from '../core/errors.js'
 import { formatNamed, type Format } from './formats.js'
 
@@ -141,40 +142,5 @@ export function parseLinters(
 
 /** Splits a command into words like a POSIX shell (quotes, `\`), no expansion. */
 export function splitCommand(command: string, what = 'command'): string[] {
-  const words: string[] = []
-  let word = ''
-  let inWord = false
-  let quote: '"' | "'" | undefined
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i] as string
-    if (quote === "'") {
-      if (ch === "'") quote = undefined
-      else word += ch
-    } else if (quote === '"') {
-      if (ch === '"') quote = undefined
-      else if (ch === '\\' && /["\\$`]/.test(command[i + 1] ?? ''))
-        word += command[++i] ?? ''
-      else word += ch
-    } else if (ch === "'" || ch === '"') {
-      quote = ch
-      inWord = true
-    } else if (ch === '\\' && i + 1 < command.length) {
-      word += command[++i] ?? ''
-      inWord = true
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word)
-      word = ''
-      inWord = false
-    } else {
-      word += ch
-      inWord = true
-    }
-  }
-  if (quote !== undefined) {
-    throw new InputError(
-      `${what}: unbalanced ${quote} in ${JSON.stringify(command)}`
-    )
-  }
-  if (inWord) words.push(word)
-  return words
+  return splitWords(command, what)
 }

@@ -57,7 +57,7 @@ describe('parseLinter', () => {
   it.each([
     ['shellcheck', /"shellcheck" needs a command/],
     ['flake8[xml]: flake8', /unknown output format "xml"/],
-    ['flake8: flake8 "--select=E9', /unbalanced " in/],
+    ['flake8: flake8 "--select=E9', /unterminated " quote in/],
     [': flake8', /cannot read linter/],
     ['verify-yaml[unix]: x', /verify-yaml takes no \[format\]/]
   ])('rejects %j', (text, message) => {
