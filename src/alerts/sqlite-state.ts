@@ -83,14 +83,7 @@ export class SqliteAlertState implements AlertStateStore {
       this.#db.pragma('synchronous = NORMAL')
       this.#db.exec(SCHEMA)
     } catch (error) {
-      throw new StoreError(
-        `cannot keep alert state in ${path}: ${errorMessage(error)}`,
-        {
-          where: { file: path },
-          hint: 'alerts watch an existing metrics store: dispatch into it first, and check its permissions',
-          cause: error
-        }
-      )
+      throw alertStoreError(`cannot keep alert state in ${path}`, path, error)
     }
   }
 
@@ -193,4 +186,17 @@ export class SqliteAlertState implements AlertStateStore {
     if (this.#db.open) this.#db.close()
     return Promise.resolve()
   }
+}
+
+/** The store alerts watch could not be opened or read. */
+export function alertStoreError(
+  message: string,
+  path: string,
+  error: unknown
+): StoreError {
+  return new StoreError(`${message}: ${errorMessage(error)}`, {
+    where: { file: path },
+    hint: 'alerts watch an existing metrics store: dispatch into it first, and check its permissions',
+    cause: error
+  })
 }

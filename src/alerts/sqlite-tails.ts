@@ -16,7 +16,7 @@
  */
 
 import type BetterSqlite3 from 'better-sqlite3'
-import { StoreError, errorMessage } from '../core/errors.js'
+import { alertStoreError } from './sqlite-state.js'
 import { sqliteDriver, type SqliteDatabase } from '../metrics/sqlite-driver.js'
 import type { WatchedKey } from './rules.js'
 import type { SeriesTail, TailRequest } from './source.js'
@@ -73,13 +73,10 @@ export class SqliteTails {
         .prepare(`SELECT created_at, value ${TAIL}`)
         .raw(true)
     } catch (error) {
-      throw new StoreError(
-        `cannot read the metrics database ${path}: ${errorMessage(error)}`,
-        {
-          where: { file: path },
-          hint: 'alerts watch an existing metrics store: dispatch into it first, and check its permissions',
-          cause: error
-        }
+      throw alertStoreError(
+        `cannot read the metrics database ${path}`,
+        path,
+        error
       )
     }
   }

@@ -260,31 +260,32 @@ export class GitStore implements MetricStore {
       file: (f) => loose.push(f),
       pack: (p) => packs.push(p)
     })
+    // A job in a pack and as a file (written late) is read once.
     const seen = new Set<string>()
     const jobs: { at: number; add: () => void }[] = []
-    for (const p of packs)
-      for (const j of p.file.jobs) {
-        if (seen.has(j.jobId)) continue
-        seen.add(j.jobId)
-        const job = storedJobOf(j)
-        jobs.push({
-          at: j.createdAt,
-          add: () => {
-            index.addValues(job, packedMetrics(p, j), p.values, j.at)
-          }
-        })
-      }
-    for (const f of loose) {
-      if (seen.has(f.jobId)) continue
-      seen.add(f.jobId)
-      const job = storedJobOf(f)
+    const take = (
+      j: Parameters<typeof storedJobOf>[0],
+      add: (job: StoredJob) => void
+    ): void => {
+      if (seen.has(j.jobId)) return
+      seen.add(j.jobId)
+      const job = storedJobOf(j)
       jobs.push({
-        at: f.createdAt,
+        at: j.createdAt,
         add: () => {
-          index.addValues(job, f.metric, f.value)
+          add(job)
         }
       })
     }
+    for (const p of packs)
+      for (const j of p.file.jobs)
+        take(j, (job) => {
+          index.addValues(job, packedMetrics(p, j), p.values, j.at)
+        })
+    for (const f of loose)
+      take(f, (job) => {
+        index.addValues(job, f.metric, f.value)
+      })
     // Oldest first, so each series' points arrive in order.
     jobs.sort((a, b) => a.at - b.at)
     const index = new HistoryIndex()

@@ -5901,29 +5901,26 @@ var GitStore = class {
     });
     const seen = /* @__PURE__ */ new Set();
     const jobs = [];
-    for (const p of packs)
-      for (const j of p.file.jobs) {
-        if (seen.has(j.jobId)) continue;
-        seen.add(j.jobId);
-        const job = storedJobOf(j);
-        jobs.push({
-          at: j.createdAt,
-          add: /* @__PURE__ */ __name(() => {
-            index.addValues(job, packedMetrics(p, j), p.values, j.at);
-          }, "add")
-        });
-      }
-    for (const f of loose) {
-      if (seen.has(f.jobId)) continue;
-      seen.add(f.jobId);
-      const job = storedJobOf(f);
+    const take = /* @__PURE__ */ __name((j, add) => {
+      if (seen.has(j.jobId)) return;
+      seen.add(j.jobId);
+      const job = storedJobOf(j);
       jobs.push({
-        at: f.createdAt,
+        at: j.createdAt,
         add: /* @__PURE__ */ __name(() => {
-          index.addValues(job, f.metric, f.value);
+          add(job);
         }, "add")
       });
-    }
+    }, "take");
+    for (const p of packs)
+      for (const j of p.file.jobs)
+        take(j, (job) => {
+          index.addValues(job, packedMetrics(p, j), p.values, j.at);
+        });
+    for (const f of loose)
+      take(f, (job) => {
+        index.addValues(job, f.metric, f.value);
+      });
     jobs.sort((a, b) => a.at - b.at);
     const index = new HistoryIndex();
     for (const j of jobs) j.add();

@@ -1697,41 +1697,36 @@ function parseKeyValues(lines, what) {
 }
 __name(parseKeyValues, "parseKeyValues");
 
-// src/integration/command.ts
-var SHELL_SYNTAX = /[|&;<>()$`]/;
-function splitCommand(text, what = "command") {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
+// src/core/words.ts
+function splitWords(text, what, options = {}) {
   const words = [];
   let word = "";
   let inWord = false;
   let quote;
-  for (let i = 0; i < trimmed.length; i++) {
-    const ch = trimmed[i];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (quote === "'") {
       if (ch === "'") quote = void 0;
       else word += ch;
     } else if (quote === '"') {
       if (ch === '"') quote = void 0;
-      else if (ch === "\\" && /["\\$`]/.test(trimmed[i + 1] ?? "")) {
-        word += trimmed[++i] ?? "";
-      } else word += ch;
+      else if (ch === "\\" && /["\\$`]/.test(text[i + 1] ?? ""))
+        word += text[++i] ?? "";
+      else word += ch;
     } else if (ch === "'" || ch === '"') {
       quote = ch;
       inWord = true;
-    } else if (ch === "\\") {
-      word += trimmed[++i] ?? "";
+    } else if (ch === "\\" && i + 1 < text.length) {
+      word += text[++i] ?? "";
       inWord = true;
     } else if (/\s/.test(ch)) {
       if (inWord) words.push(word);
       word = "";
       inWord = false;
-    } else if (SHELL_SYNTAX.test(ch)) {
+    } else if (options.refuse?.chars.test(ch) === true) {
       throw new InputError(
         `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
-        {
-          hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
-        }
+        { hint: options.refuse.hint }
       );
     } else {
       word += ch;
@@ -1739,12 +1734,27 @@ function splitCommand(text, what = "command") {
     }
   }
   if (quote !== void 0) {
-    throw new InputError(`${what}: unterminated ${quote} quote`, {
-      hint: "close the quote"
-    });
+    throw new InputError(
+      `${what}: unterminated ${quote} quote in ${JSON.stringify(text)}`,
+      { hint: "close the quote" }
+    );
   }
   if (inWord) words.push(word);
   return words;
+}
+__name(splitWords, "splitWords");
+
+// src/integration/command.ts
+var SHELL_SYNTAX = /[|&;<>()$`]/;
+function splitCommand(text, what = "command") {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
+  return splitWords(trimmed, what, {
+    refuse: {
+      chars: SHELL_SYNTAX,
+      hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
+    }
+  });
 }
 __name(splitCommand, "splitCommand");
 function parseJsonArgv(text, what) {

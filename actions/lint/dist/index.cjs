@@ -1136,6 +1136,53 @@ function cleanLine(line) {
 }
 __name(cleanLine, "cleanLine");
 
+// src/core/words.ts
+function splitWords(text, what, options = {}) {
+  const words = [];
+  let word = "";
+  let inWord = false;
+  let quote;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote === "'") {
+      if (ch === "'") quote = void 0;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = void 0;
+      else if (ch === "\\" && /["\\$`]/.test(text[i + 1] ?? ""))
+        word += text[++i] ?? "";
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\" && i + 1 < text.length) {
+      word += text[++i] ?? "";
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else if (options.refuse?.chars.test(ch) === true) {
+      throw new InputError(
+        `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
+        { hint: options.refuse.hint }
+      );
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== void 0) {
+    throw new InputError(
+      `${what}: unterminated ${quote} quote in ${JSON.stringify(text)}`,
+      { hint: "close the quote" }
+    );
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+__name(splitWords, "splitWords");
+
 // src/lint/linters.ts
 var VERIFY_YAML = "verify-yaml";
 var KNOWN = {
@@ -1219,42 +1266,7 @@ function parseLinters(lines, what = "linters") {
 }
 __name(parseLinters, "parseLinters");
 function splitCommand(command, what = "command") {
-  const words = [];
-  let word = "";
-  let inWord = false;
-  let quote;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i];
-    if (quote === "'") {
-      if (ch === "'") quote = void 0;
-      else word += ch;
-    } else if (quote === '"') {
-      if (ch === '"') quote = void 0;
-      else if (ch === "\\" && /["\\$`]/.test(command[i + 1] ?? ""))
-        word += command[++i] ?? "";
-      else word += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\" && i + 1 < command.length) {
-      word += command[++i] ?? "";
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (quote !== void 0) {
-    throw new InputError(
-      `${what}: unbalanced ${quote} in ${JSON.stringify(command)}`
-    );
-  }
-  if (inWord) words.push(word);
-  return words;
+  return splitWords(command, what);
 }
 __name(splitCommand, "splitCommand");
 

@@ -8158,29 +8158,26 @@ var GitStore = class {
     });
     const seen = /* @__PURE__ */ new Set();
     const jobs = [];
-    for (const p of packs)
-      for (const j of p.file.jobs) {
-        if (seen.has(j.jobId)) continue;
-        seen.add(j.jobId);
-        const job = storedJobOf(j);
-        jobs.push({
-          at: j.createdAt,
-          add: /* @__PURE__ */ __name(() => {
-            index.addValues(job, packedMetrics(p, j), p.values, j.at);
-          }, "add")
-        });
-      }
-    for (const f of loose) {
-      if (seen.has(f.jobId)) continue;
-      seen.add(f.jobId);
-      const job = storedJobOf(f);
+    const take = /* @__PURE__ */ __name((j, add) => {
+      if (seen.has(j.jobId)) return;
+      seen.add(j.jobId);
+      const job = storedJobOf(j);
       jobs.push({
-        at: f.createdAt,
+        at: j.createdAt,
         add: /* @__PURE__ */ __name(() => {
-          index.addValues(job, f.metric, f.value);
+          add(job);
         }, "add")
       });
-    }
+    }, "take");
+    for (const p of packs)
+      for (const j of p.file.jobs)
+        take(j, (job) => {
+          index.addValues(job, packedMetrics(p, j), p.values, j.at);
+        });
+    for (const f of loose)
+      take(f, (job) => {
+        index.addValues(job, f.metric, f.value);
+      });
     jobs.sort((a, b) => a.at - b.at);
     const index = new HistoryIndex();
     for (const j of jobs) j.add();
@@ -11933,40 +11930,38 @@ __name(removeRunContainers, "removeRunContainers");
 
 // src/integration/command.ts
 init_errors();
-var SHELL_SYNTAX = /[|&;<>()$`]/;
-function splitCommand(text4, what = "command") {
-  const trimmed = text4.trim();
-  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
+
+// src/core/words.ts
+init_errors();
+function splitWords(text4, what, options = {}) {
   const words = [];
   let word = "";
   let inWord = false;
   let quote;
-  for (let i = 0; i < trimmed.length; i++) {
-    const ch = trimmed[i];
+  for (let i = 0; i < text4.length; i++) {
+    const ch = text4[i];
     if (quote === "'") {
       if (ch === "'") quote = void 0;
       else word += ch;
     } else if (quote === '"') {
       if (ch === '"') quote = void 0;
-      else if (ch === "\\" && /["\\$`]/.test(trimmed[i + 1] ?? "")) {
-        word += trimmed[++i] ?? "";
-      } else word += ch;
+      else if (ch === "\\" && /["\\$`]/.test(text4[i + 1] ?? ""))
+        word += text4[++i] ?? "";
+      else word += ch;
     } else if (ch === "'" || ch === '"') {
       quote = ch;
       inWord = true;
-    } else if (ch === "\\") {
-      word += trimmed[++i] ?? "";
+    } else if (ch === "\\" && i + 1 < text4.length) {
+      word += text4[++i] ?? "";
       inWord = true;
     } else if (/\s/.test(ch)) {
       if (inWord) words.push(word);
       word = "";
       inWord = false;
-    } else if (SHELL_SYNTAX.test(ch)) {
+    } else if (options.refuse?.chars.test(ch) === true) {
       throw new InputError(
         `${what}: ${JSON.stringify(ch)} at column ${i + 1} is shell syntax, and the command runs without a shell`,
-        {
-          hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
-        }
+        { hint: options.refuse.hint }
       );
     } else {
       word += ch;
@@ -11974,12 +11969,27 @@ function splitCommand(text4, what = "command") {
     }
   }
   if (quote !== void 0) {
-    throw new InputError(`${what}: unterminated ${quote} quote`, {
-      hint: "close the quote"
-    });
+    throw new InputError(
+      `${what}: unterminated ${quote} quote in ${JSON.stringify(text4)}`,
+      { hint: "close the quote" }
+    );
   }
   if (inWord) words.push(word);
   return words;
+}
+__name(splitWords, "splitWords");
+
+// src/integration/command.ts
+var SHELL_SYNTAX = /[|&;<>()$`]/;
+function splitCommand(text4, what = "command") {
+  const trimmed = text4.trim();
+  if (trimmed.startsWith("[")) return parseJsonArgv(trimmed, what);
+  return splitWords(trimmed, what, {
+    refuse: {
+      chars: SHELL_SYNTAX,
+      hint: "quote it to pass it to the program as it is, or ask for a shell (--shell, input shell: true)"
+    }
+  });
 }
 __name(splitCommand, "splitCommand");
 function parseJsonArgv(text4, what) {
@@ -13121,42 +13131,7 @@ function parseLinters(lines, what = "linters") {
 }
 __name(parseLinters, "parseLinters");
 function splitCommand2(command, what = "command") {
-  const words = [];
-  let word = "";
-  let inWord = false;
-  let quote;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i];
-    if (quote === "'") {
-      if (ch === "'") quote = void 0;
-      else word += ch;
-    } else if (quote === '"') {
-      if (ch === '"') quote = void 0;
-      else if (ch === "\\" && /["\\$`]/.test(command[i + 1] ?? ""))
-        word += command[++i] ?? "";
-      else word += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\" && i + 1 < command.length) {
-      word += command[++i] ?? "";
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (quote !== void 0) {
-    throw new InputError(
-      `${what}: unbalanced ${quote} in ${JSON.stringify(command)}`
-    );
-  }
-  if (inWord) words.push(word);
-  return words;
+  return splitWords(command, what);
 }
 __name(splitCommand2, "splitCommand");
 
