@@ -5,13 +5,18 @@
  * one evaluator behind `stackci alerts check` and `stackci alerts watch`.
  */
 
-export * from './state.js'
-export * from './rules.js'
-export * from './source.js'
-export * from './sqlite-state.js'
-export * from './sqlite-tails.js'
-export * from './evaluate.js'
-export * from './notifier.js'
-export * from './check.js'
-export * from './watch.js'
-export * from './run.js'
+export {
+  advance,
+  type AlertState,
+  initialState,
+  type Observation,
+  type TransitionContext
+} from './state.js'
+export { resolveAlertSettings } from './rules.js'
+export { sqliteAlertSource } from './source.js'
+export { SqliteAlertState } from './sqlite-state.js'
+
+export { type AlertNotifier } from './notifier.js'
+export { type AlertsPassResult, runAlertsPass } from './check.js'
+export { watchAlerts } from './watch.js'
+export { openAlerts, type OpenAlerts } from './run.js'

@@ -126,6 +126,15 @@ describe('the rooms of docs/architecture.md', () => {
     )
   })
 
+  it("names each room's public surface (no export * in a barrel)", () => {
+    const star = Object.keys(MAY_IMPORT)
+      .filter((room) => room !== 'cli')
+      .filter((room) =>
+        /^export \*/m.test(readFileSync(join(SRC, room, 'index.ts'), 'utf8'))
+      )
+    expect(star).toEqual([])
+  })
+
   it('declares Env once', () => {
     const declared = sources(SRC)
       .filter((f) => /^(export )?type Env\b/m.test(readFileSync(f, 'utf8')))
