@@ -18,6 +18,7 @@ import {
 } from '../metrics/step.js'
 import { DEFAULT_GATE, gateLevel } from '../metrics/gate.js'
 import {
+  formatComparison,
   runVerify,
   verifyInputsFromConfig,
   verifySummary
@@ -237,8 +238,23 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
     (c) => c.verdict === 'regression'
   ).length
   const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0
+  // For the terminal, under the closing table: what failed the gate.
+  const failing = (o.gate?.failures ?? []).slice(0, 20)
+  const summary = [
+    ...failing.map(
+      (f) =>
+        `- ${f.result.spec.name}: ${formatComparison(f.result)} (${f.source})`
+    ),
+    ...((o.gate?.failures.length ?? 0) > failing.length
+      ? [
+          `- … ${plural(o.gate?.failures.length ?? 0, 'failure')} in all: see the job summary or the report`
+        ]
+      : []),
+    ...ratchet.map((r) => `- ${r}`)
+  ].join('\n')
   return {
     status: failed ? 'failed' : 'passed',
+    ...(summary === '' ? {} : { summary }),
     detail: [
       `${plural(o.jobs.length, 'job')} to ${stores.join(', ') || 'no store'}`,
       ...(spooled > 0 ? [`${spooled} spooled for replay`] : []),

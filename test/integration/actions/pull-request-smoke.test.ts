@@ -213,7 +213,11 @@ describe('jenkins-build', () => {
       'build-number': '1',
       'build-url': `${jenkins.rootUrl}job/stack-os-matrix/1/`,
       result: 'SUCCESS',
-      duration: '300'
+      duration: '300',
+      // The build published no JUnit report: the test counts are empty.
+      'tests-passed': '',
+      'tests-failed': '',
+      'tests-skipped': ''
     })
     expect(main.summary).toContain(
       `✅ Jenkins **stack-os-matrix** [#1](${main.outputs['build-url']}) **SUCCESS**`

@@ -8,7 +8,7 @@
  * test-output/notebooks/.
  */
 
-import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { launchChromium, openFile } from '../../helpers/browser.js'
@@ -29,7 +29,10 @@ afterAll(removeTempDirs)
 it('the local profile renders the characterisation report beside the metrics report, with its plots and pass/fail table', async () => {
   const dir = tempDir('stackci-demo-notebook-')
   copyFileSync(join(root, 'examples', 'stackci.yml'), join(dir, 'stackci.yml'))
-  symlinkSync(join(root, 'examples', 'stack'), join(dir, 'stack'))
+  // A copy, not a link: datasets whose real path leaves the project are refused (#18).
+  cpSync(join(root, 'examples', 'stack'), join(dir, 'stack'), {
+    recursive: true
+  })
   const run = await runCli(
     ['run', '--profile', 'local', '--run-id', 'demo-nb', 'stackci.yml'],
     {

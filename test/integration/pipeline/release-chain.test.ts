@@ -214,6 +214,8 @@ describe('weekly', () => {
     expect(r.stdout).toMatch(
       /⏭️ promote\s+skipped\s+\S+\s+not run: dispatch-metrics did not pass; nothing promoted: w_2026_49 stays absent, w_latest stays absent/
     )
+    // Under the closing table: the specification that failed the gate.
+    expect(r.stdout).toMatch(/\ndispatch-metrics:\n- \S+: \S+.* [<>]=? \S+/)
     // The red run's evidence: the report, and the failing value recorded.
     expect(r.stdout).toMatch(/✅ report\s+passed/)
     expect(existsSync(join(dir, 'report.html'))).toBe(true)

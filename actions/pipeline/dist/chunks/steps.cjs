@@ -6107,6 +6107,12 @@ function comparison(r) {
   return { measurement: `${m}${unit}`, op, threshold: `${limit}${unit}` };
 }
 __name(comparison, "comparison");
+function formatComparison(r) {
+  const c = comparison(r);
+  if (r.measurement === null) return `no value (${c.op} ${c.threshold})`;
+  return `${c.measurement} ${c.op} ${c.threshold}`;
+}
+__name(formatComparison, "formatComparison");
 function textRows(results) {
   return reportRows(results).map((row, i) => {
     const r = results[i];
@@ -17397,8 +17403,19 @@ ${ratchet.map((r) => `- ${r}`).join("\n")}
     (c) => c.verdict === "regression"
   ).length;
   const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0;
+  const failing = (o.gate?.failures ?? []).slice(0, 20);
+  const summary = [
+    ...failing.map(
+      (f) => `- ${f.result.spec.name}: ${formatComparison(f.result)} (${f.source})`
+    ),
+    ...(o.gate?.failures.length ?? 0) > failing.length ? [
+      `- \u2026 ${plural(o.gate?.failures.length ?? 0, "failure")} in all: see the job summary or the report`
+    ] : [],
+    ...ratchet.map((r) => `- ${r}`)
+  ].join("\n");
   return {
     status: failed ? "failed" : "passed",
+    ...summary === "" ? {} : { summary },
     detail: [
       `${plural(o.jobs.length, "job")} to ${stores.join(", ") || "no store"}`,
       ...spooled > 0 ? [`${spooled} spooled for replay`] : [],
