@@ -1,19 +1,5 @@
-import { PassThrough } from 'node:stream'
-import { main } from '../../../src/cli/main.js'
 import { releaseVersionArgs } from '../../../src/cli/tags-command.js'
-
-async function cli(
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString()))
-  stderr.on('data', (c: Buffer) => (err += c.toString()))
-  const code = await main(argv, { stdout, stderr })
-  return { code, stdout: out, stderr: err }
-}
+import { runMain as cli } from '../../helpers/cli-main.js'
 
 describe('stackci tags', () => {
   it('prints the tags of a weekly', async () => {
