@@ -10,7 +10,11 @@
 
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import { abortOnSignals, CancelledError } from '../core/signals.js'
+import {
+  abortOnSignals,
+  CancelledError,
+  signalExitCode
+} from '../core/signals.js'
 import {
   DEFAULT_DATASET_PATH,
   DEFAULT_OUTPUT_PATH,
@@ -53,7 +57,7 @@ async function runCommand(
     } else await ctx.write(integrationTable(result))
     const reason = cancel.signal.reason as unknown
     if (reason instanceof CancelledError) {
-      ctx.exitCode = reason.signal === 'SIGINT' ? 130 : 143
+      ctx.exitCode = signalExitCode(reason.signal)
     } else if (result.results.some((r) => r.status === 'error')) {
       ctx.exitCode = EXIT.error
     } else ctx.exitCode = result.passed ? EXIT.ok : EXIT.failed

@@ -7,7 +7,11 @@
 import { readFile } from 'node:fs/promises'
 import { Option, type Command } from 'commander'
 import { InputError } from '../core/errors.js'
-import { CancelledError, abortOnSignals } from '../core/signals.js'
+import {
+  CancelledError,
+  signalExitCode,
+  abortOnSignals
+} from '../core/signals.js'
 import {
   DEFAULT_FAIL_ON,
   DEFAULT_TIMEOUT_MS,
@@ -93,8 +97,7 @@ async function buildCommand(
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error
     ctx.reporter.error(`${error.message}: stopped waiting`)
-    // The shell's convention for "killed by a signal".
-    ctx.exitCode = error.signal === 'SIGINT' ? 130 : 143
+    ctx.exitCode = signalExitCode(error.signal)
   } finally {
     release()
   }

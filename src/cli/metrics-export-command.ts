@@ -15,7 +15,7 @@ import { loadDefinitions } from '../verify/index.js'
 import type { CliContext } from './context.js'
 import { storeOptions } from './metrics-flags.js'
 import { readChoice, readSettings, type StoreFlags } from './metrics-options.js'
-import { parseSince } from './report-command.js'
+import { parseSince } from '../report/index.js'
 import { collectList } from './verify-command.js'
 
 interface ExportFlags extends StoreFlags {

@@ -20,7 +20,11 @@ import {
   parseParams,
   runNotebook
 } from '../integration/index.js'
-import { abortOnSignals, CancelledError } from '../core/signals.js'
+import {
+  abortOnSignals,
+  CancelledError,
+  signalExitCode
+} from '../core/signals.js'
 import { EXIT, type CliContext } from './context.js'
 
 interface NotebookFlags {
@@ -93,7 +97,7 @@ async function run(
     else if (result.html !== undefined) await ctx.write(`${result.html}\n`)
     const reason = cancel.signal.reason as unknown
     if (reason instanceof CancelledError)
-      ctx.exitCode = reason.signal === 'SIGINT' ? 130 : 143
+      ctx.exitCode = signalExitCode(reason.signal)
     else ctx.exitCode = result.status === 'success' ? EXIT.ok : EXIT.failed
   } finally {
     release()

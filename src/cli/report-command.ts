@@ -22,7 +22,6 @@ import { loadConfig } from './metrics-options.js'
 import { collectList } from './verify-command.js'
 
 // metrics export reads --since the same way.
-export { parseSince } from '../report/index.js'
 
 interface ReportFlags {
   config?: string

@@ -111,16 +111,6 @@ export class StepInputs {
     )
   }
 
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse<T>(key: string, parse: (value: string[]) => T, value: string[]): T {
-    try {
-      return parse(value)
-    } catch (error) {
-      if (error instanceof InputError) this.fail(key, error.message, error.hint)
-      throw error
-    }
-  }
-
   has(key: string): boolean {
     return isSet(this.source.get(key))
   }

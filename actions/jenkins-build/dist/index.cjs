@@ -2543,15 +2543,6 @@ var StepInputs = class {
       hint === void 0 ? {} : { hint }
     );
   }
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse, value) {
-    try {
-      return parse(value);
-    } catch (error2) {
-      if (error2 instanceof InputError) this.fail(key, error2.message, error2.hint);
-      throw error2;
-    }
-  }
   has(key) {
     return isSet(this.source.get(key));
   }

@@ -6441,15 +6441,6 @@ var StepInputs = class {
       hint === void 0 ? {} : { hint }
     );
   }
-  /** Runs `parse`, renaming an InputError to name this key. */
-  parse(key, parse2, value2) {
-    try {
-      return parse2(value2);
-    } catch (error) {
-      if (error instanceof InputError) this.fail(key, error.message, error.hint);
-      throw error;
-    }
-  }
   has(key) {
     return isSet(this.source.get(key));
   }
