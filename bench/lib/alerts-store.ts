@@ -14,6 +14,7 @@ import {
   migrate
 } from '../../src/metrics/index.js'
 import { sqliteDriver } from '../../src/metrics/sqlite-driver.js'
+import { rebuildAllTails } from '../../src/metrics/series-tails.js'
 
 export const DAY = 86_400_000
 export const T0 = Date.UTC(2016, 0, 1)
@@ -38,6 +39,17 @@ export function alertsBenchStore(shape: AlertsBenchShape): SqliteStore {
     `stackci-bench-alerts-${metrics}m-${keys}k-${days}d-v${SQLITE_SCHEMA_VERSION}.sqlite`
   )
   if (existsSync(path)) return new SqliteStore(path)
+  // A store of an older schema is brought up to date (its migrations).
+  for (let v = SQLITE_SCHEMA_VERSION - 1; v >= 1; v--) {
+    const old = path.replace(/-v\d+\.sqlite$/, `-v${v}.sqlite`)
+    if (!existsSync(old)) continue
+    console.log(`migrating ${old} to schema ${SQLITE_SCHEMA_VERSION} (once)…`)
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(`${old}${suffix}`))
+        renameSync(`${old}${suffix}`, `${path}${suffix}`)
+    renameSync(old, path)
+    return new SqliteStore(path)
+  }
   const partial = `${path}.partial`
   rmSync(partial, { force: true })
   console.log(
@@ -81,8 +93,15 @@ function generate(path: string, shape: AlertsBenchShape): void {
     )
   }
   const p = { ...shape, t0: T0, day: DAY }
+  const triggers = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_master
+       WHERE type = 'trigger' AND tbl_name = 'measurements'`
+    )
+    .all() as { name: string; sql: string }[]
   db.transaction(() => {
     for (const i of indexes) db.exec(`DROP INDEX ${i.name}`)
+    for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`)
     db.prepare(
       `WITH RECURSIVE ${counter('k', '$keys')}, ${counter('m', '$metrics')}
        INSERT INTO series (id, metric, dataset, instrument, filter, series)
@@ -119,6 +138,13 @@ function generate(path: string, shape: AlertsBenchShape): void {
       db.exec(i.sql)
       phase(`index ${i.name}`)
     }
+    // What the triggers and writers keep, filled once.
+    for (const t of triggers) db.exec(t.sql)
+    db.exec(
+      'INSERT INTO series_units SELECT DISTINCT series, unit FROM measurements'
+    )
+    rebuildAllTails(db)
+    phase('units and tails')
   })()
   db.close()
 }

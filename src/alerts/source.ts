@@ -13,7 +13,7 @@ import { SqliteTails } from './sqlite-tails.js'
 
 /** The newest points of one series, oldest first. */
 export interface SeriesTail {
-  values: number[]
+  values: readonly number[] | Float64Array
   /** The times of `values`; empty when they were not asked for. */
   times: number[]
   /** Epoch ms of the newest point, when `times` is empty. */

@@ -4,12 +4,13 @@
  * read-only connection of its own.
  *
  * - One statement lists the keys of a history series together with each
- *   key's newest point (two seeks of the history index per key, in C):
- *   all that threshold and dead-man rules need.
- * - Regression rules need the gate's lookback: one prepared statement per
- *   key reads the newest `limit` values (a range scan of the covering index
- *   `measurements_history`, newest first), as plain numbers; the times
- *   only when an acceptance applies to the key.
+ *   key's newest point: all that threshold and dead-man rules need. From
+ *   schema 2 on it comes from the series' tail row (series-tails.ts);
+ *   before, from two seeks of the history index per key.
+ * - Regression rules need the gate's lookback: the tail row's values (one
+ *   blob copied into a Float64Array) when it holds enough of them and no
+ *   acceptance asks for times; else a range scan of the covering index
+ *   `measurements_history`, newest first.
  *
  * Nothing reads a whole history, so a pass costs the same over 10 years of
  * daily points as over 10 weeks.
@@ -20,6 +21,7 @@ import { alertStoreError } from './sqlite-state.js'
 import { sqliteDriver, type SqliteDatabase } from '../metrics/sqlite-driver.js'
 import type { WatchedKey } from './rules.js'
 import type { SeriesTail, TailRequest } from './source.js'
+import { TAIL_CAPACITY, tailValues } from '../metrics/series-tails.js'
 
 type KeyRow = [
   number,
@@ -51,6 +53,8 @@ export class SqliteTails {
   readonly #keys: BetterSqlite3.Statement
   readonly #values: BetterSqlite3.Statement
   readonly #points: BetterSqlite3.Statement
+  /** Tail blobs of many series; undefined before schema 2. */
+  readonly #tails: BetterSqlite3.Statement | undefined
 
   constructor(readonly path: string) {
     const Database = sqliteDriver()
@@ -59,15 +63,33 @@ export class SqliteTails {
       this.#db.pragma('busy_timeout = 10000')
       // Reads straight from the page cache, without a copy per page.
       this.#db.pragma('mmap_size = 1073741824')
+      const tails =
+        this.#db
+          .prepare(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'series_tails'"
+          )
+          .get() !== undefined
       this.#keys = this.#db
         .prepare(
-          `SELECT s.id, s.metric, s.dataset, s.instrument, s.filter, s.series,
-             (${NEWEST.replace('%s', 'created_at')}),
-             (${NEWEST.replace('%s', 'value')})
-           FROM series s WHERE s.series = ?
-           ORDER BY s.metric, s.dataset, s.instrument, s.filter`
+          `SELECT id, metric, dataset, instrument, filter, series, ${
+            tails
+              ? 'newest_time, newest_value'
+              : `(${NEWEST.replace('%s', 'created_at')}),
+                 (${NEWEST.replace('%s', 'value')})`
+          }
+           FROM series s WHERE series = ?
+           ORDER BY metric, dataset, instrument, filter`
         )
         .raw(true)
+      // Many keys' tails at once, in row order (ids sorted, as JSON).
+      this.#tails = tails
+        ? this.#db
+            .prepare(
+              `SELECT series, substr(vals, -?) FROM series_tails
+               WHERE series IN (SELECT value FROM json_each(?))`
+            )
+            .raw(true)
+        : undefined
       this.#values = this.#db.prepare(`SELECT value ${TAIL}`).pluck()
       this.#points = this.#db
         .prepare(`SELECT created_at, value ${TAIL}`)
@@ -99,29 +121,60 @@ export class SqliteTails {
 
   /** The newest points of each requested key (from {@link keys}). */
   tails(requests: readonly TailRequest[]): SeriesTail[] {
-    return requests.map(({ key, limit, times }) => {
+    const blobs = this.#blobs(requests)
+    return requests.map((r): SeriesTail => this.#tailOf(r, blobs))
+  }
+
+  /**
+   * The tail values of the requests a tail row can answer (it holds the
+   * newest TAIL_CAPACITY values, or all there are), by series id.
+   */
+  #blobs(requests: readonly TailRequest[]): Map<number, Float64Array> {
+    const out = new Map<number, Float64Array>()
+    if (this.#tails === undefined) return out
+    const byLimit = new Map<number, number[]>()
+    for (const { key, limit, times } of requests) {
       const k = this.#known.get(key)
-      if (k === undefined || k.time === null || k.value === null)
-        return { values: [], times: [] }
-      if (limit <= 1 && !times)
-        return { values: [k.value], times: [], newest: k.time }
-      if (!times) {
-        const values = this.#values.all(k.id, limit) as number[]
-        return { values: values.reverse(), times: [], newest: k.time }
-      }
-      const rows = this.#points.all(k.id, limit) as [number, number][]
-      const n = rows.length
-      const out: SeriesTail = {
-        values: new Array<number>(n),
-        times: new Array<number>(n)
-      }
-      for (let i = 0; i < n; i++) {
-        const row = rows[n - 1 - i] as [number, number]
-        out.times[i] = row[0]
-        out.values[i] = row[1]
-      }
-      return out
-    })
+      if (k === undefined || k.time === null || times) continue
+      if (limit <= 1 || limit > TAIL_CAPACITY) continue
+      const ids = byLimit.get(limit)
+      if (ids === undefined) byLimit.set(limit, [k.id])
+      else ids.push(k.id)
+    }
+    for (const [limit, ids] of byLimit) {
+      ids.sort((a, b) => a - b)
+      const rows = this.#tails.iterate(limit * 8, JSON.stringify(ids))
+      for (const [id, blob] of rows as Iterable<[number, Buffer]>)
+        out.set(id, tailValues(blob))
+    }
+    return out
+  }
+
+  #tailOf(
+    { key, limit, times }: TailRequest,
+    blobs: ReadonlyMap<number, Float64Array>
+  ): SeriesTail {
+    const k = this.#known.get(key)
+    if (k === undefined || k.time === null || k.value === null)
+      return { values: [], times: [] }
+    if (limit <= 1 && !times)
+      return { values: [k.value], times: [], newest: k.time }
+    const tail = times ? undefined : blobs.get(k.id)
+    if (tail !== undefined) return { values: tail, times: [], newest: k.time }
+    if (!times) {
+      const values = this.#values.all(k.id, limit) as number[]
+      return { values: values.reverse(), times: [], newest: k.time }
+    }
+    const rows = this.#points.all(k.id, limit) as [number, number][]
+    const n = rows.length
+    const values = new Array<number>(n)
+    const at = new Array<number>(n)
+    for (let i = 0; i < n; i++) {
+      const row = rows[n - 1 - i] as [number, number]
+      at[i] = row[0]
+      values[i] = row[1]
+    }
+    return { values, times: at }
   }
 
   close(): void {

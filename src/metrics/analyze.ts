@@ -32,19 +32,33 @@ export interface SeriesSummary extends SeriesKey {
   streakSince: number | undefined
 }
 
+/** The detector of the last walk, reused by the next with the same options. */
+let spare: RegressionDetector | undefined
+
+function detectorFor(
+  worse: Worse,
+  options: RegressionOptions,
+  acceptances: readonly number[]
+): RegressionDetector {
+  // Walks never interleave (each runs to its end synchronously).
+  if (spare?.options === options) spare.restart(worse, acceptances)
+  else spare = new RegressionDetector(worse, options, acceptances)
+  return spare
+}
+
 /**
  * Walks one series. `times` may be empty when there are no acceptances
  * (then `streakSince` stays unknown; `streakStart` still says where).
  */
 export function summarizeSeries(
   key: SeriesKey & { series: string },
-  values: readonly number[],
-  times: readonly number[],
+  values: ArrayLike<number>,
+  times: ArrayLike<number>,
   worse: Worse,
   options: RegressionOptions,
   acceptances: readonly number[]
 ): SeriesSummary {
-  const detector = new RegressionDetector(worse, options, acceptances)
+  const detector = detectorFor(worse, options, acceptances)
   let regressions = 0
   let streakStart: number | undefined
   const n = values.length

@@ -92,9 +92,24 @@ export function predictionFactor(z: number, n: number): number {
  * allocation-free core (whole-history analysis runs it millions of times);
  * `push` wraps it with the band for callers that show it.
  */
+/** predictionFactor(sigma, n) for n up to a window's capacity, per pair. */
+const FACTORS = new Map<string, Float64Array>()
+
+function factorsFor(sigma: number, capacity: number): Float64Array {
+  const key = `${sigma}|${capacity}`
+  let factors = FACTORS.get(key)
+  if (factors === undefined) {
+    factors = new Float64Array(capacity + 1)
+    for (let n = 0; n <= capacity; n++) factors[n] = predictionFactor(sigma, n)
+    FACTORS.set(key, factors)
+  }
+  return factors
+}
+
 export class RegressionDetector {
   readonly #window: SortedWindow
-  readonly #acceptances: number[]
+  #worse: Worse
+  #acceptances: number[]
   /** predictionFactor(sigma, n) for every window size n. */
   readonly #factors: Float64Array
   #nextAcceptance = 0
@@ -109,16 +124,35 @@ export class RegressionDetector {
   #samples = 0
 
   constructor(
-    readonly worse: Worse,
+    worse: Worse,
     readonly options: RegressionOptions = DEFAULT_REGRESSION,
     acceptances: readonly number[] = []
   ) {
     const capacity = Math.max(1, options.window)
     this.#window = new SortedWindow(capacity)
-    this.#acceptances = [...acceptances].sort((a, b) => a - b)
-    this.#factors = new Float64Array(capacity + 1)
-    for (let n = 0; n <= capacity; n++)
-      this.#factors[n] = predictionFactor(options.sigma, n)
+    this.#worse = worse
+    this.#acceptances = sortedTimes(acceptances)
+    this.#factors = factorsFor(options.sigma, capacity)
+  }
+
+  /** Which way a value gets worse. */
+  get worse(): Worse {
+    return this.#worse
+  }
+
+  /**
+   * Starts over on another series with the same options, as a new detector
+   * would (a pass over thousands of series reuses one).
+   */
+  restart(worse: Worse, acceptances: readonly number[] = []): void {
+    this.#worse = worse
+    this.#acceptances = sortedTimes(acceptances)
+    this.#window.clear()
+    this.#nextAcceptance = 0
+    this.#streak = 0
+    this.#side = 0
+    this.#pending.length = 0
+    this.#samples = 0
   }
 
   get streak(): number {
@@ -183,8 +217,9 @@ export class RegressionDetector {
   ): Exclude<Verdict, 'regression' | 'insufficient'> {
     const above = value > high
     const below = value < low
-    if (this.worse === 'up') return above ? 'breach' : below ? 'improved' : 'ok'
-    if (this.worse === 'down')
+    if (this.#worse === 'up')
+      return above ? 'breach' : below ? 'improved' : 'ok'
+    if (this.#worse === 'down')
       return below ? 'breach' : above ? 'improved' : 'ok'
     return above || below ? 'breach' : 'ok'
   }
@@ -245,6 +280,10 @@ export class RegressionDetector {
       for (const p of this.#pending) this.#window.push(p)
     this.#pending.length = 0
   }
+}
+
+function sortedTimes(times: readonly number[]): number[] {
+  return times.length === 0 ? [] : [...times].sort((a, b) => a - b)
 }
 
 /** Every point's verdict, walking the whole series. */

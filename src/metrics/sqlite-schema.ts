@@ -6,6 +6,7 @@
 
 import { StoreError } from '../core/errors.js'
 import type { SqliteDatabase } from './sqlite-driver.js'
+import { rebuildAllTails } from './series-tails.js'
 
 /**
  * A series key's columns (series and acceptances both have them), spelled
@@ -17,8 +18,11 @@ const SERIES_KEY = `metric TEXT NOT NULL,
      filter TEXT NOT NULL,
      series TEXT NOT NULL,`
 
-/** Each entry moves the schema up one version; never edit a shipped one. */
-const MIGRATIONS: string[] = [
+/**
+ * Each entry moves the schema up one version; never edit a shipped one.
+ * An entry is SQL, or SQL and then a function filling what SQL cannot.
+ */
+const MIGRATIONS: (string | [string, (db: SqliteDatabase) => void])[] = [
   `CREATE TABLE jobs (
      id INTEGER PRIMARY KEY,
      job_id TEXT NOT NULL UNIQUE,
@@ -63,7 +67,30 @@ const MIGRATIONS: string[] = [
      reason TEXT NOT NULL,
      accepted_by TEXT,
      accepted_at INTEGER NOT NULL
-   );`
+   );`,
+  // 2: what whole-store readers would otherwise scan every row for. The
+  // units of each series (a trigger keeps it; almost every series has
+  // one), and each series' newest point and values (series-tails.ts).
+  [
+    `CREATE TABLE series_units (
+       series INTEGER NOT NULL REFERENCES series (id),
+       unit TEXT NOT NULL,
+       PRIMARY KEY (series, unit)
+     ) WITHOUT ROWID;
+     INSERT INTO series_units SELECT DISTINCT series, unit FROM measurements;
+     CREATE TRIGGER measurements_units AFTER INSERT ON measurements BEGIN
+       INSERT OR IGNORE INTO series_units VALUES (NEW.series, NEW.unit);
+     END;
+     -- The newest non-null point (NULL: none yet).
+     ALTER TABLE series ADD COLUMN newest_time INTEGER;
+     ALTER TABLE series ADD COLUMN newest_value REAL;
+     CREATE TABLE series_tails (
+       series INTEGER PRIMARY KEY REFERENCES series (id),
+       -- The newest non-null values, oldest first, as float64 LE.
+       vals BLOB NOT NULL
+     );`,
+    rebuildAllTails
+  ]
 ]
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length
@@ -78,10 +105,14 @@ export function migrate(db: SqliteDatabase, path: string): void {
     )
   }
   const pending = MIGRATIONS.slice(version)
-  if (pending.length === 0) return
+  // A reader takes an older file as it is (every reader still reads
+  // schema 1); the next writer migrates it.
+  if (pending.length === 0 || (db.readonly && version > 0)) return
   db.transaction(() => {
-    pending.forEach((sql, i) => {
+    pending.forEach((step, i) => {
+      const [sql, fill] = typeof step === 'string' ? [step] : step
       db.exec(sql)
+      fill?.(db)
       db.pragma(`user_version = ${version + i + 1}`)
     })
   }).immediate()

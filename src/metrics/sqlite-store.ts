@@ -14,6 +14,7 @@ import { jobRecords, keyString } from './record.js'
 import type BetterSqlite3 from 'better-sqlite3'
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js'
 import { migrate } from './sqlite-schema.js'
+import { updateTails } from './series-tails.js'
 import type {
   Acceptance,
   HistoryPoint,
@@ -118,16 +119,26 @@ export class SqliteStore implements MetricStore {
            ON CONFLICT (job, series, identifier) DO NOTHING`
         )
         let n = 0
+        // Per series, the non-null points stored: their tails follow.
+        const added = new Map<number, [number, number][]>()
         for (const r of records) {
-          n += insert.run(
+          const series = this.#seriesId(r, r.series)
+          const value = Number.isNaN(r.value) ? null : r.value
+          const stored = insert.run(
             job,
-            this.#seriesId(r, r.series),
+            series,
             r.identifier,
-            Number.isNaN(r.value) ? null : r.value,
+            value,
             r.unit,
             r.createdAt
           ).changes
+          n += stored
+          if (stored === 0 || value === null) continue
+          const points = added.get(series)
+          if (points === undefined) added.set(series, [[r.createdAt, value]])
+          else points.push([r.createdAt, value])
         }
+        updateTails(db, added)
         return n
       })
       .immediate()

@@ -2,12 +2,13 @@
  * The SQLite store as a {@link HistorySource}: the jobs at once (one row a
  * run), then each history series' points as one row of JSON arrays
  * (`json_group_array` over the covering index `(series, created_at, value,
- * job)` and its row id: the table itself is not read), so the rows cost
- * three JSON.parse calls per series rather than a call from SQLite into
- * JavaScript per point. Units are not in that index: one scan of the
- * table finds each series' units, and only a series that has several is
- * read again for each point's. Points are kept as numbers per metric; they
- * become objects only while the report builds that metric.
+ * job)`: the table itself is not read), so the rows cost two JSON.parse
+ * calls per series rather than a call from SQLite into JavaScript per
+ * point. Units are not in that index: schema 2 keeps each series' units in
+ * a table (older files are scanned once), and only a series that has
+ * several, or points sharing a time (ordered by row), is read again with
+ * its row ids. Points are kept as numbers per metric; they become objects
+ * only while the report builds that metric.
  */
 
 import type { SqliteDatabase } from '../metrics/sqlite-driver.js'
@@ -39,7 +40,10 @@ export function openSqliteSource(
 class Columns {
   job = new Int32Array(1 << 16)
   value = new Float64Array(1 << 16)
-  /** Row ids (float64: they may outgrow an int32). */
+  /**
+   * Row ids where a series needs them (see sqliteSource), else the
+   * position in the series (float64: ids may outgrow an int32).
+   */
   id = new Float64Array(1 << 16)
   length = 0
 
@@ -66,33 +70,52 @@ interface Stretch {
   from: number
   to: number
   unit: string
+  /** The series has several units: each point's is looked up by row id. */
+  mixed: boolean
 }
 
-/** The units of each series; a series with several, per row id. */
+/** The units of each series, and which series have several. */
 function seriesUnits(db: SqliteDatabase): {
   of: Map<number, string>
-  byRow: Map<number, string>
+  mixed: Set<number>
 } {
   const of = new Map<number, string>()
   const mixed = new Set<number>()
+  // Schema 2 keeps them in a table; before, every row is scanned.
+  const kept =
+    db
+      .prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'series_units'"
+      )
+      .get() !== undefined
   const rows = db
-    .prepare('SELECT DISTINCT series, unit FROM measurements NOT INDEXED')
+    .prepare(
+      kept
+        ? 'SELECT series, unit FROM series_units'
+        : 'SELECT DISTINCT series, unit FROM measurements NOT INDEXED'
+    )
     .raw(true)
     .all() as [number, string][]
   for (const [series, unit] of rows) {
     if (of.has(series)) mixed.add(series)
     else of.set(series, unit)
   }
+  return { of, mixed }
+}
+
+/** Each row's unit, for the series that have several. */
+function rowUnits(
+  db: SqliteDatabase,
+  mixed: ReadonlySet<number>
+): Map<number, string> {
   const byRow = new Map<number, string>()
-  if (mixed.size > 0) {
-    const select = db
-      .prepare('SELECT id, unit FROM measurements WHERE series = ?')
-      .raw(true)
-    for (const series of mixed)
-      for (const [id, unit] of select.all(series) as [number, string][])
-        byRow.set(id, unit)
-  }
-  return { of, byRow }
+  const select = db
+    .prepare('SELECT id, unit FROM measurements WHERE series = ?')
+    .raw(true)
+  for (const series of mixed)
+    for (const [id, unit] of select.all(series) as [number, string][])
+      byRow.set(id, unit)
+  return byRow
 }
 
 function sqliteSource(
@@ -115,36 +138,64 @@ function sqliteSource(
   const units = seriesUnits(db)
   const columns = new Columns()
   const byMetric = new Map<string, Stretch[]>()
+  // Row ids are read only for the series that need them: several units,
+  // or points sharing a time (their order is then the rows' order).
+  const needIds = new Map<number, Stretch>()
   const rows = db
     .prepare(
-      `SELECT series, json_group_array(job), json_group_array(value),
-         json_group_array(id)
+      `SELECT series, json_group_array(job), json_group_array(value)
        FROM measurements GROUP BY series`
     )
     .raw(true)
-  for (const [series, jobText, valueText, idText] of rows.iterate() as Iterable<
-    [number, string, string, string]
+  for (const [series, jobText, valueText] of rows.iterate() as Iterable<
+    [number, string, string]
   >) {
     const metric = metricOf.get(series)
     if (metric === undefined) continue
     const jobIds = JSON.parse(jobText) as number[]
     const values = JSON.parse(valueText) as (number | null)[]
-    const ids = JSON.parse(idText) as number[]
     const from = columns.length
+    let last = NaN
+    let tie = false
     for (let i = 0; i < jobIds.length; i++) {
       // Jobs outside the filter (series, since) are not in the index.
       const job = jobAt[jobIds[i] as number] ?? -1
-      if (job !== -1) columns.push(job, values[i] ?? NaN, ids[i] as number)
+      if (job === -1) continue
+      const time = (jobs[job] as StoredJob).createdAt
+      tie ||= time === last
+      last = time
+      columns.push(job, values[i] ?? NaN, i)
     }
     const stretch = {
       from,
       to: columns.length,
-      unit: units.of.get(series) ?? ''
+      unit: units.of.get(series) ?? '',
+      mixed: units.mixed.has(series)
     }
+    if (tie || stretch.mixed) needIds.set(series, stretch)
     const list = byMetric.get(metric)
     if (list === undefined) byMetric.set(metric, [stretch])
     else list.push(stretch)
   }
+  if (needIds.size > 0) {
+    // The same walk of the index, now with the row ids.
+    const select = db
+      .prepare(
+        `SELECT json_group_array(job), json_group_array(id)
+         FROM measurements WHERE series = ?`
+      )
+      .raw(true)
+    for (const [series, stretch] of needIds) {
+      const [jobText, idText] = select.get(series) as [string, string]
+      const jobIds = JSON.parse(jobText) as number[]
+      const ids = JSON.parse(idText) as number[]
+      let at = stretch.from
+      for (let i = 0; i < jobIds.length; i++)
+        if ((jobAt[jobIds[i] as number] ?? -1) !== -1)
+          columns.id[at++] = ids[i] as number
+    }
+  }
+  const byRow = rowUnits(db, units.mixed)
   if (columns.length === 0) throw noMeasurements(db, path, filter)
   return {
     path,
@@ -157,9 +208,12 @@ function sqliteSource(
         for (const s of stretches)
           for (let i = s.from; i < s.to; i++) points.push(i)
         if (points.length === 0) continue
-        const unit = (i: number): string =>
-          units.byRow.get(columns.id[i] as number) ??
-          (stretches.find((s) => i < s.to) as Stretch).unit
+        const unit = (i: number): string => {
+          const s = stretches.find((s) => i < s.to) as Stretch
+          return s.mixed
+            ? (byRow.get(columns.id[i] as number) ?? s.unit)
+            : s.unit
+        }
         each(
           metric,
           inTimeOrder(points, columns, jobs).map((i) => {

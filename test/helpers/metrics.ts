@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../../src/core/index.js'
 import type { DispatchJob } from '../../src/metrics/index.js'
+import { sqliteDriver } from '../../src/metrics/sqlite-driver.js'
 import type { Measurement } from '../../src/verify/index.js'
 
 /** mulberry32: a small seedable generator, so every run sees the same data. */
@@ -90,4 +91,16 @@ export function dispatchJob(
       meta: { packages: {}, ...(options.meta ?? {}) }
     }
   }
+}
+
+/**
+ * Takes the SQLite store at `path` back to schema 1: what a file written
+ * before schema 2 holds (no units table, no tails, no newest columns).
+ */
+export function toSchema1(path: string): void {
+  const db = new (sqliteDriver())(path)
+  db.exec(`DROP TRIGGER measurements_units; DROP TABLE series_units;
+    DROP TABLE series_tails; ALTER TABLE series DROP COLUMN newest_time;
+    ALTER TABLE series DROP COLUMN newest_value; PRAGMA user_version = 1`)
+  db.close()
 }

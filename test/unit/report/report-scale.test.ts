@@ -16,11 +16,18 @@ import {
   type ReportPoint
 } from '../../../src/report/index.js'
 import {
+  SqliteStore,
   readStoreHistory,
   type StoreHistory
 } from '../../../src/metrics/index.js'
 import { loadDefinitions } from '../../../src/verify/index.js'
-import { DAY, T0, tempDir } from '../../helpers/metrics.js'
+import {
+  DAY,
+  T0,
+  dispatchJob,
+  tempDir,
+  toSchema1
+} from '../../helpers/metrics.js'
 import {
   EXAMPLES,
   badRun,
@@ -206,6 +213,41 @@ describe('reading the SQLite store streaming', () => {
       )
       expect(streamed).toEqual(whole)
     }
+  })
+
+  it('keeps each point’s unit and the stored order of points sharing a time, in a file of any schema', async () => {
+    const path = join(tempDir('stackci-report-'), 'mixed.sqlite')
+    const store = new SqliteStore(path)
+    for (let d = 0; d < 6; d++) {
+      const job = dispatchJob(
+        `d${d}`,
+        { 'skyprobe.phot_rms': 10 + d },
+        { time: T0 + d * DAY, unit: d < 3 ? 'mmag' : 'mag' }
+      )
+      // Three identifiers of one metric in one job, stored high to low.
+      const [m] = job.job.measurements
+      if (m !== undefined && d === 4)
+        job.job.measurements = [5, 3, 1].map((v, i) => ({
+          ...m,
+          identifier: `ccd${i}`,
+          value: v
+        }))
+      await store.write(job)
+    }
+    await store.close()
+    const definitions = await loadDefinitions(EXAMPLES)
+    const options = { title: 't', gate, now: () => T0 }
+    const model = (): unknown =>
+      buildReportModel(openSqliteSource(path), definitions, options)
+    const whole = buildReportModel(readStoreHistory(path), definitions, options)
+    expect(model()).toEqual(whole)
+    const points = whole.metrics[0]?.lines[0]?.points.map((p) => p.value)
+    // mag points shown in the chart's unit (the definition's mmag).
+    expect(points?.slice(0, 4)).toEqual([10, 11, 12, 13000])
+    expect(points?.slice(4, 7)).toEqual([5000, 3000, 1000])
+    // The same file as schema 1 wrote it (no units table, no tails).
+    toSchema1(path)
+    expect(model()).toEqual(whole)
   })
 })
 
