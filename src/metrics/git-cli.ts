@@ -13,8 +13,10 @@
  */
 
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync
@@ -374,15 +376,29 @@ export class GitRepo {
    * undefined when the branch does not exist yet.
    */
   async fetchTip(ref: string): Promise<string | undefined> {
+    const fetch = [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head'
+    ] as const
+    const what = [this.remote.url, `+refs/heads/${this.remote.branch}:${ref}`]
     try {
-      await this.run([
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-write-fetch-head',
-        this.remote.url,
-        `+refs/heads/${this.remote.branch}:${ref}`
-      ])
+      if (this.#empty()) {
+        // A new cache (a fresh runner) takes only the tip, as
+        // actions/checkout does: the store reads and builds on the tip's
+        // tree, and the history grows with every job ever written. Later
+        // fetches stop at that tip (git keeps it as the shallow boundary).
+        await this.run([...fetch, '--depth=1', ...what]).catch(
+          async (error: unknown) => {
+            // Another process is fetching into this new cache: git locks
+            // `shallow` and does not wait, a whole fetch takes no lock.
+            if (!(error instanceof GitCommandError)) throw error
+            if (!error.stderr.includes('shallow.lock')) throw error
+            return this.run([...fetch, ...what])
+          }
+        )
+      } else await this.run([...fetch, ...what])
     } catch (error) {
       if (
         error instanceof GitCommandError &&
@@ -392,6 +408,17 @@ export class GitRepo {
       throw error
     }
     return (await this.run(['rev-parse', '--verify', ref])).trim()
+  }
+
+  /** Does the cache hold no object yet (and no shallow tip)? */
+  #empty(): boolean {
+    if (existsSync(join(this.dir, 'shallow'))) return false
+    const objects = join(this.dir, 'objects')
+    return readdirSync(objects).every(
+      (d) =>
+        d === 'info' ||
+        (d === 'pack' && readdirSync(join(objects, d)).length === 0)
+    )
   }
 
   /** The branch's commit now (fetched), undefined when it does not exist. */
