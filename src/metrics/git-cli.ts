@@ -24,6 +24,7 @@ import {
 import { dirname, join, resolve } from 'node:path'
 import { nodeChildProcess, nodeCrypto } from '../core/builtins.js'
 import { StoreError } from '../core/errors.js'
+import { BlobSplitter } from './git-blobs.js'
 import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
 
@@ -200,10 +201,15 @@ export class GitRepo {
     return out.toString('utf8')
   }
 
-  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
+  /**
+   * As {@link run}, stdout as bytes (for `cat-file --batch`); with
+   * `onData`, handed on chunk by chunk instead (what it throws fails the
+   * run).
+   */
   async runBuffer(
     args: readonly string[],
-    options: GitRunOptions = {}
+    options: GitRunOptions = {},
+    onData?: (chunk: Buffer) => void
   ): Promise<Buffer> {
     const env = { ...this.#env, ...(options.env ?? {}) }
     // Without a cwd, git works on the cache (with one: `init` makes it).
@@ -216,8 +222,19 @@ export class GitRepo {
       })
       const chunks: Buffer[] = []
       let stderr = ''
+      let failed: { error: unknown } | undefined
       const timer = setTimeout(() => child.kill('SIGKILL'), GIT_TIMEOUT_MS)
-      child.stdout.on('data', (d: Buffer) => chunks.push(d))
+      child.stdout.on('data', (d: Buffer) => {
+        if (onData === undefined) chunks.push(d)
+        else if (failed === undefined) {
+          try {
+            onData(d)
+          } catch (error) {
+            failed = { error }
+            child.kill()
+          }
+        }
+      })
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
       child.on('error', (error) => {
         clearTimeout(timer)
@@ -230,7 +247,8 @@ export class GitRepo {
       })
       child.on('close', (code) => {
         clearTimeout(timer)
-        if (code === 0) resolve(Buffer.concat(chunks))
+        if (failed !== undefined) reject(failed.error)
+        else if (code === 0) resolve(Buffer.concat(chunks))
         else reject(new GitCommandError(args, stderr, this.remote.url))
       })
       child.stdin.on('error', () => undefined)
@@ -261,22 +279,32 @@ export class GitRepo {
 
   /** The contents of blobs, in order, through one `cat-file --batch`. */
   async readBlobs(oids: readonly string[]): Promise<Buffer[]> {
-    if (oids.length === 0) return []
-    const out = await this.runBuffer(['cat-file', '--batch'], {
-      input: `${oids.join('\n')}\n`
-    })
     const blobs: Buffer[] = []
-    let at = 0
-    while (at < out.length) {
-      const eol = out.indexOf(10, at)
-      const header = out.toString('latin1', at, eol)
-      const size = Number(header.split(' ')[2])
-      if (!Number.isInteger(size))
-        throw new StoreError(`git cat-file: unexpected ${header}`)
-      blobs.push(out.subarray(eol + 1, eol + 1 + size))
-      at = eol + 1 + size + 1
-    }
+    await this.eachBlob(oids, (b) => blobs.push(b))
     return blobs
+  }
+
+  /**
+   * Hands on the contents of blobs, in order, each as soon as git has
+   * written it (see git-blobs.ts).
+   */
+  async eachBlob(
+    oids: readonly string[],
+    each: (blob: Buffer, i: number) => void
+  ): Promise<void> {
+    if (oids.length === 0) return
+    const blobs = new BlobSplitter(each)
+    await this.runBuffer(
+      ['cat-file', '--batch'],
+      { input: `${oids.join('\n')}\n` },
+      (chunk) => {
+        blobs.push(chunk)
+      }
+    )
+    if (blobs.count !== oids.length)
+      throw new StoreError(
+        `git cat-file: ${blobs.count} of ${oids.length} objects read`
+      )
   }
 
   /**

@@ -8,7 +8,12 @@
  */
 
 import { pushMeasurements, storedJobOf, type GitJobFile } from './git-layout.js'
-import { pushPackedMeasurements, type DecodedPack } from './git-pack.js'
+import {
+  packedCount,
+  setPackedMeasurements,
+  type DecodedPack,
+  type PackedJob
+} from './git-pack.js'
 import type {
   StoreHistory,
   StoredJob,
@@ -36,26 +41,33 @@ export class GitHistoryBuilder {
 
   /** Every job (dated `since` or later) once, oldest first. */
   build(path: string, since?: number): StoreHistory {
-    const jobs: StoredJob[] = []
-    const measurements: StoredMeasurement[] = []
     // A stable sort: jobs of one time keep the order they were read in.
     const refs = this.#refs.sort((a, b) => a.createdAt - b.createdAt)
     const seen = new Set<string>()
+    const taken: JobRef[] = []
+    let total = 0
     for (const r of refs) {
       if (since !== undefined && r.createdAt < since) continue
       // A job both in a pack and beside it (a write racing a pack) once.
       if (seen.has(r.jobId)) continue
       seen.add(r.jobId)
-      if ('file' in r) {
-        pushMeasurements(r.file, jobs.length, measurements)
-        jobs.push(storedJobOf(r.file))
-      } else {
-        const j = r.pack.file.jobs[r.k]
-        if (j === undefined) continue
-        pushPackedMeasurements(r.pack, r.k, jobs.length, measurements)
-        jobs.push(storedJobOf(j))
-      }
+      taken.push(r)
+      total += 'file' in r ? r.file.value.length : packedCount(r.pack, r.k)
     }
+    // Sized once: a million-element array grown by push is copied over
+    // and over.
+    const measurements = new Array<StoredMeasurement>(total)
+    let at = 0
+    const jobs = taken.map((r, job): StoredJob => {
+      if ('file' in r) {
+        const loose: StoredMeasurement[] = []
+        pushMeasurements(r.file, job, loose)
+        for (const m of loose) measurements[at++] = m
+        return storedJobOf(r.file)
+      }
+      at = setPackedMeasurements(r.pack, r.k, job, measurements, at)
+      return storedJobOf(r.pack.file.jobs[r.k] as PackedJob)
+    })
     return { path, jobs, measurements }
   }
 }

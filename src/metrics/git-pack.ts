@@ -226,33 +226,41 @@ function identifiers(
   }
 }
 
+/** How many measurements job `k` of a pack has. */
+export function packedCount(pack: DecodedPack, k: number): number {
+  const j = pack.file.jobs[k]
+  return j === undefined ? 0 : (pack.file.lists[j.metrics]?.length ?? 0)
+}
+
 /**
- * Appends the measurements of job `k` of a pack, as job number `job`, to
- * `out` (what {@link unpackJobFiles} and then pushMeasurements make, without
- * the job file between).
+ * Sets the measurements of job `k` of a pack, as job number `job`, in `out`
+ * from index `at` (what {@link unpackJobFiles} and then pushMeasurements
+ * make, without the job file between); where the next job's go.
  */
-export function pushPackedMeasurements(
+export function setPackedMeasurements(
   pack: DecodedPack,
   k: number,
   job: number,
-  out: StoredMeasurement[]
-): void {
+  out: StoredMeasurement[],
+  at: number
+): number {
   const { file, values } = pack
   const j = file.jobs[k]
-  if (j === undefined) return
+  if (j === undefined) return at
   const metric = file.lists[j.metrics] ?? []
   const unit = file.lists[j.units] ?? []
   const ids = pack.idsOf(k) ?? []
-  for (let i = 0, at = j.at; i < metric.length; i++, at++) {
-    const v = at < values.length ? (values[at] as number) : NaN
-    out.push({
+  for (let i = 0, v = j.at; i < metric.length; i++, v++) {
+    const value = v < values.length ? (values[v] as number) : NaN
+    out[at++] = {
       job,
       metric: metric[i] ?? '',
       identifier: ids[i] ?? '',
-      value: Number.isNaN(v) ? null : v,
+      value: Number.isNaN(value) ? null : value,
       unit: unit[i] ?? ''
-    })
+    }
   }
+  return at
 }
 
 /** The metric names of a packed job. */

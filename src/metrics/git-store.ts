@@ -209,8 +209,7 @@ export class GitStore implements MetricStore {
         oids.push(oid)
       }
     }
-    const blobs = await repo.readBlobs(oids)
-    blobs.forEach((b, i) => {
+    await repo.eachBlob(oids, (b, i) => {
       const path = paths[i] ?? ''
       if (isPackPath(path)) each.pack(decodePack(b, path))
       // A job file is mostly numbers and names: as one-byte text it
