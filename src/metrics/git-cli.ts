@@ -16,6 +16,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -170,7 +171,7 @@ export class GitRepo {
       env[`GIT_CONFIG_VALUE_${i}`] = v
     })
     const repo = new GitRepo(dir, remote, env)
-    if (!(await repo.#exists())) {
+    if (!repo.#exists()) {
       mkdirSync(cacheDir, { recursive: true })
       const temp = `${dir}.${process.pid}.${Date.now()}.tmp`
       await repo.run(['init', '--quiet', '--bare', temp], { cwd: cacheDir })
@@ -183,13 +184,15 @@ export class GitRepo {
     return repo
   }
 
-  async #exists(): Promise<boolean> {
-    try {
-      await this.run(['rev-parse', '--git-dir'])
-      return true
-    } catch {
-      return false
-    }
+  /**
+   * Is the cache there? (Made by a rename of a whole repository, so its
+   * files tell; a process less per store opened.)
+   */
+  #exists(): boolean {
+    return (
+      existsSync(join(this.dir, 'HEAD')) &&
+      existsSync(join(this.dir, 'objects'))
+    )
   }
 
   /** Runs git in the cache; resolves with stdout, rejects with stderr. */
@@ -435,7 +438,20 @@ export class GitRepo {
         return undefined
       throw error
     }
-    return (await this.run(['rev-parse', '--verify', ref])).trim()
+    return (
+      this.#loose(ref) ??
+      (await this.run(['rev-parse', '--verify', ref])).trim()
+    )
+  }
+
+  /** A ref's commit read from its file (what a fetch just wrote), if any. */
+  #loose(ref: string): string | undefined {
+    try {
+      const oid = readFileSync(join(this.dir, ref), 'utf8').trim()
+      return /^[0-9a-f]{40,64}$/.test(oid) ? oid : undefined
+    } catch {
+      return undefined
+    }
   }
 
   /** Does the cache hold no object yet (and no shallow tip)? */
