@@ -225,7 +225,7 @@ export class GitRepo {
       })
       const chunks: Buffer[] = []
       let stderr = ''
-      let failed: { error: unknown } | undefined
+      let failed: Error | undefined
       const timer = setTimeout(() => child.kill('SIGKILL'), GIT_TIMEOUT_MS)
       child.stdout.on('data', (d: Buffer) => {
         if (onData === undefined) chunks.push(d)
@@ -233,7 +233,8 @@ export class GitRepo {
           try {
             onData(d)
           } catch (error) {
-            failed = { error }
+            failed =
+              error instanceof Error ? error : new StoreError(String(error))
             child.kill()
           }
         }
@@ -250,7 +251,7 @@ export class GitRepo {
       })
       child.on('close', (code) => {
         clearTimeout(timer)
-        if (failed !== undefined) reject(failed.error)
+        if (failed !== undefined) reject(failed)
         else if (code === 0) resolve(Buffer.concat(chunks))
         else reject(new GitCommandError(args, stderr, this.remote.url))
       })
