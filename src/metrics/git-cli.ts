@@ -13,8 +13,11 @@
  */
 
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync
@@ -22,6 +25,7 @@ import {
 import { dirname, join, resolve } from 'node:path'
 import { nodeChildProcess, nodeCrypto } from '../core/builtins.js'
 import { StoreError } from '../core/errors.js'
+import { BlobSplitter } from './git-blobs.js'
 import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
 
@@ -167,7 +171,7 @@ export class GitRepo {
       env[`GIT_CONFIG_VALUE_${i}`] = v
     })
     const repo = new GitRepo(dir, remote, env)
-    if (!(await repo.#exists())) {
+    if (!repo.#exists()) {
       mkdirSync(cacheDir, { recursive: true })
       const temp = `${dir}.${process.pid}.${Date.now()}.tmp`
       await repo.run(['init', '--quiet', '--bare', temp], { cwd: cacheDir })
@@ -180,13 +184,15 @@ export class GitRepo {
     return repo
   }
 
-  async #exists(): Promise<boolean> {
-    try {
-      await this.run(['rev-parse', '--git-dir'])
-      return true
-    } catch {
-      return false
-    }
+  /**
+   * Is the cache there? (Made by a rename of a whole repository, so its
+   * files tell; a process less per store opened.)
+   */
+  #exists(): boolean {
+    return (
+      existsSync(join(this.dir, 'HEAD')) &&
+      existsSync(join(this.dir, 'objects'))
+    )
   }
 
   /** Runs git in the cache; resolves with stdout, rejects with stderr. */
@@ -198,10 +204,15 @@ export class GitRepo {
     return out.toString('utf8')
   }
 
-  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
+  /**
+   * As {@link run}, stdout as bytes (for `cat-file --batch`); with
+   * `onData`, handed on chunk by chunk instead (what it throws fails the
+   * run).
+   */
   async runBuffer(
     args: readonly string[],
-    options: GitRunOptions = {}
+    options: GitRunOptions = {},
+    onData?: (chunk: Buffer) => void
   ): Promise<Buffer> {
     const env = { ...this.#env, ...(options.env ?? {}) }
     // Without a cwd, git works on the cache (with one: `init` makes it).
@@ -214,8 +225,20 @@ export class GitRepo {
       })
       const chunks: Buffer[] = []
       let stderr = ''
+      let failed: Error | undefined
       const timer = setTimeout(() => child.kill('SIGKILL'), GIT_TIMEOUT_MS)
-      child.stdout.on('data', (d: Buffer) => chunks.push(d))
+      child.stdout.on('data', (d: Buffer) => {
+        if (onData === undefined) chunks.push(d)
+        else if (failed === undefined) {
+          try {
+            onData(d)
+          } catch (error) {
+            failed =
+              error instanceof Error ? error : new StoreError(String(error))
+            child.kill()
+          }
+        }
+      })
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
       child.on('error', (error) => {
         clearTimeout(timer)
@@ -228,7 +251,8 @@ export class GitRepo {
       })
       child.on('close', (code) => {
         clearTimeout(timer)
-        if (code === 0) resolve(Buffer.concat(chunks))
+        if (failed !== undefined) reject(failed)
+        else if (code === 0) resolve(Buffer.concat(chunks))
         else reject(new GitCommandError(args, stderr, this.remote.url))
       })
       child.stdin.on('error', () => undefined)
@@ -259,22 +283,32 @@ export class GitRepo {
 
   /** The contents of blobs, in order, through one `cat-file --batch`. */
   async readBlobs(oids: readonly string[]): Promise<Buffer[]> {
-    if (oids.length === 0) return []
-    const out = await this.runBuffer(['cat-file', '--batch'], {
-      input: `${oids.join('\n')}\n`
-    })
     const blobs: Buffer[] = []
-    let at = 0
-    while (at < out.length) {
-      const eol = out.indexOf(10, at)
-      const header = out.toString('latin1', at, eol)
-      const size = Number(header.split(' ')[2])
-      if (!Number.isInteger(size))
-        throw new StoreError(`git cat-file: unexpected ${header}`)
-      blobs.push(out.subarray(eol + 1, eol + 1 + size))
-      at = eol + 1 + size + 1
-    }
+    await this.eachBlob(oids, (b) => blobs.push(b))
     return blobs
+  }
+
+  /**
+   * Hands on the contents of blobs, in order, each as soon as git has
+   * written it (see git-blobs.ts).
+   */
+  async eachBlob(
+    oids: readonly string[],
+    each: (blob: Buffer, i: number) => void
+  ): Promise<void> {
+    if (oids.length === 0) return
+    const blobs = new BlobSplitter(each)
+    await this.runBuffer(
+      ['cat-file', '--batch'],
+      { input: `${oids.join('\n')}\n` },
+      (chunk) => {
+        blobs.push(chunk)
+      }
+    )
+    if (blobs.count !== oids.length)
+      throw new StoreError(
+        `git cat-file: ${blobs.count} of ${oids.length} objects read`
+      )
   }
 
   /**
@@ -374,15 +408,29 @@ export class GitRepo {
    * undefined when the branch does not exist yet.
    */
   async fetchTip(ref: string): Promise<string | undefined> {
+    const fetch = [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head'
+    ] as const
+    const what = [this.remote.url, `+refs/heads/${this.remote.branch}:${ref}`]
     try {
-      await this.run([
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-write-fetch-head',
-        this.remote.url,
-        `+refs/heads/${this.remote.branch}:${ref}`
-      ])
+      if (this.#empty()) {
+        // A new cache (a fresh runner) takes only the tip, as
+        // actions/checkout does: the store reads and builds on the tip's
+        // tree, and the history grows with every job ever written. Later
+        // fetches stop at that tip (git keeps it as the shallow boundary).
+        await this.run([...fetch, '--depth=1', ...what]).catch(
+          async (error: unknown) => {
+            // Another process is fetching into this new cache: git locks
+            // `shallow` and does not wait, a whole fetch takes no lock.
+            if (!(error instanceof GitCommandError)) throw error
+            if (!error.stderr.includes('shallow.lock')) throw error
+            return this.run([...fetch, ...what])
+          }
+        )
+      } else await this.run([...fetch, ...what])
     } catch (error) {
       if (
         error instanceof GitCommandError &&
@@ -391,7 +439,31 @@ export class GitRepo {
         return undefined
       throw error
     }
-    return (await this.run(['rev-parse', '--verify', ref])).trim()
+    return (
+      this.#loose(ref) ??
+      (await this.run(['rev-parse', '--verify', ref])).trim()
+    )
+  }
+
+  /** A ref's commit read from its file (what a fetch just wrote), if any. */
+  #loose(ref: string): string | undefined {
+    try {
+      const oid = readFileSync(join(this.dir, ref), 'utf8').trim()
+      return /^[0-9a-f]{40,64}$/.test(oid) ? oid : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Does the cache hold no object yet (and no shallow tip)? */
+  #empty(): boolean {
+    if (existsSync(join(this.dir, 'shallow'))) return false
+    const objects = join(this.dir, 'objects')
+    return readdirSync(objects).every(
+      (d) =>
+        d === 'info' ||
+        (d === 'pack' && readdirSync(join(objects, d)).length === 0)
+    )
   }
 
   /** The branch's commit now (fetched), undefined when it does not exist. */

@@ -17,6 +17,7 @@
 import { endianness } from 'node:os'
 import { StoreError } from '../core/errors.js'
 import { JOB_FORMAT, seriesDir, type GitJobFile } from './git-layout.js'
+import type { StoredMeasurement } from './store-reader.js'
 
 export const PACK_FORMAT = 'stackci-pack/1'
 
@@ -58,6 +59,11 @@ export interface DecodedPack {
   values: Float64Array
   /** Each job's identifiers, decoded on first use. */
   ids: () => string[][]
+  /**
+   * Job `k`'s identifiers; undefined when every one is empty (told from
+   * the bytes, nothing decoded).
+   */
+  idsOf: (k: number) => string[] | undefined
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE'
@@ -168,19 +174,93 @@ export function decodePack(bytes: Buffer, path: string): DecodedPack {
   if (LITTLE_ENDIAN)
     new Uint8Array(values.buffer).set(bytes.subarray(start, start + n * 8))
   else for (let i = 0; i < n; i++) values[i] = bytes.readDoubleLE(start + i * 8)
-  const text = bytes.subarray(start + n * 8)
+  const idsOf = identifiers(pack, bytes.subarray(start + n * 8))
   return {
     file: pack,
     values,
-    ids: () => {
-      const parts = text.toString('utf8').split('\0')
-      return pack.jobs.map((j, k) => {
-        if (j.ids !== undefined) return j.ids
-        const count = pack.lists[j.metrics]?.length ?? 0
-        return count === 0 ? [] : (parts[k] ?? '').split('\n')
+    idsOf,
+    ids: () =>
+      pack.jobs.map((j, k) => {
+        const ids = idsOf(k)
+        if (ids !== undefined) return ids
+        return new Array<string>(pack.lists[j.metrics]?.length ?? 0).fill('')
       })
+  }
+}
+
+/** `n` newlines, to compare a job's identifier bytes with. */
+let newlines = Buffer.alloc(0)
+
+/**
+ * Reads the identifiers of a pack's jobs from its text (per job, the
+ * identifiers joined by newlines; jobs NUL-separated). Most jobs name no
+ * identifier: their part is only the newlines, told by one comparison.
+ */
+function identifiers(
+  pack: GitPackFile,
+  text: Buffer
+): (k: number) => string[] | undefined {
+  let starts: number[] | undefined
+  return (k) => {
+    const j = pack.jobs[k]
+    if (j === undefined) return undefined
+    if (j.ids !== undefined) return j.ids
+    const count = pack.lists[j.metrics]?.length ?? 0
+    if (count === 0) return []
+    if (starts === undefined) {
+      starts = [0]
+      for (let at = text.indexOf(0); at !== -1; at = text.indexOf(0, at + 1))
+        starts.push(at + 1)
+      starts.push(text.length + 1)
+    }
+    const from = starts[k]
+    const part =
+      from === undefined
+        ? Buffer.alloc(0)
+        : text.subarray(from, (starts[k + 1] ?? from + 1) - 1)
+    if (part.length === count - 1) {
+      if (newlines.length < part.length) newlines = Buffer.alloc(count, 10)
+      if (part.equals(newlines.subarray(0, part.length))) return undefined
+    }
+    return part.toString('utf8').split('\n')
+  }
+}
+
+/** How many measurements job `k` of a pack has. */
+export function packedCount(pack: DecodedPack, k: number): number {
+  const j = pack.file.jobs[k]
+  return j === undefined ? 0 : (pack.file.lists[j.metrics]?.length ?? 0)
+}
+
+/**
+ * Sets the measurements of job `k` of a pack, as job number `job`, in `out`
+ * from index `at` (what {@link unpackJobFiles} and then pushMeasurements
+ * make, without the job file between); where the next job's go.
+ */
+export function setPackedMeasurements(
+  pack: DecodedPack,
+  k: number,
+  job: number,
+  out: StoredMeasurement[],
+  at: number
+): number {
+  const { file, values } = pack
+  const j = file.jobs[k]
+  if (j === undefined) return at
+  const metric = file.lists[j.metrics] ?? []
+  const unit = file.lists[j.units] ?? []
+  const ids = pack.idsOf(k) ?? []
+  for (let i = 0, v = j.at; i < metric.length; i++, v++) {
+    const value = v < values.length ? (values[v] as number) : NaN
+    out[at++] = {
+      job,
+      metric: metric[i] ?? '',
+      identifier: ids[i] ?? '',
+      value: Number.isNaN(value) ? null : value,
+      unit: unit[i] ?? ''
     }
   }
+  return at
 }
 
 /** The metric names of a packed job. */
@@ -191,7 +271,6 @@ export function packedMetrics(pack: DecodedPack, job: PackedJob): string[] {
 /** The job files a pack holds, as they were written. */
 export function unpackJobFiles(pack: DecodedPack): GitJobFile[] {
   const { file, values } = pack
-  const ids = pack.ids()
   return file.jobs.map((j, k) => {
     const metric = packedMetrics(pack, j)
     const value = new Array<number | null>(metric.length)
@@ -208,7 +287,7 @@ export function unpackJobFiles(pack: DecodedPack): GitJobFile[] {
       provenance: j.provenance,
       meta: j.meta,
       metric,
-      identifier: ids[k] ?? [],
+      identifier: pack.idsOf(k) ?? new Array<string>(metric.length).fill(''),
       value,
       unit: file.lists[j.units] ?? []
     }

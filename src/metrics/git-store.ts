@@ -14,12 +14,7 @@ import { isAscii } from 'node:buffer'
 import { nodeCrypto } from '../core/builtins.js'
 import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
-import type {
-  HistoryFilter,
-  StoreHistory,
-  StoredJob,
-  StoredMeasurement
-} from './store-reader.js'
+import type { HistoryFilter, StoreHistory, StoredJob } from './store-reader.js'
 import { GitRepo, type GitRemote } from './git-cli.js'
 import {
   PACKED_PER_WRITE,
@@ -34,7 +29,6 @@ import {
   encodeJobFile,
   jobPath,
   monthMayHold,
-  pushMeasurements,
   seriesDir,
   storedJobOf,
   type GitJobFile
@@ -43,9 +37,9 @@ import {
   decodePack,
   isPackPath,
   packedMetrics,
-  unpackJobFiles,
   type DecodedPack
 } from './git-pack.js'
+import { GitHistoryBuilder } from './git-history.js'
 import { HistoryIndex } from './history-index.js'
 import type { DispatchJob } from './record.js'
 import type {
@@ -177,24 +171,16 @@ export class GitStore implements MetricStore {
 
   /** Every job (of some series, since a date), oldest first. */
   async readHistory(filter: HistoryFilter = {}): Promise<StoreHistory> {
-    const jobs: StoredJob[] = []
-    const measurements: StoredMeasurement[] = []
-    const files: GitJobFile[] = []
+    const history = new GitHistoryBuilder()
     await this.#read(filter, {
-      file: (f) => files.push(f),
-      pack: (p) => files.push(...unpackJobFiles(p))
+      file: (f) => {
+        history.addFile(f)
+      },
+      pack: (p) => {
+        history.addPack(p)
+      }
     })
-    files.sort((a, b) => a.createdAt - b.createdAt)
-    const seen = new Set<string>()
-    for (const f of files) {
-      if (filter.since !== undefined && f.createdAt < filter.since) continue
-      // A job both in a pack and beside it (a write racing a pack) once.
-      if (seen.has(f.jobId)) continue
-      seen.add(f.jobId)
-      pushMeasurements(f, jobs.length, measurements)
-      jobs.push(storedJobOf(f))
-    }
-    return { path: this.label, jobs, measurements }
+    return history.build(this.label, filter.since)
   }
 
   /**
@@ -223,8 +209,7 @@ export class GitStore implements MetricStore {
         oids.push(oid)
       }
     }
-    const blobs = await repo.readBlobs(oids)
-    blobs.forEach((b, i) => {
+    await repo.eachBlob(oids, (b, i) => {
       const path = paths[i] ?? ''
       if (isPackPath(path)) each.pack(decodePack(b, path))
       // A job file is mostly numbers and names: as one-byte text it

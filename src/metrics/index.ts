@@ -231,11 +231,15 @@ export {
   isPackPath,
   PACK_FORMAT,
   type PackedJob,
+  packedCount,
   packedMetrics,
   packOfJobPath,
   packPath,
+  setPackedMeasurements,
   unpackJobFiles
 } from './git-pack.js'
+export { BlobSplitter } from './git-blobs.js'
+export { GitHistoryBuilder } from './git-history.js'
 export {
   DEFAULT_GIT_BRANCH,
   DEFAULT_GIT_CACHE,
