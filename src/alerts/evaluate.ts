@@ -77,16 +77,23 @@ interface Judgement {
  * ok, and theirs never is.
  */
 class Seen implements AlertObservation {
+  #subject: string | (() => string)
   #summary: string | (() => string)
 
   constructor(
     readonly key: string,
     readonly rule: string,
-    readonly subject: string,
+    subject: string | (() => string),
     readonly active: boolean,
     summary: () => string
   ) {
+    this.#subject = subject
     this.#summary = summary
+  }
+
+  get subject(): string {
+    if (typeof this.#subject !== 'string') this.#subject = this.#subject()
+    return this.#subject
   }
 
   get summary(): string {
@@ -228,7 +235,7 @@ export async function observe(
       const time = newestTime(tail)
       if (time !== undefined) newest.set(k, time)
       const id = subjectId(k)
-      const subject = `${describeKey(k)} on ${k.series}`
+      const subject = (): string => `${describeKey(k)} on ${k.series}`
       for (const [r, at] of plan.uses) {
         const rule = rules[r] as AlertRule
         if (rule.kind === 'deadman') continue
@@ -293,10 +300,11 @@ function deadman(
   newestOf: ReadonlyMap<WatchedKey, number>,
   now: number
 ): AlertObservation[] {
-  const newest = new Map<string, { subject: string; time: number }>()
-  const group = (k: WatchedKey): [string, string] =>
+  type Subject = string | (() => string)
+  const newest = new Map<string, { subject: Subject; time: number }>()
+  const group = (k: WatchedKey): [string, Subject] =>
     rule.per === 'key'
-      ? [subjectId(k), `${describeKey(k)} on ${k.series}`]
+      ? [subjectId(k), () => `${describeKey(k)} on ${k.series}`]
       : rule.per === 'metric'
         ? [`${k.metric}@${k.series}`, `${k.metric} on ${k.series}`]
         : [`@${k.series}`, `series ${k.series}`]

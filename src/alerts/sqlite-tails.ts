@@ -40,16 +40,36 @@ const NEWEST = `SELECT %s FROM measurements WHERE series = s.id
 const TAIL = `FROM measurements WHERE series = ? AND value IS NOT NULL
   ORDER BY created_at DESC LIMIT ?`
 
+/**
+ * A key as {@link SqliteTails.keys} hands it out: with its series id and
+ * newest point beside its fields (left out of its JSON; no side table for
+ * the garbage collector to walk).
+ */
+class StoredKey implements WatchedKey {
+  constructor(
+    readonly metric: string,
+    readonly dataset: string,
+    readonly instrument: string,
+    readonly filter: string,
+    readonly series: string,
+    readonly id: number,
+    readonly time: number | null,
+    readonly value: number | null
+  ) {}
+
+  toJSON(): WatchedKey {
+    const { metric, dataset, instrument, filter, series } = this
+    return { metric, dataset, instrument, filter, series }
+  }
+}
+
+/** What the store knows of a key it handed out (undefined: another's). */
+function known(key: WatchedKey): StoredKey | undefined {
+  return key instanceof StoredKey ? key : undefined
+}
+
 export class SqliteTails {
   readonly #db: SqliteDatabase
-  /**
-   * Per key object handed out by {@link keys}: its id and newest point
-   * (weakly held: a watch loop lists the keys again every pass).
-   */
-  readonly #known = new WeakMap<
-    WatchedKey,
-    { id: number; time: number | null; value: number | null }
-  >()
   readonly #keys: BetterSqlite3.Statement
   readonly #values: BetterSqlite3.Statement
   readonly #points: BetterSqlite3.Statement
@@ -106,17 +126,9 @@ export class SqliteTails {
   /** Every key of the history series `series`, with its newest point. */
   keys(series: string): WatchedKey[] {
     const rows = this.#keys.all(series) as KeyRow[]
-    return rows.map((r) => {
-      const key: WatchedKey = {
-        metric: r[1],
-        dataset: r[2],
-        instrument: r[3],
-        filter: r[4],
-        series: r[5]
-      }
-      this.#known.set(key, { id: r[0], time: r[6], value: r[7] })
-      return key
-    })
+    return rows.map(
+      (r) => new StoredKey(r[1], r[2], r[3], r[4], r[5], r[0], r[6], r[7])
+    )
   }
 
   /** The newest points of each requested key (from {@link keys}). */
@@ -134,7 +146,7 @@ export class SqliteTails {
     if (this.#tails === undefined) return out
     const byLimit = new Map<number, number[]>()
     for (const { key, limit, times } of requests) {
-      const k = this.#known.get(key)
+      const k = known(key)
       if (k === undefined || k.time === null || times) continue
       if (limit <= 1 || limit > TAIL_CAPACITY) continue
       const ids = byLimit.get(limit)
@@ -154,7 +166,7 @@ export class SqliteTails {
     { key, limit, times }: TailRequest,
     blobs: ReadonlyMap<number, Float64Array>
   ): SeriesTail {
-    const k = this.#known.get(key)
+    const k = known(key)
     if (k === undefined || k.time === null || k.value === null)
       return { values: [], times: [] }
     if (limit <= 1 && !times)

@@ -19,8 +19,11 @@
 import { endianness } from 'node:os'
 import type { SqliteDatabase } from './sqlite-driver.js'
 
-/** Values a tail row holds: twice the default lookback. */
-export const TAIL_CAPACITY = 256
+/**
+ * Values a tail row holds: the default lookback (4 × a 30-point window +
+ * K + 1 = 124) fits, in a row of about 1 KB (four to a page).
+ */
+export const TAIL_CAPACITY = 128
 
 const LITTLE_ENDIAN = endianness() === 'LE'
 
