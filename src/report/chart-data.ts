@@ -35,45 +35,58 @@ export interface PackedChart {
 /** The function a metric's data file calls with its name and points. */
 export const DATA_CALLBACK = 'stackciReportData'
 
-/** A point and the label of its line. */
-type Placed = [ReportPoint, string]
-
+/**
+ * Packs `points`; `line` is the label of their line, or of each point's
+ * when they come from several (the points with no value).
+ */
 function packSet(
-  points: readonly Placed[],
+  points: readonly ReportPoint[],
+  line: string | readonly string[],
   metric: string,
   combos: PackedChart['combos'],
   ids: Map<string, number>
 ): PackedSet {
-  const r: number[] = []
-  const y: (number | null)[] = []
-  const k: number[] = []
+  const n = points.length
+  const r = new Array<number>(n)
+  const y = new Array<number | null>(n)
+  const k = new Array<number>(n)
   let run = 0
   // Most points share their line and status and have no checks: the
   // last such combination is remembered rather than spelled as a key.
   let lastLine: string | undefined
   let lastStatus: PointStatus | undefined
   let lastId = 0
-  for (const [p, line] of points) {
-    r.push(p.run - run)
+  let same = true
+  for (let i = 0; i < n; i++) {
+    const p = points[i] as ReportPoint
+    const label = typeof line === 'string' ? line : (line[i] as string)
+    r[i] = p.run - run
     run = p.run
-    y.push(p.value)
-    if (p.checks.length === 0 && line === lastLine && p.status === lastStatus) {
-      k.push(lastId)
-      continue
+    y[i] = p.value
+    let id: number | undefined
+    if (p.checks.length === 0 && label === lastLine && p.status === lastStatus)
+      id = lastId
+    else {
+      let key = `${label}\u0000${p.status}`
+      for (const c of p.checks)
+        key += `\u0000${c.spec}\u0000${String(c.passed)}`
+      id = ids.get(key)
+      if (id === undefined) {
+        id = combos.length
+        combos.push([
+          label,
+          p.status,
+          p.checks.map((c) => checkText(metric, c))
+        ])
+        ids.set(key, id)
+      }
+      if (p.checks.length === 0)
+        [lastLine, lastStatus, lastId] = [label, p.status, id]
     }
-    let key = `${line}\u0000${p.status}`
-    for (const c of p.checks) key += `\u0000${c.spec}\u0000${String(c.passed)}`
-    let id = ids.get(key)
-    if (id === undefined) {
-      id = combos.length
-      combos.push([line, p.status, p.checks.map((c) => checkText(metric, c))])
-      ids.set(key, id)
-    }
-    k.push(id)
-    if (p.checks.length === 0)
-      [lastLine, lastStatus, lastId] = [line, p.status, id]
+    k[i] = id
+    same &&= id === k[0]
   }
-  return { r, y, k: k.every((x) => x === k[0]) ? (k[0] ?? 0) : k }
+  return { r, y, k: same ? (k[0] ?? 0) : k }
 }
 
 /**
@@ -84,15 +97,24 @@ function packSet(
 export function packMetric(metric: ReportMetric): PackedChart {
   const combos: PackedChart['combos'] = []
   const ids = new Map<string, number>()
-  const noValue: Placed[] = []
+  const noValue: ReportPoint[] = []
+  const noValueLines: string[] = []
   const sets: (PackedSet | null)[] = metric.lines.map((line) => {
-    const valued: Placed[] = []
-    for (const p of line.points)
-      (p.value === null ? noValue : valued).push([p, line.label])
-    return packSet(valued, metric.metric, combos, ids)
+    let valued: ReportPoint[] = line.points
+    if (line.points.some((p) => p.value === null)) {
+      valued = []
+      for (const p of line.points) {
+        if (p.value !== null) valued.push(p)
+        else {
+          noValue.push(p)
+          noValueLines.push(line.label)
+        }
+      }
+    }
+    return packSet(valued, line.label, metric.metric, combos, ids)
   })
   if (noValue.length > 0)
-    sets.push(packSet(noValue, metric.metric, combos, ids))
+    sets.push(packSet(noValue, noValueLines, metric.metric, combos, ids))
   for (const _ of metric.thresholds) sets.push(null)
   return { combos, sets }
 }

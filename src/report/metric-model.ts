@@ -125,8 +125,10 @@ export function metricModel(
       !isConvertible(from, chartUnit)
         ? m.value
         : convertValue(m.value, from, chartUnit)
-    const applicable = applicableSpecs(specs, job.meta)
-    applicable.forEach((s) => used.add(s))
+    // (Most metrics of a long history have no specification.)
+    const applicable =
+      specs.length === 0 ? specs : applicableSpecs(specs, job.meta)
+    for (const s of applicable) used.add(s)
     const checks =
       chartUnit === null ? [] : checkValue(value, chartUnit, applicable, gate)
     const status = pointStatus(value, checks)
