@@ -21,7 +21,11 @@ import { alertStoreError } from './sqlite-state.js'
 import { sqliteDriver, type SqliteDatabase } from '../metrics/sqlite-driver.js'
 import type { WatchedKey } from './rules.js'
 import type { SeriesTail, TailRequest } from './source.js'
-import { TAIL_CAPACITY, tailValues } from '../metrics/series-tails.js'
+import {
+  TAIL_CAPACITY,
+  oldestFirst,
+  tailValues
+} from '../metrics/series-tails.js'
 
 type KeyRow = [
   number,
@@ -177,16 +181,7 @@ export class SqliteTails {
       const values = this.#values.all(k.id, limit) as number[]
       return { values: values.reverse(), times: [], newest: k.time }
     }
-    const rows = this.#points.all(k.id, limit) as [number, number][]
-    const n = rows.length
-    const values = new Array<number>(n)
-    const at = new Array<number>(n)
-    for (let i = 0; i < n; i++) {
-      const row = rows[n - 1 - i] as [number, number]
-      at[i] = row[0]
-      values[i] = row[1]
-    }
-    return { values, times: at }
+    return oldestFirst(this.#points.all(k.id, limit) as [number, number][])
   }
 
   close(): void {

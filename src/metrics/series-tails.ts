@@ -51,6 +51,25 @@ export function tailValues(blob: Uint8Array): Float64Array {
   return out
 }
 
+/**
+ * Rows of (time, value), newest first as an index walks them backwards, as
+ * two columns oldest first.
+ */
+export function oldestFirst(rows: readonly (readonly [number, number])[]): {
+  values: number[]
+  times: number[]
+} {
+  const n = rows.length
+  const values = new Array<number>(n)
+  const times = new Array<number>(n)
+  for (let i = 0; i < n; i++) {
+    const row = rows[n - 1 - i] as readonly [number, number]
+    times[i] = row[0]
+    values[i] = row[1]
+  }
+  return { values, times }
+}
+
 function blobOf(values: Float64Array): Buffer {
   const out = Buffer.alloc(values.length * 8)
   for (let i = 0; i < values.length; i++)

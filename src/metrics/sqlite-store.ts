@@ -14,7 +14,7 @@ import { jobRecords, keyString } from './record.js'
 import type BetterSqlite3 from 'better-sqlite3'
 import { sqliteDriver, type SqliteDatabase } from './sqlite-driver.js'
 import { migrate } from './sqlite-schema.js'
-import { updateTails } from './series-tails.js'
+import { oldestFirst, updateTails } from './series-tails.js'
 import type {
   Acceptance,
   HistoryPoint,
@@ -261,23 +261,16 @@ export class SqliteStore implements MetricStore {
          AND value IS NOT NULL ORDER BY created_at DESC LIMIT ?`
       )
       .raw(true)
-    const rows = this.#recent.all(
-      key.metric,
-      key.dataset,
-      key.instrument,
-      key.filter,
-      series,
-      limit
-    ) as [number, number][]
-    const n = rows.length
-    const values = new Array<number>(n)
-    const times = new Array<number>(n)
-    for (let i = 0; i < n; i++) {
-      const row = rows[n - 1 - i] as [number, number]
-      times[i] = row[0]
-      values[i] = row[1]
-    }
-    return { values, times }
+    return oldestFirst(
+      this.#recent.all(
+        key.metric,
+        key.dataset,
+        key.instrument,
+        key.filter,
+        series,
+        limit
+      ) as [number, number][]
+    )
   }
 
   /** The time of the `index`-th value (oldest first) of a series. */
