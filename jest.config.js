@@ -10,7 +10,7 @@ const common = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
-  testEnvironment: 'node'
+  testEnvironment: '<rootDir>/scripts/jest-temp-environment.mjs'
 }
 
 export default {
