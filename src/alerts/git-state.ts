@@ -1,0 +1,232 @@
+/**
+ * Alert state in the git store it watches: one small file per alert key,
+ * `alerts/<sha256(key), 24 hex>.json`, on the metrics branch beside the
+ * job files. Writers of measurements add files under `series/` and
+ * `acceptances/` only, so alert writes never conflict with dispatches.
+ *
+ * The compare-and-set is the push: a claim builds one commit on the
+ * branch's tip with every change whose file still holds `prev.version`
+ * (absent for version 0) and pushes it without force. A push refused
+ * because the branch moved fetches the new tip and checks again: a change
+ * whose file moved on meanwhile is lost to the other evaluator, the rest
+ * are committed again. So of two evaluators seeing one transition exactly
+ * one pushes it, and only that one announces it.
+ */
+
+import { nodeCrypto } from '../core/builtins.js'
+import { StoreError, errorMessage } from '../core/errors.js'
+import type { Reporter } from '../core/reporter.js'
+import { redactUrl } from '../core/secrets.js'
+import { GitRepo, type GitRemote } from '../metrics/git-cli.js'
+import type { AlertState, AlertStateStore } from './state.js'
+
+export const ALERT_FORMAT = 'stackci-alert/1'
+const DIR = 'alerts/'
+
+export interface GitAlertStateOptions extends GitRemote {
+  /** The bare cache the git store uses (shared: objects are reused). */
+  cacheDir: string
+  reporter: Reporter
+  /** The first back-off after a lost push race (default 50 ms). */
+  minDelayMs?: number
+}
+
+/** Where the state of `key` lives on the branch. */
+export function alertPath(key: string): string {
+  const h = nodeCrypto().createHash('sha256').update(key).digest('hex')
+  return `${DIR}${h.slice(0, 24)}.json`
+}
+
+function encode(state: AlertState): string {
+  return `${JSON.stringify({ format: ALERT_FORMAT, ...state })}\n`
+}
+
+function decode(text: string, path: string): AlertState {
+  try {
+    const { format, ...state } = JSON.parse(text) as AlertState & {
+      format?: string
+    }
+    if (
+      format === ALERT_FORMAT &&
+      typeof state.key === 'string' &&
+      typeof state.version === 'number'
+    )
+      return state
+  } catch {
+    // reported below
+  }
+  throw new StoreError(`${path} on the metrics branch is not an alert state`, {
+    where: { file: path },
+    hint: 'remove the file from the branch (it was not written by this stackci)'
+  })
+}
+
+export class GitAlertState implements AlertStateStore {
+  readonly label: string
+  readonly #o: GitAlertStateOptions
+  #repo?: Promise<GitRepo>
+  /** Decoded files by object id: an unchanged file is read once. */
+  readonly #decoded = new Map<string, AlertState>()
+
+  constructor(options: GitAlertStateOptions) {
+    this.#o = options
+    this.label = `git ${redactUrl(options.url)}#${options.branch}`
+  }
+
+  async #open(): Promise<GitRepo> {
+    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter)
+    return this.#repo
+  }
+
+  /** Does the branch exist (has anything been dispatched into it)? */
+  async exists(): Promise<boolean> {
+    const repo = await this.#open()
+    return (await repo.snapshot()) !== undefined
+  }
+
+  /** The alert states of `commit`, by path. */
+  async #states(
+    repo: GitRepo,
+    commit: string | undefined
+  ): Promise<Map<string, AlertState>> {
+    const out = new Map<string, AlertState>()
+    if (commit === undefined) return out
+    const files = [...(await repo.listFiles(commit, DIR))]
+    const missing = files.filter(([, oid]) => !this.#decoded.has(oid))
+    const blobs = await repo.readBlobs(missing.map(([, oid]) => oid))
+    missing.forEach(([path, oid], i) => {
+      this.#decoded.set(oid, decode(blobs[i]?.toString('utf8') ?? '', path))
+    })
+    for (const [path, oid] of files)
+      out.set(path, this.#decoded.get(oid) as AlertState)
+    return out
+  }
+
+  async load(): Promise<Map<string, AlertState>> {
+    const repo = await this.#open()
+    const states = await this.#states(repo, await repo.snapshot())
+    return new Map([...states.values()].map((s) => [s.key, s]))
+  }
+
+  async claim(prev: AlertState, next: AlertState): Promise<boolean> {
+    const [won] = await this.claimAll([{ prev, next }])
+    return won === true
+  }
+
+  /**
+   * Every change of a pass in one commit; each is its own compare-and-set
+   * on its file's version, checked again on every tip a retry builds on.
+   */
+  async claimAll(
+    changes: readonly { prev: AlertState; next: AlertState }[]
+  ): Promise<boolean[]> {
+    let won = changes.map(() => false)
+    await this.#commit(async (stored) => {
+      won = changes.map(
+        (c) =>
+          (stored.get(alertPath(c.prev.key))?.version ?? 0) === c.prev.version
+      )
+      const add = new Map<string, string>()
+      changes.forEach((c, i) => {
+        if (won[i] === true)
+          add.set(
+            alertPath(c.next.key),
+            encode({ ...c.next, version: c.prev.version + 1 })
+          )
+      })
+      return add.size === 0
+        ? undefined
+        : { add, message: `stackci: alerts, ${add.size} change(s)` }
+    })
+    return won
+  }
+
+  /** Rewrites one stored alert (nothing when the key has no file). */
+  async #update(
+    key: string,
+    what: string,
+    edit: (s: AlertState) => AlertState
+  ): Promise<void> {
+    const path = alertPath(key)
+    await this.#commit(async (stored) => {
+      const s = stored.get(path)
+      return s === undefined
+        ? undefined
+        : {
+            add: new Map([[path, encode(edit(s))]]),
+            message: `stackci: alert ${key}: ${what}`
+          }
+    })
+  }
+
+  /** As the SQLite store: where it went, without a new version. */
+  async recordDelivery(
+    key: string,
+    delivery: { slack?: { channel: string; ts: string }; issue?: number }
+  ): Promise<void> {
+    await this.#update(key, 'delivered', (s) => ({
+      ...s,
+      ...(delivery.slack === undefined ? {} : { slack: delivery.slack }),
+      ...(delivery.issue === undefined ? {} : { issue: delivery.issue })
+    }))
+  }
+
+  async releaseAnnouncement(key: string): Promise<void> {
+    await this.#update(key, 'announcement released', (s) => ({
+      ...s,
+      announced: false,
+      version: s.version + 1
+    }))
+  }
+
+  /** Forgets every alert (tests start from nothing). */
+  async reset(): Promise<void> {
+    await this.#commit(async (stored) =>
+      Promise.resolve(
+        stored.size === 0
+          ? undefined
+          : {
+              add: new Map<string, string>(),
+              remove: [...stored.keys()],
+              message: 'stackci: alerts reset'
+            }
+      )
+    )
+  }
+
+  /**
+   * One commit on the branch's tip, built from the states stored there,
+   * pushed with the git store's fetch-and-retry.
+   */
+  async #commit(
+    change: (stored: Map<string, AlertState>) => Promise<
+      | {
+          add: ReadonlyMap<string, string>
+          remove?: readonly string[]
+          message: string
+        }
+      | undefined
+    >
+  ): Promise<void> {
+    const repo = await this.#open()
+    try {
+      await repo.commitFiles(
+        async (tip) => change(await this.#states(repo, tip)),
+        this.#o.minDelayMs === undefined
+          ? {}
+          : { minDelayMs: this.#o.minDelayMs }
+      )
+    } catch (error) {
+      if (error instanceof StoreError) throw error
+      throw new StoreError(
+        `cannot write alert state to ${this.label}: ${errorMessage(error)}`,
+        { where: { url: redactUrl(this.#o.url) }, cause: error }
+      )
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#decoded.clear()
+    return Promise.resolve()
+  }
+}
