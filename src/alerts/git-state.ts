@@ -10,7 +10,8 @@
  * because the branch moved fetches the new tip and checks again: a change
  * whose file moved on meanwhile is lost to the other evaluator, the rest
  * are committed again. So of two evaluators seeing one transition exactly
- * one pushes it, and only that one announces it.
+ * one pushes it, and only that one announces it. (Each claim commit names a
+ * random claim id: identical changes must still make different commits.)
  */
 
 import { nodeCrypto } from '../core/builtins.js'
@@ -134,9 +135,17 @@ export class GitAlertState implements AlertStateStore {
             encode({ ...c.next, version: c.prev.version + 1 })
           )
       })
+      // Two evaluators making the same changes on the same tip in the
+      // same second would build the same commit, and the second push
+      // would find it there and succeed: a claim of its own makes each
+      // commit unique, so exactly one push wins.
+      const claim = nodeCrypto().randomBytes(6).toString('hex')
       return add.size === 0
         ? undefined
-        : { add, message: `stackci: alerts, ${add.size} change(s)` }
+        : {
+            add,
+            message: `stackci: alerts, ${add.size} change(s) (claim ${claim})`
+          }
     })
     return won
   }
