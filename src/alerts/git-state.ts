@@ -18,7 +18,7 @@ import { nodeCrypto } from '../core/builtins.js'
 import { StoreError, errorMessage } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
-import { GitRepo, type GitRemote } from '../metrics/git-cli.js'
+import { GitRepo, type FileChange, type GitRemote } from '../metrics/git-cli.js'
 import type { AlertState, AlertStateStore } from './state.js'
 
 export const ALERT_FORMAT = 'stackci-alert/1'
@@ -122,7 +122,7 @@ export class GitAlertState implements AlertStateStore {
     changes: readonly { prev: AlertState; next: AlertState }[]
   ): Promise<boolean[]> {
     let won = changes.map(() => false)
-    await this.#commit(async (stored) => {
+    await this.#commit((stored) => {
       won = changes.map(
         (c) =>
           (stored.get(alertPath(c.prev.key))?.version ?? 0) === c.prev.version
@@ -157,7 +157,7 @@ export class GitAlertState implements AlertStateStore {
     edit: (s: AlertState) => AlertState
   ): Promise<void> {
     const path = alertPath(key)
-    await this.#commit(async (stored) => {
+    await this.#commit((stored) => {
       const s = stored.get(path)
       return s === undefined
         ? undefined
@@ -168,16 +168,27 @@ export class GitAlertState implements AlertStateStore {
     })
   }
 
-  /** As the SQLite store: where it went, without a new version. */
+  /**
+   * As the SQLite store: where it went, without a new version. The
+   * notification is out by now: a push failing here (the claim just
+   * pushed, so a passing fault) is a warning, not a failed announcement,
+   * which the next pass would send again.
+   */
   async recordDelivery(
     key: string,
     delivery: { slack?: { channel: string; ts: string }; issue?: number }
   ): Promise<void> {
-    await this.#update(key, 'delivered', (s) => ({
-      ...s,
-      ...(delivery.slack === undefined ? {} : { slack: delivery.slack }),
-      ...(delivery.issue === undefined ? {} : { issue: delivery.issue })
-    }))
+    try {
+      await this.#update(key, 'delivered', (s) => ({
+        ...s,
+        ...(delivery.slack === undefined ? {} : { slack: delivery.slack }),
+        ...(delivery.issue === undefined ? {} : { issue: delivery.issue })
+      }))
+    } catch (error) {
+      this.#o.reporter.warning(
+        `alert ${key}: notified, but where to could not be recorded in ${this.label} (its resolution will not be threaded): ${errorMessage(error)}`
+      )
+    }
   }
 
   async releaseAnnouncement(key: string): Promise<void> {
@@ -190,16 +201,14 @@ export class GitAlertState implements AlertStateStore {
 
   /** Forgets every alert (tests start from nothing). */
   async reset(): Promise<void> {
-    await this.#commit(async (stored) =>
-      Promise.resolve(
-        stored.size === 0
-          ? undefined
-          : {
-              add: new Map<string, string>(),
-              remove: [...stored.keys()],
-              message: 'stackci: alerts reset'
-            }
-      )
+    await this.#commit((stored) =>
+      stored.size === 0
+        ? undefined
+        : {
+            add: new Map<string, string>(),
+            remove: [...stored.keys()],
+            message: 'stackci: alerts reset'
+          }
     )
   }
 
@@ -208,14 +217,7 @@ export class GitAlertState implements AlertStateStore {
    * pushed with the git store's fetch-and-retry.
    */
   async #commit(
-    change: (stored: Map<string, AlertState>) => Promise<
-      | {
-          add: ReadonlyMap<string, string>
-          remove?: readonly string[]
-          message: string
-        }
-      | undefined
-    >
+    change: (stored: Map<string, AlertState>) => FileChange | undefined
   ): Promise<void> {
     const repo = await this.#open()
     try {

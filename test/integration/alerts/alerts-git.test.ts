@@ -220,7 +220,6 @@ ${rules}
       return Promise.all(
         evaluators.map(async (o) => {
           const s = o.deps.state
-          const claimAll = s.claimAll as NonNullable<typeof s.claimAll>
           const state: typeof s = {
             label: s.label,
             load: async () => {
@@ -231,7 +230,7 @@ ${rules}
             claim: async (p, n) => s.claim(p, n),
             claimAll: async (changes) => {
               await claiming()
-              return claimAll.call(s, changes)
+              return (await s.claimAll?.(changes)) ?? []
             },
             recordDelivery: async (k, d) => s.recordDelivery(k, d),
             releaseAnnouncement: async (k) => s.releaseAnnouncement(k),
