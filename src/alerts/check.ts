@@ -225,5 +225,6 @@ export async function runAlertsPass(
         for: rule.for
       })
   }
+  await deps.state.flush?.()
   return result
 }

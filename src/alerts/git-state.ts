@@ -62,12 +62,16 @@ function decode(text: string, path: string): AlertState {
   })
 }
 
+type Delivery = { slack?: { channel: string; ts: string }; issue?: number }
+
 export class GitAlertState implements AlertStateStore {
   readonly label: string
   readonly #o: GitAlertStateOptions
   #repo?: Promise<GitRepo>
   /** Decoded files by object id: an unchanged file is read once. */
   readonly #decoded = new Map<string, AlertState>()
+  /** Deliveries recorded since the last {@link flush}. */
+  readonly #deliveries = new Map<string, Delivery>()
 
   constructor(options: GitAlertStateOptions) {
     this.#o = options
@@ -104,6 +108,7 @@ export class GitAlertState implements AlertStateStore {
   }
 
   async load(): Promise<Map<string, AlertState>> {
+    await this.flush()
     const repo = await this.#open()
     const states = await this.#states(repo, await repo.snapshot())
     return new Map([...states.values()].map((s) => [s.key, s]))
@@ -150,53 +155,75 @@ export class GitAlertState implements AlertStateStore {
     return won
   }
 
-  /** Rewrites one stored alert (nothing when the key has no file). */
+  /** Rewrites stored alerts (keys without a file are left out). */
   async #update(
-    key: string,
-    what: string,
-    edit: (s: AlertState) => AlertState
+    edits: ReadonlyMap<string, (s: AlertState) => AlertState>,
+    what: string
   ): Promise<void> {
-    const path = alertPath(key)
     await this.#commit((stored) => {
-      const s = stored.get(path)
-      return s === undefined
-        ? undefined
-        : {
-            add: new Map([[path, encode(edit(s))]]),
-            message: `stackci: alert ${key}: ${what}`
-          }
+      const add = new Map<string, string>()
+      for (const [key, edit] of edits) {
+        const path = alertPath(key)
+        const s = stored.get(path)
+        if (s !== undefined) add.set(path, encode(edit(s)))
+      }
+      return add.size === 0 ? undefined : { add, message: `stackci: ${what}` }
     })
   }
 
   /**
-   * As the SQLite store: where it went, without a new version. The
-   * notification is out by now: a push failing here (the claim just
-   * pushed, so a passing fault) is a warning, not a failed announcement,
-   * which the next pass would send again.
+   * As the SQLite store: where it went, without a new version. Kept until
+   * the pass ends ({@link flush}): the deliveries of a pass are one commit.
    */
-  async recordDelivery(
-    key: string,
-    delivery: { slack?: { channel: string; ts: string }; issue?: number }
-  ): Promise<void> {
+  async recordDelivery(key: string, delivery: Delivery): Promise<void> {
+    const before = this.#deliveries.get(key)
+    this.#deliveries.set(key, { ...before, ...delivery })
+    return Promise.resolve()
+  }
+
+  /**
+   * Writes the deliveries recorded. The notifications are out by now: a
+   * push failing here (the claims just pushed, so a passing fault) is a
+   * warning — the resolution is then not threaded — not a failed
+   * announcement, which the next pass would send again.
+   */
+  async flush(): Promise<void> {
+    if (this.#deliveries.size === 0) return
+    const deliveries = new Map(this.#deliveries)
+    this.#deliveries.clear()
+    const edits = new Map(
+      [...deliveries].map(([key, d]) => [
+        key,
+        (s: AlertState): AlertState => ({
+          ...s,
+          ...(d.slack === undefined ? {} : { slack: d.slack }),
+          ...(d.issue === undefined ? {} : { issue: d.issue })
+        })
+      ])
+    )
     try {
-      await this.#update(key, 'delivered', (s) => ({
-        ...s,
-        ...(delivery.slack === undefined ? {} : { slack: delivery.slack }),
-        ...(delivery.issue === undefined ? {} : { issue: delivery.issue })
-      }))
+      await this.#update(edits, `alerts, ${edits.size} delivered`)
     } catch (error) {
       this.#o.reporter.warning(
-        `alert ${key}: notified, but where to could not be recorded in ${this.label} (its resolution will not be threaded): ${errorMessage(error)}`
+        `alerts notified, but where to could not be recorded in ${this.label} (their resolutions will not be threaded): ${errorMessage(error)}`
       )
     }
   }
 
   async releaseAnnouncement(key: string): Promise<void> {
-    await this.#update(key, 'announcement released', (s) => ({
-      ...s,
-      announced: false,
-      version: s.version + 1
-    }))
+    await this.#update(
+      new Map([
+        [
+          key,
+          (s: AlertState): AlertState => ({
+            ...s,
+            announced: false,
+            version: s.version + 1
+          })
+        ]
+      ]),
+      `alert ${key}: announcement released`
+    )
   }
 
   /** Forgets every alert (tests start from nothing). */
@@ -237,7 +264,7 @@ export class GitAlertState implements AlertStateStore {
   }
 
   async close(): Promise<void> {
+    await this.flush()
     this.#decoded.clear()
-    return Promise.resolve()
   }
 }

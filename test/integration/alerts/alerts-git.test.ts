@@ -4,6 +4,7 @@
  * clock: the alert state lives as `alerts/` files on the metrics branch,
  * and its claims are pushes that race for real.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadStackciConfig } from '../../../src/core/config.js'
@@ -157,7 +158,25 @@ ${rules}
       'skyprobe.astrom_rms [field_a] on main fails its specification'
     )
     const files = gitFiles(bare, 'stackci-metrics')
-    expect(files.filter((f) => f.startsWith('alerts/'))).toHaveLength(1)
+    const states = files.filter((f) => f.startsWith('alerts/'))
+    expect(states).toHaveLength(1)
+    const stored = JSON.parse(
+      execFileSync(
+        'git',
+        ['-C', bare, 'show', `stackci-metrics:${states[0]}`],
+        {
+          encoding: 'utf8'
+        }
+      )
+    ) as Record<string, unknown>
+    expect(stored).toMatchObject({
+      format: 'stackci-alert/1',
+      key: 'astrom-minimum:skyprobe.astrom_rms|field_a||@main',
+      status: 'firing',
+      announced: true,
+      slack: { channel: 'C0ALERTS', ts: first?.ts },
+      version: 1
+    })
     expect(files.filter((f) => f.startsWith('series/main/'))).toHaveLength(1)
     await point(1, 40)
     now = T0 + DAY + 3 * HOUR
@@ -176,7 +195,14 @@ ${rules}
     // alert commit are there, nothing rewritten.
     const log = gitLog(bare, 'stackci-metrics')
     expect(log.filter((m) => m.startsWith('stackci: job '))).toHaveLength(2)
-    expect(log.filter((m) => m.startsWith('stackci: alerts, '))).toHaveLength(2)
+    const claims = log.filter((m) => / \(claim [0-9a-f]{12}\)$/.test(m))
+    expect(claims).toEqual([
+      expect.stringMatching(/^stackci: alerts, 1 change\(s\) /),
+      expect.stringMatching(/^stackci: alerts, 1 change\(s\) /)
+    ])
+    expect(
+      log.filter((m) => m === 'stackci: alerts, 1 delivered')
+    ).toHaveLength(2)
   })
 
   it('fires a dead-man alert when the clock passes the window and resolves when a point arrives', async () => {
@@ -234,6 +260,7 @@ ${rules}
             },
             recordDelivery: async (k, d) => s.recordDelivery(k, d),
             releaseAnnouncement: async (k) => s.releaseAnnouncement(k),
+            flush: async () => s.flush?.(),
             close: async () => s.close()
           }
           return runAlertsPass(o.inputs, {
