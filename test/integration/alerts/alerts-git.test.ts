@@ -19,18 +19,21 @@ import { GitStore } from '../../../src/metrics/index.js'
 import { SlackEmulator } from '../../emulators/slack/server.js'
 import { runCli } from '../../helpers/cli.js'
 import { GitHttpServer, gitFiles, gitLog } from '../../helpers/git-server.js'
+import {
+  HOUR,
+  MINIMUM_RULE,
+  expectDeadmanFiresAndResolves,
+  expectMinimumAlertsOnce,
+  slackPosts,
+  type AlertsScenario,
+  type Post
+} from '../../helpers/alerts.js'
 import { DAY, T0, dispatchJob, tempDir } from '../../helpers/metrics.js'
 
 const definitions = join(process.cwd(), 'examples', 'stack')
-const HOUR = 3_600_000
 const TOKEN = 'ghs_AlertsT0kenThatMustNeverBeLogged12345'
 
-const minimum = `  rules:
-    - name: astrom-minimum
-      kind: threshold
-      metrics: [skyprobe.astrom_rms]
-      tags: [minimum]
-      severity: critical`
+const minimum = MINIMUM_RULE
 
 /** A barrier: resolves once `n` callers are waiting. */
 function meet(n: number): () => Promise<void> {
@@ -137,62 +140,41 @@ ${rules}
     return runAlertsPass(a.inputs, { ...a.deps, clock: { now: () => now } })
   }
 
-  const posts = (): { thread_ts?: string; ts: string; text: string }[] =>
-    slack.messages.map((m) => ({
-      ts: m.ts,
-      text: m.text,
-      ...(m.thread_ts === undefined ? {} : { thread_ts: m.thread_ts })
-    }))
+  const posts = (): Post[] => slackPosts(slack)
+  const scenario: AlertsScenario = {
+    point,
+    open: async (rules) => open(rules),
+    pass: async (a, at) => {
+      now = at
+      return pass(a)
+    },
+    posts
+  }
 
   it('alerts once on a failing minimum spec across 5 evaluations, resolves once in its thread; the state is a file on the branch', async () => {
-    await point(0, 80) // minimum is <= 60 marcsec
-    const a = await open(minimum)
-    expect(a.deps.source.label).toBe(`git ${url}#stackci-metrics`)
-    for (let i = 0; i < 5; i++) {
-      now += HOUR
-      await pass(a)
-    }
-    expect(posts()).toHaveLength(1)
-    const first = posts()[0]
-    expect(first?.text).toContain(
-      'skyprobe.astrom_rms [field_a] on main fails its specification'
-    )
-    const files = gitFiles(bare, 'stackci-metrics')
-    const states = files.filter((f) => f.startsWith('alerts/'))
-    expect(states).toHaveLength(1)
-    const stored = JSON.parse(
-      execFileSync(
-        'git',
-        ['-C', bare, 'show', `stackci-metrics:${states[0]}`],
-        {
-          encoding: 'utf8'
-        }
-      )
-    ) as Record<string, unknown>
-    expect(stored).toMatchObject({
-      format: 'stackci-alert/1',
-      key: 'astrom-minimum:skyprobe.astrom_rms|field_a||@main',
-      status: 'firing',
-      announced: true,
-      slack: { channel: 'C0ALERTS', ts: first?.ts },
-      version: 1
+    await expectMinimumAlertsOnce(scenario, (first) => {
+      const files = gitFiles(bare, 'stackci-metrics')
+      const states = files.filter((f) => f.startsWith('alerts/'))
+      expect(states).toHaveLength(1)
+      const stored = JSON.parse(
+        execFileSync(
+          'git',
+          ['-C', bare, 'show', `stackci-metrics:${states[0]}`],
+          { encoding: 'utf8' }
+        )
+      ) as Record<string, unknown>
+      expect(stored).toMatchObject({
+        format: 'stackci-alert/1',
+        key: 'astrom-minimum:skyprobe.astrom_rms|field_a||@main',
+        status: 'firing',
+        announced: true,
+        slack: { channel: 'C0ALERTS', ts: first.ts },
+        version: 1
+      })
+      expect(files.filter((f) => f.startsWith('series/main/'))).toHaveLength(1)
     })
-    expect(files.filter((f) => f.startsWith('series/main/'))).toHaveLength(1)
-    await point(1, 40)
-    now = T0 + DAY + 3 * HOUR
-    const r = await pass(a)
-    await pass(a)
-    expect(r.changes.map((c) => [c.from, c.to, c.announced])).toEqual([
-      ['firing', 'resolved', 'resolved']
-    ])
-    const all = posts()
-    expect(all).toHaveLength(2)
-    expect(all[1]?.thread_ts).toBe(first?.ts)
-    expect(all[1]?.text).toBe(
-      '✅ Resolved: skyprobe.astrom_rms [field_a] on main (astrom-minimum) after 26h: 40.00 marcsec passes minimum'
-    )
-    // Dispatches and alert writes share the branch: both jobs and every
-    // alert commit are there, nothing rewritten.
+    // Dispatches and alert writes share the branch: both jobs, each claim
+    // and each pass's deliveries are commits there, nothing rewritten.
     const log = gitLog(bare, 'stackci-metrics')
     expect(log.filter((m) => m.startsWith('stackci: job '))).toHaveLength(2)
     const claims = log.filter((m) => / \(claim [0-9a-f]{12}\)$/.test(m))
@@ -206,23 +188,7 @@ ${rules}
   })
 
   it('fires a dead-man alert when the clock passes the window and resolves when a point arrives', async () => {
-    await point(0, 40)
-    const a = await open(`  rules:
-    - name: main-deadman
-      kind: deadman
-      after: 8d`)
-    now = T0 + 7 * DAY
-    expect((await pass(a)).firing).toEqual([])
-    now = T0 + 8 * DAY + HOUR
-    const fired = await pass(a)
-    expect(fired.firing.map((f) => f.key)).toEqual(['main-deadman:@main'])
-    expect(posts()[0]?.text).toBe('⚠️ series main has no new points')
-    await point(9, 41)
-    now = T0 + 9 * DAY + HOUR
-    const resolved = await pass(a)
-    expect(resolved.firing).toEqual([])
-    expect(posts()).toHaveLength(2)
-    expect(posts()[1]?.thread_ts).toBe(posts()[0]?.ts)
+    await expectDeadmanFiresAndResolves(scenario)
   })
 
   it('two evaluators started at once on the same branch send each notification once (their pushes race)', async () => {
