@@ -108,6 +108,7 @@ export async function runAlertsPass(
   const { settings } = inputs
   const now = deps.clock.now()
   const states = await deps.state.load()
+  await deps.source.refresh?.()
   const observations = await observe(deps.source, {
     rules: settings.rules,
     ...(inputs.definitions === undefined
@@ -224,5 +225,6 @@ export async function runAlertsPass(
         for: rule.for
       })
   }
+  await deps.state.flush?.()
   return result
 }

@@ -13,8 +13,9 @@ export {
   type TransitionContext
 } from './state.js'
 export { resolveAlertSettings } from './rules.js'
-export { sqliteAlertSource } from './source.js'
+export { gitAlertSource, sqliteAlertSource } from './source.js'
 export { SqliteAlertState } from './sqlite-state.js'
+export { GitAlertState } from './git-state.js'
 
 export { type AlertNotifier } from './notifier.js'
 export { type AlertsPassResult, runAlertsPass } from './check.js'

@@ -11,20 +11,42 @@ import { dirname, resolve } from 'node:path'
 import type { StackciConfig } from '../core/config.js'
 import { ConfigError, type Problem } from '../core/errors.js'
 import type { Reporter } from '../core/reporter.js'
+import { redactUrl } from '../core/secrets.js'
 import { makeOctokit, makeSlackClient } from '../core/clients.js'
 import type { Env } from '../core/env.js'
-import { resolveMetricsSettings } from '../metrics/settings.js'
+import { parseGitTarget } from '../metrics/git-cli.js'
+import { DEFAULT_GIT_BRANCH } from '../metrics/git-store.js'
+import {
+  resolveMetricsSettings,
+  type GitSettings,
+  type MetricsOverrides
+} from '../metrics/settings.js'
 import { SqliteStore } from '../metrics/sqlite-store.js'
 import { loadDefinitions } from '../verify/index.js'
 import type { AlertsPassDeps, AlertsPassInputs } from './check.js'
 import { clientNotifier, type NotifierClients } from './notifier.js'
 import { resolveAlertSettings } from './rules.js'
-import { sqliteAlertSource, type AlertSource } from './source.js'
+import { GitAlertState } from './git-state.js'
+import {
+  gitAlertSource,
+  sqliteAlertSource,
+  type AlertSource
+} from './source.js'
 import { SqliteAlertState } from './sqlite-state.js'
+import type { AlertStateStore } from './state.js'
 
 export interface AlertsOverrides {
   /** The SQLite store to watch (default metrics.stores.sqlite). */
   sqlite?: string
+  /** The git store to watch, `URL[#BRANCH]` (default metrics.stores.git). */
+  git?: string
+}
+
+/** The store a pass reads, and where it keeps the alert state. */
+interface Watched {
+  source: AlertSource
+  state: AlertStateStore
+  close(): Promise<void>
 }
 
 export interface OpenAlerts {
@@ -49,22 +71,45 @@ export async function openAlerts(
       where: { file: config.file },
       hint: 'add alerts: with rules (see docs/alerts.md)'
     })
+  if (overrides.sqlite !== undefined && overrides.git !== undefined)
+    throw new ConfigError('alerts watch one store: --sqlite or --git', {
+      hint: 'pass one of --sqlite FILE and --git URL[#BRANCH]'
+    })
   const baseDir = dirname(resolve(config.file))
-  const metrics = resolveMetricsSettings(config.metrics, {}, env, baseDir, {
-    defaultSqlite: true,
-    ...(config.verify?.definitions === undefined
-      ? {}
-      : { definitions: config.verify.definitions })
-  })
+  const gitOverrides: MetricsOverrides = {}
+  if (overrides.git !== undefined) {
+    const target = parseGitTarget(overrides.git, DEFAULT_GIT_BRANCH)
+    gitOverrides.gitUrl = target.url
+    gitOverrides.gitBranch = target.branch
+  }
+  const metrics = resolveMetricsSettings(
+    config.metrics,
+    gitOverrides,
+    env,
+    baseDir,
+    {
+      defaultSqlite: true,
+      ...(config.verify?.definitions === undefined
+        ? {}
+        : { definitions: config.verify.definitions })
+    }
+  )
+  // An explicit flag wins; else SQLite when configured, else git.
   const path =
     overrides.sqlite === undefined
-      ? metrics.stores.sqlite?.path
+      ? overrides.git === undefined
+        ? metrics.stores.sqlite?.path
+        : undefined
       : resolve(overrides.sqlite)
-  if (path === undefined)
-    throw new ConfigError('alerts watch the SQLite store, and none is set', {
-      where: { file: config.file },
-      hint: 'configure metrics.stores.sqlite (or pass --sqlite FILE); the git store and InfluxDB will follow'
-    })
+  const git = path === undefined ? metrics.stores.git : undefined
+  if (path === undefined && git === undefined)
+    throw new ConfigError(
+      'alerts watch the SQLite or the git store, and neither is set',
+      {
+        where: { file: config.file },
+        hint: 'configure metrics.stores.sqlite or metrics.stores.git (or pass --sqlite FILE or --git URL[#BRANCH]); InfluxDB is not watched yet'
+      }
+    )
   const repository = nonEmpty(env.GITHUB_REPOSITORY)
   const settings = resolveAlertSettings(section, config, {
     series: metrics.baseline.series,
@@ -131,30 +176,21 @@ export async function openAlerts(
         'threshold rules check specifications, and no definitions are set',
       hint: 'set verify.definitions or metrics.definitions (the metrics/ and specs/ directory)'
     })
-  if (!existsSync(path))
+  if (path !== undefined && !existsSync(path))
     problems.push({
       where: { file: path },
       message: `no metrics store at ${path}`,
       hint: 'alerts watch the store dispatches write: dispatch into it first, or pass --sqlite FILE'
     })
+  const watchedGit =
+    git === undefined ? undefined : await openGit(git, reporter, problems)
   if (problems.length > 0)
     throw new ConfigError('the alerts cannot run as configured', { problems })
   const definitions =
     metrics.definitions === undefined
       ? undefined
       : await loadDefinitions(metrics.definitions)
-  const store = new SqliteStore(path)
-  let state: SqliteAlertState | undefined
-  let source: AlertSource
-  try {
-    state = new SqliteAlertState(path)
-    source = sqliteAlertSource(store)
-  } catch (error) {
-    await state?.close()
-    await store.close()
-    throw error
-  }
-  const opened = state
+  const watched = watchedGit ?? openSqlite(path as string)
   return {
     inputs: {
       settings,
@@ -162,15 +198,66 @@ export async function openAlerts(
       baseline: metrics.baseline
     },
     deps: {
-      source,
-      state: opened,
+      source: watched.source,
+      state: watched.state,
       notifier: clientNotifier(clients),
       reporter
     },
+    close: async () => watched.close()
+  }
+}
+
+/** The SQLite file: its rows and a table of its own for the state. */
+function openSqlite(path: string): Watched {
+  const store = new SqliteStore(path)
+  let state: SqliteAlertState | undefined
+  try {
+    state = new SqliteAlertState(path)
+    const source = sqliteAlertSource(store)
+    const opened = state
+    return {
+      source,
+      state: opened,
+      close: async () => {
+        await source.close?.()
+        await opened.close()
+        await store.close()
+      }
+    }
+  } catch (error) {
+    state?.close().catch(() => undefined)
+    void store.close()
+    throw error
+  }
+}
+
+/**
+ * The git store's branch: its history for the source, `alerts/` files on
+ * it for the state. A branch nothing was dispatched into is a problem, as
+ * a missing SQLite file is.
+ */
+async function openGit(
+  git: GitSettings,
+  reporter: Reporter,
+  problems: Problem[]
+): Promise<Watched | undefined> {
+  const options = { ...git, reporter }
+  const state = new GitAlertState(options)
+  if (!(await state.exists())) {
+    problems.push({
+      where: { url: redactUrl(git.url) },
+      message: `no metrics branch ${git.branch} in ${redactUrl(git.url)}`,
+      hint: 'alerts watch the store dispatches write: dispatch into it first (stackci metrics dispatch --git URL)'
+    })
+    return undefined
+  }
+  const source = gitAlertSource(options)
+  return {
+    source,
+    state,
     close: async () => {
       await source.close?.()
-      await opened.close()
-      await store.close()
+      await state.close()
     }
   }
 }

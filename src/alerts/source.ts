@@ -3,8 +3,11 @@
  * each (its newest points). Any store with a history reader
  * ({@link HistoryStore.history}) and a list of its keys can be watched
  * through {@link historyAlertSource}; the SQLite store is read in bulk
- * ({@link SqliteTails}), as a pass reads every series.
+ * ({@link SqliteTails}), as a pass reads every series; the git store
+ * through its history index, fetched again for every pass.
  */
+
+import { GitStore, type GitStoreOptions } from '../metrics/git-store.js'
 
 import type { SqliteStore } from '../metrics/sqlite-store.js'
 import type { Acceptance, HistoryStore } from '../metrics/store.js'
@@ -40,6 +43,11 @@ export interface AlertSource {
   tails?(requests: readonly TailRequest[]): Promise<SeriesTail[]>
   /** Step changes accepted in the store (`stackci metrics accept`). */
   acceptances(): Promise<Acceptance[]>
+  /**
+   * Called before each pass by a source that keeps what it read (the git
+   * store's snapshot), so a long-running watch sees new points.
+   */
+  refresh?(): Promise<void>
   close?(): Promise<void>
 }
 
@@ -91,5 +99,34 @@ export function sqliteAlertSource(store: SqliteStore): AlertSource {
       tails.close()
       return Promise.resolve()
     }
+  }
+}
+
+/**
+ * The git store as an alert source: keys and tails from its history index,
+ * acceptances from its `acceptances/` files. The store reads the branch
+ * once; each pass starts from a new one, fetched when first read.
+ */
+export function gitAlertSource(options: GitStoreOptions): AlertSource {
+  const open = (): { store: GitStore; source: AlertSource } => {
+    const store = new GitStore(options)
+    const source = historyAlertSource(
+      store,
+      async (series) => (await store.index(series)).keys(series),
+      async () => store.acceptances()
+    )
+    return { store, source }
+  }
+  let current = open()
+  return {
+    label: current.source.label,
+    keys: async (series) => current.source.keys(series),
+    recent: async (key, limit) => current.source.recent(key, limit),
+    acceptances: async () => current.source.acceptances(),
+    refresh: async () => {
+      await current.store.close()
+      current = open()
+    },
+    close: async () => current.store.close()
   }
 }

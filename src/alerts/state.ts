@@ -139,9 +139,9 @@ export function advance(
 
 /**
  * Where alert state lives: in the metric store the rules watch (a table of
- * the SQLite file; the git store and InfluxDB can implement it once they
- * hold history). `claim` is the one write: atomic compare-and-set on
- * `version`.
+ * the SQLite file, files on the git store's branch; InfluxDB could
+ * implement it once it can write conditionally). `claim` is the one write:
+ * atomic compare-and-set on `version`.
  */
 export interface AlertStateStore {
   readonly label: string
@@ -166,5 +166,10 @@ export interface AlertStateStore {
   ): Promise<void>
   /** An announcement failed: unclaim it, so the next pass retries. */
   releaseAnnouncement(key: string): Promise<void>
+  /**
+   * Called when a pass has announced everything: a store that keeps
+   * deliveries back (the git store makes one commit of them) writes them.
+   */
+  flush?(): Promise<void>
   close(): Promise<void>
 }

@@ -22,6 +22,7 @@ import { EXIT, type CliContext } from './context.js'
 interface AlertsFlags {
   config: string
   sqlite?: string
+  git?: string
   json?: boolean
   failOnFiring?: boolean
   interval?: string
@@ -57,7 +58,10 @@ async function pass(
     throw new InputError('--interval must be at least 1s')
   const alerts = await openAlerts(
     config,
-    flags.sqlite === undefined ? {} : { sqlite: flags.sqlite },
+    {
+      ...(flags.sqlite === undefined ? {} : { sqlite: flags.sqlite }),
+      ...(flags.git === undefined ? {} : { git: flags.git })
+    },
     process.env,
     ctx.reporter
   )
@@ -107,12 +111,19 @@ export function registerAlertsCommands(
   const alerts = program
     .command('alerts')
     .description(
-      'standing alerts over the metrics store: threshold, regression and dead-man rules with state'
+      'standing alerts over the metrics store (SQLite or git): threshold, regression and dead-man rules with state'
     )
   const common = (cmd: Command): Command =>
     cmd
       .option('--config <file>', 'the stackci.yml with alerts:', 'stackci.yml')
-      .option('--sqlite <file>', 'the SQLite store to watch')
+      .option(
+        '--sqlite <file>',
+        'the SQLite store to watch (default metrics.stores.sqlite)'
+      )
+      .option(
+        '--git <url[#branch]>',
+        'the git store to watch (default metrics.stores.git when no SQLite store is set); token for https: GITHUB_TOKEN'
+      )
       .option('--json', 'print each pass as JSON')
       .option('--fail-on-firing', 'exit 1 when an alert is firing')
   common(

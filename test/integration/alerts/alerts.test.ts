@@ -11,10 +11,18 @@ import {
 import { SqliteStore } from '../../../src/metrics/index.js'
 import { GitHubEmulator } from '../../emulators/github/server.js'
 import { SlackEmulator } from '../../emulators/slack/server.js'
+import {
+  HOUR,
+  MINIMUM_RULE,
+  expectDeadmanFiresAndResolves,
+  expectMinimumAlertsOnce,
+  slackPosts,
+  type AlertsScenario,
+  type Post
+} from '../../helpers/alerts.js'
 import { DAY, T0, dispatchJob, tempDir } from '../../helpers/metrics.js'
 
 const definitions = join(process.cwd(), 'examples', 'stack')
-const HOUR = 3_600_000
 
 /** A stackci.yml watching `metrics.sqlite` in `dir` with these rules. */
 function config(
@@ -103,65 +111,24 @@ describe('standing alerts on the real SQLite store, Slack and GitHub emulators, 
     return runAlertsPass(a.inputs, { ...a.deps, clock: { now: () => now } })
   }
 
-  const posts = (): { thread_ts?: string; ts: string; text: string }[] =>
-    slack.messages.map((m) => ({
-      ts: m.ts,
-      text: m.text,
-      ...(m.thread_ts === undefined ? {} : { thread_ts: m.thread_ts })
-    }))
-
-  const minimum = `  rules:
-    - name: astrom-minimum
-      kind: threshold
-      metrics: [skyprobe.astrom_rms]
-      tags: [minimum]
-      severity: critical`
+  const posts = (): Post[] => slackPosts(slack)
+  const minimum = MINIMUM_RULE
+  const scenario: AlertsScenario = {
+    point,
+    open,
+    pass: async (a, at) => {
+      now = at
+      return pass(a)
+    },
+    posts
+  }
 
   it('alerts once on a failing minimum spec across 5 evaluations and resolves once in its thread', async () => {
-    await point(0, 80) // minimum is <= 60 marcsec
-    const a = await open(minimum)
-    for (let i = 0; i < 5; i++) {
-      now += HOUR
-      await pass(a)
-    }
-    expect(posts()).toHaveLength(1)
-    const first = posts()[0]
-    expect(first?.text).toContain(
-      'skyprobe.astrom_rms [field_a] on main fails its specification'
-    )
-    await point(1, 40)
-    now = T0 + DAY + 3 * HOUR
-    const r = await pass(a)
-    await pass(a)
-    expect(r.changes.map((c) => [c.from, c.to, c.announced])).toEqual([
-      ['firing', 'resolved', 'resolved']
-    ])
-    const all = posts()
-    expect(all).toHaveLength(2)
-    expect(all[1]?.thread_ts).toBe(first?.ts)
-    expect(all[1]?.text).toBe(
-      '✅ Resolved: skyprobe.astrom_rms [field_a] on main (astrom-minimum) after 26h: 40.00 marcsec passes minimum'
-    )
+    await expectMinimumAlertsOnce(scenario)
   })
 
   it('fires a dead-man alert when the clock passes the window and resolves when a point arrives', async () => {
-    await point(0, 40)
-    const a = await open(`  rules:
-    - name: main-deadman
-      kind: deadman
-      after: 8d`)
-    now = T0 + 7 * DAY
-    expect((await pass(a)).firing).toEqual([])
-    now = T0 + 8 * DAY + HOUR
-    const fired = await pass(a)
-    expect(fired.firing.map((f) => f.key)).toEqual(['main-deadman:@main'])
-    expect(posts()[0]?.text).toBe('⚠️ series main has no new points')
-    await point(9, 41)
-    now = T0 + 9 * DAY + HOUR
-    const resolved = await pass(a)
-    expect(resolved.firing).toEqual([])
-    expect(posts()).toHaveLength(2)
-    expect(posts()[1]?.thread_ts).toBe(posts()[0]?.ts)
+    await expectDeadmanFiresAndResolves(scenario)
   })
 
   it('with for: 3 waits three evaluations before firing', async () => {
