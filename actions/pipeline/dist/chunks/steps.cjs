@@ -6865,23 +6865,33 @@ function predictionFactor(z, n) {
   return t * Math.sqrt(1 + 1 / Math.max(1, n));
 }
 __name(predictionFactor, "predictionFactor");
+var FACTORS = /* @__PURE__ */ new Map();
+function factorsFor(sigma, capacity) {
+  const key = `${sigma}|${capacity}`;
+  let factors = FACTORS.get(key);
+  if (factors === void 0) {
+    factors = new Float64Array(capacity + 1);
+    for (let n = 0; n <= capacity; n++) factors[n] = predictionFactor(sigma, n);
+    FACTORS.set(key, factors);
+  }
+  return factors;
+}
+__name(factorsFor, "factorsFor");
 var RegressionDetector = class {
   constructor(worse, options = DEFAULT_REGRESSION, acceptances = []) {
-    this.worse = worse;
     this.options = options;
     const capacity = Math.max(1, options.window);
     this.#window = new SortedWindow(capacity);
-    this.#acceptances = [...acceptances].sort((a, b) => a - b);
-    this.#factors = new Float64Array(capacity + 1);
-    for (let n = 0; n <= capacity; n++)
-      this.#factors[n] = predictionFactor(options.sigma, n);
+    this.#worse = worse;
+    this.#acceptances = sortedTimes(acceptances);
+    this.#factors = factorsFor(options.sigma, capacity);
   }
-  worse;
   options;
   static {
     __name(this, "RegressionDetector");
   }
   #window;
+  #worse;
   #acceptances;
   /** predictionFactor(sigma, n) for every window size n. */
   #factors;
@@ -6895,6 +6905,24 @@ var RegressionDetector = class {
   #low = 0;
   #high = 0;
   #samples = 0;
+  /** Which way a value gets worse. */
+  get worse() {
+    return this.#worse;
+  }
+  /**
+   * Starts over on another series with the same options, as a new detector
+   * would (a pass over thousands of series reuses one).
+   */
+  restart(worse, acceptances = []) {
+    this.#worse = worse;
+    this.#acceptances = sortedTimes(acceptances);
+    this.#window.clear();
+    this.#nextAcceptance = 0;
+    this.#streak = 0;
+    this.#side = 0;
+    this.#pending.length = 0;
+    this.#samples = 0;
+  }
   get streak() {
     return this.#streak;
   }
@@ -6941,8 +6969,9 @@ var RegressionDetector = class {
   #classify(value2, low, high) {
     const above = value2 > high;
     const below = value2 < low;
-    if (this.worse === "up") return above ? "breach" : below ? "improved" : "ok";
-    if (this.worse === "down")
+    if (this.#worse === "up")
+      return above ? "breach" : below ? "improved" : "ok";
+    if (this.#worse === "down")
       return below ? "breach" : above ? "improved" : "ok";
     return above || below ? "breach" : "ok";
   }
@@ -6996,6 +7025,10 @@ var RegressionDetector = class {
     this.#pending.length = 0;
   }
 };
+function sortedTimes(times) {
+  return times.length === 0 ? [] : [...times].sort((a, b) => a - b);
+}
+__name(sortedTimes, "sortedTimes");
 
 // src/metrics/history.ts
 var DEFAULT_BASELINE = {
@@ -7155,6 +7188,63 @@ var import_node_fs4 = require("node:fs");
 var import_node_path6 = require("node:path");
 init_builtins();
 init_errors();
+
+// src/metrics/git-blobs.ts
+init_errors();
+var BlobSplitter = class {
+  constructor(each) {
+    this.each = each;
+  }
+  each;
+  static {
+    __name(this, "BlobSplitter");
+  }
+  #count = 0;
+  /** A header line split across chunks. */
+  #head = [];
+  /** The blob being filled (with its closing newline), and how far. */
+  #body;
+  #filled = 0;
+  /** How many blobs were handed on. */
+  get count() {
+    return this.#count;
+  }
+  /** Takes the next chunk of output. */
+  push(chunk) {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#body === void 0) {
+        const eol = chunk.indexOf(10, at);
+        if (eol === -1) {
+          this.#head.push(chunk.subarray(at));
+          return;
+        }
+        const header = Buffer.concat([...this.#head, chunk.subarray(at, eol)]);
+        this.#head = [];
+        const size = Number(header.toString("latin1").split(" ")[2]);
+        if (!Number.isInteger(size))
+          throw new StoreError(`git cat-file: unexpected ${String(header)}`);
+        at = eol + 1;
+        if (chunk.length - at > size) {
+          this.each(chunk.subarray(at, at + size), this.#count++);
+          at += size + 1;
+          continue;
+        }
+        this.#body = Buffer.allocUnsafe(size + 1);
+        this.#filled = 0;
+      }
+      const n = chunk.copy(this.#body, this.#filled, at);
+      this.#filled += n;
+      at += n;
+      if (this.#filled === this.#body.length) {
+        this.each(this.#body.subarray(0, this.#filled - 1), this.#count++);
+        this.#body = void 0;
+      }
+    }
+  }
+};
+
+// src/metrics/git-cli.ts
 init_secrets();
 var GIT_TIMEOUT_MS = 12e4;
 function gitAuthHeader(token) {
@@ -7255,7 +7345,7 @@ var GitRepo = class _GitRepo {
       env[`GIT_CONFIG_VALUE_${i}`] = v;
     });
     const repo = new _GitRepo(dir, remote, env);
-    if (!await repo.#exists()) {
+    if (!repo.#exists()) {
       (0, import_node_fs4.mkdirSync)(cacheDir, { recursive: true });
       const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
       await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
@@ -7267,21 +7357,24 @@ var GitRepo = class _GitRepo {
     }
     return repo;
   }
-  async #exists() {
-    try {
-      await this.run(["rev-parse", "--git-dir"]);
-      return true;
-    } catch {
-      return false;
-    }
+  /**
+   * Is the cache there? (Made by a rename of a whole repository, so its
+   * files tell; a process less per store opened.)
+   */
+  #exists() {
+    return (0, import_node_fs4.existsSync)((0, import_node_path6.join)(this.dir, "HEAD")) && (0, import_node_fs4.existsSync)((0, import_node_path6.join)(this.dir, "objects"));
   }
   /** Runs git in the cache; resolves with stdout, rejects with stderr. */
   async run(args, options = {}) {
     const out = await this.runBuffer(args, options);
     return out.toString("utf8");
   }
-  /** As {@link run}, stdout as bytes (for `cat-file --batch`). */
-  async runBuffer(args, options = {}) {
+  /**
+   * As {@link run}, stdout as bytes (for `cat-file --batch`); with
+   * `onData`, handed on chunk by chunk instead (what it throws fails the
+   * run).
+   */
+  async runBuffer(args, options = {}, onData) {
     const env = { ...this.#env, ...options.env ?? {} };
     if (options.cwd === void 0) env.GIT_DIR = this.dir;
     return new Promise((resolve24, reject) => {
@@ -7292,8 +7385,19 @@ var GitRepo = class _GitRepo {
       });
       const chunks2 = [];
       let stderr = "";
+      let failed;
       const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
-      child.stdout.on("data", (d) => chunks2.push(d));
+      child.stdout.on("data", (d) => {
+        if (onData === void 0) chunks2.push(d);
+        else if (failed === void 0) {
+          try {
+            onData(d);
+          } catch (error) {
+            failed = error instanceof Error ? error : new StoreError(String(error));
+            child.kill();
+          }
+        }
+      });
       child.stderr.on("data", (d) => stderr += d.toString());
       child.on("error", (error) => {
         clearTimeout(timer);
@@ -7306,7 +7410,8 @@ var GitRepo = class _GitRepo {
       });
       child.on("close", (code) => {
         clearTimeout(timer);
-        if (code === 0) resolve24(Buffer.concat(chunks2));
+        if (failed !== void 0) reject(failed);
+        else if (code === 0) resolve24(Buffer.concat(chunks2));
         else reject(new GitCommandError(args, stderr, this.remote.url));
       });
       child.stdin.on("error", () => void 0);
@@ -7334,23 +7439,29 @@ var GitRepo = class _GitRepo {
   }
   /** The contents of blobs, in order, through one `cat-file --batch`. */
   async readBlobs(oids) {
-    if (oids.length === 0) return [];
-    const out = await this.runBuffer(["cat-file", "--batch"], {
-      input: `${oids.join("\n")}
-`
-    });
     const blobs = [];
-    let at = 0;
-    while (at < out.length) {
-      const eol = out.indexOf(10, at);
-      const header = out.toString("latin1", at, eol);
-      const size = Number(header.split(" ")[2]);
-      if (!Number.isInteger(size))
-        throw new StoreError(`git cat-file: unexpected ${header}`);
-      blobs.push(out.subarray(eol + 1, eol + 1 + size));
-      at = eol + 1 + size + 1;
-    }
+    await this.eachBlob(oids, (b) => blobs.push(b));
     return blobs;
+  }
+  /**
+   * Hands on the contents of blobs, in order, each as soon as git has
+   * written it (see git-blobs.ts).
+   */
+  async eachBlob(oids, each) {
+    if (oids.length === 0) return;
+    const blobs = new BlobSplitter(each);
+    await this.runBuffer(
+      ["cat-file", "--batch"],
+      { input: `${oids.join("\n")}
+` },
+      (chunk) => {
+        blobs.push(chunk);
+      }
+    );
+    if (blobs.count !== oids.length)
+      throw new StoreError(
+        `git cat-file: ${blobs.count} of ${oids.length} objects read`
+      );
   }
   /**
    * Adds files to the branch (and removes some) in one commit on its
@@ -7441,21 +7552,46 @@ var GitRepo = class _GitRepo {
    * undefined when the branch does not exist yet.
    */
   async fetchTip(ref) {
+    const fetch = [
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head"
+    ];
+    const what = [this.remote.url, `+refs/heads/${this.remote.branch}:${ref}`];
     try {
-      await this.run([
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        this.remote.url,
-        `+refs/heads/${this.remote.branch}:${ref}`
-      ]);
+      if (this.#empty()) {
+        await this.run([...fetch, "--depth=1", ...what]).catch(
+          async (error) => {
+            if (!(error instanceof GitCommandError)) throw error;
+            if (!error.stderr.includes("shallow.lock")) throw error;
+            return this.run([...fetch, ...what]);
+          }
+        );
+      } else await this.run([...fetch, ...what]);
     } catch (error) {
       if (error instanceof GitCommandError && /couldn't find remote ref/i.test(error.stderr))
         return void 0;
       throw error;
     }
-    return (await this.run(["rev-parse", "--verify", ref])).trim();
+    return this.#loose(ref) ?? (await this.run(["rev-parse", "--verify", ref])).trim();
+  }
+  /** A ref's commit read from its file (what a fetch just wrote), if any. */
+  #loose(ref) {
+    try {
+      const oid = (0, import_node_fs4.readFileSync)((0, import_node_path6.join)(this.dir, ref), "utf8").trim();
+      return /^[0-9a-f]{40,64}$/.test(oid) ? oid : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  /** Does the cache hold no object yet (and no shallow tip)? */
+  #empty() {
+    if ((0, import_node_fs4.existsSync)((0, import_node_path6.join)(this.dir, "shallow"))) return false;
+    const objects = (0, import_node_path6.join)(this.dir, "objects");
+    return (0, import_node_fs4.readdirSync)(objects).every(
+      (d) => d === "info" || d === "pack" && (0, import_node_fs4.readdirSync)((0, import_node_path6.join)(objects, d)).length === 0
+    );
   }
   /** The branch's commit now (fetched), undefined when it does not exist. */
   async snapshot() {
@@ -7695,28 +7831,75 @@ function decodePack(bytes, path) {
   if (LITTLE_ENDIAN)
     new Uint8Array(values.buffer).set(bytes.subarray(start, start + n * 8));
   else for (let i = 0; i < n; i++) values[i] = bytes.readDoubleLE(start + i * 8);
-  const text4 = bytes.subarray(start + n * 8);
+  const idsOf = identifiers(pack, bytes.subarray(start + n * 8));
   return {
     file: pack,
     values,
-    ids: /* @__PURE__ */ __name(() => {
-      const parts = text4.toString("utf8").split("\0");
-      return pack.jobs.map((j, k) => {
-        if (j.ids !== void 0) return j.ids;
-        const count = pack.lists[j.metrics]?.length ?? 0;
-        return count === 0 ? [] : (parts[k] ?? "").split("\n");
-      });
-    }, "ids")
+    idsOf,
+    ids: /* @__PURE__ */ __name(() => pack.jobs.map((j, k) => {
+      const ids = idsOf(k);
+      if (ids !== void 0) return ids;
+      return new Array(pack.lists[j.metrics]?.length ?? 0).fill("");
+    }), "ids")
   };
 }
 __name(decodePack, "decodePack");
+var newlines = Buffer.alloc(0);
+function identifiers(pack, text4) {
+  let starts;
+  return (k) => {
+    const j = pack.jobs[k];
+    if (j === void 0) return void 0;
+    if (j.ids !== void 0) return j.ids;
+    const count = pack.lists[j.metrics]?.length ?? 0;
+    if (count === 0) return [];
+    if (starts === void 0) {
+      starts = [0];
+      for (let at = text4.indexOf(0); at !== -1; at = text4.indexOf(0, at + 1))
+        starts.push(at + 1);
+      starts.push(text4.length + 1);
+    }
+    const from = starts[k];
+    const part = from === void 0 ? Buffer.alloc(0) : text4.subarray(from, (starts[k + 1] ?? from + 1) - 1);
+    if (part.length === count - 1) {
+      if (newlines.length < part.length) newlines = Buffer.alloc(count, 10);
+      if (part.equals(newlines.subarray(0, part.length))) return void 0;
+    }
+    return part.toString("utf8").split("\n");
+  };
+}
+__name(identifiers, "identifiers");
+function packedCount(pack, k) {
+  const j = pack.file.jobs[k];
+  return j === void 0 ? 0 : pack.file.lists[j.metrics]?.length ?? 0;
+}
+__name(packedCount, "packedCount");
+function setPackedMeasurements(pack, k, job, out, at) {
+  const { file, values } = pack;
+  const j = file.jobs[k];
+  if (j === void 0) return at;
+  const metric = file.lists[j.metrics] ?? [];
+  const unit = file.lists[j.units] ?? [];
+  const ids = pack.idsOf(k) ?? [];
+  for (let i = 0, v = j.at; i < metric.length; i++, v++) {
+    const value2 = v < values.length ? values[v] : NaN;
+    out[at++] = {
+      job,
+      metric: metric[i] ?? "",
+      identifier: ids[i] ?? "",
+      value: Number.isNaN(value2) ? null : value2,
+      unit: unit[i] ?? ""
+    };
+  }
+  return at;
+}
+__name(setPackedMeasurements, "setPackedMeasurements");
 function packedMetrics(pack, job) {
   return pack.file.lists[job.metrics] ?? [];
 }
 __name(packedMetrics, "packedMetrics");
 function unpackJobFiles(pack) {
   const { file, values } = pack;
-  const ids = pack.ids();
   return file.jobs.map((j, k) => {
     const metric = packedMetrics(pack, j);
     const value2 = new Array(metric.length);
@@ -7733,7 +7916,7 @@ function unpackJobFiles(pack) {
       provenance: j.provenance,
       meta: j.meta,
       metric,
-      identifier: ids[k] ?? [],
+      identifier: pack.idsOf(k) ?? new Array(metric.length).fill(""),
       value: value2,
       unit: file.lists[j.units] ?? []
     };
@@ -7807,6 +7990,49 @@ async function holdsJob(repo, files, path, jobId2) {
   return file.jobs.some((j) => j.jobId === jobId2);
 }
 __name(holdsJob, "holdsJob");
+
+// src/metrics/git-history.ts
+var GitHistoryBuilder = class {
+  static {
+    __name(this, "GitHistoryBuilder");
+  }
+  #refs = [];
+  addPack(pack) {
+    pack.file.jobs.forEach((j, k) => {
+      this.#refs.push({ createdAt: j.createdAt, jobId: j.jobId, pack, k });
+    });
+  }
+  addFile(file) {
+    this.#refs.push({ createdAt: file.createdAt, jobId: file.jobId, file });
+  }
+  /** Every job (dated `since` or later) once, oldest first. */
+  build(path, since) {
+    const refs = this.#refs.sort((a, b) => a.createdAt - b.createdAt);
+    const seen = /* @__PURE__ */ new Set();
+    const taken = [];
+    let total = 0;
+    for (const r of refs) {
+      if (since !== void 0 && r.createdAt < since) continue;
+      if (seen.has(r.jobId)) continue;
+      seen.add(r.jobId);
+      taken.push(r);
+      total += "file" in r ? r.file.value.length : packedCount(r.pack, r.k);
+    }
+    const measurements = new Array(total);
+    let at = 0;
+    const jobs = taken.map((r, job) => {
+      if ("file" in r) {
+        const loose = [];
+        pushMeasurements(r.file, job, loose);
+        for (const m of loose) measurements[at++] = m;
+        return storedJobOf(r.file);
+      }
+      at = setPackedMeasurements(r.pack, r.k, job, measurements, at);
+      return storedJobOf(r.pack.file.jobs[r.k]);
+    });
+    return { path, jobs, measurements };
+  }
+};
 
 // src/metrics/history-index.ts
 var Column = class {
@@ -8082,23 +8308,16 @@ var GitStore = class {
   }
   /** Every job (of some series, since a date), oldest first. */
   async readHistory(filter = {}) {
-    const jobs = [];
-    const measurements = [];
-    const files = [];
+    const history = new GitHistoryBuilder();
     await this.#read(filter, {
-      file: /* @__PURE__ */ __name((f) => files.push(f), "file"),
-      pack: /* @__PURE__ */ __name((p) => files.push(...unpackJobFiles(p)), "pack")
+      file: /* @__PURE__ */ __name((f) => {
+        history.addFile(f);
+      }, "file"),
+      pack: /* @__PURE__ */ __name((p) => {
+        history.addPack(p);
+      }, "pack")
     });
-    files.sort((a, b) => a.createdAt - b.createdAt);
-    const seen = /* @__PURE__ */ new Set();
-    for (const f of files) {
-      if (filter.since !== void 0 && f.createdAt < filter.since) continue;
-      if (seen.has(f.jobId)) continue;
-      seen.add(f.jobId);
-      pushMeasurements(f, jobs.length, measurements);
-      jobs.push(storedJobOf(f));
-    }
-    return { path: this.label, jobs, measurements };
+    return history.build(this.label, filter.since);
   }
   /**
    * Reads the job files and packs `filter` selects (by path: series and
@@ -8120,8 +8339,7 @@ var GitStore = class {
         oids.push(oid);
       }
     }
-    const blobs = await repo.readBlobs(oids);
-    blobs.forEach((b, i) => {
+    await repo.eachBlob(oids, (b, i) => {
       const path = paths[i] ?? "";
       if (isPackPath(path)) each.pack(decodePack(b, path));
       else
@@ -15228,6 +15446,79 @@ __name(sqliteDriver, "sqliteDriver");
 
 // src/metrics/sqlite-schema.ts
 init_errors();
+
+// src/metrics/series-tails.ts
+var import_node_os3 = require("node:os");
+var TAIL_CAPACITY = 128;
+var LITTLE_ENDIAN2 = (0, import_node_os3.endianness)() === "LE";
+function oldestFirst(rows) {
+  const n = rows.length;
+  const values = new Array(n);
+  const times = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[n - 1 - i];
+    times[i] = row[0];
+    values[i] = row[1];
+  }
+  return { values, times };
+}
+__name(oldestFirst, "oldestFirst");
+function blobOf(values) {
+  const out = Buffer.alloc(values.length * 8);
+  for (let i = 0; i < values.length; i++)
+    out.writeDoubleLE(values[i], i * 8);
+  return out;
+}
+__name(blobOf, "blobOf");
+var UPSERT = `INSERT INTO series_tails (series, vals) VALUES (?,?)
+  ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`;
+var NEWEST = "UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?";
+function rebuildTail(db, series) {
+  const rows = db.prepare(
+    `SELECT created_at, value FROM measurements
+       WHERE series = ? AND value IS NOT NULL
+       ORDER BY created_at DESC LIMIT ?`
+  ).raw(true).all(series, TAIL_CAPACITY);
+  if (rows.length === 0) {
+    db.prepare("DELETE FROM series_tails WHERE series = ?").run(series);
+    db.prepare(NEWEST).run(null, null, series);
+    return;
+  }
+  const values = new Float64Array(rows.length);
+  rows.forEach(([, v], i) => values[rows.length - 1 - i] = v);
+  const [time, value2] = rows[0];
+  db.prepare(UPSERT).run(series, blobOf(values));
+  db.prepare(NEWEST).run(time, value2, series);
+}
+__name(rebuildTail, "rebuildTail");
+function rebuildAllTails(db) {
+  const ids = db.prepare("SELECT id FROM series").pluck().all();
+  for (const id of ids) rebuildTail(db, id);
+}
+__name(rebuildAllTails, "rebuildAllTails");
+function updateTails(db, added) {
+  if (added.size === 0) return;
+  const newest = db.prepare("SELECT newest_time FROM series WHERE id = ?").pluck();
+  const read = db.prepare("SELECT vals FROM series_tails WHERE series = ?").pluck();
+  const upsert = db.prepare(UPSERT);
+  const update = db.prepare(NEWEST);
+  for (const [series, points] of added) {
+    const time = newest.get(series);
+    const point = points[0];
+    if (points.length === 1 && point !== void 0 && (time === null || time === void 0 || point[0] > time)) {
+      const old = read.get(series) ?? Buffer.alloc(0);
+      const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8);
+      const blob = Buffer.alloc(keep + 8);
+      old.copy(blob, 0, old.length - keep);
+      blob.writeDoubleLE(point[1], keep);
+      upsert.run(series, blob);
+      update.run(point[0], point[1], series);
+    } else rebuildTail(db, series);
+  }
+}
+__name(updateTails, "updateTails");
+
+// src/metrics/sqlite-schema.ts
 var SERIES_KEY = `metric TEXT NOT NULL,
      dataset TEXT NOT NULL,
      instrument TEXT NOT NULL,
@@ -15278,7 +15569,30 @@ var MIGRATIONS = [
      reason TEXT NOT NULL,
      accepted_by TEXT,
      accepted_at INTEGER NOT NULL
-   );`
+   );`,
+  // 2: what whole-store readers would otherwise scan every row for. The
+  // units of each series (a trigger keeps it; almost every series has
+  // one), and each series' newest point and values (series-tails.ts).
+  [
+    `CREATE TABLE series_units (
+       series INTEGER NOT NULL REFERENCES series (id),
+       unit TEXT NOT NULL,
+       PRIMARY KEY (series, unit)
+     ) WITHOUT ROWID;
+     INSERT INTO series_units SELECT DISTINCT series, unit FROM measurements;
+     CREATE TRIGGER measurements_units AFTER INSERT ON measurements BEGIN
+       INSERT OR IGNORE INTO series_units VALUES (NEW.series, NEW.unit);
+     END;
+     -- The newest non-null point (NULL: none yet).
+     ALTER TABLE series ADD COLUMN newest_time INTEGER;
+     ALTER TABLE series ADD COLUMN newest_value REAL;
+     CREATE TABLE series_tails (
+       series INTEGER PRIMARY KEY REFERENCES series (id),
+       -- The newest non-null values, oldest first, as float64 LE.
+       vals BLOB NOT NULL
+     );`,
+    rebuildAllTails
+  ]
 ];
 var SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 function migrate(db, path) {
@@ -15290,10 +15604,12 @@ function migrate(db, path) {
     );
   }
   const pending = MIGRATIONS.slice(version);
-  if (pending.length === 0) return;
+  if (pending.length === 0 || db.readonly && version > 0) return;
   db.transaction(() => {
-    pending.forEach((sql, i) => {
+    pending.forEach((step, i) => {
+      const [sql, fill] = typeof step === "string" ? [step] : step;
       db.exec(sql);
+      fill?.(db);
       db.pragma(`user_version = ${version + i + 1}`);
     });
   }).immediate();
@@ -15389,16 +15705,25 @@ var SqliteStore = class {
            ON CONFLICT (job, series, identifier) DO NOTHING`
       );
       let n = 0;
+      const added = /* @__PURE__ */ new Map();
       for (const r of records) {
-        n += insert.run(
+        const series = this.#seriesId(r, r.series);
+        const value2 = Number.isNaN(r.value) ? null : r.value;
+        const stored = insert.run(
           job,
-          this.#seriesId(r, r.series),
+          series,
           r.identifier,
-          Number.isNaN(r.value) ? null : r.value,
+          value2,
           r.unit,
           r.createdAt
         ).changes;
+        n += stored;
+        if (stored === 0 || value2 === null) continue;
+        const points = added.get(series);
+        if (points === void 0) added.set(series, [[r.createdAt, value2]]);
+        else points.push([r.createdAt, value2]);
       }
+      updateTails(db, added);
       return n;
     }).immediate();
     return Promise.resolve({
@@ -15478,23 +15803,16 @@ var SqliteStore = class {
            AND dataset = ? AND instrument = ? AND filter = ? AND series = ?)
          AND value IS NOT NULL ORDER BY created_at DESC LIMIT ?`
     ).raw(true);
-    const rows = this.#recent.all(
-      key.metric,
-      key.dataset,
-      key.instrument,
-      key.filter,
-      series,
-      limit
+    return oldestFirst(
+      this.#recent.all(
+        key.metric,
+        key.dataset,
+        key.instrument,
+        key.filter,
+        series,
+        limit
+      )
     );
-    const n = rows.length;
-    const values = new Array(n);
-    const times = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const row = rows[n - 1 - i];
-      times[i] = row[0];
-      values[i] = row[1];
-    }
-    return { values, times };
   }
   /** The time of the `index`-th value (oldest first) of a series. */
   seriesTimeAt(key, series, index) {
@@ -17809,49 +18127,69 @@ __name(chartConfig, "chartConfig");
 var import_node_path36 = require("node:path");
 init_builtins();
 var DATA_CALLBACK = "stackciReportData";
-function packSet(points, metric, combos, ids) {
-  const r = [];
-  const y = [];
-  const k = [];
+function packSet(points, line, metric, combos, ids) {
+  const n = points.length;
+  const r = new Array(n);
+  const y = new Array(n);
+  const k = new Array(n);
   let run = 0;
   let lastLine;
   let lastStatus;
   let lastId = 0;
-  for (const [p, line] of points) {
-    r.push(p.run - run);
+  let same = true;
+  for (let i = 0; i < n; i++) {
+    const p = points[i];
+    const label3 = typeof line === "string" ? line : line[i];
+    r[i] = p.run - run;
     run = p.run;
-    y.push(p.value);
-    if (p.checks.length === 0 && line === lastLine && p.status === lastStatus) {
-      k.push(lastId);
-      continue;
+    y[i] = p.value;
+    let id;
+    if (p.checks.length === 0 && label3 === lastLine && p.status === lastStatus)
+      id = lastId;
+    else {
+      let key = `${label3}\0${p.status}`;
+      for (const c of p.checks)
+        key += `\0${c.spec}\0${String(c.passed)}`;
+      id = ids.get(key);
+      if (id === void 0) {
+        id = combos.length;
+        combos.push([
+          label3,
+          p.status,
+          p.checks.map((c) => checkText(metric, c))
+        ]);
+        ids.set(key, id);
+      }
+      if (p.checks.length === 0)
+        [lastLine, lastStatus, lastId] = [label3, p.status, id];
     }
-    let key = `${line}\0${p.status}`;
-    for (const c of p.checks) key += `\0${c.spec}\0${String(c.passed)}`;
-    let id = ids.get(key);
-    if (id === void 0) {
-      id = combos.length;
-      combos.push([line, p.status, p.checks.map((c) => checkText(metric, c))]);
-      ids.set(key, id);
-    }
-    k.push(id);
-    if (p.checks.length === 0)
-      [lastLine, lastStatus, lastId] = [line, p.status, id];
+    k[i] = id;
+    same &&= id === k[0];
   }
-  return { r, y, k: k.every((x) => x === k[0]) ? k[0] ?? 0 : k };
+  return { r, y, k: same ? k[0] ?? 0 : k };
 }
 __name(packSet, "packSet");
 function packMetric(metric) {
   const combos = [];
   const ids = /* @__PURE__ */ new Map();
   const noValue = [];
+  const noValueLines = [];
   const sets = metric.lines.map((line) => {
-    const valued = [];
-    for (const p of line.points)
-      (p.value === null ? noValue : valued).push([p, line.label]);
-    return packSet(valued, metric.metric, combos, ids);
+    let valued = line.points;
+    if (line.points.some((p) => p.value === null)) {
+      valued = [];
+      for (const p of line.points) {
+        if (p.value !== null) valued.push(p);
+        else {
+          noValue.push(p);
+          noValueLines.push(line.label);
+        }
+      }
+    }
+    return packSet(valued, line.label, metric.metric, combos, ids);
   });
   if (noValue.length > 0)
-    sets.push(packSet(noValue, metric.metric, combos, ids));
+    sets.push(packSet(noValue, noValueLines, metric.metric, combos, ids));
   for (const _ of metric.thresholds) sets.push(null);
   return { combos, sets };
 }
@@ -18733,8 +19071,8 @@ function metricModel(name, measurements, context) {
     }
     const from = unitOf(m.unit);
     const value2 = m.value === null || chartUnit === null || from === null || from === chartUnit || !isConvertible(from, chartUnit) ? m.value : convertValue(m.value, from, chartUnit);
-    const applicable = applicableSpecs(specs, job.meta);
-    applicable.forEach((s) => used.add(s));
+    const applicable = specs.length === 0 ? specs : applicableSpecs(specs, job.meta);
+    for (const s of applicable) used.add(s);
     const checks = chartUnit === null ? [] : checkValue(value2, chartUnit, applicable, gate);
     const status = pointStatus(value2, checks);
     counts[status]++;
@@ -19042,7 +19380,10 @@ var Columns = class {
   }
   job = new Int32Array(1 << 16);
   value = new Float64Array(1 << 16);
-  /** Row ids (float64: they may outgrow an int32). */
+  /**
+   * Row ids where a series needs them (see sqliteSource), else the
+   * position in the series (float64: ids may outgrow an int32).
+   */
   id = new Float64Array(1 << 16);
   length = 0;
   push(job, value2, id) {
@@ -19065,21 +19406,28 @@ var Columns = class {
 function seriesUnits(db) {
   const of = /* @__PURE__ */ new Map();
   const mixed = /* @__PURE__ */ new Set();
-  const rows = db.prepare("SELECT DISTINCT series, unit FROM measurements NOT INDEXED").raw(true).all();
+  const kept = db.prepare(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'series_units'"
+  ).get() !== void 0;
+  const rows = db.prepare(
+    kept ? "SELECT series, unit FROM series_units" : "SELECT DISTINCT series, unit FROM measurements NOT INDEXED"
+  ).raw(true).all();
   for (const [series, unit] of rows) {
     if (of.has(series)) mixed.add(series);
     else of.set(series, unit);
   }
-  const byRow = /* @__PURE__ */ new Map();
-  if (mixed.size > 0) {
-    const select = db.prepare("SELECT id, unit FROM measurements WHERE series = ?").raw(true);
-    for (const series of mixed)
-      for (const [id, unit] of select.all(series))
-        byRow.set(id, unit);
-  }
-  return { of, byRow };
+  return { of, mixed };
 }
 __name(seriesUnits, "seriesUnits");
+function rowUnits(db, mixed) {
+  const byRow = /* @__PURE__ */ new Map();
+  const select = db.prepare("SELECT id, unit FROM measurements WHERE series = ?").raw(true);
+  for (const series of mixed)
+    for (const [id, unit] of select.all(series))
+      byRow.set(id, unit);
+  return byRow;
+}
+__name(rowUnits, "rowUnits");
 function sqliteSource(db, path, filter) {
   const { jobs, index } = selectJobs(db, filter);
   let top = 0;
@@ -19092,31 +19440,54 @@ function sqliteSource(db, path, filter) {
   const units = seriesUnits(db);
   const columns = new Columns();
   const byMetric = /* @__PURE__ */ new Map();
+  const needIds = /* @__PURE__ */ new Map();
   const rows = db.prepare(
-    `SELECT series, json_group_array(job), json_group_array(value),
-         json_group_array(id)
+    `SELECT series, json_group_array(job), json_group_array(value)
        FROM measurements GROUP BY series`
   ).raw(true);
-  for (const [series, jobText, valueText, idText] of rows.iterate()) {
+  for (const [series, jobText, valueText] of rows.iterate()) {
     const metric = metricOf.get(series);
     if (metric === void 0) continue;
     const jobIds = JSON.parse(jobText);
     const values = JSON.parse(valueText);
-    const ids = JSON.parse(idText);
     const from = columns.length;
+    let last = NaN;
+    let tie = false;
     for (let i = 0; i < jobIds.length; i++) {
       const job = jobAt[jobIds[i]] ?? -1;
-      if (job !== -1) columns.push(job, values[i] ?? NaN, ids[i]);
+      if (job === -1) continue;
+      const time = jobs[job].createdAt;
+      tie ||= time === last;
+      last = time;
+      columns.push(job, values[i] ?? NaN, i);
     }
     const stretch = {
       from,
       to: columns.length,
-      unit: units.of.get(series) ?? ""
+      unit: units.of.get(series) ?? "",
+      mixed: units.mixed.has(series)
     };
+    if (tie || stretch.mixed) needIds.set(series, stretch);
     const list = byMetric.get(metric);
     if (list === void 0) byMetric.set(metric, [stretch]);
     else list.push(stretch);
   }
+  if (needIds.size > 0) {
+    const select = db.prepare(
+      `SELECT json_group_array(job), json_group_array(id)
+         FROM measurements WHERE series = ?`
+    ).raw(true);
+    for (const [series, stretch] of needIds) {
+      const [jobText, idText] = select.get(series);
+      const jobIds = JSON.parse(jobText);
+      const ids = JSON.parse(idText);
+      let at = stretch.from;
+      for (let i = 0; i < jobIds.length; i++)
+        if ((jobAt[jobIds[i]] ?? -1) !== -1)
+          columns.id[at++] = ids[i];
+    }
+  }
+  const byRow = rowUnits(db, units.mixed);
   if (columns.length === 0) throw noMeasurements(db, path, filter);
   return {
     path,
@@ -19129,7 +19500,10 @@ function sqliteSource(db, path, filter) {
         for (const s of stretches)
           for (let i = s.from; i < s.to; i++) points.push(i);
         if (points.length === 0) continue;
-        const unit = /* @__PURE__ */ __name((i) => units.byRow.get(columns.id[i]) ?? stretches.find((s) => i < s.to).unit, "unit");
+        const unit = /* @__PURE__ */ __name((i) => {
+          const s = stretches.find((s2) => i < s2.to);
+          return s.mixed ? byRow.get(columns.id[i]) ?? s.unit : s.unit;
+        }, "unit");
         each(
           metric,
           inTimeOrder(points, columns, jobs).map((i) => {
@@ -19732,7 +20106,7 @@ __name(notebookSummary, "notebookSummary");
 // src/integration/notebook-run.ts
 var import_node_fs23 = require("node:fs");
 init_promises();
-var import_node_os3 = require("node:os");
+var import_node_os4 = require("node:os");
 var import_node_path41 = require("node:path");
 init_errors();
 init_client();
@@ -20102,8 +20476,8 @@ async function runNotebook(engine, options, reporter) {
   };
   const out = (0, import_node_path41.resolve)(options.out);
   await mkdir(out, { recursive: true });
-  const staging = await mkdtemp((0, import_node_path41.join)((0, import_node_os3.tmpdir)(), "stackci-notebook-"));
-  const written = await mkdtemp((0, import_node_path41.join)((0, import_node_os3.tmpdir)(), "stackci-notebook-out-"));
+  const staging = await mkdtemp((0, import_node_path41.join)((0, import_node_os4.tmpdir)(), "stackci-notebook-"));
+  const written = await mkdtemp((0, import_node_path41.join)((0, import_node_os4.tmpdir)(), "stackci-notebook-out-"));
   await chmod(written, 511);
   const logFile = (0, import_node_path41.join)(out, `${name}.log`);
   const log = (0, import_node_fs23.createWriteStream)(logFile);
