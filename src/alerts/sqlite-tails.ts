@@ -19,6 +19,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { alertStoreError } from './sqlite-state.js'
 import { sqliteDriver, type SqliteDatabase } from '../metrics/sqlite-driver.js'
+import { keepsSeriesSummaries } from '../metrics/sqlite-schema.js'
 import type { WatchedKey } from './rules.js'
 import type { SeriesTail, TailRequest } from './source.js'
 import {
@@ -87,12 +88,7 @@ export class SqliteTails {
       this.#db.pragma('busy_timeout = 10000')
       // Reads straight from the page cache, without a copy per page.
       this.#db.pragma('mmap_size = 1073741824')
-      const tails =
-        this.#db
-          .prepare(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'series_tails'"
-          )
-          .get() !== undefined
+      const tails = keepsSeriesSummaries(this.#db)
       this.#keys = this.#db
         .prepare(
           `SELECT id, metric, dataset, instrument, filter, series, ${

@@ -87,11 +87,6 @@ export function predictionFactor(z: number, n: number): number {
   return t * Math.sqrt(1 + 1 / Math.max(1, n))
 }
 
-/**
- * Walks one series point by point; see the module comment. `step` is the
- * allocation-free core (whole-history analysis runs it millions of times);
- * `push` wraps it with the band for callers that show it.
- */
 /** predictionFactor(sigma, n) for n up to a window's capacity, per pair. */
 const FACTORS = new Map<string, Float64Array>()
 
@@ -106,6 +101,11 @@ function factorsFor(sigma: number, capacity: number): Float64Array {
   return factors
 }
 
+/**
+ * Walks one series point by point; see the module comment. `step` is the
+ * allocation-free core (whole-history analysis runs it millions of times);
+ * `push` wraps it with the band for callers that show it.
+ */
 export class RegressionDetector {
   readonly #window: SortedWindow
   #worse: Worse

@@ -70,45 +70,84 @@ export function oldestFirst(rows: readonly (readonly [number, number])[]): {
   return { values, times }
 }
 
-function blobOf(values: Float64Array): Buffer {
-  const out = Buffer.alloc(values.length * 8)
-  for (let i = 0; i < values.length; i++)
-    out.writeDoubleLE(values[i] as number, i * 8)
-  return out
-}
+/** The statements that keep the tails, prepared once per use. */
+class TailWriter {
+  readonly #index
+  readonly #newest
+  readonly #vals
+  readonly #upsert
+  readonly #setNewest
+  readonly #drop
 
-const UPSERT = `INSERT INTO series_tails (series, vals) VALUES (?,?)
-  ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`
-
-const NEWEST =
-  'UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?'
-
-/** Rebuilds the tail of `series` from the history index. */
-export function rebuildTail(db: SqliteDatabase, series: number): void {
-  const rows = db
-    .prepare(
-      `SELECT created_at, value FROM measurements
-       WHERE series = ? AND value IS NOT NULL
-       ORDER BY created_at DESC LIMIT ?`
+  constructor(db: SqliteDatabase) {
+    this.#index = db
+      .prepare(
+        `SELECT created_at, value FROM measurements
+         WHERE series = ? AND value IS NOT NULL
+         ORDER BY created_at DESC LIMIT ?`
+      )
+      .raw(true)
+    this.#newest = db
+      .prepare('SELECT newest_time FROM series WHERE id = ?')
+      .pluck()
+    this.#vals = db
+      .prepare('SELECT vals FROM series_tails WHERE series = ?')
+      .pluck()
+    this.#upsert = db.prepare(
+      `INSERT INTO series_tails (series, vals) VALUES (?,?)
+       ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`
     )
-    .raw(true)
-    .all(series, TAIL_CAPACITY) as [number, number][]
-  if (rows.length === 0) {
-    db.prepare('DELETE FROM series_tails WHERE series = ?').run(series)
-    db.prepare(NEWEST).run(null, null, series)
-    return
+    this.#setNewest = db.prepare(
+      'UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?'
+    )
+    this.#drop = db.prepare('DELETE FROM series_tails WHERE series = ?')
   }
-  const values = new Float64Array(rows.length)
-  rows.forEach(([, v], i) => (values[rows.length - 1 - i] = v))
-  const [time, value] = rows[0] as [number, number]
-  db.prepare(UPSERT).run(series, blobOf(values))
-  db.prepare(NEWEST).run(time, value, series)
+
+  /** Rebuilds the tail of `series` from the history index. */
+  rebuild(series: number): void {
+    const rows = this.#index.all(series, TAIL_CAPACITY) as [number, number][]
+    const newest = rows[0]
+    if (newest === undefined) {
+      this.#drop.run(series)
+      this.#setNewest.run(null, null, series)
+      return
+    }
+    // The index walked newest first; the blob is oldest first.
+    const blob = Buffer.alloc(rows.length * 8)
+    rows.forEach(([, v], i) => blob.writeDoubleLE(v, (rows.length - 1 - i) * 8))
+    this.#upsert.run(series, blob)
+    this.#setNewest.run(newest[0], newest[1], series)
+  }
+
+  /** Adds the points a write stored for `series` (see {@link updateTails}). */
+  add(series: number, points: readonly [number, number][]): void {
+    const time = this.#newest.get(series) as number | null | undefined
+    const point = points[0]
+    // One point, strictly newer: it goes last, as in the index's order.
+    if (
+      points.length !== 1 ||
+      point === undefined ||
+      (time !== null && time !== undefined && point[0] <= time)
+    ) {
+      this.rebuild(series)
+      return
+    }
+    const old =
+      (this.#vals.get(series) as Buffer | undefined) ?? Buffer.alloc(0)
+    const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8)
+    const blob = Buffer.alloc(keep + 8)
+    old.copy(blob, 0, old.length - keep)
+    blob.writeDoubleLE(point[1], keep)
+    this.#upsert.run(series, blob)
+    this.#setNewest.run(point[0], point[1], series)
+  }
 }
 
 /** Fills the tails for every series (the schema migration). */
 export function rebuildAllTails(db: SqliteDatabase): void {
-  const ids = db.prepare('SELECT id FROM series').pluck().all() as number[]
-  for (const id of ids) rebuildTail(db, id)
+  const writer = new TailWriter(db)
+  for (const id of db.prepare('SELECT id FROM series').pluck().all())
+    writer.rebuild(id as number)
 }
 
 /**
@@ -121,32 +160,8 @@ export function updateTails(
   added: ReadonlyMap<number, readonly [number, number][]>
 ): void {
   if (added.size === 0) return
-  const newest = db
-    .prepare('SELECT newest_time FROM series WHERE id = ?')
-    .pluck()
-  const read = db
-    .prepare('SELECT vals FROM series_tails WHERE series = ?')
-    .pluck()
-  const upsert = db.prepare(UPSERT)
-  const update = db.prepare(NEWEST)
-  for (const [series, points] of added) {
-    const time = newest.get(series) as number | null | undefined
-    const point = points[0]
-    // One point, strictly newer: it goes last, as in the index's order.
-    if (
-      points.length === 1 &&
-      point !== undefined &&
-      (time === null || time === undefined || point[0] > time)
-    ) {
-      const old = (read.get(series) as Buffer | undefined) ?? Buffer.alloc(0)
-      const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8)
-      const blob = Buffer.alloc(keep + 8)
-      old.copy(blob, 0, old.length - keep)
-      blob.writeDoubleLE(point[1], keep)
-      upsert.run(series, blob)
-      update.run(point[0], point[1], series)
-    } else rebuildTail(db, series)
-  }
+  const writer = new TailWriter(db)
+  for (const [series, points] of added) writer.add(series, points)
 }
 
 /**

@@ -95,6 +95,15 @@ const MIGRATIONS: (string | [string, (db: SqliteDatabase) => void])[] = [
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length
 
+/**
+ * Whether the open file keeps the series summaries of schema 2 (units,
+ * newest point, tails); a reader of an older file, which read-only opens
+ * do not migrate, scans the measurements instead.
+ */
+export function keepsSeriesSummaries(db: SqliteDatabase): boolean {
+  return (db.pragma('user_version', { simple: true }) as number) >= 2
+}
+
 /** Brings the file at `path` up to {@link SQLITE_SCHEMA_VERSION}. */
 export function migrate(db: SqliteDatabase, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number

@@ -5,8 +5,9 @@
  * published (the newest `keep` per profile), and `index.html` listing the
  * profiles and the past reports. A report's full-resolution data files
  * (`report-data/`) go to `<profile>/data/<time>-<run id>/`, which both
- * copies of the page load them from, and go with its run page. The index is rebuilt from the branch's
- * tree on every attempt, so two runs publishing at once both appear in it.
+ * copies of the page load them from, and go with its run page. The index
+ * is rebuilt from the branch's tree on every attempt, so two runs
+ * publishing at once both appear in it.
  */
 
 import { readFileSync, readdirSync } from 'node:fs'
@@ -103,16 +104,13 @@ export function pagesIndexHtml(title: string, reports: PastReport[]): string {
 }
 
 /** The files of a report's data directory, as published under `to`. */
-function dataFiles(
-  dir: string | undefined,
-  to: string
-): { files: Map<string, Buffer> } {
+function dataFiles(dir: string | undefined, to: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>()
-  if (dir === undefined) return { files }
+  if (dir === undefined) return files
   for (const name of readdirSync(dir).sort())
     if (name.endsWith('.js'))
       files.set(`${to}/${name}`, readFileSync(join(dir, name)))
-  return { files }
+  return files
 }
 
 /** Publishes `page`; see the module comment. */
@@ -132,7 +130,7 @@ export async function publishPages(
   const keep = target.keep ?? DEFAULT_PAGES_KEEP
   const data = dataFiles(page.dataDir, `${profile}/data/${run}`)
   const pages =
-    data.files.size === 0 || page.dataDir === undefined
+    data.size === 0 || page.dataDir === undefined
       ? { run: page.html, latest: page.html }
       : {
           run: relocateDataDir(
@@ -175,7 +173,7 @@ export async function publishPages(
         [`${profile}/index.html`, pages.latest],
         ['index.html', pagesIndexHtml(page.title, kept)],
         ['.nojekyll', ''],
-        ...data.files
+        ...data
       ]),
       remove: paths.filter(
         (p) => dropped.has(p) || droppedData.some((d) => p.startsWith(d))

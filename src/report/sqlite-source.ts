@@ -12,6 +12,7 @@
  */
 
 import type { SqliteDatabase } from '../metrics/sqlite-driver.js'
+import { keepsSeriesSummaries } from '../metrics/sqlite-schema.js'
 import type { HistorySource } from './history-source.js'
 import {
   noMeasurements,
@@ -82,15 +83,9 @@ function seriesUnits(db: SqliteDatabase): {
   const of = new Map<number, string>()
   const mixed = new Set<number>()
   // Schema 2 keeps them in a table; before, every row is scanned.
-  const kept =
-    db
-      .prepare(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'series_units'"
-      )
-      .get() !== undefined
   const rows = db
     .prepare(
-      kept
+      keepsSeriesSummaries(db)
         ? 'SELECT series, unit FROM series_units'
         : 'SELECT DISTINCT series, unit FROM measurements NOT INDEXED'
     )
