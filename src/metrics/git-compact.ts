@@ -9,7 +9,7 @@
  */
 
 import type { GitRepo } from './git-cli.js'
-import { decodeJobFile, type GitJobFile } from './git-layout.js'
+import { decodeJobFile, monthMayHold, type GitJobFile } from './git-layout.js'
 import {
   decodePack,
   encodePack,
@@ -44,12 +44,6 @@ export interface PackChange {
   jobs: number
 }
 
-/** The end (epoch ms) of the month of a pack path. */
-function monthEnd(pack: string): number {
-  const m = /\/(\d{4})\/(\d{2})\.pack$/.exec(pack)
-  return m === null ? Infinity : Date.UTC(Number(m[1]), Number(m[2]), 1)
-}
-
 /**
  * Packs the past months' job files of `files` (a tip's `series/` tree:
  * path → object id), merging each into its month's pack when there is one.
@@ -62,7 +56,8 @@ export async function packMonths(
   const groups = new Map<string, string[]>()
   for (const path of files.keys()) {
     const pack = packOfJobPath(path)
-    if (pack === undefined || monthEnd(pack) + DAY_MS > options.now) continue
+    // Months not over for a day yet stay one file per job.
+    if (pack === undefined || monthMayHold(pack, options.now - DAY_MS)) continue
     const group = groups.get(pack)
     if (group === undefined) groups.set(pack, [path])
     else group.push(path)

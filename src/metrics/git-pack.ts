@@ -16,7 +16,7 @@
 
 import { endianness } from 'node:os'
 import { StoreError } from '../core/errors.js'
-import { JOB_FORMAT, seriesDir, type GitJobFile } from './git-layout.js'
+import { JOB_FORMAT, type GitJobFile } from './git-layout.js'
 import type { StoredMeasurement } from './store-reader.js'
 
 export const PACK_FORMAT = 'stackci-pack/1'
@@ -67,11 +67,6 @@ export interface DecodedPack {
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE'
-
-/** Where the pack of a series' month lives (`month`: `YYYY-MM`). */
-export function packPath(series: string, month: string): string {
-  return `${seriesDir(series)}${month.slice(0, 4)}/${month.slice(5, 7)}.pack`
-}
 
 /** Is `path` a month pack? */
 export function isPackPath(path: string): boolean {

@@ -247,34 +247,29 @@ export class GitStore implements MetricStore {
     })
     // A job in a pack and as a file (written late) is read once.
     const seen = new Set<string>()
-    const jobs: { at: number; add: () => void }[] = []
+    const jobs: {
+      job: StoredJob
+      names: readonly string[]
+      values: ArrayLike<number | null>
+      offset: number
+    }[] = []
     const take = (
       j: Parameters<typeof storedJobOf>[0],
-      add: (job: StoredJob) => void
+      names: readonly string[],
+      values: ArrayLike<number | null>,
+      offset = 0
     ): void => {
       if (seen.has(j.jobId)) return
       seen.add(j.jobId)
-      const job = storedJobOf(j)
-      jobs.push({
-        at: j.createdAt,
-        add: () => {
-          add(job)
-        }
-      })
+      jobs.push({ job: storedJobOf(j), names, values, offset })
     }
     for (const p of packs)
-      for (const j of p.file.jobs)
-        take(j, (job) => {
-          index.addValues(job, packedMetrics(p, j), p.values, j.at)
-        })
-    for (const f of loose)
-      take(f, (job) => {
-        index.addValues(job, f.metric, f.value)
-      })
+      for (const j of p.file.jobs) take(j, packedMetrics(p, j), p.values, j.at)
+    for (const f of loose) take(f, f.metric, f.value)
     // Oldest first, so each series' points arrive in order.
-    jobs.sort((a, b) => a.at - b.at)
+    jobs.sort((a, b) => a.job.createdAt - b.job.createdAt)
     const index = new HistoryIndex()
-    for (const j of jobs) j.add()
+    for (const j of jobs) index.addValues(j.job, j.names, j.values, j.offset)
     return index
   }
 

@@ -234,7 +234,6 @@ export {
   packedCount,
   packedMetrics,
   packOfJobPath,
-  packPath,
   setPackedMeasurements,
   unpackJobFiles
 } from './git-pack.js'
