@@ -14,12 +14,10 @@ import type { Reporter } from '../core/reporter.js'
 import { redactUrl } from '../core/secrets.js'
 import { makeOctokit, makeSlackClient } from '../core/clients.js'
 import type { Env } from '../core/env.js'
-import { parseGitTarget } from '../metrics/git-cli.js'
-import { DEFAULT_GIT_BRANCH } from '../metrics/git-store.js'
 import {
+  gitOverrides,
   resolveMetricsSettings,
-  type GitSettings,
-  type MetricsOverrides
+  type GitSettings
 } from '../metrics/settings.js'
 import { SqliteStore } from '../metrics/sqlite-store.js'
 import { loadDefinitions } from '../verify/index.js'
@@ -76,15 +74,9 @@ export async function openAlerts(
       hint: 'pass one of --sqlite FILE and --git URL[#BRANCH]'
     })
   const baseDir = dirname(resolve(config.file))
-  const gitOverrides: MetricsOverrides = {}
-  if (overrides.git !== undefined) {
-    const target = parseGitTarget(overrides.git, DEFAULT_GIT_BRANCH)
-    gitOverrides.gitUrl = target.url
-    gitOverrides.gitBranch = target.branch
-  }
   const metrics = resolveMetricsSettings(
     config.metrics,
-    gitOverrides,
+    gitOverrides(overrides.git),
     env,
     baseDir,
     {

@@ -13,6 +13,7 @@ import { DEFAULT_GATE, type GateSettings } from './gate.js'
 import { DEFAULT_BASELINE, type BaselineSettings } from './history.js'
 import type { InfluxStoreOptions } from './influxdb-store.js'
 import { DEFAULT_GIT_BRANCH, DEFAULT_GIT_CACHE } from './git-store.js'
+import { parseGitTarget } from './git-cli.js'
 import type { Acceptance } from './store.js'
 import type { AlertKind } from '../notify/metrics-model.js'
 
@@ -108,6 +109,15 @@ export interface MetricsOverrides {
   repository?: string
   pullRequest?: number
   commentKey?: string
+}
+
+/** A `--git URL[#BRANCH]` flag (or input) as the overrides it makes. */
+export function gitOverrides(
+  target: string | undefined
+): Pick<MetricsOverrides, 'gitUrl' | 'gitBranch'> {
+  if (target === undefined) return {}
+  const { url, branch } = parseGitTarget(target, DEFAULT_GIT_BRANCH)
+  return { gitUrl: url, gitBranch: branch }
 }
 
 export const DEFAULT_SQLITE = '.stackci/metrics.sqlite'

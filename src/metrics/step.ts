@@ -20,11 +20,10 @@ import { readGitHubEvent } from '../core/github-event.js'
 import { StepInputs, flagSource, valuesSource } from '../core/step-inputs.js'
 import { expandJobPaths } from '../verify/index.js'
 import { ENV_CHOICES, parseDateCreated, type EnvChoice } from './environment.js'
-import { DEFAULT_GIT_BRANCH } from './git-store.js'
-import { parseGitTarget } from './git-cli.js'
 import { readPackages } from './packages.js'
 import { runMetrics } from './run.js'
 import {
+  gitOverrides,
   resolveMetricsSettings,
   type HistoryChoice,
   type MetricsOverrides,
@@ -320,13 +319,8 @@ export function metricsOverrides(
     const value = inputs[key]
     if (value !== undefined) o[key] = value === false ? false : at(value)
   }
-  if (inputs.git !== undefined) {
-    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH)
-    o.gitUrl = target.url
-    o.gitBranch = target.branch
-  }
   if (!inputs.comment) o.prComment = false
-  return o
+  return { ...o, ...gitOverrides(inputs.git) }
 }
 
 /** Masks every secret input: first, before any line is logged. */

@@ -6,13 +6,12 @@
  */
 
 import type { StackciConfig } from '../core/config.js'
-import { parseGitTarget } from '../metrics/git-cli.js'
-import { DEFAULT_GIT_BRANCH } from '../metrics/git-store.js'
 import {
   readStoreSettingsHistory,
   unitsOf
 } from '../metrics/history-readers.js'
 import {
+  gitOverrides,
   resolveMetricsSettings,
   type MetricsOverrides
 } from '../metrics/settings.js'
@@ -56,12 +55,7 @@ export async function otherHistory(
 ): Promise<StoreHistory | undefined> {
   const choice = inputs.history
   if (choice === 'sqlite') return undefined
-  const o: MetricsOverrides = {}
-  if (inputs.git !== undefined) {
-    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH)
-    o.gitUrl = target.url
-    o.gitBranch = target.branch
-  }
+  const o: MetricsOverrides = gitOverrides(inputs.git)
   if (inputs.influxdb !== undefined) o.influxdbUrl = inputs.influxdb
   if (inputs['influxdb-db'] !== undefined)
     o.influxdbDatabase = inputs['influxdb-db']
