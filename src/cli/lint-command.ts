@@ -19,7 +19,7 @@ import {
   runLintStep
 } from '../lint/index.js'
 import { EXIT, type CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { projectConfig } from './project.js'
 import { collectList } from './verify-command.js'
 
 interface LintCommandOptions {
@@ -51,7 +51,7 @@ async function lintCommand(
   paths: string[],
   o: LintCommandOptions
 ): Promise<void> {
-  const config = await loadConfig(o.config)
+  const config = await projectConfig(o.config)
   const inputs = lintInputsFromFlags(
     {
       ...o,

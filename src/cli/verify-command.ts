@@ -20,7 +20,7 @@ import {
   warnDefinitions
 } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { projectConfig } from './project.js'
 
 /** Splits `a,b` and repeated flags into one list. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -45,7 +45,7 @@ async function listCommand(
   ctx: CliContext,
   options: ListOptions
 ): Promise<void> {
-  const dir = definitionsFromFlags(options, await loadConfig(options.config))
+  const dir = definitionsFromFlags(options, await projectConfig(options.config))
   const defs = await loadDefinitions(dir)
   warnDefinitions(defs, ctx.reporter)
   const inPackage = (name: string): boolean =>
@@ -143,7 +143,7 @@ async function checkCommand(
   const jobs = [...jobArgs]
   if (options.jobsFrom !== undefined)
     jobs.push(...(await readJobList(options.jobsFrom)))
-  const config = await loadConfig(options.config)
+  const config = await projectConfig(options.config)
   const inputs = verifyInputsFromFlags({ ...options, jobs }, config)
   const concurrency =
     new StepInputs(flagSource(options)).integer('concurrency', { min: 1 }) ?? 16
