@@ -18,6 +18,7 @@ import {
   lintSummary,
   runLintStep
 } from '../lint/index.js'
+import { TERMINAL_CAP } from '../core/format.js'
 import { EXIT, type CliContext } from './context.js'
 import { projectConfig } from './project.js'
 import { collectList } from './verify-command.js'
@@ -42,9 +43,6 @@ interface LintCommandOptions {
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
-
-/** Findings the summary on the terminal lists at most. */
-const CLI_CAP = 20
 
 async function lintCommand(
   ctx: CliContext,
@@ -80,7 +78,7 @@ async function lintCommand(
       await ctx.write(`${batch.join('\n')}\n`)
     }
     const rest = o.report ?? 'the findings above (or --report FILE)'
-    ctx.reporter.info(lintSummary(result, { cap: CLI_CAP, rest }))
+    ctx.reporter.info(lintSummary(result, { cap: TERMINAL_CAP, rest }))
   }
   ctx.reporter.info(lintCountsLine(result))
   await ctx.reporter.summary(lintSummary(result))

@@ -4,7 +4,7 @@
  * (or with --config), `verify:` gives the defaults and flags override it.
  */
 
-import { formatOutcome, plural } from '../core/format.js'
+import { formatOutcome, plural, TERMINAL_CAP } from '../core/format.js'
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { flagSource, StepInputs } from '../core/step-inputs.js'
@@ -132,9 +132,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** Failing specifications (and unknown metrics) the terminal shows at most. */
-const CLI_CAP = 20
-
 async function checkCommand(
   ctx: CliContext,
   jobArgs: string[],
@@ -175,7 +172,7 @@ async function checkCommand(
   } else {
     const rest = options.report ?? 'the lines above (or --report FILE)'
     await ctx.write(
-      `\n${counts}\n\n${verifySummary(result, { cap: CLI_CAP, rest, units: 'threshold' })}\n`
+      `\n${counts}\n\n${verifySummary(result, { cap: TERMINAL_CAP, rest, units: 'threshold' })}\n`
     )
   }
   await ctx.reporter.summary(verifySummary(result))
