@@ -29,9 +29,9 @@ import {
   analyzeStore,
   encodeJobFile,
   jobPath,
+  readStoreHistory,
   type DispatchJob
 } from '../../src/metrics/index.js'
-import { readStoreHistory } from '../../src/metrics/index.js'
 import { printTable, timeIt, type Row } from './table.js'
 
 const BRANCH = 'stackci-metrics'

@@ -25,7 +25,7 @@ import {
   runIntegration
 } from '../integration/index.js'
 import { EXIT, type CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { projectConfig } from './project.js'
 
 interface RunFlags {
   json?: boolean
@@ -40,7 +40,7 @@ async function runCommand(
   command: string[],
   flags: RunFlags
 ): Promise<void> {
-  const config = await loadConfig(undefined)
+  const config = await projectConfig()
   const inputs = integrationInputsFromFlags({ ...flags, command }, config)
   const cancel = new AbortController()
   const release = abortOnSignals(cancel, ctx.reporter)

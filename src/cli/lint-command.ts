@@ -18,8 +18,9 @@ import {
   lintSummary,
   runLintStep
 } from '../lint/index.js'
+import { TERMINAL_CAP } from '../core/format.js'
 import { EXIT, type CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { projectConfig } from './project.js'
 import { collectList } from './verify-command.js'
 
 interface LintCommandOptions {
@@ -43,15 +44,12 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
-/** Findings the summary on the terminal lists at most. */
-const CLI_CAP = 20
-
 async function lintCommand(
   ctx: CliContext,
   paths: string[],
   o: LintCommandOptions
 ): Promise<void> {
-  const config = await loadConfig(o.config)
+  const config = await projectConfig(o.config)
   const inputs = lintInputsFromFlags(
     {
       ...o,
@@ -80,7 +78,7 @@ async function lintCommand(
       await ctx.write(`${batch.join('\n')}\n`)
     }
     const rest = o.report ?? 'the findings above (or --report FILE)'
-    ctx.reporter.info(lintSummary(result, { cap: CLI_CAP, rest }))
+    ctx.reporter.info(lintSummary(result, { cap: TERMINAL_CAP, rest }))
   }
   ctx.reporter.info(lintCountsLine(result))
   await ctx.reporter.summary(lintSummary(result))

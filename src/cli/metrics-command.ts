@@ -20,7 +20,8 @@ import { EXIT, type CliContext } from './context.js'
 import { dispatchOptions, storeOptions } from './metrics-flags.js'
 import { registerMetricsExportCommand } from './metrics-export-command.js'
 import { registerMetricsHistoryCommands } from './metrics-history-command.js'
-import { loadConfig, settingsFrom, type StoreFlags } from './metrics-options.js'
+import { settingsFrom, type StoreFlags } from './metrics-options.js'
+import { projectConfig } from './project.js'
 
 /** The flags of dispatch and report that only the CLI has. */
 interface DispatchFlags extends StoreFlags {
@@ -34,7 +35,7 @@ async function dispatch(
   flags: DispatchFlags,
   store: boolean
 ): Promise<void> {
-  const config = await loadConfig(flags.config)
+  const config = await projectConfig(flags.config)
   const result = await runDispatchMetrics(
     dispatchMetricsInputsFromFlags({ ...flags, jobs }),
     {
@@ -64,7 +65,7 @@ async function replay(
   ctx: CliContext,
   flags: StoreFlags & { list?: boolean; json?: boolean }
 ): Promise<void> {
-  const config = await loadConfig(flags.config)
+  const config = await projectConfig(flags.config)
   const settings = settingsFrom(flags, config, process.env)
   if (settings.spool === undefined) {
     throw new ConfigError('replay needs a spool directory', {

@@ -5,8 +5,7 @@
  * from the environment — through the dispatch-metrics step's reader.
  */
 
-import { existsSync } from 'node:fs'
-import { readStackciConfig, type StackciConfig } from '../core/config.js'
+import type { StackciConfig } from '../core/config.js'
 import type { Env } from '../core/env.js'
 import {
   HISTORY_ORDER,
@@ -15,6 +14,7 @@ import {
   type HistoryChoice,
   type MetricsSettings
 } from '../metrics/index.js'
+import { projectConfig } from './project.js'
 
 export interface StoreFlags {
   config?: string
@@ -31,15 +31,6 @@ export interface StoreFlags {
   git?: string
   spool?: string | false
   history?: string
-}
-
-export async function loadConfig(
-  file: string | undefined
-): Promise<StackciConfig | undefined> {
-  if (file !== undefined) return readStackciConfig(file)
-  return existsSync('stackci.yml')
-    ? readStackciConfig('stackci.yml')
-    : undefined
 }
 
 /**
@@ -64,7 +55,7 @@ export function settingsFrom(
 export async function readSettings(
   flags: StoreFlags
 ): Promise<MetricsSettings> {
-  const config = await loadConfig(flags.config)
+  const config = await projectConfig(flags.config)
   return settingsFrom({ ...flags, spool: false }, config, process.env)
 }
 

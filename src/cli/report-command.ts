@@ -18,10 +18,8 @@ import {
   runReport
 } from '../report/index.js'
 import type { CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { projectConfig } from './project.js'
 import { collectList } from './verify-command.js'
-
-// metrics export reads --since the same way.
 
 interface ReportFlags {
   config?: string
@@ -29,7 +27,7 @@ interface ReportFlags {
 }
 
 async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
-  const config = await loadConfig(flags.config)
+  const config = await projectConfig(flags.config)
   const result = await runReport(reportInputsFromFlags(flags, config), {
     reporter: ctx.reporter,
     env: process.env,

@@ -4,7 +4,7 @@
  * (or with --config), `verify:` gives the defaults and flags override it.
  */
 
-import { formatOutcome, plural } from '../core/format.js'
+import { formatOutcome, plural, TERMINAL_CAP } from '../core/format.js'
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { flagSource, StepInputs } from '../core/step-inputs.js'
@@ -20,7 +20,7 @@ import {
   warnDefinitions
 } from '../verify/index.js'
 import { EXIT, type CliContext } from './context.js'
-import { loadConfig } from './metrics-options.js'
+import { projectConfig } from './project.js'
 
 /** Splits `a,b` and repeated flags into one list. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -45,7 +45,7 @@ async function listCommand(
   ctx: CliContext,
   options: ListOptions
 ): Promise<void> {
-  const dir = definitionsFromFlags(options, await loadConfig(options.config))
+  const dir = definitionsFromFlags(options, await projectConfig(options.config))
   const defs = await loadDefinitions(dir)
   warnDefinitions(defs, ctx.reporter)
   const inPackage = (name: string): boolean =>
@@ -132,9 +132,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** Failing specifications (and unknown metrics) the terminal shows at most. */
-const CLI_CAP = 20
-
 async function checkCommand(
   ctx: CliContext,
   jobArgs: string[],
@@ -143,7 +140,7 @@ async function checkCommand(
   const jobs = [...jobArgs]
   if (options.jobsFrom !== undefined)
     jobs.push(...(await readJobList(options.jobsFrom)))
-  const config = await loadConfig(options.config)
+  const config = await projectConfig(options.config)
   const inputs = verifyInputsFromFlags({ ...options, jobs }, config)
   const concurrency =
     new StepInputs(flagSource(options)).integer('concurrency', { min: 1 }) ?? 16
@@ -175,7 +172,7 @@ async function checkCommand(
   } else {
     const rest = options.report ?? 'the lines above (or --report FILE)'
     await ctx.write(
-      `\n${counts}\n\n${verifySummary(result, { cap: CLI_CAP, rest, units: 'threshold' })}\n`
+      `\n${counts}\n\n${verifySummary(result, { cap: TERMINAL_CAP, rest, units: 'threshold' })}\n`
     )
   }
   await ctx.reporter.summary(verifySummary(result))

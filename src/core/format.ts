@@ -46,3 +46,9 @@ export interface OutcomeCounts {
 export function formatOutcome(counts: OutcomeCounts): string {
   return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`
 }
+
+/**
+ * Lines (failing specifications, findings) a summary printed to a terminal
+ * lists at most: the rest are in the report file or the job summary.
+ */
+export const TERMINAL_CAP = 20

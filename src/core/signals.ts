@@ -8,8 +8,10 @@
 import { UserError } from './errors.js'
 import type { Reporter } from './reporter.js'
 
-/** The reason a door aborts with on SIGINT/SIGTERM. */
-// The user (or the runner on their behalf) asked for it.
+/**
+ * The reason a door aborts with on SIGINT/SIGTERM: a user error, since the
+ * user (or the runner on their behalf) asked for it.
+ */
 export class CancelledError extends UserError {
   constructor(readonly signal: NodeJS.Signals) {
     super(`received ${signal}`)

@@ -13,7 +13,6 @@ import type { StackciConfig } from '../core/config.js'
 import type { Env } from '../core/env.js'
 import { InputError } from '../core/errors.js'
 import {
-  PROJECT_LABEL,
   defaultVersion,
   gitHead,
   projectName,
@@ -34,8 +33,6 @@ import {
   setJenkinsVariables,
   type Variables
 } from './variables.js'
-
-export { PROJECT_LABEL, gitHead, projectName }
 
 /** The label every image of a pipeline run carries. */
 export const RUN_ID_LABEL = 'stackci.run-id'
@@ -269,9 +266,10 @@ export function standaloneImageProject(
     env,
     kind,
     project: projectName(config.baseDir),
+    // The variables are made at the first string that asks for them.
     expand: (text, path) => {
       made ??= variables()
-      return expandVariables(text, { file: config.file, path }, made)
+      return expander(config.file, made)(text, path)
     }
   }
 }

@@ -7,16 +7,13 @@
  */
 
 import { join } from 'node:path'
-import { plural } from '../core/format.js'
+import { plural, TERMINAL_CAP } from '../core/format.js'
 import {
   lintInputsFromConfig,
   lintSummary,
   runLintStep
 } from '../lint/index.js'
 import { type RunState, type StepDone } from './state.js'
-
-/** Findings a terminal shows (no annotations there), at most. */
-const TERMINAL_CAP = 20
 
 export async function lintStep(run: RunState): Promise<StepDone> {
   const metricsJob = join(run.dir, 'lint.verify.json')

@@ -25,7 +25,7 @@ import {
 } from '../verify/index.js'
 import { mergeBaseOf } from './merge-base.js'
 import { variablesOf } from './preflight.js'
-import { formatOutcome, plural } from '../core/format.js'
+import { formatOutcome, plural, TERMINAL_CAP } from '../core/format.js'
 import { type RunState, type StepDone } from './state.js'
 
 /**
@@ -87,7 +87,9 @@ export async function verifyStep(run: RunState): Promise<StepDone> {
     status:
       failing.length > 0 || result.errors.length > 0 ? 'failed' : 'passed',
     // For the terminal, under the closing table: the failing specifications.
-    ...(result.passed ? {} : { summary: verifySummary(result, { cap: 20 }) }),
+    ...(result.passed
+      ? {}
+      : { summary: verifySummary(result, { cap: TERMINAL_CAP }) }),
     detail: [
       `${plural(t.jobs, 'job')}: ${formatOutcome(t)}`,
       ...(failing.length > 0 ? [`failing: ${names(failing)}`] : []),
@@ -239,7 +241,7 @@ export async function dispatchMetricsStep(run: RunState): Promise<StepDone> {
   ).length
   const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0
   // For the terminal, under the closing table: what failed the gate.
-  const failing = (o.gate?.failures ?? []).slice(0, 20)
+  const failing = (o.gate?.failures ?? []).slice(0, TERMINAL_CAP)
   const summary = [
     ...failing.map(
       (f) =>

@@ -17,8 +17,8 @@ import {
   type NotebookResult
 } from '../integration/notebook-result.js'
 import { runNotebook } from '../integration/notebook-run.js'
-import { gitHead } from './image-step.js'
-import { DEFAULT_REPORT_OUT } from './report-step.js'
+import { gitHead } from '../docker/project.js'
+import { DEFAULT_REPORT_OUT } from '../report/step.js'
 import type { RunState, StepDone } from './state.js'
 
 /** Where the reports can be read: the run's artifacts in Actions, else the file. */

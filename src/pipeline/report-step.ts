@@ -17,8 +17,6 @@ import {
 } from '../report/step.js'
 import type { RunState, StepDone } from './state.js'
 
-export { DEFAULT_REPORT_OUT } from '../report/step.js'
-
 export async function reportStep(run: RunState): Promise<StepDone> {
   const inputs = reportInputsFromConfig(
     run.config,
