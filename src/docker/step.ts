@@ -13,11 +13,11 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Env } from '../core/env.js'
+import { ActionInputs } from '../core/action-inputs.js'
 import { readGitHubEvent } from '../core/github-event.js'
 import type { Reporter } from '../core/reporter.js'
 import {
   StepInputs,
-  actionSource,
   flagSource,
   layered,
   valuesSource
@@ -85,7 +85,7 @@ export type { StackImageProject } from './step-sources.js'
 
 /** The action's inputs (`INPUT_*`). */
 export function stackImageInputsFromAction(env: Env): StackImageInputs {
-  return readStackImageInputs(new StepInputs(actionSource('stack-image', env)))
+  return readStackImageInputs(new ActionInputs('stack-image', env))
 }
 
 /** What `stackci image build|promote` parses, normalised by the command. */

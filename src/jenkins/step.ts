@@ -6,13 +6,13 @@
  * The action, `stackci jenkins build` and the pipeline are adapters on it.
  */
 
+import { ActionInputs } from '../core/action-inputs.js'
 import type { StackciConfig } from '../core/config.js'
 import type { Env } from '../core/env.js'
 import type { Reporter } from '../core/reporter.js'
 import { basicAuthHeader, urlUserinfoSecrets } from '../core/secrets.js'
 import {
   StepInputs,
-  actionSource,
   configSource,
   flagSource,
   layered,
@@ -110,7 +110,7 @@ export function jenkinsBuildInputsFromAction(
   env: Env,
   reporter?: Reporter
 ): JenkinsBuildInputs {
-  const r = new StepInputs(actionSource('jenkins-build', env))
+  const r = new ActionInputs('jenkins-build', env)
   if (reporter !== undefined)
     maskJenkinsCredentials(reporter, {
       url: r.string('url') ?? '',

@@ -262,10 +262,11 @@ export function verifySummary(
   ]
   if (r.failures.length > 0) {
     const files = new Set(r.failures.map((f) => f.file))
-    const shown = r.failures
-      .slice(0, cap)
-      .map((f) => (options.units === 'threshold' ? f.inUnit : f))
-    const jobs = r.failures.slice(0, cap).map((f) => displayPath(f.file))
+    const listed = r.failures.slice(0, cap)
+    const shown = listed.map((f) =>
+      options.units === 'threshold' ? f.inUnit : f
+    )
+    const jobs = listed.map((f) => displayPath(f.file))
     lines.push(
       files.size > 1
         ? formatMarkdownTable(shown, jobs)

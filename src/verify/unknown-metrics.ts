@@ -33,10 +33,33 @@ export function unknownMetrics(
     if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
       continue
     seen.add(metric)
-    const near = nearestMetric(metric, definitions)
+    const near = rememberedNearest(metric, definitions)
     out.push(near === undefined ? { metric } : { metric, near })
   }
   return out
+}
+
+/**
+ * {@link nearestMetric}, once per metric name and definitions: every job of
+ * a large check may measure the same misspelt metric, and each lookup
+ * scans every defined name. The definitions do not change once loaded.
+ */
+const NEAREST = new WeakMap<
+  Definitions['metrics'],
+  Map<string, string | undefined>
+>()
+
+function rememberedNearest(
+  metric: string,
+  definitions: Definitions
+): string | undefined {
+  let known = NEAREST.get(definitions.metrics)
+  if (known === undefined) {
+    known = new Map()
+    NEAREST.set(definitions.metrics, known)
+  }
+  if (!known.has(metric)) known.set(metric, nearestMetric(metric, definitions))
+  return known.get(metric)
 }
 
 /**
