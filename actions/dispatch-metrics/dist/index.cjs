@@ -4633,12 +4633,23 @@ function unknownMetrics(job, definitions) {
     if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
       continue;
     seen.add(metric);
-    const near = nearestMetric(metric, definitions);
+    const near = rememberedNearest(metric, definitions);
     out.push(near === void 0 ? { metric } : { metric, near });
   }
   return out;
 }
 __name(unknownMetrics, "unknownMetrics");
+var NEAREST = /* @__PURE__ */ new WeakMap();
+function rememberedNearest(metric, definitions) {
+  let known = NEAREST.get(definitions.metrics);
+  if (known === void 0) {
+    known = /* @__PURE__ */ new Map();
+    NEAREST.set(definitions.metrics, known);
+  }
+  if (!known.has(metric)) known.set(metric, nearestMetric(metric, definitions));
+  return known.get(metric);
+}
+__name(rememberedNearest, "rememberedNearest");
 function nearestMetric(metric, definitions) {
   const dot = metric.indexOf(".");
   const pkg = metric.slice(0, dot + 1);
@@ -4888,1260 +4899,6 @@ function isoUtc(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
 __name(isoUtc, "isoUtc");
-
-// src/metrics/git-store.ts
-var import_node_buffer = require("node:buffer");
-
-// src/metrics/git-cli.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path5 = require("node:path");
-
-// src/metrics/git-blobs.ts
-var BlobSplitter = class {
-  constructor(each) {
-    this.each = each;
-  }
-  each;
-  static {
-    __name(this, "BlobSplitter");
-  }
-  #count = 0;
-  /** A header line split across chunks. */
-  #head = [];
-  /** The blob being filled (with its closing newline), and how far. */
-  #body;
-  #filled = 0;
-  /** How many blobs were handed on. */
-  get count() {
-    return this.#count;
-  }
-  /** Takes the next chunk of output. */
-  push(chunk) {
-    let at = 0;
-    while (at < chunk.length) {
-      if (this.#body === void 0) {
-        const eol = chunk.indexOf(10, at);
-        if (eol === -1) {
-          this.#head.push(chunk.subarray(at));
-          return;
-        }
-        const header = Buffer.concat([...this.#head, chunk.subarray(at, eol)]);
-        this.#head = [];
-        const size = Number(header.toString("latin1").split(" ")[2]);
-        if (!Number.isInteger(size))
-          throw new StoreError(`git cat-file: unexpected ${String(header)}`);
-        at = eol + 1;
-        if (chunk.length - at > size) {
-          this.each(chunk.subarray(at, at + size), this.#count++);
-          at += size + 1;
-          continue;
-        }
-        this.#body = Buffer.allocUnsafe(size + 1);
-        this.#filled = 0;
-      }
-      const n = chunk.copy(this.#body, this.#filled, at);
-      this.#filled += n;
-      at += n;
-      if (this.#filled === this.#body.length) {
-        this.each(this.#body.subarray(0, this.#filled - 1), this.#count++);
-        this.#body = void 0;
-      }
-    }
-  }
-};
-
-// src/metrics/git-cli.ts
-var GIT_TIMEOUT_MS = 12e4;
-function gitAuthHeader(token) {
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
-    "base64"
-  );
-  return `AUTHORIZATION: basic ${basic}`;
-}
-__name(gitAuthHeader, "gitAuthHeader");
-function parseGitTarget(text3, fallback) {
-  const hash = text3.lastIndexOf("#");
-  if (hash === -1) return { url: text3, branch: fallback };
-  const branch = text3.slice(hash + 1);
-  return { url: text3.slice(0, hash), branch: branch === "" ? fallback : branch };
-}
-__name(parseGitTarget, "parseGitTarget");
-var GitCommandError = class extends StoreError {
-  constructor(args, stderr, url2) {
-    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`, {
-      where: { url: redactUrl(url2) },
-      hint: hintFor(stderr)
-    });
-    this.args = args;
-    this.stderr = stderr;
-  }
-  args;
-  stderr;
-  static {
-    __name(this, "GitCommandError");
-  }
-};
-function hintFor(stderr) {
-  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
-    return "check the token (GITHUB_TOKEN needs contents: write to push) and the URL";
-  if (/not found|does not appear to be a git repository/i.test(stderr))
-    return "check the repository URL";
-  return "check that the remote is reachable and accepts pushes";
-}
-__name(hintFor, "hintFor");
-function lostRace(stderr) {
-  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
-    stderr
-  );
-}
-__name(lostRace, "lostRace");
-function privateRef() {
-  const tag = nodeCrypto().randomBytes(6).toString("hex");
-  return `refs/stackci/fetch/${process.pid}-${tag}`;
-}
-__name(privateRef, "privateRef");
-var GitRepo = class _GitRepo {
-  constructor(dir, remote, env) {
-    this.dir = dir;
-    this.remote = remote;
-    this.#env = env;
-  }
-  dir;
-  remote;
-  static {
-    __name(this, "GitRepo");
-  }
-  #env;
-  /**
-   * The cache of `remote` under `cacheDir` (created once; concurrent
-   * creators race to a rename, and the loser uses the winner's).
-   */
-  static async open(cacheDir, remote, reporter) {
-    const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
-    const dir = (0, import_node_path5.join)(cacheDir, `${key}.git`);
-    const env = {
-      ...process.env,
-      GIT_TERMINAL_PROMPT: "0",
-      GCM_INTERACTIVE: "never",
-      GIT_AUTHOR_NAME: "stackci",
-      GIT_AUTHOR_EMAIL: "stackci@users.noreply.github.com",
-      GIT_COMMITTER_NAME: "stackci",
-      GIT_COMMITTER_EMAIL: "stackci@users.noreply.github.com"
-    };
-    const config = [
-      ["gc.auto", "0"],
-      ["maintenance.auto", "false"],
-      ["core.logAllRefUpdates", "false"]
-    ];
-    if (URL.canParse(remote.url)) {
-      const password = decodeURIComponent(new URL(remote.url).password);
-      if (password !== "") reporter.mask(password);
-    }
-    if (remote.token !== void 0 && /^https?:/i.test(remote.url)) {
-      const header = gitAuthHeader(remote.token);
-      reporter.mask(remote.token);
-      reporter.mask(header);
-      reporter.mask(header.slice("AUTHORIZATION: basic ".length));
-      config.push([`http.${new URL(remote.url).origin}/.extraheader`, header]);
-    }
-    env.GIT_CONFIG_COUNT = String(config.length);
-    config.forEach(([k, v], i) => {
-      env[`GIT_CONFIG_KEY_${i}`] = k;
-      env[`GIT_CONFIG_VALUE_${i}`] = v;
-    });
-    const repo = new _GitRepo(dir, remote, env);
-    if (!repo.#exists()) {
-      (0, import_node_fs4.mkdirSync)(cacheDir, { recursive: true });
-      const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
-      await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
-      try {
-        (0, import_node_fs4.renameSync)(temp, dir);
-      } catch {
-        (0, import_node_fs4.rmSync)(temp, { recursive: true, force: true });
-      }
-    }
-    return repo;
-  }
-  /**
-   * Is the cache there? (Made by a rename of a whole repository, so its
-   * files tell; a process less per store opened.)
-   */
-  #exists() {
-    return (0, import_node_fs4.existsSync)((0, import_node_path5.join)(this.dir, "HEAD")) && (0, import_node_fs4.existsSync)((0, import_node_path5.join)(this.dir, "objects"));
-  }
-  /** Runs git in the cache; resolves with stdout, rejects with stderr. */
-  async run(args, options = {}) {
-    const out = await this.runBuffer(args, options);
-    return out.toString("utf8");
-  }
-  /**
-   * As {@link run}, stdout as bytes (for `cat-file --batch`); with
-   * `onData`, handed on chunk by chunk instead (what it throws fails the
-   * run).
-   */
-  async runBuffer(args, options = {}, onData) {
-    const env = { ...this.#env, ...options.env ?? {} };
-    if (options.cwd === void 0) env.GIT_DIR = this.dir;
-    return new Promise((resolve7, reject) => {
-      const child = nodeChildProcess().spawn("git", [...args], {
-        cwd: options.cwd ?? (0, import_node_path5.dirname)(this.dir),
-        env,
-        stdio: ["pipe", "pipe", "pipe"]
-      });
-      const chunks = [];
-      let stderr = "";
-      let failed;
-      const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
-      child.stdout.on("data", (d) => {
-        if (onData === void 0) chunks.push(d);
-        else if (failed === void 0) {
-          try {
-            onData(d);
-          } catch (error2) {
-            failed = error2 instanceof Error ? error2 : new StoreError(String(error2));
-            child.kill();
-          }
-        }
-      });
-      child.stderr.on("data", (d) => stderr += d.toString());
-      child.on("error", (error2) => {
-        clearTimeout(timer);
-        reject(
-          new StoreError(`cannot run git: ${error2.message}`, {
-            hint: "install git (the git store uses the git CLI)",
-            cause: error2
-          })
-        );
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        if (failed !== void 0) reject(failed);
-        else if (code === 0) resolve7(Buffer.concat(chunks));
-        else reject(new GitCommandError(args, stderr, this.remote.url));
-      });
-      child.stdin.on("error", () => void 0);
-      child.stdin.end(options.input ?? "");
-    });
-  }
-  /** The blobs under `prefix` in `commit`: path → object id. */
-  async listFiles(commit, prefix = "") {
-    const out = await this.run([
-      "ls-tree",
-      "-r",
-      "-z",
-      "--full-tree",
-      commit,
-      ...prefix === "" ? [] : ["--", prefix]
-    ]);
-    const files = /* @__PURE__ */ new Map();
-    for (const entry of out.split("\0")) {
-      const tab = entry.indexOf("	");
-      if (tab === -1) continue;
-      const oid = entry.slice(0, tab).split(" ")[2] ?? "";
-      files.set(entry.slice(tab + 1), oid);
-    }
-    return files;
-  }
-  /** The contents of blobs, in order, through one `cat-file --batch`. */
-  async readBlobs(oids) {
-    const blobs = [];
-    await this.eachBlob(oids, (b) => blobs.push(b));
-    return blobs;
-  }
-  /**
-   * Hands on the contents of blobs, in order, each as soon as git has
-   * written it (see git-blobs.ts).
-   */
-  async eachBlob(oids, each) {
-    if (oids.length === 0) return;
-    const blobs = new BlobSplitter(each);
-    await this.runBuffer(
-      ["cat-file", "--batch"],
-      { input: `${oids.join("\n")}
-` },
-      (chunk) => {
-        blobs.push(chunk);
-      }
-    );
-    if (blobs.count !== oids.length)
-      throw new StoreError(
-        `git cat-file: ${blobs.count} of ${oids.length} objects read`
-      );
-  }
-  /**
-   * Adds files to the branch (and removes some) in one commit on its
-   * current tip, and pushes; when another writer pushed first, fetches and
-   * builds again on the new tip (`change` sees each tip), so concurrent
-   * writers of different files never lose one. Returns the commit pushed,
-   * undefined when `change` had nothing to do.
-   */
-  async commitFiles(change, options = {}) {
-    const ref = privateRef();
-    const attempts = options.attempts ?? 30;
-    const index = (0, import_node_path5.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        const tip = await this.fetchTip(ref);
-        const c = await change(tip);
-        if (c === void 0) return void 0;
-        const env = { GIT_INDEX_FILE: index };
-        (0, import_node_fs4.rmSync)(index, { force: true });
-        if (tip !== void 0) await this.run(["read-tree", tip], { env });
-        const oids = await this.writeBlobs([...c.add.values()]);
-        const lines = [...c.add.keys()].map(
-          (path, i) => `100644 ${oids[i] ?? ""}	${path}`
-        );
-        for (const path of c.remove ?? [])
-          lines.push(`0 ${"0".repeat(40)}	${path}`);
-        await this.run(["update-index", "-z", "--index-info"], {
-          env,
-          input: lines.map((l) => `${l}\0`).join("")
-        });
-        const tree = (await this.run(["write-tree"], { env })).trim();
-        const commit = (await this.run([
-          "commit-tree",
-          tree,
-          ...tip === void 0 ? [] : ["-p", tip],
-          "-m",
-          c.message
-        ])).trim();
-        if (await this.push(commit)) return commit;
-        if (attempt >= attempts)
-          throw new StoreError(
-            `${redactUrl(this.remote.url)} ${this.remote.branch}: still rejected after ${attempts} attempts (other writers kept pushing first)`,
-            {
-              hint: "the job is spooled: stackci metrics replay sends it again"
-            }
-          );
-        const base = (options.minDelayMs ?? 50) * 2 ** Math.min(attempt - 1, 5);
-        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
-      }
-    } finally {
-      (0, import_node_fs4.rmSync)(index, { force: true });
-      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
-    }
-  }
-  /**
-   * Writes blobs into the object store; their ids, in order. Many go
-   * through one `hash-object --stdin-paths` (a process per file would
-   * cost more than the files: a report has one per metric).
-   */
-  async writeBlobs(contents) {
-    if (contents.length <= 1) {
-      const out = [];
-      for (const content of contents)
-        out.push(
-          (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim()
-        );
-      return out;
-    }
-    const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path5.join)((0, import_node_path5.resolve)(this.dir), "stackci-blobs-"));
-    try {
-      const paths = contents.map((content, i) => {
-        const file = (0, import_node_path5.join)(dir, String(i));
-        (0, import_node_fs4.writeFileSync)(file, content);
-        return file;
-      });
-      const out = await this.run(
-        ["hash-object", "-w", "--no-filters", "--stdin-paths"],
-        { input: `${paths.join("\n")}
-` }
-      );
-      return out.trim().split("\n");
-    } finally {
-      (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
-    }
-  }
-  /**
-   * Fetches the remote branch into a ref of this process; its commit, or
-   * undefined when the branch does not exist yet.
-   */
-  async fetchTip(ref) {
-    const fetch = [
-      "fetch",
-      "--quiet",
-      "--no-tags",
-      "--no-write-fetch-head"
-    ];
-    const what = [this.remote.url, `+refs/heads/${this.remote.branch}:${ref}`];
-    try {
-      if (this.#empty()) {
-        await this.run([...fetch, "--depth=1", ...what]).catch(
-          async (error2) => {
-            if (!(error2 instanceof GitCommandError)) throw error2;
-            if (!error2.stderr.includes("shallow.lock")) throw error2;
-            return this.run([...fetch, ...what]);
-          }
-        );
-      } else await this.run([...fetch, ...what]);
-    } catch (error2) {
-      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
-        return void 0;
-      throw error2;
-    }
-    return this.#loose(ref) ?? (await this.run(["rev-parse", "--verify", ref])).trim();
-  }
-  /** A ref's commit read from its file (what a fetch just wrote), if any. */
-  #loose(ref) {
-    try {
-      const oid = (0, import_node_fs4.readFileSync)((0, import_node_path5.join)(this.dir, ref), "utf8").trim();
-      return /^[0-9a-f]{40,64}$/.test(oid) ? oid : void 0;
-    } catch {
-      return void 0;
-    }
-  }
-  /** Does the cache hold no object yet (and no shallow tip)? */
-  #empty() {
-    if ((0, import_node_fs4.existsSync)((0, import_node_path5.join)(this.dir, "shallow"))) return false;
-    const objects = (0, import_node_path5.join)(this.dir, "objects");
-    return (0, import_node_fs4.readdirSync)(objects).every(
-      (d) => d === "info" || d === "pack" && (0, import_node_fs4.readdirSync)((0, import_node_path5.join)(objects, d)).length === 0
-    );
-  }
-  /** The branch's commit now (fetched), undefined when it does not exist. */
-  async snapshot() {
-    const ref = privateRef();
-    try {
-      return await this.fetchTip(ref);
-    } finally {
-      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
-    }
-  }
-  /** Does `commit` hold `path`? */
-  async hasFile(commit, path) {
-    try {
-      await this.run(["cat-file", "-e", `${commit}:${path}`]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  /** Pushes `commit` to the branch; false when the branch moved meanwhile. */
-  async push(commit) {
-    try {
-      await this.run([
-        "push",
-        "--quiet",
-        "--no-verify",
-        this.remote.url,
-        `${commit}:refs/heads/${this.remote.branch}`
-      ]);
-      return true;
-    } catch (error2) {
-      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
-        return false;
-      throw error2;
-    }
-  }
-};
-
-// src/metrics/git-layout.ts
-var JOB_FORMAT = "stackci-job/1";
-function seriesDir(series) {
-  return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
-}
-__name(seriesDir, "seriesDir");
-function jobPath(d) {
-  const iso = new Date(d.createdAt).toISOString();
-  const stamp = iso.replace(/[-:]/g, "").replace(".", "");
-  return `${seriesDir(d.series)}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${stamp}-${d.id}.json`;
-}
-__name(jobPath, "jobPath");
-function monthMayHold(path, since) {
-  const m = /\/(\d{4})\/(\d{2})(?:\/[^/]+|\.pack)$/.exec(path);
-  if (m === null) return true;
-  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
-  return end > since;
-}
-__name(monthMayHold, "monthMayHold");
-function encodeJobFile(d) {
-  const ms = d.job.measurements;
-  const file = {
-    format: JOB_FORMAT,
-    jobId: d.id,
-    createdAt: d.createdAt,
-    series: d.series,
-    source: d.source,
-    provenance: d.provenance,
-    meta: d.job.meta,
-    metric: ms.map((m) => m.metric),
-    identifier: ms.map((m) => m.identifier),
-    value: ms.map((m) => Number.isFinite(m.value) ? m.value : null),
-    unit: ms.map((m) => m.unit)
-  };
-  return `${JSON.stringify(file)}
-`;
-}
-__name(encodeJobFile, "encodeJobFile");
-function decodeJobFile(text3, path) {
-  let file;
-  try {
-    file = JSON.parse(text3);
-  } catch (error2) {
-    throw new StoreError(`${path} on the metrics branch is not JSON`, {
-      where: { file: path },
-      hint: "remove the file from the branch (it was not written by stackci)",
-      cause: error2
-    });
-  }
-  if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
-    throw new StoreError(`${path} has an unknown format (${file.format})`, {
-      where: { file: path },
-      hint: "upgrade stackci (a newer version wrote it)"
-    });
-  }
-  return file;
-}
-__name(decodeJobFile, "decodeJobFile");
-function storedJobOf(f) {
-  const p = f.provenance;
-  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
-  return {
-    jobId: f.jobId,
-    createdAt: f.createdAt,
-    series: f.series,
-    dataset: p.dataset ?? "",
-    instrument: p.instrument ?? "",
-    filter: p.filter ?? "",
-    ...opt3("gitSha", p.gitSha),
-    ...opt3("releaseTag", p.releaseTag),
-    ...opt3("imageDigest", p.imageDigest),
-    ...opt3("jenkinsBuildUrl", p.jenkinsBuildUrl),
-    ...opt3("workflowRunUrl", p.workflowRunUrl),
-    meta: f.meta
-  };
-}
-__name(storedJobOf, "storedJobOf");
-function pushMeasurements(f, job, out) {
-  for (let i = 0; i < f.value.length; i++) {
-    out.push({
-      job,
-      metric: f.metric[i] ?? "",
-      identifier: f.identifier[i] ?? "",
-      value: f.value[i] ?? null,
-      unit: f.unit[i] ?? ""
-    });
-  }
-}
-__name(pushMeasurements, "pushMeasurements");
-function acceptancePath(a, tag) {
-  const stamp = new Date(a.since).toISOString().replace(/[-:.]/g, "");
-  return `acceptances/${stamp}-${tag}.json`;
-}
-__name(acceptancePath, "acceptancePath");
-function decodeAcceptance(text3, path) {
-  try {
-    const a = JSON.parse(text3);
-    if (typeof a.metric === "string" && typeof a.since === "number") return a;
-  } catch {
-  }
-  throw new StoreError(`${path} on the metrics branch is not an acceptance`, {
-    where: { file: path },
-    hint: "remove the file from the branch (it was not written by stackci)"
-  });
-}
-__name(decodeAcceptance, "decodeAcceptance");
-
-// src/metrics/git-pack.ts
-var import_node_os = require("node:os");
-var PACK_FORMAT = "stackci-pack/1";
-var LITTLE_ENDIAN = (0, import_node_os.endianness)() === "LE";
-function isPackPath(path) {
-  return /\/\d{4}\/\d{2}\.pack$/.test(path);
-}
-__name(isPackPath, "isPackPath");
-function packOfJobPath(path) {
-  const m = /^(series\/[^/]+\/)(\d{4})\/(\d{2})\/[^/]+\.json$/.exec(path);
-  return m === null ? void 0 : `${m[1] ?? ""}${m[2] ?? ""}/${m[3] ?? ""}.pack`;
-}
-__name(packOfJobPath, "packOfJobPath");
-function encodePack(series, month, files) {
-  const lists = [];
-  const listIds = /* @__PURE__ */ new Map();
-  const listOf = /* @__PURE__ */ __name((names) => {
-    const key = JSON.stringify(names);
-    let id = listIds.get(key);
-    if (id === void 0) {
-      id = lists.push(names) - 1;
-      listIds.set(key, id);
-    }
-    return id;
-  }, "listOf");
-  const sorted = [...files].sort(
-    (a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1)
-  );
-  const total = sorted.reduce((n, f) => n + f.value.length, 0);
-  const block = Buffer.alloc(total * 8);
-  const texts = [];
-  let at = 0;
-  const jobs = sorted.map((f) => {
-    const start = at;
-    for (const v of f.value) {
-      block.writeDoubleLE(v ?? NaN, at * 8);
-      at++;
-    }
-    const plain = !f.identifier.some((id) => /[\n\0]/.test(id));
-    texts.push(plain ? f.identifier.join("\n") : "");
-    return {
-      jobId: f.jobId,
-      createdAt: f.createdAt,
-      series: f.series,
-      source: f.source,
-      provenance: f.provenance,
-      meta: f.meta,
-      metrics: listOf(f.metric),
-      units: listOf(f.unit),
-      ...plain ? {} : { ids: f.identifier },
-      at: start
-    };
-  });
-  const ids = Buffer.from(texts.join("\0"), "utf8");
-  const head2 = {
-    format: PACK_FORMAT,
-    series,
-    month,
-    jobs,
-    lists,
-    values: total,
-    ids: ids.length
-  };
-  return Buffer.concat([Buffer.from(`${JSON.stringify(head2)}
-`), block, ids]);
-}
-__name(encodePack, "encodePack");
-function decodePack(bytes, path) {
-  const eol = bytes.indexOf(10);
-  let file;
-  try {
-    file = JSON.parse(bytes.toString("utf8", 0, eol));
-  } catch (error2) {
-    throw new StoreError(`${path} on the metrics branch is not a pack`, {
-      where: { file: path },
-      hint: "remove the file from the branch (it was not written by stackci)",
-      cause: error2
-    });
-  }
-  const n = file.values ?? -1;
-  if (file.format !== PACK_FORMAT || !Array.isArray(file.jobs) || eol + 1 + n * 8 + (file.ids ?? 0) !== bytes.length) {
-    throw new StoreError(`${path} has an unknown format (${file.format})`, {
-      where: { file: path },
-      hint: "upgrade stackci (a newer version wrote it)"
-    });
-  }
-  const pack = file;
-  const start = eol + 1;
-  const values = new Float64Array(n);
-  if (LITTLE_ENDIAN)
-    new Uint8Array(values.buffer).set(bytes.subarray(start, start + n * 8));
-  else for (let i = 0; i < n; i++) values[i] = bytes.readDoubleLE(start + i * 8);
-  const idsOf = identifiers(pack, bytes.subarray(start + n * 8));
-  return {
-    file: pack,
-    values,
-    idsOf,
-    ids: /* @__PURE__ */ __name(() => pack.jobs.map((j, k) => {
-      const ids = idsOf(k);
-      if (ids !== void 0) return ids;
-      return new Array(pack.lists[j.metrics]?.length ?? 0).fill("");
-    }), "ids")
-  };
-}
-__name(decodePack, "decodePack");
-var newlines = Buffer.alloc(0);
-function identifiers(pack, text3) {
-  let starts;
-  return (k) => {
-    const j = pack.jobs[k];
-    if (j === void 0) return void 0;
-    if (j.ids !== void 0) return j.ids;
-    const count = pack.lists[j.metrics]?.length ?? 0;
-    if (count === 0) return [];
-    if (starts === void 0) {
-      starts = [0];
-      for (let at = text3.indexOf(0); at !== -1; at = text3.indexOf(0, at + 1))
-        starts.push(at + 1);
-      starts.push(text3.length + 1);
-    }
-    const from = starts[k];
-    const part = from === void 0 ? Buffer.alloc(0) : text3.subarray(from, (starts[k + 1] ?? from + 1) - 1);
-    if (part.length === count - 1) {
-      if (newlines.length < part.length) newlines = Buffer.alloc(count, 10);
-      if (part.equals(newlines.subarray(0, part.length))) return void 0;
-    }
-    return part.toString("utf8").split("\n");
-  };
-}
-__name(identifiers, "identifiers");
-function packedCount(pack, k) {
-  const j = pack.file.jobs[k];
-  return j === void 0 ? 0 : pack.file.lists[j.metrics]?.length ?? 0;
-}
-__name(packedCount, "packedCount");
-function setPackedMeasurements(pack, k, job, out, at) {
-  const { file, values } = pack;
-  const j = file.jobs[k];
-  if (j === void 0) return at;
-  const metric = file.lists[j.metrics] ?? [];
-  const unit = file.lists[j.units] ?? [];
-  const ids = pack.idsOf(k) ?? [];
-  for (let i = 0, v = j.at; i < metric.length; i++, v++) {
-    const value = v < values.length ? values[v] : NaN;
-    out[at++] = {
-      job,
-      metric: metric[i] ?? "",
-      identifier: ids[i] ?? "",
-      value: Number.isNaN(value) ? null : value,
-      unit: unit[i] ?? ""
-    };
-  }
-  return at;
-}
-__name(setPackedMeasurements, "setPackedMeasurements");
-function packedMetrics(pack, job) {
-  return pack.file.lists[job.metrics] ?? [];
-}
-__name(packedMetrics, "packedMetrics");
-function unpackJobFiles(pack) {
-  const { file, values } = pack;
-  return file.jobs.map((j, k) => {
-    const metric = packedMetrics(pack, j);
-    const value = new Array(metric.length);
-    for (let i = 0; i < metric.length; i++) {
-      const v = values[j.at + i];
-      value[i] = Number.isNaN(v) ? null : v;
-    }
-    return {
-      format: JOB_FORMAT,
-      jobId: j.jobId,
-      createdAt: j.createdAt,
-      series: j.series,
-      source: j.source,
-      provenance: j.provenance,
-      meta: j.meta,
-      metric,
-      identifier: pack.idsOf(k) ?? new Array(metric.length).fill(""),
-      value,
-      unit: file.lists[j.units] ?? []
-    };
-  });
-}
-__name(unpackJobFiles, "unpackJobFiles");
-
-// src/metrics/git-compact.ts
-var DAY_MS = 864e5;
-var PACK_AFTER = 100;
-var PACKED_PER_WRITE = 400;
-function monthEnd(pack) {
-  const m = /\/(\d{4})\/(\d{2})\.pack$/.exec(pack);
-  return m === null ? Infinity : Date.UTC(Number(m[1]), Number(m[2]), 1);
-}
-__name(monthEnd, "monthEnd");
-async function packMonths(repo, files, options) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const path of files.keys()) {
-    const pack = packOfJobPath(path);
-    if (pack === void 0 || monthEnd(pack) + DAY_MS > options.now) continue;
-    const group2 = groups.get(pack);
-    if (group2 === void 0) groups.set(pack, [path]);
-    else group2.push(path);
-  }
-  const chosen = [];
-  const eligible = [...groups.values()].reduce((n, g) => n + g.length, 0);
-  if (eligible < (options.minFiles ?? 1)) groups.clear();
-  let count = 0;
-  for (const [pack, paths] of [...groups].sort(
-    (a, b) => a[0] < b[0] ? -1 : 1
-  )) {
-    if (chosen.length > 0 && count + paths.length > (options.maxFiles ?? Infinity))
-      break;
-    chosen.push([pack, paths]);
-    count += paths.length;
-  }
-  const change = { add: /* @__PURE__ */ new Map(), remove: [], months: [], jobs: 0 };
-  if (chosen.length === 0) return change;
-  const wanted = chosen.flatMap(
-    ([pack, paths]) => files.has(pack) ? [pack, ...paths] : paths
-  );
-  const blobs = await repo.readBlobs(wanted.map((p) => files.get(p) ?? ""));
-  const bytes = new Map(wanted.map((p, i) => [p, blobs[i] ?? Buffer.alloc(0)]));
-  for (const [pack, paths] of chosen) {
-    const old = bytes.get(pack);
-    const jobs = old === void 0 ? [] : unpackJobFiles(decodePack(old, pack));
-    const held = new Set(jobs.map((j) => j.jobId));
-    for (const path of paths) {
-      const f = decodeJobFile(bytes.get(path)?.toString("utf8") ?? "", path);
-      if (!held.has(f.jobId)) jobs.push(f);
-      held.add(f.jobId);
-    }
-    const [, series = "", year = "", month = ""] = /^series\/([^/]+)\/(\d{4})\/(\d{2})\.pack$/.exec(pack) ?? [];
-    const name = decodeURIComponent(series);
-    change.add.set(pack, encodePack(name, `${year}-${month}`, jobs));
-    change.remove.push(...paths);
-    change.months.push(`${name} ${year}-${month}`);
-    change.jobs += paths.length;
-  }
-  return change;
-}
-__name(packMonths, "packMonths");
-async function holdsJob(repo, files, path, jobId2) {
-  if (files.has(path)) return true;
-  const pack = packOfJobPath(path);
-  const oid = pack === void 0 ? void 0 : files.get(pack);
-  if (pack === void 0 || oid === void 0 || !isPackPath(pack)) return false;
-  const [blob] = await repo.readBlobs([oid]);
-  const { file } = decodePack(blob ?? Buffer.alloc(0), pack);
-  return file.jobs.some((j) => j.jobId === jobId2);
-}
-__name(holdsJob, "holdsJob");
-
-// src/metrics/git-history.ts
-var GitHistoryBuilder = class {
-  static {
-    __name(this, "GitHistoryBuilder");
-  }
-  #refs = [];
-  addPack(pack) {
-    pack.file.jobs.forEach((j, k) => {
-      this.#refs.push({ createdAt: j.createdAt, jobId: j.jobId, pack, k });
-    });
-  }
-  addFile(file) {
-    this.#refs.push({ createdAt: file.createdAt, jobId: file.jobId, file });
-  }
-  /** Every job (dated `since` or later) once, oldest first. */
-  build(path, since) {
-    const refs = this.#refs.sort((a, b) => a.createdAt - b.createdAt);
-    const seen = /* @__PURE__ */ new Set();
-    const taken = [];
-    let total = 0;
-    for (const r of refs) {
-      if (since !== void 0 && r.createdAt < since) continue;
-      if (seen.has(r.jobId)) continue;
-      seen.add(r.jobId);
-      taken.push(r);
-      total += "file" in r ? r.file.value.length : packedCount(r.pack, r.k);
-    }
-    const measurements = new Array(total);
-    let at = 0;
-    const jobs = taken.map((r, job) => {
-      if ("file" in r) {
-        const loose = [];
-        pushMeasurements(r.file, job, loose);
-        for (const m of loose) measurements[at++] = m;
-        return storedJobOf(r.file);
-      }
-      at = setPackedMeasurements(r.pack, r.k, job, measurements, at);
-      return storedJobOf(r.pack.file.jobs[r.k]);
-    });
-    return { path, jobs, measurements };
-  }
-};
-
-// src/metrics/history-index.ts
-var Column = class {
-  constructor(key) {
-    this.key = key;
-  }
-  key;
-  static {
-    __name(this, "Column");
-  }
-  jobs = new Int32Array(64);
-  values = new Float64Array(64);
-  length = 0;
-  sorted = true;
-  push(job, value, times) {
-    const n = this.length;
-    if (n === this.jobs.length) {
-      const jobs = new Int32Array(n * 2);
-      const values = new Float64Array(n * 2);
-      jobs.set(this.jobs);
-      values.set(this.values);
-      this.jobs = jobs;
-      this.values = values;
-    }
-    if (n > 0 && times[this.jobs[n - 1]] > times[job])
-      this.sorted = false;
-    this.jobs[n] = job;
-    this.values[n] = value;
-    this.length = n + 1;
-  }
-  /** Puts the points in time order (stable), once. */
-  order(times) {
-    if (this.sorted) return this;
-    const n = this.length;
-    const idx = Array.from({ length: n }, (_, i) => i);
-    const time = /* @__PURE__ */ __name((i) => times[this.jobs[i]], "time");
-    idx.sort((a, b) => time(a) - time(b) || a - b);
-    const jobs = new Int32Array(n);
-    const values = new Float64Array(n);
-    idx.forEach((from, to) => {
-      jobs[to] = this.jobs[from];
-      values[to] = this.values[from];
-    });
-    this.jobs = jobs;
-    this.values = values;
-    this.sorted = true;
-    return this;
-  }
-};
-var lineOf = /* @__PURE__ */ __name((k) => `${k.dataset}\0${k.instrument}\0${k.filter}\0${k.series}`, "lineOf");
-var HistoryIndex = class {
-  static {
-    __name(this, "HistoryIndex");
-  }
-  #jobIds = [];
-  #times = [];
-  /** line (dataset, instrument, filter, series) → metric → points. */
-  #lines = /* @__PURE__ */ new Map();
-  /** A job's columns, by the identity of its metric-name list. */
-  #lastNames;
-  #lastLine;
-  #lastColumns = [];
-  /** Indexes `history` (its jobs oldest first; no-value points left out). */
-  constructor(history) {
-    if (history === void 0) return;
-    const numbers = history.jobs.map((j) => this.addJob(j));
-    const { jobs } = history;
-    for (const m of history.measurements) {
-      const job = jobs[m.job];
-      if (job === void 0 || m.value === null || Number.isNaN(m.value))
-        continue;
-      this.#column(job, m.metric).push(
-        numbers[m.job],
-        m.value,
-        this.#times
-      );
-    }
-  }
-  #column(job, metric) {
-    const line = lineOf(job);
-    let metrics = this.#lines.get(line);
-    if (metrics === void 0)
-      this.#lines.set(line, metrics = /* @__PURE__ */ new Map());
-    let c = metrics.get(metric);
-    if (c === void 0) {
-      c = new Column({
-        metric,
-        dataset: job.dataset,
-        instrument: job.instrument,
-        filter: job.filter,
-        series: job.series
-      });
-      metrics.set(metric, c);
-    }
-    return c;
-  }
-  /** Registers a job; its number for {@link addValues}. */
-  addJob(job) {
-    this.#times.push(job.createdAt);
-    return this.#jobIds.push(job.jobId) - 1;
-  }
-  /**
-   * Adds a job and its values (`names[i]` has `values[i]`; null and NaN
-   * are no value). Jobs sharing one `names` array (a pack's) share the
-   * lookup of their columns.
-   */
-  addValues(job, names, values, offset = 0) {
-    const n = this.addJob(job);
-    const line = lineOf(job);
-    if (names !== this.#lastNames || line !== this.#lastLine) {
-      this.#lastNames = names;
-      this.#lastLine = line;
-      this.#lastColumns = names.map((name) => this.#column(job, name));
-    }
-    const columns = this.#lastColumns;
-    const times = this.#times;
-    for (let i = 0; i < names.length; i++) {
-      const v = values[offset + i];
-      if (v === null || v === void 0 || v !== v) continue;
-      columns[i].push(n, v, times);
-    }
-  }
-  #get(key, series) {
-    return this.#lines.get(lineOf({ ...key, series }))?.get(key.metric)?.order(this.#times);
-  }
-  /** One series, oldest first: before `q.before`, the newest `q.limit`. */
-  history(q) {
-    const c = this.#get(q, q.series);
-    if (c === void 0) return [];
-    const time = /* @__PURE__ */ __name((i) => this.#times[c.jobs[i]], "time");
-    let end = c.length;
-    if (q.before !== void 0) {
-      let lo = 0;
-      while (lo < end) {
-        const mid = lo + end >> 1;
-        if (time(mid) < q.before) lo = mid + 1;
-        else end = mid;
-      }
-    }
-    const start = q.limit === void 0 ? 0 : Math.max(0, end - q.limit);
-    const out = [];
-    for (let i = start; i < end; i++)
-      out.push({
-        jobId: this.#jobIds[c.jobs[i]],
-        time: time(i),
-        value: c.values[i]
-      });
-    return out;
-  }
-  /** Every series key (of `series` when given), sorted. */
-  keys(series) {
-    const out = [];
-    for (const metrics of this.#lines.values())
-      for (const c of metrics.values())
-        if (c.length > 0 && (series === void 0 || c.key.series === series))
-          out.push(c.key);
-    const text3 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
-    const texts = new Map(out.map((k) => [k, text3(k)]));
-    return out.sort(
-      (a, b) => texts.get(a) < texts.get(b) ? -1 : 1
-    );
-  }
-  seriesValues(key, series, withTimes) {
-    const c = this.#get(key, series);
-    if (c === void 0) return { values: [], times: [] };
-    const jobs = c.jobs.subarray(0, c.length);
-    return {
-      values: Array.from(c.values.subarray(0, c.length)),
-      times: withTimes ? Array.from(jobs, (j) => this.#times[j]) : []
-    };
-  }
-  seriesTimeAt(key, series, index) {
-    const c = this.#get(key, series);
-    const job = c === void 0 || index >= c.length ? void 0 : c.jobs[index];
-    return job === void 0 ? void 0 : this.#times[job];
-  }
-};
-
-// src/metrics/git-store.ts
-var DEFAULT_GIT_BRANCH = "stackci-metrics";
-var DEFAULT_GIT_CACHE = ".stackci/git";
-var GitStore = class {
-  static {
-    __name(this, "GitStore");
-  }
-  type = "git";
-  label;
-  #o;
-  #repo;
-  #snapshot;
-  #encoded = /* @__PURE__ */ new Map();
-  #indexes = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.#o = options;
-    this.label = `git ${redactUrl(options.url)}#${options.branch}`;
-  }
-  async #open() {
-    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter);
-    return this.#repo;
-  }
-  /** The branch as this store reads it: fetched once, until it writes. */
-  async #snap(repo) {
-    this.#snapshot ??= repo.snapshot();
-    return this.#snapshot;
-  }
-  #changed() {
-    this.#snapshot = void 0;
-    this.#indexes.clear();
-  }
-  prepare(jobs) {
-    for (const d of jobs) this.#encoded.set(d.id, encodeJobFile(d));
-  }
-  preview(d) {
-    return {
-      branch: this.#o.branch,
-      path: jobPath(d),
-      measurements: d.job.measurements.length
-    };
-  }
-  /**
-   * Adds the job's file (unless the branch has the job already), and packs
-   * some past months' job files in the same commit (see git-compact.ts).
-   */
-  async write(d) {
-    const repo = await this.#open();
-    const path = jobPath(d);
-    const text3 = this.#encoded.get(d.id) ?? encodeJobFile(d);
-    const n = d.job.measurements.length;
-    const commit = await repo.commitFiles(async (tip) => {
-      const files = tip === void 0 ? /* @__PURE__ */ new Map() : await repo.listFiles(tip, "series/");
-      if (await holdsJob(repo, files, path, d.id)) return void 0;
-      const packed = await packMonths(repo, files, {
-        now: Date.now(),
-        maxFiles: PACKED_PER_WRITE,
-        minFiles: PACK_AFTER
-      });
-      packed.add.set(path, text3);
-      return {
-        add: packed.add,
-        remove: packed.remove,
-        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)${packed.months.length === 0 ? "" : `; packed ${packed.months.join(", ")}`}`
-      };
-    }, this.#retry());
-    this.#changed();
-    return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
-  }
-  #retry() {
-    return this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs };
-  }
-  /**
-   * Packs every past month's job files (a dispatch packs a few at a time);
-   * what was packed. `now` decides which months are past.
-   */
-  async compact(now = Date.now()) {
-    const repo = await this.#open();
-    let done = { months: 0, jobs: 0 };
-    await repo.commitFiles(async (tip) => {
-      if (tip === void 0) return void 0;
-      const packed = await packMonths(
-        repo,
-        await repo.listFiles(tip, "series/"),
-        { now }
-      );
-      done = { months: packed.months.length, jobs: packed.jobs };
-      return packed.months.length === 0 ? void 0 : {
-        add: packed.add,
-        remove: packed.remove,
-        message: `stackci: packed ${packed.jobs} job(s) of ${packed.months.length} month(s)`
-      };
-    }, this.#retry());
-    this.#changed();
-    return done;
-  }
-  /** Every job (of some series, since a date), oldest first. */
-  async readHistory(filter = {}) {
-    const history = new GitHistoryBuilder();
-    await this.#read(filter, {
-      file: /* @__PURE__ */ __name((f) => {
-        history.addFile(f);
-      }, "file"),
-      pack: /* @__PURE__ */ __name((p) => {
-        history.addPack(p);
-      }, "pack")
-    });
-    return history.build(this.label, filter.since);
-  }
-  /**
-   * Reads the job files and packs `filter` selects (by path: series and
-   * month), each handed to `each` as it is decoded.
-   */
-  async #read(filter, each) {
-    const repo = await this.#open();
-    const snapshot = await this.#snap(repo);
-    if (snapshot === void 0) return;
-    const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
-    const paths = [];
-    const oids = [];
-    for (const prefix of wanted) {
-      for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
-        if (!path.endsWith(".json") && !isPackPath(path)) continue;
-        if (filter.since !== void 0 && !monthMayHold(path, filter.since))
-          continue;
-        paths.push(path);
-        oids.push(oid);
-      }
-    }
-    await repo.eachBlob(oids, (b, i) => {
-      const path = paths[i] ?? "";
-      if (isPackPath(path)) each.pack(decodePack(b, path));
-      else
-        each.file(
-          decodeJobFile(
-            (0, import_node_buffer.isAscii)(b) ? b.toString("latin1") : b.toString("utf8"),
-            path
-          )
-        );
-    });
-  }
-  /**
-   * The series' history, indexed (read once per store): values only, no
-   * job or measurement objects (see HistoryIndex).
-   */
-  async index(series) {
-    const key = series ?? "";
-    let index = this.#indexes.get(key);
-    if (index === void 0) {
-      index = this.#readIndex(series === void 0 ? {} : { series: [series] });
-      this.#indexes.set(key, index);
-    }
-    return index;
-  }
-  async #readIndex(filter) {
-    const loose = [];
-    const packs = [];
-    await this.#read(filter, {
-      file: /* @__PURE__ */ __name((f) => loose.push(f), "file"),
-      pack: /* @__PURE__ */ __name((p) => packs.push(p), "pack")
-    });
-    const seen = /* @__PURE__ */ new Set();
-    const jobs = [];
-    const take = /* @__PURE__ */ __name((j, add) => {
-      if (seen.has(j.jobId)) return;
-      seen.add(j.jobId);
-      const job = storedJobOf(j);
-      jobs.push({
-        at: j.createdAt,
-        add: /* @__PURE__ */ __name(() => {
-          add(job);
-        }, "add")
-      });
-    }, "take");
-    for (const p of packs)
-      for (const j of p.file.jobs)
-        take(j, (job) => {
-          index.addValues(job, packedMetrics(p, j), p.values, j.at);
-        });
-    for (const f of loose)
-      take(f, (job) => {
-        index.addValues(job, f.metric, f.value);
-      });
-    jobs.sort((a, b) => a.at - b.at);
-    const index = new HistoryIndex();
-    for (const j of jobs) j.add();
-    return index;
-  }
-  async history(q) {
-    return (await this.index(q.series)).history(q);
-  }
-  async accept(a) {
-    const repo = await this.#open();
-    const tag = nodeCrypto().randomBytes(4).toString("hex");
-    await repo.commitFiles(
-      async () => Promise.resolve({
-        add: /* @__PURE__ */ new Map([
-          [
-            acceptancePath(a, tag),
-            `${JSON.stringify({ ...a, acceptedAt: Date.now() })}
-`
-          ]
-        ]),
-        message: `stackci: accept ${a.metric} from ${new Date(a.since).toISOString()}`
-      })
-    );
-    this.#changed();
-  }
-  /** Every recorded acceptance, oldest `since` first. */
-  async acceptances() {
-    const repo = await this.#open();
-    const snapshot = await this.#snap(repo);
-    if (snapshot === void 0) return [];
-    const files = [...await repo.listFiles(snapshot, "acceptances/")];
-    const blobs = await repo.readBlobs(files.map(([, oid]) => oid));
-    return blobs.map((b, i) => {
-      const { acceptedAt: _at, ...a } = decodeAcceptance(
-        b.toString("utf8"),
-        files[i]?.[0] ?? ""
-      );
-      return a;
-    }).sort((x, y) => x.since - y.since);
-  }
-  async close() {
-    this.#encoded.clear();
-    this.#indexes.clear();
-    return Promise.resolve();
-  }
-};
 
 // src/metrics/packages.ts
 function parsePackages(text3, file) {
@@ -6462,7 +5219,7 @@ async function once2(req, safeUrl, service, signal) {
     {
       status,
       where: { url: safeUrl },
-      ...hintFor2(status, headers, service)
+      ...hintFor(status, headers, service)
     }
   );
   const after = parseRetryAfter(headers.get("retry-after"));
@@ -6487,7 +5244,7 @@ var ResponseHeaders = class {
     return Array.isArray(value) ? value.join(", ") : value;
   }
 };
-function hintFor2(status, headers, service) {
+function hintFor(status, headers, service) {
   if (status === 401) return { hint: `check the ${service} credentials` };
   if (status === 403)
     return { hint: `the ${service} user lacks the permission for this` };
@@ -6498,7 +5255,7 @@ function hintFor2(status, headers, service) {
   }
   return {};
 }
-__name(hintFor2, "hintFor");
+__name(hintFor, "hintFor");
 function displayUrl(url2) {
   try {
     const parsed = new URL(redactUrl(url2));
@@ -6887,8 +5644,8 @@ var InfluxClient = class {
 };
 
 // src/metrics/spool.ts
-var import_node_os2 = require("node:os");
-var import_node_path6 = require("node:path");
+var import_node_os = require("node:os");
+var import_node_path5 = require("node:path");
 var CLAIM = /\.claim-([^.]+)-(\d+)$/;
 var STALE_CLAIM_MS = 6 * 36e5;
 var Spool = class {
@@ -6899,7 +5656,7 @@ var Spool = class {
   static {
     __name(this, "Spool");
   }
-  #host = (0, import_node_os2.hostname)().replace(/[^A-Za-z0-9_]/g, "_");
+  #host = (0, import_node_os.hostname)().replace(/[^A-Za-z0-9_]/g, "_");
   #claimSuffix() {
     return `.claim-${this.#host}-${process.pid}`;
   }
@@ -6917,7 +5674,7 @@ var Spool = class {
       spooledAt: Date.now(),
       attempts: 0
     };
-    const home = (0, import_node_path6.join)(this.dir, `${d.id}.${store.type}.json`);
+    const home = (0, import_node_path5.join)(this.dir, `${d.id}.${store.type}.json`);
     const path = home + this.#claimSuffix();
     await this.#writeAtomic(path, entry);
     return { path, home, entry };
@@ -6953,7 +5710,7 @@ var Spool = class {
     const out = [];
     for (const file of await this.files()) {
       try {
-        const entry = await this.#read((0, import_node_path6.join)(this.dir, file));
+        const entry = await this.#read((0, import_node_path5.join)(this.dir, file));
         out.push({ ...entry, file, claimed: CLAIM.test(file) });
       } catch {
       }
@@ -6969,8 +5726,8 @@ var Spool = class {
     for (const file of await this.files()) {
       const m = CLAIM.exec(file);
       if (m !== null && !await this.#abandoned(file, m)) continue;
-      const from = (0, import_node_path6.join)(this.dir, file);
-      const home = (0, import_node_path6.join)(this.dir, m === null ? file : file.slice(0, m.index));
+      const from = (0, import_node_path5.join)(this.dir, file);
+      const home = (0, import_node_path5.join)(this.dir, m === null ? file : file.slice(0, m.index));
       const path = home + this.#claimSuffix();
       try {
         await rename(from, path);
@@ -6985,7 +5742,7 @@ var Spool = class {
   async #abandoned(file, m) {
     if (m[1] === this.#host && !alive(Number(m[2]))) return true;
     try {
-      const entry = await this.#read((0, import_node_path6.join)(this.dir, file));
+      const entry = await this.#read((0, import_node_path5.join)(this.dir, file));
       return Date.now() - entry.spooledAt > STALE_CLAIM_MS;
     } catch {
       return false;
@@ -7965,27 +6722,27 @@ var InfluxStore = class {
 };
 
 // src/metrics/sqlite-store.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path8 = require("node:path");
+var import_node_fs5 = require("node:fs");
+var import_node_path7 = require("node:path");
 
 // src/metrics/sqlite-driver.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_module = require("node:module");
-var import_node_path7 = require("node:path");
+var import_node_path6 = require("node:path");
 var cached;
 function bases(env) {
   const out = [];
   const script = process.argv[1];
   if (script !== void 0) {
     try {
-      out.push((0, import_node_fs5.realpathSync)(script));
+      out.push((0, import_node_fs4.realpathSync)(script));
     } catch {
       out.push(script);
     }
   }
-  out.push((0, import_node_path7.join)(process.cwd(), "package.json"));
+  out.push((0, import_node_path6.join)(process.cwd(), "package.json"));
   if (env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "")
-    out.push((0, import_node_path7.join)(env.GITHUB_WORKSPACE, "package.json"));
+    out.push((0, import_node_path6.join)(env.GITHUB_WORKSPACE, "package.json"));
   return out;
 }
 __name(bases, "bases");
@@ -8014,9 +6771,9 @@ function sqliteDriver(env = process.env) {
 __name(sqliteDriver, "sqliteDriver");
 
 // src/metrics/series-tails.ts
-var import_node_os3 = require("node:os");
+var import_node_os2 = require("node:os");
 var TAIL_CAPACITY = 128;
-var LITTLE_ENDIAN2 = (0, import_node_os3.endianness)() === "LE";
+var LITTLE_ENDIAN = (0, import_node_os2.endianness)() === "LE";
 function oldestFirst(rows) {
   const n = rows.length;
   const values = new Array(n);
@@ -8029,58 +6786,74 @@ function oldestFirst(rows) {
   return { values, times };
 }
 __name(oldestFirst, "oldestFirst");
-function blobOf(values) {
-  const out = Buffer.alloc(values.length * 8);
-  for (let i = 0; i < values.length; i++)
-    out.writeDoubleLE(values[i], i * 8);
-  return out;
-}
-__name(blobOf, "blobOf");
-var UPSERT = `INSERT INTO series_tails (series, vals) VALUES (?,?)
-  ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`;
-var NEWEST = "UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?";
-function rebuildTail(db, series) {
-  const rows = db.prepare(
-    `SELECT created_at, value FROM measurements
-       WHERE series = ? AND value IS NOT NULL
-       ORDER BY created_at DESC LIMIT ?`
-  ).raw(true).all(series, TAIL_CAPACITY);
-  if (rows.length === 0) {
-    db.prepare("DELETE FROM series_tails WHERE series = ?").run(series);
-    db.prepare(NEWEST).run(null, null, series);
-    return;
+var TailWriter = class {
+  static {
+    __name(this, "TailWriter");
   }
-  const values = new Float64Array(rows.length);
-  rows.forEach(([, v], i) => values[rows.length - 1 - i] = v);
-  const [time, value] = rows[0];
-  db.prepare(UPSERT).run(series, blobOf(values));
-  db.prepare(NEWEST).run(time, value, series);
-}
-__name(rebuildTail, "rebuildTail");
+  #index;
+  #newest;
+  #vals;
+  #upsert;
+  #setNewest;
+  #drop;
+  constructor(db) {
+    this.#index = db.prepare(
+      `SELECT created_at, value FROM measurements
+         WHERE series = ? AND value IS NOT NULL
+         ORDER BY created_at DESC LIMIT ?`
+    ).raw(true);
+    this.#newest = db.prepare("SELECT newest_time FROM series WHERE id = ?").pluck();
+    this.#vals = db.prepare("SELECT vals FROM series_tails WHERE series = ?").pluck();
+    this.#upsert = db.prepare(
+      `INSERT INTO series_tails (series, vals) VALUES (?,?)
+       ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`
+    );
+    this.#setNewest = db.prepare(
+      "UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?"
+    );
+    this.#drop = db.prepare("DELETE FROM series_tails WHERE series = ?");
+  }
+  /** Rebuilds the tail of `series` from the history index. */
+  rebuild(series) {
+    const rows = this.#index.all(series, TAIL_CAPACITY);
+    const newest = rows[0];
+    if (newest === void 0) {
+      this.#drop.run(series);
+      this.#setNewest.run(null, null, series);
+      return;
+    }
+    const blob = Buffer.alloc(rows.length * 8);
+    rows.forEach(([, v], i) => blob.writeDoubleLE(v, (rows.length - 1 - i) * 8));
+    this.#upsert.run(series, blob);
+    this.#setNewest.run(newest[0], newest[1], series);
+  }
+  /** Adds the points a write stored for `series` (see {@link updateTails}). */
+  add(series, points) {
+    const time = this.#newest.get(series);
+    const point = points[0];
+    if (points.length !== 1 || point === void 0 || time !== null && time !== void 0 && point[0] <= time) {
+      this.rebuild(series);
+      return;
+    }
+    const old = this.#vals.get(series) ?? Buffer.alloc(0);
+    const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8);
+    const blob = Buffer.alloc(keep + 8);
+    old.copy(blob, 0, old.length - keep);
+    blob.writeDoubleLE(point[1], keep);
+    this.#upsert.run(series, blob);
+    this.#setNewest.run(point[0], point[1], series);
+  }
+};
 function rebuildAllTails(db) {
-  const ids = db.prepare("SELECT id FROM series").pluck().all();
-  for (const id of ids) rebuildTail(db, id);
+  const writer = new TailWriter(db);
+  for (const id of db.prepare("SELECT id FROM series").pluck().all())
+    writer.rebuild(id);
 }
 __name(rebuildAllTails, "rebuildAllTails");
 function updateTails(db, added) {
   if (added.size === 0) return;
-  const newest = db.prepare("SELECT newest_time FROM series WHERE id = ?").pluck();
-  const read = db.prepare("SELECT vals FROM series_tails WHERE series = ?").pluck();
-  const upsert = db.prepare(UPSERT);
-  const update = db.prepare(NEWEST);
-  for (const [series, points] of added) {
-    const time = newest.get(series);
-    const point = points[0];
-    if (points.length === 1 && point !== void 0 && (time === null || time === void 0 || point[0] > time)) {
-      const old = read.get(series) ?? Buffer.alloc(0);
-      const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8);
-      const blob = Buffer.alloc(keep + 8);
-      old.copy(blob, 0, old.length - keep);
-      blob.writeDoubleLE(point[1], keep);
-      upsert.run(series, blob);
-      update.run(point[0], point[1], series);
-    } else rebuildTail(db, series);
-  }
+  const writer = new TailWriter(db);
+  for (const [series, points] of added) writer.add(series, points);
 }
 __name(updateTails, "updateTails");
 
@@ -8190,7 +6963,7 @@ var SqliteStore = class {
     const Database = sqliteDriver();
     try {
       if (path !== ":memory:" && options.readonly !== true)
-        (0, import_node_fs6.mkdirSync)((0, import_node_path8.dirname)(path), { recursive: true });
+        (0, import_node_fs5.mkdirSync)((0, import_node_path7.dirname)(path), { recursive: true });
       this.#db = new Database(path, { readonly: options.readonly === true });
       this.#db.pragma("busy_timeout = 10000");
       if (options.readonly !== true) {
@@ -9013,6 +7786,1243 @@ var SasquatchStore = class {
   }
 };
 
+// src/metrics/git-store.ts
+var import_node_buffer = require("node:buffer");
+
+// src/metrics/git-cli.ts
+var import_node_fs6 = require("node:fs");
+var import_node_path8 = require("node:path");
+
+// src/metrics/git-blobs.ts
+var BlobSplitter = class {
+  constructor(each) {
+    this.each = each;
+  }
+  each;
+  static {
+    __name(this, "BlobSplitter");
+  }
+  #count = 0;
+  /** A header line split across chunks. */
+  #head = [];
+  /** The blob being filled (with its closing newline), and how far. */
+  #body;
+  #filled = 0;
+  /** How many blobs were handed on. */
+  get count() {
+    return this.#count;
+  }
+  /** Takes the next chunk of output. */
+  push(chunk) {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#body === void 0) {
+        const eol = chunk.indexOf(10, at);
+        if (eol === -1) {
+          this.#head.push(chunk.subarray(at));
+          return;
+        }
+        const header = Buffer.concat([...this.#head, chunk.subarray(at, eol)]);
+        this.#head = [];
+        const size = Number(header.toString("latin1").split(" ")[2]);
+        if (!Number.isInteger(size))
+          throw new StoreError(`git cat-file: unexpected ${String(header)}`);
+        at = eol + 1;
+        if (chunk.length - at > size) {
+          this.each(chunk.subarray(at, at + size), this.#count++);
+          at += size + 1;
+          continue;
+        }
+        this.#body = Buffer.allocUnsafe(size + 1);
+        this.#filled = 0;
+      }
+      const n = chunk.copy(this.#body, this.#filled, at);
+      this.#filled += n;
+      at += n;
+      if (this.#filled === this.#body.length) {
+        this.each(this.#body.subarray(0, this.#filled - 1), this.#count++);
+        this.#body = void 0;
+      }
+    }
+  }
+};
+
+// src/metrics/git-cli.ts
+var GIT_TIMEOUT_MS = 12e4;
+function gitAuthHeader(token) {
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString(
+    "base64"
+  );
+  return `AUTHORIZATION: basic ${basic}`;
+}
+__name(gitAuthHeader, "gitAuthHeader");
+function parseGitTarget(text3, fallback) {
+  const hash = text3.lastIndexOf("#");
+  if (hash === -1) return { url: text3, branch: fallback };
+  const branch = text3.slice(hash + 1);
+  return { url: text3.slice(0, hash), branch: branch === "" ? fallback : branch };
+}
+__name(parseGitTarget, "parseGitTarget");
+var GitCommandError = class extends StoreError {
+  constructor(args, stderr, url2) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`, {
+      where: { url: redactUrl(url2) },
+      hint: hintFor2(stderr)
+    });
+    this.args = args;
+    this.stderr = stderr;
+  }
+  args;
+  stderr;
+  static {
+    __name(this, "GitCommandError");
+  }
+};
+function hintFor2(stderr) {
+  if (/Authentication failed|\b40[13]\b|could not read Username/i.test(stderr))
+    return "check the token (GITHUB_TOKEN needs contents: write to push) and the URL";
+  if (/not found|does not appear to be a git repository/i.test(stderr))
+    return "check the repository URL";
+  return "check that the remote is reachable and accepts pushes";
+}
+__name(hintFor2, "hintFor");
+function lostRace(stderr) {
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((cannot lock ref|failed to update ref|failed to lock|incorrect old value)[^)]*\)/.test(
+    stderr
+  );
+}
+__name(lostRace, "lostRace");
+function privateRef() {
+  const tag = nodeCrypto().randomBytes(6).toString("hex");
+  return `refs/stackci/fetch/${process.pid}-${tag}`;
+}
+__name(privateRef, "privateRef");
+var GitRepo = class _GitRepo {
+  constructor(dir, remote, env) {
+    this.dir = dir;
+    this.remote = remote;
+    this.#env = env;
+  }
+  dir;
+  remote;
+  static {
+    __name(this, "GitRepo");
+  }
+  #env;
+  /**
+   * The cache of `remote` under `cacheDir` (created once; concurrent
+   * creators race to a rename, and the loser uses the winner's).
+   */
+  static async open(cacheDir, remote, reporter) {
+    const key = nodeCrypto().createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
+    const dir = (0, import_node_path8.join)(cacheDir, `${key}.git`);
+    const env = {
+      ...process.env,
+      GIT_TERMINAL_PROMPT: "0",
+      GCM_INTERACTIVE: "never",
+      GIT_AUTHOR_NAME: "stackci",
+      GIT_AUTHOR_EMAIL: "stackci@users.noreply.github.com",
+      GIT_COMMITTER_NAME: "stackci",
+      GIT_COMMITTER_EMAIL: "stackci@users.noreply.github.com"
+    };
+    const config = [
+      ["gc.auto", "0"],
+      ["maintenance.auto", "false"],
+      ["core.logAllRefUpdates", "false"]
+    ];
+    if (URL.canParse(remote.url)) {
+      const password = decodeURIComponent(new URL(remote.url).password);
+      if (password !== "") reporter.mask(password);
+    }
+    if (remote.token !== void 0 && /^https?:/i.test(remote.url)) {
+      const header = gitAuthHeader(remote.token);
+      reporter.mask(remote.token);
+      reporter.mask(header);
+      reporter.mask(header.slice("AUTHORIZATION: basic ".length));
+      config.push([`http.${new URL(remote.url).origin}/.extraheader`, header]);
+    }
+    env.GIT_CONFIG_COUNT = String(config.length);
+    config.forEach(([k, v], i) => {
+      env[`GIT_CONFIG_KEY_${i}`] = k;
+      env[`GIT_CONFIG_VALUE_${i}`] = v;
+    });
+    const repo = new _GitRepo(dir, remote, env);
+    if (!repo.#exists()) {
+      (0, import_node_fs6.mkdirSync)(cacheDir, { recursive: true });
+      const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+      await repo.run(["init", "--quiet", "--bare", temp], { cwd: cacheDir });
+      try {
+        (0, import_node_fs6.renameSync)(temp, dir);
+      } catch {
+        (0, import_node_fs6.rmSync)(temp, { recursive: true, force: true });
+      }
+    }
+    return repo;
+  }
+  /**
+   * Is the cache there? (Made by a rename of a whole repository, so its
+   * files tell; a process less per store opened.)
+   */
+  #exists() {
+    return (0, import_node_fs6.existsSync)((0, import_node_path8.join)(this.dir, "HEAD")) && (0, import_node_fs6.existsSync)((0, import_node_path8.join)(this.dir, "objects"));
+  }
+  /** Runs git in the cache; resolves with stdout, rejects with stderr. */
+  async run(args, options = {}) {
+    const out = await this.runBuffer(args, options);
+    return out.toString("utf8");
+  }
+  /**
+   * As {@link run}, stdout as bytes (for `cat-file --batch`); with
+   * `onData`, handed on chunk by chunk instead (what it throws fails the
+   * run).
+   */
+  async runBuffer(args, options = {}, onData) {
+    const env = { ...this.#env, ...options.env ?? {} };
+    if (options.cwd === void 0) env.GIT_DIR = this.dir;
+    return new Promise((resolve7, reject) => {
+      const child = nodeChildProcess().spawn("git", [...args], {
+        cwd: options.cwd ?? (0, import_node_path8.dirname)(this.dir),
+        env,
+        stdio: ["pipe", "pipe", "pipe"]
+      });
+      const chunks = [];
+      let stderr = "";
+      let failed;
+      const timer = setTimeout(() => child.kill("SIGKILL"), GIT_TIMEOUT_MS);
+      child.stdout.on("data", (d) => {
+        if (onData === void 0) chunks.push(d);
+        else if (failed === void 0) {
+          try {
+            onData(d);
+          } catch (error2) {
+            failed = error2 instanceof Error ? error2 : new StoreError(String(error2));
+            child.kill();
+          }
+        }
+      });
+      child.stderr.on("data", (d) => stderr += d.toString());
+      child.on("error", (error2) => {
+        clearTimeout(timer);
+        reject(
+          new StoreError(`cannot run git: ${error2.message}`, {
+            hint: "install git (the git store uses the git CLI)",
+            cause: error2
+          })
+        );
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (failed !== void 0) reject(failed);
+        else if (code === 0) resolve7(Buffer.concat(chunks));
+        else reject(new GitCommandError(args, stderr, this.remote.url));
+      });
+      child.stdin.on("error", () => void 0);
+      child.stdin.end(options.input ?? "");
+    });
+  }
+  /** The blobs under `prefix` in `commit`: path → object id. */
+  async listFiles(commit, prefix = "") {
+    const out = await this.run([
+      "ls-tree",
+      "-r",
+      "-z",
+      "--full-tree",
+      commit,
+      ...prefix === "" ? [] : ["--", prefix]
+    ]);
+    const files = /* @__PURE__ */ new Map();
+    for (const entry of out.split("\0")) {
+      const tab = entry.indexOf("	");
+      if (tab === -1) continue;
+      const oid = entry.slice(0, tab).split(" ")[2] ?? "";
+      files.set(entry.slice(tab + 1), oid);
+    }
+    return files;
+  }
+  /** The contents of blobs, in order, through one `cat-file --batch`. */
+  async readBlobs(oids) {
+    const blobs = [];
+    await this.eachBlob(oids, (b) => blobs.push(b));
+    return blobs;
+  }
+  /**
+   * Hands on the contents of blobs, in order, each as soon as git has
+   * written it (see git-blobs.ts).
+   */
+  async eachBlob(oids, each) {
+    if (oids.length === 0) return;
+    const blobs = new BlobSplitter(each);
+    await this.runBuffer(
+      ["cat-file", "--batch"],
+      { input: `${oids.join("\n")}
+` },
+      (chunk) => {
+        blobs.push(chunk);
+      }
+    );
+    if (blobs.count !== oids.length)
+      throw new StoreError(
+        `git cat-file: ${blobs.count} of ${oids.length} objects read`
+      );
+  }
+  /**
+   * Adds files to the branch (and removes some) in one commit on its
+   * current tip, and pushes; when another writer pushed first, fetches and
+   * builds again on the new tip (`change` sees each tip), so concurrent
+   * writers of different files never lose one. Returns the commit pushed,
+   * undefined when `change` had nothing to do.
+   */
+  async commitFiles(change, options = {}) {
+    const ref = privateRef();
+    const attempts = options.attempts ?? 30;
+    const index = (0, import_node_path8.join)(this.dir, `stackci-index-${ref.split("/").pop() ?? ""}`);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const tip = await this.fetchTip(ref);
+        const c = await change(tip);
+        if (c === void 0) return void 0;
+        const env = { GIT_INDEX_FILE: index };
+        (0, import_node_fs6.rmSync)(index, { force: true });
+        if (tip !== void 0) await this.run(["read-tree", tip], { env });
+        const oids = await this.writeBlobs([...c.add.values()]);
+        const lines = [...c.add.keys()].map(
+          (path, i) => `100644 ${oids[i] ?? ""}	${path}`
+        );
+        for (const path of c.remove ?? [])
+          lines.push(`0 ${"0".repeat(40)}	${path}`);
+        await this.run(["update-index", "-z", "--index-info"], {
+          env,
+          input: lines.map((l) => `${l}\0`).join("")
+        });
+        const tree = (await this.run(["write-tree"], { env })).trim();
+        const commit = (await this.run([
+          "commit-tree",
+          tree,
+          ...tip === void 0 ? [] : ["-p", tip],
+          "-m",
+          c.message
+        ])).trim();
+        if (await this.push(commit)) return commit;
+        if (attempt >= attempts)
+          throw new StoreError(
+            `${redactUrl(this.remote.url)} ${this.remote.branch}: still rejected after ${attempts} attempts (other writers kept pushing first)`,
+            {
+              hint: "the job is spooled: stackci metrics replay sends it again"
+            }
+          );
+        const base = (options.minDelayMs ?? 50) * 2 ** Math.min(attempt - 1, 5);
+        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
+      }
+    } finally {
+      (0, import_node_fs6.rmSync)(index, { force: true });
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /**
+   * Writes blobs into the object store; their ids, in order. Many go
+   * through one `hash-object --stdin-paths` (a process per file would
+   * cost more than the files: a report has one per metric).
+   */
+  async writeBlobs(contents) {
+    if (contents.length <= 1) {
+      const out = [];
+      for (const content of contents)
+        out.push(
+          (await this.run(["hash-object", "-w", "--stdin"], { input: content })).trim()
+        );
+      return out;
+    }
+    const dir = (0, import_node_fs6.mkdtempSync)((0, import_node_path8.join)((0, import_node_path8.resolve)(this.dir), "stackci-blobs-"));
+    try {
+      const paths = contents.map((content, i) => {
+        const file = (0, import_node_path8.join)(dir, String(i));
+        (0, import_node_fs6.writeFileSync)(file, content);
+        return file;
+      });
+      const out = await this.run(
+        ["hash-object", "-w", "--no-filters", "--stdin-paths"],
+        { input: `${paths.join("\n")}
+` }
+      );
+      return out.trim().split("\n");
+    } finally {
+      (0, import_node_fs6.rmSync)(dir, { recursive: true, force: true });
+    }
+  }
+  /**
+   * Fetches the remote branch into a ref of this process; its commit, or
+   * undefined when the branch does not exist yet.
+   */
+  async fetchTip(ref) {
+    const fetch = [
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head"
+    ];
+    const what = [this.remote.url, `+refs/heads/${this.remote.branch}:${ref}`];
+    try {
+      if (this.#empty()) {
+        await this.run([...fetch, "--depth=1", ...what]).catch(
+          async (error2) => {
+            if (!(error2 instanceof GitCommandError)) throw error2;
+            if (!error2.stderr.includes("shallow.lock")) throw error2;
+            return this.run([...fetch, ...what]);
+          }
+        );
+      } else await this.run([...fetch, ...what]);
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && /couldn't find remote ref/i.test(error2.stderr))
+        return void 0;
+      throw error2;
+    }
+    return this.#loose(ref) ?? (await this.run(["rev-parse", "--verify", ref])).trim();
+  }
+  /** A ref's commit read from its file (what a fetch just wrote), if any. */
+  #loose(ref) {
+    try {
+      const oid = (0, import_node_fs6.readFileSync)((0, import_node_path8.join)(this.dir, ref), "utf8").trim();
+      return /^[0-9a-f]{40,64}$/.test(oid) ? oid : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  /** Does the cache hold no object yet (and no shallow tip)? */
+  #empty() {
+    if ((0, import_node_fs6.existsSync)((0, import_node_path8.join)(this.dir, "shallow"))) return false;
+    const objects = (0, import_node_path8.join)(this.dir, "objects");
+    return (0, import_node_fs6.readdirSync)(objects).every(
+      (d) => d === "info" || d === "pack" && (0, import_node_fs6.readdirSync)((0, import_node_path8.join)(objects, d)).length === 0
+    );
+  }
+  /** The branch's commit now (fetched), undefined when it does not exist. */
+  async snapshot() {
+    const ref = privateRef();
+    try {
+      return await this.fetchTip(ref);
+    } finally {
+      await this.run(["update-ref", "-d", ref]).catch(() => void 0);
+    }
+  }
+  /** Does `commit` hold `path`? */
+  async hasFile(commit, path) {
+    try {
+      await this.run(["cat-file", "-e", `${commit}:${path}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Pushes `commit` to the branch; false when the branch moved meanwhile. */
+  async push(commit) {
+    try {
+      await this.run([
+        "push",
+        "--quiet",
+        "--no-verify",
+        this.remote.url,
+        `${commit}:refs/heads/${this.remote.branch}`
+      ]);
+      return true;
+    } catch (error2) {
+      if (error2 instanceof GitCommandError && lostRace(error2.stderr))
+        return false;
+      throw error2;
+    }
+  }
+};
+
+// src/metrics/git-layout.ts
+var JOB_FORMAT = "stackci-job/1";
+function seriesDir(series) {
+  return `series/${encodeURIComponent(series).replace(/\./g, "%2E")}/`;
+}
+__name(seriesDir, "seriesDir");
+function jobPath(d) {
+  const iso = new Date(d.createdAt).toISOString();
+  const stamp = iso.replace(/[-:]/g, "").replace(".", "");
+  return `${seriesDir(d.series)}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${stamp}-${d.id}.json`;
+}
+__name(jobPath, "jobPath");
+function monthMayHold(path, since) {
+  const m = /\/(\d{4})\/(\d{2})(?:\/[^/]+|\.pack)$/.exec(path);
+  if (m === null) return true;
+  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  return end > since;
+}
+__name(monthMayHold, "monthMayHold");
+function encodeJobFile(d) {
+  const ms = d.job.measurements;
+  const file = {
+    format: JOB_FORMAT,
+    jobId: d.id,
+    createdAt: d.createdAt,
+    series: d.series,
+    source: d.source,
+    provenance: d.provenance,
+    meta: d.job.meta,
+    metric: ms.map((m) => m.metric),
+    identifier: ms.map((m) => m.identifier),
+    value: ms.map((m) => Number.isFinite(m.value) ? m.value : null),
+    unit: ms.map((m) => m.unit)
+  };
+  return `${JSON.stringify(file)}
+`;
+}
+__name(encodeJobFile, "encodeJobFile");
+function decodeJobFile(text3, path) {
+  let file;
+  try {
+    file = JSON.parse(text3);
+  } catch (error2) {
+    throw new StoreError(`${path} on the metrics branch is not JSON`, {
+      where: { file: path },
+      hint: "remove the file from the branch (it was not written by stackci)",
+      cause: error2
+    });
+  }
+  if (file.format !== JOB_FORMAT || !Array.isArray(file.value)) {
+    throw new StoreError(`${path} has an unknown format (${file.format})`, {
+      where: { file: path },
+      hint: "upgrade stackci (a newer version wrote it)"
+    });
+  }
+  return file;
+}
+__name(decodeJobFile, "decodeJobFile");
+function storedJobOf(f) {
+  const p = f.provenance;
+  const opt3 = /* @__PURE__ */ __name((key, v) => v === void 0 || v === "" ? {} : { [key]: v }, "opt");
+  return {
+    jobId: f.jobId,
+    createdAt: f.createdAt,
+    series: f.series,
+    dataset: p.dataset ?? "",
+    instrument: p.instrument ?? "",
+    filter: p.filter ?? "",
+    ...opt3("gitSha", p.gitSha),
+    ...opt3("releaseTag", p.releaseTag),
+    ...opt3("imageDigest", p.imageDigest),
+    ...opt3("jenkinsBuildUrl", p.jenkinsBuildUrl),
+    ...opt3("workflowRunUrl", p.workflowRunUrl),
+    meta: f.meta
+  };
+}
+__name(storedJobOf, "storedJobOf");
+function pushMeasurements(f, job, out) {
+  for (let i = 0; i < f.value.length; i++) {
+    out.push({
+      job,
+      metric: f.metric[i] ?? "",
+      identifier: f.identifier[i] ?? "",
+      value: f.value[i] ?? null,
+      unit: f.unit[i] ?? ""
+    });
+  }
+}
+__name(pushMeasurements, "pushMeasurements");
+function acceptancePath(a, tag) {
+  const stamp = new Date(a.since).toISOString().replace(/[-:.]/g, "");
+  return `acceptances/${stamp}-${tag}.json`;
+}
+__name(acceptancePath, "acceptancePath");
+function decodeAcceptance(text3, path) {
+  try {
+    const a = JSON.parse(text3);
+    if (typeof a.metric === "string" && typeof a.since === "number") return a;
+  } catch {
+  }
+  throw new StoreError(`${path} on the metrics branch is not an acceptance`, {
+    where: { file: path },
+    hint: "remove the file from the branch (it was not written by stackci)"
+  });
+}
+__name(decodeAcceptance, "decodeAcceptance");
+
+// src/metrics/git-pack.ts
+var import_node_os3 = require("node:os");
+var PACK_FORMAT = "stackci-pack/1";
+var LITTLE_ENDIAN2 = (0, import_node_os3.endianness)() === "LE";
+function isPackPath(path) {
+  return /\/\d{4}\/\d{2}\.pack$/.test(path);
+}
+__name(isPackPath, "isPackPath");
+function packOfJobPath(path) {
+  const m = /^(series\/[^/]+\/)(\d{4})\/(\d{2})\/[^/]+\.json$/.exec(path);
+  return m === null ? void 0 : `${m[1] ?? ""}${m[2] ?? ""}/${m[3] ?? ""}.pack`;
+}
+__name(packOfJobPath, "packOfJobPath");
+function encodePack(series, month, files) {
+  const lists = [];
+  const listIds = /* @__PURE__ */ new Map();
+  const listOf = /* @__PURE__ */ __name((names) => {
+    const key = JSON.stringify(names);
+    let id = listIds.get(key);
+    if (id === void 0) {
+      id = lists.push(names) - 1;
+      listIds.set(key, id);
+    }
+    return id;
+  }, "listOf");
+  const sorted = [...files].sort(
+    (a, b) => a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : 1)
+  );
+  const total = sorted.reduce((n, f) => n + f.value.length, 0);
+  const block = Buffer.alloc(total * 8);
+  const texts = [];
+  let at = 0;
+  const jobs = sorted.map((f) => {
+    const start = at;
+    for (const v of f.value) {
+      block.writeDoubleLE(v ?? NaN, at * 8);
+      at++;
+    }
+    const plain = !f.identifier.some((id) => /[\n\0]/.test(id));
+    texts.push(plain ? f.identifier.join("\n") : "");
+    return {
+      jobId: f.jobId,
+      createdAt: f.createdAt,
+      series: f.series,
+      source: f.source,
+      provenance: f.provenance,
+      meta: f.meta,
+      metrics: listOf(f.metric),
+      units: listOf(f.unit),
+      ...plain ? {} : { ids: f.identifier },
+      at: start
+    };
+  });
+  const ids = Buffer.from(texts.join("\0"), "utf8");
+  const head2 = {
+    format: PACK_FORMAT,
+    series,
+    month,
+    jobs,
+    lists,
+    values: total,
+    ids: ids.length
+  };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(head2)}
+`), block, ids]);
+}
+__name(encodePack, "encodePack");
+function decodePack(bytes, path) {
+  const eol = bytes.indexOf(10);
+  let file;
+  try {
+    file = JSON.parse(bytes.toString("utf8", 0, eol));
+  } catch (error2) {
+    throw new StoreError(`${path} on the metrics branch is not a pack`, {
+      where: { file: path },
+      hint: "remove the file from the branch (it was not written by stackci)",
+      cause: error2
+    });
+  }
+  const n = file.values ?? -1;
+  if (file.format !== PACK_FORMAT || !Array.isArray(file.jobs) || eol + 1 + n * 8 + (file.ids ?? 0) !== bytes.length) {
+    throw new StoreError(`${path} has an unknown format (${file.format})`, {
+      where: { file: path },
+      hint: "upgrade stackci (a newer version wrote it)"
+    });
+  }
+  const pack = file;
+  const start = eol + 1;
+  const values = new Float64Array(n);
+  if (LITTLE_ENDIAN2)
+    new Uint8Array(values.buffer).set(bytes.subarray(start, start + n * 8));
+  else for (let i = 0; i < n; i++) values[i] = bytes.readDoubleLE(start + i * 8);
+  const idsOf = identifiers(pack, bytes.subarray(start + n * 8));
+  return {
+    file: pack,
+    values,
+    idsOf,
+    ids: /* @__PURE__ */ __name(() => pack.jobs.map((j, k) => {
+      const ids = idsOf(k);
+      if (ids !== void 0) return ids;
+      return new Array(pack.lists[j.metrics]?.length ?? 0).fill("");
+    }), "ids")
+  };
+}
+__name(decodePack, "decodePack");
+var newlines = Buffer.alloc(0);
+function identifiers(pack, text3) {
+  let starts;
+  return (k) => {
+    const j = pack.jobs[k];
+    if (j === void 0) return void 0;
+    if (j.ids !== void 0) return j.ids;
+    const count = pack.lists[j.metrics]?.length ?? 0;
+    if (count === 0) return [];
+    if (starts === void 0) {
+      starts = [0];
+      for (let at = text3.indexOf(0); at !== -1; at = text3.indexOf(0, at + 1))
+        starts.push(at + 1);
+      starts.push(text3.length + 1);
+    }
+    const from = starts[k];
+    const part = from === void 0 ? Buffer.alloc(0) : text3.subarray(from, (starts[k + 1] ?? from + 1) - 1);
+    if (part.length === count - 1) {
+      if (newlines.length < part.length) newlines = Buffer.alloc(count, 10);
+      if (part.equals(newlines.subarray(0, part.length))) return void 0;
+    }
+    return part.toString("utf8").split("\n");
+  };
+}
+__name(identifiers, "identifiers");
+function packedCount(pack, k) {
+  const j = pack.file.jobs[k];
+  return j === void 0 ? 0 : pack.file.lists[j.metrics]?.length ?? 0;
+}
+__name(packedCount, "packedCount");
+function setPackedMeasurements(pack, k, job, out, at) {
+  const { file, values } = pack;
+  const j = file.jobs[k];
+  if (j === void 0) return at;
+  const metric = file.lists[j.metrics] ?? [];
+  const unit = file.lists[j.units] ?? [];
+  const ids = pack.idsOf(k) ?? [];
+  for (let i = 0, v = j.at; i < metric.length; i++, v++) {
+    const value = v < values.length ? values[v] : NaN;
+    out[at++] = {
+      job,
+      metric: metric[i] ?? "",
+      identifier: ids[i] ?? "",
+      value: Number.isNaN(value) ? null : value,
+      unit: unit[i] ?? ""
+    };
+  }
+  return at;
+}
+__name(setPackedMeasurements, "setPackedMeasurements");
+function packedMetrics(pack, job) {
+  return pack.file.lists[job.metrics] ?? [];
+}
+__name(packedMetrics, "packedMetrics");
+function unpackJobFiles(pack) {
+  const { file, values } = pack;
+  return file.jobs.map((j, k) => {
+    const metric = packedMetrics(pack, j);
+    const value = new Array(metric.length);
+    for (let i = 0; i < metric.length; i++) {
+      const v = values[j.at + i];
+      value[i] = Number.isNaN(v) ? null : v;
+    }
+    return {
+      format: JOB_FORMAT,
+      jobId: j.jobId,
+      createdAt: j.createdAt,
+      series: j.series,
+      source: j.source,
+      provenance: j.provenance,
+      meta: j.meta,
+      metric,
+      identifier: pack.idsOf(k) ?? new Array(metric.length).fill(""),
+      value,
+      unit: file.lists[j.units] ?? []
+    };
+  });
+}
+__name(unpackJobFiles, "unpackJobFiles");
+
+// src/metrics/git-compact.ts
+var DAY_MS = 864e5;
+var PACK_AFTER = 100;
+var PACKED_PER_WRITE = 400;
+async function packMonths(repo, files, options) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const path of files.keys()) {
+    const pack = packOfJobPath(path);
+    if (pack === void 0 || monthMayHold(pack, options.now - DAY_MS)) continue;
+    const group2 = groups.get(pack);
+    if (group2 === void 0) groups.set(pack, [path]);
+    else group2.push(path);
+  }
+  const chosen = [];
+  const eligible = [...groups.values()].reduce((n, g) => n + g.length, 0);
+  if (eligible < (options.minFiles ?? 1)) groups.clear();
+  let count = 0;
+  for (const [pack, paths] of [...groups].sort(
+    (a, b) => a[0] < b[0] ? -1 : 1
+  )) {
+    if (chosen.length > 0 && count + paths.length > (options.maxFiles ?? Infinity))
+      break;
+    chosen.push([pack, paths]);
+    count += paths.length;
+  }
+  const change = { add: /* @__PURE__ */ new Map(), remove: [], months: [], jobs: 0 };
+  if (chosen.length === 0) return change;
+  const wanted = chosen.flatMap(
+    ([pack, paths]) => files.has(pack) ? [pack, ...paths] : paths
+  );
+  const blobs = await repo.readBlobs(wanted.map((p) => files.get(p) ?? ""));
+  const bytes = new Map(wanted.map((p, i) => [p, blobs[i] ?? Buffer.alloc(0)]));
+  for (const [pack, paths] of chosen) {
+    const old = bytes.get(pack);
+    const jobs = old === void 0 ? [] : unpackJobFiles(decodePack(old, pack));
+    const held = new Set(jobs.map((j) => j.jobId));
+    for (const path of paths) {
+      const f = decodeJobFile(bytes.get(path)?.toString("utf8") ?? "", path);
+      if (!held.has(f.jobId)) jobs.push(f);
+      held.add(f.jobId);
+    }
+    const [, series = "", year = "", month = ""] = /^series\/([^/]+)\/(\d{4})\/(\d{2})\.pack$/.exec(pack) ?? [];
+    const name = decodeURIComponent(series);
+    change.add.set(pack, encodePack(name, `${year}-${month}`, jobs));
+    change.remove.push(...paths);
+    change.months.push(`${name} ${year}-${month}`);
+    change.jobs += paths.length;
+  }
+  return change;
+}
+__name(packMonths, "packMonths");
+async function holdsJob(repo, files, path, jobId2) {
+  if (files.has(path)) return true;
+  const pack = packOfJobPath(path);
+  const oid = pack === void 0 ? void 0 : files.get(pack);
+  if (pack === void 0 || oid === void 0 || !isPackPath(pack)) return false;
+  const [blob] = await repo.readBlobs([oid]);
+  const { file } = decodePack(blob ?? Buffer.alloc(0), pack);
+  return file.jobs.some((j) => j.jobId === jobId2);
+}
+__name(holdsJob, "holdsJob");
+
+// src/metrics/git-history.ts
+var GitHistoryBuilder = class {
+  static {
+    __name(this, "GitHistoryBuilder");
+  }
+  #refs = [];
+  addPack(pack) {
+    pack.file.jobs.forEach((j, k) => {
+      this.#refs.push({ createdAt: j.createdAt, jobId: j.jobId, pack, k });
+    });
+  }
+  addFile(file) {
+    this.#refs.push({ createdAt: file.createdAt, jobId: file.jobId, file });
+  }
+  /** Every job (dated `since` or later) once, oldest first. */
+  build(path, since) {
+    const refs = this.#refs.sort((a, b) => a.createdAt - b.createdAt);
+    const seen = /* @__PURE__ */ new Set();
+    const taken = [];
+    let total = 0;
+    for (const r of refs) {
+      if (since !== void 0 && r.createdAt < since) continue;
+      if (seen.has(r.jobId)) continue;
+      seen.add(r.jobId);
+      taken.push(r);
+      total += "file" in r ? r.file.value.length : packedCount(r.pack, r.k);
+    }
+    const measurements = new Array(total);
+    let at = 0;
+    const jobs = taken.map((r, job) => {
+      if ("file" in r) {
+        const loose = [];
+        pushMeasurements(r.file, job, loose);
+        for (const m of loose) measurements[at++] = m;
+        return storedJobOf(r.file);
+      }
+      at = setPackedMeasurements(r.pack, r.k, job, measurements, at);
+      return storedJobOf(r.pack.file.jobs[r.k]);
+    });
+    return { path, jobs, measurements };
+  }
+};
+
+// src/metrics/history-index.ts
+var Column = class {
+  constructor(key) {
+    this.key = key;
+  }
+  key;
+  static {
+    __name(this, "Column");
+  }
+  jobs = new Int32Array(64);
+  values = new Float64Array(64);
+  length = 0;
+  sorted = true;
+  push(job, value, times) {
+    const n = this.length;
+    if (n === this.jobs.length) {
+      const jobs = new Int32Array(n * 2);
+      const values = new Float64Array(n * 2);
+      jobs.set(this.jobs);
+      values.set(this.values);
+      this.jobs = jobs;
+      this.values = values;
+    }
+    if (n > 0 && times[this.jobs[n - 1]] > times[job])
+      this.sorted = false;
+    this.jobs[n] = job;
+    this.values[n] = value;
+    this.length = n + 1;
+  }
+  /** Puts the points in time order (stable), once. */
+  order(times) {
+    if (this.sorted) return this;
+    const n = this.length;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const time = /* @__PURE__ */ __name((i) => times[this.jobs[i]], "time");
+    idx.sort((a, b) => time(a) - time(b) || a - b);
+    const jobs = new Int32Array(n);
+    const values = new Float64Array(n);
+    idx.forEach((from, to) => {
+      jobs[to] = this.jobs[from];
+      values[to] = this.values[from];
+    });
+    this.jobs = jobs;
+    this.values = values;
+    this.sorted = true;
+    return this;
+  }
+};
+var lineOf = /* @__PURE__ */ __name((k) => `${k.dataset}\0${k.instrument}\0${k.filter}\0${k.series}`, "lineOf");
+var HistoryIndex = class {
+  static {
+    __name(this, "HistoryIndex");
+  }
+  #jobIds = [];
+  #times = [];
+  /** line (dataset, instrument, filter, series) → metric → points. */
+  #lines = /* @__PURE__ */ new Map();
+  /** A job's columns, by the identity of its metric-name list. */
+  #lastNames;
+  #lastLine;
+  #lastColumns = [];
+  /** Indexes `history` (its jobs oldest first; no-value points left out). */
+  constructor(history) {
+    if (history === void 0) return;
+    const numbers = history.jobs.map((j) => this.addJob(j));
+    const { jobs } = history;
+    for (const m of history.measurements) {
+      const job = jobs[m.job];
+      if (job === void 0 || m.value === null || Number.isNaN(m.value))
+        continue;
+      this.#column(job, m.metric).push(
+        numbers[m.job],
+        m.value,
+        this.#times
+      );
+    }
+  }
+  #column(job, metric) {
+    const line = lineOf(job);
+    let metrics = this.#lines.get(line);
+    if (metrics === void 0)
+      this.#lines.set(line, metrics = /* @__PURE__ */ new Map());
+    let c = metrics.get(metric);
+    if (c === void 0) {
+      c = new Column({
+        metric,
+        dataset: job.dataset,
+        instrument: job.instrument,
+        filter: job.filter,
+        series: job.series
+      });
+      metrics.set(metric, c);
+    }
+    return c;
+  }
+  /** Registers a job; its number for {@link addValues}. */
+  addJob(job) {
+    this.#times.push(job.createdAt);
+    return this.#jobIds.push(job.jobId) - 1;
+  }
+  /**
+   * Adds a job and its values (`names[i]` has `values[i]`; null and NaN
+   * are no value). Jobs sharing one `names` array (a pack's) share the
+   * lookup of their columns.
+   */
+  addValues(job, names, values, offset = 0) {
+    const n = this.addJob(job);
+    const line = lineOf(job);
+    if (names !== this.#lastNames || line !== this.#lastLine) {
+      this.#lastNames = names;
+      this.#lastLine = line;
+      this.#lastColumns = names.map((name) => this.#column(job, name));
+    }
+    const columns = this.#lastColumns;
+    const times = this.#times;
+    for (let i = 0; i < names.length; i++) {
+      const v = values[offset + i];
+      if (v === null || v === void 0 || v !== v) continue;
+      columns[i].push(n, v, times);
+    }
+  }
+  #get(key, series) {
+    return this.#lines.get(lineOf({ ...key, series }))?.get(key.metric)?.order(this.#times);
+  }
+  /** One series, oldest first: before `q.before`, the newest `q.limit`. */
+  history(q) {
+    const c = this.#get(q, q.series);
+    if (c === void 0) return [];
+    const time = /* @__PURE__ */ __name((i) => this.#times[c.jobs[i]], "time");
+    let end = c.length;
+    if (q.before !== void 0) {
+      let lo = 0;
+      while (lo < end) {
+        const mid = lo + end >> 1;
+        if (time(mid) < q.before) lo = mid + 1;
+        else end = mid;
+      }
+    }
+    const start = q.limit === void 0 ? 0 : Math.max(0, end - q.limit);
+    const out = [];
+    for (let i = start; i < end; i++)
+      out.push({
+        jobId: this.#jobIds[c.jobs[i]],
+        time: time(i),
+        value: c.values[i]
+      });
+    return out;
+  }
+  /** Every series key (of `series` when given), sorted. */
+  keys(series) {
+    const out = [];
+    for (const metrics of this.#lines.values())
+      for (const c of metrics.values())
+        if (c.length > 0 && (series === void 0 || c.key.series === series))
+          out.push(c.key);
+    const text3 = /* @__PURE__ */ __name((k) => JSON.stringify([k.metric, k.dataset, k.instrument, k.filter, k.series]), "text");
+    const texts = new Map(out.map((k) => [k, text3(k)]));
+    return out.sort(
+      (a, b) => texts.get(a) < texts.get(b) ? -1 : 1
+    );
+  }
+  seriesValues(key, series, withTimes) {
+    const c = this.#get(key, series);
+    if (c === void 0) return { values: [], times: [] };
+    const jobs = c.jobs.subarray(0, c.length);
+    return {
+      values: Array.from(c.values.subarray(0, c.length)),
+      times: withTimes ? Array.from(jobs, (j) => this.#times[j]) : []
+    };
+  }
+  seriesTimeAt(key, series, index) {
+    const c = this.#get(key, series);
+    const job = c === void 0 || index >= c.length ? void 0 : c.jobs[index];
+    return job === void 0 ? void 0 : this.#times[job];
+  }
+};
+
+// src/metrics/git-store.ts
+var DEFAULT_GIT_BRANCH = "stackci-metrics";
+var DEFAULT_GIT_CACHE = ".stackci/git";
+var GitStore = class {
+  static {
+    __name(this, "GitStore");
+  }
+  type = "git";
+  label;
+  #o;
+  #repo;
+  #snapshot;
+  #encoded = /* @__PURE__ */ new Map();
+  #indexes = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#o = options;
+    this.label = `git ${redactUrl(options.url)}#${options.branch}`;
+  }
+  async #open() {
+    this.#repo ??= GitRepo.open(this.#o.cacheDir, this.#o, this.#o.reporter);
+    return this.#repo;
+  }
+  /** The branch as this store reads it: fetched once, until it writes. */
+  async #snap(repo) {
+    this.#snapshot ??= repo.snapshot();
+    return this.#snapshot;
+  }
+  #changed() {
+    this.#snapshot = void 0;
+    this.#indexes.clear();
+  }
+  prepare(jobs) {
+    for (const d of jobs) this.#encoded.set(d.id, encodeJobFile(d));
+  }
+  preview(d) {
+    return {
+      branch: this.#o.branch,
+      path: jobPath(d),
+      measurements: d.job.measurements.length
+    };
+  }
+  /**
+   * Adds the job's file (unless the branch has the job already), and packs
+   * some past months' job files in the same commit (see git-compact.ts).
+   */
+  async write(d) {
+    const repo = await this.#open();
+    const path = jobPath(d);
+    const text3 = this.#encoded.get(d.id) ?? encodeJobFile(d);
+    const n = d.job.measurements.length;
+    const commit = await repo.commitFiles(async (tip) => {
+      const files = tip === void 0 ? /* @__PURE__ */ new Map() : await repo.listFiles(tip, "series/");
+      if (await holdsJob(repo, files, path, d.id)) return void 0;
+      const packed = await packMonths(repo, files, {
+        now: Date.now(),
+        maxFiles: PACKED_PER_WRITE,
+        minFiles: PACK_AFTER
+      });
+      packed.add.set(path, text3);
+      return {
+        add: packed.add,
+        remove: packed.remove,
+        message: `stackci: job ${d.id} (${d.series}, ${n} measurements)${packed.months.length === 0 ? "" : `; packed ${packed.months.join(", ")}`}`
+      };
+    }, this.#retry());
+    this.#changed();
+    return commit === void 0 ? { written: 0, skipped: n, detail: `already on ${this.#o.branch}` } : { written: n, skipped: 0, detail: `commit ${commit.slice(0, 12)}` };
+  }
+  #retry() {
+    return this.#o.minDelayMs === void 0 ? {} : { minDelayMs: this.#o.minDelayMs };
+  }
+  /**
+   * Packs every past month's job files (a dispatch packs a few at a time);
+   * what was packed. `now` decides which months are past.
+   */
+  async compact(now = Date.now()) {
+    const repo = await this.#open();
+    let done = { months: 0, jobs: 0 };
+    await repo.commitFiles(async (tip) => {
+      if (tip === void 0) return void 0;
+      const packed = await packMonths(
+        repo,
+        await repo.listFiles(tip, "series/"),
+        { now }
+      );
+      done = { months: packed.months.length, jobs: packed.jobs };
+      return packed.months.length === 0 ? void 0 : {
+        add: packed.add,
+        remove: packed.remove,
+        message: `stackci: packed ${packed.jobs} job(s) of ${packed.months.length} month(s)`
+      };
+    }, this.#retry());
+    this.#changed();
+    return done;
+  }
+  /** Every job (of some series, since a date), oldest first. */
+  async readHistory(filter = {}) {
+    const history = new GitHistoryBuilder();
+    await this.#read(filter, {
+      file: /* @__PURE__ */ __name((f) => {
+        history.addFile(f);
+      }, "file"),
+      pack: /* @__PURE__ */ __name((p) => {
+        history.addPack(p);
+      }, "pack")
+    });
+    return history.build(this.label, filter.since);
+  }
+  /**
+   * Reads the job files and packs `filter` selects (by path: series and
+   * month), each handed to `each` as it is decoded.
+   */
+  async #read(filter, each) {
+    const repo = await this.#open();
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return;
+    const wanted = filter.series === void 0 || filter.series.length === 0 ? ["series/"] : filter.series.map(seriesDir);
+    const paths = [];
+    const oids = [];
+    for (const prefix of wanted) {
+      for (const [path, oid] of await repo.listFiles(snapshot, prefix)) {
+        if (!path.endsWith(".json") && !isPackPath(path)) continue;
+        if (filter.since !== void 0 && !monthMayHold(path, filter.since))
+          continue;
+        paths.push(path);
+        oids.push(oid);
+      }
+    }
+    await repo.eachBlob(oids, (b, i) => {
+      const path = paths[i] ?? "";
+      if (isPackPath(path)) each.pack(decodePack(b, path));
+      else
+        each.file(
+          decodeJobFile(
+            (0, import_node_buffer.isAscii)(b) ? b.toString("latin1") : b.toString("utf8"),
+            path
+          )
+        );
+    });
+  }
+  /**
+   * The series' history, indexed (read once per store): values only, no
+   * job or measurement objects (see HistoryIndex).
+   */
+  async index(series) {
+    const key = series ?? "";
+    let index = this.#indexes.get(key);
+    if (index === void 0) {
+      index = this.#readIndex(series === void 0 ? {} : { series: [series] });
+      this.#indexes.set(key, index);
+    }
+    return index;
+  }
+  async #readIndex(filter) {
+    const loose = [];
+    const packs = [];
+    await this.#read(filter, {
+      file: /* @__PURE__ */ __name((f) => loose.push(f), "file"),
+      pack: /* @__PURE__ */ __name((p) => packs.push(p), "pack")
+    });
+    const seen = /* @__PURE__ */ new Set();
+    const jobs = [];
+    const take = /* @__PURE__ */ __name((j, names, values, offset = 0) => {
+      if (seen.has(j.jobId)) return;
+      seen.add(j.jobId);
+      jobs.push({ job: storedJobOf(j), names, values, offset });
+    }, "take");
+    for (const p of packs)
+      for (const j of p.file.jobs) take(j, packedMetrics(p, j), p.values, j.at);
+    for (const f of loose) take(f, f.metric, f.value);
+    jobs.sort((a, b) => a.job.createdAt - b.job.createdAt);
+    const index = new HistoryIndex();
+    for (const j of jobs) index.addValues(j.job, j.names, j.values, j.offset);
+    return index;
+  }
+  async history(q) {
+    return (await this.index(q.series)).history(q);
+  }
+  async accept(a) {
+    const repo = await this.#open();
+    const tag = nodeCrypto().randomBytes(4).toString("hex");
+    await repo.commitFiles(
+      async () => Promise.resolve({
+        add: /* @__PURE__ */ new Map([
+          [
+            acceptancePath(a, tag),
+            `${JSON.stringify({ ...a, acceptedAt: Date.now() })}
+`
+          ]
+        ]),
+        message: `stackci: accept ${a.metric} from ${new Date(a.since).toISOString()}`
+      })
+    );
+    this.#changed();
+  }
+  /** Every recorded acceptance, oldest `since` first. */
+  async acceptances() {
+    const repo = await this.#open();
+    const snapshot = await this.#snap(repo);
+    if (snapshot === void 0) return [];
+    const files = [...await repo.listFiles(snapshot, "acceptances/")];
+    const blobs = await repo.readBlobs(files.map(([, oid]) => oid));
+    return blobs.map((b, i) => {
+      const { acceptedAt: _at, ...a } = decodeAcceptance(
+        b.toString("utf8"),
+        files[i]?.[0] ?? ""
+      );
+      return a;
+    }).sort((x, y) => x.since - y.since);
+  }
+  async close() {
+    this.#encoded.clear();
+    this.#indexes.clear();
+    return Promise.resolve();
+  }
+};
+
 // src/metrics/store.ts
 function canReadHistory(store) {
   return typeof store.history === "function";
@@ -9213,6 +9223,12 @@ __name(runMetrics, "runMetrics");
 
 // src/metrics/settings.ts
 var import_node_path9 = require("node:path");
+function gitOverrides(target) {
+  if (target === void 0) return {};
+  const { url: url2, branch } = parseGitTarget(target, DEFAULT_GIT_BRANCH);
+  return { gitUrl: url2, gitBranch: branch };
+}
+__name(gitOverrides, "gitOverrides");
 var DEFAULT_SQLITE = ".stackci/metrics.sqlite";
 var DEFAULT_SPOOL = ".stackci/spool";
 var DEFAULT_NAMESPACE = "lsst.dm";
@@ -10123,13 +10139,8 @@ function metricsOverrides(inputs, at) {
     const value = inputs[key];
     if (value !== void 0) o[key] = value === false ? false : at(value);
   }
-  if (inputs.git !== void 0) {
-    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH);
-    o.gitUrl = target.url;
-    o.gitBranch = target.branch;
-  }
   if (!inputs.comment) o.prComment = false;
-  return o;
+  return { ...o, ...gitOverrides(inputs.git) };
 }
 __name(metricsOverrides, "metricsOverrides");
 function maskInputs(inputs, reporter) {

@@ -2164,6 +2164,20 @@ var StepInputs = class {
   }
 };
 
+// src/core/action-inputs.ts
+var ActionInputs = class extends StepInputs {
+  constructor(action, env = process.env) {
+    super(actionSource(action, env));
+    this.action = action;
+    this.env = env;
+  }
+  action;
+  env;
+  static {
+    __name(this, "ActionInputs");
+  }
+};
+
 // src/jenkins/step.ts
 var DEFAULT_TIMEOUT_MS = 6 * 36e5;
 function readJenkinsBuildInputs(r) {
@@ -2204,7 +2218,7 @@ function readParameters(r) {
 }
 __name(readParameters, "readParameters");
 function jenkinsBuildInputsFromAction(env, reporter) {
-  const r = new StepInputs(actionSource("jenkins-build", env));
+  const r = new ActionInputs("jenkins-build", env);
   if (reporter !== void 0)
     maskJenkinsCredentials(reporter, {
       url: r.string("url") ?? "",

@@ -1093,6 +1093,20 @@ var StepInputs = class {
   }
 };
 
+// src/core/action-inputs.ts
+var ActionInputs = class extends StepInputs {
+  constructor(action, env = process.env) {
+    super(actionSource(action, env));
+    this.action = action;
+    this.env = env;
+  }
+  action;
+  env;
+  static {
+    __name(this, "ActionInputs");
+  }
+};
+
 // src/docker/step-sources.ts
 init_labels();
 function keyValues(r, key) {
@@ -1136,7 +1150,7 @@ function readStackImageInputs(r) {
 }
 __name(readStackImageInputs, "readStackImageInputs");
 function stackImageInputsFromAction(env) {
-  return readStackImageInputs(new StepInputs(actionSource("stack-image", env)));
+  return readStackImageInputs(new ActionInputs("stack-image", env));
 }
 __name(stackImageInputsFromAction, "stackImageInputsFromAction");
 function stackImagePlan(inputs) {

@@ -2793,12 +2793,23 @@ function unknownMetrics(job, definitions) {
     if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
       continue;
     seen.add(metric);
-    const near = nearestMetric(metric, definitions);
+    const near = rememberedNearest(metric, definitions);
     out.push(near === void 0 ? { metric } : { metric, near });
   }
   return out;
 }
 __name(unknownMetrics, "unknownMetrics");
+var NEAREST = /* @__PURE__ */ new WeakMap();
+function rememberedNearest(metric, definitions) {
+  let known = NEAREST.get(definitions.metrics);
+  if (known === void 0) {
+    known = /* @__PURE__ */ new Map();
+    NEAREST.set(definitions.metrics, known);
+  }
+  if (!known.has(metric)) known.set(metric, nearestMetric(metric, definitions));
+  return known.get(metric);
+}
+__name(rememberedNearest, "rememberedNearest");
 function nearestMetric(metric, definitions) {
   const dot = metric.indexOf(".");
   const pkg = metric.slice(0, dot + 1);
@@ -3882,8 +3893,11 @@ function verifySummary(r, options = {}) {
   ];
   if (r.failures.length > 0) {
     const files = new Set(r.failures.map((f) => f.file));
-    const shown = r.failures.slice(0, cap).map((f) => options.units === "threshold" ? f.inUnit : f);
-    const jobs = r.failures.slice(0, cap).map((f) => displayPath(f.file));
+    const listed = r.failures.slice(0, cap);
+    const shown = listed.map(
+      (f) => options.units === "threshold" ? f.inUnit : f
+    );
+    const jobs = listed.map((f) => displayPath(f.file));
     lines.push(
       files.size > 1 ? formatMarkdownTable(shown, jobs) : formatMarkdownTable(shown)
     );

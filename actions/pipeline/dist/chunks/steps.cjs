@@ -209,6 +209,7 @@ function plural(n, word, many = `${word}s`) {
 function formatOutcome(counts) {
   return `${counts.passed} passed, ${counts.failed} failed, ${counts.noValue} without a value`;
 }
+var TERMINAL_CAP;
 var init_format = __esm({
   "src/core/format.ts"() {
     "use strict";
@@ -216,6 +217,7 @@ var init_format = __esm({
     __name(formatBytes, "formatBytes");
     __name(plural, "plural");
     __name(formatOutcome, "formatOutcome");
+    TERMINAL_CAP = 20;
   }
 });
 
@@ -6178,12 +6180,23 @@ function unknownMetrics(job, definitions) {
     if (seen.has(metric) || definitions.metrics.has(metric) || own.has(metric))
       continue;
     seen.add(metric);
-    const near = nearestMetric(metric, definitions);
+    const near = rememberedNearest(metric, definitions);
     out.push(near === void 0 ? { metric } : { metric, near });
   }
   return out;
 }
 __name(unknownMetrics, "unknownMetrics");
+var NEAREST = /* @__PURE__ */ new WeakMap();
+function rememberedNearest(metric, definitions) {
+  let known = NEAREST.get(definitions.metrics);
+  if (known === void 0) {
+    known = /* @__PURE__ */ new Map();
+    NEAREST.set(definitions.metrics, known);
+  }
+  if (!known.has(metric)) known.set(metric, nearestMetric(metric, definitions));
+  return known.get(metric);
+}
+__name(rememberedNearest, "rememberedNearest");
 function nearestMetric(metric, definitions) {
   const dot = metric.indexOf(".");
   const pkg = metric.slice(0, dot + 1);
@@ -6608,8 +6621,11 @@ function verifySummary(r, options = {}) {
   ];
   if (r.failures.length > 0) {
     const files = new Set(r.failures.map((f) => f.file));
-    const shown = r.failures.slice(0, cap).map((f) => options.units === "threshold" ? f.inUnit : f);
-    const jobs = r.failures.slice(0, cap).map((f) => displayPath(f.file));
+    const listed = r.failures.slice(0, cap);
+    const shown = listed.map(
+      (f) => options.units === "threshold" ? f.inUnit : f
+    );
+    const jobs = listed.map((f) => displayPath(f.file));
     lines.push(
       files.size > 1 ? formatMarkdownTable(shown, jobs) : formatMarkdownTable(shown)
     );
@@ -7928,16 +7944,11 @@ __name(unpackJobFiles, "unpackJobFiles");
 var DAY_MS = 864e5;
 var PACK_AFTER = 100;
 var PACKED_PER_WRITE = 400;
-function monthEnd(pack) {
-  const m = /\/(\d{4})\/(\d{2})\.pack$/.exec(pack);
-  return m === null ? Infinity : Date.UTC(Number(m[1]), Number(m[2]), 1);
-}
-__name(monthEnd, "monthEnd");
 async function packMonths(repo, files, options) {
   const groups = /* @__PURE__ */ new Map();
   for (const path of files.keys()) {
     const pack = packOfJobPath(path);
-    if (pack === void 0 || monthEnd(pack) + DAY_MS > options.now) continue;
+    if (pack === void 0 || monthMayHold(pack, options.now - DAY_MS)) continue;
     const group = groups.get(pack);
     if (group === void 0) groups.set(pack, [path]);
     else group.push(path);
@@ -8373,29 +8384,17 @@ var GitStore = class {
     });
     const seen = /* @__PURE__ */ new Set();
     const jobs = [];
-    const take = /* @__PURE__ */ __name((j, add) => {
+    const take = /* @__PURE__ */ __name((j, names, values, offset = 0) => {
       if (seen.has(j.jobId)) return;
       seen.add(j.jobId);
-      const job = storedJobOf(j);
-      jobs.push({
-        at: j.createdAt,
-        add: /* @__PURE__ */ __name(() => {
-          add(job);
-        }, "add")
-      });
+      jobs.push({ job: storedJobOf(j), names, values, offset });
     }, "take");
     for (const p of packs)
-      for (const j of p.file.jobs)
-        take(j, (job) => {
-          index.addValues(job, packedMetrics(p, j), p.values, j.at);
-        });
-    for (const f of loose)
-      take(f, (job) => {
-        index.addValues(job, f.metric, f.value);
-      });
-    jobs.sort((a, b) => a.at - b.at);
+      for (const j of p.file.jobs) take(j, packedMetrics(p, j), p.values, j.at);
+    for (const f of loose) take(f, f.metric, f.value);
+    jobs.sort((a, b) => a.job.createdAt - b.job.createdAt);
     const index = new HistoryIndex();
-    for (const j of jobs) j.add();
+    for (const j of jobs) index.addValues(j.job, j.names, j.values, j.offset);
     return index;
   }
   async history(q) {
@@ -8441,6 +8440,12 @@ var GitStore = class {
 };
 
 // src/metrics/settings.ts
+function gitOverrides(target) {
+  if (target === void 0) return {};
+  const { url: url2, branch } = parseGitTarget(target, DEFAULT_GIT_BRANCH);
+  return { gitUrl: url2, gitBranch: branch };
+}
+__name(gitOverrides, "gitOverrides");
 var DEFAULT_SQLITE = ".stackci/metrics.sqlite";
 var DEFAULT_SPOOL = ".stackci/spool";
 var DEFAULT_NAMESPACE = "lsst.dm";
@@ -14195,7 +14200,6 @@ async function runLintStep(inputs, deps) {
 __name(runLintStep, "runLintStep");
 
 // src/pipeline/lint-step.ts
-var TERMINAL_CAP = 20;
 async function lintStep(run) {
   const metricsJob = (0, import_node_path29.join)(run.dir, "lint.verify.json");
   const reportFile = (0, import_node_path29.join)(run.dir, "lint.json");
@@ -15463,58 +15467,74 @@ function oldestFirst(rows) {
   return { values, times };
 }
 __name(oldestFirst, "oldestFirst");
-function blobOf(values) {
-  const out = Buffer.alloc(values.length * 8);
-  for (let i = 0; i < values.length; i++)
-    out.writeDoubleLE(values[i], i * 8);
-  return out;
-}
-__name(blobOf, "blobOf");
-var UPSERT = `INSERT INTO series_tails (series, vals) VALUES (?,?)
-  ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`;
-var NEWEST = "UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?";
-function rebuildTail(db, series) {
-  const rows = db.prepare(
-    `SELECT created_at, value FROM measurements
-       WHERE series = ? AND value IS NOT NULL
-       ORDER BY created_at DESC LIMIT ?`
-  ).raw(true).all(series, TAIL_CAPACITY);
-  if (rows.length === 0) {
-    db.prepare("DELETE FROM series_tails WHERE series = ?").run(series);
-    db.prepare(NEWEST).run(null, null, series);
-    return;
+var TailWriter = class {
+  static {
+    __name(this, "TailWriter");
   }
-  const values = new Float64Array(rows.length);
-  rows.forEach(([, v], i) => values[rows.length - 1 - i] = v);
-  const [time, value2] = rows[0];
-  db.prepare(UPSERT).run(series, blobOf(values));
-  db.prepare(NEWEST).run(time, value2, series);
-}
-__name(rebuildTail, "rebuildTail");
+  #index;
+  #newest;
+  #vals;
+  #upsert;
+  #setNewest;
+  #drop;
+  constructor(db) {
+    this.#index = db.prepare(
+      `SELECT created_at, value FROM measurements
+         WHERE series = ? AND value IS NOT NULL
+         ORDER BY created_at DESC LIMIT ?`
+    ).raw(true);
+    this.#newest = db.prepare("SELECT newest_time FROM series WHERE id = ?").pluck();
+    this.#vals = db.prepare("SELECT vals FROM series_tails WHERE series = ?").pluck();
+    this.#upsert = db.prepare(
+      `INSERT INTO series_tails (series, vals) VALUES (?,?)
+       ON CONFLICT (series) DO UPDATE SET vals = excluded.vals`
+    );
+    this.#setNewest = db.prepare(
+      "UPDATE series SET newest_time = ?, newest_value = ? WHERE id = ?"
+    );
+    this.#drop = db.prepare("DELETE FROM series_tails WHERE series = ?");
+  }
+  /** Rebuilds the tail of `series` from the history index. */
+  rebuild(series) {
+    const rows = this.#index.all(series, TAIL_CAPACITY);
+    const newest = rows[0];
+    if (newest === void 0) {
+      this.#drop.run(series);
+      this.#setNewest.run(null, null, series);
+      return;
+    }
+    const blob = Buffer.alloc(rows.length * 8);
+    rows.forEach(([, v], i) => blob.writeDoubleLE(v, (rows.length - 1 - i) * 8));
+    this.#upsert.run(series, blob);
+    this.#setNewest.run(newest[0], newest[1], series);
+  }
+  /** Adds the points a write stored for `series` (see {@link updateTails}). */
+  add(series, points) {
+    const time = this.#newest.get(series);
+    const point = points[0];
+    if (points.length !== 1 || point === void 0 || time !== null && time !== void 0 && point[0] <= time) {
+      this.rebuild(series);
+      return;
+    }
+    const old = this.#vals.get(series) ?? Buffer.alloc(0);
+    const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8);
+    const blob = Buffer.alloc(keep + 8);
+    old.copy(blob, 0, old.length - keep);
+    blob.writeDoubleLE(point[1], keep);
+    this.#upsert.run(series, blob);
+    this.#setNewest.run(point[0], point[1], series);
+  }
+};
 function rebuildAllTails(db) {
-  const ids = db.prepare("SELECT id FROM series").pluck().all();
-  for (const id of ids) rebuildTail(db, id);
+  const writer = new TailWriter(db);
+  for (const id of db.prepare("SELECT id FROM series").pluck().all())
+    writer.rebuild(id);
 }
 __name(rebuildAllTails, "rebuildAllTails");
 function updateTails(db, added) {
   if (added.size === 0) return;
-  const newest = db.prepare("SELECT newest_time FROM series WHERE id = ?").pluck();
-  const read = db.prepare("SELECT vals FROM series_tails WHERE series = ?").pluck();
-  const upsert = db.prepare(UPSERT);
-  const update = db.prepare(NEWEST);
-  for (const [series, points] of added) {
-    const time = newest.get(series);
-    const point = points[0];
-    if (points.length === 1 && point !== void 0 && (time === null || time === void 0 || point[0] > time)) {
-      const old = read.get(series) ?? Buffer.alloc(0);
-      const keep = Math.min(old.length, (TAIL_CAPACITY - 1) * 8);
-      const blob = Buffer.alloc(keep + 8);
-      old.copy(blob, 0, old.length - keep);
-      blob.writeDoubleLE(point[1], keep);
-      upsert.run(series, blob);
-      update.run(point[0], point[1], series);
-    } else rebuildTail(db, series);
-  }
+  const writer = new TailWriter(db);
+  for (const [series, points] of added) writer.add(series, points);
 }
 __name(updateTails, "updateTails");
 
@@ -15595,6 +15615,10 @@ var MIGRATIONS = [
   ]
 ];
 var SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+function keepsSeriesSummaries(db) {
+  return db.pragma("user_version", { simple: true }) >= 2;
+}
+__name(keepsSeriesSummaries, "keepsSeriesSummaries");
 function migrate(db, path) {
   const version = db.pragma("user_version", { simple: true });
   if (version > MIGRATIONS.length) {
@@ -17385,13 +17409,8 @@ function metricsOverrides(inputs, at) {
     const value2 = inputs[key];
     if (value2 !== void 0) o[key] = value2 === false ? false : at(value2);
   }
-  if (inputs.git !== void 0) {
-    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH);
-    o.gitUrl = target.url;
-    o.gitBranch = target.branch;
-  }
   if (!inputs.comment) o.prComment = false;
-  return o;
+  return { ...o, ...gitOverrides(inputs.git) };
 }
 __name(metricsOverrides, "metricsOverrides");
 function maskInputs(inputs, reporter) {
@@ -17596,7 +17615,7 @@ async function verifyStep(run) {
   return {
     status: failing.length > 0 || result.errors.length > 0 ? "failed" : "passed",
     // For the terminal, under the closing table: the failing specifications.
-    ...result.passed ? {} : { summary: verifySummary(result, { cap: 20 }) },
+    ...result.passed ? {} : { summary: verifySummary(result, { cap: TERMINAL_CAP }) },
     detail: [
       `${plural(t.jobs, "job")}: ${formatOutcome(t)}`,
       ...failing.length > 0 ? [`failing: ${names(failing)}`] : [],
@@ -17712,7 +17731,7 @@ ${ratchet.map((r) => `- ${r}`).join("\n")}
     (c) => c.verdict === "regression"
   ).length;
   const failed = !o.passed || result.errors.length > 0 || ratchet.length > 0;
-  const failing = (o.gate?.failures ?? []).slice(0, 20);
+  const failing = (o.gate?.failures ?? []).slice(0, TERMINAL_CAP);
   const summary = [
     ...failing.map(
       (f) => `- ${f.result.spec.name}: ${formatComparison(f.result)} (${f.source})`
@@ -18675,11 +18694,11 @@ function pagesIndexHtml(title, reports) {
 __name(pagesIndexHtml, "pagesIndexHtml");
 function dataFiles(dir, to) {
   const files = /* @__PURE__ */ new Map();
-  if (dir === void 0) return { files };
+  if (dir === void 0) return files;
   for (const name of (0, import_node_fs18.readdirSync)(dir).sort())
     if (name.endsWith(".js"))
       files.set(`${to}/${name}`, (0, import_node_fs18.readFileSync)((0, import_node_path37.join)(dir, name)));
-  return { files };
+  return files;
 }
 __name(dataFiles, "dataFiles");
 async function publishPages(target, page, reporter) {
@@ -18690,7 +18709,7 @@ async function publishPages(target, page, reporter) {
   const runPath = `${profile}/runs/${run}.html`;
   const keep = target.keep ?? DEFAULT_PAGES_KEEP;
   const data = dataFiles(page.dataDir, `${profile}/data/${run}`);
-  const pages = data.files.size === 0 || page.dataDir === void 0 ? { run: page.html, latest: page.html } : {
+  const pages = data.size === 0 || page.dataDir === void 0 ? { run: page.html, latest: page.html } : {
     run: relocateDataDir(
       page.html,
       (0, import_node_path37.basename)(page.dataDir),
@@ -18727,7 +18746,7 @@ async function publishPages(target, page, reporter) {
         [`${profile}/index.html`, pages.latest],
         ["index.html", pagesIndexHtml(page.title, kept)],
         [".nojekyll", ""],
-        ...data.files
+        ...data
       ]),
       remove: paths.filter(
         (p) => dropped.has(p) || droppedData.some((d) => p.startsWith(d))
@@ -19406,11 +19425,8 @@ var Columns = class {
 function seriesUnits(db) {
   const of = /* @__PURE__ */ new Map();
   const mixed = /* @__PURE__ */ new Set();
-  const kept = db.prepare(
-    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'series_units'"
-  ).get() !== void 0;
   const rows = db.prepare(
-    kept ? "SELECT series, unit FROM series_units" : "SELECT DISTINCT series, unit FROM measurements NOT INDEXED"
+    keepsSeriesSummaries(db) ? "SELECT series, unit FROM series_units" : "SELECT DISTINCT series, unit FROM measurements NOT INDEXED"
   ).raw(true).all();
   for (const [series, unit] of rows) {
     if (of.has(series)) mixed.add(series);
@@ -19799,12 +19815,7 @@ var HISTORY_STORES = ["sqlite", "git", "influxdb"];
 async function otherHistory(inputs, deps) {
   const choice = inputs.history;
   if (choice === "sqlite") return void 0;
-  const o = {};
-  if (inputs.git !== void 0) {
-    const target = parseGitTarget(inputs.git, DEFAULT_GIT_BRANCH);
-    o.gitUrl = target.url;
-    o.gitBranch = target.branch;
-  }
+  const o = gitOverrides(inputs.git);
   if (inputs.influxdb !== void 0) o.influxdbUrl = inputs.influxdb;
   if (inputs["influxdb-db"] !== void 0)
     o.influxdbDatabase = inputs["influxdb-db"];
@@ -20569,6 +20580,7 @@ function definedOf(value2) {
 __name(definedOf, "definedOf");
 
 // src/pipeline/notebook-step.ts
+init_project();
 function reportLink(run, path) {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = run.env;
   if (GITHUB_REPOSITORY !== void 0 && GITHUB_RUN_ID !== void 0)

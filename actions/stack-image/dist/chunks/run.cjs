@@ -2594,6 +2594,12 @@ init_errors();
 var import_node_fs5 = require("node:fs");
 var import_node_path6 = require("node:path");
 
+// src/core/duration.ts
+init_errors();
+
+// src/core/step-inputs.ts
+init_errors();
+
 // src/core/github-event.ts
 var import_node_fs = require("node:fs");
 function readGitHubEvent(env) {
@@ -2607,12 +2613,6 @@ function readGitHubEvent(env) {
   }
 }
 __name(readGitHubEvent, "readGitHubEvent");
-
-// src/core/duration.ts
-init_errors();
-
-// src/core/step-inputs.ts
-init_errors();
 
 // src/docker/step-sources.ts
 init_labels();
